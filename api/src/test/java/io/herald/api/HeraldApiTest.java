@@ -1,0 +1,473 @@
+package io.herald.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.envelope.Origin;
+import io.herald.core.envelope.Sender;
+import io.herald.core.sqs.EmbeddedSqs;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.SqsClients;
+import io.herald.core.sqs.SqsProducer;
+import io.herald.core.sqs.SqsQueues;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real HTTP against a started {@link HeraldApi}, real SDK calls against an embedded SQS: what a
+ * gomail web client sends, and what the pipeline will find on the queue.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HeraldApiTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private static final int DEFAULT_LIMIT = HeraldConfig.defaults().api().maxBodyBytes();
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final EnvelopeCodec codec = new EnvelopeCodec();
+    private final AtomicInteger queueNames = new AtomicInteger();
+
+    private EmbeddedSqs sqs;
+    private SqsClient sqsClient;
+    private HeraldApi api;
+    private HttpClient http;
+
+    @BeforeAll
+    void start() {
+        sqs = EmbeddedSqs.start(0);
+        sqsClient = SqsClients.create(sqsConfig(sqs.endpoint().toString(), List.of("api-shared")));
+        api = startApi(DEFAULT_LIMIT, freshQueues(2), Clock.fixed(NOW, ZoneOffset.UTC));
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterAll
+    void stop() {
+        if (http != null) {
+            http.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (sqsClient != null) {
+            sqsClient.close();
+        }
+        if (sqs != null) {
+            sqs.close();
+        }
+    }
+
+    @Test
+    void acceptedEmailIsOnTheQueueAsAnEnvelope() throws Exception {
+        List<QueueRef> queues = freshQueues(1);
+        try (HeraldApi own = startApi(DEFAULT_LIMIT, queues, Clock.fixed(NOW, ZoneOffset.UTC))) {
+            Reply reply = post(own, """
+                    {"email": {"fromEmail": "from@example.com", "fromName": "From Name",
+                               "toEmail": "to@example.com", "toName": "To Name",
+                               "subject": "Test subject", "body": "Test body"}}""");
+
+            assertThat(reply.status()).isEqualTo(200);
+            String messageId = reply.json().get("messageId").asText();
+            List<Envelope> onQueue = drain(queues.getFirst(), 1);
+            assertThat(onQueue).hasSize(1);
+            Envelope envelope = onQueue.getFirst();
+            assertThat(envelope.id()).isEqualTo(messageId);
+            assertThat(envelope.v()).isEqualTo(Envelope.VERSION);
+            assertThat(envelope.channel()).isEqualTo("email");
+            assertThat(envelope.target()).isEqualTo("to@example.com");
+            assertThat(envelope.targetName()).isEqualTo("To Name");
+            assertThat(envelope.sender()).isEqualTo(new Sender("from@example.com", "From Name"));
+            assertThat(envelope.content().title()).isEqualTo("Test subject");
+            assertThat(envelope.content().text()).isEqualTo("Test body");
+            assertThat(envelope.origin()).isEqualTo(Origin.api("anonymous"));
+            assertThat(envelope.createdAt()).isEqualTo(NOW);
+            assertThat(envelope.slurm()).isNull();
+        }
+    }
+
+    @Test
+    void optionalFieldsMayBeLeftOut() throws Exception {
+        List<QueueRef> queues = freshQueues(1);
+        try (HeraldApi own = startApi(DEFAULT_LIMIT, queues, Clock.fixed(NOW, ZoneOffset.UTC))) {
+            Reply reply = post(own, """
+                    {"email": {"fromEmail": "from@example.com", "toEmail": "to@example.com", "body": "hi",
+                               "toName": null, "subject": ""}}""");
+
+            assertThat(reply.status()).isEqualTo(200);
+            Envelope envelope = drain(queues.getFirst(), 1).getFirst();
+            assertThat(envelope.targetName()).isNull();
+            assertThat(envelope.sender()).isEqualTo(new Sender("from@example.com", null));
+            assertThat(envelope.content().title()).isNull();
+        }
+    }
+
+    @Test
+    void consecutiveEmailsGoToTheQueuesInTurn() throws Exception {
+        List<QueueRef> queues = freshQueues(2);
+        try (HeraldApi own = startApi(DEFAULT_LIMIT, queues, Clock.fixed(NOW, ZoneOffset.UTC))) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Reply reply = post(own, validEmail());
+                assertThat(reply.status()).isEqualTo(200);
+                ids.add(reply.json().get("messageId").asText());
+            }
+
+            assertThat(drain(queues.get(0), 2)).extracting(Envelope::id).containsExactlyInAnyOrder(ids.get(0), ids.get(2));
+            assertThat(drain(queues.get(1), 2)).extracting(Envelope::id).containsExactlyInAnyOrder(ids.get(1), ids.get(3));
+        }
+    }
+
+    @Test
+    void malformedJsonIs400() throws Exception {
+        Reply reply = post(api, "{\"email\": {\"fromEmail\": ");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.errors()).containsOnlyKeys("base");
+        assertThat(reply.errors().get("base")).startsWith("request body is not valid JSON");
+    }
+
+    @Test
+    void trailingDataAfterTheJsonIs400() throws Exception {
+        Reply reply = post(api, validEmail() + " {}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.errors().get("base")).startsWith("request body is not valid JSON");
+    }
+
+    @Test
+    void emptyBodyIs400() throws Exception {
+        Reply reply = post(api, "");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.errors().get("base")).startsWith("request body is empty");
+    }
+
+    @Test
+    void nonObjectBodyIs400() throws Exception {
+        Reply reply = post(api, "[" + validEmail() + "]");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.errors().get("base")).isEqualTo("request body must be a JSON object with an \"email\" object");
+    }
+
+    @Test
+    void missingEmailObjectIs400() throws Exception {
+        Reply missing = post(api, "{\"mail\": {}}");
+        Reply notAnObject = post(api, "{\"email\": \"to@example.com\"}");
+
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.errors().get("base")).isEqualTo("request body must have an \"email\" object");
+        assertThat(notAnObject.status()).isEqualTo(400);
+        assertThat(notAnObject.errors().get("base")).isEqualTo("request body must have an \"email\" object");
+    }
+
+    @Test
+    void oversizeBodyIs400NamingTheLimit() throws Exception {
+        Reply reply = post(api, emailOfExactly(300_000));
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.errors())
+                .containsExactly(Map.entry("base", "request body is 300000 bytes; the limit is " + DEFAULT_LIMIT));
+    }
+
+    @Test
+    void oversizeChunkedBodyIs400NamingTheLimit() throws Exception {
+        byte[] body = emailOfExactly(300_000).getBytes(StandardCharsets.UTF_8);
+        // An input-stream publisher has no length, so the client sends it chunked, without Content-Length.
+        HttpRequest request = HttpRequest.newBuilder(uri(api, "/email/send"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .build();
+
+        Reply reply = send(request);
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.errors()).containsExactly(Map.entry("base",
+                "request body is more than " + DEFAULT_LIMIT + " bytes; the limit is " + DEFAULT_LIMIT));
+    }
+
+    @Test
+    void farOversizeBodyIs400AndTheApiKeepsServing() throws Exception {
+        // The API answers before reading the body; the client must still get that answer, not a reset.
+        Reply reply = post(api, emailOfExactly(20_000_000));
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.errors().get("base")).isEqualTo("request body is 20000000 bytes; the limit is " + DEFAULT_LIMIT);
+        assertThat(post(api, validEmail()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void bodyAtTheLimitIsAccepted() throws Exception {
+        Reply reply = post(api, emailOfExactly(DEFAULT_LIMIT));
+
+        assertThat(reply.status()).isEqualTo(200);
+    }
+
+    @Test
+    void everyInvalidFieldIsNamedIn422() throws Exception {
+        ObjectNode root = mapper.createObjectNode();
+        ObjectNode email = root.putObject("email");
+        email.put("fromEmail", "not-an-address");
+        email.put("fromName", "x".repeat(EmailRequest.MAX_NAME_CHARS + 1));
+        email.put("toEmail", 42);
+        email.put("toName", "Eve\nBcc: victim@example.com");
+        email.put("subject", "Hi\r\nBcc: victim@example.com");
+        email.put("body", "   ");
+
+        Reply reply = post(api, mapper.writeValueAsString(root));
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.errors()).containsOnly(
+                Map.entry("fromEmail", "From email is not a valid email: it has no '@'"),
+                Map.entry("fromName", "From name is longer than " + EmailRequest.MAX_NAME_CHARS + " characters"),
+                Map.entry("toEmail", "To email must be a string"),
+                Map.entry("toName", "To name must not contain line breaks"),
+                Map.entry("subject", "Subject must not contain line breaks"),
+                Map.entry("body", "Body is required"));
+    }
+
+    @Test
+    void missingRequiredFieldsAreNamedIn422() throws Exception {
+        Reply reply = post(api, "{\"email\": {}}");
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.errors()).containsOnly(
+                Map.entry("fromEmail", "From email is required"),
+                Map.entry("toEmail", "To email is required"),
+                Map.entry("body", "Body is required"));
+    }
+
+    @Test
+    void upperCaseLongTldAndIdnAddressesAreValid() throws Exception {
+        for (String address : List.of("Alice.Smith@Example.COM", "someone@studio.photography", "jürgen@bücher.example")) {
+            Reply reply = post(api, email(address, "to@example.com", "Subject", "Body"));
+            assertThat(reply.status()).as(address).isEqualTo(200);
+            assertThat(reply.json().get("messageId").asText()).as(address).isNotBlank();
+        }
+    }
+
+    @Test
+    void crlfInSubjectIsRejected() throws Exception {
+        Reply reply = post(api, email("from@example.com", "to@example.com", "Hello\r\nBcc: x@example.com", "Body"));
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.errors()).containsOnly(Map.entry("subject", "Subject must not contain line breaks"));
+    }
+
+    @Test
+    void wrongJsonTypeIs422OnThatField() throws Exception {
+        Reply reply = post(api, """
+                {"email": {"fromEmail": "from@example.com", "toEmail": "to@example.com",
+                           "subject": ["a", "list"], "body": "Body"}}""");
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.errors()).containsOnly(Map.entry("subject", "Subject must be a string"));
+    }
+
+    @Test
+    void characterSqsCannotCarryIs422OnThatField() throws Exception {
+        Reply reply = post(api, email("from@example.com", "to@example.com", "Subject", "Body \uFFFF"));
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.errors()).containsOnlyKeys("body");
+        assertThat(reply.errors().get("body")).contains("U+FFFF");
+    }
+
+    @Test
+    void loneSurrogateEscapeIs422OnThatField() throws Exception {
+        Reply reply = post(api, """
+                {"email": {"fromEmail": "from@example.com", "toEmail": "to@example.com",
+                           "toName": "half \\ud800 a pair", "body": "Body"}}""");
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.errors()).containsOnly(
+                Map.entry("toName", "To name contains an unpaired surrogate U+D800, which a queued message cannot carry"));
+    }
+
+    @Test
+    void emailTooLargeForSqsIs422OnBody() throws Exception {
+        try (HeraldApi roomy = startApi(2 * 1024 * 1024, freshQueues(1), Clock.fixed(NOW, ZoneOffset.UTC))) {
+            Reply reply = post(roomy, email("from@example.com", "to@example.com", "Big", "x".repeat(1_100_000)));
+
+            assertThat(reply.status()).isEqualTo(422);
+            assertThat(reply.errors()).containsOnlyKeys("body");
+            assertThat(reply.errors().get("body")).startsWith("Body is too large to queue").contains("1,048,576 bytes");
+        }
+    }
+
+    @Test
+    void sqsDownGives503WithRetryAfter() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String endpoint = "http://127.0.0.1:" + closedPort;
+        try (SqsClient unreachable = SqsClients.create(sqsConfig(endpoint, List.of("gone")));
+             HeraldApi stranded = new HeraldApi(new HeraldConfig.Api("127.0.0.1", 0, DEFAULT_LIMIT),
+                     new SqsProducer(unreachable, codec),
+                     List.of(new QueueRef("gone", endpoint + "/000000000000/gone", endpoint + "/000000000000/gone-dlq")),
+                     Clock.systemUTC()).start()) {
+
+            Reply reply = post(stranded, validEmail());
+
+            assertThat(reply.status()).isEqualTo(503);
+            assertThat(reply.errors()).containsExactly(Map.entry("base", "Service unavailable"));
+            assertThat(reply.headers().firstValue("Retry-After")).hasValue(Integer.toString(SendEmailHandler.RETRY_AFTER_SECONDS));
+        }
+    }
+
+    @Test
+    void unexpectedErrorIs500WithoutDetails() throws Exception {
+        Clock broken = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                throw new IllegalStateException("secret-token-12345 leaked");
+            }
+        };
+        try (HeraldApi failing = startApi(DEFAULT_LIMIT, freshQueues(1), broken)) {
+            Reply reply = post(failing, validEmail());
+
+            assertThat(reply.status()).isEqualTo(500);
+            assertThat(reply.errors()).containsExactly(Map.entry("base", "Internal error"));
+            assertThat(reply.text()).doesNotContain("secret").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void healthzIsOk() throws Exception {
+        Reply reply = send(HttpRequest.newBuilder(uri(api, "/healthz")).GET().build());
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().get("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void unknownRouteIs404Json() throws Exception {
+        Reply reply = send(HttpRequest.newBuilder(uri(api, "/nowhere")).GET().build());
+
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(reply.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(reply.errors()).containsExactly(Map.entry("base", "Not found"));
+    }
+
+    @Test
+    void wrongMethodIs405Json() throws Exception {
+        Reply reply = send(HttpRequest.newBuilder(uri(api, "/email/send")).GET().build());
+
+        assertThat(reply.status()).isEqualTo(405);
+        assertThat(reply.errors()).containsExactly(Map.entry("base", "Method not allowed"));
+    }
+
+    // ---- helpers
+
+    private record Reply(int status, String text, JsonNode json, HttpHeaders headers) {
+        Map<String, String> errors() {
+            Map<String, String> errors = new LinkedHashMap<>();
+            json.get("errors").properties().forEach(e -> errors.put(e.getKey(), e.getValue().asText()));
+            return errors;
+        }
+    }
+
+    private HeraldApi startApi(int maxBodyBytes, List<QueueRef> queues, Clock clock) {
+        return new HeraldApi(new HeraldConfig.Api("127.0.0.1", 0, maxBodyBytes), new SqsProducer(sqsClient, codec),
+                queues, clock).start();
+    }
+
+    /** Queues no other test writes to, so what a test finds on them is what it sent. */
+    private List<QueueRef> freshQueues(int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add("api-test-" + queueNames.incrementAndGet());
+        }
+        return SqsQueues.provision(sqsClient, sqsConfig(sqs.endpoint().toString(), names));
+    }
+
+    private static HeraldConfig.Sqs sqsConfig(String endpoint, List<String> queues) {
+        HeraldConfig.Sqs defaults = HeraldConfig.defaults().sqs();
+        return new HeraldConfig.Sqs(endpoint, defaults.region(), queues, defaults.deadLetterSuffix(),
+                defaults.maxReceiveCount(), defaults.visibilityTimeout(), defaults.maxConnections());
+    }
+
+    /** Receives until {@code expected} envelopes arrived or 10 s passed, deleting what it read. */
+    private List<Envelope> drain(QueueRef queue, int expected) {
+        List<Envelope> envelopes = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (envelopes.size() < expected && System.nanoTime() < deadline) {
+            for (Message message : sqsClient.receiveMessage(b -> b.queueUrl(queue.url())
+                    .maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                envelopes.add(codec.decode(message.body()));
+                sqsClient.deleteMessage(b -> b.queueUrl(queue.url()).receiptHandle(message.receiptHandle()));
+            }
+        }
+        return envelopes;
+    }
+
+    private String validEmail() throws IOException {
+        return email("from@example.com", "to@example.com", "Subject", "Body");
+    }
+
+    private String email(String from, String to, String subject, String body) throws IOException {
+        ObjectNode root = mapper.createObjectNode();
+        root.putObject("email").put("fromEmail", from).put("toEmail", to).put("subject", subject).put("body", body);
+        return mapper.writeValueAsString(root);
+    }
+
+    /** A valid request whose UTF-8 encoding is exactly {@code bytes} long. */
+    private String emailOfExactly(int bytes) throws IOException {
+        String empty = email("from@example.com", "to@example.com", "Subject", "");
+        return email("from@example.com", "to@example.com", "Subject", "x".repeat(bytes - empty.length()));
+    }
+
+    private Reply post(HeraldApi target, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(target, "/email/send"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build());
+    }
+
+    private Reply send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Reply(response.statusCode(), response.body(), mapper.readTree(response.body()), response.headers());
+    }
+
+    private static URI uri(HeraldApi target, String path) {
+        return URI.create("http://127.0.0.1:" + target.port() + path);
+    }
+}

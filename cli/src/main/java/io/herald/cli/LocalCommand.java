@@ -1,0 +1,39 @@
+package io.herald.cli;
+
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.sqs.QueueRef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = {"Run all of Herald on this machine: an embedded SQS (with dead-letter queues), the HTTP API "
+                + "and the pipeline, delivering email as .eml files into an outbox directory.",
+                "Needs nothing installed and reaches nothing outside this machine. Ctrl-C stops it."})
+final class LocalCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() throws Exception {
+        HeraldConfig requested = config.load();
+        LocalStack stack = LocalStack.start(requested);
+        String queues = stack.queues().stream().map(QueueRef::name).collect(Collectors.joining(", "));
+        String api = stack.apiUrl().toString();
+        System.out.printf("""
+                Herald is running locally. Press Ctrl-C to stop.
+                  API     %s   (open: local mode has no API keys)
+                  SQS     %s   queues %s, each with a dead-letter queue (suffix %s)
+                  Outbox  %s   (one .eml file per email; open it with any mail client)
+
+                Send an email:
+                  curl -s -H 'Content-Type: application/json' -d '{"email":{"fromEmail":"me@example.org","toEmail":"you@example.org","subject":"Hello","body":"Sent through Herald"}}' %s/email/send
+                %n""", api, stack.sqsEndpoint(), queues, requested.sqs().deadLetterSuffix(), stack.outbox(), api);
+        System.out.flush();
+        Services.runUntilStopped("local stack", stack);
+        return 0;
+    }
+}

@@ -1,0 +1,57 @@
+package io.herald.cli;
+
+import io.herald.api.HeraldApi;
+import io.herald.core.config.ConfigLoader;
+import io.herald.core.config.HeraldConfig;
+import io.herald.pipeline.provider.Provider;
+import io.herald.pipeline.provider.outbox.OutboxProvider;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** Start-up and shut-down steps the commands share. */
+final class Services {
+
+    private Services() {
+    }
+
+    /** The providers the configuration asks for. Local mode and the pipeline share this list. */
+    static List<Provider> providers(HeraldConfig config) {
+        return List.of(new OutboxProvider(Path.of(config.providers().outbox().dir()).toAbsolutePath()));
+    }
+
+    static void startApi(HeraldApi api, HeraldConfig.Api config) {
+        try {
+            api.start();
+        } catch (RuntimeException e) {
+            throw new StartupException("the API cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + rootMessage(e) + " (set api.port / " + ConfigLoader.environmentVariable("api.port")
+                    + " to a free port, or 0)");
+        }
+    }
+
+    /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM), then closes the service. */
+    static void runUntilStopped(String name, AutoCloseable service) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("herald-shutdown").unstarted(() -> {
+            System.err.println("herald: stopping " + name + "...");
+            try {
+                service.close();
+            } catch (Exception e) {
+                System.err.println("herald: error while stopping " + name + ": " + e.getMessage());
+            }
+            System.err.println("herald: " + name + " stopped");
+            closed.countDown();
+        }));
+        closed.await();
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}

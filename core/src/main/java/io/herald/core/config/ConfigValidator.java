@@ -1,0 +1,136 @@
+package io.herald.core.config;
+
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.receiver.ReceiverParser;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The rules a configuration must meet before Herald starts; each problem names key, variable and fix. */
+final class ConfigValidator {
+
+    /** Standard SQS queue names: 1–80 letters, digits, '-' and '_'. FIFO queues are not used: order
+     *  across receivers does not matter and FIFO's per-group serialisation would cap throughput. */
+    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+    private static final Duration MAX_VISIBILITY = Duration.ofHours(12);
+    private static final Duration MAX_RECEIVE_WAIT = Duration.ofSeconds(20);
+
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigValidator() {
+    }
+
+    static List<String> problems(HeraldConfig c) {
+        ConfigValidator v = new ConfigValidator();
+        v.checkSqs(c.sqs());
+        v.checkApi(c.api());
+        v.checkPipeline(c.pipeline(), c.sqs());
+        v.checkText("providers.outbox.dir", c.providers().outbox().dir(), "a directory path such as outbox");
+        if (!ReceiverParser.STANDARD_SCHEMES.containsKey(c.receivers().defaultScheme())) {
+            v.problem("receivers.defaultScheme", "'" + c.receivers().defaultScheme() + "' is not a scheme; use one of "
+                    + ReceiverParser.STANDARD_SCHEMES.keySet().stream().sorted().toList());
+        }
+        v.checkPort("local.sqsPort", c.local().sqsPort());
+        return v.problems;
+    }
+
+    private void checkSqs(HeraldConfig.Sqs sqs) {
+        String endpoint = sqs.endpoint() == null ? "" : sqs.endpoint().strip();
+        if (!endpoint.isEmpty()) {
+            try {
+                URI uri = new URI(endpoint);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    problem("sqs.endpoint", "'" + endpoint + "' is not an http(s) URL; use e.g. http://127.0.0.1:9324, or leave it empty for AWS");
+                }
+            } catch (URISyntaxException e) {
+                problem("sqs.endpoint", "'" + endpoint + "' is not a URL; use e.g. http://127.0.0.1:9324, or leave it empty for AWS");
+            }
+        }
+        if (sqs.region() == null || !REGION.matcher(sqs.region()).matches()) {
+            problem("sqs.region", "'" + sqs.region() + "' is not an AWS region name such as us-east-1");
+        }
+        if (sqs.queues() == null || sqs.queues().isEmpty()) {
+            problem("sqs.queues", "no queue configured; name at least one, e.g. [herald-1]");
+        } else {
+            Set<String> seen = new HashSet<>();
+            for (String queue : sqs.queues()) {
+                if (queue == null || !QUEUE_NAME.matcher(queue).matches()) {
+                    problem("sqs.queues", "'" + queue + "' is not a valid SQS queue name (1–80 letters, digits, '-' or '_')");
+                } else if (!seen.add(queue)) {
+                    problem("sqs.queues", "'" + queue + "' is listed twice");
+                } else if (!QUEUE_NAME.matcher(queue + nullToEmpty(sqs.deadLetterSuffix())).matches()) {
+                    problem("sqs.deadLetterSuffix", "'" + queue + sqs.deadLetterSuffix()
+                            + "' (queue + suffix) is not a valid SQS queue name; use a short suffix such as -dlq");
+                }
+            }
+        }
+        if (sqs.deadLetterSuffix() == null || sqs.deadLetterSuffix().isEmpty()) {
+            problem("sqs.deadLetterSuffix", "must not be empty: a dead-letter queue needs a name of its own, e.g. -dlq");
+        }
+        if (sqs.maxReceiveCount() < 1 || sqs.maxReceiveCount() > 1000) {
+            problem("sqs.maxReceiveCount", "must be between 1 and 1000 (SQS's limits), got " + sqs.maxReceiveCount());
+        }
+        checkDuration("sqs.visibilityTimeout", sqs.visibilityTimeout(), Duration.ofSeconds(1), MAX_VISIBILITY);
+        if (sqs.maxConnections() < 1 || sqs.maxConnections() > 10_000) {
+            problem("sqs.maxConnections", "must be between 1 and 10000, got " + sqs.maxConnections());
+        }
+    }
+
+    private void checkApi(HeraldConfig.Api api) {
+        checkText("api.host", api.host(), "an interface address such as 127.0.0.1 or 0.0.0.0");
+        checkPort("api.port", api.port());
+        if (api.maxBodyBytes() < 1024 || api.maxBodyBytes() > EnvelopeCodec.SQS_MAX_MESSAGE_BYTES) {
+            problem("api.maxBodyBytes", "must be between 1024 and " + EnvelopeCodec.SQS_MAX_MESSAGE_BYTES
+                    + " (SQS's message limit), got " + api.maxBodyBytes());
+        }
+    }
+
+    private void checkPipeline(HeraldConfig.Pipeline pipeline, HeraldConfig.Sqs sqs) {
+        checkDuration("pipeline.sendTimeout", pipeline.sendTimeout(), Duration.ofMillis(1), MAX_VISIBILITY);
+        checkDuration("pipeline.receiveWait", pipeline.receiveWait(), Duration.ZERO, MAX_RECEIVE_WAIT);
+        if (pipeline.sendTimeout() != null && sqs.visibilityTimeout() != null
+                && pipeline.sendTimeout().compareTo(sqs.visibilityTimeout()) >= 0) {
+            // A send still running when the message becomes visible again is how duplicates happen.
+            problem("pipeline.sendTimeout", Durations.format(pipeline.sendTimeout())
+                    + " must be shorter than sqs.visibilityTimeout (" + ConfigLoader.environmentVariable("sqs.visibilityTimeout")
+                    + ", " + Durations.format(sqs.visibilityTimeout())
+                    + "), or a message still being sent reappears and is sent twice; lower the first or raise the second");
+        }
+    }
+
+    private void checkPort(String key, int port) {
+        if (port < 0 || port > 65_535) {
+            problem(key, "must be a TCP port between 0 and 65535 (0 picks a free one), got " + port);
+        }
+    }
+
+    private void checkDuration(String key, Duration value, Duration min, Duration max) {
+        if (value == null) {
+            problem(key, "is missing; write e.g. 30s");
+        } else if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            problem(key, "must be between " + Durations.format(min) + " and " + Durations.format(max)
+                    + ", got " + Durations.format(value));
+        }
+    }
+
+    private void checkText(String key, String value, String example) {
+        if (value == null || value.isBlank()) {
+            problem(key, "must not be empty; use " + example);
+        }
+    }
+
+    private void problem(String key, String message) {
+        problems.add(key + " (" + ConfigLoader.environmentVariable(key) + "): " + message);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,83 @@
+package io.herald.core.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything Herald can be configured with, read from {@code herald.yaml} and overridden by
+ * {@code HERALD_*} environment variables (see {@link ConfigLoader}). {@link #defaults()} is what
+ * {@code ./herald local} runs on; {@code herald.example.yaml} documents every key.
+ */
+public record HeraldConfig(
+        Sqs sqs,
+        Api api,
+        Pipeline pipeline,
+        Providers providers,
+        Receivers receivers,
+        Local local) {
+
+    /**
+     * @param endpoint           SQS endpoint URL; empty means AWS's regional endpoint
+     * @param region             AWS region
+     * @param queues             queue names; producers spread messages over them, the pipeline reads all
+     * @param deadLetterSuffix   a queue's dead-letter queue is named queue + suffix
+     * @param maxReceiveCount    receives before SQS moves a message to the dead-letter queue
+     * @param visibilityTimeout  how long a received message stays hidden from other readers
+     * @param maxConnections     HTTP connections the SQS client may open
+     */
+    public record Sqs(String endpoint, String region, List<String> queues, String deadLetterSuffix,
+                      int maxReceiveCount, Duration visibilityTimeout, int maxConnections) {
+    }
+
+    /**
+     * @param host          interface to listen on
+     * @param port          TCP port (0 picks a free one)
+     * @param maxBodyBytes  largest request body accepted
+     */
+    public record Api(String host, int port, int maxBodyBytes) {
+    }
+
+    /**
+     * @param sendTimeout  longest a provider call may take; must be shorter than sqs.visibilityTimeout
+     * @param receiveWait  long-polling wait of each ReceiveMessage (0–20 s)
+     */
+    public record Pipeline(Duration sendTimeout, Duration receiveWait) {
+    }
+
+    public record Providers(Outbox outbox) {
+    }
+
+    /** @param dir directory the local outbox provider writes one .eml file per email into */
+    public record Outbox(String dir) {
+    }
+
+    /** @param defaultScheme scheme for receivers written without one (e.g. a bare Slurm user name) */
+    public record Receivers(String defaultScheme) {
+    }
+
+    /** @param sqsPort port of the embedded SQS server that {@code ./herald local} starts */
+    public record Local(int sqsPort) {
+    }
+
+    public static HeraldConfig defaults() {
+        return new HeraldConfig(
+                new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50),
+                new Api("127.0.0.1", 8080, 256 * 1024),
+                new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20)),
+                new Providers(new Outbox("outbox")),
+                new Receivers("mailto"),
+                new Local(9324));
+    }
+
+    public HeraldConfig withSqs(Sqs newSqs) {
+        return new HeraldConfig(newSqs, api, pipeline, providers, receivers, local);
+    }
+
+    public HeraldConfig withApi(Api newApi) {
+        return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, local);
+    }
+
+    public HeraldConfig withProviders(Providers newProviders) {
+        return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, local);
+    }
+}

@@ -1,0 +1,5 @@
+package io.herald.core.envelope;
+
+/** A link shown with a notification. */
+public record Link(String label, String url) {
+}

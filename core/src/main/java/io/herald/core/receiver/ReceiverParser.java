@@ -1,0 +1,113 @@
+package io.herald.core.receiver;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Parses the receiver syntax Slurm users know from goslmailer:
+ * {@code mailto:a@b.org,msteams:bob,telegram:123456,carol}.
+ *
+ * <p>Items are split on {@code ,}, then on the first {@code :} only, so Matrix rooms keep their
+ * colons. A bare item goes to the default scheme. Every item that cannot be delivered to is
+ * reported with its position and reason and the rest are still returned: one typo must not cost
+ * a user all their notifications. User text never makes this throw.
+ */
+public final class ReceiverParser {
+
+    /** How one scheme is handled: the channel it selects and the rule its targets must meet. */
+    public record Scheme(String channel, TargetRule rule) {
+        public Scheme {
+            Objects.requireNonNull(channel, "channel");
+            Objects.requireNonNull(rule, "rule");
+        }
+    }
+
+    /** The schemes Herald understands out of the box, keyed by the word users write before ':'. */
+    public static final Map<String, Scheme> STANDARD_SCHEMES = Map.of(
+            "mailto", new Scheme("email", TargetRule.EMAIL),
+            "msteams", new Scheme("msteams", TargetRule.ANY),
+            "telegram", new Scheme("telegram", TargetRule.TELEGRAM_CHAT),
+            "slack", new Scheme("slack", TargetRule.ANY),
+            "mattermost", new Scheme("mattermost", TargetRule.ANY),
+            "discord", new Scheme("discord", TargetRule.ANY),
+            "matrix", new Scheme("matrix", TargetRule.MATRIX_ROOM));
+
+    private final Map<String, Scheme> schemes;
+    private final String defaultScheme;
+
+    /**
+     * @param schemes        the schemes accepted, keyed by the lower-case word before ':'
+     * @param defaultScheme  the scheme for bare items; must be one of {@code schemes}
+     */
+    public ReceiverParser(Map<String, Scheme> schemes, String defaultScheme) {
+        this.schemes = Map.copyOf(schemes);
+        if (!this.schemes.containsKey(defaultScheme)) {
+            throw new IllegalArgumentException("default scheme '" + defaultScheme + "' is not one of " + this.schemes.keySet());
+        }
+        this.defaultScheme = defaultScheme;
+    }
+
+    public static ReceiverParser standard(String defaultScheme) {
+        return new ReceiverParser(STANDARD_SCHEMES, defaultScheme);
+    }
+
+    public ParsedReceivers parse(String text) {
+        List<Receiver> receivers = new ArrayList<>();
+        List<ReceiverProblem> problems = new ArrayList<>();
+        if (text == null || text.isBlank()) {
+            problems.add(new ReceiverProblem(1, text == null ? "" : text, "no receiver given"));
+            return new ParsedReceivers(receivers, problems);
+        }
+        String[] items = text.split(",", -1);
+        for (int i = 0; i < items.length; i++) {
+            switch (parseItem(items[i].strip())) {
+                case Accepted(Receiver receiver) -> {
+                    if (!receivers.contains(receiver)) {
+                        receivers.add(receiver);
+                    }
+                }
+                case Refused(String reason) -> problems.add(new ReceiverProblem(i + 1, items[i], reason));
+            }
+        }
+        return new ParsedReceivers(receivers, problems);
+    }
+
+    private sealed interface ItemResult permits Accepted, Refused {
+    }
+
+    private record Accepted(Receiver receiver) implements ItemResult {
+    }
+
+    private record Refused(String reason) implements ItemResult {
+    }
+
+    private ItemResult parseItem(String item) {
+        if (item.isEmpty()) {
+            return new Refused("empty item");
+        }
+        int colon = item.indexOf(':');
+        String scheme = colon < 0 ? defaultScheme : item.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+        String target = colon < 0 ? item : item.substring(colon + 1).strip();
+        if (scheme.isEmpty()) {
+            return new Refused("no scheme before ':'");
+        }
+        Scheme known = schemes.get(scheme);
+        if (known == null) {
+            return new Refused("unknown scheme '" + scheme + "' (known: "
+                    + String.join(", ", schemes.keySet().stream().sorted().toList()) + ")");
+        }
+        if (target.isEmpty() || target.chars().allMatch(c -> c == ':')) {
+            return new Refused("no target after '" + scheme + ":'");
+        }
+        return known.rule().check(target)
+                .<ItemResult>map(problem -> new Refused(scheme + " target '" + target + "' " + asClause(problem)))
+                .orElseGet(() -> new Accepted(new Receiver(scheme, known.channel(), target)));
+    }
+
+    private static String asClause(String problem) {
+        return problem.startsWith("not ") ? "is " + problem : problem;
+    }
+}
