@@ -1,0 +1,116 @@
+package io.herald.pipeline.provider.outbox;
+
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.Sender;
+import io.herald.pipeline.provider.Outcome;
+import io.herald.pipeline.provider.Provider;
+import io.herald.pipeline.provider.email.EmailBody;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UnsupportedEncodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Date;
+import java.util.Properties;
+
+/**
+ * The email provider of local mode: writes each email as an RFC 5322 {@code .eml} file (MIME,
+ * plain-text and HTML alternatives) that any mail client opens. Files appear atomically (written
+ * to a temporary name, then renamed), so a reader never sees half a message; the file is named
+ * after the envelope id, so a redelivered message overwrites itself instead of duplicating.
+ */
+public final class OutboxProvider implements Provider {
+
+    /** From address for envelopes that carry no sender of their own. */
+    static final String DEFAULT_FROM = "herald@localhost";
+
+    private final Path directory;
+    private final Session session = Session.getInstance(new Properties());
+
+    public OutboxProvider(Path directory) {
+        this.directory = directory;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public String name() {
+        return "outbox";
+    }
+
+    @Override
+    public String channel() {
+        return "email";
+    }
+
+    @Override
+    public Outcome send(Envelope envelope) {
+        MimeMessage message;
+        try {
+            message = toMime(envelope);
+        } catch (AddressException e) {
+            return new Outcome.Rejected("invalid address: " + e.getMessage());
+        } catch (MessagingException | UnsupportedEncodingException e) {
+            return new Outcome.Rejected("cannot be written as MIME: " + e.getMessage());
+        }
+        Path target = directory.resolve(envelope.id() + ".eml");
+        try {
+            Files.createDirectories(directory);
+            Path temp = Files.createTempFile(directory, "." + envelope.id(), ".part");
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                message.writeTo(out);
+            } catch (IOException | MessagingException e) {
+                Files.deleteIfExists(temp);
+                throw e instanceof IOException io ? io : new IOException(e);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // A full or read-only disk stops every message, not just this one.
+            return new Outcome.ProviderDown("cannot write to outbox " + directory + ": " + e.getMessage());
+        }
+        return new Outcome.Delivered(target.getFileName().toString());
+    }
+
+    private MimeMessage toMime(Envelope envelope) throws MessagingException, UnsupportedEncodingException {
+        String messageId = "<" + envelope.id() + "@herald>";
+        MimeMessage message = new MimeMessage(session) {
+            @Override
+            protected void updateMessageID() throws MessagingException {
+                // The envelope id, not a random one: the same notification keeps the same Message-ID.
+                setHeader("Message-ID", messageId);
+            }
+        };
+        Sender sender = envelope.sender();
+        message.setFrom(sender == null || sender.email() == null
+                ? new InternetAddress(DEFAULT_FROM)
+                : new InternetAddress(sender.email(), sender.name(), "UTF-8"));
+        InternetAddress to = new InternetAddress(envelope.target(), envelope.targetName(), "UTF-8");
+        to.validate();
+        message.setRecipient(Message.RecipientType.TO, to);
+        String title = envelope.content().title();
+        message.setSubject(title == null ? "" : title, "UTF-8");
+        message.setSentDate(Date.from(envelope.createdAt()));
+
+        EmailBody body = EmailBody.render(envelope.content());
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText(body.text(), "UTF-8", "plain");
+        MimeBodyPart html = new MimeBodyPart();
+        html.setText(body.html(), "UTF-8", "html");
+        MimeMultipart alternatives = new MimeMultipart("alternative", text, html);
+        message.setContent(alternatives);
+        message.saveChanges();
+        return message;
+    }
+}
