@@ -115,9 +115,9 @@ record EmailRequest(String fromEmail, String fromName, String toEmail, String to
                 return null;
             }
             String value = node.textValue();
-            Optional<String> unsendable = unsendableCharacter(value);
-            if (unsendable.isPresent()) {
-                errors.put(field, label + " contains " + unsendable.get() + ", which a queued message cannot carry");
+            Optional<String> invalid = unpairedSurrogate(value);
+            if (invalid.isPresent()) {
+                errors.put(field, label + " contains " + invalid.get() + ", which is not valid Unicode text");
                 return null;
             }
             return value;
@@ -125,16 +125,12 @@ record EmailRequest(String fromEmail, String fromName, String toEmail, String to
     }
 
     /**
-     * SQS only carries valid XML characters: U+FFFE, U+FFFF and lone surrogates (a JSON string can
-     * hold one as an escape) make it refuse the whole message. Naming the field beats relaying
-     * SQS's InvalidMessageContents.
+     * A JSON string can hold half of a surrogate pair as an escape; no mail header or body can
+     * encode it, so it is refused here rather than turned into a '?' on the way.
      */
-    static Optional<String> unsendableCharacter(String value) {
+    static Optional<String> unpairedSurrogate(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '\uFFFE' || c == '\uFFFF') {
-                return Optional.of(String.format("the character U+%04X", (int) c));
-            }
             if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {

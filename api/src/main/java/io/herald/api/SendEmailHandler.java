@@ -97,7 +97,7 @@ final class SendEmailHandler implements Handler {
                 ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
                 json.reply(ctx, HttpStatus.SERVICE_UNAVAILABLE.getCode(), ApiJson.ErrorReply.base("Service unavailable"));
             }
-            case EnqueueResult.NotEnqueued tooLarge when "MessageTooLarge".equals(tooLarge.code()) ->
+            case EnqueueResult.NotEnqueued tooLarge when EnqueueResult.MESSAGE_TOO_LARGE.equals(tooLarge.code()) ->
                     json.reply(ctx, HttpStatus.UNPROCESSABLE_CONTENT.getCode(), new ApiJson.ErrorReply(Map.of(
                             "body", "Body is too large to queue: " + tooLarge.reason())));
             case EnqueueResult.NotEnqueued refused -> {

@@ -292,12 +292,16 @@ class HeraldApiTest {
     }
 
     @Test
-    void characterSqsCannotCarryIs422OnThatField() throws Exception {
-        Reply reply = post(api, email("from@example.com", "to@example.com", "Subject", "Body \uFFFF"));
+    void charactersSqsRefusesRawArriveIntactThroughTheQueue() throws Exception {
+        List<QueueRef> queues = freshQueues(1);
+        try (HeraldApi own = startApi(DEFAULT_LIMIT, queues, Clock.fixed(NOW, ZoneOffset.UTC))) {
+            Reply reply = post(own, email("from@example.com", "to@example.com", "Subject \uFFFE", "Body \uFFFF 🚀"));
 
-        assertThat(reply.status()).isEqualTo(422);
-        assertThat(reply.errors()).containsOnlyKeys("body");
-        assertThat(reply.errors().get("body")).contains("U+FFFF");
+            assertThat(reply.status()).isEqualTo(200);
+            Envelope envelope = drain(queues.getFirst(), 1).getFirst();
+            assertThat(envelope.content().title()).isEqualTo("Subject \uFFFE");
+            assertThat(envelope.content().text()).isEqualTo("Body \uFFFF 🚀");
+        }
     }
 
     @Test
@@ -308,7 +312,7 @@ class HeraldApiTest {
 
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.errors()).containsOnly(
-                Map.entry("toName", "To name contains an unpaired surrogate U+D800, which a queued message cannot carry"));
+                Map.entry("toName", "To name contains an unpaired surrogate U+D800, which is not valid Unicode text"));
     }
 
     @Test

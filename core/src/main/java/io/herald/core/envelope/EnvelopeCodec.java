@@ -2,6 +2,9 @@ package io.herald.core.envelope;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,6 +50,30 @@ public final class EnvelopeCodec {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .serializationInclusion(JsonInclude.Include.NON_EMPTY)
                 .build();
+        this.mapper.getFactory().setCharacterEscapes(new SqsSafeEscapes());
+    }
+
+    /**
+     * SQS accepts only characters XML allows (#x9, #xA, #xD, #x20–#xD7FF, #xE000–#xFFFD,
+     * #x10000–#x10FFFF) and refuses the whole message otherwise. JSON already escapes the control
+     * characters; this escapes the rest of what SQS refuses, U+FFFE, U+FFFF and every surrogate
+     * (so lone ones survive, and pairs are written as two escapes), as JSON escapes (backslash, u, four hex digits). Any text a
+     * user sends thus reaches the provider intact instead of being refused by the queue.
+     */
+    private static final class SqsSafeEscapes extends CharacterEscapes {
+
+        private final int[] asciiEscapes = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return asciiEscapes;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            boolean refusedBySqs = (ch >= 0xD800 && ch <= 0xDFFF) || ch == 0xFFFE || ch == 0xFFFF;
+            return refusedBySqs ? new SerializedString(String.format("\\u%04X", ch)) : null;
+        }
     }
 
     /**
@@ -82,8 +109,8 @@ public final class EnvelopeCodec {
             throw new MalformedEnvelopeException("not a JSON object");
         }
         JsonNode version = tree.get("v");
-        if (version == null || !version.canConvertToInt()) {
-            throw new MalformedEnvelopeException("field 'v' (envelope version) is missing or not a number");
+        if (version == null || !version.isIntegralNumber() || !version.canConvertToInt()) {
+            throw new MalformedEnvelopeException("field 'v' (envelope version) is missing or not a whole number");
         }
         if (version.asInt() != Envelope.VERSION) {
             throw new MalformedEnvelopeException("envelope version " + version.asText()

@@ -36,6 +36,9 @@ public final class EmailAddresses {
         if (at < 0) {
             return Optional.of("has no '@'");
         }
+        if (address.indexOf('@') != at) {
+            return Optional.of("has more than one '@' (one address per receiver; separate receivers with ',')");
+        }
         String local = address.substring(0, at);
         String domain = address.substring(at + 1);
         return localPartProblem(local).or(() -> domainProblem(domain));

@@ -52,7 +52,7 @@ public final class SqsProducer {
             try {
                 body = codec.encode(envelope);
             } catch (EnvelopeTooLargeException e) {
-                results[i] = new EnqueueResult.NotEnqueued(envelope.id(), "MessageTooLarge", e.getMessage(), false);
+                results[i] = new EnqueueResult.NotEnqueued(envelope.id(), EnqueueResult.MESSAGE_TOO_LARGE, e.getMessage(), false);
                 continue;
             }
             int bytes = EnvelopeCodec.utf8(body).length;
@@ -84,9 +84,9 @@ public final class SqsProducer {
             response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
         } catch (SdkException e) {
             String code = e instanceof AwsServiceException ase && ase.awsErrorDetails() != null
-                    ? ase.awsErrorDetails().errorCode() : "SqsUnreachable";
+                    ? ase.awsErrorDetails().errorCode() : EnqueueResult.SQS_UNREACHABLE;
             for (int index : batch) {
-                results[index] = new EnqueueResult.NotEnqueued(envelopes.get(index).id(), code, safeMessage(e), retryable(e));
+                results[index] = new EnqueueResult.NotEnqueued(envelopes.get(index).id(), code, describe(e), retryable(e));
             }
             return;
         }
@@ -97,7 +97,7 @@ public final class SqsProducer {
         for (BatchResultErrorEntry failed : response.failed()) {
             int index = batch.get(Integer.parseInt(failed.id()));
             results[index] = new EnqueueResult.NotEnqueued(envelopes.get(index).id(), failed.code(),
-                    failed.message(), !Boolean.TRUE.equals(failed.senderFault()));
+                    "SQS refused the entry (" + failed.code() + ")", !Boolean.TRUE.equals(failed.senderFault()));
         }
         for (int index : batch) {
             if (results[index] == null) {
@@ -116,9 +116,18 @@ public final class SqsProducer {
         return true;
     }
 
-    /** SDK messages carry request ids and endpoints, never message bodies or credentials. */
-    private static String safeMessage(SdkException e) {
+    /**
+     * Says what failed without quoting SQS's own message: SQS-compatible servers echo the request,
+     * body included, in some error messages (ElasticMQ does for requests it cannot parse), and a
+     * reason ends up in logs and API answers. A client-side failure's message is about the
+     * connection, not the content.
+     */
+    private static String describe(SdkException e) {
+        if (e instanceof AwsServiceException ase) {
+            String code = ase.awsErrorDetails() == null ? "unknown" : ase.awsErrorDetails().errorCode();
+            return "SQS answered HTTP " + ase.statusCode() + " (" + code + ")";
+        }
         String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message;
+        return "SQS could not be reached: " + (message == null ? e.getClass().getSimpleName() : message);
     }
 }
