@@ -3,16 +3,11 @@ package io.herald.cli;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.EnvelopeCodec;
-import io.herald.core.sqs.QueueRef;
-import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
-import io.herald.core.sqs.SqsQueues;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "api", mixinStandardHelpOptions = true,
@@ -26,18 +21,12 @@ final class ApiCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HeraldConfig cfg = config.load();
-        SqsClient sqs = SqsClients.create(cfg.sqs());
-        List<QueueRef> queues;
-        try {
-            queues = SqsQueues.resolve(sqs, cfg.sqs());
-        } catch (RuntimeException e) {
-            sqs.close();
-            throw e;
-        }
-        HeraldApi api = new HeraldApi(cfg.api(), new SqsProducer(sqs, new EnvelopeCodec()), queues, Clock.systemUTC());
+        Services.Queues queues = Services.connectToQueues(cfg);
+        HeraldApi api = new HeraldApi(cfg.api(), new SqsProducer(queues.sqs(), new EnvelopeCodec()), queues.refs(),
+                Clock.systemUTC());
         AutoCloseable service = () -> {
             api.close();
-            sqs.close();
+            queues.close();
         };
         try {
             Services.startApi(api, cfg.api());

@@ -2,15 +2,10 @@ package io.herald.cli;
 
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.EnvelopeCodec;
-import io.herald.core.sqs.QueueRef;
-import io.herald.core.sqs.SqsClients;
-import io.herald.core.sqs.SqsQueues;
 import io.herald.pipeline.Pipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
@@ -24,20 +19,14 @@ final class PipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HeraldConfig cfg = config.load();
-        SqsClient sqs = SqsClients.create(cfg.sqs());
-        List<QueueRef> queues;
-        try {
-            queues = SqsQueues.resolve(sqs, cfg.sqs());
-        } catch (RuntimeException e) {
-            sqs.close();
-            throw e;
-        }
-        Pipeline pipeline = new Pipeline(sqs, queues, Services.providers(cfg), new EnvelopeCodec(), cfg.pipeline());
+        Services.Queues queues = Services.connectToQueues(cfg);
+        Pipeline pipeline = new Pipeline(queues.sqs(), queues.refs(), Services.providers(cfg), new EnvelopeCodec(),
+                cfg.pipeline());
         pipeline.start();
-        System.out.println("Herald pipeline reading " + queues.size() + " queue(s)");
+        System.out.println("Herald pipeline reading " + queues.refs().size() + " queue(s)");
         Services.runUntilStopped("pipeline", () -> {
             pipeline.close();
-            sqs.close();
+            queues.close();
         });
         return 0;
     }

@@ -3,8 +3,12 @@ package io.herald.cli;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.SqsClients;
+import io.herald.core.sqs.SqsQueues;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.outbox.OutboxProvider;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +18,25 @@ import java.util.concurrent.CountDownLatch;
 final class Services {
 
     private Services() {
+    }
+
+    /** An SQS client and the configured queues it found; closing it closes the client. */
+    record Queues(SqsClient sqs, List<QueueRef> refs) implements AutoCloseable {
+        @Override
+        public void close() {
+            sqs.close();
+        }
+    }
+
+    /** Connects to the configured SQS and finds the queues, which must exist; closes what it opened on failure. */
+    static Queues connectToQueues(HeraldConfig config) {
+        SqsClient sqs = SqsClients.create(config.sqs());
+        try {
+            return new Queues(sqs, SqsQueues.resolve(sqs, config.sqs()));
+        } catch (RuntimeException e) {
+            sqs.close();
+            throw e;
+        }
     }
 
     /** The providers the configuration asks for. Local mode and the pipeline share this list. */

@@ -85,16 +85,17 @@ public final class ConfigLoader {
         ObjectNode tree = defaultsTree();
         file.ifPresent(path -> readFile(path, problems).ifPresent(fromFile -> merge(tree, fromFile, "", path, problems)));
         applyEnvironment(tree, problems);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-        HeraldConfig config;
+        // Unknown keys never reach the tree, so what is known can still be bound and checked:
+        // the user hears about every problem at once, not one per attempt.
+        HeraldConfig config = null;
         try {
             config = yaml.treeToValue(tree, HeraldConfig.class);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(List.of(bindingProblem(e)));
+            problems.add(bindingProblem(e));
         }
-        problems.addAll(ConfigValidator.problems(config));
+        if (config != null) {
+            problems.addAll(ConfigValidator.problems(config));
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

@@ -426,4 +426,13 @@ class ConfigLoaderTest {
         assertThat(e.problems()).isNotEmpty();
         return e;
     }
+
+    @Test
+    void anUnknownVariableDoesNotHideABadValueBesideIt() {
+        ConfigException e = loadFails(Map.of("HERALD_SQS_ENDPONT", "x", "HERALD_SQS_REGION", "mars"));
+
+        assertThat(e.problems()).hasSize(2);
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("HERALD_SQS_ENDPONT").contains("HERALD_SQS_ENDPOINT"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("sqs.region (HERALD_SQS_REGION): 'mars'"));
+    }
 }
