@@ -7,10 +7,10 @@ import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.pipeline.provider.Provider;
-import io.herald.pipeline.provider.outbox.OutboxProvider;
+import io.herald.pipeline.provider.ConfiguredProvider;
+import io.herald.pipeline.provider.Providers;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -39,9 +39,9 @@ final class Services {
         }
     }
 
-    /** The providers the configuration asks for. Local mode and the pipeline share this list. */
+    /** The providers the configuration enables; local mode and the pipeline share this list. */
     static List<Provider> providers(HeraldConfig config) {
-        return List.of(new OutboxProvider(Path.of(config.providers().outbox().dir()).toAbsolutePath()));
+        return Providers.fromConfig(config).stream().map(ConfiguredProvider::provider).toList();
     }
 
     static void startApi(HeraldApi api, HeraldConfig.Api config) {

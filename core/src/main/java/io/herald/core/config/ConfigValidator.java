@@ -33,6 +33,7 @@ final class ConfigValidator {
         v.checkApi(c.api());
         v.checkPipeline(c.pipeline(), c.sqs());
         v.checkText("providers.outbox.dir", c.providers().outbox().dir(), "a directory path such as outbox");
+        v.checkWeight("providers.outbox.weight", c.providers().outbox().weight());
         if (!ReceiverParser.STANDARD_SCHEMES.containsKey(c.receivers().defaultScheme())) {
             v.problem("receivers.defaultScheme", "'" + c.receivers().defaultScheme() + "' is not a scheme; use one of "
                     + ReceiverParser.STANDARD_SCHEMES.keySet().stream().sorted().toList());
@@ -102,6 +103,12 @@ final class ConfigValidator {
                     + " must be shorter than sqs.visibilityTimeout (" + ConfigLoader.environmentVariable("sqs.visibilityTimeout")
                     + ", " + Durations.format(sqs.visibilityTimeout())
                     + "), or a message still being sent reappears and is sent twice; lower the first or raise the second");
+        }
+    }
+
+    private void checkWeight(String key, int weight) {
+        if (weight < 1 || weight > 1000) {
+            problem(key, "must be between 1 and 1000 (a share among the channel's healthy providers), got " + weight);
         }
     }
 

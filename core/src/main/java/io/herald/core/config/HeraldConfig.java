@@ -44,11 +44,20 @@ public record HeraldConfig(
     public record Pipeline(Duration sendTimeout, Duration receiveWait) {
     }
 
+    /**
+     * One block per provider. Every block has {@code enabled} and {@code weight}: the enabled
+     * providers of a channel form that channel's pool, and healthy ones share its messages by
+     * weight. Adding a provider adds one block here.
+     */
     public record Providers(Outbox outbox) {
     }
 
-    /** @param dir directory the local outbox provider writes one .eml file per email into */
-    public record Outbox(String dir) {
+    /**
+     * @param enabled  whether the pipeline delivers email through it
+     * @param weight   its share of the email channel among healthy providers (1–1000)
+     * @param dir      directory it writes one .eml file per email into
+     */
+    public record Outbox(boolean enabled, int weight, String dir) {
     }
 
     /** @param defaultScheme scheme for receivers written without one (e.g. a bare Slurm user name) */
@@ -64,7 +73,7 @@ public record HeraldConfig(
                 new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50),
                 new Api("127.0.0.1", 8080, 256 * 1024),
                 new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20)),
-                new Providers(new Outbox("outbox")),
+                new Providers(new Outbox(true, 1, "outbox")),
                 new Receivers("mailto"),
                 new Local(9324));
     }
