@@ -49,7 +49,23 @@ public record HeraldConfig(
      * providers of a channel form that channel's pool, and healthy ones share its messages by
      * weight. Adding a provider adds one block here.
      */
-    public record Providers(Outbox outbox) {
+    public record Providers(Outbox outbox, ProviderConfig.Ses ses, ProviderConfig.SendGrid sendgrid,
+                            ProviderConfig.Smtp smtp, ProviderConfig.Msteams msteams, ProviderConfig.Telegram telegram,
+                            ProviderConfig.Slack slack, ProviderConfig.Mattermost mattermost,
+                            ProviderConfig.Discord discord, ProviderConfig.Matrix matrix) {
+
+        /** Only the outbox enabled; every other provider off, pointing at its public endpoint. */
+        public static Providers defaults() {
+            return new Providers(new Outbox(true, 1, "outbox"), ProviderConfig.Ses.defaults(),
+                    ProviderConfig.SendGrid.defaults(), ProviderConfig.Smtp.defaults(),
+                    ProviderConfig.Msteams.defaults(), ProviderConfig.Telegram.defaults(),
+                    ProviderConfig.Slack.defaults(), ProviderConfig.Mattermost.defaults(),
+                    ProviderConfig.Discord.defaults(), ProviderConfig.Matrix.defaults());
+        }
+
+        public Providers withOutbox(Outbox newOutbox) {
+            return new Providers(newOutbox, ses, sendgrid, smtp, msteams, telegram, slack, mattermost, discord, matrix);
+        }
     }
 
     /**
@@ -73,7 +89,7 @@ public record HeraldConfig(
                 new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50),
                 new Api("127.0.0.1", 8080, 256 * 1024),
                 new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20)),
-                new Providers(new Outbox(true, 1, "outbox")),
+                Providers.defaults(),
                 new Receivers("mailto"),
                 new Local(9324));
     }

@@ -1,18 +1,13 @@
 package io.herald.pipeline.provider.outbox;
 
 import io.herald.core.envelope.Envelope;
-import io.herald.core.envelope.Sender;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
-import io.herald.pipeline.provider.email.EmailBody;
-import jakarta.mail.Message;
+import io.herald.pipeline.provider.email.EmailMessages;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +15,7 @@ import java.io.UnsupportedEncodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Date;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -32,13 +27,19 @@ import java.util.Properties;
 public final class OutboxProvider implements Provider {
 
     /** From address for envelopes that carry no sender of their own. */
-    static final String DEFAULT_FROM = "herald@localhost";
+    public static final String DEFAULT_FROM = "herald@localhost";
 
     private final Path directory;
     private final Session session = Session.getInstance(new Properties());
+    private final EmailMessages messages;
 
     public OutboxProvider(Path directory) {
+        this(directory, new EmailMessages(DEFAULT_FROM, Optional.empty()));
+    }
+
+    public OutboxProvider(Path directory, EmailMessages messages) {
         this.directory = directory;
+        this.messages = messages;
     }
 
     public Path directory() {
@@ -59,7 +60,7 @@ public final class OutboxProvider implements Provider {
     public Outcome send(Envelope envelope) {
         MimeMessage message;
         try {
-            message = toMime(envelope);
+            message = messages.toMime(session, envelope);
         } catch (AddressException e) {
             return new Outcome.Rejected("invalid address: " + e.getMessage());
         } catch (MessagingException | UnsupportedEncodingException e) {
@@ -81,36 +82,5 @@ public final class OutboxProvider implements Provider {
             return new Outcome.ProviderDown("cannot write to outbox " + directory + ": " + e.getMessage());
         }
         return new Outcome.Delivered(target.getFileName().toString());
-    }
-
-    private MimeMessage toMime(Envelope envelope) throws MessagingException, UnsupportedEncodingException {
-        String messageId = "<" + envelope.id() + "@herald>";
-        MimeMessage message = new MimeMessage(session) {
-            @Override
-            protected void updateMessageID() throws MessagingException {
-                // The envelope id, not a random one: the same notification keeps the same Message-ID.
-                setHeader("Message-ID", messageId);
-            }
-        };
-        Sender sender = envelope.sender();
-        message.setFrom(sender == null || sender.email() == null
-                ? new InternetAddress(DEFAULT_FROM)
-                : new InternetAddress(sender.email(), sender.name(), "UTF-8"));
-        InternetAddress to = new InternetAddress(envelope.target(), envelope.targetName(), "UTF-8");
-        to.validate();
-        message.setRecipient(Message.RecipientType.TO, to);
-        String title = envelope.content().title();
-        message.setSubject(title == null ? "" : title, "UTF-8");
-        message.setSentDate(Date.from(envelope.createdAt()));
-
-        EmailBody body = EmailBody.render(envelope.content());
-        MimeBodyPart text = new MimeBodyPart();
-        text.setText(body.text(), "UTF-8", "plain");
-        MimeBodyPart html = new MimeBodyPart();
-        html.setText(body.html(), "UTF-8", "html");
-        MimeMultipart alternatives = new MimeMultipart("alternative", text, html);
-        message.setContent(alternatives);
-        message.saveChanges();
-        return message;
     }
 }

@@ -1,0 +1,140 @@
+package io.herald.pipeline.provider.mattermost;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.envelope.Content;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.Fact;
+import io.herald.core.envelope.Link;
+import io.herald.pipeline.provider.Outcome;
+import io.herald.pipeline.provider.RateGate;
+import io.herald.pipeline.provider.Redactor;
+import io.herald.pipeline.provider.RetryAfter;
+import io.herald.pipeline.provider.http.HttpJson;
+import io.herald.pipeline.provider.http.HttpProvider;
+import io.herald.pipeline.provider.render.ChannelTemplate;
+import io.herald.pipeline.provider.render.Escape;
+import io.herald.pipeline.provider.render.OutputFormat;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Mattermost incoming webhook, rendered as Markdown with the facts as a table. The target is the
+ * channel to post in ({@code town-square}, or {@code @user} for a direct message), sent as the
+ * webhook's channel override.
+ */
+public final class MattermostProvider extends HttpProvider {
+
+    /** Mattermost's default maximum post size, in characters. */
+    static final int MAX_TEXT = 16_383;
+    static final String MARKER = "\n\n… (truncated)";
+
+    private final URI webhook;
+    private final Optional<ChannelTemplate> template;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public MattermostProvider(ProviderConfig.Mattermost config, Clock clock) {
+        super(config.timeout(), new RateGate("mattermost", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
+                Redactor.of(config.webhookUrl()), clock);
+        this.webhook = URI.create(config.webhookUrl().reveal().strip());
+        this.template = ChannelTemplate.load(config.template(), OutputFormat.MARKDOWN);
+    }
+
+    @Override
+    public String name() {
+        return "mattermost";
+    }
+
+    @Override
+    public String channel() {
+        return "mattermost";
+    }
+
+    public static String markdown(Content c) {
+        StringBuilder out = new StringBuilder();
+        if (c.title() != null && !c.title().isBlank()) {
+            out.append("#### ").append(Escape.markdown(c.title().strip())).append("\n\n");
+        }
+        if (c.text() != null && !c.text().isBlank()) {
+            out.append(Escape.markdown(c.text().strip())).append("\n\n");
+        }
+        if (!c.facts().isEmpty()) {
+            out.append("| | |\n|:--|:--|\n");
+            for (Fact f : c.facts()) {
+                out.append("| **").append(cell(f.label())).append("** | ").append(cell(f.value())).append(" |\n");
+            }
+            out.append("\n");
+        }
+        if (!c.hints().isEmpty()) {
+            out.append("**Hints**\n");
+            c.hints().forEach(h -> out.append("* ").append(Escape.markdown(h)).append("\n"));
+            out.append("\n");
+        }
+        for (Link link : c.links()) {
+            String url = link.url() == null ? "" : link.url().strip();
+            if (url.toLowerCase(Locale.ROOT).matches("https?://[^\\s()<>]+")) {
+                out.append("[").append(Escape.markdown(link.label())).append("](").append(url).append(")\n");
+            } else {
+                out.append(Escape.markdown(link.label() + ": " + url)).append("\n");
+            }
+        }
+        return out.toString().strip();
+    }
+
+    private static String cell(String s) {
+        // A table cell ends at a line break; Markdown escaping already protects '|'.
+        return Escape.markdown(s == null ? "" : s).replaceAll("\\R", " ");
+    }
+
+    public ObjectNode payload(Envelope envelope) {
+        String text = template.map(t -> t.render(envelope)).orElseGet(() -> markdown(envelope.content()));
+        if (text.length() > MAX_TEXT) {
+            int end = MAX_TEXT - MARKER.length();
+            if (Character.isLowSurrogate(text.charAt(end))) {
+                end--;
+            }
+            text = text.substring(0, end) + MARKER;
+        }
+        ObjectNode body = json.createObjectNode();
+        body.put("text", text);
+        String target = envelope.target().strip();
+        if (!target.isEmpty()) {
+            body.put("channel", target);
+        }
+        return body;
+    }
+
+    @Override
+    protected Call call(Envelope envelope) {
+        return new Call("POST", webhook, payload(envelope).toString(), Map.of());
+    }
+
+    @Override
+    protected Outcome classify(HttpJson.Answer answer) {
+        if (answer.is2xx()) {
+            return new Outcome.Delivered("ok");
+        }
+        String why = "Mattermost " + answer.status() + (answer.body().isBlank() ? "" : ": " + brief(answer.body()));
+        return switch (answer.status()) {
+            case 429 -> new Outcome.Retry(retryAfter(answer), why);
+            case 401, 403, 404 -> new Outcome.ProviderDown(why);
+            case 400, 413 -> new Outcome.Rejected(why);
+            default -> new Outcome.Retry(answer.status() >= 500 ? retryAfterHeader(answer) : Duration.ZERO, why);
+        };
+    }
+
+    /** Mattermost's limiter sends Retry-After, and X-Ratelimit-Reset as seconds until the reset. */
+    private Duration retryAfter(HttpJson.Answer answer) {
+        Duration header = retryAfterHeader(answer);
+        if (header.isPositive()) {
+            return header;
+        }
+        return answer.header("X-Ratelimit-Reset").flatMap(RetryAfter::seconds).orElse(Duration.ZERO);
+    }
+}

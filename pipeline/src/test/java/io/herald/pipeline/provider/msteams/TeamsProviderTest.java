@@ -1,0 +1,174 @@
+package io.herald.pipeline.provider.msteams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Secret;
+import io.herald.core.envelope.Envelope;
+import io.herald.pipeline.provider.CapturedLogs;
+import io.herald.pipeline.provider.Fakes;
+import io.herald.pipeline.provider.Fixtures;
+import io.herald.pipeline.provider.Outcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TeamsProviderTest {
+
+    private static final String PATH = "/workflows/abc123/triggers/manual/paths/invoke";
+    private static final String SIG = "sig=teamsSecretSignature0123456789";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private WireMockServer fake;
+    private TeamsProvider provider;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void start() {
+        fake = Fakes.start();
+        provider = provider("");
+    }
+
+    @AfterEach
+    void stop() {
+        provider.close();
+        fake.stop();
+    }
+
+    private TeamsProvider provider(String template) {
+        return new TeamsProvider(new ProviderConfig.Msteams(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), template,
+                Secret.of(Fakes.baseUrl(fake) + PATH + "?api-version=1&" + SIG)), Clock.systemUTC());
+    }
+
+    private void answer(int status, String body) {
+        fake.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(status).withBody(body)));
+    }
+
+    private JsonNode sentCard() throws Exception {
+        JsonNode message = json.readTree(fake.getAllServeEvents().get(0).getRequest().getBodyAsString());
+        assertThat(message.path("type").asText()).isEqualTo("message");
+        assertThat(message.path("attachments").path(0).path("contentType").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
+        return message.path("attachments").path(0).path("content");
+    }
+
+    @Test
+    void acceptedIsDeliveredAsAnAdaptiveCardWithFactSetAndMention() throws Exception {
+        answer(202, "");
+        Envelope envelope = Fixtures.envelope("msteams", "bob@example.org").withTargetName("Bob Example");
+
+        assertThat(provider.send(envelope)).isInstanceOf(Outcome.Delivered.class);
+
+        JsonNode card = sentCard();
+        assertThat(card.path("type").asText()).isEqualTo("AdaptiveCard");
+        assertThat(card.path("version").asText()).isEqualTo("1.2");
+        assertThat(card.path("body").path(0).path("text").asText()).isEqualTo("Job 42 ended");
+        assertThat(card.toString()).contains("\"type\":\"FactSet\"").contains("{\"title\":\"Partition\",\"value\":\"compute\"}");
+        JsonNode mention = card.path("msteams").path("entities").path(0);
+        assertThat(mention.path("type").asText()).isEqualTo("mention");
+        assertThat(mention.path("text").asText()).isEqualTo("<at>Bob Example</at>");
+        assertThat(mention.path("mentioned").path("id").asText()).isEqualTo("bob@example.org");
+        assertThat(card.path("body").toString()).contains("For <at>Bob Example</at>");
+        assertThat(card.path("actions").path(0).path("url").asText()).isEqualTo("https://hpc.example.org/jobs/42");
+    }
+
+    @Test
+    void tooManyRequestsIsRetriedAfterRetryAfter() {
+        fake.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "4")));
+
+        assertThat(provider.send(Fixtures.envelope("msteams", "x"))).isEqualTo(new Outcome.Retry(Duration.ofSeconds(4), "Teams 429"));
+    }
+
+    @Test
+    void badRequestIsRejected() {
+        answer(400, "{\"error\":{\"code\":\"InvalidRequestContent\",\"message\":\"The input body for trigger 'manual' of type 'Request' did not match its schema definition.\"}}");
+
+        assertThat(provider.send(Fixtures.envelope("msteams", "x"))).isInstanceOf(Outcome.Rejected.class);
+    }
+
+    @Test
+    void deletedOrUnauthorisedWorkflowMeansTheProviderIsDown() {
+        answer(401, "{\"error\":{\"code\":\"DirectApiAuthorizationRequired\",\"message\":\"The request must be authenticated.\"}}");
+        assertThat(provider.send(Fixtures.envelope("msteams", "x"))).isInstanceOf(Outcome.ProviderDown.class);
+
+        answer(404, "{\"error\":{\"code\":\"WorkflowNotFound\",\"message\":\"The workflow was not found.\"}}");
+        assertThat(provider.send(Fixtures.envelope("msteams", "x"))).isInstanceOf(Outcome.ProviderDown.class);
+    }
+
+    @Test
+    void serverErrorIsRetried() {
+        answer(500, "");
+
+        assertThat(provider.send(Fixtures.envelope("msteams", "x"))).isInstanceOf(Outcome.Retry.class);
+    }
+
+    @Test
+    void answerSlowerThanTheTimeoutIsRetried() {
+        fake.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(202).withFixedDelay(4000)));
+
+        assertThat(provider.send(Fixtures.envelope("msteams", "x"))).isInstanceOf(Outcome.Retry.class);
+    }
+
+    @Test
+    void cardOver28KbIsTrimmedWithAVisibleMarker() throws Exception {
+        answer(202, "");
+
+        provider.send(Fixtures.withText("msteams", "x", "Ünïcode ✓ line\n".repeat(5000)));
+
+        String message = fake.getAllServeEvents().get(0).getRequest().getBodyAsString();
+        assertThat(message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AdaptiveCard.MAX_PAYLOAD_BYTES);
+        assertThat(sentCard().path("body").toString()).contains(AdaptiveCard.TRIM_MARKER).contains("Ünïcode ✓ line");
+    }
+
+    @Test
+    void nastyJobNameReadsAsWrittenAndCannotBreakTheCard() throws Exception {
+        answer(202, "");
+
+        provider.send(Fixtures.nasty("msteams", "x"));
+
+        JsonNode card = sentCard();
+        assertThat(card.path("body").path(0).path("text").asText()).isEqualTo("Job 42 (" + Fixtures.NASTY_JOB + ") ended");
+        assertThat(card.path("body").toString()).contains("{\"title\":\"Job name\",\"value\":\"" + Fixtures.NASTY_JOB.replace("\"", "\\\"") + "\"}");
+    }
+
+    @Test
+    void operatorTemplateProducesTheCardWithJsonEscapedValues() throws Exception {
+        Path template = dir.resolve("card.json.peb");
+        Files.writeString(template, """
+                {"type": "AdaptiveCard", "version": "1.2",
+                 "body": [{"type": "TextBlock", "text": "{{ job.name }} is {{ job.state }}", "wrap": true}]}
+                """);
+        provider.close();
+        provider = provider(template.toString());
+        answer(202, "");
+
+        assertThat(provider.send(Fixtures.nasty("msteams", "x"))).isInstanceOf(Outcome.Delivered.class);
+
+        assertThat(sentCard().path("body").path(0).path("text").asText()).isEqualTo(Fixtures.NASTY_JOB + " is COMPLETED");
+    }
+
+    @Test
+    void webhookSignatureAppearsInNoLogOrReason() {
+        try (CapturedLogs logs = new CapturedLogs()) {
+            answer(400, "bad request to " + PATH + "?api-version=1&" + SIG);
+            Outcome outcome = provider.send(Fixtures.envelope("msteams", "x"));
+
+            assertThat(logs.text()).contains("msteams").doesNotContain("teamsSecretSignature");
+            assertThat(outcome.toString()).doesNotContain("teamsSecretSignature");
+        }
+    }
+}

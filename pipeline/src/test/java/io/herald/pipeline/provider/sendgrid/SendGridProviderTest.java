@@ -1,0 +1,157 @@
+package io.herald.pipeline.provider.sendgrid;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Secret;
+import io.herald.core.envelope.Envelope;
+import io.herald.pipeline.provider.CapturedLogs;
+import io.herald.pipeline.provider.Fakes;
+import io.herald.pipeline.provider.Fixtures;
+import io.herald.pipeline.provider.Outcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SendGridProviderTest {
+
+    private static final String KEY = "SG.secretApiKeyValue.abcdefghijklmnop";
+    private static final String PATH = "/v3/mail/send";
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+
+    private final ObjectMapper json = new ObjectMapper();
+    private WireMockServer fake;
+    private SendGridProvider provider;
+
+    @BeforeEach
+    void start() {
+        fake = Fakes.start();
+        provider = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), "",
+                Fakes.baseUrl(fake), Secret.of(KEY), "herald@example.org"), Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        provider.close();
+        fake.stop();
+    }
+
+    private void answer(int status, String body) {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/json").withBody(body)));
+    }
+
+    private JsonNode sent() throws Exception {
+        return json.readTree(fake.getAllServeEvents().get(0).getRequest().getBodyAsString());
+    }
+
+    @Test
+    void acceptedMailIsDeliveredWithSendGridsMessageIdAndOurIdInCustomArgs() throws Exception {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(202).withHeader("X-Message-Id", "sg-msg-1")));
+        Envelope envelope = Fixtures.envelope("email", "to@example.org");
+
+        assertThat(provider.send(envelope)).isEqualTo(new Outcome.Delivered("sg-msg-1"));
+
+        fake.verify(postRequestedFor(urlEqualTo(PATH)).withHeader("Authorization", equalTo("Bearer " + KEY)));
+        JsonNode body = sent();
+        assertThat(body.path("personalizations").path(0).path("custom_args").path("herald_id").asText()).isEqualTo(envelope.id());
+        assertThat(body.path("personalizations").path(0).path("to").path(0).path("email").asText()).isEqualTo("to@example.org");
+        assertThat(body.path("from").path("email").asText()).isEqualTo("herald@example.org");
+        assertThat(body.path("content").path(0).path("type").asText()).isEqualTo("text/plain");
+        assertThat(body.path("content").path(1).path("type").asText()).isEqualTo("text/html");
+    }
+
+    @Test
+    void rateLimitedIsRetriedAtXRateLimitReset() {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(429)
+                .withHeader("X-RateLimit-Limit", "600").withHeader("X-RateLimit-Remaining", "0")
+                .withHeader("X-RateLimit-Reset", Long.toString(NOW.getEpochSecond() + 42))
+                .withBody("{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}")));
+
+        Outcome outcome = provider.send(Fixtures.envelope("email", "to@example.org"));
+
+        assertThat(outcome).isEqualTo(new Outcome.Retry(Duration.ofSeconds(42), "SendGrid 429: too many requests"));
+    }
+
+    @Test
+    void badRequestIsRejectedWithSendGridsFieldErrors() {
+        answer(400, "{\"errors\":[{\"message\":\"Does not contain a valid address.\",\"field\":\"personalizations.0.to.0.email\"}]}");
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isEqualTo(
+                new Outcome.Rejected("SendGrid 400: personalizations.0.to.0.email: Does not contain a valid address."));
+    }
+
+    @Test
+    void payloadTooLargeIsRejected() {
+        answer(413, "{\"errors\":[{\"message\":\"Payload too large\"}]}");
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.Rejected.class);
+    }
+
+    @Test
+    void badApiKeyMeansTheProviderIsDown() {
+        answer(401, "{\"errors\":[{\"field\":null,\"message\":\"The provided authorization grant is invalid, expired, or revoked\"}]}");
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.ProviderDown.class);
+    }
+
+    @Test
+    void forbiddenMeansTheProviderIsDown() {
+        answer(403, "{\"errors\":[{\"field\":null,\"message\":\"access forbidden\"}]}");
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.ProviderDown.class);
+    }
+
+    @Test
+    void serverErrorIsRetried() {
+        answer(503, "");
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.Retry.class);
+    }
+
+    @Test
+    void answerSlowerThanTheTimeoutIsRetried() {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(202).withFixedDelay(4000)));
+
+        Outcome outcome = provider.send(Fixtures.envelope("email", "to@example.org"));
+
+        assertThat(outcome).isEqualTo(new Outcome.Retry(Duration.ZERO, "SendGrid: timed out"));
+    }
+
+    @Test
+    void nastyJobNameIsEscapedInTheHtmlPart() throws Exception {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(202)));
+
+        provider.send(Fixtures.nasty("email", "to@example.org"));
+
+        JsonNode body = sent();
+        assertThat(body.path("subject").asText()).isEqualTo("Job 42 (" + Fixtures.NASTY_JOB + ") ended");
+        assertThat(body.path("content").path(1).path("value").asText()).doesNotContain("<script>")
+                .contains("run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
+    }
+
+    @Test
+    void apiKeyAppearsInNoLogReasonOrToString() {
+        try (CapturedLogs logs = new CapturedLogs()) {
+            answer(401, "{\"errors\":[{\"message\":\"key " + KEY + " is revoked\"}]}");
+            Outcome outcome = provider.send(Fixtures.envelope("email", "to@example.org"));
+
+            assertThat(logs.text()).contains("sendgrid").doesNotContain(KEY).doesNotContain("secretApiKeyValue");
+            assertThat(outcome.toString()).doesNotContain(KEY);
+        }
+        assertThat(provider.toString()).doesNotContain(KEY);
+    }
+}

@@ -1,0 +1,169 @@
+package io.herald.pipeline.provider.ses;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.envelope.Envelope;
+import io.herald.pipeline.provider.Fakes;
+import io.herald.pipeline.provider.Fixtures;
+import io.herald.pipeline.provider.Outcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SesProviderTest {
+
+    private static final String PATH = "/v2/email/outbound-emails";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private WireMockServer fake;
+    private SesProvider provider;
+
+    @BeforeEach
+    void start() {
+        fake = Fakes.start();
+        provider = new SesProvider(new ProviderConfig.Ses(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), "",
+                "eu-west-1", Fakes.baseUrl(fake), "herald@example.org", "herald-events"),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        provider.close();
+        fake.stop();
+    }
+
+    /** SES v2 speaks REST-JSON: the error's name travels in x-amzn-ErrorType. */
+    private void error(int status, String type, String message) {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/json").withHeader("x-amzn-ErrorType", type)
+                .withHeader("x-amzn-RequestId", "req-1").withBody("{\"message\":\"" + message + "\"}")));
+    }
+
+    private void accepted() {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"MessageId\":\"0102018c-ses-message-id\"}")));
+    }
+
+    private JsonNode sent() throws Exception {
+        return json.readTree(fake.getAllServeEvents().get(0).getRequest().getBodyAsString());
+    }
+
+    @Test
+    void acceptedEmailIsDeliveredWithSesMessageIdTextHtmlAndTheIdTag() throws Exception {
+        accepted();
+        Envelope envelope = Fixtures.envelope("email", "to@example.org");
+
+        assertThat(provider.send(envelope)).isEqualTo(new Outcome.Delivered("0102018c-ses-message-id"));
+
+        JsonNode body = sent();
+        assertThat(body.path("FromEmailAddress").asText()).isEqualTo("herald@example.org");
+        assertThat(body.path("Destination").path("ToAddresses").path(0).asText()).isEqualTo("to@example.org");
+        assertThat(body.path("ConfigurationSetName").asText()).isEqualTo("herald-events");
+        JsonNode simple = body.path("Content").path("Simple");
+        assertThat(simple.path("Subject").path("Data").asText()).isEqualTo("Job 42 ended");
+        assertThat(simple.path("Body").path("Text").path("Data").asText()).contains("Partition:");
+        assertThat(simple.path("Body").path("Html").path("Data").asText()).contains("<th style=\"text-align:left;padding:2px 12px 2px 0\">Partition</th>");
+        assertThat(body.path("EmailTags").toString()).contains("\"Name\":\"herald-id\",\"Value\":\"" + envelope.id() + "\"");
+    }
+
+    @Test
+    void throttlingIsRetriedAndSlowsTheProviderDown() {
+        error(429, "TooManyRequestsException", "Too many requests");
+
+        Outcome outcome = provider.send(Fixtures.envelope("email", "to@example.org"));
+
+        assertThat(outcome).isInstanceOf(Outcome.Retry.class);
+        assertThat(((Outcome.Retry) outcome).reason()).contains("TooManyRequestsException");
+        assertThat(fake.getAllServeEvents()).hasSize(1);
+    }
+
+    @Test
+    void messageRejectedIsRejected() {
+        error(400, "MessageRejected", "Email address is not verified.");
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org")))
+                .isEqualTo(new Outcome.Rejected("SES: MessageRejected (400): Email address is not verified."));
+    }
+
+    @Test
+    void unverifiedMailFromDomainIsRejected() {
+        error(400, "MailFromDomainNotVerifiedException", "MAIL FROM domain is not verified");
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.Rejected.class);
+    }
+
+    @Test
+    void badRequestIsRejected() {
+        error(400, "BadRequestException", "Invalid request");
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.Rejected.class);
+    }
+
+    @Test
+    void pausedSendingMeansTheProviderIsDown() {
+        error(400, "SendingPausedException", "Sending is paused for this account");
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.ProviderDown.class);
+    }
+
+    @Test
+    void suspendedAccountMeansTheProviderIsDown() {
+        error(400, "AccountSuspendedException", "The account is suspended");
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.ProviderDown.class);
+    }
+
+    @Test
+    void rejectedCredentialsMeanTheProviderIsDown() {
+        error(403, "UnrecognizedClientException", "The security token included in the request is invalid.");
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.ProviderDown.class);
+    }
+
+    @Test
+    void serverErrorIsRetriedWithoutTheSdkRetryingOnItsOwn() {
+        error(500, "InternalFailure", "Internal error");
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.Retry.class);
+        assertThat(fake.getAllServeEvents()).hasSize(1);
+    }
+
+    @Test
+    void answerSlowerThanTheTimeoutIsRetried() {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withFixedDelay(4000)
+                .withHeader("Content-Type", "application/json").withBody("{\"MessageId\":\"late\"}")));
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.Retry.class);
+    }
+
+    @Test
+    void targetThatIsNoAddressIsRejectedWithoutCallingSes() {
+        assertThat(provider.send(Fixtures.envelope("email", "not an address"))).isInstanceOf(Outcome.Rejected.class);
+        assertThat(fake.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void nastyJobNameIsEscapedInTheHtmlPartAndKeptInTheSubject() throws Exception {
+        accepted();
+
+        provider.send(Fixtures.nasty("email", "to@example.org"));
+
+        JsonNode simple = sent().path("Content").path("Simple");
+        assertThat(simple.path("Subject").path("Data").asText()).isEqualTo("Job 42 (" + Fixtures.NASTY_JOB + ") ended");
+        assertThat(simple.path("Body").path("Html").path("Data").asText()).doesNotContain("<script>")
+                .contains("run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
+        assertThat(simple.path("Body").path("Text").path("Data").asText()).contains(Fixtures.NASTY_JOB);
+    }
+}

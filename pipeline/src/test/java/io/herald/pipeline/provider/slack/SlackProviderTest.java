@@ -1,0 +1,169 @@
+package io.herald.pipeline.provider.slack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Secret;
+import io.herald.pipeline.provider.CapturedLogs;
+import io.herald.pipeline.provider.Fakes;
+import io.herald.pipeline.provider.Fixtures;
+import io.herald.pipeline.provider.Outcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SlackProviderTest {
+
+    private static final String PATH = "/services/T000/B000/secretHookPart123";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private WireMockServer fake;
+    private SlackProvider provider;
+
+    @BeforeEach
+    void start() {
+        fake = Fakes.start();
+        provider = provider(1000, Duration.ofSeconds(1));
+    }
+
+    @AfterEach
+    void stop() {
+        provider.close();
+        fake.stop();
+    }
+
+    private SlackProvider provider(int rateLimit, Duration period) {
+        return new SlackProvider(new ProviderConfig.Slack(true, 1, Duration.ofMillis(2000), rateLimit, period, "",
+                Secret.of(Fakes.baseUrl(fake) + PATH)), Clock.systemUTC());
+    }
+
+    private void answer(int status, String body) {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(status).withBody(body)));
+    }
+
+    private JsonNode sent() throws Exception {
+        return json.readTree(fake.getAllServeEvents().get(0).getRequest().getBodyAsString());
+    }
+
+    @Test
+    void okAnswerIsDeliveredAndTheMessageIsBlockKit() throws Exception {
+        answer(200, "ok");
+
+        assertThat(provider.send(Fixtures.envelope("slack", "U024BE7LH"))).isEqualTo(new Outcome.Delivered("ok"));
+
+        JsonNode body = sent();
+        assertThat(body.path("text").asText()).startsWith("<@U024BE7LH> Job 42 ended");
+        assertThat(body.path("blocks").path(0).path("type").asText()).isEqualTo("header");
+        assertThat(body.path("blocks").toString()).contains("*Partition*\\ncompute").contains("<https://hpc.example.org/jobs/42|Job output>");
+    }
+
+    @Test
+    void rateLimitedIsRetriedAfterRetryAfterSeconds() {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2").withBody("rate_limited")));
+
+        Outcome outcome = provider.send(Fixtures.envelope("slack", "x"));
+
+        assertThat(outcome).isEqualTo(new Outcome.Retry(Duration.ofSeconds(2), "Slack 429: rate_limited"));
+    }
+
+    @Test
+    void invalidPayloadIsRejected() {
+        answer(400, "invalid_payload");
+
+        assertThat(provider.send(Fixtures.envelope("slack", "x"))).isEqualTo(new Outcome.Rejected("Slack 400: invalid_payload"));
+    }
+
+    @Test
+    void missingChannelIsRejected() {
+        answer(404, "channel_not_found");
+
+        assertThat(provider.send(Fixtures.envelope("slack", "x"))).isInstanceOf(Outcome.Rejected.class);
+    }
+
+    @Test
+    void revokedWebhookMeansTheProviderIsDown() {
+        answer(403, "invalid_token");
+
+        assertThat(provider.send(Fixtures.envelope("slack", "x"))).isEqualTo(new Outcome.ProviderDown("Slack 403: invalid_token"));
+    }
+
+    @Test
+    void disabledWebhookMeansTheProviderIsDown() {
+        answer(404, "no_service");
+
+        assertThat(provider.send(Fixtures.envelope("slack", "x"))).isInstanceOf(Outcome.ProviderDown.class);
+    }
+
+    @Test
+    void serverErrorIsRetried() {
+        answer(500, "rollup_error");
+
+        assertThat(provider.send(Fixtures.envelope("slack", "x"))).isInstanceOf(Outcome.Retry.class);
+    }
+
+    @Test
+    void answerSlowerThanTheTimeoutIsRetried() {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody("ok").withFixedDelay(4000)));
+
+        Outcome outcome = provider.send(Fixtures.envelope("slack", "x"));
+
+        assertThat(outcome).isInstanceOf(Outcome.Retry.class);
+        assertThat(((Outcome.Retry) outcome).reason()).startsWith("timed out");
+    }
+
+    @Test
+    void rateLimitHoldsBackTheNextMessageWhenItCannotWaitLongEnough() {
+        provider.close();
+        provider = provider(1, Duration.ofSeconds(5));
+        answer(200, "ok");
+
+        assertThat(provider.send(Fixtures.envelope("slack", "x"))).isInstanceOf(Outcome.Delivered.class);
+        Outcome second = provider.send(Fixtures.envelope("slack", "x"));
+
+        // The next permit is 5 s away, more than half the 2 s timeout: the message is retried, not sent.
+        assertThat(second).isInstanceOf(Outcome.Retry.class);
+        assertThat(fake.getAllServeEvents()).hasSize(1);
+    }
+
+    @Test
+    void nastyJobNameIsEscapedForMrkdwnAndReadsAsWritten() throws Exception {
+        answer(200, "ok");
+
+        provider.send(Fixtures.nasty("slack", "x"));
+
+        JsonNode body = sent();
+        // Only mrkdwn is parsed by Slack; plain_text (the header) shows exactly what it holds.
+        body.findParents("type").stream().filter(n -> "mrkdwn".equals(n.path("type").asText()))
+                .forEach(n -> assertThat(n.path("text").asText()).doesNotContain("<script>"));
+        assertThat(body.path("text").asText()).doesNotContain("<script>");
+        assertThat(body.path("blocks").path(0).path("text").path("type").asText()).isEqualTo("plain_text");
+        assertThat(body.path("blocks").path(0).path("text").path("text").asText())
+                .isEqualTo("Job 42 (" + Fixtures.NASTY_JOB + ") ended");
+        String section = body.path("blocks").path(1).path("text").path("text").asText();
+        assertThat(section).isEqualTo("Job run \"α=0.5\" &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀 finished.");
+    }
+
+    @Test
+    void webhookUrlAppearsInNoLogReasonOrToString() {
+        String secret = "secretHookPart123";
+        try (CapturedLogs logs = new CapturedLogs()) {
+            answer(400, "invalid_payload for " + PATH);
+            Outcome rejected = provider.send(Fixtures.envelope("slack", "x"));
+            fake.stop();
+            Outcome down = provider.send(Fixtures.envelope("slack", "x"));
+
+            assertThat(logs.text()).contains("slack").doesNotContain(secret);
+            assertThat(rejected.toString() + down).doesNotContain(secret);
+        }
+        assertThat(provider.toString()).doesNotContain(secret);
+    }
+}

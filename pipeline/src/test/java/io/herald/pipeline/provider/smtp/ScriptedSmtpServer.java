@@ -1,0 +1,108 @@
+package io.herald.pipeline.provider.smtp;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * An SMTP server that answers RCPT TO and the end of DATA with the replies a test chooses (GreenMail
+ * accepts everything), speaking enough of RFC 5321 for Jakarta Mail: greeting, EHLO, MAIL, RCPT,
+ * DATA, RSET, NOOP, QUIT. A null DATA reply never answers, like a server that hangs.
+ */
+final class ScriptedSmtpServer implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final String rcptReply;
+    private final String dataReply;
+    private final Thread thread;
+    private volatile int messagesAccepted;
+
+    ScriptedSmtpServer(String rcptReply, String dataReply) throws IOException {
+        this.server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        this.rcptReply = rcptReply;
+        this.dataReply = dataReply;
+        this.thread = Thread.ofVirtual().start(this::serve);
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    int messagesAccepted() {
+        return messagesAccepted;
+    }
+
+    private void serve() {
+        while (!server.isClosed()) {
+            try (Socket socket = server.accept()) {
+                converse(socket);
+            } catch (IOException e) {
+                // The client went away or the server closed: wait for the next connection.
+            }
+        }
+    }
+
+    private void converse(Socket socket) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        OutputStream out = socket.getOutputStream();
+        reply(out, "220 fake.example.org ESMTP");
+        String line;
+        while ((line = in.readLine()) != null) {
+            String command = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line;
+            switch (command) {
+                case "EHLO" -> reply(out, "250-fake.example.org\r\n250-8BITMIME\r\n250 SIZE 10240000");
+                case "HELO", "MAIL", "RSET", "NOOP" -> reply(out, "250 2.0.0 OK");
+                case "RCPT" -> reply(out, rcptReply);
+                case "DATA" -> {
+                    reply(out, "354 End data with <CR><LF>.<CR><LF>");
+                    while ((line = in.readLine()) != null && !line.equals(".")) {
+                        // the message itself
+                    }
+                    if (dataReply == null) {
+                        sleepQuietly();
+                        return;
+                    }
+                    if (dataReply.startsWith("2")) {
+                        messagesAccepted++;
+                    }
+                    reply(out, dataReply);
+                }
+                case "QUIT" -> {
+                    reply(out, "221 2.0.0 Bye");
+                    return;
+                }
+                default -> reply(out, "502 5.5.2 Command not recognized");
+            }
+        }
+    }
+
+    private static void reply(OutputStream out, String text) throws IOException {
+        out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        thread.interrupt();
+    }
+}

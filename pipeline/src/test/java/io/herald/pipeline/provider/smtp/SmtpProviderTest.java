@@ -1,0 +1,171 @@
+package io.herald.pipeline.provider.smtp;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.DummySSLSocketFactory;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Secret;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.Sender;
+import io.herald.pipeline.provider.CapturedLogs;
+import io.herald.pipeline.provider.Fixtures;
+import io.herald.pipeline.provider.Outcome;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SmtpProviderTest {
+
+    private static final String PASSWORD = "smtpSecretPassw0rd!";
+
+    @RegisterExtension
+    static final GreenMailExtension greenMail = new GreenMailExtension(new ServerSetup[]{
+            new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+            new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS)})
+            .withConfiguration(GreenMailConfiguration.aConfig().withUser("herald@example.org", "herald", PASSWORD))
+            .withPerMethodLifecycle(true);
+
+    private static ProviderConfig.Smtp config(int port, String security, String user, String password) {
+        return new ProviderConfig.Smtp(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), "", "127.0.0.1", port,
+                security, user, Secret.of(password), "herald@example.org");
+    }
+
+    private static SmtpProvider provider(ProviderConfig.Smtp config) {
+        return new SmtpProvider(config, new DummySSLSocketFactory(), Clock.systemUTC());
+    }
+
+    private static int smtpPort() {
+        return greenMail.getSmtp().getPort();
+    }
+
+    @Test
+    void acceptedMessageIsDeliveredAsTextAndHtmlAlternatives() throws Exception {
+        Envelope envelope = Fixtures.envelope("email", "to@example.org").withSender(new Sender("from@example.org", "Herald Tests"));
+
+        Outcome outcome = provider(config(smtpPort(), "none", "herald", PASSWORD)).send(envelope);
+
+        assertThat(outcome).isInstanceOf(Outcome.Delivered.class);
+        MimeMessage[] received = greenMail.getReceivedMessages();
+        assertThat(received).hasSize(1);
+        assertThat(received[0].getSubject()).isEqualTo("Job 42 ended");
+        assertThat(received[0].getHeader("Message-ID")[0]).isEqualTo("<" + envelope.id() + "@herald>");
+        MimeMultipart parts = (MimeMultipart) received[0].getContent();
+        assertThat(parts.getContentType()).startsWith("multipart/alternative");
+        assertThat(parts.getBodyPart(1).getContent().toString()).contains("<th style=\"text-align:left;padding:2px 12px 2px 0\">Partition</th>");
+    }
+
+    @Test
+    void implicitTlsDelivers() {
+        Outcome outcome = provider(config(greenMail.getSmtps().getPort(), "tls", "herald", PASSWORD))
+                .send(Fixtures.envelope("email", "to@example.org"));
+
+        assertThat(outcome).isInstanceOf(Outcome.Delivered.class);
+        assertThat(greenMail.getReceivedMessages()).hasSize(1);
+    }
+
+    @Test
+    void requiredStartTlsThatTheServerLacksMeansProviderDownAndNothingSentInClear() {
+        Outcome outcome = provider(config(smtpPort(), "starttls", "herald", PASSWORD)).send(Fixtures.envelope("email", "to@example.org"));
+
+        assertThat(outcome).isInstanceOf(Outcome.ProviderDown.class);
+        assertThat(((Outcome.ProviderDown) outcome).reason()).contains("STARTTLS");
+        assertThat(greenMail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void refusedLoginMeansTheProviderIsDown() {
+        Outcome outcome = provider(config(smtpPort(), "none", "herald", "wrong-password")).send(Fixtures.envelope("email", "to@example.org"));
+
+        assertThat(outcome).isInstanceOf(Outcome.ProviderDown.class);
+        assertThat(greenMail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void permanentlyRefusedRecipientIsRejected() throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("550 5.1.1 <to@example.org>: Recipient address rejected: User unknown", "250 OK")) {
+            Outcome outcome = provider(config(server.port(), "none", "", "")).send(Fixtures.envelope("email", "to@example.org"));
+
+            assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+            assertThat(((Outcome.Rejected) outcome).reason()).startsWith("SMTP 550");
+        }
+    }
+
+    @Test
+    void temporarilyRefusedRecipientIsRetried() throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("450 4.2.0 <to@example.org>: Recipient address rejected: Greylisted", "250 OK")) {
+            Outcome outcome = provider(config(server.port(), "none", "", "")).send(Fixtures.envelope("email", "to@example.org"));
+
+            assertThat(outcome).isInstanceOf(Outcome.Retry.class);
+            assertThat(((Outcome.Retry) outcome).reason()).startsWith("SMTP 450");
+        }
+    }
+
+    @Test
+    void messageRefusedAfterDataIsRejected() throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("250 2.1.5 OK", "554 5.7.1 Message rejected as spam")) {
+            Outcome outcome = provider(config(server.port(), "none", "", "")).send(Fixtures.envelope("email", "to@example.org"));
+
+            assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+            assertThat(((Outcome.Rejected) outcome).reason()).startsWith("SMTP 554");
+        }
+    }
+
+    @Test
+    void messageDeferredAfterDataIsRetriedNotDelivered() throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("250 2.1.5 OK", "451 4.3.0 Temporary failure, try again")) {
+            Outcome outcome = provider(config(server.port(), "none", "", "")).send(Fixtures.envelope("email", "to@example.org"));
+
+            assertThat(outcome).isInstanceOf(Outcome.Retry.class);
+        }
+    }
+
+    @Test
+    void deliveredOnlyOnceTheServerAcceptedData() throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("250 2.1.5 OK", "250 2.0.0 Ok: queued as 4XyZ")) {
+            Outcome outcome = provider(config(server.port(), "none", "", "")).send(Fixtures.envelope("email", "to@example.org"));
+
+            assertThat(outcome).isEqualTo(new Outcome.Delivered("250 2.0.0 Ok: queued as 4XyZ"));
+            assertThat(server.messagesAccepted()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void serverThatNeverAnswersDataIsRetriedAfterTheTimeout() throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("250 2.1.5 OK", null)) {
+            long start = System.nanoTime();
+            Outcome outcome = provider(config(server.port(), "none", "", "")).send(Fixtures.envelope("email", "to@example.org"));
+
+            assertThat(outcome).isInstanceOf(Outcome.Retry.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        }
+    }
+
+    @Test
+    void nastyJobNameIsEscapedInTheHtmlPartAndIntactInTheSubject() throws Exception {
+        provider(config(smtpPort(), "none", "herald", PASSWORD)).send(Fixtures.nasty("email", "to@example.org"));
+
+        MimeMessage received = greenMail.getReceivedMessages()[0];
+        assertThat(received.getSubject()).isEqualTo("Job 42 (" + Fixtures.NASTY_JOB + ") ended");
+        MimeMultipart parts = (MimeMultipart) received.getContent();
+        assertThat(parts.getBodyPart(0).getContent().toString()).contains(Fixtures.NASTY_JOB);
+        assertThat(parts.getBodyPart(1).getContent().toString()).doesNotContain("<script>")
+                .contains("run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
+    }
+
+    @Test
+    void passwordAppearsInNoLogOrReason() {
+        try (CapturedLogs logs = new CapturedLogs()) {
+            Outcome outcome = provider(config(smtpPort(), "none", "herald", PASSWORD + "x")).send(Fixtures.envelope("email", "to@example.org"));
+
+            assertThat(logs.text()).contains("smtp").doesNotContain(PASSWORD);
+            assertThat(outcome.toString()).doesNotContain(PASSWORD);
+        }
+    }
+}

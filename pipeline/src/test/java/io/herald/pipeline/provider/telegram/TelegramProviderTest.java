@@ -1,0 +1,218 @@
+package io.herald.pipeline.provider.telegram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Secret;
+import io.herald.core.envelope.Envelope;
+import io.herald.pipeline.provider.CapturedLogs;
+import io.herald.pipeline.provider.Fakes;
+import io.herald.pipeline.provider.Fixtures;
+import io.herald.pipeline.provider.Outcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TelegramProviderTest {
+
+    private static final String TOKEN = "123456:AAH-secret-bot-token_xyz";
+    private static final String PATH = "/bot" + TOKEN + "/sendMessage";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private WireMockServer fake;
+    private TelegramProvider provider;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void start() {
+        fake = Fakes.start();
+        provider = provider("", Duration.ZERO);
+    }
+
+    @AfterEach
+    void stop() {
+        provider.close();
+        fake.stop();
+    }
+
+    private TelegramProvider provider(String template, Duration chatInterval) {
+        return new TelegramProvider(new ProviderConfig.Telegram(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1),
+                template, Fakes.baseUrl(fake), Secret.of(TOKEN), chatInterval), Clock.systemUTC());
+    }
+
+    private void answer(int status, String body) {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/json").withBody(body)));
+    }
+
+    private JsonNode sentBody() throws Exception {
+        return json.readTree(fake.getAllServeEvents().get(0).getRequest().getBodyAsString());
+    }
+
+    @Test
+    void okAnswerIsDeliveredWithTelegramsMessageId() throws Exception {
+        answer(200, "{\"ok\":true,\"result\":{\"message_id\":4711,\"chat\":{\"id\":123}}}");
+
+        Outcome outcome = provider.send(Fixtures.envelope("telegram", "123456789"));
+
+        assertThat(outcome).isEqualTo(new Outcome.Delivered("4711"));
+        fake.verify(postRequestedFor(urlEqualTo(PATH))
+                .withRequestBody(matchingJsonPath("$.chat_id", com.github.tomakehurst.wiremock.client.WireMock.equalTo("123456789")))
+                .withRequestBody(matchingJsonPath("$.parse_mode", com.github.tomakehurst.wiremock.client.WireMock.equalTo("HTML"))));
+        assertThat(sentBody().path("text").asText()).startsWith("<b>Job 42 ended</b>").contains("<b>Partition:</b> compute");
+    }
+
+    @Test
+    void tooManyRequestsIsRetriedAfterTheDelayInParametersRetryAfter() {
+        answer(429, "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 7\",\"parameters\":{\"retry_after\":7}}");
+
+        Outcome outcome = provider.send(Fixtures.envelope("telegram", "123"));
+
+        assertThat(outcome).isInstanceOf(Outcome.Retry.class);
+        assertThat(((Outcome.Retry) outcome).after()).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void tooManyRequestsPausesTheWholeBotNotOnlyThatMessage() {
+        answer(429, "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 30\",\"parameters\":{\"retry_after\":30}}");
+        provider.send(Fixtures.envelope("telegram", "123"));
+
+        Outcome next = provider.send(Fixtures.envelope("telegram", "456"));
+
+        assertThat(next).isInstanceOf(Outcome.Retry.class);
+        assertThat(((Outcome.Retry) next).after()).isGreaterThan(Duration.ofSeconds(25));
+        assertThat(fake.getAllServeEvents()).hasSize(1);
+        assertThat(provider.currentRateLimit()).isLessThan(1000);
+    }
+
+    @Test
+    void unknownChatIsRejected() {
+        answer(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}");
+
+        assertThat(provider.send(Fixtures.envelope("telegram", "999"))).isEqualTo(new Outcome.Rejected("Telegram 400: Bad Request: chat not found"));
+    }
+
+    @Test
+    void userWhoBlockedTheBotIsRejected() {
+        answer(403, "{\"ok\":false,\"error_code\":403,\"description\":\"Forbidden: bot was blocked by the user\"}");
+
+        assertThat(provider.send(Fixtures.envelope("telegram", "123"))).isInstanceOf(Outcome.Rejected.class);
+    }
+
+    @Test
+    void revokedTokenMeansTheProviderIsDown() {
+        answer(401, "{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}");
+
+        assertThat(provider.send(Fixtures.envelope("telegram", "123"))).isEqualTo(new Outcome.ProviderDown("Telegram 401: Unauthorized"));
+    }
+
+    @Test
+    void serverErrorIsRetried() {
+        answer(502, "<html>Bad Gateway</html>");
+
+        assertThat(provider.send(Fixtures.envelope("telegram", "123"))).isInstanceOf(Outcome.Retry.class);
+    }
+
+    @Test
+    void answerSlowerThanTheTimeoutIsRetried() {
+        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withFixedDelay(4000)
+                .withBody("{\"ok\":true,\"result\":{\"message_id\":1}}")));
+        long start = System.nanoTime();
+
+        Outcome outcome = provider.send(Fixtures.envelope("telegram", "123"));
+
+        assertThat(outcome).isInstanceOf(Outcome.Retry.class);
+        assertThat(((Outcome.Retry) outcome).reason()).startsWith("timed out");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3800));
+    }
+
+    @Test
+    void nastyJobNameIsEscapedForTelegramHtmlAndReadsAsWritten() throws Exception {
+        answer(200, "{\"ok\":true,\"result\":{\"message_id\":1}}");
+
+        provider.send(Fixtures.nasty("telegram", "123"));
+
+        String text = sentBody().path("text").asText();
+        assertThat(text).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+                .contains("&quot;α=0.5&quot;").contains("$(id) café 🚀");
+        String visible = text.replaceAll("<[^>]+>", "").replace("&lt;", "<").replace("&gt;", ">")
+                .replace("&quot;", "\"").replace("&amp;", "&");
+        assertThat(visible).contains(Fixtures.NASTY_JOB);
+    }
+
+    @Test
+    void textOverTheLimitIsCutVisiblyWithTagsClosed() throws Exception {
+        answer(200, "{\"ok\":true,\"result\":{\"message_id\":1}}");
+        String longText = "<&> 🚀 ".repeat(1500);
+
+        provider.send(Fixtures.withText("telegram", "123", longText));
+
+        String text = sentBody().path("text").asText();
+        assertThat(TelegramHtml.visibleLength(text)).isLessThanOrEqualTo(4096);
+        assertThat(text).endsWith("… (truncated)");
+        assertThat(text).doesNotContainPattern("&[a-z]*$").doesNotContainPattern("&[a-z]*\n…");
+    }
+
+    @Test
+    void operatorTemplateReplacesTheTextAndEscapesEveryValue() throws Exception {
+        Path template = dir.resolve("telegram.peb");
+        Files.writeString(template, "<b>{{ job.name }}</b> on {{ job.cluster }}: {{ job.state }}");
+        provider.close();
+        provider = provider(template.toString(), Duration.ZERO);
+        answer(200, "{\"ok\":true,\"result\":{\"message_id\":1}}");
+
+        provider.send(Fixtures.nasty("telegram", "123"));
+
+        assertThat(sentBody().path("text").asText()).isEqualTo(
+                "<b>run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀</b> on hpc: COMPLETED");
+    }
+
+    @Test
+    void secondMessageToTheSameChatWaitsForTheChatInterval() {
+        provider.close();
+        provider = provider("", Duration.ofMillis(300));
+        answer(200, "{\"ok\":true,\"result\":{\"message_id\":1}}");
+        long start = System.nanoTime();
+
+        provider.send(Fixtures.envelope("telegram", "123"));
+        provider.send(Fixtures.envelope("telegram", "123"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(280));
+    }
+
+    @Test
+    void botTokenAppearsInNoLogReasonOrToString() {
+        List<Outcome> outcomes = new ArrayList<>();
+        try (CapturedLogs logs = new CapturedLogs()) {
+            answer(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: token " + TOKEN + " echoed\"}");
+            outcomes.add(provider.send(Fixtures.envelope("telegram", "1")));
+            answer(401, "{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}");
+            outcomes.add(provider.send(Fixtures.envelope("telegram", "2")));
+            fake.stop();
+            outcomes.add(provider.send(Fixtures.envelope("telegram", "3")));
+
+            assertThat(logs.count()).isPositive();
+            assertThat(logs.text()).doesNotContain(TOKEN).doesNotContain("AAH-secret");
+        }
+        assertThat(outcomes).hasSize(3).allSatisfy(o -> assertThat(o.toString()).doesNotContain(TOKEN).doesNotContain("AAH-secret"));
+        assertThat(provider.toString()).doesNotContain(TOKEN);
+    }
+}
