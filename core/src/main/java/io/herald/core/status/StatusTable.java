@@ -1,0 +1,68 @@
+package io.herald.core.status;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+import java.util.Optional;
+
+/**
+ * The one DynamoDB table behind delivery status and the API's idempotency records. Items of both
+ * kinds share it, told apart by the prefix of their key ({@code msg#}, {@code idem#}), so a
+ * deployment has one table, one TTL setting and one set of permissions.
+ */
+public final class StatusTable {
+
+    /** The partition key: a string, e.g. {@code msg#0190...}. */
+    public static final String KEY = "pk";
+    /** Epoch seconds after which DynamoDB's TTL sweeper may delete an item. */
+    public static final String EXPIRES_AT = "expiresAt";
+
+    private StatusTable() {
+    }
+
+    /**
+     * Creates the table with TTL on {@link #EXPIRES_AT} unless it exists, and waits until it is
+     * usable. For local mode and tests; in AWS the CDK stack owns the table.
+     */
+    public static void createIfMissing(DynamoDbClient dynamo, String table) {
+        try {
+            dynamo.describeTable(b -> b.tableName(table));
+            return;
+        } catch (ResourceNotFoundException missing) {
+            // create it below
+        }
+        try {
+            dynamo.createTable(b -> b.tableName(table)
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName(KEY)
+                            .attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+        } catch (ResourceInUseException exists) {
+            return;
+        }
+        dynamo.waiter().waitUntilTableExists(b -> b.tableName(table));
+        dynamo.updateTimeToLive(b -> b.tableName(table)
+                .timeToLiveSpecification(t -> t.attributeName(EXPIRES_AT).enabled(true)));
+    }
+
+    /**
+     * @return empty when the table answers and is active, otherwise what is wrong (for /readyz)
+     */
+    public static Optional<String> problem(DynamoDbClient dynamo, String table) {
+        try {
+            TableStatus status = dynamo.describeTable(b -> b.tableName(table)).table().tableStatus();
+            return status == TableStatus.ACTIVE || status == TableStatus.UPDATING
+                    ? Optional.empty()
+                    : Optional.of("table " + table + " is " + status);
+        } catch (ResourceNotFoundException e) {
+            return Optional.of("table " + table + " does not exist");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.herald.pipeline.provider;
+
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Secret;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProvidersTest {
+
+    @TempDir
+    Path dir;
+
+    private static final Duration T = Duration.ofSeconds(5);
+    private static final Duration S = Duration.ofSeconds(1);
+
+    private HeraldConfig everyProviderEnabled(String template) {
+        HeraldConfig d = HeraldConfig.defaults();
+        HeraldConfig.Providers p = new HeraldConfig.Providers(
+                new HeraldConfig.Outbox(true, 2, dir.toString()),
+                new ProviderConfig.Ses(true, 3, T, 1, S, "", "eu-west-1", "http://127.0.0.1:1", "h@example.org", ""),
+                new ProviderConfig.SendGrid(true, 1, T, 1, S, "", "http://127.0.0.1:1", Secret.of("SG.x"), "h@example.org"),
+                new ProviderConfig.Smtp(true, 1, T, 1, S, "", "127.0.0.1", 1, "starttls", "", Secret.none(), "h@example.org"),
+                new ProviderConfig.Msteams(true, 1, T, 4, S, "", Secret.of("http://127.0.0.1:1/teams")),
+                new ProviderConfig.Telegram(true, 1, T, 30, S, template, "http://127.0.0.1:1", Secret.of("1:x"), S),
+                new ProviderConfig.Slack(true, 1, T, 1, S, "", Secret.of("http://127.0.0.1:1/slack")),
+                new ProviderConfig.Mattermost(true, 1, T, 10, S, "", Secret.of("http://127.0.0.1:1/mm")),
+                new ProviderConfig.Discord(true, 1, T, 5, S, "", Secret.of("http://127.0.0.1:1/discord")),
+                new ProviderConfig.Matrix(true, 1, T, 10, S, "", "http://127.0.0.1:1", Secret.of("syt_x")));
+        return d.withProviders(p);
+    }
+
+    @Test
+    void defaultsBuildOnlyTheOutbox() {
+        List<ConfiguredProvider> built = Providers.fromConfig(HeraldConfig.defaults());
+
+        assertThat(built).extracting(c -> c.provider().name()).containsExactly("outbox");
+    }
+
+    @Test
+    void everyEnabledProviderIsBuiltWithItsChannelAndWeight() {
+        List<ConfiguredProvider> built = Providers.fromConfig(everyProviderEnabled(""), Clock.systemUTC());
+        try {
+            assertThat(built).extracting(c -> c.provider().name() + "/" + c.provider().channel() + "/" + c.weight())
+                    .containsExactly("outbox/email/2", "ses/email/3", "sendgrid/email/1", "smtp/email/1", "msteams/msteams/1",
+                            "telegram/telegram/1", "slack/slack/1", "mattermost/mattermost/1", "discord/discord/1", "matrix/matrix/1");
+        } finally {
+            Providers.closeAll(built.stream().map(ConfiguredProvider::provider).toList());
+        }
+    }
+
+    @Test
+    void templateThatDoesNotExistStopsTheBuildNamingTheFile() {
+        assertThatThrownBy(() -> Providers.fromConfig(everyProviderEnabled(dir.resolve("gone.peb").toString()), Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gone.peb");
+    }
+}
