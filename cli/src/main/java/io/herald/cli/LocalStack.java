@@ -1,11 +1,8 @@
 package io.herald.cli;
 
-import io.herald.api.ApiAccess;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.dynamo.EmbeddedDynamoDb;
 import io.herald.core.envelope.EnvelopeCodec;
-import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
@@ -34,21 +31,13 @@ public final class LocalStack implements AutoCloseable {
     private final Path outbox;
     private final int apiPort;
     private final HeraldConfig config;
-    private final URI dynamoDbEndpoint;
-    private final ApiAccess access;
 
     private LocalStack(HeraldConfig requested) {
         try {
             EmbeddedSqs embedded = startSqs(requested.local().sqsPort());
             started.push(embedded);
             this.sqsEndpoint = embedded.endpoint();
-            EmbeddedDynamoDb dynamoDb = startDynamoDb(requested.local().dynamodbPort());
-            started.push(dynamoDb);
-            this.dynamoDbEndpoint = dynamoDb.endpoint();
-            this.config = requested.withSqs(withEndpoint(requested.sqs(), sqsEndpoint.toString()))
-                    .withStatus(withEndpoint(requested.status(), dynamoDbEndpoint.toString()));
-            StatusStores stores = StatusStores.open(config, true, Clock.systemUTC());
-            started.push(stores);
+            this.config = requested.withSqs(withEndpoint(requested.sqs(), sqsEndpoint.toString()));
 
             SqsClient sqs = SqsClients.create(config.sqs());
             started.push(sqs);
@@ -60,16 +49,7 @@ public final class LocalStack implements AutoCloseable {
             pipeline.start();
             started.push(pipeline);
 
-            // Local mode may run open (no keys configured) and says so in its banner.
-            this.access = ApiAccess.fromConfig(config.api(), true);
-            HeraldApi api = HeraldApi.builder(config.api(), new SqsProducer(sqs, codec), queues)
-                    .statusStore(stores.status())
-                    .idempotencyStore(stores.idempotency())
-                    .access(access)
-                    .receivers(ReceiverParser.standard(config.receivers().defaultScheme()))
-                    .readiness(StatusStores.sqsReadiness(sqs, queues))
-                    .readiness(stores.readiness())
-                    .build();
+            HeraldApi api = new HeraldApi(config.api(), new SqsProducer(sqs, codec), queues, Clock.systemUTC());
             started.push(api);
             Services.startApi(api, config.api());
             this.apiPort = api.port();
@@ -91,30 +71,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static EmbeddedDynamoDb startDynamoDb(int port) {
-        try {
-            return EmbeddedDynamoDb.start(port);
-        } catch (IllegalStateException e) {
-            throw new StartupException(e.getMessage()
-                    + " (set local.dynamodbPort / HERALD_LOCAL_DYNAMODB_PORT to a free port, or 0)");
-        }
-    }
-
-    private static HeraldConfig.Status withEndpoint(HeraldConfig.Status status, String endpoint) {
-        return new HeraldConfig.Status(endpoint, status.region(), status.table(), status.ttl());
-    }
-
-    /** The embedded DynamoDB holding delivery status and idempotency keys. */
-    public URI dynamoDbEndpoint() {
-        return dynamoDbEndpoint;
-    }
-
-    /** Who may use the API: open unless keys are configured. */
-    public ApiAccess apiAccess() {
-        return access;
-    }
-
-HeraldConfig.Sqs sqs, String endpoint) {
+    private static HeraldConfig.Sqs withEndpoint(HeraldConfig.Sqs sqs, String endpoint) {
         return new HeraldConfig.Sqs(endpoint, sqs.region(), sqs.queues(), sqs.deadLetterSuffix(), sqs.maxReceiveCount(),
                 sqs.visibilityTimeout(), sqs.maxConnections());
     }

@@ -19,7 +19,6 @@ final class ConfigValidator {
      *  across receivers does not matter and FIFO's per-group serialisation would cap throughput. */
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
-    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
     private static final Duration MAX_VISIBILITY = Duration.ofHours(12);
     private static final Duration MAX_RECEIVE_WAIT = Duration.ofSeconds(20);
 
@@ -40,15 +39,25 @@ final class ConfigValidator {
             v.problem("receivers.defaultScheme", "'" + c.receivers().defaultScheme() + "' is not a scheme; use one of "
                     + ReceiverParser.STANDARD_SCHEMES.keySet().stream().sorted().toList());
         }
-        v.checkStatus(c.status());
         v.checkPort("local.sqsPort", c.local().sqsPort());
-        v.checkPort("local.dynamodbPort", c.local().dynamodbPort());
         return v.problems;
     }
 
     private void checkSqs(HeraldConfig.Sqs sqs) {
-        checkEndpoint("sqs.endpoint", sqs.endpoint(), "http://127.0.0.1:9324");
-        checkRegion("sqs.region", sqs.region());
+        String endpoint = sqs.endpoint() == null ? "" : sqs.endpoint().strip();
+        if (!endpoint.isEmpty()) {
+            try {
+                URI uri = new URI(endpoint);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    problem("sqs.endpoint", "'" + endpoint + "' is not an http(s) URL; use e.g. http://127.0.0.1:9324, or leave it empty for AWS");
+                }
+            } catch (URISyntaxException e) {
+                problem("sqs.endpoint", "'" + endpoint + "' is not a URL; use e.g. http://127.0.0.1:9324, or leave it empty for AWS");
+            }
+        }
+        if (sqs.region() == null || !REGION.matcher(sqs.region()).matches()) {
+            problem("sqs.region", "'" + sqs.region() + "' is not an AWS region name such as us-east-1");
+        }
         if (sqs.queues() == null || sqs.queues().isEmpty()) {
             problem("sqs.queues", "no queue configured; name at least one, e.g. [herald-1]");
         } else {
@@ -82,59 +91,6 @@ final class ConfigValidator {
         if (api.maxBodyBytes() < 1024 || api.maxBodyBytes() > EnvelopeCodec.SQS_MAX_MESSAGE_BYTES) {
             problem("api.maxBodyBytes", "must be between 1024 and " + EnvelopeCodec.SQS_MAX_MESSAGE_BYTES
                     + " (SQS's message limit), got " + api.maxBodyBytes());
-        }
-        checkDuration("api.idempotencyWindow", api.idempotencyWindow(), Duration.ofMinutes(1), Duration.ofDays(30));
-        // Each request waits this long at most for company: beyond a few ms it costs more latency than it saves.
-        checkDuration("api.batchWait", api.batchWait(), Duration.ZERO, Duration.ofMillis(100));
-        Set<String> names = new HashSet<>();
-        Set<String> hashes = new HashSet<>();
-        for (int i = 0; i < api.keys().size(); i++) {
-            String where = "entry " + (i + 1) + ": ";
-            switch (ApiKeyEntry.parse(api.keys().get(i))) {
-                case ApiKeyEntry.Parsed.Invalid invalid -> problem("api.keys", where + invalid.problem());
-                case ApiKeyEntry.Parsed.Valid valid -> {
-                    if (!names.add(valid.entry().name())) {
-                        problem("api.keys", where + "the name '" + valid.entry().name() + "' is used twice; "
-                                + "names tell keys apart in logs and metrics");
-                    }
-                    if (!hashes.add(valid.entry().sha256())) {
-                        problem("api.keys", where + "key '" + valid.entry().name()
-                                + "' has the same token hash as an earlier entry; one token, one key");
-                    }
-                }
-            }
-        }
-    }
-
-    private void checkStatus(HeraldConfig.Status status) {
-        checkEndpoint("status.endpoint", status.endpoint(), "http://127.0.0.1:8000");
-        checkRegion("status.region", status.region());
-        if (status.table() == null || !TABLE_NAME.matcher(status.table()).matches()) {
-            problem("status.table", "'" + status.table()
-                    + "' is not a DynamoDB table name (3–255 letters, digits, '_', '-' or '.')");
-        }
-        // DynamoDB's TTL sweeper works in days; below an hour a status would vanish while a client still polls.
-        checkDuration("status.ttl", status.ttl(), Duration.ofHours(1), Duration.ofDays(365));
-    }
-
-    private void checkEndpoint(String key, String value, String example) {
-        String endpoint = value == null ? "" : value.strip();
-        if (endpoint.isEmpty()) {
-            return;
-        }
-        try {
-            URI uri = new URI(endpoint);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                problem(key, "'" + endpoint + "' is not an http(s) URL; use e.g. " + example + ", or leave it empty for AWS");
-            }
-        } catch (URISyntaxException e) {
-            problem(key, "'" + endpoint + "' is not a URL; use e.g. " + example + ", or leave it empty for AWS");
-        }
-    }
-
-    private void checkRegion(String key, String region) {
-        if (region == null || !REGION.matcher(region).matches()) {
-            problem(key, "'" + region + "' is not an AWS region name such as us-east-1");
         }
     }
 

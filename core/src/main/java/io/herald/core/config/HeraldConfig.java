@@ -14,13 +14,7 @@ public record HeraldConfig(
         Pipeline pipeline,
         Providers providers,
         Receivers receivers,
-        Status status,
         Local local) {
-
-    /** The sections that existed before {@code status}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Local local) {
-        this(sqs, api, pipeline, providers, receivers, defaults().status(), local);
-    }
 
     /**
      * @param endpoint           SQS endpoint URL; empty means AWS's regional endpoint
@@ -36,34 +30,11 @@ public record HeraldConfig(
     }
 
     /**
-     * @param host               interface to listen on
-     * @param port               TCP port (0 picks a free one)
-     * @param maxBodyBytes       largest request body accepted
-     * @param idempotencyWindow  how long a request's Idempotency-Key is remembered
-     * @param batchWait          longest a request waits for others to share its SendMessageBatch call
-     * @param open               serve without API keys when {@code keys} is empty ({@code ./herald local} always may)
-     * @param keys               API keys, one {@code name=... sha256=... senders=...|... rate=N/s|m|h} per entry
-     *                           (see {@link ApiKeyEntry}); the token itself is never configured, only its hash
+     * @param host          interface to listen on
+     * @param port          TCP port (0 picks a free one)
+     * @param maxBodyBytes  largest request body accepted
      */
-    public record Api(String host, int port, int maxBodyBytes, Duration idempotencyWindow, Duration batchWait,
-                      boolean open, List<String> keys) {
-
-        public Api {
-            keys = keys == null ? List.of() : List.copyOf(keys);
-        }
-
-        /** Host, port and body limit; everything added since gets its default. */
-        public Api(String host, int port, int maxBodyBytes) {
-            this(host, port, maxBodyBytes, Duration.ofHours(24), Duration.ofMillis(2), false, List.of());
-        }
-
-        public Api withKeys(boolean newOpen, List<String> newKeys) {
-            return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, newOpen, newKeys);
-        }
-
-        public Api withBatchWait(Duration wait) {
-            return new Api(host, port, maxBodyBytes, idempotencyWindow, wait, open, keys);
-        }
+    public record Api(String host, int port, int maxBodyBytes) {
     }
 
     /**
@@ -109,57 +80,29 @@ public record HeraldConfig(
     public record Receivers(String defaultScheme) {
     }
 
-    /**
-     * Where delivery status and the API's idempotency records are kept: one DynamoDB table.
-     *
-     * @param endpoint  DynamoDB endpoint URL; empty means AWS's regional endpoint
-     * @param region    AWS region of the table
-     * @param table     table name (3–255 letters, digits, '_', '-', '.')
-     * @param ttl       how long a message's status is kept after its last change
-     */
-    public record Status(String endpoint, String region, String table, Duration ttl) {
-    }
-
-    /**
-     * @param sqsPort       port of the embedded SQS server that {@code ./herald local} starts
-     * @param dynamodbPort  port of the embedded DynamoDB that {@code ./herald local} starts
-     */
-    public record Local(int sqsPort, int dynamodbPort) {
-
-        /** The SQS port alone; the DynamoDB port gets its default. */
-        public Local(int sqsPort) {
-            this(sqsPort, 8000);
-        }
+    /** @param sqsPort port of the embedded SQS server that {@code ./herald local} starts */
+    public record Local(int sqsPort) {
     }
 
     public static HeraldConfig defaults() {
         return new HeraldConfig(
                 new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50),
-                new Api("127.0.0.1", 8080, 256 * 1024, Duration.ofHours(24), Duration.ofMillis(2), false, List.of()),
+                new Api("127.0.0.1", 8080, 256 * 1024),
                 new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20)),
                 Providers.defaults(),
                 new Receivers("mailto"),
-                new Status("", "us-east-1", "herald-status", Duration.ofDays(7)),
-                new Local(9324, 8000));
+                new Local(9324));
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
-        return new HeraldConfig(newSqs, api, pipeline, providers, receivers, status, local);
+        return new HeraldConfig(newSqs, api, pipeline, providers, receivers, local);
     }
 
     public HeraldConfig withApi(Api newApi) {
-        return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, status, local);
+        return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, local);
     }
 
     public HeraldConfig withProviders(Providers newProviders) {
-        return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, status, local);
-    }
-
-    public HeraldConfig withStatus(Status newStatus) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, newStatus, local);
-    }
-
-    public HeraldConfig withLocal(Local newLocal) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, newLocal);
+        return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, local);
     }
 }
