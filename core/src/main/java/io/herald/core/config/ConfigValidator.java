@@ -35,6 +35,7 @@ final class ConfigValidator {
         v.checkText("providers.outbox.dir", c.providers().outbox().dir(), "a directory path such as outbox");
         v.checkWeight("providers.outbox.weight", c.providers().outbox().weight());
         new ProviderChecks(v::problem, c.pipeline().sendTimeout()).check(c.providers());
+        new MailprogChecks(v::problem).check(c.mailprog(), c.telegramBot());
         if (!ReceiverParser.STANDARD_SCHEMES.containsKey(c.receivers().defaultScheme())) {
             v.problem("receivers.defaultScheme", "'" + c.receivers().defaultScheme() + "' is not a scheme; use one of "
                     + ReceiverParser.STANDARD_SCHEMES.keySet().stream().sorted().toList());

@@ -14,7 +14,14 @@ public record HeraldConfig(
         Pipeline pipeline,
         Providers providers,
         Receivers receivers,
-        Local local) {
+        Local local,
+        MailprogConfig mailprog,
+        TelegramBotConfig telegramBot) {
+
+    /** The sections that existed before {@code mailprog} and {@code telegramBot}; those get their defaults. */
+    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Local local) {
+        this(sqs, api, pipeline, providers, receivers, local, MailprogConfig.defaults(), TelegramBotConfig.defaults());
+    }
 
     /**
      * @param endpoint           SQS endpoint URL; empty means AWS's regional endpoint
@@ -91,18 +98,32 @@ public record HeraldConfig(
                 new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20)),
                 Providers.defaults(),
                 new Receivers("mailto"),
-                new Local(9324));
+                new Local(9324),
+                MailprogConfig.defaults(),
+                TelegramBotConfig.defaults());
+    }
+
+    public HeraldConfig withMailprog(MailprogConfig newMailprog) {
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, local, newMailprog, telegramBot);
+    }
+
+    public HeraldConfig withReceivers(Receivers newReceivers) {
+        return new HeraldConfig(sqs, api, pipeline, providers, newReceivers, local, mailprog, telegramBot);
+    }
+
+    public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, local, mailprog, newTelegramBot);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
-        return new HeraldConfig(newSqs, api, pipeline, providers, receivers, local);
+        return new HeraldConfig(newSqs, api, pipeline, providers, receivers, local, mailprog, telegramBot);
     }
 
     public HeraldConfig withApi(Api newApi) {
-        return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, local);
+        return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, local, mailprog, telegramBot);
     }
 
     public HeraldConfig withProviders(Providers newProviders) {
-        return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, local);
+        return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, local, mailprog, telegramBot);
     }
 }

@@ -1,0 +1,137 @@
+package io.herald.core.config;
+
+import io.herald.core.receiver.EmailAddresses;
+import io.herald.core.receiver.ReceiverParser;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Validation of the {@code mailprog} and {@code telegramBot} sections, kept apart from
+ * {@link ConfigValidator} so the Slurm side touches its own lines only.
+ */
+final class MailprogChecks {
+
+    private final BiConsumer<String, String> problem;
+
+    MailprogChecks(BiConsumer<String, String> problem) {
+        this.problem = problem;
+    }
+
+    void check(MailprogConfig m, TelegramBotConfig bot) {
+        if (m.spoolDir() == null || m.spoolDir().isBlank()) {
+            problem.accept("mailprog.spoolDir", "must not be empty; use the directory herald-mailprog writes into, e.g. /var/spool/herald/mailprog");
+        }
+        if (m.sacct() != null && !m.sacct().isBlank() && !Path.of(m.sacct()).isAbsolute()) {
+            // The forwarder must not depend on a PATH any more than the shim does.
+            problem.accept("mailprog.sacct", "'" + m.sacct() + "' is not an absolute path; use e.g. /usr/bin/sacct, or empty for no job statistics");
+        }
+        range("mailprog.sacctAttempts", m.sacctAttempts(), 1, 100);
+        duration("mailprog.sacctDelay", m.sacctDelay(), Duration.ZERO, Duration.ofMinutes(1));
+        duration("mailprog.sacctTimeout", m.sacctTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10));
+        duration("mailprog.scanInterval", m.scanInterval(), Duration.ofMillis(10), Duration.ofHours(1));
+        duration("mailprog.retryMin", m.retryMin(), Duration.ofMillis(1), Duration.ofHours(1));
+        duration("mailprog.retryMax", m.retryMax(), Duration.ofMillis(1), Duration.ofHours(24));
+        if (m.retryMin() != null && m.retryMax() != null && m.retryMin().compareTo(m.retryMax()) > 0) {
+            problem.accept("mailprog.retryMin", Durations.format(m.retryMin()) + " is longer than mailprog.retryMax ("
+                    + Durations.format(m.retryMax()) + ")");
+        }
+        range("mailprog.concurrency", m.concurrency(), 1, 256);
+        if (m.mailDomain() != null && !m.mailDomain().isBlank() && !EmailAddresses.isValid("user@" + m.mailDomain())) {
+            problem.accept("mailprog.mailDomain", "'" + m.mailDomain() + "' is not a mail domain such as example.org");
+        }
+        if (m.sender() != null && !m.sender().isBlank()) {
+            EmailAddresses.problem(m.sender()).ifPresent(p -> problem.accept("mailprog.sender", "'" + m.sender() + "' " + p));
+        }
+        allowList(m.allowList());
+        try {
+            m.qosLimits();
+        } catch (IllegalArgumentException e) {
+            problem.accept("mailprog.qos", e.getMessage());
+        }
+        if (m.goslmailerConfig() != null && !m.goslmailerConfig().isBlank() && !Files.isReadable(Path.of(m.goslmailerConfig()))) {
+            problem.accept("mailprog.goslmailerConfig", "'" + m.goslmailerConfig() + "' cannot be read; give the path of goslmailer.conf, or leave it empty");
+        }
+        if (m.throttle() == null) {
+            problem.accept("mailprog.throttle", "is missing");
+        } else {
+            range("mailprog.throttle.maxPerUser", m.throttle().maxPerUser(), 0, 100_000);
+            duration("mailprog.throttle.window", m.throttle().window(), Duration.ofSeconds(1), Duration.ofDays(7));
+        }
+        if (m.hints() != null) {
+            range("mailprog.hints.memoryPercent", m.hints().memoryPercent(), 1, 100);
+            range("mailprog.hints.cpuPercent", m.hints().cpuPercent(), 1, 100);
+            range("mailprog.hints.walltimePercent", m.hints().walltimePercent(), 1, 100);
+        }
+        if (m.templates() != null) {
+            template("mailprog.templates.title", m.templates().title());
+            template("mailprog.templates.text", m.templates().text());
+        }
+        if (bot != null) {
+            if (bot.baseUrl() != null && !bot.baseUrl().isBlank()) {
+                url("telegramBot.baseUrl", bot.baseUrl());
+            }
+            duration("telegramBot.pollTimeout", bot.pollTimeout(), Duration.ZERO, Duration.ofSeconds(50));
+        }
+    }
+
+    private void allowList(List<String> entries) {
+        for (String entry : entries) {
+            int eq = entry.indexOf('=');
+            String scheme = eq <= 0 ? "" : entry.substring(0, eq).strip();
+            if (!ReceiverParser.STANDARD_SCHEMES.containsKey(scheme)) {
+                problem.accept("mailprog.allowList", "'" + entry + "' is not scheme=regex with a scheme of "
+                        + ReceiverParser.STANDARD_SCHEMES.keySet().stream().sorted().toList()
+                        + " (e.g. mailto=.+@example\\.org)");
+                continue;
+            }
+            try {
+                Pattern.compile(entry.substring(eq + 1));
+            } catch (PatternSyntaxException e) {
+                problem.accept("mailprog.allowList", "'" + entry + "': the pattern is not a regular expression ("
+                        + e.getDescription() + ")");
+            }
+        }
+    }
+
+    private void template(String key, String template) {
+        List<String> unknown = MailprogConfig.Templates.unknownPlaceholders(template);
+        if (!unknown.isEmpty()) {
+            problem.accept(key, "unknown placeholder(s) " + unknown.stream().map(u -> "{" + u + "}").toList()
+                    + "; known: " + MailprogConfig.Templates.PLACEHOLDERS.stream().sorted().toList());
+        }
+    }
+
+    private void url(String key, String value) {
+        try {
+            URI uri = new URI(value);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                problem.accept(key, "'" + value + "' is not an http(s) URL");
+            }
+        } catch (URISyntaxException e) {
+            problem.accept(key, "'" + value + "' is not a URL");
+        }
+    }
+
+    private void range(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            problem.accept(key, "must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+
+    private void duration(String key, Duration value, Duration min, Duration max) {
+        if (value == null) {
+            problem.accept(key, "is missing; write e.g. 30s");
+        } else if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            problem.accept(key, "must be between " + Durations.format(min) + " and " + Durations.format(max)
+                    + ", got " + Durations.format(value));
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.herald.core.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Slurm side: where {@code herald-mailprog} spools job events and how the forwarder turns them
+ * into notifications ({@code herald mailprog forward|flush}).
+ *
+ * @param spoolDir          the directory herald-mailprog writes into (its tmp/ and new/) and the
+ *                          forwarder reads from; failed/ holds what cannot be sent, with the reason
+ * @param sacct             absolute path of sacct (slurmctld gives MailProg no PATH, and the forwarder
+ *                          does not trust one either); empty: notifications carry no job statistics
+ * @param sacctAttempts     sacct calls per event at most while accounting still lags behind the mail
+ * @param sacctDelay        wait between two of those calls
+ * @param sacctTimeout      longest one sacct call may take
+ * @param scanInterval      how often the spool is rescanned besides watching it (missed events, retries)
+ * @param retryMin          first wait before sending again after SQS failed; doubles up to retryMax
+ * @param retryMax          longest wait between two attempts while SQS is unreachable
+ * @param concurrency       spool records prepared at once (their sacct waits overlap)
+ * @param mailDomain        domain appended to a bare user name when the default scheme is mailto;
+ *                          empty: bare names must already be addresses
+ * @param sender            From address of email notifications; empty: the provider's own
+ * @param allowList         anchored patterns as {@code scheme=regex}; a scheme with patterns only
+ *                          accepts targets matching one of them whole; a scheme without any accepts all
+ * @param qos               QOS names with their wall-time limits as {@code name=limit} (Slurm time such
+ *                          as 2-00:00:00, or 48h), used to suggest a shorter QOS
+ * @param goslmailerConfig  path of a goslmailer JSON config to take defaultconnector, allowList,
+ *                          qosmap and binpaths.sacct from; empty: none
+ * @param throttle          how many notifications one user gets per window before the rest fold into a digest
+ * @param hints             when a notification suggests changes to the job script
+ * @param templates         admins' own title and text for job notifications
+ */
+public record MailprogConfig(
+        String spoolDir,
+        String sacct,
+        int sacctAttempts,
+        Duration sacctDelay,
+        Duration sacctTimeout,
+        Duration scanInterval,
+        Duration retryMin,
+        Duration retryMax,
+        int concurrency,
+        String mailDomain,
+        String sender,
+        List<String> allowList,
+        List<String> qos,
+        String goslmailerConfig,
+        Throttle throttle,
+        Hints hints,
+        Templates templates) {
+
+    public MailprogConfig {
+        allowList = allowList == null ? List.of() : List.copyOf(allowList);
+        qos = qos == null ? List.of() : List.copyOf(qos);
+    }
+
+    /**
+     * gobler's maxMsgPU, without its losses: what goes over the cap is folded, never dropped.
+     *
+     * @param maxPerUser  notifications (digests included) one Slurm user gets per window; 0: no limit
+     * @param window      the sliding window the cap applies to
+     */
+    public record Throttle(int maxPerUser, Duration window) {
+    }
+
+    /**
+     * goslmailer's tips, with its thresholds as defaults (each a percentage).
+     *
+     * @param enabled          whether notifications carry hints at all
+     * @param memoryPercent    suggest less memory when MaxRSS is under this share of ReqMem
+     * @param cpuPercent       point at low CPU efficiency when TotalCPU is under this share of Elapsed × CPUs
+     * @param walltimePercent  suggest a shorter time limit (and QOS) when Elapsed is under this share of it
+     */
+    public record Hints(boolean enabled, int memoryPercent, int cpuPercent, int walltimePercent) {
+    }
+
+    /**
+     * Placeholders such as {@code {jobId}}, {@code {name}}, {@code {state}} are replaced with the
+     * job's values; {@code herald mailprog --help} lists them. Empty: Herald's own wording.
+     *
+     * @param title  the title (email subject)
+     * @param text   the plain-text body
+     */
+    public record Templates(String title, String text) {
+
+        /** What a template may use; anything else in braces is a configuration error. */
+        public static final Set<String> PLACEHOLDERS = Set.of("jobId", "arrayJobId", "arrayTaskId", "name", "user",
+                "cluster", "partition", "account", "mailType", "state", "exitCode", "runTime", "queuedTime",
+                "nodes", "workDir", "stdout", "stderr", "facts", "hints");
+
+        private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+
+        /** @return the placeholders in {@code template} that are not in {@link #PLACEHOLDERS} */
+        public static List<String> unknownPlaceholders(String template) {
+            List<String> unknown = new java.util.ArrayList<>();
+            Matcher m = PLACEHOLDER.matcher(template == null ? "" : template);
+            while (m.find()) {
+                if (!PLACEHOLDERS.contains(m.group(1))) {
+                    unknown.add(m.group(1));
+                }
+            }
+            return unknown;
+        }
+    }
+
+    private static final Pattern SLURM_TIME = Pattern.compile("(?:(\\d+)-)?(\\d+)(?::(\\d+))?(?::(\\d+))?");
+
+    /**
+     * A wall-time limit as Slurm writes it ({@code 2-00:00:00}, {@code 04:00:00}, {@code 30:00},
+     * {@code 1-12}) or as Herald writes durations ({@code 48h}).
+     */
+    public static Optional<Duration> parseTimeLimit(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        String t = text.strip();
+        Optional<Duration> herald = Durations.parse(t);
+        if (herald.isPresent()) {
+            return herald;
+        }
+        Matcher m = SLURM_TIME.matcher(t);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        long days = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
+        long a = Long.parseLong(m.group(2));
+        Long b = m.group(3) == null ? null : Long.parseLong(m.group(3));
+        Long c = m.group(4) == null ? null : Long.parseLong(m.group(4));
+        long seconds;
+        if (m.group(1) != null) {
+            // days-hours[:minutes[:seconds]]
+            seconds = days * 86_400 + a * 3600 + (b == null ? 0 : b * 60) + (c == null ? 0 : c);
+        } else if (c != null) {
+            seconds = a * 3600 + b * 60 + c;
+        } else if (b != null) {
+            seconds = a * 60 + b;
+        } else {
+            // Slurm reads a bare number as minutes.
+            seconds = a * 60;
+        }
+        return Optional.of(Duration.ofSeconds(seconds));
+    }
+
+    /**
+     * @return the QOS map in configured order, name → wall-time limit
+     * @throws IllegalArgumentException naming the first entry that is not {@code name=limit}
+     */
+    public Map<String, Duration> qosLimits() {
+        Map<String, Duration> out = new LinkedHashMap<>();
+        for (String entry : qos) {
+            int eq = entry.indexOf('=');
+            Optional<Duration> limit = eq <= 0 ? Optional.empty() : parseTimeLimit(entry.substring(eq + 1));
+            if (limit.isEmpty()) {
+                throw new IllegalArgumentException("'" + entry + "' is not name=limit (e.g. short=04:00:00)");
+            }
+            out.put(entry.substring(0, eq).strip(), limit.get());
+        }
+        return out;
+    }
+
+    public static MailprogConfig defaults() {
+        return new MailprogConfig("/var/spool/herald/mailprog", "/usr/bin/sacct", 5, Duration.ofSeconds(2),
+                Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(5), 8,
+                "", "", List.of(), List.of(), "",
+                new Throttle(10, Duration.ofMinutes(10)),
+                new Hints(true, 50, 50, 50),
+                new Templates("", ""));
+    }
+
+    public MailprogConfig withSpoolDir(String dir) {
+        return new MailprogConfig(dir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, retryMin, retryMax,
+                concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle, hints, templates);
+    }
+
+    public MailprogConfig withSacct(String path, int attempts, Duration delay) {
+        return new MailprogConfig(spoolDir, path, attempts, delay, sacctTimeout, scanInterval, retryMin, retryMax,
+                concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle, hints, templates);
+    }
+
+    public MailprogConfig withRetry(Duration min, Duration max) {
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, min, max,
+                concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle, hints, templates);
+    }
+
+    public MailprogConfig withScanInterval(Duration interval) {
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, interval, retryMin, retryMax,
+                concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle, hints, templates);
+    }
+
+    public MailprogConfig withReceivers(String domain, List<String> allow) {
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, retryMin,
+                retryMax, concurrency, domain, sender, allow, qos, goslmailerConfig, throttle, hints, templates);
+    }
+
+    public MailprogConfig withQos(List<String> newQos) {
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, retryMin,
+                retryMax, concurrency, mailDomain, sender, allowList, newQos, goslmailerConfig, throttle, hints, templates);
+    }
+
+    public MailprogConfig withGoslmailerConfig(String path) {
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, retryMin,
+                retryMax, concurrency, mailDomain, sender, allowList, qos, path, throttle, hints, templates);
+    }
+
+    public MailprogConfig withThrottle(Throttle newThrottle) {
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, retryMin,
+                retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, newThrottle, hints, templates);
+    }
+
+    public MailprogConfig withTemplates(Templates newTemplates) {
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, retryMin,
+                retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle, hints, newTemplates);
+    }
+}

@@ -1,0 +1,360 @@
+package io.herald.mailprog.forward;
+
+import io.herald.core.envelope.Content;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.Origin;
+import io.herald.core.envelope.Sender;
+import io.herald.core.receiver.Receiver;
+import io.herald.core.sqs.EnqueueResult;
+import io.herald.mailprog.message.JobMessage;
+import io.herald.mailprog.message.MessageComposer;
+import io.herald.mailprog.route.Routing;
+import io.herald.mailprog.slurm.Accounting;
+import io.herald.mailprog.slurm.JobEvent;
+import io.herald.mailprog.slurm.JobEventParser;
+import io.herald.mailprog.slurm.JobStats;
+import io.herald.mailprog.slurm.UnusableEventException;
+import io.herald.mailprog.spool.Spool;
+import io.herald.mailprog.spool.SpoolRecord;
+import io.herald.mailprog.spool.UnreadableRecordException;
+import io.herald.mailprog.throttle.DigestComposer;
+import io.herald.mailprog.throttle.Held;
+import io.herald.mailprog.throttle.Throttle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Drains the spool onto SQS, one pass at a time.
+ *
+ * <p>Each record becomes one envelope per receiver. Envelopes of many records go out together
+ * (SendMessageBatch, 10 per request), and a record is removed only when SQS has acknowledged every
+ * envelope made from it. Until then it stays in the spool: while SQS is unreachable nothing is
+ * lost, and what was acknowledged is not sent again (the unacknowledged envelopes are retried
+ * with their ids, after a growing pause). Records that can never be sent move to failed/ with the
+ * reason beside them. Over a user's cap, records wait in the spool for their digest.
+ */
+public final class Forwarder implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+
+    /** Envelopes still owed to SQS for a set of spool records (one record, or all a digest folds). */
+    private static final class Batch {
+        final List<String> files;
+        final List<Envelope> unacked;
+        final List<String> permanentFailures = new ArrayList<>();
+
+        Batch(List<String> files, List<Envelope> envelopes) {
+            this.files = List.copyOf(files);
+            this.unacked = new ArrayList<>(envelopes);
+        }
+    }
+
+    private sealed interface Prepared {
+    }
+
+    private record Ready(String file, List<Envelope> envelopes) implements Prepared {
+    }
+
+    private record Refused(String file, String reason) implements Prepared {
+    }
+
+    private record Admitted(String file, JobEvent event, List<Receiver> receivers, List<String> problems) {
+    }
+
+    private final Spool spool;
+    private final JobEventParser parser;
+    private final Routing routing;
+    private final Accounting accounting;
+    private final MessageComposer composer;
+    private final Throttle throttle;
+    private final DigestComposer digests;
+    private final EnvelopeSink sink;
+    private final Optional<Sender> sender;
+    private final Clock clock;
+    private final int concurrency;
+    private final Duration retryMin;
+    private final Duration retryMax;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final Map<String, Batch> pending = new LinkedHashMap<>();
+    private final Set<String> claimed = new HashSet<>();
+    private Duration retryDelay = Duration.ZERO;
+    private Instant nextAttempt = Instant.MIN;
+    private int digestCounter;
+
+    public Forwarder(Spool spool, JobEventParser parser, Routing routing, Accounting accounting,
+                     MessageComposer composer, Throttle throttle, DigestComposer digests, EnvelopeSink sink,
+                     Optional<Sender> sender, Clock clock, int concurrency, Duration retryMin, Duration retryMax) {
+        this.spool = spool;
+        this.parser = parser;
+        this.routing = routing;
+        this.accounting = accounting;
+        this.composer = composer;
+        this.throttle = throttle;
+        this.digests = digests;
+        this.sink = sink;
+        this.sender = sender;
+        this.clock = clock;
+        this.concurrency = Math.max(1, concurrency);
+        this.retryMin = retryMin;
+        this.retryMax = retryMax;
+    }
+
+    /**
+     * Reads new records, sends what is due and settles what SQS answered.
+     *
+     * @param drainHeld fold every held notification into its digest now (a one-shot flush), instead
+     *                  of waiting until the user's window has room
+     */
+    public synchronized PassResult pass(boolean drainHeld) {
+        Instant now = clock.instant();
+        int failed = 0;
+        try {
+            int abandoned = spool.sweepAbandoned(now);
+            if (abandoned > 0) {
+                log.warn("{} unfinished capture(s) in {}/tmp moved to failed/", abandoned, spool.root());
+            }
+            failed += abandoned;
+        } catch (UncheckedIOException e) {
+            log.warn("{}", e.getMessage());
+        }
+        if (now.isBefore(nextAttempt)) {
+            // SQS failed recently: do not read more into memory, and do not hammer it.
+            return new PassResult(0, failed, throttle.heldCount(), pending.size(), Duration.between(now, nextAttempt));
+        }
+        failed += prepareNew(now);
+        List<Throttle.Due> due = drainHeld ? throttle.drain(now) : throttle.due(now);
+        for (Throttle.Due d : due) {
+            queueDigest(d, now);
+        }
+        int[] settled = sendPending();
+        failed += settled[1];
+        return new PassResult(settled[0], failed, throttle.heldCount(), pending.size(),
+                retryDelay.isZero() ? Duration.ZERO : Duration.between(now, nextAttempt));
+    }
+
+    /** When the next pass has something to do without new files: a retry, or a digest coming due. */
+    public synchronized Duration retryIn() {
+        Instant now = clock.instant();
+        return now.isBefore(nextAttempt) ? Duration.between(now, nextAttempt) : Duration.ZERO;
+    }
+
+    private int prepareNew(Instant now) {
+        List<Path> files;
+        try {
+            files = spool.pending();
+        } catch (UncheckedIOException e) {
+            log.warn("{}", e.getMessage());
+            return 0;
+        }
+        int failed = 0;
+        List<Admitted> admitted = new ArrayList<>();
+        for (Path path : files) {
+            String file = path.getFileName().toString();
+            if (claimed.contains(file)) {
+                continue;
+            }
+            SpoolRecord record;
+            JobEvent event;
+            try {
+                record = spool.read(path);
+                event = parser.parse(record);
+            } catch (UnreadableRecordException | UnusableEventException e) {
+                failed += fail(file, e.getMessage());
+                continue;
+            } catch (UncheckedIOException e) {
+                log.warn("{}", e.getMessage());
+                continue;
+            }
+            Routing.Routed routed = routing.route(event.mailUser());
+            if (!routed.problems().isEmpty()) {
+                log.warn("job {}: receiver(s) not used: {}", event.displayId(), String.join("; ", routed.problems()));
+            }
+            if (routed.receivers().isEmpty()) {
+                failed += fail(file, "no receiver to send to in --mail-user: "
+                        + (routed.problems().isEmpty() ? "(empty)" : String.join("; ", routed.problems())));
+                continue;
+            }
+            claimed.add(file);
+            // Throttle before sacct: a held notification needs no statistics, and a 5,000-task
+            // array must not turn into 5,000 sacct calls.
+            if (throttle.tryAdmit(throttleKey(event), now)) {
+                admitted.add(new Admitted(file, event, routed.receivers(), routed.problems()));
+            } else {
+                throttle.hold(throttleKey(event), new Held(file, event, routed.receivers(), record.capturedAt()));
+            }
+        }
+        for (Prepared p : prepareAll(admitted, now)) {
+            switch (p) {
+                case Ready(String file, List<Envelope> envelopes) -> pending.put(file, new Batch(List.of(file), envelopes));
+                case Refused(String file, String reason) -> {
+                    claimed.remove(file);
+                    failed += fail(file, reason);
+                }
+            }
+        }
+        return failed;
+    }
+
+    /** sacct may wait seconds per job (accounting lag): the jobs of one pass wait side by side. */
+    private List<Prepared> prepareAll(List<Admitted> admitted, Instant now) {
+        Semaphore slots = new Semaphore(concurrency);
+        List<Future<Prepared>> futures = new ArrayList<>();
+        for (Admitted a : admitted) {
+            futures.add(workers.submit(() -> {
+                slots.acquire();
+                try {
+                    return prepare(a, now);
+                } finally {
+                    slots.release();
+                }
+            }));
+        }
+        List<Prepared> out = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
+            try {
+                out.add(futures.get(i).get());
+            } catch (ExecutionException e) {
+                out.add(new Refused(admitted.get(i).file(), "could not compose the notification: " + e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.add(new Refused(admitted.get(i).file(), "interrupted"));
+            }
+        }
+        return out;
+    }
+
+    private Prepared prepare(Admitted a, Instant now) {
+        JobEvent event = a.event();
+        Optional<JobStats> stats = accounting.statsFor(event);
+        JobMessage message = composer.compose(event, stats, a.problems());
+        List<Envelope> envelopes = new ArrayList<>();
+        for (Receiver r : a.receivers()) {
+            envelopes.add(envelope(r, message.content(), event, now).withSlurm(message.job()));
+        }
+        log.info("job {} {}: {} notification(s) ready", event.displayId(), event.mailType().subjectWord(), envelopes.size());
+        return new Ready(a.file(), envelopes);
+    }
+
+    private void queueDigest(Throttle.Due due, Instant now) {
+        Map<Receiver, List<Held>> byReceiver = new LinkedHashMap<>();
+        for (Held h : due.held()) {
+            for (Receiver r : h.receivers()) {
+                byReceiver.computeIfAbsent(r, k -> new ArrayList<>()).add(h);
+            }
+        }
+        List<Envelope> envelopes = new ArrayList<>();
+        byReceiver.forEach((r, items) -> envelopes.add(envelope(r, digests.compose(due.key(), items), items.getFirst().event(), now)));
+        List<String> files = due.held().stream().map(Held::file).toList();
+        pending.put("digest-" + (++digestCounter) + "-" + due.key(), new Batch(files, envelopes));
+        log.info("{} notification(s) for {} folded into {} digest(s)", files.size(), due.key(), envelopes.size());
+    }
+
+    private Envelope envelope(Receiver r, Content content, JobEvent event, Instant now) {
+        Envelope e = Envelope.create(r.channel(), r.target(), content, Origin.slurm(event.user(), event.cluster()), now)
+                .withThrottleKey(throttleKey(event));
+        return sender.map(e::withSender).orElse(e);
+    }
+
+    /** One SendMessageBatch stream for everything owed; then settle each batch by its envelopes' results. */
+    private int[] sendPending() {
+        List<Envelope> all = new ArrayList<>();
+        pending.values().forEach(b -> all.addAll(b.unacked));
+        if (all.isEmpty()) {
+            return new int[]{0, 0};
+        }
+        Map<String, EnqueueResult> results = new HashMap<>();
+        for (EnqueueResult r : sink.send(all)) {
+            results.put(r.envelopeId(), r);
+        }
+        int delivered = 0;
+        int failed = 0;
+        boolean retry = false;
+        String retryReason = null;
+        for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Batch batch = it.next().getValue();
+            for (var env = batch.unacked.iterator(); env.hasNext(); ) {
+                Envelope e = env.next();
+                switch (results.get(e.id())) {
+                    case EnqueueResult.Enqueued ok -> env.remove();
+                    case EnqueueResult.NotEnqueued no when no.retryable() -> {
+                        retry = true;
+                        retryReason = no.reason();
+                    }
+                    case EnqueueResult.NotEnqueued no -> {
+                        env.remove();
+                        batch.permanentFailures.add(e.channel() + ":" + e.target() + ": " + no.reason());
+                    }
+                    case null -> retry = true;
+                }
+            }
+            if (!batch.unacked.isEmpty()) {
+                continue;
+            }
+            it.remove();
+            for (String file : batch.files) {
+                claimed.remove(file);
+                if (batch.permanentFailures.isEmpty()) {
+                    spool.remove(file);
+                    delivered++;
+                } else {
+                    failed += fail(file, "SQS refused: " + String.join("; ", batch.permanentFailures));
+                }
+            }
+        }
+        Instant now = clock.instant();
+        if (retry) {
+            retryDelay = retryDelay.isZero() ? retryMin : min(retryDelay.multipliedBy(2), retryMax);
+            nextAttempt = now.plus(retryDelay);
+            log.warn("SQS did not take {} notification(s) ({}); {} spool record(s) kept, next try in {}",
+                    pending.values().stream().mapToInt(b -> b.unacked.size()).sum(), retryReason, pending.size(), retryDelay);
+        } else {
+            retryDelay = Duration.ZERO;
+            nextAttempt = Instant.MIN;
+        }
+        return new int[]{delivered, failed};
+    }
+
+    private int fail(String file, String reason) {
+        log.warn("spool record {} moved to failed/: {}", file, reason);
+        try {
+            spool.fail(file, reason);
+            return 1;
+        } catch (UncheckedIOException e) {
+            log.error("{}", e.getMessage());
+            return 0;
+        }
+    }
+
+    private static String throttleKey(JobEvent e) {
+        return e.user() != null ? e.user() : "mail-user:" + e.mailUser();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}

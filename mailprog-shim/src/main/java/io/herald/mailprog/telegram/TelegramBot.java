@@ -1,0 +1,175 @@
+package io.herald.mailprog.telegram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.mailprog.route.ChatRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * tgslurmbot's job: tell a chat what to write in --mail-user to get job notifications there.
+ *
+ * <p>It long-polls getUpdates and answers {@code /start} in a private chat; in a group it answers
+ * only when addressed ({@code /start@ThisBot}, a mention of it, or being added to the group), so it
+ * does not talk over people or other bots. Each chat it answers is recorded in the registry when
+ * one is configured: the forwarder then sends only to chats that asked.
+ */
+public final class TelegramBot implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TelegramBot.class);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+    private final TelegramApi api;
+    private final Optional<ChatRegistry> registry;
+    private final Duration pollTimeout;
+    private long botId;
+    private String username = "";
+    private long offset;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    public TelegramBot(TelegramApi api, Optional<ChatRegistry> registry, Duration pollTimeout) {
+        this.api = api;
+        this.registry = registry;
+        this.pollTimeout = pollTimeout;
+    }
+
+    /** Learns the bot's own name (getMe); must succeed before {@link #pollOnce()}. */
+    public TelegramBot identify() {
+        JsonNode me = api.getMe();
+        botId = me.path("id").asLong();
+        username = me.path("username").asText("");
+        log.info("Telegram bot @{} ready", username);
+        return this;
+    }
+
+    /** Polls in the background until closed, backing off while Telegram fails. */
+    public TelegramBot start() {
+        thread = Thread.ofPlatform().name("telegram-bot").start(() -> {
+            Duration backoff = Duration.ofSeconds(1);
+            while (running) {
+                try {
+                    if (username.isEmpty()) {
+                        identify();
+                    }
+                    pollOnce();
+                    backoff = Duration.ofSeconds(1);
+                } catch (TelegramApiException e) {
+                    if (!running) {
+                        break;
+                    }
+                    log.warn("{}{}; retrying in {}s", e.getMessage(),
+                            e.status() == 401 ? " (the bot token was refused)" : e.status() == 409
+                                    ? " (another getUpdates poller or a webhook uses this bot)" : "", backoff.toSeconds());
+                    sleep(backoff);
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                }
+            }
+        });
+        return this;
+    }
+
+    /** One getUpdates round trip; answers what needs answering. @return updates handled */
+    public int pollOnce() {
+        int n = 0;
+        for (JsonNode update : api.getUpdates(offset, pollTimeout)) {
+            offset = Math.max(offset, update.path("update_id").asLong() + 1);
+            try {
+                handle(update);
+            } catch (TelegramApiException e) {
+                log.warn("answering update {} failed: {}", update.path("update_id").asLong(), e.getMessage());
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private void handle(JsonNode update) {
+        JsonNode message = update.path("message");
+        if (message.isMissingNode()) {
+            return;
+        }
+        JsonNode chat = message.path("chat");
+        long chatId = chat.path("id").asLong();
+        String type = chat.path("type").asText("");
+        String text = message.path("text").asText("");
+        boolean isPrivate = type.equals("private");
+        if (addedToGroup(message) || (isPrivate ? isStart(text, true) : addressed(text, message))) {
+            reply(chatId, isPrivate);
+        }
+    }
+
+    private boolean addedToGroup(JsonNode message) {
+        for (JsonNode member : message.path("new_chat_members")) {
+            if (member.path("id").asLong() == botId && botId != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code /start}, or in groups only {@code /start@ThisBot}: a bare command there may be for another bot. */
+    private boolean isStart(String text, boolean bareAllowed) {
+        String first = text.strip().split("\\s+", 2)[0];
+        if (first.equalsIgnoreCase("/start")) {
+            return bareAllowed;
+        }
+        return !username.isEmpty() && first.equalsIgnoreCase("/start@" + username);
+    }
+
+    private boolean addressed(String text, JsonNode message) {
+        if (isStart(text, false)) {
+            return true;
+        }
+        if (username.isEmpty()) {
+            return false;
+        }
+        for (JsonNode entity : message.path("entities")) {
+            if (entity.path("type").asText().equals("mention")) {
+                int from = entity.path("offset").asInt();
+                int to = from + entity.path("length").asInt();
+                // Offsets are in UTF-16 code units, as Java strings are.
+                if (to <= text.length() && text.substring(from, to).equalsIgnoreCase("@" + username)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void reply(long chatId, boolean isPrivate) {
+        String mailUser = "--mail-user=telegram:" + chatId;
+        String text = "To get Slurm job notifications in this " + (isPrivate ? "chat" : "group")
+                + ", submit jobs with:\n\n" + mailUser + "\n\n"
+                + "(with --mail-type=ALL, or the events you want; combine receivers with commas: "
+                + "--mail-user=telegram:" + chatId + ",mailto:you@example.org)";
+        registry.ifPresent(r -> r.register(chatId));
+        api.sendMessage(chatId, text);
+        log.info("answered {} chat {} with {}", isPrivate ? "private" : "group", chatId, mailUser.toLowerCase(Locale.ROOT));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        api.close();
+    }
+}

@@ -1,0 +1,92 @@
+package io.herald.mailprog.forward;
+
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.config.MailprogConfig;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.SqsClients;
+import io.herald.core.sqs.SqsProducer;
+import io.herald.core.sqs.SqsQueues;
+import io.herald.mailprog.Fixtures;
+import io.herald.mailprog.Mailprog;
+import io.herald.mailprog.Shim;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole Slurm path on one machine: herald-mailprog (dash) → spool → forwarder (fake sacct)
+ * → SQS at {@code endpoint} (an ElasticMQ on 127.0.0.1), and a reader to see what arrived.
+ */
+final class Harness implements AutoCloseable {
+
+    final Path root;
+    final Shim shim;
+    final Path sacctDir;
+    final HeraldConfig config;
+    final SqsClient sqs;
+
+    Harness(Path root, String endpoint, java.util.function.UnaryOperator<MailprogConfig> tweak) throws IOException, InterruptedException {
+        this.root = root;
+        this.shim = Shim.install(Files.createDirectories(root.resolve("bin")), root.resolve("spool"));
+        this.sacctDir = Files.createDirectories(root.resolve("sacct"));
+        Path sacct = Fixtures.fakeSacct(sacctDir);
+        HeraldConfig defaults = HeraldConfig.defaults();
+        MailprogConfig m = defaults.mailprog().withSpoolDir(shim.spool().toString())
+                .withSacct(sacct.toString(), 3, Duration.ofMillis(20))
+                .withReceivers("example.org", List.of())
+                .withRetry(Duration.ofMillis(50), Duration.ofMillis(400));
+        this.config = defaults
+                .withSqs(new HeraldConfig.Sqs(endpoint, "us-east-1", List.of("slurm-test"), "-dlq", 5, Duration.ofSeconds(30), 10))
+                .withMailprog(tweak.apply(m));
+        this.sqs = SqsClients.create(config.sqs());
+    }
+
+    List<QueueRef> provision() {
+        return SqsQueues.provision(sqs, config.sqs());
+    }
+
+    Forwarder forwarder(Clock clock) {
+        return Mailprog.forwarder(config, new SqsSink(sqs, config.sqs(), new SqsProducer(sqs, new EnvelopeCodec())), clock);
+    }
+
+    /** Everything on the queue now, deleted as read. */
+    List<Envelope> drain() {
+        String url = sqs.getQueueUrl(b -> b.queueName("slurm-test")).queueUrl();
+        EnvelopeCodec codec = new EnvelopeCodec();
+        List<Envelope> out = new ArrayList<>();
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
+            if (batch.isEmpty()) {
+                return out;
+            }
+            for (Message m : batch) {
+                out.add(codec.decode(m.body()));
+                sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+            }
+        }
+    }
+
+    List<Path> failed() throws IOException {
+        Path failed = shim.spool().resolve("failed");
+        if (!Files.exists(failed)) {
+            return List.of();
+        }
+        try (var files = Files.list(failed)) {
+            return files.filter(f -> !f.toString().endsWith(".reason")).sorted().toList();
+        }
+    }
+
+    @Override
+    public void close() {
+        sqs.close();
+    }
+}
