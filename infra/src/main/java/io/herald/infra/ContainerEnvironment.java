@@ -1,0 +1,131 @@
+package io.herald.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.core.config.ConfigLoader;
+import io.herald.core.config.HeraldConfig;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns the operator's herald.yaml into the {@code HERALD_*} variables of the api and pipeline
+ * tasks, so the services on AWS run on the same file that was tested locally. Only keys that differ
+ * from Herald's defaults are passed, plus the few that only the deployment knows (region, listening
+ * address, SES configuration set). Secrets are never passed here: they come from Secrets Manager.
+ */
+final class ContainerEnvironment {
+
+    /** The port the api container listens on behind the load balancer. */
+    static final int API_PORT = 8080;
+    /** The pipeline's admin port: container health check and the metrics sidecar both use it. */
+    static final int ADMIN_PORT = 9091;
+
+    /** Sections each service reads; mailprog, telegramBot and local belong to the Slurm host and laptops. */
+    private static final List<String> API_SECTIONS = List.of("sqs", "api", "receivers", "status");
+    private static final List<String> PIPELINE_SECTIONS = List.of("sqs", "pipeline", "providers", "receivers", "status");
+
+    /** Keys whose values the stack's queues and table were made with. */
+    private static final List<String> STACK_KEYS = List.of("sqs.queues", "sqs.deadLetterSuffix", "sqs.maxReceiveCount",
+            "sqs.visibilityTimeout", "pipeline.sendTimeout", "status.table");
+
+    private final Map<String, String> changed;
+
+    /**
+     * @param config            the configuration the services run on
+     * @param region            the deployment's region (a CloudFormation token in a synthesized stack)
+     * @param configurationSet  SES configuration set name; empty when the stack creates none
+     * @throws IllegalArgumentException when the file holds a secret or a setting that cannot work on AWS
+     */
+    ContainerEnvironment(HeraldConfig config, String region, String configurationSet) {
+        ObjectNode tree = ConfigLoader.yamlMapper().valueToTree(config);
+        ObjectNode defaults = ConfigLoader.yamlMapper().valueToTree(HeraldConfig.defaults());
+        Map<String, String> leaves = new TreeMap<>();
+        flatten(tree, "", leaves);
+        Map<String, String> defaultLeaves = new TreeMap<>();
+        flatten(defaults, "", defaultLeaves);
+
+        // Credentials reach the tasks from Secrets Manager, never as plain variables.
+        ProviderSecrets.of(config.providers()).forEach(secret -> {
+            leaves.remove(secret.key());
+            defaultLeaves.remove(secret.key());
+        });
+        List<String> problems = new ArrayList<>();
+        if (!config.sqs().endpoint().isBlank() || !config.status().endpoint().isBlank()) {
+            problems.add("sqs.endpoint and status.endpoint must be empty on AWS (the stack's own queues and table)");
+        }
+        if (config.api().keys().isEmpty() && !config.api().open()) {
+            problems.add("api.keys is empty and api.open is false: the api would refuse to start; add keys"
+                    + " (their SHA-256 only) or set api.open: true for a deployment anyone may send through");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+
+        Map<String, String> diff = new LinkedHashMap<>();
+        leaves.forEach((key, value) -> {
+            if (!value.equals(defaultLeaves.get(key))) {
+                diff.put(key, value);
+            }
+        });
+        // The names and timeouts the stack built its resources with are always passed, so an image
+        // whose defaults differ from this build's still finds the same queues and table.
+        for (String key : STACK_KEYS) {
+            diff.put(key, leaves.get(key));
+        }
+        // What only the deployment knows, or what must hold there whatever the file says.
+        diff.put("sqs.region", region);
+        diff.put("status.region", region);
+        diff.put("api.host", "0.0.0.0");
+        diff.put("api.port", Integer.toString(API_PORT));
+        diff.put("pipeline.adminHost", "127.0.0.1");
+        diff.put("pipeline.adminPort", Integer.toString(ADMIN_PORT));
+        // A task's disk vanishes with the task: email written there would be lost.
+        diff.put("providers.outbox.enabled", "false");
+        diff.put("providers.ses.region", region);
+        if (!configurationSet.isBlank()) {
+            diff.put("providers.ses.configurationSet", configurationSet);
+        }
+        this.changed = Map.copyOf(diff);
+    }
+
+    Map<String, String> api() {
+        return variables(API_SECTIONS);
+    }
+
+    Map<String, String> pipeline() {
+        return variables(PIPELINE_SECTIONS);
+    }
+
+    private Map<String, String> variables(List<String> sections) {
+        Map<String, String> env = new TreeMap<>();
+        changed.forEach((key, value) -> {
+            if (sections.contains(key.substring(0, key.indexOf('.')))) {
+                env.put(ConfigLoader.environmentVariable(key), value);
+            }
+        });
+        return env;
+    }
+
+    /** Leaves as Herald's variables want them: lists comma-separated, durations as written (30s). */
+    private static void flatten(JsonNode node, String prefix, Map<String, String> out) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String key = prefix + field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isObject()) {
+                flatten(value, key + ".", out);
+            } else if (value.isArray()) {
+                List<String> items = new ArrayList<>();
+                value.forEach(item -> items.add(item.asText()));
+                out.put(key, String.join(",", items));
+            } else {
+                out.put(key, value.asText());
+            }
+        }
+    }
+}

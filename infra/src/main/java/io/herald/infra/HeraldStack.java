@@ -1,0 +1,101 @@
+package io.herald.infra;
+
+import io.herald.core.config.HeraldConfig;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.constructs.Construct;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Herald on AWS: the queues with their dead-letter queues, the status table, provider secrets, SES,
+ * the api behind a load balancer, the pipeline scaled on backlog, and the alarms. Account and
+ * region are left to the deployment (CloudFormation pseudo parameters), never written here.
+ */
+public final class HeraldStack extends Stack {
+
+    private final MessageQueues queues;
+    private final StatusStorage storage;
+    private final ApiService api;
+    private final PipelineService pipeline;
+    private final BacklogScaling scaling;
+    private final Alarms alarms;
+
+    public HeraldStack(Construct scope, String id, StackProps props, InfraSettings settings, HeraldConfig config) {
+        super(scope, id, props);
+        this.queues = new MessageQueues(this, "Queues", config.sqs(), config.pipeline());
+        this.storage = new StatusStorage(this, "Status", config.status());
+        List<ProviderSecrets.Entry> secretEntries = ProviderSecrets.of(config.providers());
+        ProviderSecretStore secretStore = new ProviderSecretStore(this, "ProviderSecrets", settings.stackName(), secretEntries);
+        SesSending ses = settings.sesIdentity().isBlank() ? null : new SesSending(this, "Ses", settings.sesIdentity());
+
+        ContainerEnvironment environment = new ContainerEnvironment(config, Aws.REGION,
+                ses == null ? "" : ses.configurationSetName());
+        Network network = new Network(this, "Network", settings.natGateways());
+
+        this.api = new ApiService(this, "Api", network, settings, environment.api(),
+                TaskPermissions.api(queues.pairs(), storage.table()));
+
+        boolean collector = !settings.metricsCollector().isBlank();
+        LogGroup metricsLogs = collector ? ServiceLogs.group(this, "PipelineMetricsLogs", settings.logRetentionDays()) : null;
+        // Only the enabled providers' secrets reach the task (and its execution role may read only those).
+        Map<String, ISecret> pipelineSecrets = new LinkedHashMap<>();
+        secretStore.secrets().forEach((entry, secret) -> {
+            if (entry.enabled()) {
+                pipelineSecrets.put(entry.variable(), secret);
+            }
+        });
+        this.pipeline = new PipelineService(this, "Pipeline", network, settings, environment.pipeline(), pipelineSecrets,
+                TaskPermissions.pipeline(queues.pairs(), storage.table(), ses == null ? null : ses.sendStatement(),
+                        metricsLogs),
+                config.pipeline().shutdownDeadline(), metricsLogs);
+        this.scaling = new BacklogScaling(this, "PipelineScaling", network.cluster(), pipeline.service(),
+                queues.pairs().stream().map(p -> (software.amazon.awscdk.services.sqs.IQueue) p.queue()).toList(),
+                settings);
+        this.alarms = new Alarms(this, "Alarms", settings, queues.pairs(), api.service().getLoadBalancer(), collector);
+
+        output("ApiUrl", "the API's address", (settings.https() ? "https://" : "http://")
+                + api.service().getLoadBalancer().getLoadBalancerDnsName());
+        output("AlarmTopic", "SNS topic of every alarm: subscribe e-mail, chat or paging here", alarms.topic().getTopicArn());
+        output("StatusTable", "DynamoDB table of delivery status and idempotency records", storage.table().getTableName());
+        queues.pairs().forEach(p -> output("Queue-" + p.name(), "queue and dead-letter queue URLs",
+                p.queue().getQueueUrl() + " " + p.deadLetter().getQueueUrl()));
+        secretStore.secrets().forEach((entry, secret) -> output("Secret-" + entry.provider(),
+                "put " + entry.key() + " here" + (entry.enabled() ? "" : " (provider disabled in herald.yaml)"),
+                secret.getSecretName()));
+    }
+
+    private void output(String id, String description, String value) {
+        CfnOutput.Builder.create(this, id.replaceAll("[^A-Za-z0-9]", "")).description(description).value(value).build();
+    }
+
+    MessageQueues queues() {
+        return queues;
+    }
+
+    StatusStorage storage() {
+        return storage;
+    }
+
+    ApiService api() {
+        return api;
+    }
+
+    PipelineService pipeline() {
+        return pipeline;
+    }
+
+    BacklogScaling scaling() {
+        return scaling;
+    }
+
+    Alarms alarms() {
+        return alarms;
+    }
+}

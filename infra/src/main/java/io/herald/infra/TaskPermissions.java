@@ -1,0 +1,65 @@
+package io.herald.infra;
+
+import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.logs.ILogGroup;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What each service's task role may do: exactly the calls its code makes, on this stack's queues,
+ * table, SES identity and log group, and nothing on {@code *}. The list is spelled out rather than
+ * taken from CDK's grant helpers, which add calls Herald never makes (e.g. PurgeQueue).
+ */
+final class TaskPermissions {
+
+    private TaskPermissions() {
+    }
+
+    /**
+     * The API resolves queue URLs at start, sends (SendMessageBatch authorises as SendMessage), asks
+     * each queue for an attribute in /readyz, and reads and writes status and idempotency items.
+     */
+    static List<PolicyStatement> api(List<MessageQueues.Pair> queues, ITable table) {
+        List<PolicyStatement> statements = new ArrayList<>();
+        statements.add(allow(List.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
+                queues.stream().map(p -> p.queue().getQueueArn()).toList()));
+        statements.add(allow(List.of("sqs:GetQueueUrl"),
+                queues.stream().map(p -> p.deadLetter().getQueueArn()).toList()));
+        statements.add(allow(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem", "dynamodb:DescribeTable"), List.of(table.getTableArn())));
+        return statements;
+    }
+
+    /**
+     * The pipeline reads and settles messages (DeleteMessageBatch and ChangeMessageVisibilityBatch
+     * authorise as their single forms), dead-letters with a reason by sending to the dead-letter
+     * queue itself, records delivery status, sends through SES, and its metrics sidecar writes EMF
+     * events to one log group.
+     */
+    static List<PolicyStatement> pipeline(List<MessageQueues.Pair> queues, ITable table, PolicyStatement sesSend,
+                                          ILogGroup metricsLogs) {
+        List<PolicyStatement> statements = new ArrayList<>();
+        statements.add(allow(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                        "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
+                queues.stream().map(p -> p.queue().getQueueArn()).toList()));
+        statements.add(allow(List.of("sqs:SendMessage", "sqs:GetQueueUrl"),
+                queues.stream().map(p -> p.deadLetter().getQueueArn()).toList()));
+        statements.add(allow(List.of("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DescribeTable"),
+                List.of(table.getTableArn())));
+        if (sesSend != null) {
+            statements.add(sesSend);
+        }
+        if (metricsLogs != null) {
+            statements.add(allow(List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
+                    List.of(metricsLogs.getLogGroupArn())));
+        }
+        return statements;
+    }
+
+    private static PolicyStatement allow(List<String> actions, List<String> resources) {
+        return PolicyStatement.Builder.create().effect(Effect.ALLOW).actions(actions).resources(resources).build();
+    }
+}

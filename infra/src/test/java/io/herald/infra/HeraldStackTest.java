@@ -1,0 +1,285 @@
+package io.herald.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Assertions on the templates synthesized from src/test/resources/herald-deploy-test.yaml. */
+class HeraldStackTest {
+
+    private static final List<String> QUEUES = List.of("alerts-1", "alerts-2", "alerts-3");
+
+    private final SynthesizedTemplates t = SynthesizedTemplates.get();
+
+    @Test
+    void everyStackHasATemplateThatParsesAsJson() {
+        assertThat(t.directory.toFile().list((dir, name) -> name.endsWith(".template.json")))
+                .containsExactlyInAnyOrder("Test.template.json", "Test-images.template.json");
+        assertThat(t.main.path("Resources").size()).isGreaterThan(40);
+        assertThat(t.images.path("Resources").size()).isEqualTo(2);
+    }
+
+    @Test
+    void createsOneOfEachResourceAndAQueuePairPerConfiguredQueue() {
+        t.mainTemplate.resourceCountIs("AWS::SQS::Queue", 2 * QUEUES.size());
+        t.mainTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
+        t.mainTemplate.resourceCountIs("AWS::ECS::Cluster", 1);
+        t.mainTemplate.resourceCountIs("AWS::ECS::Service", 2);
+        t.mainTemplate.resourceCountIs("AWS::ECS::TaskDefinition", 2);
+        t.mainTemplate.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);
+        t.mainTemplate.resourceCountIs("AWS::SecretsManager::Secret", 8);
+        t.mainTemplate.resourceCountIs("AWS::SES::EmailIdentity", 1);
+        t.mainTemplate.resourceCountIs("AWS::SES::ConfigurationSet", 1);
+        t.mainTemplate.resourceCountIs("AWS::SNS::Topic", 1);
+        t.mainTemplate.resourceCountIs("AWS::ApplicationAutoScaling::ScalableTarget", 1);
+        t.mainTemplate.resourceCountIs("AWS::ApplicationAutoScaling::ScalingPolicy", 1);
+        t.imagesTemplate.resourceCountIs("AWS::ECR::Repository", 2);
+    }
+
+    @Test
+    void everyQueueRedrivesToItsOwnDeadLetterQueueAfterTheConfiguredReceives() {
+        Map<String, String> logicalIdByName = new HashMap<>();
+        resources("AWS::SQS::Queue").forEach((id, queue) ->
+                logicalIdByName.put(queue.at("/Properties/QueueName").asText(), id));
+        assertThat(logicalIdByName).containsOnlyKeys(QUEUES.stream()
+                .flatMap(q -> java.util.stream.Stream.of(q, q + "-dead")).toList());
+        for (String name : QUEUES) {
+            JsonNode queue = t.main.at("/Resources/" + logicalIdByName.get(name) + "/Properties");
+            assertThat(queue.at("/RedrivePolicy/maxReceiveCount").asInt()).as(name).isEqualTo(7);
+            assertThat(queue.at("/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0").asText()).as(name)
+                    .isEqualTo(logicalIdByName.get(name + "-dead"));
+            // Visibility (90 s in the file) outlasts the send timeout (20 s); long polling at SQS's maximum.
+            assertThat(queue.path("VisibilityTimeout").asInt()).as(name).isEqualTo(90);
+            assertThat(queue.path("ReceiveMessageWaitTimeSeconds").asInt()).as(name).isEqualTo(20);
+        }
+        resources("AWS::SQS::Queue").forEach((id, queue) ->
+                assertThat(queue.at("/Properties/SqsManagedSseEnabled").asBoolean()).as(id + " encrypted").isTrue());
+    }
+
+    @Test
+    void statusTableUsesCoresKeyAndTtlAttributeWithOnDemandBillingAndRecovery() {
+        t.mainTemplate.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "TableName", "alerts-status",
+                "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH")),
+                "AttributeDefinitions", List.of(Map.of("AttributeName", "pk", "AttributeType", "S")),
+                "BillingMode", "PAY_PER_REQUEST",
+                "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true)));
+    }
+
+    @Test
+    void iamStatementsNameActionsAndTheStacksOwnResources() {
+        List<String> problems = new ArrayList<>();
+        resources("AWS::IAM::Policy").forEach((id, policy) -> {
+            for (JsonNode statement : policy.at("/Properties/PolicyDocument/Statement")) {
+                List<String> actions = texts(statement.path("Action"));
+                actions.stream().filter(a -> a.contains("*")).forEach(a -> problems.add(id + ": wildcard action " + a));
+                for (JsonNode resource : list(statement.path("Resource"))) {
+                    if (resource.isTextual()) {
+                        // ECR's GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+                        if (!(resource.asText().equals("*") && actions.equals(List.of("ecr:GetAuthorizationToken")))) {
+                            problems.add(id + ": literal resource " + resource.asText() + " for " + actions);
+                        }
+                    } else if (!refersToStack(resource)) {
+                        problems.add(id + ": resource " + resource + " is neither in the stack nor built from its account");
+                    }
+                }
+            }
+        });
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void apiMaySendButNotReceiveAndPipelineMayReceiveButNotSendToMainQueues() {
+        Map<String, Set<String>> byRole = actionsByPolicy();
+        Set<String> api = byRole.entrySet().stream().filter(e -> e.getKey().startsWith("ApiTaskTaskRole"))
+                .findFirst().orElseThrow().getValue();
+        Set<String> pipeline = byRole.entrySet().stream().filter(e -> e.getKey().startsWith("PipelineTaskTaskRole"))
+                .findFirst().orElseThrow().getValue();
+        assertThat(api).contains("sqs:SendMessage", "dynamodb:PutItem")
+                .doesNotContain("sqs:ReceiveMessage", "sqs:DeleteMessage", "ses:SendEmail");
+        assertThat(pipeline).contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                "ses:SendEmail", "dynamodb:UpdateItem").doesNotContain("dynamodb:DeleteItem", "sqs:PurgeQueue");
+    }
+
+    @Test
+    void alarmsWatchDeadLettersOldestMessageBreakersAndApiErrorsThroughOneTopic() {
+        Map<String, JsonNode> alarms = resources("AWS::CloudWatch::Alarm");
+        assertThat(alarms).hasSize(2 * QUEUES.size() + 2);
+        long deadLetter = alarms.values().stream().filter(a -> "ApproximateNumberOfMessagesVisible"
+                .equals(a.at("/Properties/MetricName").asText()) && a.at("/Properties/Threshold").asInt() == 0).count();
+        long oldest = alarms.values().stream().filter(a -> "ApproximateAgeOfOldestMessage"
+                .equals(a.at("/Properties/MetricName").asText())).count();
+        assertThat(deadLetter).isEqualTo(QUEUES.size());
+        assertThat(oldest).isEqualTo(QUEUES.size());
+        assertThat(expressions(alarms)).anyMatch(e -> e.contains("herald_worker_healthy"))
+                .anyMatch(e -> e.contains("requests") && e.contains("targetErrors"));
+        String topic = resources("AWS::SNS::Topic").keySet().iterator().next();
+        alarms.forEach((id, alarm) -> assertThat(alarm.at("/Properties/AlarmActions/0/Ref").asText()).as(id).isEqualTo(topic));
+        t.mainTemplate.hasResourceProperties("AWS::SNS::Subscription",
+                Map.of("Protocol", "email", "Endpoint", "ops@example.org"));
+    }
+
+    @Test
+    void pipelineScalesOnVisibleMessagesPerRunningTaskWithinTheConfiguredBounds() {
+        t.mainTemplate.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", Map.of(
+                "MinCapacity", 2, "MaxCapacity", 12, "ScalableDimension", "ecs:service:DesiredCount"));
+        JsonNode policy = resources("AWS::ApplicationAutoScaling::ScalingPolicy").values().iterator().next()
+                .at("/Properties/TargetTrackingScalingPolicyConfiguration");
+        assertThat(policy.path("TargetValue").asInt()).isEqualTo(500);
+        List<String> queueMetrics = new ArrayList<>();
+        String expression = null;
+        for (JsonNode query : policy.at("/CustomizedMetricSpecification/Metrics")) {
+            if (query.has("Expression")) {
+                expression = query.path("Expression").asText();
+                assertThat(query.path("ReturnData").asBoolean()).isTrue();
+            } else if ("AWS/SQS".equals(query.at("/MetricStat/Metric/Namespace").asText())) {
+                assertThat(query.at("/MetricStat/Metric/MetricName").asText()).isEqualTo("ApproximateNumberOfMessagesVisible");
+                queueMetrics.add(query.path("Id").asText());
+            } else {
+                assertThat(query.at("/MetricStat/Metric/MetricName").asText()).isEqualTo("RunningTaskCount");
+            }
+        }
+        assertThat(queueMetrics).containsExactly("q0", "q1", "q2");
+        assertThat(expression).isEqualTo("(q0 + q1 + q2) / tasks");
+    }
+
+    @Test
+    void namesNoAccountIdAndNoRegion() {
+        Pattern account = Pattern.compile("(?<![0-9])[0-9]{12}(?![0-9])");
+        Pattern region = Pattern.compile("\\b(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central"
+                + "|northeast|southeast|northwest|southwest)-[0-9]\\b");
+        for (String text : List.of(t.mainText, t.images.toString())) {
+            assertThat(account.matcher(text).results().map(MatchResult::group).toList()).as("account ids").isEmpty();
+            assertThat(region.matcher(text).results().map(MatchResult::group).toList()).as("region names").isEmpty();
+        }
+        assertThat(t.mainText).contains("AWS::Region").contains("AWS::AccountId");
+    }
+
+    @Test
+    void httpsListenerUsesTheCertificateAndPlainHttpOnlyRedirects() {
+        t.mainTemplate.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of(
+                "Protocol", "HTTPS", "Port", 443,
+                "Certificates", List.of(Map.of("CertificateArn", SynthesizedTemplates.CERTIFICATE))));
+        t.mainTemplate.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of(
+                "Protocol", "HTTP", "Port", 80,
+                "DefaultActions", List.of(Match.objectLike(Map.of("Type", "redirect")))));
+    }
+
+    @Test
+    void healthChecksUseTheServicesOwnEndpoints() {
+        t.mainTemplate.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Map.of(
+                "HealthCheckPath", "/readyz", "TargetType", "ip"));
+        Map<String, JsonNode> containers = containers();
+        assertThat(texts(containers.get("api").at("/HealthCheck/Command"))).endsWith("8080", "/healthz");
+        assertThat(texts(containers.get("pipeline").at("/HealthCheck/Command"))).endsWith("9091", "/status");
+        assertThat(containers.get("pipeline").path("StopTimeout").asInt()).isEqualTo(35);
+        resources("AWS::Logs::LogGroup").forEach((id, group) ->
+                assertThat(group.at("/Properties/RetentionInDays").asInt()).as(id).isEqualTo(14));
+    }
+
+    @Test
+    void providerCredentialsReachOnlyThePipelineAndOnlyForEnabledProviders() {
+        Map<String, JsonNode> containers = containers();
+        assertThat(containers.get("api").has("Secrets")).isFalse();
+        List<String> secretNames = new ArrayList<>();
+        containers.get("pipeline").path("Secrets").forEach(s -> secretNames.add(s.path("Name").asText()));
+        assertThat(secretNames).containsExactlyInAnyOrder(
+                "HERALD_PROVIDERS_SENDGRID_API_KEY", "HERALD_PROVIDERS_SLACK_WEBHOOK_URL");
+        for (JsonNode container : containers.values()) {
+            container.path("Environment").forEach(e -> assertThat(e.path("Name").asText())
+                    .doesNotEndWith("_API_KEY").doesNotEndWith("_WEBHOOK_URL").doesNotEndWith("_BOT_TOKEN")
+                    .doesNotEndWith("_PASSWORD").doesNotEndWith("_ACCESS_TOKEN"));
+        }
+        Map<String, String> pipelineEnv = environment(containers.get("pipeline"));
+        assertThat(pipelineEnv).containsEntry("HERALD_SQS_QUEUES", "alerts-1,alerts-2,alerts-3")
+                .containsEntry("HERALD_SQS_DEAD_LETTER_SUFFIX", "-dead")
+                .containsEntry("HERALD_STATUS_TABLE", "alerts-status")
+                .containsEntry("HERALD_PIPELINE_SEND_TIMEOUT", "20s")
+                .containsEntry("HERALD_PROVIDERS_OUTBOX_ENABLED", "false")
+                .containsKey("HERALD_PROVIDERS_SES_CONFIGURATION_SET");
+        assertThat(environment(containers.get("api"))).containsEntry("HERALD_API_HOST", "0.0.0.0")
+                .doesNotContainKey("HERALD_PROVIDERS_SES_ENABLED");
+    }
+
+    private Map<String, JsonNode> resources(String type) {
+        Map<String, JsonNode> found = new java.util.TreeMap<>();
+        t.main.path("Resources").fields().forEachRemaining(e -> {
+            if (type.equals(e.getValue().path("Type").asText())) {
+                found.put(e.getKey(), e.getValue());
+            }
+        });
+        return found;
+    }
+
+    private Map<String, JsonNode> containers() {
+        Map<String, JsonNode> byName = new HashMap<>();
+        resources("AWS::ECS::TaskDefinition").values().forEach(task -> task.at("/Properties/ContainerDefinitions")
+                .forEach(c -> byName.put(c.path("Name").asText(), c)));
+        return byName;
+    }
+
+    private static Map<String, String> environment(JsonNode container) {
+        Map<String, String> env = new HashMap<>();
+        container.path("Environment").forEach(e -> env.put(e.path("Name").asText(),
+                e.path("Value").isTextual() ? e.path("Value").asText() : e.path("Value").toString()));
+        return env;
+    }
+
+    private Map<String, Set<String>> actionsByPolicy() {
+        Map<String, Set<String>> byPolicy = new HashMap<>();
+        resources("AWS::IAM::Policy").forEach((id, policy) -> {
+            Set<String> actions = new TreeSet<>();
+            policy.at("/Properties/PolicyDocument/Statement").forEach(s -> actions.addAll(texts(s.path("Action"))));
+            byPolicy.put(id, actions);
+        });
+        return byPolicy;
+    }
+
+    private static List<String> expressions(Map<String, JsonNode> alarms) {
+        List<String> found = new ArrayList<>();
+        alarms.values().forEach(a -> a.at("/Properties/Metrics").forEach(m -> {
+            if (m.has("Expression")) {
+                found.add(m.path("Expression").asText());
+            }
+        }));
+        return found;
+    }
+
+    /** A Ref or GetAtt of a resource in the template, or an ARN joined from the stack's own pseudo parameters. */
+    private boolean refersToStack(JsonNode resource) {
+        if (resource.has("Ref")) {
+            return t.main.path("Resources").has(resource.path("Ref").asText());
+        }
+        if (resource.has("Fn::GetAtt")) {
+            return t.main.path("Resources").has(resource.path("Fn::GetAtt").path(0).asText());
+        }
+        String text = resource.toString();
+        return resource.has("Fn::Join") && text.contains("\"AWS::AccountId\"") && text.contains("\"AWS::Region\"");
+    }
+
+    private static List<JsonNode> list(JsonNode node) {
+        List<JsonNode> items = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(items::add);
+        } else {
+            items.add(node);
+        }
+        return items;
+    }
+
+    private static List<String> texts(JsonNode node) {
+        return list(node).stream().map(JsonNode::asText).toList();
+    }
+}
