@@ -5,6 +5,7 @@ import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
@@ -60,9 +61,16 @@ public final class HeraldStack extends Stack {
                 settings);
         this.alarms = new Alarms(this, "Alarms", settings, queues.pairs(), api.service().getLoadBalancer(), collector);
 
+        ManagedPolicy producer = ManagedPolicy.Builder.create(this, "ProducerPolicy")
+                .description("Herald producer outside AWS (the Slurm forwarder): send to Herald's queues only")
+                .statements(TaskPermissions.producer(queues.pairs()))
+                .build();
+
         output("ApiUrl", "the API's address", (settings.https() ? "https://" : "http://")
                 + api.service().getLoadBalancer().getLoadBalancerDnsName());
         output("AlarmTopic", "SNS topic of every alarm: subscribe e-mail, chat or paging here", alarms.topic().getTopicArn());
+        output("ProducerPolicyArn", "attach to the Slurm controller's IAM user or role (docs/slurm.md)",
+                producer.getManagedPolicyArn());
         output("StatusTable", "DynamoDB table of delivery status and idempotency records", storage.table().getTableName());
         queues.pairs().forEach(p -> output("Queue-" + p.name(), "queue and dead-letter queue URLs",
                 p.queue().getQueueUrl() + " " + p.deadLetter().getQueueUrl()));

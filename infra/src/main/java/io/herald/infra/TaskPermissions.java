@@ -59,6 +59,17 @@ final class TaskPermissions {
         return statements;
     }
 
+    /**
+     * A producer outside AWS, such as the Slurm forwarder: resolves the queues and sends to them,
+     * nothing else. Attached to whatever identity the Slurm controller has (docs/slurm.md).
+     */
+    static List<PolicyStatement> producer(List<MessageQueues.Pair> queues) {
+        return List.of(
+                allow(List.of("sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"),
+                        queues.stream().map(p -> p.queue().getQueueArn()).toList()),
+                allow(List.of("sqs:GetQueueUrl"), queues.stream().map(p -> p.deadLetter().getQueueArn()).toList()));
+    }
+
     private static PolicyStatement allow(List<String> actions, List<String> resources) {
         return PolicyStatement.Builder.create().effect(Effect.ALLOW).actions(actions).resources(resources).build();
     }

@@ -81,7 +81,10 @@ class HeraldStackTest {
     @Test
     void iamStatementsNameActionsAndTheStacksOwnResources() {
         List<String> problems = new ArrayList<>();
-        resources("AWS::IAM::Policy").forEach((id, policy) -> {
+        Map<String, JsonNode> policies = new HashMap<>(resources("AWS::IAM::Policy"));
+        policies.putAll(resources("AWS::IAM::ManagedPolicy"));
+        assertThat(policies).hasSize(5);
+        policies.forEach((id, policy) -> {
             for (JsonNode statement : policy.at("/Properties/PolicyDocument/Statement")) {
                 List<String> actions = texts(statement.path("Action"));
                 actions.stream().filter(a -> a.contains("*")).forEach(a -> problems.add(id + ": wildcard action " + a));
