@@ -57,6 +57,9 @@ final class PipelineService extends Construct {
         ContainerDefinition pipeline = task.addContainer("pipeline", ContainerDefinitionOptions.builder()
                 .image(Images.of(this, settings, "pipeline", settings.pipelineImage()))
                 .command(List.of("pipeline"))
+                // With the sidecar beside it, the JVM's share (and so its heap, a percentage of it)
+                // must leave the sidecar's memory free, or the task outgrows its size.
+                .memoryLimitMiB(metricsLogs == null ? null : settings.pipelineMemoryMiB() - COLLECTOR_MEMORY_MIB)
                 .environment(ApiService.withJvm(environment))
                 .secrets(containerSecrets)
                 .healthCheck(ContainerHealth.http(ContainerEnvironment.ADMIN_PORT, "/status"))

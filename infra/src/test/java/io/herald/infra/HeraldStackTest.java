@@ -188,6 +188,9 @@ class HeraldStackTest {
         assertThat(texts(containers.get("api").at("/HealthCheck/Command"))).endsWith("8080", "/healthz");
         assertThat(texts(containers.get("pipeline").at("/HealthCheck/Command"))).endsWith("9091", "/status");
         assertThat(containers.get("pipeline").path("StopTimeout").asInt()).isEqualTo(35);
+        // The metrics sidecar's 128 MiB come out of the pipeline container's share of the 1024 MiB task.
+        assertThat(containers.get("pipeline").path("Memory").asInt()).isEqualTo(1024 - 128);
+        assertThat(containers.get("metrics").path("Essential").asBoolean()).isFalse();
         resources("AWS::Logs::LogGroup").forEach((id, group) ->
                 assertThat(group.at("/Properties/RetentionInDays").asInt()).as(id).isEqualTo(14));
     }
