@@ -2,6 +2,7 @@ package io.herald.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.core.config.ConfigException;
 import io.herald.core.config.HeraldConfig;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
@@ -32,6 +33,17 @@ public final class HeraldInfraApp {
     }
 
     public static void main(String[] args) throws IOException {
+        try {
+            synth(args);
+        } catch (IllegalArgumentException | ConfigException e) {
+            // A bad setting or configuration: the message names every problem; a stack trace adds nothing.
+            System.err.println("herald infra: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Synthesizes the templates; for tests, which must not exit the JVM. */
+    static void synth(String[] args) throws IOException {
         Map<String, Object> context = new LinkedHashMap<>();
         String out = System.getenv("CDK_OUTDIR");
         for (int i = 0; i < args.length; i++) {

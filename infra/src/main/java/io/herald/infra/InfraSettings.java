@@ -95,7 +95,7 @@ public record InfraSettings(
         d.put("api5xxPercent", "5");
         // ADOT collector: scrapes the pipeline's /metrics and writes CloudWatch metrics (EMF).
         d.put("metricsCollector", "public.ecr.aws/aws-observability/aws-otel-collector:v0.39.0");
-        return Map.copyOf(d);
+        return java.util.Collections.unmodifiableMap(d);
     }
 
     /**

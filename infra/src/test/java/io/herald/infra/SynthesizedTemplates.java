@@ -43,7 +43,7 @@ final class SynthesizedTemplates {
         if (instance == null) {
             try {
                 Path out = Files.createTempDirectory("herald-synth");
-                HeraldInfraApp.main(new String[]{
+                HeraldInfraApp.synth(new String[]{
                         "--out", out.toString(),
                         "-c", "stackName=Test",
                         "-c", "heraldConfig=" + resource("herald-deploy-test.yaml"),
