@@ -1,75 +1,233 @@
 package io.herald.api;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.idempotency.IdempotencyStore;
+import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
+import io.herald.core.status.StatusStore;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.router.Endpoint;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Herald's HTTP API: gomail's {@code POST /email/send} in front of the SQS queues, plus
- * {@code GET /healthz}. Every answer, errors included, is JSON.
+ * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front
+ * of the SQS queues, {@code GET /v1/notifications/{id}} for delivery status, the health, readiness,
+ * metrics and OpenAPI endpoints, and the web page at {@code /}. Every answer but the page and the
+ * metrics is JSON.
  */
 public final class HeraldApi implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HeraldApi.class);
 
+    /** Where the build puts the web client (web-client/dist) inside the jar. */
+    static final String WEB_ROOT = "/web";
+    /** The page needs only its own files; nothing it shows may come from elsewhere or run inline. */
+    static final Map<String, String> PAGE_HEADERS = Map.of(
+            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+            "X-Content-Type-Options", "nosniff",
+            "Referrer-Policy", "no-referrer",
+            "Cache-Control", "no-cache");
+    private static final String START_NANOS = "herald.start";
+    /**
+     * Measured on loopback against ElasticMQ (see api/BENCHMARK.md): fewer calls out at once make
+     * bigger batches but queue requests behind them; this many kept both throughput and p99 best.
+     */
+    static final int DEFAULT_SQS_CALLS_IN_FLIGHT = 4;
+
     private final String host;
     private final Javalin app;
+    private final PrometheusMeterRegistry registry;
+    private final boolean ownsRegistry;
 
-    /**
-     * @param config    where to listen and the largest request body accepted
-     * @param producer  puts envelopes on SQS
-     * @param queues    the queues emails are spread over, round-robin; at least one
-     * @param clock     stamps each envelope's createdAt
-     */
-    public HeraldApi(HeraldConfig.Api config, SqsProducer producer, List<QueueRef> queues, Clock clock) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(producer, "producer");
-        Objects.requireNonNull(clock, "clock");
-        if (queues == null || queues.isEmpty()) {
-            throw new IllegalArgumentException("the API needs at least one queue to put emails on");
-        }
+    private HeraldApi(Builder b) {
+        HeraldConfig.Api config = b.config;
         // maxBodyBytes + 1 bytes are read to detect an oversize body, so the limit must leave room.
         if (config.maxBodyBytes() <= 0 || config.maxBodyBytes() == Integer.MAX_VALUE) {
             throw new IllegalArgumentException("api.maxBodyBytes must be positive and below "
                     + Integer.MAX_VALUE + ", got " + config.maxBodyBytes());
         }
         this.host = config.host();
+        this.ownsRegistry = b.registry == null;
+        this.registry = b.registry != null ? b.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ApiJson json = new ApiJson();
-        SendEmailHandler sendEmail = new SendEmailHandler(config.maxBodyBytes(), producer, List.copyOf(queues), clock, json);
+        ApiMetrics metrics = new ApiMetrics(registry);
+        Dispatcher dispatcher = new Dispatcher(b.producer, b.queues, config.batchWait(), b.maxSqsCallsInFlight,
+                b.statusStore, metrics);
+        Intake intake = new Intake(config.maxBodyBytes(), b.access, b.idempotency, config.idempotencyWindow(),
+                dispatcher, json, metrics);
+        SendEmailHandler sendEmail = new SendEmailHandler(dispatcher, b.clock, json, intake);
+        NotificationsHandler notifications = new NotificationsHandler(b.receivers, dispatcher, b.clock, json, intake);
+        StatusHandler status = new StatusHandler(b.statusStore, intake, json);
+        Readiness readiness = new Readiness(b.readiness, json);
+        String openApi = resource("/openapi.json");
+        boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
+
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
-            // Each request blocks on one SQS call; virtual threads make that cheap without callbacks.
+            // Each request blocks on SQS and DynamoDB calls; virtual threads make that cheap without callbacks.
             javalin.concurrency.useVirtualThreads = true;
             javalin.jetty.host = config.host();
             javalin.jetty.port = config.port();
             javalin.http.prefer405over404 = true;
 
-            javalin.routes.post("/email/send", sendEmail);
-            javalin.routes.get("/healthz", ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")));
+            if (webClientBuilt) {
+                javalin.staticFiles.add(files -> {
+                    files.hostedPath = "/";
+                    files.directory = WEB_ROOT;
+                    files.location = Location.CLASSPATH;
+                    files.headers = PAGE_HEADERS;
+                });
+            } else {
+                javalin.routes.get("/", ctx -> ctx.status(HttpStatus.OK).contentType("text/html; charset=utf-8")
+                        .result("<!doctype html><title>Herald</title><p>The web client was not built into this API "
+                                + "(build with npm available, see web-client/README). The API itself works: see "
+                                + "<a href=\"/openapi.json\">/openapi.json</a>.</p>"));
+            }
 
-            javalin.routes.error(HttpStatus.NOT_FOUND.getCode(),
-                    ctx -> json.reply(ctx, HttpStatus.NOT_FOUND.getCode(), ApiJson.ErrorReply.base("Not found")));
+            javalin.routes.before(ctx -> ctx.attribute(START_NANOS, System.nanoTime()));
+            javalin.routes.after(ctx -> {
+                Long start = ctx.attribute(START_NANOS);
+                if (start != null) {
+                    metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), Duration.ofNanos(System.nanoTime() - start));
+                }
+            });
+
+            javalin.routes.post("/email/send", intake.handler("/email/send", sendEmail));
+            javalin.routes.post("/v1/notifications", intake.handler("/v1/notifications", notifications));
+            javalin.routes.get("/v1/notifications/{id}", status);
+            javalin.routes.get("/healthz", ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")));
+            javalin.routes.get("/readyz", readiness);
+            javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(registry.scrape()));
+            javalin.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+
+            // Only Javalin's own bare 404 (no route, no file); a handler's 404 already says what was not found.
+            javalin.routes.error(HttpStatus.NOT_FOUND.getCode(), ctx -> {
+                if (ctx.attribute(ApiJson.ANSWERED) == null) {
+                    json.reply(ctx, HttpStatus.NOT_FOUND.getCode(), ApiJson.ErrorReply.base("Not found"));
+                }
+            });
             javalin.routes.error(HttpStatus.METHOD_NOT_ALLOWED.getCode(), ctx -> json.reply(ctx,
                     HttpStatus.METHOD_NOT_ALLOWED.getCode(), ApiJson.ErrorReply.base("Method not allowed")));
             // Javalin's own refusals (no route, wrong method) keep their status; only the shape changes.
-            javalin.routes.exception(HttpResponseException.class,
-                    (e, ctx) -> json.reply(ctx, e.getStatus(), ApiJson.ErrorReply.base(e.getMessage())));
+            // Its messages name Javalin's internals ("Endpoint GET /x not found"); ours say the same plainly.
+            javalin.routes.exception(HttpResponseException.class, (e, ctx) -> json.reply(ctx, e.getStatus(),
+                    ApiJson.ErrorReply.base(switch (e.getStatus()) {
+                        case 404 -> "Not found";
+                        case 405 -> "Method not allowed";
+                        default -> e.getMessage();
+                    })));
             javalin.routes.exception(Exception.class, (e, ctx) -> {
                 // The details go to the log only: an exception message can hold an endpoint or a key.
                 log.error("unexpected error answering {} {}", ctx.method(), ctx.path(), e);
                 json.reply(ctx, HttpStatus.INTERNAL_SERVER_ERROR.getCode(), ApiJson.ErrorReply.base("Internal error"));
             });
         });
+    }
+
+    /**
+     * @param config    where to listen, body limit, idempotency window, batching
+     * @param producer  puts envelopes on SQS
+     * @param queues    the queues messages are spread over, batch by batch; at least one
+     */
+    public static Builder builder(HeraldConfig.Api config, SqsProducer producer, List<QueueRef> queues) {
+        return new Builder(config, producer, queues);
+    }
+
+    /** The collaborators of an API; status and idempotency stores are required, the rest have defaults. */
+    public static final class Builder {
+        private final HeraldConfig.Api config;
+        private final SqsProducer producer;
+        private final List<QueueRef> queues;
+        private StatusStore statusStore;
+        private IdempotencyStore idempotency;
+        private ApiAccess access = ApiAccess.open();
+        private ReceiverParser receivers = ReceiverParser.standard("mailto");
+        private Clock clock = Clock.systemUTC();
+        private PrometheusMeterRegistry registry;
+        private int maxSqsCallsInFlight = DEFAULT_SQS_CALLS_IN_FLIGHT;
+        private final List<ReadinessCheck> readiness = new ArrayList<>();
+
+        private Builder(HeraldConfig.Api config, SqsProducer producer, List<QueueRef> queues) {
+            this.config = Objects.requireNonNull(config, "config");
+            this.producer = Objects.requireNonNull(producer, "producer");
+            if (queues == null || queues.isEmpty()) {
+                throw new IllegalArgumentException("the API needs at least one queue to put messages on");
+            }
+            this.queues = List.copyOf(queues);
+        }
+
+        public Builder statusStore(StatusStore store) {
+            this.statusStore = store;
+            return this;
+        }
+
+        public Builder idempotencyStore(IdempotencyStore store) {
+            this.idempotency = store;
+            return this;
+        }
+
+        /** Default: open, as local mode runs without keys. */
+        public Builder access(ApiAccess newAccess) {
+            this.access = Objects.requireNonNull(newAccess, "access");
+            return this;
+        }
+
+        /** Default: the standard schemes, bare receivers as email. */
+        public Builder receivers(ReceiverParser parser) {
+            this.receivers = Objects.requireNonNull(parser, "receivers");
+            return this;
+        }
+
+        /** Stamps each envelope's createdAt. */
+        public Builder clock(Clock newClock) {
+            this.clock = Objects.requireNonNull(newClock, "clock");
+            return this;
+        }
+
+        /** Default: a registry of the API's own, scraped at /metrics. */
+        public Builder meterRegistry(PrometheusMeterRegistry newRegistry) {
+            this.registry = newRegistry;
+            return this;
+        }
+
+        /** SendMessageBatch calls out at once; while all are out, new messages gather into bigger batches. */
+        public Builder maxSqsCallsInFlight(int calls) {
+            this.maxSqsCallsInFlight = calls;
+            return this;
+        }
+
+        /** A dependency /readyz asks about. */
+        public Builder readiness(ReadinessCheck check) {
+            this.readiness.add(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        public HeraldApi build() {
+            Objects.requireNonNull(statusStore, "statusStore");
+            Objects.requireNonNull(idempotency, "idempotencyStore");
+            return new HeraldApi(this);
+        }
     }
 
     /** Binds the configured host and port (0 picks a free port, see {@link #port()}). */
@@ -87,5 +245,28 @@ public final class HeraldApi implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        if (ownsRegistry) {
+            registry.close();
+        }
+    }
+
+    /** The route template (so /v1/notifications/{id} is one series, not one per id). */
+    private static String route(Context ctx) {
+        Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        if (matched != null) {
+            return matched.path;
+        }
+        return ctx.statusCode() == HttpStatus.NOT_FOUND.getCode() ? "unmatched" : "static";
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = HeraldApi.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException(path + " is missing from the API's resources");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

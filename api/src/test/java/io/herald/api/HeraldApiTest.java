@@ -52,36 +52,20 @@ class HeraldApiTest {
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private static final int DEFAULT_LIMIT = HeraldConfig.defaults().api().maxBodyBytes();
 
+    private ApiTestbed bed;
     private final ObjectMapper mapper = new ObjectMapper();
-    private final EnvelopeCodec codec = new EnvelopeCodec();
-    private final AtomicInteger queueNames = new AtomicInteger();
-
-    private EmbeddedSqs sqs;
-    private SqsClient sqsClient;
     private HeraldApi api;
-    private HttpClient http;
 
     @BeforeAll
     void start() {
-        sqs = EmbeddedSqs.start(0);
-        sqsClient = SqsClients.create(sqsConfig(sqs.endpoint().toString(), List.of("api-shared")));
+        bed = new ApiTestbed();
         api = startApi(DEFAULT_LIMIT, freshQueues(2), Clock.fixed(NOW, ZoneOffset.UTC));
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @AfterAll
     void stop() {
-        if (http != null) {
-            http.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-        if (sqsClient != null) {
-            sqsClient.close();
-        }
-        if (sqs != null) {
-            sqs.close();
+        if (bed != null) {
+            bed.close();
         }
     }
 
@@ -333,11 +317,12 @@ class HeraldApiTest {
             closedPort = socket.getLocalPort();
         }
         String endpoint = "http://127.0.0.1:" + closedPort;
-        try (SqsClient unreachable = SqsClients.create(sqsConfig(endpoint, List.of("gone")));
-             HeraldApi stranded = new HeraldApi(new HeraldConfig.Api("127.0.0.1", 0, DEFAULT_LIMIT),
-                     new SqsProducer(unreachable, codec),
-                     List.of(new QueueRef("gone", endpoint + "/000000000000/gone", endpoint + "/000000000000/gone-dlq")),
-                     Clock.systemUTC()).start()) {
+        try (SqsClient unreachable = SqsClients.create(ApiTestbed.sqsConfig(endpoint, List.of("gone")));
+             HeraldApi stranded = HeraldApi.builder(new HeraldConfig.Api("127.0.0.1", 0, DEFAULT_LIMIT),
+                             new SqsProducer(unreachable, bed.codec),
+                             List.of(new QueueRef("gone", endpoint + "/000000000000/gone", endpoint + "/000000000000/gone-dlq")))
+                     .statusStore(bed.statusStore(Clock.systemUTC())).idempotencyStore(bed.idempotencyStore())
+                     .build().start()) {
 
             Reply reply = post(stranded, validEmail());
 
@@ -410,37 +395,15 @@ class HeraldApiTest {
     }
 
     private HeraldApi startApi(int maxBodyBytes, List<QueueRef> queues, Clock clock) {
-        return new HeraldApi(new HeraldConfig.Api("127.0.0.1", 0, maxBodyBytes), new SqsProducer(sqsClient, codec),
-                queues, clock).start();
+        return bed.start(new HeraldConfig.Api("127.0.0.1", 0, maxBodyBytes), queues, b -> b.clock(clock));
     }
 
-    /** Queues no other test writes to, so what a test finds on them is what it sent. */
     private List<QueueRef> freshQueues(int count) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            names.add("api-test-" + queueNames.incrementAndGet());
-        }
-        return SqsQueues.provision(sqsClient, sqsConfig(sqs.endpoint().toString(), names));
+        return bed.freshQueues(count);
     }
 
-    private static HeraldConfig.Sqs sqsConfig(String endpoint, List<String> queues) {
-        HeraldConfig.Sqs defaults = HeraldConfig.defaults().sqs();
-        return new HeraldConfig.Sqs(endpoint, defaults.region(), queues, defaults.deadLetterSuffix(),
-                defaults.maxReceiveCount(), defaults.visibilityTimeout(), defaults.maxConnections());
-    }
-
-    /** Receives until {@code expected} envelopes arrived or 10 s passed, deleting what it read. */
     private List<Envelope> drain(QueueRef queue, int expected) {
-        List<Envelope> envelopes = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (envelopes.size() < expected && System.nanoTime() < deadline) {
-            for (Message message : sqsClient.receiveMessage(b -> b.queueUrl(queue.url())
-                    .maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
-                envelopes.add(codec.decode(message.body()));
-                sqsClient.deleteMessage(b -> b.queueUrl(queue.url()).receiptHandle(message.receiptHandle()));
-            }
-        }
-        return envelopes;
+        return bed.drain(queue, expected);
     }
 
     private String validEmail() throws IOException {
@@ -467,7 +430,7 @@ class HeraldApiTest {
     }
 
     private Reply send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> response = bed.http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new Reply(response.statusCode(), response.body(), mapper.readTree(response.body()), response.headers());
     }
 

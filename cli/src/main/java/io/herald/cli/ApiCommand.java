@@ -1,8 +1,10 @@
 package io.herald.cli;
 
+import io.herald.api.ApiAccess;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.SqsProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,8 +13,10 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 
 @Command(name = "api", mixinStandardHelpOptions = true,
-        description = "Run the HTTP API (POST /email/send) against the SQS queues named in the configuration. "
-                + "The queues must exist (the CDK stack creates them; `herald local` creates its own).")
+        description = {"Run the HTTP API (POST /email/send, POST /v1/notifications, GET /v1/notifications/{id}, "
+                + "the web page at /) against the SQS queues and the status table named in the configuration.",
+                "The queues and the table must exist (the CDK stack creates them; `herald local` creates its own). "
+                        + "Without api.keys it refuses to start unless api.open is true."})
 final class ApiCommand implements Callable<Integer> {
 
     @Mixin
@@ -21,11 +25,27 @@ final class ApiCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HeraldConfig cfg = config.load();
+        // Checked before connecting anywhere: an API that would run open by accident must not start at all.
+        ApiAccess access = ApiAccess.fromConfig(cfg.api(), false);
         Services.Queues queues = Services.connectToQueues(cfg);
-        HeraldApi api = new HeraldApi(cfg.api(), new SqsProducer(queues.sqs(), new EnvelopeCodec()), queues.refs(),
-                Clock.systemUTC());
+        StatusStores stores;
+        try {
+            stores = StatusStores.open(cfg, false, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            queues.close();
+            throw e;
+        }
+        HeraldApi api = HeraldApi.builder(cfg.api(), new SqsProducer(queues.sqs(), new EnvelopeCodec()), queues.refs())
+                .statusStore(stores.status())
+                .idempotencyStore(stores.idempotency())
+                .access(access)
+                .receivers(ReceiverParser.standard(cfg.receivers().defaultScheme()))
+                .readiness(StatusStores.sqsReadiness(queues.sqs(), queues.refs()))
+                .readiness(stores.readiness())
+                .build();
         AutoCloseable service = () -> {
             api.close();
+            stores.close();
             queues.close();
         };
         try {
@@ -34,7 +54,9 @@ final class ApiCommand implements Callable<Integer> {
             service.close();
             throw e;
         }
-        System.out.println("Herald API listening on http://" + cfg.api().host() + ":" + api.port());
+        System.out.println("Herald API listening on http://" + cfg.api().host() + ":" + api.port() + " ("
+                + (access.isOpen() ? "OPEN: no API keys, api.open is true" : "API keys: " + String.join(", ", access.keyNames()))
+                + ")");
         Services.runUntilStopped("API", service);
         return 0;
     }

@@ -23,15 +23,22 @@ final class LocalCommand implements Callable<Integer> {
         LocalStack stack = LocalStack.start(requested);
         String queues = stack.queues().stream().map(QueueRef::name).collect(Collectors.joining(", "));
         String api = stack.apiUrl().toString();
+        String access = stack.apiAccess().isOpen()
+                ? "OPEN: no API keys are configured, so anyone who can reach it may send as anyone"
+                : "API keys required: " + String.join(", ", stack.apiAccess().keyNames());
         System.out.printf("""
                 Herald is running locally. Press Ctrl-C to stop.
-                  API     %s   (open: local mode has no API keys)
+                  Page    %s/   (send a notification and watch its delivery)
+                  API     %s   (%s)
+                  Status  %s   (embedded DynamoDB: delivery status and Idempotency-Keys, in memory)
                   SQS     %s   queues %s, each with a dead-letter queue (suffix %s)
                   Outbox  %s   (one .eml file per email; open it with any mail client)
+                  Admin   %s   (/status: provider health; /metrics: Prometheus)
 
                 Send an email:
                   curl -s -H 'Content-Type: application/json' -d '{"email":{"fromEmail":"me@example.org","toEmail":"you@example.org","subject":"Hello","body":"Sent through Herald"}}' %s/email/send
-                %n""", api, stack.sqsEndpoint(), queues, requested.sqs().deadLetterSuffix(), stack.outbox(), api);
+                %n""", api, api, access, stack.dynamoDbEndpoint(), stack.sqsEndpoint(), queues, requested.sqs().deadLetterSuffix(), stack.outbox(),
+                stack.adminUrl().map(Object::toString).orElse("off"), api);
         System.out.flush();
         Services.runUntilStopped("local stack", stack);
         return 0;

@@ -1,22 +1,30 @@
 package io.herald.cli;
 
+import io.herald.api.ApiAccess;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.dynamo.EmbeddedDynamoDb;
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
+import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
+import io.herald.pipeline.PipelineMetrics;
+import io.herald.pipeline.provider.Providers;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The whole of Herald in one process, on loopback: an embedded SQS with the configured queues
@@ -25,31 +33,59 @@ import java.util.List;
  */
 public final class LocalStack implements AutoCloseable {
 
+    private static final Duration LOCAL_RECEIVE_WAIT = Duration.ofSeconds(2);
+
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final URI sqsEndpoint;
     private final List<QueueRef> queues;
     private final Path outbox;
     private final int apiPort;
     private final HeraldConfig config;
+    private final URI dynamoDbEndpoint;
+    private final ApiAccess access;
+    private final Optional<AdminServer> admin;
 
     private LocalStack(HeraldConfig requested) {
         try {
             EmbeddedSqs embedded = startSqs(requested.local().sqsPort());
             started.push(embedded);
             this.sqsEndpoint = embedded.endpoint();
-            this.config = requested.withSqs(withEndpoint(requested.sqs(), sqsEndpoint.toString()));
+            EmbeddedDynamoDb dynamoDb = startDynamoDb(requested.local().dynamodbPort());
+            started.push(dynamoDb);
+            this.dynamoDbEndpoint = dynamoDb.endpoint();
+            this.config = requested.withSqs(withEndpoint(requested.sqs(), sqsEndpoint.toString()))
+                    .withStatus(withEndpoint(requested.status(), dynamoDbEndpoint.toString()));
+            StatusStores stores = StatusStores.open(config, true, Clock.systemUTC());
+            started.push(stores);
 
-            SqsClient sqs = SqsClients.create(config.sqs());
+            PipelineMetrics metrics = Services.metrics();
+            SqsClient sqs = SqsClients.create(config.sqs(), metrics.sqsRequestCounter());
             started.push(sqs);
             this.queues = SqsQueues.provision(sqs, config.sqs());
 
             EnvelopeCodec codec = new EnvelopeCodec();
             this.outbox = Path.of(config.providers().outbox().dir()).toAbsolutePath();
-            Pipeline pipeline = new Pipeline(sqs, queues, Services.providers(config), codec, config.pipeline());
+            // Stopping waits for the current long poll; local queues live in memory and nobody
+            // counts their requests, so local mode polls briefly and Ctrl-C stays quick.
+            HeraldConfig.Pipeline pipelineConfig = config.pipeline().withReceiveWait(
+                    min(config.pipeline().receiveWait(), LOCAL_RECEIVE_WAIT));
+            Pipeline pipeline = new Pipeline(sqs, queues, Providers.fromConfig(config), pipelineConfig, config.sqs(),
+                    metrics, stores.status(), Clock.systemUTC());
             pipeline.start();
             started.push(pipeline);
+            this.admin = Services.startAdmin(config.pipeline(), metrics, pipeline);
+            admin.ifPresent(started::push);
 
-            HeraldApi api = new HeraldApi(config.api(), new SqsProducer(sqs, codec), queues, Clock.systemUTC());
+            // Local mode may run open (no keys configured) and says so in its banner.
+            this.access = ApiAccess.fromConfig(config.api(), true);
+            HeraldApi api = HeraldApi.builder(config.api(), new SqsProducer(sqs, codec), queues)
+                    .statusStore(stores.status())
+                    .idempotencyStore(stores.idempotency())
+                    .access(access)
+                    .receivers(ReceiverParser.standard(config.receivers().defaultScheme()))
+                    .readiness(StatusStores.sqsReadiness(sqs, queues))
+                    .readiness(stores.readiness())
+                    .build();
             started.push(api);
             Services.startApi(api, config.api());
             this.apiPort = api.port();
@@ -57,6 +93,10 @@ public final class LocalStack implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     public static LocalStack start(HeraldConfig config) {
@@ -71,6 +111,29 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    private static EmbeddedDynamoDb startDynamoDb(int port) {
+        try {
+            return EmbeddedDynamoDb.start(port);
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage()
+                    + " (set local.dynamodbPort / HERALD_LOCAL_DYNAMODB_PORT to a free port, or 0)");
+        }
+    }
+
+    private static HeraldConfig.Status withEndpoint(HeraldConfig.Status status, String endpoint) {
+        return new HeraldConfig.Status(endpoint, status.region(), status.table(), status.ttl());
+    }
+
+    /** The embedded DynamoDB holding delivery status and idempotency keys. */
+    public URI dynamoDbEndpoint() {
+        return dynamoDbEndpoint;
+    }
+
+    /** Who may use the API: open unless keys are configured. */
+    public ApiAccess apiAccess() {
+        return access;
+    }
+
     private static HeraldConfig.Sqs withEndpoint(HeraldConfig.Sqs sqs, String endpoint) {
         return new HeraldConfig.Sqs(endpoint, sqs.region(), sqs.queues(), sqs.deadLetterSuffix(), sqs.maxReceiveCount(),
                 sqs.visibilityTimeout(), sqs.maxConnections());
@@ -78,6 +141,11 @@ public final class LocalStack implements AutoCloseable {
 
     public URI apiUrl() {
         return URI.create("http://" + config.api().host() + ":" + apiPort);
+    }
+
+    /** The pipeline's admin server (/metrics, /status), unless pipeline.adminPort is -1. */
+    public Optional<URI> adminUrl() {
+        return admin.map(a -> URI.create("http://" + config.pipeline().adminHost() + ":" + a.port()));
     }
 
     public URI sqsEndpoint() {

@@ -6,12 +6,17 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
-import io.herald.pipeline.provider.Provider;
-import io.herald.pipeline.provider.ConfiguredProvider;
-import io.herald.pipeline.provider.Providers;
+import io.herald.pipeline.AdminServer;
+import io.herald.pipeline.Pipeline;
+import io.herald.pipeline.PipelineMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** Start-up and shut-down steps the commands share. */
@@ -29,8 +34,8 @@ final class Services {
     }
 
     /** Connects to the configured SQS and finds the queues, which must exist; closes what it opened on failure. */
-    static Queues connectToQueues(HeraldConfig config) {
-        SqsClient sqs = SqsClients.create(config.sqs());
+    static Queues connectToQueues(HeraldConfig config, ExecutionInterceptor... interceptors) {
+        SqsClient sqs = SqsClients.create(config.sqs(), interceptors);
         try {
             return new Queues(sqs, SqsQueues.resolve(sqs, config.sqs()));
         } catch (RuntimeException e) {
@@ -39,9 +44,23 @@ final class Services {
         }
     }
 
-    /** The providers the configuration enables; local mode and the pipeline share this list. */
-    static List<Provider> providers(HeraldConfig config) {
-        return Providers.fromConfig(config).stream().map(ConfiguredProvider::provider).toList();
+    static PipelineMetrics metrics() {
+        return new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** Starts the pipeline's admin server unless pipeline.adminPort is -1. */
+    static Optional<AdminServer> startAdmin(HeraldConfig.Pipeline config, PipelineMetrics metrics, Pipeline pipeline) {
+        if (config.adminPort() < 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new AdminServer(config.adminHost(), config.adminPort(),
+                    (PrometheusMeterRegistry) metrics.registry(), pipeline::status));
+        } catch (IOException | RuntimeException e) {
+            throw new StartupException("the pipeline's admin server cannot listen on " + config.adminHost() + ":"
+                    + config.adminPort() + ": " + rootMessage(e) + " (set pipeline.adminPort / "
+                    + ConfigLoader.environmentVariable("pipeline.adminPort") + " to a free port, 0, or -1 to turn it off)");
+        }
     }
 
     static void startApi(HeraldApi api, HeraldConfig.Api config) {

@@ -43,8 +43,8 @@ class LocalStackTest {
     private HeraldConfig config(int sqsPort, int apiPort) {
         HeraldConfig d = HeraldConfig.defaults();
         return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", apiPort, d.api().maxBodyBytes()),
-                d.pipeline(), d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
-                d.receivers(), new HeraldConfig.Local(sqsPort));
+                d.pipeline().withAdminPort(0), d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
+                d.receivers(), new HeraldConfig.Local(sqsPort, 0));
     }
 
     @Test

@@ -3,79 +3,123 @@ package io.herald.pipeline;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.sqs.QueueRef;
+import io.herald.core.status.StatusStore;
+import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Provider;
+import io.herald.pipeline.provider.Providers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * Reads every configured queue and delivers each message through the provider of its channel.
+ * Herald's dispatcher: reads every configured queue and delivers each message through a healthy
+ * provider of its channel, accounting for every message: delivered and deleted, retried later,
+ * or dead-lettered with its reason. Nothing is deleted that was not delivered or set aside.
  *
- * <p>One reader per queue, each on a virtual thread, receiving up to 10 messages per long poll;
- * each message is sent on its own virtual thread with the configured send timeout, then settled
- * (deleted, released for a later retry, or dead-lettered with its reason). Nothing is deleted
- * unless it was delivered or safely copied to the dead-letter queue.
+ * <p>Start it, then close it to stop: reading stops (a long poll in progress finishes, so at most
+ * {@code receiveWait}), sends in flight get {@code shutdownDeadline} to finish, messages not sent
+ * are made visible again at once, the providers it was given are closed, and pending deletes are
+ * flushed.
  */
 public final class Pipeline implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
-    private final List<QueueWorker> workers = new ArrayList<>();
+    private final List<QueueReader> readers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final ExecutorService sends = Executors.newVirtualThreadPerTaskExecutor();
-    private final Duration stopDeadline;
+    private final Map<String, WorkerPool> pools;
+    private final List<QueueRef> queues;
+    private final Settler settler;
+    private final InFlight inFlight;
+    private final Dispatcher dispatcher;
+    private final PipelineMetrics metrics;
+    private final HeraldConfig.Pipeline config;
+    private final List<Provider> providers;
 
-    public Pipeline(SqsClient sqs, List<QueueRef> queues, List<Provider> providers, EnvelopeCodec codec,
-                    HeraldConfig.Pipeline config) {
-        Map<String, Provider> byChannel = new HashMap<>();
-        for (Provider provider : providers) {
-            Provider previous = byChannel.putIfAbsent(provider.channel(), provider);
-            if (previous != null) {
-                // Several providers per channel, split by health, arrive with the health-aware split.
-                throw new IllegalArgumentException("two providers for channel '" + provider.channel() + "': "
-                        + previous.name() + " and " + provider.name());
-            }
+    /**
+     * @param status where delivery states are recorded, or null to record none
+     */
+    public Pipeline(SqsClient sqs, List<QueueRef> queues, List<ConfiguredProvider> providers,
+                    HeraldConfig.Pipeline config, HeraldConfig.Sqs sqsConfig, PipelineMetrics metrics,
+                    StatusStore status, Clock clock) {
+        this.config = config;
+        this.metrics = metrics;
+        this.queues = List.copyOf(queues);
+        this.providers = providers.stream().map(ConfiguredProvider::provider).toList();
+        Map<String, List<Worker>> byChannel = new LinkedHashMap<>();
+        for (ConfiguredProvider provider : providers) {
+            Worker worker = new Worker(provider, config);
+            metrics.watch(worker);
+            byChannel.computeIfAbsent(provider.provider().channel(), c -> new ArrayList<>()).add(worker);
         }
-        MessageSettler settler = new MessageSettler(sqs);
+        Map<String, WorkerPool> built = new LinkedHashMap<>();
+        byChannel.forEach((channel, workers) -> built.put(channel, new WorkerPool(channel, workers)));
+        this.pools = Map.copyOf(built);
+        this.settler = new Settler(sqs, clock);
+        this.inFlight = new InFlight(config.maxInFlight(), settler, sqsConfig.visibilityTimeout());
+        metrics.watchInFlight(inFlight::count);
+        this.dispatcher = new Dispatcher(pools, new EnvelopeCodec(), settler, inFlight, metrics, status, clock,
+                config.sendTimeout(), new Backoff(config.retryBaseDelay(), config.retryMaxDelay()),
+                sqsConfig.maxReceiveCount());
         for (QueueRef queue : queues) {
-            workers.add(new QueueWorker(sqs, queue, Map.copyOf(byChannel), codec, settler, sends,
-                    config.sendTimeout(), config.receiveWait()));
+            readers.add(new QueueReader(sqs, queue, inFlight, dispatcher, metrics, config.maxReadersPerQueue(),
+                    config.receiveWait()));
         }
-        this.stopDeadline = config.sendTimeout().plusSeconds(5);
     }
 
     public void start() {
-        for (QueueWorker worker : workers) {
-            threads.add(Thread.ofVirtual().name("herald-reader-" + worker.queueName()).start(worker));
+        for (QueueReader reader : readers) {
+            threads.add(Thread.ofVirtual().name("herald-queue-" + reader.queueName()).start(reader));
         }
-        log.info("pipeline reading {} queue(s)", workers.size());
+        log.info("pipeline reading {} queue(s) for {} channel(s): {}", readers.size(), pools.size(), pools.keySet());
     }
 
-    /** Stops reading, lets messages already received finish and settle, then returns. */
+    /** A snapshot of every pool's workers and every queue, for {@code /status}. */
+    public PipelineStatus status() {
+        Map<String, List<Worker.WorkerStatus>> poolStatus = new LinkedHashMap<>();
+        pools.values().forEach(pool -> poolStatus.put(pool.channel(),
+                pool.workers().stream().map(Worker::status).toList()));
+        List<PipelineStatus.QueueStatus> queueStatus = queues.stream()
+                .map(q -> new PipelineStatus.QueueStatus(q.name(), metrics.depth(q.name()))).toList();
+        return new PipelineStatus(poolStatus, queueStatus, inFlight.count(), inFlight.capacity());
+    }
+
     @Override
     public void close() {
-        workers.forEach(QueueWorker::stop);
-        long deadline = System.nanoTime() + stopDeadline.toNanos();
+        readers.forEach(QueueReader::stop);
+        // Readers finish the receive they are in (up to the long-poll wait), then stop.
+        long readersEnd = System.nanoTime() + config.receiveWait().plusSeconds(5).toNanos();
         for (Thread thread : threads) {
             try {
-                long left = deadline - System.nanoTime();
-                if (left > 0 && !thread.join(Duration.ofNanos(left))) {
-                    log.warn("reader {} did not stop within {}; its messages reappear after the visibility timeout",
-                            thread.getName(), stopDeadline);
+                long left = Math.max(readersEnd - System.nanoTime(), 0);
+                if (!thread.join(Duration.ofNanos(left))) {
+                    log.warn("{} did not stop in time", thread.getName());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
             }
         }
-        sends.shutdownNow();
+        dispatcher.stopSending();
+        dispatcher.drain(config.shutdownDeadline());
+        dispatcher.close();
+        // The pipeline is the providers' only user: once their last send is done, it closes them.
+        Providers.closeAll(providers);
+        inFlight.close();
+        settler.close(Duration.ofSeconds(10));
+        log.info("pipeline stopped");
+    }
+
+    /** What {@code /status} answers. */
+    public record PipelineStatus(Map<String, List<Worker.WorkerStatus>> pools, List<QueueStatus> queues,
+                                 int inFlight, int maxInFlight) {
+        public record QueueStatus(String name, long approximateDepth) {
+        }
     }
 }

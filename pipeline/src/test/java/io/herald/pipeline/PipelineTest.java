@@ -1,5 +1,7 @@
 package io.herald.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -11,168 +13,311 @@ import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
+import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.outbox.OutboxProvider;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The pipeline against a real SQS (ElasticMQ in-process, spoken to by the AWS SDK). Providers
- * here are the real outbox provider, or small in-process providers that return a chosen outcome:
- * the {@link Provider} interface is the seam, and the HTTP providers with their fakes come with
- * the providers' own tests.
+ * The pipeline against a real SQS: ElasticMQ in-process, spoken to by the AWS SDK. Providers are
+ * the outbox provider or {@link ScriptedProvider}s (see there why).
  */
 class PipelineTest {
 
+    private static final Outcome FAILED = new Outcome.Retry(Duration.ZERO, "HTTP 500");
     private static EmbeddedSqs embedded;
-    private static SqsClient sqs;
+    private static SqsClient admin;
     private static int queueCounter;
 
     @TempDir
     Path outbox;
 
     private final EnvelopeCodec codec = new EnvelopeCodec();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PipelineMetrics metrics = new PipelineMetrics(registry);
+    private SqsClient sqs;
     private QueueRef queue;
+    private HeraldConfig.Sqs sqsConfig;
     private Pipeline pipeline;
 
     @BeforeAll
     static void startSqs() {
         embedded = EmbeddedSqs.start(0);
-        sqs = SqsClients.create(sqsConfig(List.of("unused")));
+        admin = SqsClients.create(sqsConfig(List.of("unused"), Duration.ofSeconds(30)));
     }
 
     @AfterAll
     static void stopSqs() {
-        sqs.close();
+        admin.close();
         embedded.close();
     }
 
-    private static HeraldConfig.Sqs sqsConfig(List<String> queues) {
-        HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        return new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(), queues, d.deadLetterSuffix(),
-                d.maxReceiveCount(), Duration.ofSeconds(30), d.maxConnections());
-    }
-
-    @BeforeEach
-    void freshQueue() {
-        // A queue per test, so one test's leftovers cannot satisfy another's assertions.
-        queue = SqsQueues.provision(sqs, sqsConfig(List.of("pipeline-test-" + (++queueCounter)))).getFirst();
-    }
-
     @AfterEach
-    void stopPipeline() {
+    void stop() {
         if (pipeline != null) {
             pipeline.close();
         }
+        if (sqs != null) {
+            sqs.close();
+        }
     }
 
-    private void startPipeline(Provider... providers) {
-        startPipeline(Duration.ofSeconds(1), providers);
+    private static HeraldConfig.Sqs sqsConfig(List<String> queues, Duration visibility) {
+        return sqsConfig(queues, visibility, HeraldConfig.defaults().sqs().maxReceiveCount());
     }
 
-    private void startPipeline(Duration receiveWait, Provider... providers) {
-        pipeline = new Pipeline(sqs, List.of(queue), List.of(providers), codec,
-                new HeraldConfig.Pipeline(Duration.ofMillis(500), receiveWait));
+    private static HeraldConfig.Sqs sqsConfig(List<String> queues, Duration visibility, int maxReceiveCount) {
+        HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
+        return new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(), queues, d.deadLetterSuffix(),
+                maxReceiveCount, visibility, d.maxConnections());
+    }
+
+    private static HeraldConfig.Pipeline fastConfig() {
+        return HeraldConfig.defaults().pipeline()
+                .withSendTimeout(Duration.ofMillis(500))
+                .withReceiveWait(Duration.ofSeconds(1))
+                .withHealth(3, 2, Duration.ofMillis(300))
+                .withRetryDelays(Duration.ZERO, Duration.ZERO)
+                .withAdminPort(-1);
+    }
+
+    /** A fresh queue per test, so one test's leftovers cannot satisfy another's assertions. */
+    private void newQueue(Duration visibility) {
+        newQueue(visibility, HeraldConfig.defaults().sqs().maxReceiveCount());
+    }
+
+    private void newQueue(Duration visibility, int maxReceiveCount) {
+        sqsConfig = sqsConfig(List.of("pipeline-test-" + (++queueCounter)), visibility, maxReceiveCount);
+        queue = SqsQueues.provision(admin, sqsConfig).getFirst();
+        sqs = SqsClients.create(sqsConfig, metrics.sqsRequestCounter());
+    }
+
+    private void start(HeraldConfig.Pipeline config, ConfiguredProvider... providers) {
+        if (queue == null) {
+            newQueue(Duration.ofSeconds(30));
+        }
+        pipeline = new Pipeline(sqs, List.of(queue), List.of(providers), config, sqsConfig, metrics, null,
+                Clock.systemUTC());
         pipeline.start();
     }
 
-    private Envelope envelope(String channel, String target) {
-        return Envelope.create(channel, target, Content.of("Subject", "Body"), Origin.api("test"), Instant.now());
+    private static ConfiguredProvider weighted(Provider provider, int weight) {
+        return new ConfiguredProvider(provider, weight);
     }
 
-    private void enqueue(Envelope e) {
-        EnqueueResult result = new SqsProducer(sqs, codec).send(queue.url(), e);
-        assertThat(result).isInstanceOf(EnqueueResult.Enqueued.class);
+    private List<Envelope> enqueue(int n, String channel) {
+        List<Envelope> envelopes = IntStream.range(0, n)
+                .mapToObj(i -> Envelope.create(channel, "to" + i + "@example.org", Content.of("Subject " + i, "Body"),
+                        Origin.api("test"), Instant.now()))
+                .toList();
+        List<EnqueueResult> results = new SqsProducer(admin, codec).send(queue.url(), envelopes);
+        assertThat(results).allMatch(r -> r instanceof EnqueueResult.Enqueued);
+        return envelopes;
     }
 
     @Test
     void deliveredMessageBecomesAnEmlFileAndLeavesTheQueue() {
-        startPipeline(new OutboxProvider(outbox));
-        Envelope e = envelope("email", "to@example.org");
-        enqueue(e);
+        start(fastConfig(), weighted(new OutboxProvider(outbox), 1));
+        Envelope e = enqueue(1, "email").getFirst();
 
         await(() -> Files.exists(outbox.resolve(e.id() + ".eml")));
-        await(() -> messagesOnQueue(queue.url()) == 0);
+        await(() -> messagesOn(queue.url()) == 0);
+    }
+
+    @Test
+    void healthyProvidersShareTrafficByWeight() {
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> new Outcome.Delivered("ok"));
+        ScriptedProvider sendgrid = new ScriptedProvider("sendgrid", e -> new Outcome.Delivered("ok"));
+        start(fastConfig(), weighted(ses, 3), weighted(sendgrid, 1));
+        enqueue(400, "email");
+
+        await(() -> ses.delivered.size() + sendgrid.delivered.size() == 400);
+
+        assertThat(ses.delivered.size()).isBetween(290, 310);
+        assertThat(sendgrid.delivered.size()).isBetween(90, 110);
+        await(() -> messagesOn(queue.url()) == 0);
+    }
+
+    @Test
+    void trafficShiftsAwayFromAFailingProviderWhichGetsOnlySingleProbes() {
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> FAILED);
+        ScriptedProvider sendgrid = new ScriptedProvider("sendgrid", e -> {
+            sleep(Duration.ofMillis(2));
+            return new Outcome.Delivered("ok");
+        });
+        start(fastConfig(), weighted(ses, 1), weighted(sendgrid, 1));
+        List<Envelope> sent = enqueue(300, "email");
+
+        await(() -> new HashSet<>(sendgrid.delivered).containsAll(ids(sent)));
+
+        // Three failures make ses unhealthy; before that only the sends already chosen reach it,
+        // and afterwards one probe at a time.
+        assertThat(ses.maxConcurrent.get()).isLessThanOrEqualTo(fastConfig().maxInFlightPerWorker());
+        int whileUnhealthy = ses.attempts.get();
+        sleep(Duration.ofSeconds(1));
+        enqueue(100, "email");
+        await(() -> sendgrid.delivered.size() >= 400);
+        int probes = ses.attempts.get() - whileUnhealthy;
+        assertThat(probes).as("probes during ~1.5 s with a 300 ms rest").isBetween(1, 8);
+        assertThat(ses.delivered).isEmpty();
+        assertThat(statusOf("ses").get("state").asText()).isIn("unhealthy", "probing");
+        await(() -> messagesOn(queue.url()) == 0);
+    }
+
+    @Test
+    void aRecoveredProviderGetsTrafficAgainAndCanFailAgain() {
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> FAILED);
+        ScriptedProvider sendgrid = new ScriptedProvider("sendgrid", e -> new Outcome.Delivered("ok"));
+        start(fastConfig(), weighted(ses, 1), weighted(sendgrid, 1));
+        enqueue(50, "email");
+        await(() -> sendgrid.delivered.size() == 50);
+        assertThat(statusOf("ses").get("state").asText()).isNotEqualTo("healthy");
+
+        ses.answer(e -> new Outcome.Delivered("ok"));
+        keepTrafficFlowingUntil(() -> "healthy".equals(statusOf("ses").get("state").asText()));
+        int before = ses.delivered.size();
+        enqueue(100, "email");
+        await(() -> ses.delivered.size() + sendgrid.delivered.size() >= 50 + before + 100 - 1);
+        assertThat(ses.delivered.size() - before).as("ses carries traffic again").isGreaterThan(20);
+
+        ses.answer(e -> FAILED);
+        keepTrafficFlowingUntil(() -> !"healthy".equals(statusOf("ses").get("state").asText()));
+        await(() -> messagesOn(queue.url()) == 0);
+    }
+
+    @Test
+    void whenEveryProviderIsDownNothingIsLostAndAllIsDeliveredOnceOneHeals() {
+        // Messages bounce between two failing providers many times here; let SQS keep them.
+        newQueue(Duration.ofSeconds(30), 1000);
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> FAILED);
+        ScriptedProvider sendgrid = new ScriptedProvider("sendgrid", e -> FAILED);
+        start(fastConfig(), weighted(ses, 1), weighted(sendgrid, 1));
+        List<Envelope> sent = enqueue(40, "email");
+        await(() -> ses.attempts.get() + sendgrid.attempts.get() >= 200);
+        assertThat(statusOf("ses").get("state").asText()).isNotEqualTo("healthy");
+        assertThat(statusOf("sendgrid").get("state").asText()).isNotEqualTo("healthy");
+        assertThat((double) ses.attempts.get() / (ses.attempts.get() + sendgrid.attempts.get()))
+                .as("even split while all are down").isBetween(0.35, 0.65);
+
+        sendgrid.answer(e -> new Outcome.Delivered("ok"));
+
+        await(() -> new HashSet<>(sendgrid.delivered).containsAll(ids(sent)));
+        await(() -> messagesOn(queue.url()) == 0);
+        assertThat(messagesOn(queue.deadLetterUrl())).isZero();
+    }
+
+    @Test
+    void rejectedMessagesGoToTheDeadLetterQueueWithTheReasonAndTheProviderStaysHealthy() {
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> new Outcome.Rejected("mailbox does not exist"));
+        start(fastConfig(), weighted(ses, 1));
+        enqueue(10, "email");
+
+        List<Message> dead = receive(queue.deadLetterUrl(), 10);
+
+        assertThat(dead).allSatisfy(m -> assertThat(m.messageAttributes().get(Settler.REASON_ATTRIBUTE).stringValue())
+                .isEqualTo("mailbox does not exist"));
+        assertThat(statusOf("ses").get("state").asText()).isEqualTo("healthy");
+        assertThat(ses.attempts.get()).isEqualTo(10);
     }
 
     @Test
     void malformedMessageGoesToTheDeadLetterQueueWithItsReason() {
-        startPipeline(new OutboxProvider(outbox));
-        sqs.sendMessage(b -> b.queueUrl(queue.url()).messageBody("this is not JSON"));
+        start(fastConfig(), weighted(new OutboxProvider(outbox), 1));
+        admin.sendMessage(b -> b.queueUrl(queue.url()).messageBody("this is not JSON"));
 
-        Message dead = receiveOne(queue.deadLetterUrl());
+        Message dead = receive(queue.deadLetterUrl(), 1).getFirst();
 
         assertThat(dead.body()).isEqualTo("this is not JSON");
-        assertThat(dead.messageAttributes().get(MessageSettler.REASON_ATTRIBUTE).stringValue())
+        assertThat(dead.messageAttributes().get(Settler.REASON_ATTRIBUTE).stringValue())
                 .startsWith("malformed message: not valid JSON");
-        assertThat(dead.messageAttributes().get(MessageSettler.SOURCE_QUEUE_ATTRIBUTE).stringValue()).isEqualTo(queue.name());
-        await(() -> messagesOnQueue(queue.url()) == 0);
+        assertThat(dead.messageAttributes().get(Settler.SOURCE_QUEUE_ATTRIBUTE).stringValue()).isEqualTo(queue.name());
+        await(() -> messagesOn(queue.url()) == 0);
     }
 
     @Test
     void messageForAChannelWithoutAProviderIsDeadLetteredNotDropped() {
-        startPipeline(new OutboxProvider(outbox));
-        enqueue(envelope("telegram", "123456"));
+        start(fastConfig(), weighted(new OutboxProvider(outbox), 1));
+        enqueue(1, "telegram");
 
-        Message dead = receiveOne(queue.deadLetterUrl());
+        Message dead = receive(queue.deadLetterUrl(), 1).getFirst();
 
         assertThat(codec.decode(dead.body()).channel()).isEqualTo("telegram");
-        assertThat(dead.messageAttributes().get(MessageSettler.REASON_ATTRIBUTE).stringValue())
+        assertThat(dead.messageAttributes().get(Settler.REASON_ATTRIBUTE).stringValue())
                 .isEqualTo("no provider configured for channel 'telegram'");
     }
 
     @Test
-    void rejectedMessageIsDeadLetteredWithTheProvidersReason() {
-        startPipeline(new ScriptedProvider(attempt -> new Outcome.Rejected("mailbox does not exist")));
-        enqueue(envelope("email", "nobody@example.org"));
+    void aMessageThatKeepsFailingIsDeadLetteredWithItsLastErrorAfterMaxReceiveCount() {
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> new Outcome.ProviderDown("account paused"));
+        start(fastConfig().withHealth(1000, 1, Duration.ofMillis(1)), weighted(ses, 1));
+        enqueue(1, "email");
 
-        Message dead = receiveOne(queue.deadLetterUrl());
+        Message dead = receive(queue.deadLetterUrl(), 1).getFirst();
 
-        assertThat(dead.messageAttributes().get(MessageSettler.REASON_ATTRIBUTE).stringValue())
-                .isEqualTo("mailbox does not exist");
+        assertThat(ses.attempts.get()).isEqualTo(sqsConfig.maxReceiveCount());
+        assertThat(dead.messageAttributes().get(Settler.REASON_ATTRIBUTE).stringValue())
+                .isEqualTo("gave up after " + sqsConfig.maxReceiveCount() + " attempts: account paused");
     }
 
     @Test
-    void providerDownLeavesTheMessageOnTheQueueUntilItCanBeDelivered() {
-        ScriptedProvider provider = new ScriptedProvider(attempt -> attempt < 3
-                ? new Outcome.ProviderDown("account paused")
-                : new Outcome.Delivered("ok"));
-        startPipeline(provider);
-        enqueue(envelope("email", "to@example.org"));
+    void retriesWaitLongerWithEachAttempt() {
+        List<Instant> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> {
+            attempts.add(Instant.now());
+            return attempts.size() < 4 ? FAILED : new Outcome.Delivered("ok");
+        });
+        start(fastConfig().withHealth(1000, 1, Duration.ofMillis(1)).withRetryDelays(Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                weighted(ses, 1));
+        enqueue(1, "email");
 
-        await(() -> provider.delivered.get() == 1);
-        assertThat(provider.attempts.get()).isEqualTo(3);
-        await(() -> messagesOnQueue(queue.url()) == 0);
-        assertThat(messagesOnQueue(queue.deadLetterUrl())).isZero();
+        await(() -> ses.delivered.size() == 1, Duration.ofSeconds(40));
+
+        // Visibility is set in whole seconds: delays of 1, 2 and 4 s (jittered over their upper half)
+        // come out as at least 0, 1 and 2 s, and each gap must exceed the one before.
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < attempts.size(); i++) {
+            gaps.add(Duration.between(attempts.get(i - 1), attempts.get(i)).toMillis());
+        }
+        assertThat(gaps).hasSize(3);
+        assertThat(gaps.get(2)).isGreaterThan(gaps.get(0));
+        assertThat(gaps.get(2)).isGreaterThanOrEqualTo(2000);
     }
 
     @Test
     void sendThatOutlivesTheSendTimeoutIsAbandonedAndRetried() {
-        ScriptedProvider provider = new ScriptedProvider(attempt -> {
-            if (attempt == 1) {
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> {
+            if (seen.add(e.id())) {
                 try {
                     Thread.sleep(Duration.ofSeconds(3));
                 } catch (InterruptedException abandoned) {
@@ -181,110 +326,181 @@ class PipelineTest {
             }
             return new Outcome.Delivered("ok");
         });
-        startPipeline(provider);
-        enqueue(envelope("email", "to@example.org"));
+        start(fastConfig(), weighted(ses, 1));
+        enqueue(1, "email");
 
-        await(() -> provider.delivered.get() >= 1);
-        assertThat(provider.attempts.get()).isGreaterThanOrEqualTo(2);
-        await(() -> messagesOnQueue(queue.url()) == 0);
+        await(() -> ses.delivered.size() == 1);
+        assertThat(ses.attempts.get()).isEqualTo(2);
+        await(() -> messagesOn(queue.url()) == 0);
+    }
+
+    @Test
+    void aMessageHeldLongerThanTheVisibilityTimeoutIsKeptHiddenAndSentOnce() {
+        newQueue(Duration.ofSeconds(2));
+        ScriptedProvider slow = new ScriptedProvider("slow", e -> {
+            sleep(Duration.ofMillis(900));
+            return new Outcome.Delivered("ok");
+        });
+        // One send at a time: the last of four messages waits ~2.7 s, past the 2 s visibility timeout.
+        start(fastConfig().withSendTimeout(Duration.ofMillis(1500)).withLimits(10, 1000, 1), weighted(slow, 1));
+        enqueue(4, "email");
+
+        await(() -> slow.delivered.size() >= 4);
+        sleep(Duration.ofSeconds(3));
+
+        assertThat(slow.delivered).hasSize(4).doesNotHaveDuplicates();
     }
 
     @Test
     void closeWaitsForSendsInFlightAndSettlesThem() throws Exception {
         CountDownLatch sending = new CountDownLatch(1);
-        ScriptedProvider provider = new ScriptedProvider(attempt -> {
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> {
             sending.countDown();
             sleep(Duration.ofMillis(300));
             return new Outcome.Delivered("ok");
         });
-        startPipeline(provider);
-        enqueue(envelope("email", "to@example.org"));
+        start(fastConfig(), weighted(ses, 1));
+        enqueue(1, "email");
         assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
 
         pipeline.close();
         pipeline = null;
 
-        assertThat(provider.delivered.get()).isEqualTo(1);
-        assertThat(messagesOnQueue(queue.url())).isZero();
+        assertThat(ses.delivered).hasSize(1);
+        assertThat(messagesOn(queue.url())).isZero();
     }
 
     @Test
-    void closeWhileIdleReturnsPromptlyDespiteTheLongPoll() {
-        startPipeline(Duration.ofSeconds(20), new OutboxProvider(outbox));
+    void closeLetsALongPollInProgressFinishAndDeliversWhatItBrings() {
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> new Outcome.Delivered("ok"));
+        start(fastConfig().withReceiveWait(Duration.ofSeconds(3)), weighted(ses, 1));
         sleep(Duration.ofMillis(500));
+        Thread.ofVirtual().start(() -> {
+            sleep(Duration.ofMillis(300));
+            enqueue(1, "email");
+        });
         long start = System.nanoTime();
 
         pipeline.close();
         pipeline = null;
 
-        // Generous bound for a noisy machine: it only has to beat the 20 s long poll it interrupts.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        // The message arrived while the pipeline was stopping and the open long poll took it.
+        // Rather than being stranded on a dead connection, hidden for a visibility timeout, it
+        // was delivered or released: either way nothing is left in flight.
+        sleep(Duration.ofMillis(300));
+        assertThat(ses.delivered.size() + visibleOn(queue.url())).isEqualTo(1);
+        assertThat(messagesOn(queue.url()) - visibleOn(queue.url())).as("in flight").isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3 + 5));
+    }
+
+    @Test
+    void anIdlePipelineKeepsOneLongPollOpenPerQueue() {
+        start(fastConfig().withReceiveWait(Duration.ofSeconds(20)), weighted(new OutboxProvider(outbox), 1));
+
+        sleep(Duration.ofSeconds(3));
+
+        Map<String, Double> requests = metrics.sqsRequests();
+        assertThat(requests.getOrDefault("ReceiveMessage", 0.0)).isEqualTo(1.0);
+        assertThat(requests.getOrDefault("GetQueueAttributes", 0.0)).isEqualTo(1.0);
+    }
+
+    @Test
+    void adminServerShowsHealthAndMetrics() throws Exception {
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> new Outcome.Delivered("ok"));
+        start(fastConfig(), weighted(ses, 2));
+        enqueue(5, "email");
+        await(() -> ses.delivered.size() == 5);
+
+        try (AdminServer server = new AdminServer("127.0.0.1", 0, registry, pipeline::status);
+             HttpClient http = HttpClient.newHttpClient()) {
+            URI base = URI.create("http://127.0.0.1:" + server.port());
+            HttpResponse<String> status = http.send(HttpRequest.newBuilder(base.resolve("/status")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            JsonNode worker = new ObjectMapper().readTree(status.body()).at("/pools/email/0");
+            assertThat(worker.get("name").asText()).isEqualTo("ses");
+            assertThat(worker.get("state").asText()).isEqualTo("healthy");
+            assertThat(worker.get("weight").asInt()).isEqualTo(2);
+            assertThat(worker.get("delivered").asLong()).isEqualTo(5);
+            assertThat(scrape.body())
+                    .contains("herald_sends_total{channel=\"email\",outcome=\"delivered\",worker=\"ses\"} 5.0")
+                    .contains("herald_sqs_requests_total{action=\"ReceiveMessage\"}")
+                    .contains("herald_worker_healthy{worker=\"ses\"} 1.0")
+                    .contains("herald_send_latency_seconds_bucket");
+        }
+    }
+
+    private JsonNode statusOf(String worker) {
+        JsonNode tree = new ObjectMapper().valueToTree(pipeline.status());
+        for (JsonNode w : tree.at("/pools/email")) {
+            if (w.get("name").asText().equals(worker)) {
+                return w;
+            }
+        }
+        throw new AssertionError("no worker " + worker + " in " + tree);
+    }
+
+    /** Health changes only when sends happen: keep a trickle of messages going until it does. */
+    private void keepTrafficFlowingUntil(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 20 s").isLessThan(deadline);
+            enqueue(5, "email");
+            sleep(Duration.ofMillis(100));
+        }
+    }
+
+    private static List<String> ids(List<Envelope> envelopes) {
+        return envelopes.stream().map(Envelope::id).toList();
     }
 
     /** Visible plus in-flight messages: zero means every message was settled. */
-    private static int messagesOnQueue(String url) {
-        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+    private static int messagesOn(String url) {
+        Map<QueueAttributeName, String> attributes = admin.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
         return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
-    private static Message receiveOne(String url) {
-        List<Message> got = new ArrayList<>();
-        await(() -> {
-            got.addAll(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1).messageAttributeNames("All")).messages());
-            return !got.isEmpty();
-        });
-        assertThat(got).hasSize(1);
-        return got.getFirst();
+    private static int visibleOn(String url) {
+        return Integer.parseInt(admin.getQueueAttributes(b -> b.queueUrl(url)
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     }
 
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    private static List<Message> receive(String url, int count) {
+        List<Message> got = new ArrayList<>();
+        await(() -> {
+            got.addAll(admin.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .messageAttributeNames("All")).messages());
+            return got.size() >= count;
+        });
+        assertThat(got).hasSize(count);
+        return got;
+    }
+
+    static void await(BooleanSupplier condition) {
+        await(condition, Duration.ofSeconds(30));
+    }
+
+    static void await(BooleanSupplier condition, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
+                throw new AssertionError("condition not met within " + limit);
             }
-            sleep(Duration.ofMillis(50));
+            sleep(Duration.ofMillis(20));
         }
     }
 
-    private static void sleep(Duration d) {
+    static void sleep(Duration d) {
         try {
             Thread.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** An email provider whose answer for the n-th attempt (1-based) the test chooses. */
-    private static final class ScriptedProvider implements Provider {
-        final AtomicInteger attempts = new AtomicInteger();
-        final AtomicInteger delivered = new AtomicInteger();
-        private final Function<Integer, Outcome> script;
-
-        ScriptedProvider(Function<Integer, Outcome> script) {
-            this.script = script;
-        }
-
-        @Override
-        public String name() {
-            return "scripted";
-        }
-
-        @Override
-        public String channel() {
-            return "email";
-        }
-
-        @Override
-        public Outcome send(Envelope envelope) {
-            Outcome outcome = script.apply(attempts.incrementAndGet());
-            if (outcome instanceof Outcome.Delivered) {
-                delivered.incrementAndGet();
-            }
-            return outcome;
         }
     }
 }

@@ -19,6 +19,7 @@ final class ConfigValidator {
      *  across receivers does not matter and FIFO's per-group serialisation would cap throughput. */
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
     private static final Duration MAX_VISIBILITY = Duration.ofHours(12);
     private static final Duration MAX_RECEIVE_WAIT = Duration.ofSeconds(20);
 
@@ -40,25 +41,15 @@ final class ConfigValidator {
             v.problem("receivers.defaultScheme", "'" + c.receivers().defaultScheme() + "' is not a scheme; use one of "
                     + ReceiverParser.STANDARD_SCHEMES.keySet().stream().sorted().toList());
         }
+        v.checkStatus(c.status());
         v.checkPort("local.sqsPort", c.local().sqsPort());
+        v.checkPort("local.dynamodbPort", c.local().dynamodbPort());
         return v.problems;
     }
 
     private void checkSqs(HeraldConfig.Sqs sqs) {
-        String endpoint = sqs.endpoint() == null ? "" : sqs.endpoint().strip();
-        if (!endpoint.isEmpty()) {
-            try {
-                URI uri = new URI(endpoint);
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    problem("sqs.endpoint", "'" + endpoint + "' is not an http(s) URL; use e.g. http://127.0.0.1:9324, or leave it empty for AWS");
-                }
-            } catch (URISyntaxException e) {
-                problem("sqs.endpoint", "'" + endpoint + "' is not a URL; use e.g. http://127.0.0.1:9324, or leave it empty for AWS");
-            }
-        }
-        if (sqs.region() == null || !REGION.matcher(sqs.region()).matches()) {
-            problem("sqs.region", "'" + sqs.region() + "' is not an AWS region name such as us-east-1");
-        }
+        checkEndpoint("sqs.endpoint", sqs.endpoint(), "http://127.0.0.1:9324");
+        checkRegion("sqs.region", sqs.region());
         if (sqs.queues() == null || sqs.queues().isEmpty()) {
             problem("sqs.queues", "no queue configured; name at least one, e.g. [herald-1]");
         } else {
@@ -93,11 +84,82 @@ final class ConfigValidator {
             problem("api.maxBodyBytes", "must be between 1024 and " + EnvelopeCodec.SQS_MAX_MESSAGE_BYTES
                     + " (SQS's message limit), got " + api.maxBodyBytes());
         }
+        checkDuration("api.idempotencyWindow", api.idempotencyWindow(), Duration.ofMinutes(1), Duration.ofDays(30));
+        // Each request waits this long at most for company: beyond a few ms it costs more latency than it saves.
+        checkDuration("api.batchWait", api.batchWait(), Duration.ZERO, Duration.ofMillis(100));
+        Set<String> names = new HashSet<>();
+        Set<String> hashes = new HashSet<>();
+        for (int i = 0; i < api.keys().size(); i++) {
+            String where = "entry " + (i + 1) + ": ";
+            switch (ApiKeyEntry.parse(api.keys().get(i))) {
+                case ApiKeyEntry.Parsed.Invalid invalid -> problem("api.keys", where + invalid.problem());
+                case ApiKeyEntry.Parsed.Valid valid -> {
+                    if (!names.add(valid.entry().name())) {
+                        problem("api.keys", where + "the name '" + valid.entry().name() + "' is used twice; "
+                                + "names tell keys apart in logs and metrics");
+                    }
+                    if (!hashes.add(valid.entry().sha256())) {
+                        problem("api.keys", where + "key '" + valid.entry().name()
+                                + "' has the same token hash as an earlier entry; one token, one key");
+                    }
+                }
+            }
+        }
+    }
+
+    private void checkStatus(HeraldConfig.Status status) {
+        checkEndpoint("status.endpoint", status.endpoint(), "http://127.0.0.1:8000");
+        checkRegion("status.region", status.region());
+        if (status.table() == null || !TABLE_NAME.matcher(status.table()).matches()) {
+            problem("status.table", "'" + status.table()
+                    + "' is not a DynamoDB table name (3–255 letters, digits, '_', '-' or '.')");
+        }
+        // DynamoDB's TTL sweeper works in days; below an hour a status would vanish while a client still polls.
+        checkDuration("status.ttl", status.ttl(), Duration.ofHours(1), Duration.ofDays(365));
+    }
+
+    private void checkEndpoint(String key, String value, String example) {
+        String endpoint = value == null ? "" : value.strip();
+        if (endpoint.isEmpty()) {
+            return;
+        }
+        try {
+            URI uri = new URI(endpoint);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                problem(key, "'" + endpoint + "' is not an http(s) URL; use e.g. " + example + ", or leave it empty for AWS");
+            }
+        } catch (URISyntaxException e) {
+            problem(key, "'" + endpoint + "' is not a URL; use e.g. " + example + ", or leave it empty for AWS");
+        }
+    }
+
+    private void checkRegion(String key, String region) {
+        if (region == null || !REGION.matcher(region).matches()) {
+            problem(key, "'" + region + "' is not an AWS region name such as us-east-1");
+        }
     }
 
     private void checkPipeline(HeraldConfig.Pipeline pipeline, HeraldConfig.Sqs sqs) {
         checkDuration("pipeline.sendTimeout", pipeline.sendTimeout(), Duration.ofMillis(1), MAX_VISIBILITY);
         checkDuration("pipeline.receiveWait", pipeline.receiveWait(), Duration.ZERO, MAX_RECEIVE_WAIT);
+        checkRange("pipeline.maxReadersPerQueue", pipeline.maxReadersPerQueue(), 1, 1000);
+        checkRange("pipeline.maxInFlight", pipeline.maxInFlight(), 10, 100_000);
+        checkRange("pipeline.maxInFlightPerWorker", pipeline.maxInFlightPerWorker(), 1, 10_000);
+        checkRange("pipeline.unhealthyThreshold", pipeline.unhealthyThreshold(), 1, 1000);
+        checkRange("pipeline.healthyThreshold", pipeline.healthyThreshold(), 1, 1000);
+        checkDuration("pipeline.openWait", pipeline.openWait(), Duration.ofMillis(1), Duration.ofHours(1));
+        checkDuration("pipeline.retryBaseDelay", pipeline.retryBaseDelay(), Duration.ZERO, MAX_VISIBILITY);
+        checkDuration("pipeline.retryMaxDelay", pipeline.retryMaxDelay(), Duration.ZERO, MAX_VISIBILITY);
+        if (pipeline.retryBaseDelay() != null && pipeline.retryMaxDelay() != null
+                && pipeline.retryBaseDelay().compareTo(pipeline.retryMaxDelay()) > 0) {
+            problem("pipeline.retryBaseDelay", Durations.format(pipeline.retryBaseDelay())
+                    + " is longer than pipeline.retryMaxDelay (" + Durations.format(pipeline.retryMaxDelay()) + ")");
+        }
+        checkDuration("pipeline.shutdownDeadline", pipeline.shutdownDeadline(), Duration.ZERO, Duration.ofHours(1));
+        checkText("pipeline.adminHost", pipeline.adminHost(), "an interface address such as 127.0.0.1");
+        if (pipeline.adminPort() != -1) {
+            checkPort("pipeline.adminPort", pipeline.adminPort());
+        }
         if (pipeline.sendTimeout() != null && sqs.visibilityTimeout() != null
                 && pipeline.sendTimeout().compareTo(sqs.visibilityTimeout()) >= 0) {
             // A send still running when the message becomes visible again is how duplicates happen.
@@ -105,6 +167,12 @@ final class ConfigValidator {
                     + " must be shorter than sqs.visibilityTimeout (" + ConfigLoader.environmentVariable("sqs.visibilityTimeout")
                     + ", " + Durations.format(sqs.visibilityTimeout())
                     + "), or a message still being sent reappears and is sent twice; lower the first or raise the second");
+        }
+    }
+
+    private void checkRange(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            problem(key, "must be between " + min + " and " + max + ", got " + value);
         }
     }
 

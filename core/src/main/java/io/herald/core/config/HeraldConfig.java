@@ -14,13 +14,21 @@ public record HeraldConfig(
         Pipeline pipeline,
         Providers providers,
         Receivers receivers,
+        Status status,
         Local local,
         MailprogConfig mailprog,
         TelegramBotConfig telegramBot) {
 
     /** The sections that existed before {@code mailprog} and {@code telegramBot}; those get their defaults. */
+    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
+                        Local local) {
+        this(sqs, api, pipeline, providers, receivers, status, local, MailprogConfig.defaults(),
+                TelegramBotConfig.defaults());
+    }
+
+    /** The sections that existed before {@code status}; that section gets its defaults. */
     public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Local local) {
-        this(sqs, api, pipeline, providers, receivers, local, MailprogConfig.defaults(), TelegramBotConfig.defaults());
+        this(sqs, api, pipeline, providers, receivers, defaults().status(), local);
     }
 
     /**
@@ -37,18 +45,89 @@ public record HeraldConfig(
     }
 
     /**
-     * @param host          interface to listen on
-     * @param port          TCP port (0 picks a free one)
-     * @param maxBodyBytes  largest request body accepted
+     * @param host               interface to listen on
+     * @param port               TCP port (0 picks a free one)
+     * @param maxBodyBytes       largest request body accepted
+     * @param idempotencyWindow  how long a request's Idempotency-Key is remembered
+     * @param batchWait          longest a request waits for others to share its SendMessageBatch call
+     * @param open               serve without API keys when {@code keys} is empty ({@code ./herald local} always may)
+     * @param keys               API keys, one {@code name=... sha256=... senders=...|... rate=N/s|m|h} per entry
+     *                           (see {@link ApiKeyEntry}); the token itself is never configured, only its hash
      */
-    public record Api(String host, int port, int maxBodyBytes) {
+    public record Api(String host, int port, int maxBodyBytes, Duration idempotencyWindow, Duration batchWait,
+                      boolean open, List<String> keys) {
+
+        public Api {
+            keys = keys == null ? List.of() : List.copyOf(keys);
+        }
+
+        /** Host, port and body limit; everything added since gets its default. */
+        public Api(String host, int port, int maxBodyBytes) {
+            this(host, port, maxBodyBytes, Duration.ofHours(24), Duration.ofMillis(2), false, List.of());
+        }
+
+        public Api withKeys(boolean newOpen, List<String> newKeys) {
+            return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, newOpen, newKeys);
+        }
+
+        public Api withBatchWait(Duration wait) {
+            return new Api(host, port, maxBodyBytes, idempotencyWindow, wait, open, keys);
+        }
     }
 
     /**
-     * @param sendTimeout  longest a provider call may take; must be shorter than sqs.visibilityTimeout
-     * @param receiveWait  long-polling wait of each ReceiveMessage (0–20 s)
+     * @param sendTimeout           longest a provider call may take; must be shorter than sqs.visibilityTimeout
+     * @param receiveWait           long-polling wait of each ReceiveMessage when a queue looks empty (0–20 s)
+     * @param maxReadersPerQueue    most concurrent ReceiveMessage calls per queue in one iteration
+     * @param maxInFlight           most messages received and not yet settled, across all queues (backpressure)
+     * @param maxInFlightPerWorker  most concurrent sends through one provider
+     * @param unhealthyThreshold    consecutive failed sends that make a provider unhealthy
+     * @param healthyThreshold      consecutive successful probes that make it healthy again
+     * @param openWait              how long an unhealthy provider rests before it gets a probe
+     * @param retryBaseDelay        delay before the first retry of a message; doubles with each attempt
+     * @param retryMaxDelay         longest delay between retries
+     * @param shutdownDeadline      how long a stopping pipeline lets sends in flight finish
+     * @param adminHost             interface of the admin server (/metrics, /status)
+     * @param adminPort             port of the admin server; 0 picks a free one, -1 turns it off
      */
-    public record Pipeline(Duration sendTimeout, Duration receiveWait) {
+    public record Pipeline(Duration sendTimeout, Duration receiveWait, int maxReadersPerQueue, int maxInFlight,
+                           int maxInFlightPerWorker, int unhealthyThreshold, int healthyThreshold, Duration openWait,
+                           Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownDeadline,
+                           String adminHost, int adminPort) {
+
+        public Pipeline withSendTimeout(Duration timeout) {
+            return new Pipeline(timeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
+                    adminHost, adminPort);
+        }
+
+        public Pipeline withReceiveWait(Duration wait) {
+            return new Pipeline(sendTimeout, wait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
+                    adminHost, adminPort);
+        }
+
+        public Pipeline withHealth(int unhealthy, int healthy, Duration open) {
+            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+                    unhealthy, healthy, open, retryBaseDelay, retryMaxDelay, shutdownDeadline, adminHost, adminPort);
+        }
+
+        public Pipeline withRetryDelays(Duration base, Duration max) {
+            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+                    unhealthyThreshold, healthyThreshold, openWait, base, max, shutdownDeadline, adminHost, adminPort);
+        }
+
+        public Pipeline withAdminPort(int port) {
+            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
+                    adminHost, port);
+        }
+
+        public Pipeline withLimits(int readersPerQueue, int inFlight, int inFlightPerWorker) {
+            return new Pipeline(sendTimeout, receiveWait, readersPerQueue, inFlight, inFlightPerWorker,
+                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
+                    adminHost, adminPort);
+        }
     }
 
     /**
@@ -87,43 +166,73 @@ public record HeraldConfig(
     public record Receivers(String defaultScheme) {
     }
 
-    /** @param sqsPort port of the embedded SQS server that {@code ./herald local} starts */
-    public record Local(int sqsPort) {
+    /**
+     * Where delivery status and the API's idempotency records are kept: one DynamoDB table.
+     *
+     * @param endpoint  DynamoDB endpoint URL; empty means AWS's regional endpoint
+     * @param region    AWS region of the table
+     * @param table     table name (3–255 letters, digits, '_', '-', '.')
+     * @param ttl       how long a message's status is kept after its last change
+     */
+    public record Status(String endpoint, String region, String table, Duration ttl) {
+    }
+
+    /**
+     * @param sqsPort       port of the embedded SQS server that {@code ./herald local} starts
+     * @param dynamodbPort  port of the embedded DynamoDB that {@code ./herald local} starts
+     */
+    public record Local(int sqsPort, int dynamodbPort) {
+
+        /** The SQS port alone; the DynamoDB port gets its default. */
+        public Local(int sqsPort) {
+            this(sqsPort, 8000);
+        }
     }
 
     public static HeraldConfig defaults() {
         return new HeraldConfig(
                 new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50),
-                new Api("127.0.0.1", 8080, 256 * 1024),
-                new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20)),
+                new Api("127.0.0.1", 8080, 256 * 1024, Duration.ofHours(24), Duration.ofMillis(2), false, List.of()),
+                new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
+                        Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(15),
+                        "127.0.0.1", 9091),
                 Providers.defaults(),
                 new Receivers("mailto"),
-                new Local(9324),
+                new Status("", "us-east-1", "herald-status", Duration.ofDays(7)),
+                new Local(9324, 8000),
                 MailprogConfig.defaults(),
                 TelegramBotConfig.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, local, newMailprog, telegramBot);
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, newMailprog, telegramBot);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
-        return new HeraldConfig(sqs, api, pipeline, providers, newReceivers, local, mailprog, telegramBot);
+        return new HeraldConfig(sqs, api, pipeline, providers, newReceivers, status, local, mailprog, telegramBot);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, local, mailprog, newTelegramBot);
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, newTelegramBot);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
-        return new HeraldConfig(newSqs, api, pipeline, providers, receivers, local, mailprog, telegramBot);
+        return new HeraldConfig(newSqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot);
     }
 
     public HeraldConfig withApi(Api newApi) {
-        return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, local, mailprog, telegramBot);
+        return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, status, local, mailprog, telegramBot);
     }
 
     public HeraldConfig withProviders(Providers newProviders) {
-        return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, local, mailprog, telegramBot);
+        return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, status, local, mailprog, telegramBot);
+    }
+
+    public HeraldConfig withStatus(Status newStatus) {
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, newStatus, local, mailprog, telegramBot);
+    }
+
+    public HeraldConfig withLocal(Local newLocal) {
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, newLocal, mailprog, telegramBot);
     }
 }

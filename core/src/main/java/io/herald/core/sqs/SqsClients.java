@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -14,6 +15,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 
 /** Builds the AWS SDK's SQS client from configuration, for AWS or any SQS-compatible endpoint. */
 public final class SqsClients {
@@ -21,8 +23,10 @@ public final class SqsClients {
     private SqsClients() {
     }
 
-    public static SqsClient create(HeraldConfig.Sqs config) {
+    /** @param interceptors see every request and response, e.g. to count SQS requests by action */
+    public static SqsClient create(HeraldConfig.Sqs config, ExecutionInterceptor... interceptors) {
         SqsClientBuilder builder = SqsClient.builder()
+                .overrideConfiguration(o -> List.of(interceptors).forEach(o::addExecutionInterceptor))
                 .region(Region.of(config.region()))
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(config.maxConnections())

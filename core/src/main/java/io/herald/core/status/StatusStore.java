@@ -1,5 +1,6 @@
 package io.herald.core.status;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,15 @@ import java.util.Optional;
 public interface StatusStore {
 
     void record(StatusUpdate update);
+
+    /**
+     * Records the first state of messages nobody can know of yet: new ids, not yet handed to SQS.
+     * As nothing else can have recorded them, the store may write them all at once without the
+     * newest-wins checks. A producer calls this before it sends, never after.
+     */
+    default void recordNew(List<StatusUpdate> updates) {
+        updates.forEach(this::record);
+    }
 
     /** @return the newest recorded state of the message, if any */
     Optional<StatusUpdate> find(String messageId);

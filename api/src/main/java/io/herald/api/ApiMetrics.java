@@ -1,0 +1,67 @@
+package io.herald.api;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+
+/**
+ * The API's meters, named once here. Labels are bounded: routes are templates, keys are names
+ * from the configuration, channels come from the receiver schemes.
+ */
+final class ApiMetrics {
+
+    private final MeterRegistry registry;
+    private final DistributionSummary batchEntries;
+    private final Counter unauthenticated;
+    private final Counter replays;
+    private final Counter statusWriteFailures;
+
+    ApiMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.batchEntries = DistributionSummary.builder("herald.api.sqs.batch.entries")
+                .description("Envelopes per SendMessageBatch call made for API requests")
+                .register(registry);
+        this.unauthenticated = Counter.builder("herald.api.unauthenticated")
+                .description("Requests refused for a missing or unknown API key").register(registry);
+        this.replays = Counter.builder("herald.api.idempotent.replays")
+                .description("Requests answered from an earlier request with the same Idempotency-Key").register(registry);
+        this.statusWriteFailures = Counter.builder("herald.api.status.write.failures")
+                .description("Queued messages whose status could not be recorded").register(registry);
+    }
+
+    void request(String method, String route, int status, Duration took) {
+        Timer.builder("herald.api.requests")
+                .description("HTTP requests by route and status")
+                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                .register(registry).record(took);
+    }
+
+    void queued(String channel) {
+        Counter.builder("herald.api.messages.queued").description("Messages SQS accepted, by channel")
+                .tag("channel", channel).register(registry).increment();
+    }
+
+    void batch(int entries) {
+        batchEntries.record(entries);
+    }
+
+    void rateLimited(String key) {
+        Counter.builder("herald.api.rate.limited").description("Requests refused by a key's rate limit")
+                .tag("key", key).register(registry).increment();
+    }
+
+    void unauthenticated() {
+        unauthenticated.increment();
+    }
+
+    void idempotentReplay() {
+        replays.increment();
+    }
+
+    void statusWriteFailed() {
+        statusWriteFailures.increment();
+    }
+}

@@ -1,0 +1,219 @@
+package io.herald.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.core.config.Durations;
+import io.herald.core.idempotency.IdempotencyStore;
+import io.herald.core.idempotency.IdempotencyStore.Claim;
+import io.herald.core.idempotency.IdempotencyStoreException;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The door every request that sends passes, in this order: API key (401), rate limit (429), body
+ * size and JSON syntax (400), Idempotency-Key (replay, 409, 422), then the endpoint's own rules.
+ * Keeping the order in one place means every sending endpoint refuses the same things the same way.
+ */
+final class Intake {
+
+    private static final Logger log = LoggerFactory.getLogger(Intake.class);
+
+    /** The SDK has already retried before giving up; a client waiting a few seconds more is reasonable. */
+    static final int RETRY_AFTER_SECONDS = 5;
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Long enough for a UUID or a hash with a prefix; short enough to bound what a client makes us hash. */
+    static final int MAX_IDEMPOTENCY_KEY_CHARS = 255;
+
+    /** One sending endpoint, behind the door. */
+    interface Submission {
+
+        /** What the body must be, for messages: {@code a JSON object with an "email" object}. */
+        String expectedBody();
+
+        /**
+         * @param body     a JSON object
+         * @param arrival  this request's announcement to the batcher: pass it on when enqueueing
+         */
+        Reply submit(Caller caller, JsonNode body, BatchingEnqueuer.Arrival arrival) throws InterruptedException;
+    }
+
+    private final int maxBodyBytes;
+    private final ApiAccess access;
+    private final IdempotencyStore idempotency;
+    private final Duration idempotencyWindow;
+    private final Dispatcher dispatcher;
+    private final ApiJson json;
+    private final ApiMetrics metrics;
+
+    Intake(int maxBodyBytes, ApiAccess access, IdempotencyStore idempotency, Duration idempotencyWindow,
+           Dispatcher dispatcher, ApiJson json, ApiMetrics metrics) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.access = access;
+        this.idempotency = idempotency;
+        this.idempotencyWindow = idempotencyWindow;
+        this.dispatcher = dispatcher;
+        this.json = json;
+        this.metrics = metrics;
+    }
+
+    Handler handler(String endpoint, Submission submission) {
+        return ctx -> {
+            try (BatchingEnqueuer.Arrival arrival = dispatcher.expect()) {
+                json.send(ctx, answer(ctx, endpoint, submission, arrival));
+            }
+        };
+    }
+
+    /** The door for reading endpoints: API key only. */
+    Optional<Reply> admitReader(Context ctx) {
+        return switch (access.admit(ctx.header("Authorization"))) {
+            case ApiAccess.Admission.Admitted admitted -> Optional.empty();
+            case ApiAccess.Admission.Unauthenticated refused -> Optional.of(unauthenticated(refused.reason()));
+        };
+    }
+
+    private Reply answer(Context ctx, String endpoint, Submission submission, BatchingEnqueuer.Arrival arrival)
+            throws IOException, InterruptedException {
+        Caller caller;
+        switch (access.admit(ctx.header("Authorization"))) {
+            case ApiAccess.Admission.Unauthenticated refused -> {
+                return unauthenticated(refused.reason());
+            }
+            case ApiAccess.Admission.Admitted admitted -> caller = admitted.caller();
+        }
+        Optional<Duration> wait = access.throttle(caller);
+        if (wait.isPresent()) {
+            metrics.rateLimited(caller.name());
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            return json.error(HttpStatus.TOO_MANY_REQUESTS.getCode(), "Rate limit of API key '" + caller.name()
+                    + "' reached; retry in " + seconds + " s").withHeader("Retry-After", Long.toString(seconds));
+        }
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            return badRequest("request body is " + declared + " bytes; the limit is " + maxBodyBytes);
+        }
+        // Chunked bodies declare no length: read one byte past the limit to know it was crossed,
+        // never the whole of what could be an endless stream.
+        byte[] bytes = ctx.bodyInputStream().readNBytes(maxBodyBytes + 1);
+        if (bytes.length > maxBodyBytes) {
+            return badRequest("request body is more than " + maxBodyBytes + " bytes; the limit is " + maxBodyBytes);
+        }
+        JsonNode body;
+        try {
+            body = json.read(bytes);
+        } catch (JsonProcessingException e) {
+            return badRequest("request body is not valid JSON: " + ApiJson.describe(e));
+        }
+        if (body == null || body.isMissingNode()) {
+            return badRequest("request body is empty; expected " + submission.expectedBody());
+        }
+        if (!body.isObject()) {
+            return badRequest("request body must be " + submission.expectedBody());
+        }
+        String key = ctx.header(IDEMPOTENCY_KEY);
+        if (key == null) {
+            return submission.submit(caller, body, arrival);
+        }
+        Optional<String> keyProblem = idempotencyKeyProblem(key);
+        if (keyProblem.isPresent()) {
+            return json.errors(HttpStatus.BAD_REQUEST.getCode(), Map.of(IDEMPOTENCY_KEY, keyProblem.get()));
+        }
+        return idempotent(caller, key, json.fingerprint(endpoint, body), () -> submission.submit(caller, body, arrival));
+    }
+
+    private interface Work {
+        Reply run() throws InterruptedException;
+    }
+
+    private Reply idempotent(Caller caller, String key, String fingerprint, Work work) throws InterruptedException {
+        Claim claim;
+        try {
+            claim = idempotency.claim(caller.name(), key, fingerprint);
+        } catch (IdempotencyStoreException e) {
+            // Going ahead unchecked could send twice, which is exactly what the client asked us not to do.
+            log.warn("Idempotency-Key not checked, answering 503: {}", e.getMessage());
+            return unavailable();
+        }
+        switch (claim) {
+            case Claim.Replay replay -> {
+                metrics.idempotentReplay();
+                return new Reply(replay.response().status(), replay.response().body())
+                        .withHeader("Idempotent-Replayed", "true");
+            }
+            case Claim.Mismatch mismatch -> {
+                return json.errors(HttpStatus.UNPROCESSABLE_CONTENT.getCode(), Map.of(IDEMPOTENCY_KEY,
+                        "was used in the last " + Durations.format(idempotencyWindow)
+                                + " for a different request; use a new key for a new request"));
+            }
+            case Claim.InProgress inProgress -> {
+                return json.error(HttpStatus.CONFLICT.getCode(),
+                        "A request with this Idempotency-Key is still being processed; retry shortly")
+                        .withHeader("Retry-After", "1");
+            }
+            case Claim.Claimed claimed -> {
+                // handled below
+            }
+        }
+        Reply reply;
+        try {
+            reply = work.run();
+        } catch (RuntimeException | InterruptedException e) {
+            releaseQuietly(caller, key, fingerprint);
+            throw e;
+        }
+        try {
+            if (reply.status() >= 500) {
+                // A failure worth retrying: let the retry with the same key through.
+                idempotency.release(caller.name(), key, fingerprint);
+            } else {
+                idempotency.complete(caller.name(), key, fingerprint,
+                        new IdempotencyStore.StoredResponse(reply.status(), reply.json()));
+            }
+        } catch (IdempotencyStoreException e) {
+            // The work is done and the client gets its answer; a repeat will be told to wait until the lease ends.
+            log.warn("answer for an Idempotency-Key not stored: {}", e.getMessage());
+        }
+        return reply;
+    }
+
+    private void releaseQuietly(Caller caller, String key, String fingerprint) {
+        try {
+            idempotency.release(caller.name(), key, fingerprint);
+        } catch (RuntimeException e) {
+            log.warn("Idempotency-Key not released: {}", e.getMessage());
+        }
+    }
+
+    static Optional<String> idempotencyKeyProblem(String key) {
+        if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_CHARS) {
+            return Optional.of("must be 1 to " + MAX_IDEMPOTENCY_KEY_CHARS + " characters, e.g. a UUID");
+        }
+        if (!key.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+            return Optional.of("must be printable ASCII, e.g. a UUID");
+        }
+        return Optional.empty();
+    }
+
+    Reply unavailable() {
+        return json.error(HttpStatus.SERVICE_UNAVAILABLE.getCode(), "Service unavailable")
+                .withHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    }
+
+    private Reply unauthenticated(String reason) {
+        metrics.unauthenticated();
+        return json.error(HttpStatus.UNAUTHORIZED.getCode(), reason)
+                .withHeader("WWW-Authenticate", "Bearer realm=\"herald\"");
+    }
+
+    private Reply badRequest(String message) {
+        return json.error(HttpStatus.BAD_REQUEST.getCode(), message);
+    }
+}

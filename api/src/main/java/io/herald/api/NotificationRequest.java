@@ -1,0 +1,151 @@
+package io.herald.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.core.envelope.Content;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.Fact;
+import io.herald.core.envelope.Origin;
+import io.herald.core.envelope.Sender;
+import io.herald.core.receiver.ParsedReceivers;
+import io.herald.core.receiver.Receiver;
+import io.herald.core.receiver.ReceiverParser;
+import io.herald.core.receiver.ReceiverProblem;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The body of {@code POST /v1/notifications}, validated: one notification for every receiver in
+ * {@code to}, written in the receiver syntax ({@code mailto:a@b.org,telegram:123,carol}).
+ *
+ * @param receivers  where to deliver, one message each
+ * @param refused    items of {@code to} that cannot be delivered to, with reasons
+ */
+record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refused, String from, String fromName,
+                           String title, String text, String html, List<Fact> facts) {
+
+    /** Fan-out per request is bounded: a typo'd paste of a mailing list should not become 10,000 messages. */
+    static final int MAX_RECEIVERS = 50;
+    static final int MAX_FACTS = 50;
+    static final int MAX_FACT_LABEL_CHARS = 256;
+    static final int MAX_FACT_VALUE_CHARS = 4096;
+    static final List<String> FIELDS = List.of("to", "from", "fromName", "title", "subject", "text", "html", "facts");
+
+    sealed interface Parsed {
+        record Valid(NotificationRequest request) implements Parsed {
+        }
+
+        /**
+         * @param errors   field → message
+         * @param refused  the receivers refused, when {@code to} was readable
+         */
+        record Invalid(Map<String, String> errors, List<ReceiverProblem> refused) implements Parsed {
+        }
+    }
+
+    static Parsed parse(JsonNode body, ReceiverParser parser) {
+        FieldReader fields = new FieldReader(body);
+        String to = fields.requiredText("to", "To");
+        List<Receiver> receivers = List.of();
+        List<ReceiverProblem> refused = List.of();
+        if (to != null) {
+            ParsedReceivers parsed = parser.parse(to);
+            receivers = parsed.receivers();
+            refused = parsed.problems();
+            if (receivers.isEmpty()) {
+                fields.error("to", "No receiver can be delivered to: " + refused.stream()
+                        .map(ReceiverProblem::toString).collect(Collectors.joining("; ")));
+            } else if (receivers.size() > MAX_RECEIVERS) {
+                fields.error("to", "To has " + receivers.size() + " receivers; at most " + MAX_RECEIVERS
+                        + " per request");
+            }
+        }
+        String from = fields.optionalAddress("from", "From");
+        String fromName = fields.headerText("fromName", "From name", EmailRequest.MAX_NAME_CHARS);
+        String title = fields.headerText("title", "Title", EmailRequest.MAX_SUBJECT_CHARS);
+        String subject = fields.headerText("subject", "Subject", EmailRequest.MAX_SUBJECT_CHARS);
+        if (title != null && subject != null) {
+            fields.error("subject", "Give a title or a subject (they are the same thing), not both");
+        }
+        String text = fields.requiredText("text", "Text");
+        String html = fields.text("html", "HTML");
+        List<Fact> facts = facts(body.get("facts"), fields);
+        if (from == null && !body.hasNonNull("from") && receivers.stream().anyMatch(r -> r.channel().equals("email"))) {
+            fields.error("from", "From is required for email receivers");
+        }
+        for (String name : ApiJson.fieldNames(body)) {
+            if (!FIELDS.contains(name)) {
+                fields.error(name, "is not a field of a notification; the fields are " + String.join(", ", FIELDS));
+            }
+        }
+        if (fields.hasErrors()) {
+            return new Parsed.Invalid(ordered(fields.errors()), refused);
+        }
+        return new Parsed.Valid(new NotificationRequest(receivers, refused, from, fromName,
+                title != null ? title : subject, text, html == null || html.isEmpty() ? null : html, facts));
+    }
+
+    private static List<Fact> facts(JsonNode node, FieldReader fields) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            fields.error("facts", "Facts must be a list of {\"label\": ..., \"value\": ...}");
+            return List.of();
+        }
+        if (node.size() > MAX_FACTS) {
+            fields.error("facts", "Facts has " + node.size() + " items; at most " + MAX_FACTS);
+            return List.of();
+        }
+        List<Fact> facts = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            String which = "Fact " + (i + 1);
+            if (!item.isObject() || !item.path("label").isTextual() || !item.path("value").isTextual()) {
+                fields.error("facts", which + " must be {\"label\": text, \"value\": text}");
+                continue;
+            }
+            String label = item.get("label").textValue();
+            String value = item.get("value").textValue();
+            if (label.isBlank()) {
+                fields.error("facts", which + " has an empty label");
+            } else if (FieldReader.headerProblem(which + "'s label", label, MAX_FACT_LABEL_CHARS).isPresent()) {
+                fields.error("facts", FieldReader.headerProblem(which + "'s label", label, MAX_FACT_LABEL_CHARS).get());
+            } else if (value.codePointCount(0, value.length()) > MAX_FACT_VALUE_CHARS) {
+                fields.error("facts", which + "'s value is longer than " + MAX_FACT_VALUE_CHARS + " characters");
+            } else if (FieldReader.unpairedSurrogate(label + value).isPresent()) {
+                fields.error("facts", which + " is not valid Unicode text");
+            } else {
+                facts.add(new Fact(label, value));
+            }
+        }
+        return facts;
+    }
+
+    /** The form's order, whatever order the checks ran in. */
+    private static Map<String, String> ordered(Map<String, String> errors) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String field : FIELDS) {
+            if (errors.containsKey(field)) {
+                out.put(field, errors.get(field));
+            }
+        }
+        errors.forEach(out::putIfAbsent);
+        return out;
+    }
+
+    /** One envelope per receiver, all stamped alike. */
+    List<Envelope> toEnvelopes(Instant now, String principal) {
+        Content content = new Content(title, text, html, facts, List.of(), List.of());
+        List<Envelope> envelopes = new ArrayList<>(receivers.size());
+        for (Receiver receiver : receivers) {
+            Envelope envelope = Envelope.create(receiver.channel(), receiver.target(), content, Origin.api(principal), now);
+            envelopes.add(from == null ? envelope : envelope.withSender(new Sender(from, fromName)));
+        }
+        return envelopes;
+    }
+}

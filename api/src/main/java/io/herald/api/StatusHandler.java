@@ -1,0 +1,89 @@
+package io.herald.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.herald.core.status.DeliveryState;
+import io.herald.core.status.StatusStore;
+import io.herald.core.status.StatusUpdate;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /v1/notifications/{id}}: where a message is. The answer carries what each state
+ * knows: the provider and its message id once delivered, attempts and the last error while
+ * retrying, the reason when rejected or dead-lettered; {@code final} says whether it can still change.
+ */
+final class StatusHandler implements Handler {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusHandler.class);
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    record Status(String id, String state, @JsonProperty("final") boolean settled, String at, String provider,
+                  String providerMessageId, Integer attempts, String lastError, String reason) {
+
+        static Status of(StatusUpdate update) {
+            String id = update.messageId();
+            String at = update.at().toString();
+            DeliveryState state = update.state();
+            return switch (state) {
+                case DeliveryState.Queued q -> new Status(id, state.name(), false, at, null, null, null, null, null);
+                case DeliveryState.Sending s -> new Status(id, state.name(), false, at, s.provider(), null, null, null, null);
+                case DeliveryState.Delivered d ->
+                        new Status(id, state.name(), true, at, d.provider(), d.providerMessageId(), null, null, null);
+                case DeliveryState.Retrying r ->
+                        new Status(id, state.name(), false, at, null, null, r.attempts(), r.lastError(), null);
+                case DeliveryState.Rejected r -> new Status(id, state.name(), true, at, null, null, null, null, r.reason());
+                case DeliveryState.DeadLettered d ->
+                        new Status(id, state.name(), true, at, null, null, null, null, d.reason());
+            };
+        }
+    }
+
+    private final StatusStore store;
+    private final Intake intake;
+    private final ApiJson json;
+
+    StatusHandler(StatusStore store, Intake intake, ApiJson json) {
+        this.store = store;
+        this.intake = intake;
+        this.json = json;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        json.send(ctx, answer(ctx));
+    }
+
+    private Reply answer(Context ctx) {
+        Optional<Reply> refused = intake.admitReader(ctx);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        String id = ctx.pathParam("id");
+        if (!ID.matcher(id).matches()) {
+            return json.error(HttpStatus.BAD_REQUEST.getCode(),
+                    "'" + abbreviate(id) + "' is not a notification id (a UUID as returned when it was sent)");
+        }
+        Optional<StatusUpdate> found;
+        try {
+            found = store.find(id);
+        } catch (RuntimeException e) {
+            log.warn("status of {} cannot be read, answering 503: {}", id, e.getMessage());
+            return intake.unavailable();
+        }
+        return found.map(update -> json.reply(HttpStatus.OK.getCode(), Status.of(update)))
+                .orElseGet(() -> json.error(HttpStatus.NOT_FOUND.getCode(), "No notification with id " + id
+                        + " (statuses are kept for a limited time after their last change)"));
+    }
+
+    private static String abbreviate(String text) {
+        String printable = text.codePoints().filter(c -> c >= 0x20 && c != 0x7F)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
+    }
+}

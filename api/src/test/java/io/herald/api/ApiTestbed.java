@@ -1,0 +1,225 @@
+package io.herald.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.idempotency.DynamoIdempotencyStore;
+import io.herald.core.sqs.EmbeddedSqs;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.SqsProducer;
+import io.herald.core.sqs.SqsQueues;
+import io.herald.core.status.DynamoStatusStore;
+import io.herald.core.status.StatusTable;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * What the API tests share: an embedded SQS and an embedded DynamoDB (real engines, on loopback),
+ * APIs started against fresh queues, and an HTTP client that reads every answer as JSON.
+ */
+final class ApiTestbed implements AutoCloseable {
+
+    static final HeraldConfig.Api DEFAULT_API = new HeraldConfig.Api("127.0.0.1", 0,
+            HeraldConfig.defaults().api().maxBodyBytes());
+
+    final ObjectMapper mapper = new ObjectMapper();
+    final EnvelopeCodec codec = new EnvelopeCodec();
+    final EmbeddedSqs sqs;
+    final EmbeddedDynamoDb dynamo;
+    final SqsClient sqsClient;
+    final DynamoDbClient dynamoClient;
+    final String table = "herald-status";
+    /** Every SendMessageBatch call the APIs made, as its number of entries. */
+    final List<Integer> batchCalls = new CopyOnWriteArrayList<>();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicInteger queueNames = new AtomicInteger();
+    private final List<AutoCloseable> apis = new ArrayList<>();
+
+    ApiTestbed() {
+        sqs = EmbeddedSqs.start(0);
+        dynamo = EmbeddedDynamoDb.start(0);
+        // SqsClients' client for a loopback endpoint, plus a count of SendMessageBatch calls and their sizes.
+        sqsClient = SqsClient.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(sqs.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("herald-local", "herald-local")))
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(100).socketTimeout(Duration.ofSeconds(30)))
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        if (context.request() instanceof SendMessageBatchRequest batch) {
+                            batchCalls.add(batch.entries().size());
+                        }
+                    }
+                }))
+                .build();
+        dynamoClient = DynamoDbClients.create(statusConfig());
+        StatusTable.createIfMissing(dynamoClient, table);
+    }
+
+    HeraldConfig.Status statusConfig() {
+        HeraldConfig.Status d = HeraldConfig.defaults().status();
+        return new HeraldConfig.Status(dynamo.endpoint().toString(), d.region(), table, d.ttl());
+    }
+
+    static HeraldConfig.Sqs sqsConfig(String endpoint, List<String> queues) {
+        HeraldConfig.Sqs defaults = HeraldConfig.defaults().sqs();
+        return new HeraldConfig.Sqs(endpoint, defaults.region(), queues, defaults.deadLetterSuffix(),
+                defaults.maxReceiveCount(), defaults.visibilityTimeout(), defaults.maxConnections());
+    }
+
+    DynamoStatusStore statusStore(Clock clock) {
+        return new DynamoStatusStore(dynamoClient, table, HeraldConfig.defaults().status().ttl(), clock);
+    }
+
+    DynamoIdempotencyStore idempotencyStore() {
+        return new DynamoIdempotencyStore(dynamoClient, table, Duration.ofHours(24), Duration.ofSeconds(30),
+                Clock.systemUTC());
+    }
+
+    /** A builder wired to the shared SQS and DynamoDB; tests change what they are about. */
+    HeraldApi.Builder builder(HeraldConfig.Api config, List<QueueRef> queues) {
+        return HeraldApi.builder(config, new SqsProducer(sqsClient, codec), queues)
+                .statusStore(statusStore(Clock.systemUTC()))
+                .idempotencyStore(idempotencyStore());
+    }
+
+    HeraldApi start(HeraldConfig.Api config, List<QueueRef> queues, UnaryOperator<HeraldApi.Builder> change) {
+        HeraldApi api = change.apply(builder(config, queues)).build().start();
+        apis.add(api);
+        return api;
+    }
+
+    HeraldApi start(UnaryOperator<HeraldApi.Builder> change) {
+        return start(DEFAULT_API, freshQueues(1), change);
+    }
+
+    /** Queues no other test writes to, so what a test finds on them is what it sent. */
+    List<QueueRef> freshQueues(int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add("api-test-" + queueNames.incrementAndGet());
+        }
+        return SqsQueues.provision(sqsClient, sqsConfig(sqs.endpoint().toString(), names));
+    }
+
+    /** Receives until {@code expected} envelopes arrived or {@code wait} passed, deleting what it read. */
+    List<Envelope> drain(QueueRef queue, int expected, Duration wait) {
+        List<Envelope> envelopes = new ArrayList<>();
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (envelopes.size() < expected && System.nanoTime() < deadline) {
+            for (Message message : sqsClient.receiveMessage(b -> b.queueUrl(queue.url())
+                    .maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                envelopes.add(codec.decode(message.body()));
+                sqsClient.deleteMessage(b -> b.queueUrl(queue.url()).receiptHandle(message.receiptHandle()));
+            }
+        }
+        return envelopes;
+    }
+
+    List<Envelope> drain(QueueRef queue, int expected) {
+        return drain(queue, expected, Duration.ofSeconds(10));
+    }
+
+    /** An answer, with its body read as JSON (null when the body is not JSON). */
+    record Answer(int status, String text, JsonNode json, HttpHeaders headers) {
+        Map<String, String> errors() {
+            Map<String, String> errors = new LinkedHashMap<>();
+            json.get("errors").properties().forEach(e -> errors.put(e.getKey(), e.getValue().asText()));
+            return errors;
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    Answer post(HeraldApi api, String path, String body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(api, path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
+    Answer get(HeraldApi api, String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(api, path)).GET();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
+    Answer send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        JsonNode json;
+        try {
+            json = mapper.readTree(response.body());
+        } catch (IOException notJson) {
+            json = null;
+        }
+        return new Answer(response.statusCode(), response.body(), json, response.headers());
+    }
+
+    static URI uri(HeraldApi api, String path) {
+        return URI.create("http://127.0.0.1:" + api.port() + path);
+    }
+
+    String email(String from, String to, String subject, String body) throws IOException {
+        var root = mapper.createObjectNode();
+        root.putObject("email").put("fromEmail", from).put("toEmail", to).put("subject", subject).put("body", body);
+        return mapper.writeValueAsString(root);
+    }
+
+    String validEmail() throws IOException {
+        return email("from@example.com", "to@example.com", "Subject", "Body");
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable api : apis) {
+            try {
+                api.close();
+            } catch (Exception ignored) {
+                // closing test servers; nothing to report
+            }
+        }
+        http.close();
+        sqsClient.close();
+        dynamoClient.close();
+        sqs.close();
+        dynamo.close();
+    }
+}

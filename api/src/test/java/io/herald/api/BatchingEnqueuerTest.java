@@ -1,0 +1,162 @@
+package io.herald.api;
+
+import io.herald.core.envelope.Content;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.Origin;
+import io.herald.core.sqs.EnqueueResult;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.SqsProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Concurrent requests share SendMessageBatch calls; a lone request never waits for company. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BatchingEnqueuerTest {
+
+    private ApiTestbed bed;
+    private final List<Integer> sent = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void start() {
+        bed = new ApiTestbed();
+    }
+
+    @AfterAll
+    void stop() {
+        bed.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        sent.clear();
+    }
+
+    private BatchingEnqueuer enqueuer(List<QueueRef> queues, Duration maxWait) {
+        return new BatchingEnqueuer(new SqsProducer(bed.sqsClient, bed.codec), queues, maxWait, 4, batch -> {
+        }, sent::add);
+    }
+
+    private static Envelope envelope(int i) {
+        return Envelope.create("telegram", Integer.toString(i), Content.of("t", "text " + i), Origin.api("test"), Instant.now());
+    }
+
+    @Test
+    void aLoneRequestIsSentAtOnceEvenWithALongMaximumWait() throws Exception {
+        BatchingEnqueuer enqueuer = enqueuer(bed.freshQueues(1), Duration.ofSeconds(30));
+
+        long start = System.nanoTime();
+        List<EnqueueResult> results = enqueuer.enqueue(enqueuer.expect(), List.of(envelope(1)));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(results).singleElement().isInstanceOf(EnqueueResult.Enqueued.class);
+        assertThat(sent).containsExactly(1);
+    }
+
+    @Test
+    void concurrentRequestsShareCallsOfAtMostTenEntries() throws Exception {
+        List<QueueRef> queues = bed.freshQueues(1);
+        BatchingEnqueuer enqueuer = enqueuer(queues, Duration.ofMillis(100));
+        int requests = 40;
+        CountDownLatch allAnnounced = new CountDownLatch(requests);
+        List<Future<List<EnqueueResult>>> answers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < requests; i++) {
+                int n = i;
+                answers.add(pool.submit(() -> {
+                    try (BatchingEnqueuer.Arrival arrival = enqueuer.expect()) {
+                        allAnnounced.countDown();
+                        allAnnounced.await();
+                        return enqueuer.enqueue(arrival, List.of(envelope(n)));
+                    }
+                }));
+            }
+            for (Future<List<EnqueueResult>> answer : answers) {
+                assertThat(answer.get()).singleElement().isInstanceOf(EnqueueResult.Enqueued.class);
+            }
+        }
+
+        assertThat(sent.stream().mapToInt(Integer::intValue).sum()).isEqualTo(requests);
+        assertThat(sent).allMatch(size -> size <= SqsProducer.MAX_BATCH_ENTRIES);
+        assertThat(sent.size()).as("calls for %d requests: %s", requests, sent).isLessThanOrEqualTo(requests / 4);
+        assertThat(bed.drain(queues.getFirst(), requests)).hasSize(requests);
+    }
+
+    @Test
+    void oneRequestWithManyEnvelopesFillsSeveralBatches() throws Exception {
+        BatchingEnqueuer enqueuer = enqueuer(bed.freshQueues(1), Duration.ofMillis(5));
+        List<Envelope> envelopes = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            envelopes.add(envelope(i));
+        }
+
+        List<EnqueueResult> results = enqueuer.enqueue(enqueuer.expect(), envelopes);
+
+        assertThat(results).hasSize(25).allMatch(r -> r instanceof EnqueueResult.Enqueued);
+        assertThat(results).extracting(EnqueueResult::envelopeId).containsExactlyElementsOf(
+                envelopes.stream().map(Envelope::id).toList());
+        assertThat(sent).containsExactly(10, 10, 5);
+    }
+
+    @Test
+    void batchesGoToTheQueuesInTurn() throws Exception {
+        List<QueueRef> queues = bed.freshQueues(2);
+        BatchingEnqueuer enqueuer = enqueuer(queues, Duration.ofMillis(5));
+
+        for (int i = 0; i < 4; i++) {
+            enqueuer.enqueue(enqueuer.expect(), List.of(envelope(i)));
+        }
+
+        assertThat(bed.drain(queues.get(0), 2)).hasSize(2);
+        assertThat(bed.drain(queues.get(1), 2)).hasSize(2);
+    }
+
+    @Test
+    void concurrentHttpRequestsUseFewerSqsCallsThanRequests() throws Exception {
+        HeraldApi api = bed.start(ApiTestbed.DEFAULT_API.withBatchWait(Duration.ofMillis(20)), bed.freshQueues(1), b -> b);
+        int perRound = 32;
+        // The first round opens the client's connections, one at a time; only later rounds overlap for sure.
+        sendConcurrently(api, perRound);
+        int before = bed.batchCalls.size();
+        for (int round = 0; round < 3; round++) {
+            sendConcurrently(api, perRound);
+        }
+
+        List<Integer> calls = List.copyOf(bed.batchCalls.subList(before, bed.batchCalls.size()));
+        assertThat(calls.stream().mapToInt(Integer::intValue).sum()).isEqualTo(3 * perRound);
+        assertThat(calls).allMatch(size -> size <= SqsProducer.MAX_BATCH_ENTRIES);
+        assertThat(calls.size()).as("SendMessageBatch calls for 3 rounds of %d concurrent requests: %s", perRound, calls)
+                .isLessThan(3 * perRound);
+    }
+
+    private void sendConcurrently(HeraldApi api, int requests) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < requests; i++) {
+                statuses.add(pool.submit(() -> {
+                    go.await();
+                    return bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"x\"}").status();
+                }));
+            }
+            go.countDown();
+            for (Future<Integer> status : statuses) {
+                assertThat(status.get()).isEqualTo(202);
+            }
+        }
+    }
+}

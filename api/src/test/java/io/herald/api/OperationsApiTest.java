@@ -1,0 +1,142 @@
+package io.herald.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Health, readiness, metrics, the OpenAPI document and the page. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OperationsApiTest {
+
+    private ApiTestbed bed;
+    private HeraldApi api;
+
+    @BeforeAll
+    void start() {
+        bed = new ApiTestbed();
+        api = bed.start(b -> b.readiness(new ReadinessCheck("sqs", Optional::empty))
+                .readiness(new ReadinessCheck("statusStore", Optional::empty)));
+    }
+
+    @AfterAll
+    void stop() {
+        bed.close();
+    }
+
+    @Test
+    void healthzIsOkWithoutAsking() throws Exception {
+        assertThat(bed.get(api, "/healthz").json().get("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void readyzIsReadyWhenEveryDependencyAnswers() throws Exception {
+        ApiTestbed.Answer answer = bed.get(api, "/readyz");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json().get("status").asText()).isEqualTo("ready");
+        assertThat(answer.json().get("checks").get("sqs").asText()).isEqualTo("ok");
+        assertThat(answer.json().get("checks").get("statusStore").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void readyzIs503NamingTheDependencyThatFailedOrHung() throws Exception {
+        HeraldApi sick = bed.start(b -> b
+                .readiness(new ReadinessCheck("sqs", Optional::empty))
+                .readiness(new ReadinessCheck("statusStore", () -> Optional.of("table herald-status does not exist")))
+                .readiness(new ReadinessCheck("slow", () -> {
+                    try {
+                        Thread.sleep(10_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return Optional.empty();
+                }))
+                .readiness(new ReadinessCheck("broken", () -> {
+                    throw new IllegalStateException("connection refused");
+                })));
+
+        long start = System.nanoTime();
+        ApiTestbed.Answer answer = bed.get(sick, "/readyz");
+
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.json().get("status").asText()).isEqualTo("not ready");
+        assertThat(answer.json().get("checks").get("sqs").asText()).isEqualTo("ok");
+        assertThat(answer.json().get("checks").get("statusStore").asText()).isEqualTo("table herald-status does not exist");
+        assertThat(answer.json().get("checks").get("slow").asText()).isEqualTo("no answer within 2 s");
+        assertThat(answer.json().get("checks").get("broken").asText()).isEqualTo("unreachable: IllegalStateException");
+    }
+
+    @Test
+    void metricsCountRequestsByRouteTemplateAndStatusInPrometheusFormat() throws Exception {
+        bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"x\"}");
+        bed.get(api, "/v1/notifications/00000000-0000-7000-8000-000000000000");
+
+        ApiTestbed.Answer metrics = bed.get(api, "/metrics");
+
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.header("Content-Type")).startsWith("text/plain");
+        assertThat(metrics.text())
+                .contains("herald_api_requests_seconds_count{method=\"POST\",route=\"/v1/notifications\",status=\"202\"}")
+                .contains("herald_api_requests_seconds_count{method=\"GET\",route=\"/v1/notifications/{id}\",status=\"404\"}")
+                .contains("herald_api_messages_queued_total{channel=\"telegram\"}")
+                .contains("herald_api_sqs_batch_entries_count");
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryEndpointAndEveryStatusItAnswers() throws Exception {
+        ApiTestbed.Answer answer = bed.get(api, "/openapi.json");
+        JsonNode paths = answer.json().get("paths");
+
+        assertThat(answer.json().get("openapi").asText()).startsWith("3.1");
+        Map<String, List<String>> expected = Map.of(
+                "post /email/send", List.of("200", "400", "401", "403", "409", "422", "429", "500", "503"),
+                "post /v1/notifications", List.of("202", "400", "401", "403", "409", "422", "429", "500", "503"),
+                "get /v1/notifications/{id}", List.of("200", "400", "401", "404", "503"),
+                "get /healthz", List.of("200"),
+                "get /readyz", List.of("200", "503"),
+                "get /metrics", List.of("200"),
+                "get /openapi.json", List.of("200"),
+                "get /", List.of("200"));
+        assertThat(paths.size()).isEqualTo(expected.size());
+        expected.forEach((operation, statuses) -> {
+            String[] methodAndPath = operation.split(" ");
+            JsonNode responses = paths.path(methodAndPath[1]).path(methodAndPath[0]).path("responses");
+            assertThat(responses.isObject()).as(operation).isTrue();
+            assertThat(ApiJson.fieldNames(responses)).as(operation).containsExactlyInAnyOrderElementsOf(statuses);
+        });
+        assertThat(answer.json().at("/components/schemas/Errors/required/0").asText()).isEqualTo("errors");
+    }
+
+    @Test
+    void thePageIsServedAtTheRootWithAStrictContentSecurityPolicy() throws Exception {
+        Assumptions.assumeTrue(HeraldApi.class.getResource("/web/index.html") != null,
+                "the web client was not built (-Dherald.web.skip)");
+
+        ApiTestbed.Answer page = bed.send(HttpRequest.newBuilder(ApiTestbed.uri(api, "/")).GET().build());
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.header("Content-Type")).startsWith("text/html");
+        assertThat(page.text()).contains("<div id=\"root\"></div>");
+        assertThat(page.header("Content-Security-Policy")).contains("default-src 'self'");
+        assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    }
+
+    @Test
+    void unknownPathsAreStillJson404WithThePageInstalled() throws Exception {
+        ApiTestbed.Answer answer = bed.get(api, "/no/such/thing");
+
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.errors()).containsExactly(Map.entry("base", "Not found"));
+    }
+}

@@ -1,0 +1,48 @@
+package io.herald.api;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TokenBucketTest {
+
+    private final AtomicLong nanos = new AtomicLong(1_000);
+
+    @Test
+    void aQuietKeyMaySpendItsWholeRateAtOnce() {
+        TokenBucket bucket = new TokenBucket(3, Duration.ofSeconds(1), nanos::get);
+
+        assertThat(bucket.take()).isEmpty();
+        assertThat(bucket.take()).isEmpty();
+        assertThat(bucket.take()).isEmpty();
+        assertThat(bucket.take()).isPresent();
+    }
+
+    @Test
+    void theWaitIsTheTimeUntilTheNextTokenAndRefillIsContinuous() {
+        TokenBucket bucket = new TokenBucket(4, Duration.ofSeconds(1), nanos::get);
+        for (int i = 0; i < 4; i++) {
+            bucket.take();
+        }
+
+        assertThat(bucket.take()).hasValue(Duration.ofMillis(250));
+        nanos.addAndGet(Duration.ofMillis(100).toNanos());
+        assertThat(bucket.take()).hasValue(Duration.ofMillis(150));
+        nanos.addAndGet(Duration.ofMillis(150).toNanos());
+        assertThat(bucket.take()).isEmpty();
+    }
+
+    @Test
+    void aLongPauseRefillsNoMoreThanTheCapacity() {
+        TokenBucket bucket = new TokenBucket(2, Duration.ofMinutes(1), nanos::get);
+        bucket.take();
+        nanos.addAndGet(Duration.ofHours(5).toNanos());
+
+        assertThat(bucket.take()).isEmpty();
+        assertThat(bucket.take()).isEmpty();
+        assertThat(bucket.take()).isPresent();
+    }
+}

@@ -1,0 +1,69 @@
+package io.herald.cli;
+
+import io.herald.api.ReadinessCheck;
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.idempotency.DynamoIdempotencyStore;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.status.DynamoStatusStore;
+import io.herald.core.status.StatusTable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The status table's stores, as the API and the pipeline share them: one DynamoDB client, the
+ * delivery status store and the API's idempotency store. Closing it closes the client.
+ */
+record StatusStores(DynamoDbClient dynamo, DynamoStatusStore status, DynamoIdempotencyStore idempotency,
+                    String table) implements AutoCloseable {
+
+    /**
+     * An idempotency claim blocks its key this long if the API instance holding it dies; longer
+     * than any request takes, SQS and DynamoDB retries included.
+     */
+    static final Duration IDEMPOTENCY_LEASE = Duration.ofSeconds(60);
+
+    /** @param createTable create the table if it is missing (local mode; in AWS the CDK stack owns it) */
+    static StatusStores open(HeraldConfig config, boolean createTable, Clock clock) {
+        DynamoDbClient dynamo = DynamoDbClients.create(config.status());
+        try {
+            String table = config.status().table();
+            if (createTable) {
+                StatusTable.createIfMissing(dynamo, table);
+            }
+            return new StatusStores(dynamo,
+                    new DynamoStatusStore(dynamo, table, config.status().ttl(), clock),
+                    new DynamoIdempotencyStore(dynamo, table, config.api().idempotencyWindow(), IDEMPOTENCY_LEASE, clock),
+                    table);
+        } catch (RuntimeException e) {
+            dynamo.close();
+            throw e;
+        }
+    }
+
+    /** /readyz: the status table answers and is active. */
+    ReadinessCheck readiness() {
+        return new ReadinessCheck("statusStore", () -> StatusTable.problem(dynamo, table));
+    }
+
+    /** /readyz: every queue the API sends to answers. */
+    static ReadinessCheck sqsReadiness(SqsClient sqs, List<QueueRef> queues) {
+        return new ReadinessCheck("sqs", () -> {
+            for (QueueRef queue : queues) {
+                sqs.getQueueAttributes(b -> b.queueUrl(queue.url()).attributeNames(QueueAttributeName.QUEUE_ARN));
+            }
+            return Optional.empty();
+        });
+    }
+
+    @Override
+    public void close() {
+        dynamo.close();
+    }
+}

@@ -1,0 +1,65 @@
+package io.herald.core.dynamo;
+
+import io.herald.core.config.HeraldConfig;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/** Builds the AWS SDK's DynamoDB client for the status table, on AWS or any DynamoDB-compatible endpoint. */
+public final class DynamoDbClients {
+
+    /**
+     * Status calls sit in the path of API requests: a slow table must cost a request a second or
+     * two, not the SDK's default of waiting as long as the connection lives.
+     */
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
+    private DynamoDbClients() {
+    }
+
+    public static DynamoDbClient create(HeraldConfig.Status config) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .region(Region.of(config.region()))
+                .overrideConfiguration(o -> o.apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT))
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .maxConnections(100)
+                        .connectionTimeout(Duration.ofSeconds(2)));
+        String endpoint = config.endpoint() == null ? "" : config.endpoint().strip();
+        if (!endpoint.isEmpty()) {
+            URI uri = URI.create(endpoint);
+            builder.endpointOverride(uri);
+            // DynamoDB Local accepts any signature, but only access key ids of letters and digits;
+            // only a loopback endpoint can be one of ours.
+            builder.credentialsProvider(isLoopback(uri.getHost())
+                    ? StaticCredentialsProvider.create(AwsBasicCredentials.create("heraldlocal", "heraldlocal"))
+                    : DefaultCredentialsProvider.builder().build());
+        } else {
+            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        }
+        return builder.build();
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        if ("localhost".equalsIgnoreCase(host)) {
+            return true;
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.herald.core.status;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link StatusStore} on DynamoDB: one item per message, keyed {@code msg#<id>}, holding its
+ * newest state.
+ *
+ * <p>Pipeline instances and the API record concurrently and out of order, so every write is
+ * conditional and DynamoDB itself decides: an update lands only if the message has no state yet,
+ * or its stored state is not final and not newer than the update. {@link DeliveryState.Queued}
+ * lands only on a message with no state at all, because the pipeline may well have picked the
+ * message up (and recorded "sending") before the API's "queued" arrives. Items expire through
+ * DynamoDB's TTL {@code ttl} after their last change; since the TTL sweeper runs late, reads treat
+ * expired items as gone.
+ */
+public final class DynamoStatusStore implements StatusStore {
+
+    private static final Logger log = LoggerFactory.getLogger(DynamoStatusStore.class);
+    private static final String PREFIX = "msg#";
+    /** BatchWriteItem takes at most 25 items. */
+    private static final int MAX_BATCH_WRITE = 25;
+
+    private static final String STATE = "state";
+    private static final String AT = "at";
+    private static final String FINAL = "final";
+    private static final String PROVIDER = "provider";
+    private static final String PROVIDER_MESSAGE_ID = "providerMessageId";
+    private static final String ATTEMPTS = "attempts";
+    private static final String DETAIL = "detail";
+    /** Attributes only some states have; an update removes those its state lacks. */
+    private static final List<String> OPTIONAL = List.of(PROVIDER, PROVIDER_MESSAGE_ID, ATTEMPTS, DETAIL);
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Duration ttl;
+    private final Clock clock;
+
+    /**
+     * @param ttl    how long an item lives after its last change
+     * @param clock  decides what has expired on read
+     */
+    public DynamoStatusStore(DynamoDbClient dynamo, String table, Duration ttl, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /**
+     * @throws StatusStoreException when DynamoDB cannot be reached or refuses the write; an update
+     *                              that lost to a newer or final state is not an error
+     */
+    @Override
+    public void record(StatusUpdate update) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> set = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        DeliveryState state = update.state();
+        Map<String, AttributeValue> fields = fields(state);
+        put(set, names, values, STATE, AttributeValue.fromS(state.name()));
+        put(set, names, values, AT, AttributeValue.fromN(Long.toString(update.at().toEpochMilli())));
+        put(set, names, values, FINAL, AttributeValue.fromBool(state.isFinal()));
+        put(set, names, values, StatusTable.EXPIRES_AT,
+                AttributeValue.fromN(Long.toString(update.at().plus(ttl).getEpochSecond())));
+        for (String attribute : OPTIONAL) {
+            if (fields.containsKey(attribute)) {
+                put(set, names, values, attribute, fields.get(attribute));
+            } else {
+                names.put("#" + attribute, attribute);
+                remove.add("#" + attribute);
+            }
+        }
+        names.put("#pk", StatusTable.KEY);
+        String condition;
+        if (state instanceof DeliveryState.Queued) {
+            condition = "attribute_not_exists(#pk)";
+        } else {
+            values.put(":notFinal", AttributeValue.fromBool(false));
+            condition = "attribute_not_exists(#pk) OR (#" + FINAL + " = :notFinal AND #" + AT + " <= :" + AT + ")";
+        }
+        String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + update.messageId())))
+                    .updateExpression(expression)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException stale) {
+            log.debug("status {} of {} at {} not recorded: a newer or final state is stored", state.name(),
+                    update.messageId(), update.at());
+        } catch (SdkException e) {
+            throw new StatusStoreException("status " + state.name() + " of " + update.messageId()
+                    + " not recorded: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One BatchWriteItem per 25 messages instead of a conditional write each: the API records a
+     * whole SendMessageBatch as queued this way, before sending it, so its answer can name ids
+     * whose status is already readable, at one DynamoDB call per SQS call.
+     *
+     * @throws StatusStoreException when DynamoDB cannot be reached or keeps some items unprocessed
+     */
+    @Override
+    public void recordNew(List<StatusUpdate> updates) {
+        for (int from = 0; from < updates.size(); from += MAX_BATCH_WRITE) {
+            List<WriteRequest> writes = new ArrayList<>();
+            for (StatusUpdate update : updates.subList(from, Math.min(updates.size(), from + MAX_BATCH_WRITE))) {
+                writes.add(WriteRequest.builder().putRequest(p -> p.item(item(update))).build());
+            }
+            Map<String, List<WriteRequest>> pending = Map.of(table, writes);
+            try {
+                for (int attempt = 0; !pending.isEmpty() && attempt < 3; attempt++) {
+                    Map<String, List<WriteRequest>> request = pending;
+                    pending = dynamo.batchWriteItem(b -> b.requestItems(request)).unprocessedItems();
+                }
+            } catch (SdkException e) {
+                throw new StatusStoreException(updates.size() + " new statuses not recorded: " + e.getMessage(), e);
+            }
+            if (!pending.isEmpty()) {
+                throw new StatusStoreException(pending.get(table).size() + " new statuses not recorded: DynamoDB kept "
+                        + "returning them unprocessed (throttled)", null);
+            }
+        }
+    }
+
+    private Map<String, AttributeValue> item(StatusUpdate update) {
+        Map<String, AttributeValue> item = new HashMap<>(fields(update.state()));
+        item.put(StatusTable.KEY, AttributeValue.fromS(PREFIX + update.messageId()));
+        item.put(STATE, AttributeValue.fromS(update.state().name()));
+        item.put(AT, AttributeValue.fromN(Long.toString(update.at().toEpochMilli())));
+        item.put(FINAL, AttributeValue.fromBool(update.state().isFinal()));
+        item.put(StatusTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(update.at().plus(ttl).getEpochSecond())));
+        return item;
+    }
+
+    /** @throws StatusStoreException when DynamoDB cannot be reached */
+    @Override
+    public Optional<StatusUpdate> find(String messageId) {
+        Map<String, AttributeValue> item;
+        try {
+            item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                    .key(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + messageId)))).item();
+        } catch (SdkException e) {
+            throw new StatusStoreException("status of " + messageId + " cannot be read: " + e.getMessage(), e);
+        }
+        if (item == null || item.isEmpty() || expired(item)) {
+            return Optional.empty();
+        }
+        return Optional.of(new StatusUpdate(messageId, state(item), Instant.ofEpochMilli(Long.parseLong(item.get(AT).n()))));
+    }
+
+    private boolean expired(Map<String, AttributeValue> item) {
+        AttributeValue expires = item.get(StatusTable.EXPIRES_AT);
+        return expires != null && Long.parseLong(expires.n()) <= clock.instant().getEpochSecond();
+    }
+
+    private static void put(List<String> set, Map<String, String> names, Map<String, AttributeValue> values,
+                            String attribute, AttributeValue value) {
+        names.put("#" + attribute, attribute);
+        values.put(":" + attribute, value);
+        set.add("#" + attribute + " = :" + attribute);
+    }
+
+    private static Map<String, AttributeValue> fields(DeliveryState state) {
+        Map<String, AttributeValue> fields = new HashMap<>();
+        switch (state) {
+            case DeliveryState.Queued q -> {
+            }
+            case DeliveryState.Sending s -> text(fields, PROVIDER, s.provider());
+            case DeliveryState.Delivered d -> {
+                text(fields, PROVIDER, d.provider());
+                text(fields, PROVIDER_MESSAGE_ID, d.providerMessageId());
+            }
+            case DeliveryState.Retrying r -> {
+                fields.put(ATTEMPTS, AttributeValue.fromN(Integer.toString(r.attempts())));
+                text(fields, DETAIL, r.lastError());
+            }
+            case DeliveryState.Rejected r -> text(fields, DETAIL, r.reason());
+            case DeliveryState.DeadLettered d -> text(fields, DETAIL, d.reason());
+        }
+        return fields;
+    }
+
+    /** DynamoDB refuses empty strings in some places and null everywhere: absent means absent. */
+    private static void text(Map<String, AttributeValue> fields, String attribute, String value) {
+        if (value != null && !value.isEmpty()) {
+            fields.put(attribute, AttributeValue.fromS(value));
+        }
+    }
+
+    private static DeliveryState state(Map<String, AttributeValue> item) {
+        String provider = string(item, PROVIDER);
+        String detail = string(item, DETAIL);
+        return switch (item.get(STATE).s()) {
+            case "queued" -> new DeliveryState.Queued();
+            case "sending" -> new DeliveryState.Sending(provider);
+            case "delivered" -> new DeliveryState.Delivered(provider, string(item, PROVIDER_MESSAGE_ID));
+            case "retrying" -> new DeliveryState.Retrying(
+                    item.containsKey(ATTEMPTS) ? Integer.parseInt(item.get(ATTEMPTS).n()) : 0, detail);
+            case "rejected" -> new DeliveryState.Rejected(detail);
+            case "dead-lettered" -> new DeliveryState.DeadLettered(detail);
+            // Written by a newer Herald: say so rather than guess what it means.
+            default -> throw new StatusStoreException("status of " + string(item, StatusTable.KEY)
+                    + " has state '" + item.get(STATE).s() + "', which this Herald does not know", null);
+        };
+    }
+
+    private static String string(Map<String, AttributeValue> item, String attribute) {
+        AttributeValue value = item.get(attribute);
+        return value == null ? null : value.s();
+    }
+}

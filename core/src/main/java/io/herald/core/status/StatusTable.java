@@ -1,0 +1,73 @@
+package io.herald.core.status;
+
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The one DynamoDB table behind delivery status and the API's idempotency records. Items of both
+ * kinds share it, told apart by the prefix of their key ({@code msg#}, {@code idem#}), so a
+ * deployment has one table, one TTL setting and one set of permissions.
+ */
+public final class StatusTable {
+
+    /** The partition key: a string, e.g. {@code msg#0190...}. */
+    public static final String KEY = "pk";
+    /** Epoch seconds after which DynamoDB's TTL sweeper may delete an item. */
+    public static final String EXPIRES_AT = "expiresAt";
+
+    /** Creating a table is a one-off at start-up and may take a while; requests in a request's path may not. */
+    private static final Consumer<AwsRequestOverrideConfiguration.Builder> SETUP =
+            o -> o.apiCallTimeout(Duration.ofSeconds(60)).apiCallAttemptTimeout(Duration.ofSeconds(30));
+
+    private StatusTable() {
+    }
+
+    /**
+     * Creates the table with TTL on {@link #EXPIRES_AT} unless it exists, and waits until it is
+     * usable. For local mode and tests; in AWS the CDK stack owns the table.
+     */
+    public static void createIfMissing(DynamoDbClient dynamo, String table) {
+        // Listing, not describing: DynamoDB Local logs a stack trace for every describe of a missing table.
+        if (dynamo.listTablesPaginator(b -> b.overrideConfiguration(SETUP)).tableNames().stream().anyMatch(table::equals)) {
+            return;
+        }
+        try {
+            dynamo.createTable(b -> b.tableName(table).overrideConfiguration(SETUP)
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName(KEY)
+                            .attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+        } catch (ResourceInUseException exists) {
+            return;
+        }
+        dynamo.waiter().waitUntilTableExists(b -> b.tableName(table).overrideConfiguration(SETUP));
+        dynamo.updateTimeToLive(b -> b.tableName(table).overrideConfiguration(SETUP)
+                .timeToLiveSpecification(t -> t.attributeName(EXPIRES_AT).enabled(true)));
+    }
+
+    /**
+     * @return empty when the table answers and is active, otherwise what is wrong (for /readyz)
+     */
+    public static Optional<String> problem(DynamoDbClient dynamo, String table) {
+        try {
+            TableStatus status = dynamo.describeTable(b -> b.tableName(table)).table().tableStatus();
+            return status == TableStatus.ACTIVE || status == TableStatus.UPDATING
+                    ? Optional.empty()
+                    : Optional.of("table " + table + " is " + status);
+        } catch (ResourceNotFoundException e) {
+            return Optional.of("table " + table + " does not exist");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.herald.core.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The settings of the status store, idempotency, batching and API keys. */
+class StatusAndApiConfigTest {
+
+    private static final String HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    @Test
+    void defaultsKeepStatusSevenDaysAndIdempotencyKeysADay() {
+        HeraldConfig d = HeraldConfig.defaults();
+
+        assertThat(d.status().ttl()).isEqualTo(Duration.ofDays(7));
+        assertThat(d.status().table()).isEqualTo("herald-status");
+        assertThat(d.api().idempotencyWindow()).isEqualTo(Duration.ofHours(24));
+        assertThat(d.api().keys()).isEmpty();
+        assertThat(d.api().open()).isFalse();
+    }
+
+    @Test
+    void severalKeysFitOneEnvironmentVariableSeparatedByCommas() {
+        HeraldConfig config = new ConfigLoader(Map.of("HERALD_API_KEYS",
+                "name=a sha256=" + HASH + " senders=* rate=1/s, name=b sha256=" + HASH.replace('9', '8')
+                        + " senders=example.org|ops@other.org rate=5/m")).load(Optional.empty());
+
+        assertThat(config.api().keys()).hasSize(2);
+        assertThat(config.api().keys().get(1)).endsWith("senders=example.org|ops@other.org rate=5/m");
+    }
+
+    @Test
+    void statusSettingsHaveTheirVariables() {
+        HeraldConfig config = new ConfigLoader(Map.of(
+                "HERALD_STATUS_TABLE", "notifications",
+                "HERALD_STATUS_TTL", "48h",
+                "HERALD_STATUS_ENDPOINT", "http://127.0.0.1:8000",
+                "HERALD_LOCAL_DYNAMODB_PORT", "0",
+                "HERALD_API_BATCH_WAIT", "5ms")).load(Optional.empty());
+
+        assertThat(config.status()).isEqualTo(new HeraldConfig.Status("http://127.0.0.1:8000", "us-east-1",
+                "notifications", Duration.ofHours(48)));
+        assertThat(config.local().dynamodbPort()).isZero();
+        assertThat(config.api().batchWait()).isEqualTo(Duration.ofMillis(5));
+    }
+
+    @Test
+    void badStatusSettingsAreNamedWithTheirVariables() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(
+                "HERALD_STATUS_TABLE", "ab",
+                "HERALD_STATUS_TTL", "10m",
+                "HERALD_STATUS_ENDPOINT", "dynamo",
+                "HERALD_API_BATCH_WAIT", "1s")).load(Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("status.table (HERALD_STATUS_TABLE): 'ab' is not a DynamoDB table name")
+                .hasMessageContaining("status.ttl (HERALD_STATUS_TTL): must be between 1h and 8760h")
+                .hasMessageContaining("status.endpoint (HERALD_STATUS_ENDPOINT): 'dynamo' is not an http(s) URL")
+                .hasMessageContaining("api.batchWait (HERALD_API_BATCH_WAIT): must be between 0s and 100ms");
+    }
+
+    @Test
+    void configurationsWrittenBeforeTheStatusSectionStillBuild() {
+        HeraldConfig d = HeraldConfig.defaults();
+
+        HeraldConfig old = new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, 4096), d.pipeline(),
+                d.providers(), d.receivers(), new HeraldConfig.Local(0));
+
+        assertThat(old.status()).isEqualTo(d.status());
+        assertThat(old.api().keys()).isEqualTo(List.of());
+        assertThat(old.local().dynamodbPort()).isEqualTo(d.local().dynamodbPort());
+    }
+}

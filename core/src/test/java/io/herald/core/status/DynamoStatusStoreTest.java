@@ -1,0 +1,183 @@
+package io.herald.core.status;
+
+import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.dynamo.DynamoTesting;
+import io.herald.core.dynamo.EmbeddedDynamoDb;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The status store against a real DynamoDB engine (DynamoDB Local, in-process). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DynamoStatusStoreTest {
+
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+    private static final Duration TTL = Duration.ofDays(7);
+
+    private EmbeddedDynamoDb embedded;
+    private DynamoDbClient dynamo;
+    private String table;
+    private DynamoStatusStore store;
+
+    @BeforeAll
+    void start() {
+        embedded = EmbeddedDynamoDb.start(0);
+        dynamo = DynamoDbClients.create(DynamoTesting.statusConfig(embedded.endpoint(), "unused"));
+        table = DynamoTesting.uniqueTable("status");
+        StatusTable.createIfMissing(dynamo, table);
+    }
+
+    @AfterAll
+    void stop() {
+        dynamo.close();
+        embedded.close();
+    }
+
+    @BeforeEach
+    void freshStore() {
+        store = new DynamoStatusStore(dynamo, table, TTL, Clock.fixed(T0, ZoneOffset.UTC));
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    @Test
+    void anUnknownMessageHasNoStatus() {
+        assertThat(store.find(id())).isEmpty();
+    }
+
+    @Test
+    void everyStateReadsBackWithItsDetails() {
+        for (DeliveryState state : new DeliveryState[]{
+                new DeliveryState.Queued(),
+                new DeliveryState.Sending("outbox"),
+                new DeliveryState.Delivered("ses", "0102-abc"),
+                new DeliveryState.Retrying(3, "HTTP 503 from SendGrid"),
+                new DeliveryState.Rejected("550 no such mailbox"),
+                new DeliveryState.DeadLettered("5 receives without success")}) {
+            String id = id();
+            store.record(new StatusUpdate(id, state, T0));
+
+            assertThat(store.find(id)).as(state.name()).contains(new StatusUpdate(id, state, T0));
+        }
+    }
+
+    @Test
+    void aNewerStateReplacesAnOlderOneAndDropsItsDetails() {
+        String id = id();
+        store.record(new StatusUpdate(id, new DeliveryState.Retrying(1, "timeout"), T0));
+        store.record(new StatusUpdate(id, new DeliveryState.Sending("ses"), T0.plusSeconds(1)));
+
+        assertThat(store.find(id)).contains(new StatusUpdate(id, new DeliveryState.Sending("ses"), T0.plusSeconds(1)));
+    }
+
+    @Test
+    void anOlderStateArrivingLateIsIgnored() {
+        String id = id();
+        store.record(new StatusUpdate(id, new DeliveryState.Retrying(2, "503"), T0.plusSeconds(5)));
+        store.record(new StatusUpdate(id, new DeliveryState.Sending("ses"), T0.plusSeconds(1)));
+
+        assertThat(store.find(id)).map(StatusUpdate::state).contains(new DeliveryState.Retrying(2, "503"));
+    }
+
+    @Test
+    void aFinalStateIsNeverReplacedEvenByANewerOne() {
+        String id = id();
+        store.record(new StatusUpdate(id, new DeliveryState.Delivered("ses", "m-1"), T0));
+        store.record(new StatusUpdate(id, new DeliveryState.Retrying(1, "late duplicate"), T0.plusSeconds(10)));
+        store.record(new StatusUpdate(id, new DeliveryState.DeadLettered("late"), T0.plusSeconds(20)));
+
+        assertThat(store.find(id)).map(StatusUpdate::state).contains(new DeliveryState.Delivered("ses", "m-1"));
+    }
+
+    @Test
+    void queuedNeverReplacesAStateThePipelineRecordedFirst() {
+        String id = id();
+        store.record(new StatusUpdate(id, new DeliveryState.Sending("outbox"), T0));
+        store.record(new StatusUpdate(id, new DeliveryState.Queued(), T0.plusMillis(3)));
+
+        assertThat(store.find(id)).map(StatusUpdate::state).contains(new DeliveryState.Sending("outbox"));
+    }
+
+    @Test
+    void newMessagesAreRecordedTogetherAndReadBackAsQueued() {
+        java.util.List<StatusUpdate> updates = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            updates.add(new StatusUpdate(id(), new DeliveryState.Queued(), T0));
+        }
+
+        store.recordNew(updates);
+
+        for (StatusUpdate update : updates) {
+            assertThat(store.find(update.messageId())).contains(update);
+        }
+    }
+
+    @Test
+    void aNewMessageRecordedQueuedStillMovesOnWithThePipeline() {
+        String id = id();
+        store.recordNew(java.util.List.of(new StatusUpdate(id, new DeliveryState.Queued(), T0)));
+        store.record(new StatusUpdate(id, new DeliveryState.Delivered("outbox", null), T0.plusSeconds(1)));
+
+        assertThat(store.find(id)).map(StatusUpdate::state).contains(new DeliveryState.Delivered("outbox", null));
+    }
+
+    @Test
+    void itemsCarryATtlAttributeTtlAfterTheirLastChange() {
+        String id = id();
+        store.record(new StatusUpdate(id, new DeliveryState.Queued(), T0));
+        store.record(new StatusUpdate(id, new DeliveryState.Sending("ses"), T0.plusSeconds(60)));
+
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(Map.of(StatusTable.KEY, AttributeValue.fromS("msg#" + id)))).item();
+        assertThat(Long.parseLong(item.get(StatusTable.EXPIRES_AT).n()))
+                .isEqualTo(T0.plusSeconds(60).plus(TTL).getEpochSecond());
+        assertThat(dynamo.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription().attributeName())
+                .isEqualTo(StatusTable.EXPIRES_AT);
+    }
+
+    @Test
+    void anExpiredItemTheSweeperHasNotDeletedYetReadsAsGone() {
+        String id = id();
+        store.record(new StatusUpdate(id, new DeliveryState.Queued(), T0));
+        DynamoStatusStore eightDaysLater = new DynamoStatusStore(dynamo, table, TTL,
+                Clock.fixed(T0.plus(Duration.ofDays(8)), ZoneOffset.UTC));
+
+        assertThat(eightDaysLater.find(id)).isEmpty();
+    }
+
+    @Test
+    void anUnreachableStoreFailsWithAStatusStoreException() {
+        DynamoDbClient nowhere = DynamoDbClients.create(DynamoTesting.statusConfig(
+                java.net.URI.create("http://127.0.0.1:" + closedPort()), table));
+        DynamoStatusStore down = new DynamoStatusStore(nowhere, table, TTL, Clock.systemUTC());
+
+        assertThatThrownBy(() -> down.record(new StatusUpdate(id(), new DeliveryState.Queued(), T0)))
+                .isInstanceOf(StatusStoreException.class);
+        assertThatThrownBy(() -> down.find(id())).isInstanceOf(StatusStoreException.class);
+        nowhere.close();
+    }
+
+    private static int closedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.herald.pipeline;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Collects entries and sends them in batches of up to 10, the most SQS's batch actions take,
+ * waiting at most {@code linger} for a batch to fill. Entries the send reports as worth retrying
+ * are tried again with growing pauses, a few times, then given up with an error in the log:
+ * errors are never silently ignored, and a message whose delete is lost only comes back later.
+ * Each entry's {@code onDone} runs once SQS has confirmed it or it was given up.
+ */
+final class Batcher<E> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Batcher.class);
+    private static final int MAX_BATCH = 10;
+    private static final int MAX_ATTEMPTS = 4;
+    /** Batches in flight at once: one round trip at a time would cap settling below what reading achieves. */
+    private static final int SENDERS = 4;
+
+    private final String name;
+    private final Function<List<E>, List<E>> sendReturningRetryable;
+    private final Duration linger;
+    private final LinkedBlockingQueue<Pending<E>> pending = new LinkedBlockingQueue<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closing;
+
+    /** @param sendReturningRetryable sends one batch and returns the entries to try again */
+    Batcher(String name, Function<List<E>, List<E>> sendReturningRetryable, Duration linger) {
+        this.name = name;
+        this.sendReturningRetryable = sendReturningRetryable;
+        this.linger = linger;
+        for (int i = 0; i < SENDERS; i++) {
+            threads.add(Thread.ofVirtual().name("herald-batch-" + name).start(this::run));
+        }
+    }
+
+    private record Pending<E>(E entry, Runnable onDone) {
+    }
+
+    void add(E entry, Runnable onDone) {
+        pending.add(new Pending<>(entry, onDone));
+    }
+
+    int pending() {
+        return pending.size();
+    }
+
+    private void run() {
+        while (!closing || !pending.isEmpty()) {
+            List<Pending<E>> batch = new ArrayList<>(MAX_BATCH);
+            try {
+                Pending<E> first = pending.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + linger.toNanos();
+                while (batch.size() < MAX_BATCH) {
+                    long left = deadline - System.nanoTime();
+                    Pending<E> next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : pending.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+            } catch (InterruptedException e) {
+                // Closing: whatever is collected still goes out below, the rest on the next turns.
+                Thread.currentThread().interrupt();
+                closing = true;
+                Thread.interrupted();
+            }
+            if (!batch.isEmpty()) {
+                sendWithRetries(batch);
+            }
+        }
+    }
+
+    private void sendWithRetries(List<Pending<E>> batch) {
+        List<Pending<E>> left = batch;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS && !left.isEmpty(); attempt++) {
+            if (attempt > 1) {
+                sleep(Duration.ofMillis(100L << (2 * (attempt - 2))));
+            }
+            try {
+                List<E> again = sendReturningRetryable.apply(left.stream().map(Pending::entry).toList());
+                List<Pending<E>> next = new ArrayList<>();
+                for (Pending<E> p : left) {
+                    if (again.contains(p.entry())) {
+                        next.add(p);
+                    } else {
+                        p.onDone().run();
+                    }
+                }
+                left = next;
+            } catch (RuntimeException e) {
+                log.warn("{}: batch of {} failed (attempt {}/{}): {}", name, left.size(), attempt, MAX_ATTEMPTS,
+                        e.getMessage());
+            }
+        }
+        if (!left.isEmpty()) {
+            log.error("{}: gave up on {} entries after {} attempts", name, left.size(), MAX_ATTEMPTS);
+            left.forEach(p -> p.onDone().run());
+        }
+    }
+
+    /** Sends what is pending, waiting at most {@code deadline}. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    void close(Duration deadline) {
+        closing = true;
+        long end = System.nanoTime() + deadline.toNanos();
+        try {
+            for (Thread thread : threads) {
+                if (!thread.join(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) {
+                    log.warn("{}: {} entries still pending after {}", name, pending.size(), deadline);
+                    thread.interrupt();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

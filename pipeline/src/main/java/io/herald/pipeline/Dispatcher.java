@@ -1,0 +1,267 @@
+package io.herald.pipeline;
+
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.envelope.MalformedEnvelopeException;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.status.DeliveryState;
+import io.herald.core.status.StatusStore;
+import io.herald.core.status.StatusUpdate;
+import io.herald.pipeline.provider.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Takes the messages of one read and sees each through: decode, choose a worker of its
+ * channel's pool (one probe per unhealthy worker, the rest by weight among healthy ones), send
+ * with the send timeout, record health, settle on SQS, record status. Each message runs on its
+ * own virtual thread; the caller does not wait, so the next read overlaps these sends.
+ */
+final class Dispatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final Map<String, WorkerPool> pools;
+    private final EnvelopeCodec codec;
+    private final Settler settler;
+    private final InFlight inFlight;
+    private final PipelineMetrics metrics;
+    private final StatusStore status;
+    private final Clock clock;
+    private final Duration sendTimeout;
+    private final Backoff backoff;
+    private final int maxReceiveCount;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean stopping;
+
+    Dispatcher(Map<String, WorkerPool> pools, EnvelopeCodec codec, Settler settler, InFlight inFlight,
+               PipelineMetrics metrics, StatusStore status, Clock clock, Duration sendTimeout, Backoff backoff,
+               int maxReceiveCount) {
+        this.pools = pools;
+        this.codec = codec;
+        this.settler = settler;
+        this.inFlight = inFlight;
+        this.metrics = metrics;
+        this.status = status;
+        this.clock = clock;
+        this.sendTimeout = sendTimeout;
+        this.backoff = backoff;
+        this.maxReceiveCount = maxReceiveCount;
+    }
+
+    /** One read's messages; every one is already held in {@link InFlight}. */
+    void dispatch(QueueRef queue, List<Message> messages) {
+        Map<WorkerPool, List<Received>> byPool = new LinkedHashMap<>();
+        for (Message message : messages) {
+            Envelope envelope;
+            try {
+                envelope = codec.decode(message.body());
+            } catch (MalformedEnvelopeException e) {
+                String reason = "malformed message: " + e.getMessage();
+                threads.submit(() -> deadLetterRejected(queue, message, null, reason));
+                continue;
+            }
+            WorkerPool pool = pools.get(envelope.channel());
+            if (pool == null) {
+                threads.submit(() -> deadLetterRejected(queue, message, envelope,
+                        "no provider configured for channel '" + envelope.channel() + "'"));
+                continue;
+            }
+            byPool.computeIfAbsent(pool, p -> new ArrayList<>()).add(new Received(queue, message, envelope));
+        }
+        byPool.forEach((pool, received) -> {
+            List<Worker> probes = pool.probesFor(received.size());
+            for (int i = 0; i < received.size(); i++) {
+                Received r = received.get(i);
+                if (i < probes.size()) {
+                    Worker probe = probes.get(i);
+                    threads.submit(() -> send(pool, probe, Worker.SendKind.PROBE, r));
+                } else {
+                    threads.submit(() -> takeAndSend(pool, r));
+                }
+            }
+        });
+    }
+
+    private record Received(QueueRef queue, Message message, Envelope envelope) {
+    }
+
+    private void takeAndSend(WorkerPool pool, Received r) {
+        WorkerPool.Pick pick;
+        try {
+            pick = pool.take();
+        } catch (InterruptedException e) {
+            letGo(r, "pipeline stopping");
+            return;
+        }
+        send(pool, pick.worker(), pick.kind(), r);
+    }
+
+    private void send(WorkerPool pool, Worker worker, Worker.SendKind kind, Received r) {
+        try {
+            Outcome outcome = null;
+            long start = System.nanoTime();
+            if (!stopping) {
+                record(r.envelope().id(), new DeliveryState.Sending(worker.name()));
+                outcome = callWithTimeout(worker, r.envelope());
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            if (outcome == null || (stopping && outcome instanceof Outcome.Retry)) {
+                // Stopping (the send was interrupted, or failed as it was): not the provider's
+                // fault and not a failed attempt; just let the message go.
+                Thread.interrupted();
+                worker.abandon(kind);
+                letGo(r, "pipeline stopping");
+                return;
+            }
+            settle(r, worker, outcome, took, kind);
+        } finally {
+            pool.release(worker);
+        }
+    }
+
+    /** @return the outcome, or null when the pipeline interrupted the send because it is stopping */
+    private Outcome callWithTimeout(Worker worker, Envelope envelope) {
+        Future<Outcome> call = threads.submit(() -> worker.provider().send(envelope));
+        try {
+            return call.get(sendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return new Outcome.Retry(Duration.ZERO, "send timed out after " + sendTimeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            // A provider bug must cost one retry, not a lost message.
+            log.error("provider {} threw for {}", worker.name(), envelope.id(), e.getCause());
+            return new Outcome.Retry(Duration.ZERO, worker.name() + " failed: " + e.getCause().getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            return null;
+        }
+    }
+
+    private void settle(Received r, Worker worker, Outcome outcome, Duration took, Worker.SendKind kind) {
+        worker.record(outcome, took, kind);
+        metrics.sent(worker, outcomeName(outcome), took);
+        switch (outcome) {
+            case Outcome.Delivered d -> {
+                settler.delete(r.queue(), r.message(), done(r.message()));
+                record(r.envelope().id(), new DeliveryState.Delivered(worker.name(), d.providerMessageId()));
+            }
+            case Outcome.Rejected rejected -> deadLetterRejected(r.queue(), r.message(), r.envelope(), rejected.reason());
+            case Outcome.Retry retry -> retryLater(r, retry.after(), retry.reason());
+            case Outcome.ProviderDown down -> retryLater(r, Duration.ZERO, down.reason());
+        }
+    }
+
+    private void retryLater(Received r, Duration asked, String reason) {
+        int attempts = receiveCount(r.message());
+        if (attempts >= maxReceiveCount) {
+            // SQS would move it on the next receive, without a reason; do it now, with one.
+            String why = "gave up after " + attempts + " attempts: " + reason;
+            if (settler.deadLetter(r.queue(), r.message(), why, done(r.message()))) {
+                record(r.envelope().id(), new DeliveryState.DeadLettered(why));
+            }
+            return;
+        }
+        Duration delay = backoff.delay(attempts, asked, ThreadLocalRandom.current().nextDouble());
+        settler.release(r.queue(), r.message(), delay, done(r.message()));
+        record(r.envelope().id(), new DeliveryState.Retrying(attempts, reason));
+        log.info("message {} will be retried in {} ms (attempt {}): {}", r.envelope().id(), delay.toMillis(), attempts, reason);
+    }
+
+    private void deadLetterRejected(QueueRef queue, Message message, Envelope envelope, String reason) {
+        if (settler.deadLetter(queue, message, reason, done(message)) && envelope != null) {
+            record(envelope.id(), new DeliveryState.Rejected(reason));
+        }
+    }
+
+    /** What frees the message's room in {@link InFlight} once SQS confirmed how it was settled. */
+    private Runnable done(Message message) {
+        return () -> inFlight.done(message);
+    }
+
+    /** Not sent: visible again at once for this or another pipeline. */
+    private void letGo(Received r, String reason) {
+        settler.release(r.queue(), r.message(), Duration.ZERO, done(r.message()));
+        log.debug("released message {} unsent: {}", r.envelope().id(), reason);
+    }
+
+    private void record(String messageId, DeliveryState state) {
+        if (status == null) {
+            return;
+        }
+        try {
+            status.record(new StatusUpdate(messageId, state, clock.instant()));
+        } catch (RuntimeException e) {
+            // Status is for people asking; it must never cost a delivery.
+            log.warn("cannot record status {} of {}: {}", state.name(), messageId, e.getMessage());
+        }
+    }
+
+    private static int receiveCount(Message message) {
+        String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+        try {
+            return count == null ? 1 : Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    private static String outcomeName(Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Delivered d -> "delivered";
+            case Outcome.Retry r -> "retry";
+            case Outcome.Rejected r -> "rejected";
+            case Outcome.ProviderDown p -> "provider_down";
+        };
+    }
+
+    /** From now on, messages not yet sent are let go instead. */
+    void stopSending() {
+        stopping = true;
+    }
+
+    /** Waits for sends in flight up to {@code deadline}, then cancels the rest (they are released). */
+    void drain(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (inFlight.count() > 0 && System.nanoTime() < end) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.count() > 0) {
+            log.warn("{} send(s) still running after {}; interrupting them, their messages are released",
+                    inFlight.count(), deadline);
+            threads.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        threads.shutdown();
+        try {
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,163 @@
+package io.herald.pipeline;
+
+import io.herald.core.sqs.QueueRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Carries out what outcomes mean on SQS: delivered messages are deleted, retries become visible
+ * again after their delay, and messages that can never be delivered are copied to the
+ * dead-letter queue with the reason as an attribute before they are deleted. Deletes and
+ * visibility changes go out in batches of 10.
+ */
+final class Settler implements AutoCloseable {
+
+    /** Attributes Herald puts on dead-lettered messages, for inspection and redrive. */
+    static final String REASON_ATTRIBUTE = "herald-reason";
+    static final String SOURCE_QUEUE_ATTRIBUTE = "herald-source-queue";
+    static final String DEAD_LETTERED_AT_ATTRIBUTE = "herald-dead-lettered-at";
+
+    private static final Logger log = LoggerFactory.getLogger(Settler.class);
+    private static final Duration LINGER = Duration.ofMillis(5);
+    private static final long MAX_VISIBILITY_SECONDS = Duration.ofHours(12).toSeconds();
+    /** A receipt handle that is no longer valid will not become valid by retrying. */
+    private static final String INVALID_RECEIPT = "ReceiptHandleIsInvalid";
+
+    private final SqsClient sqs;
+    private final Clock clock;
+    /** Entry ids must be distinct within a batch; one message can be in the same batch twice. */
+    private final AtomicLong entryIds = new AtomicLong();
+    private final Map<String, Batcher<DeleteMessageBatchRequestEntry>> deletes = new ConcurrentHashMap<>();
+    private final Map<String, Batcher<ChangeMessageVisibilityBatchRequestEntry>> visibility = new ConcurrentHashMap<>();
+
+    Settler(SqsClient sqs, Clock clock) {
+        this.sqs = sqs;
+        this.clock = clock;
+    }
+
+    /*
+     * Every action takes an onDone, run once SQS confirmed it or it was given up: the caller keeps
+     * the message counted as in flight until then, so a slow SQS slows reading instead of letting
+     * settled-but-unconfirmed messages pile up (and, on a crash, come back as duplicates).
+     */
+
+    void delete(QueueRef queue, Message message, Runnable onDone) {
+        deletes.computeIfAbsent(queue.url(), url -> new Batcher<>("delete " + queue.name(), batch -> deleteBatch(url, batch), LINGER))
+                .add(DeleteMessageBatchRequestEntry.builder().id(nextEntryId()).receiptHandle(message.receiptHandle()).build(),
+                        onDone);
+    }
+
+    /** Makes the message visible again after {@code after} (0 = at once). */
+    void release(QueueRef queue, Message message, Duration after, Runnable onDone) {
+        long seconds = Math.min(Math.max(0, after.toSeconds()), MAX_VISIBILITY_SECONDS);
+        changeVisibility(queue, message, (int) seconds, onDone);
+    }
+
+    /** Keeps a message hidden for another {@code period}: it is still being worked on. */
+    void extend(QueueRef queue, Message message, Duration period) {
+        changeVisibility(queue, message, (int) Math.min(period.toSeconds(), MAX_VISIBILITY_SECONDS), () -> { });
+    }
+
+    private void changeVisibility(QueueRef queue, Message message, int seconds, Runnable onDone) {
+        visibility.computeIfAbsent(queue.url(), url -> new Batcher<>("visibility " + queue.name(), batch -> visibilityBatch(url, batch), LINGER))
+                .add(ChangeMessageVisibilityBatchRequestEntry.builder().id(nextEntryId())
+                        .receiptHandle(message.receiptHandle()).visibilityTimeout(seconds).build(), onDone);
+    }
+
+    /**
+     * Copies the message to the dead-letter queue with its reason, then deletes it.
+     *
+     * @return false when the copy failed: the message stays (onDone has run) and comes back after
+     *         its visibility timeout; SQS's own redrive moves it in the end
+     */
+    boolean deadLetter(QueueRef queue, Message message, String reason, Runnable onDone) {
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(message.body()).messageAttributes(Map.of(
+                        REASON_ATTRIBUTE, text(reason),
+                        SOURCE_QUEUE_ATTRIBUTE, text(queue.name()),
+                        DEAD_LETTERED_AT_ATTRIBUTE, text(clock.instant().toString()))));
+                log.warn("dead-lettered message {} from {}: {}", message.messageId(), queue.name(), reason);
+                delete(queue, message, onDone);
+                return true;
+            } catch (SdkException e) {
+                log.warn("cannot dead-letter message {} from {} (attempt {}/3): {}", message.messageId(), queue.name(),
+                        attempt, e.getMessage());
+                sleep(Duration.ofMillis(200L * attempt));
+            }
+        }
+        onDone.run();
+        return false;
+    }
+
+    private String nextEntryId() {
+        return "e" + entryIds.incrementAndGet();
+    }
+
+    private List<DeleteMessageBatchRequestEntry> deleteBatch(String url, List<DeleteMessageBatchRequestEntry> batch) {
+        List<BatchResultErrorEntry> failed = sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(batch)).failed();
+        return retryable(batch, failed, DeleteMessageBatchRequestEntry::id, "delete");
+    }
+
+    private List<ChangeMessageVisibilityBatchRequestEntry> visibilityBatch(String url,
+                                                                           List<ChangeMessageVisibilityBatchRequestEntry> batch) {
+        List<BatchResultErrorEntry> failed = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(batch)).failed();
+        log.debug("changed visibility of {} message(s), {} failed", batch.size(), failed.size());
+        return retryable(batch, failed, ChangeMessageVisibilityBatchRequestEntry::id, "visibility change");
+    }
+
+    private static <E> List<E> retryable(List<E> batch, List<BatchResultErrorEntry> failed,
+                                         java.util.function.Function<E, String> id, String action) {
+        List<E> again = new ArrayList<>();
+        for (BatchResultErrorEntry error : failed) {
+            if (INVALID_RECEIPT.equals(error.code())) {
+                log.warn("{} refused: {} (the receipt expired; the message will be received again)", action, error.code());
+                continue;
+            }
+            batch.stream().filter(e -> id.apply(e).equals(error.id())).findFirst().ifPresent(again::add);
+        }
+        return again;
+    }
+
+    /** Everything pending is sent before this returns, or the deadline passes. */
+    void close(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        List<Batcher<?>> all = new ArrayList<>(deletes.values());
+        all.addAll(visibility.values());
+        for (Batcher<?> batcher : all) {
+            batcher.close(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    private static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

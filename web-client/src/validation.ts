@@ -1,0 +1,184 @@
+// The server's rules for POST /v1/notifications, checked before sending so mistakes show at once.
+// They mirror api/NotificationRequest.java and core/EmailAddresses.java and ReceiverParser.java;
+// src/validation-cases.json is checked against both this file (vitest) and the running API (JUnit),
+// so the two cannot drift apart unnoticed. The server stays the authority: its 422 is shown too.
+
+export type Field = "to" | "from" | "fromName" | "title" | "text";
+export type FieldErrors = Partial<Record<Field, string>>;
+
+export interface NotificationForm {
+  to: string;
+  from: string;
+  fromName: string;
+  title: string;
+  text: string;
+}
+
+export interface Receiver {
+  scheme: string;
+  channel: string;
+  target: string;
+}
+
+export interface ReceiverProblem {
+  position: number;
+  item: string;
+  reason: string;
+}
+
+export const MAX_RECEIVERS = 50;
+export const MAX_NAME_CHARS = 256;
+export const MAX_TITLE_CHARS = 998;
+
+const ATEXT_SPECIALS = "!#$%&'*+/=?^_`{|}~-";
+const TELEGRAM = /^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
+const MATRIX = /^[!#@][^:\s]+:[A-Za-z0-9.\-[\]]+(:[0-9]{1,5})?$/;
+const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+type Rule = (target: string) => string | null;
+
+const anyTarget: Rule = (t) =>
+  /[\s\p{Cc}]/u.test(t) ? "contains whitespace or control characters" : null;
+
+export const SCHEMES: Record<string, { channel: string; rule: Rule }> = {
+  mailto: { channel: "email", rule: (t) => emailProblem(t) },
+  msteams: { channel: "msteams", rule: anyTarget },
+  telegram: {
+    channel: "telegram",
+    rule: (t) =>
+      TELEGRAM.test(t)
+        ? null
+        : "is not a Telegram chat id (a number such as 123456789 or -1001234567890, or @channelname)",
+  },
+  slack: { channel: "slack", rule: anyTarget },
+  mattermost: { channel: "mattermost", rule: anyTarget },
+  discord: { channel: "discord", rule: anyTarget },
+  matrix: {
+    channel: "matrix",
+    rule: (t) =>
+      MATRIX.test(t)
+        ? null
+        : "is not a Matrix room (!room:server.org), alias (#name:server.org) or user (@name:server.org)",
+  },
+};
+
+/** The domain's ASCII (punycode) form, as the browser's URL parser computes it; null if it has none. */
+function asciiDomain(domain: string): string | null {
+  try {
+    return new URL("http://" + domain + "/").hostname;
+  } catch {
+    return null;
+  }
+}
+
+/** Empty when the address is deliverable syntax, else what is wrong, phrased as the server phrases it. */
+export function emailProblem(address: string): string | null {
+  if (address.length === 0) return "is empty";
+  if (/[\s\p{Cc}]/u.test(address)) return "contains whitespace or control characters";
+  if (address.length > 254) return "is longer than 254 characters";
+  const at = address.lastIndexOf("@");
+  if (at < 0) return "has no '@'";
+  if (address.indexOf("@") !== at) {
+    return "has more than one '@' (one address per receiver; separate receivers with ',')";
+  }
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1);
+  if (local.length === 0) return "has nothing before the '@'";
+  if (local.length > 64) return "has more than 64 characters before the '@'";
+  if (local.startsWith(".") || local.endsWith(".") || local.includes("..")) {
+    return "has a misplaced '.' before the '@'";
+  }
+  for (const c of local) {
+    const ascii = c.codePointAt(0)! < 0x80;
+    const ok = ascii ? /[A-Za-z0-9.]/.test(c) || ATEXT_SPECIALS.includes(c) : /[\p{L}\p{N}]/u.test(c);
+    if (!ok) return `has the character '${c}' before the '@'`;
+  }
+  if (domain.length === 0) return "has no domain after the '@'";
+  if (domain.split(".").some((label) => label.length === 0)) {
+    return `has an empty label in its domain '${domain}'`;
+  }
+  const ascii = asciiDomain(domain);
+  if (ascii === null || ascii.split(".").some((label) => label.length > 63 || !LABEL.test(label))) {
+    return `has an invalid domain '${domain}'`;
+  }
+  if (ascii.length > 253) return "has a domain longer than 253 characters";
+  const labels = ascii.split(".");
+  if (labels.length < 2) return `has a domain without a '.' ('${domain}')`;
+  const tld = labels[labels.length - 1];
+  if (/^[0-9]+$/.test(tld)) return `has a numeric top-level domain '${tld}'`;
+  return null;
+}
+
+/** goslmailer's receiver syntax: split on ',', then on the first ':'; a bare item is an email address. */
+export function parseReceivers(text: string, defaultScheme = "mailto") {
+  const receivers: Receiver[] = [];
+  const problems: ReceiverProblem[] = [];
+  if (text.trim().length === 0) {
+    problems.push({ position: 1, item: text, reason: "no receiver given" });
+    return { receivers, problems };
+  }
+  text.split(",").forEach((raw, i) => {
+    const item = raw.trim();
+    const refuse = (reason: string) => problems.push({ position: i + 1, item: raw, reason });
+    if (item.length === 0) return refuse("empty item");
+    const colon = item.indexOf(":");
+    const scheme = colon < 0 ? defaultScheme : item.slice(0, colon).trim().toLowerCase();
+    const target = colon < 0 ? item : item.slice(colon + 1).trim();
+    if (scheme.length === 0) return refuse("no scheme before ':'");
+    const known = SCHEMES[scheme];
+    if (!known) {
+      return refuse(`unknown scheme '${scheme}' (known: ${Object.keys(SCHEMES).sort().join(", ")})`);
+    }
+    if (target.length === 0 || /^:+$/.test(target)) return refuse(`no target after '${scheme}:'`);
+    const problem = known.rule(target);
+    if (problem) {
+      return refuse(`${scheme} target '${target}' ${problem.startsWith("not ") ? "is " + problem : problem}`);
+    }
+    const receiver = { scheme, channel: known.channel, target };
+    if (!receivers.some((r) => r.scheme === scheme && r.target === target)) receivers.push(receiver);
+  });
+  return { receivers, problems };
+}
+
+function headerProblem(label: string, value: string, maxChars: number): string | null {
+  if (/[\r\n]/.test(value)) return `${label} must not contain line breaks`;
+  if (/[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/.test(value)) return `${label} must not contain control characters`;
+  if ([...value].length > maxChars) return `${label} is longer than ${maxChars} characters`;
+  return null;
+}
+
+/** Every problem with the form, keyed by field, in the server's words. */
+export function validate(form: NotificationForm): FieldErrors {
+  const errors: FieldErrors = {};
+  const { receivers, problems } = parseReceivers(form.to);
+  if (form.to.trim().length === 0) {
+    errors.to = "To is required";
+  } else if (receivers.length === 0) {
+    errors.to =
+      "No receiver can be delivered to: " +
+      problems.map((p) => `item ${p.position} '${p.item}': ${p.reason}`).join("; ");
+  } else if (receivers.length > MAX_RECEIVERS) {
+    errors.to = `To has ${receivers.length} receivers; at most ${MAX_RECEIVERS} per request`;
+  }
+  if (form.from.length > 0) {
+    const problem = emailProblem(form.from);
+    if (problem) errors.from = `From is not a valid email: it ${problem}`;
+  } else if (receivers.some((r) => r.channel === "email")) {
+    errors.from = "From is required for email receivers";
+  }
+  const name = form.fromName.length > 0 ? headerProblem("From name", form.fromName, MAX_NAME_CHARS) : null;
+  if (name) errors.fromName = name;
+  const title = form.title.length > 0 ? headerProblem("Title", form.title, MAX_TITLE_CHARS) : null;
+  if (title) errors.title = title;
+  if (form.text.trim().length === 0) errors.text = "Text is required";
+  return errors;
+}
+
+/** The request body: empty optional fields are left out, as the server treats them alike. */
+export function toRequest(form: NotificationForm): Record<string, string> {
+  const body: Record<string, string> = { to: form.to, text: form.text };
+  if (form.from) body.from = form.from;
+  if (form.fromName) body.fromName = form.fromName;
+  if (form.title) body.title = form.title;
+  return body;
+}
