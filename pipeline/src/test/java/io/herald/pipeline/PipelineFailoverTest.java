@@ -1,0 +1,164 @@
+package io.herald.pipeline;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Secret;
+import io.herald.core.envelope.Content;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.envelope.Origin;
+import io.herald.core.sqs.EmbeddedSqs;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.SqsClients;
+import io.herald.core.sqs.SqsProducer;
+import io.herald.core.sqs.SqsQueues;
+import io.herald.pipeline.provider.ConfiguredProvider;
+import io.herald.pipeline.provider.Fakes;
+import io.herald.pipeline.provider.sendgrid.SendGridProvider;
+import io.herald.pipeline.provider.ses.SesProvider;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.herald.pipeline.PipelineTest.await;
+import static io.herald.pipeline.PipelineTest.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Failover with the real SES and SendGrid providers, each talking to a WireMock fake of its
+ * API, and a real SQS (ElasticMQ): SendGrid starts answering 500, traffic moves to SES with
+ * SendGrid getting single probes, then SendGrid heals and carries traffic again. Nothing is lost.
+ */
+class PipelineFailoverTest {
+
+    private static final String SES_PATH = "/v2/email/outbound-emails";
+    private static final String SENDGRID_PATH = "/v3/mail/send";
+
+    private EmbeddedSqs embedded;
+    private SqsClient sqs;
+    private WireMockServer sesFake;
+    private WireMockServer sendgridFake;
+    private QueueRef queue;
+    private Pipeline pipeline;
+
+    @BeforeEach
+    void start() {
+        embedded = EmbeddedSqs.start(0);
+        HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
+        HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(), List.of("failover"),
+                d.deadLetterSuffix(), 50, Duration.ofSeconds(30), d.maxConnections());
+        sqs = SqsClients.create(sqsConfig);
+        queue = SqsQueues.provision(sqs, sqsConfig).getFirst();
+
+        sesFake = Fakes.start();
+        sesFake.stubFor(post(urlEqualTo(SES_PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"MessageId\":\"ses-id\"}")));
+        sendgridFake = Fakes.start();
+        sendgridAnswers(500);
+
+        Clock clock = Clock.systemUTC();
+        SesProvider ses = new SesProvider(new ProviderConfig.Ses(true, 1, Duration.ofSeconds(2), 1000, Duration.ofSeconds(1),
+                "", "us-east-1", Fakes.baseUrl(sesFake), "herald@example.org", ""),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")), clock);
+        SendGridProvider sendgrid = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofSeconds(2), 1000,
+                Duration.ofSeconds(1), "", Fakes.baseUrl(sendgridFake), Secret.of("SG.test-key"), "herald@example.org"), clock);
+        HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()
+                .withSendTimeout(Duration.ofSeconds(3)).withReceiveWait(Duration.ofSeconds(1))
+                .withHealth(3, 2, Duration.ofMillis(300)).withRetryDelays(Duration.ZERO, Duration.ZERO).withAdminPort(-1);
+        pipeline = new Pipeline(sqs, List.of(queue), List.of(new ConfiguredProvider(ses, 1), new ConfiguredProvider(sendgrid, 1)),
+                config, sqsConfig, new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), null, clock);
+        pipeline.start();
+    }
+
+    @AfterEach
+    void stop() {
+        pipeline.close();
+        sesFake.stop();
+        sendgridFake.stop();
+        sqs.close();
+        embedded.close();
+    }
+
+    private void sendgridAnswers(int status) {
+        sendgridFake.resetAll();
+        sendgridFake.stubFor(post(urlEqualTo(SENDGRID_PATH)).willReturn(aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/json").withHeader("X-Message-Id", "sg-id")
+                .withBody(status == 202 ? "" : "{\"errors\":[{\"message\":\"internal error\"}]}")));
+    }
+
+    private void enqueue(int n) {
+        List<Envelope> envelopes = IntStream.range(0, n).mapToObj(i -> Envelope.create("email", "to" + i + "@example.org",
+                Content.of("Failover " + i, "Body"), Origin.api("test"), Instant.now())).toList();
+        new SqsProducer(sqs, new EnvelopeCodec()).send(queue.url(), envelopes);
+    }
+
+    private static int calls(WireMockServer fake, int status) {
+        return (int) fake.getAllServeEvents().stream().filter(e -> e.getResponse().getStatus() == status).count();
+    }
+
+    private String sendgridState() {
+        return pipeline.status().pools().get("email").stream().filter(w -> w.name().equals("sendgrid")).findFirst()
+                .orElseThrow().state();
+    }
+
+    @Test
+    void trafficLeavesAFailingProviderProbesItOneAtATimeAndReturnsWhenItHeals() {
+        enqueue(60);
+        await(() -> calls(sesFake, 200) == 60);
+        assertThat(sendgridState()).isNotEqualTo("healthy");
+        int failedBefore = calls(sendgridFake, 500);
+
+        enqueue(60);
+        await(() -> calls(sesFake, 200) == 120);
+        sleep(Duration.ofMillis(700));
+        // While unhealthy, SendGrid gets single probes only: a few in ~1 s with a 300 ms rest.
+        int probes = calls(sendgridFake, 500) - failedBefore;
+        assertThat(probes).isBetween(0, 6);
+
+        sendgridAnswers(202);
+        keepTrafficFlowingUntil(() -> "healthy".equals(sendgridState()));
+        int sesBefore = calls(sesFake, 200);
+        int sendgridBefore = calls(sendgridFake, 202);
+        enqueue(100);
+        await(() -> calls(sesFake, 200) - sesBefore + calls(sendgridFake, 202) - sendgridBefore >= 100);
+        assertThat(calls(sendgridFake, 202) - sendgridBefore).as("SendGrid carries traffic again").isGreaterThan(25);
+
+        await(() -> messagesOn(queue.url()) == 0);
+        assertThat(messagesOn(queue.deadLetterUrl())).as("nothing dead-lettered").isZero();
+    }
+
+    private void keepTrafficFlowingUntil(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 20 s").isLessThan(deadline);
+            enqueue(2);
+            sleep(Duration.ofMillis(100));
+        }
+    }
+
+    private int messagesOn(String url) {
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+}
