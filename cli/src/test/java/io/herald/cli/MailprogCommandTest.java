@@ -3,10 +3,7 @@ package io.herald.cli;
 import io.herald.core.sqs.EmbeddedSqs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,17 +15,8 @@ class MailprogCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        CommandLine cli = Herald.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
@@ -47,7 +35,7 @@ class MailprogCommandTest {
         Path file = Files.writeString(dir.resolve("herald.yaml"), "mailprog:\n  spoolDir: " + spool + "\n");
         Path target = dir.resolve("herald-mailprog");
 
-        Run run = run("mailprog", "install-shim", "--config", file.toString(), "--to", target.toString());
+        CommandRun run = run("mailprog", "install-shim", "--config", file.toString(), "--to", target.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(Files.readString(target)).contains("SPOOL='" + spool + "'").startsWith("#!/bin/sh");
@@ -80,7 +68,7 @@ class MailprogCommandTest {
                         .load(java.util.Optional.of(file)).sqs());
             }
 
-            Run run = run("mailprog", "flush", "--config", file.toString());
+            CommandRun run = run("mailprog", "flush", "--config", file.toString());
 
             assertThat(run.exitCode()).as(run.err()).isZero();
             assertThat(run.out()).contains("sent 1 spool record(s), 0 moved to failed/, 0 waiting for SQS");
@@ -102,7 +90,7 @@ class MailprogCommandTest {
                   sacct: ""
                 """.formatted(spool));
 
-        Run run = run("mailprog", "flush", "--config", file.toString());
+        CommandRun run = run("mailprog", "flush", "--config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().strip()).hasLineCount(1).contains("1 spool record(s) kept");
@@ -113,7 +101,7 @@ class MailprogCommandTest {
     void theBotWithoutATokenFailsNamingBothKeys() throws Exception {
         Path file = Files.writeString(dir.resolve("herald.yaml"), "telegramBot:\n  pollTimeout: 1s\n");
 
-        Run run = run("telegram-bot", "--config", file.toString());
+        CommandRun run = run("telegram-bot", "--config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().strip()).hasLineCount(1).contains("telegramBot.botToken (HERALD_TELEGRAM_BOT_BOT_TOKEN)")
