@@ -25,14 +25,23 @@ final class PipelineCommand implements Callable<Integer> {
         HeraldConfig cfg = config.load();
         PipelineMetrics metrics = Services.metrics();
         Services.Queues queues = Services.connectToQueues(cfg, metrics.sqsRequestCounter());
+        StatusStores stores;
+        try {
+            // The table must exist (the CDK stack creates it); the pipeline records each delivery state in it.
+            stores = StatusStores.open(cfg, false, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            queues.close();
+            throw e;
+        }
         Pipeline pipeline = new Pipeline(queues.sqs(), queues.refs(), Providers.fromConfig(cfg), cfg.pipeline(), cfg.sqs(),
-                metrics, null, Clock.systemUTC());
+                metrics, stores.status(), Clock.systemUTC());
         pipeline.start();
         Optional<AdminServer> admin;
         try {
             admin = Services.startAdmin(cfg.pipeline(), metrics, pipeline);
         } catch (RuntimeException e) {
             pipeline.close();
+            stores.close();
             queues.close();
             throw e;
         }
@@ -41,6 +50,7 @@ final class PipelineCommand implements Callable<Integer> {
         Services.runUntilStopped("pipeline", () -> {
             admin.ifPresent(AdminServer::close);
             pipeline.close();
+            stores.close();
             queues.close();
         });
         return 0;
