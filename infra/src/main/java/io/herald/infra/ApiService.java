@@ -3,14 +3,11 @@ package io.herald.infra;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.certificatemanager.Certificate;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
-import software.amazon.awscdk.services.ecs.CpuArchitecture;
 import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.LogDrivers;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
-import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
 import software.amazon.awscdk.services.ecs.PortMapping;
-import software.amazon.awscdk.services.ecs.RuntimePlatform;
 import software.amazon.awscdk.services.ecs.patterns.ApplicationLoadBalancedFargateService;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
 import software.amazon.awscdk.services.elasticloadbalancingv2.SslPolicy;
@@ -34,15 +31,7 @@ final class ApiService extends Construct {
                List<PolicyStatement> permissions) {
         super(scope, id);
         this.logs = ServiceLogs.group(this, "Logs", settings.logRetentionDays());
-        FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "Task")
-                .cpu(settings.apiCpu())
-                .memoryLimitMiB(settings.apiMemoryMiB())
-                .runtimePlatform(RuntimePlatform.builder()
-                        .operatingSystemFamily(OperatingSystemFamily.LINUX)
-                        .cpuArchitecture(CpuArchitecture.X86_64)
-                        .build())
-                .build();
-        permissions.forEach(task::addToTaskRolePolicy);
+        FargateTaskDefinition task = TaskDefinitions.linux(this, settings.apiCpu(), settings.apiMemoryMiB(), permissions);
         task.addContainer("api", ContainerDefinitionOptions.builder()
                 .image(Images.of(this, settings, "api", settings.apiImage()))
                 .command(List.of("api"))

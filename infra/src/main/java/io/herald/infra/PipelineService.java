@@ -8,13 +8,10 @@ import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerDependency;
 import software.amazon.awscdk.services.ecs.ContainerDependencyCondition;
 import software.amazon.awscdk.services.ecs.ContainerImage;
-import software.amazon.awscdk.services.ecs.CpuArchitecture;
 import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.LogDrivers;
-import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
-import software.amazon.awscdk.services.ecs.RuntimePlatform;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
@@ -41,15 +38,7 @@ final class PipelineService extends Construct {
                     LogGroup metricsLogs) {
         super(scope, id);
         this.logs = ServiceLogs.group(this, "Logs", settings.logRetentionDays());
-        FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "Task")
-                .cpu(settings.pipelineCpu())
-                .memoryLimitMiB(settings.pipelineMemoryMiB())
-                .runtimePlatform(RuntimePlatform.builder()
-                        .operatingSystemFamily(OperatingSystemFamily.LINUX)
-                        .cpuArchitecture(CpuArchitecture.X86_64)
-                        .build())
-                .build();
-        permissions.forEach(task::addToTaskRolePolicy);
+        FargateTaskDefinition task = TaskDefinitions.linux(this, settings.pipelineCpu(), settings.pipelineMemoryMiB(), permissions);
 
         Map<String, software.amazon.awscdk.services.ecs.Secret> containerSecrets = new LinkedHashMap<>();
         secrets.forEach((variable, secret) ->
