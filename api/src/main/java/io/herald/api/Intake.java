@@ -45,6 +45,9 @@ final class Intake {
         Reply submit(Caller caller, JsonNode body, BatchingEnqueuer.Arrival arrival) throws InterruptedException;
     }
 
+    /** At least this much of an unread body is drained so the client can read an early answer. */
+    private static final long UNREAD_BODY_DRAIN_BYTES = 8L * 1024 * 1024;
+
     private final int maxBodyBytes;
     private final ApiAccess access;
     private final IdempotencyStore idempotency;
@@ -67,9 +70,28 @@ final class Intake {
     Handler handler(String endpoint, Submission submission) {
         return ctx -> {
             try (BatchingEnqueuer.Arrival arrival = dispatcher.expect()) {
-                json.send(ctx, answer(ctx, endpoint, submission, arrival));
+                Reply reply = answer(ctx, endpoint, submission, arrival);
+                discardUnreadBody(ctx);
+                json.send(ctx, reply);
             }
         };
+    }
+
+    /**
+     * Reads and drops what the client is still sending after an early answer (401, 429, oversize 400).
+     * Answering without reading lets the server close a socket with unread bytes, which resets the
+     * connection under the client while it is still writing, so it never sees the answer. Bounded, so
+     * an endless body still ends: past the bound the connection is closed anyway.
+     */
+    private void discardUnreadBody(Context ctx) throws IOException {
+        long bound = Math.max(UNREAD_BODY_DRAIN_BYTES, 4L * maxBodyBytes);
+        var in = ctx.bodyInputStream();
+        byte[] scratch = new byte[16 * 1024];
+        long drained = 0;
+        int n;
+        while (drained < bound && (n = in.read(scratch, 0, (int) Math.min(scratch.length, bound - drained))) > 0) {
+            drained += n;
+        }
     }
 
     /** The door for reading endpoints: API key only. */

@@ -183,6 +183,18 @@ class HeraldApiTest {
     }
 
     @Test
+    void clientStillWritingAMultiMegabyteBodyReadsTheAnswer() throws Exception {
+        // The answer is known from Content-Length alone; the server must still take in the body, or it
+        // resets the connection under a client that is still writing and the client never sees the 400.
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Reply reply = post(api, emailOfExactly(3_000_000));
+
+            assertThat(reply.status()).isEqualTo(400);
+            assertThat(reply.errors().get("base")).isEqualTo("request body is 3000000 bytes; the limit is " + DEFAULT_LIMIT);
+        }
+    }
+
+    @Test
     void oversizeChunkedBodyIs400NamingTheLimit() throws Exception {
         byte[] body = emailOfExactly(300_000).getBytes(StandardCharsets.UTF_8);
         // An input-stream publisher has no length, so the client sends it chunked, without Content-Length.
