@@ -1,0 +1,29 @@
+package io.herald.core.control;
+
+import java.util.List;
+
+/**
+ * What every pipeline instance must agree on while running: which channels and providers an
+ * operator has paused, and what each instance has seen of each provider's health. It lives in the
+ * status store, so every instance and the API read the same switches.
+ *
+ * <p>Reading must be cheap enough to do once per pipeline iteration; an unreachable store is the
+ * caller's to log, and a pipeline keeps its last known view rather than stopping.
+ */
+public interface ControlStore {
+
+    /** Pauses delivery for the scope; pausing a paused scope keeps the first pause. */
+    void pause(PauseScope scope, String by);
+
+    /** Resumes delivery for the scope; resuming what is not paused does nothing. */
+    void resume(PauseScope scope);
+
+    /** Every scope paused now. */
+    List<Pause> pauses();
+
+    /** Records what one pipeline instance sees of one provider, replacing its previous report. */
+    void publishHealth(ProviderHealth health);
+
+    /** Every instance's latest report for every provider. */
+    List<ProviderHealth> health();
+}
