@@ -1,5 +1,6 @@
 package io.herald.pipeline;
 
+import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.QueueRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,11 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * visibility changes go out in batches of 10.
  */
 final class Settler implements AutoCloseable {
-
-    /** Attributes Herald puts on dead-lettered messages, for inspection and redrive. */
-    static final String REASON_ATTRIBUTE = "herald-reason";
-    static final String SOURCE_QUEUE_ATTRIBUTE = "herald-source-queue";
-    static final String DEAD_LETTERED_AT_ATTRIBUTE = "herald-dead-lettered-at";
 
     private static final Logger log = LoggerFactory.getLogger(Settler.class);
     private static final Duration LINGER = Duration.ofMillis(5);
@@ -80,18 +77,23 @@ final class Settler implements AutoCloseable {
     }
 
     /**
-     * Copies the message to the dead-letter queue with its reason, then deletes it.
+     * Copies the message to the dead-letter queue with its reason (and the provider whose answer
+     * decided it, when one did), in the attributes {@link DeadLetterQueue} reads, then deletes it.
      *
      * @return false when the copy failed: the message stays (onDone has run) and comes back after
      *         its visibility timeout; SQS's own redrive moves it in the end
      */
-    boolean deadLetter(QueueRef queue, Message message, String reason, Runnable onDone) {
+    boolean deadLetter(QueueRef queue, Message message, String reason, String provider, Runnable onDone) {
+        Map<String, MessageAttributeValue> attributes = new HashMap<>(Map.of(
+                DeadLetterQueue.REASON_ATTRIBUTE, text(reason),
+                DeadLetterQueue.SOURCE_QUEUE_ATTRIBUTE, text(queue.name()),
+                DeadLetterQueue.DEAD_LETTERED_AT_ATTRIBUTE, text(clock.instant().toString())));
+        if (provider != null) {
+            attributes.put(DeadLetterQueue.PROVIDER_ATTRIBUTE, text(provider));
+        }
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
-                sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(message.body()).messageAttributes(Map.of(
-                        REASON_ATTRIBUTE, text(reason),
-                        SOURCE_QUEUE_ATTRIBUTE, text(queue.name()),
-                        DEAD_LETTERED_AT_ATTRIBUTE, text(clock.instant().toString()))));
+                sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(message.body()).messageAttributes(attributes));
                 log.warn("dead-lettered message {} from {}: {}", message.messageId(), queue.name(), reason);
                 delete(queue, message, onDone);
                 return true;

@@ -1,0 +1,278 @@
+package io.herald.core.sqs;
+
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.envelope.MalformedEnvelopeException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Looks into the dead-letter queues of the configured queues and moves messages back.
+ *
+ * <p>SQS has no "peek": a message can only be read by receiving it, which hides it for a while.
+ * Listing therefore receives each dead-letter queue with a {@code hold} (a visibility timeout long
+ * enough to walk the whole queue, so no message is counted twice) and then makes every message
+ * visible again at once; it never deletes. A crash in between loses nothing either: the messages
+ * reappear when the hold runs out. While a listing runs, the messages it holds are hidden from
+ * other readers of the dead-letter queue (another listing, a redrive).
+ *
+ * <p>Redrive sends each selected message back to its queue as a new message (so SQS's receive
+ * count starts again at 0) and only then deletes it from the dead-letter queue: a crash between
+ * the two duplicates a message but never loses one.
+ */
+public final class DeadLetterQueue {
+
+    /** Attributes the pipeline puts on every message it dead-letters. */
+    public static final String REASON_ATTRIBUTE = "herald-reason";
+    public static final String SOURCE_QUEUE_ATTRIBUTE = "herald-source-queue";
+    public static final String DEAD_LETTERED_AT_ATTRIBUTE = "herald-dead-lettered-at";
+    /** Present when a provider's answer (a rejection, the last failed attempt) set the message aside. */
+    public static final String PROVIDER_ATTRIBUTE = "herald-provider";
+
+    /** What a message moved by SQS's own redrive policy (too many receives) says: Herald recorded nothing. */
+    public static final String NO_REASON = "moved by SQS after too many receives (no reason recorded)";
+
+    /** Long enough to walk a dead-letter queue of many thousand messages before the first comes round again. */
+    public static final Duration DEFAULT_HOLD = Duration.ofMinutes(2);
+
+    private static final int BATCH = 10;
+
+    private final SqsClient sqs;
+    private final List<QueueRef> queues;
+    private final EnvelopeCodec codec;
+    private final Duration hold;
+    private final int waitSeconds;
+
+    /**
+     * @param hold  how long a listing or redrive keeps the messages it has read hidden at most
+     * @param wait  long-poll wait of each receive; above 0 SQS asks all its servers, so an empty
+     *              answer means the queue is empty (a short poll samples only some of them)
+     */
+    public DeadLetterQueue(SqsClient sqs, List<QueueRef> queues, EnvelopeCodec codec, Duration hold, Duration wait) {
+        this.sqs = sqs;
+        this.queues = List.copyOf(queues);
+        this.codec = codec;
+        this.hold = hold;
+        this.waitSeconds = (int) Math.min(20, Math.max(0, wait.toSeconds()));
+    }
+
+    public DeadLetterQueue(SqsClient sqs, List<QueueRef> queues) {
+        this(sqs, queues, new EnvelopeCodec(), DEFAULT_HOLD, Duration.ofSeconds(1));
+    }
+
+    /**
+     * The dead-lettered messages the filter selects, oldest first, at most {@code limit}; every
+     * message read is visible again when this returns.
+     */
+    public List<DeadLetter> list(DeadLetterFilter filter, int limit) {
+        List<DeadLetter> found = new ArrayList<>();
+        for (QueueRef queue : queues) {
+            List<Message> held = new ArrayList<>();
+            try {
+                receiveAll(queue, held::addAll, () -> found.size() >= limit, batch -> {
+                    for (Message message : batch) {
+                        DeadLetter letter = read(queue, message);
+                        if (filter.matches(letter) && found.size() < limit) {
+                            found.add(letter);
+                        }
+                    }
+                });
+            } finally {
+                release(queue, held);
+            }
+        }
+        found.sort(Comparator.comparing(DeadLetter::deadLetteredAt));
+        return found;
+    }
+
+    /** The dead-lettered message with this envelope id or SQS message id; it stays where it is. */
+    public Optional<DeadLetter> show(String id) {
+        for (QueueRef queue : queues) {
+            List<Message> held = new ArrayList<>();
+            List<DeadLetter> match = new ArrayList<>();
+            try {
+                receiveAll(queue, held::addAll, () -> !match.isEmpty(), batch -> batch.stream()
+                        .map(m -> read(queue, m)).filter(l -> l.isNamedBy(id)).findFirst().ifPresent(match::add));
+            } finally {
+                release(queue, held);
+            }
+            if (!match.isEmpty()) {
+                return Optional.of(match.getFirst());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How many messages wait in the dead-letter queues, as SQS estimates it (for progress). */
+    public long approximateTotal() {
+        return QueueStats.of(sqs, queues).stream().mapToLong(s -> s.deadLetter().depth()).sum();
+    }
+
+    /**
+     * Moves the messages the filter selects back to their queues, 10 per request; what it does
+     * not move is visible in the dead-letter queue again when this returns.
+     *
+     * @param progress told the running totals after every batch
+     */
+    public RedriveResult redrive(DeadLetterFilter filter, boolean dryRun, Consumer<RedriveResult> progress) {
+        RedriveResult[] totals = {new RedriveResult(0, 0, 0, 0, 0, dryRun)};
+        for (QueueRef queue : queues) {
+            List<Message> kept = new ArrayList<>();
+            try {
+                receiveAll(queue, batch -> { }, () -> false, batch -> {
+                    List<Message> selected = new ArrayList<>();
+                    for (Message message : batch) {
+                        (filter.matches(read(queue, message)) ? selected : kept).add(message);
+                    }
+                    RedriveResult step;
+                    if (dryRun) {
+                        kept.addAll(selected);
+                        step = new RedriveResult(batch.size(), selected.size(), 0, 0, 0, true);
+                    } else {
+                        step = moveBack(queue, selected, kept);
+                    }
+                    RedriveResult t = totals[0];
+                    totals[0] = new RedriveResult(t.examined() + batch.size(), t.matched() + step.matched(),
+                            t.moved() + step.moved(), t.failed() + step.failed(), t.doubled() + step.doubled(), dryRun);
+                    progress.accept(totals[0]);
+                });
+            } finally {
+                release(queue, kept);
+            }
+        }
+        return totals[0];
+    }
+
+    /** Sends the batch to its queue, then deletes what was sent; what SQS refused goes to {@code kept}. */
+    private RedriveResult moveBack(QueueRef queue, List<Message> selected, List<Message> kept) {
+        if (selected.isEmpty()) {
+            return new RedriveResult(0, 0, 0, 0, 0, false);
+        }
+        List<SendMessageBatchRequestEntry> sends = new ArrayList<>();
+        for (int i = 0; i < selected.size(); i++) {
+            // Only the body goes back: Herald's dead-letter attributes would be stale on a fresh attempt.
+            sends.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(selected.get(i).body()).build());
+        }
+        List<SendMessageBatchResultEntry> sent = sqs.sendMessageBatch(b -> b.queueUrl(queue.url()).entries(sends)).successful();
+        Set<Integer> sentIndexes = new HashSet<>();
+        sent.forEach(s -> sentIndexes.add(Integer.parseInt(s.id())));
+        List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+        for (int i = 0; i < selected.size(); i++) {
+            if (sentIndexes.contains(i)) {
+                deletes.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(selected.get(i).receiptHandle()).build());
+            } else {
+                kept.add(selected.get(i));
+            }
+        }
+        int doubled = 0;
+        if (!deletes.isEmpty()) {
+            doubled = sqs.deleteMessageBatch(b -> b.queueUrl(queue.deadLetterUrl()).entries(deletes)).failed().size();
+        }
+        return new RedriveResult(selected.size(), selected.size(), sentIndexes.size() - doubled,
+                selected.size() - sentIndexes.size(), doubled, false);
+    }
+
+    /**
+     * Receives the dead-letter queue batch by batch, holding what it receives, until the queue is
+     * empty, {@code enough} says so, or only messages already seen come back (the hold ran out).
+     *
+     * @param held     told every message received, with its newest receipt handle, to release later
+     * @param handle   given each batch of messages not seen before
+     */
+    private void receiveAll(QueueRef queue, Consumer<List<Message>> held, java.util.function.BooleanSupplier enough,
+                            Consumer<List<Message>> handle) {
+        Map<String, Boolean> seen = new LinkedHashMap<>();
+        while (!enough.getAsBoolean()) {
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue.deadLetterUrl()).maxNumberOfMessages(BATCH)
+                    .visibilityTimeout((int) hold.toSeconds()).waitTimeSeconds(waitSeconds)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP)
+                    .messageAttributeNames("All")).messages();
+            if (batch.isEmpty()) {
+                return;
+            }
+            held.accept(batch);
+            List<Message> fresh = batch.stream().filter(m -> seen.put(m.messageId(), true) == null).toList();
+            if (fresh.isEmpty()) {
+                return;
+            }
+            handle.accept(fresh);
+        }
+    }
+
+    /** Makes held messages visible again at once, 10 per request. */
+    private void release(QueueRef queue, List<Message> held) {
+        // A message received twice has two receipt handles; the newest is the valid one.
+        Map<String, Message> newest = new LinkedHashMap<>();
+        held.forEach(m -> newest.put(m.messageId(), m));
+        List<Message> all = new ArrayList<>(newest.values());
+        for (int from = 0; from < all.size(); from += BATCH) {
+            List<Message> slice = all.subList(from, Math.min(all.size(), from + BATCH));
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < slice.size(); i++) {
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(slice.get(i).receiptHandle()).visibilityTimeout(0).build());
+            }
+            // A release SQS refuses is no loss: that message reappears when the hold runs out.
+            sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queue.deadLetterUrl()).entries(entries));
+        }
+    }
+
+    private DeadLetter read(QueueRef queue, Message message) {
+        Map<String, MessageAttributeValue> attributes = message.messageAttributes();
+        String envelopeId = null;
+        String channel = null;
+        String target = null;
+        try {
+            Envelope envelope = codec.decode(message.body());
+            envelopeId = envelope.id();
+            channel = envelope.channel();
+            target = envelope.target();
+        } catch (MalformedEnvelopeException e) {
+            // Shown as it is: the reason says why it could not be read.
+        }
+        String reason = Optional.ofNullable(text(attributes, REASON_ATTRIBUTE)).orElse(NO_REASON);
+        return new DeadLetter(message.messageId(), envelopeId, channel, target, text(attributes, PROVIDER_ATTRIBUTE),
+                reason, queue.name(), queue.deadLetterName(), deadLetteredAt(message), message.body());
+    }
+
+    /**
+     * Herald's attribute, else SQS's SentTimestamp: for a message SQS's redrive policy moved, that
+     * is when it was first sent (SQS keeps it), so such a message looks older than it is here.
+     */
+    private static Instant deadLetteredAt(Message message) {
+        String at = text(message.messageAttributes(), DEAD_LETTERED_AT_ATTRIBUTE);
+        if (at != null) {
+            try {
+                return Instant.parse(at);
+            } catch (java.time.format.DateTimeParseException e) {
+                // Fall back to SQS's own timestamp below.
+            }
+        }
+        String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
+        return sent == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(sent));
+    }
+
+    private static String text(Map<String, MessageAttributeValue> attributes, String name) {
+        MessageAttributeValue value = attributes.get(name);
+        return value == null ? null : value.stringValue();
+    }
+}
