@@ -173,8 +173,12 @@ final class DlqCommand implements Runnable {
             description = {"Move dead-lettered messages back to the queue they came from, as new messages (their "
                     + "attempts start again). Each is sent first and deleted from the dead-letter queue after, so a "
                     + "crash can duplicate a message but never lose one.",
-                    "Exits 1 when SQS refused to take some back (they stay in the dead-letter queue)."})
+                    "A message that is dead-lettered again while the redrive runs is moved only once and left "
+                            + "where it is. Progress goes to stderr. Exits 1 when SQS refused to take some back (they "
+                            + "stay in the dead-letter queue)."})
     static final class RedriveCommand implements Callable<Integer> {
+
+        private static final long PROGRESS_INTERVAL_NANOS = java.time.Duration.ofSeconds(1).toNanos();
 
         @Mixin
         Target target;
@@ -198,11 +202,15 @@ final class DlqCommand implements Runnable {
             return target.withDeadLetters(dl -> {
                 long approximate = dl.queue().approximateTotal();
                 String verb = dryRun ? "would move" : "moved";
+                long[] lastPrint = {System.nanoTime() - PROGRESS_INTERVAL_NANOS};
                 RedriveResult result = dl.queue().redrive(filter, dryRun, r -> {
-                    // Progress goes to stderr so --json output stays one clean document.
-                    err.printf("herald: redrive: %d of ~%d examined, %d %s%n", r.examined(), approximate,
-                            dryRun ? r.matched() : r.moved(), verb);
-                    err.flush();
+                    // The first batch, then at most one line a second, on stderr so --json output stays one clean document.
+                    if (System.nanoTime() - lastPrint[0] >= PROGRESS_INTERVAL_NANOS) {
+                        lastPrint[0] = System.nanoTime();
+                        err.printf("herald: redrive: %d examined (about %d waiting at the start), %d %s%n", r.examined(),
+                                approximate, dryRun ? r.matched() : r.moved(), verb);
+                        err.flush();
+                    }
                 });
                 if (target.json) {
                     JsonOutput.print(out, result);
@@ -211,6 +219,10 @@ final class DlqCommand implements Runnable {
                             dryRun ? "Dry run: would move" : "Moved", dryRun ? result.matched() : result.moved(),
                             result.examined(), filters.isEmpty() ? "" : " (filter " + String.join(", ", filters) + ")");
                     out.flush();
+                }
+                if (result.returned() > 0) {
+                    err.println("herald: " + result.returned() + " message(s) came back to the dead-letter queue while the "
+                            + "redrive ran and were left there: whatever failed them still fails (see `herald dlq list`)");
                 }
                 if (result.doubled() > 0) {
                     err.println("herald: " + result.doubled() + " message(s) were sent back but could not be deleted from "
