@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -49,10 +50,21 @@ final class DlqCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON for scripts instead of a table.")
         boolean json;
 
+        /** For list and show, which only read SQS. */
         <T> T withDeadLetters(Function<DeadLetters, T> work) {
             HeraldConfig cfg = local.apply(config.load());
             try (Services.Queues queues = local.connect(cfg)) {
-                return work.apply(new DeadLetters(new DeadLetterQueue(queues.sqs(), queues.refs()), queues.refs()));
+                return work.apply(new DeadLetters(new DeadLetterQueue(queues.sqs(), queues.refs(), null), queues.refs()));
+            }
+        }
+
+        /** For redrive: redriven messages start over as queued in the status table (the table must exist). */
+        <T> T withDeadLettersAndStatus(Function<DeadLetters, T> work) {
+            HeraldConfig cfg = local.apply(config.load());
+            try (Services.Queues queues = local.connect(cfg);
+                 StatusStores stores = StatusStores.open(cfg, false, Clock.systemUTC())) {
+                return work.apply(new DeadLetters(new DeadLetterQueue(queues.sqs(), queues.refs(), stores.status()),
+                        queues.refs()));
             }
         }
     }
@@ -173,6 +185,7 @@ final class DlqCommand implements Runnable {
             description = {"Move dead-lettered messages back to the queue they came from, as new messages (their "
                     + "attempts start again). Each is sent first and deleted from the dead-letter queue after, so a "
                     + "crash can duplicate a message but never lose one.",
+                    "Each moved message's status starts over as queued, so the status table follows its new attempts.",
                     "A message that is dead-lettered again while the redrive runs is moved only once and left "
                             + "where it is. Progress goes to stderr. Exits 1 when SQS refused to take some back (they "
                             + "stay in the dead-letter queue)."})
@@ -199,7 +212,7 @@ final class DlqCommand implements Runnable {
             DeadLetterFilter filter = DeadLetterFilter.parse(filters);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            return target.withDeadLetters(dl -> {
+            return target.withDeadLettersAndStatus(dl -> {
                 long approximate = dl.queue().approximateTotal();
                 String verb = dryRun ? "would move" : "moved";
                 long[] lastPrint = {System.nanoTime() - PROGRESS_INTERVAL_NANOS};
@@ -215,9 +228,9 @@ final class DlqCommand implements Runnable {
                 if (target.json) {
                     JsonOutput.print(out, result);
                 } else {
-                    out.printf("%s %d of %d dead-lettered message(s) back to their queues%s.%n",
+                    out.printf("%s %d dead-lettered message(s) back to their queues (%d examined%s).%n",
                             dryRun ? "Dry run: would move" : "Moved", dryRun ? result.matched() : result.moved(),
-                            result.examined(), filters.isEmpty() ? "" : " (filter " + String.join(", ", filters) + ")");
+                            result.examined(), filters.isEmpty() ? "" : ", filter " + String.join(", ", filters));
                     out.flush();
                 }
                 if (result.returned() > 0) {

@@ -3,6 +3,10 @@ package io.herald.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.core.status.StatusTable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
@@ -41,6 +45,8 @@ class DlqCommandTest {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static EmbeddedSqs embedded;
     private static SqsClient sqs;
+    /** Redrive resets statuses in the status table. */
+    private static EmbeddedDynamoDb dynamoDb;
 
     @TempDir
     Path dir;
@@ -54,12 +60,18 @@ class DlqCommandTest {
     static void startSqs() {
         embedded = EmbeddedSqs.start(0);
         sqs = SqsClients.create(HeraldConfig.defaults().sqs().withEndpoint(embedded.endpoint().toString()));
+        dynamoDb = EmbeddedDynamoDb.start(0);
+        HeraldConfig.Status status = HeraldConfig.defaults().status().withEndpoint(dynamoDb.endpoint().toString());
+        try (DynamoDbClient dynamo = DynamoDbClients.create(status)) {
+            StatusTable.createIfMissing(dynamo, status.table());
+        }
     }
 
     @AfterAll
     static void stopSqs() {
         sqs.close();
         embedded.close();
+        dynamoDb.close();
     }
 
     @BeforeEach
@@ -73,7 +85,9 @@ class DlqCommandTest {
                 sqs:
                   endpoint: %s
                   queues: [%s, %s]
-                """.formatted(embedded.endpoint(), a, b));
+                status:
+                  endpoint: %s
+                """.formatted(embedded.endpoint(), a, b, dynamoDb.endpoint()));
     }
 
     private CommandRun run(String... args) {
@@ -191,8 +205,8 @@ class DlqCommandTest {
         CommandRun run = run("dlq", "redrive", "--filter", "reason=Timed Out", "--filter", "provider=sendgrid");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out().strip()).isEqualTo("Moved 12 of 14 dead-lettered message(s) back to their queues "
-                + "(filter reason=Timed Out, provider=sendgrid).");
+        assertThat(run.out().strip()).isEqualTo("Moved 12 dead-lettered message(s) back to their queues "
+                + "(14 examined, filter reason=Timed Out, provider=sendgrid).");
         assertThat(run.err()).containsPattern("^herald: redrive: \\d+ examined \\(about 14 waiting at the start\\), \\d+ moved\n");
         List<Envelope> back = new ArrayList<>();
         for (QueueRef queue : queues) {
@@ -268,7 +282,8 @@ class DlqCommandTest {
                   queues: [%s, %s]
                 local:
                   sqsPort: %d
-                """.formatted(queues.get(0).name(), queues.get(1).name(), embedded.port()));
+                  dynamodbPort: %d
+                """.formatted(queues.get(0).name(), queues.get(1).name(), embedded.port(), dynamoDb.port()));
 
         CommandRun run = CommandRun.of("dlq", "list", "--local", "--config", local.toString());
 
