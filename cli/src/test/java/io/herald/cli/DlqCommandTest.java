@@ -23,15 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,19 +95,9 @@ class DlqCommandTest {
 
     private Envelope deadLetter(QueueRef queue, String channel, String target, String reason, String provider) {
         Envelope envelope = Envelope.create(channel, target, Content.of("subject", "text"), Origin.api("tests"), Instant.now());
-        Map<String, MessageAttributeValue> attributes = new HashMap<>(Map.of(
-                DeadLetterQueue.REASON_ATTRIBUTE, text(reason),
-                DeadLetterQueue.SOURCE_QUEUE_ATTRIBUTE, text(queue.name()),
-                DeadLetterQueue.DEAD_LETTERED_AT_ATTRIBUTE, text(Instant.now().toString())));
-        if (provider != null) {
-            attributes.put(DeadLetterQueue.PROVIDER_ATTRIBUTE, text(provider));
-        }
-        sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(codec.encode(envelope)).messageAttributes(attributes));
+        sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(codec.encode(envelope))
+                .messageAttributes(DeadLetterQueue.attributes(reason, queue.name(), Instant.now(), provider)));
         return envelope;
-    }
-
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 
     private static List<Message> takeAll(String url) {

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +56,27 @@ public final class DeadLetterQueue {
     public static final String DEAD_LETTERED_AT_ATTRIBUTE = "herald-dead-lettered-at";
     /** Present when a provider's answer (a rejection, the last failed attempt) set the message aside. */
     public static final String PROVIDER_ATTRIBUTE = "herald-provider";
+
+    /**
+     * The attributes a message is dead-lettered with, as this class reads them back.
+     *
+     * @param provider the provider whose answer decided it, or null when none was asked
+     */
+    public static Map<String, MessageAttributeValue> attributes(String reason, String sourceQueue, Instant at,
+                                                                String provider) {
+        Map<String, MessageAttributeValue> attributes = new HashMap<>(Map.of(
+                REASON_ATTRIBUTE, textValue(reason),
+                SOURCE_QUEUE_ATTRIBUTE, textValue(sourceQueue),
+                DEAD_LETTERED_AT_ATTRIBUTE, textValue(at.toString())));
+        if (provider != null) {
+            attributes.put(PROVIDER_ATTRIBUTE, textValue(provider));
+        }
+        return attributes;
+    }
+
+    private static MessageAttributeValue textValue(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
 
     /** What a message moved by SQS's own redrive policy (too many receives) says: Herald recorded nothing. */
     public static final String NO_REASON = "moved by SQS after too many receives (no reason recorded)";

@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -83,20 +82,10 @@ class DeadLetterQueueTest {
     }
 
     private void deadLetterBody(String body, String reason, String provider) {
-        Map<String, MessageAttributeValue> attributes = new HashMap<>();
-        if (reason != null) {
-            attributes.put(DeadLetterQueue.REASON_ATTRIBUTE, text(reason));
-            attributes.put(DeadLetterQueue.SOURCE_QUEUE_ATTRIBUTE, text(queue.name()));
-            attributes.put(DeadLetterQueue.DEAD_LETTERED_AT_ATTRIBUTE, text(Instant.now().toString()));
-        }
-        if (provider != null) {
-            attributes.put(DeadLetterQueue.PROVIDER_ATTRIBUTE, text(provider));
-        }
+        // Without a reason: as SQS's own redrive policy moves a message, with no attributes.
+        Map<String, MessageAttributeValue> attributes = reason == null ? Map.of()
+                : DeadLetterQueue.attributes(reason, queue.name(), Instant.now(), provider);
         sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(body).messageAttributes(attributes));
-    }
-
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 
     /** Every message in the queue, received and deleted: what is really there. */
