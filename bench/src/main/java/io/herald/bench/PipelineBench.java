@@ -1,7 +1,5 @@
 package io.herald.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.Javalin;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.Content;
@@ -26,12 +24,11 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,17 +56,17 @@ public final class PipelineBench {
     private final int messages;
     private final int repeats;
     private final Duration idleWindow;
-    private final Path results;
+    private final PrintStream progress;
     private final EnvelopeCodec codec = new EnvelopeCodec();
     private EmbeddedSqs embedded;
     private SqsClient sqs;
     private int queueCounter;
 
-    PipelineBench(int messages, int repeats, Duration idleWindow, Path results) {
+    PipelineBench(int messages, int repeats, Duration idleWindow, PrintStream progress) {
         this.messages = messages;
         this.repeats = repeats;
         this.idleWindow = idleWindow;
-        this.results = results;
+        this.progress = progress;
     }
 
     /** One measured run: messages delivered per second and SQS requests per message, by action. */
@@ -113,8 +110,6 @@ public final class PipelineBench {
             out.put("noopRequestsPerMessageByAction", noop.get(repeats / 2).requestsPerMessage());
             out.put("idleReceivesPerQueuePerMinute", idleReceivesPerMinute);
             out.put("runs", Map.of("floor", floor, "noop", noop, "http100", http100));
-            Files.createDirectories(results.getParent());
-            Files.writeString(results, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             return out;
         } finally {
             fake.stop();
@@ -329,7 +324,7 @@ public final class PipelineBench {
         }
     }
 
-    static void progress(String format, Object... args) {
-        System.err.printf(Locale.ROOT, "bench: " + format + "%n", args);
+    private void progress(String format, Object... args) {
+        progress.printf(Locale.ROOT, "bench: pipeline: " + format + "%n", args);
     }
 }
