@@ -62,7 +62,7 @@ public final class CrashDrill implements Drill {
             Process first = startChild(sqs, queue, fake, work, children, context);
             SteadyLoad load = new SteadyLoad(sqs.client(), queue.url(), "crash", rate);
             load.warmUp(WARM_UP);
-            Await.until(() -> fake.received().stream().filter(EmailApiFake.Received::accepted).count() >= WARM_UP,
+            Await.until(() -> fake.acceptedIds().size() >= WARM_UP,
                     Duration.ofSeconds(60), "the warm-up deliveries");
             long t0 = System.nanoTime();
             load.start(Duration.ofSeconds(duration));
@@ -74,7 +74,7 @@ public final class CrashDrill implements Drill {
                 throw new IllegalStateException("the killed pipeline did not exit within 10 s");
             }
             int inFlightAtKill = sqs.inFlightOn(queue.url());
-            long acceptedBeforeKill = fake.received().stream().filter(EmailApiFake.Received::accepted).count();
+            int acceptedBeforeKill = fake.acceptedIds().size();
             context.progress().printf(Locale.ROOT, "bench: crash: killed (exit %d) with %d delivered, %d in flight; restarting%n",
                     first.exitValue(), acceptedBeforeKill, inFlightAtKill);
             long restartNanos = System.nanoTime();
@@ -92,7 +92,7 @@ public final class CrashDrill implements Drill {
             second.destroy();
             second.waitFor(20, TimeUnit.SECONDS);
             int deadLettered = sqs.messagesOn(queue.deadLetterUrl());
-            Ledger ledger = Ledger.of(sent, acceptedIds(fake), sqs.messagesOn(queue.url()) + deadLettered);
+            Ledger ledger = Ledger.of(sent, fake.acceptedIds(), sqs.messagesOn(queue.url()) + deadLettered);
 
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("ratePerSecond", rate);
@@ -137,7 +137,8 @@ public final class CrashDrill implements Drill {
                     """, rate, duration, latencyMillis, killAt, VISIBILITY.toSeconds(), ledger.sent(), acceptedBeforeKill,
                     inFlightAtKill, ledger.delivered(), ledger.stillQueued(), ledger.lost(), ledger.duplicates(),
                     Double.isNaN(allDeliveredAfterRestart) ? "never" : String.format(Locale.ROOT, "%.1f s", allDeliveredAfterRestart));
-            return new DrillResult(figures, table, List.of());
+            return new DrillResult(figures, table, List.of(timeline(fake, sent.size(), t0, killAt,
+                    (restartNanos - t0) / 1e9 + restartSeconds)));
         } finally {
             children.forEach(Process::destroyForcibly);
             try (var files = Files.walk(work)) {
@@ -146,12 +147,27 @@ public final class CrashDrill implements Drill {
         }
     }
 
-    private static List<String> acceptedIds(EmailApiFake fake) {
-        return fake.received().stream().filter(EmailApiFake.Received::accepted).map(EmailApiFake.Received::heraldId).toList();
+    /** Deliveries accepted by the fake so far, against time, with the kill and the restart marked. */
+    private static Chart timeline(EmailApiFake fake, int sent, long t0, double killAt, double readyAt) {
+        List<Point> delivered = new ArrayList<>();
+        int count = 0;
+        for (EmailApiFake.Received r : fake.received().stream().filter(EmailApiFake.Received::accepted)
+                .sorted(java.util.Comparator.comparingLong(EmailApiFake.Received::nanos)).toList()) {
+            count++;
+            double at = (r.nanos() - t0) / 1e9;
+            if (count % 10 == 0 || count == sent) {
+                delivered.add(new Point(at, count));
+            }
+        }
+        return new Chart("timeline", "Deliveries with kill -9 at " + (int) killAt + " s and a restart",
+                "seconds since the load started", "messages delivered (repeats included)", List.of(
+                new Series("delivered", delivered),
+                new Series("kill -9", List.of(new Point(killAt, 0), new Point(killAt, sent))),
+                new Series("restarted pipeline ready", List.of(new Point(readyAt, 0), new Point(readyAt, sent)))));
     }
 
     private static int undelivered(Set<String> sent, EmailApiFake fake) {
-        return Ledger.of(sent, acceptedIds(fake), 0).undelivered();
+        return Ledger.of(sent, fake.acceptedIds(), 0).undelivered();
     }
 
     private static Process startChild(LocalSqs sqs, QueueRef queue, EmailApiFake fake, Path work, List<Process> children,

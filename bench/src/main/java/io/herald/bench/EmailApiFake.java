@@ -73,6 +73,11 @@ final class EmailApiFake implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /** The Herald ids of every request answered with success, repeats included. */
+    List<String> acceptedIds() {
+        return received.stream().filter(Received::accepted).map(Received::heraldId).toList();
+    }
+
     private void answer(Context ctx) throws Exception {
         String id = heraldId(json.readTree(ctx.bodyAsBytes()));
         if (!latency.isZero()) {

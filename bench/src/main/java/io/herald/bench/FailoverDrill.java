@@ -54,7 +54,7 @@ public final class FailoverDrill implements Drill {
     }
 
     /** A breaker state seen at a moment; {@code seconds} since the load started. */
-    private record Sample(double seconds, String a, String b) {
+    private record Sample(double seconds, String a, String b, String aLastError) {
     }
 
     @Override
@@ -89,7 +89,7 @@ public final class FailoverDrill implements Drill {
             SteadyLoad load = new SteadyLoad(sqs.client(), queue.url(), "failover", rate);
             long warmUpStart = System.nanoTime();
             load.warmUp(WARM_UP);
-            Await.until(() -> accepted(a) + accepted(b) >= WARM_UP, Duration.ofSeconds(60), "the warm-up deliveries");
+            Await.until(() -> a.acceptedIds().size() + b.acceptedIds().size() >= WARM_UP, Duration.ofSeconds(60), "the warm-up deliveries");
             context.progress().printf(Locale.ROOT, "bench: failover: warm-up: %d messages delivered in %.1f s%n", WARM_UP,
                     (System.nanoTime() - warmUpStart) / 1e9);
             ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
@@ -99,8 +99,9 @@ public final class FailoverDrill implements Drill {
             Thread sampler = Thread.ofVirtual().start(() -> {
                 while (sampling.get()) {
                     JsonNode workers = workers(pipeline);
-                    samples.add(new Sample(seconds(t0, System.nanoTime()), worker(workers, "sendgrid").path("state").asText(),
-                            worker(workers, "ses").path("state").asText()));
+                    JsonNode sendgridStatus = worker(workers, "sendgrid");
+                    samples.add(new Sample(seconds(t0, System.nanoTime()), sendgridStatus.path("state").asText(),
+                            worker(workers, "ses").path("state").asText(), sendgridStatus.path("lastError").asText("")));
                     try {
                         Thread.sleep(SAMPLE_EVERY);
                     } catch (InterruptedException e) {
@@ -130,9 +131,8 @@ public final class FailoverDrill implements Drill {
             Set<String> sent = load.sent();
             List<EmailApiFake.Received> atA = a.received();
             List<EmailApiFake.Received> atB = b.received();
-            List<String> accepted = new ArrayList<>();
-            atA.stream().filter(EmailApiFake.Received::accepted).forEach(r -> accepted.add(r.heraldId()));
-            atB.stream().filter(EmailApiFake.Received::accepted).forEach(r -> accepted.add(r.heraldId()));
+            List<String> accepted = new ArrayList<>(a.acceptedIds());
+            accepted.addAll(b.acceptedIds());
             int deadLettered = sqs.messagesOn(queue.deadLetterUrl());
             int leftOnQueue = sqs.messagesOn(queue.url());
             Ledger ledger = Ledger.of(sent, accepted, leftOnQueue + deadLettered);
@@ -174,10 +174,13 @@ public final class FailoverDrill implements Drill {
             figures.put("duplicates", ledger.duplicates());
             figures.put("deadLettered", deadLettered);
             figures.put("leftOnQueue", leftOnQueue);
-            figures.put("deliveredByA", atA.stream().filter(EmailApiFake.Received::accepted).count());
-            figures.put("deliveredByB", atB.stream().filter(EmailApiFake.Received::accepted).count());
+            figures.put("deliveredByA", a.acceptedIds().size());
+            figures.put("deliveredByB", b.acceptedIds().size());
             figures.put("failuresAtABeforeShift", failedBeforeShift);
             figures.put("secondsUntilTrafficShifted", round(unhealthyAt - failAt));
+            // Why the pipeline marked A unhealthy, in its own words: 500s, or timeouts if the machine stalled.
+            figures.put("aLastErrorWhenMarkedUnhealthy", timeline.stream().filter(s -> s.seconds() >= unhealthyAt)
+                    .map(Sample::aLastError).findFirst().orElse(""));
             // The fake's count includes sends already under way when the breaker opened.
             figures.put("requestsToAWhileUnhealthy", probes);
             figures.put("probesCountedByPipeline", probesCounted);
@@ -214,10 +217,6 @@ public final class FailoverDrill implements Drill {
                     new Series("B: SES", timeline.stream().map(s -> new Point(s.seconds(), stateLevel(s.b()))).toList())));
             return new DrillResult(figures, table, List.of(deliveries, breakers));
         }
-    }
-
-    private static long accepted(EmailApiFake fake) {
-        return fake.received().stream().filter(EmailApiFake.Received::accepted).count();
     }
 
     /** The email pool's workers as {@code GET /status} on the admin port shows them. */

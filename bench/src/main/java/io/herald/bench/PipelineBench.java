@@ -21,7 +21,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -289,11 +288,7 @@ public final class PipelineBench {
 
     /** Visible and in-flight messages left on the queue: zero once every delete is through. */
     private int settledCount(QueueRef queue) {
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(queue.url()).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-        return Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+        return LocalSqs.messagesOn(sqs, queue.url());
     }
 
     private static List<Double> ratios(List<Run> runs, List<Run> floors) {
