@@ -31,7 +31,7 @@ public final class PipelineDrill implements Drill {
     @Override
     public String description() {
         return "pipeline vs the SQS drain floor at provider latency 0/100/500 ms: msg/s, SQS requests per message by "
-                + "action, peak heap, p50/p99 enqueue-to-delivery, idle receives; --messages 5000 --repeats 3 "
+                + "action, peak heap, p50/p99 enqueue-to-delivery, idle receives; --messages 4000 --repeats 3 "
                 + "--latency-rate 200 --latency-seconds 6 --idle-seconds 30, ~3 min";
     }
 
@@ -39,7 +39,7 @@ public final class PipelineDrill implements Drill {
     public DrillResult run(DrillContext context) throws Exception {
         DrillOptions options = DrillOptions.parse(name(), context.args(), Set.of("--messages", "--repeats",
                 "--idle-seconds", "--latency-rate", "--latency-seconds"));
-        int messages = options.intOption("--messages", 5_000, 100);
+        int messages = options.intOption("--messages", 4_000, 100);
         int repeats = options.intOption("--repeats", 3, 1);
         Duration idle = options.secondsOption("--idle-seconds", Duration.ofSeconds(30), 1);
         int latencyRate = options.intOption("--latency-rate", 200, 10);
