@@ -1,0 +1,5 @@
+package io.herald.bench;
+
+/** One point of a {@link Series}. */
+public record Point(double x, double y) {
+}
