@@ -18,7 +18,10 @@ public final class Drills {
     /** The drills that ship with Herald, in their fixed order for {@code bench all}. */
     public static Drills standard() {
         return new Drills(List.of(
-                new PipelineDrill()
+                new PipelineDrill(),
+                new ApiDrill(),
+                new MailprogDrill(),
+                new FuzzDrill()
         ));
     }
 
