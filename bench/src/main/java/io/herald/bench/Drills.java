@@ -19,6 +19,8 @@ public final class Drills {
     public static Drills standard() {
         return new Drills(List.of(
                 new PipelineDrill(),
+                new FailoverDrill(),
+                new CrashDrill(),
                 new ApiDrill(),
                 new MailprogDrill(),
                 new FuzzDrill()

@@ -21,7 +21,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,21 +56,31 @@ public final class PipelineBench {
     private final int messages;
     private final int repeats;
     private final Duration idleWindow;
+    private final int latencyRate;
+    private final Duration latencyWindow;
     private final PrintStream progress;
+    /**
+     * Pipelines finished with are closed here, off the measured path: a close waits for the last
+     * long poll (up to the 20 s receive wait), which would otherwise dominate the bench's run time.
+     */
+    private final ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor();
     private final EnvelopeCodec codec = new EnvelopeCodec();
     private EmbeddedSqs embedded;
     private SqsClient sqs;
     private int queueCounter;
 
-    PipelineBench(int messages, int repeats, Duration idleWindow, PrintStream progress) {
+    PipelineBench(int messages, int repeats, Duration idleWindow, int latencyRate, Duration latencyWindow,
+                  PrintStream progress) {
         this.messages = messages;
         this.repeats = repeats;
         this.idleWindow = idleWindow;
+        this.latencyRate = latencyRate;
+        this.latencyWindow = latencyWindow;
         this.progress = progress;
     }
 
-    /** One measured run: messages delivered per second and SQS requests per message, by action. */
-    record Run(double messagesPerSecond, Map<String, Double> requestsPerMessage) {
+    /** One measured run: messages delivered per second, SQS requests per message by action, peak heap. */
+    record Run(double messagesPerSecond, Map<String, Double> requestsPerMessage, double peakHeapMiB) {
         double totalRequestsPerMessage() {
             return requestsPerMessage.values().stream().mapToDouble(Double::doubleValue).sum();
         }
@@ -80,10 +90,12 @@ public final class PipelineBench {
         embedded = EmbeddedSqs.start(0);
         sqs = SqsClients.create(sqsConfig("unused"));
         Javalin fake = slowFake(Duration.ofMillis(100));
+        Javalin fake500 = slowFake(Duration.ofMillis(500));
         try {
             List<Run> floor = new ArrayList<>();
             List<Run> noop = new ArrayList<>();
             List<Run> http100 = new ArrayList<>();
+            List<Run> http500 = new ArrayList<>();
             for (int i = 1; i <= repeats; i++) {
                 progress("repeat %d/%d: drain floor", i, repeats);
                 floor.add(drainFloor());
@@ -91,12 +103,18 @@ public final class PipelineBench {
                 noop.add(pipelineRun(new NoopProvider(), 1));
                 progress("repeat %d/%d: pipeline, HTTP fake at 100 ms", i, repeats);
                 http100.add(pipelineRun(new HttpFakeProvider(URI.create("http://127.0.0.1:" + fake.port() + "/send")), 1));
+                progress("repeat %d/%d: pipeline, HTTP fake at 500 ms", i, repeats);
+                http500.add(pipelineRun(new HttpFakeProvider(URI.create("http://127.0.0.1:" + fake500.port() + "/send")), 1));
             }
+            Map<String, Object> latency = new LinkedHashMap<>();
+            progress("latency: %d msg/s for %d s per provider latency", latencyRate, latencyWindow.toSeconds());
+            latency.put("noop", latencyRun(new NoopProvider()));
+            latency.put("http100", latencyRun(new HttpFakeProvider(URI.create("http://127.0.0.1:" + fake.port() + "/send"))));
+            latency.put("http500", latencyRun(new HttpFakeProvider(URI.create("http://127.0.0.1:" + fake500.port() + "/send"))));
             progress("idle: counting receives for %d s", idleWindow.toSeconds());
             double idleReceivesPerMinute = idle();
 
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("when", Instant.now().toString());
             out.put("messagesPerRun", messages);
             out.put("repeats", repeats);
             out.put("floorMessagesPerSecond", median(floor.stream().map(Run::messagesPerSecond).toList()));
@@ -108,10 +126,22 @@ public final class PipelineBench {
             out.put("noopRequestsPerMessage", median(noop.stream().map(Run::totalRequestsPerMessage).toList()));
             out.put("http100RequestsPerMessage", median(http100.stream().map(Run::totalRequestsPerMessage).toList()));
             out.put("noopRequestsPerMessageByAction", noop.get(repeats / 2).requestsPerMessage());
+            out.put("http500MessagesPerSecond", median(http500.stream().map(Run::messagesPerSecond).toList()));
+            out.put("http500RatioToFloor", median(ratios(http500, floor)));
+            out.put("http500RequestsPerMessage", median(http500.stream().map(Run::totalRequestsPerMessage).toList()));
+            out.put("requestsPerMessageByAction", Map.of("floor", medianByAction(floor), "noop", medianByAction(noop),
+                    "http100", medianByAction(http100), "http500", medianByAction(http500)));
+            out.put("peakHeapMiB", Map.of("floor", median(floor.stream().map(Run::peakHeapMiB).toList()),
+                    "noop", median(noop.stream().map(Run::peakHeapMiB).toList()),
+                    "http100", median(http100.stream().map(Run::peakHeapMiB).toList()),
+                    "http500", median(http500.stream().map(Run::peakHeapMiB).toList())));
+            out.put("latency", latency);
             out.put("idleReceivesPerQueuePerMinute", idleReceivesPerMinute);
-            out.put("runs", Map.of("floor", floor, "noop", noop, "http100", http100));
+            out.put("runs", Map.of("floor", floor, "noop", noop, "http100", http100, "http500", http500));
             return out;
         } finally {
+            closing.close();
+            fake500.stop();
             fake.stop();
             sqs.close();
             embedded.close();
@@ -154,8 +184,9 @@ public final class PipelineBench {
         AtomicInteger drained = new AtomicInteger();
         AtomicLong receives = new AtomicLong();
         AtomicLong deletes = new AtomicLong();
+        HeapPeak heap = new HeapPeak();
         long start = System.nanoTime();
-        try (var threads = Executors.newFixedThreadPool(FLOOR_THREADS)) {
+        try (heap; var threads = Executors.newFixedThreadPool(FLOOR_THREADS)) {
             for (int t = 0; t < FLOOR_THREADS; t++) {
                 threads.submit(() -> {
                     while (drained.get() < messages) {
@@ -178,7 +209,7 @@ public final class PipelineBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Run(messages / seconds, Map.of("ReceiveMessage", receives.get() / (double) messages,
-                "DeleteMessageBatch", deletes.get() / (double) messages));
+                "DeleteMessageBatch", deletes.get() / (double) messages), heap.mebibytes());
     }
 
     private Run pipelineRun(CountingProvider provider, int weight) throws Exception {
@@ -186,9 +217,10 @@ public final class PipelineBench {
         PipelineMetrics metrics = new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         HeraldConfig.Sqs sqsConfig = sqsConfig(queue.name());
         HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline().withAdminPort(-1).withLimits(10, 2000, 500);
-        try (SqsClient client = SqsClients.create(sqsConfig, metrics.sqsRequestCounter())) {
-            Pipeline pipeline = new Pipeline(client, List.of(queue), List.of(new ConfiguredProvider(provider, weight)), config,
-                    sqsConfig, metrics, null, Clock.systemUTC());
+        SqsClient client = SqsClients.create(sqsConfig, metrics.sqsRequestCounter());
+        Pipeline pipeline = new Pipeline(client, List.of(queue), List.of(new ConfiguredProvider(provider, weight)), config,
+                sqsConfig, metrics, null, Clock.systemUTC());
+        try (HeapPeak heap = new HeapPeak()) {
             long start = System.nanoTime();
             pipeline.start();
             while (provider.delivered() < messages || settledCount(queue) > 0) {
@@ -197,8 +229,44 @@ public final class PipelineBench {
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Double> perMessage = new LinkedHashMap<>();
             metrics.sqsRequests().forEach((action, count) -> perMessage.put(action, count / messages));
+            return new Run(messages / seconds, perMessage, heap.mebibytes());
+        } finally {
+            closeLater(pipeline, client);
+        }
+    }
+
+    private void closeLater(Pipeline pipeline, SqsClient client) {
+        closing.submit(() -> {
             pipeline.close();
-            return new Run(messages / seconds, perMessage);
+            client.close();
+        });
+    }
+
+    /**
+     * Enqueue-to-delivery latency at a steady load well below capacity: {@code latencyRate}
+     * messages per second for {@code latencyWindow}, enqueued while the pipeline runs.
+     */
+    private Map<String, Object> latencyRun(CountingProvider provider) throws Exception {
+        QueueRef queue = SqsQueues.provision(sqs, sqsConfig("bench-latency-" + (++queueCounter))).getFirst();
+        DeliveryLatency recorded = new DeliveryLatency(provider, Clock.systemUTC());
+        HeraldConfig.Sqs sqsConfig = sqsConfig(queue.name());
+        SqsClient client = SqsClients.create(sqsConfig);
+        Pipeline pipeline = new Pipeline(client, List.of(queue), List.of(new ConfiguredProvider(recorded, 1)),
+                HeraldConfig.defaults().pipeline().withAdminPort(-1).withLimits(10, 2000, 500), sqsConfig,
+                new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), null, Clock.systemUTC());
+        try (SteadyLoad load = new SteadyLoad(sqs, queue.url(), "latency", latencyRate)) {
+            pipeline.start();
+            load.start(latencyWindow);
+            load.join();
+            int sent = load.sent().size();
+            Await.until(() -> recorded.delivered() >= sent, Duration.ofSeconds(60), "the latency run's deliveries");
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("messages", sent);
+            out.put("p50Millis", recorded.percentileMillis(50));
+            out.put("p99Millis", recorded.percentileMillis(99));
+            return out;
+        } finally {
+            closeLater(pipeline, client);
         }
     }
 
@@ -220,11 +288,7 @@ public final class PipelineBench {
 
     /** Visible and in-flight messages left on the queue: zero once every delete is through. */
     private int settledCount(QueueRef queue) {
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(queue.url()).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-        return Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+        return LocalSqs.messagesOn(sqs, queue.url());
     }
 
     private static List<Double> ratios(List<Run> runs, List<Run> floors) {
@@ -232,6 +296,14 @@ public final class PipelineBench {
         for (int i = 0; i < runs.size(); i++) {
             out.add(runs.get(i).messagesPerSecond() / floors.get(i).messagesPerSecond());
         }
+        return out;
+    }
+
+    /** Per action, the median over runs of requests per message (0 where a run made none). */
+    private static Map<String, Double> medianByAction(List<Run> runs) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        runs.stream().flatMap(r -> r.requestsPerMessage().keySet().stream()).distinct().forEach(action ->
+                out.put(action, median(runs.stream().map(r -> r.requestsPerMessage().getOrDefault(action, 0.0)).toList())));
         return out;
     }
 

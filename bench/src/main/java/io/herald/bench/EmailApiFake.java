@@ -1,0 +1,115 @@
+package io.herald.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An in-process fake of an email provider's HTTP API on 127.0.0.1, answering as the real API
+ * does (SES v2 SendEmail: 200 with a MessageId; SendGrid mail/send: 202 with X-Message-Id), or
+ * 500 while {@link #failing(boolean) failing}. It records every request with the Herald id the
+ * real provider class put in it (SES email tag {@code herald-id}, SendGrid custom arg
+ * {@code herald_id}), so a drill can account for every message.
+ */
+final class EmailApiFake implements AutoCloseable {
+
+    /** The provider API a fake speaks. */
+    enum Api {
+        SES("/v2/email/outbound-emails"),
+        SENDGRID("/v3/mail/send");
+
+        final String path;
+
+        Api(String path) {
+            this.path = path;
+        }
+    }
+
+    /** One request as the fake answered it; {@code nanos} on the {@link System#nanoTime()} clock. */
+    record Received(long nanos, String heraldId, int status) {
+        boolean accepted() {
+            return status < 300;
+        }
+    }
+
+    private final Api api;
+    private final Duration latency;
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final Queue<Received> received = new ConcurrentLinkedQueue<>();
+    private final ObjectMapper json = new ObjectMapper();
+    private final Javalin server;
+
+    EmailApiFake(Api api, Duration latency) {
+        this.api = api;
+        this.latency = latency;
+        // Jetty on virtual threads, so the fake holds as many slow requests as the pipeline sends.
+        this.server = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.concurrency.useVirtualThreads = true;
+            config.jetty.host = "127.0.0.1";
+            config.jetty.port = 0;
+            config.routes.post(api.path, this::answer);
+        }).start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** From now on answer 500 (true) or as the healthy API does (false). */
+    void failing(boolean fail) {
+        failing.set(fail);
+    }
+
+    List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    /** The Herald ids of every request answered with success, repeats included. */
+    List<String> acceptedIds() {
+        return received.stream().filter(Received::accepted).map(Received::heraldId).toList();
+    }
+
+    private void answer(Context ctx) throws Exception {
+        String id = heraldId(json.readTree(ctx.bodyAsBytes()));
+        if (!latency.isZero()) {
+            Thread.sleep(latency);
+        }
+        boolean fail = failing.get();
+        int status = fail ? 500 : api == Api.SES ? 200 : 202;
+        received.add(new Received(System.nanoTime(), id, status));
+        ctx.status(status).contentType("application/json");
+        if (fail) {
+            ctx.result(api == Api.SES ? "{\"message\":\"Internal failure\"}" : "{\"errors\":[{\"message\":\"internal error\"}]}");
+        } else if (api == Api.SES) {
+            ctx.result("{\"MessageId\":\"" + UUID.randomUUID() + "\"}");
+        } else {
+            ctx.header("X-Message-Id", UUID.randomUUID().toString()).result("");
+        }
+    }
+
+    private String heraldId(JsonNode body) {
+        if (api == Api.SES) {
+            for (JsonNode tag : body.path("EmailTags")) {
+                if ("herald-id".equals(tag.path("Name").asText())) {
+                    return tag.path("Value").asText();
+                }
+            }
+            return "";
+        }
+        return body.path("personalizations").path(0).path("custom_args").path("herald_id").asText("");
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
