@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.EnvelopeCodec;
-import io.herald.core.sqs.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
-import io.herald.core.sqs.SqsQueues;
 import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.Mailprog;
 import io.herald.mailprog.Shim;
@@ -16,7 +14,6 @@ import io.herald.mailprog.forward.Forwarder;
 import io.herald.mailprog.forward.PassResult;
 import io.herald.mailprog.forward.SqsSink;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -202,20 +199,12 @@ public final class FuzzDrill implements Drill {
     /** Every envelope id on the queues and their dead-letter queues (received, not deleted). */
     private static Set<String> envelopeIdsOn(String endpoint, List<QueueRef> queues) {
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        EnvelopeCodec codec = new EnvelopeCodec();
         Set<String> ids = new HashSet<>();
         try (SqsClient sqs = SqsClients.create(new HeraldConfig.Sqs(endpoint, d.region(), List.of(), d.deadLetterSuffix(),
                 d.maxReceiveCount(), d.visibilityTimeout(), d.maxConnections()))) {
             for (QueueRef q : queues) {
                 for (String url : List.of(q.url(), q.deadLetterUrl())) {
-                    while (true) {
-                        List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
-                                .visibilityTimeout(600).waitTimeSeconds(0)).messages();
-                        if (batch.isEmpty()) {
-                            break;
-                        }
-                        batch.forEach(m -> ids.add(codec.decode(m.body()).id()));
-                    }
+                    QueuePeek.envelopes(sqs, url).forEach(e -> ids.add(e.id()));
                 }
             }
         }
@@ -257,28 +246,25 @@ public final class FuzzDrill implements Drill {
         long forwarded = 0;
         long forwarderCrashes = 0;
         progress.println("fuzz: forwarding what was spooled (herald mailprog flush)");
-        try (EmbeddedSqs embedded = EmbeddedSqs.start(0)) {
+        try (LocalSqs local = new LocalSqs()) {
             HeraldConfig defaults = HeraldConfig.defaults();
-            HeraldConfig.Sqs d = defaults.sqs();
-            HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(), List.of("fuzz-slurm"),
-                    d.deadLetterSuffix(), d.maxReceiveCount(), d.visibilityTimeout(), d.maxConnections());
+            HeraldConfig.Sqs sqsConfig = local.config("fuzz-slurm", defaults.sqs().visibilityTimeout());
             HeraldConfig config = defaults.withSqs(sqsConfig).withMailprog(defaults.mailprog()
                     .withSpoolDir(shim.spool().toString()).withSacct("", 1, Duration.ZERO).withReceivers("example.org", List.of()));
-            try (SqsClient sqs = SqsClients.create(sqsConfig)) {
-                SqsQueues.provision(sqs, sqsConfig);
-                try (Forwarder forwarder = Mailprog.forwarder(config,
-                        new SqsSink(sqs, sqsConfig, new SqsProducer(sqs, new EnvelopeCodec())), Clock.systemUTC())) {
-                    for (int pass = 0; pass < 5; pass++) {
-                        try {
-                            PassResult result = forwarder.pass(true);
-                            forwarded += result.delivered();
-                            if (result.waiting() == 0 && result.held() == 0) {
-                                break;
-                            }
-                        } catch (RuntimeException e) {
-                            forwarderCrashes++;
-                            crashes.add("forwarder pass threw " + e);
+            SqsClient sqs = local.client();
+            local.provision(sqsConfig);
+            try (Forwarder forwarder = Mailprog.forwarder(config,
+                    new SqsSink(sqs, sqsConfig, new SqsProducer(sqs, new EnvelopeCodec())), Clock.systemUTC())) {
+                for (int pass = 0; pass < 5; pass++) {
+                    try {
+                        PassResult result = forwarder.pass(true);
+                        forwarded += result.delivered();
+                        if (result.waiting() == 0 && result.held() == 0) {
+                            break;
                         }
+                    } catch (RuntimeException e) {
+                        forwarderCrashes++;
+                        crashes.add("forwarder pass threw " + e);
                     }
                 }
             }

@@ -1,13 +1,10 @@
 package io.herald.bench;
 
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.envelope.Envelope;
-import io.herald.core.envelope.EnvelopeCodec;
-import io.herald.core.sqs.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
+import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.sqs.SqsProducer;
-import io.herald.core.sqs.SqsQueues;
 import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.Mailprog;
 import io.herald.mailprog.Shim;
@@ -16,8 +13,6 @@ import io.herald.mailprog.forward.SqsSink;
 import io.herald.pipeline.PipelineMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -154,18 +149,16 @@ public final class MailprogDrill implements Drill {
                                       List<String> violations) throws Exception {
         Shim shim = Shim.install(Files.createDirectories(work.resolve("burst-bin")), work.resolve("burst-spool"));
         PipelineMetrics counted = new PipelineMetrics(new SimpleMeterRegistry());
-        try (EmbeddedSqs embedded = EmbeddedSqs.start(0)) {
+        try (LocalSqs local = new LocalSqs()) {
             HeraldConfig defaults = HeraldConfig.defaults();
-            HeraldConfig.Sqs d = defaults.sqs();
-            HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(), List.of("bench-slurm"),
-                    d.deadLetterSuffix(), d.maxReceiveCount(), d.visibilityTimeout(), d.maxConnections());
+            HeraldConfig.Sqs sqsConfig = local.config("bench-slurm", defaults.sqs().visibilityTimeout());
             // No sacct: a fake one would measure the fake. 1,000 users with 10 events each stay
             // within the default per-user cap, so every event is its own notification.
             HeraldConfig config = defaults.withSqs(sqsConfig).withMailprog(defaults.mailprog()
                     .withSpoolDir(shim.spool().toString()).withSacct("", 1, Duration.ZERO).withReceivers("example.org", List.of()));
-            try (SqsClient observer = SqsClients.create(sqsConfig);
-                 SqsClient forwarderClient = SqsClients.create(sqsConfig, counted.sqsRequestCounter())) {
-                QueueRef queue = SqsQueues.provision(observer, sqsConfig).getFirst();
+            try (SqsClient forwarderClient = SqsClients.create(sqsConfig, counted.sqsRequestCounter())) {
+                SqsClient observer = local.client();
+                QueueRef queue = local.provision(sqsConfig);
                 ForwarderDaemon daemon = new ForwarderDaemon(Mailprog.forwarder(config,
                         new SqsSink(forwarderClient, sqsConfig, new SqsProducer(forwarderClient, new EnvelopeCodec())),
                         Clock.systemUTC()), shim.spool().resolve("new"), config.mailprog().scanInterval()).start();
@@ -186,7 +179,7 @@ public final class MailprogDrill implements Drill {
                                 double t = (System.nanoTime() - start) / 1e9;
                                 capturedLine.add(new Point(t, exitedZero.get()));
                                 spoolLine.add(new Point(t, count(shim.spool().resolve("new"))));
-                                sqsLine.add(new Point(t, messagesOn(observer, queue)));
+                                sqsLine.add(new Point(t, local.messagesOn(queue.url())));
                                 Thread.sleep(500);
                             }
                         } catch (InterruptedException | RuntimeException stop) {
@@ -223,7 +216,7 @@ public final class MailprogDrill implements Drill {
                     burstSeconds = (System.nanoTime() - start) / 1e9;
                     long deadline = System.nanoTime() + DRAIN_DEADLINE.toNanos();
                     while (System.nanoTime() < deadline) {
-                        if (messagesOn(observer, queue) + records(shim.spool().resolve("failed")) >= exitedZero.get()
+                        if (local.messagesOn(queue.url()) + records(shim.spool().resolve("failed")) >= exitedZero.get()
                                 && count(shim.spool().resolve("new")) == 0) {
                             drainSeconds = (System.nanoTime() - start) / 1e9 - burstSeconds;
                             break;
@@ -236,7 +229,9 @@ public final class MailprogDrill implements Drill {
                     daemon.close();
                 }
                 progress.println("mailprog: checking every captured job on SQS");
-                Set<String> onSqs = jobIdsOn(observer, queue);
+                Set<String> onSqs = new HashSet<>();
+                QueuePeek.envelopes(observer, queue.url()).stream().filter(e -> e.slurm() != null)
+                        .forEach(e -> onSqs.add(e.slurm().jobId()));
                 long deadLettered = records(shim.spool().resolve("failed"));
                 Set<String> missing = new HashSet<>(capturedIds);
                 missing.removeAll(onSqs);
@@ -293,33 +288,6 @@ public final class MailprogDrill implements Drill {
         pb.environment().clear();
         pb.environment().putAll(env);
         return pb.start().waitFor();
-    }
-
-    private static Set<String> jobIdsOn(SqsClient sqs, QueueRef queue) {
-        EnvelopeCodec codec = new EnvelopeCodec();
-        Set<String> ids = new HashSet<>();
-        while (true) {
-            // Received and left invisible, not deleted: the drill only counts.
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue.url()).maxNumberOfMessages(10)
-                    .visibilityTimeout(600).waitTimeSeconds(0)).messages();
-            if (batch.isEmpty()) {
-                return ids;
-            }
-            for (Message m : batch) {
-                Envelope e = codec.decode(m.body());
-                if (e.slurm() != null) {
-                    ids.add(e.slurm().jobId());
-                }
-            }
-        }
-    }
-
-    private static int messagesOn(SqsClient sqs, QueueRef queue) {
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(queue.url()).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-                .attributes();
-        return Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
     /** Spool records in failed/, without the .reason file beside each. */
