@@ -73,6 +73,12 @@ public final class ApiDrill implements Drill {
 
     @Override
     public DrillResult run(DrillContext context) throws Exception {
+        try (ScratchDir scratch = new ScratchDir("herald-bench-api")) {
+            return run(context, scratch.path());
+        }
+    }
+
+    private DrillResult run(DrillContext context, Path scratch) throws Exception {
         DrillOptions options = DrillOptions.parse(name(), context.args(), Set.of("--seconds", "--repeats", "--baseline-api", "--jfr"));
         Duration seconds = options.secondsOption("--seconds", Duration.ofSeconds(2), 1);
         int repeats = options.intOption("--repeats", 2, 1);
@@ -82,7 +88,6 @@ public final class ApiDrill implements Drill {
             throw new BadDrillArgumentException("api: --baseline-api " + baselineJar + " is not a file (a herald-api jar)");
         }
         PrintStream progress = context.progress();
-        Path scratch = Files.createTempDirectory("herald-bench-api");
         Wrk wrk = Wrk.ensureInstalled(scratch, progress);
 
         Map<String, String> classpaths = new LinkedHashMap<>();

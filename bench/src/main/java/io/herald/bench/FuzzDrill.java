@@ -212,7 +212,13 @@ public final class FuzzDrill implements Drill {
     }
 
     private Map<String, Object> fuzzShim(long seed, int count, PrintStream progress, List<String> violations) throws Exception {
-        Path work = Files.createTempDirectory("herald-bench-fuzz");
+        try (ScratchDir scratch = new ScratchDir("herald-bench-fuzz")) {
+            return fuzzShim(seed, count, progress, violations, scratch.path());
+        }
+    }
+
+    private Map<String, Object> fuzzShim(long seed, int count, PrintStream progress, List<String> violations, Path work)
+            throws Exception {
         Shim shim = Shim.install(Files.createDirectories(work.resolve("bin")), work.resolve("spool"));
         Fixtures.Case end = Fixtures.caseNamed("end-completed");
         List<ShimFuzzCases.Case> cases = new ShimFuzzCases(seed, end.env(), end.args().get(1)).generate(count);

@@ -66,6 +66,12 @@ public final class MailprogDrill implements Drill {
 
     @Override
     public DrillResult run(DrillContext context) throws Exception {
+        try (ScratchDir scratch = new ScratchDir("herald-bench-mailprog")) {
+            return run(context, scratch.path());
+        }
+    }
+
+    private DrillResult run(DrillContext context, Path work) throws Exception {
         DrillOptions options = DrillOptions.parse(name(), context.args(), Set.of("--captures", "--jvm-captures", "--burst"));
         int captures = options.intOption("--captures", 200, 10);
         int jvmCaptures = options.intOption("--jvm-captures", 20, 1);
@@ -73,7 +79,6 @@ public final class MailprogDrill implements Drill {
         // ~30-60 captures/s at 64 concurrent, so 10,000 alone would take minutes: the default fits the budget.
         int burst = options.intOption("--burst", DEFAULT_BURST, 100);
         PrintStream progress = context.progress();
-        Path work = Files.createTempDirectory("herald-bench-mailprog");
         PerfStat perf = PerfStat.ensureInstalled(work, progress);
         Fixtures.Case end = Fixtures.caseNamed("end-completed");
 
