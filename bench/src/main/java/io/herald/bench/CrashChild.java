@@ -1,8 +1,6 @@
 package io.herald.bench;
 
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.ProviderConfig;
-import io.herald.core.config.Secret;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
@@ -47,8 +45,7 @@ public final class CrashChild {
                 d.maxReceiveCount(), visibility, d.maxConnections());
         SqsClient sqs = SqsClients.create(sqsConfig);
         List<QueueRef> queues = SqsQueues.resolve(sqs, sqsConfig);
-        SendGridProvider sendgrid = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, sendTimeout, 10_000,
-                Duration.ofSeconds(1), "", sendgridUrl, Secret.of("SG.bench-key"), "herald@example.org"), Clock.systemUTC());
+        SendGridProvider sendgrid = EmailApiFake.sendGridProvider(sendgridUrl, sendTimeout, Clock.systemUTC());
         Pipeline pipeline = new Pipeline(sqs, queues, List.of(new ConfiguredProvider(sendgrid, 1)), pipelineConfig(sendTimeout),
                 sqsConfig, new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), null, Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,9 +2,17 @@ package io.herald.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Secret;
+import io.herald.pipeline.provider.sendgrid.SendGridProvider;
+import io.herald.pipeline.provider.ses.SesProvider;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -62,6 +70,19 @@ final class EmailApiFake implements AutoCloseable {
 
     String baseUrl() {
         return "http://127.0.0.1:" + server.port();
+    }
+
+    /** Herald's real SendGrid provider pointed at a SendGrid fake at {@code baseUrl}; no rate limit to speak of. */
+    static SendGridProvider sendGridProvider(String baseUrl, Duration timeout, Clock clock) {
+        return new SendGridProvider(new ProviderConfig.SendGrid(true, 1, timeout, 10_000, Duration.ofSeconds(1), "", baseUrl,
+                Secret.of("SG.bench-key"), "herald@example.org"), clock);
+    }
+
+    /** Herald's real SES provider pointed at an SES fake at {@code baseUrl}, with made-up credentials. */
+    static SesProvider sesProvider(String baseUrl, Duration timeout, Clock clock) {
+        return new SesProvider(new ProviderConfig.Ses(true, 1, timeout, 10_000, Duration.ofSeconds(1), "", "us-east-1",
+                baseUrl, "herald@example.org", ""),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench-secret")), clock);
     }
 
     /** From now on answer 500 (true) or as the healthy API does (false). */

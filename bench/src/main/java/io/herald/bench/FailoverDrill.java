@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.ProviderConfig;
-import io.herald.core.config.Secret;
 import io.herald.core.sqs.QueueRef;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
@@ -14,8 +12,6 @@ import io.herald.pipeline.provider.sendgrid.SendGridProvider;
 import io.herald.pipeline.provider.ses.SesProvider;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -76,11 +72,8 @@ public final class FailoverDrill implements Drill {
             QueueRef queue = sqs.provision(sqsConfig);
             Clock clock = Clock.systemUTC();
             Duration timeout = Duration.ofSeconds(5);
-            SendGridProvider sendgrid = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, timeout, 10_000,
-                    Duration.ofSeconds(1), "", a.baseUrl(), Secret.of("SG.bench-key"), "herald@example.org"), clock);
-            SesProvider ses = new SesProvider(new ProviderConfig.Ses(true, 1, timeout, 10_000, Duration.ofSeconds(1),
-                    "", "us-east-1", b.baseUrl(), "herald@example.org", ""),
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench-secret")), clock);
+            SendGridProvider sendgrid = EmailApiFake.sendGridProvider(a.baseUrl(), timeout, clock);
+            SesProvider ses = EmailApiFake.sesProvider(b.baseUrl(), timeout, clock);
             Pipeline pipeline = new Pipeline(sqs.client(), List.of(queue),
                     List.of(new ConfiguredProvider(sendgrid, 1), new ConfiguredProvider(ses, 1)), config, sqsConfig,
                     new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), null, clock);

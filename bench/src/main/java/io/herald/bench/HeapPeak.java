@@ -20,6 +20,8 @@ final class HeapPeak implements AutoCloseable {
     private final Thread sampler;
 
     HeapPeak() {
+        // Each run starts from a collected heap, so the peaks of runs side by side compare.
+        System.gc();
         sampler = Thread.ofPlatform().daemon().name("heap-peak").start(() -> {
             while (running.get()) {
                 peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);

@@ -53,7 +53,7 @@ public final class PipelineBench {
 
     private static final int FLOOR_THREADS = 8;
 
-    private final int messages;
+    private int messages;
     private final int repeats;
     private final Duration idleWindow;
     private final int latencyRate;
@@ -67,6 +67,10 @@ public final class PipelineBench {
     private final EnvelopeCodec codec = new EnvelopeCodec();
     private EmbeddedSqs embedded;
     private SqsClient sqs;
+    /** The producer's side of the cost, SendMessageBatch, counted on a client of its own. */
+    private final PipelineMetrics loading = new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    private SqsClient loader;
+    private long loaded;
     private int queueCounter;
 
     PipelineBench(int messages, int repeats, Duration idleWindow, int latencyRate, Duration latencyWindow,
@@ -89,6 +93,7 @@ public final class PipelineBench {
     Map<String, Object> run() throws Exception {
         embedded = EmbeddedSqs.start(0);
         sqs = SqsClients.create(sqsConfig("unused"));
+        loader = SqsClients.create(sqsConfig("unused"), loading.sqsRequestCounter());
         Javalin fake = slowFake(Duration.ofMillis(100));
         Javalin fake500 = slowFake(Duration.ofMillis(500));
         try {
@@ -96,6 +101,8 @@ public final class PipelineBench {
             List<Run> noop = new ArrayList<>();
             List<Run> http100 = new ArrayList<>();
             List<Run> http500 = new ArrayList<>();
+            progress("warm-up round (not measured): every run once with %d messages", Math.max(100, messages / 5));
+            warmUp(fake, fake500);
             for (int i = 1; i <= repeats; i++) {
                 progress("repeat %d/%d: drain floor", i, repeats);
                 floor.add(drainFloor());
@@ -135,6 +142,10 @@ public final class PipelineBench {
                     "noop", median(noop.stream().map(Run::peakHeapMiB).toList()),
                     "http100", median(http100.stream().map(Run::peakHeapMiB).toList()),
                     "http500", median(http500.stream().map(Run::peakHeapMiB).toList())));
+            Map<String, Double> producer = new java.util.TreeMap<>();
+            loading.sqsRequests().forEach((action, count) -> producer.put(action, count / loaded));
+            out.put("peakHeapNote", "peak heap used during the run, starting from a collected heap; the bench JVM's, so ElasticMQ and the fakes are in it");
+            out.put("producerRequestsPerMessageByAction", producer);
             out.put("latency", latency);
             out.put("idleReceivesPerQueuePerMinute", idleReceivesPerMinute);
             out.put("runs", Map.of("floor", floor, "noop", noop, "http100", http100, "http500", http500));
@@ -144,6 +155,7 @@ public final class PipelineBench {
             fake500.stop();
             fake.stop();
             sqs.close();
+            loader.close();
             embedded.close();
         }
     }
@@ -156,7 +168,8 @@ public final class PipelineBench {
 
     private QueueRef loadedQueue() {
         QueueRef queue = SqsQueues.provision(sqs, sqsConfig("bench-" + (++queueCounter))).getFirst();
-        SqsProducer producer = new SqsProducer(sqs, codec);
+        SqsProducer producer = new SqsProducer(loader, codec);
+        loaded += messages;
         Instant now = Instant.now();
         List<Envelope> batch = new ArrayList<>(1000);
         for (int i = 0; i < messages; i++) {
@@ -235,6 +248,23 @@ public final class PipelineBench {
         }
     }
 
+    /**
+     * Every kind of run once, small and unrecorded: the first repeat otherwise measures class
+     * loading and the JIT more than the pipeline.
+     */
+    private void warmUp(Javalin fake, Javalin fake500) throws Exception {
+        int full = messages;
+        messages = Math.max(100, full / 5);
+        try {
+            drainFloor();
+            pipelineRun(new NoopProvider(), 1);
+            pipelineRun(new HttpFakeProvider(URI.create("http://127.0.0.1:" + fake.port() + "/send")), 1);
+            pipelineRun(new HttpFakeProvider(URI.create("http://127.0.0.1:" + fake500.port() + "/send")), 1);
+        } finally {
+            messages = full;
+        }
+    }
+
     private void closeLater(Pipeline pipeline, SqsClient client) {
         closing.submit(() -> {
             pipeline.close();
@@ -275,15 +305,28 @@ public final class PipelineBench {
         QueueRef queue = SqsQueues.provision(sqs, sqsConfig("bench-idle")).getFirst();
         PipelineMetrics metrics = new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         HeraldConfig.Sqs sqsConfig = sqsConfig(queue.name());
-        try (SqsClient client = SqsClients.create(sqsConfig, metrics.sqsRequestCounter())) {
-            Pipeline pipeline = new Pipeline(client, List.of(queue), List.of(new ConfiguredProvider(new NoopProvider(), 1)),
-                    HeraldConfig.defaults().pipeline().withAdminPort(-1), sqsConfig, metrics, null, Clock.systemUTC());
-            pipeline.start();
-            Thread.sleep(idleWindow);
-            double receives = metrics.sqsRequests().getOrDefault("ReceiveMessage", 0.0);
-            pipeline.close();
-            return receives / (idleWindow.toMillis() / 60_000.0);
+        SqsClient client = SqsClients.create(sqsConfig, metrics.sqsRequestCounter());
+        Pipeline pipeline = new Pipeline(client, List.of(queue), List.of(new ConfiguredProvider(new NoopProvider(), 1)),
+                HeraldConfig.defaults().pipeline().withAdminPort(-1), sqsConfig, metrics, null, Clock.systemUTC());
+        pipeline.start();
+        // When each receive starts: a window of a few 20 s long polls holds one receive more or
+        // less than its length suggests, so the rate comes from the spacing of the receives.
+        List<Long> starts = new ArrayList<>();
+        double seen = 0;
+        long end = System.nanoTime() + idleWindow.toNanos();
+        while (System.nanoTime() < end) {
+            double count = metrics.sqsRequests().getOrDefault("ReceiveMessage", 0.0);
+            for (; seen < count; seen++) {
+                starts.add(System.nanoTime());
+            }
+            Thread.sleep(20);
         }
+        closeLater(pipeline, client);
+        if (starts.size() < 2) {
+            return starts.size() / (idleWindow.toMillis() / 60_000.0);
+        }
+        double minutes = (starts.getLast() - starts.getFirst()) / 60e9;
+        return (starts.size() - 1) / minutes;
     }
 
     /** Visible and in-flight messages left on the queue: zero once every delete is through. */

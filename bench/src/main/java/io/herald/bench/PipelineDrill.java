@@ -31,7 +31,7 @@ public final class PipelineDrill implements Drill {
     @Override
     public String description() {
         return "pipeline vs the SQS drain floor at provider latency 0/100/500 ms: msg/s, SQS requests per message by "
-                + "action, peak heap, p50/p99 enqueue-to-delivery, idle receives; --messages 5000 --repeats 3 "
+                + "action, peak heap, p50/p99 enqueue-to-delivery, idle receives; --messages 4000 --repeats 3 "
                 + "--latency-rate 200 --latency-seconds 6 --idle-seconds 30, ~3 min";
     }
 
@@ -39,7 +39,7 @@ public final class PipelineDrill implements Drill {
     public DrillResult run(DrillContext context) throws Exception {
         DrillOptions options = DrillOptions.parse(name(), context.args(), Set.of("--messages", "--repeats",
                 "--idle-seconds", "--latency-rate", "--latency-seconds"));
-        int messages = options.intOption("--messages", 5_000, 100);
+        int messages = options.intOption("--messages", 4_000, 100);
         int repeats = options.intOption("--repeats", 3, 1);
         Duration idle = options.secondsOption("--idle-seconds", Duration.ofSeconds(30), 1);
         int latencyRate = options.intOption("--latency-rate", 200, 10);
@@ -68,6 +68,12 @@ public final class PipelineDrill implements Drill {
             }
             table.append(String.format(Locale.ROOT, " %.0f |%n", heap.get(key)));
         }
+        @SuppressWarnings("unchecked")
+        Map<String, Double> producer = (Map<String, Double>) r.get("producerRequestsPerMessageByAction");
+        double sendBatch = producer.getOrDefault("SendMessageBatch", 0.0);
+        table.append(String.format(Locale.ROOT, "Producer side (not in the table): %.3f SendMessageBatch per message, so "
+                        + "end to end the no-op pipeline costs %.3f SQS requests per message (floor %.3f).%n", sendBatch,
+                sendBatch + (double) r.get("noopRequestsPerMessage"), sendBatch + (double) r.get("floorRequestsPerMessage")));
         table.append(String.format(Locale.ROOT, "%nEnqueue-to-delivery latency at a steady %d msg/s for %d s:%n",
                 latencyRate, latencyWindow.toSeconds()));
         table.append("| provider latency | messages | p50 ms | p99 ms |\n|---|---|---|---|\n");
@@ -76,7 +82,7 @@ public final class PipelineDrill implements Drill {
             table.append(String.format(Locale.ROOT, "| %s ms | %d | %.1f | %.1f |%n", run[2], (int) l.get("messages"),
                     (double) l.get("p50Millis"), (double) l.get("p99Millis")));
         }
-        table.append(String.format(Locale.ROOT, "%nIdle: %.1f ReceiveMessage per queue per minute (over %d s).%n",
+        table.append(String.format(Locale.ROOT, "%nIdle: %.1f ReceiveMessage per queue per minute (from the spacing of the receives in %d s).%n",
                 (double) r.get("idleReceivesPerQueuePerMinute"), idle.toSeconds()));
 
         List<Point> pipeline = new ArrayList<>();
