@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,50 +35,33 @@ class HarnessTest {
         System.setProperty("java.awt.headless", "true");
     }
 
+    /** A drill for these tests: its name, its description and what running it does. */
+    private record ScriptedDrill(String name, String description, Function<DrillContext, DrillResult> script)
+            implements Drill {
+        @Override
+        public DrillResult run(DrillContext context) {
+            return script.apply(context);
+        }
+    }
+
     /** A drill that records it ran and returns what it was built with. */
     private Drill drill(String name, List<String> violations) {
-        return new Drill() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return name + " drill for tests, ~0 s";
-            }
-
-            @Override
-            public DrillResult run(DrillContext context) {
-                DrillOptions options = DrillOptions.parse(name, context.args(), Set.of("--size"));
-                int size = options.intOption("--size", 3, 1);
-                ran.add(name + ":" + size);
-                context.progress().println("step");
-                Chart chart = new Chart("line", name + " chart", "x", "y",
-                        List.of(new Series("s", List.of(new Point(0, 0), new Point(1, size)))));
-                return new DrillResult(Map.of("size", size, DrillResult.VIOLATIONS, violations),
-                        "Caption of " + name + "\n| a | b |\n|---|---|\n| 1 | " + size + " |\n", List.of(chart));
-            }
-        };
+        return new ScriptedDrill(name, name + " drill for tests, ~0 s", context -> {
+            DrillOptions options = DrillOptions.parse(name, context.args(), Set.of("--size"));
+            int size = options.intOption("--size", 3, 1);
+            ran.add(name + ":" + size);
+            context.progress().println("step");
+            Chart chart = new Chart("line", name + " chart", "x", "y",
+                    List.of(new Series("s", List.of(new Point(0, 0), new Point(1, size)))));
+            return new DrillResult(Map.of("size", size, DrillResult.VIOLATIONS, violations),
+                    "Caption of " + name + "\n| a | b |\n|---|---|\n| 1 | " + size + " |\n", List.of(chart));
+        });
     }
 
     private Drill failing(String name) {
-        return new Drill() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return "always fails";
-            }
-
-            @Override
-            public DrillResult run(DrillContext context) {
-                throw new IllegalStateException("fake provider would not start");
-            }
-        };
+        return new ScriptedDrill(name, "always fails", context -> {
+            throw new IllegalStateException("fake provider would not start");
+        });
     }
 
     private int run(List<Drill> drills, String... args) {
