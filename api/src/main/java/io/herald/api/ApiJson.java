@@ -94,7 +94,14 @@ final class ApiJson {
     void send(Context ctx, Reply reply) {
         ctx.attribute(ANSWERED, Boolean.TRUE);
         reply.headers().forEach(ctx::header);
-        ctx.status(reply.status()).contentType("application/json").result(reply.json());
+        ctx.status(reply.status()).contentType("application/json");
+        // Straight to the response: result() would have Javalin copy it through a fresh 8 KiB
+        // buffer per request, a quarter of the API's allocation under load (JFR).
+        try {
+            ctx.outputStream().write(reply.json().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     void reply(Context ctx, int status, Object body) {

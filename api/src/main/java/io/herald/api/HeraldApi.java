@@ -12,6 +12,12 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.router.Endpoint;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -20,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,6 +96,8 @@ public final class HeraldApi implements AutoCloseable {
             javalin.jetty.host = config.host();
             javalin.jetty.port = config.port();
             javalin.http.prefer405over404 = true;
+            // Jetty's own refusals (malformed framing, illegal bytes in headers) get the API's error shape too.
+            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(json)));
 
             if (webClientBuilt) {
                 javalin.staticFiles.add(files -> {
@@ -247,6 +256,38 @@ public final class HeraldApi implements AutoCloseable {
         app.stop();
         if (ownsRegistry) {
             registry.close();
+        }
+    }
+
+    /**
+     * Answers what Jetty refuses before Javalin sees a request (a lying or negative Content-Length,
+     * Content-Length with chunking, CR or NUL in a header, oversized headers) as
+     * {@code {"errors": {"base": reason}}} instead of Jetty's HTML page. Jetty's reasons name the
+     * rule that was broken, never the request's content.
+     */
+    static final class JsonErrorHandler extends ErrorHandler {
+        private final ApiJson json;
+
+        JsonErrorHandler(ApiJson json) {
+            this.json = json;
+        }
+
+        @Override
+        protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                        Callback callback) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(body(code, message)), callback);
+        }
+
+        @Override
+        public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+            fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+            return ByteBuffer.wrap(body(status, reason));
+        }
+
+        private byte[] body(int code, String reason) {
+            String message = reason == null || reason.isBlank() ? HttpStatus.forStatus(code).getMessage() : reason;
+            return json.write(ApiJson.ErrorReply.base(message)).getBytes(StandardCharsets.UTF_8);
         }
     }
 

@@ -210,6 +210,53 @@ class HeraldApiTest {
     }
 
     @Test
+    void bodyEndingBeforeItsContentLengthIs400NotAServerError() throws Exception {
+        // Found by ./herald bench fuzz: Jetty's "Early EOF" escaped as a 500. No client library sends
+        // a short body, so this one is written byte by byte; the client half-closes, as a crashed one would.
+        byte[] body = validEmail().getBytes(StandardCharsets.UTF_8);
+        String answer = rawExchange(("POST /email/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + (body.length + 50) + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII), body);
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ");
+        assertThat(answer).contains("{\"errors\":{\"base\":\"request body could not be read: it ended before its declared "
+                + "Content-Length or its chunked encoding is malformed\"}}");
+        assertThat(post(api, validEmail()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void malformedChunkedEncodingIs400NotAServerError() throws Exception {
+        byte[] body = validEmail().getBytes(StandardCharsets.UTF_8);
+        String answer = rawExchange(("POST /email/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n").getBytes(StandardCharsets.US_ASCII), body);
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ");
+        assertThat(answer).doesNotContain("Internal error");
+    }
+
+    @Test
+    void malformedFramingRefusedByJettyComesInTheApisErrorShape() throws Exception {
+        // Found by ./herald bench fuzz: Jetty refused these before Javalin saw them, with an HTML page.
+        byte[] body = validEmail().getBytes(StandardCharsets.UTF_8);
+        String answer = rawExchange(("POST /email/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: -1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII), body);
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ");
+        assertThat(answer).containsIgnoringCase("Content-Type: application/json");
+        assertThat(answer).endsWith("{\"errors\":{\"base\":\"Invalid Content-Length Value\"}}");
+    }
+
+    /** Writes {@code head} and {@code body} as they are, half-closes, and returns everything the API answered. */
+    private String rawExchange(byte[] head, byte[] body) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), api.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(head);
+            socket.getOutputStream().write(body);
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void farOversizeBodyIs400AndTheApiKeepsServing() throws Exception {
         // The API answers before reading the body; the client must still get that answer, not a reset.
         Reply reply = post(api, emailOfExactly(20_000_000));

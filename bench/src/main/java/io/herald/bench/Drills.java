@@ -20,7 +20,10 @@ public final class Drills {
         return new Drills(List.of(
                 new PipelineDrill(),
                 new FailoverDrill(),
-                new CrashDrill()
+                new CrashDrill(),
+                new ApiDrill(),
+                new MailprogDrill(),
+                new FuzzDrill()
         ));
     }
 

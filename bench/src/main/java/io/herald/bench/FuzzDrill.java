@@ -1,0 +1,332 @@
+package io.herald.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.SqsClients;
+import io.herald.core.sqs.SqsProducer;
+import io.herald.mailprog.Fixtures;
+import io.herald.mailprog.Mailprog;
+import io.herald.mailprog.Shim;
+import io.herald.mailprog.forward.Forwarder;
+import io.herald.mailprog.forward.PassResult;
+import io.herald.mailprog.forward.SqsSink;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Drill 6: malformed input, generated from a seed, against the API (in its own JVM, as in the api
+ * drill, with the DynamoDB Local store) and against herald-mailprog plus the forwarder. What must
+ * hold: no 5xx, no crash, nothing lost — every message the API accepted is on SQS (or its
+ * dead-letter queue), and every record the shim spooled (exit 0) was forwarded to SQS or set
+ * aside in failed/ with a reason.
+ */
+public final class FuzzDrill implements Drill {
+
+    @Override
+    public String name() {
+        return "fuzz";
+    }
+
+    @Override
+    public String description() {
+        return "seeded malformed input: HTTP requests against the API (JSON shapes, sizes over the limit, invalid UTF-8 and NUL, "
+                + "CR/LF injection, content types, Idempotency-Key abuse, framing) and argv/env shapes against herald-mailprog "
+                + "+ forwarder; counts 5xx, crashes, lost (all must be 0); --api-cases 800 --shim-cases 100 [--seed N], ~1 min";
+    }
+
+    @Override
+    public DrillResult run(DrillContext context) throws Exception {
+        DrillOptions options = DrillOptions.parse(name(), context.args(), Set.of("--seed", "--api-cases", "--shim-cases"));
+        int apiCases = options.intOption("--api-cases", 800, 0);
+        int shimCases = options.intOption("--shim-cases", 100, 0);
+        long seed = seed(options.given().get("--seed"));
+        PrintStream progress = context.progress();
+        progress.printf(Locale.ROOT, "fuzz: seed %d (the same cases again: ./herald bench fuzz --seed %d)%n", seed, seed);
+
+        Map<String, Object> figures = new LinkedHashMap<>();
+        List<String> violations = new ArrayList<>();
+        figures.put("seed", Long.toString(seed));
+        Map<String, Object> api = fuzzApi(seed, apiCases, progress, violations);
+        Map<String, Object> shim = fuzzShim(seed, shimCases, progress, violations);
+        figures.put("api", api);
+        figures.put("shim", shim);
+        figures.put(DrillResult.VIOLATIONS, violations);
+
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+                "Fuzz, seed %d: malformed input against the API and herald-mailprog + forwarder (5xx, crashes and lost must be 0)%n"
+                        + "| target | kind | tried | 2xx | 4xx | 5xx | no answer | crashes | lost |%n|---|---|---|---|---|---|---|---|---|%n", seed));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Long>> byKind = (Map<String, Map<String, Long>>) api.get("byKind");
+        byKind.forEach((kind, c) -> table.append(String.format(Locale.ROOT, "| API | %s | %d | %d | %d | %d | %d | | |%n",
+                kind, c.get("tried"), c.get("2xx"), c.get("4xx"), c.get("5xx"), c.get("noAnswer"))));
+        table.append(String.format(Locale.ROOT, "| API | all | %d | %d | %d | %d | %d | %d | %d |%n", api.get("tried"),
+                api.get("2xx"), api.get("4xx"), api.get("5xx"), api.get("noAnswer"), api.get("crashes"), api.get("lost")));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Long>> shimKinds = (Map<String, Map<String, Long>>) shim.get("byKind");
+        shimKinds.forEach((kind, c) -> table.append(String.format(Locale.ROOT,
+                "| shim | %s | %d | exit 0: %d | exit 75: %d | | | %d | |%n", kind, c.get("tried"), c.get("exit0"), c.get("exit75"),
+                c.get("crashes"))));
+        table.append(String.format(Locale.ROOT, "| shim + forwarder | all | %d | exit 0: %d (forwarded %d, failed/ %d) | exit 75: %d | | | %d | %d |%n",
+                shim.get("tried"), shim.get("exit0"), shim.get("forwarded"), shim.get("deadLettered"), shim.get("exit75"),
+                shim.get("crashes"), shim.get("lost")));
+        return new DrillResult(figures, table.toString(), List.of());
+    }
+
+    private static long seed(String given) {
+        if (given == null) {
+            return new SecureRandom().nextLong();
+        }
+        try {
+            return Long.parseLong(given);
+        } catch (NumberFormatException e) {
+            throw new BadDrillArgumentException("fuzz: --seed needs a whole number, got '" + given + "'");
+        }
+    }
+
+    private Map<String, Object> fuzzApi(long seed, int count, PrintStream progress, List<String> violations) throws Exception {
+        Map<String, Map<String, Long>> byKind = new TreeMap<>();
+        Set<String> accepted = new HashSet<>();
+        List<String> serverErrors = new ArrayList<>();
+        long tried = 0;
+        boolean crashed;
+        Set<String> onSqs;
+        progress.println("fuzz: starting the API with ElasticMQ and DynamoDB Local in a child JVM");
+        try (ChildJvm child = ChildJvm.start(ApiStackMain.class, List.of(), List.of("store"), Duration.ofSeconds(90))) {
+            ApiStackMain.Stack stack = new ObjectMapper().readValue(child.readyLine(), ApiStackMain.Stack.class);
+            ApiStackMain.Variant variant = stack.variants().get("store");
+            RawHttp http = new RawHttp(variant.port(), 15_000);
+            List<ApiFuzzCases.Case> cases = new ApiFuzzCases(seed, HeraldConfig.defaults().api().maxBodyBytes()).generate(count);
+            ObjectMapper json = new ObjectMapper();
+            for (ApiFuzzCases.Case c : cases) {
+                RawHttp.Answer answer = http.exchange(c.request());
+                tried++;
+                if (tried % 300 == 0) {
+                    progress.printf("fuzz: %d of %d API requests%n", tried, cases.size());
+                }
+                Map<String, Long> counts = byKind.computeIfAbsent(c.kind(), k -> newCounts("tried", "2xx", "4xx", "5xx", "noAnswer"));
+                counts.merge("tried", 1L, Long::sum);
+                if (!answer.answered()) {
+                    counts.merge("noAnswer", 1L, Long::sum);
+                    if (!child.alive()) {
+                        break;
+                    }
+                    continue;
+                }
+                int klass = answer.status() / 100;
+                counts.merge(klass == 2 ? "2xx" : klass == 5 ? "5xx" : "4xx", 1L, Long::sum);
+                if (klass == 5 && serverErrors.size() < 10) {
+                    serverErrors.add(c.kind() + " -> " + answer.status() + " " + abbreviate(answer.body()));
+                }
+                if (klass == 2) {
+                    collectIds(json, answer.body(), accepted);
+                }
+            }
+            crashed = !child.alive();
+            if (!crashed) {
+                // Still serving: one ordinary request must work after all of that.
+                byte[] valid = "{\"email\":{\"fromEmail\":\"a@example.com\",\"toEmail\":\"b@example.com\",\"subject\":\"s\",\"body\":\"after\"}}"
+                        .getBytes(StandardCharsets.UTF_8);
+                RawHttp.Answer after = http.exchange(concat(("POST /email/send HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + valid.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII), valid));
+                if (after.status() != 200) {
+                    violations.add("after fuzzing, a valid POST /email/send got " + (after.answered() ? after.status() : after.failure()));
+                } else {
+                    collectIds(json, after.body(), accepted);
+                }
+            }
+            progress.println("fuzz: looking for every accepted message on SQS");
+            onSqs = crashed ? Set.of() : envelopeIdsOn(stack.sqsEndpoint(), variant.queues());
+        }
+        long fiveXx = byKind.values().stream().mapToLong(c -> c.get("5xx")).sum();
+        long noAnswer = byKind.values().stream().mapToLong(c -> c.get("noAnswer")).sum();
+        Set<String> lost = new HashSet<>(accepted);
+        lost.removeAll(onSqs);
+        if (fiveXx > 0) {
+            violations.add(fiveXx + " API answers were 5xx: " + String.join("; ", serverErrors));
+        }
+        if (crashed) {
+            violations.add("the API process died during fuzzing");
+        }
+        if (!lost.isEmpty()) {
+            violations.add(lost.size() + " of " + accepted.size() + " messages the API accepted are not on SQS");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tried", tried);
+        out.put("2xx", byKind.values().stream().mapToLong(c -> c.get("2xx")).sum());
+        out.put("4xx", byKind.values().stream().mapToLong(c -> c.get("4xx")).sum());
+        out.put("5xx", fiveXx);
+        out.put("noAnswer", noAnswer);
+        out.put("crashes", crashed ? 1 : 0);
+        out.put("accepted", accepted.size());
+        out.put("onSqs", accepted.size() - lost.size());
+        out.put("lost", lost.size());
+        out.put("serverErrors", serverErrors);
+        out.put("byKind", byKind);
+        return out;
+    }
+
+    private static void collectIds(ObjectMapper json, String body, Set<String> ids) {
+        try {
+            JsonNode reply = json.readTree(body);
+            if (reply.hasNonNull("messageId")) {
+                ids.add(reply.get("messageId").asText());
+            }
+            reply.path("notifications").forEach(n -> ids.add(n.path("id").asText()));
+        } catch (IOException notJson) {
+            // a 2xx that is not JSON carries no id to look for
+        }
+    }
+
+    /** Every envelope id on the queues and their dead-letter queues (received, not deleted). */
+    private static Set<String> envelopeIdsOn(String endpoint, List<QueueRef> queues) {
+        HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
+        Set<String> ids = new HashSet<>();
+        try (SqsClient sqs = SqsClients.create(new HeraldConfig.Sqs(endpoint, d.region(), List.of(), d.deadLetterSuffix(),
+                d.maxReceiveCount(), d.visibilityTimeout(), d.maxConnections()))) {
+            for (QueueRef q : queues) {
+                for (String url : List.of(q.url(), q.deadLetterUrl())) {
+                    QueuePeek.envelopes(sqs, url).forEach(e -> ids.add(e.id()));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private Map<String, Object> fuzzShim(long seed, int count, PrintStream progress, List<String> violations) throws Exception {
+        try (ScratchDir scratch = new ScratchDir("herald-bench-fuzz")) {
+            return fuzzShim(seed, count, progress, violations, scratch.path());
+        }
+    }
+
+    private Map<String, Object> fuzzShim(long seed, int count, PrintStream progress, List<String> violations, Path work)
+            throws Exception {
+        Shim shim = Shim.install(Files.createDirectories(work.resolve("bin")), work.resolve("spool"));
+        Fixtures.Case end = Fixtures.caseNamed("end-completed");
+        List<ShimFuzzCases.Case> cases = new ShimFuzzCases(seed, end.env(), end.args().get(1)).generate(count);
+        Map<String, Map<String, Long>> byKind = new TreeMap<>();
+        List<String> crashes = new ArrayList<>();
+        long exit0 = 0;
+        long exit75 = 0;
+        progress.printf("fuzz: %d odd invocations of herald-mailprog%n", cases.size());
+        for (ShimFuzzCases.Case c : cases) {
+            Shim.Result r = shim.runBytes(c.args(), c.env());
+            Map<String, Long> counts = byKind.computeIfAbsent(c.kind(), k -> newCounts("tried", "exit0", "exit75", "crashes"));
+            counts.merge("tried", 1L, Long::sum);
+            switch (r.exitCode()) {
+                case 0 -> {
+                    exit0++;
+                    counts.merge("exit0", 1L, Long::sum);
+                }
+                case 75 -> {
+                    exit75++;
+                    counts.merge("exit75", 1L, Long::sum);
+                }
+                default -> {
+                    counts.merge("crashes", 1L, Long::sum);
+                    if (crashes.size() < 10) {
+                        crashes.add(c.kind() + ": exit " + r.exitCode() + " " + abbreviate(r.stderr()));
+                    }
+                }
+            }
+        }
+        long spooled = MailprogDrill.count(shim.spool().resolve("new"));
+        long forwarded = 0;
+        long forwarderCrashes = 0;
+        progress.println("fuzz: forwarding what was spooled (herald mailprog flush)");
+        try (LocalSqs local = new LocalSqs()) {
+            HeraldConfig defaults = HeraldConfig.defaults();
+            HeraldConfig.Sqs sqsConfig = local.config("fuzz-slurm", defaults.sqs().visibilityTimeout());
+            HeraldConfig config = defaults.withSqs(sqsConfig).withMailprog(defaults.mailprog()
+                    .withSpoolDir(shim.spool().toString()).withSacct("", 1, Duration.ZERO).withReceivers("example.org", List.of()));
+            SqsClient sqs = local.client();
+            local.provision(sqsConfig);
+            try (Forwarder forwarder = Mailprog.forwarder(config,
+                    new SqsSink(sqs, sqsConfig, new SqsProducer(sqs, new EnvelopeCodec())), Clock.systemUTC())) {
+                for (int pass = 0; pass < 5; pass++) {
+                    try {
+                        PassResult result = forwarder.pass(true);
+                        forwarded += result.delivered();
+                        if (result.waiting() == 0 && result.held() == 0) {
+                            break;
+                        }
+                    } catch (RuntimeException e) {
+                        forwarderCrashes++;
+                        crashes.add("forwarder pass threw " + e);
+                    }
+                }
+            }
+        }
+        long deadLettered = MailprogDrill.records(shim.spool().resolve("failed"));
+        long withoutReason;
+        try (var files = Files.list(shim.spool().resolve("failed"))) {
+            withoutReason = files.filter(f -> !f.getFileName().toString().endsWith(".reason"))
+                    .filter(f -> !Files.exists(f.resolveSibling(f.getFileName() + ".reason"))).count();
+        } catch (IOException noFailedDir) {
+            withoutReason = 0;
+        }
+        long remaining = MailprogDrill.count(shim.spool().resolve("new"));
+        long lost = Math.max(0, exit0 - forwarded - deadLettered - remaining) + remaining;
+        long shimCrashes = byKind.values().stream().mapToLong(c -> c.get("crashes")).sum();
+        if (shimCrashes + forwarderCrashes > 0) {
+            violations.add((shimCrashes + forwarderCrashes) + " shim/forwarder crashes: " + String.join("; ", crashes));
+        }
+        if (spooled != exit0) {
+            violations.add("herald-mailprog exited 0 " + exit0 + " times but " + spooled + " records were spooled");
+        }
+        if (lost > 0) {
+            violations.add(lost + " of " + exit0 + " spooled records were neither forwarded nor set aside in failed/");
+        }
+        if (withoutReason > 0) {
+            violations.add(withoutReason + " records in failed/ have no .reason beside them");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tried", (long) cases.size());
+        out.put("exit0", exit0);
+        out.put("exit75", exit75);
+        out.put("crashes", shimCrashes + forwarderCrashes);
+        out.put("forwarded", forwarded);
+        out.put("deadLettered", deadLettered);
+        out.put("lost", lost);
+        out.put("crashDetails", crashes);
+        out.put("byKind", byKind);
+        return out;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static Map<String, Long> newCounts(String... names) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String n : names) {
+            counts.put(n, 0L);
+        }
+        return counts;
+    }
+
+    private static String abbreviate(String s) {
+        String line = s.replace('\n', ' ').replace('\r', ' ').strip();
+        return line.length() <= 160 ? line : line.substring(0, 160) + "...";
+    }
+}

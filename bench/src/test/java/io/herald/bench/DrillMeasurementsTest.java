@@ -1,0 +1,129 @@
+package io.herald.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What the api, mailprog and fuzz drills read from their tools and how they generate input. The
+ * drills themselves are benchmarks, run by ./herald bench, never by the tests (no test times anything).
+ */
+class DrillMeasurementsTest {
+
+    /** wrk 4.1's report with --latency, as printed on this machine. */
+    private static final String WRK_REPORT = """
+            Running 5s test @ http://127.0.0.1:42451/email/send
+              2 threads and 64 connections
+              Thread Stats   Avg      Stdev     Max   +/- Stdev
+                Latency    40.12ms   52.30ms 455.59ms   90.12%
+                Req/Sec   520.33    120.11   800.00     70.00%
+              Latency Distribution
+                 50%   31.47ms
+                 75%   45.00ms
+                 90%   80.10ms
+                 99%  455.59us
+              5129 requests in 5.00s, 1.10MB read
+              Socket errors: connect 0, read 2, write 0, timeout 1
+              Non-2xx or 3xx responses: 7
+            Requests/sec:   1025.71
+            Transfer/sec:    225.12KB
+            """;
+
+    @Test
+    void wrkReportGivesRateAndPercentilesInMilliseconds() {
+        Wrk.Run run = Wrk.parse(WRK_REPORT);
+
+        assertThat(run.requests()).isEqualTo(5129);
+        assertThat(run.requestsPerSecond()).isEqualTo(5129 / 5.0);
+        assertThat(run.p50Millis()).isEqualTo(31.47);
+        assertThat(run.p99Millis()).isEqualTo(0.45559);
+        assertThat(run.non2xx()).isEqualTo(7);
+        assertThat(run.socketErrors()).isEqualTo(3);
+    }
+
+    @Test
+    void wrkReportWithoutLatencyDistributionIsRefused() {
+        assertThatThrownBy(() -> Wrk.parse(WRK_REPORT.replace("50%", "5O%")))
+                .hasMessageContaining("50% latency");
+    }
+
+    @Test
+    void perfStatCsvGivesWallAndCpuInMilliseconds() {
+        PerfStat.Sample sample = PerfStat.parse("""
+                # started on Mon Nov 23 00:30:00 2026
+
+                4.41,msec,task-clock,4410000,100.00,0.849,CPUs utilized
+                5193710,ns,duration_time,5193710,100.00,,
+                """, 0);
+
+        assertThat(sample.cpuMillis()).isEqualTo(4.41);
+        assertThat(sample.wallMillis()).isEqualTo(5.19371);
+        assertThat(sample.exitCode()).isZero();
+    }
+
+    @Test
+    void sameSeedGivesTheSameApiRequestsAndAnotherSeedOthers() {
+        List<ApiFuzzCases.Case> first = new ApiFuzzCases(42, 256 * 1024).generate(64);
+        List<ApiFuzzCases.Case> again = new ApiFuzzCases(42, 256 * 1024).generate(64);
+        List<ApiFuzzCases.Case> other = new ApiFuzzCases(43, 256 * 1024).generate(64);
+
+        for (int i = 0; i < first.size(); i++) {
+            assertThat(again.get(i).request()).isEqualTo(first.get(i).request());
+        }
+        assertThat(first.stream().map(ApiFuzzCases.Case::kind).distinct()).containsExactlyElementsOf(ApiFuzzCases.KINDS);
+        assertThat(java.util.stream.IntStream.range(0, 64).filter(i -> !java.util.Arrays.equals(
+                other.get(i).request(), first.get(i).request()))).isNotEmpty();
+    }
+
+    @Test
+    void sameSeedGivesTheSameShimInvocations() {
+        Map<String, String> env = Map.of("SLURM_JOB_ID", "1", "SLURM_JOB_USER", "alice");
+        List<ShimFuzzCases.Case> first = new ShimFuzzCases(7, env, "Slurm Job_id=1 Name=x Ended").generate(40);
+        List<ShimFuzzCases.Case> again = new ShimFuzzCases(7, env, "Slurm Job_id=1 Name=x Ended").generate(40);
+
+        for (int i = 0; i < first.size(); i++) {
+            assertThat(again.get(i).args()).usingElementComparator(java.util.Arrays::compare).containsExactlyElementsOf(first.get(i).args());
+            assertThat(again.get(i).env()).usingElementComparator(java.util.Arrays::compare).containsExactlyElementsOf(first.get(i).env());
+        }
+        // slurmctld cannot pass an environment entry without '=' (env -i would run it as the command).
+        assertThat(first.stream().flatMap(c -> c.env().stream())).allMatch(e -> new String(e, StandardCharsets.ISO_8859_1).contains("="));
+    }
+
+    @Test
+    void baselineApiJarReplacesTheApiModuleOnTheChildsClasspath() {
+        String classpath = String.join(java.io.File.pathSeparator, "/m2/io/herald/herald-core-0.1.0-SNAPSHOT.jar",
+                "/repo/api/target/herald-api-0.1.0-SNAPSHOT.jar", "/m2/io/javalin/javalin-7.2.3.jar");
+
+        String swapped = ApiDrill.withApiJar(classpath, Path.of("/tmp/before/herald-api-0.1.0-SNAPSHOT.jar"));
+
+        assertThat(swapped.split(java.io.File.pathSeparator)).containsExactly("/m2/io/herald/herald-core-0.1.0-SNAPSHOT.jar",
+                "/tmp/before/herald-api-0.1.0-SNAPSHOT.jar", "/m2/io/javalin/javalin-7.2.3.jar");
+        assertThatThrownBy(() -> ApiDrill.withApiJar("/m2/other.jar", Path.of("/tmp/a.jar")))
+                .hasMessageContaining("not on this classpath");
+    }
+
+    @Test
+    void rawAnswerIsReadWithItsStatusAndDechunkedBody() {
+        RawHttp.Answer answer = RawHttp.parse(("HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\n{\"err\r\n4\r\nors\"\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body()).isEqualTo("{\"errors\"");
+        assertThat(RawHttp.parse(new byte[0]).answered()).isFalse();
+    }
+
+    @Test
+    void percentileIsNearestRank() {
+        List<Double> samples = java.util.stream.IntStream.rangeClosed(1, 100).mapToObj(i -> (double) i).toList();
+
+        assertThat(Percentile.of(samples, 0.50)).isEqualTo(50.0);
+        assertThat(Percentile.of(samples, 0.99)).isEqualTo(99.0);
+        assertThat(Percentile.of(List.of(), 0.5)).isNaN();
+    }
+}
