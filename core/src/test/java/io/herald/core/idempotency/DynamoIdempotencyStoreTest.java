@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,11 @@ class DynamoIdempotencyStoreTest {
     private EmbeddedDynamoDb embedded;
     private DynamoDbClient dynamo;
     private String table;
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-03-01T12:00:00Z"));
+    /**
+     * The test's clock starts at the real present: DynamoDB Local's TTL sweeper deletes items whose
+     * expiry lies in the real past, so a fixed past date made items vanish between two calls.
+     */
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     private DynamoIdempotencyStore store;
 
     @BeforeAll

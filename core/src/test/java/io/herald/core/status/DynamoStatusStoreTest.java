@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
@@ -25,7 +26,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DynamoStatusStoreTest {
 
-    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+    /**
+     * The real present, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiry lies
+     * in the real past, so items written with a past clock could vanish mid-test.
+     */
+    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     private static final Duration TTL = Duration.ofDays(7);
 
     private EmbeddedDynamoDb embedded;
