@@ -77,13 +77,13 @@ final class Dispatcher implements AutoCloseable {
                 envelope = codec.decode(message.body());
             } catch (MalformedEnvelopeException e) {
                 String reason = "malformed message: " + e.getMessage();
-                threads.submit(() -> deadLetterRejected(queue, message, null, reason));
+                threads.submit(() -> deadLetterRejected(queue, message, null, reason, null));
                 continue;
             }
             WorkerPool pool = pools.get(envelope.channel());
             if (pool == null) {
                 threads.submit(() -> deadLetterRejected(queue, message, envelope,
-                        "no provider configured for channel '" + envelope.channel() + "'"));
+                        "no provider configured for channel '" + envelope.channel() + "'", null));
                 continue;
             }
             Received received = new Received(queue, message, envelope);
@@ -176,18 +176,19 @@ final class Dispatcher implements AutoCloseable {
                 settler.delete(r.queue(), r.message(), done(r.message()));
                 record(r.envelope().id(), new DeliveryState.Delivered(worker.name(), d.providerMessageId()));
             }
-            case Outcome.Rejected rejected -> deadLetterRejected(r.queue(), r.message(), r.envelope(), rejected.reason());
-            case Outcome.Retry retry -> retryLater(r, retry.after(), retry.reason());
-            case Outcome.ProviderDown down -> retryLater(r, Duration.ZERO, down.reason());
+            case Outcome.Rejected rejected -> deadLetterRejected(r.queue(), r.message(), r.envelope(), rejected.reason(),
+                    worker.name());
+            case Outcome.Retry retry -> retryLater(r, worker, retry.after(), retry.reason());
+            case Outcome.ProviderDown down -> retryLater(r, worker, Duration.ZERO, down.reason());
         }
     }
 
-    private void retryLater(Received r, Duration asked, String reason) {
+    private void retryLater(Received r, Worker worker, Duration asked, String reason) {
         int attempts = receiveCount(r.message());
         if (attempts >= maxReceiveCount) {
             // SQS would move it on the next receive, without a reason; do it now, with one.
             String why = "gave up after " + attempts + " attempts: " + reason;
-            if (settler.deadLetter(r.queue(), r.message(), why, done(r.message()))) {
+            if (settler.deadLetter(r.queue(), r.message(), why, worker.name(), done(r.message()))) {
                 record(r.envelope().id(), new DeliveryState.DeadLettered(why));
             }
             return;
@@ -198,8 +199,9 @@ final class Dispatcher implements AutoCloseable {
         log.info("message {} will be retried in {} ms (attempt {}): {}", r.envelope().id(), delay.toMillis(), attempts, reason);
     }
 
-    private void deadLetterRejected(QueueRef queue, Message message, Envelope envelope, String reason) {
-        if (settler.deadLetter(queue, message, reason, done(message)) && envelope != null) {
+    /** @param provider the provider whose answer rejected it, or null when none was asked */
+    private void deadLetterRejected(QueueRef queue, Message message, Envelope envelope, String reason, String provider) {
+        if (settler.deadLetter(queue, message, reason, provider, done(message)) && envelope != null) {
             record(envelope.id(), new DeliveryState.Rejected(reason));
         }
     }

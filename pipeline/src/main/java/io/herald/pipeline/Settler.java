@@ -1,5 +1,6 @@
 package io.herald.pipeline;
 
+import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.QueueRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Settler implements AutoCloseable {
 
-    /** Attributes Herald puts on dead-lettered messages, for inspection and redrive. */
-    static final String REASON_ATTRIBUTE = "herald-reason";
-    static final String SOURCE_QUEUE_ATTRIBUTE = "herald-source-queue";
-    static final String DEAD_LETTERED_AT_ATTRIBUTE = "herald-dead-lettered-at";
     /**
      * Receives of earlier copies of a parked message that were attempts to send it: a copy starts
      * SQS's receive count afresh, and this keeps the attempts from being forgotten.
@@ -87,18 +84,18 @@ final class Settler implements AutoCloseable {
     }
 
     /**
-     * Copies the message to the dead-letter queue with its reason, then deletes it.
+     * Copies the message to the dead-letter queue with its reason (and the provider whose answer
+     * decided it, when one did), in the attributes {@link DeadLetterQueue} reads, then deletes it.
      *
      * @return false when the copy failed: the message stays (onDone has run) and comes back after
      *         its visibility timeout; SQS's own redrive moves it in the end
      */
-    boolean deadLetter(QueueRef queue, Message message, String reason, Runnable onDone) {
+    boolean deadLetter(QueueRef queue, Message message, String reason, String provider, Runnable onDone) {
+        Map<String, MessageAttributeValue> attributes = DeadLetterQueue.attributes(reason, queue.name(), clock.instant(),
+                provider);
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
-                sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(message.body()).messageAttributes(Map.of(
-                        REASON_ATTRIBUTE, text(reason),
-                        SOURCE_QUEUE_ATTRIBUTE, text(queue.name()),
-                        DEAD_LETTERED_AT_ATTRIBUTE, text(clock.instant().toString()))));
+                sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(message.body()).messageAttributes(attributes));
                 log.warn("dead-lettered message {} from {}: {}", message.messageId(), queue.name(), reason);
                 delete(queue, message, onDone);
                 return true;
@@ -181,10 +178,6 @@ final class Settler implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(10));
-    }
-
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 
     private static void sleep(Duration d) {

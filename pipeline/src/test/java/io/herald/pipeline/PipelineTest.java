@@ -7,6 +7,7 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
+import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.EmbeddedSqs;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
@@ -244,8 +245,10 @@ class PipelineTest {
 
         List<Message> dead = receive(queue.deadLetterUrl(), 10);
 
-        assertThat(dead).allSatisfy(m -> assertThat(m.messageAttributes().get(Settler.REASON_ATTRIBUTE).stringValue())
-                .isEqualTo("mailbox does not exist"));
+        assertThat(dead).allSatisfy(m -> {
+            assertThat(m.messageAttributes().get(DeadLetterQueue.REASON_ATTRIBUTE).stringValue()).isEqualTo("mailbox does not exist");
+            assertThat(m.messageAttributes().get(DeadLetterQueue.PROVIDER_ATTRIBUTE).stringValue()).isEqualTo("ses");
+        });
         assertThat(statusOf("ses").get("state").asText()).isEqualTo("healthy");
         assertThat(ses.attempts.get()).isEqualTo(10);
     }
@@ -258,9 +261,10 @@ class PipelineTest {
         Message dead = receive(queue.deadLetterUrl(), 1).getFirst();
 
         assertThat(dead.body()).isEqualTo("this is not JSON");
-        assertThat(dead.messageAttributes().get(Settler.REASON_ATTRIBUTE).stringValue())
+        assertThat(dead.messageAttributes().get(DeadLetterQueue.REASON_ATTRIBUTE).stringValue())
                 .startsWith("malformed message: not valid JSON");
-        assertThat(dead.messageAttributes().get(Settler.SOURCE_QUEUE_ATTRIBUTE).stringValue()).isEqualTo(queue.name());
+        assertThat(dead.messageAttributes().get(DeadLetterQueue.SOURCE_QUEUE_ATTRIBUTE).stringValue()).isEqualTo(queue.name());
+        assertThat(dead.messageAttributes()).doesNotContainKey(DeadLetterQueue.PROVIDER_ATTRIBUTE);
         await(() -> messagesOn(queue.url()) == 0);
     }
 
@@ -272,7 +276,7 @@ class PipelineTest {
         Message dead = receive(queue.deadLetterUrl(), 1).getFirst();
 
         assertThat(codec.decode(dead.body()).channel()).isEqualTo("telegram");
-        assertThat(dead.messageAttributes().get(Settler.REASON_ATTRIBUTE).stringValue())
+        assertThat(dead.messageAttributes().get(DeadLetterQueue.REASON_ATTRIBUTE).stringValue())
                 .isEqualTo("no provider configured for channel 'telegram'");
     }
 
@@ -285,8 +289,9 @@ class PipelineTest {
         Message dead = receive(queue.deadLetterUrl(), 1).getFirst();
 
         assertThat(ses.attempts.get()).isEqualTo(sqsConfig.maxReceiveCount());
-        assertThat(dead.messageAttributes().get(Settler.REASON_ATTRIBUTE).stringValue())
+        assertThat(dead.messageAttributes().get(DeadLetterQueue.REASON_ATTRIBUTE).stringValue())
                 .isEqualTo("gave up after " + sqsConfig.maxReceiveCount() + " attempts: account paused");
+        assertThat(dead.messageAttributes().get(DeadLetterQueue.PROVIDER_ATTRIBUTE).stringValue()).isEqualTo("ses");
     }
 
     @Test

@@ -8,4 +8,9 @@ package io.herald.core.sqs;
  * @param deadLetterUrl  the URL of the queue that receives what cannot be delivered
  */
 public record QueueRef(String name, String url, String deadLetterUrl) {
+
+    /** The dead-letter queue's name: the last segment of its URL, as SQS forms queue URLs. */
+    public String deadLetterName() {
+        return deadLetterUrl.substring(deadLetterUrl.lastIndexOf('/') + 1);
+    }
 }
