@@ -1,6 +1,7 @@
 package io.herald.api;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.control.ControlStore;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.QueueRef;
@@ -37,7 +38,8 @@ import java.util.Objects;
 
 /**
  * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front
- * of the SQS queues, {@code GET /v1/notifications/{id}} for delivery status, the health, readiness,
+ * of the SQS queues, {@code GET /v1/notifications/{id}} for delivery status, pause switches for
+ * admin keys under {@code /v1/admin/pauses}, the health, readiness,
  * metrics and OpenAPI endpoints, and the web page at {@code /}. Every answer but the page and the
  * metrics is JSON.
  */
@@ -84,6 +86,7 @@ public final class HeraldApi implements AutoCloseable {
         SendEmailHandler sendEmail = new SendEmailHandler(dispatcher, b.clock, json, intake);
         NotificationsHandler notifications = new NotificationsHandler(b.receivers, dispatcher, b.clock, json, intake);
         StatusHandler status = new StatusHandler(b.statusStore, intake, json);
+        PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
         Readiness readiness = new Readiness(b.readiness, json);
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
@@ -124,6 +127,9 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.post("/email/send", intake.handler("/email/send", sendEmail));
             javalin.routes.post("/v1/notifications", intake.handler("/v1/notifications", notifications));
             javalin.routes.get("/v1/notifications/{id}", status);
+            javalin.routes.get("/v1/admin/pauses", pauses::list);
+            javalin.routes.post("/v1/admin/pauses", pauses::pause);
+            javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume);
             javalin.routes.get("/healthz", ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")));
             javalin.routes.get("/readyz", readiness);
             javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -170,6 +176,7 @@ public final class HeraldApi implements AutoCloseable {
         private final List<QueueRef> queues;
         private StatusStore statusStore;
         private IdempotencyStore idempotency;
+        private ControlStore controlStore;
         private ApiAccess access = ApiAccess.open();
         private ReceiverParser receivers = ReceiverParser.standard("mailto");
         private Clock clock = Clock.systemUTC();
@@ -193,6 +200,12 @@ public final class HeraldApi implements AutoCloseable {
 
         public Builder idempotencyStore(IdempotencyStore store) {
             this.idempotency = store;
+            return this;
+        }
+
+        /** Pauses for /v1/admin/pauses; without one those endpoints answer 503. */
+        public Builder controlStore(ControlStore store) {
+            this.controlStore = store;
             return this;
         }
 

@@ -99,16 +99,19 @@ class OperationsApiTest {
         JsonNode paths = answer.json().get("paths");
 
         assertThat(answer.json().get("openapi").asText()).startsWith("3.1");
-        Map<String, List<String>> expected = Map.of(
-                "post /email/send", List.of("200", "400", "401", "403", "409", "422", "429", "500", "503"),
-                "post /v1/notifications", List.of("202", "400", "401", "403", "409", "422", "429", "500", "503"),
-                "get /v1/notifications/{id}", List.of("200", "400", "401", "404", "503"),
-                "get /healthz", List.of("200"),
-                "get /readyz", List.of("200", "503"),
-                "get /metrics", List.of("200"),
-                "get /openapi.json", List.of("200"),
-                "get /", List.of("200"));
-        assertThat(paths.size()).isEqualTo(expected.size());
+        Map<String, List<String>> expected = Map.ofEntries(
+                Map.entry("post /email/send", List.of("200", "400", "401", "403", "409", "422", "429", "500", "503")),
+                Map.entry("post /v1/notifications", List.of("202", "400", "401", "403", "409", "422", "429", "500", "503")),
+                Map.entry("get /v1/notifications/{id}", List.of("200", "400", "401", "404", "503")),
+                Map.entry("get /v1/admin/pauses", List.of("200", "401", "403", "503")),
+                Map.entry("post /v1/admin/pauses", List.of("200", "400", "401", "403", "503")),
+                Map.entry("delete /v1/admin/pauses/{scope}/{name}", List.of("200", "400", "401", "403", "503")),
+                Map.entry("get /healthz", List.of("200")),
+                Map.entry("get /readyz", List.of("200", "503")),
+                Map.entry("get /metrics", List.of("200")),
+                Map.entry("get /openapi.json", List.of("200")),
+                Map.entry("get /", List.of("200")));
+        assertThat(paths.size()).isEqualTo(expected.keySet().stream().map(o -> o.split(" ")[1]).distinct().count());
         expected.forEach((operation, statuses) -> {
             String[] methodAndPath = operation.split(" ");
             JsonNode responses = paths.path(methodAndPath[1]).path(methodAndPath[0]).path("responses");

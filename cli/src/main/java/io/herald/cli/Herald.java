@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Health-aware, multi-provider notification dispatcher on Amazon SQS.",
         subcommands = {LocalCommand.class, ApiCommand.class, PipelineCommand.class, MailprogCommand.class,
                 TelegramBotCommand.class, ConfigCommand.class,
+                PauseCommand.class, ResumeCommand.class,
                 DlqCommand.class,
                 QueuesCommand.class,
                 SendTestCommand.class})

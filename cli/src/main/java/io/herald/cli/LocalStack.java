@@ -70,7 +70,7 @@ public final class LocalStack implements AutoCloseable {
             HeraldConfig.Pipeline pipelineConfig = config.pipeline().withReceiveWait(
                     min(config.pipeline().receiveWait(), LOCAL_RECEIVE_WAIT));
             Pipeline pipeline = new Pipeline(sqs, queues, Providers.fromConfig(config), pipelineConfig, config.sqs(),
-                    metrics, stores.status(), Clock.systemUTC());
+                    metrics, stores.status(), Clock.systemUTC(), stores.control(), "local", config.control());
             pipeline.start();
             started.push(pipeline);
             this.admin = Services.startAdmin(config.pipeline(), metrics, pipeline);
@@ -80,6 +80,7 @@ public final class LocalStack implements AutoCloseable {
             this.access = ApiAccess.fromConfig(config.api(), true);
             HeraldApi api = HeraldApi.builder(config.api(), new SqsProducer(sqs, codec), queues)
                     .statusStore(stores.status())
+                    .controlStore(stores.control())
                     .idempotencyStore(stores.idempotency())
                     .access(access)
                     .receivers(ReceiverParser.standard(config.receivers().defaultScheme()))
