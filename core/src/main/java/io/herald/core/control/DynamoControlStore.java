@@ -1,0 +1,219 @@
+package io.herald.core.control;
+
+import io.herald.core.status.StatusTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link ControlStore} in the status table, as two items whose keys need no Scan to find:
+ * {@code control#pauses} holds one map entry per paused scope, {@code control#health} one map
+ * entry per (instance, provider) report. Every write is an UpdateItem on its own map entry, so
+ * instances writing at once never overwrite each other's entries, and conditions decide the
+ * races: the first pause of a scope stays, and an older report never replaces a newer one.
+ *
+ * <p>Neither item carries {@code expiresAt}: a pause holds until someone resumes it. Reports
+ * age out instead: {@link #health()} leaves out reports not renewed within {@code staleAfter}
+ * (their instance stopped or lost the store), and deletes those older than {@link #FORGET_AFTER}
+ * of them so the item does not grow with every instance that ever ran.
+ */
+public final class DynamoControlStore implements ControlStore {
+
+    private static final Logger log = LoggerFactory.getLogger(DynamoControlStore.class);
+
+    static final String PAUSES_KEY = "control#pauses";
+    static final String HEALTH_KEY = "control#health";
+    private static final String PAUSES = "pauses";
+    private static final String REPORTS = "reports";
+    /** A stale report is deleted once it is this many staleness windows old. */
+    static final int FORGET_AFTER = 10;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Duration staleAfter;
+    private final Clock clock;
+
+    /**
+     * @param staleAfter a report not renewed for this long no longer counts (its instance is gone)
+     * @param clock      stamps pauses and decides which reports are stale
+     */
+    public DynamoControlStore(DynamoDbClient dynamo, String table, Duration staleAfter, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.staleAfter = staleAfter;
+        this.clock = clock;
+    }
+
+    @Override
+    public void pause(PauseScope scope, String by) {
+        Map<String, AttributeValue> pause = Map.of(
+                "kind", AttributeValue.fromS(scope.kind().name()),
+                "name", AttributeValue.fromS(scope.name()),
+                "since", AttributeValue.fromN(Long.toString(clock.instant().toEpochMilli())),
+                "by", AttributeValue.fromS(by == null || by.isBlank() ? "unknown" : by));
+        try {
+            ensureMap(PAUSES_KEY, PAUSES);
+            dynamo.updateItem(b -> b.tableName(table).key(key(PAUSES_KEY))
+                    .updateExpression("SET #m.#e = :v")
+                    .conditionExpression("attribute_not_exists(#m.#e)")
+                    .expressionAttributeNames(Map.of("#m", PAUSES, "#e", entry(scope)))
+                    .expressionAttributeValues(Map.of(":v", AttributeValue.fromM(pause))));
+        } catch (ConditionalCheckFailedException alreadyPaused) {
+            log.debug("{} is paused already; the first pause stays", entry(scope));
+        } catch (SdkException e) {
+            throw new ControlStoreException("cannot pause " + scope + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void resume(PauseScope scope) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(PAUSES_KEY))
+                    .updateExpression("REMOVE #m.#e")
+                    .conditionExpression("attribute_exists(#m.#e)")
+                    .expressionAttributeNames(Map.of("#m", PAUSES, "#e", entry(scope))));
+        } catch (ConditionalCheckFailedException notPaused) {
+            log.debug("{} was not paused", entry(scope));
+        } catch (SdkException e) {
+            throw new ControlStoreException("cannot resume " + scope + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Pause> pauses() {
+        List<Pause> pauses = new ArrayList<>();
+        for (AttributeValue value : map(PAUSES_KEY, PAUSES, "pauses").values()) {
+            Map<String, AttributeValue> p = value.m();
+            PauseScope.Kind kind;
+            try {
+                kind = PauseScope.Kind.valueOf(p.get("kind").s());
+            } catch (IllegalArgumentException newer) {
+                // Written by a newer Herald: a switch this one cannot obey is better left out than guessed.
+                log.warn("pause of unknown kind '{}' ignored", p.get("kind").s());
+                continue;
+            }
+            pauses.add(new Pause(new PauseScope(kind, p.get("name").s()),
+                    Instant.ofEpochMilli(Long.parseLong(p.get("since").n())), p.get("by").s()));
+        }
+        pauses.sort(Comparator.comparing(Pause::since));
+        return pauses;
+    }
+
+    @Override
+    public void publishHealth(ProviderHealth health) {
+        Map<String, AttributeValue> report = Map.of(
+                "instance", AttributeValue.fromS(health.instance()),
+                "channel", AttributeValue.fromS(health.channel()),
+                "provider", AttributeValue.fromS(health.provider()),
+                "state", AttributeValue.fromS(health.state().name()),
+                "delivered", AttributeValue.fromN(Long.toString(health.delivered())),
+                "failed", AttributeValue.fromN(Long.toString(health.failed())),
+                "probes", AttributeValue.fromN(Long.toString(health.probes())),
+                "updatedAt", AttributeValue.fromN(Long.toString(health.updatedAt().toEpochMilli())));
+        try {
+            ensureMap(HEALTH_KEY, REPORTS);
+            dynamo.updateItem(b -> b.tableName(table).key(key(HEALTH_KEY))
+                    .updateExpression("SET #m.#e = :v")
+                    .conditionExpression("attribute_not_exists(#m.#e) OR #m.#e.#u <= :u")
+                    .expressionAttributeNames(Map.of("#m", REPORTS, "#e", entry(health), "#u", "updatedAt"))
+                    .expressionAttributeValues(Map.of(":v", AttributeValue.fromM(report),
+                            ":u", report.get("updatedAt"))));
+        } catch (ConditionalCheckFailedException older) {
+            log.debug("health report of {} at {} not stored: a newer one is", entry(health), health.updatedAt());
+        } catch (SdkException e) {
+            throw new ControlStoreException("cannot publish the health of " + health.provider() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Every live instance's latest report: reports older than the staleness window are left out. */
+    @Override
+    public List<ProviderHealth> health() {
+        Instant now = clock.instant();
+        Instant staleBefore = now.minus(staleAfter);
+        Instant forgetBefore = now.minus(staleAfter.multipliedBy(FORGET_AFTER));
+        List<ProviderHealth> live = new ArrayList<>();
+        for (Map.Entry<String, AttributeValue> e : map(HEALTH_KEY, REPORTS, "provider health").entrySet()) {
+            Map<String, AttributeValue> r = e.getValue().m();
+            Instant updatedAt = Instant.ofEpochMilli(Long.parseLong(r.get("updatedAt").n()));
+            if (updatedAt.isBefore(forgetBefore)) {
+                forget(e.getKey(), r.get("updatedAt"));
+            }
+            if (updatedAt.isBefore(staleBefore)) {
+                continue;
+            }
+            WorkerState state;
+            try {
+                state = WorkerState.valueOf(r.get("state").s());
+            } catch (IllegalArgumentException newer) {
+                log.warn("health report with unknown state '{}' ignored", r.get("state").s());
+                continue;
+            }
+            live.add(new ProviderHealth(r.get("instance").s(), r.get("channel").s(), r.get("provider").s(), state,
+                    Long.parseLong(r.get("delivered").n()), Long.parseLong(r.get("failed").n()),
+                    Long.parseLong(r.get("probes").n()), updatedAt));
+        }
+        live.sort(Comparator.comparing(ProviderHealth::provider).thenComparing(ProviderHealth::instance));
+        return live;
+    }
+
+    /** Deletes a long-dead instance's report, unless it was renewed since it was read. */
+    private void forget(String entry, AttributeValue updatedAt) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(HEALTH_KEY))
+                    .updateExpression("REMOVE #m.#e")
+                    .conditionExpression("#m.#e.#u = :u")
+                    .expressionAttributeNames(Map.of("#m", REPORTS, "#e", entry, "#u", "updatedAt"))
+                    .expressionAttributeValues(Map.of(":u", updatedAt)));
+        } catch (SdkException e) {
+            // Tidying only: the report is left out of every answer anyway.
+            log.debug("old health report {} not deleted: {}", entry, e.getMessage());
+        }
+    }
+
+    /**
+     * A nested entry can only be set inside a map that exists; creating the map is its own write
+     * because one update expression may not both create a map and set a path inside it.
+     */
+    private void ensureMap(String itemKey, String attribute) {
+        dynamo.updateItem(b -> b.tableName(table).key(key(itemKey))
+                .updateExpression("SET #m = if_not_exists(#m, :empty)")
+                .expressionAttributeNames(Map.of("#m", attribute))
+                .expressionAttributeValues(Map.of(":empty", AttributeValue.fromM(Map.of()))));
+    }
+
+    private Map<String, AttributeValue> map(String itemKey, String attribute, String what) {
+        Map<String, AttributeValue> item;
+        try {
+            item = dynamo.getItem(b -> b.tableName(table).key(key(itemKey)).consistentRead(true)
+                    .projectionExpression("#m").expressionAttributeNames(Map.of("#m", attribute))).item();
+        } catch (SdkException e) {
+            throw new ControlStoreException(what + " cannot be read: " + e.getMessage(), e);
+        }
+        AttributeValue map = item == null ? null : item.get(attribute);
+        return map == null || !map.hasM() ? Map.of() : map.m();
+    }
+
+    private static Map<String, AttributeValue> key(String itemKey) {
+        return Map.of(StatusTable.KEY, AttributeValue.fromS(itemKey));
+    }
+
+    private static String entry(PauseScope scope) {
+        return scope.kind().label() + "/" + scope.name();
+    }
+
+    private static String entry(ProviderHealth health) {
+        return health.instance() + "/" + health.provider();
+    }
+}

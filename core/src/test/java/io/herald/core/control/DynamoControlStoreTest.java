@@ -1,0 +1,240 @@
+package io.herald.core.control;
+
+import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.dynamo.DynamoTesting;
+import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.core.status.StatusTable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Pause switches and shared health against a real DynamoDB engine (DynamoDB Local, in-process). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DynamoControlStoreTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T01:00:00Z");
+    private static final Duration STALE_AFTER = Duration.ofSeconds(30);
+
+    private EmbeddedDynamoDb embedded;
+    private DynamoDbClient dynamo;
+    private String table;
+    private ControlStore store;
+
+    @BeforeAll
+    void start() {
+        embedded = EmbeddedDynamoDb.start(0);
+        dynamo = DynamoDbClients.create(DynamoTesting.statusConfig(embedded.endpoint(), "unused"));
+    }
+
+    @AfterAll
+    void stop() {
+        dynamo.close();
+        embedded.close();
+    }
+
+    @BeforeEach
+    void freshTable() {
+        table = DynamoTesting.uniqueTable("control");
+        StatusTable.createIfMissing(dynamo, table);
+        store = storeAt(T0);
+    }
+
+    private ControlStore storeAt(Instant now) {
+        return new DynamoControlStore(dynamo, table, STALE_AFTER, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    @Test
+    void nothingIsPausedInANewTable() {
+        assertThat(store.pauses()).isEmpty();
+        assertThat(store.health()).isEmpty();
+    }
+
+    @Test
+    void aPauseReadsBackWithWhenAndWhoUntilResumed() {
+        store.pause(PauseScope.channel("email"), "cli");
+        storeAt(T0.plusSeconds(5)).pause(PauseScope.provider("sendgrid"), "ops-key");
+
+        assertThat(store.pauses()).containsExactly(
+                new Pause(PauseScope.channel("email"), T0, "cli"),
+                new Pause(PauseScope.provider("sendgrid"), T0.plusSeconds(5), "ops-key"));
+
+        store.resume(PauseScope.channel("email"));
+
+        assertThat(store.pauses()).containsExactly(new Pause(PauseScope.provider("sendgrid"), T0.plusSeconds(5), "ops-key"));
+    }
+
+    @Test
+    void aChannelAndAProviderOfTheSameNameArePausedApart() {
+        store.pause(PauseScope.channel("matrix"), "cli");
+        store.pause(PauseScope.provider("matrix"), "cli");
+        store.resume(PauseScope.provider("matrix"));
+
+        assertThat(store.pauses()).extracting(Pause::scope).containsExactly(PauseScope.channel("matrix"));
+    }
+
+    @Test
+    void pausingAgainKeepsTheFirstPause() {
+        store.pause(PauseScope.provider("ses"), "alice");
+        storeAt(T0.plusSeconds(60)).pause(PauseScope.provider("ses"), "bob");
+
+        assertThat(store.pauses()).containsExactly(new Pause(PauseScope.provider("ses"), T0, "alice"));
+    }
+
+    @Test
+    void resumingWhatIsNotPausedDoesNothing() {
+        store.resume(PauseScope.channel("slack"));
+        store.pause(PauseScope.channel("email"), "cli");
+        store.resume(PauseScope.channel("slack"));
+
+        assertThat(store.pauses()).extracting(Pause::scope).containsExactly(PauseScope.channel("email"));
+    }
+
+    @Test
+    void concurrentPausesFromManyWritersAreAllKept() throws Exception {
+        int writers = 16;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < writers; i++) {
+                String name = "p" + i;
+                done.add(threads.submit(() -> {
+                    go.await();
+                    store.pause(PauseScope.provider(name), "writer");
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+
+        assertThat(store.pauses()).hasSize(writers);
+    }
+
+    @Test
+    void eachInstanceKeepsItsOwnLatestReportPerProvider() {
+        store.publishHealth(report("a", "ses", WorkerState.HEALTHY, 10, T0));
+        store.publishHealth(report("b", "ses", WorkerState.UNHEALTHY, 3, T0));
+        store.publishHealth(report("a", "ses", WorkerState.PROBING, 12, T0.plusSeconds(1)));
+        store.publishHealth(report("a", "sendgrid", WorkerState.HEALTHY, 7, T0));
+
+        assertThat(store.health()).containsExactly(
+                report("a", "sendgrid", WorkerState.HEALTHY, 7, T0),
+                report("a", "ses", WorkerState.PROBING, 12, T0.plusSeconds(1)),
+                report("b", "ses", WorkerState.UNHEALTHY, 3, T0));
+    }
+
+    @Test
+    void anOlderReportArrivingLateDoesNotReplaceANewerOne() {
+        store.publishHealth(report("a", "ses", WorkerState.UNHEALTHY, 5, T0.plusSeconds(2)));
+        store.publishHealth(report("a", "ses", WorkerState.HEALTHY, 4, T0.plusSeconds(1)));
+
+        assertThat(store.health()).containsExactly(report("a", "ses", WorkerState.UNHEALTHY, 5, T0.plusSeconds(2)));
+    }
+
+    @Test
+    void concurrentReportsFromManyInstancesAreAllKept() throws Exception {
+        int instances = 16;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < instances; i++) {
+                String instance = "i" + i;
+                done.add(threads.submit(() -> {
+                    go.await();
+                    store.publishHealth(report(instance, "ses", WorkerState.HEALTHY, 1, T0));
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+
+        assertThat(store.health()).hasSize(instances);
+    }
+
+    @Test
+    void reportsOfAnInstanceThatStoppedReportingAgeOut() {
+        store.publishHealth(report("gone", "ses", WorkerState.UNHEALTHY, 1, T0));
+        store.publishHealth(report("alive", "ses", WorkerState.HEALTHY, 9, T0.plus(STALE_AFTER)));
+
+        assertThat(storeAt(T0.plus(STALE_AFTER)).health()).extracting(ProviderHealth::instance)
+                .containsExactlyInAnyOrder("gone", "alive");
+        assertThat(storeAt(T0.plus(STALE_AFTER).plusSeconds(1)).health()).extracting(ProviderHealth::instance)
+                .containsExactly("alive");
+    }
+
+    @Test
+    void longDeadReportsAreDeletedFromTheItem() {
+        store.publishHealth(report("gone", "ses", WorkerState.UNHEALTHY, 1, T0));
+        Instant muchLater = T0.plus(STALE_AFTER.multipliedBy(DynamoControlStore.FORGET_AFTER)).plusSeconds(1);
+        storeAt(muchLater).publishHealth(report("alive", "ses", WorkerState.HEALTHY, 9, muchLater));
+
+        storeAt(muchLater).health();
+
+        Map<String, AttributeValue> reports = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of(StatusTable.KEY, AttributeValue.fromS(DynamoControlStore.HEALTH_KEY)))).item()
+                .get("reports").m();
+        assertThat(reports.keySet()).containsExactly("alive/ses");
+    }
+
+    @Test
+    void controlItemsNeverExpire() {
+        store.pause(PauseScope.channel("email"), "cli");
+        store.publishHealth(report("a", "ses", WorkerState.HEALTHY, 1, T0));
+
+        for (String key : List.of(DynamoControlStore.PAUSES_KEY, DynamoControlStore.HEALTH_KEY)) {
+            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                    .key(Map.of(StatusTable.KEY, AttributeValue.fromS(key)))).item();
+            assertThat(item).as(key).doesNotContainKey(StatusTable.EXPIRES_AT);
+        }
+    }
+
+    @Test
+    void anUnreachableStoreFailsWithAControlStoreException() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        try (DynamoDbClient nowhere = DynamoDbClients.create(DynamoTesting.statusConfig(
+                URI.create("http://127.0.0.1:" + closed), table))) {
+            ControlStore down = new DynamoControlStore(nowhere, table, STALE_AFTER, Clock.systemUTC());
+
+            assertThatThrownBy(down::pauses).isInstanceOf(ControlStoreException.class);
+            assertThatThrownBy(() -> down.pause(PauseScope.channel("email"), "cli"))
+                    .isInstanceOf(ControlStoreException.class).hasMessageContaining("channel email");
+            assertThatThrownBy(() -> down.publishHealth(report("a", "ses", WorkerState.HEALTHY, 0, T0)))
+                    .isInstanceOf(ControlStoreException.class);
+        }
+    }
+
+    private static ProviderHealth report(String instance, String provider, WorkerState state, long delivered,
+                                         Instant at) {
+        return new ProviderHealth(instance, "email", provider, state, delivered, 1, 0, at);
+    }
+}
