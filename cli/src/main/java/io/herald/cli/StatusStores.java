@@ -2,6 +2,7 @@ package io.herald.cli;
 
 import io.herald.api.ReadinessCheck;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.control.DynamoControlStore;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.idempotency.DynamoIdempotencyStore;
 import io.herald.core.sqs.QueueRef;
@@ -45,6 +46,14 @@ record StatusStores(DynamoDbClient dynamo, DynamoStatusStore status, DynamoIdemp
             dynamo.close();
             throw e;
         }
+    }
+
+    /** A provider health report not renewed for this long no longer counts (its instance is gone). */
+    static final Duration CONTROL_STALE_AFTER = Duration.ofSeconds(30);
+
+    /** Pauses and every pipeline instance's provider health, kept in the same table. */
+    DynamoControlStore control(Clock clock) {
+        return new DynamoControlStore(dynamo, table, CONTROL_STALE_AFTER, clock);
     }
 
     /** /readyz: the status table answers and is active. */
