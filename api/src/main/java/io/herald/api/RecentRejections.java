@@ -34,8 +34,11 @@ final class RecentRejections {
         this.clock = clock;
     }
 
+    /** @param receiver the item of {@code to} as the client wrote it */
     synchronized void refused(String receiver, String reason) {
-        String shown = receiver.length() > MAX_RECEIVER_CHARS ? receiver.substring(0, MAX_RECEIVER_CHARS) + "..." : receiver;
+        String item = receiver.strip();
+        String shown = item.isEmpty() ? "(empty)"
+                : item.length() > MAX_RECEIVER_CHARS ? item.substring(0, MAX_RECEIVER_CHARS) + "..." : item;
         newestFirst.addFirst(new Rejection(clock.instant(), null, shown, reason));
         while (newestFirst.size() > capacity) {
             newestFirst.removeLast();

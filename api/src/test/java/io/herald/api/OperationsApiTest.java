@@ -99,15 +99,20 @@ class OperationsApiTest {
         JsonNode paths = answer.json().get("paths");
 
         assertThat(answer.json().get("openapi").asText()).startsWith("3.1");
-        Map<String, List<String>> expected = Map.of(
-                "post /email/send", List.of("200", "400", "401", "403", "409", "422", "429", "500", "503"),
-                "post /v1/notifications", List.of("202", "400", "401", "403", "409", "422", "429", "500", "503"),
-                "get /v1/notifications/{id}", List.of("200", "400", "401", "404", "503"),
-                "get /healthz", List.of("200"),
-                "get /readyz", List.of("200", "503"),
-                "get /metrics", List.of("200"),
-                "get /openapi.json", List.of("200"),
-                "get /", List.of("200"));
+        Map<String, List<String>> expected = Map.ofEntries(
+                Map.entry("post /email/send", List.of("200", "400", "401", "403", "409", "422", "429", "500", "503")),
+                Map.entry("post /v1/notifications", List.of("202", "400", "401", "403", "409", "422", "429", "500", "503")),
+                Map.entry("get /v1/notifications/{id}", List.of("200", "400", "401", "404", "503")),
+                Map.entry("get /v1/admin/overview", List.of("200", "401", "503")),
+                Map.entry("get /v1/local/demo", List.of("200", "401")),
+                Map.entry("post /v1/local/demo/providers/{provider}/break", List.of("200", "401", "404")),
+                Map.entry("post /v1/local/demo/providers/{provider}/heal", List.of("200", "401", "404")),
+                Map.entry("put /v1/local/demo/traffic", List.of("200", "400", "401")),
+                Map.entry("get /healthz", List.of("200")),
+                Map.entry("get /readyz", List.of("200", "503")),
+                Map.entry("get /metrics", List.of("200")),
+                Map.entry("get /openapi.json", List.of("200")),
+                Map.entry("get /", List.of("200")));
         assertThat(paths.size()).isEqualTo(expected.size());
         expected.forEach((operation, statuses) -> {
             String[] methodAndPath = operation.split(" ");
