@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,19 +33,44 @@ import java.util.regex.Pattern;
  *                   {@code *} alone means any sender
  * @param rateCount  requests allowed per {@code ratePer}, also the burst a quiet key may spend at once
  * @param ratePer    the period of the rate: one second, minute or hour
+ * @param role       what the key may do besides sending; {@code role=} is optional and {@code send} by default
  */
-public record ApiKeyEntry(String name, String sha256, List<String> senders, int rateCount, Duration ratePer) {
+public record ApiKeyEntry(String name, String sha256, List<String> senders, int rateCount, Duration ratePer,
+                          Role role) {
 
     /** The format, for error messages and the example configuration. */
-    public static final String FORMAT = "name=NAME sha256=HEX senders=ADDRESS|DOMAIN|* rate=N/s|m|h";
+    public static final String FORMAT = "name=NAME sha256=HEX senders=ADDRESS|DOMAIN|* rate=N/s|m|h [role=send|admin]";
+
+    /** What a key may do. */
+    public enum Role {
+        /** Send notifications and read their status. */
+        SEND,
+        /** All of that, and the operator endpoints under {@code /v1/admin} (pauses, overview). */
+        ADMIN;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern HASH = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern RATE = Pattern.compile("([0-9]{1,7})/(s|m|h)");
-    private static final List<String> FIELDS = List.of("name", "sha256", "senders", "rate");
+    private static final List<String> FIELDS = List.of("name", "sha256", "senders", "rate", "role");
+    private static final List<String> OPTIONAL_FIELDS = List.of("role");
 
     public ApiKeyEntry {
         senders = List.copyOf(senders);
+        role = role == null ? Role.SEND : role;
+    }
+
+    /** A key that sends only, as every key did before roles. */
+    public ApiKeyEntry(String name, String sha256, List<String> senders, int rateCount, Duration ratePer) {
+        this(name, sha256, senders, rateCount, ratePer, Role.SEND);
+    }
+
+    public boolean isAdmin() {
+        return role == Role.ADMIN;
     }
 
     /**
@@ -69,7 +95,7 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
             }
         }
         for (String field : FIELDS) {
-            if (!fields.containsKey(field)) {
+            if (!fields.containsKey(field) && !OPTIONAL_FIELDS.contains(field)) {
                 return new Parsed.Invalid("field '" + field + "' is missing; write " + FORMAT);
             }
         }
@@ -109,8 +135,16 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
             case "m" -> Duration.ofMinutes(1);
             default -> Duration.ofHours(1);
         };
+        Role role = Role.SEND;
+        if (fields.containsKey("role")) {
+            String wanted = fields.get("role");
+            role = Arrays.stream(Role.values()).filter(r -> r.label().equals(wanted)).findFirst().orElse(null);
+            if (role == null) {
+                return new Parsed.Invalid("key '" + name + "': role '" + wanted + "' is neither send nor admin");
+            }
+        }
         return new Parsed.Valid(new ApiKeyEntry(name, hash.toLowerCase(Locale.ROOT), senders,
-                Integer.parseInt(rate.group(1)), per));
+                Integer.parseInt(rate.group(1)), per, role));
     }
 
     /** What {@link #parse} found. */

@@ -42,6 +42,7 @@ final class ConfigValidator {
                     + ReceiverParser.STANDARD_SCHEMES.keySet().stream().sorted().toList());
         }
         v.checkStatus(c.status());
+        v.checkControl(c.control());
         v.checkPort("local.sqsPort", c.local().sqsPort());
         v.checkPort("local.dynamodbPort", c.local().dynamodbPort());
         return v.problems;
@@ -116,6 +117,21 @@ final class ConfigValidator {
         }
         // DynamoDB's TTL sweeper works in days; below an hour a status would vanish while a client still polls.
         checkDuration("status.ttl", status.ttl(), Duration.ofHours(1), Duration.ofDays(365));
+    }
+
+    private void checkControl(HeraldConfig.Control control) {
+        checkDuration("control.refreshInterval", control.refreshInterval(), Duration.ofMillis(100), Duration.ofMinutes(1));
+        checkDuration("control.heartbeatInterval", control.heartbeatInterval(), Duration.ofSeconds(1), Duration.ofMinutes(5));
+        checkDuration("control.staleAfter", control.staleAfter(), Duration.ofSeconds(2), Duration.ofHours(1));
+        // SQS's DelaySeconds goes up to 15 minutes.
+        checkDuration("control.parkDelay", control.parkDelay(), Duration.ofSeconds(1), Duration.ofMinutes(15));
+        if (control.heartbeatInterval() != null && control.staleAfter() != null
+                && control.staleAfter().compareTo(control.heartbeatInterval().multipliedBy(2)) < 0) {
+            // One late or lost heartbeat must not make a live instance's reports vanish.
+            problem("control.staleAfter", Durations.format(control.staleAfter())
+                    + " must be at least twice control.heartbeatInterval (" + Durations.format(control.heartbeatInterval())
+                    + "), or one late heartbeat makes a live instance's health reports vanish");
+        }
     }
 
     private void checkEndpoint(String key, String value, String example) {

@@ -17,7 +17,14 @@ public record HeraldConfig(
         Status status,
         Local local,
         MailprogConfig mailprog,
-        TelegramBotConfig telegramBot) {
+        TelegramBotConfig telegramBot,
+        Control control) {
+
+    /** The sections that existed before {@code control}; that section gets its defaults. */
+    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
+                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot) {
+        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, Control.defaults());
+    }
 
     /** The sections that existed before {@code mailprog} and {@code telegramBot}; those get their defaults. */
     public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
@@ -178,6 +185,27 @@ public record HeraldConfig(
     }
 
     /**
+     * Pause switches and shared provider health, kept in the status table ({@code status.table}).
+     *
+     * @param refreshInterval    how long a pipeline instance acts on what it last read of pauses and
+     *                           health before reading them again (at most once per iteration)
+     * @param heartbeatInterval  how often each pipeline instance republishes its providers' health and
+     *                           counters, besides publishing every change at once
+     * @param staleAfter         a health report not renewed for this long no longer counts: its
+     *                           instance stopped or lost the store
+     * @param parkDelay          a paused channel's message that was received anyway (its queue also
+     *                           carries other channels) goes back to its queue, hidden for this long
+     */
+    public record Control(Duration refreshInterval, Duration heartbeatInterval, Duration staleAfter,
+                          Duration parkDelay) {
+
+        public static Control defaults() {
+            return new Control(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(30),
+                    Duration.ofSeconds(60));
+        }
+    }
+
+    /**
      * @param sqsPort       port of the embedded SQS server that {@code ./herald local} starts
      * @param dynamodbPort  port of the embedded DynamoDB that {@code ./herald local} starts
      */
@@ -201,38 +229,52 @@ public record HeraldConfig(
                 new Status("", "us-east-1", "herald-status", Duration.ofDays(7)),
                 new Local(9324, 8000),
                 MailprogConfig.defaults(),
-                TelegramBotConfig.defaults());
+                TelegramBotConfig.defaults(),
+                Control.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, newMailprog, telegramBot);
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, newMailprog, telegramBot,
+                control);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
-        return new HeraldConfig(sqs, api, pipeline, providers, newReceivers, status, local, mailprog, telegramBot);
+        return new HeraldConfig(sqs, api, pipeline, providers, newReceivers, status, local, mailprog, telegramBot,
+                control);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, newTelegramBot);
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, newTelegramBot,
+                control);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
-        return new HeraldConfig(newSqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot);
+        return new HeraldConfig(newSqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
+                control);
     }
 
     public HeraldConfig withApi(Api newApi) {
-        return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, status, local, mailprog, telegramBot);
+        return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, status, local, mailprog, telegramBot,
+                control);
     }
 
     public HeraldConfig withProviders(Providers newProviders) {
-        return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, status, local, mailprog, telegramBot);
+        return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, status, local, mailprog, telegramBot,
+                control);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, newStatus, local, mailprog, telegramBot);
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, newStatus, local, mailprog, telegramBot,
+                control);
+    }
+
+    public HeraldConfig withControl(Control newControl) {
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
+                newControl);
     }
 
     public HeraldConfig withLocal(Local newLocal) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, newLocal, mailprog, telegramBot);
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, newLocal, mailprog, telegramBot,
+                control);
     }
 }

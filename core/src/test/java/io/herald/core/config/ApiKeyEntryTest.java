@@ -34,6 +34,20 @@ class ApiKeyEntryTest {
     }
 
     @Test
+    void aKeyWithoutRoleSendsOnlyAndRoleAdminMakesAnAdminKey() {
+        assertThat(valid("name=ci sha256=" + HASH + " senders=* rate=1/s").isAdmin()).isFalse();
+        assertThat(valid("name=ci sha256=" + HASH + " senders=* rate=1/s role=send").role())
+                .isEqualTo(ApiKeyEntry.Role.SEND);
+        assertThat(valid("name=ops sha256=" + HASH + " senders=* rate=1/s role=admin").isAdmin()).isTrue();
+    }
+
+    @Test
+    void anUnknownRoleIsNamed() {
+        assertThat(problem("name=ops sha256=" + HASH + " senders=* rate=1/s role=root"))
+                .contains("role 'root'").contains("send nor admin");
+    }
+
+    @Test
     void theHashOfATokenIsItsSha256InHex() {
         assertThat(ApiKeyEntry.hash("test")).isEqualTo(HASH);
     }
