@@ -102,6 +102,17 @@ final class Intake {
         };
     }
 
+    /** The door for operator endpoints (/v1/admin, /v1/local): a key with role=admin, or an open API. */
+    Optional<Reply> admitAdmin(Context ctx) {
+        return switch (access.admit(ctx.header("Authorization"))) {
+            case ApiAccess.Admission.Unauthenticated refused -> Optional.of(unauthenticated(refused.reason()));
+            case ApiAccess.Admission.Admitted admitted when !admitted.caller().isAdmin() ->
+                    Optional.of(json.error(HttpStatus.FORBIDDEN.getCode(), "API key '" + admitted.caller().name()
+                            + "' may not use the operator endpoints; they need a key with role=admin"));
+            case ApiAccess.Admission.Admitted admitted -> Optional.empty();
+        };
+    }
+
     private Reply answer(Context ctx, String endpoint, Submission submission, BatchingEnqueuer.Arrival arrival)
             throws IOException, InterruptedException {
         Caller caller;

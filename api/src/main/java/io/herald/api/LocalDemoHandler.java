@@ -31,7 +31,7 @@ final class LocalDemoHandler {
     }
 
     void state(Context ctx) {
-        json.send(ctx, intake.admitReader(ctx).orElseGet(() -> json.reply(HttpStatus.OK.getCode(), demo.state())));
+        json.send(ctx, intake.admitAdmin(ctx).orElseGet(() -> json.reply(HttpStatus.OK.getCode(), demo.state())));
     }
 
     void breakProvider(Context ctx) {
@@ -43,7 +43,7 @@ final class LocalDemoHandler {
     }
 
     private void setBroken(Context ctx, boolean broken) {
-        Optional<Reply> refused = intake.admitReader(ctx);
+        Optional<Reply> refused = intake.admitAdmin(ctx);
         if (refused.isPresent()) {
             json.send(ctx, refused.get());
             return;
@@ -58,7 +58,7 @@ final class LocalDemoHandler {
     }
 
     void traffic(Context ctx) throws IOException {
-        Optional<Reply> refused = intake.admitReader(ctx);
+        Optional<Reply> refused = intake.admitAdmin(ctx);
         if (refused.isPresent()) {
             json.send(ctx, refused.get());
             return;

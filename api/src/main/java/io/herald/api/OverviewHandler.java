@@ -29,7 +29,7 @@ final class OverviewHandler implements Handler {
     }
 
     private Reply answer(Context ctx) {
-        Optional<Reply> refused = intake.admitReader(ctx);
+        Optional<Reply> refused = intake.admitAdmin(ctx);
         if (refused.isPresent()) {
             return refused.get();
         }

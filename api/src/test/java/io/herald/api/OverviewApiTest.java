@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OverviewApiTest {
 
-    private static final String TOKEN = "ops-" + UUID.randomUUID();
+    private static final String ADMIN_TOKEN = "ops-" + UUID.randomUUID();
+    private static final String SENDER_TOKEN = "ci-" + UUID.randomUUID();
 
     private ApiTestbed bed;
     private DynamoControlStore control;
@@ -125,18 +126,26 @@ class OverviewApiTest {
     }
 
     @Test
-    void needsAnApiKeyWhenTheApiHasKeys() throws Exception {
+    void needsAnAdminKeyWhenTheApiHasKeys() throws Exception {
         HeraldApi api = bed.start(ApiTestbed.DEFAULT_API, bed.freshQueues(1), b -> b.operations(bed.sqsClient, control)
-                .access(ApiAccess.keys(List.of(((ApiKeyEntry.Parsed.Valid) ApiKeyEntry.parse(
-                        "name=ops sha256=" + ApiKeyEntry.hash(TOKEN) + " senders=* rate=100/s")).entry()))));
+                .access(ApiAccess.keys(List.of(
+                        key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN) + " senders=* rate=100/s role=admin"),
+                        key("name=ci sha256=" + ApiKeyEntry.hash(SENDER_TOKEN) + " senders=* rate=100/s")))));
 
         ApiTestbed.Answer without = bed.get(api, "/v1/admin/overview");
-        ApiTestbed.Answer with = bed.get(api, "/v1/admin/overview", "Authorization", "Bearer " + TOKEN);
+        ApiTestbed.Answer sender = bed.get(api, "/v1/admin/overview", "Authorization", "Bearer " + SENDER_TOKEN);
+        ApiTestbed.Answer admin = bed.get(api, "/v1/admin/overview", "Authorization", "Bearer " + ADMIN_TOKEN);
 
         assertThat(without.status()).isEqualTo(401);
         assertThat(without.errors()).containsKey("base");
-        assertThat(with.status()).isEqualTo(200);
-        assertThat(with.text()).doesNotContain(TOKEN);
+        assertThat(sender.status()).isEqualTo(403);
+        assertThat(sender.errors().get("base")).contains("'ci'").contains("role=admin").doesNotContain(SENDER_TOKEN);
+        assertThat(admin.status()).isEqualTo(200);
+        assertThat(admin.text()).doesNotContain(ADMIN_TOKEN);
+    }
+
+    private static ApiKeyEntry key(String text) {
+        return ((ApiKeyEntry.Parsed.Valid) ApiKeyEntry.parse(text)).entry();
     }
 
     @Test

@@ -42,7 +42,7 @@ final class ApiCommand implements Callable<Integer> {
                 .receivers(ReceiverParser.standard(cfg.receivers().defaultScheme()))
                 .readiness(StatusStores.sqsReadiness(queues.sqs(), queues.refs()))
                 .readiness(stores.readiness())
-                .operations(queues.sqs(), stores.control(Clock.systemUTC()))
+                .operations(queues.sqs(), stores.control(cfg.control(), Clock.systemUTC()))
                 .build();
         AutoCloseable service = () -> {
             api.close();

@@ -35,6 +35,7 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(2);
     /** Far above any demo trickle, so the rate gates never decide what the demo shows. */
     private static final int RATE_LIMIT = 1000;
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     static final String DEMO_FROM = "demo@herald.invalid";
 
     private final List<FakeProviderApi> fakes;
@@ -61,10 +62,17 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
     }
 
     /**
-     * The configured providers with the email channel replaced by SES and SendGrid, pointed at the
-     * stand-ins with equal weights; every other channel as configured.
+     * The configuration the demo runs on: the email channel is SES and SendGrid, pointed at the
+     * stand-ins with equal weights (every other channel as configured), and health with counters
+     * is published every second, so the dashboard's chart moves as the traffic does.
      */
-    HeraldConfig.Providers providers(HeraldConfig.Providers configured) {
+    HeraldConfig configure(HeraldConfig running) {
+        HeraldConfig.Control control = running.control();
+        return running.withProviders(providers(running.providers())).withControl(new HeraldConfig.Control(
+                control.refreshInterval(), HEARTBEAT, control.staleAfter(), control.parkDelay()));
+    }
+
+    private HeraldConfig.Providers providers(HeraldConfig.Providers configured) {
         ProviderConfig.Ses ses = configured.ses();
         ProviderConfig.SendGrid sendgrid = configured.sendgrid();
         return new HeraldConfig.Providers(

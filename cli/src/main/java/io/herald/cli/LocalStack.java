@@ -59,7 +59,7 @@ public final class LocalStack implements AutoCloseable {
             this.dynamoDbEndpoint = dynamoDb.endpoint();
             HeraldConfig running = requested.withSqs(withEndpoint(requested.sqs(), sqsEndpoint.toString()))
                     .withStatus(withEndpoint(requested.status(), dynamoDbEndpoint.toString()));
-            this.config = demo.map(d -> running.withProviders(d.providers(running.providers()))).orElse(running);
+            this.config = demo.map(d -> d.configure(running)).orElse(running);
             StatusStores stores = StatusStores.open(config, true, Clock.systemUTC());
             started.push(stores);
 
@@ -91,7 +91,7 @@ public final class LocalStack implements AutoCloseable {
                     .receivers(ReceiverParser.standard(config.receivers().defaultScheme()))
                     .readiness(StatusStores.sqsReadiness(sqs, queues))
                     .readiness(stores.readiness())
-                    .operations(sqs, stores.control(Clock.systemUTC()));
+                    .operations(sqs, stores.control(config.control(), Clock.systemUTC()));
             demo.ifPresent(d -> {
                 apiBuilder.localDemo(d);
                 d.startTraffic(producer, queues, Clock.systemUTC());

@@ -48,12 +48,9 @@ record StatusStores(DynamoDbClient dynamo, DynamoStatusStore status, DynamoIdemp
         }
     }
 
-    /** A provider health report not renewed for this long no longer counts (its instance is gone). */
-    static final Duration CONTROL_STALE_AFTER = Duration.ofSeconds(30);
-
     /** Pauses and every pipeline instance's provider health, kept in the same table. */
-    DynamoControlStore control(Clock clock) {
-        return new DynamoControlStore(dynamo, table, CONTROL_STALE_AFTER, clock);
+    DynamoControlStore control(HeraldConfig.Control config, Clock clock) {
+        return new DynamoControlStore(dynamo, table, config.staleAfter(), clock);
     }
 
     /** /readyz: the status table answers and is active. */
