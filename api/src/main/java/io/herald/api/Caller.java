@@ -18,7 +18,7 @@ record Caller(String name, Optional<ApiKeyEntry> key) {
         return new Caller(key.name(), Optional.of(key));
     }
 
-    /** Open mode lets anyone do anything, the operator endpoints included: local mode says so. */
+    /** Open mode (local mode, trusted networks) lets anyone do anything, the operator endpoints included. */
     boolean isAdmin() {
         return key.map(ApiKeyEntry::isAdmin).orElse(true);
     }

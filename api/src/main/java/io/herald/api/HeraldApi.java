@@ -32,7 +32,8 @@ import java.util.Objects;
 
 /**
  * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front
- * of the SQS queues, {@code GET /v1/notifications/{id}} for delivery status, the health, readiness,
+ * of the SQS queues, {@code GET /v1/notifications/{id}} for delivery status, pause switches for
+ * admin keys under {@code /v1/admin/pauses}, the health, readiness,
  * metrics and OpenAPI endpoints, and the web page at {@code /}. Every answer but the page and the
  * metrics is JSON.
  */
@@ -86,10 +87,11 @@ public final class HeraldApi implements AutoCloseable {
         RecentRejections rejections = new RecentRejections(RECENT_REJECTIONS, b.clock);
         NotificationsHandler notifications = new NotificationsHandler(b.receivers, dispatcher, b.clock, json, intake,
                 rejections);
-        OverviewHandler overview = b.control == null ? null : new OverviewHandler(new OperationsOverview(b.sqs, b.queues,
-                b.control, rejections, b.clock, OVERVIEW_FRESH, OVERVIEW_DEAD_LETTERS_EVERY), intake, json);
+        OverviewHandler overview = b.sqs == null ? null : new OverviewHandler(new OperationsOverview(b.sqs, b.queues,
+                b.controlStore, rejections, b.clock, OVERVIEW_FRESH, OVERVIEW_DEAD_LETTERS_EVERY), intake, json);
         LocalDemoHandler demo = b.localDemo == null ? null : new LocalDemoHandler(b.localDemo, intake, json);
         StatusHandler status = new StatusHandler(b.statusStore, intake, json);
+        PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
         Readiness readiness = new Readiness(b.readiness, json);
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
@@ -128,6 +130,9 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.post("/email/send", intake.handler("/email/send", sendEmail));
             javalin.routes.post("/v1/notifications", intake.handler("/v1/notifications", notifications));
             javalin.routes.get("/v1/notifications/{id}", status);
+            javalin.routes.get("/v1/admin/pauses", pauses::list);
+            javalin.routes.post("/v1/admin/pauses", pauses::pause);
+            javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume);
             javalin.routes.get("/healthz", ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")));
             javalin.routes.get("/readyz", readiness);
             javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -183,6 +188,7 @@ public final class HeraldApi implements AutoCloseable {
         private final List<QueueRef> queues;
         private StatusStore statusStore;
         private IdempotencyStore idempotency;
+        private ControlStore controlStore;
         private ApiAccess access = ApiAccess.open();
         private ReceiverParser receivers = ReceiverParser.standard("mailto");
         private Clock clock = Clock.systemUTC();
@@ -190,7 +196,6 @@ public final class HeraldApi implements AutoCloseable {
         private int maxSqsCallsInFlight = DEFAULT_SQS_CALLS_IN_FLIGHT;
         private final List<ReadinessCheck> readiness = new ArrayList<>();
         private SqsClient sqs;
-        private ControlStore control;
         private LocalDemo localDemo;
 
         private Builder(HeraldConfig.Api config, SqsProducer producer, List<QueueRef> queues) {
@@ -209,6 +214,12 @@ public final class HeraldApi implements AutoCloseable {
 
         public Builder idempotencyStore(IdempotencyStore store) {
             this.idempotency = store;
+            return this;
+        }
+
+        /** Pauses for /v1/admin/pauses; without one those endpoints answer 503. */
+        public Builder controlStore(ControlStore store) {
+            this.controlStore = store;
             return this;
         }
 
@@ -249,12 +260,12 @@ public final class HeraldApi implements AutoCloseable {
         }
 
         /**
-         * Serves {@code GET /v1/admin/overview}: the queues' depths read with {@code sqs}, pauses and
-         * provider health from {@code control}. Without it the API has no overview.
+         * Serves {@code GET /v1/admin/overview}: queue depths and dead letters read with {@code client},
+         * pauses and provider health from the {@link #controlStore}, which it then needs. Without it
+         * the API has no overview.
          */
-        public Builder operations(SqsClient client, ControlStore store) {
+        public Builder overview(SqsClient client) {
             this.sqs = Objects.requireNonNull(client, "sqs");
-            this.control = Objects.requireNonNull(store, "control");
             return this;
         }
 
@@ -267,6 +278,9 @@ public final class HeraldApi implements AutoCloseable {
         public HeraldApi build() {
             Objects.requireNonNull(statusStore, "statusStore");
             Objects.requireNonNull(idempotency, "idempotencyStore");
+            if (sqs != null) {
+                Objects.requireNonNull(controlStore, "controlStore (the overview reads pauses and health from it)");
+            }
             return new HeraldApi(this);
         }
     }

@@ -102,15 +102,51 @@ final class Intake {
         };
     }
 
-    /** The door for operator endpoints (/v1/admin, /v1/local): a key with role=admin, or an open API. */
-    Optional<Reply> admitAdmin(Context ctx) {
+    /**
+     * The door for operator endpoints: an admin key (401 without a key, 403 with one that is not an
+     * admin key), or anyone when the API runs open.
+     *
+     * @return the refusal, or the admitted caller
+     */
+    Admitted admitAdmin(Context ctx) {
         return switch (access.admit(ctx.header("Authorization"))) {
-            case ApiAccess.Admission.Unauthenticated refused -> Optional.of(unauthenticated(refused.reason()));
-            case ApiAccess.Admission.Admitted admitted when !admitted.caller().isAdmin() ->
-                    Optional.of(json.error(HttpStatus.FORBIDDEN.getCode(), "API key '" + admitted.caller().name()
-                            + "' may not use the operator endpoints; they need a key with role=admin"));
-            case ApiAccess.Admission.Admitted admitted -> Optional.empty();
+            case ApiAccess.Admission.Unauthenticated refused -> new Admitted(null, unauthenticated(refused.reason()));
+            case ApiAccess.Admission.Admitted admitted -> admitted.caller().isAdmin()
+                    ? new Admitted(admitted.caller(), null)
+                    : new Admitted(null, json.error(HttpStatus.FORBIDDEN.getCode(), "API key '" + admitted.caller().name()
+                            + "' may send but not use operator endpoints; give it role=admin in api.keys"));
         };
+    }
+
+    /** Who came in through {@link #admitAdmin}, or the refusal to answer: exactly one is set. */
+    record Admitted(Caller caller, Reply refusal) {
+    }
+
+    /**
+     * Reads a small JSON object body of an operator endpoint, within the API's body limit.
+     *
+     * @return the object, or the 400 that says what is wrong with the body
+     */
+    Body readObject(Context ctx, String expected) throws IOException {
+        byte[] bytes = ctx.bodyInputStream().readNBytes(maxBodyBytes + 1);
+        if (bytes.length > maxBodyBytes) {
+            return new Body(null, badRequest("request body is more than " + maxBodyBytes + " bytes; the limit is "
+                    + maxBodyBytes));
+        }
+        JsonNode body;
+        try {
+            body = json.read(bytes);
+        } catch (JsonProcessingException e) {
+            return new Body(null, badRequest("request body is not valid JSON: " + ApiJson.describe(e)));
+        }
+        if (body == null || body.isMissingNode() || !body.isObject()) {
+            return new Body(null, badRequest("request body must be " + expected));
+        }
+        return new Body(body, null);
+    }
+
+    /** A request body read by {@link #readObject}, or the refusal to answer: exactly one is set. */
+    record Body(JsonNode object, Reply refusal) {
     }
 
     private Reply answer(Context ctx, String endpoint, Submission submission, BatchingEnqueuer.Arrival arrival)

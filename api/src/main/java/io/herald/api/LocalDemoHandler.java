@@ -1,24 +1,20 @@
 package io.herald.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The local chaos demo's controls, registered only when the API is given a {@link LocalDemo}
  * ({@code ./herald local --demo}): {@code GET /v1/local/demo}, {@code POST
  * /v1/local/demo/providers/{provider}/break|heal} and {@code PUT /v1/local/demo/traffic}
- * {@code {"perSecond": n}}. Each answers the demo's state afterwards.
+ * {@code {"perSecond": n}}. Each answers the demo's state afterwards; like the operator endpoints
+ * they need an admin key when the API has keys.
  */
 final class LocalDemoHandler {
-
-    /** {"perSecond": 50} and some spaces; anything longer is not a traffic setting. */
-    private static final int MAX_BODY_BYTES = 1024;
 
     private final LocalDemo demo;
     private final Intake intake;
@@ -31,7 +27,8 @@ final class LocalDemoHandler {
     }
 
     void state(Context ctx) {
-        json.send(ctx, intake.admitAdmin(ctx).orElseGet(() -> json.reply(HttpStatus.OK.getCode(), demo.state())));
+        Intake.Admitted admitted = intake.admitAdmin(ctx);
+        json.send(ctx, admitted.refusal() != null ? admitted.refusal() : json.reply(HttpStatus.OK.getCode(), demo.state()));
     }
 
     void breakProvider(Context ctx) {
@@ -43,9 +40,9 @@ final class LocalDemoHandler {
     }
 
     private void setBroken(Context ctx, boolean broken) {
-        Optional<Reply> refused = intake.admitAdmin(ctx);
-        if (refused.isPresent()) {
-            json.send(ctx, refused.get());
+        Intake.Admitted admitted = intake.admitAdmin(ctx);
+        if (admitted.refusal() != null) {
+            json.send(ctx, admitted.refusal());
             return;
         }
         String provider = ctx.pathParam("provider");
@@ -58,35 +55,24 @@ final class LocalDemoHandler {
     }
 
     void traffic(Context ctx) throws IOException {
-        Optional<Reply> refused = intake.admitAdmin(ctx);
-        if (refused.isPresent()) {
-            json.send(ctx, refused.get());
+        Intake.Admitted admitted = intake.admitAdmin(ctx);
+        if (admitted.refusal() != null) {
+            json.send(ctx, admitted.refusal());
             return;
         }
-        json.send(ctx, setTraffic(ctx.bodyInputStream().readNBytes(MAX_BODY_BYTES + 1)));
-    }
-
-    private Reply setTraffic(byte[] body) {
-        String expected = "a JSON object {\"perSecond\": 0 to " + LocalDemo.MAX_PER_SECOND + "}";
-        if (body.length > MAX_BODY_BYTES) {
-            return json.error(HttpStatus.BAD_REQUEST.getCode(), "request body is too long; expected " + expected);
+        Intake.Body body = intake.readObject(ctx, "a JSON object {\"perSecond\": 0 to " + LocalDemo.MAX_PER_SECOND + "}");
+        if (body.refusal() != null) {
+            json.send(ctx, body.refusal());
+            return;
         }
-        JsonNode node;
-        try {
-            node = json.read(body);
-        } catch (JsonProcessingException e) {
-            return json.error(HttpStatus.BAD_REQUEST.getCode(), "request body is not valid JSON: " + ApiJson.describe(e));
-        }
-        if (node == null || !node.isObject()) {
-            return json.error(HttpStatus.BAD_REQUEST.getCode(), "request body must be " + expected);
-        }
-        JsonNode perSecond = node.get("perSecond");
+        JsonNode perSecond = body.object().get("perSecond");
         if (perSecond == null || !perSecond.isIntegralNumber() || perSecond.asLong() < 0
                 || perSecond.asLong() > LocalDemo.MAX_PER_SECOND) {
-            return json.errors(HttpStatus.BAD_REQUEST.getCode(), Map.of("perSecond",
-                    "must be a whole number from 0 to " + LocalDemo.MAX_PER_SECOND));
+            json.send(ctx, json.errors(HttpStatus.BAD_REQUEST.getCode(), Map.of("perSecond",
+                    "must be a whole number from 0 to " + LocalDemo.MAX_PER_SECOND)));
+            return;
         }
         demo.setTraffic(perSecond.asInt());
-        return json.reply(HttpStatus.OK.getCode(), demo.state());
+        json.send(ctx, json.reply(HttpStatus.OK.getCode(), demo.state()));
     }
 }

@@ -46,8 +46,8 @@ final class OperationsOverview {
     /** Long enough to read 50 messages; they are made visible again right after. */
     private static final Duration DEAD_LETTER_HOLD = Duration.ofSeconds(30);
 
-    record Snapshot(String generatedAt, List<QueueEntry> queues, List<PoolEntry> pools, List<PauseEntry> pauses,
-                    Recent recent) {
+    record Snapshot(String generatedAt, List<QueueEntry> queues, List<PoolEntry> pools,
+                    List<PausesHandler.PauseView> pauses, Recent recent) {
     }
 
     /** @param channel null: Herald's queues carry every channel */
@@ -65,9 +65,6 @@ final class OperationsOverview {
 
     record WorkerEntry(String provider, String state, boolean paused, long delivered, long failed, long probes,
                        int instances, String updatedAt) {
-    }
-
-    record PauseEntry(String scope, String name, String since, String by) {
     }
 
     record Recent(List<RejectionEntry> rejections, List<DeadLetterEntry> deadLetters) {
@@ -118,8 +115,7 @@ final class OperationsOverview {
         List<Pause> pauses = control.pauses();
         List<ProviderHealth> health = control.health();
         Snapshot snapshot = new Snapshot(now.toString(), queueEntries(stats), pools(health, pauses),
-                pauses.stream().map(p -> new PauseEntry(p.scope().kind().label(), p.scope().name(), p.since().toString(),
-                        p.by())).toList(),
+                pauses.stream().map(PausesHandler.PauseView::of).toList(),
                 new Recent(rejections.newestFirst().stream().limit(RECENT)
                         .map(r -> new RejectionEntry(r.at().toString(), null, r.channel(), r.receiver(), r.reason())).toList(),
                         deadLetters(stats, now)));

@@ -6,7 +6,6 @@ import io.javalin.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Optional;
 
 /** {@code GET /v1/admin/overview}: queues, provider health, pauses and what went wrong lately. */
 final class OverviewHandler implements Handler {
@@ -29,9 +28,9 @@ final class OverviewHandler implements Handler {
     }
 
     private Reply answer(Context ctx) {
-        Optional<Reply> refused = intake.admitAdmin(ctx);
-        if (refused.isPresent()) {
-            return refused.get();
+        Intake.Admitted admitted = intake.admitAdmin(ctx);
+        if (admitted.refusal() != null) {
+            return admitted.refusal();
         }
         try {
             return json.reply(HttpStatus.OK.getCode(), overview.snapshot());

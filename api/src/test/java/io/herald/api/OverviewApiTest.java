@@ -59,7 +59,7 @@ class OverviewApiTest {
     }
 
     private HeraldApi api(List<QueueRef> queues) {
-        return bed.start(ApiTestbed.DEFAULT_API, queues, b -> b.operations(bed.sqsClient, control));
+        return bed.start(ApiTestbed.DEFAULT_API, queues, b -> b.overview(bed.sqsClient).controlStore(control));
     }
 
     @Test
@@ -127,7 +127,7 @@ class OverviewApiTest {
 
     @Test
     void needsAnAdminKeyWhenTheApiHasKeys() throws Exception {
-        HeraldApi api = bed.start(ApiTestbed.DEFAULT_API, bed.freshQueues(1), b -> b.operations(bed.sqsClient, control)
+        HeraldApi api = bed.start(ApiTestbed.DEFAULT_API, bed.freshQueues(1), b -> b.overview(bed.sqsClient).controlStore(control)
                 .access(ApiAccess.keys(List.of(
                         key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN) + " senders=* rate=100/s role=admin"),
                         key("name=ci sha256=" + ApiKeyEntry.hash(SENDER_TOKEN) + " senders=* rate=100/s")))));
@@ -157,7 +157,7 @@ class OverviewApiTest {
         try (SqsClient unreachable = SqsClient.builder().region(Region.US_EAST_1)
                 .endpointOverride(URI.create("http://127.0.0.1:" + closedPort))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y"))).build()) {
-            HeraldApi api = bed.start(ApiTestbed.DEFAULT_API, bed.freshQueues(1), b -> b.operations(unreachable, control));
+            HeraldApi api = bed.start(ApiTestbed.DEFAULT_API, bed.freshQueues(1), b -> b.overview(unreachable).controlStore(control));
 
             ApiTestbed.Answer answer = bed.get(api, "/v1/admin/overview");
 

@@ -37,12 +37,13 @@ final class ApiCommand implements Callable<Integer> {
         }
         HeraldApi api = HeraldApi.builder(cfg.api(), new SqsProducer(queues.sqs(), new EnvelopeCodec()), queues.refs())
                 .statusStore(stores.status())
+                .controlStore(stores.control())
                 .idempotencyStore(stores.idempotency())
                 .access(access)
                 .receivers(ReceiverParser.standard(cfg.receivers().defaultScheme()))
                 .readiness(StatusStores.sqsReadiness(queues.sqs(), queues.refs()))
                 .readiness(stores.readiness())
-                .operations(queues.sqs(), stores.control(cfg.control(), Clock.systemUTC()))
+                .overview(queues.sqs())
                 .build();
         AutoCloseable service = () -> {
             api.close();

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald 0.1.0",
         description = "Health-aware, multi-provider notification dispatcher on Amazon SQS.",
         subcommands = {LocalCommand.class, ApiCommand.class, PipelineCommand.class, MailprogCommand.class,
-                TelegramBotCommand.class, ConfigCommand.class})
+                TelegramBotCommand.class, ConfigCommand.class,
+                PauseCommand.class, ResumeCommand.class})
 public final class Herald implements Runnable {
 
     /** Exit status for a configuration Herald refuses. */

@@ -75,7 +75,7 @@ public final class LocalStack implements AutoCloseable {
             HeraldConfig.Pipeline pipelineConfig = config.pipeline().withReceiveWait(
                     min(config.pipeline().receiveWait(), LOCAL_RECEIVE_WAIT));
             Pipeline pipeline = new Pipeline(sqs, queues, Providers.fromConfig(config), pipelineConfig, config.sqs(),
-                    metrics, stores.status(), Clock.systemUTC());
+                    metrics, stores.status(), Clock.systemUTC(), stores.control(), "local", config.control());
             pipeline.start();
             started.push(pipeline);
             this.admin = Services.startAdmin(config.pipeline(), metrics, pipeline);
@@ -86,12 +86,13 @@ public final class LocalStack implements AutoCloseable {
             SqsProducer producer = new SqsProducer(sqs, codec);
             HeraldApi.Builder apiBuilder = HeraldApi.builder(config.api(), producer, queues)
                     .statusStore(stores.status())
+                    .controlStore(stores.control())
                     .idempotencyStore(stores.idempotency())
                     .access(access)
                     .receivers(ReceiverParser.standard(config.receivers().defaultScheme()))
                     .readiness(StatusStores.sqsReadiness(sqs, queues))
                     .readiness(stores.readiness())
-                    .operations(sqs, stores.control(config.control(), Clock.systemUTC()));
+                    .overview(sqs);
             demo.ifPresent(d -> {
                 apiBuilder.localDemo(d);
                 d.startTraffic(producer, queues, Clock.systemUTC());

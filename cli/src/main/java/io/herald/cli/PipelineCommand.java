@@ -34,7 +34,7 @@ final class PipelineCommand implements Callable<Integer> {
             throw e;
         }
         Pipeline pipeline = new Pipeline(queues.sqs(), queues.refs(), Providers.fromConfig(cfg), cfg.pipeline(), cfg.sqs(),
-                metrics, stores.status(), Clock.systemUTC());
+                metrics, stores.status(), Clock.systemUTC(), stores.control(), Pipeline.defaultInstanceName(), cfg.control());
         pipeline.start();
         Optional<AdminServer> admin;
         try {

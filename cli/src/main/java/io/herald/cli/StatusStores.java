@@ -19,10 +19,11 @@ import java.util.Optional;
 
 /**
  * The status table's stores, as the API and the pipeline share them: one DynamoDB client, the
- * delivery status store and the API's idempotency store. Closing it closes the client.
+ * delivery status store, the API's idempotency store, and pauses with shared provider health.
+ * Closing it closes the client.
  */
 record StatusStores(DynamoDbClient dynamo, DynamoStatusStore status, DynamoIdempotencyStore idempotency,
-                    String table) implements AutoCloseable {
+                    DynamoControlStore control, String table) implements AutoCloseable {
 
     /**
      * An idempotency claim blocks its key this long if the API instance holding it dies; longer
@@ -41,16 +42,12 @@ record StatusStores(DynamoDbClient dynamo, DynamoStatusStore status, DynamoIdemp
             return new StatusStores(dynamo,
                     new DynamoStatusStore(dynamo, table, config.status().ttl(), clock),
                     new DynamoIdempotencyStore(dynamo, table, config.api().idempotencyWindow(), IDEMPOTENCY_LEASE, clock),
+                    new DynamoControlStore(dynamo, table, config.control().staleAfter(), clock),
                     table);
         } catch (RuntimeException e) {
             dynamo.close();
             throw e;
         }
-    }
-
-    /** Pauses and every pipeline instance's provider health, kept in the same table. */
-    DynamoControlStore control(HeraldConfig.Control config, Clock clock) {
-        return new DynamoControlStore(dynamo, table, config.staleAfter(), clock);
     }
 
     /** /readyz: the status table answers and is active. */

@@ -11,6 +11,7 @@ import io.herald.pipeline.provider.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import java.time.Clock;
@@ -47,12 +48,13 @@ final class Dispatcher implements AutoCloseable {
     private final Duration sendTimeout;
     private final Backoff backoff;
     private final int maxReceiveCount;
+    private final PipelineControl control;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean stopping;
 
     Dispatcher(Map<String, WorkerPool> pools, EnvelopeCodec codec, Settler settler, InFlight inFlight,
                PipelineMetrics metrics, StatusStore status, Clock clock, Duration sendTimeout, Backoff backoff,
-               int maxReceiveCount) {
+               int maxReceiveCount, PipelineControl control) {
         this.pools = pools;
         this.codec = codec;
         this.settler = settler;
@@ -63,6 +65,7 @@ final class Dispatcher implements AutoCloseable {
         this.sendTimeout = sendTimeout;
         this.backoff = backoff;
         this.maxReceiveCount = maxReceiveCount;
+        this.control = control;
     }
 
     /** One read's messages; every one is already held in {@link InFlight}. */
@@ -83,7 +86,13 @@ final class Dispatcher implements AutoCloseable {
                         "no provider configured for channel '" + envelope.channel() + "'", null));
                 continue;
             }
-            byPool.computeIfAbsent(pool, p -> new ArrayList<>()).add(new Received(queue, message, envelope));
+            Received received = new Received(queue, message, envelope);
+            if (!control.isChannelOpen(pool.channel())) {
+                // Received by a long poll that began before the pause, or read for other channels.
+                threads.submit(() -> park(received));
+                continue;
+            }
+            byPool.computeIfAbsent(pool, p -> new ArrayList<>()).add(received);
         }
         byPool.forEach((pool, received) -> {
             List<Worker> probes = pool.probesFor(received.size());
@@ -108,6 +117,11 @@ final class Dispatcher implements AutoCloseable {
             pick = pool.take();
         } catch (InterruptedException e) {
             letGo(r, "pipeline stopping");
+            return;
+        }
+        if (pick == null) {
+            // Every provider of the pool was paused while the message waited for one.
+            park(r);
             return;
         }
         send(pool, pick.worker(), pick.kind(), r);
@@ -203,6 +217,13 @@ final class Dispatcher implements AutoCloseable {
         log.debug("released message {} unsent: {}", r.envelope().id(), reason);
     }
 
+    /** Its channel is paused: back on the queue for a while, not counted as an attempt. */
+    private void park(Received r) {
+        settler.park(r.queue(), r.message(), control.parkDelay(), receiveCount(r.message()) - 1, done(r.message()));
+        metrics.parked(r.envelope().channel());
+        log.debug("parked message {}: channel {} is paused", r.envelope().id(), r.envelope().channel());
+    }
+
     private void record(String messageId, DeliveryState state) {
         if (status == null) {
             return;
@@ -215,12 +236,22 @@ final class Dispatcher implements AutoCloseable {
         }
     }
 
+    /** Receives of this message, earlier copies' included when it was parked (see {@link Settler#park}). */
     private static int receiveCount(Message message) {
         String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+        int prior = 0;
+        MessageAttributeValue priorAttribute = message.messageAttributes().get(Settler.PRIOR_RECEIVES_ATTRIBUTE);
         try {
-            return count == null ? 1 : Integer.parseInt(count);
+            if (priorAttribute != null && priorAttribute.stringValue() != null) {
+                prior = Math.max(0, Integer.parseInt(priorAttribute.stringValue()));
+            }
         } catch (NumberFormatException e) {
-            return 1;
+            prior = 0;
+        }
+        try {
+            return prior + (count == null ? 1 : Integer.parseInt(count));
+        } catch (NumberFormatException e) {
+            return prior + 1;
         }
     }
 

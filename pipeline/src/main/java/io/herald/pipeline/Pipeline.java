@@ -1,6 +1,7 @@
 package io.herald.pipeline;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.control.ControlStore;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.StatusStore;
@@ -11,11 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,13 +46,30 @@ public final class Pipeline implements AutoCloseable {
     private final PipelineMetrics metrics;
     private final HeraldConfig.Pipeline config;
     private final List<Provider> providers;
+    private final PipelineControl control;
 
     /**
+     * A pipeline on its own: nothing paused, health not shared.
+     *
      * @param status where delivery states are recorded, or null to record none
      */
     public Pipeline(SqsClient sqs, List<QueueRef> queues, List<ConfiguredProvider> providers,
                     HeraldConfig.Pipeline config, HeraldConfig.Sqs sqsConfig, PipelineMetrics metrics,
                     StatusStore status, Clock clock) {
+        this(sqs, queues, providers, config, sqsConfig, metrics, status, clock, null, "", HeraldConfig.Control.defaults());
+    }
+
+    /**
+     * A pipeline that obeys pauses and shares provider health with the other instances.
+     *
+     * @param status         where delivery states are recorded, or null to record none
+     * @param controlStore   pauses and shared health, or null for a pipeline on its own
+     * @param instance       this instance's name in health reports, unique among running instances
+     */
+    public Pipeline(SqsClient sqs, List<QueueRef> queues, List<ConfiguredProvider> providers,
+                    HeraldConfig.Pipeline config, HeraldConfig.Sqs sqsConfig, PipelineMetrics metrics,
+                    StatusStore status, Clock clock, ControlStore controlStore, String instance,
+                    HeraldConfig.Control controlConfig) {
         this.config = config;
         this.metrics = metrics;
         this.queues = List.copyOf(queues);
@@ -65,16 +86,29 @@ public final class Pipeline implements AutoCloseable {
         this.settler = new Settler(sqs, clock);
         this.inFlight = new InFlight(config.maxInFlight(), settler, sqsConfig.visibilityTimeout());
         metrics.watchInFlight(inFlight::count);
+        this.control = new PipelineControl(controlStore, instance, controlConfig, pools, metrics, clock);
         this.dispatcher = new Dispatcher(pools, new EnvelopeCodec(), settler, inFlight, metrics, status, clock,
                 config.sendTimeout(), new Backoff(config.retryBaseDelay(), config.retryMaxDelay()),
-                sqsConfig.maxReceiveCount());
+                sqsConfig.maxReceiveCount(), control);
         for (QueueRef queue : queues) {
             readers.add(new QueueReader(sqs, queue, inFlight, dispatcher, metrics, config.maxReadersPerQueue(),
-                    config.receiveWait()));
+                    config.receiveWait(), control));
         }
     }
 
+    /** A name for this process among pipeline instances: host and process id. */
+    public static String defaultInstanceName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+
     public void start() {
+        control.start();
         for (QueueReader reader : readers) {
             threads.add(Thread.ofVirtual().name("herald-queue-" + reader.queueName()).start(reader));
         }
@@ -88,7 +122,13 @@ public final class Pipeline implements AutoCloseable {
                 pool.workers().stream().map(Worker::status).toList()));
         List<PipelineStatus.QueueStatus> queueStatus = queues.stream()
                 .map(q -> new PipelineStatus.QueueStatus(q.name(), metrics.depth(q.name()))).toList();
-        return new PipelineStatus(poolStatus, queueStatus, inFlight.count(), inFlight.capacity());
+        PipelineControl.View shared = control.view();
+        return new PipelineStatus(control.instance(), poolStatus, queueStatus, inFlight.count(), inFlight.capacity(),
+                shared.pauses().stream().map(p -> new PipelineStatus.PauseStatus(p.scope().kind().label(),
+                        p.scope().name(), p.since().toString(), p.by())).toList(),
+                shared.peers().stream().map(h -> new PipelineStatus.PeerStatus(h.instance(), h.channel(), h.provider(),
+                        h.state().name().toLowerCase(Locale.ROOT), h.delivered(), h.failed(), h.probes(),
+                        h.updatedAt().toString())).toList());
     }
 
     @Override
@@ -109,6 +149,7 @@ public final class Pipeline implements AutoCloseable {
         dispatcher.stopSending();
         dispatcher.drain(config.shutdownDeadline());
         dispatcher.close();
+        control.close();
         // The pipeline is the providers' only user: once their last send is done, it closes them.
         Providers.closeAll(providers);
         inFlight.close();
@@ -116,10 +157,26 @@ public final class Pipeline implements AutoCloseable {
         log.info("pipeline stopped");
     }
 
-    /** What {@code /status} answers. */
-    public record PipelineStatus(Map<String, List<Worker.WorkerStatus>> pools, List<QueueStatus> queues,
-                                 int inFlight, int maxInFlight) {
+    /**
+     * What {@code /status} answers.
+     *
+     * @param instance  this instance's name in shared health reports
+     * @param pauses    the pauses in force, as last read from the control store
+     * @param peers     the other live instances' latest report for each provider, as last read
+     */
+    public record PipelineStatus(String instance, Map<String, List<Worker.WorkerStatus>> pools,
+                                 List<QueueStatus> queues, int inFlight, int maxInFlight, List<PauseStatus> pauses,
+                                 List<PeerStatus> peers) {
         public record QueueStatus(String name, long approximateDepth) {
+        }
+
+        /** @param scope channel or provider */
+        public record PauseStatus(String scope, String name, String since, String by) {
+        }
+
+        /** Another instance's report: state is healthy, unhealthy, probing or paused. */
+        public record PeerStatus(String instance, String channel, String provider, String state, long delivered,
+                                 long failed, long probes, String updatedAt) {
         }
     }
 }

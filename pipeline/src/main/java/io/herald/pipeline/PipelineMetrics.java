@@ -17,8 +17,10 @@ import java.util.function.Supplier;
 
 /**
  * The pipeline's meters, under names an operator can graph: sends by worker and outcome, send
- * latency, breaker state, queue depth, messages in flight, and SQS requests by action (counted by
- * an interceptor on the SQS client, so they are the requests actually made, retries included).
+ * latency, breaker state, pauses, queue depth, messages in flight, messages parked because their
+ * channel is paused, control store reads, breakers opened on another instance's report, and SQS
+ * requests by action (counted by an interceptor on the SQS client, so they are the requests
+ * actually made, retries included).
  */
 public final class PipelineMetrics {
 
@@ -68,6 +70,26 @@ public final class PipelineMetrics {
         Gauge.builder("herald.worker.healthy", worker, w -> w.isHealthy() ? 1 : 0).tag("worker", worker.name())
                 .description("1 when the worker's breaker is closed").register(registry);
         Gauge.builder("herald.worker.in.flight", worker, Worker::inFlight).tag("worker", worker.name()).register(registry);
+        Gauge.builder("herald.worker.paused", worker, w -> w.isPaused() ? 1 : 0).tag("worker", worker.name())
+                .description("1 while an operator has paused the provider or its channel").register(registry);
+    }
+
+    /** A message of a paused channel, received while other channels were read, put back on its queue. */
+    void parked(String channel) {
+        Counter.builder("herald.parked").tag("channel", channel)
+                .description("messages of a paused channel put back on their queue").register(registry).increment();
+    }
+
+    /** One read of pauses and shared health from the control store. */
+    void controlRead(boolean succeeded) {
+        Counter.builder("herald.control.reads").tag("outcome", succeeded ? "ok" : "failed")
+                .description("reads of pauses and shared health").register(registry).increment();
+    }
+
+    /** The worker's breaker opened because another pipeline instance reported the provider unhealthy. */
+    void openedByPeer(Worker worker) {
+        Counter.builder("herald.worker.opened.by.peer").tag("worker", worker.name())
+                .description("breakers opened on another instance's report").register(registry).increment();
     }
 
     void watchInFlight(Supplier<Number> inFlight) {

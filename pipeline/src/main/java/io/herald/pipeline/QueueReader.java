@@ -24,6 +24,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * idle pipeline makes about three receives per queue per minute; a busy one waits at most a
  * second per receive. Stopping waits for a long poll in progress (see {@link #stop()}). Before receiving, a reader takes room for 10 messages in {@link InFlight}:
  * when sends fall behind, reading waits instead of piling up messages.
+ *
+ * <p>Each iteration starts by bringing pauses and shared health up to date ({@link PipelineControl#refresh}).
+ * While no channel can be sent (every one paused, or all of its providers), the queue is not
+ * read at all, not even for its depth: messages wait in SQS, and the reader looks again after
+ * {@code control.refreshInterval}.
  */
 final class QueueReader implements Runnable {
 
@@ -39,6 +44,7 @@ final class QueueReader implements Runnable {
     private final PipelineMetrics metrics;
     private final int maxReaders;
     private final int idleWaitSeconds;
+    private final PipelineControl control;
 
     /*
      * Stopping interrupts readers only while they wait for room in InFlight. A receive in progress
@@ -51,7 +57,7 @@ final class QueueReader implements Runnable {
     private volatile boolean stopping;
 
     QueueReader(SqsClient sqs, QueueRef queue, InFlight inFlight, Dispatcher dispatcher, PipelineMetrics metrics,
-                int maxReaders, Duration idleWait) {
+                int maxReaders, Duration idleWait, PipelineControl control) {
         this.sqs = sqs;
         this.queue = queue;
         this.inFlight = inFlight;
@@ -59,6 +65,7 @@ final class QueueReader implements Runnable {
         this.metrics = metrics;
         this.maxReaders = maxReaders;
         this.idleWaitSeconds = (int) idleWait.toSeconds();
+        this.control = control;
     }
 
     String queueName() {
@@ -69,6 +76,11 @@ final class QueueReader implements Runnable {
     public void run() {
         Duration pause = Duration.ofMillis(200);
         while (!stopping) {
+            control.refresh();
+            if (!control.anyChannelOpen()) {
+                rest(control.refreshInterval());
+                continue;
+            }
             try {
                 long depth = depth();
                 int readers = depth <= 0 ? 1 : (int) Math.min(maxReaders, (depth + MAX_PER_RECEIVE - 1) / MAX_PER_RECEIVE);
@@ -149,6 +161,20 @@ final class QueueReader implements Runnable {
         if (!messages.isEmpty()) {
             messages.forEach(m -> inFlight.hold(queue, m));
             dispatcher.dispatch(queue, messages);
+        }
+    }
+
+    /** Waits while everything is paused; stopping cuts the wait short. */
+    private void rest(Duration wait) {
+        if (!enterWait()) {
+            return;
+        }
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            // stopping
+        } finally {
+            leaveWait();
         }
     }
 

@@ -29,6 +29,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Settler implements AutoCloseable {
 
+    /**
+     * Receives of earlier copies of a parked message that were attempts to send it: a copy starts
+     * SQS's receive count afresh, and this keeps the attempts from being forgotten.
+     */
+    static final String PRIOR_RECEIVES_ATTRIBUTE = "herald-prior-receives";
+    private static final int MAX_DELAY_SECONDS = 900;
+
     private static final Logger log = LoggerFactory.getLogger(Settler.class);
     private static final Duration LINGER = Duration.ofMillis(5);
     private static final long MAX_VISIBILITY_SECONDS = Duration.ofHours(12).toSeconds();
@@ -105,6 +112,33 @@ final class Settler implements AutoCloseable {
         }
         onDone.run();
         return false;
+    }
+
+    /**
+     * Puts a message that must wait (its channel is paused) back on its queue as a fresh copy hidden
+     * for {@code delay}, then deletes the original. A copy rather than a visibility change, because
+     * every receive counts toward SQS's redrive: a long pause would otherwise push waiting messages
+     * into the dead-letter queue. The attempts made so far go with the copy as an attribute.
+     *
+     * @param attempts  receives of this message so far that were attempts to send it
+     * @return false when the copy failed: the original is hidden for {@code delay} instead
+     */
+    boolean park(QueueRef queue, Message message, Duration delay, int attempts, Runnable onDone) {
+        Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
+        attributes.put(PRIOR_RECEIVES_ATTRIBUTE, MessageAttributeValue.builder().dataType("Number")
+                .stringValue(Integer.toString(attempts)).build());
+        int seconds = (int) Math.min(Math.max(0, delay.toSeconds()), MAX_DELAY_SECONDS);
+        try {
+            sqs.sendMessage(b -> b.queueUrl(queue.url()).messageBody(message.body()).delaySeconds(seconds)
+                    .messageAttributes(attributes));
+        } catch (SdkException e) {
+            log.warn("cannot park message {} on {}, hiding it for {} s instead: {}", message.messageId(), queue.name(),
+                    seconds, e.getMessage());
+            changeVisibility(queue, message, seconds, onDone);
+            return false;
+        }
+        delete(queue, message, onDone);
+        return true;
     }
 
     private String nextEntryId() {

@@ -3,11 +3,13 @@ package io.herald.pipeline;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.control.WorkerState;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,6 +42,8 @@ final class Worker {
     private final AtomicReference<String> lastError = new AtomicReference<>();
     /** One probe at a time: resilience4j would let healthyThreshold probes out at once. */
     private final AtomicBoolean probeOut = new AtomicBoolean();
+    /** An operator paused this provider or its channel: it gets no message, not even a probe. */
+    private volatile boolean paused;
 
     /** Smooth weighted round robin state, guarded by the pool's lock. */
     long currentWeight;
@@ -83,6 +87,32 @@ final class Worker {
         return breaker.getState() == CircuitBreaker.State.CLOSED;
     }
 
+    boolean isPaused() {
+        return paused;
+    }
+
+    /** @return whether this changed anything */
+    boolean setPaused(boolean newPaused) {
+        boolean was = paused;
+        paused = newPaused;
+        return was != newPaused;
+    }
+
+    /**
+     * Another pipeline instance saw this provider fail: stop sending to it as if this instance had
+     * seen the failures itself. The breaker rests for {@code openWait}, then the usual single probe
+     * decides, so a provider that healed meanwhile gets its traffic back the normal way.
+     *
+     * @return whether the breaker was closed and is now open
+     */
+    boolean openBecausePeerSawFailures() {
+        if (!isHealthy()) {
+            return false;
+        }
+        breaker.transitionToOpenState();
+        return true;
+    }
+
     /** How a send relates to the worker's health. */
     enum SendKind {
         /** A healthy worker's send: counts towards its health. */
@@ -95,7 +125,7 @@ final class Worker {
 
     /** For an unhealthy worker: whether it may take a probe now (its rest is over and no probe is out). */
     boolean tryProbe() {
-        if (isHealthy() || !probeOut.compareAndSet(false, true)) {
+        if (paused || isHealthy() || !probeOut.compareAndSet(false, true)) {
             return false;
         }
         if (!breaker.tryAcquirePermission()) {
@@ -183,21 +213,54 @@ final class Worker {
     }
 
     WorkerStatus status() {
-        return new WorkerStatus(name(), provider().channel(), weight(), stateName(), inFlight(), delivered.get(),
-                retried.get(), rejected.get(), down.get(), probes.get(), lastError.get());
+        return new WorkerStatus(name(), provider().channel(), weight(), stateName(), paused, healthName(), inFlight(),
+                delivered.get(), retried.get(), rejected.get(), down.get(), probes.get(), lastError.get());
     }
 
-    String stateName() {
+    /** As an operator sees it: PAUSED whatever the health while paused, else the breaker's state. */
+    WorkerState state() {
+        return paused ? WorkerState.PAUSED : health();
+    }
+
+    /** The breaker's state alone, paused or not. */
+    WorkerState health() {
         return switch (breaker.getState()) {
-            case CLOSED -> "healthy";
-            case HALF_OPEN -> "probing";
-            default -> "unhealthy";
+            case CLOSED -> WorkerState.HEALTHY;
+            case HALF_OPEN -> WorkerState.PROBING;
+            default -> WorkerState.UNHEALTHY;
         };
     }
 
-    /** What {@code /status} shows for a worker. */
-    record WorkerStatus(String name, String channel, int weight, String state, int inFlight, long delivered,
-                        long retried, long rejected, long providerDown, long probes, String lastError) {
+    String stateName() {
+        return state().name().toLowerCase(Locale.ROOT);
+    }
+
+    private String healthName() {
+        return health().name().toLowerCase(Locale.ROOT);
+    }
+
+    long deliveredCount() {
+        return delivered.get();
+    }
+
+    /** Sends that failed for the provider's reasons (retried or provider down); rejections are the message's. */
+    long failedCount() {
+        return retried.get() + down.get();
+    }
+
+    long probeCount() {
+        return probes.get();
+    }
+
+    /**
+     * What {@code /status} shows for a worker.
+     *
+     * @param state   healthy, unhealthy, probing, or paused (which hides the health)
+     * @param health  the breaker's own state, paused or not
+     */
+    record WorkerStatus(String name, String channel, int weight, String state, boolean paused, String health,
+                        int inFlight, long delivered, long retried, long rejected, long providerDown, long probes,
+                        String lastError) {
     }
 
     /** The breaker records only this: a send the provider is to blame for. */

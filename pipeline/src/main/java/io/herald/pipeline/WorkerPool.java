@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * weighted round robin among those with a free send slot ({@link #take}): with capacity to spare
  * the split follows the weights exactly, and a slow provider whose slots are full simply gets
  * fewer messages instead of holding up the rest. When no worker is healthy, messages are spread
- * evenly over all of them, and only probes decide when one is healthy again.
+ * evenly over all of them, and only probes decide when one is healthy again. A paused worker gets
+ * nothing, not even a probe; when every worker is paused, the pool takes no message at all.
  */
 final class WorkerPool {
 
@@ -61,17 +62,26 @@ final class WorkerPool {
         return probes;
     }
 
+    /** Whether some worker is not paused, so the pool can take messages. */
+    boolean isOpen() {
+        return workers.stream().anyMatch(w -> !w.isPaused());
+    }
+
     /**
      * Chooses the worker for one message and takes one of its send slots, waiting while every
      * candidate is busy.
      *
+     * @return the pick, or null when every worker is paused (the caller puts the message back)
      * @throws InterruptedException when the pipeline stops while waiting
      */
     Pick take() throws InterruptedException {
         lock.lock();
         try {
             while (true) {
-                boolean anyHealthy = workers.stream().anyMatch(Worker::isHealthy);
+                if (!isOpen()) {
+                    return null;
+                }
+                boolean anyHealthy = workers.stream().anyMatch(w -> !w.isPaused() && w.isHealthy());
                 Worker chosen = choose(anyHealthy);
                 if (chosen != null && chosen.tryTakeSlot()) {
                     boolean counted = anyHealthy && chosen.tryCount();
@@ -101,7 +111,7 @@ final class WorkerPool {
         long total = 0;
         Worker best = null;
         for (Worker worker : workers) {
-            if ((anyHealthy && !worker.isHealthy()) || !worker.hasFreeSlot()) {
+            if (worker.isPaused() || (anyHealthy && !worker.isHealthy()) || !worker.hasFreeSlot()) {
                 continue;
             }
             int weight = anyHealthy ? worker.weight() : 1;

@@ -2,6 +2,7 @@ package io.herald.core.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything Herald can be configured with, read from {@code herald.yaml} and overridden by
@@ -146,6 +147,12 @@ public record HeraldConfig(
                             ProviderConfig.Smtp smtp, ProviderConfig.Msteams msteams, ProviderConfig.Telegram telegram,
                             ProviderConfig.Slack slack, ProviderConfig.Mattermost mattermost,
                             ProviderConfig.Discord discord, ProviderConfig.Matrix matrix) {
+
+        /** Every provider Herald has, by the name it goes by (config block, metrics, pauses), with its channel. */
+        public static final Map<String, String> CHANNEL_OF = Map.of(
+                "outbox", "email", "ses", "email", "sendgrid", "email", "smtp", "email", "msteams", "msteams",
+                "telegram", "telegram", "slack", "slack", "mattermost", "mattermost", "discord", "discord",
+                "matrix", "matrix");
 
         /** Only the outbox enabled; every other provider off, pointing at its public endpoint. */
         public static Providers defaults() {

@@ -21,4 +21,15 @@ class PauseScopeTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'queue'");
         assertThatThrownBy(() -> PauseScope.of("channel", " ")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void everyChannelAndProviderHeraldHasMayBePausedAndNothingElse() {
+        assertThat(PauseTargets.problem(PauseScope.channel("email"))).isEmpty();
+        assertThat(PauseTargets.problem(PauseScope.channel("msteams"))).isEmpty();
+        assertThat(PauseTargets.problem(PauseScope.provider("sendgrid"))).isEmpty();
+        assertThat(PauseTargets.problem(PauseScope.channel("ses"))).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("unknown channel 'ses'").contains("email");
+        assertThat(PauseTargets.problem(PauseScope.provider("postmark"))).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("unknown provider 'postmark'").contains("sendgrid");
+    }
 }

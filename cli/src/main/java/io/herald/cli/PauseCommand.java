@@ -1,0 +1,74 @@
+package io.herald.cli;
+
+import io.herald.core.config.Durations;
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.control.Pause;
+import io.herald.core.control.PauseScope;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "pause", mixinStandardHelpOptions = true,
+        description = {"Pause delivery for a channel or a provider without stopping any pipeline.",
+                "Messages wait in SQS meanwhile; a paused provider's share goes to the channel's other providers.",
+                "The switch lives in the status table: every pipeline instance obeys within control.refreshInterval "
+                        + "and one iteration. `herald resume` turns it off; --list shows what is paused."})
+final class PauseCommand implements Callable<Integer> {
+
+    /** Exactly one of --channel, --provider, --list. */
+    static final class Target {
+        @ArgGroup(exclusive = false)
+        PauseScopeOption scope;
+
+        @Option(names = "--list", description = "List what is paused, since when and by whom.")
+        boolean list;
+    }
+
+    @Mixin
+    ConfigOption config;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    @Option(names = "--by", paramLabel = "NAME", defaultValue = "cli",
+            description = "Who paused, as shown in listings and on the dashboard. Default: ${DEFAULT-VALUE}.")
+    String by;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        HeraldConfig cfg = config.load();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<PauseScope> scope = target.list ? Optional.empty() : Optional.of(ControlCommands.scope(target.scope, err));
+        if (!target.list && scope.get() == null) {
+            return 1;
+        }
+        return ControlCommands.withStore(cfg, err, store -> {
+            if (target.list) {
+                List<Pause> pauses = store.pauses();
+                if (pauses.isEmpty()) {
+                    out.println("Nothing is paused.");
+                }
+                pauses.forEach(p -> out.printf("%-8s %-12s since %s by %s%n", p.scope().kind().label(), p.scope().name(),
+                        p.since(), p.by()));
+            } else {
+                store.pause(scope.get(), by);
+                out.println("Paused " + scope.get() + ". Pipelines stop sending to it within "
+                        + Durations.format(cfg.control().refreshInterval()) + " and one iteration; messages wait in SQS. "
+                        + "Undo with: herald resume --" + scope.get().kind().label() + " " + scope.get().name());
+            }
+            out.flush();
+        });
+    }
+}

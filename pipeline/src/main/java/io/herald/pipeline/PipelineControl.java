@@ -1,0 +1,270 @@
+package io.herald.pipeline;
+
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.control.ControlStore;
+import io.herald.core.control.Pause;
+import io.herald.core.control.PauseScope;
+import io.herald.core.control.ProviderHealth;
+import io.herald.core.control.WorkerState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What this pipeline instance obeys and tells the others, through the {@link ControlStore}:
+ * operators' pauses, and every instance's view of each provider's health.
+ *
+ * <p>Readers call {@link #refresh()} at the start of each iteration; the store is read only when
+ * what was read last is older than {@code control.refreshInterval}, so neither a busy pipeline
+ * (many short iterations) nor several queues multiply the reads. When the store cannot be read,
+ * the last view stays in force and that is logged once, not per iteration.
+ *
+ * <p>Another instance reporting a provider UNHEALTHY (a change to that state since its previous
+ * report seen here, or the first report seen from it) opens this instance's breaker for the
+ * provider too; from there the usual rule holds: rest, then one probe. Reports are edges, not
+ * levels, so an instance that keeps reporting an old failure cannot keep a provider that healed
+ * here shut.
+ *
+ * <p>Each of this instance's workers is published when its breaker changes state or its pause
+ * changes, and all of them every {@code control.heartbeatInterval} with their counters, from one
+ * thread of its own: a slow store never holds up a send.
+ */
+final class PipelineControl implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineControl.class);
+
+    /** What was last read: the pauses and the other instances' live reports. */
+    record View(List<Pause> pauses, List<ProviderHealth> peers) {
+        static final View NOTHING = new View(List.of(), List.of());
+    }
+
+    private final ControlStore store;
+    private final String instance;
+    private final HeraldConfig.Control config;
+    private final Map<String, WorkerPool> pools;
+    private final List<Worker> workers = new ArrayList<>();
+    private final PipelineMetrics metrics;
+    private final Clock clock;
+
+    private final ReentrantLock refreshing = new ReentrantLock();
+    private volatile View view = View.NOTHING;
+    private volatile long readAtNanos;
+    private volatile boolean everRead;
+    private volatile boolean readFailing;
+    /** The state each peer last reported for each provider, keyed instance/provider. */
+    private final Map<String, WorkerState> seen = new ConcurrentHashMap<>();
+
+    private final Set<Worker> changed = ConcurrentHashMap.newKeySet();
+    private final Semaphore wake = new Semaphore(0);
+    private volatile boolean publishFailing;
+    private volatile boolean closed;
+    private Thread publisher;
+
+    /**
+     * @param store     where pauses and health live; null for a pipeline on its own (nothing is
+     *                  ever paused, nothing published)
+     * @param instance  this instance's name in health reports, unique among running instances
+     */
+    PipelineControl(ControlStore store, String instance, HeraldConfig.Control config, Map<String, WorkerPool> pools,
+                    PipelineMetrics metrics, Clock clock) {
+        this.store = store;
+        this.instance = instance;
+        this.config = config;
+        this.pools = pools;
+        this.metrics = metrics;
+        this.clock = clock;
+        pools.values().forEach(pool -> workers.addAll(pool.workers()));
+        for (Worker worker : workers) {
+            worker.breaker().getEventPublisher().onStateTransition(event -> changed(worker));
+        }
+    }
+
+    /** Reads the store once before the readers start, so a pause holds from the first iteration. */
+    void start() {
+        if (store == null) {
+            return;
+        }
+        refresh();
+        workers.forEach(changed::add);
+        publisher = Thread.ofVirtual().name("herald-health-publisher").start(this::publishLoop);
+    }
+
+    String instance() {
+        return instance;
+    }
+
+    Duration refreshInterval() {
+        return config.refreshInterval();
+    }
+
+    Duration parkDelay() {
+        return config.parkDelay();
+    }
+
+    /** Reads pauses and health if what was read is older than the refresh interval, and acts on them. */
+    void refresh() {
+        if (store == null || (everRead && System.nanoTime() - readAtNanos < config.refreshInterval().toNanos())) {
+            return;
+        }
+        // One reader refreshes; the others go on with the view they have rather than wait for it.
+        if (!refreshing.tryLock()) {
+            return;
+        }
+        try {
+            if (everRead && System.nanoTime() - readAtNanos < config.refreshInterval().toNanos()) {
+                return;
+            }
+            View read;
+            try {
+                read = new View(store.pauses(), store.health().stream()
+                        .filter(h -> !h.instance().equals(instance)).toList());
+                metrics.controlRead(true);
+                if (readFailing) {
+                    readFailing = false;
+                    log.info("control store readable again: pauses and shared health are current");
+                }
+            } catch (RuntimeException e) {
+                metrics.controlRead(false);
+                if (!readFailing) {
+                    readFailing = true;
+                    log.warn("control store cannot be read, keeping the last known pauses and health until it can: {}",
+                            e.getMessage());
+                }
+                return;
+            } finally {
+                readAtNanos = System.nanoTime();
+                everRead = true;
+            }
+            apply(read);
+            view = read;
+        } finally {
+            refreshing.unlock();
+        }
+    }
+
+    private void apply(View read) {
+        Set<PauseScope> paused = new HashSet<>();
+        read.pauses().forEach(p -> paused.add(p.scope()));
+        for (WorkerPool pool : pools.values()) {
+            boolean channelPaused = paused.contains(PauseScope.channel(pool.channel()));
+            for (Worker worker : pool.workers()) {
+                boolean pause = channelPaused || paused.contains(PauseScope.provider(worker.name()));
+                if (worker.setPaused(pause)) {
+                    log.info("{} {}", worker.name(), pause ? "paused: it gets no messages until resumed" : "resumed");
+                    changed(worker);
+                }
+            }
+        }
+        Set<String> current = new HashSet<>();
+        for (ProviderHealth report : read.peers()) {
+            String key = report.instance() + "/" + report.provider();
+            current.add(key);
+            WorkerState before = seen.put(key, report.state());
+            if (report.state() != WorkerState.UNHEALTHY || before == WorkerState.UNHEALTHY) {
+                continue;
+            }
+            for (Worker worker : workers) {
+                if (worker.name().equals(report.provider()) && worker.openBecausePeerSawFailures()) {
+                    metrics.openedByPeer(worker);
+                    log.warn("{} reported unhealthy by pipeline {}: resting it here too, then one probe",
+                            worker.name(), report.instance());
+                }
+            }
+        }
+        // Instances whose reports went stale are forgotten: if they come back, their first report counts.
+        seen.keySet().retainAll(current);
+    }
+
+    /** Whether the channel's messages can be sent now: it is not paused and some provider of it is not. */
+    boolean isChannelOpen(String channel) {
+        WorkerPool pool = pools.get(channel);
+        return pool != null && pool.isOpen();
+    }
+
+    /** Whether any channel can be sent now; when none can, queues are not read at all. */
+    boolean anyChannelOpen() {
+        return pools.values().stream().anyMatch(WorkerPool::isOpen);
+    }
+
+    /** The view last read, for {@code /status}. */
+    View view() {
+        return view;
+    }
+
+    private void changed(Worker worker) {
+        changed.add(worker);
+        wake.release();
+    }
+
+    private void publishLoop() {
+        long heartbeatNanos = config.heartbeatInterval().toNanos();
+        long lastHeartbeat = System.nanoTime();
+        while (!closed) {
+            try {
+                long untilHeartbeat = Math.max(0, heartbeatNanos - (System.nanoTime() - lastHeartbeat));
+                wake.tryAcquire(untilHeartbeat, TimeUnit.NANOSECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+            List<Worker> due;
+            if (System.nanoTime() - lastHeartbeat >= heartbeatNanos) {
+                due = workers;
+                lastHeartbeat = System.nanoTime();
+            } else {
+                due = List.copyOf(changed);
+            }
+            for (Worker worker : due) {
+                changed.remove(worker);
+                if (!publish(worker)) {
+                    // Tried again with the next change or heartbeat, whichever comes first.
+                    changed.add(worker);
+                    break;
+                }
+            }
+        }
+    }
+
+    private boolean publish(Worker worker) {
+        try {
+            store.publishHealth(new ProviderHealth(instance, worker.provider().channel(), worker.name(), worker.state(),
+                    worker.deliveredCount(), worker.failedCount(), worker.probeCount(), clock.instant()));
+            if (publishFailing) {
+                publishFailing = false;
+                log.info("control store writable again: provider health is shared");
+            }
+            return true;
+        } catch (RuntimeException e) {
+            if (!publishFailing) {
+                publishFailing = true;
+                log.warn("provider health cannot be published, other pipelines will not see this one's view until it "
+                        + "can: {}", e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (publisher != null) {
+            publisher.interrupt();
+            try {
+                publisher.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package io.herald.pipeline;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Secret;
+import io.herald.core.control.ControlStore;
+import io.herald.core.control.DynamoControlStore;
+import io.herald.core.control.PauseScope;
+import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.core.envelope.Content;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.envelope.Origin;
+import io.herald.core.sqs.EmbeddedSqs;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.SqsClients;
+import io.herald.core.sqs.SqsProducer;
+import io.herald.core.sqs.SqsQueues;
+import io.herald.core.status.StatusTable;
+import io.herald.pipeline.provider.ConfiguredProvider;
+import io.herald.pipeline.provider.Fakes;
+import io.herald.pipeline.provider.sendgrid.SendGridProvider;
+import io.herald.pipeline.provider.ses.SesProvider;
+import io.herald.pipeline.provider.slack.SlackProvider;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.herald.pipeline.PipelineTest.await;
+import static io.herald.pipeline.PipelineTest.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pauses and shared health across two pipeline instances in one JVM, sharing one SQS (ElasticMQ)
+ * and one status table (DynamoDB Local), each instance with its own SES and SendGrid providers
+ * talking to the same WireMock fakes of those APIs. Every message carries a token in its subject,
+ * and the fakes' successful requests are counted per token: nothing may be lost or sent twice.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineControlTest {
+
+    private static final String SES_PATH = "/v2/email/outbound-emails";
+    private static final String SENDGRID_PATH = "/v3/mail/send";
+    private static final String SLACK_PATH = "/services/T000/B000/XXXX";
+    private static final Pattern TOKEN = Pattern.compile("tok-[0-9]+-end");
+    /** Short so the tests run fast; the default (2 s) is justified in herald.example.yaml. */
+    private static final HeraldConfig.Control CONTROL = new HeraldConfig.Control(Duration.ofMillis(200),
+            Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(1));
+
+    private EmbeddedSqs embeddedSqs;
+    private EmbeddedDynamoDb embeddedDynamo;
+    private SqsClient sqs;
+    private DynamoDbClient dynamo;
+    private HeraldConfig.Sqs sqsConfig;
+    private int round;
+    private int tokens;
+
+    private String table;
+    private ControlStore operator;
+    private WireMockServer sesFake;
+    private WireMockServer sendgridFake;
+    private WireMockServer slackFake;
+    private final List<Pipeline> pipelines = new ArrayList<>();
+    private final Map<Pipeline, PipelineMetrics> metrics = new HashMap<>();
+
+    @BeforeAll
+    void startBackends() {
+        embeddedSqs = EmbeddedSqs.start(0);
+        embeddedDynamo = EmbeddedDynamoDb.start(0);
+        HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
+        sqsConfig = new HeraldConfig.Sqs(embeddedSqs.endpoint().toString(), d.region(), List.of("unused"),
+                d.deadLetterSuffix(), 5, Duration.ofSeconds(30), d.maxConnections());
+        sqs = SqsClients.create(sqsConfig);
+        HeraldConfig.Status s = HeraldConfig.defaults().status();
+        dynamo = DynamoDbClients.create(new HeraldConfig.Status(embeddedDynamo.endpoint().toString(), s.region(),
+                "unused", s.ttl()));
+    }
+
+    @AfterAll
+    void stopBackends() {
+        dynamo.close();
+        sqs.close();
+        embeddedDynamo.close();
+        embeddedSqs.close();
+    }
+
+    @BeforeEach
+    void freshTableAndFakes() {
+        round++;
+        table = "control-" + round;
+        StatusTable.createIfMissing(dynamo, table);
+        operator = store();
+        sesFake = Fakes.start();
+        answer(sesFake, SES_PATH, 200, "{\"MessageId\":\"ses-id\"}");
+        sendgridFake = Fakes.start();
+        answer(sendgridFake, SENDGRID_PATH, 202, "");
+        slackFake = Fakes.start();
+        answer(slackFake, SLACK_PATH, 200, "ok");
+    }
+
+    @AfterEach
+    void stopPipelinesAndFakes() {
+        pipelines.forEach(Pipeline::close);
+        pipelines.clear();
+        sesFake.stop();
+        sendgridFake.stop();
+        slackFake.stop();
+    }
+
+    private ControlStore store() {
+        return new DynamoControlStore(dynamo, table, CONTROL.staleAfter(), Clock.systemUTC());
+    }
+
+    private QueueRef newQueue(String purpose) {
+        HeraldConfig.Sqs config = new HeraldConfig.Sqs(sqsConfig.endpoint(), sqsConfig.region(),
+                List.of("control-" + round + "-" + purpose), sqsConfig.deadLetterSuffix(), sqsConfig.maxReceiveCount(),
+                sqsConfig.visibilityTimeout(), sqsConfig.maxConnections());
+        return SqsQueues.provision(sqs, config).getFirst();
+    }
+
+    /** One pipeline instance with SES and SendGrid for email (and Slack when asked), reading {@code queue}. */
+    private Pipeline pipeline(String instance, QueueRef queue, Duration openWait, boolean withSlack) {
+        Clock clock = Clock.systemUTC();
+        SesProvider ses = new SesProvider(new ProviderConfig.Ses(true, 1, Duration.ofSeconds(2), 1000,
+                Duration.ofSeconds(1), "", "us-east-1", Fakes.baseUrl(sesFake), "herald@example.org", ""),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")), clock);
+        SendGridProvider sendgrid = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofSeconds(2),
+                1000, Duration.ofSeconds(1), "", Fakes.baseUrl(sendgridFake), Secret.of("SG.test-key"),
+                "herald@example.org"), clock);
+        List<ConfiguredProvider> providers = new ArrayList<>(List.of(new ConfiguredProvider(ses, 1),
+                new ConfiguredProvider(sendgrid, 1)));
+        if (withSlack) {
+            providers.add(new ConfiguredProvider(new SlackProvider(new ProviderConfig.Slack(true, 1,
+                    Duration.ofSeconds(2), 1000, Duration.ofSeconds(1), "",
+                    Secret.of(Fakes.baseUrl(slackFake) + SLACK_PATH)), clock), 1));
+        }
+        HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()
+                .withSendTimeout(Duration.ofSeconds(3)).withReceiveWait(Duration.ofSeconds(1))
+                .withHealth(3, 2, openWait).withRetryDelays(Duration.ZERO, Duration.ZERO).withAdminPort(-1);
+        PipelineMetrics meters = new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        Pipeline pipeline = new Pipeline(sqs, List.of(queue), providers, config, sqsConfig, meters, null, clock,
+                store(), instance, CONTROL);
+        pipeline.start();
+        pipelines.add(pipeline);
+        metrics.put(pipeline, meters);
+        return pipeline;
+    }
+
+    private static void answer(WireMockServer fake, String path, int status, String body) {
+        fake.resetAll();
+        fake.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/json").withHeader("X-Message-Id", "sg-id").withBody(body)));
+    }
+
+    /** @return the tokens of the messages sent */
+    private List<String> enqueue(QueueRef queue, String channel, int n) {
+        List<String> sent = new ArrayList<>();
+        List<Envelope> envelopes = IntStream.range(0, n).mapToObj(i -> {
+            String token = "tok-" + (++tokens) + "-end";
+            sent.add(token);
+            String target = channel.equals("email") ? "to" + tokens + "@example.org" : "U024BE7LH";
+            return Envelope.create(channel, target, Content.of("Control " + token, "Body"), Origin.api("test"),
+                    Instant.now());
+        }).toList();
+        new SqsProducer(sqs, new EnvelopeCodec()).send(queue.url(), envelopes);
+        return sent;
+    }
+
+    /** How often each token was delivered, over every fake. */
+    private Map<String, Integer> deliveredTokens() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (WireMockServer fake : List.of(sesFake, sendgridFake, slackFake)) {
+            for (ServeEvent event : fake.getAllServeEvents()) {
+                if (event.getResponse().getStatus() / 100 != 2) {
+                    continue;
+                }
+                Matcher m = TOKEN.matcher(event.getRequest().getBodyAsString());
+                if (m.find()) {
+                    counts.merge(m.group(), 1, Integer::sum);
+                }
+            }
+        }
+        return counts;
+    }
+
+    private void awaitDeliveredOnceEach(List<String> expected) {
+        await(() -> deliveredTokens().keySet().containsAll(expected), Duration.ofSeconds(30));
+        Map<String, Integer> counts = deliveredTokens();
+        for (String token : expected) {
+            assertThat(counts.get(token)).as("deliveries of " + token).isEqualTo(1);
+        }
+    }
+
+    private static int calls(WireMockServer fake) {
+        return fake.getAllServeEvents().size();
+    }
+
+    private static String state(Pipeline pipeline, String provider) {
+        return pipeline.status().pools().values().stream().flatMap(List::stream)
+                .filter(w -> w.name().equals(provider)).findFirst().orElseThrow().state();
+    }
+
+    private double receives(Pipeline pipeline) {
+        return metrics.get(pipeline).sqsRequests().getOrDefault("ReceiveMessage", 0.0);
+    }
+
+    private int messagesOn(String url) {
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+        return Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+    }
+
+    @Test
+    void aProviderOneInstanceSawFailIsRestedByTheOtherWithinOneIteration() {
+        QueueRef queueA = newQueue("a");
+        QueueRef queueB = newQueue("b");
+        // A long rest: no probe may blur what B sends to SendGrid during the test.
+        Pipeline a = pipeline("instance-a", queueA, Duration.ofMinutes(5), false);
+        Pipeline b = pipeline("instance-b", queueB, Duration.ofMinutes(5), false);
+        answer(sendgridFake, SENDGRID_PATH, 500, "{\"errors\":[{\"message\":\"internal error\"}]}");
+
+        List<String> first = enqueue(queueA, "email", 30);
+        await(() -> "unhealthy".equals(state(a, "sendgrid")));
+        assertThat(state(b, "sendgrid")).as("B has sent nothing itself yet").isNotEqualTo("unhealthy");
+        // SendGrid heals at once: whatever B does not send it from here on, it leaves out because of A's report.
+        answer(sendgridFake, SENDGRID_PATH, 202, "");
+
+        // Within one iteration of B's: the refresh interval plus one receive wait, with room for a loaded machine.
+        await(() -> "unhealthy".equals(state(b, "sendgrid")), Duration.ofSeconds(10));
+        assertThat(b.status().peers()).anySatisfy(peer -> {
+            assertThat(peer.instance()).isEqualTo("instance-a");
+            assertThat(peer.provider()).isEqualTo("sendgrid");
+            assertThat(peer.state()).isEqualTo("unhealthy");
+        });
+        List<String> second = enqueue(queueB, "email", 40);
+
+        awaitDeliveredOnceEach(second);
+        assertThat(sendgridFake.getAllServeEvents()).as("B sent nothing to SendGrid while A's report stood")
+                .noneMatch(e -> second.stream().anyMatch(e.getRequest().getBodyAsString()::contains));
+        awaitDeliveredOnceEach(first);
+        await(() -> messagesOn(queueA.url()) + messagesOn(queueB.url()) == 0);
+        assertThat(messagesOn(queueA.deadLetterUrl()) + messagesOn(queueB.deadLetterUrl())).isZero();
+    }
+
+    @Test
+    void anInstanceHealsThroughItsOwnProbeWhenThePeerReportSaysHealthyAgain() {
+        QueueRef queueA = newQueue("a");
+        QueueRef queueB = newQueue("b");
+        Pipeline a = pipeline("instance-a", queueA, Duration.ofMillis(300), false);
+        Pipeline b = pipeline("instance-b", queueB, Duration.ofMillis(300), false);
+        answer(sendgridFake, SENDGRID_PATH, 500, "{\"errors\":[{\"message\":\"internal error\"}]}");
+        List<String> sent = new ArrayList<>(enqueue(queueA, "email", 30));
+        await(() -> !"healthy".equals(state(a, "sendgrid")));
+        await(() -> !"healthy".equals(state(b, "sendgrid")), Duration.ofSeconds(10));
+
+        answer(sendgridFake, SENDGRID_PATH, 202, "");
+        // Traffic on B alone: its probes (one at a time) close its breaker, though A stays unhealthy for want of traffic.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!"healthy".equals(state(b, "sendgrid"))) {
+            assertThat(System.nanoTime()).as("B heals within 20 s").isLessThan(deadline);
+            sent.addAll(enqueue(queueB, "email", 2));
+            sleep(Duration.ofMillis(100));
+        }
+        int before = calls(sendgridFake);
+        sent.addAll(enqueue(queueB, "email", 60));
+        awaitDeliveredOnceEach(sent);
+        assertThat(calls(sendgridFake) - before).as("SendGrid carries B's traffic again").isGreaterThan(10);
+        assertThat(state(b, "sendgrid")).as("A's old report does not shut it again").isEqualTo("healthy");
+    }
+
+    @Test
+    void aPausedProviderGetsNoTrafficOnAnyInstanceAndTheOthersCarryIt() {
+        QueueRef queue = newQueue("shared");
+        Pipeline a = pipeline("instance-a", queue, Duration.ofMillis(300), false);
+        Pipeline b = pipeline("instance-b", queue, Duration.ofMillis(300), false);
+
+        operator.pause(PauseScope.provider("sendgrid"), "test");
+        await(() -> "paused".equals(state(a, "sendgrid")) && "paused".equals(state(b, "sendgrid")),
+                Duration.ofSeconds(10));
+        List<String> whilePaused = enqueue(queue, "email", 60);
+        awaitDeliveredOnceEach(whilePaused);
+        assertThat(calls(sendgridFake)).as("a paused provider gets nothing, not even a probe").isZero();
+        assertThat(a.status().pauses()).singleElement().satisfies(p -> {
+            assertThat(p.scope()).isEqualTo("provider");
+            assertThat(p.name()).isEqualTo("sendgrid");
+            assertThat(p.by()).isEqualTo("test");
+        });
+
+        operator.resume(PauseScope.provider("sendgrid"));
+        await(() -> "healthy".equals(state(a, "sendgrid")) && "healthy".equals(state(b, "sendgrid")),
+                Duration.ofSeconds(10));
+        List<String> afterResume = enqueue(queue, "email", 60);
+        awaitDeliveredOnceEach(afterResume);
+        assertThat(calls(sendgridFake)).as("SendGrid takes its share again").isGreaterThan(5);
+        await(() -> messagesOn(queue.url()) == 0);
+        assertThat(messagesOn(queue.deadLetterUrl())).isZero();
+    }
+
+    @Test
+    void aPausedChannelIsNotReadAtAllAndResumingDrainsIt() {
+        QueueRef queue = newQueue("shared");
+        Pipeline a = pipeline("instance-a", queue, Duration.ofMillis(300), false);
+        Pipeline b = pipeline("instance-b", queue, Duration.ofMillis(300), false);
+
+        operator.pause(PauseScope.channel("email"), "test");
+        await(() -> "paused".equals(state(a, "ses")) && "paused".equals(state(b, "sendgrid")), Duration.ofSeconds(10));
+        // A long poll that began before the pause may still be out: let it end (receive wait is 1 s).
+        sleep(Duration.ofMillis(1500));
+        double receivesA = receives(a);
+        double receivesB = receives(b);
+        List<String> sent = enqueue(queue, "email", 30);
+        sleep(Duration.ofSeconds(2));
+
+        assertThat(receives(a)).as("A does not read the queue").isEqualTo(receivesA);
+        assertThat(receives(b)).as("B does not read the queue").isEqualTo(receivesB);
+        assertThat(calls(sesFake) + calls(sendgridFake)).isZero();
+        assertThat(messagesOn(queue.url())).as("the messages wait in SQS").isEqualTo(30);
+
+        operator.resume(PauseScope.channel("email"));
+        awaitDeliveredOnceEach(sent);
+        await(() -> messagesOn(queue.url()) == 0);
+        assertThat(messagesOn(queue.deadLetterUrl())).isZero();
+    }
+
+    @Test
+    void aPausedChannelsMessagesWaitWhileOtherChannelsOnTheSameQueueFlow() {
+        QueueRef queue = newQueue("mixed");
+        Pipeline a = pipeline("instance-a", queue, Duration.ofMillis(300), true);
+
+        operator.pause(PauseScope.channel("email"), "test");
+        await(() -> "paused".equals(state(a, "ses")), Duration.ofSeconds(10));
+        List<String> emails = enqueue(queue, "email", 20);
+        List<String> slacks = enqueue(queue, "slack", 20);
+
+        awaitDeliveredOnceEach(slacks);
+        // Parked emails come back every second (parkDelay) and are parked again: well past maxReceiveCount (5).
+        sleep(Duration.ofSeconds(7));
+        assertThat(calls(sesFake) + calls(sendgridFake)).as("no email sent while paused").isZero();
+        assertThat(metrics.get(a).registry().find("herald.parked").counter()).isNotNull();
+        assertThat(messagesOn(queue.deadLetterUrl())).as("waiting never dead-letters").isZero();
+
+        operator.resume(PauseScope.channel("email"));
+        awaitDeliveredOnceEach(emails);
+        await(() -> messagesOn(queue.url()) == 0);
+        assertThat(messagesOn(queue.deadLetterUrl())).isZero();
+    }
+}
