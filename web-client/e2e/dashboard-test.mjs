@@ -65,6 +65,11 @@ try {
     .locator(`table[data-channel="email"] tr[data-provider="${provider}"] td.num`).first().textContent({ timeout: 1000 })
     .catch(() => "NaN"));
 
+  // A desktop-width window watches the whole story too; its screenshot at the end is the README's.
+  const wide = await browser.newContext({ viewport: { width: 1100, height: 1000 } });
+  const widePage = await wide.newPage();
+  await widePage.goto(base + "/#/dashboard", { waitUntil: "networkidle" });
+
   await page.getByLabel("Demo traffic").selectOption("10");
   const bothHealthy = await until(async () => (await state("ses")) === "healthy" && (await state("sendgrid")) === "healthy", 30_000);
   check("both email providers are shown healthy", bothHealthy, `ses ${await state("ses")}, sendgrid ${await state("sendgrid")}`);
@@ -94,15 +99,6 @@ try {
   check("SES shows the probes it got while unhealthy", probes);
   await page.screenshot({ path: join(outDir, "dashboard-2-ses-broken.png"), fullPage: true });
 
-  // The same moment at a desktop's width, for the README.
-  const wide = await browser.newContext({ viewport: { width: 1100, height: 1000 } });
-  const widePage = await wide.newPage();
-  await widePage.goto(base + "/#/dashboard", { waitUntil: "networkidle" });
-  await widePage.locator('tr[data-provider="sendgrid"]').waitFor();
-  await widePage.waitForTimeout(5000);
-  await widePage.screenshot({ path: join(outDir, "dashboard-desktop.png"), fullPage: true });
-  await wide.close();
-
   // Heal SES with the keyboard: the button is reachable and works with Enter.
   await page.getByRole("button", { name: "Heal ses" }).focus();
   await page.keyboard.press("Enter");
@@ -112,6 +108,9 @@ try {
   const carriesAgain = await until(async () => (await delivered("ses")) - sesHealed > 10, 30_000);
   check("SES carries traffic again", carriesAgain);
   await page.screenshot({ path: join(outDir, "dashboard-3-healed.png"), fullPage: true });
+  await widePage.waitForTimeout(4000);
+  await widePage.screenshot({ path: join(outDir, "dashboard-desktop.png"), fullPage: true });
+  await wide.close();
 
   await page.getByLabel("Demo traffic").selectOption("0");
   check("the page logged no errors", errors.length === 0, errors.join(" | "));
