@@ -13,7 +13,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "pause", mixinStandardHelpOptions = true,
@@ -50,8 +49,8 @@ final class PauseCommand implements Callable<Integer> {
         HeraldConfig cfg = config.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<PauseScope> scope = target.list ? Optional.empty() : Optional.of(ControlCommands.scope(target.scope, err));
-        if (!target.list && scope.get() == null) {
+        PauseScope scope = target.list ? null : ControlCommands.scope(target.scope, err);
+        if (!target.list && scope == null) {
             return 1;
         }
         return ControlCommands.withStore(cfg, err, store -> {
@@ -63,10 +62,10 @@ final class PauseCommand implements Callable<Integer> {
                 pauses.forEach(p -> out.printf("%-8s %-12s since %s by %s%n", p.scope().kind().label(), p.scope().name(),
                         p.since(), p.by()));
             } else {
-                store.pause(scope.get(), by);
-                out.println("Paused " + scope.get() + ". Pipelines stop sending to it within "
+                store.pause(scope, by);
+                out.println("Paused " + scope + ". Pipelines stop sending to it within "
                         + Durations.format(cfg.control().refreshInterval()) + " and one iteration; messages wait in SQS. "
-                        + "Undo with: herald resume --" + scope.get().kind().label() + " " + scope.get().name());
+                        + "Undo with: herald resume --" + scope.kind().label() + " " + scope.name());
             }
             out.flush();
         });

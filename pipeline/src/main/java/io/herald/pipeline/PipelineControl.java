@@ -19,7 +19,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What this pipeline instance obeys and tells the others, through the {@link ControlStore}:
@@ -27,8 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Readers call {@link #refresh()} at the start of each iteration; the store is read only when
  * what was read last is older than {@code control.refreshInterval}, so neither a busy pipeline
- * (many short iterations) nor several queues multiply the reads. When the store cannot be read,
- * the last view stays in force and that is logged once, not per iteration.
+ * (many short iterations) nor several queues multiply the reads, and an idle one (20 s long
+ * polls) reads once per iteration. When the store cannot be read, the last view stays in force
+ * and that is logged once, not per iteration.
  *
  * <p>Another instance reporting a provider UNHEALTHY (a change to that state since its previous
  * report seen here, or the first report seen from it) opens this instance's breaker for the
@@ -57,7 +62,11 @@ final class PipelineControl implements AutoCloseable {
     private final PipelineMetrics metrics;
     private final Clock clock;
 
-    private final ReentrantLock refreshing = new ReentrantLock();
+    /** How long a reader waits for a read it started; see {@link #refresh()}. */
+    static final Duration READ_WAIT = Duration.ofSeconds(1);
+
+    private final ExecutorService readThreads = Executors.newVirtualThreadPerTaskExecutor();
+    private CompletableFuture<Void> reading;
     private volatile View view = View.NOTHING;
     private volatile long readAtNanos;
     private volatile boolean everRead;
@@ -112,45 +121,65 @@ final class PipelineControl implements AutoCloseable {
         return config.parkDelay();
     }
 
-    /** Reads pauses and health if what was read is older than the refresh interval, and acts on them. */
+    /**
+     * Reads pauses and health if what was read is older than the refresh interval, and acts on
+     * them. The read runs on a thread of its own and the caller waits for it at most
+     * {@link #READ_WAIT}: a store that answers (in milliseconds) is obeyed in this very iteration,
+     * one that hangs costs a reader no more than that, and the last view stays in force meanwhile.
+     */
     void refresh() {
-        if (store == null || (everRead && System.nanoTime() - readAtNanos < config.refreshInterval().toNanos())) {
+        if (store == null) {
             return;
         }
-        // One reader refreshes; the others go on with the view they have rather than wait for it.
-        if (!refreshing.tryLock()) {
-            return;
+        CompletableFuture<Void> started;
+        synchronized (this) {
+            boolean fresh = everRead && System.nanoTime() - readAtNanos < config.refreshInterval().toNanos();
+            if (fresh || (reading != null && !reading.isDone())) {
+                // Fresh enough, or another reader's read is under way: go on with the view there is.
+                return;
+            }
+            reading = CompletableFuture.runAsync(this::read, readThreads);
+            started = reading;
         }
         try {
-            if (everRead && System.nanoTime() - readAtNanos < config.refreshInterval().toNanos()) {
-                return;
-            }
-            View read;
-            try {
-                read = new View(store.pauses(), store.health().stream()
-                        .filter(h -> !h.instance().equals(instance)).toList());
-                metrics.controlRead(true);
-                if (readFailing) {
-                    readFailing = false;
-                    log.info("control store readable again: pauses and shared health are current");
-                }
-            } catch (RuntimeException e) {
-                metrics.controlRead(false);
-                if (!readFailing) {
-                    readFailing = true;
-                    log.warn("control store cannot be read, keeping the last known pauses and health until it can: {}",
-                            e.getMessage());
-                }
-                return;
-            } finally {
-                readAtNanos = System.nanoTime();
-                everRead = true;
-            }
-            apply(read);
-            view = read;
-        } finally {
-            refreshing.unlock();
+            started.get(READ_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException slow) {
+            // The read finishes on its own; this iteration goes on with the last view.
+        } catch (ExecutionException e) {
+            log.error("applying pauses and health failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    private void read() {
+        View read;
+        try {
+            read = new View(store.pauses(), store.health().stream()
+                    .filter(h -> !h.instance().equals(instance)).toList());
+            metrics.controlRead(true);
+            if (readFailing) {
+                readFailing = false;
+                log.info("control store readable again: pauses and shared health are current");
+            }
+        } catch (RuntimeException e) {
+            if (closed) {
+                // Interrupted by close(): not news about the store.
+                return;
+            }
+            metrics.controlRead(false);
+            if (!readFailing) {
+                readFailing = true;
+                log.warn("control store cannot be read, keeping the last known pauses and health until it can: {}",
+                        e.getMessage());
+            }
+            return;
+        } finally {
+            readAtNanos = System.nanoTime();
+            everRead = true;
+        }
+        apply(read);
+        view = read;
     }
 
     private void apply(View read) {
@@ -246,6 +275,9 @@ final class PipelineControl implements AutoCloseable {
             }
             return true;
         } catch (RuntimeException e) {
+            if (closed) {
+                return false;
+            }
             if (!publishFailing) {
                 publishFailing = true;
                 log.warn("provider health cannot be published, other pipelines will not see this one's view until it "
@@ -258,6 +290,7 @@ final class PipelineControl implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        readThreads.shutdownNow();
         if (publisher != null) {
             publisher.interrupt();
             try {

@@ -1,5 +1,7 @@
 package io.herald.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.herald.core.config.HeraldConfig;
@@ -20,6 +22,7 @@ import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.StatusTable;
+import io.herald.pipeline.provider.CapturedLogs;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.sendgrid.SendGridProvider;
@@ -39,6 +42,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +53,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -147,6 +152,11 @@ class PipelineControlTest {
 
     /** One pipeline instance with SES and SendGrid for email (and Slack when asked), reading {@code queue}. */
     private Pipeline pipeline(String instance, QueueRef queue, Duration openWait, boolean withSlack) {
+        return pipeline(instance, queue, openWait, withSlack, store());
+    }
+
+    private Pipeline pipeline(String instance, QueueRef queue, Duration openWait, boolean withSlack,
+                              ControlStore controlStore) {
         Clock clock = Clock.systemUTC();
         SesProvider ses = new SesProvider(new ProviderConfig.Ses(true, 1, Duration.ofSeconds(2), 1000,
                 Duration.ofSeconds(1), "", "us-east-1", Fakes.baseUrl(sesFake), "herald@example.org", ""),
@@ -166,7 +176,7 @@ class PipelineControlTest {
                 .withHealth(3, 2, openWait).withRetryDelays(Duration.ZERO, Duration.ZERO).withAdminPort(-1);
         PipelineMetrics meters = new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         Pipeline pipeline = new Pipeline(sqs, List.of(queue), providers, config, sqsConfig, meters, null, clock,
-                store(), instance, CONTROL);
+                controlStore, instance, CONTROL);
         pipeline.start();
         pipelines.add(pipeline);
         metrics.put(pipeline, meters);
@@ -300,7 +310,7 @@ class PipelineControlTest {
     }
 
     @Test
-    void aPausedProviderGetsNoTrafficOnAnyInstanceAndTheOthersCarryIt() {
+    void aPausedProviderGetsNoTrafficOnAnyInstanceAndTheOthersCarryIt() throws Exception {
         QueueRef queue = newQueue("shared");
         Pipeline a = pipeline("instance-a", queue, Duration.ofMillis(300), false);
         Pipeline b = pipeline("instance-b", queue, Duration.ofMillis(300), false);
@@ -316,6 +326,18 @@ class PipelineControlTest {
             assertThat(p.name()).isEqualTo("sendgrid");
             assertThat(p.by()).isEqualTo("test");
         });
+        try (AdminServer admin = new AdminServer("127.0.0.1", 0,
+                (PrometheusMeterRegistry) metrics.get(a).registry(), a::status)) {
+            JsonNode status = new ObjectMapper().readTree(URI.create("http://127.0.0.1:" + admin.port() + "/status").toURL());
+            JsonNode sendgrid = StreamSupport.stream(status.get("pools").get("email").spliterator(), false)
+                    .filter(w -> w.get("name").asText().equals("sendgrid")).findFirst().orElseThrow();
+            assertThat(sendgrid.get("state").asText()).isEqualTo("paused");
+            assertThat(sendgrid.get("paused").asBoolean()).isTrue();
+            assertThat(status.get("pauses").get(0).get("name").asText()).isEqualTo("sendgrid");
+            assertThat(status.get("peers")).as("B's reports").isNotEmpty();
+            assertThat(metrics.get(a).registry().get("herald.worker.paused").tag("worker", "sendgrid").gauge().value())
+                    .isEqualTo(1.0);
+        }
 
         operator.resume(PauseScope.provider("sendgrid"));
         await(() -> "healthy".equals(state(a, "sendgrid")) && "healthy".equals(state(b, "sendgrid")),
@@ -374,5 +396,34 @@ class PipelineControlTest {
         awaitDeliveredOnceEach(emails);
         await(() -> messagesOn(queue.url()) == 0);
         assertThat(messagesOn(queue.deadLetterUrl())).isZero();
+    }
+
+    @Test
+    void anUnreachableStoreLeavesTheLastViewInForceAndIsLoggedOnce() {
+        QueueRef queue = newQueue("outage");
+        EmbeddedDynamoDb own = EmbeddedDynamoDb.start(0);
+        HeraldConfig.Status s = HeraldConfig.defaults().status();
+        try (DynamoDbClient ownClient = DynamoDbClients.create(new HeraldConfig.Status(own.endpoint().toString(),
+                s.region(), table, s.ttl()));
+             CapturedLogs logs = new CapturedLogs()) {
+            StatusTable.createIfMissing(ownClient, table);
+            ControlStore ownStore = new DynamoControlStore(ownClient, table, CONTROL.staleAfter(), Clock.systemUTC());
+            ownStore.pause(PauseScope.provider("sendgrid"), "test");
+            Pipeline a = pipeline("instance-a", queue, Duration.ofMillis(300), false, ownStore);
+            await(() -> "paused".equals(state(a, "sendgrid")));
+
+            own.close();
+            // A read of a stopped DynamoDB Local may hang until the client's call timeout (5 s) before it fails.
+            await(() -> logs.text().contains("control store cannot be read"), Duration.ofSeconds(20));
+            List<String> sent = enqueue(queue, "email", 30);
+
+            awaitDeliveredOnceEach(sent);
+            assertThat(state(a, "sendgrid")).as("the last view stays in force").isEqualTo("paused");
+            assertThat(calls(sendgridFake)).isZero();
+            assertThat(logs.text().lines().filter(l -> l.contains("control store cannot be read")).count())
+                    .as("said once, not per iteration").isEqualTo(1);
+        } finally {
+            own.close();
+        }
     }
 }
