@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
         description = "Health-aware, multi-provider notification dispatcher on Amazon SQS.",
         subcommands = {LocalCommand.class, ApiCommand.class, PipelineCommand.class, MailprogCommand.class,
                 TelegramBotCommand.class, ConfigCommand.class,
-                PauseCommand.class, ResumeCommand.class})
+                PauseCommand.class, ResumeCommand.class,
+                DlqCommand.class,
+                QueuesCommand.class,
+                SendTestCommand.class})
 public final class Herald implements Runnable {
 
     /** Exit status for a configuration Herald refuses. */

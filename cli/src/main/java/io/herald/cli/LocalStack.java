@@ -57,8 +57,8 @@ public final class LocalStack implements AutoCloseable {
             EmbeddedDynamoDb dynamoDb = startDynamoDb(requested.local().dynamodbPort());
             started.push(dynamoDb);
             this.dynamoDbEndpoint = dynamoDb.endpoint();
-            HeraldConfig running = requested.withSqs(withEndpoint(requested.sqs(), sqsEndpoint.toString()))
-                    .withStatus(withEndpoint(requested.status(), dynamoDbEndpoint.toString()));
+            HeraldConfig running = requested.withSqs(requested.sqs().withEndpoint(sqsEndpoint.toString()))
+                    .withStatus(requested.status().withEndpoint(dynamoDbEndpoint.toString()));
             this.config = demo.map(d -> d.configure(running)).orElse(running);
             StatusStores stores = StatusStores.open(config, true, Clock.systemUTC());
             started.push(stores);
@@ -142,10 +142,6 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static HeraldConfig.Status withEndpoint(HeraldConfig.Status status, String endpoint) {
-        return new HeraldConfig.Status(endpoint, status.region(), status.table(), status.ttl());
-    }
-
     /** The embedded DynamoDB holding delivery status and idempotency keys. */
     public URI dynamoDbEndpoint() {
         return dynamoDbEndpoint;
@@ -154,11 +150,6 @@ public final class LocalStack implements AutoCloseable {
     /** Who may use the API: open unless keys are configured. */
     public ApiAccess apiAccess() {
         return access;
-    }
-
-    private static HeraldConfig.Sqs withEndpoint(HeraldConfig.Sqs sqs, String endpoint) {
-        return new HeraldConfig.Sqs(endpoint, sqs.region(), sqs.queues(), sqs.deadLetterSuffix(), sqs.maxReceiveCount(),
-                sqs.visibilityTimeout(), sqs.maxConnections());
     }
 
     public URI apiUrl() {

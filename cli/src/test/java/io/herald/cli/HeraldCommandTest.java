@@ -5,6 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,15 +25,27 @@ class HeraldCommandTest {
         CommandRun run = run("--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("local", "api", "pipeline", "config");
+        assertThat(run.out()).contains("local", "api", "pipeline", "config", "dlq", "queues", "send-test");
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[]{"local", "api", "pipeline", "config"}) {
-            CommandRun run = run(command, "--help");
+        for (String command : new String[]{"local", "api", "pipeline", "config", "dlq list", "dlq show", "dlq redrive",
+                "queues", "send-test"}) {
+            List<String> args = new ArrayList<>(List.of(command.split(" ")));
+            args.add("--help");
+            CommandRun run = run(args.toArray(String[]::new));
             assertThat(run.exitCode()).as(command).isZero();
             assertThat(run.out()).as(command).contains("--config");
+        }
+    }
+
+    @Test
+    void theOperationsCommandsReachALocalStackAndOfferJson() {
+        for (String command : new String[]{"dlq list", "dlq show", "dlq redrive", "queues", "send-test"}) {
+            List<String> args = new ArrayList<>(List.of(command.split(" ")));
+            args.add("--help");
+            assertThat(run(args.toArray(String[]::new)).out()).as(command).contains("--local", "--json");
         }
     }
 

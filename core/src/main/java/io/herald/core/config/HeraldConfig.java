@@ -50,6 +50,10 @@ public record HeraldConfig(
      */
     public record Sqs(String endpoint, String region, List<String> queues, String deadLetterSuffix,
                       int maxReceiveCount, Duration visibilityTimeout, int maxConnections) {
+
+        public Sqs withEndpoint(String newEndpoint) {
+            return new Sqs(newEndpoint, region, queues, deadLetterSuffix, maxReceiveCount, visibilityTimeout, maxConnections);
+        }
     }
 
     /**
@@ -189,6 +193,10 @@ public record HeraldConfig(
      * @param ttl       how long a message's status is kept after its last change
      */
     public record Status(String endpoint, String region, String table, Duration ttl) {
+
+        public Status withEndpoint(String newEndpoint) {
+            return new Status(newEndpoint, region, table, ttl);
+        }
     }
 
     /**

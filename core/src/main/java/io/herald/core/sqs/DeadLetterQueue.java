@@ -85,18 +85,15 @@ public final class DeadLetterQueue {
     public List<DeadLetter> list(DeadLetterFilter filter, int limit) {
         List<DeadLetter> found = new ArrayList<>();
         for (QueueRef queue : queues) {
-            List<Message> held = new ArrayList<>();
-            try {
-                receiveAll(queue, held::addAll, () -> found.size() >= limit, batch -> {
-                    for (Message message : batch) {
-                        DeadLetter letter = read(queue, message);
-                        if (filter.matches(letter) && found.size() < limit) {
-                            found.add(letter);
-                        }
+            try (Walk walk = new Walk(queue)) {
+                while (found.size() < limit) {
+                    List<Message> batch = walk.next();
+                    if (batch.isEmpty()) {
+                        break;
                     }
-                });
-            } finally {
-                release(queue, held);
+                    batch.stream().map(m -> read(queue, m)).filter(filter::matches).limit(limit - found.size())
+                            .forEach(found::add);
+                }
             }
         }
         found.sort(Comparator.comparing(DeadLetter::deadLetteredAt));
@@ -106,16 +103,13 @@ public final class DeadLetterQueue {
     /** The dead-lettered message with this envelope id or SQS message id; it stays where it is. */
     public Optional<DeadLetter> show(String id) {
         for (QueueRef queue : queues) {
-            List<Message> held = new ArrayList<>();
-            List<DeadLetter> match = new ArrayList<>();
-            try {
-                receiveAll(queue, held::addAll, () -> !match.isEmpty(), batch -> batch.stream()
-                        .map(m -> read(queue, m)).filter(l -> l.isNamedBy(id)).findFirst().ifPresent(match::add));
-            } finally {
-                release(queue, held);
-            }
-            if (!match.isEmpty()) {
-                return Optional.of(match.getFirst());
+            try (Walk walk = new Walk(queue)) {
+                for (List<Message> batch = walk.next(); !batch.isEmpty(); batch = walk.next()) {
+                    Optional<DeadLetter> match = batch.stream().map(m -> read(queue, m)).filter(l -> l.isNamedBy(id)).findFirst();
+                    if (match.isPresent()) {
+                        return match;
+                    }
+                }
             }
         }
         return Optional.empty();
@@ -130,109 +124,132 @@ public final class DeadLetterQueue {
      * Moves the messages the filter selects back to their queues, 10 per request; what it does
      * not move is visible in the dead-letter queue again when this returns.
      *
+     * <p>Each message is moved at most once per run: one that comes back to the dead-letter queue
+     * while the run goes on (the pipeline failed it again at once, say) is left there and counted
+     * as {@link RedriveResult#returned()}, or a redrive beside a running pipeline could go round
+     * for ever.
+     *
      * @param progress told the running totals after every batch
      */
     public RedriveResult redrive(DeadLetterFilter filter, boolean dryRun, Consumer<RedriveResult> progress) {
-        RedriveResult[] totals = {new RedriveResult(0, 0, 0, 0, 0, dryRun)};
+        RedriveResult totals = new RedriveResult(0, 0, 0, 0, 0, 0, dryRun);
+        Set<String> moved = new HashSet<>();
         for (QueueRef queue : queues) {
-            List<Message> kept = new ArrayList<>();
-            try {
-                receiveAll(queue, batch -> { }, () -> false, batch -> {
+            try (Walk walk = new Walk(queue)) {
+                for (List<Message> batch = walk.next(); !batch.isEmpty(); batch = walk.next()) {
                     List<Message> selected = new ArrayList<>();
+                    int returned = 0;
                     for (Message message : batch) {
-                        (filter.matches(read(queue, message)) ? selected : kept).add(message);
+                        DeadLetter letter = read(queue, message);
+                        if (!filter.matches(letter)) {
+                            continue;
+                        }
+                        if (moved.contains(identity(letter))) {
+                            returned++;
+                        } else {
+                            selected.add(message);
+                        }
                     }
-                    RedriveResult step;
-                    if (dryRun) {
-                        kept.addAll(selected);
-                        step = new RedriveResult(batch.size(), selected.size(), 0, 0, 0, true);
-                    } else {
-                        step = moveBack(queue, selected, kept);
-                    }
-                    RedriveResult t = totals[0];
-                    totals[0] = new RedriveResult(t.examined() + batch.size(), t.matched() + step.matched(),
-                            t.moved() + step.moved(), t.failed() + step.failed(), t.doubled() + step.doubled(), dryRun);
-                    progress.accept(totals[0]);
-                });
-            } finally {
-                release(queue, kept);
+                    RedriveResult step = dryRun
+                            ? new RedriveResult(batch.size(), selected.size(), 0, 0, 0, 0, true)
+                            : moveBack(walk, selected, moved);
+                    totals = new RedriveResult(totals.examined() + batch.size(), totals.matched() + step.matched(),
+                            totals.moved() + step.moved(), totals.failed() + step.failed(),
+                            totals.doubled() + step.doubled(), totals.returned() + returned, dryRun);
+                    progress.accept(totals);
+                }
             }
         }
-        return totals[0];
+        return totals;
     }
 
-    /** Sends the batch to its queue, then deletes what was sent; what SQS refused goes to {@code kept}. */
-    private RedriveResult moveBack(QueueRef queue, List<Message> selected, List<Message> kept) {
+    /** What makes two copies of a message the same message: its envelope id, else its body. */
+    private static String identity(DeadLetter letter) {
+        return letter.envelopeId() != null ? "id:" + letter.envelopeId() : "body:" + letter.body();
+    }
+
+    /** Sends the batch to its queue, then deletes from the dead-letter queue what was sent. */
+    private RedriveResult moveBack(Walk walk, List<Message> selected, Set<String> moved) {
         if (selected.isEmpty()) {
-            return new RedriveResult(0, 0, 0, 0, 0, false);
+            return new RedriveResult(0, 0, 0, 0, 0, 0, false);
         }
+        QueueRef queue = walk.queue;
         List<SendMessageBatchRequestEntry> sends = new ArrayList<>();
         for (int i = 0; i < selected.size(); i++) {
             // Only the body goes back: Herald's dead-letter attributes would be stale on a fresh attempt.
             sends.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(selected.get(i).body()).build());
         }
         List<SendMessageBatchResultEntry> sent = sqs.sendMessageBatch(b -> b.queueUrl(queue.url()).entries(sends)).successful();
-        Set<Integer> sentIndexes = new HashSet<>();
-        sent.forEach(s -> sentIndexes.add(Integer.parseInt(s.id())));
         List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
-        for (int i = 0; i < selected.size(); i++) {
-            if (sentIndexes.contains(i)) {
-                deletes.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
-                        .receiptHandle(selected.get(i).receiptHandle()).build());
-            } else {
-                kept.add(selected.get(i));
-            }
+        for (SendMessageBatchResultEntry ok : sent) {
+            Message message = selected.get(Integer.parseInt(ok.id()));
+            moved.add(identity(read(queue, message)));
+            deletes.add(DeleteMessageBatchRequestEntry.builder().id(ok.id()).receiptHandle(message.receiptHandle()).build());
         }
         int doubled = 0;
         if (!deletes.isEmpty()) {
-            doubled = sqs.deleteMessageBatch(b -> b.queueUrl(queue.deadLetterUrl()).entries(deletes)).failed().size();
+            Set<String> failed = new HashSet<>();
+            sqs.deleteMessageBatch(b -> b.queueUrl(queue.deadLetterUrl()).entries(deletes)).failed()
+                    .forEach(f -> failed.add(f.id()));
+            doubled = failed.size();
+            // Deleted messages are gone; the rest (refused sends, failed deletes) are released with the walk.
+            deletes.stream().filter(d -> !failed.contains(d.id()))
+                    .forEach(d -> walk.deleted(selected.get(Integer.parseInt(d.id()))));
         }
-        return new RedriveResult(selected.size(), selected.size(), sentIndexes.size() - doubled,
-                selected.size() - sentIndexes.size(), doubled, false);
+        return new RedriveResult(selected.size(), selected.size(), sent.size() - doubled, selected.size() - sent.size(),
+                doubled, 0, false);
     }
 
     /**
-     * Receives the dead-letter queue batch by batch, holding what it receives, until the queue is
-     * empty, {@code enough} says so, or only messages already seen come back (the hold ran out).
-     *
-     * @param held     told every message received, with its newest receipt handle, to release later
-     * @param handle   given each batch of messages not seen before
+     * One pass over a dead-letter queue: receives batch by batch, holding what it receives, and
+     * on close makes everything it still holds visible again at once, with each message's newest
+     * receipt handle (a message received twice has two, and only the newest is valid).
      */
-    private void receiveAll(QueueRef queue, Consumer<List<Message>> held, java.util.function.BooleanSupplier enough,
-                            Consumer<List<Message>> handle) {
-        Map<String, Boolean> seen = new LinkedHashMap<>();
-        while (!enough.getAsBoolean()) {
+    private final class Walk implements AutoCloseable {
+
+        private final QueueRef queue;
+        private final Map<String, Message> held = new LinkedHashMap<>();
+
+        Walk(QueueRef queue) {
+            this.queue = queue;
+        }
+
+        /**
+         * The next messages not seen before in this walk; empty when the queue is empty or only
+         * messages already seen come back (the hold ran out).
+         */
+        List<Message> next() {
             List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue.deadLetterUrl()).maxNumberOfMessages(BATCH)
                     .visibilityTimeout((int) hold.toSeconds()).waitTimeSeconds(waitSeconds)
                     .messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP)
                     .messageAttributeNames("All")).messages();
-            if (batch.isEmpty()) {
-                return;
+            List<Message> fresh = new ArrayList<>();
+            for (Message message : batch) {
+                if (held.put(message.messageId(), message) == null) {
+                    fresh.add(message);
+                }
             }
-            held.accept(batch);
-            List<Message> fresh = batch.stream().filter(m -> seen.put(m.messageId(), true) == null).toList();
-            if (fresh.isEmpty()) {
-                return;
-            }
-            handle.accept(fresh);
+            return fresh;
         }
-    }
 
-    /** Makes held messages visible again at once, 10 per request. */
-    private void release(QueueRef queue, List<Message> held) {
-        // A message received twice has two receipt handles; the newest is the valid one.
-        Map<String, Message> newest = new LinkedHashMap<>();
-        held.forEach(m -> newest.put(m.messageId(), m));
-        List<Message> all = new ArrayList<>(newest.values());
-        for (int from = 0; from < all.size(); from += BATCH) {
-            List<Message> slice = all.subList(from, Math.min(all.size(), from + BATCH));
-            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-            for (int i = 0; i < slice.size(); i++) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
-                        .receiptHandle(slice.get(i).receiptHandle()).visibilityTimeout(0).build());
+        /** The message was deleted: nothing to release. */
+        void deleted(Message message) {
+            held.remove(message.messageId());
+        }
+
+        @Override
+        public void close() {
+            List<Message> all = new ArrayList<>(held.values());
+            for (int from = 0; from < all.size(); from += BATCH) {
+                List<Message> slice = all.subList(from, Math.min(all.size(), from + BATCH));
+                List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+                for (int i = 0; i < slice.size(); i++) {
+                    entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+                            .receiptHandle(slice.get(i).receiptHandle()).visibilityTimeout(0).build());
+                }
+                // A release SQS refuses is no loss: that message reappears when the hold runs out.
+                sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queue.deadLetterUrl()).entries(entries));
             }
-            // A release SQS refuses is no loss: that message reappears when the hold runs out.
-            sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queue.deadLetterUrl()).entries(entries));
         }
     }
 

@@ -183,7 +183,7 @@ class DeadLetterQueueTest {
 
         RedriveResult result = dlq.redrive(DeadLetterFilter.parse(List.of("channel=email")), false, progress::add);
 
-        assertThat(result).isEqualTo(new RedriveResult(15, 14, 14, 0, 0, false));
+        assertThat(result).isEqualTo(new RedriveResult(15, 14, 14, 0, 0, 0, false));
         assertThat(progress).isNotEmpty().last().isEqualTo(result);
         List<Message> back = takeAll(queue.url());
         assertThat(back).extracting(m -> codec.decode(m.body())).containsExactlyInAnyOrderElementsOf(email);
@@ -197,13 +197,32 @@ class DeadLetterQueueTest {
     }
 
     @Test
+    void aMessageThatIsDeadLetteredAgainWhileTheRedriveRunsIsMovedOnlyOnce() {
+        List<Envelope> failing = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Envelope e = envelope("matrix", "!room" + i + ":example.org");
+            failing.add(e);
+            deadLetter(e, "no provider configured for channel 'matrix'", null);
+        }
+
+        // After each batch, do what a running pipeline without a matrix provider does: take the
+        // redriven messages off the queue and dead-letter them again, as new messages.
+        RedriveResult result = dlq.redrive(DeadLetterFilter.ALL, false, r ->
+                takeAll(queue.url()).forEach(m -> deadLetterBody(m.body(), "no provider configured for channel 'matrix'", null)));
+
+        assertThat(result).isEqualTo(new RedriveResult(6, 3, 3, 0, 0, 3, false));
+        assertThat(takeAll(queue.deadLetterUrl())).extracting(m -> codec.decode(m.body()))
+                .containsExactlyInAnyOrderElementsOf(failing);
+    }
+
+    @Test
     void aDryRunCountsWhatWouldMoveAndMovesNothing() {
         deadLetter(envelope("email", "a@example.org"), "timed out", "ses");
         deadLetter(envelope("email", "b@example.org"), "550 rejected", "ses");
 
         RedriveResult result = dlq.redrive(DeadLetterFilter.parse(List.of("reason=timed")), true, r -> { });
 
-        assertThat(result).isEqualTo(new RedriveResult(2, 1, 0, 0, 0, true));
+        assertThat(result).isEqualTo(new RedriveResult(2, 1, 0, 0, 0, 0, true));
         assertThat(takeAll(queue.url())).isEmpty();
         assertThat(takeAll(queue.deadLetterUrl())).hasSize(2);
     }

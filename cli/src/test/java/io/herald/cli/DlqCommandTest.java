@@ -1,0 +1,308 @@
+package io.herald.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.envelope.Content;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.envelope.Origin;
+import io.herald.core.sqs.DeadLetterQueue;
+import io.herald.core.sqs.EmbeddedSqs;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.SqsClients;
+import io.herald.core.sqs.SqsQueues;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code herald dlq} and {@code herald queues} through the real command line, against an
+ * in-process ElasticMQ, with messages dead-lettered the way the pipeline does it.
+ */
+class DlqCommandTest {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static EmbeddedSqs embedded;
+    private static SqsClient sqs;
+
+    @TempDir
+    Path dir;
+
+    private final EnvelopeCodec codec = new EnvelopeCodec();
+    private final ObjectMapper json = new ObjectMapper();
+    private List<QueueRef> queues;
+    private Path config;
+
+    @BeforeAll
+    static void startSqs() {
+        embedded = EmbeddedSqs.start(0);
+        sqs = SqsClients.create(HeraldConfig.defaults().sqs().withEndpoint(embedded.endpoint().toString()));
+    }
+
+    @AfterAll
+    static void stopSqs() {
+        sqs.close();
+        embedded.close();
+    }
+
+    @BeforeEach
+    void freshQueues() throws Exception {
+        String a = "ops" + SEQUENCE.incrementAndGet() + "-a";
+        String b = "ops" + SEQUENCE.get() + "-b";
+        HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
+        queues = SqsQueues.provision(sqs, new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(), List.of(a, b),
+                d.deadLetterSuffix(), d.maxReceiveCount(), d.visibilityTimeout(), d.maxConnections()));
+        config = Files.writeString(dir.resolve("herald.yaml"), """
+                sqs:
+                  endpoint: %s
+                  queues: [%s, %s]
+                """.formatted(embedded.endpoint(), a, b));
+    }
+
+    private CommandRun run(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--config", config.toString()));
+        return CommandRun.of(all.toArray(String[]::new));
+    }
+
+    private Envelope deadLetter(QueueRef queue, String channel, String target, String reason, String provider) {
+        Envelope envelope = Envelope.create(channel, target, Content.of("subject", "text"), Origin.api("tests"), Instant.now());
+        Map<String, MessageAttributeValue> attributes = new HashMap<>(Map.of(
+                DeadLetterQueue.REASON_ATTRIBUTE, text(reason),
+                DeadLetterQueue.SOURCE_QUEUE_ATTRIBUTE, text(queue.name()),
+                DeadLetterQueue.DEAD_LETTERED_AT_ATTRIBUTE, text(Instant.now().toString())));
+        if (provider != null) {
+            attributes.put(DeadLetterQueue.PROVIDER_ATTRIBUTE, text(provider));
+        }
+        sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(codec.encode(envelope)).messageAttributes(attributes));
+        return envelope;
+    }
+
+    private static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    private static List<Message> takeAll(String url) {
+        List<Message> all = new ArrayList<>();
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
+            if (batch.isEmpty()) {
+                return all;
+            }
+            all.addAll(batch);
+            batch.forEach(m -> sqs.deleteMessage(d -> d.queueUrl(url).receiptHandle(m.receiptHandle())));
+        }
+    }
+
+    @Test
+    void listPrintsATableOfEveryDeadLetterWithItsReasonAndLosesNone() {
+        Envelope bounced = deadLetter(queues.get(0), "email", "bad@example.org", "550 mailbox unavailable", "ses");
+        deadLetter(queues.get(1), "telegram", "42", "403 bot was blocked", "telegram");
+
+        CommandRun run = run("dlq", "list");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String[] lines = run.out().split("\n");
+        assertThat(lines[0]).startsWith("ID").contains("CHANNEL", "TARGET", "PROVIDER", "DEAD-LETTERED", "QUEUE", "REASON");
+        assertThat(run.out()).contains(bounced.id(), "bad@example.org", "550 mailbox unavailable", "403 bot was blocked",
+                "2 message(s)");
+        assertThat(takeAll(queues.get(0).deadLetterUrl())).hasSize(1);
+        assertThat(takeAll(queues.get(1).deadLetterUrl())).hasSize(1);
+    }
+
+    @Test
+    void listFiltersByChannelAndPrintsJsonForScripts() throws Exception {
+        Envelope email = deadLetter(queues.get(0), "email", "bad@example.org", "550 mailbox unavailable", "ses");
+        deadLetter(queues.get(0), "telegram", "42", "403 bot was blocked", "telegram");
+
+        CommandRun run = run("dlq", "list", "--channel", "email", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode listed = json.readTree(run.out()).get("deadLetters");
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("id").asText()).isEqualTo(email.id());
+        assertThat(listed.get(0).get("provider").asText()).isEqualTo("ses");
+        assertThat(listed.get(0).get("reason").asText()).isEqualTo("550 mailbox unavailable");
+        assertThat(listed.get(0).get("queue").asText()).isEqualTo(queues.get(0).name());
+        assertThat(listed.get(0).get("deadLetteredAt").asText()).endsWith("Z");
+    }
+
+    @Test
+    void anEmptyDeadLetterQueueSaysSo() {
+        CommandRun run = run("dlq", "list");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("No dead-lettered messages in " + queues.get(0).deadLetterName());
+    }
+
+    @Test
+    void showPrintsOneMessageWithItsBodyAndLeavesItThere() throws Exception {
+        Envelope wanted = deadLetter(queues.get(1), "email", "wanted@example.org", "gave up after 5 attempts: HTTP 503", "sendgrid");
+
+        CommandRun human = run("dlq", "show", wanted.id());
+        CommandRun machine = run("dlq", "show", wanted.id(), "--json");
+
+        assertThat(human.exitCode()).as(human.err()).isZero();
+        assertThat(human.out()).contains("gave up after 5 attempts: HTTP 503", "sendgrid", "\"target\" : \"wanted@example.org\"");
+        JsonNode shown = json.readTree(machine.out());
+        assertThat(codec.decode(shown.get("body").asText())).isEqualTo(wanted);
+        assertThat(takeAll(queues.get(1).deadLetterUrl())).hasSize(1);
+    }
+
+    @Test
+    void showOfAnUnknownIdFailsWithOneLine() {
+        deadLetter(queues.get(0), "email", "a@example.org", "550", "ses");
+
+        CommandRun run = run("dlq", "show", "0190-no-such-id");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).hasLineCount(1)
+                .startsWith("herald: no dead-lettered message with id '0190-no-such-id' in " + queues.get(0).deadLetterName());
+        assertThat(takeAll(queues.get(0).deadLetterUrl())).hasSize(1);
+    }
+
+    @Test
+    void redriveMovesTheFilteredMessagesBackWithACountAndProgress() {
+        List<Envelope> timedOut = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            timedOut.add(deadLetter(queues.get(i % 2), "email", "t" + i + "@example.org",
+                    "gave up after 5 attempts: send timed out after 10000 ms", "sendgrid"));
+        }
+        deadLetter(queues.get(0), "email", "bounce@example.org", "550 mailbox unavailable", "sendgrid");
+        deadLetter(queues.get(1), "email", "other@example.org", "gave up after 5 attempts: send timed out", "ses");
+
+        CommandRun run = run("dlq", "redrive", "--filter", "reason=Timed Out", "--filter", "provider=sendgrid");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().strip()).isEqualTo("Moved 12 of 14 dead-lettered message(s) back to their queues "
+                + "(filter reason=Timed Out, provider=sendgrid).");
+        assertThat(run.err()).containsPattern("^herald: redrive: \\d+ examined \\(about 14 waiting at the start\\), \\d+ moved\n");
+        List<Envelope> back = new ArrayList<>();
+        for (QueueRef queue : queues) {
+            takeAll(queue.url()).forEach(m -> back.add(codec.decode(m.body())));
+        }
+        assertThat(back).containsExactlyInAnyOrderElementsOf(timedOut);
+        assertThat(takeAll(queues.get(0).deadLetterUrl())).extracting(m -> codec.decode(m.body()).target())
+                .containsExactly("bounce@example.org");
+        assertThat(takeAll(queues.get(1).deadLetterUrl())).extracting(m -> codec.decode(m.body()).target())
+                .containsExactly("other@example.org");
+    }
+
+    @Test
+    void aDryRunReportsWhatWouldMoveAsJsonAndMovesNothing() throws Exception {
+        deadLetter(queues.get(0), "email", "a@example.org", "550", "ses");
+        deadLetter(queues.get(1), "telegram", "7", "403", "telegram");
+
+        CommandRun run = run("dlq", "redrive", "--filter", "channel=telegram", "--dry-run", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode result = json.readTree(run.out());
+        assertThat(result.get("examined").asInt()).isEqualTo(2);
+        assertThat(result.get("matched").asInt()).isEqualTo(1);
+        assertThat(result.get("moved").asInt()).isZero();
+        assertThat(result.get("dryRun").asBoolean()).isTrue();
+        assertThat(takeAll(queues.get(0).url())).isEmpty();
+        assertThat(takeAll(queues.get(1).url())).isEmpty();
+        assertThat(takeAll(queues.get(0).deadLetterUrl())).hasSize(1);
+        assertThat(takeAll(queues.get(1).deadLetterUrl())).hasSize(1);
+    }
+
+    @Test
+    void aBadFilterFailsWithOneLineBeforeTouchingAnything() {
+        deadLetter(queues.get(0), "email", "a@example.org", "550", "ses");
+
+        CommandRun run = run("dlq", "redrive", "--filter", "colour=red");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).hasLineCount(1).startsWith("herald: bad filter 'colour=red'");
+        assertThat(takeAll(queues.get(0).deadLetterUrl())).hasSize(1);
+    }
+
+    @Test
+    void queuesPrintsDepthInFlightAndDelayedForEveryQueueAndItsDeadLetterQueue() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            sqs.sendMessage(b -> b.queueUrl(queues.get(0).url()).messageBody("waiting"));
+        }
+        sqs.receiveMessage(b -> b.queueUrl(queues.get(0).url()).maxNumberOfMessages(1).visibilityTimeout(60));
+        deadLetter(queues.get(1), "email", "a@example.org", "550", "ses");
+
+        CommandRun table = run("queues");
+        CommandRun machine = run("queues", "--json");
+
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(table.out()).containsPattern("QUEUE\\s+WAITING\\s+IN FLIGHT\\s+DELAYED\\s+OLDEST")
+                .containsPattern(queues.get(0).name() + "\\s+2\\s+1\\s+0\\s+—")
+                .containsPattern(queues.get(1).deadLetterName() + "\\s+1\\s+0\\s+0\\s+—");
+        JsonNode listed = json.readTree(machine.out()).get("queues");
+        assertThat(listed).hasSize(2);
+        assertThat(listed.get(0).get("queue").asText()).isEqualTo(queues.get(0).name());
+        assertThat(listed.get(0).get("depth").asLong()).isEqualTo(2);
+        assertThat(listed.get(0).get("inFlight").asLong()).isEqualTo(1);
+        assertThat(listed.get(0).get("oldestAgeSeconds").isNull()).isTrue();
+        assertThat(listed.get(1).get("deadLetter").get("queue").asText()).isEqualTo(queues.get(1).deadLetterName());
+        assertThat(listed.get(1).get("deadLetter").get("depth").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void localReachesTheEmbeddedSqsOnTheConfiguredLocalPort() throws Exception {
+        deadLetter(queues.get(0), "email", "a@example.org", "550 via local", "ses");
+        Path local = Files.writeString(dir.resolve("local.yaml"), """
+                sqs:
+                  queues: [%s, %s]
+                local:
+                  sqsPort: %d
+                """.formatted(queues.get(0).name(), queues.get(1).name(), embedded.port()));
+
+        CommandRun run = CommandRun.of("dlq", "list", "--local", "--config", local.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("550 via local");
+    }
+
+    @Test
+    void queuesThatDoNotExistAreNamedWithTheKey() throws Exception {
+        Path missing = Files.writeString(dir.resolve("missing.yaml"), """
+                sqs:
+                  endpoint: %s
+                  queues: [no-such-queue]
+                """.formatted(embedded.endpoint()));
+
+        CommandRun run = CommandRun.of("queues", "--config", missing.toString());
+
+        assertThat(run.exitCode()).isEqualTo(Herald.EXIT_BAD_CONFIG);
+        assertThat(run.err()).startsWith("herald: invalid configuration:")
+                .contains("sqs.queues (HERALD_SQS_QUEUES): queue 'no-such-queue' does not exist");
+    }
+
+    @Test
+    void localWithNothingRunningSaysWhereItLookedOnOneLine() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Path local = Files.writeString(dir.resolve("nothing.yaml"), "local:\n  sqsPort: " + closed + "\n");
+
+        CommandRun run = CommandRun.of("queues", "--local", "--config", local.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).hasLineCount(1)
+                .startsWith("herald: cannot reach SQS at http://127.0.0.1:" + closed + " (is `herald local` running?");
+    }
+}
