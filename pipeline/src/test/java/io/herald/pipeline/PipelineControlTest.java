@@ -228,6 +228,13 @@ class PipelineControlTest {
         }
     }
 
+    /** Every message delivered once, none left on the queue, none dead-lettered. */
+    private void awaitAllSettled(QueueRef queue, List<String> sent) {
+        awaitDeliveredOnceEach(sent);
+        await(() -> messagesOn(queue.url()) == 0);
+        assertThat(messagesOn(queue.deadLetterUrl())).as("nothing dead-lettered").isZero();
+    }
+
     private static int calls(WireMockServer fake) {
         return fake.getAllServeEvents().size();
     }
@@ -343,10 +350,8 @@ class PipelineControlTest {
         await(() -> "healthy".equals(state(a, "sendgrid")) && "healthy".equals(state(b, "sendgrid")),
                 Duration.ofSeconds(10));
         List<String> afterResume = enqueue(queue, "email", 60);
-        awaitDeliveredOnceEach(afterResume);
+        awaitAllSettled(queue, afterResume);
         assertThat(calls(sendgridFake)).as("SendGrid takes its share again").isGreaterThan(5);
-        await(() -> messagesOn(queue.url()) == 0);
-        assertThat(messagesOn(queue.deadLetterUrl())).isZero();
     }
 
     @Test
@@ -370,9 +375,7 @@ class PipelineControlTest {
         assertThat(messagesOn(queue.url())).as("the messages wait in SQS").isEqualTo(30);
 
         operator.resume(PauseScope.channel("email"));
-        awaitDeliveredOnceEach(sent);
-        await(() -> messagesOn(queue.url()) == 0);
-        assertThat(messagesOn(queue.deadLetterUrl())).isZero();
+        awaitAllSettled(queue, sent);
     }
 
     @Test
@@ -393,9 +396,7 @@ class PipelineControlTest {
         assertThat(messagesOn(queue.deadLetterUrl())).as("waiting never dead-letters").isZero();
 
         operator.resume(PauseScope.channel("email"));
-        awaitDeliveredOnceEach(emails);
-        await(() -> messagesOn(queue.url()) == 0);
-        assertThat(messagesOn(queue.deadLetterUrl())).isZero();
+        awaitAllSettled(queue, emails);
     }
 
     @Test

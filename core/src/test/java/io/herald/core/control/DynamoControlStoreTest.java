@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -114,22 +115,7 @@ class DynamoControlStoreTest {
     @Test
     void concurrentPausesFromManyWritersAreAllKept() throws Exception {
         int writers = 16;
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < writers; i++) {
-                String name = "p" + i;
-                done.add(threads.submit(() -> {
-                    go.await();
-                    store.pause(PauseScope.provider(name), "writer");
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : done) {
-                f.get();
-            }
-        }
+        concurrently(writers, i -> store.pause(PauseScope.provider("p" + i), "writer"));
 
         assertThat(store.pauses()).hasSize(writers);
     }
@@ -158,22 +144,7 @@ class DynamoControlStoreTest {
     @Test
     void concurrentReportsFromManyInstancesAreAllKept() throws Exception {
         int instances = 16;
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < instances; i++) {
-                String instance = "i" + i;
-                done.add(threads.submit(() -> {
-                    go.await();
-                    store.publishHealth(report(instance, "ses", WorkerState.HEALTHY, 1, T0));
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : done) {
-                f.get();
-            }
-        }
+        concurrently(instances, i -> store.publishHealth(report("i" + i, "ses", WorkerState.HEALTHY, 1, T0)));
 
         assertThat(store.health()).hasSize(instances);
     }
@@ -230,6 +201,26 @@ class DynamoControlStoreTest {
                     .isInstanceOf(ControlStoreException.class).hasMessageContaining("channel email");
             assertThatThrownBy(() -> down.publishHealth(report("a", "ses", WorkerState.HEALTHY, 0, T0)))
                     .isInstanceOf(ControlStoreException.class);
+        }
+    }
+
+    /** Runs {@code n} writers released at the same moment, and waits for them all. */
+    private static void concurrently(int n, IntConsumer writer) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                done.add(threads.submit(() -> {
+                    go.await();
+                    writer.accept(index);
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
         }
     }
 
