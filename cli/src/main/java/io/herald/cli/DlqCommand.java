@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -37,23 +38,21 @@ final class DlqCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The options every dlq subcommand takes, and what it opens with them. */
-    static final class Target {
+    /** For list and show, which only read SQS. */
+    static <T> T withDeadLetters(OpsTarget target, Function<DeadLetters, T> work) {
+        HeraldConfig cfg = target.load();
+        try (Services.Queues queues = target.connect(cfg)) {
+            return work.apply(new DeadLetters(new DeadLetterQueue(queues.sqs(), queues.refs(), null), queues.refs()));
+        }
+    }
 
-        @Mixin
-        ConfigOption config;
-
-        @Mixin
-        LocalTarget local;
-
-        @Option(names = "--json", description = "Print JSON for scripts instead of a table.")
-        boolean json;
-
-        <T> T withDeadLetters(Function<DeadLetters, T> work) {
-            HeraldConfig cfg = local.apply(config.load());
-            try (Services.Queues queues = local.connect(cfg)) {
-                return work.apply(new DeadLetters(new DeadLetterQueue(queues.sqs(), queues.refs()), queues.refs()));
-            }
+    /** For redrive: redriven messages start over as queued in the status table (the table must exist). */
+    static <T> T withDeadLettersAndStatus(OpsTarget target, Function<DeadLetters, T> work) {
+        HeraldConfig cfg = target.load();
+        try (Services.Queues queues = target.connect(cfg);
+             StatusStores stores = StatusStores.open(cfg, false, Clock.systemUTC())) {
+            return work.apply(new DeadLetters(new DeadLetterQueue(queues.sqs(), queues.refs(), stores.status()),
+                    queues.refs()));
         }
     }
 
@@ -77,7 +76,7 @@ final class DlqCommand implements Runnable {
     static final class ListCommand implements Callable<Integer> {
 
         @Mixin
-        Target target;
+        OpsTarget target;
 
         @Spec
         CommandSpec spec;
@@ -97,7 +96,7 @@ final class DlqCommand implements Runnable {
             }
             DeadLetterFilter filter = DeadLetterFilter.ALL.withChannel(channel);
             PrintWriter out = spec.commandLine().getOut();
-            return target.withDeadLetters(dl -> {
+            return withDeadLetters(target, dl -> {
                 List<DeadLetter> found = dl.queue().list(filter, limit);
                 if (target.json) {
                     JsonOutput.print(out, java.util.Map.of("deadLetters", found.stream().map(Listed::of).toList()));
@@ -126,7 +125,7 @@ final class DlqCommand implements Runnable {
     static final class ShowCommand implements Callable<Integer> {
 
         @Mixin
-        Target target;
+        OpsTarget target;
 
         @Spec
         CommandSpec spec;
@@ -137,7 +136,7 @@ final class DlqCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            return target.withDeadLetters(dl -> dl.queue().show(id.strip()).map(l -> {
+            return withDeadLetters(target, dl -> dl.queue().show(id.strip()).map(l -> {
                 if (target.json) {
                     JsonOutput.print(out, l);
                     return 0;
@@ -173,6 +172,7 @@ final class DlqCommand implements Runnable {
             description = {"Move dead-lettered messages back to the queue they came from, as new messages (their "
                     + "attempts start again). Each is sent first and deleted from the dead-letter queue after, so a "
                     + "crash can duplicate a message but never lose one.",
+                    "Each moved message's status starts over as queued, so the status table follows its new attempts.",
                     "A message that is dead-lettered again while the redrive runs is moved only once and left "
                             + "where it is. Progress goes to stderr. Exits 1 when SQS refused to take some back (they "
                             + "stay in the dead-letter queue)."})
@@ -181,7 +181,7 @@ final class DlqCommand implements Runnable {
         private static final long PROGRESS_INTERVAL_NANOS = java.time.Duration.ofSeconds(1).toNanos();
 
         @Mixin
-        Target target;
+        OpsTarget target;
 
         @Spec
         CommandSpec spec;
@@ -199,12 +199,12 @@ final class DlqCommand implements Runnable {
             DeadLetterFilter filter = DeadLetterFilter.parse(filters);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            return target.withDeadLetters(dl -> {
+            return withDeadLettersAndStatus(target, dl -> {
                 long approximate = dl.queue().approximateTotal();
                 String verb = dryRun ? "would move" : "moved";
                 long[] lastPrint = {System.nanoTime() - PROGRESS_INTERVAL_NANOS};
                 RedriveResult result = dl.queue().redrive(filter, dryRun, r -> {
-                    // The first batch, then at most one line a second, on stderr so --json output stays one clean document.
+                    // The first batch, then at most one line a second, on stderr: --json output stays one document.
                     if (System.nanoTime() - lastPrint[0] >= PROGRESS_INTERVAL_NANOS) {
                         lastPrint[0] = System.nanoTime();
                         err.printf("herald: redrive: %d examined (about %d waiting at the start), %d %s%n", r.examined(),
@@ -215,9 +215,9 @@ final class DlqCommand implements Runnable {
                 if (target.json) {
                     JsonOutput.print(out, result);
                 } else {
-                    out.printf("%s %d of %d dead-lettered message(s) back to their queues%s.%n",
+                    out.printf("%s %d dead-lettered message(s) back to their queues (%d examined%s).%n",
                             dryRun ? "Dry run: would move" : "Moved", dryRun ? result.matched() : result.moved(),
-                            result.examined(), filters.isEmpty() ? "" : " (filter " + String.join(", ", filters) + ")");
+                            result.examined(), filters.isEmpty() ? "" : ", filter " + String.join(", ", filters));
                     out.flush();
                 }
                 if (result.returned() > 0) {

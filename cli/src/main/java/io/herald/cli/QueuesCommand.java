@@ -5,7 +5,6 @@ import io.herald.core.sqs.QueueStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -21,13 +20,7 @@ import java.util.concurrent.Callable;
 final class QueuesCommand implements Callable<Integer> {
 
     @Mixin
-    ConfigOption config;
-
-    @Mixin
-    LocalTarget local;
-
-    @Option(names = "--json", description = "Print JSON for scripts instead of a table.")
-    boolean json;
+    OpsTarget target;
 
     @Spec
     CommandSpec spec;
@@ -47,13 +40,13 @@ final class QueuesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HeraldConfig cfg = local.apply(config.load());
+        HeraldConfig cfg = target.load();
         List<QueueStats> stats;
-        try (Services.Queues queues = local.connect(cfg)) {
+        try (Services.Queues queues = target.connect(cfg)) {
             stats = QueueStats.of(queues.sqs(), queues.refs());
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (target.json) {
             JsonOutput.print(out, Map.of("queues", stats.stream().map(QueueJson::of).toList()));
             return 0;
         }

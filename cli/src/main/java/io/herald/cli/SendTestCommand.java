@@ -33,16 +33,14 @@ import java.util.concurrent.Callable;
 @Command(name = "send-test", mixinStandardHelpOptions = true,
         description = {"Send one test notification through the real path (recorded as queued and put on SQS as the "
                 + "API does), then follow its status until it is final or the timeout passes, printing each state.",
+                "With --json the states go to stderr as they change and the outcome to stdout.",
                 "Exits 0 only when it was delivered; 1 when it was rejected, dead-lettered or not final in time."})
 final class SendTestCommand implements Callable<Integer> {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
     @Mixin
-    ConfigOption config;
-
-    @Mixin
-    LocalTarget local;
+    OpsTarget target;
 
     @Parameters(paramLabel = "RECEIVER", description = "One receiver, e.g. mailto:you@example.org, telegram:123456789 "
             + "(a bare name uses receivers.defaultScheme).")
@@ -51,9 +49,6 @@ final class SendTestCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
             description = "How long to wait for a final state, e.g. 30s or 2m (default: ${DEFAULT-VALUE}).")
     String timeout;
-
-    @Option(names = "--json", description = "Print the outcome as JSON (states go to stderr as they change).")
-    boolean json;
 
     @Spec
     CommandSpec spec;
@@ -77,7 +72,7 @@ final class SendTestCommand implements Callable<Integer> {
             return 1;
         }
         Duration wait = parsedTimeout.get();
-        HeraldConfig cfg = local.apply(config.load());
+        HeraldConfig cfg = target.load();
         ParsedReceivers parsed = ReceiverParser.standard(cfg.receivers().defaultScheme()).parse(receiver);
         if (!parsed.problems().isEmpty() || parsed.receivers().size() != 1) {
             err.println("herald: " + (parsed.problems().isEmpty() ? "give exactly one receiver, not "
@@ -90,8 +85,8 @@ final class SendTestCommand implements Callable<Integer> {
         Envelope envelope = Envelope.create(to.channel(), to.target(), Content.of("Herald test message",
                 "A test notification sent by `herald send-test` at " + now + " to check delivery end to end."),
                 Origin.api("send-test"), now);
-        PrintWriter progress = json ? err : out;
-        try (Services.Queues queues = local.connect(cfg);
+        PrintWriter progress = target.json ? err : out;
+        try (Services.Queues queues = target.connect(cfg);
              StatusStores stores = StatusStores.open(cfg, false, clock)) {
             QueueRef queue = queues.refs().getFirst();
             // As the API does: the first state is recorded before SQS has the message, so no later state can lose to it.
@@ -108,7 +103,7 @@ final class SendTestCommand implements Callable<Integer> {
             Seen last = seen.getLast();
             boolean delivered = "delivered".equals(last.state());
             boolean isFinal = stores.status().find(envelope.id()).map(u -> u.state().isFinal()).orElse(false);
-            if (json) {
+            if (target.json) {
                 JsonOutput.print(out, new Outcome(envelope.id(), to.scheme() + ":" + to.target(), to.channel(),
                         queue.name(), delivered, isFinal ? last.state() : null, seen));
             }

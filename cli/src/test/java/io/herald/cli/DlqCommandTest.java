@@ -3,6 +3,10 @@ package io.herald.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.core.status.StatusTable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
@@ -19,15 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +42,8 @@ class DlqCommandTest {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static EmbeddedSqs embedded;
     private static SqsClient sqs;
+    /** Redrive resets statuses in the status table. */
+    private static EmbeddedDynamoDb dynamoDb;
 
     @TempDir
     Path dir;
@@ -54,12 +57,18 @@ class DlqCommandTest {
     static void startSqs() {
         embedded = EmbeddedSqs.start(0);
         sqs = SqsClients.create(HeraldConfig.defaults().sqs().withEndpoint(embedded.endpoint().toString()));
+        dynamoDb = EmbeddedDynamoDb.start(0);
+        HeraldConfig.Status status = HeraldConfig.defaults().status().withEndpoint(dynamoDb.endpoint().toString());
+        try (DynamoDbClient dynamo = DynamoDbClients.create(status)) {
+            StatusTable.createIfMissing(dynamo, status.table());
+        }
     }
 
     @AfterAll
     static void stopSqs() {
         sqs.close();
         embedded.close();
+        dynamoDb.close();
     }
 
     @BeforeEach
@@ -73,7 +82,9 @@ class DlqCommandTest {
                 sqs:
                   endpoint: %s
                   queues: [%s, %s]
-                """.formatted(embedded.endpoint(), a, b));
+                status:
+                  endpoint: %s
+                """.formatted(embedded.endpoint(), a, b, dynamoDb.endpoint()));
     }
 
     private CommandRun run(String... args) {
@@ -84,19 +95,9 @@ class DlqCommandTest {
 
     private Envelope deadLetter(QueueRef queue, String channel, String target, String reason, String provider) {
         Envelope envelope = Envelope.create(channel, target, Content.of("subject", "text"), Origin.api("tests"), Instant.now());
-        Map<String, MessageAttributeValue> attributes = new HashMap<>(Map.of(
-                DeadLetterQueue.REASON_ATTRIBUTE, text(reason),
-                DeadLetterQueue.SOURCE_QUEUE_ATTRIBUTE, text(queue.name()),
-                DeadLetterQueue.DEAD_LETTERED_AT_ATTRIBUTE, text(Instant.now().toString())));
-        if (provider != null) {
-            attributes.put(DeadLetterQueue.PROVIDER_ATTRIBUTE, text(provider));
-        }
-        sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(codec.encode(envelope)).messageAttributes(attributes));
+        sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(codec.encode(envelope))
+                .messageAttributes(DeadLetterQueue.attributes(reason, queue.name(), Instant.now(), provider)));
         return envelope;
-    }
-
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 
     private static List<Message> takeAll(String url) {
@@ -191,8 +192,8 @@ class DlqCommandTest {
         CommandRun run = run("dlq", "redrive", "--filter", "reason=Timed Out", "--filter", "provider=sendgrid");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out().strip()).isEqualTo("Moved 12 of 14 dead-lettered message(s) back to their queues "
-                + "(filter reason=Timed Out, provider=sendgrid).");
+        assertThat(run.out().strip()).isEqualTo("Moved 12 dead-lettered message(s) back to their queues "
+                + "(14 examined, filter reason=Timed Out, provider=sendgrid).");
         assertThat(run.err()).containsPattern("^herald: redrive: \\d+ examined \\(about 14 waiting at the start\\), \\d+ moved\n");
         List<Envelope> back = new ArrayList<>();
         for (QueueRef queue : queues) {
@@ -268,7 +269,8 @@ class DlqCommandTest {
                   queues: [%s, %s]
                 local:
                   sqsPort: %d
-                """.formatted(queues.get(0).name(), queues.get(1).name(), embedded.port()));
+                  dynamodbPort: %d
+                """.formatted(queues.get(0).name(), queues.get(1).name(), embedded.port(), dynamoDb.port()));
 
         CommandRun run = CommandRun.of("dlq", "list", "--local", "--config", local.toString());
 

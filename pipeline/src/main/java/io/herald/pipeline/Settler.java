@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,13 +90,8 @@ final class Settler implements AutoCloseable {
      *         its visibility timeout; SQS's own redrive moves it in the end
      */
     boolean deadLetter(QueueRef queue, Message message, String reason, String provider, Runnable onDone) {
-        Map<String, MessageAttributeValue> attributes = new HashMap<>(Map.of(
-                DeadLetterQueue.REASON_ATTRIBUTE, text(reason),
-                DeadLetterQueue.SOURCE_QUEUE_ATTRIBUTE, text(queue.name()),
-                DeadLetterQueue.DEAD_LETTERED_AT_ATTRIBUTE, text(clock.instant().toString())));
-        if (provider != null) {
-            attributes.put(DeadLetterQueue.PROVIDER_ATTRIBUTE, text(provider));
-        }
+        Map<String, MessageAttributeValue> attributes = DeadLetterQueue.attributes(reason, queue.name(), clock.instant(),
+                provider);
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
                 sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(message.body()).messageAttributes(attributes));
@@ -183,10 +177,6 @@ final class Settler implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(10));
-    }
-
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 
     private static void sleep(Duration d) {

@@ -3,6 +3,11 @@ package io.herald.core.sqs;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.MalformedEnvelopeException;
+import io.herald.core.status.DeliveryState;
+import io.herald.core.status.StatusStore;
+import io.herald.core.status.StatusUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -12,10 +17,12 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,9 +43,12 @@ import java.util.function.Consumer;
  *
  * <p>Redrive sends each selected message back to its queue as a new message (so SQS's receive
  * count starts again at 0) and only then deletes it from the dead-letter queue: a crash between
- * the two duplicates a message but never loses one.
+ * the two duplicates a message but never loses one. Its status starts over as queued (recorded
+ * before the send, as producers do), so the status table follows its new attempts.
  */
 public final class DeadLetterQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterQueue.class);
 
     /** Attributes the pipeline puts on every message it dead-letters. */
     public static final String REASON_ATTRIBUTE = "herald-reason";
@@ -46,6 +56,27 @@ public final class DeadLetterQueue {
     public static final String DEAD_LETTERED_AT_ATTRIBUTE = "herald-dead-lettered-at";
     /** Present when a provider's answer (a rejection, the last failed attempt) set the message aside. */
     public static final String PROVIDER_ATTRIBUTE = "herald-provider";
+
+    /**
+     * The attributes a message is dead-lettered with, as this class reads them back.
+     *
+     * @param provider the provider whose answer decided it, or null when none was asked
+     */
+    public static Map<String, MessageAttributeValue> attributes(String reason, String sourceQueue, Instant at,
+                                                                String provider) {
+        Map<String, MessageAttributeValue> attributes = new HashMap<>(Map.of(
+                REASON_ATTRIBUTE, textValue(reason),
+                SOURCE_QUEUE_ATTRIBUTE, textValue(sourceQueue),
+                DEAD_LETTERED_AT_ATTRIBUTE, textValue(at.toString())));
+        if (provider != null) {
+            attributes.put(PROVIDER_ATTRIBUTE, textValue(provider));
+        }
+        return attributes;
+    }
+
+    private static MessageAttributeValue textValue(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
 
     /** What a message moved by SQS's own redrive policy (too many receives) says: Herald recorded nothing. */
     public static final String NO_REASON = "moved by SQS after too many receives (no reason recorded)";
@@ -58,24 +89,36 @@ public final class DeadLetterQueue {
     private final SqsClient sqs;
     private final List<QueueRef> queues;
     private final EnvelopeCodec codec;
+    private final StatusStore status;
+    private final Clock clock;
     private final Duration hold;
     private final int waitSeconds;
 
     /**
-     * @param hold  how long a listing or redrive keeps the messages it has read hidden at most
-     * @param wait  long-poll wait of each receive; above 0 SQS asks all its servers, so an empty
-     *              answer means the queue is empty (a short poll samples only some of them)
+     * @param status  where redriven messages start over as queued; null to leave statuses alone
+     * @param hold    how long a listing or redrive keeps the messages it has read hidden at most
+     * @param wait    long-poll wait of each receive; above 0 SQS asks all its servers, so an empty
+     *                answer means the queue is empty (a short poll samples only some of them)
      */
-    public DeadLetterQueue(SqsClient sqs, List<QueueRef> queues, EnvelopeCodec codec, Duration hold, Duration wait) {
+    public DeadLetterQueue(SqsClient sqs, List<QueueRef> queues, EnvelopeCodec codec, StatusStore status, Clock clock,
+                           Duration hold, Duration wait) {
         this.sqs = sqs;
         this.queues = List.copyOf(queues);
         this.codec = codec;
+        this.status = status;
+        this.clock = clock;
         this.hold = hold;
         this.waitSeconds = (int) Math.min(20, Math.max(0, wait.toSeconds()));
     }
 
-    public DeadLetterQueue(SqsClient sqs, List<QueueRef> queues) {
-        this(sqs, queues, new EnvelopeCodec(), DEFAULT_HOLD, Duration.ofSeconds(1));
+    /** For reading only (list, show): a redrive through it leaves statuses alone. */
+    public DeadLetterQueue(SqsClient sqs, List<QueueRef> queues, EnvelopeCodec codec, Duration hold, Duration wait) {
+        this(sqs, queues, codec, null, Clock.systemUTC(), hold, wait);
+    }
+
+    /** With the default hold and a 1 s long poll. */
+    public DeadLetterQueue(SqsClient sqs, List<QueueRef> queues, StatusStore status) {
+        this(sqs, queues, new EnvelopeCodec(), status, Clock.systemUTC(), DEFAULT_HOLD, Duration.ofSeconds(1));
     }
 
     /**
@@ -174,6 +217,10 @@ public final class DeadLetterQueue {
             return new RedriveResult(0, 0, 0, 0, 0, 0, false);
         }
         QueueRef queue = walk.queue;
+        List<DeadLetter> letters = selected.stream().map(m -> read(queue, m)).toList();
+        Instant now = clock.instant();
+        resetStatus(letters.stream().filter(l -> l.envelopeId() != null)
+                .map(l -> new StatusUpdate(l.envelopeId(), new DeliveryState.Queued(), now)).toList());
         List<SendMessageBatchRequestEntry> sends = new ArrayList<>();
         for (int i = 0; i < selected.size(); i++) {
             // Only the body goes back: Herald's dead-letter attributes would be stale on a fresh attempt.
@@ -181,11 +228,20 @@ public final class DeadLetterQueue {
         }
         List<SendMessageBatchResultEntry> sent = sqs.sendMessageBatch(b -> b.queueUrl(queue.url()).entries(sends)).successful();
         List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+        Set<Integer> sentIndexes = new HashSet<>();
         for (SendMessageBatchResultEntry ok : sent) {
-            Message message = selected.get(Integer.parseInt(ok.id()));
-            moved.add(identity(read(queue, message)));
+            int index = Integer.parseInt(ok.id());
+            sentIndexes.add(index);
+            Message message = selected.get(index);
+            moved.add(identity(letters.get(index)));
             deletes.add(DeleteMessageBatchRequestEntry.builder().id(ok.id()).receiptHandle(message.receiptHandle()).build());
         }
+        // What SQS refused stays dead-lettered, and its status says so again.
+        resetStatus(java.util.stream.IntStream.range(0, letters.size())
+                .filter(i -> !sentIndexes.contains(i) && letters.get(i).envelopeId() != null)
+                .mapToObj(i -> new StatusUpdate(letters.get(i).envelopeId(),
+                        new DeliveryState.DeadLettered(letters.get(i).reason()), clock.instant()))
+                .toList());
         int doubled = 0;
         if (!deletes.isEmpty()) {
             Set<String> failed = new HashSet<>();
@@ -198,6 +254,18 @@ public final class DeadLetterQueue {
         }
         return new RedriveResult(selected.size(), selected.size(), sent.size() - doubled, selected.size() - sent.size(),
                 doubled, 0, false);
+    }
+
+    /** Status is for people asking: a status store that fails costs a warning, never a redrive. */
+    private void resetStatus(List<StatusUpdate> updates) {
+        if (status == null || updates.isEmpty()) {
+            return;
+        }
+        try {
+            status.reopen(updates);
+        } catch (RuntimeException e) {
+            log.warn("the status of {} redriven message(s) was not reset: {}", updates.size(), e.getMessage());
+        }
     }
 
     /**

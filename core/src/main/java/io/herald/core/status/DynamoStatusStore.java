@@ -112,6 +112,12 @@ public final class DynamoStatusStore implements StatusStore {
         }
     }
 
+    /** The same unconditional batch write as {@link #recordNew}: what is stored, final or not, is replaced. */
+    @Override
+    public void reopen(List<StatusUpdate> updates) {
+        recordNew(updates);
+    }
+
     /**
      * One BatchWriteItem per 25 messages instead of a conditional write each: the API records a
      * whole SendMessageBatch as queued this way, before sending it, so its answer can name ids

@@ -24,6 +24,19 @@ public interface StatusStore {
         updates.forEach(this::record);
     }
 
+    /**
+     * Starts messages over that are sent again (a dead-letter redrive): each gets its update's
+     * state whatever is stored, final or not, so the states of its new attempts are recorded
+     * after it. Like {@link #recordNew}, a producer calls this before it sends, never after, or
+     * it could overwrite what the pipeline already recorded of the new attempt.
+     *
+     * <p>The default records each update as {@link #record} does, which leaves a final state in
+     * place; a store that can replace one unconditionally overrides it, as DynamoDB's does.
+     */
+    default void reopen(List<StatusUpdate> updates) {
+        updates.forEach(this::record);
+    }
+
     /** @return the newest recorded state of the message, if any */
     Optional<StatusUpdate> find(String messageId);
 }

@@ -4,6 +4,14 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
+import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.dynamo.DynamoTesting;
+import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.core.status.DeliveryState;
+import io.herald.core.status.DynamoStatusStore;
+import io.herald.core.status.StatusTable;
+import io.herald.core.status.StatusUpdate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,10 +21,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +38,9 @@ class DeadLetterQueueTest {
 
     private static EmbeddedSqs embedded;
     private static SqsClient sqs;
+    private static EmbeddedDynamoDb dynamoDb;
+    private static DynamoDbClient dynamo;
+    private static DynamoStatusStore status;
 
     private final EnvelopeCodec codec = new EnvelopeCodec();
     private QueueRef queue;
@@ -39,19 +50,26 @@ class DeadLetterQueueTest {
     static void startSqs() {
         embedded = EmbeddedSqs.start(0);
         sqs = SqsClients.create(sqsConfig(embedded.endpoint(), List.of("unused")));
+        dynamoDb = EmbeddedDynamoDb.start(0);
+        String table = DynamoTesting.uniqueTable("dlq");
+        dynamo = DynamoDbClients.create(DynamoTesting.statusConfig(dynamoDb.endpoint(), table));
+        StatusTable.createIfMissing(dynamo, table);
+        status = new DynamoStatusStore(dynamo, table, Duration.ofDays(7), Clock.systemUTC());
     }
 
     @AfterAll
     static void stopSqs() {
         sqs.close();
         embedded.close();
+        dynamo.close();
+        dynamoDb.close();
     }
 
     @BeforeEach
     void freshQueues() {
         queue = SqsQueues.provision(sqs, sqsConfig(embedded.endpoint(), List.of(uniqueQueueName("dlq")))).getFirst();
         // No long poll: ElasticMQ answers a short poll from all its messages.
-        dlq = new DeadLetterQueue(sqs, List.of(queue), codec, Duration.ofSeconds(30), Duration.ZERO);
+        dlq = new DeadLetterQueue(sqs, List.of(queue), codec, status, Clock.systemUTC(), Duration.ofSeconds(30), Duration.ZERO);
     }
 
     private Envelope envelope(String channel, String target) {
@@ -64,20 +82,10 @@ class DeadLetterQueueTest {
     }
 
     private void deadLetterBody(String body, String reason, String provider) {
-        Map<String, MessageAttributeValue> attributes = new HashMap<>();
-        if (reason != null) {
-            attributes.put(DeadLetterQueue.REASON_ATTRIBUTE, text(reason));
-            attributes.put(DeadLetterQueue.SOURCE_QUEUE_ATTRIBUTE, text(queue.name()));
-            attributes.put(DeadLetterQueue.DEAD_LETTERED_AT_ATTRIBUTE, text(Instant.now().toString()));
-        }
-        if (provider != null) {
-            attributes.put(DeadLetterQueue.PROVIDER_ATTRIBUTE, text(provider));
-        }
+        // Without a reason: as SQS's own redrive policy moves a message, with no attributes.
+        Map<String, MessageAttributeValue> attributes = reason == null ? Map.of()
+                : DeadLetterQueue.attributes(reason, queue.name(), Instant.now(), provider);
         sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(body).messageAttributes(attributes));
-    }
-
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 
     /** Every message in the queue, received and deleted: what is really there. */
@@ -178,7 +186,12 @@ class DeadLetterQueueTest {
             email.add(e);
             deadLetter(e, "gave up after 5 attempts: HTTP 503", "ses");
         }
-        deadLetter(envelope("telegram", "7"), "403 bot was blocked", "telegram");
+        Envelope blocked = envelope("telegram", "7");
+        deadLetter(blocked, "403 bot was blocked", "telegram");
+        for (Envelope e : email) {
+            status.record(new StatusUpdate(e.id(), new DeliveryState.DeadLettered("gave up after 5 attempts: HTTP 503"), Instant.now()));
+        }
+        status.record(new StatusUpdate(blocked.id(), new DeliveryState.Rejected("403 bot was blocked"), Instant.now()));
         List<RedriveResult> progress = new ArrayList<>();
 
         RedriveResult result = dlq.redrive(DeadLetterFilter.parse(List.of("channel=email")), false, progress::add);
@@ -194,6 +207,10 @@ class DeadLetterQueueTest {
         });
         List<Message> left = takeAll(queue.deadLetterUrl());
         assertThat(left).extracting(m -> codec.decode(m.body()).channel()).containsExactly("telegram");
+        // Their statuses start over, so the pipeline's new attempts show; the one left keeps its own.
+        assertThat(email).allSatisfy(e -> assertThat(status.find(e.id())).map(StatusUpdate::state)
+                .contains(new DeliveryState.Queued()));
+        assertThat(status.find(blocked.id())).map(StatusUpdate::state).contains(new DeliveryState.Rejected("403 bot was blocked"));
     }
 
     @Test

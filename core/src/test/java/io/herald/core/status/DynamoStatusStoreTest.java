@@ -106,6 +106,18 @@ class DynamoStatusStoreTest {
     }
 
     @Test
+    void aReopenedMessageStartsOverFromAFinalStateAndRecordsItsNewAttempts() {
+        String id = id();
+        store.record(new StatusUpdate(id, new DeliveryState.DeadLettered("gave up after 5 attempts: 503"), T0));
+
+        store.reopen(java.util.List.of(new StatusUpdate(id, new DeliveryState.Queued(), T0.plusSeconds(60))));
+        assertThat(store.find(id)).map(StatusUpdate::state).contains(new DeliveryState.Queued());
+        store.record(new StatusUpdate(id, new DeliveryState.Delivered("ses", "m-2"), T0.plusSeconds(61)));
+
+        assertThat(store.find(id)).map(StatusUpdate::state).contains(new DeliveryState.Delivered("ses", "m-2"));
+    }
+
+    @Test
     void queuedNeverReplacesAStateThePipelineRecordedFirst() {
         String id = id();
         store.record(new StatusUpdate(id, new DeliveryState.Sending("outbox"), T0));

@@ -1,23 +1,33 @@
 package io.herald.cli;
 
 import io.herald.core.config.HeraldConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * The {@code --local} option of the operations commands: point them at a {@code ./herald local}
+ * The options every operations command ({@code dlq}, {@code queues}, {@code send-test}) takes:
+ * {@code --config}, {@code --json}, and {@code --local}, which points it at a {@code ./herald local}
  * running on this machine. Local mode starts its SQS and DynamoDB on {@code local.sqsPort} and
  * {@code local.dynamodbPort} of 127.0.0.1 and creates the configured queues and table, so with
  * the same configuration these endpoints reach exactly what it runs.
  */
-final class LocalTarget {
+final class OpsTarget {
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--json", description = "Print one JSON document for scripts instead of text for people.")
+    boolean json;
 
     @Option(names = "--local", description = "Talk to a running `herald local` on this machine: SQS at "
             + "http://127.0.0.1:<local.sqsPort> (9324) and DynamoDB at http://127.0.0.1:<local.dynamodbPort> (8000), "
             + "instead of sqs.endpoint and status.endpoint.")
     boolean local;
 
-    HeraldConfig apply(HeraldConfig config) {
+    /** The configuration, with the local stack's endpoints when --local is given. */
+    HeraldConfig load() {
+        HeraldConfig config = this.config.load();
         if (!local) {
             return config;
         }
