@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
