@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * The options every operations command ({@code dlq}, {@code queues}, {@code send-test}) takes:
+ * The options every operations command ({@code dlq}, {@code queues}, {@code send-test}, {@code pause},
+ * {@code resume}) takes:
  * {@code --config}, {@code --json}, and {@code --local}, which points it at a {@code ./herald local}
  * running on this machine. Local mode starts its SQS and DynamoDB on {@code local.sqsPort} and
  * {@code local.dynamodbPort} of 127.0.0.1 and creates the configured queues and table, so with

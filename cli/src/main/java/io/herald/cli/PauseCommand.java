@@ -32,7 +32,7 @@ final class PauseCommand implements Callable<Integer> {
     }
 
     @Mixin
-    ConfigOption config;
+    OpsTarget ops;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
@@ -46,23 +46,27 @@ final class PauseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HeraldConfig cfg = config.load();
+        HeraldConfig cfg = ops.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PauseScope scope = target.list ? null : ControlCommands.scope(target.scope, err);
         if (!target.list && scope == null) {
             return 1;
         }
-        return ControlCommands.withStore(cfg, err, store -> {
-            if (target.list) {
-                List<Pause> pauses = store.pauses();
+        return ControlCommands.withStore(cfg, ops.local, err, store -> {
+            if (!target.list) {
+                store.pause(scope, by);
+            }
+            List<Pause> pauses = store.pauses();
+            if (ops.json) {
+                JsonOutput.print(out, ControlCommands.json(pauses));
+            } else if (target.list) {
                 if (pauses.isEmpty()) {
                     out.println("Nothing is paused.");
                 }
                 pauses.forEach(p -> out.printf("%-8s %-12s since %s by %s%n", p.scope().kind().label(), p.scope().name(),
                         p.since(), p.by()));
             } else {
-                store.pause(scope, by);
                 out.println("Paused " + scope + ". Pipelines stop sending to it within "
                         + Durations.format(cfg.control().refreshInterval()) + " and one iteration; messages wait in SQS. "
                         + "Undo with: herald resume --" + scope.kind().label() + " " + scope.name());

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 final class ResumeCommand implements Callable<Integer> {
 
     @Mixin
-    ConfigOption config;
+    OpsTarget ops;
 
     @ArgGroup(exclusive = false, multiplicity = "1")
     PauseScopeOption target;
@@ -29,16 +29,20 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HeraldConfig cfg = config.load();
+        HeraldConfig cfg = ops.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PauseScope scope = ControlCommands.scope(target, err);
         if (scope == null) {
             return 1;
         }
-        return ControlCommands.withStore(cfg, err, store -> {
+        return ControlCommands.withStore(cfg, ops.local, err, store -> {
             boolean wasPaused = store.pauses().stream().anyMatch(p -> p.scope().equals(scope));
             store.resume(scope);
+            if (ops.json) {
+                JsonOutput.print(out, ControlCommands.json(store.pauses()));
+                return;
+            }
             out.println(wasPaused
                     ? "Resumed " + scope + ". Pipelines send to it again within "
                             + Durations.format(cfg.control().refreshInterval()) + " and one iteration."

@@ -131,11 +131,39 @@ class PauseCommandTest {
     }
 
     @Test
+    void jsonPrintsThePausesAsTheApiAnswersThem() throws Exception {
+        CommandRun paused = run("pause", "--channel", "slack", "--json");
+
+        assertThat(paused.exitCode()).as(paused.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode json = JsonOutput.mapper().readTree(paused.out());
+        assertThat(json.get("pauses").get(0).get("scope").asText()).isEqualTo("channel");
+        assertThat(json.get("pauses").get(0).get("name").asText()).isEqualTo("slack");
+        assertThat(json.get("pauses").get(0).get("by").asText()).isEqualTo("cli");
+
+        CommandRun resumed = run("resume", "--channel", "slack", "--json");
+        assertThat(JsonOutput.mapper().readTree(resumed.out()).get("pauses")).isEmpty();
+    }
+
+    @Test
+    void localReachesTheTableOfARunningLocalStack() throws Exception {
+        Path file = Files.writeString(dir.resolve("local.yaml"), "status:\n  table: " + TABLE
+                + "\nlocal:\n  dynamodbPort: " + embedded.port() + "\n");
+
+        CommandRun paused = CommandRun.of("pause", "--provider", "ses", "--local", "--config", file.toString());
+
+        assertThat(paused.exitCode()).as(paused.err()).isZero();
+        assertThat(store.pauses()).extracting(Pause::scope).containsExactly(PauseScope.provider("ses"));
+        assertThat(CommandRun.of("resume", "--provider", "ses", "--local", "--config", file.toString()).exitCode()).isZero();
+        assertThat(store.pauses()).isEmpty();
+    }
+
+    @Test
     void bothCommandsHaveHelp() {
         for (String command : new String[]{"pause", "resume"}) {
             CommandRun run = CommandRun.of(command, "--help");
             assertThat(run.exitCode()).as(command).isZero();
-            assertThat(run.out()).as(command).contains("--channel").contains("--provider").contains("--config");
+            assertThat(run.out()).as(command).contains("--channel").contains("--provider").contains("--config")
+                    .contains("--local").contains("--json");
         }
     }
 }

@@ -36,14 +36,16 @@ final class TaskPermissions {
     /**
      * The pipeline reads and settles messages (DeleteMessageBatch and ChangeMessageVisibilityBatch
      * authorise as their single forms), dead-letters with a reason by sending to the dead-letter
-     * queue itself, records delivery status, sends through SES, and its metrics sidecar writes EMF
+     * queue itself, parks a paused channel's message by sending a fresh copy to its own queue (so
+     * waiting does not count toward the redrive), records delivery status and reads and writes
+     * pauses and shared health in the table, sends through SES, and its metrics sidecar writes EMF
      * events to one log group.
      */
     static List<PolicyStatement> pipeline(List<MessageQueues.Pair> queues, ITable table, PolicyStatement sesSend,
                                           ILogGroup metricsLogs) {
         List<PolicyStatement> statements = new ArrayList<>();
         statements.add(allow(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                        "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
+                        "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"),
                 queues.stream().map(p -> p.queue().getQueueArn()).toList()));
         statements.add(allow(List.of("sqs:SendMessage", "sqs:GetQueueUrl"),
                 queues.stream().map(p -> p.deadLetter().getQueueArn()).toList()));

@@ -104,7 +104,7 @@ class HeraldStackTest {
     }
 
     @Test
-    void apiMaySendButNotReceiveAndPipelineMayReceiveButNotSendToMainQueues() {
+    void apiMaySendButNotReceiveAndPipelineMayReceiveSettleAndPark() {
         Map<String, Set<String>> byRole = actionsByPolicy();
         Set<String> api = byRole.entrySet().stream().filter(e -> e.getKey().startsWith("ApiTaskTaskRole"))
                 .findFirst().orElseThrow().getValue();
@@ -113,7 +113,7 @@ class HeraldStackTest {
         assertThat(api).contains("sqs:SendMessage", "dynamodb:PutItem")
                 .doesNotContain("sqs:ReceiveMessage", "sqs:DeleteMessage", "ses:SendEmail");
         assertThat(pipeline).contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                "ses:SendEmail", "dynamodb:UpdateItem").doesNotContain("dynamodb:DeleteItem", "sqs:PurgeQueue");
+                "sqs:SendMessage", "ses:SendEmail", "dynamodb:UpdateItem", "dynamodb:GetItem").doesNotContain("dynamodb:DeleteItem", "sqs:PurgeQueue");
     }
 
     @Test
