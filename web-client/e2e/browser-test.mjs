@@ -3,36 +3,12 @@
 // is delivered. Saves screenshots of each step into OUT_DIR.
 //
 // usage: node e2e/browser-test.mjs BASE_URL OUT_DIR
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { check, finish, launchChromium, scriptArguments } from "./harness.mjs";
 
-const [base, outDir] = process.argv.slice(2);
-if (!base || !outDir) {
-  console.error("usage: node e2e/browser-test.mjs BASE_URL OUT_DIR");
-  process.exit(2);
-}
-mkdirSync(outDir, { recursive: true });
+const { base, outDir } = scriptArguments("e2e/browser-test.mjs");
 
-let failures = 0;
-let passes = 0;
-function check(what, condition, detail = "") {
-  if (condition) {
-    passes++;
-    console.log(`ok   ${what}`);
-  } else {
-    failures++;
-    console.log(`FAIL ${what}${detail ? ": " + detail : ""}`);
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  // Without the background-networking flags Chromium tries to reach Google's hosts at every start.
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 try {
   // A phone's width: the page must work there without sideways scrolling.
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
@@ -111,5 +87,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passes} passed, ${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish();

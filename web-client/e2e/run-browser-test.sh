@@ -3,7 +3,7 @@
 # root on a fresh machine). Playwright's own browser download cannot work here, so playwright-core
 # drives the system browser. Exit 3 means "cannot run here" (no Chromium and no root to install it).
 #
-# usage: e2e/run-browser-test.sh BASE_URL OUT_DIR
+# usage: e2e/run-browser-test.sh BASE_URL OUT_DIR [SCRIPT]   (SCRIPT defaults to e2e/browser-test.mjs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +19,4 @@ if [ ! -x "$CHROMIUM" ]; then
   apt-get install -y -qq chromium >/dev/null
 fi
 node scripts/ensure-deps.mjs
-exec node e2e/browser-test.mjs "$@"
+exec node "${3:-e2e/browser-test.mjs}" "$1" "$2"

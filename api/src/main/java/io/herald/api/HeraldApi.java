@@ -23,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,6 +62,12 @@ public final class HeraldApi implements AutoCloseable {
      * bigger batches but queue requests behind them; this many kept both throughput and p99 best.
      */
     static final int DEFAULT_SQS_CALLS_IN_FLIGHT = 4;
+    /** Refused receivers the overview remembers, per API instance. */
+    static final int RECENT_REJECTIONS = 50;
+    /** Dashboards poll every 2 s; however many are open, SQS and the status table are asked at most this often. */
+    static final Duration OVERVIEW_FRESH = Duration.ofSeconds(1);
+    /** Reading dead letters hides them briefly from other readers, so it is done less often. */
+    static final Duration OVERVIEW_DEAD_LETTERS_EVERY = Duration.ofSeconds(5);
 
     private final String host;
     private final Javalin app;
@@ -84,7 +91,12 @@ public final class HeraldApi implements AutoCloseable {
         Intake intake = new Intake(config.maxBodyBytes(), b.access, b.idempotency, config.idempotencyWindow(),
                 dispatcher, json, metrics);
         SendEmailHandler sendEmail = new SendEmailHandler(dispatcher, b.clock, json, intake);
-        NotificationsHandler notifications = new NotificationsHandler(b.receivers, dispatcher, b.clock, json, intake);
+        RecentRejections rejections = new RecentRejections(RECENT_REJECTIONS, b.clock);
+        NotificationsHandler notifications = new NotificationsHandler(b.receivers, dispatcher, b.clock, json, intake,
+                rejections);
+        OverviewHandler overview = b.sqs == null ? null : new OverviewHandler(new OperationsOverview(b.sqs, b.queues,
+                b.controlStore, rejections, b.clock, OVERVIEW_FRESH, OVERVIEW_DEAD_LETTERS_EVERY), intake, json);
+        LocalDemoHandler demo = b.localDemo == null ? null : new LocalDemoHandler(b.localDemo, intake, json);
         StatusHandler status = new StatusHandler(b.statusStore, intake, json);
         PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
         Readiness readiness = new Readiness(b.readiness, json);
@@ -135,6 +147,15 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(registry.scrape()));
             javalin.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            if (overview != null) {
+                javalin.routes.get("/v1/admin/overview", overview);
+            }
+            if (demo != null) {
+                javalin.routes.get("/v1/local/demo", demo::state);
+                javalin.routes.post("/v1/local/demo/providers/{provider}/break", demo::breakProvider);
+                javalin.routes.post("/v1/local/demo/providers/{provider}/heal", demo::healProvider);
+                javalin.routes.put("/v1/local/demo/traffic", demo::traffic);
+            }
 
             // Only Javalin's own bare 404 (no route, no file); a handler's 404 already says what was not found.
             javalin.routes.error(HttpStatus.NOT_FOUND.getCode(), ctx -> {
@@ -183,6 +204,8 @@ public final class HeraldApi implements AutoCloseable {
         private PrometheusMeterRegistry registry;
         private int maxSqsCallsInFlight = DEFAULT_SQS_CALLS_IN_FLIGHT;
         private final List<ReadinessCheck> readiness = new ArrayList<>();
+        private SqsClient sqs;
+        private LocalDemo localDemo;
 
         private Builder(HeraldConfig.Api config, SqsProducer producer, List<QueueRef> queues) {
             this.config = Objects.requireNonNull(config, "config");
@@ -245,9 +268,28 @@ public final class HeraldApi implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves {@code GET /v1/admin/overview}: queue depths and dead letters read with {@code client},
+         * pauses and provider health from the {@link #controlStore}, which it then needs. Without it
+         * the API has no overview.
+         */
+        public Builder overview(SqsClient client) {
+            this.sqs = Objects.requireNonNull(client, "sqs");
+            return this;
+        }
+
+        /** Serves the chaos demo's controls under {@code /v1/local/}: for {@code ./herald local --demo} only. */
+        public Builder localDemo(LocalDemo demo) {
+            this.localDemo = Objects.requireNonNull(demo, "demo");
+            return this;
+        }
+
         public HeraldApi build() {
             Objects.requireNonNull(statusStore, "statusStore");
             Objects.requireNonNull(idempotency, "idempotencyStore");
+            if (sqs != null) {
+                Objects.requireNonNull(controlStore, "controlStore (the overview reads pauses and health from it)");
+            }
             return new HeraldApi(this);
         }
     }

@@ -50,13 +50,16 @@ final class NotificationsHandler implements Intake.Submission {
     private final Clock clock;
     private final ApiJson json;
     private final Intake intake;
+    private final RecentRejections rejections;
 
-    NotificationsHandler(ReceiverParser receivers, Dispatcher dispatcher, Clock clock, ApiJson json, Intake intake) {
+    NotificationsHandler(ReceiverParser receivers, Dispatcher dispatcher, Clock clock, ApiJson json, Intake intake,
+                         RecentRejections rejections) {
         this.receivers = receivers;
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.json = json;
         this.intake = intake;
+        this.rejections = rejections;
     }
 
     @Override
@@ -69,11 +72,13 @@ final class NotificationsHandler implements Intake.Submission {
         NotificationRequest request;
         switch (NotificationRequest.parse(body, receivers)) {
             case NotificationRequest.Parsed.Invalid invalid -> {
+                invalid.refused().forEach(p -> rejections.refused(p.item(), p.reason()));
                 return json.reply(HttpStatus.UNPROCESSABLE_CONTENT.getCode(),
                         new Invalid(invalid.errors(), invalid.refused().stream().map(Refused::of).toList()));
             }
             case NotificationRequest.Parsed.Valid valid -> request = valid.request();
         }
+        request.refused().forEach(p -> rejections.refused(p.item(), p.reason()));
         if (request.from() != null && !caller.maySendAs(request.from())) {
             return json.errors(HttpStatus.FORBIDDEN.getCode(), Map.of("from",
                     "API key '" + caller.name() + "' may not send as " + request.from()));

@@ -106,12 +106,17 @@ class OperationsApiTest {
                 Map.entry("get /v1/admin/pauses", List.of("200", "401", "403", "503")),
                 Map.entry("post /v1/admin/pauses", List.of("200", "400", "401", "403", "503")),
                 Map.entry("delete /v1/admin/pauses/{scope}/{name}", List.of("200", "400", "401", "403", "503")),
+                Map.entry("get /v1/admin/overview", List.of("200", "401", "403", "503")),
+                Map.entry("get /v1/local/demo", List.of("200", "401", "403")),
+                Map.entry("post /v1/local/demo/providers/{provider}/break", List.of("200", "401", "403", "404")),
+                Map.entry("post /v1/local/demo/providers/{provider}/heal", List.of("200", "401", "403", "404")),
+                Map.entry("put /v1/local/demo/traffic", List.of("200", "400", "401", "403")),
                 Map.entry("get /healthz", List.of("200")),
                 Map.entry("get /readyz", List.of("200", "503")),
                 Map.entry("get /metrics", List.of("200")),
                 Map.entry("get /openapi.json", List.of("200")),
                 Map.entry("get /", List.of("200")));
-        assertThat(paths.size()).isEqualTo(expected.keySet().stream().map(o -> o.split(" ")[1]).distinct().count());
+        assertThat(paths.size()).as("paths").isEqualTo(expected.keySet().stream().map(o -> o.split(" ")[1]).distinct().count());
         expected.forEach((operation, statuses) -> {
             String[] methodAndPath = operation.split(" ");
             JsonNode responses = paths.path(methodAndPath[1]).path(methodAndPath[0]).path("responses");

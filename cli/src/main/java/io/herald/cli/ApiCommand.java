@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "api", mixinStandardHelpOptions = true,
         description = {"Run the HTTP API (POST /email/send, POST /v1/notifications, GET /v1/notifications/{id}, "
-                + "the web page at /) against the SQS queues and the status table named in the configuration.",
+                + "GET /v1/admin/overview, the web page and dashboard at /) against the SQS queues and the status table named in the configuration.",
                 "The queues and the table must exist (the CDK stack creates them; `herald local` creates its own). "
                         + "Without api.keys it refuses to start unless api.open is true."})
 final class ApiCommand implements Callable<Integer> {
@@ -43,6 +43,7 @@ final class ApiCommand implements Callable<Integer> {
                 .receivers(ReceiverParser.standard(cfg.receivers().defaultScheme()))
                 .readiness(StatusStores.sqsReadiness(queues.sqs(), queues.refs()))
                 .readiness(stores.readiness())
+                .overview(queues.sqs())
                 .build();
         AutoCloseable service = () -> {
             api.close();

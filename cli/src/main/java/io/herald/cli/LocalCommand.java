@@ -4,6 +4,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.sqs.QueueRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -17,10 +18,15 @@ final class LocalCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Option(names = "--demo", description = {"The chaos demo: email goes through Herald's real SES and SendGrid clients "
+            + "to stand-ins of their APIs on 127.0.0.1 (instead of the outbox), which the dashboard (/#/dashboard) "
+            + "breaks and heals, with demo traffic at the rate you choose there."})
+    boolean demo;
+
     @Override
     public Integer call() throws Exception {
         HeraldConfig requested = config.load();
-        LocalStack stack = LocalStack.start(requested);
+        LocalStack stack = demo ? LocalStack.startWithDemo(requested) : LocalStack.start(requested);
         String queues = stack.queues().stream().map(QueueRef::name).collect(Collectors.joining(", "));
         String api = stack.apiUrl().toString();
         String access = stack.apiAccess().isOpen()
@@ -29,18 +35,26 @@ final class LocalCommand implements Callable<Integer> {
         System.out.printf("""
                 Herald is running locally. Press Ctrl-C to stop.
                   Page    %s/   (send a notification and watch its delivery)
+                  Board   %s/#/dashboard   (queues, provider health, deliveries per second)
                   API     %s   (%s)
                   Status  %s   (embedded DynamoDB: delivery status and Idempotency-Keys, in memory)
                   SQS     %s   queues %s, each with a dead-letter queue (suffix %s)
-                  Outbox  %s   (one .eml file per email; open it with any mail client)
+                  %s
                   Admin   %s   (/status: provider health; /metrics: Prometheus)
 
                 Send an email:
                   curl -s -H 'Content-Type: application/json' -d '{"email":{"fromEmail":"me@example.org","toEmail":"you@example.org","subject":"Hello","body":"Sent through Herald"}}' %s/email/send
-                %n""", api, api, access, stack.dynamoDbEndpoint(), stack.sqsEndpoint(), queues, requested.sqs().deadLetterSuffix(), stack.outbox(),
-                stack.adminUrl().map(Object::toString).orElse("off"), api);
+                %n""", api, api, api, access, stack.dynamoDbEndpoint(), stack.sqsEndpoint(), queues,
+                requested.sqs().deadLetterSuffix(), email(stack), stack.adminUrl().map(Object::toString).orElse("off"), api);
         System.out.flush();
         Services.runUntilStopped("local stack", stack);
         return 0;
+    }
+
+    private static String email(LocalStack stack) {
+        return stack.demo()
+                .map(d -> "Demo    email via SES " + d.fake("ses").baseUrl() + " and SendGrid " + d.fake("sendgrid").baseUrl()
+                        + " (stand-ins: break and heal them on the dashboard)")
+                .orElse("Outbox  " + stack.outbox() + "   (one .eml file per email; open it with any mail client)");
     }
 }

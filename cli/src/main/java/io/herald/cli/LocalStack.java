@@ -44,17 +44,22 @@ public final class LocalStack implements AutoCloseable {
     private final URI dynamoDbEndpoint;
     private final ApiAccess access;
     private final Optional<AdminServer> admin;
+    private final Optional<LocalChaosDemo> demo;
 
-    private LocalStack(HeraldConfig requested) {
+    private LocalStack(HeraldConfig requested, boolean withDemo) {
         try {
+            // The stand-ins start first: the providers' configuration points at their ports.
+            this.demo = withDemo ? Optional.of(LocalChaosDemo.start()) : Optional.empty();
+            demo.ifPresent(started::push);
             EmbeddedSqs embedded = startSqs(requested.local().sqsPort());
             started.push(embedded);
             this.sqsEndpoint = embedded.endpoint();
             EmbeddedDynamoDb dynamoDb = startDynamoDb(requested.local().dynamodbPort());
             started.push(dynamoDb);
             this.dynamoDbEndpoint = dynamoDb.endpoint();
-            this.config = requested.withSqs(requested.sqs().withEndpoint(sqsEndpoint.toString()))
+            HeraldConfig running = requested.withSqs(requested.sqs().withEndpoint(sqsEndpoint.toString()))
                     .withStatus(requested.status().withEndpoint(dynamoDbEndpoint.toString()));
+            this.config = demo.map(d -> d.configure(running)).orElse(running);
             StatusStores stores = StatusStores.open(config, true, Clock.systemUTC());
             started.push(stores);
 
@@ -78,7 +83,8 @@ public final class LocalStack implements AutoCloseable {
 
             // Local mode may run open (no keys configured) and says so in its banner.
             this.access = ApiAccess.fromConfig(config.api(), true);
-            HeraldApi api = HeraldApi.builder(config.api(), new SqsProducer(sqs, codec), queues)
+            SqsProducer producer = new SqsProducer(sqs, codec);
+            HeraldApi.Builder apiBuilder = HeraldApi.builder(config.api(), producer, queues)
                     .statusStore(stores.status())
                     .controlStore(stores.control())
                     .idempotencyStore(stores.idempotency())
@@ -86,7 +92,14 @@ public final class LocalStack implements AutoCloseable {
                     .receivers(ReceiverParser.standard(config.receivers().defaultScheme()))
                     .readiness(StatusStores.sqsReadiness(sqs, queues))
                     .readiness(stores.readiness())
-                    .build();
+                    .overview(sqs);
+            demo.ifPresent(d -> {
+                apiBuilder.localDemo(d);
+                d.startTraffic(producer, queues, Clock.systemUTC());
+            });
+            // Popped first on close: no new demo notifications while the rest stops.
+            demo.ifPresent(d -> started.push(d::stopTraffic));
+            HeraldApi api = apiBuilder.build();
             started.push(api);
             Services.startApi(api, config.api());
             this.apiPort = api.port();
@@ -101,7 +114,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(HeraldConfig config) {
-        return new LocalStack(config);
+        return new LocalStack(config, false);
+    }
+
+    /**
+     * With the chaos demo: the email channel delivers through SES and SendGrid stand-ins the
+     * dashboard breaks and heals, instead of into the outbox (see {@link LocalChaosDemo}).
+     */
+    public static LocalStack startWithDemo(HeraldConfig config) {
+        return new LocalStack(config, true);
     }
 
     private static EmbeddedSqs startSqs(int port) {
@@ -138,6 +159,11 @@ public final class LocalStack implements AutoCloseable {
     /** The pipeline's admin server (/metrics, /status), unless pipeline.adminPort is -1. */
     public Optional<URI> adminUrl() {
         return admin.map(a -> URI.create("http://" + config.pipeline().adminHost() + ":" + a.port()));
+    }
+
+    /** The chaos demo, when started with one. */
+    Optional<LocalChaosDemo> demo() {
+        return demo;
     }
 
     public URI sqsEndpoint() {

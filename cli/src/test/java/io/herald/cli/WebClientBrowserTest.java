@@ -2,26 +2,20 @@ package io.herald.cli;
 
 import io.herald.core.config.HeraldConfig;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web page in a real browser (Debian's Chromium driven by playwright-core) against the whole
- * local stack, as {@code ./herald local} runs it: field errors, the server's refusals, then a real
- * send followed until the pipeline has delivered it. The steps are in
- * web-client/e2e/browser-test.mjs; the screenshots land in cli/target/browser-test.
+ * local stack, as {@code ./herald local} runs it. The steps are in web-client/e2e/*.mjs; the
+ * screenshots land in cli/target/browser-test.
  */
 class WebClientBrowserTest {
-
-    private static final Path WEB_CLIENT = Path.of("..", "web-client").toAbsolutePath().normalize();
-    private static final Path SCREENSHOTS = Path.of("target", "browser-test").toAbsolutePath();
 
     @TempDir
     Path dir;
@@ -35,32 +29,46 @@ class WebClientBrowserTest {
         }
     }
 
+    /** Every port free-picked, so the test runs beside a `./herald local` on the defaults. */
+    private HeraldConfig config(HeraldConfig.Pipeline pipeline) {
+        HeraldConfig d = HeraldConfig.defaults();
+        return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()), pipeline,
+                d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
+                d.receivers(), new HeraldConfig.Local(0, 0));
+    }
+
+    /** Field errors, the server's refusals, then a real send followed until the pipeline delivered it. */
     @Test
     void aPersonSeesFieldErrorsThenSendsAndWatchesTheMessageBeingDelivered() throws Exception {
-        Assumptions.assumeTrue(LocalStack.class.getResource("/web/index.html") != null,
-                "the web client was not built into the API (-Dherald.web.skip)");
-        HeraldConfig d = HeraldConfig.defaults();
-        // Every port free-picked, so the test runs beside a `./herald local` on the defaults.
-        stack = LocalStack.start(new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()),
-                d.pipeline().withAdminPort(0),
-                d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
-                d.receivers(), new HeraldConfig.Local(0, 0)));
-        Path log = Files.createDirectories(SCREENSHOTS).resolve("browser-test.log");
+        BrowserScript.assumeWebClientBuilt();
+        stack = LocalStack.start(config(HeraldConfig.defaults().pipeline().withAdminPort(0)));
 
-        Process browser = new ProcessBuilder("bash", WEB_CLIENT.resolve("e2e/run-browser-test.sh").toString(),
-                stack.apiUrl().toString(), SCREENSHOTS.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        // Installing Chromium on a fresh machine is the slow part; the test itself takes seconds.
-        boolean finished = browser.waitFor(10, TimeUnit.MINUTES);
-        if (!finished) {
-            browser.destroyForcibly();
-        }
-        String output = Files.readString(log);
-        Assumptions.assumeTrue(browser.exitValue() != 3, "no Chromium and no root to install it:\n" + output);
+        BrowserScript.Result result = BrowserScript.run("browser-test.mjs", stack.apiUrl());
 
-        assertThat(finished).as("browser test finished within 10 minutes").isTrue();
-        assertThat(browser.exitValue()).as(output).isZero();
-        assertThat(output).contains("ok   the status goes live until delivered");
-        assertThat(SCREENSHOTS.resolve("3-delivered.png")).exists();
+        assertThat(result.finished()).as("browser test finished within 10 minutes").isTrue();
+        assertThat(result.exitValue()).as(result.output()).isZero();
+        assertThat(result.output()).contains("ok   the status goes live until delivered");
+        assertThat(BrowserScript.OUTPUT.resolve("3-delivered.png")).exists();
+    }
+
+    /**
+     * The dashboard with the chaos demo ({@code ./herald local --demo}): SES broken from the page
+     * turns unhealthy while SendGrid carries the traffic, and healed it carries traffic again.
+     */
+    @Test
+    void anOperatorBreaksSesWatchesSendGridTakeOverThenHealsIt() throws Exception {
+        BrowserScript.assumeWebClientBuilt();
+        // Rests short enough that probes and recovery happen within the test's patience.
+        stack = LocalStack.startWithDemo(config(HeraldConfig.defaults().pipeline().withAdminPort(-1)
+                .withHealth(3, 2, Duration.ofSeconds(1)).withRetryDelays(Duration.ofMillis(200), Duration.ofSeconds(1))));
+
+        BrowserScript.Result result = BrowserScript.run("dashboard-test.mjs", stack.apiUrl());
+
+        assertThat(result.finished()).as("browser test finished within 10 minutes").isTrue();
+        assertThat(result.exitValue()).as(result.output()).isZero();
+        assertThat(result.output()).contains("ok   a broken SES turns unhealthy")
+                .contains("ok   SendGrid carries the traffic while SES delivers nothing")
+                .contains("ok   a healed SES turns healthy again after its probes succeed");
+        assertThat(BrowserScript.OUTPUT.resolve("dashboard-2-ses-broken.png")).exists();
     }
 }

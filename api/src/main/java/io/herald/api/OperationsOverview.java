@@ -1,0 +1,187 @@
+package io.herald.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.herald.core.control.ControlStore;
+import io.herald.core.control.Pause;
+import io.herald.core.control.PauseScope;
+import io.herald.core.control.ProviderHealth;
+import io.herald.core.control.WorkerState;
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.sqs.DeadLetter;
+import io.herald.core.sqs.DeadLetterFilter;
+import io.herald.core.sqs.DeadLetterQueue;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.QueueStats;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What {@code GET /v1/admin/overview} shows, assembled from the sources that hold it: queue depths
+ * from SQS (GetQueueAttributes per queue and dead-letter queue), pauses and every pipeline
+ * instance's provider health from the {@link ControlStore}, the receivers this API instance refused
+ * ({@link RecentRejections}), and the newest dead letters read from the dead-letter queues.
+ *
+ * <p>Several dashboards polling every two seconds must not multiply the cost: a snapshot younger
+ * than {@code fresh} is served again, and the dead-letter queues, which can only be read by
+ * receiving (and so briefly hiding) their messages, are read only when SQS counts messages in them
+ * and at most every {@code deadLetterEvery}.
+ */
+final class OperationsOverview {
+
+    /** Dead letters and rejections shown: the newest this many. */
+    static final int RECENT = 10;
+    /** Dead letters read per refresh, to find the newest among them. */
+    private static final int DEAD_LETTERS_READ = 50;
+    /** Long enough to read 50 messages; they are made visible again right after. */
+    private static final Duration DEAD_LETTER_HOLD = Duration.ofSeconds(30);
+
+    record Snapshot(String generatedAt, List<QueueEntry> queues, List<PoolEntry> pools,
+                    List<PausesHandler.PauseView> pauses, Recent recent) {
+    }
+
+    /** @param channel null: Herald's queues carry every channel */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record QueueEntry(String channel, String queue, long depth, long inFlight, Long oldestAgeSeconds,
+                      DeadLetterQueueEntry deadLetter) {
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record DeadLetterQueueEntry(String queue, long depth, Long oldestAgeSeconds) {
+    }
+
+    record PoolEntry(String channel, boolean paused, List<WorkerEntry> workers) {
+    }
+
+    record WorkerEntry(String provider, String state, boolean paused, long delivered, long failed, long probes,
+                       int instances, String updatedAt) {
+    }
+
+    record Recent(List<RejectionEntry> rejections, List<DeadLetterEntry> deadLetters) {
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record RejectionEntry(String at, String id, String channel, String receiver, String reason) {
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record DeadLetterEntry(String at, String id, String channel, String reason) {
+    }
+
+    private final SqsClient sqs;
+    private final List<QueueRef> queues;
+    private final ControlStore control;
+    private final RecentRejections rejections;
+    private final Clock clock;
+    private final Duration fresh;
+    private final Duration deadLetterEvery;
+    private final EnvelopeCodec codec = new EnvelopeCodec();
+
+    private Snapshot last;
+    private Instant lastAt = Instant.MIN;
+    private List<DeadLetterEntry> deadLetters = List.of();
+    private Instant deadLettersAt = Instant.MIN;
+
+    OperationsOverview(SqsClient sqs, List<QueueRef> queues, ControlStore control, RecentRejections rejections,
+                       Clock clock, Duration fresh, Duration deadLetterEvery) {
+        this.sqs = sqs;
+        this.queues = List.copyOf(queues);
+        this.control = control;
+        this.rejections = rejections;
+        this.clock = clock;
+        this.fresh = fresh;
+        this.deadLetterEvery = deadLetterEvery;
+    }
+
+    /**
+     * @throws RuntimeException when SQS or the control store cannot be read (the caller answers 503)
+     */
+    synchronized Snapshot snapshot() {
+        Instant now = clock.instant();
+        if (last != null && now.isBefore(lastAt.plus(fresh))) {
+            return last;
+        }
+        List<QueueStats> stats = QueueStats.of(sqs, queues);
+        List<Pause> pauses = control.pauses();
+        List<ProviderHealth> health = control.health();
+        Snapshot snapshot = new Snapshot(now.toString(), queueEntries(stats), pools(health, pauses),
+                pauses.stream().map(PausesHandler.PauseView::of).toList(),
+                new Recent(rejections.newestFirst().stream().limit(RECENT)
+                        .map(r -> new RejectionEntry(r.at().toString(), null, r.channel(), r.receiver(), r.reason())).toList(),
+                        deadLetters(stats, now)));
+        last = snapshot;
+        lastAt = now;
+        return snapshot;
+    }
+
+    private static List<QueueEntry> queueEntries(List<QueueStats> stats) {
+        return stats.stream().map(s -> new QueueEntry(null, s.queue().name(), s.queue().depth(), s.queue().inFlight(),
+                s.queue().oldestAgeSeconds(), new DeadLetterQueueEntry(s.deadLetter().name(),
+                        s.deadLetter().depth() + s.deadLetter().inFlight(), s.deadLetter().oldestAgeSeconds()))).toList();
+    }
+
+    /**
+     * One pool per channel any instance reported, one worker per provider: counters summed over
+     * the instances' latest reports, the state of the newest report (instances share health, so
+     * they agree but for the moment a change takes to spread), and paused when its provider or its
+     * channel is.
+     */
+    static List<PoolEntry> pools(List<ProviderHealth> health, List<Pause> pauses) {
+        Set<PauseScope> paused = pauses.stream().map(Pause::scope).collect(Collectors.toSet());
+        Map<String, Map<String, List<ProviderHealth>>> byChannel = new LinkedHashMap<>();
+        health.stream().sorted(Comparator.comparing(ProviderHealth::channel).thenComparing(ProviderHealth::provider))
+                .forEach(h -> byChannel.computeIfAbsent(h.channel(), c -> new LinkedHashMap<>())
+                        .computeIfAbsent(h.provider(), p -> new ArrayList<>()).add(h));
+        List<PoolEntry> pools = new ArrayList<>();
+        byChannel.forEach((channel, providers) -> {
+            boolean channelPaused = paused.contains(PauseScope.channel(channel));
+            List<WorkerEntry> workers = new ArrayList<>();
+            providers.forEach((provider, reports) -> {
+                ProviderHealth newest = reports.stream().max(Comparator.comparing(ProviderHealth::updatedAt)).orElseThrow();
+                boolean workerPaused = channelPaused || paused.contains(PauseScope.provider(provider))
+                        || newest.state() == WorkerState.PAUSED;
+                workers.add(new WorkerEntry(provider,
+                        workerPaused ? "paused" : newest.state().name().toLowerCase(Locale.ROOT), workerPaused,
+                        reports.stream().mapToLong(ProviderHealth::delivered).sum(),
+                        reports.stream().mapToLong(ProviderHealth::failed).sum(),
+                        reports.stream().mapToLong(ProviderHealth::probes).sum(),
+                        reports.size(), newest.updatedAt().toString()));
+            });
+            pools.add(new PoolEntry(channel, channelPaused, workers));
+        });
+        return pools;
+    }
+
+    /** The newest dead letters, read again only when some queue has any and the last read is old enough. */
+    private List<DeadLetterEntry> deadLetters(List<QueueStats> stats, Instant now) {
+        List<QueueRef> withDeadLetters = new ArrayList<>();
+        for (int i = 0; i < queues.size(); i++) {
+            QueueStats.Depth d = stats.get(i).deadLetter();
+            if (d.depth() + d.inFlight() > 0) {
+                withDeadLetters.add(queues.get(i));
+            }
+        }
+        if (withDeadLetters.isEmpty()) {
+            deadLetters = List.of();
+        } else if (!now.isBefore(deadLettersAt.plus(deadLetterEvery))) {
+            // A short poll (wait 0): this is a glimpse for a dashboard, not an inventory.
+            List<DeadLetter> read = new DeadLetterQueue(sqs, withDeadLetters, codec, DEAD_LETTER_HOLD, Duration.ZERO)
+                    .list(DeadLetterFilter.ALL, DEAD_LETTERS_READ);
+            deadLetters = read.stream().sorted(Comparator.comparing(DeadLetter::deadLetteredAt).reversed()).limit(RECENT)
+                    .map(l -> new DeadLetterEntry(l.deadLetteredAt().toString(), l.id(), l.channel(), l.reason()))
+                    .toList();
+            deadLettersAt = now;
+        }
+        return deadLetters;
+    }
+}

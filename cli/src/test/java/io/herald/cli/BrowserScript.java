@@ -1,0 +1,51 @@
+package io.herald.cli;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one of web-client/e2e's scripts in Debian's Chromium (through e2e/run-browser-test.sh,
+ * which installs it when missing) against a running stack; screenshots land in cli/target/browser-test.
+ */
+final class BrowserScript {
+
+    static final Path WEB_CLIENT = Path.of("..", "web-client").toAbsolutePath().normalize();
+    static final Path OUTPUT = Path.of("target", "browser-test").toAbsolutePath();
+
+    /** What the script printed, one line per check ("ok   ..." or "FAIL ..."), and how it ended. */
+    record Result(boolean finished, int exitValue, String output) {
+    }
+
+    private BrowserScript() {
+    }
+
+    /** Skips the calling test when the web client was not built into the API (-Dherald.web.skip). */
+    static void assumeWebClientBuilt() {
+        Assumptions.assumeTrue(LocalStack.class.getResource("/web/index.html") != null,
+                "the web client was not built into the API (-Dherald.web.skip)");
+    }
+
+    /**
+     * Runs {@code e2e/<script>}; skips the calling test when there is no Chromium and no root to
+     * install it (exit 3).
+     */
+    static Result run(String script, URI base) throws IOException, InterruptedException {
+        Path log = Files.createDirectories(OUTPUT).resolve(script.replace(".mjs", ".log"));
+        Process browser = new ProcessBuilder("bash", WEB_CLIENT.resolve("e2e/run-browser-test.sh").toString(),
+                base.toString(), OUTPUT.toString(), "e2e/" + script)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // Installing Chromium on a fresh machine is the slow part; the scripts themselves take seconds.
+        boolean finished = browser.waitFor(10, TimeUnit.MINUTES);
+        if (!finished) {
+            browser.destroyForcibly().waitFor();
+        }
+        String output = Files.readString(log);
+        Assumptions.assumeTrue(browser.exitValue() != 3, "no Chromium and no root to install it:\n" + output);
+        return new Result(finished, browser.exitValue(), output);
+    }
+}

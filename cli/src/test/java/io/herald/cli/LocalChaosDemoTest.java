@@ -1,0 +1,143 @@
+package io.herald.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.core.config.HeraldConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ./herald local --demo} as a person drives it through the dashboard's endpoints: demo
+ * traffic flows through Herald's real SES and SendGrid clients to the stand-ins; breaking SES
+ * moves the traffic to SendGrid while SES gets single probes and shows unhealthy; healing it
+ * brings it back. Everything runs on loopback; nothing is mocked.
+ */
+class LocalChaosDemoTest {
+
+    @TempDir
+    Path dir;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private LocalStack stack;
+
+    @BeforeEach
+    void start() {
+        HeraldConfig d = HeraldConfig.defaults();
+        // Short rests, so a probe comes round within the test's patience.
+        stack = LocalStack.startWithDemo(new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()),
+                d.pipeline().withAdminPort(-1).withHealth(3, 2, Duration.ofMillis(500))
+                        .withRetryDelays(Duration.ofMillis(200), Duration.ofSeconds(1)),
+                d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
+                d.receivers(), new HeraldConfig.Local(0, 0)));
+    }
+
+    @AfterEach
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+        http.close();
+    }
+
+    @Test
+    void breakingSesMovesTrafficToSendGridWithSingleProbesAndHealingBringsItBack() throws Exception {
+        assertThat(call("PUT", "/v1/local/demo/traffic", "{\"perSecond\": 20}").statusCode()).isEqualTo(200);
+        await("both stand-ins take traffic", () -> accepted("ses") > 5 && accepted("sendgrid") > 5);
+        await("both healthy in the overview", () -> "healthy".equals(state("ses")) && "healthy".equals(state("sendgrid")));
+
+        JsonNode broken = json(call("POST", "/v1/local/demo/providers/ses/break", ""));
+        assertThat(broken.at("/providers/0/provider").asText()).isEqualTo("ses");
+        assertThat(broken.at("/providers/0/broken").asBoolean()).isTrue();
+        await("SES unhealthy in the overview", () -> !"healthy".equals(state("ses")));
+        long failedWhileUnhealthy = demoProvider("ses").get("failed").asLong();
+        long sendgridBefore = accepted("sendgrid");
+        Thread.sleep(3000);
+        long probes = demoProvider("ses").get("failed").asLong() - failedWhileUnhealthy;
+        assertThat(accepted("sendgrid") - sendgridBefore).as("SendGrid carries the ~60 sent meanwhile").isGreaterThan(30);
+        assertThat(probes).as("single probes every 500 ms rest, not traffic").isBetween(0L, 8L);
+
+        call("POST", "/v1/local/demo/providers/ses/heal", "");
+        await("SES healthy again", () -> "healthy".equals(state("ses")));
+        long sesBefore = accepted("ses");
+        await("SES carries traffic again", () -> accepted("ses") - sesBefore > 10);
+
+        call("PUT", "/v1/local/demo/traffic", "{\"perSecond\": 0}");
+        assertThat(Files.exists(dir.resolve("outbox"))).as("the demo's email goes to the stand-ins, not the outbox").isFalse();
+    }
+
+    @Test
+    void badTrafficSettingsAndUnknownProvidersAreRefusedByName() throws Exception {
+        HttpResponse<String> tooMany = call("PUT", "/v1/local/demo/traffic", "{\"perSecond\": 51}");
+        HttpResponse<String> notJson = call("PUT", "/v1/local/demo/traffic", "fast");
+        HttpResponse<String> unknown = call("POST", "/v1/local/demo/providers/postmark/break", "");
+
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(json(tooMany).at("/errors/perSecond").asText()).isEqualTo("must be a whole number from 0 to 50");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(json(notJson).at("/errors/base").asText()).startsWith("request body is not valid JSON");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).at("/errors/provider").asText()).contains("postmark").contains("ses").contains("sendgrid");
+        assertThat(json(call("GET", "/v1/local/demo", null)).at("/traffic/perSecond").asInt()).isZero();
+    }
+
+    private HttpResponse<String> call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))
+                .header("Content-Type", "application/json");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode json(HttpResponse<String> response) throws Exception {
+        return mapper.readTree(response.body());
+    }
+
+    private JsonNode demoProvider(String provider) throws Exception {
+        for (JsonNode p : json(call("GET", "/v1/local/demo", null)).get("providers")) {
+            if (p.get("provider").asText().equals(provider)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no stand-in " + provider);
+    }
+
+    private long accepted(String provider) throws Exception {
+        return demoProvider(provider).get("accepted").asLong();
+    }
+
+    /** The provider's state in the overview, or null until a pipeline has reported it. */
+    private String state(String provider) throws Exception {
+        for (JsonNode pool : json(call("GET", "/v1/admin/overview", null)).get("pools")) {
+            for (JsonNode worker : pool.get("workers")) {
+                if (worker.get("provider").asText().equals(provider)) {
+                    return worker.get("state").asText();
+                }
+            }
+        }
+        return null;
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Check check) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!check.holds()) {
+            assertThat(System.nanoTime()).as(what + " within 30 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+}

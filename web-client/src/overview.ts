@@ -1,0 +1,145 @@
+// GET /v1/admin/overview (see the API's openapi.json) and the local chaos demo's controls, with
+// every answer turned into a value the dashboard can show: nothing here throws for an HTTP status.
+
+export interface DeadLetterQueue {
+  queue: string;
+  depth: number;
+  oldestAgeSeconds: number | null;
+}
+
+export interface QueueOverview {
+  channel: string | null;
+  queue: string;
+  depth: number;
+  inFlight: number;
+  oldestAgeSeconds: number | null;
+  deadLetter: DeadLetterQueue;
+}
+
+export type WorkerState = "healthy" | "unhealthy" | "probing" | "paused";
+
+export interface WorkerOverview {
+  provider: string;
+  state: WorkerState;
+  paused: boolean;
+  delivered: number;
+  failed: number;
+  probes: number;
+  instances: number;
+  updatedAt: string;
+}
+
+export interface PoolOverview {
+  channel: string;
+  paused: boolean;
+  workers: WorkerOverview[];
+}
+
+export interface PauseOverview {
+  scope: "channel" | "provider";
+  name: string;
+  since: string;
+  by: string;
+}
+
+export interface Rejection {
+  at: string;
+  id: string | null;
+  channel: string | null;
+  receiver: string;
+  reason: string;
+}
+
+export interface DeadLetter {
+  at: string;
+  id: string | null;
+  channel: string | null;
+  reason: string;
+}
+
+export interface Overview {
+  generatedAt: string;
+  queues: QueueOverview[];
+  pools: PoolOverview[];
+  pauses: PauseOverview[];
+  recent: { rejections: Rejection[]; deadLetters: DeadLetter[] };
+}
+
+export type OverviewResult =
+  | { kind: "ok"; overview: Overview }
+  | { kind: "unauthorized"; message: string }
+  | { kind: "failed"; message: string };
+
+export interface DemoProvider {
+  provider: string;
+  channel: string;
+  broken: boolean;
+  accepted: number;
+  failed: number;
+}
+
+export interface DemoState {
+  providers: DemoProvider[];
+  traffic: { perSecond: number; sent: number };
+}
+
+function headers(apiKey: string, json = false): Record<string, string> {
+  const h: Record<string, string> = {};
+  if (json) h["Content-Type"] = "application/json";
+  if (apiKey.trim()) h.Authorization = "Bearer " + apiKey.trim();
+  return h;
+}
+
+async function baseError(response: Response, fallback: string): Promise<string> {
+  try {
+    const body = (await response.json()) as { errors?: Record<string, string> };
+    const errors = body.errors ?? {};
+    return errors.base ?? (Object.values(errors)[0] || fallback);
+  } catch {
+    return fallback;
+  }
+}
+
+export async function fetchOverview(apiKey: string): Promise<OverviewResult> {
+  let response: Response;
+  try {
+    response = await fetch("/v1/admin/overview", { headers: headers(apiKey) });
+  } catch {
+    return { kind: "failed", message: "The server could not be reached." };
+  }
+  if (response.ok) return { kind: "ok", overview: (await response.json()) as Overview };
+  if (response.status === 401 || response.status === 403) {
+    return { kind: "unauthorized", message: await baseError(response, "This server needs an admin API key.") };
+  }
+  return { kind: "failed", message: await baseError(response, `The server answered ${response.status}.`) };
+}
+
+/** The demo's state, or null where there is no demo (anything but `./herald local --demo`). */
+export async function fetchDemo(apiKey: string): Promise<DemoState | null> {
+  try {
+    const response = await fetch("/v1/local/demo", { headers: headers(apiKey) });
+    return response.ok ? ((await response.json()) as DemoState) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function demoCall(path: string, apiKey: string, init: RequestInit): Promise<DemoState | string> {
+  try {
+    const response = await fetch(path, { ...init, headers: headers(apiKey, init.body !== undefined) });
+    if (response.ok) return (await response.json()) as DemoState;
+    return await baseError(response, `The server answered ${response.status}.`);
+  } catch {
+    return "The server could not be reached.";
+  }
+}
+
+/** Breaks (answers 500) or heals a provider's local stand-in; a string is what went wrong. */
+export function setBroken(provider: string, broken: boolean, apiKey: string): Promise<DemoState | string> {
+  return demoCall(`/v1/local/demo/providers/${encodeURIComponent(provider)}/${broken ? "break" : "heal"}`, apiKey,
+    { method: "POST" });
+}
+
+export function setTraffic(perSecond: number, apiKey: string): Promise<DemoState | string> {
+  return demoCall("/v1/local/demo/traffic", apiKey, { method: "PUT", body: JSON.stringify({ perSecond }) });
+}
