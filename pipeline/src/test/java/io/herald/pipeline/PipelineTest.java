@@ -335,6 +335,32 @@ class PipelineTest {
     }
 
     @Test
+    void aDeliveryThatEndsAfterTheSendTimeoutStandsAndIsNotSentAgain() {
+        // A provider that finishes its request although interrupted at the deadline: the message was
+        // delivered, so retrying it would deliver it twice.
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> {
+            long end = System.nanoTime() + Duration.ofMillis(800).toNanos();
+            boolean interrupted = false;
+            while (System.nanoTime() < end) {
+                try {
+                    Thread.sleep(Duration.ofNanos(end - System.nanoTime()));
+                } catch (InterruptedException e2) {
+                    interrupted = true;
+                }
+            }
+            return interrupted ? new Outcome.Delivered("late") : new Outcome.Retry(Duration.ZERO, "never interrupted");
+        });
+        start(fastConfig(), weighted(ses, 1));
+        enqueue(1, "email");
+
+        await(() -> ses.delivered.size() == 1);
+        await(() -> messagesOn(queue.url()) == 0);
+        sleep(Duration.ofSeconds(1));
+        assertThat(ses.attempts.get()).isEqualTo(1);
+        assertThat(registry.get("herald.sends").tag("outcome", "delivered").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
     void aMessageHeldLongerThanTheVisibilityTimeoutIsKeptHiddenAndSentOnce() {
         newQueue(Duration.ofSeconds(2));
         ScriptedProvider slow = new ScriptedProvider("slow", e -> {
