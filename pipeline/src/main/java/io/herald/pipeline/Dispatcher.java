@@ -111,6 +111,7 @@ final class Dispatcher implements AutoCloseable {
     }
 
     private void send(WorkerPool pool, Worker worker, Worker.SendKind kind, Received r) {
+        Outcome outcome;
         try {
             if (stopping) {
                 worker.abandon(kind);
@@ -119,7 +120,7 @@ final class Dispatcher implements AutoCloseable {
             }
             record(r.envelope().id(), new DeliveryState.Sending(worker.name()));
             long start = System.nanoTime();
-            Outcome outcome = callWithTimeout(worker, r.envelope());
+            outcome = callWithTimeout(worker, r.envelope());
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             if (stopping) {
                 // A stop interrupted the send, or it ended as the pipeline stopped: settling must not be cut short.
@@ -131,10 +132,14 @@ final class Dispatcher implements AutoCloseable {
                     return;
                 }
             }
-            settle(r, worker, outcome, took, kind);
+            worker.record(outcome, took, kind);
+            metrics.sent(worker, outcomeName(outcome), took);
         } finally {
+            // The send is over: its slot goes to the next message now, not after this one is settled
+            // (a dead-letter copy or a status write would otherwise keep the provider's slot idle).
             pool.release(worker);
         }
+        settle(r, worker, outcome);
     }
 
     /**
@@ -159,9 +164,7 @@ final class Dispatcher implements AutoCloseable {
         return outcome;
     }
 
-    private void settle(Received r, Worker worker, Outcome outcome, Duration took, Worker.SendKind kind) {
-        worker.record(outcome, took, kind);
-        metrics.sent(worker, outcomeName(outcome), took);
+    private void settle(Received r, Worker worker, Outcome outcome) {
         switch (outcome) {
             case Outcome.Delivered d -> {
                 settler.delete(r.queue(), r.message(), done(r.message()));

@@ -13,6 +13,9 @@ import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
+import io.herald.core.status.DeliveryState;
+import io.herald.core.status.StatusStore;
+import io.herald.core.status.StatusUpdate;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
@@ -41,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -358,6 +362,47 @@ class PipelineTest {
         sleep(Duration.ofSeconds(1));
         assertThat(ses.attempts.get()).isEqualTo(1);
         assertThat(registry.get("herald.sends").tag("outcome", "delivered").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aProviderSlotIsFreeForTheNextMessageWhileTheLastOneIsStillBeingSettled() throws Exception {
+        // A status store that stalls on cue stands in for a slow one: DynamoDB Local cannot be made
+        // slow on purpose. While the first delivery's status write hangs, the provider's only send
+        // slot must already serve the second message.
+        CountDownLatch firstWriteStarted = new CountDownLatch(1);
+        CountDownLatch letWritesGo = new CountDownLatch(1);
+        StatusStore stallingStore = new StatusStore() {
+            @Override
+            public void record(StatusUpdate update) {
+                if (update.state() instanceof DeliveryState.Delivered && firstWriteStarted.getCount() > 0) {
+                    firstWriteStarted.countDown();
+                    try {
+                        letWritesGo.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public Optional<StatusUpdate> find(String messageId) {
+                return Optional.empty();
+            }
+        };
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> new Outcome.Delivered("ok"));
+        newQueue(Duration.ofSeconds(30));
+        pipeline = new Pipeline(sqs, List.of(queue), List.of(weighted(ses, 1)), fastConfig().withLimits(10, 1000, 1),
+                sqsConfig, metrics, stallingStore, Clock.systemUTC());
+        pipeline.start();
+        enqueue(2, "email");
+
+        assertThat(firstWriteStarted.await(20, TimeUnit.SECONDS)).isTrue();
+        try {
+            await(() -> ses.delivered.size() == 2, Duration.ofSeconds(10));
+        } finally {
+            letWritesGo.countDown();
+        }
+        await(() -> messagesOn(queue.url()) == 0);
     }
 
     @Test
