@@ -20,13 +20,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Takes the messages of one read and sees each through: decode, choose a worker of its
@@ -45,7 +42,7 @@ final class Dispatcher implements AutoCloseable {
     private final PipelineMetrics metrics;
     private final StatusStore status;
     private final Clock clock;
-    private final Duration sendTimeout;
+    private final SendTimeouts sendTimeouts;
     private final Backoff backoff;
     private final int maxReceiveCount;
     private final PipelineControl control;
@@ -62,7 +59,7 @@ final class Dispatcher implements AutoCloseable {
         this.metrics = metrics;
         this.status = status;
         this.clock = clock;
-        this.sendTimeout = sendTimeout;
+        this.sendTimeouts = new SendTimeouts(sendTimeout);
         this.backoff = backoff;
         this.maxReceiveCount = maxReceiveCount;
         this.control = control;
@@ -128,49 +125,60 @@ final class Dispatcher implements AutoCloseable {
     }
 
     private void send(WorkerPool pool, Worker worker, Worker.SendKind kind, Received r) {
+        Outcome outcome;
         try {
-            Outcome outcome = null;
-            long start = System.nanoTime();
-            if (!stopping) {
-                record(r.envelope().id(), new DeliveryState.Sending(worker.name()));
-                outcome = callWithTimeout(worker, r.envelope());
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            if (outcome == null || (stopping && outcome instanceof Outcome.Retry)) {
-                // Stopping (the send was interrupted, or failed as it was): not the provider's
-                // fault and not a failed attempt; just let the message go.
-                Thread.interrupted();
+            if (stopping) {
                 worker.abandon(kind);
                 letGo(r, "pipeline stopping");
                 return;
             }
-            settle(r, worker, outcome, took, kind);
+            record(r.envelope().id(), new DeliveryState.Sending(worker.name()));
+            long start = System.nanoTime();
+            outcome = callWithTimeout(worker, r.envelope());
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            if (stopping) {
+                // A stop interrupted the send, or it ended as the pipeline stopped: settling must not be cut short.
+                Thread.interrupted();
+                if (outcome instanceof Outcome.Retry) {
+                    // Not the provider's fault and not a failed attempt; just let the message go.
+                    worker.abandon(kind);
+                    letGo(r, "pipeline stopping");
+                    return;
+                }
+            }
+            worker.record(outcome, took, kind);
+            metrics.sent(worker, outcomeName(outcome), took);
         } finally {
+            // The send is over: its slot goes to the next message now, not after this one is settled
+            // (a dead-letter copy or a status write would otherwise keep the provider's slot idle).
             pool.release(worker);
         }
+        settle(r, worker, outcome);
     }
 
-    /** @return the outcome, or null when the pipeline interrupted the send because it is stopping */
+    /**
+     * Sends on this thread, interrupted by {@link SendTimeouts} at the deadline (or by {@link #drain}
+     * when the pipeline stops and the send outlives the shutdown deadline).
+     */
     private Outcome callWithTimeout(Worker worker, Envelope envelope) {
-        Future<Outcome> call = threads.submit(() -> worker.provider().send(envelope));
+        SendTimeouts.Send timing = sendTimeouts.start();
+        Outcome outcome;
         try {
-            return call.get(sendTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            return new Outcome.Retry(Duration.ZERO, "send timed out after " + sendTimeout.toMillis() + " ms");
-        } catch (ExecutionException e) {
+            outcome = worker.provider().send(envelope);
+        } catch (RuntimeException e) {
             // A provider bug must cost one retry, not a lost message.
-            log.error("provider {} threw for {}", worker.name(), envelope.id(), e.getCause());
-            return new Outcome.Retry(Duration.ZERO, worker.name() + " failed: " + e.getCause().getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            return null;
+            log.error("provider {} threw for {}", worker.name(), envelope.id(), e);
+            outcome = new Outcome.Retry(Duration.ZERO, worker.name() + " failed: " + e.getClass().getSimpleName());
         }
+        if (timing.finish()) {
+            // A delivery that raced the deadline stands; anything else failed because it was cut off.
+            return outcome instanceof Outcome.Delivered ? outcome : new Outcome.Retry(Duration.ZERO,
+                    "send timed out after " + sendTimeouts.timeout().toMillis() + " ms");
+        }
+        return outcome;
     }
 
-    private void settle(Received r, Worker worker, Outcome outcome, Duration took, Worker.SendKind kind) {
-        worker.record(outcome, took, kind);
-        metrics.sent(worker, outcomeName(outcome), took);
+    private void settle(Received r, Worker worker, Outcome outcome) {
         switch (outcome) {
             case Outcome.Delivered d -> {
                 settler.delete(r.queue(), r.message(), done(r.message()));
@@ -296,5 +304,6 @@ final class Dispatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         threads.shutdownNow();
+        sendTimeouts.close();
     }
 }

@@ -14,6 +14,9 @@ import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
+import io.herald.core.status.DeliveryState;
+import io.herald.core.status.StatusStore;
+import io.herald.core.status.StatusUpdate;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
@@ -42,6 +45,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -336,6 +340,73 @@ class PipelineTest {
 
         await(() -> ses.delivered.size() == 1);
         assertThat(ses.attempts.get()).isEqualTo(2);
+        await(() -> messagesOn(queue.url()) == 0);
+    }
+
+    @Test
+    void aDeliveryThatEndsAfterTheSendTimeoutStandsAndIsNotSentAgain() {
+        // A provider that finishes its request although interrupted at the deadline: the message was
+        // delivered, so retrying it would deliver it twice.
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> {
+            long end = System.nanoTime() + Duration.ofMillis(800).toNanos();
+            boolean interrupted = false;
+            while (System.nanoTime() < end) {
+                try {
+                    Thread.sleep(Duration.ofNanos(end - System.nanoTime()));
+                } catch (InterruptedException e2) {
+                    interrupted = true;
+                }
+            }
+            return interrupted ? new Outcome.Delivered("late") : new Outcome.Retry(Duration.ZERO, "never interrupted");
+        });
+        start(fastConfig(), weighted(ses, 1));
+        enqueue(1, "email");
+
+        await(() -> ses.delivered.size() == 1);
+        await(() -> messagesOn(queue.url()) == 0);
+        sleep(Duration.ofSeconds(1));
+        assertThat(ses.attempts.get()).isEqualTo(1);
+        assertThat(registry.get("herald.sends").tag("outcome", "delivered").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aProviderSlotIsFreeForTheNextMessageWhileTheLastOneIsStillBeingSettled() throws Exception {
+        // A status store that stalls on cue stands in for a slow one: DynamoDB Local cannot be made
+        // slow on purpose. While the first delivery's status write hangs, the provider's only send
+        // slot must already serve the second message.
+        CountDownLatch firstWriteStarted = new CountDownLatch(1);
+        CountDownLatch letWritesGo = new CountDownLatch(1);
+        StatusStore stallingStore = new StatusStore() {
+            @Override
+            public void record(StatusUpdate update) {
+                if (update.state() instanceof DeliveryState.Delivered && firstWriteStarted.getCount() > 0) {
+                    firstWriteStarted.countDown();
+                    try {
+                        letWritesGo.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public Optional<StatusUpdate> find(String messageId) {
+                return Optional.empty();
+            }
+        };
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> new Outcome.Delivered("ok"));
+        newQueue(Duration.ofSeconds(30));
+        pipeline = new Pipeline(sqs, List.of(queue), List.of(weighted(ses, 1)), fastConfig().withLimits(10, 1000, 1),
+                sqsConfig, metrics, stallingStore, Clock.systemUTC());
+        pipeline.start();
+        enqueue(2, "email");
+
+        assertThat(firstWriteStarted.await(20, TimeUnit.SECONDS)).isTrue();
+        try {
+            await(() -> ses.delivered.size() == 2, Duration.ofSeconds(10));
+        } finally {
+            letWritesGo.countDown();
+        }
         await(() -> messagesOn(queue.url()) == 0);
     }
 

@@ -19,7 +19,9 @@ public interface Provider {
 
     /**
      * Delivers one envelope. Implementations must return within the configured send timeout where
-     * they can; the pipeline abandons calls that take longer and retries the message later.
+     * they can. The pipeline interrupts a call that takes longer and retries the message later, so a
+     * send must end promptly when its thread is interrupted (blocking I/O and sleeps on virtual
+     * threads do), returning a {@link Outcome.Retry} unless it knows the message was delivered.
      */
     Outcome send(Envelope envelope);
 }

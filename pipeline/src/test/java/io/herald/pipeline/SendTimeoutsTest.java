@@ -1,0 +1,114 @@
+package io.herald.pipeline;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The send timeout is enforced on the sending thread itself; its interrupt must never outlive the send. */
+class SendTimeoutsTest {
+
+    private SendTimeouts timeouts;
+
+    @AfterEach
+    void close() {
+        if (timeouts != null) {
+            timeouts.close();
+        }
+    }
+
+    @Test
+    void aSendStillRunningAtTheDeadlineIsInterruptedAndReportedAsTimedOut() throws Exception {
+        timeouts = new SendTimeouts(Duration.ofMillis(100));
+        long start = System.nanoTime();
+        Result result = onVirtualThread(() -> {
+            SendTimeouts.Send send = timeouts.start();
+            boolean interrupted = false;
+            try {
+                Thread.sleep(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            boolean timedOut = send.finish();
+            return new Result(interrupted, timedOut, Thread.currentThread().isInterrupted());
+        });
+
+        assertThat(result.interruptedDuringSend()).isTrue();
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.interruptedAfterFinish()).as("the interrupt is cleared by finish").isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aSendThatFinishedInTimeIsNotInterruptedWhenItsDeadlineComes() throws Exception {
+        timeouts = new SendTimeouts(Duration.ofMillis(50));
+        Result result = onVirtualThread(() -> {
+            SendTimeouts.Send send = timeouts.start();
+            boolean timedOut = send.finish();
+            boolean interrupted = false;
+            try {
+                // What follows a send (settling, recording status) runs past the old deadline.
+                Thread.sleep(Duration.ofMillis(200));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            return new Result(false, timedOut, interrupted);
+        });
+
+        assertThat(result.timedOut()).isFalse();
+        assertThat(result.interruptedAfterFinish()).isFalse();
+    }
+
+    @Test
+    void sendsEndingRightAtTheirDeadlineNeverLeaveAStrayInterrupt() throws Exception {
+        timeouts = new SendTimeouts(Duration.ofMillis(2));
+        AtomicInteger stray = new AtomicInteger();
+        AtomicInteger timedOut = new AtomicInteger();
+        AtomicInteger interruptedButNotTimedOut = new AtomicInteger();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 500; i++) {
+                threads.submit(() -> {
+                    SendTimeouts.Send send = timeouts.start();
+                    boolean interrupted = false;
+                    try {
+                        // Around the deadline: some finish just before it, some just after.
+                        Thread.sleep(Duration.ofNanos(ThreadLocalRandom.current().nextLong(1_000_000, 3_000_000)));
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                    boolean late = send.finish();
+                    if (late) {
+                        timedOut.incrementAndGet();
+                    } else if (interrupted) {
+                        interruptedButNotTimedOut.incrementAndGet();
+                    }
+                    try {
+                        Thread.sleep(Duration.ofMillis(5));
+                    } catch (InterruptedException e) {
+                        stray.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+        }
+
+        assertThat(stray.get()).as("interrupts that reached the work after a send").isZero();
+        assertThat(interruptedButNotTimedOut.get()).as("interrupts not reported as a timeout").isZero();
+        assertThat(timedOut.get()).as("some sends did outlive the deadline").isPositive();
+    }
+
+    private record Result(boolean interruptedDuringSend, boolean timedOut, boolean interruptedAfterFinish) {
+    }
+
+    private static Result onVirtualThread(Callable<Result> work) throws Exception {
+        try (var thread = Executors.newVirtualThreadPerTaskExecutor()) {
+            return thread.submit(work).get();
+        }
+    }
+}
