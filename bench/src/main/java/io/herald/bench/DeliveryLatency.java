@@ -49,11 +49,6 @@ final class DeliveryLatency implements Provider {
 
     /** The given percentile (0–100) of the latencies recorded, in milliseconds; NaN before any. */
     double percentileMillis(double percentile) {
-        List<Long> sorted = latencies.stream().map(Duration::toNanos).sorted().toList();
-        if (sorted.isEmpty()) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index))) / 1e6;
+        return Percentile.of(latencies.stream().map(d -> d.toNanos() / 1e6).toList(), percentile / 100.0);
     }
 }
