@@ -73,12 +73,17 @@ class SendTimeoutsTest {
         AtomicInteger interruptedButNotTimedOut = new AtomicInteger();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 500; i++) {
+                // Most sends end around the deadline: some just before it, some just after; which ones
+                // depends on scheduling, so a busy machine may time out none of them. Every 50th send
+                // runs far past it, so the timeout path is exercised whatever the machine's load.
+                long sendNanos = i % 50 == 0
+                        ? Duration.ofSeconds(5).toNanos()
+                        : ThreadLocalRandom.current().nextLong(1_000_000, 3_000_000);
                 threads.submit(() -> {
                     SendTimeouts.Send send = timeouts.start();
                     boolean interrupted = false;
                     try {
-                        // Around the deadline: some finish just before it, some just after.
-                        Thread.sleep(Duration.ofNanos(ThreadLocalRandom.current().nextLong(1_000_000, 3_000_000)));
+                        Thread.sleep(Duration.ofNanos(sendNanos));
                     } catch (InterruptedException e) {
                         interrupted = true;
                     }
@@ -100,7 +105,7 @@ class SendTimeoutsTest {
 
         assertThat(stray.get()).as("interrupts that reached the work after a send").isZero();
         assertThat(interruptedButNotTimedOut.get()).as("interrupts not reported as a timeout").isZero();
-        assertThat(timedOut.get()).as("some sends did outlive the deadline").isPositive();
+        assertThat(timedOut.get()).as("sends that outlived the deadline").isGreaterThanOrEqualTo(10);
     }
 
     private record Result(boolean interruptedDuringSend, boolean timedOut, boolean interruptedAfterFinish) {
