@@ -86,6 +86,19 @@ final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    /** kill -9: the child gets no chance to finish anything; returns its exit status. */
+    int kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("child " + process.pid() + " did not exit within 10 s of kill -9");
+        }
+        return process.exitValue();
+    }
+
     /** Closes the child's stdin (its signal to stop) and waits for it, killing it after 15 s. */
     @Override
     public void close() throws InterruptedException {

@@ -18,8 +18,9 @@ import java.util.List;
 
 /**
  * The pipeline the crash drill kills: a process of its own delivering one queue through the real
- * SendGrid provider to the drill's fake of the SendGrid API, stopping on SIGTERM as
- * {@code herald pipeline} does. Arguments: SQS endpoint, queue name, visibility seconds, send
+ * SendGrid provider to the drill's fake of the SendGrid API. It stops gracefully, as
+ * {@code herald pipeline} does on SIGTERM, when the drill closes its stdin ({@link ChildJvm}), and
+ * not at all when the drill kills it. Arguments: SQS endpoint, queue name, visibility seconds, send
  * timeout seconds, SendGrid base URL.
  */
 public final class CrashChild {
@@ -48,13 +49,11 @@ public final class CrashChild {
         SendGridProvider sendgrid = EmailApiFake.sendGridProvider(sendgridUrl, sendTimeout, Clock.systemUTC());
         Pipeline pipeline = new Pipeline(sqs, queues, List.of(new ConfiguredProvider(sendgrid, 1)), pipelineConfig(sendTimeout),
                 sqsConfig, new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), null, Clock.systemUTC());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            pipeline.close();
-            sqs.close();
-        }));
         pipeline.start();
         System.out.println("ready");
         System.out.flush();
-        Thread.currentThread().join();
+        ChildJvm.awaitParentGone();
+        pipeline.close();
+        sqs.close();
     }
 }

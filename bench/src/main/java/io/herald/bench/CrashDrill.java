@@ -4,8 +4,6 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.sqs.QueueRef;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Drill 3: the pipeline in a child JVM ({@link CrashChild}) delivering a steady load through the
@@ -53,13 +50,12 @@ public final class CrashDrill implements Drill {
             throw new BadDrillArgumentException("crash: --kill-at (" + killAt + ") must be before the load ends (--duration "
                     + duration + ")");
         }
-        Path work = Files.createTempDirectory("herald-crash-");
-        List<Process> children = new ArrayList<>();
+        List<ChildJvm> children = new ArrayList<>();
         try (LocalSqs sqs = new LocalSqs();
              EmailApiFake fake = new EmailApiFake(EmailApiFake.Api.SENDGRID, Duration.ofMillis(latencyMillis))) {
             HeraldConfig.Sqs sqsConfig = sqs.config("crash", VISIBILITY);
             QueueRef queue = sqs.provision(sqsConfig);
-            Process first = startChild(sqs, queue, fake, work, children, context);
+            ChildJvm first = startChild(sqs, queue, fake, children, context);
             SteadyLoad load = new SteadyLoad(sqs.client(), queue.url(), "crash", rate);
             load.warmUp(WARM_UP);
             Await.until(() -> fake.acceptedIds().size() >= WARM_UP,
@@ -69,16 +65,13 @@ public final class CrashDrill implements Drill {
             context.progress().printf(Locale.ROOT, "bench: crash: %d msg/s for %d s, kill -9 at %d s%n", rate, duration, killAt);
             Thread.sleep(Duration.ofNanos(Math.max(0, t0 + killAt * 1_000_000_000L - System.nanoTime())));
 
-            first.destroyForcibly();
-            if (!first.waitFor(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the killed pipeline did not exit within 10 s");
-            }
+            int exitStatus = first.kill();
             int inFlightAtKill = sqs.inFlightOn(queue.url());
             int acceptedBeforeKill = fake.acceptedIds().size();
             context.progress().printf(Locale.ROOT, "bench: crash: killed (exit %d) with %d delivered, %d in flight; restarting%n",
-                    first.exitValue(), acceptedBeforeKill, inFlightAtKill);
+                    exitStatus, acceptedBeforeKill, inFlightAtKill);
             long restartNanos = System.nanoTime();
-            Process second = startChild(sqs, queue, fake, work, children, context);
+            ChildJvm second = startChild(sqs, queue, fake, children, context);
             double restartSeconds = (System.nanoTime() - restartNanos) / 1e9;
 
             load.join();
@@ -89,8 +82,7 @@ public final class CrashDrill implements Drill {
                 Thread.sleep(200);
             }
             double allDeliveredAfterRestart = undelivered(sent, fake) == 0 ? (System.nanoTime() - restartNanos) / 1e9 : Double.NaN;
-            second.destroy();
-            second.waitFor(20, TimeUnit.SECONDS);
+            second.close();
             int deadLettered = sqs.messagesOn(queue.deadLetterUrl());
             Ledger ledger = Ledger.of(sent, fake.acceptedIds(), sqs.messagesOn(queue.url()) + deadLettered);
 
@@ -140,9 +132,10 @@ public final class CrashDrill implements Drill {
             return new DrillResult(figures, table, List.of(timeline(fake, sent.size(), t0, killAt,
                     (restartNanos - t0) / 1e9 + restartSeconds)));
         } finally {
-            children.forEach(Process::destroyForcibly);
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            for (ChildJvm child : children) {
+                if (child.alive()) {
+                    child.kill();
+                }
             }
         }
     }
@@ -170,24 +163,11 @@ public final class CrashDrill implements Drill {
         return Ledger.of(sent, fake.acceptedIds(), 0).undelivered();
     }
 
-    private static Process startChild(LocalSqs sqs, QueueRef queue, EmailApiFake fake, Path work, List<Process> children,
-                                      DrillContext context) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Path log = work.resolve("child-" + children.size() + ".log");
-        Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), sqs.endpoint(), queue.name(), Long.toString(VISIBILITY.toSeconds()),
-                Long.toString(SEND_TIMEOUT.toSeconds()), fake.baseUrl())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    private static ChildJvm startChild(LocalSqs sqs, QueueRef queue, EmailApiFake fake, List<ChildJvm> children,
+                                       DrillContext context) throws IOException, InterruptedException {
+        ChildJvm child = ChildJvm.start(CrashChild.class, List.of("-Xmx256m"), List.of(sqs.endpoint(), queue.name(),
+                Long.toString(VISIBILITY.toSeconds()), Long.toString(SEND_TIMEOUT.toSeconds()), fake.baseUrl()), START_LIMIT);
         children.add(child);
-        long deadline = System.nanoTime() + START_LIMIT.toNanos();
-        while (!Files.readString(log).contains("ready")) {
-            if (!child.isAlive() || System.nanoTime() > deadline) {
-                List<String> lines = Files.readAllLines(log);
-                throw new IllegalStateException("the pipeline child did not start: "
-                        + (lines.isEmpty() ? "no output" : lines.getLast()));
-            }
-            Thread.sleep(50);
-        }
         context.progress().println("bench: crash: pipeline child " + child.pid() + " ready");
         return child;
     }
