@@ -3,6 +3,7 @@ import {
   fetchDemo, fetchOverview, setBroken, setTraffic,
   type DemoState, type Overview, type PoolOverview, type QueueOverview,
 } from "./overview";
+import { formatAge, NO_AGE, unknownAgeNotes, unknownBecause, type AgeFrom } from "./ages";
 import { advance, EMPTY_HISTORY, type ProviderSample, type RateHistory } from "./rates";
 import { RateChart } from "./RateChart";
 
@@ -23,13 +24,6 @@ function samples(overview: Overview): Record<string, ProviderSample> {
     }
   }
   return out;
-}
-
-function age(seconds: number | null): string {
-  if (seconds === null) return "unknown";
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
-  return `${Math.floor(seconds / 3600)} h`;
 }
 
 function time(iso: string): string {
@@ -198,7 +192,15 @@ function Pool({ pool }: { pool: PoolOverview }) {
   );
 }
 
-function Queues({ queues }: { queues: QueueOverview[] }) {
+/** An age cell: an unknown one says why when pointed at, and in the notes under the table. */
+function AgeCell({ seconds, from }: { seconds: number | null; from: AgeFrom }) {
+  return seconds === null
+    ? <td className="num" title={unknownBecause(from)} data-age-from={from}>{NO_AGE}</td>
+    : <td className="num" data-age-from={from}>{formatAge(seconds)}</td>;
+}
+
+export function Queues({ queues }: { queues: QueueOverview[] }) {
+  const notes = unknownAgeNotes(queues.flatMap((q) => [q, q.deadLetter]));
   return (
     <section aria-labelledby="queues-heading">
       <h2 id="queues-heading">Queues</h2>
@@ -211,6 +213,7 @@ function Queues({ queues }: { queues: QueueOverview[] }) {
               <th scope="col" className="num">In flight</th>
               <th scope="col" className="num">Oldest</th>
               <th scope="col" className="num">Dead letters</th>
+              <th scope="col" className="num">Oldest dead letter</th>
             </tr>
           </thead>
           <tbody>
@@ -219,13 +222,21 @@ function Queues({ queues }: { queues: QueueOverview[] }) {
                 <th scope="row">{q.queue}{q.channel ? <span className="hint"> ({q.channel})</span> : null}</th>
                 <td className="num">{q.depth}</td>
                 <td className="num">{q.inFlight}</td>
-                <td className="num">{age(q.oldestAgeSeconds)}</td>
+                <AgeCell seconds={q.oldestAgeSeconds} from={q.oldestAgeFrom} />
                 <td className={`num${q.deadLetter.depth > 0 ? " attention" : ""}`}>{q.deadLetter.depth}</td>
+                <AgeCell seconds={q.deadLetter.oldestAgeSeconds} from={q.deadLetter.oldestAgeFrom} />
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <p className="hint">
+        Oldest: since the oldest message was sent, as the pipelines last received it; a dead-letter queue's is the
+        oldest of up to 10 messages peeked at.
+      </p>
+      {notes.map((n) => (
+        <p key={n.reason} className="hint age-note">{NO_AGE} {n.queues.join(", ")}: {n.reason}</p>
+      ))}
     </section>
   );
 }

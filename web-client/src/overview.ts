@@ -1,10 +1,14 @@
 // GET /v1/admin/overview (see the API's openapi.json) and the local chaos demo's controls, with
 // every answer turned into a value the dashboard can show: nothing here throws for an HTTP status.
 
+import type { AgeFrom } from "./ages";
+
 export interface DeadLetterQueue {
   queue: string;
   depth: number;
+  /** from a peek at up to 10 of its messages; 0 when empty, null when unknown (see oldestAgeFrom) */
   oldestAgeSeconds: number | null;
+  oldestAgeFrom: AgeFrom;
 }
 
 export interface QueueOverview {
@@ -12,7 +16,9 @@ export interface QueueOverview {
   queue: string;
   depth: number;
   inFlight: number;
+  /** from the pipelines' reports; 0 when empty, null when unknown (see oldestAgeFrom) */
   oldestAgeSeconds: number | null;
+  oldestAgeFrom: AgeFrom;
   deadLetter: DeadLetterQueue;
 }
 

@@ -28,9 +28,11 @@ import java.util.stream.Collectors;
 
 /**
  * What {@code GET /v1/admin/overview} shows, assembled from the sources that hold it: queue depths
- * from SQS (GetQueueAttributes per queue and dead-letter queue), pauses and every pipeline
- * instance's provider health from the {@link ControlStore}, the receivers this API instance refused
- * ({@link RecentRejections}), and the newest dead letters read from the dead-letter queues.
+ * and oldest ages ({@link QueueStats}: GetQueueAttributes per queue and dead-letter queue, the
+ * pipelines' queue-age reports, a peek at each dead-letter queue SQS counts messages waiting in),
+ * pauses and every pipeline instance's provider health from the {@link ControlStore}, the receivers
+ * this API instance refused ({@link RecentRejections}), and the newest dead letters read from the
+ * dead-letter queues.
  *
  * <p>Several dashboards polling every two seconds must not multiply the cost: a snapshot younger
  * than {@code fresh} is served again, and the dead-letter queues, which can only be read by
@@ -50,14 +52,17 @@ final class OperationsOverview {
                     List<PausesHandler.PauseView> pauses, Recent recent) {
     }
 
-    /** @param channel null: Herald's queues carry every channel */
+    /**
+     * @param channel        null: Herald's queues carry every channel
+     * @param oldestAgeFrom  {@link QueueStats.AgeFrom#label()}: where the age came from, or why it is null
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record QueueEntry(String channel, String queue, long depth, long inFlight, Long oldestAgeSeconds,
-                      DeadLetterQueueEntry deadLetter) {
+                      String oldestAgeFrom, DeadLetterQueueEntry deadLetter) {
     }
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record DeadLetterQueueEntry(String queue, long depth, Long oldestAgeSeconds) {
+    record DeadLetterQueueEntry(String queue, long depth, Long oldestAgeSeconds, String oldestAgeFrom) {
     }
 
     record PoolEntry(String channel, boolean paused, List<WorkerEntry> workers) {
@@ -111,7 +116,7 @@ final class OperationsOverview {
         if (last != null && now.isBefore(lastAt.plus(fresh))) {
             return last;
         }
-        List<QueueStats> stats = QueueStats.of(sqs, queues);
+        List<QueueStats> stats = QueueStats.of(sqs, queues, control.queueAges(), now);
         List<Pause> pauses = control.pauses();
         List<ProviderHealth> health = control.health();
         Snapshot snapshot = new Snapshot(now.toString(), queueEntries(stats), pools(health, pauses),
@@ -126,8 +131,9 @@ final class OperationsOverview {
 
     private static List<QueueEntry> queueEntries(List<QueueStats> stats) {
         return stats.stream().map(s -> new QueueEntry(null, s.queue().name(), s.queue().depth(), s.queue().inFlight(),
-                s.queue().oldestAgeSeconds(), new DeadLetterQueueEntry(s.deadLetter().name(),
-                        s.deadLetter().depth() + s.deadLetter().inFlight(), s.deadLetter().oldestAgeSeconds()))).toList();
+                s.queue().oldestAgeSeconds(), s.queue().oldestAgeFrom().label(),
+                new DeadLetterQueueEntry(s.deadLetter().name(), s.deadLetter().depth() + s.deadLetter().inFlight(),
+                        s.deadLetter().oldestAgeSeconds(), s.deadLetter().oldestAgeFrom().label()))).toList();
     }
 
     /**

@@ -5,6 +5,7 @@ import io.herald.core.config.ApiKeyEntry;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.control.PauseScope;
 import io.herald.core.control.ProviderHealth;
+import io.herald.core.control.QueueAge;
 import io.herald.core.control.WorkerState;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -27,6 +28,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +86,8 @@ class OverviewApiTest {
         assertThat(first.get("depth").asLong() + first.get("inFlight").asLong()
                 + overview.get("queues").get(1).get("depth").asLong()).as("both queued notifications").isEqualTo(2);
         assertThat(first.has("oldestAgeSeconds")).isTrue();
-        assertThat(first.get("oldestAgeSeconds").isNull()).as("no honest source in GetQueueAttributes").isTrue();
+        assertThat(first.get("oldestAgeFrom").asText()).as("no pipeline reported these queues")
+                .isIn("empty", "no-pipeline-reporting");
         assertThat(first.get("channel").isNull()).isTrue();
         JsonNode secondDeadLetter = overview.get("queues").get(1).get("deadLetter");
         assertThat(secondDeadLetter.get("queue").asText()).isEqualTo(queues.get(1).deadLetterName());
@@ -123,6 +126,43 @@ class OverviewApiTest {
                 .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
                 .get("ApproximateNumberOfMessages")).as("reading dead letters leaves them where they are").isEqualTo("1");
         control.resume(PauseScope.channel("slack"));
+    }
+
+    @Test
+    void showsEachQueuesOldestAgeFromLivePipelineReportsAndEachDeadLetterQueuesFromAPeek() throws Exception {
+        List<QueueRef> queues = bed.freshQueues(2);
+        HeraldApi api = api(queues);
+        for (QueueRef queue : queues) {
+            bed.sqsClient.sendMessage(b -> b.queueUrl(queue.url()).messageBody("waiting"));
+        }
+        Instant now = Instant.now();
+        control.publishQueueAge(new QueueAge("host-a:1", queues.get(0).name(), now.minusSeconds(125), now));
+        control.publishQueueAge(new QueueAge("host-b:2", queues.get(0).name(), now.minusSeconds(30), now));
+        control.publishQueueAge(new QueueAge("host-c:3", queues.get(0).name(), null, now));
+        // Stopped reporting longer ago than staleAfter (5 min here): its old message no longer counts.
+        control.publishQueueAge(new QueueAge("host-gone:4", queues.get(1).name(), now.minusSeconds(9000),
+                now.minus(Duration.ofMinutes(6))));
+        Instant deadLetteredBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        deadLetter(queues.get(1), "SES MessageRejected: Email address is not verified");
+
+        JsonNode overview = bed.get(api, "/v1/admin/overview").json();
+        Instant generatedAt = Instant.parse(overview.get("generatedAt").asText());
+
+        JsonNode first = overview.get("queues").get(0);
+        assertThat(first.get("oldestAgeSeconds").asLong()).as("the oldest over the live instances' reports")
+                .isBetween(125L, 125 + Duration.between(now, generatedAt).toSeconds() + 1);
+        assertThat(first.get("oldestAgeFrom").asText()).isEqualTo("pipeline");
+        assertThat(first.at("/deadLetter/oldestAgeSeconds").asLong()).isZero();
+        assertThat(first.at("/deadLetter/oldestAgeFrom").asText()).isEqualTo("empty");
+        JsonNode second = overview.get("queues").get(1);
+        assertThat(second.get("oldestAgeSeconds").isNull()).isTrue();
+        assertThat(second.get("oldestAgeFrom").asText()).isEqualTo("no-pipeline-reporting");
+        assertThat(second.at("/deadLetter/oldestAgeFrom").asText()).isEqualTo("sample");
+        assertThat(second.at("/deadLetter/oldestAgeSeconds").asLong())
+                .isBetween(0L, Duration.between(deadLetteredBefore, generatedAt).toSeconds() + 1);
+        assertThat(bed.sqsClient.getQueueAttributes(b -> b.queueUrl(queues.get(1).deadLetterUrl())
+                .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
+                .get("ApproximateNumberOfMessages")).as("the peek leaves the dead letter where it is").isEqualTo("1");
     }
 
     @Test

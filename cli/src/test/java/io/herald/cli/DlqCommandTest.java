@@ -3,6 +3,8 @@ package io.herald.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.control.DynamoControlStore;
+import io.herald.core.control.QueueAge;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.EmbeddedDynamoDb;
 import io.herald.core.status.StatusTable;
@@ -26,6 +28,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -250,15 +254,69 @@ class DlqCommandTest {
         assertThat(table.exitCode()).as(table.err()).isZero();
         assertThat(table.out()).containsPattern("QUEUE\\s+WAITING\\s+IN FLIGHT\\s+DELAYED\\s+OLDEST")
                 .containsPattern(queues.get(0).name() + "\\s+2\\s+1\\s+0\\s+—")
-                .containsPattern(queues.get(1).deadLetterName() + "\\s+1\\s+0\\s+0\\s+—");
+                .containsPattern(queues.get(0).deadLetterName() + "\\s+0\\s+0\\s+0\\s+0s")
+                .containsPattern(queues.get(1).deadLetterName() + "\\s+1\\s+0\\s+0\\s+\\d+s")
+                .contains("— " + queues.get(0).name() + ": no pipeline reporting");
         JsonNode listed = json.readTree(machine.out()).get("queues");
         assertThat(listed).hasSize(2);
         assertThat(listed.get(0).get("queue").asText()).isEqualTo(queues.get(0).name());
         assertThat(listed.get(0).get("depth").asLong()).isEqualTo(2);
         assertThat(listed.get(0).get("inFlight").asLong()).isEqualTo(1);
         assertThat(listed.get(0).get("oldestAgeSeconds").isNull()).isTrue();
+        assertThat(listed.get(0).get("oldestAgeFrom").asText()).isEqualTo("no-pipeline-reporting");
         assertThat(listed.get(1).get("deadLetter").get("queue").asText()).isEqualTo(queues.get(1).deadLetterName());
         assertThat(listed.get(1).get("deadLetter").get("depth").asLong()).isEqualTo(1);
+        assertThat(listed.get(1).get("deadLetter").get("oldestAgeFrom").asText()).isEqualTo("sample");
+    }
+
+    @Test
+    void queuesShowsTheAgeTheLivePipelinesReportedAndADeadLetterQueuesPeekedAge() throws Exception {
+        sqs.sendMessage(b -> b.queueUrl(queues.get(0).url()).messageBody("waiting"));
+        sqs.sendMessage(b -> b.queueUrl(queues.get(1).url()).messageBody("waiting"));
+        Instant now = Instant.now();
+        try (DynamoDbClient dynamo = DynamoDbClients.create(HeraldConfig.defaults().status()
+                .withEndpoint(dynamoDb.endpoint().toString()))) {
+            DynamoControlStore control = new DynamoControlStore(dynamo, HeraldConfig.defaults().status().table(),
+                    HeraldConfig.defaults().control().staleAfter(), Clock.systemUTC());
+            control.publishQueueAge(new QueueAge("host-a:1", queues.get(0).name(), now.minusSeconds(300), now));
+            // Its instance stopped reporting longer ago than control.staleAfter: ignored.
+            control.publishQueueAge(new QueueAge("host-b:2", queues.get(1).name(), now.minusSeconds(7200),
+                    now.minus(HeraldConfig.defaults().control().staleAfter()).minusSeconds(1)));
+        }
+        Instant deadLettered = Instant.now();
+        deadLetter(queues.get(1), "email", "a@example.org", "550", "ses");
+        Instant waitedUntil = Instant.now().plusSeconds(2);
+        // Polls the clock: the dead letter's age is judged once at least this long has passed.
+        while (Instant.now().isBefore(waitedUntil)) {
+            Thread.sleep(50);
+        }
+
+        CommandRun table = run("queues");
+        CommandRun machine = run("queues", "--json");
+
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(table.out()).containsPattern(queues.get(0).name() + "\\s+1\\s+0\\s+0\\s+5m")
+                .containsPattern(queues.get(1).name() + "\\s+1\\s+0\\s+0\\s+—")
+                .contains("— " + queues.get(1).name() + ": no pipeline reporting");
+        JsonNode listed = json.readTree(machine.out()).get("queues");
+        assertThat(listed.get(0).get("oldestAgeSeconds").asLong()).isBetween(300L, 300 + Duration.between(now,
+                Instant.now()).toSeconds() + 1);
+        assertThat(listed.get(0).get("oldestAgeFrom").asText()).isEqualTo("pipeline");
+        assertThat(listed.get(1).get("oldestAgeSeconds").isNull()).isTrue();
+        JsonNode dead = listed.get(1).get("deadLetter");
+        assertThat(dead.get("oldestAgeSeconds").asLong()).isBetween(2L, Duration.between(deadLettered, Instant.now())
+                .toSeconds() + 1);
+        assertThat(dead.get("oldestAgeFrom").asText()).isEqualTo("sample");
+        assertThat(takeAll(queues.get(1).deadLetterUrl())).as("peeked, not taken").hasSize(1);
+    }
+
+    @Test
+    void agesReadAtAGlance() {
+        assertThat(QueuesCommand.age(0)).isEqualTo("0s");
+        assertThat(QueuesCommand.age(59)).isEqualTo("59s");
+        assertThat(QueuesCommand.age(4 * 60 + 59)).isEqualTo("4m");
+        assertThat(QueuesCommand.age(2 * 3600 + 1800)).isEqualTo("2h");
+        assertThat(QueuesCommand.age(3 * 86_400 + 7)).isEqualTo("3d");
     }
 
     @Test

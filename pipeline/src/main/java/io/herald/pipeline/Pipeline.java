@@ -60,11 +60,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * A pipeline that obeys pauses and shares provider health with the other instances.
+     * A pipeline that obeys pauses, shares provider health with the other instances and reports
+     * the oldest message it received from each queue.
      *
      * @param status         where delivery states are recorded, or null to record none
-     * @param controlStore   pauses and shared health, or null for a pipeline on its own
-     * @param instance       this instance's name in health reports, unique among running instances
+     * @param controlStore   pauses, shared health and queue-age reports, or null for a pipeline on its own
+     * @param instance       this instance's name in its reports, unique among running instances
      */
     public Pipeline(SqsClient sqs, List<QueueRef> queues, List<ConfiguredProvider> providers,
                     HeraldConfig.Pipeline config, HeraldConfig.Sqs sqsConfig, PipelineMetrics metrics,
@@ -86,13 +87,14 @@ public final class Pipeline implements AutoCloseable {
         this.settler = new Settler(sqs, clock);
         this.inFlight = new InFlight(config.maxInFlight(), settler, sqsConfig.visibilityTimeout());
         metrics.watchInFlight(inFlight::count);
-        this.control = new PipelineControl(controlStore, instance, controlConfig, pools, metrics, clock);
+        OldestReceived oldest = new OldestReceived(queues.stream().map(QueueRef::name).toList());
+        this.control = new PipelineControl(controlStore, instance, controlConfig, pools, oldest, metrics, clock);
         this.dispatcher = new Dispatcher(pools, new EnvelopeCodec(), settler, inFlight, metrics, status, clock,
                 config.sendTimeout(), new Backoff(config.retryBaseDelay(), config.retryMaxDelay()),
                 sqsConfig.maxReceiveCount(), control);
         for (QueueRef queue : queues) {
             readers.add(new QueueReader(sqs, queue, inFlight, dispatcher, metrics, config.maxReadersPerQueue(),
-                    config.receiveWait(), control));
+                    config.receiveWait(), control, oldest));
         }
     }
 

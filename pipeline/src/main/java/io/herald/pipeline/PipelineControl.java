@@ -5,12 +5,14 @@ import io.herald.core.control.ControlStore;
 import io.herald.core.control.Pause;
 import io.herald.core.control.PauseScope;
 import io.herald.core.control.ProviderHealth;
+import io.herald.core.control.QueueAge;
 import io.herald.core.control.WorkerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,7 +45,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Each of this instance's workers is published when its breaker changes state or its pause
  * changes, and all of them every {@code control.heartbeatInterval} with their counters, from one
- * thread of its own: a slow store never holds up a send.
+ * thread of its own: a slow store never holds up a send. Each heartbeat also publishes, per queue,
+ * the oldest message received from it since the previous heartbeat ({@link OldestReceived}), which
+ * {@code herald queues} and the dashboard show as the queue's oldest age.
  */
 final class PipelineControl implements AutoCloseable {
 
@@ -58,6 +62,7 @@ final class PipelineControl implements AutoCloseable {
     private final String instance;
     private final HeraldConfig.Control config;
     private final Map<String, WorkerPool> pools;
+    private final OldestReceived oldest;
     private final List<Worker> workers = new ArrayList<>();
     private final PipelineMetrics metrics;
     private final Clock clock;
@@ -83,14 +88,16 @@ final class PipelineControl implements AutoCloseable {
     /**
      * @param store     where pauses and health live; null for a pipeline on its own (nothing is
      *                  ever paused, nothing published)
-     * @param instance  this instance's name in health reports, unique among running instances
+     * @param instance  this instance's name in its reports, unique among running instances
+     * @param oldest     what the readers received, for the queue-age reports
      */
     PipelineControl(ControlStore store, String instance, HeraldConfig.Control config, Map<String, WorkerPool> pools,
-                    PipelineMetrics metrics, Clock clock) {
+                    OldestReceived oldest, PipelineMetrics metrics, Clock clock) {
         this.store = store;
         this.instance = instance;
         this.config = config;
         this.pools = pools;
+        this.oldest = oldest;
         this.metrics = metrics;
         this.clock = clock;
         pools.values().forEach(pool -> workers.addAll(pool.workers()));
@@ -248,7 +255,8 @@ final class PipelineControl implements AutoCloseable {
                 return;
             }
             List<Worker> due;
-            if (System.nanoTime() - lastHeartbeat >= heartbeatNanos) {
+            boolean heartbeat = System.nanoTime() - lastHeartbeat >= heartbeatNanos;
+            if (heartbeat) {
                 due = workers;
                 lastHeartbeat = System.nanoTime();
             } else {
@@ -262,16 +270,39 @@ final class PipelineControl implements AutoCloseable {
                     break;
                 }
             }
+            if (heartbeat) {
+                publishQueueAges();
+            }
         }
     }
 
     private boolean publish(Worker worker) {
+        return published(() -> store.publishHealth(new ProviderHealth(instance, worker.provider().channel(),
+                worker.name(), worker.state(), worker.deliveredCount(), worker.failedCount(), worker.probeCount(),
+                clock.instant())));
+    }
+
+    /**
+     * One report per queue, covering what was received since the previous heartbeat; a report
+     * that cannot be published hands its oldest back, so the next one covers both intervals.
+     */
+    private void publishQueueAges() {
+        for (String queue : oldest.queues()) {
+            Instant taken = oldest.take(queue);
+            if (!published(() -> store.publishQueueAge(new QueueAge(instance, queue, taken, clock.instant())))) {
+                // The queues not reached keep gathering; all are tried again at the next heartbeat.
+                oldest.putBack(queue, taken);
+                return;
+            }
+        }
+    }
+
+    private boolean published(Runnable write) {
         try {
-            store.publishHealth(new ProviderHealth(instance, worker.provider().channel(), worker.name(), worker.state(),
-                    worker.deliveredCount(), worker.failedCount(), worker.probeCount(), clock.instant()));
+            write.run();
             if (publishFailing) {
                 publishFailing = false;
-                log.info("control store writable again: provider health is shared");
+                log.info("control store writable again: provider health and queue ages are shared");
             }
             return true;
         } catch (RuntimeException e) {
@@ -280,8 +311,8 @@ final class PipelineControl implements AutoCloseable {
             }
             if (!publishFailing) {
                 publishFailing = true;
-                log.warn("provider health cannot be published, other pipelines will not see this one's view until it "
-                        + "can: {}", e.getMessage());
+                log.warn("provider health and queue ages cannot be published, other pipelines and operators will not "
+                        + "see this one's view until they can: {}", e.getMessage());
             }
             return false;
         }

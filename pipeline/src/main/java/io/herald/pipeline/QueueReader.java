@@ -45,6 +45,7 @@ final class QueueReader implements Runnable {
     private final int maxReaders;
     private final int idleWaitSeconds;
     private final PipelineControl control;
+    private final OldestReceived oldest;
 
     /*
      * Stopping interrupts readers only while they wait for room in InFlight. A receive in progress
@@ -57,7 +58,7 @@ final class QueueReader implements Runnable {
     private volatile boolean stopping;
 
     QueueReader(SqsClient sqs, QueueRef queue, InFlight inFlight, Dispatcher dispatcher, PipelineMetrics metrics,
-                int maxReaders, Duration idleWait, PipelineControl control) {
+                int maxReaders, Duration idleWait, PipelineControl control, OldestReceived oldest) {
         this.sqs = sqs;
         this.queue = queue;
         this.inFlight = inFlight;
@@ -66,6 +67,7 @@ final class QueueReader implements Runnable {
         this.maxReaders = maxReaders;
         this.idleWaitSeconds = (int) idleWait.toSeconds();
         this.control = control;
+        this.oldest = oldest;
     }
 
     String queueName() {
@@ -151,7 +153,9 @@ final class QueueReader implements Runnable {
             messages = sqs.receiveMessage(b -> b.queueUrl(queue.url())
                     .maxNumberOfMessages(MAX_PER_RECEIVE)
                     .waitTimeSeconds(waitSeconds)
-                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
+                    // SentTimestamp feeds the queue's oldest-age report: the age comes with the receive, no peek.
+                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                            MessageSystemAttributeName.SENT_TIMESTAMP)
                     .messageAttributeNames("All")).messages();
         } catch (SdkException e) {
             inFlight.giveBack(MAX_PER_RECEIVE);
@@ -159,6 +163,7 @@ final class QueueReader implements Runnable {
         }
         inFlight.giveBack(MAX_PER_RECEIVE - messages.size());
         if (!messages.isEmpty()) {
+            oldest.saw(queue.name(), messages);
             messages.forEach(m -> inFlight.hold(queue, m));
             dispatcher.dispatch(queue, messages);
         }

@@ -113,7 +113,8 @@ final class Settler implements AutoCloseable {
      * Puts a message that must wait (its channel is paused) back on its queue as a fresh copy hidden
      * for {@code delay}, then deletes the original. A copy rather than a visibility change, because
      * every receive counts toward SQS's redrive: a long pause would otherwise push waiting messages
-     * into the dead-letter queue. The attempts made so far go with the copy as an attribute.
+     * into the dead-letter queue. The attempts made so far and the original's first send (for the
+     * queue's oldest age, see {@link OldestReceived}) go with the copy as attributes.
      *
      * @param attempts  receives of this message so far that were attempts to send it
      * @return false when the copy failed: the original is hidden for {@code delay} instead
@@ -122,6 +123,11 @@ final class Settler implements AutoCloseable {
         Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
         attributes.put(PRIOR_RECEIVES_ATTRIBUTE, MessageAttributeValue.builder().dataType("Number")
                 .stringValue(Integer.toString(attempts)).build());
+        long firstSent = OldestReceived.firstSent(message);
+        if (firstSent != OldestReceived.NONE) {
+            attributes.put(OldestReceived.FIRST_SENT_ATTRIBUTE, MessageAttributeValue.builder().dataType("Number")
+                    .stringValue(Long.toString(firstSent)).build());
+        }
         int seconds = (int) Math.min(Math.max(0, delay.toSeconds()), MAX_DELAY_SECONDS);
         try {
             sqs.sendMessage(b -> b.queueUrl(queue.url()).messageBody(message.body()).delaySeconds(seconds)

@@ -10,6 +10,7 @@ import io.herald.core.config.Secret;
 import io.herald.core.control.ControlStore;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.control.PauseScope;
+import io.herald.core.control.QueueAge;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.EmbeddedDynamoDb;
 import io.herald.core.envelope.Content;
@@ -18,6 +19,7 @@ import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
 import io.herald.core.sqs.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.QueueStats;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
@@ -28,6 +30,7 @@ import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.sendgrid.SendGridProvider;
 import io.herald.pipeline.provider.ses.SesProvider;
 import io.herald.pipeline.provider.slack.SlackProvider;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -46,10 +49,14 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -157,6 +164,11 @@ class PipelineControlTest {
 
     private Pipeline pipeline(String instance, QueueRef queue, Duration openWait, boolean withSlack,
                               ControlStore controlStore) {
+        return pipeline(instance, queue, openWait, withSlack, controlStore, UnaryOperator.identity());
+    }
+
+    private Pipeline pipeline(String instance, QueueRef queue, Duration openWait, boolean withSlack,
+                              ControlStore controlStore, UnaryOperator<HeraldConfig.Pipeline> tweak) {
         Clock clock = Clock.systemUTC();
         SesProvider ses = new SesProvider(new ProviderConfig.Ses(true, 1, Duration.ofSeconds(2), 1000,
                 Duration.ofSeconds(1), "", "us-east-1", Fakes.baseUrl(sesFake), "herald@example.org", ""),
@@ -174,6 +186,7 @@ class PipelineControlTest {
         HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()
                 .withSendTimeout(Duration.ofSeconds(3)).withReceiveWait(Duration.ofSeconds(1))
                 .withHealth(3, 2, openWait).withRetryDelays(Duration.ZERO, Duration.ZERO).withAdminPort(-1);
+        config = tweak.apply(config);
         PipelineMetrics meters = new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         Pipeline pipeline = new Pipeline(sqs, List.of(queue), providers, config, sqsConfig, meters, null, clock,
                 controlStore, instance, CONTROL);
@@ -181,6 +194,14 @@ class PipelineControlTest {
         pipelines.add(pipeline);
         metrics.put(pipeline, meters);
         return pipeline;
+    }
+
+    /** One instance with email and Slack, email paused: the queue is still read for Slack, emails are parked. */
+    private Pipeline pipelineWithEmailPaused(QueueRef queue) {
+        Pipeline a = pipeline("instance-a", queue, Duration.ofMillis(300), true);
+        operator.pause(PauseScope.channel("email"), "test");
+        await(() -> "paused".equals(state(a, "ses")), Duration.ofSeconds(10));
+        return a;
     }
 
     private static void answer(WireMockServer fake, String path, int status, String body) {
@@ -388,10 +409,8 @@ class PipelineControlTest {
     @Test
     void aPausedChannelsMessagesWaitWhileOtherChannelsOnTheSameQueueFlow() {
         QueueRef queue = newQueue("mixed");
-        Pipeline a = pipeline("instance-a", queue, Duration.ofMillis(300), true);
+        Pipeline a = pipelineWithEmailPaused(queue);
 
-        operator.pause(PauseScope.channel("email"), "test");
-        await(() -> "paused".equals(state(a, "ses")), Duration.ofSeconds(10));
         List<String> emails = enqueue(queue, "email", 20);
         List<String> slacks = enqueue(queue, "slack", 20);
 
@@ -433,5 +452,76 @@ class PipelineControlTest {
         } finally {
             own.close();
         }
+    }
+
+    /** Instance {@code instance}'s latest queue-age report for the queue, if it has a live one. */
+    private Optional<QueueAge> queueAgeReport(String instance, QueueRef queue, List<QueueAge> reports) {
+        return reports.stream().filter(r -> r.instance().equals(instance) && r.queue().equals(queue.name())).findFirst();
+    }
+
+    @Test
+    void eachInstanceReportsTheOldestMessageItReceivedAndReadersShowTheQueuesAgeFromIt() {
+        QueueRef queue = newQueue("age");
+        // Both providers fail and a retry waits 60 s: the message stays in flight on the queue meanwhile.
+        answer(sesFake, SES_PATH, 500, "{\"message\":\"internal error\"}");
+        answer(sendgridFake, SENDGRID_PATH, 500, "{\"errors\":[{\"message\":\"internal error\"}]}");
+        pipeline("instance-a", queue, Duration.ofMinutes(5), false, store(),
+                c -> c.withRetryDelays(Duration.ofSeconds(60), Duration.ofSeconds(60)));
+        Instant sentBefore = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        enqueue(queue, "email", 1);
+        Instant sentAfter = Instant.now();
+
+        // The report of the interval that received it; the next ones say nothing was received.
+        AtomicReference<List<QueueAge>> seen = new AtomicReference<>();
+        await(() -> {
+            List<QueueAge> reports = operator.queueAges();
+            seen.set(reports);
+            return queueAgeReport("instance-a", queue, reports).map(QueueAge::oldestSentAt).isPresent();
+        }, Duration.ofSeconds(30));
+        assertThat(queueAgeReport("instance-a", queue, seen.get()).orElseThrow().oldestSentAt())
+                .as("the message's SentTimestamp").isBetween(sentBefore, sentAfter);
+
+        Instant asked = Instant.now();
+        QueueStats.Depth depth = QueueStats.of(sqs, List.of(queue), seen.get(), asked).getFirst().queue();
+        assertThat(depth.inFlight()).isEqualTo(1);
+        assertThat(depth.oldestAgeFrom()).isEqualTo(QueueStats.AgeFrom.PIPELINE);
+        assertThat(depth.oldestAgeSeconds()).isNotNull()
+                .isGreaterThanOrEqualTo(Duration.between(sentAfter, asked).toSeconds());
+    }
+
+    @Test
+    void aParkedMessageKeepsItsFirstSendSoAPauseShowsAsTheWaitItIs() {
+        QueueRef queue = newQueue("parked-age");
+        Pipeline a = pipelineWithEmailPaused(queue);
+        Instant sentBefore = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        enqueue(queue, "email", 1);
+        Instant sentAfter = Instant.now();
+
+        // Parked twice: from here on only copies are received, each sent after sentAfter. A report
+        // made after that covers an interval that began with the report before it.
+        await(() -> parked(a) >= 2, Duration.ofSeconds(30));
+        Instant parkedTwice = Instant.now();
+        AtomicReference<QueueAge> intervalStart = new AtomicReference<>();
+        await(() -> {
+            queueAgeReport("instance-a", queue, operator.queueAges()).filter(r -> r.updatedAt().isAfter(parkedTwice))
+                    .ifPresent(intervalStart::set);
+            return intervalStart.get() != null;
+        }, Duration.ofSeconds(30));
+        AtomicReference<QueueAge> ofCopies = new AtomicReference<>();
+        await(() -> {
+            queueAgeReport("instance-a", queue, operator.queueAges())
+                    .filter(r -> r.updatedAt().isAfter(intervalStart.get().updatedAt()) && r.oldestSentAt() != null)
+                    .ifPresent(ofCopies::set);
+            return ofCopies.get() != null;
+        }, Duration.ofSeconds(30));
+
+        assertThat(ofCopies.get().oldestSentAt()).as("the original's SentTimestamp, carried by the copy")
+                .isBetween(sentBefore, sentAfter);
+        operator.resume(PauseScope.channel("email"));
+    }
+
+    private double parked(Pipeline pipeline) {
+        Counter counter = metrics.get(pipeline).registry().find("herald.parked").counter();
+        return counter == null ? 0 : counter.count();
     }
 }

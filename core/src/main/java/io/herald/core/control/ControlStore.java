@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * What every pipeline instance must agree on while running: which channels and providers an
- * operator has paused, and what each instance has seen of each provider's health. It lives in the
- * status store, so every instance and the API read the same switches.
+ * operator has paused, and what each instance has seen of each provider's health; and what the
+ * instances report for operators: the oldest message each received from each queue. It lives in
+ * the status store, so every instance, the API and the operations commands read the same.
  *
  * <p>Reading must be cheap enough to do once per pipeline iteration; an unreachable store is the
  * caller's to log, and a pipeline keeps its last known view rather than stopping.
@@ -26,4 +27,10 @@ public interface ControlStore {
 
     /** Every instance's latest report for every provider. */
     List<ProviderHealth> health();
+
+    /** Records what one pipeline instance received from one queue, replacing its previous report. */
+    void publishQueueAge(QueueAge age);
+
+    /** Every instance's latest report for every queue, as {@link #health()} keeps them. */
+    List<QueueAge> queueAges();
 }

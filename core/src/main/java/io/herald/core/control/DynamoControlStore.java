@@ -13,20 +13,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@link ControlStore} in the status table, as two items whose keys need no Scan to find:
+ * {@link ControlStore} in the status table, as three items whose keys need no Scan to find:
  * {@code control#pauses} holds one map entry per paused scope, {@code control#health} one map
- * entry per (instance, provider) report. Every write is an UpdateItem on its own map entry, so
- * instances writing at once never overwrite each other's entries, and conditions decide the
- * races: the first pause of a scope stays, and an older report never replaces a newer one.
+ * entry per (instance, provider) report, {@code control#queue-ages} one per (instance, queue)
+ * report. Every write is an UpdateItem on its own map entry, so instances writing at once never
+ * overwrite each other's entries, and conditions decide the races: the first pause of a scope
+ * stays, and an older report never replaces a newer one.
  *
- * <p>Neither item carries {@code expiresAt}: a pause holds until someone resumes it. Reports
- * age out instead: {@link #health()} leaves out reports not renewed within {@code staleAfter}
- * (their instance stopped or lost the store), and deletes those older than {@link #FORGET_AFTER}
- * of them so the item does not grow with every instance that ever ran.
+ * <p>No item carries {@code expiresAt}: a pause holds until someone resumes it. Reports age out
+ * instead: {@link #health()} and {@link #queueAges()} leave out reports not renewed within
+ * {@code staleAfter} (their instance stopped or lost the store), and delete those older than
+ * {@link #FORGET_AFTER} of them so the items do not grow with every instance that ever ran.
  */
 public final class DynamoControlStore implements ControlStore {
 
@@ -34,8 +36,11 @@ public final class DynamoControlStore implements ControlStore {
 
     static final String PAUSES_KEY = "control#pauses";
     static final String HEALTH_KEY = "control#health";
+    static final String QUEUE_AGES_KEY = "control#queue-ages";
     private static final String PAUSES = "pauses";
     private static final String REPORTS = "reports";
+    private static final String UPDATED_AT = "updatedAt";
+    private static final String OLDEST_SENT_AT = "oldestSentAt";
     /** A stale report is deleted once it is this many staleness windows old. */
     static final int FORGET_AFTER = 10;
 
@@ -60,7 +65,7 @@ public final class DynamoControlStore implements ControlStore {
         Map<String, AttributeValue> pause = Map.of(
                 "kind", AttributeValue.fromS(scope.kind().name()),
                 "name", AttributeValue.fromS(scope.name()),
-                "since", AttributeValue.fromN(Long.toString(clock.instant().toEpochMilli())),
+                "since", millis(clock.instant()),
                 "by", AttributeValue.fromS(by == null || by.isBlank() ? "unknown" : by));
         try {
             ensureMap(PAUSES_KEY, PAUSES);
@@ -104,7 +109,7 @@ public final class DynamoControlStore implements ControlStore {
                 continue;
             }
             pauses.add(new Pause(new PauseScope(kind, p.get("name").s()),
-                    Instant.ofEpochMilli(Long.parseLong(p.get("since").n())), p.get("by").s()));
+                    instant(p.get("since")), p.get("by").s()));
         }
         pauses.sort(Comparator.comparing(Pause::since));
         return pauses;
@@ -120,39 +125,15 @@ public final class DynamoControlStore implements ControlStore {
                 "delivered", AttributeValue.fromN(Long.toString(health.delivered())),
                 "failed", AttributeValue.fromN(Long.toString(health.failed())),
                 "probes", AttributeValue.fromN(Long.toString(health.probes())),
-                "updatedAt", AttributeValue.fromN(Long.toString(health.updatedAt().toEpochMilli())));
-        try {
-            ensureMap(HEALTH_KEY, REPORTS);
-            dynamo.updateItem(b -> b.tableName(table).key(key(HEALTH_KEY))
-                    .updateExpression("SET #m.#e = :v")
-                    .conditionExpression("attribute_not_exists(#m.#e) OR #m.#e.#u <= :u")
-                    .expressionAttributeNames(Map.of("#m", REPORTS, "#e", entry(health), "#u", "updatedAt"))
-                    .expressionAttributeValues(Map.of(":v", AttributeValue.fromM(report),
-                            ":u", report.get("updatedAt"))));
-        } catch (ConditionalCheckFailedException older) {
-            log.debug("health report of {} at {} not stored: a newer one is", entry(health), health.updatedAt());
-        } catch (SdkException e) {
-            throw new ControlStoreException("cannot publish the health of " + health.provider() + ": "
-                    + e.getMessage(), e);
-        }
+                UPDATED_AT, millis(health.updatedAt()));
+        publish(HEALTH_KEY, health.instance() + "/" + health.provider(), report, "the health of " + health.provider());
     }
 
     /** Every live instance's latest report: reports older than the staleness window are left out. */
     @Override
     public List<ProviderHealth> health() {
-        Instant now = clock.instant();
-        Instant staleBefore = now.minus(staleAfter);
-        Instant forgetBefore = now.minus(staleAfter.multipliedBy(FORGET_AFTER));
         List<ProviderHealth> live = new ArrayList<>();
-        for (Map.Entry<String, AttributeValue> e : map(HEALTH_KEY, REPORTS, "provider health").entrySet()) {
-            Map<String, AttributeValue> r = e.getValue().m();
-            Instant updatedAt = Instant.ofEpochMilli(Long.parseLong(r.get("updatedAt").n()));
-            if (updatedAt.isBefore(forgetBefore)) {
-                forget(e.getKey(), r.get("updatedAt"));
-            }
-            if (updatedAt.isBefore(staleBefore)) {
-                continue;
-            }
+        for (Map<String, AttributeValue> r : liveReports(HEALTH_KEY, "provider health")) {
             WorkerState state;
             try {
                 state = WorkerState.valueOf(r.get("state").s());
@@ -162,23 +143,84 @@ public final class DynamoControlStore implements ControlStore {
             }
             live.add(new ProviderHealth(r.get("instance").s(), r.get("channel").s(), r.get("provider").s(), state,
                     Long.parseLong(r.get("delivered").n()), Long.parseLong(r.get("failed").n()),
-                    Long.parseLong(r.get("probes").n()), updatedAt));
+                    Long.parseLong(r.get("probes").n()), instant(r.get(UPDATED_AT))));
         }
         live.sort(Comparator.comparing(ProviderHealth::provider).thenComparing(ProviderHealth::instance));
         return live;
     }
 
-    /** Deletes a long-dead instance's report, unless it was renewed since it was read. */
-    private void forget(String entry, AttributeValue updatedAt) {
+    @Override
+    public void publishQueueAge(QueueAge age) {
+        Map<String, AttributeValue> report = new HashMap<>(Map.of(
+                "instance", AttributeValue.fromS(age.instance()),
+                "queue", AttributeValue.fromS(age.queue()),
+                UPDATED_AT, millis(age.updatedAt())));
+        if (age.oldestSentAt() != null) {
+            report.put(OLDEST_SENT_AT, millis(age.oldestSentAt()));
+        }
+        publish(QUEUE_AGES_KEY, age.instance() + "/" + age.queue(), report, "the oldest message of " + age.queue());
+    }
+
+    /** Every live instance's latest report, as {@link #health()} keeps them. */
+    @Override
+    public List<QueueAge> queueAges() {
+        List<QueueAge> live = new ArrayList<>();
+        for (Map<String, AttributeValue> r : liveReports(QUEUE_AGES_KEY, "queue ages")) {
+            AttributeValue oldest = r.get(OLDEST_SENT_AT);
+            live.add(new QueueAge(r.get("instance").s(), r.get("queue").s(), oldest == null ? null : instant(oldest),
+                    instant(r.get(UPDATED_AT))));
+        }
+        live.sort(Comparator.comparing(QueueAge::queue).thenComparing(QueueAge::instance));
+        return live;
+    }
+
+    /** Sets one instance's entry in a report item, unless the entry there is newer. */
+    private void publish(String itemKey, String entry, Map<String, AttributeValue> report, String what) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(HEALTH_KEY))
+            ensureMap(itemKey, REPORTS);
+            dynamo.updateItem(b -> b.tableName(table).key(key(itemKey))
+                    .updateExpression("SET #m.#e = :v")
+                    .conditionExpression("attribute_not_exists(#m.#e) OR #m.#e.#u <= :u")
+                    .expressionAttributeNames(Map.of("#m", REPORTS, "#e", entry, "#u", UPDATED_AT))
+                    .expressionAttributeValues(Map.of(":v", AttributeValue.fromM(report),
+                            ":u", report.get(UPDATED_AT))));
+        } catch (ConditionalCheckFailedException older) {
+            log.debug("report {} at {} not stored: a newer one is", entry, report.get(UPDATED_AT).n());
+        } catch (SdkException e) {
+            throw new ControlStoreException("cannot publish " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The entries of a report item renewed within the staleness window; long-dead ones are deleted. */
+    private List<Map<String, AttributeValue>> liveReports(String itemKey, String what) {
+        Instant now = clock.instant();
+        Instant staleBefore = now.minus(staleAfter);
+        Instant forgetBefore = now.minus(staleAfter.multipliedBy(FORGET_AFTER));
+        List<Map<String, AttributeValue>> live = new ArrayList<>();
+        for (Map.Entry<String, AttributeValue> e : map(itemKey, REPORTS, what).entrySet()) {
+            Map<String, AttributeValue> r = e.getValue().m();
+            Instant updatedAt = instant(r.get(UPDATED_AT));
+            if (updatedAt.isBefore(forgetBefore)) {
+                forget(itemKey, e.getKey(), r.get(UPDATED_AT));
+            }
+            if (!updatedAt.isBefore(staleBefore)) {
+                live.add(r);
+            }
+        }
+        return live;
+    }
+
+    /** Deletes a long-dead instance's report, unless it was renewed since it was read. */
+    private void forget(String itemKey, String entry, AttributeValue updatedAt) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(itemKey))
                     .updateExpression("REMOVE #m.#e")
                     .conditionExpression("#m.#e.#u = :u")
-                    .expressionAttributeNames(Map.of("#m", REPORTS, "#e", entry, "#u", "updatedAt"))
+                    .expressionAttributeNames(Map.of("#m", REPORTS, "#e", entry, "#u", UPDATED_AT))
                     .expressionAttributeValues(Map.of(":u", updatedAt)));
         } catch (SdkException e) {
             // Tidying only: the report is left out of every answer anyway.
-            log.debug("old health report {} not deleted: {}", entry, e.getMessage());
+            log.debug("old report {} not deleted: {}", entry, e.getMessage());
         }
     }
 
@@ -213,7 +255,11 @@ public final class DynamoControlStore implements ControlStore {
         return scope.kind().label() + "/" + scope.name();
     }
 
-    private static String entry(ProviderHealth health) {
-        return health.instance() + "/" + health.provider();
+    private static AttributeValue millis(Instant at) {
+        return AttributeValue.fromN(Long.toString(at.toEpochMilli()));
+    }
+
+    private static Instant instant(AttributeValue millis) {
+        return Instant.ofEpochMilli(Long.parseLong(millis.n()));
     }
 }

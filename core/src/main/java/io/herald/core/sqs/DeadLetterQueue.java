@@ -160,7 +160,7 @@ public final class DeadLetterQueue {
 
     /** How many messages wait in the dead-letter queues, as SQS estimates it (for progress). */
     public long approximateTotal() {
-        return QueueStats.of(sqs, queues).stream().mapToLong(s -> s.deadLetter().depth()).sum();
+        return QueueStats.deadLettersWaiting(sqs, queues);
     }
 
     /**

@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,6 +71,7 @@ class DynamoControlStoreTest {
     void nothingIsPausedInANewTable() {
         assertThat(store.pauses()).isEmpty();
         assertThat(store.health()).isEmpty();
+        assertThat(store.queueAges()).isEmpty();
     }
 
     @Test
@@ -168,18 +170,60 @@ class DynamoControlStoreTest {
 
         storeAt(muchLater).health();
 
-        Map<String, AttributeValue> reports = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of(StatusTable.KEY, AttributeValue.fromS(DynamoControlStore.HEALTH_KEY)))).item()
-                .get("reports").m();
-        assertThat(reports.keySet()).containsExactly("alive/ses");
+        assertThat(reportEntries(DynamoControlStore.HEALTH_KEY)).containsExactly("alive/ses");
+    }
+
+    @Test
+    void eachInstanceKeepsItsOwnLatestQueueAgeReportPerQueue() {
+        store.publishQueueAge(new QueueAge("a", "herald-1", T0.minusSeconds(90), T0));
+        store.publishQueueAge(new QueueAge("b", "herald-1", null, T0));
+        store.publishQueueAge(new QueueAge("a", "herald-1", T0.minusSeconds(5), T0.plusSeconds(10)));
+        store.publishQueueAge(new QueueAge("a", "herald-2", T0.minusSeconds(1), T0));
+
+        assertThat(storeAt(T0.plusSeconds(10)).queueAges()).containsExactly(
+                new QueueAge("a", "herald-1", T0.minusSeconds(5), T0.plusSeconds(10)),
+                new QueueAge("b", "herald-1", null, T0),
+                new QueueAge("a", "herald-2", T0.minusSeconds(1), T0));
+    }
+
+    @Test
+    void anOlderQueueAgeReportArrivingLateDoesNotReplaceANewerOne() {
+        store.publishQueueAge(new QueueAge("a", "herald-1", null, T0.plusSeconds(2)));
+        store.publishQueueAge(new QueueAge("a", "herald-1", T0.minusSeconds(60), T0.plusSeconds(1)));
+
+        assertThat(store.queueAges()).containsExactly(new QueueAge("a", "herald-1", null, T0.plusSeconds(2)));
+    }
+
+    @Test
+    void queueAgeReportsOfAnInstanceThatStoppedReportingAgeOutAndAreDeletedLater() {
+        store.publishQueueAge(new QueueAge("gone", "herald-1", T0.minusSeconds(600), T0));
+        store.publishQueueAge(new QueueAge("alive", "herald-1", T0, T0.plus(STALE_AFTER)));
+
+        assertThat(storeAt(T0.plus(STALE_AFTER).plusSeconds(1)).queueAges()).extracting(QueueAge::instance)
+                .containsExactly("alive");
+
+        Instant muchLater = T0.plus(STALE_AFTER.multipliedBy(DynamoControlStore.FORGET_AFTER)).plusSeconds(1);
+        storeAt(muchLater).publishQueueAge(new QueueAge("alive", "herald-1", null, muchLater));
+        storeAt(muchLater).queueAges();
+        assertThat(reportEntries(DynamoControlStore.QUEUE_AGES_KEY)).containsExactly("alive/herald-1");
+    }
+
+    @Test
+    void concurrentQueueAgeReportsFromManyInstancesAreAllKept() throws Exception {
+        int instances = 16;
+        concurrently(instances, i -> store.publishQueueAge(new QueueAge("i" + i, "herald-1", T0, T0)));
+
+        assertThat(store.queueAges()).hasSize(instances);
     }
 
     @Test
     void controlItemsNeverExpire() {
         store.pause(PauseScope.channel("email"), "cli");
         store.publishHealth(report("a", "ses", WorkerState.HEALTHY, 1, T0));
+        store.publishQueueAge(new QueueAge("a", "herald-1", T0, T0));
 
-        for (String key : List.of(DynamoControlStore.PAUSES_KEY, DynamoControlStore.HEALTH_KEY)) {
+        for (String key : List.of(DynamoControlStore.PAUSES_KEY, DynamoControlStore.HEALTH_KEY,
+                DynamoControlStore.QUEUE_AGES_KEY)) {
             Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                     .key(Map.of(StatusTable.KEY, AttributeValue.fromS(key)))).item();
             assertThat(item).as(key).doesNotContainKey(StatusTable.EXPIRES_AT);
@@ -201,7 +245,16 @@ class DynamoControlStoreTest {
                     .isInstanceOf(ControlStoreException.class).hasMessageContaining("channel email");
             assertThatThrownBy(() -> down.publishHealth(report("a", "ses", WorkerState.HEALTHY, 0, T0)))
                     .isInstanceOf(ControlStoreException.class);
+            assertThatThrownBy(() -> down.publishQueueAge(new QueueAge("a", "herald-1", T0, T0)))
+                    .isInstanceOf(ControlStoreException.class).hasMessageContaining("herald-1");
+            assertThatThrownBy(down::queueAges).isInstanceOf(ControlStoreException.class);
         }
+    }
+
+    /** The entries of a report item as stored, dead ones included until they are deleted. */
+    private Set<String> reportEntries(String itemKey) {
+        return dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of(StatusTable.KEY, AttributeValue.fromS(itemKey)))).item().get("reports").m().keySet();
     }
 
     /** Runs {@code n} writers released at the same moment, and waits for them all. */

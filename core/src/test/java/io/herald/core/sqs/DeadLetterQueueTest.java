@@ -253,19 +253,4 @@ class DeadLetterQueueTest {
         assertThatThrownBy(() -> DeadLetterFilter.parse(List.of("reason=")))
                 .hasMessageContaining("'reason='");
     }
-
-    @Test
-    void statsCountWaitingInFlightAndDelayedMessagesOfAQueueAndItsDeadLetterQueue() {
-        for (int i = 0; i < 3; i++) {
-            sqs.sendMessage(b -> b.queueUrl(queue.url()).messageBody("waiting"));
-        }
-        sqs.sendMessage(b -> b.queueUrl(queue.url()).messageBody("delayed").delaySeconds(60));
-        sqs.receiveMessage(b -> b.queueUrl(queue.url()).maxNumberOfMessages(1).visibilityTimeout(60));
-        deadLetter(envelope("email", "a@example.org"), "550", "ses");
-
-        QueueStats stats = QueueStats.of(sqs, List.of(queue)).getFirst();
-
-        assertThat(stats.queue()).isEqualTo(new QueueStats.Depth(queue.name(), 2, 1, 1, null));
-        assertThat(stats.deadLetter()).isEqualTo(new QueueStats.Depth(queue.name() + "-dlq", 1, 0, 0, null));
-    }
 }
