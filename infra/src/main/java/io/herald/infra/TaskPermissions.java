@@ -20,13 +20,18 @@ final class TaskPermissions {
 
     /**
      * The API resolves queue URLs at start, sends (SendMessageBatch authorises as SendMessage), asks
-     * each queue for an attribute in /readyz, and reads and writes status and idempotency items.
+     * each queue for an attribute in /readyz, and reads and writes status and idempotency items. For
+     * the admin overview it also reads the dead-letter queues: their counts, a peek for the oldest
+     * age, and the latest dead letters, received with a short hold and released at once (the
+     * visibility change). It never deletes and never receives from a work queue: only the pipeline
+     * takes work.
      */
     static List<PolicyStatement> api(List<MessageQueues.Pair> queues, ITable table) {
         List<PolicyStatement> statements = new ArrayList<>();
         statements.add(allow(List.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
                 queues.stream().map(p -> p.queue().getQueueArn()).toList()));
-        statements.add(allow(List.of("sqs:GetQueueUrl"),
+        statements.add(allow(List.of("sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
+                        "sqs:ChangeMessageVisibility"),
                 queues.stream().map(p -> p.deadLetter().getQueueArn()).toList()));
         statements.add(allow(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem", "dynamodb:DescribeTable"), List.of(table.getTableArn())));

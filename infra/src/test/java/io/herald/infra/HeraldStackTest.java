@@ -104,14 +104,29 @@ class HeraldStackTest {
     }
 
     @Test
-    void apiMaySendButNotReceiveAndPipelineMayReceiveSettleAndPark() {
+    void apiMaySendAndPeekAtDeadLettersButNeverTakeWorkAndPipelineMayReceiveSettleAndPark() {
         Map<String, Set<String>> byRole = actionsByPolicy();
         Set<String> api = byRole.entrySet().stream().filter(e -> e.getKey().startsWith("ApiTaskTaskRole"))
                 .findFirst().orElseThrow().getValue();
         Set<String> pipeline = byRole.entrySet().stream().filter(e -> e.getKey().startsWith("PipelineTaskTaskRole"))
                 .findFirst().orElseThrow().getValue();
-        assertThat(api).contains("sqs:SendMessage", "dynamodb:PutItem")
-                .doesNotContain("sqs:ReceiveMessage", "sqs:DeleteMessage", "ses:SendEmail");
+        assertThat(api).contains("sqs:SendMessage", "dynamodb:PutItem", "sqs:ReceiveMessage")
+                .doesNotContain("sqs:DeleteMessage", "ses:SendEmail");
+        // The admin overview peeks at dead letters; receiving from a work queue would take work from the pipeline.
+        JsonNode apiPolicy = resources("AWS::IAM::Policy").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("ApiTaskTaskRole")).findFirst().orElseThrow().getValue();
+        Map<String, JsonNode> queues = resources("AWS::SQS::Queue");
+        for (JsonNode statement : apiPolicy.at("/Properties/PolicyDocument/Statement")) {
+            List<String> actions = texts(statement.path("Action"));
+            if (actions.contains("sqs:ReceiveMessage") || actions.contains("sqs:ChangeMessageVisibility")) {
+                assertThat(list(statement.path("Resource"))).as(actions.toString()).isNotEmpty().allSatisfy(r -> {
+                    JsonNode queue = queues.get(r.path("Fn::GetAtt").path(0).asText());
+                    assertThat(queue).as("a queue of this stack: " + r).isNotNull();
+                    assertThat(queue.at("/Properties/RedrivePolicy").isMissingNode())
+                            .as("only dead-letter queues (they have no redrive policy): " + r).isTrue();
+                });
+            }
+        }
         assertThat(pipeline).contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                 "sqs:SendMessage", "ses:SendEmail", "dynamodb:UpdateItem", "dynamodb:GetItem").doesNotContain("dynamodb:DeleteItem", "sqs:PurgeQueue");
     }
