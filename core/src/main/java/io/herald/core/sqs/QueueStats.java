@@ -55,7 +55,7 @@ public record QueueStats(Depth queue, Depth deadLetter) {
      * @param inFlight          received and not yet deleted or released (ApproximateNumberOfMessagesNotVisible)
      * @param delayed           sent with a delay that has not passed (ApproximateNumberOfMessagesDelayed)
      * @param oldestAgeSeconds  how long ago the oldest message was sent (SentTimestamp), 0 when
-     *                          nothing waits or is in flight, null when unknown
+     *                          nothing waits, is delayed or is in flight, null when unknown
      * @param oldestAgeFrom     where the age came from, or why it is unknown
      */
     public record Depth(String name, long depth, long inFlight, long delayed, Long oldestAgeSeconds,
@@ -64,7 +64,7 @@ public record QueueStats(Depth queue, Depth deadLetter) {
 
     /** Where an oldest age came from; the last four leave it unknown (null). */
     public enum AgeFrom {
-        /** Nothing waits and nothing is in flight: the age is 0. */
+        /** Nothing waits, is delayed or is in flight: the age is 0. */
         EMPTY(null),
         /** The pipelines' reports of what they received (work queues). */
         PIPELINE(null),
@@ -120,8 +120,9 @@ public record QueueStats(Depth queue, Depth deadLetter) {
     }
 
     private record Counts(long depth, long inFlight, long delayed) {
+        /** Delayed messages count: a paused channel's messages wait as delayed copies, not as nothing. */
         boolean empty() {
-            return depth + inFlight == 0;
+            return depth + inFlight + delayed == 0;
         }
 
         Depth with(String name, Age age) {

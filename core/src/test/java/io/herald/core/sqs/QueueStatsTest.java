@@ -91,6 +91,18 @@ class QueueStatsTest {
     }
 
     @Test
+    void aQueueHoldingOnlyDelayedMessagesIsNotReportedAsEmpty() {
+        // What a paused channel leaves behind: its messages parked as delayed copies.
+        sqs.sendMessage(b -> b.queueUrl(queue.url()).messageBody("parked").delaySeconds(60));
+
+        Depth work = stats(List.of(), Instant.now()).queue();
+
+        assertThat(work.delayed()).isEqualTo(1);
+        assertThat(work.oldestAgeFrom()).isNotEqualTo(AgeFrom.EMPTY);
+        assertThat(work.oldestAgeSeconds()).isNull();
+    }
+
+    @Test
     void aDeadLetterQueuesOldestAgeIsPeekedAndItsMessagesStayWhereTheyAre() {
         Sent first = deadLetter();
         deadLetter();
