@@ -2,7 +2,6 @@ package io.herald.slurme2e;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,8 +152,16 @@ final class HeraldInstallation implements AutoCloseable {
      * SLURM_CONF tells it (and anything it reads) where this cluster's slurm.conf is.
      */
     HostCommand.Outcome installShim(Map<String, String> slurmEnv) {
-        return HostCommand.of(herald.toString(), "mailprog", "install-shim", "--config", config.toString(),
-                "--to", shim.toString()).withEnv(slurmEnv).within(Duration.ofMinutes(1)).run();
+        List<String> argv = new ArrayList<>(List.of(herald.toString(), "mailprog", "install-shim", "--config",
+                config.toString(), "--to", shim.toString()));
+        HostCommand.Outcome first = new HostCommand(argv, slurmEnv, null, Duration.ofMinutes(1)).run();
+        if (first.ok() || !(first.stdout() + first.stderr()).contains("--slurm-user")) {
+            return first;
+        }
+        // An install-shim that cannot tell SlurmUser from slurm.conf asks for it (issue 12 part 2).
+        Progress.say("install-shim asks for --slurm-user: " + first.describe());
+        argv.addAll(List.of("--slurm-user", SLURM_USER));
+        return new HostCommand(argv, slurmEnv, null, Duration.ofMinutes(1)).run();
     }
 
     /** Problems with the spool's subdirectories as install-shim left them, one line each (none: fine). */
@@ -209,5 +216,4 @@ final class HeraldInstallation implements AutoCloseable {
             forwarder.stop();
         }
     }
-
 }

@@ -57,8 +57,9 @@ final class SlurmPackages {
         Progress.say("installed " + String.join(" ", missing));
     }
 
-    /** "slurm-wlm 22.05.8" and the like, for the log and the report. */
-    static String version() {
-        return HostCommand.of("sinfo", "--version").run().stdout().strip();
+    /** The installed packages' versions, e.g. "slurmctld 22.05.8-4+deb12u3, ...", for the log. */
+    static String versions() {
+        return HostCommand.of("dpkg-query", "-W", "-f=${Package} ${Version}, ", "slurmctld", "munge", "mariadb-server")
+                .run().stdout().replaceAll(", $", "");
     }
 }
