@@ -54,7 +54,8 @@ final class HeraldInstallation implements AutoCloseable {
             Progress.say("created the system user " + USER);
         }
         Files.createDirectories(h.shim.getParent());
-        HostCommand.of("install", "-d", "-o", SLURM_USER, "-g", USER, "-m", "2770", h.spool.toString()).run().stdoutOrThrow();
+        HostCommand.of("install", "-d", "-o", SLURM_USER, "-g", USER, "-m", "2770", h.spool.toString()).run()
+                .stdoutOrThrow();
         HostCommand.of("install", "-d", "-o", USER, "-g", USER, "-m", "0750", h.config.getParent().toString()).run()
                 .stdoutOrThrow();
         h.installBinaries();
@@ -117,10 +118,12 @@ final class HeraldInstallation implements AutoCloseable {
                 + (feature >= 24 ? " --sun-misc-unsafe-memory-access=allow" : "");
         Files.writeString(herald, "#!/bin/sh\n"
                 + "# Installed by the slurm-e2e test from the reactor's build (see HeraldInstallation).\n"
-                + "exec " + java + flags + " $HERALD_JAVA_OPTS -cp '" + String.join(":", entries) + "' io.herald.cli.Herald \"$@\"\n");
+                + "exec " + java + flags + " $HERALD_JAVA_OPTS -cp '" + String.join(":", entries)
+                + "' io.herald.cli.Herald \"$@\"\n");
         HostCommand.of("chmod", "-R", "a+rX", prefix.resolve("opt").toString()).run().stdoutOrThrow();
         LocalSlurmCluster.setMode(herald, "rwxr-xr-x");
-        Progress.say("installed Herald (" + entries.size() + " class path entries) under " + herald.getParent().getParent());
+        Progress.say("installed Herald (" + entries.size() + " class path entries) under "
+                + herald.getParent().getParent());
     }
 
     /** Test libraries and this module's own classes are not part of Herald. */

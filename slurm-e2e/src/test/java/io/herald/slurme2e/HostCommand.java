@@ -59,7 +59,8 @@ record HostCommand(List<String> argv, Map<String, String> env, Path dir, Duratio
 
     /** The same command run as another user, by exec (setpriv), so no extra process sits in between. */
     HostCommand as(String user) {
-        List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups"));
+        List<String> wrapped = new ArrayList<>(
+                List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups"));
         wrapped.addAll(argv);
         return new HostCommand(wrapped, env, dir, timeout);
     }

@@ -107,7 +107,8 @@ final class LocalSlurmCluster implements AutoCloseable {
             ctld.requireAlive();
             return slurm("sinfo", "-h", "-o", "%T").stdout().strip().equals("idle");
         });
-        Progress.say("cluster " + CLUSTER + " up: " + slurm("sinfo", "-h", "-N", "-o", "%N %T %c CPUs %m MB").stdout().strip());
+        Progress.say("cluster " + CLUSTER + " up: "
+                + slurm("sinfo", "-h", "-N", "-o", "%N %T %c CPUs %m MB").stdout().strip());
     }
 
     private void startMunge() throws IOException {
@@ -128,7 +129,8 @@ final class LocalSlurmCluster implements AutoCloseable {
         Path data = root.resolve("db");
         Path socket = data.resolve("mariadb.sock");
         HostCommand.of("mariadb-install-db", "--no-defaults", "--user=mysql", "--datadir=" + data,
-                "--auth-root-authentication-method=socket", "--skip-test-db").within(Duration.ofMinutes(3)).run().stdoutOrThrow();
+                "--auth-root-authentication-method=socket", "--skip-test-db").within(Duration.ofMinutes(3)).run()
+                .stdoutOrThrow();
         // mariadbd starts as root and becomes mysql itself (--user); the PID stays the same.
         Daemon db = daemon("mariadbd", HostCommand.of("mariadbd", "--no-defaults", "--user=mysql", "--datadir=" + data,
                 "--socket=" + socket, "--port=" + port, "--bind-address=127.0.0.1", "--skip-name-resolve",
@@ -149,7 +151,8 @@ final class LocalSlurmCluster implements AutoCloseable {
 
     /** The node line: the FIRST line of `slurmd -C` (the second is UpTime=), with more CPUs declared. */
     static String nodeLine(String slurmdC, int cpus) {
-        String first = slurmdC.lines().findFirst().orElseThrow(() -> new IllegalStateException("slurmd -C printed nothing"));
+        String first = slurmdC.lines().findFirst()
+                .orElseThrow(() -> new IllegalStateException("slurmd -C printed nothing"));
         Matcher name = Pattern.compile("NodeName=(\\S+)").matcher(first);
         Matcher mem = Pattern.compile("RealMemory=(\\d+)").matcher(first);
         if (!name.find() || !mem.find()) {

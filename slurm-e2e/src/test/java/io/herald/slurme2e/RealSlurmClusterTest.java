@@ -8,6 +8,7 @@ import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.pipeline.provider.email.EmailBody;
 import org.assertj.core.api.SoftAssertions;
+import org.assertj.core.data.Offset;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
@@ -103,7 +104,8 @@ class RealSlurmClusterTest {
             awaitExpected(mailbox, expected);
             checkEveryMessage(softly, mailbox, jobs, sacct, expected);
             checkSpool(softly, herald);
-            Progress.say("finished in " + Duration.between(started, Instant.now()).toSeconds() + " s (install included)");
+            Progress.say("finished in " + Duration.between(started, Instant.now()).toSeconds()
+                    + " s (install included)");
             softly.assertAll();
             passed = true;
         } finally {
@@ -134,10 +136,11 @@ class RealSlurmClusterTest {
     }
 
     /** docs/slurm.md steps 2 and 3: install-shim as root, then the forwarder as herald. */
-    private static void installShimAndForwarder(SoftAssertions softly, HeraldInstallation herald, LocalSlurmCluster cluster,
-                                                Path root) {
+    private static void installShimAndForwarder(SoftAssertions softly, HeraldInstallation herald,
+                                                LocalSlurmCluster cluster, Path root) {
         HostCommand.Outcome shim = herald.installShim(cluster.clientEnv());
-        Progress.say("herald mailprog install-shim: exit " + shim.exit() + ": " + shim.stdout().strip().replace('\n', ' '));
+        Progress.say("herald mailprog install-shim: exit " + shim.exit() + ": "
+                + shim.stdout().strip().replace('\n', ' '));
         if (!shim.ok()) {
             throw new IllegalStateException(shim.describe());
         }
@@ -154,7 +157,7 @@ class RealSlurmClusterTest {
         Awaitility.await("the forwarder watching the spool").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(250))
                 .failFast("the forwarder exited", () -> !herald.forwarder().alive())
-                .until(() -> Files.exists(out) && Files.readString(out).contains("forwarder watching"));
+                .until(() -> Files.exists(out) && Files.readString(out).toLowerCase(Locale.ROOT).contains("watching"));
         Progress.say("forwarder running as " + HeraldInstallation.USER);
     }
 
@@ -169,7 +172,8 @@ class RealSlurmClusterTest {
     }
 
     /** Submits every job (the slow TIMEOUT one first), then cancels and requeues the ones that need it. */
-    private static List<Job> submitAndDrive(LocalSlurmCluster cluster, QueueMailbox mailbox, Path root) throws IOException {
+    private static List<Job> submitAndDrive(LocalSlurmCluster cluster, QueueMailbox mailbox, Path root)
+            throws IOException {
         Path work = Files.createDirectories(root.resolve("jobs"));
         LocalSlurmCluster.chown(JOB_USER + ":" + JOB_USER, work);
         List<Job> jobs = new ArrayList<>();
@@ -183,11 +187,15 @@ class RealSlurmClusterTest {
         jobs.add(running);
         // tail holds everything it reads until EOF, which comes only after the sleep: 300M against --mem=50M.
         jobs.add(submit(cluster, work, "memkill", "--mem=50M", "--mail-type=ALL",
-                "--mail-user=mailto:memkill@example.org", "--wrap", "(head -c 300M /dev/zero; sleep 60) | tail >/dev/null"));
-        jobs.add(submit(cluster, work, "ok", "--mail-type=ALL", "--mail-user=mailto:ok@example.org", "--wrap", "sleep 3"));
-        jobs.add(submit(cluster, work, "fail3", "--mail-type=END,FAIL", "--mail-user=fail@example.org", "--wrap", "exit 3"));
+                "--mail-user=mailto:memkill@example.org",
+                "--wrap", "(head -c 300M /dev/zero; sleep 60) | tail >/dev/null"));
+        jobs.add(submit(cluster, work, "ok", "--mail-type=ALL", "--mail-user=mailto:ok@example.org",
+                "--wrap", "sleep 3"));
+        jobs.add(submit(cluster, work, "fail3", "--mail-type=END,FAIL", "--mail-user=fail@example.org",
+                "--wrap", "exit 3"));
         jobs.add(submit(cluster, work, "array", "--array=1-3", "--mail-type=END,FAIL",
-                "--mail-user=mailto:array@example.org", "--wrap", "sleep 2; [ \"$SLURM_ARRAY_TASK_ID\" != 2 ] || exit 4"));
+                "--mail-user=mailto:array@example.org",
+                "--wrap", "sleep 2; [ \"$SLURM_ARRAY_TASK_ID\" != 2 ] || exit 4"));
         jobs.add(submit(cluster, work, "array-tasks", "--array=1-3", "--mail-type=END,ARRAY_TASKS",
                 "--mail-user=mailto:tasks@example.org", "--wrap", "sleep 2"));
         jobs.add(submit(cluster, work, "receivers", "--mail-type=END,FAIL",
@@ -199,8 +207,10 @@ class RealSlurmClusterTest {
                 "--mail-user=mailto:pending@example.org", "--wrap", "sleep 1");
         jobs.add(pending);
 
-        Awaitility.await("job " + pending.id() + " pending").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> cluster.slurm("squeue", "-h", "-j", pending.id(), "-o", "%T").stdout().strip().equals("PENDING"));
+        Awaitility.await("job " + pending.id() + " pending").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> cluster.slurm("squeue", "-h", "-j", pending.id(), "-o", "%T").stdout().strip()
+                        .equals("PENDING"));
         cluster.slurm("scancel", pending.id()).stdoutOrThrow();
         Progress.say("cancelled job " + pending.id() + " while pending");
 
@@ -284,7 +294,8 @@ class RealSlurmClusterTest {
                     }));
             Progress.say("every expected message is on the queue");
         } catch (ConditionTimeoutException e) {
-            Progress.say("not every expected message arrived within 60 s after the jobs ended; the checks list what is missing");
+            Progress.say("not every expected message arrived within 60 s after the jobs ended;"
+                    + " the checks list what is missing");
         }
     }
 
@@ -306,7 +317,8 @@ class RealSlurmClusterTest {
             for (Envelope e : mail) {
                 Progress.say("  " + e.slurm().mailType() + " → " + e.target() + ": " + e.content().facts().stream()
                         .map(f -> f.label() + "=" + f.value()).collect(Collectors.joining("; "))
-                        + (e.content().hints().isEmpty() ? "" : " | hints: " + String.join(" / ", e.content().hints())));
+                        + (e.content().hints().isEmpty() ? ""
+                        : " | hints: " + String.join(" / ", e.content().hints())));
                 checkAgainstSacct(softly, job, e, rows);
                 checkHints(softly, job, e, rows);
                 checkEmailShowsEachOnce(softly, job, e);
@@ -320,7 +332,8 @@ class RealSlurmClusterTest {
         String what = job.label() + " " + e.slurm().mailType() + " to " + e.target();
         softly.assertThat(e.origin().principal()).as("%s: user", what).isEqualTo(JOB_USER);
         softly.assertThat(e.slurm().cluster()).as("%s: cluster", what).isEqualTo(LocalSlurmCluster.CLUSTER);
-        softly.assertThat(e.content().text()).as("%s: the text starts with the title", what).startsWith(e.content().title());
+        softly.assertThat(e.content().text()).as("%s: the text starts with the title", what)
+                .startsWith(e.content().title());
         if ("*".equals(e.slurm().arrayTaskId())) {
             checkArraySummary(softly, what, e, rows);
             return;
@@ -346,11 +359,12 @@ class RealSlurmClusterTest {
         OptionalLong peak = rows.peakRss(e.slurm().jobId());
         if (ran && peak.isPresent()) {
             Optional<String> memory = fact(e, "Memory");
-            softly.assertThat(memory).as("%s: peak memory shown (CANCELLED and TIMEOUT too, issue 12 part 4); sacct: %d bytes",
+            softly.assertThat(memory)
+                    .as("%s: peak memory shown (CANCELLED and TIMEOUT too, issue 12 part 4); sacct: %d bytes",
                     what, peak.getAsLong()).isPresent();
             memory.map(RealSlurmClusterTest::leadingBytes).ifPresent(shown -> softly.assertThat((double) shown)
                     .as("%s: peak memory %s against sacct's MaxRSS %d bytes", what, memory.get(), peak.getAsLong())
-                    .isCloseTo(peak.getAsLong(), org.assertj.core.data.Offset.offset(peak.getAsLong() * 0.1 + (1 << 20))));
+                    .isCloseTo(peak.getAsLong(), Offset.offset(peak.getAsLong() * 0.1 + (1 << 20))));
         }
     }
 
@@ -386,7 +400,8 @@ class RealSlurmClusterTest {
                 Matcher m = MEM_SUGGESTION.matcher(h);
                 while (m.find()) {
                     long suggested = SacctRows.bytes(m.group(1) + (m.group(2).isEmpty() ? "M" : m.group(2)));
-                    softly.assertThat(suggested).as("%s: a job that used less than its %s gets no suggestion above it: %s"
+                    softly.assertThat(suggested)
+                            .as("%s: a job that used less than its %s gets no suggestion above it: %s"
                             + " (issue 12 part 4)", what, row.get().reqMem(), h).isLessThanOrEqualTo(requested);
                 }
             }
@@ -394,7 +409,8 @@ class RealSlurmClusterTest {
         boolean shortOrKilled = seconds(row.get().elapsed()) < 60
                 || List.of("FAILED", "TIMEOUT", "CANCELLED").contains(row.get().baseState());
         if (shortOrKilled) {
-            softly.assertThat(hints).as("%s: no CPU-efficiency hint for a very short or killed job (issue 12 part 4)", what)
+            softly.assertThat(hints)
+                    .as("%s: no CPU-efficiency hint for a very short or killed job (issue 12 part 4)", what)
                     .noneMatch(h -> h.startsWith("CPU"));
         }
         if (job.label().equals("memkill") && e.slurm().mailType().equals("Failed")) {
@@ -455,7 +471,8 @@ class RealSlurmClusterTest {
                         .containsExactlyInAnyOrder("email:m1@example.org", "email:bare@example.org",
                                 "email:carol@example.org", "email:alice@example.org");
                 for (Envelope e : mail) {
-                    softly.assertThat(e.content().text()).as("%s to %s: the unknown scheme reported", job.label(), e.target())
+                    softly.assertThat(e.content().text())
+                            .as("%s to %s: the unknown scheme reported", job.label(), e.target())
                             .contains("Not sent to").contains("carrier-pigeon");
                 }
             }
@@ -474,7 +491,8 @@ class RealSlurmClusterTest {
                 String expected = "email:" + job.options().stream()
                         .filter(o -> o.startsWith("--mail-user=mailto:")).findFirst().orElseThrow()
                         .substring("--mail-user=mailto:".length());
-                softly.assertThat(mail).extracting(e -> e.channel() + ":" + e.target()).as("receiver of %s", job.label())
+                softly.assertThat(mail).extracting(e -> e.channel() + ":" + e.target())
+                        .as("receiver of %s", job.label())
                         .containsOnly(expected);
             }
         }

@@ -15,7 +15,8 @@ record SacctRows(List<Row> rows) {
     static final String FORMAT = "JobIDRaw,JobID,State,ExitCode,Elapsed,NCPUS,ReqMem,MaxRSS";
 
     /** One sacct line. {@code idRaw} is the job's own id even for an array task ({@code 13}, {@code 13.batch}). */
-    record Row(String idRaw, String id, String state, String exitCode, String elapsed, int cpus, String reqMem, String maxRss) {
+    record Row(String idRaw, String id, String state, String exitCode, String elapsed, int cpus, String reqMem,
+               String maxRss) {
 
         boolean step() {
             return idRaw.contains(".");

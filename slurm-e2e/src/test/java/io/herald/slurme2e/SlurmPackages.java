@@ -14,7 +14,8 @@ import java.util.Optional;
  */
 final class SlurmPackages {
 
-    static final List<String> PACKAGES = List.of("slurmctld", "slurmd", "slurm-client", "munge", "slurmdbd", "mariadb-server");
+    static final List<String> PACKAGES =
+            List.of("slurmctld", "slurmd", "slurm-client", "munge", "slurmdbd", "mariadb-server");
 
     private SlurmPackages() {
     }
@@ -23,7 +24,8 @@ final class SlurmPackages {
     static Optional<String> whyNot() {
         String uid = HostCommand.of("id", "-u").run().stdout().strip();
         if (!uid.equals("0")) {
-            return Optional.of("needs root (to install packages, add users and start munged/slurmd); running as uid " + uid);
+            return Optional.of("needs root (to install packages, add users and start munged/slurmd); running as uid "
+                    + uid);
         }
         if (!Files.isExecutable(Path.of("/usr/bin/apt-get")) || !Files.isExecutable(Path.of("/usr/bin/dpkg-query"))) {
             return Optional.of("needs Debian's apt-get and dpkg to install " + String.join(" ", PACKAGES));
