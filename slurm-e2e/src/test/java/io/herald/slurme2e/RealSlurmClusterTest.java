@@ -286,7 +286,7 @@ class RealSlurmClusterTest {
     /** Waits for the expected messages; what is still missing after the bound is reported by the checks. */
     private static void awaitExpected(QueueMailbox mailbox, Map<String, List<String>> expected) {
         try {
-            Awaitility.await("every expected message on the queue").atMost(Duration.ofSeconds(60))
+            Awaitility.await("every expected message on the queue").atMost(Duration.ofSeconds(45))
                     .pollInterval(Duration.ofSeconds(1))
                     .until(() -> expected.entrySet().stream().allMatch(e -> {
                         List<String> got = mailbox.about(e.getKey()).stream().map(x -> x.slurm().mailType()).toList();
@@ -294,7 +294,7 @@ class RealSlurmClusterTest {
                     }));
             Progress.say("every expected message is on the queue");
         } catch (ConditionTimeoutException e) {
-            Progress.say("not every expected message arrived within 60 s after the jobs ended;"
+            Progress.say("not every expected message arrived within 45 s after the jobs ended;"
                     + " the checks list what is missing");
         }
     }
@@ -362,6 +362,11 @@ class RealSlurmClusterTest {
             softly.assertThat(memory)
                     .as("%s: peak memory shown (CANCELLED and TIMEOUT too, issue 12 part 4); sacct: %d bytes",
                     what, peak.getAsLong()).isPresent();
+            if (!row.reqMem().isEmpty() && memory.isPresent()) {
+                softly.assertThat(memory.get())
+                        .as("%s: peak memory set against the %s requested (sacct ReqMem)", what, row.reqMem())
+                        .contains("requested");
+            }
             memory.map(RealSlurmClusterTest::leadingBytes).ifPresent(shown -> softly.assertThat((double) shown)
                     .as("%s: peak memory %s against sacct's MaxRSS %d bytes", what, memory.get(), peak.getAsLong())
                     .isCloseTo(peak.getAsLong(), Offset.offset(peak.getAsLong() * 0.1 + (1 << 20))));
