@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Slurm 22.05, MUNGE and MariaDB from Debian's packages, installed when missing (as the browser tests
@@ -22,15 +23,18 @@ final class SlurmPackages {
 
     /** Why this machine cannot run a real Slurm, in one line, or empty when it can. */
     static Optional<String> whyNot() {
-        String uid = HostCommand.of("id", "-u").run().stdout().strip();
+        return whyNot(HostCommand.of("id", "-u").run().stdout().strip(), Files::isExecutable);
+    }
+
+    static Optional<String> whyNot(String uid, Predicate<Path> executable) {
         if (!uid.equals("0")) {
             return Optional.of("needs root (to install packages, add users and start munged/slurmd); running as uid "
                     + uid);
         }
-        if (!Files.isExecutable(Path.of("/usr/bin/apt-get")) || !Files.isExecutable(Path.of("/usr/bin/dpkg-query"))) {
+        if (!executable.test(Path.of("/usr/bin/apt-get")) || !executable.test(Path.of("/usr/bin/dpkg-query"))) {
             return Optional.of("needs Debian's apt-get and dpkg to install " + String.join(" ", PACKAGES));
         }
-        if (!Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
+        if (!executable.test(Path.of("/usr/bin/setpriv"))) {
             return Optional.of("needs setpriv (util-linux) to run daemons and jobs as their users");
         }
         return Optional.empty();
