@@ -60,7 +60,8 @@ public final class Mailprog {
         Accounting accounting = m.sacct().isBlank() ? Accounting.NONE
                 : new Sacct(Path.of(m.sacct()), m.sacctAttempts(), m.sacctDelay(), m.sacctTimeout(), m.sacctStepWait(),
                 ZoneId.systemDefault(), d -> Thread.sleep(d.toMillis()));
-        ZoneId shownIn = m.timeZone() == null || m.timeZone().isBlank() ? ZoneId.systemDefault() : ZoneId.of(m.timeZone().strip());
+        ZoneId shownIn = m.timeZone() == null || m.timeZone().isBlank() ? ZoneId.systemDefault()
+                : ZoneId.of(m.timeZone().strip());
         MessageComposer composer = new MessageComposer(new Hints(m.hints(), m.qosLimits()), m.templates());
         Optional<Sender> sender = m.sender().isBlank() ? Optional.empty() : Optional.of(new Sender(m.sender(), "Slurm"));
         return new Forwarder(spool, new JobEventParser(), routing, accounting, composer,

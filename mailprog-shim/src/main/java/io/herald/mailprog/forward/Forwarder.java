@@ -311,7 +311,8 @@ public final class Forwarder implements AutoCloseable {
             envelopes.add(envelope(r, message.content(), event, now).withSlurm(message.job()));
         }
         log.info("job {} {}: {} notification(s) ready{}", event.displayId(), event.mailType().subjectWord(),
-                envelopes.size(), a.folded().isEmpty() ? "" : " (" + a.folded().size() + " earlier warning(s) folded in)");
+                envelopes.size(),
+                a.folded().isEmpty() ? "" : " (" + a.folded().size() + " earlier warning(s) folded in)");
         return new Ready(a.files(), envelopes);
     }
 

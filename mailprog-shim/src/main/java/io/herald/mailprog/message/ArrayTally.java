@@ -56,7 +56,8 @@ final class ArrayTally {
         }
         List<String> out = new ArrayList<>();
         byExit.entrySet().stream().sorted(Comparator.comparingInt(e -> -count(e.getValue())))
-                .forEach(e -> out.add(e.getKey().isEmpty() ? names(e.getValue()) : e.getKey() + ": " + names(e.getValue())));
+                .forEach(e -> out.add(e.getKey().isEmpty() ? names(e.getValue())
+                        : e.getKey() + ": " + names(e.getValue())));
         return String.join("; ", out);
     }
 

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  *
  * <p>The accounting database lags behind the END mail by seconds, so for mails about a finished
  * job sacct is asked again, a bounded number of times, until the job row shows a final state;
- * after that the last answer is used as it is. JobID is always in the field set and JobName is
+ * after that the last answer is used as it is. The steps (peak memory) of a job that ran may come
+ * later still: for END/FAIL they are waited for, up to stepWait. When sacct never answers, the
+ * lookup says why, so the message can. JobID is always in the field set and JobName is
  * last: array rows are attributed by JobID (sacct's row order is not the task order), and a
  * {@code |} in a job name can only shift the last column.
  */
@@ -257,7 +259,7 @@ public final class Sacct implements Accounting {
                     usageTot = SlurmValues.tres(row.get("tresusageintot"));
                 }
                 SlurmValues.tres(row.get("tresusageinmax")).forEach((name, value) -> usageMax.merge(name, value,
-                        (a, b) -> SlurmValues.bytes(b, 1, 1).orElse(0L) > SlurmValues.bytes(a, 1, 1).orElse(0L) ? b : a));
+                        Sacct::larger));
             }
         }
         Integer cpus = integer(job.get("ncpus"));
@@ -317,6 +319,11 @@ public final class Sacct implements Accounting {
             }
         }
         return Math.max(1, n);
+    }
+
+    /** The larger of two TRES figures (counts, percentages or sizes such as 210M); the first when not comparable. */
+    private static String larger(String a, String b) {
+        return SlurmValues.bytes(b, 1, 1).orElse(0L) > SlurmValues.bytes(a, 1, 1).orElse(0L) ? b : a;
     }
 
     /** Null when the job has no limit of its own (UNLIMITED, Partition_Limit): nothing to suggest shortening. */

@@ -210,6 +210,10 @@ class MessageComposerTest {
         assertThat(fact(c, "CPUs")).isEqualTo("64");
         JobEvent mixed = withEnv("begin-simple", Map.of("SLURM_JOB_CPUS_PER_NODE", "4,2(x3)"));
         assertThat(fact(plain().compose(mixed, Optional.empty(), List.of()).content(), "CPUs")).isEqualTo("10");
+        // Slurm 22.05 may not pass it: then no CPU count rather than a wrong one.
+        JobEvent without = withEnv("begin-simple", Map.of("SLURM_JOB_CPUS_PER_NODE", ""));
+        Content unknown = plain().compose(without, Optional.of(StatsFixture.finished().pending().stats()), List.of()).content();
+        assertThat(fact(unknown, "CPUs")).isNull();
     }
 
     @Test
