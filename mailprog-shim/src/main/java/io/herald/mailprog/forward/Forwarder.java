@@ -51,7 +51,8 @@ import java.util.concurrent.ExecutionException;
  * envelope made from it. Until then it stays in the spool: while SQS is unreachable nothing is
  * lost, and what was acknowledged is not sent again (the unacknowledged envelopes are retried
  * with their ids, after a growing pause). Records that can never be sent move to failed/ with the
- * reason beside them. Over a user's cap, records wait in the spool for their digest.
+ * reason beside them. Over a user's cap, records wait in the spool for their digest. Time-limit
+ * warnings of one job captured together become one message (their records leave together).
  */
 public final class Forwarder implements AutoCloseable {
 
@@ -206,7 +207,9 @@ public final class Forwarder implements AutoCloseable {
                 continue;
             }
             if (isTimeLimitWarning(event)) {
-                if (!drainHeld && record.capturedAt().isAfter(now.minus(WARNING_SETTLE))) {
+                Duration age = Duration.between(record.capturedAt(), now);
+                // A capture time far ahead of the clock (a skewed file server) must not hold a warning forever.
+                if (!drainHeld && age.compareTo(WARNING_SETTLE) < 0 && age.compareTo(WARNING_SETTLE.negated()) > 0) {
                     continue;
                 }
                 warnings.computeIfAbsent(throttleKey(event) + " " + event.displayId(), k -> new ArrayList<>())

@@ -90,4 +90,19 @@ class TimeLimitWarningsEndToEndTest {
                     .satisfies(e -> assertThat(fact(e, "Warnings")).isEqualTo("50%, 80%, 100% of the time limit"));
         }
     }
+
+    @Test
+    void aCaptureTimeFarAheadOfTheClockDoesNotHoldWarningsBack() throws Exception {
+        // A spool on a file server whose clock runs ahead: the records look captured in the future.
+        try (Harness h = new Harness(dir, sqs.endpoint().toString(), UnaryOperator.identity())) {
+            h.provision();
+            h.drain();
+            captureTogether(h);
+
+            try (Forwarder forwarder = h.forwarder(new MutableClock(Instant.now().minus(Duration.ofMinutes(10))))) {
+                assertThat(forwarder.pass(false).delivered()).isEqualTo(3);
+            }
+            assertThat(h.drain()).hasSize(1);
+        }
+    }
 }
