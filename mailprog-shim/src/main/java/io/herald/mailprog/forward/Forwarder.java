@@ -12,7 +12,8 @@ import io.herald.mailprog.route.Routing;
 import io.herald.mailprog.slurm.Accounting;
 import io.herald.mailprog.slurm.JobEvent;
 import io.herald.mailprog.slurm.JobEventParser;
-import io.herald.mailprog.slurm.JobStats;
+import io.herald.mailprog.slurm.MailType;
+import io.herald.mailprog.slurm.StatsLookup;
 import io.herald.mailprog.slurm.UnusableEventException;
 import io.herald.mailprog.spool.Spool;
 import io.herald.mailprog.spool.SpoolRecord;
@@ -50,7 +51,8 @@ import java.util.concurrent.ExecutionException;
  * envelope made from it. Until then it stays in the spool: while SQS is unreachable nothing is
  * lost, and what was acknowledged is not sent again (the unacknowledged envelopes are retried
  * with their ids, after a growing pause). Records that can never be sent move to failed/ with the
- * reason beside them. Over a user's cap, records wait in the spool for their digest.
+ * reason beside them. Over a user's cap, records wait in the spool for their digest. Time-limit
+ * warnings of one job captured together become one message (their records leave together).
  */
 public final class Forwarder implements AutoCloseable {
 
@@ -71,14 +73,32 @@ public final class Forwarder implements AutoCloseable {
     private sealed interface Prepared {
     }
 
-    private record Ready(String file, List<Envelope> envelopes) implements Prepared {
+    private record Ready(List<String> files, List<Envelope> envelopes) implements Prepared {
     }
 
-    private record Refused(String file, String reason) implements Prepared {
+    private record Refused(List<String> files, String reason) implements Prepared {
     }
 
-    private record Admitted(String file, JobEvent event, List<Receiver> receivers, List<String> problems) {
+    /**
+     * A record to compose, with the files of earlier time-limit warnings folded into it.
+     *
+     * @param files  the record's file first, then those of the warnings it folds
+     * @param folded the mail types of the warnings it folds, lowest first
+     */
+    private record Admitted(List<String> files, JobEvent event, List<Receiver> receivers, List<String> problems,
+                            List<MailType> folded) {
     }
+
+    /** A parsed record, before routing. */
+    private record Parsed(String file, JobEvent event, Instant capturedAt) {
+    }
+
+    /**
+     * Slurm checks time limits every 30 s, so a short job's 50/80/90/100 % warnings are captured
+     * within milliseconds; they would reach the user in any order (SQS and the pipeline do not keep
+     * order). A warning this young waits one pass for its siblings, and those of one job are folded.
+     */
+    private static final Duration WARNING_SETTLE = Duration.ofSeconds(1);
 
     private final Spool spool;
     private final JobEventParser parser;
@@ -141,7 +161,7 @@ public final class Forwarder implements AutoCloseable {
             // SQS failed recently: do not read more into memory, and do not hammer it.
             return new PassResult(0, failed, throttle.heldCount(), pending.size(), Duration.between(now, nextAttempt));
         }
-        failed += prepareNew(now);
+        failed += prepareNew(now, drainHeld);
         List<Throttle.Due> due = drainHeld ? throttle.drain(now) : throttle.due(now);
         for (Throttle.Due d : due) {
             queueDigest(d, now);
@@ -158,7 +178,7 @@ public final class Forwarder implements AutoCloseable {
         return now.isBefore(nextAttempt) ? Duration.between(now, nextAttempt) : Duration.ZERO;
     }
 
-    private int prepareNew(Instant now) {
+    private int prepareNew(Instant now, boolean drainHeld) {
         List<Path> files;
         try {
             files = spool.pending();
@@ -168,6 +188,7 @@ public final class Forwarder implements AutoCloseable {
         }
         int failed = 0;
         List<Admitted> admitted = new ArrayList<>();
+        Map<String, List<Parsed>> warnings = new LinkedHashMap<>();
         for (Path path : files) {
             String file = path.getFileName().toString();
             if (claimed.contains(file)) {
@@ -185,34 +206,75 @@ public final class Forwarder implements AutoCloseable {
                 log.warn("{}", e.getMessage());
                 continue;
             }
-            Routing.Routed routed = routing.route(event.mailUser());
-            if (!routed.problems().isEmpty()) {
-                log.warn("job {}: receiver(s) not used: {}", event.displayId(), String.join("; ", routed.problems()));
-            }
-            if (routed.receivers().isEmpty()) {
-                failed += fail(file, "no receiver to send to in --mail-user: "
-                        + (routed.problems().isEmpty() ? "(empty)" : String.join("; ", routed.problems())));
+            if (isTimeLimitWarning(event)) {
+                Duration age = Duration.between(record.capturedAt(), now);
+                // A capture time far ahead of the clock (a skewed file server) must not hold a warning forever.
+                if (!drainHeld && age.compareTo(WARNING_SETTLE) < 0 && age.compareTo(WARNING_SETTLE.negated()) > 0) {
+                    continue;
+                }
+                warnings.computeIfAbsent(throttleKey(event) + " " + event.displayId(), k -> new ArrayList<>())
+                        .add(new Parsed(file, event, record.capturedAt()));
                 continue;
             }
-            claimed.add(file);
-            // Throttle before sacct: a held notification needs no statistics, and a 5,000-task
-            // array must not turn into 5,000 sacct calls.
-            if (throttle.tryAdmit(throttleKey(event), now)) {
-                admitted.add(new Admitted(file, event, routed.receivers(), routed.problems()));
-            } else {
-                throttle.hold(throttleKey(event), new Held(file, event, routed.receivers(), record.capturedAt()));
-            }
+            failed += admit(List.of(new Parsed(file, event, record.capturedAt())), now, admitted);
+        }
+        for (List<Parsed> group : warnings.values()) {
+            group.sort(java.util.Comparator.comparing((Parsed p) -> p.event().mailType()));
+            failed += admit(group, now, admitted);
         }
         for (Prepared p : prepareAll(admitted, now)) {
             switch (p) {
-                case Ready(String file, List<Envelope> envelopes) -> pending.put(file, new Batch(List.of(file), envelopes));
-                case Refused(String file, String reason) -> {
-                    claimed.remove(file);
-                    failed += fail(file, reason);
+                case Ready(List<String> done, List<Envelope> envelopes) ->
+                        pending.put(done.getFirst(), new Batch(done, envelopes));
+                case Refused(List<String> refused, String reason) -> {
+                    for (String file : refused) {
+                        claimed.remove(file);
+                        failed += fail(file, reason);
+                    }
                 }
             }
         }
         return failed;
+    }
+
+    private static boolean isTimeLimitWarning(JobEvent e) {
+        return e.mailType().name().startsWith("TIME_LIMIT");
+    }
+
+    /**
+     * Routes and throttles one message: a record, or time-limit warnings of one job (lowest first)
+     * that become one message about the highest.
+     */
+    private int admit(List<Parsed> group, Instant now, List<Admitted> admitted) {
+        Parsed main = group.getLast();
+        JobEvent event = main.event();
+        List<String> files = new ArrayList<>();
+        files.add(main.file());
+        group.subList(0, group.size() - 1).forEach(p -> files.add(p.file()));
+        Routing.Routed routed = routing.route(event.mailUser());
+        if (!routed.problems().isEmpty()) {
+            log.warn("job {}: receiver(s) not used: {}", event.displayId(), String.join("; ", routed.problems()));
+        }
+        if (routed.receivers().isEmpty()) {
+            int failed = 0;
+            for (String file : files) {
+                failed += fail(file, "no receiver to send to in --mail-user: "
+                        + (routed.problems().isEmpty() ? "(empty)" : String.join("; ", routed.problems())));
+            }
+            return failed;
+        }
+        claimed.addAll(files);
+        // Throttle before sacct: a held notification needs no statistics, and a 5,000-task
+        // array must not turn into 5,000 sacct calls.
+        if (throttle.tryAdmit(throttleKey(event), now)) {
+            List<MailType> folded = group.subList(0, group.size() - 1).stream().map(p -> p.event().mailType()).toList();
+            admitted.add(new Admitted(files, event, routed.receivers(), routed.problems(), folded));
+        } else {
+            for (Parsed p : group) {
+                throttle.hold(throttleKey(event), new Held(p.file(), p.event(), routed.receivers(), p.capturedAt()));
+            }
+        }
+        return 0;
     }
 
     /** sacct may wait seconds per job (accounting lag): the jobs of one pass wait side by side. */
@@ -234,10 +296,10 @@ public final class Forwarder implements AutoCloseable {
             try {
                 out.add(futures.get(i).get());
             } catch (ExecutionException e) {
-                out.add(new Refused(admitted.get(i).file(), "could not compose the notification: " + e.getCause()));
+                out.add(new Refused(admitted.get(i).files(), "could not compose the notification: " + e.getCause()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                out.add(new Refused(admitted.get(i).file(), "interrupted"));
+                out.add(new Refused(admitted.get(i).files(), "interrupted"));
             }
         }
         return out;
@@ -245,14 +307,16 @@ public final class Forwarder implements AutoCloseable {
 
     private Prepared prepare(Admitted a, Instant now) {
         JobEvent event = a.event();
-        Optional<JobStats> stats = accounting.statsFor(event);
-        JobMessage message = composer.compose(event, stats, a.problems());
+        StatsLookup stats = accounting.lookup(event);
+        JobMessage message = composer.compose(event, stats, a.problems(), a.folded());
         List<Envelope> envelopes = new ArrayList<>();
         for (Receiver r : a.receivers()) {
             envelopes.add(envelope(r, message.content(), event, now).withSlurm(message.job()));
         }
-        log.info("job {} {}: {} notification(s) ready", event.displayId(), event.mailType().subjectWord(), envelopes.size());
-        return new Ready(a.file(), envelopes);
+        log.info("job {} {}: {} notification(s) ready{}", event.displayId(), event.mailType().subjectWord(),
+                envelopes.size(),
+                a.folded().isEmpty() ? "" : " (" + a.folded().size() + " earlier warning(s) folded in)");
+        return new Ready(a.files(), envelopes);
     }
 
     private void queueDigest(Throttle.Due due, Instant now) {
