@@ -56,6 +56,10 @@ public final class Forwarder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
 
+    /** SQS error codes that blame the message itself; see {@link #blamesTheRecord}. */
+    private static final Set<String> RECORD_FAULT_CODES = Set.of(EnqueueResult.MESSAGE_TOO_LARGE,
+            "InvalidMessageContents", "InvalidParameterValue", "InvalidAttributeName", "InvalidAttributeValue");
+
     /** Envelopes still owed to SQS for a set of spool records (one record, or all a digest folds). */
     private static final class Batch {
         final List<String> files;
@@ -97,6 +101,8 @@ public final class Forwarder implements AutoCloseable {
 
     private final Map<String, Batch> pending = new LinkedHashMap<>();
     private final Set<String> claimed = new HashSet<>();
+    private final List<String> errors = new ArrayList<>();
+    private String sqsTrouble;
     private Duration retryDelay = Duration.ZERO;
     private Instant nextAttempt = Instant.MIN;
     private int digestCounter;
@@ -127,6 +133,7 @@ public final class Forwarder implements AutoCloseable {
      */
     public synchronized PassResult pass(boolean drainHeld) {
         Instant now = clock.instant();
+        errors.clear();
         int failed = 0;
         try {
             int abandoned = spool.sweepAbandoned(now);
@@ -136,10 +143,12 @@ public final class Forwarder implements AutoCloseable {
             failed += abandoned;
         } catch (UncheckedIOException e) {
             log.warn("{}", e.getMessage());
+            errors.add(e.getMessage());
         }
         if (now.isBefore(nextAttempt)) {
             // SQS failed recently: do not read more into memory, and do not hammer it.
-            return new PassResult(0, failed, throttle.heldCount(), pending.size(), Duration.between(now, nextAttempt));
+            return new PassResult(0, failed, throttle.heldCount(), pending.size(), Duration.between(now, nextAttempt),
+                    Optional.ofNullable(sqsTrouble), errors);
         }
         failed += prepareNew(now);
         List<Throttle.Due> due = drainHeld ? throttle.drain(now) : throttle.due(now);
@@ -149,7 +158,7 @@ public final class Forwarder implements AutoCloseable {
         int[] settled = sendPending();
         failed += settled[1];
         return new PassResult(settled[0], failed, throttle.heldCount(), pending.size(),
-                retryDelay.isZero() ? Duration.ZERO : Duration.between(now, nextAttempt));
+                retryDelay.isZero() ? Duration.ZERO : Duration.between(now, nextAttempt), Optional.ofNullable(sqsTrouble), errors);
     }
 
     /** When the next pass has something to do without new files: a retry, or a digest coming due. */
@@ -164,6 +173,7 @@ public final class Forwarder implements AutoCloseable {
             files = spool.pending();
         } catch (UncheckedIOException e) {
             log.warn("{}", e.getMessage());
+            errors.add(e.getMessage());
             return 0;
         }
         int failed = 0;
@@ -173,34 +183,13 @@ public final class Forwarder implements AutoCloseable {
             if (claimed.contains(file)) {
                 continue;
             }
-            SpoolRecord record;
-            JobEvent event;
             try {
-                record = spool.read(path);
-                event = parser.parse(record);
-            } catch (UnreadableRecordException | UnusableEventException e) {
-                failed += fail(file, e.getMessage());
-                continue;
-            } catch (UncheckedIOException e) {
-                log.warn("{}", e.getMessage());
-                continue;
-            }
-            Routing.Routed routed = routing.route(event.mailUser());
-            if (!routed.problems().isEmpty()) {
-                log.warn("job {}: receiver(s) not used: {}", event.displayId(), String.join("; ", routed.problems()));
-            }
-            if (routed.receivers().isEmpty()) {
-                failed += fail(file, "no receiver to send to in --mail-user: "
-                        + (routed.problems().isEmpty() ? "(empty)" : String.join("; ", routed.problems())));
-                continue;
-            }
-            claimed.add(file);
-            // Throttle before sacct: a held notification needs no statistics, and a 5,000-task
-            // array must not turn into 5,000 sacct calls.
-            if (throttle.tryAdmit(throttleKey(event), now)) {
-                admitted.add(new Admitted(file, event, routed.receivers(), routed.problems()));
-            } else {
-                throttle.hold(throttleKey(event), new Held(file, event, routed.receivers(), record.capturedAt()));
+                failed += admit(path, file, now, admitted);
+            } catch (RuntimeException | StackOverflowError e) {
+                // Whatever one record does to the code (seen: an END_TIME beyond Instant's range), it
+                // must not stop the records behind it: it is set aside with the reason, the pass goes on.
+                claimed.remove(file);
+                failed += fail(file, "could not turn this record into a notification: " + describe(e));
             }
         }
         for (Prepared p : prepareAll(admitted, now)) {
@@ -213,6 +202,53 @@ public final class Forwarder implements AutoCloseable {
             }
         }
         return failed;
+    }
+
+    /** Reads, parses and routes one record: it is set aside, held for a digest, or admitted. */
+    private int admit(Path path, String file, Instant now, List<Admitted> admitted) {
+        SpoolRecord record;
+        JobEvent event;
+        try {
+            record = spool.read(path);
+            event = parser.parse(record);
+        } catch (UnreadableRecordException | UnusableEventException e) {
+            return fail(file, e.getMessage());
+        } catch (UncheckedIOException e) {
+            // Unreadable right now (permissions, I/O): the file stays where it is for the next pass.
+            log.warn("{}", e.getMessage());
+            errors.add(e.getMessage());
+            return 0;
+        }
+        Routing.Routed routed = routing.routeOrDefault(event.mailUser(), event.user());
+        if (routed.receivers().isEmpty()) {
+            return fail(file, "no receiver to send to in --mail-user, nor a default one: "
+                    + (routed.problems().isEmpty() ? "(empty)" : String.join("; ", routed.problems())));
+        }
+        if (routed.usedDefault()) {
+            log.warn("job {}: none of --mail-user's receivers can be used ({}); sent to the user's default receiver {}",
+                    event.displayId(), String.join("; ", routed.problems()), describe(routed.receivers()));
+        } else if (!routed.problems().isEmpty()) {
+            log.warn("job {}: receiver(s) not used: {}", event.displayId(), String.join("; ", routed.problems()));
+        }
+        claimed.add(file);
+        // Throttle before sacct: a held notification needs no statistics, and a 5,000-task
+        // array must not turn into 5,000 sacct calls.
+        if (throttle.tryAdmit(throttleKey(event), now)) {
+            admitted.add(new Admitted(file, event, routed.receivers(), routed.problems()));
+        } else {
+            throttle.hold(throttleKey(event), new Held(file, event, routed.receivers(), record.capturedAt()));
+        }
+        return 0;
+    }
+
+    private static String describe(List<Receiver> receivers) {
+        return String.join(", ", receivers.stream().map(r -> r.scheme() + ":" + r.target()).toList());
+    }
+
+    /** The exception's type too: "DateTimeException: Instant exceeds minimum or maximum instant" says more than the text. */
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 
     /** sacct may wait seconds per job (accounting lag): the jobs of one pass wait side by side. */
@@ -234,7 +270,7 @@ public final class Forwarder implements AutoCloseable {
             try {
                 out.add(futures.get(i).get());
             } catch (ExecutionException e) {
-                out.add(new Refused(admitted.get(i).file(), "could not compose the notification: " + e.getCause()));
+                out.add(new Refused(admitted.get(i).file(), "could not compose the notification: " + describe(e.getCause())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 out.add(new Refused(admitted.get(i).file(), "interrupted"));
@@ -283,28 +319,30 @@ public final class Forwarder implements AutoCloseable {
             return new int[]{0, 0};
         }
         Map<String, EnqueueResult> results = new HashMap<>();
-        for (EnqueueResult r : sink.send(all)) {
-            results.put(r.envelopeId(), r);
+        try {
+            for (EnqueueResult r : sink.send(all)) {
+                results.put(r.envelopeId(), r);
+            }
+        } catch (RuntimeException e) {
+            // The sink promises not to throw; if it does anyway, nothing was acknowledged: all stays owed.
+            log.error("sending to SQS failed unexpectedly; every record waits for the next attempt", e);
         }
         int delivered = 0;
         int failed = 0;
-        boolean retry = false;
-        String retryReason = null;
+        EnqueueResult.NotEnqueued passing = null;
         for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
             Batch batch = it.next().getValue();
             for (var env = batch.unacked.iterator(); env.hasNext(); ) {
                 Envelope e = env.next();
                 switch (results.get(e.id())) {
                     case EnqueueResult.Enqueued ok -> env.remove();
-                    case EnqueueResult.NotEnqueued no when no.retryable() -> {
-                        retry = true;
-                        retryReason = no.reason();
-                    }
-                    case EnqueueResult.NotEnqueued no -> {
+                    case EnqueueResult.NotEnqueued no when blamesTheRecord(no) -> {
                         env.remove();
                         batch.permanentFailures.add(e.channel() + ":" + e.target() + ": " + no.reason());
                     }
-                    case null -> retry = true;
+                    case EnqueueResult.NotEnqueued no -> passing = no;
+                    case null -> passing = passing != null ? passing
+                            : new EnqueueResult.NotEnqueued(e.id(), "NoAnswer", "SQS did not answer for this notification", true);
                 }
             }
             if (!batch.unacked.isEmpty()) {
@@ -314,24 +352,58 @@ public final class Forwarder implements AutoCloseable {
             for (String file : batch.files) {
                 claimed.remove(file);
                 if (batch.permanentFailures.isEmpty()) {
-                    spool.remove(file);
-                    delivered++;
+                    delivered += remove(file);
                 } else {
                     failed += fail(file, "SQS refused: " + String.join("; ", batch.permanentFailures));
                 }
             }
         }
         Instant now = clock.instant();
-        if (retry) {
+        if (passing != null) {
             retryDelay = retryDelay.isZero() ? retryMin : min(retryDelay.multipliedBy(2), retryMax);
             nextAttempt = now.plus(retryDelay);
-            log.warn("SQS did not take {} notification(s) ({}); {} spool record(s) kept, next try in {}",
-                    pending.values().stream().mapToInt(b -> b.unacked.size()).sum(), retryReason, pending.size(), retryDelay);
+            int owed = pending.values().stream().mapToInt(b -> b.unacked.size()).sum();
+            if (!passing.code().equals(sqsTrouble)) {
+                // Once per change of state, not every pass: an outage of hours must not fill the log.
+                log.warn("SQS does not take notifications ({}): {} spool record(s) stay in new/ and are retried "
+                                + "with backoff ({} doubling up to {}); nothing is set aside for this",
+                        passing.reason(), pending.size(), retryMin, retryMax);
+                sqsTrouble = passing.code();
+            } else {
+                log.debug("SQS still does not take {} notification(s) ({}); next try in {}", owed, passing.code(), retryDelay);
+            }
         } else {
+            if (sqsTrouble != null) {
+                log.info("SQS takes notifications again (after {})", sqsTrouble);
+                sqsTrouble = null;
+            }
             retryDelay = Duration.ZERO;
             nextAttempt = Instant.MIN;
         }
         return new int[]{delivered, failed};
+    }
+
+    /**
+     * SQS's answer is about this record's notification itself (too large, characters SQS refuses),
+     * so sending it again cannot help. Everything else (a missing queue, denied access, throttling,
+     * an unreachable or failing SQS, codes not known here) is not the record's fault and passes:
+     * the record waits rather than being set aside.
+     */
+    static boolean blamesTheRecord(EnqueueResult.NotEnqueued no) {
+        String code = no.code() == null ? "" : no.code().substring(no.code().lastIndexOf('.') + 1);
+        return RECORD_FAULT_CODES.contains(code);
+    }
+
+    private int remove(String file) {
+        try {
+            spool.remove(file);
+            return 1;
+        } catch (UncheckedIOException e) {
+            // On SQS already; left in new/ it would be sent again, so say so loudly.
+            log.error("{} (it was sent to SQS; remove it by hand or it is sent again)", e.getMessage());
+            errors.add(e.getMessage());
+            return 1;
+        }
     }
 
     private int fail(String file, String reason) {
@@ -341,6 +413,7 @@ public final class Forwarder implements AutoCloseable {
             return 1;
         } catch (UncheckedIOException e) {
             log.error("{}", e.getMessage());
+            errors.add(e.getMessage());
             return 0;
         }
     }
