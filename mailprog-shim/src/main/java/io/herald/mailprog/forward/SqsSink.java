@@ -46,7 +46,7 @@ public final class SqsSink implements EnvelopeSink {
                 queues = SqsQueues.resolve(sqs, config);
             } catch (ConfigException e) {
                 // The forwarder logs it once per change of state; not here on every attempt.
-                return notEnqueued(envelopes, "QueueDoesNotExist", e.getMessage());
+                return notEnqueued(envelopes, "QueueDoesNotExist", String.join("; ", e.problems()));
             } catch (AwsServiceException e) {
                 // Reached but refused (AccessDenied, throttling): say which, without SQS's own text.
                 String code = e.awsErrorDetails() == null ? "SqsError" : e.awsErrorDetails().errorCode();
