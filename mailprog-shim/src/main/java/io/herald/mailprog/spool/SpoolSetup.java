@@ -149,8 +149,7 @@ public final class SpoolSetup {
             int hash = line.indexOf('#');
             Matcher m = SLURM_USER.matcher(hash < 0 ? line : line.substring(0, hash));
             if (m.find()) {
-                // slurm.conf allows "SlurmUser=slurm(64030)"-style uid hints in some versions: keep the name.
-                user = m.group(1).replaceAll("\\(.*$", "");
+                user = m.group(1);
             }
         }
         return user;
