@@ -50,7 +50,8 @@ record LocalStackState(long pid, String sqsEndpoint, List<String> queues, String
 
     static LocalStackState of(LocalStack stack, long pid, Instant startedAt) {
         HeraldConfig running = stack.config();
-        return new LocalStackState(pid, stack.sqsEndpoint().toString(), stack.queues().stream().map(QueueRef::name).toList(),
+        return new LocalStackState(pid, stack.sqsEndpoint().toString(),
+                stack.queues().stream().map(QueueRef::name).toList(),
                 running.sqs().deadLetterSuffix(), stack.dynamoDbEndpoint().toString(), running.status().table(),
                 stack.apiUrl().toString(), startedAt);
     }
@@ -124,8 +125,9 @@ record LocalStackState(long pid, String sqsEndpoint, List<String> queues, String
             String owner = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
             Optional<String> runsAs = process.get().info().user();
             if (runsAs.isPresent() && !runsAs.get().equals(owner)) {
-                throw new StartupException(file + " was written by " + owner + " but names PID " + pid + ", which runs as "
-                        + runsAs.get() + ": not a ./herald local; remove the file and start `./herald local` again");
+                throw new StartupException(file + " was written by " + owner + " but names PID " + pid
+                        + ", which runs as " + runsAs.get()
+                        + ": not a ./herald local; remove the file and start `./herald local` again");
             }
         } catch (IOException | UnsupportedOperationException e) {
             throw new StartupException("cannot check " + file + ": " + e.getMessage());
@@ -143,8 +145,8 @@ record LocalStackState(long pid, String sqsEndpoint, List<String> queues, String
     HeraldConfig applyTo(HeraldConfig config) {
         HeraldConfig.Sqs s = config.sqs();
         HeraldConfig.Status t = config.status();
-        return config.withSqs(new HeraldConfig.Sqs(sqsEndpoint, s.region(), queues, deadLetterSuffix, s.maxReceiveCount(),
-                        s.visibilityTimeout(), s.maxConnections()))
+        return config.withSqs(new HeraldConfig.Sqs(sqsEndpoint, s.region(), queues, deadLetterSuffix,
+                        s.maxReceiveCount(), s.visibilityTimeout(), s.maxConnections()))
                 .withStatus(new HeraldConfig.Status(statusEndpoint, t.region(), statusTable, t.ttl()));
     }
 }

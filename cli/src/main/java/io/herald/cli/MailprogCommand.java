@@ -83,7 +83,8 @@ final class MailprogCommand implements Runnable {
                     "never be sent (unreadable, no usable receiver, refused by SQS for its content) moves to",
                     "failed/ with a .reason file. Runs until stopped (Ctrl-C, SIGTERM)."},
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:stopped on request", "1:could not start (one line says why)", "2:bad usage or configuration"})
+            exitCodeList = {"0:stopped on request", "1:could not start (one line says why)",
+                    "2:bad usage or configuration"})
     static final class Forward implements Callable<Integer> {
 
         @Mixin
@@ -101,7 +102,8 @@ final class MailprogCommand implements Runnable {
             ForwarderDaemon daemon = new ForwarderDaemon(forwarder, new Spool(Path.of(cfg.mailprog().spoolDir())).incoming(),
                     cfg.mailprog().scanInterval()).start();
             System.out.println("Herald mailprog forwarder watching " + cfg.mailprog().spoolDir() + ", sending to "
-                    + String.join(", ", cfg.sqs().queues()) + (target.local ? " at " + cfg.sqs().endpoint() + " (./herald local)" : ""));
+                    + String.join(", ", cfg.sqs().queues())
+                    + (target.local ? " at " + cfg.sqs().endpoint() + " (./herald local)" : ""));
             Services.runUntilStopped("mailprog forwarder", () -> {
                 daemon.close();
                 sqs.close();
@@ -152,7 +154,8 @@ final class MailprogCommand implements Runnable {
                         + " (records not yet sent stay in " + cfg.mailprog().spoolDir() + "/new)");
                 return EXIT_PASS_FAILED;
             }
-            out.printf("sent %d spool record(s), %d moved to failed/, %d waiting for SQS%n", r.delivered(), r.failed(), r.waiting());
+            out.printf("sent %d spool record(s), %d moved to failed/, %d waiting for SQS%n", r.delivered(), r.failed(),
+                    r.waiting());
             out.flush();
             if (!r.errors().isEmpty()) {
                 err.println("herald: the pass could not finish its work (" + r.errors().size() + " problem(s)): "
@@ -166,7 +169,8 @@ final class MailprogCommand implements Runnable {
             }
             if (r.waiting() > 0) {
                 err.println("herald: " + r.waiting() + " spool record(s) kept in " + cfg.mailprog().spoolDir()
-                        + "/new: SQS did not take them (" + r.sqsTrouble().orElse("no answer") + "); the next run retries");
+                        + "/new: SQS did not take them (" + r.sqsTrouble().orElse("no answer")
+                        + "); the next run retries");
                 return EXIT_WAITING;
             }
             return 0;
@@ -174,9 +178,10 @@ final class MailprogCommand implements Runnable {
     }
 
     @Command(name = "retry-failed", mixinStandardHelpOptions = true,
-            description = {"Put records set aside in mailprog.spoolDir/failed back into new/ for the forwarder to try again",
-                    "(after fixing what their .reason files say: a queue, the allow-list, a receiver's registration).",
-                    "Their .reason files are removed; a record that fails again gets a new one. Prints a count."},
+            description = {"Put records set aside in mailprog.spoolDir/failed back into new/ for the forwarder to try",
+                    "again (after fixing what their .reason files say: a queue, the allow-list, a receiver's",
+                    "registration). Their .reason files are removed; a record that fails again gets a new one.",
+                    "Prints a count."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:done (also when there was nothing to put back)",
                     "1:some records could not be moved (one line says which and why)", "2:bad usage or configuration"})
@@ -201,10 +206,12 @@ final class MailprogCommand implements Runnable {
             Spool spool = new Spool(Path.of(cfg.mailprog().spoolDir()));
             PrintWriter out = spec.commandLine().getOut();
             List<Spool.SetAside> chosen = spool.setAside().stream()
-                    .filter(r -> reason == null || r.reason().toLowerCase(Locale.ROOT).contains(reason.toLowerCase(Locale.ROOT)))
+                    .filter(r -> reason == null
+                            || r.reason().toLowerCase(Locale.ROOT).contains(reason.toLowerCase(Locale.ROOT)))
                     .toList();
             if (dryRun) {
-                chosen.forEach(r -> out.println(r.name() + "  " + r.reason().lines().findFirst().orElse("(no reason file)")));
+                chosen.forEach(r -> out.println(r.name() + "  "
+                        + r.reason().lines().findFirst().orElse("(no reason file)")));
                 out.println("would put " + chosen.size() + " set-aside record(s) back into " + spool.incoming());
                 out.flush();
                 return 0;
@@ -223,7 +230,8 @@ final class MailprogCommand implements Runnable {
                     + (problems.isEmpty() ? "" : "; " + problems.size() + " could not be moved"));
             out.flush();
             if (!problems.isEmpty()) {
-                spec.commandLine().getErr().println("herald: " + problems.size() + " record(s) stay in failed/: " + problems.getFirst());
+                spec.commandLine().getErr().println("herald: " + problems.size() + " record(s) stay in failed/: "
+                        + problems.getFirst());
                 return 1;
             }
             return 0;
@@ -254,15 +262,18 @@ final class MailprogCommand implements Runnable {
         Path target;
 
         @Option(names = "--slurm-user", paramLabel = "USER",
-                description = "The user slurmctld runs MailProg as. Default: SlurmUser from slurm.conf (root when unset).")
+                description = "The user slurmctld runs MailProg as. "
+                        + "Default: SlurmUser from slurm.conf (root when unset).")
         String slurmUser;
 
         @Option(names = "--slurm-conf", paramLabel = "FILE",
-                description = "slurm.conf to read SlurmUser from. Default: $SLURM_CONF, else /etc/slurm/slurm.conf.")
+                description = "slurm.conf to read SlurmUser from. "
+                        + "Default: $SLURM_CONF, else /etc/slurm/slurm.conf.")
         Path slurmConf;
 
         @Option(names = "--forwarder-user", paramLabel = "USER", defaultValue = "herald",
-                description = "The user `herald mailprog forward` runs as; the spool gets its group (default: ${DEFAULT-VALUE}).")
+                description = "The user `herald mailprog forward` runs as; the spool gets its group "
+                        + "(default: ${DEFAULT-VALUE}).")
         String forwarderUser;
 
         /** The machine's users and files: a stand-in only in tests that run without root. */
@@ -297,8 +308,8 @@ final class MailprogCommand implements Runnable {
                 out.println("created " + String.join(" ", created.stream().map(Path::toString).toList()) + " (" + runsAs
                         + ":" + host.primaryGroup(forwarderUser).orElse("?") + ", mode 2770)");
             }
-            out.println("wrote " + target + " (spool " + spoolDir + ", written by " + runsAs + ", read by " + forwarderUser
-                    + "); in slurm.conf: MailProg=" + target.toAbsolutePath());
+            out.println("wrote " + target + " (spool " + spoolDir + ", written by " + runsAs + ", read by "
+                    + forwarderUser + "); in slurm.conf: MailProg=" + target.toAbsolutePath());
             out.flush();
             return 0;
         }

@@ -323,7 +323,8 @@ class DlqCommandTest {
     void localReachesTheStackItsStateFileNames() throws Exception {
         deadLetter(queues.get(0), "email", "a@example.org", "550 via local", "ses");
         // Nothing in the configuration points at the test's SQS: only the state file does.
-        Path local = Files.writeString(dir.resolve("local.yaml"), LocalStateFixture.write(dir.resolve("local-state.json"),
+        Path local = Files.writeString(dir.resolve("local.yaml"),
+                LocalStateFixture.write(dir.resolve("local-state.json"),
                 embedded.endpoint().toString(), List.of(queues.get(0).name(), queues.get(1).name()),
                 dynamoDb.endpoint().toString(), "herald-status"));
 
@@ -350,7 +351,8 @@ class DlqCommandTest {
 
     @Test
     void localWithNothingRunningSaysSoOnOneLine() throws Exception {
-        Path local = Files.writeString(dir.resolve("nothing.yaml"), "local:\n  stateFile: " + dir.resolve("none.json") + "\n");
+        Path local = Files.writeString(dir.resolve("nothing.yaml"), "local:\n  stateFile: " + dir.resolve("none.json")
+                + "\n");
 
         CommandRun run = CommandRun.of("queues", "--local", "--config", local.toString());
 
@@ -365,7 +367,8 @@ class DlqCommandTest {
         gone.waitFor();
         Path state = dir.resolve("stale.json");
         new LocalStackState(gone.pid(), embedded.endpoint().toString(), List.of(queues.get(0).name()), "-dlq",
-                dynamoDb.endpoint().toString(), "herald-status", "http://127.0.0.1:1", java.time.Instant.now()).write(state);
+                dynamoDb.endpoint().toString(), "herald-status", "http://127.0.0.1:1",
+                java.time.Instant.now()).write(state);
         Path local = Files.writeString(dir.resolve("stale.yaml"), "local:\n  stateFile: " + state + "\n");
 
         CommandRun run = CommandRun.of("queues", "--local", "--config", local.toString());
@@ -379,12 +382,14 @@ class DlqCommandTest {
     void aStateFileNamingAnotherMachineIsRefused() throws Exception {
         Path state = dir.resolve("remote.json");
         new LocalStackState(ProcessHandle.current().pid(), "http://sqs.example.org:9324", List.of("q"), "-dlq",
-                dynamoDb.endpoint().toString(), "herald-status", "http://127.0.0.1:1", java.time.Instant.now()).write(state);
+                dynamoDb.endpoint().toString(), "herald-status", "http://127.0.0.1:1",
+                java.time.Instant.now()).write(state);
         Path local = Files.writeString(dir.resolve("remote.yaml"), "local:\n  stateFile: " + state + "\n");
 
         CommandRun run = CommandRun.of("dlq", "list", "--local", "--config", local.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).hasLineCount(1).contains("http://sqs.example.org:9324", "not on this machine's loopback");
+        assertThat(run.err().strip()).hasLineCount(1).contains("http://sqs.example.org:9324",
+                "not on this machine's loopback");
     }
 }

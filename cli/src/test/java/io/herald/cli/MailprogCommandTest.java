@@ -79,7 +79,8 @@ class MailprogCommandTest {
         for (String sub : new String[]{"tmp", "new", "failed"}) {
             Files.createDirectories(spool.resolve(sub));
         }
-        // What the old install-shim made: group-readable only, so SlurmUser's records could not be moved by the forwarder.
+        // What the old install-shim made: group-readable only, so SlurmUser's records could not be moved by the
+        // forwarder.
         for (Path d : List.of(spool, spool.resolve("tmp"), spool.resolve("new"), spool.resolve("failed"))) {
             Files.setAttribute(d, "unix:mode", 02755);
         }
@@ -93,7 +94,8 @@ class MailprogCommandTest {
         assertThat(run.exitCode()).isEqualTo(1);
         String group = SpoolSetup.SYSTEM.primaryGroup(me).orElseThrow();
         assertThat(run.err().strip()).hasLineCount(1).contains(spool + "/new is " + me + ":" + group + " 2755")
-                .endsWith("chmod 2770 " + spool + " " + spool.resolve("tmp") + " " + spool.resolve("new") + " " + spool.resolve("failed"));
+                .endsWith("chmod 2770 " + spool + " " + spool.resolve("tmp") + " " + spool.resolve("new") + " "
+                        + spool.resolve("failed"));
         assertThat(target).as("nothing written when refused").doesNotExist();
     }
 
@@ -149,9 +151,11 @@ class MailprogCommandTest {
     void installShimAsAnotherUserThanRootRefusesToCreateTheSpoolAndSaysSo() throws Exception {
         Path spool = dir.resolve("spool");
         Path file = Files.writeString(dir.resolve("herald.yaml"), "mailprog:\n  spoolDir: " + spool + "\n");
-        Path conf = Files.writeString(dir.resolve("slurm.conf"), "ClusterName=test\n# SlurmUser=nobody\nSlurmUser = slurm\n");
+        Path conf = Files.writeString(dir.resolve("slurm.conf"),
+                "ClusterName=test\n# SlurmUser=nobody\nSlurmUser = slurm\n");
 
-        CommandRun run = installShimWith(new NotRoot(), "--config", file.toString(), "--to", dir.resolve("x").toString(),
+        CommandRun run = installShimWith(new NotRoot(), "--config", file.toString(), "--to",
+                dir.resolve("x").toString(),
                 "--slurm-conf", conf.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
@@ -161,13 +165,17 @@ class MailprogCommandTest {
 
     @Test
     void installShimNamesTheForwarderUserOrSlurmUserThatDoesNotExist() throws Exception {
-        Path file = Files.writeString(dir.resolve("herald.yaml"), "mailprog:\n  spoolDir: " + dir.resolve("spool") + "\n");
+        Path file = Files.writeString(dir.resolve("herald.yaml"), "mailprog:\n  spoolDir: " + dir.resolve("spool")
+                + "\n");
 
-        CommandRun noForwarder = installShimWith(new NotRoot(), "--config", file.toString(), "--to", dir.resolve("x").toString(),
+        CommandRun noForwarder = installShimWith(new NotRoot(), "--config", file.toString(), "--to",
+                dir.resolve("x").toString(),
                 "--slurm-user", "slurm", "--forwarder-user", "heraldx");
-        CommandRun noSlurm = installShimWith(new NotRoot(), "--config", file.toString(), "--to", dir.resolve("x").toString(),
+        CommandRun noSlurm = installShimWith(new NotRoot(), "--config", file.toString(), "--to",
+                dir.resolve("x").toString(),
                 "--slurm-user", "slurmx");
-        CommandRun noConf = installShimWith(new NotRoot(), "--config", file.toString(), "--to", dir.resolve("x").toString(),
+        CommandRun noConf = installShimWith(new NotRoot(), "--config", file.toString(), "--to",
+                dir.resolve("x").toString(),
                 "--slurm-conf", dir.resolve("missing.conf").toString());
 
         assertThat(noForwarder.exitCode()).isEqualTo(1);
@@ -230,8 +238,9 @@ class MailprogCommandTest {
         assertThat(spool.resolve("new/1.2.test")).exists();
     }
 
-    private static final String GOOD_RECORD = String.join("\0", "herald-mailprog 1", "4", "/usr/bin/herald-mailprog", "-s",
-            "Slurm Job_id=12 Name=demo Ended, Run time 00:00:05, COMPLETED, ExitCode 0", "mailto:alice@example.org",
+    private static final String GOOD_RECORD = String.join("\0", "herald-mailprog 1", "4", "/usr/bin/herald-mailprog",
+            "-s", "Slurm Job_id=12 Name=demo Ended, Run time 00:00:05, COMPLETED, ExitCode 0",
+            "mailto:alice@example.org",
             "SLURM_JOB_ID=12", "SLURM_JOB_MAIL_TYPE=Ended", "SLURM_JOB_USER=alice") + "\0";
 
     private Path flushConfig(Path spool, String endpoint, String queue, String extra) throws Exception {
@@ -274,7 +283,16 @@ class MailprogCommandTest {
         CommandRun run = run("mailprog", "flush", "--config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).hasLineCount(1).startsWith("herald: the forwarder pass failed:").contains(spool + "/new");
+        assertThat(run.err().strip()).hasLineCount(1).startsWith("herald: the forwarder pass failed:")
+                .contains(spool + "/new");
+    }
+
+    @Test
+    void flushWithAnUnknownOptionIsAUsageError() {
+        CommandRun run = run("mailprog", "flush", "--bogus");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--bogus");
     }
 
     @Test
@@ -284,8 +302,9 @@ class MailprogCommandTest {
     }
 
     private static void provision(EmbeddedSqs sqs, String queue) {
-        io.herald.core.config.HeraldConfig.Sqs config = new io.herald.core.config.HeraldConfig.Sqs(sqs.endpoint().toString(),
-                "us-east-1", List.of(queue), "-dlq", 5, java.time.Duration.ofSeconds(30), 10);
+        io.herald.core.config.HeraldConfig.Sqs config = new io.herald.core.config.HeraldConfig.Sqs(
+                sqs.endpoint().toString(), "us-east-1", List.of(queue), "-dlq", 5, java.time.Duration.ofSeconds(30),
+                10);
         try (var client = io.herald.core.sqs.SqsClients.create(config)) {
             io.herald.core.sqs.SqsQueues.provision(client, config);
         }
@@ -300,7 +319,8 @@ class MailprogCommandTest {
             provision(sqs, "local-slurm");
             // The configuration names another endpoint and queue: --local takes the local stack's.
             Path file = flushConfig(spool, "http://127.0.0.1:1", "elsewhere", LocalStateFixture.write(
-                    dir.resolve("state.json"), sqs.endpoint().toString(), List.of("local-slurm"), "http://127.0.0.1:1", "t-s"));
+                    dir.resolve("state.json"), sqs.endpoint().toString(), List.of("local-slurm"), "http://127.0.0.1:1",
+                    "t-s"));
 
             CommandRun run = run("mailprog", "flush", "--local", "--config", file.toString());
 
@@ -317,7 +337,8 @@ class MailprogCommandTest {
     @Test
     void forwardAndFlushWithLocalAndNoLocalStackFailOnOneLine() throws Exception {
         Path spool = dir.resolve("spool");
-        Path file = flushConfig(spool, "http://127.0.0.1:1", "q", "local:\n  stateFile: " + dir.resolve("none.json") + "\n");
+        Path file = flushConfig(spool, "http://127.0.0.1:1", "q", "local:\n  stateFile: " + dir.resolve("none.json")
+                + "\n");
 
         for (String sub : new String[]{"forward", "flush"}) {
             CommandRun run = run("mailprog", sub, "--local", "--config", file.toString());
@@ -342,10 +363,12 @@ class MailprogCommandTest {
         failedRecord(spool, "3.c", "item 1 'x': NOT ALLOWED BY MAILPROG.ALLOWLIST");
         Path file = Files.writeString(dir.resolve("herald.yaml"), "mailprog:\n  spoolDir: " + spool + "\n");
 
-        CommandRun dry = run("mailprog", "retry-failed", "--reason", "allowlist", "--dry-run", "--config", file.toString());
+        CommandRun dry = run("mailprog", "retry-failed", "--reason", "allowlist", "--dry-run", "--config",
+                file.toString());
 
         assertThat(dry.exitCode()).as(dry.err()).isZero();
-        assertThat(dry.out()).contains("1.a  no receiver to send to", "3.c  item 1", "would put 2 set-aside record(s) back")
+        assertThat(dry.out()).contains("1.a  no receiver to send to", "3.c  item 1",
+                "would put 2 set-aside record(s) back")
                 .doesNotContain("2.b");
         assertThat(spool.resolve("failed/1.a")).exists();
 
@@ -361,7 +384,8 @@ class MailprogCommandTest {
 
         CommandRun rest = run("mailprog", "retry-failed", "--config", file.toString());
         assertThat(rest.out()).contains("put 1 set-aside record(s) back");
-        assertThat(run("mailprog", "retry-failed", "--config", file.toString()).out()).contains("put 0 set-aside record(s)");
+        CommandRun none = run("mailprog", "retry-failed", "--config", file.toString());
+        assertThat(none.out()).contains("put 0 set-aside record(s)");
     }
 
     @Test

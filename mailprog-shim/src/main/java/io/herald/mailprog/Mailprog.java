@@ -53,8 +53,8 @@ public final class Mailprog {
     public static Forwarder forwarder(HeraldConfig config, EnvelopeSink sink, Clock clock) {
         MailprogConfig m = config.mailprog();
         Accounting accounting = m.sacct().isBlank() ? Accounting.NONE
-                : new Sacct(Path.of(m.sacct()), m.sacctAttempts(), m.sacctDelay(), m.sacctTimeout(), ZoneId.systemDefault(),
-                d -> Thread.sleep(d.toMillis()));
+                : new Sacct(Path.of(m.sacct()), m.sacctAttempts(), m.sacctDelay(), m.sacctTimeout(),
+                ZoneId.systemDefault(), d -> Thread.sleep(d.toMillis()));
         return forwarder(config, sink, clock, accounting);
     }
 

@@ -158,7 +158,8 @@ public final class Forwarder implements AutoCloseable {
         int[] settled = sendPending();
         failed += settled[1];
         return new PassResult(settled[0], failed, throttle.heldCount(), pending.size(),
-                retryDelay.isZero() ? Duration.ZERO : Duration.between(now, nextAttempt), Optional.ofNullable(sqsTrouble), errors);
+                retryDelay.isZero() ? Duration.ZERO : Duration.between(now, nextAttempt),
+                Optional.ofNullable(sqsTrouble), errors);
     }
 
     /** When the next pass has something to do without new files: a retry, or a digest coming due. */
@@ -245,7 +246,7 @@ public final class Forwarder implements AutoCloseable {
         return String.join(", ", receivers.stream().map(r -> r.scheme() + ":" + r.target()).toList());
     }
 
-    /** The exception's type too: "DateTimeException: Instant exceeds minimum or maximum instant" says more than the text. */
+    /** With the exception's type: "DateTimeException: Instant exceeds ..." says more than the text alone. */
     private static String describe(Throwable e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
@@ -270,7 +271,8 @@ public final class Forwarder implements AutoCloseable {
             try {
                 out.add(futures.get(i).get());
             } catch (ExecutionException e) {
-                out.add(new Refused(admitted.get(i).file(), "could not compose the notification: " + describe(e.getCause())));
+                out.add(new Refused(admitted.get(i).file(), "could not compose the notification: "
+                        + describe(e.getCause())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 out.add(new Refused(admitted.get(i).file(), "interrupted"));
@@ -342,7 +344,8 @@ public final class Forwarder implements AutoCloseable {
                     }
                     case EnqueueResult.NotEnqueued no -> passing = no;
                     case null -> passing = passing != null ? passing
-                            : new EnqueueResult.NotEnqueued(e.id(), "NoAnswer", "SQS did not answer for this notification", true);
+                            : new EnqueueResult.NotEnqueued(e.id(), "NoAnswer",
+                                    "SQS did not answer for this notification", true);
                 }
             }
             if (!batch.unacked.isEmpty()) {
@@ -370,7 +373,8 @@ public final class Forwarder implements AutoCloseable {
                         passing.reason(), pending.size(), retryMin, retryMax);
                 sqsTrouble = passing.code();
             } else {
-                log.debug("SQS still does not take {} notification(s) ({}); next try in {}", owed, passing.code(), retryDelay);
+                log.debug("SQS still does not take {} notification(s) ({}); next try in {}", owed, passing.code(),
+                        retryDelay);
             }
         } else {
             if (sqsTrouble != null) {

@@ -50,7 +50,8 @@ public final class SqsSink implements EnvelopeSink {
             } catch (AwsServiceException e) {
                 // Reached but refused (AccessDenied, throttling): say which, without SQS's own text.
                 String code = e.awsErrorDetails() == null ? "SqsError" : e.awsErrorDetails().errorCode();
-                return notEnqueued(envelopes, code, "SQS refused to look up the queues: HTTP " + e.statusCode() + " (" + code + ")");
+                return notEnqueued(envelopes, code, "SQS refused to look up the queues: HTTP "
+                        + e.statusCode() + " (" + code + ")");
             } catch (SdkException e) {
                 return notEnqueued(envelopes, EnqueueResult.SQS_UNREACHABLE, "SQS could not be reached: " + e.getMessage());
             }
@@ -59,7 +60,8 @@ public final class SqsSink implements EnvelopeSink {
         List<EnqueueResult> results = producer.send(queue.url(), envelopes);
         if (results.stream().anyMatch(SqsSink::queueGone)) {
             // Deleted (a stack update, a typo fixed by re-creating it): look the queues up afresh next time.
-            log.debug("queue {} does not exist (any more); looking the queues up again on the next attempt", queue.name());
+            log.debug("queue {} does not exist (any more); looking the queues up again on the next attempt",
+                    queue.name());
             queues = null;
         }
         return results;

@@ -143,7 +143,8 @@ public final class Spool {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(failed)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (name.startsWith(".") || name.endsWith(REASON) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                if (name.startsWith(".") || name.endsWith(REASON)
+                        || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 entries.add(new Entry(file, Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS)));
@@ -159,7 +160,8 @@ public final class Spool {
             String name = e.file().getFileName().toString();
             Path reason = failed.resolve(name + REASON);
             try {
-                out.add(new SetAside(name, Files.isRegularFile(reason) ? Files.readString(reason, StandardCharsets.UTF_8).strip() : ""));
+                out.add(new SetAside(name, Files.isRegularFile(reason) ? Files.readString(reason,
+                        StandardCharsets.UTF_8).strip() : ""));
             } catch (IOException ex) {
                 throw new UncheckedIOException("cannot read " + reason + ": " + ex.getMessage(), ex);
             }
@@ -178,7 +180,8 @@ public final class Spool {
         Path target = incoming.resolve(name);
         try {
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                throw new FileAlreadyExistsException(target.toString(), null, "a record of that name is already waiting");
+                throw new FileAlreadyExistsException(target.toString(), null,
+                        "a record of that name is already waiting");
             }
             Files.move(record, target, StandardCopyOption.ATOMIC_MOVE);
             Files.deleteIfExists(failed.resolve(name + REASON));

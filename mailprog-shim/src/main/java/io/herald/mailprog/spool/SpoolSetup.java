@@ -83,8 +83,8 @@ public final class SpoolSetup {
     public Outcome apply(Path root, String slurmUser, String forwarderUser) {
         Optional<String> slurmGroup = host.primaryGroup(slurmUser);
         if (slurmGroup.isEmpty()) {
-            return new Refused("there is no user '" + slurmUser + "' (SlurmUser) on this machine: pass --slurm-user with "
-                    + "the user slurmctld runs as (SlurmUser in slurm.conf)");
+            return new Refused("there is no user '" + slurmUser + "' (SlurmUser) on this machine: "
+                    + "pass --slurm-user with the user slurmctld runs as (SlurmUser in slurm.conf)");
         }
         Optional<String> group = host.primaryGroup(forwarderUser);
         if (group.isEmpty()) {
@@ -127,10 +127,12 @@ public final class SpoolSetup {
     }
 
     private static boolean fits(DirState s, String owner, String group) {
-        return s.owner().equals(owner) && s.group().equals(group) && (s.mode() & MODE) == MODE && (s.mode() & 0002) == 0;
+        return s.owner().equals(owner) && s.group().equals(group) && (s.mode() & MODE) == MODE
+                && (s.mode() & 0002) == 0;
     }
 
-    private static final Pattern SLURM_USER = Pattern.compile("^\\s*SlurmUser\\s*=\\s*(\\S+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SLURM_USER = Pattern.compile("^\\s*SlurmUser\\s*=\\s*(\\S+)",
+            Pattern.CASE_INSENSITIVE);
 
     /**
      * SlurmUser from slurm.conf; Slurm's own default, root, when the file does not set it.
@@ -181,7 +183,8 @@ public final class SpoolSetup {
                     }
                     return Optional.empty();
                 }
-                PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS);
                 var attrs = view.readAttributes();
                 int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
                 return Optional.of(new DirState(attrs.owner().getName(), attrs.group().getName(), mode));
@@ -198,7 +201,8 @@ public final class SpoolSetup {
                 }
                 Files.createDirectory(dir);
                 UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
-                PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS);
                 GroupPrincipal g = users.lookupPrincipalByGroupName(group);
                 view.setOwner(users.lookupPrincipalByName(owner));
                 view.setGroup(g);
@@ -207,7 +211,8 @@ public final class SpoolSetup {
             } catch (UserPrincipalNotFoundException e) {
                 throw new UncheckedIOException("no user or group '" + e.getName() + "'", e);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + dir + " as " + owner + ":" + group + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot create " + dir + " as " + owner + ":" + group + ": "
+                        + e.getMessage(), e);
             }
         }
 

@@ -67,8 +67,10 @@ class RecordIsolationTest {
             capture(h, Map.of("SLURM_JOB_NAME", "good-two"));
             Path incoming = h.shim.spool().resolve("new");
             Files.write(incoming.resolve("empty.record"), new byte[0]);
-            Files.write(incoming.resolve("garbage.record"), "not a spool record at all\n".getBytes(StandardCharsets.UTF_8));
-            Files.write(incoming.resolve("truncated.record"), "herald-mailprog 1\0004\0/usr/bin/x\0-s\0".getBytes(StandardCharsets.UTF_8));
+            Files.write(incoming.resolve("garbage.record"),
+                    "not a spool record at all\n".getBytes(StandardCharsets.UTF_8));
+            Files.write(incoming.resolve("truncated.record"),
+                    "herald-mailprog 1\0004\0/usr/bin/x\0-s\0".getBytes(StandardCharsets.UTF_8));
             Fixtures.Case tooFew = Fixtures.caseNamed("argv-too-few-robustness");
             assertThat(h.shim.run(tooFew.args(), tooFew.envEntries()).exitCode()).isZero();
 
@@ -96,7 +98,8 @@ class RecordIsolationTest {
             for (Path f : h.failed()) {
                 assertThat(f.resolveSibling(f.getFileName() + ".reason")).as("reason beside " + f).isNotEmptyFile();
             }
-            assertThat(reasons(h)).anyMatch(r -> r.contains("IllegalStateException: sacct said something nobody expected"));
+            assertThat(reasons(h)).anyMatch(r ->
+                    r.contains("IllegalStateException: sacct said something nobody expected"));
             // The parser may learn to read such a time one day; until then the record is set aside,
             // and either way it never holds up the others.
             boolean farFutureSent = sent.stream().anyMatch(e -> "far-future".equals(e.slurm().name()));

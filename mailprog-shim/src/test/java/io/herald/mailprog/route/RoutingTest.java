@@ -79,7 +79,8 @@ class RoutingTest {
         Routing.Routed routed = r.routeOrDefault("fax:123,mailto:bob@evil.net", "alice");
 
         assertThat(routed.usedDefault()).isTrue();
-        assertThat(routed.receivers()).extracting(x -> x.channel() + ":" + x.target()).containsExactly("email:alice@example.org");
+        assertThat(routed.receivers()).extracting(x -> x.channel() + ":" + x.target())
+                .containsExactly("email:alice@example.org");
         assertThat(routed.problems()).hasSize(2);
         assertThat(routed.problems().get(0)).contains("fax:123", "unknown scheme 'fax'");
         assertThat(routed.problems().get(1)).contains("bob@evil.net", "not allowed by mailprog.allowList");
@@ -93,7 +94,8 @@ class RoutingTest {
 
         assertThat(routed.receivers()).isEmpty();
         assertThat(routed.usedDefault()).isFalse();
-        assertThat(routed.problems()).anyMatch(p -> p.startsWith("default receiver 'alice'") && p.contains("allowList"));
+        assertThat(routed.problems()).anyMatch(p -> p.startsWith("default receiver 'alice'")
+                && p.contains("allowList"));
     }
 
     @Test
@@ -106,7 +108,8 @@ class RoutingTest {
 
     @Test
     void usableReceiversAreNotReplacedByTheDefault() {
-        Routing.Routed routed = routing("example.org", List.of()).routeOrDefault("fax:1,mailto:bob@example.org", "alice");
+        Routing.Routed routed = routing("example.org", List.of()).routeOrDefault("fax:1,mailto:bob@example.org",
+                "alice");
 
         assertThat(routed.usedDefault()).isFalse();
         assertThat(routed.receivers()).extracting(x -> x.target()).containsExactly("bob@example.org");

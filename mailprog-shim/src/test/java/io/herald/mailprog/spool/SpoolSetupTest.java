@@ -68,8 +68,8 @@ class SpoolSetupTest {
         SpoolSetup.Outcome outcome = new SpoolSetup(m).apply(spool, "slurm", "herald");
 
         assertThat(outcome).isInstanceOf(SpoolSetup.Ready.class);
-        assertThat(m.created).containsExactly("spool slurm:herald 2770", "tmp slurm:herald 2770", "new slurm:herald 2770",
-                "failed slurm:herald 2770");
+        assertThat(m.created).containsExactly("spool slurm:herald 2770", "tmp slurm:herald 2770",
+                "new slurm:herald 2770", "failed slurm:herald 2770");
         assertThat(new SpoolSetup(m).apply(spool, "slurm", "herald")).isEqualTo(new SpoolSetup.Ready(List.of()));
     }
 
@@ -86,7 +86,8 @@ class SpoolSetupTest {
         assertThat(outcome).isInstanceOf(SpoolSetup.Refused.class);
         String reason = ((SpoolSetup.Refused) outcome).reason();
         assertThat(reason).doesNotContain("\n")
-                .startsWith(spool.resolve("tmp") + " is root:herald 2755, " + spool.resolve("new") + " is root:herald 2755")
+                .startsWith(spool.resolve("tmp") + " is root:herald 2755, " + spool.resolve("new")
+                        + " is root:herald 2755")
                 .endsWith("chown slurm:herald " + spool.resolve("tmp") + " " + spool.resolve("new") + " && chmod 2770 "
                         + spool.resolve("tmp") + " " + spool.resolve("new"));
         assertThat(m.created).as("nothing changed when refusing").isEmpty();
@@ -110,7 +111,8 @@ class SpoolSetupTest {
 
         SpoolSetup.Outcome outcome = new SpoolSetup(m).apply(dir.resolve("spool"), "slurm", "herald");
 
-        assertThat(((SpoolSetup.Refused) outcome).reason()).contains("owned by slurm:herald (mode 2770)", "run it as root");
+        assertThat(((SpoolSetup.Refused) outcome).reason()).contains("owned by slurm:herald (mode 2770)",
+                "run it as root");
         assertThat(m.created).isEmpty();
     }
 
