@@ -153,7 +153,15 @@ public final class Forwarder implements AutoCloseable {
         failed += prepareNew(now);
         List<Throttle.Due> due = drainHeld ? throttle.drain(now) : throttle.due(now);
         for (Throttle.Due d : due) {
-            queueDigest(d, now);
+            try {
+                queueDigest(d, now);
+            } catch (RuntimeException | StackOverflowError e) {
+                // A digest that cannot be composed must not stop every later pass: its records are set aside.
+                for (Held h : d.held()) {
+                    claimed.remove(h.file());
+                    failed += fail(h.file(), "could not compose the digest for " + d.key() + ": " + describe(e));
+                }
+            }
         }
         int[] settled = sendPending();
         failed += settled[1];

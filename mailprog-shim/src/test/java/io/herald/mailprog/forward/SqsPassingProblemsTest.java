@@ -128,6 +128,30 @@ class SqsPassingProblemsTest {
         }
     }
 
+    @Test
+    void accessDeniedWhenLookingUpTheQueueKeepsTheRecordWaitingToo() throws Exception {
+        fakeSqs.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSQS.GetQueueUrl"))
+                .willReturn(aResponse().withStatus(403)
+                        .withHeader("Content-Type", "application/x-amz-json-1.0")
+                        .withHeader("x-amzn-query-error", "AccessDenied;Sender")
+                        .withBody("{\"__type\":\"com.amazon.coral.service#AccessDeniedException\",\"message\":\"no\"}")));
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-05T09:00:00Z"));
+        try (Harness h = new Harness(dir, fakeSqs.baseUrl(), UnaryOperator.identity());
+             Forwarder forwarder = h.forwarder(clock)) {
+            capture(h);
+
+            for (int i = 0; i < 2; i++) {
+                PassResult pass = forwarder.pass(false);
+                assertThat(pass.sqsTrouble()).contains("AccessDenied");
+                assertThat(pass.waiting()).isEqualTo(1);
+                clock.advance(Duration.ofSeconds(1));
+            }
+
+            assertThat(h.failed()).isEmpty();
+            assertThat(warnings()).singleElement().asString().contains("HTTP 403 (AccessDenied)");
+        }
+    }
+
     private static void sendAnswers(int status, String queryCode, String type) {
         fakeSqs.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSQS.SendMessageBatch"))
                 .willReturn(aResponse().withStatus(status)
