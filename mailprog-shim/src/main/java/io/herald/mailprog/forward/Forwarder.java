@@ -374,14 +374,15 @@ public final class Forwarder implements AutoCloseable {
             retryDelay = retryDelay.isZero() ? retryMin : min(retryDelay.multipliedBy(2), retryMax);
             nextAttempt = now.plus(retryDelay);
             int owed = pending.values().stream().mapToInt(b -> b.unacked.size()).sum();
-            if (!passing.code().equals(sqsTrouble)) {
+            String code = passing.code() == null ? "SqsError" : passing.code();
+            if (!code.equals(sqsTrouble)) {
                 // Once per change of state, not every pass: an outage of hours must not fill the log.
                 log.warn("SQS does not take notifications ({}): {} spool record(s) stay in new/ and are retried "
                                 + "with backoff ({} doubling up to {}); nothing is set aside for this",
                         passing.reason(), pending.size(), retryMin, retryMax);
-                sqsTrouble = passing.code();
+                sqsTrouble = code;
             } else {
-                log.debug("SQS still does not take {} notification(s) ({}); next try in {}", owed, passing.code(),
+                log.debug("SQS still does not take {} notification(s) ({}); next try in {}", owed, code,
                         retryDelay);
             }
         } else {
