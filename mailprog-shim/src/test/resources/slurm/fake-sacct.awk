@@ -9,7 +9,11 @@
 # Accounting lag: when the file `lagfile` has a line "ID N", the first N calls for ID answer with
 # the sample block titled RUNNING (if any) or nothing; the count lives in `statefile`.
 #
-# Variables: id, fmt (comma-separated fields), lagfile, statefile.
+# Step lag: when the file `steplagfile` has a line "ID N", the first N calls for ID (counted as for
+# lagfile) answer with the job rows only, as sacct does while a finished job's steps are not yet in
+# the database (seen on Slurm 22.05 for CANCELLED and TIMEOUT jobs).
+#
+# Variables: id, fmt (comma-separated fields), lagfile, statefile, steplagfile.
 
 function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
 
@@ -26,6 +30,14 @@ BEGIN {
         }
         close(lagfile)
     }
+    steplag = 0
+    if (steplagfile != "") {
+        while ((getline line < steplagfile) > 0) {
+            split(line, p, " ")
+            if (p[1] == id) steplag = p[2] + 0
+        }
+        close(steplagfile)
+    }
     calls = 0
     if (statefile != "") {
         while ((getline line < statefile) > 0) {
@@ -37,6 +49,7 @@ BEGIN {
         close(statefile)
     }
     lagging = calls < lag
+    stepsHidden = calls < steplag
     block = ""; title = ""
 }
 
@@ -82,6 +95,7 @@ block == "yes" {
     }
     v["jobid"] = jobid
     v["nnodes"] = ""
+    if (stepsHidden && index(jobid, ".") > 0) next
     out = ""
     for (k = 1; k <= nwant; k++) out = out (k > 1 ? "|" : "") v[want[k]]
     print out

@@ -1,11 +1,15 @@
 package io.herald.cli;
 
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.sqs.QueueRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -32,6 +36,16 @@ final class LocalCommand implements Callable<Integer> {
         String access = stack.apiAccess().isOpen()
                 ? "OPEN: no API keys are configured, so anyone who can reach it may send as anyone"
                 : "API keys required: " + String.join(", ", stack.apiAccess().keyNames());
+        Path stateFile = requested.local().stateFilePath();
+        long pid = ProcessHandle.current().pid();
+        String state;
+        try {
+            LocalStackState.of(stack, pid, Instant.now()).write(stateFile);
+            state = stateFile + "   (how --local on other herald commands finds this stack)";
+        } catch (IOException e) {
+            state = "not written (" + stateFile + ": " + e.getMessage() + "); --local cannot find this stack: set "
+                    + "local.stateFile (" + ConfigLoader.environmentVariable("local.stateFile") + ")";
+        }
         System.out.printf("""
                 Herald is running locally. Press Ctrl-C to stop.
                   Page    %s/   (send a notification and watch its delivery)
@@ -41,13 +55,18 @@ final class LocalCommand implements Callable<Integer> {
                   SQS     %s   queues %s, each with a dead-letter queue (suffix %s)
                   %s
                   Admin   %s   (/status: provider health; /metrics: Prometheus)
+                  State   %s
 
                 Send an email:
                   curl -s -H 'Content-Type: application/json' -d '{"email":{"fromEmail":"me@example.org","toEmail":"you@example.org","subject":"Hello","body":"Sent through Herald"}}' %s/email/send
                 %n""", api, api, api, access, stack.dynamoDbEndpoint(), stack.sqsEndpoint(), queues,
-                requested.sqs().deadLetterSuffix(), email(stack), stack.adminUrl().map(Object::toString).orElse("off"), api);
+                requested.sqs().deadLetterSuffix(), email(stack), stack.adminUrl().map(Object::toString).orElse("off"),
+                state, api);
         System.out.flush();
-        Services.runUntilStopped("local stack", stack);
+        Services.runUntilStopped("local stack", () -> {
+            LocalStackState.removeIfOurs(stateFile, pid);
+            stack.close();
+        });
         return 0;
     }
 

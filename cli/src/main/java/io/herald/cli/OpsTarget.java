@@ -8,10 +8,10 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /**
  * The options every operations command ({@code dlq}, {@code queues}, {@code send-test}, {@code pause},
  * {@code resume}) takes:
- * {@code --config}, {@code --json}, and {@code --local}, which points it at a {@code ./herald local}
- * running on this machine. Local mode starts its SQS and DynamoDB on {@code local.sqsPort} and
- * {@code local.dynamodbPort} of 127.0.0.1 and creates the configured queues and table, so with
- * the same configuration these endpoints reach exactly what it runs.
+ * {@code --config}, {@code --json}, and {@code --local}, which points it at the {@code ./herald local}
+ * running on this machine: the one whose state file ({@code local.stateFile}) names a live PID. Its
+ * endpoints, queues and status table come from that file, so whatever ports it got are reached,
+ * and never a stack that merely happens to listen on the usual ones.
  */
 final class OpsTarget {
 
@@ -21,26 +21,18 @@ final class OpsTarget {
     @Option(names = "--json", description = "Print one JSON document for scripts instead of text for people.")
     boolean json;
 
-    @Option(names = "--local", description = "Talk to a running `herald local` on this machine: SQS at "
-            + "http://127.0.0.1:<local.sqsPort> (9324) and DynamoDB at http://127.0.0.1:<local.dynamodbPort> (8000), "
-            + "instead of sqs.endpoint and status.endpoint.")
+    @Option(names = "--local", description = "Talk to the `./herald local` running on this machine, found through "
+            + "the state file it writes (local.stateFile; default /tmp/herald-local-<user>.json), instead of "
+            + "sqs.endpoint and status.endpoint. Fails when none is running.")
     boolean local;
 
-    /** The configuration, with the local stack's endpoints when --local is given. */
+    /** The configuration, pointed at the running local stack when --local is given. */
     HeraldConfig load() {
         HeraldConfig config = this.config.load();
-        if (!local) {
-            return config;
-        }
-        if (config.local().sqsPort() == 0 || config.local().dynamodbPort() == 0) {
-            throw new StartupException("--local needs fixed ports, but local.sqsPort or local.dynamodbPort is 0; "
-                    + "set HERALD_SQS_ENDPOINT and HERALD_STATUS_ENDPOINT to the addresses `herald local` printed");
-        }
-        return config.withSqs(config.sqs().withEndpoint("http://127.0.0.1:" + config.local().sqsPort()))
-                .withStatus(config.status().withEndpoint("http://127.0.0.1:" + config.local().dynamodbPort()));
+        return local ? LocalStackState.find(config.local()).applyTo(config) : config;
     }
 
-    /** The configured queues, which must exist; with --local, a local stack that is not running is named as such. */
+    /** The configured queues, which must exist; with --local, a local stack that stopped answering is named as such. */
     Services.Queues connect(HeraldConfig config) {
         try {
             return Services.connectToQueues(config);
@@ -48,8 +40,8 @@ final class OpsTarget {
             if (!local) {
                 throw e;
             }
-            throw new StartupException("cannot reach SQS at " + config.sqs().endpoint() + " (is `herald local` running? "
-                    + "it prints its addresses when it starts): " + Services.rootMessage(e));
+            throw new StartupException("cannot reach the SQS of `./herald local` at " + config.sqs().endpoint() + ": "
+                    + Services.rootMessage(e));
         }
     }
 }

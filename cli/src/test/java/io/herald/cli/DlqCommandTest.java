@@ -320,15 +320,13 @@ class DlqCommandTest {
     }
 
     @Test
-    void localReachesTheEmbeddedSqsOnTheConfiguredLocalPort() throws Exception {
+    void localReachesTheStackItsStateFileNames() throws Exception {
         deadLetter(queues.get(0), "email", "a@example.org", "550 via local", "ses");
-        Path local = Files.writeString(dir.resolve("local.yaml"), """
-                sqs:
-                  queues: [%s, %s]
-                local:
-                  sqsPort: %d
-                  dynamodbPort: %d
-                """.formatted(queues.get(0).name(), queues.get(1).name(), embedded.port(), dynamoDb.port()));
+        // Nothing in the configuration points at the test's SQS: only the state file does.
+        Path local = Files.writeString(dir.resolve("local.yaml"),
+                LocalStateFixture.write(dir.resolve("local-state.json"),
+                embedded.endpoint().toString(), List.of(queues.get(0).name(), queues.get(1).name()),
+                dynamoDb.endpoint().toString(), "herald-status"));
 
         CommandRun run = CommandRun.of("dlq", "list", "--local", "--config", local.toString());
 
@@ -352,17 +350,46 @@ class DlqCommandTest {
     }
 
     @Test
-    void localWithNothingRunningSaysWhereItLookedOnOneLine() throws Exception {
-        int closed;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = socket.getLocalPort();
-        }
-        Path local = Files.writeString(dir.resolve("nothing.yaml"), "local:\n  sqsPort: " + closed + "\n");
+    void localWithNothingRunningSaysSoOnOneLine() throws Exception {
+        Path local = Files.writeString(dir.resolve("nothing.yaml"), "local:\n  stateFile: " + dir.resolve("none.json")
+                + "\n");
 
         CommandRun run = CommandRun.of("queues", "--local", "--config", local.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().strip()).hasLineCount(1)
-                .startsWith("herald: cannot reach SQS at http://127.0.0.1:" + closed + " (is `herald local` running?");
+                .startsWith("herald: no ./herald local is running (there is no " + dir.resolve("none.json") + ")");
+    }
+
+    @Test
+    void localWhoseProcessHasExitedIsNotReachedEvenIfSomethingListensThere() throws Exception {
+        Process gone = new ProcessBuilder("/bin/true").start();
+        gone.waitFor();
+        Path state = dir.resolve("stale.json");
+        new LocalStackState(gone.pid(), embedded.endpoint().toString(), List.of(queues.get(0).name()), "-dlq",
+                dynamoDb.endpoint().toString(), "herald-status", "http://127.0.0.1:1",
+                java.time.Instant.now()).write(state);
+        Path local = Files.writeString(dir.resolve("stale.yaml"), "local:\n  stateFile: " + state + "\n");
+
+        CommandRun run = CommandRun.of("queues", "--local", "--config", local.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).hasLineCount(1).startsWith("herald: no ./herald local is running: " + state
+                + " names PID " + gone.pid() + ", which has exited");
+    }
+
+    @Test
+    void aStateFileNamingAnotherMachineIsRefused() throws Exception {
+        Path state = dir.resolve("remote.json");
+        new LocalStackState(ProcessHandle.current().pid(), "http://sqs.example.org:9324", List.of("q"), "-dlq",
+                dynamoDb.endpoint().toString(), "herald-status", "http://127.0.0.1:1",
+                java.time.Instant.now()).write(state);
+        Path local = Files.writeString(dir.resolve("remote.yaml"), "local:\n  stateFile: " + state + "\n");
+
+        CommandRun run = CommandRun.of("dlq", "list", "--local", "--config", local.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).hasLineCount(1).contains("http://sqs.example.org:9324",
+                "not on this machine's loopback");
     }
 }

@@ -146,8 +146,9 @@ class PauseCommandTest {
 
     @Test
     void localReachesTheTableOfARunningLocalStack() throws Exception {
-        Path file = Files.writeString(dir.resolve("local.yaml"), "status:\n  table: " + TABLE
-                + "\nlocal:\n  dynamodbPort: " + embedded.port() + "\n");
+        Path file = Files.writeString(dir.resolve("local.yaml"),
+                LocalStateFixture.write(dir.resolve("local-state.json"),
+                "http://127.0.0.1:1", java.util.List.of("herald-1"), embedded.endpoint().toString(), TABLE));
 
         CommandRun paused = CommandRun.of("pause", "--provider", "ses", "--local", "--config", file.toString());
 

@@ -51,12 +51,10 @@ class SendTestCommandTest {
                 d.pipeline().withAdminPort(-1),
                 d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
                 d.receivers(), d.status(), new HeraldConfig.Local(sqsPort, dynamoPort)));
-        // What an operator's herald.yaml for local mode says: the ports; queues and table are the defaults.
-        localConfig = Files.writeString(dir.resolve("herald.yaml"), """
-                local:
-                  sqsPort: %d
-                  dynamodbPort: %d
-                """.formatted(sqsPort, dynamoPort));
+        // What `./herald local` writes when it is up; the operator's configuration only says where.
+        Path state = dir.resolve("herald-local.json");
+        LocalStackState.of(stack, ProcessHandle.current().pid(), java.time.Instant.now()).write(state);
+        localConfig = Files.writeString(dir.resolve("herald.yaml"), "local:\n  stateFile: " + state + "\n");
     }
 
     @AfterAll

@@ -52,19 +52,27 @@ public final class Mailprog {
 
     public static Forwarder forwarder(HeraldConfig config, EnvelopeSink sink, Clock clock) {
         MailprogConfig m = config.mailprog();
+        Accounting accounting = m.sacct().isBlank() ? Accounting.NONE
+                : new Sacct(Path.of(m.sacct()), m.sacctAttempts(), m.sacctDelay(), m.sacctTimeout(), m.sacctStepWait(),
+                ZoneId.systemDefault(), d -> Thread.sleep(d.toMillis()));
+        return forwarder(config, sink, clock, accounting);
+    }
+
+    /** As configured, with job statistics from {@code accounting} instead of mailprog.sacct. */
+    public static Forwarder forwarder(HeraldConfig config, EnvelopeSink sink, Clock clock, Accounting accounting) {
+        MailprogConfig m = config.mailprog();
         Spool spool = new Spool(Path.of(m.spoolDir())).ensureDirectories();
         String scheme = config.receivers().defaultScheme();
         Optional<ChatRegistry> chats = config.telegramBot().registry().isBlank() ? Optional.empty()
                 : Optional.of(new ChatRegistry(Path.of(config.telegramBot().registry())));
         Routing routing = new Routing(ReceiverParser.standard(scheme), scheme, m.mailDomain(), AllowList.of(m.allowList()), chats);
-        Accounting accounting = m.sacct().isBlank() ? Accounting.NONE
-                : new Sacct(Path.of(m.sacct()), m.sacctAttempts(), m.sacctDelay(), m.sacctTimeout(), ZoneId.systemDefault(),
-                d -> Thread.sleep(d.toMillis()));
+        ZoneId shownIn = m.timeZone() == null || m.timeZone().isBlank() ? ZoneId.systemDefault()
+                : ZoneId.of(m.timeZone().strip());
         MessageComposer composer = new MessageComposer(new Hints(m.hints(), m.qosLimits()), m.templates());
         Optional<Sender> sender = m.sender().isBlank() ? Optional.empty() : Optional.of(new Sender(m.sender(), "Slurm"));
         return new Forwarder(spool, new JobEventParser(), routing, accounting, composer,
                 new Throttle(m.throttle().maxPerUser(), m.throttle().window()),
-                new DigestComposer(m.throttle().maxPerUser(), m.throttle().window()), sink, sender, clock,
+                new DigestComposer(m.throttle().maxPerUser(), m.throttle().window(), shownIn), sink, sender, clock,
                 m.concurrency(), m.retryMin(), m.retryMax());
     }
 

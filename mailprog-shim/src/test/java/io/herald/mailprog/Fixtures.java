@@ -93,7 +93,8 @@ public final class Fixtures {
                   shift
                 done
                 echo "$id" >> '%1$s/calls'
-                exec /usr/bin/awk -v id="$id" -v fmt="$fmt" -v lagfile='%1$s/lag' -v statefile='%1$s/state' -f '%2$s' '%3$s'
+                exec /usr/bin/awk -v id="$id" -v fmt="$fmt" -v lagfile='%1$s/lag' -v statefile='%1$s/state' \\
+                  -v steplagfile='%1$s/steplag' -f '%2$s' '%3$s'
                 """.formatted(dir, awk, samples));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         if (!Files.exists(dir.resolve("lag"))) {
@@ -105,6 +106,12 @@ public final class Fixtures {
     /** The fake answers "still running" to the first {@code calls} queries about {@code jobId}. */
     public static void lag(Path sacctDir, String jobId, int calls) throws IOException {
         Files.writeString(sacctDir.resolve("lag"), jobId + " " + calls + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** The fake leaves out {@code jobId}'s step rows (peak memory) from its first {@code calls} answers. */
+    public static void stepLag(Path sacctDir, String jobId, int calls) throws IOException {
+        Files.writeString(sacctDir.resolve("steplag"), jobId + " " + calls + "\n", java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
     }
 

@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * Herald installed on the controller the way docs/slurm.md tells an admin: a {@code herald} system
- * user, a spool that SlurmUser writes and herald reads and removes, /etc/herald/herald.yaml,
- * {@code herald mailprog install-shim}, and the forwarder running as {@code herald}. Every path lives
+ * user, /etc/herald/herald.yaml, {@code herald mailprog install-shim} as root (it reads SlurmUser from
+ * slurm.conf and creates the spool that SlurmUser writes and herald reads and removes), and the
+ * forwarder running as {@code herald}. Every path lives
  * under a private prefix instead of /opt, /etc and /var.
  *
  * <p>Where Herald comes from: {@link #installBinaries} copies this reactor's build (the cli jar and
@@ -45,7 +46,7 @@ final class HeraldInstallation implements AutoCloseable {
         this.shim = prefix.resolve("usr/bin/herald-mailprog");
     }
 
-    /** Step 1 of docs/slurm.md: the user, the spool, the configuration directory and Herald itself. */
+    /** Step 1 of docs/slurm.md: the user, the configuration directory and Herald itself. */
     static HeraldInstallation prepare(Path prefix, URI sqsEndpoint, String queue) throws IOException {
         HeraldInstallation h = new HeraldInstallation(prefix);
         if (!HostCommand.of("id", USER).run().ok()) {
@@ -54,8 +55,8 @@ final class HeraldInstallation implements AutoCloseable {
             Progress.say("created the system user " + USER);
         }
         Files.createDirectories(h.shim.getParent());
-        HostCommand.of("install", "-d", "-o", SLURM_USER, "-g", USER, "-m", "2770", h.spool.toString()).run()
-                .stdoutOrThrow();
+        // The spool itself is install-shim's to create (step 2), owned by SlurmUser in group herald.
+        Files.createDirectories(h.spool.getParent());
         HostCommand.of("install", "-d", "-o", USER, "-g", USER, "-m", "0750", h.config.getParent().toString()).run()
                 .stdoutOrThrow();
         h.installBinaries();

@@ -1,5 +1,6 @@
 package io.herald.core.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -223,12 +224,33 @@ public record HeraldConfig(
     /**
      * @param sqsPort       port of the embedded SQS server that {@code ./herald local} starts
      * @param dynamodbPort  port of the embedded DynamoDB that {@code ./herald local} starts
+     * @param stateFile     where a running {@code ./herald local} says what it runs (its PID, endpoints,
+     *                      queues, API URL) for {@code --local} to find; empty: {@link #defaultStateFile()}
      */
-    public record Local(int sqsPort, int dynamodbPort) {
+    public record Local(int sqsPort, int dynamodbPort, String stateFile) {
+
+        public Local {
+            stateFile = stateFile == null ? "" : stateFile;
+        }
+
+        public Local(int sqsPort, int dynamodbPort) {
+            this(sqsPort, dynamodbPort, "");
+        }
 
         /** The SQS port alone; the DynamoDB port gets its default. */
         public Local(int sqsPort) {
             this(sqsPort, 8000);
+        }
+
+        /** The state file: as configured, else herald-local-USER.json in the temporary directory (/tmp). */
+        public Path stateFilePath() {
+            return stateFile.isBlank() ? defaultStateFile() : Path.of(stateFile);
+        }
+
+        /** One per user: two people trying Herald on one machine each reach their own stack. */
+        public static Path defaultStateFile() {
+            return Path.of(System.getProperty("java.io.tmpdir"),
+                    "herald-local-" + System.getProperty("user.name") + ".json");
         }
     }
 
@@ -242,7 +264,7 @@ public record HeraldConfig(
                 Providers.defaults(),
                 new Receivers("mailto"),
                 new Status("", "us-east-1", "herald-status", Duration.ofDays(7)),
-                new Local(9324, 8000),
+                new Local(9324, 8000, ""),
                 MailprogConfig.defaults(),
                 TelegramBotConfig.defaults(),
                 Control.defaults());

@@ -36,6 +36,15 @@ final class MailprogChecks {
         range("mailprog.sacctAttempts", m.sacctAttempts(), 1, 100);
         duration("mailprog.sacctDelay", m.sacctDelay(), Duration.ZERO, Duration.ofMinutes(1));
         duration("mailprog.sacctTimeout", m.sacctTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10));
+        duration("mailprog.sacctStepWait", m.sacctStepWait(), Duration.ZERO, Duration.ofMinutes(5));
+        if (m.timeZone() != null && !m.timeZone().isBlank()) {
+            try {
+                java.time.ZoneId.of(m.timeZone().strip());
+            } catch (java.time.DateTimeException e) {
+                problem.accept("mailprog.timeZone", "'" + m.timeZone() + "' is not a time zone; use a name such as "
+                        + "Europe/Berlin or UTC, or empty for the system's");
+            }
+        }
         duration("mailprog.scanInterval", m.scanInterval(), Duration.ofMillis(10), Duration.ofHours(1));
         duration("mailprog.retryMin", m.retryMin(), Duration.ofMillis(1), Duration.ofHours(1));
         duration("mailprog.retryMax", m.retryMax(), Duration.ofMillis(1), Duration.ofHours(24));
@@ -69,6 +78,10 @@ final class MailprogChecks {
             range("mailprog.hints.memoryPercent", m.hints().memoryPercent(), 1, 100);
             range("mailprog.hints.cpuPercent", m.hints().cpuPercent(), 1, 100);
             range("mailprog.hints.walltimePercent", m.hints().walltimePercent(), 1, 100);
+            // Above 100: a peak over the request is how a memory kill shows when Slurm reports no OUT_OF_MEMORY.
+            range("mailprog.hints.memoryKillPercent", m.hints().memoryKillPercent(), 50, 1000);
+            duration("mailprog.hints.cpuMinElapsed", m.hints().cpuMinElapsed(), Duration.ZERO, Duration.ofDays(1));
+            range("mailprog.hints.gpuPercent", m.hints().gpuPercent(), 1, 100);
         }
         if (m.templates() != null) {
             template("mailprog.templates.title", m.templates().title());

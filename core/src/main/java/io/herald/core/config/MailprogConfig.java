@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * @param sacctAttempts     sacct calls per event at most while accounting still lags behind the mail
  * @param sacctDelay        wait between two of those calls
  * @param sacctTimeout      longest one sacct call may take
+ * @param sacctStepWait     for the END/FAIL of a job that ran: how much longer to ask sacct again
+ *                          when the job row is final but its steps (peak memory) have not arrived yet
+ * @param timeZone          zone for times shown in messages (e.g. Europe/Berlin); empty: the system's
  * @param scanInterval      how often the spool is rescanned besides watching it (missed events, retries)
  * @param retryMin          first wait before sending again after SQS failed; doubles up to retryMax
  * @param retryMax          longest wait between two attempts while SQS is unreachable
@@ -43,6 +46,8 @@ public record MailprogConfig(
         int sacctAttempts,
         Duration sacctDelay,
         Duration sacctTimeout,
+        Duration sacctStepWait,
+        String timeZone,
         Duration scanInterval,
         Duration retryMin,
         Duration retryMax,
@@ -77,8 +82,14 @@ public record MailprogConfig(
      * @param memoryPercent    suggest less memory when MaxRSS is under this share of ReqMem
      * @param cpuPercent       point at low CPU efficiency when TotalCPU is under this share of Elapsed × CPUs
      * @param walltimePercent  suggest a shorter time limit (and QOS) when Elapsed is under this share of it
+     * @param memoryKillPercent a job that failed or was killed with its peak memory at or above this share
+     *                          of its request is treated as killed for memory (Slurm without cgroups
+     *                          reports such a job as FAILED with signal 9, not OUT_OF_MEMORY)
+     * @param cpuMinElapsed    no CPU-efficiency hint for jobs that ran shorter than this (start-up dominates)
+     * @param gpuPercent       point at GPUs held but barely used when their peak utilisation stayed under this
      */
-    public record Hints(boolean enabled, int memoryPercent, int cpuPercent, int walltimePercent) {
+    public record Hints(boolean enabled, int memoryPercent, int cpuPercent, int walltimePercent,
+                        int memoryKillPercent, Duration cpuMinElapsed, int gpuPercent) {
     }
 
     /**
@@ -167,55 +178,77 @@ public record MailprogConfig(
 
     public static MailprogConfig defaults() {
         return new MailprogConfig("/var/spool/herald/mailprog", "/usr/bin/sacct", 5, Duration.ofSeconds(2),
-                Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(5), 8,
+                Duration.ofSeconds(10), Duration.ofSeconds(10), "", Duration.ofSeconds(2), Duration.ofSeconds(1),
+                Duration.ofMinutes(5), 8,
                 "", "", List.of(), List.of(), "",
                 new Throttle(10, Duration.ofMinutes(10)),
-                new Hints(true, 50, 50, 50),
+                new Hints(true, 50, 50, 50, 95, Duration.ofSeconds(60), 25),
                 new Templates("", ""));
     }
 
     public MailprogConfig withSpoolDir(String dir) {
-        return new MailprogConfig(dir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, retryMin, retryMax,
-                concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle, hints, templates);
+        return new MailprogConfig(dir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
+                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
+                throttle, hints, templates);
+    }
+
+    public MailprogConfig withSacctStepWait(Duration wait) {
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, wait, timeZone,
+                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
+                throttle, hints, templates);
+    }
+
+    public MailprogConfig withHints(Hints newHints) {
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
+                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
+                throttle, newHints, templates);
     }
 
     public MailprogConfig withSacct(String path, int attempts, Duration delay) {
-        return new MailprogConfig(spoolDir, path, attempts, delay, sacctTimeout, scanInterval, retryMin, retryMax,
-                concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle, hints, templates);
+        return new MailprogConfig(spoolDir, path, attempts, delay, sacctTimeout, sacctStepWait, timeZone,
+                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
+                throttle, hints, templates);
     }
 
     public MailprogConfig withRetry(Duration min, Duration max) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, min, max,
-                concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle, hints, templates);
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
+                scanInterval, min, max, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle,
+                hints, templates);
     }
 
     public MailprogConfig withScanInterval(Duration interval) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, interval, retryMin, retryMax,
-                concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle, hints, templates);
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
+                interval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
+                throttle, hints, templates);
     }
 
     public MailprogConfig withReceivers(String domain, List<String> allow) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, retryMin,
-                retryMax, concurrency, domain, sender, allow, qos, goslmailerConfig, throttle, hints, templates);
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
+                scanInterval, retryMin, retryMax, concurrency, domain, sender, allow, qos, goslmailerConfig, throttle,
+                hints, templates);
     }
 
     public MailprogConfig withQos(List<String> newQos) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, retryMin,
-                retryMax, concurrency, mailDomain, sender, allowList, newQos, goslmailerConfig, throttle, hints, templates);
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
+                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, newQos,
+                goslmailerConfig, throttle, hints, templates);
     }
 
     public MailprogConfig withGoslmailerConfig(String path) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, retryMin,
-                retryMax, concurrency, mailDomain, sender, allowList, qos, path, throttle, hints, templates);
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
+                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, path, throttle,
+                hints, templates);
     }
 
     public MailprogConfig withThrottle(Throttle newThrottle) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, retryMin,
-                retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, newThrottle, hints, templates);
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
+                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
+                newThrottle, hints, templates);
     }
 
     public MailprogConfig withTemplates(Templates newTemplates) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, scanInterval, retryMin,
-                retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle, hints, newTemplates);
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
+                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
+                throttle, hints, newTemplates);
     }
 }

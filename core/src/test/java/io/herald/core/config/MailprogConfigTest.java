@@ -65,6 +65,29 @@ class MailprogConfigTest {
     }
 
     @Test
+    void theHintThresholdsStepWaitAndTimeZoneAreReadAndCheckedNamingTheKey() {
+        HeraldConfig c = load(Map.of("HERALD_MAILPROG_HINTS_MEMORY_KILL_PERCENT", "100",
+                "HERALD_MAILPROG_HINTS_CPU_MIN_ELAPSED", "2m", "HERALD_MAILPROG_HINTS_GPU_PERCENT", "10",
+                "HERALD_MAILPROG_SACCT_STEP_WAIT", "4s", "HERALD_MAILPROG_TIME_ZONE", "Europe/Berlin"));
+
+        assertThat(c.mailprog().hints().memoryKillPercent()).isEqualTo(100);
+        assertThat(c.mailprog().hints().cpuMinElapsed()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.mailprog().hints().gpuPercent()).isEqualTo(10);
+        assertThat(c.mailprog().sacctStepWait()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(c.mailprog().timeZone()).isEqualTo("Europe/Berlin");
+        assertThatThrownBy(() -> load(Map.of("HERALD_MAILPROG_HINTS_MEMORY_KILL_PERCENT", "20")))
+                .hasMessageContaining("mailprog.hints.memoryKillPercent (HERALD_MAILPROG_HINTS_MEMORY_KILL_PERCENT)")
+                .hasMessageContaining("between 50 and 1000, got 20");
+        assertThatThrownBy(() -> load(Map.of("HERALD_MAILPROG_HINTS_GPU_PERCENT", "0")))
+                .hasMessageContaining("mailprog.hints.gpuPercent");
+        assertThatThrownBy(() -> load(Map.of("HERALD_MAILPROG_TIME_ZONE", "Mars/Olympus")))
+                .hasMessageContaining("mailprog.timeZone (HERALD_MAILPROG_TIME_ZONE)")
+                .hasMessageContaining("'Mars/Olympus' is not a time zone");
+        assertThatThrownBy(() -> load(Map.of("HERALD_MAILPROG_SACCT_STEP_WAIT", "1h")))
+                .hasMessageContaining("mailprog.sacctStepWait");
+    }
+
+    @Test
     void retryMinLongerThanRetryMaxIsRefused() {
         assertThatThrownBy(() -> load(Map.of("HERALD_MAILPROG_RETRY_MIN", "10m", "HERALD_MAILPROG_RETRY_MAX", "1m")))
                 .hasMessageContaining("mailprog.retryMin (HERALD_MAILPROG_RETRY_MIN)");

@@ -12,7 +12,8 @@ import io.herald.mailprog.route.Routing;
 import io.herald.mailprog.slurm.Accounting;
 import io.herald.mailprog.slurm.JobEvent;
 import io.herald.mailprog.slurm.JobEventParser;
-import io.herald.mailprog.slurm.JobStats;
+import io.herald.mailprog.slurm.MailType;
+import io.herald.mailprog.slurm.StatsLookup;
 import io.herald.mailprog.slurm.UnusableEventException;
 import io.herald.mailprog.spool.Spool;
 import io.herald.mailprog.spool.SpoolRecord;
@@ -50,11 +51,16 @@ import java.util.concurrent.ExecutionException;
  * envelope made from it. Until then it stays in the spool: while SQS is unreachable nothing is
  * lost, and what was acknowledged is not sent again (the unacknowledged envelopes are retried
  * with their ids, after a growing pause). Records that can never be sent move to failed/ with the
- * reason beside them. Over a user's cap, records wait in the spool for their digest.
+ * reason beside them. Over a user's cap, records wait in the spool for their digest. Time-limit
+ * warnings of one job captured together become one message (their records leave together).
  */
 public final class Forwarder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+
+    /** SQS error codes that blame the message itself; see {@link #blamesTheRecord}. */
+    private static final Set<String> RECORD_FAULT_CODES = Set.of(EnqueueResult.MESSAGE_TOO_LARGE,
+            "InvalidMessageContents", "InvalidParameterValue", "InvalidAttributeName", "InvalidAttributeValue");
 
     /** Envelopes still owed to SQS for a set of spool records (one record, or all a digest folds). */
     private static final class Batch {
@@ -71,14 +77,32 @@ public final class Forwarder implements AutoCloseable {
     private sealed interface Prepared {
     }
 
-    private record Ready(String file, List<Envelope> envelopes) implements Prepared {
+    private record Ready(List<String> files, List<Envelope> envelopes) implements Prepared {
     }
 
-    private record Refused(String file, String reason) implements Prepared {
+    private record Refused(List<String> files, String reason) implements Prepared {
     }
 
-    private record Admitted(String file, JobEvent event, List<Receiver> receivers, List<String> problems) {
+    /**
+     * A record to compose, with the files of earlier time-limit warnings folded into it.
+     *
+     * @param files  the record's file first, then those of the warnings it folds
+     * @param folded the mail types of the warnings it folds, lowest first
+     */
+    private record Admitted(List<String> files, JobEvent event, List<Receiver> receivers, List<String> problems,
+                            List<MailType> folded) {
     }
+
+    /** A parsed record, before routing. */
+    private record Parsed(String file, JobEvent event, Instant capturedAt) {
+    }
+
+    /**
+     * Slurm checks time limits every 30 s, so a short job's 50/80/90/100 % warnings are captured
+     * within milliseconds; they would reach the user in any order (SQS and the pipeline do not keep
+     * order). A warning this young waits one pass for its siblings, and those of one job are folded.
+     */
+    private static final Duration WARNING_SETTLE = Duration.ofSeconds(1);
 
     private final Spool spool;
     private final JobEventParser parser;
@@ -97,6 +121,8 @@ public final class Forwarder implements AutoCloseable {
 
     private final Map<String, Batch> pending = new LinkedHashMap<>();
     private final Set<String> claimed = new HashSet<>();
+    private final List<String> errors = new ArrayList<>();
+    private String sqsTrouble;
     private Duration retryDelay = Duration.ZERO;
     private Instant nextAttempt = Instant.MIN;
     private int digestCounter;
@@ -127,6 +153,7 @@ public final class Forwarder implements AutoCloseable {
      */
     public synchronized PassResult pass(boolean drainHeld) {
         Instant now = clock.instant();
+        errors.clear();
         int failed = 0;
         try {
             int abandoned = spool.sweepAbandoned(now);
@@ -136,20 +163,31 @@ public final class Forwarder implements AutoCloseable {
             failed += abandoned;
         } catch (UncheckedIOException e) {
             log.warn("{}", e.getMessage());
+            errors.add(e.getMessage());
         }
         if (now.isBefore(nextAttempt)) {
             // SQS failed recently: do not read more into memory, and do not hammer it.
-            return new PassResult(0, failed, throttle.heldCount(), pending.size(), Duration.between(now, nextAttempt));
+            return new PassResult(0, failed, throttle.heldCount(), pending.size(), Duration.between(now, nextAttempt),
+                    Optional.ofNullable(sqsTrouble), errors);
         }
-        failed += prepareNew(now);
+        failed += prepareNew(now, drainHeld);
         List<Throttle.Due> due = drainHeld ? throttle.drain(now) : throttle.due(now);
         for (Throttle.Due d : due) {
-            queueDigest(d, now);
+            try {
+                queueDigest(d, now);
+            } catch (RuntimeException | StackOverflowError e) {
+                // A digest that cannot be composed must not stop every later pass: its records are set aside.
+                for (Held h : d.held()) {
+                    claimed.remove(h.file());
+                    failed += fail(h.file(), "could not compose the digest for " + d.key() + ": " + describe(e));
+                }
+            }
         }
         int[] settled = sendPending();
         failed += settled[1];
         return new PassResult(settled[0], failed, throttle.heldCount(), pending.size(),
-                retryDelay.isZero() ? Duration.ZERO : Duration.between(now, nextAttempt));
+                retryDelay.isZero() ? Duration.ZERO : Duration.between(now, nextAttempt),
+                Optional.ofNullable(sqsTrouble), errors);
     }
 
     /** When the next pass has something to do without new files: a retry, or a digest coming due. */
@@ -158,61 +196,133 @@ public final class Forwarder implements AutoCloseable {
         return now.isBefore(nextAttempt) ? Duration.between(now, nextAttempt) : Duration.ZERO;
     }
 
-    private int prepareNew(Instant now) {
+    private int prepareNew(Instant now, boolean drainHeld) {
         List<Path> files;
         try {
             files = spool.pending();
         } catch (UncheckedIOException e) {
             log.warn("{}", e.getMessage());
+            errors.add(e.getMessage());
             return 0;
         }
         int failed = 0;
         List<Admitted> admitted = new ArrayList<>();
+        Map<String, List<Parsed>> warnings = new LinkedHashMap<>();
         for (Path path : files) {
             String file = path.getFileName().toString();
             if (claimed.contains(file)) {
                 continue;
             }
-            SpoolRecord record;
-            JobEvent event;
             try {
-                record = spool.read(path);
-                event = parser.parse(record);
-            } catch (UnreadableRecordException | UnusableEventException e) {
-                failed += fail(file, e.getMessage());
-                continue;
-            } catch (UncheckedIOException e) {
-                log.warn("{}", e.getMessage());
-                continue;
+                Parsed parsed;
+                try {
+                    SpoolRecord record = spool.read(path);
+                    parsed = new Parsed(file, parser.parse(record), record.capturedAt());
+                } catch (UnreadableRecordException | UnusableEventException e) {
+                    failed += fail(file, e.getMessage());
+                    continue;
+                } catch (UncheckedIOException e) {
+                    // Unreadable right now (permissions, I/O): the file stays where it is for the next pass.
+                    log.warn("{}", e.getMessage());
+                    errors.add(e.getMessage());
+                    continue;
+                }
+                if (isTimeLimitWarning(parsed.event())) {
+                    Duration age = Duration.between(parsed.capturedAt(), now);
+                    // A capture time far ahead of the clock (a skewed file server) must not hold a warning forever.
+                    if (!drainHeld && age.compareTo(WARNING_SETTLE) < 0 && age.compareTo(WARNING_SETTLE.negated()) > 0) {
+                        continue;
+                    }
+                    warnings.computeIfAbsent(throttleKey(parsed.event()) + " " + parsed.event().displayId(),
+                            k -> new ArrayList<>()).add(parsed);
+                    continue;
+                }
+                failed += admit(List.of(parsed), now, admitted);
+            } catch (RuntimeException | StackOverflowError e) {
+                // Whatever one record does to the code (seen: an END_TIME beyond Instant's range), it
+                // must not stop the records behind it: it is set aside with the reason, the pass goes on.
+                claimed.remove(file);
+                failed += fail(file, "could not turn this record into a notification: " + describe(e));
             }
-            Routing.Routed routed = routing.route(event.mailUser());
-            if (!routed.problems().isEmpty()) {
-                log.warn("job {}: receiver(s) not used: {}", event.displayId(), String.join("; ", routed.problems()));
-            }
-            if (routed.receivers().isEmpty()) {
-                failed += fail(file, "no receiver to send to in --mail-user: "
-                        + (routed.problems().isEmpty() ? "(empty)" : String.join("; ", routed.problems())));
-                continue;
-            }
-            claimed.add(file);
-            // Throttle before sacct: a held notification needs no statistics, and a 5,000-task
-            // array must not turn into 5,000 sacct calls.
-            if (throttle.tryAdmit(throttleKey(event), now)) {
-                admitted.add(new Admitted(file, event, routed.receivers(), routed.problems()));
-            } else {
-                throttle.hold(throttleKey(event), new Held(file, event, routed.receivers(), record.capturedAt()));
+        }
+        for (List<Parsed> group : warnings.values()) {
+            group.sort(java.util.Comparator.comparing((Parsed p) -> p.event().mailType()));
+            try {
+                failed += admit(group, now, admitted);
+            } catch (RuntimeException | StackOverflowError e) {
+                for (Parsed p : group) {
+                    claimed.remove(p.file());
+                    failed += fail(p.file(), "could not turn this record into a notification: " + describe(e));
+                }
             }
         }
         for (Prepared p : prepareAll(admitted, now)) {
             switch (p) {
-                case Ready(String file, List<Envelope> envelopes) -> pending.put(file, new Batch(List.of(file), envelopes));
-                case Refused(String file, String reason) -> {
-                    claimed.remove(file);
-                    failed += fail(file, reason);
+                case Ready(List<String> done, List<Envelope> envelopes) ->
+                        pending.put(done.getFirst(), new Batch(done, envelopes));
+                case Refused(List<String> refused, String reason) -> {
+                    for (String file : refused) {
+                        claimed.remove(file);
+                        failed += fail(file, reason);
+                    }
                 }
             }
         }
         return failed;
+    }
+
+
+    private static boolean isTimeLimitWarning(JobEvent e) {
+        return e.mailType().name().startsWith("TIME_LIMIT");
+    }
+
+    /**
+     * Routes and throttles one message: a record, or time-limit warnings of one job (lowest first)
+     * that become one message about the highest.
+     */
+    private int admit(List<Parsed> group, Instant now, List<Admitted> admitted) {
+        Parsed main = group.getLast();
+        JobEvent event = main.event();
+        List<String> files = new ArrayList<>();
+        files.add(main.file());
+        group.subList(0, group.size() - 1).forEach(p -> files.add(p.file()));
+        Routing.Routed routed = routing.routeOrDefault(event.mailUser(), event.user());
+        if (routed.receivers().isEmpty()) {
+            int failed = 0;
+            for (String file : files) {
+                failed += fail(file, "no receiver to send to in --mail-user, nor a default one: "
+                        + (routed.problems().isEmpty() ? "(empty)" : String.join("; ", routed.problems())));
+            }
+            return failed;
+        }
+        if (routed.usedDefault()) {
+            log.warn("job {}: none of --mail-user's receivers can be used ({}); sent to the user's default receiver {}",
+                    event.displayId(), String.join("; ", routed.problems()), describe(routed.receivers()));
+        } else if (!routed.problems().isEmpty()) {
+            log.warn("job {}: receiver(s) not used: {}", event.displayId(), String.join("; ", routed.problems()));
+        }
+        claimed.addAll(files);
+        // Throttle before sacct: a held notification needs no statistics, and a 5,000-task
+        // array must not turn into 5,000 sacct calls.
+        if (throttle.tryAdmit(throttleKey(event), now)) {
+            List<MailType> folded = group.subList(0, group.size() - 1).stream().map(p -> p.event().mailType()).toList();
+            admitted.add(new Admitted(files, event, routed.receivers(), routed.problems(), folded));
+        } else {
+            for (Parsed p : group) {
+                throttle.hold(throttleKey(event), new Held(p.file(), p.event(), routed.receivers(), p.capturedAt()));
+            }
+        }
+        return 0;
+    }
+
+    private static String describe(List<Receiver> receivers) {
+        return String.join(", ", receivers.stream().map(r -> r.scheme() + ":" + r.target()).toList());
+    }
+
+    /** With the exception's type: "DateTimeException: Instant exceeds ..." says more than the text alone. */
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 
     /** sacct may wait seconds per job (accounting lag): the jobs of one pass wait side by side. */
@@ -234,10 +344,11 @@ public final class Forwarder implements AutoCloseable {
             try {
                 out.add(futures.get(i).get());
             } catch (ExecutionException e) {
-                out.add(new Refused(admitted.get(i).file(), "could not compose the notification: " + e.getCause()));
+                out.add(new Refused(admitted.get(i).files(), "could not compose the notification: "
+                        + describe(e.getCause())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                out.add(new Refused(admitted.get(i).file(), "interrupted"));
+                out.add(new Refused(admitted.get(i).files(), "interrupted"));
             }
         }
         return out;
@@ -245,14 +356,16 @@ public final class Forwarder implements AutoCloseable {
 
     private Prepared prepare(Admitted a, Instant now) {
         JobEvent event = a.event();
-        Optional<JobStats> stats = accounting.statsFor(event);
-        JobMessage message = composer.compose(event, stats, a.problems());
+        StatsLookup stats = accounting.lookup(event);
+        JobMessage message = composer.compose(event, stats, a.problems(), a.folded());
         List<Envelope> envelopes = new ArrayList<>();
         for (Receiver r : a.receivers()) {
             envelopes.add(envelope(r, message.content(), event, now).withSlurm(message.job()));
         }
-        log.info("job {} {}: {} notification(s) ready", event.displayId(), event.mailType().subjectWord(), envelopes.size());
-        return new Ready(a.file(), envelopes);
+        log.info("job {} {}: {} notification(s) ready{}", event.displayId(), event.mailType().subjectWord(),
+                envelopes.size(),
+                a.folded().isEmpty() ? "" : " (" + a.folded().size() + " earlier warning(s) folded in)");
+        return new Ready(a.files(), envelopes);
     }
 
     private void queueDigest(Throttle.Due due, Instant now) {
@@ -283,28 +396,31 @@ public final class Forwarder implements AutoCloseable {
             return new int[]{0, 0};
         }
         Map<String, EnqueueResult> results = new HashMap<>();
-        for (EnqueueResult r : sink.send(all)) {
-            results.put(r.envelopeId(), r);
+        try {
+            for (EnqueueResult r : sink.send(all)) {
+                results.put(r.envelopeId(), r);
+            }
+        } catch (RuntimeException e) {
+            // The sink promises not to throw; if it does anyway, nothing was acknowledged: all stays owed.
+            log.error("sending to SQS failed unexpectedly; every record waits for the next attempt", e);
         }
         int delivered = 0;
         int failed = 0;
-        boolean retry = false;
-        String retryReason = null;
+        EnqueueResult.NotEnqueued passing = null;
         for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
             Batch batch = it.next().getValue();
             for (var env = batch.unacked.iterator(); env.hasNext(); ) {
                 Envelope e = env.next();
                 switch (results.get(e.id())) {
                     case EnqueueResult.Enqueued ok -> env.remove();
-                    case EnqueueResult.NotEnqueued no when no.retryable() -> {
-                        retry = true;
-                        retryReason = no.reason();
-                    }
-                    case EnqueueResult.NotEnqueued no -> {
+                    case EnqueueResult.NotEnqueued no when blamesTheRecord(no) -> {
                         env.remove();
                         batch.permanentFailures.add(e.channel() + ":" + e.target() + ": " + no.reason());
                     }
-                    case null -> retry = true;
+                    case EnqueueResult.NotEnqueued no -> passing = no;
+                    case null -> passing = passing != null ? passing
+                            : new EnqueueResult.NotEnqueued(e.id(), "NoAnswer",
+                                    "SQS did not answer for this notification", true);
                 }
             }
             if (!batch.unacked.isEmpty()) {
@@ -314,24 +430,60 @@ public final class Forwarder implements AutoCloseable {
             for (String file : batch.files) {
                 claimed.remove(file);
                 if (batch.permanentFailures.isEmpty()) {
-                    spool.remove(file);
-                    delivered++;
+                    delivered += remove(file);
                 } else {
                     failed += fail(file, "SQS refused: " + String.join("; ", batch.permanentFailures));
                 }
             }
         }
         Instant now = clock.instant();
-        if (retry) {
+        if (passing != null) {
             retryDelay = retryDelay.isZero() ? retryMin : min(retryDelay.multipliedBy(2), retryMax);
             nextAttempt = now.plus(retryDelay);
-            log.warn("SQS did not take {} notification(s) ({}); {} spool record(s) kept, next try in {}",
-                    pending.values().stream().mapToInt(b -> b.unacked.size()).sum(), retryReason, pending.size(), retryDelay);
+            int owed = pending.values().stream().mapToInt(b -> b.unacked.size()).sum();
+            String code = passing.code() == null ? "SqsError" : passing.code();
+            if (!code.equals(sqsTrouble)) {
+                // Once per change of state, not every pass: an outage of hours must not fill the log.
+                log.warn("SQS does not take notifications ({}): {} spool record(s) stay in new/ and are retried "
+                                + "with backoff ({} doubling up to {}); nothing is set aside for this",
+                        passing.reason(), pending.size(), retryMin, retryMax);
+                sqsTrouble = code;
+            } else {
+                log.debug("SQS still does not take {} notification(s) ({}); next try in {}", owed, code,
+                        retryDelay);
+            }
         } else {
+            if (sqsTrouble != null) {
+                log.info("SQS takes notifications again (after {})", sqsTrouble);
+                sqsTrouble = null;
+            }
             retryDelay = Duration.ZERO;
             nextAttempt = Instant.MIN;
         }
         return new int[]{delivered, failed};
+    }
+
+    /**
+     * SQS's answer is about this record's notification itself (too large, characters SQS refuses),
+     * so sending it again cannot help. Everything else (a missing queue, denied access, throttling,
+     * an unreachable or failing SQS, codes not known here) is not the record's fault and passes:
+     * the record waits rather than being set aside.
+     */
+    static boolean blamesTheRecord(EnqueueResult.NotEnqueued no) {
+        String code = no.code() == null ? "" : no.code().substring(no.code().lastIndexOf('.') + 1);
+        return RECORD_FAULT_CODES.contains(code);
+    }
+
+    private int remove(String file) {
+        try {
+            spool.remove(file);
+            return 1;
+        } catch (UncheckedIOException e) {
+            // On SQS already; left in new/ it would be sent again, so say so loudly.
+            log.error("{} (it was sent to SQS; remove it by hand or it is sent again)", e.getMessage());
+            errors.add(e.getMessage());
+            return 1;
+        }
     }
 
     private int fail(String file, String reason) {
@@ -341,6 +493,7 @@ public final class Forwarder implements AutoCloseable {
             return 1;
         } catch (UncheckedIOException e) {
             log.error("{}", e.getMessage());
+            errors.add(e.getMessage());
             return 0;
         }
     }

@@ -1,6 +1,8 @@
 package io.herald.mailprog.forward;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * What one forwarder pass did.
@@ -10,6 +12,14 @@ import java.time.Duration;
  * @param held       notifications waiting to be folded into a digest
  * @param waiting    records still waiting for SQS
  * @param retryIn    when SQS is retried, if it failed; zero otherwise
+ * @param sqsTrouble why SQS did not take notifications (its error code, e.g. QueueDoesNotExist), while it does not
+ * @param errors     problems with the spool itself (a directory that cannot be listed, a record that cannot be
+ *                   read or moved): the pass could not do all of its work
  */
-public record PassResult(int delivered, int failed, int held, int waiting, Duration retryIn) {
+public record PassResult(int delivered, int failed, int held, int waiting, Duration retryIn,
+                         Optional<String> sqsTrouble, List<String> errors) {
+
+    public PassResult {
+        errors = List.copyOf(errors);
+    }
 }

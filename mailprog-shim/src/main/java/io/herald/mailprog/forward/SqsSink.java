@@ -9,6 +9,7 @@ import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -44,14 +45,31 @@ public final class SqsSink implements EnvelopeSink {
             try {
                 queues = SqsQueues.resolve(sqs, config);
             } catch (ConfigException e) {
-                log.error("{}", e.getMessage());
-                return notEnqueued(envelopes, "QueueDoesNotExist", e.getMessage());
+                // The forwarder logs it once per change of state; not here on every attempt.
+                return notEnqueued(envelopes, "QueueDoesNotExist", String.join("; ", e.problems()));
+            } catch (AwsServiceException e) {
+                // Reached but refused (AccessDenied, throttling): say which, without SQS's own text.
+                String code = e.awsErrorDetails() == null ? "SqsError" : e.awsErrorDetails().errorCode();
+                return notEnqueued(envelopes, code, "SQS refused to look up the queues: HTTP "
+                        + e.statusCode() + " (" + code + ")");
             } catch (SdkException e) {
                 return notEnqueued(envelopes, EnqueueResult.SQS_UNREACHABLE, "SQS could not be reached: " + e.getMessage());
             }
         }
         QueueRef queue = queues.get(Math.floorMod(next++, queues.size()));
-        return producer.send(queue.url(), envelopes);
+        List<EnqueueResult> results = producer.send(queue.url(), envelopes);
+        if (results.stream().anyMatch(SqsSink::queueGone)) {
+            // Deleted (a stack update, a typo fixed by re-creating it): look the queues up afresh next time.
+            log.debug("queue {} does not exist (any more); looking the queues up again on the next attempt",
+                    queue.name());
+            queues = null;
+        }
+        return results;
+    }
+
+    private static boolean queueGone(EnqueueResult r) {
+        return r instanceof EnqueueResult.NotEnqueued no && no.code() != null
+                && (no.code().endsWith("QueueDoesNotExist") || no.code().endsWith("NonExistentQueue"));
     }
 
     private static List<EnqueueResult> notEnqueued(List<Envelope> envelopes, String code, String reason) {

@@ -8,6 +8,7 @@ import io.herald.mailprog.slurm.JobEvent;
 import io.herald.mailprog.slurm.JobStats;
 import io.herald.mailprog.slurm.MailType;
 import io.herald.mailprog.slurm.SlurmValues;
+import io.herald.mailprog.slurm.StatsLookup;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,14 +46,36 @@ public final class MessageComposer {
      *                 would otherwise never learn why nothing arrived there
      */
     public JobMessage compose(JobEvent e, Optional<JobStats> stats, List<String> problems) {
+        return compose(e, StatsLookup.of(stats), problems, List.of());
+    }
+
+    /**
+     * @param lookup   what accounting said, or why it said nothing
+     * @param problems receivers that were not used, said to those that are
+     * @param folded   earlier time-limit warnings of the same job captured together with this one,
+     *                 folded into this message (empty for any other)
+     */
+    public JobMessage compose(JobEvent e, StatsLookup lookup, List<String> problems, List<MailType> folded) {
+        Optional<JobStats> stats = lookup.stats();
         String title = title(e, stats);
         List<Fact> facts = facts(e, stats);
+        if (lookup instanceof StatsLookup.Unavailable(String reason)) {
+            facts.add(new Fact("Job statistics", "unavailable: " + reason));
+        }
+        if (!folded.isEmpty()) {
+            facts.add(new Fact("Warnings", warnings(folded, e.mailType())));
+        }
         List<String> advice = hints.hintsFor(e, stats);
         List<String> notes = new ArrayList<>();
+        if (!folded.isEmpty()) {
+            notes.add("Slurm checks time limits every 30 seconds, so for this job it sent these warnings at the "
+                    + "same moment; they are folded into this one message.");
+        }
         if (!problems.isEmpty()) {
             notes.add("Not sent to: " + String.join("; ", problems));
         }
-        String text = text(title, facts, advice, notes);
+        // Channels show the facts and hints themselves; the text carries what they do not.
+        String text = text(title, notes);
         if (templates != null && !templates.title().isBlank()) {
             title = render(templates.title(), e, stats, facts, advice);
         }
@@ -61,9 +84,35 @@ public final class MessageComposer {
             if (!notes.isEmpty()) {
                 text = text + "\n\n" + String.join("\n", notes);
             }
+            // A template that places facts or hints in the text has them there; shown once only.
+            if (templates.text().contains("{facts}")) {
+                facts = List.of();
+            }
+            if (templates.text().contains("{hints}")) {
+                advice = List.of();
+            }
         }
         Content content = new Content(title, text, null, facts, advice, List.of());
         return new JobMessage(content, slurmJob(e, stats));
+    }
+
+    private static String warnings(List<MailType> folded, MailType latest) {
+        List<String> parts = new ArrayList<>();
+        for (MailType t : folded) {
+            parts.add(percent(t));
+        }
+        parts.add(percent(latest));
+        return String.join(", ", parts) + " of the time limit";
+    }
+
+    private static String percent(MailType t) {
+        return switch (t) {
+            case TIME_LIMIT_50 -> "50%";
+            case TIME_LIMIT_80 -> "80%";
+            case TIME_LIMIT_90 -> "90%";
+            case TIME_LIMIT -> "100%";
+            default -> t.subjectWord();
+        };
     }
 
     String title(JobEvent e, Optional<JobStats> stats) {
@@ -139,7 +188,9 @@ public final class MessageComposer {
         } else if (e.arraySummary()) {
             add(facts, "Exit codes", e.exitCodeRange());
         }
-        if (e.arraySummary() && s != null && !s.taskStates().isEmpty()) {
+        if (e.arraySummary() && s != null && !s.tasks().isEmpty()) {
+            add(facts, "Tasks", ArrayTally.describe(s.tasks()));
+        } else if (e.arraySummary() && s != null && !s.taskStates().isEmpty()) {
             add(facts, "Tasks", tally(s.taskStates()));
         } else if (e.arrayTaskCount() != null && e.arrayTaskId() != null) {
             add(facts, "Array", "task " + e.arrayTaskId() + " of " + e.arrayTaskCount());
@@ -153,7 +204,9 @@ public final class MessageComposer {
         String nodes = e.nodeList() != null ? e.nodeList() : s != null ? s.nodeList() : null;
         Integer nodeCount = e.numNodes() != null ? e.numNodes() : s != null ? s.nodes() : null;
         add(facts, "Nodes", nodes == null ? null : nodeCount != null && nodeCount > 1 ? nodes + " (" + nodeCount + " nodes)" : nodes);
-        add(facts, "CPUs", s != null && s.cpus() != null ? s.cpus().toString() : e.cpusPerNode() != null ? e.cpusPerNode() + " per node" : null);
+        add(facts, "CPUs", cpus(e, s));
+        add(facts, "GPUs", gpus(s));
+        add(facts, "Other TRES", otherTres(s));
         add(facts, "Queued", e.queuedTime() != null ? e.queuedTime()
                 : s != null && s.submit() != null && s.start() != null && e.mailType() == MailType.BEGIN
                 ? SlurmValues.format(Duration.between(s.submit(), s.start())) : null);
@@ -171,6 +224,9 @@ public final class MessageComposer {
         } else if (s != null && s.reqMem() != null) {
             add(facts, "Memory requested", SlurmValues.formatBytes(s.reqMem()));
         }
+        if (s != null && e.mailType().carriesUsage()) {
+            add(facts, "GPU use", gpuUse(s));
+        }
         add(facts, "Work dir", e.workDir());
         String out = OutputPaths.stdout(e);
         String err = OutputPaths.stderr(e);
@@ -182,23 +238,67 @@ public final class MessageComposer {
         return facts;
     }
 
+    /**
+     * sacct's NCPUS while the job row is final; before that (a BEGIN mail, where sacct may still show
+     * PENDING with 0 CPUs) Slurm's own SLURM_JOB_CPUS_PER_NODE, which is right from the start.
+     */
+    private static String cpus(JobEvent e, JobStats s) {
+        Integer fromSacct = s != null && s.cpus() != null && s.cpus() > 0 ? s.cpus() : null;
+        Integer fromSlurm = SlurmValues.totalCpus(e.cpusPerNode()).orElse(null);
+        Integer cpus = fromSacct != null && s.finalState() ? fromSacct : fromSlurm != null ? fromSlurm : fromSacct;
+        return cpus == null ? null : cpus.toString();
+    }
+
+    private static String gpus(JobStats s) {
+        if (s == null) {
+            return null;
+        }
+        int n = Hints.gpus(s.allocTres());
+        if (n == 0) {
+            return null;
+        }
+        List<String> typed = s.allocTres().entrySet().stream().filter(t -> t.getKey().startsWith("gres/gpu:"))
+                .map(t -> t.getValue() + " × " + t.getKey().substring("gres/gpu:".length())).toList();
+        return n + (typed.isEmpty() ? "" : " (" + String.join(", ", typed) + ")");
+    }
+
+    /** Allocated TRES besides CPUs, memory, nodes, billing and GPUs (shown above): licences, other GRES. */
+    private static String otherTres(JobStats s) {
+        if (s == null) {
+            return null;
+        }
+        List<String> other = s.allocTres().entrySet().stream()
+                .filter(t -> !Set.of("cpu", "mem", "node", "billing", "energy").contains(t.getKey()))
+                .filter(t -> !t.getKey().equals("gres/gpu") && !t.getKey().startsWith("gres/gpu:"))
+                .map(t -> t.getKey() + "=" + t.getValue()).toList();
+        return other.isEmpty() ? null : String.join(", ", other);
+    }
+
+    /** Only the figures the site gathers (gres/gpuutil, gres/gpumem); nothing is made up when they are absent. */
+    private static String gpuUse(JobStats s) {
+        if (Hints.gpus(s.allocTres()) == 0) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        String util = s.tresUsageMax().get("gres/gpuutil");
+        if (util != null && !util.isBlank()) {
+            parts.add("utilisation peaked at " + util + "%");
+        }
+        SlurmValues.bytes(s.tresUsageMax().get("gres/gpumem"), 1, 1)
+                .ifPresent(b -> parts.add("GPU memory peaked at " + SlurmValues.formatBytes(b)));
+        return parts.isEmpty() ? null : String.join(", ", parts);
+    }
+
     private static String tally(Map<String, Integer> states) {
         List<String> parts = new ArrayList<>();
         states.forEach((state, n) -> parts.add(n + " " + state));
         return String.join(", ", parts);
     }
 
-    private static String text(String title, List<Fact> facts, List<String> advice, List<String> notes) {
-        StringBuilder out = new StringBuilder(title).append("\n\n");
-        for (Fact f : facts) {
-            out.append(f.label()).append(": ").append(f.value()).append('\n');
-        }
-        if (!advice.isEmpty()) {
-            out.append("\nHints:\n");
-            advice.forEach(h -> out.append("- ").append(h).append('\n'));
-        }
+    private static String text(String title, List<String> notes) {
+        StringBuilder out = new StringBuilder(title);
         if (!notes.isEmpty()) {
-            out.append('\n');
+            out.append("\n\n");
             notes.forEach(n -> out.append(n).append('\n'));
         }
         return out.toString().stripTrailing();

@@ -17,11 +17,19 @@ import java.util.Optional;
  */
 public final class Routing {
 
-    /** The receivers to deliver to and, in words, the items that were refused. */
-    public record Routed(List<Receiver> receivers, List<String> problems) {
+    /**
+     * The receivers to deliver to and, in words, the items that were refused.
+     *
+     * @param usedDefault none of the items could be used, so the receivers are the job owner's default one
+     */
+    public record Routed(List<Receiver> receivers, List<String> problems, boolean usedDefault) {
         public Routed {
             receivers = List.copyOf(receivers);
             problems = List.copyOf(problems);
+        }
+
+        public Routed(List<Receiver> receivers, List<String> problems) {
+            this(receivers, problems, false);
         }
     }
 
@@ -58,6 +66,33 @@ public final class Routing {
             }
         }
         return new Routed(receivers, problems);
+    }
+
+    /**
+     * As {@link #route}, but when none of --mail-user's items can be used the job's owner still hears:
+     * the notification goes to their default receiver (their user name, as a bare --mail-user would
+     * route it: the default scheme, with the mail domain), and the problems say what was not used and
+     * why. The default receiver passes the allow-list like any other; when it does not, or there is no
+     * user name, nothing is routed and the problems say both.
+     *
+     * @param user the job's owner (SLURM_JOB_USER), if known
+     */
+    public Routed routeOrDefault(String mailUser, String user) {
+        Routed routed = route(mailUser);
+        if (!routed.receivers().isEmpty()) {
+            return routed;
+        }
+        List<String> problems = new ArrayList<>(routed.problems());
+        if (user == null || user.isBlank() || user.contains(",") || user.contains(":")) {
+            problems.add("no default receiver: the job's user name is unknown");
+            return new Routed(List.of(), problems);
+        }
+        Routed fallback = route(user.strip());
+        if (fallback.receivers().isEmpty()) {
+            fallback.problems().forEach(p -> problems.add("default receiver '" + user.strip() + "': " + p));
+            return new Routed(List.of(), problems);
+        }
+        return new Routed(fallback.receivers(), problems, true);
     }
 
     /** Slurm passes the bare user name when --mail-user was not given; mail needs a domain for it. */

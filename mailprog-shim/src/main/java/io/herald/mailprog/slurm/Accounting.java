@@ -6,8 +6,13 @@ import java.util.Optional;
 @FunctionalInterface
 public interface Accounting {
 
-    /** @return what accounting knows, once it shows the state this mail implies; empty when it has nothing */
-    Optional<JobStats> statsFor(JobEvent event);
+    /** @return what accounting knows, once it shows the state this mail implies, or why it knows nothing */
+    StatsLookup lookup(JobEvent event);
 
-    Accounting NONE = event -> Optional.empty();
+    /** @return what accounting knows; empty when it has nothing, whatever the reason */
+    default Optional<JobStats> statsFor(JobEvent event) {
+        return lookup(event).stats();
+    }
+
+    Accounting NONE = event -> new StatsLookup.NotAsked();
 }

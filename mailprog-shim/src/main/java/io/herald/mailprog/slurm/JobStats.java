@@ -2,6 +2,7 @@ package io.herald.mailprog.slurm;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +27,11 @@ import java.util.Map;
  * @param reqMem       memory requested, bytes (per-CPU and per-node requests multiplied out)
  * @param maxRss       highest resident memory of any step, bytes
  * @param taskStates   for an array summary: tasks per state
+ * @param tasks        for an array summary: each task row (or pending range) with its state and exit code
+ * @param allocTres    the job's AllocTRES, name → value as sacct prints it ({@code gres/gpu} → {@code 2})
+ * @param tresUsageMax TRESUsageInMax, highest over the steps per name ({@code gres/gpuutil} → {@code 37});
+ *                     empty where the site does not gather it
+ * @param tresUsageTot TRESUsageInTot of the batch step (or the step that used most), name → value
  */
 public record JobStats(
         String jobId,
@@ -45,10 +51,38 @@ public record JobStats(
         Duration totalCpu,
         Long reqMem,
         Long maxRss,
-        Map<String, Integer> taskStates) {
+        Map<String, Integer> taskStates,
+        List<TaskOutcome> tasks,
+        Map<String, String> allocTres,
+        Map<String, String> tresUsageMax,
+        Map<String, String> tresUsageTot) {
 
     public JobStats {
-        taskStates = taskStates == null ? Map.of() : Map.copyOf(taskStates);
+        taskStates = taskStates == null ? Map.of() : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(taskStates));
+        tasks = tasks == null ? List.of() : List.copyOf(tasks);
+        allocTres = allocTres == null ? Map.of() : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(allocTres));
+        tresUsageMax = tresUsageMax == null ? Map.of() : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(tresUsageMax));
+        tresUsageTot = tresUsageTot == null ? Map.of() : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(tresUsageTot));
+    }
+
+    /**
+     * One array task as sacct shows it.
+     *
+     * @param taskId   the task index, or a pending range such as {@code [4-5]}
+     * @param count    tasks the row stands for (more than one for a pending range)
+     * @param state    its base state
+     * @param exitCode {@code exit:signal} as sacct prints it, or null
+     */
+    public record TaskOutcome(String taskId, int count, String state, String exitCode) {
+    }
+
+    /** Whether it ran at all (a job cancelled while pending did not). */
+    public boolean ran() {
+        return start != null || (elapsed != null && !elapsed.isZero());
     }
 
     /** TotalCPU / (Elapsed × CPUs), when all three are known and non-zero. */

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  *
  * <p>The accounting database lags behind the END mail by seconds, so for mails about a finished
  * job sacct is asked again, a bounded number of times, until the job row shows a final state;
- * after that the last answer is used as it is. JobID is always in the field set and JobName is
+ * after that the last answer is used as it is. The steps (peak memory) of a job that ran may come
+ * later still: for END/FAIL they are waited for, up to stepWait. When sacct never answers, the
+ * lookup says why, so the message can. JobID is always in the field set and JobName is
  * last: array rows are attributed by JobID (sacct's row order is not the task order), and a
  * {@code |} in a job name can only shift the last column.
  */
@@ -35,7 +37,7 @@ public final class Sacct implements Accounting {
 
     public static final List<String> FIELDS = List.of("JobID", "State", "ExitCode", "Partition", "Account", "NodeList",
             "NNodes", "NCPUS", "Submit", "Start", "End", "Timelimit", "Elapsed", "TotalCPU", "ReqMem", "MaxRSS",
-            "JobName");
+            "AllocTRES", "TRESUsageInTot", "TRESUsageInMax", "JobName");
 
     private static final Set<String> UNFINISHED = Set.of("PENDING", "RUNNING", "REQUEUED", "REQUEUE_HOLD",
             "REQUEUE_FED", "RESIZING", "SUSPENDED", "COMPLETING", "CONFIGURING", "SIGNALING", "STAGE_OUT",
@@ -51,56 +53,121 @@ public final class Sacct implements Accounting {
     private final int attempts;
     private final Duration delay;
     private final Duration timeout;
+    private final Duration stepWait;
     private final ZoneId zone;
     private final Sleeper sleeper;
 
-    public Sacct(Path sacct, int attempts, Duration delay, Duration timeout, ZoneId zone, Sleeper sleeper) {
+    /**
+     * @param stepWait how much longer to ask, for the END/FAIL of a job that ran, when its row is
+     *                 final but its steps are not in accounting yet (0: do not wait for them)
+     */
+    public Sacct(Path sacct, int attempts, Duration delay, Duration timeout, Duration stepWait, ZoneId zone,
+                 Sleeper sleeper) {
         this.sacct = sacct;
         this.attempts = Math.max(1, attempts);
         this.delay = delay;
         this.timeout = timeout;
+        this.stepWait = stepWait;
         this.zone = zone;
         this.sleeper = sleeper;
     }
 
     @Override
-    public Optional<JobStats> statsFor(JobEvent event) {
+    public StatsLookup lookup(JobEvent event) {
         String id = event.accountingId();
         if (id == null || !id.matches("[0-9]+(_[0-9]+)?")) {
             // Never hand user-influenced text to a command line.
-            return Optional.empty();
+            return new StatsLookup.NotAsked();
         }
         boolean waitForFinal = event.mailType().jobFinished();
         Optional<JobStats> last = Optional.empty();
+        boolean answered = false;
+        String failure = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
-            Optional<String> output = run(id);
-            if (output.isPresent()) {
-                last = interpret(SacctTable.parse(FIELDS, output.get()), event);
+            Answer answer = run(id);
+            if (answer instanceof Answer.Output(String text)) {
+                answered = true;
+                last = interpret(SacctTable.parse(FIELDS, text), event);
                 if (last.isPresent() && (!waitForFinal || last.get().finalState())) {
-                    return last;
+                    return new StatsLookup.Found(waitForSteps(id, event, last.get()));
                 }
-            }
-            if (!waitForFinal && output.isPresent()) {
-                // Only a finished job is worth waiting for; a running one will not look different soon.
-                return last;
-            }
-            if (attempt < attempts) {
-                try {
-                    sleeper.sleep(delay);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return last;
+                if (!waitForFinal) {
+                    // Only a finished job is worth waiting for; a running one will not look different soon.
+                    break;
                 }
+            } else if (answer instanceof Answer.Failed(String reason)) {
+                failure = reason;
+            }
+            if (attempt < attempts && !sleep(delay)) {
+                break;
             }
         }
-        if (waitForFinal) {
-            log.info("sacct still shows job {} as {} after {} attempt(s); sending what it knows",
-                    id, last.map(JobStats::state).orElse("unknown"), attempts);
+        if (last.isPresent()) {
+            if (waitForFinal) {
+                log.info("sacct still shows job {} as {} after {} attempt(s); sending what it knows",
+                        id, last.get().state(), attempts);
+            }
+            return new StatsLookup.Found(last.get());
         }
-        return last;
+        if (!answered && failure != null) {
+            return new StatsLookup.Unavailable(failure);
+        }
+        return new StatsLookup.NotKnown();
     }
 
-    private Optional<String> run(String id) {
+    /**
+     * The job row of a job that ran is final, but its steps (peak memory) are not in accounting yet:
+     * they arrive seconds later, notably for CANCELLED and TIMEOUT. Ask again for at most stepWait.
+     */
+    private JobStats waitForSteps(String id, JobEvent event, JobStats found) {
+        if (!(event.mailType() == MailType.END || event.mailType() == MailType.FAIL) || stepWait.isZero()
+                || !found.ran() || found.maxRss() != null || event.arraySummary()) {
+            return found;
+        }
+        // A zero delay (tests, or an impatient site) must still bound the loop by stepWait.
+        Duration step = delay.isZero() ? Duration.ofMillis(500) : delay;
+        Duration waited = Duration.ZERO;
+        JobStats best = found;
+        while (waited.compareTo(stepWait) < 0) {
+            Duration next = step.compareTo(stepWait.minus(waited)) < 0 ? step : stepWait.minus(waited);
+            if (!sleep(next)) {
+                return best;
+            }
+            waited = waited.plus(next);
+            if (run(id) instanceof Answer.Output(String text)) {
+                Optional<JobStats> again = interpret(SacctTable.parse(FIELDS, text), event);
+                if (again.isPresent() && again.get().finalState()) {
+                    best = again.get();
+                    if (best.maxRss() != null) {
+                        return best;
+                    }
+                }
+            }
+        }
+        log.info("job {}: its steps did not reach accounting within {}; sending without peak memory", id, stepWait);
+        return best;
+    }
+
+    private boolean sleep(Duration d) {
+        try {
+            sleeper.sleep(d);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** One sacct call: its output, or in a few words why there is none. */
+    private sealed interface Answer {
+        record Output(String text) implements Answer {
+        }
+
+        record Failed(String reason) implements Answer {
+        }
+    }
+
+    private Answer run(String id) {
         List<String> command = List.of(sacct.toString(), "-j", id, "-n", "-P", "--format", String.join(",", FIELDS));
         Process process;
         try {
@@ -110,7 +177,7 @@ public final class Sacct implements Accounting {
             process = builder.start();
         } catch (IOException e) {
             log.warn("cannot run {}: {}", sacct, e.getMessage());
-            return Optional.empty();
+            return new Answer.Failed("sacct could not be started");
         }
         try (InputStream out = process.getInputStream(); InputStream err = process.getErrorStream()) {
             process.getOutputStream().close();
@@ -119,23 +186,29 @@ public final class Sacct implements Accounting {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 log.warn("{} -j {} took longer than {}; killed", sacct, id, timeout);
-                return Optional.empty();
+                return new Answer.Failed("sacct did not answer within " + SlurmValues.format(timeout)
+                        + " (is slurmdbd up?)");
             }
             if (process.exitValue() != 0) {
                 String message = new String(stderr.join(), StandardCharsets.UTF_8).strip();
-                log.warn("{} -j {} exited {}: {}", sacct, id, process.exitValue(),
-                        message.lines().findFirst().orElse(""));
-                return Optional.empty();
+                String first = message.lines().findFirst().orElse("");
+                log.warn("{} -j {} exited {}: {}", sacct, id, process.exitValue(), first);
+                return new Answer.Failed("sacct exited " + process.exitValue()
+                        + (first.isEmpty() ? "" : ": " + cut(first, 120)));
             }
-            return Optional.of(new String(stdout.join(), StandardCharsets.UTF_8));
+            return new Answer.Output(new String(stdout.join(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             log.warn("reading {} failed: {}", sacct, e.getMessage());
-            return Optional.empty();
+            return new Answer.Failed("sacct's output could not be read");
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            return Optional.empty();
+            return new Answer.Failed("interrupted while waiting for sacct");
         }
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "…";
     }
 
     private static byte[] readAll(InputStream in) {
@@ -175,12 +248,18 @@ public final class Sacct implements Accounting {
         }
         String prefix = job.get("jobid") + ".";
         Long maxRss = null;
+        Map<String, String> usageMax = new LinkedHashMap<>();
+        Map<String, String> usageTot = Map.of();
         for (Map<String, String> row : rows) {
             if (row.get("jobid").startsWith(prefix)) {
                 Long rss = SlurmValues.bytes(row.get("maxrss"), 1, 1).orElse(null);
                 if (rss != null && (maxRss == null || rss > maxRss)) {
                     maxRss = rss;
+                    // The step that used most memory is the one whose totals say most about the job.
+                    usageTot = SlurmValues.tres(row.get("tresusageintot"));
                 }
+                SlurmValues.tres(row.get("tresusageinmax")).forEach((name, value) -> usageMax.merge(name, value,
+                        Sacct::larger));
             }
         }
         Integer cpus = integer(job.get("ncpus"));
@@ -192,16 +271,17 @@ public final class Sacct implements Accounting {
                 SlurmValues.instant(job.get("submit"), zone).orElse(null),
                 SlurmValues.instant(job.get("start"), zone).orElse(null),
                 SlurmValues.instant(job.get("end"), zone).orElse(null),
-                SlurmValues.duration(job.get("timelimit")).orElse(null),
+                timeLimit(job.get("timelimit")),
                 SlurmValues.duration(job.get("elapsed")).orElse(null),
                 SlurmValues.duration(job.get("totalcpu")).orElse(null),
                 SlurmValues.bytes(job.get("reqmem"), cpus == null ? 1 : cpus, nodes == null ? 1 : nodes).orElse(null),
-                maxRss, Map.of()));
+                maxRss, Map.of(), List.of(), SlurmValues.tres(job.get("alloctres")), usageMax, usageTot));
     }
 
     private Optional<JobStats> summary(List<Map<String, String>> rows, String arrayJobId) {
         Pattern task = Pattern.compile(Pattern.quote(arrayJobId) + "_(\\d+|\\[[^]]*])");
         Map<String, Integer> states = new LinkedHashMap<>();
+        List<JobStats.TaskOutcome> tasks = new ArrayList<>();
         Map<String, String> first = null;
         boolean allFinal = true;
         for (Map<String, String> row : rows) {
@@ -213,6 +293,7 @@ public final class Sacct implements Accounting {
             String base = row.get("state").split(" ", 2)[0];
             int count = m.group(1).startsWith("[") ? rangeSize(m.group(1)) : 1;
             states.merge(base, count, Integer::sum);
+            tasks.add(new JobStats.TaskOutcome(m.group(1), count, base, blankToNull(row.get("exitcode"))));
             allFinal &= isFinal(base);
         }
         if (first == null) {
@@ -221,8 +302,8 @@ public final class Sacct implements Accounting {
         return Optional.of(new JobStats(arrayJobId + "_*", null, allFinal, null, blankToNull(first.get("partition")),
                 blankToNull(first.get("account")), null, null, integer(first.get("ncpus")),
                 SlurmValues.instant(first.get("submit"), zone).orElse(null), null, null,
-                SlurmValues.duration(first.get("timelimit")).orElse(null), null, null,
-                null, null, states));
+                timeLimit(first.get("timelimit")), null, null,
+                null, null, states, tasks, Map.of(), Map.of(), Map.of()));
     }
 
     /** {@code [4-5]} or {@code [4-5,9]} (pending tasks sacct folds into one row) → how many tasks. */
@@ -238,6 +319,16 @@ public final class Sacct implements Accounting {
             }
         }
         return Math.max(1, n);
+    }
+
+    /** The larger of two TRES figures (counts, percentages or sizes such as 210M); the first when not comparable. */
+    private static String larger(String a, String b) {
+        return SlurmValues.bytes(b, 1, 1).orElse(0L) > SlurmValues.bytes(a, 1, 1).orElse(0L) ? b : a;
+    }
+
+    /** Null when the job has no limit of its own (UNLIMITED, Partition_Limit): nothing to suggest shortening. */
+    private static Duration timeLimit(String text) {
+        return SlurmValues.noTimeLimit(text) ? null : SlurmValues.duration(text).orElse(null);
     }
 
     static boolean isFinal(String state) {

@@ -16,6 +16,9 @@ public final class SlurmValues {
     /** [D-][HH:]MM:SS[.mmm] as sacct prints Elapsed, TotalCPU, CPUTime and Timelimit. */
     private static final Pattern ELAPSED = Pattern.compile("(?:(\\d+)-)?(?:(\\d+):)?(\\d+):(\\d+)(?:\\.(\\d+))?");
     private static final Pattern MEMORY = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGTP]?)([nc]?)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CPUS_PER_NODE = Pattern.compile("(\\d+)(?:\\(x(\\d+)\\))?");
+    private static final java.time.format.DateTimeFormatter PEOPLE_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss zzz", Locale.ENGLISH);
     private static final Pattern HOSTLIST_HEAD = Pattern.compile("([^\\[,]*)(?:\\[(\\d+)[^]]*])?.*");
 
     private SlurmValues() {
@@ -102,6 +105,59 @@ public final class SlurmValues {
             return Optional.empty();
         }
         return Optional.of(m.group(1) + (m.group(2) == null ? "" : m.group(2)));
+    }
+
+    /**
+     * Timelimit values that mean "no limit of the job's own": sacct prints UNLIMITED for an infinite
+     * limit and Partition_Limit when the job inherits the partition's.
+     */
+    public static boolean noTimeLimit(String text) {
+        String t = text == null ? "" : text.strip().toUpperCase(Locale.ROOT);
+        return t.isEmpty() || t.equals("UNLIMITED") || t.equals("INFINITE") || t.equals("PARTITION_LIMIT")
+                || t.equals("NONE") || t.equals("INVALID");
+    }
+
+    /**
+     * All CPUs of a job from SLURM_JOB_CPUS_PER_NODE as Slurm compresses it: {@code 32(x2)} is 64,
+     * {@code 4,2(x3)} is 10. Empty when the text is not in that form.
+     */
+    public static Optional<Integer> totalCpus(String cpusPerNode) {
+        if (cpusPerNode == null || cpusPerNode.isBlank()) {
+            return Optional.empty();
+        }
+        long total = 0;
+        for (String part : cpusPerNode.strip().split(",")) {
+            Matcher m = CPUS_PER_NODE.matcher(part.strip());
+            if (!m.matches()) {
+                return Optional.empty();
+            }
+            total += Long.parseLong(m.group(1)) * (m.group(2) == null ? 1 : Long.parseLong(m.group(2)));
+        }
+        return total > 0 && total <= Integer.MAX_VALUE ? Optional.of((int) total) : Optional.empty();
+    }
+
+    /**
+     * A TRES list as sacct prints it ({@code billing=4,cpu=4,gres/gpu=2,mem=16G,node=1}), in order;
+     * entries without {@code =} are skipped.
+     */
+    public static java.util.Map<String, String> tres(String text) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (text == null || text.isBlank()) {
+            return out;
+        }
+        for (String entry : text.strip().split(",")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                out.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+            }
+        }
+        return out;
+    }
+
+    /** {@code 2026-12-07 14:03:12 UTC}: a moment for people, to the second, in the given zone. */
+    public static String formatTime(Instant t, ZoneId zone) {
+        // "Z" means nothing to most readers; "UTC" does.
+        return PEOPLE_TIME.format(t.atZone(zone.equals(java.time.ZoneOffset.UTC) ? ZoneId.of("UTC") : zone));
     }
 
     /** HH:MM:SS, with a day prefix past 24 h, as Slurm shows durations. */

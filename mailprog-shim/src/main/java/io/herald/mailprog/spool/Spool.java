@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -26,6 +27,9 @@ public final class Spool {
 
     /** slurmctld kills MailProg after 120 s: a temp file older than that was abandoned. */
     public static final Duration ABANDONED_AFTER = Duration.ofSeconds(150);
+
+    /** Beside each record in failed/: why it is there. */
+    public static final String REASON = ".reason";
 
     private final Path root;
     private final Path tmp;
@@ -124,6 +128,68 @@ public final class Spool {
         moveToFailed(incoming.resolve(name), reason);
     }
 
+    /**
+     * A record set aside in failed/, with the reason written beside it.
+     *
+     * @param name   the record's file name
+     * @param reason the text of its {@code .reason} file, stripped; empty when there is none
+     */
+    public record SetAside(String name, String reason) {
+    }
+
+    /** The records in failed/, oldest first, each with its reason. */
+    public List<SetAside> setAside() {
+        List<Entry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(failed)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".") || name.endsWith(REASON)
+                        || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                entries.add(new Entry(file, Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS)));
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + failed + ": " + e.getMessage(), e);
+        }
+        entries.sort(Comparator.comparing(Entry::modified).thenComparing(e -> e.file().getFileName().toString()));
+        List<SetAside> out = new ArrayList<>();
+        for (Entry e : entries) {
+            String name = e.file().getFileName().toString();
+            Path reason = failed.resolve(name + REASON);
+            try {
+                out.add(new SetAside(name, Files.isRegularFile(reason) ? Files.readString(reason,
+                        StandardCharsets.UTF_8).strip() : ""));
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot read " + reason + ": " + ex.getMessage(), ex);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Puts a set-aside record back into new/ for the forwarder to try again, and removes its reason
+     * (a new one is written if it fails again). The rename into new/ is what the forwarder watches for.
+     *
+     * @throws UncheckedIOException when it cannot be moved (it then stays in failed/ with its reason)
+     */
+    public void retry(String name) {
+        Path record = failed.resolve(name);
+        Path target = incoming.resolve(name);
+        try {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileAlreadyExistsException(target.toString(), null,
+                        "a record of that name is already waiting");
+            }
+            Files.move(record, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.deleteIfExists(failed.resolve(name + REASON));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + record + " back to " + incoming + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Temp files herald-mailprog left behind (killed mid-write): moved to failed/ so nobody loses sight of them. */
     public int sweepAbandoned(Instant now) {
         int moved = 0;
@@ -153,7 +219,7 @@ public final class Spool {
         try {
             Files.createDirectories(failed);
             // The reason first: a record in failed/ without its reason would be a riddle.
-            Files.writeString(failed.resolve(name + ".reason"), reason + "\n", StandardCharsets.UTF_8);
+            Files.writeString(failed.resolve(name + REASON), reason + "\n", StandardCharsets.UTF_8);
             try {
                 Files.move(file, failed.resolve(name), StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -4,8 +4,10 @@ import io.herald.core.config.Durations;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Fact;
 import io.herald.mailprog.slurm.JobEvent;
+import io.herald.mailprog.slurm.SlurmValues;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,10 +29,13 @@ public final class DigestComposer {
 
     private final int max;
     private final Duration window;
+    private final ZoneId zone;
 
-    public DigestComposer(int max, Duration window) {
+    /** @param zone the zone times are shown in, to the second */
+    public DigestComposer(int max, Duration window, ZoneId zone) {
         this.max = max;
         this.window = window;
+        this.zone = zone;
     }
 
     public Content compose(String user, List<Held> items) {
@@ -58,13 +63,14 @@ public final class DigestComposer {
             facts.add(new Fact("States", tally(byState)));
         }
         facts.add(new Fact("Jobs", jobs));
-        facts.add(new Fact("Between", sorted.getFirst().capturedAt() + " and " + sorted.getLast().capturedAt()));
+        facts.add(new Fact("Between", SlurmValues.formatTime(sorted.getFirst().capturedAt(), zone) + " and "
+                + SlurmValues.formatTime(sorted.getLast().capturedAt(), zone)));
 
         StringBuilder text = new StringBuilder(title).append("\n\n")
                 .append(String.format(Locale.ROOT, "You get at most %d notifications per %s; these came on top and "
                         + "are summed up here instead.%n%n", max, Durations.format(window)));
-        facts.forEach(f -> text.append(f.label()).append(": ").append(f.value()).append('\n'));
-        text.append("\nLatest:\n");
+        // The facts travel as facts (every channel shows them); the text has what they do not.
+        text.append("Latest:\n");
         List<Held> latest = sorted.subList(Math.max(0, sorted.size() - LISTED), sorted.size());
         for (Held h : latest.reversed()) {
             JobEvent e = h.event();

@@ -11,6 +11,7 @@ import io.herald.core.sqs.SqsQueues;
 import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.Mailprog;
 import io.herald.mailprog.Shim;
+import io.herald.mailprog.slurm.Accounting;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -55,7 +56,20 @@ final class Harness implements AutoCloseable {
     }
 
     Forwarder forwarder(Clock clock) {
-        return Mailprog.forwarder(config, new SqsSink(sqs, config.sqs(), new SqsProducer(sqs, new EnvelopeCodec())), clock);
+        return Mailprog.forwarder(config, sink(), clock);
+    }
+
+    /** With job statistics from {@code accounting} instead of the fake sacct. */
+    Forwarder forwarder(Clock clock, Accounting accounting) {
+        return Mailprog.forwarder(config, sink(), clock, accounting);
+    }
+
+    Forwarder forwarder(Clock clock, EnvelopeSink sink) {
+        return Mailprog.forwarder(config, sink, clock);
+    }
+
+    EnvelopeSink sink() {
+        return new SqsSink(sqs, config.sqs(), new SqsProducer(sqs, new EnvelopeCodec()));
     }
 
     /** Everything on the queue now, deleted as read. */

@@ -7,6 +7,8 @@ import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.slurm.JobEvent;
 import io.herald.mailprog.slurm.JobEventParser;
 import io.herald.mailprog.slurm.JobStats;
+import io.herald.mailprog.slurm.MailType;
+import io.herald.mailprog.slurm.StatsLookup;
 import io.herald.mailprog.slurm.Sacct;
 import io.herald.mailprog.spool.SpoolRecord;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,8 @@ class MessageComposerTest {
     }
 
     private Optional<JobStats> stats(JobEvent e) throws Exception {
-        return new Sacct(Fixtures.fakeSacct(dir), 1, Duration.ZERO, Duration.ofSeconds(20), ZoneOffset.UTC, d -> { }).statsFor(e);
+        return new Sacct(Fixtures.fakeSacct(dir), 1, Duration.ZERO, Duration.ofSeconds(20), Duration.ZERO, ZoneOffset.UTC,
+                d -> { }).statsFor(e);
     }
 
     private Content compose(String caseId, MailprogConfig.Templates templates) throws Exception {
@@ -71,7 +74,30 @@ class MessageComposerTest {
         assertThat(fact(c, "CPU efficiency")).startsWith("87%");
         assertThat(fact(c, "Memory")).isEqualTo("12.7 GiB peak of 32.0 GiB requested (40%)");
         assertThat(fact(c, "Stdout")).isEqualTo("/home/alice/projects/run42/logs/train_model-4242001.out");
-        assertThat(c.text()).contains("Exit code: 0", "Hints:");
+        assertThat(fact(c, "Exit code")).isEqualTo("0");
+    }
+
+    @Test
+    void factsAndHintsTravelOnceAsStructuredPartsNotAgainInTheText() throws Exception {
+        // Every channel renders facts and hints next to the text: in the text too, every email showed them twice.
+        Content c = compose("end-completed");
+
+        assertThat(c.facts()).isNotEmpty();
+        assertThat(c.hints()).isNotEmpty();
+        assertThat(c.text()).isEqualTo(c.title());
+        for (Fact f : c.facts()) {
+            assertThat(c.text()).doesNotContain(f.label() + ": " + f.value());
+        }
+        c.hints().forEach(h -> assertThat(c.text()).doesNotContain(h));
+    }
+
+    @Test
+    void aTextTemplateThatPlacesTheFactsAndHintsKeepsThemOnlyThere() throws Exception {
+        Content c = compose("end-completed", new MailprogConfig.Templates("", "{name}\n{facts}\n{hints}"));
+
+        assertThat(c.text()).contains("Cluster: hpc1", "Memory: the job used at most");
+        assertThat(c.facts()).isEmpty();
+        assertThat(c.hints()).isEmpty();
     }
 
     @Test
@@ -157,6 +183,83 @@ class MessageComposerTest {
 
         assertThat(c.title()).isEqualTo("[hpc1] 4242004 Failed: FAILED");
         assertThat(c.text()).startsWith("preprocess.sh on compute\nCluster: hpc1\n");
+        assertThat(c.facts()).as("the template shows them").isEmpty();
+    }
+
+    private static JobEvent withEnv(String caseId, Map<String, String> changes) {
+        Fixtures.Case c = Fixtures.caseNamed(caseId);
+        Map<String, String> env = new java.util.LinkedHashMap<>(c.env());
+        env.putAll(changes);
+        List<byte[]> argv = new ArrayList<>();
+        c.argv().forEach(a -> argv.add(a.getBytes(StandardCharsets.UTF_8)));
+        List<byte[]> entries = new ArrayList<>();
+        env.forEach((k, v) -> entries.add((k + "=" + v).getBytes(StandardCharsets.UTF_8)));
+        return new JobEventParser().parse(new SpoolRecord(caseId, argv, entries, 0, Instant.EPOCH));
+    }
+
+    private static MessageComposer plain() {
+        return new MessageComposer(new Hints(MailprogConfig.defaults().hints(), Map.of()), new MailprogConfig.Templates("", ""));
+    }
+
+    @Test
+    void aBeginMailTakesTheCpusFromSlurmWhileSacctStillShowsPendingWithNone() {
+        // Seen: at BEGIN, sacct answered PENDING|0 and the mail said "CPUs: 0".
+        JobEvent e = withEnv("begin-simple", Map.of("SLURM_JOB_CPUS_PER_NODE", "32(x2)", "SLURM_JOB_NUM_NODES", "2"));
+        Content c = plain().compose(e, Optional.of(StatsFixture.finished().pending().stats()), List.of()).content();
+
+        assertThat(fact(c, "CPUs")).isEqualTo("64");
+        JobEvent mixed = withEnv("begin-simple", Map.of("SLURM_JOB_CPUS_PER_NODE", "4,2(x3)"));
+        assertThat(fact(plain().compose(mixed, Optional.empty(), List.of()).content(), "CPUs")).isEqualTo("10");
+        // Slurm 22.05 may not pass it: then no CPU count rather than a wrong one.
+        JobEvent without = withEnv("begin-simple", Map.of("SLURM_JOB_CPUS_PER_NODE", ""));
+        Content unknown = plain().compose(without, Optional.of(StatsFixture.finished().pending().stats()), List.of()).content();
+        assertThat(fact(unknown, "CPUs")).isNull();
+    }
+
+    @Test
+    void onceSacctIsFinalItsCpuCountIsUsed() {
+        JobEvent e = withEnv("end-completed", Map.of("SLURM_JOB_CPUS_PER_NODE", "4"));
+        Content c = plain().compose(e, Optional.of(StatsFixture.finished().time(Duration.ofHours(1), Duration.ofMinutes(10),
+                Duration.ofMinutes(9), 6).stats()), List.of()).content();
+
+        assertThat(fact(c, "CPUs")).isEqualTo("6");
+    }
+
+    @Test
+    void whenSacctNeverAnsweredTheMessageSaysStatisticsAreUnavailableAndWhy() {
+        JobEvent e = event("end-completed");
+        Content c = plain().compose(e, new StatsLookup.Unavailable("sacct exited 1: Connection refused"), List.of(),
+                List.of()).content();
+
+        assertThat(fact(c, "Job statistics")).isEqualTo("unavailable: sacct exited 1: Connection refused");
+        Content none = plain().compose(e, new StatsLookup.NotAsked(), List.of(), List.of()).content();
+        assertThat(fact(none, "Job statistics")).as("a site without sacct is not told anything failed").isNull();
+    }
+
+    @Test
+    void gpusAndOtherTresAreShownWithTheirUseWhenAccountingHasIt() {
+        JobStats s = StatsFixture.finished().tres(
+                java.util.Map.of("billing", "4", "cpu", "4", "gres/gpu", "2", "gres/gpu:a100", "2", "license/matlab", "1"),
+                java.util.Map.of("gres/gpuutil", "3", "gres/gpumem", "210M")).stats();
+
+        Content c = plain().compose(event("end-completed"), Optional.of(s), List.of()).content();
+
+        assertThat(fact(c, "GPUs")).isEqualTo("2 (2 × a100)");
+        assertThat(fact(c, "Other TRES")).isEqualTo("license/matlab=1");
+        assertThat(fact(c, "GPU use")).isEqualTo("utilisation peaked at 3%, GPU memory peaked at 210 MiB");
+        Content noGpu = plain().compose(event("end-completed"), Optional.of(StatsFixture.finished().stats()), List.of()).content();
+        assertThat(fact(noGpu, "GPUs")).isNull();
+        assertThat(fact(noGpu, "GPU use")).isNull();
+    }
+
+    @Test
+    void timeLimitWarningsFoldedTogetherSayWhichAndWhy() {
+        Content c = plain().compose(event("time-limit-100"), new StatsLookup.NotAsked(), List.of(),
+                List.of(MailType.TIME_LIMIT_50, MailType.TIME_LIMIT_80)).content();
+
+        assertThat(c.title()).isEqualTo("Job 4242013 (bench) reached its time limit");
+        assertThat(fact(c, "Warnings")).isEqualTo("50%, 80%, 100% of the time limit");
+        assertThat(c.text()).contains("every 30 seconds");
     }
 
     @Test

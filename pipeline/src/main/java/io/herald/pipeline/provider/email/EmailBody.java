@@ -51,8 +51,13 @@ public record EmailBody(String text, String html) {
             out.append("<h2>").append(escape(content.title())).append("</h2>\n");
         }
         if (content.text() != null && !content.text().isBlank()) {
-            for (String paragraph : content.text().strip().split("\\R{2,}")) {
-                out.append("<p>").append(escape(paragraph).replaceAll("\\R", "<br>")).append("</p>\n");
+            String[] paragraphs = content.text().strip().split("\\R{2,}");
+            for (int i = 0; i < paragraphs.length; i++) {
+                // The plain part starts with the title (its only heading); here the <h2> already shows it.
+                if (i == 0 && content.title() != null && paragraphs[0].strip().equals(content.title().strip())) {
+                    continue;
+                }
+                out.append("<p>").append(escape(paragraphs[i]).replaceAll("\\R", "<br>")).append("</p>\n");
             }
         }
         if (!content.facts().isEmpty()) {

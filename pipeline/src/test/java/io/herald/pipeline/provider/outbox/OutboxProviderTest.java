@@ -65,6 +65,30 @@ class OutboxProviderTest {
     }
 
     @Test
+    void aSlurmNotificationShowsEachFactAndHintOnceInEachPart() throws Exception {
+        // Shaped as the mailprog forwarder composes it: the text is the title plus what facts cannot say.
+        String title = "Job 4242001 (train_model) ended: COMPLETED, exit 0";
+        Content content = Content.of(title, title + "\n\nNot sent to: item 2 'telegram:x': not a Telegram chat id")
+                .withFacts(List.of(new Fact("Partition", "compute"), new Fact("Memory", "12.7 GiB peak of 32.0 GiB")))
+                .withHints(List.of("Memory: the job used at most 12.7 GiB"));
+        Envelope e = Envelope.create("email", "to@example.org", content, Origin.slurm("alice", "hpc1"), now);
+        new OutboxProvider(dir).send(e);
+
+        MimeMultipart parts = (MimeMultipart) read(dir.resolve(e.id() + ".eml")).getContent();
+        String text = (String) parts.getBodyPart(0).getContent();
+        String html = (String) parts.getBodyPart(1).getContent();
+        for (String once : List.of("compute", "12.7 GiB peak of 32.0 GiB", "Memory: the job used at most 12.7 GiB",
+                "Not sent to:", title)) {
+            assertThat(text).as("plain part: " + once).containsOnlyOnce(once);
+        }
+        for (String once : List.of("compute", "12.7 GiB peak of 32.0 GiB", "Memory: the job used at most 12.7 GiB",
+                "Not sent to:", "<h2>" + title + "</h2>")) {
+            assertThat(html).as("HTML part: " + once).containsOnlyOnce(once);
+        }
+        assertThat(html).doesNotContain("<p>" + title + "</p>");
+    }
+
+    @Test
     void hasPlainTextAndEscapedHtmlAlternatives() throws Exception {
         Envelope e = envelope("to@example.org");
         new OutboxProvider(dir).send(e);
