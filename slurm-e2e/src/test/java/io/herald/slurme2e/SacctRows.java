@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * What {@code sacct -j ID -n -P} says about a job (or an array: every task), the yardstick every
@@ -13,6 +14,7 @@ import java.util.OptionalLong;
 record SacctRows(List<Row> rows) {
 
     static final String FORMAT = "JobIDRaw,JobID,State,ExitCode,Elapsed,NCPUS,ReqMem,MaxRSS";
+    private static final Pattern SIZE = Pattern.compile("\\d+(\\.\\d+)?[KMGTP]?[nc]?");
 
     /** One sacct line. {@code idRaw} is the job's own id even for an array task ({@code 13}, {@code 13.batch}). */
     record Row(String idRaw, String id, String state, String exitCode, String elapsed, int cpus, String reqMem,
@@ -65,10 +67,14 @@ record SacctRows(List<Row> rows) {
                 .mapToLong(r -> bytes(r.maxRss())).max();
     }
 
-    /** True when every job row is final and each job that ran has its batch step with a final state. */
+    /**
+     * True when every job row is final and complete, and each job that ran has its batch step with a
+     * final state. Right after a short job ends, sacct 22.05 can show its row final already but not yet
+     * complete: ReqMem {@code 16?} and JobName {@code allocation}, for a second or so.
+     */
     boolean settled() {
         List<Row> jobs = jobRows();
-        if (jobs.isEmpty() || !jobs.stream().allMatch(Row::finalState)) {
+        if (jobs.isEmpty() || !jobs.stream().allMatch(r -> r.finalState() && SIZE.matcher(r.reqMem()).matches())) {
             return false;
         }
         for (Row j : jobs) {
@@ -81,9 +87,9 @@ record SacctRows(List<Row> rows) {
         return true;
     }
 
-    /** sacct's sizes (K, M, G suffixes, 1024-based) in bytes. */
+    /** sacct's sizes (K, M, G suffixes, 1024-based; a per-node/per-CPU n or c ignored) in bytes. */
     static long bytes(String size) {
-        String s = size.strip();
+        String s = size.strip().replaceAll("[nc]$", "");
         long unit = switch (s.charAt(s.length() - 1)) {
             case 'K' -> 1L << 10;
             case 'M' -> 1L << 20;

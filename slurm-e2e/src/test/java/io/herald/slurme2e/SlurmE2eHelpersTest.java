@@ -48,6 +48,11 @@ class SlurmE2eHelpersTest {
                 """);
         assertThat(running.settled()).isFalse();
         assertThat(running.jobRows()).extracting(SacctRows.Row::id).containsExactly("8_1", "8_3");
+        SacctRows incomplete = SacctRows.parse("""
+                9|9|COMPLETED|0:0|00:00:02|1|16?|
+                9.batch|9.batch|COMPLETED|0:0|00:00:02|1||3256K
+                """);
+        assertThat(incomplete.settled()).as("sacct 22.05 right after a short job: final state, ReqMem 16?").isFalse();
         SacctRows cancelledWhilePending = SacctRows.parse("11|11|CANCELLED by 0|0:0|00:00:00|1|100M|\n");
         assertThat(cancelledWhilePending.settled()).as("a job that never ran has no batch step").isTrue();
     }
