@@ -265,7 +265,12 @@ public final class Sacct implements Accounting {
         Integer cpus = integer(job.get("ncpus"));
         Integer nodes = integer(job.get("nnodes"));
         String state = job.get("state");
-        return Optional.of(new JobStats(job.get("jobid"), state, isFinal(state), blankToNull(job.get("exitcode")),
+        // Seen on a real 22.05 cluster: for about a second after a short job ends, its row is final
+        // already but not complete yet (ReqMem "16?", JobName "allocation"). Composing from it loses the
+        // request, and with it the memory-kill hint: such a row counts as not final, so it is asked again.
+        boolean complete = !job.getOrDefault("reqmem", "").strip().endsWith("?");
+        return Optional.of(new JobStats(job.get("jobid"), state, isFinal(state) && complete,
+                blankToNull(job.get("exitcode")),
                 blankToNull(job.get("partition")), blankToNull(job.get("account")), blankToNull(job.get("nodelist")),
                 nodes, cpus,
                 SlurmValues.instant(job.get("submit"), zone).orElse(null),

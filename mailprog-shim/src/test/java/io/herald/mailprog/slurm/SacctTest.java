@@ -99,6 +99,25 @@ class SacctTest {
     }
 
     @Test
+    void aFinalRowThatIsNotCompleteYetIsAskedAgainNotComposedFrom() throws Exception {
+        // Slurm 22.05, seen on a real cluster right after a short job was killed for memory: the job row
+        // is FAILED already but its request is still "16?" and its name "allocation", for about a second.
+        String header = String.join("|", Sacct.FIELDS).toLowerCase(java.util.Locale.ROOT);
+        String early = "7001|FAILED|0:9|debug|acct|node1|1|1|1|2|3|UNLIMITED|00:00:03|00:00.100|16?||||||allocation\n"
+                + "7001.batch|FAILED|0:9||acct|node1|1|1|1|2|3||00:00:03|00:00.100||306M||||||batch\n";
+        String later = early.replace("16?", "50M").replace("allocation", "memkill");
+        Sacct s = sacct(1);
+
+        JobStats incomplete = s.interpret(SacctTable.parse(Sacct.FIELDS, early), event("7001", MailType.FAIL)).orElseThrow();
+        JobStats complete = s.interpret(SacctTable.parse(Sacct.FIELDS, later), event("7001", MailType.FAIL)).orElseThrow();
+
+        assertThat(header).contains("reqmem");
+        assertThat(incomplete.finalState()).as("ReqMem 16? is not a final row").isFalse();
+        assertThat(complete.finalState()).isTrue();
+        assertThat(complete.reqMem()).isEqualTo(50L << 20);
+    }
+
+    @Test
     void aPipeInTheJobNameShiftsNoOtherColumn() throws Exception {
         JobStats s = sacct(1).statsFor(event("4242050", MailType.END)).orElseThrow();
 
