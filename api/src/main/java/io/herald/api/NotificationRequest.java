@@ -65,7 +65,7 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
             }
         }
         String from = fields.optionalAddress("from", "From");
-        String fromName = fields.headerText("fromName", "From name", EmailRequest.MAX_NAME_CHARS);
+        String fromName = fields.displayName("fromName", "From name", EmailRequest.MAX_NAME_CHARS);
         String title = fields.headerText("title", "Title", EmailRequest.MAX_SUBJECT_CHARS);
         String subject = fields.headerText("subject", "Subject", EmailRequest.MAX_SUBJECT_CHARS);
         if (title != null && subject != null) {
@@ -74,7 +74,9 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
         String text = fields.requiredText("text", "Text");
         String html = fields.text("html", "HTML");
         List<Fact> facts = facts(body.get("facts"), fields);
-        if (from == null && !body.hasNonNull("from") && receivers.stream().anyMatch(r -> r.channel().equals("email"))) {
+        // A blank from is a missing from: email from the API never goes out as the provider's default sender.
+        if (from == null && !fields.errors().containsKey("from")
+                && receivers.stream().anyMatch(r -> r.channel().equals("email"))) {
             fields.error("from", "From is required for email receivers");
         }
         for (String name : ApiJson.fieldNames(body)) {
