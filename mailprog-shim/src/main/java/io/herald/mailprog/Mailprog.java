@@ -9,7 +9,7 @@ import io.herald.mailprog.forward.Forwarder;
 import io.herald.mailprog.goslmailer.GoslmailerConfig;
 import io.herald.mailprog.message.Hints;
 import io.herald.mailprog.message.MessageComposer;
-import io.herald.mailprog.route.AllowList;
+import io.herald.core.receiver.ReceiverAllowList;
 import io.herald.mailprog.route.ChatRegistry;
 import io.herald.mailprog.route.Routing;
 import io.herald.mailprog.slurm.Accounting;
@@ -56,7 +56,7 @@ public final class Mailprog {
         String scheme = config.receivers().defaultScheme();
         Optional<ChatRegistry> chats = config.telegramBot().registry().isBlank() ? Optional.empty()
                 : Optional.of(new ChatRegistry(Path.of(config.telegramBot().registry())));
-        Routing routing = new Routing(ReceiverParser.standard(scheme), scheme, m.mailDomain(), AllowList.of(m.allowList()), chats);
+        Routing routing = new Routing(ReceiverParser.standard(scheme), scheme, m.mailDomain(), ReceiverAllowList.of(m.allowList()), chats);
         Accounting accounting = m.sacct().isBlank() ? Accounting.NONE
                 : new Sacct(Path.of(m.sacct()), m.sacctAttempts(), m.sacctDelay(), m.sacctTimeout(), ZoneId.systemDefault(),
                 d -> Thread.sleep(d.toMillis()));

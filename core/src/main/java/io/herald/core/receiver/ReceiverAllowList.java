@@ -1,0 +1,77 @@
+package io.herald.core.receiver;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Per-scheme patterns a target must match whole (anchored: {@code .+@example\.org} does not let
+ * {@code x@example.org.evil.com} through). A scheme without patterns accepts every target. Written
+ * as {@code scheme=regex} items, the same in {@code mailprog.allowList} and an API key's
+ * {@code receivers=}.
+ */
+public final class ReceiverAllowList {
+
+    private final Map<String, List<Pattern>> patterns;
+
+    private ReceiverAllowList(Map<String, List<Pattern>> patterns) {
+        this.patterns = patterns;
+    }
+
+    /**
+     * @param entries {@code scheme=regex} items, as validated by {@link #problem}
+     * @throws IllegalArgumentException for an item {@link #problem} would refuse
+     */
+    public static ReceiverAllowList of(List<String> entries) {
+        Map<String, List<Pattern>> map = new HashMap<>();
+        for (String entry : entries) {
+            problem(entry).ifPresent(p -> {
+                throw new IllegalArgumentException(p);
+            });
+            int eq = entry.indexOf('=');
+            map.computeIfAbsent(entry.substring(0, eq).strip(), k -> new ArrayList<>())
+                    .add(Pattern.compile(entry.substring(eq + 1)));
+        }
+        map.replaceAll((k, v) -> List.copyOf(v));
+        return new ReceiverAllowList(Map.copyOf(map));
+    }
+
+    public static ReceiverAllowList allowAll() {
+        return new ReceiverAllowList(Map.of());
+    }
+
+    /** Whether no scheme is restricted. */
+    public boolean isEmpty() {
+        return patterns.isEmpty();
+    }
+
+    public boolean allows(String scheme, String target) {
+        List<Pattern> forScheme = patterns.get(scheme);
+        return forScheme == null || forScheme.stream().anyMatch(p -> p.matcher(target).matches());
+    }
+
+    /**
+     * What is wrong with one {@code scheme=regex} item, in words for a configuration diagnostic.
+     *
+     * @return empty when the scheme is a standard one and the pattern compiles
+     */
+    public static Optional<String> problem(String entry) {
+        int eq = entry.indexOf('=');
+        String scheme = eq <= 0 ? "" : entry.substring(0, eq).strip();
+        if (!ReceiverParser.STANDARD_SCHEMES.containsKey(scheme)) {
+            return Optional.of("'" + entry + "' is not scheme=regex with a scheme of "
+                    + ReceiverParser.STANDARD_SCHEMES.keySet().stream().sorted().toList()
+                    + " (e.g. mailto=.+@example\\.org)");
+        }
+        try {
+            Pattern.compile(entry.substring(eq + 1));
+        } catch (PatternSyntaxException e) {
+            return Optional.of("'" + entry + "': the pattern is not a regular expression (" + e.getDescription() + ")");
+        }
+        return Optional.empty();
+    }
+}
