@@ -93,7 +93,7 @@ public final class HeraldApi implements AutoCloseable {
         SendEmailHandler sendEmail = new SendEmailHandler(dispatcher, b.clock, json, intake);
         RecentRejections rejections = new RecentRejections(RECENT_REJECTIONS, b.clock);
         NotificationsHandler notifications = new NotificationsHandler(b.receivers, dispatcher, b.clock, json, intake,
-                rejections);
+                rejections, config.maxReceiversPerRequest());
         OverviewHandler overview = b.sqs == null ? null : new OverviewHandler(new OperationsOverview(b.sqs, b.queues,
                 b.controlStore, rejections, b.clock, OVERVIEW_FRESH, OVERVIEW_DEAD_LETTERS_EVERY), intake, json);
         LocalDemoHandler demo = b.localDemo == null ? null : new LocalDemoHandler(b.localDemo, intake, json);

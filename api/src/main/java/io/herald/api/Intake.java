@@ -191,8 +191,8 @@ final class Intake {
         }
         Optional<Duration> wait = access.throttle(caller);
         if (wait.isPresent()) {
-            metrics.rateLimited(caller.name());
-            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            metrics.rateLimited(caller.metricsId());
+            long seconds = retryAfterSeconds(wait.get());
             return json.error(HttpStatus.TOO_MANY_REQUESTS.getCode(), "Rate limit of API key '" + caller.name()
                     + "' reached; retry in " + seconds + " s").withHeader("Retry-After", Long.toString(seconds));
         }
@@ -274,8 +274,8 @@ final class Intake {
             throw e;
         }
         try {
-            if (reply.status() >= 500) {
-                // A failure worth retrying: let the retry with the same key through.
+            if (reply.status() >= 500 || reply.status() == HttpStatus.TOO_MANY_REQUESTS.getCode()) {
+                // A failure worth retrying (or a limit that will have refilled): let the retry with the same key through.
                 idempotency.release(caller.name(), key, fingerprint);
             } else {
                 idempotency.complete(caller.name(), key, fingerprint,
@@ -294,6 +294,29 @@ final class Intake {
         } catch (RuntimeException e) {
             log.warn("Idempotency-Key not released: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Charges a validated request's messages to the caller's message limit, once it is known the
+     * request would otherwise be sent.
+     *
+     * @param messages at most {@link Caller#messageBurst()}; the endpoint refuses more with a 422
+     * @return empty when charged, else the 429 with Retry-After
+     */
+    Optional<Reply> chargeMessages(Caller caller, int messages) {
+        Optional<Duration> wait = access.chargeMessages(caller, messages);
+        if (wait.isEmpty()) {
+            return Optional.empty();
+        }
+        metrics.rateLimited(caller.metricsId());
+        long seconds = retryAfterSeconds(wait.get());
+        return Optional.of(json.error(HttpStatus.TOO_MANY_REQUESTS.getCode(), "Message limit of API key '"
+                + caller.name() + "' reached: " + messages + (messages == 1 ? " message" : " messages")
+                + " can go in " + seconds + " s").withHeader("Retry-After", Long.toString(seconds)));
+    }
+
+    private static long retryAfterSeconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 
     static Optional<String> idempotencyKeyProblem(String key) {

@@ -10,16 +10,20 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Per-scheme patterns a target must match whole (anchored: {@code .+@example\.org} does not let
- * {@code x@example.org.evil.com} through). A scheme without patterns accepts every target. Written
- * as {@code scheme=regex} items, the same in {@code mailprog.allowList} and an API key's
- * {@code receivers=}.
+ * {@code x@example.org.evil.com} through). Written as {@code scheme=regex} items, the same in
+ * {@code mailprog.allowList} and an API key's {@code receivers=}. They differ in one thing: in
+ * {@code mailprog.allowList} ({@link #of}) a scheme without patterns accepts every target, as it
+ * always has; a key's list ({@link #complete}) is complete, so a scheme it does not name is refused
+ * ({@code telegram=.*} allows every chat).
  */
 public final class ReceiverAllowList {
 
     private final Map<String, List<Pattern>> patterns;
+    private final boolean complete;
 
-    private ReceiverAllowList(Map<String, List<Pattern>> patterns) {
+    private ReceiverAllowList(Map<String, List<Pattern>> patterns, boolean complete) {
         this.patterns = patterns;
+        this.complete = complete;
     }
 
     /**
@@ -27,6 +31,20 @@ public final class ReceiverAllowList {
      * @throws IllegalArgumentException for an item {@link #problem} would refuse
      */
     public static ReceiverAllowList of(List<String> entries) {
+        return new ReceiverAllowList(compile(entries), false);
+    }
+
+    /**
+     * A list that names every scheme allowed: no entries allow everything, else a scheme without
+     * patterns is refused.
+     *
+     * @throws IllegalArgumentException for an item {@link #problem} would refuse
+     */
+    public static ReceiverAllowList complete(List<String> entries) {
+        return entries.isEmpty() ? allowAll() : new ReceiverAllowList(compile(entries), true);
+    }
+
+    private static Map<String, List<Pattern>> compile(List<String> entries) {
         Map<String, List<Pattern>> map = new HashMap<>();
         for (String entry : entries) {
             problem(entry).ifPresent(p -> {
@@ -37,11 +55,11 @@ public final class ReceiverAllowList {
                     .add(Pattern.compile(entry.substring(eq + 1)));
         }
         map.replaceAll((k, v) -> List.copyOf(v));
-        return new ReceiverAllowList(Map.copyOf(map));
+        return Map.copyOf(map);
     }
 
     public static ReceiverAllowList allowAll() {
-        return new ReceiverAllowList(Map.of());
+        return new ReceiverAllowList(Map.of(), false);
     }
 
     /** Whether no scheme is restricted. */
@@ -51,7 +69,10 @@ public final class ReceiverAllowList {
 
     public boolean allows(String scheme, String target) {
         List<Pattern> forScheme = patterns.get(scheme);
-        return forScheme == null || forScheme.stream().anyMatch(p -> p.matcher(target).matches());
+        if (forScheme == null) {
+            return !complete;
+        }
+        return forScheme.stream().anyMatch(p -> p.matcher(target).matches());
     }
 
     /**
