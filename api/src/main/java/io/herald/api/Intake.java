@@ -125,11 +125,16 @@ final class Intake {
         return bytes;
     }
 
-    /** The door for reading endpoints: API key only. */
-    Optional<Reply> admitReader(Context ctx) {
+    /**
+     * The door for reading endpoints: any API key (401 without one); what the caller may read is
+     * the endpoint's to decide.
+     *
+     * @return the refusal, or the admitted caller
+     */
+    Admitted admitReader(Context ctx) {
         return switch (access.admit(ctx.header("Authorization"))) {
-            case ApiAccess.Admission.Admitted admitted -> Optional.empty();
-            case ApiAccess.Admission.Unauthenticated refused -> Optional.of(unauthenticated(refused.reason()));
+            case ApiAccess.Admission.Admitted admitted -> new Admitted(admitted.caller(), null);
+            case ApiAccess.Admission.Unauthenticated refused -> new Admitted(null, unauthenticated(refused.reason()));
         };
     }
 

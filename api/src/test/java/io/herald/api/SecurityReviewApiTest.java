@@ -267,4 +267,25 @@ class SecurityReviewApiTest {
         assertThat(notify(ROOT, "{\"to\": \"mattermost:board-room\", \"text\": \"hi\"}").status())
                 .as("a key without receivers= is not restricted").isEqualTo(202);
     }
+
+    // Finding 8: any key could read the status of any other key's notification.
+
+    @Test
+    void aKeyReadsTheStatusOfItsOwnNotificationsAndAdminsReadAll() throws Exception {
+        String id = notify(ALPHA, "{\"to\": \"telegram:1\", \"text\": \"hi\"}").json()
+                .get("notifications").get(0).get("id").asText();
+        String unknown = UUID.randomUUID().toString();
+
+        ApiTestbed.Answer own = bed.get(api, "/v1/notifications/" + id, "Authorization", "Bearer " + ALPHA);
+        ApiTestbed.Answer admin = bed.get(api, "/v1/notifications/" + id, "Authorization", "Bearer " + ROOT);
+        ApiTestbed.Answer other = bed.get(api, "/v1/notifications/" + id, "Authorization", "Bearer " + CHAT);
+        ApiTestbed.Answer missing = bed.get(api, "/v1/notifications/" + unknown, "Authorization", "Bearer " + CHAT);
+
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(admin.status()).isEqualTo(200);
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(other.text().replace(id, "ID")).as("no existence oracle")
+                .isEqualTo(missing.text().replace(unknown, "ID"));
+        assertThat(other.headers().map().keySet()).isEqualTo(missing.headers().map().keySet());
+    }
 }
