@@ -40,8 +40,8 @@ import java.util.Objects;
 /**
  * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front
  * of the SQS queues, {@code GET /v1/notifications/{id}} for delivery status, pause switches for
- * admin keys under {@code /v1/admin/pauses}, the health, readiness,
- * metrics and OpenAPI endpoints, and the web page at {@code /}. Every answer but the page and the
+ * admin keys under {@code /v1/admin/pauses}, the health, readiness and OpenAPI endpoints, the
+ * metrics (admin keys only), and the web page at {@code /}. Every answer but the page and the
  * metrics is JSON.
  */
 public final class HeraldApi implements AutoCloseable {
@@ -144,8 +144,16 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume);
             javalin.routes.get("/healthz", ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")));
             javalin.routes.get("/readyz", readiness);
-            javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(registry.scrape()));
+            // Metrics tell how much each tenant sends and when it is throttled: admin keys only (Prometheus sends
+            // one as a bearer token); in open mode everyone is admin, as for every operator endpoint.
+            javalin.routes.get("/metrics", ctx -> {
+                Intake.Admitted admitted = intake.admitAdmin(ctx);
+                if (admitted.refusal() != null) {
+                    json.send(ctx, admitted.refusal());
+                    return;
+                }
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+            });
             javalin.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             if (overview != null) {
                 javalin.routes.get("/v1/admin/overview", overview);

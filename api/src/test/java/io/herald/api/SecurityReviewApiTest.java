@@ -30,6 +30,8 @@ class SecurityReviewApiTest {
     private static final String SMALL_BURST = "small-burst-" + UUID.randomUUID();
     private static final String FEW_RECEIVERS = "few-" + UUID.randomUUID();
     private static final String CHAT = "chat-" + UUID.randomUUID();
+    private static final String METERED = "metered-" + UUID.randomUUID();
+    private static final String LABELLED = "labelled-" + UUID.randomUUID();
 
     private ApiTestbed bed;
     private HeraldApi api;
@@ -52,7 +54,9 @@ class SecurityReviewApiTest {
                 key("name=small-burst sha256=" + ApiKeyEntry.hash(SMALL_BURST) + " senders=* rate=1000/s messages=3/m"),
                 key("name=few sha256=" + ApiKeyEntry.hash(FEW_RECEIVERS) + " senders=* rate=1000/s maxReceivers=2"),
                 key("name=chat sha256=" + ApiKeyEntry.hash(CHAT) + " senders=* rate=1000/s"
-                        + " receivers=mattermost=town-square|alerts-.+ receivers=mailto=.+@example\\.org")),
+                        + " receivers=mattermost=town-square|alerts-.+ receivers=mailto=.+@example\\.org"),
+                key("name=acme-metered sha256=" + ApiKeyEntry.hash(METERED) + " senders=* rate=1/h"),
+                key("name=acme-labelled sha256=" + ApiKeyEntry.hash(LABELLED) + " senders=* rate=1/h id=tenant-7")),
                 nanos::get)));
     }
 
@@ -287,5 +291,27 @@ class SecurityReviewApiTest {
         assertThat(other.text().replace(id, "ID")).as("no existence oracle")
                 .isEqualTo(missing.text().replace(unknown, "ID"));
         assertThat(other.headers().map().keySet()).isEqualTo(missing.headers().map().keySet());
+    }
+
+    // Finding 12: /metrics needed no key and labelled rate limits by the key's name.
+
+    @Test
+    void metricsAreForAdminKeysAndLabelKeysByAnIdThatNamesNobody() throws Exception {
+        for (String token : List.of(METERED, LABELLED)) {
+            notify(token, "{\"to\": \"telegram:1\", \"text\": \"hi\"}");
+            assertThat(notify(token, "{\"to\": \"telegram:1\", \"text\": \"hi\"}").status()).isEqualTo(429);
+        }
+
+        ApiTestbed.Answer anonymous = bed.get(api, "/metrics");
+        ApiTestbed.Answer sender = bed.get(api, "/metrics", "Authorization", "Bearer " + ALPHA);
+        ApiTestbed.Answer admin = bed.get(api, "/metrics", "Authorization", "Bearer " + ROOT);
+
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(sender.status()).isEqualTo(403);
+        assertThat(admin.status()).isEqualTo(200);
+        assertThat(admin.text())
+                .contains("herald_api_rate_limited_total{key=\"key-" + ApiKeyEntry.hash(METERED).substring(0, 8) + "\"}")
+                .contains("herald_api_rate_limited_total{key=\"tenant-7\"}")
+                .doesNotContain("acme");
     }
 }
