@@ -13,12 +13,16 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.router.Endpoint;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.LifeCycle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -112,7 +116,27 @@ public final class HeraldApi implements AutoCloseable {
             javalin.jetty.port = config.port();
             javalin.http.prefer405over404 = true;
             // Jetty's own refusals (malformed framing, illegal bytes in headers) get the API's error shape too.
-            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(json)));
+            javalin.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler(json));
+                // Javalin adds its connector just before starting the server: bound every connection's silences then.
+                server.addEventListener(new LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(LifeCycle event) {
+                        for (Connector connector : server.getConnectors()) {
+                            if (connector instanceof AbstractConnector bounded) {
+                                bounded.setIdleTimeout(config.idleTimeout().toMillis());
+                            }
+                        }
+                    }
+                });
+            });
+            // A body must keep coming: a client that trickles a byte now and then is cut off (408) instead of
+            // holding a request, a thread and a buffer for as long as it likes. Headers are bounded by Jetty's
+            // request header size (8 KiB) and the idle timeout.
+            javalin.jetty.modifyHttpConfiguration(http -> {
+                http.setMinRequestDataRate(config.minRequestDataRate());
+                http.setIdleTimeout(config.idleTimeout().toMillis());
+            });
 
             if (webClientBuilt) {
                 javalin.staticFiles.add(files -> {
@@ -181,6 +205,14 @@ public final class HeraldApi implements AutoCloseable {
                         case 405 -> "Method not allowed";
                         default -> e.getMessage();
                     })));
+            // Jetty's refusals while a handler reads the body, e.g. 408 for a body below api.minRequestDataRate:
+            // the client's doing, answered with Jetty's reason (it names the rule, never the content).
+            javalin.routes.exception(BadMessageException.class, (e, ctx) -> {
+                ctx.header("Connection", "close");
+                json.reply(ctx, e.getCode(), ApiJson.ErrorReply.base(e.getCode() == HttpStatus.REQUEST_TIMEOUT.getCode()
+                        ? "Request body arrived too slowly (" + e.getReason() + "); send it at once"
+                        : e.getReason()));
+            });
             javalin.routes.exception(Exception.class, (e, ctx) -> {
                 // The details go to the log only: an exception message can hold an endpoint or a key.
                 log.error("unexpected error answering {} {}", ctx.method(), ctx.path(), e);
