@@ -9,6 +9,7 @@ import io.herald.core.idempotency.IdempotencyStoreException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,8 @@ final class Intake {
         Reply submit(Caller caller, JsonNode body, BatchingEnqueuer.Arrival arrival) throws InterruptedException;
     }
 
+    /** Set once a request's body was read to its declared end, so nothing is left to drain. */
+    private static final String BODY_READ = "herald.bodyRead";
     /** At least this much of an unread body is drained so the client can read an early answer. */
     private static final long UNREAD_BODY_DRAIN_BYTES = 8L * 1024 * 1024;
 
@@ -85,6 +88,11 @@ final class Intake {
      * an endless body still ends: past the bound the connection is closed anyway.
      */
     private void discardUnreadBody(Context ctx) {
+        if (ctx.attribute(BODY_READ) != null) {
+            // Read to its declared end already. Another read would only find the end, and would have Jetty
+            // measure the body's data rate over the time the request took to process (a 408 for a slow answer).
+            return;
+        }
         long bound = Math.max(UNREAD_BODY_DRAIN_BYTES, 4L * maxBodyBytes);
         try {
             var in = ctx.bodyInputStream();
@@ -99,8 +107,9 @@ final class Intake {
             while (drained < bound && (n = in.read(scratch, 0, (int) Math.min(scratch.length, bound - drained))) > 0) {
                 drained += n;
             }
-        } catch (IOException brokenBody) {
-            // The client cut its body short or broke its framing; the answer still goes out, the connection then closes.
+        } catch (IOException | BadMessageException brokenBody) {
+            // The client cut its body short, broke its framing or sent it too slowly (Jetty's 408); the answer still
+            // goes out, the connection then closes.
         }
     }
 
@@ -234,6 +243,9 @@ final class Intake {
         byte[] bytes;
         try {
             bytes = readBody(ctx, declared);
+            if (declared >= 0 || bytes.length <= maxBodyBytes) {
+                ctx.attribute(BODY_READ, Boolean.TRUE);
+            }
         } catch (IOException cutShort) {
             // Jetty's "Early EOF" or a broken chunk: the client's doing, not a server error.
             return badRequest(BODY_CUT_SHORT);

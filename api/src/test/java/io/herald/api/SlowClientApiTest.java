@@ -144,6 +144,36 @@ class SlowClientApiTest {
     }
 
     @Test
+    void aSmallBodyAnsweredSlowlyIsNotTakenForASlowUpload() throws Exception {
+        // Jetty measures the rate on every read: reading again after the whole body arrived would count the time
+        // spent answering (here: waiting on a status table that is not there) against the client.
+        HeraldApi slowToAnswer = bed.start(ApiTestbed.DEFAULT_API.withRequestLimits(
+                HeraldConfig.Api.DEFAULT_MAX_RECEIVERS_PER_REQUEST, IDLE, MIN_RATE), bed.freshQueues(1),
+                b -> b.statusStore(new io.herald.core.status.StatusStore() {
+                    @Override
+                    public void record(io.herald.core.status.StatusUpdate update) {
+                    }
+
+                    @Override
+                    public void recordNew(java.util.List<io.herald.core.status.StatusUpdate> updates) {
+                        try {
+                            Thread.sleep(500); // a status table far away: time spent answering, not uploading
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+
+                    @Override
+                    public java.util.Optional<io.herald.core.status.StatusUpdate> find(String messageId) {
+                        return java.util.Optional.empty();
+                    }
+                }));
+
+        assertThat(bed.post(slowToAnswer, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"hi\"}").status())
+                .isEqualTo(202);
+    }
+
+    @Test
     void aNormalRequestStillGoesThrough() throws Exception {
         assertThat(bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"" + "x".repeat(50_000)
                 + "\"}").status()).isEqualTo(202);

@@ -76,8 +76,12 @@ public record HeraldConfig(
 
         public static final int DEFAULT_MAX_RECEIVERS_PER_REQUEST = 50;
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-        /** 16 KiB/s: a 256 KiB body within 16 s; a legitimate client sends faster by orders of magnitude. */
-        public static final int DEFAULT_MIN_REQUEST_DATA_RATE = 16 * 1024;
+        /**
+         * 4 KiB/s: a 256 KiB body within 64 s. Jetty measures from the body's first byte, so a small body
+         * split over packets with a long pause between them can fall below a high rate; 4 KiB/s leaves
+         * legitimate clients far above it and cuts a trickler off within a second or so.
+         */
+        public static final int DEFAULT_MIN_REQUEST_DATA_RATE = 4 * 1024;
 
         public Api {
             keys = keys == null ? List.of() : List.copyOf(keys);
