@@ -143,4 +143,12 @@ public final class ApiAccess {
         TokenBucket bucket = messageBuckets.get(caller.name());
         return bucket == null ? Optional.empty() : bucket.take(messages);
     }
+
+    /** Refunds messages charged but not queued (SQS refused them), so a retry is not throttled for them. */
+    void refundMessages(Caller caller, int messages) {
+        TokenBucket bucket = messageBuckets.get(caller.name());
+        if (bucket != null && messages > 0) {
+            bucket.giveBack(messages);
+        }
+    }
 }

@@ -358,6 +358,11 @@ final class Intake {
                 + " can go in " + seconds + " s").withHeader("Retry-After", Long.toString(seconds)));
     }
 
+    /** See {@link ApiAccess#refundMessages}. */
+    void refundMessages(Caller caller, int messages) {
+        access.refundMessages(caller, messages);
+    }
+
     private static long retryAfterSeconds(Duration wait) {
         return Math.max(1, (wait.toMillis() + 999) / 1000);
     }

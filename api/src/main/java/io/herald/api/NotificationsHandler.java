@@ -146,6 +146,7 @@ final class NotificationsHandler implements Intake.Submission {
                 }
             }
         }
+        intake.refundMessages(caller, failed.size());
         if (queued.isEmpty()) {
             if (anyRetryable) {
                 return intake.unavailable();

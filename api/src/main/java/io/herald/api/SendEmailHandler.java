@@ -67,6 +67,9 @@ final class SendEmailHandler implements Intake.Submission {
         }
         Envelope envelope = request.toEnvelope(clock.instant(), caller.name());
         EnqueueResult result = dispatcher.dispatch(arrival, List.of(envelope)).getFirst();
+        if (result instanceof EnqueueResult.NotEnqueued) {
+            intake.refundMessages(caller, 1);
+        }
         return switch (result) {
             case EnqueueResult.Enqueued enqueued ->
                     json.reply(HttpStatus.OK.getCode(), new ApiJson.MessageAccepted(enqueued.envelopeId()));

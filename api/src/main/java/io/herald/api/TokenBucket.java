@@ -52,4 +52,9 @@ final class TokenBucket {
         }
         return Optional.of(Duration.ofNanos((long) Math.ceil((count - tokens) * nanosPerToken)));
     }
+
+    /** Gives back tokens taken for work that did not happen (messages SQS did not take), up to the capacity. */
+    synchronized void giveBack(int count) {
+        tokens = Math.min(capacity, tokens + count);
+    }
 }

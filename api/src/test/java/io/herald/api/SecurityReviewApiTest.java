@@ -199,6 +199,23 @@ class SecurityReviewApiTest {
         assertThat(retry.header("Idempotent-Replayed")).isNull();
     }
 
+    @Test
+    void messagesTheQueueDidNotTakeAreNotCharged() throws Exception {
+        String token = "refund-" + UUID.randomUUID();
+        String sqs = bed.sqs.endpoint().toString();
+        // A queue ElasticMQ does not have: SQS refuses every message, as it would a deleted queue.
+        HeraldApi nowhere = bed.start(ApiTestbed.DEFAULT_API, List.of(new io.herald.core.sqs.QueueRef("missing",
+                sqs + "/000000000000/missing-" + UUID.randomUUID(), sqs + "/000000000000/missing-dlq")),
+                b -> b.access(ApiAccess.keys(List.of(key("name=refund sha256=" + ApiKeyEntry.hash(token)
+                        + " senders=* rate=1000/s messages=1/h")), nanos::get)));
+
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            ApiTestbed.Answer answer = bed.post(nowhere, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"hi\"}",
+                    "Authorization", "Bearer " + token);
+            assertThat(answer.status()).as("attempt %d: %s", attempt, answer.text()).isNotEqualTo(429).isGreaterThanOrEqualTo(422);
+        }
+    }
+
     // Finding 3: refused receivers were listed whole, one each: 262 KB of commas became a 20.7 MB answer.
 
     @Test
