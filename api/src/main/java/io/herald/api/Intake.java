@@ -318,7 +318,7 @@ final class Intake {
         }
         try {
             if (reply.status() >= 500 || reply.status() == HttpStatus.TOO_MANY_REQUESTS.getCode()) {
-                // A failure worth retrying (or a limit that will have refilled): let the retry with the same key through.
+                // A failure worth retrying, or a limit that will have refilled: let a retry with this key through.
                 idempotency.release(caller.name(), key, fingerprint);
             } else {
                 idempotency.complete(caller.name(), key, fingerprint,

@@ -102,8 +102,8 @@ class OperationsApiTest {
         Map<String, List<String>> expected = Map.ofEntries(
                 Map.entry("post /email/send", List.of("200", "400", "401", "403", "408", "409", "422", "429", "500",
                         "503")),
-                Map.entry("post /v1/notifications", List.of("202", "400", "401", "403", "408", "409", "422", "429", "500",
-                        "503")),
+                Map.entry("post /v1/notifications", List.of("202", "400", "401", "403", "408", "409", "422", "429",
+                        "500", "503")),
                 Map.entry("get /v1/notifications/{id}", List.of("200", "400", "401", "404", "503")),
                 Map.entry("get /v1/admin/pauses", List.of("200", "401", "403", "503")),
                 Map.entry("post /v1/admin/pauses", List.of("200", "400", "401", "403", "503")),

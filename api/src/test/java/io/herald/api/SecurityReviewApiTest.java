@@ -104,8 +104,8 @@ class SecurityReviewApiTest {
 
     @Test
     void aDisplayNameHoldingAnAddressIs422NamingTheField() throws Exception {
-        for (String name : List.of("Bank <ceo@bank.example>", "ceo@bank.example", "Bank \uFF1Cceo\uFF20bank.example\uFF1E",
-                "Bank\\tCEO", "\u202Eelpmaxe.knab")) {
+        for (String name : List.of("Bank <ceo@bank.example>", "ceo@bank.example",
+                "Bank \uFF1Cceo\uFF20bank.example\uFF1E", "Bank\\tCEO", "\u202Eelpmaxe.knab")) {
             ApiTestbed.Answer notification = notify(ALPHA, bed.mapper.writeValueAsString(Map.of("to", "telegram:1",
                     "fromName", name.replace("\\t", "\t"), "text", "hi")));
             var gomail = bed.mapper.createObjectNode();
@@ -210,9 +210,10 @@ class SecurityReviewApiTest {
                         + " senders=* rate=1000/s messages=1/h")), nanos::get)));
 
         for (int attempt = 1; attempt <= 3; attempt++) {
-            ApiTestbed.Answer answer = bed.post(nowhere, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"hi\"}",
-                    "Authorization", "Bearer " + token);
-            assertThat(answer.status()).as("attempt %d: %s", attempt, answer.text()).isNotEqualTo(429).isGreaterThanOrEqualTo(422);
+            ApiTestbed.Answer answer = bed.post(nowhere, "/v1/notifications",
+                    "{\"to\": \"telegram:1\", \"text\": \"hi\"}", "Authorization", "Bearer " + token);
+            assertThat(answer.status()).as("attempt %d: %s", attempt, answer.text())
+                    .isNotEqualTo(429).isGreaterThanOrEqualTo(422);
         }
     }
 
@@ -327,7 +328,8 @@ class SecurityReviewApiTest {
         assertThat(sender.status()).isEqualTo(403);
         assertThat(admin.status()).isEqualTo(200);
         assertThat(admin.text())
-                .contains("herald_api_rate_limited_total{key=\"key-" + ApiKeyEntry.hash(METERED).substring(0, 8) + "\"}")
+                .contains("herald_api_rate_limited_total{key=\"key-" + ApiKeyEntry.hash(METERED).substring(0, 8)
+                        + "\"}")
                 .contains("herald_api_rate_limited_total{key=\"tenant-7\"}")
                 .doesNotContain("acme");
     }

@@ -120,7 +120,8 @@ class SlowClientApiTest {
     void aLargeDeclaredLengthIsNotAllocatedBeforeTheBytesArrive() throws IOException {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         int declared = 1_000_000;
-        InputStream fewBytes = new SequenceInputStream(new ByteArrayInputStream(new byte[100]), InputStream.nullInputStream());
+        InputStream fewBytes = new SequenceInputStream(new ByteArrayInputStream(new byte[100]),
+                InputStream.nullInputStream());
 
         readShort(new ByteArrayInputStream(new byte[100]), declared); // warm-up: classes loaded, code compiled
 

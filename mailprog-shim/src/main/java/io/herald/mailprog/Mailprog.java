@@ -56,7 +56,8 @@ public final class Mailprog {
         String scheme = config.receivers().defaultScheme();
         Optional<ChatRegistry> chats = config.telegramBot().registry().isBlank() ? Optional.empty()
                 : Optional.of(new ChatRegistry(Path.of(config.telegramBot().registry())));
-        Routing routing = new Routing(ReceiverParser.standard(scheme), scheme, m.mailDomain(), ReceiverAllowList.of(m.allowList()), chats);
+        Routing routing = new Routing(ReceiverParser.standard(scheme), scheme, m.mailDomain(),
+                ReceiverAllowList.of(m.allowList()), chats);
         Accounting accounting = m.sacct().isBlank() ? Accounting.NONE
                 : new Sacct(Path.of(m.sacct()), m.sacctAttempts(), m.sacctDelay(), m.sacctTimeout(), ZoneId.systemDefault(),
                 d -> Thread.sleep(d.toMillis()));

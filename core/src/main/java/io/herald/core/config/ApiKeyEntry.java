@@ -206,8 +206,8 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
             String wanted = fields.get("maxReceivers");
             if (!COUNT.matcher(wanted).matches() || Integer.parseInt(wanted) < 1
                     || Integer.parseInt(wanted) > MAX_RECEIVERS_LIMIT) {
-                return new Parsed.Invalid("key '" + name + "': maxReceivers '" + wanted + "' must be a number from 1 to "
-                        + MAX_RECEIVERS_LIMIT);
+                return new Parsed.Invalid("key '" + name + "': maxReceivers '" + wanted
+                        + "' must be a number from 1 to " + MAX_RECEIVERS_LIMIT);
             }
             maxReceivers = Integer.parseInt(wanted);
         }
@@ -221,7 +221,8 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
         if (fields.containsKey("id")) {
             id = fields.get("id");
             if (!NAME.matcher(id).matches()) {
-                return new Parsed.Invalid("key '" + name + "': id '" + id + "' must be 1–64 letters, digits, '.', '_' or '-'");
+                return new Parsed.Invalid("key '" + name + "': id '" + id
+                        + "' must be 1–64 letters, digits, '.', '_' or '-'");
             }
         }
         return new Parsed.Valid(new ApiKeyEntry(name, hash.toLowerCase(Locale.ROOT), senders,

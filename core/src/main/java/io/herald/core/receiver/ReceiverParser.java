@@ -142,7 +142,8 @@ public final class ReceiverParser {
             return new Refused("no target after '" + scheme + ":'");
         }
         return known.rule().check(target)
-                .<ItemResult>map(problem -> new Refused(scheme + " target '" + quote(target) + "' " + asClause(problem)))
+                .<ItemResult>map(problem -> new Refused(scheme + " target '" + quote(target) + "' "
+                        + asClause(problem)))
                 .orElseGet(() -> new Accepted(new Receiver(scheme, known.channel(), target)));
     }
 

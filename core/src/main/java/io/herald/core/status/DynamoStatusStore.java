@@ -73,7 +73,10 @@ public final class DynamoStatusStore implements StatusStore {
         write(update, false);
     }
 
-    /** @param unconditional replace whatever state is stored (a redrive), keeping the owner unless the update names one */
+    /**
+     * @param unconditional replace whatever state is stored (a redrive), keeping the owner unless the update
+     *                      names one
+     */
     private void write(StatusUpdate update, boolean unconditional) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
@@ -193,8 +196,8 @@ public final class DynamoStatusStore implements StatusStore {
         if (item == null || item.isEmpty() || expired(item)) {
             return Optional.empty();
         }
-        return Optional.of(new StatusUpdate(messageId, state(item), Instant.ofEpochMilli(Long.parseLong(item.get(AT).n())),
-                string(item, OWNER)));
+        return Optional.of(new StatusUpdate(messageId, state(item),
+                Instant.ofEpochMilli(Long.parseLong(item.get(AT).n())), string(item, OWNER)));
     }
 
     private boolean expired(Map<String, AttributeValue> item) {

@@ -86,7 +86,8 @@ class ApiKeyEntryTest {
     @Test
     void theMetricsIdIsConfiguredOrAHashPrefixThatNamesNobody() {
         assertThat(valid("name=acme-prod sha256=" + HASH + " senders=* rate=5/s").id()).isEqualTo("key-9f86d081");
-        assertThat(valid("name=acme-prod sha256=" + HASH + " senders=* rate=5/s id=tenant-7").id()).isEqualTo("tenant-7");
+        assertThat(valid("name=acme-prod sha256=" + HASH + " senders=* rate=5/s id=tenant-7").id())
+                .isEqualTo("tenant-7");
         assertThat(problem("name=ci sha256=" + HASH + " senders=* rate=5/s id=a/b")).contains("id 'a/b'");
     }
 

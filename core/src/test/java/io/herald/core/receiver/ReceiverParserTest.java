@@ -197,7 +197,8 @@ class ReceiverParserTest {
 
     @Test
     void emailAddressesThatDifferOnlyInCaseAreOneReceiverKeptAsFirstWritten() {
-        ParsedReceivers parsed = parser.parse("Victim@Example.org,victim@example.ORG,VICTIM@EXAMPLE.ORG,telegram:@BobSmith,"
+        ParsedReceivers parsed = parser.parse("Victim@Example.org,victim@example.ORG,VICTIM@EXAMPLE.ORG,"
+                + "telegram:@BobSmith,"
                 + "telegram:@bobsmith");
 
         assertThat(parsed.receivers()).containsExactly(
