@@ -21,7 +21,8 @@ import java.util.Optional;
 
 /**
  * The door every request that sends passes, in this order: API key (401), rate limit (429), body
- * size and JSON syntax (400), Idempotency-Key (replay, 409, 422), then the endpoint's own rules.
+ * size and JSON syntax (400), Idempotency-Key (replay, 409, 422), then the endpoint's own rules,
+ * the last of which is the key's message limit (429), charged once the request would be sent.
  * Keeping the order in one place means every sending endpoint refuses the same things the same way.
  */
 final class Intake {
