@@ -9,7 +9,13 @@ const SERVER_FIELDS: Record<string, Field> = { to: "to", from: "from", fromName:
 
 type Outcome =
   | { kind: "none" }
-  | { kind: "accepted"; notifications: Queued[]; refused: Refused[]; failed: { receiver: string; reason: string }[] }
+  | {
+      kind: "accepted";
+      notifications: Queued[];
+      refused: Refused[];
+      refusedMore: number;
+      failed: { receiver: string; reason: string }[];
+    }
   | { kind: "message"; tone: "error" | "warning"; text: string };
 
 function newKey(): string {
@@ -23,6 +29,7 @@ export function App() {
   const [apiKey, setApiKey] = useState("");
   const [errors, setErrors] = useState<FieldErrors>({});
   const [refused, setRefused] = useState<Refused[]>([]);
+  const [refusedMore, setRefusedMore] = useState(0);
   const [outcome, setOutcome] = useState<Outcome>({ kind: "none" });
   const [sending, setSending] = useState(false);
   const [askForKey, setAskForKey] = useState(false);
@@ -46,6 +53,7 @@ export function App() {
     event.preventDefault();
     const found = validate(form);
     setRefused([]);
+    setRefusedMore(0);
     if (Object.values(found).some(Boolean)) {
       setErrors(found);
       setOutcome({ kind: "none" });
@@ -75,6 +83,7 @@ export function App() {
         }
         setErrors(fieldErrors);
         setRefused(result.refused);
+        setRefusedMore(result.refusedMore);
         setOutcome(other.length ? { kind: "message", tone: "error", text: other.join(" ") } : { kind: "none" });
         focusFirst(fieldErrors);
         break;
@@ -126,7 +135,7 @@ export function App() {
           hint="Receivers separated by commas: mailto:ana@example.org, telegram:123456789, matrix:!room:example.org. A bare address is email."
           inputRef={(el) => (inputs.current.to = el)} autoComplete="off"
         />
-        {refused.length > 0 && <RefusedList refused={refused} />}
+        {refused.length > 0 && <RefusedList refused={refused} more={refusedMore} />}
         <TextField
           field="from" label="From" type="email" value={form.from} onChange={update("from")} error={errors.from}
           hint="Your address; needed when sending email." inputRef={(el) => (inputs.current.from = el)} autoComplete="email"
@@ -160,7 +169,10 @@ export function App() {
           <p className={`notice ${outcome.tone}`} role="alert">{outcome.text}</p>
         )}
         {outcome.kind === "accepted" && (
-          <Accepted notifications={outcome.notifications} refused={outcome.refused} failed={outcome.failed} apiKey={apiKey} />
+          <Accepted
+            notifications={outcome.notifications} refused={outcome.refused} refusedMore={outcome.refusedMore}
+            failed={outcome.failed} apiKey={apiKey}
+          />
         )}
       </section>
     </main>
@@ -210,7 +222,8 @@ function TextField(props: TextFieldProps) {
   );
 }
 
-function RefusedList({ refused }: { refused: Refused[] }) {
+/** The server lists the first refusals only and counts the rest in `more`. */
+function RefusedList({ refused, more }: { refused: Refused[]; more: number }) {
   return (
     <div className="refused">
       <p>Not sent to:</p>
@@ -220,12 +233,19 @@ function RefusedList({ refused }: { refused: Refused[] }) {
             <code>{r.item.trim() || "(empty)"}</code> (item {r.position}): {r.reason}
           </li>
         ))}
+        {more > 0 && <li>and {more} more</li>}
       </ul>
     </div>
   );
 }
 
-function Accepted(props: { notifications: Queued[]; refused: Refused[]; failed: { receiver: string; reason: string }[]; apiKey: string }) {
+function Accepted(props: {
+  notifications: Queued[];
+  refused: Refused[];
+  refusedMore: number;
+  failed: { receiver: string; reason: string }[];
+  apiKey: string;
+}) {
   const heading = useId();
   return (
     <div className="accepted">
@@ -239,7 +259,7 @@ function Accepted(props: { notifications: Queued[]; refused: Refused[]; failed: 
           </li>
         ))}
       </ul>
-      {props.refused.length > 0 && <RefusedList refused={props.refused} />}
+      {props.refused.length > 0 && <RefusedList refused={props.refused} more={props.refusedMore} />}
       {props.failed.length > 0 && (
         <div className="refused">
           <p>Not queued:</p>

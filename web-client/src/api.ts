@@ -17,8 +17,14 @@ export interface Refused {
 }
 
 export type SendResult =
-  | { kind: "accepted"; notifications: Queued[]; refused: Refused[]; failed: { receiver: string; reason: string }[] }
-  | { kind: "invalid"; errors: Record<string, string>; refused: Refused[] }
+  | {
+      kind: "accepted";
+      notifications: Queued[];
+      refused: Refused[];
+      refusedMore: number;
+      failed: { receiver: string; reason: string }[];
+    }
+  | { kind: "invalid"; errors: Record<string, string>; refused: Refused[]; refusedMore: number }
   | { kind: "unavailable"; retryAfter: number | null }
   | { kind: "unauthorized"; message: string }
   | { kind: "limited"; retryAfter: number | null; message: string }
@@ -82,6 +88,7 @@ export async function sendNotification(
         kind: "accepted",
         notifications: (answer.notifications as Queued[]) ?? [],
         refused: (answer.refused as Refused[]) ?? [],
+        refusedMore: (answer.refusedMore as number) ?? 0,
         failed: (answer.failed as { receiver: string; reason: string }[]) ?? [],
       };
     case 400:
@@ -92,6 +99,7 @@ export async function sendNotification(
         kind: "invalid",
         errors: (answer.errors as Record<string, string>) ?? { base: "The server refused the request." },
         refused: (answer.refused as Refused[]) ?? [],
+        refusedMore: (answer.refusedMore as number) ?? 0,
       };
     case 401:
       return { kind: "unauthorized", message: base(answer, "This server needs an API key.") };

@@ -147,12 +147,29 @@ function headerProblem(label: string, value: string, maxChars: number): string |
   return null;
 }
 
+/** A name must not pass for an address (server: FieldReader.displayName). */
+function displayNameProblem(label: string, value: string): string | null {
+  const header = headerProblem(label, value, MAX_NAME_CHARS);
+  if (header) return header;
+  if (/[@<>\uFF20\uFE6B\uFF1C\uFF1E\uFE64\uFE65]/.test(value)) {
+    return `${label} must not contain '@', '<' or '>': it is a name, not an address`;
+  }
+  if (/[\t\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/.test(value)) {
+    return `${label} must not contain tabs or text-direction controls`;
+  }
+  return null;
+}
+
 /** Every problem with the form, keyed by field, in the server's words. */
 export function validate(form: NotificationForm): FieldErrors {
   const errors: FieldErrors = {};
   const { receivers, problems } = parseReceivers(form.to);
+  // The server counts items before parsing any (so a list of commas costs nothing): so does the page.
+  const items = form.to.split(",").length;
   if (form.to.trim().length === 0) {
     errors.to = "To is required";
+  } else if (items > MAX_RECEIVERS) {
+    errors.to = `To has ${items} receivers; at most ${MAX_RECEIVERS} per request`;
   } else if (receivers.length === 0) {
     errors.to =
       "No receiver can be delivered to: " +
@@ -160,13 +177,14 @@ export function validate(form: NotificationForm): FieldErrors {
   } else if (receivers.length > MAX_RECEIVERS) {
     errors.to = `To has ${receivers.length} receivers; at most ${MAX_RECEIVERS} per request`;
   }
-  if (form.from.length > 0) {
+  // A blank from is a missing from, as on the server: email never goes out as a provider default sender.
+  if (form.from.trim().length > 0) {
     const problem = emailProblem(form.from);
     if (problem) errors.from = `From is not a valid email: it ${problem}`;
   } else if (receivers.some((r) => r.channel === "email")) {
     errors.from = "From is required for email receivers";
   }
-  const name = form.fromName.length > 0 ? headerProblem("From name", form.fromName, MAX_NAME_CHARS) : null;
+  const name = form.fromName.length > 0 ? displayNameProblem("From name", form.fromName) : null;
   if (name) errors.fromName = name;
   const title = form.title.length > 0 ? headerProblem("Title", form.title, MAX_TITLE_CHARS) : null;
   if (title) errors.title = title;

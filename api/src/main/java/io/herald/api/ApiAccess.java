@@ -32,19 +32,23 @@ public final class ApiAccess {
     private static final String BEARER = "bearer ";
 
     private final boolean open;
-    private final Map<String, ApiKeyEntry> byHash;
+    private final Map<String, Caller> byHash;
     private final Map<String, TokenBucket> buckets;
+    private final Map<String, TokenBucket> messageBuckets;
 
     private ApiAccess(boolean open, List<ApiKeyEntry> keys, LongSupplier nanoTime) {
         this.open = open;
-        Map<String, ApiKeyEntry> hashes = new HashMap<>();
+        Map<String, Caller> hashes = new HashMap<>();
         Map<String, TokenBucket> limits = new HashMap<>();
+        Map<String, TokenBucket> messageLimits = new HashMap<>();
         for (ApiKeyEntry key : keys) {
-            hashes.put(key.sha256(), key);
+            hashes.put(key.sha256(), Caller.of(key));
             limits.put(key.name(), new TokenBucket(key.rateCount(), key.ratePer(), nanoTime));
+            messageLimits.put(key.name(), new TokenBucket(key.messageCount(), key.messagePer(), nanoTime));
         }
         this.byHash = Map.copyOf(hashes);
         this.buckets = Map.copyOf(limits);
+        this.messageBuckets = Map.copyOf(messageLimits);
     }
 
     /** Anyone may send, as anyone, without limit: for local mode and trusted networks only. */
@@ -99,7 +103,7 @@ public final class ApiAccess {
 
     /** The names of the configured keys, for the start banner. */
     public List<String> keyNames() {
-        return byHash.values().stream().map(ApiKeyEntry::name).sorted().toList();
+        return byHash.values().stream().map(Caller::name).sorted().toList();
     }
 
     /** @param authorization the request's Authorization header, or null */
@@ -115,16 +119,36 @@ public final class ApiAccess {
             return new Admission.Unauthenticated("Authorization must be Bearer <key>");
         }
         // Looking up the hash, not the token, means no comparison on the secret itself can leak timing.
-        ApiKeyEntry key = byHash.get(ApiKeyEntry.hash(authorization.substring(BEARER.length()).strip()));
-        if (key == null) {
+        Caller caller = byHash.get(ApiKeyEntry.hash(authorization.substring(BEARER.length()).strip()));
+        if (caller == null) {
             return new Admission.Unauthenticated("Invalid API key");
         }
-        return new Admission.Admitted(Caller.of(key));
+        return new Admission.Admitted(caller);
     }
 
     /** @return empty when the caller may send now (the request is counted), else when it may again */
     Optional<Duration> throttle(Caller caller) {
         TokenBucket bucket = buckets.get(caller.name());
         return bucket == null ? Optional.empty() : bucket.take();
+    }
+
+    /**
+     * Charges {@code messages} to the caller's {@code messages=} limit, all or nothing: the rate limit
+     * counts what reaches people, not requests, so fifty receivers cost fifty.
+     *
+     * @param messages at most {@link Caller#messageBurst()}
+     * @return empty when charged, else when that many messages will be allowed
+     */
+    Optional<Duration> chargeMessages(Caller caller, int messages) {
+        TokenBucket bucket = messageBuckets.get(caller.name());
+        return bucket == null ? Optional.empty() : bucket.take(messages);
+    }
+
+    /** Refunds messages charged but not queued (SQS refused them), so a retry is not throttled for them. */
+    void refundMessages(Caller caller, int messages) {
+        TokenBucket bucket = messageBuckets.get(caller.name());
+        if (bucket != null && messages > 0) {
+            bucket.giveBack(messages);
+        }
     }
 }

@@ -8,8 +8,9 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
 /**
- * The API's meters, named once here. Labels are bounded: routes are templates, keys are names
- * from the configuration, channels come from the receiver schemes.
+ * The API's meters, named once here. Labels are bounded: routes are templates, keys are their
+ * configured ids (never their names, which may say who the tenant is), channels come from the
+ * receiver schemes.
  */
 final class ApiMetrics {
 
@@ -48,9 +49,10 @@ final class ApiMetrics {
         batchEntries.record(entries);
     }
 
-    void rateLimited(String key) {
-        Counter.builder("herald.api.rate.limited").description("Requests refused by a key's rate limit")
-                .tag("key", key).register(registry).increment();
+    /** @param keyId the key's {@code id=} (see {@link Caller#metricsId()}) */
+    void rateLimited(String keyId) {
+        Counter.builder("herald.api.rate.limited").description("Requests refused by a key's request or message limit")
+                .tag("key", keyId).register(registry).increment();
     }
 
     void unauthenticated() {

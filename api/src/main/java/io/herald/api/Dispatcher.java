@@ -59,7 +59,8 @@ final class Dispatcher {
     private static void recordQueued(StatusStore status, ApiMetrics metrics, List<Envelope> batch) {
         try {
             status.recordNew(batch.stream()
-                    .map(e -> new StatusUpdate(e.id(), new DeliveryState.Queued(), e.createdAt()))
+                    .map(e -> new StatusUpdate(e.id(), new DeliveryState.Queued(), e.createdAt(),
+                            e.origin() == null ? null : e.origin().principal()))
                     .toList());
         } catch (RuntimeException e) {
             // The messages are still sent and delivered; only their status is missing until the pipeline records one.

@@ -33,9 +33,9 @@ record EmailRequest(String fromEmail, String fromName, String toEmail, String to
     static Parsed parse(JsonNode email) {
         FieldReader fields = new FieldReader(email);
         String fromEmail = fields.address("fromEmail", "From email");
-        String fromName = fields.headerText("fromName", "From name", MAX_NAME_CHARS);
+        String fromName = fields.displayName("fromName", "From name", MAX_NAME_CHARS);
         String toEmail = fields.address("toEmail", "To email");
-        String toName = fields.headerText("toName", "To name", MAX_NAME_CHARS);
+        String toName = fields.displayName("toName", "To name", MAX_NAME_CHARS);
         String subject = fields.headerText("subject", "Subject", MAX_SUBJECT_CHARS);
         String body = fields.requiredText("body", "Body");
         if (fields.hasErrors()) {

@@ -39,9 +39,10 @@ final class FieldReader {
         return value == null ? null : checkAddress(field, label, value);
     }
 
+    /** Absent, null, empty and blank all read as null: a blank address is a missing one, never "use a default". */
     String optionalAddress(String field, String label) {
         String value = text(field, label);
-        if (value == null || value.isEmpty()) {
+        if (value == null || value.isBlank()) {
             return null;
         }
         return checkAddress(field, label, value);
@@ -75,6 +76,41 @@ final class FieldReader {
             errors.put(field, problem);
             return (String) null;
         }).orElse(value);
+    }
+
+    /**
+     * A display name ({@code fromName}, {@code toName}): header text that must not pass for an
+     * address either. {@code Bank <ceo@bank.example>} as a name shows the reader an address the
+     * message was not sent from, so '@', angle brackets (and their full-width look-alikes), tabs
+     * and bidirectional controls are refused, not cleaned.
+     */
+    String displayName(String field, String label, int maxChars) {
+        String value = headerText(field, label, maxChars);
+        if (value == null || errors.containsKey(field)) {
+            return null;
+        }
+        Optional<String> problem = displayNameProblem(label, value);
+        problem.ifPresent(p -> errors.put(field, p));
+        return problem.isPresent() ? null : value;
+    }
+
+    /** '@' and angle brackets, plain and in their full-width and small forms. */
+    private static final String ADDRESS_MARKS = "@<>\uFF20\uFE6B\uFF1C\uFF1E\uFE64\uFE65";
+
+    static Optional<String> displayNameProblem(String label, String value) {
+        if (value.codePoints().anyMatch(c -> ADDRESS_MARKS.indexOf(c) >= 0)) {
+            return Optional.of(label + " must not contain '@', '<' or '>': it is a name, not an address");
+        }
+        if (value.codePoints().anyMatch(c -> c == '\t' || isBidiControl(c))) {
+            return Optional.of(label + " must not contain tabs or text-direction controls");
+        }
+        return Optional.empty();
+    }
+
+    /** LRE..RLO, LRI..PDI, LRM, RLM, ALM: they reorder what the reader sees. */
+    private static boolean isBidiControl(int c) {
+        return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F
+                || c == 0x061C;
     }
 
     static Optional<String> headerProblem(String label, String value, int maxChars) {

@@ -13,12 +13,16 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.router.Endpoint;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.LifeCycle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -40,8 +44,8 @@ import java.util.Objects;
 /**
  * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front
  * of the SQS queues, {@code GET /v1/notifications/{id}} for delivery status, pause switches for
- * admin keys under {@code /v1/admin/pauses}, the health, readiness,
- * metrics and OpenAPI endpoints, and the web page at {@code /}. Every answer but the page and the
+ * admin keys under {@code /v1/admin/pauses}, the health, readiness and OpenAPI endpoints, the
+ * metrics (admin keys only), and the web page at {@code /}. Every answer but the page and the
  * metrics is JSON.
  */
 public final class HeraldApi implements AutoCloseable {
@@ -93,7 +97,7 @@ public final class HeraldApi implements AutoCloseable {
         SendEmailHandler sendEmail = new SendEmailHandler(dispatcher, b.clock, json, intake);
         RecentRejections rejections = new RecentRejections(RECENT_REJECTIONS, b.clock);
         NotificationsHandler notifications = new NotificationsHandler(b.receivers, dispatcher, b.clock, json, intake,
-                rejections);
+                rejections, config.maxReceiversPerRequest());
         OverviewHandler overview = b.sqs == null ? null : new OverviewHandler(new OperationsOverview(b.sqs, b.queues,
                 b.controlStore, rejections, b.clock, OVERVIEW_FRESH, OVERVIEW_DEAD_LETTERS_EVERY), intake, json);
         LocalDemoHandler demo = b.localDemo == null ? null : new LocalDemoHandler(b.localDemo, intake, json);
@@ -112,7 +116,27 @@ public final class HeraldApi implements AutoCloseable {
             javalin.jetty.port = config.port();
             javalin.http.prefer405over404 = true;
             // Jetty's own refusals (malformed framing, illegal bytes in headers) get the API's error shape too.
-            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(json)));
+            javalin.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler(json));
+                // Javalin adds its connector just before starting the server: bound every connection's silences then.
+                server.addEventListener(new LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(LifeCycle event) {
+                        for (Connector connector : server.getConnectors()) {
+                            if (connector instanceof AbstractConnector bounded) {
+                                bounded.setIdleTimeout(config.idleTimeout().toMillis());
+                            }
+                        }
+                    }
+                });
+            });
+            // A body must keep coming: a client that trickles a byte now and then is cut off (408) instead of
+            // holding a request, a thread and a buffer for as long as it likes. Headers are bounded by Jetty's
+            // request header size (8 KiB) and the idle timeout.
+            javalin.jetty.modifyHttpConfiguration(http -> {
+                http.setMinRequestDataRate(config.minRequestDataRate());
+                http.setIdleTimeout(config.idleTimeout().toMillis());
+            });
 
             if (webClientBuilt) {
                 javalin.staticFiles.add(files -> {
@@ -144,8 +168,16 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume);
             javalin.routes.get("/healthz", ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")));
             javalin.routes.get("/readyz", readiness);
-            javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(registry.scrape()));
+            // Metrics tell how much each tenant sends and when it is throttled: admin keys only (Prometheus sends
+            // one as a bearer token); in open mode everyone is admin, as for every operator endpoint.
+            javalin.routes.get("/metrics", ctx -> {
+                Intake.Admitted admitted = intake.admitAdmin(ctx);
+                if (admitted.refusal() != null) {
+                    json.send(ctx, admitted.refusal());
+                    return;
+                }
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+            });
             javalin.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             if (overview != null) {
                 javalin.routes.get("/v1/admin/overview", overview);
@@ -173,6 +205,14 @@ public final class HeraldApi implements AutoCloseable {
                         case 405 -> "Method not allowed";
                         default -> e.getMessage();
                     })));
+            // Jetty's refusals while a handler reads the body, e.g. 408 for a body below api.minRequestDataRate:
+            // the client's doing, answered with Jetty's reason (it names the rule, never the content).
+            javalin.routes.exception(BadMessageException.class, (e, ctx) -> {
+                ctx.header("Connection", "close");
+                json.reply(ctx, e.getCode(), ApiJson.ErrorReply.base(e.getCode() == HttpStatus.REQUEST_TIMEOUT.getCode()
+                        ? "Request body arrived too slowly (" + e.getReason() + "); send it at once"
+                        : e.getReason()));
+            });
             javalin.routes.exception(Exception.class, (e, ctx) -> {
                 // The details go to the log only: an exception message can hold an endpoint or a key.
                 log.error("unexpected error answering {} {}", ctx.method(), ctx.path(), e);

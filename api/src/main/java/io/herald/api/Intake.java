@@ -9,17 +9,20 @@ import io.herald.core.idempotency.IdempotencyStoreException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The door every request that sends passes, in this order: API key (401), rate limit (429), body
- * size and JSON syntax (400), Idempotency-Key (replay, 409, 422), then the endpoint's own rules.
+ * size and JSON syntax (400), Idempotency-Key (replay, 409, 422), then the endpoint's own rules,
+ * the last of which is the key's message limit (429), charged once the request would be sent.
  * Keeping the order in one place means every sending endpoint refuses the same things the same way.
  */
 final class Intake {
@@ -45,6 +48,8 @@ final class Intake {
         Reply submit(Caller caller, JsonNode body, BatchingEnqueuer.Arrival arrival) throws InterruptedException;
     }
 
+    /** Set once a request's body was read to its declared end, so nothing is left to drain. */
+    private static final String BODY_READ = "herald.bodyRead";
     /** At least this much of an unread body is drained so the client can read an early answer. */
     private static final long UNREAD_BODY_DRAIN_BYTES = 8L * 1024 * 1024;
 
@@ -84,6 +89,11 @@ final class Intake {
      * an endless body still ends: past the bound the connection is closed anyway.
      */
     private void discardUnreadBody(Context ctx) {
+        if (ctx.attribute(BODY_READ) != null) {
+            // Read to its declared end already. Another read would only find the end, and would have Jetty
+            // measure the body's data rate over the time the request took to process (a 408 for a slow answer).
+            return;
+        }
         long bound = Math.max(UNREAD_BODY_DRAIN_BYTES, 4L * maxBodyBytes);
         try {
             var in = ctx.bodyInputStream();
@@ -98,8 +108,9 @@ final class Intake {
             while (drained < bound && (n = in.read(scratch, 0, (int) Math.min(scratch.length, bound - drained))) > 0) {
                 drained += n;
             }
-        } catch (IOException brokenBody) {
-            // The client cut its body short or broke its framing; the answer still goes out, the connection then closes.
+        } catch (IOException | BadMessageException brokenBody) {
+            // The client cut its body short, broke its framing or sent it too slowly (Jetty's 408); the answer still
+            // goes out, the connection then closes.
         }
     }
 
@@ -107,29 +118,59 @@ final class Intake {
             + "or its chunked encoding is malformed";
 
     /**
-     * The body, or at most {@code maxBodyBytes + 1} bytes of it. With a Content-Length (within the
-     * limit) it is read into one array of exactly that size: InputStream.readNBytes(int) would
-     * allocate a 16 KiB buffer and a copy per request, the API's largest allocation under load
-     * (JFR). Chunked bodies declare no length: one byte past the limit is read to know it was
-     * crossed, never the whole of what could be an endless stream.
+     * A body declared this small is read into one array of exactly its size: most requests are well
+     * under 1 KiB, and InputStream.readNBytes(int) would allocate a 16 KiB buffer and a copy per
+     * request, the API's largest allocation under load (JFR). A larger body grows as it arrives.
+     */
+    static final int PREALLOCATED_BODY_BYTES = 16 * 1024;
+
+    /**
+     * The body, or at most {@code maxBodyBytes + 1} bytes of it. Chunked bodies declare no length:
+     * one byte past the limit is read to know it was crossed, never the whole of what could be an
+     * endless stream.
      */
     private byte[] readBody(Context ctx, long declared) throws IOException {
         var in = ctx.bodyInputStream();
         if (declared < 0) {
             return in.readNBytes(maxBodyBytes + 1);
         }
-        byte[] bytes = new byte[(int) declared];
-        if (in.readNBytes(bytes, 0, bytes.length) < bytes.length) {
+        return readDeclared(in, (int) declared);
+    }
+
+    /**
+     * Reads a body of a declared length. Memory follows the bytes that arrived, not the length
+     * claimed: a client that declares 256 KiB and sends a byte now and then holds a small buffer
+     * only, so a thousand of them pin kilobytes each instead of the whole declared size.
+     *
+     * @throws java.io.EOFException when the body ends before its declared length
+     */
+    static byte[] readDeclared(InputStream in, int declared) throws IOException {
+        byte[] bytes;
+        int read;
+        if (declared <= PREALLOCATED_BODY_BYTES) {
+            bytes = new byte[declared];
+            read = in.readNBytes(bytes, 0, declared);
+        } else {
+            // Reads chunk by chunk (16 KiB each) and joins them at the end.
+            bytes = in.readNBytes(declared);
+            read = bytes.length;
+        }
+        if (read < declared) {
             throw new java.io.EOFException("body shorter than its Content-Length");
         }
         return bytes;
     }
 
-    /** The door for reading endpoints: API key only. */
-    Optional<Reply> admitReader(Context ctx) {
+    /**
+     * The door for reading endpoints: any API key (401 without one); what the caller may read is
+     * the endpoint's to decide.
+     *
+     * @return the refusal, or the admitted caller
+     */
+    Admitted admitReader(Context ctx) {
         return switch (access.admit(ctx.header("Authorization"))) {
-            case ApiAccess.Admission.Admitted admitted -> Optional.empty();
-            case ApiAccess.Admission.Unauthenticated refused -> Optional.of(unauthenticated(refused.reason()));
+            case ApiAccess.Admission.Admitted admitted -> new Admitted(admitted.caller(), null);
+            case ApiAccess.Admission.Unauthenticated refused -> new Admitted(null, unauthenticated(refused.reason()));
         };
     }
 
@@ -191,8 +232,8 @@ final class Intake {
         }
         Optional<Duration> wait = access.throttle(caller);
         if (wait.isPresent()) {
-            metrics.rateLimited(caller.name());
-            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            metrics.rateLimited(caller.metricsId());
+            long seconds = retryAfterSeconds(wait.get());
             return json.error(HttpStatus.TOO_MANY_REQUESTS.getCode(), "Rate limit of API key '" + caller.name()
                     + "' reached; retry in " + seconds + " s").withHeader("Retry-After", Long.toString(seconds));
         }
@@ -203,6 +244,9 @@ final class Intake {
         byte[] bytes;
         try {
             bytes = readBody(ctx, declared);
+            if (declared >= 0 || bytes.length <= maxBodyBytes) {
+                ctx.attribute(BODY_READ, Boolean.TRUE);
+            }
         } catch (IOException cutShort) {
             // Jetty's "Early EOF" or a broken chunk: the client's doing, not a server error.
             return badRequest(BODY_CUT_SHORT);
@@ -274,8 +318,8 @@ final class Intake {
             throw e;
         }
         try {
-            if (reply.status() >= 500) {
-                // A failure worth retrying: let the retry with the same key through.
+            if (reply.status() >= 500 || reply.status() == HttpStatus.TOO_MANY_REQUESTS.getCode()) {
+                // A failure worth retrying, or a limit that will have refilled: let a retry with this key through.
                 idempotency.release(caller.name(), key, fingerprint);
             } else {
                 idempotency.complete(caller.name(), key, fingerprint,
@@ -294,6 +338,34 @@ final class Intake {
         } catch (RuntimeException e) {
             log.warn("Idempotency-Key not released: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Charges a validated request's messages to the caller's message limit, once it is known the
+     * request would otherwise be sent.
+     *
+     * @param messages at most {@link Caller#messageBurst()}; the endpoint refuses more with a 422
+     * @return empty when charged, else the 429 with Retry-After
+     */
+    Optional<Reply> chargeMessages(Caller caller, int messages) {
+        Optional<Duration> wait = access.chargeMessages(caller, messages);
+        if (wait.isEmpty()) {
+            return Optional.empty();
+        }
+        metrics.rateLimited(caller.metricsId());
+        long seconds = retryAfterSeconds(wait.get());
+        return Optional.of(json.error(HttpStatus.TOO_MANY_REQUESTS.getCode(), "Message limit of API key '"
+                + caller.name() + "' reached: " + messages + (messages == 1 ? " message" : " messages")
+                + " can go in " + seconds + " s").withHeader("Retry-After", Long.toString(seconds)));
+    }
+
+    /** See {@link ApiAccess#refundMessages}. */
+    void refundMessages(Caller caller, int messages) {
+        access.refundMessages(caller, messages);
+    }
+
+    private static long retryAfterSeconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 
     static Optional<String> idempotencyKeyProblem(String key) {

@@ -29,7 +29,9 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
                            String title, String text, String html, List<Fact> facts) {
 
     /** Fan-out per request is bounded: a typo'd paste of a mailing list should not become 10,000 messages. */
-    static final int MAX_RECEIVERS = 50;
+    static final int MAX_RECEIVERS = io.herald.core.config.HeraldConfig.Api.DEFAULT_MAX_RECEIVERS_PER_REQUEST;
+    /** Refused items an answer lists; beyond, it says how many more, so refusals cannot amplify a request. */
+    static final int MAX_REFUSALS_LISTED = 10;
     static final int MAX_FACTS = 50;
     static final int MAX_FACT_LABEL_CHARS = 256;
     static final int MAX_FACT_VALUE_CHARS = 4096;
@@ -47,25 +49,37 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
         }
     }
 
+    /** With the API's default bounds and no per-key limit. */
     static Parsed parse(JsonNode body, ReceiverParser parser) {
+        return parse(body, parser, MAX_RECEIVERS, MAX_RECEIVERS);
+    }
+
+    /**
+     * @param maxItems      items of {@code to} read at all (api.maxReceiversPerRequest): more are refused
+     *                      unread, with one error, before a string or a refusal is made per item
+     * @param maxReceivers  distinct receivers allowed (the key's limit, at most {@code maxItems})
+     */
+    static Parsed parse(JsonNode body, ReceiverParser parser, int maxItems, int maxReceivers) {
         FieldReader fields = new FieldReader(body);
         String to = fields.requiredText("to", "To");
         List<Receiver> receivers = List.of();
         List<ReceiverProblem> refused = List.of();
-        if (to != null) {
+        int items = to == null ? 0 : ReceiverParser.itemCount(to);
+        if (items > maxItems) {
+            fields.error("to", "To has " + items + " receivers; at most " + maxItems + " per request");
+        } else if (to != null) {
             ParsedReceivers parsed = parser.parse(to);
             receivers = parsed.receivers();
             refused = parsed.problems();
             if (receivers.isEmpty()) {
-                fields.error("to", "No receiver can be delivered to: " + refused.stream()
-                        .map(ReceiverProblem::toString).collect(Collectors.joining("; ")));
-            } else if (receivers.size() > MAX_RECEIVERS) {
-                fields.error("to", "To has " + receivers.size() + " receivers; at most " + MAX_RECEIVERS
+                fields.error("to", "No receiver can be delivered to: " + listed(refused));
+            } else if (receivers.size() > maxReceivers) {
+                fields.error("to", "To has " + receivers.size() + " receivers; at most " + maxReceivers
                         + " per request");
             }
         }
         String from = fields.optionalAddress("from", "From");
-        String fromName = fields.headerText("fromName", "From name", EmailRequest.MAX_NAME_CHARS);
+        String fromName = fields.displayName("fromName", "From name", EmailRequest.MAX_NAME_CHARS);
         String title = fields.headerText("title", "Title", EmailRequest.MAX_SUBJECT_CHARS);
         String subject = fields.headerText("subject", "Subject", EmailRequest.MAX_SUBJECT_CHARS);
         if (title != null && subject != null) {
@@ -74,7 +88,9 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
         String text = fields.requiredText("text", "Text");
         String html = fields.text("html", "HTML");
         List<Fact> facts = facts(body.get("facts"), fields);
-        if (from == null && !body.hasNonNull("from") && receivers.stream().anyMatch(r -> r.channel().equals("email"))) {
+        // A blank from is a missing from: email from the API never goes out as the provider's default sender.
+        if (from == null && !fields.errors().containsKey("from")
+                && receivers.stream().anyMatch(r -> r.channel().equals("email"))) {
             fields.error("from", "From is required for email receivers");
         }
         for (String name : ApiJson.fieldNames(body)) {
@@ -87,6 +103,23 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
         }
         return new Parsed.Valid(new NotificationRequest(receivers, refused, from, fromName,
                 title != null ? title : subject, text, html == null || html.isEmpty() ? null : html, facts));
+    }
+
+    /** The first refusals, each bounded, and how many more: never more than a few KB whatever was sent. */
+    static String listed(List<ReceiverProblem> refused) {
+        String shown = refused.stream().limit(MAX_REFUSALS_LISTED).map(p -> new ReceiverProblem(p.position(),
+                bounded(p.item(), MAX_ITEM_CHARS), bounded(p.reason(), MAX_REASON_CHARS)).toString())
+                .collect(Collectors.joining("; "));
+        int more = refused.size() - MAX_REFUSALS_LISTED;
+        return more > 0 ? shown + "; and " + more + " more" : shown;
+    }
+
+    /** An item as written, quoted back: its start only, when it is long. */
+    static final int MAX_ITEM_CHARS = 100;
+    static final int MAX_REASON_CHARS = 300;
+
+    static String bounded(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "...";
     }
 
     private static List<Fact> facts(JsonNode node, FieldReader fields) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /v1/notifications}: one message per receiver, each queued, retried, dead-lettered
@@ -30,7 +31,20 @@ final class NotificationsHandler implements Intake.Submission {
 
     record Refused(int position, String item, String reason) {
         static Refused of(ReceiverProblem problem) {
-            return new Refused(problem.position(), problem.item(), problem.reason());
+            return new Refused(problem.position(), NotificationRequest.bounded(problem.item(),
+                    NotificationRequest.MAX_ITEM_CHARS), NotificationRequest.bounded(problem.reason(),
+                    NotificationRequest.MAX_REASON_CHARS));
+        }
+
+        /** The first {@link NotificationRequest#MAX_REFUSALS_LISTED}, bounded each. */
+        static List<Refused> listed(List<ReceiverProblem> problems) {
+            return problems.stream().limit(NotificationRequest.MAX_REFUSALS_LISTED).map(Refused::of).toList();
+        }
+
+        /** @return how many refusals {@link #listed} left out, or null when none (so the field is absent) */
+        static Integer more(List<ReceiverProblem> problems) {
+            int more = problems.size() - NotificationRequest.MAX_REFUSALS_LISTED;
+            return more > 0 ? more : null;
         }
     }
 
@@ -38,11 +52,14 @@ final class NotificationsHandler implements Intake.Submission {
     record Failed(String receiver, String reason) {
     }
 
-    /** @param failed null when nothing failed, so the usual answer has no empty third list */
-    record Accepted(List<Queued> notifications, List<Refused> refused, List<Failed> failed) {
+    /**
+     * @param refusedMore  refused items not listed in {@code refused}; null (absent) when all are listed
+     * @param failed       null when nothing failed, so the usual answer has no empty third list
+     */
+    record Accepted(List<Queued> notifications, List<Refused> refused, Integer refusedMore, List<Failed> failed) {
     }
 
-    record Invalid(Map<String, String> errors, List<Refused> refused) {
+    record Invalid(Map<String, String> errors, List<Refused> refused, Integer refusedMore) {
     }
 
     private final ReceiverParser receivers;
@@ -51,9 +68,12 @@ final class NotificationsHandler implements Intake.Submission {
     private final ApiJson json;
     private final Intake intake;
     private final RecentRejections rejections;
+    private final int maxReceiversPerRequest;
 
+    /** @param maxReceiversPerRequest api.maxReceiversPerRequest: items of {@code to} read at most */
     NotificationsHandler(ReceiverParser receivers, Dispatcher dispatcher, Clock clock, ApiJson json, Intake intake,
-                         RecentRejections rejections) {
+                         RecentRejections rejections, int maxReceiversPerRequest) {
+        this.maxReceiversPerRequest = maxReceiversPerRequest;
         this.receivers = receivers;
         this.dispatcher = dispatcher;
         this.clock = clock;
@@ -70,18 +90,35 @@ final class NotificationsHandler implements Intake.Submission {
     @Override
     public Reply submit(Caller caller, JsonNode body, BatchingEnqueuer.Arrival arrival) throws InterruptedException {
         NotificationRequest request;
-        switch (NotificationRequest.parse(body, receivers)) {
+        switch (NotificationRequest.parse(body, receivers, maxReceiversPerRequest,
+                caller.maxReceivers(maxReceiversPerRequest))) {
             case NotificationRequest.Parsed.Invalid invalid -> {
-                invalid.refused().forEach(p -> rejections.refused(p.item(), p.reason()));
-                return json.reply(HttpStatus.UNPROCESSABLE_CONTENT.getCode(),
-                        new Invalid(invalid.errors(), invalid.refused().stream().map(Refused::of).toList()));
+                remember(invalid.refused());
+                return json.reply(HttpStatus.UNPROCESSABLE_CONTENT.getCode(), new Invalid(invalid.errors(),
+                        Refused.listed(invalid.refused()), Refused.more(invalid.refused())));
             }
             case NotificationRequest.Parsed.Valid valid -> request = valid.request();
         }
-        request.refused().forEach(p -> rejections.refused(p.item(), p.reason()));
+        remember(request.refused());
         if (request.from() != null && !caller.maySendAs(request.from())) {
             return json.errors(HttpStatus.FORBIDDEN.getCode(), Map.of("from",
                     "API key '" + caller.name() + "' may not send as " + request.from()));
+        }
+        List<String> unreachable = request.receivers().stream().filter(r -> !caller.mayReach(r))
+                .map(r -> r.scheme() + ":" + r.target()).toList();
+        if (!unreachable.isEmpty()) {
+            return json.errors(HttpStatus.FORBIDDEN.getCode(), Map.of("to", "API key '" + caller.name()
+                    + "' may not send to " + named(unreachable) + " (see its receivers= in api.keys)"));
+        }
+        int messages = request.receivers().size();
+        if (messages > caller.messageBurst()) {
+            return json.errors(HttpStatus.UNPROCESSABLE_CONTENT.getCode(), Map.of("to", "To has " + messages
+                    + " receivers; API key '" + caller.name() + "' may send at most " + caller.messageBurst()
+                    + " messages at once (messages= in api.keys)"));
+        }
+        Optional<Reply> limited = intake.chargeMessages(caller, messages);
+        if (limited.isPresent()) {
+            return limited.get();
         }
         List<Envelope> envelopes = request.toEnvelopes(clock.instant(), caller.name());
         List<EnqueueResult> results = dispatcher.dispatch(arrival, envelopes);
@@ -109,6 +146,7 @@ final class NotificationsHandler implements Intake.Submission {
                 }
             }
         }
+        intake.refundMessages(caller, failed.size());
         if (queued.isEmpty()) {
             if (anyRetryable) {
                 return intake.unavailable();
@@ -119,7 +157,20 @@ final class NotificationsHandler implements Intake.Submission {
             }
             return json.error(HttpStatus.UNPROCESSABLE_CONTENT.getCode(), "The queue refused this notification");
         }
-        List<Refused> refused = request.refused().stream().map(Refused::of).toList();
-        return json.reply(HttpStatus.ACCEPTED.getCode(), new Accepted(queued, refused, failed.isEmpty() ? null : failed));
+        return json.reply(HttpStatus.ACCEPTED.getCode(), new Accepted(queued, Refused.listed(request.refused()),
+                Refused.more(request.refused()), failed.isEmpty() ? null : failed));
+    }
+
+    /** The overview's recent rejections get a request's first refusals only, so one request cannot flush them all. */
+    private void remember(List<ReceiverProblem> refused) {
+        refused.stream().limit(NotificationRequest.MAX_REFUSALS_LISTED)
+                .forEach(p -> rejections.refused(p.item(), p.reason()));
+    }
+
+    /** The first few receivers, bounded, and how many more. */
+    private static String named(List<String> receivers) {
+        String shown = receivers.stream().limit(3).map(r -> NotificationRequest.bounded(r, 100))
+                .collect(java.util.stream.Collectors.joining(", "));
+        return receivers.size() > 3 ? shown + " and " + (receivers.size() - 3) + " more" : shown;
     }
 }

@@ -17,6 +17,8 @@ final class RecentRejections {
 
     /** Long receivers are cut, so one odd request cannot fill the overview. */
     private static final int MAX_RECEIVER_CHARS = 200;
+    /** Reasons quote the receiver; bounded too, so an entry is at most a few hundred characters. */
+    private static final int MAX_REASON_CHARS = 300;
 
     /** @param channel null: a refused receiver never got as far as having a channel */
     record Rejection(Instant at, String channel, String receiver, String reason) {
@@ -39,7 +41,8 @@ final class RecentRejections {
         String item = receiver.strip();
         String shown = item.isEmpty() ? "(empty)"
                 : item.length() > MAX_RECEIVER_CHARS ? item.substring(0, MAX_RECEIVER_CHARS) + "..." : item;
-        newestFirst.addFirst(new Rejection(clock.instant(), null, shown, reason));
+        String why = reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) + "..." : reason;
+        newestFirst.addFirst(new Rejection(clock.instant(), null, shown, why));
         while (newestFirst.size() > capacity) {
             newestFirst.removeLast();
         }

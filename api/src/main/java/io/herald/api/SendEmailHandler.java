@@ -2,6 +2,7 @@ package io.herald.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.envelope.Envelope;
+import io.herald.core.receiver.Receiver;
 import io.herald.core.sqs.EnqueueResult;
 import io.javalin.http.HttpStatus;
 import org.slf4j.Logger;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * gomail's {@code POST /email/send}: validate, wrap in an envelope, put it on a queue, and answer
@@ -55,8 +57,19 @@ final class SendEmailHandler implements Intake.Submission {
             return json.errors(HttpStatus.FORBIDDEN.getCode(), Map.of("fromEmail",
                     "API key '" + caller.name() + "' may not send as " + request.fromEmail()));
         }
+        if (!caller.mayReach(new Receiver("mailto", "email", request.toEmail()))) {
+            return json.errors(HttpStatus.FORBIDDEN.getCode(), Map.of("toEmail", "API key '" + caller.name()
+                    + "' may not send to mailto:" + request.toEmail() + " (see its receivers= in api.keys)"));
+        }
+        Optional<Reply> limited = intake.chargeMessages(caller, 1);
+        if (limited.isPresent()) {
+            return limited.get();
+        }
         Envelope envelope = request.toEnvelope(clock.instant(), caller.name());
         EnqueueResult result = dispatcher.dispatch(arrival, List.of(envelope)).getFirst();
+        if (result instanceof EnqueueResult.NotEnqueued) {
+            intake.refundMessages(caller, 1);
+        }
         return switch (result) {
             case EnqueueResult.Enqueued enqueued ->
                     json.reply(HttpStatus.OK.getCode(), new ApiJson.MessageAccepted(enqueued.envelopeId()));

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * {@code GET /v1/notifications/{id}}: where a message is. The answer carries what each state
  * knows: the provider and its message id once delivered, attempts and the last error while
  * retrying, the reason when rejected or dead-lettered; {@code final} says whether it can still change.
+ * A key reads the messages it sent; admin keys read every message.
  */
 final class StatusHandler implements Handler {
 
@@ -60,10 +61,11 @@ final class StatusHandler implements Handler {
     }
 
     private Reply answer(Context ctx) {
-        Optional<Reply> refused = intake.admitReader(ctx);
-        if (refused.isPresent()) {
-            return refused.get();
+        Intake.Admitted admitted = intake.admitReader(ctx);
+        if (admitted.refusal() != null) {
+            return admitted.refusal();
         }
+        Caller caller = admitted.caller();
         String id = ctx.pathParam("id");
         if (!ID.matcher(id).matches()) {
             return json.error(HttpStatus.BAD_REQUEST.getCode(),
@@ -76,7 +78,9 @@ final class StatusHandler implements Handler {
             log.warn("status of {} cannot be read, answering 503: {}", id, e.getMessage());
             return intake.unavailable();
         }
-        return found.map(update -> json.reply(HttpStatus.OK.getCode(), Status.of(update)))
+        // Another key's message answers exactly as a missing one, so ids cannot be probed for existence.
+        return found.filter(update -> caller.isAdmin() || caller.name().equals(update.owner()))
+                .map(update -> json.reply(HttpStatus.OK.getCode(), Status.of(update)))
                 .orElseGet(() -> json.error(HttpStatus.NOT_FOUND.getCode(), "No notification with id " + id
                         + " (statuses are kept for a limited time after their last change)"));
     }

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * A key's rate limit: {@code capacity} requests per {@code period}, refilled continuously, so a key
+ * A key's rate limit: {@code capacity} requests (or messages) per {@code period}, refilled continuously, so a key
  * that was quiet may spend a full period's worth at once and then one request per
  * {@code period / capacity}. Continuous refill gives a client an exact Retry-After instead of
  * "wait for the next window".
@@ -28,14 +28,33 @@ final class TokenBucket {
     }
 
     /** @return empty when the request may go ahead (and is counted), else how long until it could */
-    synchronized Optional<Duration> take() {
+    Optional<Duration> take() {
+        return take(1);
+    }
+
+    /**
+     * Takes {@code count} tokens at once or none: a request for ten messages is refused whole rather
+     * than half-sent.
+     *
+     * @param count at most the capacity, or it could never be granted
+     * @return empty when granted, else how long until {@code count} tokens will be there
+     */
+    synchronized Optional<Duration> take(int count) {
+        if (count < 1 || count > capacity) {
+            throw new IllegalArgumentException("count must be 1 to " + capacity + ", got " + count);
+        }
         long now = nanoTime.getAsLong();
         tokens = Math.min(capacity, tokens + (now - refilledAt) / nanosPerToken);
         refilledAt = now;
-        if (tokens >= 1) {
-            tokens -= 1;
+        if (tokens >= count) {
+            tokens -= count;
             return Optional.empty();
         }
-        return Optional.of(Duration.ofNanos((long) Math.ceil((1 - tokens) * nanosPerToken)));
+        return Optional.of(Duration.ofNanos((long) Math.ceil((count - tokens) * nanosPerToken)));
+    }
+
+    /** Gives back tokens taken for work that did not happen (messages SQS did not take), up to the capacity. */
+    synchronized void giveBack(int count) {
+        tokens = Math.min(capacity, tokens + count);
     }
 }

@@ -100,8 +100,10 @@ class OperationsApiTest {
 
         assertThat(answer.json().get("openapi").asText()).startsWith("3.1");
         Map<String, List<String>> expected = Map.ofEntries(
-                Map.entry("post /email/send", List.of("200", "400", "401", "403", "409", "422", "429", "500", "503")),
-                Map.entry("post /v1/notifications", List.of("202", "400", "401", "403", "409", "422", "429", "500", "503")),
+                Map.entry("post /email/send", List.of("200", "400", "401", "403", "408", "409", "422", "429", "500",
+                        "503")),
+                Map.entry("post /v1/notifications", List.of("202", "400", "401", "403", "408", "409", "422", "429",
+                        "500", "503")),
                 Map.entry("get /v1/notifications/{id}", List.of("200", "400", "401", "404", "503")),
                 Map.entry("get /v1/admin/pauses", List.of("200", "401", "403", "503")),
                 Map.entry("post /v1/admin/pauses", List.of("200", "400", "401", "403", "503")),
@@ -113,7 +115,7 @@ class OperationsApiTest {
                 Map.entry("put /v1/local/demo/traffic", List.of("200", "400", "401", "403")),
                 Map.entry("get /healthz", List.of("200")),
                 Map.entry("get /readyz", List.of("200", "503")),
-                Map.entry("get /metrics", List.of("200")),
+                Map.entry("get /metrics", List.of("200", "401", "403")),
                 Map.entry("get /openapi.json", List.of("200")),
                 Map.entry("get /", List.of("200")));
         assertThat(paths.size()).as("paths").isEqualTo(expected.keySet().stream().map(o -> o.split(" ")[1]).distinct().count());

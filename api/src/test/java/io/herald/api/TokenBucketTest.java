@@ -45,4 +45,18 @@ class TokenBucketTest {
         assertThat(bucket.take()).isEmpty();
         assertThat(bucket.take()).isPresent();
     }
+
+    @Test
+    void severalTokensAreTakenAllOrNoneAndCanBeGivenBack() {
+        TokenBucket bucket = new TokenBucket(5, Duration.ofSeconds(1), nanos::get);
+
+        assertThat(bucket.take(4)).isEmpty();
+        assertThat(bucket.take(2)).as("one left: two are refused whole").contains(Duration.ofMillis(200));
+        assertThat(bucket.take(1)).isEmpty();
+        bucket.giveBack(3);
+        assertThat(bucket.take(3)).isEmpty();
+        bucket.giveBack(100);
+        assertThat(bucket.take(5)).as("given back up to the capacity").isEmpty();
+        assertThat(bucket.take(1)).isPresent();
+    }
 }

@@ -9,7 +9,7 @@ import io.herald.mailprog.forward.Forwarder;
 import io.herald.mailprog.goslmailer.GoslmailerConfig;
 import io.herald.mailprog.message.Hints;
 import io.herald.mailprog.message.MessageComposer;
-import io.herald.mailprog.route.AllowList;
+import io.herald.core.receiver.ReceiverAllowList;
 import io.herald.mailprog.route.ChatRegistry;
 import io.herald.mailprog.route.Routing;
 import io.herald.mailprog.slurm.Accounting;
@@ -65,7 +65,8 @@ public final class Mailprog {
         String scheme = config.receivers().defaultScheme();
         Optional<ChatRegistry> chats = config.telegramBot().registry().isBlank() ? Optional.empty()
                 : Optional.of(new ChatRegistry(Path.of(config.telegramBot().registry())));
-        Routing routing = new Routing(ReceiverParser.standard(scheme), scheme, m.mailDomain(), AllowList.of(m.allowList()), chats);
+        Routing routing = new Routing(ReceiverParser.standard(scheme), scheme, m.mailDomain(),
+                ReceiverAllowList.of(m.allowList()), chats);
         ZoneId shownIn = m.timeZone() == null || m.timeZone().isBlank() ? ZoneId.systemDefault()
                 : ZoneId.of(m.timeZone().strip());
         MessageComposer composer = new MessageComposer(new Hints(m.hints(), m.qosLimits()), m.templates());

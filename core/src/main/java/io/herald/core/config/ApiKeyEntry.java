@@ -1,6 +1,7 @@
 package io.herald.core.config;
 
 import io.herald.core.receiver.EmailAddresses;
+import io.herald.core.receiver.ReceiverAllowList;
 
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
@@ -34,12 +35,24 @@ import java.util.regex.Pattern;
  * @param rateCount  requests allowed per {@code ratePer}, also the burst a quiet key may spend at once
  * @param ratePer    the period of the rate: one second, minute or hour
  * @param role       what the key may do besides sending; {@code role=} is optional and {@code send} by default
+ * @param messageCount  messages (one per receiver) allowed per {@code messagePer}; {@code messages=},
+ *                      by default the same figures as {@code rate=}
+ * @param messagePer    the period of {@code messages=}
+ * @param maxReceivers  receivers one request may name; 0 (no {@code maxReceivers=}): api.maxReceiversPerRequest
+ * @param receivers     {@code scheme=regex} items: the receivers this key may send to (one {@code receivers=}
+ *                      field each); none: any receiver; a scheme not listed: any target of it
+ * @param id            what metrics call this key; {@code id=}, by default {@code key-} and the first 8 hex
+ *                      digits of {@code sha256}, which says nothing about the key's name or owner
  */
 public record ApiKeyEntry(String name, String sha256, List<String> senders, int rateCount, Duration ratePer,
-                          Role role) {
+                          Role role, int messageCount, Duration messagePer, int maxReceivers, List<String> receivers,
+                          String id) {
 
     /** The format, for error messages and the example configuration. */
-    public static final String FORMAT = "name=NAME sha256=HEX senders=ADDRESS|DOMAIN|* rate=N/s|m|h [role=send|admin]";
+    public static final String FORMAT = "name=NAME sha256=HEX senders=ADDRESS|DOMAIN|* rate=N/s|m|h [role=send|admin]"
+            + " [messages=N/s|m|h] [maxReceivers=N] [receivers=SCHEME=REGEX ...] [id=LABEL]";
+    /** The most receivers a key's {@code maxReceivers=} may allow (api.maxReceiversPerRequest's bound too). */
+    public static final int MAX_RECEIVERS_LIMIT = 1000;
 
     /** What a key may do. */
     public enum Role {
@@ -56,17 +69,49 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern HASH = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern RATE = Pattern.compile("([0-9]{1,7})/(s|m|h)");
-    private static final List<String> FIELDS = List.of("name", "sha256", "senders", "rate", "role");
-    private static final List<String> OPTIONAL_FIELDS = List.of("role");
+    private static final Pattern COUNT = Pattern.compile("[0-9]{1,7}");
+    private static final List<String> FIELDS = List.of("name", "sha256", "senders", "rate", "role", "messages",
+            "maxReceivers", "receivers", "id");
+    private static final List<String> OPTIONAL_FIELDS = List.of("role", "messages", "maxReceivers", "receivers", "id");
+    /** A regex may hold '|', so each allowed receiver pattern is a field of its own. */
+    private static final String REPEATABLE = "receivers";
 
     public ApiKeyEntry {
         senders = List.copyOf(senders);
         role = role == null ? Role.SEND : role;
+        receivers = receivers == null ? List.of() : List.copyOf(receivers);
+        if (messagePer == null) {
+            messageCount = rateCount;
+            messagePer = ratePer;
+        }
+        if (id == null || id.isEmpty()) {
+            id = defaultId(sha256);
+        }
     }
 
     /** A key that sends only, as every key did before roles. */
     public ApiKeyEntry(String name, String sha256, List<String> senders, int rateCount, Duration ratePer) {
         this(name, sha256, senders, rateCount, ratePer, Role.SEND);
+    }
+
+    /** A key without the per-message limits and receiver restrictions: their defaults. */
+    public ApiKeyEntry(String name, String sha256, List<String> senders, int rateCount, Duration ratePer, Role role) {
+        this(name, sha256, senders, rateCount, ratePer, role, 0, null, 0, List.of(), null);
+    }
+
+    /** The metrics label of a key without {@code id=}: stable, index-free, and naming nobody. */
+    static String defaultId(String sha256) {
+        return "key-" + (sha256 == null || sha256.length() < 8 ? "unknown" : sha256.substring(0, 8));
+    }
+
+    /** Whether {@code receivers=} restricts where this key may send. */
+    public boolean restrictsReceivers() {
+        return !receivers.isEmpty();
+    }
+
+    /** Whether {@code senders=*}: the key may send as anyone. */
+    public boolean allowsAnySender() {
+        return senders.contains("*");
     }
 
     public boolean isAdmin() {
@@ -81,6 +126,7 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
             return new Parsed.Invalid("is empty; write " + FORMAT);
         }
         Map<String, String> fields = new LinkedHashMap<>();
+        List<String> receivers = new ArrayList<>();
         for (String part : text.strip().split("\\s+")) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
@@ -89,6 +135,11 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
             String field = part.substring(0, eq);
             if (!FIELDS.contains(field)) {
                 return new Parsed.Invalid("unknown field '" + field + "'; the fields are " + String.join(", ", FIELDS));
+            }
+            if (field.equals(REPEATABLE)) {
+                receivers.add(part.substring(eq + 1));
+                fields.putIfAbsent(field, "");
+                continue;
             }
             if (fields.put(field, part.substring(eq + 1)) != null) {
                 return new Parsed.Invalid("field '" + field + "' is given twice");
@@ -130,11 +181,7 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
             return new Parsed.Invalid("key '" + name + "': rate '" + fields.get("rate")
                     + "' must be a count per second, minute or hour, e.g. 60/m (1 to 9999999)");
         }
-        Duration per = switch (rate.group(2)) {
-            case "s" -> Duration.ofSeconds(1);
-            case "m" -> Duration.ofMinutes(1);
-            default -> Duration.ofHours(1);
-        };
+        Duration per = period(rate.group(2));
         Role role = Role.SEND;
         if (fields.containsKey("role")) {
             String wanted = fields.get("role");
@@ -143,8 +190,51 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
                 return new Parsed.Invalid("key '" + name + "': role '" + wanted + "' is neither send nor admin");
             }
         }
+        int messageCount = Integer.parseInt(rate.group(1));
+        Duration messagePer = per;
+        if (fields.containsKey("messages")) {
+            Matcher messages = RATE.matcher(fields.get("messages"));
+            if (!messages.matches() || Integer.parseInt(messages.group(1)) < 1) {
+                return new Parsed.Invalid("key '" + name + "': messages '" + fields.get("messages")
+                        + "' must be a count per second, minute or hour, e.g. 600/h (1 to 9999999)");
+            }
+            messageCount = Integer.parseInt(messages.group(1));
+            messagePer = period(messages.group(2));
+        }
+        int maxReceivers = 0;
+        if (fields.containsKey("maxReceivers")) {
+            String wanted = fields.get("maxReceivers");
+            if (!COUNT.matcher(wanted).matches() || Integer.parseInt(wanted) < 1
+                    || Integer.parseInt(wanted) > MAX_RECEIVERS_LIMIT) {
+                return new Parsed.Invalid("key '" + name + "': maxReceivers '" + wanted
+                        + "' must be a number from 1 to " + MAX_RECEIVERS_LIMIT);
+            }
+            maxReceivers = Integer.parseInt(wanted);
+        }
+        for (String receiver : receivers) {
+            Optional<String> problem = ReceiverAllowList.problem(receiver);
+            if (problem.isPresent()) {
+                return new Parsed.Invalid("key '" + name + "': receivers " + problem.get());
+            }
+        }
+        String id = null;
+        if (fields.containsKey("id")) {
+            id = fields.get("id");
+            if (!NAME.matcher(id).matches()) {
+                return new Parsed.Invalid("key '" + name + "': id '" + id
+                        + "' must be 1–64 letters, digits, '.', '_' or '-'");
+            }
+        }
         return new Parsed.Valid(new ApiKeyEntry(name, hash.toLowerCase(Locale.ROOT), senders,
-                Integer.parseInt(rate.group(1)), per, role));
+                Integer.parseInt(rate.group(1)), per, role, messageCount, messagePer, maxReceivers, receivers, id));
+    }
+
+    private static Duration period(String unit) {
+        return switch (unit) {
+            case "s" -> Duration.ofSeconds(1);
+            case "m" -> Duration.ofMinutes(1);
+            default -> Duration.ofHours(1);
+        };
     }
 
     /** What {@link #parse} found. */

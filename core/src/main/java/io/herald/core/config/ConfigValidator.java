@@ -88,8 +88,14 @@ final class ConfigValidator {
         checkDuration("api.idempotencyWindow", api.idempotencyWindow(), Duration.ofMinutes(1), Duration.ofDays(30));
         // Each request waits this long at most for company: beyond a few ms it costs more latency than it saves.
         checkDuration("api.batchWait", api.batchWait(), Duration.ZERO, Duration.ofMillis(100));
+        checkRange("api.maxReceiversPerRequest", api.maxReceiversPerRequest(), 1, ApiKeyEntry.MAX_RECEIVERS_LIMIT);
+        // Shorter cuts off clients that pause to think; longer lets idle connections pin memory and sockets.
+        checkDuration("api.idleTimeout", api.idleTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(10));
+        // 0 would let one byte a second hold a request (and its buffer) for as long as idleTimeout allows, forever.
+        checkRange("api.minRequestDataRate", api.minRequestDataRate(), 1, 100 * 1024 * 1024);
         Set<String> names = new HashSet<>();
         Set<String> hashes = new HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (int i = 0; i < api.keys().size(); i++) {
             String where = "entry " + (i + 1) + ": ";
             switch (ApiKeyEntry.parse(api.keys().get(i))) {
@@ -99,9 +105,19 @@ final class ConfigValidator {
                         problem("api.keys", where + "the name '" + valid.entry().name() + "' is used twice; "
                                 + "names tell keys apart in logs and metrics");
                     }
-                    if (!hashes.add(valid.entry().sha256())) {
+                    boolean sameToken = !hashes.add(valid.entry().sha256());
+                    if (sameToken) {
                         problem("api.keys", where + "key '" + valid.entry().name()
                                 + "' has the same token hash as an earlier entry; one token, one key");
+                    }
+                    if (valid.entry().maxReceivers() > api.maxReceiversPerRequest()) {
+                        problem("api.keys", where + "key '" + valid.entry().name() + "': maxReceivers="
+                                + valid.entry().maxReceivers() + " is more than api.maxReceiversPerRequest ("
+                                + api.maxReceiversPerRequest() + "), which bounds every request");
+                    }
+                    if (!ids.add(valid.entry().id()) && !sameToken) {
+                        problem("api.keys", where + "key '" + valid.entry().name() + "': metrics id '"
+                                + valid.entry().id() + "' is used by an earlier key; ids tell keys apart in metrics");
                     }
                 }
             }

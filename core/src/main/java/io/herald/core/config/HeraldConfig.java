@@ -66,9 +66,23 @@ public record HeraldConfig(
      * @param open               serve without API keys when {@code keys} is empty ({@code ./herald local} always may)
      * @param keys               API keys, one {@code name=... sha256=... senders=...|... rate=N/s|m|h} per entry
      *                           (see {@link ApiKeyEntry}); the token itself is never configured, only its hash
+     * @param maxReceiversPerRequest  items of a request's {@code to} read at most (more: one 422), and the
+     *                                receivers per request of a key without {@code maxReceivers=}
+     * @param idleTimeout        a connection that sends nothing for this long (mid-headers, mid-body) is closed
+     * @param minRequestDataRate bytes per second a request body must arrive at, on average; slower: 408
      */
     public record Api(String host, int port, int maxBodyBytes, Duration idempotencyWindow, Duration batchWait,
-                      boolean open, List<String> keys) {
+                      boolean open, List<String> keys, int maxReceiversPerRequest, Duration idleTimeout,
+                      int minRequestDataRate) {
+
+        public static final int DEFAULT_MAX_RECEIVERS_PER_REQUEST = 50;
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+        /**
+         * 4 KiB/s: a 256 KiB body within 64 s. Jetty measures from the body's first byte, so a small body
+         * split over packets with a long pause between them can fall below a high rate; 4 KiB/s leaves
+         * legitimate clients far above it and cuts a trickler off within a second or so.
+         */
+        public static final int DEFAULT_MIN_REQUEST_DATA_RATE = 4 * 1024;
 
         public Api {
             keys = keys == null ? List.of() : List.copyOf(keys);
@@ -79,12 +93,26 @@ public record HeraldConfig(
             this(host, port, maxBodyBytes, Duration.ofHours(24), Duration.ofMillis(2), false, List.of());
         }
 
+        /** Without the request limits added for the security review: their defaults. */
+        public Api(String host, int port, int maxBodyBytes, Duration idempotencyWindow, Duration batchWait,
+                   boolean open, List<String> keys) {
+            this(host, port, maxBodyBytes, idempotencyWindow, batchWait, open, keys, DEFAULT_MAX_RECEIVERS_PER_REQUEST,
+                    DEFAULT_IDLE_TIMEOUT, DEFAULT_MIN_REQUEST_DATA_RATE);
+        }
+
         public Api withKeys(boolean newOpen, List<String> newKeys) {
-            return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, newOpen, newKeys);
+            return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, newOpen, newKeys,
+                    maxReceiversPerRequest, idleTimeout, minRequestDataRate);
         }
 
         public Api withBatchWait(Duration wait) {
-            return new Api(host, port, maxBodyBytes, idempotencyWindow, wait, open, keys);
+            return new Api(host, port, maxBodyBytes, idempotencyWindow, wait, open, keys, maxReceiversPerRequest,
+                    idleTimeout, minRequestDataRate);
+        }
+
+        public Api withRequestLimits(int newMaxReceivers, Duration newIdleTimeout, int newMinDataRate) {
+            return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, open, keys, newMaxReceivers,
+                    newIdleTimeout, newMinDataRate);
         }
     }
 

@@ -1,7 +1,7 @@
 package io.herald.core.config;
 
 import io.herald.core.receiver.EmailAddresses;
-import io.herald.core.receiver.ReceiverParser;
+import io.herald.core.receiver.ReceiverAllowList;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiConsumer;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Validation of the {@code mailprog} and {@code telegramBot} sections, kept apart from
@@ -97,20 +95,7 @@ final class MailprogChecks {
 
     private void allowList(List<String> entries) {
         for (String entry : entries) {
-            int eq = entry.indexOf('=');
-            String scheme = eq <= 0 ? "" : entry.substring(0, eq).strip();
-            if (!ReceiverParser.STANDARD_SCHEMES.containsKey(scheme)) {
-                problem.accept("mailprog.allowList", "'" + entry + "' is not scheme=regex with a scheme of "
-                        + ReceiverParser.STANDARD_SCHEMES.keySet().stream().sorted().toList()
-                        + " (e.g. mailto=.+@example\\.org)");
-                continue;
-            }
-            try {
-                Pattern.compile(entry.substring(eq + 1));
-            } catch (PatternSyntaxException e) {
-                problem.accept("mailprog.allowList", "'" + entry + "': the pattern is not a regular expression ("
-                        + e.getDescription() + ")");
-            }
+            ReceiverAllowList.problem(entry).ifPresent(p -> problem.accept("mailprog.allowList", p));
         }
     }
 

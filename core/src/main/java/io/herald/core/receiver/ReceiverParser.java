@@ -1,7 +1,9 @@
 package io.herald.core.receiver;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
@@ -62,10 +64,11 @@ public final class ReceiverParser {
             return new ParsedReceivers(receivers, problems);
         }
         String[] items = text.split(",", -1);
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < items.length; i++) {
             switch (parseItem(items[i].strip())) {
                 case Accepted(Receiver receiver) -> {
-                    if (!receivers.contains(receiver)) {
+                    if (seen.add(identity(receiver))) {
                         receivers.add(receiver);
                     }
                 }
@@ -73,6 +76,42 @@ public final class ReceiverParser {
             }
         }
         return new ParsedReceivers(receivers, problems);
+    }
+
+    /**
+     * How many items {@link #parse} would read from {@code text}, counted without splitting it, so a
+     * caller can refuse an oversized list before it costs a string per item.
+     */
+    public static int itemCount(String text) {
+        if (text == null || text.isBlank()) {
+            return 0;
+        }
+        int items = 1;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == ',') {
+                items++;
+            }
+        }
+        return items;
+    }
+
+    /**
+     * What makes two receivers the same place. Email addresses compare without case, the local part
+     * included: every provider Herald sends through, and practically every mailbox, treats
+     * {@code Victim@x.org} and {@code victim@X.org} as one inbox, so listing both must not mail it twice.
+     */
+    private static String identity(Receiver receiver) {
+        String target = "email".equals(receiver.channel()) ? receiver.target().toLowerCase(Locale.ROOT)
+                : receiver.target();
+        return receiver.channel() + "\u0000" + target;
+    }
+
+    /** A target quoted in a refusal: whole when short, else its start, so a refusal is never bigger than a line. */
+    static final int MAX_QUOTED_TARGET_CHARS = 64;
+
+    private static String quote(String target) {
+        return target.length() <= MAX_QUOTED_TARGET_CHARS ? target
+                : target.substring(0, MAX_QUOTED_TARGET_CHARS) + "... (" + target.length() + " characters)";
     }
 
     private sealed interface ItemResult permits Accepted, Refused {
@@ -96,14 +135,15 @@ public final class ReceiverParser {
         }
         Scheme known = schemes.get(scheme);
         if (known == null) {
-            return new Refused("unknown scheme '" + scheme + "' (known: "
+            return new Refused("unknown scheme '" + quote(scheme) + "' (known: "
                     + String.join(", ", schemes.keySet().stream().sorted().toList()) + ")");
         }
         if (target.isEmpty() || target.chars().allMatch(c -> c == ':')) {
             return new Refused("no target after '" + scheme + ":'");
         }
         return known.rule().check(target)
-                .<ItemResult>map(problem -> new Refused(scheme + " target '" + target + "' " + asClause(problem)))
+                .<ItemResult>map(problem -> new Refused(scheme + " target '" + quote(target) + "' "
+                        + asClause(problem)))
                 .orElseGet(() -> new Accepted(new Receiver(scheme, known.channel(), target)));
     }
 

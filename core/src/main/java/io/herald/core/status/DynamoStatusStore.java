@@ -43,6 +43,8 @@ public final class DynamoStatusStore implements StatusStore {
     private static final String PROVIDER_MESSAGE_ID = "providerMessageId";
     private static final String ATTEMPTS = "attempts";
     private static final String DETAIL = "detail";
+    /** Never removed by an update: the API key that sent the message, which alone (besides admins) may read it. */
+    private static final String OWNER = "owner";
     /** Attributes only some states have; an update removes those its state lacks. */
     private static final List<String> OPTIONAL = List.of(PROVIDER, PROVIDER_MESSAGE_ID, ATTEMPTS, DETAIL);
 
@@ -68,6 +70,14 @@ public final class DynamoStatusStore implements StatusStore {
      */
     @Override
     public void record(StatusUpdate update) {
+        write(update, false);
+    }
+
+    /**
+     * @param unconditional replace whatever state is stored (a redrive), keeping the owner unless the update
+     *                      names one
+     */
+    private void write(StatusUpdate update, boolean unconditional) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         List<String> set = new ArrayList<>();
@@ -87,11 +97,17 @@ public final class DynamoStatusStore implements StatusStore {
                 remove.add("#" + attribute);
             }
         }
-        names.put("#pk", StatusTable.KEY);
+        if (update.owner() != null) {
+            put(set, names, values, OWNER, AttributeValue.fromS(update.owner()));
+        }
         String condition;
-        if (state instanceof DeliveryState.Queued) {
+        if (unconditional) {
+            condition = null;
+        } else if (state instanceof DeliveryState.Queued) {
+            names.put("#pk", StatusTable.KEY);
             condition = "attribute_not_exists(#pk)";
         } else {
+            names.put("#pk", StatusTable.KEY);
             values.put(":notFinal", AttributeValue.fromBool(false));
             condition = "attribute_not_exists(#pk) OR (#" + FINAL + " = :notFinal AND #" + AT + " <= :" + AT + ")";
         }
@@ -112,10 +128,16 @@ public final class DynamoStatusStore implements StatusStore {
         }
     }
 
-    /** The same unconditional batch write as {@link #recordNew}: what is stored, final or not, is replaced. */
+    /**
+     * What is stored, final or not, is replaced, one unconditional update per message rather than
+     * {@link #recordNew}'s batch of puts: a put would drop the owner, and with it the sender's right
+     * to read the status of its redriven message. Redrives are rare operator actions.
+     *
+     * @throws StatusStoreException when DynamoDB cannot be reached or refuses a write
+     */
     @Override
     public void reopen(List<StatusUpdate> updates) {
-        recordNew(updates);
+        updates.forEach(update -> write(update, true));
     }
 
     /**
@@ -155,6 +177,9 @@ public final class DynamoStatusStore implements StatusStore {
         item.put(AT, AttributeValue.fromN(Long.toString(update.at().toEpochMilli())));
         item.put(FINAL, AttributeValue.fromBool(update.state().isFinal()));
         item.put(StatusTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(update.at().plus(ttl).getEpochSecond())));
+        if (update.owner() != null) {
+            item.put(OWNER, AttributeValue.fromS(update.owner()));
+        }
         return item;
     }
 
@@ -171,7 +196,8 @@ public final class DynamoStatusStore implements StatusStore {
         if (item == null || item.isEmpty() || expired(item)) {
             return Optional.empty();
         }
-        return Optional.of(new StatusUpdate(messageId, state(item), Instant.ofEpochMilli(Long.parseLong(item.get(AT).n()))));
+        return Optional.of(new StatusUpdate(messageId, state(item),
+                Instant.ofEpochMilli(Long.parseLong(item.get(AT).n())), string(item, OWNER)));
     }
 
     private boolean expired(Map<String, AttributeValue> item) {

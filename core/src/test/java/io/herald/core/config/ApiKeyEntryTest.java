@@ -48,6 +48,60 @@ class ApiKeyEntryTest {
     }
 
     @Test
+    void messagesDefaultToTheRateAndCanBeSetApart() {
+        ApiKeyEntry plain = valid("name=ci sha256=" + HASH + " senders=* rate=5/s");
+        ApiKeyEntry set = valid("name=ci sha256=" + HASH + " senders=* rate=5/s messages=600/h maxReceivers=3");
+
+        assertThat(plain.messageCount()).isEqualTo(5);
+        assertThat(plain.messagePer()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(plain.maxReceivers()).as("0: api.maxReceiversPerRequest applies").isZero();
+        assertThat(set.messageCount()).isEqualTo(600);
+        assertThat(set.messagePer()).isEqualTo(Duration.ofHours(1));
+        assertThat(set.maxReceivers()).isEqualTo(3);
+    }
+
+    @Test
+    void badMessageLimitsAreNamed() {
+        assertThat(problem("name=ci sha256=" + HASH + " senders=* rate=5/s messages=0/s")).contains("messages '0/s'");
+        assertThat(problem("name=ci sha256=" + HASH + " senders=* rate=5/s maxReceivers=0"))
+                .contains("maxReceivers '0' must be a number from 1 to 1000");
+        assertThat(problem("name=ci sha256=" + HASH + " senders=* rate=5/s maxReceivers=1001"))
+                .contains("maxReceivers '1001'");
+    }
+
+    @Test
+    void receiversRepeatOnePatternEachAndAreCheckedLikeTheMailprogAllowList() {
+        ApiKeyEntry entry = valid("name=ci sha256=" + HASH + " senders=* rate=5/s receivers=mattermost=town-square|ops"
+                + " receivers=mailto=.+@example\\.org");
+
+        assertThat(entry.receivers()).containsExactly("mattermost=town-square|ops", "mailto=.+@example\\.org");
+        assertThat(entry.restrictsReceivers()).isTrue();
+        assertThat(valid("name=ci sha256=" + HASH + " senders=* rate=5/s").restrictsReceivers()).isFalse();
+        assertThat(problem("name=ci sha256=" + HASH + " senders=* rate=5/s receivers=fax=1"))
+                .contains("key 'ci': receivers 'fax=1' is not scheme=regex");
+        assertThat(problem("name=ci sha256=" + HASH + " senders=* rate=5/s receivers=mailto=(")).contains(
+                "the pattern is not a regular expression");
+    }
+
+    @Test
+    void theMetricsIdIsConfiguredOrAHashPrefixThatNamesNobody() {
+        assertThat(valid("name=acme-prod sha256=" + HASH + " senders=* rate=5/s").id()).isEqualTo("key-9f86d081");
+        assertThat(valid("name=acme-prod sha256=" + HASH + " senders=* rate=5/s id=tenant-7").id())
+                .isEqualTo("tenant-7");
+        assertThat(problem("name=ci sha256=" + HASH + " senders=* rate=5/s id=a/b")).contains("id 'a/b'");
+    }
+
+    @Test
+    void aKeysMaxReceiversAboveTheApiBoundIsAConfigurationError() {
+        HeraldConfig base = HeraldConfig.defaults();
+        HeraldConfig config = base.withApi(base.api().withKeys(false,
+                List.of("name=ci sha256=" + HASH + " senders=* rate=5/s maxReceivers=60")));
+
+        assertThat(ConfigValidator.problems(config)).anyMatch(p -> p.contains(
+                "key 'ci': maxReceivers=60 is more than api.maxReceiversPerRequest (50)"));
+    }
+
+    @Test
     void theHashOfATokenIsItsSha256InHex() {
         assertThat(ApiKeyEntry.hash("test")).isEqualTo(HASH);
     }

@@ -299,7 +299,8 @@ class ConfigLoaderTest {
     @Test
     void sectionWrittenAsScalarIsRefused() throws IOException {
         assertThat(loadFails(Map.of(), yaml("api: 8080\n")).problems()).singleElement().asString()
-                .contains("'api' must be a mapping with keys [host, port, maxBodyBytes, idempotencyWindow, batchWait, open, keys]");
+                .contains("'api' must be a mapping with keys [host, port, maxBodyBytes, idempotencyWindow, batchWait, "
+                        + "open, keys, maxReceiversPerRequest, idleTimeout, minRequestDataRate]");
     }
 
     @Test

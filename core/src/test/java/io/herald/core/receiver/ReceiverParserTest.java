@@ -196,6 +196,36 @@ class ReceiverParserTest {
     }
 
     @Test
+    void emailAddressesThatDifferOnlyInCaseAreOneReceiverKeptAsFirstWritten() {
+        ParsedReceivers parsed = parser.parse("Victim@Example.org,victim@example.ORG,VICTIM@EXAMPLE.ORG,"
+                + "telegram:@BobSmith,"
+                + "telegram:@bobsmith");
+
+        assertThat(parsed.receivers()).containsExactly(
+                new Receiver("mailto", "email", "Victim@Example.org"),
+                new Receiver("telegram", "telegram", "@BobSmith"),
+                new Receiver("telegram", "telegram", "@bobsmith"));
+    }
+
+    @Test
+    void itemsAreCountedWithoutSplitting() {
+        assertThat(ReceiverParser.itemCount(",".repeat(262_143))).isEqualTo(262_144);
+        assertThat(ReceiverParser.itemCount("a@b.org")).isEqualTo(1);
+        assertThat(ReceiverParser.itemCount(" ")).isZero();
+    }
+
+    @Test
+    void aLongTargetIsQuotedByItsStartInTheReason() {
+        String huge = "x".repeat(100_000);
+
+        ReceiverProblem problem = parser.parse("telegram:" + huge).problems().getFirst();
+        ReceiverProblem scheme = parser.parse(huge + ":1").problems().getFirst();
+
+        assertThat(problem.reason()).hasSizeLessThan(300).contains("(100000 characters)");
+        assertThat(scheme.reason()).hasSizeLessThan(300);
+    }
+
+    @Test
     void schemeIsCaseInsensitiveAndReportedInLowerCase() {
         assertThat(parser.parse("MailTo:a@b.org,TELEGRAM:42,Matrix:#alias:server.org").receivers()).containsExactly(
                 new Receiver("mailto", "email", "a@b.org"),

@@ -83,6 +83,23 @@ class DynamoStatusStoreTest {
     }
 
     @Test
+    void theOwnerWrittenWithTheFirstStateSurvivesThePipelinesUpdatesAndARedrive() {
+        String batched = id();
+        String single = id();
+        store.recordNew(java.util.List.of(new StatusUpdate(batched, new DeliveryState.Queued(), T0, "alpha")));
+        store.record(new StatusUpdate(single, new DeliveryState.Queued(), T0, "beta"));
+
+        store.record(new StatusUpdate(batched, new DeliveryState.Sending("ses"), T0.plusSeconds(1)));
+        store.record(new StatusUpdate(batched, new DeliveryState.DeadLettered("gave up"), T0.plusSeconds(2)));
+        store.reopen(java.util.List.of(new StatusUpdate(batched, new DeliveryState.Queued(), T0.plusSeconds(3))));
+        store.record(new StatusUpdate(single, new DeliveryState.Delivered("ses", "m-1"), T0.plusSeconds(1)));
+
+        assertThat(store.find(batched)).map(StatusUpdate::owner).contains("alpha");
+        assertThat(store.find(batched)).map(StatusUpdate::state).contains(new DeliveryState.Queued());
+        assertThat(store.find(single)).map(StatusUpdate::owner).contains("beta");
+    }
+
+    @Test
     void aNewerStateReplacesAnOlderOneAndDropsItsDetails() {
         String id = id();
         store.record(new StatusUpdate(id, new DeliveryState.Retrying(1, "timeout"), T0));

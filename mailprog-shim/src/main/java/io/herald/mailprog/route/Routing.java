@@ -2,6 +2,7 @@ package io.herald.mailprog.route;
 
 import io.herald.core.receiver.ParsedReceivers;
 import io.herald.core.receiver.Receiver;
+import io.herald.core.receiver.ReceiverAllowList;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.receiver.ReceiverProblem;
 
@@ -36,10 +37,10 @@ public final class Routing {
     private final ReceiverParser parser;
     private final String defaultScheme;
     private final String mailDomain;
-    private final AllowList allowList;
+    private final ReceiverAllowList allowList;
     private final Optional<ChatRegistry> telegramChats;
 
-    public Routing(ReceiverParser parser, String defaultScheme, String mailDomain, AllowList allowList,
+    public Routing(ReceiverParser parser, String defaultScheme, String mailDomain, ReceiverAllowList allowList,
                    Optional<ChatRegistry> telegramChats) {
         this.parser = parser;
         this.defaultScheme = defaultScheme;

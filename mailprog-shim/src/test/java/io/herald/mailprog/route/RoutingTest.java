@@ -1,5 +1,6 @@
 package io.herald.mailprog.route;
 
+import io.herald.core.receiver.ReceiverAllowList;
 import io.herald.core.receiver.ReceiverParser;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RoutingTest {
 
     private static Routing routing(String domain, List<String> allow) {
-        return new Routing(ReceiverParser.standard("mailto"), "mailto", domain, AllowList.of(allow), Optional.empty());
+        return new Routing(ReceiverParser.standard("mailto"), "mailto", domain, ReceiverAllowList.of(allow),
+                Optional.empty());
     }
 
     @Test

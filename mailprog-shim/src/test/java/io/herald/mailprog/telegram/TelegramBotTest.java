@@ -7,7 +7,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.herald.core.config.Secret;
 import io.herald.core.receiver.ReceiverParser;
-import io.herald.mailprog.route.AllowList;
+import io.herald.core.receiver.ReceiverAllowList;
 import io.herald.mailprog.route.ChatRegistry;
 import io.herald.mailprog.route.Routing;
 import org.junit.jupiter.api.AfterEach;
@@ -170,7 +170,7 @@ class TelegramBotTest {
         }
 
         assertThat(Files.readAllLines(registryFile)).containsExactly("1111");
-        Routing routing = new Routing(ReceiverParser.standard("mailto"), "mailto", "", AllowList.allowAll(),
+        Routing routing = new Routing(ReceiverParser.standard("mailto"), "mailto", "", ReceiverAllowList.allowAll(),
                 Optional.of(new ChatRegistry(registryFile)));
         Routing.Routed routed = routing.route("telegram:1111,telegram:2222");
         assertThat(routed.receivers()).extracting(r -> r.target()).containsExactly("1111");
