@@ -1,0 +1,17 @@
+#!/bin/sh
+# Usage: jlink.sh JDK_HOME OUTPUT_DIR MODULES
+# Links the Java runtime Herald ships (only MODULES, no debug symbols, man pages or headers) into
+# OUTPUT_DIR. jlink takes ~20 s, so a runtime already linked from the same JDK with the same
+# modules is kept: rebuilding the application alone does not relink.
+set -eu
+jdk=$1 out=$2 modules=$3
+stamp="$("$jdk/bin/java" -version 2>&1 | head -1) $modules"
+if [ -f "$out/herald-runtime.stamp" ] && [ "$(cat "$out/herald-runtime.stamp")" = "$stamp" ]; then
+	exit 0
+fi
+rm -rf "$out"
+"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
+	--output "$out"
+# Class-data sharing for the JDK's own classes: the runtime's start-up does not pay for loading them.
+"$out/bin/java" -Xshare:dump >/dev/null
+printf '%s\n' "$stamp" >"$out/herald-runtime.stamp"
