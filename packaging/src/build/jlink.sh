@@ -5,7 +5,7 @@
 # modules is kept: rebuilding the application alone does not relink.
 set -eu
 jdk=$1 out=$2 modules=$3
-stamp="$("$jdk/bin/java" -version 2>&1 | head -1) $modules"
+stamp="layout 2 $("$jdk/bin/java" -version 2>&1 | head -1) $modules"
 if [ -f "$out/herald-runtime.stamp" ] && [ "$(cat "$out/herald-runtime.stamp")" = "$stamp" ]; then
 	exit 0
 fi
@@ -14,4 +14,10 @@ rm -rf "$out"
 	--output "$out"
 # Class-data sharing for the JDK's own classes: the runtime's start-up does not pay for loading them.
 "$out/bin/java" -Xshare:dump >/dev/null
+# bin/herald passes these with @herald.options: flags that silence libraries' sun.misc.Unsafe and
+# native-access warnings, only for the JDK versions that know them (an unknown flag stops the JVM).
+major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$out/release")
+: >"$out/herald.options"
+[ "$major" -ge 22 ] && echo "--enable-native-access=ALL-UNNAMED" >>"$out/herald.options"
+[ "$major" -ge 24 ] && echo "--sun-misc-unsafe-memory-access=allow" >>"$out/herald.options"
 printf '%s\n' "$stamp" >"$out/herald-runtime.stamp"
