@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code herald} command: one entry point for every Herald process. */
-@Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald 0.1.0",
+@Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Health-aware, multi-provider notification dispatcher on Amazon SQS.",
         subcommands = {LocalCommand.class, ApiCommand.class, PipelineCommand.class, MailprogCommand.class,
                 TelegramBotCommand.class, ConfigCommand.class,
@@ -32,6 +32,7 @@ public final class Herald implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Herald());
+        giveEverySubcommandTheVersion(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException ce) {
                 commandLine.getErr().println("herald: " + ce.getMessage());
@@ -45,5 +46,13 @@ public final class Herald implements Runnable {
             return 1;
         });
         return cli;
+    }
+
+    /** `-V` on a subcommand printed nothing: picocli does not pass the version provider down by itself. */
+    private static void giveEverySubcommandTheVersion(CommandLine cli) {
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(cli.getCommandSpec().versionProvider());
+            giveEverySubcommandTheVersion(sub);
+        }
     }
 }

@@ -29,6 +29,19 @@ class HeraldCommandTest {
     }
 
     @Test
+    void versionOnEveryCommandNamesVersionCommitAndBuildDate() {
+        for (String command : new String[]{"", "local", "mailprog", "mailprog flush", "dlq redrive", "queues"}) {
+            List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+            args.add(command.isEmpty() ? "--version" : "-V");
+            CommandRun run = run(args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(command).isZero();
+            // The build filters version.properties: the project's version, a commit and an ISO date, no placeholder.
+            assertThat(run.out()).as(command).startsWith("Herald " + BuildVersion.read().getProperty("version"))
+                    .containsPattern("commit \\S+, built \\d{4}-\\d{2}-\\d{2}T").doesNotContain("${");
+        }
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String command : new String[]{"local", "api", "pipeline", "config", "dlq list", "dlq show", "dlq redrive",
                 "queues", "send-test"}) {
