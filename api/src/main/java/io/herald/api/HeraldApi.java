@@ -2,7 +2,9 @@ package io.herald.api;
 
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
+import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
+import io.herald.core.metrics.ProcessMeters;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
@@ -73,6 +75,7 @@ public final class HeraldApi implements AutoCloseable {
     private final Javalin app;
     private final PrometheusMeterRegistry registry;
     private final boolean ownsRegistry;
+    private final ProcessMeters processMeters;
 
     private HeraldApi(Builder b) {
         HeraldConfig.Api config = b.config;
@@ -84,6 +87,8 @@ public final class HeraldApi implements AutoCloseable {
         this.host = config.host();
         this.ownsRegistry = b.registry == null;
         this.registry = b.registry != null ? b.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // A registry of its own is the whole of this process's /metrics; a given one is its giver's to fill.
+        this.processMeters = ownsRegistry ? ProcessMeters.bindTo(registry) : null;
         ApiJson json = new ApiJson();
         ApiMetrics metrics = new ApiMetrics(registry);
         Dispatcher dispatcher = new Dispatcher(b.producer, b.queues, config.batchWait(), b.maxSqsCallsInFlight,
@@ -310,6 +315,7 @@ public final class HeraldApi implements AutoCloseable {
     public void close() {
         app.stop();
         if (ownsRegistry) {
+            processMeters.close();
             registry.close();
         }
     }

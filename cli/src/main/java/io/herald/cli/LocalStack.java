@@ -4,6 +4,7 @@ import io.herald.api.ApiAccess;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.core.metrics.ProcessMeters;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.EmbeddedSqs;
@@ -64,6 +65,7 @@ public final class LocalStack implements AutoCloseable {
             started.push(stores);
 
             PipelineMetrics metrics = Services.metrics();
+            started.push(ProcessMeters.bindTo(metrics.registry()));
             SqsClient sqs = SqsClients.create(config.sqs(), metrics.sqsRequestCounter());
             started.push(sqs);
             this.queues = SqsQueues.provision(sqs, config.sqs());
@@ -78,7 +80,8 @@ public final class LocalStack implements AutoCloseable {
                     metrics, stores.status(), Clock.systemUTC(), stores.control(), "local", config.control());
             pipeline.start();
             started.push(pipeline);
-            this.admin = Services.startAdmin(config.pipeline(), metrics, pipeline);
+            this.admin = Services.startAdmin(config.pipeline(), metrics, pipeline,
+                    List.of(StatusStores.sqsReadiness(sqs, queues), stores.readiness()));
             admin.ifPresent(started::push);
 
             // Local mode may run open (no keys configured) and says so in its banner.

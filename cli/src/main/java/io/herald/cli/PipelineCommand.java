@@ -1,6 +1,7 @@
 package io.herald.cli;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.metrics.ProcessMeters;
 import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -24,6 +26,7 @@ final class PipelineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HeraldConfig cfg = config.load();
         PipelineMetrics metrics = Services.metrics();
+        ProcessMeters.bindTo(metrics.registry());
         Services.Queues queues = Services.connectToQueues(cfg, metrics.sqsRequestCounter());
         StatusStores stores;
         try {
@@ -38,7 +41,8 @@ final class PipelineCommand implements Callable<Integer> {
         pipeline.start();
         Optional<AdminServer> admin;
         try {
-            admin = Services.startAdmin(cfg.pipeline(), metrics, pipeline);
+            admin = Services.startAdmin(cfg.pipeline(), metrics, pipeline,
+                    List.of(StatusStores.sqsReadiness(queues.sqs(), queues.refs()), stores.readiness()));
         } catch (RuntimeException e) {
             pipeline.close();
             stores.close();

@@ -3,6 +3,8 @@ package io.herald.cli;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.health.ReadinessCheck;
+import io.herald.core.metrics.ProcessMeters;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
@@ -44,18 +46,24 @@ final class Services {
         }
     }
 
+    /** The pipeline's meters; bind {@link ProcessMeters} to its registry for a complete /metrics. */
     static PipelineMetrics metrics() {
         return new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
-    /** Starts the pipeline's admin server unless pipeline.adminPort is -1. */
-    static Optional<AdminServer> startAdmin(HeraldConfig.Pipeline config, PipelineMetrics metrics, Pipeline pipeline) {
+    /**
+     * Starts the pipeline's admin server unless pipeline.adminPort is -1.
+     *
+     * @param readiness what its {@code /readyz} asks: the queues it reads and the status table
+     */
+    static Optional<AdminServer> startAdmin(HeraldConfig.Pipeline config, PipelineMetrics metrics, Pipeline pipeline,
+                                            List<ReadinessCheck> readiness) {
         if (config.adminPort() < 0) {
             return Optional.empty();
         }
         try {
             return Optional.of(new AdminServer(config.adminHost(), config.adminPort(),
-                    (PrometheusMeterRegistry) metrics.registry(), pipeline::status));
+                    (PrometheusMeterRegistry) metrics.registry(), pipeline::status, readiness));
         } catch (IOException | RuntimeException e) {
             throw new StartupException("the pipeline's admin server cannot listen on " + config.adminHost() + ":"
                     + config.adminPort() + ": " + rootMessage(e) + " (set pipeline.adminPort / "
