@@ -4,7 +4,6 @@ import io.herald.api.ApiAccess;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.EmbeddedDynamoDb;
-import io.herald.core.metrics.ProcessMeters;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.EmbeddedSqs;
@@ -64,8 +63,7 @@ public final class LocalStack implements AutoCloseable {
             StatusStores stores = StatusStores.open(config, true, Clock.systemUTC());
             started.push(stores);
 
-            PipelineMetrics metrics = Services.metrics();
-            started.push(ProcessMeters.bindTo(metrics.registry()));
+            PipelineMetrics metrics = Services.metrics(started::push);
             SqsClient sqs = SqsClients.create(config.sqs(), metrics.sqsRequestCounter());
             started.push(sqs);
             this.queues = SqsQueues.provision(sqs, config.sqs());

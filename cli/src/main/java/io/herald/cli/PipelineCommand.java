@@ -1,7 +1,6 @@
 package io.herald.cli;
 
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.metrics.ProcessMeters;
 import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
@@ -25,8 +24,8 @@ final class PipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HeraldConfig cfg = config.load();
-        PipelineMetrics metrics = Services.metrics();
-        ProcessMeters.bindTo(metrics.registry());
+        // The process meters live as long as the process: nothing to close.
+        PipelineMetrics metrics = Services.metrics(meters -> { });
         Services.Queues queues = Services.connectToQueues(cfg, metrics.sqsRequestCounter());
         StatusStores stores;
         try {

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /** Start-up and shut-down steps the commands share. */
 final class Services {
@@ -46,9 +47,16 @@ final class Services {
         }
     }
 
-    /** The pipeline's meters; bind {@link ProcessMeters} to its registry for a complete /metrics. */
-    static PipelineMetrics metrics() {
-        return new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    /**
+     * The pipeline's meters in a registry that also has the JVM's and the process's
+     * ({@link ProcessMeters}, bound first: its renaming filters must precede every meter).
+     *
+     * @param closeLater  given the process meters to close when the pipeline stops
+     */
+    static PipelineMetrics metrics(Consumer<AutoCloseable> closeLater) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        closeLater.accept(ProcessMeters.bindTo(registry));
+        return new PipelineMetrics(registry);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.herald.core.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -9,9 +11,11 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.util.Properties;
 
 /**
@@ -31,8 +35,25 @@ public final class ProcessMeters implements AutoCloseable {
         this.gc = gc;
     }
 
-    /** Binds the JVM and process meters and the build info to the registry; close it to stop GC listening. */
+    /**
+     * Binds the JVM and process meters and the build info to the registry; close it to stop GC
+     * listening. Call it before registering any other meter: its filters must come first.
+     */
     public static ProcessMeters bindTo(MeterRegistry registry) {
+        // Two of ProcessorMetrics' names fail `promtool check metrics`: process_cpu_time_ns_total
+        // (an abbreviated unit; replaced below by the usual process_cpu_seconds_total) and
+        // system_cpu_count (a _count suffix on a gauge).
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+            }
+        });
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
+                    .description("CPU time the JVM process used").register(registry);
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
