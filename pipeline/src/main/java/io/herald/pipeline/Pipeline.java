@@ -89,6 +89,7 @@ public final class Pipeline implements AutoCloseable {
         metrics.watchInFlight(inFlight::count);
         metrics.watchDeadLetters(queues.stream().map(QueueRef::name).toList(),
                 new DeadLetterGauge(sqs, queues, controlConfig.heartbeatInterval(), clock));
+        metrics.watchOldestReceived(queues.stream().map(QueueRef::name).toList());
         OldestReceived oldest = new OldestReceived(queues.stream().map(QueueRef::name).toList());
         this.control = new PipelineControl(controlStore, instance, controlConfig, pools, oldest, metrics, clock);
         this.dispatcher = new Dispatcher(pools, new EnvelopeCodec(), settler, inFlight, metrics, status, clock,

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +43,7 @@ public final class PipelineMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> depths = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReference<Double>> oldestAges = new ConcurrentHashMap<>();
     /** Meters looked up once: registering on every send would search the registry each time. */
     private final Map<String, Counter> sends = new ConcurrentHashMap<>();
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
@@ -163,6 +165,25 @@ public final class PipelineMetrics {
                     .description("age of the oldest message in the queue's dead-letter queue, from a peek at up to 10")
                     .register(registry);
         }
+    }
+
+    /** Registers each queue's oldest-received gauge at 0 (nothing received yet). */
+    void watchOldestReceived(List<String> queues) {
+        queues.forEach(q -> oldestReceived(q, 0));
+    }
+
+    /**
+     * Age, at the last heartbeat, of the oldest message received from the queue in the interval
+     * before it (0 when none was): what the pipeline reports as the queue's oldest message.
+     */
+    void oldestReceived(String queue, double ageSeconds) {
+        oldestAges.computeIfAbsent(queue, q -> {
+            AtomicReference<Double> holder = new AtomicReference<>(0.0);
+            Gauge.builder("herald.queue.oldest.received.age", holder, AtomicReference::get).tag("queue", q)
+                    .baseUnit("seconds").description("age of the oldest message received from the queue in the last "
+                            + "heartbeat interval, at the heartbeat (0 when none was received)").register(registry);
+            return holder;
+        }).set(ageSeconds);
     }
 
     void depth(String queue, long approximateMessages) {
