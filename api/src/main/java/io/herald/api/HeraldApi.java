@@ -91,6 +91,7 @@ public final class HeraldApi implements AutoCloseable {
         this.processMeters = ownsRegistry ? ProcessMeters.bindTo(registry) : null;
         ApiJson json = new ApiJson();
         ApiMetrics metrics = new ApiMetrics(registry);
+        AccessLog accessLog = b.accessLog ? new AccessLog(b.access) : null;
         Dispatcher dispatcher = new Dispatcher(b.producer, b.queues, config.batchWait(), b.maxSqsCallsInFlight,
                 b.statusStore, metrics);
         Intake intake = new Intake(config.maxBodyBytes(), b.access, b.idempotency, config.idempotencyWindow(),
@@ -137,7 +138,11 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.after(ctx -> {
                 Long start = ctx.attribute(START_NANOS);
                 if (start != null) {
-                    metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), Duration.ofNanos(System.nanoTime() - start));
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), took);
+                    if (accessLog != null) {
+                        accessLog.request(ctx, took);
+                    }
                 }
             });
 
@@ -204,6 +209,7 @@ public final class HeraldApi implements AutoCloseable {
         private IdempotencyStore idempotency;
         private ControlStore controlStore;
         private ApiAccess access = ApiAccess.open();
+        private boolean accessLog;
         private ReceiverParser receivers = ReceiverParser.standard("mailto");
         private Clock clock = Clock.systemUTC();
         private PrometheusMeterRegistry registry;
@@ -284,6 +290,12 @@ public final class HeraldApi implements AutoCloseable {
         }
 
         /** Serves the chaos demo's controls under {@code /v1/local/}: for {@code ./herald local --demo} only. */
+        /** Default off: one log line per request (logging.accessLog), see {@link AccessLog}. */
+        public Builder accessLog(boolean enabled) {
+            this.accessLog = enabled;
+            return this;
+        }
+
         public Builder localDemo(LocalDemo demo) {
             this.localDemo = Objects.requireNonNull(demo, "demo");
             return this;

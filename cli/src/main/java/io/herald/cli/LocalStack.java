@@ -93,7 +93,8 @@ public final class LocalStack implements AutoCloseable {
                     .receivers(ReceiverParser.standard(config.receivers().defaultScheme()))
                     .readiness(StatusStores.sqsReadiness(sqs, queues))
                     .readiness(stores.readiness())
-                    .overview(sqs);
+                    .overview(sqs)
+                    .accessLog(config.logging().accessLog());
             demo.ifPresent(d -> {
                 apiBuilder.localDemo(d);
                 d.startTraffic(producer, queues, Clock.systemUTC());
