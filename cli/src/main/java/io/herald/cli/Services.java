@@ -17,6 +17,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -81,11 +83,27 @@ final class Services {
 
     static void startApi(HeraldApi api, HeraldConfig.Api config) {
         try {
+            refuseTakenPort(config.host(), config.port());
             api.start();
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new StartupException("the API cannot listen on " + config.host() + ":" + config.port() + ": "
                     + rootMessage(e) + " (set api.port / " + ConfigLoader.environmentVariable("api.port")
                     + " to a free port, or 0)");
+        }
+    }
+
+    /**
+     * Throws when the port is taken. Javalin logs a failed start at ERROR with a stack trace
+     * before it throws; finding the port taken first leaves the operator one line with the fix.
+     * Jetty binds with SO_REUSEADDR, so this does too: it refuses no port Jetty could bind.
+     */
+    private static void refuseTakenPort(String host, int port) throws IOException {
+        if (port <= 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
         }
     }
 

@@ -11,11 +11,18 @@ import io.herald.core.sqs.SqsQueues;
 import io.herald.pipeline.AdminServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +32,7 @@ import java.time.Clock;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What an operator's tools see of a freshly started Herald: both {@code /metrics} endpoints pass
@@ -47,9 +55,13 @@ class OpsEndpointsTest {
     }
 
     private HeraldConfig config() {
+        return config(0, 0);
+    }
+
+    private HeraldConfig config(int apiPort, int adminPort) {
         HeraldConfig d = HeraldConfig.defaults();
-        return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()),
-                d.pipeline().withAdminPort(0),
+        return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", apiPort, d.api().maxBodyBytes()),
+                d.pipeline().withAdminPort(adminPort),
                 d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
                 d.receivers(), new HeraldConfig.Local(0, 0));
     }
@@ -117,6 +129,31 @@ class OpsEndpointsTest {
         assertThat(body.get("status").asText()).isEqualTo("ready");
         assertThat(body.at("/checks/sqs").asText()).isEqualTo("ok");
         assertThat(body.at("/checks/statusStore").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void aTakenApiOrAdminPortIsOneLineWithTheFixAndNoErrorLogged() throws Exception {
+        LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(logged);
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            HeraldConfig apiClash = config(taken.getLocalPort(), 0);
+            HeraldConfig adminClash = config(0, taken.getLocalPort());
+
+            assertThatThrownBy(() -> LocalStack.start(apiClash)).isInstanceOf(StartupException.class)
+                    .hasMessage("the API cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + ": Address already in use (set api.port / HERALD_API_PORT to a free port, or 0)");
+            assertThatThrownBy(() -> LocalStack.start(adminClash)).isInstanceOf(StartupException.class)
+                    .hasMessage("the pipeline's admin server cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + ": Address already in use (set pipeline.adminPort / HERALD_PIPELINE_ADMIN_PORT to a "
+                            + "free port, 0, or -1 to turn it off)");
+        } finally {
+            logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(logged);
+        }
+        assertThat(logged.list).as("nothing logged at ERROR, so no stack trace before the one line")
+                .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+                .noneMatch(e -> e.getThrowableProxy() != null);
     }
 
     @Test
