@@ -90,7 +90,8 @@ class LogSetupTest {
         JsonNode first = json.readTree(lines().get(0));
         assertThat(first.get("level").asText()).isEqualTo("WARN");
         assertThat(first.get("loggerName").asText()).isEqualTo("io.herald.pipeline.Settler");
-        assertThat(first.get("formattedMessage").asText()).isEqualTo("dead-lettered message m-1 from herald-1: rejected");
+        assertThat(first.get("formattedMessage").asText())
+                .isEqualTo("dead-lettered message m-1 from herald-1: rejected");
         assertThat(first.get("timestamp").asLong()).isPositive();
         JsonNode second = json.readTree(lines().get(1));
         assertThat(second.toString()).contains("\"status\"", "202");

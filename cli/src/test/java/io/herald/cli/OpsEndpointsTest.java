@@ -85,8 +85,10 @@ class OpsEndpointsTest {
             assertThat(check.code()).as(check.out()).isZero();
             assertThat(scrape).contains("jvm_memory_used_bytes{", "jvm_gc_", "jvm_threads_live_threads ",
                     "jvm_classes_loaded_classes ", "process_cpu_usage ", "process_uptime_seconds ",
-                    "process_start_time_seconds ", "process_files_open_files ", "process_cpu_seconds_total ", "system_cpus ");
-            assertThat(scrape).containsPattern("herald_build_info\\{commit=\"[^\"]+\",version=\"0\\.1\\.0-SNAPSHOT\"} 1");
+                    "process_start_time_seconds ", "process_files_open_files ", "process_cpu_seconds_total ",
+                    "system_cpus ");
+            assertThat(scrape)
+                    .containsPattern("herald_build_info\\{commit=\"[^\"]+\",version=\"0\\.1\\.0-SNAPSHOT\"} 1");
         }
         assertThat(pipeline).contains(
                 "herald_parked_total{channel=\"email\"} 0.0",

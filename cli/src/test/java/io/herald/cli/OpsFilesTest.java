@@ -85,7 +85,8 @@ class OpsFilesTest {
         }
         assertThat(dashboard.get("title").asText()).isEqualTo("Herald");
         assertThat(expressions).hasSizeGreaterThan(20);
-        assertThat(used).contains("herald_sends_total", "herald_dead_letter_messages", "herald_api_requests_seconds_count");
+        assertThat(used).contains("herald_sends_total", "herald_dead_letter_messages",
+                "herald_api_requests_seconds_count");
 
         String scrapes;
         try (LocalStack stack = LocalStack.start(localConfig())) {

@@ -42,8 +42,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** @param readiness what {@code /readyz} asks, e.g. SQS and the status table */
-    public AdminServer(String host, int port, PrometheusMeterRegistry registry, Supplier<Pipeline.PipelineStatus> status,
-                       List<ReadinessCheck> readiness) throws IOException {
+    public AdminServer(String host, int port, PrometheusMeterRegistry registry,
+                       Supplier<Pipeline.PipelineStatus> status, List<ReadinessCheck> readiness) throws IOException {
         List<ReadinessCheck> checks = List.copyOf(readiness);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         server = HttpServer.create(new InetSocketAddress(host, port), 0);

@@ -73,7 +73,8 @@ final class DeadLetterGauge {
             last.clear();
             if (!failing) {
                 failing = true;
-                log.warn("cannot read the dead-letter queues, their gauges show NaN until they can: {}", e.getMessage());
+                log.warn("cannot read the dead-letter queues, their gauges show NaN until they can: {}",
+                        e.getMessage());
             }
         } finally {
             readAtNanos = System.nanoTime();

@@ -315,7 +315,8 @@ final class PipelineControl implements AutoCloseable {
         for (String queue : oldest.queues()) {
             Instant taken = oldest.take(queue);
             Instant now = clock.instant();
-            metrics.oldestReceived(queue, taken == null ? 0 : Math.max(0, Duration.between(taken, now).toMillis() / 1000.0));
+            metrics.oldestReceived(queue,
+                    taken == null ? 0 : Math.max(0, Duration.between(taken, now).toMillis() / 1000.0));
             if (!published(() -> store.publishQueueAge(new QueueAge(instance, queue, taken, now)))) {
                 // The queues not reached keep gathering; all are tried again at the next heartbeat.
                 oldest.putBack(queue, taken);

@@ -159,7 +159,8 @@ public final class PipelineMetrics {
     void watchDeadLetters(List<String> queues, DeadLetterGauge deadLetters) {
         for (String queue : queues) {
             Gauge.builder("herald.dead.letter.messages", deadLetters, d -> d.depth(queue)).tag("queue", queue)
-                    .description("messages waiting in the queue's dead-letter queue (SQS's estimate)").register(registry);
+                    .description("messages waiting in the queue's dead-letter queue (SQS's estimate)")
+                    .register(registry);
             Gauge.builder("herald.dead.letter.oldest.age", deadLetters, d -> d.oldestAgeSeconds(queue))
                     .tag("queue", queue).baseUnit("seconds")
                     .description("age of the oldest message in the queue's dead-letter queue, from a peek at up to 10")

@@ -36,18 +36,21 @@ public record ReadinessCheck(String name, Supplier<Optional<String>> probe) {
      *
      * @return each check's name with "ok" or what is wrong with it, in the order given
      */
-    public static Map<String, String> runAll(List<ReadinessCheck> checks, Duration timeout) throws InterruptedException {
+    public static Map<String, String> runAll(List<ReadinessCheck> checks, Duration timeout)
+            throws InterruptedException {
         Map<String, String> results = new LinkedHashMap<>();
         List<CompletableFuture<Optional<String>>> futures = new ArrayList<>();
         for (ReadinessCheck check : checks) {
             // A thread each, never awaited past the deadline: a probe stuck in a socket must not hold the answer.
-            futures.add(CompletableFuture.supplyAsync(() -> check.probe().get(), task -> Thread.ofVirtual().start(task)));
+            futures.add(CompletableFuture.supplyAsync(() -> check.probe().get(),
+                    task -> Thread.ofVirtual().start(task)));
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int i = 0; i < checks.size(); i++) {
             String name = checks.get(i).name();
             try {
-                Optional<String> problem = futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                Optional<String> problem = futures.get(i).get(Math.max(0, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
                 results.put(name, problem.orElse("ok"));
             } catch (TimeoutException e) {
                 futures.get(i).cancel(true);

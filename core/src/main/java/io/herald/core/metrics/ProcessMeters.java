@@ -91,7 +91,8 @@ public final class ProcessMeters implements AutoCloseable {
                 // Unreadable: fall back to the manifest below, as for a missing file.
             }
             String manifest = ProcessMeters.class.getPackage().getImplementationVersion();
-            return new Build(known(written.getProperty("version"), manifest), known(written.getProperty("commit"), null));
+            return new Build(known(written.getProperty("version"), manifest),
+                    known(written.getProperty("commit"), null));
         }
 
         /** A value the build filled in, else the fallback, else "unknown". */

@@ -41,7 +41,8 @@ class LoggingConfigTest {
         assertThatThrownBy(() -> new ConfigLoader(Map.of("HERALD_LOGGING_FORMAT", "xml",
                 "HERALD_LOGGING_LEVEL", "io.herald=LOUD,justaname")).load(Optional.empty()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("logging.format (HERALD_LOGGING_FORMAT): 'xml' is not a log format; use text or json")
+                .hasMessageContaining(
+                        "logging.format (HERALD_LOGGING_FORMAT): 'xml' is not a log format; use text or json")
                 .hasMessageContaining("logging.level (HERALD_LOGGING_LEVEL): 'io.herald=LOUD' is not logger=LEVEL")
                 .hasMessageContaining("'justaname' is not logger=LEVEL");
     }
