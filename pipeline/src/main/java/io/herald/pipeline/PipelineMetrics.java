@@ -157,12 +157,15 @@ public final class PipelineMetrics {
      * unknown), as {@code deadLetters} last saw them; it decides how often SQS is asked.
      */
     void watchDeadLetters(List<String> queues, DeadLetterGauge deadLetters) {
+        // Held strongly: nothing else keeps deadLetters, and Micrometer's default weak reference
+        // would let it be collected, leaving NaN.
         for (String queue : queues) {
             Gauge.builder("herald.dead.letter.messages", deadLetters, d -> d.depth(queue)).tag("queue", queue)
+                    .strongReference(true)
                     .description("messages waiting in the queue's dead-letter queue (SQS's estimate)")
                     .register(registry);
             Gauge.builder("herald.dead.letter.oldest.age", deadLetters, d -> d.oldestAgeSeconds(queue))
-                    .tag("queue", queue).baseUnit("seconds")
+                    .tag("queue", queue).baseUnit("seconds").strongReference(true)
                     .description("age of the oldest message in the queue's dead-letter queue, from a peek at up to 10")
                     .register(registry);
         }
