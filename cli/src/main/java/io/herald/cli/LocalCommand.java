@@ -40,7 +40,7 @@ final class LocalCommand implements Callable<Integer> {
                   Status  %s   (embedded DynamoDB: delivery status and Idempotency-Keys, in memory)
                   SQS     %s   queues %s, each with a dead-letter queue (suffix %s)
                   %s
-                  Admin   %s   (/status: provider health; /metrics: Prometheus)
+                  Admin   %s   (/status: provider health; /metrics: Prometheus; /healthz, /readyz)
 
                 Send an email:
                   curl -s -H 'Content-Type: application/json' -d '{"email":{"fromEmail":"me@example.org","toEmail":"you@example.org","subject":"Hello","body":"Sent through Herald"}}' %s/email/send
