@@ -1,11 +1,13 @@
 package io.herald.api;
 
+import io.herald.core.config.HeraldConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.TreeSet;
 
 /**
  * The API's meters, named once here. Labels are bounded: routes are templates, keys are their
@@ -31,6 +33,8 @@ final class ApiMetrics {
                 .description("Requests answered from an earlier request with the same Idempotency-Key").register(registry);
         this.statusWriteFailures = Counter.builder("herald.api.status.write.failures")
                 .description("Queued messages whose status could not be recorded").register(registry);
+        // Every channel Herald has counts from 0, so rate() over them exists before the first message.
+        new TreeSet<>(HeraldConfig.Providers.CHANNEL_OF.values()).forEach(this::queuedCounter);
     }
 
     void request(String method, String route, int status, Duration took) {
@@ -41,8 +45,12 @@ final class ApiMetrics {
     }
 
     void queued(String channel) {
-        Counter.builder("herald.api.messages.queued").description("Messages SQS accepted, by channel")
-                .tag("channel", channel).register(registry).increment();
+        queuedCounter(channel).increment();
+    }
+
+    private Counter queuedCounter(String channel) {
+        return Counter.builder("herald.api.messages.queued").description("Messages SQS accepted, by channel")
+                .tag("channel", channel).register(registry);
     }
 
     void batch(int entries) {

@@ -2,7 +2,9 @@ package io.herald.api;
 
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
+import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
+import io.herald.core.metrics.ProcessMeters;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
@@ -77,6 +79,7 @@ public final class HeraldApi implements AutoCloseable {
     private final Javalin app;
     private final PrometheusMeterRegistry registry;
     private final boolean ownsRegistry;
+    private final ProcessMeters processMeters;
 
     private HeraldApi(Builder b) {
         HeraldConfig.Api config = b.config;
@@ -88,8 +91,11 @@ public final class HeraldApi implements AutoCloseable {
         this.host = config.host();
         this.ownsRegistry = b.registry == null;
         this.registry = b.registry != null ? b.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // A registry of its own is the whole of this process's /metrics; a given one is its giver's to fill.
+        this.processMeters = ownsRegistry ? ProcessMeters.bindTo(registry) : null;
         ApiJson json = new ApiJson();
         ApiMetrics metrics = new ApiMetrics(registry);
+        AccessLog accessLog = b.accessLog ? new AccessLog(b.access) : null;
         Dispatcher dispatcher = new Dispatcher(b.producer, b.queues, config.batchWait(), b.maxSqsCallsInFlight,
                 b.statusStore, metrics);
         Intake intake = new Intake(config.maxBodyBytes(), b.access, b.idempotency, config.idempotencyWindow(),
@@ -156,7 +162,11 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.after(ctx -> {
                 Long start = ctx.attribute(START_NANOS);
                 if (start != null) {
-                    metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), Duration.ofNanos(System.nanoTime() - start));
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), took);
+                    if (accessLog != null) {
+                        accessLog.request(ctx, took);
+                    }
                 }
             });
 
@@ -239,6 +249,7 @@ public final class HeraldApi implements AutoCloseable {
         private IdempotencyStore idempotency;
         private ControlStore controlStore;
         private ApiAccess access = ApiAccess.open();
+        private boolean accessLog;
         private ReceiverParser receivers = ReceiverParser.standard("mailto");
         private Clock clock = Clock.systemUTC();
         private PrometheusMeterRegistry registry;
@@ -319,6 +330,12 @@ public final class HeraldApi implements AutoCloseable {
         }
 
         /** Serves the chaos demo's controls under {@code /v1/local/}: for {@code ./herald local --demo} only. */
+        /** Default off: one log line per request (logging.accessLog), see {@link AccessLog}. */
+        public Builder accessLog(boolean enabled) {
+            this.accessLog = enabled;
+            return this;
+        }
+
         public Builder localDemo(LocalDemo demo) {
             this.localDemo = Objects.requireNonNull(demo, "demo");
             return this;
@@ -350,6 +367,7 @@ public final class HeraldApi implements AutoCloseable {
     public void close() {
         app.stop();
         if (ownsRegistry) {
+            processMeters.close();
             registry.close();
         }
     }

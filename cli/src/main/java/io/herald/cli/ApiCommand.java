@@ -44,6 +44,7 @@ final class ApiCommand implements Callable<Integer> {
                 .readiness(StatusStores.sqsReadiness(queues.sqs(), queues.refs()))
                 .readiness(stores.readiness())
                 .overview(queues.sqs())
+                .accessLog(cfg.logging().accessLog())
                 .build();
         AutoCloseable service = () -> {
             api.close();

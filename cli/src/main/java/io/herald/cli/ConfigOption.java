@@ -31,8 +31,11 @@ final class ConfigOption {
         return Files.isRegularFile(DEFAULT_FILE) ? Optional.of(DEFAULT_FILE) : Optional.empty();
     }
 
+    /** Loads the configuration and applies its {@code logging} section (see {@link LogSetup}). */
     HeraldConfig load() {
         Map<String, String> env = System.getenv();
-        return new ConfigLoader(env).load(resolve(env));
+        HeraldConfig config = new ConfigLoader(env).load(resolve(env));
+        LogSetup.apply(config.logging());
+        return config;
     }
 }

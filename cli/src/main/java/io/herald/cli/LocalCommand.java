@@ -54,7 +54,7 @@ final class LocalCommand implements Callable<Integer> {
                   Status  %s   (embedded DynamoDB: delivery status and Idempotency-Keys, in memory)
                   SQS     %s   queues %s, each with a dead-letter queue (suffix %s)
                   %s
-                  Admin   %s   (/status: provider health; /metrics: Prometheus)
+                  Admin   %s   (/status: provider health; /metrics: Prometheus; /healthz, /readyz)
                   State   %s
 
                 Send an email:

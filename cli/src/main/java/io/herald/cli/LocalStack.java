@@ -63,7 +63,7 @@ public final class LocalStack implements AutoCloseable {
             StatusStores stores = StatusStores.open(config, true, Clock.systemUTC());
             started.push(stores);
 
-            PipelineMetrics metrics = Services.metrics();
+            PipelineMetrics metrics = Services.metrics(started::push);
             SqsClient sqs = SqsClients.create(config.sqs(), metrics.sqsRequestCounter());
             started.push(sqs);
             this.queues = SqsQueues.provision(sqs, config.sqs());
@@ -78,7 +78,8 @@ public final class LocalStack implements AutoCloseable {
                     metrics, stores.status(), Clock.systemUTC(), stores.control(), "local", config.control());
             pipeline.start();
             started.push(pipeline);
-            this.admin = Services.startAdmin(config.pipeline(), metrics, pipeline);
+            this.admin = Services.startAdmin(config.pipeline(), metrics, pipeline,
+                    List.of(StatusStores.sqsReadiness(sqs, queues), stores.readiness()));
             admin.ifPresent(started::push);
 
             // Local mode may run open (no keys configured) and says so in its banner.
@@ -92,7 +93,8 @@ public final class LocalStack implements AutoCloseable {
                     .receivers(ReceiverParser.standard(config.receivers().defaultScheme()))
                     .readiness(StatusStores.sqsReadiness(sqs, queues))
                     .readiness(stores.readiness())
-                    .overview(sqs);
+                    .overview(sqs)
+                    .accessLog(config.logging().accessLog());
             demo.ifPresent(d -> {
                 apiBuilder.localDemo(d);
                 d.startTraffic(producer, queues, Clock.systemUTC());

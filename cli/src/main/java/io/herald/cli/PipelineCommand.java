@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -23,7 +24,8 @@ final class PipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HeraldConfig cfg = config.load();
-        PipelineMetrics metrics = Services.metrics();
+        // The process meters live as long as the process: nothing to close.
+        PipelineMetrics metrics = Services.metrics(meters -> { });
         Services.Queues queues = Services.connectToQueues(cfg, metrics.sqsRequestCounter());
         StatusStores stores;
         try {
@@ -38,7 +40,8 @@ final class PipelineCommand implements Callable<Integer> {
         pipeline.start();
         Optional<AdminServer> admin;
         try {
-            admin = Services.startAdmin(cfg.pipeline(), metrics, pipeline);
+            admin = Services.startAdmin(cfg.pipeline(), metrics, pipeline,
+                    List.of(StatusStores.sqsReadiness(queues.sqs(), queues.refs()), stores.readiness()));
         } catch (RuntimeException e) {
             pipeline.close();
             stores.close();

@@ -3,6 +3,8 @@ package io.herald.cli;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.health.ReadinessCheck;
+import io.herald.core.metrics.ProcessMeters;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
@@ -15,9 +17,12 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /** Start-up and shut-down steps the commands share. */
 final class Services {
@@ -44,18 +49,31 @@ final class Services {
         }
     }
 
-    static PipelineMetrics metrics() {
-        return new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    /**
+     * The pipeline's meters in a registry that also has the JVM's and the process's
+     * ({@link ProcessMeters}, bound first: its renaming filters must precede every meter).
+     *
+     * @param closeLater  given the process meters to close when the pipeline stops
+     */
+    static PipelineMetrics metrics(Consumer<AutoCloseable> closeLater) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        closeLater.accept(ProcessMeters.bindTo(registry));
+        return new PipelineMetrics(registry);
     }
 
-    /** Starts the pipeline's admin server unless pipeline.adminPort is -1. */
-    static Optional<AdminServer> startAdmin(HeraldConfig.Pipeline config, PipelineMetrics metrics, Pipeline pipeline) {
+    /**
+     * Starts the pipeline's admin server unless pipeline.adminPort is -1.
+     *
+     * @param readiness what its {@code /readyz} asks: the queues it reads and the status table
+     */
+    static Optional<AdminServer> startAdmin(HeraldConfig.Pipeline config, PipelineMetrics metrics, Pipeline pipeline,
+                                            List<ReadinessCheck> readiness) {
         if (config.adminPort() < 0) {
             return Optional.empty();
         }
         try {
             return Optional.of(new AdminServer(config.adminHost(), config.adminPort(),
-                    (PrometheusMeterRegistry) metrics.registry(), pipeline::status));
+                    (PrometheusMeterRegistry) metrics.registry(), pipeline::status, readiness));
         } catch (IOException | RuntimeException e) {
             throw new StartupException("the pipeline's admin server cannot listen on " + config.adminHost() + ":"
                     + config.adminPort() + ": " + rootMessage(e) + " (set pipeline.adminPort / "
@@ -65,11 +83,27 @@ final class Services {
 
     static void startApi(HeraldApi api, HeraldConfig.Api config) {
         try {
+            refuseTakenPort(config.host(), config.port());
             api.start();
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new StartupException("the API cannot listen on " + config.host() + ":" + config.port() + ": "
                     + rootMessage(e) + " (set api.port / " + ConfigLoader.environmentVariable("api.port")
                     + " to a free port, or 0)");
+        }
+    }
+
+    /**
+     * Throws when the port is taken. Javalin logs a failed start at ERROR with a stack trace
+     * before it throws; finding the port taken first leaves the operator one line with the fix.
+     * Jetty binds with SO_REUSEADDR, so this does too: it refuses no port Jetty could bind.
+     */
+    private static void refuseTakenPort(String host, int port) throws IOException {
+        if (port <= 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
         }
     }
 

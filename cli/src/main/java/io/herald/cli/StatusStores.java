@@ -1,6 +1,6 @@
 package io.herald.cli;
 
-import io.herald.api.ReadinessCheck;
+import io.herald.core.health.ReadinessCheck;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.dynamo.DynamoDbClients;

@@ -51,7 +51,8 @@ final class PipelineService extends Construct {
                 .memoryLimitMiB(metricsLogs == null ? null : settings.pipelineMemoryMiB() - COLLECTOR_MEMORY_MIB)
                 .environment(ApiService.withJvm(environment))
                 .secrets(containerSecrets)
-                .healthCheck(ContainerHealth.http(ContainerEnvironment.ADMIN_PORT, "/status"))
+                // /healthz: a process that answers; /readyz would restart tasks whenever SQS or the table hiccup.
+                .healthCheck(ContainerHealth.http(ContainerEnvironment.ADMIN_PORT, "/healthz"))
                 // SIGTERM, then shutdownDeadline for sends in flight, then releasing the rest; SIGKILL after this.
                 .stopTimeout(Duration.seconds(Math.min(120, shutdownDeadline.toSeconds() + 15)))
                 .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix("pipeline").build()))

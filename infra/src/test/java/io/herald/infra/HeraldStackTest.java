@@ -201,7 +201,7 @@ class HeraldStackTest {
                 "HealthCheckPath", "/readyz", "TargetType", "ip"));
         Map<String, JsonNode> containers = containers();
         assertThat(texts(containers.get("api").at("/HealthCheck/Command"))).endsWith("8080", "/healthz");
-        assertThat(texts(containers.get("pipeline").at("/HealthCheck/Command"))).endsWith("9091", "/status");
+        assertThat(texts(containers.get("pipeline").at("/HealthCheck/Command"))).endsWith("9091", "/healthz");
         assertThat(containers.get("pipeline").path("StopTimeout").asInt()).isEqualTo(35);
         // The metrics sidecar's 128 MiB come out of the pipeline container's share of the 1024 MiB task.
         assertThat(containers.get("pipeline").path("Memory").asInt()).isEqualTo(1024 - 128);

@@ -196,7 +196,8 @@ final class Dispatcher implements AutoCloseable {
         if (attempts >= maxReceiveCount) {
             // SQS would move it on the next receive, without a reason; do it now, with one.
             String why = "gave up after " + attempts + " attempts: " + reason;
-            if (settler.deadLetter(r.queue(), r.message(), why, worker.name(), done(r.message()))) {
+            if (settler.deadLetter(r.queue(), r.message(), r.envelope().id(), why, worker.name(),
+                    done(r.message()))) {
                 record(r.envelope().id(), new DeliveryState.DeadLettered(why));
             }
             return;
@@ -209,7 +210,8 @@ final class Dispatcher implements AutoCloseable {
 
     /** @param provider the provider whose answer rejected it, or null when none was asked */
     private void deadLetterRejected(QueueRef queue, Message message, Envelope envelope, String reason, String provider) {
-        if (settler.deadLetter(queue, message, reason, provider, done(message)) && envelope != null) {
+        if (settler.deadLetter(queue, message, envelope == null ? null : envelope.id(), reason, provider,
+                done(message)) && envelope != null) {
             record(envelope.id(), new DeliveryState.Rejected(reason));
         }
     }
@@ -228,7 +230,7 @@ final class Dispatcher implements AutoCloseable {
     /** Its channel is paused: back on the queue for a while, not counted as an attempt. */
     private void park(Received r) {
         settler.park(r.queue(), r.message(), control.parkDelay(), receiveCount(r.message()) - 1, done(r.message()));
-        metrics.parked(r.envelope().channel());
+        metrics.parkedOne(r.envelope().channel());
         log.debug("parked message {}: channel {} is paused", r.envelope().id(), r.envelope().channel());
     }
 

@@ -87,6 +87,9 @@ public final class Pipeline implements AutoCloseable {
         this.settler = new Settler(sqs, clock);
         this.inFlight = new InFlight(config.maxInFlight(), settler, sqsConfig.visibilityTimeout());
         metrics.watchInFlight(inFlight::count);
+        metrics.watchDeadLetters(queues.stream().map(QueueRef::name).toList(),
+                new DeadLetterGauge(sqs, queues, controlConfig.heartbeatInterval(), clock));
+        metrics.watchOldestReceived(queues.stream().map(QueueRef::name).toList());
         OldestReceived oldest = new OldestReceived(queues.stream().map(QueueRef::name).toList());
         this.control = new PipelineControl(controlStore, instance, controlConfig, pools, oldest, metrics, clock);
         this.dispatcher = new Dispatcher(pools, new EnvelopeCodec(), settler, inFlight, metrics, status, clock,

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,6 +81,8 @@ final class PipelineControl implements AutoCloseable {
     private final Map<String, WorkerState> seen = new ConcurrentHashMap<>();
 
     private final Set<Worker> changed = ConcurrentHashMap.newKeySet();
+    /** The pauses last read, to log each one once when it appears and once when it goes. */
+    private volatile Map<PauseScope, Pause> knownPauses = Map.of();
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean publishFailing;
     private volatile boolean closed;
@@ -190,6 +193,7 @@ final class PipelineControl implements AutoCloseable {
     }
 
     private void apply(View read) {
+        logPauseChanges(read.pauses());
         Set<PauseScope> paused = new HashSet<>();
         read.pauses().forEach(p -> paused.add(p.scope()));
         for (WorkerPool pool : pools.values()) {
@@ -197,7 +201,7 @@ final class PipelineControl implements AutoCloseable {
             for (Worker worker : pool.workers()) {
                 boolean pause = channelPaused || paused.contains(PauseScope.provider(worker.name()));
                 if (worker.setPaused(pause)) {
-                    log.info("{} {}", worker.name(), pause ? "paused: it gets no messages until resumed" : "resumed");
+                    log.debug("{} {}", worker.name(), pause ? "paused" : "resumed");
                     changed(worker);
                 }
             }
@@ -211,15 +215,36 @@ final class PipelineControl implements AutoCloseable {
                 continue;
             }
             for (Worker worker : workers) {
-                if (worker.name().equals(report.provider()) && worker.openBecausePeerSawFailures()) {
+                // The worker logs the transition, naming the peer.
+                if (worker.name().equals(report.provider()) && worker.openBecausePeerSawFailures(report.instance())) {
                     metrics.openedByPeer(worker);
-                    log.warn("{} reported unhealthy by pipeline {}: resting it here too, then one probe",
-                            worker.name(), report.instance());
                 }
             }
         }
         // Instances whose reports went stale are forgotten: if they come back, their first report counts.
         seen.keySet().retainAll(current);
+    }
+
+    /**
+     * One line per pause that appeared or went away since the last read, with who paused it and
+     * since when; however many providers a channel pause stops, it is one pause.
+     */
+    private void logPauseChanges(List<Pause> now) {
+        Map<PauseScope, Pause> current = new LinkedHashMap<>();
+        now.forEach(p -> current.put(p.scope(), p));
+        current.forEach((scope, pause) -> {
+            if (!knownPauses.containsKey(scope)) {
+                log.info("{} {} paused by {} since {}: its messages wait in SQS until resumed",
+                        scope.kind().label(), scope.name(), pause.by(), pause.since());
+            }
+        });
+        knownPauses.forEach((scope, pause) -> {
+            if (!current.containsKey(scope)) {
+                log.info("{} {} resumed (paused by {} since {})", scope.kind().label(), scope.name(), pause.by(),
+                        pause.since());
+            }
+        });
+        knownPauses = current;
     }
 
     /** Whether the channel's messages can be sent now: it is not paused and some provider of it is not. */
@@ -289,7 +314,10 @@ final class PipelineControl implements AutoCloseable {
     private void publishQueueAges() {
         for (String queue : oldest.queues()) {
             Instant taken = oldest.take(queue);
-            if (!published(() -> store.publishQueueAge(new QueueAge(instance, queue, taken, clock.instant())))) {
+            Instant now = clock.instant();
+            metrics.oldestReceived(queue,
+                    taken == null ? 0 : Math.max(0, Duration.between(taken, now).toMillis() / 1000.0));
+            if (!published(() -> store.publishQueueAge(new QueueAge(instance, queue, taken, now)))) {
                 // The queues not reached keep gathering; all are tried again at the next heartbeat.
                 oldest.putBack(queue, taken);
                 return;

@@ -10,9 +10,11 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -24,14 +26,37 @@ import java.util.function.Supplier;
  */
 public final class PipelineMetrics {
 
+    /**
+     * Send latency buckets for notifications: a provider API answers in tens to hundreds of
+     * milliseconds, SMTP and a struggling provider in seconds, and sendTimeout caps it (10 s by
+     * default, at most sqs.visibilityTimeout). 13 buckets instead of Micrometer's ~69 per worker.
+     */
+    static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+        Duration.ofSeconds(30), Duration.ofSeconds(60)};
+    /** Every outcome a send can have, as the {@code outcome} label writes it. */
+    static final List<String> OUTCOMES = List.of("delivered", "retry", "rejected", "provider_down");
+    /** The SQS actions the pipeline makes, counted from 0 so a rate over them exists from the first scrape. */
+    static final List<String> SQS_ACTIONS = List.of("GetQueueAttributes", "ReceiveMessage", "DeleteMessageBatch",
+            "ChangeMessageVisibilityBatch", "ChangeMessageVisibility", "SendMessage");
+
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> depths = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReference<Double>> oldestAges = new ConcurrentHashMap<>();
     /** Meters looked up once: registering on every send would search the registry each time. */
     private final Map<String, Counter> sends = new ConcurrentHashMap<>();
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final Map<String, Counter> parked = new ConcurrentHashMap<>();
+    private final Map<String, Counter> openedByPeer = new ConcurrentHashMap<>();
+    private final Counter controlReadsOk;
+    private final Counter controlReadsFailed;
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
+        SQS_ACTIONS.forEach(this::sqsRequests);
+        this.controlReadsOk = controlReads("ok");
+        this.controlReadsFailed = controlReads("failed");
     }
 
     public MeterRegistry registry() {
@@ -44,62 +69,133 @@ public final class PipelineMetrics {
             @Override
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
                 String action = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-                Counter.builder("herald.sqs.requests").tag("action", action == null ? "unknown" : action)
-                        .register(registry).increment();
+                sqsRequests(action == null ? "unknown" : action).increment();
             }
         };
     }
 
-    /** SQS requests made so far, by action; for benchmarks and tests. */
+    private Counter sqsRequests(String action) {
+        return Counter.builder("herald.sqs.requests").tag("action", action)
+                .description("SQS requests made, retries included, by action").register(registry);
+    }
+
+    private Counter controlReads(String outcome) {
+        return Counter.builder("herald.control.reads").tag("outcome", outcome)
+                .description("reads of pauses and shared health from the status table").register(registry);
+    }
+
+    /** SQS requests made so far, by action, the actions never made left out; for benchmarks and tests. */
     public Map<String, Double> sqsRequests() {
         Map<String, Double> counts = new java.util.TreeMap<>();
-        registry.find("herald.sqs.requests").counters()
+        registry.find("herald.sqs.requests").counters().stream().filter(c -> c.count() > 0)
                 .forEach(c -> counts.put(c.getId().getTag("action"), c.count()));
         return counts;
     }
 
     void sent(Worker worker, String outcome, Duration took) {
-        sends.computeIfAbsent(worker.name() + "/" + outcome, k -> Counter.builder("herald.sends")
-                .tag("worker", worker.name()).tag("channel", worker.provider().channel()).tag("outcome", outcome)
-                .register(registry)).increment();
-        latencies.computeIfAbsent(worker.name(), k -> Timer.builder("herald.send.latency").tag("worker", worker.name())
-                .publishPercentileHistogram().register(registry)).record(took);
+        sends(worker, outcome).increment();
+        latency(worker).record(took);
     }
 
+    private Counter sends(Worker worker, String outcome) {
+        return sends.computeIfAbsent(worker.name() + "/" + outcome, k -> Counter.builder("herald.sends")
+                .tag("worker", worker.name()).tag("channel", worker.provider().channel()).tag("outcome", outcome)
+                .description("sends through a provider, by outcome").register(registry));
+    }
+
+    private Timer latency(Worker worker) {
+        return latencies.computeIfAbsent(worker.name(), k -> Timer.builder("herald.send.latency")
+                .tag("worker", worker.name()).description("how long one send through the provider took")
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
+    }
+
+    /** Registers every meter of the worker, counters at 0, so the first scrape shows all of them. */
     void watch(Worker worker) {
+        OUTCOMES.forEach(outcome -> sends(worker, outcome));
+        latency(worker);
+        openedByPeer(worker.name());
+        parked(worker.provider().channel());
         Gauge.builder("herald.worker.healthy", worker, w -> w.isHealthy() ? 1 : 0).tag("worker", worker.name())
                 .description("1 when the worker's breaker is closed").register(registry);
-        Gauge.builder("herald.worker.in.flight", worker, Worker::inFlight).tag("worker", worker.name()).register(registry);
+        Gauge.builder("herald.worker.in.flight", worker, Worker::inFlight).tag("worker", worker.name())
+                .description("sends under way through the provider").register(registry);
         Gauge.builder("herald.worker.paused", worker, w -> w.isPaused() ? 1 : 0).tag("worker", worker.name())
                 .description("1 while an operator has paused the provider or its channel").register(registry);
     }
 
+    private Counter parked(String channel) {
+        return parked.computeIfAbsent(channel, c -> Counter.builder("herald.parked").tag("channel", c)
+                .description("messages of a paused channel put back on their queue").register(registry));
+    }
+
+    private Counter openedByPeer(String worker) {
+        return openedByPeer.computeIfAbsent(worker, w -> Counter.builder("herald.worker.opened.by.peer")
+                .tag("worker", w).description("breakers opened on another instance's report").register(registry));
+    }
+
     /** A message of a paused channel, received while other channels were read, put back on its queue. */
-    void parked(String channel) {
-        Counter.builder("herald.parked").tag("channel", channel)
-                .description("messages of a paused channel put back on their queue").register(registry).increment();
+    void parkedOne(String channel) {
+        parked(channel).increment();
     }
 
     /** One read of pauses and shared health from the control store. */
     void controlRead(boolean succeeded) {
-        Counter.builder("herald.control.reads").tag("outcome", succeeded ? "ok" : "failed")
-                .description("reads of pauses and shared health").register(registry).increment();
+        (succeeded ? controlReadsOk : controlReadsFailed).increment();
     }
 
     /** The worker's breaker opened because another pipeline instance reported the provider unhealthy. */
     void openedByPeer(Worker worker) {
-        Counter.builder("herald.worker.opened.by.peer").tag("worker", worker.name())
-                .description("breakers opened on another instance's report").register(registry).increment();
+        openedByPeer(worker.name()).increment();
     }
 
     void watchInFlight(Supplier<Number> inFlight) {
         Gauge.builder("herald.in.flight", inFlight).description("messages received and not yet settled").register(registry);
     }
 
+    /**
+     * Each queue's dead-letter queue: messages waiting and the oldest one's age (NaN while
+     * unknown), as {@code deadLetters} last saw them; it decides how often SQS is asked.
+     */
+    void watchDeadLetters(List<String> queues, DeadLetterGauge deadLetters) {
+        // Held strongly: nothing else keeps deadLetters, and Micrometer's default weak reference
+        // would let it be collected, leaving NaN.
+        for (String queue : queues) {
+            Gauge.builder("herald.dead.letter.messages", deadLetters, d -> d.depth(queue)).tag("queue", queue)
+                    .strongReference(true)
+                    .description("messages waiting in the queue's dead-letter queue (SQS's estimate)")
+                    .register(registry);
+            Gauge.builder("herald.dead.letter.oldest.age", deadLetters, d -> d.oldestAgeSeconds(queue))
+                    .tag("queue", queue).baseUnit("seconds").strongReference(true)
+                    .description("age of the oldest message in the queue's dead-letter queue, from a peek at up to 10")
+                    .register(registry);
+        }
+    }
+
+    /** Registers each queue's oldest-received gauge at 0 (nothing received yet). */
+    void watchOldestReceived(List<String> queues) {
+        queues.forEach(q -> oldestReceived(q, 0));
+    }
+
+    /**
+     * Age, at the last heartbeat, of the oldest message received from the queue in the interval
+     * before it (0 when none was): what the pipeline reports as the queue's oldest message.
+     */
+    void oldestReceived(String queue, double ageSeconds) {
+        oldestAges.computeIfAbsent(queue, q -> {
+            AtomicReference<Double> holder = new AtomicReference<>(0.0);
+            Gauge.builder("herald.queue.oldest.received.age", holder, AtomicReference::get).tag("queue", q)
+                    .baseUnit("seconds").description("age of the oldest message received from the queue in the last "
+                            + "heartbeat interval, at the heartbeat (0 when none was received)").register(registry);
+            return holder;
+        }).set(ageSeconds);
+    }
+
     void depth(String queue, long approximateMessages) {
         depths.computeIfAbsent(queue, q -> {
             AtomicLong holder = new AtomicLong();
-            Gauge.builder("herald.queue.depth", holder, AtomicLong::get).tag("queue", q).register(registry);
+            Gauge.builder("herald.queue.depth", holder, AtomicLong::get).tag("queue", q)
+                    .description("messages waiting in the queue at the pipeline's last look (SQS's estimate)")
+                    .register(registry);
             return holder;
         }).set(approximateMessages);
     }

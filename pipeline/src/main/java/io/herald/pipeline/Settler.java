@@ -87,21 +87,26 @@ final class Settler implements AutoCloseable {
      * Copies the message to the dead-letter queue with its reason (and the provider whose answer
      * decided it, when one did), in the attributes {@link DeadLetterQueue} reads, then deletes it.
      *
+     * @param heraldId  Herald's id of the message (what the API answered and the status table knows),
+     *                  or null when its body could not be read; logged with SQS's id
      * @return false when the copy failed: the message stays (onDone has run) and comes back after
      *         its visibility timeout; SQS's own redrive moves it in the end
      */
-    boolean deadLetter(QueueRef queue, Message message, String reason, String provider, Runnable onDone) {
+    boolean deadLetter(QueueRef queue, Message message, String heraldId, String reason, String provider,
+                       Runnable onDone) {
+        String which = (heraldId == null ? "unreadable message" : "message " + heraldId)
+                + " (SQS " + message.messageId() + ")";
         Map<String, MessageAttributeValue> attributes = DeadLetterQueue.attributes(reason, queue.name(), clock.instant(),
                 provider);
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
                 sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(message.body()).messageAttributes(attributes));
-                log.warn("dead-lettered message {} from {}: {}", message.messageId(), queue.name(), reason);
+                log.warn("dead-lettered {} from {}: {}", which, queue.name(), reason);
                 delete(queue, message, onDone);
                 return true;
             } catch (SdkException e) {
-                log.warn("cannot dead-letter message {} from {} (attempt {}/3): {}", message.messageId(), queue.name(),
-                        attempt, e.getMessage());
+                log.warn("cannot dead-letter {} from {} (attempt {}/3): {}", which, queue.name(), attempt,
+                        e.getMessage());
                 sleep(Duration.ofMillis(200L * attempt));
             }
         }

@@ -7,6 +7,8 @@ import io.herald.core.control.WorkerState;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -30,6 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Worker {
 
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
     private final ConfiguredProvider configured;
     private final CircuitBreaker breaker;
     private final Semaphore slots;
@@ -42,6 +46,10 @@ final class Worker {
     private final AtomicReference<String> lastError = new AtomicReference<>();
     /** One probe at a time: resilience4j would let healthyThreshold probes out at once. */
     private final AtomicBoolean probeOut = new AtomicBoolean();
+    private final int unhealthyThreshold;
+    private final Duration openWait;
+    /** The peer whose report is opening the breaker right now, for the transition's log line. */
+    private volatile String openedOnReportOf;
     /** An operator paused this provider or its channel: it gets no message, not even a probe. */
     private volatile boolean paused;
 
@@ -65,6 +73,33 @@ final class Worker {
                 .recordExceptions(ProviderFailure.class)
                 .build();
         this.breaker = CircuitBreaker.of(configured.provider().name(), health);
+        this.unhealthyThreshold = config.unhealthyThreshold();
+        this.openWait = config.openWait();
+        breaker.getEventPublisher().onStateTransition(event -> logTransition(event.getStateTransition()));
+    }
+
+    /**
+     * Becoming unhealthy and healthy again are logged once each, with why; the rest-and-probe
+     * cycle in between repeats every openWait while a provider stays down, so it is logged at debug.
+     */
+    private void logTransition(CircuitBreaker.StateTransition transition) {
+        switch (transition) {
+            case CLOSED_TO_OPEN -> {
+                String peer = openedOnReportOf;
+                if (peer != null) {
+                    log.warn("provider {} unhealthy: pipeline {} reported it failing; resting it {} here too, "
+                            + "then one probe", name(), peer, openWait);
+                } else {
+                    log.warn("provider {} unhealthy after {} failed sends in a row, resting {} then one probe; "
+                            + "last error: {}", name(), unhealthyThreshold, openWait, lastError.get());
+                }
+            }
+            case HALF_OPEN_TO_CLOSED -> log.info("provider {} healthy again: its probes were delivered", name());
+            case OPEN_TO_HALF_OPEN -> log.debug("provider {} rested {}, probing", name(), openWait);
+            case HALF_OPEN_TO_OPEN -> log.debug("provider {} failed its probe, resting again: {}", name(),
+                    lastError.get());
+            default -> log.info("provider {} breaker {}", name(), transition);
+        }
     }
 
     Provider provider() {
@@ -103,13 +138,19 @@ final class Worker {
      * seen the failures itself. The breaker rests for {@code openWait}, then the usual single probe
      * decides, so a provider that healed meanwhile gets its traffic back the normal way.
      *
+     * @param peer  the pipeline instance that reported it unhealthy
      * @return whether the breaker was closed and is now open
      */
-    boolean openBecausePeerSawFailures() {
+    boolean openBecausePeerSawFailures(String peer) {
         if (!isHealthy()) {
             return false;
         }
-        breaker.transitionToOpenState();
+        openedOnReportOf = peer;
+        try {
+            breaker.transitionToOpenState();
+        } finally {
+            openedOnReportOf = null;
+        }
         return true;
     }
 

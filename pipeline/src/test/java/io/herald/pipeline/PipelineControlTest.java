@@ -418,7 +418,8 @@ class PipelineControlTest {
         // Parked emails come back every second (parkDelay) and are parked again: well past maxReceiveCount (5).
         sleep(Duration.ofSeconds(7));
         assertThat(calls(sesFake) + calls(sendgridFake)).as("no email sent while paused").isZero();
-        assertThat(metrics.get(a).registry().find("herald.parked").counter()).isNotNull();
+        assertThat(metrics.get(a).registry().find("herald.parked").tag("channel", "email").counter().count())
+                .as("emails parked").isPositive();
         assertThat(messagesOn(queue.deadLetterUrl())).as("waiting never dead-letters").isZero();
 
         operator.resume(PauseScope.channel("email"));
@@ -521,7 +522,7 @@ class PipelineControlTest {
     }
 
     private double parked(Pipeline pipeline) {
-        Counter counter = metrics.get(pipeline).registry().find("herald.parked").counter();
+        Counter counter = metrics.get(pipeline).registry().find("herald.parked").tag("channel", "email").counter();
         return counter == null ? 0 : counter.count();
     }
 }

@@ -258,6 +258,24 @@ class PipelineTest {
     }
 
     @Test
+    void deadLettersShowInTheDeadLetterGaugesAndTheRejectedSendsCounter() {
+        ScriptedProvider ses = new ScriptedProvider("ses", e -> new Outcome.Rejected("mailbox does not exist"));
+        start(fastConfig(), weighted(ses, 1));
+        enqueue(3, "email");
+
+        await(() -> messagesOn(queue.deadLetterUrl()) == 3);
+        // A gauge whose state only Micrometer's weak reference held would read NaN after a collection.
+        System.gc();
+        String scrape = registry.scrape();
+
+        assertThat(scrape)
+                .contains("herald_dead_letter_messages{queue=\"" + queue.name() + "\"} 3.0")
+                .contains("herald_sends_total{channel=\"email\",outcome=\"rejected\",worker=\"ses\"} 3.0")
+                .contains("herald_sends_total{channel=\"email\",outcome=\"delivered\",worker=\"ses\"} 0.0")
+                .containsPattern("herald_dead_letter_oldest_age_seconds\\{queue=\"" + queue.name() + "\"} \\d+\\.0");
+    }
+
+    @Test
     void malformedMessageGoesToTheDeadLetterQueueWithItsReason() {
         start(fastConfig(), weighted(new OutboxProvider(outbox), 1));
         admin.sendMessage(b -> b.queueUrl(queue.url()).messageBody("this is not JSON"));

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -43,9 +44,24 @@ final class ConfigValidator {
         }
         v.checkStatus(c.status());
         v.checkControl(c.control());
+        v.checkLogging(c.logging());
         v.checkPort("local.sqsPort", c.local().sqsPort());
         v.checkPort("local.dynamodbPort", c.local().dynamodbPort());
         return v.problems;
+    }
+
+    private void checkLogging(HeraldConfig.Logging logging) {
+        if (!"text".equals(logging.format()) && !"json".equals(logging.format())) {
+            problem("logging.format", "'" + logging.format() + "' is not a log format; use text or json");
+        }
+        for (String entry : logging.level()) {
+            int eq = entry == null ? -1 : entry.indexOf('=');
+            String level = eq < 0 ? "" : entry.substring(eq + 1).strip().toUpperCase(Locale.ROOT);
+            if (eq <= 0 || !HeraldConfig.Logging.LEVELS.contains(level)) {
+                problem("logging.level", "'" + entry + "' is not logger=LEVEL with LEVEL one of "
+                        + HeraldConfig.Logging.LEVELS + ", e.g. io.herald.pipeline=DEBUG or root=WARN");
+            }
+        }
     }
 
     private void checkSqs(HeraldConfig.Sqs sqs) {

@@ -2,7 +2,9 @@ package io.herald.core.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -20,7 +22,15 @@ public record HeraldConfig(
         Local local,
         MailprogConfig mailprog,
         TelegramBotConfig telegramBot,
-        Control control) {
+        Control control,
+        Logging logging) {
+
+    /** The sections that existed before {@code logging}; that section gets its defaults. */
+    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
+                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control) {
+        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control,
+                Logging.defaults());
+    }
 
     /** The sections that existed before {@code control}; that section gets its defaults. */
     public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
@@ -250,6 +260,47 @@ public record HeraldConfig(
     }
 
     /**
+     * How every Herald process logs (to standard error).
+     *
+     * @param format     {@code text} (one line per event, ISO-8601 date first) or {@code json} (one
+     *                   JSON object per line, for log shippers)
+     * @param level      per-logger levels as {@code logger=LEVEL} entries, e.g.
+     *                   {@code io.herald.pipeline=DEBUG}; {@code root=WARN} sets the default (INFO)
+     * @param accessLog  the API logs one line per request: method, path, status, duration and the
+     *                   API key's name (never the key or the body)
+     */
+    public record Logging(String format, List<String> level, boolean accessLog) {
+
+        /** The levels a {@code logging.level} entry may set. */
+        public static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+        public Logging {
+            level = level == null ? List.of() : List.copyOf(level);
+        }
+
+        public static Logging defaults() {
+            return new Logging("text", List.of(), false);
+        }
+
+        /** Whether JSON lines were asked for. */
+        public boolean json() {
+            return "json".equals(format);
+        }
+
+        /** The {@code level} entries as logger name → level, in the order given ("root" for the root logger). */
+        public Map<String, String> levels() {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String entry : level) {
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                    out.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip().toUpperCase(Locale.ROOT));
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
      * @param sqsPort       port of the embedded SQS server that {@code ./herald local} starts
      * @param dynamodbPort  port of the embedded DynamoDB that {@code ./herald local} starts
      * @param stateFile     where a running {@code ./herald local} says what it runs (its PID, endpoints,
@@ -295,51 +346,57 @@ public record HeraldConfig(
                 new Local(9324, 8000, ""),
                 MailprogConfig.defaults(),
                 TelegramBotConfig.defaults(),
-                Control.defaults());
+                Control.defaults(),
+                Logging.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, newMailprog, telegramBot,
-                control);
+                control, logging);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
         return new HeraldConfig(sqs, api, pipeline, providers, newReceivers, status, local, mailprog, telegramBot,
-                control);
+                control, logging);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, newTelegramBot,
-                control);
+                control, logging);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
         return new HeraldConfig(newSqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                control);
+                control, logging);
     }
 
     public HeraldConfig withApi(Api newApi) {
         return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                control);
+                control, logging);
     }
 
     public HeraldConfig withProviders(Providers newProviders) {
         return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, status, local, mailprog, telegramBot,
-                control);
+                control, logging);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, newStatus, local, mailprog, telegramBot,
-                control);
+                control, logging);
     }
 
     public HeraldConfig withControl(Control newControl) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                newControl);
+                newControl, logging);
+    }
+
+    public HeraldConfig withLogging(Logging newLogging) {
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
+                control, newLogging);
     }
 
     public HeraldConfig withLocal(Local newLocal) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, newLocal, mailprog, telegramBot,
-                control);
+                control, logging);
     }
 }

@@ -114,6 +114,17 @@ public record QueueStats(Depth queue, Depth deadLetter) {
         }).toList();
     }
 
+    /**
+     * The queues' dead-letter queues alone, in the order given, counted and peeked at as
+     * {@link #of} does; for the pipeline's dead-letter gauges.
+     */
+    public static List<Depth> deadLetters(SqsClient sqs, List<QueueRef> queues, Instant now) {
+        return queues.stream().map(q -> {
+            Counts dead = counts(sqs, q.deadLetterUrl());
+            return dead.with(q.deadLetterName(), peeked(sqs, dead, q.deadLetterUrl(), now));
+        }).toList();
+    }
+
     /** Messages waiting in the queues' dead-letter queues, summed, as SQS estimates it; nothing is received. */
     public static long deadLettersWaiting(SqsClient sqs, List<QueueRef> queues) {
         return queues.stream().mapToLong(q -> counts(sqs, q.deadLetterUrl()).depth()).sum();
