@@ -147,4 +147,19 @@ class MatrixProviderTest {
             assertThat(outcome.toString()).doesNotContain(TOKEN);
         }
     }
+
+    @Test
+    void callerTextCannotNotifyTheRoom() throws Exception {
+        answer(200, "{\"event_id\":\"$e1\"}");
+
+        provider.send(Fixtures.withText("matrix", "!room:example.org", "@room look, @alice"));
+
+        JsonNode event = sent();
+        // Intentional mentions: with m.mentions present (and empty) the legacy "@room in body" rule is off.
+        assertThat(event.has("m.mentions")).isTrue();
+        assertThat(event.path("m.mentions").size()).isZero();
+        // For homeservers that still apply the legacy rules, "@room" is not in the body either.
+        assertThat(event.path("body").asText()).doesNotContain("@room").doesNotContain("@alice")
+                .contains("@\u2060room look");
+    }
 }

@@ -216,4 +216,14 @@ class TelegramProviderTest {
         assertThat(outcomes).hasSize(3).allSatisfy(o -> assertThat(o.toString()).doesNotContain(TOKEN).doesNotContain("AAH-secret"));
         assertThat(provider.toString()).doesNotContain(TOKEN);
     }
+
+    @Test
+    void callerTextCannotMentionGroupMembers() throws Exception {
+        answer(200, "{\"ok\":true,\"result\":{\"message_id\":7}}");
+
+        provider.send(Fixtures.withText("telegram", "-100123", "ping @alice and @admins, mail bob@example.org"));
+
+        String text = sentBody().path("text").asText();
+        assertThat(text).doesNotContain("@alice").doesNotContain("@admins").contains("bob@example.org");
+    }
 }
