@@ -4,19 +4,30 @@ import io.herald.core.config.Secret;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Removes a provider's secrets from any text on its way to a log, an exception or an
  * {@link Outcome} reason. Providers build their reasons themselves and never quote a URL that holds
- * a credential; this is the second line: a library's error message may echo a request line.
+ * a credential; this is the second line: a library's error message or a server's error answer may
+ * echo a request line, a header or the body, raw or encoded. This is the one place that knows the
+ * encodings; an Outcome reason is what the status API, the admin /status page, {@code herald dlq}
+ * and the dashboard show, so redacting it here covers them all.
  */
 public final class Redactor {
 
     static final String MASK = "(redacted)";
+    private static final Pattern PERCENT_HEX = Pattern.compile("%[0-9A-F]{2}");
 
     private final List<String> secrets;
 
@@ -26,22 +37,105 @@ public final class Redactor {
 
     /** @param secrets the values to hide; unset ones are ignored */
     public static Redactor of(Secret... secrets) {
-        List<String> values = new ArrayList<>();
+        return of(List.of(), secrets);
+    }
+
+    /**
+     * For a user name and password sent with basic authentication (SMTP AUTH, HTTP Basic): the
+     * base64 forms of {@code user:password} and of SASL PLAIN's {@code \0user\0password} are
+     * hidden too, since a server that echoes the exchange echoes those.
+     */
+    public static Redactor ofLogin(String user, Secret password) {
+        Objects.requireNonNull(password, "password");
+        if (!password.isSet() || user == null) {
+            return of(password);
+        }
+        String p = password.reveal();
+        return of(List.of(user + ":" + p, "\0" + user + "\0" + p), password);
+    }
+
+    private static Redactor of(List<String> logins, Secret... secrets) {
+        Set<String> values = new HashSet<>();
         for (Secret secret : secrets) {
             Objects.requireNonNull(secret, "secret");
             if (secret.isSet()) {
-                values.add(secret.reveal());
-                values.addAll(urlParts(secret.reveal()));
+                List<String> parts = new ArrayList<>(List.of(secret.reveal()));
+                parts.addAll(urlParts(secret.reveal()));
+                parts.forEach(part -> values.addAll(encodings(part)));
             }
         }
+        logins.forEach(login -> values.addAll(base64(login)));
+        values.removeIf(String::isEmpty);
+        List<String> sorted = new ArrayList<>(values);
         // The longest first, so a secret containing another is masked whole.
-        values.sort(Comparator.comparingInt(String::length).reversed());
-        return new Redactor(List.copyOf(values));
+        sorted.sort(Comparator.comparingInt(String::length).reversed());
+        return new Redactor(List.copyOf(sorted));
+    }
+
+    /**
+     * The forms in which a server may echo a value back: as it is; URL-encoded (form style with
+     * {@code +}, or {@code %20}; upper- or lower-case hex; twice); JSON-escaped (Jackson's, with
+     * {@code \/}, and Go's, which also writes {@code \u0026 \u003c \u003e}); HTML-escaped;
+     * and base64 (standard and URL-safe, with or without padding), as in AUTH LOGIN.
+     */
+    static Set<String> encodings(String value) {
+        Set<String> forms = new HashSet<>();
+        forms.add(value);
+        String form = URLEncoder.encode(value, StandardCharsets.UTF_8);
+        forms.add(form);
+        forms.add(form.replace("+", "%20"));
+        forms.add(lowerHex(form));
+        forms.add(lowerHex(form.replace("+", "%20")));
+        forms.add(URLEncoder.encode(form, StandardCharsets.UTF_8));
+        String jsonEscaped = jsonEscaped(value);
+        forms.add(jsonEscaped);
+        forms.add(jsonEscaped.replace("/", "\\/"));
+        String goEscaped = jsonEscaped.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e");
+        forms.add(goEscaped);
+        forms.add(goEscaped.replace("/", "\\/"));
+        forms.add(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;"));
+        forms.addAll(base64(value));
+        return forms;
+    }
+
+    private static List<String> base64(String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        String standard = Base64.getEncoder().encodeToString(bytes);
+        String urlSafe = Base64.getUrlEncoder().encodeToString(bytes);
+        return List.of(standard, strip(standard), urlSafe, strip(urlSafe));
+    }
+
+    private static String strip(String padded) {
+        return padded.replace("=", "");
+    }
+
+    private static String lowerHex(String urlEncoded) {
+        return PERCENT_HEX.matcher(urlEncoded).replaceAll(m -> m.group().toLowerCase(Locale.ROOT));
+    }
+
+    private static String jsonEscaped(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     /**
      * For a webhook URL the credential is its path (and query): an answer may echo just that, or a
-     * single long segment of it (Discord's token, Slack's key), so those are hidden too.
+     * single long segment or parameter value of it (Discord's token, Slack's key, Teams' signature),
+     * so those are hidden too.
      */
     private static List<String> urlParts(String value) {
         List<String> parts = new ArrayList<>();
@@ -56,6 +150,13 @@ public final class Redactor {
             }
             if (uri.getRawQuery() != null && uri.getRawQuery().length() >= 8) {
                 parts.add(uri.getRawQuery());
+                // A signature parameter (Teams' sig=…) may be quoted on its own.
+                for (String parameter : uri.getRawQuery().split("&")) {
+                    String parameterValue = parameter.substring(parameter.indexOf('=') + 1);
+                    if (parameterValue.length() >= 12) {
+                        parts.add(parameterValue);
+                    }
+                }
             }
             for (String segment : path.split("/")) {
                 if (segment.length() >= 12) {

@@ -32,4 +32,27 @@ class RedactorTest {
     void unsetSecretsMaskNothing() {
         assertThat(Redactor.of(Secret.none()).redact("anything")).isEqualTo("anything");
     }
+
+    @Test
+    void urlEncodedJsonEscapedHtmlEscapedAndBase64FormsAreMaskedToo() {
+        Redactor r = Redactor.of(Secret.of("123456:AAH-tok/en+x&y"));
+
+        assertThat(r.redact("a 123456%3AAAH-tok%2Fen%2Bx%26y b")).isEqualTo("a (redacted) b");
+        assertThat(r.redact("a 123456%3aAAH-tok%2fen%2bx%26y b")).isEqualTo("a (redacted) b");
+        assertThat(r.redact("a 123456%253AAAH-tok%252Fen%252Bx%2526y b")).isEqualTo("a (redacted) b");
+        assertThat(r.redact("a 123456:AAH-tok\\/en+x\\u0026y b")).isEqualTo("a (redacted) b");
+        assertThat(r.redact("a 123456:AAH-tok/en+x&amp;y b")).isEqualTo("a (redacted) b");
+        String base64 = java.util.Base64.getEncoder().encodeToString("123456:AAH-tok/en+x&y".getBytes());
+        assertThat(r.redact("a " + base64 + " b")).isEqualTo("a (redacted) b");
+    }
+
+    @Test
+    void loginIsMaskedInItsSmtpAuthAndBasicAuthForms() {
+        Redactor r = Redactor.ofLogin("herald", Secret.of("s3cret-pass"));
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+
+        assertThat(r.redact("535 " + b64.encodeToString("\0herald\0s3cret-pass".getBytes()))).isEqualTo("535 (redacted)");
+        assertThat(r.redact("Basic " + b64.encodeToString("herald:s3cret-pass".getBytes()))).isEqualTo("Basic (redacted)");
+        assertThat(r.redact("334 " + b64.encodeToString("s3cret-pass".getBytes()))).isEqualTo("334 (redacted)");
+    }
 }

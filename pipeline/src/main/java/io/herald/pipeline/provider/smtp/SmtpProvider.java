@@ -57,7 +57,7 @@ public final class SmtpProvider implements Provider {
      */
     public SmtpProvider(ProviderConfig.Smtp config, SSLSocketFactory sslSockets, Clock clock) {
         this.config = config;
-        this.redactor = Redactor.of(config.password());
+        this.redactor = Redactor.ofLogin(config.username(), config.password());
         String security = config.security().toLowerCase(Locale.ROOT);
         this.protocol = "tls".equals(security) ? "smtps" : "smtp";
         String timeout = Long.toString(config.timeout().toMillis());
