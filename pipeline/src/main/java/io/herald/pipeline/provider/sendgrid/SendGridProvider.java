@@ -68,11 +68,16 @@ public final class SendGridProvider implements Provider, AutoCloseable {
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .useSystemProperties()
+                .addInterceptorLast(CappedAnswer.INTERCEPTOR)
                 .build();
         URI base = URI.create(config.baseUrl().strip());
         // The library's "test" switch means plain http: what a local fake speaks.
         this.sendGrid = new SendGrid(config.apiKey().reveal(), new Client(http, "http".equalsIgnoreCase(base.getScheme())));
         this.sendGrid.setHost(base.getRawAuthority());
+        // The library builds "/" + version + "/" + endpoint on the host alone; a base URL's path (a
+        // proxy's prefix such as https://proxy.example.org/sendgrid) goes in front of the version.
+        String prefix = base.getPath() == null ? "" : base.getPath().replaceAll("^/+|/+$", "");
+        this.sendGrid.setVersion(prefix.isEmpty() ? "v3" : prefix + "/v3");
         this.messages = new EmailMessages(config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML));
         this.gate = new RateGate("sendgrid", config.rateLimit(), config.ratePeriod(), config.timeout(), clock);
     }
