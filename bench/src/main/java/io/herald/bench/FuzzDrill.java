@@ -37,7 +37,10 @@ import java.util.TreeMap;
  * drill, with the DynamoDB Local store) and against herald-mailprog plus the forwarder. What must
  * hold: no 5xx, no crash, nothing lost — every message the API accepted is on SQS (or its
  * dead-letter queue), and every record the shim spooled (exit 0) was forwarded to SQS or set
- * aside in failed/ with a reason.
+ * aside in failed/ with a reason. Since issue 15 also: no answer over 64 KiB, every case that
+ * must be refused refused (look-alike senders, addresses in display names), an empty from
+ * answered like no from, slow uploads not growing the live heap, and the chat providers sending
+ * nothing that notifies a channel or links elsewhere, and no credential in any reason.
  */
 public final class FuzzDrill implements Drill {
 
@@ -49,8 +52,12 @@ public final class FuzzDrill implements Drill {
     @Override
     public String description() {
         return "seeded malformed input: HTTP requests against the API (JSON shapes, sizes over the limit, invalid UTF-8 and NUL, "
-                + "CR/LF injection, content types, Idempotency-Key abuse, framing) and argv/env shapes against herald-mailprog "
-                + "+ forwarder; counts 5xx, crashes, lost (all must be 0); --api-cases 800 --shim-cases 100 [--seed N], ~1 min";
+                + "CR/LF injection, content types, Idempotency-Key abuse, framing; issue 15: many receivers and commas, sender "
+                + "bypasses and look-alike domains on a restricted key, display-name addresses, mention/link tricks), slow uploads "
+                + "(live heap), trick content through every chat provider against echoing fakes, and argv/env shapes against "
+                + "herald-mailprog + forwarder; counts 5xx, crashes, lost, wrong answers, answers over 64 KiB, unsafe payloads, "
+                + "leaked credentials (all must be 0); --api-cases 960 --slow-uploads 300 --provider-cases 60 --shim-cases 100 "
+                + "[--seed N], ~2 min";
     }
 
     @Override
