@@ -112,7 +112,11 @@ public final class ApiStackMain {
                     builder.maxSqsCallsInFlight(Integer.parseInt(parts[1]));
                 }
                 if (parts[0].equals("keyed")) {
-                    builder.access(ApiAccess.keys(List.of(((ApiKeyEntry.Parsed.Valid) ApiKeyEntry.parse(KEYED_ENTRY)).entry())));
+                    builder.access(ApiAccess.keys(List.of(switch (ApiKeyEntry.parse(KEYED_ENTRY)) {
+                        case ApiKeyEntry.Parsed.Valid valid -> valid.entry();
+                        case ApiKeyEntry.Parsed.Invalid invalid -> throw new IllegalStateException(
+                                "the keyed variant's key does not parse: " + invalid.problem());
+                    })));
                 }
                 HeraldApi started = builder
                         .statusStore(store)

@@ -95,6 +95,13 @@ class MatrixProviderTest {
     }
 
     @Test
+    void unknownRoomIsRejectedWithoutBlamingTheProvider() {
+        answer(404, "{\"errcode\":\"M_NOT_FOUND\",\"error\":\"Unknown room\"}");
+
+        assertThat(provider.send(Fixtures.envelope("matrix", "!nosuchroom:example.org"))).isInstanceOf(Outcome.Rejected.class);
+    }
+
+    @Test
     void unknownTokenMeansTheProviderIsDown() {
         answer(401, "{\"errcode\":\"M_UNKNOWN_TOKEN\",\"error\":\"Invalid access token passed.\"}");
 
