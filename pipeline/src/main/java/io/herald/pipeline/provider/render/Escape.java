@@ -27,13 +27,18 @@ public final class Escape {
      * An {@code @username} in a group notifies that user, so mentions are broken up ({@link #mentions}).
      */
     public static String telegramHtml(String s) {
-        return mentions(replace(s, c -> switch (c) {
+        return mentions(telegramHtmlAttribute(s));
+    }
+
+    /** An attribute value (a link's URL) in Telegram's HTML: the entities only, the text left as it is. */
+    public static String telegramHtmlAttribute(String s) {
+        return replace(s, c -> switch (c) {
             case '<' -> "&lt;";
             case '>' -> "&gt;";
             case '&' -> "&amp;";
             case '"' -> "&quot;";
             default -> null;
-        }));
+        });
     }
 
     /**

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.herald.core.config.ProviderConfig;
 import io.herald.core.config.Secret;
+import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.Link;
+import io.herald.core.envelope.Origin;
 import io.herald.pipeline.provider.CapturedLogs;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.Fixtures;
@@ -225,5 +228,17 @@ class TelegramProviderTest {
 
         String text = sentBody().path("text").asText();
         assertThat(text).doesNotContain("@alice").doesNotContain("@admins").contains("bob@example.org");
+    }
+
+    @Test
+    void aLinksAddressKeepsItsAtSign() throws Exception {
+        answer(200, "{\"ok\":true,\"result\":{\"message_id\":7}}");
+        Envelope envelope = Envelope.create("telegram", "-100123", Content.of("t", "x")
+                .withLinks(List.of(new Link("@alice's profile", "https://social.example/@alice"))), Origin.api("test"), Fixtures.NOW);
+
+        provider.send(envelope);
+
+        String text = sentBody().path("text").asText();
+        assertThat(text).contains("<a href=\"https://social.example/@alice\">").doesNotContain(">@alice");
     }
 }
