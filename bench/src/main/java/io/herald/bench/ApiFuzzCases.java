@@ -44,7 +44,7 @@ final class ApiFuzzCases {
     static final List<String> KINDS = List.of("json-shape", "size", "encoding", "header-injection", "content-type",
             "idempotency-key", "method-path", "framing", "receivers", "sender", "display-name", "content-tricks");
 
-    /** Domains that stand for {@link ApiStackMain#KEYED_SENDER_DOMAIN} or sit next to it (issue 15, findings 1 and 11). */
+    /** Domains that stand for {@link ApiStackMain#KEYED_SENDER_DOMAIN} or sit next to it (issue 15, 1 and 11). */
     private static final List<String> NOT_THE_KEYS_DOMAIN = List.of(
             "beta.example.org", "x.alpha.example.org", "alpha.example.org.evil.example",
             "alpha.ex\u00ADample.org", "alpha.exam\u200Dple.org", "alpha.exam\u200Bple.org", "\u0430lpha.example.org",
@@ -107,7 +107,8 @@ final class ApiFuzzCases {
             }
             case 1 -> {
                 for (int i = 0; i < n; i++) {
-                    items.add("mailto:" + (i % 2 == 0 ? "Victim" : "victim") + "@" + (i % 3 == 0 ? "EXAMPLE.org" : "example.org"));
+                    items.add("mailto:" + (i % 2 == 0 ? "Victim" : "victim") + "@"
+                            + (i % 3 == 0 ? "EXAMPLE.org" : "example.org"));
                 }
                 yield String.join(",", items);
             }
@@ -128,7 +129,8 @@ final class ApiFuzzCases {
         };
         if (random.nextInt(4) == 0) {
             return post(PATHS[0], "application/json", ("{\"email\":{\"fromEmail\":\"from@example.com\",\"toEmail\":"
-                    + quote(to.replace("mailto:", "")) + ",\"subject\":\"s\",\"body\":\"b\"}}").getBytes(StandardCharsets.UTF_8));
+                    + quote(to.replace("mailto:", "")) + ",\"subject\":\"s\",\"body\":\"b\"}}")
+                            .getBytes(StandardCharsets.UTF_8));
         }
         return post(PATHS[1], "application/json", ("{\"to\":" + quote(to)
                 + ",\"from\":\"from@example.com\",\"title\":\"t\",\"text\":\"x\"}").getBytes(StandardCharsets.UTF_8));
@@ -187,7 +189,8 @@ final class ApiFuzzCases {
      * takes them as text. What the providers make of such text is the drill's provider phase.
      */
     private byte[] contentTricks() {
-        String to = List.of("mattermost:town-square", "slack:U024BE7LH", "matrix:!room:example.org", "telegram:123456789",
+        String to = List.of("mattermost:town-square", "slack:U024BE7LH", "matrix:!room:example.org",
+                "telegram:123456789",
                 "msteams:bob@example.org", "discord:80351110224678912", "mattermost:@alice").get(random.nextInt(7));
         String title = ContentTricks.text(random);
         String text = ContentTricks.text(random) + " " + ContentTricks.text(random);

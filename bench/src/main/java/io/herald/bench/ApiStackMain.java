@@ -99,9 +99,11 @@ public final class ApiStackMain {
                 // "store@2": the variant with 2 SendMessageBatch calls in flight instead of the API's default
                 String[] parts = name.split("@", 2);
                 StatusStore store = switch (parts[0]) {
-                    case "store", "keyed" -> new DynamoStatusStore(dynamoClient, status.table(), status.ttl(), Clock.systemUTC());
+                    case "store", "keyed" -> new DynamoStatusStore(dynamoClient, status.table(), status.ttl(),
+                            Clock.systemUTC());
                     case "nostore" -> NO_STATUS;
-                    default -> throw new IllegalArgumentException("unknown API variant '" + name + "' (store, nostore, keyed)");
+                    default -> throw new IllegalArgumentException("unknown API variant '" + name
+                            + "' (store, nostore, keyed)");
                 };
                 String queueName = "bench-" + name.replace('@', '-');
                 List<QueueRef> queues = SqsQueues.provision(sqsClient, new HeraldConfig.Sqs(sqsConfig.endpoint(),

@@ -15,7 +15,8 @@ final class ContentTricks {
     static final List<String> PIECES = List.of(
             "@channel", "@all", "@here", "@everyone", "@room", "@CHANNEL", "\\@channel", ".@channel", "x:@here",
             "a-@all", "(@here)", "@alice", "ping @admins", "<!channel>", "<!here|here>", "<!everyone>", "<@U024BE7LH>",
-            "<!subteam^S0614TZR7>", "[click here](https://evil.example/login)", "[https://bank.example](https://evil.example)",
+            "<!subteam^S0614TZR7>", "[click here](https://evil.example/login)",
+                    "[https://bank.example](https://evil.example)",
             "**urgent**", "_x_", "<at>Bob</at>", "<https://evil.example|Your bank>", "mail bob@example.org",
             "job 42 ended", "café 🚀", "\n- list item", "# heading");
 

@@ -51,13 +51,14 @@ public final class FuzzDrill implements Drill {
 
     @Override
     public String description() {
-        return "seeded malformed input: HTTP requests against the API (JSON shapes, sizes over the limit, invalid UTF-8 and NUL, "
-                + "CR/LF injection, content types, Idempotency-Key abuse, framing; issue 15: many receivers and commas, sender "
-                + "bypasses and look-alike domains on a restricted key, display-name addresses, mention/link tricks), slow uploads "
-                + "(live heap), trick content through every chat provider against echoing fakes, and argv/env shapes against "
-                + "herald-mailprog + forwarder; counts 5xx, crashes, lost, wrong answers, answers over 64 KiB, unsafe payloads, "
-                + "leaked credentials (all must be 0); --api-cases 960 --slow-uploads 300 --provider-cases 60 --shim-cases 100 "
-                + "[--seed N], ~2 min";
+        return "seeded malformed input: HTTP requests against the API (JSON shapes, sizes over the limit, invalid "
+                + "UTF-8 and NUL, CR/LF injection, content types, Idempotency-Key abuse, framing; issue 15: many "
+                + "receivers and commas, sender bypasses and look-alike domains on a restricted key, display-name "
+                + "addresses, mention/link tricks), slow uploads (live heap), trick content through every chat "
+                + "provider against echoing fakes, and argv/env shapes against herald-mailprog + forwarder; counts "
+                + "5xx, crashes, lost, wrong answers, answers over 64 KiB, unsafe payloads, leaked credentials (all "
+                + "must be 0); "
+                + "--api-cases 960 --slow-uploads 300 --provider-cases 60 --shim-cases 100 [--seed N], ~2 min";
     }
 
     @Override
@@ -86,30 +87,37 @@ public final class FuzzDrill implements Drill {
 
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
                 "Fuzz, seed %d: malformed input against the API and herald-mailprog + forwarder (5xx, crashes and lost must be 0)%n"
-                        + "| target | kind | tried | 2xx | 4xx | 5xx | no answer | crashes | lost | largest answer | wrong answers |%n"
+                        + "| target | kind | tried | 2xx | 4xx | 5xx | no answer | crashes | lost | largest answer "
+                        + "| wrong answers |%n"
                         + "|---|---|---|---|---|---|---|---|---|---|---|%n", seed));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Long>> byKind = (Map<String, Map<String, Long>>) api.get("byKind");
         byKind.forEach((kind, c) -> table.append(String.format(Locale.ROOT,
-                "| API | %s | %d | %d | %d | %d | %d | | | %s | %d |%n", kind, c.get("tried"), c.get("2xx"), c.get("4xx"),
-                c.get("5xx"), c.get("noAnswer"), bytes(c.get("maxAnswerBytes")), c.get("wrong"))));
-        table.append(String.format(Locale.ROOT, "| API | all | %d | %d | %d | %d | %d | %d | %d | %s | %d |%n", api.get("tried"),
-                api.get("2xx"), api.get("4xx"), api.get("5xx"), api.get("noAnswer"), api.get("crashes"), api.get("lost"),
-                bytes((Long) api.get("maxAnswerBytes")), api.get("wrong")));
-        table.append(String.format(Locale.ROOT, "| API | slow uploads | %s | | | | | | | live heap %s → %s MiB, %s closed by the"
-                        + " server, a normal request meanwhile: %s | |%n", api.get("slowUploads"), api.get("liveHeapBeforeSlowMiB"),
-                api.get("liveHeapWithSlowMiB"), api.get("slowClosedByServer"), api.get("requestDuringSlow")));
-        table.append(String.format(Locale.ROOT, "| API | live heap | | | | | | | | %s MiB at start, %s MiB after the cases | |%n",
+                "| API | %s | %d | %d | %d | %d | %d | | | %s | %d |%n", kind, c.get("tried"), c.get("2xx"),
+                c.get("4xx"), c.get("5xx"), c.get("noAnswer"), bytes(c.get("maxAnswerBytes")), c.get("wrong"))));
+        table.append(String.format(Locale.ROOT, "| API | all | %d | %d | %d | %d | %d | %d | %d | %s | %d |%n",
+                api.get("tried"), api.get("2xx"), api.get("4xx"), api.get("5xx"), api.get("noAnswer"),
+                api.get("crashes"), api.get("lost"), bytes((Long) api.get("maxAnswerBytes")), api.get("wrong")));
+        table.append(String.format(Locale.ROOT,
+                "| API | slow uploads | %s | | | | | | | live heap %s → %s MiB, %s closed by the server, "
+                        + "a normal request meanwhile: %s | |%n", api.get("slowUploads"),
+                api.get("liveHeapBeforeSlowMiB"), api.get("liveHeapWithSlowMiB"), api.get("slowClosedByServer"),
+                api.get("requestDuringSlow")));
+        table.append(String.format(Locale.ROOT,
+                "| API | live heap | | | | | | | | %s MiB at start, %s MiB after the cases | |%n",
                 api.get("liveHeapStartMiB"), api.get("liveHeapAfterCasesMiB")));
         providers.forEach((provider, c) -> table.append(String.format(Locale.ROOT,
                 "| provider | %s | %d | | | | | | | unsafe payloads %d, credential in a reason %d | %d |%n", provider,
-                c.get("sent"), c.get("unsafePayloads"), c.get("leakedReasons"), c.get("unsafePayloads") + c.get("leakedReasons"))));
+                c.get("sent"), c.get("unsafePayloads"), c.get("leakedReasons"),
+                c.get("unsafePayloads") + c.get("leakedReasons"))));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Long>> shimKinds = (Map<String, Map<String, Long>>) shim.get("byKind");
         shimKinds.forEach((kind, c) -> table.append(String.format(Locale.ROOT,
-                "| shim | %s | %d | exit 0: %d | exit 75: %d | | | %d | | | |%n", kind, c.get("tried"), c.get("exit0"), c.get("exit75"),
-                c.get("crashes"))));
-        table.append(String.format(Locale.ROOT, "| shim + forwarder | all | %d | exit 0: %d (forwarded %d, failed/ %d) | exit 75: %d | | | %d | %d | | |%n",
+                "| shim | %s | %d | exit 0: %d | exit 75: %d | | | %d | | | |%n", kind, c.get("tried"), c.get("exit0"),
+                c.get("exit75"), c.get("crashes"))));
+        table.append(String.format(Locale.ROOT,
+                "| shim + forwarder | all | %d | exit 0: %d (forwarded %d, failed/ %d) | exit 75: %d | | | %d | %d "
+                        + "| | |%n",
                 shim.get("tried"), shim.get("exit0"), shim.get("forwarded"), shim.get("deadLettered"), shim.get("exit75"),
                 shim.get("crashes"), shim.get("lost")));
         return new DrillResult(figures, table.toString(), List.of());
@@ -126,12 +134,13 @@ public final class FuzzDrill implements Drill {
         }
     }
 
-    /** The largest answer the API may give to anything: a refusal says what was wrong, it does not echo the input back. */
+    /** The largest answer the API may give: a refusal says what was wrong, it does not echo the input back. */
     static final long MAX_ANSWER_BYTES = 64 * 1024;
     /** How much a few hundred slow uploads may add to the API's live heap (each announces a full body). */
     static final double MAX_SLOW_UPLOAD_GROWTH_MIB = 32;
 
-    private Map<String, Object> fuzzApi(long seed, int count, int slowUploads, PrintStream progress, List<String> violations)
+    private Map<String, Object> fuzzApi(long seed, int count, int slowUploads, PrintStream progress,
+            List<String> violations)
             throws Exception {
         Map<String, Map<String, Long>> byKind = new TreeMap<>();
         Set<String> accepted = new HashSet<>();
@@ -144,7 +153,8 @@ public final class FuzzDrill implements Drill {
         boolean crashed;
         Set<String> onSqs;
         progress.println("fuzz: starting the API with ElasticMQ and DynamoDB Local in a child JVM");
-        try (ChildJvm child = ChildJvm.start(ApiStackMain.class, List.of(), List.of("store", "keyed"), Duration.ofSeconds(90))) {
+        try (ChildJvm child = ChildJvm.start(ApiStackMain.class, List.of(), List.of("store", "keyed"),
+                Duration.ofSeconds(90))) {
             ApiStackMain.Stack stack = new ObjectMapper().readValue(child.readyLine(), ApiStackMain.Stack.class);
             ApiStackMain.Variant variant = stack.variants().get("store");
             Map<String, RawHttp> http = Map.of("store", new RawHttp(variant.port(), 15_000),
@@ -175,7 +185,8 @@ public final class FuzzDrill implements Drill {
                 counts.merge("maxAnswerBytes", size, Math::max);
                 maxAnswer = Math.max(maxAnswer, size);
                 if (size > MAX_ANSWER_BYTES && wrongAnswers.size() < 10) {
-                    wrongAnswers.add(c.kind() + ": a " + bytes(size) + " answer to a " + bytes((long) c.request().length)
+                    wrongAnswers.add(c.kind() + ": a " + bytes(size) + " answer to a "
+                            + bytes((long) c.request().length)
                             + " request");
                 }
                 String wrong = switch (c.expect()) {
@@ -183,7 +194,8 @@ public final class FuzzDrill implements Drill {
                     case ACCEPTED -> klass != 2 ? "refused the key's own sender (" + answer.status() + ")" : null;
                     default -> null;
                 };
-                if (c.expect() == ApiFuzzCases.Expect.WITHOUT_FROM || c.expect() == ApiFuzzCases.Expect.AS_WITHOUT_FROM) {
+                if (c.expect() == ApiFuzzCases.Expect.WITHOUT_FROM
+                        || c.expect() == ApiFuzzCases.Expect.AS_WITHOUT_FROM) {
                     fromClasses.computeIfAbsent(c.expect(), e -> new java.util.TreeSet<>()).add(klass);
                 }
                 if (wrong != null || size > MAX_ANSWER_BYTES) {
@@ -230,13 +242,15 @@ public final class FuzzDrill implements Drill {
             violations.add(lost.size() + " of " + accepted.size() + " messages the API accepted are not on SQS");
         }
         if (wrong > 0) {
-            violations.add(wrong + " API answers were wrong (over " + bytes(MAX_ANSWER_BYTES) + ", or a refusal missing): "
+            violations.add(wrong + " API answers were wrong (over " + bytes(MAX_ANSWER_BYTES)
+                    + ", or a refusal missing): "
                     + String.join("; ", wrongAnswers));
         }
         Set<Integer> withoutFrom = fromClasses.getOrDefault(ApiFuzzCases.Expect.WITHOUT_FROM, Set.of());
         Set<Integer> emptyFrom = fromClasses.getOrDefault(ApiFuzzCases.Expect.AS_WITHOUT_FROM, Set.of());
         if (!withoutFrom.isEmpty() && !emptyFrom.isEmpty() && !withoutFrom.equals(emptyFrom)) {
-            violations.add("an empty from is answered unlike no from (status classes " + emptyFrom + "xx vs " + withoutFrom
+            violations.add("an empty from is answered unlike no from (status classes " + emptyFrom + "xx vs "
+                    + withoutFrom
                     + "xx): the sender check can be skipped");
         }
         out.put("tried", tried);
@@ -278,9 +292,11 @@ public final class FuzzDrill implements Drill {
             out.put("liveHeapBeforeSlowMiB", mib(before));
             out.put("liveHeapWithSlowMiB", mib(with));
             out.put("slowClosedByServer", slow.closedByServer());
-            out.put("requestDuringSlow", during.answered() ? during.status() + " in " + millis + " ms" : during.failure());
+            out.put("requestDuringSlow", during.answered() ? during.status() + " in " + millis
+                    + " ms" : during.failure());
             if (with - before > MAX_SLOW_UPLOAD_GROWTH_MIB) {
-                violations.add(slow.opened() + " slow uploads grew the API's live heap from " + mib(before) + " to " + mib(with)
+                violations.add(slow.opened() + " slow uploads grew the API's live heap from " + mib(before) + " to "
+                        + mib(with)
                         + " MiB (the body buffer follows the declared length, not the bytes that came)");
             }
             if (during.status() / 100 != 2) {
@@ -291,10 +307,12 @@ public final class FuzzDrill implements Drill {
     }
 
     private static byte[] validEmailRequest() {
-        byte[] valid = "{\"email\":{\"fromEmail\":\"a@example.com\",\"toEmail\":\"b@example.com\",\"subject\":\"s\",\"body\":\"after\"}}"
+        byte[] valid = ("{\"email\":{\"fromEmail\":\"a@example.com\",\"toEmail\":\"b@example.com\","
+                + "\"subject\":\"s\",\"body\":\"after\"}}")
                 .getBytes(StandardCharsets.UTF_8);
         return concat(("POST /email/send HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + valid.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII), valid);
+                + "Content-Length: " + valid.length + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII), valid);
     }
 
     private static String requestLine(byte[] request) {

@@ -40,7 +40,8 @@ final class LiveHeap {
     }
 
     private static String run(Path jcmd, long pid, String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), command)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), command)).redirectErrorStream(true)
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();

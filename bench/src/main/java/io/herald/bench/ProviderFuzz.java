@@ -104,7 +104,8 @@ final class ProviderFuzz {
                         } else if (leaks(outcome.toString(), subject.secret())) {
                             leaked++;
                             if (leaked == 1) {
-                                violations.add(subject.name() + " put its credential in a reason (echo form " + echoForm + ")");
+                                violations.add(subject.name() + " put its credential in a reason (echo form "
+                                        + echoForm + ")");
                             }
                         }
                     }
@@ -122,7 +123,8 @@ final class ProviderFuzz {
     }
 
     private Envelope envelope(Subject subject, Random random) {
-        Content content = Content.of(ContentTricks.text(random), ContentTricks.text(random) + "\n\n" + ContentTricks.text(random))
+        Content content = Content.of(ContentTricks.text(random), ContentTricks.text(random) + "\n\n"
+                + ContentTricks.text(random))
                 .withFacts(List.of(new Fact(ContentTricks.text(random), ContentTricks.text(random))))
                 .withHints(List.of(ContentTricks.text(random)))
                 .withLinks(List.of(new Link(ContentTricks.text(random), "https://hpc.example.org/jobs/42")));
@@ -170,25 +172,31 @@ final class ProviderFuzz {
         Duration s = Duration.ofSeconds(1);
         Clock clock = Clock.systemUTC();
         return List.of(
-                new Subject("mattermost", base -> new MattermostProvider(new ProviderConfig.Mattermost(true, 1, t, 100_000, s, "",
+                new Subject("mattermost", base -> new MattermostProvider(new ProviderConfig.Mattermost(true, 1, t,
+                        100_000, s, "",
                         Secret.of(base + "/hooks/" + WEBHOOK_KEY)), clock), "town-square", WEBHOOK_KEY,
                         p -> noMention(unescaped(p.path("text").asText()))),
                 new Subject("slack", base -> new SlackProvider(new ProviderConfig.Slack(true, 1, t, 100_000, s, "",
                         Secret.of(base + "/services/T0/B0/" + WEBHOOK_KEY)), clock), "x", WEBHOOK_KEY,
                         this::slackSafe),
-                new Subject("matrix", base -> new MatrixProvider(new ProviderConfig.Matrix(true, 1, t, 100_000, s, "", base,
+                new Subject("matrix", base -> new MatrixProvider(new ProviderConfig.Matrix(true, 1, t, 100_000, s, "",
+                        base,
                         Secret.of(MATRIX_TOKEN)), clock), "!room:example.org", MATRIX_TOKEN,
                         p -> p.path("m.mentions").isObject() && p.path("m.mentions").isEmpty()
                                 && !p.path("body").asText().toLowerCase(Locale.ROOT).contains("@room")),
-                new Subject("telegram", base -> new TelegramProvider(new ProviderConfig.Telegram(true, 1, t, 100_000, s, "", base,
+                new Subject("telegram", base -> new TelegramProvider(new ProviderConfig.Telegram(true, 1, t, 100_000,
+                        s, "", base,
                         Secret.of(TELEGRAM_TOKEN), Duration.ZERO), clock), "-100123", TELEGRAM_TOKEN,
                         p -> noMention(p.path("text").asText())),
                 new Subject("msteams", base -> new TeamsProvider(new ProviderConfig.Msteams(true, 1, t, 100_000, s, "",
-                        Secret.of(base + "/workflows/a/triggers/manual/paths/invoke?api-version=1&sig=" + TEAMS_SIG)), clock),
+                        Secret.of(base + "/workflows/a/triggers/manual/paths/invoke?api-version=1&sig=" + TEAMS_SIG)),
+                                clock),
                         "x", TEAMS_SIG, this::teamsSafe),
-                new Subject("discord", base -> new DiscordProvider(new ProviderConfig.Discord(true, 1, t, 100_000, s, "",
+                new Subject("discord", base -> new DiscordProvider(new ProviderConfig.Discord(true, 1, t, 100_000, s,
+                        "",
                         Secret.of(base + "/api/webhooks/1/" + WEBHOOK_KEY)), clock), "x", WEBHOOK_KEY,
-                        p -> p.path("allowed_mentions").path("parse").isArray() && p.path("allowed_mentions").path("parse").isEmpty()));
+                        p -> p.path("allowed_mentions").path("parse").isArray() && p.path("allowed_mentions")
+                                .path("parse").isEmpty()));
     }
 
     private boolean slackSafe(JsonNode payload) {

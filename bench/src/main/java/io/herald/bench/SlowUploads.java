@@ -22,7 +22,8 @@ final class SlowUploads implements AutoCloseable {
 
     SlowUploads(int port, int connections, int declaredBytes) throws IOException {
         byte[] head = ("POST /v1/notifications HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + declaredBytes + "\r\n\r\n{\"to\":\"mailto:a@").getBytes(StandardCharsets.US_ASCII);
+                + "Content-Length: " + declaredBytes + "\r\n\r\n{\"to\":\"mailto:a@")
+                        .getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < connections; i++) {
             Socket socket = new Socket();
             try {

@@ -87,7 +87,8 @@ class DrillMeasurementsTest {
 
         List<ApiFuzzCases.Case> sender = cases.stream().filter(c -> c.kind().equals("sender")).toList();
         assertThat(sender).isNotEmpty().allMatch(c -> c.variant().equals("keyed")
-                && new String(c.request(), java.nio.charset.StandardCharsets.UTF_8).contains("Bearer " + ApiStackMain.KEYED_TOKEN));
+                && new String(c.request(), java.nio.charset.StandardCharsets.UTF_8).contains("Bearer "
+                        + ApiStackMain.KEYED_TOKEN));
         assertThat(sender.stream().map(ApiFuzzCases.Case::expect)).contains(ApiFuzzCases.Expect.REFUSED,
                 ApiFuzzCases.Expect.ACCEPTED, ApiFuzzCases.Expect.WITHOUT_FROM, ApiFuzzCases.Expect.AS_WITHOUT_FROM);
         assertThat(cases.stream().filter(c -> c.kind().equals("display-name")))

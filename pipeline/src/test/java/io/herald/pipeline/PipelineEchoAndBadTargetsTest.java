@@ -64,7 +64,8 @@ class PipelineEchoAndBadTargetsTest {
     void start() {
         embedded = EmbeddedSqs.start(0);
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(), List.of("issue15"),
+        HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(),
+                List.of("issue15"),
                 d.deadLetterSuffix(), 5, Duration.ofSeconds(30), d.maxConnections());
         sqs = SqsClients.create(sqsConfig);
         queue = SqsQueues.provision(sqs, sqsConfig).getFirst();
@@ -72,23 +73,29 @@ class PipelineEchoAndBadTargetsTest {
         mattermostFake = Fakes.start();
         mattermostFake.stubFor(post(urlPathMatching("/hooks/.*")).willReturn(aResponse().withStatus(404)
                 .withHeader("Content-Type", "application/json")
-                .withBody("{\"id\":\"web.incoming_webhook.channel.app_error\",\"message\":\"Couldn't find the channel.\","
+                .withBody("{\"id\":\"web.incoming_webhook.channel.app_error\","
+                        + "\"message\":\"Couldn't find the channel.\","
                         + "\"detailed_error\":\"\",\"request_id\":\"r1\",\"status_code\":404}")));
         telegramFake = Fakes.start();
-        String echoed = URLEncoder.encode(Fakes.baseUrl(telegramFake) + "/bot" + TOKEN + "/sendMessage", StandardCharsets.UTF_8);
+        String echoed = URLEncoder.encode(Fakes.baseUrl(telegramFake) + "/bot" + TOKEN + "/sendMessage",
+                StandardCharsets.UTF_8);
         telegramFake.stubFor(post(urlPathMatching("/bot.*/sendMessage")).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
-                .withBody("{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found (" + echoed + ")\"}")));
+                .withBody("{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found (" + echoed
+                        + ")\"}")));
 
         Clock clock = Clock.systemUTC();
         Duration t = Duration.ofSeconds(2);
         MattermostProvider mattermost = new MattermostProvider(new ProviderConfig.Mattermost(true, 1, t, 1000,
-                Duration.ofSeconds(1), "", Secret.of(Fakes.baseUrl(mattermostFake) + "/hooks/xsecrethookid1234567")), clock);
-        TelegramProvider telegram = new TelegramProvider(new ProviderConfig.Telegram(true, 1, t, 1000, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), "", Secret.of(Fakes.baseUrl(mattermostFake) + "/hooks/xsecrethookid1234567")),
+                        clock);
+        TelegramProvider telegram = new TelegramProvider(new ProviderConfig.Telegram(true, 1, t, 1000,
+                Duration.ofSeconds(1),
                 "", Fakes.baseUrl(telegramFake), Secret.of(TOKEN), Duration.ZERO), clock);
         HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()
                 .withSendTimeout(Duration.ofSeconds(3)).withReceiveWait(Duration.ofSeconds(1))
-                .withHealth(3, 2, Duration.ofSeconds(30)).withRetryDelays(Duration.ZERO, Duration.ZERO).withAdminPort(-1);
+                .withHealth(3, 2, Duration.ofSeconds(30)).withRetryDelays(Duration.ZERO, Duration.ZERO)
+                        .withAdminPort(-1);
         pipeline = new Pipeline(sqs, List.of(queue), List.of(new ConfiguredProvider(mattermost, 1),
                 new ConfiguredProvider(telegram, 1)), config, sqsConfig,
                 new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), null, clock);
@@ -124,7 +131,8 @@ class PipelineEchoAndBadTargetsTest {
             assertThat(reasons).hasSize(8).filteredOn(r -> r.startsWith("Mattermost 404")).hasSize(7);
             List<Worker.WorkerStatus> workers = new ArrayList<>();
             pipeline.status().pools().values().forEach(workers::addAll);
-            Worker.WorkerStatus mattermost = workers.stream().filter(w -> w.name().equals("mattermost")).findFirst().orElseThrow();
+            Worker.WorkerStatus mattermost = workers.stream().filter(w -> w.name().equals("mattermost")).findFirst()
+                    .orElseThrow();
             assertThat(mattermost.state()).isEqualTo("healthy");
             assertThat(mattermost.rejected()).isEqualTo(7);
             assertThat(mattermost.providerDown()).isZero();

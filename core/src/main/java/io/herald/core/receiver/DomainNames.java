@@ -64,7 +64,8 @@ public final class DomainNames {
         IDNA.Info info = new IDNA.Info();
         UTS46.nameToASCII(domain, ascii, info);
         if (info.hasErrors()) {
-            return new Refused("is not a valid domain name (" + info.getErrors().toString().toLowerCase(Locale.ROOT) + ")");
+            String errors = info.getErrors().toString().toLowerCase(Locale.ROOT);
+            return new Refused("is not a valid domain name (" + errors + ")");
         }
         // A label written in Unicode must already be in the form UTS #46 maps it to (up to case): a
         // fullwidth letter or an ideographic full stop stands for another character. ASCII labels,

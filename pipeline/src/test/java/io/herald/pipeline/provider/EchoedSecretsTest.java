@@ -106,30 +106,32 @@ class EchoedSecretsTest {
     static Stream<Case> providers() {
         Duration t = Duration.ofMillis(2000);
         Duration s = Duration.ofSeconds(1);
+        Clock clock = Clock.systemUTC();
         return Stream.of(
-                new Case("telegram", base -> http(new TelegramProvider(new ProviderConfig.Telegram(true, 1, t, 1000, s, "",
-                        base, Secret.of(TELEGRAM_TOKEN), Duration.ZERO), Clock.systemUTC())), "-100123", TELEGRAM_TOKEN, 400,
+                new Case("telegram", base -> http(new TelegramProvider(new ProviderConfig.Telegram(true, 1, t, 1000, s,
+                        "", base, Secret.of(TELEGRAM_TOKEN), Duration.ZERO), clock)), "-100123", TELEGRAM_TOKEN, 400,
                         e -> json(Map.of("ok", false, "error_code", 400, "description", "Bad Request: " + e))),
                 new Case("slack", base -> http(new SlackProvider(new ProviderConfig.Slack(true, 1, t, 1000, s, "",
-                        Secret.of(base + "/services/T0001/B0001/" + SLACK_KEY)), Clock.systemUTC())), "x", SLACK_KEY, 400,
+                        Secret.of(base + "/services/T0001/B0001/" + SLACK_KEY)), clock)), "x", SLACK_KEY, 400,
                         e -> "invalid_payload " + e),
-                new Case("mattermost", base -> http(new MattermostProvider(new ProviderConfig.Mattermost(true, 1, t, 1000, s, "",
-                        Secret.of(base + "/hooks/" + MATTERMOST_KEY)), Clock.systemUTC())), "town-square", MATTERMOST_KEY, 404,
-                        e -> json(Map.of("id", "web.incoming_webhook.channel.app_error", "message", e, "status_code", 404))),
+                new Case("mattermost", base -> http(new MattermostProvider(new ProviderConfig.Mattermost(true, 1, t,
+                        1000, s, "", Secret.of(base + "/hooks/" + MATTERMOST_KEY)), clock)), "town-square",
+                        MATTERMOST_KEY, 404, e -> json(Map.of("id", "web.incoming_webhook.channel.app_error",
+                        "message", e, "status_code", 404))),
                 new Case("discord", base -> http(new DiscordProvider(new ProviderConfig.Discord(true, 1, t, 1000, s, "",
-                        Secret.of(base + "/api/webhooks/1234567890/" + DISCORD_KEY)), Clock.systemUTC())), "x", DISCORD_KEY, 400,
+                        Secret.of(base + "/api/webhooks/1234567890/" + DISCORD_KEY)), clock)), "x", DISCORD_KEY, 400,
                         e -> json(Map.of("message", "Invalid Form Body " + e, "code", 50035))),
                 new Case("msteams", base -> http(new TeamsProvider(new ProviderConfig.Msteams(true, 1, t, 1000, s, "",
-                        Secret.of(base + "/workflows/abc/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers&sig="
-                                + TEAMS_SIG)), Clock.systemUTC())), "x", TEAMS_SIG, 400,
+                        Secret.of(base + "/workflows/abc/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers"
+                                + "&sig=" + TEAMS_SIG)), clock)), "x", TEAMS_SIG, 400,
                         e -> json(Map.of("error", Map.of("code", "InvalidRequestContent", "message", e)))),
                 new Case("matrix", base -> http(new MatrixProvider(new ProviderConfig.Matrix(true, 1, t, 1000, s, "",
-                        base, Secret.of(MATRIX_TOKEN)), Clock.systemUTC())), "!room:example.org", MATRIX_TOKEN, 400,
+                        base, Secret.of(MATRIX_TOKEN)), clock)), "!room:example.org", MATRIX_TOKEN, 400,
                         e -> json(Map.of("errcode", "M_BAD_JSON", "error", e))),
                 new Case("sendgrid", base -> {
                     SendGridProvider p = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, t, 1000, s, "", base,
-                            Secret.of(SENDGRID_KEY), "herald@example.org"), Clock.systemUTC());
-                    return new HttpOrSdk(p, () -> { });
+                            Secret.of(SENDGRID_KEY), "herald@example.org"), clock);
+                    return new HttpOrSdk(p, p);
                 }, "to@example.org", SENDGRID_KEY, 400,
                         e -> json(Map.of("errors", List.of(Map.of("message", e, "field", "content"))))));
     }

@@ -51,8 +51,10 @@ class RedactorTest {
         Redactor r = Redactor.ofLogin("herald", Secret.of("s3cret-pass"));
         java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
 
-        assertThat(r.redact("535 " + b64.encodeToString("\0herald\0s3cret-pass".getBytes()))).isEqualTo("535 (redacted)");
-        assertThat(r.redact("Basic " + b64.encodeToString("herald:s3cret-pass".getBytes()))).isEqualTo("Basic (redacted)");
+        assertThat(r.redact("535 " + b64.encodeToString("\0herald\0s3cret-pass".getBytes())))
+                .isEqualTo("535 (redacted)");
+        assertThat(r.redact("Basic " + b64.encodeToString("herald:s3cret-pass".getBytes())))
+                .isEqualTo("Basic (redacted)");
         assertThat(r.redact("334 " + b64.encodeToString("s3cret-pass".getBytes()))).isEqualTo("334 (redacted)");
     }
 }

@@ -66,7 +66,8 @@ public final class AdaptiveCard {
         if (!c.hints().isEmpty()) {
             body.addObject().put("type", "TextBlock").put("text", "Hints").put("weight", "Bolder").put("spacing", "Medium");
             for (String hint : c.hints()) {
-                body.addObject().put("type", "TextBlock").put("id", "hint").put("text", "• " + md(hint)).put("wrap", true)
+                body.addObject().put("type", "TextBlock").put("id", "hint").put("text", "• " + md(hint))
+                        .put("wrap", true)
                         .put("spacing", "None");
             }
         }

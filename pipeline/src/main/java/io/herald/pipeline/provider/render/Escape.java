@@ -71,7 +71,8 @@ public final class Escape {
      * {@code channels/app/mention_parser_standard.go}, {@code StandardMentionParser.ProcessText}):
      * text is split into words with {@code strings.FieldsFunc} on every rune that is not
      * {@code : . - _ @}, a letter or a number; U+2060 is a format character (Cf), so
-     * {@code @}, U+2060, {@code channel} becomes the two words {@code @} and {@code channel}, and neither is a mention keyword.
+     * {@code @}, U+2060, {@code channel} becomes the two words {@code @} and {@code channel}, and
+     * neither is a mention keyword.
      * An {@code @} right after a letter or digit is left alone: it is inside a word (an email
      * address) that no mention parser reads as a mention.
      */

@@ -75,7 +75,8 @@ public final class SlackProvider extends HttpProvider {
         ArrayNode blocks = body.putArray("blocks");
         if (c.title() != null && !c.title().isBlank()) {
             ObjectNode header = blocks.addObject().put("type", "header");
-            header.putObject("text").put("type", "plain_text").put("text", cut(Escape.mentions(c.title().strip()), HEADER_MAX))
+            header.putObject("text").put("type", "plain_text")
+                    .put("text", cut(Escape.mentions(c.title().strip()), HEADER_MAX))
                     .put("emoji", true);
         }
         String text = template.map(t -> t.render(envelope))

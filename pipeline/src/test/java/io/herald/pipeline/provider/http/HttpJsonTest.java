@@ -46,12 +46,14 @@ class HttpJsonTest {
         assertThat(reply).isInstanceOf(HttpJson.Answer.class);
         HttpJson.Answer answer = (HttpJson.Answer) reply;
         assertThat(answer.status()).isEqualTo(400);
-        assertThat(answer.body().length()).isBetween(HttpJson.MAX_ANSWER_BYTES / 2 - 1, HttpJson.MAX_ANSWER_BYTES / 2 + 1);
+        int half = HttpJson.MAX_ANSWER_BYTES / 2;
+        assertThat(answer.body().length()).isBetween(half - 1, half + 1);
     }
 
     @Test
     void answerWithinTheCapIsReadWhole() {
-        fake.stubFor(post(urlEqualTo("/ok")).willReturn(aResponse().withStatus(200).withBody("{\"ok\":true,\"note\":\"ünï\"}")));
+        fake.stubFor(post(urlEqualTo("/ok")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"ok\":true,\"note\":\"ünï\"}")));
         String exact = "z".repeat(HttpJson.MAX_ANSWER_BYTES);
         fake.stubFor(post(urlEqualTo("/exact")).willReturn(aResponse().withStatus(200).withBody(exact)));
 

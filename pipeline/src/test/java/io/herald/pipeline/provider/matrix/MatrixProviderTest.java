@@ -98,7 +98,8 @@ class MatrixProviderTest {
     void unknownRoomIsRejectedWithoutBlamingTheProvider() {
         answer(404, "{\"errcode\":\"M_NOT_FOUND\",\"error\":\"Unknown room\"}");
 
-        assertThat(provider.send(Fixtures.envelope("matrix", "!nosuchroom:example.org"))).isInstanceOf(Outcome.Rejected.class);
+        assertThat(provider.send(Fixtures.envelope("matrix", "!nosuchroom:example.org")))
+                .isInstanceOf(Outcome.Rejected.class);
     }
 
     @Test

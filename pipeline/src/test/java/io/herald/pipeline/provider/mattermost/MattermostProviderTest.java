@@ -155,7 +155,8 @@ class MattermostProviderTest {
         fake.resetAll();
         appError(403, "web.incoming_webhook.channel_locked.app_error",
                 "This webhook is not permitted to post to the requested channel.");
-        assertThat(provider.send(Fixtures.envelope("mattermost", "other-channel"))).isInstanceOf(Outcome.Rejected.class);
+        assertThat(provider.send(Fixtures.envelope("mattermost", "other-channel")))
+                .isInstanceOf(Outcome.Rejected.class);
     }
 
     @Test
@@ -168,11 +169,14 @@ class MattermostProviderTest {
     @Test
     void deletedOrDisabledWebhookOrItsOwnChannelGoneMeansTheProviderIsDown() {
         appError(400, "web.incoming_webhook.invalid.app_error", "Invalid webhook.");
-        assertThat(provider.send(Fixtures.envelope("mattermost", "town-square"))).isInstanceOf(Outcome.ProviderDown.class);
+        assertThat(provider.send(Fixtures.envelope("mattermost", "town-square")))
+                .isInstanceOf(Outcome.ProviderDown.class);
 
         fake.resetAll();
-        appError(501, "web.incoming_webhook.disabled.app_error", "Incoming webhooks have been disabled by the system admin.");
-        assertThat(provider.send(Fixtures.envelope("mattermost", "town-square"))).isInstanceOf(Outcome.ProviderDown.class);
+        appError(501, "web.incoming_webhook.disabled.app_error",
+                "Incoming webhooks have been disabled by the system admin.");
+        assertThat(provider.send(Fixtures.envelope("mattermost", "town-square")))
+                .isInstanceOf(Outcome.ProviderDown.class);
 
         fake.resetAll();
         appError(404, "app.channel.get.existing.app_error", "Unable to find the existing channel.");

@@ -148,7 +148,8 @@ class TeamsProviderTest {
         provider.send(Fixtures.nasty("msteams", "x"));
 
         JsonNode card = sentCard();
-        assertThat(shown(card.path("body").path(0).path("text").asText())).isEqualTo("Job 42 (" + Fixtures.NASTY_JOB + ") ended");
+        assertThat(shown(card.path("body").path(0).path("text").asText())).isEqualTo("Job 42 (" + Fixtures.NASTY_JOB
+                + ") ended");
         JsonNode fact = card.path("body").findValue("facts").path(0);
         assertThat(shown(fact.path("title").asText())).isEqualTo("Job name");
         assertThat(shown(fact.path("value").asText())).isEqualTo(Fixtures.NASTY_JOB);

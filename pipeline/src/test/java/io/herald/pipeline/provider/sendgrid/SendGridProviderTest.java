@@ -46,7 +46,8 @@ class SendGridProviderTest {
     @BeforeEach
     void start() {
         fake = Fakes.start();
-        provider = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), "",
+        provider = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofMillis(2000), 1000,
+                Duration.ofSeconds(1), "",
                 Fakes.baseUrl(fake), Secret.of(KEY), "herald@example.org"), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -165,8 +166,10 @@ class SendGridProviderTest {
     @Test
     void baseUrlPathPrefixIsKept() throws Exception {
         provider.close();
-        provider = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), "",
-                Fakes.baseUrl(fake) + "/egress/sendgrid/", Secret.of(KEY), "herald@example.org"), Clock.fixed(NOW, ZoneOffset.UTC));
+        provider = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofMillis(2000), 1000,
+                Duration.ofSeconds(1), "",
+                Fakes.baseUrl(fake) + "/egress/sendgrid/", Secret.of(KEY), "herald@example.org"), Clock.fixed(NOW,
+                        ZoneOffset.UTC));
         fake.stubFor(post(urlEqualTo("/egress/sendgrid" + PATH)).willReturn(aResponse().withStatus(202)));
 
         assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.Delivered.class);

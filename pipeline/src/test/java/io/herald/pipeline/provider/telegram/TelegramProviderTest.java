@@ -234,7 +234,8 @@ class TelegramProviderTest {
     void aLinksAddressKeepsItsAtSign() throws Exception {
         answer(200, "{\"ok\":true,\"result\":{\"message_id\":7}}");
         Envelope envelope = Envelope.create("telegram", "-100123", Content.of("t", "x")
-                .withLinks(List.of(new Link("@alice's profile", "https://social.example/@alice"))), Origin.api("test"), Fixtures.NOW);
+                .withLinks(List.of(new Link("@alice's profile", "https://social.example/@alice"))), Origin.api("test"),
+                        Fixtures.NOW);
 
         provider.send(envelope);
 
