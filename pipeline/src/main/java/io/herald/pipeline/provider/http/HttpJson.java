@@ -1,6 +1,6 @@
 package io.herald.pipeline.provider.http;
 
-import io.herald.pipeline.provider.Redactor;
+import io.herald.core.config.Redactor;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.herald.pipeline.provider.http;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.herald.core.config.Redactor;
 import io.herald.pipeline.provider.Fakes;
-import io.herald.pipeline.provider.Redactor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
-package io.herald.pipeline.provider;
+package io.herald.core.config;
 
-import io.herald.core.config.Secret;
 
+import java.lang.reflect.RecordComponent;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -18,11 +18,12 @@ import java.util.regex.Pattern;
 
 /**
  * Removes a provider's secrets from any text on its way to a log, an exception or an
- * {@link Outcome} reason. Providers build their reasons themselves and never quote a URL that holds
+ * outcome's reason. Providers build their reasons themselves and never quote a URL that holds
  * a credential; this is the second line: a library's error message or a server's error answer may
  * echo a request line, a header or the body, raw or encoded. This is the one place that knows the
- * encodings; an Outcome reason is what the status API, the admin /status page, {@code herald dlq}
- * and the dashboard show, so redacting it here covers them all.
+ * encodings; an outcome's reason is what the status API, the admin /status page, {@code herald dlq}
+ * and the dashboard show, so redacting it here covers them all. {@link #forProviders} masks every
+ * configured provider's secrets at once, for output that shows reasons stored before a fix.
  */
 public final class Redactor {
 
@@ -33,6 +34,48 @@ public final class Redactor {
 
     private Redactor(List<String> secrets) {
         this.secrets = secrets;
+    }
+
+    /**
+     * Every secret of every provider block (each {@link Secret} component of the blocks), with the
+     * SMTP login forms: for output that shows stored reasons, such as {@code herald dlq}, so a
+     * reason written before a redaction fix (or by an older version) still shows no secret.
+     */
+    public static Redactor forProviders(HeraldConfig.Providers providers) {
+        List<Secret> secrets = new ArrayList<>();
+        List<String> logins = new ArrayList<>();
+        for (RecordComponent block : HeraldConfig.Providers.class.getRecordComponents()) {
+            Object config = component(block, providers);
+            if (!(config instanceof Record record)) {
+                continue;
+            }
+            String user = null;
+            Secret password = null;
+            for (RecordComponent field : record.getClass().getRecordComponents()) {
+                Object value = component(field, record);
+                if (value instanceof Secret secret) {
+                    secrets.add(secret);
+                    if (field.getName().equals("password")) {
+                        password = secret;
+                    }
+                } else if (field.getName().equals("username") && value instanceof String name && !name.isBlank()) {
+                    user = name;
+                }
+            }
+            if (user != null && password != null && password.isSet()) {
+                logins.add(user + ":" + password.reveal());
+                logins.add("\0" + user + "\0" + password.reveal());
+            }
+        }
+        return of(logins, secrets.toArray(Secret[]::new));
+    }
+
+    private static Object component(RecordComponent component, Object record) {
+        try {
+            return component.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + component.getName() + " of a provider block", e);
+        }
     }
 
     /** @param secrets the values to hide; unset ones are ignored */

@@ -1,6 +1,5 @@
-package io.herald.pipeline.provider;
+package io.herald.core.config;
 
-import io.herald.core.config.Secret;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +17,8 @@ class RedactorTest {
     void webhookPathAndLongSegmentsAreMaskedOnTheirOwn() {
         Redactor r = Redactor.of(Secret.of("https://discord.com/api/webhooks/123/aVeryLongWebhookToken"));
 
-        assertThat(r.redact("POST /api/webhooks/123/aVeryLongWebhookToken failed")).doesNotContain("aVeryLongWebhookToken");
+        assertThat(r.redact("POST /api/webhooks/123/aVeryLongWebhookToken failed"))
+                .doesNotContain("aVeryLongWebhookToken");
         assertThat(r.redact("token aVeryLongWebhookToken")).isEqualTo("token (redacted)");
         assertThat(r.redact("see https://discord.com/developers")).isEqualTo("see https://discord.com/developers");
     }
@@ -56,5 +56,25 @@ class RedactorTest {
         assertThat(r.redact("Basic " + b64.encodeToString("herald:s3cret-pass".getBytes())))
                 .isEqualTo("Basic (redacted)");
         assertThat(r.redact("334 " + b64.encodeToString("s3cret-pass".getBytes()))).isEqualTo("334 (redacted)");
+    }
+
+    @Test
+    void forProvidersMasksEveryConfiguredProvidersSecrets() {
+        HeraldConfig.Providers d = HeraldConfig.defaults().providers();
+        ProviderConfig.Telegram t = d.telegram();
+        ProviderConfig.Smtp m = d.smtp();
+        HeraldConfig.Providers providers = new HeraldConfig.Providers(d.outbox(), d.ses(), d.sendgrid(),
+                new ProviderConfig.Smtp(m.enabled(), m.weight(), m.timeout(), m.rateLimit(), m.ratePeriod(),
+                        m.template(), m.host(), m.port(), m.security(), "herald", Secret.of("smtp-pass-123"), m.from()),
+                d.msteams(), new ProviderConfig.Telegram(t.enabled(), t.weight(), t.timeout(), t.rateLimit(),
+                        t.ratePeriod(), t.template(), t.baseUrl(), Secret.of("123456:AAH-tok"), t.chatInterval()),
+                d.slack(), d.mattermost(), d.discord(), d.matrix());
+
+        Redactor r = Redactor.forProviders(providers);
+
+        assertThat(r.redact("a 123456%3AAAH-tok b")).isEqualTo("a (redacted) b");
+        assertThat(r.redact("pw smtp-pass-123")).isEqualTo("pw (redacted)");
+        String plain = java.util.Base64.getEncoder().encodeToString("\0herald\0smtp-pass-123".getBytes());
+        assertThat(r.redact("535 " + plain)).isEqualTo("535 (redacted)");
     }
 }
