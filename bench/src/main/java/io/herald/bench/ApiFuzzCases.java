@@ -14,12 +14,42 @@ import java.util.Random;
  */
 final class ApiFuzzCases {
 
-    /** One request to throw at the API; {@code kind} groups the counts. */
-    record Case(String kind, byte[] request) {
+    /**
+     * One request to throw at the API; {@code kind} groups the counts.
+     *
+     * @param variant which API of the stack gets it: {@code store} (open) or {@code keyed} (one
+     *                send-only key limited to senders at {@link ApiStackMain#KEYED_SENDER_DOMAIN})
+     * @param expect  what the answer must be beyond "no 5xx": {@link Expect}
+     */
+    record Case(String kind, byte[] request, String variant, Expect expect) {
+        Case(String kind, byte[] request) {
+            this(kind, request, "store", Expect.ANY);
+        }
+    }
+
+    /** What a case's answer must be, besides never a 5xx. */
+    enum Expect {
+        /** Any 2xx or 4xx. */
+        ANY,
+        /** Never a 2xx: a sender the key may not use, a disguised domain, an address in a display name. */
+        REFUSED,
+        /** A 2xx: the ordinary request the refused ones are variations of. */
+        ACCEPTED,
+        /** The same class of answer as the same request without {@code from}: an empty from is no from. */
+        AS_WITHOUT_FROM,
+        /** The request without {@code from} that {@link #AS_WITHOUT_FROM} is compared with. */
+        WITHOUT_FROM
     }
 
     static final List<String> KINDS = List.of("json-shape", "size", "encoding", "header-injection", "content-type",
-            "idempotency-key", "method-path", "framing");
+            "idempotency-key", "method-path", "framing", "receivers", "sender", "display-name", "content-tricks");
+
+    /** Domains that stand for {@link ApiStackMain#KEYED_SENDER_DOMAIN} or sit next to it (issue 15, 1 and 11). */
+    private static final List<String> NOT_THE_KEYS_DOMAIN = List.of(
+            "beta.example.org", "x.alpha.example.org", "alpha.example.org.evil.example",
+            "alpha.ex\u00ADample.org", "alpha.exam\u200Dple.org", "alpha.exam\u200Bple.org", "\u0430lpha.example.org",
+            "alpha.e\uFF58ample.org", "alpha.example\uFF0Eorg", "alpha.\u0435xample.org",
+            "alpha.example.org\u0000", "alpha.example.org\r\nBcc: x@evil.example");
 
     private static final String[] PATHS = {"/email/send", "/v1/notifications"};
     private static final String[] FIELDS = {"fromEmail", "fromName", "toEmail", "toName", "subject", "body"};
@@ -46,10 +76,127 @@ final class ApiFuzzCases {
                 case "idempotency-key" -> idempotencyKey();
                 case "method-path" -> methodPath();
                 case "framing" -> framing();
+                case "receivers" -> receivers();
+                case "content-tricks" -> contentTricks();
+                case "sender", "display-name" -> null;
                 default -> throw new IllegalStateException(kind);
             }));
+            if (kind.equals("sender")) {
+                cases.set(i, sender());
+            } else if (kind.equals("display-name")) {
+                cases.set(i, displayName());
+            }
         }
         return cases;
+    }
+
+    /**
+     * Many receivers in one request, the same inbox in different letter cases, and runs of commas
+     * as long as the body limit allows (issue 15, findings 2 and 3: 262 KB of commas once got a
+     * 20.7 MB answer). The answer's size is what the drill checks.
+     */
+    private byte[] receivers() {
+        int n = 50 + random.nextInt(1950);
+        List<String> items = new ArrayList<>();
+        String to = switch (random.nextInt(6)) {
+            case 0 -> {
+                for (int i = 0; i < n; i++) {
+                    items.add("mailto:r" + i + "@example.org");
+                }
+                yield String.join(",", items);
+            }
+            case 1 -> {
+                for (int i = 0; i < n; i++) {
+                    items.add("mailto:" + (i % 2 == 0 ? "Victim" : "victim") + "@"
+                            + (i % 3 == 0 ? "EXAMPLE.org" : "example.org"));
+                }
+                yield String.join(",", items);
+            }
+            case 2 -> ",".repeat(1000 + random.nextInt(Math.max(1, maxBodyBytes - 1200)));
+            case 3 -> "mailto:a@example.org" + ",".repeat(1000 + random.nextInt(Math.max(1, maxBodyBytes - 1200)));
+            case 4 -> {
+                for (int i = 0; i < n; i++) {
+                    items.add("nonsense" + i + ":" + "x".repeat(random.nextInt(40)));
+                }
+                yield String.join(",", items);
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    items.add("telegram:" + i);
+                }
+                yield String.join(", ,", items);
+            }
+        };
+        if (random.nextInt(4) == 0) {
+            return post(PATHS[0], "application/json", ("{\"email\":{\"fromEmail\":\"from@example.com\",\"toEmail\":"
+                    + quote(to.replace("mailto:", "")) + ",\"subject\":\"s\",\"body\":\"b\"}}")
+                            .getBytes(StandardCharsets.UTF_8));
+        }
+        return post(PATHS[1], "application/json", ("{\"to\":" + quote(to)
+                + ",\"from\":\"from@example.com\",\"title\":\"t\",\"text\":\"x\"}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The keyed API's sender check: its own domain (accepted), no from, an empty or blank from
+     * (answered as no from), and every look-alike or neighbour of its domain (refused).
+     */
+    private Case sender() {
+        boolean notifications = random.nextBoolean();
+        String local = List.of("ceo", "noreply", "Alerts").get(random.nextInt(3));
+        int pick = random.nextInt(10);
+        String from;
+        Expect expect;
+        if (pick == 0) {
+            from = local + "@" + (random.nextBoolean() ? ApiStackMain.KEYED_SENDER_DOMAIN : "ALPHA.Example.ORG");
+            expect = Expect.ACCEPTED;
+        } else if (pick == 1) {
+            from = null;
+            expect = Expect.WITHOUT_FROM;
+        } else if (pick == 2) {
+            from = List.of("", " ", "\t").get(random.nextInt(3));
+            expect = Expect.AS_WITHOUT_FROM;
+        } else {
+            from = local + "@" + NOT_THE_KEYS_DOMAIN.get(random.nextInt(NOT_THE_KEYS_DOMAIN.size()));
+            expect = Expect.REFUSED;
+        }
+        String body = notifications
+                ? "{\"to\":\"mailto:victim@victim.example\"" + (from == null ? "" : ",\"from\":" + quote(from))
+                + ",\"title\":\"t\",\"text\":\"x\"}"
+                : "{\"email\":{" + (from == null ? "" : "\"fromEmail\":" + quote(from) + ",")
+                + "\"toEmail\":\"victim@victim.example\",\"subject\":\"s\",\"body\":\"b\"}}";
+        byte[] request = request("POST", notifications ? PATHS[1] : PATHS[0], List.of("Content-Type: application/json",
+                "Authorization: Bearer " + ApiStackMain.KEYED_TOKEN), body.getBytes(StandardCharsets.UTF_8));
+        return new Case("sender", request, "keyed", expect);
+    }
+
+    /** A display name that holds an address or angle brackets, to pass as someone else (finding 13). */
+    private Case displayName() {
+        String name = List.of("Bank <ceo@bank.example>", "ceo@bank.example", "\"Bank\" <ceo@bank.example>",
+                "IT Support <", "> urgent", "Bank (ceo@bank.example)").get(random.nextInt(6));
+        boolean notifications = random.nextBoolean();
+        String body = notifications
+                ? "{\"to\":\"mailto:a@example.org\",\"from\":\"from@example.com\",\"fromName\":" + quote(name)
+                + ",\"title\":\"t\",\"text\":\"x\"}"
+                : "{\"email\":{\"fromEmail\":\"from@example.com\",\"fromName\":" + quote(name)
+                + ",\"toEmail\":\"a@example.org\",\"subject\":\"s\",\"body\":\"b\"}}";
+        return new Case("display-name", post(notifications ? PATHS[1] : PATHS[0], "application/json",
+                body.getBytes(StandardCharsets.UTF_8)), "store", Expect.REFUSED);
+    }
+
+    /**
+     * Chat notifications whose text tries what the providers must defuse (mentions of everyone,
+     * Markdown links with a disguised target, something shaped like a leaked token); the API
+     * takes them as text. What the providers make of such text is the drill's provider phase.
+     */
+    private byte[] contentTricks() {
+        String to = List.of("mattermost:town-square", "slack:U024BE7LH", "matrix:!room:example.org",
+                "telegram:123456789",
+                "msteams:bob@example.org", "discord:80351110224678912", "mattermost:@alice").get(random.nextInt(7));
+        String title = ContentTricks.text(random);
+        String text = ContentTricks.text(random) + " " + ContentTricks.text(random);
+        return post(PATHS[1], "application/json", ("{\"to\":" + quote(to) + ",\"title\":" + quote(title) + ",\"text\":"
+                + quote(text) + ",\"facts\":[{\"label\":" + quote(ContentTricks.text(random)) + ",\"value\":"
+                + quote(ContentTricks.text(random)) + "}]}").getBytes(StandardCharsets.UTF_8));
     }
 
     private String path() {

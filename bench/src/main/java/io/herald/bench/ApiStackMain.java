@@ -1,7 +1,9 @@
 package io.herald.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.api.ApiAccess;
 import io.herald.api.HeraldApi;
+import io.herald.core.config.ApiKeyEntry;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.EmbeddedDynamoDb;
@@ -34,7 +36,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code store}: delivery status in DynamoDB Local, as {@code ./herald local} runs;</li>
  *   <li>{@code nostore}: the same without status writes, to show what the store costs (status
- *       lookups then find nothing; Idempotency-Key still uses DynamoDB Local).</li>
+ *       lookups then find nothing; Idempotency-Key still uses DynamoDB Local);</li>
+ *   <li>{@code keyed}: {@code store} behind one send-only API key limited to senders at
+ *       {@value #KEYED_SENDER_DOMAIN} (token {@value #KEYED_TOKEN}), for the fuzz drill's sender cases.</li>
  * </ul>
  * Prints one JSON line ({@link Stack}) when every API listens; stops when stdin closes.
  */
@@ -46,6 +50,13 @@ public final class ApiStackMain {
 
     record Variant(int port, List<QueueRef> queues) {
     }
+
+    /** The bearer token of the {@code keyed} variant's only key. */
+    static final String KEYED_TOKEN = "fuzz-send-only-token";
+    /** The {@code keyed} variant's key: send-only, limited to senders at {@code alpha.example.org}. */
+    static final String KEYED_SENDER_DOMAIN = "alpha.example.org";
+    private static final String KEYED_ENTRY = "name=fuzz sha256=" + ApiKeyEntry.hash(KEYED_TOKEN)
+            + " senders=" + KEYED_SENDER_DOMAIN + " rate=100000/s";
 
     /** Writes nothing and finds nothing: the "without a status store" variant, and only that. */
     private static final StatusStore NO_STATUS = new StatusStore() {
@@ -88,9 +99,11 @@ public final class ApiStackMain {
                 // "store@2": the variant with 2 SendMessageBatch calls in flight instead of the API's default
                 String[] parts = name.split("@", 2);
                 StatusStore store = switch (parts[0]) {
-                    case "store" -> new DynamoStatusStore(dynamoClient, status.table(), status.ttl(), Clock.systemUTC());
+                    case "store", "keyed" -> new DynamoStatusStore(dynamoClient, status.table(), status.ttl(),
+                            Clock.systemUTC());
                     case "nostore" -> NO_STATUS;
-                    default -> throw new IllegalArgumentException("unknown API variant '" + name + "' (store, nostore)");
+                    default -> throw new IllegalArgumentException("unknown API variant '" + name
+                            + "' (store, nostore, keyed)");
                 };
                 String queueName = "bench-" + name.replace('@', '-');
                 List<QueueRef> queues = SqsQueues.provision(sqsClient, new HeraldConfig.Sqs(sqsConfig.endpoint(),
@@ -99,6 +112,13 @@ public final class ApiStackMain {
                 HeraldApi.Builder builder = HeraldApi.builder(api, new SqsProducer(sqsClient, new EnvelopeCodec()), queues);
                 if (parts.length == 2) {
                     builder.maxSqsCallsInFlight(Integer.parseInt(parts[1]));
+                }
+                if (parts[0].equals("keyed")) {
+                    builder.access(ApiAccess.keys(List.of(switch (ApiKeyEntry.parse(KEYED_ENTRY)) {
+                        case ApiKeyEntry.Parsed.Valid valid -> valid.entry();
+                        case ApiKeyEntry.Parsed.Invalid invalid -> throw new IllegalStateException(
+                                "the keyed variant's key does not parse: " + invalid.problem());
+                    })));
                 }
                 HeraldApi started = builder
                         .statusStore(store)

@@ -37,7 +37,10 @@ import java.util.TreeMap;
  * drill, with the DynamoDB Local store) and against herald-mailprog plus the forwarder. What must
  * hold: no 5xx, no crash, nothing lost — every message the API accepted is on SQS (or its
  * dead-letter queue), and every record the shim spooled (exit 0) was forwarded to SQS or set
- * aside in failed/ with a reason.
+ * aside in failed/ with a reason. Since issue 15 also: no answer over 64 KiB, every case that
+ * must be refused refused (look-alike senders, addresses in display names), an empty from
+ * answered like no from, slow uploads not growing the live heap, and the chat providers sending
+ * nothing that notifies a channel or links elsewhere, and no credential in any reason.
  */
 public final class FuzzDrill implements Drill {
 
@@ -48,16 +51,24 @@ public final class FuzzDrill implements Drill {
 
     @Override
     public String description() {
-        return "seeded malformed input: HTTP requests against the API (JSON shapes, sizes over the limit, invalid UTF-8 and NUL, "
-                + "CR/LF injection, content types, Idempotency-Key abuse, framing) and argv/env shapes against herald-mailprog "
-                + "+ forwarder; counts 5xx, crashes, lost (all must be 0); --api-cases 800 --shim-cases 100 [--seed N], ~1 min";
+        return "seeded malformed input: HTTP requests against the API (JSON shapes, sizes over the limit, invalid "
+                + "UTF-8 and NUL, CR/LF injection, content types, Idempotency-Key abuse, framing; issue 15: many "
+                + "receivers and commas, sender bypasses and look-alike domains on a restricted key, display-name "
+                + "addresses, mention/link tricks), slow uploads (live heap), trick content through every chat "
+                + "provider against echoing fakes, and argv/env shapes against herald-mailprog + forwarder; counts "
+                + "5xx, crashes, lost, wrong answers, answers over 64 KiB, unsafe payloads, leaked credentials (all "
+                + "must be 0); "
+                + "--api-cases 960 --slow-uploads 300 --provider-cases 60 --shim-cases 100 [--seed N], ~2 min";
     }
 
     @Override
     public DrillResult run(DrillContext context) throws Exception {
-        DrillOptions options = DrillOptions.parse(name(), context.args(), Set.of("--seed", "--api-cases", "--shim-cases"));
-        int apiCases = options.intOption("--api-cases", 800, 0);
+        DrillOptions options = DrillOptions.parse(name(), context.args(),
+                Set.of("--seed", "--api-cases", "--shim-cases", "--slow-uploads", "--provider-cases"));
+        int apiCases = options.intOption("--api-cases", 960, 0);
         int shimCases = options.intOption("--shim-cases", 100, 0);
+        int slowUploads = options.intOption("--slow-uploads", 300, 0);
+        int providerCases = options.intOption("--provider-cases", 60, 0);
         long seed = seed(options.given().get("--seed"));
         PrintStream progress = context.progress();
         progress.printf(Locale.ROOT, "fuzz: seed %d (the same cases again: ./herald bench fuzz --seed %d)%n", seed, seed);
@@ -65,27 +76,48 @@ public final class FuzzDrill implements Drill {
         Map<String, Object> figures = new LinkedHashMap<>();
         List<String> violations = new ArrayList<>();
         figures.put("seed", Long.toString(seed));
-        Map<String, Object> api = fuzzApi(seed, apiCases, progress, violations);
+        Map<String, Object> api = fuzzApi(seed, apiCases, slowUploads, progress, violations);
+        progress.printf("fuzz: %d trick messages through each chat provider against echoing fakes%n", providerCases);
+        Map<String, Map<String, Long>> providers = new ProviderFuzz().run(seed, providerCases, violations);
         Map<String, Object> shim = fuzzShim(seed, shimCases, progress, violations);
         figures.put("api", api);
+        figures.put("providers", providers);
         figures.put("shim", shim);
         figures.put(DrillResult.VIOLATIONS, violations);
 
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
                 "Fuzz, seed %d: malformed input against the API and herald-mailprog + forwarder (5xx, crashes and lost must be 0)%n"
-                        + "| target | kind | tried | 2xx | 4xx | 5xx | no answer | crashes | lost |%n|---|---|---|---|---|---|---|---|---|%n", seed));
+                        + "| target | kind | tried | 2xx | 4xx | 5xx | no answer | crashes | lost | largest answer "
+                        + "| wrong answers |%n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|%n", seed));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Long>> byKind = (Map<String, Map<String, Long>>) api.get("byKind");
-        byKind.forEach((kind, c) -> table.append(String.format(Locale.ROOT, "| API | %s | %d | %d | %d | %d | %d | | |%n",
-                kind, c.get("tried"), c.get("2xx"), c.get("4xx"), c.get("5xx"), c.get("noAnswer"))));
-        table.append(String.format(Locale.ROOT, "| API | all | %d | %d | %d | %d | %d | %d | %d |%n", api.get("tried"),
-                api.get("2xx"), api.get("4xx"), api.get("5xx"), api.get("noAnswer"), api.get("crashes"), api.get("lost")));
+        byKind.forEach((kind, c) -> table.append(String.format(Locale.ROOT,
+                "| API | %s | %d | %d | %d | %d | %d | | | %s | %d |%n", kind, c.get("tried"), c.get("2xx"),
+                c.get("4xx"), c.get("5xx"), c.get("noAnswer"), bytes(c.get("maxAnswerBytes")), c.get("wrong"))));
+        table.append(String.format(Locale.ROOT, "| API | all | %d | %d | %d | %d | %d | %d | %d | %s | %d |%n",
+                api.get("tried"), api.get("2xx"), api.get("4xx"), api.get("5xx"), api.get("noAnswer"),
+                api.get("crashes"), api.get("lost"), bytes((Long) api.get("maxAnswerBytes")), api.get("wrong")));
+        table.append(String.format(Locale.ROOT,
+                "| API | slow uploads | %s | | | | | | | live heap %s → %s MiB, %s closed by the server, "
+                        + "a normal request meanwhile: %s | |%n", api.get("slowUploads"),
+                api.get("liveHeapBeforeSlowMiB"), api.get("liveHeapWithSlowMiB"), api.get("slowClosedByServer"),
+                api.get("requestDuringSlow")));
+        table.append(String.format(Locale.ROOT,
+                "| API | live heap | | | | | | | | %s MiB at start, %s MiB after the cases | |%n",
+                api.get("liveHeapStartMiB"), api.get("liveHeapAfterCasesMiB")));
+        providers.forEach((provider, c) -> table.append(String.format(Locale.ROOT,
+                "| provider | %s | %d | | | | | | | unsafe payloads %d, credential in a reason %d | %d |%n", provider,
+                c.get("sent"), c.get("unsafePayloads"), c.get("leakedReasons"),
+                c.get("unsafePayloads") + c.get("leakedReasons"))));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Long>> shimKinds = (Map<String, Map<String, Long>>) shim.get("byKind");
         shimKinds.forEach((kind, c) -> table.append(String.format(Locale.ROOT,
-                "| shim | %s | %d | exit 0: %d | exit 75: %d | | | %d | |%n", kind, c.get("tried"), c.get("exit0"), c.get("exit75"),
-                c.get("crashes"))));
-        table.append(String.format(Locale.ROOT, "| shim + forwarder | all | %d | exit 0: %d (forwarded %d, failed/ %d) | exit 75: %d | | | %d | %d |%n",
+                "| shim | %s | %d | exit 0: %d | exit 75: %d | | | %d | | | |%n", kind, c.get("tried"), c.get("exit0"),
+                c.get("exit75"), c.get("crashes"))));
+        table.append(String.format(Locale.ROOT,
+                "| shim + forwarder | all | %d | exit 0: %d (forwarded %d, failed/ %d) | exit 75: %d | | | %d | %d "
+                        + "| | |%n",
                 shim.get("tried"), shim.get("exit0"), shim.get("forwarded"), shim.get("deadLettered"), shim.get("exit75"),
                 shim.get("crashes"), shim.get("lost")));
         return new DrillResult(figures, table.toString(), List.of());
@@ -102,27 +134,43 @@ public final class FuzzDrill implements Drill {
         }
     }
 
-    private Map<String, Object> fuzzApi(long seed, int count, PrintStream progress, List<String> violations) throws Exception {
+    /** The largest answer the API may give: a refusal says what was wrong, it does not echo the input back. */
+    static final long MAX_ANSWER_BYTES = 64 * 1024;
+    /** How much a few hundred slow uploads may add to the API's live heap (each announces a full body). */
+    static final double MAX_SLOW_UPLOAD_GROWTH_MIB = 32;
+
+    private Map<String, Object> fuzzApi(long seed, int count, int slowUploads, PrintStream progress,
+            List<String> violations)
+            throws Exception {
         Map<String, Map<String, Long>> byKind = new TreeMap<>();
         Set<String> accepted = new HashSet<>();
         List<String> serverErrors = new ArrayList<>();
+        List<String> wrongAnswers = new ArrayList<>();
+        Map<ApiFuzzCases.Expect, Set<Integer>> fromClasses = new TreeMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         long tried = 0;
+        long maxAnswer = 0;
         boolean crashed;
         Set<String> onSqs;
         progress.println("fuzz: starting the API with ElasticMQ and DynamoDB Local in a child JVM");
-        try (ChildJvm child = ChildJvm.start(ApiStackMain.class, List.of(), List.of("store"), Duration.ofSeconds(90))) {
+        try (ChildJvm child = ChildJvm.start(ApiStackMain.class, List.of(), List.of("store", "keyed"),
+                Duration.ofSeconds(90))) {
             ApiStackMain.Stack stack = new ObjectMapper().readValue(child.readyLine(), ApiStackMain.Stack.class);
             ApiStackMain.Variant variant = stack.variants().get("store");
-            RawHttp http = new RawHttp(variant.port(), 15_000);
-            List<ApiFuzzCases.Case> cases = new ApiFuzzCases(seed, HeraldConfig.defaults().api().maxBodyBytes()).generate(count);
+            Map<String, RawHttp> http = Map.of("store", new RawHttp(variant.port(), 15_000),
+                    "keyed", new RawHttp(stack.variants().get("keyed").port(), 15_000));
+            out.put("liveHeapStartMiB", mib(LiveHeap.mebibytes(child.pid())));
+            int maxBody = HeraldConfig.defaults().api().maxBodyBytes();
+            List<ApiFuzzCases.Case> cases = new ApiFuzzCases(seed, maxBody).generate(count);
             ObjectMapper json = new ObjectMapper();
             for (ApiFuzzCases.Case c : cases) {
-                RawHttp.Answer answer = http.exchange(c.request());
+                RawHttp.Answer answer = http.get(c.variant()).exchange(c.request());
                 tried++;
                 if (tried % 300 == 0) {
                     progress.printf("fuzz: %d of %d API requests%n", tried, cases.size());
                 }
-                Map<String, Long> counts = byKind.computeIfAbsent(c.kind(), k -> newCounts("tried", "2xx", "4xx", "5xx", "noAnswer"));
+                Map<String, Long> counts = byKind.computeIfAbsent(c.kind(),
+                        k -> newCounts("tried", "2xx", "4xx", "5xx", "noAnswer", "maxAnswerBytes", "wrong"));
                 counts.merge("tried", 1L, Long::sum);
                 if (!answer.answered()) {
                     counts.merge("noAnswer", 1L, Long::sum);
@@ -133,6 +181,29 @@ public final class FuzzDrill implements Drill {
                 }
                 int klass = answer.status() / 100;
                 counts.merge(klass == 2 ? "2xx" : klass == 5 ? "5xx" : "4xx", 1L, Long::sum);
+                long size = answer.body().getBytes(StandardCharsets.ISO_8859_1).length;
+                counts.merge("maxAnswerBytes", size, Math::max);
+                maxAnswer = Math.max(maxAnswer, size);
+                if (size > MAX_ANSWER_BYTES && wrongAnswers.size() < 10) {
+                    wrongAnswers.add(c.kind() + ": a " + bytes(size) + " answer to a "
+                            + bytes((long) c.request().length)
+                            + " request");
+                }
+                String wrong = switch (c.expect()) {
+                    case REFUSED -> klass == 2 ? "accepted what must be refused" : null;
+                    case ACCEPTED -> klass != 2 ? "refused the key's own sender (" + answer.status() + ")" : null;
+                    default -> null;
+                };
+                if (c.expect() == ApiFuzzCases.Expect.WITHOUT_FROM
+                        || c.expect() == ApiFuzzCases.Expect.AS_WITHOUT_FROM) {
+                    fromClasses.computeIfAbsent(c.expect(), e -> new java.util.TreeSet<>()).add(klass);
+                }
+                if (wrong != null || size > MAX_ANSWER_BYTES) {
+                    counts.merge("wrong", 1L, Long::sum);
+                    if (wrong != null && wrongAnswers.size() < 10) {
+                        wrongAnswers.add(c.kind() + ": " + wrong + ": " + abbreviate(requestLine(c.request())));
+                    }
+                }
                 if (klass == 5 && serverErrors.size() < 10) {
                     serverErrors.add(c.kind() + " -> " + answer.status() + " " + abbreviate(answer.body()));
                 }
@@ -142,11 +213,10 @@ public final class FuzzDrill implements Drill {
             }
             crashed = !child.alive();
             if (!crashed) {
+                out.put("liveHeapAfterCasesMiB", mib(LiveHeap.mebibytes(child.pid())));
+                slowUploads(child, variant.port(), slowUploads, maxBody, out, violations, progress);
                 // Still serving: one ordinary request must work after all of that.
-                byte[] valid = "{\"email\":{\"fromEmail\":\"a@example.com\",\"toEmail\":\"b@example.com\",\"subject\":\"s\",\"body\":\"after\"}}"
-                        .getBytes(StandardCharsets.UTF_8);
-                RawHttp.Answer after = http.exchange(concat(("POST /email/send HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + valid.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII), valid));
+                RawHttp.Answer after = http.get("store").exchange(validEmailRequest());
                 if (after.status() != 200) {
                     violations.add("after fuzzing, a valid POST /email/send got " + (after.answered() ? after.status() : after.failure()));
                 } else {
@@ -154,10 +224,12 @@ public final class FuzzDrill implements Drill {
                 }
             }
             progress.println("fuzz: looking for every accepted message on SQS");
-            onSqs = crashed ? Set.of() : envelopeIdsOn(stack.sqsEndpoint(), variant.queues());
+            onSqs = crashed ? Set.of() : envelopeIdsOn(stack.sqsEndpoint(), stack.variants().values().stream()
+                    .flatMap(v -> v.queues().stream()).toList());
         }
         long fiveXx = byKind.values().stream().mapToLong(c -> c.get("5xx")).sum();
         long noAnswer = byKind.values().stream().mapToLong(c -> c.get("noAnswer")).sum();
+        long wrong = byKind.values().stream().mapToLong(c -> c.get("wrong")).sum();
         Set<String> lost = new HashSet<>(accepted);
         lost.removeAll(onSqs);
         if (fiveXx > 0) {
@@ -169,7 +241,18 @@ public final class FuzzDrill implements Drill {
         if (!lost.isEmpty()) {
             violations.add(lost.size() + " of " + accepted.size() + " messages the API accepted are not on SQS");
         }
-        Map<String, Object> out = new LinkedHashMap<>();
+        if (wrong > 0) {
+            violations.add(wrong + " API answers were wrong (over " + bytes(MAX_ANSWER_BYTES)
+                    + ", or a refusal missing): "
+                    + String.join("; ", wrongAnswers));
+        }
+        Set<Integer> withoutFrom = fromClasses.getOrDefault(ApiFuzzCases.Expect.WITHOUT_FROM, Set.of());
+        Set<Integer> emptyFrom = fromClasses.getOrDefault(ApiFuzzCases.Expect.AS_WITHOUT_FROM, Set.of());
+        if (!withoutFrom.isEmpty() && !emptyFrom.isEmpty() && !withoutFrom.equals(emptyFrom)) {
+            violations.add("an empty from is answered unlike no from (status classes " + emptyFrom + "xx vs "
+                    + withoutFrom
+                    + "xx): the sender check can be skipped");
+        }
         out.put("tried", tried);
         out.put("2xx", byKind.values().stream().mapToLong(c -> c.get("2xx")).sum());
         out.put("4xx", byKind.values().stream().mapToLong(c -> c.get("4xx")).sum());
@@ -179,9 +262,75 @@ public final class FuzzDrill implements Drill {
         out.put("accepted", accepted.size());
         out.put("onSqs", accepted.size() - lost.size());
         out.put("lost", lost.size());
+        out.put("maxAnswerBytes", maxAnswer);
+        out.put("wrong", wrong);
+        out.put("wrongAnswers", wrongAnswers);
         out.put("serverErrors", serverErrors);
         out.put("byKind", byKind);
         return out;
+    }
+
+    /**
+     * Holds {@code connections} uploads that announce a full body and send a few bytes, then looks
+     * at the API's live heap and whether an ordinary request still gets through.
+     */
+    private static void slowUploads(ChildJvm child, int port, int connections, int maxBody, Map<String, Object> out,
+                                    List<String> violations, PrintStream progress) throws IOException {
+        out.put("slowUploads", connections);
+        if (connections == 0) {
+            return;
+        }
+        progress.printf("fuzz: %d slow uploads, each announcing %s%n", connections, bytes((long) maxBody));
+        double before = LiveHeap.mebibytes(child.pid());
+        try (SlowUploads slow = new SlowUploads(port, connections, maxBody)) {
+            // Give the server the time a slow client takes anyway before looking.
+            long t0 = System.nanoTime();
+            RawHttp.Answer during = new RawHttp(port, 10_000).exchange(validEmailRequest());
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            double with = LiveHeap.mebibytes(child.pid());
+            out.put("slowUploadsOpened", slow.opened());
+            out.put("liveHeapBeforeSlowMiB", mib(before));
+            out.put("liveHeapWithSlowMiB", mib(with));
+            out.put("slowClosedByServer", slow.closedByServer());
+            out.put("requestDuringSlow", during.answered() ? during.status() + " in " + millis
+                    + " ms" : during.failure());
+            if (with - before > MAX_SLOW_UPLOAD_GROWTH_MIB) {
+                violations.add(slow.opened() + " slow uploads grew the API's live heap from " + mib(before) + " to "
+                        + mib(with)
+                        + " MiB (the body buffer follows the declared length, not the bytes that came)");
+            }
+            if (during.status() / 100 != 2) {
+                violations.add("while " + slow.opened() + " uploads were slow, a normal request got "
+                        + (during.answered() ? during.status() : during.failure()));
+            }
+        }
+    }
+
+    private static byte[] validEmailRequest() {
+        byte[] valid = ("{\"email\":{\"fromEmail\":\"a@example.com\",\"toEmail\":\"b@example.com\","
+                + "\"subject\":\"s\",\"body\":\"after\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        return concat(("POST /email/send HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + valid.length + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII), valid);
+    }
+
+    private static String requestLine(byte[] request) {
+        String text = new String(request, StandardCharsets.UTF_8);
+        int body = text.indexOf("\r\n\r\n");
+        return text.substring(0, Math.max(0, text.indexOf('\r'))) + " " + (body < 0 ? "" : text.substring(body + 4));
+    }
+
+    private static String mib(double value) {
+        return Double.isNaN(value) ? "?" : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    static String bytes(Long n) {
+        if (n == null) {
+            return "";
+        }
+        return n >= 1024 * 1024 ? String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0)
+                : n >= 1024 ? String.format(Locale.ROOT, "%.1f KiB", n / 1024.0) : n + " B";
     }
 
     private static void collectIds(ObjectMapper json, String body, Set<String> ids) {

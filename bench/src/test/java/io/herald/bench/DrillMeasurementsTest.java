@@ -82,6 +82,34 @@ class DrillMeasurementsTest {
     }
 
     @Test
+    void issue15CasesCarryWhatTheirAnswerMustBe() {
+        List<ApiFuzzCases.Case> cases = new ApiFuzzCases(42, 256 * 1024).generate(600);
+
+        List<ApiFuzzCases.Case> sender = cases.stream().filter(c -> c.kind().equals("sender")).toList();
+        assertThat(sender).isNotEmpty().allMatch(c -> c.variant().equals("keyed")
+                && new String(c.request(), java.nio.charset.StandardCharsets.UTF_8).contains("Bearer "
+                        + ApiStackMain.KEYED_TOKEN));
+        assertThat(sender.stream().map(ApiFuzzCases.Case::expect)).contains(ApiFuzzCases.Expect.REFUSED,
+                ApiFuzzCases.Expect.ACCEPTED, ApiFuzzCases.Expect.WITHOUT_FROM, ApiFuzzCases.Expect.AS_WITHOUT_FROM);
+        assertThat(cases.stream().filter(c -> c.kind().equals("display-name")))
+                .allMatch(c -> c.expect() == ApiFuzzCases.Expect.REFUSED);
+        assertThat(cases.stream().filter(c -> c.kind().equals("receivers")).mapToInt(c -> c.request().length).max()
+                .orElse(0)).isGreaterThan(100_000);
+    }
+
+    @Test
+    void everyChatProviderDefusesTheTrickContentAndKeepsItsCredentialOutOfReasons() {
+        List<String> violations = new java.util.ArrayList<>();
+
+        Map<String, Map<String, Long>> byProvider = new ProviderFuzz().run(42, 12, violations);
+
+        assertThat(violations).isEmpty();
+        assertThat(byProvider).containsOnlyKeys("mattermost", "slack", "matrix", "telegram", "msteams", "discord");
+        assertThat(byProvider.values()).allSatisfy(c -> assertThat(c).containsEntry("sent", 12L)
+                .containsEntry("unsafePayloads", 0L).containsEntry("leakedReasons", 0L));
+    }
+
+    @Test
     void sameSeedGivesTheSameShimInvocations() {
         Map<String, String> env = Map.of("SLURM_JOB_ID", "1", "SLURM_JOB_USER", "alice");
         List<ShimFuzzCases.Case> first = new ShimFuzzCases(7, env, "Slurm Job_id=1 Name=x Ended").generate(40);

@@ -2,6 +2,7 @@ package io.herald.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.config.Redactor;
 import io.herald.core.sqs.DeadLetter;
 import io.herald.core.sqs.DeadLetterFilter;
 import io.herald.core.sqs.DeadLetterQueue;
@@ -42,7 +43,8 @@ final class DlqCommand implements Runnable {
     static <T> T withDeadLetters(OpsTarget target, Function<DeadLetters, T> work) {
         HeraldConfig cfg = target.load();
         try (Services.Queues queues = target.connect(cfg)) {
-            return work.apply(new DeadLetters(new DeadLetterQueue(queues.sqs(), queues.refs(), null), queues.refs()));
+            return work.apply(new DeadLetters(new DeadLetterQueue(queues.sqs(), queues.refs(), null), queues.refs(),
+                    Redactor.forProviders(cfg.providers())));
         }
     }
 
@@ -52,13 +54,21 @@ final class DlqCommand implements Runnable {
         try (Services.Queues queues = target.connect(cfg);
              StatusStores stores = StatusStores.open(cfg, false, Clock.systemUTC())) {
             return work.apply(new DeadLetters(new DeadLetterQueue(queues.sqs(), queues.refs(), stores.status()),
-                    queues.refs()));
+                    queues.refs(), Redactor.forProviders(cfg.providers())));
         }
     }
 
-    record DeadLetters(DeadLetterQueue queue, List<QueueRef> refs) {
+    /**
+     * @param redactor masks the configured providers' secrets in the reasons printed: a reason stored
+     *                 before Herald redacted every encoding of a secret (issue 15) may still hold one
+     */
+    record DeadLetters(DeadLetterQueue queue, List<QueueRef> refs, Redactor redactor) {
         String names() {
             return refs.stream().map(QueueRef::deadLetterName).collect(Collectors.joining(", "));
+        }
+
+        DeadLetter redacted(DeadLetter letter) {
+            return letter.withReason(redactor.redact(letter.reason()));
         }
     }
 
@@ -97,7 +107,7 @@ final class DlqCommand implements Runnable {
             DeadLetterFilter filter = DeadLetterFilter.ALL.withChannel(channel);
             PrintWriter out = spec.commandLine().getOut();
             return withDeadLetters(target, dl -> {
-                List<DeadLetter> found = dl.queue().list(filter, limit);
+                List<DeadLetter> found = dl.queue().list(filter, limit).stream().map(dl::redacted).toList();
                 if (target.json) {
                     JsonOutput.print(out, java.util.Map.of("deadLetters", found.stream().map(Listed::of).toList()));
                     return 0;
@@ -136,7 +146,7 @@ final class DlqCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            return withDeadLetters(target, dl -> dl.queue().show(id.strip()).map(l -> {
+            return withDeadLetters(target, dl -> dl.queue().show(id.strip()).map(dl::redacted).map(l -> {
                 if (target.json) {
                     JsonOutput.print(out, l);
                     return 0;

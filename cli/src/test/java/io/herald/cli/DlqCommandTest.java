@@ -7,8 +7,6 @@ import io.herald.core.control.DynamoControlStore;
 import io.herald.core.control.QueueAge;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.EmbeddedDynamoDb;
-import io.herald.core.status.StatusTable;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
@@ -18,11 +16,13 @@ import io.herald.core.sqs.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
+import io.herald.core.status.StatusTable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -169,6 +169,29 @@ class DlqCommandTest {
         JsonNode shown = json.readTree(machine.out());
         assertThat(codec.decode(shown.get("body").asText())).isEqualTo(wanted);
         assertThat(takeAll(queues.get(1).deadLetterUrl())).hasSize(1);
+    }
+
+    @Test
+    void aSecretInAStoredReasonIsMaskedInEveryOutputEvenURLEncoded() throws Exception {
+        // A reason dead-lettered by a version that did not yet mask the URL-encoded token (issue 15, finding 9).
+        String token = "123456789:AAH-dlqSecretToken_xyz0123456789";
+        String encoded = java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(config, Files.readString(config) + """
+                providers:
+                  telegram:
+                    botToken: "%s"
+                """.formatted(token));
+        Envelope leaked = deadLetter(queues.get(0), "telegram", "-100999", "Telegram 400: Bad Request: chat not found"
+                + " (https%3A%2F%2Fapi.telegram.org%2Fbot" + encoded + "%2FsendMessage)", "telegram");
+
+        List<CommandRun> runs = List.of(run("dlq", "list"), run("dlq", "list", "--json"),
+                run("dlq", "show", leaked.id()), run("dlq", "show", leaked.id(), "--json"));
+
+        for (CommandRun r : runs) {
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out() + r.err()).contains("chat not found").contains("(redacted)").doesNotContain(token)
+                    .doesNotContain(encoded).doesNotContain(token.substring(10));
+        }
     }
 
     @Test

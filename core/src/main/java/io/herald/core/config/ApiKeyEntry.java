@@ -1,9 +1,9 @@
 package io.herald.core.config;
 
+import io.herald.core.receiver.DomainNames;
 import io.herald.core.receiver.EmailAddresses;
 import io.herald.core.receiver.ReceiverAllowList;
 
-import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -299,12 +299,17 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
         return sender.substring(0, at).toLowerCase(Locale.ROOT) + "@" + asciiDomain(sender.substring(at + 1));
     }
 
+    /**
+     * The domain as it is compared: its UTS #46 ASCII form (Java's IDN would map {@code ß} to
+     * {@code ss} and drop a soft hyphen, so a look-alike could match a listed domain). A domain
+     * {@link DomainNames} refuses matches nothing.
+     */
     private static String asciiDomain(String domain) {
-        try {
-            return IDN.toASCII(domain).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            return domain.toLowerCase(Locale.ROOT);
-        }
+        return switch (DomainNames.toAscii(domain)) {
+            case DomainNames.Ascii ascii -> ascii.value();
+            // Not a domain name at all (a listed sender never is this: the config check refuses it).
+            case DomainNames.Refused refused -> "\0refused";
+        };
     }
 
     private static String redact(String part) {

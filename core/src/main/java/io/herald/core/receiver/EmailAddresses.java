@@ -1,12 +1,12 @@
 package io.herald.core.receiver;
 
-import java.net.IDN;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Mailbox syntax as mail servers accept it today: dot-atom local parts (RFC 5322), UTF-8 local
- * parts (RFC 6531), internationalised domains checked through their ASCII form (IDNA), any TLD
+ * parts (RFC 6531), internationalised domains checked through their ASCII form (UTS #46, see
+ * {@link DomainNames}), any TLD
  * length, any letter case. Quoted local parts and address literals are refused: no provider
  * Herald speaks to delivers them reliably.
  */
@@ -70,11 +70,15 @@ public final class EmailAddresses {
         if (domain.isEmpty()) {
             return Optional.of("has no domain after the '@'");
         }
+        if (domain.length() > 253) {
+            return Optional.of("has a domain longer than 253 characters");
+        }
         String ascii;
-        try {
-            ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES);
-        } catch (IllegalArgumentException e) {
-            return Optional.of("has an invalid domain '" + domain + "'");
+        switch (DomainNames.toAscii(domain)) {
+            case DomainNames.Ascii a -> ascii = a.value();
+            case DomainNames.Refused r -> {
+                return Optional.of("has a domain '" + domain + "' that " + r.why());
+            }
         }
         if (ascii.length() > 253) {
             return Optional.of("has a domain longer than 253 characters");

@@ -19,6 +19,12 @@ import java.time.Instant;
 public record DeadLetter(String messageId, String envelopeId, String channel, String target, String provider,
                          String reason, String queue, String deadLetterQueue, Instant deadLetteredAt, String body) {
 
+    /** The same dead letter with another reason (the stored one redacted, before it is printed). */
+    public DeadLetter withReason(String newReason) {
+        return new DeadLetter(messageId, envelopeId, channel, target, provider, newReason, queue, deadLetterQueue,
+                deadLetteredAt, body);
+    }
+
     /** The id people use: the envelope's (the one the API answered), else SQS's. */
     public String id() {
         return envelopeId != null ? envelopeId : messageId;

@@ -117,6 +117,15 @@ class ApiKeyEntryTest {
             "ops@example.org, dev@example.org, false",
             "bücher.de, info@xn--bcher-kva.de, true",
             "*, anyone@anywhere.org, true",
+            // UTS #46, nontransitional: ß is its own letter (IDNA 2003 made it ss), and what Java's
+            // IDN silently dropped or mapped (soft hyphen, zero-width joiner, Kelvin sign) matches nothing.
+            "strasse.de, ceo@straße.de, false",
+            "straße.de, ceo@straße.de, true",
+            "straße.de, ceo@strasse.de, false",
+            "example.org, ceo@ex\u00ADample.org, false",
+            "example.org, ceo@exam\u200Dple.org, false",
+            "bank.example, ceo@ban\u212A.example, false",
+            "paypal.com, ceo@p\u0430ypal.com, false",
     })
     void sendersAreAddressesOrWholeDomains(String senders, String from, boolean allowed) {
         ApiKeyEntry entry = valid("name=k sha256=" + HASH + " senders=" + senders + " rate=1/s");

@@ -32,6 +32,28 @@ class EmailAddressesTest {
         assertThat(EmailAddresses.isValid(address)).isTrue();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "ceo@ex\u00ADample.org",
+            "ceo@exam\u200Dple.org",
+            "ceo@exam\u200Bple.org",
+            "ceo@ban\u212A.example",
+            "ceo@\uFF45xample.org",
+            "ceo@p\u0430ypal.com",
+    })
+    void disguisedDomainsAreRefusedWithTheReason(String address) {
+        assertThat(EmailAddresses.problem(address)).as(address).hasValueSatisfying(p -> assertThat(p)
+                .startsWith("has a domain '").containsAnyOf("invisible", "stands for", "mixes scripts"));
+    }
+
+    @Test
+    void domainsCompareInTheirUts46Form() {
+        assertThat(DomainNames.toAscii("Straße.DE")).isEqualTo(new DomainNames.Ascii("xn--strae-oqa.de"));
+        assertThat(DomainNames.toAscii("Bücher.de")).isEqualTo(new DomainNames.Ascii("xn--bcher-kva.de"));
+        assertThat(DomainNames.toAscii("пример.рф")).isEqualTo(new DomainNames.Ascii("xn--e1afmkfd.xn--p1ai"));
+        assertThat(DomainNames.toAscii("例え.テスト")).isInstanceOf(DomainNames.Ascii.class);
+    }
+
     @Test
     void missingAtIsRefused() {
         assertThat(EmailAddresses.problem("alice.example.org")).hasValue("has no '@'");

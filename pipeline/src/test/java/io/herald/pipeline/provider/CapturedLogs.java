@@ -34,6 +34,14 @@ public final class CapturedLogs implements AutoCloseable {
                 .collect(Collectors.joining("\n"));
     }
 
+    /** Only what Herald's own loggers wrote (a fake's request log is the fake's business). */
+    public String heraldText() {
+        List<ILoggingEvent> events = List.copyOf(appender.list);
+        return events.stream().filter(e -> e.getLoggerName().startsWith("io.herald"))
+                .map(e -> e.getLoggerName() + " " + e.getFormattedMessage() + throwable(e.getThrowableProxy()))
+                .collect(Collectors.joining("\n"));
+    }
+
     public int count() {
         return appender.list.size();
     }

@@ -1,7 +1,8 @@
 package io.herald.pipeline.provider.http;
 
-import io.herald.pipeline.provider.Redactor;
+import io.herald.core.config.Redactor;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -11,10 +12,15 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 
 /**
  * One provider's HTTP client: sends a JSON body with a deadline and returns what came back, or why
@@ -46,6 +52,13 @@ public final class HttpJson implements AutoCloseable {
      */
     public record Failed(boolean timedOut, String reason) implements Reply {
     }
+
+    /**
+     * How much of an answer is read: error answers are a few hundred bytes, and only 300 characters of
+     * one ever reach a reason; a server (or something posing as one) that sends more gets cut off
+     * rather than filling the heap.
+     */
+    public static final int MAX_ANSWER_BYTES = 64 * 1024;
 
     private final HttpClient client;
     private final Redactor redactor;
@@ -80,7 +93,7 @@ public final class HttpJson implements AutoCloseable {
                 .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         headers.forEach(request::header);
         try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response = client.send(request.build(), info -> new CappedBody(MAX_ANSWER_BYTES));
             return new Answer(response.statusCode(), response.headers(), response.body() == null ? "" : response.body());
         } catch (HttpConnectTimeoutException e) {
             return new Failed(true, "could not connect within the connect timeout");
@@ -100,5 +113,62 @@ public final class HttpJson implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+    }
+
+    /**
+     * Collects at most {@code limit} bytes of a body as UTF-8 text, then cancels the rest: the
+     * connection is dropped instead of reused, and the text ends where the limit fell.
+     */
+    static final class CappedBody implements HttpResponse.BodySubscriber<String> {
+
+        private final int limit;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<String> text = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        CappedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return text;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                int take = Math.min(buffer.remaining(), limit - bytes.size());
+                byte[] chunk = new byte[take];
+                buffer.get(chunk);
+                bytes.write(chunk, 0, take);
+                if (buffer.hasRemaining()) {
+                    subscription.cancel();
+                    finish();
+                    return;
+                }
+            }
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            text.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            finish();
+        }
+
+        private void finish() {
+            text.complete(bytes.toString(StandardCharsets.UTF_8));
+        }
     }
 }

@@ -1,10 +1,10 @@
 package io.herald.pipeline.provider.http;
 
+import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.RateGate;
-import io.herald.pipeline.provider.Redactor;
 import io.herald.pipeline.provider.RetryAfter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.RateGate;
-import io.herald.pipeline.provider.Redactor;
 import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.email.EmailBody;
 import io.herald.pipeline.provider.http.HttpJson;
@@ -104,9 +104,14 @@ public final class MatrixProvider extends HttpProvider {
                 + EmailBody.render(c).text()).strip();
         ObjectNode body = json.createObjectNode();
         body.put("msgtype", "m.notice");
-        body.put("body", plain);
+        // Legacy push rules (.m.rule.roomnotif, contains_display_name) match "@room" and names in
+        // body; the word joiner breaks "@room" for homeservers that still apply them.
+        body.put("body", Escape.mentions(plain));
         body.put("format", "org.matrix.custom.html");
         body.put("formatted_body", template.map(t -> t.render(envelope)).orElseGet(() -> html(c)));
+        // Intentional mentions (Matrix 1.7, MSC3952): an event that carries m.mentions is exempt
+        // from the legacy body-matching rules, and an empty one mentions nobody, not even @room.
+        body.putObject("m.mentions");
         return body;
     }
 

@@ -3,13 +3,13 @@ package io.herald.pipeline.provider.mattermost;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.RateGate;
-import io.herald.pipeline.provider.Redactor;
 import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
@@ -43,7 +43,7 @@ public final class MattermostProvider extends HttpProvider {
         super(config.timeout(), new RateGate("mattermost", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
                 Redactor.of(config.webhookUrl()), clock);
         this.webhook = URI.create(config.webhookUrl().reveal().strip());
-        this.template = ChannelTemplate.load(config.template(), OutputFormat.MARKDOWN);
+        this.template = ChannelTemplate.load(config.template(), OutputFormat.MATTERMOST_MARKDOWN);
     }
 
     @Override
@@ -59,10 +59,10 @@ public final class MattermostProvider extends HttpProvider {
     public static String markdown(Content c) {
         StringBuilder out = new StringBuilder();
         if (c.title() != null && !c.title().isBlank()) {
-            out.append("#### ").append(Escape.markdown(c.title().strip())).append("\n\n");
+            out.append("#### ").append(Escape.mattermost(c.title().strip())).append("\n\n");
         }
         if (c.text() != null && !c.text().isBlank()) {
-            out.append(Escape.markdown(c.text().strip())).append("\n\n");
+            out.append(Escape.mattermost(c.text().strip())).append("\n\n");
         }
         if (!c.facts().isEmpty()) {
             out.append("| | |\n|:--|:--|\n");
@@ -73,15 +73,15 @@ public final class MattermostProvider extends HttpProvider {
         }
         if (!c.hints().isEmpty()) {
             out.append("**Hints**\n");
-            c.hints().forEach(h -> out.append("* ").append(Escape.markdown(h)).append("\n"));
+            c.hints().forEach(h -> out.append("* ").append(Escape.mattermost(h)).append("\n"));
             out.append("\n");
         }
         for (Link link : c.links()) {
             String url = link.url() == null ? "" : link.url().strip();
             if (url.toLowerCase(Locale.ROOT).matches("https?://[^\\s()<>]+")) {
-                out.append("[").append(Escape.markdown(link.label())).append("](").append(url).append(")\n");
+                out.append("[").append(Escape.mattermost(link.label())).append("](").append(url).append(")\n");
             } else {
-                out.append(Escape.markdown(link.label() + ": " + url)).append("\n");
+                out.append(Escape.mattermost(link.label() + ": " + url)).append("\n");
             }
         }
         return out.toString().strip();
@@ -89,7 +89,7 @@ public final class MattermostProvider extends HttpProvider {
 
     private static String cell(String s) {
         // A table cell ends at a line break; Markdown escaping already protects '|'.
-        return Escape.markdown(s == null ? "" : s).replaceAll("\\R", " ");
+        return Escape.mattermost(s == null ? "" : s).replaceAll("\\R", " ");
     }
 
     public ObjectNode payload(Envelope envelope) {
@@ -120,13 +120,40 @@ public final class MattermostProvider extends HttpProvider {
         if (answer.is2xx()) {
             return new Outcome.Delivered("ok");
         }
+        String id = errorId(answer.body());
         String why = "Mattermost " + answer.status() + (answer.body().isBlank() ? "" : ": " + brief(answer.body()));
-        return switch (answer.status()) {
-            case 429 -> new Outcome.Retry(retryAfter(answer), why);
-            case 401, 403, 404 -> new Outcome.ProviderDown(why);
-            case 400, 413 -> new Outcome.Rejected(why);
-            default -> new Outcome.Retry(answer.status() >= 500 ? retryAfterHeader(answer) : Duration.ZERO, why);
+        if (answer.status() == 429) {
+            return new Outcome.Retry(retryAfter(answer), why);
+        }
+        // The status alone is ambiguous: 404 is both "no such channel" (the caller's target) and "the
+        // webhook's own channel is gone" (the configuration). The error id says which; ids and statuses
+        // as in Mattermost's App.HandleIncomingWebhook (server/channels/app/webhook.go).
+        return switch (id) {
+            // The target named a channel that does not exist, that this webhook may not post to
+            // (locked to its own channel), that is private to its owner, or a user that does not exist.
+            case "web.incoming_webhook.channel.app_error", "web.incoming_webhook.channel_locked.app_error",
+                 "web.incoming_webhook.permissions.app_error" -> answer.status() >= 500
+                    ? new Outcome.Retry(retryAfterHeader(answer), why) : new Outcome.Rejected(why);
+            case "web.incoming_webhook.user.app_error" -> answer.status() == 400
+                    ? new Outcome.Rejected(why) : new Outcome.ProviderDown(why);
+            // The webhook was deleted, incoming webhooks are off, or the webhook's channel is gone.
+            case "web.incoming_webhook.invalid.app_error", "web.incoming_webhook.disabled.app_error",
+                 "app.channel.get.existing.app_error" -> new Outcome.ProviderDown(why);
+            default -> switch (answer.status()) {
+                case 401, 403, 404, 501 -> new Outcome.ProviderDown(why);
+                case 400, 413 -> new Outcome.Rejected(why);
+                default -> new Outcome.Retry(answer.status() >= 500 ? retryAfterHeader(answer) : Duration.ZERO, why);
+            };
         };
+    }
+
+    /** The {@code id} of a Mattermost AppError answer, or empty when the body is not one. */
+    private String errorId(String body) {
+        try {
+            return json.readTree(body == null || body.isBlank() ? "{}" : body).path("id").asText("");
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     /** Mattermost's limiter sends Retry-After, and X-Ratelimit-Reset as seconds until the reset. */

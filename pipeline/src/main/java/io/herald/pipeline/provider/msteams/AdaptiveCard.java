@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
+import io.herald.pipeline.provider.render.Escape;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,11 +42,11 @@ public final class AdaptiveCard {
         card.put("version", "1.2");
         ArrayNode body = card.putArray("body");
         if (c.title() != null && !c.title().isBlank()) {
-            body.addObject().put("type", "TextBlock").put("id", "title").put("text", c.title().strip())
+            body.addObject().put("type", "TextBlock").put("id", "title").put("text", md(c.title().strip()))
                     .put("size", "Medium").put("weight", "Bolder").put("wrap", true);
         }
         if (mentionId != null) {
-            String tag = "<at>" + mentionName + "</at>";
+            String tag = "<at>" + md(mentionName) + "</at>";
             body.addObject().put("type", "TextBlock").put("text", "For " + tag).put("wrap", true);
             ObjectNode entity = card.putObject("msteams").putArray("entities").addObject();
             entity.put("type", "mention").put("text", tag);
@@ -53,18 +54,20 @@ public final class AdaptiveCard {
         }
         String text = textOverride != null ? textOverride : c.text();
         if (text != null && !text.isBlank()) {
-            body.addObject().put("type", "TextBlock").put("id", "text").put("text", text.strip()).put("wrap", true);
+            body.addObject().put("type", "TextBlock").put("id", "text").put("text", md(text.strip()))
+                    .put("wrap", true);
         }
         if (!c.facts().isEmpty()) {
             ArrayNode facts = body.addObject().put("type", "FactSet").put("id", "facts").putArray("facts");
             for (Fact f : c.facts()) {
-                facts.addObject().put("title", nullToEmpty(f.label())).put("value", nullToEmpty(f.value()));
+                facts.addObject().put("title", md(f.label())).put("value", md(f.value()));
             }
         }
         if (!c.hints().isEmpty()) {
             body.addObject().put("type", "TextBlock").put("text", "Hints").put("weight", "Bolder").put("spacing", "Medium");
             for (String hint : c.hints()) {
-                body.addObject().put("type", "TextBlock").put("id", "hint").put("text", "• " + hint).put("wrap", true)
+                body.addObject().put("type", "TextBlock").put("id", "hint").put("text", "• " + md(hint))
+                        .put("wrap", true)
                         .put("spacing", "None");
             }
         }
@@ -188,6 +191,14 @@ public final class AdaptiveCard {
             }
         }
         return false;
+    }
+
+    /**
+     * TextBlocks and FactSets render a Markdown subset, links included: caller text is escaped, so
+     * {@code [click](https://evil)} shows as typed; the only links are the buttons Herald adds.
+     */
+    private static String md(String s) {
+        return Escape.teamsMarkdown(s);
     }
 
     private static String nullToEmpty(String s) {

@@ -3,6 +3,7 @@ package io.herald.pipeline.provider.render;
 import io.herald.core.envelope.Envelope;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.PebbleException;
+import io.pebbletemplates.pebble.extension.core.DisallowExtensionCustomizerBuilder;
 import io.pebbletemplates.pebble.loader.StringLoader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
 
@@ -11,6 +12,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,6 +23,9 @@ import java.util.Optional;
  * template stops Herald at start rather than failing every message.
  */
 public final class ChannelTemplate {
+
+    /** Pebble's tags that load another template by name. */
+    static final List<String> LOADING_TAGS = List.of("include", "embed", "import", "from", "extends");
 
     private final PebbleTemplate template;
     private final OutputFormat format;
@@ -51,7 +56,12 @@ public final class ChannelTemplate {
     /** Compiles template text; for tests and for templates that do not live in files. */
     public static ChannelTemplate compile(String source, OutputFormat format) {
         PebbleEngine engine = new PebbleEngine.Builder()
+                // Only the template's own text is ever loaded (CVE-2025-1686 is include reading any
+                // file through Pebble's default file loader): a StringLoader, and no tag that loads
+                // another template at all.
                 .loader(new StringLoader())
+                .registerExtensionCustomizer(new DisallowExtensionCustomizerBuilder()
+                        .disallowedTokenParserTags(LOADING_TAGS).build())
                 .autoEscaping(true)
                 .addEscapingStrategy(format.strategy(), format::escape)
                 .defaultEscapingStrategy(format.strategy())

@@ -8,7 +8,8 @@ public enum OutputFormat {
     TELEGRAM_HTML("telegram_html", Escape::telegramHtml),
     JSON("json_string", Escape::jsonString),
     SLACK_MRKDWN("slack_mrkdwn", Escape::slack),
-    MARKDOWN("markdown", Escape::markdown);
+    MARKDOWN("markdown", Escape::markdown),
+    MATTERMOST_MARKDOWN("mattermost_markdown", Escape::mattermost);
 
     private final String strategy;
     private final UnaryOperator<String> escaper;

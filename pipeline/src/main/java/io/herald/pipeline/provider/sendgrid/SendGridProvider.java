@@ -12,11 +12,11 @@ import com.sendgrid.helpers.mail.objects.Content;
 import com.sendgrid.helpers.mail.objects.Email;
 import com.sendgrid.helpers.mail.objects.Personalization;
 import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.RateGate;
-import io.herald.pipeline.provider.Redactor;
 import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.email.EmailBody;
 import io.herald.pipeline.provider.email.EmailMessages;
@@ -68,11 +68,16 @@ public final class SendGridProvider implements Provider, AutoCloseable {
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .useSystemProperties()
+                .addInterceptorLast(CappedAnswer.INTERCEPTOR)
                 .build();
         URI base = URI.create(config.baseUrl().strip());
         // The library's "test" switch means plain http: what a local fake speaks.
         this.sendGrid = new SendGrid(config.apiKey().reveal(), new Client(http, "http".equalsIgnoreCase(base.getScheme())));
         this.sendGrid.setHost(base.getRawAuthority());
+        // The library builds "/" + version + "/" + endpoint on the host alone; a base URL's path (a
+        // proxy's prefix such as https://proxy.example.org/sendgrid) goes in front of the version.
+        String prefix = base.getPath() == null ? "" : base.getPath().replaceAll("^/+|/+$", "");
+        this.sendGrid.setVersion(prefix.isEmpty() ? "v3" : prefix + "/v3");
         this.messages = new EmailMessages(config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML));
         this.gate = new RateGate("sendgrid", config.rateLimit(), config.ratePeriod(), config.timeout(), clock);
     }

@@ -1,11 +1,11 @@
 package io.herald.pipeline.provider.ses;
 
 import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.RateGate;
-import io.herald.pipeline.provider.Redactor;
 import io.herald.pipeline.provider.email.EmailBody;
 import io.herald.pipeline.provider.email.EmailMessages;
 import io.herald.pipeline.provider.render.ChannelTemplate;

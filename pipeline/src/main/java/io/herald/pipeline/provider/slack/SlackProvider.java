@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.RateGate;
-import io.herald.pipeline.provider.Redactor;
 import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
@@ -31,6 +31,11 @@ import java.util.regex.Pattern;
  * A Slack incoming webhook, rendered as Block Kit: a header, the text, the facts as fields, hints
  * as context and links. An incoming webhook posts to the one channel it was made for; a target
  * that is a Slack user id ({@code U…}/{@code W…}) is mentioned in the message.
+ *
+ * <p>No caller text can notify a channel: {@code <} is escaped, so {@code <!channel>},
+ * {@code <!here>}, {@code <!everyone>} and {@code <@U…>} cannot be written, every mrkdwn object is
+ * {@code verbatim} (Slack's "automatic parsing" of plain {@code @channel} and names is off), and a
+ * bare {@code @} gets a word joiner ({@link Escape#mentions}).
  */
 public final class SlackProvider extends HttpProvider {
 
@@ -70,7 +75,9 @@ public final class SlackProvider extends HttpProvider {
         ArrayNode blocks = body.putArray("blocks");
         if (c.title() != null && !c.title().isBlank()) {
             ObjectNode header = blocks.addObject().put("type", "header");
-            header.putObject("text").put("type", "plain_text").put("text", cut(c.title().strip(), HEADER_MAX)).put("emoji", true);
+            header.putObject("text").put("type", "plain_text")
+                    .put("text", cut(Escape.mentions(c.title().strip()), HEADER_MAX))
+                    .put("emoji", true);
         }
         String text = template.map(t -> t.render(envelope))
                 .orElseGet(() -> c.text() == null ? "" : Escape.slack(c.text().strip()));
@@ -81,14 +88,15 @@ public final class SlackProvider extends HttpProvider {
         for (int from = 0; from < facts.size() && blocks.size() < 45; from += FIELDS_PER_SECTION) {
             ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
             for (Fact f : facts.subList(from, Math.min(facts.size(), from + FIELDS_PER_SECTION))) {
-                fields.addObject().put("type", "mrkdwn")
+                fields.addObject().put("type", "mrkdwn").put("verbatim", true)
                         .put("text", cut("*" + Escape.slack(f.label()) + "*\n" + Escape.slack(f.value()), FIELD_MAX));
             }
         }
         if (!c.hints().isEmpty()) {
             ArrayNode elements = blocks.addObject().put("type", "context").putArray("elements");
             for (String hint : c.hints().subList(0, Math.min(10, c.hints().size()))) {
-                elements.addObject().put("type", "mrkdwn").put("text", cut(":bulb: " + Escape.slack(hint), FIELD_MAX));
+                elements.addObject().put("type", "mrkdwn").put("verbatim", true)
+                        .put("text", cut(":bulb: " + Escape.slack(hint), FIELD_MAX));
             }
         }
         List<String> links = new ArrayList<>();
@@ -127,7 +135,8 @@ public final class SlackProvider extends HttpProvider {
     }
 
     private static void section(ArrayNode blocks, String mrkdwn) {
-        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", mrkdwn);
+        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", mrkdwn)
+                .put("verbatim", true);
     }
 
     private static String nonBlank(String a, String b) {

@@ -1,11 +1,11 @@
 package io.herald.pipeline.provider.smtp;
 
 import io.herald.core.config.ProviderConfig;
+import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.RateGate;
-import io.herald.pipeline.provider.Redactor;
 import io.herald.pipeline.provider.email.EmailMessages;
 import io.herald.pipeline.provider.render.ChannelTemplate;
 import io.herald.pipeline.provider.render.OutputFormat;
@@ -21,8 +21,6 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocketFactory;
 import java.io.UnsupportedEncodingException;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
@@ -30,6 +28,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * An SMTP submission server through Jakarta Mail (Angus). STARTTLS is required when configured
@@ -57,7 +57,7 @@ public final class SmtpProvider implements Provider {
      */
     public SmtpProvider(ProviderConfig.Smtp config, SSLSocketFactory sslSockets, Clock clock) {
         this.config = config;
-        this.redactor = Redactor.of(config.password());
+        this.redactor = Redactor.ofLogin(config.username(), config.password());
         String security = config.security().toLowerCase(Locale.ROOT);
         this.protocol = "tls".equals(security) ? "smtps" : "smtp";
         String timeout = Long.toString(config.timeout().toMillis());

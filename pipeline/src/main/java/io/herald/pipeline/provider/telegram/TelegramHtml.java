@@ -47,7 +47,7 @@ public final class TelegramHtml {
             out.append("\n");
             for (Link link : content.links()) {
                 if (isWebLink(link.url())) {
-                    out.append("<a href=\"").append(Escape.telegramHtml(link.url())).append("\">")
+                    out.append("<a href=\"").append(Escape.telegramHtmlAttribute(link.url())).append("\">")
                             .append(Escape.telegramHtml(link.label())).append("</a>\n");
                 } else {
                     out.append(Escape.telegramHtml(link.label() + ": " + link.url())).append("\n");

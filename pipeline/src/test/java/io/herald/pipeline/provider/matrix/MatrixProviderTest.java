@@ -95,6 +95,14 @@ class MatrixProviderTest {
     }
 
     @Test
+    void unknownRoomIsRejectedWithoutBlamingTheProvider() {
+        answer(404, "{\"errcode\":\"M_NOT_FOUND\",\"error\":\"Unknown room\"}");
+
+        assertThat(provider.send(Fixtures.envelope("matrix", "!nosuchroom:example.org")))
+                .isInstanceOf(Outcome.Rejected.class);
+    }
+
+    @Test
     void unknownTokenMeansTheProviderIsDown() {
         answer(401, "{\"errcode\":\"M_UNKNOWN_TOKEN\",\"error\":\"Invalid access token passed.\"}");
 
@@ -146,5 +154,20 @@ class MatrixProviderTest {
             assertThat(logs.text()).contains("matrix").doesNotContain(TOKEN);
             assertThat(outcome.toString()).doesNotContain(TOKEN);
         }
+    }
+
+    @Test
+    void callerTextCannotNotifyTheRoom() throws Exception {
+        answer(200, "{\"event_id\":\"$e1\"}");
+
+        provider.send(Fixtures.withText("matrix", "!room:example.org", "@room look, @alice"));
+
+        JsonNode event = sent();
+        // Intentional mentions: with m.mentions present (and empty) the legacy "@room in body" rule is off.
+        assertThat(event.has("m.mentions")).isTrue();
+        assertThat(event.path("m.mentions").size()).isZero();
+        // For homeservers that still apply the legacy rules, "@room" is not in the body either.
+        assertThat(event.path("body").asText()).doesNotContain("@room").doesNotContain("@alice")
+                .contains("@\u2060room look");
     }
 }

@@ -5,16 +5,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.herald.core.config.ProviderConfig;
 import io.herald.core.config.Secret;
+import io.herald.core.envelope.Content;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.Fact;
+import io.herald.core.envelope.Link;
+import io.herald.core.envelope.Origin;
 import io.herald.pipeline.provider.CapturedLogs;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
+import io.herald.pipeline.provider.render.Escape;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -122,5 +129,76 @@ class MattermostProviderTest {
             assertThat(logs.text()).contains("mattermost").doesNotContain("xsecrethookid1234567");
             assertThat(outcome.toString()).doesNotContain("xsecrethookid1234567");
         }
+    }
+
+    /** Mattermost's error answer, as its AppError serialises (server/public/model/utils.go). */
+    private void appError(int status, String id, String message) {
+        answer(status, "{\"id\":\"" + id + "\",\"message\":\"" + message + "\",\"detailed_error\":\"\","
+                + "\"request_id\":\"8xqz3w6n1bgzfm4s7ktd5gxq1h\",\"status_code\":" + status + "}");
+    }
+
+    @Test
+    void unknownChannelNamedByTheCallerIsTheMessagesRejectionNotAProviderFailure() {
+        appError(404, "web.incoming_webhook.channel.app_error", "Couldn't find the channel.");
+
+        Outcome outcome = provider.send(Fixtures.envelope("mattermost", "no-such-channel"));
+
+        assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+        assertThat(((Outcome.Rejected) outcome).reason()).contains("Couldn't find the channel");
+    }
+
+    @Test
+    void channelTheWebhookMayNotPostToIsRejected() {
+        appError(403, "web.incoming_webhook.permissions.app_error", "Inappropriate channel permissions.");
+        assertThat(provider.send(Fixtures.envelope("mattermost", "private-room"))).isInstanceOf(Outcome.Rejected.class);
+
+        fake.resetAll();
+        appError(403, "web.incoming_webhook.channel_locked.app_error",
+                "This webhook is not permitted to post to the requested channel.");
+        assertThat(provider.send(Fixtures.envelope("mattermost", "other-channel")))
+                .isInstanceOf(Outcome.Rejected.class);
+    }
+
+    @Test
+    void unknownUserForADirectMessageIsRejected() {
+        appError(400, "web.incoming_webhook.user.app_error", "Couldn't find the user.");
+
+        assertThat(provider.send(Fixtures.envelope("mattermost", "@nobody"))).isInstanceOf(Outcome.Rejected.class);
+    }
+
+    @Test
+    void deletedOrDisabledWebhookOrItsOwnChannelGoneMeansTheProviderIsDown() {
+        appError(400, "web.incoming_webhook.invalid.app_error", "Invalid webhook.");
+        assertThat(provider.send(Fixtures.envelope("mattermost", "town-square")))
+                .isInstanceOf(Outcome.ProviderDown.class);
+
+        fake.resetAll();
+        appError(501, "web.incoming_webhook.disabled.app_error",
+                "Incoming webhooks have been disabled by the system admin.");
+        assertThat(provider.send(Fixtures.envelope("mattermost", "town-square")))
+                .isInstanceOf(Outcome.ProviderDown.class);
+
+        fake.resetAll();
+        appError(404, "app.channel.get.existing.app_error", "Unable to find the existing channel.");
+        assertThat(provider.send(Fixtures.envelope("mattermost", ""))).isInstanceOf(Outcome.ProviderDown.class);
+    }
+
+    @Test
+    void channelWideAndUserMentionsInCallerTextNotifyNobody() throws Exception {
+        answer(200, "ok");
+        String trap = "@channel @ALL @here .@channel a-@all x:@here @alice";
+        Content content = Content.of("Title " + trap, "Text " + trap)
+                .withFacts(List.of(new Fact("Fact " + trap, trap))).withHints(List.of("Hint " + trap))
+                .withLinks(List.of(new Link("Link " + trap, "https://hpc.example.org/jobs/42")));
+
+        provider.send(Envelope.create("mattermost", "town-square", content, Origin.api("test"), Fixtures.NOW));
+
+        String text = sent().path("text").asText();
+        assertThat(MattermostMentions.of(text)).isEmpty();
+        // The test's parser does find what it is meant to find.
+        assertThat(MattermostMentions.of(Escape.markdown(trap))).contains("@channel", "@all", "@here", "@alice");
+        assertThat(MattermostMentions.of("mail alice@example.org")).isEmpty();
+        // Still legible: the word joiner is invisible.
+        assertThat(text.replace(String.valueOf(Escape.WORD_JOINER), "").replaceAll("\\\\(.)", "$1")).contains(trap);
     }
 }

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.herald.core.config.ProviderConfig;
 import io.herald.core.config.Secret;
+import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.Fact;
+import io.herald.core.envelope.Link;
+import io.herald.core.envelope.Origin;
 import io.herald.pipeline.provider.CapturedLogs;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.Fixtures;
@@ -20,6 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -141,8 +148,45 @@ class TeamsProviderTest {
         provider.send(Fixtures.nasty("msteams", "x"));
 
         JsonNode card = sentCard();
-        assertThat(card.path("body").path(0).path("text").asText()).isEqualTo("Job 42 (" + Fixtures.NASTY_JOB + ") ended");
-        assertThat(card.path("body").toString()).contains("{\"title\":\"Job name\",\"value\":\"" + Fixtures.NASTY_JOB.replace("\"", "\\\"") + "\"}");
+        assertThat(shown(card.path("body").path(0).path("text").asText())).isEqualTo("Job 42 (" + Fixtures.NASTY_JOB
+                + ") ended");
+        JsonNode fact = card.path("body").findValue("facts").path(0);
+        assertThat(shown(fact.path("title").asText())).isEqualTo("Job name");
+        assertThat(shown(fact.path("value").asText())).isEqualTo(Fixtures.NASTY_JOB);
+    }
+
+    @Test
+    void callerMarkdownLinksAreShownAsTypedNotRenderedAsDisguisedLinks() throws Exception {
+        answer(202, "");
+        String trap = "[click here](https://evil.example/login) **urgent**";
+        Content content = Content.of("Title " + trap, "Text " + trap)
+                .withFacts(List.of(new Fact("Label " + trap, "Value " + trap)))
+                .withHints(List.of("Hint " + trap))
+                .withLinks(List.of(new Link("Job output", "https://hpc.example.org/jobs/42")));
+
+        provider.send(Envelope.create("msteams", "x", content, Origin.api("test"), Fixtures.NOW));
+
+        JsonNode card = sentCard();
+        List<String> texts = new ArrayList<>();
+        card.path("body").forEach(block -> texts.add(block.path("text").asText()));
+        texts.removeIf(t -> t.isEmpty() || t.equals("Hints"));
+        card.path("body").findValue("facts").forEach(f -> {
+            texts.add(f.path("title").asText());
+            texts.add(f.path("value").asText());
+        });
+        // An unescaped "[label](" is what Adaptive Cards' Markdown turns into a link with any label.
+        Pattern link = Pattern.compile("(?<!\\\\)\\[[^\\]]*(?<!\\\\)\\]\\(");
+        Pattern bold = Pattern.compile("(?<!\\\\)\\*\\*");
+        assertThat(texts).hasSize(5).noneMatch(t -> link.matcher(t).find() || bold.matcher(t).find());
+        assertThat(texts.stream().map(TeamsProviderTest::shown)).contains("Title " + trap, "Text " + trap,
+                "• Hint " + trap, "Label " + trap, "Value " + trap);
+        // The only link is the one Herald adds, as a button.
+        assertThat(card.path("actions").toString()).contains("https://hpc.example.org/jobs/42").doesNotContain("evil");
+    }
+
+    /** What a CommonMark renderer shows for text with backslash escapes: each escaped punctuation as itself. */
+    private static String shown(String markdown) {
+        return markdown.replaceAll("\\\\(\\p{Punct})", "$1");
     }
 
     @Test

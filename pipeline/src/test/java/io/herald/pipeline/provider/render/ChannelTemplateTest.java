@@ -22,6 +22,18 @@ class ChannelTemplateTest {
     }
 
     @Test
+    void aTemplateCannotLoadAnotherTemplateOrAFile() throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "top secret file content");
+        for (String tag : ChannelTemplate.LOADING_TAGS) {
+            Path file = Files.writeString(dir.resolve(tag + ".peb"), "a {% " + tag + " \"" + secret + "\" %} b");
+
+            assertThatThrownBy(() -> ChannelTemplate.load(file.toString(), OutputFormat.HTML)).as(tag)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not compile")
+                    .hasMessageNotContaining("top secret");
+        }
+    }
+
+    @Test
     void htmlEscapesMarkupAndQuotes() {
         assertThat(render(OutputFormat.HTML)).isEqualTo("run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
     }

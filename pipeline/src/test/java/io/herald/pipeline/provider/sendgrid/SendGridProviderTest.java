@@ -10,6 +10,12 @@ import io.herald.pipeline.provider.CapturedLogs;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
+import io.herald.pipeline.provider.http.HttpJson;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpGet;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClients;
+import org.apache.http.util.EntityUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +27,7 @@ import java.time.ZoneOffset;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -39,7 +46,8 @@ class SendGridProviderTest {
     @BeforeEach
     void start() {
         fake = Fakes.start();
-        provider = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), "",
+        provider = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofMillis(2000), 1000,
+                Duration.ofSeconds(1), "",
                 Fakes.baseUrl(fake), Secret.of(KEY), "herald@example.org"), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -153,5 +161,32 @@ class SendGridProviderTest {
             assertThat(outcome.toString()).doesNotContain(KEY);
         }
         assertThat(provider.toString()).doesNotContain(KEY);
+    }
+
+    @Test
+    void baseUrlPathPrefixIsKept() throws Exception {
+        provider.close();
+        provider = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofMillis(2000), 1000,
+                Duration.ofSeconds(1), "",
+                Fakes.baseUrl(fake) + "/egress/sendgrid/", Secret.of(KEY), "herald@example.org"), Clock.fixed(NOW,
+                        ZoneOffset.UTC));
+        fake.stubFor(post(urlEqualTo("/egress/sendgrid" + PATH)).willReturn(aResponse().withStatus(202)));
+
+        assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.Delivered.class);
+    }
+
+    @Test
+    void hugeAnswerIsReadOnlyUpToTheCap() throws Exception {
+        fake.stubFor(get(urlEqualTo("/huge")).willReturn(aResponse().withStatus(400).withBody("x".repeat(3_000_000))));
+        try (CloseableHttpClient client = HttpClients.custom().addInterceptorLast(CappedAnswer.INTERCEPTOR).build();
+             CloseableHttpResponse response = client.execute(new HttpGet(Fakes.baseUrl(fake) + "/huge"))) {
+            assertThat(EntityUtils.toString(response.getEntity())).hasSize(HttpJson.MAX_ANSWER_BYTES);
+        }
+        answer(400, "{\"errors\":[{\"message\":\"" + "y".repeat(3_000_000) + "\"}]}");
+
+        Outcome outcome = provider.send(Fixtures.envelope("email", "to@example.org"));
+
+        assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+        assertThat(((Outcome.Rejected) outcome).reason()).hasSizeLessThan(400);
     }
 }

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.herald.core.config.ProviderConfig;
 import io.herald.core.config.Secret;
+import io.herald.core.envelope.Content;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.Fact;
+import io.herald.core.envelope.Origin;
 import io.herald.pipeline.provider.CapturedLogs;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.Fixtures;
@@ -15,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -165,5 +171,26 @@ class SlackProviderTest {
             assertThat(rejected.toString() + down).doesNotContain(secret);
         }
         assertThat(provider.toString()).doesNotContain(secret);
+    }
+
+    @Test
+    void callerTextCannotNotifyAChannelOrAUser() throws Exception {
+        answer(200, "ok");
+        String trap = "<!channel> <!here> <!everyone> <@U024BE7LH> <!subteam^S0614TZR7> @channel @here";
+        Content content = Content.of("Title " + trap, "Text " + trap)
+                .withFacts(List.of(new Fact("Fact " + trap, trap))).withHints(List.of("Hint " + trap));
+
+        provider.send(Envelope.create("slack", "x", content, Origin.api("test"), Fixtures.NOW));
+
+        JsonNode body = sent();
+        List<JsonNode> mrkdwn = body.findParents("type").stream()
+                .filter(n -> "mrkdwn".equals(n.path("type").asText())).toList();
+        List<String> parsed = new ArrayList<>(List.of(body.path("text").asText()));
+        mrkdwn.forEach(n -> parsed.add(n.path("text").asText()));
+        // Slack's special forms need a raw '<'; every mrkdwn object is verbatim (no automatic parsing).
+        // The header is plain_text, which Slack never parses for mentions.
+        assertThat(parsed).hasSize(4).noneMatch(t -> t.contains("<!") || t.contains("<@") || t.contains("@channel")
+                || t.contains("@here"));
+        assertThat(mrkdwn).allMatch(n -> n.path("verbatim").asBoolean(false));
     }
 }

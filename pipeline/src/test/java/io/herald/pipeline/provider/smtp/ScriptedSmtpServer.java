@@ -24,10 +24,22 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final Thread thread;
     private volatile int messagesAccepted;
 
+    private final String authMechanism;
+
     ScriptedSmtpServer(String rcptReply, String dataReply) throws IOException {
+        this(rcptReply, dataReply, null);
+    }
+
+    /**
+     * @param authMechanism {@code PLAIN} or {@code LOGIN} to offer that one AUTH mechanism and refuse
+     *                      every login with a 535 that echoes what the client sent, base64 and decoded,
+     *                      as a careless server or proxy might; null for no AUTH
+     */
+    ScriptedSmtpServer(String rcptReply, String dataReply, String authMechanism) throws IOException {
         this.server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         this.rcptReply = rcptReply;
         this.dataReply = dataReply;
+        this.authMechanism = authMechanism;
         this.thread = Thread.ofVirtual().start(this::serve);
     }
 
@@ -57,7 +69,29 @@ final class ScriptedSmtpServer implements AutoCloseable {
         while ((line = in.readLine()) != null) {
             String command = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line;
             switch (command) {
-                case "EHLO" -> reply(out, "250-fake.example.org\r\n250-8BITMIME\r\n250 SIZE 10240000");
+                case "EHLO" -> reply(out, "250-fake.example.org\r\n250-8BITMIME\r\n"
+                        + (authMechanism == null ? "" : "250-AUTH " + authMechanism + "\r\n") + "250 SIZE 10240000");
+                case "AUTH" -> {
+                    String[] words = line.split(" ");
+                    String sent;
+                    if (words.length > 2) {
+                        sent = words[2];
+                    } else if (words[1].equalsIgnoreCase("LOGIN")) {
+                        reply(out, "334 VXNlcm5hbWU6");
+                        String user = in.readLine();
+                        reply(out, "334 UGFzc3dvcmQ6");
+                        sent = user + " " + in.readLine();
+                    } else {
+                        reply(out, "334 ");
+                        sent = in.readLine();
+                    }
+                    StringBuilder decoded = new StringBuilder();
+                    for (String part : sent.split(" ")) {
+                        decoded.append(new String(java.util.Base64.getDecoder().decode(part), StandardCharsets.UTF_8)
+                                .replace('\0', ' ')).append(' ');
+                    }
+                    reply(out, "535 5.7.8 Authentication failed for " + sent + " (" + decoded.toString().strip() + ")");
+                }
                 case "HELO", "MAIL", "RSET", "NOOP" -> reply(out, "250 2.0.0 OK");
                 case "RCPT" -> reply(out, rcptReply);
                 case "DATA" -> {

@@ -16,8 +16,10 @@ import jakarta.mail.internet.MimeMultipart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -166,6 +168,26 @@ class SmtpProviderTest {
 
             assertThat(logs.text()).contains("smtp").doesNotContain(PASSWORD);
             assertThat(outcome.toString()).doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
+    void loginEchoedByTheServerAppearsInNoReasonOrLog() throws Exception {
+        String password = "Sm7p-Pass+word/2026";
+        for (String mechanism : List.of("PLAIN", "LOGIN")) {
+            try (ScriptedSmtpServer server = new ScriptedSmtpServer("250 OK", "250 OK", mechanism);
+                 CapturedLogs logs = new CapturedLogs()) {
+                Outcome outcome = provider(config(server.port(), "none", "herald", password))
+                        .send(Fixtures.envelope("email", "to@example.org"));
+
+                assertThat(outcome).as(mechanism).isInstanceOf(Outcome.ProviderDown.class);
+                java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+                for (String form : List.of(password, b64.encodeToString(password.getBytes(StandardCharsets.UTF_8)),
+                        b64.encodeToString(("\0herald\0" + password).getBytes(StandardCharsets.UTF_8)))) {
+                    assertThat(outcome.toString()).as(mechanism).doesNotContain(form).contains("(redacted)");
+                    assertThat(logs.heraldText()).as(mechanism).doesNotContain(form);
+                }
+            }
         }
     }
 }

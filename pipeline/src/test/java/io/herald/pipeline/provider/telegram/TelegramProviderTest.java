@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.herald.core.config.ProviderConfig;
 import io.herald.core.config.Secret;
+import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.Link;
+import io.herald.core.envelope.Origin;
 import io.herald.pipeline.provider.CapturedLogs;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.Fixtures;
@@ -215,5 +218,28 @@ class TelegramProviderTest {
         }
         assertThat(outcomes).hasSize(3).allSatisfy(o -> assertThat(o.toString()).doesNotContain(TOKEN).doesNotContain("AAH-secret"));
         assertThat(provider.toString()).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void callerTextCannotMentionGroupMembers() throws Exception {
+        answer(200, "{\"ok\":true,\"result\":{\"message_id\":7}}");
+
+        provider.send(Fixtures.withText("telegram", "-100123", "ping @alice and @admins, mail bob@example.org"));
+
+        String text = sentBody().path("text").asText();
+        assertThat(text).doesNotContain("@alice").doesNotContain("@admins").contains("bob@example.org");
+    }
+
+    @Test
+    void aLinksAddressKeepsItsAtSign() throws Exception {
+        answer(200, "{\"ok\":true,\"result\":{\"message_id\":7}}");
+        Envelope envelope = Envelope.create("telegram", "-100123", Content.of("t", "x")
+                .withLinks(List.of(new Link("@alice's profile", "https://social.example/@alice"))), Origin.api("test"),
+                        Fixtures.NOW);
+
+        provider.send(envelope);
+
+        String text = sentBody().path("text").asText();
+        assertThat(text).contains("<a href=\"https://social.example/@alice\">").doesNotContain(">@alice");
     }
 }
