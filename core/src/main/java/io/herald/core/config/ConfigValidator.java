@@ -45,6 +45,7 @@ final class ConfigValidator {
         v.checkControl(c.control());
         v.checkPort("local.sqsPort", c.local().sqsPort());
         v.checkPort("local.dynamodbPort", c.local().dynamodbPort());
+        v.checkText("serve.dataDir", c.serve().dataDir(), "a directory path such as /var/lib/herald");
         return v.problems;
     }
 

@@ -19,7 +19,14 @@ public record HeraldConfig(
         Local local,
         MailprogConfig mailprog,
         TelegramBotConfig telegramBot,
-        Control control) {
+        Control control,
+        Serve serve) {
+
+    /** The sections that existed before {@code serve}; that section gets its defaults. */
+    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
+                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control) {
+        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control, Serve.defaults());
+    }
 
     /** The sections that existed before {@code control}; that section gets its defaults. */
     public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
@@ -232,6 +239,16 @@ public record HeraldConfig(
         }
     }
 
+    /**
+     * @param dataDir where {@code herald serve} keeps its queues, messages and status table between runs
+     */
+    public record Serve(String dataDir) {
+
+        public static Serve defaults() {
+            return new Serve("/var/lib/herald");
+        }
+    }
+
     public static HeraldConfig defaults() {
         return new HeraldConfig(
                 new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50),
@@ -245,51 +262,57 @@ public record HeraldConfig(
                 new Local(9324, 8000),
                 MailprogConfig.defaults(),
                 TelegramBotConfig.defaults(),
-                Control.defaults());
+                Control.defaults(),
+                Serve.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, newMailprog, telegramBot,
-                control);
+                control, serve);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
         return new HeraldConfig(sqs, api, pipeline, providers, newReceivers, status, local, mailprog, telegramBot,
-                control);
+                control, serve);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, newTelegramBot,
-                control);
+                control, serve);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
         return new HeraldConfig(newSqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                control);
+                control, serve);
     }
 
     public HeraldConfig withApi(Api newApi) {
         return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                control);
+                control, serve);
     }
 
     public HeraldConfig withProviders(Providers newProviders) {
         return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, status, local, mailprog, telegramBot,
-                control);
+                control, serve);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, newStatus, local, mailprog, telegramBot,
-                control);
+                control, serve);
     }
 
     public HeraldConfig withControl(Control newControl) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                newControl);
+                newControl, serve);
+    }
+
+    public HeraldConfig withServe(Serve newServe) {
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
+                control, newServe);
     }
 
     public HeraldConfig withLocal(Local newLocal) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, newLocal, mailprog, telegramBot,
-                control);
+                control, serve);
     }
 }
