@@ -21,6 +21,7 @@ public final class Drills {
                 new PipelineDrill(),
                 new FailoverDrill(),
                 new CrashDrill(),
+                new ServeCrashDrill(),
                 new ApiDrill(),
                 new MailprogDrill(),
                 new FuzzDrill()
