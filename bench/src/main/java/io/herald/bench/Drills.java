@@ -24,7 +24,8 @@ public final class Drills {
                 new ServeCrashDrill(),
                 new ApiDrill(),
                 new MailprogDrill(),
-                new FuzzDrill()
+                new FuzzDrill(),
+                new StartupDrill()
         ));
     }
 
