@@ -11,7 +11,6 @@ import io.herald.mailprog.forward.ForwarderDaemon;
 import io.herald.mailprog.forward.PassResult;
 import io.herald.mailprog.forward.SqsSink;
 import io.herald.mailprog.spool.Spool;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +34,6 @@ import java.util.concurrent.Callable;
         subcommands = {MailprogCommand.Forward.class, MailprogCommand.Flush.class, MailprogCommand.InstallShim.class})
 final class MailprogCommand implements Runnable {
 
-    private static final Logger log = LoggerFactory.getLogger(MailprogCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -49,7 +47,10 @@ final class MailprogCommand implements Runnable {
     static HeraldConfig load(ConfigOption option) {
         HeraldConfig config = option.load();
         try {
-            return Mailprog.withGoslmailer(config, note -> log.info("{}", note));
+            // The logger is looked up only when there is a note: a static one would set up logging (some 300
+            // classes, an XML parse) in every command, `herald --version` included, since picocli builds them all.
+            return Mailprog.withGoslmailer(config,
+                    note -> LoggerFactory.getLogger(MailprogCommand.class).info("{}", note));
         } catch (IllegalArgumentException e) {
             throw new StartupException("mailprog.goslmailerConfig ("
                     + ConfigLoader.environmentVariable("mailprog.goslmailerConfig") + "): " + e.getMessage());
