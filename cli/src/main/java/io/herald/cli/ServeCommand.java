@@ -1,5 +1,6 @@
 package io.herald.cli;
 
+import io.herald.api.ApiAccess;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.sqs.QueueRef;
 import picocli.CommandLine.Command;
@@ -31,6 +32,8 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HeraldConfig loaded = config.load();
         HeraldConfig requested = dataDir == null ? loaded : loaded.withServe(new HeraldConfig.Serve(dataDir.toString()));
+        // Checked before anything is created or started, as `herald api` does: no accidental open API.
+        ApiAccess.fromConfig(requested.api(), false);
         ServeData data = ServeData.open(Path.of(requested.serve().dataDir()));
         LocalStack stack = LocalStack.startDurable(requested, data);
         String queues = stack.queues().stream().map(QueueRef::name).collect(Collectors.joining(", "));
