@@ -93,7 +93,7 @@ class ServeTest {
     void aDataDirectoryThatCannotBeCreatedIsRefusedOnOneLine() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
 
-        CommandRun run = CommandRun.of("serve", "--data-dir", file.resolve("data").toString());
+        CommandRun run = serve(file.resolve("data").toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().strip()).hasLineCount(1)
@@ -105,7 +105,7 @@ class ServeTest {
     void aDataDirectoryThatIsAFileIsRefusedOnOneLine() throws Exception {
         Path file = Files.writeString(dir.resolve("data"), "not a directory");
 
-        CommandRun run = CommandRun.of("serve", "--data-dir", file.toString());
+        CommandRun run = serve(file.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().strip()).hasLineCount(1).contains("it exists and is not a directory");
@@ -118,7 +118,7 @@ class ServeTest {
         Path data = Files.createDirectory(dir.resolve("data"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r-xr-xr-x")));
 
-        CommandRun run = CommandRun.of("serve", "--data-dir", data.toString());
+        CommandRun run = serve(data.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().strip()).hasLineCount(1).contains("is not writable for this user")
@@ -131,7 +131,7 @@ class ServeTest {
         Files.writeString(data.resolve(ServeData.FORMAT_FILE), "herald-serve-data 99\n");
         Files.writeString(data.resolve("sqs.mv.db"), "stored by a newer Herald");
 
-        CommandRun run = CommandRun.of("serve", "--data-dir", data.toString());
+        CommandRun run = serve(data.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().strip()).hasLineCount(1)
@@ -145,7 +145,7 @@ class ServeTest {
         Path data = Files.createDirectory(dir.resolve("data"));
         Files.writeString(data.resolve("sqs.mv.db"), "stored by whom?");
 
-        CommandRun run = CommandRun.of("serve", "--data-dir", data.toString());
+        CommandRun run = serve(data.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().strip()).hasLineCount(1).contains("holds data but no FORMAT file");
@@ -157,6 +157,23 @@ class ServeTest {
 
         assertThat(data.dir().resolve(ServeData.FORMAT_FILE)).hasContent("herald-serve-data " + ServeData.FORMAT_VERSION);
         assertThat(ServeData.open(dir.resolve("new/data")).dir()).isEqualTo(data.dir());
+    }
+
+    /** `herald serve --data-dir DIR` with a configuration that may run open, so only the directory is at issue. */
+    private CommandRun serve(String dataDir) throws Exception {
+        Path config = Files.writeString(dir.resolve("herald.yaml"), "api:\n  open: true\n");
+        return CommandRun.of("serve", "--config", config.toString(), "--data-dir", dataDir);
+    }
+
+    @Test
+    void withoutApiKeysOrApiOpenNothingIsCreated() throws Exception {
+        Path data = dir.resolve("data");
+
+        CommandRun run = CommandRun.of("serve", "--data-dir", data.toString());
+
+        assertThat(run.exitCode()).isEqualTo(Herald.EXIT_BAD_CONFIG);
+        assertThat(run.err().strip()).hasLineCount(1).contains("api.open");
+        assertThat(data).doesNotExist();
     }
 
     private String post(int i) throws Exception {
