@@ -48,7 +48,8 @@ final class ServeProcess implements AutoCloseable {
             }
         }
         // The bench's logging set-up, named so logback does not warn that the cli jar carries a logback.xml too.
-        command.addAll(List.of("-Xmx512m", "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"), Herald.class.getName(),
+        command.addAll(List.of("-Xmx512m", "-Dlogback.configurationFile=logback.xml",
+                "-cp", System.getProperty("java.class.path"), Herald.class.getName(),
                 "serve", "--data-dir", dataDir.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dataDir.getParent().toFile())

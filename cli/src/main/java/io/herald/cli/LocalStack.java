@@ -157,7 +157,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** The port is the fix only when listening failed, not when the stored data would not open. */
     private static String portHint(IllegalStateException e, String key) {
-        return String.valueOf(e.getMessage()).contains("cannot listen") ? " (set " + key + " to a free port, or 0)" : "";
+        return String.valueOf(e.getMessage()).contains("cannot listen")
+                ? " (set " + key + " to a free port, or 0)" : "";
     }
 
     /** The embedded DynamoDB holding delivery status and idempotency keys. */

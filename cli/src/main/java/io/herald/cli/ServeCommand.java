@@ -31,7 +31,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HeraldConfig loaded = config.load();
-        HeraldConfig requested = dataDir == null ? loaded : loaded.withServe(new HeraldConfig.Serve(dataDir.toString()));
+        HeraldConfig requested = dataDir == null ? loaded
+                : loaded.withServe(new HeraldConfig.Serve(dataDir.toString()));
         // Checked before anything is created or started, as `herald api` does: no accidental open API.
         ApiAccess.fromConfig(requested.api(), false);
         ServeData data = ServeData.open(Path.of(requested.serve().dataDir()));

@@ -55,7 +55,8 @@ class ServeTest {
                 d.pipeline().withAdminPort(-1),
                 d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
                 d.receivers(), d.status(), new HeraldConfig.Local(0, 0), d.mailprog(), d.telegramBot(),
-                new HeraldConfig.Control(c.refreshInterval(), c.heartbeatInterval(), c.staleAfter(), Duration.ofSeconds(1)),
+                new HeraldConfig.Control(c.refreshInterval(), c.heartbeatInterval(), c.staleAfter(),
+                        Duration.ofSeconds(1)),
                 d.serve());
     }
 
@@ -155,7 +156,8 @@ class ServeTest {
     void aNewDataDirectoryIsStampedWithTheFormatVersion() {
         ServeData data = ServeData.open(dir.resolve("new/data"));
 
-        assertThat(data.dir().resolve(ServeData.FORMAT_FILE)).hasContent("herald-serve-data " + ServeData.FORMAT_VERSION);
+        assertThat(data.dir().resolve(ServeData.FORMAT_FILE))
+                .hasContent("herald-serve-data " + ServeData.FORMAT_VERSION);
         assertThat(ServeData.open(dir.resolve("new/data")).dir()).isEqualTo(data.dir());
     }
 
@@ -178,7 +180,8 @@ class ServeTest {
 
     private String post(int i) throws Exception {
         String body = """
-                {"email":{"fromEmail":"from@example.org","toEmail":"to%d@example.org","subject":"kept %d","body":"b"}}"""
+                {"email":{"fromEmail":"from@example.org","toEmail":"to%d@example.org","subject":"kept %d",\
+                "body":"b"}}"""
                 .formatted(i, i);
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(stack.apiUrl().resolve("/email/send"))

@@ -62,8 +62,8 @@ class PersistentEnginesTest {
             } while (!batch.isEmpty());
             assertThat(received).containsExactlyInAnyOrderElementsOf(
                     sent.stream().filter(body -> !body.equals(deleted)).toList());
-            assertThat(client.getQueueAttributes(b -> b.queueUrl(queue.url()).attributeNamesWithStrings("RedrivePolicy"))
-                    .attributesAsStrings()).containsKey("RedrivePolicy");
+            assertThat(client.getQueueAttributes(b -> b.queueUrl(queue.url())
+                    .attributeNamesWithStrings("RedrivePolicy")).attributesAsStrings()).containsKey("RedrivePolicy");
         }
     }
 
@@ -85,6 +85,6 @@ class PersistentEnginesTest {
     }
 
     private static HeraldConfig.Status statusAt(HeraldConfig.Status defaults, EmbeddedServices.Running dynamo) {
-        return new HeraldConfig.Status(dynamo.endpoint().toString(), defaults.region(), defaults.table(), defaults.ttl());
+        return defaults.withEndpoint(dynamo.endpoint().toString());
     }
 }
