@@ -52,7 +52,7 @@ public final class ServeCrashDrill implements Drill {
     @Override
     public String description() {
         return "kill -9 `herald serve` (ElasticMQ on H2, DynamoDB Local on SQLite) mid-load, restart it on its data: "
-                + "accepted, delivered, lost, duplicates; --rate 50 --duration 12 --kill-at 5 --latency-ms 500, ~60 s";
+                + "accepted, delivered, lost, duplicates; --rate 50 --duration 12 --kill-at 5 --latency-ms 500, ~100 s";
     }
 
     @Override
@@ -154,12 +154,12 @@ public final class ServeCrashDrill implements Drill {
             String table = String.format(Locale.ROOT, """
                     Serve crash: POST /email/send at %d/s for %d s to `herald serve` (data on disk), kill -9 at t=%d s, \
                     restarted on the same data directory and loaded again; SendGrid fake at %d ms, visibility timeout %d s
-                    | accepted | undelivered at kill | refused while down | restart | delivered | still queued | lost | duplicates | all delivered after restart |
-                    |----------|---------------------|--------------------|---------|-----------|--------------|------|------------|-----------------------------|
-                    | %d | %d | %d | %.1f s | %d | %d | %d | %d | %s |
+                    | accepted | undelivered at kill | failed at the client | of those stored and delivered | restart | delivered | still queued | lost | duplicates | all delivered after restart |
+                    |---|---|---|---|---|---|---|---|---|---|
+                    | %d | %d | %d | %d | %.1f s | %d | %d | %d | %d | %s |
                     """, rate, duration, killAt, latencyMillis, VISIBILITY.toSeconds(), ledger.sent(), atRisk,
-                    load.failed.get(), restartSeconds, ledger.delivered(), ledger.stillQueued(), ledger.lost(),
-                    ledger.duplicates(),
+                    load.failed.get(), ledger.strangers(), restartSeconds, ledger.delivered(), ledger.stillQueued(),
+                    ledger.lost(), ledger.duplicates(),
                     Double.isNaN(allDelivered) ? "never" : String.format(Locale.ROOT, "%.1f s", allDelivered));
             return new DrillResult(figures, table, List.of());
         }

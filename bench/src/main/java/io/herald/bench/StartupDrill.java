@@ -42,7 +42,7 @@ public final class StartupDrill implements Drill {
     @Override
     public String description() {
         return "start-up of `herald --version`, `queues --help` and the forwarder: before (with the embedded jars), "
-                + "slim classpath, + AppCDS archive, + C1/SerialGC; medians of --runs 7, ~3 min";
+                + "slim classpath, + AppCDS archive, + C1/SerialGC; medians of --runs 5, ~2.5 min";
     }
 
     private record Variant(String label, List<String> jvmOptions, String classpath) {
@@ -54,7 +54,7 @@ public final class StartupDrill implements Drill {
     @Override
     public DrillResult run(DrillContext context) throws Exception {
         DrillOptions options = DrillOptions.parse(name(), context.args(), Set.of("--runs"));
-        int runs = options.intOption("--runs", 7, 1);
+        int runs = options.intOption("--runs", 5, 1);
         Path cliJar = codeSource(Herald.class);
         Path embeddedJar = codeSource(EmbeddedSqs.class);
         String production = cliJar + ":" + Files.readString(cliJar.resolveSibling("classpath.txt")).strip();
