@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks an image tarball built by `./herald images`, without a container runtime:
 #   1. its config runs Herald's entrypoint (java ... io.herald.cli.Herald SERVICE) as a non-root user;
-#   2. its layers hold the application, the health-check script and that user;
+#   2. its layers hold the application, the health-check script and that user, and no embedded-engine jars;
 #   3. the entrypoint's java starts inside the unpacked root filesystem (chroot in a private mount
 #      namespace, as the image's user) and prints Herald's version and configuration;
 #   4. the health-check script, run inside it, tells an answering port from a closed one (loopback).
@@ -52,6 +52,11 @@ for file in app/classes/io/herald/cli/Herald.class app/jib-classpath-file; do
   if [ -f "$ROOTFS/$file" ]; then pass "holds /$file"; else fail "missing /$file"; fi
 done
 if ls "$ROOTFS"/app/libs/herald-core-*.jar >/dev/null 2>&1; then pass "holds /app/libs/herald-core-*.jar"; else fail "missing herald-core jar"; fi
+# Only what runs ships: the embedded engines (herald local/serve only) stay out of the service images.
+EMBEDDED=$(cd "$ROOTFS/app/libs" && ls | grep -iE '^(herald-embedded|elasticmq|DynamoDBLocal|pekko|scala|sqlite4java|libsqlite4java)' \
+  | tr '\n' ' ' || true)
+if [ -z "$EMBEDDED" ]; then pass "no embedded-engine jars (ElasticMQ, DynamoDB Local, Pekko, Scala, sqlite4java)"
+else fail "embedded-engine jars in /app/libs: $EMBEDDED"; fi
 if [ -x "$ROOTFS/opt/herald/bin/healthcheck" ]; then pass "holds executable /opt/herald/bin/healthcheck"; else fail "missing /opt/herald/bin/healthcheck"; fi
 UID_ONLY=${USER_SPEC%%:*}
 if awk -F: -v u="$UID_ONLY" '$3 == u || $1 == u {found=1} END {exit !found}' "$ROOTFS/etc/passwd"; then

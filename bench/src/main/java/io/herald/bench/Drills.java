@@ -21,9 +21,11 @@ public final class Drills {
                 new PipelineDrill(),
                 new FailoverDrill(),
                 new CrashDrill(),
+                new ServeCrashDrill(),
                 new ApiDrill(),
                 new MailprogDrill(),
-                new FuzzDrill()
+                new FuzzDrill(),
+                new StartupDrill()
         ));
     }
 

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code herald} command: one entry point for every Herald process. */
 @Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Health-aware, multi-provider notification dispatcher on Amazon SQS.",
-        subcommands = {LocalCommand.class, ApiCommand.class, PipelineCommand.class, MailprogCommand.class,
+        subcommands = {LocalCommand.class, ServeCommand.class, ApiCommand.class, PipelineCommand.class,
+                MailprogCommand.class,
                 TelegramBotCommand.class, ConfigCommand.class,
                 PauseCommand.class, ResumeCommand.class,
                 DlqCommand.class,

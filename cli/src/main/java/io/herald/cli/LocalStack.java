@@ -3,10 +3,9 @@ package io.herald.cli;
 import io.herald.api.ApiAccess;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.core.embedded.EmbeddedServices;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.receiver.ReceiverParser;
-import io.herald.core.sqs.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
@@ -29,7 +28,8 @@ import java.util.Optional;
 /**
  * The whole of Herald in one process, on loopback: an embedded SQS with the configured queues
  * and their dead-letter queues, the HTTP API, and the pipeline delivering email into an outbox
- * directory. {@code ./herald local} runs it; the end-to-end tests run exactly the same thing.
+ * directory. {@code ./herald local} runs it in memory; the end-to-end tests run exactly the same thing.
+ * {@code herald serve} runs it {@linkplain #startDurable durably}: queues, messages and statuses on disk.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -46,15 +46,18 @@ public final class LocalStack implements AutoCloseable {
     private final Optional<AdminServer> admin;
     private final Optional<LocalChaosDemo> demo;
 
-    private LocalStack(HeraldConfig requested, boolean withDemo) {
+    private LocalStack(HeraldConfig requested, boolean withDemo, Optional<ServeData> data) {
         try {
+            EmbeddedServices engines = EmbeddedServices.load();
             // The stand-ins start first: the providers' configuration points at their ports.
             this.demo = withDemo ? Optional.of(LocalChaosDemo.start()) : Optional.empty();
             demo.ifPresent(started::push);
-            EmbeddedSqs embedded = startSqs(requested.local().sqsPort());
+            EmbeddedServices.Running embedded = startSqs(engines, requested.local().sqsPort(),
+                    data.map(ServeData::sqsDir));
             started.push(embedded);
             this.sqsEndpoint = embedded.endpoint();
-            EmbeddedDynamoDb dynamoDb = startDynamoDb(requested.local().dynamodbPort());
+            EmbeddedServices.Running dynamoDb = startDynamoDb(engines, requested.local().dynamodbPort(),
+                    data.map(ServeData::dynamoDbDir));
             started.push(dynamoDb);
             this.dynamoDbEndpoint = dynamoDb.endpoint();
             HeraldConfig running = requested.withSqs(requested.sqs().withEndpoint(sqsEndpoint.toString()))
@@ -70,20 +73,22 @@ public final class LocalStack implements AutoCloseable {
 
             EnvelopeCodec codec = new EnvelopeCodec();
             this.outbox = Path.of(config.providers().outbox().dir()).toAbsolutePath();
-            // Stopping waits for the current long poll; local queues live in memory and nobody
-            // counts their requests, so local mode polls briefly and Ctrl-C stays quick.
+            // Stopping waits for the current long poll; embedded queues are on this machine and nobody
+            // counts their requests, so local and serve poll briefly and Ctrl-C or SIGTERM stays quick.
             HeraldConfig.Pipeline pipelineConfig = config.pipeline().withReceiveWait(
                     min(config.pipeline().receiveWait(), LOCAL_RECEIVE_WAIT));
             Pipeline pipeline = new Pipeline(sqs, queues, Providers.fromConfig(config), pipelineConfig, config.sqs(),
-                    metrics, stores.status(), Clock.systemUTC(), stores.control(), "local", config.control());
+                    metrics, stores.status(), Clock.systemUTC(), stores.control(), data.isPresent() ? "serve" : "local",
+                    config.control());
             pipeline.start();
             started.push(pipeline);
             this.admin = Services.startAdmin(config.pipeline(), metrics, pipeline,
                     List.of(StatusStores.sqsReadiness(sqs, queues), stores.readiness()));
             admin.ifPresent(started::push);
 
-            // Local mode may run open (no keys configured) and says so in its banner.
-            this.access = ApiAccess.fromConfig(config.api(), true);
+            // Local mode may run open (no keys configured) and says so in its banner; serve is a real
+            // service and, like `herald api`, runs open only with api.open: true.
+            this.access = ApiAccess.fromConfig(config.api(), data.isEmpty());
             SqsProducer producer = new SqsProducer(sqs, codec);
             HeraldApi.Builder apiBuilder = HeraldApi.builder(config.api(), producer, queues)
                     .statusStore(stores.status())
@@ -116,7 +121,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(HeraldConfig config) {
-        return new LocalStack(config, false);
+        return new LocalStack(config, false, Optional.empty());
+    }
+
+    /**
+     * {@code herald serve}: the same stack with the queues, their messages and the status table kept in
+     * {@code data}, so a restart, even after a crash, finds everything SQS and DynamoDB acknowledged.
+     */
+    public static LocalStack startDurable(HeraldConfig config, ServeData data) {
+        return new LocalStack(config, false, Optional.of(data));
     }
 
     /**
@@ -124,24 +137,30 @@ public final class LocalStack implements AutoCloseable {
      * dashboard breaks and heals, instead of into the outbox (see {@link LocalChaosDemo}).
      */
     public static LocalStack startWithDemo(HeraldConfig config) {
-        return new LocalStack(config, true);
+        return new LocalStack(config, true, Optional.empty());
     }
 
-    private static EmbeddedSqs startSqs(int port) {
+    private static EmbeddedServices.Running startSqs(EmbeddedServices engines, int port, Optional<Path> storage) {
         try {
-            return EmbeddedSqs.start(port);
+            return engines.startSqs(port, storage);
         } catch (IllegalStateException e) {
-            throw new StartupException(e.getMessage() + " (set local.sqsPort / HERALD_LOCAL_SQS_PORT to a free port, or 0)");
+            throw new StartupException(e.getMessage() + portHint(e, "local.sqsPort / HERALD_LOCAL_SQS_PORT"));
         }
     }
 
-    private static EmbeddedDynamoDb startDynamoDb(int port) {
+    private static EmbeddedServices.Running startDynamoDb(EmbeddedServices engines, int port,
+                                                          Optional<Path> storage) {
         try {
-            return EmbeddedDynamoDb.start(port);
+            return engines.startDynamoDb(port, storage);
         } catch (IllegalStateException e) {
-            throw new StartupException(e.getMessage()
-                    + " (set local.dynamodbPort / HERALD_LOCAL_DYNAMODB_PORT to a free port, or 0)");
+            throw new StartupException(e.getMessage() + portHint(e, "local.dynamodbPort / HERALD_LOCAL_DYNAMODB_PORT"));
         }
+    }
+
+    /** The port is the fix only when listening failed, not when the stored data would not open. */
+    private static String portHint(IllegalStateException e, String key) {
+        return String.valueOf(e.getMessage()).contains("cannot listen")
+                ? " (set " + key + " to a free port, or 0)" : "";
     }
 
     /** The embedded DynamoDB holding delivery status and idempotency keys. */

@@ -12,7 +12,6 @@ import io.herald.mailprog.forward.PassResult;
 import io.herald.mailprog.forward.SqsSink;
 import io.herald.mailprog.spool.Spool;
 import io.herald.mailprog.spool.SpoolSetup;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +40,6 @@ import java.util.concurrent.Callable;
                 MailprogCommand.InstallShim.class})
 final class MailprogCommand implements Runnable {
 
-    private static final Logger log = LoggerFactory.getLogger(MailprogCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -55,7 +53,10 @@ final class MailprogCommand implements Runnable {
     static HeraldConfig load(ConfigOption option) {
         HeraldConfig config = option.load();
         try {
-            return Mailprog.withGoslmailer(config, note -> log.info("{}", note));
+            // The logger is looked up only when there is a note: a static one would set up logging (some 300
+            // classes, an XML parse) in every command, `herald --version` included, since picocli builds them all.
+            return Mailprog.withGoslmailer(config,
+                    note -> LoggerFactory.getLogger(MailprogCommand.class).info("{}", note));
         } catch (IllegalArgumentException e) {
             throw new StartupException("mailprog.goslmailerConfig ("
                     + ConfigLoader.environmentVariable("mailprog.goslmailerConfig") + "): " + e.getMessage());
@@ -149,7 +150,7 @@ final class MailprogCommand implements Runnable {
                          Clock.systemUTC())) {
                 r = forwarder.pass(true);
             } catch (RuntimeException e) {
-                log.error("forwarder pass failed", e);
+                LoggerFactory.getLogger(MailprogCommand.class).error("forwarder pass failed", e);
                 err.println("herald: the forwarder pass failed: " + Services.rootMessage(e)
                         + " (records not yet sent stay in " + cfg.mailprog().spoolDir() + "/new)");
                 return EXIT_PASS_FAILED;

@@ -25,7 +25,7 @@ class HeraldCommandTest {
         CommandRun run = run("--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("local", "api", "pipeline", "config", "dlq", "queues", "send-test");
+        assertThat(run.out()).contains("local", "serve", "api", "pipeline", "config", "dlq", "queues", "send-test");
     }
 
     @Test
@@ -43,7 +43,7 @@ class HeraldCommandTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[]{"local", "api", "pipeline", "config", "dlq list", "dlq show", "dlq redrive",
+        for (String command : new String[]{"local", "serve", "api", "pipeline", "config", "dlq list", "dlq show", "dlq redrive",
                 "queues", "send-test"}) {
             List<String> args = new ArrayList<>(List.of(command.split(" ")));
             args.add("--help");

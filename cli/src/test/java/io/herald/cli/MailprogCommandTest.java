@@ -1,6 +1,6 @@
 package io.herald.cli;
 
-import io.herald.core.sqs.EmbeddedSqs;
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.mailprog.spool.SpoolSetup;
 import picocli.CommandLine;
 import org.junit.jupiter.api.Test;

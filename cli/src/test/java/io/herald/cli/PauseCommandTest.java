@@ -6,7 +6,7 @@ import io.herald.core.control.DynamoControlStore;
 import io.herald.core.control.Pause;
 import io.herald.core.control.PauseScope;
 import io.herald.core.dynamo.DynamoDbClients;
-import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.core.status.StatusTable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -8,7 +8,7 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
 import io.herald.core.sqs.DeadLetterQueue;
-import io.herald.core.sqs.EmbeddedSqs;
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;

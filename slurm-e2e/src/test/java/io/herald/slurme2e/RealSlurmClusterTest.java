@@ -3,7 +3,7 @@ package io.herald.slurme2e;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
-import io.herald.core.sqs.EmbeddedSqs;
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.pipeline.provider.outbox.OutboxProvider;

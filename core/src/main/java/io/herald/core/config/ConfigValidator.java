@@ -47,6 +47,7 @@ final class ConfigValidator {
         v.checkLogging(c.logging());
         v.checkPort("local.sqsPort", c.local().sqsPort());
         v.checkPort("local.dynamodbPort", c.local().dynamodbPort());
+        v.checkText("serve.dataDir", c.serve().dataDir(), "a directory path such as /var/lib/herald");
         return v.problems;
     }
 

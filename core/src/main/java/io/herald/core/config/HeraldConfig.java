@@ -23,13 +23,30 @@ public record HeraldConfig(
         MailprogConfig mailprog,
         TelegramBotConfig telegramBot,
         Control control,
-        Logging logging) {
+        Logging logging,
+        Serve serve) {
 
-    /** The sections that existed before {@code logging}; that section gets its defaults. */
+    /** The sections that existed before {@code logging} and {@code serve}; those get their defaults. */
     public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
                         Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control) {
         this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control,
-                Logging.defaults());
+                Logging.defaults(), Serve.defaults());
+    }
+
+    /** The sections that existed before {@code serve}; that section gets its defaults. */
+    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
+                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control,
+                        Logging logging) {
+        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control, logging,
+                Serve.defaults());
+    }
+
+    /** The sections that existed before {@code logging}; that section gets its defaults. */
+    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
+                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control,
+                        Serve serve) {
+        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control,
+                Logging.defaults(), serve);
     }
 
     /** The sections that existed before {@code control}; that section gets its defaults. */
@@ -333,6 +350,16 @@ public record HeraldConfig(
         }
     }
 
+    /**
+     * @param dataDir where {@code herald serve} keeps its queues, messages and status table between runs
+     */
+    public record Serve(String dataDir) {
+
+        public static Serve defaults() {
+            return new Serve("/var/lib/herald");
+        }
+    }
+
     public static HeraldConfig defaults() {
         return new HeraldConfig(
                 new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50),
@@ -347,56 +374,62 @@ public record HeraldConfig(
                 MailprogConfig.defaults(),
                 TelegramBotConfig.defaults(),
                 Control.defaults(),
-                Logging.defaults());
+                Logging.defaults(),
+                Serve.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, newMailprog, telegramBot,
-                control, logging);
+                control, logging, serve);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
         return new HeraldConfig(sqs, api, pipeline, providers, newReceivers, status, local, mailprog, telegramBot,
-                control, logging);
+                control, logging, serve);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, newTelegramBot,
-                control, logging);
+                control, logging, serve);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
         return new HeraldConfig(newSqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                control, logging);
+                control, logging, serve);
     }
 
     public HeraldConfig withApi(Api newApi) {
         return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                control, logging);
+                control, logging, serve);
     }
 
     public HeraldConfig withProviders(Providers newProviders) {
         return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, status, local, mailprog, telegramBot,
-                control, logging);
+                control, logging, serve);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, newStatus, local, mailprog, telegramBot,
-                control, logging);
+                control, logging, serve);
     }
 
     public HeraldConfig withControl(Control newControl) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                newControl, logging);
+                newControl, logging, serve);
     }
 
     public HeraldConfig withLogging(Logging newLogging) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                control, newLogging);
+                control, newLogging, serve);
+    }
+
+    public HeraldConfig withServe(Serve newServe) {
+        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
+                control, logging, newServe);
     }
 
     public HeraldConfig withLocal(Local newLocal) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, newLocal, mailprog, telegramBot,
-                control, logging);
+                control, logging, serve);
     }
 }

@@ -3,7 +3,7 @@ package io.herald.mailprog.forward;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.receiver.ReceiverParser;
-import io.herald.core.sqs.EmbeddedSqs;
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.Fixtures.Case;
 import io.herald.mailprog.Shim;

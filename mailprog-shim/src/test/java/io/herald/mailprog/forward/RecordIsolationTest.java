@@ -1,7 +1,7 @@
 package io.herald.mailprog.forward;
 
 import io.herald.core.envelope.Envelope;
-import io.herald.core.sqs.EmbeddedSqs;
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.slurm.Accounting;
 import io.herald.mailprog.slurm.StatsLookup;

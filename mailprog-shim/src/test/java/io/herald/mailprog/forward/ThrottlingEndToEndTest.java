@@ -3,7 +3,7 @@ package io.herald.mailprog.forward;
 import io.herald.core.config.MailprogConfig;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
-import io.herald.core.sqs.EmbeddedSqs;
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.mailprog.spool.SpoolFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

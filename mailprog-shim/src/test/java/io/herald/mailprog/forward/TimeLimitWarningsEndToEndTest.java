@@ -2,7 +2,7 @@ package io.herald.mailprog.forward;
 
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
-import io.herald.core.sqs.EmbeddedSqs;
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.Fixtures.Case;
 import org.junit.jupiter.api.AfterAll;

@@ -1,5 +1,6 @@
 package io.herald.core.sqs;
 
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.control.QueueAge;
 import io.herald.core.sqs.QueueStats.AgeFrom;
 import io.herald.core.sqs.QueueStats.Depth;

@@ -1,5 +1,6 @@
 package io.herald.core.sqs;
 
+import io.herald.embedded.EmbeddedSqs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.ConfigException;

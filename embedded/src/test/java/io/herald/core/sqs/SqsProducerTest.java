@@ -1,5 +1,6 @@
 package io.herald.core.sqs;
 
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.TestEnvelopes;

@@ -2,7 +2,7 @@ package io.herald.core.control;
 
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.DynamoTesting;
-import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.core.status.StatusTable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package io.herald.core.sqs;
 
+import io.herald.embedded.EmbeddedSqs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

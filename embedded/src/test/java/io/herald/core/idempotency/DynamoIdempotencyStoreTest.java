@@ -2,7 +2,7 @@ package io.herald.core.idempotency;
 
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.DynamoTesting;
-import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.core.idempotency.IdempotencyStore.Claim;
 import io.herald.core.idempotency.IdempotencyStore.StoredResponse;
 import io.herald.core.status.StatusTable;

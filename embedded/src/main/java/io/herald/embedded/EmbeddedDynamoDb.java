@@ -1,4 +1,4 @@
-package io.herald.core.dynamo;
+package io.herald.embedded;
 
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
@@ -10,10 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.nio.file.Path;
 
 /**
- * An in-process DynamoDB (Amazon's DynamoDB Local, in memory) for local mode and tests: a real
- * engine with conditional writes, spoken to by the real AWS SDK through an endpoint override.
+ * An in-process DynamoDB (Amazon's DynamoDB Local) for local mode, serve mode and tests: a real
+ * engine with conditional writes, spoken to by the real AWS SDK through an endpoint override. In memory,
+ * or with {@link #startPersistent} in one SQLite file whatever credentials and region the clients use.
  *
  * <p>The server is assembled from DynamoDB Local's own parts, as its {@code ServerRunner} does,
  * rather than through its command line, for three reasons: it then listens on loopback only (the
@@ -48,6 +50,28 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("embedded DynamoDB cannot start: " + rootMessage(e), e);
         }
+        return listen(requests, port);
+    }
+
+    /**
+     * Tables kept in {@code directory/shared-local-instance.db} (SQLite), there again at the next start.
+     *
+     * @param port      the port to listen on, or 0 for a free one
+     * @param directory an existing, writable directory
+     */
+    public static EmbeddedDynamoDb startPersistent(int port, Path directory) {
+        LocalDynamoDBRequestHandler requests;
+        try {
+            // (no rate limiting, on disk under directory, one file shared by all access keys, no artificial delays)
+            requests = new LocalDynamoDBRequestHandler(0, false, directory.toAbsolutePath().toString(), true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("embedded DynamoDB cannot open its store in " + directory + ": "
+                    + rootMessage(e), e);
+        }
+        return listen(requests, port);
+    }
+
+    private static EmbeddedDynamoDb listen(LocalDynamoDBRequestHandler requests, int port) {
         LocalDynamoDBServerHandler handler = new LocalDynamoDBServerHandler(requests, null);
         DynamoDBProxyServer server = new DynamoDBProxyServer(port, handler);
         // The proxy made its Jetty server and hung the handler in it; reach the server through the handler.
@@ -82,7 +106,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         return endpoint.getPort();
     }
 
-    /** Stops listening and drops every table: the data lives in memory only. */
+    /** Stops listening; in memory every table is dropped, on disk they stay for the next start. */
     @Override
     public void close() {
         stopQuietly(server, requests);

@@ -1,12 +1,13 @@
 package io.herald.core.sqs;
 
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.DynamoTesting;
-import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.DynamoStatusStore;
 import io.herald.core.status.StatusTable;

@@ -1,5 +1,6 @@
 package io.herald.core.dynamo;
 
+import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.core.status.StatusTable;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

@@ -2,7 +2,7 @@ package io.herald.core.status;
 
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.DynamoTesting;
-import io.herald.core.dynamo.EmbeddedDynamoDb;
+import io.herald.embedded.EmbeddedDynamoDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,0 +1,18 @@
+package io.herald.core.embedded;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Core's own classpath is a production one: the engines are not on it, and asking for them says how to fix it. */
+class EmbeddedServicesTest {
+
+    @Test
+    void withoutTheEmbeddedJarsLoadingFailsOnOneLineNamingTheFix() {
+        assertThatThrownBy(EmbeddedServices::load)
+                .isInstanceOf(EmbeddedServices.EmbeddedServicesMissing.class)
+                .hasMessageContaining("herald-embedded")
+                .hasMessageContaining("lib/embedded")
+                .hasMessageNotContaining("\n");
+    }
+}
