@@ -163,16 +163,11 @@ public final class HeraldApi implements AutoCloseable {
                     json.reply(ctx, HttpStatus.NOT_FOUND.getCode(), ApiJson.ErrorReply.base("Not found"));
                 }
             });
-            javalin.routes.error(HttpStatus.METHOD_NOT_ALLOWED.getCode(), ctx -> json.reply(ctx,
-                    HttpStatus.METHOD_NOT_ALLOWED.getCode(), ApiJson.ErrorReply.base("Method not allowed")));
             // Javalin's own refusals (no route, wrong method) keep their status; only the shape changes.
             // Its messages name Javalin's internals ("Endpoint GET /x not found"); ours say the same plainly.
-            javalin.routes.exception(HttpResponseException.class, (e, ctx) -> json.reply(ctx, e.getStatus(),
-                    ApiJson.ErrorReply.base(switch (e.getStatus()) {
-                        case 404 -> "Not found";
-                        case 405 -> "Method not allowed";
-                        default -> e.getMessage();
-                    })));
+            // The exception handler answers a 405 once; no error handler for 405 may write a second body.
+            javalin.routes.exception(HttpResponseException.class, (e, ctx) -> json.send(ctx,
+                    refusal(json, e.getStatus(), e.getMessage(), e.getDetails())));
             javalin.routes.exception(Exception.class, (e, ctx) -> {
                 // The details go to the log only: an exception message can hold an endpoint or a key.
                 log.error("unexpected error answering {} {}", ctx.method(), ctx.path(), e);
@@ -344,6 +339,23 @@ public final class HeraldApi implements AutoCloseable {
             String message = reason == null || reason.isBlank() ? HttpStatus.forStatus(code).getMessage() : reason;
             return json.write(ApiJson.ErrorReply.base(message)).getBytes(StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * Javalin's refusal as the API's error shape; a 405 names the methods the path takes in
+     * {@code Allow} (RFC 9110 requires it), which Javalin lists in the exception's details.
+     */
+    static Reply refusal(ApiJson json, int status, String message, Map<String, String> details) {
+        Reply reply = json.error(status, switch (status) {
+            case 404 -> "Not found";
+            case 405 -> "Method not allowed";
+            default -> message;
+        });
+        if (status != HttpStatus.METHOD_NOT_ALLOWED.getCode()) {
+            return reply;
+        }
+        String allowed = details.getOrDefault("availableMethods", details.get("Available methods"));
+        return allowed == null || allowed.isBlank() ? reply : reply.withHeader("Allow", allowed);
     }
 
     /** The route template (so /v1/notifications/{id} is one series, not one per id). */

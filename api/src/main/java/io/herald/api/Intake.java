@@ -274,8 +274,9 @@ final class Intake {
             throw e;
         }
         try {
-            if (reply.status() >= 500) {
-                // A failure worth retrying: let the retry with the same key through.
+            if (reply.status() >= 400) {
+                // A refusal (the fixed request may reuse the key, as Stripe and the IETF Idempotency-Key
+                // draft allow) or a failure worth retrying: either way the same key may go through again.
                 idempotency.release(caller.name(), key, fingerprint);
             } else {
                 idempotency.complete(caller.name(), key, fingerprint,
