@@ -81,7 +81,59 @@ class HeraldCommandTest {
     void anUnknownCommandFailsWithUsage() {
         CommandRun run = run("frobnicate");
 
-        assertThat(run.exitCode()).isNotZero();
-        assertThat(run.err()).contains("frobnicate");
+        assertThat(run.exitCode()).isEqualTo(Herald.EXIT_USAGE);
+        assertThat(run.err().strip()).hasLineCount(1).contains("frobnicate").endsWith("(see `herald --help`)");
+    }
+
+    /** Walks the whole command tree, so a command added later is held to the same rules. */
+    @Test
+    void everyCommandExitsZeroForHelpAndTwoWithOneLineForAnUnknownOption() {
+        List<List<String>> paths = new ArrayList<>();
+        collect(Herald.commandLine(), new ArrayList<>(), paths);
+        assertThat(paths).hasSizeGreaterThan(10);
+        for (List<String> path : paths) {
+            List<String> help = new ArrayList<>(path);
+            help.add("--help");
+            assertThat(run(help.toArray(String[]::new)).exitCode()).as(String.join(" ", help)).isZero();
+            List<String> bad = new ArrayList<>(path);
+            bad.add("--no-such-option");
+            CommandRun refused = run(bad.toArray(String[]::new));
+            assertThat(refused.exitCode()).as(String.join(" ", bad)).isEqualTo(Herald.EXIT_USAGE);
+            assertThat(refused.err().strip()).as(String.join(" ", bad)).hasLineCount(1)
+                    .startsWith("herald: ").endsWith("--help`)");
+        }
+    }
+
+    @Test
+    void aCommandThatOnlyGroupsOthersIsAUsageErrorWhenRunAlone() {
+        for (String group : new String[]{"dlq", "mailprog"}) {
+            CommandRun run = run(group);
+
+            assertThat(run.exitCode()).as(group).isEqualTo(Herald.EXIT_USAGE);
+            assertThat(run.err().strip()).as(group).hasLineCount(1).startsWith("herald: a command is required: ");
+        }
+        assertThat(run().exitCode()).isEqualTo(Herald.EXIT_USAGE);
+    }
+
+    @Test
+    void aBadValueIsAUsageError() {
+        CommandRun limit = run("dlq", "list", "--limit", "0");
+        CommandRun notANumber = run("dlq", "list", "--limit", "many");
+
+        assertThat(limit.exitCode()).isEqualTo(Herald.EXIT_USAGE);
+        assertThat(limit.err().strip()).isEqualTo("herald: --limit must be at least 1, not 0 (see `herald dlq list --help`)");
+        assertThat(notANumber.exitCode()).isEqualTo(Herald.EXIT_USAGE);
+        assertThat(notANumber.err().strip()).hasLineCount(1).contains("'many'");
+    }
+
+    private static void collect(picocli.CommandLine command, List<String> path, List<List<String>> into) {
+        into.add(List.copyOf(path));
+        command.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help") && sub.getCommandSpec().name().equals(name)) {
+                List<String> deeper = new ArrayList<>(path);
+                deeper.add(name);
+                collect(sub, deeper, into);
+            }
+        });
     }
 }
