@@ -4,6 +4,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.receiver.ReceiverParser;
+import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.status.StatusStore;
@@ -96,6 +97,9 @@ public final class HeraldApi implements AutoCloseable {
                 rejections);
         OverviewHandler overview = b.sqs == null ? null : new OverviewHandler(new OperationsOverview(b.sqs, b.queues,
                 b.controlStore, rejections, b.clock, OVERVIEW_FRESH, OVERVIEW_DEAD_LETTERS_EVERY), intake, json);
+        // The same reading and moving as `herald dlq`; redriven messages start over as queued in the status table.
+        DeadLettersHandler deadLetters = b.sqs == null ? null
+                : new DeadLettersHandler(new DeadLetterQueue(b.sqs, b.queues, b.statusStore), intake, json);
         LocalDemoHandler demo = b.localDemo == null ? null : new LocalDemoHandler(b.localDemo, intake, json);
         StatusHandler status = new StatusHandler(b.statusStore, intake, json);
         PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
@@ -149,6 +153,10 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             if (overview != null) {
                 javalin.routes.get("/v1/admin/overview", overview);
+                javalin.routes.get("/v1/admin/overview/history", overview::history);
+                javalin.routes.get("/v1/admin/dead-letters", deadLetters::list);
+                javalin.routes.get("/v1/admin/dead-letters/{id}", deadLetters::show);
+                javalin.routes.post("/v1/admin/dead-letters/redrive", deadLetters::redrive);
             }
             if (demo != null) {
                 javalin.routes.get("/v1/local/demo", demo::state);

@@ -81,7 +81,7 @@ final class StatusHandler implements Handler {
                         + " (statuses are kept for a limited time after their last change)"));
     }
 
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         String printable = text.codePoints().filter(c -> c >= 0x20 && c != 0x7F)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;

@@ -9,6 +9,7 @@ import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,8 @@ final class Worker {
     private final AtomicLong down = new AtomicLong();
     private final AtomicLong probes = new AtomicLong();
     private final AtomicReference<String> lastError = new AtomicReference<>();
+    /** When the breaker last opened from closed; null while closed. Probing keeps the first opening. */
+    private final AtomicReference<Instant> unhealthySince = new AtomicReference<>();
     /** One probe at a time: resilience4j would let healthyThreshold probes out at once. */
     private final AtomicBoolean probeOut = new AtomicBoolean();
     /** An operator paused this provider or its channel: it gets no message, not even a probe. */
@@ -65,6 +68,15 @@ final class Worker {
                 .recordExceptions(ProviderFailure.class)
                 .build();
         this.breaker = CircuitBreaker.of(configured.provider().name(), health);
+        breaker.getEventPublisher().onStateTransition(e -> {
+            switch (e.getStateTransition().getToState()) {
+                case CLOSED -> unhealthySince.set(null);
+                case OPEN -> unhealthySince.compareAndSet(null, e.getCreationTime().toInstant());
+                default -> {
+                    // HALF_OPEN (a probe) and the rest keep the time it first turned unhealthy.
+                }
+            }
+        });
     }
 
     Provider provider() {
@@ -250,6 +262,16 @@ final class Worker {
 
     long probeCount() {
         return probes.get();
+    }
+
+    /** The latest failure's reason, as the provider worded it (secrets redacted there), or null. */
+    String lastError() {
+        return lastError.get();
+    }
+
+    /** When it last turned unhealthy, or null while healthy. */
+    Instant unhealthySince() {
+        return unhealthySince.get();
     }
 
     /**
