@@ -106,6 +106,8 @@ public final class HeraldApi implements AutoCloseable {
         Readiness readiness = new Readiness(b.readiness, json);
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
+        String docsPage = HeraldApi.class.getResource(WEB_ROOT + "/docs/index.html") == null ? null
+                : resource(WEB_ROOT + "/docs/index.html");
 
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -151,6 +153,14 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(registry.scrape()));
             javalin.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            // The document for people: Swagger UI, built into the web client (its files are under /docs/).
+            javalin.routes.get("/docs", ctx -> {
+                PAGE_HEADERS.forEach(ctx::header);
+                ctx.contentType("text/html; charset=utf-8").result(docsPage != null ? docsPage
+                        : "<!doctype html><title>Herald API</title><p>The API reference page was not built into this "
+                        + "API (build with npm available, see web-client/README). The document itself is at "
+                        + "<a href=\"/openapi.json\">/openapi.json</a>.</p>");
+            });
             if (overview != null) {
                 javalin.routes.get("/v1/admin/overview", overview);
                 javalin.routes.get("/v1/admin/overview/history", overview::history);

@@ -76,6 +76,7 @@ final class OperationsOverview {
      * @param lastError       the newest report's latest provider failure (providers redact secrets), or null
      * @param unhealthySince  the earliest time an instance still reporting it unhealthy saw it turn so, or null
      */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record WorkerEntry(String provider, String state, boolean paused, long delivered, long failed, long probes,
                        int instances, String updatedAt, String lastError, String unhealthySince) {
     }
