@@ -44,6 +44,11 @@ public final class DynamoStatusStore implements StatusStore {
     private static final String ATTEMPTS = "attempts";
     private static final String DETAIL = "detail";
     /** Attributes only some states have; an update removes those its state lacks. */
+    /**
+     * Each recorded state with its fields, appended by every accepted update: bounded because a
+     * message's attempts are (SQS's maxReceiveCount dead-letters it), and started over by a redrive.
+     */
+    private static final String HISTORY = "history";
     private static final List<String> OPTIONAL = List.of(PROVIDER, PROVIDER_MESSAGE_ID, ATTEMPTS, DETAIL);
 
     private final DynamoDbClient dynamo;
@@ -87,6 +92,10 @@ public final class DynamoStatusStore implements StatusStore {
                 remove.add("#" + attribute);
             }
         }
+        names.put("#" + HISTORY, HISTORY);
+        values.put(":noHistory", AttributeValue.fromL(List.of()));
+        values.put(":step", AttributeValue.fromL(List.of(step(update))));
+        set.add("#" + HISTORY + " = list_append(if_not_exists(#" + HISTORY + ", :noHistory), :step)");
         names.put("#pk", StatusTable.KEY);
         String condition;
         if (state instanceof DeliveryState.Queued) {
@@ -155,12 +164,43 @@ public final class DynamoStatusStore implements StatusStore {
         item.put(AT, AttributeValue.fromN(Long.toString(update.at().toEpochMilli())));
         item.put(FINAL, AttributeValue.fromBool(update.state().isFinal()));
         item.put(StatusTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(update.at().plus(ttl).getEpochSecond())));
+        item.put(HISTORY, AttributeValue.fromL(List.of(step(update))));
         return item;
+    }
+
+    /** One entry of the history: the state, its time and its fields, as the item itself holds them. */
+    private static AttributeValue step(StatusUpdate update) {
+        Map<String, AttributeValue> step = new HashMap<>(fields(update.state()));
+        step.put(STATE, AttributeValue.fromS(update.state().name()));
+        step.put(AT, AttributeValue.fromN(Long.toString(update.at().toEpochMilli())));
+        return AttributeValue.fromM(step);
+    }
+
+    /** @throws StatusStoreException when DynamoDB cannot be reached */
+    @Override
+    public List<StatusUpdate> history(String messageId) {
+        Map<String, AttributeValue> item = read(messageId);
+        if (item == null) {
+            return List.of();
+        }
+        AttributeValue steps = item.get(HISTORY);
+        if (steps == null || !steps.hasL() || steps.l().isEmpty()) {
+            // Recorded before histories were kept: the newest state is all there is.
+            return List.of(current(messageId, item));
+        }
+        return steps.l().stream().map(s -> new StatusUpdate(messageId, state(s.m()),
+                Instant.ofEpochMilli(Long.parseLong(s.m().get(AT).n())))).toList();
     }
 
     /** @throws StatusStoreException when DynamoDB cannot be reached */
     @Override
     public Optional<StatusUpdate> find(String messageId) {
+        Map<String, AttributeValue> item = read(messageId);
+        return item == null ? Optional.empty() : Optional.of(current(messageId, item));
+    }
+
+    /** The message's item, or null when there is none or it expired (DynamoDB deletes late). */
+    private Map<String, AttributeValue> read(String messageId) {
         Map<String, AttributeValue> item;
         try {
             item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
@@ -168,10 +208,11 @@ public final class DynamoStatusStore implements StatusStore {
         } catch (SdkException e) {
             throw new StatusStoreException("status of " + messageId + " cannot be read: " + e.getMessage(), e);
         }
-        if (item == null || item.isEmpty() || expired(item)) {
-            return Optional.empty();
-        }
-        return Optional.of(new StatusUpdate(messageId, state(item), Instant.ofEpochMilli(Long.parseLong(item.get(AT).n()))));
+        return item == null || item.isEmpty() || expired(item) ? null : item;
+    }
+
+    private static StatusUpdate current(String messageId, Map<String, AttributeValue> item) {
+        return new StatusUpdate(messageId, state(item), Instant.ofEpochMilli(Long.parseLong(item.get(AT).n())));
     }
 
     private boolean expired(Map<String, AttributeValue> item) {
