@@ -87,7 +87,7 @@ try {
   check("the result heading says how many were accepted and refused", heading === "Sent: 1 accepted", heading ?? "");
 
   // 6. Any message found by its id, with every state it went through.
-  await page.getByLabel("Message id").fill(id ?? "");
+  await page.getByLabel("Notification id").fill(id ?? "");
   await page.getByRole("button", { name: "Find" }).click();
   const found = page.locator(`[data-found="${id}"]`);
   const history = await poll(async () => {
@@ -97,10 +97,10 @@ try {
   }, 15_000);
   check("a message found by id shows its status history up to delivered",
     history && history[0] === "queued" && history.length >= 2, JSON.stringify(history));
-  await page.getByLabel("Message id").fill("not-an-id");
+  await page.getByLabel("Notification id").fill("not-an-id");
   await page.getByRole("button", { name: "Find" }).click();
   await page.locator("#lookup-problem").waitFor();
-  check("a malformed id is refused at the field", await page.getByLabel("Message id").getAttribute("aria-invalid") === "true");
+  check("a malformed id is refused at the field", await page.getByLabel("Notification id").getAttribute("aria-invalid") === "true");
   await page.screenshot({ path: join(outDir, "4-lookup.png"), fullPage: true });
   check("the page logged no errors", errors.length === 0, errors.join(" | "));
 } finally {

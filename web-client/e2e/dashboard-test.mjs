@@ -125,7 +125,7 @@ try {
   const body = await until(async () => (await page.locator("pre.body").count()) > 0
     && (await page.locator("pre.body").textContent()), 30_000);
   check("one is shown with its body", body && body.includes("dead-letter-e2e"), (body ?? "").slice(0, 200));
-  await page.getByLabel("Provider").fill("sendgrid");
+  await page.getByLabel("Provider", { exact: true }).fill("sendgrid");
   await page.getByRole("button", { name: "Count what would move" }).click();
   const dry = await until(async () => (await page.locator("[data-redrive-result]").count()) > 0
     && (await page.locator("[data-redrive-result]").textContent()), 30_000);
@@ -137,7 +137,7 @@ try {
     return text?.startsWith("Moved") ? text : null;
   }, 30_000);
   check("the redrive says how many moved", moved && moved.startsWith("Moved 1 back"), moved ?? "");
-  await page.getByLabel("Provider").fill("");
+  await page.getByLabel("Provider", { exact: true }).fill("");
   await page.getByRole("button", { name: "List dead letters" }).click();
   const left = await until(async () => Number(await page.locator("table[data-dead-letters]")
     .getAttribute("data-dead-letters", { timeout: 1000 }).catch(() => 0)) === 1, 30_000);

@@ -312,7 +312,7 @@ function Lookup({ apiKey }: { apiKey: string }) {
     event.preventDefault();
     const wanted = id.trim();
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(wanted)) {
-      setProblem("Enter a message id as the API answered it, e.g. 0190a5c4-7b1e-7c3d-9f2a-4b5c6d7e8f90.");
+      setProblem("Enter a notification id as the API answered it, e.g. 0190a5c4-7b1e-7c3d-9f2a-4b5c6d7e8f90.");
       setLooking(null);
       return;
     }
@@ -321,9 +321,9 @@ function Lookup({ apiKey }: { apiKey: string }) {
   };
   return (
     <section aria-labelledby="lookup-heading" className="lookup">
-      <h2 id="lookup-heading">Find a message</h2>
+      <h2 id="lookup-heading">Find a notification</h2>
       <form onSubmit={find} noValidate>
-        <label htmlFor="lookup-id">Message id</label>
+        <label htmlFor="lookup-id">Notification id</label>
         <input id="lookup-id" value={id} onChange={(e) => setId(e.target.value)} autoComplete="off"
           aria-describedby={problem ? "lookup-problem" : undefined} aria-invalid={problem ? true : undefined} />
         {problem && <p id="lookup-problem" className="error">{problem}</p>}
