@@ -100,7 +100,8 @@ try {
   await page.getByLabel("Notification id").fill("not-an-id");
   await page.getByRole("button", { name: "Find" }).click();
   await page.locator("#lookup-problem").waitFor();
-  check("a malformed id is refused at the field", await page.getByLabel("Notification id").getAttribute("aria-invalid") === "true");
+  check("a malformed id is refused at the field",
+    await page.getByLabel("Notification id").getAttribute("aria-invalid") === "true");
   await page.screenshot({ path: join(outDir, "4-lookup.png"), fullPage: true });
   check("the page logged no errors", errors.length === 0, errors.join(" | "));
 } finally {

@@ -92,8 +92,8 @@ try {
   const resumed = await until(async () => (await state("sendgrid")) === "healthy", 30_000);
   check("resumed from the page, it carries traffic again", resumed, `sendgrid ${await state("sendgrid")}`);
   await page.getByRole("button", { name: "Pause channel email" }).click();
-  const channelPaused = await until(async () => (await state("ses")) === "paused" && (await state("sendgrid")) === "paused",
-    30_000);
+  const channelPaused = await until(
+    async () => (await state("ses")) === "paused" && (await state("sendgrid")) === "paused", 30_000);
   check("a channel paused from the page pauses its providers", channelPaused);
   const parked = await until(async () => {
     const cells = await page.locator('td[data-column="delayed"]').allTextContents();
@@ -121,7 +121,8 @@ try {
   check("the seeded dead letters are listed", listedRows === 2, String(listedRows));
   const reasons = await page.locator("table[data-dead-letters] td.reason").allTextContents();
   check("each with its reason", reasons.some((r) => r.includes("SendGrid 400")), reasons.join(" | "));
-  await page.locator("table[data-dead-letters] tbody tr").first().getByRole("button", { name: /^Show dead letter/ }).click();
+  await page.locator("table[data-dead-letters] tbody tr").first()
+    .getByRole("button", { name: /^Show dead letter/ }).click();
   const body = await until(async () => (await page.locator("pre.body").count()) > 0
     && (await page.locator("pre.body").textContent()), 30_000);
   check("one is shown with its body", body && body.includes("dead-letter-e2e"), (body ?? "").slice(0, 200));
@@ -178,7 +179,8 @@ try {
   docsPage.on("request", (r) => !r.url().startsWith(base) && !r.url().startsWith("data:") && foreign.push(r.url()));
   docsPage.on("console", (m) => m.type() === "error" && docsErrors.push(m.text()));
   await docsPage.goto(base + "/docs", { waitUntil: "networkidle" });
-  const operation = await until(async () => (await docsPage.getByText("/v1/admin/dead-letters/redrive").count()) > 0, 15_000);
+  const operation = await until(
+    async () => (await docsPage.getByText("/v1/admin/dead-letters/redrive").count()) > 0, 15_000);
   check("/docs shows the API reference, bundled", operation);
   check("/docs fetches nothing from elsewhere and logs no errors", foreign.length === 0 && docsErrors.length === 0,
     [...foreign, ...docsErrors].join(" | "));

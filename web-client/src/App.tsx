@@ -353,7 +353,9 @@ function Found({ id, apiKey }: { id: string; apiKey: string }) {
   }, [id, apiKey]);
   if (status === null) return <p>Looking…</p>;
   if (status === "missing") {
-    return <p className="notice" role="alert">No message with id <code>{id}</code> is known (or its record expired).</p>;
+    return (
+      <p className="notice" role="alert">No notification with id <code>{id}</code> is known (or its record expired).</p>
+    );
   }
   const history = status.history && status.history.length > 0 ? status.history : [status];
   return (

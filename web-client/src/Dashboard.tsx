@@ -219,7 +219,8 @@ function Pool({ pool, pauses, busy, onToggle }: {
     <div className="pool">
       <div className="pool-head">
         <span id={caption} className="caption">{pool.channel}{channelPause ? " (paused)" : ""}</span>
-        <button type="button" className="small" disabled={busy} onClick={() => onToggle("channel", pool.channel, !channelPause)}>
+        <button type="button" className="small" disabled={busy}
+          onClick={() => onToggle("channel", pool.channel, !channelPause)}>
           {channelPause ? `Resume channel ${pool.channel}` : `Pause channel ${pool.channel}`}
         </button>
       </div>

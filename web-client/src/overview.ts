@@ -236,7 +236,8 @@ function filterQuery(filter: DeadLetterFilter): string {
 }
 
 export function listDeadLetters(filter: DeadLetterFilter, apiKey: string) {
-  return call<{ deadLetters: ListedDeadLetter[]; more: boolean }>("/v1/admin/dead-letters" + filterQuery(filter), apiKey);
+  return call<{ deadLetters: ListedDeadLetter[]; more: boolean }>(
+    "/v1/admin/dead-letters" + filterQuery(filter), apiKey);
 }
 
 export function showDeadLetter(id: string, apiKey: string) {

@@ -131,9 +131,9 @@ final class DeadLettersHandler {
         json.send(ctx, withQueue("redrive", () -> {
             RedriveResult result = queue.redrive(filter, dryRun, progress -> { });
             if (!dryRun) {
-                log.info("dead letters redriven by API key '{}': {} moved of {} examined ({} refused, {} doubled, {} returned)"
-                                + ", filter {}", admitted.caller().name(), result.moved(), result.examined(), result.failed(),
-                        result.doubled(), result.returned(), filter);
+                log.info("dead letters redriven by API key '{}': {} moved of {} examined ({} refused, {} doubled, "
+                                + "{} returned), filter {}", admitted.caller().name(), result.moved(), result.examined(),
+                        result.failed(), result.doubled(), result.returned(), filter);
             }
             return json.reply(HttpStatus.OK.getCode(), result);
         }));

@@ -160,7 +160,7 @@ final class OperationsOverview {
         return new History(HISTORY.toSeconds(), List.copyOf(history));
     }
 
-    /** At most one sample per {@link #HISTORY_EVERY}, none older than {@link #HISTORY}: bounded whatever the polling. */
+    /** At most one sample per {@link #HISTORY_EVERY}, none older than {@link #HISTORY}: bounded however polled. */
     private void remember(Snapshot snapshot, Instant now) {
         if (now.isBefore(historyAt.plus(HISTORY_EVERY))) {
             return;
@@ -216,13 +216,17 @@ final class OperationsOverview {
                         reports.stream().mapToLong(ProviderHealth::failed).sum(),
                         reports.stream().mapToLong(ProviderHealth::probes).sum(),
                         reports.size(), newest.updatedAt().toString(), lastError(reports),
-                        newest.state() == WorkerState.HEALTHY ? null : reports.stream().map(ProviderHealth::unhealthySince)
-                                .filter(java.util.Objects::nonNull).min(Comparator.naturalOrder()).map(Instant::toString)
-                                .orElse(null)));
+                        newest.state() == WorkerState.HEALTHY ? null : unhealthySince(reports)));
             });
             pools.add(new PoolEntry(channel, channelPaused, workers));
         });
         return pools;
+    }
+
+    /** The earliest time an instance still reporting it unhealthy saw it turn so, or null. */
+    private static String unhealthySince(List<ProviderHealth> reports) {
+        return reports.stream().map(ProviderHealth::unhealthySince).filter(java.util.Objects::nonNull)
+                .min(Comparator.naturalOrder()).map(Instant::toString).orElse(null);
     }
 
     /** The error of the newest report that has one: instances share health, so they fail alike. */

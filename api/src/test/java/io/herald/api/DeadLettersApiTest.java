@@ -75,7 +75,8 @@ class DeadLettersApiTest {
         assertThat(listed.get("queue").asText()).isEqualTo(queues.get(0).name());
         assertThat(listed.has("body")).isFalse();
         assertThat(none.get("deadLetters")).isEmpty();
-        assertThat(waiting(queues.get(0)) + waiting(queues.get(1))).as("listing leaves them where they are").isEqualTo(2);
+        assertThat(waiting(queues.get(0)) + waiting(queues.get(1))).as("listing leaves them where they are")
+                .isEqualTo(2);
     }
 
     @Test
@@ -118,7 +119,8 @@ class DeadLettersApiTest {
         Envelope ses = deadLetter(queues.get(0), "email", "SES throttled", "ses");
         deadLetter(queues.get(0), "telegram", "Telegram 400", "telegram");
 
-        JsonNode dry = bed.post(api, "/v1/admin/dead-letters/redrive", "{\"provider\": \"ses\", \"dryRun\": true}").json();
+        JsonNode dry = bed.post(api, "/v1/admin/dead-letters/redrive", "{\"provider\": \"ses\", \"dryRun\": true}")
+                .json();
 
         assertThat(dry.get("dryRun").asBoolean()).isTrue();
         assertThat(dry.get("matched").asInt()).isEqualTo(1);
@@ -172,7 +174,8 @@ class DeadLettersApiTest {
         }
 
         assertThat(statuses).containsExactly(401, 401, 401, 403, 403, 403);
-        assertThat(bed.get(api, "/v1/admin/dead-letters", "Authorization", "Bearer " + ADMIN_TOKEN).status()).isEqualTo(200);
+        assertThat(bed.get(api, "/v1/admin/dead-letters", "Authorization", "Bearer " + ADMIN_TOKEN).status())
+                .isEqualTo(200);
         assertThat(waiting(queues.get(0))).isEqualTo(1);
     }
 

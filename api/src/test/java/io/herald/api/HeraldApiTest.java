@@ -443,7 +443,6 @@ class HeraldApiTest {
         assertThat(reply.errors()).containsExactly(Map.entry("base", "Method not allowed"));
         assertThat(reply.headers().firstValue("Allow")).hasValue("POST");
         // One JSON document, not two written one after the other.
-        assertThat(mapper.readTree(reply.text())).isEqualTo(mapper.readTree("{\"errors\":{\"base\":\"Method not allowed\"}}"));
         assertThat(reply.text()).isEqualTo("{\"errors\":{\"base\":\"Method not allowed\"}}");
     }
 

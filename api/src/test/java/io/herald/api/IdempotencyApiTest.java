@@ -107,12 +107,13 @@ class IdempotencyApiTest {
         bed.drain(queues.getFirst(), 1);
     }
 
-    /** As Stripe and the IETF Idempotency-Key draft do: a request refused as invalid did nothing, so its key is free. */
+    /** As Stripe and the IETF Idempotency-Key draft do: a request refused as invalid did nothing; its key is free. */
     @Test
     void aRequestRefusedAsInvalidLeavesItsKeyFreeForTheFixedRequest() throws Exception {
         String key = key();
 
-        ApiTestbed.Answer refused = bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\"}", "Idempotency-Key", key);
+        ApiTestbed.Answer refused = bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\"}",
+                "Idempotency-Key", key);
         ApiTestbed.Answer fixed = bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"fixed\"}",
                 "Idempotency-Key", key);
 

@@ -53,7 +53,8 @@ final class OpenApiContract {
         paths.forEachRemaining(names::add);
         names.sort((a, b) -> Boolean.compare(a.contains("{"), b.contains("{")));
         for (String path : names) {
-            templates.add(Map.entry(path, Pattern.compile(Pattern.quote(path).replaceAll("\\{[^}]+}", "\\\\E[^/]+\\\\Q"))));
+            String regex = Pattern.quote(path).replaceAll("\\{[^}]+}", "\\\\E[^/]+\\\\Q");
+            templates.add(Map.entry(path, Pattern.compile(regex)));
         }
     }
 
@@ -74,8 +75,9 @@ final class OpenApiContract {
             pointer = ERRORS;
         } else {
             JsonNode responses = operation.get("responses");
+            String range = status / 100 + "XX";
             String code = responses.has(Integer.toString(status)) ? Integer.toString(status)
-                    : responses.has(status / 100 + "XX") ? status / 100 + "XX" : responses.has("default") ? "default" : null;
+                    : responses.has(range) ? range : responses.has("default") ? "default" : null;
             if (code == null) {
                 if (status < 400) {
                     return List.of(what + ": status not documented in " + DOCUMENT);

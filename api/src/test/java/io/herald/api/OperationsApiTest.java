@@ -138,7 +138,8 @@ class OperationsApiTest {
 
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.header("Content-Type")).startsWith("text/html");
-        assertThat(docs.header("Content-Security-Policy")).isEqualTo(HeraldApi.PAGE_HEADERS.get("Content-Security-Policy"));
+        assertThat(docs.header("Content-Security-Policy"))
+                .isEqualTo(HeraldApi.PAGE_HEADERS.get("Content-Security-Policy"));
         assertThat(docs.text()).containsAnyOf("/docs/swagger-ui-bundle.js", "/openapi.json");
         assertThat(docs.text()).doesNotContain("https://");
     }

@@ -121,7 +121,8 @@ class HeraldCommandTest {
         CommandRun notANumber = run("dlq", "list", "--limit", "many");
 
         assertThat(limit.exitCode()).isEqualTo(Herald.EXIT_USAGE);
-        assertThat(limit.err().strip()).isEqualTo("herald: --limit must be at least 1, not 0 (see `herald dlq list --help`)");
+        assertThat(limit.err().strip())
+                .isEqualTo("herald: --limit must be at least 1, not 0 (see `herald dlq list --help`)");
         assertThat(notANumber.exitCode()).isEqualTo(Herald.EXIT_USAGE);
         assertThat(notANumber.err().strip()).hasLineCount(1).contains("'many'");
     }
@@ -144,7 +145,8 @@ class HeraldCommandTest {
             metadata.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
             metadata.configureBlocking(false);
             properties.forEach(System::setProperty);
-            System.setProperty("aws.ec2MetadataServiceEndpoint", "http://127.0.0.1:" + metadata.socket().getLocalPort());
+            System.setProperty("aws.ec2MetadataServiceEndpoint",
+                    "http://127.0.0.1:" + metadata.socket().getLocalPort());
             try {
                 CommandRun run = run("queues", "--config", file.toString());
 

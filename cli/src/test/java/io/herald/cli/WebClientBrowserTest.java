@@ -97,7 +97,8 @@ class WebClientBrowserTest {
                 Envelope envelope = Envelope.create("email", "dead-letter-e2e@example.org",
                         Content.of("Set aside", "dead-letter-e2e body"), Origin.api("e2e"), Instant.now());
                 sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(codec.encode(envelope))
-                        .messageAttributes(DeadLetterQueue.attributes(letter[0], queue.name(), Instant.now(), letter[1])));
+                        .messageAttributes(DeadLetterQueue.attributes(letter[0], queue.name(), Instant.now(),
+                                letter[1])));
             }
         }
     }

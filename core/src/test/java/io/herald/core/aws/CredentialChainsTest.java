@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class CredentialChainsTest {
 
-    private static final List<String> PROPERTIES = List.of("aws.ec2MetadataServiceEndpoint", "aws.sharedCredentialsFile",
-            "aws.configFile", "aws.accessKeyId", "aws.secretAccessKey");
+    private static final List<String> PROPERTIES = List.of("aws.ec2MetadataServiceEndpoint",
+            "aws.sharedCredentialsFile", "aws.configFile", "aws.accessKeyId", "aws.secretAccessKey");
 
     @TempDir
     Path dir;
