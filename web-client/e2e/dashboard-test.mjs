@@ -178,6 +178,7 @@ try {
   const docsErrors = [];
   docsPage.on("request", (r) => !r.url().startsWith(base) && !r.url().startsWith("data:") && foreign.push(r.url()));
   docsPage.on("console", (m) => m.type() === "error" && docsErrors.push(m.text()));
+  docsPage.on("response", (r) => r.status() >= 400 && docsErrors.push(`${r.status()} ${r.url()}`));
   await docsPage.goto(base + "/docs", { waitUntil: "networkidle" });
   const operation = await until(
     async () => (await docsPage.getByText("/v1/admin/dead-letters/redrive").count()) > 0, 15_000);

@@ -7,6 +7,9 @@ import picocli.CommandLine.Command;
 /** The {@code herald} command: one entry point for every Herald process. */
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald 0.1.0",
         description = "Health-aware, multi-provider notification dispatcher on Amazon SQS.",
+        exitCodeListHeading = "%nExit codes (every command):%n",
+        exitCodeList = {"0:success", "1:failure (one line on stderr says why)",
+                "2:usage: an unknown option, a bad value, a missing command, or a configuration Herald refuses"},
         subcommands = {LocalCommand.class, ApiCommand.class, PipelineCommand.class, MailprogCommand.class,
                 TelegramBotCommand.class, ConfigCommand.class,
                 PauseCommand.class, ResumeCommand.class,
