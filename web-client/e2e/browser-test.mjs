@@ -4,7 +4,7 @@
 //
 // usage: node e2e/browser-test.mjs BASE_URL OUT_DIR
 import { join } from "node:path";
-import { check, finish, launchChromium, scriptArguments } from "./harness.mjs";
+import { check, finish, launchChromium, poll, scriptArguments } from "./harness.mjs";
 
 const { base, outDir } = scriptArguments("e2e/browser-test.mjs");
 
@@ -83,6 +83,26 @@ try {
   const stateText = await page.locator(".state").first().textContent();
   check("delivered names the provider", stateText?.includes("delivered via"), stateText ?? "");
   await page.screenshot({ path: join(outDir, "3-delivered.png"), fullPage: true });
+  const heading = await page.locator(".accepted h2").textContent();
+  check("the result heading says how many were accepted and refused", heading === "Sent: 1 accepted", heading ?? "");
+
+  // 6. Any message found by its id, with every state it went through.
+  await page.getByLabel("Notification id").fill(id ?? "");
+  await page.getByRole("button", { name: "Find" }).click();
+  const found = page.locator(`[data-found="${id}"]`);
+  const history = await poll(async () => {
+    const states = await found.locator("[data-history-state]").evaluateAll((items) =>
+      items.map((li) => li.getAttribute("data-history-state")));
+    return states.at(-1) === "delivered" ? states : null;
+  }, 15_000);
+  check("a message found by id shows its status history up to delivered",
+    history && history[0] === "queued" && history.length >= 2, JSON.stringify(history));
+  await page.getByLabel("Notification id").fill("not-an-id");
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.locator("#lookup-problem").waitFor();
+  check("a malformed id is refused at the field",
+    await page.getByLabel("Notification id").getAttribute("aria-invalid") === "true");
+  await page.screenshot({ path: join(outDir, "4-lookup.png"), fullPage: true });
   check("the page logged no errors", errors.length === 0, errors.join(" | "));
 } finally {
   await browser.close();

@@ -25,6 +25,33 @@ export function launchChromium() {
   });
 }
 
+/**
+ * Waits for a condition instead of reading once: polls `probe` until it returns something truthy,
+ * or gives up after `ms`; returns the last value (falsy when it never held).
+ */
+export async function poll(probe, ms) {
+  const end = Date.now() + ms;
+  let value = await probe();
+  while (!value && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 250));
+    value = await probe();
+  }
+  return value;
+}
+
+/** WCAG 2 contrast ratio of two CSS colours given as rgb()/rgba() (the computed-style form). */
+export function contrastRatio(foreground, background) {
+  const luminance = (css) => {
+    const [r, g, b] = css.match(/[\d.]+/g).slice(0, 3).map(Number).map((c) => {
+      const s = c / 255;
+      return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [light, dark] = [luminance(foreground), luminance(background)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}
+
 let failures = 0;
 let passes = 0;
 

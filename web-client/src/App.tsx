@@ -164,6 +164,8 @@ export function App() {
         <button type="submit" disabled={sending}>{sending ? "Sending…" : "Send"}</button>
       </form>
 
+      <Lookup apiKey={apiKey} />
+
       <section aria-live="polite" aria-label="Result">
         {outcome.kind === "message" && (
           <p className={`notice ${outcome.tone}`} role="alert">{outcome.text}</p>
@@ -249,7 +251,7 @@ function Accepted(props: {
   const heading = useId();
   return (
     <div className="accepted">
-      <h2 id={heading}>{props.notifications.length === 1 ? "Sent" : `Sent to ${props.notifications.length} receivers`}</h2>
+      <h2 id={heading}>{acceptedHeading(props.notifications.length, props.refused.length + props.failed.length)}</h2>
       <ul aria-labelledby={heading} className="statuses">
         {props.notifications.map((n) => (
           <li key={n.id}>
@@ -268,6 +270,12 @@ function Accepted(props: {
       )}
     </div>
   );
+}
+
+/** The result's heading: how many were accepted, and how many refused when any were. */
+export function acceptedHeading(accepted: number, refused: number): string {
+  const sent = accepted === 1 ? "Sent: 1 accepted" : `Sent: ${accepted} accepted`;
+  return refused === 0 ? sent : `${sent}, ${refused} refused`;
 }
 
 function describe(status: Status): string {
@@ -309,5 +317,81 @@ function StatusLine({ path, apiKey }: { path: string; apiKey: string }) {
     <span className={`state state-${state}`} data-state={state}>
       {status ? describe(status) : "queued, waiting for delivery"}
     </span>
+  );
+}
+
+/**
+ * Finds any message by the id the API answered and follows it: its current status, polled until
+ * final, and each state it went through, from the status table's history.
+ */
+function Lookup({ apiKey }: { apiKey: string }) {
+  const [id, setId] = useState("");
+  const [looking, setLooking] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const find = (event: FormEvent) => {
+    event.preventDefault();
+    const wanted = id.trim();
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(wanted)) {
+      setProblem("Enter a notification id as the API answered it, e.g. 0190a5c4-7b1e-7c3d-9f2a-4b5c6d7e8f90.");
+      setLooking(null);
+      return;
+    }
+    setProblem(null);
+    setLooking(wanted);
+  };
+  return (
+    <section aria-labelledby="lookup-heading" className="lookup">
+      <h2 id="lookup-heading">Find a notification</h2>
+      <form onSubmit={find} noValidate>
+        <label htmlFor="lookup-id">Notification id</label>
+        <input id="lookup-id" value={id} onChange={(e) => setId(e.target.value)} autoComplete="off"
+          aria-describedby={problem ? "lookup-problem" : undefined} aria-invalid={problem ? true : undefined} />
+        {problem && <p id="lookup-problem" className="error">{problem}</p>}
+        <button type="submit">Find</button>
+      </form>
+      {looking && <Found key={looking} id={looking} apiKey={apiKey} />}
+    </section>
+  );
+}
+
+function Found({ id, apiKey }: { id: string; apiKey: string }) {
+  const [status, setStatus] = useState<Status | null | "missing">(null);
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      const next = await fetchStatus(`/v1/notifications/${id}`, apiKey);
+      if (stopped) return;
+      setStatus(next ?? "missing");
+      if (next && !next.final) timer = setTimeout(poll, 1000);
+    };
+    poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [id, apiKey]);
+  if (status === null) return <p>Looking…</p>;
+  if (status === "missing") {
+    return (
+      <p className="notice" role="alert">No notification with id <code>{id}</code> is known (or its record expired).</p>
+    );
+  }
+  const history = status.history && status.history.length > 0 ? status.history : [status];
+  return (
+    <div className="accepted" data-found={id}>
+      <p>
+        <span className={`state state-${status.state}`} data-state={status.state}>{describe(status)}</span>
+        <span className="id">id <code>{id}</code></span>
+      </p>
+      <h3 className="history-heading">Status history</h3>
+      <ol className="history">
+        {history.map((h, i) => (
+          <li key={`${h.at}-${i}`} data-history-state={h.state}>
+            <time dateTime={h.at}>{new Date(h.at).toLocaleTimeString()}</time> {describe(h as Status)}
+          </li>
+        ))}
+      </ol>
+    </div>
   );
 }

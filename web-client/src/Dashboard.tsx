@@ -1,14 +1,17 @@
 import { useEffect, useId, useRef, useState } from "react";
 import {
-  fetchDemo, fetchOverview, setBroken, setTraffic,
-  type DemoState, type Overview, type PoolOverview, type QueueOverview,
+  fetchDemo, fetchHistory, fetchOverview, pause, resume, setBroken, setTraffic,
+  type DemoState, type Overview, type PauseOverview, type PoolOverview, type QueueOverview, type WorkerOverview,
 } from "./overview";
 import { formatAge, NO_AGE, unknownAgeNotes, unknownBecause, type AgeFrom } from "./ages";
-import { advance, EMPTY_HISTORY, type ProviderSample, type RateHistory } from "./rates";
+import { advance, chartWindow, EMPTY_HISTORY, fromSamples, type ProviderSample, type RateHistory } from "./rates";
 import { RateChart } from "./RateChart";
+import { DeadLetters } from "./DeadLetters";
 
 const POLL_MS = 2000;
-const CHART_WINDOW_MS = 2 * 60_000;
+/** The chart spans its history: at least this, at most the hour the API keeps. */
+const CHART_MIN_MS = 2 * 60_000;
+const CHART_MAX_MS = 60 * 60_000;
 const DEMO_RATES = [0, 2, 5, 10, 20];
 
 /** Each provider's cumulative deliveries as of its latest report, summed over its pools. */
@@ -43,6 +46,13 @@ export function Dashboard() {
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // The API keeps the last hour of what dashboards saw: a reload draws the chart again at once.
+    const loadHistory = async () => {
+      const kept = await fetchHistory(keyRef.current);
+      if (!stopped && kept && kept.samples.length > 0) {
+        setHistory((h) => (Object.keys(h.series).length > 0 ? h : fromSamples(kept.samples, CHART_MAX_MS)));
+      }
+    };
     const poll = async () => {
       const [result, demoState] = await Promise.all([fetchOverview(keyRef.current), fetchDemo(keyRef.current)]);
       if (stopped) return;
@@ -50,13 +60,13 @@ export function Dashboard() {
       if (result.kind === "ok") {
         setOverview(result.overview);
         setProblem(null);
-        setHistory((h) => advance(h, samples(result.overview), CHART_WINDOW_MS));
+        setHistory((h) => advance(h, samples(result.overview), CHART_MAX_MS));
       } else {
         setProblem({ text: result.message, needsKey: result.kind === "unauthorized" });
       }
       timer = setTimeout(poll, POLL_MS);
     };
-    poll();
+    loadHistory().then(poll);
     return () => {
       stopped = true;
       clearTimeout(timer);
@@ -64,6 +74,21 @@ export function Dashboard() {
   }, []);
 
   const now = overview ? Date.parse(overview.generatedAt) : Date.now();
+  const windowMs = chartWindow(history, now, CHART_MIN_MS, CHART_MAX_MS);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const toggle = async (scope: "channel" | "provider", name: string, on: boolean) => {
+    setBusy(true);
+    const answer = await (on ? pause(scope, name, keyRef.current) : resume(scope, name, keyRef.current));
+    setBusy(false);
+    if (!answer.ok) {
+      setActionError(answer.message);
+      return;
+    }
+    setActionError(null);
+    // Shown at once; the states follow with the pipelines' next reports.
+    setOverview((o) => (o ? { ...o, pauses: answer.value.pauses } : o));
+  };
 
   return (
     <>
@@ -94,10 +119,11 @@ export function Dashboard() {
         <>
           <section aria-labelledby="rates-heading">
             <h2 id="rates-heading">Deliveries per second</h2>
-            <RateChart history={history} now={now} windowMs={CHART_WINDOW_MS} />
+            <RateChart history={history} now={now} windowMs={windowMs} />
           </section>
-          <Pools pools={overview.pools} pauses={overview.pauses.length} />
+          <Pools pools={overview.pools} pauses={overview.pauses} busy={busy} error={actionError} onToggle={toggle} />
           <Queues queues={overview.queues} />
+          <DeadLetters apiKey={apiKey} />
           <Recent overview={overview} />
         </>
       )}
@@ -150,45 +176,101 @@ function DemoControls({ demo, apiKey, onChange }: { demo: DemoState; apiKey: str
   );
 }
 
-function Pools({ pools, pauses }: { pools: PoolOverview[]; pauses: number }) {
+type Toggle = (scope: "channel" | "provider", name: string, on: boolean) => void;
+
+function Pools({ pools, pauses, busy, error, onToggle }: {
+  pools: PoolOverview[]; pauses: PauseOverview[]; busy: boolean; error: string | null; onToggle: Toggle;
+}) {
   return (
     <section aria-labelledby="pools-heading">
       <h2 id="pools-heading">Providers</h2>
-      {pauses > 0 && <p className="notice warning">{pauses === 1 ? "One pause is" : `${pauses} pauses are`} on.</p>}
+      {pauses.length > 0 && (
+        <div className="notice warning">
+          <p>{pauses.length === 1 ? "One pause is" : `${pauses.length} pauses are`} on:</p>
+          <ul className="pauses">
+            {pauses.map((p) => (
+              <li key={`${p.scope}/${p.name}`} data-pause={`${p.scope}/${p.name}`}>
+                {p.scope} <strong>{p.name}</strong>, paused by <strong className="by">{p.by}</strong> since{" "}
+                <time dateTime={p.since}>{time(p.since)}</time>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {error && <p className="error" role="alert">{error}</p>}
       {pools.length === 0 && <p>No pipeline has reported yet.</p>}
-      {pools.map((pool) => <Pool key={pool.channel} pool={pool} />)}
+      {pools.map((pool) => (
+        <Pool key={pool.channel} pool={pool} pauses={pauses} busy={busy} onToggle={onToggle} />
+      ))}
     </section>
   );
 }
 
-function Pool({ pool }: { pool: PoolOverview }) {
+function paused(pauses: PauseOverview[], scope: "channel" | "provider", name: string): PauseOverview | undefined {
+  return pauses.find((p) => p.scope === scope && p.name === name);
+}
+
+function Pool({ pool, pauses, busy, onToggle }: {
+  pool: PoolOverview; pauses: PauseOverview[]; busy: boolean; onToggle: Toggle;
+}) {
   const caption = useId();
+  const channelPause = paused(pauses, "channel", pool.channel);
   return (
-    <div className="table-wrap">
-      <table aria-labelledby={caption} data-channel={pool.channel}>
-        <caption id={caption}>{pool.channel}{pool.paused ? " (paused)" : ""}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Provider</th>
-            <th scope="col">State</th>
-            <th scope="col" className="num">Delivered</th>
-            <th scope="col" className="num">Failed</th>
-            <th scope="col" className="num">Probes</th>
-          </tr>
-        </thead>
-        <tbody>
-          {pool.workers.map((w) => (
-            <tr key={w.provider} data-provider={w.provider}>
-              <th scope="row">{w.provider}{w.instances > 1 ? <span className="hint"> ×{w.instances}</span> : null}</th>
-              <td><span className={`badge badge-${w.state}`} data-state={w.state}>{w.state}</span></td>
-              <td className="num">{w.delivered}</td>
-              <td className="num">{w.failed}</td>
-              <td className="num">{w.probes}</td>
+    <div className="pool">
+      <div className="pool-head">
+        <span id={caption} className="caption">{pool.channel}{channelPause ? " (paused)" : ""}</span>
+        <button type="button" className="small" disabled={busy}
+          onClick={() => onToggle("channel", pool.channel, !channelPause)}>
+          {channelPause ? `Resume channel ${pool.channel}` : `Pause channel ${pool.channel}`}
+        </button>
+      </div>
+      <div className="table-wrap">
+        <table aria-labelledby={caption} data-channel={pool.channel}>
+          <thead>
+            <tr>
+              <th scope="col">Provider</th>
+              <th scope="col">State</th>
+              <th scope="col" className="num">Delivered</th>
+              <th scope="col" className="num">Failed</th>
+              <th scope="col" className="num">Probes</th>
+              <th scope="col">Last error</th>
+              <th scope="col"><span className="visually-hidden">Action</span></th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {pool.workers.map((w) => (
+              <WorkerRow key={w.provider} worker={w} pause={paused(pauses, "provider", w.provider)} busy={busy}
+                onToggle={onToggle} />
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
+  );
+}
+
+function WorkerRow({ worker: w, pause: p, busy, onToggle }: {
+  worker: WorkerOverview; pause: PauseOverview | undefined; busy: boolean; onToggle: Toggle;
+}) {
+  return (
+    <tr data-provider={w.provider}>
+      <th scope="row">{w.provider}{w.instances > 1 ? <span className="hint"> ×{w.instances}</span> : null}</th>
+      <td>
+        <span className={`badge badge-${w.state}`} data-state={w.state}>{w.state}</span>
+        {w.unhealthySince && w.state !== "healthy" && (
+          <span className="since"> since <time dateTime={w.unhealthySince}>{time(w.unhealthySince)}</time></span>
+        )}
+      </td>
+      <td className="num">{w.delivered}</td>
+      <td className="num">{w.failed}</td>
+      <td className="num">{w.probes}</td>
+      <td className="last-error">{w.lastError ?? <span className="hint">none</span>}</td>
+      <td>
+        <button type="button" className="small" disabled={busy} onClick={() => onToggle("provider", w.provider, !p)}>
+          {p ? `Resume ${w.provider}` : `Pause ${w.provider}`}
+        </button>
+      </td>
+    </tr>
   );
 }
 
@@ -211,6 +293,9 @@ export function Queues({ queues }: { queues: QueueOverview[] }) {
               <th scope="col">Queue</th>
               <th scope="col" className="num">Waiting</th>
               <th scope="col" className="num">In flight</th>
+              <th scope="col" className="num" title="Sent with a delay: a paused channel's messages are parked here">
+                Delayed (parked)
+              </th>
               <th scope="col" className="num">Oldest</th>
               <th scope="col" className="num">Dead letters</th>
               <th scope="col" className="num">Oldest dead letter</th>
@@ -222,6 +307,7 @@ export function Queues({ queues }: { queues: QueueOverview[] }) {
                 <th scope="row">{q.queue}{q.channel ? <span className="hint"> ({q.channel})</span> : null}</th>
                 <td className="num">{q.depth}</td>
                 <td className="num">{q.inFlight}</td>
+                <td className="num" data-column="delayed">{q.delayed}</td>
                 <AgeCell seconds={q.oldestAgeSeconds} from={q.oldestAgeFrom} />
                 <td className={`num${q.deadLetter.depth > 0 ? " attention" : ""}`}>{q.deadLetter.depth}</td>
                 <AgeCell seconds={q.deadLetter.oldestAgeSeconds} from={q.deadLetter.oldestAgeFrom} />

@@ -32,7 +32,8 @@ describe("notes on unknown ages", () => {
 
 function queue(overrides: Partial<QueueOverview>): QueueOverview {
   return {
-    channel: null, queue: "herald-1", depth: 3, inFlight: 1, oldestAgeSeconds: 754, oldestAgeFrom: "pipeline",
+    channel: null, queue: "herald-1", depth: 3, inFlight: 1, delayed: 0, oldestAgeSeconds: 754,
+    oldestAgeFrom: "pipeline",
     deadLetter: { queue: "herald-1-dlq", depth: 2, oldestAgeSeconds: 7300, oldestAgeFrom: "sample" },
     ...overrides,
   };

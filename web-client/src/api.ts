@@ -40,6 +40,17 @@ export interface Status {
   attempts?: number;
   lastError?: string;
   reason?: string;
+  /** every state it went through, oldest first (each with what that state knows) */
+  history?: StatusStep[];
+}
+
+export interface StatusStep {
+  state: string;
+  at: string;
+  provider?: string;
+  attempts?: number;
+  lastError?: string;
+  reason?: string;
 }
 
 function headers(apiKey: string): Record<string, string> {

@@ -16,6 +16,8 @@ export interface QueueOverview {
   queue: string;
   depth: number;
   inFlight: number;
+  /** sent with a delay not yet passed: where a paused channel's parked messages wait */
+  delayed: number;
   /** from the pipelines' reports; 0 when empty, null when unknown (see oldestAgeFrom) */
   oldestAgeSeconds: number | null;
   oldestAgeFrom: AgeFrom;
@@ -33,6 +35,10 @@ export interface WorkerOverview {
   probes: number;
   instances: number;
   updatedAt: string;
+  /** the provider's latest failure, redacted by the pipeline; null when it has not failed */
+  lastError: string | null;
+  /** when it turned unhealthy; null while healthy */
+  unhealthySince: string | null;
 }
 
 export interface PoolOverview {
@@ -148,4 +154,98 @@ export function setBroken(provider: string, broken: boolean, apiKey: string): Pr
 
 export function setTraffic(perSecond: number, apiKey: string): Promise<DemoState | string> {
   return demoCall("/v1/local/demo/traffic", apiKey, { method: "PUT", body: JSON.stringify({ perSecond }) });
+}
+
+/** GET /v1/admin/overview/history: each provider's cumulative deliveries per snapshot, oldest first. */
+export interface OverviewHistory {
+  windowSeconds: number;
+  samples: { at: string; providers: Record<string, { delivered: number; at: string }> }[];
+}
+
+export async function fetchHistory(apiKey: string): Promise<OverviewHistory | null> {
+  try {
+    const response = await fetch("/v1/admin/overview/history", { headers: headers(apiKey) });
+    return response.ok ? ((await response.json()) as OverviewHistory) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An operator call's answer: the value, or what went wrong in words. */
+export type Answer<T> = { ok: true; value: T } | { ok: false; message: string };
+
+async function call<T>(path: string, apiKey: string, init: RequestInit = {}): Promise<Answer<T>> {
+  try {
+    const response = await fetch(path, { ...init, headers: headers(apiKey, init.body !== undefined) });
+    if (response.ok) return { ok: true, value: (await response.json()) as T };
+    return { ok: false, message: await baseError(response, `The server answered ${response.status}.`) };
+  } catch {
+    return { ok: false, message: "The server could not be reached." };
+  }
+}
+
+/** Pauses a channel or provider (the same switch as `herald pause`); answers the pauses now in force. */
+export function pause(scope: "channel" | "provider", name: string, apiKey: string) {
+  return call<{ pauses: PauseOverview[] }>("/v1/admin/pauses", apiKey,
+    { method: "POST", body: JSON.stringify({ scope, name }) });
+}
+
+export function resume(scope: "channel" | "provider", name: string, apiKey: string) {
+  return call<{ pauses: PauseOverview[] }>(
+    `/v1/admin/pauses/${encodeURIComponent(scope)}/${encodeURIComponent(name)}`, apiKey, { method: "DELETE" });
+}
+
+/** The filters `herald dlq redrive --filter` takes; empty ones select everything. */
+export interface DeadLetterFilter {
+  channel: string;
+  provider: string;
+  reason: string;
+}
+
+export interface ListedDeadLetter {
+  id: string;
+  messageId: string;
+  channel: string | null;
+  target: string | null;
+  provider: string | null;
+  reason: string;
+  queue: string;
+  deadLetterQueue: string;
+  deadLetteredAt: string;
+}
+
+export interface ShownDeadLetter extends ListedDeadLetter {
+  body: string;
+}
+
+export interface RedriveResult {
+  examined: number;
+  matched: number;
+  moved: number;
+  failed: number;
+  doubled: number;
+  returned: number;
+  dryRun: boolean;
+}
+
+function filterQuery(filter: DeadLetterFilter): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) if (value.trim()) query.set(key, value.trim());
+  const text = query.toString();
+  return text ? "?" + text : "";
+}
+
+export function listDeadLetters(filter: DeadLetterFilter, apiKey: string) {
+  return call<{ deadLetters: ListedDeadLetter[]; more: boolean }>(
+    "/v1/admin/dead-letters" + filterQuery(filter), apiKey);
+}
+
+export function showDeadLetter(id: string, apiKey: string) {
+  return call<ShownDeadLetter>(`/v1/admin/dead-letters/${encodeURIComponent(id)}`, apiKey);
+}
+
+export function redrive(filter: DeadLetterFilter, dryRun: boolean, apiKey: string) {
+  const body: Record<string, string | boolean> = { dryRun };
+  for (const [key, value] of Object.entries(filter)) if (value.trim()) body[key] = value.trim();
+  return call<RedriveResult>("/v1/admin/dead-letters/redrive", apiKey, { method: "POST", body: JSON.stringify(body) });
 }

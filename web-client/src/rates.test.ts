@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { advance, EMPTY_HISTORY, latest, rate } from "./rates";
+import { advance, chartWindow, EMPTY_HISTORY, fromSamples, latest, rate } from "./rates";
 
 const T = Date.parse("2026-11-23T01:00:00Z");
 
@@ -58,5 +58,32 @@ describe("history over successive polls", () => {
   it("has no rate for a provider before its second report", () => {
     const h = advance(EMPTY_HISTORY, { ses: { delivered: 5, at: T } }, 60_000);
     expect(latest(h, "ses")).toBeNull();
+  });
+});
+
+describe("the history the API kept", () => {
+  const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();
+
+  it("replays into the same rates as polling would have drawn", () => {
+    const samples = [
+      { providers: { ses: { delivered: 0, at: at(0) } } },
+      { providers: { ses: { delivered: 10, at: at(2) } } },
+      { providers: { ses: { delivered: 30, at: at(4) } } },
+    ];
+    const history = fromSamples(samples, 3_600_000);
+    expect(history.series.ses.map((p) => p.perSecond)).toEqual([5, 10]);
+    expect(latest(history, "ses")).toBe(10);
+  });
+
+  it("spans from its oldest point to now, within the bounds", () => {
+    const history = fromSamples([
+      { providers: { ses: { delivered: 0, at: at(0) } } },
+      { providers: { ses: { delivered: 1, at: at(10) } } },
+    ], 3_600_000);
+    const tenMinutesLater = Date.parse(at(10)) + 10 * 60_000;
+    expect(chartWindow(history, tenMinutesLater, 120_000, 3_600_000)).toBe(10 * 60_000);
+    expect(chartWindow(history, Date.parse(at(10)), 120_000, 3_600_000)).toBe(120_000);
+    expect(chartWindow(history, Date.parse(at(10)) + 7_200_000, 120_000, 3_600_000)).toBe(3_600_000);
+    expect(chartWindow(EMPTY_HISTORY, 0, 120_000, 3_600_000)).toBe(120_000);
   });
 });

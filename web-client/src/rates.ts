@@ -75,3 +75,32 @@ export function latest(history: RateHistory, provider: string): number | null {
   const points = history.series[provider];
   return points && points.length > 0 ? points[points.length - 1].perSecond : null;
 }
+
+/**
+ * The history the API kept (GET /v1/admin/overview/history) replayed through {@link advance}, so
+ * a reloaded page draws the same chart as one that was open all along.
+ */
+export function fromSamples(
+  samples: { providers: Record<string, { delivered: number; at: string }> }[],
+  windowMs: number,
+): RateHistory {
+  let history = EMPTY_HISTORY;
+  for (const sample of samples) {
+    const providers: Record<string, ProviderSample> = {};
+    for (const [provider, count] of Object.entries(sample.providers)) {
+      providers[provider] = { delivered: count.delivered, at: Date.parse(count.at) };
+    }
+    history = advance(history, providers, windowMs);
+  }
+  return history;
+}
+
+/**
+ * How much time the chart spans: from its oldest point to now, at least `minMs` (so a fresh
+ * chart is not stretched) and at most `maxMs` (the hour the API keeps).
+ */
+export function chartWindow(history: RateHistory, now: number, minMs: number, maxMs: number): number {
+  let oldest = now;
+  for (const points of Object.values(history.series)) if (points.length > 0) oldest = Math.min(oldest, points[0].at);
+  return Math.min(maxMs, Math.max(minMs, now - oldest));
+}

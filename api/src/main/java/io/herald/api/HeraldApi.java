@@ -6,6 +6,7 @@ import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
 import io.herald.core.receiver.ReceiverParser;
+import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.status.StatusStore;
@@ -106,12 +107,17 @@ public final class HeraldApi implements AutoCloseable {
                 rejections, config.maxReceiversPerRequest());
         OverviewHandler overview = b.sqs == null ? null : new OverviewHandler(new OperationsOverview(b.sqs, b.queues,
                 b.controlStore, rejections, b.clock, OVERVIEW_FRESH, OVERVIEW_DEAD_LETTERS_EVERY), intake, json);
+        // The same reading and moving as `herald dlq`; redriven messages start over as queued in the status table.
+        DeadLettersHandler deadLetters = b.sqs == null ? null
+                : new DeadLettersHandler(new DeadLetterQueue(b.sqs, b.queues, b.statusStore), intake, json);
         LocalDemoHandler demo = b.localDemo == null ? null : new LocalDemoHandler(b.localDemo, intake, json);
         StatusHandler status = new StatusHandler(b.statusStore, intake, json);
         PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
         Readiness readiness = new Readiness(b.readiness, json);
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
+        String docsPage = HeraldApi.class.getResource(WEB_ROOT + "/docs/index.html") == null ? null
+                : resource(WEB_ROOT + "/docs/index.html");
 
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -189,8 +195,20 @@ public final class HeraldApi implements AutoCloseable {
                 ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
             });
             javalin.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            // The document for people: Swagger UI, built into the web client (its files are under /docs/).
+            javalin.routes.get("/docs", ctx -> {
+                PAGE_HEADERS.forEach(ctx::header);
+                ctx.contentType("text/html; charset=utf-8").result(docsPage != null ? docsPage
+                        : "<!doctype html><title>Herald API</title><p>The API reference page was not built into this "
+                        + "API (build with npm available, see web-client/README). The document itself is at "
+                        + "<a href=\"/openapi.json\">/openapi.json</a>.</p>");
+            });
             if (overview != null) {
                 javalin.routes.get("/v1/admin/overview", overview);
+                javalin.routes.get("/v1/admin/overview/history", overview::history);
+                javalin.routes.get("/v1/admin/dead-letters", deadLetters::list);
+                javalin.routes.get("/v1/admin/dead-letters/{id}", deadLetters::show);
+                javalin.routes.post("/v1/admin/dead-letters/redrive", deadLetters::redrive);
             }
             if (demo != null) {
                 javalin.routes.get("/v1/local/demo", demo::state);
@@ -205,16 +223,11 @@ public final class HeraldApi implements AutoCloseable {
                     json.reply(ctx, HttpStatus.NOT_FOUND.getCode(), ApiJson.ErrorReply.base("Not found"));
                 }
             });
-            javalin.routes.error(HttpStatus.METHOD_NOT_ALLOWED.getCode(), ctx -> json.reply(ctx,
-                    HttpStatus.METHOD_NOT_ALLOWED.getCode(), ApiJson.ErrorReply.base("Method not allowed")));
             // Javalin's own refusals (no route, wrong method) keep their status; only the shape changes.
             // Its messages name Javalin's internals ("Endpoint GET /x not found"); ours say the same plainly.
-            javalin.routes.exception(HttpResponseException.class, (e, ctx) -> json.reply(ctx, e.getStatus(),
-                    ApiJson.ErrorReply.base(switch (e.getStatus()) {
-                        case 404 -> "Not found";
-                        case 405 -> "Method not allowed";
-                        default -> e.getMessage();
-                    })));
+            // The exception handler answers a 405 once; no error handler for 405 may write a second body.
+            javalin.routes.exception(HttpResponseException.class, (e, ctx) -> json.send(ctx,
+                    refusal(json, e.getStatus(), e.getMessage(), e.getDetails())));
             // Jetty's refusals while a handler reads the body, e.g. 408 for a body below api.minRequestDataRate:
             // the client's doing, answered with Jetty's reason (it names the rule, never the content).
             javalin.routes.exception(BadMessageException.class, (e, ctx) -> {
@@ -402,6 +415,23 @@ public final class HeraldApi implements AutoCloseable {
             String message = reason == null || reason.isBlank() ? HttpStatus.forStatus(code).getMessage() : reason;
             return json.write(ApiJson.ErrorReply.base(message)).getBytes(StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * Javalin's refusal as the API's error shape; a 405 names the methods the path takes in
+     * {@code Allow} (RFC 9110 requires it), which Javalin lists in the exception's details.
+     */
+    static Reply refusal(ApiJson json, int status, String message, Map<String, String> details) {
+        Reply reply = json.error(status, switch (status) {
+            case 404 -> "Not found";
+            case 405 -> "Method not allowed";
+            default -> message;
+        });
+        if (status != HttpStatus.METHOD_NOT_ALLOWED.getCode()) {
+            return reply;
+        }
+        String allowed = details.getOrDefault("availableMethods", details.get("Available methods"));
+        return allowed == null || allowed.isBlank() ? reply : reply.withHeader("Allow", allowed);
     }
 
     /** The route template (so /v1/notifications/{id} is one series, not one per id). */

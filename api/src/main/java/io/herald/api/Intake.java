@@ -318,8 +318,9 @@ final class Intake {
             throw e;
         }
         try {
-            if (reply.status() >= 500 || reply.status() == HttpStatus.TOO_MANY_REQUESTS.getCode()) {
-                // A failure worth retrying, or a limit that will have refilled: let a retry with this key through.
+            if (reply.status() >= 400) {
+                // A refusal (the fixed request may reuse the key, as Stripe and the IETF Idempotency-Key
+                // draft allow) or a failure worth retrying: either way the same key may go through again.
                 idempotency.release(caller.name(), key, fingerprint);
             } else {
                 idempotency.complete(caller.name(), key, fingerprint,

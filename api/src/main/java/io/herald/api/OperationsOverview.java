@@ -41,6 +41,10 @@ import java.util.stream.Collectors;
  */
 final class OperationsOverview {
 
+    /** How far back the chart's history goes. */
+    static final Duration HISTORY = Duration.ofHours(1);
+    /** Samples kept per {@link #HISTORY}: one per dashboard poll interval at most. */
+    static final Duration HISTORY_EVERY = Duration.ofSeconds(2);
     /** Dead letters and rejections shown: the newest this many. */
     static final int RECENT = 10;
     /** Dead letters read per refresh, to find the newest among them. */
@@ -57,7 +61,7 @@ final class OperationsOverview {
      * @param oldestAgeFrom  {@link QueueStats.AgeFrom#label()}: where the age came from, or why it is null
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record QueueEntry(String channel, String queue, long depth, long inFlight, Long oldestAgeSeconds,
+    record QueueEntry(String channel, String queue, long depth, long inFlight, long delayed, Long oldestAgeSeconds,
                       String oldestAgeFrom, DeadLetterQueueEntry deadLetter) {
     }
 
@@ -68,8 +72,24 @@ final class OperationsOverview {
     record PoolEntry(String channel, boolean paused, List<WorkerEntry> workers) {
     }
 
+    /**
+     * @param lastError       the newest report's latest provider failure (providers redact secrets), or null
+     * @param unhealthySince  the earliest time an instance still reporting it unhealthy saw it turn so, or null
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record WorkerEntry(String provider, String state, boolean paused, long delivered, long failed, long probes,
-                       int instances, String updatedAt) {
+                       int instances, String updatedAt, String lastError, String unhealthySince) {
+    }
+
+    /** Each provider's cumulative deliveries as one snapshot saw them, for the chart's history. */
+    record HistorySample(String at, Map<String, ProviderCount> providers) {
+    }
+
+    /** @param at when the count was reported (the newest of the instances' reports summed) */
+    record ProviderCount(long delivered, String at) {
+    }
+
+    record History(long windowSeconds, List<HistorySample> samples) {
     }
 
     record Recent(List<RejectionEntry> rejections, List<DeadLetterEntry> deadLetters) {
@@ -92,6 +112,8 @@ final class OperationsOverview {
     private final Duration deadLetterEvery;
     private final EnvelopeCodec codec = new EnvelopeCodec();
 
+    private final java.util.ArrayDeque<HistorySample> history = new java.util.ArrayDeque<>();
+    private Instant historyAt = Instant.MIN;
     private Snapshot last;
     private Instant lastAt = Instant.MIN;
     private List<DeadLetterEntry> deadLetters = List.of();
@@ -126,12 +148,44 @@ final class OperationsOverview {
                         deadLetters(stats, now)));
         last = snapshot;
         lastAt = now;
+        remember(snapshot, now);
         return snapshot;
+    }
+
+    /**
+     * The chart's history: the samples of the last {@link #HISTORY}, oldest first. Kept from the
+     * snapshots dashboards asked for, so it covers the time some dashboard was open.
+     */
+    synchronized History history() {
+        return new History(HISTORY.toSeconds(), List.copyOf(history));
+    }
+
+    /** At most one sample per {@link #HISTORY_EVERY}, none older than {@link #HISTORY}: bounded however polled. */
+    private void remember(Snapshot snapshot, Instant now) {
+        if (now.isBefore(historyAt.plus(HISTORY_EVERY))) {
+            return;
+        }
+        Map<String, ProviderCount> counts = new java.util.TreeMap<>();
+        for (PoolEntry pool : snapshot.pools()) {
+            for (WorkerEntry w : pool.workers()) {
+                counts.merge(w.provider(), new ProviderCount(w.delivered(), w.updatedAt()), (a, b) -> new ProviderCount(
+                        a.delivered() + b.delivered(), a.at().compareTo(b.at()) >= 0 ? a.at() : b.at()));
+            }
+        }
+        history.addLast(new HistorySample(snapshot.generatedAt(), counts));
+        historyAt = now;
+        Instant oldest = now.minus(HISTORY);
+        while (!history.isEmpty() && Instant.parse(history.peekFirst().at()).isBefore(oldest)) {
+            history.removeFirst();
+        }
+        while (history.size() > HISTORY.dividedBy(HISTORY_EVERY)) {
+            history.removeFirst();
+        }
     }
 
     private static List<QueueEntry> queueEntries(List<QueueStats> stats) {
         return stats.stream().map(s -> new QueueEntry(null, s.queue().name(), s.queue().depth(), s.queue().inFlight(),
-                s.queue().oldestAgeSeconds(), s.queue().oldestAgeFrom().label(),
+                s.queue().delayed(), s.queue().oldestAgeSeconds(), s.queue().oldestAgeFrom().label(),
                 new DeadLetterQueueEntry(s.deadLetter().name(), s.deadLetter().depth() + s.deadLetter().inFlight(),
                         s.deadLetter().oldestAgeSeconds(), s.deadLetter().oldestAgeFrom().label()))).toList();
     }
@@ -161,11 +215,24 @@ final class OperationsOverview {
                         reports.stream().mapToLong(ProviderHealth::delivered).sum(),
                         reports.stream().mapToLong(ProviderHealth::failed).sum(),
                         reports.stream().mapToLong(ProviderHealth::probes).sum(),
-                        reports.size(), newest.updatedAt().toString()));
+                        reports.size(), newest.updatedAt().toString(), lastError(reports),
+                        newest.state() == WorkerState.HEALTHY ? null : unhealthySince(reports)));
             });
             pools.add(new PoolEntry(channel, channelPaused, workers));
         });
         return pools;
+    }
+
+    /** The earliest time an instance still reporting it unhealthy saw it turn so, or null. */
+    private static String unhealthySince(List<ProviderHealth> reports) {
+        return reports.stream().map(ProviderHealth::unhealthySince).filter(java.util.Objects::nonNull)
+                .min(Comparator.naturalOrder()).map(Instant::toString).orElse(null);
+    }
+
+    /** The error of the newest report that has one: instances share health, so they fail alike. */
+    private static String lastError(List<ProviderHealth> reports) {
+        return reports.stream().filter(r -> r.lastError() != null).max(Comparator.comparing(ProviderHealth::updatedAt))
+                .map(ProviderHealth::lastError).orElse(null);
     }
 
     /** The newest dead letters, read again only when some queue has any and the last read is old enough. */

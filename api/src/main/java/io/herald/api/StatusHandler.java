@@ -10,6 +10,7 @@ import io.javalin.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -24,8 +25,19 @@ final class StatusHandler implements Handler {
     private static final Logger log = LoggerFactory.getLogger(StatusHandler.class);
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+    /** @param history every state it went through, oldest first; null inside a history's own entries */
     record Status(String id, String state, @JsonProperty("final") boolean settled, String at, String provider,
-                  String providerMessageId, Integer attempts, String lastError, String reason) {
+                  String providerMessageId, Integer attempts, String lastError, String reason, List<Status> history) {
+
+        Status(String id, String state, boolean settled, String at, String provider, String providerMessageId,
+               Integer attempts, String lastError, String reason) {
+            this(id, state, settled, at, provider, providerMessageId, attempts, lastError, reason, null);
+        }
+
+        Status withHistory(List<StatusUpdate> steps) {
+            return new Status(id, state, settled, at, provider, providerMessageId, attempts, lastError, reason,
+                    steps.stream().map(Status::of).toList());
+        }
 
         static Status of(StatusUpdate update) {
             String id = update.messageId();
@@ -71,21 +83,22 @@ final class StatusHandler implements Handler {
             return json.error(HttpStatus.BAD_REQUEST.getCode(),
                     "'" + abbreviate(id) + "' is not a notification id (a UUID as returned when it was sent)");
         }
-        Optional<StatusUpdate> found;
+        List<StatusUpdate> found;
         try {
-            found = store.find(id);
+            found = store.history(id);
         } catch (RuntimeException e) {
             log.warn("status of {} cannot be read, answering 503: {}", id, e.getMessage());
             return intake.unavailable();
         }
         // Another key's message answers exactly as a missing one, so ids cannot be probed for existence.
-        return found.filter(update -> caller.isAdmin() || caller.name().equals(update.owner()))
-                .map(update -> json.reply(HttpStatus.OK.getCode(), Status.of(update)))
+        return found.stream().reduce((older, newer) -> newer)
+                .filter(newest -> caller.isAdmin() || caller.name().equals(newest.owner()))
+                .map(newest -> json.reply(HttpStatus.OK.getCode(), Status.of(newest).withHistory(found)))
                 .orElseGet(() -> json.error(HttpStatus.NOT_FOUND.getCode(), "No notification with id " + id
                         + " (statuses are kept for a limited time after their last change)"));
     }
 
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         String printable = text.codePoints().filter(c -> c >= 0x20 && c != 0x7F)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;

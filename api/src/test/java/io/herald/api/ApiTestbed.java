@@ -53,6 +53,8 @@ final class ApiTestbed implements AutoCloseable {
             HeraldConfig.defaults().api().maxBodyBytes());
 
     final ObjectMapper mapper = new ObjectMapper();
+    /** Every answer read here is checked against the API's own document. */
+    private final OpenApiContract contract = new OpenApiContract();
     final EnvelopeCodec codec = new EnvelopeCodec();
     final EmbeddedSqs sqs;
     final EmbeddedDynamoDb dynamo;
@@ -189,6 +191,12 @@ final class ApiTestbed implements AutoCloseable {
             json = mapper.readTree(response.body());
         } catch (IOException notJson) {
             json = null;
+        }
+        List<String> problems = contract.problems(request.method(), request.uri().getPath(), response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(null), json);
+        if (!problems.isEmpty()) {
+            throw new AssertionError("the answer is not what openapi.json documents: " + String.join("; ", problems)
+                    + "\n" + response.body());
         }
         return new Answer(response.statusCode(), response.body(), json, response.headers());
     }

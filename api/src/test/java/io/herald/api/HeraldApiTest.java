@@ -441,6 +441,9 @@ class HeraldApiTest {
 
         assertThat(reply.status()).isEqualTo(405);
         assertThat(reply.errors()).containsExactly(Map.entry("base", "Method not allowed"));
+        assertThat(reply.headers().firstValue("Allow")).hasValue("POST");
+        // One JSON document, not two written one after the other.
+        assertThat(reply.text()).isEqualTo("{\"errors\":{\"base\":\"Method not allowed\"}}");
     }
 
     // ---- helpers
@@ -489,8 +492,9 @@ class HeraldApiTest {
     }
 
     private Reply send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response = bed.http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        return new Reply(response.statusCode(), response.body(), mapper.readTree(response.body()), response.headers());
+        // Through the testbed, which checks every answer against openapi.json.
+        ApiTestbed.Answer answer = bed.send(request);
+        return new Reply(answer.status(), answer.text(), mapper.readTree(answer.text()), answer.headers());
     }
 
     private static URI uri(HeraldApi target, String path) {

@@ -110,6 +110,11 @@ class OperationsApiTest {
                 Map.entry("post /v1/admin/pauses", List.of("200", "400", "401", "403", "503")),
                 Map.entry("delete /v1/admin/pauses/{scope}/{name}", List.of("200", "400", "401", "403", "503")),
                 Map.entry("get /v1/admin/overview", List.of("200", "401", "403", "503")),
+                Map.entry("get /v1/admin/overview/history", List.of("200", "401", "403")),
+                Map.entry("get /v1/admin/dead-letters", List.of("200", "400", "401", "403", "503")),
+                Map.entry("get /v1/admin/dead-letters/{id}", List.of("200", "401", "403", "404", "503")),
+                Map.entry("post /v1/admin/dead-letters/redrive", List.of("200", "400", "401", "403", "503")),
+                Map.entry("get /docs", List.of("200")),
                 Map.entry("get /v1/local/demo", List.of("200", "401", "403")),
                 Map.entry("post /v1/local/demo/providers/{provider}/break", List.of("200", "401", "403", "404")),
                 Map.entry("post /v1/local/demo/providers/{provider}/heal", List.of("200", "401", "403", "404")),
@@ -127,6 +132,19 @@ class OperationsApiTest {
             assertThat(ApiJson.fieldNames(responses)).as(operation).containsExactlyInAnyOrderElementsOf(statuses);
         });
         assertThat(answer.json().at("/components/schemas/Errors/required/0").asText()).isEqualTo("errors");
+    }
+
+    /** With the web client built it is Swagger UI (checked in Chromium); without, a line pointing at the document. */
+    @Test
+    void theApiReferenceForPeopleIsServedAtDocsUnderThePagesPolicy() throws Exception {
+        ApiTestbed.Answer docs = bed.get(api, "/docs");
+
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.header("Content-Type")).startsWith("text/html");
+        assertThat(docs.header("Content-Security-Policy"))
+                .isEqualTo(HeraldApi.PAGE_HEADERS.get("Content-Security-Policy"));
+        assertThat(docs.text()).containsAnyOf("/docs/swagger-ui-bundle.js", "/openapi.json");
+        assertThat(docs.text()).doesNotContain("https://");
     }
 
     @Test

@@ -166,6 +166,33 @@ class OverviewApiTest {
     }
 
     @Test
+    void showsWhyAProviderIsUnhealthySinceWhenParkedMessagesAndKeepsTheChartsHistoryForAReload() throws Exception {
+        List<QueueRef> queues = bed.freshQueues(1);
+        HeraldApi api = api(queues);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant turned = now.minusSeconds(90);
+        control.publishHealth(new ProviderHealth("host-a:1", "push", "matrix", WorkerState.UNHEALTHY, 40, 3, 1, now,
+                "Matrix 502 from https://matrix.example.org/_matrix/client/v3/rooms/…/send", turned));
+        control.publishHealth(new ProviderHealth("host-b:2", "push", "matrix", WorkerState.UNHEALTHY, 2, 3, 0,
+                now.minusSeconds(1), "Matrix timed out after 10s", turned.plusSeconds(5)));
+        // A paused channel's messages wait as delayed copies: the column that shows them must count them.
+        bed.sqsClient.sendMessage(b -> b.queueUrl(queues.get(0).url()).messageBody("parked").delaySeconds(600));
+
+        JsonNode overview = bed.get(api, "/v1/admin/overview").json();
+        JsonNode history = bed.get(api, "/v1/admin/overview/history").json();
+
+        JsonNode matrix = worker(pool(overview, "push"), "matrix");
+        assertThat(matrix.get("lastError").asText()).as("the newest report's").startsWith("Matrix 502");
+        assertThat(Instant.parse(matrix.get("unhealthySince").asText())).as("the earliest").isEqualTo(turned);
+        assertThat(overview.get("queues").get(0).get("delayed").asLong()).isEqualTo(1);
+        assertThat(history.get("windowSeconds").asLong()).isEqualTo(3600);
+        JsonNode sample = history.get("samples").get(history.get("samples").size() - 1);
+        assertThat(sample.get("at").asText()).isEqualTo(overview.get("generatedAt").asText());
+        assertThat(sample.at("/providers/matrix/delivered").asLong()).isEqualTo(42);
+        assertThat(Instant.parse(sample.at("/providers/matrix/at").asText())).isEqualTo(now);
+    }
+
+    @Test
     void needsAnAdminKeyWhenTheApiHasKeys() throws Exception {
         HeraldApi api = bed.start(ApiTestbed.DEFAULT_API, bed.freshQueues(1), b -> b.overview(bed.sqsClient).controlStore(control)
                 .access(ApiAccess.keys(List.of(

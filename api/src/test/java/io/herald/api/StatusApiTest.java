@@ -81,6 +81,22 @@ class StatusApiTest {
     }
 
     @Test
+    void theAnswerCarriesTheStatusHistoryOldestFirst() throws Exception {
+        String id = bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"hi\"}").json()
+                .at("/notifications/0/id").asText();
+        java.time.Instant later = java.time.Instant.now().plusSeconds(5);
+        pipelineSide.record(new StatusUpdate(id, new DeliveryState.Retrying(1, "HTTP 429 from Telegram"), later));
+        pipelineSide.record(new StatusUpdate(id, new DeliveryState.Delivered("telegram", "42"), later.plusSeconds(2)));
+
+        com.fasterxml.jackson.databind.JsonNode history = bed.get(api, "/v1/notifications/" + id).json().get("history");
+
+        assertThat(history).hasSize(3);
+        assertThat(history.findValuesAsText("state")).containsExactly("queued", "retrying", "delivered");
+        assertThat(history.get(1).get("lastError").asText()).isEqualTo("HTTP 429 from Telegram");
+        assertThat(history.get(2).get("provider").asText()).isEqualTo("telegram");
+    }
+
+    @Test
     void sendingCarriesTheProvider() throws Exception {
         ApiTestbed.Answer answer = statusAfter(new DeliveryState.Sending("outbox"));
 

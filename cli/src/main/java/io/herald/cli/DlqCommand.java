@@ -36,7 +36,7 @@ final class DlqCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw Herald.missingSubcommand(spec);
     }
 
     /** For list and show, which only read SQS. */
@@ -101,8 +101,7 @@ final class DlqCommand implements Runnable {
         @Override
         public Integer call() {
             if (limit < 1) {
-                spec.commandLine().getErr().println("herald: --limit must be at least 1, not " + limit);
-                return 1;
+                throw Herald.usage(spec, "--limit must be at least 1, not " + limit);
             }
             DeadLetterFilter filter = DeadLetterFilter.ALL.withChannel(channel);
             PrintWriter out = spec.commandLine().getOut();
@@ -206,7 +205,12 @@ final class DlqCommand implements Runnable {
 
         @Override
         public Integer call() {
-            DeadLetterFilter filter = DeadLetterFilter.parse(filters);
+            DeadLetterFilter filter;
+            try {
+                filter = DeadLetterFilter.parse(filters);
+            } catch (IllegalArgumentException e) {
+                throw Herald.usage(spec, e.getMessage());
+            }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             return withDeadLettersAndStatus(target, dl -> {

@@ -7,6 +7,9 @@ import picocli.CommandLine.Command;
 /** The {@code herald} command: one entry point for every Herald process. */
 @Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Health-aware, multi-provider notification dispatcher on Amazon SQS.",
+        exitCodeListHeading = "%nExit codes (every command):%n",
+        exitCodeList = {"0:success", "1:failure (one line on stderr says why)",
+                "2:usage: an unknown option, a bad value, a missing command, or a configuration Herald refuses"},
         subcommands = {LocalCommand.class, ServeCommand.class, ApiCommand.class, PipelineCommand.class,
                 MailprogCommand.class,
                 TelegramBotCommand.class, ConfigCommand.class,
@@ -16,15 +19,31 @@ import picocli.CommandLine.Command;
                 SendTestCommand.class})
 public final class Herald implements Runnable {
 
-    /** Exit status for a configuration Herald refuses. */
-    static final int EXIT_BAD_CONFIG = 2;
+    /** Exit status for a command line Herald cannot use: an unknown option, a bad value, a missing command. */
+    static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+    /** Exit status for a configuration Herald refuses: a usage error too, the command cannot run as told. */
+    static final int EXIT_BAD_CONFIG = EXIT_USAGE;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw missingSubcommand(spec);
+    }
+
+    /**
+     * What a command that only groups others answers when run alone: a usage error (exit 2), as
+     * an unknown option is, not a success.
+     */
+    static CommandLine.ParameterException missingSubcommand(CommandLine.Model.CommandSpec spec) {
+        return new CommandLine.ParameterException(spec.commandLine(), "a command is required: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** A bad value in the command line: exit 2 with one line, like picocli's own refusals. */
+    static CommandLine.ParameterException usage(CommandLine.Model.CommandSpec spec, String reason) {
+        return new CommandLine.ParameterException(spec.commandLine(), reason);
     }
 
     public static void main(String[] args) {
@@ -34,6 +53,14 @@ public final class Herald implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Herald());
         giveEverySubcommandTheVersion(cli);
+        // picocli prints the whole usage after a bad command line; one line saying what and where to look is enough.
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine.Model.CommandSpec where = e.getCommandLine().getCommandSpec();
+            e.getCommandLine().getErr().println("herald: " + e.getMessage() + " (see `" + where.qualifiedName()
+                    + " --help`)");
+            e.getCommandLine().getErr().flush();
+            return EXIT_USAGE;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException ce) {
                 commandLine.getErr().println("herald: " + ce.getMessage());

@@ -46,7 +46,7 @@ final class MailprogCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw Herald.missingSubcommand(spec);
     }
 
     /** The configuration with a goslmailer config merged in when mailprog.goslmailerConfig names one. */

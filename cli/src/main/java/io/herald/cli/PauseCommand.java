@@ -51,7 +51,7 @@ final class PauseCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PauseScope scope = target.list ? null : ControlCommands.scope(target.scope, err);
         if (!target.list && scope == null) {
-            return 1;
+            return Herald.EXIT_USAGE;
         }
         return ControlCommands.withStore(cfg, ops.local, err, store -> {
             if (!target.list) {

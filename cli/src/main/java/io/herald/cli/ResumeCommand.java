@@ -34,7 +34,7 @@ final class ResumeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PauseScope scope = ControlCommands.scope(target, err);
         if (scope == null) {
-            return 1;
+            return Herald.EXIT_USAGE;
         }
         return ControlCommands.withStore(cfg, ops.local, err, store -> {
             boolean wasPaused = store.pauses().stream().anyMatch(p -> p.scope().equals(scope));

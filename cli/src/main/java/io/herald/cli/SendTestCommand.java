@@ -69,7 +69,7 @@ final class SendTestCommand implements Callable<Integer> {
         Optional<Duration> parsedTimeout = Durations.parse(timeout);
         if (parsedTimeout.isEmpty() || parsedTimeout.get().isZero()) {
             err.println("herald: --timeout '" + timeout + "' is not a duration above 0 such as 30s, 2m or 500ms");
-            return 1;
+            return Herald.EXIT_USAGE;
         }
         Duration wait = parsedTimeout.get();
         HeraldConfig cfg = target.load();
@@ -77,7 +77,7 @@ final class SendTestCommand implements Callable<Integer> {
         if (!parsed.problems().isEmpty() || parsed.receivers().size() != 1) {
             err.println("herald: " + (parsed.problems().isEmpty() ? "give exactly one receiver, not "
                     + parsed.receivers().size() : "receiver '" + receiver + "': " + parsed.problems().getFirst().reason()));
-            return 1;
+            return Herald.EXIT_USAGE;
         }
         Receiver to = parsed.receivers().getFirst();
         Clock clock = Clock.systemUTC();

@@ -258,7 +258,7 @@ class DlqCommandTest {
 
         CommandRun run = run("dlq", "redrive", "--filter", "colour=red");
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(Herald.EXIT_USAGE);
         assertThat(run.err().strip()).hasLineCount(1).startsWith("herald: bad filter 'colour=red'");
         assertThat(takeAll(queues.get(0).deadLetterUrl())).hasSize(1);
     }

@@ -104,16 +104,16 @@ class PauseCommandTest {
     void anUnknownNameFailsWithOneLineNamingIt() throws Exception {
         CommandRun run = run("pause", "--provider", "postmark");
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(Herald.EXIT_USAGE);
         assertThat(run.err().strip()).hasLineCount(1).startsWith("herald: unknown provider 'postmark'").contains("sendgrid");
         assertThat(store.pauses()).isEmpty();
     }
 
     @Test
     void channelAndProviderTogetherOrNeitherAreRefused() throws Exception {
-        assertThat(run("pause", "--channel", "email", "--provider", "ses").exitCode()).isNotZero();
-        assertThat(run("pause").exitCode()).isNotZero();
-        assertThat(run("resume").exitCode()).isNotZero();
+        assertThat(run("pause", "--channel", "email", "--provider", "ses").exitCode()).isEqualTo(Herald.EXIT_USAGE);
+        assertThat(run("pause").exitCode()).isEqualTo(Herald.EXIT_USAGE);
+        assertThat(run("resume").exitCode()).isEqualTo(Herald.EXIT_USAGE);
         assertThat(store.pauses()).isEmpty();
     }
 

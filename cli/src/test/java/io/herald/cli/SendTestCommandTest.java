@@ -114,11 +114,11 @@ class SendTestCommandTest {
         CommandRun timeout = CommandRun.of("send-test", "a@example.org", "--timeout", "soon", "--local",
                 "--config", localConfig.toString());
 
-        assertThat(receiver.exitCode()).isEqualTo(1);
+        assertThat(receiver.exitCode()).isEqualTo(Herald.EXIT_USAGE);
         assertThat(receiver.err().strip()).hasLineCount(1).startsWith("herald: receiver 'fax:1': unknown scheme 'fax'");
-        assertThat(two.exitCode()).isEqualTo(1);
+        assertThat(two.exitCode()).isEqualTo(Herald.EXIT_USAGE);
         assertThat(two.err().strip()).isEqualTo("herald: give exactly one receiver, not 2");
-        assertThat(timeout.exitCode()).isEqualTo(1);
+        assertThat(timeout.exitCode()).isEqualTo(Herald.EXIT_USAGE);
         assertThat(timeout.err().strip()).startsWith("herald: --timeout 'soon' is not a duration");
     }
 

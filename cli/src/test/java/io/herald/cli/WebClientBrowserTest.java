@@ -1,12 +1,21 @@
 package io.herald.cli;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.envelope.Content;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.envelope.Origin;
+import io.herald.core.sqs.DeadLetterQueue;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.SqsClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,6 +71,8 @@ class WebClientBrowserTest {
         stack = LocalStack.startWithDemo(config(HeraldConfig.defaults().pipeline().withAdminPort(-1)
                 .withHealth(3, 2, Duration.ofSeconds(1)).withRetryDelays(Duration.ofMillis(200), Duration.ofSeconds(1))));
 
+        seedDeadLetters();
+
         BrowserScript.Result result = BrowserScript.run("dashboard-test.mjs", stack.apiUrl());
 
         assertThat(result.finished()).as("browser test finished within 10 minutes").isTrue();
@@ -69,6 +80,26 @@ class WebClientBrowserTest {
         assertThat(result.output()).contains("ok   a broken SES turns unhealthy")
                 .contains("ok   SendGrid carries the traffic while SES delivers nothing")
                 .contains("ok   a healed SES turns healthy again after its probes succeed");
+        assertThat(result.output()).contains("ok   a provider paused from the page turns paused")
+                .contains("ok   after a reload the chart is drawn again at once from the API's history")
+                .contains("ok   the redrive says how many moved")
+                .contains("ok   dark-mode buttons pass WCAG AA contrast");
         assertThat(BrowserScript.OUTPUT.resolve("dashboard-2-ses-broken.png")).exists();
+    }
+
+    /** Two messages set aside as the pipeline does it (reason and provider attributes), for the page to find. */
+    private void seedDeadLetters() {
+        QueueRef queue = stack.queues().getFirst();
+        EnvelopeCodec codec = new EnvelopeCodec();
+        try (SqsClient sqs = SqsClients.create(stack.config().sqs())) {
+            for (String[] letter : new String[][]{{"SendGrid 400: invalid address", "sendgrid"},
+                    {"SES MessageRejected: Email address is not verified", "ses"}}) {
+                Envelope envelope = Envelope.create("email", "dead-letter-e2e@example.org",
+                        Content.of("Set aside", "dead-letter-e2e body"), Origin.api("e2e"), Instant.now());
+                sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(codec.encode(envelope))
+                        .messageAttributes(DeadLetterQueue.attributes(letter[0], queue.name(), Instant.now(),
+                                letter[1])));
+            }
+        }
     }
 }

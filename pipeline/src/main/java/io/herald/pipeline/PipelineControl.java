@@ -304,7 +304,7 @@ final class PipelineControl implements AutoCloseable {
     private boolean publish(Worker worker) {
         return published(() -> store.publishHealth(new ProviderHealth(instance, worker.provider().channel(),
                 worker.name(), worker.state(), worker.deliveredCount(), worker.failedCount(), worker.probeCount(),
-                clock.instant())));
+                clock.instant(), worker.lastError(), worker.unhealthySince())));
     }
 
     /**

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,8 @@ final class Worker {
     private final AtomicLong down = new AtomicLong();
     private final AtomicLong probes = new AtomicLong();
     private final AtomicReference<String> lastError = new AtomicReference<>();
+    /** When the breaker last opened from closed; null while closed. Probing keeps the first opening. */
+    private final AtomicReference<Instant> unhealthySince = new AtomicReference<>();
     /** One probe at a time: resilience4j would let healthyThreshold probes out at once. */
     private final AtomicBoolean probeOut = new AtomicBoolean();
     private final int unhealthyThreshold;
@@ -75,7 +78,16 @@ final class Worker {
         this.breaker = CircuitBreaker.of(configured.provider().name(), health);
         this.unhealthyThreshold = config.unhealthyThreshold();
         this.openWait = config.openWait();
-        breaker.getEventPublisher().onStateTransition(event -> logTransition(event.getStateTransition()));
+        breaker.getEventPublisher().onStateTransition(event -> {
+            switch (event.getStateTransition().getToState()) {
+                case CLOSED -> unhealthySince.set(null);
+                case OPEN -> unhealthySince.compareAndSet(null, event.getCreationTime().toInstant());
+                default -> {
+                    // HALF_OPEN (a probe) and the rest keep the time it first turned unhealthy.
+                }
+            }
+            logTransition(event.getStateTransition());
+        });
     }
 
     /**
@@ -291,6 +303,16 @@ final class Worker {
 
     long probeCount() {
         return probes.get();
+    }
+
+    /** The latest failure's reason, as the provider worded it (secrets redacted there), or null. */
+    String lastError() {
+        return lastError.get();
+    }
+
+    /** When it last turned unhealthy, or null while healthy. */
+    Instant unhealthySince() {
+        return unhealthySince.get();
     }
 
     /**

@@ -290,6 +290,10 @@ class PipelineControlTest {
 
         List<String> first = enqueue(queueA, "email", 30);
         await(() -> "unhealthy".equals(state(a, "sendgrid")));
+        // What the dashboard shows of it: why (the provider's own, redacted wording) and since when.
+        await(() -> operator.health().stream().anyMatch(h -> h.instance().equals("instance-a")
+                && h.provider().equals("sendgrid") && h.unhealthySince() != null
+                && h.lastError() != null && h.lastError().contains("500")));
         // SendGrid heals at once: whatever B does not send it from here on, it leaves out because of A's report.
         answer(sendgridFake, SENDGRID_PATH, 202, "");
 

@@ -36,6 +36,10 @@ public final class DynamoControlStore implements ControlStore {
 
     static final String PAUSES_KEY = "control#pauses";
     static final String HEALTH_KEY = "control#health";
+    private static final String LAST_ERROR = "lastError";
+    private static final String UNHEALTHY_SINCE = "unhealthySince";
+    /** A provider's error as the dashboard shows it; the rest is in the pipeline's log. */
+    private static final int MAX_ERROR_CHARS = 500;
     static final String QUEUE_AGES_KEY = "control#queue-ages";
     private static final String PAUSES = "pauses";
     private static final String REPORTS = "reports";
@@ -117,7 +121,7 @@ public final class DynamoControlStore implements ControlStore {
 
     @Override
     public void publishHealth(ProviderHealth health) {
-        Map<String, AttributeValue> report = Map.of(
+        Map<String, AttributeValue> report = new HashMap<>(Map.of(
                 "instance", AttributeValue.fromS(health.instance()),
                 "channel", AttributeValue.fromS(health.channel()),
                 "provider", AttributeValue.fromS(health.provider()),
@@ -125,7 +129,15 @@ public final class DynamoControlStore implements ControlStore {
                 "delivered", AttributeValue.fromN(Long.toString(health.delivered())),
                 "failed", AttributeValue.fromN(Long.toString(health.failed())),
                 "probes", AttributeValue.fromN(Long.toString(health.probes())),
-                UPDATED_AT, millis(health.updatedAt()));
+                UPDATED_AT, millis(health.updatedAt())));
+        if (health.lastError() != null) {
+            // Bounded: a report lives in one item beside every other instance's.
+            report.put(LAST_ERROR, AttributeValue.fromS(health.lastError().length() <= MAX_ERROR_CHARS
+                    ? health.lastError() : health.lastError().substring(0, MAX_ERROR_CHARS) + "…"));
+        }
+        if (health.unhealthySince() != null) {
+            report.put(UNHEALTHY_SINCE, millis(health.unhealthySince()));
+        }
         publish(HEALTH_KEY, health.instance() + "/" + health.provider(), report, "the health of " + health.provider());
     }
 
@@ -143,7 +155,9 @@ public final class DynamoControlStore implements ControlStore {
             }
             live.add(new ProviderHealth(r.get("instance").s(), r.get("channel").s(), r.get("provider").s(), state,
                     Long.parseLong(r.get("delivered").n()), Long.parseLong(r.get("failed").n()),
-                    Long.parseLong(r.get("probes").n()), instant(r.get(UPDATED_AT))));
+                    Long.parseLong(r.get("probes").n()), instant(r.get(UPDATED_AT)),
+                    r.containsKey(LAST_ERROR) ? r.get(LAST_ERROR).s() : null,
+                    r.containsKey(UNHEALTHY_SINCE) ? instant(r.get(UNHEALTHY_SINCE)) : null));
         }
         live.sort(Comparator.comparing(ProviderHealth::provider).thenComparing(ProviderHealth::instance));
         return live;

@@ -1,17 +1,13 @@
 package io.herald.core.dynamo;
 
+import io.herald.core.aws.CredentialChains;
 import io.herald.core.config.HeraldConfig;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 
 /** Builds the AWS SDK's DynamoDB client for the status table, on AWS or any DynamoDB-compatible endpoint. */
@@ -36,30 +32,10 @@ public final class DynamoDbClients {
                         .connectionTimeout(Duration.ofSeconds(2)));
         String endpoint = config.endpoint() == null ? "" : config.endpoint().strip();
         if (!endpoint.isEmpty()) {
-            URI uri = URI.create(endpoint);
-            builder.endpointOverride(uri);
-            // DynamoDB Local accepts any signature, but only access key ids of letters and digits;
-            // only a loopback endpoint can be one of ours.
-            builder.credentialsProvider(isLoopback(uri.getHost())
-                    ? StaticCredentialsProvider.create(AwsBasicCredentials.create("heraldlocal", "heraldlocal"))
-                    : DefaultCredentialsProvider.builder().build());
-        } else {
-            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+            builder.endpointOverride(URI.create(endpoint));
         }
+        // DynamoDB Local accepts any signature, but only access key ids of letters and digits.
+        builder.credentialsProvider(CredentialChains.forEndpoint(endpoint, "heraldlocal"));
         return builder.build();
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        if ("localhost".equalsIgnoreCase(host)) {
-            return true;
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

@@ -46,6 +46,11 @@ public final class DynamoStatusStore implements StatusStore {
     /** Never removed by an update: the API key that sent the message, which alone (besides admins) may read it. */
     private static final String OWNER = "owner";
     /** Attributes only some states have; an update removes those its state lacks. */
+    /**
+     * Each recorded state with its fields, appended by every accepted update: bounded because a
+     * message's attempts are (SQS's maxReceiveCount dead-letters it), and started over by a redrive.
+     */
+    private static final String HISTORY = "history";
     private static final List<String> OPTIONAL = List.of(PROVIDER, PROVIDER_MESSAGE_ID, ATTEMPTS, DETAIL);
 
     private final DynamoDbClient dynamo;
@@ -100,6 +105,11 @@ public final class DynamoStatusStore implements StatusStore {
         if (update.owner() != null) {
             put(set, names, values, OWNER, AttributeValue.fromS(update.owner()));
         }
+        names.put("#" + HISTORY, HISTORY);
+        values.put(":noHistory", AttributeValue.fromL(List.of()));
+        values.put(":step", AttributeValue.fromL(List.of(step(update))));
+        set.add("#" + HISTORY + " = list_append(if_not_exists(#" + HISTORY + ", :noHistory), :step)");
+        names.put("#pk", StatusTable.KEY);
         String condition;
         if (unconditional) {
             condition = null;
@@ -180,12 +190,44 @@ public final class DynamoStatusStore implements StatusStore {
         if (update.owner() != null) {
             item.put(OWNER, AttributeValue.fromS(update.owner()));
         }
+        item.put(HISTORY, AttributeValue.fromL(List.of(step(update))));
         return item;
+    }
+
+    /** One entry of the history: the state, its time and its fields, as the item itself holds them. */
+    private static AttributeValue step(StatusUpdate update) {
+        Map<String, AttributeValue> step = new HashMap<>(fields(update.state()));
+        step.put(STATE, AttributeValue.fromS(update.state().name()));
+        step.put(AT, AttributeValue.fromN(Long.toString(update.at().toEpochMilli())));
+        return AttributeValue.fromM(step);
+    }
+
+    /** @throws StatusStoreException when DynamoDB cannot be reached */
+    @Override
+    public List<StatusUpdate> history(String messageId) {
+        Map<String, AttributeValue> item = read(messageId);
+        if (item == null) {
+            return List.of();
+        }
+        AttributeValue steps = item.get(HISTORY);
+        if (steps == null || !steps.hasL() || steps.l().isEmpty()) {
+            // Recorded before histories were kept: the newest state is all there is.
+            return List.of(current(messageId, item));
+        }
+        String owner = string(item, OWNER);
+        return steps.l().stream().map(s -> new StatusUpdate(messageId, state(s.m()),
+                Instant.ofEpochMilli(Long.parseLong(s.m().get(AT).n())), owner)).toList();
     }
 
     /** @throws StatusStoreException when DynamoDB cannot be reached */
     @Override
     public Optional<StatusUpdate> find(String messageId) {
+        Map<String, AttributeValue> item = read(messageId);
+        return item == null ? Optional.empty() : Optional.of(current(messageId, item));
+    }
+
+    /** The message's item, or null when there is none or it expired (DynamoDB deletes late). */
+    private Map<String, AttributeValue> read(String messageId) {
         Map<String, AttributeValue> item;
         try {
             item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
@@ -193,11 +235,12 @@ public final class DynamoStatusStore implements StatusStore {
         } catch (SdkException e) {
             throw new StatusStoreException("status of " + messageId + " cannot be read: " + e.getMessage(), e);
         }
-        if (item == null || item.isEmpty() || expired(item)) {
-            return Optional.empty();
-        }
-        return Optional.of(new StatusUpdate(messageId, state(item),
-                Instant.ofEpochMilli(Long.parseLong(item.get(AT).n())), string(item, OWNER)));
+        return item == null || item.isEmpty() || expired(item) ? null : item;
+    }
+
+    private static StatusUpdate current(String messageId, Map<String, AttributeValue> item) {
+        return new StatusUpdate(messageId, state(item), Instant.ofEpochMilli(Long.parseLong(item.get(AT).n())),
+                string(item, OWNER));
     }
 
     private boolean expired(Map<String, AttributeValue> item) {

@@ -39,4 +39,12 @@ public interface StatusStore {
 
     /** @return the newest recorded state of the message, if any */
     Optional<StatusUpdate> find(String messageId);
+
+    /**
+     * Every state the message was recorded in, oldest first, the newest last (the one
+     * {@link #find} answers). The default knows only the newest; a redrive starts the list over.
+     */
+    default List<StatusUpdate> history(String messageId) {
+        return find(messageId).map(List::of).orElse(List.of());
+    }
 }

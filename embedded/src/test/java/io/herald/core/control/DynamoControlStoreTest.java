@@ -136,6 +136,19 @@ class DynamoControlStoreTest {
     }
 
     @Test
+    void aReportKeepsTheLastErrorAndWhenTheProviderTurnedUnhealthy() {
+        ProviderHealth down = new ProviderHealth("a", "email", "ses", WorkerState.UNHEALTHY, 1, 3, 0, T0.plusSeconds(5),
+                "ProviderDown: SendingPaused", T0.plusSeconds(2));
+        ProviderHealth longError = new ProviderHealth("a", "email", "sendgrid", WorkerState.UNHEALTHY, 0, 3, 0, T0,
+                "x".repeat(2_000), T0);
+        store.publishHealth(down);
+        store.publishHealth(longError);
+
+        assertThat(store.health()).first().isEqualTo(longError.withLastError("x".repeat(500) + "…"));
+        assertThat(store.health()).last().isEqualTo(down);
+    }
+
+    @Test
     void anOlderReportArrivingLateDoesNotReplaceANewerOne() {
         store.publishHealth(report("a", "ses", WorkerState.UNHEALTHY, 5, T0.plusSeconds(2)));
         store.publishHealth(report("a", "ses", WorkerState.HEALTHY, 4, T0.plusSeconds(1)));

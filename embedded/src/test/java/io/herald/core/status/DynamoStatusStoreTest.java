@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,6 +107,24 @@ class DynamoStatusStoreTest {
         store.record(new StatusUpdate(id, new DeliveryState.Sending("ses"), T0.plusSeconds(1)));
 
         assertThat(store.find(id)).contains(new StatusUpdate(id, new DeliveryState.Sending("ses"), T0.plusSeconds(1)));
+    }
+
+    @Test
+    void theHistoryHoldsEveryAcceptedStateInOrderWithItsDetailsAndNothingThatLost() {
+        String id = id();
+        store.recordNew(List.of(new StatusUpdate(id, new DeliveryState.Queued(), T0)));
+        store.record(new StatusUpdate(id, new DeliveryState.Sending("sendgrid"), T0.plusSeconds(1)));
+        store.record(new StatusUpdate(id, new DeliveryState.Retrying(1, "HTTP 503 from SendGrid"), T0.plusSeconds(2)));
+        store.record(new StatusUpdate(id, new DeliveryState.Delivered("ses", "0102-abc"), T0.plusSeconds(4)));
+        // Late and after a final state: not recorded, so not in the history either.
+        store.record(new StatusUpdate(id, new DeliveryState.Retrying(2, "late"), T0.plusSeconds(9)));
+
+        assertThat(store.history(id)).containsExactly(
+                new StatusUpdate(id, new DeliveryState.Queued(), T0),
+                new StatusUpdate(id, new DeliveryState.Sending("sendgrid"), T0.plusSeconds(1)),
+                new StatusUpdate(id, new DeliveryState.Retrying(1, "HTTP 503 from SendGrid"), T0.plusSeconds(2)),
+                new StatusUpdate(id, new DeliveryState.Delivered("ses", "0102-abc"), T0.plusSeconds(4)));
+        assertThat(store.history(id())).isEmpty();
     }
 
     @Test
