@@ -109,7 +109,6 @@ public final class DynamoStatusStore implements StatusStore {
         values.put(":noHistory", AttributeValue.fromL(List.of()));
         values.put(":step", AttributeValue.fromL(List.of(step(update))));
         set.add("#" + HISTORY + " = list_append(if_not_exists(#" + HISTORY + ", :noHistory), :step)");
-        names.put("#pk", StatusTable.KEY);
         String condition;
         if (unconditional) {
             condition = null;
