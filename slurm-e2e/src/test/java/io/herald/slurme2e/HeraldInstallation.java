@@ -84,7 +84,7 @@ final class HeraldInstallation implements AutoCloseable {
             new HostCommand(argv, APT_ENV, deb.toAbsolutePath().getParent(), Duration.ofMinutes(5)).run()
                     .stdoutOrThrow();
             Progress.say("installed " + deb.getFileName() + ": " + HostCommand.of("/usr/bin/herald", "--version")
-                    .in(Path.of("/")).run().stdoutOrThrow().strip());
+                    .in(Path.of("/")).run().stdoutOrThrow().strip().replace("\n", "; "));
             // The conffile keeps the owner and mode the package gave it (root:herald 0640): only its text changes.
             Files.writeString(CONFIG, yaml(sqsEndpoint, queue));
             return h;

@@ -96,16 +96,16 @@ class RealSlurmClusterTest {
             QueueMailbox mailbox = new QueueMailbox(sqs, QUEUE);
             // A surefire fork that is killed still stops the daemons, by their PIDs, and purges the package.
             AtomicReference<HeraldInstallation> installed = new AtomicReference<>();
-            AtomicReference<LocalSlurmCluster> started = new AtomicReference<>();
+            AtomicReference<LocalSlurmCluster> running = new AtomicReference<>();
             cleanup = new Thread(() -> {
                 Optional.ofNullable(installed.get()).ifPresent(HeraldInstallation::close);
-                Optional.ofNullable(started.get()).ifPresent(LocalSlurmCluster::close);
+                Optional.ofNullable(running.get()).ifPresent(LocalSlurmCluster::close);
             });
             Runtime.getRuntime().addShutdownHook(cleanup);
             herald = HeraldInstallation.install(deb, sqsServer.endpoint(), QUEUE);
             installed.set(herald);
             cluster = LocalSlurmCluster.start(root.resolve("slurm"), herald.shim(), List.of(JOB_USER));
-            started.set(cluster);
+            running.set(cluster);
 
             startForwarder(softly, herald, cluster, root);
             List<Job> jobs = submitAndDrive(cluster, mailbox, root);
