@@ -97,9 +97,10 @@ class RealSlurmClusterTest {
             // A surefire fork that is killed still stops the daemons, by their PIDs, and purges the package.
             AtomicReference<HeraldInstallation> installed = new AtomicReference<>();
             AtomicReference<LocalSlurmCluster> running = new AtomicReference<>();
+            // The package goes last: slurmctld, which runs its MailProg, is stopped before it is purged.
             cleanup = new Thread(() -> {
-                Optional.ofNullable(installed.get()).ifPresent(HeraldInstallation::close);
                 Optional.ofNullable(running.get()).ifPresent(LocalSlurmCluster::close);
+                Optional.ofNullable(installed.get()).ifPresent(HeraldInstallation::close);
             });
             Runtime.getRuntime().addShutdownHook(cleanup);
             herald = HeraldInstallation.install(deb, sqsServer.endpoint(), QUEUE);
@@ -129,11 +130,11 @@ class RealSlurmClusterTest {
             if (!passed && herald != null) {
                 herald.copySpoolTo(root.resolve("herald-spool"));
             }
-            if (herald != null) {
-                herald.close();
-            }
             if (cluster != null) {
                 cluster.close();
+            }
+            if (herald != null) {
+                herald.close();
             }
             if (cleanup != null) {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
