@@ -73,6 +73,31 @@ class MailprogCommandTest {
         assertThat(again.out()).doesNotContain("created");
     }
 
+    /**
+     * What the real-Slurm test checked before it installed from the package: SlurmUser comes from
+     * slurm.conf (here --slurm-conf; the same lookup as $SLURM_CONF) and the spool is made for that user.
+     */
+    @Test
+    void installShimTakesSlurmUserFromSlurmConfAndMakesTheSpoolForIt() throws Exception {
+        Path spool = dir.resolve("spool");
+        Path file = Files.writeString(dir.resolve("herald.yaml"), "mailprog:\n  spoolDir: " + spool + "\n");
+        Path target = dir.resolve("herald-mailprog");
+        String[] users = spoolUsers();
+        Path conf = Files.writeString(dir.resolve("slurm.conf"),
+                "ClusterName=test\n# SlurmUser=root\nSlurmUser=" + users[0] + "\n");
+
+        CommandRun run = run("mailprog", "install-shim", "--config", file.toString(), "--to", target.toString(),
+                "--slurm-conf", conf.toString(), "--forwarder-user", users[1]);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String group = SpoolSetup.SYSTEM.primaryGroup(users[1]).orElseThrow();
+        for (Path d : List.of(spool, spool.resolve("tmp"), spool.resolve("new"), spool.resolve("failed"))) {
+            assertThat(SpoolSetup.SYSTEM.state(d)).as(d.toString())
+                    .contains(new SpoolSetup.DirState(users[0], group, 042770));
+        }
+        assertThat(run.out()).contains("written by " + users[0], "read by " + users[1]);
+    }
+
     @Test
     void installShimRefusesASpoolWithTheWrongModeNamingTheFix() throws Exception {
         Path spool = dir.resolve("spool");

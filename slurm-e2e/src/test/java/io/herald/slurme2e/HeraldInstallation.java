@@ -1,85 +1,110 @@
 package io.herald.slurme2e;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Optional;
 
 /**
- * Herald installed on the controller the way docs/slurm.md tells an admin: a {@code herald} system
- * user, /etc/herald/herald.yaml, {@code herald mailprog install-shim} as root (it reads SlurmUser from
- * slurm.conf and creates the spool that SlurmUser writes and herald reads and removes), and the
- * forwarder running as {@code herald}. Every path lives
- * under a private prefix instead of /opt, /etc and /var.
+ * Herald installed on the controller the way docs/slurm.md tells an admin: {@code apt-get install
+ * ./herald_VERSION_amd64.deb} (the packaging module's build, passed in as {@code herald.deb}), after
+ * Slurm's packages so that the package gives the spool to SlurmUser {@code slurm}; the test's
+ * configuration written into the package's conffile /etc/herald/herald.yaml; slurm.conf's
+ * {@code MailProg=/usr/bin/herald-mailprog}; and the forwarder run as the shipped
+ * herald-mailprog-forward.service runs it. {@link #close} purges the package, so the machine keeps only
+ * what Debian policy keeps (the {@code herald} system user).
  *
- * <p>Where Herald comes from: {@link #installBinaries} copies this reactor's build (the cli jar and
- * its dependency jars, as they are on this module's test classpath) into {@code opt/herald/lib} with a
- * small {@code bin/herald} launcher. It deliberately does not run the checkout's {@code ./herald}: that
- * writes a classpath into root's ~/.m2 (mode 700), which the herald user cannot read. Once the
- * {@code packaging} module's herald-VERSION-linux-x64.tar.gz exists, this one method switches to
- * unpacking that tarball (its bin/herald) into the same prefix; nothing else here changes.
+ * <p>install-shim is not used here: the package installs the capture script and the spool itself.
+ * install-shim (other spool directories, the tarball) is checked by MailprogCommandTest and SpoolSetupTest.
  */
 final class HeraldInstallation implements AutoCloseable {
 
+    static final String PACKAGE = "herald";
     static final String USER = "herald";
     static final String SLURM_USER = "slurm";
+    static final Path SHIM = Path.of("/usr/bin/herald-mailprog");
+    static final Path CONFIG = Path.of("/etc/herald/herald.yaml");
+    static final Path SPOOL = Path.of("/var/spool/herald/mailprog");
+    static final Path FORWARDER_UNIT = Path.of("/usr/lib/systemd/system/herald-mailprog-forward.service");
+    private static final Map<String, String> APT_ENV = Map.of("DEBIAN_FRONTEND", "noninteractive");
+    /** Another build on this machine (packaging's PackageInstallIT, Slurm's packages) may hold the dpkg lock. */
+    private static final List<String> APT_LOCK_WAIT = List.of("-o", "DPkg::Lock::Timeout=300");
 
-    private final Path prefix;
-    private final Path herald;
-    private final Path config;
-    private final Path spool;
-    private final Path shim;
     private Daemon forwarder;
+    private boolean installed;
 
-    private HeraldInstallation(Path prefix) {
-        this.prefix = prefix;
-        this.herald = prefix.resolve("opt/herald/bin/herald");
-        this.config = prefix.resolve("etc/herald/herald.yaml");
-        this.spool = prefix.resolve("var/spool/herald/mailprog");
-        this.shim = prefix.resolve("usr/bin/herald-mailprog");
+    private HeraldInstallation() {
     }
 
-    /** Step 1 of docs/slurm.md: the user, the configuration directory and Herald itself. */
-    static HeraldInstallation prepare(Path prefix, URI sqsEndpoint, String queue) throws IOException {
-        HeraldInstallation h = new HeraldInstallation(prefix);
-        if (!HostCommand.of("id", USER).run().ok()) {
-            HostCommand.of("useradd", "--system", "--home-dir", "/var/lib/herald", "--create-home",
-                    "--shell", "/usr/sbin/nologin", USER).run().stdoutOrThrow();
-            Progress.say("created the system user " + USER);
+    /** The .deb the packaging module built in this reactor (slurm-e2e's pom passes its path). */
+    static Path debFromBuild() {
+        String deb = System.getProperty("herald.deb", "");
+        if (deb.isBlank()) {
+            throw new IllegalStateException("system property herald.deb is not set: run this test through Maven"
+                    + " (slurm-e2e's pom sets it to the packaging module's .deb)");
         }
-        Files.createDirectories(h.shim.getParent());
-        // The spool itself is install-shim's to create (step 2), owned by SlurmUser in group herald.
-        Files.createDirectories(h.spool.getParent());
-        HostCommand.of("install", "-d", "-o", USER, "-g", USER, "-m", "0750", h.config.getParent().toString()).run()
-                .stdoutOrThrow();
-        h.installBinaries();
-        Files.writeString(h.config, h.yaml(sqsEndpoint, queue));
-        LocalSlurmCluster.chown(USER + ":" + USER, h.config);
-        LocalSlurmCluster.setMode(h.config, "rw-r-----");
-        return h;
+        Path path = Path.of(deb);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException("no Herald package at " + path + ": build it first with"
+                    + " ./mvnw -pl packaging -am package (without -Dherald.archives.skip)");
+        }
+        return path;
+    }
+
+    /** Why Herald cannot be installed from its package here, in one line, or empty when it can. */
+    static Optional<String> whyNot() {
+        HostCommand.Outcome q = HostCommand.of("dpkg-query", "-W", "-f=${Status}", PACKAGE).run();
+        // "deinstall ok config-files" counts too: an admin's /etc/herald, which the final purge would delete.
+        if (q.ok() && !q.stdout().contains("not-installed")) {
+            return Optional.of("a " + PACKAGE + " package is on this machine (" + q.stdout().strip()
+                    + "); the test purges what it installs, so it leaves that one alone (apt-get purge herald"
+                    + " lets it run)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * docs/slurm.md step 1: {@code apt-get install -y ./herald_VERSION_amd64.deb}, run in the package's
+     * directory as written there, then the test's configuration into /etc/herald/herald.yaml.
+     */
+    static HeraldInstallation install(Path deb, URI sqsEndpoint, String queue) throws IOException {
+        HeraldInstallation h = new HeraldInstallation();
+        List<String> argv = new ArrayList<>(List.of("apt-get", "install", "-y", "-q"));
+        argv.addAll(APT_LOCK_WAIT);
+        argv.add("./" + deb.getFileName());
+        // Marked before the command: a half-done installation is purged too.
+        h.installed = true;
+        try {
+            new HostCommand(argv, APT_ENV, deb.toAbsolutePath().getParent(), Duration.ofMinutes(5)).run()
+                    .stdoutOrThrow();
+            Progress.say("installed " + deb.getFileName() + ": " + HostCommand.of("/usr/bin/herald", "--version")
+                    .in(Path.of("/")).run().stdoutOrThrow().strip().replace("\n", "; "));
+            // The conffile keeps the owner and mode the package gave it (root:herald 0640): only its text changes.
+            Files.writeString(CONFIG, yaml(sqsEndpoint, queue));
+            return h;
+        } catch (IOException | RuntimeException e) {
+            h.close();
+            throw e;
+        }
     }
 
     Path shim() {
-        return shim;
+        return SHIM;
     }
 
     Path spool() {
-        return spool;
+        return SPOOL;
     }
 
-    Path config() {
-        return config;
-    }
-
-    private String yaml(URI sqsEndpoint, String queue) {
+    private static String yaml(URI sqsEndpoint, String queue) {
         return """
+                # Written by the slurm-e2e test (RealSlurmClusterTest) over the package's conffile.
                 sqs:
                   endpoint: %s
                   region: us-east-1
@@ -94,91 +119,20 @@ final class HeraldInstallation implements AutoCloseable {
                   allowList: ["mailto=.+@example\\\\.org"]
                   # One test user sends every job's mail: no digests here (ThrottleTest covers them).
                   throttle: {maxPerUser: 0, window: 10m}
-                """.formatted(sqsEndpoint, queue, spool);
+                """.formatted(sqsEndpoint, queue, SPOOL);
     }
 
-    /** Herald's files under opt/herald, readable by everyone (see the class comment for the package switch). */
-    private void installBinaries() throws IOException {
-        Path lib = Files.createDirectories(prefix.resolve("opt/herald/lib"));
-        Files.createDirectories(herald.getParent());
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> entries = new ArrayList<>();
-        int n = 0;
-        for (String entry : classPath.split(File.pathSeparator)) {
-            Path source = Path.of(entry);
-            if (entry.isBlank() || !Files.exists(source) || testOnly(entry)) {
-                continue;
-            }
-            Path target = lib.resolve(String.format("%03d-%s", n++, source.getFileName()));
-            copy(source, target);
-            entries.add(target.toString());
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        int feature = Runtime.version().feature();
-        String flags = (feature >= 22 ? " --enable-native-access=ALL-UNNAMED" : "")
-                + (feature >= 24 ? " --sun-misc-unsafe-memory-access=allow" : "");
-        Files.writeString(herald, "#!/bin/sh\n"
-                + "# Installed by the slurm-e2e test from the reactor's build (see HeraldInstallation).\n"
-                + "exec " + java + flags + " $HERALD_JAVA_OPTS -cp '" + String.join(":", entries)
-                + "' io.herald.cli.Herald \"$@\"\n");
-        HostCommand.of("chmod", "-R", "a+rX", prefix.resolve("opt").toString()).run().stdoutOrThrow();
-        LocalSlurmCluster.setMode(herald, "rwxr-xr-x");
-        Progress.say("installed Herald (" + entries.size() + " class path entries) under "
-                + herald.getParent().getParent());
-    }
-
-    /** Test libraries and this module's own classes are not part of Herald. */
-    private static boolean testOnly(String entry) {
-        return entry.endsWith("test-classes") || entry.contains("slurm-e2e")
-                || Stream.of("/org/junit/", "/org/assertj/", "/org/awaitility/", "/org/hamcrest/", "/org/opentest4j/",
-                "/org/apiguardian/", "/net/bytebuddy/", "/surefire").anyMatch(entry::contains);
-    }
-
-    private static void copy(Path source, Path target) throws IOException {
-        if (Files.isDirectory(source)) {
-            try (Stream<Path> files = Files.walk(source)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    Path t = target.resolve(source.relativize(f).toString());
-                    if (Files.isDirectory(f)) {
-                        Files.createDirectories(t);
-                    } else {
-                        Files.copy(f, t, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-        } else {
-            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /**
-     * Step 2 of docs/slurm.md, as root: {@code herald mailprog install-shim --config ... --to ...}.
-     * SLURM_CONF tells it (and anything it reads) where this cluster's slurm.conf is.
-     */
-    HostCommand.Outcome installShim(Map<String, String> slurmEnv) {
-        List<String> argv = new ArrayList<>(List.of(herald.toString(), "mailprog", "install-shim", "--config",
-                config.toString(), "--to", shim.toString()));
-        HostCommand.Outcome first = new HostCommand(argv, slurmEnv, null, Duration.ofMinutes(1)).run();
-        if (first.ok() || !(first.stdout() + first.stderr()).contains("--slurm-user")) {
-            return first;
-        }
-        // An install-shim that cannot tell SlurmUser from slurm.conf asks for it (issue 12 part 2).
-        Progress.say("install-shim asks for --slurm-user: " + first.describe());
-        argv.addAll(List.of("--slurm-user", SLURM_USER));
-        return new HostCommand(argv, slurmEnv, null, Duration.ofMinutes(1)).run();
-    }
-
-    /** Problems with the spool's subdirectories as install-shim left them, one line each (none: fine). */
+    /** Problems with the spool's subdirectories as the package left them, one line each (none: fine). */
     List<String> spoolProblems() {
         List<String> problems = new ArrayList<>();
         for (String dir : List.of("tmp", "new")) {
-            Path d = spool.resolve(dir);
+            Path d = SPOOL.resolve(dir);
             if (!HostCommand.of("test", "-w", d.toString()).as(SLURM_USER).run().ok()) {
                 problems.add(d + " is not writable by SlurmUser " + SLURM_USER + " (" + owner(d) + ")");
             }
         }
         for (String dir : List.of("new", "failed")) {
-            Path d = spool.resolve(dir);
+            Path d = SPOOL.resolve(dir);
             if (!HostCommand.of("test", "-w", d.toString()).as(USER).run().ok()
                     || !HostCommand.of("test", "-r", d.toString()).as(USER).run().ok()) {
                 problems.add(d + " is not readable and writable by " + USER + " (" + owner(d) + ")");
@@ -190,7 +144,7 @@ final class HeraldInstallation implements AutoCloseable {
     /** What docs/slurm.md asks of the spool (slurm writes, group herald reads and removes), set by hand. */
     void repairSpool() {
         for (String dir : List.of("tmp", "new", "failed")) {
-            Path d = spool.resolve(dir);
+            Path d = SPOOL.resolve(dir);
             HostCommand.of("chown", SLURM_USER + ":" + USER, d.toString()).run().stdoutOrThrow();
             HostCommand.of("chmod", "2770", d.toString()).run().stdoutOrThrow();
         }
@@ -200,13 +154,24 @@ final class HeraldInstallation implements AutoCloseable {
         return HostCommand.of("stat", "-c", "%U:%G %a", p.toString()).run().stdout().strip();
     }
 
-    /** Step 3 of docs/slurm.md without systemd: {@code herald mailprog forward} as the herald user. */
-    void startForwarder(Map<String, String> slurmEnv, Path logDir) {
-        Map<String, String> env = new java.util.HashMap<>(slurmEnv);
-        env.put("HOME", "/var/lib/herald");
-        env.put("HERALD_CONFIG", config.toString());
-        forwarder = Daemon.start("herald mailprog forward (as " + USER + ")",
-                HostCommand.of(herald.toString(), "mailprog", "forward").withEnv(env).in(Path.of("/")).as(USER),
+    /**
+     * docs/slurm.md step 3 without systemd: the installed herald-mailprog-forward.service's ExecStart as
+     * its User=, with its Environment= and UMask= and what systemd adds for a User= service (HOME, USER,
+     * LOGNAME, SHELL), in /, nothing else inherited. SLURM_CONF stands in for /etc/slurm/slurm.conf,
+     * which this cluster does not use (a site would add it with {@code systemctl edit}).
+     */
+    void startForwarder(Map<String, String> slurmEnv, Path logDir) throws IOException {
+        ShippedUnit unit = ShippedUnit.parse(Files.readString(FORWARDER_UNIT));
+        Map<String, String> env = new HashMap<>(unit.environment());
+        env.putAll(ShippedUnit.userEnvironment(unit.user(),
+                HostCommand.of("getent", "passwd", unit.user()).run().stdoutOrThrow()));
+        env.putAll(slurmEnv);
+        // setpriv cannot set a umask: sh sets the unit's and execs, so the PID kept is the forwarder's own.
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "umask " + unit.umask() + " && exec \"$@\"",
+                "sh"));
+        argv.addAll(unit.execStart());
+        forwarder = Daemon.start(String.join(" ", unit.execStart()) + " (as " + unit.user() + ")",
+                new HostCommand(argv, env, Path.of("/"), Duration.ofMinutes(2)).as(unit.user()),
                 logDir.resolve("herald-forwarder.out"));
     }
 
@@ -214,10 +179,28 @@ final class HeraldInstallation implements AutoCloseable {
         return forwarder;
     }
 
+    /** Keeps the spool (records not sent, reasons for those set aside) before the purge deletes it. */
+    void copySpoolTo(Path target) {
+        if (Files.isDirectory(SPOOL)) {
+            HostCommand.of("cp", "-a", SPOOL.toString(), target.toString()).run();
+        }
+    }
+
+    /** Stops the forwarder, then purges the package (also after a failure); says so when that fails. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (forwarder != null) {
             forwarder.stop();
         }
+        if (!installed) {
+            return;
+        }
+        installed = false;
+        List<String> argv = new ArrayList<>(List.of("apt-get", "purge", "-y", "-q"));
+        argv.addAll(APT_LOCK_WAIT);
+        argv.add(PACKAGE);
+        HostCommand.Outcome purge = new HostCommand(argv, APT_ENV, Path.of("/"), Duration.ofMinutes(5)).run();
+        Progress.say(purge.ok() ? "purged the " + PACKAGE + " package"
+                : "could not purge the " + PACKAGE + " package: " + purge.describe());
     }
 }

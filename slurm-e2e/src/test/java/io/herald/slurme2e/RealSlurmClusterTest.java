@@ -28,15 +28,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Herald on a real Slurm 22.05 (Debian's packages): one node on 127.0.0.1, MailProg = Herald's
- * capture script, the forwarder running as {@code herald}, real jobs from an unprivileged user, and
- * every message that reaches Herald's queue held against what {@code sacct -j ID} says.
+ * Herald on a real Slurm 22.05 (Debian's packages): one node on 127.0.0.1, Herald installed from
+ * its .deb (this reactor's packaging module) as docs/slurm.md says, MailProg = the package's
+ * /usr/bin/herald-mailprog, the forwarder running as {@code herald} as its shipped unit runs it, real
+ * jobs from an unprivileged user, and every message that reaches Herald's queue held against what
+ * {@code sacct -j ID} says. The package is purged at the end, also after a failure.
  *
  * <p>Nothing here is mocked: the daemons, sbatch, MailProg, sacct and SQS (ElasticMQ through the real
  * AWS SDK) are the real ones. Envelopes are read straight from SQS: they are what the pipeline delivers,
@@ -63,8 +66,13 @@ class RealSlurmClusterTest {
             Progress.say("real Slurm test skipped: " + whyNot.get());
         }
         Assumptions.assumeTrue(whyNot.isEmpty(), () -> "real Slurm test skipped: " + whyNot.get());
+        Optional<String> packageInTheWay = HeraldInstallation.whyNot();
+        packageInTheWay.ifPresent(why -> Progress.say("real Slurm test skipped: " + why));
+        Assumptions.assumeTrue(packageInTheWay.isEmpty(), () -> "real Slurm test skipped: " + packageInTheWay.get());
+        Path deb = HeraldInstallation.debFromBuild();
 
         Instant started = Instant.now();
+        // Slurm's packages first: the slurm user must exist when Herald's package makes the spool (docs/slurm.md).
         SlurmPackages.ensureInstalled();
         Progress.say("packages: " + SlurmPackages.versions());
         if (!HostCommand.of("id", JOB_USER).run().ok()) {
@@ -86,18 +94,21 @@ class RealSlurmClusterTest {
         try {
             SqsQueues.provision(sqs, sqsConfig);
             QueueMailbox mailbox = new QueueMailbox(sqs, QUEUE);
-            herald = HeraldInstallation.prepare(root.resolve("herald"), sqsServer.endpoint(), QUEUE);
-            cluster = LocalSlurmCluster.start(root.resolve("slurm"), herald.shim(), List.of(JOB_USER));
-            // A surefire fork that is killed still stops the daemons, by their PIDs.
-            HeraldInstallation h = herald;
-            LocalSlurmCluster c = cluster;
+            // A surefire fork that is killed still stops the daemons, by their PIDs, and purges the package.
+            AtomicReference<HeraldInstallation> installed = new AtomicReference<>();
+            AtomicReference<LocalSlurmCluster> running = new AtomicReference<>();
+            // The package goes last: slurmctld, which runs its MailProg, is stopped before it is purged.
             cleanup = new Thread(() -> {
-                h.close();
-                c.close();
+                Optional.ofNullable(running.get()).ifPresent(LocalSlurmCluster::close);
+                Optional.ofNullable(installed.get()).ifPresent(HeraldInstallation::close);
             });
             Runtime.getRuntime().addShutdownHook(cleanup);
+            herald = HeraldInstallation.install(deb, sqsServer.endpoint(), QUEUE);
+            installed.set(herald);
+            cluster = LocalSlurmCluster.start(root.resolve("slurm"), herald.shim(), List.of(JOB_USER));
+            running.set(cluster);
 
-            installShimAndForwarder(softly, herald, cluster, root);
+            startForwarder(softly, herald, cluster, root);
             List<Job> jobs = submitAndDrive(cluster, mailbox, root);
             Map<String, SacctRows> sacct = awaitSettled(cluster, jobs);
             Map<String, List<String>> expected = expectedMail(jobs);
@@ -116,11 +127,14 @@ class RealSlurmClusterTest {
                             + Daemon.tail(root.resolve("slurm/log/herald-forwarder.out"), 60));
                 }
             }
-            if (herald != null) {
-                herald.close();
+            if (!passed && herald != null) {
+                herald.copySpoolTo(root.resolve("herald-spool"));
             }
             if (cluster != null) {
                 cluster.close();
+            }
+            if (herald != null) {
+                herald.close();
             }
             if (cleanup != null) {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -135,21 +149,15 @@ class RealSlurmClusterTest {
         }
     }
 
-    /** docs/slurm.md steps 2 and 3: install-shim as root, then the forwarder as herald. */
-    private static void installShimAndForwarder(SoftAssertions softly, HeraldInstallation herald,
-                                                LocalSlurmCluster cluster, Path root) {
-        HostCommand.Outcome shim = herald.installShim(cluster.clientEnv());
-        Progress.say("herald mailprog install-shim: exit " + shim.exit() + ": "
-                + shim.stdout().strip().replace('\n', ' '));
-        if (!shim.ok()) {
-            throw new IllegalStateException(shim.describe());
-        }
+    /** docs/slurm.md steps 1 and 3: the spool as the package made it, then the forwarder as its unit runs it. */
+    private static void startForwarder(SoftAssertions softly, HeraldInstallation herald, LocalSlurmCluster cluster,
+                                       Path root) throws IOException {
         List<String> problems = herald.spoolProblems();
-        softly.assertThat(problems).as("install-shim leaves the spool writable by SlurmUser and removable by herald"
+        softly.assertThat(problems).as("the package leaves the spool writable by SlurmUser and removable by herald"
                 + " (issue 12 part 2)").isEmpty();
         if (!problems.isEmpty()) {
             // Go on with the spool as docs/slurm.md describes it, so the rest of the run still checks the mails.
-            Progress.say("spool not usable as install-shim left it (" + String.join("; ", problems) + "); set by hand");
+            Progress.say("spool not usable as the package left it (" + String.join("; ", problems) + "); set by hand");
             herald.repairSpool();
         }
         herald.startForwarder(cluster.clientEnv(), root.resolve("slurm/log"));

@@ -2,13 +2,18 @@ package io.herald.slurme2e;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The real-cluster test's own pieces, on any machine: when it skips, how it reads sacct, and the node
- * line it writes. Inputs are what Slurm 22.05 printed on a real run.
+ * The real-cluster test's own pieces, on any machine: when it skips, how it reads sacct, the node
+ * line it writes and how it reads the forwarder's unit. Inputs are what Slurm 22.05 printed on a real
+ * run and the unit the packages ship.
  */
 class SlurmE2eHelpersTest {
 
@@ -65,5 +70,30 @@ class SlurmE2eHelpersTest {
                 """;
         assertThat(LocalSlurmCluster.nodeLine(slurmdC, 16)).isEqualTo("NodeName=vm NodeAddr=127.0.0.1 CPUs=16"
                 + " Boards=1 SocketsPerBoard=1 CoresPerSocket=16 ThreadsPerCore=1 RealMemory=24105");
+    }
+
+    @Test
+    void runsTheForwarderAsTheShippedUnitSays() throws Exception {
+        ShippedUnit unit = ShippedUnit.parse(Files.readString(
+                Path.of("../packaging/src/main/dist/systemd/herald-mailprog-forward.service")));
+
+        assertThat(unit.user()).isEqualTo("herald");
+        assertThat(unit.execStart()).containsExactly("/usr/bin/herald", "mailprog", "forward");
+        assertThat(unit.environment()).containsExactly(Map.entry("HERALD_CONFIG", "/etc/herald/herald.yaml"));
+        assertThat(unit.umask()).isEqualTo("0027");
+        assertThat(ShippedUnit.userEnvironment("herald", "herald:x:999:995::/var/lib/herald:/usr/sbin/nologin\n"))
+                .containsOnly(Map.entry("USER", "herald"), Map.entry("LOGNAME", "herald"),
+                        Map.entry("HOME", "/var/lib/herald"), Map.entry("SHELL", "/usr/sbin/nologin"));
+    }
+
+    @Test
+    void aUnitItCannotRunFaithfullyIsAnErrorNamingTheLine() {
+        for (String line : List.of("ExecStart=/usr/bin/herald \"mailprog\" forward",
+                "Environment=\"A=b c\"", "ExecStart=-/usr/bin/herald mailprog forward")) {
+            assertThatThrownBy(() -> ShippedUnit.parse("[Service]\nUser=herald\n" + line + "\n"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith(line);
+        }
+        assertThatThrownBy(() -> ShippedUnit.parse("[Service]\nExecStart=/usr/bin/herald\n"))
+                .hasMessageContaining("User=");
     }
 }
