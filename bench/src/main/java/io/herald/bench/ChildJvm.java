@@ -49,6 +49,12 @@ final class ChildJvm implements AutoCloseable {
                 command.add(flag);
             }
         }
+        // The bench names its logging set-up (Bench.main): a child that searched for logback.xml would find the
+        // cli jar's too, and logback would print that on stdout, before the child's ready line.
+        String logging = System.getProperty("logback.configurationFile");
+        if (logging != null) {
+            command.add("-Dlogback.configurationFile=" + logging);
+        }
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath);

@@ -47,8 +47,8 @@ final class ServeProcess implements AutoCloseable {
                 command.add(flag);
             }
         }
-        // The bench's logging set-up, named so logback does not warn that the cli jar carries a logback.xml too.
-        command.addAll(List.of("-Xmx512m", "-Dlogback.configurationFile=logback.xml",
+        // The bench's logging set-up under its own name (see Bench.main).
+        command.addAll(List.of("-Xmx512m", "-Dlogback.configurationFile=logback-bench.xml",
                 "-cp", System.getProperty("java.class.path"), Herald.class.getName(),
                 "serve", "--data-dir", dataDir.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
