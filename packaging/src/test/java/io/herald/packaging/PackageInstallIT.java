@@ -74,7 +74,7 @@ class PackageInstallIT {
             assertThat(Path.of(gone)).as(gone).doesNotExist();
         }
         assertThat(run("getent", "passwd", "herald").exit()).isZero();
-        say("passed: the .deb installed, ran as herald (version, config, a forwarder pass to SQS) and purged clean");
+        say("passed: the .deb installed, ran as herald (version, on its CDS archive; config, a forwarder pass to SQS) and purged clean");
     }
 
     private void checkTheInstalledFiles() throws Exception {
