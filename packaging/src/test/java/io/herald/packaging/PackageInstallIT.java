@@ -74,7 +74,7 @@ class PackageInstallIT {
             assertThat(Path.of(gone)).as(gone).doesNotExist();
         }
         assertThat(run("getent", "passwd", "herald").exit()).isZero();
-        say("passed: the .deb installed, ran as herald (version, config, a forwarder pass to SQS) and purged clean");
+        say("passed: the .deb installed, ran as herald (version, on its CDS archive; config, a forwarder pass to SQS) and purged clean");
     }
 
     private void checkTheInstalledFiles() throws Exception {
@@ -101,6 +101,9 @@ class PackageInstallIT {
         assertThat(version.exit()).as(version.all()).isZero();
         assertThat(version.out()).startsWith("Herald " + VERSION).contains("commit ", ", built ");
         assertThat(asHerald("herald", "mailprog", "flush", "-V").out()).startsWith("Herald " + VERSION);
+        // -Xshare:on makes a JVM that cannot map the shipped class-data archive fail instead of going on without it.
+        Result shared = asHerald("env", "HERALD_JAVA_OPTS=-Xshare:on", "herald", "--version");
+        assertThat(shared.exit()).as("the archive works where the .deb put it: " + shared.all()).isZero();
 
         SQSRestServer sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
         try (SqsClient client = SqsClient.builder()
@@ -153,7 +156,7 @@ class PackageInstallIT {
         Result list = run("rpm", "-qpl", RPM.toString());
         assertThat(list.exit()).as(list.all()).isZero();
         assertThat(list.out().lines()).contains("/usr/bin/herald", "/usr/bin/herald-mailprog",
-                "/usr/lib/herald/bin/herald", "/usr/lib/herald/lib/herald.jar", "/usr/lib/herald/runtime/bin/java",
+                "/usr/lib/herald/bin/herald", "/usr/lib/herald/lib/herald.jar", "/usr/lib/herald/lib/herald.jsa", "/usr/lib/herald/runtime/bin/java",
                 "/etc/herald/herald.yaml", "/usr/lib/systemd/system/herald-mailprog-forward.service",
                 "/usr/lib/tmpfiles.d/herald.conf");
         Result config = run("rpm", "-qpc", RPM.toString());
@@ -181,7 +184,14 @@ class PackageInstallIT {
 
         assertThat(version.exit()).as(version.all()).isZero();
         assertThat(version.out()).startsWith("Herald " + VERSION);
-        say("passed: the tarball runs from / through a symlink with an empty environment");
+        // The class-data archive built at package time still fits the unpacked, moved image: with -Xshare:on
+        // the JVM fails rather than run without it.
+        assertThat(home.resolve("lib/herald.jsa")).isNotEmptyFile();
+        Result shared = new ProcessRun(List.of("env", "-i", "PATH=/usr/bin:/bin", "HERALD_JAVA_OPTS=-Xshare:on",
+                link.toString(), "--version"), Path.of("/")).run();
+        assertThat(shared.exit()).as(shared.all()).isZero();
+        assertThat(shared.all()).doesNotContain("[cds]", "warning");
+        say("passed: the tarball runs from / through a symlink with an empty environment, on its CDS archive");
     }
 
     private static boolean canInstall() throws Exception {
