@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,12 @@ class PersistentEnginesTest {
         HeraldConfig.Status defaults = HeraldConfig.defaults().status();
         try (EmbeddedServices.Running dynamo = engines.startDynamoDb(0, Optional.of(dir));
              DynamoDbClient client = DynamoDbClients.create(statusAt(defaults, dynamo))) {
+            // A table is created once, at start-up, with StatusTable's generous timeouts: under load the
+            // client's request timeout could end the first attempt after DynamoDB Local made the table,
+            // and the SDK's retry would then be told it exists.
             client.createTable(b -> b.tableName("kept").billingMode("PAY_PER_REQUEST")
+                    .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(60))
+                            .apiCallAttemptTimeout(Duration.ofSeconds(30)))
                     .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
                     .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH)));
             client.putItem(b -> b.tableName("kept").item(Map.of("id", AttributeValue.fromS("m-1"))));
