@@ -2,6 +2,7 @@ package io.herald.core.dynamo;
 
 import io.herald.core.aws.CredentialChains;
 import io.herald.core.config.HeraldConfig;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -9,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /** Builds the AWS SDK's DynamoDB client for the status table, on AWS or any DynamoDB-compatible endpoint. */
 public final class DynamoDbClients {
@@ -24,9 +26,15 @@ public final class DynamoDbClients {
     }
 
     public static DynamoDbClient create(HeraldConfig.Status config) {
+        return create(config, List.of());
+    }
+
+    /** @param interceptors see each request the client makes (counting them, for one) */
+    public static DynamoDbClient create(HeraldConfig.Status config, List<ExecutionInterceptor> interceptors) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .region(Region.of(config.region()))
-                .overrideConfiguration(o -> o.apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT))
+                .overrideConfiguration(o -> o.apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT)
+                        .executionInterceptors(interceptors))
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(100)
                         .connectionTimeout(Duration.ofSeconds(2)));

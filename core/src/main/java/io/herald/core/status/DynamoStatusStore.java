@@ -5,14 +5,20 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +41,11 @@ public final class DynamoStatusStore implements StatusStore {
     private static final String PREFIX = "msg#";
     /** BatchWriteItem takes at most 25 items. */
     private static final int MAX_BATCH_WRITE = 25;
+    /** TransactWriteItems takes at most 100 actions (since 2022; DynamoDB Local 2.x too, see its test). */
+    public static final int MAX_TRANSACTION = 100;
+    /** Cancellations with no stale update among them (conflicts, throttling) tried before giving up. */
+    private static final int MAX_TRANSACTION_ATTEMPTS = 3;
+    private static final String CONDITION_FAILED = "ConditionalCheckFailed";
 
     private static final String STATE = "state";
     private static final String AT = "at";
@@ -45,12 +56,12 @@ public final class DynamoStatusStore implements StatusStore {
     private static final String DETAIL = "detail";
     /** Never removed by an update: the API key that sent the message, which alone (besides admins) may read it. */
     private static final String OWNER = "owner";
-    /** Attributes only some states have; an update removes those its state lacks. */
     /**
      * Each recorded state with its fields, appended by every accepted update: bounded because a
      * message's attempts are (SQS's maxReceiveCount dead-letters it), and started over by a redrive.
      */
     private static final String HISTORY = "history";
+    /** Attributes only some states have; an update removes those its state lacks. */
     private static final List<String> OPTIONAL = List.of(PROVIDER, PROVIDER_MESSAGE_ID, ATTEMPTS, DETAIL);
 
     private final DynamoDbClient dynamo;
@@ -83,6 +94,26 @@ public final class DynamoStatusStore implements StatusStore {
      *                      names one
      */
     private void write(StatusUpdate update, boolean unconditional) {
+        Update u = update(update, List.of(update), unconditional);
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(u.key()).updateExpression(u.updateExpression())
+                    .conditionExpression(u.conditionExpression())
+                    .expressionAttributeNames(u.expressionAttributeNames())
+                    .expressionAttributeValues(u.expressionAttributeValues()));
+        } catch (ConditionalCheckFailedException stale) {
+            log.debug("status {} of {} at {} not recorded: a newer or final state is stored", update.state().name(),
+                    update.messageId(), update.at());
+        } catch (SdkException e) {
+            throw new StatusStoreException("status " + update.state().name() + " of " + update.messageId()
+                    + " not recorded: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The conditional update of one item: {@code update}'s state and fields, {@code steps} appended to
+     * its history (several when updates of one message were folded, see {@link #recordAll}).
+     */
+    private Update update(StatusUpdate update, List<StatusUpdate> steps, boolean unconditional) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         List<String> set = new ArrayList<>();
@@ -102,12 +133,13 @@ public final class DynamoStatusStore implements StatusStore {
                 remove.add("#" + attribute);
             }
         }
-        if (update.owner() != null) {
-            put(set, names, values, OWNER, AttributeValue.fromS(update.owner()));
+        String owner = steps.stream().map(StatusUpdate::owner).filter(o -> o != null).findFirst().orElse(null);
+        if (owner != null) {
+            put(set, names, values, OWNER, AttributeValue.fromS(owner));
         }
         names.put("#" + HISTORY, HISTORY);
         values.put(":noHistory", AttributeValue.fromL(List.of()));
-        values.put(":step", AttributeValue.fromL(List.of(step(update))));
+        values.put(":step", AttributeValue.fromL(steps.stream().map(DynamoStatusStore::step).toList()));
         set.add("#" + HISTORY + " = list_append(if_not_exists(#" + HISTORY + ", :noHistory), :step)");
         String condition;
         if (unconditional) {
@@ -120,20 +152,88 @@ public final class DynamoStatusStore implements StatusStore {
             values.put(":notFinal", AttributeValue.fromBool(false));
             condition = "attribute_not_exists(#pk) OR (#" + FINAL + " = :notFinal AND #" + AT + " <= :" + AT + ")";
         }
-        String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
-        try {
-            dynamo.updateItem(b -> b.tableName(table)
-                    .key(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + update.messageId())))
-                    .updateExpression(expression)
-                    .conditionExpression(condition)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
-        } catch (ConditionalCheckFailedException stale) {
-            log.debug("status {} of {} at {} not recorded: a newer or final state is stored", state.name(),
-                    update.messageId(), update.at());
-        } catch (SdkException e) {
-            throw new StatusStoreException("status " + state.name() + " of " + update.messageId()
-                    + " not recorded: " + e.getMessage(), e);
+        String expression = "SET " + String.join(", ", set)
+                + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        return Update.builder().tableName(table)
+                .key(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + update.messageId())))
+                .updateExpression(expression).conditionExpression(condition)
+                .expressionAttributeNames(names).expressionAttributeValues(values).build();
+    }
+
+    /**
+     * Many updates in few requests, each with {@link #record}'s condition: one TransactWriteItems per
+     * {@value #MAX_TRANSACTION} messages. A transaction rather than BatchWriteItem, because only a
+     * transaction's actions take conditions, and the conditions are what keep pipeline instances that
+     * record out of order from replacing a newer or final state.
+     *
+     * <p>A transaction is all or nothing, and one stale update (a newer or final state already stored)
+     * cancels it: DynamoDB then names each action's reason, the stale ones are dropped (losing to a newer
+     * state is what should happen to them) and the rest sent again. An action may not touch an item
+     * another action of the same transaction touches, so updates of one message are folded first into
+     * the one that wins (a final state over any other, then the newest), with every update's step in the
+     * history. A crash between the SDK's retries cannot apply a transaction twice: the SDK gives each
+     * request an idempotency token (ClientRequestToken) that its retries repeat.
+     *
+     * @throws StatusStoreException when DynamoDB cannot be reached or keeps refusing; updates of earlier
+     *                              transactions of this call may have been recorded, those of the failed
+     *                              one were not
+     */
+    @Override
+    public void recordAll(List<StatusUpdate> updates) {
+        List<List<StatusUpdate>> folded = new ArrayList<>(fold(updates).values());
+        for (int from = 0; from < folded.size(); from += MAX_TRANSACTION) {
+            transact(folded.subList(from, Math.min(folded.size(), from + MAX_TRANSACTION)));
+        }
+    }
+
+    /** Updates by message, in order of arrival; each list's steps oldest first. */
+    private static Map<String, List<StatusUpdate>> fold(List<StatusUpdate> updates) {
+        Map<String, List<StatusUpdate>> byMessage = new LinkedHashMap<>();
+        for (StatusUpdate update : updates) {
+            byMessage.computeIfAbsent(update.messageId(), id -> new ArrayList<>()).add(update);
+        }
+        byMessage.values().forEach(steps -> steps.sort(Comparator.comparing(StatusUpdate::at)));
+        return byMessage;
+    }
+
+    /** What a folded message's item ends up holding: a final state over any other, then the newest. */
+    private static StatusUpdate winner(List<StatusUpdate> steps) {
+        return steps.stream().max(Comparator.comparing((StatusUpdate u) -> u.state().isFinal())
+                .thenComparing(StatusUpdate::at)).orElseThrow();
+    }
+
+    /** @param messages each message's updates, at most {@value #MAX_TRANSACTION} messages */
+    private void transact(List<List<StatusUpdate>> messages) {
+        List<List<StatusUpdate>> left = messages;
+        for (int attempt = 1; !left.isEmpty(); attempt++) {
+            List<TransactWriteItem> actions = left.stream()
+                    .map(steps -> TransactWriteItem.builder().update(update(winner(steps), steps, false)).build())
+                    .toList();
+            try {
+                dynamo.transactWriteItems(b -> b.transactItems(actions));
+                return;
+            } catch (TransactionCanceledException cancelled) {
+                List<CancellationReason> reasons = cancelled.hasCancellationReasons()
+                        ? cancelled.cancellationReasons() : List.of();
+                List<List<StatusUpdate>> again = new ArrayList<>();
+                for (int i = 0; i < left.size(); i++) {
+                    String code = i < reasons.size() ? reasons.get(i).code() : null;
+                    if (CONDITION_FAILED.equals(code)) {
+                        log.debug("status {} of {} not recorded: a newer or final state is stored",
+                                winner(left.get(i)).state().name(), left.get(i).getFirst().messageId());
+                    } else {
+                        again.add(left.get(i));
+                    }
+                }
+                if (again.size() == left.size() && attempt >= MAX_TRANSACTION_ATTEMPTS) {
+                    // Nothing was stale, so the cancellation was a conflict or throttling that did not pass.
+                    throw new StatusStoreException(left.size() + " statuses not recorded: DynamoDB cancelled the "
+                            + "transaction " + attempt + " times: " + cancelled.getMessage(), cancelled);
+                }
+                left = again;
+            } catch (SdkException e) {
+                throw new StatusStoreException(left.size() + " statuses not recorded: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -16,6 +16,19 @@ public interface StatusStore {
     void record(StatusUpdate update);
 
     /**
+     * Records many updates as {@link #record} would, each with the same newest-wins and final-stays
+     * rules, in as few requests as the store allows: the pipeline buffers its updates and writes them
+     * this way, off the path of each send. Several updates of one message may be among them.
+     *
+     * @throws StatusStoreException when the store cannot be reached; some of the updates may have been
+     *                              recorded, so the caller may write them all again: a repeated
+     *                              update lands as the same state (its history step at worst twice)
+     */
+    default void recordAll(List<StatusUpdate> updates) {
+        updates.forEach(this::record);
+    }
+
+    /**
      * Records the first state of messages nobody can know of yet: new ids, not yet handed to SQS.
      * As nothing else can have recorded them, the store may write them all at once without the
      * newest-wins checks. A producer calls this before it sends, never after.

@@ -9,16 +9,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -224,6 +231,105 @@ class DynamoStatusStoreTest {
                 .isInstanceOf(StatusStoreException.class);
         assertThatThrownBy(() -> down.find(id())).isInstanceOf(StatusStoreException.class);
         nowhere.close();
+    }
+
+    @Test
+    void manyUpdatesAtOnceKeepEveryRuleOfOneAtATime() {
+        String delivered = id();
+        String newer = id();
+        String missing = id();
+        String picked = id();
+        String twoSteps = id();
+        String owned = id();
+        store.record(new StatusUpdate(delivered, new DeliveryState.Delivered("ses", "m-1"), T0));
+        store.record(new StatusUpdate(newer, new DeliveryState.Retrying(2, "503"), T0.plusSeconds(5)));
+        store.record(new StatusUpdate(picked, new DeliveryState.Sending("ses"), T0));
+        store.recordNew(List.of(new StatusUpdate(owned, new DeliveryState.Queued(), T0, "alpha")));
+
+        store.recordAll(List.of(
+                new StatusUpdate(delivered, new DeliveryState.Retrying(1, "late duplicate"), T0.plusSeconds(9)),
+                new StatusUpdate(newer, new DeliveryState.Sending("ses"), T0.plusSeconds(1)),
+                new StatusUpdate(missing, new DeliveryState.Queued(), T0, "beta"),
+                new StatusUpdate(picked, new DeliveryState.Queued(), T0.plusMillis(3)),
+                new StatusUpdate(twoSteps, new DeliveryState.Delivered("ses", "m-2"), T0.plusSeconds(2)),
+                new StatusUpdate(twoSteps, new DeliveryState.Sending("ses"), T0.plusSeconds(1)),
+                new StatusUpdate(owned, new DeliveryState.Delivered("sendgrid", null), T0.plusSeconds(1))));
+
+        assertThat(store.find(delivered)).map(StatusUpdate::state).contains(new DeliveryState.Delivered("ses", "m-1"));
+        assertThat(store.find(newer)).map(StatusUpdate::state).contains(new DeliveryState.Retrying(2, "503"));
+        assertThat(store.find(missing)).contains(new StatusUpdate(missing, new DeliveryState.Queued(), T0, "beta"));
+        assertThat(store.find(picked)).map(StatusUpdate::state).contains(new DeliveryState.Sending("ses"));
+        assertThat(store.history(twoSteps)).containsExactly(
+                new StatusUpdate(twoSteps, new DeliveryState.Sending("ses"), T0.plusSeconds(1)),
+                new StatusUpdate(twoSteps, new DeliveryState.Delivered("ses", "m-2"), T0.plusSeconds(2)));
+        assertThat(store.find(owned)).contains(
+                new StatusUpdate(owned, new DeliveryState.Delivered("sendgrid", null), T0.plusSeconds(1), "alpha"));
+        assertThat(store.history(owned)).extracting(u -> u.state().name()).containsExactly("queued", "delivered");
+    }
+
+    @Test
+    void aFinalStateFoldedWithANewerOneOfTheSameMessageWins() {
+        String id = id();
+
+        store.recordAll(List.of(new StatusUpdate(id, new DeliveryState.Delivered("ses", "m-1"), T0),
+                new StatusUpdate(id, new DeliveryState.Sending("ses"), T0.plusMillis(1))));
+
+        assertThat(store.find(id)).map(StatusUpdate::state).contains(new DeliveryState.Delivered("ses", "m-1"));
+    }
+
+    @Test
+    void manyUpdatesGoOutAHundredPerRequestAndEveryOneLands() {
+        AtomicInteger requests = new AtomicInteger();
+        DynamoDbClient counted = DynamoDbClients.create(DynamoTesting.statusConfig(embedded.endpoint(), table),
+                List.of(countingInterceptor(requests)));
+        DynamoStatusStore batched = new DynamoStatusStore(counted, table, TTL, Clock.fixed(T0, ZoneOffset.UTC));
+        List<StatusUpdate> updates = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            updates.add(new StatusUpdate(id(), new DeliveryState.Delivered("ses", "m-" + i), T0));
+        }
+        // One of them stale: it cancels its transaction, which is sent again without it.
+        String stale = updates.get(7).messageId();
+        store.record(new StatusUpdate(stale, new DeliveryState.Rejected("550"), T0));
+
+        batched.recordAll(updates);
+
+        assertThat(requests).hasValue(3 + 1);
+        for (StatusUpdate update : updates) {
+            assertThat(store.find(update.messageId())).as(update.messageId())
+                    .contains(update.messageId().equals(stale)
+                            ? new StatusUpdate(stale, new DeliveryState.Rejected("550"), T0) : update);
+        }
+        counted.close();
+    }
+
+    @Test
+    void dynamoDbLocalTakesAHundredActionsInATransactionAndRefusesMore() {
+        assertThat(transactionOf(DynamoStatusStore.MAX_TRANSACTION)).isNull();
+        assertThat(transactionOf(DynamoStatusStore.MAX_TRANSACTION + 1)).contains("100");
+    }
+
+    /** @return DynamoDB's refusal of one transaction of {@code size} puts, or null when it took it */
+    private String transactionOf(int size) {
+        List<TransactWriteItem> actions = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            actions.add(TransactWriteItem.builder().put(p -> p.tableName(table)
+                    .item(Map.of(StatusTable.KEY, AttributeValue.fromS("limit#" + id())))).build());
+        }
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(actions));
+            return null;
+        } catch (DynamoDbException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static ExecutionInterceptor countingInterceptor(AtomicInteger requests) {
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                requests.incrementAndGet();
+            }
+        };
     }
 
     private static int closedPort() {
