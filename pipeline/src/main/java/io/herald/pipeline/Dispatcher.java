@@ -5,7 +5,6 @@ import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.MalformedEnvelopeException;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.DeliveryState;
-import io.herald.core.status.StatusStore;
 import io.herald.core.status.StatusUpdate;
 import io.herald.pipeline.provider.Outcome;
 import org.slf4j.Logger;
@@ -16,6 +15,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +28,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Takes the messages of one read and sees each through: decode, choose a worker of its
  * channel's pool (one probe per unhealthy worker, the rest by weight among healthy ones), send
- * with the send timeout, record health, settle on SQS, record status. Each message runs on its
+ * with the send timeout, record health, record status, settle on SQS. Each message runs on its
  * own virtual thread; the caller does not wait, so the next read overlaps these sends.
+ *
+ * <p>Statuses go through the {@link StatusBuffer}, and a message is settled (deleted, released,
+ * dead-lettered) once the status that says so is written: a crash in between repeats a status write
+ * rather than skipping one.
  */
 final class Dispatcher implements AutoCloseable {
 
@@ -40,7 +44,7 @@ final class Dispatcher implements AutoCloseable {
     private final Settler settler;
     private final InFlight inFlight;
     private final PipelineMetrics metrics;
-    private final StatusStore status;
+    private final StatusBuffer status;
     private final Clock clock;
     private final SendTimeouts sendTimeouts;
     private final Backoff backoff;
@@ -50,8 +54,8 @@ final class Dispatcher implements AutoCloseable {
     private volatile boolean stopping;
 
     Dispatcher(Map<String, WorkerPool> pools, EnvelopeCodec codec, Settler settler, InFlight inFlight,
-               PipelineMetrics metrics, StatusStore status, Clock clock, Duration sendTimeout, Backoff backoff,
-               int maxReceiveCount, PipelineControl control) {
+               PipelineMetrics metrics, StatusBuffer status, Clock clock, Duration sendTimeout,
+               Duration sendingStatusAfter, Backoff backoff, int maxReceiveCount, PipelineControl control) {
         this.pools = pools;
         this.codec = codec;
         this.settler = settler;
@@ -59,7 +63,7 @@ final class Dispatcher implements AutoCloseable {
         this.metrics = metrics;
         this.status = status;
         this.clock = clock;
-        this.sendTimeouts = new SendTimeouts(sendTimeout);
+        this.sendTimeouts = new SendTimeouts(sendTimeout, sendingStatusAfter);
         this.backoff = backoff;
         this.maxReceiveCount = maxReceiveCount;
         this.control = control;
@@ -132,9 +136,11 @@ final class Dispatcher implements AutoCloseable {
                 letGo(r, "pipeline stopping");
                 return;
             }
-            record(r.envelope().id(), new DeliveryState.Sending(worker.name()));
             long start = System.nanoTime();
-            outcome = callWithTimeout(worker, r.envelope());
+            Instant started = clock.instant();
+            // Only a send slow enough to be seen is recorded as under way; the rest go straight to their outcome.
+            outcome = callWithTimeout(worker, r.envelope(), () -> status.record(
+                    new StatusUpdate(r.envelope().id(), new DeliveryState.Sending(worker.name()), started)));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             if (stopping) {
                 // A stop interrupted the send, or it ended as the pipeline stopped: settling must not be cut short.
@@ -160,8 +166,8 @@ final class Dispatcher implements AutoCloseable {
      * Sends on this thread, interrupted by {@link SendTimeouts} at the deadline (or by {@link #drain}
      * when the pipeline stops and the send outlives the shutdown deadline).
      */
-    private Outcome callWithTimeout(Worker worker, Envelope envelope) {
-        SendTimeouts.Send timing = sendTimeouts.start();
+    private Outcome callWithTimeout(Worker worker, Envelope envelope, Runnable whenSlow) {
+        SendTimeouts.Send timing = sendTimeouts.start(whenSlow);
         Outcome outcome;
         try {
             outcome = worker.provider().send(envelope);
@@ -180,10 +186,9 @@ final class Dispatcher implements AutoCloseable {
 
     private void settle(Received r, Worker worker, Outcome outcome) {
         switch (outcome) {
-            case Outcome.Delivered d -> {
-                settler.delete(r.queue(), r.message(), done(r.message()));
-                record(r.envelope().id(), new DeliveryState.Delivered(worker.name(), d.providerMessageId()));
-            }
+            case Outcome.Delivered d -> recordThen(r.envelope().id(),
+                    new DeliveryState.Delivered(worker.name(), d.providerMessageId()),
+                    () -> settler.delete(r.queue(), r.message(), done(r.message())));
             case Outcome.Rejected rejected -> deadLetterRejected(r.queue(), r.message(), r.envelope(), rejected.reason(),
                     worker.name());
             case Outcome.Retry retry -> retryLater(r, worker, retry.after(), retry.reason());
@@ -196,23 +201,34 @@ final class Dispatcher implements AutoCloseable {
         if (attempts >= maxReceiveCount) {
             // SQS would move it on the next receive, without a reason; do it now, with one.
             String why = "gave up after " + attempts + " attempts: " + reason;
-            if (settler.deadLetter(r.queue(), r.message(), r.envelope().id(), why, worker.name(),
-                    done(r.message()))) {
-                record(r.envelope().id(), new DeliveryState.DeadLettered(why));
-            }
+            deadLetter(r.queue(), r.message(), r.envelope(), why, worker.name(), new DeliveryState.DeadLettered(why));
             return;
         }
         Duration delay = backoff.delay(attempts, asked, ThreadLocalRandom.current().nextDouble());
-        settler.release(r.queue(), r.message(), delay, done(r.message()));
-        record(r.envelope().id(), new DeliveryState.Retrying(attempts, reason));
+        recordThen(r.envelope().id(), new DeliveryState.Retrying(attempts, reason),
+                () -> settler.release(r.queue(), r.message(), delay, done(r.message())));
         log.info("message {} will be retried in {} ms (attempt {}): {}", r.envelope().id(), delay.toMillis(), attempts, reason);
     }
 
     /** @param provider the provider whose answer rejected it, or null when none was asked */
     private void deadLetterRejected(QueueRef queue, Message message, Envelope envelope, String reason, String provider) {
-        if (settler.deadLetter(queue, message, envelope == null ? null : envelope.id(), reason, provider,
-                done(message)) && envelope != null) {
-            record(envelope.id(), new DeliveryState.Rejected(reason));
+        deadLetter(queue, message, envelope, reason, provider, new DeliveryState.Rejected(reason));
+    }
+
+    /**
+     * Copies the message to the dead-letter queue, records its final state, and only then deletes it.
+     * A message whose copy failed stays (SQS's own redrive moves it in the end) with no new status.
+     *
+     * @param envelope its envelope, or null when its body could not be read (no status then)
+     */
+    private void deadLetter(QueueRef queue, Message message, Envelope envelope, String reason, String provider,
+                            DeliveryState state) {
+        if (!settler.copyToDeadLetter(queue, message, envelope == null ? null : envelope.id(), reason, provider)) {
+            done(message).run();
+        } else if (envelope == null) {
+            settler.delete(queue, message, done(message));
+        } else {
+            recordThen(envelope.id(), state, () -> settler.delete(queue, message, done(message)));
         }
     }
 
@@ -234,16 +250,9 @@ final class Dispatcher implements AutoCloseable {
         log.debug("parked message {}: channel {} is paused", r.envelope().id(), r.envelope().channel());
     }
 
-    private void record(String messageId, DeliveryState state) {
-        if (status == null) {
-            return;
-        }
-        try {
-            status.record(new StatusUpdate(messageId, state, clock.instant()));
-        } catch (RuntimeException e) {
-            // Status is for people asking; it must never cost a delivery.
-            log.warn("cannot record status {} of {}: {}", state.name(), messageId, e.getMessage());
-        }
+    /** Records the state with the next status flush, then settles the message (see {@link StatusBuffer}). */
+    private void recordThen(String messageId, DeliveryState state, Runnable settle) {
+        status.recordThen(new StatusUpdate(messageId, state, clock.instant()), settle);
     }
 
     /** Receives of this message, earlier copies' included when it was parked (see {@link Settler#park}). */

@@ -29,12 +29,14 @@ import java.util.Map;
  *
  * <p>Start it, then close it to stop: reading stops (a long poll in progress finishes, so at most
  * {@code receiveWait}), sends in flight get {@code shutdownDeadline} to finish, messages not sent
- * are made visible again at once, the providers it was given are closed, and pending deletes are
- * flushed.
+ * are made visible again at once, the providers it was given are closed, and pending statuses,
+ * then deletes, are flushed.
  */
 public final class Pipeline implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    /** Pauses between the tries of a status write: under a second in all, as delivered messages wait for it. */
+    private static final Backoff STATUS_RETRIES = new Backoff(Duration.ofMillis(100), Duration.ofMillis(400));
 
     private final List<QueueReader> readers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -42,6 +44,7 @@ public final class Pipeline implements AutoCloseable {
     private final List<QueueRef> queues;
     private final Settler settler;
     private final InFlight inFlight;
+    private final StatusBuffer statusBuffer;
     private final Dispatcher dispatcher;
     private final PipelineMetrics metrics;
     private final HeraldConfig.Pipeline config;
@@ -92,9 +95,10 @@ public final class Pipeline implements AutoCloseable {
         metrics.watchOldestReceived(queues.stream().map(QueueRef::name).toList());
         OldestReceived oldest = new OldestReceived(queues.stream().map(QueueRef::name).toList());
         this.control = new PipelineControl(controlStore, instance, controlConfig, pools, oldest, metrics, clock);
-        this.dispatcher = new Dispatcher(pools, new EnvelopeCodec(), settler, inFlight, metrics, status, clock,
-                config.sendTimeout(), new Backoff(config.retryBaseDelay(), config.retryMaxDelay()),
-                sqsConfig.maxReceiveCount(), control);
+        this.statusBuffer = new StatusBuffer(status, config.statusFlushInterval(), STATUS_RETRIES, metrics);
+        this.dispatcher = new Dispatcher(pools, new EnvelopeCodec(), settler, inFlight, metrics, statusBuffer, clock,
+                config.sendTimeout(), config.sendingStatusAfter(),
+                new Backoff(config.retryBaseDelay(), config.retryMaxDelay()), sqsConfig.maxReceiveCount(), control);
         for (QueueRef queue : queues) {
             readers.add(new QueueReader(sqs, queue, inFlight, dispatcher, metrics, config.maxReadersPerQueue(),
                     config.receiveWait(), control, oldest));
@@ -154,6 +158,8 @@ public final class Pipeline implements AutoCloseable {
         dispatcher.stopSending();
         dispatcher.drain(config.shutdownDeadline());
         dispatcher.close();
+        // Its writes settle messages: before the settler's last flush.
+        statusBuffer.close(Duration.ofSeconds(10));
         control.close();
         // The pipeline is the providers' only user: once their last send is done, it closes them.
         Providers.closeAll(providers);

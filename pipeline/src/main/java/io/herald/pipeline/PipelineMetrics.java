@@ -41,6 +41,9 @@ public final class PipelineMetrics {
     static final List<String> SQS_ACTIONS = List.of("GetQueueAttributes", "ReceiveMessage", "DeleteMessageBatch",
             "ChangeMessageVisibilityBatch", "ChangeMessageVisibility", "SendMessage");
 
+    /** What becomes of a buffered status update: written to the status table, or given up on in an outage. */
+    static final List<String> STATUS_OUTCOMES = List.of("written", "dropped");
+
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> depths = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<Double>> oldestAges = new ConcurrentHashMap<>();
@@ -51,12 +54,14 @@ public final class PipelineMetrics {
     private final Map<String, Counter> openedByPeer = new ConcurrentHashMap<>();
     private final Counter controlReadsOk;
     private final Counter controlReadsFailed;
+    private final Map<String, Counter> statusUpdates = new ConcurrentHashMap<>();
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
         SQS_ACTIONS.forEach(this::sqsRequests);
         this.controlReadsOk = controlReads("ok");
         this.controlReadsFailed = controlReads("failed");
+        STATUS_OUTCOMES.forEach(this::statusUpdateCounter);
     }
 
     public MeterRegistry registry() {
@@ -72,6 +77,38 @@ public final class PipelineMetrics {
                 sqsRequests(action == null ? "unknown" : action).increment();
             }
         };
+    }
+
+    /**
+     * Give this to the status table's DynamoDB client: counts its requests by action, so requests per
+     * delivered message can be read off {@code herald.status.requests} and {@code herald.sends}.
+     */
+    public ExecutionInterceptor statusRequestCounter() {
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                String action = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+                Counter.builder("herald.status.requests").tag("action", action == null ? "unknown" : action)
+                        .description("requests to the status table, retries included, by action")
+                        .register(registry).increment();
+            }
+        };
+    }
+
+    private Counter statusUpdateCounter(String outcome) {
+        return statusUpdates.computeIfAbsent(outcome, o -> Counter.builder("herald.status.updates").tag("outcome", o)
+                .description("delivery status updates written in batches, or dropped while the status table was "
+                        + "unreachable (their messages were settled all the same)").register(registry));
+    }
+
+    /** @param outcome written or dropped */
+    void statusUpdates(String outcome, int count) {
+        statusUpdateCounter(outcome).increment(count);
+    }
+
+    void watchStatusBuffer(Supplier<Number> waiting) {
+        Gauge.builder("herald.status.buffered", waiting)
+                .description("delivery status updates waiting to be written").register(registry);
     }
 
     private Counter sqsRequests(String action) {

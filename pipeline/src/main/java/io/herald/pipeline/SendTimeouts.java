@@ -16,14 +16,25 @@ import java.util.concurrent.locks.ReentrantLock;
  * only while holding the send's lock and only if the send is not finished, and {@code finish} takes
  * the same lock and clears an interrupt the timer delivered. So the work that follows a send
  * (settling on SQS, recording status) cannot be cut short by a late timeout.
+ *
+ * <p>The same timer notices sends that are slow enough to be seen: a send still running after
+ * {@code slowAfter} gets its {@code whenSlow} run (the pipeline records it as "sending" then), so the
+ * many sends that end sooner cost no status write before their outcome.
  */
 final class SendTimeouts implements AutoCloseable {
 
     private final Duration timeout;
+    private final Duration slowAfter;
     private final ScheduledThreadPoolExecutor timer;
 
     SendTimeouts(Duration timeout) {
+        this(timeout, null);
+    }
+
+    /** @param slowAfter when a send counts as slow (zero: at once, on the sending thread; null: never) */
+    SendTimeouts(Duration timeout, Duration slowAfter) {
         this.timeout = timeout;
+        this.slowAfter = slowAfter;
         this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("herald-send-timeouts").daemon()
                 .factory());
         // Nearly every send finishes in time: drop its alarm at once rather than at its deadline.
@@ -36,7 +47,23 @@ final class SendTimeouts implements AutoCloseable {
 
     /** Starts timing a send made by the calling thread; call {@link Send#finish()} when it returns. */
     Send start() {
+        return start(null);
+    }
+
+    /**
+     * Like {@link #start()}, and runs {@code whenSlow} if the send is still running after
+     * {@code slowAfter} (on the timer's thread, so it must be quick; never after {@link Send#finish()}
+     * has returned, unless it was already running then).
+     */
+    Send start(Runnable whenSlow) {
         Send send = new Send(Thread.currentThread());
+        if (whenSlow != null && slowAfter != null) {
+            if (slowAfter.isZero()) {
+                whenSlow.run();
+            } else {
+                send.slow = timer.schedule(whenSlow, slowAfter.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
         send.alarm = timer.schedule(send::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
         return send;
     }
@@ -46,6 +73,7 @@ final class SendTimeouts implements AutoCloseable {
         private final Thread sender;
         private final ReentrantLock lock = new ReentrantLock();
         private ScheduledFuture<?> alarm;
+        private ScheduledFuture<?> slow;
         private boolean finished;
         private boolean timedOut;
 
@@ -72,6 +100,9 @@ final class SendTimeouts implements AutoCloseable {
          */
         boolean finish() {
             alarm.cancel(false);
+            if (slow != null) {
+                slow.cancel(false);
+            }
             lock.lock();
             try {
                 finished = true;

@@ -94,6 +94,21 @@ final class Settler implements AutoCloseable {
      */
     boolean deadLetter(QueueRef queue, Message message, String heraldId, String reason, String provider,
                        Runnable onDone) {
+        if (!copyToDeadLetter(queue, message, heraldId, reason, provider)) {
+            onDone.run();
+            return false;
+        }
+        delete(queue, message, onDone);
+        return true;
+    }
+
+    /**
+     * The first half of {@link #deadLetter}: the copy, without the delete, for a caller that has
+     * something to do in between (make the message's final status durable).
+     *
+     * @return false when the copy failed three times; the message is left as it is
+     */
+    boolean copyToDeadLetter(QueueRef queue, Message message, String heraldId, String reason, String provider) {
         String which = (heraldId == null ? "unreadable message" : "message " + heraldId)
                 + " (SQS " + message.messageId() + ")";
         Map<String, MessageAttributeValue> attributes = DeadLetterQueue.attributes(reason, queue.name(), clock.instant(),
@@ -102,7 +117,6 @@ final class Settler implements AutoCloseable {
             try {
                 sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(message.body()).messageAttributes(attributes));
                 log.warn("dead-lettered {} from {}: {}", which, queue.name(), reason);
-                delete(queue, message, onDone);
                 return true;
             } catch (SdkException e) {
                 log.warn("cannot dead-letter {} from {} (attempt {}/3): {}", which, queue.name(), attempt,
@@ -110,7 +124,6 @@ final class Settler implements AutoCloseable {
                 sleep(Duration.ofMillis(200L * attempt));
             }
         }
-        onDone.run();
         return false;
     }
 

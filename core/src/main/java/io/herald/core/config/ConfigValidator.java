@@ -205,6 +205,10 @@ final class ConfigValidator {
                     + " is longer than pipeline.retryMaxDelay (" + Durations.format(pipeline.retryMaxDelay()) + ")");
         }
         checkDuration("pipeline.shutdownDeadline", pipeline.shutdownDeadline(), Duration.ZERO, Duration.ofHours(1));
+        // Delivered messages wait in SQS for their status write: seconds would hold them (and maxInFlight) idle.
+        checkDuration("pipeline.statusFlushInterval", pipeline.statusFlushInterval(), Duration.ofMillis(1),
+                Duration.ofSeconds(5));
+        checkDuration("pipeline.sendingStatusAfter", pipeline.sendingStatusAfter(), Duration.ZERO, MAX_VISIBILITY);
         checkText("pipeline.adminHost", pipeline.adminHost(), "an interface address such as 127.0.0.1");
         if (pipeline.adminPort() != -1) {
             checkPort("pipeline.adminPort", pipeline.adminPort());

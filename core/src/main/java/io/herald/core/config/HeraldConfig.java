@@ -157,44 +157,71 @@ public record HeraldConfig(
      * @param shutdownDeadline      how long a stopping pipeline lets sends in flight finish
      * @param adminHost             interface of the admin server (/metrics, /status)
      * @param adminPort             port of the admin server; 0 picks a free one, -1 turns it off
+     * @param statusFlushInterval   longest a delivery status waits in the pipeline's buffer before it is written
+     *                              with the others (a full batch of 100 goes at once); a delivered message is
+     *                              deleted from SQS once its status is written
+     * @param sendingStatusAfter    a send still running after this long is recorded as "sending"; shorter sends
+     *                              go straight to their outcome (0 records every send)
      */
     public record Pipeline(Duration sendTimeout, Duration receiveWait, int maxReadersPerQueue, int maxInFlight,
                            int maxInFlightPerWorker, int unhealthyThreshold, int healthyThreshold, Duration openWait,
                            Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownDeadline,
-                           String adminHost, int adminPort) {
+                           String adminHost, int adminPort, Duration statusFlushInterval,
+                           Duration sendingStatusAfter) {
+
+        /** The keys that came before the status buffer; they get their defaults. */
+        public Pipeline(Duration sendTimeout, Duration receiveWait, int maxReadersPerQueue, int maxInFlight,
+                        int maxInFlightPerWorker, int unhealthyThreshold, int healthyThreshold, Duration openWait,
+                        Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownDeadline,
+                        String adminHost, int adminPort) {
+            this(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker, unhealthyThreshold,
+                    healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline, adminHost, adminPort,
+                    DEFAULT_STATUS_FLUSH_INTERVAL, DEFAULT_SENDING_STATUS_AFTER);
+        }
+
+        static final Duration DEFAULT_STATUS_FLUSH_INTERVAL = Duration.ofMillis(200);
+        static final Duration DEFAULT_SENDING_STATUS_AFTER = Duration.ofSeconds(1);
+
+        public Pipeline withStatusTiming(Duration flushInterval, Duration sendingAfter) {
+            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
+                    adminHost, adminPort, flushInterval, sendingAfter);
+        }
 
         public Pipeline withSendTimeout(Duration timeout) {
             return new Pipeline(timeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort);
+                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter);
         }
 
         public Pipeline withReceiveWait(Duration wait) {
             return new Pipeline(sendTimeout, wait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort);
+                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter);
         }
 
         public Pipeline withHealth(int unhealthy, int healthy, Duration open) {
             return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
-                    unhealthy, healthy, open, retryBaseDelay, retryMaxDelay, shutdownDeadline, adminHost, adminPort);
+                    unhealthy, healthy, open, retryBaseDelay, retryMaxDelay, shutdownDeadline, adminHost, adminPort,
+                    statusFlushInterval, sendingStatusAfter);
         }
 
         public Pipeline withRetryDelays(Duration base, Duration max) {
             return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
-                    unhealthyThreshold, healthyThreshold, openWait, base, max, shutdownDeadline, adminHost, adminPort);
+                    unhealthyThreshold, healthyThreshold, openWait, base, max, shutdownDeadline, adminHost, adminPort,
+                    statusFlushInterval, sendingStatusAfter);
         }
 
         public Pipeline withAdminPort(int port) {
             return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, port);
+                    adminHost, port, statusFlushInterval, sendingStatusAfter);
         }
 
         public Pipeline withLimits(int readersPerQueue, int inFlight, int inFlightPerWorker) {
             return new Pipeline(sendTimeout, receiveWait, readersPerQueue, inFlight, inFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort);
+                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter);
         }
     }
 
@@ -366,7 +393,8 @@ public record HeraldConfig(
                 new Api("127.0.0.1", 8080, 256 * 1024, Duration.ofHours(24), Duration.ofMillis(2), false, List.of()),
                 new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
                         Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(15),
-                        "127.0.0.1", 9091),
+                        "127.0.0.1", 9091, Pipeline.DEFAULT_STATUS_FLUSH_INTERVAL,
+                        Pipeline.DEFAULT_SENDING_STATUS_AFTER),
                 Providers.defaults(),
                 new Receivers("mailto"),
                 new Status("", "us-east-1", "herald-status", Duration.ofDays(7)),
