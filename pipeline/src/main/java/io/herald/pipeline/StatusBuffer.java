@@ -39,8 +39,13 @@ final class StatusBuffer implements AutoCloseable {
 
     /** One TransactWriteItems takes this many actions. */
     static final int PER_WRITE = DynamoStatusStore.MAX_TRANSACTION;
-    /** Most updates one flush takes: ten writes in parallel. */
-    private static final int PER_FLUSH = 10 * PER_WRITE;
+    /**
+     * Most updates one flush takes: four writes in parallel. More would not be faster on DynamoDB Local,
+     * which runs one write at a time (a transaction of 100 took 60-150 ms there on a busy machine, so ten
+     * queued behind each other ran past the client's 2 s attempt timeout), and four already carry a few
+     * thousand messages a second on DynamoDB itself, at a transaction's ~10-30 ms.
+     */
+    private static final int PER_FLUSH = 4 * PER_WRITE;
     /** Tries of one write before its updates are given up on, when the store was answering. */
     private static final int ATTEMPTS = 4;
 

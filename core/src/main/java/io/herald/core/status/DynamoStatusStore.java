@@ -46,6 +46,13 @@ public final class DynamoStatusStore implements StatusStore {
     /** Cancellations with no stale update among them (conflicts, throttling) tried before giving up. */
     private static final int MAX_TRANSACTION_ATTEMPTS = 3;
     private static final String CONDITION_FAILED = "ConditionalCheckFailed";
+    /**
+     * Longer than the client's 2 s per attempt, which suits one item on an API request's path: a batch is
+     * written off that path, and 100 conditional updates queued behind others on a busy DynamoDB Local
+     * took seconds (then were applied after the client had given up, and written again).
+     */
+    private static final Duration TRANSACTION_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration TRANSACTION_CALL_TIMEOUT = Duration.ofSeconds(12);
 
     private static final String STATE = "state";
     private static final String AT = "at";
@@ -210,7 +217,8 @@ public final class DynamoStatusStore implements StatusStore {
                     .map(steps -> TransactWriteItem.builder().update(update(winner(steps), steps, false)).build())
                     .toList();
             try {
-                dynamo.transactWriteItems(b -> b.transactItems(actions));
+                dynamo.transactWriteItems(b -> b.transactItems(actions).overrideConfiguration(o -> o
+                        .apiCallAttemptTimeout(TRANSACTION_ATTEMPT_TIMEOUT).apiCallTimeout(TRANSACTION_CALL_TIMEOUT)));
                 return;
             } catch (TransactionCanceledException cancelled) {
                 List<CancellationReason> reasons = cancelled.hasCancellationReasons()
