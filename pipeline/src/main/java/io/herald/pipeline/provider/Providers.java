@@ -51,6 +51,8 @@ public final class Providers {
      */
     public static List<ConfiguredProvider> fromConfig(HeraldConfig config, Clock clock) {
         HeraldConfig.Providers p = config.providers();
+        // A provider's HTTP pool holds as many connections as the pipeline makes sends through it at once.
+        int connections = config.pipeline().maxInFlightPerWorker();
         List<ConfiguredProvider> enabled = new ArrayList<>();
         try {
             if (p.outbox().enabled()) {
@@ -59,10 +61,10 @@ public final class Providers {
             }
             ProviderConfig.Ses ses = p.ses();
             if (ses.enabled()) {
-                enabled.add(new ConfiguredProvider(new SesProvider(ses, sesCredentials(ses), clock), ses.weight()));
+                enabled.add(new ConfiguredProvider(new SesProvider(ses, sesCredentials(ses), clock, connections), ses.weight()));
             }
             if (p.sendgrid().enabled()) {
-                enabled.add(new ConfiguredProvider(new SendGridProvider(p.sendgrid(), clock), p.sendgrid().weight()));
+                enabled.add(new ConfiguredProvider(new SendGridProvider(p.sendgrid(), clock, connections), p.sendgrid().weight()));
             }
             if (p.smtp().enabled()) {
                 enabled.add(new ConfiguredProvider(new SmtpProvider(p.smtp(), null, clock), p.smtp().weight()));

@@ -11,6 +11,7 @@ import com.sendgrid.helpers.mail.Mail;
 import com.sendgrid.helpers.mail.objects.Content;
 import com.sendgrid.helpers.mail.objects.Email;
 import com.sendgrid.helpers.mail.objects.Personalization;
+import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.ProviderConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
@@ -58,6 +59,16 @@ public final class SendGridProvider implements Provider, AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
 
     public SendGridProvider(ProviderConfig.SendGrid config, Clock clock) {
+        this(config, clock, HeraldConfig.defaults().pipeline().maxInFlightPerWorker());
+    }
+
+    /**
+     * @param maxConnections  the most sends the pipeline makes through this provider at once
+     *                        ({@code pipeline.maxInFlightPerWorker}): the pool's size, so no send waits
+     *                        for a connection. Apache's default of 5 per route made sends queue for one
+     *                        under load, time out, and open the breaker of a healthy provider.
+     */
+    public SendGridProvider(ProviderConfig.SendGrid config, Clock clock, int maxConnections) {
         this.config = config;
         this.clock = clock;
         this.redactor = Redactor.of(config.apiKey());
@@ -65,6 +76,8 @@ public final class SendGridProvider implements Provider, AutoCloseable {
         this.http = HttpClients.custom()
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectTimeout(half).setSocketTimeout(half).setConnectionRequestTimeout(half).build())
+                .setMaxConnPerRoute(maxConnections)
+                .setMaxConnTotal(maxConnections)
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .useSystemProperties()

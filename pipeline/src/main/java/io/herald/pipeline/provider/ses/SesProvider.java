@@ -1,5 +1,6 @@
 package io.herald.pipeline.provider.ses;
 
+import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.ProviderConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
@@ -59,12 +60,23 @@ public final class SesProvider implements Provider, AutoCloseable {
 
     /** @param credentials AWS credentials (the default chain in production, fixed ones for a local fake) */
     public SesProvider(ProviderConfig.Ses config, AwsCredentialsProvider credentials, Clock clock) {
+        this(config, credentials, clock, HeraldConfig.defaults().pipeline().maxInFlightPerWorker());
+    }
+
+    /**
+     * @param maxConnections  the most sends the pipeline makes through this provider at once
+     *                        ({@code pipeline.maxInFlightPerWorker}): the HTTP pool's size (the SDK's
+     *                        default is 50), so no send waits for a connection
+     */
+    public SesProvider(ProviderConfig.Ses config, AwsCredentialsProvider credentials, Clock clock,
+                       int maxConnections) {
         this.config = config;
         Duration timeout = config.timeout();
         SesV2ClientBuilder builder = SesV2Client.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
-                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(timeout).connectionTimeout(timeout))
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(timeout).connectionTimeout(timeout)
+                        .maxConnections(maxConnections))
                 .overrideConfiguration(o -> o.apiCallTimeout(timeout).retryStrategy(AwsRetryStrategy.doNotRetry()));
         if (!config.endpoint().isBlank()) {
             builder.endpointOverride(URI.create(config.endpoint().strip()));

@@ -19,11 +19,17 @@ import org.apache.http.util.EntityUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -31,6 +37,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SendGridProviderTest {
@@ -188,5 +195,49 @@ class SendGridProviderTest {
 
         assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
         assertThat(((Outcome.Rejected) outcome).reason()).hasSizeLessThan(400);
+    }
+    @Test
+    void thePoolCarriesAsManySendsAtOnceAsThePipelineMakesNotApachesFive() throws Exception {
+        // A fake with threads to spare, answering after 1 s: 30 sends through a pool of 5 would queue
+        // six deep for a connection, and those waiting past half the timeout (3 s) would fail.
+        WireMockServer slow = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort()
+                .containerThreads(80).jettyAcceptors(1).asynchronousResponseEnabled(false));
+        slow.start();
+        slow.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(202).withFixedDelay(1000)));
+        int sends = 30;
+        try (SendGridProvider pooled = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofSeconds(6),
+                1000, Duration.ofSeconds(1), "", Fakes.baseUrl(slow), Secret.of(KEY), "herald@example.org"),
+                Clock.systemUTC(), sends);
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Outcome>> outcomes = new ArrayList<>();
+            for (int i = 0; i < sends; i++) {
+                Envelope envelope = Fixtures.envelope("email", "to" + i + "@example.org");
+                outcomes.add(threads.submit(() -> pooled.send(envelope)));
+            }
+            for (Future<Outcome> outcome : outcomes) {
+                assertThat(outcome.get()).isInstanceOf(Outcome.Delivered.class);
+            }
+            assertThat(mostAtOnce(slow.getAllServeEvents())).isGreaterThan(5);
+        } finally {
+            slow.stop();
+        }
+    }
+
+    /** The most requests the fake was serving at one moment, from when each arrived and how long it took. */
+    private static int mostAtOnce(List<ServeEvent> events) {
+        List<long[]> edges = new ArrayList<>();
+        for (ServeEvent event : events) {
+            long start = event.getRequest().getLoggedDate().getTime();
+            edges.add(new long[]{start, 1});
+            edges.add(new long[]{start + event.getTiming().getTotalTime(), -1});
+        }
+        edges.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        int now = 0;
+        int most = 0;
+        for (long[] edge : edges) {
+            now += (int) edge[1];
+            most = Math.max(most, now);
+        }
+        return most;
     }
 }
