@@ -5,8 +5,10 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,6 +108,40 @@ class SendTimeoutsTest {
         assertThat(stray.get()).as("interrupts that reached the work after a send").isZero();
         assertThat(interruptedButNotTimedOut.get()).as("interrupts not reported as a timeout").isZero();
         assertThat(timedOut.get()).as("sends that outlived the deadline").isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
+    void aSlowSendIsNoticedWhileItRunsAndAQuickOneNever() throws Exception {
+        timeouts = new SendTimeouts(Duration.ofSeconds(10), Duration.ofMillis(50));
+        CountDownLatch noticed = new CountDownLatch(1);
+        AtomicInteger quickNoticed = new AtomicInteger();
+
+        onVirtualThread(() -> {
+            SendTimeouts.Send quick = timeouts.start(quickNoticed::incrementAndGet);
+            quick.finish();
+            SendTimeouts.Send slow = timeouts.start(noticed::countDown);
+            // The send runs until it has been noticed: a condition, not a guess at how long that takes.
+            assertThat(noticed.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.finish()).as("timed out").isFalse();
+            return null;
+        });
+        // The quick send's notice was cancelled by its finish: a notice scheduled after it has fired,
+        // and the one timer thread runs them in order.
+        CountDownLatch later = new CountDownLatch(1);
+        SendTimeouts.Send laterSend = timeouts.start(later::countDown);
+        assertThat(later.await(10, TimeUnit.SECONDS)).isTrue();
+        laterSend.finish();
+        assertThat(quickNoticed).hasValue(0);
+    }
+
+    @Test
+    void withNoDelayEverySendIsNoticedAtOnce() {
+        timeouts = new SendTimeouts(Duration.ofSeconds(10), Duration.ZERO);
+        AtomicInteger noticed = new AtomicInteger();
+
+        timeouts.start(noticed::incrementAndGet).finish();
+
+        assertThat(noticed).hasValue(1);
     }
 
     private record Result(boolean interruptedDuringSend, boolean timedOut, boolean interruptedAfterFinish) {
