@@ -30,7 +30,7 @@ final class PipelineCommand implements Callable<Integer> {
         StatusStores stores;
         try {
             // The table must exist (the CDK stack creates it); the pipeline records each delivery state in it.
-            stores = StatusStores.open(cfg, false, Clock.systemUTC());
+            stores = StatusStores.open(cfg, false, Clock.systemUTC(), List.of(metrics.statusRequestCounter()));
         } catch (RuntimeException e) {
             queues.close();
             throw e;

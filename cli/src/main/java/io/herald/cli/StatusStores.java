@@ -8,6 +8,7 @@ import io.herald.core.idempotency.DynamoIdempotencyStore;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.DynamoStatusStore;
 import io.herald.core.status.StatusTable;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -33,7 +34,13 @@ record StatusStores(DynamoDbClient dynamo, DynamoStatusStore status, DynamoIdemp
 
     /** @param createTable create the table if it is missing (local mode; in AWS the CDK stack owns it) */
     static StatusStores open(HeraldConfig config, boolean createTable, Clock clock) {
-        DynamoDbClient dynamo = DynamoDbClients.create(config.status());
+        return open(config, createTable, clock, List.of());
+    }
+
+    /** @param interceptors see every request to the table (the pipeline counts them in its metrics) */
+    static StatusStores open(HeraldConfig config, boolean createTable, Clock clock,
+                             List<ExecutionInterceptor> interceptors) {
+        DynamoDbClient dynamo = DynamoDbClients.create(config.status(), interceptors);
         try {
             String table = config.status().table();
             if (createTable) {

@@ -84,15 +84,19 @@ public final class PipelineMetrics {
      * delivered message can be read off {@code herald.status.requests} and {@code herald.sends}.
      */
     public ExecutionInterceptor statusRequestCounter() {
+        statusRequests("TransactWriteItems");
         return new ExecutionInterceptor() {
             @Override
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
                 String action = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-                Counter.builder("herald.status.requests").tag("action", action == null ? "unknown" : action)
-                        .description("requests to the status table, retries included, by action")
-                        .register(registry).increment();
+                statusRequests(action == null ? "unknown" : action).increment();
             }
         };
+    }
+
+    private Counter statusRequests(String action) {
+        return Counter.builder("herald.status.requests").tag("action", action)
+                .description("requests to the status table, retries included, by action").register(registry);
     }
 
     private Counter statusUpdateCounter(String outcome) {
