@@ -40,14 +40,19 @@ final class StatusBuffer implements AutoCloseable {
     /** One TransactWriteItems takes this many actions. */
     static final int PER_WRITE = DynamoStatusStore.MAX_TRANSACTION;
     /**
-     * Most updates one flush takes: four writes in parallel. More would not be faster on DynamoDB Local,
-     * which runs one write at a time (a transaction of 100 took 60-150 ms there on a busy machine, so ten
-     * queued behind each other ran past the client's 2 s attempt timeout), and four already carry a few
+     * Most updates one flush takes: two writes in parallel. More would not be faster on DynamoDB Local,
+     * which runs one write at a time (a transaction of 100 took 60-150 ms there on a busy machine, and
+     * ten queued behind each other ran past the client's timeouts), and two already carry several
      * thousand messages a second on DynamoDB itself, at a transaction's ~10-30 ms.
      */
-    private static final int PER_FLUSH = 4 * PER_WRITE;
-    /** Tries of one write before its updates are given up on, when the store was answering. */
-    private static final int ATTEMPTS = 4;
+    private static final int PER_FLUSH = 2 * PER_WRITE;
+    /**
+     * Tries of one write before its updates are given up on, when the store was answering. Each try
+     * has the SDK's own retries inside (up to 20 s with them, see DynamoStatusStore), so a store that
+     * hangs holds delivered messages (kept hidden by InFlight) for under a minute before they are
+     * settled without status; a store that is only slow gets the time it needs.
+     */
+    private static final int ATTEMPTS = 2;
 
     private static final Logger log = LoggerFactory.getLogger(StatusBuffer.class);
 

@@ -48,11 +48,12 @@ public final class DynamoStatusStore implements StatusStore {
     private static final String CONDITION_FAILED = "ConditionalCheckFailed";
     /**
      * Longer than the client's 2 s per attempt, which suits one item on an API request's path: a batch is
-     * written off that path, and 100 conditional updates queued behind others on a busy DynamoDB Local
-     * took seconds (then were applied after the client had given up, and written again).
+     * written off that path, and 100 conditional updates queued behind others on a starved DynamoDB
+     * Local took over 12 s (then were applied after the client had given up, and written again).
+     * Giving up on a store that is slow, not down, would drop statuses for nothing.
      */
-    private static final Duration TRANSACTION_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration TRANSACTION_CALL_TIMEOUT = Duration.ofSeconds(12);
+    private static final Duration TRANSACTION_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TRANSACTION_CALL_TIMEOUT = Duration.ofSeconds(20);
 
     private static final String STATE = "state";
     private static final String AT = "at";
