@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * the classpath the build writes for the cli ({@code cli/target/classpath.txt}), side by side with the
  * classpath of before the embedded engines moved out (plus {@code embedded/target/classpath.txt}), with the
  * AppCDS archive {@code build-cds-archive.sh} builds, and with that archive plus C1 only and SerialGC.
+ * Then as shipped: the built image's {@code bin/herald} ({@code packaging/target/herald-VERSION}) and an
+ * installed package's ({@code /usr/bin/herald} when a package is installed, or {@code --installed DIR}, a
+ * package root such as {@code /usr/lib/herald} or an unpacked tarball), each with its own archive and flags.
  * Runs are interleaved (every variant of a command, then the next run), so a busy machine slows all alike;
  * the table gives medians. The forwarder counts until it prints its "watching" line, against an SQS here.
  */
@@ -33,6 +36,8 @@ public final class StartupDrill implements Drill {
 
     private static final long GOAL_MILLIS = 500;
     private static final long COMMAND_LIMIT_SECONDS = 60;
+    /** Index of "slim + AppCDS + C1, SerialGC", the best of the java command lines; the shipped ones follow. */
+    private static final int FASTEST_JAVA_VARIANT = 3;
 
     @Override
     public String name() {
@@ -42,10 +47,21 @@ public final class StartupDrill implements Drill {
     @Override
     public String description() {
         return "start-up of `herald --version`, `queues --help` and the forwarder: before (with the embedded jars), "
-                + "slim classpath, + AppCDS archive, + C1/SerialGC; medians of --runs 5, ~2.5 min";
+                + "slim classpath, + AppCDS archive, + C1/SerialGC, the built image's and an installed package's "
+                + "bin/herald (--installed DIR, default /usr/bin/herald if there); medians of --runs 5, ~4 min";
     }
 
-    private record Variant(String label, List<String> jvmOptions, String classpath) {
+    /** What runs {@code herald}: a java command line, or a shipped {@code bin/herald}; arguments follow. */
+    private record Variant(String label, List<String> command) {
+
+        static Variant java(String label, List<String> jvmOptions, String classpath) {
+            List<String> line = new ArrayList<>();
+            line.add(javaBinary());
+            line.addAll(parentFlags());
+            line.addAll(jvmOptions);
+            line.addAll(List.of("-cp", classpath, Herald.class.getName()));
+            return new Variant(label, List.copyOf(line));
+        }
     }
 
     private record Command(String label, List<String> args, String readyLine) {
@@ -53,8 +69,9 @@ public final class StartupDrill implements Drill {
 
     @Override
     public DrillResult run(DrillContext context) throws Exception {
-        DrillOptions options = DrillOptions.parse(name(), context.args(), Set.of("--runs"));
+        DrillOptions options = DrillOptions.parse(name(), context.args(), Set.of("--runs", "--installed"));
         int runs = options.intOption("--runs", 5, 1);
+        List<Variant> shipped = shippedVariants(options.given().get("--installed"));
         Path cliJar = codeSource(Herald.class);
         Path embeddedJar = codeSource(EmbeddedSqs.class);
         String production = cliJar + ":" + Files.readString(cliJar.resolveSibling("classpath.txt")).strip();
@@ -68,7 +85,8 @@ public final class StartupDrill implements Drill {
             Path archive = scratch.path().resolve("herald.jsa");
             context.progress().println("bench: startup: building the AppCDS archive with " + script.getFileName());
             long buildStart = System.nanoTime();
-            buildArchive(script, production, archive);
+            Path jvmOptions = Files.write(scratch.path().resolve("jvm.options"), parentFlags());
+            buildArchive(script, production, jvmOptions, archive);
             double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
             HeraldConfig.Sqs sqsConfig = HeraldConfig.defaults().sqs().withEndpoint(sqs.endpoint().toString());
             try (var client = io.herald.core.sqs.SqsClients.create(sqsConfig)) {
@@ -82,12 +100,13 @@ public final class StartupDrill implements Drill {
                     "HERALD_MAILPROG_SPOOL_DIR", spool.toString());
 
             String cds = "-XX:SharedArchiveFile=" + archive;
-            List<Variant> variants = List.of(
-                    new Variant("before: + embedded jars", List.of(), union(production, embedded)),
-                    new Variant("slim classpath", List.of(), production),
-                    new Variant("slim + AppCDS", List.of(cds), production),
-                    new Variant("slim + AppCDS + C1, SerialGC",
-                            List.of(cds, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), production));
+            List<Variant> variants = new ArrayList<>(List.of(
+                    Variant.java("before: + embedded jars", List.of(), union(production, embedded)),
+                    Variant.java("slim classpath", List.of(), production),
+                    Variant.java("slim + AppCDS", List.of(cds), production),
+                    Variant.java("slim + AppCDS + C1, SerialGC",
+                            List.of(cds, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), production)));
+            variants.addAll(shipped);
             List<Command> commands = List.of(
                     new Command("herald --version", List.of("--version"), null),
                     new Command("herald queues --help", List.of("queues", "--help"), null),
@@ -125,7 +144,7 @@ public final class StartupDrill implements Drill {
         figures.put("java", Runtime.version().toString());
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, """
                 Start-up, median of %d runs each, interleaved (ms); production classpath %s, before %s
-                | command | %s | best vs before |
+                | command | %s | AppCDS + C1 vs before |
                 |---|%s---|
                 """, runs, describe(production), describe(union(production, embedded)),
                 String.join(" | ", variants.stream().map(Variant::label).toList()),
@@ -141,13 +160,17 @@ public final class StartupDrill implements Drill {
                 cells.add(Long.toString(Math.round(median)));
             });
             double before = Percentile.of(byVariant.get(variants.getFirst().label()), 0.5);
-            double best = Percentile.of(byVariant.get(variants.getLast().label()), 0.5);
+            double best = Percentile.of(byVariant.get(variants.get(FASTEST_JAVA_VARIANT).label()), 0.5);
             row.put("samples", byVariant);
             medians.put(command, row);
             table.append(String.format(Locale.ROOT, "| %s | %s | %.2fx |%n", command, String.join(" | ", cells),
                     before / best));
-            if (!command.startsWith("forwarder") && best > GOAL_MILLIS) {
-                goalMisses.add(command + " " + Math.round(best) + " ms");
+            // The goal is for the ways a site runs a short command: with the archive and flags, and as shipped.
+            for (Variant fast : variants.subList(FASTEST_JAVA_VARIANT, variants.size())) {
+                double median = Percentile.of(byVariant.get(fast.label()), 0.5);
+                if (!command.startsWith("forwarder") && median > GOAL_MILLIS) {
+                    goalMisses.add(command + " (" + fast.label() + ") " + Math.round(median) + " ms");
+                }
             }
         });
         figures.put("medianMillis", medians);
@@ -171,10 +194,10 @@ public final class StartupDrill implements Drill {
         return f.get("jars") + " jars / " + f.get("megabytes") + " MB";
     }
 
-    private static void buildArchive(Path script, String classpath, Path archive)
+    private static void buildArchive(Path script, String classpath, Path jvmOptions, Path archive)
             throws IOException, InterruptedException {
-        Process build = new ProcessBuilder(script.toString(), "--java", javaBinary(), "--classpath", classpath,
-                "--out", archive.toString()).redirectErrorStream(true).start();
+        Process build = new ProcessBuilder(script.toString(), "--java", javaBinary(),
+                "--options", jvmOptions.toString(), "--classpath", classpath, "--out", archive.toString()).redirectErrorStream(true).start();
         String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!build.waitFor(5, TimeUnit.MINUTES) || build.exitValue() != 0) {
             build.destroyForcibly();
@@ -185,11 +208,7 @@ public final class StartupDrill implements Drill {
     /** Wall time from the process start to its exit, or to its ready line, in milliseconds. */
     private static double millis(Variant variant, Command command, Map<String, String> env, Path workDir)
             throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>();
-        line.add(javaBinary());
-        line.addAll(parentFlags());
-        line.addAll(variant.jvmOptions());
-        line.addAll(List.of("-cp", variant.classpath(), Herald.class.getName()));
+        List<String> line = new ArrayList<>(variant.command());
         line.addAll(command.args());
         ProcessBuilder builder = new ProcessBuilder(line).directory(workDir.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -240,6 +259,36 @@ public final class StartupDrill implements Drill {
                 }
             }
         }
+    }
+
+    /**
+     * The built image's bin/herald (when built) and an installed one: {@code --installed DIR} (DIR/bin/herald
+     * must exist), else {@code /usr/bin/herald} when a package put it there.
+     */
+    private static List<Variant> shippedVariants(String installed) throws URISyntaxException {
+        List<Variant> shipped = new ArrayList<>();
+        Path repository = codeSource(Herald.class).getParent().getParent().getParent();
+        try (var images = Files.newDirectoryStream(repository.resolve("packaging/target"), "herald-*")) {
+            for (Path image : images) {
+                if (Files.isExecutable(image.resolve("bin/herald")) && Files.isDirectory(image.resolve("runtime"))) {
+                    shipped.add(new Variant("built image bin/herald", List.of(image.resolve("bin/herald").toString())));
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // No packaging/target: the image was not built; the table goes without it.
+        }
+        if (installed != null) {
+            Path launcher = Path.of(installed).resolve("bin/herald");
+            if (!Files.isExecutable(launcher)) {
+                throw new BadDrillArgumentException("startup: --installed " + installed + " holds no executable "
+                        + "bin/herald: give a package root such as /usr/lib/herald or an unpacked tarball");
+            }
+            shipped.add(new Variant("installed " + launcher, List.of(launcher.toString())));
+        } else if (Files.isExecutable(Path.of("/usr/bin/herald"))) {
+            shipped.add(new Variant("installed /usr/bin/herald", List.of("/usr/bin/herald")));
+        }
+        return shipped;
     }
 
     /** Every jar of both, once, in order: the classpath every command had while core carried the engines. */

@@ -1,5 +1,7 @@
 package io.herald.slurme2e;
 
+import io.herald.core.testing.ShippedUnit;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

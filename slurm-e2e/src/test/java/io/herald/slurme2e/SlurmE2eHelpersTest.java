@@ -1,5 +1,7 @@
 package io.herald.slurme2e;
 
+import io.herald.core.testing.ShippedUnit;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

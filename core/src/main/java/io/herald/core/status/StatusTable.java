@@ -10,6 +10,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -35,24 +37,45 @@ public final class StatusTable {
     }
 
     /**
-     * Creates the table with TTL on {@link #EXPIRES_AT} unless it exists, and waits until it is
-     * usable. For local mode and tests; in AWS the CDK stack owns the table.
+     * Creates the table unless it exists, waits until it is usable and makes sure TTL is on for
+     * {@link #EXPIRES_AT}. Idempotent: a table found already (an earlier start stopped between creating
+     * it and enabling TTL, or a CreateTable the SDK retried after the first attempt had made it) gets its
+     * TTL too. For local mode and tests; in AWS the CDK stack owns the table.
+     *
+     * @throws IllegalStateException when the table's TTL is on for another attribute
      */
     public static void createIfMissing(DynamoDbClient dynamo, String table) {
         // Listing, not describing: DynamoDB Local logs a stack trace for every describe of a missing table.
-        if (dynamo.listTablesPaginator(b -> b.overrideConfiguration(SETUP)).tableNames().stream().anyMatch(table::equals)) {
-            return;
-        }
-        try {
-            dynamo.createTable(b -> b.tableName(table).overrideConfiguration(SETUP)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName(KEY)
-                            .attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())
-                    .billingMode(BillingMode.PAY_PER_REQUEST));
-        } catch (ResourceInUseException exists) {
-            return;
+        boolean listed = dynamo.listTablesPaginator(b -> b.overrideConfiguration(SETUP)).tableNames().stream()
+                .anyMatch(table::equals);
+        if (!listed) {
+            try {
+                dynamo.createTable(b -> b.tableName(table).overrideConfiguration(SETUP)
+                        .attributeDefinitions(AttributeDefinition.builder().attributeName(KEY)
+                                .attributeType(ScalarAttributeType.S).build())
+                        .keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())
+                        .billingMode(BillingMode.PAY_PER_REQUEST));
+            } catch (ResourceInUseException exists) {
+                // Made meanwhile (by a retried attempt of this very call, or another process): TTL below still applies.
+            }
         }
         dynamo.waiter().waitUntilTableExists(b -> b.tableName(table).overrideConfiguration(SETUP));
+        ensureTimeToLive(dynamo, table);
+    }
+
+    /** UpdateTimeToLive refuses to enable TTL that is already on, so it is asked only when TTL is off. */
+    private static void ensureTimeToLive(DynamoDbClient dynamo, String table) {
+        TimeToLiveDescription ttl = dynamo.describeTimeToLive(b -> b.tableName(table).overrideConfiguration(SETUP))
+                .timeToLiveDescription();
+        TimeToLiveStatus status = ttl == null ? null : ttl.timeToLiveStatus();
+        if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING) {
+            if (!EXPIRES_AT.equals(ttl.attributeName())) {
+                throw new IllegalStateException("DynamoDB table " + table + " has TTL on attribute '"
+                        + ttl.attributeName() + "', Herald needs it on '" + EXPIRES_AT
+                        + "': disable TTL on the table or give Herald a table of its own");
+            }
+            return;
+        }
         dynamo.updateTimeToLive(b -> b.tableName(table).overrideConfiguration(SETUP)
                 .timeToLiveSpecification(t -> t.attributeName(EXPIRES_AT).enabled(true)));
     }

@@ -1,4 +1,4 @@
-package io.herald.slurme2e;
+package io.herald.core.testing;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,13 +8,14 @@ import java.util.Map;
  * What of a shipped systemd unit decides how its program runs: User=, ExecStart=, Environment= and
  * UMask=. There is no systemd as PID 1 here, so the test runs the unit's command itself and reads it
  * from the installed file rather than writing its own copy, which could drift from what ships.
+ * Shared by the tests that run an installed unit's program (packaging's PackageInstallIT, slurm-e2e).
  * Only the plain forms Herald's units use are understood; anything else is an error naming the line.
  * EnvironmentFile= is left out: Herald's is optional (-/etc/herald/secrets.env), the package installs
  * none, and the test needs no secret (ElasticMQ takes the SDK's requests without real credentials).
  */
-record ShippedUnit(String user, List<String> execStart, Map<String, String> environment, String umask) {
+public record ShippedUnit(String user, List<String> execStart, Map<String, String> environment, String umask) {
 
-    static ShippedUnit parse(String text) {
+    public static ShippedUnit parse(String text) {
         String user = null;
         List<String> exec = null;
         Map<String, String> env = new LinkedHashMap<>();
@@ -57,7 +58,7 @@ record ShippedUnit(String user, List<String> execStart, Map<String, String> envi
     }
 
     /** What systemd sets for a service with User= (systemd.exec, "Environment variables in spawned processes"). */
-    static Map<String, String> userEnvironment(String user, String passwdLine) {
+    public static Map<String, String> userEnvironment(String user, String passwdLine) {
         String[] f = passwdLine.strip().split(":", -1);
         if (f.length < 7 || !f[0].equals(user)) {
             throw new IllegalArgumentException("not the passwd entry of " + user + ": " + passwdLine.strip());
