@@ -16,11 +16,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -38,6 +40,8 @@ public final class ForwarderMetrics implements PassObserver {
 
     /** The collector reads {@code *.prom} only; the temporary file ends otherwise. */
     public static final String FILE_NAME = "herald_mailprog.prom";
+
+    private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
 
     private static final Logger log = LoggerFactory.getLogger(ForwarderMetrics.class);
 
@@ -134,12 +138,13 @@ public final class ForwarderMetrics implements PassObserver {
     public void write() {
         Path tmp = null;
         try {
-            // Readable by node_exporter, which usually runs as another user.
-            tmp = Files.createTempFile(dir, "." + FILE_NAME + ".", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+            tmp = Files.createTempFile(dir, "." + FILE_NAME + ".", ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 registry.scrape(out);
             }
+            // Readable by node_exporter, which runs as another user; set after creation because
+            // the shipped unit's UMask=0027 would take the bits for others off a creation mode.
+            Files.setPosixFilePermissions(tmp, READABLE);
             Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
             if (writeTrouble != null) {
