@@ -45,7 +45,7 @@ final class PauseCommand implements Callable<Integer> {
     @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "",
             description = {"Why, for the other operators (one line, at most " + Pause.MAX_REASON_CHARS
                     + " characters), e.g. \"SES sandbox limit, ticket 4711\". Shown with who and since when in",
-                    "--list, `herald status` and on the dashboard, and logged once by each pipeline."})
+                    "--list, the admin port's /status and on the dashboard, and logged once by each pipeline."})
     String reason;
 
     @Spec
