@@ -77,15 +77,17 @@ export function Dashboard() {
   const windowMs = chartWindow(history, now, CHART_MIN_MS, CHART_MAX_MS);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [reason, setReason] = useState("");
   const toggle = async (scope: "channel" | "provider", name: string, on: boolean) => {
     setBusy(true);
-    const answer = await (on ? pause(scope, name, keyRef.current) : resume(scope, name, keyRef.current));
+    const answer = await (on ? pause(scope, name, keyRef.current, reason) : resume(scope, name, keyRef.current));
     setBusy(false);
     if (!answer.ok) {
       setActionError(answer.message);
       return;
     }
     setActionError(null);
+    if (on) setReason("");
     // Shown at once; the states follow with the pipelines' next reports.
     setOverview((o) => (o ? { ...o, pauses: answer.value.pauses } : o));
   };
@@ -121,7 +123,8 @@ export function Dashboard() {
             <h2 id="rates-heading">Deliveries per second</h2>
             <RateChart history={history} now={now} windowMs={windowMs} />
           </section>
-          <Pools pools={overview.pools} pauses={overview.pauses} busy={busy} error={actionError} onToggle={toggle} />
+          <Pools pools={overview.pools} pauses={overview.pauses} busy={busy} error={actionError} onToggle={toggle}
+            reason={reason} onReason={setReason} />
           <Queues queues={overview.queues} />
           <DeadLetters apiKey={apiKey} />
           <Recent overview={overview} />
@@ -178,12 +181,22 @@ function DemoControls({ demo, apiKey, onChange }: { demo: DemoState; apiKey: str
 
 type Toggle = (scope: "channel" | "provider", name: string, on: boolean) => void;
 
-function Pools({ pools, pauses, busy, error, onToggle }: {
+/** The API's limit on a pause's reason (Pause.MAX_REASON_CHARS). */
+const MAX_REASON = 300;
+
+function Pools({ pools, pauses, busy, error, onToggle, reason, onReason }: {
   pools: PoolOverview[]; pauses: PauseOverview[]; busy: boolean; error: string | null; onToggle: Toggle;
+  reason: string; onReason: (reason: string) => void;
 }) {
   return (
     <section aria-labelledby="pools-heading">
       <h2 id="pools-heading">Providers</h2>
+      <div className="pause-reason">
+        <label htmlFor="pauseReason">Reason for the next pause <span className="hint">(optional, shown to
+          everyone with your key's name)</span></label>
+        <input id="pauseReason" type="text" value={reason} maxLength={MAX_REASON} autoComplete="off"
+          placeholder="e.g. SES sandbox limit, ticket 4711" onChange={(e) => onReason(e.target.value)} />
+      </div>
       {pauses.length > 0 && (
         <div className="notice warning">
           <p>{pauses.length === 1 ? "One pause is" : `${pauses.length} pauses are`} on:</p>
@@ -192,6 +205,7 @@ function Pools({ pools, pauses, busy, error, onToggle }: {
               <li key={`${p.scope}/${p.name}`} data-pause={`${p.scope}/${p.name}`}>
                 {p.scope} <strong>{p.name}</strong>, paused by <strong className="by">{p.by}</strong> since{" "}
                 <time dateTime={p.since}>{time(p.since)}</time>
+                {p.reason && <>: <q className="reason">{p.reason}</q></>}
               </li>
             ))}
           </ul>

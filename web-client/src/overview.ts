@@ -52,6 +52,8 @@ export interface PauseOverview {
   name: string;
   since: string;
   by: string;
+  /** why, as the operator said it; empty when no reason was given */
+  reason: string;
 }
 
 export interface Rejection {
@@ -184,10 +186,14 @@ async function call<T>(path: string, apiKey: string, init: RequestInit = {}): Pr
   }
 }
 
-/** Pauses a channel or provider (the same switch as `herald pause`); answers the pauses now in force. */
-export function pause(scope: "channel" | "provider", name: string, apiKey: string) {
+/**
+ * Pauses a channel or provider (the same switch as `herald pause --reason`); answers the pauses now
+ * in force. An empty reason is left out.
+ */
+export function pause(scope: "channel" | "provider", name: string, apiKey: string, reason = "") {
+  const why = reason.trim();
   return call<{ pauses: PauseOverview[] }>("/v1/admin/pauses", apiKey,
-    { method: "POST", body: JSON.stringify({ scope, name }) });
+    { method: "POST", body: JSON.stringify(why ? { scope, name, reason: why } : { scope, name }) });
 }
 
 export function resume(scope: "channel" | "provider", name: string, apiKey: string) {

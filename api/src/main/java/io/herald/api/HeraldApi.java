@@ -12,10 +12,13 @@ import io.herald.core.sqs.SqsProducer;
 import io.herald.core.status.StatusStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.router.Endpoint;
+import io.javalin.security.RouteRole;
+import io.javalin.security.Roles;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -43,6 +46,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front
@@ -161,10 +166,12 @@ public final class HeraldApi implements AutoCloseable {
                 javalin.routes.get("/", ctx -> ctx.status(HttpStatus.OK).contentType("text/html; charset=utf-8")
                         .result("<!doctype html><title>Herald</title><p>The web client was not built into this API "
                                 + "(build with npm available, see web-client/README). The API itself works: see "
-                                + "<a href=\"/openapi.json\">/openapi.json</a>.</p>"));
+                                + "<a href=\"/openapi.json\">/openapi.json</a>.</p>"), ApiRole.PUBLIC);
             }
 
             javalin.routes.before(ctx -> ctx.attribute(START_NANOS, System.nanoTime()));
+            // Who may call what is declared on each route below and enforced here, in one place.
+            javalin.routes.beforeMatched(new RouteGuard(intake, json, this::declaredRoles));
             javalin.routes.after(ctx -> {
                 Long start = ctx.attribute(START_NANOS);
                 if (start != null) {
@@ -176,25 +183,22 @@ public final class HeraldApi implements AutoCloseable {
                 }
             });
 
-            javalin.routes.post("/email/send", intake.handler("/email/send", sendEmail));
-            javalin.routes.post("/v1/notifications", intake.handler("/v1/notifications", notifications));
-            javalin.routes.get("/v1/notifications/{id}", status);
-            javalin.routes.get("/v1/admin/pauses", pauses::list);
-            javalin.routes.post("/v1/admin/pauses", pauses::pause);
-            javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume);
-            javalin.routes.get("/healthz", ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")));
-            javalin.routes.get("/readyz", readiness);
+            javalin.routes.post("/email/send", intake.handler("/email/send", sendEmail), ApiRole.SENDER);
+            javalin.routes.post("/v1/notifications", intake.handler("/v1/notifications", notifications),
+                    ApiRole.SENDER);
+            javalin.routes.get("/v1/notifications/{id}", status, ApiRole.READER);
+            javalin.routes.get("/v1/admin/pauses", pauses::list, ApiRole.ADMIN);
+            javalin.routes.post("/v1/admin/pauses", pauses::pause, ApiRole.ADMIN);
+            javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume, ApiRole.ADMIN);
+            javalin.routes.get("/healthz", ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")),
+                    ApiRole.PUBLIC);
+            javalin.routes.get("/readyz", readiness, ApiRole.PUBLIC);
             // Metrics tell how much each tenant sends and when it is throttled: admin keys only (Prometheus sends
             // one as a bearer token); in open mode everyone is admin, as for every operator endpoint.
-            javalin.routes.get("/metrics", ctx -> {
-                Intake.Admitted admitted = intake.admitAdmin(ctx);
-                if (admitted.refusal() != null) {
-                    json.send(ctx, admitted.refusal());
-                    return;
-                }
-                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
-            });
-            javalin.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(registry.scrape()), ApiRole.ADMIN);
+            javalin.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi),
+                    ApiRole.PUBLIC);
             // The document for people: Swagger UI, built into the web client (its files are under /docs/).
             javalin.routes.get("/docs", ctx -> {
                 PAGE_HEADERS.forEach(ctx::header);
@@ -202,19 +206,19 @@ public final class HeraldApi implements AutoCloseable {
                         : "<!doctype html><title>Herald API</title><p>The API reference page was not built into this "
                         + "API (build with npm available, see web-client/README). The document itself is at "
                         + "<a href=\"/openapi.json\">/openapi.json</a>.</p>");
-            });
+            }, ApiRole.PUBLIC);
             if (overview != null) {
-                javalin.routes.get("/v1/admin/overview", overview);
-                javalin.routes.get("/v1/admin/overview/history", overview::history);
-                javalin.routes.get("/v1/admin/dead-letters", deadLetters::list);
-                javalin.routes.get("/v1/admin/dead-letters/{id}", deadLetters::show);
-                javalin.routes.post("/v1/admin/dead-letters/redrive", deadLetters::redrive);
+                javalin.routes.get("/v1/admin/overview", overview, ApiRole.ADMIN);
+                javalin.routes.get("/v1/admin/overview/history", overview::history, ApiRole.ADMIN);
+                javalin.routes.get("/v1/admin/dead-letters", deadLetters::list, ApiRole.ADMIN);
+                javalin.routes.get("/v1/admin/dead-letters/{id}", deadLetters::show, ApiRole.ADMIN);
+                javalin.routes.post("/v1/admin/dead-letters/redrive", deadLetters::redrive, ApiRole.ADMIN);
             }
             if (demo != null) {
-                javalin.routes.get("/v1/local/demo", demo::state);
-                javalin.routes.post("/v1/local/demo/providers/{provider}/break", demo::breakProvider);
-                javalin.routes.post("/v1/local/demo/providers/{provider}/heal", demo::healProvider);
-                javalin.routes.put("/v1/local/demo/traffic", demo::traffic);
+                javalin.routes.get("/v1/local/demo", demo::state, ApiRole.ADMIN);
+                javalin.routes.post("/v1/local/demo/providers/{provider}/break", demo::breakProvider, ApiRole.ADMIN);
+                javalin.routes.post("/v1/local/demo/providers/{provider}/heal", demo::healProvider, ApiRole.ADMIN);
+                javalin.routes.put("/v1/local/demo/traffic", demo::traffic, ApiRole.ADMIN);
             }
 
             // Only Javalin's own bare 404 (no route, no file); a handler's 404 already says what was not found.
@@ -226,6 +230,7 @@ public final class HeraldApi implements AutoCloseable {
             // Javalin's own refusals (no route, wrong method) keep their status; only the shape changes.
             // Its messages name Javalin's internals ("Endpoint GET /x not found"); ours say the same plainly.
             // The exception handler answers a 405 once; no error handler for 405 may write a second body.
+            javalin.routes.exception(RouteGuard.Refusal.class, (e, ctx) -> json.send(ctx, e.reply()));
             javalin.routes.exception(HttpResponseException.class, (e, ctx) -> json.send(ctx,
                     refusal(json, e.getStatus(), e.getMessage(), e.getDetails())));
             // Jetty's refusals while a handler reads the body, e.g. 408 for a body below api.minRequestDataRate:
@@ -435,6 +440,29 @@ public final class HeraldApi implements AutoCloseable {
     }
 
     /** The route template (so /v1/notifications/{id} is one series, not one per id). */
+    /** The roles of the route registered for a method and path; empty when none is (a static file). */
+    private Optional<Set<RouteRole>> declaredRoles(HandlerType method, String path) {
+        return app.unsafe.internalRouter.findHttpHandlerEntries(method, path).stream().findFirst()
+                .map(e -> roles(e.endpoint));
+    }
+
+    private static Set<RouteRole> roles(Endpoint endpoint) {
+        Roles roles = endpoint.metadata(Roles.class);
+        return roles == null ? Set.of() : Set.copyOf(roles.getRoles());
+    }
+
+    /** A registered route and the roles it declares (for the test that every route declares one). */
+    record DeclaredRoute(String method, String path, Set<RouteRole> roles) {
+    }
+
+    /** Every HTTP route this API registered, with the roles it declares. */
+    List<DeclaredRoute> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream().map(e -> e.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> new DeclaredRoute(e.method.name(), e.path, roles(e)))
+                .toList();
+    }
+
     private static String route(Context ctx) {
         Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
         if (matched != null) {

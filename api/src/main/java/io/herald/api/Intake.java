@@ -162,8 +162,8 @@ final class Intake {
     }
 
     /**
-     * The door for reading endpoints: any API key (401 without one); what the caller may read is
-     * the endpoint's to decide.
+     * The door for {@link ApiRole#READER} routes ({@link RouteGuard}): any API key (401 without
+     * one); what the caller may read is the endpoint's to decide.
      *
      * @return the refusal, or the admitted caller
      */
@@ -175,8 +175,8 @@ final class Intake {
     }
 
     /**
-     * The door for operator endpoints: an admin key (401 without a key, 403 with one that is not an
-     * admin key), or anyone when the API runs open.
+     * The door for {@link ApiRole#ADMIN} routes ({@link RouteGuard}): an admin key (401 without a
+     * key, 403 with one that is not an admin key), or anyone when the API runs open.
      *
      * @return the refusal, or the admitted caller
      */

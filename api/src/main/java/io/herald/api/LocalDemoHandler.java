@@ -27,8 +27,7 @@ final class LocalDemoHandler {
     }
 
     void state(Context ctx) {
-        Intake.Admitted admitted = intake.admitAdmin(ctx);
-        json.send(ctx, admitted.refusal() != null ? admitted.refusal() : json.reply(HttpStatus.OK.getCode(), demo.state()));
+        json.send(ctx, json.reply(HttpStatus.OK.getCode(), demo.state()));
     }
 
     void breakProvider(Context ctx) {
@@ -40,11 +39,6 @@ final class LocalDemoHandler {
     }
 
     private void setBroken(Context ctx, boolean broken) {
-        Intake.Admitted admitted = intake.admitAdmin(ctx);
-        if (admitted.refusal() != null) {
-            json.send(ctx, admitted.refusal());
-            return;
-        }
         String provider = ctx.pathParam("provider");
         if (!demo.setBroken(provider, broken)) {
             json.send(ctx, json.errors(HttpStatus.NOT_FOUND.getCode(), Map.of("provider", "the demo has no stand-in for '"
@@ -55,11 +49,6 @@ final class LocalDemoHandler {
     }
 
     void traffic(Context ctx) throws IOException {
-        Intake.Admitted admitted = intake.admitAdmin(ctx);
-        if (admitted.refusal() != null) {
-            json.send(ctx, admitted.refusal());
-            return;
-        }
         Intake.Body body = intake.readObject(ctx, "a JSON object {\"perSecond\": 0 to " + LocalDemo.MAX_PER_SECOND + "}");
         if (body.refusal() != null) {
             json.send(ctx, body.refusal());

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The operators' pause switches, for admin keys: {@code GET /v1/admin/pauses} lists them,
- * {@code POST /v1/admin/pauses} with {@code {"scope":"channel|provider","name":"..."}} turns one on
- * (the first pause of a scope stays), {@code DELETE /v1/admin/pauses/{scope}/{name}} turns it off
+ * The operators' pause switches, for admin keys (routes declared {@link ApiRole#ADMIN}): {@code GET /v1/admin/pauses} lists them,
+ * {@code POST /v1/admin/pauses} with {@code {"scope":"channel|provider","name":"...","reason":"..."}} turns
+ * one on (the reason is optional; the first pause of a scope stays, with its reason), {@code DELETE /v1/admin/pauses/{scope}/{name}} turns it off
  * (turning off what is not on does nothing). Each answers with the pauses now in force.
  * Names Herald does not know are refused, naming the field; every pipeline instance obeys within
  * its refresh interval and one iteration.
@@ -27,12 +27,14 @@ import java.util.Optional;
 final class PausesHandler {
 
     private static final Logger log = LoggerFactory.getLogger(PausesHandler.class);
-    private static final String EXPECTED = "a JSON object {\"scope\": \"channel\" or \"provider\", \"name\": \"...\"}";
+    private static final String EXPECTED = "a JSON object {\"scope\": \"channel\" or \"provider\", \"name\": \"...\", "
+            + "\"reason\": \"...\" (optional)}";
 
     /** One pause as the API shows it (the dashboard's overview shows the same). */
-    record PauseView(String scope, String name, String since, String by) {
+    record PauseView(String scope, String name, String since, String by, String reason) {
         static PauseView of(Pause pause) {
-            return new PauseView(pause.scope().kind().label(), pause.scope().name(), pause.since().toString(), pause.by());
+            return new PauseView(pause.scope().kind().label(), pause.scope().name(), pause.since().toString(), pause.by(),
+                    pause.reason());
         }
     }
 
@@ -51,20 +53,10 @@ final class PausesHandler {
     }
 
     void list(Context ctx) {
-        Intake.Admitted admitted = intake.admitAdmin(ctx);
-        if (admitted.refusal() != null) {
-            json.send(ctx, admitted.refusal());
-            return;
-        }
         json.send(ctx, withStore(() -> json.reply(HttpStatus.OK.getCode(), current())));
     }
 
     void pause(Context ctx) throws IOException {
-        Intake.Admitted admitted = intake.admitAdmin(ctx);
-        if (admitted.refusal() != null) {
-            json.send(ctx, admitted.refusal());
-            return;
-        }
         Intake.Body body = intake.readObject(ctx, EXPECTED);
         if (body.refusal() != null) {
             json.send(ctx, body.refusal());
@@ -72,23 +64,21 @@ final class PausesHandler {
         }
         Map<String, String> errors = new LinkedHashMap<>();
         PauseScope scope = scope(text(body.object(), "scope", errors), text(body.object(), "name", errors), errors);
-        if (scope == null) {
+        String reason = reason(body.object(), errors);
+        if (scope == null || !errors.isEmpty()) {
             json.send(ctx, json.errors(HttpStatus.BAD_REQUEST.getCode(), errors));
             return;
         }
+        String by = RouteGuard.caller(ctx).name();
         json.send(ctx, withStore(() -> {
-            store.pause(scope, admitted.caller().name());
-            log.info("{} paused by API key '{}'", scope, admitted.caller().name());
+            store.pause(scope, by, reason);
+            log.info("{} paused by API key '{}'{}", scope, by,
+                    reason.isEmpty() ? "" : ": " + reason);
             return json.reply(HttpStatus.OK.getCode(), current());
         }));
     }
 
     void resume(Context ctx) {
-        Intake.Admitted admitted = intake.admitAdmin(ctx);
-        if (admitted.refusal() != null) {
-            json.send(ctx, admitted.refusal());
-            return;
-        }
         Map<String, String> errors = new LinkedHashMap<>();
         PauseScope scope = scope(ctx.pathParam("scope"), ctx.pathParam("name"), errors);
         if (scope == null) {
@@ -97,7 +87,7 @@ final class PausesHandler {
         }
         json.send(ctx, withStore(() -> {
             store.resume(scope);
-            log.info("{} resumed by API key '{}'", scope, admitted.caller().name());
+            log.info("{} resumed by API key '{}'", scope, RouteGuard.caller(ctx).name());
             return json.reply(HttpStatus.OK.getCode(), current());
         }));
     }
@@ -134,6 +124,25 @@ final class PausesHandler {
             return null;
         }
         return value.asText();
+    }
+
+    /** The optional reason, stripped; empty when absent, null with the problem in {@code errors}. */
+    private static String reason(JsonNode object, Map<String, String> errors) {
+        JsonNode value = object.get("reason");
+        if (value == null || value.isNull()) {
+            return "";
+        }
+        if (!value.isTextual()) {
+            errors.put("reason", "must be a string");
+            return null;
+        }
+        String reason = value.asText().strip();
+        Optional<String> problem = Pause.reasonProblem(reason);
+        if (problem.isPresent()) {
+            errors.put("reason", problem.get());
+            return null;
+        }
+        return reason;
     }
 
     /** @return the scope, or null with the problems in {@code errors} */

@@ -73,11 +73,7 @@ final class StatusHandler implements Handler {
     }
 
     private Reply answer(Context ctx) {
-        Intake.Admitted admitted = intake.admitReader(ctx);
-        if (admitted.refusal() != null) {
-            return admitted.refusal();
-        }
-        Caller caller = admitted.caller();
+        Caller caller = RouteGuard.caller(ctx);
         String id = ctx.pathParam("id");
         if (!ID.matcher(id).matches()) {
             return json.error(HttpStatus.BAD_REQUEST.getCode(),

@@ -98,6 +98,47 @@ class PausesApiTest {
     }
 
     @Test
+    void aPauseCarriesItsReasonShownWithWhoAndSince() throws Exception {
+        ApiTestbed.Answer paused = bed.post(api, "/v1/admin/pauses",
+                "{\"scope\":\"provider\",\"name\":\"ses\",\"reason\":\" SES sandbox limit, ticket 4711 \"}",
+                as(ADMIN_TOKEN));
+        ApiTestbed.Answer without = bed.post(api, "/v1/admin/pauses", "{\"scope\":\"channel\",\"name\":\"slack\"}",
+                as(ADMIN_TOKEN));
+
+        assertThat(paused.status()).as(paused.text()).isEqualTo(200);
+        assertThat(without.status()).as(without.text()).isEqualTo(200);
+        ApiTestbed.Answer listed = bed.get(api, "/v1/admin/pauses", as(ADMIN_TOKEN));
+        assertThat(listed.json().get("pauses")).anySatisfy(p -> {
+            assertThat(p.get("name").asText()).isEqualTo("ses");
+            assertThat(p.get("reason").asText()).isEqualTo("SES sandbox limit, ticket 4711");
+            assertThat(p.get("by").asText()).isEqualTo("ops");
+            assertThat(p.get("since").asText()).isNotBlank();
+        }).anySatisfy(p -> {
+            assertThat(p.get("name").asText()).isEqualTo("slack");
+            assertThat(p.get("reason").asText()).isEmpty();
+        });
+    }
+
+    @Test
+    void aReasonThatIsNotOneShortLineIs400AndPausesNothing() throws Exception {
+        ApiTestbed.Answer number = bed.post(api, "/v1/admin/pauses",
+                "{\"scope\":\"channel\",\"name\":\"email\",\"reason\":42}", as(ADMIN_TOKEN));
+        ApiTestbed.Answer tooLong = bed.post(api, "/v1/admin/pauses",
+                "{\"scope\":\"channel\",\"name\":\"email\",\"reason\":\"" + "x".repeat(Pause.MAX_REASON_CHARS + 1)
+                        + "\"}", as(ADMIN_TOKEN));
+        ApiTestbed.Answer twoLines = bed.post(api, "/v1/admin/pauses",
+                "{\"scope\":\"channel\",\"name\":\"email\",\"reason\":\"fine\\nINFO forged line\"}", as(ADMIN_TOKEN));
+
+        assertThat(number.status()).isEqualTo(400);
+        assertThat(number.errors()).containsEntry("reason", "must be a string");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.errors().get("reason")).contains("at most " + Pause.MAX_REASON_CHARS);
+        assertThat(twoLines.status()).isEqualTo(400);
+        assertThat(twoLines.errors()).containsEntry("reason", "must be one line without control characters");
+        assertThat(store.pauses()).isEmpty();
+    }
+
+    @Test
     void aKeyWithoutTheAdminRoleIs403AndNoKeyIs401() throws Exception {
         ApiTestbed.Answer sender = bed.post(api, "/v1/admin/pauses", "{\"scope\":\"channel\",\"name\":\"email\"}",
                 as(SENDER_TOKEN));

@@ -9,6 +9,7 @@ import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.Mailprog;
 import io.herald.mailprog.Shim;
 import io.herald.mailprog.forward.ForwarderDaemon;
+import io.herald.mailprog.forward.PassObserver;
 import io.herald.mailprog.forward.SqsSink;
 import io.herald.pipeline.PipelineMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -166,7 +167,8 @@ public final class MailprogDrill implements Drill {
                 QueueRef queue = local.provision(sqsConfig);
                 ForwarderDaemon daemon = new ForwarderDaemon(Mailprog.forwarder(config,
                         new SqsSink(forwarderClient, sqsConfig, new SqsProducer(forwarderClient, new EnvelopeCodec())),
-                        Clock.systemUTC()), shim.spool().resolve("new"), config.mailprog().scanInterval()).start();
+                        Clock.systemUTC()), shim.spool().resolve("new"), config.mailprog().scanInterval(),
+                        PassObserver.none()).start();
                 List<Point> capturedLine = new ArrayList<>();
                 List<Point> spoolLine = new ArrayList<>();
                 List<Point> sqsLine = new ArrayList<>();

@@ -64,11 +64,11 @@ final class ControlCommands {
     }
 
     /** The {@code --json} shape: the same as the API's {@code /v1/admin/pauses} answer. */
-    record PauseJson(String scope, String name, String since, String by) {
+    record PauseJson(String scope, String name, String since, String by, String reason) {
     }
 
     static Map<String, List<PauseJson>> json(List<Pause> pauses) {
         return Map.of("pauses", pauses.stream().map(p -> new PauseJson(p.scope().kind().label(), p.scope().name(),
-                p.since().toString(), p.by())).toList());
+                p.since().toString(), p.by(), p.reason())).toList());
     }
 }

@@ -2,6 +2,7 @@ package io.herald.cli;
 
 import io.herald.api.ApiAccess;
 import io.herald.api.HeraldApi;
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.embedded.EmbeddedServices;
 import io.herald.core.envelope.EnvelopeCodec;
@@ -16,6 +17,7 @@ import io.herald.pipeline.PipelineMetrics;
 import io.herald.pipeline.provider.Providers;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,6 +36,8 @@ import java.util.Optional;
 public final class LocalStack implements AutoCloseable {
 
     private static final Duration LOCAL_RECEIVE_WAIT = Duration.ofSeconds(2);
+    /** Where the embedded engines listen (herald-embedded binds them to loopback only). */
+    private static final String EMBEDDED_HOST = "127.0.0.1";
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final URI sqsEndpoint;
@@ -141,26 +145,39 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static EmbeddedServices.Running startSqs(EmbeddedServices engines, int port, Optional<Path> storage) {
+        refuseTakenPort("embedded SQS", port, "local.sqsPort");
         try {
             return engines.startSqs(port, storage);
         } catch (IllegalStateException e) {
-            throw new StartupException(e.getMessage() + portHint(e, "local.sqsPort / HERALD_LOCAL_SQS_PORT"));
+            throw new StartupException(e.getMessage() + portHint(e, "local.sqsPort"));
         }
     }
 
     private static EmbeddedServices.Running startDynamoDb(EmbeddedServices engines, int port,
                                                           Optional<Path> storage) {
+        refuseTakenPort("embedded DynamoDB", port, "local.dynamodbPort");
         try {
             return engines.startDynamoDb(port, storage);
         } catch (IllegalStateException e) {
-            throw new StartupException(e.getMessage() + portHint(e, "local.dynamodbPort / HERALD_LOCAL_DYNAMODB_PORT"));
+            throw new StartupException(e.getMessage() + portHint(e, "local.dynamodbPort"));
+        }
+    }
+
+    /** One line naming the port, its key and the fix, instead of the engine's logged stack traces. */
+    private static void refuseTakenPort(String engine, int port, String key) {
+        try {
+            Services.refuseTakenPort(EMBEDDED_HOST, port);
+        } catch (IOException e) {
+            throw new StartupException(engine + " cannot listen on " + EMBEDDED_HOST + ":" + port + ": "
+                    + Services.rootMessage(e) + " (set " + key + " / " + ConfigLoader.environmentVariable(key)
+                    + " to a free port, or 0)");
         }
     }
 
     /** The port is the fix only when listening failed, not when the stored data would not open. */
     private static String portHint(IllegalStateException e, String key) {
         return String.valueOf(e.getMessage()).contains("cannot listen")
-                ? " (set " + key + " to a free port, or 0)" : "";
+                ? " (set " + key + " / " + ConfigLoader.environmentVariable(key) + " to a free port, or 0)" : "";
     }
 
     /** The embedded DynamoDB holding delivery status and idempotency keys. */

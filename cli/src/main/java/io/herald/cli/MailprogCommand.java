@@ -8,6 +8,8 @@ import io.herald.core.sqs.SqsProducer;
 import io.herald.mailprog.Mailprog;
 import io.herald.mailprog.forward.Forwarder;
 import io.herald.mailprog.forward.ForwarderDaemon;
+import io.herald.mailprog.forward.ForwarderMetrics;
+import io.herald.mailprog.forward.PassObserver;
 import io.herald.mailprog.forward.PassResult;
 import io.herald.mailprog.forward.SqsSink;
 import io.herald.mailprog.spool.Spool;
@@ -82,7 +84,9 @@ final class MailprogCommand implements Runnable {
                     "notifications (unreachable, a queue missing, access denied, throttling) records wait in new/",
                     "and are retried with backoff (mailprog.retryMin doubling to retryMax); only a record that can",
                     "never be sent (unreadable, no usable receiver, refused by SQS for its content) moves to",
-                    "failed/ with a .reason file. Runs until stopped (Ctrl-C, SIGTERM)."},
+                    "failed/ with a .reason file. Runs until stopped (Ctrl-C, SIGTERM).",
+                    "With mailprog.metricsTextfileDir set, writes herald_mailprog.prom there after every pass for",
+                    "node_exporter's textfile collector (spool backlog, records forwarded, failed, set aside)."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:stopped on request", "1:could not start (one line says why)",
                     "2:bad usage or configuration"})
@@ -100,8 +104,16 @@ final class MailprogCommand implements Runnable {
             SqsClient sqs = SqsClients.create(cfg.sqs());
             Forwarder forwarder = Mailprog.forwarder(cfg, new SqsSink(sqs, cfg.sqs(), new SqsProducer(sqs, new EnvelopeCodec())),
                     Clock.systemUTC());
-            ForwarderDaemon daemon = new ForwarderDaemon(forwarder, new Spool(Path.of(cfg.mailprog().spoolDir())).incoming(),
-                    cfg.mailprog().scanInterval()).start();
+            Spool spool = new Spool(Path.of(cfg.mailprog().spoolDir()));
+            PassObserver observer = PassObserver.none();
+            String textfileDir = cfg.mailprog().metricsTextfileDir();
+            if (textfileDir != null && !textfileDir.isBlank()) {
+                ForwarderMetrics metrics = new ForwarderMetrics(spool, Path.of(textfileDir), Clock.systemUTC());
+                metrics.write();
+                observer = metrics;
+            }
+            ForwarderDaemon daemon = new ForwarderDaemon(forwarder, spool.incoming(), cfg.mailprog().scanInterval(),
+                    observer).start();
             System.out.println("Herald mailprog forwarder watching " + cfg.mailprog().spoolDir() + ", sending to "
                     + String.join(", ", cfg.sqs().queues())
                     + (target.local ? " at " + cfg.sqs().endpoint() + " (./herald local)" : ""));

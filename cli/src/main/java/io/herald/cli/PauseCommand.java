@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "pause", mixinStandardHelpOptions = true,
@@ -41,6 +42,12 @@ final class PauseCommand implements Callable<Integer> {
             description = "Who paused, as shown in listings and on the dashboard. Default: ${DEFAULT-VALUE}.")
     String by;
 
+    @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "",
+            description = {"Why, for the other operators (one line, at most " + Pause.MAX_REASON_CHARS
+                    + " characters), e.g. \"SES sandbox limit, ticket 4711\". Shown with who and since when in",
+                    "--list, the admin port's /status and on the dashboard, and logged once by each pipeline."})
+    String reason;
+
     @Spec
     CommandSpec spec;
 
@@ -53,9 +60,15 @@ final class PauseCommand implements Callable<Integer> {
         if (!target.list && scope == null) {
             return Herald.EXIT_USAGE;
         }
+        String why = reason.strip();
+        Optional<String> problem = Pause.reasonProblem(why);
+        if (problem.isPresent()) {
+            err.println("herald pause: --reason " + problem.get());
+            return Herald.EXIT_USAGE;
+        }
         return ControlCommands.withStore(cfg, ops.local, err, store -> {
             if (!target.list) {
-                store.pause(scope, by);
+                store.pause(scope, by, why);
             }
             List<Pause> pauses = store.pauses();
             if (ops.json) {
@@ -64,8 +77,8 @@ final class PauseCommand implements Callable<Integer> {
                 if (pauses.isEmpty()) {
                     out.println("Nothing is paused.");
                 }
-                pauses.forEach(p -> out.printf("%-8s %-12s since %s by %s%n", p.scope().kind().label(), p.scope().name(),
-                        p.since(), p.by()));
+                pauses.forEach(p -> out.printf("%-8s %-12s since %s by %s%s%n", p.scope().kind().label(),
+                        p.scope().name(), p.since(), p.by(), p.reason().isEmpty() ? "" : ": " + p.reason()));
             } else {
                 out.println("Paused " + scope + ". Pipelines stop sending to it within "
                         + Durations.format(cfg.control().refreshInterval()) + " and one iteration; messages wait in SQS. "

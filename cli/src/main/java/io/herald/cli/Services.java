@@ -93,11 +93,12 @@ final class Services {
     }
 
     /**
-     * Throws when the port is taken. Javalin logs a failed start at ERROR with a stack trace
-     * before it throws; finding the port taken first leaves the operator one line with the fix.
+     * Throws when the port is taken. Javalin (and Pekko under the embedded SQS, Jetty under the
+     * embedded DynamoDB) log a failed start at ERROR with a stack trace before they throw; finding
+     * the port taken first leaves the operator one line with the fix.
      * Jetty binds with SO_REUSEADDR, so this does too: it refuses no port Jetty could bind.
      */
-    private static void refuseTakenPort(String host, int port) throws IOException {
+    static void refuseTakenPort(String host, int port) throws IOException {
         if (port <= 0) {
             return;
         }

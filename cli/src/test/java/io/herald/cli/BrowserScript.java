@@ -9,15 +9,16 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one of web-client/e2e's scripts in Debian's Chromium (through e2e/run-browser-test.sh,
- * which installs it when missing) against a running stack; screenshots land in cli/target/browser-test.
+ * Runs one of web-client/e2e's browser tests ({@code @playwright/test}) in Debian's Chromium
+ * (through e2e/run-browser-test.sh, which installs it when missing) against a running stack;
+ * screenshots land in cli/target/browser-test.
  */
 final class BrowserScript {
 
     static final Path WEB_CLIENT = Path.of("..", "web-client").toAbsolutePath().normalize();
     static final Path OUTPUT = Path.of("target", "browser-test").toAbsolutePath();
 
-    /** What the script printed, one line per check ("ok   ..." or "FAIL ..."), and how it ended. */
+    /** What the test printed, one line per step ("ok   ..." or "FAIL ...: why"), and how it ended. */
     record Result(boolean finished, int exitValue, String output) {
     }
 
@@ -31,13 +32,13 @@ final class BrowserScript {
     }
 
     /**
-     * Runs {@code e2e/<script>}; skips the calling test when there is no Chromium and no root to
-     * install it (exit 3).
+     * Runs {@code e2e/<spec>} (e.g. {@code dashboard.e2e.ts}); skips the calling test when there is no
+     * Chromium and no root to install it (exit 3).
      */
-    static Result run(String script, URI base) throws IOException, InterruptedException {
-        Path log = Files.createDirectories(OUTPUT).resolve(script.replace(".mjs", ".log"));
+    static Result run(String spec, URI base) throws IOException, InterruptedException {
+        Path log = Files.createDirectories(OUTPUT).resolve(spec.replace(".e2e.ts", ".log"));
         Process browser = new ProcessBuilder("bash", WEB_CLIENT.resolve("e2e/run-browser-test.sh").toString(),
-                base.toString(), OUTPUT.toString(), "e2e/" + script)
+                base.toString(), OUTPUT.toString(), "e2e/" + spec)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // Installing Chromium on a fresh machine is the slow part; the scripts themselves take seconds.
         boolean finished = browser.waitFor(10, TimeUnit.MINUTES);

@@ -134,6 +134,34 @@ class OpsEndpointsTest {
     }
 
     @Test
+    void aTakenEmbeddedSqsOrDynamoDbPortIsOneLineWithTheFixAndNoErrorLogged() throws Exception {
+        LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(logged);
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            HeraldConfig d = config(0, 0);
+            int port = taken.getLocalPort();
+            HeraldConfig sqsClash = new HeraldConfig(d.sqs(), d.api(), d.pipeline(), d.providers(), d.receivers(),
+                    new HeraldConfig.Local(port, 0));
+            HeraldConfig dynamoClash = new HeraldConfig(d.sqs(), d.api(), d.pipeline(), d.providers(), d.receivers(),
+                    new HeraldConfig.Local(0, port));
+
+            assertThatThrownBy(() -> LocalStack.start(sqsClash)).isInstanceOf(StartupException.class)
+                    .hasMessage("embedded SQS cannot listen on 127.0.0.1:" + port
+                            + ": Address already in use (set local.sqsPort / HERALD_LOCAL_SQS_PORT to a free port, or 0)");
+            assertThatThrownBy(() -> LocalStack.start(dynamoClash)).isInstanceOf(StartupException.class)
+                    .hasMessage("embedded DynamoDB cannot listen on 127.0.0.1:" + port + ": Address already in use "
+                            + "(set local.dynamodbPort / HERALD_LOCAL_DYNAMODB_PORT to a free port, or 0)");
+        } finally {
+            logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(logged);
+        }
+        assertThat(logged.list).as("nothing logged at ERROR, so no stack trace before the one line")
+                .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+                .noneMatch(e -> e.getThrowableProxy() != null);
+    }
+
+    @Test
     void aTakenApiOrAdminPortIsOneLineWithTheFixAndNoErrorLogged() throws Exception {
         LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
         ListAppender<ILoggingEvent> logged = new ListAppender<>();

@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.herald.core.config.HeraldConfig;
+import io.herald.mailprog.forward.ForwarderMetrics;
+import io.herald.mailprog.forward.PassResult;
+import io.herald.mailprog.spool.Spool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -21,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The operators' files under {@code ops/}: the alert rules pass {@code promtool check rules} and
  * their unit tests ({@code promtool test rules}), and every metric the rules and the Grafana
- * dashboard use exists in a real scrape of a running Herald, so a renamed meter breaks this test
+ * dashboard use exists in a real scrape of a running Herald (and the Slurm forwarder's textfile), so a renamed meter breaks this test
  * instead of an alert silently never firing.
  */
 class OpsFilesTest {
@@ -95,10 +101,33 @@ class OpsFilesTest {
             scrapes = OpsEndpointsTest.get(stack.apiUrl().resolve("/metrics")).body()
                     + OpsEndpointsTest.get(stack.adminUrl().orElseThrow().resolve("/metrics")).body();
         }
+        scrapes += forwarderTextfile();
         Set<String> scraped = new TreeSet<>();
         scrapes.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
                 .forEach(l -> scraped.add(l.split("[{ ]", 2)[0]));
         assertThat(scraped).as("metrics a running Herald exposes").containsAll(used);
+    }
+
+    @Test
+    void theForwardersTextfilePassesPromtoolsMetricsCheck() throws Exception {
+        Promtool promtool = Promtool.require();
+
+        Promtool.Result check = promtool.run(forwarderTextfile(), "check", "metrics");
+
+        assertThat(check.code()).as(check.out()).isZero();
+        assertThat(check.out()).as("no lint warning either").isBlank();
+    }
+
+    /**
+     * What {@code herald mailprog forward} writes for node_exporter's textfile collector, from a
+     * real (empty) spool: the alerts and the dashboard read the forwarder from there.
+     */
+    private String forwarderTextfile() throws Exception {
+        Path textfiles = Files.createDirectories(dir.resolve("textfile_collector"));
+        Spool spool = new Spool(dir.resolve("spool")).ensureDirectories();
+        ForwarderMetrics metrics = new ForwarderMetrics(spool, textfiles, Clock.systemUTC());
+        metrics.passed(new PassResult(0, 0, 0, 0, 0, Duration.ZERO, Optional.empty(), List.of()));
+        return Files.readString(textfiles.resolve(ForwarderMetrics.FILE_NAME));
     }
 
     /** Every query of every panel, rows' nested panels included. */

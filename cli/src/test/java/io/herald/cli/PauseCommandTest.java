@@ -91,6 +91,29 @@ class PauseCommandTest {
     }
 
     @Test
+    void aPauseCarriesItsReasonIntoTheListingAndJson() throws Exception {
+        CommandRun paused = run("pause", "--provider", "ses", "--by", "alice", "--reason", "SES sandbox limit, ticket 4711");
+
+        assertThat(paused.exitCode()).as(paused.err()).isZero();
+        assertThat(store.pauses()).extracting(Pause::reason).containsExactly("SES sandbox limit, ticket 4711");
+        assertThat(run("pause", "--list").out())
+                .containsPattern("provider\\s+ses\\s+since \\S+ by alice: SES sandbox limit, ticket 4711");
+        assertThat(run("pause", "--list", "--json").out()).contains("\"reason\":\"SES sandbox limit, ticket 4711\"");
+        run("resume", "--provider", "ses");
+        assertThat(store.pauses()).isEmpty();
+    }
+
+    @Test
+    void aReasonOverTheLimitIsAUsageErrorAndPausesNothing() throws Exception {
+        CommandRun paused = run("pause", "--channel", "email", "--reason", "x".repeat(Pause.MAX_REASON_CHARS + 1));
+
+        assertThat(paused.exitCode()).isEqualTo(2);
+        assertThat(paused.err().strip()).startsWith("herald pause: --reason must be at most " + Pause.MAX_REASON_CHARS)
+                .doesNotContain("\n");
+        assertThat(store.pauses()).isEmpty();
+    }
+
+    @Test
     void aChannelPauseNamesWhoPausedIt() throws Exception {
         CommandRun paused = run("pause", "--channel", "email", "--by", "alice");
 

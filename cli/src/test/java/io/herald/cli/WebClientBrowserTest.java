@@ -20,9 +20,9 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The web page in a real browser (Debian's Chromium driven by playwright-core) against the whole
- * local stack, as {@code ./herald local} runs it. The steps are in web-client/e2e/*.mjs; the
- * screenshots land in cli/target/browser-test.
+ * The web page in a real browser (Debian's Chromium driven by {@code @playwright/test}, with its
+ * waiting assertions) against the whole local stack, as {@code ./herald local} runs it. The steps
+ * are in web-client/e2e/*.e2e.ts; the screenshots land in cli/target/browser-test.
  */
 class WebClientBrowserTest {
 
@@ -52,11 +52,12 @@ class WebClientBrowserTest {
         BrowserScript.assumeWebClientBuilt();
         stack = LocalStack.start(config(HeraldConfig.defaults().pipeline().withAdminPort(0)));
 
-        BrowserScript.Result result = BrowserScript.run("browser-test.mjs", stack.apiUrl());
+        BrowserScript.Result result = BrowserScript.run("send-page.e2e.ts", stack.apiUrl());
 
         assertThat(result.finished()).as("browser test finished within 10 minutes").isTrue();
         assertThat(result.exitValue()).as(result.output()).isZero();
-        assertThat(result.output()).contains("ok   the status goes live until delivered");
+        assertThat(result.output()).contains("ok   the status goes live until delivered")
+                .contains("18 passed, 0 failed");
         assertThat(BrowserScript.OUTPUT.resolve("3-delivered.png")).exists();
     }
 
@@ -73,7 +74,7 @@ class WebClientBrowserTest {
 
         seedDeadLetters();
 
-        BrowserScript.Result result = BrowserScript.run("dashboard-test.mjs", stack.apiUrl());
+        BrowserScript.Result result = BrowserScript.run("dashboard.e2e.ts", stack.apiUrl());
 
         assertThat(result.finished()).as("browser test finished within 10 minutes").isTrue();
         assertThat(result.exitValue()).as(result.output()).isZero();
@@ -81,9 +82,11 @@ class WebClientBrowserTest {
                 .contains("ok   SendGrid carries the traffic while SES delivers nothing")
                 .contains("ok   a healed SES turns healthy again after its probes succeed");
         assertThat(result.output()).contains("ok   a provider paused from the page turns paused")
+                .contains("ok   and why: the reason given on the page")
                 .contains("ok   after a reload the chart is drawn again at once from the API's history")
                 .contains("ok   the redrive says how many moved")
-                .contains("ok   dark-mode buttons pass WCAG AA contrast");
+                .contains("ok   dark-mode buttons pass WCAG AA contrast")
+                .contains("32 passed, 0 failed");
         assertThat(BrowserScript.OUTPUT.resolve("dashboard-2-ses-broken.png")).exists();
     }
 

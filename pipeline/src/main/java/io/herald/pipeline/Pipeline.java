@@ -134,7 +134,7 @@ public final class Pipeline implements AutoCloseable {
         PipelineControl.View shared = control.view();
         return new PipelineStatus(control.instance(), poolStatus, queueStatus, inFlight.count(), inFlight.capacity(),
                 shared.pauses().stream().map(p -> new PipelineStatus.PauseStatus(p.scope().kind().label(),
-                        p.scope().name(), p.since().toString(), p.by())).toList(),
+                        p.scope().name(), p.since().toString(), p.by(), p.reason())).toList(),
                 shared.peers().stream().map(h -> new PipelineStatus.PeerStatus(h.instance(), h.channel(), h.provider(),
                         h.state().name().toLowerCase(Locale.ROOT), h.delivered(), h.failed(), h.probes(),
                         h.updatedAt().toString())).toList());
@@ -182,7 +182,7 @@ public final class Pipeline implements AutoCloseable {
         }
 
         /** @param scope channel or provider */
-        public record PauseStatus(String scope, String name, String since, String by) {
+        public record PauseStatus(String scope, String name, String since, String by, String reason) {
         }
 
         /** Another instance's report: state is healthy, unhealthy, probing or paused. */

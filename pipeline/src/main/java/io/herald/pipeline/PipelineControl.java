@@ -234,17 +234,21 @@ final class PipelineControl implements AutoCloseable {
         now.forEach(p -> current.put(p.scope(), p));
         current.forEach((scope, pause) -> {
             if (!knownPauses.containsKey(scope)) {
-                log.info("{} {} paused by {} since {}: its messages wait in SQS until resumed",
-                        scope.kind().label(), scope.name(), pause.by(), pause.since());
+                log.info("{} {} paused by {} since {}{}: its messages wait in SQS until resumed",
+                        scope.kind().label(), scope.name(), pause.by(), pause.since(), because(pause));
             }
         });
         knownPauses.forEach((scope, pause) -> {
             if (!current.containsKey(scope)) {
-                log.info("{} {} resumed (paused by {} since {})", scope.kind().label(), scope.name(), pause.by(),
-                        pause.since());
+                log.info("{} {} resumed (paused by {} since {}{})", scope.kind().label(), scope.name(), pause.by(),
+                        pause.since(), because(pause));
             }
         });
         knownPauses = current;
+    }
+
+    private static String because(Pause pause) {
+        return pause.reason().isEmpty() ? "" : " because \"" + pause.reason() + "\"";
     }
 
     /** Whether the channel's messages can be sent now: it is not paused and some provider of it is not. */

@@ -351,7 +351,7 @@ class PipelineControlTest {
         Pipeline a = pipeline("instance-a", queue, Duration.ofMillis(300), false);
         Pipeline b = pipeline("instance-b", queue, Duration.ofMillis(300), false);
 
-        operator.pause(PauseScope.provider("sendgrid"), "test");
+        operator.pause(PauseScope.provider("sendgrid"), "test", "SendGrid maintenance window");
         await(() -> "paused".equals(state(a, "sendgrid")) && "paused".equals(state(b, "sendgrid")),
                 Duration.ofSeconds(10));
         List<String> whilePaused = enqueue(queue, "email", 60);
@@ -361,6 +361,7 @@ class PipelineControlTest {
             assertThat(p.scope()).isEqualTo("provider");
             assertThat(p.name()).isEqualTo("sendgrid");
             assertThat(p.by()).isEqualTo("test");
+            assertThat(p.reason()).isEqualTo("SendGrid maintenance window");
         });
         // B's first report reaches A on one of A's control reads; on a busy machine that can come
         // after the deliveries above, so wait for it rather than expect it already.

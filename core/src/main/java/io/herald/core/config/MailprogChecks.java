@@ -51,6 +51,14 @@ final class MailprogChecks {
                     + Durations.format(m.retryMax()) + ")");
         }
         range("mailprog.concurrency", m.concurrency(), 1, 256);
+        if (m.metricsTextfileDir() != null && !m.metricsTextfileDir().isBlank()
+                && !Path.of(m.metricsTextfileDir()).isAbsolute()) {
+            // node_exporter reads an absolute --collector.textfile.directory; a relative one would
+            // depend on where the forwarder happened to be started.
+            problem.accept("mailprog.metricsTextfileDir", "'" + m.metricsTextfileDir() + "' is not an absolute path; "
+                    + "use node_exporter's --collector.textfile.directory, e.g. /var/lib/node_exporter/textfile_collector, "
+                    + "or empty for no metrics file");
+        }
         if (m.mailDomain() != null && !m.mailDomain().isBlank() && !EmailAddresses.isValid("user@" + m.mailDomain())) {
             problem.accept("mailprog.mailDomain", "'" + m.mailDomain() + "' is not a mail domain such as example.org");
         }

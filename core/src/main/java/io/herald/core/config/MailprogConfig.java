@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  * @param throttle          how many notifications one user gets per window before the rest fold into a digest
  * @param hints             when a notification suggests changes to the job script
  * @param templates         admins' own title and text for job notifications
+ * @param metricsTextfileDir directory of node_exporter's textfile collector; the forwarder daemon
+ *                          writes herald_mailprog.prom there after every pass; empty: no metrics file
  */
 public record MailprogConfig(
         String spoolDir,
@@ -59,7 +61,8 @@ public record MailprogConfig(
         String goslmailerConfig,
         Throttle throttle,
         Hints hints,
-        Templates templates) {
+        Templates templates,
+        String metricsTextfileDir) {
 
     public MailprogConfig {
         allowList = allowList == null ? List.of() : List.copyOf(allowList);
@@ -183,72 +186,78 @@ public record MailprogConfig(
                 "", "", List.of(), List.of(), "",
                 new Throttle(10, Duration.ofMinutes(10)),
                 new Hints(true, 50, 50, 50, 95, Duration.ofSeconds(60), 25),
-                new Templates("", ""));
+                new Templates("", ""), "");
     }
 
     public MailprogConfig withSpoolDir(String dir) {
         return new MailprogConfig(dir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates);
+                throttle, hints, templates, metricsTextfileDir);
     }
 
     public MailprogConfig withSacctStepWait(Duration wait) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, wait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates);
+                throttle, hints, templates, metricsTextfileDir);
     }
 
     public MailprogConfig withHints(Hints newHints) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, newHints, templates);
+                throttle, newHints, templates, metricsTextfileDir);
     }
 
     public MailprogConfig withSacct(String path, int attempts, Duration delay) {
         return new MailprogConfig(spoolDir, path, attempts, delay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates);
+                throttle, hints, templates, metricsTextfileDir);
     }
 
     public MailprogConfig withRetry(Duration min, Duration max) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, min, max, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle,
-                hints, templates);
+                hints, templates, metricsTextfileDir);
     }
 
     public MailprogConfig withScanInterval(Duration interval) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 interval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates);
+                throttle, hints, templates, metricsTextfileDir);
     }
 
     public MailprogConfig withReceivers(String domain, List<String> allow) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, domain, sender, allow, qos, goslmailerConfig, throttle,
-                hints, templates);
+                hints, templates, metricsTextfileDir);
     }
 
     public MailprogConfig withQos(List<String> newQos) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, newQos,
-                goslmailerConfig, throttle, hints, templates);
+                goslmailerConfig, throttle, hints, templates, metricsTextfileDir);
     }
 
     public MailprogConfig withGoslmailerConfig(String path) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, path, throttle,
-                hints, templates);
+                hints, templates, metricsTextfileDir);
     }
 
     public MailprogConfig withThrottle(Throttle newThrottle) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                newThrottle, hints, templates);
+                newThrottle, hints, templates, metricsTextfileDir);
+    }
+
+    public MailprogConfig withMetricsTextfileDir(String dir) {
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
+                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
+                throttle, hints, templates, dir);
     }
 
     public MailprogConfig withTemplates(Templates newTemplates) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, newTemplates);
+                throttle, hints, newTemplates, metricsTextfileDir);
     }
 }

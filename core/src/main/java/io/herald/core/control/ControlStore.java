@@ -13,8 +13,17 @@ import java.util.List;
  */
 public interface ControlStore {
 
-    /** Pauses delivery for the scope; pausing a paused scope keeps the first pause. */
-    void pause(PauseScope scope, String by);
+    /**
+     * Pauses delivery for the scope; pausing a paused scope keeps the first pause (and its reason).
+     *
+     * @param reason why, for the other operators (at most {@link Pause#MAX_REASON_CHARS}); empty: none given
+     */
+    void pause(PauseScope scope, String by, String reason);
+
+    /** Pauses delivery for the scope without saying why. */
+    default void pause(PauseScope scope, String by) {
+        pause(scope, by, "");
+    }
 
     /** Resumes delivery for the scope; resuming what is not paused does nothing. */
     void resume(PauseScope scope);

@@ -37,6 +37,7 @@ public final class DynamoControlStore implements ControlStore {
     static final String PAUSES_KEY = "control#pauses";
     static final String HEALTH_KEY = "control#health";
     private static final String LAST_ERROR = "lastError";
+    private static final String REASON = "reason";
     private static final String UNHEALTHY_SINCE = "unhealthySince";
     /** A provider's error as the dashboard shows it; the rest is in the pipeline's log. */
     private static final int MAX_ERROR_CHARS = 500;
@@ -65,12 +66,18 @@ public final class DynamoControlStore implements ControlStore {
     }
 
     @Override
-    public void pause(PauseScope scope, String by) {
-        Map<String, AttributeValue> pause = Map.of(
+    public void pause(PauseScope scope, String by, String reason) {
+        Map<String, AttributeValue> pause = new HashMap<>(Map.of(
                 "kind", AttributeValue.fromS(scope.kind().name()),
                 "name", AttributeValue.fromS(scope.name()),
                 "since", millis(clock.instant()),
-                "by", AttributeValue.fromS(by == null || by.isBlank() ? "unknown" : by));
+                "by", AttributeValue.fromS(by == null || by.isBlank() ? "unknown" : by)));
+        if (reason != null && !reason.isBlank()) {
+            // Bounded like a provider's last error: the pauses of every scope share one item.
+            String kept = reason.strip();
+            pause.put(REASON, AttributeValue.fromS(kept.length() <= Pause.MAX_REASON_CHARS ? kept
+                    : kept.substring(0, Pause.MAX_REASON_CHARS) + "…"));
+        }
         try {
             ensureMap(PAUSES_KEY, PAUSES);
             dynamo.updateItem(b -> b.tableName(table).key(key(PAUSES_KEY))
@@ -112,8 +119,9 @@ public final class DynamoControlStore implements ControlStore {
                 log.warn("pause of unknown kind '{}' ignored", p.get("kind").s());
                 continue;
             }
+            // Pauses written before reasons existed have none.
             pauses.add(new Pause(new PauseScope(kind, p.get("name").s()),
-                    instant(p.get("since")), p.get("by").s()));
+                    instant(p.get("since")), p.get("by").s(), p.containsKey(REASON) ? p.get(REASON).s() : ""));
         }
         pauses.sort(Comparator.comparing(Pause::since));
         return pauses;

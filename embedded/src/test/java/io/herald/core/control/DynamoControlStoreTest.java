@@ -80,12 +80,23 @@ class DynamoControlStoreTest {
         storeAt(T0.plusSeconds(5)).pause(PauseScope.provider("sendgrid"), "ops-key");
 
         assertThat(store.pauses()).containsExactly(
-                new Pause(PauseScope.channel("email"), T0, "cli"),
-                new Pause(PauseScope.provider("sendgrid"), T0.plusSeconds(5), "ops-key"));
+                new Pause(PauseScope.channel("email"), T0, "cli", ""),
+                new Pause(PauseScope.provider("sendgrid"), T0.plusSeconds(5), "ops-key", ""));
 
         store.resume(PauseScope.channel("email"));
 
-        assertThat(store.pauses()).containsExactly(new Pause(PauseScope.provider("sendgrid"), T0.plusSeconds(5), "ops-key"));
+        assertThat(store.pauses()).containsExactly(new Pause(PauseScope.provider("sendgrid"), T0.plusSeconds(5), "ops-key", ""));
+    }
+
+    @Test
+    void aPauseKeepsItsReasonAndTheFirstReasonStays() {
+        store.pause(PauseScope.provider("ses"), "alice", "  SES sandbox limit, ticket 4711 ");
+        storeAt(T0.plusSeconds(60)).pause(PauseScope.provider("ses"), "bob", "something else");
+        store.pause(PauseScope.channel("slack"), "cli", "x".repeat(Pause.MAX_REASON_CHARS + 50));
+
+        assertThat(store.pauses()).containsExactlyInAnyOrder(
+                new Pause(PauseScope.provider("ses"), T0, "alice", "SES sandbox limit, ticket 4711"),
+                new Pause(PauseScope.channel("slack"), T0, "cli", "x".repeat(Pause.MAX_REASON_CHARS) + "…"));
     }
 
     @Test
@@ -102,7 +113,7 @@ class DynamoControlStoreTest {
         store.pause(PauseScope.provider("ses"), "alice");
         storeAt(T0.plusSeconds(60)).pause(PauseScope.provider("ses"), "bob");
 
-        assertThat(store.pauses()).containsExactly(new Pause(PauseScope.provider("ses"), T0, "alice"));
+        assertThat(store.pauses()).containsExactly(new Pause(PauseScope.provider("ses"), T0, "alice", ""));
     }
 
     @Test

@@ -167,8 +167,8 @@ public final class Forwarder implements AutoCloseable {
         }
         if (now.isBefore(nextAttempt)) {
             // SQS failed recently: do not read more into memory, and do not hammer it.
-            return new PassResult(0, failed, throttle.heldCount(), pending.size(), Duration.between(now, nextAttempt),
-                    Optional.ofNullable(sqsTrouble), errors);
+            return new PassResult(0, failed, throttle.heldCount(), pending.size(), 0,
+                    Duration.between(now, nextAttempt), Optional.ofNullable(sqsTrouble), errors);
         }
         failed += prepareNew(now, drainHeld);
         List<Throttle.Due> due = drainHeld ? throttle.drain(now) : throttle.due(now);
@@ -185,7 +185,7 @@ public final class Forwarder implements AutoCloseable {
         }
         int[] settled = sendPending();
         failed += settled[1];
-        return new PassResult(settled[0], failed, throttle.heldCount(), pending.size(),
+        return new PassResult(settled[0], failed, throttle.heldCount(), pending.size(), settled[2],
                 retryDelay.isZero() ? Duration.ZERO : Duration.between(now, nextAttempt),
                 Optional.ofNullable(sqsTrouble), errors);
     }
@@ -388,12 +388,16 @@ public final class Forwarder implements AutoCloseable {
         return sender.map(e::withSender).orElse(e);
     }
 
-    /** One SendMessageBatch stream for everything owed; then settle each batch by its envelopes' results. */
+    /**
+     * One SendMessageBatch stream for everything owed; then settle each batch by its envelopes' results.
+     *
+     * @return records delivered, records set aside, records SQS did not take this time (still owed)
+     */
     private int[] sendPending() {
         List<Envelope> all = new ArrayList<>();
         pending.values().forEach(b -> all.addAll(b.unacked));
         if (all.isEmpty()) {
-            return new int[]{0, 0};
+            return new int[]{0, 0, 0};
         }
         Map<String, EnqueueResult> results = new HashMap<>();
         try {
@@ -460,7 +464,8 @@ public final class Forwarder implements AutoCloseable {
             retryDelay = Duration.ZERO;
             nextAttempt = Instant.MIN;
         }
-        return new int[]{delivered, failed};
+        int unsent = passing == null ? 0 : pending.values().stream().mapToInt(b -> b.files.size()).sum();
+        return new int[]{delivered, failed, unsent};
     }
 
     /**

@@ -26,15 +26,17 @@ public final class ForwarderDaemon implements AutoCloseable {
     private final Forwarder forwarder;
     private final Path incoming;
     private final Duration scanInterval;
+    private final PassObserver observer;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private WatchService watch;
     private Thread thread;
 
-    public ForwarderDaemon(Forwarder forwarder, Path incoming, Duration scanInterval) {
+    public ForwarderDaemon(Forwarder forwarder, Path incoming, Duration scanInterval, PassObserver observer) {
         this.forwarder = forwarder;
         this.incoming = incoming;
         this.scanInterval = scanInterval;
+        this.observer = observer;
     }
 
     public ForwarderDaemon start() {
@@ -53,10 +55,11 @@ public final class ForwarderDaemon implements AutoCloseable {
         try {
             while (running) {
                 try {
-                    forwarder.pass(false);
+                    observer.passed(forwarder.pass(false));
                 } catch (RuntimeException e) {
                     // One bad pass must not end the daemon; the records are still in the spool.
                     log.error("forwarder pass failed", e);
+                    observer.crashed(e);
                 }
                 waitForWork();
             }
