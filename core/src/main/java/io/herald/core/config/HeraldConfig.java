@@ -157,44 +157,62 @@ public record HeraldConfig(
      * @param shutdownDeadline      how long a stopping pipeline lets sends in flight finish
      * @param adminHost             interface of the admin server (/metrics, /status)
      * @param adminPort             port of the admin server; 0 picks a free one, -1 turns it off
+     * @param receiveLinger         pause before the next receive when the last one brought some messages but
+     *                              not a full 10, so the next carries several (0 turns it off)
+     * @param settleLinger          longest a delete or visibility change waits for 9 others to share its batch
+     * @param depthInterval         least time between two depth queries (GetQueueAttributes) of a queue
      */
     public record Pipeline(Duration sendTimeout, Duration receiveWait, int maxReadersPerQueue, int maxInFlight,
                            int maxInFlightPerWorker, int unhealthyThreshold, int healthyThreshold, Duration openWait,
                            Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownDeadline,
-                           String adminHost, int adminPort) {
+                           String adminHost, int adminPort, Duration receiveLinger, Duration settleLinger,
+                           Duration depthInterval) {
 
         public Pipeline withSendTimeout(Duration timeout) {
             return new Pipeline(timeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort);
+                    adminHost, adminPort,
+                    receiveLinger, settleLinger, depthInterval);
         }
 
         public Pipeline withReceiveWait(Duration wait) {
             return new Pipeline(sendTimeout, wait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort);
+                    adminHost, adminPort,
+                    receiveLinger, settleLinger, depthInterval);
         }
 
         public Pipeline withHealth(int unhealthy, int healthy, Duration open) {
             return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
-                    unhealthy, healthy, open, retryBaseDelay, retryMaxDelay, shutdownDeadline, adminHost, adminPort);
+                    unhealthy, healthy, open, retryBaseDelay, retryMaxDelay, shutdownDeadline, adminHost, adminPort,
+                    receiveLinger, settleLinger, depthInterval);
         }
 
         public Pipeline withRetryDelays(Duration base, Duration max) {
             return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
-                    unhealthyThreshold, healthyThreshold, openWait, base, max, shutdownDeadline, adminHost, adminPort);
+                    unhealthyThreshold, healthyThreshold, openWait, base, max, shutdownDeadline, adminHost, adminPort,
+                    receiveLinger, settleLinger, depthInterval);
         }
 
         public Pipeline withAdminPort(int port) {
             return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, port);
+                    adminHost, port,
+                    receiveLinger, settleLinger, depthInterval);
+        }
+
+        /** The request-saving waits: {@link #receiveLinger}, {@link #settleLinger} and {@link #depthInterval}. */
+        public Pipeline withPacing(Duration receive, Duration settle, Duration depth) {
+            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
+                    adminHost, adminPort, receive, settle, depth);
         }
 
         public Pipeline withLimits(int readersPerQueue, int inFlight, int inFlightPerWorker) {
             return new Pipeline(sendTimeout, receiveWait, readersPerQueue, inFlight, inFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort);
+                    adminHost, adminPort,
+                    receiveLinger, settleLinger, depthInterval);
         }
     }
 
@@ -366,7 +384,7 @@ public record HeraldConfig(
                 new Api("127.0.0.1", 8080, 256 * 1024, Duration.ofHours(24), Duration.ofMillis(2), false, List.of()),
                 new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
                         Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(15),
-                        "127.0.0.1", 9091),
+                        "127.0.0.1", 9091, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(1)),
                 Providers.defaults(),
                 new Receivers("mailto"),
                 new Status("", "us-east-1", "herald-status", Duration.ofDays(7)),
