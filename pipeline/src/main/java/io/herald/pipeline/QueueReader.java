@@ -21,8 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Reads one queue in iterations until stopped. An iteration runs {@code ceil(depth / 10)} readers
  * at once, at most {@code maxReaders}, each receiving up to 10, where depth is SQS's
- * ApproximateNumberOfMessages, asked at most once per {@code depthInterval} and in between
- * inferred from what the receives brought (see {@link #plan()}). A queue that looks empty gets one
+ * ApproximateNumberOfMessages, asked at most once per {@code depthInterval} and only while
+ * receives come back full, and in between inferred from what they brought (see {@link #plan()}). A queue that looks empty gets one
  * long poll, so an idle pipeline makes about three receives per queue per minute and no depth
  * queries; a busy one waits at most a second per receive. When an iteration brought some messages
  * but no full receive, the next one waits {@code receiveLinger} first, so at a low rate a receive
@@ -140,16 +140,17 @@ final class QueueReader implements Runnable {
 
     /**
      * How many readers the next iteration runs. SQS is asked for the depth on the first iteration,
-     * and after that only when the last iteration brought messages (an empty long poll already
-     * says the queue is empty) and {@code depthInterval} has passed, or at once when every receive
-     * came back full and the estimate is used up: a backlog of unknown size, worth measuring. In
+     * and after that only when a receive of the last iteration came back full and
+     * {@code depthInterval} has passed (an empty or partial receive already says the queue is
+     * about empty: a trickle costs no depth queries), or at once when every receive came back
+     * full and the estimate is used up: a backlog of unknown size, worth measuring. In
      * between, readers follow the estimate, and while every receive comes back full their number
      * doubles (up to {@code maxReaders}) even when the estimate says less: the approximation lags.
      */
     private int plan() {
         boolean allFull = last.readers() > 0 && last.full() == last.readers();
         boolean due = !depthEverAsked
-                || (last.messages() > 0 && System.nanoTime() - depthAskedAtNanos >= depthIntervalNanos)
+                || (last.full() > 0 && System.nanoTime() - depthAskedAtNanos >= depthIntervalNanos)
                 || (allFull && estimate <= 0);
         if (due) {
             estimate = depth();
