@@ -25,8 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * receives come back full, and in between inferred from what they brought (see {@link #plan()}). A queue that looks empty gets one
  * long poll, so an idle pipeline makes about three receives per queue per minute and no depth
  * queries; a busy one waits at most a second per receive. When an iteration brought some messages
- * but no full receive, the next one waits {@code receiveLinger} first, so at a low rate a receive
- * carries several messages instead of one each. Stopping waits for a long poll in progress (see
+ * but no full receive, the next one waits first, so at a low rate a receive carries several
+ * messages instead of one each: as long as the rate just seen takes to bring the missing ones, at
+ * most {@code receiveLinger}. Stopping waits for a long poll in progress (see
  * {@link #stop()}). Before receiving, a reader takes room for 10 messages in {@link InFlight}:
  * when sends fall behind, reading waits instead of piling up messages.
  *
@@ -49,7 +50,7 @@ final class QueueReader implements Runnable {
     private final PipelineMetrics metrics;
     private final int maxReaders;
     private final int idleWaitSeconds;
-    private final Duration receiveLinger;
+    private final long receiveLingerNanos;
     private final long depthIntervalNanos;
     private final PipelineControl control;
     private final OldestReceived oldest;
@@ -71,6 +72,9 @@ final class QueueReader implements Runnable {
     private boolean depthEverAsked;
     /** What the last iteration brought. */
     private Received last = new Received(0, 0, 0);
+    /** When the last two iterations' receives returned: the span the last one's messages arrived in. */
+    private long lastEndNanos;
+    private long previousEndNanos;
 
     /**
      * What one iteration's receives brought.
@@ -92,7 +96,7 @@ final class QueueReader implements Runnable {
         this.metrics = metrics;
         this.maxReaders = maxReaders;
         this.idleWaitSeconds = (int) idleWait.toSeconds();
-        this.receiveLinger = receiveLinger;
+        this.receiveLingerNanos = receiveLinger.toNanos();
         this.depthIntervalNanos = depthInterval.toNanos();
         this.control = control;
         this.oldest = oldest;
@@ -112,13 +116,16 @@ final class QueueReader implements Runnable {
                 continue;
             }
             try {
-                if (last.messages() > 0 && last.full() == 0 && receiveLinger.isPositive()) {
+                long linger = linger();
+                if (linger > 0) {
                     // A trickle: let it gather in SQS so the next receive carries several, not one.
-                    rest(receiveLinger);
+                    rest(Duration.ofNanos(linger));
                 }
                 int readers = plan();
                 int waitSeconds = estimate <= 0 ? idleWaitSeconds : Math.min(BUSY_WAIT_SECONDS, idleWaitSeconds);
                 last = iteration(readers, waitSeconds);
+                previousEndNanos = lastEndNanos;
+                lastEndNanos = System.nanoTime();
                 estimate = Math.max(0, estimate - last.messages());
                 if (last.messages() == 0) {
                     // An empty long poll is a better depth reading than a minute-old approximation.
@@ -136,6 +143,21 @@ final class QueueReader implements Runnable {
                 pause = pause.multipliedBy(2).compareTo(MAX_ERROR_PAUSE) > 0 ? MAX_ERROR_PAUSE : pause.multipliedBy(2);
             }
         }
+    }
+
+    /**
+     * How long to wait before the next receive: nothing after an empty receive (the next is a long
+     * poll that answers the first message at once) or a full one (more are waiting); after a
+     * partial one, the time the rate it saw takes to bring the rest of a full receive, at most
+     * {@code receiveLinger}. So a faster trickle waits less, and adds less latency.
+     */
+    private long linger() {
+        if (receiveLingerNanos <= 0 || last.messages() == 0 || last.full() > 0) {
+            return 0;
+        }
+        int missing = MAX_PER_RECEIVE * last.readers() - last.messages();
+        long span = previousEndNanos == 0 ? receiveLingerNanos : lastEndNanos - previousEndNanos;
+        return Math.min(receiveLingerNanos, span / last.messages() * missing);
     }
 
     /**

@@ -157,8 +157,8 @@ public record HeraldConfig(
      * @param shutdownDeadline      how long a stopping pipeline lets sends in flight finish
      * @param adminHost             interface of the admin server (/metrics, /status)
      * @param adminPort             port of the admin server; 0 picks a free one, -1 turns it off
-     * @param receiveLinger         pause before the next receive when the last one brought some messages but
-     *                              not a full 10, so the next carries several (0 turns it off)
+     * @param receiveLinger         longest pause before the next receive when the last one brought some messages
+     *                              but not a full 10, so the next carries several (0 turns it off)
      * @param settleLinger          longest a delete or visibility change waits for 9 others to share its batch
      * @param depthInterval         least time between two depth queries (GetQueueAttributes) of a queue
      */
