@@ -7,15 +7,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Collects entries and sends them in batches of up to 10, the most SQS's batch actions take,
- * waiting at most {@code linger} for a batch to fill. Entries the send reports as worth retrying
- * are tried again with growing pauses, a few times, then given up with an error in the log:
- * errors are never silently ignored, and a message whose delete is lost only comes back later.
- * Each entry's {@code onDone} runs once SQS has confirmed it or it was given up.
+ * Collects entries and sends them in batches of up to 10, the most SQS's batch actions take: a
+ * batch goes out when it is full or when its first entry has waited {@code linger}, so at a low
+ * rate one request still carries several entries. Entries the send reports as worth retrying are
+ * tried again with growing pauses, a few times, then given up with an error in the log: errors are
+ * never silently ignored, and a message whose delete is lost only comes back later. Each entry's
+ * {@code onDone} runs once SQS has confirmed it or it was given up.
+ *
+ * <p>One collector forms the batches and up to {@value #SENDERS} of them are sent at once. (With a
+ * collector per sender, the senders took turns at the entries and split a burst of 10 into four
+ * small batches.) The collector blocks while nothing is pending: an idle batcher costs no CPU.
  */
 final class Batcher<E> implements AutoCloseable {
 
@@ -27,19 +33,18 @@ final class Batcher<E> implements AutoCloseable {
 
     private final String name;
     private final Function<List<E>, List<E>> sendReturningRetryable;
-    private final Duration linger;
+    private final long lingerNanos;
     private final LinkedBlockingQueue<Pending<E>> pending = new LinkedBlockingQueue<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final Semaphore sending = new Semaphore(SENDERS);
+    private final Thread collector;
     private volatile boolean closing;
 
     /** @param sendReturningRetryable sends one batch and returns the entries to try again */
     Batcher(String name, Function<List<E>, List<E>> sendReturningRetryable, Duration linger) {
         this.name = name;
         this.sendReturningRetryable = sendReturningRetryable;
-        this.linger = linger;
-        for (int i = 0; i < SENDERS; i++) {
-            threads.add(Thread.ofVirtual().name("herald-batch-" + name).start(this::run));
-        }
+        this.lingerNanos = linger.toNanos();
+        this.collector = Thread.ofVirtual().name("herald-batch-" + name).start(this::collect);
     }
 
     private record Pending<E>(E entry, Runnable onDone) {
@@ -53,32 +58,38 @@ final class Batcher<E> implements AutoCloseable {
         return pending.size();
     }
 
-    private void run() {
-        while (!closing || !pending.isEmpty()) {
+    private void collect() {
+        while (true) {
             List<Pending<E>> batch = new ArrayList<>(MAX_BATCH);
             try {
-                Pending<E> first = pending.poll(100, TimeUnit.MILLISECONDS);
+                Pending<E> first = closing ? pending.poll() : pending.take();
                 if (first == null) {
-                    continue;
+                    return;
                 }
                 batch.add(first);
-                long deadline = System.nanoTime() + linger.toNanos();
+                long deadline = System.nanoTime() + lingerNanos;
                 while (batch.size() < MAX_BATCH) {
                     long left = deadline - System.nanoTime();
-                    Pending<E> next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : pending.poll();
+                    // Closing: no more lingering, what is there goes out at once.
+                    Pending<E> next = left > 0 && !closing ? pending.poll(left, TimeUnit.NANOSECONDS) : pending.poll();
                     if (next == null) {
                         break;
                     }
                     batch.add(next);
                 }
             } catch (InterruptedException e) {
-                // Closing: whatever is collected still goes out below, the rest on the next turns.
-                Thread.currentThread().interrupt();
+                // close() interrupts a collector that waits: what is collected goes out below, the rest next turns.
                 closing = true;
-                Thread.interrupted();
             }
             if (!batch.isEmpty()) {
-                sendWithRetries(batch);
+                sending.acquireUninterruptibly();
+                Thread.ofVirtual().name("herald-batch-send-" + name).start(() -> {
+                    try {
+                        sendWithRetries(batch);
+                    } finally {
+                        sending.release();
+                    }
+                });
             }
         }
     }
@@ -119,13 +130,13 @@ final class Batcher<E> implements AutoCloseable {
 
     void close(Duration deadline) {
         closing = true;
+        collector.interrupt();
         long end = System.nanoTime() + deadline.toNanos();
         try {
-            for (Thread thread : threads) {
-                if (!thread.join(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) {
-                    log.warn("{}: {} entries still pending after {}", name, pending.size(), deadline);
-                    thread.interrupt();
-                }
+            boolean sent = collector.join(Duration.ofNanos(Math.max(0, end - System.nanoTime())))
+                    && sending.tryAcquire(SENDERS, Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (!sent) {
+                log.warn("{}: {} entries still pending after {}", name, pending.size(), deadline);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

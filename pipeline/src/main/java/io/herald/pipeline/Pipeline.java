@@ -87,7 +87,7 @@ public final class Pipeline implements AutoCloseable {
         Map<String, WorkerPool> built = new LinkedHashMap<>();
         byChannel.forEach((channel, workers) -> built.put(channel, new WorkerPool(channel, workers)));
         this.pools = Map.copyOf(built);
-        this.settler = new Settler(sqs, clock);
+        this.settler = new Settler(sqs, clock, config.settleLinger());
         this.inFlight = new InFlight(config.maxInFlight(), settler, sqsConfig.visibilityTimeout());
         metrics.watchInFlight(inFlight::count);
         metrics.watchDeadLetters(queues.stream().map(QueueRef::name).toList(),
@@ -101,7 +101,7 @@ public final class Pipeline implements AutoCloseable {
                 new Backoff(config.retryBaseDelay(), config.retryMaxDelay()), sqsConfig.maxReceiveCount(), control);
         for (QueueRef queue : queues) {
             readers.add(new QueueReader(sqs, queue, inFlight, dispatcher, metrics, config.maxReadersPerQueue(),
-                    config.receiveWait(), control, oldest));
+                    config.receiveWait(), config.receiveLinger(), config.depthInterval(), control, oldest));
         }
     }
 

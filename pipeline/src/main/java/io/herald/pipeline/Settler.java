@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Carries out what outcomes mean on SQS: delivered messages are deleted, retries become visible
  * again after their delay, and messages that can never be delivered are copied to the
  * dead-letter queue with the reason as an attribute before they are deleted. Deletes and
- * visibility changes go out in batches of 10.
+ * visibility changes go out in batches of up to 10, each sent when full or after the linger.
  */
 final class Settler implements AutoCloseable {
 
@@ -37,21 +37,23 @@ final class Settler implements AutoCloseable {
     private static final int MAX_DELAY_SECONDS = 900;
 
     private static final Logger log = LoggerFactory.getLogger(Settler.class);
-    private static final Duration LINGER = Duration.ofMillis(5);
     private static final long MAX_VISIBILITY_SECONDS = Duration.ofHours(12).toSeconds();
     /** A receipt handle that is no longer valid will not become valid by retrying. */
     private static final String INVALID_RECEIPT = "ReceiptHandleIsInvalid";
 
     private final SqsClient sqs;
     private final Clock clock;
+    private final Duration linger;
     /** Entry ids must be distinct within a batch; one message can be in the same batch twice. */
     private final AtomicLong entryIds = new AtomicLong();
     private final Map<String, Batcher<DeleteMessageBatchRequestEntry>> deletes = new ConcurrentHashMap<>();
     private final Map<String, Batcher<ChangeMessageVisibilityBatchRequestEntry>> visibility = new ConcurrentHashMap<>();
 
-    Settler(SqsClient sqs, Clock clock) {
+    /** @param linger longest an action waits for others to share its batch (pipeline.settleLinger) */
+    Settler(SqsClient sqs, Clock clock, Duration linger) {
         this.sqs = sqs;
         this.clock = clock;
+        this.linger = linger;
     }
 
     /*
@@ -61,7 +63,7 @@ final class Settler implements AutoCloseable {
      */
 
     void delete(QueueRef queue, Message message, Runnable onDone) {
-        deletes.computeIfAbsent(queue.url(), url -> new Batcher<>("delete " + queue.name(), batch -> deleteBatch(url, batch), LINGER))
+        deletes.computeIfAbsent(queue.url(), url -> new Batcher<>("delete " + queue.name(), batch -> deleteBatch(url, batch), linger))
                 .add(DeleteMessageBatchRequestEntry.builder().id(nextEntryId()).receiptHandle(message.receiptHandle()).build(),
                         onDone);
     }
@@ -78,7 +80,7 @@ final class Settler implements AutoCloseable {
     }
 
     private void changeVisibility(QueueRef queue, Message message, int seconds, Runnable onDone) {
-        visibility.computeIfAbsent(queue.url(), url -> new Batcher<>("visibility " + queue.name(), batch -> visibilityBatch(url, batch), LINGER))
+        visibility.computeIfAbsent(queue.url(), url -> new Batcher<>("visibility " + queue.name(), batch -> visibilityBatch(url, batch), linger))
                 .add(ChangeMessageVisibilityBatchRequestEntry.builder().id(nextEntryId())
                         .receiptHandle(message.receiptHandle()).visibilityTimeout(seconds).build(), onDone);
     }

@@ -51,7 +51,9 @@ public final class PipelineProcess {
         HeraldConfig.Pipeline defaults = HeraldConfig.defaults().pipeline();
         HeraldConfig.Pipeline config = new HeraldConfig.Pipeline(visibility.minusSeconds(1), Duration.ofSeconds(1),
                 defaults.maxReadersPerQueue(), 100, 20, defaults.unhealthyThreshold(), defaults.healthyThreshold(),
-                defaults.openWait(), Duration.ZERO, Duration.ZERO, deadline, "127.0.0.1", -1);
+                defaults.openWait(), Duration.ZERO, Duration.ZERO, deadline, "127.0.0.1", -1,
+                defaults.statusFlushInterval(), defaults.sendingStatusAfter(), defaults.receiveLinger(),
+                defaults.settleLinger(), defaults.depthInterval());
 
         SqsClient sqs = SqsClients.create(sqsConfig);
         List<QueueRef> queues = SqsQueues.resolve(sqs, sqsConfig);

@@ -191,6 +191,10 @@ final class ConfigValidator {
     private void checkPipeline(HeraldConfig.Pipeline pipeline, HeraldConfig.Sqs sqs) {
         checkDuration("pipeline.sendTimeout", pipeline.sendTimeout(), Duration.ofMillis(1), MAX_VISIBILITY);
         checkDuration("pipeline.receiveWait", pipeline.receiveWait(), Duration.ZERO, MAX_RECEIVE_WAIT);
+        // Both lingers delay work to save requests: a second or more would be felt as latency, not saved.
+        checkDuration("pipeline.receiveLinger", pipeline.receiveLinger(), Duration.ZERO, Duration.ofSeconds(1));
+        checkDuration("pipeline.settleLinger", pipeline.settleLinger(), Duration.ZERO, Duration.ofSeconds(1));
+        checkDuration("pipeline.depthInterval", pipeline.depthInterval(), Duration.ZERO, Duration.ofMinutes(5));
         checkRange("pipeline.maxReadersPerQueue", pipeline.maxReadersPerQueue(), 1, 1000);
         checkRange("pipeline.maxInFlight", pipeline.maxInFlight(), 10, 100_000);
         checkRange("pipeline.maxInFlightPerWorker", pipeline.maxInFlightPerWorker(), 1, 10_000);

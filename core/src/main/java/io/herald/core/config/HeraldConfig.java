@@ -162,22 +162,17 @@ public record HeraldConfig(
      *                              deleted from SQS once its status is written
      * @param sendingStatusAfter    a send still running after this long is recorded as "sending"; shorter sends
      *                              go straight to their outcome (0 records every send)
+     * @param receiveLinger         longest pause before the next receive when the last one brought some messages
+     *                              but not a full 10, so the next carries several (0 turns it off)
+     * @param settleLinger          longest a delete or visibility change waits for 9 others to share its batch
+     * @param depthInterval         least time between two depth queries (GetQueueAttributes) of a queue
      */
     public record Pipeline(Duration sendTimeout, Duration receiveWait, int maxReadersPerQueue, int maxInFlight,
                            int maxInFlightPerWorker, int unhealthyThreshold, int healthyThreshold, Duration openWait,
                            Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownDeadline,
                            String adminHost, int adminPort, Duration statusFlushInterval,
-                           Duration sendingStatusAfter) {
-
-        /** The keys that came before the status buffer; they get their defaults. */
-        public Pipeline(Duration sendTimeout, Duration receiveWait, int maxReadersPerQueue, int maxInFlight,
-                        int maxInFlightPerWorker, int unhealthyThreshold, int healthyThreshold, Duration openWait,
-                        Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownDeadline,
-                        String adminHost, int adminPort) {
-            this(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker, unhealthyThreshold,
-                    healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline, adminHost, adminPort,
-                    DEFAULT_STATUS_FLUSH_INTERVAL, DEFAULT_SENDING_STATUS_AFTER);
-        }
+                           Duration sendingStatusAfter, Duration receiveLinger, Duration settleLinger,
+                           Duration depthInterval) {
 
         static final Duration DEFAULT_STATUS_FLUSH_INTERVAL = Duration.ofMillis(200);
         static final Duration DEFAULT_SENDING_STATUS_AFTER = Duration.ofSeconds(1);
@@ -185,43 +180,56 @@ public record HeraldConfig(
         public Pipeline withStatusTiming(Duration flushInterval, Duration sendingAfter) {
             return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort, flushInterval, sendingAfter);
+                    adminHost, adminPort, flushInterval, sendingAfter, receiveLinger, settleLinger, depthInterval);
         }
 
         public Pipeline withSendTimeout(Duration timeout) {
             return new Pipeline(timeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter);
+                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter,
+                    receiveLinger, settleLinger, depthInterval);
         }
 
         public Pipeline withReceiveWait(Duration wait) {
             return new Pipeline(sendTimeout, wait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter);
+                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter,
+                    receiveLinger, settleLinger, depthInterval);
         }
 
         public Pipeline withHealth(int unhealthy, int healthy, Duration open) {
             return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthy, healthy, open, retryBaseDelay, retryMaxDelay, shutdownDeadline, adminHost, adminPort,
-                    statusFlushInterval, sendingStatusAfter);
+                    statusFlushInterval, sendingStatusAfter,
+                    receiveLinger, settleLinger, depthInterval);
         }
 
         public Pipeline withRetryDelays(Duration base, Duration max) {
             return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, base, max, shutdownDeadline, adminHost, adminPort,
-                    statusFlushInterval, sendingStatusAfter);
+                    statusFlushInterval, sendingStatusAfter,
+                    receiveLinger, settleLinger, depthInterval);
         }
 
         public Pipeline withAdminPort(int port) {
             return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, port, statusFlushInterval, sendingStatusAfter);
+                    adminHost, port, statusFlushInterval, sendingStatusAfter,
+                    receiveLinger, settleLinger, depthInterval);
+        }
+
+        /** The request-saving waits: {@link #receiveLinger}, {@link #settleLinger} and {@link #depthInterval}. */
+        public Pipeline withPacing(Duration receive, Duration settle, Duration depth) {
+            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
+                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter, receive, settle, depth);
         }
 
         public Pipeline withLimits(int readersPerQueue, int inFlight, int inFlightPerWorker) {
             return new Pipeline(sendTimeout, receiveWait, readersPerQueue, inFlight, inFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter);
+                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter,
+                    receiveLinger, settleLinger, depthInterval);
         }
     }
 
@@ -394,7 +402,8 @@ public record HeraldConfig(
                 new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
                         Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(15),
                         "127.0.0.1", 9091, Pipeline.DEFAULT_STATUS_FLUSH_INTERVAL,
-                        Pipeline.DEFAULT_SENDING_STATUS_AFTER),
+                        Pipeline.DEFAULT_SENDING_STATUS_AFTER, Duration.ofMillis(200), Duration.ofMillis(100),
+                        Duration.ofSeconds(1)),
                 Providers.defaults(),
                 new Receivers("mailto"),
                 new Status("", "us-east-1", "herald-status", Duration.ofDays(7)),

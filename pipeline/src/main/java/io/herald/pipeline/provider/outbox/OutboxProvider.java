@@ -68,7 +68,10 @@ public final class OutboxProvider implements Provider {
         }
         Path target = directory.resolve(envelope.id() + ".eml");
         try {
-            Files.createDirectories(directory);
+            // createDirectories on an existing directory throws and catches two exceptions per message.
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectories(directory);
+            }
             Path temp = Files.createTempFile(directory, "." + envelope.id(), ".part");
             try (OutputStream out = Files.newOutputStream(temp)) {
                 message.writeTo(out);
