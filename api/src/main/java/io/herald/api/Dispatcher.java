@@ -58,6 +58,7 @@ final class Dispatcher {
      * then refuse a message, its "queued" item names an id nobody was given; it expires with the TTL.
      */
     private static void recordQueued(StatusStore status, ApiMetrics metrics, List<Envelope> batch) {
+        metrics.statusBatch(batch.size());
         try {
             status.recordNew(batch.stream()
                     .map(e -> new StatusUpdate(e.id(), new DeliveryState.Queued(), e.createdAt(),

@@ -73,8 +73,18 @@ public final class ApiDrill implements Drill {
 
     /** One measured wrk run against one API process. */
     record Cell(String build, String phase, int connections, int repeat, Wrk.Run run, double apiCores,
-                double sqsCores, double dynamoCores, double batchCallsPerRequest, double loadAverage,
-                double startupMillis) {
+                double sqsCores, double dynamoCores, double batchCallsPerRequest, double statusWritesPerRequest,
+                double loadAverage, double startupMillis) {
+
+        /** CPU milliseconds per request that {@code cores} stands for over this run. */
+        double millisPerRequest(double cores) {
+            return run.requests() == 0 ? 0 : cores * run.seconds() * 1000 / run.requests();
+        }
+
+        /** API, ElasticMQ and DynamoDB Local together: what one request cost the machine, wrk aside. */
+        double serverMillisPerRequest() {
+            return millisPerRequest(apiCores + sqsCores + dynamoCores);
+        }
     }
 
     private record Key(String build, String phase, int connections) {
@@ -205,7 +215,8 @@ public final class ApiDrill implements Drill {
             double dynamoCpu = ShippedApiProcess.cpuSeconds(dynamo) - dynamoBefore;
             double[] after = batchCounts(http, api.url());
             return new Cell(build, phase, connections, repeat, run, apiCpu / run.seconds(), sqsCpu / run.seconds(),
-                    dynamoCpu / run.seconds(), run.requests() == 0 ? 0 : (after[0] - before[0]) / run.requests(), load,
+                    dynamoCpu / run.seconds(), run.requests() == 0 ? 0 : (after[0] - before[0]) / run.requests(),
+                    run.requests() == 0 ? 0 : (after[1] - before[1]) / run.requests(), load,
                     api.startup().toNanos() / 1e6);
         }
     }
@@ -232,8 +243,9 @@ public final class ApiDrill implements Drill {
                 "`bin/herald api` as shipped (own process, status store on; ElasticMQ and DynamoDB Local in their own "
                         + "JVMs; wrk), POST %s: median of %d runs of %d s (per run in brackets); CPU in cores%n"
                         + "| image | run | conn. | req/s | p50 ms | p99 ms | req/s per run | p99 per run | API CPU "
-                        + "| ElasticMQ CPU | DynamoDB CPU | wrk CPU | API CPU ms/req | SendMessageBatch/req | "
-                        + "load avg |%n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n",
+                        + "| ElasticMQ CPU | DynamoDB CPU | wrk CPU | CPU ms/req API + MQ + DDB | SendMessageBatch/req "
+                        + "| status writes/req | load avg |%n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n",
                 ENDPOINT, repeats, seconds.toSeconds()));
         Map<String, List<Point>> throughput = new LinkedHashMap<>();
         Map<String, List<Point>> p99 = new LinkedHashMap<>();
@@ -246,8 +258,9 @@ public final class ApiDrill implements Drill {
             double p99ms = median(runs, c -> c.run().p99Millis());
             double apiCores = median(runs, Cell::apiCores);
             double wrkCores = median(runs, c -> c.run().cpuCores());
-            double apiMillisPerRequest = median(runs, c -> c.run().requests() == 0 ? 0
-                    : c.apiCores() * c.run().seconds() * 1000 / c.run().requests());
+            double apiMillisPerRequest = median(runs, c -> c.millisPerRequest(c.apiCores()));
+            double sqsMillisPerRequest = median(runs, c -> c.millisPerRequest(c.sqsCores()));
+            double dynamoMillisPerRequest = median(runs, c -> c.millisPerRequest(c.dynamoCores()));
             long errors = runs.stream().mapToLong(c -> c.run().non2xx() + c.run().socketErrors()).sum();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("image", k.build());
@@ -265,12 +278,19 @@ public final class ApiDrill implements Drill {
             row.put("wrkCpuCores", wrkCores);
             row.put("perRepeatWrkCpuCores", runs.stream().map(c -> c.run().cpuCores()).toList());
             row.put("apiCpuMillisPerRequest", apiMillisPerRequest);
+            row.put("elasticMqCpuMillisPerRequest", sqsMillisPerRequest);
+            row.put("dynamoDbLocalCpuMillisPerRequest", dynamoMillisPerRequest);
+            row.put("serverCpuMillisPerRequest", median(runs, Cell::serverMillisPerRequest));
             row.put("sendMessageBatchPerRequest", median(runs, Cell::batchCallsPerRequest));
+            row.put("statusWritesPerRequest", median(runs, Cell::statusWritesPerRequest));
             row.put("loadAverage", runs.stream().map(Cell::loadAverage).toList());
             row.put("apiStartupMillis", runs.stream().map(Cell::startupMillis).toList());
             row.put("errors", errors);
             if (images.size() > 1 && k.build().equals("current")) {
-                row.put("currentToBaselineRatio", PipelineBench.median(buildRatios(cells, k)));
+                row.put("currentToBaselineRatio", PipelineBench.median(buildRatios(cells, k,
+                        c -> c.run().requestsPerSecond())));
+                row.put("currentToBaselineServerCpuPerRequest", PipelineBench.median(buildRatios(cells, k,
+                        Cell::serverMillisPerRequest)));
             }
             rows.add(row);
             if (errors > 0) {
@@ -278,22 +298,28 @@ public final class ApiDrill implements Drill {
                         + "answered 2xx", errors, k.build(), k.phase(), k.connections()));
             }
             table.append(String.format(Locale.ROOT,
-                    "| %s | %s | %d | %.0f | %.1f | %.1f | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s |%n",
+                    "| %s | %s | %d | %.0f | %.1f | %.1f | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f + %.2f + %.2f "
+                            + "| %.2f | %.2f | %s |%n",
                     k.build(), k.phase(), k.connections(), rps, p50, p99ms,
-                    joined(runs, c -> c.run().requestsPerSecond(), "%.0f"), joined(runs, c -> c.run().p99Millis(), "%.0f"),
+                    joined(runs, c -> c.run().requestsPerSecond(), "%.0f"),
+                    joined(runs, c -> c.run().p99Millis(), "%.0f"),
                     apiCores, median(runs, Cell::sqsCores), median(runs, Cell::dynamoCores), wrkCores,
-                    apiMillisPerRequest, median(runs, Cell::batchCallsPerRequest), joined(runs, Cell::loadAverage, "%.1f")));
+                    apiMillisPerRequest, sqsMillisPerRequest, dynamoMillisPerRequest,
+                    median(runs, Cell::batchCallsPerRequest), median(runs, Cell::statusWritesPerRequest),
+                    joined(runs, Cell::loadAverage, "%.1f")));
             String series = k.build() + ", " + k.phase();
             throughput.computeIfAbsent(series, s -> new ArrayList<>()).add(new Point(k.connections(), rps));
             p99.computeIfAbsent(series, s -> new ArrayList<>()).add(new Point(k.connections(), p99ms));
         }
         if (images.size() > 1) {
-            table.append("current / baseline req/s (median of per-run ratios, the two taking turns): ");
+            table.append("current / baseline, medians of per-run ratios (the two taking turns), req/s and server CPU "
+                    + "per request: ");
             List<String> ratios = new ArrayList<>();
             for (Key k : keys) {
                 if (k.build().equals("current")) {
-                    ratios.add(String.format(Locale.ROOT, "%s %d: %.2f", k.phase(), k.connections(),
-                            PipelineBench.median(buildRatios(cells, k))));
+                    ratios.add(String.format(Locale.ROOT, "%s %d: %.2f and %.2f", k.phase(), k.connections(),
+                            PipelineBench.median(buildRatios(cells, k, c -> c.run().requestsPerSecond())),
+                            PipelineBench.median(buildRatios(cells, k, Cell::serverMillisPerRequest))));
                 }
             }
             table.append(String.join("; ", ratios)).append('\n');
@@ -344,7 +370,9 @@ public final class ApiDrill implements Drill {
         m.put("elasticMqCpuCores", c.sqsCores());
         m.put("dynamoDbLocalCpuCores", c.dynamoCores());
         m.put("wrkCpuCores", c.run().cpuCores());
+        m.put("serverCpuMillisPerRequest", c.serverMillisPerRequest());
         m.put("sendMessageBatchPerRequest", c.batchCallsPerRequest());
+        m.put("statusWritesPerRequest", c.statusWritesPerRequest());
         m.put("loadAverage", c.loadAverage());
         return m;
     }
@@ -373,16 +401,17 @@ public final class ApiDrill implements Drill {
     }
 
     /** The current image against the baseline, per repeat, for the same run and connections. */
-    private static List<Double> buildRatios(List<Cell> cells, Key key) {
+    private static List<Double> buildRatios(List<Cell> cells, Key key, ToDoubleFunction<Cell> value) {
         List<Double> out = new ArrayList<>();
         for (Cell a : cells) {
-            if (!a.build().equals("current") || !a.phase().equals(key.phase()) || a.connections() != key.connections()) {
+            if (!a.build().equals("current") || !a.phase().equals(key.phase())
+                    || a.connections() != key.connections()) {
                 continue;
             }
             for (Cell b : cells) {
                 if (b.build().equals("baseline") && b.phase().equals(a.phase()) && b.connections() == a.connections()
-                        && b.repeat() == a.repeat() && b.run().requestsPerSecond() > 0) {
-                    out.add(a.run().requestsPerSecond() / b.run().requestsPerSecond());
+                        && b.repeat() == a.repeat() && value.applyAsDouble(b) > 0) {
+                    out.add(value.applyAsDouble(a) / value.applyAsDouble(b));
                 }
             }
         }
@@ -411,7 +440,10 @@ public final class ApiDrill implements Drill {
         }
     }
 
-    /** SendMessageBatch calls and envelopes so far, from the API's Prometheus summary (open mode: no key). */
+    /**
+     * SendMessageBatch calls and status writes so far, from the API's Prometheus summaries (open mode: no
+     * key). An image from before the status summary existed reports no status writes (0).
+     */
     private static double[] batchCounts(HttpClient http, URI api) throws IOException, InterruptedException {
         String metrics = http.send(HttpRequest.newBuilder(api.resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -419,7 +451,7 @@ public final class ApiDrill implements Drill {
         for (String line : metrics.split("\n")) {
             if (line.startsWith("herald_api_sqs_batch_entries_count ")) {
                 out[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1).strip());
-            } else if (line.startsWith("herald_api_sqs_batch_entries_sum ")) {
+            } else if (line.startsWith("herald_api_status_batch_entries_count ")) {
                 out[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1).strip());
             }
         }

@@ -50,8 +50,8 @@ final class ShippedApiProcess implements AutoCloseable {
             }
         }
         if (found.size() != 1) {
-            throw new BadDrillArgumentException("api: " + (found.isEmpty() ? "no packaged image" : "more than one image")
-                    + " with bin/herald in " + target + "; build it with ./herald build, or name one with --image DIR");
+            throw new BadDrillArgumentException("api: "
+                    + (found.isEmpty() ? "no packaged image" : "more than one image") + " with bin/herald in " + target + "; build it with ./herald build, or name one with --image DIR");
         }
         return found.getFirst();
     }
@@ -101,7 +101,8 @@ final class ShippedApiProcess implements AutoCloseable {
             throw new IllegalStateException(e.getMessage() + "; its output is in " + log);
         }
         if (!process.isAlive()) {
-            throw new IllegalStateException("herald api exited with " + process.exitValue() + "; its output is in " + log);
+            throw new IllegalStateException("herald api exited with " + process.exitValue() + "; its output is in "
+                    + log);
         }
         return new ShippedApiProcess(process, url, log, Duration.ofNanos(System.nanoTime() - started));
     }

@@ -81,7 +81,8 @@ final class Wrk {
         // bash's `times` prints the CPU its children used after wrk exits, to the millisecond; no other tool needed.
         List<String> command = List.of("/bin/bash", "-c", "\"$@\"; rc=$?; times; exit $rc", "wrk",
                 BINARY.toString(), "-t" + threads, "-c" + connections,
-                "-d" + Math.max(1, duration.toSeconds()) + "s", "--timeout", "10s", "--latency", "-s", script.toString(), url);
+                "-d" + Math.max(1, duration.toSeconds()) + "s", "--timeout", "10s", "--latency", "-s", script.toString(),
+                url);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS) || p.exitValue() != 0) {
