@@ -282,7 +282,8 @@ public final class ApiDrill implements Drill {
             row.put("dynamoDbLocalCpuMillisPerRequest", dynamoMillisPerRequest);
             row.put("serverCpuMillisPerRequest", median(runs, Cell::serverMillisPerRequest));
             row.put("sendMessageBatchPerRequest", median(runs, Cell::batchCallsPerRequest));
-            row.put("statusWritesPerRequest", median(runs, Cell::statusWritesPerRequest));
+            double statusWrites = median(runs, Cell::statusWritesPerRequest);
+            row.put("statusWritesPerRequest", Double.isNaN(statusWrites) ? null : statusWrites);
             row.put("loadAverage", runs.stream().map(Cell::loadAverage).toList());
             row.put("apiStartupMillis", runs.stream().map(Cell::startupMillis).toList());
             row.put("errors", errors);
@@ -299,13 +300,14 @@ public final class ApiDrill implements Drill {
             }
             table.append(String.format(Locale.ROOT,
                     "| %s | %s | %d | %.0f | %.1f | %.1f | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f + %.2f + %.2f "
-                            + "| %.2f | %.2f | %s |%n",
+                            + "| %.2f | %s | %s |%n",
                     k.build(), k.phase(), k.connections(), rps, p50, p99ms,
                     joined(runs, c -> c.run().requestsPerSecond(), "%.0f"),
                     joined(runs, c -> c.run().p99Millis(), "%.0f"),
                     apiCores, median(runs, Cell::sqsCores), median(runs, Cell::dynamoCores), wrkCores,
                     apiMillisPerRequest, sqsMillisPerRequest, dynamoMillisPerRequest,
-                    median(runs, Cell::batchCallsPerRequest), median(runs, Cell::statusWritesPerRequest),
+                    median(runs, Cell::batchCallsPerRequest),
+                    Double.isNaN(statusWrites) ? "n/a" : String.format(Locale.ROOT, "%.2f", statusWrites),
                     joined(runs, Cell::loadAverage, "%.1f")));
             String series = k.build() + ", " + k.phase();
             throughput.computeIfAbsent(series, s -> new ArrayList<>()).add(new Point(k.connections(), rps));
@@ -372,7 +374,7 @@ public final class ApiDrill implements Drill {
         m.put("wrkCpuCores", c.run().cpuCores());
         m.put("serverCpuMillisPerRequest", c.serverMillisPerRequest());
         m.put("sendMessageBatchPerRequest", c.batchCallsPerRequest());
-        m.put("statusWritesPerRequest", c.statusWritesPerRequest());
+        m.put("statusWritesPerRequest", Double.isNaN(c.statusWritesPerRequest()) ? null : c.statusWritesPerRequest());
         m.put("loadAverage", c.loadAverage());
         return m;
     }
@@ -442,12 +444,13 @@ public final class ApiDrill implements Drill {
 
     /**
      * SendMessageBatch calls and status writes so far, from the API's Prometheus summaries (open mode: no
-     * key). An image from before the status summary existed reports no status writes (0).
+     * key).
      */
     private static double[] batchCounts(HttpClient http, URI api) throws IOException, InterruptedException {
         String metrics = http.send(HttpRequest.newBuilder(api.resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        double[] out = new double[2];
+        // An image from before the status summary existed has no such line: NaN, reported as "n/a".
+        double[] out = {0, Double.NaN};
         for (String line : metrics.split("\n")) {
             if (line.startsWith("herald_api_sqs_batch_entries_count ")) {
                 out[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1).strip());
