@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The API's meters, named once here. Labels are bounded: routes are templates, keys are their
@@ -18,6 +20,7 @@ final class ApiMetrics {
 
     private final MeterRegistry registry;
     private final DistributionSummary batchEntries;
+    private final DistributionSummary statusBatchEntries;
     private final Counter unauthenticated;
     private final Counter replays;
     private final Counter statusWriteFailures;
@@ -26,6 +29,9 @@ final class ApiMetrics {
         this.registry = registry;
         this.batchEntries = DistributionSummary.builder("herald.api.sqs.batch.entries")
                 .description("Envelopes per SendMessageBatch call made for API requests")
+                .register(registry);
+        this.statusBatchEntries = DistributionSummary.builder("herald.api.status.batch.entries")
+                .description("Envelopes per status write (recorded as queued) made for API requests")
                 .register(registry);
         this.unauthenticated = Counter.builder("herald.api.unauthenticated")
                 .description("Requests refused for a missing or unknown API key").register(registry);
@@ -37,11 +43,23 @@ final class ApiMetrics {
         new TreeSet<>(HeraldConfig.Providers.CHANNEL_OF.values()).forEach(this::queuedCounter);
     }
 
+    /** A request timer's labels; bounded, as routes are templates. */
+    private record RequestLabels(String method, String route, int status) {
+    }
+
+    /**
+     * Building a timer's id (tags sorted, a string per status) for every request showed in the API's
+     * profile under load; the few label combinations are looked up here instead.
+     */
+    private final Map<RequestLabels, Timer> requestTimers = new ConcurrentHashMap<>();
+
     void request(String method, String route, int status, Duration took) {
-        Timer.builder("herald.api.requests")
+        requestTimers.computeIfAbsent(new RequestLabels(method, route, status), labels -> Timer
+                .builder("herald.api.requests")
                 .description("HTTP requests by route and status")
-                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
-                .register(registry).record(took);
+                .tag("method", labels.method()).tag("route", labels.route())
+                .tag("status", Integer.toString(labels.status()))
+                .register(registry)).record(took);
     }
 
     void queued(String channel) {
@@ -55,6 +73,10 @@ final class ApiMetrics {
 
     void batch(int entries) {
         batchEntries.record(entries);
+    }
+
+    void statusBatch(int entries) {
+        statusBatchEntries.record(entries);
     }
 
     /** @param keyId the key's {@code id=} (see {@link Caller#metricsId()}) */

@@ -17,22 +17,40 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
- * Coalesces the envelopes of concurrent requests into shared SendMessageBatch calls (up to 10
- * entries each), so the SQS calls per request fall as load rises, while every request still
- * returns only once SQS has answered for its own envelopes.
+ * Coalesces the envelopes of concurrent requests into shared calls, in two stages, so the calls
+ * per request fall as load rises, while every request still returns only once its envelopes are
+ * recorded as queued and SQS has answered for them:
+ * <ol>
+ *   <li>the status write ({@code beforeSend}, one BatchWriteItem of up to 25 envelopes), then</li>
+ *   <li>SendMessageBatch (up to 10 envelopes each), for what was just recorded.</li>
+ * </ol>
+ * The order is the guarantee: an envelope reaches SQS only after its {@code queued} status was
+ * written, so the pipeline's later states can never be overwritten by it, and a client polling
+ * right after its answer finds the message.
  *
- * <p>There is no background thread: the request that opens a batch leads it and sends it itself.
- * Two things make a batch grow. While {@code maxInFlight} calls are already out, a new batch waits
- * for one to come back and collects everything that arrives meanwhile (group commit: the slower
- * SQS answers, the bigger the batches). And while a call slot is free, the leader still waits up
- * to {@code maxWait} as long as other requests are on their way (announced with {@link #expect()}
- * and not yet enqueued). So a lone request is sent at once and pays no waiting, and under load
- * the calls per request fall towards one tenth.
+ * <p>There is no background thread: the request that opens a status batch leads it. Two things
+ * make a batch grow. While a stage's calls are all out, a new batch waits for one to come back and
+ * collects everything that arrives meanwhile (group commit: the slower the store or SQS, the
+ * bigger the batches). And while a status call slot is free, the leader still waits up to
+ * {@code maxWait}, but only as long as other requests are on their way (announced with
+ * {@link #expect()} and not yet enqueued): a lone request is sent at once. The SQS stage never
+ * lingers: a written status batch moves on as a whole, so its envelopes share SendMessageBatch
+ * calls without waiting for anyone.
  *
- * <p>{@link SqsProducer} does the sending (and splits what exceeds SQS's 1 MiB per call); batches
- * go to the queues in turn.
+ * <p>Both stages batch separately because the status store pays per call (DynamoDB Local takes one
+ * lock per write call): at 16 connections one status write covers most requests in flight instead
+ * of one per SQS call. {@link SqsProducer} does the sending (and splits what exceeds SQS's 1 MiB per
+ * call); batches go to the queues in turn.
  */
 final class BatchingEnqueuer {
+
+    /** BatchWriteItem's limit. */
+    static final int MAX_STATUS_ENTRIES = 25;
+    /**
+     * Status writes out at once. Fewer than SQS calls: each write covers more envelopes, and
+     * DynamoDB Local serialises writes anyway; two still overlap one call's round trip with the next.
+     */
+    static final int STATUS_CALLS_IN_FLIGHT = 2;
 
     private final SqsProducer producer;
     private final List<QueueRef> queues;
@@ -43,7 +61,9 @@ final class BatchingEnqueuer {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    /** The batch new envelopes join; null when none is open. Guarded by {@link #lock}. */
+    /** The status batch new envelopes join; null when none is open. Guarded by {@link #lock}. */
+    private Batch openStatus;
+    /** The SQS batch written envelopes join; null when none is open. Guarded by {@link #lock}. */
     private Batch open;
     /** Requests announced and not yet enqueued. Guarded by {@link #lock}. */
     private int expected;
@@ -51,12 +71,15 @@ final class BatchingEnqueuer {
     private int nextQueue;
     /** SendMessageBatch calls out now. Guarded by {@link #lock}. */
     private int inFlight;
+    /** Status writes out now. Guarded by {@link #lock}. */
+    private int statusInFlight;
 
     /**
-     * @param maxWait      longest a batch waits for requests on their way while a call slot is free
+     * @param maxWait      longest a status batch waits for requests on their way while a call slot is free
      * @param maxInFlight  SendMessageBatch calls out at once; beyond it batches wait and grow
-     * @param beforeSend   runs on each batch just before it is sent (recording it as queued)
-     * @param batchSizes   told the number of envelopes of each batch sent (for metrics)
+     * @param beforeSend   records each status batch as queued, before any of it is sent; what it throws
+     *                     fails that batch's requests
+     * @param batchSizes   told the number of envelopes of each SendMessageBatch call (for metrics)
      */
     BatchingEnqueuer(SqsProducer producer, List<QueueRef> queues, Duration maxWait, int maxInFlight,
                      Consumer<List<Envelope>> beforeSend, IntConsumer batchSizes) {
@@ -104,18 +127,47 @@ final class BatchingEnqueuer {
         }
     }
 
+    /** Envelopes waiting in the open status batch (for tests: what the next status write will carry). */
+    int waitingForStatusWrite() {
+        lock.lock();
+        try {
+            return openStatus == null ? 0 : openStatus.entries.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One envelope and where its request waits for SQS's answer. */
+    private record Entry(Envelope envelope, CompletableFuture<EnqueueResult> result) {
+    }
+
     private static final class Batch {
-        final List<Envelope> envelopes = new ArrayList<>(SqsProducer.MAX_BATCH_ENTRIES);
-        final List<CompletableFuture<EnqueueResult>> results = new ArrayList<>(SqsProducer.MAX_BATCH_ENTRIES);
+        final int capacity;
+        final List<Entry> entries;
         boolean sealed;
 
+        Batch(int capacity) {
+            this.capacity = capacity;
+            this.entries = new ArrayList<>(capacity);
+        }
+
         boolean full() {
-            return envelopes.size() == SqsProducer.MAX_BATCH_ENTRIES;
+            return entries.size() == capacity;
+        }
+
+        List<Envelope> envelopes() {
+            List<Envelope> out = new ArrayList<>(entries.size());
+            entries.forEach(e -> out.add(e.envelope()));
+            return out;
+        }
+
+        void fail(Throwable e) {
+            entries.forEach(entry -> entry.result().completeExceptionally(e));
         }
     }
 
     /**
-     * Puts the envelopes on SQS, sharing calls with concurrent requests.
+     * Records the envelopes as queued and puts them on SQS, sharing calls with concurrent requests.
      *
      * @param arrival this request's announcement; it is closed here
      * @return one result per envelope, in order, once SQS has answered for every one
@@ -126,17 +178,16 @@ final class BatchingEnqueuer {
         lock.lock();
         try {
             for (Envelope envelope : envelopes) {
-                if (open == null) {
-                    open = new Batch();
-                    led.add(open);
+                if (openStatus == null) {
+                    openStatus = new Batch(MAX_STATUS_ENTRIES);
+                    led.add(openStatus);
                 }
-                CompletableFuture<EnqueueResult> result = new CompletableFuture<>();
-                open.envelopes.add(envelope);
-                open.results.add(result);
-                mine.add(result);
-                if (open.full()) {
-                    open.sealed = true;
-                    open = null;
+                Entry entry = new Entry(envelope, new CompletableFuture<>());
+                openStatus.entries.add(entry);
+                mine.add(entry.result());
+                if (openStatus.full()) {
+                    openStatus.sealed = true;
+                    openStatus = null;
                 }
             }
             if (!arrival.done) {
@@ -148,7 +199,7 @@ final class BatchingEnqueuer {
             lock.unlock();
         }
         for (Batch batch : led) {
-            lead(batch);
+            leadStatus(batch);
         }
         List<EnqueueResult> results = new ArrayList<>(mine.size());
         for (CompletableFuture<EnqueueResult> result : mine) {
@@ -161,8 +212,8 @@ final class BatchingEnqueuer {
         return results;
     }
 
-    private void lead(Batch batch) {
-        QueueRef queue;
+    /** Waits for a status call slot (and, with one free, briefly for requests on their way), writes, moves on. */
+    private void leadStatus(Batch batch) {
         boolean interrupted = false;
         lock.lock();
         try {
@@ -170,26 +221,94 @@ final class BatchingEnqueuer {
             try {
                 while (!batch.sealed) {
                     long left = deadline - System.nanoTime();
-                    if (inFlight >= maxInFlight) {
-                        changed.await();  // a call comes back soon; everything arriving meanwhile joins
+                    if (statusInFlight >= STATUS_CALLS_IN_FLIGHT) {
+                        changed.await();  // a write comes back soon; everything arriving meanwhile joins
                     } else if (expected > 0 && left > 0) {
                         changed.await(left, TimeUnit.NANOSECONDS);
                     } else {
                         break;
                     }
                 }
-                if (!batch.sealed) {
-                    batch.sealed = true;
-                    if (open == batch) {
-                        open = null;
+                seal(batch);
+                while (statusInFlight >= STATUS_CALLS_IN_FLIGHT) {
+                    changed.await();
+                }
+            } catch (InterruptedException e) {
+                // Other requests' envelopes are in this batch: write and send it now rather than strand them.
+                interrupted = true;
+                seal(batch);
+            }
+            statusInFlight++;
+        } finally {
+            lock.unlock();
+        }
+        boolean written = false;
+        try {
+            beforeSend.accept(batch.envelopes());
+            written = true;
+        } catch (RuntimeException e) {
+            // The caller reports store failures itself; anything thrown is a bug, but no request may hang on it.
+            batch.fail(e);
+        } finally {
+            List<Batch> sqsBatches = new ArrayList<>(2);
+            lock.lock();
+            try {
+                statusInFlight--;
+                if (written) {
+                    for (Entry entry : batch.entries) {
+                        if (open == null) {
+                            open = new Batch(SqsProducer.MAX_BATCH_ENTRIES);
+                            sqsBatches.add(open);
+                        }
+                        open.entries.add(entry);
+                        if (open.full()) {
+                            open.sealed = true;
+                            open = null;
+                        }
                     }
                 }
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            // Each SQS batch this write opened gets a leader of its own, so they go out side by side.
+            for (int i = 0; i < sqsBatches.size() - 1; i++) {
+                Batch extra = sqsBatches.get(i);
+                Thread.ofVirtual().name("herald-api-batch").start(() -> lead(extra));
+            }
+            if (!sqsBatches.isEmpty()) {
+                lead(sqsBatches.getLast());
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void seal(Batch batch) {
+        if (!batch.sealed) {
+            batch.sealed = true;
+            if (openStatus == batch) {
+                openStatus = null;
+            }
+        }
+    }
+
+    /** Waits for an SQS call slot (everything written meanwhile joins the batch) and sends. */
+    private void lead(Batch batch) {
+        QueueRef queue;
+        boolean interrupted = false;
+        lock.lock();
+        try {
+            try {
                 while (inFlight >= maxInFlight) {
-                    changed.await();
+                    changed.await();  // a call comes back soon; everything written meanwhile joins
                 }
             } catch (InterruptedException e) {
                 // Other requests' envelopes are in this batch: send it now rather than strand them.
                 interrupted = true;
+            }
+            if (!batch.sealed) {
                 batch.sealed = true;
                 if (open == batch) {
                     open = null;
@@ -219,16 +338,15 @@ final class BatchingEnqueuer {
     private void send(Batch batch, QueueRef queue) {
         List<EnqueueResult> results;
         try {
-            beforeSend.accept(batch.envelopes);
-            results = producer.send(queue.url(), batch.envelopes);
+            results = producer.send(queue.url(), batch.envelopes());
         } catch (RuntimeException e) {
             // The producer reports SQS failures as results; anything thrown is a bug, but no request may hang on it.
-            batch.results.forEach(r -> r.completeExceptionally(e));
+            batch.fail(e);
             return;
         }
-        batchSizes.accept(batch.envelopes.size());
+        batchSizes.accept(batch.entries.size());
         for (int i = 0; i < results.size(); i++) {
-            batch.results.get(i).complete(results.get(i));
+            batch.entries.get(i).result().complete(results.get(i));
         }
     }
 }

@@ -14,8 +14,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Puts a request's envelopes on SQS, batched with other requests', each batch recorded as
- * {@code queued} first, so a client polling right after its answer finds the message.
+ * Puts a request's envelopes on SQS, batched with other requests', each envelope recorded as
+ * {@code queued} first (in status writes shared by concurrent requests, see {@link BatchingEnqueuer}),
+ * so a client polling right after its answer finds the message.
  */
 final class Dispatcher {
 
@@ -52,11 +53,12 @@ final class Dispatcher {
     }
 
     /**
-     * Records a batch as queued just before it goes to SQS: the pipeline cannot have seen these ids
-     * yet, so one unconditional write covers the batch and cannot overwrite a later state. Should SQS
+     * Records a status batch as queued before any of it goes to SQS: the pipeline cannot have seen
+     * these ids yet, so one unconditional write covers the batch and cannot overwrite a later state. Should SQS
      * then refuse a message, its "queued" item names an id nobody was given; it expires with the TTL.
      */
     private static void recordQueued(StatusStore status, ApiMetrics metrics, List<Envelope> batch) {
+        metrics.statusBatch(batch.size());
         try {
             status.recordNew(batch.stream()
                     .map(e -> new StatusUpdate(e.id(), new DeliveryState.Queued(), e.createdAt(),

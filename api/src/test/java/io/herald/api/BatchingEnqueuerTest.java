@@ -6,11 +6,13 @@ import io.herald.core.envelope.Origin;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -109,7 +111,86 @@ class BatchingEnqueuerTest {
         assertThat(results).hasSize(25).allMatch(r -> r instanceof EnqueueResult.Enqueued);
         assertThat(results).extracting(EnqueueResult::envelopeId).containsExactlyElementsOf(
                 envelopes.stream().map(Envelope::id).toList());
-        assertThat(sent).containsExactly(10, 10, 5);
+        // One status write of 25, then three SQS calls side by side: they may finish in any order.
+        assertThat(sent).containsExactlyInAnyOrder(10, 10, 5);
+    }
+
+    @Test
+    void nothingReachesSqsBeforeItsQueuedStatusIsWritten() throws Exception {
+        List<QueueRef> queues = bed.freshQueues(1);
+        CountDownLatch gate = new CountDownLatch(1);
+        List<Integer> written = new CopyOnWriteArrayList<>();
+        BatchingEnqueuer enqueuer = new BatchingEnqueuer(new SqsProducer(bed.sqsClient, bed.codec), queues,
+                Duration.ofMillis(5), 4, batch -> {
+                    written.add(batch.size());
+                    awaitQuietly(gate);
+                }, sent::add);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<List<EnqueueResult>> answer = pool.submit(() -> enqueuer.enqueue(enqueuer.expect(),
+                    List.of(envelope(1))));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> written.size() == 1);
+
+            assertThat(messagesOn(queues.getFirst())).as("on SQS while its status write is out").isZero();
+            assertThat(sent).isEmpty();
+
+            gate.countDown();
+            assertThat(answer.get()).singleElement().isInstanceOf(EnqueueResult.Enqueued.class);
+        }
+        assertThat(bed.drain(queues.getFirst(), 1)).hasSize(1);
+    }
+
+    @Test
+    void requestsArrivingWhileStatusWritesAreOutShareOneWriteOfUpToTwentyFive() throws Exception {
+        List<QueueRef> queues = bed.freshQueues(1);
+        CountDownLatch gate = new CountDownLatch(1);
+        List<Integer> written = new CopyOnWriteArrayList<>();
+        BatchingEnqueuer enqueuer = new BatchingEnqueuer(new SqsProducer(bed.sqsClient, bed.codec), queues,
+                Duration.ofMillis(5), 4, batch -> {
+                    written.add(batch.size());
+                    awaitQuietly(gate);
+                }, sent::add);
+        int later = 30;
+        List<Future<List<EnqueueResult>>> answers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            // Two lone requests take both status call slots and hold them until the gate opens.
+            for (int i = 0; i < BatchingEnqueuer.STATUS_CALLS_IN_FLIGHT; i++) {
+                int n = i;
+                answers.add(pool.submit(() -> enqueuer.enqueue(enqueuer.expect(), List.of(envelope(n)))));
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> written.size() == n + 1);
+            }
+            for (int i = 0; i < later; i++) {
+                int n = 100 + i;
+                answers.add(pool.submit(() -> enqueuer.enqueue(enqueuer.expect(), List.of(envelope(n)))));
+            }
+            // 25 fill one batch, which waits sealed for a slot; the other 5 wait in the next one.
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> enqueuer.waitingForStatusWrite() == later - BatchingEnqueuer.MAX_STATUS_ENTRIES);
+            gate.countDown();
+            for (Future<List<EnqueueResult>> answer : answers) {
+                assertThat(answer.get()).singleElement().isInstanceOf(EnqueueResult.Enqueued.class);
+            }
+        }
+
+        assertThat(written).containsExactlyInAnyOrder(1, 1, BatchingEnqueuer.MAX_STATUS_ENTRIES,
+                later - BatchingEnqueuer.MAX_STATUS_ENTRIES);
+        assertThat(sent.stream().mapToInt(Integer::intValue).sum()).isEqualTo(later + 2);
+        assertThat(sent).allMatch(size -> size <= SqsProducer.MAX_BATCH_ENTRIES);
+        assertThat(bed.drain(queues.getFirst(), later + 2)).hasSize(later + 2);
+    }
+
+    private static void awaitQuietly(CountDownLatch gate) {
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private int messagesOn(QueueRef queue) {
+        var attributes = bed.sqsClient.getQueueAttributes(b -> b.queueUrl(queue.url()).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return attributes.values().stream().mapToInt(Integer::parseInt).sum();
     }
 
     @Test

@@ -30,7 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The API as local mode runs it, in a JVM of its own for the api and fuzz drills: one embedded
+ * The API as local mode runs it, in a JVM of its own for the fuzz drill (the api drill runs the
+ * packaged {@code bin/herald api} instead, see {@link ShippedApiProcess}): one embedded
  * ElasticMQ and one embedded DynamoDB Local, and one API per variant named on the command line,
  * each on its own port and its own queues, sharing the SQS client as instances in one process would:
  * <ul>

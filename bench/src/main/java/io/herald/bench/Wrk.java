@@ -22,9 +22,18 @@ final class Wrk {
 
     static final Path BINARY = Path.of("/usr/bin/wrk");
 
-    /** One wrk run: what it counted and its latency percentiles, in milliseconds. */
+    /**
+     * One wrk run: what it counted, its latency percentiles in milliseconds, and the CPU seconds wrk
+     * itself used (user + system; NaN when not measured), so a reader sees whether the load
+     * generator was the limit.
+     */
     record Run(long requests, double seconds, double requestsPerSecond, double p50Millis, double p99Millis,
-               long non2xx, long socketErrors) {
+               long non2xx, long socketErrors, double cpuSeconds) {
+
+        /** wrk's CPU over the run's wall time: 1.0 is one core busy throughout. */
+        double cpuCores() {
+            return cpuSeconds / seconds;
+        }
     }
 
     private final Path scripts;
@@ -69,15 +78,34 @@ final class Wrk {
         }
         // One wrk thread per core at most: more would only compete with the server for the 2 cores.
         int threads = Math.min(connections, Math.min(2, Runtime.getRuntime().availableProcessors()));
-        List<String> command = List.of(BINARY.toString(), "-t" + threads, "-c" + connections,
-                "-d" + Math.max(1, duration.toSeconds()) + "s", "--timeout", "10s", "--latency", "-s", script.toString(), url);
+        // bash's `times` prints the CPU its children used after wrk exits, to the millisecond; no other tool needed.
+        List<String> command = List.of("/bin/bash", "-c", "\"$@\"; rc=$?; times; exit $rc", "wrk",
+                BINARY.toString(), "-t" + threads, "-c" + connections,
+                "-d" + Math.max(1, duration.toSeconds()) + "s", "--timeout", "10s", "--latency", "-s", script.toString(),
+                url);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
             throw new IllegalStateException("wrk failed: " + out.strip());
         }
-        return parse(out);
+        Run run = parse(out);
+        return new Run(run.requests(), run.seconds(), run.requestsPerSecond(), run.p50Millis(), run.p99Millis(),
+                run.non2xx(), run.socketErrors(), childCpuSeconds(out));
+    }
+
+    /**
+     * The children's user and system time from bash's {@code times} (its second line, e.g.
+     * {@code 0m1.234s 0m0.567s}), summed; NaN when absent.
+     */
+    static double childCpuSeconds(String output) {
+        Matcher m = Pattern.compile("(?m)^(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s$").matcher(output);
+        double last = Double.NaN;
+        while (m.find()) {
+            last = Long.parseLong(m.group(1)) * 60 + Double.parseDouble(m.group(2))
+                    + Long.parseLong(m.group(3)) * 60 + Double.parseDouble(m.group(4));
+        }
+        return last;
     }
 
     /** Reads wrk 4's report (its --latency distribution, totals, errors). */
@@ -97,7 +125,7 @@ final class Wrk {
             }
         }
         return new Run(requests, seconds, requests / seconds, percentile(report, "50%"), percentile(report, "99%"),
-                non2xx, socketErrors);
+                non2xx, socketErrors, Double.NaN);
     }
 
     private static double percentile(String report, String label) {

@@ -124,16 +124,32 @@ class DrillMeasurementsTest {
     }
 
     @Test
-    void baselineApiJarReplacesTheApiModuleOnTheChildsClasspath() {
-        String classpath = String.join(java.io.File.pathSeparator, "/m2/io/herald/herald-core-0.1.0-SNAPSHOT.jar",
-                "/repo/api/target/herald-api-0.1.0-SNAPSHOT.jar", "/m2/io/javalin/javalin-7.2.3.jar");
+    void wrkCpuIsTheChildrenTimesLineOfBash() {
+        String output = WRK_REPORT + "0m0.002s 0m0.001s\n0m1.250s 1m0.500s\n";
 
-        String swapped = ApiDrill.withApiJar(classpath, Path.of("/tmp/before/herald-api-0.1.0-SNAPSHOT.jar"));
+        assertThat(Wrk.childCpuSeconds(output)).isCloseTo(61.75, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(Wrk.childCpuSeconds(WRK_REPORT)).isNaN();
+    }
 
-        assertThat(swapped.split(java.io.File.pathSeparator)).containsExactly("/m2/io/herald/herald-core-0.1.0-SNAPSHOT.jar",
-                "/tmp/before/herald-api-0.1.0-SNAPSHOT.jar", "/m2/io/javalin/javalin-7.2.3.jar");
-        assertThatThrownBy(() -> ApiDrill.withApiJar("/m2/other.jar", Path.of("/tmp/a.jar")))
-                .hasMessageContaining("not on this classpath");
+    @Test
+    void shippedApiConfigurationChangesOnlyEndpointsQueuesAndPort() throws Exception {
+        String yaml = ApiDrill.config("http://127.0.0.1:9324", List.of("q-1", "q-2"), "http://127.0.0.1:8000", 18080);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("bench-api", ".yaml");
+        try {
+            java.nio.file.Files.writeString(file, yaml);
+            io.herald.core.config.HeraldConfig config = new io.herald.core.config.ConfigLoader(Map.of())
+                    .load(java.util.Optional.of(file));
+            io.herald.core.config.HeraldConfig defaults = io.herald.core.config.HeraldConfig.defaults();
+
+            assertThat(config.sqs().queues()).containsExactly("q-1", "q-2");
+            assertThat(config.status().endpoint()).isEqualTo("http://127.0.0.1:8000");
+            assertThat(config.api().port()).isEqualTo(18080);
+            assertThat(config.api().batchWait()).isEqualTo(defaults.api().batchWait());
+            assertThat(config.sqs().maxConnections()).isEqualTo(defaults.sqs().maxConnections());
+            assertThat(config.logging()).isEqualTo(defaults.logging());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
     }
 
     @Test
