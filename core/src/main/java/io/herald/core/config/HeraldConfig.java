@@ -89,7 +89,8 @@ public record HeraldConfig(
      * @param port               TCP port (0 picks a free one)
      * @param maxBodyBytes       largest request body accepted
      * @param idempotencyWindow  how long a request's Idempotency-Key is remembered
-     * @param batchWait          longest a request waits for others to share its SendMessageBatch call
+     * @param batchWait          longest a request waits for others to share its `queued` status write (the SQS
+     *                           batches that follow it never wait)
      * @param open               serve without API keys when {@code keys} is empty ({@code ./herald local} always may)
      * @param keys               API keys, one {@code name=... sha256=... senders=...|... rate=N/s|m|h} per entry
      *                           (see {@link ApiKeyEntry}); the token itself is never configured, only its hash
