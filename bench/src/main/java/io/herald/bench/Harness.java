@@ -87,7 +87,7 @@ public final class Harness {
         List<Drill> all = drills.all();
         for (int i = 0; i < all.size(); i++) {
             progress.printf(Locale.ROOT, "bench: [%d/%d] %s%n", i + 1, all.size(), all.get(i).name());
-            outcomes.add(runOne(all.get(i), List.of(), "./herald bench all"));
+            outcomes.add(runOne(all.get(i), all.get(i).argsForAll(), "./herald bench all"));
         }
         Duration took = Duration.between(started, clock.instant());
         Path summary = writer.writeSummary("./herald bench all", started, took, outcomes);
