@@ -154,7 +154,7 @@ public final class Harness {
     String help() {
         StringBuilder text = new StringBuilder("""
                 Usage: ./herald bench <drill> [drill options]    run one drill
-                       ./herald bench all                        run every drill below, in this order (under 10 min)
+                       ./herald bench all                        run every drill below, in this order (some smaller)
                        ./herald bench <drill> --help             the drill's one-line description
 
                 Drills:
