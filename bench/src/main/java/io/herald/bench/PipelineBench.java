@@ -105,18 +105,20 @@ public final class PipelineBench {
                 for (int threads : settings.floorThreads()) {
                     progress("repeat %d/%d: floor, %d threads, %d messages", rep, settings.repeats(), threads,
                             settings.messages());
-                    runs.add(floor(rep, threads));
+                    report(runs, floor(rep, threads));
                 }
                 for (int latency : LATENCIES_MILLIS) {
                     progress("repeat %d/%d: herald pipeline, providers at %d ms: cold run (fresh process), then warm",
                             rep, settings.repeats(), latency);
-                    runs.addAll(heraldColdThenWarm(rep, latency));
+                    for (DrainRun run : heraldColdThenWarm(rep, latency)) {
+                        report(runs, run);
+                    }
                 }
                 progress("repeat %d/%d: Spring Cloud AWS listener, default settings", rep, settings.repeats());
-                runs.add(spring(rep, false));
+                report(runs, spring(rep, false));
                 progress("repeat %d/%d: Spring Cloud AWS listener, maxConcurrentMessages %d", rep, settings.repeats(),
                         settings.springConcurrency());
-                runs.add(spring(rep, true));
+                report(runs, spring(rep, true));
                 DrainRun best = DrainFigures.bestFloor(runs, rep).orElseThrow();
                 progress("repeat %d/%d done: best floor %.0f msg/s (%s)", rep, settings.repeats(),
                         best.messagesPerSecond(), best.label());
@@ -153,6 +155,14 @@ public final class PipelineBench {
             dynamoServer.close();
             sqsServer.close();
         }
+    }
+
+    /** Keeps a run and prints its figures as a progress line, so a long drill shows what it has measured so far. */
+    private void report(List<DrainRun> runs, DrainRun run) {
+        runs.add(run);
+        progress("  %s: %.2f s, %.0f msg/s, %.0f msg per CPU-s, %.3f SQS and %.3f status requests per message", run.label(),
+                run.seconds(), run.messagesPerSecond(), run.messagesPerCpuSecond(), run.sqsRequestsPerMessage(),
+                run.statusRequestsPerMessage());
     }
 
     private static Map<String, Object> runFigures(List<DrainRun> all, DrainRun r) {
@@ -418,7 +428,7 @@ public final class PipelineBench {
             }
             for (PipelineProcess p : processes) {
                 if (!p.alive()) {
-                    throw new IllegalStateException("a pipeline process stopped mid-run; its log: " + p.log());
+                    throw new IllegalStateException("a pipeline process stopped mid-run; its last lines: " + p.tail());
                 }
             }
             if (System.nanoTime() > deadline) {

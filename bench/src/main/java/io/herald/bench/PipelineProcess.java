@@ -130,7 +130,9 @@ final class PipelineProcess implements AutoCloseable {
     void awaitReady(int adminPort, Duration limit) throws InterruptedException {
         URI readyz = URI.create("http://127.0.0.1:" + adminPort + "/readyz");
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
-            Await.until(() -> !process.isAlive() || ready(http, readyz), limit, "the pipeline's /readyz (log: " + log + ")");
+            Await.until(() -> !process.isAlive() || ready(http, readyz), limit, "the pipeline's /readyz");
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + "; its last lines: " + tail(), e);
         }
         if (!process.isAlive()) {
             throw new IllegalStateException("bin/herald pipeline exited with " + process.exitValue() + ": "
@@ -167,8 +169,9 @@ final class PipelineProcess implements AutoCloseable {
         return ProcCpu.seconds(process.pid());
     }
 
-    Path log() {
-        return log;
+    /** The last lines of its output (the log goes with the drill's scratch directory). */
+    String tail() {
+        return lastLines(log);
     }
 
     /** SIGTERM, then SIGKILL if it has not stopped within a long poll and its shutdown deadline. */
