@@ -4,6 +4,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
@@ -484,7 +485,7 @@ public final class PipelineBench {
                         for (int i = first; i < Math.min(messages, first + SqsProducer.MAX_BATCH_ENTRIES); i++) {
                             batch.add(LocalSqs.email(drill, i));
                         }
-                        producer.send(queue.url(), batch);
+                        sendAll(producer, queue, batch);
                     }
                 });
             }
@@ -492,6 +493,27 @@ public final class PipelineBench {
         int on = LocalSqs.messagesOn(direct, queue.url());
         if (on != messages) {
             throw new IllegalStateException("filled " + queue.name() + " with " + on + " of " + messages + " messages");
+        }
+    }
+
+    /**
+     * Sends a batch, sending again what SQS did not take (on a loaded machine an entry can fail
+     * with a timeout): a queue short of a message would never be seen drained.
+     */
+    private static void sendAll(SqsProducer producer, QueueRef queue, List<Envelope> batch) {
+        List<Envelope> pending = batch;
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            Set<String> failed = new HashSet<>();
+            for (EnqueueResult result : producer.send(queue.url(), pending)) {
+                if (result instanceof EnqueueResult.NotEnqueued n) {
+                    if (attempt == 5 || !n.retryable()) {
+                        throw new IllegalStateException("filling " + queue.name() + ": SQS refused a message: "
+                                + n.code() + " " + n.reason());
+                    }
+                    failed.add(n.envelopeId());
+                }
+            }
+            pending = pending.stream().filter(e -> failed.contains(e.id())).toList();
         }
     }
 
