@@ -106,32 +106,38 @@ public final class PipelineBench {
                 for (int threads : settings.floorThreads()) {
                     progress("repeat %d/%d: floor, %d threads, %d messages", rep, settings.repeats(), threads,
                             settings.messages());
-                    report(runs, floor(rep, threads));
+                    int r = rep;
+                    attempt(runs, "floor " + threads + " threads, repeat " + rep, () -> List.of(floor(r, threads)));
                 }
                 for (int latency : LATENCIES_MILLIS) {
                     progress("repeat %d/%d: herald pipeline, providers at %d ms: cold run (fresh process), then warm",
                             rep, settings.repeats(), latency);
-                    for (DrainRun run : heraldColdThenWarm(rep, latency)) {
-                        report(runs, run);
-                    }
+                    int r = rep;
+                    attempt(runs, "herald " + latency + " ms, repeat " + rep, () -> heraldColdThenWarm(r, latency));
                 }
                 progress("repeat %d/%d: Spring Cloud AWS listener, default settings", rep, settings.repeats());
-                report(runs, spring(rep, false));
+                int r = rep;
+                attempt(runs, "spring default, repeat " + rep, () -> List.of(spring(r, false)));
                 progress("repeat %d/%d: Spring Cloud AWS listener, maxConcurrentMessages %d", rep, settings.repeats(),
                         settings.springConcurrency());
-                report(runs, spring(rep, true));
-                DrainRun best = DrainFigures.bestFloor(runs, rep).orElseThrow();
-                progress("repeat %d/%d done: best floor %.0f msg/s (%s)", rep, settings.repeats(),
-                        best.messagesPerSecond(), best.label());
+                attempt(runs, "spring tuned, repeat " + rep, () -> List.of(spring(r, true)));
+                DrainFigures.bestFloor(runs, rep).ifPresent(best -> progress("repeat %d/%d done: best floor %.0f msg/s "
+                        + "(%s)", r, settings.repeats(), best.messagesPerSecond(), best.label()));
             }
             List<DrainRun> scaleOut = new ArrayList<>();
             for (int processes : settings.scaleOut()) {
                 progress("scale-out: %d pipeline process(es) on one queue, %d messages", processes, settings.messages());
-                scaleOut.add(scaleOut(processes));
+                attempt(scaleOut, "scale-out " + processes, () -> List.of(scaleOut(processes)));
             }
             progress("steady: %d msg/s for %d s into one pipeline process", settings.steadyRate(),
                     settings.steadySeconds().toSeconds());
-            Map<String, Object> steady = steady();
+            Map<String, Object> steady;
+            try {
+                steady = steady();
+            } catch (Exception e) {
+                violations.add("the steady run did not finish: " + reason(e));
+                steady = Map.of("error", reason(e));
+            }
 
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("messagesPerRun", settings.messages());
@@ -156,6 +162,28 @@ public final class PipelineBench {
             dynamoServer.close();
             sqsServer.close();
         }
+    }
+
+    /**
+     * Runs one measurement; one that fails is named among the violations and the drill goes on
+     * (its processes are stopped by the measurement's own clean-up), so a long run keeps what it measured.
+     */
+    private void attempt(List<DrainRun> runs, String what, java.util.concurrent.Callable<List<DrainRun>> measurement)
+            throws InterruptedException {
+        try {
+            for (DrainRun run : measurement.call()) {
+                report(runs, run);
+            }
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            violations.add(what + " did not finish: " + reason(e));
+            progress("  %s did not finish: %s", what, reason(e));
+        }
+    }
+
+    private static String reason(Exception e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     /** Keeps a run and prints its figures as a progress line, so a long drill shows what it has measured so far. */

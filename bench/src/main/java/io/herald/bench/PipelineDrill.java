@@ -97,6 +97,9 @@ public final class PipelineDrill implements Drill {
                     (int) run.get("duplicates"), (int) run.get("lost")));
         }
         Map<String, Object> s = (Map<String, Object>) r.get("steady");
+        if (s.containsKey("error")) {
+            return t.append("\nSteady run: did not finish (").append(s.get("error")).append(").\n").toString();
+        }
         t.append(String.format(Locale.ROOT, "%nSteady %d msg/s for %d s (%d messages): %.3f SQS requests per message "
                         + "(%s), %.3f status requests per message, pipeline CPU %.1f s over %.0f s.%n",
                 (int) s.get("ratePerSecond"), settings.steadySeconds().toSeconds(), (int) s.get("messages"),
