@@ -15,4 +15,9 @@ public interface Drill {
     String description();
 
     DrillResult run(DrillContext context) throws Exception;
+
+    /** The options {@code ./herald bench all} runs this drill with: its defaults unless it needs smaller sizes there. */
+    default java.util.List<String> argsForAll() {
+        return java.util.List.of();
+    }
 }

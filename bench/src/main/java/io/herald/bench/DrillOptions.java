@@ -55,6 +55,29 @@ public final class DrillOptions {
         }
     }
 
+    /** A comma-separated list of whole numbers, each at least {@code min}, e.g. {@code 8,16,32}. */
+    public List<Integer> intListOption(String name, List<Integer> fallback, int min) {
+        String raw = values.get(name);
+        if (raw == null) {
+            return fallback;
+        }
+        List<Integer> out = new java.util.ArrayList<>();
+        for (String part : raw.split(",", -1)) {
+            try {
+                int value = Integer.parseInt(part.strip());
+                if (value < min) {
+                    throw new BadDrillArgumentException(drill + ": " + name + " values must be at least " + min
+                            + ", got " + raw);
+                }
+                out.add(value);
+            } catch (NumberFormatException e) {
+                throw new BadDrillArgumentException(drill + ": " + name + " needs whole numbers separated by commas, got '"
+                        + raw + "'");
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** Whole seconds, at least {@code minSeconds}. */
     public Duration secondsOption(String name, Duration fallback, int minSeconds) {
         return values.containsKey(name) ? Duration.ofSeconds(intOption(name, 0, minSeconds)) : fallback;

@@ -19,6 +19,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-process fake of an email provider's HTTP API on 127.0.0.1, answering as the real API
@@ -52,6 +53,7 @@ final class EmailApiFake implements AutoCloseable {
     private final Duration latency;
     private final AtomicBoolean failing = new AtomicBoolean();
     private final Queue<Received> received = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger acceptedCount = new AtomicInteger();
     private final ObjectMapper json = new ObjectMapper();
     private final Javalin server;
 
@@ -94,6 +96,17 @@ final class EmailApiFake implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /** Requests answered with success so far, repeats included: cheap to poll, unlike {@link #received()}. */
+    int acceptedCount() {
+        return acceptedCount.get();
+    }
+
+    /** Forgets every request so far, between the runs of a drill (call it while nothing is sent). */
+    void clear() {
+        received.clear();
+        acceptedCount.set(0);
+    }
+
     /** The Herald ids of every request answered with success, repeats included. */
     List<String> acceptedIds() {
         return received.stream().filter(Received::accepted).map(Received::heraldId).toList();
@@ -107,6 +120,9 @@ final class EmailApiFake implements AutoCloseable {
         boolean fail = failing.get();
         int status = fail ? 500 : api == Api.SES ? 200 : 202;
         received.add(new Received(System.nanoTime(), id, status));
+        if (!fail) {
+            acceptedCount.incrementAndGet();
+        }
         ctx.status(status).contentType("application/json");
         if (fail) {
             ctx.result(api == Api.SES ? "{\"message\":\"Internal failure\"}" : "{\"errors\":[{\"message\":\"internal error\"}]}");

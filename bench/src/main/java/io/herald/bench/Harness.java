@@ -87,7 +87,7 @@ public final class Harness {
         List<Drill> all = drills.all();
         for (int i = 0; i < all.size(); i++) {
             progress.printf(Locale.ROOT, "bench: [%d/%d] %s%n", i + 1, all.size(), all.get(i).name());
-            outcomes.add(runOne(all.get(i), List.of(), "./herald bench all"));
+            outcomes.add(runOne(all.get(i), all.get(i).argsForAll(), "./herald bench all"));
         }
         Duration took = Duration.between(started, clock.instant());
         Path summary = writer.writeSummary("./herald bench all", started, took, outcomes);
@@ -154,7 +154,7 @@ public final class Harness {
     String help() {
         StringBuilder text = new StringBuilder("""
                 Usage: ./herald bench <drill> [drill options]    run one drill
-                       ./herald bench all                        run every drill below, in this order (under 10 min)
+                       ./herald bench all                        run every drill below, in this order (some smaller)
                        ./herald bench <drill> --help             the drill's one-line description
 
                 Drills:

@@ -1,41 +1,33 @@
 package io.herald.bench;
 
-import io.javalin.Javalin;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.envelope.Content;
+import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
-import io.herald.core.envelope.Origin;
-import io.herald.embedded.EmbeddedSqs;
+import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
-import io.herald.pipeline.Pipeline;
-import io.herald.pipeline.PipelineMetrics;
-import io.herald.pipeline.provider.ConfiguredProvider;
-import io.herald.pipeline.provider.Outcome;
-import io.herald.pipeline.provider.Provider;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.herald.core.status.StatusTable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Clock;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,400 +35,549 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 /**
- * The pipeline against its floor, side by side in one run on one ElasticMQ: a plain client
- * draining the queue (ReceiveMessage 10 + DeleteMessageBatch 10 from several threads), then the
- * pipeline with an in-process no-op provider (its own cost), then the pipeline sending over HTTP
- * to a fake answering after 100 ms. Each is repeated and the median reported, as ratios to the
- * floor measured in the same run. Then the pipeline idles and its receives are counted.
+ * The pipeline drill's measurements, everything as deployed and in separate processes: a
+ * standalone ElasticMQ and a standalone DynamoDB Local, each behind a request-counting proxy
+ * ({@link StoreServer}); the SQS floor (a plain SDK client, receive 10 + delete batch 10, swept
+ * over thread counts, clocked to its last delete); the packaged {@code bin/herald pipeline} with
+ * the shipped defaults, its status store on, the real SES and SendGrid clients against fakes of
+ * their APIs at 0 and 100 ms (a cold run in a fresh process, then a warm one in the same process
+ * on a refilled queue); Spring Cloud AWS's SQS listener with a no-op listener, default and tuned.
+ * The kinds of runs are interleaved within each repetition. Then scale-out (1, 2, 4 pipeline
+ * processes on one queue) and a steady low rate.
+ *
+ * <p>Nothing here depends on how the pipeline works inside: it is started as a site starts it,
+ * counted at the servers' doors, and timed from outside.
  */
 public final class PipelineBench {
 
-    private static final int FLOOR_THREADS = 8;
+    /** Options of one drill run. */
+    record Settings(int messages, int repeats, List<Integer> floorThreads, List<Integer> scaleOut,
+                    int steadyRate, Duration steadySeconds, int springConcurrency) {
+    }
 
-    private int messages;
-    private final int repeats;
-    private final Duration idleWindow;
-    private final int latencyRate;
-    private final Duration latencyWindow;
+    private static final List<Integer> LATENCIES_MILLIS = List.of(0, 100);
+    private static final String TABLE = "herald-bench-status";
+    /** The longest a drain of the drill's sizes may take on a busy machine before the drill gives up. */
+    private static final Duration MIN_DRAIN_LIMIT = Duration.ofMinutes(3);
+
+    private final Settings settings;
+    private final Path scratch;
     private final PrintStream progress;
-    /**
-     * Pipelines finished with are closed here, off the measured path: a close waits for the last
-     * long poll (up to the 20 s receive wait), which would otherwise dominate the bench's run time.
-     */
-    private final ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor();
     private final EnvelopeCodec codec = new EnvelopeCodec();
-    private EmbeddedSqs embedded;
-    private SqsClient sqs;
-    /** The producer's side of the cost, SendMessageBatch, counted on a client of its own. */
-    private final PipelineMetrics loading = new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    private SqsClient loader;
-    private long loaded;
+    /** Pipelines finished with stop here in the background: a stop may wait for a 20 s long poll. */
+    private final ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<String> violations = new ArrayList<>();
+    private Path launcher;
+    private StoreServer sqsServer;
+    private StoreServer dynamoServer;
+    private SqsClient direct;
+    private SqsClient floorClient;
+    private final Map<Integer, EmailApiFake[]> fakes = new LinkedHashMap<>();
     private int queueCounter;
+    private int processCounter;
 
-    PipelineBench(int messages, int repeats, Duration idleWindow, int latencyRate, Duration latencyWindow,
-                  PrintStream progress) {
-        this.messages = messages;
-        this.repeats = repeats;
-        this.idleWindow = idleWindow;
-        this.latencyRate = latencyRate;
-        this.latencyWindow = latencyWindow;
+    PipelineBench(Settings settings, Path scratch, PrintStream progress) {
+        this.settings = settings;
+        this.scratch = scratch;
         this.progress = progress;
     }
 
-    /** One measured run: messages delivered per second, SQS requests per message by action, peak heap. */
-    record Run(double messagesPerSecond, Map<String, Double> requestsPerMessage, double peakHeapMiB) {
-        double totalRequestsPerMessage() {
-            return requestsPerMessage.values().stream().mapToDouble(Double::doubleValue).sum();
-        }
-    }
-
     Map<String, Object> run() throws Exception {
-        embedded = EmbeddedSqs.start(0);
-        sqs = SqsClients.create(sqsConfig("unused"));
-        loader = SqsClients.create(sqsConfig("unused"), loading.sqsRequestCounter());
-        Javalin fake = slowFake(Duration.ofMillis(100));
-        Javalin fake500 = slowFake(Duration.ofMillis(500));
+        launcher = PipelineProcess.launcher();
+        progress("packaged pipeline: %s", launcher);
+        progress("starting ElasticMQ and DynamoDB Local, each in its own process behind a counting proxy");
+        sqsServer = StoreServer.start("sqs");
+        dynamoServer = StoreServer.start("dynamodb");
+        direct = SqsClients.create(sqsConfig(sqsServer.direct().toString(), "unused", 50));
+        int maxThreads = settings.floorThreads().stream().mapToInt(Integer::intValue).max().orElse(8);
+        floorClient = SqsClients.create(sqsConfig(sqsServer.proxy().toString(), "unused", maxThreads + 8));
+        try (DynamoDbClient dynamo = DynamoDbClients.create(new HeraldConfig.Status(dynamoServer.direct().toString(),
+                "us-east-1", TABLE, Duration.ofDays(7)))) {
+            StatusTable.createIfMissing(dynamo, TABLE);
+        }
+        for (int latency : LATENCIES_MILLIS) {
+            fakes.put(latency, new EmailApiFake[]{
+                    new EmailApiFake(EmailApiFake.Api.SES, Duration.ofMillis(latency)),
+                    new EmailApiFake(EmailApiFake.Api.SENDGRID, Duration.ofMillis(latency))});
+        }
         try {
-            List<Run> floor = new ArrayList<>();
-            List<Run> noop = new ArrayList<>();
-            List<Run> http100 = new ArrayList<>();
-            List<Run> http500 = new ArrayList<>();
-            progress("warm-up round (not measured): every run once with %d messages", Math.max(100, messages / 5));
-            warmUp(fake, fake500);
-            for (int i = 1; i <= repeats; i++) {
-                progress("repeat %d/%d: drain floor", i, repeats);
-                floor.add(drainFloor());
-                progress("repeat %d/%d: pipeline, no-op provider", i, repeats);
-                noop.add(pipelineRun(new NoopProvider(), 1));
-                progress("repeat %d/%d: pipeline, HTTP fake at 100 ms", i, repeats);
-                http100.add(pipelineRun(new HttpFakeProvider(URI.create("http://127.0.0.1:" + fake.port() + "/send")), 1));
-                progress("repeat %d/%d: pipeline, HTTP fake at 500 ms", i, repeats);
-                http500.add(pipelineRun(new HttpFakeProvider(URI.create("http://127.0.0.1:" + fake500.port() + "/send")), 1));
+            List<DrainRun> runs = new ArrayList<>();
+            for (int rep = 1; rep <= settings.repeats(); rep++) {
+                for (int threads : settings.floorThreads()) {
+                    progress("repeat %d/%d: floor, %d threads, %d messages", rep, settings.repeats(), threads,
+                            settings.messages());
+                    int r = rep;
+                    attempt(runs, "floor " + threads + " threads, repeat " + rep, () -> List.of(floor(r, threads)));
+                }
+                for (int latency : LATENCIES_MILLIS) {
+                    progress("repeat %d/%d: herald pipeline, providers at %d ms: cold run (fresh process), then warm",
+                            rep, settings.repeats(), latency);
+                    int r = rep;
+                    attempt(runs, "herald " + latency + " ms, repeat " + rep, () -> heraldColdThenWarm(r, latency));
+                }
+                progress("repeat %d/%d: Spring Cloud AWS listener, default settings", rep, settings.repeats());
+                int r = rep;
+                attempt(runs, "spring default, repeat " + rep, () -> List.of(spring(r, false)));
+                progress("repeat %d/%d: Spring Cloud AWS listener, maxConcurrentMessages %d", rep, settings.repeats(),
+                        settings.springConcurrency());
+                attempt(runs, "spring tuned, repeat " + rep, () -> List.of(spring(r, true)));
+                DrainFigures.bestFloor(runs, rep).ifPresent(best -> progress("repeat %d/%d done: best floor %.0f msg/s "
+                        + "(%s)", r, settings.repeats(), best.messagesPerSecond(), best.label()));
             }
-            Map<String, Object> latency = new LinkedHashMap<>();
-            progress("latency: %d msg/s for %d s per provider latency", latencyRate, latencyWindow.toSeconds());
-            latency.put("noop", latencyRun(new NoopProvider()));
-            latency.put("http100", latencyRun(new HttpFakeProvider(URI.create("http://127.0.0.1:" + fake.port() + "/send"))));
-            latency.put("http500", latencyRun(new HttpFakeProvider(URI.create("http://127.0.0.1:" + fake500.port() + "/send"))));
-            progress("idle: counting receives for %d s", idleWindow.toSeconds());
-            double idleReceivesPerMinute = idle();
+            List<DrainRun> scaleOut = new ArrayList<>();
+            for (int processes : settings.scaleOut()) {
+                progress("scale-out: %d pipeline process(es) on one queue, %d messages", processes, settings.messages());
+                attempt(scaleOut, "scale-out " + processes, () -> List.of(scaleOut(processes)));
+            }
+            progress("steady: %d msg/s for %d s into one pipeline process", settings.steadyRate(),
+                    settings.steadySeconds().toSeconds());
+            Map<String, Object> steady;
+            try {
+                steady = steady();
+            } catch (Exception e) {
+                violations.add("the steady run did not finish: " + reason(e));
+                steady = Map.of("error", reason(e));
+            }
 
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("messagesPerRun", messages);
-            out.put("repeats", repeats);
-            out.put("floorMessagesPerSecond", median(floor.stream().map(Run::messagesPerSecond).toList()));
-            out.put("noopMessagesPerSecond", median(noop.stream().map(Run::messagesPerSecond).toList()));
-            out.put("http100MessagesPerSecond", median(http100.stream().map(Run::messagesPerSecond).toList()));
-            out.put("noopRatioToFloor", median(ratios(noop, floor)));
-            out.put("http100RatioToFloor", median(ratios(http100, floor)));
-            out.put("floorRequestsPerMessage", median(floor.stream().map(Run::totalRequestsPerMessage).toList()));
-            out.put("noopRequestsPerMessage", median(noop.stream().map(Run::totalRequestsPerMessage).toList()));
-            out.put("http100RequestsPerMessage", median(http100.stream().map(Run::totalRequestsPerMessage).toList()));
-            out.put("noopRequestsPerMessageByAction", noop.get(repeats / 2).requestsPerMessage());
-            out.put("http500MessagesPerSecond", median(http500.stream().map(Run::messagesPerSecond).toList()));
-            out.put("http500RatioToFloor", median(ratios(http500, floor)));
-            out.put("http500RequestsPerMessage", median(http500.stream().map(Run::totalRequestsPerMessage).toList()));
-            out.put("requestsPerMessageByAction", Map.of("floor", medianByAction(floor), "noop", medianByAction(noop),
-                    "http100", medianByAction(http100), "http500", medianByAction(http500)));
-            out.put("peakHeapMiB", Map.of("floor", median(floor.stream().map(Run::peakHeapMiB).toList()),
-                    "noop", median(noop.stream().map(Run::peakHeapMiB).toList()),
-                    "http100", median(http100.stream().map(Run::peakHeapMiB).toList()),
-                    "http500", median(http500.stream().map(Run::peakHeapMiB).toList())));
-            Map<String, Double> producer = new java.util.TreeMap<>();
-            loading.sqsRequests().forEach((action, count) -> producer.put(action, count / loaded));
-            out.put("peakHeapNote", "peak heap used during the run, starting from a collected heap; the bench JVM's, so ElasticMQ and the fakes are in it");
-            out.put("producerRequestsPerMessageByAction", producer);
-            out.put("latency", latency);
-            out.put("idleReceivesPerQueuePerMinute", idleReceivesPerMinute);
-            out.put("runs", Map.of("floor", floor, "noop", noop, "http100", http100, "http500", http500));
+            out.put("messagesPerRun", settings.messages());
+            out.put("repeats", settings.repeats());
+            out.put("floorThreads", settings.floorThreads());
+            out.put("pipeline", launcher.toString());
+            out.put("loadAverageAtEnd", loadAverage());
+            out.put("medians", DrainFigures.medians(runs));
+            out.put("runs", runs.stream().map(r -> runFigures(runs, r)).toList());
+            out.put("scaleOut", scaleOut.stream().map(r -> runFigures(scaleOut, r)).toList());
+            out.put("steady", steady);
+            out.put(DrillResult.VIOLATIONS, List.copyOf(violations));
             return out;
         } finally {
             closing.close();
-            fake500.stop();
-            fake.stop();
-            sqs.close();
-            loader.close();
-            embedded.close();
+            fakes.values().forEach(pair -> {
+                pair[0].close();
+                pair[1].close();
+            });
+            floorClient.close();
+            direct.close();
+            dynamoServer.close();
+            sqsServer.close();
         }
     }
 
-    private HeraldConfig.Sqs sqsConfig(String queue) {
-        HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        return new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(), List.of(queue), d.deadLetterSuffix(),
-                d.maxReceiveCount(), d.visibilityTimeout(), 200);
-    }
-
-    private QueueRef loadedQueue() {
-        QueueRef queue = SqsQueues.provision(sqs, sqsConfig("bench-" + (++queueCounter))).getFirst();
-        SqsProducer producer = new SqsProducer(loader, codec);
-        loaded += messages;
-        Instant now = Instant.now();
-        List<Envelope> batch = new ArrayList<>(1000);
-        for (int i = 0; i < messages; i++) {
-            batch.add(Envelope.create("email", "to" + i + "@example.org", Content.of("Bench " + i, "Body " + i),
-                    Origin.api("bench"), now));
-            if (batch.size() == 1000 || i == messages - 1) {
-                List<Envelope> chunk = List.copyOf(batch);
-                batch.clear();
-                // Ten producers at once: loading is not what is measured, only what comes after.
-                List<List<Envelope>> parts = new ArrayList<>();
-                for (int p = 0; p < chunk.size(); p += 100) {
-                    parts.add(chunk.subList(p, Math.min(p + 100, chunk.size())));
-                }
-                try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                    parts.forEach(part -> pool.submit(() -> producer.send(queue.url(), part)));
-                }
+    /**
+     * Runs one measurement; one that fails is named among the violations and the drill goes on
+     * (its processes are stopped by the measurement's own clean-up), so a long run keeps what it measured.
+     */
+    private void attempt(List<DrainRun> runs, String what, java.util.concurrent.Callable<List<DrainRun>> measurement)
+            throws InterruptedException {
+        try {
+            for (DrainRun run : measurement.call()) {
+                report(runs, run);
             }
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            violations.add(what + " did not finish: " + reason(e));
+            progress("  %s did not finish: %s", what, reason(e));
         }
-        return queue;
     }
 
-    /** The floor: what a plain client does with the same queue, requests and machine. */
-    private Run drainFloor() throws Exception {
-        QueueRef queue = loadedQueue();
+    private static String reason(Exception e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** Keeps a run and prints its figures as a progress line, so a long drill shows what it has measured so far. */
+    private void report(List<DrainRun> runs, DrainRun run) {
+        runs.add(run);
+        progress("  %s: %.2f s, %.0f msg/s, %.0f msg per CPU-s, %.3f SQS and %.3f status requests per message", run.label(),
+                run.seconds(), run.messagesPerSecond(), run.messagesPerCpuSecond(), run.sqsRequestsPerMessage(),
+                run.statusRequestsPerMessage());
+    }
+
+    private static Map<String, Object> runFigures(List<DrainRun> all, DrainRun r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("label", r.label());
+        m.put("kind", r.kind());
+        m.put("repeat", r.repeat());
+        m.put("messages", r.messages());
+        m.put("seconds", r.seconds());
+        m.put("messagesPerSecond", r.messagesPerSecond());
+        m.put("ratioToFloor", r.kind().equals(DrainFigures.FLOOR) ? Double.NaN : DrainFigures.ratioToFloor(all, r));
+        m.put("cpuSeconds", r.cpuSeconds());
+        m.put("messagesPerCpuSecond", r.messagesPerCpuSecond());
+        m.put("sqsRequests", r.sqs());
+        m.put("sqsRequestsPerMessage", r.sqsRequestsPerMessage());
+        m.put("statusRequests", r.status());
+        m.put("statusRequestsPerMessage", r.statusRequestsPerMessage());
+        m.put("storeCpuSeconds", r.storeCpuSeconds());
+        m.put("duplicates", r.duplicates());
+        m.put("lost", r.lost());
+        return m;
+    }
+
+    // ---- the floor ---------------------------------------------------------------------------
+
+    /**
+     * A plain SDK client, {@code threads} threads each receiving 10 and deleting them in one batch,
+     * through the counting proxy like every consumer; clocked to its last delete, not to the
+     * empty long polls that end its threads.
+     */
+    private DrainRun floor(int repeat, int threads) throws Exception {
+        QueueRef queue = filledQueue();
+        int messages = settings.messages();
         AtomicInteger drained = new AtomicInteger();
-        AtomicLong receives = new AtomicLong();
-        AtomicLong deletes = new AtomicLong();
-        HeapPeak heap = new HeapPeak();
+        AtomicLong lastDelete = new AtomicLong();
+        Counters before = counters();
+        double cpuBefore = ProcCpu.seconds(ProcessHandle.current().pid());
         long start = System.nanoTime();
-        try (heap; var threads = Executors.newFixedThreadPool(FLOOR_THREADS)) {
-            for (int t = 0; t < FLOOR_THREADS; t++) {
-                threads.submit(() -> {
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
                     while (drained.get() < messages) {
-                        List<Message> got = sqs.receiveMessage(b -> b.queueUrl(queue.url()).maxNumberOfMessages(10)
-                                .waitTimeSeconds(1)).messages();
-                        receives.incrementAndGet();
+                        List<Message> got = floorClient.receiveMessage(b -> b.queueUrl(queue.url())
+                                .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
                         if (got.isEmpty()) {
                             continue;
                         }
                         List<DeleteMessageBatchRequestEntry> entries = IntStream.range(0, got.size())
                                 .mapToObj(i -> DeleteMessageBatchRequestEntry.builder().id("d" + i)
                                         .receiptHandle(got.get(i).receiptHandle()).build()).toList();
-                        sqs.deleteMessageBatch(b -> b.queueUrl(queue.url()).entries(entries));
-                        deletes.incrementAndGet();
+                        floorClient.deleteMessageBatch(b -> b.queueUrl(queue.url()).entries(entries));
+                        lastDelete.accumulateAndGet(System.nanoTime(), Math::max);
                         drained.addAndGet(got.size());
                     }
                     return null;
                 });
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Run(messages / seconds, Map.of("ReceiveMessage", receives.get() / (double) messages,
-                "DeleteMessageBatch", deletes.get() / (double) messages), heap.mebibytes());
+        double seconds = (lastDelete.get() - start) / 1e9;
+        double cpu = ProcCpu.seconds(ProcessHandle.current().pid()) - cpuBefore;
+        Counters after = counters();
+        return new DrainRun("floor " + threads + " threads", DrainFigures.FLOOR, repeat, messages, seconds, cpu,
+                DrainRun.delta(before.sqs, after.sqs), DrainRun.delta(before.status, after.status),
+                after.storeCpu - before.storeCpu, 0, messages - drained.get());
     }
 
-    private Run pipelineRun(CountingProvider provider, int weight) throws Exception {
-        QueueRef queue = loadedQueue();
-        PipelineMetrics metrics = new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        HeraldConfig.Sqs sqsConfig = sqsConfig(queue.name());
-        HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline().withAdminPort(-1).withLimits(10, 2000, 500);
-        SqsClient client = SqsClients.create(sqsConfig, metrics.sqsRequestCounter());
-        Pipeline pipeline = new Pipeline(client, List.of(queue), List.of(new ConfiguredProvider(provider, weight)), config,
-                sqsConfig, metrics, null, Clock.systemUTC());
-        try (HeapPeak heap = new HeapPeak()) {
-            long start = System.nanoTime();
-            pipeline.start();
-            while (provider.delivered() < messages || settledCount(queue) > 0) {
-                Thread.sleep(5);
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Map<String, Double> perMessage = new LinkedHashMap<>();
-            metrics.sqsRequests().forEach((action, count) -> perMessage.put(action, count / messages));
-            return new Run(messages / seconds, perMessage, heap.mebibytes());
-        } finally {
-            closeLater(pipeline, client);
-        }
-    }
+    // ---- Herald ------------------------------------------------------------------------------
 
-    /**
-     * Every kind of run once, small and unrecorded: the first repeat otherwise measures class
-     * loading and the JIT more than the pipeline.
-     */
-    private void warmUp(Javalin fake, Javalin fake500) throws Exception {
-        int full = messages;
-        messages = Math.max(100, full / 5);
+    private List<DrainRun> heraldColdThenWarm(int repeat, int latency) throws Exception {
+        List<DrainRun> out = new ArrayList<>();
+        QueueRef queue = filledQueue();
+        clearFakes(latency);
+        Counters before = counters();
+        int admin = freePort();
+        PipelineProcess process = PipelineProcess.start(launcher, scratch, "pipeline-" + (++processCounter),
+                endpoints(queue, latency), admin);
         try {
-            drainFloor();
-            pipelineRun(new NoopProvider(), 1);
-            pipelineRun(new HttpFakeProvider(URI.create("http://127.0.0.1:" + fake.port() + "/send")), 1);
-            pipelineRun(new HttpFakeProvider(URI.create("http://127.0.0.1:" + fake500.port() + "/send")), 1);
+            // Cold: the clock starts with the process, so JVM start, connections and JIT are in it.
+            long settled = awaitDrained(queue, latency, List.of(process));
+            double seconds = (settled - process.startedNanos()) / 1e9;
+            out.add(heraldRun("herald " + latency + " ms cold", repeat, seconds, process.cpuSeconds(), before, latency));
+            process.awaitReady(admin, Duration.ofSeconds(60));
+            out.add(warm("herald " + latency + " ms warm", repeat, queue, latency, List.of(process)));
         } finally {
-            messages = full;
+            closeLater(List.of(process));
         }
-    }
-
-    private void closeLater(Pipeline pipeline, SqsClient client) {
-        closing.submit(() -> {
-            pipeline.close();
-            client.close();
-        });
+        return out;
     }
 
     /**
-     * Enqueue-to-delivery latency at a steady load well below capacity: {@code latencyRate}
-     * messages per second for {@code latencyWindow}, enqueued while the pipeline runs.
+     * The consumers already run and idle; the queue is refilled while their receives wait at the
+     * proxy's gate, then the gate opens and the clock starts.
      */
-    private Map<String, Object> latencyRun(CountingProvider provider) throws Exception {
-        QueueRef queue = SqsQueues.provision(sqs, sqsConfig("bench-latency-" + (++queueCounter))).getFirst();
-        DeliveryLatency recorded = new DeliveryLatency(provider, Clock.systemUTC());
-        HeraldConfig.Sqs sqsConfig = sqsConfig(queue.name());
-        SqsClient client = SqsClients.create(sqsConfig);
-        Pipeline pipeline = new Pipeline(client, List.of(queue), List.of(new ConfiguredProvider(recorded, 1)),
-                HeraldConfig.defaults().pipeline().withAdminPort(-1).withLimits(10, 2000, 500), sqsConfig,
-                new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), null, Clock.systemUTC());
-        try (SteadyLoad load = new SteadyLoad(sqs, queue.url(), "latency", latencyRate)) {
-            pipeline.start();
-            load.start(latencyWindow);
-            load.join();
-            int sent = load.sent().size();
-            Await.until(() -> recorded.delivered() >= sent, Duration.ofSeconds(60), "the latency run's deliveries");
+    private DrainRun warm(String label, int repeat, QueueRef queue, int latency, List<PipelineProcess> processes)
+            throws Exception {
+        sqsServer.holdReceives(Duration.ofSeconds(40));
+        try {
+            fill(queue);
+        } catch (RuntimeException e) {
+            sqsServer.releaseReceives();
+            throw e;
+        }
+        clearFakes(latency);
+        Counters before = counters();
+        double cpuBefore = cpu(processes);
+        long start = System.nanoTime();
+        sqsServer.releaseReceives();
+        long settled = awaitDrained(queue, latency, processes);
+        return heraldRun(label, repeat, (settled - start) / 1e9, cpu(processes) - cpuBefore, before, latency);
+    }
+
+    private DrainRun heraldRun(String label, int repeat, double seconds, double cpu, Counters before, int latency)
+            throws IOException, InterruptedException {
+        Counters after = counters();
+        List<String> ids = new ArrayList<>();
+        for (EmailApiFake fake : fakes.get(latency)) {
+            ids.addAll(fake.acceptedIds());
+        }
+        Set<String> unique = new HashSet<>(ids);
+        int messages = settings.messages();
+        int duplicates = ids.size() - unique.size();
+        int lost = Math.max(0, messages - unique.size());
+        if (duplicates > 0 || lost > 0) {
+            violations.add(String.format(Locale.ROOT, "%s (repeat %d): %d duplicates, %d lost of %d, without faults",
+                    label, repeat, duplicates, lost, messages));
+        }
+        return new DrainRun(label, "herald", repeat, messages, seconds, cpu, DrainRun.delta(before.sqs, after.sqs),
+                DrainRun.delta(before.status, after.status), after.storeCpu - before.storeCpu, duplicates, lost);
+    }
+
+    private DrainRun scaleOut(int count) throws Exception {
+        QueueRef queue = SqsQueues.provision(direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
+                .getFirst();
+        List<PipelineProcess> processes = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                int admin = freePort();
+                PipelineProcess p = PipelineProcess.start(launcher, scratch, "pipeline-" + (++processCounter),
+                        endpoints(queue, 0), admin);
+                processes.add(p);
+                p.awaitReady(admin, Duration.ofSeconds(90));
+            }
+            DrainRun run = warm("scale-out " + count + " process" + (count == 1 ? "" : "es"), 1, queue, 0, processes);
+            progress("scale-out %d: %.0f msg/s, %d duplicates, %.3f SQS and %.3f status requests per message", count,
+                    run.messagesPerSecond(), run.duplicates(), run.sqsRequestsPerMessage(), run.statusRequestsPerMessage());
+            return run;
+        } finally {
+            closeLater(processes);
+        }
+    }
+
+    /** A steady low rate into one idle pipeline: what each message costs in requests and CPU when there is no batch to share. */
+    private Map<String, Object> steady() throws Exception {
+        QueueRef queue = SqsQueues.provision(direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
+                .getFirst();
+        int admin = freePort();
+        PipelineProcess process = PipelineProcess.start(launcher, scratch, "pipeline-" + (++processCounter),
+                endpoints(queue, 0), admin);
+        try {
+            process.awaitReady(admin, Duration.ofSeconds(90));
+            clearFakes(0);
+            Counters before = counters();
+            double cpuBefore = process.cpuSeconds();
+            long start = System.nanoTime();
+            int sent;
+            try (SteadyLoad load = new SteadyLoad(direct, queue.url(), "steady", settings.steadyRate())) {
+                load.start(settings.steadySeconds());
+                load.join();
+                sent = load.sent().size();
+            }
+            Await.until(() -> accepted(0) >= sent, drainLimit(), "the steady run's deliveries");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpu = process.cpuSeconds() - cpuBefore;
+            Counters after = counters();
+            Map<String, Long> sqs = DrainRun.delta(before.sqs, after.sqs);
+            Map<String, Long> status = DrainRun.delta(before.status, after.status);
             Map<String, Object> out = new LinkedHashMap<>();
+            out.put("ratePerSecond", settings.steadyRate());
             out.put("messages", sent);
-            out.put("p50Millis", recorded.percentileMillis(50));
-            out.put("p99Millis", recorded.percentileMillis(99));
+            out.put("seconds", seconds);
+            out.put("pipelineCpuSeconds", cpu);
+            out.put("sqsRequestsPerMessage", sqs.values().stream().mapToLong(Long::longValue).sum() / (double) sent);
+            out.put("sqsRequestsPerMessageByAction", DrainRun.perMessage(sqs, sent));
+            out.put("statusRequestsPerMessage", status.values().stream().mapToLong(Long::longValue).sum() / (double) sent);
+            out.put("statusRequestsPerMessageByAction", DrainRun.perMessage(status, sent));
+            out.put("storeCpuSeconds", after.storeCpu - before.storeCpu);
             return out;
         } finally {
-            closeLater(pipeline, client);
+            closeLater(List.of(process));
         }
     }
 
-    /** Counts ReceiveMessage calls of a pipeline with nothing to do. */
-    private double idle() throws Exception {
-        QueueRef queue = SqsQueues.provision(sqs, sqsConfig("bench-idle")).getFirst();
-        PipelineMetrics metrics = new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        HeraldConfig.Sqs sqsConfig = sqsConfig(queue.name());
-        SqsClient client = SqsClients.create(sqsConfig, metrics.sqsRequestCounter());
-        Pipeline pipeline = new Pipeline(client, List.of(queue), List.of(new ConfiguredProvider(new NoopProvider(), 1)),
-                HeraldConfig.defaults().pipeline().withAdminPort(-1), sqsConfig, metrics, null, Clock.systemUTC());
-        pipeline.start();
-        // When each receive starts: a window of a few 20 s long polls holds one receive more or
-        // less than its length suggests, so the rate comes from the spacing of the receives.
-        List<Long> starts = new ArrayList<>();
-        double seen = 0;
-        long end = System.nanoTime() + idleWindow.toNanos();
-        while (System.nanoTime() < end) {
-            double count = metrics.sqsRequests().getOrDefault("ReceiveMessage", 0.0);
-            for (; seen < count; seen++) {
-                starts.add(System.nanoTime());
+    // ---- the peer ----------------------------------------------------------------------------
+
+    private DrainRun spring(int repeat, boolean tuned) throws Exception {
+        QueueRef queue = SqsQueues.provision(direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
+                .getFirst();
+        List<String> args = new ArrayList<>(List.of(sqsServer.proxy().toString(), queue.name()));
+        if (tuned) {
+            args.addAll(List.of("tuned", Integer.toString(settings.springConcurrency()), "10"));
+        } else {
+            args.add("default");
+        }
+        String label = tuned ? "spring maxConcurrentMessages " + settings.springConcurrency() : "spring default";
+        try (ChildJvm child = ChildJvm.start(SpringDrainMain.class, List.of(), args, Duration.ofSeconds(90))) {
+            if (!child.readyLine().equals("ready")) {
+                throw new IllegalStateException("the Spring listener said '" + child.readyLine() + "' instead of ready");
             }
-            Thread.sleep(20);
+            sqsServer.holdReceives(Duration.ofSeconds(40));
+            fill(queue);
+            Counters before = counters();
+            double cpuBefore = ProcCpu.seconds(child.pid());
+            long start = System.nanoTime();
+            sqsServer.releaseReceives();
+            long settled = awaitEmpty(queue);
+            double cpu = ProcCpu.seconds(child.pid()) - cpuBefore;
+            Counters after = counters();
+            return new DrainRun(label, "spring", repeat, settings.messages(), (settled - start) / 1e9, cpu,
+                    DrainRun.delta(before.sqs, after.sqs), DrainRun.delta(before.status, after.status),
+                    after.storeCpu - before.storeCpu, 0, 0);
         }
-        closeLater(pipeline, client);
-        if (starts.size() < 2) {
-            return starts.size() / (idleWindow.toMillis() / 60_000.0);
-        }
-        double minutes = (starts.getLast() - starts.getFirst()) / 60e9;
-        return (starts.size() - 1) / minutes;
     }
 
-    /** Visible and in-flight messages left on the queue: zero once every delete is through. */
-    private int settledCount(QueueRef queue) {
-        return LocalSqs.messagesOn(sqs, queue.url());
+    // ---- queues, counters, waiting -----------------------------------------------------------
+
+    private record Counters(Map<String, Long> sqs, Map<String, Long> status, double storeCpu) {
     }
 
-    private static List<Double> ratios(List<Run> runs, List<Run> floors) {
-        List<Double> out = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i++) {
-            out.add(runs.get(i).messagesPerSecond() / floors.get(i).messagesPerSecond());
+    private Counters counters() throws IOException, InterruptedException {
+        return new Counters(sqsServer.counts(), dynamoServer.counts(), dynamoServer.cpuSeconds());
+    }
+
+    private static double cpu(List<PipelineProcess> processes) {
+        return processes.stream().mapToDouble(PipelineProcess::cpuSeconds).sum();
+    }
+
+    private PipelineProcess.Endpoints endpoints(QueueRef queue, int latency) {
+        EmailApiFake[] pair = fakes.get(latency);
+        return new PipelineProcess.Endpoints(sqsServer.proxy(), queue.name(), dynamoServer.proxy(), TABLE,
+                pair[0].baseUrl(), pair[1].baseUrl());
+    }
+
+    private void clearFakes(int latency) {
+        for (EmailApiFake fake : fakes.get(latency)) {
+            fake.clear();
         }
-        return out;
     }
 
-    /** Per action, the median over runs of requests per message (0 where a run made none). */
-    private static Map<String, Double> medianByAction(List<Run> runs) {
-        Map<String, Double> out = new java.util.TreeMap<>();
-        runs.stream().flatMap(r -> r.requestsPerMessage().keySet().stream()).distinct().forEach(action ->
-                out.put(action, median(runs.stream().map(r -> r.requestsPerMessage().getOrDefault(action, 0.0)).toList())));
-        return out;
+    private int accepted(int latency) {
+        int n = 0;
+        for (EmailApiFake fake : fakes.get(latency)) {
+            n += fake.acceptedCount();
+        }
+        return n;
+    }
+
+    /** Every message accepted by a fake and none left on the queue (visible or in flight): the run's end. */
+    private long awaitDrained(QueueRef queue, int latency, List<PipelineProcess> processes) throws InterruptedException {
+        long deadline = System.nanoTime() + drainLimit().toNanos();
+        while (true) {
+            if (accepted(latency) >= settings.messages() && LocalSqs.messagesOn(direct, queue.url()) == 0) {
+                return System.nanoTime();
+            }
+            for (PipelineProcess p : processes) {
+                if (!p.alive()) {
+                    throw new IllegalStateException("a pipeline process stopped mid-run; its last lines: " + p.tail());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the pipeline did not drain " + settings.messages() + " messages within "
+                        + drainLimit().toSeconds() + " s (" + accepted(latency) + " accepted by the fakes)");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private long awaitEmpty(QueueRef queue) throws InterruptedException {
+        long deadline = System.nanoTime() + drainLimit().toNanos();
+        while (LocalSqs.messagesOn(direct, queue.url()) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the queue was not drained within " + drainLimit().toSeconds() + " s");
+            }
+            Thread.sleep(5);
+        }
+        return System.nanoTime();
+    }
+
+    /** Generous: at 20 messages per second, slower than anything measured here by far. */
+    private Duration drainLimit() {
+        return Duration.ofSeconds(Math.max(MIN_DRAIN_LIMIT.toSeconds(), settings.messages() / 20));
+    }
+
+    private String nextQueueName() {
+        return "bench-drain-" + (++queueCounter);
+    }
+
+    private QueueRef filledQueue() {
+        QueueRef queue = SqsQueues.provision(direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
+                .getFirst();
+        fill(queue);
+        return queue;
+    }
+
+    /** Fills the queue straight at ElasticMQ (not counted), sixteen producers of 10-message batches at once. */
+    private void fill(QueueRef queue) {
+        SqsProducer producer = new SqsProducer(direct, codec);
+        int messages = settings.messages();
+        AtomicInteger next = new AtomicInteger();
+        String drill = "drain-" + queue.name();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int p = 0; p < 16; p++) {
+                pool.submit(() -> {
+                    while (true) {
+                        int first = next.getAndAdd(SqsProducer.MAX_BATCH_ENTRIES);
+                        if (first >= messages) {
+                            return null;
+                        }
+                        List<Envelope> batch = new ArrayList<>();
+                        for (int i = first; i < Math.min(messages, first + SqsProducer.MAX_BATCH_ENTRIES); i++) {
+                            batch.add(LocalSqs.email(drill, i));
+                        }
+                        sendAll(producer, queue, batch);
+                    }
+                });
+            }
+        }
+        int on = LocalSqs.messagesOn(direct, queue.url());
+        if (on != messages) {
+            throw new IllegalStateException("filled " + queue.name() + " with " + on + " of " + messages + " messages");
+        }
+    }
+
+    /**
+     * Sends a batch, sending again what SQS did not take (on a loaded machine an entry can fail
+     * with a timeout): a queue short of a message would never be seen drained.
+     */
+    private static void sendAll(SqsProducer producer, QueueRef queue, List<Envelope> batch) {
+        List<Envelope> pending = batch;
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            Set<String> failed = new HashSet<>();
+            for (EnqueueResult result : producer.send(queue.url(), pending)) {
+                if (result instanceof EnqueueResult.NotEnqueued n) {
+                    if (attempt == 5 || !n.retryable()) {
+                        throw new IllegalStateException("filling " + queue.name() + ": SQS refused a message: "
+                                + n.code() + " " + n.reason());
+                    }
+                    failed.add(n.envelopeId());
+                }
+            }
+            pending = pending.stream().filter(e -> failed.contains(e.id())).toList();
+        }
+    }
+
+    private static HeraldConfig.Sqs sqsConfig(String endpoint, String queue, int maxConnections) {
+        HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
+        return new HeraldConfig.Sqs(endpoint, d.region(), List.of(queue), d.deadLetterSuffix(), d.maxReceiveCount(),
+                d.visibilityTimeout(), maxConnections);
+    }
+
+    private void closeLater(List<PipelineProcess> processes) {
+        for (PipelineProcess p : processes) {
+            closing.submit(() -> {
+                p.close();
+                return null;
+            });
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    /**
-     * An HTTP endpoint that answers 202 after {@code latency}, like a provider API under load.
-     * Jetty on virtual threads, because the fake must not be the bottleneck: the JDK's built-in
-     * HttpServer held only ~270 of 600 concurrent requests in a thread dump of this benchmark.
-     */
-    private static Javalin slowFake(Duration latency) {
-        return Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.concurrency.useVirtualThreads = true;
-            config.jetty.host = "127.0.0.1";
-            config.jetty.port = 0;
-            config.routes.post("/send", ctx -> {
-                ctx.bodyAsBytes();
-                Thread.sleep(latency);
-                ctx.status(202);
-            });
-        }).start();
-    }
-
-    private abstract static class CountingProvider implements Provider {
-        private final AtomicInteger delivered = new AtomicInteger();
-
-        int delivered() {
-            return delivered.get();
-        }
-
-        Outcome deliveredOne(String id) {
-            delivered.incrementAndGet();
-            return new Outcome.Delivered(id);
-        }
-
-        @Override
-        public String channel() {
-            return "email";
-        }
-    }
-
-    /** Delivers instantly: what is left to measure is the pipeline's own cost. */
-    private static final class NoopProvider extends CountingProvider {
-        @Override
-        public String name() {
-            return "noop";
-        }
-
-        @Override
-        public Outcome send(Envelope envelope) {
-            return deliveredOne(envelope.id());
-        }
-    }
-
-    /** POSTs each envelope's JSON to the slow fake, as an HTTP provider would. */
-    private final class HttpFakeProvider extends CountingProvider {
-        // HTTP/1.1 like the webhook APIs it stands in for; the default would try an h2c upgrade first.
-        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-        private final URI endpoint;
-
-        HttpFakeProvider(URI endpoint) {
-            this.endpoint = endpoint;
-        }
-
-        @Override
-        public String name() {
-            return "http-fake";
-        }
-
-        @Override
-        public Outcome send(Envelope envelope) {
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(endpoint)
-                        .POST(HttpRequest.BodyPublishers.ofString(codec.encode(envelope))).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return response.statusCode() == 202 ? deliveredOne(envelope.id())
-                        : new Outcome.Retry(Duration.ZERO, "HTTP " + response.statusCode());
-            } catch (IOException e) {
-                return new Outcome.Retry(Duration.ZERO, e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Outcome.Retry(Duration.ZERO, "interrupted");
-            }
-        }
     }
 
     private void progress(String format, Object... args) {

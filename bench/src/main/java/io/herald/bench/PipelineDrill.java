@@ -8,20 +8,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Drill 1: the pipeline against the SQS drain floor measured in the same run (see
- * {@link PipelineBench}): throughput at provider latency 0, 100 and 500 ms, SQS requests per
- * message by action, peak heap, enqueue-to-delivery latency at a steady load, idle receives.
+ * Drill 1: Herald's pipeline as deployed against the SQS drain floor and the peer a Java team
+ * would pick, all in separate processes, measured in one run (see {@link PipelineBench}).
  */
 public final class PipelineDrill implements Drill {
 
-    /** The runs in the order shown, with the figure-name prefix PipelineBench uses for each. */
-    private static final List<String[]> RUNS = List.of(
-            new String[]{"floor", "drain floor (8 threads)", "0"},
-            new String[]{"noop", "pipeline, no-op provider", "0"},
-            new String[]{"http100", "pipeline, HTTP fake @ 100 ms", "100"},
-            new String[]{"http500", "pipeline, HTTP fake @ 500 ms", "500"});
-    private static final List<String> ACTIONS = List.of("ReceiveMessage", "DeleteMessageBatch",
-            "ChangeMessageVisibilityBatch", "GetQueueAttributes");
+    private static final Set<String> OPTIONS = Set.of("--messages", "--repeats", "--floor-threads", "--scale-out",
+            "--steady-rate", "--steady-seconds", "--spring-concurrency");
 
     @Override
     public String name() {
@@ -30,77 +23,114 @@ public final class PipelineDrill implements Drill {
 
     @Override
     public String description() {
-        return "pipeline vs the SQS drain floor at provider latency 0/100/500 ms: msg/s, SQS requests per message by "
-                + "action, peak heap, p50/p99 enqueue-to-delivery, idle receives; --messages 4000 --repeats 3 "
-                + "--latency-rate 200 --latency-seconds 6 --idle-seconds 30, ~3 min";
+        return "the packaged `herald pipeline` (own process, shipped defaults, status store on, real SES/SendGrid "
+                + "clients against fakes at 0/100 ms, cold and warm) against the SQS floor (plain SDK client, best of "
+                + "--floor-threads) and Spring Cloud AWS's listener, on a standalone ElasticMQ and DynamoDB Local "
+                + "behind request-counting proxies; then --scale-out processes on one queue and a steady rate: msg/s, "
+                + "msg per CPU-second, SQS and status requests per message; --messages 20000 --repeats 3 "
+                + "--floor-threads 8,16,32,64 --scale-out 1,2,4 --steady-rate 50 --steady-seconds 60 "
+                + "--spring-concurrency 100, ~20 min (needs ./herald build)";
+    }
+
+    @Override
+    public List<String> argsForAll() {
+        // `bench all` stays short: one repetition of a smaller queue; the full size is a run of its own.
+        return List.of("--messages", "5000", "--repeats", "1", "--scale-out", "1,2", "--steady-seconds", "20");
     }
 
     @Override
     public DrillResult run(DrillContext context) throws Exception {
-        DrillOptions options = DrillOptions.parse(name(), context.args(), Set.of("--messages", "--repeats",
-                "--idle-seconds", "--latency-rate", "--latency-seconds"));
-        int messages = options.intOption("--messages", 4_000, 100);
-        int repeats = options.intOption("--repeats", 3, 1);
-        Duration idle = options.secondsOption("--idle-seconds", Duration.ofSeconds(30), 1);
-        int latencyRate = options.intOption("--latency-rate", 200, 10);
-        Duration latencyWindow = options.secondsOption("--latency-seconds", Duration.ofSeconds(6), 1);
-        Map<String, Object> r = new PipelineBench(messages, repeats, idle, latencyRate, latencyWindow, context.progress()).run();
-
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Double>> byAction = (Map<String, Map<String, Double>>) r.get("requestsPerMessageByAction");
-        @SuppressWarnings("unchecked")
-        Map<String, Double> heap = (Map<String, Double>) r.get("peakHeapMiB");
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> latency = (Map<String, Map<String, Object>>) r.get("latency");
-
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-                "Pipeline: %d messages per run, median of %d runs, one ElasticMQ on loopback; SQS requests per delivered message "
-                        + "by action; peak heap of the whole bench JVM (ElasticMQ included)%n", messages, repeats));
-        table.append("| run | msg/s | ratio to floor | SQS req/msg | Receive | DeleteBatch | ChangeVisibilityBatch | GetQueueAttributes | peak heap MiB |\n");
-        table.append("|---|---|---|---|---|---|---|---|---|\n");
-        for (String[] run : RUNS) {
-            String key = run[0];
-            double ratio = key.equals("floor") ? 1.0 : (double) r.get(key + "RatioToFloor");
-            table.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.3f |", run[1],
-                    (double) r.get(key + "MessagesPerSecond"), ratio, (double) r.get(key + "RequestsPerMessage")));
-            for (String action : ACTIONS) {
-                table.append(String.format(Locale.ROOT, " %.3f |", byAction.get(key).getOrDefault(action, 0.0)));
-            }
-            table.append(String.format(Locale.ROOT, " %.0f |%n", heap.get(key)));
+        DrillOptions options = DrillOptions.parse(name(), context.args(), OPTIONS);
+        PipelineBench.Settings settings = new PipelineBench.Settings(
+                options.intOption("--messages", 20_000, 100),
+                options.intOption("--repeats", 3, 1),
+                options.intListOption("--floor-threads", List.of(8, 16, 32, 64), 1),
+                options.intListOption("--scale-out", List.of(1, 2, 4), 1),
+                options.intOption("--steady-rate", 50, 10),
+                options.secondsOption("--steady-seconds", Duration.ofSeconds(60), 5),
+                options.intOption("--spring-concurrency", 100, 1));
+        Map<String, Object> figures;
+        try (ScratchDir scratch = new ScratchDir("herald-bench-pipeline")) {
+            figures = new PipelineBench(settings, scratch.path(), context.progress()).run();
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Double> producer = (Map<String, Double>) r.get("producerRequestsPerMessageByAction");
-        double sendBatch = producer.getOrDefault("SendMessageBatch", 0.0);
-        table.append(String.format(Locale.ROOT, "Producer side (not in the table): %.3f SendMessageBatch per message, so "
-                        + "end to end the no-op pipeline costs %.3f SQS requests per message (floor %.3f).%n", sendBatch,
-                sendBatch + (double) r.get("noopRequestsPerMessage"), sendBatch + (double) r.get("floorRequestsPerMessage")));
-        table.append(String.format(Locale.ROOT, "%nEnqueue-to-delivery latency at a steady %d msg/s for %d s:%n",
-                latencyRate, latencyWindow.toSeconds()));
-        table.append("| provider latency | messages | p50 ms | p99 ms |\n|---|---|---|---|\n");
-        for (String[] run : RUNS.subList(1, RUNS.size())) {
-            Map<String, Object> l = latency.get(run[0]);
-            table.append(String.format(Locale.ROOT, "| %s ms | %d | %.1f | %.1f |%n", run[2], (int) l.get("messages"),
-                    (double) l.get("p50Millis"), (double) l.get("p99Millis")));
-        }
-        table.append(String.format(Locale.ROOT, "%nIdle: %.1f ReceiveMessage per queue per minute (from the spacing of the receives in %d s).%n",
-                (double) r.get("idleReceivesPerQueuePerMinute"), idle.toSeconds()));
+        return new DrillResult(figures, table(settings, figures), charts(figures));
+    }
 
-        List<Point> pipeline = new ArrayList<>();
-        List<Point> floor = new ArrayList<>();
-        List<Point> p50 = new ArrayList<>();
-        List<Point> p99 = new ArrayList<>();
-        for (String[] run : RUNS.subList(1, RUNS.size())) {
-            double providerLatency = Double.parseDouble(run[2]);
-            pipeline.add(new Point(providerLatency, (double) r.get(run[0] + "MessagesPerSecond")));
-            floor.add(new Point(providerLatency, (double) r.get("floorMessagesPerSecond")));
-            p50.add(new Point(providerLatency, (double) latency.get(run[0]).get("p50Millis")));
-            p99.add(new Point(providerLatency, (double) latency.get(run[0]).get("p99Millis")));
+    @SuppressWarnings("unchecked")
+    static String table(PipelineBench.Settings settings, Map<String, Object> r) {
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "Pipeline as deployed: %d messages per drain, "
+                        + "%d repetitions interleaved (floor sweep, Herald cold+warm at 0 and 100 ms, Spring default and "
+                        + "tuned), every process separate; load average at the end %s.%n", settings.messages(),
+                settings.repeats(), r.get("loadAverageAtEnd")));
+        t.append("| run | msg/s (median) | each repetition | ratio to floor | msg per CPU-s | SQS req/msg "
+                + "| status req/msg | DynamoDB Local CPU ms/msg | duplicates | lost |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        Map<String, Map<String, Object>> medians = (Map<String, Map<String, Object>>) r.get("medians");
+        medians.forEach((label, m) -> t.append(String.format(Locale.ROOT,
+                "| %s | %.0f | %s | %.2f | %.0f | %.3f | %.3f | %.2f | %d | %d |%n", label,
+                (double) m.get("messagesPerSecond"), each((List<Double>) m.get("messagesPerSecondEachRun")),
+                label.startsWith(DrainFigures.FLOOR) ? 1.0 : (double) m.get("ratioToFloor"),
+                (double) m.get("messagesPerCpuSecond"), (double) m.get("sqsRequestsPerMessage"),
+                (double) m.get("statusRequestsPerMessage"), (double) m.get("storeCpuMillisPerMessage"),
+                (int) m.get("duplicates"), (int) m.get("lost"))));
+        t.append("\nRequests per message by action (medians):\n\n| run | SQS | status store |\n|---|---|---|\n");
+        medians.forEach((label, m) -> t.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", label,
+                DrainFigures.byActionCell((Map<String, Double>) m.get("sqsRequestsPerMessageByAction")),
+                DrainFigures.byActionCell((Map<String, Double>) m.get("statusRequestsPerMessageByAction")))));
+        t.append("\nEvery run (floor: the consumer's CPU is the bench JVM's):\n\n"
+                + "| repeat | run | seconds | msg/s | CPU-s | msg per CPU-s | SQS req/msg | status req/msg |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> run : (List<Map<String, Object>>) r.get("runs")) {
+            t.append(String.format(Locale.ROOT, "| %d | %s | %.2f | %.0f | %.2f | %.0f | %.3f | %.3f |%n",
+                    (int) run.get("repeat"), run.get("label"), (double) run.get("seconds"),
+                    (double) run.get("messagesPerSecond"), (double) run.get("cpuSeconds"),
+                    (double) run.get("messagesPerCpuSecond"), (double) run.get("sqsRequestsPerMessage"),
+                    (double) run.get("statusRequestsPerMessage")));
         }
-        Chart throughput = new Chart("throughput", "Pipeline throughput against the SQS drain floor (medians)",
-                "provider latency (ms)", "messages per second", List.of(new Series("pipeline", pipeline),
-                new Series("drain floor, same run", floor)));
-        Chart latencyChart = new Chart("latency", "Enqueue-to-delivery latency at " + latencyRate + " msg/s",
-                "provider latency (ms)", "milliseconds", List.of(new Series("p50", p50), new Series("p99", p99)));
-        return new DrillResult(r, table.toString(), List.of(throughput, latencyChart));
+        t.append("\nScale-out (providers at 0 ms, one queue, shared health on as shipped; CPU summed over processes):\n\n"
+                + "| processes | msg/s | msg per CPU-s | SQS req/msg | status req/msg | duplicates | lost |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> run : (List<Map<String, Object>>) r.get("scaleOut")) {
+            t.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.3f | %.3f | %d | %d |%n", run.get("label"),
+                    (double) run.get("messagesPerSecond"), (double) run.get("messagesPerCpuSecond"),
+                    (double) run.get("sqsRequestsPerMessage"), (double) run.get("statusRequestsPerMessage"),
+                    (int) run.get("duplicates"), (int) run.get("lost")));
+        }
+        Map<String, Object> s = (Map<String, Object>) r.get("steady");
+        if (s.containsKey("error")) {
+            return t.append("\nSteady run: did not finish (").append(s.get("error")).append(").\n").toString();
+        }
+        t.append(String.format(Locale.ROOT, "%nSteady %d msg/s for %d s (%d messages): %.3f SQS requests per message "
+                        + "(%s), %.3f status requests per message, pipeline CPU %.1f s over %.0f s.%n",
+                (int) s.get("ratePerSecond"), settings.steadySeconds().toSeconds(), (int) s.get("messages"),
+                (double) s.get("sqsRequestsPerMessage"),
+                DrainFigures.byActionCell((Map<String, Double>) s.get("sqsRequestsPerMessageByAction")),
+                (double) s.get("statusRequestsPerMessage"), (double) s.get("pipelineCpuSeconds"),
+                (double) s.get("seconds")));
+        return t.toString();
+    }
+
+    private static String each(List<Double> values) {
+        return String.join(" / ", values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Chart> charts(Map<String, Object> r) {
+        Map<String, List<Point>> byLabel = new java.util.LinkedHashMap<>();
+        List<Map<String, Object>> runs = (List<Map<String, Object>>) r.get("runs");
+        for (Map<String, Object> run : runs) {
+            byLabel.computeIfAbsent((String) run.get("label"), k -> new ArrayList<>())
+                    .add(new Point((int) run.get("repeat"), (double) run.get("messagesPerSecond")));
+        }
+        List<Series> series = byLabel.entrySet().stream().map(e -> new Series(e.getKey(), e.getValue())).toList();
+        List<Point> scale = new ArrayList<>();
+        for (Map<String, Object> run : (List<Map<String, Object>>) r.get("scaleOut")) {
+            String label = (String) run.get("label");
+            scale.add(new Point(Double.parseDouble(label.replaceAll("\\D+", "")), (double) run.get("messagesPerSecond")));
+        }
+        return List.of(
+                new Chart("throughput", "Drain throughput, every repetition", "repetition", "messages per second", series),
+                new Chart("scale-out", "Pipeline processes on one queue", "processes", "messages per second",
+                        List.of(new Series("herald pipeline, providers at 0 ms", scale))));
     }
 }

@@ -148,6 +148,35 @@ class HarnessTest {
     }
 
     @Test
+    void allRunsADrillWithTheSizesItAsksForThere() {
+        Drill small = drill("gamma", List.of());
+        Drill sized = new Drill() {
+            @Override
+            public String name() {
+                return small.name();
+            }
+
+            @Override
+            public String description() {
+                return small.description();
+            }
+
+            @Override
+            public DrillResult run(DrillContext context) throws Exception {
+                return small.run(context);
+            }
+
+            @Override
+            public List<String> argsForAll() {
+                return List.of("--size", "1");
+            }
+        };
+
+        assertThat(run(List.of(drill("alpha", List.of()), sized), "all")).isZero();
+        assertThat(ran).containsExactly("alpha:3", "gamma:1");
+    }
+
+    @Test
     void aBrokenInvariantIsPrintedPlainlyAndTheRunExitsOneAfterTheOtherDrills() throws Exception {
         int code = run(List.of(drill("alpha", List.of("lost 2 of 10 messages")), drill("beta", List.of())), "all");
         assertThat(code).isEqualTo(1);
