@@ -8,6 +8,8 @@ import io.herald.core.receiver.Receiver;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.mailprog.message.JobMessage;
 import io.herald.mailprog.message.MessageComposer;
+import io.herald.core.preferences.PreferencesStoreException;
+import io.herald.mailprog.route.PreferenceRouting;
 import io.herald.mailprog.route.Routing;
 import io.herald.mailprog.slurm.Accounting;
 import io.herald.mailprog.slurm.JobEvent;
@@ -106,7 +108,7 @@ public final class Forwarder implements AutoCloseable {
 
     private final Spool spool;
     private final JobEventParser parser;
-    private final Routing routing;
+    private final PreferenceRouting routing;
     private final Accounting accounting;
     private final MessageComposer composer;
     private final Throttle throttle;
@@ -127,7 +129,7 @@ public final class Forwarder implements AutoCloseable {
     private Instant nextAttempt = Instant.MIN;
     private int digestCounter;
 
-    public Forwarder(Spool spool, JobEventParser parser, Routing routing, Accounting accounting,
+    public Forwarder(Spool spool, JobEventParser parser, PreferenceRouting routing, Accounting accounting,
                      MessageComposer composer, Throttle throttle, DigestComposer digests, EnvelopeSink sink,
                      Optional<Sender> sender, Clock clock, int concurrency, Duration retryMin, Duration retryMax) {
         this.spool = spool;
@@ -286,7 +288,27 @@ public final class Forwarder implements AutoCloseable {
         List<String> files = new ArrayList<>();
         files.add(main.file());
         group.subList(0, group.size() - 1).forEach(p -> files.add(p.file()));
-        Routing.Routed routed = routing.routeOrDefault(event.mailUser(), event.user());
+        PreferenceRouting.Decision decision;
+        try {
+            decision = routing.route(event);
+        } catch (PreferencesStoreException e) {
+            // Guessing could mail a muted user or miss their chosen chat: the records wait, unclaimed, for a pass
+            // that can read the preferences.
+            log.warn("job {}: {}; its spool record(s) wait in new/ and are tried again", event.displayId(),
+                    e.getMessage());
+            errors.add(e.getMessage());
+            return 0;
+        }
+        if (decision instanceof PreferenceRouting.Silenced(String reason)) {
+            log.info("job {} {}: not sent, {}", event.displayId(), event.mailType().subjectWord(), reason);
+            files.forEach(this::remove);
+            return 0;
+        }
+        Routing.Routed routed = ((PreferenceRouting.Deliver) decision).routed();
+        if (((PreferenceRouting.Deliver) decision).byPreferences()) {
+            log.debug("job {}: receivers from {}'s preferences: {}", event.displayId(), event.user(),
+                    describe(routed.receivers()));
+        }
         if (routed.receivers().isEmpty()) {
             int failed = 0;
             for (String file : files) {

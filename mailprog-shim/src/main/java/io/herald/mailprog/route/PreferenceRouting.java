@@ -1,0 +1,169 @@
+package io.herald.mailprog.route;
+
+import io.herald.core.preferences.EventKind;
+import io.herald.core.preferences.PreferencesCodec;
+import io.herald.core.preferences.PreferencesStore;
+import io.herald.core.preferences.PreferencesStoreException;
+import io.herald.core.preferences.UserPreferences;
+import io.herald.core.receiver.Receiver;
+import io.herald.mailprog.slurm.JobEvent;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where a job event goes, the user's preferences considered. A bare --mail-user (Slurm's default:
+ * the user name, with Slurm's MailDomain when it has one, or nothing) follows the preferences of
+ * the job's owner when they have some: their receivers for this kind of event, nothing from a muted
+ * cluster or partition. Explicit {@code scheme:target} receivers are honoured as written. The owner
+ * is SLURM_JOB_USER as captured: slurmctld, authenticated by munge, vouches for it, so nobody can
+ * route another user's jobs through their own preferences.
+ *
+ * <p>Receivers from preferences pass the same allow-lists and Telegram registration as
+ * --mail-user's; when none of them may be used, the owner's default receiver is used instead, told
+ * why, as for a --mail-user whose items are all refused.
+ */
+public final class PreferenceRouting {
+
+    /** What to do with one event. */
+    public sealed interface Decision permits Deliver, Silenced {
+    }
+
+    /**
+     * @param routed        the receivers, and what was not used and why
+     * @param byPreferences the receivers come from the owner's preferences
+     */
+    public record Deliver(Routing.Routed routed, boolean byPreferences) implements Decision {
+    }
+
+    /** The owner's preferences say this event is not to be sent; {@code reason} says which choice. */
+    public record Silenced(String reason) implements Decision {
+    }
+
+    /** Users a forwarder remembers at most; beyond it the memory starts over (a cluster has fewer). */
+    static final int MAX_CACHED_USERS = 10_000;
+    /** After the store failed, how long events wait without asking it again. */
+    static final Duration STORE_RETRY = Duration.ofSeconds(5);
+
+    private record Cached(Optional<UserPreferences> preferences, Instant readAt) {
+    }
+
+    private final Routing routing;
+    private final Optional<PreferencesStore> store;
+    private final String mailDomain;
+    private final Duration cacheFor;
+    private final Clock clock;
+    private final Map<String, Cached> cache = new HashMap<>();
+    private Instant storeDownUntil = Instant.MIN;
+    private PreferencesStoreException storeDown;
+
+    /**
+     * @param store      users' preferences; empty: every event is routed by --mail-user alone
+     * @param mailDomain Herald's mailprog.mailDomain, which should be Slurm's MailDomain: {@code user@domain}
+     *                   is then recognised as Slurm's default too
+     * @param cacheFor   how long preferences read are used before reading them again
+     */
+    public PreferenceRouting(Routing routing, Optional<PreferencesStore> store, String mailDomain, Duration cacheFor,
+                             Clock clock) {
+        this.routing = routing;
+        this.store = store;
+        this.mailDomain = mailDomain == null ? "" : mailDomain.strip();
+        this.cacheFor = cacheFor;
+        this.clock = clock;
+    }
+
+    /** Routing by --mail-user alone, as without preferences. */
+    public static PreferenceRouting without(Routing routing) {
+        return new PreferenceRouting(routing, Optional.empty(), "", Duration.ZERO, Clock.systemUTC());
+    }
+
+    /**
+     * @throws PreferencesStoreException when the owner's preferences cannot be read now and none were read
+     *                                   before; the caller keeps the event and tries again, rather than guess
+     */
+    public Decision route(JobEvent event) {
+        String user = event.user() == null ? null : event.user().strip();
+        if (store.isPresent() && user != null && PreferencesCodec.userProblem(user) == null
+                && isSlurmDefault(event.mailUser(), user)) {
+            Optional<UserPreferences> prefs = preferencesOf(user);
+            if (prefs.isPresent()) {
+                return follow(prefs.get(), event);
+            }
+        }
+        return new Deliver(routing.routeOrDefault(event.mailUser(), event.user()), false);
+    }
+
+    /** The kind of event as preferences name it: an array's summary apart from a single job's END or FAIL. */
+    public static EventKind kindOf(JobEvent event) {
+        return event.arraySummary() ? EventKind.ARRAY_SUMMARY : EventKind.valueOf(event.mailType().name());
+    }
+
+    private Decision follow(UserPreferences prefs, JobEvent event) {
+        Optional<String> muted = prefs.mute().reason(event.cluster(), event.partition());
+        if (muted.isPresent()) {
+            return new Silenced("muted by " + prefs.user() + "'s preferences: " + muted.get());
+        }
+        EventKind kind = kindOf(event);
+        List<Receiver> receivers = prefs.receiversFor(kind);
+        if (receivers.isEmpty()) {
+            return new Silenced(prefs.user() + "'s preferences send no " + kind + " notifications");
+        }
+        Routing.Routed routed = routing.check(receivers, List.of());
+        if (!routed.receivers().isEmpty()) {
+            return new Deliver(routed, true);
+        }
+        // As for a --mail-user whose every item is refused: the owner still hears, at their default receiver.
+        Routing.Routed fallback = routing.route(prefs.user());
+        List<String> problems = new ArrayList<>();
+        routed.problems().forEach(p -> problems.add("preferences: " + p));
+        fallback.problems().forEach(p -> problems.add("default receiver '" + prefs.user() + "': " + p));
+        return new Deliver(new Routing.Routed(fallback.receivers(), problems, true), true);
+    }
+
+    /** Slurm's own --mail-user when the user gave none: the name, or name@MailDomain, or nothing at all. */
+    private boolean isSlurmDefault(String mailUser, String user) {
+        if (mailUser == null || mailUser.isBlank()) {
+            return true;
+        }
+        String m = mailUser.strip();
+        return m.equals(user) || !mailDomain.isEmpty() && m.equalsIgnoreCase(user + "@" + mailDomain);
+    }
+
+    private synchronized Optional<UserPreferences> preferencesOf(String user) {
+        Instant now = clock.instant();
+        Cached cached = cache.get(user);
+        if (cached != null && now.isBefore(cached.readAt().plus(cacheFor))) {
+            return cached.preferences();
+        }
+        if (now.isBefore(storeDownUntil)) {
+            if (cached != null) {
+                return cached.preferences();
+            }
+            throw storeDown;
+        }
+        Optional<UserPreferences> read;
+        try {
+            read = store.orElseThrow().find(user);
+        } catch (PreferencesStoreException e) {
+            // Not every record of a pass waits for the store's timeout: the next ones fail at once for a while.
+            storeDown = e;
+            storeDownUntil = now.plus(STORE_RETRY);
+            if (cached != null) {
+                // What the user chose a little while ago beats both guessing and waiting.
+                return cached.preferences();
+            }
+            throw e;
+        }
+        if (cache.size() >= MAX_CACHED_USERS) {
+            cache.clear();
+        }
+        cache.put(user, new Cached(read, now));
+        return read;
+    }
+}
