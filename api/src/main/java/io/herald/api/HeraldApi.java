@@ -5,6 +5,7 @@ import io.herald.core.control.ControlStore;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
+import io.herald.core.preferences.PreferencesStore;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.QueueRef;
@@ -43,11 +44,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front
  * of the SQS queues, {@code GET /v1/notifications/{id}} for delivery status, pause switches for
- * admin keys under {@code /v1/admin/pauses}, the health, readiness and OpenAPI endpoints, the
+ * admin keys under {@code /v1/admin/pauses}, Slurm users' preferences for admin keys under
+ * {@code /v1/users/{user}/preferences}, the health, readiness and OpenAPI endpoints, the
  * metrics (admin keys only), and the web page at {@code /}. Every answer but the page and the
  * metrics is JSON.
  */
@@ -113,6 +116,7 @@ public final class HeraldApi implements AutoCloseable {
         LocalDemoHandler demo = b.localDemo == null ? null : new LocalDemoHandler(b.localDemo, intake, json);
         StatusHandler status = new StatusHandler(b.statusStore, intake, json);
         PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
+        PreferencesHandler preferences = new PreferencesHandler(b.preferences, b.channels, intake, json, b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
@@ -182,6 +186,8 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.get("/v1/admin/pauses", pauses::list);
             javalin.routes.post("/v1/admin/pauses", pauses::pause);
             javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume);
+            javalin.routes.get("/v1/users/{user}/preferences", preferences::show);
+            javalin.routes.put("/v1/users/{user}/preferences", preferences::save);
             javalin.routes.get("/healthz", ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")));
             javalin.routes.get("/readyz", readiness);
             // Metrics tell how much each tenant sends and when it is throttled: admin keys only (Prometheus sends
@@ -261,6 +267,8 @@ public final class HeraldApi implements AutoCloseable {
         private StatusStore statusStore;
         private IdempotencyStore idempotency;
         private ControlStore controlStore;
+        private PreferencesStore preferences;
+        private Set<String> channels = Set.of();
         private ApiAccess access = ApiAccess.open();
         private boolean accessLog;
         private ReceiverParser receivers = ReceiverParser.standard("mailto");
@@ -293,6 +301,17 @@ public final class HeraldApi implements AutoCloseable {
         /** Pauses for /v1/admin/pauses; without one those endpoints answer 503. */
         public Builder controlStore(ControlStore store) {
             this.controlStore = store;
+            return this;
+        }
+
+        /**
+         * Users' preferences for /v1/users/{user}/preferences; without them those endpoints answer 503.
+         *
+         * @param channels the channels with a provider enabled, the only ones preferences may name
+         */
+        public Builder preferences(PreferencesStore store, Set<String> channels) {
+            this.preferences = store;
+            this.channels = Set.copyOf(channels);
             return this;
         }
 
