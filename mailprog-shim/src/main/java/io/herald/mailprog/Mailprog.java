@@ -90,7 +90,7 @@ public final class Mailprog {
         Optional<Sender> sender = m.sender().isBlank() ? Optional.empty() : Optional.of(new Sender(m.sender(), "Slurm"));
         PreferenceRouting routed = new PreferenceRouting(routing,
                 m.preferences().enabled() ? preferences : Optional.empty(), m.mailDomain(),
-                m.preferences().cacheFor(), clock);
+                m.preferences().cacheFor(), clock, shownIn);
         return new Forwarder(spool, new JobEventParser(), routed, accounting, composer,
                 new Throttle(m.throttle().maxPerUser(), m.throttle().window()),
                 new DigestComposer(m.throttle().maxPerUser(), m.throttle().window(), shownIn), sink, sender, clock,

@@ -304,8 +304,9 @@ public final class Forwarder implements AutoCloseable {
             files.forEach(this::remove);
             return 0;
         }
-        Routing.Routed routed = ((PreferenceRouting.Deliver) decision).routed();
-        if (((PreferenceRouting.Deliver) decision).byPreferences()) {
+        PreferenceRouting.Deliver deliver = (PreferenceRouting.Deliver) decision;
+        Routing.Routed routed = deliver.routed();
+        if (deliver.byPreferences()) {
             log.debug("job {}: receivers from {}'s preferences: {}", event.displayId(), event.user(),
                     describe(routed.receivers()));
         }
@@ -324,6 +325,17 @@ public final class Forwarder implements AutoCloseable {
             log.warn("job {}: receiver(s) not used: {}", event.displayId(), String.join("; ", routed.problems()));
         }
         claimed.addAll(files);
+        if (deliver.hold().isPresent()) {
+            // The user's own choice, before the cap: what waits for their digest does not count against it.
+            PreferenceRouting.Hold hold = deliver.hold().get();
+            for (Parsed p : group) {
+                throttle.holdUntil(event.user(), hold.kind(), new Held(p.file(), p.event(), routed.receivers(),
+                        p.capturedAt()), hold.until(), hold.why());
+            }
+            log.info("job {} {}: held for {}'s {} digest at {}", event.displayId(), event.mailType().subjectWord(),
+                    event.user(), hold.kind(), hold.until());
+            return 0;
+        }
         // Throttle before sacct: a held notification needs no statistics, and a 5,000-task
         // array must not turn into 5,000 sacct calls.
         if (throttle.tryAdmit(throttleKey(event), now)) {
@@ -398,7 +410,8 @@ public final class Forwarder implements AutoCloseable {
             }
         }
         List<Envelope> envelopes = new ArrayList<>();
-        byReceiver.forEach((r, items) -> envelopes.add(envelope(r, digests.compose(due.key(), items), items.getFirst().event(), now)));
+        byReceiver.forEach((r, items) -> envelopes.add(envelope(r, due.why() == null ? digests.compose(due.key(), items)
+                : digests.compose(due.user(), items, due.why()), items.getFirst().event(), now)));
         List<String> files = due.held().stream().map(Held::file).toList();
         pending.put("digest-" + (++digestCounter) + "-" + due.key(), new Batch(files, envelopes));
         log.info("{} notification(s) for {} folded into {} digest(s)", files.size(), due.key(), envelopes.size());

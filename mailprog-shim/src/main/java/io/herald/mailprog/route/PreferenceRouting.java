@@ -1,9 +1,11 @@
 package io.herald.mailprog.route;
 
+import io.herald.core.preferences.Digest;
 import io.herald.core.preferences.EventKind;
 import io.herald.core.preferences.PreferencesCodec;
 import io.herald.core.preferences.PreferencesStore;
 import io.herald.core.preferences.PreferencesStoreException;
+import io.herald.core.preferences.QuietHours;
 import io.herald.core.preferences.UserPreferences;
 import io.herald.core.receiver.Receiver;
 import io.herald.mailprog.slurm.JobEvent;
@@ -11,11 +13,15 @@ import io.herald.mailprog.slurm.JobEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Where a job event goes, the user's preferences considered. A bare --mail-user (Slurm's default:
@@ -27,7 +33,9 @@ import java.util.Optional;
  *
  * <p>Receivers from preferences pass the same allow-lists and Telegram registration as
  * --mail-user's; when none of them may be used, the owner's default receiver is used instead, told
- * why, as for a --mail-user whose items are all refused.
+ * why, as for a --mail-user whose items are all refused. In the owner's quiet hours (unless the kind
+ * breaks through), and for kinds they want as an hourly or daily digest, the decision says until
+ * when to hold it; the forwarder holds it in the throttle, its record in the spool.
  */
 public final class PreferenceRouting {
 
@@ -38,8 +46,22 @@ public final class PreferenceRouting {
     /**
      * @param routed        the receivers, and what was not used and why
      * @param byPreferences the receivers come from the owner's preferences
+     * @param hold          when the owner wants it later, folded into a digest; empty: now
      */
-    public record Deliver(Routing.Routed routed, boolean byPreferences) implements Decision {
+    public record Deliver(Routing.Routed routed, boolean byPreferences, Optional<Hold> hold) implements Decision {
+        public Deliver(Routing.Routed routed, boolean byPreferences) {
+            this(routed, byPreferences, Optional.empty());
+        }
+    }
+
+    /**
+     * Held for a digest.
+     *
+     * @param kind  what holds it: {@code quiet}, {@code hourly} or {@code daily} (each is its own digest)
+     * @param until when the digest goes out
+     * @param why   the sentence the digest gives as the reason
+     */
+    public record Hold(String kind, Instant until, String why) {
     }
 
     /** The owner's preferences say this event is not to be sent; {@code reason} says which choice. */
@@ -59,6 +81,7 @@ public final class PreferenceRouting {
     private final String mailDomain;
     private final Duration cacheFor;
     private final Clock clock;
+    private final ZoneId digestZone;
     private final Map<String, Cached> cache = new HashMap<>();
     private Instant storeDownUntil = Instant.MIN;
     private PreferencesStoreException storeDown;
@@ -68,19 +91,21 @@ public final class PreferenceRouting {
      * @param mailDomain Herald's mailprog.mailDomain, which should be Slurm's MailDomain: {@code user@domain}
      *                   is then recognised as Slurm's default too
      * @param cacheFor   how long preferences read are used before reading them again
+     * @param digestZone where a day and an hour start for users' digests, unless their quiet hours name a zone
      */
     public PreferenceRouting(Routing routing, Optional<PreferencesStore> store, String mailDomain, Duration cacheFor,
-                             Clock clock) {
+                             Clock clock, ZoneId digestZone) {
         this.routing = routing;
         this.store = store;
         this.mailDomain = mailDomain == null ? "" : mailDomain.strip();
         this.cacheFor = cacheFor;
         this.clock = clock;
+        this.digestZone = digestZone;
     }
 
     /** Routing by --mail-user alone, as without preferences. */
     public static PreferenceRouting without(Routing routing) {
-        return new PreferenceRouting(routing, Optional.empty(), "", Duration.ZERO, Clock.systemUTC());
+        return new PreferenceRouting(routing, Optional.empty(), "", Duration.ZERO, Clock.systemUTC(), ZoneId.of("UTC"));
     }
 
     /**
@@ -116,7 +141,7 @@ public final class PreferenceRouting {
         }
         Routing.Routed routed = routing.check(receivers, List.of());
         if (!routed.receivers().isEmpty()) {
-            return new Deliver(routed, true);
+            return new Deliver(routed, true, hold(prefs, kind, clock.instant()));
         }
         // As for a --mail-user whose every item is refused: the owner still hears, at their default receiver.
         Routing.Routed fallback = routing.route(prefs.user());
@@ -124,6 +149,26 @@ public final class PreferenceRouting {
         routed.problems().forEach(p -> problems.add("preferences: " + p));
         fallback.problems().forEach(p -> problems.add("default receiver '" + prefs.user() + "': " + p));
         return new Deliver(new Routing.Routed(fallback.receivers(), problems, true), true);
+    }
+
+    /** Quiet hours first (their digest comes when they end), then the digest the user chose for the kind. */
+    private Optional<Hold> hold(UserPreferences prefs, EventKind kind, Instant now) {
+        QuietHours quiet = prefs.quietHours();
+        if (quiet != null && quiet.holds(kind, now)) {
+            String through = quiet.breakThrough().stream().sorted().map(Enum::name).collect(Collectors.joining(", "));
+            return Optional.of(new Hold("quiet", quiet.endAfter(now), "These came during your quiet hours ("
+                    + quiet.from() + "-" + quiet.to() + " " + quiet.zone().getId() + ") and are summed up here"
+                    + (through.isEmpty() ? "." : "; " + through + " notifications reach you at once.")));
+        }
+        Digest digest = prefs.digestFor(kind);
+        if (digest == Digest.IMMEDIATE) {
+            return Optional.empty();
+        }
+        ZonedDateTime local = now.atZone(quiet != null ? quiet.zone() : digestZone);
+        ZonedDateTime until = digest == Digest.HOURLY ? local.truncatedTo(ChronoUnit.HOURS).plusHours(1)
+                : local.toLocalDate().plusDays(1).atStartOfDay(local.getZone());
+        return Optional.of(new Hold(digest.label(), until.toInstant(), "You chose to get these notifications as "
+                + (digest == Digest.HOURLY ? "an hourly" : "a daily") + " digest."));
     }
 
     /** Slurm's own --mail-user when the user gave none: the name, or name@MailDomain, or nothing at all. */
