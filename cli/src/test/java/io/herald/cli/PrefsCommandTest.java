@@ -104,7 +104,8 @@ class PrefsCommandTest {
     @Test
     void aRefusedDocumentIsExit2WithEveryFieldOnOneLineAndNothingSaved() throws Exception {
         Path file = Files.writeString(dir.resolve("bad.json"), """
-                {"receivers": {"chat": "slack:C0123"}, "quietHours": {"from": "22:00", "to": "7am", "timeZone": "UTC"}}""");
+                {"receivers": {"chat": "slack:C0123"},
+                 "quietHours": {"from": "22:00", "to": "7am", "timeZone": "UTC"}}""");
 
         CommandRun set = run("prefs", "set", "alice", file.toString());
 

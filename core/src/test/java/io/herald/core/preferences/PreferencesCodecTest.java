@@ -38,13 +38,15 @@ class PreferencesCodecTest {
     void aFullDocumentReadsIntoEveryChoice() throws Exception {
         UserPreferences p = valid("""
                 {"receivers": {"work": "mailto:alice@uni.org", "phone": "telegram:123456"},
-                 "events": {"FAIL": {"receivers": ["work", "phone"]}, "end": {"receivers": ["work"], "digest": "hourly"},
+                 "events": {"FAIL": {"receivers": ["work", "phone"]},
+                            "end": {"receivers": ["work"], "digest": "hourly"},
                             "BEGIN": {"receivers": []}},
                  "quietHours": {"from": "22:00", "to": "07:00", "timeZone": "Europe/Berlin", "breakThrough": ["FAIL"]},
                  "mute": {"clusters": ["test"], "partitions": ["debug", "big/gpu"]}}""");
 
         assertThat(p.receivers()).containsOnlyKeys("work", "phone");
-        assertThat(p.receiversFor(EventKind.FAIL)).extracting(Receiver::target).containsExactly("alice@uni.org", "123456");
+        assertThat(p.receiversFor(EventKind.FAIL)).extracting(Receiver::target)
+                .containsExactly("alice@uni.org", "123456");
         assertThat(p.receiversFor(EventKind.END)).extracting(Receiver::channel).containsExactly("email");
         assertThat(p.digestFor(EventKind.END)).isEqualTo(Digest.HOURLY);
         assertThat(p.receiversFor(EventKind.BEGIN)).as("[] means: not told").isEmpty();
@@ -62,7 +64,8 @@ class PreferencesCodecTest {
     void whatIsWrittenReadsBackTheSameIncludingWhenAndWhoSaved() throws Exception {
         UserPreferences p = valid("""
                 {"receivers": {"work": "mailto:alice@uni.org"}, "events": {"END": {"digest": "daily"}},
-                 "quietHours": {"from": "23:30", "to": "06:00", "timeZone": "UTC", "breakThrough": ["FAIL", "TIME_LIMIT"]}}""")
+                 "quietHours": {"from": "23:30", "to": "06:00", "timeZone": "UTC",
+                                "breakThrough": ["FAIL", "TIME_LIMIT"]}}""")
                 .savedAt(Instant.parse("2026-12-07T15:00:00Z"), "ops");
 
         UserPreferences back = codec.readSaved("alice", codec.writeString(p));
@@ -105,7 +108,8 @@ class PreferencesCodecTest {
         assertThat(errors("alice", "{}")).containsKey("receivers");
         assertThat(errors("alice", "{\"receivers\": {}}")).containsEntry("receivers", "needs at least one receiver");
         assertThat(errors("alice", """
-                {"receivers": {"w": "mailto:a@b.org"}, "quietHours": {"from": "22:00", "to": "22:00", "timeZone": "UTC"}}"""))
+                {"receivers": {"w": "mailto:a@b.org"},
+                 "quietHours": {"from": "22:00", "to": "22:00", "timeZone": "UTC"}}"""))
                 .containsEntry("quietHours.to", "must differ from quietHours.from");
         assertThat(errors("alice", "[1,2]")).containsKey("base");
     }

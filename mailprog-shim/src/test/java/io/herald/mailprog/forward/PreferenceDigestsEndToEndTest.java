@@ -111,7 +111,8 @@ class PreferenceDigestsEndToEndTest {
 
                 assertThat(night.held()).isEqualTo(3);
                 List<Envelope> atOnce = h.drain();
-                assertThat(atOnce).singleElement().satisfies(e -> assertThat(e.content().title()).contains("4242004", "failed"));
+                assertThat(atOnce).singleElement()
+                        .satisfies(e -> assertThat(e.content().title()).contains("4242004", "failed"));
                 assertThat(inSpool(h)).as("held records stay in the spool").isEqualTo(3);
 
                 clock.advance(Duration.ofHours(8));
