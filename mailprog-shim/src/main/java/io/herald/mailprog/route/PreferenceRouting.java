@@ -103,11 +103,6 @@ public final class PreferenceRouting {
         this.digestZone = digestZone;
     }
 
-    /** Routing by --mail-user alone, as without preferences. */
-    public static PreferenceRouting without(Routing routing) {
-        return new PreferenceRouting(routing, Optional.empty(), "", Duration.ZERO, Clock.systemUTC(), ZoneId.of("UTC"));
-    }
-
     /**
      * @throws PreferencesStoreException when the owner's preferences cannot be read now and none were read
      *                                   before; the caller keeps the event and tries again, rather than guess
@@ -125,7 +120,7 @@ public final class PreferenceRouting {
     }
 
     /** The kind of event as preferences name it: an array's summary apart from a single job's END or FAIL. */
-    public static EventKind kindOf(JobEvent event) {
+    static EventKind kindOf(JobEvent event) {
         return event.arraySummary() ? EventKind.ARRAY_SUMMARY : EventKind.valueOf(event.mailType().name());
     }
 

@@ -223,6 +223,28 @@ class PreferenceRoutingEndToEndTest {
     }
 
     @Test
+    void whenTheStoreFailsAfterAReadTheLastKnownPreferencesAreFollowed() throws Exception {
+        prefer("alice", "{\"receivers\": {\"chat\": \"slack:C0123\"}}");
+        try (Harness h = new Harness(dir, sqs.endpoint().toString(),
+                m -> m.withPreferences(new MailprogConfig.Preferences(true, Duration.ZERO)))) {
+            h.provision();
+            h.drain();
+            try (Forwarder forwarder = h.forwarder(Clock.systemUTC(), store)) {
+                capture(h, "end-completed", "alice@example.org");
+                forwarder.pass(false);
+                assertThat(receivers(h.drain())).containsExactly("slack:C0123");
+
+                dynamo.deleteTable(b -> b.tableName(table));
+                capture(h, "fail-exit1", "alice");
+                PassResult pass = forwarder.pass(false);
+
+                assertThat(pass.errors()).isEmpty();
+                assertThat(receivers(h.drain())).containsExactly("slack:C0123");
+            }
+        }
+    }
+
+    @Test
     void withPreferencesSwitchedOffTheStoreIsNeverAsked() throws Exception {
         prefer("alice", "{\"receivers\": {\"chat\": \"slack:C0123\"}}");
         try (Harness h = new Harness(dir, sqs.endpoint().toString(), m -> m)) {
