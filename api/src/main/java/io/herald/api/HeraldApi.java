@@ -116,7 +116,8 @@ public final class HeraldApi implements AutoCloseable {
         LocalDemoHandler demo = b.localDemo == null ? null : new LocalDemoHandler(b.localDemo, intake, json);
         StatusHandler status = new StatusHandler(b.statusStore, intake, json);
         PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
-        PreferencesHandler preferences = new PreferencesHandler(b.preferences, b.channels, intake, json, b.clock);
+        PreferencesHandler preferences = new PreferencesHandler(b.preferences, b.channels, b.controlStore, intake, json,
+                b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
@@ -307,7 +308,8 @@ public final class HeraldApi implements AutoCloseable {
         /**
          * Users' preferences for /v1/users/{user}/preferences; without them those endpoints answer 503.
          *
-         * @param channels the channels with a provider enabled, the only ones preferences may name
+         * @param channels the channels with a provider enabled in this configuration; with a {@link #controlStore}
+         *                 those the running pipelines report count too
          */
         public Builder preferences(PreferencesStore store, Set<String> channels) {
             this.preferences = store;

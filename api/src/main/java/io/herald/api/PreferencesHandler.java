@@ -1,5 +1,7 @@
 package io.herald.api;
 
+import io.herald.core.control.ControlStore;
+import io.herald.core.preferences.DeliverableChannels;
 import io.herald.core.preferences.PreferencesCodec;
 import io.herald.core.preferences.PreferencesStore;
 import io.herald.core.preferences.UserPreferences;
@@ -17,7 +19,7 @@ import java.util.Set;
 /**
  * A Slurm user's preferences, for admin keys: {@code GET /v1/users/{user}/preferences} shows them,
  * {@code PUT} replaces them with a document {@link PreferencesCodec} checks field by field (a receiver
- * on a channel without a provider here is refused with the reason). What GET shows can be PUT back
+ * on a channel that has no provider, here or in a running pipeline, is refused with the reason). What GET shows can be PUT back
  * as it is. The same store as {@code herald prefs} and the forwarder.
  */
 final class PreferencesHandler {
@@ -27,6 +29,7 @@ final class PreferencesHandler {
 
     private final PreferencesStore store;
     private final Set<String> channels;
+    private final ControlStore control;
     private final Intake intake;
     private final ApiJson json;
     private final Clock clock;
@@ -34,11 +37,14 @@ final class PreferencesHandler {
 
     /**
      * @param store    users' preferences, or null when this API has none (every request then gets 503)
-     * @param channels the channels with a provider enabled: the only ones preferences may name
+     * @param channels the channels with a provider enabled in this configuration
+     * @param control  the pipelines' health reports, whose channels count too; or null
      */
-    PreferencesHandler(PreferencesStore store, Set<String> channels, Intake intake, ApiJson json, Clock clock) {
+    PreferencesHandler(PreferencesStore store, Set<String> channels, ControlStore control, Intake intake,
+                       ApiJson json, Clock clock) {
         this.store = store;
         this.channels = Set.copyOf(channels);
+        this.control = control;
         this.intake = intake;
         this.json = json;
         this.clock = clock;
@@ -77,7 +83,7 @@ final class PreferencesHandler {
         }
         String user = ctx.pathParam("user");
         UserPreferences saved;
-        switch (codec.read(user, body.object(), channels)) {
+        switch (codec.read(user, body.object(), DeliverableChannels.of(channels, control))) {
             case PreferencesCodec.Invalid(Map<String, String> errors) -> {
                 json.send(ctx, json.errors(HttpStatus.BAD_REQUEST.getCode(), errors));
                 return;

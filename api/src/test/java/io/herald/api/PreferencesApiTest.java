@@ -1,6 +1,9 @@
 package io.herald.api;
 
 import io.herald.core.config.ApiKeyEntry;
+import io.herald.core.control.DynamoControlStore;
+import io.herald.core.control.ProviderHealth;
+import io.herald.core.control.WorkerState;
 import io.herald.core.preferences.DynamoPreferencesStore;
 import io.herald.core.preferences.EventKind;
 import io.herald.core.preferences.PreferencesStore;
@@ -13,6 +16,9 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -99,6 +105,25 @@ class PreferencesApiTest {
     }
 
     @Test
+    void aChannelARunningPipelineHasAProviderForIsAcceptedThoughThisConfigurationHasNone() throws Exception {
+        String table = "prefs-health-" + (++tables);
+        StatusTable.createIfMissing(bed.dynamoClient, table);
+        DynamoControlStore control = new DynamoControlStore(bed.dynamoClient, table, Duration.ofSeconds(30),
+                Clock.systemUTC());
+        control.publishHealth(new ProviderHealth("pipeline-1", "slack", "slack", WorkerState.HEALTHY, 0, 0, 0,
+                Instant.now(), null, null));
+        PreferencesStore prefs = new DynamoPreferencesStore(bed.dynamoClient, table);
+        HeraldApi withPipeline = bed.start(b -> b.preferences(prefs, Set.of("email")).controlStore(control));
+
+        ApiTestbed.Answer saved = bed.send(HttpRequest.newBuilder(ApiTestbed.uri(withPipeline,
+                        "/v1/users/alice/preferences")).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"receivers\": {\"chat\": \"slack:C0123\"}}")).build());
+
+        assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+        assertThat(prefs.find("alice")).isPresent();
+    }
+
+    @Test
     void aUserWithoutPreferencesIs404SayingWhereTheirMailGoes() throws Exception {
         ApiTestbed.Answer none = bed.get(api, "/v1/users/bob/preferences", as(ADMIN_TOKEN));
 
@@ -116,7 +141,7 @@ class PreferencesApiTest {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.errors()).containsOnlyKeys("receivers.chat", "events.END.receivers[0]", "quietHours.timeZone");
         assertThat(bad.errors().get("receivers.chat")).as("a channel without a provider, with the reason")
-                .contains("channel slack has no provider enabled here");
+                .contains("channel slack has no provider");
         assertThat(store.find("alice")).isEmpty();
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.preferences.DeliverableChannels;
 import io.herald.core.preferences.EventRule;
 import io.herald.core.preferences.PreferencesCodec;
 import io.herald.core.preferences.PreferencesStore;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -35,7 +37,7 @@ import java.util.stream.Collectors;
                 "the same as the API's /v1/users/{user}/preferences; with mailprog.preferences.enabled the",
                 "forwarder follows them for jobs whose --mail-user is Slurm's default (the bare user name).",
                 "docs/slurm.md describes the document."},
-        subcommands = {PrefsCommand.Show.class, PrefsCommand.Set.class, PrefsCommand.Delete.class})
+        subcommands = {PrefsCommand.ShowPrefs.class, PrefsCommand.SetPrefs.class, PrefsCommand.DeletePrefs.class})
 final class PrefsCommand implements Runnable {
 
     @Spec
@@ -47,7 +49,7 @@ final class PrefsCommand implements Runnable {
     }
 
     interface Action {
-        int run(PreferencesStore store);
+        int run(PreferencesStore store, StatusStores stores, HeraldConfig cfg);
     }
 
     /** The user name checked (exit 2 when it is none), then the store reached with a one-line error (exit 1). */
@@ -59,7 +61,7 @@ final class PrefsCommand implements Runnable {
         HeraldConfig cfg = ops.load();
         PrintWriter err = spec.commandLine().getErr();
         try (StatusStores stores = StatusStores.open(cfg, false, Clock.systemUTC())) {
-            return action.run(stores.preferences());
+            return action.run(stores.preferences(), stores, cfg);
         } catch (PreferencesStoreException e) {
             err.println("herald: " + e.getMessage() + (ops.local
                     ? " (is `herald local` running? it prints its addresses when it starts)"
@@ -75,7 +77,7 @@ final class PrefsCommand implements Runnable {
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:printed", "1:USER has no preferences, or the status table cannot be read",
                     "2:bad usage (USER is no Unix user name) or configuration"})
-    static final class Show implements Callable<Integer> {
+    static final class ShowPrefs implements Callable<Integer> {
 
         @Mixin
         OpsTarget ops;
@@ -88,7 +90,7 @@ final class PrefsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return withStore(ops, user, spec, store -> {
+            return withStore(ops, user, spec, (store, stores, cfg) -> {
                 Optional<UserPreferences> prefs = store.find(user);
                 PrintWriter out = spec.commandLine().getOut();
                 if (prefs.isEmpty()) {
@@ -140,12 +142,13 @@ final class PrefsCommand implements Runnable {
                     "   \"quietHours\": {\"from\": \"22:00\", \"to\": \"07:00\", \"timeZone\": \"Europe/Berlin\",",
                     "                  \"breakThrough\": [\"FAIL\"]},",
                     "   \"mute\": {\"partitions\": [\"debug\"]}}",
-                    "Every field is checked first; receivers on a channel without an enabled provider (in this",
-                    "configuration's providers.*) are refused. Nothing is saved unless all is right."},
+                    "Every field is checked first; receivers on a channel without a provider (neither enabled in",
+                    "this configuration's providers.* nor reported by a running pipeline) are refused. Nothing is",
+                    "saved unless all is right."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:saved", "1:the status table cannot be written, or FILE cannot be read",
                     "2:bad usage: USER is no Unix user name, or the document is refused (every field named)"})
-    static final class Set implements Callable<Integer> {
+    static final class SetPrefs implements Callable<Integer> {
 
         @Mixin
         OpsTarget ops;
@@ -181,15 +184,15 @@ final class PrefsCommand implements Runnable {
             } catch (JsonProcessingException e) {
                 throw Herald.usage(spec, file + " is not JSON: " + e.getOriginalMessage());
             }
-            HeraldConfig cfg = ops.load();
-            UserPreferences prefs = switch (codec.read(user, json, cfg.providers().channelsWithProvider())) {
-                case PreferencesCodec.Invalid(Map<String, String> errors) -> throw Herald.usage(spec,
-                        "preferences refused: " + errors.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
-                                .collect(Collectors.joining("; ")));
-                case PreferencesCodec.Valid(UserPreferences valid) -> valid.savedAt(Clock.systemUTC().instant(),
-                        "cli:" + System.getProperty("user.name", "unknown"));
-            };
-            return withStore(ops, user, spec, store -> {
+            return withStore(ops, user, spec, (store, stores, cfg) -> {
+                Set<String> channels = DeliverableChannels.of(cfg.providers().channelsWithProvider(), stores.control());
+                UserPreferences prefs = switch (codec.read(user, json, channels)) {
+                    case PreferencesCodec.Invalid(Map<String, String> errors) -> throw Herald.usage(spec,
+                            "preferences refused: " + errors.entrySet().stream()
+                                    .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; ")));
+                    case PreferencesCodec.Valid(UserPreferences valid) -> valid.savedAt(Clock.systemUTC().instant(),
+                            "cli:" + System.getProperty("user.name", "unknown"));
+                };
                 store.save(prefs);
                 PrintWriter out = spec.commandLine().getOut();
                 if (ops.json) {
@@ -209,7 +212,7 @@ final class PrefsCommand implements Runnable {
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:removed (or there were none)", "1:the status table cannot be written",
                     "2:bad usage (USER is no Unix user name) or configuration"})
-    static final class Delete implements Callable<Integer> {
+    static final class DeletePrefs implements Callable<Integer> {
 
         @Mixin
         OpsTarget ops;
@@ -222,7 +225,7 @@ final class PrefsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return withStore(ops, user, spec, store -> {
+            return withStore(ops, user, spec, (store, stores, cfg) -> {
                 boolean had = store.delete(user);
                 PrintWriter out = spec.commandLine().getOut();
                 out.println(had ? "Deleted the preferences of " + user + "." : user + " had no preferences.");

@@ -227,8 +227,9 @@ public final class PreferencesCodec {
             }
             Receiver r = parsed.receivers().getFirst();
             if (channels != null && !channels.contains(r.channel())) {
-                problem.accept(path, "channel " + r.channel() + " has no provider enabled here, so nothing could "
-                        + "reach it (channels with a provider: " + String.join(", ", new TreeSet<>(channels)) + ")");
+                problem.accept(path, "channel " + r.channel() + " has no provider, neither in this configuration nor "
+                        + "in a running pipeline, so nothing could reach it (channels with a provider: "
+                        + String.join(", ", new TreeSet<>(channels)) + ")");
                 continue;
             }
             out.put(e.getKey(), r);
