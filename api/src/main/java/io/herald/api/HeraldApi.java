@@ -5,6 +5,7 @@ import io.herald.core.control.ControlStore;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
+import io.herald.core.preferences.PreferencesStore;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.QueueRef;
@@ -52,7 +53,8 @@ import java.util.Set;
 /**
  * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front
  * of the SQS queues, {@code GET /v1/notifications/{id}} for delivery status, pause switches for
- * admin keys under {@code /v1/admin/pauses}, the health, readiness and OpenAPI endpoints, the
+ * admin keys under {@code /v1/admin/pauses}, Slurm users' preferences for admin keys under
+ * {@code /v1/users/{user}/preferences}, the health, readiness and OpenAPI endpoints, the
  * metrics (admin keys only), and the web page at {@code /}. Every answer but the page and the
  * metrics is JSON.
  */
@@ -118,6 +120,8 @@ public final class HeraldApi implements AutoCloseable {
         LocalDemoHandler demo = b.localDemo == null ? null : new LocalDemoHandler(b.localDemo, intake, json);
         StatusHandler status = new StatusHandler(b.statusStore, intake, json);
         PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
+        PreferencesHandler preferences = new PreferencesHandler(b.preferences, b.channels, b.controlStore, intake, json,
+                b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
@@ -190,6 +194,8 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.get("/v1/admin/pauses", pauses::list, ApiRole.ADMIN);
             javalin.routes.post("/v1/admin/pauses", pauses::pause, ApiRole.ADMIN);
             javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume, ApiRole.ADMIN);
+            javalin.routes.get("/v1/users/{user}/preferences", preferences::show, ApiRole.ADMIN);
+            javalin.routes.put("/v1/users/{user}/preferences", preferences::save, ApiRole.ADMIN);
             javalin.routes.get("/healthz", ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")),
                     ApiRole.PUBLIC);
             javalin.routes.get("/readyz", readiness, ApiRole.PUBLIC);
@@ -266,6 +272,8 @@ public final class HeraldApi implements AutoCloseable {
         private StatusStore statusStore;
         private IdempotencyStore idempotency;
         private ControlStore controlStore;
+        private PreferencesStore preferences;
+        private Set<String> channels = Set.of();
         private ApiAccess access = ApiAccess.open();
         private boolean accessLog;
         private ReceiverParser receivers = ReceiverParser.standard("mailto");
@@ -298,6 +306,18 @@ public final class HeraldApi implements AutoCloseable {
         /** Pauses for /v1/admin/pauses; without one those endpoints answer 503. */
         public Builder controlStore(ControlStore store) {
             this.controlStore = store;
+            return this;
+        }
+
+        /**
+         * Users' preferences for /v1/users/{user}/preferences; without them those endpoints answer 503.
+         *
+         * @param channels the channels with a provider enabled in this configuration; with a {@link #controlStore}
+         *                 those the running pipelines report count too
+         */
+        public Builder preferences(PreferencesStore store, Set<String> channels) {
+            this.preferences = store;
+            this.channels = Set.copyOf(channels);
             return this;
         }
 

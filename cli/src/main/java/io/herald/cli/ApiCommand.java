@@ -38,6 +38,7 @@ final class ApiCommand implements Callable<Integer> {
         HeraldApi api = HeraldApi.builder(cfg.api(), new SqsProducer(queues.sqs(), new EnvelopeCodec()), queues.refs())
                 .statusStore(stores.status())
                 .controlStore(stores.control())
+                .preferences(stores.preferences(), cfg.providers().channelsWithProvider())
                 .idempotencyStore(stores.idempotency())
                 .access(access)
                 .receivers(ReceiverParser.standard(cfg.receivers().defaultScheme()))

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {LocalCommand.class, ServeCommand.class, ApiCommand.class, PipelineCommand.class,
                 MailprogCommand.class,
                 TelegramBotCommand.class, ConfigCommand.class,
-                PauseCommand.class, ResumeCommand.class,
+                PauseCommand.class, ResumeCommand.class, PrefsCommand.class,
                 DlqCommand.class,
                 QueuesCommand.class,
                 SendTestCommand.class})

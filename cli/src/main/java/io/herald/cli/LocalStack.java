@@ -97,6 +97,7 @@ public final class LocalStack implements AutoCloseable {
             HeraldApi.Builder apiBuilder = HeraldApi.builder(config.api(), producer, queues)
                     .statusStore(stores.status())
                     .controlStore(stores.control())
+                    .preferences(stores.preferences(), config.providers().channelsWithProvider())
                     .idempotencyStore(stores.idempotency())
                     .access(access)
                     .receivers(ReceiverParser.standard(config.receivers().defaultScheme()))

@@ -2,7 +2,10 @@ package io.herald.cli;
 
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.preferences.DynamoPreferencesStore;
+import io.herald.core.preferences.PreferencesStore;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.mailprog.Mailprog;
@@ -20,6 +23,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
@@ -32,6 +36,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "mailprog", mixinStandardHelpOptions = true,
@@ -65,6 +70,16 @@ final class MailprogCommand implements Runnable {
         }
     }
 
+    /** A client of the status table when users' preferences are on (mailprog.preferences.enabled). */
+    static Optional<DynamoDbClient> preferencesClient(HeraldConfig cfg) {
+        return cfg.mailprog().preferences().enabled() ? Optional.of(DynamoDbClients.create(cfg.status()))
+                : Optional.empty();
+    }
+
+    static Optional<PreferencesStore> preferences(HeraldConfig cfg, Optional<DynamoDbClient> dynamo) {
+        return dynamo.map(d -> new DynamoPreferencesStore(d, cfg.status().table()));
+    }
+
     /** --local for the forwarder: SQS and queues of the running ./herald local, found through its state file. */
     static final class LocalStackOption {
 
@@ -84,7 +99,9 @@ final class MailprogCommand implements Runnable {
                     "notifications (unreachable, a queue missing, access denied, throttling) records wait in new/",
                     "and are retried with backoff (mailprog.retryMin doubling to retryMax); only a record that can",
                     "never be sent (unreadable, no usable receiver, refused by SQS for its content) moves to",
-                    "failed/ with a .reason file. Runs until stopped (Ctrl-C, SIGTERM).",
+                    "failed/ with a .reason file. With mailprog.preferences.enabled a bare --mail-user follows the",
+                    "job owner's preferences in the status table (`herald prefs`); while they cannot be read, the",
+                    "owner's records wait in new/. Runs until stopped (Ctrl-C, SIGTERM).",
                     "With mailprog.metricsTextfileDir set, writes herald_mailprog.prom there after every pass for",
                     "node_exporter's textfile collector (spool backlog, records forwarded, failed, set aside)."},
             exitCodeListHeading = "%nExit codes:%n",
@@ -102,8 +119,9 @@ final class MailprogCommand implements Runnable {
         public Integer call() throws Exception {
             HeraldConfig cfg = target.apply(load(config));
             SqsClient sqs = SqsClients.create(cfg.sqs());
+            Optional<DynamoDbClient> dynamo = preferencesClient(cfg);
             Forwarder forwarder = Mailprog.forwarder(cfg, new SqsSink(sqs, cfg.sqs(), new SqsProducer(sqs, new EnvelopeCodec())),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), preferences(cfg, dynamo));
             Spool spool = new Spool(Path.of(cfg.mailprog().spoolDir()));
             PassObserver observer = PassObserver.none();
             String textfileDir = cfg.mailprog().metricsTextfileDir();
@@ -120,6 +138,7 @@ final class MailprogCommand implements Runnable {
             Services.runUntilStopped("mailprog forwarder", () -> {
                 daemon.close();
                 sqs.close();
+                dynamo.ifPresent(DynamoDbClient::close);
             });
             return 0;
         }
@@ -157,16 +176,19 @@ final class MailprogCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             PassResult r;
+            Optional<DynamoDbClient> dynamo = preferencesClient(cfg);
             try (SqsClient sqs = SqsClients.create(cfg.sqs());
                  Forwarder forwarder = Mailprog.forwarder(cfg, new SqsSink(sqs, cfg.sqs(), new SqsProducer(sqs, new EnvelopeCodec())),
-                         Clock.systemUTC())) {
+                         Clock.systemUTC(), preferences(cfg, dynamo))) {
                 r = forwarder.pass(true);
             } catch (RuntimeException e) {
+                dynamo.ifPresent(DynamoDbClient::close);
                 LoggerFactory.getLogger(MailprogCommand.class).error("forwarder pass failed", e);
                 err.println("herald: the forwarder pass failed: " + Services.rootMessage(e)
                         + " (records not yet sent stay in " + cfg.mailprog().spoolDir() + "/new)");
                 return EXIT_PASS_FAILED;
             }
+            dynamo.ifPresent(DynamoDbClient::close);
             out.printf("sent %d spool record(s), %d moved to failed/, %d waiting for SQS%n", r.delivered(), r.failed(),
                     r.waiting());
             out.flush();

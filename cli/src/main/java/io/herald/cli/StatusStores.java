@@ -5,6 +5,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.idempotency.DynamoIdempotencyStore;
+import io.herald.core.preferences.DynamoPreferencesStore;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.DynamoStatusStore;
 import io.herald.core.status.StatusTable;
@@ -20,11 +21,13 @@ import java.util.Optional;
 
 /**
  * The status table's stores, as the API and the pipeline share them: one DynamoDB client, the
- * delivery status store, the API's idempotency store, and pauses with shared provider health.
+ * delivery status store, the API's idempotency store, pauses with shared provider health, and
+ * Slurm users' preferences.
  * Closing it closes the client.
  */
 record StatusStores(DynamoDbClient dynamo, DynamoStatusStore status, DynamoIdempotencyStore idempotency,
-                    DynamoControlStore control, String table) implements AutoCloseable {
+                    DynamoControlStore control, DynamoPreferencesStore preferences, String table)
+        implements AutoCloseable {
 
     /**
      * An idempotency claim blocks its key this long if the API instance holding it dies; longer
@@ -50,6 +53,7 @@ record StatusStores(DynamoDbClient dynamo, DynamoStatusStore status, DynamoIdemp
                     new DynamoStatusStore(dynamo, table, config.status().ttl(), clock),
                     new DynamoIdempotencyStore(dynamo, table, config.api().idempotencyWindow(), IDEMPOTENCY_LEASE, clock),
                     new DynamoControlStore(dynamo, table, config.control().staleAfter(), clock),
+                    new DynamoPreferencesStore(dynamo, table),
                     table);
         } catch (RuntimeException e) {
             dynamo.close();

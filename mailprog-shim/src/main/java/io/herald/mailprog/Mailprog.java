@@ -3,6 +3,7 @@ package io.herald.mailprog;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.MailprogConfig;
 import io.herald.core.envelope.Sender;
+import io.herald.core.preferences.PreferencesStore;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.mailprog.forward.EnvelopeSink;
 import io.herald.mailprog.forward.Forwarder;
@@ -11,6 +12,7 @@ import io.herald.mailprog.message.Hints;
 import io.herald.mailprog.message.MessageComposer;
 import io.herald.core.receiver.ReceiverAllowList;
 import io.herald.mailprog.route.ChatRegistry;
+import io.herald.mailprog.route.PreferenceRouting;
 import io.herald.mailprog.route.Routing;
 import io.herald.mailprog.slurm.Accounting;
 import io.herald.mailprog.slurm.JobEventParser;
@@ -51,15 +53,30 @@ public final class Mailprog {
     }
 
     public static Forwarder forwarder(HeraldConfig config, EnvelopeSink sink, Clock clock) {
+        return forwarder(config, sink, clock, Optional.empty());
+    }
+
+    /** As configured, reading users' preferences from {@code preferences} when mailprog.preferences.enabled. */
+    public static Forwarder forwarder(HeraldConfig config, EnvelopeSink sink, Clock clock,
+                                      Optional<PreferencesStore> preferences) {
         MailprogConfig m = config.mailprog();
         Accounting accounting = m.sacct().isBlank() ? Accounting.NONE
                 : new Sacct(Path.of(m.sacct()), m.sacctAttempts(), m.sacctDelay(), m.sacctTimeout(), m.sacctStepWait(),
                 ZoneId.systemDefault(), d -> Thread.sleep(d.toMillis()));
-        return forwarder(config, sink, clock, accounting);
+        return forwarder(config, sink, clock, accounting, preferences);
     }
 
     /** As configured, with job statistics from {@code accounting} instead of mailprog.sacct. */
     public static Forwarder forwarder(HeraldConfig config, EnvelopeSink sink, Clock clock, Accounting accounting) {
+        return forwarder(config, sink, clock, accounting, Optional.empty());
+    }
+
+    /**
+     * As configured, with job statistics from {@code accounting}, and a bare --mail-user following the
+     * job owner's preferences in {@code preferences} (used only when mailprog.preferences.enabled).
+     */
+    public static Forwarder forwarder(HeraldConfig config, EnvelopeSink sink, Clock clock, Accounting accounting,
+                                      Optional<PreferencesStore> preferences) {
         MailprogConfig m = config.mailprog();
         Spool spool = new Spool(Path.of(m.spoolDir())).ensureDirectories();
         String scheme = config.receivers().defaultScheme();
@@ -71,7 +88,10 @@ public final class Mailprog {
                 : ZoneId.of(m.timeZone().strip());
         MessageComposer composer = new MessageComposer(new Hints(m.hints(), m.qosLimits()), m.templates());
         Optional<Sender> sender = m.sender().isBlank() ? Optional.empty() : Optional.of(new Sender(m.sender(), "Slurm"));
-        return new Forwarder(spool, new JobEventParser(), routing, accounting, composer,
+        PreferenceRouting routed = new PreferenceRouting(routing,
+                m.preferences().enabled() ? preferences : Optional.empty(), m.mailDomain(),
+                m.preferences().cacheFor(), clock, shownIn);
+        return new Forwarder(spool, new JobEventParser(), routed, accounting, composer,
                 new Throttle(m.throttle().maxPerUser(), m.throttle().window()),
                 new DigestComposer(m.throttle().maxPerUser(), m.throttle().window(), shownIn), sink, sender, clock,
                 m.concurrency(), m.retryMin(), m.retryMax());

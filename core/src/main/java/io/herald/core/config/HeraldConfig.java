@@ -259,6 +259,24 @@ public record HeraldConfig(
                     ProviderConfig.Discord.defaults(), ProviderConfig.Matrix.defaults());
         }
 
+        /**
+         * The channels at least one provider is enabled for in this configuration: what a user's
+         * preferences may name (a receiver on another channel could never be reached).
+         */
+        public java.util.Set<String> channelsWithProvider() {
+            Map<String, Boolean> enabled = Map.of("outbox", outbox.enabled(), "ses", ses.enabled(),
+                    "sendgrid", sendgrid.enabled(), "smtp", smtp.enabled(), "msteams", msteams.enabled(),
+                    "telegram", telegram.enabled(), "slack", slack.enabled(), "mattermost", mattermost.enabled(),
+                    "discord", discord.enabled(), "matrix", matrix.enabled());
+            java.util.Set<String> channels = new java.util.TreeSet<>();
+            enabled.forEach((provider, on) -> {
+                if (on) {
+                    channels.add(CHANNEL_OF.get(provider));
+                }
+            });
+            return java.util.Collections.unmodifiableSet(channels);
+        }
+
         public Providers withOutbox(Outbox newOutbox) {
             return new Providers(newOutbox, ses, sendgrid, smtp, msteams, telegram, slack, mattermost, discord, matrix);
         }

@@ -80,6 +80,9 @@ final class MailprogChecks {
             range("mailprog.throttle.maxPerUser", m.throttle().maxPerUser(), 0, 100_000);
             duration("mailprog.throttle.window", m.throttle().window(), Duration.ofSeconds(1), Duration.ofDays(7));
         }
+        if (m.preferences() != null) {
+            duration("mailprog.preferences.cacheFor", m.preferences().cacheFor(), Duration.ZERO, Duration.ofHours(1));
+        }
         if (m.hints() != null) {
             range("mailprog.hints.memoryPercent", m.hints().memoryPercent(), 1, 100);
             range("mailprog.hints.cpuPercent", m.hints().cpuPercent(), 1, 100);

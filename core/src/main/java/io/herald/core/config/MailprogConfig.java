@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
  * @param templates         admins' own title and text for job notifications
  * @param metricsTextfileDir directory of node_exporter's textfile collector; the forwarder daemon
  *                          writes herald_mailprog.prom there after every pass; empty: no metrics file
+ * @param preferences       whether a bare --mail-user follows the user's preferences in the status table
  */
 public record MailprogConfig(
         String spoolDir,
@@ -62,11 +63,28 @@ public record MailprogConfig(
         Throttle throttle,
         Hints hints,
         Templates templates,
-        String metricsTextfileDir) {
+        String metricsTextfileDir,
+        Preferences preferences) {
 
     public MailprogConfig {
         allowList = allowList == null ? List.of() : List.copyOf(allowList);
         qos = qos == null ? List.of() : List.copyOf(qos);
+        preferences = preferences == null ? Preferences.defaults() : preferences;
+    }
+
+    /**
+     * Users' own choices ({@code herald prefs}, {@code /v1/users/{user}/preferences}), read from the
+     * status table ({@code status.*}).
+     *
+     * @param enabled   a bare --mail-user (Slurm's default) follows the job owner's preferences when they
+     *                  have some; off: the forwarder never reads the status table
+     * @param cacheFor  how long the forwarder keeps a user's preferences before reading them again (an
+     *                  array of 5,000 tasks must not cost 5,000 reads); a change reaches jobs within this
+     */
+    public record Preferences(boolean enabled, Duration cacheFor) {
+        public static Preferences defaults() {
+            return new Preferences(false, Duration.ofSeconds(30));
+        }
     }
 
     /**
@@ -186,78 +204,84 @@ public record MailprogConfig(
                 "", "", List.of(), List.of(), "",
                 new Throttle(10, Duration.ofMinutes(10)),
                 new Hints(true, 50, 50, 50, 95, Duration.ofSeconds(60), 25),
-                new Templates("", ""), "");
+                new Templates("", ""), "", Preferences.defaults());
     }
 
     public MailprogConfig withSpoolDir(String dir) {
         return new MailprogConfig(dir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir);
+                throttle, hints, templates, metricsTextfileDir, preferences);
     }
 
     public MailprogConfig withSacctStepWait(Duration wait) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, wait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir);
+                throttle, hints, templates, metricsTextfileDir, preferences);
     }
 
     public MailprogConfig withHints(Hints newHints) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, newHints, templates, metricsTextfileDir);
+                throttle, newHints, templates, metricsTextfileDir, preferences);
     }
 
     public MailprogConfig withSacct(String path, int attempts, Duration delay) {
         return new MailprogConfig(spoolDir, path, attempts, delay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir);
+                throttle, hints, templates, metricsTextfileDir, preferences);
     }
 
     public MailprogConfig withRetry(Duration min, Duration max) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, min, max, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle,
-                hints, templates, metricsTextfileDir);
+                hints, templates, metricsTextfileDir, preferences);
     }
 
     public MailprogConfig withScanInterval(Duration interval) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 interval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir);
+                throttle, hints, templates, metricsTextfileDir, preferences);
     }
 
     public MailprogConfig withReceivers(String domain, List<String> allow) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, domain, sender, allow, qos, goslmailerConfig, throttle,
-                hints, templates, metricsTextfileDir);
+                hints, templates, metricsTextfileDir, preferences);
     }
 
     public MailprogConfig withQos(List<String> newQos) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, newQos,
-                goslmailerConfig, throttle, hints, templates, metricsTextfileDir);
+                goslmailerConfig, throttle, hints, templates, metricsTextfileDir, preferences);
     }
 
     public MailprogConfig withGoslmailerConfig(String path) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, path, throttle,
-                hints, templates, metricsTextfileDir);
+                hints, templates, metricsTextfileDir, preferences);
     }
 
     public MailprogConfig withThrottle(Throttle newThrottle) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                newThrottle, hints, templates, metricsTextfileDir);
+                newThrottle, hints, templates, metricsTextfileDir, preferences);
     }
 
     public MailprogConfig withMetricsTextfileDir(String dir) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, dir);
+                throttle, hints, templates, dir, preferences);
+    }
+
+    public MailprogConfig withPreferences(Preferences newPreferences) {
+        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
+                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
+                throttle, hints, templates, metricsTextfileDir, newPreferences);
     }
 
     public MailprogConfig withTemplates(Templates newTemplates) {
         return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
                 scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, newTemplates, metricsTextfileDir);
+                throttle, hints, newTemplates, metricsTextfileDir, preferences);
     }
 }

@@ -18,9 +18,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The one DynamoDB table behind delivery status and the API's idempotency records. Items of both
- * kinds share it, told apart by the prefix of their key ({@code msg#}, {@code idem#}), so a
- * deployment has one table, one TTL setting and one set of permissions.
+ * The one DynamoDB table behind delivery status, the API's idempotency records, operators' switches
+ * and users' preferences. Their items share it, told apart by the prefix of their key ({@code msg#},
+ * {@code idem#}, {@code control#}, {@code pref#}), so a deployment has one table, one TTL setting and
+ * one set of permissions.
  */
 public final class StatusTable {
 

@@ -8,6 +8,8 @@ import io.herald.core.receiver.Receiver;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.mailprog.message.JobMessage;
 import io.herald.mailprog.message.MessageComposer;
+import io.herald.core.preferences.PreferencesStoreException;
+import io.herald.mailprog.route.PreferenceRouting;
 import io.herald.mailprog.route.Routing;
 import io.herald.mailprog.slurm.Accounting;
 import io.herald.mailprog.slurm.JobEvent;
@@ -106,7 +108,7 @@ public final class Forwarder implements AutoCloseable {
 
     private final Spool spool;
     private final JobEventParser parser;
-    private final Routing routing;
+    private final PreferenceRouting routing;
     private final Accounting accounting;
     private final MessageComposer composer;
     private final Throttle throttle;
@@ -127,7 +129,7 @@ public final class Forwarder implements AutoCloseable {
     private Instant nextAttempt = Instant.MIN;
     private int digestCounter;
 
-    public Forwarder(Spool spool, JobEventParser parser, Routing routing, Accounting accounting,
+    public Forwarder(Spool spool, JobEventParser parser, PreferenceRouting routing, Accounting accounting,
                      MessageComposer composer, Throttle throttle, DigestComposer digests, EnvelopeSink sink,
                      Optional<Sender> sender, Clock clock, int concurrency, Duration retryMin, Duration retryMax) {
         this.spool = spool;
@@ -286,7 +288,28 @@ public final class Forwarder implements AutoCloseable {
         List<String> files = new ArrayList<>();
         files.add(main.file());
         group.subList(0, group.size() - 1).forEach(p -> files.add(p.file()));
-        Routing.Routed routed = routing.routeOrDefault(event.mailUser(), event.user());
+        PreferenceRouting.Decision decision;
+        try {
+            decision = routing.route(event);
+        } catch (PreferencesStoreException e) {
+            // Guessing could mail a muted user or miss their chosen chat: the records wait, unclaimed, for a pass
+            // that can read the preferences.
+            log.warn("job {}: {}; its spool record(s) wait in new/ and are tried again", event.displayId(),
+                    e.getMessage());
+            errors.add(e.getMessage());
+            return 0;
+        }
+        if (decision instanceof PreferenceRouting.Silenced(String reason)) {
+            log.info("job {} {}: not sent, {}", event.displayId(), event.mailType().subjectWord(), reason);
+            files.forEach(this::remove);
+            return 0;
+        }
+        PreferenceRouting.Deliver deliver = (PreferenceRouting.Deliver) decision;
+        Routing.Routed routed = deliver.routed();
+        if (deliver.byPreferences()) {
+            log.debug("job {}: receivers from {}'s preferences: {}", event.displayId(), event.user(),
+                    describe(routed.receivers()));
+        }
         if (routed.receivers().isEmpty()) {
             int failed = 0;
             for (String file : files) {
@@ -302,6 +325,17 @@ public final class Forwarder implements AutoCloseable {
             log.warn("job {}: receiver(s) not used: {}", event.displayId(), String.join("; ", routed.problems()));
         }
         claimed.addAll(files);
+        if (deliver.hold().isPresent()) {
+            // The user's own choice, before the cap: what waits for their digest does not count against it.
+            PreferenceRouting.Hold hold = deliver.hold().get();
+            for (Parsed p : group) {
+                throttle.holdUntil(event.user(), hold.kind(), new Held(p.file(), p.event(), routed.receivers(),
+                        p.capturedAt()), hold.until(), hold.why());
+            }
+            log.info("job {} {}: held for {}'s {} digest at {}", event.displayId(), event.mailType().subjectWord(),
+                    event.user(), hold.kind(), hold.until());
+            return 0;
+        }
         // Throttle before sacct: a held notification needs no statistics, and a 5,000-task
         // array must not turn into 5,000 sacct calls.
         if (throttle.tryAdmit(throttleKey(event), now)) {
@@ -376,7 +410,8 @@ public final class Forwarder implements AutoCloseable {
             }
         }
         List<Envelope> envelopes = new ArrayList<>();
-        byReceiver.forEach((r, items) -> envelopes.add(envelope(r, digests.compose(due.key(), items), items.getFirst().event(), now)));
+        byReceiver.forEach((r, items) -> envelopes.add(envelope(r, due.why() == null ? digests.compose(due.key(), items)
+                : digests.compose(due.user(), items, due.why()), items.getFirst().event(), now)));
         List<String> files = due.held().stream().map(Held::file).toList();
         pending.put("digest-" + (++digestCounter) + "-" + due.key(), new Batch(files, envelopes));
         log.info("{} notification(s) for {} folded into {} digest(s)", files.size(), due.key(), envelopes.size());

@@ -55,8 +55,19 @@ public final class Routing {
         for (ReceiverProblem p : parsed.problems()) {
             problems.add(p.toString());
         }
+        return check(parsed.receivers(), problems);
+    }
+
+    /**
+     * The allow-lists and the Telegram registration for receivers from elsewhere (a user's
+     * preferences): they pass the same gates as --mail-user's.
+     *
+     * @param earlier what was refused before; those refused here are added to them
+     */
+    public Routed check(List<Receiver> candidates, List<String> earlier) {
+        List<String> problems = new ArrayList<>(earlier);
         List<Receiver> receivers = new ArrayList<>();
-        for (Receiver r : parsed.receivers()) {
+        for (Receiver r : candidates) {
             if (!allowList.allows(r.scheme(), r.target())) {
                 problems.add(r.scheme() + ":" + r.target() + ": not allowed by mailprog.allowList");
             } else if (r.scheme().equals("telegram") && telegramChats.isPresent()

@@ -39,9 +39,19 @@ public final class DigestComposer {
     }
 
     public Content compose(String user, List<Held> items) {
+        return compose(user, items, String.format(Locale.ROOT, "You get at most %d notifications per %s; these came "
+                + "on top and are summed up here instead.", max, Durations.format(window)), "more ");
+    }
+
+    /** @param why the sentence that says why these were held (quiet hours, the user's digest choice) */
+    public Content compose(String user, List<Held> items, String why) {
+        return compose(user, items, why, "");
+    }
+
+    private Content compose(String user, List<Held> items, String why, String more) {
         List<Held> sorted = items.stream().sorted(Comparator.comparing(Held::capturedAt)).toList();
         String cluster = sorted.stream().map(h -> h.event().cluster()).filter(c -> c != null).findFirst().orElse(null);
-        String title = String.format(Locale.ROOT, "%,d more Slurm job notification%s for %s%s", items.size(),
+        String title = String.format(Locale.ROOT, "%,d %sSlurm job notification%s for %s%s", items.size(), more,
                 items.size() == 1 ? "" : "s", user, cluster == null ? "" : " on " + cluster);
         Map<String, Integer> byMail = new TreeMap<>();
         Map<String, Integer> byState = new TreeMap<>();
@@ -66,9 +76,7 @@ public final class DigestComposer {
         facts.add(new Fact("Between", SlurmValues.formatTime(sorted.getFirst().capturedAt(), zone) + " and "
                 + SlurmValues.formatTime(sorted.getLast().capturedAt(), zone)));
 
-        StringBuilder text = new StringBuilder(title).append("\n\n")
-                .append(String.format(Locale.ROOT, "You get at most %d notifications per %s; these came on top and "
-                        + "are summed up here instead.%n%n", max, Durations.format(window)));
+        StringBuilder text = new StringBuilder(title).append("\n\n").append(why).append("\n\n");
         // The facts travel as facts (every channel shows them); the text has what they do not.
         text.append("Latest:\n");
         List<Held> latest = sorted.subList(Math.max(0, sorted.size() - LISTED), sorted.size());

@@ -64,6 +64,11 @@ final class Harness implements AutoCloseable {
         return Mailprog.forwarder(config, sink(), clock, accounting);
     }
 
+    /** Reading users' preferences from {@code preferences} (mailprog.preferences.enabled must be on). */
+    Forwarder forwarder(Clock clock, io.herald.core.preferences.PreferencesStore preferences) {
+        return Mailprog.forwarder(config, sink(), clock, java.util.Optional.of(preferences));
+    }
+
     Forwarder forwarder(Clock clock, EnvelopeSink sink) {
         return Mailprog.forwarder(config, sink, clock);
     }
