@@ -17,9 +17,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The operators' pause switches, for admin keys (routes declared {@link ApiRole#ADMIN}): {@code GET /v1/admin/pauses} lists them,
- * {@code POST /v1/admin/pauses} with {@code {"scope":"channel|provider","name":"...","reason":"..."}} turns
- * one on (the reason is optional; the first pause of a scope stays, with its reason), {@code DELETE /v1/admin/pauses/{scope}/{name}} turns it off
+ * The operators' pause switches, for admin keys (routes declared {@link ApiRole#ADMIN}):
+ * {@code GET /v1/admin/pauses} lists them, {@code POST /v1/admin/pauses} with
+ * {@code {"scope":"channel|provider","name":"...","reason":"..."}} turns one on (the reason is
+ * optional; the first pause of a scope stays, with its reason),
+ * {@code DELETE /v1/admin/pauses/{scope}/{name}} turns it off
  * (turning off what is not on does nothing). Each answers with the pauses now in force.
  * Names Herald does not know are refused, naming the field; every pipeline instance obeys within
  * its refresh interval and one iteration.
@@ -33,8 +35,8 @@ final class PausesHandler {
     /** One pause as the API shows it (the dashboard's overview shows the same). */
     record PauseView(String scope, String name, String since, String by, String reason) {
         static PauseView of(Pause pause) {
-            return new PauseView(pause.scope().kind().label(), pause.scope().name(), pause.since().toString(), pause.by(),
-                    pause.reason());
+            return new PauseView(pause.scope().kind().label(), pause.scope().name(), pause.since().toString(),
+                    pause.by(), pause.reason());
         }
     }
 

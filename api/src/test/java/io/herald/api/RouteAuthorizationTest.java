@@ -119,8 +119,8 @@ class RouteAuthorizationTest {
             assertThat(nobody.header("WWW-Authenticate")).as(name).isNotNull();
             if (route.method().equals("GET")) {
                 // Javalin answers HEAD with the GET route's handler, without the route's roles.
-                assertThat(head(route, "Authorization", "Bearer " + SENDER_TOKEN)).as("HEAD " + name + " with a sender's key")
-                        .isEqualTo(403);
+                assertThat(head(route, "Authorization", "Bearer " + SENDER_TOKEN))
+                        .as("HEAD " + name + " with a sender's key").isEqualTo(403);
                 assertThat(head(route)).as("HEAD " + name + " without a key").isEqualTo(401);
             }
             checked.add(name);
@@ -152,7 +152,8 @@ class RouteAuthorizationTest {
     /** The route with a placeholder for each path parameter and an empty JSON object as body. */
     private HttpRequest request(HeraldApi.DeclaredRoute route, String... headers) {
         String path = route.path().replaceAll("\\{[^}]+}", "x");
-        HttpRequest.Builder b = HttpRequest.newBuilder(ApiTestbed.uri(api, path)).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(ApiTestbed.uri(api, path))
+                .header("Content-Type", "application/json")
                 .method(route.method(), route.method().equals("GET") || route.method().equals("DELETE")
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString("{}", StandardCharsets.UTF_8));

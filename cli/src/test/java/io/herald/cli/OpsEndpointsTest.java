@@ -148,8 +148,8 @@ class OpsEndpointsTest {
                     new HeraldConfig.Local(0, port));
 
             assertThatThrownBy(() -> LocalStack.start(sqsClash)).isInstanceOf(StartupException.class)
-                    .hasMessage("embedded SQS cannot listen on 127.0.0.1:" + port
-                            + ": Address already in use (set local.sqsPort / HERALD_LOCAL_SQS_PORT to a free port, or 0)");
+                    .hasMessage("embedded SQS cannot listen on 127.0.0.1:" + port + ": Address already in use "
+                            + "(set local.sqsPort / HERALD_LOCAL_SQS_PORT to a free port, or 0)");
             assertThatThrownBy(() -> LocalStack.start(dynamoClash)).isInstanceOf(StartupException.class)
                     .hasMessage("embedded DynamoDB cannot listen on 127.0.0.1:" + port + ": Address already in use "
                             + "(set local.dynamodbPort / HERALD_LOCAL_DYNAMODB_PORT to a free port, or 0)");

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The operators' files under {@code ops/}: the alert rules pass {@code promtool check rules} and
  * their unit tests ({@code promtool test rules}), and every metric the rules and the Grafana
- * dashboard use exists in a real scrape of a running Herald (and the Slurm forwarder's textfile), so a renamed meter breaks this test
+ * dashboard use exists in a real scrape of a running Herald (and the Slurm forwarder's textfile),
+ * so a renamed meter breaks this test
  * instead of an alert silently never firing.
  */
 class OpsFilesTest {

@@ -92,7 +92,8 @@ class PauseCommandTest {
 
     @Test
     void aPauseCarriesItsReasonIntoTheListingAndJson() throws Exception {
-        CommandRun paused = run("pause", "--provider", "ses", "--by", "alice", "--reason", "SES sandbox limit, ticket 4711");
+        CommandRun paused = run("pause", "--provider", "ses", "--by", "alice",
+                "--reason", "SES sandbox limit, ticket 4711");
 
         assertThat(paused.exitCode()).as(paused.err()).isZero();
         assertThat(store.pauses()).extracting(Pause::reason).containsExactly("SES sandbox limit, ticket 4711");

@@ -55,9 +55,9 @@ final class MailprogChecks {
                 && !Path.of(m.metricsTextfileDir()).isAbsolute()) {
             // node_exporter reads an absolute --collector.textfile.directory; a relative one would
             // depend on where the forwarder happened to be started.
-            problem.accept("mailprog.metricsTextfileDir", "'" + m.metricsTextfileDir() + "' is not an absolute path; "
-                    + "use node_exporter's --collector.textfile.directory, e.g. /var/lib/node_exporter/textfile_collector, "
-                    + "or empty for no metrics file");
+            problem.accept("mailprog.metricsTextfileDir", "'" + m.metricsTextfileDir() + "' is not an absolute "
+                    + "path; use node_exporter's --collector.textfile.directory, e.g. "
+                    + "/var/lib/prometheus/node-exporter, or empty for no metrics file");
         }
         if (m.mailDomain() != null && !m.mailDomain().isBlank() && !EmailAddresses.isValid("user@" + m.mailDomain())) {
             problem.accept("mailprog.mailDomain", "'" + m.mailDomain() + "' is not a mail domain such as example.org");

@@ -85,7 +85,8 @@ class DynamoControlStoreTest {
 
         store.resume(PauseScope.channel("email"));
 
-        assertThat(store.pauses()).containsExactly(new Pause(PauseScope.provider("sendgrid"), T0.plusSeconds(5), "ops-key", ""));
+        assertThat(store.pauses())
+                .containsExactly(new Pause(PauseScope.provider("sendgrid"), T0.plusSeconds(5), "ops-key", ""));
     }
 
     @Test

@@ -145,7 +145,8 @@ public final class ForwarderMetrics implements PassObserver {
             // Readable by node_exporter, which runs as another user; set after creation because
             // the shipped unit's UMask=0027 would take the bits for others off a creation mode.
             Files.setPosixFilePermissions(tmp, READABLE);
-            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
             if (writeTrouble != null) {
                 log.info("writing {} works again", dir.resolve(FILE_NAME));

@@ -69,8 +69,8 @@ class SqsOutageTest {
         int port = freePort();
         try (Harness h = new Harness(dir, "http://127.0.0.1:" + port, m -> m.withScanInterval(Duration.ofMillis(100)))) {
             Forwarder forwarder = h.forwarder(Clock.systemUTC());
-            try (ForwarderDaemon daemon = new ForwarderDaemon(forwarder, h.shim.spool().resolve("new"), Duration.ofMillis(100),
-                    PassObserver.none()).start()) {
+            try (ForwarderDaemon daemon = new ForwarderDaemon(forwarder, h.shim.spool().resolve("new"),
+                    Duration.ofMillis(100), PassObserver.none()).start()) {
                 Fixtures.Case c = Fixtures.caseNamed("end-completed");
                 Shim.Result r = h.shim.run(c.args(), c.envEntries());
                 assertThat(r.exitCode()).isZero();
