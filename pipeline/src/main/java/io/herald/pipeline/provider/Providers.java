@@ -61,10 +61,12 @@ public final class Providers {
             }
             ProviderConfig.Ses ses = p.ses();
             if (ses.enabled()) {
-                enabled.add(new ConfiguredProvider(new SesProvider(ses, sesCredentials(ses), clock, connections), ses.weight()));
+                enabled.add(new ConfiguredProvider(new SesProvider(ses, sesCredentials(ses), clock, connections),
+                        ses.weight()));
             }
             if (p.sendgrid().enabled()) {
-                enabled.add(new ConfiguredProvider(new SendGridProvider(p.sendgrid(), clock, connections), p.sendgrid().weight()));
+                enabled.add(new ConfiguredProvider(new SendGridProvider(p.sendgrid(), clock, connections),
+                        p.sendgrid().weight()));
             }
             if (p.smtp().enabled()) {
                 enabled.add(new ConfiguredProvider(new SmtpProvider(p.smtp(), null, clock), p.smtp().weight()));
