@@ -5,6 +5,7 @@ import io.herald.core.control.ControlStore;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
+import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.QueueRef;
@@ -114,6 +115,7 @@ public final class HeraldApi implements AutoCloseable {
         StatusHandler status = new StatusHandler(b.statusStore, intake, json);
         PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
         Readiness readiness = new Readiness(b.readiness, json);
+        ChannelsHandler channels = new ChannelsHandler(json, b.receivers, ProviderRegistry.installed());
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
         String docsPage = HeraldApi.class.getResource(WEB_ROOT + "/docs/index.html") == null ? null
@@ -179,6 +181,7 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.post("/email/send", intake.handler("/email/send", sendEmail));
             javalin.routes.post("/v1/notifications", intake.handler("/v1/notifications", notifications));
             javalin.routes.get("/v1/notifications/{id}", status);
+            javalin.routes.get("/v1/channels", channels);
             javalin.routes.get("/v1/admin/pauses", pauses::list);
             javalin.routes.post("/v1/admin/pauses", pauses::pause);
             javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume);

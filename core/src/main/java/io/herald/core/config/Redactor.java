@@ -79,7 +79,8 @@ public final class Redactor {
         return of(List.of(user + ":" + p, "\0" + user + "\0" + p), password);
     }
 
-    private static Redactor of(List<String> logins, Secret... secrets) {
+    /** @param logins forms of a login that are hidden with their encodings, e.g. {@code user:password} */
+    public static Redactor of(List<String> logins, Secret... secrets) {
         Set<String> values = new HashSet<>();
         for (Secret secret : secrets) {
             Objects.requireNonNull(secret, "secret");

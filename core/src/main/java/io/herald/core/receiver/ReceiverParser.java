@@ -50,6 +50,16 @@ public final class ReceiverParser {
         this.defaultScheme = defaultScheme;
     }
 
+    /** The schemes accepted, keyed by the word before ':'. */
+    public Map<String, Scheme> schemes() {
+        return schemes;
+    }
+
+    /** The scheme of an item written without one. */
+    public String defaultScheme() {
+        return defaultScheme;
+    }
+
     public static ReceiverParser standard(String defaultScheme) {
         return new ReceiverParser(STANDARD_SCHEMES, defaultScheme);
     }
