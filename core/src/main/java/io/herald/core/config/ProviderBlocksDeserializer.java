@@ -47,8 +47,8 @@ final class ProviderBlocksDeserializer extends StdDeserializer<HeraldConfig.Prov
         return new HeraldConfig.Providers(blocks);
     }
 
-    private static ProviderSettings bind(JsonNode block, ProviderDescriptor<?> descriptor, DeserializationContext context)
-            throws IOException {
+    private static ProviderSettings bind(JsonNode block, ProviderDescriptor<?> descriptor,
+                                         DeserializationContext context) throws IOException {
         try (JsonParser blockParser = block.traverse(context.getParser().getCodec())) {
             blockParser.nextToken();
             return context.readValue(blockParser, descriptor.configType());

@@ -43,26 +43,29 @@ final class ProviderChecks {
 
     private void common(BlockChecks checks, ProviderSettings settings) {
         if (settings.weight() < 1 || settings.weight() > 1000) {
-            checks.problem("weight", "must be between 1 and 1000 (a share among the channel's healthy providers), got "
-                    + settings.weight());
+            checks.problem("weight", "must be between 1 and 1000 (a share among the channel's healthy providers), "
+                    + "got " + settings.weight());
         }
         if (!(settings instanceof ProviderConfig.Block block)) {
             return;
         }
         checks.duration("timeout", block.timeout(), Duration.ofMillis(1), Duration.ofHours(1));
-        if (block.enabled() && block.timeout() != null && sendTimeout != null && block.timeout().compareTo(sendTimeout) > 0) {
+        if (block.enabled() && block.timeout() != null && sendTimeout != null
+                && block.timeout().compareTo(sendTimeout) > 0) {
             // The pipeline gives up on a send after pipeline.sendTimeout; a longer provider timeout never fires.
             checks.problem("timeout", Durations.format(block.timeout()) + " is longer than pipeline.sendTimeout ("
                     + Durations.format(sendTimeout) + "); make it at most that");
         }
         if (block.rateLimit() < 1 || block.rateLimit() > 100_000) {
-            checks.problem("rateLimit", "must be between 1 and 100000 requests per ratePeriod, got " + block.rateLimit());
+            checks.problem("rateLimit", "must be between 1 and 100000 requests per ratePeriod, got "
+                    + block.rateLimit());
         }
         checks.duration("ratePeriod", block.ratePeriod(), Duration.ofMillis(1), Duration.ofHours(24));
         if (block.enabled() && block.template() != null && !block.template().isBlank()
                 && !Files.isReadable(Path.of(block.template()))) {
             checks.problem("template", "'" + block.template()
-                    + "' is not a readable file; give a Pebble template's path, or leave it empty for the built-in rendering");
+                    + "' is not a readable file; give a Pebble template's path, or leave it empty for the built-in "
+                    + "rendering");
         }
     }
 }

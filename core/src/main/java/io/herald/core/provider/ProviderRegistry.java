@@ -58,7 +58,8 @@ public final class ProviderRegistry {
         @SuppressWarnings("rawtypes")
         private static ProviderRegistry load() {
             List<ProviderDescriptor<?>> found = new ArrayList<>();
-            for (ProviderDescriptor d : ServiceLoader.load(ProviderDescriptor.class, ProviderRegistry.class.getClassLoader())) {
+            ClassLoader loader = ProviderRegistry.class.getClassLoader();
+            for (ProviderDescriptor d : ServiceLoader.load(ProviderDescriptor.class, loader)) {
                 found.add(d);
             }
             return new ProviderRegistry(found);

@@ -44,7 +44,7 @@ public abstract class ProviderContractTest<P extends Provider & AutoCloseable> {
     protected WireMockServer fake;
     protected P provider;
 
-    /** The provider, pointed at {@code baseUrl} with {@link #TIMEOUT}, a rate limit that never bites, and {@link #secret()}. */
+    /** The provider at {@code baseUrl} with {@link #TIMEOUT}, a rate limit that never bites, and {@link #secret()}. */
     protected abstract P provider(String baseUrl);
 
     /** The request the provider makes, as WireMock matches it (method and path). */

@@ -91,7 +91,7 @@ public final class HttpJson implements AutoCloseable {
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("User-Agent", "Herald")
                 .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-        // Set, not added: a provider may replace the JSON content type (ntfy posts Markdown text).
+        // Set, not added: a provider may replace the JSON content type (one that posts Markdown text).
         headers.forEach(request::setHeader);
         try {
             HttpResponse<String> response = client.send(request.build(), info -> new CappedBody(MAX_ANSWER_BYTES));

@@ -156,7 +156,8 @@ public final class NtfyProvider extends HttpProvider {
     private Optional<String> field(String body, String name) {
         try {
             JsonNode node = json.readTree(body);
-            return node != null && node.path(name).isTextual() ? Optional.of(node.path(name).asText()) : Optional.empty();
+            return node != null && node.path(name).isTextual() ? Optional.of(node.path(name).asText())
+                    : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

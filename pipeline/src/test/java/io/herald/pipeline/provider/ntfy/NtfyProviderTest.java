@@ -103,7 +103,8 @@ class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
     }
 
     private static String error(int code, int http, String error) {
-        return "{\"code\":" + code + ",\"http\":" + http + ",\"error\":\"" + error + "\",\"link\":\"https://ntfy.sh/docs/\"}";
+        return "{\"code\":" + code + ",\"http\":" + http + ",\"error\":\"" + error
+                + "\",\"link\":\"https://ntfy.sh/docs/\"}";
     }
 
     @Test
