@@ -8,10 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,14 +39,11 @@ class ChannelsContractTest {
         bed.close();
     }
 
+    /** The answer, checked against openapi.json by the testbed. */
     private JsonNode channels() throws Exception {
-        try (HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + api.port() + "/v1/channels")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            return json.readTree(response.body());
-        }
+        ApiTestbed.Answer answer = bed.get(api, "/v1/channels");
+        assertThat(answer.status()).isEqualTo(200);
+        return answer.json();
     }
 
     @Test
