@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { fetchStatus, sendNotification, type Queued, type Refused, type Status } from "./api";
-import { toRequest, validate, type Field, type FieldErrors, type NotificationForm } from "./validation";
+import { fetchChannels, fetchStatus, sendNotification, type Queued, type Refused, type Status } from "./api";
+import { toRequest, validate, type Channels, type Field, type FieldErrors, type NotificationForm } from "./validation";
 
 const EMPTY: NotificationForm = { to: "", from: "", fromName: "", title: "", text: "" };
 const FIELD_ORDER: Field[] = ["to", "from", "fromName", "title", "text"];
@@ -37,6 +37,15 @@ export function App() {
   const attempt = useRef<{ body: string; key: string } | null>(null);
   const inputs = useRef<Partial<Record<Field, HTMLInputElement | HTMLTextAreaElement | null>>>({});
   const keyInput = useRef<HTMLInputElement | null>(null);
+  // The receiver schemes come from the server, so a provider added there is known here too.
+  const [channels, setChannels] = useState<Channels | null>(null);
+  useEffect(() => {
+    let live = true;
+    fetchChannels().then((found) => live && setChannels(found));
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const update = (field: Field) => (value: string) => {
     setForm((f) => ({ ...f, [field]: value }));
@@ -51,7 +60,7 @@ export function App() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const found = validate(form);
+    const found = validate(form, channels);
     setRefused([]);
     setRefusedMore(0);
     if (Object.values(found).some(Boolean)) {

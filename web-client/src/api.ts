@@ -1,5 +1,7 @@
-// The two calls the page makes, with every answer the API documents turned into a value the page
+// The calls the page makes, with every answer the API documents turned into a value the page
 // can show: nothing here throws for an HTTP status.
+
+import type { Channels } from "./validation";
 
 export interface Queued {
   id: string;
@@ -127,6 +129,16 @@ export async function fetchStatus(path: string, apiKey: string): Promise<Status 
   try {
     const response = await fetch(path, { headers: headers(apiKey) });
     return response.ok ? ((await response.json()) as Status) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The channels and receiver schemes the server has (public); null when it cannot be read. */
+export async function fetchChannels(): Promise<Channels | null> {
+  try {
+    const response = await fetch("/v1/channels");
+    return response.ok ? ((await response.json()) as Channels) : null;
   } catch {
     return null;
   }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import cases from "./validation-cases.json";
-import { emailProblem, parseReceivers, toRequest, validate, type NotificationForm } from "./validation";
+import served from "./channels.json";
+import { emailProblem, parseReceivers, toRequest, validate, type Channels, type NotificationForm } from "./validation";
+
+// What GET /v1/channels answers (the API's ChannelsContractTest keeps this copy equal to it).
+const channels = served as Channels;
 
 function form(body: Record<string, string>): NotificationForm {
   const expand = (v: string | undefined) => (v === "NAME257" ? "n".repeat(257) : v ?? "");
@@ -10,7 +14,7 @@ function form(body: Record<string, string>): NotificationForm {
 describe("the page refuses exactly what the server refuses", () => {
   for (const c of cases.cases) {
     it(c.name, () => {
-      const errors = validate(form(c.body as Record<string, string>));
+      const errors = validate(form(c.body as Record<string, string>), channels);
       expect(Object.keys(errors).filter((k) => errors[k as keyof typeof errors]).sort()).toEqual([...c.errors].sort());
     });
   }
@@ -18,29 +22,29 @@ describe("the page refuses exactly what the server refuses", () => {
 
 describe("messages", () => {
   it("a missing from is asked for only when there is an email receiver", () => {
-    expect(validate(form({ to: "a@example.org", text: "x" })).from).toBe("From is required for email receivers");
-    expect(validate(form({ to: "telegram:1", text: "x" })).from).toBeUndefined();
+    expect(validate(form({ to: "a@example.org", text: "x" }), channels).from).toBe("From is required for email receivers");
+    expect(validate(form({ to: "telegram:1", text: "x" }), channels).from).toBeUndefined();
   });
 
   it("an address problem is phrased as the server phrases it", () => {
-    expect(validate(form({ to: "telegram:1", from: "nobody", text: "x" })).from).toBe("From is not a valid email: it has no '@'");
+    expect(validate(form({ to: "telegram:1", from: "nobody", text: "x" }), channels).from).toBe("From is not a valid email: it has no '@'");
   });
 
   it("a list with nothing deliverable names every refused item", () => {
-    expect(validate(form({ to: "fax:1,,", text: "x" })).to).toBe(
-      "No receiver can be delivered to: item 1 'fax:1': unknown scheme 'fax' (known: discord, mailto, matrix, mattermost, msteams, slack, telegram); item 2 '': empty item; item 3 '': empty item",
+    expect(validate(form({ to: "fax:1,,", text: "x" }), channels).to).toBe(
+      "No receiver can be delivered to: item 1 'fax:1': unknown scheme 'fax' (known: discord, mailto, matrix, mattermost, msteams, ntfy, slack, telegram); item 2 '': empty item; item 3 '': empty item",
     );
   });
 
   it("more than fifty receivers are too many", () => {
     const to = Array.from({ length: 51 }, (_, i) => `telegram:${i + 1}`).join(",");
-    expect(validate(form({ to, text: "x" })).to).toBe("To has 51 receivers; at most 50 per request");
+    expect(validate(form({ to, text: "x" }), channels).to).toBe("To has 51 receivers; at most 50 per request");
   });
 });
 
 describe("receiver syntax", () => {
   it("splits on commas, then on the first colon only", () => {
-    const { receivers, problems } = parseReceivers("mailto:a@example.org, matrix:!r:example.org:8448 ,carol@example.org");
+    const { receivers, problems } = parseReceivers("mailto:a@example.org, matrix:!r:example.org:8448 ,carol@example.org", channels);
     expect(receivers.map((r) => `${r.channel}:${r.target}`)).toEqual([
       "email:a@example.org",
       "matrix:!r:example.org:8448",
@@ -50,13 +54,13 @@ describe("receiver syntax", () => {
   });
 
   it("reports refused items with their 1-based position", () => {
-    expect(parseReceivers("telegram:1, nope:2").problems).toEqual([
+    expect(parseReceivers("telegram:1, nope:2", channels).problems).toEqual([
       { position: 2, item: " nope:2", reason: expect.stringContaining("unknown scheme 'nope'") },
     ]);
   });
 
   it("drops duplicates", () => {
-    expect(parseReceivers("telegram:1,telegram:1").receivers).toHaveLength(1);
+    expect(parseReceivers("telegram:1,telegram:1", channels).receivers).toHaveLength(1);
   });
 });
 
@@ -73,5 +77,12 @@ describe("addresses", () => {
 describe("the request", () => {
   it("leaves out empty optional fields", () => {
     expect(toRequest(form({ to: "telegram:1", text: "x" }))).toEqual({ to: "telegram:1", text: "x" });
+  });
+});
+
+describe("without the server's channels", () => {
+  it("leaves receivers to the server and checks only the form", () => {
+    expect(validate(form({ to: "fax:1", text: "x" }), null)).toEqual({});
+    expect(validate(form({ to: "", text: "" }), null)).toEqual({ to: "To is required", text: "Text is required" });
   });
 });

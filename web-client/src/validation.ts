@@ -1,7 +1,10 @@
 // The server's rules for POST /v1/notifications, checked before sending so mistakes show at once.
 // They mirror api/NotificationRequest.java and core/EmailAddresses.java and ReceiverParser.java;
-// src/validation-cases.json is checked against both this file (vitest) and the running API (JUnit),
-// so the two cannot drift apart unnoticed. The server stays the authority: its 422 is shown too.
+// the receiver schemes and their target rules come from the server itself (GET /v1/channels), so a
+// provider added there needs nothing here. src/validation-cases.json is checked against both this
+// file (vitest, with src/channels.json, which the API's tests compare with its own answer) and the
+// running API (JUnit), so the two cannot drift apart unnoticed. The server stays the authority:
+// its 422 is shown too.
 
 export type Field = "to" | "from" | "fromName" | "title" | "text";
 export type FieldErrors = Partial<Record<Field, string>>;
@@ -30,37 +33,38 @@ export const MAX_RECEIVERS = 50;
 export const MAX_NAME_CHARS = 256;
 export const MAX_TITLE_CHARS = 998;
 
+/** GET /v1/channels: the channels, their providers, and the receiver schemes with their target rules. */
+export interface Channels {
+  defaultScheme: string;
+  channels: { channel: string; providers: string[] }[];
+  schemes: { scheme: string; channel: string; target: { kind: string; pattern?: string; problem?: string } }[];
+}
+
 const ATEXT_SPECIALS = "!#$%&'*+/=?^_`{|}~-";
-const TELEGRAM = /^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
-const MATRIX = /^[!#@][^:\s]+:[A-Za-z0-9.\-[\]]+(:[0-9]{1,5})?$/;
 const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 type Rule = (target: string) => string | null;
+type Schemes = Record<string, { channel: string; rule: Rule }>;
 
 const anyTarget: Rule = (t) =>
   /[\s\p{Cc}]/u.test(t) ? "contains whitespace or control characters" : null;
 
-export const SCHEMES: Record<string, { channel: string; rule: Rule }> = {
-  mailto: { channel: "email", rule: (t) => emailProblem(t) },
-  msteams: { channel: "msteams", rule: anyTarget },
-  telegram: {
-    channel: "telegram",
-    rule: (t) =>
-      TELEGRAM.test(t)
-        ? null
-        : "is not a Telegram chat id (a number such as 123456789 or -1001234567890, or @channelname)",
-  },
-  slack: { channel: "slack", rule: anyTarget },
-  mattermost: { channel: "mattermost", rule: anyTarget },
-  discord: { channel: "discord", rule: anyTarget },
-  matrix: {
-    channel: "matrix",
-    rule: (t) =>
-      MATRIX.test(t)
-        ? null
-        : "is not a Matrix room (!room:server.org), alias (#name:server.org) or user (@name:server.org)",
-  },
-};
+/** Each scheme's rule as a function; a rule kind this page does not know is left to the server. */
+export function schemesOf(channels: Channels): Schemes {
+  const schemes: Schemes = {};
+  for (const { scheme, channel, target } of channels.schemes) {
+    let rule: Rule = () => null;
+    if (target.kind === "email") rule = (t) => emailProblem(t);
+    else if (target.kind === "any") rule = anyTarget;
+    else if (target.kind === "pattern" && target.pattern) {
+      const whole = new RegExp("^(?:" + target.pattern + ")$");
+      const problem = target.problem ?? "is not valid";
+      rule = (t) => (whole.test(t) ? null : problem);
+    }
+    schemes[scheme] = { channel, rule };
+  }
+  return schemes;
+}
 
 /** The domain's ASCII (punycode) form, as the browser's URL parser computes it; null if it has none. */
 function asciiDomain(domain: string): string | null {
@@ -109,8 +113,10 @@ export function emailProblem(address: string): string | null {
   return null;
 }
 
-/** goslmailer's receiver syntax: split on ',', then on the first ':'; a bare item is an email address. */
-export function parseReceivers(text: string, defaultScheme = "mailto") {
+/** goslmailer's receiver syntax: split on ',', then on the first ':'; a bare item has the default scheme. */
+export function parseReceivers(text: string, channels: Channels) {
+  const SCHEMES = schemesOf(channels);
+  const defaultScheme = channels.defaultScheme;
   const receivers: Receiver[] = [];
   const problems: ReceiverProblem[] = [];
   if (text.trim().length === 0) {
@@ -160,10 +166,15 @@ function displayNameProblem(label: string, value: string): string | null {
   return null;
 }
 
-/** Every problem with the form, keyed by field, in the server's words. */
-export function validate(form: NotificationForm): FieldErrors {
+/**
+ * Every problem with the form, keyed by field, in the server's words. Without the server's channels
+ * (GET /v1/channels failed) receivers are left to the server: only the form's shape is checked.
+ */
+export function validate(form: NotificationForm, channels: Channels | null): FieldErrors {
   const errors: FieldErrors = {};
-  const { receivers, problems } = parseReceivers(form.to);
+  const { receivers, problems } = channels
+    ? parseReceivers(form.to, channels)
+    : { receivers: [{ scheme: "", channel: "", target: form.to }], problems: [] };
   // The server counts items before parsing any (so a list of commas costs nothing): so does the page.
   const items = form.to.split(",").length;
   if (form.to.trim().length === 0) {
@@ -182,6 +193,7 @@ export function validate(form: NotificationForm): FieldErrors {
     const problem = emailProblem(form.from);
     if (problem) errors.from = `From is not a valid email: it ${problem}`;
   } else if (receivers.some((r) => r.channel === "email")) {
+    // "email" is the one channel whose receivers need a sender address: the server's rule too.
     errors.from = "From is required for email receivers";
   }
   const name = form.fromName.length > 0 ? displayNameProblem("From name", form.fromName) : null;

@@ -1,6 +1,6 @@
 package io.herald.api;
 
-import io.herald.core.config.HeraldConfig;
+import io.herald.core.provider.ProviderRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,7 +40,7 @@ final class ApiMetrics {
         this.statusWriteFailures = Counter.builder("herald.api.status.write.failures")
                 .description("Queued messages whose status could not be recorded").register(registry);
         // Every channel Herald has counts from 0, so rate() over them exists before the first message.
-        new TreeSet<>(HeraldConfig.Providers.CHANNEL_OF.values()).forEach(this::queuedCounter);
+        new TreeSet<>(ProviderRegistry.installed().channels()).forEach(this::queuedCounter);
     }
 
     /** A request timer's labels; bounded, as routes are templates. */

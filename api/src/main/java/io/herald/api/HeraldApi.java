@@ -6,6 +6,7 @@ import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
 import io.herald.core.preferences.PreferencesStore;
+import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.QueueRef;
@@ -123,6 +124,7 @@ public final class HeraldApi implements AutoCloseable {
         PreferencesHandler preferences = new PreferencesHandler(b.preferences, b.channels, b.controlStore, intake, json,
                 b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
+        ChannelsHandler channels = new ChannelsHandler(json, b.receivers, ProviderRegistry.installed());
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
         String docsPage = HeraldApi.class.getResource(WEB_ROOT + "/docs/index.html") == null ? null
@@ -191,6 +193,7 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.post("/v1/notifications", intake.handler("/v1/notifications", notifications),
                     ApiRole.SENDER);
             javalin.routes.get("/v1/notifications/{id}", status, ApiRole.READER);
+            javalin.routes.get("/v1/channels", channels, ApiRole.PUBLIC);
             javalin.routes.get("/v1/admin/pauses", pauses::list, ApiRole.ADMIN);
             javalin.routes.post("/v1/admin/pauses", pauses::pause, ApiRole.ADMIN);
             javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume, ApiRole.ADMIN);

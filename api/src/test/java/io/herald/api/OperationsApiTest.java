@@ -107,6 +107,7 @@ class OperationsApiTest {
                 Map.entry("post /v1/notifications", List.of("202", "400", "401", "403", "408", "409", "422", "429",
                         "500", "503")),
                 Map.entry("get /v1/notifications/{id}", List.of("200", "400", "401", "404", "503")),
+                Map.entry("get /v1/channels", List.of("200")),
                 Map.entry("get /v1/admin/pauses", List.of("200", "401", "403", "503")),
                 Map.entry("post /v1/admin/pauses", List.of("200", "400", "401", "403", "503")),
                 Map.entry("delete /v1/admin/pauses/{scope}/{name}", List.of("200", "400", "401", "403", "503")),

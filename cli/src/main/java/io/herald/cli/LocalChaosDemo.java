@@ -73,16 +73,13 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
     }
 
     private HeraldConfig.Providers providers(HeraldConfig.Providers configured) {
-        ProviderConfig.Ses ses = configured.ses();
-        ProviderConfig.SendGrid sendgrid = configured.sendgrid();
-        return new HeraldConfig.Providers(
-                new HeraldConfig.Outbox(false, configured.outbox().weight(), configured.outbox().dir()),
-                new ProviderConfig.Ses(true, 1, SEND_TIMEOUT, RATE_LIMIT, Duration.ofSeconds(1), ses.template(),
-                        ses.region(), fake("ses").baseUrl().toString(), DEMO_FROM, ""),
-                new ProviderConfig.SendGrid(true, 1, SEND_TIMEOUT, RATE_LIMIT, Duration.ofSeconds(1), sendgrid.template(),
-                        fake("sendgrid").baseUrl().toString(), Secret.of("SG.local-demo-key"), DEMO_FROM),
-                configured.smtp(), configured.msteams(), configured.telegram(), configured.slack(),
-                configured.mattermost(), configured.discord(), configured.matrix());
+        ProviderConfig.Ses ses = configured.of(ProviderConfig.Ses.class);
+        ProviderConfig.SendGrid sendgrid = configured.of(ProviderConfig.SendGrid.class);
+        return configured.withOutbox(new HeraldConfig.Outbox(false, configured.outbox().weight(), configured.outbox().dir()))
+                .with(new ProviderConfig.Ses(true, 1, SEND_TIMEOUT, RATE_LIMIT, Duration.ofSeconds(1), ses.template(),
+                        ses.region(), fake("ses").baseUrl().toString(), DEMO_FROM, ""))
+                .with(new ProviderConfig.SendGrid(true, 1, SEND_TIMEOUT, RATE_LIMIT, Duration.ofSeconds(1), sendgrid.template(),
+                        fake("sendgrid").baseUrl().toString(), Secret.of("SG.local-demo-key"), DEMO_FROM));
     }
 
     /** The stand-in for a provider; also the demo's list of them in the order shown. */

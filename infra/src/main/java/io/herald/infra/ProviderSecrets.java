@@ -2,18 +2,17 @@ package io.herald.infra;
 
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.ProviderConfig;
 import io.herald.core.config.Secret;
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.ProviderRegistry;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every secret key of every provider block, found in {@link HeraldConfig.Providers} itself: a
- * provider added to core with a {@link Secret} field gets its Secrets Manager secret and variable
- * without anyone editing this module.
+ * Every secret key of every installed provider ({@link ProviderDescriptor#secretKeys()}, its
+ * {@link Secret} fields): a provider plug-in gets its Secrets Manager secret and variable without
+ * anyone editing this module.
  */
 final class ProviderSecrets {
 
@@ -42,25 +41,10 @@ final class ProviderSecrets {
 
     static List<Entry> of(HeraldConfig.Providers providers) {
         List<Entry> entries = new ArrayList<>();
-        for (RecordComponent block : HeraldConfig.Providers.class.getRecordComponents()) {
-            Object value = read(block, providers);
-            if (!(value instanceof ProviderConfig.Block provider)) {
-                continue; // the outbox: local files, no credentials
-            }
-            for (RecordComponent field : value.getClass().getRecordComponents()) {
-                if (field.getType() == Secret.class) {
-                    entries.add(new Entry(block.getName(), field.getName(), provider.enabled()));
-                }
-            }
+        for (ProviderDescriptor<?> descriptor : ProviderRegistry.installed().all()) {
+            boolean enabled = providers.get(descriptor.name()).enabled();
+            descriptor.secretKeys().forEach(key -> entries.add(new Entry(descriptor.name(), key, enabled)));
         }
         return List.copyOf(entries);
-    }
-
-    private static Object read(RecordComponent component, Object record) {
-        try {
-            return component.getAccessor().invoke(record);
-        } catch (IllegalAccessException | InvocationTargetException e) {
-            throw new IllegalStateException("cannot read " + component.getName() + " of the configuration", e);
-        }
     }
 }

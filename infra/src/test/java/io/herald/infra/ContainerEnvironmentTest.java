@@ -67,6 +67,8 @@ class ContainerEnvironmentTest {
                         "HERALD_PROVIDERS_SLACK_WEBHOOK_URL",
                         "HERALD_PROVIDERS_MATTERMOST_WEBHOOK_URL",
                         "HERALD_PROVIDERS_DISCORD_WEBHOOK_URL",
-                        "HERALD_PROVIDERS_MATRIX_ACCESS_TOKEN");
+                        "HERALD_PROVIDERS_MATRIX_ACCESS_TOKEN",
+                        "HERALD_PROVIDERS_NTFY_ACCESS_TOKEN",
+                        "HERALD_PROVIDERS_NTFY_PASSWORD");
     }
 }

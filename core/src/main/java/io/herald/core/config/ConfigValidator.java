@@ -34,8 +34,6 @@ final class ConfigValidator {
         v.checkSqs(c.sqs());
         v.checkApi(c.api());
         v.checkPipeline(c.pipeline(), c.sqs());
-        v.checkText("providers.outbox.dir", c.providers().outbox().dir(), "a directory path such as outbox");
-        v.checkWeight("providers.outbox.weight", c.providers().outbox().weight());
         new ProviderChecks(v::problem, c.pipeline().sendTimeout()).check(c.providers());
         new MailprogChecks(v::problem).check(c.mailprog(), c.telegramBot());
         if (!ReceiverParser.STANDARD_SCHEMES.containsKey(c.receivers().defaultScheme())) {
@@ -230,12 +228,6 @@ final class ConfigValidator {
     private void checkRange(String key, int value, int min, int max) {
         if (value < min || value > max) {
             problem(key, "must be between " + min + " and " + max + ", got " + value);
-        }
-    }
-
-    private void checkWeight(String key, int weight) {
-        if (weight < 1 || weight > 1000) {
-            problem(key, "must be between 1 and 1000 (a share among the channel's healthy providers), got " + weight);
         }
     }
 

@@ -1,7 +1,14 @@
 package io.herald.core.config;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.ProviderRegistry;
+import io.herald.core.provider.ProviderSettings;
+
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -235,28 +242,52 @@ public record HeraldConfig(
     }
 
     /**
-     * One block per provider. Every block has {@code enabled} and {@code weight}: the enabled
-     * providers of a channel form that channel's pool, and healthy ones share its messages by
-     * weight. Adding a provider adds one block here.
+     * One block per provider, keyed by the provider's name, in the {@link ProviderRegistry}'s order.
+     * Every block has {@code enabled} and {@code weight}: the enabled providers of a channel form that
+     * channel's pool, and healthy ones share its messages by weight. A provider brings its own block
+     * (its {@link ProviderDescriptor#configType()}); nothing here names one.
      */
-    public record Providers(Outbox outbox, ProviderConfig.Ses ses, ProviderConfig.SendGrid sendgrid,
-                            ProviderConfig.Smtp smtp, ProviderConfig.Msteams msteams, ProviderConfig.Telegram telegram,
-                            ProviderConfig.Slack slack, ProviderConfig.Mattermost mattermost,
-                            ProviderConfig.Discord discord, ProviderConfig.Matrix matrix) {
+    @JsonDeserialize(using = ProviderBlocksDeserializer.class)
+    public record Providers(@JsonValue Map<String, ProviderSettings> blocks) {
 
-        /** Every provider Herald has, by the name it goes by (config block, metrics, pauses), with its channel. */
-        public static final Map<String, String> CHANNEL_OF = Map.of(
-                "outbox", "email", "ses", "email", "sendgrid", "email", "smtp", "email", "msteams", "msteams",
-                "telegram", "telegram", "slack", "slack", "mattermost", "mattermost", "discord", "discord",
-                "matrix", "matrix");
+        public Providers {
+            blocks = Collections.unmodifiableMap(new LinkedHashMap<>(blocks));
+        }
 
-        /** Only the outbox enabled; every other provider off, pointing at its public endpoint. */
+        /** Every installed provider with its defaults: only the outbox enabled. */
         public static Providers defaults() {
-            return new Providers(new Outbox(true, 1, "outbox"), ProviderConfig.Ses.defaults(),
-                    ProviderConfig.SendGrid.defaults(), ProviderConfig.Smtp.defaults(),
-                    ProviderConfig.Msteams.defaults(), ProviderConfig.Telegram.defaults(),
-                    ProviderConfig.Slack.defaults(), ProviderConfig.Mattermost.defaults(),
-                    ProviderConfig.Discord.defaults(), ProviderConfig.Matrix.defaults());
+            Map<String, ProviderSettings> blocks = new LinkedHashMap<>();
+            ProviderRegistry.installed().all().forEach(d -> blocks.put(d.name(), d.defaults()));
+            return new Providers(blocks);
+        }
+
+        /** The block of the provider named {@code name}. */
+        public ProviderSettings get(String name) {
+            ProviderSettings block = blocks.get(name);
+            if (block == null) {
+                throw new IllegalArgumentException("no provider '" + name + "' (known: " + blocks.keySet() + ")");
+            }
+            return block;
+        }
+
+        /** The block of type {@code type} (each provider has its own record type). */
+        public <C extends ProviderSettings> C of(Class<C> type) {
+            return blocks.values().stream().filter(type::isInstance).map(type::cast).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no provider block of type " + type.getName()));
+        }
+
+        /** These providers with {@code block} replacing the block of its type. */
+        public Providers with(ProviderSettings block) {
+            Map<String, ProviderSettings> next = new LinkedHashMap<>(blocks);
+            String name = blocks.entrySet().stream().filter(e -> e.getValue().getClass() == block.getClass())
+                    .map(Map.Entry::getKey).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no provider block of type " + block.getClass()));
+            next.put(name, block);
+            return new Providers(next);
+        }
+
+        public Outbox outbox() {
+            return of(Outbox.class);
         }
 
         /**
@@ -278,7 +309,7 @@ public record HeraldConfig(
         }
 
         public Providers withOutbox(Outbox newOutbox) {
-            return new Providers(newOutbox, ses, sendgrid, smtp, msteams, telegram, slack, mattermost, discord, matrix);
+            return with(newOutbox);
         }
     }
 
@@ -287,7 +318,11 @@ public record HeraldConfig(
      * @param weight   its share of the email channel among healthy providers (1–1000)
      * @param dir      directory it writes one .eml file per email into
      */
-    public record Outbox(boolean enabled, int weight, String dir) {
+    public record Outbox(boolean enabled, int weight, String dir) implements ProviderSettings {
+
+        public static Outbox defaults() {
+            return new Outbox(true, 1, "outbox");
+        }
     }
 
     /** @param defaultScheme scheme for receivers written without one (e.g. a bare Slurm user name) */

@@ -1,5 +1,7 @@
 package io.herald.core.config;
 
+import io.herald.core.provider.ProviderSettings;
+
 import java.time.Duration;
 
 /**
@@ -15,11 +17,7 @@ import java.time.Duration;
 public final class ProviderConfig {
 
     /** Common to every provider block; lets validation and rate limiting treat them alike. */
-    public interface Block {
-        boolean enabled();
-
-        int weight();
-
+    public interface Block extends ProviderSettings {
         Duration timeout();
 
         int rateLimit();
@@ -46,7 +44,7 @@ public final class ProviderConfig {
     public record Ses(boolean enabled, int weight, Duration timeout, int rateLimit, Duration ratePeriod,
                       String template, String region, String endpoint, String from, String configurationSet)
             implements Block {
-        static Ses defaults() {
+        public static Ses defaults() {
             // 1 message/s is a new (sandboxed) account's sending rate; raise it to the account's quota.
             return new Ses(false, 1, TIMEOUT, 1, SECOND, "", "us-east-1", "", "herald@example.org", "");
         }
@@ -61,7 +59,7 @@ public final class ProviderConfig {
      */
     public record SendGrid(boolean enabled, int weight, Duration timeout, int rateLimit, Duration ratePeriod,
                            String template, String baseUrl, Secret apiKey, String from) implements Block {
-        static SendGrid defaults() {
+        public static SendGrid defaults() {
             // SendGrid publishes no fixed figure for mail/send; it answers 429 with X-RateLimit-Reset.
             return new SendGrid(false, 1, TIMEOUT, 100, SECOND, "", "https://api.sendgrid.com", Secret.none(),
                     "herald@example.org");
@@ -81,7 +79,7 @@ public final class ProviderConfig {
     public record Smtp(boolean enabled, int weight, Duration timeout, int rateLimit, Duration ratePeriod,
                        String template, String host, int port, String security, String username, Secret password,
                        String from) implements Block {
-        static Smtp defaults() {
+        public static Smtp defaults() {
             return new Smtp(false, 1, TIMEOUT, 10, SECOND, "", "localhost", 587, "starttls", "", Secret.none(),
                     "herald@example.org");
         }
@@ -94,7 +92,7 @@ public final class ProviderConfig {
      */
     public record Msteams(boolean enabled, int weight, Duration timeout, int rateLimit, Duration ratePeriod,
                           String template, Secret webhookUrl) implements Block {
-        static Msteams defaults() {
+        public static Msteams defaults() {
             // Teams throttles a webhook above 4 requests per second.
             return new Msteams(false, 1, TIMEOUT, 4, SECOND, "", Secret.none());
         }
@@ -109,7 +107,7 @@ public final class ProviderConfig {
      */
     public record Telegram(boolean enabled, int weight, Duration timeout, int rateLimit, Duration ratePeriod,
                            String template, String baseUrl, Secret botToken, Duration chatInterval) implements Block {
-        static Telegram defaults() {
+        public static Telegram defaults() {
             // About 30 messages per second per bot, 1 per second per chat.
             return new Telegram(false, 1, TIMEOUT, 30, SECOND, "", "https://api.telegram.org", Secret.none(), SECOND);
         }
@@ -122,7 +120,7 @@ public final class ProviderConfig {
      */
     public record Slack(boolean enabled, int weight, Duration timeout, int rateLimit, Duration ratePeriod,
                         String template, Secret webhookUrl) implements Block {
-        static Slack defaults() {
+        public static Slack defaults() {
             // Slack allows about one message per second per incoming webhook.
             return new Slack(false, 1, TIMEOUT, 1, SECOND, "", Secret.none());
         }
@@ -136,7 +134,7 @@ public final class ProviderConfig {
      */
     public record Mattermost(boolean enabled, int weight, Duration timeout, int rateLimit, Duration ratePeriod,
                              String template, Secret webhookUrl) implements Block {
-        static Mattermost defaults() {
+        public static Mattermost defaults() {
             // Mattermost's default server rate limit is 10 requests per second.
             return new Mattermost(false, 1, TIMEOUT, 10, SECOND, "", Secret.none());
         }
@@ -149,7 +147,7 @@ public final class ProviderConfig {
      */
     public record Discord(boolean enabled, int weight, Duration timeout, int rateLimit, Duration ratePeriod,
                           String template, Secret webhookUrl) implements Block {
-        static Discord defaults() {
+        public static Discord defaults() {
             // Discord webhooks allow about 5 requests per 2 seconds.
             return new Discord(false, 1, TIMEOUT, 5, Duration.ofSeconds(2), "", Secret.none());
         }
@@ -163,7 +161,7 @@ public final class ProviderConfig {
      */
     public record Matrix(boolean enabled, int weight, Duration timeout, int rateLimit, Duration ratePeriod,
                          String template, String homeserverUrl, Secret accessToken) implements Block {
-        static Matrix defaults() {
+        public static Matrix defaults() {
             // Synapse's default message rate for a user: 0.2 per second, bursts of 10.
             return new Matrix(false, 1, TIMEOUT, 10, Duration.ofSeconds(50), "", "https://matrix-client.matrix.org",
                     Secret.none());

@@ -1,7 +1,10 @@
 package io.herald.core.config;
 
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.ProviderRegistry;
+import io.herald.core.provider.ProviderSettings;
 
-import java.lang.reflect.RecordComponent;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -44,38 +47,17 @@ public final class Redactor {
     public static Redactor forProviders(HeraldConfig.Providers providers) {
         List<Secret> secrets = new ArrayList<>();
         List<String> logins = new ArrayList<>();
-        for (RecordComponent block : HeraldConfig.Providers.class.getRecordComponents()) {
-            Object config = component(block, providers);
-            if (!(config instanceof Record record)) {
-                continue;
-            }
-            String user = null;
-            Secret password = null;
-            for (RecordComponent field : record.getClass().getRecordComponents()) {
-                Object value = component(field, record);
-                if (value instanceof Secret secret) {
-                    secrets.add(secret);
-                    if (field.getName().equals("password")) {
-                        password = secret;
-                    }
-                } else if (field.getName().equals("username") && value instanceof String name && !name.isBlank()) {
-                    user = name;
-                }
-            }
-            if (user != null && password != null && password.isSet()) {
-                logins.add(user + ":" + password.reveal());
-                logins.add("\0" + user + "\0" + password.reveal());
-            }
+        for (ProviderDescriptor<?> descriptor : ProviderRegistry.installed().all()) {
+            collect(descriptor, providers.get(descriptor.name()), secrets, logins);
         }
         return of(logins, secrets.toArray(Secret[]::new));
     }
 
-    private static Object component(RecordComponent component, Object record) {
-        try {
-            return component.getAccessor().invoke(record);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read " + component.getName() + " of a provider block", e);
-        }
+    private static <C extends Record & ProviderSettings> void collect(ProviderDescriptor<C> descriptor,
+            ProviderSettings block, List<Secret> secrets, List<String> logins) {
+        C config = descriptor.cast(block);
+        secrets.addAll(descriptor.secrets(config));
+        logins.addAll(descriptor.loginForms(config));
     }
 
     /** @param secrets the values to hide; unset ones are ignored */
@@ -97,7 +79,8 @@ public final class Redactor {
         return of(List.of(user + ":" + p, "\0" + user + "\0" + p), password);
     }
 
-    private static Redactor of(List<String> logins, Secret... secrets) {
+    /** @param logins forms of a login that are hidden with their encodings, e.g. {@code user:password} */
+    public static Redactor of(List<String> logins, Secret... secrets) {
         Set<String> values = new HashSet<>();
         for (Secret secret : secrets) {
             Objects.requireNonNull(secret, "secret");

@@ -1,6 +1,6 @@
 package io.herald.core.control;
 
-import io.herald.core.config.HeraldConfig;
+import io.herald.core.provider.ProviderRegistry;
 
 import java.util.Optional;
 import java.util.TreeSet;
@@ -18,8 +18,8 @@ public final class PauseTargets {
     /** @return why the scope names nothing Herald knows, or empty when it is fine */
     public static Optional<String> problem(PauseScope scope) {
         TreeSet<String> known = new TreeSet<>(scope.kind() == PauseScope.Kind.CHANNEL
-                ? HeraldConfig.Providers.CHANNEL_OF.values()
-                : HeraldConfig.Providers.CHANNEL_OF.keySet());
+                ? ProviderRegistry.installed().channels()
+                : ProviderRegistry.installed().names());
         if (known.contains(scope.name())) {
             return Optional.empty();
         }

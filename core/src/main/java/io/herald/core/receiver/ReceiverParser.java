@@ -1,5 +1,7 @@
 package io.herald.core.receiver;
 
+import io.herald.core.provider.ProviderRegistry;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,15 +29,11 @@ public final class ReceiverParser {
         }
     }
 
-    /** The schemes Herald understands out of the box, keyed by the word users write before ':'. */
-    public static final Map<String, Scheme> STANDARD_SCHEMES = Map.of(
-            "mailto", new Scheme("email", TargetRule.EMAIL),
-            "msteams", new Scheme("msteams", TargetRule.ANY),
-            "telegram", new Scheme("telegram", TargetRule.TELEGRAM_CHAT),
-            "slack", new Scheme("slack", TargetRule.ANY),
-            "mattermost", new Scheme("mattermost", TargetRule.ANY),
-            "discord", new Scheme("discord", TargetRule.ANY),
-            "matrix", new Scheme("matrix", TargetRule.MATRIX_ROOM));
+    /**
+     * The schemes of the installed providers ({@link ProviderRegistry}), keyed by the word users write
+     * before ':'.
+     */
+    public static final Map<String, Scheme> STANDARD_SCHEMES = Map.copyOf(ProviderRegistry.installed().schemes());
 
     private final Map<String, Scheme> schemes;
     private final String defaultScheme;
@@ -50,6 +48,16 @@ public final class ReceiverParser {
             throw new IllegalArgumentException("default scheme '" + defaultScheme + "' is not one of " + this.schemes.keySet());
         }
         this.defaultScheme = defaultScheme;
+    }
+
+    /** The schemes accepted, keyed by the word before ':'. */
+    public Map<String, Scheme> schemes() {
+        return schemes;
+    }
+
+    /** The scheme of an item written without one. */
+    public String defaultScheme() {
+        return defaultScheme;
     }
 
     public static ReceiverParser standard(String defaultScheme) {

@@ -1,6 +1,7 @@
 package io.herald.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.core.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,10 +35,10 @@ class ProviderConfigTest {
         HeraldConfig.Providers p = HeraldConfig.defaults().providers();
 
         assertThat(p.outbox().enabled()).isTrue();
-        assertThat(new ProviderConfig.Block[]{p.ses(), p.sendgrid(), p.smtp(), p.msteams(), p.telegram(), p.slack(),
-                p.mattermost(), p.discord(), p.matrix()}).noneMatch(ProviderConfig.Block::enabled);
-        assertThat(p.telegram().baseUrl()).isEqualTo("https://api.telegram.org");
-        assertThat(p.sendgrid().baseUrl()).isEqualTo("https://api.sendgrid.com");
+        assertThat(p.blocks().values()).filteredOn(b -> b != p.outbox()).isNotEmpty()
+                .noneMatch(ProviderSettings::enabled);
+        assertThat(p.of(ProviderConfig.Telegram.class).baseUrl()).isEqualTo("https://api.telegram.org");
+        assertThat(p.of(ProviderConfig.SendGrid.class).baseUrl()).isEqualTo("https://api.sendgrid.com");
     }
 
     @Test
@@ -45,8 +46,8 @@ class ProviderConfigTest {
         HeraldConfig c = load(Map.of("HERALD_PROVIDERS_TELEGRAM_ENABLED", "true", "HERALD_PROVIDERS_TELEGRAM_BOT_TOKEN", TOKEN,
                 "HERALD_PROVIDERS_SLACK_ENABLED", "true", "HERALD_PROVIDERS_SLACK_WEBHOOK_URL", HOOK));
 
-        assertThat(c.providers().telegram().botToken().reveal()).isEqualTo(TOKEN);
-        assertThat(c.providers().slack().webhookUrl().reveal()).isEqualTo(HOOK);
+        assertThat(c.providers().of(ProviderConfig.Telegram.class).botToken().reveal()).isEqualTo(TOKEN);
+        assertThat(c.providers().of(ProviderConfig.Slack.class).webhookUrl().reveal()).isEqualTo(HOOK);
     }
 
     @Test
@@ -72,7 +73,7 @@ class ProviderConfigTest {
 
         HeraldConfig c = new ConfigLoader(Map.of()).load(Optional.of(file));
 
-        assertThat(c.providers().matrix().accessToken().reveal()).isEqualTo("syt_file_token");
+        assertThat(c.providers().of(ProviderConfig.Matrix.class).accessToken().reveal()).isEqualTo("syt_file_token");
     }
 
     @Test
@@ -105,8 +106,8 @@ class ProviderConfigTest {
     void rateLimitAndPeriodAreConfigurable() {
         HeraldConfig c = load(Map.of("HERALD_PROVIDERS_MSTEAMS_RATE_LIMIT", "2", "HERALD_PROVIDERS_MSTEAMS_RATE_PERIOD", "500ms"));
 
-        assertThat(c.providers().msteams().rateLimit()).isEqualTo(2);
-        assertThat(c.providers().msteams().ratePeriod()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.providers().of(ProviderConfig.Msteams.class).rateLimit()).isEqualTo(2);
+        assertThat(c.providers().of(ProviderConfig.Msteams.class).ratePeriod()).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test

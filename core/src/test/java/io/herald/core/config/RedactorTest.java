@@ -61,14 +61,12 @@ class RedactorTest {
     @Test
     void forProvidersMasksEveryConfiguredProvidersSecrets() {
         HeraldConfig.Providers d = HeraldConfig.defaults().providers();
-        ProviderConfig.Telegram t = d.telegram();
-        ProviderConfig.Smtp m = d.smtp();
-        HeraldConfig.Providers providers = new HeraldConfig.Providers(d.outbox(), d.ses(), d.sendgrid(),
+        ProviderConfig.Telegram t = d.of(ProviderConfig.Telegram.class);
+        ProviderConfig.Smtp m = d.of(ProviderConfig.Smtp.class);
+        HeraldConfig.Providers providers = d.with(
                 new ProviderConfig.Smtp(m.enabled(), m.weight(), m.timeout(), m.rateLimit(), m.ratePeriod(),
-                        m.template(), m.host(), m.port(), m.security(), "herald", Secret.of("smtp-pass-123"), m.from()),
-                d.msteams(), new ProviderConfig.Telegram(t.enabled(), t.weight(), t.timeout(), t.rateLimit(),
-                        t.ratePeriod(), t.template(), t.baseUrl(), Secret.of("123456:AAH-tok"), t.chatInterval()),
-                d.slack(), d.mattermost(), d.discord(), d.matrix());
+                        m.template(), m.host(), m.port(), m.security(), "herald", Secret.of("smtp-pass-123"), m.from())).with(new ProviderConfig.Telegram(t.enabled(), t.weight(), t.timeout(), t.rateLimit(),
+                        t.ratePeriod(), t.template(), t.baseUrl(), Secret.of("123456:AAH-tok"), t.chatInterval()));
 
         Redactor r = Redactor.forProviders(providers);
 

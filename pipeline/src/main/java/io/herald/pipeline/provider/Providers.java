@@ -1,38 +1,24 @@
 package io.herald.pipeline.provider;
 
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.ProviderConfig;
-import io.herald.pipeline.provider.discord.DiscordProvider;
-import io.herald.pipeline.provider.email.EmailMessages;
-import io.herald.pipeline.provider.matrix.MatrixProvider;
-import io.herald.pipeline.provider.mattermost.MattermostProvider;
-import io.herald.pipeline.provider.msteams.TeamsProvider;
-import io.herald.pipeline.provider.outbox.OutboxProvider;
-import io.herald.pipeline.provider.sendgrid.SendGridProvider;
-import io.herald.pipeline.provider.ses.SesProvider;
-import io.herald.pipeline.provider.slack.SlackProvider;
-import io.herald.pipeline.provider.smtp.SmtpProvider;
-import io.herald.pipeline.provider.telegram.TelegramProvider;
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.ProviderRegistry;
+import io.herald.core.provider.ProviderSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
- * Builds the enabled providers from configuration: the one place that knows every provider
- * package. Adding a provider adds its package, its config block and one line here.
+ * Builds the enabled providers from configuration: each installed provider's block
+ * ({@link ProviderRegistry}) with the {@link ProviderFactory} of the same name, both found with
+ * {@link ServiceLoader}. Nothing here names a provider.
  */
 public final class Providers {
 
@@ -47,53 +33,50 @@ public final class Providers {
 
     /**
      * @throws IllegalArgumentException when an enabled provider cannot be built (e.g. its template
-     *                                  does not compile); providers built so far are closed
+     *                                  does not compile, or no factory is installed for it); providers
+     *                                  built so far are closed
      */
     public static List<ConfiguredProvider> fromConfig(HeraldConfig config, Clock clock) {
-        HeraldConfig.Providers p = config.providers();
+        Map<String, ProviderFactory<?>> factories = factories();
         // A provider's HTTP pool holds as many connections as the pipeline makes sends through it at once.
         int connections = config.pipeline().maxInFlightPerWorker();
         List<ConfiguredProvider> enabled = new ArrayList<>();
         try {
-            if (p.outbox().enabled()) {
-                enabled.add(new ConfiguredProvider(new OutboxProvider(Path.of(p.outbox().dir()).toAbsolutePath(),
-                        new EmailMessages(OutboxProvider.DEFAULT_FROM, Optional.empty())), p.outbox().weight()));
-            }
-            ProviderConfig.Ses ses = p.ses();
-            if (ses.enabled()) {
-                enabled.add(new ConfiguredProvider(new SesProvider(ses, sesCredentials(ses), clock, connections),
-                        ses.weight()));
-            }
-            if (p.sendgrid().enabled()) {
-                enabled.add(new ConfiguredProvider(new SendGridProvider(p.sendgrid(), clock, connections),
-                        p.sendgrid().weight()));
-            }
-            if (p.smtp().enabled()) {
-                enabled.add(new ConfiguredProvider(new SmtpProvider(p.smtp(), null, clock), p.smtp().weight()));
-            }
-            if (p.msteams().enabled()) {
-                enabled.add(new ConfiguredProvider(new TeamsProvider(p.msteams(), clock), p.msteams().weight()));
-            }
-            if (p.telegram().enabled()) {
-                enabled.add(new ConfiguredProvider(new TelegramProvider(p.telegram(), clock), p.telegram().weight()));
-            }
-            if (p.slack().enabled()) {
-                enabled.add(new ConfiguredProvider(new SlackProvider(p.slack(), clock), p.slack().weight()));
-            }
-            if (p.mattermost().enabled()) {
-                enabled.add(new ConfiguredProvider(new MattermostProvider(p.mattermost(), clock), p.mattermost().weight()));
-            }
-            if (p.discord().enabled()) {
-                enabled.add(new ConfiguredProvider(new DiscordProvider(p.discord(), clock), p.discord().weight()));
-            }
-            if (p.matrix().enabled()) {
-                enabled.add(new ConfiguredProvider(new MatrixProvider(p.matrix(), clock), p.matrix().weight()));
+            for (ProviderDescriptor<?> descriptor : ProviderRegistry.installed().all()) {
+                ProviderSettings block = config.providers().get(descriptor.name());
+                if (!block.enabled()) {
+                    continue;
+                }
+                ProviderFactory<?> factory = factories.get(descriptor.name());
+                if (factory == null) {
+                    throw new IllegalArgumentException("providers." + descriptor.name()
+                            + " is enabled but this installation has no sender for it; disable it");
+                }
+                enabled.add(new ConfiguredProvider(build(factory, block, clock, connections), block.weight()));
             }
         } catch (RuntimeException e) {
             closeAll(enabled.stream().map(ConfiguredProvider::provider).toList());
             throw e;
         }
         return List.copyOf(enabled);
+    }
+
+    private static <C extends Record & ProviderSettings> Provider build(ProviderFactory<C> factory,
+            ProviderSettings block, Clock clock, int connections) {
+        return factory.build(factory.descriptor().cast(block), clock, connections);
+    }
+
+    /** The installed factories by provider name. */
+    @SuppressWarnings("rawtypes")
+    static Map<String, ProviderFactory<?>> factories() {
+        Map<String, ProviderFactory<?>> byName = new LinkedHashMap<>();
+        for (ProviderFactory factory : ServiceLoader.load(ProviderFactory.class, Providers.class.getClassLoader())) {
+            ProviderFactory<?> typed = factory;
+            if (byName.putIfAbsent(typed.descriptor().name(), typed) != null) {
+                throw new IllegalStateException("two factories for provider '" + typed.descriptor().name() + "'");
+            }
+        }
+        return byName;
     }
 
     /** Closes the providers that hold resources (HTTP clients, SDK clients); never throws. */
@@ -106,29 +89,6 @@ public final class Providers {
                     log.warn("closing provider {} failed: {}", provider.name(), e.getClass().getSimpleName());
                 }
             }
-        }
-    }
-
-    /**
-     * A loopback endpoint is a local fake that accepts any signature, so it gets placeholder
-     * credentials; AWS itself gets the default chain (environment, profile, ECS task role).
-     */
-    static AwsCredentialsProvider sesCredentials(ProviderConfig.Ses ses) {
-        String endpoint = ses.endpoint().strip();
-        if (!endpoint.isEmpty() && isLoopback(URI.create(endpoint).getHost())) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create("herald-local", "herald-local"));
-        }
-        return DefaultCredentialsProvider.builder().build();
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        try {
-            return "localhost".equalsIgnoreCase(host) || InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
         }
     }
 }

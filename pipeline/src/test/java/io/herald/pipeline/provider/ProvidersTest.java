@@ -3,6 +3,7 @@ package io.herald.pipeline.provider;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.ProviderConfig;
 import io.herald.core.config.Secret;
+import io.herald.core.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,8 @@ class ProvidersTest {
 
     private HeraldConfig everyProviderEnabled(String template) {
         HeraldConfig d = HeraldConfig.defaults();
-        HeraldConfig.Providers p = new HeraldConfig.Providers(
+        HeraldConfig.Providers p = d.providers();
+        for (ProviderSettings block : List.of(
                 new HeraldConfig.Outbox(true, 2, dir.toString()),
                 new ProviderConfig.Ses(true, 3, T, 1, S, "", "eu-west-1", "http://127.0.0.1:1", "h@example.org", ""),
                 new ProviderConfig.SendGrid(true, 1, T, 1, S, "", "http://127.0.0.1:1", Secret.of("SG.x"), "h@example.org"),
@@ -34,7 +36,9 @@ class ProvidersTest {
                 new ProviderConfig.Slack(true, 1, T, 1, S, "", Secret.of("http://127.0.0.1:1/slack")),
                 new ProviderConfig.Mattermost(true, 1, T, 10, S, "", Secret.of("http://127.0.0.1:1/mm")),
                 new ProviderConfig.Discord(true, 1, T, 5, S, "", Secret.of("http://127.0.0.1:1/discord")),
-                new ProviderConfig.Matrix(true, 1, T, 10, S, "", "http://127.0.0.1:1", Secret.of("syt_x")));
+                new ProviderConfig.Matrix(true, 1, T, 10, S, "", "http://127.0.0.1:1", Secret.of("syt_x")))) {
+            p = p.with(block);
+        }
         return d.withProviders(p);
     }
 

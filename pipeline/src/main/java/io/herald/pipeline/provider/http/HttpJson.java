@@ -91,7 +91,8 @@ public final class HttpJson implements AutoCloseable {
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("User-Agent", "Herald")
                 .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-        headers.forEach(request::header);
+        // Set, not added: a provider may replace the JSON content type (one that posts Markdown text).
+        headers.forEach(request::setHeader);
         try {
             HttpResponse<String> response = client.send(request.build(), info -> new CappedBody(MAX_ANSWER_BYTES));
             return new Answer(response.statusCode(), response.headers(), response.body() == null ? "" : response.body());

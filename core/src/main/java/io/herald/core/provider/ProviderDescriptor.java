@@ -1,0 +1,85 @@
+package io.herald.core.provider;
+
+import io.herald.core.config.Secret;
+import io.herald.core.receiver.TargetRule;
+
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A provider as configuration, receivers and the API know it, without the code that sends: its
+ * name, its channel, the receiver scheme users write and the rule its targets meet, its
+ * configuration block (a record bound by Jackson from {@code providers.<name>}) with defaults and
+ * checks, and its secrets. Found with {@link java.util.ServiceLoader} (one line in
+ * {@code META-INF/services/io.herald.core.provider.ProviderDescriptor}), so no list of providers is
+ * written anywhere else; the pipeline pairs each with the factory that builds its sender.
+ *
+ * @param <C> the configuration block's record type
+ */
+public interface ProviderDescriptor<C extends Record & ProviderSettings> {
+
+    /** The provider's name: its config block, metrics, pauses and status, e.g. {@code telegram}. */
+    String name();
+
+    /** The channel it delivers on; several providers may share one (email). */
+    String channel();
+
+    /** The word receivers write before ':' for this channel, e.g. {@code mailto}. */
+    String scheme();
+
+    /** What a target of {@link #scheme()} must look like. */
+    TargetRule targetRule();
+
+    /** The record {@code providers.<name>} binds to. */
+    Class<C> configType();
+
+    /** The block as it is when nothing configures it: disabled, pointing at the documented endpoint. */
+    C defaults();
+
+    /**
+     * Adds the provider's own problems (beyond the common keys every block has) to {@code checks}.
+     * A disabled block is checked only for values that are wrong whatever happens.
+     */
+    default void validate(C config, BlockChecks checks) {
+    }
+
+    /** The names of the block's secret keys, e.g. {@code botToken}: every {@link Secret} component. */
+    default List<String> secretKeys() {
+        List<String> keys = new ArrayList<>();
+        for (RecordComponent component : configType().getRecordComponents()) {
+            if (component.getType() == Secret.class) {
+                keys.add(component.getName());
+            }
+        }
+        return List.copyOf(keys);
+    }
+
+    /** The block's secrets, for redaction: every {@link Secret} component's value. */
+    default List<Secret> secrets(C config) {
+        List<Secret> secrets = new ArrayList<>();
+        for (RecordComponent component : configType().getRecordComponents()) {
+            if (component.getType() == Secret.class) {
+                try {
+                    secrets.add((Secret) component.getAccessor().invoke(config));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read " + name() + "." + component.getName(), e);
+                }
+            }
+        }
+        return List.copyOf(secrets);
+    }
+
+    /**
+     * Forms a secret takes on the wire besides its own value, e.g. SMTP's {@code user:password}
+     * that AUTH sends base64-encoded; redaction masks them too.
+     */
+    default List<String> loginForms(C config) {
+        return List.of();
+    }
+
+    /** {@code settings} as this provider's block; for callers that hold blocks of every provider. */
+    default C cast(ProviderSettings settings) {
+        return configType().cast(settings);
+    }
+}

@@ -1,0 +1,47 @@
+package io.herald.core.provider.mattermost;
+
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.BlockChecks;
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.receiver.TargetRule;
+
+/** A Mattermost incoming webhook; the target overrides its channel. */
+public final class MattermostDescriptor implements ProviderDescriptor<ProviderConfig.Mattermost> {
+
+    @Override
+    public String name() {
+        return "mattermost";
+    }
+
+    @Override
+    public String channel() {
+        return "mattermost";
+    }
+
+    @Override
+    public String scheme() {
+        return "mattermost";
+    }
+
+    @Override
+    public TargetRule targetRule() {
+        return TargetRule.ANY;
+    }
+
+    @Override
+    public Class<ProviderConfig.Mattermost> configType() {
+        return ProviderConfig.Mattermost.class;
+    }
+
+    @Override
+    public ProviderConfig.Mattermost defaults() {
+        return ProviderConfig.Mattermost.defaults();
+    }
+
+    @Override
+    public void validate(ProviderConfig.Mattermost config, BlockChecks checks) {
+        if (config.enabled()) {
+            checks.webhookUrl("webhookUrl", config.webhookUrl());
+        }
+    }
+}

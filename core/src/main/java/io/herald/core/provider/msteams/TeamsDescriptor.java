@@ -1,0 +1,47 @@
+package io.herald.core.provider.msteams;
+
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.BlockChecks;
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.receiver.TargetRule;
+
+/** Microsoft Teams through a Workflows webhook; the target is whom to mention. */
+public final class TeamsDescriptor implements ProviderDescriptor<ProviderConfig.Msteams> {
+
+    @Override
+    public String name() {
+        return "msteams";
+    }
+
+    @Override
+    public String channel() {
+        return "msteams";
+    }
+
+    @Override
+    public String scheme() {
+        return "msteams";
+    }
+
+    @Override
+    public TargetRule targetRule() {
+        return TargetRule.ANY;
+    }
+
+    @Override
+    public Class<ProviderConfig.Msteams> configType() {
+        return ProviderConfig.Msteams.class;
+    }
+
+    @Override
+    public ProviderConfig.Msteams defaults() {
+        return ProviderConfig.Msteams.defaults();
+    }
+
+    @Override
+    public void validate(ProviderConfig.Msteams config, BlockChecks checks) {
+        if (config.enabled()) {
+            checks.webhookUrl("webhookUrl", config.webhookUrl());
+        }
+    }
+}

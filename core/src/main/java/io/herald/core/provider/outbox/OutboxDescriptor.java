@@ -1,0 +1,45 @@
+package io.herald.core.provider.outbox;
+
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.provider.BlockChecks;
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.receiver.TargetRule;
+
+/** Local mode: every email written as an .eml file into a directory. */
+public final class OutboxDescriptor implements ProviderDescriptor<HeraldConfig.Outbox> {
+
+    @Override
+    public String name() {
+        return "outbox";
+    }
+
+    @Override
+    public String channel() {
+        return "email";
+    }
+
+    @Override
+    public String scheme() {
+        return "mailto";
+    }
+
+    @Override
+    public TargetRule targetRule() {
+        return TargetRule.EMAIL;
+    }
+
+    @Override
+    public Class<HeraldConfig.Outbox> configType() {
+        return HeraldConfig.Outbox.class;
+    }
+
+    @Override
+    public HeraldConfig.Outbox defaults() {
+        return HeraldConfig.Outbox.defaults();
+    }
+
+    @Override
+    public void validate(HeraldConfig.Outbox config, BlockChecks checks) {
+        checks.text("dir", config.dir(), "a directory path such as outbox");
+    }
+}

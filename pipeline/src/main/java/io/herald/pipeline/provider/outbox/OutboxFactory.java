@@ -1,0 +1,27 @@
+package io.herald.pipeline.provider.outbox;
+
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.outbox.OutboxDescriptor;
+import io.herald.pipeline.provider.Provider;
+import io.herald.pipeline.provider.ProviderFactory;
+import io.herald.pipeline.provider.email.EmailMessages;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/** Builds the outbox provider from {@code providers.outbox}. */
+public final class OutboxFactory implements ProviderFactory<HeraldConfig.Outbox> {
+
+    @Override
+    public ProviderDescriptor<HeraldConfig.Outbox> descriptor() {
+        return new OutboxDescriptor();
+    }
+
+    @Override
+    public Provider build(HeraldConfig.Outbox config, Clock clock) {
+        return new OutboxProvider(Path.of(config.dir()).toAbsolutePath(),
+                new EmailMessages(OutboxProvider.DEFAULT_FROM, Optional.empty()));
+    }
+}

@@ -1,0 +1,28 @@
+package io.herald.pipeline.provider.sendgrid;
+
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.sendgrid.SendGridDescriptor;
+import io.herald.pipeline.provider.Provider;
+import io.herald.pipeline.provider.ProviderFactory;
+
+import java.time.Clock;
+
+/** Builds the sendgrid provider from {@code providers.sendgrid}. */
+public final class SendGridFactory implements ProviderFactory<ProviderConfig.SendGrid> {
+
+    @Override
+    public ProviderDescriptor<ProviderConfig.SendGrid> descriptor() {
+        return new SendGridDescriptor();
+    }
+
+    @Override
+    public Provider build(ProviderConfig.SendGrid config, Clock clock) {
+        return new SendGridProvider(config, clock);
+    }
+
+    @Override
+    public Provider build(ProviderConfig.SendGrid config, Clock clock, int maxConnections) {
+        return new SendGridProvider(config, clock, maxConnections);
+    }
+}

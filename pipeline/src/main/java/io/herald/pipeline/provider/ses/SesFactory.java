@@ -1,0 +1,58 @@
+package io.herald.pipeline.provider.ses;
+
+import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.ses.SesDescriptor;
+import io.herald.pipeline.provider.Provider;
+import io.herald.pipeline.provider.ProviderFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+
+/** Builds the ses provider from {@code providers.ses}. */
+public final class SesFactory implements ProviderFactory<ProviderConfig.Ses> {
+
+    @Override
+    public ProviderDescriptor<ProviderConfig.Ses> descriptor() {
+        return new SesDescriptor();
+    }
+
+    @Override
+    public Provider build(ProviderConfig.Ses config, Clock clock) {
+        return new SesProvider(config, credentials(config), clock);
+    }
+
+    @Override
+    public Provider build(ProviderConfig.Ses config, Clock clock, int maxConnections) {
+        return new SesProvider(config, credentials(config), clock, maxConnections);
+    }
+
+    /**
+     * A loopback endpoint is a local fake that accepts any signature, so it gets placeholder
+     * credentials; AWS itself gets the default chain (environment, profile, ECS task role).
+     */
+    static AwsCredentialsProvider credentials(ProviderConfig.Ses ses) {
+        String endpoint = ses.endpoint().strip();
+        if (!endpoint.isEmpty() && isLoopback(URI.create(endpoint).getHost())) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create("herald-local", "herald-local"));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        try {
+            return "localhost".equalsIgnoreCase(host) || InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}
