@@ -295,14 +295,11 @@ public record HeraldConfig(
          * preferences may name (a receiver on another channel could never be reached).
          */
         public java.util.Set<String> channelsWithProvider() {
-            Map<String, Boolean> enabled = Map.of("outbox", outbox.enabled(), "ses", ses.enabled(),
-                    "sendgrid", sendgrid.enabled(), "smtp", smtp.enabled(), "msteams", msteams.enabled(),
-                    "telegram", telegram.enabled(), "slack", slack.enabled(), "mattermost", mattermost.enabled(),
-                    "discord", discord.enabled(), "matrix", matrix.enabled());
+            Map<String, String> channelOf = ProviderRegistry.installed().channelOf();
             java.util.Set<String> channels = new java.util.TreeSet<>();
-            enabled.forEach((provider, on) -> {
-                if (on) {
-                    channels.add(CHANNEL_OF.get(provider));
+            blocks.forEach((provider, block) -> {
+                if (block.enabled() && channelOf.containsKey(provider)) {
+                    channels.add(channelOf.get(provider));
                 }
             });
             return java.util.Collections.unmodifiableSet(channels);
