@@ -111,6 +111,8 @@ class OperationsApiTest {
                 Map.entry("get /v1/admin/pauses", List.of("200", "401", "403", "503")),
                 Map.entry("post /v1/admin/pauses", List.of("200", "400", "401", "403", "503")),
                 Map.entry("delete /v1/admin/pauses/{scope}/{name}", List.of("200", "400", "401", "403", "503")),
+                Map.entry("get /v1/users/{user}/preferences", List.of("200", "400", "401", "403", "404", "503")),
+                Map.entry("put /v1/users/{user}/preferences", List.of("200", "400", "401", "403", "503")),
                 Map.entry("get /v1/admin/overview", List.of("200", "401", "403", "503")),
                 Map.entry("get /v1/admin/overview/history", List.of("200", "401", "403")),
                 Map.entry("get /v1/admin/dead-letters", List.of("200", "400", "401", "403", "503")),

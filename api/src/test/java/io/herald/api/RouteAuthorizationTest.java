@@ -39,6 +39,7 @@ class RouteAuthorizationTest {
             "GET /readyz", ApiRole.PUBLIC,
             "GET /openapi.json", ApiRole.PUBLIC,
             "GET /docs", ApiRole.PUBLIC,
+            "GET /v1/channels", ApiRole.PUBLIC,
             "POST /email/send", ApiRole.SENDER,
             "POST /v1/notifications", ApiRole.SENDER,
             "GET /v1/notifications/{id}", ApiRole.READER);
