@@ -74,7 +74,8 @@ public final class HeraldStack extends Stack {
         output("StatusTable", "DynamoDB table of delivery status and idempotency records", storage.table().getTableName());
         queues.pairs().forEach(p -> output("Queue-" + p.name(), "queue and dead-letter queue URLs",
                 p.queue().getQueueUrl() + " " + p.deadLetter().getQueueUrl()));
-        secretStore.secrets().forEach((entry, secret) -> output("Secret-" + entry.provider(),
+        // One output per secret, named for its provider and key: a provider may have several (ntfy's token, password).
+        secretStore.secrets().forEach((entry, secret) -> output("Secret-" + entry.provider() + "-" + entry.field(),
                 "put " + entry.key() + " here" + (entry.enabled() ? "" : " (provider disabled in herald.yaml)"),
                 secret.getSecretName()));
     }

@@ -1,5 +1,6 @@
 package io.herald.infra;
 
+import io.herald.core.config.HeraldConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
@@ -38,7 +39,9 @@ class HeraldStackTest {
         t.mainTemplate.resourceCountIs("AWS::ECS::Service", 2);
         t.mainTemplate.resourceCountIs("AWS::ECS::TaskDefinition", 2);
         t.mainTemplate.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);
-        t.mainTemplate.resourceCountIs("AWS::SecretsManager::Secret", 8);
+        // One per secret key of every installed provider (ntfy has two: token and password).
+        t.mainTemplate.resourceCountIs("AWS::SecretsManager::Secret",
+                ProviderSecrets.of(HeraldConfig.defaults().providers()).size());
         t.mainTemplate.resourceCountIs("AWS::SES::EmailIdentity", 1);
         t.mainTemplate.resourceCountIs("AWS::SES::ConfigurationSet", 1);
         t.mainTemplate.resourceCountIs("AWS::SNS::Topic", 1);
