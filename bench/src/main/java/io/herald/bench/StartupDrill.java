@@ -74,7 +74,7 @@ public final class StartupDrill implements Drill {
         List<Variant> shipped = shippedVariants(options.given().get("--installed"));
         Path cliJar = codeSource(Herald.class);
         Path embeddedJar = codeSource(EmbeddedSqs.class);
-        String production = cliJar + ":" + Files.readString(cliJar.resolveSibling("classpath.txt")).strip();
+        String production = productionClasspath(cliJar);
         String embedded = embeddedJar + ":" + Files.readString(embeddedJar.resolveSibling("classpath.txt")).strip();
         Path script = cliJar.getParent().getParent().resolve("src/main/cds/build-cds-archive.sh");
         if (!Files.isExecutable(script)) {
@@ -289,6 +289,30 @@ public final class StartupDrill implements Drill {
             shipped.add(new Variant("installed /usr/bin/herald", List.of("/usr/bin/herald")));
         }
         return shipped;
+    }
+
+    /**
+     * The jars the packages run every command with: the built image's lib/ (not lib/embedded, which only
+     * `local` and `serve` add). The cli module writes no classpath.txt of its own since the packaging
+     * module assembles the image, so the image is the one place that says what ships.
+     */
+    private static String productionClasspath(Path cliJar) throws IOException {
+        Path repository = cliJar.getParent().getParent().getParent();
+        try (var images = Files.newDirectoryStream(repository.resolve("packaging/target"), "herald-*")) {
+            for (Path image : images) {
+                Path lib = image.resolve("lib");
+                if (Files.isRegularFile(lib.resolve("herald.jar"))) {
+                    try (var jars = Files.list(lib)) {
+                        return String.join(":", jars.filter(j -> j.toString().endsWith(".jar")).sorted()
+                                .map(Path::toString).toList());
+                    }
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // Falls through to the message below.
+        }
+        throw new IllegalStateException("startup: no application image under " + repository.resolve("packaging/target")
+                + ": run ./herald build first");
     }
 
     /** Every jar of both, once, in order: the classpath every command had while core carried the engines. */
