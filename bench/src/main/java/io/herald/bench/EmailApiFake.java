@@ -2,7 +2,8 @@ package io.herald.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.sendgrid.SendGridConfig;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.config.Secret;
 import io.herald.pipeline.provider.sendgrid.SendGridProvider;
 import io.herald.pipeline.provider.ses.SesProvider;
@@ -76,13 +77,13 @@ final class EmailApiFake implements AutoCloseable {
 
     /** Herald's real SendGrid provider pointed at a SendGrid fake at {@code baseUrl}; no rate limit to speak of. */
     static SendGridProvider sendGridProvider(String baseUrl, Duration timeout, Clock clock) {
-        return new SendGridProvider(new ProviderConfig.SendGrid(true, 1, timeout, 10_000, Duration.ofSeconds(1), "", baseUrl,
+        return new SendGridProvider(new SendGridConfig(true, 1, timeout, 10_000, Duration.ofSeconds(1), "", baseUrl,
                 Secret.of("SG.bench-key"), "herald@example.org"), clock);
     }
 
     /** Herald's real SES provider pointed at an SES fake at {@code baseUrl}, with made-up credentials. */
     static SesProvider sesProvider(String baseUrl, Duration timeout, Clock clock) {
-        return new SesProvider(new ProviderConfig.Ses(true, 1, timeout, 10_000, Duration.ofSeconds(1), "", "us-east-1",
+        return new SesProvider(new SesConfig(true, 1, timeout, 10_000, Duration.ofSeconds(1), "", "us-east-1",
                 baseUrl, "herald@example.org", ""),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench-secret")), clock);
     }

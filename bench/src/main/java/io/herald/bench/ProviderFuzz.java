@@ -2,7 +2,12 @@ package io.herald.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.discord.DiscordConfig;
+import io.herald.core.provider.matrix.MatrixConfig;
+import io.herald.core.provider.mattermost.MattermostConfig;
+import io.herald.core.provider.msteams.TeamsConfig;
+import io.herald.core.provider.slack.SlackConfig;
+import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -172,27 +177,27 @@ final class ProviderFuzz {
         Duration s = Duration.ofSeconds(1);
         Clock clock = Clock.systemUTC();
         return List.of(
-                new Subject("mattermost", base -> new MattermostProvider(new ProviderConfig.Mattermost(true, 1, t,
+                new Subject("mattermost", base -> new MattermostProvider(new MattermostConfig(true, 1, t,
                         100_000, s, "",
                         Secret.of(base + "/hooks/" + WEBHOOK_KEY)), clock), "town-square", WEBHOOK_KEY,
                         p -> noMention(unescaped(p.path("text").asText()))),
-                new Subject("slack", base -> new SlackProvider(new ProviderConfig.Slack(true, 1, t, 100_000, s, "",
+                new Subject("slack", base -> new SlackProvider(new SlackConfig(true, 1, t, 100_000, s, "",
                         Secret.of(base + "/services/T0/B0/" + WEBHOOK_KEY)), clock), "x", WEBHOOK_KEY,
                         this::slackSafe),
-                new Subject("matrix", base -> new MatrixProvider(new ProviderConfig.Matrix(true, 1, t, 100_000, s, "",
+                new Subject("matrix", base -> new MatrixProvider(new MatrixConfig(true, 1, t, 100_000, s, "",
                         base,
                         Secret.of(MATRIX_TOKEN)), clock), "!room:example.org", MATRIX_TOKEN,
                         p -> p.path("m.mentions").isObject() && p.path("m.mentions").isEmpty()
                                 && !p.path("body").asText().toLowerCase(Locale.ROOT).contains("@room")),
-                new Subject("telegram", base -> new TelegramProvider(new ProviderConfig.Telegram(true, 1, t, 100_000,
+                new Subject("telegram", base -> new TelegramProvider(new TelegramConfig(true, 1, t, 100_000,
                         s, "", base,
                         Secret.of(TELEGRAM_TOKEN), Duration.ZERO), clock), "-100123", TELEGRAM_TOKEN,
                         p -> noMention(p.path("text").asText())),
-                new Subject("msteams", base -> new TeamsProvider(new ProviderConfig.Msteams(true, 1, t, 100_000, s, "",
+                new Subject("msteams", base -> new TeamsProvider(new TeamsConfig(true, 1, t, 100_000, s, "",
                         Secret.of(base + "/workflows/a/triggers/manual/paths/invoke?api-version=1&sig=" + TEAMS_SIG)),
                                 clock),
                         "x", TEAMS_SIG, this::teamsSafe),
-                new Subject("discord", base -> new DiscordProvider(new ProviderConfig.Discord(true, 1, t, 100_000, s,
+                new Subject("discord", base -> new DiscordProvider(new DiscordConfig(true, 1, t, 100_000, s,
                         "",
                         Secret.of(base + "/api/webhooks/1/" + WEBHOOK_KEY)), clock), "x", WEBHOOK_KEY,
                         p -> p.path("allowed_mentions").path("parse").isArray() && p.path("allowed_mentions")

@@ -2,7 +2,8 @@ package io.herald.cli;
 
 import io.herald.api.LocalDemo;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.sendgrid.SendGridConfig;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -10,6 +11,7 @@ import io.herald.core.envelope.Origin;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
+import io.herald.core.provider.outbox.OutboxConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,12 +75,13 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
     }
 
     private HeraldConfig.Providers providers(HeraldConfig.Providers configured) {
-        ProviderConfig.Ses ses = configured.of(ProviderConfig.Ses.class);
-        ProviderConfig.SendGrid sendgrid = configured.of(ProviderConfig.SendGrid.class);
-        return configured.withOutbox(new HeraldConfig.Outbox(false, configured.outbox().weight(), configured.outbox().dir()))
-                .with(new ProviderConfig.Ses(true, 1, SEND_TIMEOUT, RATE_LIMIT, Duration.ofSeconds(1), ses.template(),
+        SesConfig ses = configured.of(SesConfig.class);
+        SendGridConfig sendgrid = configured.of(SendGridConfig.class);
+        OutboxConfig outbox = configured.of(OutboxConfig.class);
+        return configured.with(new OutboxConfig(false, outbox.weight(), outbox.dir()))
+                .with(new SesConfig(true, 1, SEND_TIMEOUT, RATE_LIMIT, Duration.ofSeconds(1), ses.template(),
                         ses.region(), fake("ses").baseUrl().toString(), DEMO_FROM, ""))
-                .with(new ProviderConfig.SendGrid(true, 1, SEND_TIMEOUT, RATE_LIMIT, Duration.ofSeconds(1), sendgrid.template(),
+                .with(new SendGridConfig(true, 1, SEND_TIMEOUT, RATE_LIMIT, Duration.ofSeconds(1), sendgrid.template(),
                         fake("sendgrid").baseUrl().toString(), Secret.of("SG.local-demo-key"), DEMO_FROM));
     }
 

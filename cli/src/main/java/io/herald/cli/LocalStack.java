@@ -15,6 +15,7 @@ import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
 import io.herald.pipeline.provider.Providers;
+import io.herald.core.provider.outbox.OutboxConfig;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class LocalStack implements AutoCloseable {
             this.queues = SqsQueues.provision(sqs, config.sqs());
 
             EnvelopeCodec codec = new EnvelopeCodec();
-            this.outbox = Path.of(config.providers().outbox().dir()).toAbsolutePath();
+            this.outbox = Path.of(config.providers().of(OutboxConfig.class).dir()).toAbsolutePath();
             // Stopping waits for the current long poll; embedded queues are on this machine and nobody
             // counts their requests, so local and serve poll briefly and Ctrl-C or SIGTERM stays quick.
             HeraldConfig.Pipeline pipelineConfig = config.pipeline().withReceiveWait(

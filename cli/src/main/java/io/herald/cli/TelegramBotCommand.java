@@ -1,6 +1,6 @@
 package io.herald.cli;
 
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.Secret;
@@ -28,13 +28,13 @@ final class TelegramBotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HeraldConfig cfg = MailprogCommand.load(config);
-        Secret token = cfg.telegramBot().botToken().isSet() ? cfg.telegramBot().botToken() : cfg.providers().of(ProviderConfig.Telegram.class).botToken();
+        Secret token = cfg.telegramBot().botToken().isSet() ? cfg.telegramBot().botToken() : cfg.providers().of(TelegramConfig.class).botToken();
         if (!token.isSet()) {
             throw new StartupException("telegramBot.botToken (" + ConfigLoader.environmentVariable("telegramBot.botToken")
                     + ") is empty, and so is providers.telegram.botToken ("
                     + ConfigLoader.environmentVariable("providers.telegram.botToken") + "); set one to the token @BotFather gave you");
         }
-        String baseUrl = cfg.telegramBot().baseUrl().isBlank() ? cfg.providers().of(ProviderConfig.Telegram.class).baseUrl() : cfg.telegramBot().baseUrl();
+        String baseUrl = cfg.telegramBot().baseUrl().isBlank() ? cfg.providers().of(TelegramConfig.class).baseUrl() : cfg.telegramBot().baseUrl();
         Optional<ChatRegistry> registry = cfg.telegramBot().registry().isBlank() ? Optional.empty()
                 : Optional.of(new ChatRegistry(Path.of(cfg.telegramBot().registry())));
         TelegramBot bot = new TelegramBot(new TelegramApi(URI.create(baseUrl), token), registry, cfg.telegramBot().pollTimeout());

@@ -3,6 +3,7 @@ package io.herald.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.provider.outbox.OutboxConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class LocalChaosDemoTest {
         stack = LocalStack.startWithDemo(new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()),
                 d.pipeline().withAdminPort(-1).withHealth(3, 2, Duration.ofMillis(500))
                         .withRetryDelays(Duration.ofMillis(200), Duration.ofSeconds(1)),
-                d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
+                d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
                 d.receivers(), new HeraldConfig.Local(0, 0)));
     }
 

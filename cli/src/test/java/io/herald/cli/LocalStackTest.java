@@ -1,6 +1,7 @@
 package io.herald.cli;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.provider.outbox.OutboxConfig;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -43,7 +44,7 @@ class LocalStackTest {
     private HeraldConfig config(int sqsPort, int apiPort) {
         HeraldConfig d = HeraldConfig.defaults();
         return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", apiPort, d.api().maxBodyBytes()),
-                d.pipeline().withAdminPort(0), d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
+                d.pipeline().withAdminPort(0), d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
                 d.receivers(), new HeraldConfig.Local(sqsPort, 0));
     }
 

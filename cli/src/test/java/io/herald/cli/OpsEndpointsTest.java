@@ -9,6 +9,7 @@ import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.pipeline.AdminServer;
+import io.herald.core.provider.outbox.OutboxConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import ch.qos.logback.classic.Level;
@@ -62,7 +63,7 @@ class OpsEndpointsTest {
         HeraldConfig d = HeraldConfig.defaults();
         return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", apiPort, d.api().maxBodyBytes()),
                 d.pipeline().withAdminPort(adminPort),
-                d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
+                d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
                 d.receivers(), new HeraldConfig.Local(0, 0));
     }
 

@@ -7,6 +7,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.mailprog.forward.ForwarderMetrics;
 import io.herald.mailprog.forward.PassResult;
 import io.herald.mailprog.spool.Spool;
+import io.herald.core.provider.outbox.OutboxConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,7 +147,7 @@ class OpsFilesTest {
         Files.createDirectories(dir.resolve("outbox"));
         return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()),
                 d.pipeline().withAdminPort(0),
-                d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
+                d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
                 d.receivers(), new HeraldConfig.Local(0, 0));
     }
 }

@@ -11,6 +11,7 @@ import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.StatusTable;
+import io.herald.core.provider.outbox.OutboxConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class SendTestCommandTest {
         HeraldConfig d = HeraldConfig.defaults();
         stack = LocalStack.start(new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()),
                 d.pipeline().withAdminPort(-1),
-                d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
+                d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
                 d.receivers(), d.status(), new HeraldConfig.Local(sqsPort, dynamoPort)));
         // What `./herald local` writes when it is up; the operator's configuration only says where.
         Path state = dir.resolve("herald-local.json");

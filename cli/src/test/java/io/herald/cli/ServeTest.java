@@ -2,6 +2,7 @@ package io.herald.cli;
 
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.PauseScope;
+import io.herald.core.provider.outbox.OutboxConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +54,7 @@ class ServeTest {
                 new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes(), d.api().idempotencyWindow(),
                         d.api().batchWait(), true, List.of()),
                 d.pipeline().withAdminPort(-1),
-                d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
+                d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
                 d.receivers(), d.status(), new HeraldConfig.Local(0, 0), d.mailprog(), d.telegramBot(),
                 new HeraldConfig.Control(c.refreshInterval(), c.heartbeatInterval(), c.staleAfter(),
                         Duration.ofSeconds(1)),

@@ -8,6 +8,7 @@ import io.herald.core.envelope.Origin;
 import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
+import io.herald.core.provider.outbox.OutboxConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,7 @@ class WebClientBrowserTest {
     private HeraldConfig config(HeraldConfig.Pipeline pipeline) {
         HeraldConfig d = HeraldConfig.defaults();
         return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()), pipeline,
-                d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),
+                d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
                 d.receivers(), new HeraldConfig.Local(0, 0));
     }
 

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.sendgrid.SendGridConfig;
+import io.herald.core.provider.ses.SesConfig;
+import io.herald.core.provider.slack.SlackConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.control.ControlStore;
 import io.herald.core.control.DynamoControlStore;
@@ -170,16 +172,16 @@ class PipelineControlTest {
     private Pipeline pipeline(String instance, QueueRef queue, Duration openWait, boolean withSlack,
                               ControlStore controlStore, UnaryOperator<HeraldConfig.Pipeline> tweak) {
         Clock clock = Clock.systemUTC();
-        SesProvider ses = new SesProvider(new ProviderConfig.Ses(true, 1, Duration.ofSeconds(2), 1000,
+        SesProvider ses = new SesProvider(new SesConfig(true, 1, Duration.ofSeconds(2), 1000,
                 Duration.ofSeconds(1), "", "us-east-1", Fakes.baseUrl(sesFake), "herald@example.org", ""),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")), clock);
-        SendGridProvider sendgrid = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofSeconds(2),
+        SendGridProvider sendgrid = new SendGridProvider(new SendGridConfig(true, 1, Duration.ofSeconds(2),
                 1000, Duration.ofSeconds(1), "", Fakes.baseUrl(sendgridFake), Secret.of("SG.test-key"),
                 "herald@example.org"), clock);
         List<ConfiguredProvider> providers = new ArrayList<>(List.of(new ConfiguredProvider(ses, 1),
                 new ConfiguredProvider(sendgrid, 1)));
         if (withSlack) {
-            providers.add(new ConfiguredProvider(new SlackProvider(new ProviderConfig.Slack(true, 1,
+            providers.add(new ConfiguredProvider(new SlackProvider(new SlackConfig(true, 1,
                     Duration.ofSeconds(2), 1000, Duration.ofSeconds(1), "",
                     Secret.of(Fakes.baseUrl(slackFake) + SLACK_PATH)), clock), 1));
         }

@@ -2,7 +2,8 @@ package io.herald.pipeline;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.mattermost.MattermostConfig;
+import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -86,10 +87,10 @@ class PipelineEchoAndBadTargetsTest {
 
         Clock clock = Clock.systemUTC();
         Duration t = Duration.ofSeconds(2);
-        MattermostProvider mattermost = new MattermostProvider(new ProviderConfig.Mattermost(true, 1, t, 1000,
+        MattermostProvider mattermost = new MattermostProvider(new MattermostConfig(true, 1, t, 1000,
                 Duration.ofSeconds(1), "", Secret.of(Fakes.baseUrl(mattermostFake) + "/hooks/xsecrethookid1234567")),
                         clock);
-        TelegramProvider telegram = new TelegramProvider(new ProviderConfig.Telegram(true, 1, t, 1000,
+        TelegramProvider telegram = new TelegramProvider(new TelegramConfig(true, 1, t, 1000,
                 Duration.ofSeconds(1),
                 "", Fakes.baseUrl(telegramFake), Secret.of(TOKEN), Duration.ZERO), clock);
         HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()

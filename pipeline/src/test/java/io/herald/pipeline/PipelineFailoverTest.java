@@ -2,7 +2,8 @@ package io.herald.pipeline;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.sendgrid.SendGridConfig;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -75,10 +76,10 @@ class PipelineFailoverTest {
         sendgridAnswers(500);
 
         Clock clock = Clock.systemUTC();
-        SesProvider ses = new SesProvider(new ProviderConfig.Ses(true, 1, Duration.ofSeconds(2), 1000, Duration.ofSeconds(1),
+        SesProvider ses = new SesProvider(new SesConfig(true, 1, Duration.ofSeconds(2), 1000, Duration.ofSeconds(1),
                 "", "us-east-1", Fakes.baseUrl(sesFake), "herald@example.org", ""),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")), clock);
-        SendGridProvider sendgrid = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofSeconds(2), 1000,
+        SendGridProvider sendgrid = new SendGridProvider(new SendGridConfig(true, 1, Duration.ofSeconds(2), 1000,
                 Duration.ofSeconds(1), "", Fakes.baseUrl(sendgridFake), Secret.of("SG.test-key"), "herald@example.org"), clock);
         HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()
                 .withSendTimeout(Duration.ofSeconds(3)).withReceiveWait(Duration.ofSeconds(1))

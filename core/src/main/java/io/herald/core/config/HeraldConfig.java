@@ -286,10 +286,6 @@ public record HeraldConfig(
             return new Providers(next);
         }
 
-        public Outbox outbox() {
-            return of(Outbox.class);
-        }
-
         /**
          * The channels at least one provider is enabled for in this configuration: what a user's
          * preferences may name (a receiver on another channel could never be reached).
@@ -303,22 +299,6 @@ public record HeraldConfig(
                 }
             });
             return java.util.Collections.unmodifiableSet(channels);
-        }
-
-        public Providers withOutbox(Outbox newOutbox) {
-            return with(newOutbox);
-        }
-    }
-
-    /**
-     * @param enabled  whether the pipeline delivers email through it
-     * @param weight   its share of the email channel among healthy providers (1–1000)
-     * @param dir      directory it writes one .eml file per email into
-     */
-    public record Outbox(boolean enabled, int weight, String dir) implements ProviderSettings {
-
-        public static Outbox defaults() {
-            return new Outbox(true, 1, "outbox");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.herald.core.config;
 
+import io.herald.core.provider.ProviderBlock;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
@@ -46,7 +47,7 @@ final class ProviderChecks {
             checks.problem("weight", "must be between 1 and 1000 (a share among the channel's healthy providers), "
                     + "got " + settings.weight());
         }
-        if (!(settings instanceof ProviderConfig.Block block)) {
+        if (!(settings instanceof ProviderBlock block)) {
             return;
         }
         checks.duration("timeout", block.timeout(), Duration.ofMillis(1), Duration.ofHours(1));

@@ -1,5 +1,6 @@
 package io.herald.core.config;
 
+import io.herald.core.provider.outbox.OutboxConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -117,7 +118,7 @@ class ConfigLoaderTest {
 
     @Test
     void environmentOverridesNestedKey() {
-        assertThat(load(Map.of("HERALD_PROVIDERS_OUTBOX_DIR", "/var/spool/herald")).providers().outbox().dir())
+        assertThat(load(Map.of("HERALD_PROVIDERS_OUTBOX_DIR", "/var/spool/herald")).providers().of(OutboxConfig.class).dir())
                 .isEqualTo("/var/spool/herald");
     }
 

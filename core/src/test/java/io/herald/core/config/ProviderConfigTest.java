@@ -1,5 +1,10 @@
 package io.herald.core.config;
 
+import io.herald.core.provider.matrix.MatrixConfig;
+import io.herald.core.provider.msteams.TeamsConfig;
+import io.herald.core.provider.sendgrid.SendGridConfig;
+import io.herald.core.provider.slack.SlackConfig;
+import io.herald.core.provider.telegram.TelegramConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
@@ -34,11 +39,11 @@ class ProviderConfigTest {
     void everyProviderButTheOutboxIsDisabledByDefault() {
         HeraldConfig.Providers p = HeraldConfig.defaults().providers();
 
-        assertThat(p.outbox().enabled()).isTrue();
-        assertThat(p.blocks().values()).filteredOn(b -> b != p.outbox()).isNotEmpty()
+        assertThat(p.get("outbox").enabled()).isTrue();
+        assertThat(p.blocks().values()).filteredOn(b -> b != p.get("outbox")).isNotEmpty()
                 .noneMatch(ProviderSettings::enabled);
-        assertThat(p.of(ProviderConfig.Telegram.class).baseUrl()).isEqualTo("https://api.telegram.org");
-        assertThat(p.of(ProviderConfig.SendGrid.class).baseUrl()).isEqualTo("https://api.sendgrid.com");
+        assertThat(p.of(TelegramConfig.class).baseUrl()).isEqualTo("https://api.telegram.org");
+        assertThat(p.of(SendGridConfig.class).baseUrl()).isEqualTo("https://api.sendgrid.com");
     }
 
     @Test
@@ -46,8 +51,8 @@ class ProviderConfigTest {
         HeraldConfig c = load(Map.of("HERALD_PROVIDERS_TELEGRAM_ENABLED", "true", "HERALD_PROVIDERS_TELEGRAM_BOT_TOKEN", TOKEN,
                 "HERALD_PROVIDERS_SLACK_ENABLED", "true", "HERALD_PROVIDERS_SLACK_WEBHOOK_URL", HOOK));
 
-        assertThat(c.providers().of(ProviderConfig.Telegram.class).botToken().reveal()).isEqualTo(TOKEN);
-        assertThat(c.providers().of(ProviderConfig.Slack.class).webhookUrl().reveal()).isEqualTo(HOOK);
+        assertThat(c.providers().of(TelegramConfig.class).botToken().reveal()).isEqualTo(TOKEN);
+        assertThat(c.providers().of(SlackConfig.class).webhookUrl().reveal()).isEqualTo(HOOK);
     }
 
     @Test
@@ -73,7 +78,7 @@ class ProviderConfigTest {
 
         HeraldConfig c = new ConfigLoader(Map.of()).load(Optional.of(file));
 
-        assertThat(c.providers().of(ProviderConfig.Matrix.class).accessToken().reveal()).isEqualTo("syt_file_token");
+        assertThat(c.providers().of(MatrixConfig.class).accessToken().reveal()).isEqualTo("syt_file_token");
     }
 
     @Test
@@ -106,8 +111,8 @@ class ProviderConfigTest {
     void rateLimitAndPeriodAreConfigurable() {
         HeraldConfig c = load(Map.of("HERALD_PROVIDERS_MSTEAMS_RATE_LIMIT", "2", "HERALD_PROVIDERS_MSTEAMS_RATE_PERIOD", "500ms"));
 
-        assertThat(c.providers().of(ProviderConfig.Msteams.class).rateLimit()).isEqualTo(2);
-        assertThat(c.providers().of(ProviderConfig.Msteams.class).ratePeriod()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.providers().of(TeamsConfig.class).rateLimit()).isEqualTo(2);
+        assertThat(c.providers().of(TeamsConfig.class).ratePeriod()).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test

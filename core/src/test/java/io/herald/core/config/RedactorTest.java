@@ -1,5 +1,7 @@
 package io.herald.core.config;
 
+import io.herald.core.provider.smtp.SmtpConfig;
+import io.herald.core.provider.telegram.TelegramConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,11 +63,11 @@ class RedactorTest {
     @Test
     void forProvidersMasksEveryConfiguredProvidersSecrets() {
         HeraldConfig.Providers d = HeraldConfig.defaults().providers();
-        ProviderConfig.Telegram t = d.of(ProviderConfig.Telegram.class);
-        ProviderConfig.Smtp m = d.of(ProviderConfig.Smtp.class);
+        TelegramConfig t = d.of(TelegramConfig.class);
+        SmtpConfig m = d.of(SmtpConfig.class);
         HeraldConfig.Providers providers = d.with(
-                new ProviderConfig.Smtp(m.enabled(), m.weight(), m.timeout(), m.rateLimit(), m.ratePeriod(),
-                        m.template(), m.host(), m.port(), m.security(), "herald", Secret.of("smtp-pass-123"), m.from())).with(new ProviderConfig.Telegram(t.enabled(), t.weight(), t.timeout(), t.rateLimit(),
+                new SmtpConfig(m.enabled(), m.weight(), m.timeout(), m.rateLimit(), m.ratePeriod(),
+                        m.template(), m.host(), m.port(), m.security(), "herald", Secret.of("smtp-pass-123"), m.from())).with(new TelegramConfig(t.enabled(), t.weight(), t.timeout(), t.rateLimit(),
                         t.ratePeriod(), t.template(), t.baseUrl(), Secret.of("123456:AAH-tok"), t.chatInterval()));
 
         Redactor r = Redactor.forProviders(providers);

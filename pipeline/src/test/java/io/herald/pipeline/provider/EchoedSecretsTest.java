@@ -5,7 +5,13 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.extension.ResponseTransformerV2;
 import com.github.tomakehurst.wiremock.http.Response;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.discord.DiscordConfig;
+import io.herald.core.provider.matrix.MatrixConfig;
+import io.herald.core.provider.mattermost.MattermostConfig;
+import io.herald.core.provider.msteams.TeamsConfig;
+import io.herald.core.provider.sendgrid.SendGridConfig;
+import io.herald.core.provider.slack.SlackConfig;
+import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.config.Secret;
 import io.herald.pipeline.provider.discord.DiscordProvider;
 import io.herald.pipeline.provider.matrix.MatrixProvider;
@@ -108,28 +114,28 @@ class EchoedSecretsTest {
         Duration s = Duration.ofSeconds(1);
         Clock clock = Clock.systemUTC();
         return Stream.of(
-                new Case("telegram", base -> http(new TelegramProvider(new ProviderConfig.Telegram(true, 1, t, 1000, s,
+                new Case("telegram", base -> http(new TelegramProvider(new TelegramConfig(true, 1, t, 1000, s,
                         "", base, Secret.of(TELEGRAM_TOKEN), Duration.ZERO), clock)), "-100123", TELEGRAM_TOKEN, 400,
                         e -> json(Map.of("ok", false, "error_code", 400, "description", "Bad Request: " + e))),
-                new Case("slack", base -> http(new SlackProvider(new ProviderConfig.Slack(true, 1, t, 1000, s, "",
+                new Case("slack", base -> http(new SlackProvider(new SlackConfig(true, 1, t, 1000, s, "",
                         Secret.of(base + "/services/T0001/B0001/" + SLACK_KEY)), clock)), "x", SLACK_KEY, 400,
                         e -> "invalid_payload " + e),
-                new Case("mattermost", base -> http(new MattermostProvider(new ProviderConfig.Mattermost(true, 1, t,
+                new Case("mattermost", base -> http(new MattermostProvider(new MattermostConfig(true, 1, t,
                         1000, s, "", Secret.of(base + "/hooks/" + MATTERMOST_KEY)), clock)), "town-square",
                         MATTERMOST_KEY, 404, e -> json(Map.of("id", "web.incoming_webhook.channel.app_error",
                         "message", e, "status_code", 404))),
-                new Case("discord", base -> http(new DiscordProvider(new ProviderConfig.Discord(true, 1, t, 1000, s, "",
+                new Case("discord", base -> http(new DiscordProvider(new DiscordConfig(true, 1, t, 1000, s, "",
                         Secret.of(base + "/api/webhooks/1234567890/" + DISCORD_KEY)), clock)), "x", DISCORD_KEY, 400,
                         e -> json(Map.of("message", "Invalid Form Body " + e, "code", 50035))),
-                new Case("msteams", base -> http(new TeamsProvider(new ProviderConfig.Msteams(true, 1, t, 1000, s, "",
+                new Case("msteams", base -> http(new TeamsProvider(new TeamsConfig(true, 1, t, 1000, s, "",
                         Secret.of(base + "/workflows/abc/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers"
                                 + "&sig=" + TEAMS_SIG)), clock)), "x", TEAMS_SIG, 400,
                         e -> json(Map.of("error", Map.of("code", "InvalidRequestContent", "message", e)))),
-                new Case("matrix", base -> http(new MatrixProvider(new ProviderConfig.Matrix(true, 1, t, 1000, s, "",
+                new Case("matrix", base -> http(new MatrixProvider(new MatrixConfig(true, 1, t, 1000, s, "",
                         base, Secret.of(MATRIX_TOKEN)), clock)), "!room:example.org", MATRIX_TOKEN, 400,
                         e -> json(Map.of("errcode", "M_BAD_JSON", "error", e))),
                 new Case("sendgrid", base -> {
-                    SendGridProvider p = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, t, 1000, s, "", base,
+                    SendGridProvider p = new SendGridProvider(new SendGridConfig(true, 1, t, 1000, s, "", base,
                             Secret.of(SENDGRID_KEY), "herald@example.org"), clock);
                     return new HttpOrSdk(p, p);
                 }, "to@example.org", SENDGRID_KEY, 400,

@@ -1,9 +1,18 @@
 package io.herald.pipeline.provider;
 
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.discord.DiscordConfig;
+import io.herald.core.provider.matrix.MatrixConfig;
+import io.herald.core.provider.mattermost.MattermostConfig;
+import io.herald.core.provider.msteams.TeamsConfig;
+import io.herald.core.provider.sendgrid.SendGridConfig;
+import io.herald.core.provider.ses.SesConfig;
+import io.herald.core.provider.slack.SlackConfig;
+import io.herald.core.provider.smtp.SmtpConfig;
+import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.provider.ProviderSettings;
+import io.herald.core.provider.outbox.OutboxConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,16 +36,16 @@ class ProvidersTest {
         HeraldConfig d = HeraldConfig.defaults();
         HeraldConfig.Providers p = d.providers();
         for (ProviderSettings block : List.of(
-                new HeraldConfig.Outbox(true, 2, dir.toString()),
-                new ProviderConfig.Ses(true, 3, T, 1, S, "", "eu-west-1", "http://127.0.0.1:1", "h@example.org", ""),
-                new ProviderConfig.SendGrid(true, 1, T, 1, S, "", "http://127.0.0.1:1", Secret.of("SG.x"), "h@example.org"),
-                new ProviderConfig.Smtp(true, 1, T, 1, S, "", "127.0.0.1", 1, "starttls", "", Secret.none(), "h@example.org"),
-                new ProviderConfig.Msteams(true, 1, T, 4, S, "", Secret.of("http://127.0.0.1:1/teams")),
-                new ProviderConfig.Telegram(true, 1, T, 30, S, template, "http://127.0.0.1:1", Secret.of("1:x"), S),
-                new ProviderConfig.Slack(true, 1, T, 1, S, "", Secret.of("http://127.0.0.1:1/slack")),
-                new ProviderConfig.Mattermost(true, 1, T, 10, S, "", Secret.of("http://127.0.0.1:1/mm")),
-                new ProviderConfig.Discord(true, 1, T, 5, S, "", Secret.of("http://127.0.0.1:1/discord")),
-                new ProviderConfig.Matrix(true, 1, T, 10, S, "", "http://127.0.0.1:1", Secret.of("syt_x")))) {
+                new OutboxConfig(true, 2, dir.toString()),
+                new SesConfig(true, 3, T, 1, S, "", "eu-west-1", "http://127.0.0.1:1", "h@example.org", ""),
+                new SendGridConfig(true, 1, T, 1, S, "", "http://127.0.0.1:1", Secret.of("SG.x"), "h@example.org"),
+                new SmtpConfig(true, 1, T, 1, S, "", "127.0.0.1", 1, "starttls", "", Secret.none(), "h@example.org"),
+                new TeamsConfig(true, 1, T, 4, S, "", Secret.of("http://127.0.0.1:1/teams")),
+                new TelegramConfig(true, 1, T, 30, S, template, "http://127.0.0.1:1", Secret.of("1:x"), S),
+                new SlackConfig(true, 1, T, 1, S, "", Secret.of("http://127.0.0.1:1/slack")),
+                new MattermostConfig(true, 1, T, 10, S, "", Secret.of("http://127.0.0.1:1/mm")),
+                new DiscordConfig(true, 1, T, 5, S, "", Secret.of("http://127.0.0.1:1/discord")),
+                new MatrixConfig(true, 1, T, 10, S, "", "http://127.0.0.1:1", Secret.of("syt_x")))) {
             p = p.with(block);
         }
         return d.withProviders(p);

@@ -1,12 +1,11 @@
 package io.herald.core.provider.discord;
 
-import io.herald.core.config.ProviderConfig;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
 
 /** A Discord webhook; the target is whom to mention. */
-public final class DiscordDescriptor implements ProviderDescriptor<ProviderConfig.Discord> {
+public final class DiscordDescriptor implements ProviderDescriptor<DiscordConfig> {
 
     @Override
     public String name() {
@@ -29,17 +28,17 @@ public final class DiscordDescriptor implements ProviderDescriptor<ProviderConfi
     }
 
     @Override
-    public Class<ProviderConfig.Discord> configType() {
-        return ProviderConfig.Discord.class;
+    public Class<DiscordConfig> configType() {
+        return DiscordConfig.class;
     }
 
     @Override
-    public ProviderConfig.Discord defaults() {
-        return ProviderConfig.Discord.defaults();
+    public DiscordConfig defaults() {
+        return DiscordConfig.defaults();
     }
 
     @Override
-    public void validate(ProviderConfig.Discord config, BlockChecks checks) {
+    public void validate(DiscordConfig config, BlockChecks checks) {
         if (config.enabled()) {
             checks.webhookUrl("webhookUrl", config.webhookUrl());
         }

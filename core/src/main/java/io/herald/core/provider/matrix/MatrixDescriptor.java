@@ -1,12 +1,11 @@
 package io.herald.core.provider.matrix;
 
-import io.herald.core.config.ProviderConfig;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
 
 /** Matrix client-server API as a bot user; the target is a room. */
-public final class MatrixDescriptor implements ProviderDescriptor<ProviderConfig.Matrix> {
+public final class MatrixDescriptor implements ProviderDescriptor<MatrixConfig> {
 
     /** A room id ({@code !id:server}), room alias ({@code #alias:server}) or user ({@code @user:server}). */
     private static final TargetRule ROOM = TargetRule.matching("[!#@][^:\\s]+:[A-Za-z0-9.\\-\\[\\]]+(:[0-9]{1,5})?",
@@ -33,17 +32,17 @@ public final class MatrixDescriptor implements ProviderDescriptor<ProviderConfig
     }
 
     @Override
-    public Class<ProviderConfig.Matrix> configType() {
-        return ProviderConfig.Matrix.class;
+    public Class<MatrixConfig> configType() {
+        return MatrixConfig.class;
     }
 
     @Override
-    public ProviderConfig.Matrix defaults() {
-        return ProviderConfig.Matrix.defaults();
+    public MatrixConfig defaults() {
+        return MatrixConfig.defaults();
     }
 
     @Override
-    public void validate(ProviderConfig.Matrix config, BlockChecks checks) {
+    public void validate(MatrixConfig config, BlockChecks checks) {
         if (config.enabled()) {
             checks.url("homeserverUrl", config.homeserverUrl(), false);
             checks.secret("accessToken", config.accessToken(), "the bot user's access token");

@@ -1,12 +1,11 @@
 package io.herald.core.provider.mattermost;
 
-import io.herald.core.config.ProviderConfig;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
 
 /** A Mattermost incoming webhook; the target overrides its channel. */
-public final class MattermostDescriptor implements ProviderDescriptor<ProviderConfig.Mattermost> {
+public final class MattermostDescriptor implements ProviderDescriptor<MattermostConfig> {
 
     @Override
     public String name() {
@@ -29,17 +28,17 @@ public final class MattermostDescriptor implements ProviderDescriptor<ProviderCo
     }
 
     @Override
-    public Class<ProviderConfig.Mattermost> configType() {
-        return ProviderConfig.Mattermost.class;
+    public Class<MattermostConfig> configType() {
+        return MattermostConfig.class;
     }
 
     @Override
-    public ProviderConfig.Mattermost defaults() {
-        return ProviderConfig.Mattermost.defaults();
+    public MattermostConfig defaults() {
+        return MattermostConfig.defaults();
     }
 
     @Override
-    public void validate(ProviderConfig.Mattermost config, BlockChecks checks) {
+    public void validate(MattermostConfig config, BlockChecks checks) {
         if (config.enabled()) {
             checks.webhookUrl("webhookUrl", config.webhookUrl());
         }

@@ -1,12 +1,11 @@
 package io.herald.core.provider.msteams;
 
-import io.herald.core.config.ProviderConfig;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
 
 /** Microsoft Teams through a Workflows webhook; the target is whom to mention. */
-public final class TeamsDescriptor implements ProviderDescriptor<ProviderConfig.Msteams> {
+public final class TeamsDescriptor implements ProviderDescriptor<TeamsConfig> {
 
     @Override
     public String name() {
@@ -29,17 +28,17 @@ public final class TeamsDescriptor implements ProviderDescriptor<ProviderConfig.
     }
 
     @Override
-    public Class<ProviderConfig.Msteams> configType() {
-        return ProviderConfig.Msteams.class;
+    public Class<TeamsConfig> configType() {
+        return TeamsConfig.class;
     }
 
     @Override
-    public ProviderConfig.Msteams defaults() {
-        return ProviderConfig.Msteams.defaults();
+    public TeamsConfig defaults() {
+        return TeamsConfig.defaults();
     }
 
     @Override
-    public void validate(ProviderConfig.Msteams config, BlockChecks checks) {
+    public void validate(TeamsConfig config, BlockChecks checks) {
         if (config.enabled()) {
             checks.webhookUrl("webhookUrl", config.webhookUrl());
         }

@@ -1,6 +1,6 @@
 package io.herald.core.provider.ntfy;
 
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.ProviderBlock;
 import io.herald.core.config.Secret;
 
 import java.time.Duration;
@@ -18,7 +18,7 @@ import java.util.List;
  */
 public record NtfyConfig(boolean enabled, int weight, Duration timeout, int rateLimit, Duration ratePeriod,
                          String template, String serverUrl, Secret accessToken, String username, Secret password,
-                         int priority, List<String> tags) implements ProviderConfig.Block {
+                         int priority, List<String> tags) implements ProviderBlock {
 
     public NtfyConfig {
         tags = tags == null ? List.of() : List.copyOf(tags);

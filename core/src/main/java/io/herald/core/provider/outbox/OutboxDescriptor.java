@@ -6,7 +6,7 @@ import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
 
 /** Local mode: every email written as an .eml file into a directory. */
-public final class OutboxDescriptor implements ProviderDescriptor<HeraldConfig.Outbox> {
+public final class OutboxDescriptor implements ProviderDescriptor<OutboxConfig> {
 
     @Override
     public String name() {
@@ -29,17 +29,17 @@ public final class OutboxDescriptor implements ProviderDescriptor<HeraldConfig.O
     }
 
     @Override
-    public Class<HeraldConfig.Outbox> configType() {
-        return HeraldConfig.Outbox.class;
+    public Class<OutboxConfig> configType() {
+        return OutboxConfig.class;
     }
 
     @Override
-    public HeraldConfig.Outbox defaults() {
-        return HeraldConfig.Outbox.defaults();
+    public OutboxConfig defaults() {
+        return OutboxConfig.defaults();
     }
 
     @Override
-    public void validate(HeraldConfig.Outbox config, BlockChecks checks) {
+    public void validate(OutboxConfig config, BlockChecks checks) {
         checks.text("dir", config.dir(), "a directory path such as outbox");
     }
 }

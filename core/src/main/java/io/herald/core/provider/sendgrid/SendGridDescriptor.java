@@ -1,12 +1,11 @@
 package io.herald.core.provider.sendgrid;
 
-import io.herald.core.config.ProviderConfig;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
 
 /** SendGrid v3 mail send. */
-public final class SendGridDescriptor implements ProviderDescriptor<ProviderConfig.SendGrid> {
+public final class SendGridDescriptor implements ProviderDescriptor<SendGridConfig> {
 
     @Override
     public String name() {
@@ -29,17 +28,17 @@ public final class SendGridDescriptor implements ProviderDescriptor<ProviderConf
     }
 
     @Override
-    public Class<ProviderConfig.SendGrid> configType() {
-        return ProviderConfig.SendGrid.class;
+    public Class<SendGridConfig> configType() {
+        return SendGridConfig.class;
     }
 
     @Override
-    public ProviderConfig.SendGrid defaults() {
-        return ProviderConfig.SendGrid.defaults();
+    public SendGridConfig defaults() {
+        return SendGridConfig.defaults();
     }
 
     @Override
-    public void validate(ProviderConfig.SendGrid config, BlockChecks checks) {
+    public void validate(SendGridConfig config, BlockChecks checks) {
         if (config.enabled()) {
             checks.url("baseUrl", config.baseUrl(), false);
             checks.secret("apiKey", config.apiKey(), "the API key SendGrid gave you (SG....)");

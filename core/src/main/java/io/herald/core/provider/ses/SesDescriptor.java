@@ -1,12 +1,11 @@
 package io.herald.core.provider.ses;
 
-import io.herald.core.config.ProviderConfig;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
 
 /** Amazon SES v2 SendEmail. */
-public final class SesDescriptor implements ProviderDescriptor<ProviderConfig.Ses> {
+public final class SesDescriptor implements ProviderDescriptor<SesConfig> {
 
     @Override
     public String name() {
@@ -29,17 +28,17 @@ public final class SesDescriptor implements ProviderDescriptor<ProviderConfig.Se
     }
 
     @Override
-    public Class<ProviderConfig.Ses> configType() {
-        return ProviderConfig.Ses.class;
+    public Class<SesConfig> configType() {
+        return SesConfig.class;
     }
 
     @Override
-    public ProviderConfig.Ses defaults() {
-        return ProviderConfig.Ses.defaults();
+    public SesConfig defaults() {
+        return SesConfig.defaults();
     }
 
     @Override
-    public void validate(ProviderConfig.Ses config, BlockChecks checks) {
+    public void validate(SesConfig config, BlockChecks checks) {
         if (config.enabled()) {
             checks.text("region", config.region(), "an AWS region such as eu-west-1");
             if (!config.endpoint().isBlank()) {

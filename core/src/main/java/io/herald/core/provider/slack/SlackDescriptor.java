@@ -1,12 +1,11 @@
 package io.herald.core.provider.slack;
 
-import io.herald.core.config.ProviderConfig;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
 
 /** A Slack incoming webhook; the target is whom to mention. */
-public final class SlackDescriptor implements ProviderDescriptor<ProviderConfig.Slack> {
+public final class SlackDescriptor implements ProviderDescriptor<SlackConfig> {
 
     @Override
     public String name() {
@@ -29,17 +28,17 @@ public final class SlackDescriptor implements ProviderDescriptor<ProviderConfig.
     }
 
     @Override
-    public Class<ProviderConfig.Slack> configType() {
-        return ProviderConfig.Slack.class;
+    public Class<SlackConfig> configType() {
+        return SlackConfig.class;
     }
 
     @Override
-    public ProviderConfig.Slack defaults() {
-        return ProviderConfig.Slack.defaults();
+    public SlackConfig defaults() {
+        return SlackConfig.defaults();
     }
 
     @Override
-    public void validate(ProviderConfig.Slack config, BlockChecks checks) {
+    public void validate(SlackConfig config, BlockChecks checks) {
         if (config.enabled()) {
             checks.webhookUrl("webhookUrl", config.webhookUrl());
         }

@@ -1,6 +1,5 @@
 package io.herald.core.provider.smtp;
 
-import io.herald.core.config.ProviderConfig;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
@@ -10,7 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** An SMTP submission server. */
-public final class SmtpDescriptor implements ProviderDescriptor<ProviderConfig.Smtp> {
+public final class SmtpDescriptor implements ProviderDescriptor<SmtpConfig> {
 
     /** The values of {@code providers.smtp.security}. */
     public static final Set<String> SECURITY = Set.of("starttls", "tls", "none");
@@ -36,17 +35,17 @@ public final class SmtpDescriptor implements ProviderDescriptor<ProviderConfig.S
     }
 
     @Override
-    public Class<ProviderConfig.Smtp> configType() {
-        return ProviderConfig.Smtp.class;
+    public Class<SmtpConfig> configType() {
+        return SmtpConfig.class;
     }
 
     @Override
-    public ProviderConfig.Smtp defaults() {
-        return ProviderConfig.Smtp.defaults();
+    public SmtpConfig defaults() {
+        return SmtpConfig.defaults();
     }
 
     @Override
-    public void validate(ProviderConfig.Smtp config, BlockChecks checks) {
+    public void validate(SmtpConfig config, BlockChecks checks) {
         if (!SECURITY.contains(config.security().toLowerCase(Locale.ROOT))) {
             checks.problem("security", "'" + config.security() + "' is not one of starttls, tls, none");
         }
@@ -64,7 +63,7 @@ public final class SmtpDescriptor implements ProviderDescriptor<ProviderConfig.S
 
     /** AUTH sends {@code user:password} (LOGIN, base64) and {@code \0user\0password} (PLAIN): mask those too. */
     @Override
-    public List<String> loginForms(ProviderConfig.Smtp config) {
+    public List<String> loginForms(SmtpConfig config) {
         if (config.username().isBlank() || !config.password().isSet()) {
             return List.of();
         }

@@ -1,6 +1,5 @@
 package io.herald.core.provider.telegram;
 
-import io.herald.core.config.ProviderConfig;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
@@ -8,7 +7,7 @@ import io.herald.core.receiver.TargetRule;
 import java.time.Duration;
 
 /** Telegram Bot API sendMessage; the target is a chat id or a public @channel. */
-public final class TelegramDescriptor implements ProviderDescriptor<ProviderConfig.Telegram> {
+public final class TelegramDescriptor implements ProviderDescriptor<TelegramConfig> {
 
     /** A (possibly negative) numeric chat id, or a public {@code @channelname}. */
     private static final TargetRule CHAT = TargetRule.matching("-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31}",
@@ -35,17 +34,17 @@ public final class TelegramDescriptor implements ProviderDescriptor<ProviderConf
     }
 
     @Override
-    public Class<ProviderConfig.Telegram> configType() {
-        return ProviderConfig.Telegram.class;
+    public Class<TelegramConfig> configType() {
+        return TelegramConfig.class;
     }
 
     @Override
-    public ProviderConfig.Telegram defaults() {
-        return ProviderConfig.Telegram.defaults();
+    public TelegramConfig defaults() {
+        return TelegramConfig.defaults();
     }
 
     @Override
-    public void validate(ProviderConfig.Telegram config, BlockChecks checks) {
+    public void validate(TelegramConfig config, BlockChecks checks) {
         checks.duration("chatInterval", config.chatInterval(), Duration.ZERO, Duration.ofHours(1));
         if (config.enabled()) {
             checks.url("baseUrl", config.baseUrl(), false);

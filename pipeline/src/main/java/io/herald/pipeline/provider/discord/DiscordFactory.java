@@ -1,6 +1,6 @@
 package io.herald.pipeline.provider.discord;
 
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.discord.DiscordConfig;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.discord.DiscordDescriptor;
 import io.herald.pipeline.provider.Provider;
@@ -9,15 +9,15 @@ import io.herald.pipeline.provider.ProviderFactory;
 import java.time.Clock;
 
 /** Builds the discord provider from {@code providers.discord}. */
-public final class DiscordFactory implements ProviderFactory<ProviderConfig.Discord> {
+public final class DiscordFactory implements ProviderFactory<DiscordConfig> {
 
     @Override
-    public ProviderDescriptor<ProviderConfig.Discord> descriptor() {
+    public ProviderDescriptor<DiscordConfig> descriptor() {
         return new DiscordDescriptor();
     }
 
     @Override
-    public Provider build(ProviderConfig.Discord config, Clock clock) {
+    public Provider build(DiscordConfig config, Clock clock) {
         return new DiscordProvider(config, clock);
     }
 }

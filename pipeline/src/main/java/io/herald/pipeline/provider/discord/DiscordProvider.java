@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.discord.DiscordConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -49,7 +49,7 @@ public final class DiscordProvider extends HttpProvider {
     private final Optional<ChannelTemplate> template;
     private final ObjectMapper json = new ObjectMapper();
 
-    public DiscordProvider(ProviderConfig.Discord config, Clock clock) {
+    public DiscordProvider(DiscordConfig config, Clock clock) {
         super(config.timeout(), new RateGate("discord", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
                 Redactor.of(config.webhookUrl()), clock);
         String url = config.webhookUrl().reveal().strip();

@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.matrix;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.matrix.MatrixConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -40,7 +40,7 @@ public final class MatrixProvider extends HttpProvider {
     private final Optional<ChannelTemplate> template;
     private final ObjectMapper json = new ObjectMapper();
 
-    public MatrixProvider(ProviderConfig.Matrix config, Clock clock) {
+    public MatrixProvider(MatrixConfig config, Clock clock) {
         super(config.timeout(), new RateGate("matrix", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
                 Redactor.of(config.accessToken()), clock);
         String hs = config.homeserverUrl().strip();

@@ -2,7 +2,7 @@ package io.herald.pipeline.provider.mattermost;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.mattermost.MattermostConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -39,7 +39,7 @@ public final class MattermostProvider extends HttpProvider {
     private final Optional<ChannelTemplate> template;
     private final ObjectMapper json = new ObjectMapper();
 
-    public MattermostProvider(ProviderConfig.Mattermost config, Clock clock) {
+    public MattermostProvider(MattermostConfig config, Clock clock) {
         super(config.timeout(), new RateGate("mattermost", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
                 Redactor.of(config.webhookUrl()), clock);
         this.webhook = URI.create(config.webhookUrl().reveal().strip());

@@ -1,6 +1,6 @@
 package io.herald.pipeline.provider.msteams;
 
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.msteams.TeamsConfig;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.msteams.TeamsDescriptor;
 import io.herald.pipeline.provider.Provider;
@@ -9,15 +9,15 @@ import io.herald.pipeline.provider.ProviderFactory;
 import java.time.Clock;
 
 /** Builds the msteams provider from {@code providers.msteams}. */
-public final class TeamsFactory implements ProviderFactory<ProviderConfig.Msteams> {
+public final class TeamsFactory implements ProviderFactory<TeamsConfig> {
 
     @Override
-    public ProviderDescriptor<ProviderConfig.Msteams> descriptor() {
+    public ProviderDescriptor<TeamsConfig> descriptor() {
         return new TeamsDescriptor();
     }
 
     @Override
-    public Provider build(ProviderConfig.Msteams config, Clock clock) {
+    public Provider build(TeamsConfig config, Clock clock) {
         return new TeamsProvider(config, clock);
     }
 }

@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.msteams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.msteams.TeamsConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
@@ -35,7 +35,7 @@ public final class TeamsProvider extends HttpProvider {
     private final ObjectMapper json = new ObjectMapper();
     private final AdaptiveCard cards = new AdaptiveCard(json);
 
-    public TeamsProvider(ProviderConfig.Msteams config, Clock clock) {
+    public TeamsProvider(TeamsConfig config, Clock clock) {
         super(config.timeout(), new RateGate("msteams", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
                 Redactor.of(config.webhookUrl()), clock);
         this.webhook = URI.create(config.webhookUrl().reveal().strip());

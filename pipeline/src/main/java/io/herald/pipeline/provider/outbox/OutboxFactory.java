@@ -6,21 +6,22 @@ import io.herald.core.provider.outbox.OutboxDescriptor;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
 import io.herald.pipeline.provider.email.EmailMessages;
+import io.herald.core.provider.outbox.OutboxConfig;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 
 /** Builds the outbox provider from {@code providers.outbox}. */
-public final class OutboxFactory implements ProviderFactory<HeraldConfig.Outbox> {
+public final class OutboxFactory implements ProviderFactory<OutboxConfig> {
 
     @Override
-    public ProviderDescriptor<HeraldConfig.Outbox> descriptor() {
+    public ProviderDescriptor<OutboxConfig> descriptor() {
         return new OutboxDescriptor();
     }
 
     @Override
-    public Provider build(HeraldConfig.Outbox config, Clock clock) {
+    public Provider build(OutboxConfig config, Clock clock) {
         return new OutboxProvider(Path.of(config.dir()).toAbsolutePath(),
                 new EmailMessages(OutboxProvider.DEFAULT_FROM, Optional.empty()));
     }

@@ -1,6 +1,6 @@
 package io.herald.pipeline.provider.sendgrid;
 
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.sendgrid.SendGridConfig;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.sendgrid.SendGridDescriptor;
 import io.herald.pipeline.provider.Provider;
@@ -9,20 +9,20 @@ import io.herald.pipeline.provider.ProviderFactory;
 import java.time.Clock;
 
 /** Builds the sendgrid provider from {@code providers.sendgrid}. */
-public final class SendGridFactory implements ProviderFactory<ProviderConfig.SendGrid> {
+public final class SendGridFactory implements ProviderFactory<SendGridConfig> {
 
     @Override
-    public ProviderDescriptor<ProviderConfig.SendGrid> descriptor() {
+    public ProviderDescriptor<SendGridConfig> descriptor() {
         return new SendGridDescriptor();
     }
 
     @Override
-    public Provider build(ProviderConfig.SendGrid config, Clock clock) {
+    public Provider build(SendGridConfig config, Clock clock) {
         return new SendGridProvider(config, clock);
     }
 
     @Override
-    public Provider build(ProviderConfig.SendGrid config, Clock clock, int maxConnections) {
+    public Provider build(SendGridConfig config, Clock clock, int maxConnections) {
         return new SendGridProvider(config, clock, maxConnections);
     }
 }

@@ -12,7 +12,7 @@ import com.sendgrid.helpers.mail.objects.Content;
 import com.sendgrid.helpers.mail.objects.Email;
 import com.sendgrid.helpers.mail.objects.Personalization;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.sendgrid.SendGridConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
@@ -49,7 +49,7 @@ public final class SendGridProvider implements Provider, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SendGridProvider.class);
 
-    private final ProviderConfig.SendGrid config;
+    private final SendGridConfig config;
     private final CloseableHttpClient http;
     private final SendGrid sendGrid;
     private final EmailMessages messages;
@@ -58,7 +58,7 @@ public final class SendGridProvider implements Provider, AutoCloseable {
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
 
-    public SendGridProvider(ProviderConfig.SendGrid config, Clock clock) {
+    public SendGridProvider(SendGridConfig config, Clock clock) {
         this(config, clock, HeraldConfig.defaults().pipeline().maxInFlightPerWorker());
     }
 
@@ -68,7 +68,7 @@ public final class SendGridProvider implements Provider, AutoCloseable {
      *                        for a connection. Apache's default of 5 per route made sends queue for one
      *                        under load, time out, and open the breaker of a healthy provider.
      */
-    public SendGridProvider(ProviderConfig.SendGrid config, Clock clock, int maxConnections) {
+    public SendGridProvider(SendGridConfig config, Clock clock, int maxConnections) {
         this.config = config;
         this.clock = clock;
         this.redactor = Redactor.of(config.apiKey());

@@ -1,6 +1,6 @@
 package io.herald.pipeline.provider.ses;
 
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ses.SesDescriptor;
 import io.herald.pipeline.provider.Provider;
@@ -16,20 +16,20 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 
 /** Builds the ses provider from {@code providers.ses}. */
-public final class SesFactory implements ProviderFactory<ProviderConfig.Ses> {
+public final class SesFactory implements ProviderFactory<SesConfig> {
 
     @Override
-    public ProviderDescriptor<ProviderConfig.Ses> descriptor() {
+    public ProviderDescriptor<SesConfig> descriptor() {
         return new SesDescriptor();
     }
 
     @Override
-    public Provider build(ProviderConfig.Ses config, Clock clock) {
+    public Provider build(SesConfig config, Clock clock) {
         return new SesProvider(config, credentials(config), clock);
     }
 
     @Override
-    public Provider build(ProviderConfig.Ses config, Clock clock, int maxConnections) {
+    public Provider build(SesConfig config, Clock clock, int maxConnections) {
         return new SesProvider(config, credentials(config), clock, maxConnections);
     }
 
@@ -37,7 +37,7 @@ public final class SesFactory implements ProviderFactory<ProviderConfig.Ses> {
      * A loopback endpoint is a local fake that accepts any signature, so it gets placeholder
      * credentials; AWS itself gets the default chain (environment, profile, ECS task role).
      */
-    static AwsCredentialsProvider credentials(ProviderConfig.Ses ses) {
+    static AwsCredentialsProvider credentials(SesConfig ses) {
         String endpoint = ses.endpoint().strip();
         if (!endpoint.isEmpty() && isLoopback(URI.create(endpoint).getHost())) {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create("herald-local", "herald-local"));

@@ -1,7 +1,7 @@
 package io.herald.pipeline.provider.ses;
 
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
@@ -53,13 +53,13 @@ public final class SesProvider implements Provider, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SesProvider.class);
 
     private final SesV2Client ses;
-    private final ProviderConfig.Ses config;
+    private final SesConfig config;
     private final EmailMessages messages;
     private final RateGate gate;
     private final Redactor redactor = Redactor.of();
 
     /** @param credentials AWS credentials (the default chain in production, fixed ones for a local fake) */
-    public SesProvider(ProviderConfig.Ses config, AwsCredentialsProvider credentials, Clock clock) {
+    public SesProvider(SesConfig config, AwsCredentialsProvider credentials, Clock clock) {
         this(config, credentials, clock, HeraldConfig.defaults().pipeline().maxInFlightPerWorker());
     }
 
@@ -68,7 +68,7 @@ public final class SesProvider implements Provider, AutoCloseable {
      *                        ({@code pipeline.maxInFlightPerWorker}): the HTTP pool's size (the SDK's
      *                        default is 50), so no send waits for a connection
      */
-    public SesProvider(ProviderConfig.Ses config, AwsCredentialsProvider credentials, Clock clock,
+    public SesProvider(SesConfig config, AwsCredentialsProvider credentials, Clock clock,
                        int maxConnections) {
         this.config = config;
         Duration timeout = config.timeout();

@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.slack;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.slack.SlackConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -49,7 +49,7 @@ public final class SlackProvider extends HttpProvider {
     private final Optional<ChannelTemplate> template;
     private final ObjectMapper json = new ObjectMapper();
 
-    public SlackProvider(ProviderConfig.Slack config, Clock clock) {
+    public SlackProvider(SlackConfig config, Clock clock) {
         super(config.timeout(), new RateGate("slack", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
                 Redactor.of(config.webhookUrl()), clock);
         this.webhook = URI.create(config.webhookUrl().reveal().strip());

@@ -1,6 +1,6 @@
 package io.herald.pipeline.provider.smtp;
 
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.smtp.SmtpConfig;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.smtp.SmtpDescriptor;
 import io.herald.pipeline.provider.Provider;
@@ -9,15 +9,15 @@ import io.herald.pipeline.provider.ProviderFactory;
 import java.time.Clock;
 
 /** Builds the smtp provider from {@code providers.smtp}. */
-public final class SmtpFactory implements ProviderFactory<ProviderConfig.Smtp> {
+public final class SmtpFactory implements ProviderFactory<SmtpConfig> {
 
     @Override
-    public ProviderDescriptor<ProviderConfig.Smtp> descriptor() {
+    public ProviderDescriptor<SmtpConfig> descriptor() {
         return new SmtpDescriptor();
     }
 
     @Override
-    public Provider build(ProviderConfig.Smtp config, Clock clock) {
+    public Provider build(SmtpConfig config, Clock clock) {
         return new SmtpProvider(config, null, clock);
     }
 }

@@ -1,6 +1,6 @@
 package io.herald.pipeline.provider.smtp;
 
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.smtp.SmtpConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
@@ -44,7 +44,7 @@ public final class SmtpProvider implements Provider {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpProvider.class);
 
-    private final ProviderConfig.Smtp config;
+    private final SmtpConfig config;
     private final Session session;
     private final String protocol;
     private final EmailMessages messages;
@@ -55,7 +55,7 @@ public final class SmtpProvider implements Provider {
      * @param sslSockets  socket factory for TLS, or null for the JDK's (tests pass one that trusts
      *                    their fake's certificate)
      */
-    public SmtpProvider(ProviderConfig.Smtp config, SSLSocketFactory sslSockets, Clock clock) {
+    public SmtpProvider(SmtpConfig config, SSLSocketFactory sslSockets, Clock clock) {
         this.config = config;
         this.redactor = Redactor.ofLogin(config.username(), config.password());
         String security = config.security().toLowerCase(Locale.ROOT);

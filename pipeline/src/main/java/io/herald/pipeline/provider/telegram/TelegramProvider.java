@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.telegram;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
@@ -33,7 +33,7 @@ public final class TelegramProvider extends HttpProvider {
     private final TargetPacer chats;
     private final ObjectMapper json = new ObjectMapper();
 
-    public TelegramProvider(ProviderConfig.Telegram config, Clock clock) {
+    public TelegramProvider(TelegramConfig config, Clock clock) {
         super(config.timeout(), new RateGate("telegram", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
                 Redactor.of(config.botToken()), clock);
         // The token is part of the path: this URI must never be logged or put in a reason.

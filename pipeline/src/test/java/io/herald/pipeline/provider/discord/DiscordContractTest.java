@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.discord;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.discord.DiscordConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Fixtures;
@@ -27,7 +27,7 @@ class DiscordContractTest extends ProviderContractTest<DiscordProvider> {
 
     @Override
     protected DiscordProvider provider(String baseUrl) {
-        return new DiscordProvider(new ProviderConfig.Discord(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
+        return new DiscordProvider(new DiscordConfig(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
                 Secret.of(baseUrl + PATH)), Clock.systemUTC());
     }
 

@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.discord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.discord.DiscordConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -39,7 +39,7 @@ class DiscordProviderTest {
     @BeforeEach
     void start() {
         fake = Fakes.start();
-        provider = new DiscordProvider(new ProviderConfig.Discord(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1),
+        provider = new DiscordProvider(new DiscordConfig(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1),
                 "", Secret.of(Fakes.baseUrl(fake) + PATH)), Clock.systemUTC());
     }
 

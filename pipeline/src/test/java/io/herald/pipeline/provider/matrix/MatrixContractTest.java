@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.matrix;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.matrix.MatrixConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Fixtures;
@@ -26,7 +26,7 @@ class MatrixContractTest extends ProviderContractTest<MatrixProvider> {
 
     @Override
     protected MatrixProvider provider(String baseUrl) {
-        return new MatrixProvider(new ProviderConfig.Matrix(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
+        return new MatrixProvider(new MatrixConfig(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
                 baseUrl + "/", Secret.of(SECRET)), Clock.systemUTC());
     }
 

@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.matrix;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.matrix.MatrixConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.CapturedLogs;
@@ -36,7 +36,7 @@ class MatrixProviderTest {
     @BeforeEach
     void start() {
         fake = Fakes.start();
-        provider = new MatrixProvider(new ProviderConfig.Matrix(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), "",
+        provider = new MatrixProvider(new MatrixConfig(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), "",
                 Fakes.baseUrl(fake) + "/", Secret.of(TOKEN)), Clock.systemUTC());
     }
 

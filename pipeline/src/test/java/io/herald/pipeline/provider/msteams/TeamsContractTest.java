@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.msteams;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.msteams.TeamsConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Fixtures;
@@ -27,7 +27,7 @@ class TeamsContractTest extends ProviderContractTest<TeamsProvider> {
 
     @Override
     protected TeamsProvider provider(String baseUrl) {
-        return new TeamsProvider(new ProviderConfig.Msteams(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
+        return new TeamsProvider(new TeamsConfig(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
                 Secret.of(baseUrl + PATH + "?api-version=1&sig=" + SECRET)), Clock.systemUTC());
     }
 

@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.msteams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.msteams.TeamsConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -58,7 +58,7 @@ class TeamsProviderTest {
     }
 
     private TeamsProvider provider(String template) {
-        return new TeamsProvider(new ProviderConfig.Msteams(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), template,
+        return new TeamsProvider(new TeamsConfig(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), template,
                 Secret.of(Fakes.baseUrl(fake) + PATH + "?api-version=1&" + SIG)), Clock.systemUTC());
     }
 

@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.sendgrid;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.sendgrid.SendGridConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.CapturedLogs;
@@ -53,7 +53,7 @@ class SendGridProviderTest {
     @BeforeEach
     void start() {
         fake = Fakes.start();
-        provider = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofMillis(2000), 1000,
+        provider = new SendGridProvider(new SendGridConfig(true, 1, Duration.ofMillis(2000), 1000,
                 Duration.ofSeconds(1), "",
                 Fakes.baseUrl(fake), Secret.of(KEY), "herald@example.org"), Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -173,7 +173,7 @@ class SendGridProviderTest {
     @Test
     void baseUrlPathPrefixIsKept() throws Exception {
         provider.close();
-        provider = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofMillis(2000), 1000,
+        provider = new SendGridProvider(new SendGridConfig(true, 1, Duration.ofMillis(2000), 1000,
                 Duration.ofSeconds(1), "",
                 Fakes.baseUrl(fake) + "/egress/sendgrid/", Secret.of(KEY), "herald@example.org"), Clock.fixed(NOW,
                         ZoneOffset.UTC));
@@ -205,7 +205,7 @@ class SendGridProviderTest {
         slow.start();
         slow.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(202).withFixedDelay(1000)));
         int sends = 30;
-        try (SendGridProvider pooled = new SendGridProvider(new ProviderConfig.SendGrid(true, 1, Duration.ofSeconds(6),
+        try (SendGridProvider pooled = new SendGridProvider(new SendGridConfig(true, 1, Duration.ofSeconds(6),
                 1000, Duration.ofSeconds(1), "", Fakes.baseUrl(slow), Secret.of(KEY), "herald@example.org"),
                 Clock.systemUTC(), sends);
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {

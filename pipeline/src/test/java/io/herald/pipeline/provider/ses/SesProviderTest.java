@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.ses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.Fixtures;
@@ -33,7 +33,7 @@ class SesProviderTest {
     @BeforeEach
     void start() {
         fake = Fakes.start();
-        provider = new SesProvider(new ProviderConfig.Ses(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), "",
+        provider = new SesProvider(new SesConfig(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), "",
                 "eu-west-1", Fakes.baseUrl(fake), "herald@example.org", "herald-events"),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")), Clock.systemUTC());
     }

@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.slack;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.slack.SlackConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Fixtures;
@@ -27,7 +27,7 @@ class SlackContractTest extends ProviderContractTest<SlackProvider> {
 
     @Override
     protected SlackProvider provider(String baseUrl) {
-        return new SlackProvider(new ProviderConfig.Slack(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
+        return new SlackProvider(new SlackConfig(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
                 Secret.of(baseUrl + PATH)), Clock.systemUTC());
     }
 

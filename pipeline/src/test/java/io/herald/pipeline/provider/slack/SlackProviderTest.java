@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.slack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.slack.SlackConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -48,7 +48,7 @@ class SlackProviderTest {
     }
 
     private SlackProvider provider(int rateLimit, Duration period) {
-        return new SlackProvider(new ProviderConfig.Slack(true, 1, Duration.ofMillis(2000), rateLimit, period, "",
+        return new SlackProvider(new SlackConfig(true, 1, Duration.ofMillis(2000), rateLimit, period, "",
                 Secret.of(Fakes.baseUrl(fake) + PATH)), Clock.systemUTC());
     }
 

@@ -4,7 +4,7 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.DummySSLSocketFactory;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.smtp.SmtpConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Sender;
@@ -34,12 +34,12 @@ class SmtpProviderTest {
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("herald@example.org", "herald", PASSWORD))
             .withPerMethodLifecycle(true);
 
-    private static ProviderConfig.Smtp config(int port, String security, String user, String password) {
-        return new ProviderConfig.Smtp(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), "", "127.0.0.1", port,
+    private static SmtpConfig config(int port, String security, String user, String password) {
+        return new SmtpConfig(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1), "", "127.0.0.1", port,
                 security, user, Secret.of(password), "herald@example.org");
     }
 
-    private static SmtpProvider provider(ProviderConfig.Smtp config) {
+    private static SmtpProvider provider(SmtpConfig config) {
         return new SmtpProvider(config, new DummySSLSocketFactory(), Clock.systemUTC());
     }
 

@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.telegram;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Fixtures;
@@ -27,7 +27,7 @@ class TelegramContractTest extends ProviderContractTest<TelegramProvider> {
 
     @Override
     protected TelegramProvider provider(String baseUrl) {
-        return new TelegramProvider(new ProviderConfig.Telegram(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
+        return new TelegramProvider(new TelegramConfig(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
                 baseUrl, Secret.of(SECRET), Duration.ZERO), Clock.systemUTC());
     }
 

@@ -3,7 +3,7 @@ package io.herald.pipeline.provider.telegram;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -57,7 +57,7 @@ class TelegramProviderTest {
     }
 
     private TelegramProvider provider(String template, Duration chatInterval) {
-        return new TelegramProvider(new ProviderConfig.Telegram(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1),
+        return new TelegramProvider(new TelegramConfig(true, 1, Duration.ofMillis(2000), 1000, Duration.ofSeconds(1),
                 template, Fakes.baseUrl(fake), Secret.of(TOKEN), chatInterval), Clock.systemUTC());
     }
 
