@@ -1,6 +1,6 @@
 package io.herald.pipeline;
 
-import io.herald.core.sqs.DeadLetterQueue;
+import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,11 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Settler implements AutoCloseable {
 
-    /**
-     * Receives of earlier copies of a parked message that were attempts to send it: a copy starts
-     * SQS's receive count afresh, and this keeps the attempts from being forgotten.
-     */
-    static final String PRIOR_RECEIVES_ATTRIBUTE = "herald-prior-receives";
     private static final int MAX_DELAY_SECONDS = 900;
 
     private static final Logger log = LoggerFactory.getLogger(Settler.class);
@@ -87,7 +81,7 @@ final class Settler implements AutoCloseable {
 
     /**
      * Copies the message to the dead-letter queue with its reason (and the provider whose answer
-     * decided it, when one did), in the attributes {@link DeadLetterQueue} reads, then deletes it.
+     * decided it, when one did), in the attributes {@link MessageAttributes} defines, then deletes it.
      *
      * @param heraldId  Herald's id of the message (what the API answered and the status table knows),
      *                  or null when its body could not be read; logged with SQS's id
@@ -113,7 +107,7 @@ final class Settler implements AutoCloseable {
     boolean copyToDeadLetter(QueueRef queue, Message message, String heraldId, String reason, String provider) {
         String which = (heraldId == null ? "unreadable message" : "message " + heraldId)
                 + " (SQS " + message.messageId() + ")";
-        Map<String, MessageAttributeValue> attributes = DeadLetterQueue.attributes(reason, queue.name(), clock.instant(),
+        Map<String, MessageAttributeValue> attributes = MessageAttributes.deadLettered(reason, queue.name(), clock.instant(),
                 provider);
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
@@ -140,14 +134,7 @@ final class Settler implements AutoCloseable {
      * @return false when the copy failed: the original is hidden for {@code delay} instead
      */
     boolean park(QueueRef queue, Message message, Duration delay, int attempts, Runnable onDone) {
-        Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
-        attributes.put(PRIOR_RECEIVES_ATTRIBUTE, MessageAttributeValue.builder().dataType("Number")
-                .stringValue(Integer.toString(attempts)).build());
-        long firstSent = OldestReceived.firstSent(message);
-        if (firstSent != OldestReceived.NONE) {
-            attributes.put(OldestReceived.FIRST_SENT_ATTRIBUTE, MessageAttributeValue.builder().dataType("Number")
-                    .stringValue(Long.toString(firstSent)).build());
-        }
+        Map<String, MessageAttributeValue> attributes = MessageAttributes.parked(message, attempts);
         int seconds = (int) Math.min(Math.max(0, delay.toSeconds()), MAX_DELAY_SECONDS);
         try {
             sqs.sendMessage(b -> b.queueUrl(queue.url()).messageBody(message.body()).delaySeconds(seconds)
