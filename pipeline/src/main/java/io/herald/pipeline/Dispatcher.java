@@ -3,6 +3,7 @@ package io.herald.pipeline;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.MalformedEnvelopeException;
+import io.herald.core.retry.Backoff;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.DeliveryState;

@@ -1,5 +1,7 @@
 package io.herald.pipeline;
 
+import io.herald.core.retry.Backoff;
+import io.herald.core.retry.Pause;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import org.slf4j.Logger;
@@ -29,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Settler implements AutoCloseable {
 
     private static final int MAX_DELAY_SECONDS = 900;
+    /** Between the tries of a dead-letter copy: 200 ms, then 400 ms. */
+    private static final Backoff COPY_PAUSES = new Backoff(Duration.ofMillis(200), Duration.ofMillis(400));
 
     private static final Logger log = LoggerFactory.getLogger(Settler.class);
     private static final long MAX_VISIBILITY_SECONDS = Duration.ofHours(12).toSeconds();
@@ -117,7 +121,9 @@ final class Settler implements AutoCloseable {
             } catch (SdkException e) {
                 log.warn("cannot dead-letter {} from {} (attempt {}/3): {}", which, queue.name(), attempt,
                         e.getMessage());
-                sleep(Duration.ofMillis(200L * attempt));
+                if (attempt < 3) {
+                    Pause.sleep(COPY_PAUSES.step(attempt));
+                }
             }
         }
         return false;
@@ -191,13 +197,5 @@ final class Settler implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(10));
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
