@@ -6,7 +6,7 @@ import io.herald.core.control.DynamoControlStore;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Origin;
-import io.herald.core.sqs.DeadLetterQueue;
+import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -195,7 +195,7 @@ class DeadLettersApiTest {
         Envelope envelope = Envelope.create(channel, "email".equals(channel) ? "nobody@example.org" : "12345",
                 Content.of("Lost", "Body"), Origin.api("test"), Instant.now());
         bed.sqsClient.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(bed.codec.encode(envelope))
-                .messageAttributes(DeadLetterQueue.attributes(reason, queue.name(), Instant.now(), provider)));
+                .messageAttributes(MessageAttributes.deadLettered(reason, queue.name(), Instant.now(), provider)));
         return envelope;
     }
 }

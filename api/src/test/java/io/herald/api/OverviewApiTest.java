@@ -11,6 +11,7 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Origin;
 import io.herald.core.sqs.DeadLetterQueue;
+import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -248,9 +249,9 @@ class OverviewApiTest {
                 Instant.now());
         bed.sqsClient.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(bed.codec.encode(envelope))
                 .messageAttributes(Map.of(
-                        DeadLetterQueue.REASON_ATTRIBUTE, text(reason),
-                        DeadLetterQueue.SOURCE_QUEUE_ATTRIBUTE, text(queue.name()),
-                        DeadLetterQueue.DEAD_LETTERED_AT_ATTRIBUTE, text(Instant.now().toString()))));
+                        MessageAttributes.REASON, text(reason),
+                        MessageAttributes.SOURCE_QUEUE, text(queue.name()),
+                        MessageAttributes.DEAD_LETTERED_AT, text(Instant.now().toString()))));
     }
 
     private static MessageAttributeValue text(String value) {

@@ -12,6 +12,7 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
 import io.herald.core.sqs.DeadLetterQueue;
+import io.herald.core.sqs.MessageAttributes;
 import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
@@ -100,7 +101,7 @@ class DlqCommandTest {
     private Envelope deadLetter(QueueRef queue, String channel, String target, String reason, String provider) {
         Envelope envelope = Envelope.create(channel, target, Content.of("subject", "text"), Origin.api("tests"), Instant.now());
         sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(codec.encode(envelope))
-                .messageAttributes(DeadLetterQueue.attributes(reason, queue.name(), Instant.now(), provider)));
+                .messageAttributes(MessageAttributes.deadLettered(reason, queue.name(), Instant.now(), provider)));
         return envelope;
     }
 

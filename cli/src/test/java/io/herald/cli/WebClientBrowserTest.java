@@ -5,7 +5,7 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
-import io.herald.core.sqs.DeadLetterQueue;
+import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.provider.outbox.OutboxConfig;
@@ -101,7 +101,7 @@ class WebClientBrowserTest {
                 Envelope envelope = Envelope.create("email", "dead-letter-e2e@example.org",
                         Content.of("Set aside", "dead-letter-e2e body"), Origin.api("e2e"), Instant.now());
                 sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(codec.encode(envelope))
-                        .messageAttributes(DeadLetterQueue.attributes(letter[0], queue.name(), Instant.now(),
+                        .messageAttributes(MessageAttributes.deadLettered(letter[0], queue.name(), Instant.now(),
                                 letter[1])));
             }
         }

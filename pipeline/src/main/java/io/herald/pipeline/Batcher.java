@@ -1,5 +1,7 @@
 package io.herald.pipeline;
 
+import io.herald.core.retry.Backoff;
+import io.herald.core.retry.Pause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ final class Batcher<E> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Batcher.class);
     private static final int MAX_BATCH = 10;
     private static final int MAX_ATTEMPTS = 4;
+    private static final Backoff RETRY_PAUSES = new Backoff(Duration.ofMillis(100), Duration.ofMillis(400));
     /** Batches in flight at once: one round trip at a time would cap settling below what reading achieves. */
     private static final int SENDERS = 4;
 
@@ -98,7 +101,7 @@ final class Batcher<E> implements AutoCloseable {
         List<Pending<E>> left = batch;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS && !left.isEmpty(); attempt++) {
             if (attempt > 1) {
-                sleep(Duration.ofMillis(100L << (2 * (attempt - 2))));
+                Pause.sleep(RETRY_PAUSES.step(attempt - 1));
             }
             try {
                 List<E> again = sendReturningRetryable.apply(left.stream().map(Pending::entry).toList());
@@ -138,14 +141,6 @@ final class Batcher<E> implements AutoCloseable {
             if (!sent) {
                 log.warn("{}: {} entries still pending after {}", name, pending.size(), deadline);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -3,6 +3,8 @@ package io.herald.pipeline;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.MalformedEnvelopeException;
+import io.herald.core.retry.Backoff;
+import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.StatusUpdate;
@@ -10,8 +12,6 @@ import io.herald.pipeline.provider.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -197,7 +197,7 @@ final class Dispatcher implements AutoCloseable {
     }
 
     private void retryLater(Received r, Worker worker, Duration asked, String reason) {
-        int attempts = receiveCount(r.message());
+        int attempts = MessageAttributes.receiveCount(r.message());
         if (attempts >= maxReceiveCount) {
             // SQS would move it on the next receive, without a reason; do it now, with one.
             String why = "gave up after " + attempts + " attempts: " + reason;
@@ -245,7 +245,7 @@ final class Dispatcher implements AutoCloseable {
 
     /** Its channel is paused: back on the queue for a while, not counted as an attempt. */
     private void park(Received r) {
-        settler.park(r.queue(), r.message(), control.parkDelay(), receiveCount(r.message()) - 1, done(r.message()));
+        settler.park(r.queue(), r.message(), control.parkDelay(), MessageAttributes.receiveCount(r.message()) - 1, done(r.message()));
         metrics.parkedOne(r.envelope().channel());
         log.debug("parked message {}: channel {} is paused", r.envelope().id(), r.envelope().channel());
     }
@@ -253,25 +253,6 @@ final class Dispatcher implements AutoCloseable {
     /** Records the state with the next status flush, then settles the message (see {@link StatusBuffer}). */
     private void recordThen(String messageId, DeliveryState state, Runnable settle) {
         status.recordThen(new StatusUpdate(messageId, state, clock.instant()), settle);
-    }
-
-    /** Receives of this message, earlier copies' included when it was parked (see {@link Settler#park}). */
-    private static int receiveCount(Message message) {
-        String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
-        int prior = 0;
-        MessageAttributeValue priorAttribute = message.messageAttributes().get(Settler.PRIOR_RECEIVES_ATTRIBUTE);
-        try {
-            if (priorAttribute != null && priorAttribute.stringValue() != null) {
-                prior = Math.max(0, Integer.parseInt(priorAttribute.stringValue()));
-            }
-        } catch (NumberFormatException e) {
-            prior = 0;
-        }
-        try {
-            return prior + (count == null ? 1 : Integer.parseInt(count));
-        } catch (NumberFormatException e) {
-            return prior + 1;
-        }
     }
 
     private static String outcomeName(Outcome outcome) {

@@ -1,8 +1,7 @@
 package io.herald.pipeline;
 
+import io.herald.core.sqs.MessageAttributes;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,12 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * first send on every receive, so the age reported for its queue keeps growing while it is retried,
  * which is the signal an operator needs. A parked message (its channel paused) comes back as a
  * fresh copy with a SentTimestamp of its own, so the copy carries its original's as
- * {@link #FIRST_SENT_ATTRIBUTE}, and a long pause shows as the long wait it is.
+ * {@link MessageAttributes#FIRST_SENT}, and a long pause shows as the long wait it is.
  */
 final class OldestReceived {
 
-    /** Epoch millis of the first send of a message that was parked: a copy's SentTimestamp is its own. */
-    static final String FIRST_SENT_ATTRIBUTE = "herald-first-sent";
     /** No message: larger than any timestamp, so it loses every min. */
     static final long NONE = Long.MAX_VALUE;
 
@@ -44,7 +41,7 @@ final class OldestReceived {
     void saw(String queue, List<Message> messages) {
         long min = NONE;
         for (Message m : messages) {
-            min = Math.min(min, firstSent(m));
+            min = Math.min(min, MessageAttributes.firstSent(m).orElse(NONE));
         }
         if (min != NONE) {
             put(queue, min);
@@ -62,23 +59,6 @@ final class OldestReceived {
         if (taken != null) {
             put(queue, taken.toEpochMilli());
         }
-    }
-
-    /**
-     * Epoch millis of the message's first send: its original's when it is a parked copy, else its
-     * SentTimestamp; {@link #NONE} when it carries neither.
-     */
-    static long firstSent(Message message) {
-        MessageAttributeValue carried = message.messageAttributes().get(FIRST_SENT_ATTRIBUTE);
-        if (carried != null && carried.stringValue() != null) {
-            try {
-                return Long.parseLong(carried.stringValue());
-            } catch (NumberFormatException e) {
-                // Not written by Herald: SQS's own timestamp below.
-            }
-        }
-        String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
-        return sent == null ? NONE : Long.parseLong(sent);
     }
 
     private void put(String queue, long millis) {

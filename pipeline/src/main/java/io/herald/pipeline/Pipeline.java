@@ -3,6 +3,7 @@ package io.herald.pipeline;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.retry.Backoff;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.StatusStore;
 import io.herald.pipeline.provider.ConfiguredProvider;

@@ -1,5 +1,7 @@
 package io.herald.pipeline;
 
+import io.herald.core.retry.Backoff;
+import io.herald.core.retry.Pause;
 import io.herald.core.sqs.QueueRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +43,7 @@ final class QueueReader implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(QueueReader.class);
     private static final int MAX_PER_RECEIVE = 10;
     private static final int BUSY_WAIT_SECONDS = 1;
-    private static final Duration MAX_ERROR_PAUSE = Duration.ofSeconds(30);
+    private static final Backoff ERROR_PAUSES = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
 
     private final SqsClient sqs;
     private final QueueRef queue;
@@ -108,7 +110,7 @@ final class QueueReader implements Runnable {
 
     @Override
     public void run() {
-        Duration pause = Duration.ofMillis(200);
+        int failures = 0;
         while (!stopping) {
             control.refresh();
             if (!control.anyChannelOpen()) {
@@ -132,15 +134,15 @@ final class QueueReader implements Runnable {
                     estimate = 0;
                     metrics.depth(queue.name(), 0);
                 }
-                pause = Duration.ofMillis(200);
+                failures = 0;
             } catch (SdkException e) {
                 if (stopping) {
                     return;
                 }
+                Duration pause = ERROR_PAUSES.step(++failures);
                 log.warn("reading {} failed, trying again in {}: {}", queue.name(), pause, e.getMessage());
                 last = new Received(0, 0, 0);
-                sleep(pause);
-                pause = pause.multipliedBy(2).compareTo(MAX_ERROR_PAUSE) > 0 ? MAX_ERROR_PAUSE : pause.multipliedBy(2);
+                Pause.sleep(pause);
             }
         }
     }
@@ -312,14 +314,6 @@ final class QueueReader implements Runnable {
             waiting.forEach(Thread::interrupt);
         } finally {
             stateLock.unlock();
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

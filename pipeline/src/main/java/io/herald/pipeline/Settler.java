@@ -1,6 +1,8 @@
 package io.herald.pipeline;
 
-import io.herald.core.sqs.DeadLetterQueue;
+import io.herald.core.retry.Backoff;
+import io.herald.core.retry.Pause;
+import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +17,6 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,12 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Settler implements AutoCloseable {
 
-    /**
-     * Receives of earlier copies of a parked message that were attempts to send it: a copy starts
-     * SQS's receive count afresh, and this keeps the attempts from being forgotten.
-     */
-    static final String PRIOR_RECEIVES_ATTRIBUTE = "herald-prior-receives";
     private static final int MAX_DELAY_SECONDS = 900;
+    /** Between the tries of a dead-letter copy: 200 ms, then 400 ms. */
+    private static final Backoff COPY_PAUSES = new Backoff(Duration.ofMillis(200), Duration.ofMillis(400));
 
     private static final Logger log = LoggerFactory.getLogger(Settler.class);
     private static final long MAX_VISIBILITY_SECONDS = Duration.ofHours(12).toSeconds();
@@ -87,7 +85,7 @@ final class Settler implements AutoCloseable {
 
     /**
      * Copies the message to the dead-letter queue with its reason (and the provider whose answer
-     * decided it, when one did), in the attributes {@link DeadLetterQueue} reads, then deletes it.
+     * decided it, when one did), in the attributes {@link MessageAttributes} defines, then deletes it.
      *
      * @param heraldId  Herald's id of the message (what the API answered and the status table knows),
      *                  or null when its body could not be read; logged with SQS's id
@@ -113,7 +111,7 @@ final class Settler implements AutoCloseable {
     boolean copyToDeadLetter(QueueRef queue, Message message, String heraldId, String reason, String provider) {
         String which = (heraldId == null ? "unreadable message" : "message " + heraldId)
                 + " (SQS " + message.messageId() + ")";
-        Map<String, MessageAttributeValue> attributes = DeadLetterQueue.attributes(reason, queue.name(), clock.instant(),
+        Map<String, MessageAttributeValue> attributes = MessageAttributes.deadLettered(reason, queue.name(), clock.instant(),
                 provider);
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
@@ -123,7 +121,9 @@ final class Settler implements AutoCloseable {
             } catch (SdkException e) {
                 log.warn("cannot dead-letter {} from {} (attempt {}/3): {}", which, queue.name(), attempt,
                         e.getMessage());
-                sleep(Duration.ofMillis(200L * attempt));
+                if (attempt < 3) {
+                    Pause.sleep(COPY_PAUSES.step(attempt));
+                }
             }
         }
         return false;
@@ -140,14 +140,7 @@ final class Settler implements AutoCloseable {
      * @return false when the copy failed: the original is hidden for {@code delay} instead
      */
     boolean park(QueueRef queue, Message message, Duration delay, int attempts, Runnable onDone) {
-        Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
-        attributes.put(PRIOR_RECEIVES_ATTRIBUTE, MessageAttributeValue.builder().dataType("Number")
-                .stringValue(Integer.toString(attempts)).build());
-        long firstSent = OldestReceived.firstSent(message);
-        if (firstSent != OldestReceived.NONE) {
-            attributes.put(OldestReceived.FIRST_SENT_ATTRIBUTE, MessageAttributeValue.builder().dataType("Number")
-                    .stringValue(Long.toString(firstSent)).build());
-        }
+        Map<String, MessageAttributeValue> attributes = MessageAttributes.parked(message, attempts);
         int seconds = (int) Math.min(Math.max(0, delay.toSeconds()), MAX_DELAY_SECONDS);
         try {
             sqs.sendMessage(b -> b.queueUrl(queue.url()).messageBody(message.body()).delaySeconds(seconds)
@@ -204,13 +197,5 @@ final class Settler implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(10));
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.herald.pipeline;
 
+import io.herald.core.retry.Backoff;
+import io.herald.core.retry.Pause;
 import io.herald.core.status.DynamoStatusStore;
 import io.herald.core.status.StatusStore;
 import io.herald.core.status.StatusUpdate;
@@ -185,7 +187,7 @@ final class StatusBuffer implements AutoCloseable {
                 if (attempt < attempts) {
                     log.debug("status write of {} update(s) failed (attempt {}/{}): {}", updates.size(), attempt,
                             attempts, e.getMessage());
-                    sleep(backoff.delay(attempt, Duration.ZERO, ThreadLocalRandom.current().nextDouble()));
+                    Pause.sleep(backoff.delay(attempt, Duration.ZERO, ThreadLocalRandom.current().nextDouble()));
                 } else {
                     giveUp(write, e);
                 }
@@ -240,13 +242,5 @@ final class StatusBuffer implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(10));
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.herald.pipeline;
 
+import io.herald.core.sqs.MessageAttributes;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -47,11 +48,11 @@ class OldestReceivedTest {
 
     @Test
     void aParkedCopyCountsFromItsOriginalsFirstSend() {
-        Message copy = sentAt(50_000).toBuilder().messageAttributes(Map.of(OldestReceived.FIRST_SENT_ATTRIBUTE,
+        Message copy = sentAt(50_000).toBuilder().messageAttributes(Map.of(MessageAttributes.FIRST_SENT,
                 MessageAttributeValue.builder().dataType("Number").stringValue("7000").build())).build();
 
-        assertThat(OldestReceived.firstSent(copy)).isEqualTo(7_000);
-        assertThat(OldestReceived.firstSent(sentAt(50_000))).isEqualTo(50_000);
-        assertThat(OldestReceived.firstSent(Message.builder().build())).isEqualTo(OldestReceived.NONE);
+        assertThat(MessageAttributes.firstSent(copy)).hasValue(7_000);
+        assertThat(MessageAttributes.firstSent(sentAt(50_000))).hasValue(50_000);
+        assertThat(MessageAttributes.firstSent(Message.builder().build())).isEmpty();
     }
 }

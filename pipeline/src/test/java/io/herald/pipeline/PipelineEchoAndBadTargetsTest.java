@@ -9,7 +9,7 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
-import io.herald.core.sqs.DeadLetterQueue;
+import io.herald.core.sqs.MessageAttributes;
 import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
@@ -128,7 +128,7 @@ class PipelineEchoAndBadTargetsTest {
             });
 
             List<String> reasons = dead.stream()
-                    .map(m -> m.messageAttributes().get(DeadLetterQueue.REASON_ATTRIBUTE).stringValue()).toList();
+                    .map(m -> m.messageAttributes().get(MessageAttributes.REASON).stringValue()).toList();
             assertThat(reasons).hasSize(8).filteredOn(r -> r.startsWith("Mattermost 404")).hasSize(7);
             List<Worker.WorkerStatus> workers = new ArrayList<>();
             pipeline.status().pools().values().forEach(workers::addAll);

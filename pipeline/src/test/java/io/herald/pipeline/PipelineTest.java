@@ -8,6 +8,7 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
 import io.herald.core.sqs.DeadLetterQueue;
+import io.herald.core.sqs.MessageAttributes;
 import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
@@ -250,8 +251,8 @@ class PipelineTest {
         List<Message> dead = receive(queue.deadLetterUrl(), 10);
 
         assertThat(dead).allSatisfy(m -> {
-            assertThat(m.messageAttributes().get(DeadLetterQueue.REASON_ATTRIBUTE).stringValue()).isEqualTo("mailbox does not exist");
-            assertThat(m.messageAttributes().get(DeadLetterQueue.PROVIDER_ATTRIBUTE).stringValue()).isEqualTo("ses");
+            assertThat(m.messageAttributes().get(MessageAttributes.REASON).stringValue()).isEqualTo("mailbox does not exist");
+            assertThat(m.messageAttributes().get(MessageAttributes.PROVIDER).stringValue()).isEqualTo("ses");
         });
         assertThat(statusOf("ses").get("state").asText()).isEqualTo("healthy");
         assertThat(ses.attempts.get()).isEqualTo(10);
@@ -283,10 +284,10 @@ class PipelineTest {
         Message dead = receive(queue.deadLetterUrl(), 1).getFirst();
 
         assertThat(dead.body()).isEqualTo("this is not JSON");
-        assertThat(dead.messageAttributes().get(DeadLetterQueue.REASON_ATTRIBUTE).stringValue())
+        assertThat(dead.messageAttributes().get(MessageAttributes.REASON).stringValue())
                 .startsWith("malformed message: not valid JSON");
-        assertThat(dead.messageAttributes().get(DeadLetterQueue.SOURCE_QUEUE_ATTRIBUTE).stringValue()).isEqualTo(queue.name());
-        assertThat(dead.messageAttributes()).doesNotContainKey(DeadLetterQueue.PROVIDER_ATTRIBUTE);
+        assertThat(dead.messageAttributes().get(MessageAttributes.SOURCE_QUEUE).stringValue()).isEqualTo(queue.name());
+        assertThat(dead.messageAttributes()).doesNotContainKey(MessageAttributes.PROVIDER);
         await(() -> messagesOn(queue.url()) == 0);
     }
 
@@ -298,7 +299,7 @@ class PipelineTest {
         Message dead = receive(queue.deadLetterUrl(), 1).getFirst();
 
         assertThat(codec.decode(dead.body()).channel()).isEqualTo("telegram");
-        assertThat(dead.messageAttributes().get(DeadLetterQueue.REASON_ATTRIBUTE).stringValue())
+        assertThat(dead.messageAttributes().get(MessageAttributes.REASON).stringValue())
                 .isEqualTo("no provider configured for channel 'telegram'");
     }
 
@@ -311,9 +312,9 @@ class PipelineTest {
         Message dead = receive(queue.deadLetterUrl(), 1).getFirst();
 
         assertThat(ses.attempts.get()).isEqualTo(sqsConfig.maxReceiveCount());
-        assertThat(dead.messageAttributes().get(DeadLetterQueue.REASON_ATTRIBUTE).stringValue())
+        assertThat(dead.messageAttributes().get(MessageAttributes.REASON).stringValue())
                 .isEqualTo("gave up after " + sqsConfig.maxReceiveCount() + " attempts: account paused");
-        assertThat(dead.messageAttributes().get(DeadLetterQueue.PROVIDER_ATTRIBUTE).stringValue()).isEqualTo("ses");
+        assertThat(dead.messageAttributes().get(MessageAttributes.PROVIDER).stringValue()).isEqualTo("ses");
     }
 
     @Test

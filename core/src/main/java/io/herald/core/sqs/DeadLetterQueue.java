@@ -12,7 +12,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,34 +47,6 @@ import java.util.function.Consumer;
 public final class DeadLetterQueue {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterQueue.class);
-
-    /** Attributes the pipeline puts on every message it dead-letters. */
-    public static final String REASON_ATTRIBUTE = "herald-reason";
-    public static final String SOURCE_QUEUE_ATTRIBUTE = "herald-source-queue";
-    public static final String DEAD_LETTERED_AT_ATTRIBUTE = "herald-dead-lettered-at";
-    /** Present when a provider's answer (a rejection, the last failed attempt) set the message aside. */
-    public static final String PROVIDER_ATTRIBUTE = "herald-provider";
-
-    /**
-     * The attributes a message is dead-lettered with, as this class reads them back.
-     *
-     * @param provider the provider whose answer decided it, or null when none was asked
-     */
-    public static Map<String, MessageAttributeValue> attributes(String reason, String sourceQueue, Instant at,
-                                                                String provider) {
-        Map<String, MessageAttributeValue> attributes = new HashMap<>(Map.of(
-                REASON_ATTRIBUTE, textValue(reason),
-                SOURCE_QUEUE_ATTRIBUTE, textValue(sourceQueue),
-                DEAD_LETTERED_AT_ATTRIBUTE, textValue(at.toString())));
-        if (provider != null) {
-            attributes.put(PROVIDER_ATTRIBUTE, textValue(provider));
-        }
-        return attributes;
-    }
-
-    private static MessageAttributeValue textValue(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
-    }
 
     /** What a message moved by SQS's own redrive policy (too many receives) says: Herald recorded nothing. */
     public static final String NO_REASON = "moved by SQS after too many receives (no reason recorded)";
@@ -322,7 +292,6 @@ public final class DeadLetterQueue {
     }
 
     private DeadLetter read(QueueRef queue, Message message) {
-        Map<String, MessageAttributeValue> attributes = message.messageAttributes();
         String envelopeId = null;
         String channel = null;
         String target = null;
@@ -334,30 +303,9 @@ public final class DeadLetterQueue {
         } catch (MalformedEnvelopeException e) {
             // Shown as it is: the reason says why it could not be read.
         }
-        String reason = Optional.ofNullable(text(attributes, REASON_ATTRIBUTE)).orElse(NO_REASON);
-        return new DeadLetter(message.messageId(), envelopeId, channel, target, text(attributes, PROVIDER_ATTRIBUTE),
-                reason, queue.name(), queue.deadLetterName(), deadLetteredAt(message), message.body());
-    }
-
-    /**
-     * Herald's attribute, else SQS's SentTimestamp: for a message SQS's redrive policy moved, that
-     * is when it was first sent (SQS keeps it), so such a message looks older than it is here.
-     */
-    private static Instant deadLetteredAt(Message message) {
-        String at = text(message.messageAttributes(), DEAD_LETTERED_AT_ATTRIBUTE);
-        if (at != null) {
-            try {
-                return Instant.parse(at);
-            } catch (java.time.format.DateTimeParseException e) {
-                // Fall back to SQS's own timestamp below.
-            }
-        }
-        String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
-        return sent == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(sent));
-    }
-
-    private static String text(Map<String, MessageAttributeValue> attributes, String name) {
-        MessageAttributeValue value = attributes.get(name);
-        return value == null ? null : value.stringValue();
+        String reason = MessageAttributes.reason(message).orElse(NO_REASON);
+        return new DeadLetter(message.messageId(), envelopeId, channel, target,
+                MessageAttributes.provider(message).orElse(null), reason, queue.name(), queue.deadLetterName(),
+                MessageAttributes.deadLetteredAt(message), message.body());
     }
 }

@@ -85,7 +85,7 @@ class DeadLetterQueueTest {
     private void deadLetterBody(String body, String reason, String provider) {
         // Without a reason: as SQS's own redrive policy moves a message, with no attributes.
         Map<String, MessageAttributeValue> attributes = reason == null ? Map.of()
-                : DeadLetterQueue.attributes(reason, queue.name(), Instant.now(), provider);
+                : MessageAttributes.deadLettered(reason, queue.name(), Instant.now(), provider);
         sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(body).messageAttributes(attributes));
     }
 

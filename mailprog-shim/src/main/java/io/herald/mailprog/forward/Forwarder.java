@@ -4,11 +4,12 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Origin;
 import io.herald.core.envelope.Sender;
+import io.herald.core.preferences.PreferencesStoreException;
 import io.herald.core.receiver.Receiver;
+import io.herald.core.retry.Backoff;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.mailprog.message.JobMessage;
 import io.herald.mailprog.message.MessageComposer;
-import io.herald.core.preferences.PreferencesStoreException;
 import io.herald.mailprog.route.PreferenceRouting;
 import io.herald.mailprog.route.Routing;
 import io.herald.mailprog.slurm.Accounting;
@@ -39,11 +40,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Drains the spool onto SQS, one pass at a time.
@@ -125,7 +126,9 @@ public final class Forwarder implements AutoCloseable {
     private final Set<String> claimed = new HashSet<>();
     private final List<String> errors = new ArrayList<>();
     private String sqsTrouble;
-    private Duration retryDelay = Duration.ZERO;
+    /** Passes in a row that SQS did not take what was sent; 0 while it does. */
+    private int sqsFailures;
+    private final Backoff retries;
     private Instant nextAttempt = Instant.MIN;
     private int digestCounter;
 
@@ -145,6 +148,7 @@ public final class Forwarder implements AutoCloseable {
         this.concurrency = Math.max(1, concurrency);
         this.retryMin = retryMin;
         this.retryMax = retryMax;
+        this.retries = new Backoff(retryMin, retryMax);
     }
 
     /**
@@ -188,7 +192,7 @@ public final class Forwarder implements AutoCloseable {
         int[] settled = sendPending();
         failed += settled[1];
         return new PassResult(settled[0], failed, throttle.heldCount(), pending.size(), settled[2],
-                retryDelay.isZero() ? Duration.ZERO : Duration.between(now, nextAttempt),
+                sqsFailures == 0 ? Duration.ZERO : Duration.between(now, nextAttempt),
                 Optional.ofNullable(sqsTrouble), errors);
     }
 
@@ -477,7 +481,7 @@ public final class Forwarder implements AutoCloseable {
         }
         Instant now = clock.instant();
         if (passing != null) {
-            retryDelay = retryDelay.isZero() ? retryMin : min(retryDelay.multipliedBy(2), retryMax);
+            Duration retryDelay = retries.step(++sqsFailures);
             nextAttempt = now.plus(retryDelay);
             int owed = pending.values().stream().mapToInt(b -> b.unacked.size()).sum();
             String code = passing.code() == null ? "SqsError" : passing.code();
@@ -496,7 +500,7 @@ public final class Forwarder implements AutoCloseable {
                 log.info("SQS takes notifications again (after {})", sqsTrouble);
                 sqsTrouble = null;
             }
-            retryDelay = Duration.ZERO;
+            sqsFailures = 0;
             nextAttempt = Instant.MIN;
         }
         int unsent = passing == null ? 0 : pending.values().stream().mapToInt(b -> b.files.size()).sum();

@@ -1,6 +1,8 @@
 package io.herald.mailprog.telegram;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.core.retry.Backoff;
+import io.herald.core.retry.Pause;
 import io.herald.mailprog.route.ChatRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +22,7 @@ import java.util.Optional;
 public final class TelegramBot implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TelegramBot.class);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    private static final Backoff RETRIES = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
 
     private final TelegramApi api;
     private final Optional<ChatRegistry> registry;
@@ -49,23 +51,23 @@ public final class TelegramBot implements AutoCloseable {
     /** Polls in the background until closed, backing off while Telegram fails. */
     public TelegramBot start() {
         thread = Thread.ofPlatform().name("telegram-bot").start(() -> {
-            Duration backoff = Duration.ofSeconds(1);
+            int failures = 0;
             while (running) {
                 try {
                     if (username.isEmpty()) {
                         identify();
                     }
                     pollOnce();
-                    backoff = Duration.ofSeconds(1);
+                    failures = 0;
                 } catch (TelegramApiException e) {
                     if (!running) {
                         break;
                     }
+                    Duration backoff = RETRIES.step(++failures);
                     log.warn("{}{}; retrying in {}s", e.getMessage(),
                             e.status() == 401 ? " (the bot token was refused)" : e.status() == 409
                                     ? " (another getUpdates poller or a webhook uses this bot)" : "", backoff.toSeconds());
-                    sleep(backoff);
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                    Pause.sleep(backoff);
                 }
             }
         });
@@ -149,14 +151,6 @@ public final class TelegramBot implements AutoCloseable {
         registry.ifPresent(r -> r.register(chatId));
         api.sendMessage(chatId, text);
         log.info("answered {} chat {} with {}", isPrivate ? "private" : "group", chatId, mailUser.toLowerCase(Locale.ROOT));
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

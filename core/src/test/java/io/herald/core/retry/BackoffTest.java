@@ -1,4 +1,4 @@
-package io.herald.pipeline;
+package io.herald.core.retry;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +40,16 @@ class BackoffTest {
     void theProvidersRetryAfterWinsWhenLonger() {
         assertThat(backoff.delay(1, Duration.ofSeconds(30), 0.5)).isEqualTo(Duration.ofSeconds(30));
         assertThat(backoff.delay(8, Duration.ofSeconds(1), 0.0)).isEqualTo(Duration.ofMillis(128_000));
+    }
+
+    @Test
+    void aStepDoublesFromTheBaseUpToTheMaximumWithoutJitter() {
+        Backoff steps = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
+
+        assertThat(steps.step(1)).isEqualTo(Duration.ofMillis(200));
+        assertThat(steps.step(2)).isEqualTo(Duration.ofMillis(400));
+        assertThat(steps.step(8)).isEqualTo(Duration.ofMillis(25_600));
+        assertThat(steps.step(9)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(steps.step(1_000)).isEqualTo(Duration.ofSeconds(30));
     }
 }
