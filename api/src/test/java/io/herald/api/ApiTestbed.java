@@ -43,6 +43,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * What the API tests share: an embedded SQS and an embedded DynamoDB (real engines, on loopback),
  * APIs started against fresh queues, and an HTTP client that reads every answer as JSON.
@@ -135,22 +137,33 @@ final class ApiTestbed implements AutoCloseable {
         return SqsQueues.provision(sqsClient, sqsConfig(sqs.endpoint().toString(), names));
     }
 
-    /** Receives until {@code expected} envelopes arrived or {@code wait} passed, deleting what it read. */
-    List<Envelope> drain(QueueRef queue, int expected, Duration wait) {
-        List<Envelope> envelopes = new ArrayList<>();
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (envelopes.size() < expected && System.nanoTime() < deadline) {
-            for (Message message : sqsClient.receiveMessage(b -> b.queueUrl(queue.url())
-                    .maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
-                envelopes.add(codec.decode(message.body()));
-                sqsClient.deleteMessage(b -> b.queueUrl(queue.url()).receiptHandle(message.receiptHandle()));
-            }
-        }
+    /**
+     * Receives, deleting what it read, until at least {@code expected} envelopes arrived; fails if they do not
+     * within 30 s, a bound that only stops a hang.
+     */
+    List<Envelope> drain(QueueRef queue, int expected) {
+        List<Envelope> envelopes = new CopyOnWriteArrayList<>();
+        await("%d envelopes on %s".formatted(expected, queue.name())).atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> receiveInto(queue, envelopes) >= expected);
         return envelopes;
     }
 
-    List<Envelope> drain(QueueRef queue, int expected) {
-        return drain(queue, expected, Duration.ofSeconds(10));
+    /** {@link #drain}, then no further envelope for {@code quietFor}: what was sent once is there once. */
+    List<Envelope> drainExactly(QueueRef queue, int expected, Duration quietFor) {
+        List<Envelope> envelopes = new CopyOnWriteArrayList<>(drain(queue, expected));
+        await("no more than %d envelopes on %s".formatted(expected, queue.name())).during(quietFor)
+                .atMost(quietFor.plusSeconds(30)).until(() -> receiveInto(queue, envelopes) == expected);
+        return envelopes;
+    }
+
+    private int receiveInto(QueueRef queue, List<Envelope> envelopes) {
+        for (Message message : sqsClient.receiveMessage(b -> b.queueUrl(queue.url())
+                .maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+            envelopes.add(codec.decode(message.body()));
+            sqsClient.deleteMessage(b -> b.queueUrl(queue.url()).receiptHandle(message.receiptHandle()));
+        }
+        return envelopes.size();
     }
 
     /** An answer, with its body read as JSON (null when the body is not JSON). */

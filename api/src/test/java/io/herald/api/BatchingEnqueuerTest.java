@@ -23,7 +23,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Concurrent requests share SendMessageBatch calls; a lone request never waits for company. */
@@ -58,13 +60,14 @@ class BatchingEnqueuerTest {
     }
 
     @Test
-    void aLoneRequestIsSentAtOnceEvenWithALongMaximumWait() throws Exception {
-        BatchingEnqueuer enqueuer = enqueuer(bed.freshQueues(1), Duration.ofSeconds(30));
+    void aLoneRequestIsSentAtOnceEvenWithALongMaximumWait() {
+        // A maximum wait of an hour: a batcher that waited for it would meet the bound below (which only
+        // stops a hang), whatever the machine's load; one that sends a lone request at once never does.
+        BatchingEnqueuer enqueuer = enqueuer(bed.freshQueues(1), Duration.ofHours(1));
 
-        long start = System.nanoTime();
-        List<EnqueueResult> results = enqueuer.enqueue(enqueuer.expect(), List.of(envelope(1)));
+        List<EnqueueResult> results = assertTimeoutPreemptively(Duration.ofMinutes(2),
+                () -> enqueuer.enqueue(enqueuer.expect(), List.of(envelope(1))));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(results).singleElement().isInstanceOf(EnqueueResult.Enqueued.class);
         assertThat(sent).containsExactly(1);
     }
@@ -178,9 +181,10 @@ class BatchingEnqueuerTest {
         assertThat(bed.drain(queues.getFirst(), later + 2)).hasSize(later + 2);
     }
 
+    /** Holds a status write until the test opens the gate; the bound only stops a hang if it never does. */
     private static void awaitQuietly(CountDownLatch gate) {
         try {
-            gate.await();
+            gate.await(2, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -56,24 +57,31 @@ class LocalChaosDemoTest {
     @Test
     void breakingSesMovesTrafficToSendGridWithSingleProbesAndHealingBringsItBack() throws Exception {
         assertThat(call("PUT", "/v1/local/demo/traffic", "{\"perSecond\": 20}").statusCode()).isEqualTo(200);
-        await("both stand-ins take traffic", () -> accepted("ses") > 5 && accepted("sendgrid") > 5);
-        await("both healthy in the overview", () -> "healthy".equals(state("ses")) && "healthy".equals(state("sendgrid")));
+        await("both stand-ins take traffic").atMost(Duration.ofSeconds(30))
+                .until(() -> accepted("ses") > 5 && accepted("sendgrid") > 5);
+        await("both healthy in the overview").atMost(Duration.ofSeconds(30))
+                .until(() -> "healthy".equals(state("ses")) && "healthy".equals(state("sendgrid")));
 
         JsonNode broken = json(call("POST", "/v1/local/demo/providers/ses/break", ""));
         assertThat(broken.at("/providers/0/provider").asText()).isEqualTo("ses");
         assertThat(broken.at("/providers/0/broken").asBoolean()).isTrue();
-        await("SES unhealthy in the overview", () -> !"healthy".equals(state("ses")));
+        await("SES unhealthy in the overview").atMost(Duration.ofSeconds(30))
+                .until(() -> !"healthy".equals(state("ses")));
         long failedWhileUnhealthy = demoProvider("ses").get("failed").asLong();
         long sendgridBefore = accepted("sendgrid");
-        Thread.sleep(3000);
+        await("SendGrid carries the traffic").atMost(Duration.ofSeconds(60))
+                .until(() -> accepted("sendgrid") - sendgridBefore > 30);
         long probes = demoProvider("ses").get("failed").asLong() - failedWhileUnhealthy;
-        assertThat(accepted("sendgrid") - sendgridBefore).as("SendGrid carries the ~60 sent meanwhile").isGreaterThan(30);
-        assertThat(probes).as("single probes every 500 ms rest, not traffic").isBetween(0L, 8L);
+        long carried = accepted("sendgrid") - sendgridBefore;
+        // Counted against the traffic, not a stretch of time: one probe per 500 ms rest is ~1 in 10 of
+        // 20 messages a second, however slowly the machine lets both go.
+        assertThat(probes).as("single probes, not traffic (%d carried by SendGrid)", carried)
+                .isLessThanOrEqualTo(carried / 3);
 
         call("POST", "/v1/local/demo/providers/ses/heal", "");
-        await("SES healthy again", () -> "healthy".equals(state("ses")));
+        await("SES healthy again").atMost(Duration.ofSeconds(30)).until(() -> "healthy".equals(state("ses")));
         long sesBefore = accepted("ses");
-        await("SES carries traffic again", () -> accepted("ses") - sesBefore > 10);
+        await("SES carries traffic again").atMost(Duration.ofSeconds(30)).until(() -> accepted("ses") - sesBefore > 10);
 
         call("PUT", "/v1/local/demo/traffic", "{\"perSecond\": 0}");
         assertThat(Files.exists(dir.resolve("outbox"))).as("the demo's email goes to the stand-ins, not the outbox").isFalse();
@@ -130,15 +138,4 @@ class LocalChaosDemoTest {
         return null;
     }
 
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!check.holds()) {
-            assertThat(System.nanoTime()).as(what + " within 30 s").isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
 }

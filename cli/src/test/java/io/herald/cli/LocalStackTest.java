@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -66,11 +67,7 @@ class LocalStackTest {
         Matcher id = Pattern.compile("\\{\"messageId\":\"([0-9a-f-]{36})\"}").matcher(response.body());
         assertThat(id.matches()).as(response.body()).isTrue();
         Path eml = stack.outbox().resolve(id.group(1) + ".eml");
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!Files.exists(eml) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(eml).exists();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(eml));
         MimeMessage mail;
         try (InputStream in = Files.newInputStream(eml)) {
             mail = new MimeMessage(Session.getInstance(new Properties()), in);

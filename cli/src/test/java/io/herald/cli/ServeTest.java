@@ -18,12 +18,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -87,7 +87,8 @@ class ServeTest {
             assertThat(accepted).allSatisfy(id -> assertThat(stores.status().find(id)).as(id).isPresent());
             stores.control().resume(email);
         }
-        await(() -> delivered().size() >= accepted.size());
+        // The bound only ends a test that would otherwise hang.
+        await().atMost(Duration.ofSeconds(60)).until(() -> delivered().size() >= accepted.size());
         assertThat(delivered()).containsExactlyInAnyOrderElementsOf(accepted);
     }
 
@@ -206,14 +207,5 @@ class ServeTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** Polls the condition; the limit only ends a test that would otherwise hang. */
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(condition.getAsBoolean()).as("condition met within 60 s").isTrue();
     }
 }

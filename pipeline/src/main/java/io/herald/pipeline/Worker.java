@@ -10,6 +10,7 @@ import io.herald.pipeline.provider.Provider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -60,6 +61,11 @@ final class Worker {
     long currentWeight;
 
     Worker(ConfiguredProvider configured, HeraldConfig.Pipeline config) {
+        this(configured, config, Clock.systemUTC());
+    }
+
+    /** @param clock times the breaker's rest (openWait); tests move it by hand instead of sleeping */
+    Worker(ConfiguredProvider configured, HeraldConfig.Pipeline config, Clock clock) {
         this.configured = configured;
         this.maxInFlight = config.maxInFlightPerWorker();
         this.slots = new Semaphore(maxInFlight);
@@ -74,6 +80,7 @@ final class Worker {
                 // what moves an OPEN breaker whose wait is over to HALF_OPEN.
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .recordExceptions(ProviderFailure.class)
+                .clock(clock)
                 .build();
         this.breaker = CircuitBreaker.of(configured.provider().name(), health);
         this.unhealthyThreshold = config.unhealthyThreshold();

@@ -10,6 +10,7 @@ import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import static io.herald.pipeline.PipelineTest.await;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -73,7 +74,10 @@ class PipelineCrashTest {
     private Process startChild(String queue, int visibilitySeconds, long sendMillis, long deadlineMillis) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = dir.resolve("child-" + children.size() + ".log");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        // C1 only and the serial collector: a child that starts in seconds, not half a minute, on a machine
+        // whose cores other builds keep busy; the drill measures no speed.
+        Process child = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"),
                 PipelineProcess.class.getName(), embedded.endpoint().toString(), queue, Integer.toString(visibilitySeconds),
                 dir.resolve("started").toString(), dir.resolve("delivered").toString(), Long.toString(sendMillis),
                 Long.toString(deadlineMillis))
@@ -81,7 +85,9 @@ class PipelineCrashTest {
                 .redirectOutput(log.toFile())
                 .start();
         children.add(child);
-        await(() -> lines(log.getFileName().toString()).contains("ready") || !child.isAlive());
+        // Ready is the child's "ready" line; the bound only stops a hang (a dead child ends the wait at once).
+        await("child pipeline prints ready").atMost(Duration.ofSeconds(180))
+                .until(() -> lines(log.getFileName().toString()).contains("ready") || !child.isAlive());
         assertThat(child.isAlive()).as("child pipeline started: %s", lines(log.getFileName().toString())).isTrue();
         return child;
     }
@@ -107,7 +113,7 @@ class PipelineCrashTest {
         QueueRef queue = SqsQueues.provision(sqs, config("crash-kill", 3)).getFirst();
         List<Envelope> sent = enqueue(queue, 200);
         Process first = startChild(queue.name(), 3, 20, 1000);
-        await(() -> lines("delivered").size() >= 40);
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines("delivered").size() >= 40);
 
         first.destroyForcibly();
         assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -115,7 +121,7 @@ class PipelineCrashTest {
         startChild(queue.name(), 3, 20, 1000);
 
         Set<String> wanted = new HashSet<>(sent.stream().map(Envelope::id).toList());
-        await(() -> new HashSet<>(lines("delivered")).containsAll(wanted), Duration.ofSeconds(60));
+        await().atMost(Duration.ofSeconds(60)).until(() -> new HashSet<>(lines("delivered")).containsAll(wanted));
         List<String> delivered = lines("delivered");
         int duplicates = delivered.size() - new HashSet<>(delivered).size();
         // Duplicates are the sends that completed but whose delete the kill cut off. A message
@@ -124,29 +130,29 @@ class PipelineCrashTest {
         assertThat(duplicates).as("duplicates (delivered before kill: %d)", deliveredBeforeKill).isLessThanOrEqualTo(100);
         System.out.printf("kill -9 drill: %d sent, %d delivered before the kill, %d deliveries in all, %d duplicates%n",
                 sent.size(), deliveredBeforeKill, delivered.size(), duplicates);
-        await(() -> visibleAndInFlight(queue) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> visibleAndInFlight(queue) == 0);
     }
 
     @Test
     void sigtermReleasesMessagesInFlightAtOnce() throws Exception {
-        QueueRef queue = SqsQueues.provision(sqs, config("crash-term", 60)).getFirst();
+        // A visibility timeout of 15 minutes: messages visible again within the wait below were released by
+        // the child, not set free by SQS, however slow the machine. No elapsed time is asserted.
+        QueueRef queue = SqsQueues.provision(sqs, config("crash-term", 900)).getFirst();
         enqueue(queue, 5);
-        Process child = startChild(queue.name(), 60, 30_000, 500);
-        await(() -> lines("started").size() == 5);
+        Process child = startChild(queue.name(), 900, 600_000, 500);
+        await().atMost(Duration.ofSeconds(60)).until(() -> lines("started").size() == 5);
 
-        long start = System.nanoTime();
         child.destroy();
-        assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
 
-        // Released with visibility 0, not left hidden for the 60 s visibility timeout.
+        // Released with visibility 0, not left hidden for the visibility timeout.
         try {
-            await(() -> visible(queue) == 5, Duration.ofSeconds(10));
-        } catch (AssertionError e) {
+            await().atMost(Duration.ofSeconds(120)).until(() -> visible(queue) == 5);
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError("visible: " + visible(queue) + ", visible and in flight: " + visibleAndInFlight(queue)
                     + "; child's log:\n"
                     + String.join("\n", lines("child-0.log")), e);
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
         assertThat(lines("delivered")).isEmpty();
     }
 

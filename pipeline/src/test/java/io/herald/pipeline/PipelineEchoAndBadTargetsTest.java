@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -121,7 +122,7 @@ class PipelineEchoAndBadTargetsTest {
         try (CapturedLogs logs = new CapturedLogs()) {
             pipeline.start();
             List<Message> dead = new ArrayList<>();
-            PipelineTest.await(() -> {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
                 dead.addAll(sqs.receiveMessage(b -> b.queueUrl(queue.deadLetterUrl()).maxNumberOfMessages(10)
                         .waitTimeSeconds(1).messageAttributeNames("All")).messages());
                 return dead.size() >= 8;

@@ -36,10 +36,10 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
+import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static io.herald.pipeline.PipelineTest.await;
 import static io.herald.pipeline.PipelineTest.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,12 +123,12 @@ class PipelineFailoverTest {
     @Test
     void trafficLeavesAFailingProviderProbesItOneAtATimeAndReturnsWhenItHeals() {
         enqueue(60);
-        await(() -> calls(sesFake, 200) == 60);
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls(sesFake, 200) == 60);
         assertThat(sendgridState()).isNotEqualTo("healthy");
         int failedBefore = calls(sendgridFake, 500);
 
         enqueue(60);
-        await(() -> calls(sesFake, 200) == 120);
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls(sesFake, 200) == 120);
         sleep(Duration.ofMillis(700));
         // While unhealthy, SendGrid gets single probes only: a few in ~1 s with a 300 ms rest.
         int probes = calls(sendgridFake, 500) - failedBefore;
@@ -139,20 +139,22 @@ class PipelineFailoverTest {
         int sesBefore = calls(sesFake, 200);
         int sendgridBefore = calls(sendgridFake, 202);
         enqueue(100);
-        await(() -> calls(sesFake, 200) - sesBefore + calls(sendgridFake, 202) - sendgridBefore >= 100);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> calls(sesFake, 200) - sesBefore + calls(sendgridFake, 202) - sendgridBefore >= 100);
         assertThat(calls(sendgridFake, 202) - sendgridBefore).as("SendGrid carries traffic again").isGreaterThan(25);
 
-        await(() -> messagesOn(queue.url()) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
         assertThat(messagesOn(queue.deadLetterUrl())).as("nothing dead-lettered").isZero();
     }
 
     private void keepTrafficFlowingUntil(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 20 s").isLessThan(deadline);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
             enqueue(2);
-            sleep(Duration.ofMillis(100));
-        }
+            return false;
+        });
     }
 
     private int messagesOn(String url) {

@@ -45,7 +45,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
-import static io.herald.pipeline.PipelineTest.await;
+import static org.awaitility.Awaitility.await;
 import static io.herald.pipeline.PipelineTest.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -151,7 +151,7 @@ class PipelineStatusTest {
         requests.reset();
         List<Envelope> sent = enqueue(2000);
 
-        await(() -> messagesOn(queue.url()) == 0, Duration.ofSeconds(120));
+        await().atMost(Duration.ofSeconds(120)).until(() -> messagesOn(queue.url()) == 0);
 
         DynamoStatusStore check = new DynamoStatusStore(reader, table, Duration.ofDays(7), Clock.systemUTC());
         for (Envelope e : sent) {
@@ -175,7 +175,7 @@ class PipelineStatusTest {
         requests.failNext(1, () -> deletesAtFailures.add(deletes() - deletesBefore));
         Envelope e = enqueue(1).getFirst();
 
-        await(() -> messagesOn(queue.url()) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
 
         assertThat(deletesAtFailures).as("deletes made while the status write was failing").containsExactly(0.0);
         assertThat(deletes() - deletesBefore).isEqualTo(1.0);
@@ -191,13 +191,13 @@ class PipelineStatusTest {
         requests.failNext(Integer.MAX_VALUE, () -> { });
         List<Envelope> during = enqueue(20);
 
-        await(() -> messagesOn(queue.url()) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
         assertThat(provider.delivered).hasSize(20).doesNotHaveDuplicates();
         assertThat(dropped() - droppedBefore).isEqualTo(20);
 
         requests.failNext(0, () -> { });
         Envelope after = enqueue(1).getFirst();
-        await(() -> store.find(after.id()).isPresent());
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.find(after.id()).isPresent());
         assertThat(store.find(during.getFirst().id())).isEmpty();
     }
 
@@ -214,8 +214,9 @@ class PipelineStatusTest {
         Envelope slow = sent.get(0);
         Envelope fast = sent.get(1);
 
-        await(() -> store.find(slow.id()).filter(u -> u.state() instanceof DeliveryState.Sending).isPresent());
-        await(() -> messagesOn(queue.url()) == 0);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> store.find(slow.id()).filter(u -> u.state() instanceof DeliveryState.Sending).isPresent());
+        await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
 
         assertThat(store.history(slow.id())).extracting(u -> u.state().name()).containsExactly("sending", "delivered");
         assertThat(store.history(fast.id())).extracting(u -> u.state().name()).containsExactly("delivered");
@@ -227,7 +228,7 @@ class PipelineStatusTest {
         start(provider, config());
         Envelope e = enqueue(1).getFirst();
 
-        await(() -> messagesOn(queue.url()) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
 
         assertThat(store.find(e.id())).map(StatusUpdate::state)
                 .contains(new DeliveryState.Rejected("550 no such mailbox"));

@@ -28,12 +28,12 @@ class SendTimeoutsTest {
     @Test
     void aSendStillRunningAtTheDeadlineIsInterruptedAndReportedAsTimedOut() throws Exception {
         timeouts = new SendTimeouts(Duration.ofMillis(100));
-        long start = System.nanoTime();
         Result result = onVirtualThread(() -> {
             SendTimeouts.Send send = timeouts.start();
             boolean interrupted = false;
             try {
-                Thread.sleep(Duration.ofSeconds(10));
+                // Far longer than the timeout: only the deadline's interrupt ends it early, and the flag says so.
+                Thread.sleep(Duration.ofSeconds(60));
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -44,7 +44,6 @@ class SendTimeoutsTest {
         assertThat(result.interruptedDuringSend()).isTrue();
         assertThat(result.timedOut()).isTrue();
         assertThat(result.interruptedAfterFinish()).as("the interrupt is cleared by finish").isFalse();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
     @Test

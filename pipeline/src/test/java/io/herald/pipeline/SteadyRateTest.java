@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.herald.pipeline.PipelineTest.await;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -92,7 +92,8 @@ class SteadyRateTest {
 
         producer.join();
         assertThat(enqueued.get()).isEqualTo(MESSAGES);
-        await(() -> provider.delivered.size() >= MESSAGES && messagesOn(queue.url()) == 0);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> provider.delivered.size() >= MESSAGES && messagesOn(queue.url()) == 0);
         pipeline.close();
         pipeline = null;
 
@@ -109,7 +110,8 @@ class SteadyRateTest {
     void anIdleQueueIsLongPolledWithoutAskingItsDepthAgain() {
         start(new ScriptedProvider("ses", e -> new Outcome.Delivered("ok")));
 
-        await(() -> metrics.sqsRequests().getOrDefault("ReceiveMessage", 0.0) >= 3);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> metrics.sqsRequests().getOrDefault("ReceiveMessage", 0.0) >= 3);
 
         assertThat(metrics.sqsRequests().get("GetQueueAttributes")).as("asked once, at the start").isEqualTo(1.0);
     }

@@ -3,6 +3,7 @@ package io.herald.pipeline;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.ConfiguredProvider;
+import io.herald.pipeline.provider.ManualClock;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,15 @@ class WorkerPoolTest {
         };
     }
 
+    /** Moved past the breaker's rest (openWait, 100 ms) by hand: the tests never sleep. */
+    private final ManualClock clock = ManualClock.atNow();
+
     private Worker worker(String name, int weight) {
-        return new Worker(new ConfiguredProvider(named(name), weight), config);
+        return new Worker(new ConfiguredProvider(named(name), weight), config, clock);
+    }
+
+    private void restIsOver() {
+        clock.advance(Duration.ofMillis(101));
     }
 
     /** Takes {@code n} picks, recording each outcome on the picked worker, and counts picks per worker. */
@@ -113,8 +121,10 @@ class WorkerPoolTest {
 
         assertThat(pick(pool, 50, Map.of())).containsOnlyKeys("sendgrid");
         assertThat(pool.probesFor(10)).as("resting: no probe yet").isEmpty();
+        clock.advance(Duration.ofMillis(99));
+        assertThat(pool.probesFor(10)).as("still resting just before openWait is over").isEmpty();
+        clock.advance(Duration.ofMillis(2));
 
-        Thread.sleep(150);
         List<Worker> probes = pool.probesFor(10);
         assertThat(probes).containsExactly(ses);
         assertThat(pool.probesFor(10)).as("one probe out at a time").isEmpty();
@@ -126,7 +136,7 @@ class WorkerPoolTest {
         Worker ses = worker("ses", 1);
         WorkerPool pool = new WorkerPool("email", List.of(ses, worker("sendgrid", 1)));
         fail(ses, 3);
-        Thread.sleep(150);
+        restIsOver();
 
         probe(pool, ses, DELIVERED);
         assertThat(ses.isHealthy()).as("one good probe of two").isFalse();
@@ -140,7 +150,7 @@ class WorkerPoolTest {
         Worker ses = worker("ses", 1);
         WorkerPool pool = new WorkerPool("email", List.of(ses, worker("sendgrid", 1)));
         fail(ses, 3);
-        Thread.sleep(150);
+        restIsOver();
 
         probe(pool, ses, DELIVERED);
         probe(pool, ses, FAILED);
@@ -154,7 +164,7 @@ class WorkerPoolTest {
         Worker ses = worker("ses", 1);
         WorkerPool pool = new WorkerPool("email", List.of(ses, worker("sendgrid", 1)));
         fail(ses, 3);
-        Thread.sleep(150);
+        restIsOver();
         probe(pool, ses, DELIVERED);
         probe(pool, ses, DELIVERED);
         assertThat(ses.isHealthy()).isTrue();

@@ -31,9 +31,23 @@ public final class DynamoDbClients {
 
     /** @param interceptors see each request the client makes (counting them, for one) */
     public static DynamoDbClient create(HeraldConfig.Status config, List<ExecutionInterceptor> interceptors) {
+        return create(config, interceptors, ATTEMPT_TIMEOUT, CALL_TIMEOUT);
+    }
+
+    /**
+     * A client whose calls may take longer: for tests against DynamoDB Local on a machine other builds keep
+     * busy, where the timeouts only stop a hang. One attempt may take the whole call, so a slow write is not
+     * retried into a conditional failure on its own first attempt's item.
+     */
+    public static DynamoDbClient createPatient(HeraldConfig.Status config, Duration callTimeout) {
+        return create(config, List.of(), callTimeout, callTimeout);
+    }
+
+    private static DynamoDbClient create(HeraldConfig.Status config, List<ExecutionInterceptor> interceptors,
+                                         Duration attemptTimeout, Duration callTimeout) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .region(Region.of(config.region()))
-                .overrideConfiguration(o -> o.apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT)
+                .overrideConfiguration(o -> o.apiCallAttemptTimeout(attemptTimeout).apiCallTimeout(callTimeout)
                         .executionInterceptors(interceptors))
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(100)

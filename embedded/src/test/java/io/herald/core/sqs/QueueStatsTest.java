@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
 import static io.herald.core.sqs.SqsTesting.sqsConfig;
 import static io.herald.core.sqs.SqsTesting.uniqueQueueName;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,13 +126,13 @@ class QueueStatsTest {
     }
 
     @Test
-    void aDeadLetterQueueWaitedOnShowsAtLeastTheWait() throws InterruptedException {
+    void aDeadLetterQueueWaitedOnShowsAtLeastTheWait() {
         Sent sent = deadLetter();
         Instant waitedUntil = sent.after().plusSeconds(2);
-        // Polls the clock, whatever the machine's load: the age is judged once at least this much time passed.
-        while (Instant.now().isBefore(waitedUntil)) {
-            Thread.sleep(50);
-        }
+        // ElasticMQ stamps SentTimestamp with the real clock, so real time must pass: the condition is the
+        // clock's value, whatever the machine's load, not a guess at how long a sleep takes.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !Instant.now().isBefore(waitedUntil));
 
         Depth dead = stats(List.of(), Instant.now()).deadLetter();
 

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.awaitility.Awaitility.await;
+
 /** What the SQS tests share: configs pointing at an embedded SQS, a request-counting client, draining a queue. */
 final class SqsTesting {
 
@@ -64,13 +66,19 @@ final class SqsTesting {
                 .build();
     }
 
-    /** Reads until {@code expected} messages arrived or nothing more comes. Leaves them in flight. */
+    /**
+     * Reads until at least {@code expected} messages arrived (failing if they do not within 30 s, a bound that
+     * only stops a hang). Leaves them in flight.
+     */
     static List<Message> drain(SqsClient sqs, String queueUrl, int expected) {
-        List<Message> received = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (received.size() < expected && System.nanoTime() < deadline) {
-            received.addAll(sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages());
-        }
+        List<Message> received = new CopyOnWriteArrayList<>();
+        await("%d messages on %s".formatted(expected, queueUrl)).atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    received.addAll(sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
+                            .waitTimeSeconds(1)).messages());
+                    return received.size() >= expected;
+                });
         return received;
     }
 

@@ -7,6 +7,7 @@ import io.herald.mailprog.Shim;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** While SQS is unreachable records wait in the spool; when it is back they are delivered, once. */
@@ -69,21 +71,35 @@ class SqsOutageTest {
         int port = freePort();
         try (Harness h = new Harness(dir, "http://127.0.0.1:" + port, m -> m.withScanInterval(Duration.ofMillis(100)))) {
             Forwarder forwarder = h.forwarder(Clock.systemUTC());
+            // Passes that found SQS unreachable: the condition for "the daemon tried during the outage".
+            AtomicInteger troubledPasses = new AtomicInteger();
+            PassObserver troubles = new PassObserver() {
+                @Override
+                public void passed(PassResult result) {
+                    if (result.sqsTrouble().isPresent() || result.unsent() > 0) {
+                        troubledPasses.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void crashed(RuntimeException e) {
+                    troubledPasses.incrementAndGet();
+                }
+            };
             try (ForwarderDaemon daemon = new ForwarderDaemon(forwarder, h.shim.spool().resolve("new"),
-                    Duration.ofMillis(100), PassObserver.none()).start()) {
+                    Duration.ofMillis(100), troubles).start()) {
                 Fixtures.Case c = Fixtures.caseNamed("end-completed");
                 Shim.Result r = h.shim.run(c.args(), c.envEntries());
                 assertThat(r.exitCode()).isZero();
-                Thread.sleep(1500);
+                int before = troubledPasses.get();
+                await("the daemon tries SQS during the outage").atMost(Duration.ofSeconds(30))
+                        .until(() -> troubledPasses.get() >= before + 2);
                 assertThat(h.shim.records()).as("kept while SQS is down").hasSize(1);
 
                 try (EmbeddedSqs sqs = EmbeddedSqs.start(port)) {
                     h.provision();
-                    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                    while (!h.shim.records().isEmpty() && System.nanoTime() < deadline) {
-                        Thread.sleep(100);
-                    }
-                    assertThat(h.shim.records()).isEmpty();
+                    await("the spool emptied once SQS is back").atMost(Duration.ofSeconds(30))
+                            .until(() -> h.shim.records().isEmpty());
                     assertThat(h.drain()).singleElement()
                             .satisfies(e -> assertThat(e.content().title()).isEqualTo("Job 4242001 (train_model) ended: COMPLETED, exit 0"));
                 }

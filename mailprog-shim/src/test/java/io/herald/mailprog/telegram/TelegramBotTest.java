@@ -21,9 +21,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Optional;
 
+import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -184,10 +186,9 @@ class TelegramBotTest {
                 .withBody("{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized: bot" + TOKEN + " is not valid\"}")));
 
         try (TelegramBot bot = bot(Optional.empty()).start()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (logs.list.stream().noneMatch(e -> e.getFormattedMessage().contains("401")) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            // The appender's list is read while the bot's thread may append to it.
+            await().atMost(Duration.ofSeconds(30)).ignoreException(ConcurrentModificationException.class)
+                    .until(() -> logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("401")));
         }
 
         assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())

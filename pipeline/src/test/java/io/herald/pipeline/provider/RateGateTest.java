@@ -38,27 +38,38 @@ class RateGateTest {
 
     @Test
     void shortPauseIsWaitedOutInsteadOfFailingTheSend() {
-        RateGate gate = new RateGate("t", 8, Duration.ofSeconds(1), Duration.ofSeconds(2), Clock.systemUTC());
+        // The pause (200 ms) is within half the timeout: the send waits it out here rather than being
+        // handed back as a retry; a pause past that bound is a retry for the whole pause.
+        ManualClock clock = ManualClock.atNow();
+        RateGate gate = new RateGate("t", 8, Duration.ofSeconds(1), Duration.ofSeconds(2), clock);
         gate.slowDown(Duration.ofMillis(200));
-        long start = System.nanoTime();
 
         assertThat(gate.enter()).isEmpty();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+
+        gate.slowDown(Duration.ofMillis(1200));
+        assertThat(gate.enter()).get().extracting(Outcome.Retry::after).isEqualTo(Duration.ofMillis(1200));
     }
 
     @Test
-    void rateComesBackOneStepPerCalmPeriod() throws Exception {
-        RateGate gate = new RateGate("t", 4, Duration.ofMillis(500), Duration.ofSeconds(2), Clock.systemUTC());
+    void rateComesBackOneStepPerCalmPeriod() {
+        ManualClock clock = ManualClock.atNow();
+        RateGate gate = new RateGate("t", 4, Duration.ofMillis(500), Duration.ofSeconds(2), clock);
         gate.slowDown(Duration.ZERO);
         assertThat(gate.currentLimit()).isEqualTo(2);
 
-        Thread.sleep(600);
+        clock.advance(Duration.ofMillis(499));
+        gate.succeeded();
+        assertThat(gate.currentLimit()).as("within the calm period").isEqualTo(2);
+        clock.advance(Duration.ofMillis(1));
         gate.succeeded();
         assertThat(gate.currentLimit()).isEqualTo(3);
         gate.succeeded();
-        assertThat(gate.currentLimit()).isEqualTo(3);
-        Thread.sleep(600);
+        assertThat(gate.currentLimit()).as("one step per period").isEqualTo(3);
+        clock.advance(Duration.ofMillis(500));
         gate.succeeded();
         assertThat(gate.currentLimit()).isEqualTo(4);
+        clock.advance(Duration.ofMillis(500));
+        gate.succeeded();
+        assertThat(gate.currentLimit()).as("never past the configured limit").isEqualTo(4);
     }
 }
