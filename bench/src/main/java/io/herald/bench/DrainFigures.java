@@ -77,6 +77,42 @@ final class DrainFigures {
         return out;
     }
 
+    /**
+     * The image under test against the baseline image, per kind of run ("0 ms warm"): the medians of
+     * the per-repetition ratios (under test / baseline) of msg/s and of msg per CPU-second, each pair
+     * measured in the same repetition, one right after the other.
+     */
+    static Map<String, Map<String, Object>> againstBaseline(List<DrainRun> runs) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        List<String> kinds = runs.stream().map(DrainRun::label).filter(l -> l.startsWith("herald "))
+                .map(l -> l.substring("herald ".length())).distinct().toList();
+        for (String kind : kinds) {
+            List<Double> rate = new ArrayList<>();
+            List<Double> perCpu = new ArrayList<>();
+            for (DrainRun current : runs) {
+                if (!current.label().equals("herald " + kind)) {
+                    continue;
+                }
+                runs.stream().filter(b -> b.label().equals("baseline " + kind) && b.repeat() == current.repeat())
+                        .findFirst().ifPresent(b -> {
+                            rate.add(current.messagesPerSecond() / b.messagesPerSecond());
+                            perCpu.add(current.messagesPerCpuSecond() / b.messagesPerCpuSecond());
+                        });
+            }
+            if (rate.isEmpty()) {
+                continue;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("pairs", rate.size());
+            row.put("messagesPerSecondRatio", median(rate));
+            row.put("messagesPerSecondRatioEachPair", rate);
+            row.put("messagesPerCpuSecondRatio", median(perCpu));
+            row.put("messagesPerCpuSecondRatioEachPair", perCpu);
+            out.put(kind, row);
+        }
+        return out;
+    }
+
     private static Map<String, Double> medianByAction(List<DrainRun> runs, boolean sqs) {
         Map<String, Double> out = new TreeMap<>();
         runs.stream().flatMap(r -> (sqs ? r.sqs() : r.status()).keySet().stream()).distinct().forEach(action ->

@@ -52,7 +52,15 @@ public final class PipelineBench {
 
     /** Options of one drill run. */
     record Settings(int messages, int repeats, List<Integer> floorThreads, List<Integer> scaleOut,
-                    int steadyRate, Duration steadySeconds, int springConcurrency) {
+                    int steadyRate, Duration steadySeconds, int springConcurrency, Path baseline, Path jfrDir,
+                    Set<String> skip) {
+    }
+
+    /** The parts of the drill {@code --skip} may leave out (Herald's own drains always run). */
+    static final Set<String> SKIPPABLE = Set.of("floor", "spring", "scale-out", "steady");
+
+    /** An image whose pipeline is drained: the one under test ("herald") or the --baseline-image one. */
+    private record Build(String name, Path launcher) {
     }
 
     private static final List<Integer> LATENCIES_MILLIS = List.of(0, 100);
@@ -68,6 +76,7 @@ public final class PipelineBench {
     private final ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor();
     private final List<String> violations = new ArrayList<>();
     private Path launcher;
+    private final List<Build> builds = new ArrayList<>();
     private StoreServer sqsServer;
     private StoreServer dynamoServer;
     private SqsClient direct;
@@ -85,6 +94,12 @@ public final class PipelineBench {
     Map<String, Object> run() throws Exception {
         launcher = PipelineProcess.launcher();
         progress("packaged pipeline: %s", launcher);
+        builds.add(new Build("herald", launcher));
+        if (settings.baseline() != null) {
+            Path baseline = settings.baseline().resolve("bin").resolve("herald");
+            progress("baseline pipeline: %s (taking turns with the one under test)", baseline);
+            builds.add(new Build("baseline", baseline));
+        }
         progress("starting ElasticMQ and DynamoDB Local, each in its own process behind a counting proxy");
         sqsServer = StoreServer.start("sqs");
         dynamoServer = StoreServer.start("dynamodb");
@@ -103,40 +118,60 @@ public final class PipelineBench {
         try {
             List<DrainRun> runs = new ArrayList<>();
             for (int rep = 1; rep <= settings.repeats(); rep++) {
-                for (int threads : settings.floorThreads()) {
+                for (int threads : settings.skip().contains("floor") ? List.<Integer>of() : settings.floorThreads()) {
                     progress("repeat %d/%d: floor, %d threads, %d messages", rep, settings.repeats(), threads,
                             settings.messages());
                     int r = rep;
                     attempt(runs, "floor " + threads + " threads, repeat " + rep, () -> List.of(floor(r, threads)));
                 }
                 for (int latency : LATENCIES_MILLIS) {
-                    progress("repeat %d/%d: herald pipeline, providers at %d ms: cold run (fresh process), then warm",
-                            rep, settings.repeats(), latency);
-                    int r = rep;
-                    attempt(runs, "herald " + latency + " ms, repeat " + rep, () -> heraldColdThenWarm(r, latency));
+                    // With a baseline the two images take turns, the first to go alternating between repetitions.
+                    List<Build> order = new ArrayList<>(builds);
+                    if (rep % 2 == 0) {
+                        java.util.Collections.reverse(order);
+                    }
+                    for (Build build : order) {
+                        progress("repeat %d/%d: %s pipeline, providers at %d ms: cold run (fresh process), then warm",
+                                rep, settings.repeats(), build.name(), latency);
+                        int r = rep;
+                        attempt(runs, build.name() + " " + latency + " ms, repeat " + rep,
+                                () -> heraldColdThenWarm(r, latency, build));
+                    }
                 }
-                progress("repeat %d/%d: Spring Cloud AWS listener, default settings", rep, settings.repeats());
                 int r = rep;
-                attempt(runs, "spring default, repeat " + rep, () -> List.of(spring(r, false)));
-                progress("repeat %d/%d: Spring Cloud AWS listener, maxConcurrentMessages %d", rep, settings.repeats(),
-                        settings.springConcurrency());
-                attempt(runs, "spring tuned, repeat " + rep, () -> List.of(spring(r, true)));
+                if (!settings.skip().contains("spring")) {
+                    progress("repeat %d/%d: Spring Cloud AWS listener, default settings", rep, settings.repeats());
+                    attempt(runs, "spring default, repeat " + rep, () -> List.of(spring(r, false, false)));
+                    progress("repeat %d/%d: Spring Cloud AWS listener, maxConcurrentMessages %d", rep,
+                            settings.repeats(), settings.springConcurrency());
+                    attempt(runs, "spring tuned, repeat " + rep, () -> List.of(spring(r, true, false)));
+                    progress("repeat %d/%d: Spring Cloud AWS listener, maxConcurrentMessages %d, each message sent "
+                            + "through the SES SDK client (providers at 0 ms)", rep, settings.repeats(),
+                            settings.springConcurrency());
+                    attempt(runs, "spring tuned + SES, repeat " + rep, () -> List.of(spring(r, true, true)));
+                }
                 DrainFigures.bestFloor(runs, rep).ifPresent(best -> progress("repeat %d/%d done: best floor %.0f msg/s "
                         + "(%s)", r, settings.repeats(), best.messagesPerSecond(), best.label()));
             }
             List<DrainRun> scaleOut = new ArrayList<>();
-            for (int processes : settings.scaleOut()) {
+            for (int processes : settings.skip().contains("scale-out") ? List.<Integer>of() : settings.scaleOut()) {
                 progress("scale-out: %d pipeline process(es) on one queue, %d messages", processes, settings.messages());
                 attempt(scaleOut, "scale-out " + processes, () -> List.of(scaleOut(processes)));
             }
-            progress("steady: %d msg/s for %d s into one pipeline process", settings.steadyRate(),
-                    settings.steadySeconds().toSeconds());
+            if (!settings.skip().contains("steady")) {
+                progress("steady: %d msg/s for %d s into one pipeline process", settings.steadyRate(),
+                        settings.steadySeconds().toSeconds());
+            }
             Map<String, Object> steady;
-            try {
-                steady = steady();
-            } catch (Exception e) {
-                violations.add("the steady run did not finish: " + reason(e));
-                steady = Map.of("error", reason(e));
+            if (settings.skip().contains("steady")) {
+                steady = Map.of("skipped", true);
+            } else {
+                try {
+                    steady = steady();
+                } catch (Exception e) {
+                    violations.add("the steady run did not finish: " + reason(e));
+                    steady = Map.of("error", reason(e));
+                }
             }
 
             Map<String, Object> out = new LinkedHashMap<>();
@@ -146,6 +181,10 @@ public final class PipelineBench {
             out.put("pipeline", launcher.toString());
             out.put("loadAverageAtEnd", loadAverage());
             out.put("medians", DrainFigures.medians(runs));
+            if (settings.baseline() != null) {
+                out.put("baselineImage", settings.baseline().toString());
+                out.put("againstBaseline", DrainFigures.againstBaseline(runs));
+            }
             out.put("runs", runs.stream().map(r -> runFigures(runs, r)).toList());
             out.put("scaleOut", scaleOut.stream().map(r -> runFigures(scaleOut, r)).toList());
             out.put("steady", steady);
@@ -260,21 +299,24 @@ public final class PipelineBench {
 
     // ---- Herald ------------------------------------------------------------------------------
 
-    private List<DrainRun> heraldColdThenWarm(int repeat, int latency) throws Exception {
+    private List<DrainRun> heraldColdThenWarm(int repeat, int latency, Build build) throws Exception {
         List<DrainRun> out = new ArrayList<>();
         QueueRef queue = filledQueue();
         clearFakes(latency);
         Counters before = counters();
         int admin = freePort();
-        PipelineProcess process = PipelineProcess.start(launcher, scratch, "pipeline-" + (++processCounter),
-                endpoints(queue, latency), admin);
+        Path jfr = settings.jfrDir() == null ? null : settings.jfrDir().resolve(String.format(Locale.ROOT,
+                "pipeline-%s-%dms-r%d.jfr", build.name(), latency, repeat));
+        PipelineProcess process = PipelineProcess.start(build.launcher(), scratch, "pipeline-" + (++processCounter),
+                endpoints(queue, latency), admin, jfr);
         try {
             // Cold: the clock starts with the process, so JVM start, connections and JIT are in it.
             long settled = awaitDrained(queue, latency, List.of(process));
             double seconds = (settled - process.startedNanos()) / 1e9;
-            out.add(heraldRun("herald " + latency + " ms cold", repeat, seconds, process.cpuSeconds(), before, latency));
+            out.add(heraldRun(build.name() + " " + latency + " ms cold", repeat, seconds, process.cpuSeconds(), before,
+                    latency));
             process.awaitReady(admin, Duration.ofSeconds(60));
-            out.add(warm("herald " + latency + " ms warm", repeat, queue, latency, List.of(process)));
+            out.add(warm(build.name() + " " + latency + " ms warm", repeat, queue, latency, List.of(process)));
         } finally {
             closeLater(List.of(process));
         }
@@ -330,7 +372,7 @@ public final class PipelineBench {
             for (int i = 0; i < count; i++) {
                 int admin = freePort();
                 PipelineProcess p = PipelineProcess.start(launcher, scratch, "pipeline-" + (++processCounter),
-                        endpoints(queue, 0), admin);
+                        endpoints(queue, 0), admin, null);
                 processes.add(p);
                 p.awaitReady(admin, Duration.ofSeconds(90));
             }
@@ -349,7 +391,7 @@ public final class PipelineBench {
                 .getFirst();
         int admin = freePort();
         PipelineProcess process = PipelineProcess.start(launcher, scratch, "pipeline-" + (++processCounter),
-                endpoints(queue, 0), admin);
+                endpoints(queue, 0), admin, null);
         try {
             process.awaitReady(admin, Duration.ofSeconds(90));
             clearFakes(0);
@@ -386,7 +428,8 @@ public final class PipelineBench {
 
     // ---- the peer ----------------------------------------------------------------------------
 
-    private DrainRun spring(int repeat, boolean tuned) throws Exception {
+    /** @param sendsEmail whether the listener sends each message through the SES SDK client to the 0 ms fake */
+    private DrainRun spring(int repeat, boolean tuned, boolean sendsEmail) throws Exception {
         QueueRef queue = SqsQueues.provision(direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
                 .getFirst();
         List<String> args = new ArrayList<>(List.of(sqsServer.proxy().toString(), queue.name()));
@@ -395,7 +438,12 @@ public final class PipelineBench {
         } else {
             args.add("default");
         }
-        String label = tuned ? "spring maxConcurrentMessages " + settings.springConcurrency() : "spring default";
+        if (sendsEmail) {
+            args.add(fakes.get(0)[0].baseUrl());
+            clearFakes(0);
+        }
+        String label = (tuned ? "spring maxConcurrentMessages " + settings.springConcurrency() : "spring default")
+                + (sendsEmail ? " + SES send" : "");
         try (ChildJvm child = ChildJvm.start(SpringDrainMain.class, List.of(), args, Duration.ofSeconds(90))) {
             if (!child.readyLine().equals("ready")) {
                 throw new IllegalStateException("the Spring listener said '" + child.readyLine() + "' instead of ready");
@@ -409,9 +457,16 @@ public final class PipelineBench {
             long settled = awaitEmpty(queue);
             double cpu = ProcCpu.seconds(child.pid()) - cpuBefore;
             Counters after = counters();
+            int duplicates = 0;
+            int lost = 0;
+            if (sendsEmail) {
+                List<String> ids = fakes.get(0)[0].acceptedIds();
+                duplicates = ids.size() - new HashSet<>(ids).size();
+                lost = Math.max(0, settings.messages() - new HashSet<>(ids).size());
+            }
             return new DrainRun(label, "spring", repeat, settings.messages(), (settled - start) / 1e9, cpu,
                     DrainRun.delta(before.sqs, after.sqs), DrainRun.delta(before.status, after.status),
-                    after.storeCpu - before.storeCpu, 0, 0);
+                    after.storeCpu - before.storeCpu, duplicates, lost);
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.Set;
 public final class PipelineDrill implements Drill {
 
     private static final Set<String> OPTIONS = Set.of("--messages", "--repeats", "--floor-threads", "--scale-out",
-            "--steady-rate", "--steady-seconds", "--spring-concurrency");
+            "--steady-rate", "--steady-seconds", "--spring-concurrency", "--baseline-image", "--jfr", "--skip");
 
     @Override
     public String name() {
@@ -29,7 +29,9 @@ public final class PipelineDrill implements Drill {
                 + "behind request-counting proxies; then --scale-out processes on one queue and a steady rate: msg/s, "
                 + "msg per CPU-second, SQS and status requests per message; --messages 20000 --repeats 3 "
                 + "--floor-threads 8,16,32,64 --scale-out 1,2,4 --steady-rate 50 --steady-seconds 60 "
-                + "--spring-concurrency 100, ~20 min (needs ./herald build)";
+                + "--spring-concurrency 100, ~20 min (needs ./herald build); [--baseline-image DIR] drains a second "
+                + "image's pipeline in turns with this one and reports the ratios; [--jfr DIR] records each pipeline "
+                + "drained with JFR (on the bench's JDK); [--skip floor,spring,scale-out,steady] leaves parts out";
     }
 
     @Override
@@ -48,12 +50,47 @@ public final class PipelineDrill implements Drill {
                 options.intListOption("--scale-out", List.of(1, 2, 4), 1),
                 options.intOption("--steady-rate", 50, 10),
                 options.secondsOption("--steady-seconds", Duration.ofSeconds(60), 5),
-                options.intOption("--spring-concurrency", 100, 1));
+                options.intOption("--spring-concurrency", 100, 1),
+                baseline(options), jfrDir(options), skip(options));
         Map<String, Object> figures;
         try (ScratchDir scratch = new ScratchDir("herald-bench-pipeline")) {
             figures = new PipelineBench(settings, scratch.path(), context.progress()).run();
         }
         return new DrillResult(figures, table(settings, figures), charts(figures));
+    }
+
+    private static java.nio.file.Path baseline(DrillOptions options) {
+        String dir = options.given().get("--baseline-image");
+        if (dir == null) {
+            return null;
+        }
+        java.nio.file.Path image = java.nio.file.Path.of(dir).toAbsolutePath();
+        if (!java.nio.file.Files.isExecutable(image.resolve("bin/herald"))) {
+            throw new BadDrillArgumentException("pipeline: --baseline-image " + image + " has no bin/herald (a "
+                    + "directory like packaging/target/herald-VERSION, built by ./herald build)");
+        }
+        return image;
+    }
+
+    private static java.nio.file.Path jfrDir(DrillOptions options) throws java.io.IOException {
+        String dir = options.given().get("--jfr");
+        return dir == null ? null : java.nio.file.Files.createDirectories(java.nio.file.Path.of(dir).toAbsolutePath());
+    }
+
+    private static Set<String> skip(DrillOptions options) {
+        String raw = options.given().get("--skip");
+        if (raw == null) {
+            return Set.of();
+        }
+        Set<String> parts = new java.util.TreeSet<>();
+        for (String part : raw.split(",", -1)) {
+            if (!PipelineBench.SKIPPABLE.contains(part.strip())) {
+                throw new BadDrillArgumentException("pipeline: --skip takes some of "
+                        + String.join(",", new java.util.TreeSet<>(PipelineBench.SKIPPABLE)) + ", got '" + raw + "'");
+            }
+            parts.add(part.strip());
+        }
+        return Set.copyOf(parts);
     }
 
     @SuppressWarnings("unchecked")
@@ -96,7 +133,21 @@ public final class PipelineDrill implements Drill {
                     (double) run.get("sqsRequestsPerMessage"), (double) run.get("statusRequestsPerMessage"),
                     (int) run.get("duplicates"), (int) run.get("lost")));
         }
+        if (r.containsKey("againstBaseline")) {
+            t.append("\nThe image under test against --baseline-image ").append(r.get("baselineImage"))
+                    .append(" (the two taking turns in each repetition; medians of per-repetition ratios, "
+                            + "under test / baseline):\n\n| run | pairs | msg/s ratio | each | msg per CPU-s ratio | each |\n"
+                            + "|---|---|---|---|---|---|\n");
+            ((Map<String, Map<String, Object>>) r.get("againstBaseline")).forEach((kind, m) -> t.append(String.format(
+                    Locale.ROOT, "| %s | %d | %.2f | %s | %.2f | %s |%n", kind, (int) m.get("pairs"),
+                    (double) m.get("messagesPerSecondRatio"), ratios((List<Double>) m.get("messagesPerSecondRatioEachPair")),
+                    (double) m.get("messagesPerCpuSecondRatio"),
+                    ratios((List<Double>) m.get("messagesPerCpuSecondRatioEachPair")))));
+        }
         Map<String, Object> s = (Map<String, Object>) r.get("steady");
+        if (s.containsKey("skipped")) {
+            return t.append("\nSteady run: skipped (--skip).\n").toString();
+        }
         if (s.containsKey("error")) {
             return t.append("\nSteady run: did not finish (").append(s.get("error")).append(").\n").toString();
         }
@@ -108,6 +159,10 @@ public final class PipelineDrill implements Drill {
                 (double) s.get("statusRequestsPerMessage"), (double) s.get("pipelineCpuSeconds"),
                 (double) s.get("seconds")));
         return t.toString();
+    }
+
+    private static String ratios(List<Double> values) {
+        return String.join(" / ", values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList());
     }
 
     private static String each(List<Double> values) {
@@ -128,9 +183,12 @@ public final class PipelineDrill implements Drill {
             String label = (String) run.get("label");
             scale.add(new Point(Double.parseDouble(label.replaceAll("\\D+", "")), (double) run.get("messagesPerSecond")));
         }
-        return List.of(
-                new Chart("throughput", "Drain throughput, every repetition", "repetition", "messages per second", series),
-                new Chart("scale-out", "Pipeline processes on one queue", "processes", "messages per second",
-                        List.of(new Series("herald pipeline, providers at 0 ms", scale))));
+        Chart throughput = new Chart("throughput", "Drain throughput, every repetition", "repetition",
+                "messages per second", series);
+        if (scale.isEmpty()) {
+            return List.of(throughput);
+        }
+        return List.of(throughput, new Chart("scale-out", "Pipeline processes on one queue", "processes",
+                "messages per second", List.of(new Series("herald pipeline, providers at 0 ms", scale))));
     }
 }

@@ -110,14 +110,29 @@ final class PipelineProcess implements AutoCloseable {
     /**
      * Starts the pipeline; returns at once (a cold run's clock starts here). {@link #awaitReady}
      * waits for its admin server's /readyz.
+     *
+     * @param jfrFile a JFR recording to write, or null to run exactly as shipped; with one it runs on
+     *                the bench's JDK (the bundled runtime is linked without jdk.jfr), with the image's
+     *                options and class path
      */
-    static PipelineProcess start(Path launcher, Path dir, String name, Endpoints endpoints, int adminPort)
-            throws IOException {
+    static PipelineProcess start(Path launcher, Path dir, String name, Endpoints endpoints, int adminPort,
+                                 Path jfrFile) throws IOException {
         Files.createDirectories(dir);
         Path config = dir.resolve(name + ".yaml");
         Files.writeString(config, config(endpoints, adminPort));
         Path log = dir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "pipeline", "--config", config.toString())
+        List<String> command = new java.util.ArrayList<>();
+        if (jfrFile == null) {
+            command.add(launcher.toString());
+        } else {
+            Path image = launcher.toAbsolutePath().getParent().getParent();
+            command.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
+            command.add("@" + image.resolve("runtime/herald.options"));
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + jfrFile.toAbsolutePath());
+            command.addAll(List.of("-cp", image.resolve("lib/herald.jar").toString(), "io.herald.cli.Herald"));
+        }
+        command.addAll(List.of("pipeline", "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().keySet().removeIf(k -> k.startsWith("HERALD_") || k.startsWith("AWS_"));
