@@ -10,6 +10,8 @@ import io.herald.core.retry.Backoff;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.mailprog.message.JobMessage;
 import io.herald.mailprog.message.MessageComposer;
+import io.herald.core.preferences.RecentJobs;
+import io.herald.mailprog.route.ChatLinking;
 import io.herald.mailprog.route.PreferenceRouting;
 import io.herald.mailprog.route.Routing;
 import io.herald.mailprog.slurm.Accounting;
@@ -70,17 +72,28 @@ public final class Forwarder implements AutoCloseable {
         final List<String> files;
         final List<Envelope> unacked;
         final List<String> permanentFailures = new ArrayList<>();
+        /** What the owners' job bot lists once SQS has all of it (see {@link RecentJobs}). */
+        final List<Noted> notes;
 
         Batch(List<String> files, List<Envelope> envelopes) {
+            this(files, envelopes, List.of());
+        }
+
+        Batch(List<String> files, List<Envelope> envelopes, List<Noted> notes) {
             this.files = List.copyOf(files);
             this.unacked = new ArrayList<>(envelopes);
+            this.notes = List.copyOf(notes);
         }
+    }
+
+    /** A notice for a user's recent jobs. */
+    private record Noted(String user, RecentJobs.JobNotice notice) {
     }
 
     private sealed interface Prepared {
     }
 
-    private record Ready(List<String> files, List<Envelope> envelopes) implements Prepared {
+    private record Ready(List<String> files, List<Envelope> envelopes, List<Noted> notes) implements Prepared {
     }
 
     private record Refused(List<String> files, String reason) implements Prepared {
@@ -120,6 +133,8 @@ public final class Forwarder implements AutoCloseable {
     private final int concurrency;
     private final Duration retryMin;
     private final Duration retryMax;
+    private final ChatLinking linking;
+    private final Optional<RecentJobs> recentJobs;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
     private final Map<String, Batch> pending = new LinkedHashMap<>();
@@ -131,10 +146,25 @@ public final class Forwarder implements AutoCloseable {
     private final Backoff retries;
     private Instant nextAttempt = Instant.MIN;
     private int digestCounter;
+    private int linkCounter;
 
     public Forwarder(Spool spool, JobEventParser parser, PreferenceRouting routing, Accounting accounting,
                      MessageComposer composer, Throttle throttle, DigestComposer digests, EnvelopeSink sink,
                      Optional<Sender> sender, Clock clock, int concurrency, Duration retryMin, Duration retryMax) {
+        this(spool, parser, routing, accounting, composer, throttle, digests, sink, sender, clock, concurrency, retryMin,
+                retryMax, new ChatLinking(Optional.empty()), Optional.empty());
+    }
+
+    /**
+     * @param linking    redeems {@code link:CODE} items of --mail-user
+     * @param recentJobs where each user's sent notifications are listed for the job bot; empty: nowhere
+     */
+    public Forwarder(Spool spool, JobEventParser parser, PreferenceRouting routing, Accounting accounting,
+                     MessageComposer composer, Throttle throttle, DigestComposer digests, EnvelopeSink sink,
+                     Optional<Sender> sender, Clock clock, int concurrency, Duration retryMin, Duration retryMax,
+                     ChatLinking linking, Optional<RecentJobs> recentJobs) {
+        this.linking = linking;
+        this.recentJobs = recentJobs;
         this.spool = spool;
         this.parser = parser;
         this.routing = routing;
@@ -239,11 +269,18 @@ public final class Forwarder implements AutoCloseable {
                     if (!drainHeld && age.compareTo(WARNING_SETTLE) < 0 && age.compareTo(WARNING_SETTLE.negated()) > 0) {
                         continue;
                     }
+                    parsed = unlink(parsed, now);
+                    if (parsed == null) {
+                        continue;
+                    }
                     warnings.computeIfAbsent(throttleKey(parsed.event()) + " " + parsed.event().displayId(),
                             k -> new ArrayList<>()).add(parsed);
                     continue;
                 }
-                failed += admit(List.of(parsed), now, admitted);
+                parsed = unlink(parsed, now);
+                if (parsed != null) {
+                    failed += admit(List.of(parsed), now, admitted);
+                }
             } catch (RuntimeException | StackOverflowError e) {
                 // Whatever one record does to the code (seen: an END_TIME beyond Instant's range), it
                 // must not stop the records behind it: it is set aside with the reason, the pass goes on.
@@ -264,8 +301,8 @@ public final class Forwarder implements AutoCloseable {
         }
         for (Prepared p : prepareAll(admitted, now)) {
             switch (p) {
-                case Ready(List<String> done, List<Envelope> envelopes) ->
-                        pending.put(done.getFirst(), new Batch(done, envelopes));
+                case Ready(List<String> done, List<Envelope> envelopes, List<Noted> notes) ->
+                        pending.put(done.getFirst(), new Batch(done, envelopes, notes));
                 case Refused(List<String> refused, String reason) -> {
                     for (String file : refused) {
                         claimed.remove(file);
@@ -277,6 +314,46 @@ public final class Forwarder implements AutoCloseable {
         return failed;
     }
 
+
+    /**
+     * Redeems {@code link:CODE} items of the record's --mail-user (see {@link ChatLinking}) and queues what the
+     * chats are told.
+     *
+     * @return the record with the rest of its --mail-user; null when nothing is left to do with it now (it had
+     *         only link items and is removed, or the link store cannot be reached and it waits in new/)
+     */
+    private Parsed unlink(Parsed parsed, Instant now) {
+        JobEvent event = parsed.event();
+        if (!ChatLinking.mentionsLink(event.mailUser())) {
+            return parsed;
+        }
+        ChatLinking.Outcome outcome;
+        try {
+            outcome = linking.take(event, now);
+        } catch (PreferencesStoreException e) {
+            log.warn("job {}: {}; its spool record waits in new/ and is tried again", event.displayId(), e.getMessage());
+            errors.add(e.getMessage());
+            return null;
+        }
+        outcome.refused().forEach(reason -> log.warn("{}", reason));
+        outcome.linked().forEach(chat -> log.info("job {}: {} linked to Unix user {}{}", event.displayId(), chat,
+                event.user(), event.cluster() == null ? "" : " on cluster " + event.cluster()));
+        List<Envelope> replies = new ArrayList<>();
+        for (ChatLinking.ChatReply r : outcome.replies()) {
+            Envelope e = Envelope.create(r.channel(), r.chatId(), Content.of(r.title(), r.text()),
+                    Origin.slurm(event.user(), event.cluster()), now);
+            replies.add(sender.map(e::withSender).orElse(e));
+        }
+        if (!replies.isEmpty()) {
+            pending.put("link-" + (++linkCounter) + "-" + parsed.file(), new Batch(List.of(), replies));
+        }
+        if (outcome.rest().isBlank()) {
+            // Only link items: the job asked for nothing else, and nothing else is sent for it.
+            remove(parsed.file());
+            return null;
+        }
+        return new Parsed(parsed.file(), event.withMailUser(outcome.rest()), parsed.capturedAt());
+    }
 
     private static boolean isTimeLimitWarning(JobEvent e) {
         return e.mailType().name().startsWith("TIME_LIMIT");
@@ -403,7 +480,7 @@ public final class Forwarder implements AutoCloseable {
         log.info("job {} {}: {} notification(s) ready{}", event.displayId(), event.mailType().subjectWord(),
                 envelopes.size(),
                 a.folded().isEmpty() ? "" : " (" + a.folded().size() + " earlier warning(s) folded in)");
-        return new Ready(a.files(), envelopes);
+        return new Ready(a.files(), envelopes, noted(event, null, envelopes, now));
     }
 
     private void queueDigest(Throttle.Due due, Instant now) {
@@ -417,7 +494,20 @@ public final class Forwarder implements AutoCloseable {
         byReceiver.forEach((r, items) -> envelopes.add(envelope(r, due.why() == null ? digests.compose(due.key(), items)
                 : digests.compose(due.user(), items, due.why()), items.getFirst().event(), now)));
         List<String> files = due.held().stream().map(Held::file).toList();
-        pending.put("digest-" + (++digestCounter) + "-" + due.key(), new Batch(files, envelopes));
+        List<Noted> notes = new ArrayList<>();
+        String digest = due.why() == null ? "cap" : due.key().startsWith("hold:") ? due.key().split(":", 3)[1] : "digest";
+        for (Held h : due.held()) {
+            List<Envelope> its = new ArrayList<>();
+            int i = 0;
+            for (Receiver r : byReceiver.keySet()) {
+                if (h.receivers().contains(r)) {
+                    its.add(envelopes.get(i));
+                }
+                i++;
+            }
+            notes.addAll(noted(h.event(), digest, its, now));
+        }
+        pending.put("digest-" + (++digestCounter) + "-" + due.key(), new Batch(files, envelopes, notes));
         log.info("{} notification(s) for {} folded into {} digest(s)", files.size(), due.key(), envelopes.size());
     }
 
@@ -470,6 +560,9 @@ public final class Forwarder implements AutoCloseable {
                 continue;
             }
             it.remove();
+            if (batch.permanentFailures.isEmpty()) {
+                remember(batch.notes);
+            }
             for (String file : batch.files) {
                 claimed.remove(file);
                 if (batch.permanentFailures.isEmpty()) {
@@ -540,6 +633,37 @@ public final class Forwarder implements AutoCloseable {
             errors.add(e.getMessage());
             return 0;
         }
+    }
+
+    /** The notice the owner's job bot lists for these envelopes; none without a usable owner or a store. */
+    private List<Noted> noted(JobEvent event, String digest, List<Envelope> envelopes, Instant now) {
+        String user = event.user() == null ? null : event.user().strip();
+        if (recentJobs.isEmpty() || user == null || io.herald.core.preferences.PreferencesCodec.userProblem(user) != null) {
+            return List.of();
+        }
+        List<RecentJobs.Sent> sent = envelopes.stream()
+                .map(e -> new RecentJobs.Sent(e.id(), e.channel() + ":" + e.target())).toList();
+        return List.of(new Noted(user, new RecentJobs.JobNotice(event.displayId(), event.name(), event.cluster(),
+                event.mailType().name(), event.state(), now, digest, sent)));
+    }
+
+    /**
+     * Lists what SQS took in its owners' recent jobs. A store that fails costs the job bot a line, never a
+     * notification: it is logged and the pass goes on.
+     */
+    private void remember(List<Noted> notes) {
+        if (notes.isEmpty() || recentJobs.isEmpty()) {
+            return;
+        }
+        Map<String, List<RecentJobs.JobNotice>> byUser = new LinkedHashMap<>();
+        notes.forEach(n -> byUser.computeIfAbsent(n.user(), k -> new ArrayList<>()).add(n.notice()));
+        byUser.forEach((user, notices) -> {
+            try {
+                recentJobs.get().add(user, notices);
+            } catch (PreferencesStoreException e) {
+                log.warn("{} (the job bot's /jobs will miss {} notification(s))", e.getMessage(), notices.size());
+            }
+        });
     }
 
     private static String throttleKey(JobEvent e) {

@@ -134,12 +134,12 @@ public final class PreferenceRouting {
         if (receivers.isEmpty()) {
             return new Silenced(prefs.user() + "'s preferences send no " + kind + " notifications");
         }
-        Routing.Routed routed = routing.check(receivers, List.of());
+        Routing.Routed routed = routing.check(receivers, List.of(), prefs.user());
         if (!routed.receivers().isEmpty()) {
             return new Deliver(routed, true, hold(prefs, kind, clock.instant()));
         }
         // As for a --mail-user whose every item is refused: the owner still hears, at their default receiver.
-        Routing.Routed fallback = routing.route(prefs.user());
+        Routing.Routed fallback = routing.route(prefs.user(), prefs.user());
         List<String> problems = new ArrayList<>();
         routed.problems().forEach(p -> problems.add("preferences: " + p));
         fallback.problems().forEach(p -> problems.add("default receiver '" + prefs.user() + "': " + p));

@@ -81,6 +81,14 @@ public record JobEvent(
         notes = notes == null ? List.of() : List.copyOf(notes);
     }
 
+    /** The same event with another --mail-user (what is left once the forwarder took items meant for it). */
+    public JobEvent withMailUser(String newMailUser) {
+        return new JobEvent(jobId, arrayJobId, arrayTaskId, arraySummary, arrayTaskCount, hetJobId, hetJobOffset, name,
+                user, uid, cluster, partition, account, qos, mailType, state, exitCode, signal, exitCodeRange,
+                requeuedTasks, queuedTime, runTime, nodeList, numNodes, cpusPerNode, workDir, stdout, stderr,
+                startTime, endTime, comment, newMailUser, notes);
+    }
+
     /** The id users see: {@code 4243300_7} for an array task, {@code 4243000_*} for a summary, else the job id. */
     public String displayId() {
         if (arrayJobId != null && arrayTaskId != null) {

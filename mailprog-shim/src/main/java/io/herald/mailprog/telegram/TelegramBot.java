@@ -18,6 +18,9 @@ import java.util.Optional;
  * only when addressed ({@code /start@ThisBot}, a mention of it, or being added to the group), so it
  * does not talk over people or other bots. Each chat it answers is recorded in the registry when
  * one is configured: the forwarder then sends only to chats that asked.
+ *
+ * <p>With {@link BotCommands}, a private chat can also link itself to a Unix user ({@code /link}) and then
+ * read and change that user's preferences and recent jobs; in a group those commands are refused.
  */
 public final class TelegramBot implements AutoCloseable {
 
@@ -27,6 +30,7 @@ public final class TelegramBot implements AutoCloseable {
     private final TelegramApi api;
     private final Optional<ChatRegistry> registry;
     private final Duration pollTimeout;
+    private final Optional<BotCommands> commands;
     private long botId;
     private String username = "";
     private long offset;
@@ -34,9 +38,16 @@ public final class TelegramBot implements AutoCloseable {
     private Thread thread;
 
     public TelegramBot(TelegramApi api, Optional<ChatRegistry> registry, Duration pollTimeout) {
+        this(api, registry, pollTimeout, Optional.empty());
+    }
+
+    /** @param commands /link, /prefs, /jobs and the rest; empty: the bot answers /start only */
+    public TelegramBot(TelegramApi api, Optional<ChatRegistry> registry, Duration pollTimeout,
+                       Optional<BotCommands> commands) {
         this.api = api;
         this.registry = registry;
         this.pollTimeout = pollTimeout;
+        this.commands = commands;
     }
 
     /** Learns the bot's own name (getMe); must succeed before {@link #pollOnce()}. */
@@ -99,9 +110,35 @@ public final class TelegramBot implements AutoCloseable {
         String type = chat.path("type").asText("");
         String text = message.path("text").asText("");
         boolean isPrivate = type.equals("private");
+        if (commands.isPresent() && command(chatId, text, isPrivate)) {
+            return;
+        }
         if (addedToGroup(message) || (isPrivate ? isStart(text, true) : addressed(text, message))) {
             reply(chatId, isPrivate);
         }
+    }
+
+    /**
+     * Answers one of {@link BotCommands}' commands: in a private chat bare or as {@code /cmd@ThisBot}; in a
+     * group only addressed to this bot, and then with a refusal, as a group has no single Unix user.
+     *
+     * @return whether the text was such a command
+     */
+    private boolean command(long chatId, String text, boolean isPrivate) {
+        String[] words = text.strip().split("\\s+", 2);
+        String first = words[0].toLowerCase(Locale.ROOT);
+        int at = first.indexOf('@');
+        boolean addressed = at > 0 && !username.isEmpty() && first.substring(at + 1).equalsIgnoreCase(username);
+        String name = at > 0 ? first.substring(0, at) : first;
+        // A command for another bot (/prefs@OtherBot), or a bare one in a group, is not this bot's business.
+        if (!BotCommands.isCommand(name) || at > 0 && !addressed || !isPrivate && !addressed) {
+            return false;
+        }
+        String reply = isPrivate ? commands.get().answer(chatId, name, words.length > 1 ? words[1].strip() : "")
+                : "Herald's " + name + " works only in a private chat with me: a group has no single Unix user.";
+        api.sendMessage(chatId, reply);
+        log.info("answered {} in {} chat {}", name, isPrivate ? "private" : "group", chatId);
+        return true;
     }
 
     private boolean addedToGroup(JsonNode message) {
@@ -148,6 +185,10 @@ public final class TelegramBot implements AutoCloseable {
                 + ", submit jobs with:\n\n" + mailUser + "\n\n"
                 + "(with --mail-type=ALL, or the events you want; combine receivers with commas: "
                 + "--mail-user=telegram:" + chatId + ",mailto:you@example.org)";
+        if (isPrivate && commands.isPresent()) {
+            text += "\n\nOr send /link to link this chat to your Unix user: then /prefs, /quiet, /mute, /jobs and "
+                    + "/last work here (/help lists them).";
+        }
         registry.ifPresent(r -> r.register(chatId));
         api.sendMessage(chatId, text);
         log.info("answered {} chat {} with {}", isPrivate ? "private" : "group", chatId, mailUser.toLowerCase(Locale.ROOT));
