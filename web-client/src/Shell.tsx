@@ -1,16 +1,23 @@
 import { useEffect, useState } from "react";
 import { App } from "./App";
 import { Dashboard } from "./Dashboard";
+import { Me } from "./Me";
 
-// Two pages in one bundle, chosen by the URL's fragment (#/dashboard), so the API serves one
-// index.html and a page can be bookmarked or opened in a new tab.
-type Page = "send" | "dashboard";
+// Three pages in one bundle, chosen by the URL's fragment (#/dashboard, #/me), so the API serves one
+// index.html and a page can be bookmarked or opened in a new tab. #/me is a Slurm user's own settings,
+// reached through a mailed link (#/me?t=...); it is not in the operators' navigation.
+type Page = "send" | "dashboard" | "me";
 
 function pageOf(hash: string): Page {
-  return hash.replace(/^#\/?/, "") === "dashboard" ? "dashboard" : "send";
+  const path = hash.replace(/^#\/?/, "").split("?")[0];
+  return path === "dashboard" ? "dashboard" : path === "me" ? "me" : "send";
 }
 
-const TITLES: Record<Page, string> = { send: "Herald: send a notification", dashboard: "Herald: dashboard" };
+const TITLES: Record<Page, string> = {
+  send: "Herald: send a notification",
+  dashboard: "Herald: dashboard",
+  me: "Herald: your notification settings",
+};
 
 export function Shell() {
   const [page, setPage] = useState<Page>(pageOf(window.location.hash));
@@ -22,6 +29,7 @@ export function Shell() {
   useEffect(() => {
     document.title = TITLES[page];
   }, [page]);
+  if (page === "me") return <Me />;
   return (
     <>
       <nav aria-label="Pages" className="pages">

@@ -19,5 +19,10 @@ enum ApiRole implements RouteRole {
     /** Any API key; what the caller may read is the handler's to decide (its own messages, or all for admins). */
     READER,
     /** An admin key ({@code role=admin}), or anyone when the API runs open. */
-    ADMIN
+    ADMIN,
+    /**
+     * A self-service session ({@link SelfServiceHandler}), never an API key, open mode or not: the
+     * route acts on the session's own user only.
+     */
+    SELF
 }

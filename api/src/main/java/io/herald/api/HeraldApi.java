@@ -5,6 +5,8 @@ import io.herald.core.control.ControlStore;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
+import io.herald.core.envelope.Sender;
+import io.herald.core.preferences.LinkNonces;
 import io.herald.core.preferences.PreferencesStore;
 import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.receiver.ReceiverParser;
@@ -55,7 +57,8 @@ import java.util.Set;
  * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front
  * of the SQS queues, {@code GET /v1/notifications/{id}} for delivery status, pause switches for
  * admin keys under {@code /v1/admin/pauses}, Slurm users' preferences for admin keys under
- * {@code /v1/users/{user}/preferences}, the health, readiness and OpenAPI endpoints, the
+ * {@code /v1/users/{user}/preferences} and for users themselves through magic links under {@code /v1/me},
+ * the health, readiness and OpenAPI endpoints, the
  * metrics (admin keys only), and the web page at {@code /}. Every answer but the page and the
  * metrics is JSON.
  */
@@ -123,6 +126,8 @@ public final class HeraldApi implements AutoCloseable {
         PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
         PreferencesHandler preferences = new PreferencesHandler(b.preferences, b.channels, b.controlStore, intake, json,
                 b.clock);
+        SelfServiceHandler self = new SelfServiceHandler(config.selfService(), b.selfService, preferences, dispatcher,
+                intake, json, b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
         ChannelsHandler channels = new ChannelsHandler(json, b.receivers, ProviderRegistry.installed());
         String openApi = resource("/openapi.json");
@@ -177,7 +182,7 @@ public final class HeraldApi implements AutoCloseable {
 
             javalin.routes.before(ctx -> ctx.attribute(START_NANOS, System.nanoTime()));
             // Who may call what is declared on each route below and enforced here, in one place.
-            javalin.routes.beforeMatched(new RouteGuard(intake, json, this::declaredRoles));
+            javalin.routes.beforeMatched(new RouteGuard(intake, json, self, this::declaredRoles));
             javalin.routes.after(ctx -> {
                 Long start = ctx.attribute(START_NANOS);
                 if (start != null) {
@@ -199,6 +204,10 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume, ApiRole.ADMIN);
             javalin.routes.get("/v1/users/{user}/preferences", preferences::show, ApiRole.ADMIN);
             javalin.routes.put("/v1/users/{user}/preferences", preferences::save, ApiRole.ADMIN);
+            javalin.routes.post("/v1/me/link", self::link, ApiRole.PUBLIC);
+            javalin.routes.post("/v1/me/session", self::session, ApiRole.PUBLIC);
+            javalin.routes.get("/v1/me/preferences", self::show, ApiRole.SELF);
+            javalin.routes.put("/v1/me/preferences", self::save, ApiRole.SELF);
             javalin.routes.get("/healthz", ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")),
                     ApiRole.PUBLIC);
             javalin.routes.get("/readyz", readiness, ApiRole.PUBLIC);
@@ -277,6 +286,7 @@ public final class HeraldApi implements AutoCloseable {
         private ControlStore controlStore;
         private PreferencesStore preferences;
         private Set<String> channels = Set.of();
+        private SelfServiceHandler.Parts selfService;
         private ApiAccess access = ApiAccess.open();
         private boolean accessLog;
         private ReceiverParser receivers = ReceiverParser.standard("mailto");
@@ -321,6 +331,17 @@ public final class HeraldApi implements AutoCloseable {
         public Builder preferences(PreferencesStore store, Set<String> channels) {
             this.preferences = store;
             this.channels = Set.copyOf(channels);
+            return this;
+        }
+
+        /**
+         * What magic links need besides {@code api.selfService}: where single use is recorded, and whom to
+         * mail ({@code user@mailDomain}, from {@code sender} when set). Without it, or with
+         * api.selfService.publicUrl empty, the {@code /v1/me} endpoints answer 503.
+         */
+        public Builder selfService(LinkNonces nonces, String mailDomain, Optional<Sender> sender) {
+            this.selfService = new SelfServiceHandler.Parts(Objects.requireNonNull(nonces, "nonces"),
+                    Objects.requireNonNull(mailDomain, "mailDomain"), sender);
             return this;
         }
 

@@ -51,7 +51,11 @@ final class PreferencesHandler {
     }
 
     void show(Context ctx) {
-        String user = ctx.pathParam("user");
+        show(ctx, ctx.pathParam("user"));
+    }
+
+    /** Shows {@code user}'s preferences: the path's user for admins, the session's own for self-service. */
+    void show(Context ctx, String user) {
         String problem = PreferencesCodec.userProblem(user);
         if (problem != null) {
             json.send(ctx, json.errors(HttpStatus.BAD_REQUEST.getCode(), Map.of("user", problem)));
@@ -66,12 +70,22 @@ final class PreferencesHandler {
     }
 
     void save(Context ctx) throws IOException {
+        save(ctx, ctx.pathParam("user"), "API key '" + RouteGuard.caller(ctx).name() + "'",
+                RouteGuard.caller(ctx).name());
+    }
+
+    /**
+     * Replaces {@code user}'s preferences.
+     *
+     * @param who     who saves them, for the log
+     * @param savedBy what the saved preferences name as their author ({@code updatedBy})
+     */
+    void save(Context ctx, String user, String who, String savedBy) throws IOException {
         Intake.Body body = intake.readObject(ctx, EXPECTED);
         if (body.refusal() != null) {
             json.send(ctx, body.refusal());
             return;
         }
-        String user = ctx.pathParam("user");
         UserPreferences saved;
         switch (codec.read(user, body.object(), DeliverableChannels.of(channels, control))) {
             case PreferencesCodec.Invalid(Map<String, String> errors) -> {
@@ -79,11 +93,11 @@ final class PreferencesHandler {
                 return;
             }
             case PreferencesCodec.Valid(UserPreferences prefs) ->
-                    saved = prefs.savedAt(clock.instant(), RouteGuard.caller(ctx).name());
+                    saved = prefs.savedAt(clock.instant(), savedBy);
         }
         json.send(ctx, withStore(() -> {
             store.save(saved);
-            log.info("preferences of {} saved by API key '{}'", user, RouteGuard.caller(ctx).name());
+            log.info("preferences of {} saved by {}", user, who);
             return new Reply(HttpStatus.OK.getCode(), codec.writeString(saved));
         }));
     }

@@ -25,6 +25,7 @@ final class RouteGuard implements Handler {
 
     private final Intake intake;
     private final ApiJson json;
+    private final SelfServiceHandler self;
     /**
      * The roles declared by the route registered for a method and path, or empty when none is
      * (a static file of the page). Javalin answers HEAD with the GET route's handler but without
@@ -32,9 +33,11 @@ final class RouteGuard implements Handler {
      */
     private final BiFunction<HandlerType, String, Optional<Set<RouteRole>>> declared;
 
-    RouteGuard(Intake intake, ApiJson json, BiFunction<HandlerType, String, Optional<Set<RouteRole>>> declared) {
+    RouteGuard(Intake intake, ApiJson json, SelfServiceHandler self,
+               BiFunction<HandlerType, String, Optional<Set<RouteRole>>> declared) {
         this.intake = intake;
         this.json = json;
+        this.self = self;
         this.declared = declared;
     }
 
@@ -57,8 +60,17 @@ final class RouteGuard implements Handler {
             refuse(json.error(HttpStatus.INTERNAL_SERVER_ERROR.getCode(), "Internal error"));
             return;
         }
+        if (roles.getFirst() == ApiRole.SELF) {
+            SelfServiceHandler.SelfAdmitted session = self.admit(ctx);
+            if (session.refusal() != null) {
+                refuse(session.refusal());
+                return;
+            }
+            SelfServiceHandler.admitted(ctx, session.user());
+            return;
+        }
         Intake.Admitted admitted = switch (roles.getFirst()) {
-            case PUBLIC, SENDER -> null;
+            case PUBLIC, SENDER, SELF -> null;
             case READER -> intake.admitReader(ctx);
             case ADMIN -> intake.admitAdmin(ctx);
         };

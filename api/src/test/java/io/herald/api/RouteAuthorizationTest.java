@@ -33,16 +33,20 @@ class RouteAuthorizationTest {
     private static final String ADMIN_TOKEN = "ops-" + UUID.randomUUID();
     private static final String SENDER_TOKEN = "ci-" + UUID.randomUUID();
     /** The routes anyone or any key may call; every other route must be {@link ApiRole#ADMIN}. */
-    private static final Map<String, ApiRole> NOT_ADMIN = Map.of(
-            "GET /", ApiRole.PUBLIC,
-            "GET /healthz", ApiRole.PUBLIC,
-            "GET /readyz", ApiRole.PUBLIC,
-            "GET /openapi.json", ApiRole.PUBLIC,
-            "GET /docs", ApiRole.PUBLIC,
-            "GET /v1/channels", ApiRole.PUBLIC,
-            "POST /email/send", ApiRole.SENDER,
-            "POST /v1/notifications", ApiRole.SENDER,
-            "GET /v1/notifications/{id}", ApiRole.READER);
+    private static final Map<String, ApiRole> NOT_ADMIN = Map.ofEntries(
+            Map.entry("GET /", ApiRole.PUBLIC),
+            Map.entry("GET /healthz", ApiRole.PUBLIC),
+            Map.entry("GET /readyz", ApiRole.PUBLIC),
+            Map.entry("GET /openapi.json", ApiRole.PUBLIC),
+            Map.entry("GET /docs", ApiRole.PUBLIC),
+            Map.entry("GET /v1/channels", ApiRole.PUBLIC),
+            Map.entry("POST /email/send", ApiRole.SENDER),
+            Map.entry("POST /v1/notifications", ApiRole.SENDER),
+            Map.entry("GET /v1/notifications/{id}", ApiRole.READER),
+            Map.entry("POST /v1/me/link", ApiRole.PUBLIC),
+            Map.entry("POST /v1/me/session", ApiRole.PUBLIC),
+            Map.entry("GET /v1/me/preferences", ApiRole.SELF),
+            Map.entry("PUT /v1/me/preferences", ApiRole.SELF));
 
     private ApiTestbed bed;
     private HeraldApi api;

@@ -146,8 +146,10 @@ final class MailprogCommand implements Runnable {
 
     @Command(name = "flush", mixinStandardHelpOptions = true,
             description = {"One forwarder pass, then exit (for cron): send what is in the spool, folding what is over",
-                    "a user's cap into digests now. The exit code says how it went (below); when several apply,",
-                    "the lowest non-zero one wins."},
+                    "a user's cap into digests now. What came in a user's quiet hours or for their hourly/daily",
+                    "digest goes, once that time has come, as one digest per user and kind (to the receivers each",
+                    "notification had); until then it stays in the spool. The exit code says how it went (below);",
+                    "when several apply, the lowest non-zero one wins."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:every record was sent (or there was none)",
                     "1:the pass could not run or not finish (spool unreadable, a record could not be moved, a crash)",
@@ -189,8 +191,8 @@ final class MailprogCommand implements Runnable {
                 return EXIT_PASS_FAILED;
             }
             dynamo.ifPresent(DynamoDbClient::close);
-            out.printf("sent %d spool record(s), %d moved to failed/, %d waiting for SQS%n", r.delivered(), r.failed(),
-                    r.waiting());
+            out.printf("sent %d spool record(s), %d moved to failed/, %d waiting for SQS, %d not sent as their owner's "
+                    + "preferences say (muted)%n", r.delivered(), r.failed(), r.waiting(), r.muted());
             out.flush();
             if (!r.errors().isEmpty()) {
                 err.println("herald: the pass could not finish its work (" + r.errors().size() + " problem(s)): "

@@ -81,6 +81,13 @@ final class Services {
         }
     }
 
+    /** The From of self-service links: mailprog.sender when set (the address Slurm mail comes from), else the provider's. */
+    static java.util.Optional<io.herald.core.envelope.Sender> linkSender(HeraldConfig cfg) {
+        String sender = cfg.mailprog().sender();
+        return sender == null || sender.isBlank() ? java.util.Optional.empty()
+                : java.util.Optional.of(new io.herald.core.envelope.Sender(sender, "Herald"));
+    }
+
     static void startApi(HeraldApi api, HeraldConfig.Api config) {
         try {
             refuseTakenPort(config.host(), config.port());

@@ -33,6 +33,7 @@ final class ConfigValidator {
         ConfigValidator v = new ConfigValidator();
         v.checkSqs(c.sqs());
         v.checkApi(c.api());
+        v.checkSelfService(c.api().selfService(), c.mailprog());
         v.checkPipeline(c.pipeline(), c.sqs());
         new ProviderChecks(v::problem, c.pipeline().sendTimeout()).check(c.providers());
         new MailprogChecks(v::problem).check(c.mailprog(), c.telegramBot());
@@ -224,6 +225,42 @@ final class ConfigValidator {
                     + "), or a message still being sent reappears and is sent twice; lower the first or raise the second");
         }
     }
+
+    /** Magic links: off without a public URL; on, they need a strong key and somewhere to send the link. */
+    private void checkSelfService(HeraldConfig.Api.SelfService self, MailprogConfig mailprog) {
+        if (!self.enabled()) {
+            return;
+        }
+        String url = self.publicUrl();
+        URI uri = null;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        if (uri == null || uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            problem("api.selfService.publicUrl", "'" + url + "' is not the page's address such as "
+                    + "https://herald.example.org (http or https, no query or #fragment)");
+        }
+        if (self.linkSecret().reveal().length() < SELF_SERVICE_SECRET_CHARS) {
+            problem("api.selfService.linkSecret", (self.linkSecret().isSet() ? "is too short" : "is not set")
+                    + ": links and sessions are signed with it, so it needs at least " + SELF_SERVICE_SECRET_CHARS
+                    + " characters (e.g. openssl rand -base64 48)");
+        }
+        if (mailprog.mailDomain() == null || mailprog.mailDomain().isBlank()) {
+            problem("api.selfService.publicUrl", "links go to a user's default receiver user@mailprog.mailDomain, "
+                    + "and mailprog.mailDomain (" + ConfigLoader.environmentVariable("mailprog.mailDomain")
+                    + ") is empty; set it, or leave api.selfService.publicUrl empty to turn links off");
+        }
+        checkRange("api.selfService.linksPerHour", self.linksPerHour(), 1, 100);
+        checkDuration("api.selfService.linkValidity", self.linkValidity(), Duration.ofMinutes(1), Duration.ofHours(1));
+        checkDuration("api.selfService.sessionValidity", self.sessionValidity(), Duration.ofMinutes(5),
+                Duration.ofHours(12));
+    }
+
+    /** 32 characters of base64 are 192 bits: beyond guessing, for an HMAC-SHA256 key. */
+    static final int SELF_SERVICE_SECRET_CHARS = 32;
 
     private void checkRange(String key, int value, int min, int max) {
         if (value < min || value > max) {

@@ -105,10 +105,11 @@ public record HeraldConfig(
      *                                receivers per request of a key without {@code maxReceivers=}
      * @param idleTimeout        a connection that sends nothing for this long (mid-headers, mid-body) is closed
      * @param minRequestDataRate bytes per second a request body must arrive at, on average; slower: 408
+     * @param selfService        the magic links that let Slurm users edit their own preferences at {@code /#/me}
      */
     public record Api(String host, int port, int maxBodyBytes, Duration idempotencyWindow, Duration batchWait,
                       boolean open, List<String> keys, int maxReceiversPerRequest, Duration idleTimeout,
-                      int minRequestDataRate) {
+                      int minRequestDataRate, SelfService selfService) {
 
         public static final int DEFAULT_MAX_RECEIVERS_PER_REQUEST = 50;
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
@@ -121,6 +122,15 @@ public record HeraldConfig(
 
         public Api {
             keys = keys == null ? List.of() : List.copyOf(keys);
+            selfService = selfService == null ? SelfService.defaults() : selfService;
+        }
+
+        /** Without self-service links: off. */
+        public Api(String host, int port, int maxBodyBytes, Duration idempotencyWindow, Duration batchWait,
+                   boolean open, List<String> keys, int maxReceiversPerRequest, Duration idleTimeout,
+                   int minRequestDataRate) {
+            this(host, port, maxBodyBytes, idempotencyWindow, batchWait, open, keys, maxReceiversPerRequest,
+                    idleTimeout, minRequestDataRate, SelfService.defaults());
         }
 
         /** Host, port and body limit; everything added since gets its default. */
@@ -137,17 +147,49 @@ public record HeraldConfig(
 
         public Api withKeys(boolean newOpen, List<String> newKeys) {
             return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, newOpen, newKeys,
-                    maxReceiversPerRequest, idleTimeout, minRequestDataRate);
+                    maxReceiversPerRequest, idleTimeout, minRequestDataRate, selfService);
         }
 
         public Api withBatchWait(Duration wait) {
             return new Api(host, port, maxBodyBytes, idempotencyWindow, wait, open, keys, maxReceiversPerRequest,
-                    idleTimeout, minRequestDataRate);
+                    idleTimeout, minRequestDataRate, selfService);
         }
 
         public Api withRequestLimits(int newMaxReceivers, Duration newIdleTimeout, int newMinDataRate) {
             return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, open, keys, newMaxReceivers,
-                    newIdleTimeout, newMinDataRate);
+                    newIdleTimeout, newMinDataRate, selfService);
+        }
+
+        public Api withSelfService(SelfService newSelfService) {
+            return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, open, keys, maxReceiversPerRequest,
+                    idleTimeout, minRequestDataRate, newSelfService);
+        }
+
+        /**
+         * Magic links to {@code /#/me}: {@code POST /v1/me/link} mails a user a signed, single-use link, the
+         * page trades it for a session that reads and writes only that user's preferences.
+         *
+         * @param publicUrl      where users reach the page, e.g. {@code https://herald.example.org}; empty: off
+         * @param linkSecret     the HMAC key that signs links and sessions (at least 32 characters)
+         * @param linksPerHour   links one user may be sent per hour; more are quietly not sent
+         * @param linkValidity   how long a link may be used (once)
+         * @param sessionValidity how long the page may use the session a link gave it
+         */
+        public record SelfService(String publicUrl, Secret linkSecret, int linksPerHour, Duration linkValidity,
+                                  Duration sessionValidity) {
+
+            public SelfService {
+                publicUrl = publicUrl == null ? "" : publicUrl.strip();
+                linkSecret = linkSecret == null ? Secret.none() : linkSecret;
+            }
+
+            public static SelfService defaults() {
+                return new SelfService("", Secret.none(), 5, Duration.ofMinutes(15), Duration.ofHours(1));
+            }
+
+            public boolean enabled() {
+                return !publicUrl.isEmpty();
+            }
         }
     }
 

@@ -140,6 +140,8 @@ public final class Forwarder implements AutoCloseable {
     private final Map<String, Batch> pending = new LinkedHashMap<>();
     private final Set<String> claimed = new HashSet<>();
     private final List<String> errors = new ArrayList<>();
+    /** Records of this pass removed unsent because their owner's preferences silence them. */
+    private int muted;
     private String sqsTrouble;
     /** Passes in a row that SQS did not take what was sent; 0 while it does. */
     private int sqsFailures;
@@ -190,6 +192,7 @@ public final class Forwarder implements AutoCloseable {
     public synchronized PassResult pass(boolean drainHeld) {
         Instant now = clock.instant();
         errors.clear();
+        muted = 0;
         int failed = 0;
         try {
             int abandoned = spool.sweepAbandoned(now);
@@ -223,7 +226,7 @@ public final class Forwarder implements AutoCloseable {
         failed += settled[1];
         return new PassResult(settled[0], failed, throttle.heldCount(), pending.size(), settled[2],
                 sqsFailures == 0 ? Duration.ZERO : Duration.between(now, nextAttempt),
-                Optional.ofNullable(sqsTrouble), errors);
+                Optional.ofNullable(sqsTrouble), errors, muted);
     }
 
     /** When the next pass has something to do without new files: a retry, or a digest coming due. */
@@ -371,7 +374,10 @@ public final class Forwarder implements AutoCloseable {
         group.subList(0, group.size() - 1).forEach(p -> files.add(p.file()));
         PreferenceRouting.Decision decision;
         try {
-            decision = routing.route(event);
+            // The capture time, not the pass's: a record caught in quiet hours (or in last hour's digest) that a
+            // later pass (a cron flush, a restarted forwarder) reads is still held, until a time that has come,
+            // so every such record of a user and kind goes out as one digest rather than one by one.
+            decision = routing.route(event, main.capturedAt().isAfter(now) ? now : main.capturedAt());
         } catch (PreferencesStoreException e) {
             // Guessing could mail a muted user or miss their chosen chat: the records wait, unclaimed, for a pass
             // that can read the preferences.
@@ -383,6 +389,7 @@ public final class Forwarder implements AutoCloseable {
         if (decision instanceof PreferenceRouting.Silenced(String reason)) {
             log.info("job {} {}: not sent, {}", event.displayId(), event.mailType().subjectWord(), reason);
             files.forEach(this::remove);
+            muted += files.size();
             return 0;
         }
         PreferenceRouting.Deliver deliver = (PreferenceRouting.Deliver) decision;

@@ -53,6 +53,7 @@ public final class ForwarderMetrics implements PassObserver {
     private final Counter sendFailures;
     private final Counter quarantined;
     private final Counter passErrors;
+    private final Counter muted;
     private final AtomicReference<Backlog> backlog = new AtomicReference<>(new Backlog(0, 0, 0, 0));
     private final AtomicReference<Double> lastPass = new AtomicReference<>(0.0);
     /** The last write problem, logged once per change rather than every pass. */
@@ -77,6 +78,9 @@ public final class ForwarderMetrics implements PassObserver {
         this.passErrors = Counter.builder("herald.mailprog.pass.errors")
                 .description("Forwarder passes that could not do all their work (spool unreadable, a crash)")
                 .register(registry);
+        this.muted = Counter.builder("herald.mailprog.muted")
+                .description("Spool records not sent because their owner's preferences silence them (a muted cluster "
+                        + "or partition, or a kind of event they want nothing of)").register(registry);
         Gauge.builder("herald.mailprog.spool.waiting", backlog, b -> b.get().waiting())
                 .description("Spool records in new/ waiting to be forwarded").register(registry);
         Gauge.builder("herald.mailprog.spool.oldest.age", backlog, b -> b.get().oldestAgeSeconds()).baseUnit("seconds")
@@ -94,6 +98,7 @@ public final class ForwarderMetrics implements PassObserver {
         forwarded.increment(result.delivered());
         sendFailures.increment(result.unsent());
         quarantined.increment(result.failed());
+        muted.increment(result.muted());
         if (!result.errors().isEmpty()) {
             passErrors.increment();
         }

@@ -17,11 +17,19 @@ import java.util.Optional;
  * @param sqsTrouble why SQS did not take notifications (its error code, e.g. QueueDoesNotExist), while it does not
  * @param errors     problems with the spool itself (a directory that cannot be listed, a record that cannot be
  *                   read or moved): the pass could not do all of its work
+ * @param muted      records removed unsent because their owner's preferences silence them (a muted cluster or
+ *                   partition, or a kind of event they chose to hear nothing of)
  */
 public record PassResult(int delivered, int failed, int held, int waiting, int unsent, Duration retryIn,
-                         Optional<String> sqsTrouble, List<String> errors) {
+                         Optional<String> sqsTrouble, List<String> errors, int muted) {
 
     public PassResult {
         errors = List.copyOf(errors);
+    }
+
+    /** A pass that silenced nothing. */
+    public PassResult(int delivered, int failed, int held, int waiting, int unsent, Duration retryIn,
+                      Optional<String> sqsTrouble, List<String> errors) {
+        this(delivered, failed, held, waiting, unsent, retryIn, sqsTrouble, errors, 0);
     }
 }

@@ -108,12 +108,21 @@ public final class PreferenceRouting {
      *                                   before; the caller keeps the event and tries again, rather than guess
      */
     public Decision route(JobEvent event) {
+        return route(event, clock.instant());
+    }
+
+    /**
+     * @param capturedAt when the event was captured: quiet hours and digests are judged at that time, so a
+     *                   record read after its hold ended is still held, until then, and joins its digest
+     * @throws PreferencesStoreException as {@link #route(JobEvent)}
+     */
+    public Decision route(JobEvent event, Instant capturedAt) {
         String user = event.user() == null ? null : event.user().strip();
         if (store.isPresent() && user != null && PreferencesCodec.userProblem(user) == null
                 && isSlurmDefault(event.mailUser(), user)) {
             Optional<UserPreferences> prefs = preferencesOf(user);
             if (prefs.isPresent()) {
-                return follow(prefs.get(), event);
+                return follow(prefs.get(), event, capturedAt);
             }
         }
         return new Deliver(routing.routeOrDefault(event.mailUser(), event.user()), false);
@@ -124,7 +133,7 @@ public final class PreferenceRouting {
         return event.arraySummary() ? EventKind.ARRAY_SUMMARY : EventKind.valueOf(event.mailType().name());
     }
 
-    private Decision follow(UserPreferences prefs, JobEvent event) {
+    private Decision follow(UserPreferences prefs, JobEvent event, Instant capturedAt) {
         Optional<String> muted = prefs.mute().reason(event.cluster(), event.partition());
         if (muted.isPresent()) {
             return new Silenced("muted by " + prefs.user() + "'s preferences: " + muted.get());
@@ -136,7 +145,7 @@ public final class PreferenceRouting {
         }
         Routing.Routed routed = routing.check(receivers, List.of(), prefs.user());
         if (!routed.receivers().isEmpty()) {
-            return new Deliver(routed, true, hold(prefs, kind, clock.instant()));
+            return new Deliver(routed, true, hold(prefs, kind, capturedAt));
         }
         // As for a --mail-user whose every item is refused: the owner still hears, at their default receiver.
         Routing.Routed fallback = routing.route(prefs.user(), prefs.user());

@@ -22,8 +22,10 @@ import java.util.Map;
  *
  * <p>State is in memory: after a restart the held records are still in the spool and go through
  * the throttle again, which may send a few of them individually. That errs on the side of telling.
- * What waits for a user's time is held again (their preferences are asked again), so it still goes
- * as one digest when that time comes.
+ * What waits for a user's time is held again (their preferences are asked again, at the record's
+ * capture time), so it still goes as one digest when that time comes, and a record read only after
+ * that time (a cron flush in the morning) joins its user's digest of that kind, which is due at once.
+ * A digest goes to the receivers each held notification was routed to when it came.
  */
 public final class Throttle {
 

@@ -65,7 +65,8 @@ class ForwarderMetricsTest {
                     .containsEntry("herald_mailprog_forwarded_total", 0.0)
                     .containsEntry("herald_mailprog_send_failures_total", 0.0)
                     .containsEntry("herald_mailprog_quarantined_total", 0.0)
-                    .containsEntry("herald_mailprog_pass_errors_total", 0.0);
+                    .containsEntry("herald_mailprog_pass_errors_total", 0.0)
+                    .containsEntry("herald_mailprog_muted_total", 0.0);
             assertThat(Files.readString(file)).contains("# HELP herald_mailprog_spool_oldest_age_seconds ",
                     "# TYPE herald_mailprog_forwarded_total counter");
 

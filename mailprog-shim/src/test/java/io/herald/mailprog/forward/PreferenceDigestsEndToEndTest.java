@@ -91,6 +91,15 @@ class PreferenceDigestsEndToEndTest {
         }
     }
 
+    /** Dates the records in new/ as captured at {@code at} (the spool's capture time is the file's mtime). */
+    private static void capturedAt(Harness h, Instant at) throws Exception {
+        try (var files = Files.list(h.shim.spool().resolve("new"))) {
+            for (Path f : files.toList()) {
+                Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(at));
+            }
+        }
+    }
+
     private static long inSpool(Harness h) throws Exception {
         try (var files = Files.list(h.shim.spool().resolve("new"))) {
             return files.count();
@@ -104,6 +113,7 @@ class PreferenceDigestsEndToEndTest {
                  "quietHours": {"from": "22:00", "to": "07:00", "timeZone": "UTC", "breakThrough": ["FAIL"]}}""");
         try (Harness h = harness()) {
             capture(h, "begin-simple", "end-completed", "requeue-node-fail", "fail-exit1");
+            capturedAt(h, NIGHT);
             MutableClock clock = new MutableClock(NIGHT);
 
             try (Forwarder forwarder = h.forwarder(clock, store)) {
@@ -137,6 +147,7 @@ class PreferenceDigestsEndToEndTest {
                  "quietHours": {"from": "22:00", "to": "07:00", "timeZone": "UTC"}}""");
         try (Harness h = harness()) {
             capture(h, "begin-simple", "end-completed");
+            capturedAt(h, NIGHT);
             MutableClock clock = new MutableClock(NIGHT);
             try (Forwarder first = h.forwarder(clock, store)) {
                 assertThat(first.pass(false).held()).isEqualTo(2);
@@ -168,6 +179,7 @@ class PreferenceDigestsEndToEndTest {
                  "events": {"END": {"digest": "hourly"}, "REQUEUE": {"digest": "hourly"}}}""");
         try (Harness h = harness()) {
             capture(h, "begin-simple", "end-completed", "requeue-node-fail");
+            capturedAt(h, Instant.parse("2026-12-07T10:20:00Z"));
             MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:20:00Z"));
             try (Forwarder forwarder = h.forwarder(clock, store)) {
                 assertThat(forwarder.pass(false).held()).isEqualTo(2);
@@ -183,6 +195,70 @@ class PreferenceDigestsEndToEndTest {
                 assertThat(h.drain()).singleElement().satisfies(e ->
                         assertThat(e.content().text()).contains("2 Slurm job notifications", "as an hourly digest"));
             }
+        }
+    }
+
+    @Test
+    void aCronFlushAfterQuietHoursSendsWhatCameInThemAsOneDigestNotOneByOne() throws Exception {
+        prefer("""
+                {"receivers": {"chat": "slack:C0123"},
+                 "quietHours": {"from": "22:00", "to": "07:00", "timeZone": "UTC"}}""");
+        try (Harness h = harness()) {
+            capture(h, "begin-simple", "end-completed", "requeue-node-fail");
+            capturedAt(h, NIGHT);
+            // No pass ran in the night (cron runs the flush in the morning, or the forwarder was down).
+            MutableClock morning = new MutableClock(NIGHT.plus(Duration.ofHours(8).plusMinutes(30)));
+
+            try (Forwarder flush = h.forwarder(morning, store)) {
+                PassResult flushed = flush.pass(true);
+
+                assertThat(flushed.delivered()).isEqualTo(3);
+                assertThat(flushed.held()).isZero();
+            }
+            assertThat(h.drain()).singleElement().satisfies(e -> {
+                assertThat(e.target()).as("held notifications keep their receivers").isEqualTo("C0123");
+                assertThat(e.content().title()).contains("3 Slurm job notifications for alice");
+                assertThat(e.content().text()).contains("quiet hours (22:00-07:00 UTC)");
+            });
+            assertThat(inSpool(h)).isZero();
+        }
+    }
+
+    @Test
+    void aCronFlushAfterTheHourSendsOneDigestPerKindOfHoldAndTheRestAtOnce() throws Exception {
+        prefer("""
+                {"receivers": {"chat": "slack:C0123"},
+                 "events": {"END": {"digest": "hourly"}, "REQUEUE": {"digest": "hourly"}}}""");
+        try (Harness h = harness()) {
+            capture(h, "begin-simple", "end-completed", "requeue-node-fail");
+            capturedAt(h, Instant.parse("2026-12-07T10:20:00Z"));
+
+            try (Forwarder flush = h.forwarder(new MutableClock(Instant.parse("2026-12-07T11:05:00Z")), store)) {
+                assertThat(flush.pass(true).delivered()).isEqualTo(3);
+            }
+            List<Envelope> sent = h.drain();
+            assertThat(sent).hasSize(2);
+            assertThat(sent).filteredOn(e -> e.content().title().contains("began")).hasSize(1);
+            assertThat(sent).filteredOn(e -> e.content().text().contains("as an hourly digest")).singleElement()
+                    .satisfies(e -> assertThat(e.content().text()).contains("2 Slurm job notifications"));
+        }
+    }
+
+    @Test
+    void eventsTheUserWantsNothingOfAreCountedAsMuted() throws Exception {
+        prefer("""
+                {"receivers": {"chat": "slack:C0123"}, "events": {"BEGIN": {"receivers": []}}}""");
+        try (Harness h = harness()) {
+            capture(h, "begin-simple", "end-completed");
+
+            try (Forwarder flush = h.forwarder(new MutableClock(Instant.now()), store)) {
+                PassResult r = flush.pass(true);
+
+                assertThat(r.muted()).isEqualTo(1);
+                assertThat(r.delivered()).isEqualTo(1);
+            }
+            assertThat(h.drain()).singleElement().satisfies(e -> assertThat(e.content().title()).contains("ended"));
+            assertThat(inSpool(h)).isZero();
         }
     }
 }
