@@ -2,6 +2,7 @@ package io.herald.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.embedded.EmbeddedDynamoDb;
@@ -49,8 +50,12 @@ import java.util.function.UnaryOperator;
  */
 final class ApiTestbed implements AutoCloseable {
 
-    static final HeraldConfig.Api DEFAULT_API = new HeraldConfig.Api("127.0.0.1", 0,
-            HeraldConfig.defaults().api().maxBodyBytes());
+    static final HeraldConfig.Api DEFAULT_API = api(HeraldConfig.defaults().api().maxBodyBytes());
+
+    /** The default API section on a free port with this body limit, built as a user would write it. */
+    static HeraldConfig.Api api(int maxBodyBytes) {
+        return new ConfigLoader(Map.of()).loadYaml("api: {port: 0, maxBodyBytes: " + maxBodyBytes + "}").api();
+    }
 
     final ObjectMapper mapper = new ObjectMapper();
     /** Every answer read here is checked against the API's own document. */

@@ -42,7 +42,7 @@ class SlowClientApiTest {
     void start() {
         bed = new ApiTestbed();
         HeraldConfig.Api config = ApiTestbed.DEFAULT_API.withRequestLimits(
-                HeraldConfig.Api.DEFAULT_MAX_RECEIVERS_PER_REQUEST, IDLE, MIN_RATE);
+                HeraldConfig.Api.defaults().maxReceiversPerRequest(), IDLE, MIN_RATE);
         api = bed.start(config, bed.freshQueues(1), b -> b);
     }
 
@@ -149,7 +149,7 @@ class SlowClientApiTest {
         // Jetty measures the rate on every read: reading again after the whole body arrived would count the time
         // spent answering (here: waiting on a status table that is not there) against the client.
         HeraldApi slowToAnswer = bed.start(ApiTestbed.DEFAULT_API.withRequestLimits(
-                HeraldConfig.Api.DEFAULT_MAX_RECEIVERS_PER_REQUEST, IDLE, MIN_RATE), bed.freshQueues(1),
+                HeraldConfig.Api.defaults().maxReceiversPerRequest(), IDLE, MIN_RATE), bed.freshQueues(1),
                 b -> b.statusStore(new io.herald.core.status.StatusStore() {
                     @Override
                     public void record(io.herald.core.status.StatusUpdate update) {

@@ -33,47 +33,6 @@ public record HeraldConfig(
         Logging logging,
         Serve serve) {
 
-    /** The sections that existed before {@code logging} and {@code serve}; those get their defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
-                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control) {
-        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control,
-                Logging.defaults(), Serve.defaults());
-    }
-
-    /** The sections that existed before {@code serve}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
-                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control,
-                        Logging logging) {
-        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control, logging,
-                Serve.defaults());
-    }
-
-    /** The sections that existed before {@code logging}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
-                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control,
-                        Serve serve) {
-        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control,
-                Logging.defaults(), serve);
-    }
-
-    /** The sections that existed before {@code control}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
-                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot) {
-        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, Control.defaults());
-    }
-
-    /** The sections that existed before {@code mailprog} and {@code telegramBot}; those get their defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
-                        Local local) {
-        this(sqs, api, pipeline, providers, receivers, status, local, MailprogConfig.defaults(),
-                TelegramBotConfig.defaults());
-    }
-
-    /** The sections that existed before {@code status}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Local local) {
-        this(sqs, api, pipeline, providers, receivers, defaults().status(), local);
-    }
-
     /**
      * @param endpoint           SQS endpoint URL; empty means AWS's regional endpoint
      * @param region             AWS region
@@ -86,8 +45,13 @@ public record HeraldConfig(
     public record Sqs(String endpoint, String region, List<String> queues, String deadLetterSuffix,
                       int maxReceiveCount, Duration visibilityTimeout, int maxConnections) {
 
+        public static Sqs defaults() {
+            return new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50);
+        }
+
         public Sqs withEndpoint(String newEndpoint) {
-            return new Sqs(newEndpoint, region, queues, deadLetterSuffix, maxReceiveCount, visibilityTimeout, maxConnections);
+            return new Sqs(newEndpoint, region, queues, deadLetterSuffix, maxReceiveCount, visibilityTimeout,
+                    maxConnections);
         }
     }
 
@@ -110,29 +74,16 @@ public record HeraldConfig(
                       boolean open, List<String> keys, int maxReceiversPerRequest, Duration idleTimeout,
                       int minRequestDataRate) {
 
-        public static final int DEFAULT_MAX_RECEIVERS_PER_REQUEST = 50;
-        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-        /**
-         * 4 KiB/s: a 256 KiB body within 64 s. Jetty measures from the body's first byte, so a small body
-         * split over packets with a long pause between them can fall below a high rate; 4 KiB/s leaves
-         * legitimate clients far above it and cuts a trickler off within a second or so.
-         */
-        public static final int DEFAULT_MIN_REQUEST_DATA_RATE = 4 * 1024;
-
         public Api {
             keys = keys == null ? List.of() : List.copyOf(keys);
         }
 
-        /** Host, port and body limit; everything added since gets its default. */
-        public Api(String host, int port, int maxBodyBytes) {
-            this(host, port, maxBodyBytes, Duration.ofHours(24), Duration.ofMillis(2), false, List.of());
-        }
-
-        /** Without the request limits added for the security review: their defaults. */
-        public Api(String host, int port, int maxBodyBytes, Duration idempotencyWindow, Duration batchWait,
-                   boolean open, List<String> keys) {
-            this(host, port, maxBodyBytes, idempotencyWindow, batchWait, open, keys, DEFAULT_MAX_RECEIVERS_PER_REQUEST,
-                    DEFAULT_IDLE_TIMEOUT, DEFAULT_MIN_REQUEST_DATA_RATE);
+        public static Api defaults() {
+            // minRequestDataRate 4 KiB/s: a 256 KiB body within 64 s. Jetty measures from the body's first byte,
+            // so a small body split over packets with a long pause between them can fall below a high rate;
+            // 4 KiB/s leaves legitimate clients far above it and cuts a trickler off within a second or so.
+            return new Api("127.0.0.1", 8080, 256 * 1024, Duration.ofHours(24), Duration.ofMillis(2), false,
+                    List.of(), 50, Duration.ofSeconds(30), 4 * 1024);
         }
 
         public Api withKeys(boolean newOpen, List<String> newKeys) {
@@ -182,8 +133,12 @@ public record HeraldConfig(
                            Duration sendingStatusAfter, Duration receiveLinger, Duration settleLinger,
                            Duration depthInterval) {
 
-        static final Duration DEFAULT_STATUS_FLUSH_INTERVAL = Duration.ofMillis(200);
-        static final Duration DEFAULT_SENDING_STATUS_AFTER = Duration.ofSeconds(1);
+        public static Pipeline defaults() {
+            return new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
+                    Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(15),
+                    "127.0.0.1", 9091, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(200),
+                    Duration.ofMillis(100), Duration.ofSeconds(1));
+        }
 
         public Pipeline withStatusTiming(Duration flushInterval, Duration sendingAfter) {
             return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
@@ -304,6 +259,10 @@ public record HeraldConfig(
 
     /** @param defaultScheme scheme for receivers written without one (e.g. a bare Slurm user name) */
     public record Receivers(String defaultScheme) {
+
+        public static Receivers defaults() {
+            return new Receivers("mailto");
+        }
     }
 
     /**
@@ -315,6 +274,10 @@ public record HeraldConfig(
      * @param ttl       how long a message's status is kept after its last change
      */
     public record Status(String endpoint, String region, String table, Duration ttl) {
+
+        public static Status defaults() {
+            return new Status("", "us-east-1", "herald-status", Duration.ofDays(7));
+        }
 
         public Status withEndpoint(String newEndpoint) {
             return new Status(newEndpoint, region, table, ttl);
@@ -395,13 +358,8 @@ public record HeraldConfig(
             stateFile = stateFile == null ? "" : stateFile;
         }
 
-        public Local(int sqsPort, int dynamodbPort) {
-            this(sqsPort, dynamodbPort, "");
-        }
-
-        /** The SQS port alone; the DynamoDB port gets its default. */
-        public Local(int sqsPort) {
-            this(sqsPort, 8000);
+        public static Local defaults() {
+            return new Local(9324, 8000, "");
         }
 
         /** The state file: as configured, else herald-local-USER.json in the temporary directory (/tmp). */
@@ -426,24 +384,11 @@ public record HeraldConfig(
         }
     }
 
+    /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
     public static HeraldConfig defaults() {
-        return new HeraldConfig(
-                new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50),
-                new Api("127.0.0.1", 8080, 256 * 1024, Duration.ofHours(24), Duration.ofMillis(2), false, List.of()),
-                new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
-                        Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(15),
-                        "127.0.0.1", 9091, Pipeline.DEFAULT_STATUS_FLUSH_INTERVAL,
-                        Pipeline.DEFAULT_SENDING_STATUS_AFTER, Duration.ofMillis(200), Duration.ofMillis(100),
-                        Duration.ofSeconds(1)),
-                Providers.defaults(),
-                new Receivers("mailto"),
-                new Status("", "us-east-1", "herald-status", Duration.ofDays(7)),
-                new Local(9324, 8000, ""),
-                MailprogConfig.defaults(),
-                TelegramBotConfig.defaults(),
-                Control.defaults(),
-                Logging.defaults(),
-                Serve.defaults());
+        return new HeraldConfig(Sqs.defaults(), Api.defaults(), Pipeline.defaults(), Providers.defaults(),
+                Receivers.defaults(), Status.defaults(), Local.defaults(), MailprogConfig.defaults(),
+                TelegramBotConfig.defaults(), Control.defaults(), Logging.defaults(), Serve.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
