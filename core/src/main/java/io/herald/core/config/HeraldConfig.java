@@ -2,9 +2,12 @@ package io.herald.core.config;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.provider.ProviderSettings;
+import jakarta.validation.Valid;
+import org.hibernate.validator.constraints.Range;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,16 +23,16 @@ import java.util.Map;
  * {@code ./herald local} runs on; {@code herald.example.yaml} documents every key.
  */
 public record HeraldConfig(
-        Sqs sqs,
-        Api api,
-        Pipeline pipeline,
+        @Valid Sqs sqs,
+        @Valid Api api,
+        @Valid Pipeline pipeline,
         Providers providers,
         Receivers receivers,
-        Status status,
-        Local local,
-        MailprogConfig mailprog,
-        TelegramBotConfig telegramBot,
-        Control control,
+        @Valid Status status,
+        @Valid Local local,
+        @Valid MailprogConfig mailprog,
+        @Valid TelegramBotConfig telegramBot,
+        @Valid Control control,
         Logging logging,
         Serve serve) {
 
@@ -43,7 +46,10 @@ public record HeraldConfig(
      * @param maxConnections     HTTP connections the SQS client may open
      */
     public record Sqs(String endpoint, String region, List<String> queues, String deadLetterSuffix,
-                      int maxReceiveCount, Duration visibilityTimeout, int maxConnections) {
+                      @Range(min = 1, max = 1000, message = "must be between {min} and {max} (SQS's limits)")
+                      int maxReceiveCount,
+                      @DurationRange(min = "1s", max = "12h") Duration visibilityTimeout,
+                      @Range(min = 1, max = 10_000) int maxConnections) {
 
         public static Sqs defaults() {
             return new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50);
@@ -70,9 +76,24 @@ public record HeraldConfig(
      * @param idleTimeout        a connection that sends nothing for this long (mid-headers, mid-body) is closed
      * @param minRequestDataRate bytes per second a request body must arrive at, on average; slower: 408
      */
-    public record Api(String host, int port, int maxBodyBytes, Duration idempotencyWindow, Duration batchWait,
-                      boolean open, List<String> keys, int maxReceiversPerRequest, Duration idleTimeout,
-                      int minRequestDataRate) {
+    public record Api(String host,
+                      @Port int port,
+                      @Range(min = 1024, max = EnvelopeCodec.SQS_MAX_MESSAGE_BYTES,
+                              message = "must be between {min} and {max} (SQS's message limit)")
+                      int maxBodyBytes,
+                      @DurationRange(min = "1m", max = "720h") Duration idempotencyWindow,
+                      // Each request waits this long at most for company: beyond a few ms it costs more latency
+                      // than it saves.
+                      @DurationRange(min = "0s", max = "100ms") Duration batchWait,
+                      boolean open,
+                      List<String> keys,
+                      @Range(min = 1, max = ApiKeyEntry.MAX_RECEIVERS_LIMIT) int maxReceiversPerRequest,
+                      // Shorter cuts off clients that pause to think; longer lets idle connections pin memory
+                      // and sockets.
+                      @DurationRange(min = "1s", max = "10m") Duration idleTimeout,
+                      // 0 would let one byte a second hold a request (and its buffer) for as long as
+                      // idleTimeout allows, forever.
+                      @Range(min = 1, max = 100 * 1024 * 1024) int minRequestDataRate) {
 
         public Api {
             keys = keys == null ? List.of() : List.copyOf(keys);
@@ -126,12 +147,28 @@ public record HeraldConfig(
      * @param settleLinger          longest a delete or visibility change waits for 9 others to share its batch
      * @param depthInterval         least time between two depth queries (GetQueueAttributes) of a queue
      */
-    public record Pipeline(Duration sendTimeout, Duration receiveWait, int maxReadersPerQueue, int maxInFlight,
-                           int maxInFlightPerWorker, int unhealthyThreshold, int healthyThreshold, Duration openWait,
-                           Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownDeadline,
-                           String adminHost, int adminPort, Duration statusFlushInterval,
-                           Duration sendingStatusAfter, Duration receiveLinger, Duration settleLinger,
-                           Duration depthInterval) {
+    public record Pipeline(@DurationRange(min = "1ms", max = "12h") Duration sendTimeout,
+                           @DurationRange(min = "0s", max = "20s") Duration receiveWait,
+                           @Range(min = 1, max = 1000) int maxReadersPerQueue,
+                           @Range(min = 10, max = 100_000) int maxInFlight,
+                           @Range(min = 1, max = 10_000) int maxInFlightPerWorker,
+                           @Range(min = 1, max = 1000) int unhealthyThreshold,
+                           @Range(min = 1, max = 1000) int healthyThreshold,
+                           @DurationRange(min = "1ms", max = "1h") Duration openWait,
+                           @DurationRange(min = "0s", max = "12h") Duration retryBaseDelay,
+                           @DurationRange(min = "0s", max = "12h") Duration retryMaxDelay,
+                           @DurationRange(min = "0s", max = "1h") Duration shutdownDeadline,
+                           String adminHost,
+                           int adminPort,
+                           // Delivered messages wait in SQS for their status write: seconds would hold them
+                           // (and maxInFlight) idle.
+                           @DurationRange(min = "1ms", max = "5s") Duration statusFlushInterval,
+                           @DurationRange(min = "0s", max = "12h") Duration sendingStatusAfter,
+                           // Both lingers delay work to save requests: a second or more would be felt as
+                           // latency, not saved.
+                           @DurationRange(min = "0s", max = "1s") Duration receiveLinger,
+                           @DurationRange(min = "0s", max = "1s") Duration settleLinger,
+                           @DurationRange(min = "0s", max = "5m") Duration depthInterval) {
 
         public static Pipeline defaults() {
             return new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
@@ -273,7 +310,10 @@ public record HeraldConfig(
      * @param table     table name (3–255 letters, digits, '_', '-', '.')
      * @param ttl       how long a message's status is kept after its last change
      */
-    public record Status(String endpoint, String region, String table, Duration ttl) {
+    public record Status(String endpoint, String region, String table,
+                         // DynamoDB's TTL sweeper works in days; below an hour a status would vanish while a
+                         // client still polls.
+                         @DurationRange(min = "1h", max = "8760h") Duration ttl) {
 
         public static Status defaults() {
             return new Status("", "us-east-1", "herald-status", Duration.ofDays(7));
@@ -296,8 +336,11 @@ public record HeraldConfig(
      * @param parkDelay          a paused channel's message that was received anyway (its queue also
      *                           carries other channels) goes back to its queue, hidden for this long
      */
-    public record Control(Duration refreshInterval, Duration heartbeatInterval, Duration staleAfter,
-                          Duration parkDelay) {
+    public record Control(@DurationRange(min = "100ms", max = "1m") Duration refreshInterval,
+                          @DurationRange(min = "1s", max = "5m") Duration heartbeatInterval,
+                          @DurationRange(min = "2s", max = "1h") Duration staleAfter,
+                          // SQS's DelaySeconds goes up to 15 minutes.
+                          @DurationRange(min = "1s", max = "15m") Duration parkDelay) {
 
         public static Control defaults() {
             return new Control(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(30),
@@ -352,7 +395,7 @@ public record HeraldConfig(
      * @param stateFile     where a running {@code ./herald local} says what it runs (its PID, endpoints,
      *                      queues, API URL) for {@code --local} to find; empty: {@link #defaultStateFile()}
      */
-    public record Local(int sqsPort, int dynamodbPort, String stateFile) {
+    public record Local(@Port int sqsPort, @Port int dynamodbPort, String stateFile) {
 
         public Local {
             stateFile = stateFile == null ? "" : stateFile;

@@ -1,5 +1,8 @@
 package io.herald.core.config;
 
+import jakarta.validation.Valid;
+import org.hibernate.validator.constraints.Range;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,25 +49,25 @@ import java.util.regex.Pattern;
 public record MailprogConfig(
         String spoolDir,
         String sacct,
-        int sacctAttempts,
-        Duration sacctDelay,
-        Duration sacctTimeout,
-        Duration sacctStepWait,
+        @Range(min = 1, max = 100) int sacctAttempts,
+        @DurationRange(min = "0s", max = "1m") Duration sacctDelay,
+        @DurationRange(min = "100ms", max = "10m") Duration sacctTimeout,
+        @DurationRange(min = "0s", max = "5m") Duration sacctStepWait,
         String timeZone,
-        Duration scanInterval,
-        Duration retryMin,
-        Duration retryMax,
-        int concurrency,
+        @DurationRange(min = "10ms", max = "1h") Duration scanInterval,
+        @DurationRange(min = "1ms", max = "1h") Duration retryMin,
+        @DurationRange(min = "1ms", max = "24h") Duration retryMax,
+        @Range(min = 1, max = 256) int concurrency,
         String mailDomain,
         String sender,
         List<String> allowList,
         List<String> qos,
         String goslmailerConfig,
-        Throttle throttle,
-        Hints hints,
+        @Valid Throttle throttle,
+        @Valid Hints hints,
         Templates templates,
         String metricsTextfileDir,
-        Preferences preferences) {
+        @Valid Preferences preferences) {
 
     public MailprogConfig {
         allowList = allowList == null ? List.of() : List.copyOf(allowList);
@@ -81,7 +84,7 @@ public record MailprogConfig(
      * @param cacheFor  how long the forwarder keeps a user's preferences before reading them again (an
      *                  array of 5,000 tasks must not cost 5,000 reads); a change reaches jobs within this
      */
-    public record Preferences(boolean enabled, Duration cacheFor) {
+    public record Preferences(boolean enabled, @DurationRange(min = "0s", max = "1h") Duration cacheFor) {
         public static Preferences defaults() {
             return new Preferences(false, Duration.ofSeconds(30));
         }
@@ -93,7 +96,8 @@ public record MailprogConfig(
      * @param maxPerUser  notifications (digests included) one Slurm user gets per window; 0: no limit
      * @param window      the sliding window the cap applies to
      */
-    public record Throttle(int maxPerUser, Duration window) {
+    public record Throttle(@Range(min = 0, max = 100_000) int maxPerUser,
+                           @DurationRange(min = "1s", max = "168h") Duration window) {
     }
 
     /**
@@ -109,8 +113,15 @@ public record MailprogConfig(
      * @param cpuMinElapsed    no CPU-efficiency hint for jobs that ran shorter than this (start-up dominates)
      * @param gpuPercent       point at GPUs held but barely used when their peak utilisation stayed under this
      */
-    public record Hints(boolean enabled, int memoryPercent, int cpuPercent, int walltimePercent,
-                        int memoryKillPercent, Duration cpuMinElapsed, int gpuPercent) {
+    public record Hints(boolean enabled,
+                        @Range(min = 1, max = 100) int memoryPercent,
+                        @Range(min = 1, max = 100) int cpuPercent,
+                        @Range(min = 1, max = 100) int walltimePercent,
+                        // Above 100: a peak over the request is how a memory kill shows when Slurm reports no
+                        // OUT_OF_MEMORY.
+                        @Range(min = 50, max = 1000) int memoryKillPercent,
+                        @DurationRange(min = "0s", max = "24h") Duration cpuMinElapsed,
+                        @Range(min = 1, max = 100) int gpuPercent) {
     }
 
     /**
