@@ -54,7 +54,12 @@ final class ApiTestbed implements AutoCloseable {
 
     /** The default API section on a free port with this body limit, built as a user would write it. */
     static HeraldConfig.Api api(int maxBodyBytes) {
-        return new ConfigLoader(Map.of()).loadYaml("api: {port: 0, maxBodyBytes: " + maxBodyBytes + "}").api();
+        return api("maxBodyBytes: " + maxBodyBytes);
+    }
+
+    /** The API section on a free port with these keys set, e.g. {@code "batchWait: 20ms"}; the rest defaults. */
+    static HeraldConfig.Api api(String keys) {
+        return new ConfigLoader(Map.of()).loadYaml("api: {port: 0, " + keys + "}").api();
     }
 
     final ObjectMapper mapper = new ObjectMapper();

@@ -112,15 +112,6 @@ public record HeraldConfig(
                     maxReceiversPerRequest, idleTimeout, minRequestDataRate);
         }
 
-        public Api withBatchWait(Duration wait) {
-            return new Api(host, port, maxBodyBytes, idempotencyWindow, wait, open, keys, maxReceiversPerRequest,
-                    idleTimeout, minRequestDataRate);
-        }
-
-        public Api withRequestLimits(int newMaxReceivers, Duration newIdleTimeout, int newMinDataRate) {
-            return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, open, keys, newMaxReceivers,
-                    newIdleTimeout, newMinDataRate);
-        }
     }
 
     /**
@@ -216,13 +207,6 @@ public record HeraldConfig(
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, port, statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
-        }
-
-        /** The request-saving waits: {@link #receiveLinger}, {@link #settleLinger} and {@link #depthInterval}. */
-        public Pipeline withPacing(Duration receive, Duration settle, Duration depth) {
-            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
-                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter, receive, settle, depth);
         }
 
         public Pipeline withLimits(int readersPerQueue, int inFlight, int inFlightPerWorker) {
@@ -474,18 +458,9 @@ public record HeraldConfig(
                 newControl, logging, serve);
     }
 
-    public HeraldConfig withLogging(Logging newLogging) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                control, newLogging, serve);
-    }
-
     public HeraldConfig withServe(Serve newServe) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
                 control, logging, newServe);
     }
 
-    public HeraldConfig withLocal(Local newLocal) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, newLocal, mailprog, telegramBot,
-                control, logging, serve);
-    }
 }

@@ -218,81 +218,197 @@ public record MailprogConfig(
                 new Templates("", ""), "", Preferences.defaults());
     }
 
-    public MailprogConfig withSpoolDir(String dir) {
-        return new MailprogConfig(dir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir, preferences);
+    /** A builder starting from this configuration, for changing a few keys without naming all 21. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public MailprogConfig withSacctStepWait(Duration wait) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, wait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir, preferences);
+    public MailprogConfig withSpoolDir(String dir) {
+        return toBuilder().spoolDir(dir).build();
     }
 
     public MailprogConfig withHints(Hints newHints) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, newHints, templates, metricsTextfileDir, preferences);
+        return toBuilder().hints(newHints).build();
     }
 
     public MailprogConfig withSacct(String path, int attempts, Duration delay) {
-        return new MailprogConfig(spoolDir, path, attempts, delay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir, preferences);
-    }
-
-    public MailprogConfig withRetry(Duration min, Duration max) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, min, max, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle,
-                hints, templates, metricsTextfileDir, preferences);
-    }
-
-    public MailprogConfig withScanInterval(Duration interval) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                interval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir, preferences);
+        return toBuilder().sacct(path).sacctAttempts(attempts).sacctDelay(delay).build();
     }
 
     public MailprogConfig withReceivers(String domain, List<String> allow) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, domain, sender, allow, qos, goslmailerConfig, throttle,
-                hints, templates, metricsTextfileDir, preferences);
+        return toBuilder().mailDomain(domain).allowList(allow).build();
     }
 
     public MailprogConfig withQos(List<String> newQos) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, newQos,
-                goslmailerConfig, throttle, hints, templates, metricsTextfileDir, preferences);
-    }
-
-    public MailprogConfig withGoslmailerConfig(String path) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, path, throttle,
-                hints, templates, metricsTextfileDir, preferences);
+        return toBuilder().qos(newQos).build();
     }
 
     public MailprogConfig withThrottle(Throttle newThrottle) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                newThrottle, hints, templates, metricsTextfileDir, preferences);
-    }
-
-    public MailprogConfig withMetricsTextfileDir(String dir) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, dir, preferences);
+        return toBuilder().throttle(newThrottle).build();
     }
 
     public MailprogConfig withPreferences(Preferences newPreferences) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir, newPreferences);
+        return toBuilder().preferences(newPreferences).build();
     }
 
-    public MailprogConfig withTemplates(Templates newTemplates) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, newTemplates, metricsTextfileDir, preferences);
+    /** Every key of the section by name; unset ones keep the value of the configuration it started from. */
+    public static final class Builder {
+        private String spoolDir;
+        private String sacct;
+        private int sacctAttempts;
+        private Duration sacctDelay;
+        private Duration sacctTimeout;
+        private Duration sacctStepWait;
+        private String timeZone;
+        private Duration scanInterval;
+        private Duration retryMin;
+        private Duration retryMax;
+        private int concurrency;
+        private String mailDomain;
+        private String sender;
+        private List<String> allowList;
+        private List<String> qos;
+        private String goslmailerConfig;
+        private Throttle throttle;
+        private Hints hints;
+        private Templates templates;
+        private String metricsTextfileDir;
+        private Preferences preferences;
+
+        private Builder(MailprogConfig from) {
+            spoolDir = from.spoolDir;
+            sacct = from.sacct;
+            sacctAttempts = from.sacctAttempts;
+            sacctDelay = from.sacctDelay;
+            sacctTimeout = from.sacctTimeout;
+            sacctStepWait = from.sacctStepWait;
+            timeZone = from.timeZone;
+            scanInterval = from.scanInterval;
+            retryMin = from.retryMin;
+            retryMax = from.retryMax;
+            concurrency = from.concurrency;
+            mailDomain = from.mailDomain;
+            sender = from.sender;
+            allowList = from.allowList;
+            qos = from.qos;
+            goslmailerConfig = from.goslmailerConfig;
+            throttle = from.throttle;
+            hints = from.hints;
+            templates = from.templates;
+            metricsTextfileDir = from.metricsTextfileDir;
+            preferences = from.preferences;
+        }
+
+        public Builder spoolDir(String value) {
+            spoolDir = value;
+            return this;
+        }
+
+        public Builder sacct(String value) {
+            sacct = value;
+            return this;
+        }
+
+        public Builder sacctAttempts(int value) {
+            sacctAttempts = value;
+            return this;
+        }
+
+        public Builder sacctDelay(Duration value) {
+            sacctDelay = value;
+            return this;
+        }
+
+        public Builder sacctTimeout(Duration value) {
+            sacctTimeout = value;
+            return this;
+        }
+
+        public Builder sacctStepWait(Duration value) {
+            sacctStepWait = value;
+            return this;
+        }
+
+        public Builder timeZone(String value) {
+            timeZone = value;
+            return this;
+        }
+
+        public Builder scanInterval(Duration value) {
+            scanInterval = value;
+            return this;
+        }
+
+        public Builder retryMin(Duration value) {
+            retryMin = value;
+            return this;
+        }
+
+        public Builder retryMax(Duration value) {
+            retryMax = value;
+            return this;
+        }
+
+        public Builder concurrency(int value) {
+            concurrency = value;
+            return this;
+        }
+
+        public Builder mailDomain(String value) {
+            mailDomain = value;
+            return this;
+        }
+
+        public Builder sender(String value) {
+            sender = value;
+            return this;
+        }
+
+        public Builder allowList(List<String> value) {
+            allowList = value;
+            return this;
+        }
+
+        public Builder qos(List<String> value) {
+            qos = value;
+            return this;
+        }
+
+        public Builder goslmailerConfig(String value) {
+            goslmailerConfig = value;
+            return this;
+        }
+
+        public Builder throttle(Throttle value) {
+            throttle = value;
+            return this;
+        }
+
+        public Builder hints(Hints value) {
+            hints = value;
+            return this;
+        }
+
+        public Builder templates(Templates value) {
+            templates = value;
+            return this;
+        }
+
+        public Builder metricsTextfileDir(String value) {
+            metricsTextfileDir = value;
+            return this;
+        }
+
+        public Builder preferences(Preferences value) {
+            preferences = value;
+            return this;
+        }
+
+        public MailprogConfig build() {
+            return new MailprogConfig(
+                    spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone, scanInterval,
+                    retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle,
+                    hints, templates, metricsTextfileDir, preferences);
+        }
     }
 }
