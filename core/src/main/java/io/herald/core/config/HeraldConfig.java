@@ -111,7 +111,6 @@ public record HeraldConfig(
             return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, newOpen, newKeys,
                     maxReceiversPerRequest, idleTimeout, minRequestDataRate);
         }
-
     }
 
     /**
