@@ -29,7 +29,7 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
                            String title, String text, String html, List<Fact> facts) {
 
     /** Fan-out per request is bounded: a typo'd paste of a mailing list should not become 10,000 messages. */
-    static final int MAX_RECEIVERS = io.herald.core.config.HeraldConfig.Api.DEFAULT_MAX_RECEIVERS_PER_REQUEST;
+    static final int MAX_RECEIVERS = io.herald.core.config.HeraldConfig.Api.defaults().maxReceiversPerRequest();
     /** Refused items an answer lists; beyond, it says how many more, so refusals cannot amplify a request. */
     static final int MAX_REFUSALS_LISTED = 10;
     static final int MAX_FACTS = 50;

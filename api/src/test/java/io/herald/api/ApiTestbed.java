@@ -2,6 +2,7 @@ package io.herald.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.embedded.EmbeddedDynamoDb;
@@ -51,8 +52,17 @@ import static org.awaitility.Awaitility.await;
  */
 final class ApiTestbed implements AutoCloseable {
 
-    static final HeraldConfig.Api DEFAULT_API = new HeraldConfig.Api("127.0.0.1", 0,
-            HeraldConfig.defaults().api().maxBodyBytes());
+    static final HeraldConfig.Api DEFAULT_API = api(HeraldConfig.defaults().api().maxBodyBytes());
+
+    /** The default API section on a free port with this body limit, built as a user would write it. */
+    static HeraldConfig.Api api(int maxBodyBytes) {
+        return api("maxBodyBytes: " + maxBodyBytes);
+    }
+
+    /** The API section on a free port with these keys set, e.g. {@code "batchWait: 20ms"}; the rest defaults. */
+    static HeraldConfig.Api api(String keys) {
+        return new ConfigLoader(Map.of()).loadYaml("api: {port: 0, " + keys + "}").api();
+    }
 
     final ObjectMapper mapper = new ObjectMapper();
     /** Every answer read here is checked against the API's own document. */

@@ -212,7 +212,7 @@ class BatchingEnqueuerTest {
 
     @Test
     void concurrentHttpRequestsUseFewerSqsCallsThanRequests() throws Exception {
-        HeraldApi api = bed.start(ApiTestbed.DEFAULT_API.withBatchWait(Duration.ofMillis(20)), bed.freshQueues(1), b -> b);
+        HeraldApi api = bed.start(ApiTestbed.api("batchWait: 20ms"), bed.freshQueues(1), b -> b);
         int perRound = 32;
         // The first round opens the client's connections, one at a time; only later rounds overlap for sure.
         sendConcurrently(api, perRound);

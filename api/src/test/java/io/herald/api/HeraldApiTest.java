@@ -377,7 +377,7 @@ class HeraldApiTest {
         }
         String endpoint = "http://127.0.0.1:" + closedPort;
         try (SqsClient unreachable = SqsClients.create(ApiTestbed.sqsConfig(endpoint, List.of("gone")));
-             HeraldApi stranded = HeraldApi.builder(new HeraldConfig.Api("127.0.0.1", 0, DEFAULT_LIMIT),
+             HeraldApi stranded = HeraldApi.builder(ApiTestbed.api(DEFAULT_LIMIT),
                              new SqsProducer(unreachable, bed.codec),
                              List.of(new QueueRef("gone", endpoint + "/000000000000/gone", endpoint + "/000000000000/gone-dlq")))
                      .statusStore(bed.statusStore(Clock.systemUTC())).idempotencyStore(bed.idempotencyStore())
@@ -457,7 +457,7 @@ class HeraldApiTest {
     }
 
     private HeraldApi startApi(int maxBodyBytes, List<QueueRef> queues, Clock clock) {
-        return bed.start(new HeraldConfig.Api("127.0.0.1", 0, maxBodyBytes), queues, b -> b.clock(clock));
+        return bed.start(ApiTestbed.api(maxBodyBytes), queues, b -> b.clock(clock));
     }
 
     private List<QueueRef> freshQueues(int count) {

@@ -185,7 +185,7 @@ class NotificationsApiTest {
 
     @Test
     void aNotificationTooLargeForSqsIs422OnText() throws Exception {
-        HeraldApi roomy = bed.start(new io.herald.core.config.HeraldConfig.Api("127.0.0.1", 0, 1_048_576),
+        HeraldApi roomy = bed.start(ApiTestbed.api(1_048_576),
                 bed.freshQueues(1), b -> b);
 
         // U+FFFF is 3 bytes in the request but 6 in the envelope, which escapes what SQS refuses raw.

@@ -34,6 +34,7 @@ class SlowClientApiTest {
     /** Far below what any real client sends, far above the trickle below. */
     private static final int MIN_RATE = 4096;
     private static final Duration IDLE = Duration.ofSeconds(2);
+    private static final String LIMITS = "idleTimeout: 2s, minRequestDataRate: " + MIN_RATE;
 
     private ApiTestbed bed;
     private HeraldApi api;
@@ -41,8 +42,7 @@ class SlowClientApiTest {
     @BeforeAll
     void start() {
         bed = new ApiTestbed();
-        HeraldConfig.Api config = ApiTestbed.DEFAULT_API.withRequestLimits(
-                HeraldConfig.Api.DEFAULT_MAX_RECEIVERS_PER_REQUEST, IDLE, MIN_RATE);
+        HeraldConfig.Api config = ApiTestbed.api(LIMITS);
         api = bed.start(config, bed.freshQueues(1), b -> b);
     }
 
@@ -148,8 +148,7 @@ class SlowClientApiTest {
     void aSmallBodyAnsweredSlowlyIsNotTakenForASlowUpload() throws Exception {
         // Jetty measures the rate on every read: reading again after the whole body arrived would count the time
         // spent answering (here: waiting on a status table that is not there) against the client.
-        HeraldApi slowToAnswer = bed.start(ApiTestbed.DEFAULT_API.withRequestLimits(
-                HeraldConfig.Api.DEFAULT_MAX_RECEIVERS_PER_REQUEST, IDLE, MIN_RATE), bed.freshQueues(1),
+        HeraldApi slowToAnswer = bed.start(ApiTestbed.api(LIMITS), bed.freshQueues(1),
                 b -> b.statusStore(new io.herald.core.status.StatusStore() {
                     @Override
                     public void record(io.herald.core.status.StatusUpdate update) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.api.ApiAccess;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.ApiKeyEntry;
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.embedded.EmbeddedDynamoDb;
@@ -93,7 +94,7 @@ public final class ApiStackMain {
                     d.deadLetterSuffix(), d.maxReceiveCount(), d.visibilityTimeout(), d.maxConnections());
             SqsClient sqsClient = SqsClients.create(sqsConfig);
             opened.add(sqsClient);
-            HeraldConfig.Api api = new HeraldConfig.Api("127.0.0.1", 0, defaults.api().maxBodyBytes());
+            HeraldConfig.Api api = new ConfigLoader(Map.of()).loadYaml("api: {port: 0}").api();
 
             Map<String, Variant> variants = new LinkedHashMap<>();
             for (String name : args) {

@@ -2,13 +2,13 @@ package io.herald.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.herald.core.config.HeraldConfig;
-import io.herald.core.provider.outbox.OutboxConfig;
+import io.herald.core.config.ConfigLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.Map;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,13 +37,14 @@ class LocalChaosDemoTest {
 
     @BeforeEach
     void start() {
-        HeraldConfig d = HeraldConfig.defaults();
         // Short rests, so a probe comes round within the test's patience.
-        stack = LocalStack.startWithDemo(new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()),
-                d.pipeline().withAdminPort(-1).withHealth(3, 2, Duration.ofMillis(500))
-                        .withRetryDelays(Duration.ofMillis(200), Duration.ofSeconds(1)),
-                d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
-                d.receivers(), new HeraldConfig.Local(0, 0)));
+        stack = LocalStack.startWithDemo(new ConfigLoader(Map.of()).loadYaml("""
+                api: {port: 0}
+                pipeline: {adminPort: -1, unhealthyThreshold: 3, healthyThreshold: 2, openWait: 500ms,
+                           retryBaseDelay: 200ms, retryMaxDelay: 1s}
+                providers: {outbox: {dir: "%s"}}
+                local: {sqsPort: 0, dynamodbPort: 0}
+                """.formatted(dir.resolve("outbox"))));
     }
 
     @AfterEach

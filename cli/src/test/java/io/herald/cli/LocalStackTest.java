@@ -1,7 +1,7 @@
 package io.herald.cli;
 
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.provider.outbox.OutboxConfig;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.Map;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -43,10 +44,12 @@ class LocalStackTest {
     }
 
     private HeraldConfig config(int sqsPort, int apiPort) {
-        HeraldConfig d = HeraldConfig.defaults();
-        return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", apiPort, d.api().maxBodyBytes()),
-                d.pipeline().withAdminPort(0), d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
-                d.receivers(), new HeraldConfig.Local(sqsPort, 0));
+        return new ConfigLoader(Map.of()).loadYaml("""
+                api: {port: %d}
+                pipeline: {adminPort: 0}
+                providers: {outbox: {dir: "%s"}}
+                local: {sqsPort: %d, dynamodbPort: 0}
+                """.formatted(apiPort, dir.resolve("outbox"), sqsPort));
     }
 
     @Test

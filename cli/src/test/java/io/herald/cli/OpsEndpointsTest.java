@@ -2,6 +2,7 @@ package io.herald.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.embedded.EmbeddedSqs;
@@ -9,7 +10,6 @@ import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.pipeline.AdminServer;
-import io.herald.core.provider.outbox.OutboxConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import ch.qos.logback.classic.Level;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.util.Map;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -60,11 +61,16 @@ class OpsEndpointsTest {
     }
 
     private HeraldConfig config(int apiPort, int adminPort) {
-        HeraldConfig d = HeraldConfig.defaults();
-        return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", apiPort, d.api().maxBodyBytes()),
-                d.pipeline().withAdminPort(adminPort),
-                d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
-                d.receivers(), new HeraldConfig.Local(0, 0));
+        return config(apiPort, adminPort, 0, 0);
+    }
+
+    private HeraldConfig config(int apiPort, int adminPort, int sqsPort, int dynamodbPort) {
+        return new ConfigLoader(Map.of()).loadYaml("""
+                api: {port: %d}
+                pipeline: {adminPort: %d}
+                providers: {outbox: {dir: "%s"}}
+                local: {sqsPort: %d, dynamodbPort: %d}
+                """.formatted(apiPort, adminPort, dir.resolve("outbox"), sqsPort, dynamodbPort));
     }
 
     static HttpResponse<String> get(URI uri) throws Exception {
@@ -141,12 +147,9 @@ class OpsEndpointsTest {
         logged.start();
         logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(logged);
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            HeraldConfig d = config(0, 0);
             int port = taken.getLocalPort();
-            HeraldConfig sqsClash = new HeraldConfig(d.sqs(), d.api(), d.pipeline(), d.providers(), d.receivers(),
-                    new HeraldConfig.Local(port, 0));
-            HeraldConfig dynamoClash = new HeraldConfig(d.sqs(), d.api(), d.pipeline(), d.providers(), d.receivers(),
-                    new HeraldConfig.Local(0, port));
+            HeraldConfig sqsClash = config(0, 0, port, 0);
+            HeraldConfig dynamoClash = config(0, 0, 0, port);
 
             assertThatThrownBy(() -> LocalStack.start(sqsClash)).isInstanceOf(StartupException.class)
                     .hasMessage("embedded SQS cannot listen on 127.0.0.1:" + port + ": Address already in use "

@@ -3,14 +3,15 @@ package io.herald.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.mailprog.forward.ForwarderMetrics;
 import io.herald.mailprog.forward.PassResult;
 import io.herald.mailprog.spool.Spool;
-import io.herald.core.provider.outbox.OutboxConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -143,11 +144,12 @@ class OpsFilesTest {
     }
 
     private HeraldConfig localConfig() throws Exception {
-        HeraldConfig d = HeraldConfig.defaults();
         Files.createDirectories(dir.resolve("outbox"));
-        return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()),
-                d.pipeline().withAdminPort(0),
-                d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
-                d.receivers(), new HeraldConfig.Local(0, 0));
+        return new ConfigLoader(Map.of()).loadYaml("""
+                api: {port: 0}
+                pipeline: {adminPort: 0}
+                providers: {outbox: {dir: "%s"}}
+                local: {sqsPort: 0, dynamodbPort: 0}
+                """.formatted(dir.resolve("outbox")));
     }
 }

@@ -2,6 +2,7 @@ package io.herald.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.embedded.EmbeddedDynamoDb;
@@ -11,7 +12,6 @@ import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.StatusTable;
-import io.herald.core.provider.outbox.OutboxConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
+import java.util.Map;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -47,11 +48,12 @@ class SendTestCommandTest {
     static void startStack() throws IOException {
         int sqsPort = freePort();
         int dynamoPort = freePort();
-        HeraldConfig d = HeraldConfig.defaults();
-        stack = LocalStack.start(new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()),
-                d.pipeline().withAdminPort(-1),
-                d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
-                d.receivers(), d.status(), new HeraldConfig.Local(sqsPort, dynamoPort)));
+        stack = LocalStack.start(new ConfigLoader(Map.of()).loadYaml("""
+                api: {port: 0}
+                pipeline: {adminPort: -1}
+                providers: {outbox: {dir: "%s"}}
+                local: {sqsPort: %d, dynamodbPort: %d}
+                """.formatted(dir.resolve("outbox"), sqsPort, dynamoPort)));
         // What `./herald local` writes when it is up; the operator's configuration only says where.
         Path state = dir.resolve("herald-local.json");
         LocalStackState.of(stack, ProcessHandle.current().pid(), java.time.Instant.now()).write(state);

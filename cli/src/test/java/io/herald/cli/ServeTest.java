@@ -1,12 +1,13 @@
 package io.herald.cli;
 
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.PauseScope;
-import io.herald.core.provider.outbox.OutboxConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.Map;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -47,18 +48,14 @@ class ServeTest {
     }
 
     private HeraldConfig config() {
-        HeraldConfig d = HeraldConfig.defaults();
-        HeraldConfig.Control c = d.control();
         // A parked message (received while its channel was paused) is back 1 s after the resume, not 60 s.
-        return new HeraldConfig(d.sqs(),
-                new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes(), d.api().idempotencyWindow(),
-                        d.api().batchWait(), true, List.of()),
-                d.pipeline().withAdminPort(-1),
-                d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
-                d.receivers(), d.status(), new HeraldConfig.Local(0, 0), d.mailprog(), d.telegramBot(),
-                new HeraldConfig.Control(c.refreshInterval(), c.heartbeatInterval(), c.staleAfter(),
-                        Duration.ofSeconds(1)),
-                d.serve());
+        return new ConfigLoader(Map.of()).loadYaml("""
+                api: {port: 0, open: true}
+                pipeline: {adminPort: -1}
+                providers: {outbox: {dir: "%s"}}
+                local: {sqsPort: 0, dynamodbPort: 0}
+                control: {parkDelay: 1s}
+                """.formatted(dir.resolve("outbox")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.herald.cli;
 
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -8,14 +9,13 @@ import io.herald.core.envelope.Origin;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
-import io.herald.core.provider.outbox.OutboxConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.util.Map;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,18 +40,20 @@ class WebClientBrowserTest {
     }
 
     /** Every port free-picked, so the test runs beside a `./herald local` on the defaults. */
-    private HeraldConfig config(HeraldConfig.Pipeline pipeline) {
-        HeraldConfig d = HeraldConfig.defaults();
-        return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()), pipeline,
-                d.providers().with(new OutboxConfig(true, 1, dir.resolve("outbox").toString())),
-                d.receivers(), new HeraldConfig.Local(0, 0));
+    private HeraldConfig config(String pipeline) {
+        return new ConfigLoader(Map.of()).loadYaml("""
+                api: {port: 0}
+                pipeline: {%s}
+                providers: {outbox: {dir: "%s"}}
+                local: {sqsPort: 0, dynamodbPort: 0}
+                """.formatted(pipeline, dir.resolve("outbox")));
     }
 
     /** Field errors, the server's refusals, then a real send followed until the pipeline delivered it. */
     @Test
     void aPersonSeesFieldErrorsThenSendsAndWatchesTheMessageBeingDelivered() throws Exception {
         BrowserScript.assumeWebClientBuilt();
-        stack = LocalStack.start(config(HeraldConfig.defaults().pipeline().withAdminPort(0)));
+        stack = LocalStack.start(config("adminPort: 0"));
 
         BrowserScript.Result result = BrowserScript.run("send-page.e2e.ts", stack.apiUrl());
 
@@ -70,8 +72,8 @@ class WebClientBrowserTest {
     void anOperatorBreaksSesWatchesSendGridTakeOverThenHealsIt() throws Exception {
         BrowserScript.assumeWebClientBuilt();
         // Rests short enough that probes and recovery happen within the test's patience.
-        stack = LocalStack.startWithDemo(config(HeraldConfig.defaults().pipeline().withAdminPort(-1)
-                .withHealth(3, 2, Duration.ofSeconds(1)).withRetryDelays(Duration.ofMillis(200), Duration.ofSeconds(1))));
+        stack = LocalStack.startWithDemo(config("adminPort: -1, unhealthyThreshold: 3, healthyThreshold: 2, openWait: 1s, "
+                + "retryBaseDelay: 200ms, retryMaxDelay: 1s"));
 
         seedDeadLetters();
 

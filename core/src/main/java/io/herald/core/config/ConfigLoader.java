@@ -83,7 +83,27 @@ public final class ConfigLoader {
     public HeraldConfig load(Optional<Path> file) {
         List<String> problems = new ArrayList<>();
         ObjectNode tree = defaultsTree();
-        file.ifPresent(path -> readFile(path, problems).ifPresent(fromFile -> merge(tree, fromFile, "", path, problems)));
+        file.ifPresent(path -> readFile(path, problems)
+                .ifPresent(text -> parse(text, path.toString(), problems)
+                        .ifPresent(fromFile -> merge(tree, fromFile, "", path.toString(), problems))));
+        return bind(tree, problems);
+    }
+
+    /**
+     * As {@link #load} with {@code text} in place of a file: the defaults, then the YAML, then the
+     * environment, checked the same way. Tests build configurations from a few lines of YAML with it
+     * instead of positional constructors.
+     *
+     * @throws ConfigException naming every problem found
+     */
+    public HeraldConfig loadYaml(String text) {
+        List<String> problems = new ArrayList<>();
+        ObjectNode tree = defaultsTree();
+        parse(text, "YAML text", problems).ifPresent(node -> merge(tree, node, "", "YAML text", problems));
+        return bind(tree, problems);
+    }
+
+    private HeraldConfig bind(ObjectNode tree, List<String> problems) {
         applyEnvironment(tree, problems);
         // Unknown keys never reach the tree, so what is known can still be bound and checked:
         // the user hears about every problem at once, not one per attempt.
@@ -106,30 +126,38 @@ public final class ConfigLoader {
         return yaml.valueToTree(HeraldConfig.defaults());
     }
 
-    private Optional<JsonNode> readFile(Path path, List<String> problems) {
+    private static Optional<String> readFile(Path path, List<String> problems) {
         try {
-            JsonNode node = yaml.readTree(Files.readString(path));
-            if (node == null || node.isMissingNode() || node.isNull()) {
-                return Optional.empty();
-            }
-            if (!node.isObject()) {
-                problems.add(path + ": the top level must be a mapping of sections (sqs:, api:, ...)");
-                return Optional.empty();
-            }
-            return Optional.of(node);
+            return Optional.of(Files.readString(path));
         } catch (NoSuchFileException e) {
             problems.add(path + ": file not found (set HERALD_CONFIG or --config to an existing file)");
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-            problems.add(path + ": not valid YAML" + where + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             problems.add(path + ": cannot be read: " + e.getMessage());
         }
         return Optional.empty();
     }
 
+    /** @param origin what the text came from, for messages: the file's path */
+    private Optional<JsonNode> parse(String text, String origin, List<String> problems) {
+        try {
+            JsonNode node = yaml.readTree(text);
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                return Optional.empty();
+            }
+            if (!node.isObject()) {
+                problems.add(origin + ": the top level must be a mapping of sections (sqs:, api:, ...)");
+                return Optional.empty();
+            }
+            return Optional.of(node);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            problems.add(origin + ": not valid YAML" + where + ": " + e.getOriginalMessage());
+        }
+        return Optional.empty();
+    }
+
     /** Copies the file's values over the defaults, reporting keys that do not exist. */
-    private static void merge(ObjectNode target, JsonNode source, String prefix, Path file, List<String> problems) {
+    private static void merge(ObjectNode target, JsonNode source, String prefix, String file, List<String> problems) {
         for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = prefix + field.getKey();

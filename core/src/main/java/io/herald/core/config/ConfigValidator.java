@@ -1,11 +1,9 @@
 package io.herald.core.config;
 
-import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.receiver.ReceiverParser;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,8 +19,6 @@ final class ConfigValidator {
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
-    private static final Duration MAX_VISIBILITY = Duration.ofHours(12);
-    private static final Duration MAX_RECEIVE_WAIT = Duration.ofSeconds(20);
 
     private final List<String> problems = new ArrayList<>();
 
@@ -31,6 +27,7 @@ final class ConfigValidator {
 
     static List<String> problems(HeraldConfig c) {
         ConfigValidator v = new ConfigValidator();
+        ConfigConstraints.check(c, v::problem);
         v.checkSqs(c.sqs());
         v.checkApi(c.api());
         v.checkSelfService(c.api().selfService(), c.mailprog());
@@ -44,8 +41,6 @@ final class ConfigValidator {
         v.checkStatus(c.status());
         v.checkControl(c.control());
         v.checkLogging(c.logging());
-        v.checkPort("local.sqsPort", c.local().sqsPort());
-        v.checkPort("local.dynamodbPort", c.local().dynamodbPort());
         v.checkText("serve.dataDir", c.serve().dataDir(), "a directory path such as /var/lib/herald");
         return v.problems;
     }
@@ -85,30 +80,10 @@ final class ConfigValidator {
         if (sqs.deadLetterSuffix() == null || sqs.deadLetterSuffix().isEmpty()) {
             problem("sqs.deadLetterSuffix", "must not be empty: a dead-letter queue needs a name of its own, e.g. -dlq");
         }
-        if (sqs.maxReceiveCount() < 1 || sqs.maxReceiveCount() > 1000) {
-            problem("sqs.maxReceiveCount", "must be between 1 and 1000 (SQS's limits), got " + sqs.maxReceiveCount());
-        }
-        checkDuration("sqs.visibilityTimeout", sqs.visibilityTimeout(), Duration.ofSeconds(1), MAX_VISIBILITY);
-        if (sqs.maxConnections() < 1 || sqs.maxConnections() > 10_000) {
-            problem("sqs.maxConnections", "must be between 1 and 10000, got " + sqs.maxConnections());
-        }
     }
 
     private void checkApi(HeraldConfig.Api api) {
         checkText("api.host", api.host(), "an interface address such as 127.0.0.1 or 0.0.0.0");
-        checkPort("api.port", api.port());
-        if (api.maxBodyBytes() < 1024 || api.maxBodyBytes() > EnvelopeCodec.SQS_MAX_MESSAGE_BYTES) {
-            problem("api.maxBodyBytes", "must be between 1024 and " + EnvelopeCodec.SQS_MAX_MESSAGE_BYTES
-                    + " (SQS's message limit), got " + api.maxBodyBytes());
-        }
-        checkDuration("api.idempotencyWindow", api.idempotencyWindow(), Duration.ofMinutes(1), Duration.ofDays(30));
-        // Each request waits this long at most for company: beyond a few ms it costs more latency than it saves.
-        checkDuration("api.batchWait", api.batchWait(), Duration.ZERO, Duration.ofMillis(100));
-        checkRange("api.maxReceiversPerRequest", api.maxReceiversPerRequest(), 1, ApiKeyEntry.MAX_RECEIVERS_LIMIT);
-        // Shorter cuts off clients that pause to think; longer lets idle connections pin memory and sockets.
-        checkDuration("api.idleTimeout", api.idleTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(10));
-        // 0 would let one byte a second hold a request (and its buffer) for as long as idleTimeout allows, forever.
-        checkRange("api.minRequestDataRate", api.minRequestDataRate(), 1, 100 * 1024 * 1024);
         Set<String> names = new HashSet<>();
         Set<String> hashes = new HashSet<>();
         Set<String> ids = new HashSet<>();
@@ -147,16 +122,9 @@ final class ConfigValidator {
             problem("status.table", "'" + status.table()
                     + "' is not a DynamoDB table name (3–255 letters, digits, '_', '-' or '.')");
         }
-        // DynamoDB's TTL sweeper works in days; below an hour a status would vanish while a client still polls.
-        checkDuration("status.ttl", status.ttl(), Duration.ofHours(1), Duration.ofDays(365));
     }
 
     private void checkControl(HeraldConfig.Control control) {
-        checkDuration("control.refreshInterval", control.refreshInterval(), Duration.ofMillis(100), Duration.ofMinutes(1));
-        checkDuration("control.heartbeatInterval", control.heartbeatInterval(), Duration.ofSeconds(1), Duration.ofMinutes(5));
-        checkDuration("control.staleAfter", control.staleAfter(), Duration.ofSeconds(2), Duration.ofHours(1));
-        // SQS's DelaySeconds goes up to 15 minutes.
-        checkDuration("control.parkDelay", control.parkDelay(), Duration.ofSeconds(1), Duration.ofMinutes(15));
         if (control.heartbeatInterval() != null && control.staleAfter() != null
                 && control.staleAfter().compareTo(control.heartbeatInterval().multipliedBy(2)) < 0) {
             // One late or lost heartbeat must not make a live instance's reports vanish.
@@ -188,30 +156,11 @@ final class ConfigValidator {
     }
 
     private void checkPipeline(HeraldConfig.Pipeline pipeline, HeraldConfig.Sqs sqs) {
-        checkDuration("pipeline.sendTimeout", pipeline.sendTimeout(), Duration.ofMillis(1), MAX_VISIBILITY);
-        checkDuration("pipeline.receiveWait", pipeline.receiveWait(), Duration.ZERO, MAX_RECEIVE_WAIT);
-        // Both lingers delay work to save requests: a second or more would be felt as latency, not saved.
-        checkDuration("pipeline.receiveLinger", pipeline.receiveLinger(), Duration.ZERO, Duration.ofSeconds(1));
-        checkDuration("pipeline.settleLinger", pipeline.settleLinger(), Duration.ZERO, Duration.ofSeconds(1));
-        checkDuration("pipeline.depthInterval", pipeline.depthInterval(), Duration.ZERO, Duration.ofMinutes(5));
-        checkRange("pipeline.maxReadersPerQueue", pipeline.maxReadersPerQueue(), 1, 1000);
-        checkRange("pipeline.maxInFlight", pipeline.maxInFlight(), 10, 100_000);
-        checkRange("pipeline.maxInFlightPerWorker", pipeline.maxInFlightPerWorker(), 1, 10_000);
-        checkRange("pipeline.unhealthyThreshold", pipeline.unhealthyThreshold(), 1, 1000);
-        checkRange("pipeline.healthyThreshold", pipeline.healthyThreshold(), 1, 1000);
-        checkDuration("pipeline.openWait", pipeline.openWait(), Duration.ofMillis(1), Duration.ofHours(1));
-        checkDuration("pipeline.retryBaseDelay", pipeline.retryBaseDelay(), Duration.ZERO, MAX_VISIBILITY);
-        checkDuration("pipeline.retryMaxDelay", pipeline.retryMaxDelay(), Duration.ZERO, MAX_VISIBILITY);
         if (pipeline.retryBaseDelay() != null && pipeline.retryMaxDelay() != null
                 && pipeline.retryBaseDelay().compareTo(pipeline.retryMaxDelay()) > 0) {
             problem("pipeline.retryBaseDelay", Durations.format(pipeline.retryBaseDelay())
                     + " is longer than pipeline.retryMaxDelay (" + Durations.format(pipeline.retryMaxDelay()) + ")");
         }
-        checkDuration("pipeline.shutdownDeadline", pipeline.shutdownDeadline(), Duration.ZERO, Duration.ofHours(1));
-        // Delivered messages wait in SQS for their status write: seconds would hold them (and maxInFlight) idle.
-        checkDuration("pipeline.statusFlushInterval", pipeline.statusFlushInterval(), Duration.ofMillis(1),
-                Duration.ofSeconds(5));
-        checkDuration("pipeline.sendingStatusAfter", pipeline.sendingStatusAfter(), Duration.ZERO, MAX_VISIBILITY);
         checkText("pipeline.adminHost", pipeline.adminHost(), "an interface address such as 127.0.0.1");
         if (pipeline.adminPort() != -1) {
             checkPort("pipeline.adminPort", pipeline.adminPort());
@@ -253,33 +202,14 @@ final class ConfigValidator {
                     + "and mailprog.mailDomain (" + ConfigLoader.environmentVariable("mailprog.mailDomain")
                     + ") is empty; set it, or leave api.selfService.publicUrl empty to turn links off");
         }
-        checkRange("api.selfService.linksPerHour", self.linksPerHour(), 1, 100);
-        checkDuration("api.selfService.linkValidity", self.linkValidity(), Duration.ofMinutes(1), Duration.ofHours(1));
-        checkDuration("api.selfService.sessionValidity", self.sessionValidity(), Duration.ofMinutes(5),
-                Duration.ofHours(12));
     }
 
     /** 32 characters of base64 are 192 bits: beyond guessing, for an HMAC-SHA256 key. */
     static final int SELF_SERVICE_SECRET_CHARS = 32;
 
-    private void checkRange(String key, int value, int min, int max) {
-        if (value < min || value > max) {
-            problem(key, "must be between " + min + " and " + max + ", got " + value);
-        }
-    }
-
     private void checkPort(String key, int port) {
         if (port < 0 || port > 65_535) {
             problem(key, "must be a TCP port between 0 and 65535 (0 picks a free one), got " + port);
-        }
-    }
-
-    private void checkDuration(String key, Duration value, Duration min, Duration max) {
-        if (value == null) {
-            problem(key, "is missing; write e.g. 30s");
-        } else if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            problem(key, "must be between " + Durations.format(min) + " and " + Durations.format(max)
-                    + ", got " + Durations.format(value));
         }
     }
 

@@ -2,9 +2,12 @@ package io.herald.core.config;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.provider.ProviderSettings;
+import jakarta.validation.Valid;
+import org.hibernate.validator.constraints.Range;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,59 +23,18 @@ import java.util.Map;
  * {@code ./herald local} runs on; {@code herald.example.yaml} documents every key.
  */
 public record HeraldConfig(
-        Sqs sqs,
-        Api api,
-        Pipeline pipeline,
+        @Valid Sqs sqs,
+        @Valid Api api,
+        @Valid Pipeline pipeline,
         Providers providers,
         Receivers receivers,
-        Status status,
-        Local local,
-        MailprogConfig mailprog,
-        TelegramBotConfig telegramBot,
-        Control control,
+        @Valid Status status,
+        @Valid Local local,
+        @Valid MailprogConfig mailprog,
+        @Valid TelegramBotConfig telegramBot,
+        @Valid Control control,
         Logging logging,
         Serve serve) {
-
-    /** The sections that existed before {@code logging} and {@code serve}; those get their defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
-                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control) {
-        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control,
-                Logging.defaults(), Serve.defaults());
-    }
-
-    /** The sections that existed before {@code serve}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
-                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control,
-                        Logging logging) {
-        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control, logging,
-                Serve.defaults());
-    }
-
-    /** The sections that existed before {@code logging}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
-                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control,
-                        Serve serve) {
-        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control,
-                Logging.defaults(), serve);
-    }
-
-    /** The sections that existed before {@code control}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
-                        Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot) {
-        this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, Control.defaults());
-    }
-
-    /** The sections that existed before {@code mailprog} and {@code telegramBot}; those get their defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
-                        Local local) {
-        this(sqs, api, pipeline, providers, receivers, status, local, MailprogConfig.defaults(),
-                TelegramBotConfig.defaults());
-    }
-
-    /** The sections that existed before {@code status}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Local local) {
-        this(sqs, api, pipeline, providers, receivers, defaults().status(), local);
-    }
 
     /**
      * @param endpoint           SQS endpoint URL; empty means AWS's regional endpoint
@@ -84,10 +46,18 @@ public record HeraldConfig(
      * @param maxConnections     HTTP connections the SQS client may open
      */
     public record Sqs(String endpoint, String region, List<String> queues, String deadLetterSuffix,
-                      int maxReceiveCount, Duration visibilityTimeout, int maxConnections) {
+                      @Range(min = 1, max = 1000, message = "must be between {min} and {max} (SQS's limits)")
+                      int maxReceiveCount,
+                      @DurationRange(min = "1s", max = "12h") Duration visibilityTimeout,
+                      @Range(min = 1, max = 10_000) int maxConnections) {
+
+        public static Sqs defaults() {
+            return new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50);
+        }
 
         public Sqs withEndpoint(String newEndpoint) {
-            return new Sqs(newEndpoint, region, queues, deadLetterSuffix, maxReceiveCount, visibilityTimeout, maxConnections);
+            return new Sqs(newEndpoint, region, queues, deadLetterSuffix, maxReceiveCount, visibilityTimeout,
+                    maxConnections);
         }
     }
 
@@ -107,57 +77,42 @@ public record HeraldConfig(
      * @param minRequestDataRate bytes per second a request body must arrive at, on average; slower: 408
      * @param selfService        the magic links that let Slurm users edit their own preferences at {@code /#/me}
      */
-    public record Api(String host, int port, int maxBodyBytes, Duration idempotencyWindow, Duration batchWait,
-                      boolean open, List<String> keys, int maxReceiversPerRequest, Duration idleTimeout,
-                      int minRequestDataRate, SelfService selfService) {
-
-        public static final int DEFAULT_MAX_RECEIVERS_PER_REQUEST = 50;
-        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-        /**
-         * 4 KiB/s: a 256 KiB body within 64 s. Jetty measures from the body's first byte, so a small body
-         * split over packets with a long pause between them can fall below a high rate; 4 KiB/s leaves
-         * legitimate clients far above it and cuts a trickler off within a second or so.
-         */
-        public static final int DEFAULT_MIN_REQUEST_DATA_RATE = 4 * 1024;
+    public record Api(String host,
+                      @Port int port,
+                      @Range(min = 1024, max = EnvelopeCodec.SQS_MAX_MESSAGE_BYTES,
+                              message = "must be between {min} and {max} (SQS's message limit)")
+                      int maxBodyBytes,
+                      @DurationRange(min = "1m", max = "720h") Duration idempotencyWindow,
+                      // Each request waits this long at most for company: beyond a few ms it costs more latency
+                      // than it saves.
+                      @DurationRange(min = "0s", max = "100ms") Duration batchWait,
+                      boolean open,
+                      List<String> keys,
+                      @Range(min = 1, max = ApiKeyEntry.MAX_RECEIVERS_LIMIT) int maxReceiversPerRequest,
+                      // Shorter cuts off clients that pause to think; longer lets idle connections pin memory
+                      // and sockets.
+                      @DurationRange(min = "1s", max = "10m") Duration idleTimeout,
+                      // 0 would let one byte a second hold a request (and its buffer) for as long as
+                      // idleTimeout allows, forever.
+                      @Range(min = 1, max = 100 * 1024 * 1024) int minRequestDataRate,
+                      @Valid SelfService selfService) {
 
         public Api {
             keys = keys == null ? List.of() : List.copyOf(keys);
             selfService = selfService == null ? SelfService.defaults() : selfService;
         }
 
-        /** Without self-service links: off. */
-        public Api(String host, int port, int maxBodyBytes, Duration idempotencyWindow, Duration batchWait,
-                   boolean open, List<String> keys, int maxReceiversPerRequest, Duration idleTimeout,
-                   int minRequestDataRate) {
-            this(host, port, maxBodyBytes, idempotencyWindow, batchWait, open, keys, maxReceiversPerRequest,
-                    idleTimeout, minRequestDataRate, SelfService.defaults());
-        }
-
-        /** Host, port and body limit; everything added since gets its default. */
-        public Api(String host, int port, int maxBodyBytes) {
-            this(host, port, maxBodyBytes, Duration.ofHours(24), Duration.ofMillis(2), false, List.of());
-        }
-
-        /** Without the request limits added for the security review: their defaults. */
-        public Api(String host, int port, int maxBodyBytes, Duration idempotencyWindow, Duration batchWait,
-                   boolean open, List<String> keys) {
-            this(host, port, maxBodyBytes, idempotencyWindow, batchWait, open, keys, DEFAULT_MAX_RECEIVERS_PER_REQUEST,
-                    DEFAULT_IDLE_TIMEOUT, DEFAULT_MIN_REQUEST_DATA_RATE);
+        public static Api defaults() {
+            // minRequestDataRate 4 KiB/s: a 256 KiB body within 64 s. Jetty measures from the body's first byte,
+            // so a small body split over packets with a long pause between them can fall below a high rate;
+            // 4 KiB/s leaves legitimate clients far above it and cuts a trickler off within a second or so.
+            return new Api("127.0.0.1", 8080, 256 * 1024, Duration.ofHours(24), Duration.ofMillis(2), false,
+                    List.of(), 50, Duration.ofSeconds(30), 4 * 1024, SelfService.defaults());
         }
 
         public Api withKeys(boolean newOpen, List<String> newKeys) {
             return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, newOpen, newKeys,
                     maxReceiversPerRequest, idleTimeout, minRequestDataRate, selfService);
-        }
-
-        public Api withBatchWait(Duration wait) {
-            return new Api(host, port, maxBodyBytes, idempotencyWindow, wait, open, keys, maxReceiversPerRequest,
-                    idleTimeout, minRequestDataRate, selfService);
-        }
-
-        public Api withRequestLimits(int newMaxReceivers, Duration newIdleTimeout, int newMinDataRate) {
-            return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, open, keys, newMaxReceivers,
-                    newIdleTimeout, newMinDataRate, selfService);
         }
 
         public Api withSelfService(SelfService newSelfService) {
@@ -175,8 +130,10 @@ public record HeraldConfig(
          * @param linkValidity   how long a link may be used (once)
          * @param sessionValidity how long the page may use the session a link gave it
          */
-        public record SelfService(String publicUrl, Secret linkSecret, int linksPerHour, Duration linkValidity,
-                                  Duration sessionValidity) {
+        public record SelfService(String publicUrl, Secret linkSecret,
+                                  @Range(min = 1, max = 100) int linksPerHour,
+                                  @DurationRange(min = "1m", max = "1h") Duration linkValidity,
+                                  @DurationRange(min = "5m", max = "12h") Duration sessionValidity) {
 
             public SelfService {
                 publicUrl = publicUrl == null ? "" : publicUrl.strip();
@@ -217,15 +174,35 @@ public record HeraldConfig(
      * @param settleLinger          longest a delete or visibility change waits for 9 others to share its batch
      * @param depthInterval         least time between two depth queries (GetQueueAttributes) of a queue
      */
-    public record Pipeline(Duration sendTimeout, Duration receiveWait, int maxReadersPerQueue, int maxInFlight,
-                           int maxInFlightPerWorker, int unhealthyThreshold, int healthyThreshold, Duration openWait,
-                           Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownDeadline,
-                           String adminHost, int adminPort, Duration statusFlushInterval,
-                           Duration sendingStatusAfter, Duration receiveLinger, Duration settleLinger,
-                           Duration depthInterval) {
+    public record Pipeline(@DurationRange(min = "1ms", max = "12h") Duration sendTimeout,
+                           @DurationRange(min = "0s", max = "20s") Duration receiveWait,
+                           @Range(min = 1, max = 1000) int maxReadersPerQueue,
+                           @Range(min = 10, max = 100_000) int maxInFlight,
+                           @Range(min = 1, max = 10_000) int maxInFlightPerWorker,
+                           @Range(min = 1, max = 1000) int unhealthyThreshold,
+                           @Range(min = 1, max = 1000) int healthyThreshold,
+                           @DurationRange(min = "1ms", max = "1h") Duration openWait,
+                           @DurationRange(min = "0s", max = "12h") Duration retryBaseDelay,
+                           @DurationRange(min = "0s", max = "12h") Duration retryMaxDelay,
+                           @DurationRange(min = "0s", max = "1h") Duration shutdownDeadline,
+                           String adminHost,
+                           int adminPort,
+                           // Delivered messages wait in SQS for their status write: seconds would hold them
+                           // (and maxInFlight) idle.
+                           @DurationRange(min = "1ms", max = "5s") Duration statusFlushInterval,
+                           @DurationRange(min = "0s", max = "12h") Duration sendingStatusAfter,
+                           // Both lingers delay work to save requests: a second or more would be felt as
+                           // latency, not saved.
+                           @DurationRange(min = "0s", max = "1s") Duration receiveLinger,
+                           @DurationRange(min = "0s", max = "1s") Duration settleLinger,
+                           @DurationRange(min = "0s", max = "5m") Duration depthInterval) {
 
-        static final Duration DEFAULT_STATUS_FLUSH_INTERVAL = Duration.ofMillis(200);
-        static final Duration DEFAULT_SENDING_STATUS_AFTER = Duration.ofSeconds(1);
+        public static Pipeline defaults() {
+            return new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
+                    Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(15),
+                    "127.0.0.1", 9091, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(200),
+                    Duration.ofMillis(100), Duration.ofSeconds(1));
+        }
 
         public Pipeline withStatusTiming(Duration flushInterval, Duration sendingAfter) {
             return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
@@ -266,13 +243,6 @@ public record HeraldConfig(
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, port, statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
-        }
-
-        /** The request-saving waits: {@link #receiveLinger}, {@link #settleLinger} and {@link #depthInterval}. */
-        public Pipeline withPacing(Duration receive, Duration settle, Duration depth) {
-            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
-                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter, receive, settle, depth);
         }
 
         public Pipeline withLimits(int readersPerQueue, int inFlight, int inFlightPerWorker) {
@@ -346,6 +316,10 @@ public record HeraldConfig(
 
     /** @param defaultScheme scheme for receivers written without one (e.g. a bare Slurm user name) */
     public record Receivers(String defaultScheme) {
+
+        public static Receivers defaults() {
+            return new Receivers("mailto");
+        }
     }
 
     /**
@@ -356,7 +330,14 @@ public record HeraldConfig(
      * @param table     table name (3–255 letters, digits, '_', '-', '.')
      * @param ttl       how long a message's status is kept after its last change
      */
-    public record Status(String endpoint, String region, String table, Duration ttl) {
+    public record Status(String endpoint, String region, String table,
+                         // DynamoDB's TTL sweeper works in days; below an hour a status would vanish while a
+                         // client still polls.
+                         @DurationRange(min = "1h", max = "8760h") Duration ttl) {
+
+        public static Status defaults() {
+            return new Status("", "us-east-1", "herald-status", Duration.ofDays(7));
+        }
 
         public Status withEndpoint(String newEndpoint) {
             return new Status(newEndpoint, region, table, ttl);
@@ -375,8 +356,11 @@ public record HeraldConfig(
      * @param parkDelay          a paused channel's message that was received anyway (its queue also
      *                           carries other channels) goes back to its queue, hidden for this long
      */
-    public record Control(Duration refreshInterval, Duration heartbeatInterval, Duration staleAfter,
-                          Duration parkDelay) {
+    public record Control(@DurationRange(min = "100ms", max = "1m") Duration refreshInterval,
+                          @DurationRange(min = "1s", max = "5m") Duration heartbeatInterval,
+                          @DurationRange(min = "2s", max = "1h") Duration staleAfter,
+                          // SQS's DelaySeconds goes up to 15 minutes.
+                          @DurationRange(min = "1s", max = "15m") Duration parkDelay) {
 
         public static Control defaults() {
             return new Control(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(30),
@@ -431,19 +415,14 @@ public record HeraldConfig(
      * @param stateFile     where a running {@code ./herald local} says what it runs (its PID, endpoints,
      *                      queues, API URL) for {@code --local} to find; empty: {@link #defaultStateFile()}
      */
-    public record Local(int sqsPort, int dynamodbPort, String stateFile) {
+    public record Local(@Port int sqsPort, @Port int dynamodbPort, String stateFile) {
 
         public Local {
             stateFile = stateFile == null ? "" : stateFile;
         }
 
-        public Local(int sqsPort, int dynamodbPort) {
-            this(sqsPort, dynamodbPort, "");
-        }
-
-        /** The SQS port alone; the DynamoDB port gets its default. */
-        public Local(int sqsPort) {
-            this(sqsPort, 8000);
+        public static Local defaults() {
+            return new Local(9324, 8000, "");
         }
 
         /** The state file: as configured, else herald-local-USER.json in the temporary directory (/tmp). */
@@ -468,24 +447,11 @@ public record HeraldConfig(
         }
     }
 
+    /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
     public static HeraldConfig defaults() {
-        return new HeraldConfig(
-                new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50),
-                new Api("127.0.0.1", 8080, 256 * 1024, Duration.ofHours(24), Duration.ofMillis(2), false, List.of()),
-                new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
-                        Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(15),
-                        "127.0.0.1", 9091, Pipeline.DEFAULT_STATUS_FLUSH_INTERVAL,
-                        Pipeline.DEFAULT_SENDING_STATUS_AFTER, Duration.ofMillis(200), Duration.ofMillis(100),
-                        Duration.ofSeconds(1)),
-                Providers.defaults(),
-                new Receivers("mailto"),
-                new Status("", "us-east-1", "herald-status", Duration.ofDays(7)),
-                new Local(9324, 8000, ""),
-                MailprogConfig.defaults(),
-                TelegramBotConfig.defaults(),
-                Control.defaults(),
-                Logging.defaults(),
-                Serve.defaults());
+        return new HeraldConfig(Sqs.defaults(), Api.defaults(), Pipeline.defaults(), Providers.defaults(),
+                Receivers.defaults(), Status.defaults(), Local.defaults(), MailprogConfig.defaults(),
+                TelegramBotConfig.defaults(), Control.defaults(), Logging.defaults(), Serve.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
@@ -528,18 +494,9 @@ public record HeraldConfig(
                 newControl, logging, serve);
     }
 
-    public HeraldConfig withLogging(Logging newLogging) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                control, newLogging, serve);
-    }
-
     public HeraldConfig withServe(Serve newServe) {
         return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
                 control, logging, newServe);
     }
 
-    public HeraldConfig withLocal(Local newLocal) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, newLocal, mailprog, telegramBot,
-                control, logging, serve);
-    }
 }

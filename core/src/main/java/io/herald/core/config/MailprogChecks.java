@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -31,10 +30,6 @@ final class MailprogChecks {
             // The forwarder must not depend on a PATH any more than the shim does.
             problem.accept("mailprog.sacct", "'" + m.sacct() + "' is not an absolute path; use e.g. /usr/bin/sacct, or empty for no job statistics");
         }
-        range("mailprog.sacctAttempts", m.sacctAttempts(), 1, 100);
-        duration("mailprog.sacctDelay", m.sacctDelay(), Duration.ZERO, Duration.ofMinutes(1));
-        duration("mailprog.sacctTimeout", m.sacctTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10));
-        duration("mailprog.sacctStepWait", m.sacctStepWait(), Duration.ZERO, Duration.ofMinutes(5));
         if (m.timeZone() != null && !m.timeZone().isBlank()) {
             try {
                 java.time.ZoneId.of(m.timeZone().strip());
@@ -43,14 +38,10 @@ final class MailprogChecks {
                         + "Europe/Berlin or UTC, or empty for the system's");
             }
         }
-        duration("mailprog.scanInterval", m.scanInterval(), Duration.ofMillis(10), Duration.ofHours(1));
-        duration("mailprog.retryMin", m.retryMin(), Duration.ofMillis(1), Duration.ofHours(1));
-        duration("mailprog.retryMax", m.retryMax(), Duration.ofMillis(1), Duration.ofHours(24));
         if (m.retryMin() != null && m.retryMax() != null && m.retryMin().compareTo(m.retryMax()) > 0) {
             problem.accept("mailprog.retryMin", Durations.format(m.retryMin()) + " is longer than mailprog.retryMax ("
                     + Durations.format(m.retryMax()) + ")");
         }
-        range("mailprog.concurrency", m.concurrency(), 1, 256);
         if (m.metricsTextfileDir() != null && !m.metricsTextfileDir().isBlank()
                 && !Path.of(m.metricsTextfileDir()).isAbsolute()) {
             // node_exporter reads an absolute --collector.textfile.directory; a relative one would
@@ -76,21 +67,6 @@ final class MailprogChecks {
         }
         if (m.throttle() == null) {
             problem.accept("mailprog.throttle", "is missing");
-        } else {
-            range("mailprog.throttle.maxPerUser", m.throttle().maxPerUser(), 0, 100_000);
-            duration("mailprog.throttle.window", m.throttle().window(), Duration.ofSeconds(1), Duration.ofDays(7));
-        }
-        if (m.preferences() != null) {
-            duration("mailprog.preferences.cacheFor", m.preferences().cacheFor(), Duration.ZERO, Duration.ofHours(1));
-        }
-        if (m.hints() != null) {
-            range("mailprog.hints.memoryPercent", m.hints().memoryPercent(), 1, 100);
-            range("mailprog.hints.cpuPercent", m.hints().cpuPercent(), 1, 100);
-            range("mailprog.hints.walltimePercent", m.hints().walltimePercent(), 1, 100);
-            // Above 100: a peak over the request is how a memory kill shows when Slurm reports no OUT_OF_MEMORY.
-            range("mailprog.hints.memoryKillPercent", m.hints().memoryKillPercent(), 50, 1000);
-            duration("mailprog.hints.cpuMinElapsed", m.hints().cpuMinElapsed(), Duration.ZERO, Duration.ofDays(1));
-            range("mailprog.hints.gpuPercent", m.hints().gpuPercent(), 1, 100);
         }
         if (m.templates() != null) {
             template("mailprog.templates.title", m.templates().title());
@@ -100,7 +76,6 @@ final class MailprogChecks {
             if (bot.baseUrl() != null && !bot.baseUrl().isBlank()) {
                 url("telegramBot.baseUrl", bot.baseUrl());
             }
-            duration("telegramBot.pollTimeout", bot.pollTimeout(), Duration.ZERO, Duration.ofSeconds(50));
         }
     }
 
@@ -126,21 +101,6 @@ final class MailprogChecks {
             }
         } catch (URISyntaxException e) {
             problem.accept(key, "'" + value + "' is not a URL");
-        }
-    }
-
-    private void range(String key, int value, int min, int max) {
-        if (value < min || value > max) {
-            problem.accept(key, "must be between " + min + " and " + max + ", got " + value);
-        }
-    }
-
-    private void duration(String key, Duration value, Duration min, Duration max) {
-        if (value == null) {
-            problem.accept(key, "is missing; write e.g. 30s");
-        } else if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            problem.accept(key, "must be between " + Durations.format(min) + " and " + Durations.format(max)
-                    + ", got " + Durations.format(value));
         }
     }
 }

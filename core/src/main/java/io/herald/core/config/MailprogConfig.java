@@ -1,5 +1,8 @@
 package io.herald.core.config;
 
+import jakarta.validation.Valid;
+import org.hibernate.validator.constraints.Range;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,25 +49,25 @@ import java.util.regex.Pattern;
 public record MailprogConfig(
         String spoolDir,
         String sacct,
-        int sacctAttempts,
-        Duration sacctDelay,
-        Duration sacctTimeout,
-        Duration sacctStepWait,
+        @Range(min = 1, max = 100) int sacctAttempts,
+        @DurationRange(min = "0s", max = "1m") Duration sacctDelay,
+        @DurationRange(min = "100ms", max = "10m") Duration sacctTimeout,
+        @DurationRange(min = "0s", max = "5m") Duration sacctStepWait,
         String timeZone,
-        Duration scanInterval,
-        Duration retryMin,
-        Duration retryMax,
-        int concurrency,
+        @DurationRange(min = "10ms", max = "1h") Duration scanInterval,
+        @DurationRange(min = "1ms", max = "1h") Duration retryMin,
+        @DurationRange(min = "1ms", max = "24h") Duration retryMax,
+        @Range(min = 1, max = 256) int concurrency,
         String mailDomain,
         String sender,
         List<String> allowList,
         List<String> qos,
         String goslmailerConfig,
-        Throttle throttle,
-        Hints hints,
+        @Valid Throttle throttle,
+        @Valid Hints hints,
         Templates templates,
         String metricsTextfileDir,
-        Preferences preferences) {
+        @Valid Preferences preferences) {
 
     public MailprogConfig {
         allowList = allowList == null ? List.of() : List.copyOf(allowList);
@@ -81,7 +84,7 @@ public record MailprogConfig(
      * @param cacheFor  how long the forwarder keeps a user's preferences before reading them again (an
      *                  array of 5,000 tasks must not cost 5,000 reads); a change reaches jobs within this
      */
-    public record Preferences(boolean enabled, Duration cacheFor) {
+    public record Preferences(boolean enabled, @DurationRange(min = "0s", max = "1h") Duration cacheFor) {
         public static Preferences defaults() {
             return new Preferences(false, Duration.ofSeconds(30));
         }
@@ -93,7 +96,8 @@ public record MailprogConfig(
      * @param maxPerUser  notifications (digests included) one Slurm user gets per window; 0: no limit
      * @param window      the sliding window the cap applies to
      */
-    public record Throttle(int maxPerUser, Duration window) {
+    public record Throttle(@Range(min = 0, max = 100_000) int maxPerUser,
+                           @DurationRange(min = "1s", max = "168h") Duration window) {
     }
 
     /**
@@ -109,8 +113,15 @@ public record MailprogConfig(
      * @param cpuMinElapsed    no CPU-efficiency hint for jobs that ran shorter than this (start-up dominates)
      * @param gpuPercent       point at GPUs held but barely used when their peak utilisation stayed under this
      */
-    public record Hints(boolean enabled, int memoryPercent, int cpuPercent, int walltimePercent,
-                        int memoryKillPercent, Duration cpuMinElapsed, int gpuPercent) {
+    public record Hints(boolean enabled,
+                        @Range(min = 1, max = 100) int memoryPercent,
+                        @Range(min = 1, max = 100) int cpuPercent,
+                        @Range(min = 1, max = 100) int walltimePercent,
+                        // Above 100: a peak over the request is how a memory kill shows when Slurm reports no
+                        // OUT_OF_MEMORY.
+                        @Range(min = 50, max = 1000) int memoryKillPercent,
+                        @DurationRange(min = "0s", max = "24h") Duration cpuMinElapsed,
+                        @Range(min = 1, max = 100) int gpuPercent) {
     }
 
     /**
@@ -207,81 +218,197 @@ public record MailprogConfig(
                 new Templates("", ""), "", Preferences.defaults());
     }
 
-    public MailprogConfig withSpoolDir(String dir) {
-        return new MailprogConfig(dir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir, preferences);
+    /** A builder starting from this configuration, for changing a few keys without naming all 21. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public MailprogConfig withSacctStepWait(Duration wait) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, wait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir, preferences);
+    public MailprogConfig withSpoolDir(String dir) {
+        return toBuilder().spoolDir(dir).build();
     }
 
     public MailprogConfig withHints(Hints newHints) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, newHints, templates, metricsTextfileDir, preferences);
+        return toBuilder().hints(newHints).build();
     }
 
     public MailprogConfig withSacct(String path, int attempts, Duration delay) {
-        return new MailprogConfig(spoolDir, path, attempts, delay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir, preferences);
-    }
-
-    public MailprogConfig withRetry(Duration min, Duration max) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, min, max, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle,
-                hints, templates, metricsTextfileDir, preferences);
-    }
-
-    public MailprogConfig withScanInterval(Duration interval) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                interval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir, preferences);
+        return toBuilder().sacct(path).sacctAttempts(attempts).sacctDelay(delay).build();
     }
 
     public MailprogConfig withReceivers(String domain, List<String> allow) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, domain, sender, allow, qos, goslmailerConfig, throttle,
-                hints, templates, metricsTextfileDir, preferences);
+        return toBuilder().mailDomain(domain).allowList(allow).build();
     }
 
     public MailprogConfig withQos(List<String> newQos) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, newQos,
-                goslmailerConfig, throttle, hints, templates, metricsTextfileDir, preferences);
-    }
-
-    public MailprogConfig withGoslmailerConfig(String path) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, path, throttle,
-                hints, templates, metricsTextfileDir, preferences);
+        return toBuilder().qos(newQos).build();
     }
 
     public MailprogConfig withThrottle(Throttle newThrottle) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                newThrottle, hints, templates, metricsTextfileDir, preferences);
-    }
-
-    public MailprogConfig withMetricsTextfileDir(String dir) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, dir, preferences);
+        return toBuilder().throttle(newThrottle).build();
     }
 
     public MailprogConfig withPreferences(Preferences newPreferences) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, templates, metricsTextfileDir, newPreferences);
+        return toBuilder().preferences(newPreferences).build();
     }
 
-    public MailprogConfig withTemplates(Templates newTemplates) {
-        return new MailprogConfig(spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone,
-                scanInterval, retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig,
-                throttle, hints, newTemplates, metricsTextfileDir, preferences);
+    /** Every key of the section by name; unset ones keep the value of the configuration it started from. */
+    public static final class Builder {
+        private String spoolDir;
+        private String sacct;
+        private int sacctAttempts;
+        private Duration sacctDelay;
+        private Duration sacctTimeout;
+        private Duration sacctStepWait;
+        private String timeZone;
+        private Duration scanInterval;
+        private Duration retryMin;
+        private Duration retryMax;
+        private int concurrency;
+        private String mailDomain;
+        private String sender;
+        private List<String> allowList;
+        private List<String> qos;
+        private String goslmailerConfig;
+        private Throttle throttle;
+        private Hints hints;
+        private Templates templates;
+        private String metricsTextfileDir;
+        private Preferences preferences;
+
+        private Builder(MailprogConfig from) {
+            spoolDir = from.spoolDir;
+            sacct = from.sacct;
+            sacctAttempts = from.sacctAttempts;
+            sacctDelay = from.sacctDelay;
+            sacctTimeout = from.sacctTimeout;
+            sacctStepWait = from.sacctStepWait;
+            timeZone = from.timeZone;
+            scanInterval = from.scanInterval;
+            retryMin = from.retryMin;
+            retryMax = from.retryMax;
+            concurrency = from.concurrency;
+            mailDomain = from.mailDomain;
+            sender = from.sender;
+            allowList = from.allowList;
+            qos = from.qos;
+            goslmailerConfig = from.goslmailerConfig;
+            throttle = from.throttle;
+            hints = from.hints;
+            templates = from.templates;
+            metricsTextfileDir = from.metricsTextfileDir;
+            preferences = from.preferences;
+        }
+
+        public Builder spoolDir(String value) {
+            spoolDir = value;
+            return this;
+        }
+
+        public Builder sacct(String value) {
+            sacct = value;
+            return this;
+        }
+
+        public Builder sacctAttempts(int value) {
+            sacctAttempts = value;
+            return this;
+        }
+
+        public Builder sacctDelay(Duration value) {
+            sacctDelay = value;
+            return this;
+        }
+
+        public Builder sacctTimeout(Duration value) {
+            sacctTimeout = value;
+            return this;
+        }
+
+        public Builder sacctStepWait(Duration value) {
+            sacctStepWait = value;
+            return this;
+        }
+
+        public Builder timeZone(String value) {
+            timeZone = value;
+            return this;
+        }
+
+        public Builder scanInterval(Duration value) {
+            scanInterval = value;
+            return this;
+        }
+
+        public Builder retryMin(Duration value) {
+            retryMin = value;
+            return this;
+        }
+
+        public Builder retryMax(Duration value) {
+            retryMax = value;
+            return this;
+        }
+
+        public Builder concurrency(int value) {
+            concurrency = value;
+            return this;
+        }
+
+        public Builder mailDomain(String value) {
+            mailDomain = value;
+            return this;
+        }
+
+        public Builder sender(String value) {
+            sender = value;
+            return this;
+        }
+
+        public Builder allowList(List<String> value) {
+            allowList = value;
+            return this;
+        }
+
+        public Builder qos(List<String> value) {
+            qos = value;
+            return this;
+        }
+
+        public Builder goslmailerConfig(String value) {
+            goslmailerConfig = value;
+            return this;
+        }
+
+        public Builder throttle(Throttle value) {
+            throttle = value;
+            return this;
+        }
+
+        public Builder hints(Hints value) {
+            hints = value;
+            return this;
+        }
+
+        public Builder templates(Templates value) {
+            templates = value;
+            return this;
+        }
+
+        public Builder metricsTextfileDir(String value) {
+            metricsTextfileDir = value;
+            return this;
+        }
+
+        public Builder preferences(Preferences value) {
+            preferences = value;
+            return this;
+        }
+
+        public MailprogConfig build() {
+            return new MailprogConfig(
+                    spoolDir, sacct, sacctAttempts, sacctDelay, sacctTimeout, sacctStepWait, timeZone, scanInterval,
+                    retryMin, retryMax, concurrency, mailDomain, sender, allowList, qos, goslmailerConfig, throttle,
+                    hints, templates, metricsTextfileDir, preferences);
+        }
     }
 }

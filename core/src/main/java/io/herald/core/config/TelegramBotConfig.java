@@ -14,7 +14,8 @@ import java.time.Duration;
  *                     only sends to Telegram chats listed there, so nobody can name a stranger's
  *                     chat id in --mail-user. Empty: no registration step
  */
-public record TelegramBotConfig(Secret botToken, String baseUrl, Duration pollTimeout, String registry) {
+public record TelegramBotConfig(Secret botToken, String baseUrl,
+                                @DurationRange(min = "0s", max = "50s") Duration pollTimeout, String registry) {
 
     public TelegramBotConfig {
         botToken = botToken == null ? Secret.none() : botToken;

@@ -64,16 +64,4 @@ class StatusAndApiConfigTest {
                 .hasMessageContaining("status.endpoint (HERALD_STATUS_ENDPOINT): 'dynamo' is not an http(s) URL")
                 .hasMessageContaining("api.batchWait (HERALD_API_BATCH_WAIT): must be between 0s and 100ms");
     }
-
-    @Test
-    void configurationsWrittenBeforeTheStatusSectionStillBuild() {
-        HeraldConfig d = HeraldConfig.defaults();
-
-        HeraldConfig old = new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, 4096), d.pipeline(),
-                d.providers(), d.receivers(), new HeraldConfig.Local(0));
-
-        assertThat(old.status()).isEqualTo(d.status());
-        assertThat(old.api().keys()).isEqualTo(List.of());
-        assertThat(old.local().dynamodbPort()).isEqualTo(d.local().dynamodbPort());
-    }
 }

@@ -41,10 +41,10 @@ final class Harness implements AutoCloseable {
         this.sacctDir = Files.createDirectories(root.resolve("sacct"));
         Path sacct = Fixtures.fakeSacct(sacctDir);
         HeraldConfig defaults = HeraldConfig.defaults();
-        MailprogConfig m = defaults.mailprog().withSpoolDir(shim.spool().toString())
-                .withSacct(sacct.toString(), 3, Duration.ofMillis(20))
-                .withReceivers("example.org", List.of())
-                .withRetry(Duration.ofMillis(50), Duration.ofMillis(400));
+        MailprogConfig m = defaults.mailprog().toBuilder().spoolDir(shim.spool().toString())
+                .sacct(sacct.toString()).sacctAttempts(3).sacctDelay(Duration.ofMillis(20))
+                .mailDomain("example.org")
+                .retryMin(Duration.ofMillis(50)).retryMax(Duration.ofMillis(400)).build();
         this.config = defaults
                 .withSqs(new HeraldConfig.Sqs(endpoint, "us-east-1", List.of("slurm-test"), "-dlq", 5, Duration.ofSeconds(30), 10))
                 .withMailprog(tweak.apply(m));

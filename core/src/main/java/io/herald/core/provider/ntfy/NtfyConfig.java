@@ -2,6 +2,7 @@ package io.herald.core.provider.ntfy;
 
 import io.herald.core.provider.ProviderBlock;
 import io.herald.core.config.Secret;
+import org.hibernate.validator.constraints.Range;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.List;
  */
 public record NtfyConfig(boolean enabled, int weight, Duration timeout, int rateLimit, Duration ratePeriod,
                          String template, String serverUrl, Secret accessToken, String username, Secret password,
-                         int priority, List<String> tags) implements ProviderBlock {
+                         @Range(min = 1, max = 5, message = "must be between 1 (min) and 5 (max)") int priority,
+                         List<String> tags) implements ProviderBlock {
 
     public NtfyConfig {
         tags = tags == null ? List.of() : List.copyOf(tags);

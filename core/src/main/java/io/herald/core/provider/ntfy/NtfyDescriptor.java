@@ -45,9 +45,6 @@ public final class NtfyDescriptor implements ProviderDescriptor<NtfyConfig> {
 
     @Override
     public void validate(NtfyConfig config, BlockChecks checks) {
-        if (config.priority() < 1 || config.priority() > 5) {
-            checks.problem("priority", "must be between 1 (min) and 5 (max), got " + config.priority());
-        }
         for (String tag : config.tags()) {
             if (tag == null || tag.isBlank() || tag.contains(",") || tag.chars().anyMatch(c -> c < 0x20 || c > 0x7E)) {
                 checks.problem("tags", "'" + tag + "' is not a tag; use words or emoji short codes such as warning");

@@ -1,6 +1,5 @@
 package io.herald.core.provider.outbox;
 
-import io.herald.core.config.HeraldConfig;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
