@@ -81,7 +81,7 @@ public final class Pipeline implements AutoCloseable {
         this.providers = providers.stream().map(ConfiguredProvider::provider).toList();
         Map<String, List<Worker>> byChannel = new LinkedHashMap<>();
         for (ConfiguredProvider provider : providers) {
-            Worker worker = new Worker(provider, config);
+            Worker worker = new Worker(provider, config, clock);
             metrics.watch(worker);
             byChannel.computeIfAbsent(provider.provider().channel(), c -> new ArrayList<>()).add(worker);
         }

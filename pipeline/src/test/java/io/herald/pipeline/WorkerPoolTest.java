@@ -7,7 +7,11 @@ import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,31 @@ class WorkerPoolTest {
 
     private final HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()
             .withHealth(3, 2, Duration.ofMillis(100));
+    /** The workers' clock: a test moves it past openWait instead of sleeping through it. */
+    private final MovableClock clock = new MovableClock();
+
+    private static final class MovableClock extends Clock {
+        private Instant now = Instant.parse("2026-03-01T10:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
 
     private static Provider named(String name) {
         return new Provider() {
@@ -40,7 +69,7 @@ class WorkerPoolTest {
     }
 
     private Worker worker(String name, int weight) {
-        return new Worker(new ConfiguredProvider(named(name), weight), config);
+        return new Worker(new ConfiguredProvider(named(name), weight), config, clock);
     }
 
     /** Takes {@code n} picks, recording each outcome on the picked worker, and counts picks per worker. */
@@ -114,7 +143,7 @@ class WorkerPoolTest {
         assertThat(pick(pool, 50, Map.of())).containsOnlyKeys("sendgrid");
         assertThat(pool.probesFor(10)).as("resting: no probe yet").isEmpty();
 
-        Thread.sleep(150);
+        clock.advance(Duration.ofMillis(150));
         List<Worker> probes = pool.probesFor(10);
         assertThat(probes).containsExactly(ses);
         assertThat(pool.probesFor(10)).as("one probe out at a time").isEmpty();
@@ -126,7 +155,7 @@ class WorkerPoolTest {
         Worker ses = worker("ses", 1);
         WorkerPool pool = new WorkerPool("email", List.of(ses, worker("sendgrid", 1)));
         fail(ses, 3);
-        Thread.sleep(150);
+        clock.advance(Duration.ofMillis(150));
 
         probe(pool, ses, DELIVERED);
         assertThat(ses.isHealthy()).as("one good probe of two").isFalse();
@@ -140,7 +169,7 @@ class WorkerPoolTest {
         Worker ses = worker("ses", 1);
         WorkerPool pool = new WorkerPool("email", List.of(ses, worker("sendgrid", 1)));
         fail(ses, 3);
-        Thread.sleep(150);
+        clock.advance(Duration.ofMillis(150));
 
         probe(pool, ses, DELIVERED);
         probe(pool, ses, FAILED);
@@ -154,7 +183,7 @@ class WorkerPoolTest {
         Worker ses = worker("ses", 1);
         WorkerPool pool = new WorkerPool("email", List.of(ses, worker("sendgrid", 1)));
         fail(ses, 3);
-        Thread.sleep(150);
+        clock.advance(Duration.ofMillis(150));
         probe(pool, ses, DELIVERED);
         probe(pool, ses, DELIVERED);
         assertThat(ses.isHealthy()).isTrue();
@@ -184,8 +213,8 @@ class WorkerPoolTest {
     @Test
     void aWorkerWithNoFreeSlotIsPassedOverInsteadOfWaitedFor() throws Exception {
         HeraldConfig.Pipeline oneSlot = config.withLimits(10, 1000, 1);
-        Worker slow = new Worker(new ConfiguredProvider(named("slow"), 1), oneSlot);
-        Worker fast = new Worker(new ConfiguredProvider(named("fast"), 1), oneSlot);
+        Worker slow = new Worker(new ConfiguredProvider(named("slow"), 1), oneSlot, clock);
+        Worker fast = new Worker(new ConfiguredProvider(named("fast"), 1), oneSlot, clock);
         WorkerPool pool = new WorkerPool("email", List.of(slow, fast));
         WorkerPool.Pick held = pool.take();
         assertThat(held.worker()).isSameAs(slow);
