@@ -39,7 +39,7 @@ class WebClientBrowserTest {
     }
 
     /** Every port free-picked, so the test runs beside a `./herald local` on the defaults. */
-    private HeraldConfig config(HeraldConfig.Pipeline pipeline) {
+    private HeraldConfig config(HeraldConfig.PipelineSettings pipeline) {
         HeraldConfig d = HeraldConfig.defaults();
         return new HeraldConfig(d.sqs(), new HeraldConfig.Api("127.0.0.1", 0, d.api().maxBodyBytes()), pipeline,
                 d.providers().withOutbox(new HeraldConfig.Outbox(true, 1, dir.resolve("outbox").toString())),

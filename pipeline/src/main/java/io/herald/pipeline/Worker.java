@@ -49,7 +49,7 @@ final class Worker {
     /** Smooth weighted round robin state, guarded by the pool's lock. */
     long currentWeight;
 
-    Worker(ConfiguredProvider configured, HeraldConfig.Pipeline config, Clock clock) {
+    Worker(ConfiguredProvider configured, HeraldConfig.PipelineSettings config, Clock clock) {
         this.configured = configured;
         this.maxInFlight = config.maxInFlightPerWorker();
         this.slots = new Semaphore(maxInFlight);

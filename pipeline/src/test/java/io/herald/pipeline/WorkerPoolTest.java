@@ -24,7 +24,7 @@ class WorkerPoolTest {
     private static final Outcome DELIVERED = new Outcome.Delivered("ok");
     private static final Outcome FAILED = new Outcome.Retry(Duration.ZERO, "HTTP 500");
 
-    private final HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()
+    private final HeraldConfig.PipelineSettings config = HeraldConfig.defaults().pipeline()
             .withHealth(3, 2, Duration.ofMillis(100));
     /** The workers' clock: a test moves it past openWait instead of sleeping through it. */
     private final MovableClock clock = new MovableClock();
@@ -212,7 +212,7 @@ class WorkerPoolTest {
 
     @Test
     void aWorkerWithNoFreeSlotIsPassedOverInsteadOfWaitedFor() throws Exception {
-        HeraldConfig.Pipeline oneSlot = config.withLimits(10, 1000, 1);
+        HeraldConfig.PipelineSettings oneSlot = config.withLimits(10, 1000, 1);
         Worker slow = new Worker(new ConfiguredProvider(named("slow"), 1), oneSlot, clock);
         Worker fast = new Worker(new ConfiguredProvider(named("fast"), 1), oneSlot, clock);
         WorkerPool pool = new WorkerPool("email", List.of(slow, fast));

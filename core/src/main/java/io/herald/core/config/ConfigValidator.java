@@ -186,7 +186,7 @@ final class ConfigValidator {
         }
     }
 
-    private void checkPipeline(HeraldConfig.Pipeline pipeline, HeraldConfig.Sqs sqs) {
+    private void checkPipeline(HeraldConfig.PipelineSettings pipeline, HeraldConfig.Sqs sqs) {
         checkDuration("pipeline.sendTimeout", pipeline.sendTimeout(), Duration.ofMillis(1), MAX_VISIBILITY);
         checkDuration("pipeline.receiveWait", pipeline.receiveWait(), Duration.ZERO, MAX_RECEIVE_WAIT);
         // Both lingers delay work to save requests: a second or more would be felt as latency, not saved.

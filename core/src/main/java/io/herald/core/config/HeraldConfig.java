@@ -22,7 +22,7 @@ import java.util.Map;
 public record HeraldConfig(
         Sqs sqs,
         Api api,
-        Pipeline pipeline,
+        PipelineSettings pipeline,
         Providers providers,
         Receivers receivers,
         Status status,
@@ -34,14 +34,16 @@ public record HeraldConfig(
         Serve serve) {
 
     /** The sections that existed before {@code logging} and {@code serve}; those get their defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
+    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, Providers providers,
+                        Receivers receivers, Status status,
                         Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control) {
         this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control,
                 Logging.defaults(), Serve.defaults());
     }
 
     /** The sections that existed before {@code serve}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
+    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, Providers providers,
+                        Receivers receivers, Status status,
                         Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control,
                         Logging logging) {
         this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control, logging,
@@ -49,7 +51,8 @@ public record HeraldConfig(
     }
 
     /** The sections that existed before {@code logging}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
+    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, Providers providers,
+                        Receivers receivers, Status status,
                         Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control,
                         Serve serve) {
         this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control,
@@ -57,20 +60,23 @@ public record HeraldConfig(
     }
 
     /** The sections that existed before {@code control}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
+    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, Providers providers,
+                        Receivers receivers, Status status,
                         Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot) {
         this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, Control.defaults());
     }
 
     /** The sections that existed before {@code mailprog} and {@code telegramBot}; those get their defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Status status,
+    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, Providers providers,
+                        Receivers receivers, Status status,
                         Local local) {
         this(sqs, api, pipeline, providers, receivers, status, local, MailprogConfig.defaults(),
                 TelegramBotConfig.defaults());
     }
 
     /** The sections that existed before {@code status}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, Pipeline pipeline, Providers providers, Receivers receivers, Local local) {
+    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, Providers providers,
+                        Receivers receivers, Local local) {
         this(sqs, api, pipeline, providers, receivers, defaults().status(), local);
     }
 
@@ -175,7 +181,7 @@ public record HeraldConfig(
      * @param settleLinger          longest a delete or visibility change waits for 9 others to share its batch
      * @param depthInterval         least time between two depth queries (GetQueueAttributes) of a queue
      */
-    public record Pipeline(Duration sendTimeout, Duration receiveWait, int maxReadersPerQueue, int maxInFlight,
+    public record PipelineSettings(Duration sendTimeout, Duration receiveWait, int maxReadersPerQueue, int maxInFlight,
                            int maxInFlightPerWorker, int unhealthyThreshold, int healthyThreshold, Duration openWait,
                            Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownDeadline,
                            String adminHost, int adminPort, Duration statusFlushInterval,
@@ -185,56 +191,56 @@ public record HeraldConfig(
         static final Duration DEFAULT_STATUS_FLUSH_INTERVAL = Duration.ofMillis(200);
         static final Duration DEFAULT_SENDING_STATUS_AFTER = Duration.ofSeconds(1);
 
-        public Pipeline withStatusTiming(Duration flushInterval, Duration sendingAfter) {
-            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withStatusTiming(Duration flushInterval, Duration sendingAfter) {
+            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, adminPort, flushInterval, sendingAfter, receiveLinger, settleLinger, depthInterval);
         }
 
-        public Pipeline withSendTimeout(Duration timeout) {
-            return new Pipeline(timeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withSendTimeout(Duration timeout) {
+            return new PipelineSettings(timeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, adminPort, statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
         }
 
-        public Pipeline withReceiveWait(Duration wait) {
-            return new Pipeline(sendTimeout, wait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withReceiveWait(Duration wait) {
+            return new PipelineSettings(sendTimeout, wait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, adminPort, statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
         }
 
-        public Pipeline withHealth(int unhealthy, int healthy, Duration open) {
-            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withHealth(int unhealthy, int healthy, Duration open) {
+            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthy, healthy, open, retryBaseDelay, retryMaxDelay, shutdownDeadline, adminHost, adminPort,
                     statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
         }
 
-        public Pipeline withRetryDelays(Duration base, Duration max) {
-            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withRetryDelays(Duration base, Duration max) {
+            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, base, max, shutdownDeadline, adminHost, adminPort,
                     statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
         }
 
-        public Pipeline withAdminPort(int port) {
-            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withAdminPort(int port) {
+            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, port, statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
         }
 
         /** The request-saving waits: {@link #receiveLinger}, {@link #settleLinger} and {@link #depthInterval}. */
-        public Pipeline withPacing(Duration receive, Duration settle, Duration depth) {
-            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withPacing(Duration receive, Duration settle, Duration depth) {
+            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, adminPort, statusFlushInterval, sendingStatusAfter, receive, settle, depth);
         }
 
-        public Pipeline withLimits(int readersPerQueue, int inFlight, int inFlightPerWorker) {
-            return new Pipeline(sendTimeout, receiveWait, readersPerQueue, inFlight, inFlightPerWorker,
+        public PipelineSettings withLimits(int readersPerQueue, int inFlight, int inFlightPerWorker) {
+            return new PipelineSettings(sendTimeout, receiveWait, readersPerQueue, inFlight, inFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, adminPort, statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
@@ -450,10 +456,10 @@ public record HeraldConfig(
         return new HeraldConfig(
                 new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50),
                 new Api("127.0.0.1", 8080, 256 * 1024, Duration.ofHours(24), Duration.ofMillis(2), false, List.of()),
-                new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
+                new PipelineSettings(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
                         Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(15),
-                        "127.0.0.1", 9091, Pipeline.DEFAULT_STATUS_FLUSH_INTERVAL,
-                        Pipeline.DEFAULT_SENDING_STATUS_AFTER, Duration.ofMillis(200), Duration.ofMillis(100),
+                        "127.0.0.1", 9091, PipelineSettings.DEFAULT_STATUS_FLUSH_INTERVAL,
+                        PipelineSettings.DEFAULT_SENDING_STATUS_AFTER, Duration.ofMillis(200), Duration.ofMillis(100),
                         Duration.ofSeconds(1)),
                 Providers.defaults(),
                 new Receivers("mailto"),
