@@ -108,8 +108,8 @@ public final class HeraldApi implements AutoCloseable {
         ApiJson json = new ApiJson();
         ApiMetrics metrics = new ApiMetrics(registry);
         AccessLog accessLog = b.accessLog ? new AccessLog(b.access) : null;
-        Dispatcher dispatcher = new Dispatcher(b.producer, b.queues, config.batchWait(), b.maxSqsCallsInFlight,
-                b.statusStore, metrics);
+        RequestEnqueuer dispatcher = new RequestEnqueuer(b.producer, b.queues, config.batchWait(),
+                b.maxSqsCallsInFlight, b.statusStore, metrics);
         Intake intake = new Intake(config.maxBodyBytes(), b.access, b.idempotency, config.idempotencyWindow(),
                 dispatcher, json, metrics);
         SendEmailHandler sendEmail = new SendEmailHandler(dispatcher, b.clock, json, intake);

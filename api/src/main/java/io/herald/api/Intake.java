@@ -57,12 +57,12 @@ final class Intake {
     private final ApiAccess access;
     private final IdempotencyStore idempotency;
     private final Duration idempotencyWindow;
-    private final Dispatcher dispatcher;
+    private final RequestEnqueuer dispatcher;
     private final ApiJson json;
     private final ApiMetrics metrics;
 
     Intake(int maxBodyBytes, ApiAccess access, IdempotencyStore idempotency, Duration idempotencyWindow,
-           Dispatcher dispatcher, ApiJson json, ApiMetrics metrics) {
+           RequestEnqueuer dispatcher, ApiJson json, ApiMetrics metrics) {
         this.maxBodyBytes = maxBodyBytes;
         this.access = access;
         this.idempotency = idempotency;

@@ -63,7 +63,7 @@ final class NotificationsHandler implements Intake.Submission {
     }
 
     private final ReceiverParser receivers;
-    private final Dispatcher dispatcher;
+    private final RequestEnqueuer dispatcher;
     private final Clock clock;
     private final ApiJson json;
     private final Intake intake;
@@ -71,7 +71,7 @@ final class NotificationsHandler implements Intake.Submission {
     private final int maxReceiversPerRequest;
 
     /** @param maxReceiversPerRequest api.maxReceiversPerRequest: items of {@code to} read at most */
-    NotificationsHandler(ReceiverParser receivers, Dispatcher dispatcher, Clock clock, ApiJson json, Intake intake,
+    NotificationsHandler(ReceiverParser receivers, RequestEnqueuer dispatcher, Clock clock, ApiJson json, Intake intake,
                          RecentRejections rejections, int maxReceiversPerRequest) {
         this.maxReceiversPerRequest = maxReceiversPerRequest;
         this.receivers = receivers;

@@ -23,12 +23,12 @@ final class SendEmailHandler implements Intake.Submission {
 
     static final int RETRY_AFTER_SECONDS = Intake.RETRY_AFTER_SECONDS;
 
-    private final Dispatcher dispatcher;
+    private final RequestEnqueuer dispatcher;
     private final Clock clock;
     private final ApiJson json;
     private final Intake intake;
 
-    SendEmailHandler(Dispatcher dispatcher, Clock clock, ApiJson json, Intake intake) {
+    SendEmailHandler(RequestEnqueuer dispatcher, Clock clock, ApiJson json, Intake intake) {
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.json = json;

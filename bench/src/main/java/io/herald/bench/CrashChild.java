@@ -28,7 +28,7 @@ public final class CrashChild {
     private CrashChild() {
     }
 
-    static HeraldConfig.Pipeline pipelineConfig(Duration sendTimeout) {
+    static HeraldConfig.PipelineSettings pipelineConfig(Duration sendTimeout) {
         return HeraldConfig.defaults().pipeline().withSendTimeout(sendTimeout).withAdminPort(-1)
                 // Only shortens the last long poll at shutdown; under load every receive returns at once.
                 .withReceiveWait(Duration.ofSeconds(1));

@@ -62,7 +62,7 @@ public final class FailoverDrill implements Drill {
         int healAt = options.intOption("--heal-at", 40, failAt + 1);
         int duration = options.intOption("--duration", 55, healAt + 1);
 
-        HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline().withAdminPort(-1)
+        HeraldConfig.PipelineSettings config = HeraldConfig.defaults().pipeline().withAdminPort(-1)
                 // Only shortens the last long poll at shutdown; under load every receive returns at once.
                 .withReceiveWait(Duration.ofSeconds(1));
         try (LocalSqs sqs = new LocalSqs();

@@ -37,17 +37,17 @@ public final class Harness {
     }
 
     /** A drill's outcome as the harness saw it: its result, or why it could not finish. */
-    sealed interface Outcome {
+    sealed interface DrillOutcome {
         Drill drill();
 
-        record Finished(Drill drill, DrillResult result, Duration took) implements Outcome {
+        record Finished(Drill drill, DrillResult result, Duration took) implements DrillOutcome {
         }
 
-        record Failed(Drill drill, String reason) implements Outcome {
+        record Failed(Drill drill, String reason) implements DrillOutcome {
         }
 
         /** The drill refused its options: a wrong command line, not a failed drill. */
-        record Refused(Drill drill, String reason) implements Outcome {
+        record Refused(Drill drill, String reason) implements DrillOutcome {
         }
     }
 
@@ -83,7 +83,7 @@ public final class Harness {
 
     private int runAll() {
         Instant started = clock.instant();
-        List<Outcome> outcomes = new ArrayList<>();
+        List<DrillOutcome> outcomes = new ArrayList<>();
         List<Drill> all = drills.all();
         for (int i = 0; i < all.size(); i++) {
             progress.printf(Locale.ROOT, "bench: [%d/%d] %s%n", i + 1, all.size(), all.get(i).name());
@@ -95,7 +95,7 @@ public final class Harness {
         return verdict(outcomes);
     }
 
-    private Outcome runOne(Drill drill, List<String> args, String command) {
+    private DrillOutcome runOne(Drill drill, List<String> args, String command) {
         Instant started = clock.instant();
         progress.println("bench: " + drill.name() + ": " + drill.description());
         DrillResult result;
@@ -103,15 +103,15 @@ public final class Harness {
             result = drill.run(new DrillContext(writer.resultsDir(), progress, args));
         } catch (BadDrillArgumentException e) {
             progress.println("herald: " + e.getMessage());
-            return new Outcome.Refused(drill, e.getMessage());
+            return new DrillOutcome.Refused(drill, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             progress.println("herald: " + drill.name() + " interrupted");
-            return new Outcome.Failed(drill, "interrupted");
+            return new DrillOutcome.Failed(drill, "interrupted");
         } catch (Exception e) {
             String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             progress.println("herald: " + drill.name() + " failed: " + reason);
-            return new Outcome.Failed(drill, reason);
+            return new DrillOutcome.Failed(drill, reason);
         }
         Duration took = Duration.between(started, clock.instant());
         List<Path> written = writer.write(drill.name(), command, started, took, result);
@@ -123,17 +123,17 @@ public final class Harness {
             out.println("BROKEN INVARIANT in " + drill.name() + ": " + violation);
         }
         progress.printf(Locale.ROOT, "bench: %s took %s%n", drill.name(), minutes(took));
-        return new Outcome.Finished(drill, result, took);
+        return new DrillOutcome.Finished(drill, result, took);
     }
 
-    private int verdict(List<Outcome> outcomes) {
+    private int verdict(List<DrillOutcome> outcomes) {
         List<String> problems = new ArrayList<>();
         boolean refused = false;
-        for (Outcome outcome : outcomes) {
+        for (DrillOutcome outcome : outcomes) {
             switch (outcome) {
-                case Outcome.Refused r -> refused = true;
-                case Outcome.Failed f -> problems.add(f.drill().name() + " did not finish: " + f.reason());
-                case Outcome.Finished f -> f.result().violations()
+                case DrillOutcome.Refused r -> refused = true;
+                case DrillOutcome.Failed f -> problems.add(f.drill().name() + " did not finish: " + f.reason());
+                case DrillOutcome.Finished f -> f.result().violations()
                         .forEach(v -> problems.add(f.drill().name() + ": " + v));
             }
         }

@@ -63,17 +63,17 @@ public final class ResultsWriter {
     }
 
     /** summary.md: the command, date, machine, and every drill's table in the order run. */
-    Path writeSummary(String command, Instant started, Duration took, List<Harness.Outcome> outcomes) {
+    Path writeSummary(String command, Instant started, Duration took, List<Harness.DrillOutcome> outcomes) {
         Map<String, Object> machine = machine();
         StringBuilder md = new StringBuilder();
         md.append("# Herald benchmarks\n\n");
         md.append(String.format(Locale.ROOT, "`%s` on %s, %d min %02d s in all; %s cores, JDK %s (%s).%n%n",
                 command, started.toString().replaceFirst("\\.\\d+Z$", "Z"), took.toMinutes(), took.toSecondsPart(),
                 machine.get("cores"), machine.get("jdk"), machine.get("os")));
-        for (Harness.Outcome outcome : outcomes) {
+        for (Harness.DrillOutcome outcome : outcomes) {
             md.append("## ").append(outcome.drill().name()).append("\n\n");
             switch (outcome) {
-                case Harness.Outcome.Finished f -> {
+                case Harness.DrillOutcome.Finished f -> {
                     md.append(f.result().table().strip()).append("\n\n");
                     for (String violation : f.result().violations()) {
                         md.append("**Broken invariant:** ").append(violation).append("\n\n");
@@ -83,8 +83,10 @@ public final class ResultsWriter {
                         md.append("![").append(chart.title()).append("](").append(png).append(")\n\n");
                     }
                 }
-                case Harness.Outcome.Failed f -> md.append("**Did not finish:** ").append(f.reason()).append("\n\n");
-                case Harness.Outcome.Refused r -> md.append("**Refused its options:** ").append(r.reason()).append("\n\n");
+                case Harness.DrillOutcome.Failed f ->
+                        md.append("**Did not finish:** ").append(f.reason()).append("\n\n");
+                case Harness.DrillOutcome.Refused r ->
+                        md.append("**Refused its options:** ").append(r.reason()).append("\n\n");
             }
         }
         Path file = resultsDir.resolve("summary.md");

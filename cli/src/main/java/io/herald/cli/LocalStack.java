@@ -81,7 +81,7 @@ public final class LocalStack implements AutoCloseable {
             this.outbox = Path.of(config.providers().of(OutboxConfig.class).dir()).toAbsolutePath();
             // Stopping waits for the current long poll; embedded queues are on this machine and nobody
             // counts their requests, so local and serve poll briefly and Ctrl-C or SIGTERM stays quick.
-            HeraldConfig.Pipeline pipelineConfig = config.pipeline().withReceiveWait(
+            HeraldConfig.PipelineSettings pipelineConfig = config.pipeline().withReceiveWait(
                     min(config.pipeline().receiveWait(), LOCAL_RECEIVE_WAIT));
             Pipeline pipeline = new Pipeline(sqs, queues, Providers.fromConfig(config), pipelineConfig, config.sqs(),
                     metrics, stores.status(), Clock.systemUTC(), stores.control(), data.isPresent() ? "serve" : "local",

@@ -327,7 +327,7 @@ final class MailprogCommand implements Runnable {
                 throw new StartupException("mailprog.spoolDir (" + ConfigLoader.environmentVariable("mailprog.spoolDir") + "): " + e.getMessage());
             }
             String runsAs = slurmUser != null ? slurmUser : slurmUserFromConf();
-            SpoolSetup.Outcome outcome;
+            SpoolSetup.SetupResult outcome;
             try {
                 outcome = new SpoolSetup(host).apply(Path.of(spoolDir), runsAs, forwarderUser);
             } catch (UncheckedIOException e) {

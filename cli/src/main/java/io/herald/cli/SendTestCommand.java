@@ -58,8 +58,8 @@ final class SendTestCommand implements Callable<Integer> {
     }
 
     /** The {@code --json} outcome. */
-    record Outcome(String id, String receiver, String channel, String queue, boolean delivered, String finalState,
-                   List<Seen> states) {
+    record SendTestReport(String id, String receiver, String channel, String queue, boolean delivered,
+                          String finalState, List<Seen> states) {
     }
 
     @Override
@@ -104,7 +104,7 @@ final class SendTestCommand implements Callable<Integer> {
             boolean delivered = "delivered".equals(last.state());
             boolean isFinal = stores.status().find(envelope.id()).map(u -> u.state().isFinal()).orElse(false);
             if (target.json) {
-                JsonOutput.print(out, new Outcome(envelope.id(), to.scheme() + ":" + to.target(), to.channel(),
+                JsonOutput.print(out, new SendTestReport(envelope.id(), to.scheme() + ":" + to.target(), to.channel(),
                         queue.name(), delivered, isFinal ? last.state() : null, seen));
             }
             if (delivered) {

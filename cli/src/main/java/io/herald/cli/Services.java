@@ -66,7 +66,8 @@ final class Services {
      *
      * @param readiness what its {@code /readyz} asks: the queues it reads and the status table
      */
-    static Optional<AdminServer> startAdmin(HeraldConfig.Pipeline config, PipelineMetrics metrics, Pipeline pipeline,
+    static Optional<AdminServer> startAdmin(HeraldConfig.PipelineSettings config, PipelineMetrics metrics,
+                                            Pipeline pipeline,
                                             List<ReadinessCheck> readiness) {
         if (config.adminPort() < 0) {
             return Optional.empty();

@@ -30,7 +30,7 @@ final class MessageQueues extends Construct {
 
     private final List<Pair> pairs;
 
-    MessageQueues(Construct scope, String id, HeraldConfig.Sqs sqs, HeraldConfig.Pipeline pipeline) {
+    MessageQueues(Construct scope, String id, HeraldConfig.Sqs sqs, HeraldConfig.PipelineSettings pipeline) {
         super(scope, id);
         // The services refuse to start otherwise, but a stack that cannot run should not deploy either.
         if (sqs.visibilityTimeout().compareTo(pipeline.sendTimeout()) <= 0) {

@@ -1,7 +1,7 @@
 package io.herald.pipeline;
 
 import io.herald.core.retry.Backoff;
-import io.herald.core.retry.Pause;
+import io.herald.core.retry.Sleeps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +101,7 @@ final class Batcher<E> implements AutoCloseable {
         List<Pending<E>> left = batch;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS && !left.isEmpty(); attempt++) {
             if (attempt > 1) {
-                Pause.sleep(RETRY_PAUSES.step(attempt - 1));
+                Sleeps.quietly(RETRY_PAUSES.step(attempt - 1));
             }
             try {
                 List<E> again = sendReturningRetryable.apply(left.stream().map(Pending::entry).toList());

@@ -48,7 +48,7 @@ public final class Pipeline implements AutoCloseable {
     private final StatusBuffer statusBuffer;
     private final Dispatcher dispatcher;
     private final PipelineMetrics metrics;
-    private final HeraldConfig.Pipeline config;
+    private final HeraldConfig.PipelineSettings config;
     private final List<Provider> providers;
     private final PipelineControl control;
 
@@ -58,7 +58,7 @@ public final class Pipeline implements AutoCloseable {
      * @param status where delivery states are recorded, or null to record none
      */
     public Pipeline(SqsClient sqs, List<QueueRef> queues, List<ConfiguredProvider> providers,
-                    HeraldConfig.Pipeline config, HeraldConfig.Sqs sqsConfig, PipelineMetrics metrics,
+                    HeraldConfig.PipelineSettings config, HeraldConfig.Sqs sqsConfig, PipelineMetrics metrics,
                     StatusStore status, Clock clock) {
         this(sqs, queues, providers, config, sqsConfig, metrics, status, clock, null, "", HeraldConfig.Control.defaults());
     }
@@ -72,7 +72,7 @@ public final class Pipeline implements AutoCloseable {
      * @param instance       this instance's name in its reports, unique among running instances
      */
     public Pipeline(SqsClient sqs, List<QueueRef> queues, List<ConfiguredProvider> providers,
-                    HeraldConfig.Pipeline config, HeraldConfig.Sqs sqsConfig, PipelineMetrics metrics,
+                    HeraldConfig.PipelineSettings config, HeraldConfig.Sqs sqsConfig, PipelineMetrics metrics,
                     StatusStore status, Clock clock, ControlStore controlStore, String instance,
                     HeraldConfig.Control controlConfig) {
         this.config = config;
@@ -81,7 +81,7 @@ public final class Pipeline implements AutoCloseable {
         this.providers = providers.stream().map(ConfiguredProvider::provider).toList();
         Map<String, List<Worker>> byChannel = new LinkedHashMap<>();
         for (ConfiguredProvider provider : providers) {
-            Worker worker = new Worker(provider, config);
+            Worker worker = new Worker(provider, config, clock);
             metrics.watch(worker);
             byChannel.computeIfAbsent(provider.provider().channel(), c -> new ArrayList<>()).add(worker);
         }

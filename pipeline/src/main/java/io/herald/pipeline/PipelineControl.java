@@ -105,7 +105,7 @@ final class PipelineControl implements AutoCloseable {
         this.clock = clock;
         pools.values().forEach(pool -> workers.addAll(pool.workers()));
         for (Worker worker : workers) {
-            worker.breaker().getEventPublisher().onStateTransition(event -> changed(worker));
+            worker.onHealthChange(() -> changed(worker));
         }
     }
 

@@ -1,7 +1,7 @@
 package io.herald.pipeline;
 
 import io.herald.core.retry.Backoff;
-import io.herald.core.retry.Pause;
+import io.herald.core.retry.Sleeps;
 import io.herald.core.sqs.QueueRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,7 +142,7 @@ final class QueueReader implements Runnable {
                 Duration pause = ERROR_PAUSES.step(++failures);
                 log.warn("reading {} failed, trying again in {}: {}", queue.name(), pause, e.getMessage());
                 last = new Received(0, 0, 0);
-                Pause.sleep(pause);
+                Sleeps.quietly(pause);
             }
         }
     }

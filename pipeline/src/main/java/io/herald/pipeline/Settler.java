@@ -1,7 +1,7 @@
 package io.herald.pipeline;
 
 import io.herald.core.retry.Backoff;
-import io.herald.core.retry.Pause;
+import io.herald.core.retry.Sleeps;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import org.slf4j.Logger;
@@ -122,7 +122,7 @@ final class Settler implements AutoCloseable {
                 log.warn("cannot dead-letter {} from {} (attempt {}/3): {}", which, queue.name(), attempt,
                         e.getMessage());
                 if (attempt < 3) {
-                    Pause.sleep(COPY_PAUSES.step(attempt));
+                    Sleeps.quietly(COPY_PAUSES.step(attempt));
                 }
             }
         }

@@ -1,7 +1,7 @@
 package io.herald.pipeline;
 
 import io.herald.core.retry.Backoff;
-import io.herald.core.retry.Pause;
+import io.herald.core.retry.Sleeps;
 import io.herald.core.status.DynamoStatusStore;
 import io.herald.core.status.StatusStore;
 import io.herald.core.status.StatusUpdate;
@@ -187,7 +187,7 @@ final class StatusBuffer implements AutoCloseable {
                 if (attempt < attempts) {
                     log.debug("status write of {} update(s) failed (attempt {}/{}): {}", updates.size(), attempt,
                             attempts, e.getMessage());
-                    Pause.sleep(backoff.delay(attempt, Duration.ZERO, ThreadLocalRandom.current().nextDouble()));
+                    Sleeps.quietly(backoff.delay(attempt, Duration.ZERO, ThreadLocalRandom.current().nextDouble()));
                 } else {
                     giveUp(write, e);
                 }

@@ -172,7 +172,7 @@ class PipelineControlTest {
     }
 
     private Pipeline pipeline(String instance, QueueRef queue, Duration openWait, boolean withSlack,
-                              ControlStore controlStore, UnaryOperator<HeraldConfig.Pipeline> tweak) {
+                              ControlStore controlStore, UnaryOperator<HeraldConfig.PipelineSettings> tweak) {
         Clock clock = Clock.systemUTC();
         SesProvider ses = new SesProvider(new SesConfig(true, 1, Duration.ofSeconds(2), 1000,
                 Duration.ofSeconds(1), "", "us-east-1", Fakes.baseUrl(sesFake), "herald@example.org", ""),
@@ -187,7 +187,7 @@ class PipelineControlTest {
                     Duration.ofSeconds(2), 1000, Duration.ofSeconds(1), "",
                     Secret.of(Fakes.baseUrl(slackFake) + SLACK_PATH)), clock), 1));
         }
-        HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()
+        HeraldConfig.PipelineSettings config = HeraldConfig.defaults().pipeline()
                 .withSendTimeout(Duration.ofSeconds(3)).withReceiveWait(Duration.ofSeconds(1))
                 .withHealth(3, 2, openWait).withRetryDelays(Duration.ZERO, Duration.ZERO).withAdminPort(-1);
         config = tweak.apply(config);

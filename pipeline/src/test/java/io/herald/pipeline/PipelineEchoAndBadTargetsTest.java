@@ -94,7 +94,7 @@ class PipelineEchoAndBadTargetsTest {
         TelegramProvider telegram = new TelegramProvider(new TelegramConfig(true, 1, t, 1000,
                 Duration.ofSeconds(1),
                 "", Fakes.baseUrl(telegramFake), Secret.of(TOKEN), Duration.ZERO), clock);
-        HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()
+        HeraldConfig.PipelineSettings config = HeraldConfig.defaults().pipeline()
                 .withSendTimeout(Duration.ofSeconds(3)).withReceiveWait(Duration.ofSeconds(1))
                 .withHealth(3, 2, Duration.ofSeconds(30)).withRetryDelays(Duration.ZERO, Duration.ZERO)
                         .withAdminPort(-1);

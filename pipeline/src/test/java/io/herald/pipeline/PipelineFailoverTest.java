@@ -81,7 +81,7 @@ class PipelineFailoverTest {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")), clock);
         SendGridProvider sendgrid = new SendGridProvider(new SendGridConfig(true, 1, Duration.ofSeconds(2), 1000,
                 Duration.ofSeconds(1), "", Fakes.baseUrl(sendgridFake), Secret.of("SG.test-key"), "herald@example.org"), clock);
-        HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()
+        HeraldConfig.PipelineSettings config = HeraldConfig.defaults().pipeline()
                 .withSendTimeout(Duration.ofSeconds(3)).withReceiveWait(Duration.ofSeconds(1))
                 .withHealth(3, 2, Duration.ofMillis(300)).withRetryDelays(Duration.ZERO, Duration.ZERO).withAdminPort(-1);
         pipeline = new Pipeline(sqs, List.of(queue), List.of(new ConfiguredProvider(ses, 1), new ConfiguredProvider(sendgrid, 1)),

@@ -48,8 +48,9 @@ public final class PipelineProcess {
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
         HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(endpoint, d.region(), List.of(queueName), d.deadLetterSuffix(),
                 d.maxReceiveCount(), visibility, d.maxConnections());
-        HeraldConfig.Pipeline defaults = HeraldConfig.defaults().pipeline();
-        HeraldConfig.Pipeline config = new HeraldConfig.Pipeline(visibility.minusSeconds(1), Duration.ofSeconds(1),
+        HeraldConfig.PipelineSettings defaults = HeraldConfig.defaults().pipeline();
+        HeraldConfig.PipelineSettings config = new HeraldConfig.PipelineSettings(visibility.minusSeconds(1),
+                Duration.ofSeconds(1),
                 defaults.maxReadersPerQueue(), 100, 20, defaults.unhealthyThreshold(), defaults.healthyThreshold(),
                 defaults.openWait(), Duration.ZERO, Duration.ZERO, deadline, "127.0.0.1", -1,
                 defaults.statusFlushInterval(), defaults.sendingStatusAfter(), defaults.receiveLinger(),

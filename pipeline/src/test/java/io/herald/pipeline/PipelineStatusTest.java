@@ -115,7 +115,7 @@ class PipelineStatusTest {
         return new HeraldConfig.Status(embeddedDynamo.endpoint().toString(), d.region(), table, d.ttl());
     }
 
-    private void start(ScriptedProvider provider, HeraldConfig.Pipeline config) {
+    private void start(ScriptedProvider provider, HeraldConfig.PipelineSettings config) {
         sqsConfig = sqsConfig("status-test-" + (++queues));
         queue = SqsQueues.provision(admin, sqsConfig).getFirst();
         sqs = SqsClients.create(sqsConfig, metrics.sqsRequestCounter());
@@ -126,7 +126,7 @@ class PipelineStatusTest {
         pipeline.start();
     }
 
-    private static HeraldConfig.Pipeline config() {
+    private static HeraldConfig.PipelineSettings config() {
         return HeraldConfig.defaults().pipeline().withReceiveWait(Duration.ofSeconds(1)).withAdminPort(-1)
                 .withRetryDelays(Duration.ZERO, Duration.ZERO);
     }

@@ -110,7 +110,7 @@ class PipelineTest {
                 maxReceiveCount, visibility, d.maxConnections());
     }
 
-    private static HeraldConfig.Pipeline fastConfig() {
+    private static HeraldConfig.PipelineSettings fastConfig() {
         return HeraldConfig.defaults().pipeline()
                 .withSendTimeout(Duration.ofMillis(500))
                 .withReceiveWait(Duration.ofSeconds(1))
@@ -130,7 +130,7 @@ class PipelineTest {
         sqs = SqsClients.create(sqsConfig, metrics.sqsRequestCounter());
     }
 
-    private void start(HeraldConfig.Pipeline config, ConfiguredProvider... providers) {
+    private void start(HeraldConfig.PipelineSettings config, ConfiguredProvider... providers) {
         if (queue == null) {
             newQueue(Duration.ofSeconds(30));
         }

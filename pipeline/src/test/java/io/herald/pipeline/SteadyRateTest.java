@@ -75,7 +75,7 @@ class SteadyRateTest {
 
     /** The shipped request-saving waits, with a short idle long poll so the test ends soon. */
     private void start(ScriptedProvider provider) {
-        HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()
+        HeraldConfig.PipelineSettings config = HeraldConfig.defaults().pipeline()
                 .withReceiveWait(Duration.ofSeconds(1))
                 .withAdminPort(-1);
         pipeline = new Pipeline(sqs, List.of(queue), List.of(new ConfiguredProvider(provider, 1)), config, sqsConfig,

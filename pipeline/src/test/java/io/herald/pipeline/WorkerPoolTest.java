@@ -8,6 +8,7 @@ import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,9 +22,8 @@ class WorkerPoolTest {
     private static final Outcome DELIVERED = new Outcome.Delivered("ok");
     private static final Outcome FAILED = new Outcome.Retry(Duration.ZERO, "HTTP 500");
 
-    private final HeraldConfig.Pipeline config = HeraldConfig.defaults().pipeline()
+    private final HeraldConfig.PipelineSettings config = HeraldConfig.defaults().pipeline()
             .withHealth(3, 2, Duration.ofMillis(100));
-
     private static Provider named(String name) {
         return new Provider() {
             public String name() {
@@ -193,9 +193,9 @@ class WorkerPoolTest {
 
     @Test
     void aWorkerWithNoFreeSlotIsPassedOverInsteadOfWaitedFor() throws Exception {
-        HeraldConfig.Pipeline oneSlot = config.withLimits(10, 1000, 1);
-        Worker slow = new Worker(new ConfiguredProvider(named("slow"), 1), oneSlot);
-        Worker fast = new Worker(new ConfiguredProvider(named("fast"), 1), oneSlot);
+        HeraldConfig.PipelineSettings oneSlot = config.withLimits(10, 1000, 1);
+        Worker slow = new Worker(new ConfiguredProvider(named("slow"), 1), oneSlot, clock);
+        Worker fast = new Worker(new ConfiguredProvider(named("fast"), 1), oneSlot, clock);
         WorkerPool pool = new WorkerPool("email", List.of(slow, fast));
         WorkerPool.Pick held = pool.take();
         assertThat(held.worker()).isSameAs(slow);

@@ -155,7 +155,7 @@ final class ConfigValidator {
         }
     }
 
-    private void checkPipeline(HeraldConfig.Pipeline pipeline, HeraldConfig.Sqs sqs) {
+    private void checkPipeline(HeraldConfig.PipelineSettings pipeline, HeraldConfig.Sqs sqs) {
         if (pipeline.retryBaseDelay() != null && pipeline.retryMaxDelay() != null
                 && pipeline.retryBaseDelay().compareTo(pipeline.retryMaxDelay()) > 0) {
             problem("pipeline.retryBaseDelay", Durations.format(pipeline.retryBaseDelay())

@@ -25,7 +25,7 @@ import java.util.Map;
 public record HeraldConfig(
         @Valid Sqs sqs,
         @Valid Api api,
-        @Valid Pipeline pipeline,
+        @Valid PipelineSettings pipeline,
         Providers providers,
         Receivers receivers,
         @Valid Status status,
@@ -174,7 +174,7 @@ public record HeraldConfig(
      * @param settleLinger          longest a delete or visibility change waits for 9 others to share its batch
      * @param depthInterval         least time between two depth queries (GetQueueAttributes) of a queue
      */
-    public record Pipeline(@DurationRange(min = "1ms", max = "12h") Duration sendTimeout,
+    public record PipelineSettings(@DurationRange(min = "1ms", max = "12h") Duration sendTimeout,
                            @DurationRange(min = "0s", max = "20s") Duration receiveWait,
                            @Range(min = 1, max = 1000) int maxReadersPerQueue,
                            @Range(min = 10, max = 100_000) int maxInFlight,
@@ -197,56 +197,56 @@ public record HeraldConfig(
                            @DurationRange(min = "0s", max = "1s") Duration settleLinger,
                            @DurationRange(min = "0s", max = "5m") Duration depthInterval) {
 
-        public static Pipeline defaults() {
-            return new Pipeline(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
+        public static PipelineSettings defaults() {
+            return new PipelineSettings(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
                     Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(15),
                     "127.0.0.1", 9091, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(200),
                     Duration.ofMillis(100), Duration.ofSeconds(1));
         }
 
-        public Pipeline withStatusTiming(Duration flushInterval, Duration sendingAfter) {
-            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withStatusTiming(Duration flushInterval, Duration sendingAfter) {
+            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, adminPort, flushInterval, sendingAfter, receiveLinger, settleLinger, depthInterval);
         }
 
-        public Pipeline withSendTimeout(Duration timeout) {
-            return new Pipeline(timeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withSendTimeout(Duration timeout) {
+            return new PipelineSettings(timeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, adminPort, statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
         }
 
-        public Pipeline withReceiveWait(Duration wait) {
-            return new Pipeline(sendTimeout, wait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withReceiveWait(Duration wait) {
+            return new PipelineSettings(sendTimeout, wait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, adminPort, statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
         }
 
-        public Pipeline withHealth(int unhealthy, int healthy, Duration open) {
-            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withHealth(int unhealthy, int healthy, Duration open) {
+            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthy, healthy, open, retryBaseDelay, retryMaxDelay, shutdownDeadline, adminHost, adminPort,
                     statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
         }
 
-        public Pipeline withRetryDelays(Duration base, Duration max) {
-            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withRetryDelays(Duration base, Duration max) {
+            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, base, max, shutdownDeadline, adminHost, adminPort,
                     statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
         }
 
-        public Pipeline withAdminPort(int port) {
-            return new Pipeline(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
+        public PipelineSettings withAdminPort(int port) {
+            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, port, statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
         }
 
-        public Pipeline withLimits(int readersPerQueue, int inFlight, int inFlightPerWorker) {
-            return new Pipeline(sendTimeout, receiveWait, readersPerQueue, inFlight, inFlightPerWorker,
+        public PipelineSettings withLimits(int readersPerQueue, int inFlight, int inFlightPerWorker) {
+            return new PipelineSettings(sendTimeout, receiveWait, readersPerQueue, inFlight, inFlightPerWorker,
                     unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
                     adminHost, adminPort, statusFlushInterval, sendingStatusAfter,
                     receiveLinger, settleLinger, depthInterval);
@@ -449,7 +449,7 @@ public record HeraldConfig(
 
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
     public static HeraldConfig defaults() {
-        return new HeraldConfig(Sqs.defaults(), Api.defaults(), Pipeline.defaults(), Providers.defaults(),
+        return new HeraldConfig(Sqs.defaults(), Api.defaults(), PipelineSettings.defaults(), Providers.defaults(),
                 Receivers.defaults(), Status.defaults(), Local.defaults(), MailprogConfig.defaults(),
                 TelegramBotConfig.defaults(), Control.defaults(), Logging.defaults(), Serve.defaults());
     }

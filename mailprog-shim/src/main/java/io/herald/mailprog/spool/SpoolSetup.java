@@ -58,15 +58,15 @@ public final class SpoolSetup {
     }
 
     /** What setting up came to. */
-    public sealed interface Outcome {
+    public sealed interface SetupResult {
     }
 
     /** The spool is usable by both; {@code created} lists what was made now. */
-    public record Ready(List<Path> created) implements Outcome {
+    public record Ready(List<Path> created) implements SetupResult {
     }
 
     /** It is not, and nothing was changed; {@code reason} is one line that ends with the fix. */
-    public record Refused(String reason) implements Outcome {
+    public record Refused(String reason) implements SetupResult {
     }
 
     private final Host host;
@@ -80,7 +80,7 @@ public final class SpoolSetup {
      * @param slurmUser     the user slurmctld runs MailProg as (SlurmUser)
      * @param forwarderUser the user the forwarder runs as
      */
-    public Outcome apply(Path root, String slurmUser, String forwarderUser) {
+    public SetupResult apply(Path root, String slurmUser, String forwarderUser) {
         Optional<String> slurmGroup = host.primaryGroup(slurmUser);
         if (slurmGroup.isEmpty()) {
             return new Refused("there is no user '" + slurmUser + "' (SlurmUser) on this machine: "

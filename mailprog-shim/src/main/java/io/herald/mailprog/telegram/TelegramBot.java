@@ -2,7 +2,7 @@ package io.herald.mailprog.telegram;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.retry.Backoff;
-import io.herald.core.retry.Pause;
+import io.herald.core.retry.Sleeps;
 import io.herald.mailprog.route.ChatRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +78,7 @@ public final class TelegramBot implements AutoCloseable {
                     log.warn("{}{}; retrying in {}s", e.getMessage(),
                             e.status() == 401 ? " (the bot token was refused)" : e.status() == 409
                                     ? " (another getUpdates poller or a webhook uses this bot)" : "", backoff.toSeconds());
-                    Pause.sleep(backoff);
+                    Sleeps.quietly(backoff);
                 }
             }
         });

@@ -65,7 +65,7 @@ class SpoolSetupTest {
         Machine m = new Machine(true);
         Path spool = dir.resolve("spool");
 
-        SpoolSetup.Outcome outcome = new SpoolSetup(m).apply(spool, "slurm", "herald");
+        SpoolSetup.SetupResult outcome = new SpoolSetup(m).apply(spool, "slurm", "herald");
 
         assertThat(outcome).isInstanceOf(SpoolSetup.Ready.class);
         assertThat(m.created).containsExactly("spool slurm:herald 2770", "tmp slurm:herald 2770",
@@ -81,7 +81,7 @@ class SpoolSetupTest {
         m.dirs.put(spool.resolve("tmp"), new SpoolSetup.DirState("root", "herald", 042755));
         m.dirs.put(spool.resolve("new"), new SpoolSetup.DirState("root", "herald", 042755));
 
-        SpoolSetup.Outcome outcome = new SpoolSetup(m).apply(spool, "slurm", "herald");
+        SpoolSetup.SetupResult outcome = new SpoolSetup(m).apply(spool, "slurm", "herald");
 
         assertThat(outcome).isInstanceOf(SpoolSetup.Refused.class);
         String reason = ((SpoolSetup.Refused) outcome).reason();
@@ -109,7 +109,7 @@ class SpoolSetupTest {
     void notAsRootNothingIsCreatedForAnotherUser() {
         Machine m = new Machine(false);
 
-        SpoolSetup.Outcome outcome = new SpoolSetup(m).apply(dir.resolve("spool"), "slurm", "herald");
+        SpoolSetup.SetupResult outcome = new SpoolSetup(m).apply(dir.resolve("spool"), "slurm", "herald");
 
         assertThat(((SpoolSetup.Refused) outcome).reason()).contains("owned by slurm:herald (mode 2770)",
                 "run it as root");

@@ -14,11 +14,27 @@ public sealed interface Outcome {
     record Delivered(String providerMessageId) implements Outcome {
     }
 
-    /** A temporary failure (timeout, 5xx, rate limit): send again, no sooner than {@code after}. */
-    record Retry(Duration after, String reason) implements Outcome {
+    /**
+     * A temporary failure (timeout, 5xx, rate limit): send again, no sooner than {@code after}.
+     *
+     * @param slowDown  the provider said this sender goes too fast (HTTP 429, SES throttling): the
+     *                  rate limiter in front of it ({@link RateLimitedProvider}) pauses every send for
+     *                  {@code after} and lowers the rate, not only this message's retry
+     */
+    record Retry(Duration after, String reason, boolean slowDown) implements Outcome {
         public Retry {
             Objects.requireNonNull(after, "after");
             Objects.requireNonNull(reason, "reason");
+        }
+
+        /** A retry that says nothing about the provider's pace. */
+        public Retry(Duration after, String reason) {
+            this(after, reason, false);
+        }
+
+        /** The provider asked this sender to slow down, and to wait {@code after} before the next try. */
+        public static Retry slowDown(Duration after, String reason) {
+            return new Retry(after, reason, true);
         }
     }
 

@@ -2,6 +2,8 @@ package io.herald.pipeline.provider;
 
 import io.herald.core.envelope.Envelope;
 
+import java.time.Instant;
+
 /**
  * One way of delivering on one channel: SES, SendGrid, an SMTP server, a Teams webhook...
  *
@@ -24,4 +26,13 @@ public interface Provider {
      * threads do), returning a {@link Outcome.Retry} unless it knows the message was delivered.
      */
     Outcome send(Envelope envelope);
+
+    /**
+     * Like {@link #send(Envelope)} with part of the send timeout already spent (waiting for the
+     * rate limit, see {@link RateLimitedProvider}): a provider that can bound its request by a
+     * deadline ends by {@code deadline}; the default sends with its own full timeout.
+     */
+    default Outcome send(Envelope envelope, Instant deadline) {
+        return send(envelope);
+    }
 }

@@ -1,6 +1,7 @@
 package io.herald.pipeline.provider;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.config.ProviderConfig;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.provider.ProviderSettings;
@@ -18,7 +19,7 @@ import java.util.ServiceLoader;
 /**
  * Builds the enabled providers from configuration: each installed provider's block
  * ({@link ProviderRegistry}) with the {@link ProviderFactory} of the same name, both found with
- * {@link ServiceLoader}. Nothing here names a provider.
+ * {@link ServiceLoader}, each behind its rate limit. Nothing here names a provider.
  */
 public final class Providers {
 
@@ -61,9 +62,14 @@ public final class Providers {
         return List.copyOf(enabled);
     }
 
+    /** The provider's sender, behind its rate limit when its block has one ({@link RateLimitedProvider}). */
     private static <C extends Record & ProviderSettings> Provider build(ProviderFactory<C> factory,
             ProviderSettings block, Clock clock, int connections) {
-        return factory.build(factory.descriptor().cast(block), clock, connections);
+        Provider sender = factory.build(factory.descriptor().cast(block), clock, connections);
+        if (block instanceof ProviderConfig.Block limited) {
+            return new RateLimitedProvider(sender, limited.rateLimit(), limited.ratePeriod(), limited.timeout(), clock);
+        }
+        return sender;
     }
 
     /** The installed factories by provider name. */

@@ -2,6 +2,7 @@ package io.herald.pipeline.provider;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.herald.core.retry.Sleeps;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -63,7 +64,7 @@ public final class RateGate {
                 return Optional.of(new Outcome.Retry(pause, "provider asked to slow down; not sending for "
                         + pause.toMillis() + " ms"));
             }
-            if (!sleep(pause)) {
+            if (!Sleeps.quietly(pause)) {
                 return Optional.of(new Outcome.Retry(Duration.ZERO, "interrupted while waiting for the rate limit"));
             }
         }
@@ -72,7 +73,7 @@ public final class RateGate {
             return Optional.of(new Outcome.Retry(period, "local rate limit of " + limiter.getRateLimiterConfig()
                     .getLimitForPeriod() + " per " + period.toMillis() + " ms reached"));
         }
-        if (nanos > 0 && !sleep(Duration.ofNanos(nanos))) {
+        if (nanos > 0 && !Sleeps.quietly(Duration.ofNanos(nanos))) {
             return Optional.of(new Outcome.Retry(Duration.ZERO, "interrupted while waiting for the rate limit"));
         }
         return Optional.empty();
@@ -128,16 +129,6 @@ public final class RateGate {
             return pausedUntil;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private static boolean sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.herald.pipeline.provider;
 
+import io.herald.core.retry.Sleeps;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,13 +56,8 @@ public final class TargetPacer {
         } finally {
             lock.unlock();
         }
-        if (wait.isPositive()) {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.of(new Outcome.Retry(Duration.ZERO, "interrupted while pacing"));
-            }
+        if (!Sleeps.quietly(wait)) {
+            return Optional.of(new Outcome.Retry(Duration.ZERO, "interrupted while pacing"));
         }
         return Optional.empty();
     }

@@ -126,6 +126,7 @@ public abstract class ProviderContractTest<P extends Provider & AutoCloseable> {
 
         assertThat(outcome).isInstanceOf(Outcome.Retry.class);
         assertThat(((Outcome.Retry) outcome).after()).as("delay of %s", outcome).isEqualTo(Duration.ofSeconds(7));
+        assertThat(((Outcome.Retry) outcome).slowDown()).as("%s tells its rate limiter to slow down", outcome).isTrue();
     }
 
     @Test

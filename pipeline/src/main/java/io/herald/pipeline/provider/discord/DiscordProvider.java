@@ -11,7 +11,6 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.pipeline.provider.Outcome;
-import io.herald.pipeline.provider.RateGate;
 import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
@@ -50,8 +49,7 @@ public final class DiscordProvider extends HttpProvider {
     private final ObjectMapper json = new ObjectMapper();
 
     public DiscordProvider(DiscordConfig config, Clock clock) {
-        super(config.timeout(), new RateGate("discord", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
-                Redactor.of(config.webhookUrl()), clock);
+        super(config.timeout(), Redactor.of(config.webhookUrl()), clock);
         String url = config.webhookUrl().reveal().strip();
         this.webhook = URI.create(url + (url.contains("?") ? "&" : "?") + "wait=true");
         this.template = ChannelTemplate.load(config.template(), OutputFormat.MARKDOWN);

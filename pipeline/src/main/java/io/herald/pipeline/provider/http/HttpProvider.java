@@ -4,7 +4,6 @@ import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
-import io.herald.pipeline.provider.RateGate;
 import io.herald.pipeline.provider.RetryAfter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The send loop every HTTP provider shares: wait for the rate limiter, build the request, send it
- * with what is left of the timeout, classify the answer, and let a 429 slow the whole provider
- * down. A subclass says only how an envelope becomes a request and how its API's answers map to
+ * The send loop every HTTP provider shares: build the request, send it with what is left of the
+ * timeout (waiting for the rate limit, {@link io.herald.pipeline.provider.RateLimitedProvider}, may
+ * have used some), classify the answer, and mark a 429 as the provider asking to slow down. A subclass says only how an envelope becomes a request and how its API's answers map to
  * {@link Outcome}s.
  */
 public abstract class HttpProvider implements Provider, AutoCloseable {
@@ -33,12 +32,10 @@ public abstract class HttpProvider implements Provider, AutoCloseable {
     protected final Redactor redactor;
     protected final Clock clock;
     private final HttpJson http;
-    private final RateGate gate;
     private final Duration timeout;
 
-    protected HttpProvider(Duration timeout, RateGate gate, Redactor redactor, Clock clock) {
+    protected HttpProvider(Duration timeout, Redactor redactor, Clock clock) {
         this.timeout = timeout;
-        this.gate = gate;
         this.redactor = redactor;
         this.clock = clock;
         this.http = new HttpJson(timeout, redactor);
@@ -57,8 +54,16 @@ public abstract class HttpProvider implements Provider, AutoCloseable {
 
     @Override
     public final Outcome send(Envelope envelope) {
-        Instant deadline = clock.instant().plus(timeout);
-        Optional<Outcome.Retry> wait = gate.enter().or(() -> waitForTarget(envelope));
+        return send(envelope, clock.instant().plus(timeout));
+    }
+
+    @Override
+    public final Outcome send(Envelope envelope, Instant deadline) {
+        Instant ownDeadline = clock.instant().plus(timeout);
+        if (ownDeadline.isBefore(deadline)) {
+            deadline = ownDeadline;
+        }
+        Optional<Outcome.Retry> wait = waitForTarget(envelope);
         if (wait.isPresent()) {
             return logged(envelope, wait.get());
         }
@@ -81,14 +86,11 @@ public abstract class HttpProvider implements Provider, AutoCloseable {
             case HttpJson.Answer answer -> {
                 Outcome classified = classify(answer);
                 if (answer.status() == 429 && classified instanceof Outcome.Retry retry) {
-                    gate.slowDown(retry.after());
+                    yield Outcome.Retry.slowDown(retry.after(), retry.reason());
                 }
                 yield classified;
             }
         };
-        if (outcome instanceof Outcome.Delivered) {
-            gate.succeeded();
-        }
         return logged(envelope, outcome);
     }
 
@@ -107,11 +109,6 @@ public abstract class HttpProvider implements Provider, AutoCloseable {
     /** Redacted, shortened answer body for a reason. */
     protected String brief(String body) {
         return redactor.brief(body, 300);
-    }
-
-    /** Requests per period in force now; lower than configured while the provider is slowing us down. */
-    public int currentRateLimit() {
-        return gate.currentLimit();
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.pipeline.provider.Outcome;
-import io.herald.pipeline.provider.RateGate;
 import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.email.EmailBody;
 import io.herald.pipeline.provider.http.HttpJson;
@@ -41,8 +40,7 @@ public final class MatrixProvider extends HttpProvider {
     private final ObjectMapper json = new ObjectMapper();
 
     public MatrixProvider(MatrixConfig config, Clock clock) {
-        super(config.timeout(), new RateGate("matrix", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
-                Redactor.of(config.accessToken()), clock);
+        super(config.timeout(), Redactor.of(config.accessToken()), clock);
         String hs = config.homeserverUrl().strip();
         this.homeserver = hs.endsWith("/") ? hs.substring(0, hs.length() - 1) : hs;
         this.auth = Map.of("Authorization", "Bearer " + config.accessToken().reveal());

@@ -9,7 +9,6 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.pipeline.provider.Outcome;
-import io.herald.pipeline.provider.RateGate;
 import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
@@ -40,8 +39,7 @@ public final class MattermostProvider extends HttpProvider {
     private final ObjectMapper json = new ObjectMapper();
 
     public MattermostProvider(MattermostConfig config, Clock clock) {
-        super(config.timeout(), new RateGate("mattermost", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
-                Redactor.of(config.webhookUrl()), clock);
+        super(config.timeout(), Redactor.of(config.webhookUrl()), clock);
         this.webhook = URI.create(config.webhookUrl().reveal().strip());
         this.template = ChannelTemplate.load(config.template(), OutputFormat.MATTERMOST_MARKDOWN);
     }

@@ -7,7 +7,6 @@ import io.herald.core.provider.msteams.TeamsConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
-import io.herald.pipeline.provider.RateGate;
 import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
@@ -36,8 +35,7 @@ public final class TeamsProvider extends HttpProvider {
     private final AdaptiveCard cards = new AdaptiveCard(json);
 
     public TeamsProvider(TeamsConfig config, Clock clock) {
-        super(config.timeout(), new RateGate("msteams", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
-                Redactor.of(config.webhookUrl()), clock);
+        super(config.timeout(), Redactor.of(config.webhookUrl()), clock);
         this.webhook = URI.create(config.webhookUrl().reveal().strip());
         this.template = ChannelTemplate.load(config.template(), OutputFormat.JSON);
     }

@@ -10,7 +10,6 @@ import io.herald.core.envelope.Link;
 import io.herald.core.provider.ntfy.NtfyConfig;
 import io.herald.core.provider.ntfy.NtfyDescriptor;
 import io.herald.pipeline.provider.Outcome;
-import io.herald.pipeline.provider.RateGate;
 import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
@@ -53,8 +52,7 @@ public final class NtfyProvider extends HttpProvider {
     private final ObjectMapper json = new ObjectMapper();
 
     public NtfyProvider(NtfyConfig config, Clock clock) {
-        super(config.timeout(), new RateGate(new NtfyDescriptor().name(), config.rateLimit(), config.ratePeriod(),
-                config.timeout(), clock), redactor(config), clock);
+        super(config.timeout(), redactor(config), clock);
         String base = config.serverUrl().strip();
         this.server = URI.create(base.endsWith("/") ? base : base + "/");
         Map<String, String> headers = new LinkedHashMap<>();

@@ -17,7 +17,6 @@ import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
-import io.herald.pipeline.provider.RateGate;
 import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.email.EmailBody;
 import io.herald.pipeline.provider.email.EmailMessages;
@@ -53,7 +52,6 @@ public final class SendGridProvider implements Provider, AutoCloseable {
     private final CloseableHttpClient http;
     private final SendGrid sendGrid;
     private final EmailMessages messages;
-    private final RateGate gate;
     private final Redactor redactor;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
@@ -92,7 +90,6 @@ public final class SendGridProvider implements Provider, AutoCloseable {
         String prefix = base.getPath() == null ? "" : base.getPath().replaceAll("^/+|/+$", "");
         this.sendGrid.setVersion(prefix.isEmpty() ? "v3" : prefix + "/v3");
         this.messages = new EmailMessages(config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML));
-        this.gate = new RateGate("sendgrid", config.rateLimit(), config.ratePeriod(), config.timeout(), clock);
     }
 
     @Override
@@ -126,10 +123,6 @@ public final class SendGridProvider implements Provider, AutoCloseable {
 
     @Override
     public Outcome send(Envelope envelope) {
-        Optional<Outcome.Retry> wait = gate.enter();
-        if (wait.isPresent()) {
-            return wait.get();
-        }
         Request request = new Request();
         request.setMethod(Method.POST);
         request.setEndpoint("mail/send");
@@ -142,11 +135,6 @@ public final class SendGridProvider implements Provider, AutoCloseable {
         try {
             Response response = sendGrid.api(request);
             outcome = classify(response);
-            if (response.getStatusCode() == 429 && outcome instanceof Outcome.Retry retry) {
-                gate.slowDown(retry.after());
-            } else if (outcome instanceof Outcome.Delivered) {
-                gate.succeeded();
-            }
         } catch (InterruptedIOException e) {
             outcome = new Outcome.Retry(Duration.ZERO, "SendGrid: timed out");
         } catch (IOException e) {
@@ -165,7 +153,7 @@ public final class SendGridProvider implements Provider, AutoCloseable {
         }
         String why = "SendGrid " + status + errors(response.getBody());
         return switch (status) {
-            case 429 -> new Outcome.Retry(header(headers, "X-RateLimit-Reset")
+            case 429 -> Outcome.Retry.slowDown(header(headers, "X-RateLimit-Reset")
                     .flatMap(v -> RetryAfter.epochSeconds(v, clock)).orElse(Duration.ZERO), why);
             case 400, 413 -> new Outcome.Rejected(why);
             case 401, 403 -> new Outcome.ProviderDown(why);

@@ -6,7 +6,6 @@ import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
-import io.herald.pipeline.provider.RateGate;
 import io.herald.pipeline.provider.email.EmailBody;
 import io.herald.pipeline.provider.email.EmailMessages;
 import io.herald.pipeline.provider.render.ChannelTemplate;
@@ -40,7 +39,6 @@ import java.io.UnsupportedEncodingException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Amazon SES v2 {@code SendEmail} with Simple content (subject, text and HTML parts) through the
@@ -55,7 +53,6 @@ public final class SesProvider implements Provider, AutoCloseable {
     private final SesV2Client ses;
     private final SesConfig config;
     private final EmailMessages messages;
-    private final RateGate gate;
     private final Redactor redactor = Redactor.of();
 
     /** @param credentials AWS credentials (the default chain in production, fixed ones for a local fake) */
@@ -83,7 +80,6 @@ public final class SesProvider implements Provider, AutoCloseable {
         }
         this.ses = builder.build();
         this.messages = new EmailMessages(config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML));
-        this.gate = new RateGate("ses", config.rateLimit(), config.ratePeriod(), timeout, clock);
     }
 
     @Override
@@ -98,10 +94,6 @@ public final class SesProvider implements Provider, AutoCloseable {
 
     @Override
     public Outcome send(Envelope envelope) {
-        Optional<Outcome.Retry> wait = gate.enter();
-        if (wait.isPresent()) {
-            return wait.get();
-        }
         SendEmailRequest request;
         try {
             request = request(envelope);
@@ -113,13 +105,9 @@ public final class SesProvider implements Provider, AutoCloseable {
         Outcome outcome;
         try {
             SendEmailResponse response = ses.sendEmail(request);
-            gate.succeeded();
             outcome = new Outcome.Delivered(response.messageId());
         } catch (SdkException e) {
             outcome = classify(e);
-            if (outcome instanceof Outcome.Retry retry && isThrottling(e)) {
-                gate.slowDown(retry.after());
-            }
         }
         log.debug("ses {} -> {}", envelope.id(), outcome);
         return outcome;
@@ -162,7 +150,7 @@ public final class SesProvider implements Provider, AutoCloseable {
             case BadRequestException b -> new Outcome.Rejected(why);
             // A missing configuration set or identity hits every message alike.
             case NotFoundException n -> new Outcome.ProviderDown(why);
-            case AwsServiceException a when isThrottling(a) -> new Outcome.Retry(config.ratePeriod(), why);
+            case AwsServiceException a when isThrottling(a) -> Outcome.Retry.slowDown(config.ratePeriod(), why);
             case AwsServiceException a when a.statusCode() == 401 || a.statusCode() == 403 -> new Outcome.ProviderDown(why);
             case AwsServiceException a when a.statusCode() >= 500 -> new Outcome.Retry(Duration.ZERO, why);
             case AwsServiceException a -> new Outcome.Rejected(why);

@@ -10,7 +10,6 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.pipeline.provider.Outcome;
-import io.herald.pipeline.provider.RateGate;
 import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
@@ -50,8 +49,7 @@ public final class SlackProvider extends HttpProvider {
     private final ObjectMapper json = new ObjectMapper();
 
     public SlackProvider(SlackConfig config, Clock clock) {
-        super(config.timeout(), new RateGate("slack", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
-                Redactor.of(config.webhookUrl()), clock);
+        super(config.timeout(), Redactor.of(config.webhookUrl()), clock);
         this.webhook = URI.create(config.webhookUrl().reveal().strip());
         this.template = ChannelTemplate.load(config.template(), OutputFormat.SLACK_MRKDWN);
     }

@@ -5,7 +5,6 @@ import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
-import io.herald.pipeline.provider.RateGate;
 import io.herald.pipeline.provider.email.EmailMessages;
 import io.herald.pipeline.provider.render.ChannelTemplate;
 import io.herald.pipeline.provider.render.OutputFormat;
@@ -26,7 +25,6 @@ import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Properties;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
@@ -48,7 +46,6 @@ public final class SmtpProvider implements Provider {
     private final Session session;
     private final String protocol;
     private final EmailMessages messages;
-    private final RateGate gate;
     private final Redactor redactor;
 
     /**
@@ -84,7 +81,6 @@ public final class SmtpProvider implements Provider {
         }
         this.session = Session.getInstance(props);
         this.messages = new EmailMessages(config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML));
-        this.gate = new RateGate("smtp", config.rateLimit(), config.ratePeriod(), config.timeout(), clock);
     }
 
     @Override
@@ -99,10 +95,6 @@ public final class SmtpProvider implements Provider {
 
     @Override
     public Outcome send(Envelope envelope) {
-        Optional<Outcome.Retry> wait = gate.enter();
-        if (wait.isPresent()) {
-            return wait.get();
-        }
         MimeMessage message;
         try {
             message = messages.toMime(session, envelope);
@@ -114,9 +106,6 @@ public final class SmtpProvider implements Provider {
             return new Outcome.ProviderDown("rendering failed: " + redactor.brief(String.valueOf(e.getMessage()), 300));
         }
         Outcome outcome = transmit(message);
-        if (outcome instanceof Outcome.Delivered) {
-            gate.succeeded();
-        }
         log.debug("smtp {} -> {}", envelope.id(), outcome);
         return outcome;
     }

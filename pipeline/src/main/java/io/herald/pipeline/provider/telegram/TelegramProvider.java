@@ -7,7 +7,6 @@ import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
-import io.herald.pipeline.provider.RateGate;
 import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.TargetPacer;
 import io.herald.pipeline.provider.http.HttpJson;
@@ -34,8 +33,7 @@ public final class TelegramProvider extends HttpProvider {
     private final ObjectMapper json = new ObjectMapper();
 
     public TelegramProvider(TelegramConfig config, Clock clock) {
-        super(config.timeout(), new RateGate("telegram", config.rateLimit(), config.ratePeriod(), config.timeout(), clock),
-                Redactor.of(config.botToken()), clock);
+        super(config.timeout(), Redactor.of(config.botToken()), clock);
         // The token is part of the path: this URI must never be logged or put in a reason.
         this.sendMessage = URI.create(stripSlash(config.baseUrl()) + "/bot" + config.botToken().reveal() + "/sendMessage");
         this.template = ChannelTemplate.load(config.template(), OutputFormat.TELEGRAM_HTML);

@@ -77,7 +77,7 @@ class MatrixProviderTest {
 
         Outcome outcome = provider.send(Fixtures.envelope("matrix", ROOM));
 
-        assertThat(outcome).isEqualTo(new Outcome.Retry(Duration.ofMillis(2500), "Matrix 429 M_LIMIT_EXCEEDED: Too many requests"));
+        assertThat(outcome).isEqualTo(Outcome.Retry.slowDown(Duration.ofMillis(2500), "Matrix 429 M_LIMIT_EXCEEDED: Too many requests"));
     }
 
     @Test

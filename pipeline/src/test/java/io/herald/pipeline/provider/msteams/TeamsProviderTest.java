@@ -97,7 +97,7 @@ class TeamsProviderTest {
     void tooManyRequestsIsRetriedAfterRetryAfter() {
         fake.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "4")));
 
-        assertThat(provider.send(Fixtures.envelope("msteams", "x"))).isEqualTo(new Outcome.Retry(Duration.ofSeconds(4), "Teams 429"));
+        assertThat(provider.send(Fixtures.envelope("msteams", "x"))).isEqualTo(Outcome.Retry.slowDown(Duration.ofSeconds(4), "Teams 429"));
     }
 
     @Test

@@ -98,7 +98,7 @@ class SendGridProviderTest {
 
         Outcome outcome = provider.send(Fixtures.envelope("email", "to@example.org"));
 
-        assertThat(outcome).isEqualTo(new Outcome.Retry(Duration.ofSeconds(42), "SendGrid 429: too many requests"));
+        assertThat(outcome).isEqualTo(Outcome.Retry.slowDown(Duration.ofSeconds(42), "SendGrid 429: too many requests"));
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.herald.pipeline.provider.CapturedLogs;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
+import io.herald.pipeline.provider.RateLimitedProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,7 @@ class SlackProviderTest {
 
         Outcome outcome = provider.send(Fixtures.envelope("slack", "x"));
 
-        assertThat(outcome).isEqualTo(new Outcome.Retry(Duration.ofSeconds(2), "Slack 429: rate_limited"));
+        assertThat(outcome).isEqualTo(Outcome.Retry.slowDown(Duration.ofSeconds(2), "Slack 429: rate_limited"));
     }
 
     @Test
@@ -128,12 +129,13 @@ class SlackProviderTest {
 
     @Test
     void rateLimitHoldsBackTheNextMessageWhenItCannotWaitLongEnough() {
-        provider.close();
-        provider = provider(1, Duration.ofSeconds(5));
+        // As the pipeline builds it (Providers.fromConfig): behind the rate limit of its block.
+        RateLimitedProvider limited = new RateLimitedProvider(provider, 1, Duration.ofSeconds(5),
+                Duration.ofMillis(2000), Clock.systemUTC());
         answer(200, "ok");
 
-        assertThat(provider.send(Fixtures.envelope("slack", "x"))).isInstanceOf(Outcome.Delivered.class);
-        Outcome second = provider.send(Fixtures.envelope("slack", "x"));
+        assertThat(limited.send(Fixtures.envelope("slack", "x"))).isInstanceOf(Outcome.Delivered.class);
+        Outcome second = limited.send(Fixtures.envelope("slack", "x"));
 
         // The next permit is 5 s away, more than half the 2 s timeout: the message is retried, not sent.
         assertThat(second).isInstanceOf(Outcome.Retry.class);

@@ -13,6 +13,7 @@ import io.herald.pipeline.provider.CapturedLogs;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
+import io.herald.pipeline.provider.RateLimitedProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,14 +97,17 @@ class TelegramProviderTest {
     @Test
     void tooManyRequestsPausesTheWholeBotNotOnlyThatMessage() {
         answer(429, "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 30\",\"parameters\":{\"retry_after\":30}}");
-        provider.send(Fixtures.envelope("telegram", "123"));
+        // As the pipeline builds it (Providers.fromConfig): behind the rate limit of its block.
+        RateLimitedProvider limited = new RateLimitedProvider(provider, 1000, Duration.ofSeconds(1),
+                Duration.ofMillis(2000), Clock.systemUTC());
+        limited.send(Fixtures.envelope("telegram", "123"));
 
-        Outcome next = provider.send(Fixtures.envelope("telegram", "456"));
+        Outcome next = limited.send(Fixtures.envelope("telegram", "456"));
 
         assertThat(next).isInstanceOf(Outcome.Retry.class);
         assertThat(((Outcome.Retry) next).after()).isGreaterThan(Duration.ofSeconds(25));
         assertThat(fake.getAllServeEvents()).hasSize(1);
-        assertThat(provider.currentRateLimit()).isLessThan(1000);
+        assertThat(limited.currentRateLimit()).isLessThan(1000);
     }
 
     @Test

@@ -3,9 +3,9 @@ package io.herald.core.retry;
 import java.time.Duration;
 
 /** The one "sleep between tries" of the codebase, instead of a private copy per retry loop. */
-public final class Pause {
+public final class Sleeps {
 
-    private Pause() {
+    private Sleeps() {
     }
 
     /**
@@ -14,7 +14,7 @@ public final class Pause {
      * @return false when interrupted: the interrupt flag is set again, so the caller's loop (and
      *         whatever waits on it next) still sees that it is asked to stop
      */
-    public static boolean sleep(Duration duration) {
+    public static boolean quietly(Duration duration) {
         if (duration.isNegative() || duration.isZero()) {
             return true;
         }

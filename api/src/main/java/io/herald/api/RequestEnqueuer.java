@@ -18,9 +18,9 @@ import java.util.List;
  * {@code queued} first (in status writes shared by concurrent requests, see {@link BatchingEnqueuer}),
  * so a client polling right after its answer finds the message.
  */
-final class Dispatcher {
+final class RequestEnqueuer {
 
-    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final Logger log = LoggerFactory.getLogger(RequestEnqueuer.class);
 
     private final BatchingEnqueuer enqueuer;
     private final ApiMetrics metrics;
@@ -29,8 +29,8 @@ final class Dispatcher {
      * @param batchWait    longest a batch waits for requests on their way
      * @param maxInFlight  SendMessageBatch calls out at once
      */
-    Dispatcher(SqsProducer producer, List<QueueRef> queues, Duration batchWait, int maxInFlight, StatusStore status,
-               ApiMetrics metrics) {
+    RequestEnqueuer(SqsProducer producer, List<QueueRef> queues, Duration batchWait, int maxInFlight,
+                    StatusStore status, ApiMetrics metrics) {
         this.metrics = metrics;
         this.enqueuer = new BatchingEnqueuer(producer, queues, batchWait, maxInFlight,
                 batch -> recordQueued(status, metrics, batch), metrics::batch);
