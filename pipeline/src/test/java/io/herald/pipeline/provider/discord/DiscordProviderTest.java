@@ -38,8 +38,8 @@ class DiscordProviderTest {
     @BeforeEach
     void start() {
         fake = Fakes.start();
-        provider = new DiscordProvider(new ProviderConfig.Discord(true, 1, Fakes.SEND_TIMEOUT, 1000, Duration.ofSeconds(1),
-                "", Secret.of(Fakes.baseUrl(fake) + PATH)), Clock.systemUTC());
+        provider = new DiscordProvider(new ProviderConfig.Discord(true, 1, Fakes.SEND_TIMEOUT, 1000,
+                Duration.ofSeconds(1), "", Secret.of(Fakes.baseUrl(fake) + PATH)), Clock.systemUTC());
     }
 
     @AfterEach

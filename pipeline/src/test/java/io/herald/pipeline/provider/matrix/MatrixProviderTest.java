@@ -35,8 +35,8 @@ class MatrixProviderTest {
     @BeforeEach
     void start() {
         fake = Fakes.start();
-        provider = new MatrixProvider(new ProviderConfig.Matrix(true, 1, Fakes.SEND_TIMEOUT, 1000, Duration.ofSeconds(1), "",
-                Fakes.baseUrl(fake) + "/", Secret.of(TOKEN)), Clock.systemUTC());
+        provider = new MatrixProvider(new ProviderConfig.Matrix(true, 1, Fakes.SEND_TIMEOUT, 1000,
+                Duration.ofSeconds(1), "", Fakes.baseUrl(fake) + "/", Secret.of(TOKEN)), Clock.systemUTC());
     }
 
     @AfterEach

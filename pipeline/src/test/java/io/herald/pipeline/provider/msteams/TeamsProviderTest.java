@@ -57,7 +57,8 @@ class TeamsProviderTest {
     }
 
     private TeamsProvider provider(String template) {
-        return new TeamsProvider(new ProviderConfig.Msteams(true, 1, Fakes.SEND_TIMEOUT, 1000, Duration.ofSeconds(1), template,
+        return new TeamsProvider(new ProviderConfig.Msteams(true, 1, Fakes.SEND_TIMEOUT, 1000,
+                Duration.ofSeconds(1), template,
                 Secret.of(Fakes.baseUrl(fake) + PATH + "?api-version=1&" + SIG)), Clock.systemUTC());
     }
 

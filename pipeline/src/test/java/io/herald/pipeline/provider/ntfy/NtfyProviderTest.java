@@ -129,8 +129,8 @@ class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
     @Test
     void basicAuthenticationIsSentWhenAUserIsConfiguredAndItsPasswordNeverShows() throws Exception {
         provider.close();
-        provider = new NtfyProvider(config(Fakes.baseUrl(fake), TIMEOUT, Secret.none(), "phil", Secret.of("s3cret-ntfy-pw")),
-                Clock.systemUTC());
+        provider = new NtfyProvider(config(Fakes.baseUrl(fake), TIMEOUT, Secret.none(), "phil",
+                Secret.of("s3cret-ntfy-pw")), Clock.systemUTC());
         String basic = Base64.getEncoder().encodeToString("phil:s3cret-ntfy-pw".getBytes(StandardCharsets.UTF_8));
         fake.stubFor(request().willReturn(aResponse().withStatus(401)
                 .withBody(error(40101, 401, "unauthorized Basic " + basic))));
@@ -145,7 +145,8 @@ class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
     @Test
     void withoutCredentialsA401IsThisTopicAskingForALoginAndRejectsOnlyTheMessage() {
         provider.close();
-        provider = new NtfyProvider(config(Fakes.baseUrl(fake), TIMEOUT, Secret.none(), "", Secret.none()), Clock.systemUTC());
+        provider = new NtfyProvider(config(Fakes.baseUrl(fake), TIMEOUT, Secret.none(), "", Secret.none()),
+                Clock.systemUTC());
         fake.stubFor(request().willReturn(aResponse().withStatus(401).withBody(error(40101, 401, "unauthorized"))));
 
         assertThat(provider.send(envelope())).isEqualTo(new Outcome.Rejected("ntfy 401: unauthorized"));

@@ -166,7 +166,8 @@ class SmtpProviderTest {
             closedPort = socket.getLocalPort();
         }
 
-        Outcome outcome = provider(config(closedPort, "none", "", "")).send(Fixtures.envelope("email", "to@example.org"));
+        Outcome outcome = provider(config(closedPort, "none", "", ""))
+                .send(Fixtures.envelope("email", "to@example.org"));
 
         assertThat(outcome).isInstanceOfSatisfying(Outcome.Retry.class, r -> assertThat(r.after()).isZero());
     }

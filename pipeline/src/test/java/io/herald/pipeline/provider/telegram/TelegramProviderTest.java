@@ -57,8 +57,8 @@ class TelegramProviderTest {
     }
 
     private TelegramProvider provider(String template, Duration chatInterval) {
-        return new TelegramProvider(new ProviderConfig.Telegram(true, 1, Fakes.SEND_TIMEOUT, 1000, Duration.ofSeconds(1),
-                template, Fakes.baseUrl(fake), Secret.of(TOKEN), chatInterval), clock);
+        return new TelegramProvider(new ProviderConfig.Telegram(true, 1, Fakes.SEND_TIMEOUT, 1000,
+                Duration.ofSeconds(1), template, Fakes.baseUrl(fake), Secret.of(TOKEN), chatInterval), clock);
     }
 
     private void answer(int status, String body) {
@@ -161,7 +161,8 @@ class TelegramProviderTest {
 
         assertThat(provider.send(Fixtures.envelope("telegram", "123"))).isInstanceOf(Outcome.Delivered.class);
         assertThat(provider.send(Fixtures.envelope("telegram", "123"))).as("the same chat within its interval")
-                .isInstanceOfSatisfying(Outcome.Retry.class, r -> assertThat(r.after()).isEqualTo(Duration.ofMinutes(5)));
+                .isInstanceOfSatisfying(Outcome.Retry.class,
+                        r -> assertThat(r.after()).isEqualTo(Duration.ofMinutes(5)));
         assertThat(provider.send(Fixtures.envelope("telegram", "456"))).as("another chat")
                 .isInstanceOf(Outcome.Delivered.class);
         clock.advance(Duration.ofMinutes(5));
