@@ -94,7 +94,8 @@ class PersistentEnginesTest {
      * client's 5 s on a busy machine; this test is about what survives a restart, so the timeout only stops a hang.
      */
     private static DynamoDbClient patientClient(EmbeddedServices.Running dynamo) {
-        return DynamoDbClients.createPatient(statusAt(HeraldConfig.defaults().status(), dynamo), Duration.ofSeconds(60));
+        return DynamoDbClients.createPatient(statusAt(HeraldConfig.defaults().status(), dynamo),
+                Duration.ofSeconds(60));
     }
 
     private static HeraldConfig.Status statusAt(HeraldConfig.Status defaults, EmbeddedServices.Running dynamo) {

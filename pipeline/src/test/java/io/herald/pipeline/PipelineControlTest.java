@@ -43,9 +43,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 import java.net.URI;
 import java.time.Clock;
@@ -57,6 +61,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -68,7 +73,6 @@ import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static io.herald.pipeline.PipelineTest.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -102,6 +106,8 @@ class PipelineControlTest {
     private WireMockServer sendgridFake;
     private WireMockServer slackFake;
     private final List<Pipeline> pipelines = new ArrayList<>();
+    /** ReceiveMessage calls out now on the client every instance here shares: zero means no long poll is open. */
+    private final AtomicInteger receivesOut = new AtomicInteger();
     private final Map<Pipeline, PipelineMetrics> metrics = new HashMap<>();
 
     @BeforeAll
@@ -111,7 +117,28 @@ class PipelineControlTest {
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
         sqsConfig = new HeraldConfig.Sqs(embeddedSqs.endpoint().toString(), d.region(), List.of("unused"),
                 d.deadLetterSuffix(), 5, Duration.ofSeconds(30), d.maxConnections());
-        sqs = SqsClients.create(sqsConfig);
+        sqs = SqsClients.create(sqsConfig, new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof ReceiveMessageRequest) {
+                    receivesOut.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof ReceiveMessageRequest) {
+                    receivesOut.decrementAndGet();
+                }
+            }
+
+            @Override
+            public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof ReceiveMessageRequest) {
+                    receivesOut.decrementAndGet();
+                }
+            }
+        });
         HeraldConfig.Status s = HeraldConfig.defaults().status();
         // DynamoDB Local runs in this JVM beside two pipelines and ElasticMQ: on a busy machine a call can
         // take longer than the production client's 5 s, and the operator's pause must not fail for it.
@@ -402,8 +429,9 @@ class PipelineControlTest {
         operator.pause(PauseScope.channel("email"), "test");
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> "paused".equals(state(a, "ses")) && "paused".equals(state(b, "sendgrid")));
-        // A long poll that began before the pause may still be out: let it end (receive wait is 1 s).
-        sleep(Duration.ofMillis(1500));
+        // A long poll that began before the pause may still be out: wait until none is.
+        await("long polls begun before the pause end").atMost(Duration.ofSeconds(30))
+                .until(() -> receivesOut.get() == 0);
         double receivesA = receives(a);
         double receivesB = receives(b);
         List<String> sent = enqueue(queue, "email", 30);

@@ -10,11 +10,9 @@ import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.ProviderContractTest;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,9 +24,9 @@ class DiscordContractTest extends ProviderContractTest<DiscordProvider> {
     private static final String PATH = "/api/webhooks/1234567890/" + SECRET;
 
     @Override
-    protected DiscordProvider provider(String baseUrl) {
-        return new DiscordProvider(new DiscordConfig(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
-                Secret.of(baseUrl + PATH)), Clock.systemUTC());
+    protected DiscordProvider provider(String baseUrl, Duration timeout) {
+        return new DiscordProvider(new DiscordConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "",
+                Secret.of(baseUrl + PATH)), clock);
     }
 
     @Override
@@ -48,14 +46,12 @@ class DiscordContractTest extends ProviderContractTest<DiscordProvider> {
 
     @Override
     protected ResponseDefinitionBuilder delivered() {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody("{\"id\":\"1180000000000000001\"}");
+        return json(200, "{\"id\":\"1180000000000000001\"}");
     }
 
     @Override
     protected ResponseDefinitionBuilder rateLimited(int seconds) {
-        return aResponse().withStatus(429).withHeader("Content-Type", "application/json")
-                .withBody("{\"message\":\"You are being rate limited.\",\"retry_after\":" + seconds
+        return json(429, "{\"message\":\"You are being rate limited.\",\"retry_after\":" + seconds
                         + ".0,\"global\":false}");
     }
 
@@ -66,6 +62,8 @@ class DiscordContractTest extends ProviderContractTest<DiscordProvider> {
                         Outcome.Rejected.class),
                 new Answer(413, "{\"message\":\"Request entity too large\"}", Outcome.Rejected.class),
                 new Answer(401, "{\"message\":\"401: Unauthorized\",\"code\":0}", Outcome.ProviderDown.class),
+                new Answer(401, "{\"message\":\"Invalid Webhook Token\",\"code\":50027}",
+                        Outcome.ProviderDown.class),
                 new Answer(403, "{\"message\":\"Missing Access\",\"code\":50001}", Outcome.ProviderDown.class),
                 new Answer(404, "{\"message\":\"Unknown Webhook\",\"code\":10015}", Outcome.ProviderDown.class),
                 new Answer(502, "bad gateway", Outcome.Retry.class));

@@ -10,11 +10,9 @@ import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.ProviderContractTest;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,9 +23,9 @@ class MatrixContractTest extends ProviderContractTest<MatrixProvider> {
     private static final String SECRET = "syt_secretMatrixAccessToken";
 
     @Override
-    protected MatrixProvider provider(String baseUrl) {
-        return new MatrixProvider(new MatrixConfig(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
-                baseUrl + "/", Secret.of(SECRET)), Clock.systemUTC());
+    protected MatrixProvider provider(String baseUrl, Duration timeout) {
+        return new MatrixProvider(new MatrixConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "",
+                baseUrl + "/", Secret.of(SECRET)), clock);
     }
 
     @Override
@@ -47,14 +45,12 @@ class MatrixContractTest extends ProviderContractTest<MatrixProvider> {
 
     @Override
     protected ResponseDefinitionBuilder delivered() {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody("{\"event_id\":\"$YUwRidLecu:example.org\"}");
+        return json(200, "{\"event_id\":\"$YUwRidLecu:example.org\"}");
     }
 
     @Override
     protected ResponseDefinitionBuilder rateLimited(int seconds) {
-        return aResponse().withStatus(429).withHeader("Content-Type", "application/json")
-                .withBody("{\"errcode\":\"M_LIMIT_EXCEEDED\",\"error\":\"Too many requests\",\"retry_after_ms\":"
+        return json(429, "{\"errcode\":\"M_LIMIT_EXCEEDED\",\"error\":\"Too many requests\",\"retry_after_ms\":"
                         + seconds * 1000 + "}");
     }
 
@@ -70,7 +66,8 @@ class MatrixContractTest extends ProviderContractTest<MatrixProvider> {
                 new Answer(403, "{\"errcode\":\"M_USER_DEACTIVATED\",\"error\":\"gone\"}", Outcome.ProviderDown.class),
                 new Answer(404, "{\"errcode\":\"M_UNRECOGNIZED\",\"error\":\"no endpoint\"}",
                         Outcome.ProviderDown.class),
-                new Answer(500, "{\"errcode\":\"M_UNKNOWN\",\"error\":\"oops\"}", Outcome.Retry.class));
+                new Answer(500, "{\"errcode\":\"M_UNKNOWN\",\"error\":\"oops\"}", Outcome.Retry.class),
+                new Answer(502, "", Outcome.Retry.class));
     }
 
     @Override

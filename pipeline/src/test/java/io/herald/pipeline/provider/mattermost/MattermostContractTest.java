@@ -10,7 +10,6 @@ import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.ProviderContractTest;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,9 +25,9 @@ class MattermostContractTest extends ProviderContractTest<MattermostProvider> {
     private static final String PATH = "/hooks/" + SECRET;
 
     @Override
-    protected MattermostProvider provider(String baseUrl) {
-        return new MattermostProvider(new MattermostConfig(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
-                Secret.of(baseUrl + PATH)), Clock.systemUTC());
+    protected MattermostProvider provider(String baseUrl, Duration timeout) {
+        return new MattermostProvider(new MattermostConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "",
+                Secret.of(baseUrl + PATH)), clock);
     }
 
     @Override
@@ -53,7 +52,7 @@ class MattermostContractTest extends ProviderContractTest<MattermostProvider> {
 
     @Override
     protected ResponseDefinitionBuilder rateLimited(int seconds) {
-        return aResponse().withStatus(429).withHeader("Retry-After", Integer.toString(seconds))
+        return retryAfter(seconds)
                 .withBody("{\"id\":\"api.context.rate_limit\"}");
     }
 
@@ -64,6 +63,8 @@ class MattermostContractTest extends ProviderContractTest<MattermostProvider> {
                         Outcome.Rejected.class),
                 new Answer(400, "{\"id\":\"web.incoming_webhook.user.app_error\",\"status_code\":400}",
                         Outcome.Rejected.class),
+                new Answer(400, "{\"id\":\"web.incoming_webhook.parse.app_error\",\"message\":\"Unable to parse "
+                        + "incoming data\"}", Outcome.Rejected.class),
                 new Answer(413, "too large", Outcome.Rejected.class),
                 new Answer(400, "{\"id\":\"web.incoming_webhook.invalid.app_error\",\"status_code\":400}",
                         Outcome.ProviderDown.class),
@@ -71,7 +72,9 @@ class MattermostContractTest extends ProviderContractTest<MattermostProvider> {
                         Outcome.ProviderDown.class),
                 new Answer(404, "{\"id\":\"app.channel.get.existing.app_error\",\"status_code\":404}",
                         Outcome.ProviderDown.class),
-                new Answer(500, "{\"id\":\"app.internal\",\"status_code\":500}", Outcome.Retry.class));
+                new Answer(404, "{\"message\":\"Unable to find the webhook\"}", Outcome.ProviderDown.class),
+                new Answer(500, "{\"id\":\"app.internal\",\"status_code\":500}", Outcome.Retry.class),
+                new Answer(503, "", Outcome.Retry.class));
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.ProviderContractTest;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,9 +25,9 @@ class TeamsContractTest extends ProviderContractTest<TeamsProvider> {
     private static final String PATH = "/workflows/abc123/triggers/manual/paths/invoke";
 
     @Override
-    protected TeamsProvider provider(String baseUrl) {
-        return new TeamsProvider(new TeamsConfig(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
-                Secret.of(baseUrl + PATH + "?api-version=1&sig=" + SECRET)), Clock.systemUTC());
+    protected TeamsProvider provider(String baseUrl, Duration timeout) {
+        return new TeamsProvider(new TeamsConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "",
+                Secret.of(baseUrl + PATH + "?api-version=1&sig=" + SECRET)), clock);
     }
 
     @Override
@@ -53,7 +52,7 @@ class TeamsContractTest extends ProviderContractTest<TeamsProvider> {
 
     @Override
     protected ResponseDefinitionBuilder rateLimited(int seconds) {
-        return aResponse().withStatus(429).withHeader("Retry-After", Integer.toString(seconds));
+        return retryAfter(seconds);
     }
 
     @Override
@@ -62,6 +61,8 @@ class TeamsContractTest extends ProviderContractTest<TeamsProvider> {
                 new Answer(400, "{\"error\":{\"code\":\"InvalidRequestContent\"}}", Outcome.Rejected.class),
                 new Answer(413, "too large", Outcome.Rejected.class),
                 new Answer(401, "{\"error\":{\"code\":\"Unauthorized\"}}", Outcome.ProviderDown.class),
+                new Answer(401, "{\"error\":{\"code\":\"DirectApiAuthorizationRequired\",\"message\":\"The request "
+                        + "must be authenticated.\"}}", Outcome.ProviderDown.class),
                 new Answer(403, "{\"error\":{\"code\":\"Forbidden\"}}", Outcome.ProviderDown.class),
                 new Answer(404, "{\"error\":{\"code\":\"WorkflowNotFound\"}}", Outcome.ProviderDown.class),
                 new Answer(500, "{\"error\":{\"code\":\"InternalServerError\"}}", Outcome.Retry.class));

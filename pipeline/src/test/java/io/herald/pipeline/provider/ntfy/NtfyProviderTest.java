@@ -35,14 +35,14 @@ class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
     private static final String TOKEN = "tk_secretAccessToken0123456789";
     private static final String TOPIC = "hpc-alerts";
 
-    private static NtfyConfig config(String baseUrl, Secret token, String user, Secret password) {
-        return new NtfyConfig(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "", baseUrl, token, user, password, 4,
+    private static NtfyConfig config(String baseUrl, Duration timeout, Secret token, String user, Secret password) {
+        return new NtfyConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "", baseUrl, token, user, password, 4,
                 List.of("warning", "computer"));
     }
 
     @Override
-    protected NtfyProvider provider(String baseUrl) {
-        return new NtfyProvider(config(baseUrl, Secret.of(TOKEN), "", Secret.none()), Clock.systemUTC());
+    protected NtfyProvider provider(String baseUrl, Duration timeout) {
+        return new NtfyProvider(config(baseUrl, timeout, Secret.of(TOKEN), "", Secret.none()), clock);
     }
 
     @Override
@@ -68,7 +68,7 @@ class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
 
     @Override
     protected ResponseDefinitionBuilder rateLimited(int seconds) {
-        return aResponse().withStatus(429).withHeader("Retry-After", Integer.toString(seconds))
+        return retryAfter(seconds)
                 .withBody(error(42901, 429, "limit reached: too many requests"));
     }
 
@@ -129,8 +129,8 @@ class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
     @Test
     void basicAuthenticationIsSentWhenAUserIsConfiguredAndItsPasswordNeverShows() throws Exception {
         provider.close();
-        provider = new NtfyProvider(config(Fakes.baseUrl(fake), Secret.none(), "phil", Secret.of("s3cret-ntfy-pw")),
-                Clock.systemUTC());
+        provider = new NtfyProvider(config(Fakes.baseUrl(fake), TIMEOUT, Secret.none(), "phil",
+                Secret.of("s3cret-ntfy-pw")), Clock.systemUTC());
         String basic = Base64.getEncoder().encodeToString("phil:s3cret-ntfy-pw".getBytes(StandardCharsets.UTF_8));
         fake.stubFor(request().willReturn(aResponse().withStatus(401)
                 .withBody(error(40101, 401, "unauthorized Basic " + basic))));
@@ -145,7 +145,8 @@ class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
     @Test
     void withoutCredentialsA401IsThisTopicAskingForALoginAndRejectsOnlyTheMessage() {
         provider.close();
-        provider = new NtfyProvider(config(Fakes.baseUrl(fake), Secret.none(), "", Secret.none()), Clock.systemUTC());
+        provider = new NtfyProvider(config(Fakes.baseUrl(fake), TIMEOUT, Secret.none(), "", Secret.none()),
+                Clock.systemUTC());
         fake.stubFor(request().willReturn(aResponse().withStatus(401).withBody(error(40101, 401, "unauthorized"))));
 
         assertThat(provider.send(envelope())).isEqualTo(new Outcome.Rejected("ntfy 401: unauthorized"));

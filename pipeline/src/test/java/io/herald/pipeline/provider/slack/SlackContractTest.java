@@ -10,7 +10,6 @@ import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.ProviderContractTest;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,9 +25,9 @@ class SlackContractTest extends ProviderContractTest<SlackProvider> {
     private static final String PATH = "/services/T000/B000/" + SECRET;
 
     @Override
-    protected SlackProvider provider(String baseUrl) {
-        return new SlackProvider(new SlackConfig(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
-                Secret.of(baseUrl + PATH)), Clock.systemUTC());
+    protected SlackProvider provider(String baseUrl, Duration timeout) {
+        return new SlackProvider(new SlackConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "",
+                Secret.of(baseUrl + PATH)), clock);
     }
 
     @Override
@@ -53,7 +52,7 @@ class SlackContractTest extends ProviderContractTest<SlackProvider> {
 
     @Override
     protected ResponseDefinitionBuilder rateLimited(int seconds) {
-        return aResponse().withStatus(429).withHeader("Retry-After", Integer.toString(seconds))
+        return retryAfter(seconds)
                 .withBody("rate_limited");
     }
 

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -122,9 +123,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
         out.flush();
     }
 
+    /** Hangs like a stuck server until {@link #close} interrupts it: only the client's timeout ends the wait. */
     private static void sleepQuietly() {
         try {
-            Thread.sleep(10_000);
+            Thread.sleep(Duration.ofMinutes(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -10,11 +10,9 @@ import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.ProviderContractTest;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,9 +24,9 @@ class TelegramContractTest extends ProviderContractTest<TelegramProvider> {
     private static final String PATH = "/bot" + SECRET + "/sendMessage";
 
     @Override
-    protected TelegramProvider provider(String baseUrl) {
-        return new TelegramProvider(new TelegramConfig(true, 1, TIMEOUT, 1000, Duration.ofSeconds(1), "",
-                baseUrl, Secret.of(SECRET), Duration.ZERO), Clock.systemUTC());
+    protected TelegramProvider provider(String baseUrl, Duration timeout) {
+        return new TelegramProvider(new TelegramConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "",
+                baseUrl, Secret.of(SECRET), Duration.ZERO), clock);
     }
 
     @Override
@@ -48,13 +46,12 @@ class TelegramContractTest extends ProviderContractTest<TelegramProvider> {
 
     @Override
     protected ResponseDefinitionBuilder delivered() {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody("{\"ok\":true,\"result\":{\"message_id\":4711}}");
+        return json(200, "{\"ok\":true,\"result\":{\"message_id\":4711}}");
     }
 
     @Override
     protected ResponseDefinitionBuilder rateLimited(int seconds) {
-        return aResponse().withStatus(429).withHeader("Content-Type", "application/json").withBody(
+        return json(429, 
                 "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after " + seconds
                         + "\",\"parameters\":{\"retry_after\":" + seconds + "}}");
     }
@@ -64,8 +61,8 @@ class TelegramContractTest extends ProviderContractTest<TelegramProvider> {
         return List.of(
                 new Answer(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}",
                         Outcome.Rejected.class),
-                new Answer(403, "{\"ok\":false,\"error_code\":403,\"description\":\"Forbidden: bot was blocked\"}",
-                        Outcome.Rejected.class),
+                new Answer(403, "{\"ok\":false,\"error_code\":403,\"description\":\"Forbidden: bot was blocked by the "
+                        + "user\"}", Outcome.Rejected.class),
                 new Answer(401, "{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}",
                         Outcome.ProviderDown.class),
                 new Answer(404, "{\"ok\":false,\"error_code\":404,\"description\":\"Not Found\"}",
