@@ -62,6 +62,8 @@ public final class FuzzDrill implements Drill {
     }
 
     @Override
+    // The figures are Integer or Long read from Map<String, Object>: Error Prone cannot see that %d fits them.
+    @SuppressWarnings("FormatString")
     public DrillResult run(DrillContext context) throws Exception {
         DrillOptions options = DrillOptions.parse(name(), context.args(),
                 Set.of("--seed", "--api-cases", "--shim-cases", "--slow-uploads", "--provider-cases"));

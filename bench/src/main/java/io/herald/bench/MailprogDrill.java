@@ -72,6 +72,9 @@ public final class MailprogDrill implements Drill {
         }
     }
 
+    // The figures are Integer, Long or Double read from Map<String, Object>: Error Prone cannot see that %d and
+    // %f fit them.
+    @SuppressWarnings("FormatString")
     private DrillResult run(DrillContext context, Path work) throws Exception {
         DrillOptions options = DrillOptions.parse(name(), context.args(), Set.of("--captures", "--jvm-captures", "--burst"));
         int captures = options.intOption("--captures", 200, 10);
