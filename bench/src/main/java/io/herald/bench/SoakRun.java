@@ -241,8 +241,8 @@ final class SoakRun {
         }
         if (!duplicates.withinBound()) {
             violations.add(String.format(Locale.ROOT, "%d duplicates outside the failure window (e.g. %s), %d inside "
-                    + "(bound %d)", duplicates.outsideWindow(), duplicates.examplesOutside(), duplicates.insideWindow(),
-                    duplicates.bound()));
+                    + "(bound %d)", duplicates.outsideWindow(), whenAndWhere(duplicates.examplesOutside(), ses,
+                    sendGrid, runStart), duplicates.insideWindow(), duplicates.bound()));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("notificationsAccepted", acceptedIds.size());
@@ -320,6 +320,25 @@ final class SoakRun {
                 throw new IllegalStateException("the API answered " + answer.statusCode() + ": " + answer.body());
             }
         }
+    }
+
+    /** Each id with every request the fakes saw for it: which fake, when (s since the start), what it answered. */
+    private static List<String> whenAndWhere(List<String> ids, EmailApiFake ses, EmailApiFake sendGrid,
+                                             long runStart) {
+        List<String> out = new ArrayList<>();
+        for (String id : ids) {
+            StringBuilder line = new StringBuilder(id).append(':');
+            for (EmailApiFake fake : List.of(ses, sendGrid)) {
+                for (EmailApiFake.Received r : fake.received()) {
+                    if (r.heraldId().equals(id)) {
+                        line.append(String.format(Locale.ROOT, " %s %.1f s %d", fake == ses ? "ses" : "sendgrid",
+                                (r.nanos() - runStart) / 1e9, r.status()));
+                    }
+                }
+            }
+            out.add(line.toString());
+        }
+        return out;
     }
 
     /** Until {@code count} are accepted, or the clock reaches {@code notAfter}, or the producers are done. */
