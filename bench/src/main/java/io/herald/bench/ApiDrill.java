@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 /**
  * Drill 4: the API as shipped. The packaged {@code bin/herald api --config FILE} (the image
  * {@code ./herald build} makes) runs as its own process with the shipped defaults and its status
- * store on, against ElasticMQ and DynamoDB Local each in a JVM of its own ({@link EngineMain}), the
+ * store on, against ElasticMQ and DynamoDB Local each in a JVM of its own ({@link StoreServer}), the
  * way {@code ./herald local} runs those engines. wrk, in a process of its own, POSTs gomail's
  * {@code /email/send} over 16 and 64 keep-alive connections.
  *
@@ -128,25 +128,28 @@ public final class ApiDrill implements Drill {
         long accepted = 0;
         Map<String, Object> queueCheck = new LinkedHashMap<>();
         List<String> violations = new ArrayList<>();
-        try (ChildJvm sqsEngine = ChildJvm.start(EngineMain.class, List.of(), List.of("sqs"), Duration.ofSeconds(90));
-             ChildJvm dynamoEngine = ChildJvm.start(EngineMain.class, List.of(), List.of("dynamodb"),
-                     Duration.ofSeconds(90));
+        // Each engine in a JVM of its own with the JVM's defaults; the API goes to them directly, not through
+        // their counting proxies.
+        try (StoreServer sqsEngine = StoreServer.start("sqs", List.of());
+             StoreServer dynamoEngine = StoreServer.start("dynamodb", List.of());
              HttpClient http = HttpClient.newHttpClient()) {
+            String sqsEndpoint = sqsEngine.direct().toString();
+            String dynamoEndpoint = dynamoEngine.direct().toString();
             HeraldConfig defaults = HeraldConfig.defaults();
             HeraldConfig.Sqs d = defaults.sqs();
-            HeraldConfig.Status status = new HeraldConfig.Status(dynamoEngine.readyLine(), defaults.status().region(),
+            HeraldConfig.Status status = new HeraldConfig.Status(dynamoEndpoint, defaults.status().region(),
                     defaults.status().table(), defaults.status().ttl());
             List<Build> builds = new ArrayList<>();
-            try (SqsClient sqs = SqsClients.create(sqsConfig(sqsEngine.readyLine(), d, d.queues()));
+            try (SqsClient sqs = SqsClients.create(sqsConfig(sqsEndpoint, d, d.queues()));
                  DynamoDbClient dynamo = DynamoDbClients.create(status)) {
                 StatusTable.createIfMissing(dynamo, status.table());
                 for (var e : images.entrySet()) {
                     List<String> names = List.of("bench-api-" + e.getKey() + "-1", "bench-api-" + e.getKey() + "-2");
-                    HeraldConfig.Sqs config = sqsConfig(sqsEngine.readyLine(), d, names);
+                    HeraldConfig.Sqs config = sqsConfig(sqsEndpoint, d, names);
                     List<QueueRef> queues = SqsQueues.provision(sqs, config);
                     int port = ShippedApiProcess.freePort();
                     Path file = scratch.resolve("herald-" + e.getKey() + ".yaml");
-                    Files.writeString(file, config(sqsEngine.readyLine(), names, dynamoEngine.readyLine(), port));
+                    Files.writeString(file, config(sqsEndpoint, names, dynamoEndpoint, port));
                     builds.add(new Build(e.getKey(), e.getValue(), file, port, queues));
                 }
                 ProcessHandle sqsProcess = ProcessHandle.of(sqsEngine.pid()).orElseThrow();

@@ -148,7 +148,8 @@ public final class Harness {
     }
 
     private List<String> names() {
-        return drills.all().stream().map(Drill::name).toList();
+        return java.util.stream.Stream.concat(drills.all().stream(), drills.byNameOnly().stream()).map(Drill::name)
+                .toList();
     }
 
     String help() {
@@ -161,6 +162,12 @@ public final class Harness {
                 """);
         for (Drill drill : drills.all()) {
             text.append(String.format(Locale.ROOT, "  %-10s %s%n", drill.name(), drill.description()));
+        }
+        if (!drills.byNameOnly().isEmpty()) {
+            text.append("\nRun only by name (not part of `all`):\n");
+            for (Drill drill : drills.byNameOnly()) {
+                text.append(String.format(Locale.ROOT, "  %-10s %s%n", drill.name(), drill.description()));
+            }
         }
         text.append("""
 

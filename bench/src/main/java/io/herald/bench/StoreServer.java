@@ -31,10 +31,17 @@ final class StoreServer implements AutoCloseable {
         this.direct = direct;
     }
 
-    /** @param kind {@code sqs} or {@code dynamodb} */
+    /** @param kind {@code sqs} or {@code dynamodb}; with the pipeline drill's heap and collector */
     static StoreServer start(String kind) throws IOException, InterruptedException {
-        ChildJvm child = ChildJvm.start(StoreServerMain.class, List.of("-Xmx1g", "-XX:+UseParallelGC"), List.of(kind),
-                Duration.ofSeconds(90));
+        return start(kind, List.of("-Xmx1g", "-XX:+UseParallelGC"));
+    }
+
+    /**
+     * @param kind       {@code sqs} or {@code dynamodb}
+     * @param jvmOptions the child's own, e.g. none for the JVM's defaults or a JFR recording
+     */
+    static StoreServer start(String kind, List<String> jvmOptions) throws IOException, InterruptedException {
+        ChildJvm child = ChildJvm.start(StoreServerMain.class, jvmOptions, List.of(kind), Duration.ofSeconds(90));
         String line = child.readyLine();
         if (!line.startsWith("proxy=") || !line.contains(" direct=")) {
             child.close();
