@@ -81,7 +81,8 @@ final class PreferencesScenario implements AutoCloseable {
     }
 
     URI telegramUrl() {
-        return URI.create(telegram.baseUrl());
+        // 127.0.0.1, not WireMock's "localhost", which may resolve to ::1 where nothing listens.
+        return URI.create("http://127.0.0.1:" + telegram.port());
     }
 
     /** A private message from the chat, then the bot's reply to it. */
@@ -180,16 +181,18 @@ final class PreferencesScenario implements AutoCloseable {
         for (Envelope d : digests) {
             softly.assertThat(d.content().title()).as("digest to %s folds three", d.target()).startsWith("3 ");
             for (String job : quietJobs) {
-                softly.assertThat(d.content().text()).as("digest to %s names job %s", d.target(), job).contains(job);
+                softly.assertThat(d.content().text()).as("digest to %s names job %s", d.target(), job)
+                        .contains("- " + job + " (quiet-");
             }
-            softly.assertThat(d.content().text()).as("the FAIL is not in the digest").doesNotContain(failJob);
+            softly.assertThat(d.content().text()).as("the FAIL is not in the digest").doesNotContain("quiet-fail");
         }
         for (String job : quietJobs) {
             softly.assertThat(mailbox.about(job)).as("job %s is not sent on its own in quiet hours", job).isEmpty();
         }
         String jobs = say("/jobs");
         softly.assertThat(jobs).as("/jobs lists the linked user's notifications from Herald's records (item 5)")
-                .contains("for " + user).contains(failJob).contains(quietJobs.getFirst());
+                .contains("for " + user).contains("job " + failJob + " quiet-fail: FAIL")
+                .contains("job " + quietJobs.getFirst() + " quiet-1: END");
         Progress.say("/jobs answered: " + jobs.replace("\n", " | "));
     }
 
