@@ -4,8 +4,8 @@ import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.envelope.EnvelopeCodec;
-import io.herald.core.preferences.DynamoPreferencesStore;
-import io.herald.core.preferences.PreferencesStore;
+import io.herald.core.preferences.UserStores;
+import io.herald.mailprog.forward.EnvelopeSink;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.mailprog.Mailprog;
@@ -76,8 +76,15 @@ final class MailprogCommand implements Runnable {
                 : Optional.empty();
     }
 
-    static Optional<PreferencesStore> preferences(HeraldConfig cfg, Optional<DynamoDbClient> dynamo) {
-        return dynamo.map(d -> new DynamoPreferencesStore(d, cfg.status().table()));
+    /** Users' preferences, linked chats and recent jobs, when preferences are on (a client was made for them). */
+    static Optional<UserStores> userStores(HeraldConfig cfg, Optional<DynamoDbClient> dynamo) {
+        return dynamo.map(d -> UserStores.inStatusTable(d, cfg.status().table(), cfg.status().ttl()));
+    }
+
+    /** The forwarder as configured, with users' stores when preferences are on. */
+    static Forwarder forwarder(HeraldConfig cfg, EnvelopeSink sink, Optional<DynamoDbClient> dynamo) {
+        return userStores(cfg, dynamo).map(u -> Mailprog.forwarder(cfg, sink, Clock.systemUTC(), u))
+                .orElseGet(() -> Mailprog.forwarder(cfg, sink, Clock.systemUTC()));
     }
 
     /** --local for the forwarder: SQS and queues of the running ./herald local, found through its state file. */
@@ -120,8 +127,8 @@ final class MailprogCommand implements Runnable {
             HeraldConfig cfg = target.apply(load(config));
             SqsClient sqs = SqsClients.create(cfg.sqs());
             Optional<DynamoDbClient> dynamo = preferencesClient(cfg);
-            Forwarder forwarder = Mailprog.forwarder(cfg, new SqsSink(sqs, cfg.sqs(), new SqsProducer(sqs, new EnvelopeCodec())),
-                    Clock.systemUTC(), preferences(cfg, dynamo));
+            Forwarder forwarder = forwarder(cfg, new SqsSink(sqs, cfg.sqs(), new SqsProducer(sqs, new EnvelopeCodec())),
+                    dynamo);
             Spool spool = new Spool(Path.of(cfg.mailprog().spoolDir()));
             PassObserver observer = PassObserver.none();
             String textfileDir = cfg.mailprog().metricsTextfileDir();
@@ -180,8 +187,8 @@ final class MailprogCommand implements Runnable {
             PassResult r;
             Optional<DynamoDbClient> dynamo = preferencesClient(cfg);
             try (SqsClient sqs = SqsClients.create(cfg.sqs());
-                 Forwarder forwarder = Mailprog.forwarder(cfg, new SqsSink(sqs, cfg.sqs(), new SqsProducer(sqs, new EnvelopeCodec())),
-                         Clock.systemUTC(), preferences(cfg, dynamo))) {
+                 Forwarder forwarder = forwarder(cfg, new SqsSink(sqs, cfg.sqs(), new SqsProducer(sqs, new EnvelopeCodec())),
+                         dynamo)) {
                 r = forwarder.pass(true);
             } catch (RuntimeException e) {
                 dynamo.ifPresent(DynamoDbClient::close);

@@ -34,11 +34,17 @@ final class HeraldInstallation implements AutoCloseable {
     static final Path CONFIG = Path.of("/etc/herald/herald.yaml");
     static final Path SPOOL = Path.of("/var/spool/herald/mailprog");
     static final Path FORWARDER_UNIT = Path.of("/usr/lib/systemd/system/herald-mailprog-forward.service");
+    static final Path BOT_UNIT = Path.of("/usr/lib/systemd/system/herald-telegram-bot.service");
+    /** The status table in the test's DynamoDB Local: users' preferences, chat links, recent jobs. */
+    static final String STATUS_TABLE = "herald-e2e-status";
+    /** The bot's token as the Telegram fake knows it (a fake's, worth nothing elsewhere). */
+    static final String BOT_TOKEN = "4242:e2e-fake-token";
     private static final Map<String, String> APT_ENV = Map.of("DEBIAN_FRONTEND", "noninteractive");
     /** Another build on this machine (packaging's PackageInstallIT, Slurm's packages) may hold the dpkg lock. */
     private static final List<String> APT_LOCK_WAIT = List.of("-o", "DPkg::Lock::Timeout=300");
 
     private Daemon forwarder;
+    private Daemon bot;
     private boolean installed;
 
     private HeraldInstallation() {
@@ -75,7 +81,8 @@ final class HeraldInstallation implements AutoCloseable {
      * docs/slurm.md step 1: {@code apt-get install -y ./herald_VERSION_amd64.deb}, run in the package's
      * directory as written there, then the test's configuration into /etc/herald/herald.yaml.
      */
-    static HeraldInstallation install(Path deb, URI sqsEndpoint, String queue) throws IOException {
+    static HeraldInstallation install(Path deb, URI sqsEndpoint, String queue, URI dynamoEndpoint, URI telegram)
+            throws IOException {
         HeraldInstallation h = new HeraldInstallation();
         List<String> argv = new ArrayList<>(List.of("apt-get", "install", "-y", "-q"));
         argv.addAll(APT_LOCK_WAIT);
@@ -88,7 +95,7 @@ final class HeraldInstallation implements AutoCloseable {
             Progress.say("installed " + deb.getFileName() + ": " + HostCommand.of("/usr/bin/herald", "--version")
                     .in(Path.of("/")).run().stdoutOrThrow().strip().replace("\n", "; "));
             // The conffile keeps the owner and mode the package gave it (root:herald 0640): only its text changes.
-            Files.writeString(CONFIG, yaml(sqsEndpoint, queue));
+            Files.writeString(CONFIG, yaml(sqsEndpoint, queue, dynamoEndpoint, telegram));
             return h;
         } catch (IOException | RuntimeException e) {
             h.close();
@@ -104,14 +111,24 @@ final class HeraldInstallation implements AutoCloseable {
         return SPOOL;
     }
 
-    private static String yaml(URI sqsEndpoint, String queue) {
+    private static String yaml(URI sqsEndpoint, String queue, URI dynamoEndpoint, URI telegram) {
         return """
                 # Written by the slurm-e2e test (RealSlurmClusterTest) over the package's conffile.
                 sqs:
                   endpoint: %s
                   region: us-east-1
                   queues: [%s]
+                status:
+                  endpoint: %s
+                  region: us-east-1
+                  table: %s
+                telegramBot:
+                  botToken: "%s"
+                  baseUrl: %s
+                  pollTimeout: 1s
                 mailprog:
+                  # A bare --mail-user follows the owner's preferences; link:CODE and the bot's commands work.
+                  preferences: {enabled: true, cacheFor: 1s}
                   spoolDir: %s
                   sacct: /usr/bin/sacct
                   sacctAttempts: 10
@@ -121,7 +138,7 @@ final class HeraldInstallation implements AutoCloseable {
                   allowList: ["mailto=.+@example\\\\.org"]
                   # One test user sends every job's mail: no digests here (ThrottleTest covers them).
                   throttle: {maxPerUser: 0, window: 10m}
-                """.formatted(sqsEndpoint, queue, SPOOL);
+                """.formatted(sqsEndpoint, queue, dynamoEndpoint, STATUS_TABLE, BOT_TOKEN, telegram, SPOOL);
     }
 
     /** Problems with the spool's subdirectories as the package left them, one line each (none: fine). */
@@ -163,18 +180,30 @@ final class HeraldInstallation implements AutoCloseable {
      * which this cluster does not use (a site would add it with {@code systemctl edit}).
      */
     void startForwarder(Map<String, String> slurmEnv, Path logDir) throws IOException {
-        ShippedUnit unit = ShippedUnit.parse(Files.readString(FORWARDER_UNIT));
+        forwarder = startUnit(FORWARDER_UNIT, slurmEnv, logDir.resolve("herald-forwarder.out"));
+    }
+
+    /** The installed herald-telegram-bot.service, run as {@link #startForwarder} runs the forwarder's. */
+    void startTelegramBot(Path logDir) throws IOException {
+        bot = startUnit(BOT_UNIT, Map.of(), logDir.resolve("herald-telegram-bot.out"));
+    }
+
+    Daemon telegramBot() {
+        return bot;
+    }
+
+    private static Daemon startUnit(Path unitFile, Map<String, String> extraEnv, Path output) throws IOException {
+        ShippedUnit unit = ShippedUnit.parse(Files.readString(unitFile));
         Map<String, String> env = new HashMap<>(unit.environment());
         env.putAll(ShippedUnit.userEnvironment(unit.user(),
                 HostCommand.of("getent", "passwd", unit.user()).run().stdoutOrThrow()));
-        env.putAll(slurmEnv);
+        env.putAll(extraEnv);
         // setpriv cannot set a umask: sh sets the unit's and execs, so the PID kept is the forwarder's own.
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "umask " + unit.umask() + " && exec \"$@\"",
                 "sh"));
         argv.addAll(unit.execStart());
-        forwarder = Daemon.start(String.join(" ", unit.execStart()) + " (as " + unit.user() + ")",
-                new HostCommand(argv, env, Path.of("/"), Duration.ofMinutes(2)).as(unit.user()),
-                logDir.resolve("herald-forwarder.out"));
+        return Daemon.start(String.join(" ", unit.execStart()) + " (as " + unit.user() + ")",
+                new HostCommand(argv, env, Path.of("/"), Duration.ofMinutes(2)).as(unit.user()), output);
     }
 
     Daemon forwarder() {
@@ -191,6 +220,9 @@ final class HeraldInstallation implements AutoCloseable {
     /** Stops the forwarder, then purges the package (also after a failure); says so when that fails. */
     @Override
     public synchronized void close() {
+        if (bot != null) {
+            bot.stop();
+        }
         if (forwarder != null) {
             forwarder.stop();
         }

@@ -3,7 +3,11 @@ package io.herald.slurme2e;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
+import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.status.StatusTable;
+import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.embedded.EmbeddedSqs;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.pipeline.provider.outbox.OutboxProvider;
@@ -87,12 +91,18 @@ class RealSlurmClusterTest {
         HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(sqsServer.endpoint().toString(), "us-east-1", List.of(QUEUE),
                 "-dlq", 5, Duration.ofSeconds(30), 10);
         SqsClient sqs = SqsClients.create(sqsConfig);
+        // Users' preferences, chat links and recent jobs (issue 19): a status table the installed services reach.
+        EmbeddedDynamoDb dynamoServer = EmbeddedDynamoDb.start(0);
+        DynamoDbClient dynamo = DynamoDbClients.create(new HeraldConfig.Status(dynamoServer.endpoint().toString(),
+                "us-east-1", HeraldInstallation.STATUS_TABLE, Duration.ofDays(1)));
+        PreferencesScenario preferences = PreferencesScenario.start(JOB_USER);
         HeraldInstallation herald = null;
         LocalSlurmCluster cluster = null;
         Thread cleanup = null;
         boolean passed = false;
         try {
             SqsQueues.provision(sqs, sqsConfig);
+            StatusTable.createIfMissing(dynamo, HeraldInstallation.STATUS_TABLE);
             QueueMailbox mailbox = new QueueMailbox(sqs, QUEUE);
             // A surefire fork that is killed still stops the daemons, by their PIDs, and purges the package.
             AtomicReference<HeraldInstallation> installed = new AtomicReference<>();
@@ -103,17 +113,28 @@ class RealSlurmClusterTest {
                 Optional.ofNullable(installed.get()).ifPresent(HeraldInstallation::close);
             });
             Runtime.getRuntime().addShutdownHook(cleanup);
-            herald = HeraldInstallation.install(deb, sqsServer.endpoint(), QUEUE);
+            herald = HeraldInstallation.install(deb, sqsServer.endpoint(), QUEUE, dynamoServer.endpoint(),
+                    preferences.telegramUrl());
             installed.set(herald);
             cluster = LocalSlurmCluster.start(root.resolve("slurm"), herald.shim(), List.of(JOB_USER));
             running.set(cluster);
 
             startForwarder(softly, herald, cluster, root);
+            Path prefsWork = Files.createDirectories(root.resolve("jobs-prefs"));
+            LocalSlurmCluster.chown(JOB_USER + ":" + JOB_USER, prefsWork);
+            Instant prefsStarted = Instant.now();
+            preferences.link(softly, herald, cluster, prefsWork, mailbox, dynamo);
+            preferences.submitDuringQuietHours(cluster, prefsWork, dynamo);
+            Duration prefsSetup = Duration.between(prefsStarted, Instant.now());
             List<Job> jobs = submitAndDrive(cluster, mailbox, root);
             Map<String, SacctRows> sacct = awaitSettled(cluster, jobs);
             Map<String, List<String>> expected = expectedMail(jobs);
             awaitExpected(mailbox, expected);
             checkEveryMessage(softly, mailbox, jobs, sacct, expected, new OutboxProvider(root.resolve("outbox")));
+            Instant prefsChecked = Instant.now();
+            preferences.check(softly, mailbox);
+            Progress.say("issue 19's part (link, quiet hours, FAIL, /jobs): " + prefsSetup.toSeconds() + " s before the"
+                    + " other jobs, " + Duration.between(prefsChecked, Instant.now()).toSeconds() + " s after them");
             checkSpool(softly, herald);
             Progress.say("finished in " + Duration.between(started, Instant.now()).toSeconds()
                     + " s (install included)");
@@ -125,6 +146,8 @@ class RealSlurmClusterTest {
                 if (herald != null) {
                     System.out.println("----- herald forwarder output -----\n"
                             + Daemon.tail(root.resolve("slurm/log/herald-forwarder.out"), 60));
+                    System.out.println("----- herald telegram bot output -----\n"
+                            + Daemon.tail(root.resolve("slurm/log/herald-telegram-bot.out"), 30));
                 }
             }
             if (!passed && herald != null) {
@@ -141,6 +164,9 @@ class RealSlurmClusterTest {
             }
             sqs.close();
             sqsServer.close();
+            preferences.close();
+            dynamo.close();
+            dynamoServer.close();
             if (passed) {
                 HostCommand.of("rm", "-rf", root.toString()).run();
             } else {
