@@ -69,35 +69,49 @@ export function Me() {
   }
 
   useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    const token = tokenOf(window.location.hash);
-    if (token) {
+    // On opening, and when a link is opened in this tab while the page is already here (only the #fragment
+    // changes, so the page is not loaded again).
+    const consider = () => {
+      const token = tokenOf(window.location.hash);
+      if (!token) {
+        if (started.current) return;
+        started.current = true;
+        const session = storedSession();
+        if (session) void load(session);
+        else setStage({ kind: "ask", user: "" });
+        return;
+      }
+      started.current = true;
       // Out of the address bar and the history before anything else: the link works once anyway.
       history.replaceState(null, "", window.location.pathname + "#/me");
+      setStage({ kind: "opening" });
+      setNotice(null);
+      setErrors({});
       openSession(token).then((answer) => {
         if (answer.kind === "ok") {
           sessionStorage.setItem(STORED, JSON.stringify(answer.value));
           void load(answer.value);
         } else {
+          sessionStorage.removeItem(STORED);
           const message = answer.kind === "refused" ? answer.message
             : answer.kind === "invalid" ? Object.values(answer.errors).join(" ")
             : answer.kind === "failed" ? answer.message : "This link cannot be used.";
           setStage({ kind: "ask", user: userOfLink(token) ?? "", problem: message });
         }
       });
-      return;
-    }
-    const session = storedSession();
-    if (session) void load(session);
-    else setStage({ kind: "ask", user: "" });
+    };
+    consider();
+    window.addEventListener("hashchange", consider);
+    return () => window.removeEventListener("hashchange", consider);
   }, []);
 
   if (stage.kind === "opening" || stage.kind === "loading") {
     return <main><h1>Your notification settings</h1><p role="status">Opening your settings…</p></main>;
   }
   if (stage.kind === "ask") {
-    return <AskForLink stage={stage} onStage={setStage} />;
+    // Keyed by what it shows, so a new problem or a sent link starts it over with that user name.
+    return <AskForLink key={`${stage.user}|${stage.problem ?? ""}|${stage.sent ?? ""}`} stage={stage}
+      onStage={setStage} />;
   }
 
   const session = stage.session;

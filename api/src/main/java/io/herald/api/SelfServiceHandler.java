@@ -221,9 +221,19 @@ final class SelfServiceHandler {
         preferences.save(ctx, user, user + " (self-service)", "self:" + user);
     }
 
+    /**
+     * Counts a link against the user's hourly limit. Only users whose limit has refilled are forgotten
+     * when the memory is full: forgetting others would let whoever asks for links to thousands of names
+     * reset a victim's limit and flood their mailbox. While it stays full of recent askers, no link goes
+     * to a new name (the answer is the same 202) until some refill.
+     */
     private synchronized boolean takeLink(String user) {
         if (linkLimits.size() >= MAX_LIMITED_USERS && !linkLimits.containsKey(user)) {
-            linkLimits.clear();
+            linkLimits.values().removeIf(TokenBucket::isFull);
+            if (linkLimits.size() >= MAX_LIMITED_USERS) {
+                log.warn("no self-service link sent: {} user names asked for links within the hour", linkLimits.size());
+                return false;
+            }
         }
         return linkLimits.computeIfAbsent(user, u -> new TokenBucket(config.linksPerHour(), Duration.ofHours(1),
                 System::nanoTime)).take().isEmpty();

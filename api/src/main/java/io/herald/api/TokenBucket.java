@@ -53,6 +53,14 @@ final class TokenBucket {
         return Optional.of(Duration.ofNanos((long) Math.ceil((count - tokens) * nanosPerToken)));
     }
 
+    /** Whether the bucket has refilled completely: its owner has been quiet for a whole period, so it may be forgotten. */
+    synchronized boolean isFull() {
+        long now = nanoTime.getAsLong();
+        tokens = Math.min(capacity, tokens + (now - refilledAt) / nanosPerToken);
+        refilledAt = now;
+        return tokens >= capacity;
+    }
+
     /** Gives back tokens taken for work that did not happen (messages SQS did not take), up to the capacity. */
     synchronized void giveBack(int count) {
         tokens = Math.min(capacity, tokens + count);

@@ -59,4 +59,17 @@ class TokenBucketTest {
         assertThat(bucket.take(5)).as("given back up to the capacity").isEmpty();
         assertThat(bucket.take(1)).isPresent();
     }
+
+    @Test
+    void aBucketIsFullAgainOnlyAfterItsOwnerWasQuietLongEnoughToRefillIt() {
+        TokenBucket bucket = new TokenBucket(2, Duration.ofSeconds(1), nanos::get);
+        assertThat(bucket.isFull()).isTrue();
+
+        bucket.take();
+        assertThat(bucket.isFull()).isFalse();
+        nanos.addAndGet(Duration.ofMillis(400).toNanos());
+        assertThat(bucket.isFull()).isFalse();
+        nanos.addAndGet(Duration.ofMillis(100).toNanos());
+        assertThat(bucket.isFull()).isTrue();
+    }
 }

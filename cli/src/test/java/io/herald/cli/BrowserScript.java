@@ -36,10 +36,18 @@ final class BrowserScript {
      * Chromium and no root to install it (exit 3).
      */
     static Result run(String spec, URI base) throws IOException, InterruptedException {
+        return run(spec, base, java.util.Map.of());
+    }
+
+    /** As {@link #run(String, URI)}, with more environment for the script (e.g. where local mode's outbox is). */
+    static Result run(String spec, URI base, java.util.Map<String, String> environment)
+            throws IOException, InterruptedException {
         Path log = Files.createDirectories(OUTPUT).resolve(spec.replace(".e2e.ts", ".log"));
-        Process browser = new ProcessBuilder("bash", WEB_CLIENT.resolve("e2e/run-browser-test.sh").toString(),
+        ProcessBuilder builder = new ProcessBuilder("bash", WEB_CLIENT.resolve("e2e/run-browser-test.sh").toString(),
                 base.toString(), OUTPUT.toString(), "e2e/" + spec)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process browser = builder.start();
         // Installing Chromium on a fresh machine is the slow part; the scripts themselves take seconds.
         boolean finished = browser.waitFor(10, TimeUnit.MINUTES);
         if (!finished) {

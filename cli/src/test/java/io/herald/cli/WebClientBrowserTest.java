@@ -2,6 +2,7 @@ package io.herald.cli;
 
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
@@ -17,6 +18,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.util.Map;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,6 +65,35 @@ class WebClientBrowserTest {
         assertThat(result.output()).contains("ok   the status goes live until delivered")
                 .contains("18 passed, 0 failed");
         assertThat(BrowserScript.OUTPUT.resolve("3-delivered.png")).exists();
+    }
+
+    /**
+     * A Slurm user's own settings page: a link asked for on the page arrives by mail (local mode's
+     * outbox), opens the page once, the API's field errors are shown at their fields, the saved
+     * choices come back after a reload, a used and a forged link say so and offer a new one.
+     */
+    @Test
+    void aSlurmUserOpensTheirMailedLinkAndEditsTheirOwnSettings() throws Exception {
+        BrowserScript.assumeWebClientBuilt();
+        HeraldConfig base = config(HeraldConfig.defaults().pipeline().withAdminPort(-1));
+        HeraldConfig withLinks = base.withApi(base.api().withSelfService(new HeraldConfig.Api.SelfService(
+                        "https://herald.example.org", Secret.of("browser-test-" + UUID.randomUUID()), 5,
+                        Duration.ofMinutes(15), Duration.ofHours(1))))
+                .withMailprog(base.mailprog().withReceivers("cluster.example.org", base.mailprog().allowList()));
+        stack = LocalStack.start(withLinks);
+
+        BrowserScript.Result result = BrowserScript.run("me-page.e2e.ts", stack.apiUrl(),
+                Map.of("HERALD_OUTBOX", dir.resolve("outbox").toString()));
+
+        assertThat(result.finished()).as("browser test finished within 10 minutes").isTrue();
+        assertThat(result.exitValue()).as(result.output()).isZero();
+        assertThat(result.output()).contains("ok   the link arrives by mail at alice's default receiver")
+                .contains("ok   a receiver on a channel without a provider is refused at its field, with the reason")
+                .contains("ok   after a reload the saved choices are shown again")
+                .contains("ok   a used link says so")
+                .contains("ok   a forged link is refused and says so")
+                .contains("15 passed, 0 failed");
+        assertThat(BrowserScript.OUTPUT.resolve("me-1-field-errors.png")).exists();
     }
 
     /**

@@ -307,7 +307,7 @@ class ConfigLoaderTest {
     void sectionWrittenAsScalarIsRefused() throws IOException {
         assertThat(loadFails(Map.of(), yaml("api: 8080\n")).problems()).singleElement().asString()
                 .contains("'api' must be a mapping with keys [host, port, maxBodyBytes, idempotencyWindow, batchWait, "
-                        + "open, keys, maxReceiversPerRequest, idleTimeout, minRequestDataRate]");
+                        + "open, keys, maxReceiversPerRequest, idleTimeout, minRequestDataRate, selfService]");
     }
 
     @Test

@@ -64,4 +64,38 @@ class StatusAndApiConfigTest {
                 .hasMessageContaining("status.endpoint (HERALD_STATUS_ENDPOINT): 'dynamo' is not an http(s) URL")
                 .hasMessageContaining("api.batchWait (HERALD_API_BATCH_WAIT): must be between 0s and 100ms");
     }
+
+    @Test
+    void selfServiceLinksAreOffByDefaultAndOnWithAUrlASecretAndAMailDomain() {
+        assertThat(HeraldConfig.defaults().api().selfService().enabled()).isFalse();
+
+        HeraldConfig config = new ConfigLoader(Map.of(
+                "HERALD_API_SELF_SERVICE_PUBLIC_URL", "https://herald.example.org",
+                "HERALD_API_SELF_SERVICE_LINK_SECRET", "s".repeat(40),
+                "HERALD_API_SELF_SERVICE_LINK_VALIDITY", "10m",
+                "HERALD_MAILPROG_MAIL_DOMAIN", "cluster.example.org")).load(Optional.empty());
+
+        assertThat(config.api().selfService().enabled()).isTrue();
+        assertThat(config.api().selfService().linkValidity()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.api().selfService().toString()).as("the secret never prints").doesNotContain("sss");
+    }
+
+    @Test
+    void badSelfServiceSettingsAreNamedWithTheirVariablesAndTheSecretIsNotShown() {
+        String weak = "short-secret";
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(
+                "HERALD_API_SELF_SERVICE_PUBLIC_URL", "herald.example.org/page?x=1",
+                "HERALD_API_SELF_SERVICE_LINK_SECRET", weak,
+                "HERALD_API_SELF_SERVICE_LINKS_PER_HOUR", "0",
+                "HERALD_API_SELF_SERVICE_SESSION_VALIDITY", "48h")).load(Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("api.selfService.publicUrl (HERALD_API_SELF_SERVICE_PUBLIC_URL): "
+                        + "'herald.example.org/page?x=1' is not the page's address")
+                .hasMessageContaining("api.selfService.linkSecret (HERALD_API_SELF_SERVICE_LINK_SECRET): is too short")
+                .hasMessageContaining("mailprog.mailDomain (HERALD_MAILPROG_MAIL_DOMAIN) is empty")
+                .hasMessageContaining("api.selfService.linksPerHour (HERALD_API_SELF_SERVICE_LINKS_PER_HOUR): "
+                        + "must be between 1 and 100")
+                .hasMessageContaining("api.selfService.sessionValidity (HERALD_API_SELF_SERVICE_SESSION_VALIDITY)")
+                .message().doesNotContain(weak);
+    }
 }

@@ -88,7 +88,8 @@ public final class ForwarderMetrics implements PassObserver {
         Gauge.builder("herald.mailprog.spool.failed", backlog, b -> b.get().setAside())
                 .description("Spool records in failed/ now (retry-failed puts them back)").register(registry);
         Gauge.builder("herald.mailprog.held", backlog, b -> b.get().held())
-                .description("Notifications held over a user's cap, waiting for their digest").register(registry);
+                .description("Notifications held for a digest: over a user's cap, in their quiet hours, or for their "
+                        + "hourly or daily digest").register(registry);
         Gauge.builder("herald.mailprog.last.pass.timestamp", lastPass, AtomicReference::get).baseUnit("seconds")
                 .description("When the forwarder last finished a pass (Unix time)").register(registry);
     }
