@@ -53,14 +53,14 @@ final class SelfServiceHandler {
     private final SelfServiceTokens tokens;
     private final Parts parts;
     private final PreferencesHandler preferences;
-    private final Dispatcher dispatcher;
+    private final RequestEnqueuer dispatcher;
     private final Intake intake;
     private final ApiJson json;
     private final Clock clock;
     private final Map<String, TokenBucket> linkLimits = new HashMap<>();
 
     SelfServiceHandler(HeraldConfig.Api.SelfService config, Parts parts, PreferencesHandler preferences,
-                       Dispatcher dispatcher, Intake intake, ApiJson json, Clock clock) {
+                       RequestEnqueuer dispatcher, Intake intake, ApiJson json, Clock clock) {
         this.config = config;
         this.parts = parts;
         this.tokens = config.enabled() && parts != null ? new SelfServiceTokens(config.linkSecret(), clock) : null;

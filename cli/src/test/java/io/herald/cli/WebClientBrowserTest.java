@@ -75,11 +75,11 @@ class WebClientBrowserTest {
     @Test
     void aSlurmUserOpensTheirMailedLinkAndEditsTheirOwnSettings() throws Exception {
         BrowserScript.assumeWebClientBuilt();
-        HeraldConfig base = config(HeraldConfig.defaults().pipeline().withAdminPort(-1));
+        HeraldConfig base = config("adminPort: -1");
         HeraldConfig withLinks = base.withApi(base.api().withSelfService(new HeraldConfig.Api.SelfService(
                         "https://herald.example.org", Secret.of("browser-test-" + UUID.randomUUID()), 5,
                         Duration.ofMinutes(15), Duration.ofHours(1))))
-                .withMailprog(base.mailprog().withReceivers("cluster.example.org", base.mailprog().allowList()));
+                .withMailprog(base.mailprog().toBuilder().mailDomain("cluster.example.org").build());
         stack = LocalStack.start(withLinks);
 
         BrowserScript.Result result = BrowserScript.run("me-page.e2e.ts", stack.apiUrl(),

@@ -1,7 +1,7 @@
 package io.herald.pipeline.provider;
 
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.ProviderBlock;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.provider.ProviderSettings;
@@ -66,7 +66,7 @@ public final class Providers {
     private static <C extends Record & ProviderSettings> Provider build(ProviderFactory<C> factory,
             ProviderSettings block, Clock clock, int connections) {
         Provider sender = factory.build(factory.descriptor().cast(block), clock, connections);
-        if (block instanceof ProviderConfig.Block limited) {
+        if (block instanceof ProviderBlock limited) {
             return new RateLimitedProvider(sender, limited.rateLimit(), limited.ratePeriod(), limited.timeout(), clock);
         }
         return sender;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.sendgrid.SendGridConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Fixtures;
@@ -29,7 +29,7 @@ class SendGridContractTest extends ProviderContractTest<SendGridProvider> {
 
     @Override
     protected SendGridProvider provider(String baseUrl, Duration timeout) {
-        return new SendGridProvider(new ProviderConfig.SendGrid(true, 1, timeout, 1000, Duration.ofSeconds(1), "",
+        return new SendGridProvider(new SendGridConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "",
                 baseUrl, Secret.of(SECRET), "herald@example.org"), clock);
     }
 

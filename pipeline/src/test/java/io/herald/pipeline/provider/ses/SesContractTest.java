@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.herald.core.config.ProviderConfig;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
@@ -35,7 +35,7 @@ class SesContractTest extends ProviderContractTest<SesProvider> {
 
     @Override
     protected SesProvider provider(String baseUrl, Duration timeout) {
-        return new SesProvider(new ProviderConfig.Ses(true, 1, timeout, 1000, RATE_PERIOD, "", "eu-west-1", baseUrl,
+        return new SesProvider(new SesConfig(true, 1, timeout, 1000, RATE_PERIOD, "", "eu-west-1", baseUrl,
                 "herald@example.org", ""),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", SECRET)), clock);
     }

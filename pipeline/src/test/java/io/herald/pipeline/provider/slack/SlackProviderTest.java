@@ -88,14 +88,15 @@ class SlackProviderTest {
 
     @Test
     void rateLimitHoldsBackTheNextMessageWhenItCannotWaitLongEnough() {
-        provider.close();
-        provider = provider(1, Duration.ofMinutes(5));
+        // As the pipeline builds it (Providers.fromConfig): behind the rate limit of its block.
+        RateLimitedProvider limited = new RateLimitedProvider(provider, 1, Duration.ofSeconds(5),
+                Duration.ofMillis(2000), Clock.systemUTC());
         answer(200, "ok");
 
         assertThat(limited.send(Fixtures.envelope("slack", "x"))).isInstanceOf(Outcome.Delivered.class);
         Outcome second = limited.send(Fixtures.envelope("slack", "x"));
 
-        // The next permit is 5 minutes away, more than half the timeout: the message is retried, not sent.
+        // The next permit is 5 s away, more than half the 2 s timeout: the message is retried, not sent.
         assertThat(second).isInstanceOf(Outcome.Retry.class);
         assertThat(fake.getAllServeEvents()).hasSize(1);
     }
