@@ -72,7 +72,7 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
                 control.refreshInterval(), HEARTBEAT, control.staleAfter(), control.parkDelay()));
     }
 
-    private HeraldConfig.Providers providers(HeraldConfig.Providers configured) {
+    private HeraldConfig.ProviderBlocks providers(HeraldConfig.ProviderBlocks configured) {
         ProviderConfig.Ses ses = configured.of(ProviderConfig.Ses.class);
         ProviderConfig.SendGrid sendgrid = configured.of(ProviderConfig.SendGrid.class);
         return configured.withOutbox(new HeraldConfig.Outbox(false, configured.outbox().weight(), configured.outbox().dir()))

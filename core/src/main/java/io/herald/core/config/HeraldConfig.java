@@ -23,7 +23,7 @@ public record HeraldConfig(
         Sqs sqs,
         Api api,
         PipelineSettings pipeline,
-        Providers providers,
+        ProviderBlocks providers,
         Receivers receivers,
         Status status,
         Local local,
@@ -34,7 +34,7 @@ public record HeraldConfig(
         Serve serve) {
 
     /** The sections that existed before {@code logging} and {@code serve}; those get their defaults. */
-    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, Providers providers,
+    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, ProviderBlocks providers,
                         Receivers receivers, Status status,
                         Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control) {
         this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, control,
@@ -42,7 +42,7 @@ public record HeraldConfig(
     }
 
     /** The sections that existed before {@code serve}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, Providers providers,
+    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, ProviderBlocks providers,
                         Receivers receivers, Status status,
                         Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control,
                         Logging logging) {
@@ -51,7 +51,7 @@ public record HeraldConfig(
     }
 
     /** The sections that existed before {@code logging}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, Providers providers,
+    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, ProviderBlocks providers,
                         Receivers receivers, Status status,
                         Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot, Control control,
                         Serve serve) {
@@ -60,14 +60,14 @@ public record HeraldConfig(
     }
 
     /** The sections that existed before {@code control}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, Providers providers,
+    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, ProviderBlocks providers,
                         Receivers receivers, Status status,
                         Local local, MailprogConfig mailprog, TelegramBotConfig telegramBot) {
         this(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot, Control.defaults());
     }
 
     /** The sections that existed before {@code mailprog} and {@code telegramBot}; those get their defaults. */
-    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, Providers providers,
+    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, ProviderBlocks providers,
                         Receivers receivers, Status status,
                         Local local) {
         this(sqs, api, pipeline, providers, receivers, status, local, MailprogConfig.defaults(),
@@ -75,7 +75,7 @@ public record HeraldConfig(
     }
 
     /** The sections that existed before {@code status}; that section gets its defaults. */
-    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, Providers providers,
+    public HeraldConfig(Sqs sqs, Api api, PipelineSettings pipeline, ProviderBlocks providers,
                         Receivers receivers, Local local) {
         this(sqs, api, pipeline, providers, receivers, defaults().status(), local);
     }
@@ -254,17 +254,17 @@ public record HeraldConfig(
      * (its {@link ProviderDescriptor#configType()}); nothing here names one.
      */
     @JsonDeserialize(using = ProviderBlocksDeserializer.class)
-    public record Providers(@JsonValue Map<String, ProviderSettings> blocks) {
+    public record ProviderBlocks(@JsonValue Map<String, ProviderSettings> blocks) {
 
-        public Providers {
+        public ProviderBlocks {
             blocks = Collections.unmodifiableMap(new LinkedHashMap<>(blocks));
         }
 
         /** Every installed provider with its defaults: only the outbox enabled. */
-        public static Providers defaults() {
+        public static ProviderBlocks defaults() {
             Map<String, ProviderSettings> blocks = new LinkedHashMap<>();
             ProviderRegistry.installed().all().forEach(d -> blocks.put(d.name(), d.defaults()));
-            return new Providers(blocks);
+            return new ProviderBlocks(blocks);
         }
 
         /** The block of the provider named {@code name}. */
@@ -283,13 +283,13 @@ public record HeraldConfig(
         }
 
         /** These providers with {@code block} replacing the block of its type. */
-        public Providers with(ProviderSettings block) {
+        public ProviderBlocks with(ProviderSettings block) {
             Map<String, ProviderSettings> next = new LinkedHashMap<>(blocks);
             String name = blocks.entrySet().stream().filter(e -> e.getValue().getClass() == block.getClass())
                     .map(Map.Entry::getKey).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no provider block of type " + block.getClass()));
             next.put(name, block);
-            return new Providers(next);
+            return new ProviderBlocks(next);
         }
 
         public Outbox outbox() {
@@ -311,7 +311,7 @@ public record HeraldConfig(
             return java.util.Collections.unmodifiableSet(channels);
         }
 
-        public Providers withOutbox(Outbox newOutbox) {
+        public ProviderBlocks withOutbox(Outbox newOutbox) {
             return with(newOutbox);
         }
     }
@@ -461,7 +461,7 @@ public record HeraldConfig(
                         "127.0.0.1", 9091, PipelineSettings.DEFAULT_STATUS_FLUSH_INTERVAL,
                         PipelineSettings.DEFAULT_SENDING_STATUS_AFTER, Duration.ofMillis(200), Duration.ofMillis(100),
                         Duration.ofSeconds(1)),
-                Providers.defaults(),
+                ProviderBlocks.defaults(),
                 new Receivers("mailto"),
                 new Status("", "us-east-1", "herald-status", Duration.ofDays(7)),
                 new Local(9324, 8000, ""),
@@ -497,7 +497,7 @@ public record HeraldConfig(
                 control, logging, serve);
     }
 
-    public HeraldConfig withProviders(Providers newProviders) {
+    public HeraldConfig withProviders(ProviderBlocks newProviders) {
         return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, status, local, mailprog, telegramBot,
                 control, logging, serve);
     }

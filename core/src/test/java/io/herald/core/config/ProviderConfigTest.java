@@ -32,7 +32,7 @@ class ProviderConfigTest {
 
     @Test
     void everyProviderButTheOutboxIsDisabledByDefault() {
-        HeraldConfig.Providers p = HeraldConfig.defaults().providers();
+        HeraldConfig.ProviderBlocks p = HeraldConfig.defaults().providers();
 
         assertThat(p.outbox().enabled()).isTrue();
         assertThat(p.blocks().values()).filteredOn(b -> b != p.outbox()).isNotEmpty()
