@@ -98,7 +98,8 @@ class SendGridProviderTest {
 
         Outcome outcome = provider.send(Fixtures.envelope("email", "to@example.org"));
 
-        assertThat(outcome).isEqualTo(Outcome.Retry.slowDown(Duration.ofSeconds(42), "SendGrid 429: too many requests"));
+        assertThat(outcome)
+                .isEqualTo(Outcome.Retry.slowDown(Duration.ofSeconds(42), "SendGrid 429: too many requests"));
     }
 
     @Test
