@@ -74,7 +74,7 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
                 control.refreshInterval(), HEARTBEAT, control.staleAfter(), control.parkDelay()));
     }
 
-    private HeraldConfig.Providers providers(HeraldConfig.Providers configured) {
+    private HeraldConfig.ProviderBlocks providers(HeraldConfig.ProviderBlocks configured) {
         SesConfig ses = configured.of(SesConfig.class);
         SendGridConfig sendgrid = configured.of(SendGridConfig.class);
         OutboxConfig outbox = configured.of(OutboxConfig.class);

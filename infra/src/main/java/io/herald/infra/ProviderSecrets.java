@@ -39,7 +39,7 @@ final class ProviderSecrets {
     private ProviderSecrets() {
     }
 
-    static List<Entry> of(HeraldConfig.Providers providers) {
+    static List<Entry> of(HeraldConfig.ProviderBlocks providers) {
         List<Entry> entries = new ArrayList<>();
         for (ProviderDescriptor<?> descriptor : ProviderRegistry.installed().all()) {
             boolean enabled = providers.get(descriptor.name()).enabled();

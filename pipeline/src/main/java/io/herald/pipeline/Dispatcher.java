@@ -245,7 +245,8 @@ final class Dispatcher implements AutoCloseable {
 
     /** Its channel is paused: back on the queue for a while, not counted as an attempt. */
     private void park(Received r) {
-        settler.park(r.queue(), r.message(), control.parkDelay(), MessageAttributes.receiveCount(r.message()) - 1, done(r.message()));
+        settler.park(r.queue(), r.message(), control.parkDelay(), MessageAttributes.receiveCount(r.message()) - 1,
+                done(r.message()));
         metrics.parkedOne(r.envelope().channel());
         log.debug("parked message {}: channel {} is paused", r.envelope().id(), r.envelope().channel());
     }

@@ -8,7 +8,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Messages received and not yet settled. Bounds them ({@code maxInFlight} permits, taken before a
@@ -28,14 +31,19 @@ final class InFlight implements AutoCloseable {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Settler settler;
     private final Duration visibility;
-    private final Thread keeper;
+    private final ScheduledExecutorService keeper;
+    private final long thresholdNanos;
 
     InFlight(int max, Settler settler, Duration visibility) {
         this.max = max;
         this.permits = new Semaphore(max);
         this.settler = settler;
         this.visibility = visibility;
-        this.keeper = Thread.ofVirtual().name("herald-visibility-keeper").start(this::keepHidden);
+        this.thresholdNanos = visibility.toNanos() / 2;
+        this.keeper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("herald-visibility-keeper").factory());
+        long period = Math.max(visibility.toMillis() / 4, 50);
+        keeper.scheduleWithFixedDelay(this::keepHidden, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** Waits for room for up to {@code wanted} messages and takes it. */
@@ -69,29 +77,21 @@ final class InFlight implements AutoCloseable {
         return max;
     }
 
+    /** Every quarter of the visibility timeout: extends what has been held for half of it. */
     private void keepHidden() {
-        long period = Math.max(visibility.toMillis() / 4, 50);
-        long threshold = visibility.toNanos() / 2;
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(period);
-            } catch (InterruptedException e) {
-                return;
+        long now = System.nanoTime();
+        held.replaceAll((handle, h) -> {
+            if (now - h.extendedAtNanos() < thresholdNanos) {
+                return h;
             }
-            long now = System.nanoTime();
-            held.replaceAll((handle, h) -> {
-                if (now - h.extendedAtNanos() < threshold) {
-                    return h;
-                }
-                log.debug("extending visibility of message {} from {}", h.message().messageId(), h.queue().name());
-                settler.extend(h.queue(), h.message(), visibility);
-                return new Held(h.queue(), h.message(), now);
-            });
-        }
+            log.debug("extending visibility of message {} from {}", h.message().messageId(), h.queue().name());
+            settler.extend(h.queue(), h.message(), visibility);
+            return new Held(h.queue(), h.message(), now);
+        });
     }
 
     @Override
     public void close() {
-        keeper.interrupt();
+        keeper.shutdownNow();
     }
 }

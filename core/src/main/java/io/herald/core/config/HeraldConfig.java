@@ -26,7 +26,7 @@ public record HeraldConfig(
         @Valid Sqs sqs,
         @Valid Api api,
         @Valid PipelineSettings pipeline,
-        Providers providers,
+        ProviderBlocks providers,
         Receivers receivers,
         @Valid Status status,
         @Valid Local local,
@@ -260,17 +260,17 @@ public record HeraldConfig(
      * (its {@link ProviderDescriptor#configType()}); nothing here names one.
      */
     @JsonDeserialize(using = ProviderBlocksDeserializer.class)
-    public record Providers(@JsonValue Map<String, ProviderSettings> blocks) {
+    public record ProviderBlocks(@JsonValue Map<String, ProviderSettings> blocks) {
 
-        public Providers {
+        public ProviderBlocks {
             blocks = Collections.unmodifiableMap(new LinkedHashMap<>(blocks));
         }
 
         /** Every installed provider with its defaults: only the outbox enabled. */
-        public static Providers defaults() {
+        public static ProviderBlocks defaults() {
             Map<String, ProviderSettings> blocks = new LinkedHashMap<>();
             ProviderRegistry.installed().all().forEach(d -> blocks.put(d.name(), d.defaults()));
-            return new Providers(blocks);
+            return new ProviderBlocks(blocks);
         }
 
         /** The block of the provider named {@code name}. */
@@ -289,13 +289,13 @@ public record HeraldConfig(
         }
 
         /** These providers with {@code block} replacing the block of its type. */
-        public Providers with(ProviderSettings block) {
+        public ProviderBlocks with(ProviderSettings block) {
             Map<String, ProviderSettings> next = new LinkedHashMap<>(blocks);
             String name = blocks.entrySet().stream().filter(e -> e.getValue().getClass() == block.getClass())
                     .map(Map.Entry::getKey).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no provider block of type " + block.getClass()));
             next.put(name, block);
-            return new Providers(next);
+            return new ProviderBlocks(next);
         }
 
         /**
@@ -449,7 +449,7 @@ public record HeraldConfig(
 
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
     public static HeraldConfig defaults() {
-        return new HeraldConfig(Sqs.defaults(), Api.defaults(), PipelineSettings.defaults(), Providers.defaults(),
+        return new HeraldConfig(Sqs.defaults(), Api.defaults(), PipelineSettings.defaults(), ProviderBlocks.defaults(),
                 Receivers.defaults(), Status.defaults(), Local.defaults(), MailprogConfig.defaults(),
                 TelegramBotConfig.defaults(), Control.defaults(), Logging.defaults(), Serve.defaults());
     }
@@ -479,7 +479,7 @@ public record HeraldConfig(
                 control, logging, serve);
     }
 
-    public HeraldConfig withProviders(Providers newProviders) {
+    public HeraldConfig withProviders(ProviderBlocks newProviders) {
         return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, status, local, mailprog, telegramBot,
                 control, logging, serve);
     }

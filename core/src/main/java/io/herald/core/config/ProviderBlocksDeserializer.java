@@ -21,20 +21,21 @@ import java.util.Map;
  * block left out gets the provider's defaults. A problem inside a block keeps its path
  * ({@code providers.telegram.timeout}), so the loader can name the key and its variable.
  */
-final class ProviderBlocksDeserializer extends StdDeserializer<HeraldConfig.Providers> {
+final class ProviderBlocksDeserializer extends StdDeserializer<HeraldConfig.ProviderBlocks> {
 
     ProviderBlocksDeserializer() {
-        super(HeraldConfig.Providers.class);
+        super(HeraldConfig.ProviderBlocks.class);
     }
 
     @Override
-    public HeraldConfig.Providers deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+    public HeraldConfig.ProviderBlocks deserialize(JsonParser parser, DeserializationContext context)
+            throws IOException {
         JsonNode tree = context.readTree(parser);
         ProviderRegistry registry = ProviderRegistry.installed();
         for (Iterator<String> names = tree.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (registry.find(name).isEmpty()) {
-                throw UnrecognizedPropertyException.from(parser, HeraldConfig.Providers.class, name,
+                throw UnrecognizedPropertyException.from(parser, HeraldConfig.ProviderBlocks.class, name,
                         new ArrayList<>(registry.names()));
             }
         }
@@ -44,7 +45,7 @@ final class ProviderBlocksDeserializer extends StdDeserializer<HeraldConfig.Prov
             blocks.put(descriptor.name(), block == null || block.isNull() ? descriptor.defaults()
                     : bind(block, descriptor, context));
         }
-        return new HeraldConfig.Providers(blocks);
+        return new HeraldConfig.ProviderBlocks(blocks);
     }
 
     private static ProviderSettings bind(JsonNode block, ProviderDescriptor<?> descriptor,
@@ -53,7 +54,7 @@ final class ProviderBlocksDeserializer extends StdDeserializer<HeraldConfig.Prov
             blockParser.nextToken();
             return context.readValue(blockParser, descriptor.configType());
         } catch (JsonMappingException e) {
-            throw JsonMappingException.wrapWithPath(e, HeraldConfig.Providers.class, descriptor.name());
+            throw JsonMappingException.wrapWithPath(e, HeraldConfig.ProviderBlocks.class, descriptor.name());
         }
     }
 }

@@ -30,7 +30,7 @@ final class ProviderChecks {
         this.sendTimeout = sendTimeout;
     }
 
-    void check(HeraldConfig.Providers providers) {
+    void check(HeraldConfig.ProviderBlocks providers) {
         for (ProviderDescriptor<?> descriptor : ProviderRegistry.installed().all()) {
             check(descriptor, providers.get(descriptor.name()));
         }

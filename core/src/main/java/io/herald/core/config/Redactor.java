@@ -44,7 +44,7 @@ public final class Redactor {
      * SMTP login forms: for output that shows stored reasons, such as {@code herald dlq}, so a
      * reason written before a redaction fix (or by an older version) still shows no secret.
      */
-    public static Redactor forProviders(HeraldConfig.Providers providers) {
+    public static Redactor forProviders(HeraldConfig.ProviderBlocks providers) {
         List<Secret> secrets = new ArrayList<>();
         List<String> logins = new ArrayList<>();
         for (ProviderDescriptor<?> descriptor : ProviderRegistry.installed().all()) {

@@ -37,7 +37,7 @@ class ProviderConfigTest {
 
     @Test
     void everyProviderButTheOutboxIsDisabledByDefault() {
-        HeraldConfig.Providers p = HeraldConfig.defaults().providers();
+        HeraldConfig.ProviderBlocks p = HeraldConfig.defaults().providers();
 
         assertThat(p.get("outbox").enabled()).isTrue();
         assertThat(p.blocks().values()).filteredOn(b -> b != p.get("outbox")).isNotEmpty()

@@ -62,10 +62,10 @@ class RedactorTest {
 
     @Test
     void forProvidersMasksEveryConfiguredProvidersSecrets() {
-        HeraldConfig.Providers d = HeraldConfig.defaults().providers();
+        HeraldConfig.ProviderBlocks d = HeraldConfig.defaults().providers();
         TelegramConfig t = d.of(TelegramConfig.class);
         SmtpConfig m = d.of(SmtpConfig.class);
-        HeraldConfig.Providers providers = d.with(
+        HeraldConfig.ProviderBlocks providers = d.with(
                 new SmtpConfig(m.enabled(), m.weight(), m.timeout(), m.rateLimit(), m.ratePeriod(),
                         m.template(), m.host(), m.port(), m.security(), "herald", Secret.of("smtp-pass-123"), m.from())).with(new TelegramConfig(t.enabled(), t.weight(), t.timeout(), t.rateLimit(),
                         t.ratePeriod(), t.template(), t.baseUrl(), Secret.of("123456:AAH-tok"), t.chatInterval()));

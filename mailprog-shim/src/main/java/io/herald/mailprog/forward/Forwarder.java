@@ -677,10 +677,6 @@ public final class Forwarder implements AutoCloseable {
         return e.user() != null ? e.user() : "mail-user:" + e.mailUser();
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
     @Override
     public void close() {
         workers.shutdownNow();

@@ -34,7 +34,7 @@ class ProvidersTest {
 
     private HeraldConfig everyProviderEnabled(String template) {
         HeraldConfig d = HeraldConfig.defaults();
-        HeraldConfig.Providers p = d.providers();
+        HeraldConfig.ProviderBlocks p = d.providers();
         for (ProviderSettings block : List.of(
                 new OutboxConfig(true, 2, dir.toString()),
                 new SesConfig(true, 3, T, 1, S, "", "eu-west-1", "http://127.0.0.1:1", "h@example.org", ""),

@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * The send loop every HTTP provider shares: build the request, send it with what is left of the
  * timeout (waiting for the rate limit, {@link io.herald.pipeline.provider.RateLimitedProvider}, may
- * have used some), classify the answer, and mark a 429 as the provider asking to slow down. A subclass says only how an envelope becomes a request and how its API's answers map to
+ * have used some), classify the answer, and mark a 429 as the provider asking to slow down. A
+ * subclass says only how an envelope becomes a request and how its API's answers map to
  * {@link Outcome}s.
  */
 public abstract class HttpProvider implements Provider, AutoCloseable {
