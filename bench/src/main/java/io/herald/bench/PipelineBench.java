@@ -102,7 +102,8 @@ public final class PipelineBench {
             // Lock contention (monitor enter, parks) and CPU samples, written when the child exits at the end.
             java.nio.file.Files.createDirectories(storeJfr.toAbsolutePath().getParent());
             progress("recording DynamoDB Local's JVM with JFR into %s", storeJfr);
-            dynamoServer = StoreServer.start("dynamodb", List.of("-Xmx1g", "-XX:+UseParallelGC",
+            // JFR's start-up line would go to stdout, where the child's ready line is expected.
+            dynamoServer = StoreServer.start("dynamodb", List.of("-Xmx1g", "-XX:+UseParallelGC", "-Xlog:jfr+startup=off",
                     "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + storeJfr));
         }
         direct = SqsClients.create(sqsConfig(sqsServer.direct().toString(), "unused", 50));
