@@ -85,10 +85,19 @@ public final class PipelineBench {
     private int queueCounter;
     private int processCounter;
 
+    /** A JFR recording of DynamoDB Local's JVM to write, or null. */
+    private final Path storeJfr;
+
     PipelineBench(Settings settings, Path scratch, PrintStream progress) {
+        this(settings, scratch, progress, null);
+    }
+
+    /** @param storeJfr where to write a JFR recording (profile settings) of DynamoDB Local's JVM, or null for none */
+    PipelineBench(Settings settings, Path scratch, PrintStream progress, Path storeJfr) {
         this.settings = settings;
         this.scratch = scratch;
         this.progress = progress;
+        this.storeJfr = storeJfr;
     }
 
     Map<String, Object> run() throws Exception {
@@ -102,7 +111,16 @@ public final class PipelineBench {
         }
         progress("starting ElasticMQ and DynamoDB Local, each in its own process behind a counting proxy");
         sqsServer = StoreServer.start("sqs");
-        dynamoServer = StoreServer.start("dynamodb");
+        if (storeJfr == null) {
+            dynamoServer = StoreServer.start("dynamodb");
+        } else {
+            // Lock contention (monitor enter, parks) and CPU samples, written when the child exits at the end.
+            java.nio.file.Files.createDirectories(storeJfr.toAbsolutePath().getParent());
+            progress("recording DynamoDB Local's JVM with JFR into %s", storeJfr);
+            // JFR's start-up line would go to stdout, where the child's ready line is expected.
+            dynamoServer = StoreServer.start("dynamodb", List.of("-Xmx1g", "-XX:+UseParallelGC", "-Xlog:jfr+startup=off",
+                    "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + storeJfr));
+        }
         direct = SqsClients.create(sqsConfig(sqsServer.direct().toString(), "unused", 50));
         int maxThreads = settings.floorThreads().stream().mapToInt(Integer::intValue).max().orElse(8);
         floorClient = SqsClients.create(sqsConfig(sqsServer.proxy().toString(), "unused", maxThreads + 8));
@@ -158,21 +176,29 @@ public final class PipelineBench {
                 progress("scale-out: %d pipeline process(es) on one queue, %d messages", processes, settings.messages());
                 attempt(scaleOut, "scale-out " + processes, () -> List.of(scaleOut(processes)));
             }
-            if (!settings.skip().contains("steady")) {
-                progress("steady: %d msg/s for %d s into one pipeline process", settings.steadyRate(),
-                        settings.steadySeconds().toSeconds());
-            }
-            Map<String, Object> steady;
-            if (settings.skip().contains("steady")) {
-                steady = Map.of("skipped", true);
-            } else {
+            // The shipped receiveLinger and none, side by side: what the linger saves in requests, and costs in latency.
+            List<Map<String, Object>> steadyRuns = new ArrayList<>();
+            List<String> lingers = settings.skip().contains("steady") ? List.of() : java.util.Arrays.asList(null, "0s");
+            for (String linger : lingers) {
+                String name = linger == null ? "shipped receiveLinger" : "receiveLinger " + linger;
+                progress("steady (%s): %d msg/s for %d s into one pipeline process, then as long idle",
+                        name, settings.steadyRate(), settings.steadySeconds().toSeconds());
+                Map<String, Object> one;
                 try {
-                    steady = steady();
+                    one = new LinkedHashMap<>(steady(linger));
+                    progress("  steady (%s): latency p50 %.0f ms, p99 %.0f ms; %.3f SQS requests per message; idle "
+                                    + "%.2f SQS requests/s; pipeline heap peak %.0f MiB, RSS peak %.0f MiB", name,
+                            (double) one.get("latencyP50Millis"), (double) one.get("latencyP99Millis"),
+                            (double) one.get("sqsRequestsPerMessage"), (double) one.get("idleSqsRequestsPerSecond"),
+                            (double) one.get("pipelineHeapPeakMiB"), (double) one.get("pipelineRssPeakMiB"));
                 } catch (Exception e) {
-                    violations.add("the steady run did not finish: " + reason(e));
-                    steady = Map.of("error", reason(e));
+                    violations.add("the steady run (" + name + ") did not finish: " + reason(e));
+                    one = new LinkedHashMap<>(Map.of("error", reason(e)));
                 }
+                one.put("receiveLinger", linger == null ? "shipped" : linger);
+                steadyRuns.add(one);
             }
+            Map<String, Object> steady = steadyRuns.isEmpty() ? Map.of("skipped", true) : steadyRuns.getFirst();
 
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("messagesPerRun", settings.messages());
@@ -188,6 +214,7 @@ public final class PipelineBench {
             out.put("runs", runs.stream().map(r -> runFigures(runs, r)).toList());
             out.put("scaleOut", scaleOut.stream().map(r -> runFigures(scaleOut, r)).toList());
             out.put("steady", steady);
+            out.put("steadyByReceiveLinger", steadyRuns);
             out.put(DrillResult.VIOLATIONS, List.copyOf(violations));
             return out;
         } finally {
@@ -308,7 +335,7 @@ public final class PipelineBench {
         Path jfr = settings.jfrDir() == null ? null : settings.jfrDir().resolve(String.format(Locale.ROOT,
                 "pipeline-%s-%dms-r%d.jfr", build.name(), latency, repeat));
         PipelineProcess process = PipelineProcess.start(build.launcher(), scratch, "pipeline-" + (++processCounter),
-                endpoints(queue, latency), admin, jfr);
+                endpoints(queue, latency), admin, null, jfr);
         try {
             // Cold: the clock starts with the process, so JVM start, connections and JIT are in it.
             long settled = awaitDrained(queue, latency, List.of(process));
@@ -372,7 +399,7 @@ public final class PipelineBench {
             for (int i = 0; i < count; i++) {
                 int admin = freePort();
                 PipelineProcess p = PipelineProcess.start(launcher, scratch, "pipeline-" + (++processCounter),
-                        endpoints(queue, 0), admin, null);
+                        endpoints(queue, 0), admin, null, null);
                 processes.add(p);
                 p.awaitReady(admin, Duration.ofSeconds(90));
             }
@@ -385,29 +412,57 @@ public final class PipelineBench {
         }
     }
 
-    /** A steady low rate into one idle pipeline: what each message costs in requests and CPU when there is no batch to share. */
-    private Map<String, Object> steady() throws Exception {
+    /**
+     * A steady low rate into one idle pipeline: what each message costs in requests and CPU when there is no batch
+     * to share, how long each waits from its SendMessageBatch call to its delivery at a fake, the pipeline's heap
+     * and RSS at their highest (sampled each second), then as long again with nothing to do: the SQS requests an
+     * idle pipeline makes.
+     *
+     * @param receiveLinger {@code pipeline.receiveLinger}, or null for the shipped one
+     */
+    private Map<String, Object> steady(String receiveLinger) throws Exception {
         QueueRef queue = SqsQueues.provision(direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
                 .getFirst();
         int admin = freePort();
         PipelineProcess process = PipelineProcess.start(launcher, scratch, "pipeline-" + (++processCounter),
-                endpoints(queue, 0), admin, null);
+                endpoints(queue, 0), admin, receiveLinger, null);
+        AtomicLong heapPeak = new AtomicLong();
+        AtomicLong rssPeak = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread sampler = null;
         try {
             process.awaitReady(admin, Duration.ofSeconds(90));
+            sampler = Thread.ofVirtual().name("steady-memory").start(() -> sampleMemory(process, admin, sampling,
+                    heapPeak, rssPeak));
             clearFakes(0);
             Counters before = counters();
             double cpuBefore = process.cpuSeconds();
             long start = System.nanoTime();
             int sent;
+            Map<String, Long> enqueuedAt;
             try (SteadyLoad load = new SteadyLoad(direct, queue.url(), "steady", settings.steadyRate())) {
                 load.start(settings.steadySeconds());
                 load.join();
                 sent = load.sent().size();
+                enqueuedAt = load.enqueuedAt();
             }
             Await.until(() -> accepted(0) >= sent, drainLimit(), "the steady run's deliveries");
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpu = process.cpuSeconds() - cpuBefore;
             Counters after = counters();
+            List<EmailApiFake.Received> received = new ArrayList<>();
+            for (EmailApiFake fake : fakes.get(0)) {
+                received.addAll(fake.received());
+            }
+            List<Double> latencies = latenciesMillis(enqueuedAt, received);
+            // Idle: the last deletes settle within settleLinger; then nothing arrives for as long as the load ran.
+            awaitEmpty(queue);
+            Counters idleBefore = counters();
+            long idleStart = System.nanoTime();
+            Thread.sleep(settings.steadySeconds());
+            Counters idleAfter = counters();
+            double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
+            Map<String, Long> idle = DrainRun.delta(idleBefore.sqs, idleAfter.sqs);
             Map<String, Long> sqs = DrainRun.delta(before.sqs, after.sqs);
             Map<String, Long> status = DrainRun.delta(before.status, after.status);
             Map<String, Object> out = new LinkedHashMap<>();
@@ -420,10 +475,67 @@ public final class PipelineBench {
             out.put("statusRequestsPerMessage", status.values().stream().mapToLong(Long::longValue).sum() / (double) sent);
             out.put("statusRequestsPerMessageByAction", DrainRun.perMessage(status, sent));
             out.put("storeCpuSeconds", after.storeCpu - before.storeCpu);
+            out.put("latencyP50Millis", Percentile.of(latencies, 0.50));
+            out.put("latencyP99Millis", Percentile.of(latencies, 0.99));
+            out.put("latencyMaxMillis", Percentile.of(latencies, 1.0));
+            out.put("latencyMessages", latencies.size());
+            out.put("idleSeconds", idleSeconds);
+            out.put("idleSqsRequestsPerSecond", idle.values().stream().mapToLong(Long::longValue).sum() / idleSeconds);
+            out.put("idleSqsRequestsByAction", idle);
+            sampling.set(false);
+            sampler.join();
+            out.put("pipelineHeapPeakMiB", heapPeak.get() / 1024.0 / 1024.0);
+            out.put("pipelineRssPeakMiB", rssPeak.get() / 1024.0);
             return out;
         } finally {
+            sampling.set(false);
             closeLater(List.of(process));
         }
+    }
+
+    /** Once a second until told to stop: the pipeline's heap in use (its /metrics) and RSS, keeping the highest. */
+    private static void sampleMemory(PipelineProcess process, int admin, java.util.concurrent.atomic.AtomicBoolean on,
+                                     AtomicLong heapPeakBytes, AtomicLong rssPeakKib) {
+        java.net.URI metrics = java.net.URI.create("http://127.0.0.1:" + admin + "/metrics");
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            while (on.get() && process.alive()) {
+                try {
+                    String scrape = http.send(java.net.http.HttpRequest.newBuilder(metrics)
+                            .timeout(Duration.ofSeconds(5)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    double heap = SoakFigures.heapMiB(scrape);
+                    if (!Double.isNaN(heap)) {
+                        heapPeakBytes.accumulateAndGet((long) (heap * 1024 * 1024), Math::max);
+                    }
+                    double rss = SoakFigures.rssMiB(java.nio.file.Files.readString(
+                            Path.of("/proc", Long.toString(process.pid()), "status")));
+                    if (!Double.isNaN(rss)) {
+                        rssPeakKib.accumulateAndGet((long) (rss * 1024), Math::max);
+                    }
+                    Thread.sleep(1000);
+                } catch (IOException e) {
+                    // the process is stopping, or the machine is too busy to answer within 5 s: the next sample
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * From each message's SendMessageBatch call to its first delivery a fake accepted, in ms; messages the fakes
+     * never accepted have no latency (the caller counts them lost), ids not in {@code enqueuedAt} are not the load's.
+     */
+    static List<Double> latenciesMillis(Map<String, Long> enqueuedAt, List<EmailApiFake.Received> received) {
+        Map<String, Long> first = new java.util.HashMap<>();
+        for (EmailApiFake.Received r : received) {
+            if (r.accepted() && enqueuedAt.containsKey(r.heraldId())) {
+                first.merge(r.heraldId(), r.nanos(), Math::min);
+            }
+        }
+        List<Double> out = new ArrayList<>();
+        first.forEach((id, at) -> out.add((at - enqueuedAt.get(id)) / 1e6));
+        return out;
     }
 
     // ---- the peer ----------------------------------------------------------------------------

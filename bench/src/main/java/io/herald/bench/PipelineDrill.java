@@ -14,7 +14,8 @@ import java.util.Set;
 public final class PipelineDrill implements Drill {
 
     private static final Set<String> OPTIONS = Set.of("--messages", "--repeats", "--floor-threads", "--scale-out",
-            "--steady-rate", "--steady-seconds", "--spring-concurrency", "--baseline-image", "--jfr", "--skip");
+            "--steady-rate", "--steady-seconds", "--spring-concurrency", "--baseline-image", "--jfr", "--skip",
+            "--store-jfr");
 
     @Override
     public String name() {
@@ -29,9 +30,12 @@ public final class PipelineDrill implements Drill {
                 + "behind request-counting proxies; then --scale-out processes on one queue and a steady rate: msg/s, "
                 + "msg per CPU-second, SQS and status requests per message; --messages 20000 --repeats 3 "
                 + "--floor-threads 8,16,32,64 --scale-out 1,2,4 --steady-rate 50 --steady-seconds 60 "
-                + "--spring-concurrency 100, ~20 min (needs ./herald build); [--baseline-image DIR] drains a second "
-                + "image's pipeline in turns with this one and reports the ratios; [--jfr DIR] records each pipeline "
-                + "drained with JFR (on the bench's JDK); [--skip floor,spring,scale-out,steady] leaves parts out";
+                + "--spring-concurrency 100, ~20 min (needs ./herald build); the steady rate runs with the shipped "
+                + "receiveLinger and with 0s (latency p50/p99 from enqueue to delivery, then idle SQS requests/s, the "
+                + "pipeline's peak heap and RSS); [--baseline-image DIR] drains a second image's pipeline in turns with "
+                + "this one and reports the ratios; [--jfr DIR] records each pipeline drained with JFR (on the bench's "
+                + "JDK); [--store-jfr FILE] records DynamoDB Local's JVM with JFR; [--skip floor,spring,scale-out,steady] "
+                + "leaves parts out";
     }
 
     @Override
@@ -53,8 +57,10 @@ public final class PipelineDrill implements Drill {
                 options.intOption("--spring-concurrency", 100, 1),
                 baseline(options), jfrDir(options), skip(options));
         Map<String, Object> figures;
+        String storeJfr = options.given().get("--store-jfr");
         try (ScratchDir scratch = new ScratchDir("herald-bench-pipeline")) {
-            figures = new PipelineBench(settings, scratch.path(), context.progress()).run();
+            figures = new PipelineBench(settings, scratch.path(), context.progress(),
+                    storeJfr == null ? null : java.nio.file.Path.of(storeJfr).toAbsolutePath()).run();
         }
         return new DrillResult(figures, table(settings, figures), charts(figures));
     }
@@ -158,6 +164,33 @@ public final class PipelineDrill implements Drill {
                 DrainFigures.byActionCell((Map<String, Double>) s.get("sqsRequestsPerMessageByAction")),
                 (double) s.get("statusRequestsPerMessage"), (double) s.get("pipelineCpuSeconds"),
                 (double) s.get("seconds")));
+        return t.append(lingerTable((List<Map<String, Object>>) r.get("steadyByReceiveLinger"))).toString();
+    }
+
+    /**
+     * The steady rate with the shipped {@code pipeline.receiveLinger} and with none, side by side: latency from
+     * SendMessageBatch to delivery, requests per message, an idle pipeline's SQS requests, the pipeline's peak memory.
+     */
+    static String lingerTable(List<Map<String, Object>> runs) {
+        if (runs == null || runs.isEmpty()) {
+            return "";
+        }
+        StringBuilder t = new StringBuilder("\nSteady rate by receiveLinger (each a fresh pipeline; latency from the "
+                + "producer's SendMessageBatch call to the fake's answer; idle: as long again with no messages; "
+                + "memory sampled each second):\n\n| receiveLinger | latency p50 ms | p99 ms | SQS req/msg "
+                + "| idle SQS req/s | pipeline heap peak MiB | pipeline RSS peak MiB |\n|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> run : runs) {
+            if (run.containsKey("error")) {
+                t.append("| ").append(run.get("receiveLinger")).append(" | did not finish: ").append(run.get("error"))
+                        .append(" | | | | | |\n");
+                continue;
+            }
+            t.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.3f | %.2f | %.0f | %.0f |%n",
+                    run.get("receiveLinger"), (double) run.get("latencyP50Millis"),
+                    (double) run.get("latencyP99Millis"), (double) run.get("sqsRequestsPerMessage"),
+                    (double) run.get("idleSqsRequestsPerSecond"), (double) run.get("pipelineHeapPeakMiB"),
+                    (double) run.get("pipelineRssPeakMiB")));
+        }
         return t.toString();
     }
 

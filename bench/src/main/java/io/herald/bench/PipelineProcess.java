@@ -32,6 +32,12 @@ final class PipelineProcess implements AutoCloseable {
      * 1 per second), which is the account's figure, not a Herald setting.
      */
     static String config(Endpoints e, int adminPort) {
+        return config(e, adminPort, null);
+    }
+
+    /** @param receiveLinger {@code pipeline.receiveLinger} as written in YAML (e.g. 0s), or null for the shipped one */
+    static String config(Endpoints e, int adminPort, String receiveLinger) {
+        String linger = receiveLinger == null ? "" : "  receiveLinger: " + receiveLinger + "\n";
         return String.format(Locale.ROOT, """
                 # Written by ./herald bench pipeline: endpoints and providers only; every other key is the default.
                 sqs:
@@ -42,7 +48,7 @@ final class PipelineProcess implements AutoCloseable {
                   table: %s
                 pipeline:
                   adminPort: %d
-                providers:
+                %sproviders:
                   outbox:
                     enabled: false
                   ses:
@@ -53,7 +59,8 @@ final class PipelineProcess implements AutoCloseable {
                     enabled: true
                     baseUrl: %s
                     rateLimit: 100000
-                """, e.sqs(), e.queue(), e.statusStore(), e.table(), adminPort, e.sesBaseUrl(), e.sendGridBaseUrl());
+                """, e.sqs(), e.queue(), e.statusStore(), e.table(), adminPort, linger, e.sesBaseUrl(),
+                e.sendGridBaseUrl());
     }
 
     /**
@@ -75,12 +82,13 @@ final class PipelineProcess implements AutoCloseable {
      * @param jfrFile a JFR recording to write, or null to run exactly as shipped; with one it runs on
      *                the bench's JDK (the bundled runtime is linked without jdk.jfr), with the image's
      *                options and class path
+     * @param receiveLinger {@code pipeline.receiveLinger} (e.g. 0s), or null for the shipped one
      */
     static PipelineProcess start(Path launcher, Path dir, String name, Endpoints endpoints, int adminPort,
-                                 Path jfrFile) throws IOException {
+                                 String receiveLinger, Path jfrFile) throws IOException {
         Files.createDirectories(dir);
         Path config = dir.resolve(name + ".yaml");
-        Files.writeString(config, config(endpoints, adminPort));
+        Files.writeString(config, config(endpoints, adminPort, receiveLinger));
         // The secret goes by environment, as the example configuration says to keep it.
         return new PipelineProcess(ShippedProcess.start(launcher.getParent().getParent(), "pipeline", config, dir,
                 dir.resolve(name + ".log"), Map.of("HERALD_PROVIDERS_SENDGRID_API_KEY", "SG.bench-key"), jfrFile));

@@ -122,7 +122,7 @@ final class SoakRun {
                         scratch.resolve("api.log"), null, Duration.ofSeconds(120));
                      PipelineProcess pipeline = PipelineProcess.start(launcher, scratch, "pipeline",
                              new PipelineProcess.Endpoints(URI.create(sqsEndpoint), QUEUE, URI.create(dynamoEndpoint),
-                                     table, ses.baseUrl(), sendGrid.baseUrl()), adminPort, null)) {
+                                     table, ses.baseUrl(), sendGrid.baseUrl()), adminPort, null, null)) {
                     pipeline.awaitReady(adminPort, Duration.ofSeconds(120));
                     Monitor monitor = new Monitor(http, api, pipeline, adminPort, ses, sendGrid, runStart);
                     Map<String, Object> figures = soak(http, api, pipeline, monitor, ses, sendGrid, runStart);

@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,6 +26,8 @@ final class SteadyLoad implements AutoCloseable {
     private final String drill;
     private final int perSecond;
     private final Set<String> sent = ConcurrentHashMap.newKeySet();
+    /** When each id's SendMessageBatch call began, on the {@link System#nanoTime()} clock. */
+    private final Map<String, Long> enqueuedAt = new ConcurrentHashMap<>();
     private final AtomicInteger notEnqueued = new AtomicInteger();
     private final AtomicBoolean stop = new AtomicBoolean();
     private Thread thread;
@@ -45,13 +48,17 @@ final class SteadyLoad implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             batch.add(LocalSqs.email(drill + "-warm-up", i));
         }
-        record(producer.send(queueUrl, batch));
+        long calledAt = System.nanoTime();
+        record(producer.send(queueUrl, batch), calledAt);
     }
 
-    private void record(List<EnqueueResult> results) {
+    private void record(List<EnqueueResult> results, long calledAt) {
         for (EnqueueResult result : results) {
             switch (result) {
-                case EnqueueResult.Enqueued e -> sent.add(e.envelopeId());
+                case EnqueueResult.Enqueued e -> {
+                    sent.add(e.envelopeId());
+                    enqueuedAt.put(e.envelopeId(), calledAt);
+                }
                 case EnqueueResult.NotEnqueued e -> notEnqueued.incrementAndGet();
             }
         }
@@ -78,7 +85,8 @@ final class SteadyLoad implements AutoCloseable {
                 for (int i = 0; i < SqsProducer.MAX_BATCH_ENTRIES; i++) {
                     batch.add(LocalSqs.email(drill, n++));
                 }
-                record(producer.send(queueUrl, batch));
+                long calledAt = System.nanoTime();
+                record(producer.send(queueUrl, batch), calledAt);
             }
         });
     }
@@ -91,6 +99,11 @@ final class SteadyLoad implements AutoCloseable {
     /** Ids SQS accepted. */
     Set<String> sent() {
         return Set.copyOf(sent);
+    }
+
+    /** When the SendMessageBatch call that enqueued each id began ({@link System#nanoTime()}). */
+    Map<String, Long> enqueuedAt() {
+        return Map.copyOf(enqueuedAt);
     }
 
     /** Notifications SQS refused (none expected): they are not in {@link #sent()}. */

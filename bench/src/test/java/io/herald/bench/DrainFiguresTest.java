@@ -131,4 +131,30 @@ class DrainFiguresTest {
         // The secret goes by environment, never into a file.
         assertThat(config).doesNotContain("apiKey");
     }
+
+    @Test
+    void theLingerComparisonChangesOnlyReceiveLinger() {
+        PipelineProcess.Endpoints e = new PipelineProcess.Endpoints(URI.create("http://127.0.0.1:1"), "q-1",
+                URI.create("http://127.0.0.1:2"), "herald-bench-status", "http://127.0.0.1:3", "http://127.0.0.1:4");
+        String shipped = PipelineProcess.config(e, 9999);
+        String off = PipelineProcess.config(e, 9999, "0s");
+
+        assertThat(shipped).doesNotContain("receiveLinger");
+        assertThat(off).contains("pipeline:\n  adminPort: 9999\n  receiveLinger: 0s\nproviders:");
+        assertThat(off.replace("  receiveLinger: 0s\n", "")).isEqualTo(shipped);
+    }
+
+    @Test
+    void enqueueToDeliveryLatencyCountsEachMessagesFirstAcceptedDelivery() {
+        long ms = 1_000_000L;
+        java.util.Map<String, Long> enqueued = java.util.Map.of("a", 0L, "b", 10 * ms, "c", 20 * ms);
+        List<EmailApiFake.Received> received = List.of(
+                new EmailApiFake.Received(50 * ms, "a", 500),
+                new EmailApiFake.Received(70 * ms, "a", 200),
+                new EmailApiFake.Received(90 * ms, "a", 200),
+                new EmailApiFake.Received(40 * ms, "b", 202),
+                new EmailApiFake.Received(45 * ms, "warm-up", 200));
+        // a: 70 ms (its 500 and its repeat do not count), b: 30 ms, c: never delivered (not a latency).
+        assertThat(PipelineBench.latenciesMillis(enqueued, received)).containsExactlyInAnyOrder(70.0, 30.0);
+    }
 }
