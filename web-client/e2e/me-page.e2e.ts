@@ -31,7 +31,9 @@ async function askForLink(page: Page, user: string, button: string) {
   await expect(page.locator("#link-sent")).toContainText("link to their preferences is on its way");
 }
 
-test("a Slurm user opens their link, is told what is wrong at the field, saves, and a used link says so", async ({ page }) => {
+test("a Slurm user opens their link, is told what is wrong at the field, saves, a used link says so", async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => {
