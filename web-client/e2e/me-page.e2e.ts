@@ -3,7 +3,7 @@
 // open it, get the API's field errors next to their fields, save, find their choices again after a
 // reload; the same link a second time, and a forged one, say so and offer a new link.
 import { expect, test, type Page } from "@playwright/test";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const outDir = process.env.HERALD_OUT_DIR ?? "target/browser-test";
@@ -15,6 +15,8 @@ test.use({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
 /** The tokens of the links mailed to `address` so far (the outbox holds one .eml per message). */
 function linksTo(address: string): string[] {
   const tokens: string[] = [];
+  // The outbox directory appears with the first mail the pipeline delivers; until then, no links.
+  if (!existsSync(outbox)) return tokens;
   for (const name of readdirSync(outbox).filter((n) => n.endsWith(".eml"))) {
     // Quoted-printable: undo soft line breaks and the escaped "=".
     const mail = readFileSync(join(outbox, name), "utf8").replace(/=\r?\n/g, "").replace(/=3D/gi, "=");
@@ -31,7 +33,9 @@ async function askForLink(page: Page, user: string, button: string) {
   await expect(page.locator("#link-sent")).toContainText("link to their preferences is on its way");
 }
 
-test("a Slurm user opens their link, is told what is wrong at the field, saves, and a used link says so", async ({ page }) => {
+test("a Slurm user opens their link, is told what is wrong at the field, saves, a used link says so", async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => {

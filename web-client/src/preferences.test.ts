@@ -4,7 +4,10 @@ import { emptyForm, fromDocument, placeErrors, toDocument, userOfLink } from "./
 const SAVED = {
   user: "alice",
   receivers: { work: "mailto:alice@uni.org", phone: "telegram:123456" },
-  events: { FAIL: { receivers: ["work", "phone"], digest: "immediate" }, END: { receivers: ["work"], digest: "hourly" } },
+  events: {
+    FAIL: { receivers: ["work", "phone"], digest: "immediate" },
+    END: { receivers: ["work"], digest: "hourly" },
+  },
   quietHours: { from: "22:00", to: "07:00", timeZone: "Europe/Berlin", breakThrough: ["FAIL"] },
   mute: { clusters: [], partitions: ["debug"] },
 };

@@ -53,7 +53,7 @@ final class TokenBucket {
         return Optional.of(Duration.ofNanos((long) Math.ceil((count - tokens) * nanosPerToken)));
     }
 
-    /** Whether the bucket has refilled completely: its owner has been quiet for a whole period, so it may be forgotten. */
+    /** Whether the bucket has refilled completely: its owner was quiet for a whole period and may be forgotten. */
     synchronized boolean isFull() {
         long now = nanoTime.getAsLong();
         tokens = Math.min(capacity, tokens + (now - refilledAt) / nanosPerToken);

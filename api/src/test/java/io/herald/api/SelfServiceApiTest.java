@@ -105,8 +105,8 @@ class SelfServiceApiTest {
         queue = queues.getFirst();
         return bed.start(config, queues, b -> b.preferences(store, Set.of("email", "telegram")).clock(clock)
                 .selfService(new DynamoLinkNonces(bed.dynamoClient, table), "cluster.example.org", Optional.empty())
-                .access(ApiAccess.keys(List.of(
-                        key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN) + " senders=* rate=1000/s role=admin")))));
+                .access(ApiAccess.keys(List.of(key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN)
+                        + " senders=* rate=1000/s role=admin")))));
     }
 
     @AfterAll

@@ -82,7 +82,7 @@ final class Services {
         }
     }
 
-    /** The From of self-service links: mailprog.sender when set (the address Slurm mail comes from), else the provider's. */
+    /** The From of self-service links: mailprog.sender when set (where Slurm mail comes from), else the provider's. */
     static java.util.Optional<io.herald.core.envelope.Sender> linkSender(HeraldConfig cfg) {
         String sender = cfg.mailprog().sender();
         return sender == null || sender.isBlank() ? java.util.Optional.empty()

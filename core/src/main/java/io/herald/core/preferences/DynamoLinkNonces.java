@@ -30,8 +30,8 @@ public final class DynamoLinkNonces implements LinkNonces {
     public boolean consume(String nonce, Instant expiresAt) {
         try {
             dynamo.putItem(b -> b.tableName(table)
-                    .item(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + nonce),
-                            StatusTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond() + 60))))
+                    .item(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + nonce), StatusTable.EXPIRES_AT,
+                            AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond() + 60))))
                     .conditionExpression("attribute_not_exists(#pk)")
                     .expressionAttributeNames(Map.of("#pk", StatusTable.KEY)));
             return true;
