@@ -67,7 +67,8 @@ class SqsOutageTest {
     @Test
     void theDaemonDeliversWhatWasSpooledDuringAnOutageOnceSqsReturns() throws Exception {
         int port = freePort();
-        try (Harness h = new Harness(dir, "http://127.0.0.1:" + port, m -> m.toBuilder().scanInterval(Duration.ofMillis(100)).build())) {
+        try (Harness h = new Harness(dir, "http://127.0.0.1:" + port,
+                m -> m.toBuilder().scanInterval(Duration.ofMillis(100)).build())) {
             Forwarder forwarder = h.forwarder(Clock.systemUTC());
             try (ForwarderDaemon daemon = new ForwarderDaemon(forwarder, h.shim.spool().resolve("new"),
                     Duration.ofMillis(100), PassObserver.none()).start()) {
