@@ -360,7 +360,11 @@ class HeraldApiTest {
 
     @Test
     void emailTooLargeForSqsIs422OnBody() throws Exception {
-        try (HeraldApi roomy = startApi(2 * 1024 * 1024, freshQueues(1), Clock.fixed(NOW, ZoneOffset.UTC))) {
+        // A body limit past what the configuration allows (SQS's 1 MiB), so the envelope's own check is reached.
+        HeraldConfig.Api d = HeraldConfig.Api.defaults();
+        HeraldConfig.Api beyondSqs = new HeraldConfig.Api("127.0.0.1", 0, 2 * 1024 * 1024, d.idempotencyWindow(),
+                d.batchWait(), d.open(), d.keys(), d.maxReceiversPerRequest(), d.idleTimeout(), d.minRequestDataRate());
+        try (HeraldApi roomy = bed.start(beyondSqs, freshQueues(1), b -> b.clock(Clock.fixed(NOW, ZoneOffset.UTC)))) {
             Reply reply = post(roomy, email("from@example.com", "to@example.com", "Big", "x".repeat(1_100_000)));
 
             assertThat(reply.status()).isEqualTo(422);

@@ -104,8 +104,9 @@ class WebClientBrowserTest {
     void anOperatorBreaksSesWatchesSendGridTakeOverThenHealsIt() throws Exception {
         BrowserScript.assumeWebClientBuilt();
         // Rests short enough that probes and recovery happen within the test's patience.
-        stack = LocalStack.startWithDemo(config("adminPort: -1, unhealthyThreshold: 3, healthyThreshold: 2, openWait: 1s, "
-                + "retryBaseDelay: 200ms, retryMaxDelay: 1s"));
+        stack = LocalStack.startWithDemo(config(
+                "adminPort: -1, unhealthyThreshold: 3, healthyThreshold: 2, openWait: 1s, "
+                        + "retryBaseDelay: 200ms, retryMaxDelay: 1s"));
 
         seedDeadLetters();
 

@@ -89,16 +89,6 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
         }
     }
 
-    /** A key that sends only, as every key did before roles. */
-    public ApiKeyEntry(String name, String sha256, List<String> senders, int rateCount, Duration ratePer) {
-        this(name, sha256, senders, rateCount, ratePer, Role.SEND);
-    }
-
-    /** A key without the per-message limits and receiver restrictions: their defaults. */
-    public ApiKeyEntry(String name, String sha256, List<String> senders, int rateCount, Duration ratePer, Role role) {
-        this(name, sha256, senders, rateCount, ratePer, role, 0, null, 0, List.of(), null);
-    }
-
     /** The metrics label of a key without {@code id=}: stable, index-free, and naming nobody. */
     static String defaultId(String sha256) {
         return "key-" + (sha256 == null || sha256.length() < 8 ? "unknown" : sha256.substring(0, 8));

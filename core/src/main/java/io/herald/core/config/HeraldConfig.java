@@ -20,12 +20,15 @@ import java.util.Map;
 /**
  * Everything Herald can be configured with, read from {@code herald.yaml} and overridden by
  * {@code HERALD_*} environment variables (see {@link ConfigLoader}). {@link #defaults()} is what
- * {@code ./herald local} runs on; {@code herald.example.yaml} documents every key.
+ * {@code ./herald local} runs on; {@code herald.example.yaml} documents every key. A key's range is
+ * declared on its component ({@code @Range}, {@link DurationRange}, {@link Port}; sections marked
+ * {@code @Valid} are checked inside) and reported by {@link ConfigConstraints}.
  */
 public record HeraldConfig(
         @Valid Sqs sqs,
         @Valid Api api,
         @Valid PipelineSettings pipeline,
+        // Not cascaded: ConfigConstraints checks each block itself, so problems read providers.<name>.<key>.
         ProviderBlocks providers,
         Receivers receivers,
         @Valid Status status,

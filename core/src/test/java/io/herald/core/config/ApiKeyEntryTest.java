@@ -29,8 +29,10 @@ class ApiKeyEntryTest {
     void anEntryReadsItsFourFieldsInAnyOrder() {
         ApiKeyEntry entry = valid("rate=60/m senders=Example.ORG|alerts@other.org name=ci sha256=" + HASH.toUpperCase());
 
-        assertThat(entry).isEqualTo(new ApiKeyEntry("ci", HASH, List.of("example.org", "alerts@other.org"), 60,
-                Duration.ofMinutes(1)));
+        assertThat(entry).extracting(ApiKeyEntry::name, ApiKeyEntry::sha256, ApiKeyEntry::senders,
+                        ApiKeyEntry::rateCount, ApiKeyEntry::ratePer, ApiKeyEntry::role, ApiKeyEntry::receivers)
+                .containsExactly("ci", HASH, List.of("example.org", "alerts@other.org"), 60, Duration.ofMinutes(1),
+                        ApiKeyEntry.Role.SEND, List.of());
     }
 
     @Test

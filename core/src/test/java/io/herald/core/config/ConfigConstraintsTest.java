@@ -64,7 +64,8 @@ class ConfigConstraintsTest {
 
         assertThat(e.problems()).containsExactly(
                 "pipeline.receiveWait (HERALD_PIPELINE_RECEIVE_WAIT): must be between 0s and 20s, got 21s",
-                "pipeline.retryBaseDelay (HERALD_PIPELINE_RETRY_BASE_DELAY): 2m is longer than pipeline.retryMaxDelay (1m)");
+                "pipeline.retryBaseDelay (HERALD_PIPELINE_RETRY_BASE_DELAY): 2m is longer than "
+                        + "pipeline.retryMaxDelay (1m)");
     }
 
     @Test

@@ -69,7 +69,8 @@ class SqsOutageTest {
     @Test
     void theDaemonDeliversWhatWasSpooledDuringAnOutageOnceSqsReturns() throws Exception {
         int port = freePort();
-        try (Harness h = new Harness(dir, "http://127.0.0.1:" + port, m -> m.toBuilder().scanInterval(Duration.ofMillis(100)).build())) {
+        try (Harness h = new Harness(dir, "http://127.0.0.1:" + port,
+                m -> m.toBuilder().scanInterval(Duration.ofMillis(100)).build())) {
             Forwarder forwarder = h.forwarder(Clock.systemUTC());
             // Passes that found SQS unreachable: the condition for "the daemon tried during the outage".
             AtomicInteger troubledPasses = new AtomicInteger();

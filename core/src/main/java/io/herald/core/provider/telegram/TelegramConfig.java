@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param chatInterval  least time between two messages to one chat (Telegram: about 1 per second)
  */
 public record TelegramConfig(boolean enabled, int weight, Duration timeout, int rateLimit, Duration ratePeriod,
-                             String template, String baseUrl, Secret botToken, Duration chatInterval) implements ProviderBlock {
+                             String template, String baseUrl, Secret botToken, Duration chatInterval)
+        implements ProviderBlock {
     public static TelegramConfig defaults() {
         // About 30 messages per second per bot, 1 per second per chat.
         return new TelegramConfig(false, 1, Duration.ofSeconds(5), 30, Duration.ofSeconds(1), "",
