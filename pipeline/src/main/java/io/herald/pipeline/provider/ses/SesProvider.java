@@ -1,5 +1,7 @@
 package io.herald.pipeline.provider.ses;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.config.Redactor;
@@ -15,42 +17,35 @@ import jakarta.mail.internet.InternetAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
-import software.amazon.awssdk.services.sesv2.SesV2ClientBuilder;
-import software.amazon.awssdk.services.sesv2.model.AccountSuspendedException;
-import software.amazon.awssdk.services.sesv2.model.BadRequestException;
-import software.amazon.awssdk.services.sesv2.model.LimitExceededException;
-import software.amazon.awssdk.services.sesv2.model.MailFromDomainNotVerifiedException;
-import software.amazon.awssdk.services.sesv2.model.MessageRejectedException;
-import software.amazon.awssdk.services.sesv2.model.MessageTag;
-import software.amazon.awssdk.services.sesv2.model.NotFoundException;
-import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
-import software.amazon.awssdk.services.sesv2.model.SendEmailResponse;
-import software.amazon.awssdk.services.sesv2.model.SendingPausedException;
-import software.amazon.awssdk.services.sesv2.model.TooManyRequestsException;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UnsupportedEncodingException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 
 /**
- * Amazon SES v2 {@code SendEmail} with Simple content (subject, text and HTML parts) through the
- * AWS SDK. The SDK does not retry: a failed send goes back to the pipeline, which retries with the
- * queue (and may pick another provider). The envelope id travels as the {@code herald-id} message
- * tag, so events and logs at SES can be matched to Herald's message.
+ * Amazon SES v2 {@code SendEmail} with Simple content (subject, text and HTML parts), signed with the
+ * AWS SDK's SigV4 signer and sent as one HTTP request ({@link SesApi}). Nothing retries on its own:
+ * a failed send goes back to the pipeline, which retries with the queue (and may pick another
+ * provider). The envelope id travels as the {@code herald-id} message tag, so events and logs at
+ * SES can be matched to Herald's message. SES's errors are told apart by their names, as the SDK's
+ * exception classes were (MessageRejected, SendingPausedException, ...).
  */
 public final class SesProvider implements Provider, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SesProvider.class);
+    /** The error names the AWS SDK treats as throttling (its AwsErrorCode list), besides HTTP 429. */
+    private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "ThrottledException",
+            "RequestThrottledException", "TooManyRequestsException", "ProvisionedThroughputExceededException",
+            "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+            "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+            "EC2ThrottledException");
 
-    private final SesV2Client ses;
+    private final SesApi ses;
+    private final ObjectMapper json = new ObjectMapper();
     private final SesConfig config;
     private final EmailMessages messages;
     private final Redactor redactor = Redactor.of();
@@ -62,23 +57,13 @@ public final class SesProvider implements Provider, AutoCloseable {
 
     /**
      * @param maxConnections  the most sends the pipeline makes through this provider at once
-     *                        ({@code pipeline.maxInFlightPerWorker}): the HTTP pool's size (the SDK's
-     *                        default is 50), so no send waits for a connection
+     *                        ({@code pipeline.maxInFlightPerWorker}): the HTTP pool's size, so no send
+     *                        waits for a connection
      */
     public SesProvider(SesConfig config, AwsCredentialsProvider credentials, Clock clock,
                        int maxConnections) {
         this.config = config;
-        Duration timeout = config.timeout();
-        SesV2ClientBuilder builder = SesV2Client.builder()
-                .region(Region.of(config.region()))
-                .credentialsProvider(credentials)
-                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(timeout).connectionTimeout(timeout)
-                        .maxConnections(maxConnections))
-                .overrideConfiguration(o -> o.apiCallTimeout(timeout).retryStrategy(AwsRetryStrategy.doNotRetry()));
-        if (!config.endpoint().isBlank()) {
-            builder.endpointOverride(URI.create(config.endpoint().strip()));
-        }
-        this.ses = builder.build();
+        this.ses = new SesApi(config.endpoint(), config.region(), credentials, config.timeout(), maxConnections, json);
         this.messages = new EmailMessages(config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML));
     }
 
@@ -94,7 +79,7 @@ public final class SesProvider implements Provider, AutoCloseable {
 
     @Override
     public Outcome send(Envelope envelope) {
-        SendEmailRequest request;
+        ObjectNode request;
         try {
             request = request(envelope);
         } catch (AddressException | UnsupportedEncodingException e) {
@@ -104,16 +89,21 @@ public final class SesProvider implements Provider, AutoCloseable {
         }
         Outcome outcome;
         try {
-            SendEmailResponse response = ses.sendEmail(request);
-            outcome = new Outcome.Delivered(response.messageId());
-        } catch (SdkException e) {
-            outcome = classify(e);
+            SesApi.Answer answer = ses.send(request);
+            outcome = classify(answer);
+        } catch (InterruptedIOException e) {
+            outcome = new Outcome.Retry(Duration.ZERO, "SES: timed out: " + e.getClass().getSimpleName());
+        } catch (IOException | SdkException e) {
+            // SdkException: the credentials could not be resolved (the default chain found none, say).
+            outcome = new Outcome.Retry(Duration.ZERO, "SES: " + e.getClass().getSimpleName() + ": "
+                    + redactor.brief(String.valueOf(e.getMessage()), 300));
         }
         log.debug("ses {} -> {}", envelope.id(), outcome);
         return outcome;
     }
 
-    private SendEmailRequest request(Envelope envelope) throws AddressException, UnsupportedEncodingException {
+    /** SendEmail's JSON body, as the SDK's marshaller wrote it. */
+    private ObjectNode request(Envelope envelope) throws AddressException, UnsupportedEncodingException {
         InternetAddress to = new InternetAddress(envelope.target(), envelope.targetName(), "UTF-8");
         to.validate();
         String from = envelope.sender() == null || envelope.sender().email() == null
@@ -121,55 +111,52 @@ public final class SesProvider implements Provider, AutoCloseable {
                 : new InternetAddress(envelope.sender().email(), envelope.sender().name(), "UTF-8").toString();
         EmailBody body = messages.body(envelope);
         String subject = envelope.content().title() == null ? "" : envelope.content().title();
-        SendEmailRequest.Builder request = SendEmailRequest.builder()
-                .fromEmailAddress(from)
-                .destination(d -> d.toAddresses(to.toString()))
-                .content(c -> c.simple(m -> m
-                        .subject(s -> s.data(subject).charset("UTF-8"))
-                        .body(b -> b.text(t -> t.data(body.text()).charset("UTF-8"))
-                                .html(h -> h.data(body.html()).charset("UTF-8")))))
-                .emailTags(MessageTag.builder().name("herald-id").value(envelope.id()).build());
+        ObjectNode request = json.createObjectNode();
+        request.put("FromEmailAddress", from);
+        request.putObject("Destination").putArray("ToAddresses").add(to.toString());
+        ObjectNode simple = request.putObject("Content").putObject("Simple");
+        simple.putObject("Subject").put("Data", subject).put("Charset", "UTF-8");
+        ObjectNode parts = simple.putObject("Body");
+        parts.putObject("Text").put("Data", body.text()).put("Charset", "UTF-8");
+        parts.putObject("Html").put("Data", body.html()).put("Charset", "UTF-8");
+        request.putArray("EmailTags").addObject().put("Name", "herald-id").put("Value", envelope.id());
         if (!config.configurationSet().isBlank()) {
-            request.configurationSetName(config.configurationSet());
+            request.put("ConfigurationSetName", config.configurationSet());
         }
-        return request.build();
+        return request;
     }
 
-    static boolean isThrottling(SdkException e) {
-        return e instanceof TooManyRequestsException || e instanceof LimitExceededException
-                || (e instanceof AwsServiceException a && (a.isThrottlingException() || a.statusCode() == 429));
+    static boolean isThrottling(SesApi.Answer answer) {
+        return answer.status() == 429 || THROTTLING.contains(answer.errorType());
     }
 
-    Outcome classify(SdkException e) {
-        String why = "SES: " + describe(e);
-        return switch (e) {
-            case SendingPausedException p -> new Outcome.ProviderDown(why);
-            case AccountSuspendedException s -> new Outcome.ProviderDown(why);
-            case MessageRejectedException r -> new Outcome.Rejected(why);
-            case MailFromDomainNotVerifiedException m -> new Outcome.Rejected(why);
-            case BadRequestException b -> new Outcome.Rejected(why);
+    Outcome classify(SesApi.Answer answer) {
+        if (answer.ok()) {
+            return new Outcome.Delivered(answer.messageId());
+        }
+        int status = answer.status();
+        String why = "SES: " + answer.errorType() + " (" + status + "): "
+                + redactor.brief(String.valueOf(answer.errorMessage()), 300);
+        return switch (answer.errorType()) {
+            case "SendingPausedException", "AccountSuspendedException" -> new Outcome.ProviderDown(why);
+            case "MessageRejected", "MailFromDomainNotVerifiedException", "BadRequestException" ->
+                    new Outcome.Rejected(why);
             // A missing configuration set or identity hits every message alike.
-            case NotFoundException n -> new Outcome.ProviderDown(why);
-            case AwsServiceException a when isThrottling(a) -> Outcome.Retry.slowDown(config.ratePeriod(), why);
-            case AwsServiceException a when a.statusCode() == 401 || a.statusCode() == 403 -> new Outcome.ProviderDown(why);
-            case AwsServiceException a when a.statusCode() >= 500 -> new Outcome.Retry(Duration.ZERO, why);
-            case AwsServiceException a -> new Outcome.Rejected(why);
-            case SdkClientException c -> new Outcome.Retry(Duration.ZERO, why);
-            default -> new Outcome.Retry(Duration.ZERO, why);
+            case "NotFoundException" -> new Outcome.ProviderDown(why);
+            default -> isThrottling(answer) ? Outcome.Retry.slowDown(config.ratePeriod(), why)
+                    : status == 401 || status == 403 ? new Outcome.ProviderDown(why)
+                    : status >= 500 ? new Outcome.Retry(Duration.ZERO, why)
+                    : new Outcome.Rejected(why);
         };
-    }
-
-    private String describe(SdkException e) {
-        if (e instanceof AwsServiceException a && a.awsErrorDetails() != null) {
-            return a.awsErrorDetails().errorCode() + " (" + a.statusCode() + "): "
-                    + redactor.brief(String.valueOf(a.awsErrorDetails().errorMessage()), 300);
-        }
-        return e.getClass().getSimpleName() + ": " + redactor.brief(String.valueOf(e.getMessage()), 300);
     }
 
     @Override
     public void close() {
-        ses.close();
+        try {
+            ses.close();
+        } catch (IOException e) {
+            log.debug("closing the SES client: {}", e.getMessage());
+        }
     }
 
     @Override

@@ -76,6 +76,27 @@ class SesProviderTest {
         assertThat(simple.path("Body").path("Text").path("Data").asText()).contains("Partition:");
         assertThat(simple.path("Body").path("Html").path("Data").asText()).contains("<th style=\"text-align:left;padding:2px 12px 2px 0\">Partition</th>");
         assertThat(body.path("EmailTags").toString()).contains("\"Name\":\"herald-id\",\"Value\":\"" + envelope.id() + "\"");
+        // Signed as the SDK signed it: SigV4 for the ses service in the configured region, over the body.
+        var request = fake.getAllServeEvents().get(0).getRequest();
+        assertThat(request.getHeader("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+                .contains("/eu-west-1/ses/aws4_request").contains("SignedHeaders=").contains("Signature=");
+        assertThat(request.getHeader("X-Amz-Date")).isNotBlank();
+        assertThat(request.getHeader("Content-Type")).isEqualTo("application/json");
+    }
+
+    @Test
+    void blankEndpointMeansSesInTheRegion() {
+        assertThat(SesApi.defaultEndpoint("eu-west-1")).isEqualTo("https://email.eu-west-1.amazonaws.com");
+        assertThat(SesApi.defaultEndpoint("cn-north-1")).isEqualTo("https://email.cn-north-1.amazonaws.com.cn");
+    }
+
+    @Test
+    void errorNameIsReadLikeTheSdkReadsIt() {
+        var empty = json.createObjectNode();
+        assertThat(SesApi.errorType("MessageRejected:http://internal.amazon.com/coral/com.amazon.sesv2/", empty))
+                .isEqualTo("MessageRejected");
+        assertThat(SesApi.errorType(null, json.createObjectNode().put("__type", "com.amazon#NotFoundException")))
+                .isEqualTo("NotFoundException");
     }
 
     @Test
