@@ -132,7 +132,7 @@ class RealSlurmClusterTest {
             awaitExpected(mailbox, expected);
             checkEveryMessage(softly, mailbox, jobs, sacct, expected, new OutboxProvider(root.resolve("outbox")));
             Instant prefsChecked = Instant.now();
-            preferences.check(softly, mailbox);
+            preferences.check(softly, mailbox, dynamo);
             Progress.say("issue 19's part (link, quiet hours, FAIL, /jobs): " + prefsSetup.toSeconds() + " s before the"
                     + " other jobs, " + Duration.between(prefsChecked, Instant.now()).toSeconds() + " s after them");
             checkSpool(softly, herald);
