@@ -125,6 +125,7 @@ class RealSlurmClusterTest {
             Instant prefsStarted = Instant.now();
             preferences.link(softly, herald, cluster, prefsWork, mailbox, dynamo);
             preferences.submitDuringQuietHours(cluster, prefsWork, dynamo);
+            preferences.checkJobsListsTheFail(softly, mailbox);
             Duration prefsSetup = Duration.between(prefsStarted, Instant.now());
             List<Job> jobs = submitAndDrive(cluster, mailbox, root);
             Map<String, SacctRows> sacct = awaitSettled(cluster, jobs);
