@@ -8,6 +8,7 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.preferences.ChatLinks;
 import io.herald.core.preferences.DynamoChatLinks;
 import io.herald.core.preferences.DynamoPreferencesStore;
+import io.herald.core.preferences.DynamoRecentJobs;
 import io.herald.core.preferences.PreferencesCodec;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.Awaitility;
@@ -158,8 +159,21 @@ final class PreferencesScenario implements AutoCloseable {
         failJob = sbatch(cluster, work, "quiet-fail", "--mail-type=END,FAIL", "--wrap", "exit 3");
     }
 
+    /**
+     * /jobs once the FAIL is on the queue, before this test's other jobs (the same user) push it out of the
+     * newest 10 that /jobs shows.
+     */
+    void checkJobsListsTheFail(SoftAssertions softly, QueueMailbox mailbox) throws IOException {
+        awaitOnQueue(mailbox, "FAIL of job " + failJob, Duration.ofSeconds(90),
+                e -> failJob.equals(e.slurm() == null ? null : e.slurm().jobId()));
+        String jobs = say("/jobs");
+        softly.assertThat(jobs).as("/jobs lists the linked user's notifications from Herald's records (item 5)")
+                .startsWith("Recent notifications for " + user).contains("job " + failJob + " quiet-fail: FAIL FAILED");
+        Progress.say("/jobs answered: " + jobs.replace("\n", " | "));
+    }
+
     /** The FAIL at once, the three ENDs as one digest per receiver when quiet ends, and /jobs listing them. */
-    void check(SoftAssertions softly, QueueMailbox mailbox) throws IOException {
+    void check(SoftAssertions softly, QueueMailbox mailbox, DynamoDbClient dynamo) throws IOException {
         awaitOnQueue(mailbox, "FAIL of job " + failJob, Duration.ofSeconds(120),
                 e -> failJob.equals(e.slurm() == null ? null : e.slurm().jobId()));
         List<Envelope> failed = mailbox.about(failJob);
@@ -189,11 +203,19 @@ final class PreferencesScenario implements AutoCloseable {
         for (String job : quietJobs) {
             softly.assertThat(mailbox.about(job)).as("job %s is not sent on its own in quiet hours", job).isEmpty();
         }
+        softly.assertThat(new DynamoRecentJobs(dynamo, HeraldInstallation.STATUS_TABLE, Duration.ofDays(1))
+                        .recent(user)).as("the digest's jobs in the forwarder's list behind /jobs (item 5)")
+                .filteredOn(n -> quietJobs.contains(n.jobId())).hasSize(3)
+                .allMatch(n -> "quiet".equals(n.digest()) && n.event().equals("END"));
         String jobs = say("/jobs");
         softly.assertThat(jobs).as("/jobs lists the linked user's notifications from Herald's records (item 5)")
-                .contains("for " + user).contains("job " + failJob + " quiet-fail: FAIL")
-                .contains("job " + quietJobs.getFirst() + " quiet-1: END");
+                .startsWith("Recent notifications for " + user)
+                .contains("job " + quietJobs.getFirst() + " quiet-1: END COMPLETED");
         Progress.say("/jobs answered: " + jobs.replace("\n", " | "));
+        String last = say("/last");
+        softly.assertThat(last).as("/last shows the newest in detail").startsWith("Job ").contains("cluster: "
+                + LocalSlurmCluster.CLUSTER).contains("event: ");
+        Progress.say("/last answered: " + last.replace("\n", " | "));
     }
 
     private static List<Envelope> digests(QueueMailbox mailbox) {

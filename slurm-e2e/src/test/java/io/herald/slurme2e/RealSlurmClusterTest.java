@@ -125,6 +125,7 @@ class RealSlurmClusterTest {
             Instant prefsStarted = Instant.now();
             preferences.link(softly, herald, cluster, prefsWork, mailbox, dynamo);
             preferences.submitDuringQuietHours(cluster, prefsWork, dynamo);
+            preferences.checkJobsListsTheFail(softly, mailbox);
             Duration prefsSetup = Duration.between(prefsStarted, Instant.now());
             List<Job> jobs = submitAndDrive(cluster, mailbox, root);
             Map<String, SacctRows> sacct = awaitSettled(cluster, jobs);
@@ -132,7 +133,7 @@ class RealSlurmClusterTest {
             awaitExpected(mailbox, expected);
             checkEveryMessage(softly, mailbox, jobs, sacct, expected, new OutboxProvider(root.resolve("outbox")));
             Instant prefsChecked = Instant.now();
-            preferences.check(softly, mailbox);
+            preferences.check(softly, mailbox, dynamo);
             Progress.say("issue 19's part (link, quiet hours, FAIL, /jobs): " + prefsSetup.toSeconds() + " s before the"
                     + " other jobs, " + Duration.between(prefsChecked, Instant.now()).toSeconds() + " s after them");
             checkSpool(softly, herald);

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DynamoChatLinksTest {
 
-    private static final Instant NOW = Instant.parse("2026-12-07T18:00:00Z");
+    /** Ahead of the clock: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed. */
+    private static final Instant NOW = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
 
     private EmbeddedDynamoDb embedded;
     private DynamoDbClient dynamo;
