@@ -127,9 +127,8 @@ public final class HeraldApi implements AutoCloseable {
         PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
         PreferencesHandler preferences = new PreferencesHandler(b.preferences, b.channels, b.controlStore, intake, json,
                 b.clock);
-        SelfServiceHandler self = new SelfServiceHandler(config.selfService(), b.selfService, preferences, b.preferences,
-                dispatcher,
-                intake, json, b.clock);
+        SelfServiceHandler self = new SelfServiceHandler(config.selfService(), b.selfService, preferences,
+                b.preferences, dispatcher, intake, json, b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
         ChannelsHandler channels = new ChannelsHandler(json, b.receivers, ProviderRegistry.installed());
         String openApi = resource("/openapi.json");

@@ -65,8 +65,9 @@ final class LocalCommand implements Callable<Integer> {
 
                 Send an email:
                   curl -s -H 'Content-Type: application/json' -d '{"email":{"fromEmail":"me@example.org","toEmail":"you@example.org","subject":"Hello","body":"Sent through Herald"}}' %s/email/send
-                %n""", api, api, me(stack, withLinks.isPresent()), api, access, stack.dynamoDbEndpoint(), stack.sqsEndpoint(), queues,
-                requested.sqs().deadLetterSuffix(), email(stack), stack.adminUrl().map(Object::toString).orElse("off"),
+                %n""", api, api, me(stack, withLinks.isPresent()), api, access, stack.dynamoDbEndpoint(),
+                stack.sqsEndpoint(), queues, requested.sqs().deadLetterSuffix(), email(stack),
+                stack.adminUrl().map(Object::toString).orElse("off"),
                 state, api);
         System.out.flush();
         Services.runUntilStopped("local stack", () -> {

@@ -94,7 +94,8 @@ public final class HeraldStack extends Stack {
                 secret.getSecretName()));
     }
 
-    private static final String LINK_SECRET_VARIABLE = ConfigLoader.environmentVariable(DeploymentConfig.LINK_SECRET_KEY);
+    private static final String LINK_SECRET_VARIABLE =
+            ConfigLoader.environmentVariable(DeploymentConfig.LINK_SECRET_KEY);
 
     private void output(String id, String description, String value) {
         CfnOutput.Builder.create(this, id.replaceAll("[^A-Za-z0-9]", "")).description(description).value(value).build();
