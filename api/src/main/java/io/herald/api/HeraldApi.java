@@ -6,6 +6,7 @@ import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
 import io.herald.core.envelope.Sender;
+import io.herald.core.preferences.ChatLinks;
 import io.herald.core.preferences.LinkNonces;
 import io.herald.core.preferences.PreferencesStore;
 import io.herald.core.provider.ProviderRegistry;
@@ -126,8 +127,8 @@ public final class HeraldApi implements AutoCloseable {
         PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
         PreferencesHandler preferences = new PreferencesHandler(b.preferences, b.channels, b.controlStore, intake, json,
                 b.clock);
-        SelfServiceHandler self = new SelfServiceHandler(config.selfService(), b.selfService, preferences, dispatcher,
-                intake, json, b.clock);
+        SelfServiceHandler self = new SelfServiceHandler(config.selfService(), b.selfService, preferences,
+                b.preferences, dispatcher, intake, json, b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
         ChannelsHandler channels = new ChannelsHandler(json, b.receivers, ProviderRegistry.installed());
         String openApi = resource("/openapi.json");
@@ -335,13 +336,16 @@ public final class HeraldApi implements AutoCloseable {
         }
 
         /**
-         * What magic links need besides {@code api.selfService}: where single use is recorded, and whom to
-         * mail ({@code user@mailDomain}, from {@code sender} when set). Without it, or with
-         * api.selfService.publicUrl empty, the {@code /v1/me} endpoints answer 503.
+         * What magic links need besides {@code api.selfService}: where single use is recorded, and where
+         * the user's default receiver is: {@code user@mailDomain} (from {@code sender} when set) or a chat
+         * in {@code links} ({@link MagicLinkDestination}). Without it, or with api.selfService.publicUrl
+         * empty, the {@code /v1/me} endpoints answer 503.
+         *
+         * @param mailDomain blank: links go to linked chats only
          */
-        public Builder selfService(LinkNonces nonces, String mailDomain, Optional<Sender> sender) {
+        public Builder selfService(LinkNonces nonces, ChatLinks links, String mailDomain, Optional<Sender> sender) {
             this.selfService = new SelfServiceHandler.Parts(Objects.requireNonNull(nonces, "nonces"),
-                    Objects.requireNonNull(mailDomain, "mailDomain"), sender);
+                    Objects.requireNonNull(links, "links"), mailDomain == null ? "" : mailDomain, sender);
             return this;
         }
 

@@ -7,8 +7,11 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Link;
 import io.herald.core.envelope.Origin;
 import io.herald.core.envelope.Sender;
+import io.herald.core.preferences.ChatLinks;
 import io.herald.core.preferences.LinkNonces;
 import io.herald.core.preferences.PreferencesCodec;
+import io.herald.core.preferences.PreferencesStore;
+import io.herald.core.preferences.UserPreferences;
 import io.herald.core.sqs.EnqueueResult;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -26,13 +29,15 @@ import java.util.Optional;
 
 /**
  * Slurm users' own way in to their preferences ({@code /#/me}), without accounts or passwords:
- * {@code POST /v1/me/link} mails a signed link to the user's default receiver ({@code user@mailDomain},
- * the address Slurm itself mails), so only who reads that mailbox gets in; {@code POST /v1/me/session}
+ * {@code POST /v1/me/link} sends a signed link to the user's default receiver ({@code user@mailDomain},
+ * the address Slurm itself mails, or a chat linked to the user: {@link MagicLinkDestination}), so only who
+ * reads that mailbox or chat gets in; {@code POST /v1/me/session}
  * trades the link, once, for a session bound to that user; {@code GET/PUT /v1/me/preferences} with
  * that session reads and writes that user's preferences and nobody else's ({@link ApiRole#SELF}).
  *
  * <p>Asking for a link always gets the same 202, whoever the user is and whether a link was sent or
- * held back by the per-user limit, so the endpoint cannot tell who has an account here.
+ * held back by the per-user or the global limit, or had nowhere to go, so the endpoint cannot tell who
+ * has an account here.
  */
 final class SelfServiceHandler {
 
@@ -41,8 +46,12 @@ final class SelfServiceHandler {
     /** Users whose link limit is remembered at once; beyond it the memory starts over (a site has fewer). */
     static final int MAX_LIMITED_USERS = 10_000;
 
-    /** The parts a self-service API needs besides the configuration; null in an API without them. */
-    record Parts(LinkNonces nonces, String mailDomain, Optional<Sender> sender) {
+    /**
+     * The parts a self-service API needs besides the configuration; null in an API without them.
+     *
+     * @param mailDomain mailprog.mailDomain; blank: links go to linked chats only
+     */
+    record Parts(LinkNonces nonces, ChatLinks links, String mailDomain, Optional<Sender> sender) {
     }
 
     /** The session's user, or the refusal to answer: exactly one is set. */
@@ -53,18 +62,25 @@ final class SelfServiceHandler {
     private final SelfServiceTokens tokens;
     private final Parts parts;
     private final PreferencesHandler preferences;
+    private final PreferencesStore preferencesStore;
     private final RequestEnqueuer dispatcher;
     private final Intake intake;
     private final ApiJson json;
     private final Clock clock;
     private final Map<String, TokenBucket> linkLimits = new HashMap<>();
+    /** All users' links together: asking for many names must not send each of them linksPerHour. */
+    private final TokenBucket allLinks;
 
+    /** @param preferencesStore where a chat named as a receiver is looked up; null: not looked up */
     SelfServiceHandler(HeraldConfig.Api.SelfService config, Parts parts, PreferencesHandler preferences,
-                       RequestEnqueuer dispatcher, Intake intake, ApiJson json, Clock clock) {
+                       PreferencesStore preferencesStore, RequestEnqueuer dispatcher, Intake intake, ApiJson json,
+                       Clock clock) {
         this.config = config;
         this.parts = parts;
         this.tokens = config.enabled() && parts != null ? new SelfServiceTokens(config.linkSecret(), clock) : null;
         this.preferences = preferences;
+        this.preferencesStore = preferencesStore;
+        this.allLinks = new TokenBucket(config.linksPerMinute(), Duration.ofMinutes(1), System::nanoTime);
         this.dispatcher = dispatcher;
         this.intake = intake;
         this.json = json;
@@ -91,12 +107,34 @@ final class SelfServiceHandler {
             return;
         }
         Reply accepted = new Reply(HttpStatus.ACCEPTED.getCode(), json.write(Map.of("message",
-                "If " + user + " has a mailbox here, a link to their preferences is on its way to it. It works once, "
-                        + "within " + minutes(config.linkValidity()) + " minutes.")), Map.of());
+                "If " + user + " is known here, a link to their preferences is on its way to their mailbox or "
+                        + "linked chat. It works once, within " + minutes(config.linkValidity()) + " minutes.")),
+                Map.of());
+        // Every answer below but an outage is this same one: another would tell who exists and who asked recently.
         if (!takeLink(user)) {
-            // Same answer as a sent link: a different one would tell who exists and who asked recently.
             log.info("no self-service link sent to {}: over api.selfService.linksPerHour ({})", user,
                     config.linksPerHour());
+            json.send(ctx, accepted);
+            return;
+        }
+        // After the user's own limit, so that one name asked for over and over does not use up everyone's.
+        if (allLinks.take().isPresent()) {
+            log.warn("no self-service link sent to {}: over api.selfService.linksPerMinute ({}) for all users",
+                    user, config.linksPerMinute());
+            json.send(ctx, accepted);
+            return;
+        }
+        MagicLinkDestination destination;
+        try {
+            destination = destinationOf(user);
+        } catch (RuntimeException e) {
+            log.warn("self-service link for {} not sent, its receiver cannot be looked up: {}", user, e.getMessage());
+            json.send(ctx, intake.unavailable());
+            return;
+        }
+        if (destination instanceof MagicLinkDestination.Nowhere) {
+            log.info("no self-service link sent to {}: mailprog.mailDomain is empty and no chat is linked to them",
+                    user);
             json.send(ctx, accepted);
             return;
         }
@@ -107,9 +145,15 @@ final class SelfServiceHandler {
                         + "link within " + minutes(config.linkValidity()) + " minutes; it works once:\n\n" + url
                         + "\n\nIf it was not you, ignore this message: nothing changes without the link.")
                 .withLinks(List.of(new Link("Open my notification settings", url)));
-        Envelope envelope = Envelope.create("email", user + "@" + parts.mailDomain(), content,
-                Origin.api("self-service"), clock.instant());
-        Envelope toSend = parts.sender().map(envelope::withSender).orElse(envelope);
+        Envelope toSend = switch (destination) {
+            case MagicLinkDestination.Mailbox(String address) -> {
+                Envelope mail = Envelope.create("email", address, content, Origin.api("self-service"), clock.instant());
+                yield parts.sender().map(mail::withSender).orElse(mail);
+            }
+            case MagicLinkDestination.LinkedChat(ChatLinks.ChatLink chat, boolean named) -> Envelope.create(
+                    chat.channel(), chat.chatId(), content, Origin.api("self-service"), clock.instant());
+            case MagicLinkDestination.Nowhere() -> throw new IllegalStateException("answered above");
+        };
         List<EnqueueResult> results;
         try (BatchingEnqueuer.Arrival arrival = dispatcher.expect()) {
             results = dispatcher.dispatch(arrival, List.of(toSend));
@@ -120,8 +164,17 @@ final class SelfServiceHandler {
             return;
         }
         // The message id, never the link: whoever reads the log must not be able to use it.
-        log.info("self-service link for {} queued as message {}", user, toSend.id());
+        log.info("self-service link for {} queued as message {} to their {}", user, toSend.id(),
+                destination instanceof MagicLinkDestination.Mailbox ? "mailbox" : "linked chat");
         json.send(ctx, accepted);
+    }
+
+    private MagicLinkDestination destinationOf(String user) {
+        List<ChatLinks.ChatLink> links = parts.links().linksOf(user);
+        // The preferences matter only to pick among linked chats: without one, no read.
+        Optional<UserPreferences> saved = links.isEmpty() || preferencesStore == null ? Optional.empty()
+                : preferencesStore.find(user);
+        return MagicLinkDestination.choose(user, parts.mailDomain(), links, saved);
     }
 
     /** {@code POST /v1/me/session {"token": "..."}}: the link's token, once, for a session. */

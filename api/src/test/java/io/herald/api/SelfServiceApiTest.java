@@ -4,6 +4,8 @@ import io.herald.core.config.ApiKeyEntry;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Envelope;
+import io.herald.core.preferences.ChatLinks;
+import io.herald.core.preferences.DynamoChatLinks;
 import io.herald.core.preferences.DynamoLinkNonces;
 import io.herald.core.preferences.DynamoPreferencesStore;
 import io.herald.core.preferences.PreferencesStore;
@@ -74,6 +76,7 @@ class SelfServiceApiTest {
     private HeraldApi api;
     private QueueRef queue;
     private PreferencesStore store;
+    private ChatLinks links;
     private MovableClock clock;
     private int tables;
 
@@ -82,8 +85,12 @@ class SelfServiceApiTest {
     }
 
     private static HeraldConfig.Api config(int linksPerHour) {
+        return config(linksPerHour, 1000);
+    }
+
+    private static HeraldConfig.Api config(int linksPerHour, int linksPerMinute) {
         return ApiTestbed.DEFAULT_API.withSelfService(new HeraldConfig.Api.SelfService("https://herald.example.org",
-                Secret.of(SECRET), linksPerHour, Duration.ofMinutes(15), Duration.ofHours(1)));
+                Secret.of(SECRET), linksPerHour, linksPerMinute, Duration.ofMinutes(15), Duration.ofHours(1)));
     }
 
     @BeforeAll
@@ -97,16 +104,22 @@ class SelfServiceApiTest {
     }
 
     private HeraldApi startApi(HeraldConfig.Api config) {
+        return startApi(config, "cluster.example.org");
+    }
+
+    /** @param mailDomain mailprog.mailDomain, "" for none */
+    private HeraldApi startApi(HeraldConfig.Api config, String mailDomain) {
         String table = "self-" + (++tables);
         StatusTable.createIfMissing(bed.dynamoClient, table);
         store = new DynamoPreferencesStore(bed.dynamoClient, table);
+        links = new DynamoChatLinks(bed.dynamoClient, table);
         clock = new MovableClock();
         List<QueueRef> queues = bed.freshQueues(1);
         queue = queues.getFirst();
         return bed.start(config, queues, b -> b.preferences(store, Set.of("email", "telegram")).clock(clock)
-                .selfService(new DynamoLinkNonces(bed.dynamoClient, table), "cluster.example.org", Optional.empty())
-                .access(ApiAccess.keys(List.of(key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN)
-                        + " senders=* rate=1000/s role=admin")))));
+                .selfService(new DynamoLinkNonces(bed.dynamoClient, table), links, mailDomain, Optional.empty())
+                .access(ApiAccess.keys(List.of(
+                        key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN) + " senders=* rate=1000/s role=admin")))));
     }
 
     @AfterAll
@@ -195,6 +208,83 @@ class SelfServiceApiTest {
         assertThat(mails).as("one link for alice, one for bob: the limit is per user")
                 .extracting(Envelope::target).containsExactlyInAnyOrder("alice@cluster.example.org",
                         "bob@cluster.example.org");
+    }
+
+    @Test
+    void overTheGlobalLimitNoLinkIsSentToAnyNameButTheAnswerIsTheSame() throws Exception {
+        api = startApi(config(5, 2));
+        List<ApiTestbed.Answer> answers = new java.util.ArrayList<>();
+        for (String user : List.of("alice", "bob", "carol", "dave")) {
+            answers.add(bed.post(api, "/v1/me/link", "{\"user\": \"" + user + "\"}"));
+        }
+
+        assertThat(answers).extracting(ApiTestbed.Answer::status).containsOnly(202);
+        assertThat(answers.get(3).text()).isEqualTo(answers.get(0).text().replace("alice", "dave"));
+        List<Envelope> mails = bed.drainExactly(queue, 2, Duration.ofSeconds(3));
+        assertThat(mails).as("two links a minute for all names together").extracting(Envelope::target)
+                .containsExactlyInAnyOrder("alice@cluster.example.org", "bob@cluster.example.org");
+    }
+
+    /** Asks for alice's link and returns the one envelope it became, with the (identical) answer's text. */
+    private Envelope onlyLinkOfAlice(List<String> answers) throws Exception {
+        ApiTestbed.Answer asked = bed.post(api, "/v1/me/link", "{\"user\": \"alice\"}");
+        assertThat(asked.status()).as(asked.text()).isEqualTo(202);
+        answers.add(asked.text());
+        return bed.drainExactly(queue, 1, Duration.ofSeconds(1)).getFirst();
+    }
+
+    private void savePreferences(String user, String body) throws Exception {
+        ApiTestbed.Answer saved = bed.send(HttpRequest.newBuilder(ApiTestbed.uri(api, "/v1/users/" + user
+                        + "/preferences")).header("Content-Type", "application/json").headers(bearer(ADMIN_TOKEN))
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+    }
+
+    @Test
+    void theLinkGoesToTheDefaultReceiverMailboxOrLinkedChatWithTheSameAnswerEachTime() throws Exception {
+        List<String> answers = new java.util.ArrayList<>();
+        Instant linked = Instant.parse("2026-12-07T09:00:00Z");
+
+        // A linked chat the preferences do not name: the mailbox stays the default.
+        links.link("alice", "telegram", "555", "hpc1", linked);
+        Envelope mailbox = onlyLinkOfAlice(answers);
+        assertThat(mailbox.channel()).isEqualTo("email");
+        assertThat(mailbox.target()).isEqualTo("alice@cluster.example.org");
+
+        // Preferences naming a chat nobody linked prove nothing: still the mailbox.
+        savePreferences("alice", "{\"receivers\": {\"phone\": \"telegram:999\"}}");
+        assertThat(onlyLinkOfAlice(answers).target()).isEqualTo("alice@cluster.example.org");
+
+        // Preferences naming the linked chat as a receiver: that chat, through SQS like any notification.
+        savePreferences("alice", "{\"receivers\": {\"work\": \"mailto:alice@uni.org\", "
+                + "\"phone\": \"telegram:555\"}}");
+        Envelope chat = onlyLinkOfAlice(answers);
+        assertThat(chat.channel()).isEqualTo("telegram");
+        assertThat(chat.target()).isEqualTo("555");
+        Matcher m = LINK.matcher(chat.content().text());
+        assertThat(m.find()).as(chat.content().text()).isTrue();
+        assertThat(exchange(m.group(1)).status()).as("the chat's link opens a session").isEqualTo(200);
+
+        assertThat(answers).as("the same 202 whichever way the link went").hasSize(3).containsOnly(answers.get(0));
+    }
+
+    @Test
+    void withoutAMailDomainTheLinkGoesToTheChatLinkedLastOrNowhereWithTheSameAnswer() throws Exception {
+        api = startApi(config(5), "");
+        List<String> answers = new java.util.ArrayList<>();
+
+        ApiTestbed.Answer nowhere = bed.post(api, "/v1/me/link", "{\"user\": \"alice\"}");
+        assertThat(nowhere.status()).isEqualTo(202);
+        answers.add(nowhere.text());
+        links.link("alice", "telegram", "111", "hpc1", Instant.parse("2026-12-07T08:00:00Z"));
+        links.link("alice", "telegram", "222", "hpc1", Instant.parse("2026-12-07T09:00:00Z"));
+
+        Envelope latest = onlyLinkOfAlice(answers);
+
+        assertThat(latest.channel()).isEqualTo("telegram");
+        assertThat(latest.target()).as("nothing went out for the first ask, then the chat linked last")
+                .isEqualTo("222");
+        assertThat(answers).containsOnly(answers.get(0));
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.herald.api.ApiAccess;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.preferences.DynamoChatLinks;
 import io.herald.core.preferences.DynamoLinkNonces;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.SqsProducer;
@@ -40,7 +41,8 @@ final class ApiCommand implements Callable<Integer> {
                 .statusStore(stores.status())
                 .controlStore(stores.control())
                 .preferences(stores.preferences(), cfg.providers().channelsWithProvider())
-                .selfService(new DynamoLinkNonces(stores.dynamo(), stores.table()), cfg.mailprog().mailDomain(),
+                .selfService(new DynamoLinkNonces(stores.dynamo(), stores.table()),
+                        new DynamoChatLinks(stores.dynamo(), stores.table()), cfg.mailprog().mailDomain(),
                         Services.linkSender(cfg))
                 .idempotencyStore(stores.idempotency())
                 .access(access)

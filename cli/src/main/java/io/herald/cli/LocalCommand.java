@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -29,7 +30,11 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HeraldConfig requested = config.load();
+        HeraldConfig loaded = config.load();
+        // With --demo mail goes to the stand-ins, not the outbox, so nobody would see a link: no links by default.
+        Optional<HeraldConfig> withLinks = !demo ? LocalSelfService.withDefaults(loaded)
+                : Optional.of(loaded).filter(c -> c.api().selfService().enabled());
+        HeraldConfig requested = withLinks.orElse(loaded);
         LocalStack stack = demo ? LocalStack.startWithDemo(requested) : LocalStack.start(requested);
         String queues = stack.queues().stream().map(QueueRef::name).collect(Collectors.joining(", "));
         String api = stack.apiUrl().toString();
@@ -50,6 +55,7 @@ final class LocalCommand implements Callable<Integer> {
                 Herald is running locally. Press Ctrl-C to stop.
                   Page    %s/   (send a notification and watch its delivery)
                   Board   %s/#/dashboard   (queues, provider health, deliveries per second)
+                  Me      %s
                   API     %s   (%s)
                   Status  %s   (embedded DynamoDB: delivery status and Idempotency-Keys, in memory)
                   SQS     %s   queues %s, each with a dead-letter queue (suffix %s)
@@ -59,8 +65,9 @@ final class LocalCommand implements Callable<Integer> {
 
                 Send an email:
                   curl -s -H 'Content-Type: application/json' -d '{"email":{"fromEmail":"me@example.org","toEmail":"you@example.org","subject":"Hello","body":"Sent through Herald"}}' %s/email/send
-                %n""", api, api, api, access, stack.dynamoDbEndpoint(), stack.sqsEndpoint(), queues,
-                requested.sqs().deadLetterSuffix(), email(stack), stack.adminUrl().map(Object::toString).orElse("off"),
+                %n""", api, api, me(stack, withLinks.isPresent()), api, access, stack.dynamoDbEndpoint(),
+                stack.sqsEndpoint(), queues, requested.sqs().deadLetterSuffix(), email(stack),
+                stack.adminUrl().map(Object::toString).orElse("off"),
                 state, api);
         System.out.flush();
         Services.runUntilStopped("local stack", () -> {
@@ -68,6 +75,17 @@ final class LocalCommand implements Callable<Integer> {
             stack.close();
         });
         return 0;
+    }
+
+    private static String me(LocalStack stack, boolean on) {
+        if (!on) {
+            return "off   (Slurm users' settings page: needs a fixed api.port, or api.selfService.publicUrl; "
+                    + "not with --demo)";
+        }
+        HeraldConfig running = stack.config();
+        String domain = running.mailprog().mailDomain();
+        return running.api().selfService().publicUrl().replaceAll("/+$", "") + "/#/me   (Slurm users' settings: "
+                + "a user's link is mailed to USER@" + domain + ", by default into the outbox)";
     }
 
     private static String email(LocalStack stack) {

@@ -6,6 +6,7 @@ import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.embedded.EmbeddedServices;
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.preferences.DynamoChatLinks;
 import io.herald.core.preferences.DynamoLinkNonces;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.QueueRef;
@@ -100,7 +101,8 @@ public final class LocalStack implements AutoCloseable {
                     .statusStore(stores.status())
                     .controlStore(stores.control())
                     .preferences(stores.preferences(), config.providers().channelsWithProvider())
-                    .selfService(new DynamoLinkNonces(stores.dynamo(), stores.table()), config.mailprog().mailDomain(),
+                    .selfService(new DynamoLinkNonces(stores.dynamo(), stores.table()),
+                            new DynamoChatLinks(stores.dynamo(), stores.table()), config.mailprog().mailDomain(),
                             Services.linkSender(config))
                     .idempotencyStore(stores.idempotency())
                     .access(access)

@@ -77,7 +77,7 @@ class WebClientBrowserTest {
         BrowserScript.assumeWebClientBuilt();
         HeraldConfig base = config("adminPort: -1");
         HeraldConfig withLinks = base.withApi(base.api().withSelfService(new HeraldConfig.Api.SelfService(
-                        "https://herald.example.org", Secret.of("browser-test-" + UUID.randomUUID()), 5,
+                        "https://herald.example.org", Secret.of("browser-test-" + UUID.randomUUID()), 5, 30,
                         Duration.ofMinutes(15), Duration.ofHours(1))))
                 .withMailprog(base.mailprog().toBuilder().mailDomain("cluster.example.org").build());
         stack = LocalStack.start(withLinks);

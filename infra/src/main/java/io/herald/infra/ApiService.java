@@ -13,8 +13,10 @@ import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtoco
 import software.amazon.awscdk.services.elasticloadbalancingv2.SslPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,15 +29,20 @@ final class ApiService extends Construct {
     private final ApplicationLoadBalancedFargateService service;
     private final LogGroup logs;
 
+    /** @param secrets Secrets Manager secrets by the variable the api reads them from (the magic links' key) */
     ApiService(Construct scope, String id, Network network, InfraSettings settings, Map<String, String> environment,
-               List<PolicyStatement> permissions) {
+               Map<String, ISecret> secrets, List<PolicyStatement> permissions) {
         super(scope, id);
         this.logs = ServiceLogs.group(this, "Logs", settings.logRetentionDays());
         FargateTaskDefinition task = TaskDefinitions.linux(this, settings.apiCpu(), settings.apiMemoryMiB(), permissions);
+        Map<String, software.amazon.awscdk.services.ecs.Secret> containerSecrets = new LinkedHashMap<>();
+        secrets.forEach((variable, secret) ->
+                containerSecrets.put(variable, software.amazon.awscdk.services.ecs.Secret.fromSecretsManager(secret)));
         task.addContainer("api", ContainerDefinitionOptions.builder()
                 .image(Images.of(this, settings, "api", settings.apiImage()))
                 .command(List.of("api"))
                 .environment(withJvm(environment))
+                .secrets(containerSecrets)
                 .portMappings(List.of(PortMapping.builder().containerPort(ContainerEnvironment.API_PORT).build()))
                 .healthCheck(ContainerHealth.http(ContainerEnvironment.API_PORT, "/healthz"))
                 .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix("api").build()))

@@ -29,11 +29,19 @@ final class ContainerEnvironment {
     private static final List<String> API_SECTIONS = List.of("sqs", "api", "receivers", "status");
     private static final List<String> PIPELINE_SECTIONS = List.of("sqs", "pipeline", "providers", "receivers", "status");
 
+    /**
+     * What the api's magic links need from the Slurm side's section: whom to mail (user@mailDomain, from
+     * sender) and whether chats can be linked. Passed only when api.selfService.publicUrl is set.
+     */
+    private static final List<String> API_SELF_SERVICE_KEYS = List.of("mailprog.mailDomain", "mailprog.sender",
+            "mailprog.preferences.enabled");
+
     /** Keys whose values the stack's queues and table were made with. */
     private static final List<String> STACK_KEYS = List.of("sqs.queues", "sqs.deadLetterSuffix", "sqs.maxReceiveCount",
             "sqs.visibilityTimeout", "pipeline.sendTimeout", "status.table");
 
     private final Map<String, String> changed;
+    private final Map<String, String> apiExtra;
 
     /**
      * @param config            the configuration the services run on
@@ -54,6 +62,9 @@ final class ContainerEnvironment {
             leaves.remove(secret.key());
             defaultLeaves.remove(secret.key());
         });
+        // The link secret reaches the api from Secrets Manager too (HeraldStack generates it).
+        leaves.remove(DeploymentConfig.LINK_SECRET_KEY);
+        defaultLeaves.remove(DeploymentConfig.LINK_SECRET_KEY);
         List<String> problems = new ArrayList<>();
         if (!config.sqs().endpoint().isBlank() || !config.status().endpoint().isBlank()) {
             problems.add("sqs.endpoint and status.endpoint must be empty on AWS (the stack's own queues and table)");
@@ -91,10 +102,22 @@ final class ContainerEnvironment {
             diff.put("providers.ses.configurationSet", configurationSet);
         }
         this.changed = Map.copyOf(diff);
+        Map<String, String> extra = new TreeMap<>();
+        if (config.api().selfService().enabled()) {
+            API_SELF_SERVICE_KEYS.forEach(key -> {
+                String value = leaves.get(key);
+                if (value != null && !value.isBlank()) {
+                    extra.put(ConfigLoader.environmentVariable(key), value);
+                }
+            });
+        }
+        this.apiExtra = Map.copyOf(extra);
     }
 
     Map<String, String> api() {
-        return variables(API_SECTIONS);
+        Map<String, String> env = variables(API_SECTIONS);
+        env.putAll(apiExtra);
+        return env;
     }
 
     Map<String, String> pipeline() {

@@ -30,6 +30,9 @@ final class DeploymentConfig {
     private DeploymentConfig() {
     }
 
+    /** The key that signs magic links: the stack generates it in Secrets Manager for the api (never in the file). */
+    static final String LINK_SECRET_KEY = "api.selfService.linkSecret";
+
     static HeraldConfig load(Optional<Path> file) {
         List<ProviderSecrets.Entry> secrets = ProviderSecrets.of(HeraldConfig.defaults().providers());
         file.ifPresent(path -> refuseSecretsIn(path, secrets));
@@ -37,6 +40,7 @@ final class DeploymentConfig {
         // Only the credential variables: the synthesizing machine's own HERALD_* settings must not
         // leak into a deployment.
         secrets.forEach(s -> environment.put(s.variable(), PLACEHOLDER));
+        environment.put(ConfigLoader.environmentVariable(LINK_SECRET_KEY), PLACEHOLDER);
         return new ConfigLoader(environment).load(file);
     }
 
@@ -53,15 +57,22 @@ final class DeploymentConfig {
         }
         List<String> found = new ArrayList<>();
         for (ProviderSecrets.Entry entry : secrets) {
-            JsonNode value = root == null ? null : root.at("/providers/" + entry.provider() + "/" + entry.field());
-            if (value != null && !value.isMissingNode() && !value.isNull() && !value.asText().isBlank()) {
+            if (isSetIn(root, "/providers/" + entry.provider() + "/" + entry.field())) {
                 found.add(entry.key());
             }
+        }
+        if (isSetIn(root, "/" + LINK_SECRET_KEY.replace('.', '/'))) {
+            found.add(LINK_SECRET_KEY);
         }
         if (!found.isEmpty()) {
             throw new IllegalArgumentException(file + ": " + String.join(", ", found) + " must not be in the file on AWS:"
                     + " it would be written into the task definition in plain text; put it in its Secrets Manager secret"
                     + " (docs/deploy.md) and leave the key out");
         }
+    }
+
+    private static boolean isSetIn(JsonNode root, String pointer) {
+        JsonNode value = root == null ? null : root.at(pointer);
+        return value != null && !value.isMissingNode() && !value.isNull() && !value.asText().isBlank();
     }
 }

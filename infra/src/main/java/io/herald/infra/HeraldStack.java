@@ -1,5 +1,6 @@
 package io.herald.infra;
 
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
@@ -8,10 +9,13 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,7 +44,17 @@ public final class HeraldStack extends Stack {
                 ses == null ? "" : ses.configurationSetName());
         Network network = new Network(this, "Network", settings.natGateways());
 
+        // The magic links' signing key: nobody needs to know it, so the stack generates it; every api task
+        // reads the same one. Only with api.selfService.publicUrl set (links on).
+        Secret linkSecret = config.api().selfService().enabled() ? Secret.Builder.create(this, "SelfServiceLinkSecret")
+                .secretName(settings.stackName().toLowerCase(Locale.ROOT) + "/api/selfService/linkSecret")
+                .description("Herald " + DeploymentConfig.LINK_SECRET_KEY + ": signs /#/me links and sessions (read by "
+                        + "the api as " + LINK_SECRET_VARIABLE + "); replacing it ends every session")
+                .generateSecretString(SecretStringGenerator.builder().passwordLength(64).excludePunctuation(true)
+                        .build())
+                .build() : null;
         this.api = new ApiService(this, "Api", network, settings, environment.api(),
+                linkSecret == null ? Map.of() : Map.of(LINK_SECRET_VARIABLE, linkSecret),
                 TaskPermissions.api(queues.pairs(), storage.table()));
 
         boolean collector = !settings.metricsCollector().isBlank();
@@ -79,6 +93,9 @@ public final class HeraldStack extends Stack {
                 "put " + entry.key() + " here" + (entry.enabled() ? "" : " (provider disabled in herald.yaml)"),
                 secret.getSecretName()));
     }
+
+    private static final String LINK_SECRET_VARIABLE =
+            ConfigLoader.environmentVariable(DeploymentConfig.LINK_SECRET_KEY);
 
     private void output(String id, String description, String value) {
         CfnOutput.Builder.create(this, id.replaceAll("[^A-Za-z0-9]", "")).description(description).value(value).build();

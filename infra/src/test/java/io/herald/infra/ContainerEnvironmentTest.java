@@ -52,7 +52,7 @@ class ContainerEnvironmentTest {
     void refusesACredentialWrittenIntoTheFile() {
         assertThatThrownBy(() -> DeploymentConfig.load(Optional.of(Path.of(
                 SynthesizedTemplates.resource("herald-with-secret.yaml")))))
-                .hasMessageContaining("providers.telegram.botToken must not be in the file")
+                .hasMessageContaining("providers.telegram.botToken, api.selfService.linkSecret must not be in the file")
                 .hasMessageNotContaining("do-not-commit-me");
     }
 

@@ -39,9 +39,9 @@ class HeraldStackTest {
         t.mainTemplate.resourceCountIs("AWS::ECS::Service", 2);
         t.mainTemplate.resourceCountIs("AWS::ECS::TaskDefinition", 2);
         t.mainTemplate.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);
-        // One per secret key of every installed provider (ntfy has two: token and password).
+        // One per secret key of every installed provider (ntfy has two: token and password), and the links' key.
         t.mainTemplate.resourceCountIs("AWS::SecretsManager::Secret",
-                ProviderSecrets.of(HeraldConfig.defaults().providers()).size());
+                ProviderSecrets.of(HeraldConfig.defaults().providers()).size() + 1);
         t.mainTemplate.resourceCountIs("AWS::SES::EmailIdentity", 1);
         t.mainTemplate.resourceCountIs("AWS::SES::ConfigurationSet", 1);
         t.mainTemplate.resourceCountIs("AWS::SNS::Topic", 1);
@@ -216,7 +216,10 @@ class HeraldStackTest {
     @Test
     void providerCredentialsReachOnlyThePipelineAndOnlyForEnabledProviders() {
         Map<String, JsonNode> containers = containers();
-        assertThat(containers.get("api").has("Secrets")).isFalse();
+        List<String> apiSecrets = new ArrayList<>();
+        containers.get("api").path("Secrets").forEach(s -> apiSecrets.add(s.path("Name").asText()));
+        assertThat(apiSecrets).as("the api reads only the magic links' key").containsExactly(
+                "HERALD_API_SELF_SERVICE_LINK_SECRET");
         List<String> secretNames = new ArrayList<>();
         containers.get("pipeline").path("Secrets").forEach(s -> secretNames.add(s.path("Name").asText()));
         assertThat(secretNames).containsExactlyInAnyOrder(
@@ -235,6 +238,32 @@ class HeraldStackTest {
                 .containsKey("HERALD_PROVIDERS_SES_CONFIGURATION_SET");
         assertThat(environment(containers.get("api"))).containsEntry("HERALD_API_HOST", "0.0.0.0")
                 .doesNotContainKey("HERALD_PROVIDERS_SES_ENABLED");
+    }
+
+    @Test
+    void selfServiceLinksGetAGeneratedKeyFromSecretsManagerAndTheirSettingsAsVariables() {
+        Map<String, JsonNode> generated = new HashMap<>();
+        resources("AWS::SecretsManager::Secret").forEach((id, secret) -> {
+            if (secret.at("/Properties/Name").asText().equals("test/api/selfService/linkSecret")) {
+                generated.put(id, secret);
+            }
+        });
+        assertThat(generated).as("one secret for the links' key").hasSize(1);
+        JsonNode secret = generated.values().iterator().next();
+        assertThat(secret.at("/Properties/GenerateSecretString/PasswordLength").asInt())
+                .as("64 characters, beyond the 32 Herald requires").isEqualTo(64);
+        String secretId = generated.keySet().iterator().next();
+        JsonNode valueFrom = containers().get("api").path("Secrets").get(0).path("ValueFrom");
+        assertThat(valueFrom.path("Ref").asText()).as("the api's variable comes from that secret").isEqualTo(secretId);
+
+        Map<String, String> apiEnv = environment(containers().get("api"));
+        assertThat(apiEnv).containsEntry("HERALD_API_SELF_SERVICE_PUBLIC_URL", "https://herald.example.org")
+                .containsEntry("HERALD_API_SELF_SERVICE_LINKS_PER_MINUTE", "60")
+                .containsEntry("HERALD_MAILPROG_MAIL_DOMAIN", "cluster.example.org")
+                .containsEntry("HERALD_MAILPROG_SENDER", "herald@example.org")
+                .doesNotContainKey("HERALD_API_SELF_SERVICE_LINK_SECRET");
+        assertThat(environment(containers().get("pipeline"))).doesNotContainKey("HERALD_MAILPROG_MAIL_DOMAIN");
+        assertThat(t.mainText).doesNotContain(DeploymentConfig.PLACEHOLDER);
     }
 
     private Map<String, JsonNode> resources(String type) {

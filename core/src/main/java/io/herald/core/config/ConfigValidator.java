@@ -197,10 +197,13 @@ final class ConfigValidator {
                     + ": links and sessions are signed with it, so it needs at least " + SELF_SERVICE_SECRET_CHARS
                     + " characters (e.g. openssl rand -base64 48)");
         }
-        if (mailprog.mailDomain() == null || mailprog.mailDomain().isBlank()) {
-            problem("api.selfService.publicUrl", "links go to a user's default receiver user@mailprog.mailDomain, "
-                    + "and mailprog.mailDomain (" + ConfigLoader.environmentVariable("mailprog.mailDomain")
-                    + ") is empty; set it, or leave api.selfService.publicUrl empty to turn links off");
+        // Without a mail domain only chats linked with /link can get links, and only preferences enable linking.
+        if ((mailprog.mailDomain() == null || mailprog.mailDomain().isBlank()) && !mailprog.preferences().enabled()) {
+            problem("api.selfService.publicUrl", "links go to a user's default receiver, user@mailprog.mailDomain "
+                    + "or a chat linked to the user, and mailprog.mailDomain ("
+                    + ConfigLoader.environmentVariable("mailprog.mailDomain") + ") is empty while "
+                    + "mailprog.preferences.enabled is false (no chats can be linked); set either, "
+                    + "or leave api.selfService.publicUrl empty to turn links off");
         }
     }
 

@@ -130,11 +130,14 @@ public record HeraldConfig(
          * @param publicUrl      where users reach the page, e.g. {@code https://herald.example.org}; empty: off
          * @param linkSecret     the HMAC key that signs links and sessions (at least 32 characters)
          * @param linksPerHour   links one user may be sent per hour; more are quietly not sent
+         * @param linksPerMinute links all users together may be sent per minute, so that asking for many
+         *                       names cannot send each of them {@code linksPerHour}; more are quietly not sent
          * @param linkValidity   how long a link may be used (once)
          * @param sessionValidity how long the page may use the session a link gave it
          */
         public record SelfService(String publicUrl, Secret linkSecret,
                                   @Range(min = 1, max = 100) int linksPerHour,
+                                  @Range(min = 1, max = 10_000) int linksPerMinute,
                                   @DurationRange(min = "1m", max = "1h") Duration linkValidity,
                                   @DurationRange(min = "5m", max = "12h") Duration sessionValidity) {
 
@@ -144,7 +147,7 @@ public record HeraldConfig(
             }
 
             public static SelfService defaults() {
-                return new SelfService("", Secret.none(), 5, Duration.ofMinutes(15), Duration.ofHours(1));
+                return new SelfService("", Secret.none(), 5, 30, Duration.ofMinutes(15), Duration.ofHours(1));
             }
 
             public boolean enabled() {

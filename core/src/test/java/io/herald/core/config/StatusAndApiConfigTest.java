@@ -87,6 +87,7 @@ class StatusAndApiConfigTest {
                 "HERALD_API_SELF_SERVICE_PUBLIC_URL", "herald.example.org/page?x=1",
                 "HERALD_API_SELF_SERVICE_LINK_SECRET", weak,
                 "HERALD_API_SELF_SERVICE_LINKS_PER_HOUR", "0",
+                "HERALD_API_SELF_SERVICE_LINKS_PER_MINUTE", "20000",
                 "HERALD_API_SELF_SERVICE_SESSION_VALIDITY", "48h")).load(Optional.empty()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("api.selfService.publicUrl (HERALD_API_SELF_SERVICE_PUBLIC_URL): "
@@ -95,6 +96,8 @@ class StatusAndApiConfigTest {
                 .hasMessageContaining("mailprog.mailDomain (HERALD_MAILPROG_MAIL_DOMAIN) is empty")
                 .hasMessageContaining("api.selfService.linksPerHour (HERALD_API_SELF_SERVICE_LINKS_PER_HOUR): "
                         + "must be between 1 and 100")
+                .hasMessageContaining("api.selfService.linksPerMinute (HERALD_API_SELF_SERVICE_LINKS_PER_MINUTE): "
+                        + "must be between 1 and 10000")
                 .hasMessageContaining("api.selfService.sessionValidity (HERALD_API_SELF_SERVICE_SESSION_VALIDITY)")
                 .message().doesNotContain(weak);
     }
