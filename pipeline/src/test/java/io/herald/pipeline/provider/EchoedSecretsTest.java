@@ -122,7 +122,8 @@ class EchoedSecretsTest {
                         Secret.of(base + "/api/webhooks/1234567890/" + DISCORD_KEY)), clock)), "x", DISCORD_KEY, 400,
                         e -> json(Map.of("message", "Invalid Form Body " + e, "code", 50035))),
                 new Case("msteams", base -> http(new TeamsProvider(new ProviderConfig.Msteams(true, 1, t, 1000, s, "",
-                        Secret.of(base + "/workflows/abc/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers"
+                        Secret.of(base + "/workflows/abc/triggers/manual/paths/"
+                                + "invoke?api-version=1&sp=%2Ftriggers"
                                 + "&sig=" + TEAMS_SIG)), clock)), "x", TEAMS_SIG, 400,
                         e -> json(Map.of("error", Map.of("code", "InvalidRequestContent", "message", e)))),
                 new Case("matrix", base -> http(new MatrixProvider(new ProviderConfig.Matrix(true, 1, t, 1000, s, "",

@@ -102,14 +102,16 @@ class TeamsProviderTest {
 
     @Test
     void badRequestIsRejected() {
-        answer(400, "{\"error\":{\"code\":\"InvalidRequestContent\",\"message\":\"The input body for trigger 'manual' of type 'Request' did not match its schema definition.\"}}");
+        answer(400, "{\"error\":{\"code\":\"InvalidRequestContent\",\"message\":\"The input body for "
+                + "trigger 'manual' of type 'Request' did not match its schema definition.\"}}");
 
         assertThat(provider.send(Fixtures.envelope("msteams", "x"))).isInstanceOf(Outcome.Rejected.class);
     }
 
     @Test
     void deletedOrUnauthorisedWorkflowMeansTheProviderIsDown() {
-        answer(401, "{\"error\":{\"code\":\"DirectApiAuthorizationRequired\",\"message\":\"The request must be authenticated.\"}}");
+        answer(401, "{\"error\":{\"code\":\"DirectApiAuthorizationRequired\",\"message\":\"The request "
+                + "must be authenticated.\"}}");
         assertThat(provider.send(Fixtures.envelope("msteams", "x"))).isInstanceOf(Outcome.ProviderDown.class);
 
         answer(404, "{\"error\":{\"code\":\"WorkflowNotFound\",\"message\":\"The workflow was not found.\"}}");

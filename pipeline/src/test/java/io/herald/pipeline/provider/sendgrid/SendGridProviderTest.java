@@ -103,7 +103,8 @@ class SendGridProviderTest {
 
     @Test
     void badRequestIsRejectedWithSendGridsFieldErrors() {
-        answer(400, "{\"errors\":[{\"message\":\"Does not contain a valid address.\",\"field\":\"personalizations.0.to.0.email\"}]}");
+        answer(400, "{\"errors\":[{\"message\":\"Does not contain a valid address.\","
+                + "\"field\":\"personalizations.0.to.0.email\"}]}");
 
         assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isEqualTo(
                 new Outcome.Rejected("SendGrid 400: personalizations.0.to.0.email: Does not contain a valid address."));
@@ -118,7 +119,8 @@ class SendGridProviderTest {
 
     @Test
     void badApiKeyMeansTheProviderIsDown() {
-        answer(401, "{\"errors\":[{\"field\":null,\"message\":\"The provided authorization grant is invalid, expired, or revoked\"}]}");
+        answer(401, "{\"errors\":[{\"field\":null,\"message\":\"The provided authorization grant is "
+                + "invalid, expired, or revoked\"}]}");
 
         assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isInstanceOf(Outcome.ProviderDown.class);
     }

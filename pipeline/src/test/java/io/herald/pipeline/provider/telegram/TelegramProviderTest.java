@@ -85,7 +85,8 @@ class TelegramProviderTest {
 
     @Test
     void tooManyRequestsIsRetriedAfterTheDelayInParametersRetryAfter() {
-        answer(429, "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 7\",\"parameters\":{\"retry_after\":7}}");
+        answer(429, "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after "
+                + "7\",\"parameters\":{\"retry_after\":7}}");
 
         Outcome outcome = provider.send(Fixtures.envelope("telegram", "123"));
 
@@ -95,7 +96,8 @@ class TelegramProviderTest {
 
     @Test
     void tooManyRequestsPausesTheWholeBotNotOnlyThatMessage() {
-        answer(429, "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 30\",\"parameters\":{\"retry_after\":30}}");
+        answer(429, "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after "
+                + "30\",\"parameters\":{\"retry_after\":30}}");
         provider.send(Fixtures.envelope("telegram", "123"));
 
         Outcome next = provider.send(Fixtures.envelope("telegram", "456"));
@@ -186,7 +188,8 @@ class TelegramProviderTest {
         provider.send(Fixtures.nasty("telegram", "123"));
 
         assertThat(sentBody().path("text").asText()).isEqualTo(
-                "<b>run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀</b> on hpc: COMPLETED");
+                "<b>run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café "
+                        + "🚀</b> on hpc: COMPLETED");
     }
 
     @Test
