@@ -176,8 +176,10 @@ public final class HeraldApi implements AutoCloseable {
                 });
             } else {
                 javalin.routes.get("/", ctx -> ctx.status(HttpStatus.OK).contentType("text/html; charset=utf-8")
-                        .result("<!doctype html><title>Herald</title><p>The web client was not built into this API "
-                                + "(build with npm available, see web-client/README). The API itself works: see "
+                        .result("<!doctype html><title>Herald</title><p>The web client was "
+                                + "not built into this API "
+                                + "(build with npm available, see web-client/README). "
+                                + "The API itself works: see "
                                 + "<a href=\"/openapi.json\">/openapi.json</a>.</p>"), ApiRole.PUBLIC);
             }
 
@@ -222,8 +224,9 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.get("/docs", ctx -> {
                 PAGE_HEADERS.forEach(ctx::header);
                 ctx.contentType("text/html; charset=utf-8").result(docsPage != null ? docsPage
-                        : "<!doctype html><title>Herald API</title><p>The API reference page was not built into this "
-                        + "API (build with npm available, see web-client/README). The document itself is at "
+                        : "<!doctype html><title>Herald API</title><p>The API reference page "
+                        + "was not built into this API (build with npm available, see "
+                        + "web-client/README). The document itself is at "
                         + "<a href=\"/openapi.json\">/openapi.json</a>.</p>");
             }, ApiRole.PUBLIC);
             if (overview != null) {

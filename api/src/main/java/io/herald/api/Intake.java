@@ -186,7 +186,8 @@ final class Intake {
             case ApiAccess.Admission.Admitted admitted -> admitted.caller().isAdmin()
                     ? new Admitted(admitted.caller(), null)
                     : new Admitted(null, json.error(HttpStatus.FORBIDDEN.getCode(), "API key '" + admitted.caller().name()
-                            + "' may send but not use operator endpoints; give it role=admin in api.keys"));
+                            + "' may send but not use operator endpoints; give it "
+                            + "role=admin in api.keys"));
         };
     }
 

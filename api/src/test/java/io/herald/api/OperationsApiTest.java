@@ -88,7 +88,8 @@ class OperationsApiTest {
         assertThat(metrics.header("Content-Type")).startsWith("text/plain");
         assertThat(metrics.text())
                 .contains("herald_api_requests_seconds_count{method=\"POST\",route=\"/v1/notifications\",status=\"202\"}")
-                .contains("herald_api_requests_seconds_count{method=\"GET\",route=\"/v1/notifications/{id}\",status=\"404\"}")
+                .contains("herald_api_requests_seconds_count{method=\"GET\",route=\"/v1/notifications/"
+                        + "{id}\",status=\"404\"}")
                 .contains("herald_api_messages_queued_total{channel=\"telegram\"}")
                 .contains("herald_api_sqs_batch_entries_count")
                 .contains("herald_api_status_batch_entries_count");

@@ -217,7 +217,8 @@ final class ApiFuzzCases {
             case 0 -> randomJson(0).getBytes(StandardCharsets.UTF_8);
             case 1 -> {
                 String field = FIELDS[random.nextInt(FIELDS.length)];
-                yield ("{\"email\":{\"fromEmail\":\"from@example.com\",\"toEmail\":\"to@example.com\",\"subject\":\"s\",\"body\":\"b\",\""
+                yield ("{\"email\":{\"fromEmail\":\"from@example.com\",\"toEmail\":\"to@example.com\","
+                        + "\"subject\":\"s\",\"body\":\"b\",\""
                         + field + "\":" + randomJson(1) + "}}").getBytes(StandardCharsets.UTF_8);
             }
             case 2 -> {
@@ -261,7 +262,8 @@ final class ApiFuzzCases {
         };
         String filler = "x".repeat(Math.max(0, target - 120));
         String body = path.equals("/email/send")
-                ? "{\"email\":{\"fromEmail\":\"from@example.com\",\"toEmail\":\"to@example.com\",\"subject\":\"big\",\"body\":\"" + filler + "\"}}"
+                ? "{\"email\":{\"fromEmail\":\"from@example.com\",\"toEmail\":\"to@example.com\","
+                        + "\"subject\":\"big\",\"body\":\"" + filler + "\"}}"
                 : "{\"to\":\"mailto:to@example.com\",\"title\":\"big\",\"text\":\"" + filler + "\"}";
         boolean chunked = random.nextBoolean();
         return chunked ? chunkedPost(path, body.getBytes(StandardCharsets.UTF_8))
@@ -360,7 +362,8 @@ final class ApiFuzzCases {
             case 3 -> "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                     + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + Integer.toHexString(body.length) + "\r\n" + text + "\r\n0\r\n\r\n";
             case 4 -> "POST " + path + " HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n" + text;
-            default -> "POST " + path + " HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: -1\r\nConnection: close\r\n\r\n" + text;
+            default -> "POST " + path + " HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + "-1\r\nConnection: close\r\n\r\n" + text;
         };
         return raw.getBytes(StandardCharsets.UTF_8);
     }

@@ -121,10 +121,13 @@ public final class CrashDrill implements Drill {
             figures.put(DrillResult.VIOLATIONS, violations);
 
             String table = String.format(Locale.ROOT, """
-                    Crash: %d msg/s for %d s through the SendGrid provider (fake at %d ms) in a child JVM, kill -9 at t=%d s, \
+                    Crash: %d msg/s for %d s through the SendGrid provider (fake at %d ms) in a child JVM, kill -9 \
+                    at t=%d s, \
                     restarted at once (visibility timeout %d s)
-                    | sent | delivered before kill | in flight at kill (duplicate bound) | delivered | still queued | lost | duplicates | all delivered after restart |
-                    |------|-----------------------|-------------------------------------|-----------|--------------|------|------------|-----------------------------|
+                    | sent | delivered before kill | in flight at kill (duplicate bound) | delivered | still queued \
+                    | lost | duplicates | all delivered after restart |
+                    |------|-----------------------|-------------------------------------|-----------\
+                    |--------------|------|------------|-----------------------------|
                     | %d | %d | %d | %d | %d | %d | %d | %s |
                     """, rate, duration, latencyMillis, killAt, VISIBILITY.toSeconds(), ledger.sent(), acceptedBeforeKill,
                     inFlightAtKill, ledger.delivered(), ledger.stillQueued(), ledger.lost(), ledger.duplicates(),

@@ -189,10 +189,13 @@ public final class FailoverDrill implements Drill {
             figures.put(DrillResult.VIOLATIONS, violations);
 
             String table = String.format(Locale.ROOT, """
-                    Failover: %d msg/s for %d s; A (SendGrid API fake) answers 500 from t=%d s to t=%d s; B (SES API fake); \
+                    Failover: %d msg/s for %d s; A (SendGrid API fake) answers 500 from t=%d s to t=%d s; B (SES \
+                    API fake); \
                     health defaults (%d bad in a row, %d good probes, %d s rest)
-                    | sent | delivered | still queued | lost | duplicates | dead-lettered | traffic shifted after | requests to A while unhealthy (probes) | A healthy again after | A carried >= 1/4 again after |
-                    |------|-----------|--------------|------|------------|---------------|-----------------------|----------------------------------------|-----------------------|------------------------------|
+                    | sent | delivered | still queued | lost | duplicates | dead-lettered | traffic shifted after | \
+                    requests to A while unhealthy (probes) | A healthy again after | A carried >= 1/4 again after |
+                    |------|-----------|--------------|------|------------|---------------|-----------------------\
+                    |----------------------------------------|-----------------------|------------------------------|
                     | %d | %d | %d | %d | %d | %d | %s | %d (%d) | %s | %s |
                     """, rate, duration, failAt, healAt, config.unhealthyThreshold(), config.healthyThreshold(),
                     config.openWait().toSeconds(), ledger.sent(), ledger.delivered(), ledger.stillQueued(), ledger.lost(), ledger.duplicates(),

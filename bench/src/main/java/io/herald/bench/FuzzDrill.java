@@ -88,7 +88,8 @@ public final class FuzzDrill implements Drill {
         figures.put(DrillResult.VIOLATIONS, violations);
 
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-                "Fuzz, seed %d: malformed input against the API and herald-mailprog + forwarder (5xx, crashes and lost must be 0)%n"
+                "Fuzz, seed %d: malformed input against the API and herald-mailprog + forwarder (5xx,"
+                        + " crashes and lost must be 0)%n"
                         + "| target | kind | tried | 2xx | 4xx | 5xx | no answer | crashes | lost | largest answer "
                         + "| wrong answers |%n"
                         + "|---|---|---|---|---|---|---|---|---|---|---|%n", seed));

@@ -60,8 +60,10 @@ public final class MailprogDrill implements Drill {
 
     @Override
     public String description() {
-        return "herald-mailprog capture wall/CPU per invocation (perf stat) beside a JVM doing the same, then a burst at "
-                + "64 concurrent while the forwarder drains to SQS (all spooled, all forwarded, drain time, SQS requests); "
+        return "herald-mailprog capture wall/CPU per invocation (perf stat) beside a JVM doing the same, "
+                + "then a burst at "
+                + "64 concurrent while the forwarder drains to SQS (all spooled, all forwarded, drain "
+                + "time, SQS requests); "
                 + "--captures 200 --jvm-captures 20 --burst " + DEFAULT_BURST + ", ~1.5 min (minutes more on a busy disk)";
     }
 
@@ -126,12 +128,14 @@ public final class MailprogDrill implements Drill {
         Map<String, Object> s = summary(script);
         Map<String, Object> j = summary(jvm);
         String table = String.format(Locale.ROOT, """
-                        herald-mailprog: capture cost per invocation (perf stat; spool on %s with real fsyncs), then a burst of %d at %d concurrent
+                        herald-mailprog: capture cost per invocation (perf stat; spool on %s with real fsyncs), \
+                        then a burst of %d at %d concurrent
                         | capture | runs | wall p50 ms | wall p99 ms | CPU p50 ms | CPU p99 ms |
                         |---|---|---|---|---|---|
                         | herald-mailprog (dash) | %d | %.2f | %.2f | %.2f | %.2f |
                         | the same capture in a JVM (C1 only, SerialGC, CDS) | %d | %.1f | %.1f | %.1f | %.1f |
-                        | burst | invocations | exit 0 | on SQS | dead-lettered | lost | burst s | drain after last capture s | SQS requests (by action) |
+                        | burst | invocations | exit 0 | on SQS | dead-lettered | lost | burst s | drain after last \
+                        capture s | SQS requests (by action) |
                         |---|---|---|---|---|---|---|---|---|
                         | %d at %d concurrent | %d | %d | %d | %d | %d | %.1f | %.1f | %s |
                         Goal: capture <= %.0f ms at the median: wall %s, CPU %s.

@@ -102,7 +102,8 @@ public final class PipelineDrill implements Drill {
     @SuppressWarnings("unchecked")
     static String table(PipelineBench.Settings settings, Map<String, Object> r) {
         StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "Pipeline as deployed: %d messages per drain, "
-                        + "%d repetitions interleaved (floor sweep, Herald cold+warm at 0 and 100 ms, Spring default and "
+                        + "%d repetitions interleaved (floor sweep, Herald cold+warm at 0 and 100 ms, "
+                        + "Spring default and "
                         + "tuned), every process separate; load average at the end %s.%n", settings.messages(),
                 settings.repeats(), r.get("loadAverageAtEnd")));
         t.append("| run | msg/s (median) | each repetition | ratio to floor | msg per CPU-s | SQS req/msg "
@@ -130,7 +131,8 @@ public final class PipelineDrill implements Drill {
                     (double) run.get("messagesPerCpuSecond"), (double) run.get("sqsRequestsPerMessage"),
                     (double) run.get("statusRequestsPerMessage")));
         }
-        t.append("\nScale-out (providers at 0 ms, one queue, shared health on as shipped; CPU summed over processes):\n\n"
+        t.append("\nScale-out (providers at 0 ms, one queue, shared health on as shipped; CPU summed "
+                + "over processes):\n\n"
                 + "| processes | msg/s | msg per CPU-s | SQS req/msg | status req/msg | duplicates | lost |\n"
                 + "|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> run : (List<Map<String, Object>>) r.get("scaleOut")) {

@@ -145,16 +145,20 @@ public final class ServeCrashDrill implements Drill {
             }
             if (ledger.undelivered() > ledger.lost()) {
                 violations.add((ledger.undelivered() - ledger.lost()) + " accepted messages still queued when the drill "
-                        + "stopped waiting (not lost; serve was too slow on this machine for the drill's limit)");
+                        + "stopped waiting (not lost; serve was too slow on this machine for "
+                        + "the drill's limit)");
             }
             if (atRisk == 0) {
                 violations.add("the kill did not land mid-load (no accepted message was undelivered): nothing was tested");
             }
             figures.put(DrillResult.VIOLATIONS, violations);
             String table = String.format(Locale.ROOT, """
-                    Serve crash: POST /email/send at %d/s for %d s to `herald serve` (data on disk), kill -9 at t=%d s, \
-                    restarted on the same data directory and loaded again; SendGrid fake at %d ms, visibility timeout %d s
-                    | accepted | undelivered at kill | failed at the client | of those stored and delivered | restart | delivered | still queued | lost | duplicates | all delivered after restart |
+                    Serve crash: POST /email/send at %d/s for %d s to `herald serve` (data on disk), kill -9 at \
+                    t=%d s, \
+                    restarted on the same data directory and loaded again; SendGrid fake at %d ms, visibility \
+                    timeout %d s
+                    | accepted | undelivered at kill | failed at the client | of those stored and delivered | \
+                    restart | delivered | still queued | lost | duplicates | all delivered after restart |
                     |---|---|---|---|---|---|---|---|---|---|
                     | %d | %d | %d | %d | %.1f s | %d | %d | %d | %d | %s |
                     """, rate, duration, killAt, latencyMillis, VISIBILITY.toSeconds(), ledger.sent(), atRisk,

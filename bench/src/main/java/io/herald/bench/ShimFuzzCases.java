@@ -89,7 +89,8 @@ final class ShimFuzzCases {
             case 1 -> utf8(subject + " " + "y".repeat(50_000 + random.nextInt(50_000)));
             case 2 -> nonUtf8(subject);
             case 3 -> utf8("Slurm Job_id=abc Name=\"; rm -rf / Ended, Run time 99:99:99, COMPLETED, ExitCode 0");
-            case 4 -> utf8("Slurm Array Summary Job_id=4250000_* (4250000) Name=arr Ended, Mixed, MaxSignal [9]\nsecond line");
+            case 4 -> utf8("Slurm Array Summary Job_id=4250000_* (4250000) Name=arr Ended, Mixed, "
+                    + "MaxSignal [9]\nsecond line");
             default -> utf8("Slurm Job_id=4242001 Name=" + "\u00e9\u00e8\ud83d\ude80".repeat(200) + " Began, Queued time 00:00:01");
         };
     }

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "api", mixinStandardHelpOptions = true,
         description = {"Run the HTTP API (POST /email/send, POST /v1/notifications, GET /v1/notifications/{id}, "
-                + "GET /v1/admin/overview, the web page and dashboard at /) against the SQS queues and the status table named in the configuration.",
+                + "GET /v1/admin/overview, the web page and dashboard at /) against the SQS queues "
+                + "and the status table named in the configuration.",
                 "The queues and the table must exist (the CDK stack creates them; `herald local` creates its own). "
                         + "Without api.keys it refuses to start unless api.open is true."})
 final class ApiCommand implements Callable<Integer> {

@@ -150,8 +150,10 @@ final class DlqCommand implements Runnable {
                     JsonOutput.print(out, l);
                     return 0;
                 }
-                out.printf("id               %s%nSQS message id   %s%nchannel          %s%ntarget           %s%n"
-                                + "provider         %s%nreason           %s%nqueue            %s (dead-letter queue %s)%n"
+                out.printf("id               %s%nSQS message id   %s%nchannel          "
+                        + "%s%ntarget           %s%n"
+                                + "provider         %s%nreason           %s%nqueue     "
+                                + "       %s (dead-letter queue %s)%n"
                                 + "dead-lettered    %s%nbody%n%s%n",
                         l.id(), l.messageId(), orNone(l.channel()), orNone(l.target()), orNone(l.provider()), l.reason(),
                         l.queue(), l.deadLetterQueue(), l.deadLetteredAt(), prettyBody(l.body()));
@@ -179,7 +181,8 @@ final class DlqCommand implements Runnable {
 
     @Command(name = "redrive", mixinStandardHelpOptions = true,
             description = {"Move dead-lettered messages back to the queue they came from, as new messages (their "
-                    + "attempts start again). Each is sent first and deleted from the dead-letter queue after, so a "
+                    + "attempts start again). Each is sent first and deleted from the dead-letter "
+                    + "queue after, so a "
                     + "crash can duplicate a message but never lose one.",
                     "Each moved message's status starts over as queued, so the status table follows its new attempts.",
                     "A message that is dead-lettered again while the redrive runs is moved only once and left "
@@ -236,11 +239,13 @@ final class DlqCommand implements Runnable {
                 }
                 if (result.returned() > 0) {
                     err.println("herald: " + result.returned() + " message(s) came back to the dead-letter queue while the "
-                            + "redrive ran and were left there: whatever failed them still fails (see `herald dlq list`)");
+                            + "redrive ran and were left there: whatever failed them still "
+                            + "fails (see `herald dlq list`)");
                 }
                 if (result.doubled() > 0) {
                     err.println("herald: " + result.doubled() + " message(s) were sent back but could not be deleted from "
-                            + "the dead-letter queue; they are in both (run the redrive again or delete them by hand)");
+                            + "the dead-letter queue; they are in both (run the redrive again "
+                            + "or delete them by hand)");
                 }
                 if (result.failed() > 0) {
                     err.println("herald: SQS refused to take back " + result.failed() + " message(s); they stay in the "

@@ -24,7 +24,8 @@ final class LocalCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Option(names = "--demo", description = {"The chaos demo: email goes through Herald's real SES and SendGrid clients "
-            + "to stand-ins of their APIs on 127.0.0.1 (instead of the outbox), which the dashboard (/#/dashboard) "
+            + "to stand-ins of their APIs on 127.0.0.1 (instead of the outbox), which the "
+            + "dashboard (/#/dashboard) "
             + "breaks and heals, with demo traffic at the rate you choose there."})
     boolean demo;
 
@@ -64,7 +65,9 @@ final class LocalCommand implements Callable<Integer> {
                   State   %s
 
                 Send an email:
-                  curl -s -H 'Content-Type: application/json' -d '{"email":{"fromEmail":"me@example.org","toEmail":"you@example.org","subject":"Hello","body":"Sent through Herald"}}' %s/email/send
+                  curl -s -H 'Content-Type: application/json' -d \
+                '{"email":{"fromEmail":"me@example.org","toEmail":"you@example.org",\
+                "subject":"Hello","body":"Sent through Herald"}}' %s/email/send
                 %n""", api, api, me(stack, withLinks.isPresent()), api, access, stack.dynamoDbEndpoint(),
                 stack.sqsEndpoint(), queues, requested.sqs().deadLetterSuffix(), email(stack),
                 stack.adminUrl().map(Object::toString).orElse("off"),

@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "queues", mixinStandardHelpOptions = true,
         description = {"Show each configured queue and its dead-letter queue: messages waiting, in flight (received, "
-                + "not yet settled) and delayed, as SQS estimates them (up to a minute behind), and how long ago the "
+                + "not yet settled) and delayed, as SQS estimates them (up to a minute behind), "
+                + "and how long ago the "
                 + "oldest message was sent.",
                 "A queue's oldest age comes from the pipelines: each reports, every control.heartbeatInterval, the "
                         + "oldest message it received from the queue since its last report (a message being retried "

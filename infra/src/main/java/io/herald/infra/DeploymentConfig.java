@@ -66,7 +66,8 @@ final class DeploymentConfig {
         }
         if (!found.isEmpty()) {
             throw new IllegalArgumentException(file + ": " + String.join(", ", found) + " must not be in the file on AWS:"
-                    + " it would be written into the task definition in plain text; put it in its Secrets Manager secret"
+                    + " it would be written into the task definition in plain text; put it in "
+                    + "its Secrets Manager secret"
                     + " (docs/deploy.md) and leave the key out");
         }
     }

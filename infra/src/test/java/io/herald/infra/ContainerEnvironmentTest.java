@@ -28,7 +28,8 @@ class ContainerEnvironmentTest {
                 .doesNotContainKey("HERALD_API_KEYS");
         assertThat(env.api())
                 .containsEntry("HERALD_API_KEYS",
-                        "name=ci sha256=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 senders=example.org rate=60/m")
+                        "name=ci sha256=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 "
+                                + "senders=example.org rate=60/m")
                 .containsEntry("HERALD_API_PORT", "8080")
                 .containsEntry("HERALD_STATUS_REGION", "REGION")
                 .allSatisfy((name, value) -> assertThat(name).doesNotStartWith("HERALD_PROVIDERS_"));

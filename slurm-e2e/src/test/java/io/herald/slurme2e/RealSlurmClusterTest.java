@@ -510,7 +510,8 @@ class RealSlurmClusterTest {
         switch (job.label()) {
             case "receivers" -> {
                 softly.assertThat(mail).extracting(e -> e.channel() + ":" + e.target().toLowerCase(Locale.ROOT))
-                        .as("receivers of %s: mailto:, bare address, bare name + mail domain, MAILTO:Alice@Example.org"
+                        .as("receivers of %s: mailto:, bare address, bare name + mail domain, "
+                                + "MAILTO:Alice@Example.org"
                                 + " (allow-list domains compare case-insensitively, issue 12 part 3)", job.label())
                         .containsExactlyInAnyOrder("email:m1@example.org", "email:bare@example.org",
                                 "email:carol@example.org", "email:alice@example.org");

@@ -73,7 +73,8 @@ final class ConfigValidator {
                     problem("sqs.queues", "'" + queue + "' is listed twice");
                 } else if (!QUEUE_NAME.matcher(queue + nullToEmpty(sqs.deadLetterSuffix())).matches()) {
                     problem("sqs.deadLetterSuffix", "'" + queue + sqs.deadLetterSuffix()
-                            + "' (queue + suffix) is not a valid SQS queue name; use a short suffix such as -dlq");
+                            + "' (queue + suffix) is not a valid SQS queue name; use a short "
+                            + "suffix such as -dlq");
                 }
             }
         }
@@ -171,7 +172,8 @@ final class ConfigValidator {
             problem("pipeline.sendTimeout", Durations.format(pipeline.sendTimeout())
                     + " must be shorter than sqs.visibilityTimeout (" + ConfigLoader.environmentVariable("sqs.visibilityTimeout")
                     + ", " + Durations.format(sqs.visibilityTimeout())
-                    + "), or a message still being sent reappears and is sent twice; lower the first or raise the second");
+                    + "), or a message still being sent reappears and is sent twice; lower the "
+                    + "first or raise the second");
         }
     }
 

@@ -24,7 +24,8 @@ final class MailprogChecks {
 
     void check(MailprogConfig m, TelegramBotConfig bot) {
         if (m.spoolDir() == null || m.spoolDir().isBlank()) {
-            problem.accept("mailprog.spoolDir", "must not be empty; use the directory herald-mailprog writes into, e.g. /var/spool/herald/mailprog");
+            problem.accept("mailprog.spoolDir", "must not be empty; use the directory herald-mailprog writes into, e.g. /var/"
+                    + "spool/herald/mailprog");
         }
         if (m.sacct() != null && !m.sacct().isBlank() && !Path.of(m.sacct()).isAbsolute()) {
             // The forwarder must not depend on a PATH any more than the shim does.

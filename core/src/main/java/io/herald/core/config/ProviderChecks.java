@@ -65,7 +65,8 @@ final class ProviderChecks {
         if (block.enabled() && block.template() != null && !block.template().isBlank()
                 && !Files.isReadable(Path.of(block.template()))) {
             checks.problem("template", "'" + block.template()
-                    + "' is not a readable file; give a Pebble template's path, or leave it empty for the built-in "
+                    + "' is not a readable file; give a Pebble template's path, or leave it "
+                    + "empty for the built-in "
                     + "rendering");
         }
     }

@@ -168,9 +168,12 @@ class ApiKeyEntryTest {
                 "name=x sha256=1 senders=* rate=1/s")));
 
         assertThat(ConfigValidator.problems(config)).containsExactly(
-                "api.keys (HERALD_API_KEYS): entry 2: the name 'ci' is used twice; names tell keys apart in logs and metrics",
-                "api.keys (HERALD_API_KEYS): entry 2: key 'ci' has the same token hash as an earlier entry; one token, one key",
-                "api.keys (HERALD_API_KEYS): entry 3: key 'x': sha256 must be 64 hex digits, the SHA-256 of the token "
+                "api.keys (HERALD_API_KEYS): entry 2: the name 'ci' is used twice; names "
+                        + "tell keys apart in logs and metrics",
+                "api.keys (HERALD_API_KEYS): entry 2: key 'ci' has the same token hash as an "
+                        + "earlier entry; one token, one key",
+                "api.keys (HERALD_API_KEYS): entry 3: key 'x': sha256 must be 64 hex digits, "
+                        + "the SHA-256 of the token "
                         + "(printf %s TOKEN | sha256sum), not the token itself");
     }
 }

@@ -104,7 +104,8 @@ class ProviderConfigTest {
                 "HERALD_PROVIDERS_SLACK_WEBHOOK_URL", HOOK, "HERALD_PROVIDERS_SLACK_TIMEOUT", "30s"));
 
         assertThat(e.problems()).anySatisfy(p -> assertThat(p)
-                .startsWith("providers.slack.timeout (HERALD_PROVIDERS_SLACK_TIMEOUT): 30s is longer than pipeline.sendTimeout"));
+                .startsWith("providers.slack.timeout (HERALD_PROVIDERS_SLACK_TIMEOUT): "
+                        + "30s is longer than pipeline.sendTimeout"));
     }
 
     @Test

@@ -65,7 +65,8 @@ class PreferencesCodecTest {
         UserPreferences p = valid("""
                 {"receivers": {"work": "mailto:alice@uni.org"}, "events": {"END": {"digest": "daily"}},
                  "quietHours": {"from": "23:30", "to": "06:00", "timeZone": "UTC",
-                                "breakThrough": ["FAIL", "TIME_LIMIT"]}}""")
+                                "breakThrough": ["FAIL", "TIME_LIMIT"]}}\
+                """)
                 .savedAt(Instant.parse("2026-12-07T15:00:00Z"), "ops");
 
         UserPreferences back = codec.readSaved("alice", codec.writeString(p));
@@ -99,7 +100,8 @@ class PreferencesCodecTest {
     @Test
     void aDigestOutsideTheThreeIsRefused() throws Exception {
         assertThat(errors("alice", """
-                {"receivers": {"w": "mailto:a@b.org"}, "events": {"END": {"digest": "weekly"}}}"""))
+                {"receivers": {"w": "mailto:a@b.org"}, "events": {"END": {"digest": "weekly"}}}\
+                """))
                 .containsEntry("events.END.digest", "must be immediate, hourly or daily");
     }
 
@@ -109,7 +111,8 @@ class PreferencesCodecTest {
         assertThat(errors("alice", "{\"receivers\": {}}")).containsEntry("receivers", "needs at least one receiver");
         assertThat(errors("alice", """
                 {"receivers": {"w": "mailto:a@b.org"},
-                 "quietHours": {"from": "22:00", "to": "22:00", "timeZone": "UTC"}}"""))
+                 "quietHours": {"from": "22:00", "to": "22:00", "timeZone": "UTC"}}\
+                """))
                 .containsEntry("quietHours.to", "must differ from quietHours.from");
         assertThat(errors("alice", "[1,2]")).containsKey("base");
     }

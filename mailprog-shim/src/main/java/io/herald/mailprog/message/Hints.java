@@ -130,7 +130,8 @@ public final class Hints {
         Optional<Long> util = number(s.tresUsageMax().get("gres/gpuutil"));
         if (util.isPresent() && util.get() < config.gpuPercent()) {
             return Optional.of(String.format(Locale.ROOT, "GPU: the job held %d GPU(s) but their utilisation peaked at "
-                    + "%d%%. Request fewer GPUs, or check that the program runs on them (CUDA_VISIBLE_DEVICES, a "
+                    + "%d%%. Request fewer GPUs, or check that the program runs on them "
+                    + "(CUDA_VISIBLE_DEVICES, a "
                     + "GPU build of the framework).", gpus, util.get()));
         }
         Optional<Long> memory = SlurmValues.bytes(s.tresUsageMax().get("gres/gpumem"), 1, 1);

@@ -74,7 +74,8 @@ class SubjectParserTest {
     @Test
     void anArraySummaryWithMixedExitCodesAndRequeuedTasksIsReadCompletely() {
         ParsedSubject s = SubjectParser.parse(
-                "Slurm Array Summary Job_id=4243100_* (4243100) Name=sweep_b Failed, Mixed, ExitCode [0-3], with requeued tasks",
+                "Slurm Array Summary Job_id=4243100_* (4243100) Name=sweep_b Failed, Mixed, "
+                        + "ExitCode [0-3], with requeued tasks",
                 Optional.empty()).orElseThrow();
 
         assertThat(s.arraySummary()).isTrue();

@@ -92,7 +92,8 @@ class HeraldMailprogScriptTest {
         Files.writeString(driver, """
                 i=0
                 while [ $i -lt 1000 ]; do
-                  ( /usr/bin/env -i SLURM_JOB_ID=$i "SLURM_JOB_NAME=job $i" %1$s '%2$s' -s "Slurm Job_id=$i Name=job $i Ended" "user$i@example.org"; echo "rc=$?" ) &
+                  ( /usr/bin/env -i SLURM_JOB_ID=$i "SLURM_JOB_NAME=job $i" %1$s '%2$s' -s "Slurm Job_id=$i \
+                Name=job $i Ended" "user$i@example.org"; echo "rc=$?" ) &
                   i=$((i + 1))
                 done
                 wait

@@ -75,7 +75,8 @@ class TelegramBotTest {
     private static String message(long updateId, long chatId, String type, String text, String extra) {
         return """
                 {"update_id":%d,"message":{"message_id":%d,"date":1767600000,"chat":{"id":%d,"type":"%s"},
-                 "from":{"id":51234,"is_bot":false,"first_name":"Alice"},"text":"%s"%s}}""".formatted(updateId, updateId, chatId, type, text, extra);
+                 "from":{"id":51234,"is_bot":false,"first_name":"Alice"},"text":"%s"%s}}\
+                """.formatted(updateId, updateId, chatId, type, text, extra);
     }
 
     private TelegramBot bot(Optional<ChatRegistry> registry) {

@@ -84,7 +84,8 @@ class DiscordProviderTest {
     void rateLimitedIsRetriedAfterTheFractionalSecondsInTheBody() {
         fake.stubFor(post(urlEqualTo(SENT_PATH)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
                 .withHeader("X-RateLimit-Reset-After", "0.347").withHeader("Content-Type", "application/json")
-                .withBody("{\"message\":\"You are being rate limited.\",\"retry_after\":0.347,\"global\":false}")));
+                .withBody("{\"message\":\"You are being rate limited.\","
+                        + "\"retry_after\":0.347,\"global\":false}")));
 
         Outcome outcome = provider.send(Fixtures.envelope("discord", "x"));
 

@@ -90,7 +90,8 @@ class SendGridProviderTest {
 
     @Test
     void badRequestIsRejectedWithSendGridsFieldErrors() {
-        answer(400, "{\"errors\":[{\"message\":\"Does not contain a valid address.\",\"field\":\"personalizations.0.to.0.email\"}]}");
+        answer(400, "{\"errors\":[{\"message\":\"Does not contain a valid address.\","
+                + "\"field\":\"personalizations.0.to.0.email\"}]}");
 
         assertThat(provider.send(Fixtures.envelope("email", "to@example.org"))).isEqualTo(
                 new Outcome.Rejected("SendGrid 400: personalizations.0.to.0.email: Does not contain a valid address."));

@@ -153,7 +153,8 @@ class TelegramProviderTest {
         provider.send(Fixtures.nasty("telegram", "123"));
 
         assertThat(sentBody().path("text").asText()).isEqualTo(
-                "<b>run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀</b> on hpc: COMPLETED");
+                "<b>run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café "
+                        + "🚀</b> on hpc: COMPLETED");
     }
 
     @Test
