@@ -127,8 +127,8 @@ final class MailprogCommand implements Runnable {
             HeraldConfig cfg = target.apply(load(config));
             SqsClient sqs = SqsClients.create(cfg.sqs());
             Optional<DynamoDbClient> dynamo = preferencesClient(cfg);
-            Forwarder forwarder = forwarder(cfg, new SqsSink(sqs, cfg.sqs(), new SqsProducer(sqs, new EnvelopeCodec())),
-                    dynamo);
+            Forwarder forwarder = forwarder(cfg,
+                    new SqsSink(sqs, cfg.sqs(), new SqsProducer(sqs, new EnvelopeCodec())), dynamo);
             Spool spool = new Spool(Path.of(cfg.mailprog().spoolDir()));
             PassObserver observer = PassObserver.none();
             String textfileDir = cfg.mailprog().metricsTextfileDir();
@@ -187,8 +187,8 @@ final class MailprogCommand implements Runnable {
             PassResult r;
             Optional<DynamoDbClient> dynamo = preferencesClient(cfg);
             try (SqsClient sqs = SqsClients.create(cfg.sqs());
-                 Forwarder forwarder = forwarder(cfg, new SqsSink(sqs, cfg.sqs(), new SqsProducer(sqs, new EnvelopeCodec())),
-                         dynamo)) {
+                 Forwarder forwarder = forwarder(cfg,
+                         new SqsSink(sqs, cfg.sqs(), new SqsProducer(sqs, new EnvelopeCodec())), dynamo)) {
                 r = forwarder.pass(true);
             } catch (RuntimeException e) {
                 dynamo.ifPresent(DynamoDbClient::close);

@@ -52,7 +52,8 @@ final class TelegramBotCommand implements Callable<Integer> {
         // Linking and the commands need the status table: the same switch as the forwarder's preferences.
         Optional<DynamoDbClient> dynamo = MailprogCommand.preferencesClient(cfg);
         Optional<BotCommands> commands = MailprogCommand.userStores(cfg, dynamo).map(users -> new BotCommands(users,
-                new DynamoStatusStore(dynamo.orElseThrow(), cfg.status().table(), cfg.status().ttl(), Clock.systemUTC()),
+                new DynamoStatusStore(dynamo.orElseThrow(), cfg.status().table(), cfg.status().ttl(),
+                        Clock.systemUTC()),
                 zone(cfg), Clock.systemUTC()));
         TelegramBot bot = new TelegramBot(new TelegramApi(URI.create(baseUrl), token), registry,
                 cfg.telegramBot().pollTimeout(), commands);

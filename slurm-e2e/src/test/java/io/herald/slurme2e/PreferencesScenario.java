@@ -103,7 +103,8 @@ final class PreferencesScenario implements AutoCloseable {
 
     private List<String> replies() throws IOException {
         List<String> out = new ArrayList<>();
-        List<LoggedRequest> sent = new ArrayList<>(telegram.findAll(postRequestedFor(urlEqualTo(BOT + "/sendMessage"))));
+        List<LoggedRequest> sent = new ArrayList<>(
+                telegram.findAll(postRequestedFor(urlEqualTo(BOT + "/sendMessage"))));
         sent.sort(java.util.Comparator.comparing(LoggedRequest::getLoggedDate));
         for (LoggedRequest r : sent) {
             JsonNode body = json.readTree(r.getBodyAsString());

@@ -156,7 +156,8 @@ public final class DynamoChatLinks implements ChatLinks {
         try {
             item = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(userKey(user))).item();
         } catch (SdkException e) {
-            throw new PreferencesStoreException("the linked chats of " + user + " cannot be read: " + e.getMessage(), e);
+            throw new PreferencesStoreException("the linked chats of " + user + " cannot be read: "
+                    + e.getMessage(), e);
         }
         List<ChatLink> out = new ArrayList<>();
         if (item == null || !item.containsKey("chats")) {

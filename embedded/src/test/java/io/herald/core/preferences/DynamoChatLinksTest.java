@@ -82,7 +82,8 @@ class DynamoChatLinksTest {
         assertThat(codes).hasSize(20);
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                 .key(Map.of(StatusTable.KEY, AttributeValue.fromS("linkcode#" + codes.iterator().next())))).item();
-        assertThat(item.get(StatusTable.EXPIRES_AT).n()).isEqualTo(Long.toString(NOW.plusSeconds(900).getEpochSecond()));
+        assertThat(item.get(StatusTable.EXPIRES_AT).n())
+                .isEqualTo(Long.toString(NOW.plusSeconds(900).getEpochSecond()));
     }
 
     @Test
@@ -182,7 +183,8 @@ class DynamoChatLinksTest {
                 w.get();
             }
         }
-        assertThat(jobs.recent("alice")).extracting(RecentJobs.JobNotice::jobId).containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(jobs.recent("alice")).extracting(RecentJobs.JobNotice::jobId)
+                .containsExactlyInAnyOrder("1", "2", "3");
     }
 
     private static RecentJobs.JobNotice notice(String job, int minute) {

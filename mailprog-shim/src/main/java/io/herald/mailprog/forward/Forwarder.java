@@ -153,8 +153,8 @@ public final class Forwarder implements AutoCloseable {
     public Forwarder(Spool spool, JobEventParser parser, PreferenceRouting routing, Accounting accounting,
                      MessageComposer composer, Throttle throttle, DigestComposer digests, EnvelopeSink sink,
                      Optional<Sender> sender, Clock clock, int concurrency, Duration retryMin, Duration retryMax) {
-        this(spool, parser, routing, accounting, composer, throttle, digests, sink, sender, clock, concurrency, retryMin,
-                retryMax, new ChatLinking(Optional.empty()), Optional.empty());
+        this(spool, parser, routing, accounting, composer, throttle, digests, sink, sender, clock, concurrency,
+                retryMin, retryMax, new ChatLinking(Optional.empty()), Optional.empty());
     }
 
     /**
@@ -334,7 +334,8 @@ public final class Forwarder implements AutoCloseable {
         try {
             outcome = linking.take(event, now);
         } catch (PreferencesStoreException e) {
-            log.warn("job {}: {}; its spool record waits in new/ and is tried again", event.displayId(), e.getMessage());
+            log.warn("job {}: {}; its spool record waits in new/ and is tried again", event.displayId(),
+                    e.getMessage());
             errors.add(e.getMessage());
             return null;
         }
@@ -502,7 +503,8 @@ public final class Forwarder implements AutoCloseable {
                 : digests.compose(due.user(), items, due.why()), items.getFirst().event(), now)));
         List<String> files = due.held().stream().map(Held::file).toList();
         List<Noted> notes = new ArrayList<>();
-        String digest = due.why() == null ? "cap" : due.key().startsWith("hold:") ? due.key().split(":", 3)[1] : "digest";
+        String digest = due.why() == null ? "cap"
+                : due.key().startsWith("hold:") ? due.key().split(":", 3)[1] : "digest";
         for (Held h : due.held()) {
             List<Envelope> its = new ArrayList<>();
             int i = 0;
@@ -645,7 +647,8 @@ public final class Forwarder implements AutoCloseable {
     /** The notice the owner's job bot lists for these envelopes; none without a usable owner or a store. */
     private List<Noted> noted(JobEvent event, String digest, List<Envelope> envelopes, Instant now) {
         String user = event.user() == null ? null : event.user().strip();
-        if (recentJobs.isEmpty() || user == null || io.herald.core.preferences.PreferencesCodec.userProblem(user) != null) {
+        if (recentJobs.isEmpty() || user == null
+                || io.herald.core.preferences.PreferencesCodec.userProblem(user) != null) {
             return List.of();
         }
         List<RecentJobs.Sent> sent = envelopes.stream()

@@ -104,9 +104,10 @@ public final class ChatLinking {
                 case ChatLinks.Redeemed(String channel, String chat) -> {
                     links.get().link(user, channel, chat, cluster, now);
                     linked.add(channel + ":" + chat);
-                    replies.add(new ChatReply(channel, chat, "Linked to " + user, "This chat is now linked to Unix user "
-                            + user + (cluster == null ? "" : " on cluster " + cluster) + " (proved by job "
-                            + event.displayId() + "). Jobs of " + user + " may send notifications here, and here "
+                    replies.add(new ChatReply(channel, chat, "Linked to " + user,
+                            "This chat is now linked to Unix user " + user
+                            + (cluster == null ? "" : " on cluster " + cluster) + " (proved by job " + event.displayId()
+                            + "). Jobs of " + user + " may send notifications here, and here "
                             + "you can use /prefs, /quiet, /mute, /unmute, /jobs and /last."));
                 }
                 case ChatLinks.Expired(String channel, String chat) -> {

@@ -89,7 +89,8 @@ class BotCommandsTest {
         users = UserStores.inStatusTable(dynamo, table, Duration.ofDays(7));
         status = new DynamoStatusStore(dynamo, table, Duration.ofDays(7), Clock.systemUTC());
         telegram.stubFor(post(urlEqualTo(BOT + "/getMe"))
-                .willReturn(okJson("{\"ok\":true,\"result\":{\"id\":999,\"is_bot\":true,\"username\":\"HeraldSlurmBot\"}}")));
+                .willReturn(okJson("{\"ok\":true,\"result\":{\"id\":999,\"is_bot\":true,"
+                        + "\"username\":\"HeraldSlurmBot\"}}")));
         telegram.stubFor(post(urlEqualTo(BOT + "/sendMessage"))
                 .willReturn(okJson("{\"ok\":true,\"result\":{\"message_id\":1}}")));
         users.links().link("alice", "telegram", Long.toString(ALICE_CHAT), "hpc1", Instant.now());
