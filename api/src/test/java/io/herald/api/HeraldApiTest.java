@@ -363,7 +363,8 @@ class HeraldApiTest {
         // A body limit past what the configuration allows (SQS's 1 MiB), so the envelope's own check is reached.
         HeraldConfig.Api d = HeraldConfig.Api.defaults();
         HeraldConfig.Api beyondSqs = new HeraldConfig.Api("127.0.0.1", 0, 2 * 1024 * 1024, d.idempotencyWindow(),
-                d.batchWait(), d.open(), d.keys(), d.maxReceiversPerRequest(), d.idleTimeout(), d.minRequestDataRate());
+                d.batchWait(), d.open(), d.keys(), d.maxReceiversPerRequest(), d.idleTimeout(), d.minRequestDataRate(),
+                d.selfService());
         try (HeraldApi roomy = bed.start(beyondSqs, freshQueues(1), b -> b.clock(Clock.fixed(NOW, ZoneOffset.UTC)))) {
             Reply reply = post(roomy, email("from@example.com", "to@example.com", "Big", "x".repeat(1_100_000)));
 
