@@ -1,16 +1,15 @@
 package io.herald.api;
 
 import io.javalin.http.Context;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-
 /**
- * {@code logging.accessLog}: one line per request on the logger {@code io.herald.api.access}, with
- * method, path (no query string), status, duration in milliseconds and the API key's name, as
- * message and as key-value pairs (fields of their own in JSON logs). Never the key itself, never a
- * body: the key's name is found again from its hash, as the request's own admission did.
+ * {@code logging.accessLog}: one line per request on the logger {@code io.herald.api.access}, with method, path (no
+ * query string), status, duration in milliseconds and the API key's name, as message and as key-value pairs (fields of
+ * their own in JSON logs). Never the key itself, never a body: the key's name is found again from its hash, as the
+ * request's own admission did.
  */
 final class AccessLog {
 
@@ -32,8 +31,12 @@ final class AccessLog {
         String path = ctx.path();
         int status = ctx.statusCode();
         long millis = took.toMillis();
-        log.atInfo().addKeyValue("method", method).addKeyValue("path", path).addKeyValue("status", status)
-                .addKeyValue("durationMs", millis).addKeyValue("key", key)
+        log.atInfo()
+                .addKeyValue("method", method)
+                .addKeyValue("path", path)
+                .addKeyValue("status", status)
+                .addKeyValue("durationMs", millis)
+                .addKeyValue("key", key)
                 .log("{} {} {} {} ms key={}", method, path, status, millis, key);
     }
 }

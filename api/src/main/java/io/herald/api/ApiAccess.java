@@ -4,7 +4,6 @@ import io.herald.core.config.ApiKeyEntry;
 import io.herald.core.config.ConfigException;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -13,20 +12,17 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * Who may use the API: holders of the configured keys, each within its rate limit, or anyone at
- * all when the API runs open. Tokens are compared by their SHA-256 only; the token itself is
- * neither stored nor logged.
+ * Who may use the API: holders of the configured keys, each within its rate limit, or anyone at all when the API runs
+ * open. Tokens are compared by their SHA-256 only; the token itself is neither stored nor logged.
  */
 public final class ApiAccess {
 
     /** How a request fared at the door. */
     sealed interface Admission {
-        record Admitted(Caller caller) implements Admission {
-        }
+        record Admitted(Caller caller) implements Admission {}
 
         /** No key, or not one of ours: 401. */
-        record Unauthenticated(String reason) implements Admission {
-        }
+        record Unauthenticated(String reason) implements Admission {}
     }
 
     private static final String BEARER = "bearer ";
@@ -69,8 +65,8 @@ public final class ApiAccess {
     }
 
     /**
-     * The access the configuration asks for. Without keys the API runs open only where that was
-     * chosen: always in local mode, elsewhere only with {@code api.open: true}.
+     * The access the configuration asks for. Without keys the API runs open only where that was chosen: always in local
+     * mode, elsewhere only with {@code api.open: true}.
      *
      * @param localMode whether this is {@code ./herald local}, which may run open
      * @throws ConfigException when there are no keys and running open was not chosen
@@ -81,8 +77,9 @@ public final class ApiAccess {
                 .map(parsed -> switch (parsed) {
                     case ApiKeyEntry.Parsed.Valid valid -> valid.entry();
                     // The loader validated every entry; reaching this means a config built by hand.
-                    case ApiKeyEntry.Parsed.Invalid invalid -> throw new ConfigException(List.of("api.keys ("
-                            + ConfigLoader.environmentVariable("api.keys") + "): " + invalid.problem()));
+                    case ApiKeyEntry.Parsed.Invalid invalid ->
+                        throw new ConfigException(List.of("api.keys (" + ConfigLoader.environmentVariable("api.keys")
+                                + "): " + invalid.problem()));
                 })
                 .toList();
         if (!keys.isEmpty()) {
@@ -119,7 +116,8 @@ public final class ApiAccess {
             return new Admission.Unauthenticated("Authorization must be Bearer <key>");
         }
         // Looking up the hash, not the token, means no comparison on the secret itself can leak timing.
-        Caller caller = byHash.get(ApiKeyEntry.hash(authorization.substring(BEARER.length()).strip()));
+        Caller caller = byHash.get(
+                ApiKeyEntry.hash(authorization.substring(BEARER.length()).strip()));
         if (caller == null) {
             return new Admission.Unauthenticated("Invalid API key");
         }
@@ -133,8 +131,8 @@ public final class ApiAccess {
     }
 
     /**
-     * Charges {@code messages} to the caller's {@code messages=} limit, all or nothing: the rate limit
-     * counts what reaches people, not requests, so fifty receivers cost fifty.
+     * Charges {@code messages} to the caller's {@code messages=} limit, all or nothing: the rate limit counts what
+     * reaches people, not requests, so fifty receivers cost fifty.
      *
      * @param messages at most {@link Caller#messageBurst()}
      * @return empty when charged, else when that many messages will be allowed

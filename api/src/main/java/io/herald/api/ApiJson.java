@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The API's one JSON mapper: strict when reading requests, plain when writing replies. Replies are
- * written by hand rather than through Javalin's mapper so every status, including errors raised by
- * Javalin itself, comes out in the same shape.
+ * The API's one JSON mapper: strict when reading requests, plain when writing replies. Replies are written by hand
+ * rather than through Javalin's mapper so every status, including errors raised by Javalin itself, comes out in the
+ * same shape.
  */
 final class ApiJson {
 
@@ -34,15 +33,12 @@ final class ApiJson {
     }
 
     /** gomail's success shape; the id is the envelope id, which the pipeline and status use too. */
-    record MessageAccepted(String messageId) {
-    }
+    record MessageAccepted(String messageId) {}
 
-    record Health(String status) {
-    }
+    record Health(String status) {}
 
     /** @param checks each dependency: "ok" or what is wrong with it */
-    record Readiness(String status, Map<String, String> checks) {
-    }
+    record Readiness(String status, Map<String, String> checks) {}
 
     private final ObjectMapper mapper = JsonMapper.builder()
             // `{"email":{...}} {"email":{...}}` or a repeated key is ambiguous: refuse rather than pick one.
@@ -52,9 +48,8 @@ final class ApiJson {
             .build();
 
     /** Writes objects' keys sorted, so two requests that differ only in key order or spacing match. */
-    private final ObjectMapper canonical = JsonMapper.builder()
-            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
-            .build();
+    private final ObjectMapper canonical =
+            JsonMapper.builder().enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
 
     /** @return the document, or a missing node when there is none */
     JsonNode read(byte[] body) throws JsonProcessingException {
@@ -72,7 +67,8 @@ final class ApiJson {
         try {
             return mapper.writeValueAsString(body);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("reply of type " + body.getClass().getSimpleName() + " cannot be written", e);
+            throw new IllegalStateException(
+                    "reply of type " + body.getClass().getSimpleName() + " cannot be written", e);
         }
     }
 
@@ -109,8 +105,8 @@ final class ApiJson {
     }
 
     /**
-     * What makes two requests "the same" for an Idempotency-Key: the endpoint and the JSON content,
-     * regardless of key order and whitespace.
+     * What makes two requests "the same" for an Idempotency-Key: the endpoint and the JSON content, regardless of key
+     * order and whitespace.
      */
     String fingerprint(String endpoint, JsonNode body) {
         try {
@@ -128,8 +124,10 @@ final class ApiJson {
 
     /** "Unexpected character ... at line 1, column 9", without echoing the request back beyond a token. */
     static String describe(JsonProcessingException e) {
-        String where = e.getLocation() == null ? ""
-                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        String where = e.getLocation() == null
+                ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr();
         return e.getOriginalMessage() + where;
     }
 

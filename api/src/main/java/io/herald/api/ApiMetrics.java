@@ -5,16 +5,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The API's meters, named once here. Labels are bounded: routes are templates, keys are their
- * configured ids (never their names, which may say who the tenant is), channels come from the
- * receiver schemes.
+ * The API's meters, named once here. Labels are bounded: routes are templates, keys are their configured ids (never
+ * their names, which may say who the tenant is), channels come from the receiver schemes.
  */
 final class ApiMetrics {
 
@@ -34,32 +32,38 @@ final class ApiMetrics {
                 .description("Envelopes per status write (recorded as queued) made for API requests")
                 .register(registry);
         this.unauthenticated = Counter.builder("herald.api.unauthenticated")
-                .description("Requests refused for a missing or unknown API key").register(registry);
+                .description("Requests refused for a missing or unknown API key")
+                .register(registry);
         this.replays = Counter.builder("herald.api.idempotent.replays")
-                .description("Requests answered from an earlier request with the same Idempotency-Key").register(registry);
+                .description("Requests answered from an earlier request with the same Idempotency-Key")
+                .register(registry);
         this.statusWriteFailures = Counter.builder("herald.api.status.write.failures")
-                .description("Queued messages whose status could not be recorded").register(registry);
+                .description("Queued messages whose status could not be recorded")
+                .register(registry);
         // Every channel Herald has counts from 0, so rate() over them exists before the first message.
         new TreeSet<>(ProviderRegistry.installed().channels()).forEach(this::queuedCounter);
     }
 
     /** A request timer's labels; bounded, as routes are templates. */
-    private record RequestLabels(String method, String route, int status) {
-    }
+    private record RequestLabels(String method, String route, int status) {}
 
     /**
-     * Building a timer's id (tags sorted, a string per status) for every request showed in the API's
-     * profile under load; the few label combinations are looked up here instead.
+     * Building a timer's id (tags sorted, a string per status) for every request showed in the API's profile under
+     * load; the few label combinations are looked up here instead.
      */
     private final Map<RequestLabels, Timer> requestTimers = new ConcurrentHashMap<>();
 
     void request(String method, String route, int status, Duration took) {
-        requestTimers.computeIfAbsent(new RequestLabels(method, route, status), labels -> Timer
-                .builder("herald.api.requests")
-                .description("HTTP requests by route and status")
-                .tag("method", labels.method()).tag("route", labels.route())
-                .tag("status", Integer.toString(labels.status()))
-                .register(registry)).record(took);
+        requestTimers
+                .computeIfAbsent(
+                        new RequestLabels(method, route, status),
+                        labels -> Timer.builder("herald.api.requests")
+                                .description("HTTP requests by route and status")
+                                .tag("method", labels.method())
+                                .tag("route", labels.route())
+                                .tag("status", Integer.toString(labels.status()))
+                                .register(registry))
+                .record(took);
     }
 
     void queued(String channel) {
@@ -67,8 +71,10 @@ final class ApiMetrics {
     }
 
     private Counter queuedCounter(String channel) {
-        return Counter.builder("herald.api.messages.queued").description("Messages SQS accepted, by channel")
-                .tag("channel", channel).register(registry);
+        return Counter.builder("herald.api.messages.queued")
+                .description("Messages SQS accepted, by channel")
+                .tag("channel", channel)
+                .register(registry);
     }
 
     void batch(int entries) {
@@ -81,8 +87,11 @@ final class ApiMetrics {
 
     /** @param keyId the key's {@code id=} (see {@link Caller#metricsId()}) */
     void rateLimited(String keyId) {
-        Counter.builder("herald.api.rate.limited").description("Requests refused by a key's request or message limit")
-                .tag("key", keyId).register(registry).increment();
+        Counter.builder("herald.api.rate.limited")
+                .description("Requests refused by a key's request or message limit")
+                .tag("key", keyId)
+                .register(registry)
+                .increment();
     }
 
     void unauthenticated() {

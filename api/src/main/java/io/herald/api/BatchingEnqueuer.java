@@ -4,7 +4,6 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,38 +16,38 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
- * Coalesces the envelopes of concurrent requests into shared calls, in two stages, so the calls
- * per request fall as load rises, while every request still returns only once its envelopes are
- * recorded as queued and SQS has answered for them:
+ * Coalesces the envelopes of concurrent requests into shared calls, in two stages, so the calls per request fall as
+ * load rises, while every request still returns only once its envelopes are recorded as queued and SQS has answered for
+ * them:
+ *
  * <ol>
- *   <li>the status write ({@code beforeSend}, one BatchWriteItem of up to 25 envelopes), then</li>
- *   <li>SendMessageBatch (up to 10 envelopes each), for what was just recorded.</li>
+ *   <li>the status write ({@code beforeSend}, one BatchWriteItem of up to 25 envelopes), then
+ *   <li>SendMessageBatch (up to 10 envelopes each), for what was just recorded.
  * </ol>
- * The order is the guarantee: an envelope reaches SQS only after its {@code queued} status was
- * written, so the pipeline's later states can never be overwritten by it, and a client polling
- * right after its answer finds the message.
  *
- * <p>There is no background thread: the request that opens a status batch leads it. Two things
- * make a batch grow. While a stage's calls are all out, a new batch waits for one to come back and
- * collects everything that arrives meanwhile (group commit: the slower the store or SQS, the
- * bigger the batches). And while a status call slot is free, the leader still waits up to
- * {@code maxWait}, but only as long as other requests are on their way (announced with
- * {@link #expect()} and not yet enqueued): a lone request is sent at once. The SQS stage never
- * lingers: a written status batch moves on as a whole, so its envelopes share SendMessageBatch
- * calls without waiting for anyone.
+ * The order is the guarantee: an envelope reaches SQS only after its {@code queued} status was written, so the
+ * pipeline's later states can never be overwritten by it, and a client polling right after its answer finds the
+ * message.
  *
- * <p>Both stages batch separately because the status store pays per call (DynamoDB Local takes one
- * lock per write call): at 16 connections one status write covers most requests in flight instead
- * of one per SQS call. {@link SqsProducer} does the sending (and splits what exceeds SQS's 1 MiB per
- * call); batches go to the queues in turn.
+ * <p>There is no background thread: the request that opens a status batch leads it. Two things make a batch grow. While
+ * a stage's calls are all out, a new batch waits for one to come back and collects everything that arrives meanwhile
+ * (group commit: the slower the store or SQS, the bigger the batches). And while a status call slot is free, the leader
+ * still waits up to {@code maxWait}, but only as long as other requests are on their way (announced with
+ * {@link #expect()} and not yet enqueued): a lone request is sent at once. The SQS stage never lingers: a written
+ * status batch moves on as a whole, so its envelopes share SendMessageBatch calls without waiting for anyone.
+ *
+ * <p>Both stages batch separately because the status store pays per call (DynamoDB Local takes one lock per write
+ * call): at 16 connections one status write covers most requests in flight instead of one per SQS call.
+ * {@link SqsProducer} does the sending (and splits what exceeds SQS's 1 MiB per call); batches go to the queues in
+ * turn.
  */
 final class BatchingEnqueuer {
 
     /** BatchWriteItem's limit. */
     static final int MAX_STATUS_ENTRIES = 25;
     /**
-     * Status writes out at once. Fewer than SQS calls: each write covers more envelopes, and
-     * DynamoDB Local serialises writes anyway; two still overlap one call's round trip with the next.
+     * Status writes out at once. Fewer than SQS calls: each write covers more envelopes, and DynamoDB Local serialises
+     * writes anyway; two still overlap one call's round trip with the next.
      */
     static final int STATUS_CALLS_IN_FLIGHT = 2;
 
@@ -75,14 +74,19 @@ final class BatchingEnqueuer {
     private int statusInFlight;
 
     /**
-     * @param maxWait      longest a status batch waits for requests on their way while a call slot is free
-     * @param maxInFlight  SendMessageBatch calls out at once; beyond it batches wait and grow
-     * @param beforeSend   records each status batch as queued, before any of it is sent; what it throws
-     *                     fails that batch's requests
-     * @param batchSizes   told the number of envelopes of each SendMessageBatch call (for metrics)
+     * @param maxWait longest a status batch waits for requests on their way while a call slot is free
+     * @param maxInFlight SendMessageBatch calls out at once; beyond it batches wait and grow
+     * @param beforeSend records each status batch as queued, before any of it is sent; what it throws fails that
+     *     batch's requests
+     * @param batchSizes told the number of envelopes of each SendMessageBatch call (for metrics)
      */
-    BatchingEnqueuer(SqsProducer producer, List<QueueRef> queues, Duration maxWait, int maxInFlight,
-                     Consumer<List<Envelope>> beforeSend, IntConsumer batchSizes) {
+    BatchingEnqueuer(
+            SqsProducer producer,
+            List<QueueRef> queues,
+            Duration maxWait,
+            int maxInFlight,
+            Consumer<List<Envelope>> beforeSend,
+            IntConsumer batchSizes) {
         if (queues.isEmpty()) {
             throw new IllegalArgumentException("at least one queue is needed");
         }
@@ -138,8 +142,7 @@ final class BatchingEnqueuer {
     }
 
     /** One envelope and where its request waits for SQS's answer. */
-    private record Entry(Envelope envelope, CompletableFuture<EnqueueResult> result) {
-    }
+    private record Entry(Envelope envelope, CompletableFuture<EnqueueResult> result) {}
 
     private static final class Batch {
         final int capacity;
@@ -222,7 +225,7 @@ final class BatchingEnqueuer {
                 while (!batch.sealed) {
                     long left = deadline - System.nanoTime();
                     if (statusInFlight >= STATUS_CALLS_IN_FLIGHT) {
-                        changed.await();  // a write comes back soon; everything arriving meanwhile joins
+                        changed.await(); // a write comes back soon; everything arriving meanwhile joins
                     } else if (expected > 0 && left > 0) {
                         changed.await(left, TimeUnit.NANOSECONDS);
                     } else {
@@ -302,7 +305,7 @@ final class BatchingEnqueuer {
         try {
             try {
                 while (inFlight >= maxInFlight) {
-                    changed.await();  // a call comes back soon; everything written meanwhile joins
+                    changed.await(); // a call comes back soon; everything written meanwhile joins
                 }
             } catch (InterruptedException e) {
                 // Other requests' envelopes are in this batch: send it now rather than strand them.

@@ -3,15 +3,14 @@ package io.herald.api;
 import io.herald.core.config.ApiKeyEntry;
 import io.herald.core.receiver.Receiver;
 import io.herald.core.receiver.ReceiverAllowList;
-
 import java.util.Optional;
 
 /**
  * Who sent a request: the API key it presented, or nobody in particular when the API runs open.
  *
- * @param name       the key's name (logs, the envelope's origin, status ownership), or {@code anonymous}
- * @param key        the key, empty when the API runs open
- * @param receivers  where the key may send, compiled once from its {@code receivers=} items
+ * @param name the key's name (logs, the envelope's origin, status ownership), or {@code anonymous}
+ * @param key the key, empty when the API runs open
+ * @param receivers where the key may send, compiled once from its {@code receivers=} items
  */
 record Caller(String name, Optional<ApiKeyEntry> key, ReceiverAllowList receivers) {
 
@@ -38,7 +37,10 @@ record Caller(String name, Optional<ApiKeyEntry> key, ReceiverAllowList receiver
 
     /** Receivers one request of this caller may name: the key's {@code maxReceivers=}, else the API's bound. */
     int maxReceivers(int apiBound) {
-        return key.map(ApiKeyEntry::maxReceivers).filter(n -> n > 0).map(n -> Math.min(n, apiBound)).orElse(apiBound);
+        return key.map(ApiKeyEntry::maxReceivers)
+                .filter(n -> n > 0)
+                .map(n -> Math.min(n, apiBound))
+                .orElse(apiBound);
     }
 
     /** The most messages the key may send at once (its {@code messages=} burst); open mode: no limit. */

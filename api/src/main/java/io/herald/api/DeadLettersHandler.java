@@ -7,23 +7,21 @@ import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.RedriveResult;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The dead-letter queues for admin keys, through the same {@link DeadLetterQueue} as
- * {@code herald dlq}: {@code GET /v1/admin/dead-letters} lists them (oldest first, with reason,
- * without body; {@code channel}, {@code provider}, {@code reason} and {@code limit} narrow it),
- * {@code GET /v1/admin/dead-letters/{id}} shows one with its body, and
- * {@code POST /v1/admin/dead-letters/redrive} moves the ones the filter selects back to their
- * queues ({@code "dryRun": true} only counts them) and answers what moved.
+ * The dead-letter queues for admin keys, through the same {@link DeadLetterQueue} as {@code herald dlq}: {@code GET
+ * /v1/admin/dead-letters} lists them (oldest first, with reason, without body; {@code channel}, {@code provider},
+ * {@code reason} and {@code limit} narrow it), {@code GET /v1/admin/dead-letters/{id}} shows one with its body, and
+ * {@code POST /v1/admin/dead-letters/redrive} moves the ones the filter selects back to their queues ({@code "dryRun":
+ * true} only counts them) and answers what moved.
  */
 final class DeadLettersHandler {
 
@@ -31,29 +29,63 @@ final class DeadLettersHandler {
 
     /** As {@code herald dlq list}: at most this many unless asked for fewer. */
     static final int DEFAULT_LIMIT = 100;
+
     static final int MAX_LIMIT = 1000;
     private static final Set<String> REDRIVE_FIELDS = Set.of("channel", "provider", "reason", "dryRun");
     private static final String EXPECTED = "a JSON object {\"channel\", \"provider\", \"reason\": optional filters, "
             + "\"dryRun\": true to only count}";
 
     /** One dead letter in a list: everything but the body (as {@code herald dlq list --json}). */
-    record Listed(String id, String messageId, String channel, String target, String provider, String reason,
-                  String queue, String deadLetterQueue, String deadLetteredAt) {
+    record Listed(
+            String id,
+            String messageId,
+            String channel,
+            String target,
+            String provider,
+            String reason,
+            String queue,
+            String deadLetterQueue,
+            String deadLetteredAt) {
         static Listed of(DeadLetter l) {
-            return new Listed(l.id(), l.messageId(), l.channel(), l.target(), l.provider(), l.reason(), l.queue(),
-                    l.deadLetterQueue(), l.deadLetteredAt().toString());
+            return new Listed(
+                    l.id(),
+                    l.messageId(),
+                    l.channel(),
+                    l.target(),
+                    l.provider(),
+                    l.reason(),
+                    l.queue(),
+                    l.deadLetterQueue(),
+                    l.deadLetteredAt().toString());
         }
     }
 
     /** @param more whether the limit cut the list short */
-    record Listing(List<Listed> deadLetters, boolean more) {
-    }
+    record Listing(List<Listed> deadLetters, boolean more) {}
 
-    record Shown(String id, String messageId, String channel, String target, String provider, String reason,
-                 String queue, String deadLetterQueue, String deadLetteredAt, String body) {
+    record Shown(
+            String id,
+            String messageId,
+            String channel,
+            String target,
+            String provider,
+            String reason,
+            String queue,
+            String deadLetterQueue,
+            String deadLetteredAt,
+            String body) {
         static Shown of(DeadLetter l) {
-            return new Shown(l.id(), l.messageId(), l.channel(), l.target(), l.provider(), l.reason(), l.queue(),
-                    l.deadLetterQueue(), l.deadLetteredAt().toString(), l.body());
+            return new Shown(
+                    l.id(),
+                    l.messageId(),
+                    l.channel(),
+                    l.target(),
+                    l.provider(),
+                    l.reason(),
+                    l.queue(),
+                    l.deadLetterQueue(),
+                    l.deadLetteredAt().toString(),
+                    l.body());
         }
     }
 
@@ -69,8 +101,8 @@ final class DeadLettersHandler {
 
     void list(Context ctx) {
         Map<String, String> errors = new LinkedHashMap<>();
-        DeadLetterFilter filter = new DeadLetterFilter(query(ctx, "channel"), query(ctx, "provider"),
-                query(ctx, "reason"));
+        DeadLetterFilter filter =
+                new DeadLetterFilter(query(ctx, "channel"), query(ctx, "provider"), query(ctx, "reason"));
         int limit = limit(ctx.queryParam("limit"), errors);
         if (!errors.isEmpty()) {
             json.send(ctx, json.errors(HttpStatus.BAD_REQUEST.getCode(), errors));
@@ -79,17 +111,23 @@ final class DeadLettersHandler {
         json.send(ctx, withQueue("list", () -> {
             // One more than asked, to tell the page whether there are more.
             List<DeadLetter> found = queue.list(filter, limit + 1);
-            return json.reply(HttpStatus.OK.getCode(), new Listing(found.stream().limit(limit).map(Listed::of).toList(),
-                    found.size() > limit));
+            return json.reply(
+                    HttpStatus.OK.getCode(),
+                    new Listing(found.stream().limit(limit).map(Listed::of).toList(), found.size() > limit));
         }));
     }
 
     void show(Context ctx) {
         String id = ctx.pathParam("id").strip();
-        json.send(ctx, withQueue("show", () -> queue.show(id)
-                .map(l -> json.reply(HttpStatus.OK.getCode(), Shown.of(l)))
-                .orElseGet(() -> json.error(HttpStatus.NOT_FOUND.getCode(), "No dead-lettered message with id '"
-                        + StatusHandler.abbreviate(id) + "'"))));
+        json.send(
+                ctx,
+                withQueue(
+                        "show",
+                        () -> queue.show(id)
+                                .map(l -> json.reply(HttpStatus.OK.getCode(), Shown.of(l)))
+                                .orElseGet(() -> json.error(
+                                        HttpStatus.NOT_FOUND.getCode(),
+                                        "No dead-lettered message with id '" + StatusHandler.abbreviate(id) + "'"))));
     }
 
     void redrive(Context ctx) throws IOException {
@@ -102,8 +140,10 @@ final class DeadLettersHandler {
         List<String> unknown = new ArrayList<>(ApiJson.fieldNames(body.object()));
         unknown.removeAll(REDRIVE_FIELDS);
         unknown.forEach(f -> errors.put(f, "is not a redrive field; expected channel, provider, reason or dryRun"));
-        DeadLetterFilter filter = new DeadLetterFilter(text(body.object(), "channel", errors),
-                text(body.object(), "provider", errors), text(body.object(), "reason", errors));
+        DeadLetterFilter filter = new DeadLetterFilter(
+                text(body.object(), "channel", errors),
+                text(body.object(), "provider", errors),
+                text(body.object(), "reason", errors));
         JsonNode dry = body.object().get("dryRun");
         if (dry != null && !dry.isBoolean() && !dry.isNull()) {
             errors.put("dryRun", "must be true or false");
@@ -115,11 +155,18 @@ final class DeadLettersHandler {
         boolean dryRun = dry != null && dry.asBoolean();
         String by = RouteGuard.caller(ctx).name();
         json.send(ctx, withQueue("redrive", () -> {
-            RedriveResult result = queue.redrive(filter, dryRun, progress -> { });
+            RedriveResult result = queue.redrive(filter, dryRun, progress -> {});
             if (!dryRun) {
-                log.info("dead letters redriven by API key '{}': {} moved of {} examined ({} refused, {} doubled, "
-                                + "{} returned), filter {}", by, result.moved(), result.examined(),
-                        result.failed(), result.doubled(), result.returned(), filter);
+                log.info(
+                        "dead letters redriven by API key '{}': {} moved of {} examined ({} refused, {} doubled, "
+                                + "{} returned), filter {}",
+                        by,
+                        result.moved(),
+                        result.examined(),
+                        result.failed(),
+                        result.doubled(),
+                        result.returned(),
+                        filter);
             }
             return json.reply(HttpStatus.OK.getCode(), result);
         }));

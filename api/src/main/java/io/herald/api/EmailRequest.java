@@ -5,13 +5,12 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Origin;
 import io.herald.core.envelope.Sender;
-
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * The {@code email} object of gomail's {@code POST /email/send}, validated. Optional fields that are
- * absent, null or empty are {@code null} here.
+ * The {@code email} object of gomail's {@code POST /email/send}, validated. Optional fields that are absent, null or
+ * empty are {@code null} here.
  */
 record EmailRequest(String fromEmail, String fromName, String toEmail, String toName, String subject, String body) {
 
@@ -21,12 +20,10 @@ record EmailRequest(String fromEmail, String fromName, String toEmail, String to
     static final int MAX_SUBJECT_CHARS = 998;
 
     sealed interface Parsed {
-        record Valid(EmailRequest request) implements Parsed {
-        }
+        record Valid(EmailRequest request) implements Parsed {}
 
         /** @param errors field name → message, in the order the form shows the fields */
-        record Invalid(Map<String, String> errors) implements Parsed {
-        }
+        record Invalid(Map<String, String> errors) implements Parsed {}
     }
 
     /** Checks every field, so the client learns about all its mistakes in one round trip. */

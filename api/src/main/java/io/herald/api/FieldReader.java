@@ -2,15 +2,14 @@ package io.herald.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.receiver.EmailAddresses;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the fields of one JSON object, collecting a message per bad field so the client learns
- * about all its mistakes in one round trip. Absent, null and empty optional fields read as null.
+ * Reads the fields of one JSON object, collecting a message per bad field so the client learns about all its mistakes
+ * in one round trip. Absent, null and empty optional fields read as null.
  */
 final class FieldReader {
 
@@ -72,17 +71,18 @@ final class FieldReader {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        return headerProblem(label, value, maxChars).map(problem -> {
-            errors.put(field, problem);
-            return (String) null;
-        }).orElse(value);
+        return headerProblem(label, value, maxChars)
+                .map(problem -> {
+                    errors.put(field, problem);
+                    return (String) null;
+                })
+                .orElse(value);
     }
 
     /**
-     * A display name ({@code fromName}, {@code toName}): header text that must not pass for an
-     * address either. {@code Bank <ceo@bank.example>} as a name shows the reader an address the
-     * message was not sent from, so '@', angle brackets (and their full-width look-alikes), tabs
-     * and bidirectional controls are refused, not cleaned.
+     * A display name ({@code fromName}, {@code toName}): header text that must not pass for an address either.
+     * {@code Bank <ceo@bank.example>} as a name shows the reader an address the message was not sent from, so '@',
+     * angle brackets (and their full-width look-alikes), tabs and bidirectional controls are refused, not cleaned.
      */
     String displayName(String field, String label, int maxChars) {
         String value = headerText(field, label, maxChars);
@@ -109,7 +109,10 @@ final class FieldReader {
 
     /** LRE..RLO, LRI..PDI, LRM, RLM, ALM: they reorder what the reader sees. */
     private static boolean isBidiControl(int c) {
-        return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F
+        return (c >= 0x202A && c <= 0x202E)
+                || (c >= 0x2066 && c <= 0x2069)
+                || c == 0x200E
+                || c == 0x200F
                 || c == 0x061C;
     }
 
@@ -146,13 +149,15 @@ final class FieldReader {
     }
 
     /**
-     * A JSON string can hold half of a surrogate pair as an escape; no mail header or body can
-     * encode it, so it is refused here rather than turned into a '?' on the way.
+     * A JSON string can hold half of a surrogate pair as an escape; no mail header or body can encode it, so it is
+     * refused here rather than turned into a '?' on the way.
      */
     static Optional<String> unpairedSurrogate(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 return Optional.of(String.format("an unpaired surrogate U+%04X", (int) c));

@@ -2,10 +2,10 @@ package io.herald.api;
 
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
+import io.herald.core.envelope.Sender;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
-import io.herald.core.envelope.Sender;
 import io.herald.core.preferences.ChatLinks;
 import io.herald.core.preferences.LinkNonces;
 import io.herald.core.preferences.PreferencesStore;
@@ -22,24 +22,10 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.router.Endpoint;
-import io.javalin.security.RouteRole;
 import io.javalin.security.Roles;
-import org.eclipse.jetty.http.BadMessageException;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.AbstractConnector;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.handler.ErrorHandler;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.component.LifeCycle;
+import io.javalin.security.RouteRole;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,15 +39,26 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front
- * of the SQS queues, {@code GET /v1/notifications/{id}} for delivery status, pause switches for
- * admin keys under {@code /v1/admin/pauses}, Slurm users' preferences for admin keys under
- * {@code /v1/users/{user}/preferences} and for users themselves through magic links under {@code /v1/me},
- * the health, readiness and OpenAPI endpoints, the
- * metrics (admin keys only), and the web page at {@code /}. Every answer but the page and the
- * metrics is JSON.
+ * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front of the SQS queues,
+ * {@code GET /v1/notifications/{id}} for delivery status, pause switches for admin keys under {@code /v1/admin/pauses},
+ * Slurm users' preferences for admin keys under {@code /v1/users/{user}/preferences} and for users themselves through
+ * magic links under {@code /v1/me}, the health, readiness and OpenAPI endpoints, the metrics (admin keys only), and the
+ * web page at {@code /}. Every answer but the page and the metrics is JSON.
  */
 public final class HeraldApi implements AutoCloseable {
 
@@ -71,14 +68,16 @@ public final class HeraldApi implements AutoCloseable {
     static final String WEB_ROOT = "/web";
     /** The page needs only its own files; nothing it shows may come from elsewhere or run inline. */
     static final Map<String, String> PAGE_HEADERS = Map.of(
-            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+            "Content-Security-Policy",
+                    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
             "X-Content-Type-Options", "nosniff",
             "Referrer-Policy", "no-referrer",
             "Cache-Control", "no-cache");
+
     private static final String START_NANOS = "herald.start";
     /**
-     * Measured on loopback against ElasticMQ (see api/BENCHMARK.md): fewer calls out at once make
-     * bigger batches but queue requests behind them; this many kept both throughput and p99 best.
+     * Measured on loopback against ElasticMQ (see api/BENCHMARK.md): fewer calls out at once make bigger batches but
+     * queue requests behind them; this many kept both throughput and p99 best.
      */
     static final int DEFAULT_SQS_CALLS_IN_FLIGHT = 4;
     /** Refused receivers the overview remembers, per API instance. */
@@ -98,8 +97,8 @@ public final class HeraldApi implements AutoCloseable {
         HeraldConfig.Api config = b.config;
         // maxBodyBytes + 1 bytes are read to detect an oversize body, so the limit must leave room.
         if (config.maxBodyBytes() <= 0 || config.maxBodyBytes() == Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("api.maxBodyBytes must be positive and below "
-                    + Integer.MAX_VALUE + ", got " + config.maxBodyBytes());
+            throw new IllegalArgumentException("api.maxBodyBytes must be positive and below " + Integer.MAX_VALUE
+                    + ", got " + config.maxBodyBytes());
         }
         this.host = config.host();
         this.ownsRegistry = b.registry == null;
@@ -109,31 +108,44 @@ public final class HeraldApi implements AutoCloseable {
         ApiJson json = new ApiJson();
         ApiMetrics metrics = new ApiMetrics(registry);
         AccessLog accessLog = b.accessLog ? new AccessLog(b.access) : null;
-        RequestEnqueuer dispatcher = new RequestEnqueuer(b.producer, b.queues, config.batchWait(),
-                b.maxSqsCallsInFlight, b.statusStore, metrics);
-        Intake intake = new Intake(config.maxBodyBytes(), b.access, b.idempotency, config.idempotencyWindow(),
-                dispatcher, json, metrics);
+        RequestEnqueuer dispatcher = new RequestEnqueuer(
+                b.producer, b.queues, config.batchWait(), b.maxSqsCallsInFlight, b.statusStore, metrics);
+        Intake intake = new Intake(
+                config.maxBodyBytes(), b.access, b.idempotency, config.idempotencyWindow(), dispatcher, json, metrics);
         SendEmailHandler sendEmail = new SendEmailHandler(dispatcher, b.clock, json, intake);
         RecentRejections rejections = new RecentRejections(RECENT_REJECTIONS, b.clock);
-        NotificationsHandler notifications = new NotificationsHandler(b.receivers, dispatcher, b.clock, json, intake,
-                rejections, config.maxReceiversPerRequest());
-        OverviewHandler overview = b.sqs == null ? null : new OverviewHandler(new OperationsOverview(b.sqs, b.queues,
-                b.controlStore, rejections, b.clock, OVERVIEW_FRESH, OVERVIEW_DEAD_LETTERS_EVERY), intake, json);
+        NotificationsHandler notifications = new NotificationsHandler(
+                b.receivers, dispatcher, b.clock, json, intake, rejections, config.maxReceiversPerRequest());
+        OverviewHandler overview = b.sqs == null
+                ? null
+                : new OverviewHandler(
+                        new OperationsOverview(
+                                b.sqs,
+                                b.queues,
+                                b.controlStore,
+                                rejections,
+                                b.clock,
+                                OVERVIEW_FRESH,
+                                OVERVIEW_DEAD_LETTERS_EVERY),
+                        intake,
+                        json);
         // The same reading and moving as `herald dlq`; redriven messages start over as queued in the status table.
-        DeadLettersHandler deadLetters = b.sqs == null ? null
+        DeadLettersHandler deadLetters = b.sqs == null
+                ? null
                 : new DeadLettersHandler(new DeadLetterQueue(b.sqs, b.queues, b.statusStore), intake, json);
         LocalDemoHandler demo = b.localDemo == null ? null : new LocalDemoHandler(b.localDemo, intake, json);
         StatusHandler status = new StatusHandler(b.statusStore, intake, json);
         PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
-        PreferencesHandler preferences = new PreferencesHandler(b.preferences, b.channels, b.controlStore, intake, json,
-                b.clock);
-        SelfServiceHandler self = new SelfServiceHandler(config.selfService(), b.selfService, preferences,
-                b.preferences, dispatcher, intake, json, b.clock);
+        PreferencesHandler preferences =
+                new PreferencesHandler(b.preferences, b.channels, b.controlStore, intake, json, b.clock);
+        SelfServiceHandler self = new SelfServiceHandler(
+                config.selfService(), b.selfService, preferences, b.preferences, dispatcher, intake, json, b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
         ChannelsHandler channels = new ChannelsHandler(json, b.receivers, ProviderRegistry.installed());
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
-        String docsPage = HeraldApi.class.getResource(WEB_ROOT + "/docs/index.html") == null ? null
+        String docsPage = HeraldApi.class.getResource(WEB_ROOT + "/docs/index.html") == null
+                ? null
                 : resource(WEB_ROOT + "/docs/index.html");
 
         this.app = Javalin.create(javalin -> {
@@ -175,12 +187,16 @@ public final class HeraldApi implements AutoCloseable {
                     files.headers = PAGE_HEADERS;
                 });
             } else {
-                javalin.routes.get("/", ctx -> ctx.status(HttpStatus.OK).contentType("text/html; charset=utf-8")
-                        .result("<!doctype html><title>Herald</title><p>The web client was "
-                                + "not built into this API "
-                                + "(build with npm available, see web-client/README). "
-                                + "The API itself works: see "
-                                + "<a href=\"/openapi.json\">/openapi.json</a>.</p>"), ApiRole.PUBLIC);
+                javalin.routes.get(
+                        "/",
+                        ctx -> ctx.status(HttpStatus.OK)
+                                .contentType("text/html; charset=utf-8")
+                                .result("<!doctype html><title>Herald</title><p>The web client was "
+                                        + "not built into this API "
+                                        + "(build with npm available, see web-client/README). "
+                                        + "The API itself works: see "
+                                        + "<a href=\"/openapi.json\">/openapi.json</a>.</p>"),
+                        ApiRole.PUBLIC);
             }
 
             javalin.routes.before(ctx -> ctx.attribute(START_NANOS, System.nanoTime()));
@@ -198,8 +214,8 @@ public final class HeraldApi implements AutoCloseable {
             });
 
             javalin.routes.post("/email/send", intake.handler("/email/send", sendEmail), ApiRole.SENDER);
-            javalin.routes.post("/v1/notifications", intake.handler("/v1/notifications", notifications),
-                    ApiRole.SENDER);
+            javalin.routes.post(
+                    "/v1/notifications", intake.handler("/v1/notifications", notifications), ApiRole.SENDER);
             javalin.routes.get("/v1/notifications/{id}", status, ApiRole.READER);
             javalin.routes.get("/v1/channels", channels, ApiRole.PUBLIC);
             javalin.routes.get("/v1/admin/pauses", pauses::list, ApiRole.ADMIN);
@@ -211,24 +227,35 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.post("/v1/me/session", self::session, ApiRole.PUBLIC);
             javalin.routes.get("/v1/me/preferences", self::show, ApiRole.SELF);
             javalin.routes.put("/v1/me/preferences", self::save, ApiRole.SELF);
-            javalin.routes.get("/healthz", ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")),
+            javalin.routes.get(
+                    "/healthz",
+                    ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")),
                     ApiRole.PUBLIC);
             javalin.routes.get("/readyz", readiness, ApiRole.PUBLIC);
             // Metrics tell how much each tenant sends and when it is throttled: admin keys only (Prometheus sends
             // one as a bearer token); in open mode everyone is admin, as for every operator endpoint.
-            javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(registry.scrape()), ApiRole.ADMIN);
-            javalin.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi),
-                    ApiRole.PUBLIC);
+            javalin.routes.get(
+                    "/metrics",
+                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(registry.scrape()),
+                    ApiRole.ADMIN);
+            javalin.routes.get(
+                    "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi), ApiRole.PUBLIC);
             // The document for people: Swagger UI, built into the web client (its files are under /docs/).
-            javalin.routes.get("/docs", ctx -> {
-                PAGE_HEADERS.forEach(ctx::header);
-                ctx.contentType("text/html; charset=utf-8").result(docsPage != null ? docsPage
-                        : "<!doctype html><title>Herald API</title><p>The API reference page "
-                        + "was not built into this API (build with npm available, see "
-                        + "web-client/README). The document itself is at "
-                        + "<a href=\"/openapi.json\">/openapi.json</a>.</p>");
-            }, ApiRole.PUBLIC);
+            javalin.routes.get(
+                    "/docs",
+                    ctx -> {
+                        PAGE_HEADERS.forEach(ctx::header);
+                        ctx.contentType("text/html; charset=utf-8")
+                                .result(
+                                        docsPage != null
+                                                ? docsPage
+                                                : "<!doctype html><title>Herald API</title><p>The API reference page "
+                                                        + "was not built into this API (build with npm available, see "
+                                                        + "web-client/README). The document itself is at "
+                                                        + "<a href=\"/openapi.json\">/openapi.json</a>.</p>");
+                    },
+                    ApiRole.PUBLIC);
             if (overview != null) {
                 javalin.routes.get("/v1/admin/overview", overview, ApiRole.ADMIN);
                 javalin.routes.get("/v1/admin/overview/history", overview::history, ApiRole.ADMIN);
@@ -253,15 +280,20 @@ public final class HeraldApi implements AutoCloseable {
             // Its messages name Javalin's internals ("Endpoint GET /x not found"); ours say the same plainly.
             // The exception handler answers a 405 once; no error handler for 405 may write a second body.
             javalin.routes.exception(RouteGuard.Refusal.class, (e, ctx) -> json.send(ctx, e.reply()));
-            javalin.routes.exception(HttpResponseException.class, (e, ctx) -> json.send(ctx,
-                    refusal(json, e.getStatus(), e.getMessage(), e.getDetails())));
+            javalin.routes.exception(
+                    HttpResponseException.class,
+                    (e, ctx) -> json.send(ctx, refusal(json, e.getStatus(), e.getMessage(), e.getDetails())));
             // Jetty's refusals while a handler reads the body, e.g. 408 for a body below api.minRequestDataRate:
             // the client's doing, answered with Jetty's reason (it names the rule, never the content).
             javalin.routes.exception(BadMessageException.class, (e, ctx) -> {
                 ctx.header("Connection", "close");
-                json.reply(ctx, e.getCode(), ApiJson.ErrorReply.base(e.getCode() == HttpStatus.REQUEST_TIMEOUT.getCode()
-                        ? "Request body arrived too slowly (" + e.getReason() + "); send it at once"
-                        : e.getReason()));
+                json.reply(
+                        ctx,
+                        e.getCode(),
+                        ApiJson.ErrorReply.base(
+                                e.getCode() == HttpStatus.REQUEST_TIMEOUT.getCode()
+                                        ? "Request body arrived too slowly (" + e.getReason() + "); send it at once"
+                                        : e.getReason()));
             });
             javalin.routes.exception(Exception.class, (e, ctx) -> {
                 // The details go to the log only: an exception message can hold an endpoint or a key.
@@ -272,9 +304,9 @@ public final class HeraldApi implements AutoCloseable {
     }
 
     /**
-     * @param config    where to listen, body limit, idempotency window, batching
-     * @param producer  puts envelopes on SQS
-     * @param queues    the queues messages are spread over, batch by batch; at least one
+     * @param config where to listen, body limit, idempotency window, batching
+     * @param producer puts envelopes on SQS
+     * @param queues the queues messages are spread over, batch by batch; at least one
      */
     public static Builder builder(HeraldConfig.Api config, SqsProducer producer, List<QueueRef> queues) {
         return new Builder(config, producer, queues);
@@ -330,7 +362,7 @@ public final class HeraldApi implements AutoCloseable {
          * Users' preferences for /v1/users/{user}/preferences; without them those endpoints answer 503.
          *
          * @param channels the channels with a provider enabled in this configuration; with a {@link #controlStore}
-         *                 those the running pipelines report count too
+         *     those the running pipelines report count too
          */
         public Builder preferences(PreferencesStore store, Set<String> channels) {
             this.preferences = store;
@@ -339,16 +371,19 @@ public final class HeraldApi implements AutoCloseable {
         }
 
         /**
-         * What magic links need besides {@code api.selfService}: where single use is recorded, and where
-         * the user's default receiver is: {@code user@mailDomain} (from {@code sender} when set) or a chat
-         * in {@code links} ({@link MagicLinkDestination}). Without it, or with api.selfService.publicUrl
-         * empty, the {@code /v1/me} endpoints answer 503.
+         * What magic links need besides {@code api.selfService}: where single use is recorded, and where the user's
+         * default receiver is: {@code user@mailDomain} (from {@code sender} when set) or a chat in {@code links}
+         * ({@link MagicLinkDestination}). Without it, or with api.selfService.publicUrl empty, the {@code /v1/me}
+         * endpoints answer 503.
          *
          * @param mailDomain blank: links go to linked chats only
          */
         public Builder selfService(LinkNonces nonces, ChatLinks links, String mailDomain, Optional<Sender> sender) {
-            this.selfService = new SelfServiceHandler.Parts(Objects.requireNonNull(nonces, "nonces"),
-                    Objects.requireNonNull(links, "links"), mailDomain == null ? "" : mailDomain, sender);
+            this.selfService = new SelfServiceHandler.Parts(
+                    Objects.requireNonNull(nonces, "nonces"),
+                    Objects.requireNonNull(links, "links"),
+                    mailDomain == null ? "" : mailDomain,
+                    sender);
             return this;
         }
 
@@ -389,9 +424,8 @@ public final class HeraldApi implements AutoCloseable {
         }
 
         /**
-         * Serves {@code GET /v1/admin/overview}: queue depths and dead letters read with {@code client},
-         * pauses and provider health from the {@link #controlStore}, which it then needs. Without it
-         * the API has no overview.
+         * Serves {@code GET /v1/admin/overview}: queue depths and dead letters read with {@code client}, pauses and
+         * provider health from the {@link #controlStore}, which it then needs. Without it the API has no overview.
          */
         public Builder overview(SqsClient client) {
             this.sqs = Objects.requireNonNull(client, "sqs");
@@ -442,10 +476,9 @@ public final class HeraldApi implements AutoCloseable {
     }
 
     /**
-     * Answers what Jetty refuses before Javalin sees a request (a lying or negative Content-Length,
-     * Content-Length with chunking, CR or NUL in a header, oversized headers) as
-     * {@code {"errors": {"base": reason}}} instead of Jetty's HTML page. Jetty's reasons name the
-     * rule that was broken, never the request's content.
+     * Answers what Jetty refuses before Javalin sees a request (a lying or negative Content-Length, Content-Length with
+     * chunking, CR or NUL in a header, oversized headers) as {@code {"errors": {"base": reason}}} instead of Jetty's
+     * HTML page. Jetty's reasons name the rule that was broken, never the request's content.
      */
     static final class JsonErrorHandler extends ErrorHandler {
         private final ApiJson json;
@@ -455,8 +488,8 @@ public final class HeraldApi implements AutoCloseable {
         }
 
         @Override
-        protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                        Callback callback) {
+        protected void generateResponse(
+                Request request, Response response, int code, String message, Throwable cause, Callback callback) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.write(true, ByteBuffer.wrap(body(code, message)), callback);
         }
@@ -468,21 +501,25 @@ public final class HeraldApi implements AutoCloseable {
         }
 
         private byte[] body(int code, String reason) {
-            String message = reason == null || reason.isBlank() ? HttpStatus.forStatus(code).getMessage() : reason;
+            String message = reason == null || reason.isBlank()
+                    ? HttpStatus.forStatus(code).getMessage()
+                    : reason;
             return json.write(ApiJson.ErrorReply.base(message)).getBytes(StandardCharsets.UTF_8);
         }
     }
 
     /**
-     * Javalin's refusal as the API's error shape; a 405 names the methods the path takes in
-     * {@code Allow} (RFC 9110 requires it), which Javalin lists in the exception's details.
+     * Javalin's refusal as the API's error shape; a 405 names the methods the path takes in {@code Allow} (RFC 9110
+     * requires it), which Javalin lists in the exception's details.
      */
     static Reply refusal(ApiJson json, int status, String message, Map<String, String> details) {
-        Reply reply = json.error(status, switch (status) {
-            case 404 -> "Not found";
-            case 405 -> "Method not allowed";
-            default -> message;
-        });
+        Reply reply = json.error(
+                status,
+                switch (status) {
+                    case 404 -> "Not found";
+                    case 405 -> "Method not allowed";
+                    default -> message;
+                });
         if (status != HttpStatus.METHOD_NOT_ALLOWED.getCode()) {
             return reply;
         }
@@ -493,7 +530,8 @@ public final class HeraldApi implements AutoCloseable {
     /** The route template (so /v1/notifications/{id} is one series, not one per id). */
     /** The roles of the route registered for a method and path; empty when none is (a static file). */
     private Optional<Set<RouteRole>> declaredRoles(HandlerType method, String path) {
-        return app.unsafe.internalRouter.findHttpHandlerEntries(method, path).stream().findFirst()
+        return app.unsafe.internalRouter.findHttpHandlerEntries(method, path).stream()
+                .findFirst()
                 .map(e -> roles(e.endpoint));
     }
 
@@ -503,12 +541,12 @@ public final class HeraldApi implements AutoCloseable {
     }
 
     /** A registered route and the roles it declares (for the test that every route declares one). */
-    record DeclaredRoute(String method, String path, Set<RouteRole> roles) {
-    }
+    record DeclaredRoute(String method, String path, Set<RouteRole> roles) {}
 
     /** Every HTTP route this API registered, with the roles it declares. */
     List<DeclaredRoute> routes() {
-        return app.unsafe.internalRouter.allHttpHandlers().stream().map(e -> e.endpoint)
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint)
                 .filter(e -> e.method.isHttpMethod())
                 .map(e -> new DeclaredRoute(e.method.name(), e.path, roles(e)))
                 .toList();

@@ -9,21 +9,20 @@ import io.herald.core.idempotency.IdempotencyStoreException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
-import org.eclipse.jetty.http.BadMessageException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.http.BadMessageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The door every request that sends passes, in this order: API key (401), rate limit (429), body
- * size and JSON syntax (400), Idempotency-Key (replay, 409, 422), then the endpoint's own rules,
- * the last of which is the key's message limit (429), charged once the request would be sent.
- * Keeping the order in one place means every sending endpoint refuses the same things the same way.
+ * The door every request that sends passes, in this order: API key (401), rate limit (429), body size and JSON syntax
+ * (400), Idempotency-Key (replay, 409, 422), then the endpoint's own rules, the last of which is the key's message
+ * limit (429), charged once the request would be sent. Keeping the order in one place means every sending endpoint
+ * refuses the same things the same way.
  */
 final class Intake {
 
@@ -31,6 +30,7 @@ final class Intake {
 
     /** The SDK has already retried before giving up; a client waiting a few seconds more is reasonable. */
     static final int RETRY_AFTER_SECONDS = 5;
+
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** Long enough for a UUID or a hash with a prefix; short enough to bound what a client makes us hash. */
     static final int MAX_IDEMPOTENCY_KEY_CHARS = 255;
@@ -42,8 +42,8 @@ final class Intake {
         String expectedBody();
 
         /**
-         * @param body     a JSON object
-         * @param arrival  this request's announcement to the batcher: pass it on when enqueueing
+         * @param body a JSON object
+         * @param arrival this request's announcement to the batcher: pass it on when enqueueing
          */
         Reply submit(Caller caller, JsonNode body, BatchingEnqueuer.Arrival arrival) throws InterruptedException;
     }
@@ -61,8 +61,14 @@ final class Intake {
     private final ApiJson json;
     private final ApiMetrics metrics;
 
-    Intake(int maxBodyBytes, ApiAccess access, IdempotencyStore idempotency, Duration idempotencyWindow,
-           RequestEnqueuer dispatcher, ApiJson json, ApiMetrics metrics) {
+    Intake(
+            int maxBodyBytes,
+            ApiAccess access,
+            IdempotencyStore idempotency,
+            Duration idempotencyWindow,
+            RequestEnqueuer dispatcher,
+            ApiJson json,
+            ApiMetrics metrics) {
         this.maxBodyBytes = maxBodyBytes;
         this.access = access;
         this.idempotency = idempotency;
@@ -83,10 +89,10 @@ final class Intake {
     }
 
     /**
-     * Reads and drops what the client is still sending after an early answer (401, 429, oversize 400).
-     * Answering without reading lets the server close a socket with unread bytes, which resets the
-     * connection under the client while it is still writing, so it never sees the answer. Bounded, so
-     * an endless body still ends: past the bound the connection is closed anyway.
+     * Reads and drops what the client is still sending after an early answer (401, 429, oversize 400). Answering
+     * without reading lets the server close a socket with unread bytes, which resets the connection under the client
+     * while it is still writing, so it never sees the answer. Bounded, so an endless body still ends: past the bound
+     * the connection is closed anyway.
      */
     private void discardUnreadBody(Context ctx) {
         if (ctx.attribute(BODY_READ) != null) {
@@ -118,16 +124,15 @@ final class Intake {
             + "or its chunked encoding is malformed";
 
     /**
-     * A body declared this small is read into one array of exactly its size: most requests are well
-     * under 1 KiB, and InputStream.readNBytes(int) would allocate a 16 KiB buffer and a copy per
-     * request, the API's largest allocation under load (JFR). A larger body grows as it arrives.
+     * A body declared this small is read into one array of exactly its size: most requests are well under 1 KiB, and
+     * InputStream.readNBytes(int) would allocate a 16 KiB buffer and a copy per request, the API's largest allocation
+     * under load (JFR). A larger body grows as it arrives.
      */
     static final int PREALLOCATED_BODY_BYTES = 16 * 1024;
 
     /**
-     * The body, or at most {@code maxBodyBytes + 1} bytes of it. Chunked bodies declare no length:
-     * one byte past the limit is read to know it was crossed, never the whole of what could be an
-     * endless stream.
+     * The body, or at most {@code maxBodyBytes + 1} bytes of it. Chunked bodies declare no length: one byte past the
+     * limit is read to know it was crossed, never the whole of what could be an endless stream.
      */
     private byte[] readBody(Context ctx, long declared) throws IOException {
         var in = ctx.bodyInputStream();
@@ -138,9 +143,9 @@ final class Intake {
     }
 
     /**
-     * Reads a body of a declared length. Memory follows the bytes that arrived, not the length
-     * claimed: a client that declares 256 KiB and sends a byte now and then holds a small buffer
-     * only, so a thousand of them pin kilobytes each instead of the whole declared size.
+     * Reads a body of a declared length. Memory follows the bytes that arrived, not the length claimed: a client that
+     * declares 256 KiB and sends a byte now and then holds a small buffer only, so a thousand of them pin kilobytes
+     * each instead of the whole declared size.
      *
      * @throws java.io.EOFException when the body ends before its declared length
      */
@@ -162,8 +167,8 @@ final class Intake {
     }
 
     /**
-     * The door for {@link ApiRole#READER} routes ({@link RouteGuard}): any API key (401 without
-     * one); what the caller may read is the endpoint's to decide.
+     * The door for {@link ApiRole#READER} routes ({@link RouteGuard}): any API key (401 without one); what the caller
+     * may read is the endpoint's to decide.
      *
      * @return the refusal, or the admitted caller
      */
@@ -175,25 +180,29 @@ final class Intake {
     }
 
     /**
-     * The door for {@link ApiRole#ADMIN} routes ({@link RouteGuard}): an admin key (401 without a
-     * key, 403 with one that is not an admin key), or anyone when the API runs open.
+     * The door for {@link ApiRole#ADMIN} routes ({@link RouteGuard}): an admin key (401 without a key, 403 with one
+     * that is not an admin key), or anyone when the API runs open.
      *
      * @return the refusal, or the admitted caller
      */
     Admitted admitAdmin(Context ctx) {
         return switch (access.admit(ctx.header("Authorization"))) {
             case ApiAccess.Admission.Unauthenticated refused -> new Admitted(null, unauthenticated(refused.reason()));
-            case ApiAccess.Admission.Admitted admitted -> admitted.caller().isAdmin()
-                    ? new Admitted(admitted.caller(), null)
-                    : new Admitted(null, json.error(HttpStatus.FORBIDDEN.getCode(), "API key '" + admitted.caller().name()
-                            + "' may send but not use operator endpoints; give it "
-                            + "role=admin in api.keys"));
+            case ApiAccess.Admission.Admitted admitted ->
+                admitted.caller().isAdmin()
+                        ? new Admitted(admitted.caller(), null)
+                        : new Admitted(
+                                null,
+                                json.error(
+                                        HttpStatus.FORBIDDEN.getCode(),
+                                        "API key '" + admitted.caller().name()
+                                                + "' may send but not use operator endpoints; give it "
+                                                + "role=admin in api.keys"));
         };
     }
 
     /** Who came in through {@link #admitAdmin}, or the refusal to answer: exactly one is set. */
-    record Admitted(Caller caller, Reply refusal) {
-    }
+    record Admitted(Caller caller, Reply refusal) {}
 
     /**
      * Reads a small JSON object body of an operator endpoint, within the API's body limit.
@@ -203,8 +212,9 @@ final class Intake {
     Body readObject(Context ctx, String expected) throws IOException {
         byte[] bytes = ctx.bodyInputStream().readNBytes(maxBodyBytes + 1);
         if (bytes.length > maxBodyBytes) {
-            return new Body(null, badRequest("request body is more than " + maxBodyBytes + " bytes; the limit is "
-                    + maxBodyBytes));
+            return new Body(
+                    null,
+                    badRequest("request body is more than " + maxBodyBytes + " bytes; the limit is " + maxBodyBytes));
         }
         JsonNode body;
         try {
@@ -219,8 +229,7 @@ final class Intake {
     }
 
     /** A request body read by {@link #readObject}, or the refusal to answer: exactly one is set. */
-    record Body(JsonNode object, Reply refusal) {
-    }
+    record Body(JsonNode object, Reply refusal) {}
 
     private Reply answer(Context ctx, String endpoint, Submission submission, BatchingEnqueuer.Arrival arrival)
             throws IOException, InterruptedException {
@@ -235,8 +244,10 @@ final class Intake {
         if (wait.isPresent()) {
             metrics.rateLimited(caller.metricsId());
             long seconds = retryAfterSeconds(wait.get());
-            return json.error(HttpStatus.TOO_MANY_REQUESTS.getCode(), "Rate limit of API key '" + caller.name()
-                    + "' reached; retry in " + seconds + " s").withHeader("Retry-After", Long.toString(seconds));
+            return json.error(
+                            HttpStatus.TOO_MANY_REQUESTS.getCode(),
+                            "Rate limit of API key '" + caller.name() + "' reached; retry in " + seconds + " s")
+                    .withHeader("Retry-After", Long.toString(seconds));
         }
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBodyBytes) {
@@ -275,7 +286,8 @@ final class Intake {
         if (keyProblem.isPresent()) {
             return json.errors(HttpStatus.BAD_REQUEST.getCode(), Map.of(IDEMPOTENCY_KEY, keyProblem.get()));
         }
-        return idempotent(caller, key, json.fingerprint(endpoint, body), () -> submission.submit(caller, body, arrival));
+        return idempotent(
+                caller, key, json.fingerprint(endpoint, body), () -> submission.submit(caller, body, arrival));
     }
 
     private interface Work {
@@ -298,13 +310,17 @@ final class Intake {
                         .withHeader("Idempotent-Replayed", "true");
             }
             case Claim.Mismatch mismatch -> {
-                return json.errors(HttpStatus.UNPROCESSABLE_CONTENT.getCode(), Map.of(IDEMPOTENCY_KEY,
-                        "was used in the last " + Durations.format(idempotencyWindow)
-                                + " for a different request; use a new key for a new request"));
+                return json.errors(
+                        HttpStatus.UNPROCESSABLE_CONTENT.getCode(),
+                        Map.of(
+                                IDEMPOTENCY_KEY,
+                                "was used in the last " + Durations.format(idempotencyWindow)
+                                        + " for a different request; use a new key for a new request"));
             }
             case Claim.InProgress inProgress -> {
-                return json.error(HttpStatus.CONFLICT.getCode(),
-                        "A request with this Idempotency-Key is still being processed; retry shortly")
+                return json.error(
+                                HttpStatus.CONFLICT.getCode(),
+                                "A request with this Idempotency-Key is still being processed; retry shortly")
                         .withHeader("Retry-After", "1");
             }
             case Claim.Claimed claimed -> {
@@ -324,7 +340,10 @@ final class Intake {
                 // draft allow) or a failure worth retrying: either way the same key may go through again.
                 idempotency.release(caller.name(), key, fingerprint);
             } else {
-                idempotency.complete(caller.name(), key, fingerprint,
+                idempotency.complete(
+                        caller.name(),
+                        key,
+                        fingerprint,
                         new IdempotencyStore.StoredResponse(reply.status(), reply.json()));
             }
         } catch (IdempotencyStoreException e) {
@@ -343,8 +362,8 @@ final class Intake {
     }
 
     /**
-     * Charges a validated request's messages to the caller's message limit, once it is known the
-     * request would otherwise be sent.
+     * Charges a validated request's messages to the caller's message limit, once it is known the request would
+     * otherwise be sent.
      *
      * @param messages at most {@link Caller#messageBurst()}; the endpoint refuses more with a 422
      * @return empty when charged, else the 429 with Retry-After
@@ -356,9 +375,12 @@ final class Intake {
         }
         metrics.rateLimited(caller.metricsId());
         long seconds = retryAfterSeconds(wait.get());
-        return Optional.of(json.error(HttpStatus.TOO_MANY_REQUESTS.getCode(), "Message limit of API key '"
-                + caller.name() + "' reached: " + messages + (messages == 1 ? " message" : " messages")
-                + " can go in " + seconds + " s").withHeader("Retry-After", Long.toString(seconds)));
+        return Optional.of(json.error(
+                        HttpStatus.TOO_MANY_REQUESTS.getCode(),
+                        "Message limit of API key '"
+                                + caller.name() + "' reached: " + messages + (messages == 1 ? " message" : " messages")
+                                + " can go in " + seconds + " s")
+                .withHeader("Retry-After", Long.toString(seconds)));
     }
 
     /** See {@link ApiAccess#refundMessages}. */

@@ -3,9 +3,9 @@ package io.herald.api;
 import java.util.List;
 
 /**
- * The chaos demo of {@code ./herald local --demo}: local stand-ins for providers' APIs that an
- * operator breaks and heals from the dashboard, and a steady trickle of demo notifications so the
- * effect shows. Only local mode has one; an API built without it has no {@code /v1/local/*} routes.
+ * The chaos demo of {@code ./herald local --demo}: local stand-ins for providers' APIs that an operator breaks and
+ * heals from the dashboard, and a steady trickle of demo notifications so the effect shows. Only local mode has one; an
+ * API built without it has no {@code /v1/local/*} routes.
  */
 public interface LocalDemo {
 
@@ -15,19 +15,16 @@ public interface LocalDemo {
     /**
      * One provider's stand-in.
      *
-     * @param broken    answering every send with a server error
-     * @param accepted  sends it accepted since it started
-     * @param failed    sends it failed on purpose since it started
+     * @param broken answering every send with a server error
+     * @param accepted sends it accepted since it started
+     * @param failed sends it failed on purpose since it started
      */
-    record FakeProvider(String provider, String channel, boolean broken, long accepted, long failed) {
-    }
+    record FakeProvider(String provider, String channel, boolean broken, long accepted, long failed) {}
 
     /** @param perSecond demo notifications put on the queues per second; 0 when stopped */
-    record Traffic(int perSecond, long sent) {
-    }
+    record Traffic(int perSecond, long sent) {}
 
-    record State(List<FakeProvider> providers, Traffic traffic) {
-    }
+    record State(List<FakeProvider> providers, Traffic traffic) {}
 
     State state();
 

@@ -10,7 +10,6 @@ import io.herald.core.receiver.ParsedReceivers;
 import io.herald.core.receiver.Receiver;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.receiver.ReceiverProblem;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,34 +18,41 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The body of {@code POST /v1/notifications}, validated: one notification for every receiver in
- * {@code to}, written in the receiver syntax ({@code mailto:a@b.org,telegram:123,carol}).
+ * The body of {@code POST /v1/notifications}, validated: one notification for every receiver in {@code to}, written in
+ * the receiver syntax ({@code mailto:a@b.org,telegram:123,carol}).
  *
- * @param receivers  where to deliver, one message each
- * @param refused    items of {@code to} that cannot be delivered to, with reasons
+ * @param receivers where to deliver, one message each
+ * @param refused items of {@code to} that cannot be delivered to, with reasons
  */
-record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refused, String from, String fromName,
-                           String title, String text, String html, List<Fact> facts) {
+record NotificationRequest(
+        List<Receiver> receivers,
+        List<ReceiverProblem> refused,
+        String from,
+        String fromName,
+        String title,
+        String text,
+        String html,
+        List<Fact> facts) {
 
     /** Fan-out per request is bounded: a typo'd paste of a mailing list should not become 10,000 messages. */
-    static final int MAX_RECEIVERS = io.herald.core.config.HeraldConfig.Api.defaults().maxReceiversPerRequest();
+    static final int MAX_RECEIVERS =
+            io.herald.core.config.HeraldConfig.Api.defaults().maxReceiversPerRequest();
     /** Refused items an answer lists; beyond, it says how many more, so refusals cannot amplify a request. */
     static final int MAX_REFUSALS_LISTED = 10;
+
     static final int MAX_FACTS = 50;
     static final int MAX_FACT_LABEL_CHARS = 256;
     static final int MAX_FACT_VALUE_CHARS = 4096;
     static final List<String> FIELDS = List.of("to", "from", "fromName", "title", "subject", "text", "html", "facts");
 
     sealed interface Parsed {
-        record Valid(NotificationRequest request) implements Parsed {
-        }
+        record Valid(NotificationRequest request) implements Parsed {}
 
         /**
-         * @param errors   field → message
-         * @param refused  the receivers refused, when {@code to} was readable
+         * @param errors field → message
+         * @param refused the receivers refused, when {@code to} was readable
          */
-        record Invalid(Map<String, String> errors, List<ReceiverProblem> refused) implements Parsed {
-        }
+        record Invalid(Map<String, String> errors, List<ReceiverProblem> refused) implements Parsed {}
     }
 
     /** With the API's default bounds and no per-key limit. */
@@ -55,9 +61,9 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
     }
 
     /**
-     * @param maxItems      items of {@code to} read at all (api.maxReceiversPerRequest): more are refused
-     *                      unread, with one error, before a string or a refusal is made per item
-     * @param maxReceivers  distinct receivers allowed (the key's limit, at most {@code maxItems})
+     * @param maxItems items of {@code to} read at all (api.maxReceiversPerRequest): more are refused unread, with one
+     *     error, before a string or a refusal is made per item
+     * @param maxReceivers distinct receivers allowed (the key's limit, at most {@code maxItems})
      */
     static Parsed parse(JsonNode body, ReceiverParser parser, int maxItems, int maxReceivers) {
         FieldReader fields = new FieldReader(body);
@@ -74,8 +80,8 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
             if (receivers.isEmpty()) {
                 fields.error("to", "No receiver can be delivered to: " + listed(refused));
             } else if (receivers.size() > maxReceivers) {
-                fields.error("to", "To has " + receivers.size() + " receivers; at most " + maxReceivers
-                        + " per request");
+                fields.error(
+                        "to", "To has " + receivers.size() + " receivers; at most " + maxReceivers + " per request");
             }
         }
         String from = fields.optionalAddress("from", "From");
@@ -89,7 +95,8 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
         String html = fields.text("html", "HTML");
         List<Fact> facts = facts(body.get("facts"), fields);
         // A blank from is a missing from: email from the API never goes out as the provider's default sender.
-        if (from == null && !fields.errors().containsKey("from")
+        if (from == null
+                && !fields.errors().containsKey("from")
                 && receivers.stream().anyMatch(r -> r.channel().equals("email"))) {
             fields.error("from", "From is required for email receivers");
         }
@@ -101,14 +108,24 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
         if (fields.hasErrors()) {
             return new Parsed.Invalid(ordered(fields.errors()), refused);
         }
-        return new Parsed.Valid(new NotificationRequest(receivers, refused, from, fromName,
-                title != null ? title : subject, text, html == null || html.isEmpty() ? null : html, facts));
+        return new Parsed.Valid(new NotificationRequest(
+                receivers,
+                refused,
+                from,
+                fromName,
+                title != null ? title : subject,
+                text,
+                html == null || html.isEmpty() ? null : html,
+                facts));
     }
 
     /** The first refusals, each bounded, and how many more: never more than a few KB whatever was sent. */
     static String listed(List<ReceiverProblem> refused) {
-        String shown = refused.stream().limit(MAX_REFUSALS_LISTED).map(p -> new ReceiverProblem(p.position(),
-                bounded(p.item(), MAX_ITEM_CHARS), bounded(p.reason(), MAX_REASON_CHARS)).toString())
+        String shown = refused.stream()
+                .limit(MAX_REFUSALS_LISTED)
+                .map(p -> new ReceiverProblem(
+                                p.position(), bounded(p.item(), MAX_ITEM_CHARS), bounded(p.reason(), MAX_REASON_CHARS))
+                        .toString())
                 .collect(Collectors.joining("; "));
         int more = refused.size() - MAX_REFUSALS_LISTED;
         return more > 0 ? shown + "; and " + more + " more" : shown;
@@ -116,6 +133,7 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
 
     /** An item as written, quoted back: its start only, when it is long. */
     static final int MAX_ITEM_CHARS = 100;
+
     static final int MAX_REASON_CHARS = 300;
 
     static String bounded(String text, int max) {
@@ -138,7 +156,9 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
             String which = "Fact " + (i + 1);
-            if (!item.isObject() || !item.path("label").isTextual() || !item.path("value").isTextual()) {
+            if (!item.isObject()
+                    || !item.path("label").isTextual()
+                    || !item.path("value").isTextual()) {
                 fields.error("facts", which + " must be {\"label\": text, \"value\": text}");
                 continue;
             }
@@ -146,8 +166,12 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
             String value = item.get("value").textValue();
             if (label.isBlank()) {
                 fields.error("facts", which + " has an empty label");
-            } else if (FieldReader.headerProblem(which + "'s label", label, MAX_FACT_LABEL_CHARS).isPresent()) {
-                fields.error("facts", FieldReader.headerProblem(which + "'s label", label, MAX_FACT_LABEL_CHARS).get());
+            } else if (FieldReader.headerProblem(which + "'s label", label, MAX_FACT_LABEL_CHARS)
+                    .isPresent()) {
+                fields.error(
+                        "facts",
+                        FieldReader.headerProblem(which + "'s label", label, MAX_FACT_LABEL_CHARS)
+                                .get());
             } else if (value.codePointCount(0, value.length()) > MAX_FACT_VALUE_CHARS) {
                 fields.error("facts", which + "'s value is longer than " + MAX_FACT_VALUE_CHARS + " characters");
             } else if (FieldReader.unpairedSurrogate(label + value).isPresent()) {
@@ -176,7 +200,8 @@ record NotificationRequest(List<Receiver> receivers, List<ReceiverProblem> refus
         Content content = new Content(title, text, html, facts, List.of(), List.of());
         List<Envelope> envelopes = new ArrayList<>(receivers.size());
         for (Receiver receiver : receivers) {
-            Envelope envelope = Envelope.create(receiver.channel(), receiver.target(), content, Origin.api(principal), now);
+            Envelope envelope =
+                    Envelope.create(receiver.channel(), receiver.target(), content, Origin.api(principal), now);
             envelopes.add(from == null ? envelope : envelope.withSender(new Sender(from, fromName)));
         }
         return envelopes;

@@ -7,38 +7,40 @@ import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.receiver.ReceiverProblem;
 import io.herald.core.sqs.EnqueueResult;
 import io.javalin.http.HttpStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/notifications}: one message per receiver, each queued, retried, dead-lettered
- * and reported on its own. The answer (202) lists an id per receiver queued and every receiver
- * refused, with its reason, so one typo does not cost the other receivers their notification.
+ * {@code POST /v1/notifications}: one message per receiver, each queued, retried, dead-lettered and reported on its
+ * own. The answer (202) lists an id per receiver queued and every receiver refused, with its reason, so one typo does
+ * not cost the other receivers their notification.
  */
 final class NotificationsHandler implements Intake.Submission {
 
     private static final Logger log = LoggerFactory.getLogger(NotificationsHandler.class);
 
     /** @param status where to ask for this one's delivery state */
-    record Queued(String id, String receiver, String channel, String target, String state, String status) {
-    }
+    record Queued(String id, String receiver, String channel, String target, String state, String status) {}
 
     record Refused(int position, String item, String reason) {
         static Refused of(ReceiverProblem problem) {
-            return new Refused(problem.position(), NotificationRequest.bounded(problem.item(),
-                    NotificationRequest.MAX_ITEM_CHARS), NotificationRequest.bounded(problem.reason(),
-                    NotificationRequest.MAX_REASON_CHARS));
+            return new Refused(
+                    problem.position(),
+                    NotificationRequest.bounded(problem.item(), NotificationRequest.MAX_ITEM_CHARS),
+                    NotificationRequest.bounded(problem.reason(), NotificationRequest.MAX_REASON_CHARS));
         }
 
         /** The first {@link NotificationRequest#MAX_REFUSALS_LISTED}, bounded each. */
         static List<Refused> listed(List<ReceiverProblem> problems) {
-            return problems.stream().limit(NotificationRequest.MAX_REFUSALS_LISTED).map(Refused::of).toList();
+            return problems.stream()
+                    .limit(NotificationRequest.MAX_REFUSALS_LISTED)
+                    .map(Refused::of)
+                    .toList();
         }
 
         /** @return how many refusals {@link #listed} left out, or null when none (so the field is absent) */
@@ -49,18 +51,15 @@ final class NotificationsHandler implements Intake.Submission {
     }
 
     /** A receiver whose message SQS did not take although others of the request went through. */
-    record Failed(String receiver, String reason) {
-    }
+    record Failed(String receiver, String reason) {}
 
     /**
-     * @param refusedMore  refused items not listed in {@code refused}; null (absent) when all are listed
-     * @param failed       null when nothing failed, so the usual answer has no empty third list
+     * @param refusedMore refused items not listed in {@code refused}; null (absent) when all are listed
+     * @param failed null when nothing failed, so the usual answer has no empty third list
      */
-    record Accepted(List<Queued> notifications, List<Refused> refused, Integer refusedMore, List<Failed> failed) {
-    }
+    record Accepted(List<Queued> notifications, List<Refused> refused, Integer refusedMore, List<Failed> failed) {}
 
-    record Invalid(Map<String, String> errors, List<Refused> refused, Integer refusedMore) {
-    }
+    record Invalid(Map<String, String> errors, List<Refused> refused, Integer refusedMore) {}
 
     private final ReceiverParser receivers;
     private final RequestEnqueuer dispatcher;
@@ -71,8 +70,14 @@ final class NotificationsHandler implements Intake.Submission {
     private final int maxReceiversPerRequest;
 
     /** @param maxReceiversPerRequest api.maxReceiversPerRequest: items of {@code to} read at most */
-    NotificationsHandler(ReceiverParser receivers, RequestEnqueuer dispatcher, Clock clock, ApiJson json, Intake intake,
-                         RecentRejections rejections, int maxReceiversPerRequest) {
+    NotificationsHandler(
+            ReceiverParser receivers,
+            RequestEnqueuer dispatcher,
+            Clock clock,
+            ApiJson json,
+            Intake intake,
+            RecentRejections rejections,
+            int maxReceiversPerRequest) {
         this.maxReceiversPerRequest = maxReceiversPerRequest;
         this.receivers = receivers;
         this.dispatcher = dispatcher;
@@ -90,31 +95,45 @@ final class NotificationsHandler implements Intake.Submission {
     @Override
     public Reply submit(Caller caller, JsonNode body, BatchingEnqueuer.Arrival arrival) throws InterruptedException {
         NotificationRequest request;
-        switch (NotificationRequest.parse(body, receivers, maxReceiversPerRequest,
-                caller.maxReceivers(maxReceiversPerRequest))) {
+        switch (NotificationRequest.parse(
+                body, receivers, maxReceiversPerRequest, caller.maxReceivers(maxReceiversPerRequest))) {
             case NotificationRequest.Parsed.Invalid invalid -> {
                 remember(invalid.refused());
-                return json.reply(HttpStatus.UNPROCESSABLE_CONTENT.getCode(), new Invalid(invalid.errors(),
-                        Refused.listed(invalid.refused()), Refused.more(invalid.refused())));
+                return json.reply(
+                        HttpStatus.UNPROCESSABLE_CONTENT.getCode(),
+                        new Invalid(
+                                invalid.errors(), Refused.listed(invalid.refused()), Refused.more(invalid.refused())));
             }
             case NotificationRequest.Parsed.Valid valid -> request = valid.request();
         }
         remember(request.refused());
         if (request.from() != null && !caller.maySendAs(request.from())) {
-            return json.errors(HttpStatus.FORBIDDEN.getCode(), Map.of("from",
-                    "API key '" + caller.name() + "' may not send as " + request.from()));
+            return json.errors(
+                    HttpStatus.FORBIDDEN.getCode(),
+                    Map.of("from", "API key '" + caller.name() + "' may not send as " + request.from()));
         }
-        List<String> unreachable = request.receivers().stream().filter(r -> !caller.mayReach(r))
-                .map(r -> r.scheme() + ":" + r.target()).toList();
+        List<String> unreachable = request.receivers().stream()
+                .filter(r -> !caller.mayReach(r))
+                .map(r -> r.scheme() + ":" + r.target())
+                .toList();
         if (!unreachable.isEmpty()) {
-            return json.errors(HttpStatus.FORBIDDEN.getCode(), Map.of("to", "API key '" + caller.name()
-                    + "' may not send to " + named(unreachable) + " (see its receivers= in api.keys)"));
+            return json.errors(
+                    HttpStatus.FORBIDDEN.getCode(),
+                    Map.of(
+                            "to",
+                            "API key '" + caller.name() + "' may not send to " + named(unreachable)
+                                    + " (see its receivers= in api.keys)"));
         }
         int messages = request.receivers().size();
         if (messages > caller.messageBurst()) {
-            return json.errors(HttpStatus.UNPROCESSABLE_CONTENT.getCode(), Map.of("to", "To has " + messages
-                    + " receivers; API key '" + caller.name() + "' may send at most " + caller.messageBurst()
-                    + " messages at once (messages= in api.keys)"));
+            return json.errors(
+                    HttpStatus.UNPROCESSABLE_CONTENT.getCode(),
+                    Map.of(
+                            "to",
+                            "To has " + messages
+                                    + " receivers; API key '" + caller.name() + "' may send at most "
+                                    + caller.messageBurst()
+                                    + " messages at once (messages= in api.keys)"));
         }
         Optional<Reply> limited = intake.chargeMessages(caller, messages);
         if (limited.isPresent()) {
@@ -131,18 +150,30 @@ final class NotificationsHandler implements Intake.Submission {
             Receiver receiver = request.receivers().get(i);
             String written = receiver.scheme() + ":" + receiver.target();
             switch (results.get(i)) {
-                case EnqueueResult.Enqueued enqueued -> queued.add(new Queued(enqueued.envelopeId(), written,
-                        receiver.channel(), receiver.target(), "queued", "/v1/notifications/" + enqueued.envelopeId()));
+                case EnqueueResult.Enqueued enqueued ->
+                    queued.add(new Queued(
+                            enqueued.envelopeId(),
+                            written,
+                            receiver.channel(),
+                            receiver.target(),
+                            "queued",
+                            "/v1/notifications/" + enqueued.envelopeId()));
                 case EnqueueResult.NotEnqueued failure -> {
-                    log.warn("notification {} to {} not enqueued: {} ({})", failure.envelopeId(), receiver.channel(),
-                            failure.code(), failure.reason());
+                    log.warn(
+                            "notification {} to {} not enqueued: {} ({})",
+                            failure.envelopeId(),
+                            receiver.channel(),
+                            failure.code(),
+                            failure.reason());
                     anyRetryable |= failure.retryable();
                     if (EnqueueResult.MESSAGE_TOO_LARGE.equals(failure.code())) {
                         tooLarge = failure;
                     }
-                    failed.add(new Failed(written, failure.retryable()
-                            ? "Service unavailable: not queued; send it again"
-                            : "Not queued: the queue refused it (" + failure.code() + ")"));
+                    failed.add(new Failed(
+                            written,
+                            failure.retryable()
+                                    ? "Service unavailable: not queued; send it again"
+                                    : "Not queued: the queue refused it (" + failure.code() + ")"));
                 }
             }
         }
@@ -152,24 +183,33 @@ final class NotificationsHandler implements Intake.Submission {
                 return intake.unavailable();
             }
             if (tooLarge != null) {
-                return json.errors(HttpStatus.UNPROCESSABLE_CONTENT.getCode(),
+                return json.errors(
+                        HttpStatus.UNPROCESSABLE_CONTENT.getCode(),
                         Map.of("text", "The notification is too large to queue: " + tooLarge.reason()));
             }
             return json.error(HttpStatus.UNPROCESSABLE_CONTENT.getCode(), "The queue refused this notification");
         }
-        return json.reply(HttpStatus.ACCEPTED.getCode(), new Accepted(queued, Refused.listed(request.refused()),
-                Refused.more(request.refused()), failed.isEmpty() ? null : failed));
+        return json.reply(
+                HttpStatus.ACCEPTED.getCode(),
+                new Accepted(
+                        queued,
+                        Refused.listed(request.refused()),
+                        Refused.more(request.refused()),
+                        failed.isEmpty() ? null : failed));
     }
 
     /** The overview's recent rejections get a request's first refusals only, so one request cannot flush them all. */
     private void remember(List<ReceiverProblem> refused) {
-        refused.stream().limit(NotificationRequest.MAX_REFUSALS_LISTED)
+        refused.stream()
+                .limit(NotificationRequest.MAX_REFUSALS_LISTED)
                 .forEach(p -> rejections.refused(p.item(), p.reason()));
     }
 
     /** The first few receivers, bounded, and how many more. */
     private static String named(List<String> receivers) {
-        String shown = receivers.stream().limit(3).map(r -> NotificationRequest.bounded(r, 100))
+        String shown = receivers.stream()
+                .limit(3)
+                .map(r -> NotificationRequest.bounded(r, 100))
                 .collect(java.util.stream.Collectors.joining(", "));
         return receivers.size() > 3 ? shown + " and " + (receivers.size() - 3) + " more" : shown;
     }

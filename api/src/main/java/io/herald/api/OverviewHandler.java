@@ -6,7 +6,6 @@ import io.javalin.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-
 /** {@code GET /v1/admin/overview}: queues, provider health, pauses and what went wrong lately. */
 final class OverviewHandler implements Handler {
 

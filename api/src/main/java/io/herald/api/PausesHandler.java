@@ -7,24 +7,21 @@ import io.herald.core.control.PauseScope;
 import io.herald.core.control.PauseTargets;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The operators' pause switches, for admin keys (routes declared {@link ApiRole#ADMIN}):
- * {@code GET /v1/admin/pauses} lists them, {@code POST /v1/admin/pauses} with
- * {@code {"scope":"channel|provider","name":"...","reason":"..."}} turns one on (the reason is
- * optional; the first pause of a scope stays, with its reason),
- * {@code DELETE /v1/admin/pauses/{scope}/{name}} turns it off
- * (turning off what is not on does nothing). Each answers with the pauses now in force.
- * Names Herald does not know are refused, naming the field; every pipeline instance obeys within
- * its refresh interval and one iteration.
+ * The operators' pause switches, for admin keys (routes declared {@link ApiRole#ADMIN}): {@code GET /v1/admin/pauses}
+ * lists them, {@code POST /v1/admin/pauses} with {@code {"scope":"channel|provider","name":"...","reason":"..."}} turns
+ * one on (the reason is optional; the first pause of a scope stays, with its reason), {@code DELETE
+ * /v1/admin/pauses/{scope}/{name}} turns it off (turning off what is not on does nothing). Each answers with the pauses
+ * now in force. Names Herald does not know are refused, naming the field; every pipeline instance obeys within its
+ * refresh interval and one iteration.
  */
 final class PausesHandler {
 
@@ -35,13 +32,16 @@ final class PausesHandler {
     /** One pause as the API shows it (the dashboard's overview shows the same). */
     record PauseView(String scope, String name, String since, String by, String reason) {
         static PauseView of(Pause pause) {
-            return new PauseView(pause.scope().kind().label(), pause.scope().name(), pause.since().toString(),
-                    pause.by(), pause.reason());
+            return new PauseView(
+                    pause.scope().kind().label(),
+                    pause.scope().name(),
+                    pause.since().toString(),
+                    pause.by(),
+                    pause.reason());
         }
     }
 
-    record Pauses(List<PauseView> pauses) {
-    }
+    record Pauses(List<PauseView> pauses) {}
 
     private final ControlStore store;
     private final Intake intake;
@@ -74,8 +74,7 @@ final class PausesHandler {
         String by = RouteGuard.caller(ctx).name();
         json.send(ctx, withStore(() -> {
             store.pause(scope, by, reason);
-            log.info("{} paused by API key '{}'{}", scope, by,
-                    reason.isEmpty() ? "" : ": " + reason);
+            log.info("{} paused by API key '{}'{}", scope, by, reason.isEmpty() ? "" : ": " + reason);
             return json.reply(HttpStatus.OK.getCode(), current());
         }));
     }
@@ -104,8 +103,9 @@ final class PausesHandler {
 
     private Reply withStore(Work work) {
         if (store == null) {
-            return json.error(HttpStatus.SERVICE_UNAVAILABLE.getCode(), "Pauses are not available: this API has no "
-                    + "status table");
+            return json.error(
+                    HttpStatus.SERVICE_UNAVAILABLE.getCode(),
+                    "Pauses are not available: this API has no " + "status table");
         }
         try {
             return work.run();

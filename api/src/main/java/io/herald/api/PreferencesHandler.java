@@ -7,20 +7,19 @@ import io.herald.core.preferences.PreferencesStore;
 import io.herald.core.preferences.UserPreferences;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A Slurm user's preferences, for admin keys: {@code GET /v1/users/{user}/preferences} shows them,
- * {@code PUT} replaces them with a document {@link PreferencesCodec} checks field by field (a receiver
- * on a channel that has no provider, here or in a running pipeline, is refused with the reason). What GET shows can be PUT back
- * as it is. The same store as {@code herald prefs} and the forwarder.
+ * A Slurm user's preferences, for admin keys: {@code GET /v1/users/{user}/preferences} shows them, {@code PUT} replaces
+ * them with a document {@link PreferencesCodec} checks field by field (a receiver on a channel that has no provider,
+ * here or in a running pipeline, is refused with the reason). What GET shows can be PUT back as it is. The same store
+ * as {@code herald prefs} and the forwarder.
  */
 final class PreferencesHandler {
 
@@ -36,12 +35,17 @@ final class PreferencesHandler {
     private final PreferencesCodec codec = new PreferencesCodec();
 
     /**
-     * @param store    users' preferences, or null when this API has none (every request then gets 503)
+     * @param store users' preferences, or null when this API has none (every request then gets 503)
      * @param channels the channels with a provider enabled in this configuration
-     * @param control  the pipelines' health reports, whose channels count too; or null
+     * @param control the pipelines' health reports, whose channels count too; or null
      */
-    PreferencesHandler(PreferencesStore store, Set<String> channels, ControlStore control, Intake intake,
-                       ApiJson json, Clock clock) {
+    PreferencesHandler(
+            PreferencesStore store,
+            Set<String> channels,
+            ControlStore control,
+            Intake intake,
+            ApiJson json,
+            Clock clock) {
         this.store = store;
         this.channels = Set.copyOf(channels);
         this.control = control;
@@ -63,21 +67,27 @@ final class PreferencesHandler {
         }
         json.send(ctx, withStore(() -> {
             Optional<UserPreferences> prefs = store.find(user);
-            return prefs.isPresent() ? new Reply(HttpStatus.OK.getCode(), codec.writeString(prefs.get()))
-                    : json.error(HttpStatus.NOT_FOUND.getCode(), user + " has no preferences: their notifications "
-                    + "go where --mail-user says, a bare one to the default receiver");
+            return prefs.isPresent()
+                    ? new Reply(HttpStatus.OK.getCode(), codec.writeString(prefs.get()))
+                    : json.error(
+                            HttpStatus.NOT_FOUND.getCode(),
+                            user + " has no preferences: their notifications "
+                                    + "go where --mail-user says, a bare one to the default receiver");
         }));
     }
 
     void save(Context ctx) throws IOException {
-        save(ctx, ctx.pathParam("user"), "API key '" + RouteGuard.caller(ctx).name() + "'",
+        save(
+                ctx,
+                ctx.pathParam("user"),
+                "API key '" + RouteGuard.caller(ctx).name() + "'",
                 RouteGuard.caller(ctx).name());
     }
 
     /**
      * Replaces {@code user}'s preferences.
      *
-     * @param who     who saves them, for the log
+     * @param who who saves them, for the log
      * @param savedBy what the saved preferences name as their author ({@code updatedBy})
      */
     void save(Context ctx, String user, String who, String savedBy) throws IOException {
@@ -92,8 +102,7 @@ final class PreferencesHandler {
                 json.send(ctx, json.errors(HttpStatus.BAD_REQUEST.getCode(), errors));
                 return;
             }
-            case PreferencesCodec.Valid(UserPreferences prefs) ->
-                    saved = prefs.savedAt(clock.instant(), savedBy);
+            case PreferencesCodec.Valid(UserPreferences prefs) -> saved = prefs.savedAt(clock.instant(), savedBy);
         }
         json.send(ctx, withStore(() -> {
             store.save(saved);
@@ -108,8 +117,9 @@ final class PreferencesHandler {
 
     private Reply withStore(Work work) {
         if (store == null) {
-            return json.error(HttpStatus.SERVICE_UNAVAILABLE.getCode(), "Preferences are not available: this API "
-                    + "has no status table");
+            return json.error(
+                    HttpStatus.SERVICE_UNAVAILABLE.getCode(),
+                    "Preferences are not available: this API " + "has no status table");
         }
         try {
             return work.run();

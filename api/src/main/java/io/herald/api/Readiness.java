@@ -4,14 +4,13 @@ import io.herald.core.health.ReadinessCheck;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /readyz}: asks every dependency at once and answers 200 only when all of them
- * answered in time, so a load balancer stops sending requests that could only get 503s.
+ * {@code GET /readyz}: asks every dependency at once and answers 200 only when all of them answered in time, so a load
+ * balancer stops sending requests that could only get 503s.
  */
 final class Readiness implements Handler {
 
@@ -30,7 +29,9 @@ final class Readiness implements Handler {
     public void handle(Context ctx) throws InterruptedException {
         Map<String, String> results = ReadinessCheck.runAll(checks, TIMEOUT);
         boolean ready = ReadinessCheck.allOk(results);
-        json.reply(ctx, ready ? HttpStatus.OK.getCode() : HttpStatus.SERVICE_UNAVAILABLE.getCode(),
+        json.reply(
+                ctx,
+                ready ? HttpStatus.OK.getCode() : HttpStatus.SERVICE_UNAVAILABLE.getCode(),
                 new ApiJson.Readiness(ready ? "ready" : "not ready", results));
     }
 }

@@ -8,10 +8,9 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The receivers this API instance refused most recently (unknown scheme, malformed address), for
- * the operations overview. Kept in memory, bounded, per instance: refused receivers were never
- * queued, so nothing else records them. Rejections by a provider are dead-lettered by the pipeline
- * and show among the dead letters instead.
+ * The receivers this API instance refused most recently (unknown scheme, malformed address), for the operations
+ * overview. Kept in memory, bounded, per instance: refused receivers were never queued, so nothing else records them.
+ * Rejections by a provider are dead-lettered by the pipeline and show among the dead letters instead.
  */
 final class RecentRejections {
 
@@ -21,8 +20,7 @@ final class RecentRejections {
     private static final int MAX_REASON_CHARS = 300;
 
     /** @param channel null: a refused receiver never got as far as having a channel */
-    record Rejection(Instant at, String channel, String receiver, String reason) {
-    }
+    record Rejection(Instant at, String channel, String receiver, String reason) {}
 
     private final int capacity;
     private final Clock clock;
@@ -39,7 +37,8 @@ final class RecentRejections {
     /** @param receiver the item of {@code to} as the client wrote it */
     synchronized void refused(String receiver, String reason) {
         String item = receiver.strip();
-        String shown = item.isEmpty() ? "(empty)"
+        String shown = item.isEmpty()
+                ? "(empty)"
                 : item.length() > MAX_RECEIVER_CHARS ? item.substring(0, MAX_RECEIVER_CHARS) + "..." : item;
         String why = reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) + "..." : reason;
         newestFirst.addFirst(new Rejection(clock.instant(), null, shown, why));

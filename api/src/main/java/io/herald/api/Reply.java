@@ -4,12 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One answer, fully formed before it is sent, so an idempotent request can store exactly what it
- * answered and send the same again.
+ * One answer, fully formed before it is sent, so an idempotent request can store exactly what it answered and send the
+ * same again.
  *
- * @param status   HTTP status
- * @param json     the body, JSON text
- * @param headers  extra headers, e.g. Retry-After
+ * @param status HTTP status
+ * @param json the body, JSON text
+ * @param headers extra headers, e.g. Retry-After
  */
 record Reply(int status, String json, Map<String, String> headers) {
 

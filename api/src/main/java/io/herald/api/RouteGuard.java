@@ -5,18 +5,17 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.javalin.security.RouteRole;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The one place that admits callers to routes by their declared {@link ApiRole} (a Javalin
- * {@code beforeMatched} handler): a refused request gets its 401 or 403 and no handler runs; an
- * admitted one carries its {@link Caller} for the handler ({@link #caller}).
+ * The one place that admits callers to routes by their declared {@link ApiRole} (a Javalin {@code beforeMatched}
+ * handler): a refused request gets its 401 or 403 and no handler runs; an admitted one carries its {@link Caller} for
+ * the handler ({@link #caller}).
  */
 final class RouteGuard implements Handler {
 
@@ -27,14 +26,16 @@ final class RouteGuard implements Handler {
     private final ApiJson json;
     private final SelfServiceHandler self;
     /**
-     * The roles declared by the route registered for a method and path, or empty when none is
-     * (a static file of the page). Javalin answers HEAD with the GET route's handler but without
-     * its roles, so HEAD must be looked up as GET.
+     * The roles declared by the route registered for a method and path, or empty when none is (a static file of the
+     * page). Javalin answers HEAD with the GET route's handler but without its roles, so HEAD must be looked up as GET.
      */
     private final BiFunction<HandlerType, String, Optional<Set<RouteRole>>> declared;
 
-    RouteGuard(Intake intake, ApiJson json, SelfServiceHandler self,
-               BiFunction<HandlerType, String, Optional<Set<RouteRole>>> declared) {
+    RouteGuard(
+            Intake intake,
+            ApiJson json,
+            SelfServiceHandler self,
+            BiFunction<HandlerType, String, Optional<Set<RouteRole>>> declared) {
         this.intake = intake;
         this.json = json;
         this.self = self;
@@ -52,11 +53,16 @@ final class RouteGuard implements Handler {
             }
             declaredRoles = route.get();
         }
-        List<ApiRole> roles = declaredRoles.stream().filter(ApiRole.class::isInstance).map(ApiRole.class::cast)
+        List<ApiRole> roles = declaredRoles.stream()
+                .filter(ApiRole.class::isInstance)
+                .map(ApiRole.class::cast)
                 .toList();
         if (roles.size() != 1) {
-            log.error("route {} {} declares roles {} instead of exactly one ApiRole; refusing it", ctx.method(),
-                    ctx.path(), declaredRoles.stream().map(RouteRole::toString).toList());
+            log.error(
+                    "route {} {} declares roles {} instead of exactly one ApiRole; refusing it",
+                    ctx.method(),
+                    ctx.path(),
+                    declaredRoles.stream().map(RouteRole::toString).toList());
             refuse(json.error(HttpStatus.INTERNAL_SERVER_ERROR.getCode(), "Internal error"));
             return;
         }
@@ -85,8 +91,8 @@ final class RouteGuard implements Handler {
     }
 
     /**
-     * Thrown, not answered here: Javalin then skips the route's handler but still runs the after
-     * handlers, so a refusal is counted and access-logged like any answer.
+     * Thrown, not answered here: Javalin then skips the route's handler but still runs the after handlers, so a refusal
+     * is counted and access-logged like any answer.
      */
     private static void refuse(Reply refusal) {
         throw new Refusal(refusal);
@@ -113,8 +119,8 @@ final class RouteGuard implements Handler {
     static Caller caller(Context ctx) {
         Caller caller = ctx.attribute(CALLER);
         if (caller == null) {
-            throw new IllegalStateException("no admitted caller: " + ctx.method() + " " + ctx.path()
-                    + " is not declared READER or ADMIN");
+            throw new IllegalStateException(
+                    "no admitted caller: " + ctx.method() + " " + ctx.path() + " is not declared READER or ADMIN");
         }
         return caller;
     }

@@ -15,9 +15,6 @@ import io.herald.core.preferences.UserPreferences;
 import io.herald.core.sqs.EnqueueResult;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,18 +23,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Slurm users' own way in to their preferences ({@code /#/me}), without accounts or passwords:
- * {@code POST /v1/me/link} sends a signed link to the user's default receiver ({@code user@mailDomain},
- * the address Slurm itself mails, or a chat linked to the user: {@link MagicLinkDestination}), so only who
- * reads that mailbox or chat gets in; {@code POST /v1/me/session}
- * trades the link, once, for a session bound to that user; {@code GET/PUT /v1/me/preferences} with
- * that session reads and writes that user's preferences and nobody else's ({@link ApiRole#SELF}).
+ * Slurm users' own way in to their preferences ({@code /#/me}), without accounts or passwords: {@code POST /v1/me/link}
+ * sends a signed link to the user's default receiver ({@code user@mailDomain}, the address Slurm itself mails, or a
+ * chat linked to the user: {@link MagicLinkDestination}), so only who reads that mailbox or chat gets in; {@code POST
+ * /v1/me/session} trades the link, once, for a session bound to that user; {@code GET/PUT /v1/me/preferences} with that
+ * session reads and writes that user's preferences and nobody else's ({@link ApiRole#SELF}).
  *
- * <p>Asking for a link always gets the same 202, whoever the user is and whether a link was sent or
- * held back by the per-user or the global limit, or had nowhere to go, so the endpoint cannot tell who
- * has an account here.
+ * <p>Asking for a link always gets the same 202, whoever the user is and whether a link was sent or held back by the
+ * per-user or the global limit, or had nowhere to go, so the endpoint cannot tell who has an account here.
  */
 final class SelfServiceHandler {
 
@@ -51,12 +48,10 @@ final class SelfServiceHandler {
      *
      * @param mailDomain mailprog.mailDomain; blank: links go to linked chats only
      */
-    record Parts(LinkNonces nonces, ChatLinks links, String mailDomain, Optional<Sender> sender) {
-    }
+    record Parts(LinkNonces nonces, ChatLinks links, String mailDomain, Optional<Sender> sender) {}
 
     /** The session's user, or the refusal to answer: exactly one is set. */
-    record SelfAdmitted(String user, Reply refusal) {
-    }
+    record SelfAdmitted(String user, Reply refusal) {}
 
     private final HeraldConfig.Api.SelfService config;
     private final SelfServiceTokens tokens;
@@ -72,9 +67,15 @@ final class SelfServiceHandler {
     private final TokenBucket allLinks;
 
     /** @param preferencesStore where a chat named as a receiver is looked up; null: not looked up */
-    SelfServiceHandler(HeraldConfig.Api.SelfService config, Parts parts, PreferencesHandler preferences,
-                       PreferencesStore preferencesStore, RequestEnqueuer dispatcher, Intake intake, ApiJson json,
-                       Clock clock) {
+    SelfServiceHandler(
+            HeraldConfig.Api.SelfService config,
+            Parts parts,
+            PreferencesHandler preferences,
+            PreferencesStore preferencesStore,
+            RequestEnqueuer dispatcher,
+            Intake intake,
+            ApiJson json,
+            Clock clock) {
         this.config = config;
         this.parts = parts;
         this.tokens = config.enabled() && parts != null ? new SelfServiceTokens(config.linkSecret(), clock) : null;
@@ -99,28 +100,38 @@ final class SelfServiceHandler {
             return;
         }
         JsonNode userNode = body.object().get("user");
-        String user = userNode == null || !userNode.isTextual() ? null : userNode.asText().strip();
-        String problem = userNode != null && !userNode.isTextual() ? "must be a string"
-                : PreferencesCodec.userProblem(user);
+        String user = userNode == null || !userNode.isTextual()
+                ? null
+                : userNode.asText().strip();
+        String problem =
+                userNode != null && !userNode.isTextual() ? "must be a string" : PreferencesCodec.userProblem(user);
         if (problem != null) {
             json.send(ctx, json.errors(HttpStatus.BAD_REQUEST.getCode(), Map.of("user", problem)));
             return;
         }
-        Reply accepted = new Reply(HttpStatus.ACCEPTED.getCode(), json.write(Map.of("message",
-                "If " + user + " is known here, a link to their preferences is on its way to their mailbox or "
-                        + "linked chat. It works once, within " + minutes(config.linkValidity()) + " minutes.")),
+        Reply accepted = new Reply(
+                HttpStatus.ACCEPTED.getCode(),
+                json.write(Map.of(
+                        "message",
+                        "If " + user + " is known here, a link to their preferences is on its way to their mailbox or "
+                                + "linked chat. It works once, within " + minutes(config.linkValidity())
+                                + " minutes.")),
                 Map.of());
         // Every answer below but an outage is this same one: another would tell who exists and who asked recently.
         if (!takeLink(user)) {
-            log.info("no self-service link sent to {}: over api.selfService.linksPerHour ({})", user,
+            log.info(
+                    "no self-service link sent to {}: over api.selfService.linksPerHour ({})",
+                    user,
                     config.linksPerHour());
             json.send(ctx, accepted);
             return;
         }
         // After the user's own limit, so that one name asked for over and over does not use up everyone's.
         if (allLinks.take().isPresent()) {
-            log.warn("no self-service link sent to {}: over api.selfService.linksPerMinute ({}) for all users",
-                    user, config.linksPerMinute());
+            log.warn(
+                    "no self-service link sent to {}: over api.selfService.linksPerMinute ({}) for all users",
+                    user,
+                    config.linksPerMinute());
             json.send(ctx, accepted);
             return;
         }
@@ -133,25 +144,28 @@ final class SelfServiceHandler {
             return;
         }
         if (destination instanceof MagicLinkDestination.Nowhere) {
-            log.info("no self-service link sent to {}: mailprog.mailDomain is empty and no chat is linked to them",
+            log.info(
+                    "no self-service link sent to {}: mailprog.mailDomain is empty and no chat is linked to them",
                     user);
             json.send(ctx, accepted);
             return;
         }
         String token = tokens.issue(SelfServiceTokens.LINK, user, config.linkValidity());
         String url = config.publicUrl().replaceAll("/+$", "") + "/#/me?t=" + token;
-        Content content = Content.of("Your Herald notification settings",
-                "Someone (hopefully you) asked to change how Herald tells " + user + " about Slurm jobs. Open this "
-                        + "link within " + minutes(config.linkValidity()) + " minutes; it works once:\n\n" + url
-                        + "\n\nIf it was not you, ignore this message: nothing changes without the link.")
+        Content content = Content.of(
+                        "Your Herald notification settings",
+                        "Someone (hopefully you) asked to change how Herald tells " + user
+                                + " about Slurm jobs. Open this "
+                                + "link within " + minutes(config.linkValidity()) + " minutes; it works once:\n\n" + url
+                                + "\n\nIf it was not you, ignore this message: nothing changes without the link.")
                 .withLinks(List.of(new Link("Open my notification settings", url)));
         Envelope toSend = switch (destination) {
             case MagicLinkDestination.Mailbox(String address) -> {
                 Envelope mail = Envelope.create("email", address, content, Origin.api("self-service"), clock.instant());
                 yield parts.sender().map(mail::withSender).orElse(mail);
             }
-            case MagicLinkDestination.LinkedChat(ChatLinks.ChatLink chat, boolean named) -> Envelope.create(
-                    chat.channel(), chat.chatId(), content, Origin.api("self-service"), clock.instant());
+            case MagicLinkDestination.LinkedChat(ChatLinks.ChatLink chat, boolean named) ->
+                Envelope.create(chat.channel(), chat.chatId(), content, Origin.api("self-service"), clock.instant());
             case MagicLinkDestination.Nowhere() -> throw new IllegalStateException("answered above");
         };
         List<EnqueueResult> results;
@@ -164,7 +178,10 @@ final class SelfServiceHandler {
             return;
         }
         // The message id, never the link: whoever reads the log must not be able to use it.
-        log.info("self-service link for {} queued as message {} to their {}", user, toSend.id(),
+        log.info(
+                "self-service link for {} queued as message {} to their {}",
+                user,
+                toSend.id(),
                 destination instanceof MagicLinkDestination.Mailbox ? "mailbox" : "linked chat");
         json.send(ctx, accepted);
     }
@@ -172,8 +189,8 @@ final class SelfServiceHandler {
     private MagicLinkDestination destinationOf(String user) {
         List<ChatLinks.ChatLink> links = parts.links().linksOf(user);
         // The preferences matter only to pick among linked chats: without one, no read.
-        Optional<UserPreferences> saved = links.isEmpty() || preferencesStore == null ? Optional.empty()
-                : preferencesStore.find(user);
+        Optional<UserPreferences> saved =
+                links.isEmpty() || preferencesStore == null ? Optional.empty() : preferencesStore.find(user);
         return MagicLinkDestination.choose(user, parts.mailDomain(), links, saved);
     }
 
@@ -190,17 +207,21 @@ final class SelfServiceHandler {
         }
         JsonNode tokenNode = body.object().get("token");
         if (tokenNode == null || !tokenNode.isTextual() || tokenNode.asText().isBlank()) {
-            json.send(ctx, json.errors(HttpStatus.BAD_REQUEST.getCode(), Map.of("token",
-                    "is required: the t= part of the link you were sent")));
+            json.send(
+                    ctx,
+                    json.errors(
+                            HttpStatus.BAD_REQUEST.getCode(),
+                            Map.of("token", "is required: the t= part of the link you were sent")));
             return;
         }
         Reply reply = switch (tokens.check(SelfServiceTokens.LINK, tokenNode.asText())) {
-            case SelfServiceTokens.Check.Forged() -> linkRefused("This link is not valid: it is incomplete or was "
-                    + "changed. Ask for a new one.");
-            case SelfServiceTokens.Check.Expired(String user) -> linkRefused("This link has expired: links work for "
-                    + minutes(config.linkValidity()) + " minutes. Ask for a new one.");
-            case SelfServiceTokens.Check.Valid(String user, String nonce, Instant expiresAt) -> exchange(user, nonce,
-                    expiresAt);
+            case SelfServiceTokens.Check.Forged() ->
+                linkRefused("This link is not valid: it is incomplete or was " + "changed. Ask for a new one.");
+            case SelfServiceTokens.Check.Expired(String user) ->
+                linkRefused("This link has expired: links work for " + minutes(config.linkValidity())
+                        + " minutes. Ask for a new one.");
+            case SelfServiceTokens.Check.Valid(String user, String nonce, Instant expiresAt) ->
+                exchange(user, nonce, expiresAt);
         };
         json.send(ctx, reply);
     }
@@ -219,16 +240,20 @@ final class SelfServiceHandler {
         }
         String session = tokens.issue(SelfServiceTokens.SESSION, user, config.sessionValidity());
         log.info("self-service session opened for {}", user);
-        return new Reply(HttpStatus.OK.getCode(), json.write(new SessionReply(session, user,
-                clock.instant().plus(config.sessionValidity()).toString())), Map.of("Cache-Control", "no-store"));
+        return new Reply(
+                HttpStatus.OK.getCode(),
+                json.write(new SessionReply(
+                        session,
+                        user,
+                        clock.instant().plus(config.sessionValidity()).toString())),
+                Map.of("Cache-Control", "no-store"));
     }
 
-    record SessionReply(String session, String user, String expiresAt) {
-    }
+    record SessionReply(String session, String user, String expiresAt) {}
 
     /**
-     * The door for {@link ApiRole#SELF} routes: a session this API issued, unexpired; the routes then
-     * act on its user only. An API key is not a session: admins use {@code /v1/users/{user}}.
+     * The door for {@link ApiRole#SELF} routes: a session this API issued, unexpired; the routes then act on its user
+     * only. An API key is not a session: admins use {@code /v1/users/{user}}.
      */
     SelfAdmitted admit(Context ctx) {
         if (tokens == null) {
@@ -236,18 +261,19 @@ final class SelfServiceHandler {
         }
         String authorization = ctx.header("Authorization");
         String bearer = "bearer ";
-        if (authorization == null || authorization.length() <= bearer.length()
+        if (authorization == null
+                || authorization.length() <= bearer.length()
                 || !authorization.regionMatches(true, 0, bearer, 0, bearer.length())) {
-            return new SelfAdmitted(null, sessionRefused("Missing session: open the link you were sent, "
-                    + "or ask for a new one"));
+            return new SelfAdmitted(
+                    null, sessionRefused("Missing session: open the link you were sent, " + "or ask for a new one"));
         }
         return switch (tokens.check(SelfServiceTokens.SESSION, authorization.substring(bearer.length()))) {
             case SelfServiceTokens.Check.Valid(String user, String nonce, Instant expiresAt) ->
-                    new SelfAdmitted(user, null);
-            case SelfServiceTokens.Check.Expired(String user) -> new SelfAdmitted(null, sessionRefused(
-                    "Your session has expired; ask for a new link"));
-            case SelfServiceTokens.Check.Forged() -> new SelfAdmitted(null, sessionRefused(
-                    "Invalid session; ask for a new link"));
+                new SelfAdmitted(user, null);
+            case SelfServiceTokens.Check.Expired(String user) ->
+                new SelfAdmitted(null, sessionRefused("Your session has expired; ask for a new link"));
+            case SelfServiceTokens.Check.Forged() ->
+                new SelfAdmitted(null, sessionRefused("Invalid session; ask for a new link"));
         };
     }
 
@@ -275,10 +301,10 @@ final class SelfServiceHandler {
     }
 
     /**
-     * Counts a link against the user's hourly limit. Only users whose limit has refilled are forgotten
-     * when the memory is full: forgetting others would let whoever asks for links to thousands of names
-     * reset a victim's limit and flood their mailbox. While it stays full of recent askers, no link goes
-     * to a new name (the answer is the same 202) until some refill.
+     * Counts a link against the user's hourly limit. Only users whose limit has refilled are forgotten when the memory
+     * is full: forgetting others would let whoever asks for links to thousands of names reset a victim's limit and
+     * flood their mailbox. While it stays full of recent askers, no link goes to a new name (the answer is the same
+     * 202) until some refill.
      */
     private synchronized boolean takeLink(String user) {
         if (linkLimits.size() >= MAX_LIMITED_USERS && !linkLimits.containsKey(user)) {
@@ -288,8 +314,11 @@ final class SelfServiceHandler {
                 return false;
             }
         }
-        return linkLimits.computeIfAbsent(user, u -> new TokenBucket(config.linksPerHour(), Duration.ofHours(1),
-                System::nanoTime)).take().isEmpty();
+        return linkLimits
+                .computeIfAbsent(
+                        user, u -> new TokenBucket(config.linksPerHour(), Duration.ofHours(1), System::nanoTime))
+                .take()
+                .isEmpty();
     }
 
     private Reply linkRefused(String message) {
@@ -302,8 +331,9 @@ final class SelfServiceHandler {
     }
 
     private Reply off() {
-        return json.error(HttpStatus.SERVICE_UNAVAILABLE.getCode(), "Self-service links are off here: "
-                + "api.selfService.publicUrl is not set (see herald.example.yaml)");
+        return json.error(
+                HttpStatus.SERVICE_UNAVAILABLE.getCode(),
+                "Self-service links are off here: " + "api.selfService.publicUrl is not set (see herald.example.yaml)");
     }
 
     private static long minutes(Duration d) {

@@ -1,9 +1,6 @@
 package io.herald.api;
 
 import io.herald.core.config.Secret;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -13,30 +10,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The signed strings behind self-service: a magic link's token (names a user, expires, carries a
- * nonce that makes it single-use) and the session the page gets for it (names a user, expires).
- * Both are {@code kind.user.expiry.nonce.signature}, the signature an HMAC-SHA256 with
- * api.selfService.linkSecret over the rest; the kind is signed too, so a link cannot pass for a
- * session nor a session for a link. Stateless apart from the nonce, so any API instance with the
- * same secret accepts them. Neither a token nor the secret is ever logged.
+ * The signed strings behind self-service: a magic link's token (names a user, expires, carries a nonce that makes it
+ * single-use) and the session the page gets for it (names a user, expires). Both are
+ * {@code kind.user.expiry.nonce.signature}, the signature an HMAC-SHA256 with api.selfService.linkSecret over the rest;
+ * the kind is signed too, so a link cannot pass for a session nor a session for a link. Stateless apart from the nonce,
+ * so any API instance with the same secret accepts them. Neither a token nor the secret is ever logged.
  */
 final class SelfServiceTokens {
 
     /** What a presented token turned out to be. */
     sealed interface Check {
         /** Signed by us, for this kind, not expired. */
-        record Valid(String user, String nonce, Instant expiresAt) implements Check {
-        }
+        record Valid(String user, String nonce, Instant expiresAt) implements Check {}
 
         /** Signed by us but past its expiry. */
-        record Expired(String user) implements Check {
-        }
+        record Expired(String user) implements Check {}
 
         /** Not ours: malformed, cut short, another kind, or a signature that does not match. */
-        record Forged() implements Check {
-        }
+        record Forged() implements Check {}
     }
 
     static final String LINK = "l";

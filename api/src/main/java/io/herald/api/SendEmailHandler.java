@@ -5,17 +5,16 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.receiver.Receiver;
 import io.herald.core.sqs.EnqueueResult;
 import io.javalin.http.HttpStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * gomail's {@code POST /email/send}: validate, wrap in an envelope, put it on a queue, and answer
- * 200 only once SQS has accepted it, so a 200 means the email will be delivered or dead-lettered.
+ * gomail's {@code POST /email/send}: validate, wrap in an envelope, put it on a queue, and answer 200 only once SQS has
+ * accepted it, so a 200 means the email will be delivered or dead-lettered.
  */
 final class SendEmailHandler implements Intake.Submission {
 
@@ -54,12 +53,17 @@ final class SendEmailHandler implements Intake.Submission {
             case EmailRequest.Parsed.Valid valid -> request = valid.request();
         }
         if (!caller.maySendAs(request.fromEmail())) {
-            return json.errors(HttpStatus.FORBIDDEN.getCode(), Map.of("fromEmail",
-                    "API key '" + caller.name() + "' may not send as " + request.fromEmail()));
+            return json.errors(
+                    HttpStatus.FORBIDDEN.getCode(),
+                    Map.of("fromEmail", "API key '" + caller.name() + "' may not send as " + request.fromEmail()));
         }
         if (!caller.mayReach(new Receiver("mailto", "email", request.toEmail()))) {
-            return json.errors(HttpStatus.FORBIDDEN.getCode(), Map.of("toEmail", "API key '" + caller.name()
-                    + "' may not send to mailto:" + request.toEmail() + " (see its receivers= in api.keys)"));
+            return json.errors(
+                    HttpStatus.FORBIDDEN.getCode(),
+                    Map.of(
+                            "toEmail",
+                            "API key '" + caller.name() + "' may not send to mailto:" + request.toEmail()
+                                    + " (see its receivers= in api.keys)"));
         }
         Optional<Reply> limited = intake.chargeMessages(caller, 1);
         if (limited.isPresent()) {
@@ -72,18 +76,26 @@ final class SendEmailHandler implements Intake.Submission {
         }
         return switch (result) {
             case EnqueueResult.Enqueued enqueued ->
-                    json.reply(HttpStatus.OK.getCode(), new ApiJson.MessageAccepted(enqueued.envelopeId()));
-            case EnqueueResult.NotEnqueued failed when failed.retryable() -> {
-                log.warn("email {} not enqueued: {} ({}); answering 503", failed.envelopeId(), failed.code(), failed.reason());
+                json.reply(HttpStatus.OK.getCode(), new ApiJson.MessageAccepted(enqueued.envelopeId()));
+            case EnqueueResult.NotEnqueued failed
+            when failed.retryable() -> {
+                log.warn(
+                        "email {} not enqueued: {} ({}); answering 503",
+                        failed.envelopeId(),
+                        failed.code(),
+                        failed.reason());
                 yield intake.unavailable();
             }
-            case EnqueueResult.NotEnqueued tooLarge when EnqueueResult.MESSAGE_TOO_LARGE.equals(tooLarge.code()) ->
-                    json.errors(HttpStatus.UNPROCESSABLE_CONTENT.getCode(),
-                            Map.of("body", "Body is too large to queue: " + tooLarge.reason()));
+            case EnqueueResult.NotEnqueued tooLarge
+            when EnqueueResult.MESSAGE_TOO_LARGE.equals(tooLarge.code()) ->
+                json.errors(
+                        HttpStatus.UNPROCESSABLE_CONTENT.getCode(),
+                        Map.of("body", "Body is too large to queue: " + tooLarge.reason()));
             case EnqueueResult.NotEnqueued refused -> {
                 // Sending it again cannot succeed, so 503 would be a lie; say what SQS said, minus its details.
                 log.warn("email {} refused: {} ({})", refused.envelopeId(), refused.code(), refused.reason());
-                yield json.error(HttpStatus.UNPROCESSABLE_CONTENT.getCode(),
+                yield json.error(
+                        HttpStatus.UNPROCESSABLE_CONTENT.getCode(),
                         "The queue refused this email (" + refused.code() + ")");
             }
         };

@@ -7,18 +7,15 @@ import io.herald.core.status.StatusUpdate;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
-import java.util.Optional;
-import java.util.regex.Pattern;
-
 /**
- * {@code GET /v1/notifications/{id}}: where a message is. The answer carries what each state
- * knows: the provider and its message id once delivered, attempts and the last error while
- * retrying, the reason when rejected or dead-lettered; {@code final} says whether it can still change.
- * A key reads the messages it sent; admin keys read every message.
+ * {@code GET /v1/notifications/{id}}: where a message is. The answer carries what each state knows: the provider and
+ * its message id once delivered, attempts and the last error while retrying, the reason when rejected or dead-lettered;
+ * {@code final} says whether it can still change. A key reads the messages it sent; admin keys read every message.
  */
 final class StatusHandler implements Handler {
 
@@ -26,16 +23,42 @@ final class StatusHandler implements Handler {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     /** @param history every state it went through, oldest first; null inside a history's own entries */
-    record Status(String id, String state, @JsonProperty("final") boolean settled, String at, String provider,
-                  String providerMessageId, Integer attempts, String lastError, String reason, List<Status> history) {
+    record Status(
+            String id,
+            String state,
+            @JsonProperty("final") boolean settled,
+            String at,
+            String provider,
+            String providerMessageId,
+            Integer attempts,
+            String lastError,
+            String reason,
+            List<Status> history) {
 
-        Status(String id, String state, boolean settled, String at, String provider, String providerMessageId,
-               Integer attempts, String lastError, String reason) {
+        Status(
+                String id,
+                String state,
+                boolean settled,
+                String at,
+                String provider,
+                String providerMessageId,
+                Integer attempts,
+                String lastError,
+                String reason) {
             this(id, state, settled, at, provider, providerMessageId, attempts, lastError, reason, null);
         }
 
         Status withHistory(List<StatusUpdate> steps) {
-            return new Status(id, state, settled, at, provider, providerMessageId, attempts, lastError, reason,
+            return new Status(
+                    id,
+                    state,
+                    settled,
+                    at,
+                    provider,
+                    providerMessageId,
+                    attempts,
+                    lastError,
+                    reason,
                     steps.stream().map(Status::of).toList());
         }
 
@@ -45,14 +68,16 @@ final class StatusHandler implements Handler {
             DeliveryState state = update.state();
             return switch (state) {
                 case DeliveryState.Queued q -> new Status(id, state.name(), false, at, null, null, null, null, null);
-                case DeliveryState.Sending s -> new Status(id, state.name(), false, at, s.provider(), null, null, null, null);
+                case DeliveryState.Sending s ->
+                    new Status(id, state.name(), false, at, s.provider(), null, null, null, null);
                 case DeliveryState.Delivered d ->
-                        new Status(id, state.name(), true, at, d.provider(), d.providerMessageId(), null, null, null);
+                    new Status(id, state.name(), true, at, d.provider(), d.providerMessageId(), null, null, null);
                 case DeliveryState.Retrying r ->
-                        new Status(id, state.name(), false, at, null, null, r.attempts(), r.lastError(), null);
-                case DeliveryState.Rejected r -> new Status(id, state.name(), true, at, null, null, null, null, r.reason());
+                    new Status(id, state.name(), false, at, null, null, r.attempts(), r.lastError(), null);
+                case DeliveryState.Rejected r ->
+                    new Status(id, state.name(), true, at, null, null, null, null, r.reason());
                 case DeliveryState.DeadLettered d ->
-                        new Status(id, state.name(), true, at, null, null, null, null, d.reason());
+                    new Status(id, state.name(), true, at, null, null, null, null, d.reason());
             };
         }
     }
@@ -76,7 +101,8 @@ final class StatusHandler implements Handler {
         Caller caller = RouteGuard.caller(ctx);
         String id = ctx.pathParam("id");
         if (!ID.matcher(id).matches()) {
-            return json.error(HttpStatus.BAD_REQUEST.getCode(),
+            return json.error(
+                    HttpStatus.BAD_REQUEST.getCode(),
                     "'" + abbreviate(id) + "' is not a notification id (a UUID as returned when it was sent)");
         }
         List<StatusUpdate> found;
@@ -87,16 +113,22 @@ final class StatusHandler implements Handler {
             return intake.unavailable();
         }
         // Another key's message answers exactly as a missing one, so ids cannot be probed for existence.
-        return found.stream().reduce((older, newer) -> newer)
+        return found.stream()
+                .reduce((older, newer) -> newer)
                 .filter(newest -> caller.isAdmin() || caller.name().equals(newest.owner()))
-                .map(newest -> json.reply(HttpStatus.OK.getCode(), Status.of(newest).withHistory(found)))
-                .orElseGet(() -> json.error(HttpStatus.NOT_FOUND.getCode(), "No notification with id " + id
-                        + " (statuses are kept for a limited time after their last change)"));
+                .map(newest ->
+                        json.reply(HttpStatus.OK.getCode(), Status.of(newest).withHistory(found)))
+                .orElseGet(() -> json.error(
+                        HttpStatus.NOT_FOUND.getCode(),
+                        "No notification with id " + id
+                                + " (statuses are kept for a limited time after their last change)"));
     }
 
     static String abbreviate(String text) {
-        String printable = text.codePoints().filter(c -> c >= 0x20 && c != 0x7F)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String printable = text.codePoints()
+                .filter(c -> c >= 0x20 && c != 0x7F)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
     }
 }

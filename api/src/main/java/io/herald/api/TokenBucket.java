@@ -5,10 +5,9 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * A key's rate limit: {@code capacity} requests (or messages) per {@code period}, refilled continuously, so a key
- * that was quiet may spend a full period's worth at once and then one request per
- * {@code period / capacity}. Continuous refill gives a client an exact Retry-After instead of
- * "wait for the next window".
+ * A key's rate limit: {@code capacity} requests (or messages) per {@code period}, refilled continuously, so a key that
+ * was quiet may spend a full period's worth at once and then one request per {@code period / capacity}. Continuous
+ * refill gives a client an exact Retry-After instead of "wait for the next window".
  */
 final class TokenBucket {
 
@@ -33,8 +32,7 @@ final class TokenBucket {
     }
 
     /**
-     * Takes {@code count} tokens at once or none: a request for ten messages is refused whole rather
-     * than half-sent.
+     * Takes {@code count} tokens at once or none: a request for ten messages is refused whole rather than half-sent.
      *
      * @param count at most the capacity, or it could never be granted
      * @return empty when granted, else how long until {@code count} tokens will be there

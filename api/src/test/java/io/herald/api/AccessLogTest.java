@@ -1,21 +1,20 @@
 package io.herald.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.herald.core.config.ApiKeyEntry;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
-
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code logging.accessLog}: one line per request with the key's name, never the key or the body. */
 class AccessLogTest {
@@ -39,9 +38,11 @@ class AccessLogTest {
     }
 
     private HeraldApi start(boolean accessLog) {
-        ApiKeyEntry key = ((ApiKeyEntry.Parsed.Valid) ApiKeyEntry.parse("name=ci sha256=" + ApiKeyEntry.hash(TOKEN)
-                + " senders=* rate=1000/s")).entry();
-        return bed.start(b -> b.access(ApiAccess.keys(List.of(key), System::nanoTime)).accessLog(accessLog));
+        ApiKeyEntry key = ((ApiKeyEntry.Parsed.Valid)
+                        ApiKeyEntry.parse("name=ci sha256=" + ApiKeyEntry.hash(TOKEN) + " senders=* rate=1000/s"))
+                .entry();
+        return bed.start(
+                b -> b.access(ApiAccess.keys(List.of(key), System::nanoTime)).accessLog(accessLog));
     }
 
     @Test
@@ -57,8 +58,12 @@ class AccessLogTest {
         assertThat(accepted.getFormattedMessage()).matches("POST /v1/notifications 202 \\d+ ms key=ci");
         Map<String, Object> fields = accepted.getKeyValuePairs().stream()
                 .collect(Collectors.toMap(kv -> kv.key, (KeyValuePair kv) -> kv.value));
-        assertThat(fields).containsEntry("method", "POST").containsEntry("path", "/v1/notifications")
-                .containsEntry("status", 202).containsEntry("key", "ci").containsKey("durationMs");
+        assertThat(fields)
+                .containsEntry("method", "POST")
+                .containsEntry("path", "/v1/notifications")
+                .containsEntry("status", 202)
+                .containsEntry("key", "ci")
+                .containsKey("durationMs");
         assertThat(logged.list.get(1).getFormattedMessage()).matches("POST /v1/notifications 401 \\d+ ms key=-");
         for (ILoggingEvent event : logged.list) {
             assertThat(event.getFormattedMessage() + event.getKeyValuePairs())

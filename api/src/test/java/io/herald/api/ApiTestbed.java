@@ -1,32 +1,22 @@
 package io.herald.api;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
-import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.idempotency.DynamoIdempotencyStore;
-import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.DynamoStatusStore;
 import io.herald.core.status.StatusTable;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
-
+import io.herald.embedded.EmbeddedDynamoDb;
+import io.herald.embedded.EmbeddedSqs;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,16 +33,26 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-
-import static org.awaitility.Awaitility.await;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 
 /**
- * What the API tests share: an embedded SQS and an embedded DynamoDB (real engines, on loopback),
- * APIs started against fresh queues, and an HTTP client that reads every answer as JSON.
+ * What the API tests share: an embedded SQS and an embedded DynamoDB (real engines, on loopback), APIs started against
+ * fresh queues, and an HTTP client that reads every answer as JSON.
  */
 final class ApiTestbed implements AutoCloseable {
 
-    static final HeraldConfig.Api DEFAULT_API = api(HeraldConfig.defaults().api().maxBodyBytes());
+    static final HeraldConfig.Api DEFAULT_API =
+            api(HeraldConfig.defaults().api().maxBodyBytes());
 
     /** The default API section on a free port with this body limit, built as a user would write it. */
     static HeraldConfig.Api api(int maxBodyBytes) {
@@ -61,12 +61,15 @@ final class ApiTestbed implements AutoCloseable {
 
     /** The API section on a free port with these keys set, e.g. {@code "batchWait: 20ms"}; the rest defaults. */
     static HeraldConfig.Api api(String keys) {
-        return new ConfigLoader(Map.of()).loadYaml("api: {port: 0, " + keys + "}").api();
+        return new ConfigLoader(Map.of())
+                .loadYaml("api: {port: 0, " + keys + "}")
+                .api();
     }
 
     final ObjectMapper mapper = new ObjectMapper();
     /** Every answer read here is checked against the API's own document. */
     private final OpenApiContract contract = new OpenApiContract();
+
     final EnvelopeCodec codec = new EnvelopeCodec();
     final EmbeddedSqs sqs;
     final EmbeddedDynamoDb dynamo;
@@ -75,7 +78,9 @@ final class ApiTestbed implements AutoCloseable {
     final String table = "herald-status";
     /** Every SendMessageBatch call the APIs made, as its number of entries. */
     final List<Integer> batchCalls = new CopyOnWriteArrayList<>();
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicInteger queueNames = new AtomicInteger();
     private final List<AutoCloseable> apis = new ArrayList<>();
 
@@ -86,8 +91,10 @@ final class ApiTestbed implements AutoCloseable {
         sqsClient = SqsClient.builder()
                 .region(Region.US_EAST_1)
                 .endpointOverride(sqs.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("herald-local", "herald-local")))
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(100).socketTimeout(Duration.ofSeconds(30)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("herald-local", "herald-local")))
+                .httpClientBuilder(
+                        ApacheHttpClient.builder().maxConnections(100).socketTimeout(Duration.ofSeconds(30)))
                 .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override
                     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -108,17 +115,24 @@ final class ApiTestbed implements AutoCloseable {
 
     static HeraldConfig.Sqs sqsConfig(String endpoint, List<String> queues) {
         HeraldConfig.Sqs defaults = HeraldConfig.defaults().sqs();
-        return new HeraldConfig.Sqs(endpoint, defaults.region(), queues, defaults.deadLetterSuffix(),
-                defaults.maxReceiveCount(), defaults.visibilityTimeout(), defaults.maxConnections());
+        return new HeraldConfig.Sqs(
+                endpoint,
+                defaults.region(),
+                queues,
+                defaults.deadLetterSuffix(),
+                defaults.maxReceiveCount(),
+                defaults.visibilityTimeout(),
+                defaults.maxConnections());
     }
 
     DynamoStatusStore statusStore(Clock clock) {
-        return new DynamoStatusStore(dynamoClient, table, HeraldConfig.defaults().status().ttl(), clock);
+        return new DynamoStatusStore(
+                dynamoClient, table, HeraldConfig.defaults().status().ttl(), clock);
     }
 
     DynamoIdempotencyStore idempotencyStore() {
-        return new DynamoIdempotencyStore(dynamoClient, table, Duration.ofHours(24), Duration.ofSeconds(30),
-                Clock.systemUTC());
+        return new DynamoIdempotencyStore(
+                dynamoClient, table, Duration.ofHours(24), Duration.ofSeconds(30), Clock.systemUTC());
     }
 
     /** A builder wired to the shared SQS and DynamoDB; tests change what they are about. */
@@ -148,13 +162,15 @@ final class ApiTestbed implements AutoCloseable {
     }
 
     /**
-     * Receives, deleting what it read, until at least {@code expected} envelopes arrived; fails if they do not
-     * within 30 s, a bound that only stops a hang.
+     * Receives, deleting what it read, until at least {@code expected} envelopes arrived; fails if they do not within
+     * 30 s, a bound that only stops a hang.
      */
     List<Envelope> drain(QueueRef queue, int expected) {
         List<Envelope> envelopes = new CopyOnWriteArrayList<>();
-        await("%d envelopes on %s".formatted(expected, queue.name())).atMost(Duration.ofSeconds(30))
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+        await("%d envelopes on %s".formatted(expected, queue.name()))
+                .atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> receiveInto(queue, envelopes) >= expected);
         return envelopes;
     }
@@ -162,14 +178,18 @@ final class ApiTestbed implements AutoCloseable {
     /** {@link #drain}, then no further envelope for {@code quietFor}: what was sent once is there once. */
     List<Envelope> drainExactly(QueueRef queue, int expected, Duration quietFor) {
         List<Envelope> envelopes = new CopyOnWriteArrayList<>(drain(queue, expected));
-        await("no more than %d envelopes on %s".formatted(expected, queue.name())).during(quietFor)
-                .atMost(quietFor.plusSeconds(30)).until(() -> receiveInto(queue, envelopes) == expected);
+        await("no more than %d envelopes on %s".formatted(expected, queue.name()))
+                .during(quietFor)
+                .atMost(quietFor.plusSeconds(30))
+                .until(() -> receiveInto(queue, envelopes) == expected);
         return envelopes;
     }
 
     private int receiveInto(QueueRef queue, List<Envelope> envelopes) {
-        for (Message message : sqsClient.receiveMessage(b -> b.queueUrl(queue.url())
-                .maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+        for (Message message : sqsClient
+                .receiveMessage(
+                        b -> b.queueUrl(queue.url()).maxNumberOfMessages(10).waitTimeSeconds(1))
+                .messages()) {
             envelopes.add(codec.decode(message.body()));
             sqsClient.deleteMessage(b -> b.queueUrl(queue.url()).receiptHandle(message.receiptHandle()));
         }
@@ -180,7 +200,9 @@ final class ApiTestbed implements AutoCloseable {
     record Answer(int status, String text, JsonNode json, HttpHeaders headers) {
         Map<String, String> errors() {
             Map<String, String> errors = new LinkedHashMap<>();
-            json.get("errors").properties().forEach(e -> errors.put(e.getKey(), e.getValue().asText()));
+            json.get("errors")
+                    .properties()
+                    .forEach(e -> errors.put(e.getKey(), e.getValue().asText()));
             return errors;
         }
 
@@ -215,8 +237,12 @@ final class ApiTestbed implements AutoCloseable {
         } catch (IOException notJson) {
             json = null;
         }
-        List<String> problems = contract.problems(request.method(), request.uri().getPath(), response.statusCode(),
-                response.headers().firstValue("Content-Type").orElse(null), json);
+        List<String> problems = contract.problems(
+                request.method(),
+                request.uri().getPath(),
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(null),
+                json);
         if (!problems.isEmpty()) {
             throw new AssertionError("the answer is not what openapi.json documents: " + String.join("; ", problems)
                     + "\n" + response.body());
@@ -230,7 +256,11 @@ final class ApiTestbed implements AutoCloseable {
 
     String email(String from, String to, String subject, String body) throws IOException {
         var root = mapper.createObjectNode();
-        root.putObject("email").put("fromEmail", from).put("toEmail", to).put("subject", subject).put("body", body);
+        root.putObject("email")
+                .put("fromEmail", from)
+                .put("toEmail", to)
+                .put("subject", subject)
+                .put("body", body);
         return mapper.writeValueAsString(root);
     }
 

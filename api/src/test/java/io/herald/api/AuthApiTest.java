@@ -1,25 +1,24 @@
 package io.herald.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.herald.core.config.ApiKeyEntry;
 import io.herald.core.config.ConfigException;
 import io.herald.core.config.HeraldConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 
 /** API keys as Bearer tokens: who may send, as whom, how often. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,9 +39,12 @@ class AuthApiTest {
     void start() {
         bed = new ApiTestbed();
         // The ops key's limit is driven by a fake clock: 2 per minute, refilled only when the test says so.
-        api = bed.start(b -> b.access(ApiAccess.keys(List.of(
-                key("name=ci sha256=" + ApiKeyEntry.hash(CI_TOKEN) + " senders=example.com|alerts@other.org rate=1000/s"),
-                key("name=ops sha256=" + ApiKeyEntry.hash(OPS_TOKEN) + " senders=* rate=2/m")), nanos::get)));
+        api = bed.start(b -> b.access(ApiAccess.keys(
+                List.of(
+                        key("name=ci sha256=" + ApiKeyEntry.hash(CI_TOKEN)
+                                + " senders=example.com|alerts@other.org rate=1000/s"),
+                        key("name=ops sha256=" + ApiKeyEntry.hash(OPS_TOKEN) + " senders=* rate=2/m")),
+                nanos::get)));
     }
 
     @AfterAll
@@ -66,18 +68,20 @@ class AuthApiTest {
 
         assertThat(answer.status()).isEqualTo(401);
         assertThat(answer.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"herald\"");
-        assertThat(answer.errors()).containsExactly(Map.entry("base",
-                "Missing API key: send it as Authorization: Bearer <key>"));
+        assertThat(answer.errors())
+                .containsExactly(Map.entry("base", "Missing API key: send it as Authorization: Bearer <key>"));
     }
 
     @Test
     void anUnknownKeyIs401() throws Exception {
-        assertThat(send("not-a-key", from("a@example.com")).errors()).containsExactly(Map.entry("base", "Invalid API key"));
+        assertThat(send("not-a-key", from("a@example.com")).errors())
+                .containsExactly(Map.entry("base", "Invalid API key"));
     }
 
     @Test
     void aKeyNotSentAsBearerIs401() throws Exception {
-        ApiTestbed.Answer answer = bed.post(api, "/v1/notifications", from("a@example.com"), "Authorization", "Basic " + CI_TOKEN);
+        ApiTestbed.Answer answer =
+                bed.post(api, "/v1/notifications", from("a@example.com"), "Authorization", "Basic " + CI_TOKEN);
 
         assertThat(answer.status()).isEqualTo(401);
         assertThat(answer.errors()).containsExactly(Map.entry("base", "Authorization must be Bearer <key>"));
@@ -86,7 +90,8 @@ class AuthApiTest {
     @Test
     void theGomailEndpointNeedsAKeyToo() throws Exception {
         assertThat(bed.post(api, "/email/send", bed.validEmail()).status()).isEqualTo(401);
-        assertThat(bed.post(api, "/email/send", bed.validEmail(), "Authorization", "Bearer " + CI_TOKEN).status())
+        assertThat(bed.post(api, "/email/send", bed.validEmail(), "Authorization", "Bearer " + CI_TOKEN)
+                        .status())
                 .isEqualTo(200);
     }
 
@@ -99,13 +104,19 @@ class AuthApiTest {
     @Test
     void aSenderTheKeyMayNotUseIs403OnThatField() throws Exception {
         ApiTestbed.Answer notifications = send(CI_TOKEN, from("boss@other.org"));
-        ApiTestbed.Answer email = bed.post(api, "/email/send", bed.email("ceo@evil.example", "to@example.com", "s", "b"),
-                "Authorization", "Bearer " + CI_TOKEN);
+        ApiTestbed.Answer email = bed.post(
+                api,
+                "/email/send",
+                bed.email("ceo@evil.example", "to@example.com", "s", "b"),
+                "Authorization",
+                "Bearer " + CI_TOKEN);
 
         assertThat(notifications.status()).isEqualTo(403);
-        assertThat(notifications.errors()).containsExactly(Map.entry("from", "API key 'ci' may not send as boss@other.org"));
+        assertThat(notifications.errors())
+                .containsExactly(Map.entry("from", "API key 'ci' may not send as boss@other.org"));
         assertThat(email.status()).isEqualTo(403);
-        assertThat(email.errors()).containsExactly(Map.entry("fromEmail", "API key 'ci' may not send as ceo@evil.example"));
+        assertThat(email.errors())
+                .containsExactly(Map.entry("fromEmail", "API key 'ci' may not send as ceo@evil.example"));
     }
 
     @Test
@@ -118,7 +129,9 @@ class AuthApiTest {
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.header("Retry-After")).isEqualTo("30");
         assertThat(limited.errors().get("base")).isEqualTo("Rate limit of API key 'ops' reached; retry in 30 s");
-        assertThat(send(CI_TOKEN, from("a@example.com")).status()).as("other keys are not affected").isEqualTo(202);
+        assertThat(send(CI_TOKEN, from("a@example.com")).status())
+                .as("other keys are not affected")
+                .isEqualTo(202);
 
         nanos.addAndGet(Duration.ofSeconds(30).toNanos());
         assertThat(send(OPS_TOKEN, from("a@b.org")).status()).isEqualTo(202);
@@ -126,10 +139,17 @@ class AuthApiTest {
 
     @Test
     void readingAStatusNeedsAKey() throws Exception {
-        String id = send(CI_TOKEN, from("a@example.com")).json().get("notifications").get(0).get("id").asText();
+        String id = send(CI_TOKEN, from("a@example.com"))
+                .json()
+                .get("notifications")
+                .get(0)
+                .get("id")
+                .asText();
 
         assertThat(bed.get(api, "/v1/notifications/" + id).status()).isEqualTo(401);
-        assertThat(bed.get(api, "/v1/notifications/" + id, "Authorization", "Bearer " + CI_TOKEN).status()).isEqualTo(200);
+        assertThat(bed.get(api, "/v1/notifications/" + id, "Authorization", "Bearer " + CI_TOKEN)
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -163,10 +183,16 @@ class AuthApiTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("api.keys (HERALD_API_KEYS): no API keys configured")
                 .hasMessageContaining("HERALD_API_OPEN");
-        assertThat(ApiAccess.fromConfig(noKeys.withKeys(true, List.of()), false).isOpen()).isTrue();
+        assertThat(ApiAccess.fromConfig(noKeys.withKeys(true, List.of()), false).isOpen())
+                .isTrue();
         assertThat(ApiAccess.fromConfig(noKeys, true).isOpen()).isTrue();
-        assertThat(ApiAccess.fromConfig(noKeys.withKeys(false, List.of(
-                "name=ci sha256=" + ApiKeyEntry.hash(CI_TOKEN) + " senders=* rate=1/s")), true).keyNames())
+        assertThat(ApiAccess.fromConfig(
+                                noKeys.withKeys(
+                                        false,
+                                        List.of("name=ci sha256=" + ApiKeyEntry.hash(CI_TOKEN)
+                                                + " senders=* rate=1/s")),
+                                true)
+                        .keyNames())
                 .containsExactly("ci");
     }
 }

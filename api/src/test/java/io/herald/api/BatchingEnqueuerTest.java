@@ -1,19 +1,14 @@
 package io.herald.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Origin;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,9 +19,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** Concurrent requests share SendMessageBatch calls; a lone request never waits for company. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -51,12 +50,13 @@ class BatchingEnqueuerTest {
     }
 
     private BatchingEnqueuer enqueuer(List<QueueRef> queues, Duration maxWait) {
-        return new BatchingEnqueuer(new SqsProducer(bed.sqsClient, bed.codec), queues, maxWait, 4, batch -> {
-        }, sent::add);
+        return new BatchingEnqueuer(
+                new SqsProducer(bed.sqsClient, bed.codec), queues, maxWait, 4, batch -> {}, sent::add);
     }
 
     private static Envelope envelope(int i) {
-        return Envelope.create("telegram", Integer.toString(i), Content.of("t", "text " + i), Origin.api("test"), Instant.now());
+        return Envelope.create(
+                "telegram", Integer.toString(i), Content.of("t", "text " + i), Origin.api("test"), Instant.now());
     }
 
     @Test
@@ -65,8 +65,8 @@ class BatchingEnqueuerTest {
         // stops a hang), whatever the machine's load; one that sends a lone request at once never does.
         BatchingEnqueuer enqueuer = enqueuer(bed.freshQueues(1), Duration.ofHours(1));
 
-        List<EnqueueResult> results = assertTimeoutPreemptively(Duration.ofMinutes(2),
-                () -> enqueuer.enqueue(enqueuer.expect(), List.of(envelope(1))));
+        List<EnqueueResult> results = assertTimeoutPreemptively(
+                Duration.ofMinutes(2), () -> enqueuer.enqueue(enqueuer.expect(), List.of(envelope(1))));
 
         assertThat(results).singleElement().isInstanceOf(EnqueueResult.Enqueued.class);
         assertThat(sent).containsExactly(1);
@@ -112,8 +112,9 @@ class BatchingEnqueuerTest {
         List<EnqueueResult> results = enqueuer.enqueue(enqueuer.expect(), envelopes);
 
         assertThat(results).hasSize(25).allMatch(r -> r instanceof EnqueueResult.Enqueued);
-        assertThat(results).extracting(EnqueueResult::envelopeId).containsExactlyElementsOf(
-                envelopes.stream().map(Envelope::id).toList());
+        assertThat(results)
+                .extracting(EnqueueResult::envelopeId)
+                .containsExactlyElementsOf(envelopes.stream().map(Envelope::id).toList());
         // One status write of 25, then three SQS calls side by side: they may finish in any order.
         assertThat(sent).containsExactlyInAnyOrder(10, 10, 5);
     }
@@ -123,17 +124,24 @@ class BatchingEnqueuerTest {
         List<QueueRef> queues = bed.freshQueues(1);
         CountDownLatch gate = new CountDownLatch(1);
         List<Integer> written = new CopyOnWriteArrayList<>();
-        BatchingEnqueuer enqueuer = new BatchingEnqueuer(new SqsProducer(bed.sqsClient, bed.codec), queues,
-                Duration.ofMillis(5), 4, batch -> {
+        BatchingEnqueuer enqueuer = new BatchingEnqueuer(
+                new SqsProducer(bed.sqsClient, bed.codec),
+                queues,
+                Duration.ofMillis(5),
+                4,
+                batch -> {
                     written.add(batch.size());
                     awaitQuietly(gate);
-                }, sent::add);
+                },
+                sent::add);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<List<EnqueueResult>> answer = pool.submit(() -> enqueuer.enqueue(enqueuer.expect(),
-                    List.of(envelope(1))));
+            Future<List<EnqueueResult>> answer =
+                    pool.submit(() -> enqueuer.enqueue(enqueuer.expect(), List.of(envelope(1))));
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> written.size() == 1);
 
-            assertThat(messagesOn(queues.getFirst())).as("on SQS while its status write is out").isZero();
+            assertThat(messagesOn(queues.getFirst()))
+                    .as("on SQS while its status write is out")
+                    .isZero();
             assertThat(sent).isEmpty();
 
             gate.countDown();
@@ -147,11 +155,16 @@ class BatchingEnqueuerTest {
         List<QueueRef> queues = bed.freshQueues(1);
         CountDownLatch gate = new CountDownLatch(1);
         List<Integer> written = new CopyOnWriteArrayList<>();
-        BatchingEnqueuer enqueuer = new BatchingEnqueuer(new SqsProducer(bed.sqsClient, bed.codec), queues,
-                Duration.ofMillis(5), 4, batch -> {
+        BatchingEnqueuer enqueuer = new BatchingEnqueuer(
+                new SqsProducer(bed.sqsClient, bed.codec),
+                queues,
+                Duration.ofMillis(5),
+                4,
+                batch -> {
                     written.add(batch.size());
                     awaitQuietly(gate);
-                }, sent::add);
+                },
+                sent::add);
         int later = 30;
         List<Future<List<EnqueueResult>>> answers = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -166,7 +179,8 @@ class BatchingEnqueuerTest {
                 answers.add(pool.submit(() -> enqueuer.enqueue(enqueuer.expect(), List.of(envelope(n)))));
             }
             // 25 fill one batch, which waits sealed for a slot; the other 5 wait in the next one.
-            Awaitility.await().atMost(Duration.ofSeconds(10))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> enqueuer.waitingForStatusWrite() == later - BatchingEnqueuer.MAX_STATUS_ENTRIES);
             gate.countDown();
             for (Future<List<EnqueueResult>> answer : answers) {
@@ -174,8 +188,9 @@ class BatchingEnqueuerTest {
             }
         }
 
-        assertThat(written).containsExactlyInAnyOrder(1, 1, BatchingEnqueuer.MAX_STATUS_ENTRIES,
-                later - BatchingEnqueuer.MAX_STATUS_ENTRIES);
+        assertThat(written)
+                .containsExactlyInAnyOrder(
+                        1, 1, BatchingEnqueuer.MAX_STATUS_ENTRIES, later - BatchingEnqueuer.MAX_STATUS_ENTRIES);
         assertThat(sent.stream().mapToInt(Integer::intValue).sum()).isEqualTo(later + 2);
         assertThat(sent).allMatch(size -> size <= SqsProducer.MAX_BATCH_ENTRIES);
         assertThat(bed.drain(queues.getFirst(), later + 2)).hasSize(later + 2);
@@ -191,9 +206,12 @@ class BatchingEnqueuerTest {
     }
 
     private int messagesOn(QueueRef queue) {
-        var attributes = bed.sqsClient.getQueueAttributes(b -> b.queueUrl(queue.url()).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        var attributes = bed.sqsClient
+                .getQueueAttributes(b -> b.queueUrl(queue.url())
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
         return attributes.values().stream().mapToInt(Integer::parseInt).sum();
     }
 
@@ -224,7 +242,8 @@ class BatchingEnqueuerTest {
         List<Integer> calls = List.copyOf(bed.batchCalls.subList(before, bed.batchCalls.size()));
         assertThat(calls.stream().mapToInt(Integer::intValue).sum()).isEqualTo(3 * perRound);
         assertThat(calls).allMatch(size -> size <= SqsProducer.MAX_BATCH_ENTRIES);
-        assertThat(calls.size()).as("SendMessageBatch calls for 3 rounds of %d concurrent requests: %s", perRound, calls)
+        assertThat(calls.size())
+                .as("SendMessageBatch calls for 3 rounds of %d concurrent requests: %s", perRound, calls)
                 .isLessThan(3 * perRound);
     }
 
@@ -235,7 +254,8 @@ class BatchingEnqueuerTest {
             for (int i = 0; i < requests; i++) {
                 statuses.add(pool.submit(() -> {
                     go.await();
-                    return bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"x\"}").status();
+                    return bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"x\"}")
+                            .status();
                 }));
             }
             go.countDown();

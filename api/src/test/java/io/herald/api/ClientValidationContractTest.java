@@ -1,25 +1,24 @@
 package io.herald.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * The web page validates its form before sending, with rules that mirror the server's. The cases
- * in web-client/src/validation-cases.json are checked against the page (Vitest) and here against
- * the API itself, so a rule changed on one side only fails a build.
+ * The web page validates its form before sending, with rules that mirror the server's. The cases in
+ * web-client/src/validation-cases.json are checked against the page (Vitest) and here against the API itself, so a rule
+ * changed on one side only fails a build.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientValidationContractTest {
@@ -55,7 +54,8 @@ class ClientValidationContractTest {
                 // The page leaves empty optional fields out; so does this request.
                 List<String> empty = new ArrayList<>();
                 body.properties().forEach(f -> {
-                    if (f.getValue().asText().isEmpty() && !List.of("to", "text").contains(f.getKey())) {
+                    if (f.getValue().asText().isEmpty()
+                            && !List.of("to", "text").contains(f.getKey())) {
                         empty.add(f.getKey());
                     }
                 });

@@ -1,5 +1,7 @@
 package io.herald.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.config.ApiKeyEntry;
 import io.herald.core.control.DynamoControlStore;
@@ -8,13 +10,6 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Origin;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,12 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * The dead-letter endpoints the dashboard uses, against ElasticMQ's real dead-letter queues: the
- * same listing, showing and redrive as {@code herald dlq}, for admin keys only.
+ * The dead-letter endpoints the dashboard uses, against ElasticMQ's real dead-letter queues: the same listing, showing
+ * and redrive as {@code herald dlq}, for admin keys only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeadLettersApiTest {
@@ -51,7 +48,8 @@ class DeadLettersApiTest {
     }
 
     private HeraldApi api(List<QueueRef> queues) {
-        return bed.start(ApiTestbed.DEFAULT_API, queues, b -> b.overview(bed.sqsClient).controlStore(control));
+        return bed.start(
+                ApiTestbed.DEFAULT_API, queues, b -> b.overview(bed.sqsClient).controlStore(control));
     }
 
     @Test
@@ -62,7 +60,8 @@ class DeadLettersApiTest {
         deadLetter(queues.get(1), "telegram", "Telegram 400: chat not found", "telegram");
 
         JsonNode all = bed.get(api, "/v1/admin/dead-letters").json();
-        JsonNode ses = bed.get(api, "/v1/admin/dead-letters?provider=SES&reason=verified").json();
+        JsonNode ses = bed.get(api, "/v1/admin/dead-letters?provider=SES&reason=verified")
+                .json();
         JsonNode none = bed.get(api, "/v1/admin/dead-letters?channel=slack").json();
 
         assertThat(all.get("deadLetters")).hasSize(2);
@@ -75,7 +74,8 @@ class DeadLettersApiTest {
         assertThat(listed.get("queue").asText()).isEqualTo(queues.get(0).name());
         assertThat(listed.has("body")).isFalse();
         assertThat(none.get("deadLetters")).isEmpty();
-        assertThat(waiting(queues.get(0)) + waiting(queues.get(1))).as("listing leaves them where they are")
+        assertThat(waiting(queues.get(0)) + waiting(queues.get(1)))
+                .as("listing leaves them where they are")
                 .isEqualTo(2);
     }
 
@@ -127,14 +127,21 @@ class DeadLettersApiTest {
         assertThat(dry.get("moved").asInt()).isZero();
         assertThat(waiting(queues.get(0))).isEqualTo(2);
 
-        JsonNode moved = bed.post(api, "/v1/admin/dead-letters/redrive", "{\"provider\": \"ses\"}").json();
+        JsonNode moved = bed.post(api, "/v1/admin/dead-letters/redrive", "{\"provider\": \"ses\"}")
+                .json();
 
         assertThat(moved.get("moved").asInt()).isEqualTo(1);
         assertThat(moved.get("examined").asInt()).isEqualTo(2);
         assertThat(bed.drain(queues.get(0), 1)).containsExactly(ses);
-        assertThat(waiting(queues.get(0))).as("the telegram one stays dead-lettered").isEqualTo(1);
-        assertThat(bed.get(api, "/v1/notifications/" + ses.id()).json().get("state").asText())
-                .as("its status starts over").isEqualTo("queued");
+        assertThat(waiting(queues.get(0)))
+                .as("the telegram one stays dead-lettered")
+                .isEqualTo(1);
+        assertThat(bed.get(api, "/v1/notifications/" + ses.id())
+                        .json()
+                        .get("state")
+                        .asText())
+                .as("its status starts over")
+                .isEqualTo("queued");
     }
 
     @Test
@@ -143,8 +150,8 @@ class DeadLettersApiTest {
         HeraldApi api = api(queues);
         deadLetter(queues.get(0), "email", "SES throttled", "ses");
 
-        ApiTestbed.Answer answer = bed.post(api, "/v1/admin/dead-letters/redrive",
-                "{\"colour\": \"red\", \"dryRun\": \"yes\", \"channel\": 5}");
+        ApiTestbed.Answer answer = bed.post(
+                api, "/v1/admin/dead-letters/redrive", "{\"colour\": \"red\", \"dryRun\": \"yes\", \"channel\": 5}");
 
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.errors()).containsOnlyKeys("colour", "dryRun", "channel");
@@ -154,16 +161,23 @@ class DeadLettersApiTest {
     @Test
     void needAnAdminKey() throws Exception {
         List<QueueRef> queues = bed.freshQueues(1);
-        HeraldApi api = bed.start(ApiTestbed.DEFAULT_API, queues, b -> b.overview(bed.sqsClient).controlStore(control)
-                .access(ApiAccess.keys(List.of(
-                        key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN) + " senders=* rate=100/s role=admin"),
-                        key("name=ci sha256=" + ApiKeyEntry.hash(SENDER_TOKEN) + " senders=* rate=100/s")))));
+        HeraldApi api = bed.start(
+                ApiTestbed.DEFAULT_API,
+                queues,
+                b -> b.overview(bed.sqsClient)
+                        .controlStore(control)
+                        .access(ApiAccess.keys(List.of(
+                                key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN)
+                                        + " senders=* rate=100/s role=admin"),
+                                key("name=ci sha256=" + ApiKeyEntry.hash(SENDER_TOKEN) + " senders=* rate=100/s")))));
         deadLetter(queues.get(0), "email", "SES throttled", "ses");
         List<Integer> statuses = new ArrayList<>();
-        for (String token : new String[]{null, SENDER_TOKEN}) {
+        for (String token : new String[] {null, SENDER_TOKEN}) {
             for (HttpRequest.Builder request : List.of(
-                    HttpRequest.newBuilder(ApiTestbed.uri(api, "/v1/admin/dead-letters")).GET(),
-                    HttpRequest.newBuilder(ApiTestbed.uri(api, "/v1/admin/dead-letters/x")).GET(),
+                    HttpRequest.newBuilder(ApiTestbed.uri(api, "/v1/admin/dead-letters"))
+                            .GET(),
+                    HttpRequest.newBuilder(ApiTestbed.uri(api, "/v1/admin/dead-letters/x"))
+                            .GET(),
                     HttpRequest.newBuilder(ApiTestbed.uri(api, "/v1/admin/dead-letters/redrive"))
                             .POST(HttpRequest.BodyPublishers.ofString("{}")))) {
                 if (token != null) {
@@ -174,7 +188,8 @@ class DeadLettersApiTest {
         }
 
         assertThat(statuses).containsExactly(401, 401, 401, 403, 403, 403);
-        assertThat(bed.get(api, "/v1/admin/dead-letters", "Authorization", "Bearer " + ADMIN_TOKEN).status())
+        assertThat(bed.get(api, "/v1/admin/dead-letters", "Authorization", "Bearer " + ADMIN_TOKEN)
+                        .status())
                 .isEqualTo(200);
         assertThat(waiting(queues.get(0))).isEqualTo(1);
     }
@@ -184,17 +199,24 @@ class DeadLettersApiTest {
     }
 
     private long waiting(QueueRef queue) {
-        Map<String, String> attributes = bed.sqsClient.getQueueAttributes(b -> b.queueUrl(queue.deadLetterUrl())
-                .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
+        Map<String, String> attributes = bed.sqsClient
+                .getQueueAttributes(b -> b.queueUrl(queue.deadLetterUrl())
+                        .attributeNamesWithStrings(
+                                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
                 .attributesAsStrings();
         return Long.parseLong(attributes.get("ApproximateNumberOfMessages"))
                 + Long.parseLong(attributes.get("ApproximateNumberOfMessagesNotVisible"));
     }
 
     private Envelope deadLetter(QueueRef queue, String channel, String reason, String provider) {
-        Envelope envelope = Envelope.create(channel, "email".equals(channel) ? "nobody@example.org" : "12345",
-                Content.of("Lost", "Body"), Origin.api("test"), Instant.now());
-        bed.sqsClient.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(bed.codec.encode(envelope))
+        Envelope envelope = Envelope.create(
+                channel,
+                "email".equals(channel) ? "nobody@example.org" : "12345",
+                Content.of("Lost", "Body"),
+                Origin.api("test"),
+                Instant.now());
+        bed.sqsClient.sendMessage(b -> b.queueUrl(queue.deadLetterUrl())
+                .messageBody(bed.codec.encode(envelope))
                 .messageAttributes(MessageAttributes.deadLettered(reason, queue.name(), Instant.now(), provider)));
         return envelope;
     }

@@ -1,36 +1,25 @@
 package io.herald.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.Envelope;
-import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
 import io.herald.core.envelope.Sender;
-import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
-import io.herald.core.sqs.SqsQueues;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -38,13 +27,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Real HTTP against a started {@link HeraldApi}, real SDK calls against an embedded SQS: what a
- * gomail web client sends, and what the pipeline will find on the queue.
+ * Real HTTP against a started {@link HeraldApi}, real SDK calls against an embedded SQS: what a gomail web client
+ * sends, and what the pipeline will find on the queue.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HeraldApiTest {
@@ -124,8 +115,12 @@ class HeraldApiTest {
                 ids.add(reply.json().get("messageId").asText());
             }
 
-            assertThat(drain(queues.get(0), 2)).extracting(Envelope::id).containsExactlyInAnyOrder(ids.get(0), ids.get(2));
-            assertThat(drain(queues.get(1), 2)).extracting(Envelope::id).containsExactlyInAnyOrder(ids.get(1), ids.get(3));
+            assertThat(drain(queues.get(0), 2))
+                    .extracting(Envelope::id)
+                    .containsExactlyInAnyOrder(ids.get(0), ids.get(2));
+            assertThat(drain(queues.get(1), 2))
+                    .extracting(Envelope::id)
+                    .containsExactlyInAnyOrder(ids.get(1), ids.get(3));
         }
     }
 
@@ -190,7 +185,8 @@ class HeraldApiTest {
             Reply reply = post(api, emailOfExactly(3_000_000));
 
             assertThat(reply.status()).isEqualTo(400);
-            assertThat(reply.errors().get("base")).isEqualTo("request body is 3000000 bytes; the limit is " + DEFAULT_LIMIT);
+            assertThat(reply.errors().get("base"))
+                    .isEqualTo("request body is 3000000 bytes; the limit is " + DEFAULT_LIMIT);
         }
     }
 
@@ -205,8 +201,10 @@ class HeraldApiTest {
         Reply reply = send(request);
 
         assertThat(reply.status()).isEqualTo(400);
-        assertThat(reply.errors()).containsExactly(Map.entry("base",
-                "request body is more than " + DEFAULT_LIMIT + " bytes; the limit is " + DEFAULT_LIMIT));
+        assertThat(reply.errors())
+                .containsExactly(Map.entry(
+                        "base",
+                        "request body is more than " + DEFAULT_LIMIT + " bytes; the limit is " + DEFAULT_LIMIT));
     }
 
     @Test
@@ -214,20 +212,27 @@ class HeraldApiTest {
         // Found by ./herald bench fuzz: Jetty's "Early EOF" escaped as a 500. No client library sends
         // a short body, so this one is written byte by byte; the client half-closes, as a crashed one would.
         byte[] body = validEmail().getBytes(StandardCharsets.UTF_8);
-        String answer = rawExchange(("POST /email/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + (body.length + 50) + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII), body);
+        String answer = rawExchange(
+                ("POST /email/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: " + (body.length + 50) + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII),
+                body);
 
         assertThat(answer).startsWith("HTTP/1.1 400 ");
-        assertThat(answer).contains("{\"errors\":{\"base\":\"request body could not be read: it ended before its declared "
-                + "Content-Length or its chunked encoding is malformed\"}}");
+        assertThat(answer)
+                .contains("{\"errors\":{\"base\":\"request body could not be read: it ended before its declared "
+                        + "Content-Length or its chunked encoding is malformed\"}}");
         assertThat(post(api, validEmail()).status()).isEqualTo(200);
     }
 
     @Test
     void malformedChunkedEncodingIs400NotAServerError() throws Exception {
         byte[] body = validEmail().getBytes(StandardCharsets.UTF_8);
-        String answer = rawExchange(("POST /email/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n").getBytes(StandardCharsets.US_ASCII), body);
+        String answer = rawExchange(
+                ("POST /email/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n")
+                        .getBytes(StandardCharsets.US_ASCII),
+                body);
 
         assertThat(answer).startsWith("HTTP/1.1 400 ");
         assertThat(answer).doesNotContain("Internal error");
@@ -237,8 +242,11 @@ class HeraldApiTest {
     void malformedFramingRefusedByJettyComesInTheApisErrorShape() throws Exception {
         // Found by ./herald bench fuzz: Jetty refused these before Javalin saw them, with an HTML page.
         byte[] body = validEmail().getBytes(StandardCharsets.UTF_8);
-        String answer = rawExchange(("POST /email/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: -1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII), body);
+        String answer = rawExchange(
+                ("POST /email/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: -1\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII),
+                body);
 
         assertThat(answer).startsWith("HTTP/1.1 400 ");
         assertThat(answer).containsIgnoringCase("Content-Type: application/json");
@@ -262,7 +270,8 @@ class HeraldApiTest {
         Reply reply = post(api, emailOfExactly(20_000_000));
 
         assertThat(reply.status()).isEqualTo(400);
-        assertThat(reply.errors().get("base")).isEqualTo("request body is 20000000 bytes; the limit is " + DEFAULT_LIMIT);
+        assertThat(reply.errors().get("base"))
+                .isEqualTo("request body is 20000000 bytes; the limit is " + DEFAULT_LIMIT);
         assertThat(post(api, validEmail()).status()).isEqualTo(200);
     }
 
@@ -287,13 +296,15 @@ class HeraldApiTest {
         Reply reply = post(api, mapper.writeValueAsString(root));
 
         assertThat(reply.status()).isEqualTo(422);
-        assertThat(reply.errors()).containsOnly(
-                Map.entry("fromEmail", "From email is not a valid email: it has no '@'"),
-                Map.entry("fromName", "From name is longer than " + EmailRequest.MAX_NAME_CHARS + " characters"),
-                Map.entry("toEmail", "To email must be a string"),
-                Map.entry("toName", "To name must not contain line breaks"),
-                Map.entry("subject", "Subject must not contain line breaks"),
-                Map.entry("body", "Body is required"));
+        assertThat(reply.errors())
+                .containsOnly(
+                        Map.entry("fromEmail", "From email is not a valid email: it has no '@'"),
+                        Map.entry(
+                                "fromName", "From name is longer than " + EmailRequest.MAX_NAME_CHARS + " characters"),
+                        Map.entry("toEmail", "To email must be a string"),
+                        Map.entry("toName", "To name must not contain line breaks"),
+                        Map.entry("subject", "Subject must not contain line breaks"),
+                        Map.entry("body", "Body is required"));
     }
 
     @Test
@@ -301,15 +312,17 @@ class HeraldApiTest {
         Reply reply = post(api, "{\"email\": {}}");
 
         assertThat(reply.status()).isEqualTo(422);
-        assertThat(reply.errors()).containsOnly(
-                Map.entry("fromEmail", "From email is required"),
-                Map.entry("toEmail", "To email is required"),
-                Map.entry("body", "Body is required"));
+        assertThat(reply.errors())
+                .containsOnly(
+                        Map.entry("fromEmail", "From email is required"),
+                        Map.entry("toEmail", "To email is required"),
+                        Map.entry("body", "Body is required"));
     }
 
     @Test
     void upperCaseLongTldAndIdnAddressesAreValid() throws Exception {
-        for (String address : List.of("Alice.Smith@Example.COM", "someone@studio.photography", "jürgen@bücher.example")) {
+        for (String address :
+                List.of("Alice.Smith@Example.COM", "someone@studio.photography", "jürgen@bücher.example")) {
             Reply reply = post(api, email(address, "to@example.com", "Subject", "Body"));
             assertThat(reply.status()).as(address).isEqualTo(200);
             assertThat(reply.json().get("messageId").asText()).as(address).isNotBlank();
@@ -354,23 +367,35 @@ class HeraldApiTest {
                            "toName": "half \\ud800 a pair", "body": "Body"}}""");
 
         assertThat(reply.status()).isEqualTo(422);
-        assertThat(reply.errors()).containsOnly(
-                Map.entry("toName", "To name contains an unpaired surrogate U+D800, which is not valid Unicode text"));
+        assertThat(reply.errors())
+                .containsOnly(Map.entry(
+                        "toName", "To name contains an unpaired surrogate U+D800, which is not valid Unicode text"));
     }
 
     @Test
     void emailTooLargeForSqsIs422OnBody() throws Exception {
         // A body limit past what the configuration allows (SQS's 1 MiB), so the envelope's own check is reached.
         HeraldConfig.Api d = HeraldConfig.Api.defaults();
-        HeraldConfig.Api beyondSqs = new HeraldConfig.Api("127.0.0.1", 0, 2 * 1024 * 1024, d.idempotencyWindow(),
-                d.batchWait(), d.open(), d.keys(), d.maxReceiversPerRequest(), d.idleTimeout(), d.minRequestDataRate(),
+        HeraldConfig.Api beyondSqs = new HeraldConfig.Api(
+                "127.0.0.1",
+                0,
+                2 * 1024 * 1024,
+                d.idempotencyWindow(),
+                d.batchWait(),
+                d.open(),
+                d.keys(),
+                d.maxReceiversPerRequest(),
+                d.idleTimeout(),
+                d.minRequestDataRate(),
                 d.selfService());
         try (HeraldApi roomy = bed.start(beyondSqs, freshQueues(1), b -> b.clock(Clock.fixed(NOW, ZoneOffset.UTC)))) {
             Reply reply = post(roomy, email("from@example.com", "to@example.com", "Big", "x".repeat(1_100_000)));
 
             assertThat(reply.status()).isEqualTo(422);
             assertThat(reply.errors()).containsOnlyKeys("body");
-            assertThat(reply.errors().get("body")).startsWith("Body is too large to queue").contains("1,048,576 bytes");
+            assertThat(reply.errors().get("body"))
+                    .startsWith("Body is too large to queue")
+                    .contains("1,048,576 bytes");
         }
     }
 
@@ -382,17 +407,22 @@ class HeraldApiTest {
         }
         String endpoint = "http://127.0.0.1:" + closedPort;
         try (SqsClient unreachable = SqsClients.create(ApiTestbed.sqsConfig(endpoint, List.of("gone")));
-             HeraldApi stranded = HeraldApi.builder(ApiTestbed.api(DEFAULT_LIMIT),
-                             new SqsProducer(unreachable, bed.codec),
-                             List.of(new QueueRef("gone", endpoint + "/000000000000/gone", endpoint + "/000000000000/gone-dlq")))
-                     .statusStore(bed.statusStore(Clock.systemUTC())).idempotencyStore(bed.idempotencyStore())
-                     .build().start()) {
+                HeraldApi stranded = HeraldApi.builder(
+                                ApiTestbed.api(DEFAULT_LIMIT),
+                                new SqsProducer(unreachable, bed.codec),
+                                List.of(new QueueRef(
+                                        "gone", endpoint + "/000000000000/gone", endpoint + "/000000000000/gone-dlq")))
+                        .statusStore(bed.statusStore(Clock.systemUTC()))
+                        .idempotencyStore(bed.idempotencyStore())
+                        .build()
+                        .start()) {
 
             Reply reply = post(stranded, validEmail());
 
             assertThat(reply.status()).isEqualTo(503);
             assertThat(reply.errors()).containsExactly(Map.entry("base", "Service unavailable"));
-            assertThat(reply.headers().firstValue("Retry-After")).hasValue(Integer.toString(SendEmailHandler.RETRY_AFTER_SECONDS));
+            assertThat(reply.headers().firstValue("Retry-After"))
+                    .hasValue(Integer.toString(SendEmailHandler.RETRY_AFTER_SECONDS));
         }
     }
 
@@ -436,7 +466,8 @@ class HeraldApiTest {
         Reply reply = send(HttpRequest.newBuilder(uri(api, "/nowhere")).GET().build());
 
         assertThat(reply.status()).isEqualTo(404);
-        assertThat(reply.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(reply.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(reply.errors()).containsExactly(Map.entry("base", "Not found"));
     }
 
@@ -456,7 +487,9 @@ class HeraldApiTest {
     private record Reply(int status, String text, JsonNode json, HttpHeaders headers) {
         Map<String, String> errors() {
             Map<String, String> errors = new LinkedHashMap<>();
-            json.get("errors").properties().forEach(e -> errors.put(e.getKey(), e.getValue().asText()));
+            json.get("errors")
+                    .properties()
+                    .forEach(e -> errors.put(e.getKey(), e.getValue().asText()));
             return errors;
         }
     }
@@ -479,7 +512,11 @@ class HeraldApiTest {
 
     private String email(String from, String to, String subject, String body) throws IOException {
         ObjectNode root = mapper.createObjectNode();
-        root.putObject("email").put("fromEmail", from).put("toEmail", to).put("subject", subject).put("body", body);
+        root.putObject("email")
+                .put("fromEmail", from)
+                .put("toEmail", to)
+                .put("subject", subject)
+                .put("body", body);
         return mapper.writeValueAsString(root);
     }
 

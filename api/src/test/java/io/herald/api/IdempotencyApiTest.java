@@ -1,21 +1,20 @@
 package io.herald.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.idempotency.DynamoIdempotencyStore;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The Idempotency-Key header: a repeat gets the first answer and queues nothing. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -54,7 +53,8 @@ class IdempotencyApiTest {
         assertThat(second.text()).isEqualTo(first.text());
         assertThat(second.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(first.header("Idempotent-Replayed")).isNull();
-        assertThat(bed.drainExactly(queues.getFirst(), 2, Duration.ofSeconds(3))).hasSize(2);
+        assertThat(bed.drainExactly(queues.getFirst(), 2, Duration.ofSeconds(3)))
+                .hasSize(2);
     }
 
     @Test
@@ -64,18 +64,20 @@ class IdempotencyApiTest {
         ApiTestbed.Answer first = bed.post(api, "/email/send", bed.validEmail(), "Idempotency-Key", key);
         ApiTestbed.Answer second = bed.post(api, "/email/send", bed.validEmail(), "Idempotency-Key", key);
 
-        assertThat(second.json().get("messageId").asText()).isEqualTo(first.json().get("messageId").asText());
-        assertThat(bed.drainExactly(queues.getFirst(), 1, Duration.ofSeconds(3))).hasSize(1);
+        assertThat(second.json().get("messageId").asText())
+                .isEqualTo(first.json().get("messageId").asText());
+        assertThat(bed.drainExactly(queues.getFirst(), 1, Duration.ofSeconds(3)))
+                .hasSize(1);
     }
 
     @Test
     void theSameJsonWrittenDifferentlyIsTheSameRequest() throws Exception {
         String key = key();
 
-        ApiTestbed.Answer first = bed.post(api, "/v1/notifications", "{\"to\":\"telegram:1\",\"text\":\"x\"}",
-                "Idempotency-Key", key);
-        ApiTestbed.Answer second = bed.post(api, "/v1/notifications", "{ \"text\" : \"x\",\n \"to\" : \"telegram:1\" }",
-                "Idempotency-Key", key);
+        ApiTestbed.Answer first =
+                bed.post(api, "/v1/notifications", "{\"to\":\"telegram:1\",\"text\":\"x\"}", "Idempotency-Key", key);
+        ApiTestbed.Answer second = bed.post(
+                api, "/v1/notifications", "{ \"text\" : \"x\",\n \"to\" : \"telegram:1\" }", "Idempotency-Key", key);
 
         assertThat(second.text()).isEqualTo(first.text());
         bed.drain(queues.getFirst(), 1);
@@ -86,13 +88,16 @@ class IdempotencyApiTest {
         String key = key();
         bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"one\"}", "Idempotency-Key", key);
 
-        ApiTestbed.Answer other = bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"two\"}",
-                "Idempotency-Key", key);
+        ApiTestbed.Answer other = bed.post(
+                api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"two\"}", "Idempotency-Key", key);
 
         assertThat(other.status()).isEqualTo(422);
-        assertThat(other.errors()).containsExactly(Map.entry("Idempotency-Key",
-                "was used in the last 24h for a different request; use a new key for a new request"));
-        assertThat(bed.drainExactly(queues.getFirst(), 1, Duration.ofSeconds(3))).hasSize(1);
+        assertThat(other.errors())
+                .containsExactly(Map.entry(
+                        "Idempotency-Key",
+                        "was used in the last 24h for a different request; use a new key for a new request"));
+        assertThat(bed.drainExactly(queues.getFirst(), 1, Duration.ofSeconds(3)))
+                .hasSize(1);
     }
 
     @Test
@@ -112,15 +117,16 @@ class IdempotencyApiTest {
     void aRequestRefusedAsInvalidLeavesItsKeyFreeForTheFixedRequest() throws Exception {
         String key = key();
 
-        ApiTestbed.Answer refused = bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\"}",
-                "Idempotency-Key", key);
-        ApiTestbed.Answer fixed = bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"fixed\"}",
-                "Idempotency-Key", key);
+        ApiTestbed.Answer refused =
+                bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\"}", "Idempotency-Key", key);
+        ApiTestbed.Answer fixed = bed.post(
+                api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"fixed\"}", "Idempotency-Key", key);
 
         assertThat(refused.status()).isEqualTo(422);
         assertThat(fixed.status()).as(fixed.text()).isEqualTo(202);
         assertThat(fixed.header("Idempotent-Replayed")).isNull();
-        assertThat(bed.drainExactly(queues.getFirst(), 1, Duration.ofSeconds(3))).hasSize(1);
+        assertThat(bed.drainExactly(queues.getFirst(), 1, Duration.ofSeconds(3)))
+                .hasSize(1);
     }
 
     @Test
@@ -129,7 +135,8 @@ class IdempotencyApiTest {
         String body = "{\"to\": \"telegram:1\", \"text\": \"slow\"}";
         // Another API instance has claimed the key and not answered yet.
         DynamoIdempotencyStore otherInstance = bed.idempotencyStore();
-        otherInstance.claim("anonymous", key, new ApiJson().fingerprint("/v1/notifications", bed.mapper.readTree(body)));
+        otherInstance.claim(
+                "anonymous", key, new ApiJson().fingerprint("/v1/notifications", bed.mapper.readTree(body)));
 
         ApiTestbed.Answer answer = bed.post(api, "/v1/notifications", body, "Idempotency-Key", key);
 
@@ -140,11 +147,16 @@ class IdempotencyApiTest {
 
     @Test
     void aKeyThatIsNotPrintableAsciiOrTooLongIs400() throws Exception {
-        ApiTestbed.Answer tooLong = bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"x\"}",
-                "Idempotency-Key", "k".repeat(256));
+        ApiTestbed.Answer tooLong = bed.post(
+                api,
+                "/v1/notifications",
+                "{\"to\": \"telegram:1\", \"text\": \"x\"}",
+                "Idempotency-Key",
+                "k".repeat(256));
 
         assertThat(tooLong.status()).isEqualTo(400);
-        assertThat(tooLong.errors()).containsExactly(Map.entry("Idempotency-Key", "must be 1 to 255 characters, e.g. a UUID"));
+        assertThat(tooLong.errors())
+                .containsExactly(Map.entry("Idempotency-Key", "must be 1 to 255 characters, e.g. a UUID"));
         assertThat(Intake.idempotencyKeyProblem("ключ")).hasValue("must be printable ASCII, e.g. a UUID");
     }
 
@@ -153,16 +165,20 @@ class IdempotencyApiTest {
         String key = key();
         String endpoint = "http://127.0.0.1:" + closedPort();
         SqsClient unreachable = SqsClients.create(ApiTestbed.sqsConfig(endpoint, List.of("gone")));
-        HeraldApi stranded = HeraldApi.builder(ApiTestbed.DEFAULT_API, new SqsProducer(unreachable, bed.codec),
-                        List.of(new QueueRef("gone", endpoint + "/000000000000/gone", endpoint + "/000000000000/gone-dlq")))
+        HeraldApi stranded = HeraldApi.builder(
+                        ApiTestbed.DEFAULT_API,
+                        new SqsProducer(unreachable, bed.codec),
+                        List.of(new QueueRef(
+                                "gone", endpoint + "/000000000000/gone", endpoint + "/000000000000/gone-dlq")))
                 .statusStore(bed.statusStore(java.time.Clock.systemUTC()))
                 .idempotencyStore(bed.idempotencyStore())
-                .build().start();
+                .build()
+                .start();
 
-        ApiTestbed.Answer down = bed.post(stranded, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"x\"}",
-                "Idempotency-Key", key);
-        ApiTestbed.Answer retried = bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"x\"}",
-                "Idempotency-Key", key);
+        ApiTestbed.Answer down = bed.post(
+                stranded, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"x\"}", "Idempotency-Key", key);
+        ApiTestbed.Answer retried =
+                bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"x\"}", "Idempotency-Key", key);
 
         stranded.close();
         unreachable.close();
@@ -173,7 +189,8 @@ class IdempotencyApiTest {
     }
 
     private static int closedPort() throws Exception {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }

@@ -1,16 +1,13 @@
 package io.herald.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Origin;
 import io.herald.core.envelope.Sender;
 import io.herald.core.sqs.QueueRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** {@code POST /v1/notifications}: the receiver syntax, one message per receiver, refusals with reasons. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -57,14 +56,18 @@ class NotificationsApiTest {
         assertThat(answer.status()).isEqualTo(202);
         JsonNode notifications = answer.json().get("notifications");
         assertThat(notifications).hasSize(4);
-        assertThat(notifications.findValuesAsText("receiver")).containsExactly("mailto:ops@example.org",
-                "telegram:123456", "matrix:!room:example.org", "mailto:carol@example.org");
+        assertThat(notifications.findValuesAsText("receiver"))
+                .containsExactly(
+                        "mailto:ops@example.org",
+                        "telegram:123456",
+                        "matrix:!room:example.org",
+                        "mailto:carol@example.org");
         assertThat(notifications.findValuesAsText("state")).containsOnly("queued");
         assertThat(answer.json().get("refused")).isEmpty();
         assertThat(answer.json().has("failed")).isFalse();
 
-        Map<String, Envelope> onQueue = bed.drain(queues.getFirst(), 4).stream()
-                .collect(Collectors.toMap(Envelope::id, e -> e));
+        Map<String, Envelope> onQueue =
+                bed.drain(queues.getFirst(), 4).stream().collect(Collectors.toMap(Envelope::id, e -> e));
         for (JsonNode n : notifications) {
             String id = n.get("id").asText();
             assertThat(n.get("status").asText()).isEqualTo("/v1/notifications/" + id);
@@ -88,7 +91,8 @@ class NotificationsApiTest {
                 {"to": "telegram:123, fax:555, mailto:not-an-address", "from": "a@example.org", "text": "hi"}""");
 
         assertThat(answer.status()).isEqualTo(202);
-        assertThat(answer.json().get("notifications").findValuesAsText("receiver")).containsExactly("telegram:123");
+        assertThat(answer.json().get("notifications").findValuesAsText("receiver"))
+                .containsExactly("telegram:123");
         JsonNode refused = answer.json().get("refused");
         assertThat(refused).hasSize(2);
         assertThat(refused.get(0).get("position").asInt()).isEqualTo(2);
@@ -126,15 +130,18 @@ class NotificationsApiTest {
                  "facts": [{"label": "", "value": "v"}], "priority": "high"}""");
 
         assertThat(answer.status()).isEqualTo(422);
-        assertThat(answer.errors()).containsExactly(
-                Map.entry("to", "To is required"),
-                Map.entry("from", "From is not a valid email: it has no '@'"),
-                Map.entry("fromName", "From name must not contain line breaks"),
-                Map.entry("subject", "Give a title or a subject (they are the same thing), not both"),
-                Map.entry("text", "Text is required"),
-                Map.entry("facts", "Fact 1 has an empty label"),
-                Map.entry("priority", "is not a field of a notification; the fields are to, from, fromName, title, "
-                        + "subject, text, html, facts"));
+        assertThat(answer.errors())
+                .containsExactly(
+                        Map.entry("to", "To is required"),
+                        Map.entry("from", "From is not a valid email: it has no '@'"),
+                        Map.entry("fromName", "From name must not contain line breaks"),
+                        Map.entry("subject", "Give a title or a subject (they are the same thing), not both"),
+                        Map.entry("text", "Text is required"),
+                        Map.entry("facts", "Fact 1 has an empty label"),
+                        Map.entry(
+                                "priority",
+                                "is not a field of a notification; the fields are to, from, fromName, title, "
+                                        + "subject, text, html, facts"));
     }
 
     @Test
@@ -168,10 +175,13 @@ class NotificationsApiTest {
     @Test
     void malformedFactsAre422() throws Exception {
         ApiTestbed.Answer notAList = notify("{\"to\": \"telegram:1\", \"text\": \"hi\", \"facts\": {\"a\": \"b\"}}");
-        ApiTestbed.Answer notText = notify("{\"to\": \"telegram:1\", \"text\": \"hi\", \"facts\": [{\"label\": \"a\", \"value\": 1}]}");
+        ApiTestbed.Answer notText =
+                notify("{\"to\": \"telegram:1\", \"text\": \"hi\", \"facts\": [{\"label\": \"a\", \"value\": 1}]}");
 
-        assertThat(notAList.errors()).containsExactly(Map.entry("facts", "Facts must be a list of {\"label\": ..., \"value\": ...}"));
-        assertThat(notText.errors()).containsExactly(Map.entry("facts", "Fact 1 must be {\"label\": text, \"value\": text}"));
+        assertThat(notAList.errors())
+                .containsExactly(Map.entry("facts", "Facts must be a list of {\"label\": ..., \"value\": ...}"));
+        assertThat(notText.errors())
+                .containsExactly(Map.entry("facts", "Fact 1 must be {\"label\": text, \"value\": text}"));
     }
 
     @Test
@@ -179,18 +189,17 @@ class NotificationsApiTest {
         ApiTestbed.Answer answer = notify("[]");
 
         assertThat(answer.status()).isEqualTo(400);
-        assertThat(answer.errors()).containsExactly(Map.entry("base",
-                "request body must be a JSON object with \"to\" and \"text\""));
+        assertThat(answer.errors())
+                .containsExactly(Map.entry("base", "request body must be a JSON object with \"to\" and \"text\""));
     }
 
     @Test
     void aNotificationTooLargeForSqsIs422OnText() throws Exception {
-        HeraldApi roomy = bed.start(ApiTestbed.api(1_048_576),
-                bed.freshQueues(1), b -> b);
+        HeraldApi roomy = bed.start(ApiTestbed.api(1_048_576), bed.freshQueues(1), b -> b);
 
         // U+FFFF is 3 bytes in the request but 6 in the envelope, which escapes what SQS refuses raw.
-        ApiTestbed.Answer answer = bed.post(roomy, "/v1/notifications",
-                "{\"to\": \"telegram:1\", \"text\": \"" + "\uFFFF".repeat(300_000) + "\"}");
+        ApiTestbed.Answer answer = bed.post(
+                roomy, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"" + "\uFFFF".repeat(300_000) + "\"}");
 
         assertThat(answer.status()).isEqualTo(422);
         assertThat(answer.errors()).containsOnlyKeys("text");

@@ -8,7 +8,6 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.oas.OpenApi31;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,10 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Checks real answers of the API against what its {@code openapi.json} promises: the operation is
- * documented, the status too (any error status at least has the shared error shape), and a JSON
- * body matches the documented schema (JSON Schema 2020-12 with OpenAPI 3.1's vocabulary, by the
- * networknt validator). Every answer the API tests read through {@link ApiTestbed} goes through it.
+ * Checks real answers of the API against what its {@code openapi.json} promises: the operation is documented, the
+ * status too (any error status at least has the shared error shape), and a JSON body matches the documented schema
+ * (JSON Schema 2020-12 with OpenAPI 3.1's vocabulary, by the networknt validator). Every answer the API tests read
+ * through {@link ApiTestbed} goes through it.
  */
 final class OpenApiContract {
 
@@ -36,8 +35,10 @@ final class OpenApiContract {
     private static final String ERRORS = "#/components/schemas/Errors";
 
     private final JsonNode document;
-    private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-            b -> b.metaSchema(OpenApi31.getInstance()).defaultMetaSchemaIri(OpenApi31.getInstance().getIri()));
+    private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V202012,
+            b -> b.metaSchema(OpenApi31.getInstance())
+                    .defaultMetaSchemaIri(OpenApi31.getInstance().getIri()));
     private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
     /** Path templates, the literal ones first so /dead-letters/redrive is not taken for /dead-letters/{id}. */
     private final List<Map.Entry<String, Pattern>> templates = new ArrayList<>();
@@ -58,13 +59,13 @@ final class OpenApiContract {
         }
     }
 
-    /**
-     * @return what does not match the document, empty when the answer is as documented
-     */
+    /** @return what does not match the document, empty when the answer is as documented */
     List<String> problems(String method, String path, int status, String contentType, JsonNode body) {
         String what = method + " " + path + " answered " + status;
-        Optional<String> template = templates.stream().filter(t -> t.getValue().matcher(path).matches())
-                .map(Map.Entry::getKey).findFirst();
+        Optional<String> template = templates.stream()
+                .filter(t -> t.getValue().matcher(path).matches())
+                .map(Map.Entry::getKey)
+                .findFirst();
         JsonNode operation = template.map(t -> document.get("paths").get(t).get(method.toLowerCase(Locale.ROOT)))
                 .orElse(null);
         String pointer;
@@ -76,14 +77,18 @@ final class OpenApiContract {
         } else {
             JsonNode responses = operation.get("responses");
             String range = status / 100 + "XX";
-            String code = responses.has(Integer.toString(status)) ? Integer.toString(status)
+            String code = responses.has(Integer.toString(status))
+                    ? Integer.toString(status)
                     : responses.has(range) ? range : responses.has("default") ? "default" : null;
             if (code == null) {
                 if (status < 400) {
                     return List.of(what + ": status not documented in " + DOCUMENT);
                 }
                 pointer = ERRORS;
-            } else if (responses.get(code).at("/content/application~1json/schema").isMissingNode()) {
+            } else if (responses
+                    .get(code)
+                    .at("/content/application~1json/schema")
+                    .isMissingNode()) {
                 return List.of();
             } else {
                 pointer = "#/paths/" + escape(template.get()) + "/" + method.toLowerCase(Locale.ROOT) + "/responses/"
@@ -96,8 +101,8 @@ final class OpenApiContract {
         if (body == null) {
             return List.of(what + " with a body that is not JSON");
         }
-        JsonSchema schema = schemas.computeIfAbsent(pointer,
-                p -> factory.getSchema(SchemaLocation.of("classpath:" + DOCUMENT + p)));
+        JsonSchema schema = schemas.computeIfAbsent(
+                pointer, p -> factory.getSchema(SchemaLocation.of("classpath:" + DOCUMENT + p)));
         Set<ValidationMessage> messages = schema.validate(body);
         return messages.stream().map(m -> what + ": " + m.getMessage()).toList();
     }

@@ -1,19 +1,18 @@
 package io.herald.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.health.ReadinessCheck;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-
-import java.net.http.HttpRequest;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Health, readiness, metrics, the OpenAPI document and the page. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -51,8 +50,7 @@ class OperationsApiTest {
 
     @Test
     void readyzIs503NamingTheDependencyThatFailedOrHung() throws Exception {
-        HeraldApi sick = bed.start(b -> b
-                .readiness(new ReadinessCheck("sqs", Optional::empty))
+        HeraldApi sick = bed.start(b -> b.readiness(new ReadinessCheck("sqs", Optional::empty))
                 .readiness(new ReadinessCheck("statusStore", () -> Optional.of("table herald-status does not exist")))
                 .readiness(new ReadinessCheck("slow", () -> {
                     try {
@@ -72,7 +70,8 @@ class OperationsApiTest {
         assertThat(answer.status()).isEqualTo(503);
         assertThat(answer.json().get("status").asText()).isEqualTo("not ready");
         assertThat(answer.json().get("checks").get("sqs").asText()).isEqualTo("ok");
-        assertThat(answer.json().get("checks").get("statusStore").asText()).isEqualTo("table herald-status does not exist");
+        assertThat(answer.json().get("checks").get("statusStore").asText())
+                .isEqualTo("table herald-status does not exist");
         assertThat(answer.json().get("checks").get("slow").asText()).isEqualTo("no answer within 2 s");
         assertThat(answer.json().get("checks").get("broken").asText()).isEqualTo("unreachable: IllegalStateException");
     }
@@ -87,7 +86,8 @@ class OperationsApiTest {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.header("Content-Type")).startsWith("text/plain");
         assertThat(metrics.text())
-                .contains("herald_api_requests_seconds_count{method=\"POST\",route=\"/v1/notifications\",status=\"202\"}")
+                .contains(
+                        "herald_api_requests_seconds_count{method=\"POST\",route=\"/v1/notifications\",status=\"202\"}")
                 .contains("herald_api_requests_seconds_count{method=\"GET\",route=\"/v1/notifications/"
                         + "{id}\",status=\"404\"}")
                 .contains("herald_api_messages_queued_total{channel=\"telegram\"}")
@@ -102,10 +102,12 @@ class OperationsApiTest {
 
         assertThat(answer.json().get("openapi").asText()).startsWith("3.1");
         Map<String, List<String>> expected = Map.ofEntries(
-                Map.entry("post /email/send", List.of("200", "400", "401", "403", "408", "409", "422", "429", "500",
-                        "503")),
-                Map.entry("post /v1/notifications", List.of("202", "400", "401", "403", "408", "409", "422", "429",
-                        "500", "503")),
+                Map.entry(
+                        "post /email/send",
+                        List.of("200", "400", "401", "403", "408", "409", "422", "429", "500", "503")),
+                Map.entry(
+                        "post /v1/notifications",
+                        List.of("202", "400", "401", "403", "408", "409", "422", "429", "500", "503")),
                 Map.entry("get /v1/notifications/{id}", List.of("200", "400", "401", "404", "503")),
                 Map.entry("get /v1/channels", List.of("200")),
                 Map.entry("get /v1/admin/pauses", List.of("200", "401", "403", "503")),
@@ -132,14 +134,21 @@ class OperationsApiTest {
                 Map.entry("get /metrics", List.of("200", "401", "403")),
                 Map.entry("get /openapi.json", List.of("200")),
                 Map.entry("get /", List.of("200")));
-        assertThat(paths.size()).as("paths").isEqualTo(expected.keySet().stream().map(o -> o.split(" ")[1]).distinct().count());
+        assertThat(paths.size())
+                .as("paths")
+                .isEqualTo(expected.keySet().stream()
+                        .map(o -> o.split(" ")[1])
+                        .distinct()
+                        .count());
         expected.forEach((operation, statuses) -> {
             String[] methodAndPath = operation.split(" ");
-            JsonNode responses = paths.path(methodAndPath[1]).path(methodAndPath[0]).path("responses");
+            JsonNode responses =
+                    paths.path(methodAndPath[1]).path(methodAndPath[0]).path("responses");
             assertThat(responses.isObject()).as(operation).isTrue();
             assertThat(ApiJson.fieldNames(responses)).as(operation).containsExactlyInAnyOrderElementsOf(statuses);
         });
-        assertThat(answer.json().at("/components/schemas/Errors/required/0").asText()).isEqualTo("errors");
+        assertThat(answer.json().at("/components/schemas/Errors/required/0").asText())
+                .isEqualTo("errors");
     }
 
     /** With the web client built it is Swagger UI (checked in Chromium); without, a line pointing at the document. */
@@ -157,10 +166,12 @@ class OperationsApiTest {
 
     @Test
     void thePageIsServedAtTheRootWithAStrictContentSecurityPolicy() throws Exception {
-        Assumptions.assumeTrue(HeraldApi.class.getResource("/web/index.html") != null,
+        Assumptions.assumeTrue(
+                HeraldApi.class.getResource("/web/index.html") != null,
                 "the web client was not built (-Dherald.web.skip)");
 
-        ApiTestbed.Answer page = bed.send(HttpRequest.newBuilder(ApiTestbed.uri(api, "/")).GET().build());
+        ApiTestbed.Answer page =
+                bed.send(HttpRequest.newBuilder(ApiTestbed.uri(api, "/")).GET().build());
 
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.header("Content-Type")).startsWith("text/html");

@@ -1,5 +1,7 @@
 package io.herald.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.config.ApiKeyEntry;
 import io.herald.core.control.DynamoControlStore;
@@ -10,19 +12,8 @@ import io.herald.core.control.WorkerState;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Origin;
-import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -34,12 +25,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * {@code GET /v1/admin/overview} against real sources: ElasticMQ's queues and dead-letter queues,
- * DynamoDB Local holding pauses and the health reports two pipeline instances published.
+ * {@code GET /v1/admin/overview} against real sources: ElasticMQ's queues and dead-letter queues, DynamoDB Local
+ * holding pauses and the health reports two pipeline instances published.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OverviewApiTest {
@@ -62,7 +60,8 @@ class OverviewApiTest {
     }
 
     private HeraldApi api(List<QueueRef> queues) {
-        return bed.start(ApiTestbed.DEFAULT_API, queues, b -> b.overview(bed.sqsClient).controlStore(control));
+        return bed.start(
+                ApiTestbed.DEFAULT_API, queues, b -> b.overview(bed.sqsClient).controlStore(control));
     }
 
     @Test
@@ -71,11 +70,13 @@ class OverviewApiTest {
         HeraldApi api = api(queues);
         Instant now = Instant.now();
         control.publishHealth(new ProviderHealth("host-a:1", "email", "ses", WorkerState.UNHEALTHY, 100, 7, 2, now));
-        control.publishHealth(new ProviderHealth("host-b:2", "email", "ses", WorkerState.HEALTHY, 20, 1, 0, now.minusSeconds(3)));
+        control.publishHealth(
+                new ProviderHealth("host-b:2", "email", "ses", WorkerState.HEALTHY, 20, 1, 0, now.minusSeconds(3)));
         control.publishHealth(new ProviderHealth("host-a:1", "email", "sendgrid", WorkerState.HEALTHY, 50, 0, 0, now));
         control.publishHealth(new ProviderHealth("host-a:1", "slack", "slack", WorkerState.HEALTHY, 5, 0, 0, now));
         control.pause(PauseScope.channel("slack"), "cli");
-        assertThat(bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1, fax:123, telegram:2\", \"text\": \"hi\"}").status())
+        assertThat(bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1, fax:123, telegram:2\", \"text\": \"hi\"}")
+                        .status())
                 .isEqualTo(202);
         deadLetter(queues.get(1), "SES MessageRejected: Email address is not verified");
 
@@ -84,14 +85,19 @@ class OverviewApiTest {
         assertThat(Instant.parse(overview.get("generatedAt").asText())).isBetween(now.minusSeconds(5), Instant.now());
         JsonNode first = overview.get("queues").get(0);
         assertThat(first.get("queue").asText()).isEqualTo(queues.get(0).name());
-        assertThat(first.get("depth").asLong() + first.get("inFlight").asLong()
-                + overview.get("queues").get(1).get("depth").asLong()).as("both queued notifications").isEqualTo(2);
+        assertThat(first.get("depth").asLong()
+                        + first.get("inFlight").asLong()
+                        + overview.get("queues").get(1).get("depth").asLong())
+                .as("both queued notifications")
+                .isEqualTo(2);
         assertThat(first.has("oldestAgeSeconds")).isTrue();
-        assertThat(first.get("oldestAgeFrom").asText()).as("no pipeline reported these queues")
+        assertThat(first.get("oldestAgeFrom").asText())
+                .as("no pipeline reported these queues")
                 .isIn("empty", "no-pipeline-reporting");
         assertThat(first.get("channel").isNull()).isTrue();
         JsonNode secondDeadLetter = overview.get("queues").get(1).get("deadLetter");
-        assertThat(secondDeadLetter.get("queue").asText()).isEqualTo(queues.get(1).deadLetterName());
+        assertThat(secondDeadLetter.get("queue").asText())
+                .isEqualTo(queues.get(1).deadLetterName());
         assertThat(secondDeadLetter.get("depth").asLong()).isEqualTo(1);
 
         JsonNode email = pool(overview, "email");
@@ -102,7 +108,8 @@ class OverviewApiTest {
         assertThat(ses.get("failed").asLong()).isEqualTo(8);
         assertThat(ses.get("probes").asLong()).isEqualTo(2);
         assertThat(ses.get("instances").asInt()).isEqualTo(2);
-        assertThat(Instant.parse(ses.get("updatedAt").asText())).isEqualTo(now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(Instant.parse(ses.get("updatedAt").asText()))
+                .isEqualTo(now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         assertThat(worker(email, "sendgrid").get("state").asText()).isEqualTo("healthy");
         JsonNode slack = pool(overview, "slack");
         assertThat(slack.get("paused").asBoolean()).isTrue();
@@ -123,9 +130,13 @@ class OverviewApiTest {
         assertThat(deadLetter.get("channel").asText()).isEqualTo("email");
         assertThat(deadLetter.get("id").asText()).matches("[0-9a-f-]{36}");
 
-        assertThat(bed.sqsClient.getQueueAttributes(b -> b.queueUrl(queues.get(1).deadLetterUrl())
-                .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
-                .get("ApproximateNumberOfMessages")).as("reading dead letters leaves them where they are").isEqualTo("1");
+        assertThat(bed.sqsClient
+                        .getQueueAttributes(b -> b.queueUrl(queues.get(1).deadLetterUrl())
+                                .attributeNamesWithStrings("ApproximateNumberOfMessages"))
+                        .attributesAsStrings()
+                        .get("ApproximateNumberOfMessages"))
+                .as("reading dead letters leaves them where they are")
+                .isEqualTo("1");
         control.resume(PauseScope.channel("slack"));
     }
 
@@ -141,8 +152,8 @@ class OverviewApiTest {
         control.publishQueueAge(new QueueAge("host-b:2", queues.get(0).name(), now.minusSeconds(30), now));
         control.publishQueueAge(new QueueAge("host-c:3", queues.get(0).name(), null, now));
         // Stopped reporting longer ago than staleAfter (5 min here): its old message no longer counts.
-        control.publishQueueAge(new QueueAge("host-gone:4", queues.get(1).name(), now.minusSeconds(9000),
-                now.minus(Duration.ofMinutes(6))));
+        control.publishQueueAge(new QueueAge(
+                "host-gone:4", queues.get(1).name(), now.minusSeconds(9000), now.minus(Duration.ofMinutes(6))));
         Instant deadLetteredBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         deadLetter(queues.get(1), "SES MessageRejected: Email address is not verified");
 
@@ -150,7 +161,8 @@ class OverviewApiTest {
         Instant generatedAt = Instant.parse(overview.get("generatedAt").asText());
 
         JsonNode first = overview.get("queues").get(0);
-        assertThat(first.get("oldestAgeSeconds").asLong()).as("the oldest over the live instances' reports")
+        assertThat(first.get("oldestAgeSeconds").asLong())
+                .as("the oldest over the live instances' reports")
                 .isBetween(125L, 125 + Duration.between(now, generatedAt).toSeconds() + 1);
         assertThat(first.get("oldestAgeFrom").asText()).isEqualTo("pipeline");
         assertThat(first.at("/deadLetter/oldestAgeSeconds").asLong()).isZero();
@@ -161,9 +173,13 @@ class OverviewApiTest {
         assertThat(second.at("/deadLetter/oldestAgeFrom").asText()).isEqualTo("sample");
         assertThat(second.at("/deadLetter/oldestAgeSeconds").asLong())
                 .isBetween(0L, Duration.between(deadLetteredBefore, generatedAt).toSeconds() + 1);
-        assertThat(bed.sqsClient.getQueueAttributes(b -> b.queueUrl(queues.get(1).deadLetterUrl())
-                .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
-                .get("ApproximateNumberOfMessages")).as("the peek leaves the dead letter where it is").isEqualTo("1");
+        assertThat(bed.sqsClient
+                        .getQueueAttributes(b -> b.queueUrl(queues.get(1).deadLetterUrl())
+                                .attributeNamesWithStrings("ApproximateNumberOfMessages"))
+                        .attributesAsStrings()
+                        .get("ApproximateNumberOfMessages"))
+                .as("the peek leaves the dead letter where it is")
+                .isEqualTo("1");
     }
 
     @Test
@@ -172,33 +188,60 @@ class OverviewApiTest {
         HeraldApi api = api(queues);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Instant turned = now.minusSeconds(90);
-        control.publishHealth(new ProviderHealth("host-a:1", "push", "matrix", WorkerState.UNHEALTHY, 40, 3, 1, now,
-                "Matrix 502 from https://matrix.example.org/_matrix/client/v3/rooms/…/send", turned));
-        control.publishHealth(new ProviderHealth("host-b:2", "push", "matrix", WorkerState.UNHEALTHY, 2, 3, 0,
-                now.minusSeconds(1), "Matrix timed out after 10s", turned.plusSeconds(5)));
+        control.publishHealth(new ProviderHealth(
+                "host-a:1",
+                "push",
+                "matrix",
+                WorkerState.UNHEALTHY,
+                40,
+                3,
+                1,
+                now,
+                "Matrix 502 from https://matrix.example.org/_matrix/client/v3/rooms/…/send",
+                turned));
+        control.publishHealth(new ProviderHealth(
+                "host-b:2",
+                "push",
+                "matrix",
+                WorkerState.UNHEALTHY,
+                2,
+                3,
+                0,
+                now.minusSeconds(1),
+                "Matrix timed out after 10s",
+                turned.plusSeconds(5)));
         // A paused channel's messages wait as delayed copies: the column that shows them must count them.
-        bed.sqsClient.sendMessage(b -> b.queueUrl(queues.get(0).url()).messageBody("parked").delaySeconds(600));
+        bed.sqsClient.sendMessage(
+                b -> b.queueUrl(queues.get(0).url()).messageBody("parked").delaySeconds(600));
 
         JsonNode overview = bed.get(api, "/v1/admin/overview").json();
         JsonNode history = bed.get(api, "/v1/admin/overview/history").json();
 
         JsonNode matrix = worker(pool(overview, "push"), "matrix");
         assertThat(matrix.get("lastError").asText()).as("the newest report's").startsWith("Matrix 502");
-        assertThat(Instant.parse(matrix.get("unhealthySince").asText())).as("the earliest").isEqualTo(turned);
+        assertThat(Instant.parse(matrix.get("unhealthySince").asText()))
+                .as("the earliest")
+                .isEqualTo(turned);
         assertThat(overview.get("queues").get(0).get("delayed").asLong()).isEqualTo(1);
         assertThat(history.get("windowSeconds").asLong()).isEqualTo(3600);
         JsonNode sample = history.get("samples").get(history.get("samples").size() - 1);
-        assertThat(sample.get("at").asText()).isEqualTo(overview.get("generatedAt").asText());
+        assertThat(sample.get("at").asText())
+                .isEqualTo(overview.get("generatedAt").asText());
         assertThat(sample.at("/providers/matrix/delivered").asLong()).isEqualTo(42);
         assertThat(Instant.parse(sample.at("/providers/matrix/at").asText())).isEqualTo(now);
     }
 
     @Test
     void needsAnAdminKeyWhenTheApiHasKeys() throws Exception {
-        HeraldApi api = bed.start(ApiTestbed.DEFAULT_API, bed.freshQueues(1), b -> b.overview(bed.sqsClient).controlStore(control)
-                .access(ApiAccess.keys(List.of(
-                        key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN) + " senders=* rate=100/s role=admin"),
-                        key("name=ci sha256=" + ApiKeyEntry.hash(SENDER_TOKEN) + " senders=* rate=100/s")))));
+        HeraldApi api = bed.start(
+                ApiTestbed.DEFAULT_API,
+                bed.freshQueues(1),
+                b -> b.overview(bed.sqsClient)
+                        .controlStore(control)
+                        .access(ApiAccess.keys(List.of(
+                                key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN)
+                                        + " senders=* rate=100/s role=admin"),
+                                key("name=ci sha256=" + ApiKeyEntry.hash(SENDER_TOKEN) + " senders=* rate=100/s")))));
 
         ApiTestbed.Answer without = bed.get(api, "/v1/admin/overview");
         ApiTestbed.Answer sender = bed.get(api, "/v1/admin/overview", "Authorization", "Bearer " + SENDER_TOKEN);
@@ -207,7 +250,10 @@ class OverviewApiTest {
         assertThat(without.status()).isEqualTo(401);
         assertThat(without.errors()).containsKey("base");
         assertThat(sender.status()).isEqualTo(403);
-        assertThat(sender.errors().get("base")).contains("'ci'").contains("role=admin").doesNotContain(SENDER_TOKEN);
+        assertThat(sender.errors().get("base"))
+                .contains("'ci'")
+                .contains("role=admin")
+                .doesNotContain(SENDER_TOKEN);
         assertThat(admin.status()).isEqualTo(200);
         assertThat(admin.text()).doesNotContain(ADMIN_TOKEN);
     }
@@ -222,10 +268,15 @@ class OverviewApiTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        try (SqsClient unreachable = SqsClient.builder().region(Region.US_EAST_1)
+        try (SqsClient unreachable = SqsClient.builder()
+                .region(Region.US_EAST_1)
                 .endpointOverride(URI.create("http://127.0.0.1:" + closedPort))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y"))).build()) {
-            HeraldApi api = bed.start(ApiTestbed.DEFAULT_API, bed.freshQueues(1), b -> b.overview(unreachable).controlStore(control));
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
+                .build()) {
+            HeraldApi api = bed.start(
+                    ApiTestbed.DEFAULT_API,
+                    bed.freshQueues(1),
+                    b -> b.overview(unreachable).controlStore(control));
 
             ApiTestbed.Answer answer = bed.get(api, "/v1/admin/overview");
 
@@ -241,13 +292,15 @@ class OverviewApiTest {
 
         assertThat(bed.get(api, "/v1/admin/overview").status()).isEqualTo(404);
         assertThat(bed.get(api, "/v1/local/demo").status()).isEqualTo(404);
-        assertThat(bed.post(api, "/v1/local/demo/providers/ses/break", "").status()).isEqualTo(404);
+        assertThat(bed.post(api, "/v1/local/demo/providers/ses/break", "").status())
+                .isEqualTo(404);
     }
 
     private void deadLetter(QueueRef queue, String reason) {
-        Envelope envelope = Envelope.create("email", "nobody@example.org", Content.of("Lost", "Body"), Origin.api("test"),
-                Instant.now());
-        bed.sqsClient.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(bed.codec.encode(envelope))
+        Envelope envelope = Envelope.create(
+                "email", "nobody@example.org", Content.of("Lost", "Body"), Origin.api("test"), Instant.now());
+        bed.sqsClient.sendMessage(b -> b.queueUrl(queue.deadLetterUrl())
+                .messageBody(bed.codec.encode(envelope))
                 .messageAttributes(Map.of(
                         MessageAttributes.REASON, text(reason),
                         MessageAttributes.SOURCE_QUEUE, text(queue.name()),
@@ -255,7 +308,10 @@ class OverviewApiTest {
     }
 
     private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+        return MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
     }
 
     private static JsonNode pool(JsonNode overview, String channel) {

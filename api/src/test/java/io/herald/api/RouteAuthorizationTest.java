@@ -1,14 +1,11 @@
 package io.herald.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.config.ApiKeyEntry;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.status.StatusTable;
 import io.javalin.security.RouteRole;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * Authorization is declared on the routes: every route this API registers (all optional ones
- * switched on) declares exactly one {@link ApiRole}, only the routes listed here are not admin
- * routes, and every admin route refuses a sender's key (403) and no key (401) before its handler
- * runs, also when asked with HEAD. A route added without a declaration, or declared too openly, fails here.
+ * Authorization is declared on the routes: every route this API registers (all optional ones switched on) declares
+ * exactly one {@link ApiRole}, only the routes listed here are not admin routes, and every admin route refuses a
+ * sender's key (403) and no key (401) before its handler runs, also when asked with HEAD. A route added without a
+ * declaration, or declared too openly, fails here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RouteAuthorizationTest {
@@ -57,8 +56,8 @@ class RouteAuthorizationTest {
     }
 
     /**
-     * The chaos demo's real implementation lives in the cli module, which this one cannot depend
-     * on; its routes are only registered here to be refused, so this stand-in fails if reached.
+     * The chaos demo's real implementation lives in the cli module, which this one cannot depend on; its routes are
+     * only registered here to be refused, so this stand-in fails if reached.
      */
     private static final class UnreachableDemo implements LocalDemo {
         @Override
@@ -82,7 +81,9 @@ class RouteAuthorizationTest {
         bed = new ApiTestbed();
         StatusTable.createIfMissing(bed.dynamoClient, "route-auth");
         control = new DynamoControlStore(bed.dynamoClient, "route-auth", Duration.ofSeconds(30), Clock.systemUTC());
-        api = bed.start(b -> b.controlStore(control).overview(bed.sqsClient).localDemo(new UnreachableDemo())
+        api = bed.start(b -> b.controlStore(control)
+                .overview(bed.sqsClient)
+                .localDemo(new UnreachableDemo())
                 .access(ApiAccess.keys(List.of(
                         key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN) + " senders=* rate=1000/s role=admin"),
                         key("name=ci sha256=" + ApiKeyEntry.hash(SENDER_TOKEN) + " senders=* rate=1000/s")))));
@@ -97,11 +98,14 @@ class RouteAuthorizationTest {
     void everyRouteDeclaresExactlyOneRoleAndOnlyTheListedOnesAreNotAdminRoutes() {
         List<HeraldApi.DeclaredRoute> routes = api.routes();
 
-        assertThat(routes).as("the optional routes are switched on").extracting(HeraldApi.DeclaredRoute::path)
+        assertThat(routes)
+                .as("the optional routes are switched on")
+                .extracting(HeraldApi.DeclaredRoute::path)
                 .contains("/v1/admin/overview", "/v1/admin/dead-letters/redrive", "/v1/local/demo/traffic");
         for (HeraldApi.DeclaredRoute route : routes) {
             String name = route.method() + " " + route.path();
-            List<RouteRole> roles = route.roles().stream().filter(ApiRole.class::isInstance).toList();
+            List<RouteRole> roles =
+                    route.roles().stream().filter(ApiRole.class::isInstance).toList();
             assertThat(roles).as(name + " declares exactly one ApiRole").hasSize(1);
             assertThat(roles.getFirst()).as(name).isEqualTo(NOT_ADMIN.getOrDefault(name, ApiRole.ADMIN));
         }
@@ -125,12 +129,15 @@ class RouteAuthorizationTest {
             if (route.method().equals("GET")) {
                 // Javalin answers HEAD with the GET route's handler, without the route's roles.
                 assertThat(head(route, "Authorization", "Bearer " + SENDER_TOKEN))
-                        .as("HEAD " + name + " with a sender's key").isEqualTo(403);
+                        .as("HEAD " + name + " with a sender's key")
+                        .isEqualTo(403);
                 assertThat(head(route)).as("HEAD " + name + " without a key").isEqualTo(401);
             }
             checked.add(name);
         }
-        assertThat(checked).as("admin routes checked").hasSizeGreaterThanOrEqualTo(13)
+        assertThat(checked)
+                .as("admin routes checked")
+                .hasSizeGreaterThanOrEqualTo(13)
                 .contains("GET /metrics", "POST /v1/admin/pauses", "DELETE /v1/admin/pauses/{scope}/{name}");
         assertThat(control.pauses()).as("no refused request paused anything").isEmpty();
     }
@@ -146,7 +153,8 @@ class RouteAuthorizationTest {
 
     /** HEAD has no body to check against openapi.json: only its status is asked for. */
     private int head(HeraldApi.DeclaredRoute route, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(ApiTestbed.uri(api, route.path().replaceAll("\\{[^}]+}", "x")))
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        ApiTestbed.uri(api, route.path().replaceAll("\\{[^}]+}", "x")))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody());
         if (headers.length > 0) {
             b.headers(headers);
@@ -159,9 +167,11 @@ class RouteAuthorizationTest {
         String path = route.path().replaceAll("\\{[^}]+}", "x");
         HttpRequest.Builder b = HttpRequest.newBuilder(ApiTestbed.uri(api, path))
                 .header("Content-Type", "application/json")
-                .method(route.method(), route.method().equals("GET") || route.method().equals("DELETE")
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString("{}", StandardCharsets.UTF_8));
+                .method(
+                        route.method(),
+                        route.method().equals("GET") || route.method().equals("DELETE")
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString("{}", StandardCharsets.UTF_8));
         if (headers.length > 0) {
             b.headers(headers);
         }

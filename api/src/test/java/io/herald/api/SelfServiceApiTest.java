@@ -1,5 +1,7 @@
 package io.herald.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.config.ApiKeyEntry;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.Secret;
@@ -11,12 +13,6 @@ import io.herald.core.preferences.DynamoPreferencesStore;
 import io.herald.core.preferences.PreferencesStore;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.StatusTable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -30,14 +26,17 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * Slurm users' own way to their preferences: a magic link mailed through SQS, traded once for a
- * session that reaches that user's preferences and nobody else's. Real ElasticMQ and DynamoDB
- * Local; every answer is checked against openapi.json by the testbed. Expiry is tested with a
- * clock the test moves ({@link MovableClock}): there is no real stand-in for fifteen minutes passing.
+ * Slurm users' own way to their preferences: a magic link mailed through SQS, traded once for a session that reaches
+ * that user's preferences and nobody else's. Real ElasticMQ and DynamoDB Local; every answer is checked against
+ * openapi.json by the testbed. Expiry is tested with a clock the test moves ({@link MovableClock}): there is no real
+ * stand-in for fifteen minutes passing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SelfServiceApiTest {
@@ -89,8 +88,13 @@ class SelfServiceApiTest {
     }
 
     private static HeraldConfig.Api config(int linksPerHour, int linksPerMinute) {
-        return ApiTestbed.DEFAULT_API.withSelfService(new HeraldConfig.Api.SelfService("https://herald.example.org",
-                Secret.of(SECRET), linksPerHour, linksPerMinute, Duration.ofMinutes(15), Duration.ofHours(1)));
+        return ApiTestbed.DEFAULT_API.withSelfService(new HeraldConfig.Api.SelfService(
+                "https://herald.example.org",
+                Secret.of(SECRET),
+                linksPerHour,
+                linksPerMinute,
+                Duration.ofMinutes(15),
+                Duration.ofHours(1)));
     }
 
     @BeforeAll
@@ -116,10 +120,14 @@ class SelfServiceApiTest {
         clock = new MovableClock();
         List<QueueRef> queues = bed.freshQueues(1);
         queue = queues.getFirst();
-        return bed.start(config, queues, b -> b.preferences(store, Set.of("email", "telegram")).clock(clock)
-                .selfService(new DynamoLinkNonces(bed.dynamoClient, table), links, mailDomain, Optional.empty())
-                .access(ApiAccess.keys(List.of(
-                        key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN) + " senders=* rate=1000/s role=admin")))));
+        return bed.start(
+                config,
+                queues,
+                b -> b.preferences(store, Set.of("email", "telegram"))
+                        .clock(clock)
+                        .selfService(new DynamoLinkNonces(bed.dynamoClient, table), links, mailDomain, Optional.empty())
+                        .access(ApiAccess.keys(List.of(key("name=ops sha256=" + ApiKeyEntry.hash(ADMIN_TOKEN)
+                                + " senders=* rate=1000/s role=admin")))));
     }
 
     @AfterAll
@@ -128,7 +136,7 @@ class SelfServiceApiTest {
     }
 
     private static String[] bearer(String token) {
-        return new String[]{"Authorization", "Bearer " + token};
+        return new String[] {"Authorization", "Bearer " + token};
     }
 
     /** Asks for a link for {@code user} and reads its token from the mail on SQS, as the user would. */
@@ -205,9 +213,10 @@ class SelfServiceApiTest {
         assertThat(List.of(first.status(), second.status(), bob.status())).containsOnly(202);
         assertThat(second.text()).isEqualTo(first.text());
         List<Envelope> mails = bed.drainExactly(queue, 2, Duration.ofSeconds(3));
-        assertThat(mails).as("one link for alice, one for bob: the limit is per user")
-                .extracting(Envelope::target).containsExactlyInAnyOrder("alice@cluster.example.org",
-                        "bob@cluster.example.org");
+        assertThat(mails)
+                .as("one link for alice, one for bob: the limit is per user")
+                .extracting(Envelope::target)
+                .containsExactlyInAnyOrder("alice@cluster.example.org", "bob@cluster.example.org");
     }
 
     @Test
@@ -221,7 +230,9 @@ class SelfServiceApiTest {
         assertThat(answers).extracting(ApiTestbed.Answer::status).containsOnly(202);
         assertThat(answers.get(3).text()).isEqualTo(answers.get(0).text().replace("alice", "dave"));
         List<Envelope> mails = bed.drainExactly(queue, 2, Duration.ofSeconds(3));
-        assertThat(mails).as("two links a minute for all names together").extracting(Envelope::target)
+        assertThat(mails)
+                .as("two links a minute for all names together")
+                .extracting(Envelope::target)
                 .containsExactlyInAnyOrder("alice@cluster.example.org", "bob@cluster.example.org");
     }
 
@@ -234,9 +245,12 @@ class SelfServiceApiTest {
     }
 
     private void savePreferences(String user, String body) throws Exception {
-        ApiTestbed.Answer saved = bed.send(HttpRequest.newBuilder(ApiTestbed.uri(api, "/v1/users/" + user
-                        + "/preferences")).header("Content-Type", "application/json").headers(bearer(ADMIN_TOKEN))
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+        ApiTestbed.Answer saved =
+                bed.send(HttpRequest.newBuilder(ApiTestbed.uri(api, "/v1/users/" + user + "/preferences"))
+                        .header("Content-Type", "application/json")
+                        .headers(bearer(ADMIN_TOKEN))
+                        .PUT(HttpRequest.BodyPublishers.ofString(body))
+                        .build());
         assertThat(saved.status()).as(saved.text()).isEqualTo(200);
     }
 
@@ -256,16 +270,21 @@ class SelfServiceApiTest {
         assertThat(onlyLinkOfAlice(answers).target()).isEqualTo("alice@cluster.example.org");
 
         // Preferences naming the linked chat as a receiver: that chat, through SQS like any notification.
-        savePreferences("alice", "{\"receivers\": {\"work\": \"mailto:alice@uni.org\", "
-                + "\"phone\": \"telegram:555\"}}");
+        savePreferences(
+                "alice", "{\"receivers\": {\"work\": \"mailto:alice@uni.org\", " + "\"phone\": \"telegram:555\"}}");
         Envelope chat = onlyLinkOfAlice(answers);
         assertThat(chat.channel()).isEqualTo("telegram");
         assertThat(chat.target()).isEqualTo("555");
         Matcher m = LINK.matcher(chat.content().text());
         assertThat(m.find()).as(chat.content().text()).isTrue();
-        assertThat(exchange(m.group(1)).status()).as("the chat's link opens a session").isEqualTo(200);
+        assertThat(exchange(m.group(1)).status())
+                .as("the chat's link opens a session")
+                .isEqualTo(200);
 
-        assertThat(answers).as("the same 202 whichever way the link went").hasSize(3).containsOnly(answers.get(0));
+        assertThat(answers)
+                .as("the same 202 whichever way the link went")
+                .hasSize(3)
+                .containsOnly(answers.get(0));
     }
 
     @Test
@@ -282,7 +301,8 @@ class SelfServiceApiTest {
         Envelope latest = onlyLinkOfAlice(answers);
 
         assertThat(latest.channel()).isEqualTo("telegram");
-        assertThat(latest.target()).as("nothing went out for the first ask, then the chat linked last")
+        assertThat(latest.target())
+                .as("nothing went out for the first ask, then the chat linked last")
                 .isEqualTo("222");
         assertThat(answers).containsOnly(answers.get(0));
     }
@@ -315,7 +335,12 @@ class SelfServiceApiTest {
         String[] parts = token.split("\\.");
         String bob = Base64.getUrlEncoder().withoutPadding().encodeToString("bob".getBytes(StandardCharsets.UTF_8));
         String swapped = String.join(".", parts[0], bob, parts[2], parts[3], parts[4]);
-        String resigned = String.join(".", parts[0], parts[1], parts[2], parts[3],
+        String resigned = String.join(
+                ".",
+                parts[0],
+                parts[1],
+                parts[2],
+                parts[3],
                 Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]));
 
         for (String forged : List.of(swapped, resigned, "garbage", token.substring(0, token.length() - 3))) {
@@ -323,28 +348,38 @@ class SelfServiceApiTest {
             assertThat(refused.status()).as(forged).isEqualTo(401);
             assertThat(refused.errors().get("token")).contains("not valid");
         }
-        assertThat(exchange(token).status()).as("the real link still works once").isEqualTo(200);
+        assertThat(exchange(token).status())
+                .as("the real link still works once")
+                .isEqualTo(200);
     }
 
     @Test
     void aSessionOfAliceCannotReadOrSetBobsPreferences() throws Exception {
         assertThat(bed.send(HttpRequest.newBuilder(ApiTestbed.uri(api, "/v1/users/bob/preferences"))
-                .header("Content-Type", "application/json").headers(bearer(ADMIN_TOKEN))
-                .PUT(HttpRequest.BodyPublishers.ofString(PREFS.replace("alice", "bob"))).build()).status())
+                                .header("Content-Type", "application/json")
+                                .headers(bearer(ADMIN_TOKEN))
+                                .PUT(HttpRequest.BodyPublishers.ofString(PREFS.replace("alice", "bob")))
+                                .build())
+                        .status())
                 .isEqualTo(200);
         String alice = sessionFor("alice");
 
         ApiTestbed.Answer read = bed.get(api, "/v1/users/bob/preferences", bearer(alice));
         ApiTestbed.Answer written = bed.send(HttpRequest.newBuilder(ApiTestbed.uri(api, "/v1/users/bob/preferences"))
-                .header("Content-Type", "application/json").headers(bearer(alice))
-                .PUT(HttpRequest.BodyPublishers.ofString(PREFS)).build());
-        ApiTestbed.Answer asBob = putOwn(PREFS.replace("{\"receivers\"", "{\"user\": \"bob\", \"receivers\""),
-                bearer(alice));
+                .header("Content-Type", "application/json")
+                .headers(bearer(alice))
+                .PUT(HttpRequest.BodyPublishers.ofString(PREFS))
+                .build());
+        ApiTestbed.Answer asBob =
+                putOwn(PREFS.replace("{\"receivers\"", "{\"user\": \"bob\", \"receivers\""), bearer(alice));
 
         assertThat(read.status()).as("a session is not an API key").isEqualTo(401);
         assertThat(written.status()).isEqualTo(401);
-        assertThat(asBob.status()).as("the body may not name another user: " + asBob.text()).isEqualTo(400);
-        assertThat(store.find("bob")).hasValueSatisfying(p -> assertThat(p.updatedBy()).isEqualTo("ops"));
+        assertThat(asBob.status())
+                .as("the body may not name another user: " + asBob.text())
+                .isEqualTo(400);
+        assertThat(store.find("bob"))
+                .hasValueSatisfying(p -> assertThat(p.updatedBy()).isEqualTo("ops"));
         assertThat(store.find("alice")).isEmpty();
     }
 
@@ -353,9 +388,12 @@ class SelfServiceApiTest {
         String token = linkFor("alice");
 
         assertThat(bed.get(api, "/v1/me/preferences", bearer(token)).status()).isEqualTo(401);
-        assertThat(bed.get(api, "/v1/me/preferences", bearer(ADMIN_TOKEN)).status()).isEqualTo(401);
+        assertThat(bed.get(api, "/v1/me/preferences", bearer(ADMIN_TOKEN)).status())
+                .isEqualTo(401);
         assertThat(bed.get(api, "/v1/me/preferences").status()).isEqualTo(401);
-        assertThat(exchange(token).status()).as("and the refused tries did not use the link up").isEqualTo(200);
+        assertThat(exchange(token).status())
+                .as("and the refused tries did not use the link up")
+                .isEqualTo(200);
     }
 
     @Test
@@ -368,7 +406,9 @@ class SelfServiceApiTest {
 
         assertThat(expired.status()).isEqualTo(401);
         assertThat(expired.errors().get("base")).contains("expired");
-        assertThat(admin.status()).as("404: alice saved nothing; the admin got through").isEqualTo(404);
+        assertThat(admin.status())
+                .as("404: alice saved nothing; the admin got through")
+                .isEqualTo(404);
     }
 
     @Test

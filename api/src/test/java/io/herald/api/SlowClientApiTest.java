@@ -1,11 +1,8 @@
 package io.herald.api;
 
-import io.herald.core.config.HeraldConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.core.config.HeraldConfig;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -19,20 +16,22 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * Finding 4 of the security review (issue 15): slow clients pinned memory. A body buffer was
- * allocated at the declared Content-Length before a byte arrived, and a client trickling a byte now
- * and then could hold its request open for as long as it liked. Raw sockets here, because an HTTP
- * client library would not misbehave on purpose.
+ * Finding 4 of the security review (issue 15): slow clients pinned memory. A body buffer was allocated at the declared
+ * Content-Length before a byte arrived, and a client trickling a byte now and then could hold its request open for as
+ * long as it liked. Raw sockets here, because an HTTP client library would not misbehave on purpose.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlowClientApiTest {
 
     /** Far below what any real client sends, far above the trickle below. */
     private static final int MIN_RATE = 4096;
+
     private static final Duration IDLE = Duration.ofSeconds(2);
     private static final String LIMITS = "idleTimeout: 2s, minRequestDataRate: " + MIN_RATE;
 
@@ -77,7 +76,8 @@ class SlowClientApiTest {
             listen(socket, answer, closed);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/notifications HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 200000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: 200000\r\n\r\n{")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             // The client's pace, not a wait for the server: ~20 bytes a second, each gap well within the idle timeout.
             Thread trickle = Thread.ofVirtual().start(() -> {
@@ -93,11 +93,15 @@ class SlowClientApiTest {
             });
 
             // At 4 KiB/s a 200,000-byte body may take 49 s; a trickler is cut off long before.
-            assertThat(closed.await(15, TimeUnit.SECONDS)).as("closed by the server").isTrue();
+            assertThat(closed.await(15, TimeUnit.SECONDS))
+                    .as("closed by the server")
+                    .isTrue();
             trickle.interrupt();
-            assertThat(answer.get()).as("answer, if any, before the close").satisfiesAnyOf(
-                    a -> assertThat(a).isEmpty(),
-                    a -> assertThat(a).startsWith("HTTP/1.1 408").contains("Request body arrived too slowly"));
+            assertThat(answer.get())
+                    .as("answer, if any, before the close")
+                    .satisfiesAnyOf(
+                            a -> assertThat(a).isEmpty(),
+                            a -> assertThat(a).startsWith("HTTP/1.1 408").contains("Request body arrived too slowly"));
         }
     }
 
@@ -107,11 +111,13 @@ class SlowClientApiTest {
             AtomicReference<String> answer = new AtomicReference<>("");
             CountDownLatch closed = new CountDownLatch(1);
             listen(socket, answer, closed);
-            socket.getOutputStream().write("POST /v1/notifications HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("POST /v1/notifications HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
 
-            assertThat(closed.await(IDLE.multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS)).as("closed by the server")
+            assertThat(closed.await(IDLE.multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS))
+                    .as("closed by the server")
                     .isTrue();
         }
     }
@@ -120,8 +126,8 @@ class SlowClientApiTest {
     void aLargeDeclaredLengthIsNotAllocatedBeforeTheBytesArrive() throws IOException {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         int declared = 1_000_000;
-        InputStream fewBytes = new SequenceInputStream(new ByteArrayInputStream(new byte[100]),
-                InputStream.nullInputStream());
+        InputStream fewBytes =
+                new SequenceInputStream(new ByteArrayInputStream(new byte[100]), InputStream.nullInputStream());
 
         readShort(new ByteArrayInputStream(new byte[100]), declared); // warm-up: classes loaded, code compiled
 
@@ -130,7 +136,8 @@ class SlowClientApiTest {
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
         assertThat(cutShort).isTrue();
-        assertThat(allocated).as("bytes allocated reading 100 bytes of a declared %d", declared)
+        assertThat(allocated)
+                .as("bytes allocated reading 100 bytes of a declared %d", declared)
                 .isLessThan(declared / 10);
     }
 
@@ -148,11 +155,12 @@ class SlowClientApiTest {
     void aSmallBodyAnsweredSlowlyIsNotTakenForASlowUpload() throws Exception {
         // Jetty measures the rate on every read: reading again after the whole body arrived would count the time
         // spent answering (here: waiting on a status table that is not there) against the client.
-        HeraldApi slowToAnswer = bed.start(ApiTestbed.api(LIMITS), bed.freshQueues(1),
+        HeraldApi slowToAnswer = bed.start(
+                ApiTestbed.api(LIMITS),
+                bed.freshQueues(1),
                 b -> b.statusStore(new io.herald.core.status.StatusStore() {
                     @Override
-                    public void record(io.herald.core.status.StatusUpdate update) {
-                    }
+                    public void record(io.herald.core.status.StatusUpdate update) {}
 
                     @Override
                     public void recordNew(java.util.List<io.herald.core.status.StatusUpdate> updates) {
@@ -169,13 +177,18 @@ class SlowClientApiTest {
                     }
                 }));
 
-        assertThat(bed.post(slowToAnswer, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"hi\"}").status())
+        assertThat(bed.post(slowToAnswer, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"hi\"}")
+                        .status())
                 .isEqualTo(202);
     }
 
     @Test
     void aNormalRequestStillGoesThrough() throws Exception {
-        assertThat(bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"" + "x".repeat(50_000)
-                + "\"}").status()).isEqualTo(202);
+        assertThat(bed.post(
+                                api,
+                                "/v1/notifications",
+                                "{\"to\": \"telegram:1\", \"text\": \"" + "x".repeat(50_000) + "\"}")
+                        .status())
+                .isEqualTo(202);
     }
 }

@@ -1,24 +1,23 @@
 package io.herald.api;
 
-import io.herald.core.dynamo.DynamoDbClients;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.DynamoStatusStore;
 import io.herald.core.status.StatusUpdate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code GET /v1/notifications/{id}}: every delivery state, as the pipeline records it. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -58,9 +57,13 @@ class StatusApiTest {
 
     @Test
     void anEmailSentThroughTheGomailEndpointHasAStatusToo() throws Exception {
-        String id = bed.post(api, "/email/send", bed.validEmail()).json().get("messageId").asText();
+        String id = bed.post(api, "/email/send", bed.validEmail())
+                .json()
+                .get("messageId")
+                .asText();
 
-        assertThat(bed.get(api, "/v1/notifications/" + id).json().get("state").asText()).isEqualTo("queued");
+        assertThat(bed.get(api, "/v1/notifications/" + id).json().get("state").asText())
+                .isEqualTo("queued");
     }
 
     private ApiTestbed.Answer statusAfter(DeliveryState state) throws Exception {
@@ -82,13 +85,16 @@ class StatusApiTest {
 
     @Test
     void theAnswerCarriesTheStatusHistoryOldestFirst() throws Exception {
-        String id = bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"hi\"}").json()
-                .at("/notifications/0/id").asText();
+        String id = bed.post(api, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"hi\"}")
+                .json()
+                .at("/notifications/0/id")
+                .asText();
         java.time.Instant later = java.time.Instant.now().plusSeconds(5);
         pipelineSide.record(new StatusUpdate(id, new DeliveryState.Retrying(1, "HTTP 429 from Telegram"), later));
         pipelineSide.record(new StatusUpdate(id, new DeliveryState.Delivered("telegram", "42"), later.plusSeconds(2)));
 
-        com.fasterxml.jackson.databind.JsonNode history = bed.get(api, "/v1/notifications/" + id).json().get("history");
+        com.fasterxml.jackson.databind.JsonNode history =
+                bed.get(api, "/v1/notifications/" + id).json().get("history");
 
         assertThat(history).hasSize(3);
         assertThat(history.findValuesAsText("state")).containsExactly("queued", "retrying", "delivered");
@@ -140,8 +146,9 @@ class StatusApiTest {
         ApiTestbed.Answer answer = bed.get(api, "/v1/notifications/hello");
 
         assertThat(answer.status()).isEqualTo(400);
-        assertThat(answer.errors()).containsExactly(Map.entry("base",
-                "'hello' is not a notification id (a UUID as returned when it was sent)"));
+        assertThat(answer.errors())
+                .containsExactly(
+                        Map.entry("base", "'hello' is not a notification id (a UUID as returned when it was sent)"));
     }
 
     @Test
@@ -150,11 +157,14 @@ class StatusApiTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        HeraldConfig.Status nowhere = new HeraldConfig.Status("http://127.0.0.1:" + closed, "us-east-1", "t-x",
+        HeraldConfig.Status nowhere = new HeraldConfig.Status(
+                "http://127.0.0.1:" + closed,
+                "us-east-1",
+                "t-x",
                 HeraldConfig.defaults().status().ttl());
         try (DynamoDbClient down = DynamoDbClients.create(nowhere)) {
-            HeraldApi blind = bed.start(b -> b.statusStore(new DynamoStatusStore(down, "t-x",
-                    nowhere.ttl(), Clock.systemUTC())));
+            HeraldApi blind =
+                    bed.start(b -> b.statusStore(new DynamoStatusStore(down, "t-x", nowhere.ttl(), Clock.systemUTC())));
 
             ApiTestbed.Answer answer = bed.get(blind, "/v1/notifications/" + UUID.randomUUID());
 
@@ -170,13 +180,17 @@ class StatusApiTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        HeraldConfig.Status nowhere = new HeraldConfig.Status("http://127.0.0.1:" + closed, "us-east-1", "t-x",
+        HeraldConfig.Status nowhere = new HeraldConfig.Status(
+                "http://127.0.0.1:" + closed,
+                "us-east-1",
+                "t-x",
                 HeraldConfig.defaults().status().ttl());
         try (DynamoDbClient down = DynamoDbClients.create(nowhere)) {
-            HeraldApi blind = bed.start(b -> b.statusStore(new DynamoStatusStore(down, "t-x",
-                    nowhere.ttl(), Clock.systemUTC())));
+            HeraldApi blind =
+                    bed.start(b -> b.statusStore(new DynamoStatusStore(down, "t-x", nowhere.ttl(), Clock.systemUTC())));
 
-            ApiTestbed.Answer answer = bed.post(blind, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"hi\"}");
+            ApiTestbed.Answer answer =
+                    bed.post(blind, "/v1/notifications", "{\"to\": \"telegram:1\", \"text\": \"hi\"}");
 
             assertThat(answer.status()).isEqualTo(202);
         }

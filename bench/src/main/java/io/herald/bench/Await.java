@@ -6,8 +6,7 @@ import java.util.function.BooleanSupplier;
 /** Polls a condition with a limit, so no drill can hang: past the limit it fails naming what it waited for. */
 final class Await {
 
-    private Await() {
-    }
+    private Await() {}
 
     static void until(BooleanSupplier condition, Duration limit, String what) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();

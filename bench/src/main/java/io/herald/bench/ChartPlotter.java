@@ -1,6 +1,5 @@
 package io.herald.bench;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -15,10 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 
 /**
- * Draws a {@link Chart} as a line chart in a PNG with plain java.awt (headless): no plotting
- * library to pin, and the few charts the drills need are lines over time or over a setting.
+ * Draws a {@link Chart} as a line chart in a PNG with plain java.awt (headless): no plotting library to pin, and the
+ * few charts the drills need are lines over time or over a setting.
  */
 public final class ChartPlotter {
 
@@ -29,8 +29,9 @@ public final class ChartPlotter {
     private static final int TOP = 60;
     private static final int BOTTOM = 110;
     private static final Color[] PALETTE = {
-            new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
-            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
+        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
+        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)
+    };
 
     public void plot(Chart chart, Path png) throws IOException {
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
@@ -52,8 +53,18 @@ public final class ChartPlotter {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, WIDTH, HEIGHT);
 
-        Range x = Range.of(chart.series().stream().flatMap(s -> s.points().stream()).mapToDouble(Point::x).toArray(), false);
-        Range y = Range.of(chart.series().stream().flatMap(s -> s.points().stream()).mapToDouble(Point::y).toArray(), true);
+        Range x = Range.of(
+                chart.series().stream()
+                        .flatMap(s -> s.points().stream())
+                        .mapToDouble(Point::x)
+                        .toArray(),
+                false);
+        Range y = Range.of(
+                chart.series().stream()
+                        .flatMap(s -> s.points().stream())
+                        .mapToDouble(Point::y)
+                        .toArray(),
+                true);
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
 
@@ -166,7 +177,9 @@ public final class ChartPlotter {
 
         List<Double> ticks() {
             int n = (int) Math.round(span() / step);
-            return java.util.stream.IntStream.rangeClosed(0, n).mapToObj(i -> min + i * step).toList();
+            return java.util.stream.IntStream.rangeClosed(0, n)
+                    .mapToObj(i -> min + i * step)
+                    .toList();
         }
 
         private static double niceStep(double raw) {

@@ -14,10 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A main class of the bench classpath running in a JVM of its own, so what it serves and what
- * measures it do not share a heap, a JIT or a garbage collector. The child tells it is ready by
- * printing one line on stdout; it stops when its stdin closes, so it cannot outlive the drill
- * even if the drill's JVM dies. Its stderr goes to the drill's.
+ * A main class of the bench classpath running in a JVM of its own, so what it serves and what measures it do not share
+ * a heap, a JIT or a garbage collector. The child tells it is ready by printing one line on stdout; it stops when its
+ * stdin closes, so it cannot outlive the drill even if the drill's JVM dies. Its stderr goes to the drill's.
  */
 final class ChildJvm implements AutoCloseable {
 
@@ -31,8 +30,8 @@ final class ChildJvm implements AutoCloseable {
 
     /**
      * @param jvmOptions e.g. heap or JFR options; the parent's --enable-native-access and
-     *                   --sun-misc-unsafe-memory-access flags are passed on as well
-     * @param startup    longest wait for the ready line
+     *     --sun-misc-unsafe-memory-access flags are passed on as well
+     * @param startup longest wait for the ready line
      */
     static ChildJvm start(Class<?> main, List<String> jvmOptions, List<String> args, Duration startup)
             throws IOException, InterruptedException {
@@ -44,7 +43,8 @@ final class ChildJvm implements AutoCloseable {
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
-        for (String flag : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        for (String flag :
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (flag.startsWith("--enable-native-access") || flag.startsWith("--sun-misc-unsafe-memory-access")) {
                 command.add(flag);
             }
@@ -60,8 +60,11 @@ final class ChildJvm implements AutoCloseable {
         command.add(classpath);
         command.add(main.getName());
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
             try {
                 return out.readLine();

@@ -10,26 +10,26 @@ import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.sendgrid.SendGridProvider;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The pipeline the crash drill kills: a process of its own delivering one queue through the real
- * SendGrid provider to the drill's fake of the SendGrid API. It stops gracefully, as
- * {@code herald pipeline} does on SIGTERM, when the drill closes its stdin ({@link ChildJvm}), and
- * not at all when the drill kills it. Arguments: SQS endpoint, queue name, visibility seconds, send
- * timeout seconds, SendGrid base URL.
+ * The pipeline the crash drill kills: a process of its own delivering one queue through the real SendGrid provider to
+ * the drill's fake of the SendGrid API. It stops gracefully, as {@code herald pipeline} does on SIGTERM, when the drill
+ * closes its stdin ({@link ChildJvm}), and not at all when the drill kills it. Arguments: SQS endpoint, queue name,
+ * visibility seconds, send timeout seconds, SendGrid base URL.
  */
 public final class CrashChild {
 
-    private CrashChild() {
-    }
+    private CrashChild() {}
 
     static HeraldConfig.PipelineSettings pipelineConfig(Duration sendTimeout) {
-        return HeraldConfig.defaults().pipeline().withSendTimeout(sendTimeout).withAdminPort(-1)
+        return HeraldConfig.defaults()
+                .pipeline()
+                .withSendTimeout(sendTimeout)
+                .withAdminPort(-1)
                 // Only shortens the last long poll at shutdown; under load every receive returns at once.
                 .withReceiveWait(Duration.ofSeconds(1));
     }
@@ -42,13 +42,26 @@ public final class CrashChild {
         String sendgridUrl = args[4];
 
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(endpoint, d.region(), List.of(queueName), d.deadLetterSuffix(),
-                d.maxReceiveCount(), visibility, d.maxConnections());
+        HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(
+                endpoint,
+                d.region(),
+                List.of(queueName),
+                d.deadLetterSuffix(),
+                d.maxReceiveCount(),
+                visibility,
+                d.maxConnections());
         SqsClient sqs = SqsClients.create(sqsConfig);
         List<QueueRef> queues = SqsQueues.resolve(sqs, sqsConfig);
         SendGridProvider sendgrid = EmailApiFake.sendGridProvider(sendgridUrl, sendTimeout, Clock.systemUTC());
-        Pipeline pipeline = new Pipeline(sqs, queues, List.of(new ConfiguredProvider(sendgrid, 1)), pipelineConfig(sendTimeout),
-                sqsConfig, new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), null, Clock.systemUTC());
+        Pipeline pipeline = new Pipeline(
+                sqs,
+                queues,
+                List.of(new ConfiguredProvider(sendgrid, 1)),
+                pipelineConfig(sendTimeout),
+                sqsConfig,
+                new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+                null,
+                Clock.systemUTC());
         pipeline.start();
         System.out.println("ready");
         System.out.flush();

@@ -1,10 +1,10 @@
 package io.herald.bench;
 
 /**
- * One benchmark or fault drill, run by the harness as {@code ./herald bench <name> [drill args]}
- * and, in a fixed order, by {@code ./herald bench all}. A drill that finds a broken invariant
- * (a lost message, a 5xx) still returns its figures and names the breakage under
- * {@link DrillResult#VIOLATIONS}; the harness prints it plainly and exits non-zero at the end.
+ * One benchmark or fault drill, run by the harness as {@code ./herald bench <name> [drill args]} and, in a fixed order,
+ * by {@code ./herald bench all}. A drill that finds a broken invariant (a lost message, a 5xx) still returns its
+ * figures and names the breakage under {@link DrillResult#VIOLATIONS}; the harness prints it plainly and exits non-zero
+ * at the end.
  */
 public interface Drill {
 
@@ -16,7 +16,9 @@ public interface Drill {
 
     DrillResult run(DrillContext context) throws Exception;
 
-    /** The options {@code ./herald bench all} runs this drill with: its defaults unless it needs smaller sizes there. */
+    /**
+     * The options {@code ./herald bench all} runs this drill with: its defaults unless it needs smaller sizes there.
+     */
     default java.util.List<String> argsForAll() {
         return java.util.List.of();
     }

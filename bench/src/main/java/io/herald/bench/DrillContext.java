@@ -8,8 +8,8 @@ import java.util.List;
  * What the harness hands a drill.
  *
  * @param resultsDir where to write extra files (bench/results)
- * @param progress   one line per step (stderr)
- * @param args       the drill's own options, after its name
+ * @param progress one line per step (stderr)
+ * @param args the drill's own options, after its name
  */
 public record DrillContext(Path resultsDir, PrintStream progress, List<String> args) {
 

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A drill's own options, {@code --name value} pairs only. Anything else (an unknown name, a
- * missing or malformed value) is a {@link BadDrillArgumentException} naming what was wrong, which
- * the harness turns into a one-line reason and a non-zero exit.
+ * A drill's own options, {@code --name value} pairs only. Anything else (an unknown name, a missing or malformed value)
+ * is a {@link BadDrillArgumentException} naming what was wrong, which the harness turns into a one-line reason and a
+ * non-zero exit.
  */
 public final class DrillOptions {
 
@@ -66,13 +66,13 @@ public final class DrillOptions {
             try {
                 int value = Integer.parseInt(part.strip());
                 if (value < min) {
-                    throw new BadDrillArgumentException(drill + ": " + name + " values must be at least " + min
-                            + ", got " + raw);
+                    throw new BadDrillArgumentException(
+                            drill + ": " + name + " values must be at least " + min + ", got " + raw);
                 }
                 out.add(value);
             } catch (NumberFormatException e) {
-                throw new BadDrillArgumentException(drill + ": " + name + " needs whole numbers separated by commas, got '"
-                        + raw + "'");
+                throw new BadDrillArgumentException(
+                        drill + ": " + name + " needs whole numbers separated by commas, got '" + raw + "'");
             }
         }
         return List.copyOf(out);

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every drill the harness knows: those {@code ./herald bench all} runs, in its order, and those run
- * only by name (too long for {@code all}). Adding a drill is one line here.
+ * Every drill the harness knows: those {@code ./herald bench all} runs, in its order, and those run only by name (too
+ * long for {@code all}). Adding a drill is one line here.
  */
 public final class Drills {
 
@@ -23,16 +23,17 @@ public final class Drills {
 
     /** The drills that ship with Herald, in their fixed order for {@code bench all}. */
     public static Drills standard() {
-        return new Drills(List.of(
-                new PipelineDrill(),
-                new FailoverDrill(),
-                new CrashDrill(),
-                new ServeCrashDrill(),
-                new ApiDrill(),
-                new MailprogDrill(),
-                new FuzzDrill(),
-                new StartupDrill()
-        ), List.of(new SoakDrill()));
+        return new Drills(
+                List.of(
+                        new PipelineDrill(),
+                        new FailoverDrill(),
+                        new CrashDrill(),
+                        new ServeCrashDrill(),
+                        new ApiDrill(),
+                        new MailprogDrill(),
+                        new FuzzDrill(),
+                        new StartupDrill()),
+                List.of(new SoakDrill()));
     }
 
     /** The drills of {@code bench all}, in its order. */
@@ -47,6 +48,7 @@ public final class Drills {
 
     public Optional<Drill> named(String name) {
         return java.util.stream.Stream.concat(drills.stream(), byNameOnly.stream())
-                .filter(d -> d.name().equals(name)).findFirst();
+                .filter(d -> d.name().equals(name))
+                .findFirst();
     }
 }

@@ -2,17 +2,13 @@ package io.herald.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.core.config.Secret;
 import io.herald.core.provider.sendgrid.SendGridConfig;
 import io.herald.core.provider.ses.SesConfig;
-import io.herald.core.config.Secret;
 import io.herald.pipeline.provider.sendgrid.SendGridProvider;
 import io.herald.pipeline.provider.ses.SesProvider;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -21,13 +17,14 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * An in-process fake of an email provider's HTTP API on 127.0.0.1, answering as the real API
- * does (SES v2 SendEmail: 200 with a MessageId; SendGrid mail/send: 202 with X-Message-Id), or
- * 500 while {@link #failing(boolean) failing}. It records every request with the Herald id the
- * real provider class put in it (SES email tag {@code herald-id}, SendGrid custom arg
- * {@code herald_id}), so a drill can account for every message.
+ * An in-process fake of an email provider's HTTP API on 127.0.0.1, answering as the real API does (SES v2 SendEmail:
+ * 200 with a MessageId; SendGrid mail/send: 202 with X-Message-Id), or 500 while {@link #failing(boolean) failing}. It
+ * records every request with the Herald id the real provider class put in it (SES email tag {@code herald-id}, SendGrid
+ * custom arg {@code herald_id}), so a drill can account for every message.
  */
 final class EmailApiFake implements AutoCloseable {
 
@@ -63,12 +60,13 @@ final class EmailApiFake implements AutoCloseable {
         this.latency = latency;
         // Jetty on virtual threads, so the fake holds as many slow requests as the pipeline sends.
         this.server = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.concurrency.useVirtualThreads = true;
-            config.jetty.host = "127.0.0.1";
-            config.jetty.port = 0;
-            config.routes.post(api.path, this::answer);
-        }).start();
+                    config.startup.showJavalinBanner = false;
+                    config.concurrency.useVirtualThreads = true;
+                    config.jetty.host = "127.0.0.1";
+                    config.jetty.port = 0;
+                    config.routes.post(api.path, this::answer);
+                })
+                .start();
     }
 
     String baseUrl() {
@@ -77,15 +75,36 @@ final class EmailApiFake implements AutoCloseable {
 
     /** Herald's real SendGrid provider pointed at a SendGrid fake at {@code baseUrl}; no rate limit to speak of. */
     static SendGridProvider sendGridProvider(String baseUrl, Duration timeout, Clock clock) {
-        return new SendGridProvider(new SendGridConfig(true, 1, timeout, 10_000, Duration.ofSeconds(1), "", baseUrl,
-                Secret.of("SG.bench-key"), "herald@example.org"), clock);
+        return new SendGridProvider(
+                new SendGridConfig(
+                        true,
+                        1,
+                        timeout,
+                        10_000,
+                        Duration.ofSeconds(1),
+                        "",
+                        baseUrl,
+                        Secret.of("SG.bench-key"),
+                        "herald@example.org"),
+                clock);
     }
 
     /** Herald's real SES provider pointed at an SES fake at {@code baseUrl}, with made-up credentials. */
     static SesProvider sesProvider(String baseUrl, Duration timeout, Clock clock) {
-        return new SesProvider(new SesConfig(true, 1, timeout, 10_000, Duration.ofSeconds(1), "", "us-east-1",
-                baseUrl, "herald@example.org", ""),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench-secret")), clock);
+        return new SesProvider(
+                new SesConfig(
+                        true,
+                        1,
+                        timeout,
+                        10_000,
+                        Duration.ofSeconds(1),
+                        "",
+                        "us-east-1",
+                        baseUrl,
+                        "herald@example.org",
+                        ""),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench-secret")),
+                clock);
     }
 
     /** From now on answer 500 (true) or as the healthy API does (false). */
@@ -110,7 +129,10 @@ final class EmailApiFake implements AutoCloseable {
 
     /** The Herald ids of every request answered with success, repeats included. */
     List<String> acceptedIds() {
-        return received.stream().filter(Received::accepted).map(Received::heraldId).toList();
+        return received.stream()
+                .filter(Received::accepted)
+                .map(Received::heraldId)
+                .toList();
     }
 
     private void answer(Context ctx) throws Exception {
@@ -126,7 +148,10 @@ final class EmailApiFake implements AutoCloseable {
         }
         ctx.status(status).contentType("application/json");
         if (fail) {
-            ctx.result(api == Api.SES ? "{\"message\":\"Internal failure\"}" : "{\"errors\":[{\"message\":\"internal error\"}]}");
+            ctx.result(
+                    api == Api.SES
+                            ? "{\"message\":\"Internal failure\"}"
+                            : "{\"errors\":[{\"message\":\"internal error\"}]}");
         } else if (api == Api.SES) {
             ctx.result("{\"MessageId\":\"" + UUID.randomUUID() + "\"}");
         } else {
@@ -143,7 +168,11 @@ final class EmailApiFake implements AutoCloseable {
             }
             return "";
         }
-        return body.path("personalizations").path(0).path("custom_args").path("herald_id").asText("");
+        return body.path("personalizations")
+                .path(0)
+                .path("custom_args")
+                .path("herald_id")
+                .asText("");
     }
 
     @Override

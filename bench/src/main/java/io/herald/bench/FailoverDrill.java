@@ -12,7 +12,6 @@ import io.herald.pipeline.provider.sendgrid.SendGridProvider;
 import io.herald.pipeline.provider.ses.SesProvider;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,10 +24,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Drill 2: two email providers, the real SendGrid (A) and SES (B) provider classes against
- * in-process fakes of their HTTP APIs, Herald's default health settings. Under a steady load A
- * answers 500 from {@code --fail-at} until {@code --heal-at}; the drill samples both breakers,
- * counts what each fake accepted per second, and checks every enqueued id was delivered.
+ * Drill 2: two email providers, the real SendGrid (A) and SES (B) provider classes against in-process fakes of their
+ * HTTP APIs, Herald's default health settings. Under a steady load A answers 500 from {@code --fail-at} until
+ * {@code --heal-at}; the drill samples both breakers, counts what each fake accepted per second, and checks every
+ * enqueued id was delivered.
  */
 public final class FailoverDrill implements Drill {
 
@@ -50,41 +49,56 @@ public final class FailoverDrill implements Drill {
     }
 
     /** A breaker state seen at a moment; {@code seconds} since the load started. */
-    private record Sample(double seconds, String a, String b, String aLastError) {
-    }
+    private record Sample(double seconds, String a, String b, String aLastError) {}
 
     @Override
     public DrillResult run(DrillContext context) throws Exception {
-        DrillOptions options = DrillOptions.parse(name(), context.args(),
-                Set.of("--rate", "--fail-at", "--heal-at", "--duration"));
+        DrillOptions options =
+                DrillOptions.parse(name(), context.args(), Set.of("--rate", "--fail-at", "--heal-at", "--duration"));
         int rate = options.intOption("--rate", 100, 10);
         int failAt = options.intOption("--fail-at", 10, 0);
         int healAt = options.intOption("--heal-at", 40, failAt + 1);
         int duration = options.intOption("--duration", 55, healAt + 1);
 
-        HeraldConfig.PipelineSettings config = HeraldConfig.defaults().pipeline().withAdminPort(-1)
+        HeraldConfig.PipelineSettings config = HeraldConfig.defaults()
+                .pipeline()
+                .withAdminPort(-1)
                 // Only shortens the last long poll at shutdown; under load every receive returns at once.
                 .withReceiveWait(Duration.ofSeconds(1));
         try (LocalSqs sqs = new LocalSqs();
-             EmailApiFake a = new EmailApiFake(EmailApiFake.Api.SENDGRID, Duration.ofMillis(20));
-             EmailApiFake b = new EmailApiFake(EmailApiFake.Api.SES, Duration.ofMillis(20))) {
-            HeraldConfig.Sqs sqsConfig = sqs.config("failover", HeraldConfig.defaults().sqs().visibilityTimeout());
+                EmailApiFake a = new EmailApiFake(EmailApiFake.Api.SENDGRID, Duration.ofMillis(20));
+                EmailApiFake b = new EmailApiFake(EmailApiFake.Api.SES, Duration.ofMillis(20))) {
+            HeraldConfig.Sqs sqsConfig =
+                    sqs.config("failover", HeraldConfig.defaults().sqs().visibilityTimeout());
             QueueRef queue = sqs.provision(sqsConfig);
             Clock clock = Clock.systemUTC();
             Duration timeout = Duration.ofSeconds(5);
             SendGridProvider sendgrid = EmailApiFake.sendGridProvider(a.baseUrl(), timeout, clock);
             SesProvider ses = EmailApiFake.sesProvider(b.baseUrl(), timeout, clock);
-            Pipeline pipeline = new Pipeline(sqs.client(), List.of(queue),
-                    List.of(new ConfiguredProvider(sendgrid, 1), new ConfiguredProvider(ses, 1)), config, sqsConfig,
-                    new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), null, clock);
+            Pipeline pipeline = new Pipeline(
+                    sqs.client(),
+                    List.of(queue),
+                    List.of(new ConfiguredProvider(sendgrid, 1), new ConfiguredProvider(ses, 1)),
+                    config,
+                    sqsConfig,
+                    new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+                    null,
+                    clock);
             pipeline.start();
 
             SteadyLoad load = new SteadyLoad(sqs.client(), queue.url(), "failover", rate);
             long warmUpStart = System.nanoTime();
             load.warmUp(WARM_UP);
-            Await.until(() -> a.acceptedIds().size() + b.acceptedIds().size() >= WARM_UP, Duration.ofSeconds(60), "the warm-up deliveries");
-            context.progress().printf(Locale.ROOT, "bench: failover: warm-up: %d messages delivered in %.1f s%n", WARM_UP,
-                    (System.nanoTime() - warmUpStart) / 1e9);
+            Await.until(
+                    () -> a.acceptedIds().size() + b.acceptedIds().size() >= WARM_UP,
+                    Duration.ofSeconds(60),
+                    "the warm-up deliveries");
+            context.progress()
+                    .printf(
+                            Locale.ROOT,
+                            "bench: failover: warm-up: %d messages delivered in %.1f s%n",
+                            WARM_UP,
+                            (System.nanoTime() - warmUpStart) / 1e9);
             ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
             AtomicBoolean sampling = new AtomicBoolean(true);
             long t0 = System.nanoTime();
@@ -93,8 +107,11 @@ public final class FailoverDrill implements Drill {
                 while (sampling.get()) {
                     JsonNode workers = workers(pipeline);
                     JsonNode sendgridStatus = worker(workers, "sendgrid");
-                    samples.add(new Sample(seconds(t0, System.nanoTime()), sendgridStatus.path("state").asText(),
-                            worker(workers, "ses").path("state").asText(), sendgridStatus.path("lastError").asText("")));
+                    samples.add(new Sample(
+                            seconds(t0, System.nanoTime()),
+                            sendgridStatus.path("state").asText(),
+                            worker(workers, "ses").path("state").asText(),
+                            sendgridStatus.path("lastError").asText("")));
                     try {
                         Thread.sleep(SAMPLE_EVERY);
                     } catch (InterruptedException e) {
@@ -102,8 +119,14 @@ public final class FailoverDrill implements Drill {
                     }
                 }
             });
-            context.progress().printf(Locale.ROOT, "bench: failover: %d msg/s for %d s; A fails at %d s, heals at %d s%n",
-                    rate, duration, failAt, healAt);
+            context.progress()
+                    .printf(
+                            Locale.ROOT,
+                            "bench: failover: %d msg/s for %d s; A fails at %d s, heals at %d s%n",
+                            rate,
+                            duration,
+                            failAt,
+                            healAt);
             sleepUntil(t0, failAt);
             a.failing(true);
             context.progress().println("bench: failover: A (sendgrid) answers 500 now");
@@ -118,7 +141,8 @@ public final class FailoverDrill implements Drill {
             }
             sampling.set(false);
             sampler.join();
-            long probesCounted = worker(workers(pipeline), "sendgrid").path("probes").asLong();
+            long probesCounted =
+                    worker(workers(pipeline), "sendgrid").path("probes").asLong();
             pipeline.close();
 
             Set<String> sent = load.sent();
@@ -132,14 +156,20 @@ public final class FailoverDrill implements Drill {
 
             List<Sample> timeline = List.copyOf(samples);
             double unhealthyAt = firstAfter(timeline, failAt, s -> !"healthy".equals(s.a()));
-            double healthyAgainAt = Double.isNaN(unhealthyAt) ? Double.NaN
+            double healthyAgainAt = Double.isNaN(unhealthyAt)
+                    ? Double.NaN
                     : firstAfter(timeline, Math.max(healAt, unhealthyAt), s -> "healthy".equals(s.a()));
             double until = Double.isNaN(healthyAgainAt) ? Double.MAX_VALUE : healthyAgainAt;
-            long probes = Double.isNaN(unhealthyAt) ? 0 : atA.stream()
-                    .filter(r -> seconds(t0, r.nanos()) >= unhealthyAt && seconds(t0, r.nanos()) < until).count();
-            long failedBeforeShift = atA.stream().filter(r -> !r.accepted()
-                    && (Double.isNaN(unhealthyAt) || seconds(t0, r.nanos()) < unhealthyAt)).count();
-            int seconds = (int) Math.ceil(timeline.isEmpty() ? duration : timeline.getLast().seconds());
+            long probes = Double.isNaN(unhealthyAt)
+                    ? 0
+                    : atA.stream()
+                            .filter(r -> seconds(t0, r.nanos()) >= unhealthyAt && seconds(t0, r.nanos()) < until)
+                            .count();
+            long failedBeforeShift = atA.stream()
+                    .filter(r -> !r.accepted() && (Double.isNaN(unhealthyAt) || seconds(t0, r.nanos()) < unhealthyAt))
+                    .count();
+            int seconds = (int)
+                    Math.ceil(timeline.isEmpty() ? duration : timeline.getLast().seconds());
             double[] perSecondA = perSecond(atA, t0, seconds, true);
             double[] perSecondB = perSecond(atB, t0, seconds, true);
             double[] failuresA = perSecond(atA, t0, seconds, false);
@@ -157,8 +187,15 @@ public final class FailoverDrill implements Drill {
             figures.put("healAtSeconds", healAt);
             figures.put("durationSeconds", duration);
             figures.put("providerLatencyMillis", 20);
-            figures.put("health", Map.of("unhealthyThreshold", config.unhealthyThreshold(),
-                    "healthyThreshold", config.healthyThreshold(), "openWaitSeconds", config.openWait().toSeconds()));
+            figures.put(
+                    "health",
+                    Map.of(
+                            "unhealthyThreshold",
+                            config.unhealthyThreshold(),
+                            "healthyThreshold",
+                            config.healthyThreshold(),
+                            "openWaitSeconds",
+                            config.openWait().toSeconds()));
             figures.put("sent", ledger.sent());
             figures.put("notEnqueued", load.notEnqueued());
             figures.put("delivered", ledger.delivered());
@@ -172,8 +209,13 @@ public final class FailoverDrill implements Drill {
             figures.put("failuresAtABeforeShift", failedBeforeShift);
             figures.put("secondsUntilTrafficShifted", round(unhealthyAt - failAt));
             // Why the pipeline marked A unhealthy, in its own words: 500s, or timeouts if the machine stalled.
-            figures.put("aLastErrorWhenMarkedUnhealthy", timeline.stream().filter(s -> s.seconds() >= unhealthyAt)
-                    .map(Sample::aLastError).findFirst().orElse(""));
+            figures.put(
+                    "aLastErrorWhenMarkedUnhealthy",
+                    timeline.stream()
+                            .filter(s -> s.seconds() >= unhealthyAt)
+                            .map(Sample::aLastError)
+                            .findFirst()
+                            .orElse(""));
             // The fake's count includes sends already under way when the breaker opened.
             figures.put("requestsToAWhileUnhealthy", probes);
             figures.put("probesCountedByPipeline", probesCounted);
@@ -181,14 +223,17 @@ public final class FailoverDrill implements Drill {
             figures.put("secondsUntilACarriedAQuarterAgain", round(carriesAgainAt - healAt));
             List<String> violations = new ArrayList<>(ledger.violations());
             if (deadLettered > 0) {
-                violations.add(deadLettered + " messages dead-lettered although both providers only failed temporarily");
+                violations.add(
+                        deadLettered + " messages dead-lettered although both providers only failed temporarily");
             }
             if (Double.isNaN(unhealthyAt)) {
                 violations.add("traffic never shifted away from A while it answered 500");
             }
             figures.put(DrillResult.VIOLATIONS, violations);
 
-            String table = String.format(Locale.ROOT, """
+            String table = String.format(
+                    Locale.ROOT,
+                    """
                     Failover: %d msg/s for %d s; A (SendGrid API fake) answers 500 from t=%d s to t=%d s; B (SES \
                     API fake); \
                     health defaults (%d bad in a row, %d good probes, %d s rest)
@@ -197,20 +242,51 @@ public final class FailoverDrill implements Drill {
                     |------|-----------|--------------|------|------------|---------------|-----------------------\
                     |----------------------------------------|-----------------------|------------------------------|
                     | %d | %d | %d | %d | %d | %d | %s | %d (%d) | %s | %s |
-                    """, rate, duration, failAt, healAt, config.unhealthyThreshold(), config.healthyThreshold(),
-                    config.openWait().toSeconds(), ledger.sent(), ledger.delivered(), ledger.stillQueued(), ledger.lost(), ledger.duplicates(),
-                    deadLettered, secondsText(unhealthyAt - failAt), probes, probesCounted, secondsText(healthyAgainAt - healAt),
+                    """,
+                    rate,
+                    duration,
+                    failAt,
+                    healAt,
+                    config.unhealthyThreshold(),
+                    config.healthyThreshold(),
+                    config.openWait().toSeconds(),
+                    ledger.sent(),
+                    ledger.delivered(),
+                    ledger.stillQueued(),
+                    ledger.lost(),
+                    ledger.duplicates(),
+                    deadLettered,
+                    secondsText(unhealthyAt - failAt),
+                    probes,
+                    probesCounted,
+                    secondsText(healthyAgainAt - healAt),
                     secondsText(carriesAgainAt - healAt));
 
-            Chart deliveries = new Chart("deliveries", "Deliveries per second by provider (A fails " + failAt + "–" + healAt + " s)",
-                    "seconds since the load started", "messages per second", List.of(
-                    new Series("A: SendGrid fake, accepted", points(perSecondA)),
-                    new Series("B: SES fake, accepted", points(perSecondB)),
-                    new Series("A: answered 500", points(failuresA))));
-            Chart breakers = new Chart("breakers", "Breaker state over time (0 healthy, 1 probing, 2 unhealthy)",
-                    "seconds since the load started", "breaker state", List.of(
-                    new Series("A: SendGrid", timeline.stream().map(s -> new Point(s.seconds(), stateLevel(s.a()))).toList()),
-                    new Series("B: SES", timeline.stream().map(s -> new Point(s.seconds(), stateLevel(s.b()))).toList())));
+            Chart deliveries = new Chart(
+                    "deliveries",
+                    "Deliveries per second by provider (A fails " + failAt + "–" + healAt + " s)",
+                    "seconds since the load started",
+                    "messages per second",
+                    List.of(
+                            new Series("A: SendGrid fake, accepted", points(perSecondA)),
+                            new Series("B: SES fake, accepted", points(perSecondB)),
+                            new Series("A: answered 500", points(failuresA))));
+            Chart breakers = new Chart(
+                    "breakers",
+                    "Breaker state over time (0 healthy, 1 probing, 2 unhealthy)",
+                    "seconds since the load started",
+                    "breaker state",
+                    List.of(
+                            new Series(
+                                    "A: SendGrid",
+                                    timeline.stream()
+                                            .map(s -> new Point(s.seconds(), stateLevel(s.a())))
+                                            .toList()),
+                            new Series(
+                                    "B: SES",
+                                    timeline.stream()
+                                            .map(s -> new Point(s.seconds(), stateLevel(s.b())))
+                                            .toList())));
             return new DrillResult(figures, table, List.of(deliveries, breakers));
         }
     }
@@ -240,9 +316,13 @@ public final class FailoverDrill implements Drill {
         }
     }
 
-    private static double firstAfter(List<Sample> timeline, double from, java.util.function.Predicate<Sample> condition) {
-        return timeline.stream().filter(s -> s.seconds() >= from && condition.test(s)).mapToDouble(Sample::seconds)
-                .findFirst().orElse(Double.NaN);
+    private static double firstAfter(
+            List<Sample> timeline, double from, java.util.function.Predicate<Sample> condition) {
+        return timeline.stream()
+                .filter(s -> s.seconds() >= from && condition.test(s))
+                .mapToDouble(Sample::seconds)
+                .findFirst()
+                .orElse(Double.NaN);
     }
 
     private static double[] perSecond(List<EmailApiFake.Received> received, long t0, int seconds, boolean accepted) {

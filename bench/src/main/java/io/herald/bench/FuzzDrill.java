@@ -13,8 +13,6 @@ import io.herald.mailprog.Shim;
 import io.herald.mailprog.forward.Forwarder;
 import io.herald.mailprog.forward.PassResult;
 import io.herald.mailprog.forward.SqsSink;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,16 +29,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Drill 6: malformed input, generated from a seed, against the API (in its own JVM, as in the api
- * drill, with the DynamoDB Local store) and against herald-mailprog plus the forwarder. What must
- * hold: no 5xx, no crash, nothing lost — every message the API accepted is on SQS (or its
- * dead-letter queue), and every record the shim spooled (exit 0) was forwarded to SQS or set
- * aside in failed/ with a reason. Since issue 15 also: no answer over 64 KiB, every case that
- * must be refused refused (look-alike senders, addresses in display names), an empty from
- * answered like no from, slow uploads not growing the live heap, and the chat providers sending
- * nothing that notifies a channel or links elsewhere, and no credential in any reason.
+ * Drill 6: malformed input, generated from a seed, against the API (in its own JVM, as in the api drill, with the
+ * DynamoDB Local store) and against herald-mailprog plus the forwarder. What must hold: no 5xx, no crash, nothing lost
+ * — every message the API accepted is on SQS (or its dead-letter queue), and every record the shim spooled (exit 0) was
+ * forwarded to SQS or set aside in failed/ with a reason. Since issue 15 also: no answer over 64 KiB, every case that
+ * must be refused refused (look-alike senders, addresses in display names), an empty from answered like no from, slow
+ * uploads not growing the live heap, and the chat providers sending nothing that notifies a channel or links elsewhere,
+ * and no credential in any reason.
  */
 public final class FuzzDrill implements Drill {
 
@@ -65,7 +63,9 @@ public final class FuzzDrill implements Drill {
     // The figures are Integer or Long read from Map<String, Object>: Error Prone cannot see that %d fits them.
     @SuppressWarnings("FormatString")
     public DrillResult run(DrillContext context) throws Exception {
-        DrillOptions options = DrillOptions.parse(name(), context.args(),
+        DrillOptions options = DrillOptions.parse(
+                name(),
+                context.args(),
                 Set.of("--seed", "--api-cases", "--shim-cases", "--slow-uploads", "--provider-cases"));
         int apiCases = options.intOption("--api-cases", 960, 0);
         int shimCases = options.intOption("--shim-cases", 100, 0);
@@ -73,7 +73,8 @@ public final class FuzzDrill implements Drill {
         int providerCases = options.intOption("--provider-cases", 60, 0);
         long seed = seed(options.given().get("--seed"));
         PrintStream progress = context.progress();
-        progress.printf(Locale.ROOT, "fuzz: seed %d (the same cases again: ./herald bench fuzz --seed %d)%n", seed, seed);
+        progress.printf(
+                Locale.ROOT, "fuzz: seed %d (the same cases again: ./herald bench fuzz --seed %d)%n", seed, seed);
 
         Map<String, Object> figures = new LinkedHashMap<>();
         List<String> violations = new ArrayList<>();
@@ -87,42 +88,82 @@ public final class FuzzDrill implements Drill {
         figures.put("shim", shim);
         figures.put(DrillResult.VIOLATIONS, violations);
 
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder table = new StringBuilder(String.format(
+                Locale.ROOT,
                 "Fuzz, seed %d: malformed input against the API and herald-mailprog + forwarder (5xx,"
                         + " crashes and lost must be 0)%n"
                         + "| target | kind | tried | 2xx | 4xx | 5xx | no answer | crashes | lost | largest answer "
                         + "| wrong answers |%n"
-                        + "|---|---|---|---|---|---|---|---|---|---|---|%n", seed));
+                        + "|---|---|---|---|---|---|---|---|---|---|---|%n",
+                seed));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Long>> byKind = (Map<String, Map<String, Long>>) api.get("byKind");
-        byKind.forEach((kind, c) -> table.append(String.format(Locale.ROOT,
-                "| API | %s | %d | %d | %d | %d | %d | | | %s | %d |%n", kind, c.get("tried"), c.get("2xx"),
-                c.get("4xx"), c.get("5xx"), c.get("noAnswer"), bytes(c.get("maxAnswerBytes")), c.get("wrong"))));
-        table.append(String.format(Locale.ROOT, "| API | all | %d | %d | %d | %d | %d | %d | %d | %s | %d |%n",
-                api.get("tried"), api.get("2xx"), api.get("4xx"), api.get("5xx"), api.get("noAnswer"),
-                api.get("crashes"), api.get("lost"), bytes((Long) api.get("maxAnswerBytes")), api.get("wrong")));
-        table.append(String.format(Locale.ROOT,
+        byKind.forEach((kind, c) -> table.append(String.format(
+                Locale.ROOT,
+                "| API | %s | %d | %d | %d | %d | %d | | | %s | %d |%n",
+                kind,
+                c.get("tried"),
+                c.get("2xx"),
+                c.get("4xx"),
+                c.get("5xx"),
+                c.get("noAnswer"),
+                bytes(c.get("maxAnswerBytes")),
+                c.get("wrong"))));
+        table.append(String.format(
+                Locale.ROOT,
+                "| API | all | %d | %d | %d | %d | %d | %d | %d | %s | %d |%n",
+                api.get("tried"),
+                api.get("2xx"),
+                api.get("4xx"),
+                api.get("5xx"),
+                api.get("noAnswer"),
+                api.get("crashes"),
+                api.get("lost"),
+                bytes((Long) api.get("maxAnswerBytes")),
+                api.get("wrong")));
+        table.append(String.format(
+                Locale.ROOT,
                 "| API | slow uploads | %s | | | | | | | live heap %s → %s MiB, %s closed by the server, "
-                        + "a normal request meanwhile: %s | |%n", api.get("slowUploads"),
-                api.get("liveHeapBeforeSlowMiB"), api.get("liveHeapWithSlowMiB"), api.get("slowClosedByServer"),
+                        + "a normal request meanwhile: %s | |%n",
+                api.get("slowUploads"),
+                api.get("liveHeapBeforeSlowMiB"),
+                api.get("liveHeapWithSlowMiB"),
+                api.get("slowClosedByServer"),
                 api.get("requestDuringSlow")));
-        table.append(String.format(Locale.ROOT,
+        table.append(String.format(
+                Locale.ROOT,
                 "| API | live heap | | | | | | | | %s MiB at start, %s MiB after the cases | |%n",
-                api.get("liveHeapStartMiB"), api.get("liveHeapAfterCasesMiB")));
-        providers.forEach((provider, c) -> table.append(String.format(Locale.ROOT,
-                "| provider | %s | %d | | | | | | | unsafe payloads %d, credential in a reason %d | %d |%n", provider,
-                c.get("sent"), c.get("unsafePayloads"), c.get("leakedReasons"),
+                api.get("liveHeapStartMiB"),
+                api.get("liveHeapAfterCasesMiB")));
+        providers.forEach((provider, c) -> table.append(String.format(
+                Locale.ROOT,
+                "| provider | %s | %d | | | | | | | unsafe payloads %d, credential in a reason %d | %d |%n",
+                provider,
+                c.get("sent"),
+                c.get("unsafePayloads"),
+                c.get("leakedReasons"),
                 c.get("unsafePayloads") + c.get("leakedReasons"))));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Long>> shimKinds = (Map<String, Map<String, Long>>) shim.get("byKind");
-        shimKinds.forEach((kind, c) -> table.append(String.format(Locale.ROOT,
-                "| shim | %s | %d | exit 0: %d | exit 75: %d | | | %d | | | |%n", kind, c.get("tried"), c.get("exit0"),
-                c.get("exit75"), c.get("crashes"))));
-        table.append(String.format(Locale.ROOT,
+        shimKinds.forEach((kind, c) -> table.append(String.format(
+                Locale.ROOT,
+                "| shim | %s | %d | exit 0: %d | exit 75: %d | | | %d | | | |%n",
+                kind,
+                c.get("tried"),
+                c.get("exit0"),
+                c.get("exit75"),
+                c.get("crashes"))));
+        table.append(String.format(
+                Locale.ROOT,
                 "| shim + forwarder | all | %d | exit 0: %d (forwarded %d, failed/ %d) | exit 75: %d | | | %d | %d "
                         + "| | |%n",
-                shim.get("tried"), shim.get("exit0"), shim.get("forwarded"), shim.get("deadLettered"), shim.get("exit75"),
-                shim.get("crashes"), shim.get("lost")));
+                shim.get("tried"),
+                shim.get("exit0"),
+                shim.get("forwarded"),
+                shim.get("deadLettered"),
+                shim.get("exit75"),
+                shim.get("crashes"),
+                shim.get("lost")));
         return new DrillResult(figures, table.toString(), List.of());
     }
 
@@ -142,9 +183,8 @@ public final class FuzzDrill implements Drill {
     /** How much a few hundred slow uploads may add to the API's live heap (each announces a full body). */
     static final double MAX_SLOW_UPLOAD_GROWTH_MIB = 32;
 
-    private Map<String, Object> fuzzApi(long seed, int count, int slowUploads, PrintStream progress,
-            List<String> violations)
-            throws Exception {
+    private Map<String, Object> fuzzApi(
+            long seed, int count, int slowUploads, PrintStream progress, List<String> violations) throws Exception {
         Map<String, Map<String, Long>> byKind = new TreeMap<>();
         Set<String> accepted = new HashSet<>();
         List<String> serverErrors = new ArrayList<>();
@@ -156,12 +196,15 @@ public final class FuzzDrill implements Drill {
         boolean crashed;
         Set<String> onSqs;
         progress.println("fuzz: starting the API with ElasticMQ and DynamoDB Local in a child JVM");
-        try (ChildJvm child = ChildJvm.start(ApiStackMain.class, List.of(), List.of("store", "keyed"),
-                Duration.ofSeconds(90))) {
+        try (ChildJvm child =
+                ChildJvm.start(ApiStackMain.class, List.of(), List.of("store", "keyed"), Duration.ofSeconds(90))) {
             ApiStackMain.Stack stack = new ObjectMapper().readValue(child.readyLine(), ApiStackMain.Stack.class);
             ApiStackMain.Variant variant = stack.variants().get("store");
-            Map<String, RawHttp> http = Map.of("store", new RawHttp(variant.port(), 15_000),
-                    "keyed", new RawHttp(stack.variants().get("keyed").port(), 15_000));
+            Map<String, RawHttp> http = Map.of(
+                    "store",
+                    new RawHttp(variant.port(), 15_000),
+                    "keyed",
+                    new RawHttp(stack.variants().get("keyed").port(), 15_000));
             out.put("liveHeapStartMiB", mib(LiveHeap.mebibytes(child.pid())));
             int maxBody = HeraldConfig.defaults().api().maxBodyBytes();
             List<ApiFuzzCases.Case> cases = new ApiFuzzCases(seed, maxBody).generate(count);
@@ -172,8 +215,8 @@ public final class FuzzDrill implements Drill {
                 if (tried % 300 == 0) {
                     progress.printf("fuzz: %d of %d API requests%n", tried, cases.size());
                 }
-                Map<String, Long> counts = byKind.computeIfAbsent(c.kind(),
-                        k -> newCounts("tried", "2xx", "4xx", "5xx", "noAnswer", "maxAnswerBytes", "wrong"));
+                Map<String, Long> counts = byKind.computeIfAbsent(
+                        c.kind(), k -> newCounts("tried", "2xx", "4xx", "5xx", "noAnswer", "maxAnswerBytes", "wrong"));
                 counts.merge("tried", 1L, Long::sum);
                 if (!answer.answered()) {
                     counts.merge("noAnswer", 1L, Long::sum);
@@ -199,7 +242,9 @@ public final class FuzzDrill implements Drill {
                 };
                 if (c.expect() == ApiFuzzCases.Expect.WITHOUT_FROM
                         || c.expect() == ApiFuzzCases.Expect.AS_WITHOUT_FROM) {
-                    fromClasses.computeIfAbsent(c.expect(), e -> new java.util.TreeSet<>()).add(klass);
+                    fromClasses
+                            .computeIfAbsent(c.expect(), e -> new java.util.TreeSet<>())
+                            .add(klass);
                 }
                 if (wrong != null || size > MAX_ANSWER_BYTES) {
                     counts.merge("wrong", 1L, Long::sum);
@@ -221,17 +266,24 @@ public final class FuzzDrill implements Drill {
                 // Still serving: one ordinary request must work after all of that.
                 RawHttp.Answer after = http.get("store").exchange(validEmailRequest());
                 if (after.status() != 200) {
-                    violations.add("after fuzzing, a valid POST /email/send got " + (after.answered() ? after.status() : after.failure()));
+                    violations.add("after fuzzing, a valid POST /email/send got "
+                            + (after.answered() ? after.status() : after.failure()));
                 } else {
                     collectIds(json, after.body(), accepted);
                 }
             }
             progress.println("fuzz: looking for every accepted message on SQS");
-            onSqs = crashed ? Set.of() : envelopeIdsOn(stack.sqsEndpoint(), stack.variants().values().stream()
-                    .flatMap(v -> v.queues().stream()).toList());
+            onSqs = crashed
+                    ? Set.of()
+                    : envelopeIdsOn(
+                            stack.sqsEndpoint(),
+                            stack.variants().values().stream()
+                                    .flatMap(v -> v.queues().stream())
+                                    .toList());
         }
         long fiveXx = byKind.values().stream().mapToLong(c -> c.get("5xx")).sum();
-        long noAnswer = byKind.values().stream().mapToLong(c -> c.get("noAnswer")).sum();
+        long noAnswer =
+                byKind.values().stream().mapToLong(c -> c.get("noAnswer")).sum();
         long wrong = byKind.values().stream().mapToLong(c -> c.get("wrong")).sum();
         Set<String> lost = new HashSet<>(accepted);
         lost.removeAll(onSqs);
@@ -274,11 +326,18 @@ public final class FuzzDrill implements Drill {
     }
 
     /**
-     * Holds {@code connections} uploads that announce a full body and send a few bytes, then looks
-     * at the API's live heap and whether an ordinary request still gets through.
+     * Holds {@code connections} uploads that announce a full body and send a few bytes, then looks at the API's live
+     * heap and whether an ordinary request still gets through.
      */
-    private static void slowUploads(ChildJvm child, int port, int connections, int maxBody, Map<String, Object> out,
-                                    List<String> violations, PrintStream progress) throws IOException {
+    private static void slowUploads(
+            ChildJvm child,
+            int port,
+            int connections,
+            int maxBody,
+            Map<String, Object> out,
+            List<String> violations,
+            PrintStream progress)
+            throws IOException {
         out.put("slowUploads", connections);
         if (connections == 0) {
             return;
@@ -295,8 +354,9 @@ public final class FuzzDrill implements Drill {
             out.put("liveHeapBeforeSlowMiB", mib(before));
             out.put("liveHeapWithSlowMiB", mib(with));
             out.put("slowClosedByServer", slow.closedByServer());
-            out.put("requestDuringSlow", during.answered() ? during.status() + " in " + millis
-                    + " ms" : during.failure());
+            out.put(
+                    "requestDuringSlow",
+                    during.answered() ? during.status() + " in " + millis + " ms" : during.failure());
             if (with - before > MAX_SLOW_UPLOAD_GROWTH_MIB) {
                 violations.add(slow.opened() + " slow uploads grew the API's live heap from " + mib(before) + " to "
                         + mib(with)
@@ -311,11 +371,13 @@ public final class FuzzDrill implements Drill {
 
     private static byte[] validEmailRequest() {
         byte[] valid = ("{\"email\":{\"fromEmail\":\"a@example.com\",\"toEmail\":\"b@example.com\","
-                + "\"subject\":\"s\",\"body\":\"after\"}}")
+                        + "\"subject\":\"s\",\"body\":\"after\"}}")
                 .getBytes(StandardCharsets.UTF_8);
-        return concat(("POST /email/send HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + valid.length + "\r\nConnection: close\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII), valid);
+        return concat(
+                ("POST /email/send HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + "Content-Length: "
+                                + valid.length + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII),
+                valid);
     }
 
     private static String requestLine(byte[] request) {
@@ -332,7 +394,8 @@ public final class FuzzDrill implements Drill {
         if (n == null) {
             return "";
         }
-        return n >= 1024 * 1024 ? String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0)
+        return n >= 1024 * 1024
+                ? String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0)
                 : n >= 1024 ? String.format(Locale.ROOT, "%.1f KiB", n / 1024.0) : n + " B";
     }
 
@@ -352,8 +415,14 @@ public final class FuzzDrill implements Drill {
     private static Set<String> envelopeIdsOn(String endpoint, List<QueueRef> queues) {
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
         Set<String> ids = new HashSet<>();
-        try (SqsClient sqs = SqsClients.create(new HeraldConfig.Sqs(endpoint, d.region(), List.of(), d.deadLetterSuffix(),
-                d.maxReceiveCount(), d.visibilityTimeout(), d.maxConnections()))) {
+        try (SqsClient sqs = SqsClients.create(new HeraldConfig.Sqs(
+                endpoint,
+                d.region(),
+                List.of(),
+                d.deadLetterSuffix(),
+                d.maxReceiveCount(),
+                d.visibilityTimeout(),
+                d.maxConnections()))) {
             for (QueueRef q : queues) {
                 for (String url : List.of(q.url(), q.deadLetterUrl())) {
                     QueuePeek.envelopes(sqs, url).forEach(e -> ids.add(e.id()));
@@ -363,7 +432,8 @@ public final class FuzzDrill implements Drill {
         return ids;
     }
 
-    private Map<String, Object> fuzzShim(long seed, int count, PrintStream progress, List<String> violations) throws Exception {
+    private Map<String, Object> fuzzShim(long seed, int count, PrintStream progress, List<String> violations)
+            throws Exception {
         try (ScratchDir scratch = new ScratchDir("herald-bench-fuzz")) {
             return fuzzShim(seed, count, progress, violations, scratch.path());
         }
@@ -373,7 +443,8 @@ public final class FuzzDrill implements Drill {
             throws Exception {
         Shim shim = Shim.install(Files.createDirectories(work.resolve("bin")), work.resolve("spool"));
         Fixtures.Case end = Fixtures.caseNamed("end-completed");
-        List<ShimFuzzCases.Case> cases = new ShimFuzzCases(seed, end.env(), end.args().get(1)).generate(count);
+        List<ShimFuzzCases.Case> cases =
+                new ShimFuzzCases(seed, end.env(), end.args().get(1)).generate(count);
         Map<String, Map<String, Long>> byKind = new TreeMap<>();
         List<String> crashes = new ArrayList<>();
         long exit0 = 0;
@@ -381,7 +452,8 @@ public final class FuzzDrill implements Drill {
         progress.printf("fuzz: %d odd invocations of herald-mailprog%n", cases.size());
         for (ShimFuzzCases.Case c : cases) {
             Shim.Result r = shim.runBytes(c.args(), c.env());
-            Map<String, Long> counts = byKind.computeIfAbsent(c.kind(), k -> newCounts("tried", "exit0", "exit75", "crashes"));
+            Map<String, Long> counts =
+                    byKind.computeIfAbsent(c.kind(), k -> newCounts("tried", "exit0", "exit75", "crashes"));
             counts.merge("tried", 1L, Long::sum);
             switch (r.exitCode()) {
                 case 0 -> {
@@ -406,13 +478,19 @@ public final class FuzzDrill implements Drill {
         progress.println("fuzz: forwarding what was spooled (herald mailprog flush)");
         try (LocalSqs local = new LocalSqs()) {
             HeraldConfig defaults = HeraldConfig.defaults();
-            HeraldConfig.Sqs sqsConfig = local.config("fuzz-slurm", defaults.sqs().visibilityTimeout());
-            HeraldConfig config = defaults.withSqs(sqsConfig).withMailprog(defaults.mailprog()
-                    .withSpoolDir(shim.spool().toString()).withSacct("", 1, Duration.ZERO).withReceivers("example.org", List.of()));
+            HeraldConfig.Sqs sqsConfig =
+                    local.config("fuzz-slurm", defaults.sqs().visibilityTimeout());
+            HeraldConfig config = defaults.withSqs(sqsConfig)
+                    .withMailprog(defaults.mailprog()
+                            .withSpoolDir(shim.spool().toString())
+                            .withSacct("", 1, Duration.ZERO)
+                            .withReceivers("example.org", List.of()));
             SqsClient sqs = local.client();
             local.provision(sqsConfig);
-            try (Forwarder forwarder = Mailprog.forwarder(config,
-                    new SqsSink(sqs, sqsConfig, new SqsProducer(sqs, new EnvelopeCodec())), Clock.systemUTC())) {
+            try (Forwarder forwarder = Mailprog.forwarder(
+                    config,
+                    new SqsSink(sqs, sqsConfig, new SqsProducer(sqs, new EnvelopeCodec())),
+                    Clock.systemUTC())) {
                 for (int pass = 0; pass < 5; pass++) {
                     try {
                         PassResult result = forwarder.pass(true);
@@ -431,13 +509,15 @@ public final class FuzzDrill implements Drill {
         long withoutReason;
         try (var files = Files.list(shim.spool().resolve("failed"))) {
             withoutReason = files.filter(f -> !f.getFileName().toString().endsWith(".reason"))
-                    .filter(f -> !Files.exists(f.resolveSibling(f.getFileName() + ".reason"))).count();
+                    .filter(f -> !Files.exists(f.resolveSibling(f.getFileName() + ".reason")))
+                    .count();
         } catch (IOException noFailedDir) {
             withoutReason = 0;
         }
         long remaining = MailprogDrill.count(shim.spool().resolve("new"));
         long lost = Math.max(0, exit0 - forwarded - deadLettered - remaining) + remaining;
-        long shimCrashes = byKind.values().stream().mapToLong(c -> c.get("crashes")).sum();
+        long shimCrashes =
+                byKind.values().stream().mapToLong(c -> c.get("crashes")).sum();
         if (shimCrashes + forwarderCrashes > 0) {
             violations.add((shimCrashes + forwarderCrashes) + " shim/forwarder crashes: " + String.join("; ", crashes));
         }

@@ -11,10 +11,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code ./herald bench <name> [drill args]} and {@code ./herald bench all}: runs drills, writes
- * each result as JSON and its charts as PNG under the results folder, prints its table, and for
- * {@code all} writes summary.md. Exit codes: 0 all held, 1 a drill failed or found a broken
- * invariant, 2 the command line was wrong.
+ * {@code ./herald bench <name> [drill args]} and {@code ./herald bench all}: runs drills, writes each result as JSON
+ * and its charts as PNG under the results folder, prints its table, and for {@code all} writes summary.md. Exit codes:
+ * 0 all held, 1 a drill failed or found a broken invariant, 2 the command line was wrong.
  */
 public final class Harness {
 
@@ -40,15 +39,12 @@ public final class Harness {
     sealed interface DrillOutcome {
         Drill drill();
 
-        record Finished(Drill drill, DrillResult result, Duration took) implements DrillOutcome {
-        }
+        record Finished(Drill drill, DrillResult result, Duration took) implements DrillOutcome {}
 
-        record Failed(Drill drill, String reason) implements DrillOutcome {
-        }
+        record Failed(Drill drill, String reason) implements DrillOutcome {}
 
         /** The drill refused its options: a wrong command line, not a failed drill. */
-        record Refused(Drill drill, String reason) implements DrillOutcome {
-        }
+        record Refused(Drill drill, String reason) implements DrillOutcome {}
     }
 
     public int run(List<String> args) {
@@ -86,7 +82,12 @@ public final class Harness {
         List<DrillOutcome> outcomes = new ArrayList<>();
         List<Drill> all = drills.all();
         for (int i = 0; i < all.size(); i++) {
-            progress.printf(Locale.ROOT, "bench: [%d/%d] %s%n", i + 1, all.size(), all.get(i).name());
+            progress.printf(
+                    Locale.ROOT,
+                    "bench: [%d/%d] %s%n",
+                    i + 1,
+                    all.size(),
+                    all.get(i).name());
             outcomes.add(runOne(all.get(i), all.get(i).argsForAll(), "./herald bench all"));
         }
         Duration took = Duration.between(started, clock.instant());
@@ -133,8 +134,8 @@ public final class Harness {
             switch (outcome) {
                 case DrillOutcome.Refused r -> refused = true;
                 case DrillOutcome.Failed f -> problems.add(f.drill().name() + " did not finish: " + f.reason());
-                case DrillOutcome.Finished f -> f.result().violations()
-                        .forEach(v -> problems.add(f.drill().name() + ": " + v));
+                case DrillOutcome.Finished f ->
+                    f.result().violations().forEach(v -> problems.add(f.drill().name() + ": " + v));
             }
         }
         if (refused) {
@@ -148,7 +149,8 @@ public final class Harness {
     }
 
     private List<String> names() {
-        return java.util.stream.Stream.concat(drills.all().stream(), drills.byNameOnly().stream()).map(Drill::name)
+        return java.util.stream.Stream.concat(drills.all().stream(), drills.byNameOnly().stream())
+                .map(Drill::name)
                 .toList();
     }
 

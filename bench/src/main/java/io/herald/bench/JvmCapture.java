@@ -11,17 +11,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The capture herald-mailprog does, written as a JVM program, for the mailprog drill to measure
- * beside the script "for the record" (why the shim is not Java): the same record (header, argc,
- * argv, the environment from /proc/self/environ, NUL-separated) written to tmp/ with O_EXCL,
- * fsync'ed, renamed into new/, and new/ fsync'ed. Never used to capture anything real.
+ * The capture herald-mailprog does, written as a JVM program, for the mailprog drill to measure beside the script "for
+ * the record" (why the shim is not Java): the same record (header, argc, argv, the environment from /proc/self/environ,
+ * NUL-separated) written to tmp/ with O_EXCL, fsync'ed, renamed into new/, and new/ fsync'ed. Never used to capture
+ * anything real.
  *
  * <p>{@code java ... JvmCapture SPOOL ARG...}; exit 0 once the record is durable, 75 otherwise.
  */
 public final class JvmCapture {
 
-    private JvmCapture() {
-    }
+    private JvmCapture() {}
 
     public static void main(String[] args) {
         Path spool = Path.of(args[0]);

@@ -10,16 +10,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The live heap of another JVM (a drill's child): {@code jcmd <pid> GC.run}, then the "used" of
- * {@code GC.heap_info}, in MiB. What survives a full collection is what the process holds on to,
- * which is what a slow client or an amplified answer would make grow.
+ * The live heap of another JVM (a drill's child): {@code jcmd <pid> GC.run}, then the "used" of {@code GC.heap_info},
+ * in MiB. What survives a full collection is what the process holds on to, which is what a slow client or an amplified
+ * answer would make grow.
  */
 final class LiveHeap {
 
     private static final Pattern USED = Pattern.compile("\\bused (\\d+)K");
 
-    private LiveHeap() {
-    }
+    private LiveHeap() {}
 
     /** @return the live heap in MiB, or NaN when jcmd is missing or says nothing usable */
     static double mebibytes(long pid) {
@@ -40,7 +39,8 @@ final class LiveHeap {
     }
 
     private static String run(Path jcmd, long pid, String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), command)).redirectErrorStream(true)
+        Process p = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), command))
+                .redirectErrorStream(true)
                 .start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {

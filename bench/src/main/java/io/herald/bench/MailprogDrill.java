@@ -1,9 +1,9 @@
 package io.herald.bench;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
-import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.Mailprog;
@@ -13,8 +13,6 @@ import io.herald.mailprog.forward.PassObserver;
 import io.herald.mailprog.forward.SqsSink;
 import io.herald.pipeline.PipelineMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -33,23 +31,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Drill 5: what herald-mailprog costs slurmctld per job event, and whether a burst gets through.
  *
- * <p>First the capture alone: the real script (dash) run one at a time under {@link PerfStat}, wall
- * and CPU per invocation, with the 30 variables of a Slurm END mail (the tests' fixture) and the
- * spool on this machine's disk (real fsyncs); beside it, for the record, the same capture as a JVM
- * program ({@link JvmCapture}, JDK flags for fast start-up). Then a burst: N invocations with 64 at
- * a time (slurmctld's cap) while the forwarder runs, into an ElasticMQ on loopback: every record
- * spooled, every one on SQS (checked by job id), how long the forwarder took to drain after the
- * last capture, and the SQS requests it used, by action.
+ * <p>First the capture alone: the real script (dash) run one at a time under {@link PerfStat}, wall and CPU per
+ * invocation, with the 30 variables of a Slurm END mail (the tests' fixture) and the spool on this machine's disk (real
+ * fsyncs); beside it, for the record, the same capture as a JVM program ({@link JvmCapture}, JDK flags for fast
+ * start-up). Then a burst: N invocations with 64 at a time (slurmctld's cap) while the forwarder runs, into an
+ * ElasticMQ on loopback: every record spooled, every one on SQS (checked by job id), how long the forwarder took to
+ * drain after the last capture, and the SQS requests it used, by action.
  */
 public final class MailprogDrill implements Drill {
 
     static final int SLURMCTLD_CONCURRENCY = 64;
     /** The issue's goal for one capture, wall and CPU at the median. */
     static final double GOAL_MILLIS = 5;
+
     static final int DEFAULT_BURST = 10_000;
     private static final Duration DRAIN_DEADLINE = Duration.ofSeconds(120);
 
@@ -64,7 +63,8 @@ public final class MailprogDrill implements Drill {
                 + "then a burst at "
                 + "64 concurrent while the forwarder drains to SQS (all spooled, all forwarded, drain "
                 + "time, SQS requests); "
-                + "--captures 200 --jvm-captures 20 --burst " + DEFAULT_BURST + ", ~1.5 min (minutes more on a busy disk)";
+                + "--captures 200 --jvm-captures 20 --burst " + DEFAULT_BURST
+                + ", ~1.5 min (minutes more on a busy disk)";
     }
 
     @Override
@@ -78,7 +78,8 @@ public final class MailprogDrill implements Drill {
     // %f fit them.
     @SuppressWarnings("FormatString")
     private DrillResult run(DrillContext context, Path work) throws Exception {
-        DrillOptions options = DrillOptions.parse(name(), context.args(), Set.of("--captures", "--jvm-captures", "--burst"));
+        DrillOptions options =
+                DrillOptions.parse(name(), context.args(), Set.of("--captures", "--jvm-captures", "--burst"));
         int captures = options.intOption("--captures", 200, 10);
         int jvmCaptures = options.intOption("--jvm-captures", 20, 1);
         // 10,000 is the issue's burst: ~50 s on a quiet disk here (2,000 took 9.9 s), minutes on a busy one,
@@ -127,7 +128,9 @@ public final class MailprogDrill implements Drill {
 
         Map<String, Object> s = summary(script);
         Map<String, Object> j = summary(jvm);
-        String table = String.format(Locale.ROOT, """
+        String table = String.format(
+                Locale.ROOT,
+                """
                         herald-mailprog: capture cost per invocation (perf stat; spool on %s with real fsyncs), \
                         then a burst of %d at %d concurrent
                         | capture | runs | wall p50 ms | wall p99 ms | CPU p50 ms | CPU p99 ms |
@@ -140,42 +143,82 @@ public final class MailprogDrill implements Drill {
                         | %d at %d concurrent | %d | %d | %d | %d | %d | %.1f | %.1f | %s |
                         Goal: capture <= %.0f ms at the median: wall %s, CPU %s.
                         """,
-                figures.get("spoolFileSystem"), burst, SLURMCTLD_CONCURRENCY,
-                captures, s.get("wallP50Millis"), s.get("wallP99Millis"), s.get("cpuP50Millis"), s.get("cpuP99Millis"),
-                jvmCaptures, j.get("wallP50Millis"), j.get("wallP99Millis"), j.get("cpuP50Millis"), j.get("cpuP99Millis"),
-                burst, SLURMCTLD_CONCURRENCY, burst, burstFigures.get("exitedZero"), burstFigures.get("onSqs"),
-                burstFigures.get("deadLettered"), burstFigures.get("lost"), burstFigures.get("burstSeconds"),
-                burstFigures.get("drainSecondsAfterLastCapture"), burstFigures.get("sqsRequests"),
-                GOAL_MILLIS, (double) s.get("wallP50Millis") <= GOAL_MILLIS ? "met" : "not met",
+                figures.get("spoolFileSystem"),
+                burst,
+                SLURMCTLD_CONCURRENCY,
+                captures,
+                s.get("wallP50Millis"),
+                s.get("wallP99Millis"),
+                s.get("cpuP50Millis"),
+                s.get("cpuP99Millis"),
+                jvmCaptures,
+                j.get("wallP50Millis"),
+                j.get("wallP99Millis"),
+                j.get("cpuP50Millis"),
+                j.get("cpuP99Millis"),
+                burst,
+                SLURMCTLD_CONCURRENCY,
+                burst,
+                burstFigures.get("exitedZero"),
+                burstFigures.get("onSqs"),
+                burstFigures.get("deadLettered"),
+                burstFigures.get("lost"),
+                burstFigures.get("burstSeconds"),
+                burstFigures.get("drainSecondsAfterLastCapture"),
+                burstFigures.get("sqsRequests"),
+                GOAL_MILLIS,
+                (double) s.get("wallP50Millis") <= GOAL_MILLIS ? "met" : "not met",
                 (double) s.get("cpuP50Millis") <= GOAL_MILLIS ? "met" : "not met");
         @SuppressWarnings("unchecked")
         List<Series> timeline = (List<Series>) burstFigures.remove("timeline");
         List<Chart> charts = List.of(
-                new Chart("burst", "Burst of " + burst + " captures at " + SLURMCTLD_CONCURRENCY + " concurrent, forwarder draining",
-                        "seconds since the burst began", "records / messages", timeline),
-                new Chart("capture", "Capture wall time per invocation, sorted (herald-mailprog vs JVM)", "percentile",
-                        "wall ms", List.of(sortedCurve("herald-mailprog (dash)", script), sortedCurve("JVM", jvm))));
+                new Chart(
+                        "burst",
+                        "Burst of " + burst + " captures at " + SLURMCTLD_CONCURRENCY
+                                + " concurrent, forwarder draining",
+                        "seconds since the burst began",
+                        "records / messages",
+                        timeline),
+                new Chart(
+                        "capture",
+                        "Capture wall time per invocation, sorted (herald-mailprog vs JVM)",
+                        "percentile",
+                        "wall ms",
+                        List.of(sortedCurve("herald-mailprog (dash)", script), sortedCurve("JVM", jvm))));
         return new DrillResult(figures, table, charts);
     }
 
-    private Map<String, Object> burst(int invocations, Path work, Fixtures.Case template, PrintStream progress,
-                                      List<String> violations) throws Exception {
+    private Map<String, Object> burst(
+            int invocations, Path work, Fixtures.Case template, PrintStream progress, List<String> violations)
+            throws Exception {
         Shim shim = Shim.install(Files.createDirectories(work.resolve("burst-bin")), work.resolve("burst-spool"));
         PipelineMetrics counted = new PipelineMetrics(new SimpleMeterRegistry());
         try (LocalSqs local = new LocalSqs()) {
             HeraldConfig defaults = HeraldConfig.defaults();
-            HeraldConfig.Sqs sqsConfig = local.config("bench-slurm", defaults.sqs().visibilityTimeout());
+            HeraldConfig.Sqs sqsConfig =
+                    local.config("bench-slurm", defaults.sqs().visibilityTimeout());
             // No sacct: a fake one would measure the fake. 1,000 users with 10 events each stay
             // within the default per-user cap, so every event is its own notification.
-            HeraldConfig config = defaults.withSqs(sqsConfig).withMailprog(defaults.mailprog()
-                    .withSpoolDir(shim.spool().toString()).withSacct("", 1, Duration.ZERO).withReceivers("example.org", List.of()));
+            HeraldConfig config = defaults.withSqs(sqsConfig)
+                    .withMailprog(defaults.mailprog()
+                            .withSpoolDir(shim.spool().toString())
+                            .withSacct("", 1, Duration.ZERO)
+                            .withReceivers("example.org", List.of()));
             try (SqsClient forwarderClient = SqsClients.create(sqsConfig, counted.sqsRequestCounter())) {
                 SqsClient observer = local.client();
                 QueueRef queue = local.provision(sqsConfig);
-                ForwarderDaemon daemon = new ForwarderDaemon(Mailprog.forwarder(config,
-                        new SqsSink(forwarderClient, sqsConfig, new SqsProducer(forwarderClient, new EnvelopeCodec())),
-                        Clock.systemUTC()), shim.spool().resolve("new"), config.mailprog().scanInterval(),
-                        PassObserver.none()).start();
+                ForwarderDaemon daemon = new ForwarderDaemon(
+                                Mailprog.forwarder(
+                                        config,
+                                        new SqsSink(
+                                                forwarderClient,
+                                                sqsConfig,
+                                                new SqsProducer(forwarderClient, new EnvelopeCodec())),
+                                        Clock.systemUTC()),
+                                shim.spool().resolve("new"),
+                                config.mailprog().scanInterval(),
+                                PassObserver.none())
+                        .start();
                 List<Point> capturedLine = new ArrayList<>();
                 List<Point> spoolLine = new ArrayList<>();
                 List<Point> sqsLine = new ArrayList<>();
@@ -185,7 +228,9 @@ public final class MailprogDrill implements Drill {
                 long start = System.nanoTime();
                 double burstSeconds;
                 double drainSeconds = Double.NaN;
-                progress.printf("mailprog: burst of %d captures at %d concurrent, forwarder running%n", invocations, SLURMCTLD_CONCURRENCY);
+                progress.printf(
+                        "mailprog: burst of %d captures at %d concurrent, forwarder running%n",
+                        invocations, SLURMCTLD_CONCURRENCY);
                 try {
                     Thread sampler = Thread.ofPlatform().daemon().start(() -> {
                         try {
@@ -209,7 +254,10 @@ public final class MailprogDrill implements Drill {
                             pool.submit(() -> {
                                 try {
                                     String jobId = Integer.toString(5_000_000 + n);
-                                    if (spawn(shellCommand(shim, argsFor(template, jobId, n)), envFor(template, jobId, n)) == 0) {
+                                    if (spawn(
+                                                    shellCommand(shim, argsFor(template, jobId, n)),
+                                                    envFor(template, jobId, n))
+                                            == 0) {
                                         exitedZero.incrementAndGet();
                                         capturedIds.add(jobId);
                                     } else {
@@ -244,7 +292,8 @@ public final class MailprogDrill implements Drill {
                 }
                 progress.println("mailprog: checking every captured job on SQS");
                 Set<String> onSqs = new HashSet<>();
-                QueuePeek.envelopes(observer, queue.url()).stream().filter(e -> e.slurm() != null)
+                QueuePeek.envelopes(observer, queue.url()).stream()
+                        .filter(e -> e.slurm() != null)
                         .forEach(e -> onSqs.add(e.slurm().jobId()));
                 long deadLettered = records(shim.spool().resolve("failed"));
                 Set<String> missing = new HashSet<>(capturedIds);
@@ -254,10 +303,12 @@ public final class MailprogDrill implements Drill {
                     violations.add(failed.get() + " of " + invocations + " burst captures did not exit 0");
                 }
                 if (lost > 0) {
-                    violations.add("lost " + lost + " of " + exitedZero.get() + " captured job events (neither on SQS nor in failed/)");
+                    violations.add("lost " + lost + " of " + exitedZero.get()
+                            + " captured job events (neither on SQS nor in failed/)");
                 }
                 if (Double.isNaN(drainSeconds)) {
-                    violations.add("the forwarder had not drained the burst " + DRAIN_DEADLINE.toSeconds() + " s after it ended");
+                    violations.add("the forwarder had not drained the burst " + DRAIN_DEADLINE.toSeconds()
+                            + " s after it ended");
                 }
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("invocations", invocations);
@@ -270,10 +321,18 @@ public final class MailprogDrill implements Drill {
                 out.put("drainSecondsAfterLastCapture", drainSeconds);
                 Map<String, Double> requests = counted.sqsRequests();
                 out.put("sqsRequests", requests);
-                out.put("sqsRequestsPerRecord", requests.values().stream().mapToDouble(Double::doubleValue).sum()
-                        / Math.max(1, exitedZero.get()));
-                out.put("timeline", List.of(new Series("captured (exit 0)", capturedLine),
-                        new Series("waiting in spool new/", spoolLine), new Series("messages on SQS", sqsLine)));
+                out.put(
+                        "sqsRequestsPerRecord",
+                        requests.values().stream()
+                                        .mapToDouble(Double::doubleValue)
+                                        .sum()
+                                / Math.max(1, exitedZero.get()));
+                out.put(
+                        "timeline",
+                        List.of(
+                                new Series("captured (exit 0)", capturedLine),
+                                new Series("waiting in spool new/", spoolLine),
+                                new Series("messages on SQS", sqsLine)));
                 return out;
             }
         }
@@ -297,8 +356,10 @@ public final class MailprogDrill implements Drill {
 
     /** As slurmctld execs MailProg: this argv, exactly this environment, stdin /dev/null. */
     private static int spawn(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().clear();
         pb.environment().putAll(env);
         return pb.start().waitFor();
@@ -310,7 +371,8 @@ public final class MailprogDrill implements Drill {
             return 0;
         }
         try (Stream<Path> files = Files.list(failed)) {
-            return files.filter(f -> !f.getFileName().toString().endsWith(".reason")).count();
+            return files.filter(f -> !f.getFileName().toString().endsWith(".reason"))
+                    .count();
         } catch (IOException e) {
             return 0;
         }
@@ -329,22 +391,33 @@ public final class MailprogDrill implements Drill {
 
     /** dash running the installed script directly: what slurmctld's exec costs, without a launcher. */
     private static List<String> shellCommand(Shim shim, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(Shim.DASH.toString(), shim.script().toString()));
+        List<String> command =
+                new ArrayList<>(List.of(Shim.DASH.toString(), shim.script().toString()));
         command.addAll(args);
         return command;
     }
 
     private static List<String> jvmCommand(Path spool, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", codeSourceOf(JvmCapture.class),
-                JvmCapture.class.getName(), spool.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-cp",
+                codeSourceOf(JvmCapture.class),
+                JvmCapture.class.getName(),
+                spool.toString()));
         command.addAll(args);
         return command;
     }
 
     private static String codeSourceOf(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(type.getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -363,7 +436,8 @@ public final class MailprogDrill implements Drill {
     }
 
     private static Series sortedCurve(String name, List<PerfStat.Sample> samples) {
-        List<Double> wall = samples.stream().map(PerfStat.Sample::wallMillis).sorted().toList();
+        List<Double> wall =
+                samples.stream().map(PerfStat.Sample::wallMillis).sorted().toList();
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < wall.size(); i++) {
             points.add(new Point(100.0 * (i + 1) / wall.size(), wall.get(i)));

@@ -7,8 +7,7 @@ import java.util.List;
 /** Nearest-rank percentiles of measured samples (p50, p99 of per-invocation times). */
 final class Percentile {
 
-    private Percentile() {
-    }
+    private Percentile() {}
 
     /** @param p between 0 and 1; NaN for no samples */
     static double of(Collection<Double> samples, double p) {

@@ -10,18 +10,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Wall and CPU time of one short-lived command, from {@code perf stat -e task-clock,duration_time}:
- * task-clock counts the CPU time of the command and every process it starts (perf inherits the
- * counters into children), duration_time its wall time; both to the microsecond. Reading
- * /proc/PID/stat instead would give 10 ms ticks, too coarse for a 5 ms program.
+ * Wall and CPU time of one short-lived command, from {@code perf stat -e task-clock,duration_time}: task-clock counts
+ * the CPU time of the command and every process it starts (perf inherits the counters into children), duration_time its
+ * wall time; both to the microsecond. Reading /proc/PID/stat instead would give 10 ms ticks, too coarse for a 5 ms
+ * program.
  */
 final class PerfStat {
 
     static final Path BINARY = Path.of("/usr/bin/perf");
 
     /** One measured run. */
-    record Sample(double wallMillis, double cpuMillis, int exitCode) {
-    }
+    record Sample(double wallMillis, double cpuMillis, int exitCode) {}
 
     private final Path output;
 
@@ -33,10 +32,13 @@ final class PerfStat {
     static PerfStat ensureInstalled(Path scratch, PrintStream progress) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             if (!"root".equals(System.getProperty("user.name"))) {
-                throw new IllegalStateException("perf is not installed (" + BINARY + "); as root: apt-get install -y linux-perf");
+                throw new IllegalStateException(
+                        "perf is not installed (" + BINARY + "); as root: apt-get install -y linux-perf");
             }
             progress.println("installing perf with apt-get (the mailprog drill measures CPU with it)");
-            Process p = new ProcessBuilder("apt-get", "install", "-y", "-q", "linux-perf").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("apt-get", "install", "-y", "-q", "linux-perf")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             if (p.waitFor() != 0 || !Files.isExecutable(BINARY)) {
                 throw new IllegalStateException("perf could not be installed with apt-get install linux-perf");
@@ -47,11 +49,13 @@ final class PerfStat {
 
     /** Runs {@code command} with exactly {@code env} as its environment, stdin /dev/null, and measures it. */
     Sample run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
-        List<String> full = new ArrayList<>(List.of(BINARY.toString(), "stat", "-x", ",", "-e", "task-clock,duration_time",
-                "-o", output.toString(), "--"));
+        List<String> full = new ArrayList<>(List.of(
+                BINARY.toString(), "stat", "-x", ",", "-e", "task-clock,duration_time", "-o", output.toString(), "--"));
         full.addAll(command);
-        ProcessBuilder pb = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = new ProcessBuilder(full)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().clear();
         pb.environment().putAll(env);
         int exit = pb.start().waitFor();

@@ -10,11 +10,6 @@ import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.StatusTable;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.Message;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -33,35 +28,43 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The pipeline drill's measurements, everything as deployed and in separate processes: a
- * standalone ElasticMQ and a standalone DynamoDB Local, each behind a request-counting proxy
- * ({@link StoreServer}); the SQS floor (a plain SDK client, receive 10 + delete batch 10, swept
- * over thread counts, clocked to its last delete); the packaged {@code bin/herald pipeline} with
- * the shipped defaults, its status store on, the real SES and SendGrid clients against fakes of
- * their APIs at 0 and 100 ms (a cold run in a fresh process, then a warm one in the same process
- * on a refilled queue); Spring Cloud AWS's SQS listener with a no-op listener, default and tuned.
- * The kinds of runs are interleaved within each repetition. Then scale-out (1, 2, 4 pipeline
- * processes on one queue) and a steady low rate.
+ * The pipeline drill's measurements, everything as deployed and in separate processes: a standalone ElasticMQ and a
+ * standalone DynamoDB Local, each behind a request-counting proxy ({@link StoreServer}); the SQS floor (a plain SDK
+ * client, receive 10 + delete batch 10, swept over thread counts, clocked to its last delete); the packaged
+ * {@code bin/herald pipeline} with the shipped defaults, its status store on, the real SES and SendGrid clients against
+ * fakes of their APIs at 0 and 100 ms (a cold run in a fresh process, then a warm one in the same process on a refilled
+ * queue); Spring Cloud AWS's SQS listener with a no-op listener, default and tuned. The kinds of runs are interleaved
+ * within each repetition. Then scale-out (1, 2, 4 pipeline processes on one queue) and a steady low rate.
  *
- * <p>Nothing here depends on how the pipeline works inside: it is started as a site starts it,
- * counted at the servers' doors, and timed from outside.
+ * <p>Nothing here depends on how the pipeline works inside: it is started as a site starts it, counted at the servers'
+ * doors, and timed from outside.
  */
 public final class PipelineBench {
 
     /** Options of one drill run. */
-    record Settings(int messages, int repeats, List<Integer> floorThreads, List<Integer> scaleOut,
-                    int steadyRate, Duration steadySeconds, int springConcurrency, Path baseline, Path jfrDir,
-                    Set<String> skip) {
-    }
+    record Settings(
+            int messages,
+            int repeats,
+            List<Integer> floorThreads,
+            List<Integer> scaleOut,
+            int steadyRate,
+            Duration steadySeconds,
+            int springConcurrency,
+            Path baseline,
+            Path jfrDir,
+            Set<String> skip) {}
 
     /** The parts of the drill {@code --skip} may leave out (Herald's own drains always run). */
     static final Set<String> SKIPPABLE = Set.of("floor", "spring", "scale-out", "steady");
 
     /** An image whose pipeline is drained: the one under test ("herald") or the --baseline-image one. */
-    private record Build(String name, Path launcher) {
-    }
+    private record Build(String name, Path launcher) {}
 
     private static final List<Integer> LATENCIES_MILLIS = List.of(0, 100);
     private static final String TABLE = "herald-bench-status";
@@ -74,6 +77,7 @@ public final class PipelineBench {
     private final EnvelopeCodec codec = new EnvelopeCodec();
     /** Pipelines finished with stop here in the background: a stop may wait for a 20 s long poll. */
     private final ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor();
+
     private final List<String> violations = new ArrayList<>();
     private Path launcher;
     private final List<Build> builds = new ArrayList<>();
@@ -118,27 +122,37 @@ public final class PipelineBench {
             java.nio.file.Files.createDirectories(storeJfr.toAbsolutePath().getParent());
             progress("recording DynamoDB Local's JVM with JFR into %s", storeJfr);
             // JFR's start-up line would go to stdout, where the child's ready line is expected.
-            dynamoServer = StoreServer.start("dynamodb", List.of("-Xmx1g", "-XX:+UseParallelGC", "-Xlog:jfr+startup=off",
-                    "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + storeJfr));
+            dynamoServer = StoreServer.start(
+                    "dynamodb",
+                    List.of(
+                            "-Xmx1g",
+                            "-XX:+UseParallelGC",
+                            "-Xlog:jfr+startup=off",
+                            "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + storeJfr));
         }
         direct = SqsClients.create(sqsConfig(sqsServer.direct().toString(), "unused", 50));
-        int maxThreads = settings.floorThreads().stream().mapToInt(Integer::intValue).max().orElse(8);
+        int maxThreads = settings.floorThreads().stream()
+                .mapToInt(Integer::intValue)
+                .max()
+                .orElse(8);
         floorClient = SqsClients.create(sqsConfig(sqsServer.proxy().toString(), "unused", maxThreads + 8));
-        try (DynamoDbClient dynamo = DynamoDbClients.create(new HeraldConfig.Status(dynamoServer.direct().toString(),
-                "us-east-1", TABLE, Duration.ofDays(7)))) {
+        try (DynamoDbClient dynamo = DynamoDbClients.create(
+                new HeraldConfig.Status(dynamoServer.direct().toString(), "us-east-1", TABLE, Duration.ofDays(7)))) {
             StatusTable.createIfMissing(dynamo, TABLE);
         }
         for (int latency : LATENCIES_MILLIS) {
-            fakes.put(latency, new EmailApiFake[]{
-                    new EmailApiFake(EmailApiFake.Api.SES, Duration.ofMillis(latency)),
-                    new EmailApiFake(EmailApiFake.Api.SENDGRID, Duration.ofMillis(latency))});
+            fakes.put(latency, new EmailApiFake[] {
+                new EmailApiFake(EmailApiFake.Api.SES, Duration.ofMillis(latency)),
+                new EmailApiFake(EmailApiFake.Api.SENDGRID, Duration.ofMillis(latency))
+            });
         }
         try {
             List<DrainRun> runs = new ArrayList<>();
             for (int rep = 1; rep <= settings.repeats(); rep++) {
                 for (int threads : settings.skip().contains("floor") ? List.<Integer>of() : settings.floorThreads()) {
-                    progress("repeat %d/%d: floor, %d threads, %d messages", rep, settings.repeats(), threads,
-                            settings.messages());
+                    progress(
+                            "repeat %d/%d: floor, %d threads, %d messages",
+                            rep, settings.repeats(), threads, settings.messages());
                     int r = rep;
                     attempt(runs, "floor " + threads + " threads, repeat " + rep, () -> List.of(floor(r, threads)));
                 }
@@ -149,10 +163,13 @@ public final class PipelineBench {
                         java.util.Collections.reverse(order);
                     }
                     for (Build build : order) {
-                        progress("repeat %d/%d: %s pipeline, providers at %d ms: cold run (fresh process), then warm",
+                        progress(
+                                "repeat %d/%d: %s pipeline, providers at %d ms: cold run (fresh process), then warm",
                                 rep, settings.repeats(), build.name(), latency);
                         int r = rep;
-                        attempt(runs, build.name() + " " + latency + " ms, repeat " + rep,
+                        attempt(
+                                runs,
+                                build.name() + " " + latency + " ms, repeat " + rep,
                                 () -> heraldColdThenWarm(r, latency, build));
                     }
                 }
@@ -160,37 +177,49 @@ public final class PipelineBench {
                 if (!settings.skip().contains("spring")) {
                     progress("repeat %d/%d: Spring Cloud AWS listener, default settings", rep, settings.repeats());
                     attempt(runs, "spring default, repeat " + rep, () -> List.of(spring(r, false, false)));
-                    progress("repeat %d/%d: Spring Cloud AWS listener, maxConcurrentMessages %d", rep,
-                            settings.repeats(), settings.springConcurrency());
+                    progress(
+                            "repeat %d/%d: Spring Cloud AWS listener, maxConcurrentMessages %d",
+                            rep, settings.repeats(), settings.springConcurrency());
                     attempt(runs, "spring tuned, repeat " + rep, () -> List.of(spring(r, true, false)));
-                    progress("repeat %d/%d: Spring Cloud AWS listener, maxConcurrentMessages %d, each message sent "
-                            + "through the SES SDK client (providers at 0 ms)", rep, settings.repeats(),
-                            settings.springConcurrency());
+                    progress(
+                            "repeat %d/%d: Spring Cloud AWS listener, maxConcurrentMessages %d, each message sent "
+                                    + "through the SES SDK client (providers at 0 ms)",
+                            rep, settings.repeats(), settings.springConcurrency());
                     attempt(runs, "spring tuned + SES, repeat " + rep, () -> List.of(spring(r, true, true)));
                 }
-                DrainFigures.bestFloor(runs, rep).ifPresent(best -> progress("repeat %d/%d done: best floor %.0f msg/s "
-                        + "(%s)", r, settings.repeats(), best.messagesPerSecond(), best.label()));
+                DrainFigures.bestFloor(runs, rep)
+                        .ifPresent(best -> progress(
+                                "repeat %d/%d done: best floor %.0f msg/s " + "(%s)",
+                                r, settings.repeats(), best.messagesPerSecond(), best.label()));
             }
             List<DrainRun> scaleOut = new ArrayList<>();
             for (int processes : settings.skip().contains("scale-out") ? List.<Integer>of() : settings.scaleOut()) {
-                progress("scale-out: %d pipeline process(es) on one queue, %d messages", processes, settings.messages());
+                progress(
+                        "scale-out: %d pipeline process(es) on one queue, %d messages", processes, settings.messages());
                 attempt(scaleOut, "scale-out " + processes, () -> List.of(scaleOut(processes)));
             }
-            // The shipped receiveLinger and none, side by side: what the linger saves in requests, and costs in latency.
+            // The shipped receiveLinger and none, side by side: what the linger saves in requests, and costs in
+            // latency.
             List<Map<String, Object>> steadyRuns = new ArrayList<>();
             List<String> lingers = settings.skip().contains("steady") ? List.of() : java.util.Arrays.asList(null, "0s");
             for (String linger : lingers) {
                 String name = linger == null ? "shipped receiveLinger" : "receiveLinger " + linger;
-                progress("steady (%s): %d msg/s for %d s into one pipeline process, then as long idle",
+                progress(
+                        "steady (%s): %d msg/s for %d s into one pipeline process, then as long idle",
                         name, settings.steadyRate(), settings.steadySeconds().toSeconds());
                 Map<String, Object> one;
                 try {
                     one = new LinkedHashMap<>(steady(linger));
-                    progress("  steady (%s): latency p50 %.0f ms, p99 %.0f ms; %.3f SQS requests per message; idle "
-                                    + "%.2f SQS requests/s; pipeline heap peak %.0f MiB, RSS peak %.0f MiB", name,
-                            (double) one.get("latencyP50Millis"), (double) one.get("latencyP99Millis"),
-                            (double) one.get("sqsRequestsPerMessage"), (double) one.get("idleSqsRequestsPerSecond"),
-                            (double) one.get("pipelineHeapPeakMiB"), (double) one.get("pipelineRssPeakMiB"));
+                    progress(
+                            "  steady (%s): latency p50 %.0f ms, p99 %.0f ms; %.3f SQS requests per message; idle "
+                                    + "%.2f SQS requests/s; pipeline heap peak %.0f MiB, RSS peak %.0f MiB",
+                            name,
+                            (double) one.get("latencyP50Millis"),
+                            (double) one.get("latencyP99Millis"),
+                            (double) one.get("sqsRequestsPerMessage"),
+                            (double) one.get("idleSqsRequestsPerSecond"),
+                            (double) one.get("pipelineHeapPeakMiB"),
+                            (double) one.get("pipelineRssPeakMiB"));
                 } catch (Exception e) {
                     violations.add("the steady run (" + name + ") did not finish: " + reason(e));
                     one = new LinkedHashMap<>(Map.of("error", reason(e)));
@@ -212,7 +241,9 @@ public final class PipelineBench {
                 out.put("againstBaseline", DrainFigures.againstBaseline(runs));
             }
             out.put("runs", runs.stream().map(r -> runFigures(runs, r)).toList());
-            out.put("scaleOut", scaleOut.stream().map(r -> runFigures(scaleOut, r)).toList());
+            out.put(
+                    "scaleOut",
+                    scaleOut.stream().map(r -> runFigures(scaleOut, r)).toList());
             out.put("steady", steady);
             out.put("steadyByReceiveLinger", steadyRuns);
             out.put(DrillResult.VIOLATIONS, List.copyOf(violations));
@@ -231,8 +262,8 @@ public final class PipelineBench {
     }
 
     /**
-     * Runs one measurement; one that fails is named among the violations and the drill goes on
-     * (its processes are stopped by the measurement's own clean-up), so a long run keeps what it measured.
+     * Runs one measurement; one that fails is named among the violations and the drill goes on (its processes are
+     * stopped by the measurement's own clean-up), so a long run keeps what it measured.
      */
     private void attempt(List<DrainRun> runs, String what, java.util.concurrent.Callable<List<DrainRun>> measurement)
             throws InterruptedException {
@@ -255,8 +286,13 @@ public final class PipelineBench {
     /** Keeps a run and prints its figures as a progress line, so a long drill shows what it has measured so far. */
     private void report(List<DrainRun> runs, DrainRun run) {
         runs.add(run);
-        progress("  %s: %.2f s, %.0f msg/s, %.0f msg per CPU-s, %.3f SQS and %.3f status requests per message", run.label(),
-                run.seconds(), run.messagesPerSecond(), run.messagesPerCpuSecond(), run.sqsRequestsPerMessage(),
+        progress(
+                "  %s: %.2f s, %.0f msg/s, %.0f msg per CPU-s, %.3f SQS and %.3f status requests per message",
+                run.label(),
+                run.seconds(),
+                run.messagesPerSecond(),
+                run.messagesPerCpuSecond(),
+                run.sqsRequestsPerMessage(),
                 run.statusRequestsPerMessage());
     }
 
@@ -284,9 +320,8 @@ public final class PipelineBench {
     // ---- the floor ---------------------------------------------------------------------------
 
     /**
-     * A plain SDK client, {@code threads} threads each receiving 10 and deleting them in one batch,
-     * through the counting proxy like every consumer; clocked to its last delete, not to the
-     * empty long polls that end its threads.
+     * A plain SDK client, {@code threads} threads each receiving 10 and deleting them in one batch, through the
+     * counting proxy like every consumer; clocked to its last delete, not to the empty long polls that end its threads.
      */
     private DrainRun floor(int repeat, int threads) throws Exception {
         QueueRef queue = filledQueue();
@@ -300,15 +335,22 @@ public final class PipelineBench {
             for (int t = 0; t < threads; t++) {
                 pool.submit(() -> {
                     while (drained.get() < messages) {
-                        List<Message> got = floorClient.receiveMessage(b -> b.queueUrl(queue.url())
-                                .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+                        List<Message> got = floorClient
+                                .receiveMessage(b -> b.queueUrl(queue.url())
+                                        .maxNumberOfMessages(10)
+                                        .waitTimeSeconds(1))
+                                .messages();
                         if (got.isEmpty()) {
                             continue;
                         }
                         List<DeleteMessageBatchRequestEntry> entries = IntStream.range(0, got.size())
-                                .mapToObj(i -> DeleteMessageBatchRequestEntry.builder().id("d" + i)
-                                        .receiptHandle(got.get(i).receiptHandle()).build()).toList();
-                        floorClient.deleteMessageBatch(b -> b.queueUrl(queue.url()).entries(entries));
+                                .mapToObj(i -> DeleteMessageBatchRequestEntry.builder()
+                                        .id("d" + i)
+                                        .receiptHandle(got.get(i).receiptHandle())
+                                        .build())
+                                .toList();
+                        floorClient.deleteMessageBatch(
+                                b -> b.queueUrl(queue.url()).entries(entries));
                         lastDelete.accumulateAndGet(System.nanoTime(), Math::max);
                         drained.addAndGet(got.size());
                     }
@@ -319,9 +361,18 @@ public final class PipelineBench {
         double seconds = (lastDelete.get() - start) / 1e9;
         double cpu = ProcCpu.seconds(ProcessHandle.current().pid()) - cpuBefore;
         Counters after = counters();
-        return new DrainRun("floor " + threads + " threads", DrainFigures.FLOOR, repeat, messages, seconds, cpu,
-                DrainRun.delta(before.sqs, after.sqs), DrainRun.delta(before.status, after.status),
-                after.storeCpu - before.storeCpu, 0, messages - drained.get());
+        return new DrainRun(
+                "floor " + threads + " threads",
+                DrainFigures.FLOOR,
+                repeat,
+                messages,
+                seconds,
+                cpu,
+                DrainRun.delta(before.sqs, after.sqs),
+                DrainRun.delta(before.status, after.status),
+                after.storeCpu - before.storeCpu,
+                0,
+                messages - drained.get());
     }
 
     // ---- Herald ------------------------------------------------------------------------------
@@ -332,16 +383,24 @@ public final class PipelineBench {
         clearFakes(latency);
         Counters before = counters();
         int admin = freePort();
-        Path jfr = settings.jfrDir() == null ? null : settings.jfrDir().resolve(String.format(Locale.ROOT,
-                "pipeline-%s-%dms-r%d.jfr", build.name(), latency, repeat));
-        PipelineProcess process = PipelineProcess.start(build.launcher(), scratch, "pipeline-" + (++processCounter),
-                endpoints(queue, latency), admin, null, jfr);
+        Path jfr = settings.jfrDir() == null
+                ? null
+                : settings.jfrDir()
+                        .resolve(String.format(Locale.ROOT, "pipeline-%s-%dms-r%d.jfr", build.name(), latency, repeat));
+        PipelineProcess process = PipelineProcess.start(
+                build.launcher(),
+                scratch,
+                "pipeline-" + (++processCounter),
+                endpoints(queue, latency),
+                admin,
+                null,
+                jfr);
         try {
             // Cold: the clock starts with the process, so JVM start, connections and JIT are in it.
             long settled = awaitDrained(queue, latency, List.of(process));
             double seconds = (settled - process.startedNanos()) / 1e9;
-            out.add(heraldRun(build.name() + " " + latency + " ms cold", repeat, seconds, process.cpuSeconds(), before,
-                    latency));
+            out.add(heraldRun(
+                    build.name() + " " + latency + " ms cold", repeat, seconds, process.cpuSeconds(), before, latency));
             process.awaitReady(admin, Duration.ofSeconds(60));
             out.add(warm(build.name() + " " + latency + " ms warm", repeat, queue, latency, List.of(process)));
         } finally {
@@ -351,8 +410,8 @@ public final class PipelineBench {
     }
 
     /**
-     * The consumers already run and idle; the queue is refilled while their receives wait at the
-     * proxy's gate, then the gate opens and the clock starts.
+     * The consumers already run and idle; the queue is refilled while their receives wait at the proxy's gate, then the
+     * gate opens and the clock starts.
      */
     private DrainRun warm(String label, int repeat, QueueRef queue, int latency, List<PipelineProcess> processes)
             throws Exception {
@@ -384,28 +443,50 @@ public final class PipelineBench {
         int duplicates = ids.size() - unique.size();
         int lost = Math.max(0, messages - unique.size());
         if (duplicates > 0 || lost > 0) {
-            violations.add(String.format(Locale.ROOT, "%s (repeat %d): %d duplicates, %d lost of %d, without faults",
-                    label, repeat, duplicates, lost, messages));
+            violations.add(String.format(
+                    Locale.ROOT,
+                    "%s (repeat %d): %d duplicates, %d lost of %d, without faults",
+                    label,
+                    repeat,
+                    duplicates,
+                    lost,
+                    messages));
         }
-        return new DrainRun(label, "herald", repeat, messages, seconds, cpu, DrainRun.delta(before.sqs, after.sqs),
-                DrainRun.delta(before.status, after.status), after.storeCpu - before.storeCpu, duplicates, lost);
+        return new DrainRun(
+                label,
+                "herald",
+                repeat,
+                messages,
+                seconds,
+                cpu,
+                DrainRun.delta(before.sqs, after.sqs),
+                DrainRun.delta(before.status, after.status),
+                after.storeCpu - before.storeCpu,
+                duplicates,
+                lost);
     }
 
     private DrainRun scaleOut(int count) throws Exception {
-        QueueRef queue = SqsQueues.provision(direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
+        QueueRef queue = SqsQueues.provision(
+                        direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
                 .getFirst();
         List<PipelineProcess> processes = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
                 int admin = freePort();
-                PipelineProcess p = PipelineProcess.start(launcher, scratch, "pipeline-" + (++processCounter),
-                        endpoints(queue, 0), admin, null, null);
+                PipelineProcess p = PipelineProcess.start(
+                        launcher, scratch, "pipeline-" + (++processCounter), endpoints(queue, 0), admin, null, null);
                 processes.add(p);
                 p.awaitReady(admin, Duration.ofSeconds(90));
             }
             DrainRun run = warm("scale-out " + count + " process" + (count == 1 ? "" : "es"), 1, queue, 0, processes);
-            progress("scale-out %d: %.0f msg/s, %d duplicates, %.3f SQS and %.3f status requests per message", count,
-                    run.messagesPerSecond(), run.duplicates(), run.sqsRequestsPerMessage(), run.statusRequestsPerMessage());
+            progress(
+                    "scale-out %d: %.0f msg/s, %d duplicates, %.3f SQS and %.3f status requests per message",
+                    count,
+                    run.messagesPerSecond(),
+                    run.duplicates(),
+                    run.sqsRequestsPerMessage(),
+                    run.statusRequestsPerMessage());
             return run;
         } finally {
             closeLater(processes);
@@ -413,27 +494,29 @@ public final class PipelineBench {
     }
 
     /**
-     * A steady low rate into one idle pipeline: what each message costs in requests and CPU when there is no batch
-     * to share, how long each waits from its SendMessageBatch call to its delivery at a fake, the pipeline's heap
-     * and RSS at their highest (sampled each second), then as long again with nothing to do: the SQS requests an
-     * idle pipeline makes.
+     * A steady low rate into one idle pipeline: what each message costs in requests and CPU when there is no batch to
+     * share, how long each waits from its SendMessageBatch call to its delivery at a fake, the pipeline's heap and RSS
+     * at their highest (sampled each second), then as long again with nothing to do: the SQS requests an idle pipeline
+     * makes.
      *
      * @param receiveLinger {@code pipeline.receiveLinger}, or null for the shipped one
      */
     private Map<String, Object> steady(String receiveLinger) throws Exception {
-        QueueRef queue = SqsQueues.provision(direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
+        QueueRef queue = SqsQueues.provision(
+                        direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
                 .getFirst();
         int admin = freePort();
-        PipelineProcess process = PipelineProcess.start(launcher, scratch, "pipeline-" + (++processCounter),
-                endpoints(queue, 0), admin, receiveLinger, null);
+        PipelineProcess process = PipelineProcess.start(
+                launcher, scratch, "pipeline-" + (++processCounter), endpoints(queue, 0), admin, receiveLinger, null);
         AtomicLong heapPeak = new AtomicLong();
         AtomicLong rssPeak = new AtomicLong();
         java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
         Thread sampler = null;
         try {
             process.awaitReady(admin, Duration.ofSeconds(90));
-            sampler = Thread.ofVirtual().name("steady-memory").start(() -> sampleMemory(process, admin, sampling,
-                    heapPeak, rssPeak));
+            sampler = Thread.ofVirtual()
+                    .name("steady-memory")
+                    .start(() -> sampleMemory(process, admin, sampling, heapPeak, rssPeak));
             clearFakes(0);
             Counters before = counters();
             double cpuBefore = process.cpuSeconds();
@@ -470,9 +553,13 @@ public final class PipelineBench {
             out.put("messages", sent);
             out.put("seconds", seconds);
             out.put("pipelineCpuSeconds", cpu);
-            out.put("sqsRequestsPerMessage", sqs.values().stream().mapToLong(Long::longValue).sum() / (double) sent);
+            out.put(
+                    "sqsRequestsPerMessage",
+                    sqs.values().stream().mapToLong(Long::longValue).sum() / (double) sent);
             out.put("sqsRequestsPerMessageByAction", DrainRun.perMessage(sqs, sent));
-            out.put("statusRequestsPerMessage", status.values().stream().mapToLong(Long::longValue).sum() / (double) sent);
+            out.put(
+                    "statusRequestsPerMessage",
+                    status.values().stream().mapToLong(Long::longValue).sum() / (double) sent);
             out.put("statusRequestsPerMessageByAction", DrainRun.perMessage(status, sent));
             out.put("storeCpuSeconds", after.storeCpu - before.storeCpu);
             out.put("latencyP50Millis", Percentile.of(latencies, 0.50));
@@ -480,7 +567,9 @@ public final class PipelineBench {
             out.put("latencyMaxMillis", Percentile.of(latencies, 1.0));
             out.put("latencyMessages", latencies.size());
             out.put("idleSeconds", idleSeconds);
-            out.put("idleSqsRequestsPerSecond", idle.values().stream().mapToLong(Long::longValue).sum() / idleSeconds);
+            out.put(
+                    "idleSqsRequestsPerSecond",
+                    idle.values().stream().mapToLong(Long::longValue).sum() / idleSeconds);
             out.put("idleSqsRequestsByAction", idle);
             sampling.set(false);
             sampler.join();
@@ -494,21 +583,28 @@ public final class PipelineBench {
     }
 
     /** Once a second until told to stop: the pipeline's heap in use (its /metrics) and RSS, keeping the highest. */
-    private static void sampleMemory(PipelineProcess process, int admin, java.util.concurrent.atomic.AtomicBoolean on,
-                                     AtomicLong heapPeakBytes, AtomicLong rssPeakKib) {
+    private static void sampleMemory(
+            PipelineProcess process,
+            int admin,
+            java.util.concurrent.atomic.AtomicBoolean on,
+            AtomicLong heapPeakBytes,
+            AtomicLong rssPeakKib) {
         java.net.URI metrics = java.net.URI.create("http://127.0.0.1:" + admin + "/metrics");
         try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
             while (on.get() && process.alive()) {
                 try {
-                    String scrape = http.send(java.net.http.HttpRequest.newBuilder(metrics)
-                            .timeout(Duration.ofSeconds(5)).build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    String scrape = http.send(
+                                    java.net.http.HttpRequest.newBuilder(metrics)
+                                            .timeout(Duration.ofSeconds(5))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body();
                     double heap = SoakFigures.heapMiB(scrape);
                     if (!Double.isNaN(heap)) {
                         heapPeakBytes.accumulateAndGet((long) (heap * 1024 * 1024), Math::max);
                     }
-                    double rss = SoakFigures.rssMiB(java.nio.file.Files.readString(
-                            Path.of("/proc", Long.toString(process.pid()), "status")));
+                    double rss = SoakFigures.rssMiB(
+                            java.nio.file.Files.readString(Path.of("/proc", Long.toString(process.pid()), "status")));
                     if (!Double.isNaN(rss)) {
                         rssPeakKib.accumulateAndGet((long) (rss * 1024), Math::max);
                     }
@@ -523,8 +619,8 @@ public final class PipelineBench {
     }
 
     /**
-     * From each message's SendMessageBatch call to its first delivery a fake accepted, in ms; messages the fakes
-     * never accepted have no latency (the caller counts them lost), ids not in {@code enqueuedAt} are not the load's.
+     * From each message's SendMessageBatch call to its first delivery a fake accepted, in ms; messages the fakes never
+     * accepted have no latency (the caller counts them lost), ids not in {@code enqueuedAt} are not the load's.
      */
     static List<Double> latenciesMillis(Map<String, Long> enqueuedAt, List<EmailApiFake.Received> received) {
         Map<String, Long> first = new java.util.HashMap<>();
@@ -542,7 +638,8 @@ public final class PipelineBench {
 
     /** @param sendsEmail whether the listener sends each message through the SES SDK client to the 0 ms fake */
     private DrainRun spring(int repeat, boolean tuned, boolean sendsEmail) throws Exception {
-        QueueRef queue = SqsQueues.provision(direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
+        QueueRef queue = SqsQueues.provision(
+                        direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
                 .getFirst();
         List<String> args = new ArrayList<>(List.of(sqsServer.proxy().toString(), queue.name()));
         if (tuned) {
@@ -558,7 +655,8 @@ public final class PipelineBench {
                 + (sendsEmail ? " + SES send" : "");
         try (ChildJvm child = ChildJvm.start(SpringDrainMain.class, List.of(), args, Duration.ofSeconds(90))) {
             if (!child.readyLine().equals("ready")) {
-                throw new IllegalStateException("the Spring listener said '" + child.readyLine() + "' instead of ready");
+                throw new IllegalStateException(
+                        "the Spring listener said '" + child.readyLine() + "' instead of ready");
             }
             sqsServer.holdReceives(Duration.ofSeconds(40));
             fill(queue);
@@ -576,16 +674,24 @@ public final class PipelineBench {
                 duplicates = ids.size() - new HashSet<>(ids).size();
                 lost = Math.max(0, settings.messages() - new HashSet<>(ids).size());
             }
-            return new DrainRun(label, "spring", repeat, settings.messages(), (settled - start) / 1e9, cpu,
-                    DrainRun.delta(before.sqs, after.sqs), DrainRun.delta(before.status, after.status),
-                    after.storeCpu - before.storeCpu, duplicates, lost);
+            return new DrainRun(
+                    label,
+                    "spring",
+                    repeat,
+                    settings.messages(),
+                    (settled - start) / 1e9,
+                    cpu,
+                    DrainRun.delta(before.sqs, after.sqs),
+                    DrainRun.delta(before.status, after.status),
+                    after.storeCpu - before.storeCpu,
+                    duplicates,
+                    lost);
         }
     }
 
     // ---- queues, counters, waiting -----------------------------------------------------------
 
-    private record Counters(Map<String, Long> sqs, Map<String, Long> status, double storeCpu) {
-    }
+    private record Counters(Map<String, Long> sqs, Map<String, Long> status, double storeCpu) {}
 
     private Counters counters() throws IOException, InterruptedException {
         return new Counters(sqsServer.counts(), dynamoServer.counts(), dynamoServer.cpuSeconds());
@@ -597,8 +703,8 @@ public final class PipelineBench {
 
     private PipelineProcess.Endpoints endpoints(QueueRef queue, int latency) {
         EmailApiFake[] pair = fakes.get(latency);
-        return new PipelineProcess.Endpoints(sqsServer.proxy(), queue.name(), dynamoServer.proxy(), TABLE,
-                pair[0].baseUrl(), pair[1].baseUrl());
+        return new PipelineProcess.Endpoints(
+                sqsServer.proxy(), queue.name(), dynamoServer.proxy(), TABLE, pair[0].baseUrl(), pair[1].baseUrl());
     }
 
     private void clearFakes(int latency) {
@@ -616,7 +722,8 @@ public final class PipelineBench {
     }
 
     /** Every message accepted by a fake and none left on the queue (visible or in flight): the run's end. */
-    private long awaitDrained(QueueRef queue, int latency, List<PipelineProcess> processes) throws InterruptedException {
+    private long awaitDrained(QueueRef queue, int latency, List<PipelineProcess> processes)
+            throws InterruptedException {
         long deadline = System.nanoTime() + drainLimit().toNanos();
         while (true) {
             if (accepted(latency) >= settings.messages() && LocalSqs.messagesOn(direct, queue.url()) == 0) {
@@ -628,8 +735,9 @@ public final class PipelineBench {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the pipeline did not drain " + settings.messages() + " messages within "
-                        + drainLimit().toSeconds() + " s (" + accepted(latency) + " accepted by the fakes)");
+                throw new IllegalStateException(
+                        "the pipeline did not drain " + settings.messages() + " messages within "
+                                + drainLimit().toSeconds() + " s (" + accepted(latency) + " accepted by the fakes)");
             }
             Thread.sleep(5);
         }
@@ -639,7 +747,8 @@ public final class PipelineBench {
         long deadline = System.nanoTime() + drainLimit().toNanos();
         while (LocalSqs.messagesOn(direct, queue.url()) > 0) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the queue was not drained within " + drainLimit().toSeconds() + " s");
+                throw new IllegalStateException(
+                        "the queue was not drained within " + drainLimit().toSeconds() + " s");
             }
             Thread.sleep(5);
         }
@@ -656,16 +765,17 @@ public final class PipelineBench {
     }
 
     private QueueRef filledQueue() throws InterruptedException {
-        QueueRef queue = SqsQueues.provision(direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
+        QueueRef queue = SqsQueues.provision(
+                        direct, sqsConfig(sqsServer.direct().toString(), nextQueueName(), 50))
                 .getFirst();
         fill(queue);
         return queue;
     }
 
     /**
-     * Fills the queue straight at ElasticMQ (not counted), sixteen producers of 10-message batches
-     * at once, and tops it up if it came out short (twice on a loaded machine a full-size fill
-     * was found 1 and 27 messages short); a producer's failure fails the fill.
+     * Fills the queue straight at ElasticMQ (not counted), sixteen producers of 10-message batches at once, and tops it
+     * up if it came out short (twice on a loaded machine a full-size fill was found 1 and 27 messages short); a
+     * producer's failure fails the fill.
      */
     private void fill(QueueRef queue) throws InterruptedException {
         int messages = settings.messages();
@@ -714,8 +824,8 @@ public final class PipelineBench {
     }
 
     /**
-     * Sends a batch, sending again what SQS did not take (on a loaded machine an entry can fail
-     * with a timeout): a queue short of a message would never be seen drained.
+     * Sends a batch, sending again what SQS did not take (on a loaded machine an entry can fail with a timeout): a
+     * queue short of a message would never be seen drained.
      */
     private static void sendAll(SqsProducer producer, QueueRef queue, List<Envelope> batch) {
         List<Envelope> pending = batch;
@@ -724,8 +834,8 @@ public final class PipelineBench {
             for (EnqueueResult result : producer.send(queue.url(), pending)) {
                 if (result instanceof EnqueueResult.NotEnqueued n) {
                     if (attempt == 5 || !n.retryable()) {
-                        throw new IllegalStateException("filling " + queue.name() + ": SQS refused a message: "
-                                + n.code() + " " + n.reason());
+                        throw new IllegalStateException(
+                                "filling " + queue.name() + ": SQS refused a message: " + n.code() + " " + n.reason());
                     }
                     failed.add(n.envelopeId());
                 }
@@ -736,8 +846,14 @@ public final class PipelineBench {
 
     private static HeraldConfig.Sqs sqsConfig(String endpoint, String queue, int maxConnections) {
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        return new HeraldConfig.Sqs(endpoint, d.region(), List.of(queue), d.deadLetterSuffix(), d.maxReceiveCount(),
-                d.visibilityTimeout(), maxConnections);
+        return new HeraldConfig.Sqs(
+                endpoint,
+                d.region(),
+                List.of(queue),
+                d.deadLetterSuffix(),
+                d.maxReceiveCount(),
+                d.visibilityTimeout(),
+                maxConnections);
     }
 
     private void closeLater(List<PipelineProcess> processes) {

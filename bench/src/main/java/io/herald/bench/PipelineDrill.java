@@ -8,13 +8,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Drill 1: Herald's pipeline as deployed against the SQS drain floor and the peer a Java team
- * would pick, all in separate processes, measured in one run (see {@link PipelineBench}).
+ * Drill 1: Herald's pipeline as deployed against the SQS drain floor and the peer a Java team would pick, all in
+ * separate processes, measured in one run (see {@link PipelineBench}).
  */
 public final class PipelineDrill implements Drill {
 
-    private static final Set<String> OPTIONS = Set.of("--messages", "--repeats", "--floor-threads", "--scale-out",
-            "--steady-rate", "--steady-seconds", "--spring-concurrency", "--baseline-image", "--jfr", "--skip",
+    private static final Set<String> OPTIONS = Set.of(
+            "--messages",
+            "--repeats",
+            "--floor-threads",
+            "--scale-out",
+            "--steady-rate",
+            "--steady-seconds",
+            "--spring-concurrency",
+            "--baseline-image",
+            "--jfr",
+            "--skip",
             "--store-jfr");
 
     @Override
@@ -32,9 +41,11 @@ public final class PipelineDrill implements Drill {
                 + "--floor-threads 8,16,32,64 --scale-out 1,2,4 --steady-rate 50 --steady-seconds 60 "
                 + "--spring-concurrency 100, ~20 min (needs ./herald build); the steady rate runs with the shipped "
                 + "receiveLinger and with 0s (latency p50/p99 from enqueue to delivery, then idle SQS requests/s, the "
-                + "pipeline's peak heap and RSS); [--baseline-image DIR] drains a second image's pipeline in turns with "
+                + "pipeline's peak heap and RSS); [--baseline-image DIR] drains a second image's pipeline in turns "
+                + "with "
                 + "this one and reports the ratios; [--jfr DIR] records each pipeline drained with JFR (on the bench's "
-                + "JDK); [--store-jfr FILE] records DynamoDB Local's JVM with JFR; [--skip floor,spring,scale-out,steady] "
+                + "JDK); [--store-jfr FILE] records DynamoDB Local's JVM with JFR; [--skip "
+                + "floor,spring,scale-out,steady] "
                 + "leaves parts out";
     }
 
@@ -55,12 +66,20 @@ public final class PipelineDrill implements Drill {
                 options.intOption("--steady-rate", 50, 10),
                 options.secondsOption("--steady-seconds", Duration.ofSeconds(60), 5),
                 options.intOption("--spring-concurrency", 100, 1),
-                baseline(options), jfrDir(options), skip(options));
+                baseline(options),
+                jfrDir(options),
+                skip(options));
         Map<String, Object> figures;
         String storeJfr = options.given().get("--store-jfr");
         try (ScratchDir scratch = new ScratchDir("herald-bench-pipeline")) {
-            figures = new PipelineBench(settings, scratch.path(), context.progress(),
-                    storeJfr == null ? null : java.nio.file.Path.of(storeJfr).toAbsolutePath()).run();
+            figures = new PipelineBench(
+                            settings,
+                            scratch.path(),
+                            context.progress(),
+                            storeJfr == null
+                                    ? null
+                                    : java.nio.file.Path.of(storeJfr).toAbsolutePath())
+                    .run();
         }
         return new DrillResult(figures, table(settings, figures), charts(figures));
     }
@@ -80,7 +99,10 @@ public final class PipelineDrill implements Drill {
 
     private static java.nio.file.Path jfrDir(DrillOptions options) throws java.io.IOException {
         String dir = options.given().get("--jfr");
-        return dir == null ? null : java.nio.file.Files.createDirectories(java.nio.file.Path.of(dir).toAbsolutePath());
+        return dir == null
+                ? null
+                : java.nio.file.Files.createDirectories(
+                        java.nio.file.Path.of(dir).toAbsolutePath());
     }
 
     private static Set<String> skip(DrillOptions options) {
@@ -101,34 +123,53 @@ public final class PipelineDrill implements Drill {
 
     @SuppressWarnings("unchecked")
     static String table(PipelineBench.Settings settings, Map<String, Object> r) {
-        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "Pipeline as deployed: %d messages per drain, "
+        StringBuilder t = new StringBuilder(String.format(
+                Locale.ROOT,
+                "Pipeline as deployed: %d messages per drain, "
                         + "%d repetitions interleaved (floor sweep, Herald cold+warm at 0 and 100 ms, "
                         + "Spring default and "
-                        + "tuned), every process separate; load average at the end %s.%n", settings.messages(),
-                settings.repeats(), r.get("loadAverageAtEnd")));
+                        + "tuned), every process separate; load average at the end %s.%n",
+                settings.messages(),
+                settings.repeats(),
+                r.get("loadAverageAtEnd")));
         t.append("| run | msg/s (median) | each repetition | ratio to floor | msg per CPU-s | SQS req/msg "
                 + "| status req/msg | DynamoDB Local CPU ms/msg | duplicates | lost |\n");
         t.append("|---|---|---|---|---|---|---|---|---|---|\n");
         Map<String, Map<String, Object>> medians = (Map<String, Map<String, Object>>) r.get("medians");
-        medians.forEach((label, m) -> t.append(String.format(Locale.ROOT,
-                "| %s | %.0f | %s | %.2f | %.0f | %.3f | %.3f | %.2f | %d | %d |%n", label,
-                (double) m.get("messagesPerSecond"), each((List<Double>) m.get("messagesPerSecondEachRun")),
+        medians.forEach((label, m) -> t.append(String.format(
+                Locale.ROOT,
+                "| %s | %.0f | %s | %.2f | %.0f | %.3f | %.3f | %.2f | %d | %d |%n",
+                label,
+                (double) m.get("messagesPerSecond"),
+                each((List<Double>) m.get("messagesPerSecondEachRun")),
                 label.startsWith(DrainFigures.FLOOR) ? 1.0 : (double) m.get("ratioToFloor"),
-                (double) m.get("messagesPerCpuSecond"), (double) m.get("sqsRequestsPerMessage"),
-                (double) m.get("statusRequestsPerMessage"), (double) m.get("storeCpuMillisPerMessage"),
-                (int) m.get("duplicates"), (int) m.get("lost"))));
+                (double) m.get("messagesPerCpuSecond"),
+                (double) m.get("sqsRequestsPerMessage"),
+                (double) m.get("statusRequestsPerMessage"),
+                (double) m.get("storeCpuMillisPerMessage"),
+                (int) m.get("duplicates"),
+                (int) m.get("lost"))));
         t.append("\nRequests per message by action (medians):\n\n| run | SQS | status store |\n|---|---|---|\n");
-        medians.forEach((label, m) -> t.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", label,
+        medians.forEach((label, m) -> t.append(String.format(
+                Locale.ROOT,
+                "| %s | %s | %s |%n",
+                label,
                 DrainFigures.byActionCell((Map<String, Double>) m.get("sqsRequestsPerMessageByAction")),
                 DrainFigures.byActionCell((Map<String, Double>) m.get("statusRequestsPerMessageByAction")))));
         t.append("\nEvery run (floor: the consumer's CPU is the bench JVM's):\n\n"
                 + "| repeat | run | seconds | msg/s | CPU-s | msg per CPU-s | SQS req/msg | status req/msg |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> run : (List<Map<String, Object>>) r.get("runs")) {
-            t.append(String.format(Locale.ROOT, "| %d | %s | %.2f | %.0f | %.2f | %.0f | %.3f | %.3f |%n",
-                    (int) run.get("repeat"), run.get("label"), (double) run.get("seconds"),
-                    (double) run.get("messagesPerSecond"), (double) run.get("cpuSeconds"),
-                    (double) run.get("messagesPerCpuSecond"), (double) run.get("sqsRequestsPerMessage"),
+            t.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %s | %.2f | %.0f | %.2f | %.0f | %.3f | %.3f |%n",
+                    (int) run.get("repeat"),
+                    run.get("label"),
+                    (double) run.get("seconds"),
+                    (double) run.get("messagesPerSecond"),
+                    (double) run.get("cpuSeconds"),
+                    (double) run.get("messagesPerCpuSecond"),
+                    (double) run.get("sqsRequestsPerMessage"),
                     (double) run.get("statusRequestsPerMessage")));
         }
         t.append("\nScale-out (providers at 0 ms, one queue, shared health on as shipped; CPU summed "
@@ -136,37 +177,59 @@ public final class PipelineDrill implements Drill {
                 + "| processes | msg/s | msg per CPU-s | SQS req/msg | status req/msg | duplicates | lost |\n"
                 + "|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> run : (List<Map<String, Object>>) r.get("scaleOut")) {
-            t.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.3f | %.3f | %d | %d |%n", run.get("label"),
-                    (double) run.get("messagesPerSecond"), (double) run.get("messagesPerCpuSecond"),
-                    (double) run.get("sqsRequestsPerMessage"), (double) run.get("statusRequestsPerMessage"),
-                    (int) run.get("duplicates"), (int) run.get("lost")));
+            t.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %.0f | %.3f | %.3f | %d | %d |%n",
+                    run.get("label"),
+                    (double) run.get("messagesPerSecond"),
+                    (double) run.get("messagesPerCpuSecond"),
+                    (double) run.get("sqsRequestsPerMessage"),
+                    (double) run.get("statusRequestsPerMessage"),
+                    (int) run.get("duplicates"),
+                    (int) run.get("lost")));
         }
         if (r.containsKey("againstBaseline")) {
-            t.append("\nThe image under test against --baseline-image ").append(r.get("baselineImage"))
+            t.append("\nThe image under test against --baseline-image ")
+                    .append(r.get("baselineImage"))
                     .append(" (the two taking turns in each repetition; medians of per-repetition ratios, "
-                            + "under test / baseline):\n\n| run | pairs | msg/s ratio | each | msg per CPU-s ratio | each |\n"
+                            + "under test / baseline):\n\n| run | pairs | msg/s ratio | each | msg per CPU-s ratio | "
+                            + "each |\n"
                             + "|---|---|---|---|---|---|\n");
-            ((Map<String, Map<String, Object>>) r.get("againstBaseline")).forEach((kind, m) -> t.append(String.format(
-                    Locale.ROOT, "| %s | %d | %.2f | %s | %.2f | %s |%n", kind, (int) m.get("pairs"),
-                    (double) m.get("messagesPerSecondRatio"), ratios((List<Double>) m.get("messagesPerSecondRatioEachPair")),
-                    (double) m.get("messagesPerCpuSecondRatio"),
-                    ratios((List<Double>) m.get("messagesPerCpuSecondRatioEachPair")))));
+            ((Map<String, Map<String, Object>>) r.get("againstBaseline"))
+                    .forEach((kind, m) -> t.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %d | %.2f | %s | %.2f | %s |%n",
+                            kind,
+                            (int) m.get("pairs"),
+                            (double) m.get("messagesPerSecondRatio"),
+                            ratios((List<Double>) m.get("messagesPerSecondRatioEachPair")),
+                            (double) m.get("messagesPerCpuSecondRatio"),
+                            ratios((List<Double>) m.get("messagesPerCpuSecondRatioEachPair")))));
         }
         Map<String, Object> s = (Map<String, Object>) r.get("steady");
         if (s.containsKey("skipped")) {
             return t.append("\nSteady run: skipped (--skip).\n").toString();
         }
         if (s.containsKey("error")) {
-            return t.append("\nSteady run: did not finish (").append(s.get("error")).append(").\n").toString();
+            return t.append("\nSteady run: did not finish (")
+                    .append(s.get("error"))
+                    .append(").\n")
+                    .toString();
         }
-        t.append(String.format(Locale.ROOT, "%nSteady %d msg/s for %d s (%d messages): %.3f SQS requests per message "
+        t.append(String.format(
+                Locale.ROOT,
+                "%nSteady %d msg/s for %d s (%d messages): %.3f SQS requests per message "
                         + "(%s), %.3f status requests per message, pipeline CPU %.1f s over %.0f s.%n",
-                (int) s.get("ratePerSecond"), settings.steadySeconds().toSeconds(), (int) s.get("messages"),
+                (int) s.get("ratePerSecond"),
+                settings.steadySeconds().toSeconds(),
+                (int) s.get("messages"),
                 (double) s.get("sqsRequestsPerMessage"),
                 DrainFigures.byActionCell((Map<String, Double>) s.get("sqsRequestsPerMessageByAction")),
-                (double) s.get("statusRequestsPerMessage"), (double) s.get("pipelineCpuSeconds"),
+                (double) s.get("statusRequestsPerMessage"),
+                (double) s.get("pipelineCpuSeconds"),
                 (double) s.get("seconds")));
-        return t.append(lingerTable((List<Map<String, Object>>) r.get("steadyByReceiveLinger"))).toString();
+        return t.append(lingerTable((List<Map<String, Object>>) r.get("steadyByReceiveLinger")))
+                .toString();
     }
 
     /**
@@ -178,30 +241,44 @@ public final class PipelineDrill implements Drill {
             return "";
         }
         StringBuilder t = new StringBuilder("\nSteady rate by receiveLinger (each a fresh pipeline; latency from the "
-                + "producer's SendMessageBatch call to the fake's answer; idle: as long again with no messages; "
+                + "producer's SendMessageBatch call to the fake's answer; idle: as long again with no "
+                + "messages; "
                 + "memory sampled each second):\n\n| receiveLinger | latency p50 ms | p99 ms | SQS req/msg "
-                + "| idle SQS req/s | pipeline heap peak MiB | pipeline RSS peak MiB |\n|---|---|---|---|---|---|---|\n");
+                + "| idle SQS req/s | pipeline heap peak MiB | pipeline RSS peak MiB "
+                + "|\n|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> run : runs) {
             if (run.containsKey("error")) {
-                t.append("| ").append(run.get("receiveLinger")).append(" | did not finish: ").append(run.get("error"))
+                t.append("| ")
+                        .append(run.get("receiveLinger"))
+                        .append(" | did not finish: ")
+                        .append(run.get("error"))
                         .append(" | | | | | |\n");
                 continue;
             }
-            t.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.3f | %.2f | %.0f | %.0f |%n",
-                    run.get("receiveLinger"), (double) run.get("latencyP50Millis"),
-                    (double) run.get("latencyP99Millis"), (double) run.get("sqsRequestsPerMessage"),
-                    (double) run.get("idleSqsRequestsPerSecond"), (double) run.get("pipelineHeapPeakMiB"),
+            t.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %.0f | %.3f | %.2f | %.0f | %.0f |%n",
+                    run.get("receiveLinger"),
+                    (double) run.get("latencyP50Millis"),
+                    (double) run.get("latencyP99Millis"),
+                    (double) run.get("sqsRequestsPerMessage"),
+                    (double) run.get("idleSqsRequestsPerSecond"),
+                    (double) run.get("pipelineHeapPeakMiB"),
                     (double) run.get("pipelineRssPeakMiB")));
         }
         return t.toString();
     }
 
     private static String ratios(List<Double> values) {
-        return String.join(" / ", values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList());
+        return String.join(
+                " / ",
+                values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList());
     }
 
     private static String each(List<Double> values) {
-        return String.join(" / ", values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+        return String.join(
+                " / ",
+                values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
     }
 
     @SuppressWarnings("unchecked")
@@ -212,18 +289,27 @@ public final class PipelineDrill implements Drill {
             byLabel.computeIfAbsent((String) run.get("label"), k -> new ArrayList<>())
                     .add(new Point((int) run.get("repeat"), (double) run.get("messagesPerSecond")));
         }
-        List<Series> series = byLabel.entrySet().stream().map(e -> new Series(e.getKey(), e.getValue())).toList();
+        List<Series> series = byLabel.entrySet().stream()
+                .map(e -> new Series(e.getKey(), e.getValue()))
+                .toList();
         List<Point> scale = new ArrayList<>();
         for (Map<String, Object> run : (List<Map<String, Object>>) r.get("scaleOut")) {
             String label = (String) run.get("label");
-            scale.add(new Point(Double.parseDouble(label.replaceAll("\\D+", "")), (double) run.get("messagesPerSecond")));
+            scale.add(
+                    new Point(Double.parseDouble(label.replaceAll("\\D+", "")), (double) run.get("messagesPerSecond")));
         }
-        Chart throughput = new Chart("throughput", "Drain throughput, every repetition", "repetition",
-                "messages per second", series);
+        Chart throughput = new Chart(
+                "throughput", "Drain throughput, every repetition", "repetition", "messages per second", series);
         if (scale.isEmpty()) {
             return List.of(throughput);
         }
-        return List.of(throughput, new Chart("scale-out", "Pipeline processes on one queue", "processes",
-                "messages per second", List.of(new Series("herald pipeline, providers at 0 ms", scale))));
+        return List.of(
+                throughput,
+                new Chart(
+                        "scale-out",
+                        "Pipeline processes on one queue",
+                        "processes",
+                        "messages per second",
+                        List.of(new Series("herald pipeline, providers at 0 ms", scale))));
     }
 }

@@ -1,5 +1,4 @@
 package io.herald.bench;
 
 /** One point of a {@link Series}. */
-public record Point(double x, double y) {
-}
+public record Point(double x, double y) {}

@@ -6,31 +6,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * CPU time a running process has used so far, user plus system, from {@code /proc/PID/stat}
- * (utime and stime, fields 14 and 15, in clock ticks). Ticks are 10 ms: coarse for a command
- * that lasts milliseconds (PerfStat covers those), fine for a process that drains for seconds.
+ * CPU time a running process has used so far, user plus system, from {@code /proc/PID/stat} (utime and stime, fields 14
+ * and 15, in clock ticks). Ticks are 10 ms: coarse for a command that lasts milliseconds (PerfStat covers those), fine
+ * for a process that drains for seconds.
  */
 final class ProcCpu {
 
     private static final long TICKS_PER_SECOND = ticksPerSecond();
 
-    private ProcCpu() {
-    }
+    private ProcCpu() {}
 
     /** @throws IllegalStateException when the process is gone or /proc cannot be read */
     static double seconds(long pid) {
         try {
-            return parse(Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII),
+            return parse(
+                    Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII),
                     TICKS_PER_SECOND);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the CPU time of process " + pid + " from /proc: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the CPU time of process " + pid + " from /proc: " + e.getMessage(), e);
         }
     }
 
     /**
-     * utime + stime of one /proc/PID/stat line in seconds. The command name (field 2) is in
-     * parentheses and may hold spaces and parentheses itself, so fields are counted after the last ')'.
+     * utime + stime of one /proc/PID/stat line in seconds. The command name (field 2) is in parentheses and may hold
+     * spaces and parentheses itself, so fields are counted after the last ')'.
      */
     static double parse(String stat, long ticksPerSecond) {
         int close = stat.lastIndexOf(')');
@@ -47,7 +47,9 @@ final class ProcCpu {
 
     private static long ticksPerSecond() {
         try {
-            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
             return getconf.waitFor() == 0 ? Long.parseLong(out) : 100;
         } catch (IOException | NumberFormatException e) {

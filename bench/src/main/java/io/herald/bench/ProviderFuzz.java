@@ -2,21 +2,21 @@ package io.herald.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.herald.core.provider.discord.DiscordConfig;
-import io.herald.core.provider.matrix.MatrixConfig;
-import io.herald.core.provider.mattermost.MattermostConfig;
-import io.herald.core.provider.msteams.TeamsConfig;
-import io.herald.core.provider.slack.SlackConfig;
-import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.core.envelope.Origin;
+import io.herald.core.provider.discord.DiscordConfig;
+import io.herald.core.provider.matrix.MatrixConfig;
+import io.herald.core.provider.mattermost.MattermostConfig;
+import io.herald.core.provider.msteams.TeamsConfig;
+import io.herald.core.provider.slack.SlackConfig;
+import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.pipeline.provider.Outcome;
-import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.discord.DiscordProvider;
+import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.matrix.MatrixProvider;
 import io.herald.pipeline.provider.mattermost.MattermostProvider;
 import io.herald.pipeline.provider.msteams.TeamsProvider;
@@ -24,7 +24,6 @@ import io.herald.pipeline.provider.slack.SlackProvider;
 import io.herald.pipeline.provider.telegram.TelegramProvider;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -45,12 +44,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The fuzz drill's provider phase: every chat provider class renders seeded trick content
- * ({@link ContentTricks}) and sends it to an in-process fake of its API on 127.0.0.1. Half the
- * sends are accepted, and the payload is checked for what would notify a whole channel or show a
- * disguised link; the other half are refused with an answer that echoes the request (the URL,
- * URL-encoded in upper and lower case, JSON-escaped, the credential raw and base64) and the
- * outcome's reason is checked for the provider's credential in any of those forms.
+ * The fuzz drill's provider phase: every chat provider class renders seeded trick content ({@link ContentTricks}) and
+ * sends it to an in-process fake of its API on 127.0.0.1. Half the sends are accepted, and the payload is checked for
+ * what would notify a whole channel or show a disguised link; the other half are refused with an answer that echoes the
+ * request (the URL, URL-encoded in upper and lower case, JSON-escaped, the credential raw and base64) and the outcome's
+ * reason is checked for the provider's credential in any of those forms.
  */
 final class ProviderFuzz {
 
@@ -61,13 +59,17 @@ final class ProviderFuzz {
 
     /** Mentions as Mattermost's parser, Telegram and Matrix's legacy rule would see them, after Markdown escapes. */
     private static final Pattern MENTION = Pattern.compile("(?<![\\p{L}\\p{N}])@[\\p{L}\\p{N}]");
+
     private static final Pattern UNESCAPED_LINK = Pattern.compile("(?<!\\\\)\\]\\(");
     private static final Pattern BACKSLASH_ESCAPE = Pattern.compile("\\\\(\\p{Punct})");
 
     /** One provider: how to build it on the fake's base URL, its target, its secret, its payload check. */
-    private record Subject(String name, Function<String, HttpProvider> build, String target, String secret,
-                           Predicate<JsonNode> payloadSafe) {
-    }
+    private record Subject(
+            String name,
+            Function<String, HttpProvider> build,
+            String target,
+            String secret,
+            Predicate<JsonNode> payloadSafe) {}
 
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicReference<String> mode = new AtomicReference<>("accept");
@@ -79,12 +81,13 @@ final class ProviderFuzz {
         Random random = new Random(seed);
         Map<String, Map<String, Long>> byProvider = new LinkedHashMap<>();
         Javalin fake = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.jetty.host = "127.0.0.1";
-            config.jetty.port = 0;
-            config.routes.post("/*", this::answer);
-            config.routes.put("/*", this::answer);
-        }).start();
+                    config.startup.showJavalinBanner = false;
+                    config.jetty.host = "127.0.0.1";
+                    config.jetty.port = 0;
+                    config.routes.post("/*", this::answer);
+                    config.routes.put("/*", this::answer);
+                })
+                .start();
         try {
             String base = "http://127.0.0.1:" + fake.port();
             for (Subject subject : subjects()) {
@@ -109,8 +112,8 @@ final class ProviderFuzz {
                         } else if (leaks(outcome.toString(), subject.secret())) {
                             leaked++;
                             if (leaked == 1) {
-                                violations.add(subject.name() + " put its credential in a reason (echo form "
-                                        + echoForm + ")");
+                                violations.add(subject.name() + " put its credential in a reason (echo form " + echoForm
+                                        + ")");
                             }
                         }
                     }
@@ -128,8 +131,8 @@ final class ProviderFuzz {
     }
 
     private Envelope envelope(Subject subject, Random random) {
-        Content content = Content.of(ContentTricks.text(random), ContentTricks.text(random) + "\n\n"
-                + ContentTricks.text(random))
+        Content content = Content.of(
+                        ContentTricks.text(random), ContentTricks.text(random) + "\n\n" + ContentTricks.text(random))
                 .withFacts(List.of(new Fact(ContentTricks.text(random), ContentTricks.text(random))))
                 .withHints(List.of(ContentTricks.text(random)))
                 .withLinks(List.of(new Link(ContentTricks.text(random), "https://hpc.example.org/jobs/42")));
@@ -139,14 +142,17 @@ final class ProviderFuzz {
     private void answer(Context ctx) {
         lastBody.set(ctx.body());
         if (mode.get().equals("accept")) {
-            ctx.status(200).contentType("application/json")
+            ctx.status(200)
+                    .contentType("application/json")
                     .result("{\"ok\":true,\"result\":{\"message_id\":1},\"event_id\":\"$e\",\"id\":\"1\"}");
             return;
         }
         String url = ctx.fullUrl();
         String authorization = ctx.header("Authorization") == null ? "" : ctx.header("Authorization");
         String credential = authorization.isEmpty()
-                ? Stream.of(ctx.path().split("/")).max(Comparator.comparingInt(String::length)).orElse("")
+                ? Stream.of(ctx.path().split("/"))
+                        .max(Comparator.comparingInt(String::length))
+                        .orElse("")
                 : authorization.substring(authorization.indexOf(' ') + 1);
         echoForm = (echoForm + 1) % 6;
         String echo = switch (echoForm) {
@@ -177,31 +183,71 @@ final class ProviderFuzz {
         Duration s = Duration.ofSeconds(1);
         Clock clock = Clock.systemUTC();
         return List.of(
-                new Subject("mattermost", base -> new MattermostProvider(new MattermostConfig(true, 1, t,
-                        100_000, s, "",
-                        Secret.of(base + "/hooks/" + WEBHOOK_KEY)), clock), "town-square", WEBHOOK_KEY,
-                        p -> noMention(unescaped(p.path("text").asText()))),
-                new Subject("slack", base -> new SlackProvider(new SlackConfig(true, 1, t, 100_000, s, "",
-                        Secret.of(base + "/services/T0/B0/" + WEBHOOK_KEY)), clock), "x", WEBHOOK_KEY,
-                        this::slackSafe),
-                new Subject("matrix", base -> new MatrixProvider(new MatrixConfig(true, 1, t, 100_000, s, "",
-                        base,
-                        Secret.of(MATRIX_TOKEN)), clock), "!room:example.org", MATRIX_TOKEN,
-                        p -> p.path("m.mentions").isObject() && p.path("m.mentions").isEmpty()
-                                && !p.path("body").asText().toLowerCase(Locale.ROOT).contains("@room")),
-                new Subject("telegram", base -> new TelegramProvider(new TelegramConfig(true, 1, t, 100_000,
-                        s, "", base,
-                        Secret.of(TELEGRAM_TOKEN), Duration.ZERO), clock), "-100123", TELEGRAM_TOKEN,
-                        p -> noMention(p.path("text").asText())),
-                new Subject("msteams", base -> new TeamsProvider(new TeamsConfig(true, 1, t, 100_000, s, "",
-                        Secret.of(base + "/workflows/a/triggers/manual/paths/invoke?api-version=1&sig=" + TEAMS_SIG)),
+                new Subject(
+                        "mattermost",
+                        base -> new MattermostProvider(
+                                new MattermostConfig(
+                                        true, 1, t, 100_000, s, "", Secret.of(base + "/hooks/" + WEBHOOK_KEY)),
                                 clock),
-                        "x", TEAMS_SIG, this::teamsSafe),
-                new Subject("discord", base -> new DiscordProvider(new DiscordConfig(true, 1, t, 100_000, s,
-                        "",
-                        Secret.of(base + "/api/webhooks/1/" + WEBHOOK_KEY)), clock), "x", WEBHOOK_KEY,
-                        p -> p.path("allowed_mentions").path("parse").isArray() && p.path("allowed_mentions")
-                                .path("parse").isEmpty()));
+                        "town-square",
+                        WEBHOOK_KEY,
+                        p -> noMention(unescaped(p.path("text").asText()))),
+                new Subject(
+                        "slack",
+                        base -> new SlackProvider(
+                                new SlackConfig(
+                                        true, 1, t, 100_000, s, "", Secret.of(base + "/services/T0/B0/" + WEBHOOK_KEY)),
+                                clock),
+                        "x",
+                        WEBHOOK_KEY,
+                        this::slackSafe),
+                new Subject(
+                        "matrix",
+                        base -> new MatrixProvider(
+                                new MatrixConfig(true, 1, t, 100_000, s, "", base, Secret.of(MATRIX_TOKEN)), clock),
+                        "!room:example.org",
+                        MATRIX_TOKEN,
+                        p -> p.path("m.mentions").isObject()
+                                && p.path("m.mentions").isEmpty()
+                                && !p.path("body")
+                                        .asText()
+                                        .toLowerCase(Locale.ROOT)
+                                        .contains("@room")),
+                new Subject(
+                        "telegram",
+                        base -> new TelegramProvider(
+                                new TelegramConfig(
+                                        true, 1, t, 100_000, s, "", base, Secret.of(TELEGRAM_TOKEN), Duration.ZERO),
+                                clock),
+                        "-100123",
+                        TELEGRAM_TOKEN,
+                        p -> noMention(p.path("text").asText())),
+                new Subject(
+                        "msteams",
+                        base -> new TeamsProvider(
+                                new TeamsConfig(
+                                        true,
+                                        1,
+                                        t,
+                                        100_000,
+                                        s,
+                                        "",
+                                        Secret.of(base + "/workflows/a/triggers/manual/paths/invoke?api-version=1&sig="
+                                                + TEAMS_SIG)),
+                                clock),
+                        "x",
+                        TEAMS_SIG,
+                        this::teamsSafe),
+                new Subject(
+                        "discord",
+                        base -> new DiscordProvider(
+                                new DiscordConfig(
+                                        true, 1, t, 100_000, s, "", Secret.of(base + "/api/webhooks/1/" + WEBHOOK_KEY)),
+                                clock),
+                        "x",
+                        WEBHOOK_KEY,
+                        p -> p.path("allowed_mentions").path("parse").isArray()
+                                && p.path("allowed_mentions").path("parse").isEmpty()));
     }
 
     private boolean slackSafe(JsonNode payload) {
@@ -214,18 +260,21 @@ final class ProviderFuzz {
             }
         }
         // Herald's own link to the job is the one "<https://…|…>" allowed.
-        return verbatim && texts.stream().map(t -> t.replace("<https://hpc.example.org/jobs/42|", ""))
-                .noneMatch(t -> t.contains("<!") || t.contains("<@") || t.contains("<http") || !noMention(t));
+        return verbatim
+                && texts.stream()
+                        .map(t -> t.replace("<https://hpc.example.org/jobs/42|", ""))
+                        .noneMatch(t -> t.contains("<!") || t.contains("<@") || t.contains("<http") || !noMention(t));
     }
 
     private boolean teamsSafe(JsonNode message) {
         JsonNode card = message.path("attachments").path(0).path("content");
         List<String> texts = new ArrayList<>();
         card.path("body").forEach(b -> texts.add(b.path("text").asText()));
-        card.path("body").forEach(b -> b.path("facts").forEach(f -> {
-            texts.add(f.path("title").asText());
-            texts.add(f.path("value").asText());
-        }));
+        card.path("body")
+                .forEach(b -> b.path("facts").forEach(f -> {
+                    texts.add(f.path("title").asText());
+                    texts.add(f.path("value").asText());
+                }));
         List<String> urls = new ArrayList<>();
         card.path("actions").forEach(a -> urls.add(a.path("url").asText()));
         // Button titles are plain text; what matters is that the only link targets are Herald's.
@@ -243,14 +292,20 @@ final class ProviderFuzz {
 
     private static boolean leaks(String reason, String secret) {
         String encoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        return Stream.of(secret, encoded, lowerHex(encoded), secret.replace("/", "\\/"),
+        return Stream.of(
+                        secret,
+                        encoded,
+                        lowerHex(encoded),
+                        secret.replace("/", "\\/"),
                         Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)),
                         secret.substring(4, secret.length() - 4))
                 .anyMatch(reason::contains);
     }
 
     private static String lowerHex(String encoded) {
-        return Pattern.compile("%[0-9A-F]{2}").matcher(encoded).replaceAll(m -> m.group().toLowerCase(Locale.ROOT));
+        return Pattern.compile("%[0-9A-F]{2}")
+                .matcher(encoded)
+                .replaceAll(m -> m.group().toLowerCase(Locale.ROOT));
     }
 
     private JsonNode parse(String body) {

@@ -10,9 +10,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * HTTP/1.1 spoken byte by byte over a socket, for requests no well-behaved client would send
- * (CR/LF or raw bytes in headers, lying Content-Length, broken chunking). Every request closes
- * its connection, so the answer is everything read until the server closes.
+ * HTTP/1.1 spoken byte by byte over a socket, for requests no well-behaved client would send (CR/LF or raw bytes in
+ * headers, lying Content-Length, broken chunking). Every request closes its connection, so the answer is everything
+ * read until the server closes.
  */
 final class RawHttp {
 
@@ -73,13 +73,18 @@ final class RawHttp {
     static Answer parse(byte[] raw) {
         String text = new String(raw, StandardCharsets.ISO_8859_1);
         if (!text.startsWith("HTTP/1.")) {
-            return new Answer(0, "", raw.length == 0 ? "connection closed without an answer" : "not HTTP: " + abbreviate(text));
+            return new Answer(
+                    0, "", raw.length == 0 ? "connection closed without an answer" : "not HTTP: " + abbreviate(text));
         }
         int space = text.indexOf(' ');
         int status = Integer.parseInt(text.substring(space + 1, space + 4));
         int headersEnd = text.indexOf("\r\n\r\n");
-        String body = headersEnd < 0 ? "" : new String(raw, headersEnd + 4, raw.length - headersEnd - 4, StandardCharsets.UTF_8);
-        if (text.substring(0, Math.max(0, headersEnd)).toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+        String body = headersEnd < 0
+                ? ""
+                : new String(raw, headersEnd + 4, raw.length - headersEnd - 4, StandardCharsets.UTF_8);
+        if (text.substring(0, Math.max(0, headersEnd))
+                .toLowerCase(java.util.Locale.ROOT)
+                .contains("transfer-encoding: chunked")) {
             body = dechunk(body);
         }
         return new Answer(status, body, null);

@@ -2,7 +2,6 @@ package io.herald.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes what a drill measured: NAME.json (figures, table, charts' data, date, machine),
- * one PNG per chart, and for a whole run summary.md with every table.
+ * Writes what a drill measured: NAME.json (figures, table, charts' data, date, machine), one PNG per chart, and for a
+ * whole run summary.md with every table.
  */
 public final class ResultsWriter {
 
@@ -67,9 +66,16 @@ public final class ResultsWriter {
         Map<String, Object> machine = machine();
         StringBuilder md = new StringBuilder();
         md.append("# Herald benchmarks\n\n");
-        md.append(String.format(Locale.ROOT, "`%s` on %s, %d min %02d s in all; %s cores, JDK %s (%s).%n%n",
-                command, started.toString().replaceFirst("\\.\\d+Z$", "Z"), took.toMinutes(), took.toSecondsPart(),
-                machine.get("cores"), machine.get("jdk"), machine.get("os")));
+        md.append(String.format(
+                Locale.ROOT,
+                "`%s` on %s, %d min %02d s in all; %s cores, JDK %s (%s).%n%n",
+                command,
+                started.toString().replaceFirst("\\.\\d+Z$", "Z"),
+                took.toMinutes(),
+                took.toSecondsPart(),
+                machine.get("cores"),
+                machine.get("jdk"),
+                machine.get("os")));
         for (Harness.DrillOutcome outcome : outcomes) {
             md.append("## ").append(outcome.drill().name()).append("\n\n");
             switch (outcome) {
@@ -80,13 +86,17 @@ public final class ResultsWriter {
                     }
                     for (Chart chart : f.result().charts()) {
                         String png = f.drill().name() + "-" + chart.id() + ".png";
-                        md.append("![").append(chart.title()).append("](").append(png).append(")\n\n");
+                        md.append("![")
+                                .append(chart.title())
+                                .append("](")
+                                .append(png)
+                                .append(")\n\n");
                     }
                 }
                 case Harness.DrillOutcome.Failed f ->
-                        md.append("**Did not finish:** ").append(f.reason()).append("\n\n");
+                    md.append("**Did not finish:** ").append(f.reason()).append("\n\n");
                 case Harness.DrillOutcome.Refused r ->
-                        md.append("**Refused its options:** ").append(r.reason()).append("\n\n");
+                    md.append("**Refused its options:** ").append(r.reason()).append("\n\n");
             }
         }
         Path file = resultsDir.resolve("summary.md");

@@ -4,8 +4,6 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,15 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * {@code herald serve} killed with SIGKILL mid-load and started again on the same data directory: every
- * notification its API accepted (200 with a message id) must reach the provider (the SendGrid fake in this
- * process), none may be lost. Duplicates are expected (SQS delivers at least once): messages the killed process
- * had handed to the provider but whose deletion SQS had not stored yet are delivered again after the restart.
- * Requests made while serve is down fail at the client and are counted apart: they were never accepted.
- * The load: a 2 s warm-up (delivered before the clock starts), then up to the kill plus one second, then the rest
- * of {@code --duration} against the restarted serve.
+ * {@code herald serve} killed with SIGKILL mid-load and started again on the same data directory: every notification
+ * its API accepted (200 with a message id) must reach the provider (the SendGrid fake in this process), none may be
+ * lost. Duplicates are expected (SQS delivers at least once): messages the killed process had handed to the provider
+ * but whose deletion SQS had not stored yet are delivered again after the restart. Requests made while serve is down
+ * fail at the client and are counted apart: they were never accepted. The load: a 2 s warm-up (delivered before the
+ * clock starts), then up to the kill plus one second, then the rest of {@code --duration} against the restarted serve.
  */
 public final class ServeCrashDrill implements Drill {
 
@@ -57,8 +55,8 @@ public final class ServeCrashDrill implements Drill {
 
     @Override
     public DrillResult run(DrillContext context) throws Exception {
-        DrillOptions options = DrillOptions.parse(name(), context.args(),
-                Set.of("--rate", "--duration", "--kill-at", "--latency-ms"));
+        DrillOptions options =
+                DrillOptions.parse(name(), context.args(), Set.of("--rate", "--duration", "--kill-at", "--latency-ms"));
         int rate = options.intOption("--rate", 50, 1);
         int duration = options.intOption("--duration", 12, 2);
         int killAt = options.intOption("--kill-at", 5, 1);
@@ -68,7 +66,7 @@ public final class ServeCrashDrill implements Drill {
                     + ") must be before the load ends (--duration " + duration + ")");
         }
         try (ScratchDir scratch = new ScratchDir("herald-serve-crash");
-             EmailApiFake fake = new EmailApiFake(EmailApiFake.Api.SENDGRID, Duration.ofMillis(latencyMillis))) {
+                EmailApiFake fake = new EmailApiFake(EmailApiFake.Api.SENDGRID, Duration.ofMillis(latencyMillis))) {
             Path data = scratch.path().resolve("data");
             Path log = context.resultsDir().resolve("serve-crash-serve.log");
             Files.createDirectories(context.resultsDir());
@@ -82,8 +80,10 @@ public final class ServeCrashDrill implements Drill {
             // Warm-up: a fresh JVM on a shared machine answers slowly at first; the kill should land on a
             // serve that is accepting and delivering at the full rate.
             load.run(Duration.ofSeconds(WARM_UP_SECONDS));
-            Await.until(() -> new HashSet<>(fake.acceptedIds()).containsAll(load.accepted.keySet()),
-                    Duration.ofSeconds(60), "the warm-up deliveries");
+            Await.until(
+                    () -> new HashSet<>(fake.acceptedIds()).containsAll(load.accepted.keySet()),
+                    Duration.ofSeconds(60),
+                    "the warm-up deliveries");
             // Phase 1 posts a second past the kill, so requests are in flight when it lands.
             long t0 = System.nanoTime();
             Thread loader = Thread.ofVirtual().start(() -> load.run(Duration.ofSeconds(killAt + 1)));
@@ -92,14 +92,26 @@ public final class ServeCrashDrill implements Drill {
             int exitStatus = first.kill();
             Set<String> acceptedBeforeKill = Set.copyOf(load.accepted.keySet());
             Set<String> deliveredBeforeKill = new HashSet<>(fake.acceptedIds());
-            int atRisk = (int) acceptedBeforeKill.stream().filter(id -> !deliveredBeforeKill.contains(id)).count();
-            context.progress().printf(Locale.ROOT, "bench: serve-crash: killed (exit %d) with %d accepted, %d of them "
-                    + "not yet delivered; restarting%n", exitStatus, acceptedBeforeKill.size(), atRisk);
+            int atRisk = (int) acceptedBeforeKill.stream()
+                    .filter(id -> !deliveredBeforeKill.contains(id))
+                    .count();
+            context.progress()
+                    .printf(
+                            Locale.ROOT,
+                            "bench: serve-crash: killed (exit %d) with %d accepted, %d of them "
+                                    + "not yet delivered; restarting%n",
+                            exitStatus,
+                            acceptedBeforeKill.size(),
+                            atRisk);
             long restartNanos = System.nanoTime();
             ServeProcess second = ServeProcess.start(data, ports, env, log, START_LIMIT);
             double restartSeconds = (System.nanoTime() - restartNanos) / 1e9;
-            context.progress().printf(Locale.ROOT, "bench: serve-crash: serve %d ready again after %.1f s%n",
-                    second.pid(), restartSeconds);
+            context.progress()
+                    .printf(
+                            Locale.ROOT,
+                            "bench: serve-crash: serve %d ready again after %.1f s%n",
+                            second.pid(),
+                            restartSeconds);
 
             loader.join();
             // Phase 2: the rest of the load goes to the restarted serve (same port).
@@ -111,7 +123,8 @@ public final class ServeCrashDrill implements Drill {
                 Thread.sleep(200);
             }
             double allDelivered = new HashSet<>(fake.acceptedIds()).containsAll(accepted)
-                    ? (System.nanoTime() - restartNanos) / 1e9 : Double.NaN;
+                    ? (System.nanoTime() - restartNanos) / 1e9
+                    : Double.NaN;
             int stillQueued = stillQueued(ports);
             second.close();
             Ledger ledger = Ledger.of(accepted, fake.acceptedIds(), stillQueued);
@@ -132,7 +145,8 @@ public final class ServeCrashDrill implements Drill {
             figures.put("stillQueued", ledger.stillQueued());
             figures.put("lost", ledger.lost());
             figures.put("duplicates", ledger.duplicates());
-            figures.put("secondsFromRestartUntilAllDelivered",
+            figures.put(
+                    "secondsFromRestartUntilAllDelivered",
                     Double.isNaN(allDelivered) ? "never" : Math.round(allDelivered * 10) / 10.0);
             figures.put("firstLoadError", load.firstError.get() == null ? "" : load.firstError.get());
             // Strangers are not a fault here: a request whose answer the kill (or the client's timeout) cut off
@@ -140,19 +154,24 @@ public final class ServeCrashDrill implements Drill {
             figures.put("deliveredButNotAcknowledgedToTheClient", ledger.strangers());
             List<String> violations = new ArrayList<>();
             if (ledger.lost() > 0) {
-                violations.add("lost " + ledger.lost() + " of " + ledger.sent() + " accepted messages: not delivered and "
-                        + "not on any queue (e.g. " + String.join(", ", ledger.undeliveredSample()) + ")");
+                violations.add(
+                        "lost " + ledger.lost() + " of " + ledger.sent() + " accepted messages: not delivered and "
+                                + "not on any queue (e.g. " + String.join(", ", ledger.undeliveredSample()) + ")");
             }
             if (ledger.undelivered() > ledger.lost()) {
-                violations.add((ledger.undelivered() - ledger.lost()) + " accepted messages still queued when the drill "
-                        + "stopped waiting (not lost; serve was too slow on this machine for "
-                        + "the drill's limit)");
+                violations.add(
+                        (ledger.undelivered() - ledger.lost()) + " accepted messages still queued when the drill "
+                                + "stopped waiting (not lost; serve was too slow on this machine for "
+                                + "the drill's limit)");
             }
             if (atRisk == 0) {
-                violations.add("the kill did not land mid-load (no accepted message was undelivered): nothing was tested");
+                violations.add(
+                        "the kill did not land mid-load (no accepted message was undelivered): nothing was tested");
             }
             figures.put(DrillResult.VIOLATIONS, violations);
-            String table = String.format(Locale.ROOT, """
+            String table = String.format(
+                    Locale.ROOT,
+                    """
                     Serve crash: POST /email/send at %d/s for %d s to `herald serve` (data on disk), kill -9 at \
                     t=%d s, \
                     restarted on the same data directory and loaded again; SendGrid fake at %d ms, visibility \
@@ -161,9 +180,21 @@ public final class ServeCrashDrill implements Drill {
                     restart | delivered | still queued | lost | duplicates | all delivered after restart |
                     |---|---|---|---|---|---|---|---|---|---|
                     | %d | %d | %d | %d | %.1f s | %d | %d | %d | %d | %s |
-                    """, rate, duration, killAt, latencyMillis, VISIBILITY.toSeconds(), ledger.sent(), atRisk,
-                    load.failed.get(), ledger.strangers(), restartSeconds, ledger.delivered(), ledger.stillQueued(),
-                    ledger.lost(), ledger.duplicates(),
+                    """,
+                    rate,
+                    duration,
+                    killAt,
+                    latencyMillis,
+                    VISIBILITY.toSeconds(),
+                    ledger.sent(),
+                    atRisk,
+                    load.failed.get(),
+                    ledger.strangers(),
+                    restartSeconds,
+                    ledger.delivered(),
+                    ledger.stillQueued(),
+                    ledger.lost(),
+                    ledger.duplicates(),
                     Double.isNaN(allDelivered) ? "never" : String.format(Locale.ROOT, "%.1f s", allDelivered));
             return new DrillResult(figures, table, List.of());
         }
@@ -216,7 +247,9 @@ public final class ServeCrashDrill implements Drill {
             long start = System.nanoTime();
             long total = rate * duration.toSeconds();
             List<Thread> requests = new ArrayList<>();
-            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            try (HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build()) {
                 for (int i = 0; i < total; i++) {
                     long due = start + i * 1_000_000_000L / rate;
                     long wait = due - System.nanoTime();
@@ -248,9 +281,13 @@ public final class ServeCrashDrill implements Drill {
                     {"email":{"fromEmail":"bench@example.org","toEmail":"to%d@example.org","subject":"serve-crash %d",\
                     "body":"Body %d"}}""".formatted(n, n, n);
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve("/email/send"))
-                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(api.resolve("/email/send"))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 Matcher id = MESSAGE_ID.matcher(response.body());
                 if (response.statusCode() == 200 && id.matches()) {
                     accepted.put(id.group(1), Boolean.TRUE);

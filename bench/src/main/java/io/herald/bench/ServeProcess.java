@@ -1,7 +1,6 @@
 package io.herald.bench;
 
 import io.herald.cli.Herald;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -40,15 +39,22 @@ final class ServeProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
-        for (String flag : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        for (String flag :
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (flag.startsWith("--enable-native-access") || flag.startsWith("--sun-misc-unsafe-memory-access")) {
                 command.add(flag);
             }
         }
         // The bench's logging set-up under its own name (see Bench.main).
-        command.addAll(List.of("-Xmx512m", "-Dlogback.configurationFile=logback-bench.xml",
-                "-cp", System.getProperty("java.class.path"), Herald.class.getName(),
-                "serve", "--data-dir", dataDir.toString()));
+        command.addAll(List.of(
+                "-Xmx512m",
+                "-Dlogback.configurationFile=logback-bench.xml",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Herald.class.getName(),
+                "serve",
+                "--data-dir",
+                dataDir.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dataDir.getParent().toFile())
                 .redirectErrorStream(true)
@@ -81,7 +87,8 @@ final class ServeProcess implements AutoCloseable {
     }
 
     private boolean ready() {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
             return ShippedProcess.ready(http, api.resolve("/readyz"));
         }
     }

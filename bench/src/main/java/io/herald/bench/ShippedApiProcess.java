@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * {@code bin/herald api --config FILE} of a packaged image, started as {@link ShippedProcess} starts
- * every shipped command, ready once /readyz answers 200 (its queues and status table answer).
+ * {@code bin/herald api --config FILE} of a packaged image, started as {@link ShippedProcess} starts every shipped
+ * command, ready once /readyz answers 200 (its queues and status table answer).
  */
 final class ShippedApiProcess implements AutoCloseable {
 
@@ -42,13 +42,13 @@ final class ShippedApiProcess implements AutoCloseable {
     /**
      * Starts the API and waits until /readyz answers 200.
      *
-     * @param port    the port the configuration names, for /readyz
+     * @param port the port the configuration names, for /readyz
      * @param jfrFile a JFR recording to write, or null to run exactly as shipped
      */
     static ShippedApiProcess start(Path image, Path config, int port, Path log, Path jfrFile, Duration limit)
             throws IOException, InterruptedException {
-        ShippedProcess process = ShippedProcess.start(image, "api", config, log.toAbsolutePath().getParent(), log,
-                Map.of(), jfrFile);
+        ShippedProcess process =
+                ShippedProcess.start(image, "api", config, log.toAbsolutePath().getParent(), log, Map.of(), jfrFile);
         URI url = URI.create("http://127.0.0.1:" + port);
         process.awaitReady(url.resolve("/readyz"), limit);
         return new ShippedApiProcess(process, url, Duration.ofNanos(System.nanoTime() - process.startedNanos()));

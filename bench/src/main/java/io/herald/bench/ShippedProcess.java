@@ -17,12 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/herald COMMAND --config FILE} of a packaged image (packaging/target/herald-VERSION, as
- * {@code ./herald build} makes it), as a site runs it: its own process, the bundled runtime, the
- * launcher's own JVM flags, no {@code HERALD_*} or {@code AWS_*} variables but those given, its output
- * in a log file. The one way the drills start the shipped product ({@link ShippedApiProcess},
- * {@link PipelineProcess}). Only with a JFR recording asked for does it run on the bench's JDK
- * instead, because the bundled runtime is linked without jdk.jfr.
+ * {@code bin/herald COMMAND --config FILE} of a packaged image (packaging/target/herald-VERSION, as {@code ./herald
+ * build} makes it), as a site runs it: its own process, the bundled runtime, the launcher's own JVM flags, no
+ * {@code HERALD_*} or {@code AWS_*} variables but those given, its output in a log file. The one way the drills start
+ * the shipped product ({@link ShippedApiProcess}, {@link PipelineProcess}). Only with a JFR recording asked for does it
+ * run on the bench's JDK instead, because the bundled runtime is linked without jdk.jfr.
  */
 final class ShippedProcess implements AutoCloseable {
 
@@ -42,8 +41,8 @@ final class ShippedProcess implements AutoCloseable {
     }
 
     /**
-     * The packaged image: {@code named} (a directory with bin/herald) if given, else the newest image
-     * under {@code repo/packaging/target}.
+     * The packaged image: {@code named} (a directory with bin/herald) if given, else the newest image under
+     * {@code repo/packaging/target}.
      *
      * @throws BadDrillArgumentException naming how to build one when there is none
      */
@@ -60,14 +59,15 @@ final class ShippedProcess implements AutoCloseable {
             try (Stream<Path> dirs = Files.list(target)) {
                 List<Path> found = dirs.filter(d -> d.getFileName().toString().startsWith("herald-"))
                         .filter(d -> Files.isExecutable(d.resolve("bin/herald")))
-                        .sorted(Comparator.comparing(ShippedProcess::modified).reversed()).toList();
+                        .sorted(Comparator.comparing(ShippedProcess::modified).reversed())
+                        .toList();
                 if (!found.isEmpty()) {
                     return found.getFirst().toAbsolutePath();
                 }
             }
         }
-        throw new BadDrillArgumentException("no packaged Herald under " + target.toAbsolutePath() + " ("
-                + IMAGE_GLOB + "): build it with ./herald build, or name one with " + option + " DIR");
+        throw new BadDrillArgumentException("no packaged Herald under " + target.toAbsolutePath() + " (" + IMAGE_GLOB
+                + "): build it with ./herald build, or name one with " + option + " DIR");
     }
 
     private static long modified(Path dir) {
@@ -81,12 +81,19 @@ final class ShippedProcess implements AutoCloseable {
     /**
      * Starts {@code bin/herald command --config config}; returns at once (a cold run's clock starts here).
      *
-     * @param environment variables to set besides the inherited ones (secrets go this way, as the example
-     *                    configuration says to keep them)
-     * @param jfrFile     a JFR recording to write, or null to run exactly as shipped
+     * @param environment variables to set besides the inherited ones (secrets go this way, as the example configuration
+     *     says to keep them)
+     * @param jfrFile a JFR recording to write, or null to run exactly as shipped
      */
-    static ShippedProcess start(Path image, String command, Path config, Path workDir, Path log,
-                                Map<String, String> environment, Path jfrFile) throws IOException {
+    static ShippedProcess start(
+            Path image,
+            String command,
+            Path config,
+            Path workDir,
+            Path log,
+            Map<String, String> environment,
+            Path jfrFile)
+            throws IOException {
         List<String> line = new ArrayList<>();
         if (jfrFile == null) {
             line.add(image.resolve("bin/herald").toString());
@@ -97,8 +104,10 @@ final class ShippedProcess implements AutoCloseable {
             line.addAll(List.of("-cp", image.resolve("lib/herald.jar").toString(), "io.herald.cli.Herald"));
         }
         line.addAll(List.of(command, "--config", config.toAbsolutePath().toString()));
-        ProcessBuilder builder = new ProcessBuilder(line).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        ProcessBuilder builder = new ProcessBuilder(line)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().keySet().removeIf(k -> k.startsWith("HERALD_") || k.startsWith("AWS_"));
         builder.environment().putAll(environment);
@@ -108,22 +117,28 @@ final class ShippedProcess implements AutoCloseable {
 
     /** Waits until {@code readyz} answers 200; fails naming the log's last lines if it does not, or exits. */
     void awaitReady(URI readyz, Duration limit) throws InterruptedException {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
             Await.until(() -> !process.isAlive() || ready(http, readyz), limit, "herald " + command + "'s /readyz");
         } catch (IllegalStateException e) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new IllegalStateException(e.getMessage() + "; its last lines: " + tail() + " (in " + log + ")", e);
         }
         if (!process.isAlive()) {
-            throw new IllegalStateException("bin/herald " + command + " exited with " + process.exitValue() + ": "
-                    + tail());
+            throw new IllegalStateException(
+                    "bin/herald " + command + " exited with " + process.exitValue() + ": " + tail());
         }
     }
 
     static boolean ready(HttpClient http, URI readyz) {
         try {
-            return http.send(HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return http.send(
+                                    HttpRequest.newBuilder(readyz)
+                                            .timeout(Duration.ofSeconds(2))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -159,7 +174,8 @@ final class ShippedProcess implements AutoCloseable {
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
-            return lines.isEmpty() ? "(no output)"
+            return lines.isEmpty()
+                    ? "(no output)"
                     : String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
         } catch (IOException e) {
             return "(its log " + log + " cannot be read)";

@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Clients that announce a full-size body and then send almost nothing (issue 15, finding 4: 990
- * such connections took the API's live heap from 31 MB to 300 MB, its body buffer allocated at the
- * declared length). Opens the connections, each with its headers and a few bytes of body, and
- * keeps them open until closed; {@link #closedByServer} counts the ones the server gave up on.
+ * Clients that announce a full-size body and then send almost nothing (issue 15, finding 4: 990 such connections took
+ * the API's live heap from 31 MB to 300 MB, its body buffer allocated at the declared length). Opens the connections,
+ * each with its headers and a few bytes of body, and keeps them open until closed; {@link #closedByServer} counts the
+ * ones the server gave up on.
  */
 final class SlowUploads implements AutoCloseable {
 
@@ -22,8 +22,8 @@ final class SlowUploads implements AutoCloseable {
 
     SlowUploads(int port, int connections, int declaredBytes) throws IOException {
         byte[] head = ("POST /v1/notifications HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + declaredBytes + "\r\n\r\n{\"to\":\"mailto:a@")
-                        .getBytes(StandardCharsets.US_ASCII);
+                        + "Content-Length: " + declaredBytes + "\r\n\r\n{\"to\":\"mailto:a@")
+                .getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < connections; i++) {
             Socket socket = new Socket();
             try {

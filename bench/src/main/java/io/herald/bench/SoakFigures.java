@@ -8,26 +8,30 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The soak drill's arithmetic, apart from anything it runs, so it can be tested on its own: the
- * samples' CSV, the "flat" rule, the duplicates' bound and the few lines of /proc and Prometheus
- * text it reads.
+ * The soak drill's arithmetic, apart from anything it runs, so it can be tested on its own: the samples' CSV, the
+ * "flat" rule, the duplicates' bound and the few lines of /proc and Prometheus text it reads.
  */
 final class SoakFigures {
 
     /**
-     * The flat rule: the median of the last third of the samples is at most this much above the
-     * median of the middle third. The first third is start-up and warm-up (JIT, pools, class
-     * loading), which every JVM grows through, so it is left out of the comparison.
+     * The flat rule: the median of the last third of the samples is at most this much above the median of the middle
+     * third. The first third is start-up and warm-up (JIT, pools, class loading), which every JVM grows through, so it
+     * is left out of the comparison.
      */
     static final double FLAT_TOLERANCE = 0.10;
 
-    private SoakFigures() {
-    }
+    private SoakFigures() {}
 
     /** One sample of both processes; memory in MiB (NaN when it could not be read), time since the start. */
-    record Sample(double seconds, long accepted, long delivered, double apiRssMiB, double apiHeapMiB,
-                  double pipelineRssMiB, double pipelineHeapMiB, double loadAverage) {
-    }
+    record Sample(
+            double seconds,
+            long accepted,
+            long delivered,
+            double apiRssMiB,
+            double apiHeapMiB,
+            double pipelineRssMiB,
+            double pipelineHeapMiB,
+            double loadAverage) {}
 
     static final String CSV_HEADER = "seconds,accepted,delivered,api_rss_mib,api_heap_used_mib,pipeline_rss_mib,"
             + "pipeline_heap_used_mib,load_average";
@@ -42,20 +46,28 @@ final class SoakFigures {
 
     /** One sample as a CSV line with its line end: appended as the drill goes, so a cut-short run keeps them. */
     static String csvLine(Sample s) {
-        return String.format(Locale.ROOT, "%.1f,%d,%d,%.1f,%.1f,%.1f,%.1f,%.2f%n", s.seconds(), s.accepted(),
-                s.delivered(), s.apiRssMiB(), s.apiHeapMiB(), s.pipelineRssMiB(), s.pipelineHeapMiB(), s.loadAverage());
+        return String.format(
+                Locale.ROOT,
+                "%.1f,%d,%d,%.1f,%.1f,%.1f,%.1f,%.2f%n",
+                s.seconds(),
+                s.accepted(),
+                s.delivered(),
+                s.apiRssMiB(),
+                s.apiHeapMiB(),
+                s.pipelineRssMiB(),
+                s.pipelineHeapMiB(),
+                s.loadAverage());
     }
 
     /**
      * The flat rule applied to one series of samples.
      *
      * @param middle median of the middle third
-     * @param last   median of the last third
-     * @param flat   whether last ≤ middle × (1 + {@link #FLAT_TOLERANCE}); false with fewer than 6 samples
-     *               (nothing to judge), which the report says
+     * @param last median of the last third
+     * @param flat whether last ≤ middle × (1 + {@link #FLAT_TOLERANCE}); false with fewer than 6 samples (nothing to
+     *     judge), which the report says
      */
-    record Flatness(String series, double middle, double last, double growth, boolean flat, int samples) {
-    }
+    record Flatness(String series, double middle, double last, double growth, boolean flat, int samples) {}
 
     static Flatness flatness(String series, List<Sample> samples, ToDoubleFunction<Sample> value) {
         List<Double> values = new ArrayList<>();
@@ -79,10 +91,10 @@ final class SoakFigures {
     }
 
     /**
-     * Where duplicates are allowed: from {@code sendTimeout} before the provider began failing (a send
-     * out then may be answered late) to a visibility timeout plus a send timeout after it healed (a message
-     * received during the failure reappears at most one visibility timeout later, and its send may last
-     * a send timeout). On the {@link System#nanoTime()} clock.
+     * Where duplicates are allowed: from {@code sendTimeout} before the provider began failing (a send out then may be
+     * answered late) to a visibility timeout plus a send timeout after it healed (a message received during the failure
+     * reappears at most one visibility timeout later, and its send may last a send timeout). On the
+     * {@link System#nanoTime()} clock.
      */
     record Window(long fromNanos, long toNanos) {
 
@@ -96,10 +108,10 @@ final class SoakFigures {
     }
 
     /**
-     * Every id delivered more than once, judged by when its first delivery was. A message can be
-     * delivered twice only if its delete failed or came too late after a provider accepted it; the
-     * failure window is where that may happen, at most once per message in flight, so a duplicate
-     * outside it, or more than {@code maxInFlight} inside, breaks the bound.
+     * Every id delivered more than once, judged by when its first delivery was. A message can be delivered twice only
+     * if its delete failed or came too late after a provider accepted it; the failure window is where that may happen,
+     * at most once per message in flight, so a duplicate outside it, or more than {@code maxInFlight} inside, breaks
+     * the bound.
      *
      * @param deliveries every accepted delivery at a fake, repeats included, as (id, nanos)
      */
@@ -117,7 +129,7 @@ final class SoakFigures {
                 continue;
             }
             // [deliveries, first delivery's time]
-            long[] seen = byId.computeIfAbsent(r.heraldId(), k -> new long[]{0, Long.MAX_VALUE});
+            long[] seen = byId.computeIfAbsent(r.heraldId(), k -> new long[] {0, Long.MAX_VALUE});
             seen[0]++;
             seen[1] = Math.min(seen[1], r.nanos());
         }
@@ -158,9 +170,9 @@ final class SoakFigures {
     }
 
     /**
-     * The lowest value in each whole minute of samples, in time order: for a saw-tooth such as the heap in
-     * use, the troughs are what is left after a collection, which is what a leak would make grow. The
-     * scrapes hold no after-GC figure (G1's young collections leave jvm_gc_live_data_size_bytes at 0).
+     * The lowest value in each whole minute of samples, in time order: for a saw-tooth such as the heap in use, the
+     * troughs are what is left after a collection, which is what a leak would make grow. The scrapes hold no after-GC
+     * figure (G1's young collections leave jvm_gc_live_data_size_bytes at 0).
      */
     static List<Double> minuteLows(List<Sample> samples, ToDoubleFunction<Sample> value) {
         Map<Long, Double> lows = new java.util.TreeMap<>();

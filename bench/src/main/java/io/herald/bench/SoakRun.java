@@ -10,9 +10,6 @@ import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.DynamoStatusStore;
 import io.herald.core.status.StatusTable;
 import io.herald.core.status.StatusUpdate;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -40,21 +37,30 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * One soak: the packaged {@code bin/herald api} and {@code bin/herald pipeline}, each its own process,
- * ElasticMQ and DynamoDB Local standalone in JVMs of their own, the real SES and SendGrid clients
- * against {@link EmailApiFake}s; producers post {@code POST /v1/notifications} with many receivers
- * each; one provider answers 500 for a while in the middle; memory of both Herald processes is
- * sampled throughout. Everything the drill checks is counted by id at the fakes.
+ * One soak: the packaged {@code bin/herald api} and {@code bin/herald pipeline}, each its own process, ElasticMQ and
+ * DynamoDB Local standalone in JVMs of their own, the real SES and SendGrid clients against {@link EmailApiFake}s;
+ * producers post {@code POST /v1/notifications} with many receivers each; one provider answers 500 for a while in the
+ * middle; memory of both Herald processes is sampled throughout. Everything the drill checks is counted by id at the
+ * fakes.
  */
 final class SoakRun {
 
     /** What one soak is asked to do. */
     /** @param stopAfter producers take no new work after this long (null: never); what was sent is checked */
-    record Settings(int notifications, int receiversPerRequest, int producers, Duration failFor, int backlog,
-                    Duration sampleEvery, int statusSample, Path image, Duration stopAfter) {
-    }
+    record Settings(
+            int notifications,
+            int receiversPerRequest,
+            int producers,
+            Duration failFor,
+            int backlog,
+            Duration sampleEvery,
+            int statusSample,
+            Path image,
+            Duration stopAfter) {}
 
     private static final String QUEUE = "herald-soak";
     /** The longest the deliveries may stand still at the end before the drill stops waiting and counts. */
@@ -82,35 +88,43 @@ final class SoakRun {
     }
 
     /** The run's figures, samples and verdicts. */
-    record Outcome(Map<String, Object> figures, List<SoakFigures.Sample> samples, List<String> violations) {
-    }
+    record SoakReport(Map<String, Object> figures, List<SoakFigures.Sample> samples, List<String> violations) {}
 
-    Outcome run() throws Exception {
+    SoakReport run() throws Exception {
         long runStart = System.nanoTime();
         if (settings.stopAfter() != null) {
             stopAt = runStart + settings.stopAfter().toNanos();
         }
         Files.writeString(samplesFile, SoakFigures.CSV_HEADER + "\n");
         Path launcher = settings.image().resolve("bin/herald");
-        progress("image %s; %,d notifications, %d receivers per request, %d producers, provider failing for %d s",
-                settings.image(), settings.notifications(), settings.receiversPerRequest(), settings.producers(),
+        progress(
+                "image %s; %,d notifications, %d receivers per request, %d producers, provider failing for %d s",
+                settings.image(),
+                settings.notifications(),
+                settings.receiversPerRequest(),
+                settings.producers(),
                 settings.failFor().toSeconds());
         progress("starting ElasticMQ and DynamoDB Local, each in a JVM of its own");
         HeraldConfig defaults = HeraldConfig.defaults();
         String table = defaults.status().table();
         try (StoreServer sqsServer = StoreServer.start("sqs", List.of("-Xmx1g", "-XX:+UseParallelGC"));
-             StoreServer dynamoServer = StoreServer.start("dynamodb", List.of("-Xmx1g", "-XX:+UseParallelGC"));
-             EmailApiFake ses = new EmailApiFake(EmailApiFake.Api.SES, Duration.ZERO);
-             EmailApiFake sendGrid = new EmailApiFake(EmailApiFake.Api.SENDGRID, Duration.ZERO);
-             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                     .connectTimeout(Duration.ofSeconds(5)).build()) {
+                StoreServer dynamoServer = StoreServer.start("dynamodb", List.of("-Xmx1g", "-XX:+UseParallelGC"));
+                EmailApiFake ses = new EmailApiFake(EmailApiFake.Api.SES, Duration.ZERO);
+                EmailApiFake sendGrid = new EmailApiFake(EmailApiFake.Api.SENDGRID, Duration.ZERO);
+                HttpClient http = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build()) {
             String sqsEndpoint = sqsServer.direct().toString();
             String dynamoEndpoint = dynamoServer.direct().toString();
-            HeraldConfig.Status status = new HeraldConfig.Status(dynamoEndpoint, defaults.status().region(), table,
+            HeraldConfig.Status status = new HeraldConfig.Status(
+                    dynamoEndpoint,
+                    defaults.status().region(),
+                    table,
                     defaults.status().ttl());
             HeraldConfig.Sqs sqsConfig = ApiDrill.sqsConfig(sqsEndpoint, defaults.sqs(), List.of(QUEUE));
             try (SqsClient sqs = SqsClients.create(sqsConfig);
-                 DynamoDbClient dynamo = DynamoDbClients.create(status)) {
+                    DynamoDbClient dynamo = DynamoDbClients.create(status)) {
                 StatusTable.createIfMissing(dynamo, table);
                 QueueRef queue = SqsQueues.provision(sqs, sqsConfig).getFirst();
                 int apiPort = ShippedApiProcess.freePort();
@@ -118,17 +132,36 @@ final class SoakRun {
                 Files.writeString(apiConfig, ApiDrill.config(sqsEndpoint, List.of(QUEUE), dynamoEndpoint, apiPort));
                 int adminPort = ShippedApiProcess.freePort();
                 progress("starting bin/herald api and bin/herald pipeline");
-                try (ShippedApiProcess api = ShippedApiProcess.start(settings.image(), apiConfig, apiPort,
-                        scratch.resolve("api.log"), null, Duration.ofSeconds(120));
-                     PipelineProcess pipeline = PipelineProcess.start(launcher, scratch, "pipeline",
-                             new PipelineProcess.Endpoints(URI.create(sqsEndpoint), QUEUE, URI.create(dynamoEndpoint),
-                                     table, ses.baseUrl(), sendGrid.baseUrl()), adminPort, null, null)) {
+                try (ShippedApiProcess api = ShippedApiProcess.start(
+                                settings.image(),
+                                apiConfig,
+                                apiPort,
+                                scratch.resolve("api.log"),
+                                null,
+                                Duration.ofSeconds(120));
+                        PipelineProcess pipeline = PipelineProcess.start(
+                                launcher,
+                                scratch,
+                                "pipeline",
+                                new PipelineProcess.Endpoints(
+                                        URI.create(sqsEndpoint),
+                                        QUEUE,
+                                        URI.create(dynamoEndpoint),
+                                        table,
+                                        ses.baseUrl(),
+                                        sendGrid.baseUrl()),
+                                adminPort,
+                                null,
+                                null)) {
                     pipeline.awaitReady(adminPort, Duration.ofSeconds(120));
                     Monitor monitor = new Monitor(http, api, pipeline, adminPort, ses, sendGrid, runStart);
                     Map<String, Object> figures = soak(http, api, pipeline, monitor, ses, sendGrid, runStart);
-                    figures.put("statusSample", statusSample(dynamo, table, defaults.status().ttl()));
+                    figures.put(
+                            "statusSample",
+                            statusSample(dynamo, table, defaults.status().ttl()));
                     figures.put("messagesLeftOnQueue", LocalSqs.messagesOn(sqs, queue.url()));
-                    String dlq = sqs.getQueueUrl(b -> b.queueName(QUEUE + defaults.sqs().deadLetterSuffix()))
+                    String dlq = sqs.getQueueUrl(
+                                    b -> b.queueName(QUEUE + defaults.sqs().deadLetterSuffix()))
                             .queueUrl();
                     int dead = LocalSqs.messagesOn(sqs, dlq);
                     figures.put("messagesOnDeadLetterQueue", dead);
@@ -137,22 +170,31 @@ final class SoakRun {
                     }
                     figures.put("pipelineLogWarnings", warnings(scratch.resolve("pipeline.log")));
                     figures.put("stoppedEarly", stopped.get());
-                    figures.put("stopAfterMinutes", settings.stopAfter() == null ? null
-                            : settings.stopAfter().toMinutes());
+                    figures.put(
+                            "stopAfterMinutes",
+                            settings.stopAfter() == null
+                                    ? null
+                                    : settings.stopAfter().toMinutes());
                     figures.put("pipelineCpuSeconds", pipeline.cpuSeconds());
                     figures.put("apiCpuSeconds", api.cpuSeconds());
                     figures.put("elasticMqCpuSeconds", sqsServer.cpuSeconds());
                     figures.put("dynamoDbLocalCpuSeconds", dynamoServer.cpuSeconds());
                     figures.put("loadAverageAtEnd", loadAverage());
                     figures.put("seconds", (System.nanoTime() - runStart) / 1e9);
-                    return new Outcome(figures, List.copyOf(samples), List.copyOf(violations));
+                    return new SoakReport(figures, List.copyOf(samples), List.copyOf(violations));
                 }
             }
         }
     }
 
-    private Map<String, Object> soak(HttpClient http, ShippedApiProcess api, PipelineProcess pipeline,
-                                     Monitor monitor, EmailApiFake ses, EmailApiFake sendGrid, long runStart)
+    private Map<String, Object> soak(
+            HttpClient http,
+            ShippedApiProcess api,
+            PipelineProcess pipeline,
+            Monitor monitor,
+            EmailApiFake ses,
+            EmailApiFake sendGrid,
+            long runStart)
             throws Exception {
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicLong nextReceiver = new AtomicLong();
@@ -172,13 +214,15 @@ final class SoakRun {
                     }));
                 }
                 // The failure starts when half the notifications are accepted, on the provider that carried more.
-                long halfTime = settings.stopAfter() == null ? Long.MAX_VALUE
+                long halfTime = settings.stopAfter() == null
+                        ? Long.MAX_VALUE
                         : runStart + settings.stopAfter().toNanos() / 2;
                 awaitAccepted(settings.notifications() / 2L, halfTime, producers, pipeline);
                 EmailApiFake failing = ses.acceptedCount() >= sendGrid.acceptedCount() ? ses : sendGrid;
                 failedProvider = failing == ses ? "ses" : "sendgrid";
-                progress("%,d accepted: %s answers 500 for %d s from now", acceptedIds.size(), failedProvider,
-                        settings.failFor().toSeconds());
+                progress(
+                        "%,d accepted: %s answers 500 for %d s from now",
+                        acceptedIds.size(), failedProvider, settings.failFor().toSeconds());
                 failure[0] = System.nanoTime();
                 failing.failing(true);
                 try {
@@ -187,20 +231,22 @@ final class SoakRun {
                     failing.failing(false);
                     failure[1] = System.nanoTime();
                 }
-                progress("%s healthy again; %,d accepted, %,d delivered", failedProvider, acceptedIds.size(),
-                        monitor.delivered());
+                progress(
+                        "%s healthy again; %,d accepted, %,d delivered",
+                        failedProvider, acceptedIds.size(), monitor.delivered());
                 for (Future<Object> producer : producers) {
                     try {
                         producer.get();
                     } catch (java.util.concurrent.ExecutionException e) {
-                        throw new IllegalStateException("a producer failed: " + e.getCause().getMessage(),
-                                e.getCause());
+                        throw new IllegalStateException(
+                                "a producer failed: " + e.getCause().getMessage(), e.getCause());
                     }
                 }
                 long producedAt = System.nanoTime();
-                progress("all %,d notifications accepted by the API in %.0f s (%,d requests retried after 429/503); "
-                        + "waiting for the deliveries", acceptedIds.size(), (producedAt - runStart) / 1e9,
-                        retriedRequests.get());
+                progress(
+                        "all %,d notifications accepted by the API in %.0f s (%,d requests retried after 429/503); "
+                                + "waiting for the deliveries",
+                        acceptedIds.size(), (producedAt - runStart) / 1e9, retriedRequests.get());
                 awaitDelivered(pipeline, monitor);
                 producing.set(false);
                 sampler.get();
@@ -232,17 +278,29 @@ final class SoakRun {
             }
         }
         HeraldConfig defaults = HeraldConfig.defaults();
-        SoakFigures.Window window = SoakFigures.Window.around(failure[0], failure[1],
-                defaults.pipeline().sendTimeout().toNanos(), defaults.sqs().visibilityTimeout().toNanos());
-        SoakFigures.Duplicates duplicates = SoakFigures.duplicates(all, window, defaults.pipeline().maxInFlight());
+        SoakFigures.Window window = SoakFigures.Window.around(
+                failure[0],
+                failure[1],
+                defaults.pipeline().sendTimeout().toNanos(),
+                defaults.sqs().visibilityTimeout().toNanos());
+        SoakFigures.Duplicates duplicates =
+                SoakFigures.duplicates(all, window, defaults.pipeline().maxInFlight());
         if (lost > 0) {
-            violations.add(String.format(Locale.ROOT, "%,d of %,d accepted notifications never reached a fake "
-                    + "(e.g. %s)", lost, acceptedIds.size(), lostExamples));
+            violations.add(String.format(
+                    Locale.ROOT,
+                    "%,d of %,d accepted notifications never reached a fake " + "(e.g. %s)",
+                    lost,
+                    acceptedIds.size(),
+                    lostExamples));
         }
         if (!duplicates.withinBound()) {
-            violations.add(String.format(Locale.ROOT, "%d duplicates outside the failure window (e.g. %s), %d inside "
-                    + "(bound %d)", duplicates.outsideWindow(), whenAndWhere(duplicates.examplesOutside(), ses,
-                    sendGrid, runStart), duplicates.insideWindow(), duplicates.bound()));
+            violations.add(String.format(
+                    Locale.ROOT,
+                    "%d duplicates outside the failure window (e.g. %s), %d inside " + "(bound %d)",
+                    duplicates.outsideWindow(),
+                    whenAndWhere(duplicates.examplesOutside(), ses, sendGrid, runStart),
+                    duplicates.insideWindow(),
+                    duplicates.bound()));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("notificationsAccepted", acceptedIds.size());
@@ -256,8 +314,9 @@ final class SoakRun {
         out.put("failedProvider", failedProvider);
         out.put("failureStartSeconds", (failure[0] - runStart) / 1e9);
         out.put("failureEndSeconds", (failure[1] - runStart) / 1e9);
-        out.put("duplicateWindowSeconds", List.of((window.fromNanos() - runStart) / 1e9,
-                (window.toNanos() - runStart) / 1e9));
+        out.put(
+                "duplicateWindowSeconds",
+                List.of((window.fromNanos() - runStart) / 1e9, (window.toNanos() - runStart) / 1e9));
         out.put("duplicates", duplicates.total());
         out.put("duplicatesInsideWindow", duplicates.insideWindow());
         out.put("duplicatesOutsideWindow", duplicates.outsideWindow());
@@ -266,9 +325,9 @@ final class SoakRun {
     }
 
     /**
-     * One producer: takes the next block of receiver numbers, posts them as one request, keeps the ids the
-     * API answered with. While more than the backlog bound is accepted and not yet delivered it waits, so the
-     * queue (ElasticMQ keeps it in memory) stays bounded and the soak is a steady state, not a growing pile.
+     * One producer: takes the next block of receiver numbers, posts them as one request, keeps the ids the API answered
+     * with. While more than the backlog bound is accepted and not yet delivered it waits, so the queue (ElasticMQ keeps
+     * it in memory) stays bounded and the soak is a steady state, not a growing pile.
      */
     private void produce(HttpClient http, URI api, AtomicLong nextReceiver, Monitor monitor) throws Exception {
         URI endpoint = api.resolve("/v1/notifications");
@@ -279,7 +338,8 @@ final class SoakRun {
             }
             if (System.nanoTime() > stopAt) {
                 if (!stopped.getAndSet(true)) {
-                    progress("--stop-after %d min reached: no new notifications; checking the %,d accepted",
+                    progress(
+                            "--stop-after %d min reached: no new notifications; checking the %,d accepted",
                             settings.stopAfter().toMinutes(), acceptedIds.size());
                 }
                 return;
@@ -290,12 +350,25 @@ final class SoakRun {
             }
             StringBuilder to = new StringBuilder();
             for (long n = first; n < end; n++) {
-                to.append(n == first ? "" : ",").append("mailto:soak-").append(n).append("@example.org");
+                to.append(n == first ? "" : ",")
+                        .append("mailto:soak-")
+                        .append(n)
+                        .append("@example.org");
             }
-            String body = json.writeValueAsString(Map.of("to", to.toString(), "from", "herald@example.org",
-                    "title", "Soak " + first, "text", "Sent by ./herald bench soak"));
-            HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            String body = json.writeValueAsString(Map.of(
+                    "to",
+                    to.toString(),
+                    "from",
+                    "herald@example.org",
+                    "title",
+                    "Soak " + first,
+                    "text",
+                    "Sent by ./herald bench soak"));
+            HttpRequest request = HttpRequest.newBuilder(endpoint)
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
             for (int attempt = 1; ; attempt++) {
                 HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (answer.statusCode() == 202) {
@@ -305,8 +378,9 @@ final class SoakRun {
                     }
                     if (reply.path("notifications").size() != end - first) {
                         refusedRequests.incrementAndGet();
-                        throw new IllegalStateException("the API accepted " + reply.path("notifications").size()
-                                + " of " + (end - first) + " receivers: " + answer.body());
+                        throw new IllegalStateException("the API accepted "
+                                + reply.path("notifications").size() + " of " + (end - first) + " receivers: "
+                                + answer.body());
                     }
                     break;
                 }
@@ -323,16 +397,19 @@ final class SoakRun {
     }
 
     /** Each id with every request the fakes saw for it: which fake, when (s since the start), what it answered. */
-    private static List<String> whenAndWhere(List<String> ids, EmailApiFake ses, EmailApiFake sendGrid,
-                                             long runStart) {
+    private static List<String> whenAndWhere(List<String> ids, EmailApiFake ses, EmailApiFake sendGrid, long runStart) {
         List<String> out = new ArrayList<>();
         for (String id : ids) {
             StringBuilder line = new StringBuilder(id).append(':');
             for (EmailApiFake fake : List.of(ses, sendGrid)) {
                 for (EmailApiFake.Received r : fake.received()) {
                     if (r.heraldId().equals(id)) {
-                        line.append(String.format(Locale.ROOT, " %s %.1f s %d", fake == ses ? "ses" : "sendgrid",
-                                (r.nanos() - runStart) / 1e9, r.status()));
+                        line.append(String.format(
+                                Locale.ROOT,
+                                " %s %.1f s %d",
+                                fake == ses ? "ses" : "sendgrid",
+                                (r.nanos() - runStart) / 1e9,
+                                r.status()));
                     }
                 }
             }
@@ -365,8 +442,9 @@ final class SoakRun {
                 last = now;
                 lastMoved = System.nanoTime();
             } else if (System.nanoTime() - lastMoved > STALL_LIMIT.toNanos()) {
-                progress("deliveries stood still at %,d for %d min: counting what arrived", now,
-                        STALL_LIMIT.toMinutes());
+                progress(
+                        "deliveries stood still at %,d for %d min: counting what arrived",
+                        now, STALL_LIMIT.toMinutes());
                 return;
             }
             if (!pipeline.alive()) {
@@ -378,9 +456,9 @@ final class SoakRun {
     }
 
     /**
-     * A random sample of the accepted ids, read back from the status table: each should say delivered
-     * (final). The pipeline writes statuses in batches after the send, so a sample taken at once may find a
-     * few not yet written; it is read again for up to a minute.
+     * A random sample of the accepted ids, read back from the status table: each should say delivered (final). The
+     * pipeline writes statuses in batches after the send, so a sample taken at once may find a few not yet written; it
+     * is read again for up to a minute.
      */
     private Map<String, Object> statusSample(DynamoDbClient dynamo, String table, Duration ttl)
             throws InterruptedException {
@@ -410,8 +488,12 @@ final class SoakRun {
         }
         long delivered = states.getOrDefault("delivered", 0);
         if (delivered != sample.size()) {
-            violations.add(String.format(Locale.ROOT, "of %d sampled ids, %d say delivered in the status table: %s",
-                    sample.size(), delivered, states));
+            violations.add(String.format(
+                    Locale.ROOT,
+                    "of %d sampled ids, %d say delivered in the status table: %s",
+                    sample.size(),
+                    delivered,
+                    states));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("sampled", sample.size());
@@ -430,8 +512,14 @@ final class SoakRun {
         private final EmailApiFake sendGrid;
         private final long runStart;
 
-        Monitor(HttpClient http, ShippedApiProcess api, PipelineProcess pipeline, int adminPort, EmailApiFake ses,
-                EmailApiFake sendGrid, long runStart) {
+        Monitor(
+                HttpClient http,
+                ShippedApiProcess api,
+                PipelineProcess pipeline,
+                int adminPort,
+                EmailApiFake ses,
+                EmailApiFake sendGrid,
+                long runStart) {
             this.http = http;
             this.api = api;
             this.pipeline = pipeline;
@@ -469,11 +557,20 @@ final class SoakRun {
                     progress("cannot append to %s: %s", samplesFile, e.getMessage());
                 }
                 if (s.seconds() - lastPrint >= 30 || lastPrint == 0) {
-                    double rate = s.seconds() > lastSeconds ? (s.delivered() - lastDelivered)
-                            / (s.seconds() - lastSeconds) : 0;
-                    progress("%5.0f s: %,d accepted, %,d delivered (%.0f/s); RSS api %.0f / pipeline %.0f MiB, heap "
-                                    + "in use %.0f / %.0f MiB; load %.2f", s.seconds(), s.accepted(), s.delivered(),
-                            rate, s.apiRssMiB(), s.pipelineRssMiB(), s.apiHeapMiB(), s.pipelineHeapMiB(),
+                    double rate = s.seconds() > lastSeconds
+                            ? (s.delivered() - lastDelivered) / (s.seconds() - lastSeconds)
+                            : 0;
+                    progress(
+                            "%5.0f s: %,d accepted, %,d delivered (%.0f/s); RSS api %.0f / pipeline %.0f MiB, heap "
+                                    + "in use %.0f / %.0f MiB; load %.2f",
+                            s.seconds(),
+                            s.accepted(),
+                            s.delivered(),
+                            rate,
+                            s.apiRssMiB(),
+                            s.pipelineRssMiB(),
+                            s.apiHeapMiB(),
+                            s.pipelineHeapMiB(),
                             s.loadAverage());
                     lastPrint = (long) s.seconds();
                     lastDelivered = s.delivered();
@@ -487,15 +584,24 @@ final class SoakRun {
         }
 
         private SoakFigures.Sample sample() {
-            return new SoakFigures.Sample((System.nanoTime() - runStart) / 1e9, acceptedIds.size(), delivered(),
-                    rss(api.pid()), heap(api.url().resolve("/metrics")), rss(pipeline.pid()), heap(pipelineMetrics),
+            return new SoakFigures.Sample(
+                    (System.nanoTime() - runStart) / 1e9,
+                    acceptedIds.size(),
+                    delivered(),
+                    rss(api.pid()),
+                    heap(api.url().resolve("/metrics")),
+                    rss(pipeline.pid()),
+                    heap(pipelineMetrics),
                     loadAverageValue());
         }
 
         private double heap(URI metrics) {
             try {
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = http.send(
+                        HttpRequest.newBuilder(metrics)
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 return answer.statusCode() == 200 ? SoakFigures.heapMiB(answer.body()) : Double.NaN;
             } catch (IOException e) {
                 return Double.NaN;
@@ -507,14 +613,15 @@ final class SoakRun {
     }
 
     /**
-     * The pipeline's WARN and ERROR lines, counted by their text with numbers and ids blurred, the five most
-     * frequent: what explains a duplicate or a slow stretch (send timeouts, released messages).
+     * The pipeline's WARN and ERROR lines, counted by their text with numbers and ids blurred, the five most frequent:
+     * what explains a duplicate or a slow stretch (send timeouts, released messages).
      */
     private static Map<String, Long> warnings(Path log) {
         Map<String, Long> counts = new java.util.HashMap<>();
         try (java.util.stream.Stream<String> lines = Files.lines(log)) {
             lines.filter(l -> l.contains("WARN") || l.contains("ERROR"))
-                    .map(l -> l.replaceAll("^\\S+\\s+\\S*\\s*", "").replaceAll("[0-9a-f-]{36}", "ID")
+                    .map(l -> l.replaceAll("^\\S+\\s+\\S*\\s*", "")
+                            .replaceAll("[0-9a-f-]{36}", "ID")
                             .replaceAll("\\d+", "N"))
                     .map(l -> l.length() > 200 ? l.substring(0, 200) : l)
                     .forEach(l -> counts.merge(l, 1L, Long::sum));
@@ -522,7 +629,9 @@ final class SoakRun {
             return Map.of("(the pipeline's log could not be read: " + e.getMessage() + ")", 0L);
         }
         Map<String, Long> top = new LinkedHashMap<>();
-        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(5)
                 .forEach(e -> top.put(e.getKey(), e.getValue()));
         return top;
     }

@@ -4,7 +4,6 @@ import io.herald.cli.Herald;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.embedded.EmbeddedSqs;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,15 +21,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How long a {@code herald} command takes to start, measured as a site runs it: a fresh JVM per run on
- * the classpath the build writes for the cli ({@code cli/target/classpath.txt}), side by side with the
- * classpath of before the embedded engines moved out (plus {@code embedded/target/classpath.txt}), with the
- * AppCDS archive {@code build-cds-archive.sh} builds, and with that archive plus C1 only and SerialGC.
- * Then as shipped: the built image's {@code bin/herald} ({@code packaging/target/herald-VERSION}) and an
- * installed package's ({@code /usr/bin/herald} when a package is installed, or {@code --installed DIR}, a
- * package root such as {@code /usr/lib/herald} or an unpacked tarball), each with its own archive and flags.
- * Runs are interleaved (every variant of a command, then the next run), so a busy machine slows all alike;
- * the table gives medians. The forwarder counts until it prints its "watching" line, against an SQS here.
+ * How long a {@code herald} command takes to start, measured as a site runs it: a fresh JVM per run on the classpath
+ * the build writes for the cli ({@code cli/target/classpath.txt}), side by side with the classpath of before the
+ * embedded engines moved out (plus {@code embedded/target/classpath.txt}), with the AppCDS archive
+ * {@code build-cds-archive.sh} builds, and with that archive plus C1 only and SerialGC. Then as shipped: the built
+ * image's {@code bin/herald} ({@code packaging/target/herald-VERSION}) and an installed package's
+ * ({@code /usr/bin/herald} when a package is installed, or {@code --installed DIR}, a package root such as
+ * {@code /usr/lib/herald} or an unpacked tarball), each with its own archive and flags. Runs are interleaved (every
+ * variant of a command, then the next run), so a busy machine slows all alike; the table gives medians. The forwarder
+ * counts until it prints its "watching" line, against an SQS here.
  */
 public final class StartupDrill implements Drill {
 
@@ -64,8 +63,7 @@ public final class StartupDrill implements Drill {
         }
     }
 
-    private record Command(String label, List<String> args, String readyLine) {
-    }
+    private record Command(String label, List<String> args, String readyLine) {}
 
     @Override
     public DrillResult run(DrillContext context) throws Exception {
@@ -75,20 +73,22 @@ public final class StartupDrill implements Drill {
         Path cliJar = codeSource(Herald.class);
         Path embeddedJar = codeSource(EmbeddedSqs.class);
         String production = productionClasspath(cliJar);
-        String embedded = embeddedJar + ":" + Files.readString(embeddedJar.resolveSibling("classpath.txt")).strip();
+        String embedded = embeddedJar + ":"
+                + Files.readString(embeddedJar.resolveSibling("classpath.txt")).strip();
         Path script = cliJar.getParent().getParent().resolve("src/main/cds/build-cds-archive.sh");
         if (!Files.isExecutable(script)) {
             throw new IllegalStateException("startup: " + script + " is missing: run the drill from the source tree");
         }
         try (ScratchDir scratch = new ScratchDir("herald-startup");
-             EmbeddedSqs sqs = EmbeddedSqs.start(0)) {
+                EmbeddedSqs sqs = EmbeddedSqs.start(0)) {
             Path archive = scratch.path().resolve("herald.jsa");
             context.progress().println("bench: startup: building the AppCDS archive with " + script.getFileName());
             long buildStart = System.nanoTime();
             Path jvmOptions = Files.write(scratch.path().resolve("jvm.options"), parentFlags());
             buildArchive(script, production, jvmOptions, archive);
             double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
-            HeraldConfig.Sqs sqsConfig = HeraldConfig.defaults().sqs().withEndpoint(sqs.endpoint().toString());
+            HeraldConfig.Sqs sqsConfig =
+                    HeraldConfig.defaults().sqs().withEndpoint(sqs.endpoint().toString());
             try (var client = io.herald.core.sqs.SqsClients.create(sqsConfig)) {
                 SqsQueues.provision(client, sqsConfig);
             }
@@ -96,16 +96,18 @@ public final class StartupDrill implements Drill {
             for (String sub : List.of("tmp", "new", "failed")) {
                 Files.createDirectories(spool.resolve(sub));
             }
-            Map<String, String> env = Map.of("HERALD_SQS_ENDPOINT", sqs.endpoint().toString(),
-                    "HERALD_MAILPROG_SPOOL_DIR", spool.toString());
+            Map<String, String> env = Map.of(
+                    "HERALD_SQS_ENDPOINT", sqs.endpoint().toString(), "HERALD_MAILPROG_SPOOL_DIR", spool.toString());
 
             String cds = "-XX:SharedArchiveFile=" + archive;
             List<Variant> variants = new ArrayList<>(List.of(
                     Variant.java("before: + embedded jars", List.of(), union(production, embedded)),
                     Variant.java("slim classpath", List.of(), production),
                     Variant.java("slim + AppCDS", List.of(cds), production),
-                    Variant.java("slim + AppCDS + C1, SerialGC",
-                            List.of(cds, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), production)));
+                    Variant.java(
+                            "slim + AppCDS + C1, SerialGC",
+                            List.of(cds, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
+                            production)));
             variants.addAll(shipped);
             List<Command> commands = List.of(
                     new Command("herald --version", List.of("--version"), null),
@@ -122,7 +124,8 @@ public final class StartupDrill implements Drill {
                 context.progress().printf(Locale.ROOT, "bench: startup: run %d of %d%n", run, runs);
                 for (Command command : commands) {
                     for (Variant variant : variants) {
-                        samples.get(command.label()).get(variant.label())
+                        samples.get(command.label())
+                                .get(variant.label())
                                 .add(millis(variant, command, env, scratch.path()));
                     }
                 }
@@ -131,8 +134,14 @@ public final class StartupDrill implements Drill {
         }
     }
 
-    private DrillResult result(int runs, Map<String, Map<String, List<Double>>> samples, List<Variant> variants,
-                               String production, String embedded, Path archive, double buildSeconds)
+    private DrillResult result(
+            int runs,
+            Map<String, Map<String, List<Double>>> samples,
+            List<Variant> variants,
+            String production,
+            String embedded,
+            Path archive,
+            double buildSeconds)
             throws IOException {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("runs", runs);
@@ -142,11 +151,16 @@ public final class StartupDrill implements Drill {
         figures.put("archiveMegabytes", Math.round(Files.size(archive) / 1e5) / 10.0);
         figures.put("archiveBuildSeconds", Math.round(buildSeconds * 10) / 10.0);
         figures.put("java", Runtime.version().toString());
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, """
+        StringBuilder table = new StringBuilder(String.format(
+                Locale.ROOT,
+                """
                 Start-up, median of %d runs each, interleaved (ms); production classpath %s, before %s
                 | command | %s | AppCDS + C1 vs before |
                 |---|%s---|
-                """, runs, describe(production), describe(union(production, embedded)),
+                """,
+                runs,
+                describe(production),
+                describe(union(production, embedded)),
                 String.join(" | ", variants.stream().map(Variant::label).toList()),
                 "---|".repeat(variants.size())));
         Map<String, Object> medians = new LinkedHashMap<>();
@@ -160,11 +174,12 @@ public final class StartupDrill implements Drill {
                 cells.add(Long.toString(Math.round(median)));
             });
             double before = Percentile.of(byVariant.get(variants.getFirst().label()), 0.5);
-            double best = Percentile.of(byVariant.get(variants.get(FASTEST_JAVA_VARIANT).label()), 0.5);
+            double best = Percentile.of(
+                    byVariant.get(variants.get(FASTEST_JAVA_VARIANT).label()), 0.5);
             row.put("samples", byVariant);
             medians.put(command, row);
-            table.append(String.format(Locale.ROOT, "| %s | %s | %.2fx |%n", command, String.join(" | ", cells),
-                    before / best));
+            table.append(String.format(
+                    Locale.ROOT, "| %s | %s | %.2fx |%n", command, String.join(" | ", cells), before / best));
             // The goal is for the ways a site runs a short command: with the archive and flags, and as shipped.
             for (Variant fast : variants.subList(FASTEST_JAVA_VARIANT, variants.size())) {
                 double median = Percentile.of(byVariant.get(fast.label()), 0.5);
@@ -196,8 +211,18 @@ public final class StartupDrill implements Drill {
 
     private static void buildArchive(Path script, String classpath, Path jvmOptions, Path archive)
             throws IOException, InterruptedException {
-        Process build = new ProcessBuilder(script.toString(), "--java", javaBinary(),
-                "--options", jvmOptions.toString(), "--classpath", classpath, "--out", archive.toString()).redirectErrorStream(true).start();
+        Process build = new ProcessBuilder(
+                        script.toString(),
+                        "--java",
+                        javaBinary(),
+                        "--options",
+                        jvmOptions.toString(),
+                        "--classpath",
+                        classpath,
+                        "--out",
+                        archive.toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!build.waitFor(5, TimeUnit.MINUTES) || build.exitValue() != 0) {
             build.destroyForcibly();
@@ -210,8 +235,8 @@ public final class StartupDrill implements Drill {
             throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(variant.command());
         line.addAll(command.args());
-        ProcessBuilder builder = new ProcessBuilder(line).directory(workDir.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder =
+                new ProcessBuilder(line).directory(workDir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().keySet().removeIf(name -> name.startsWith("HERALD_"));
         builder.environment().putAll(env);
         long start = System.nanoTime();
@@ -225,8 +250,8 @@ public final class StartupDrill implements Drill {
                 }
                 return (System.nanoTime() - start) / 1e6;
             }
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
                 try {
                     for (String l = out.readLine(); l != null; l = out.readLine()) {
@@ -262,8 +287,8 @@ public final class StartupDrill implements Drill {
     }
 
     /**
-     * The built image's bin/herald (when built) and an installed one: {@code --installed DIR} (DIR/bin/herald
-     * must exist), else {@code /usr/bin/herald} when a package put it there.
+     * The built image's bin/herald (when built) and an installed one: {@code --installed DIR} (DIR/bin/herald must
+     * exist), else {@code /usr/bin/herald} when a package put it there.
      */
     private static List<Variant> shippedVariants(String installed) throws URISyntaxException {
         List<Variant> shipped = new ArrayList<>();
@@ -271,7 +296,9 @@ public final class StartupDrill implements Drill {
         try (var images = Files.newDirectoryStream(repository.resolve("packaging/target"), "herald-*")) {
             for (Path image : images) {
                 if (Files.isExecutable(image.resolve("bin/herald")) && Files.isDirectory(image.resolve("runtime"))) {
-                    shipped.add(new Variant("built image bin/herald", List.of(image.resolve("bin/herald").toString())));
+                    shipped.add(new Variant(
+                            "built image bin/herald",
+                            List.of(image.resolve("bin/herald").toString())));
                     break;
                 }
             }
@@ -292,9 +319,9 @@ public final class StartupDrill implements Drill {
     }
 
     /**
-     * The jars the packages run every command with: the built image's lib/ (not lib/embedded, which only
-     * `local` and `serve` add). The cli module writes no classpath.txt of its own since the packaging
-     * module assembles the image, so the image is the one place that says what ships.
+     * The jars the packages run every command with: the built image's lib/ (not lib/embedded, which only `local` and
+     * `serve` add). The cli module writes no classpath.txt of its own since the packaging module assembles the image,
+     * so the image is the one place that says what ships.
      */
     private static String productionClasspath(Path cliJar) throws IOException {
         Path repository = cliJar.getParent().getParent().getParent();
@@ -303,8 +330,12 @@ public final class StartupDrill implements Drill {
                 Path lib = image.resolve("lib");
                 if (Files.isRegularFile(lib.resolve("herald.jar"))) {
                     try (var jars = Files.list(lib)) {
-                        return String.join(":", jars.filter(j -> j.toString().endsWith(".jar")).sorted()
-                                .map(Path::toString).toList());
+                        return String.join(
+                                ":",
+                                jars.filter(j -> j.toString().endsWith(".jar"))
+                                        .sorted()
+                                        .map(Path::toString)
+                                        .toList());
                     }
                 }
             }
@@ -334,7 +365,8 @@ public final class StartupDrill implements Drill {
     }
 
     private static Path codeSource(Class<?> type) throws URISyntaxException {
-        Path location = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path location =
+                Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (!Files.isRegularFile(location) || !location.toString().endsWith(".jar")) {
             throw new IllegalStateException("startup: " + type.getSimpleName() + " is not loaded from its built jar ("
                     + location + "): run `./herald bench startup`, which builds the jars first");

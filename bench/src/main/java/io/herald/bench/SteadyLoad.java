@@ -4,8 +4,6 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.SqsProducer;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +12,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Enqueues email notifications at a steady rate, ten per SendMessageBatch, on a virtual thread,
- * and remembers every id it enqueued so a drill can check each one was delivered.
+ * Enqueues email notifications at a steady rate, ten per SendMessageBatch, on a virtual thread, and remembers every id
+ * it enqueued so a drill can check each one was delivered.
  */
 final class SteadyLoad implements AutoCloseable {
 
@@ -28,6 +27,7 @@ final class SteadyLoad implements AutoCloseable {
     private final Set<String> sent = ConcurrentHashMap.newKeySet();
     /** When each id's SendMessageBatch call began, on the {@link System#nanoTime()} clock. */
     private final Map<String, Long> enqueuedAt = new ConcurrentHashMap<>();
+
     private final AtomicInteger notEnqueued = new AtomicInteger();
     private final AtomicBoolean stop = new AtomicBoolean();
     private Thread thread;
@@ -40,8 +40,8 @@ final class SteadyLoad implements AutoCloseable {
     }
 
     /**
-     * Enqueues {@code count} notifications at once, before the measured load: the first sends of
-     * a fresh JVM load classes and open connections, which is not what a drill measures.
+     * Enqueues {@code count} notifications at once, before the measured load: the first sends of a fresh JVM load
+     * classes and open connections, which is not what a drill measures.
      */
     void warmUp(int count) {
         List<Envelope> batch = new ArrayList<>();

@@ -2,7 +2,6 @@ package io.herald.bench;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,15 +13,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The drill's handle on a {@link StoreServerMain} child: where its proxy and the server itself
- * listen, the proxy's request counts, its receive gate, and the child's CPU time.
+ * The drill's handle on a {@link StoreServerMain} child: where its proxy and the server itself listen, the proxy's
+ * request counts, its receive gate, and the child's CPU time.
  */
 final class StoreServer implements AutoCloseable {
 
     private final ChildJvm child;
     private final URI proxy;
     private final URI direct;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ObjectMapper json = new ObjectMapper();
 
     private StoreServer(ChildJvm child, URI proxy, URI direct) {
@@ -37,7 +37,7 @@ final class StoreServer implements AutoCloseable {
     }
 
     /**
-     * @param kind       {@code sqs} or {@code dynamodb}
+     * @param kind {@code sqs} or {@code dynamodb}
      * @param jvmOptions the child's own, e.g. none for the JVM's defaults or a JFR recording
      */
     static StoreServer start(String kind, List<String> jvmOptions) throws IOException, InterruptedException {
@@ -48,7 +48,9 @@ final class StoreServer implements AutoCloseable {
             throw new IllegalStateException("the " + kind + " server said '" + line + "' instead of its endpoints");
         }
         String[] parts = line.split(" ");
-        return new StoreServer(child, URI.create(parts[0].substring("proxy=".length())),
+        return new StoreServer(
+                child,
+                URI.create(parts[0].substring("proxy=".length())),
                 URI.create(parts[1].substring("direct=".length())));
     }
 
@@ -71,14 +73,14 @@ final class StoreServer implements AutoCloseable {
     }
 
     Map<String, Long> counts() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(proxy.resolve("/__proxy/counts")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new TreeMap<>(json.readValue(response.body(), new TypeReference<Map<String, Long>>() { }));
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(proxy.resolve("/__proxy/counts")).build(), HttpResponse.BodyHandlers.ofString());
+        return new TreeMap<>(json.readValue(response.body(), new TypeReference<Map<String, Long>>() {}));
     }
 
     /**
-     * Closes the receive gate and waits until no receive is out at the server, so nothing a
-     * consumer asked for before can take messages put on the queue from now on.
+     * Closes the receive gate and waits until no receive is out at the server, so nothing a consumer asked for before
+     * can take messages put on the queue from now on.
      */
     void holdReceives(Duration limit) throws IOException, InterruptedException {
         post("/__proxy/gate/close");
@@ -91,8 +93,12 @@ final class StoreServer implements AutoCloseable {
 
     private int receiving() {
         try {
-            return Integer.parseInt(http.send(HttpRequest.newBuilder(proxy.resolve("/__proxy/receiving")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body().strip());
+            return Integer.parseInt(http.send(
+                            HttpRequest.newBuilder(proxy.resolve("/__proxy/receiving"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body()
+                    .strip());
         } catch (IOException e) {
             throw new IllegalStateException("the counting proxy does not answer: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -102,8 +108,12 @@ final class StoreServer implements AutoCloseable {
     }
 
     private void post(String path) throws IOException, InterruptedException {
-        int status = http.send(HttpRequest.newBuilder(proxy.resolve(path)).POST(HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status = http.send(
+                        HttpRequest.newBuilder(proxy.resolve(path))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
         if (status >= 300) {
             throw new IllegalStateException("the counting proxy answered " + status + " to " + path);
         }

@@ -1,24 +1,33 @@
 package io.herald.bench;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
- * The pipeline drill's arithmetic and what it reads from outside (/proc, the proxy's action names,
- * its own options, the configuration it gives the packaged pipeline). The drill itself is a
- * benchmark, run by ./herald bench, never by the tests.
+ * The pipeline drill's arithmetic and what it reads from outside (/proc, the proxy's action names, its own options, the
+ * configuration it gives the packaged pipeline). The drill itself is a benchmark, run by ./herald bench, never by the
+ * tests.
  */
 class DrainFiguresTest {
 
     private static DrainRun run(String label, String kind, int repeat, double seconds) {
-        return new DrainRun(label, kind, repeat, 1000, seconds, 2.0, Map.of("ReceiveMessage", 100L,
-                "DeleteMessageBatch", 100L), Map.of("UpdateItem", 2000L), 1.5, 0, 0);
+        return new DrainRun(
+                label,
+                kind,
+                repeat,
+                1000,
+                seconds,
+                2.0,
+                Map.of("ReceiveMessage", 100L, "DeleteMessageBatch", 100L),
+                Map.of("UpdateItem", 2000L),
+                1.5,
+                0,
+                0);
     }
 
     private static final List<DrainRun> RUNS = List.of(
@@ -67,7 +76,8 @@ class DrainFiguresTest {
 
     @Test
     void aRunsRequestsAreTheCountersDifference() {
-        Map<String, Long> delta = DrainRun.delta(Map.of("ReceiveMessage", 10L, "SendMessageBatch", 7L),
+        Map<String, Long> delta = DrainRun.delta(
+                Map.of("ReceiveMessage", 10L, "SendMessageBatch", 7L),
                 Map.of("ReceiveMessage", 25L, "SendMessageBatch", 7L, "DeleteMessageBatch", 3L));
 
         assertThat(delta).containsExactlyInAnyOrderEntriesOf(Map.of("ReceiveMessage", 15L, "DeleteMessageBatch", 3L));
@@ -104,28 +114,45 @@ class DrainFiguresTest {
 
     @Test
     void threadCountsAreACommaSeparatedList() {
-        DrillOptions options = DrillOptions.parse("pipeline", List.of("--floor-threads", "8, 16,32"),
-                java.util.Set.of("--floor-threads"));
+        DrillOptions options = DrillOptions.parse(
+                "pipeline", List.of("--floor-threads", "8, 16,32"), java.util.Set.of("--floor-threads"));
 
         assertThat(options.intListOption("--floor-threads", List.of(1), 1)).containsExactly(8, 16, 32);
         assertThat(DrillOptions.parse("pipeline", List.of(), java.util.Set.of("--floor-threads"))
-                .intListOption("--floor-threads", List.of(8, 64), 1)).containsExactly(8, 64);
-        assertThatThrownBy(() -> DrillOptions.parse("pipeline", List.of("--floor-threads", "8,x"),
-                java.util.Set.of("--floor-threads")).intListOption("--floor-threads", List.of(), 1))
-                .isInstanceOf(BadDrillArgumentException.class).hasMessageContaining("--floor-threads")
+                        .intListOption("--floor-threads", List.of(8, 64), 1))
+                .containsExactly(8, 64);
+        assertThatThrownBy(() -> DrillOptions.parse(
+                                "pipeline", List.of("--floor-threads", "8,x"), java.util.Set.of("--floor-threads"))
+                        .intListOption("--floor-threads", List.of(), 1))
+                .isInstanceOf(BadDrillArgumentException.class)
+                .hasMessageContaining("--floor-threads")
                 .hasMessageContaining("8,x");
-        assertThatThrownBy(() -> DrillOptions.parse("pipeline", List.of("--floor-threads", "8,0"),
-                java.util.Set.of("--floor-threads")).intListOption("--floor-threads", List.of(), 1))
-                .isInstanceOf(BadDrillArgumentException.class).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> DrillOptions.parse(
+                                "pipeline", List.of("--floor-threads", "8,0"), java.util.Set.of("--floor-threads"))
+                        .intListOption("--floor-threads", List.of(), 1))
+                .isInstanceOf(BadDrillArgumentException.class)
+                .hasMessageContaining("at least 1");
     }
 
     @Test
     void thePipelinesConfigurationNamesOnlyEndpointsQueuesAndProviders() {
-        String config = PipelineProcess.config(new PipelineProcess.Endpoints(URI.create("http://127.0.0.1:1"), "q-1",
-                URI.create("http://127.0.0.1:2"), "herald-bench-status", "http://127.0.0.1:3", "http://127.0.0.1:4"), 9999);
+        String config = PipelineProcess.config(
+                new PipelineProcess.Endpoints(
+                        URI.create("http://127.0.0.1:1"),
+                        "q-1",
+                        URI.create("http://127.0.0.1:2"),
+                        "herald-bench-status",
+                        "http://127.0.0.1:3",
+                        "http://127.0.0.1:4"),
+                9999);
 
-        assertThat(config).contains("endpoint: http://127.0.0.1:1", "queues: [q-1]", "endpoint: http://127.0.0.1:2",
-                "baseUrl: http://127.0.0.1:4", "adminPort: 9999");
+        assertThat(config)
+                .contains(
+                        "endpoint: http://127.0.0.1:1",
+                        "queues: [q-1]",
+                        "endpoint: http://127.0.0.1:2",
+                        "baseUrl: http://127.0.0.1:4",
+                        "adminPort: 9999");
         // No pipeline limit of the shipped defaults is changed: the drill measures them.
         assertThat(config).doesNotContain("maxInFlight", "maxReadersPerQueue", "receiveWait", "sendTimeout");
         // The secret goes by environment, never into a file.
@@ -134,8 +161,13 @@ class DrainFiguresTest {
 
     @Test
     void theLingerComparisonChangesOnlyReceiveLinger() {
-        PipelineProcess.Endpoints e = new PipelineProcess.Endpoints(URI.create("http://127.0.0.1:1"), "q-1",
-                URI.create("http://127.0.0.1:2"), "herald-bench-status", "http://127.0.0.1:3", "http://127.0.0.1:4");
+        PipelineProcess.Endpoints e = new PipelineProcess.Endpoints(
+                URI.create("http://127.0.0.1:1"),
+                "q-1",
+                URI.create("http://127.0.0.1:2"),
+                "herald-bench-status",
+                "http://127.0.0.1:3",
+                "http://127.0.0.1:4");
         String shipped = PipelineProcess.config(e, 9999);
         String off = PipelineProcess.config(e, 9999, "0s");
 

@@ -1,18 +1,16 @@
 package io.herald.bench;
 
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 /**
- * What the api, mailprog and fuzz drills read from their tools and how they generate input. The
- * drills themselves are benchmarks, run by ./herald bench, never by the tests (no test times anything).
+ * What the api, mailprog and fuzz drills read from their tools and how they generate input. The drills themselves are
+ * benchmarks, run by ./herald bench, never by the tests (no test times anything).
  */
 class DrillMeasurementsTest {
 
@@ -49,8 +47,7 @@ class DrillMeasurementsTest {
 
     @Test
     void wrkReportWithoutLatencyDistributionIsRefused() {
-        assertThatThrownBy(() -> Wrk.parse(WRK_REPORT.replace("50%", "5O%")))
-                .hasMessageContaining("50% latency");
+        assertThatThrownBy(() -> Wrk.parse(WRK_REPORT.replace("50%", "5O%"))).hasMessageContaining("50% latency");
     }
 
     @Test
@@ -76,25 +73,39 @@ class DrillMeasurementsTest {
         for (int i = 0; i < first.size(); i++) {
             assertThat(again.get(i).request()).isEqualTo(first.get(i).request());
         }
-        assertThat(first.stream().map(ApiFuzzCases.Case::kind).distinct()).containsExactlyElementsOf(ApiFuzzCases.KINDS);
-        assertThat(java.util.stream.IntStream.range(0, 64).filter(i -> !java.util.Arrays.equals(
-                other.get(i).request(), first.get(i).request()))).isNotEmpty();
+        assertThat(first.stream().map(ApiFuzzCases.Case::kind).distinct())
+                .containsExactlyElementsOf(ApiFuzzCases.KINDS);
+        assertThat(java.util.stream.IntStream.range(0, 64)
+                        .filter(i -> !java.util.Arrays.equals(
+                                other.get(i).request(), first.get(i).request())))
+                .isNotEmpty();
     }
 
     @Test
     void issue15CasesCarryWhatTheirAnswerMustBe() {
         List<ApiFuzzCases.Case> cases = new ApiFuzzCases(42, 256 * 1024).generate(600);
 
-        List<ApiFuzzCases.Case> sender = cases.stream().filter(c -> c.kind().equals("sender")).toList();
-        assertThat(sender).isNotEmpty().allMatch(c -> c.variant().equals("keyed")
-                && new String(c.request(), java.nio.charset.StandardCharsets.UTF_8).contains("Bearer "
-                        + ApiStackMain.KEYED_TOKEN));
-        assertThat(sender.stream().map(ApiFuzzCases.Case::expect)).contains(ApiFuzzCases.Expect.REFUSED,
-                ApiFuzzCases.Expect.ACCEPTED, ApiFuzzCases.Expect.WITHOUT_FROM, ApiFuzzCases.Expect.AS_WITHOUT_FROM);
+        List<ApiFuzzCases.Case> sender =
+                cases.stream().filter(c -> c.kind().equals("sender")).toList();
+        assertThat(sender)
+                .isNotEmpty()
+                .allMatch(c -> c.variant().equals("keyed")
+                        && new String(c.request(), java.nio.charset.StandardCharsets.UTF_8)
+                                .contains("Bearer " + ApiStackMain.KEYED_TOKEN));
+        assertThat(sender.stream().map(ApiFuzzCases.Case::expect))
+                .contains(
+                        ApiFuzzCases.Expect.REFUSED,
+                        ApiFuzzCases.Expect.ACCEPTED,
+                        ApiFuzzCases.Expect.WITHOUT_FROM,
+                        ApiFuzzCases.Expect.AS_WITHOUT_FROM);
         assertThat(cases.stream().filter(c -> c.kind().equals("display-name")))
                 .allMatch(c -> c.expect() == ApiFuzzCases.Expect.REFUSED);
-        assertThat(cases.stream().filter(c -> c.kind().equals("receivers")).mapToInt(c -> c.request().length).max()
-                .orElse(0)).isGreaterThan(100_000);
+        assertThat(cases.stream()
+                        .filter(c -> c.kind().equals("receivers"))
+                        .mapToInt(c -> c.request().length)
+                        .max()
+                        .orElse(0))
+                .isGreaterThan(100_000);
     }
 
     @Test
@@ -105,8 +116,11 @@ class DrillMeasurementsTest {
 
         assertThat(violations).isEmpty();
         assertThat(byProvider).containsOnlyKeys("mattermost", "slack", "matrix", "telegram", "msteams", "discord");
-        assertThat(byProvider.values()).allSatisfy(c -> assertThat(c).containsEntry("sent", 12L)
-                .containsEntry("unsafePayloads", 0L).containsEntry("leakedReasons", 0L));
+        assertThat(byProvider.values())
+                .allSatisfy(c -> assertThat(c)
+                        .containsEntry("sent", 12L)
+                        .containsEntry("unsafePayloads", 0L)
+                        .containsEntry("leakedReasons", 0L));
     }
 
     @Test
@@ -116,11 +130,16 @@ class DrillMeasurementsTest {
         List<ShimFuzzCases.Case> again = new ShimFuzzCases(7, env, "Slurm Job_id=1 Name=x Ended").generate(40);
 
         for (int i = 0; i < first.size(); i++) {
-            assertThat(again.get(i).args()).usingElementComparator(java.util.Arrays::compare).containsExactlyElementsOf(first.get(i).args());
-            assertThat(again.get(i).env()).usingElementComparator(java.util.Arrays::compare).containsExactlyElementsOf(first.get(i).env());
+            assertThat(again.get(i).args())
+                    .usingElementComparator(java.util.Arrays::compare)
+                    .containsExactlyElementsOf(first.get(i).args());
+            assertThat(again.get(i).env())
+                    .usingElementComparator(java.util.Arrays::compare)
+                    .containsExactlyElementsOf(first.get(i).env());
         }
         // slurmctld cannot pass an environment entry without '=' (env -i would run it as the command).
-        assertThat(first.stream().flatMap(c -> c.env().stream())).allMatch(e -> new String(e, StandardCharsets.ISO_8859_1).contains("="));
+        assertThat(first.stream().flatMap(c -> c.env().stream()))
+                .allMatch(e -> new String(e, StandardCharsets.ISO_8859_1).contains("="));
     }
 
     @Test
@@ -137,8 +156,8 @@ class DrillMeasurementsTest {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("bench-api", ".yaml");
         try {
             java.nio.file.Files.writeString(file, yaml);
-            io.herald.core.config.HeraldConfig config = new io.herald.core.config.ConfigLoader(Map.of())
-                    .load(java.util.Optional.of(file));
+            io.herald.core.config.HeraldConfig config =
+                    new io.herald.core.config.ConfigLoader(Map.of()).load(java.util.Optional.of(file));
             io.herald.core.config.HeraldConfig defaults = io.herald.core.config.HeraldConfig.defaults();
 
             assertThat(config.sqs().queues()).containsExactly("q-1", "q-2");
@@ -155,7 +174,8 @@ class DrillMeasurementsTest {
     @Test
     void rawAnswerIsReadWithItsStatusAndDechunkedBody() {
         RawHttp.Answer answer = RawHttp.parse(("HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "5\r\n{\"err\r\n4\r\nors\"\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        + "5\r\n{\"err\r\n4\r\nors\"\r\n0\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
 
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.body()).isEqualTo("{\"errors\"");
@@ -164,7 +184,9 @@ class DrillMeasurementsTest {
 
     @Test
     void percentileIsNearestRank() {
-        List<Double> samples = java.util.stream.IntStream.rangeClosed(1, 100).mapToObj(i -> (double) i).toList();
+        List<Double> samples = java.util.stream.IntStream.rangeClosed(1, 100)
+                .mapToObj(i -> (double) i)
+                .toList();
 
         assertThat(Percentile.of(samples, 0.50)).isEqualTo(50.0);
         assertThat(Percentile.of(samples, 0.99)).isEqualTo(99.0);

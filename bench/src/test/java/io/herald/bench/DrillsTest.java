@@ -1,6 +1,6 @@
 package io.herald.bench;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The registry: the soak runs by name only, never as part of `bench all`, and --help says so. */
 class DrillsTest {
@@ -27,8 +26,12 @@ class DrillsTest {
     void helpListsTheDrillsRunOnlyByNameApart() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-        Harness harness = new Harness(Drills.standard(), new ResultsWriter(Path.of("unused"), new ChartPlotter()),
-                print, print, Clock.systemUTC());
+        Harness harness = new Harness(
+                Drills.standard(),
+                new ResultsWriter(Path.of("unused"), new ChartPlotter()),
+                print,
+                print,
+                Clock.systemUTC());
 
         assertThat(harness.run(List.of("--help"))).isZero();
         String help = out.toString(StandardCharsets.UTF_8);

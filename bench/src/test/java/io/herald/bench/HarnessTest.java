@@ -1,11 +1,9 @@
 package io.herald.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The harness with small drills of its own: parsing, exit codes, files written. */
 class HarnessTest {
@@ -51,10 +50,16 @@ class HarnessTest {
             int size = options.intOption("--size", 3, 1);
             ran.add(name + ":" + size);
             context.progress().println("step");
-            Chart chart = new Chart("line", name + " chart", "x", "y",
+            Chart chart = new Chart(
+                    "line",
+                    name + " chart",
+                    "x",
+                    "y",
                     List.of(new Series("s", List.of(new Point(0, 0), new Point(1, size)))));
-            return new DrillResult(Map.of("size", size, DrillResult.VIOLATIONS, violations),
-                    "Caption of " + name + "\n| a | b |\n|---|---|\n| 1 | " + size + " |\n", List.of(chart));
+            return new DrillResult(
+                    Map.of("size", size, DrillResult.VIOLATIONS, violations),
+                    "Caption of " + name + "\n| a | b |\n|---|---|\n| 1 | " + size + " |\n",
+                    List.of(chart));
         });
     }
 
@@ -65,8 +70,11 @@ class HarnessTest {
     }
 
     private int run(List<Drill> drills, String... args) {
-        Harness harness = new Harness(new Drills(drills), new ResultsWriter(results, new ChartPlotter()),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        Harness harness = new Harness(
+                new Drills(drills),
+                new ResultsWriter(results, new ChartPlotter()),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
                 Clock.systemUTC());
         return harness.run(List.of(args));
     }
@@ -81,8 +89,12 @@ class HarnessTest {
 
     @Test
     void helpListsEveryDrillWithItsDescription() {
-        assertThat(run(List.of(drill("alpha", List.of()), drill("beta", List.of())), "--help")).isZero();
-        assertThat(stdout()).contains("./herald bench all").contains("alpha").contains("alpha drill for tests")
+        assertThat(run(List.of(drill("alpha", List.of()), drill("beta", List.of())), "--help"))
+                .isZero();
+        assertThat(stdout())
+                .contains("./herald bench all")
+                .contains("alpha")
+                .contains("alpha drill for tests")
                 .contains("beta drill for tests");
     }
 
@@ -101,49 +113,67 @@ class HarnessTest {
 
     @Test
     void anUnknownDrillOptionExitsTwoNamingIt() {
-        assertThat(run(List.of(drill("alpha", List.of())), "alpha", "--sise", "4")).isEqualTo(2);
+        assertThat(run(List.of(drill("alpha", List.of())), "alpha", "--sise", "4"))
+                .isEqualTo(2);
         assertThat(stderr()).contains("alpha: unknown option '--sise' (known: --size)");
         assertThat(ran).isEmpty();
     }
 
     @Test
     void aMalformedOptionValueExitsTwoNamingTheValue() {
-        assertThat(run(List.of(drill("alpha", List.of())), "alpha", "--size", "many")).isEqualTo(2);
+        assertThat(run(List.of(drill("alpha", List.of())), "alpha", "--size", "many"))
+                .isEqualTo(2);
         assertThat(stderr()).contains("--size needs a whole number, got 'many'");
     }
 
     @Test
     void allTakesNoOptions() {
-        assertThat(run(List.of(drill("alpha", List.of())), "all", "--size", "2")).isEqualTo(2);
+        assertThat(run(List.of(drill("alpha", List.of())), "all", "--size", "2"))
+                .isEqualTo(2);
         assertThat(ran).isEmpty();
     }
 
     @Test
     void oneDrillGetsItsOptionsAndWritesJsonAndAChartAndPrintsItsTable() throws Exception {
-        assertThat(run(List.of(drill("alpha", List.of())), "alpha", "--size", "7")).isZero();
+        assertThat(run(List.of(drill("alpha", List.of())), "alpha", "--size", "7"))
+                .isZero();
         assertThat(ran).containsExactly("alpha:7");
         assertThat(stdout()).contains("Caption of alpha").contains("| 1 | 7 |");
         assertThat(stderr()).contains("step");
 
-        JsonNode json = new ObjectMapper().readTree(results.resolve("alpha.json").toFile());
+        JsonNode json =
+                new ObjectMapper().readTree(results.resolve("alpha.json").toFile());
         assertThat(json.path("drill").asText()).isEqualTo("alpha");
         assertThat(json.path("command").asText()).isEqualTo("./herald bench alpha --size 7");
         assertThat(json.path("figures").path("size").asInt()).isEqualTo(7);
         assertThat(json.path("table").asText()).contains("| 1 | 7 |");
         assertThat(json.path("date").asText()).isNotBlank();
         assertThat(json.path("machine").path("cores").asInt()).isPositive();
-        assertThat(json.path("machine").path("jdk").asText()).contains(Integer.toString(Runtime.version().feature()));
-        assertThat(json.path("charts").path(0).path("series").path(0).path("points").size()).isEqualTo(2);
+        assertThat(json.path("machine").path("jdk").asText())
+                .contains(Integer.toString(Runtime.version().feature()));
+        assertThat(json.path("charts")
+                        .path(0)
+                        .path("series")
+                        .path(0)
+                        .path("points")
+                        .size())
+                .isEqualTo(2);
         assertThat(Files.size(results.resolve("alpha-line.png"))).isPositive();
     }
 
     @Test
     void allRunsEveryDrillInOrderAndWritesTheSummary() throws Exception {
-        assertThat(run(List.of(drill("alpha", List.of()), drill("beta", List.of())), "all")).isZero();
+        assertThat(run(List.of(drill("alpha", List.of()), drill("beta", List.of())), "all"))
+                .isZero();
         assertThat(ran).containsExactly("alpha:3", "beta:3");
         String summary = Files.readString(results.resolve("summary.md"));
-        assertThat(summary).contains("`./herald bench all`").contains("## alpha").contains("Caption of alpha")
-                .contains("## beta").contains("Caption of beta").contains("(alpha-line.png)");
+        assertThat(summary)
+                .contains("`./herald bench all`")
+                .contains("## alpha")
+                .contains("Caption of alpha")
+                .contains("## beta")
+                .contains("Caption of beta")
+                .contains("(alpha-line.png)");
         assertThat(summary.indexOf("## alpha")).isLessThan(summary.indexOf("## beta"));
     }
 
@@ -183,14 +213,21 @@ class HarnessTest {
         assertThat(ran).containsExactly("alpha:3", "beta:3");
         assertThat(stdout()).contains("BROKEN INVARIANT in alpha: lost 2 of 10 messages");
         assertThat(stderr()).contains("alpha: lost 2 of 10 messages");
-        assertThat(Files.readString(results.resolve("summary.md"))).contains("**Broken invariant:** lost 2 of 10 messages");
-        assertThat(new ObjectMapper().readTree(results.resolve("alpha.json").toFile())
-                .path("figures").path("violations").path(0).asText()).isEqualTo("lost 2 of 10 messages");
+        assertThat(Files.readString(results.resolve("summary.md")))
+                .contains("**Broken invariant:** lost 2 of 10 messages");
+        assertThat(new ObjectMapper()
+                        .readTree(results.resolve("alpha.json").toFile())
+                        .path("figures")
+                        .path("violations")
+                        .path(0)
+                        .asText())
+                .isEqualTo("lost 2 of 10 messages");
     }
 
     @Test
     void aDrillThatThrowsDoesNotStopTheOthersAndTheRunExitsOne() throws Exception {
-        assertThat(run(List.of(failing("alpha"), drill("beta", List.of())), "all")).isEqualTo(1);
+        assertThat(run(List.of(failing("alpha"), drill("beta", List.of())), "all"))
+                .isEqualTo(1);
         assertThat(ran).containsExactly("beta:3");
         assertThat(stderr()).contains("alpha failed: IllegalStateException: fake provider would not start");
         assertThat(Files.readString(results.resolve("summary.md"))).contains("**Did not finish:**");

@@ -1,11 +1,10 @@
 package io.herald.bench;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class LedgerTest {
 
@@ -23,6 +22,7 @@ class LedgerTest {
 
     @Test
     void nothingMissingIsNoViolation() {
-        assertThat(Ledger.of(Set.of("a", "b"), List.of("b", "a"), 0).violations()).isEmpty();
+        assertThat(Ledger.of(Set.of("a", "b"), List.of("b", "a"), 0).violations())
+                .isEmpty();
     }
 }

@@ -1,16 +1,15 @@
 package io.herald.bench;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 /**
- * The soak drill's arithmetic and what it reads from /proc and a Prometheus scrape. The soak itself
- * is a benchmark, run by ./herald bench soak, never by the tests.
+ * The soak drill's arithmetic and what it reads from /proc and a Prometheus scrape. The soak itself is a benchmark, run
+ * by ./herald bench soak, never by the tests.
  */
 class SoakFiguresTest {
 
@@ -29,8 +28,10 @@ class SoakFiguresTest {
     @Test
     void flatWhenTheLastThirdStaysWithinTheToleranceOfTheMiddleThird() {
         // The first third (warm-up) rises a lot and is left out; the last third is 5 % above the middle.
-        SoakFigures.Flatness f = SoakFigures.flatness("pipeline RSS",
-                rising(100, 150, 200, 200, 200, 200, 210, 210, 210), SoakFigures.Sample::pipelineRssMiB);
+        SoakFigures.Flatness f = SoakFigures.flatness(
+                "pipeline RSS",
+                rising(100, 150, 200, 200, 200, 200, 210, 210, 210),
+                SoakFigures.Sample::pipelineRssMiB);
         assertThat(f.middle()).isEqualTo(200);
         assertThat(f.last()).isEqualTo(210);
         assertThat(f.growth()).isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-9));
@@ -40,16 +41,18 @@ class SoakFiguresTest {
 
     @Test
     void notFlatWhenTheLastThirdGrowsBeyondTheTolerance() {
-        SoakFigures.Flatness f = SoakFigures.flatness("pipeline RSS",
-                rising(100, 100, 100, 200, 200, 200, 250, 250, 250), SoakFigures.Sample::pipelineRssMiB);
+        SoakFigures.Flatness f = SoakFigures.flatness(
+                "pipeline RSS",
+                rising(100, 100, 100, 200, 200, 200, 250, 250, 250),
+                SoakFigures.Sample::pipelineRssMiB);
         assertThat(f.growth()).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(f.flat()).isFalse();
     }
 
     @Test
     void tooFewSamplesAreNeverCalledFlatAndUnreadableOnesAreLeftOut() {
-        SoakFigures.Flatness f = SoakFigures.flatness("pipeline RSS",
-                rising(100, Double.NaN, 100, 100, 100, Double.NaN), SoakFigures.Sample::pipelineRssMiB);
+        SoakFigures.Flatness f = SoakFigures.flatness(
+                "pipeline RSS", rising(100, Double.NaN, 100, 100, 100, Double.NaN), SoakFigures.Sample::pipelineRssMiB);
         assertThat(f.samples()).isEqualTo(4);
         assertThat(f.flat()).isFalse();
         assertThat(f.middle()).isNaN();
@@ -77,8 +80,11 @@ class SoakFiguresTest {
         assertThat(d.outsideWindow()).isEqualTo(2);
         assertThat(d.examplesOutside()).containsExactly("d");
         assertThat(d.withinBound()).isFalse();
-        assertThat(SoakFigures.duplicates(deliveries.subList(0, 5), window, 1000).withinBound()).isTrue();
-        assertThat(SoakFigures.duplicates(deliveries.subList(0, 5), window, 0).withinBound()).isFalse();
+        assertThat(SoakFigures.duplicates(deliveries.subList(0, 5), window, 1000)
+                        .withinBound())
+                .isTrue();
+        assertThat(SoakFigures.duplicates(deliveries.subList(0, 5), window, 0).withinBound())
+                .isFalse();
     }
 
     @Test
@@ -109,15 +115,19 @@ class SoakFiguresTest {
                 new SoakFigures.Sample(61, 0, 0, 0, 90, 0, 70, 0),
                 new SoakFigures.Sample(119, 0, 0, 0, 45, 0, 60, 0),
                 new SoakFigures.Sample(125, 0, 0, 0, 99, 0, Double.NaN, 0));
-        assertThat(SoakFigures.minuteLows(samples, SoakFigures.Sample::apiHeapMiB)).containsExactly(40.0, 45.0, 99.0);
-        assertThat(SoakFigures.minuteLows(samples, SoakFigures.Sample::pipelineHeapMiB)).containsExactly(50.0, 60.0);
+        assertThat(SoakFigures.minuteLows(samples, SoakFigures.Sample::apiHeapMiB))
+                .containsExactly(40.0, 45.0, 99.0);
+        assertThat(SoakFigures.minuteLows(samples, SoakFigures.Sample::pipelineHeapMiB))
+                .containsExactly(50.0, 60.0);
     }
 
     @Test
     void writesOneCsvLinePerSampleUnderTheHeader() {
         String csv = SoakFigures.csv(List.of(sample(0, 200), sample(5, 210.25)));
-        assertThat(csv.lines().toList()).containsExactly(SoakFigures.CSV_HEADER,
-                "0.0,10,9,300.0,100.0,200.0,120.0,1.50",
-                "5.0,10,9,300.0,100.0,210.3,120.0,1.50");
+        assertThat(csv.lines().toList())
+                .containsExactly(
+                        SoakFigures.CSV_HEADER,
+                        "0.0,10,9,300.0,100.0,200.0,120.0,1.50",
+                        "5.0,10,9,300.0,100.0,210.3,120.0,1.50");
     }
 }

@@ -8,18 +8,21 @@ import io.herald.core.preferences.DynamoChatLinks;
 import io.herald.core.preferences.DynamoLinkNonces;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.SqsProducer;
+import java.time.Clock;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.time.Clock;
-import java.util.concurrent.Callable;
-
-@Command(name = "api", mixinStandardHelpOptions = true,
-        description = {"Run the HTTP API (POST /email/send, POST /v1/notifications, GET /v1/notifications/{id}, "
-                + "GET /v1/admin/overview, the web page and dashboard at /) against the SQS queues "
-                + "and the status table named in the configuration.",
-                "The queues and the table must exist (the CDK stack creates them; `herald local` creates its own). "
-                        + "Without api.keys it refuses to start unless api.open is true."})
+@Command(
+        name = "api",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the HTTP API (POST /email/send, POST /v1/notifications, GET /v1/notifications/{id}, "
+                    + "GET /v1/admin/overview, the web page and dashboard at /) against the SQS queues "
+                    + "and the status table named in the configuration.",
+            "The queues and the table must exist (the CDK stack creates them; `herald local` creates its own). "
+                    + "Without api.keys it refuses to start unless api.open is true."
+        })
 final class ApiCommand implements Callable<Integer> {
 
     @Mixin
@@ -42,8 +45,10 @@ final class ApiCommand implements Callable<Integer> {
                 .statusStore(stores.status())
                 .controlStore(stores.control())
                 .preferences(stores.preferences(), cfg.providers().channelsWithProvider())
-                .selfService(new DynamoLinkNonces(stores.dynamo(), stores.table()),
-                        new DynamoChatLinks(stores.dynamo(), stores.table()), cfg.mailprog().mailDomain(),
+                .selfService(
+                        new DynamoLinkNonces(stores.dynamo(), stores.table()),
+                        new DynamoChatLinks(stores.dynamo(), stores.table()),
+                        cfg.mailprog().mailDomain(),
                         Services.linkSender(cfg))
                 .idempotencyStore(stores.idempotency())
                 .access(access)
@@ -65,7 +70,9 @@ final class ApiCommand implements Callable<Integer> {
             throw e;
         }
         System.out.println("Herald API listening on http://" + cfg.api().host() + ":" + api.port() + " ("
-                + (access.isOpen() ? "OPEN: no API keys, api.open is true" : "API keys: " + String.join(", ", access.keyNames()))
+                + (access.isOpen()
+                        ? "OPEN: no API keys, api.open is true"
+                        : "API keys: " + String.join(", ", access.keyNames()))
                 + ")");
         Services.runUntilStopped("API", service);
         return 0;

@@ -1,15 +1,14 @@
 package io.herald.cli;
 
-import picocli.CommandLine.IVersionProvider;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import picocli.CommandLine.IVersionProvider;
 
 /**
- * What {@code herald --version} and every subcommand's {@code -V} print: the version, commit and build
- * date the build wrote into {@code version.properties}, so a site can tell exactly which build runs.
+ * What {@code herald --version} and every subcommand's {@code -V} print: the version, commit and build date the build
+ * wrote into {@code version.properties}, so a site can tell exactly which build runs.
  */
 public final class BuildVersion implements IVersionProvider {
 
@@ -18,9 +17,11 @@ public final class BuildVersion implements IVersionProvider {
     @Override
     public String[] getVersion() {
         Properties p = read();
-        return new String[]{"Herald " + p.getProperty("version", "unknown"),
-                "commit " + p.getProperty("commit", "unknown") + ", built " + p.getProperty("buildDate", "unknown"),
-                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "unknown vendor") + ")"};
+        return new String[] {
+            "Herald " + p.getProperty("version", "unknown"),
+            "commit " + p.getProperty("commit", "unknown") + ", built " + p.getProperty("buildDate", "unknown"),
+            "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "unknown vendor") + ")"
+        };
     }
 
     static Properties read() {
@@ -33,7 +34,9 @@ public final class BuildVersion implements IVersionProvider {
             throw new UncheckedIOException("cannot read " + RESOURCE + " from Herald's jar", e);
         }
         // An unfiltered placeholder (a build without git, say) is not a value.
-        p.entrySet().removeIf(e -> e.getValue().toString().isBlank() || e.getValue().toString().startsWith("${"));
+        p.entrySet()
+                .removeIf(e -> e.getValue().toString().isBlank()
+                        || e.getValue().toString().startsWith("${"));
         return p;
     }
 }

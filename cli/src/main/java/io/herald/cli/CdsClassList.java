@@ -13,20 +13,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Prepares the training run's class list for the static dump ({@code cli/src/main/cds/build-cds-archive.sh}):
- * drops the {@code @cp} and {@code @lambda-proxy} lines that name a class of a class-file version before 50
- * (Java 6), and keeps every other line.
+ * Prepares the training run's class list for the static dump ({@code cli/src/main/cds/build-cds-archive.sh}): drops the
+ * {@code @cp} and {@code @lambda-proxy} lines that name a class of a class-file version before 50 (Java 6), and keeps
+ * every other line.
  *
- * <p>Why: those lines make the dumping JVM resolve constants, which links the class, and JDK 25 then leaves
- * every linked old class out of the archive ("Skipping ...: Old class has been linked"). picocli is compiled
- * for Java 5, so with the full list every picocli class loaded from its jar on each command, which made
- * the archive save little. Without those lines the old classes are archived (unlinked) like the rest.
- * Not a command: it is not in {@code --help}. Usage: {@code CdsClassList IN OUT}; exit 0 done, 2 usage.
+ * <p>Why: those lines make the dumping JVM resolve constants, which links the class, and JDK 25 then leaves every
+ * linked old class out of the archive ("Skipping ...: Old class has been linked"). picocli is compiled for Java 5, so
+ * with the full list every picocli class loaded from its jar on each command, which made the archive save little.
+ * Without those lines the old classes are archived (unlinked) like the rest. Not a command: it is not in
+ * {@code --help}. Usage: {@code CdsClassList IN OUT}; exit 0 done, 2 usage.
  */
 public final class CdsClassList {
 
     /** Java 6: the first class-file version with StackMapTable frames, which CDS links at dump time. */
     private static final int FIRST_LINKABLE_MAJOR = 50;
+
     private static final Pattern CLASS_NAME = Pattern.compile("L([\\w/$]+);|^([\\w/$]+)$");
 
     private final ClassLoader loader;
@@ -47,8 +48,10 @@ public final class CdsClassList {
     }
 
     List<String> keep(List<String> lines) {
-        return lines.stream().filter(line -> !(line.startsWith("@cp ") || line.startsWith("@lambda-proxy "))
-                || !namesAnOldClass(line)).toList();
+        return lines.stream()
+                .filter(line ->
+                        !(line.startsWith("@cp ") || line.startsWith("@lambda-proxy ")) || !namesAnOldClass(line))
+                .toList();
     }
 
     private boolean namesAnOldClass(String line) {
@@ -75,8 +78,8 @@ public final class CdsClassList {
     }
 
     /**
-     * A class of this classpath compiled for before Java 6, or one with such a superclass or interface (linking
-     * it links them). JDK classes and names this classpath does not have are not old.
+     * A class of this classpath compiled for before Java 6, or one with such a superclass or interface (linking it
+     * links them). JDK classes and names this classpath does not have are not old.
      */
     private boolean isOld(String internalName) {
         if (majorVersion(internalName) < FIRST_LINKABLE_MAJOR) {

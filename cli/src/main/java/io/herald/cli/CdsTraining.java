@@ -4,10 +4,6 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
-import picocli.CommandLine;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -17,20 +13,22 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The training run of the class-data-sharing archive ({@code cli/src/main/cds/build-cds-archive.sh}): one JVM
- * that loads what the short commands load, so the archive built from its class list serves them all.
+ * The training run of the class-data-sharing archive ({@code cli/src/main/cds/build-cds-archive.sh}): one JVM that
+ * loads what the short commands load, so the archive built from its class list serves them all.
  *
- * <p>It runs {@code --version}, every command's {@code --help} and {@code config} in-process, then makes
- * one SQS and one DynamoDB call, as {@code queues}, {@code dlq} and the forwarder's start do, against a
- * loopback port nothing listens on: the SDK loads its whole request path and fails at the connect.
- * Nothing it prints is shown; nothing leaves this machine. Not a command: it is not in {@code --help}.
+ * <p>It runs {@code --version}, every command's {@code --help} and {@code config} in-process, then makes one SQS and
+ * one DynamoDB call, as {@code queues}, {@code dlq} and the forwarder's start do, against a loopback port nothing
+ * listens on: the SDK loads its whole request path and fails at the connect. Nothing it prints is shown; nothing leaves
+ * this machine. Not a command: it is not in {@code --help}.
  */
 public final class CdsTraining {
 
-    private CdsTraining() {
-    }
+    private CdsTraining() {}
 
     public static void main(String[] args) throws IOException {
         PrintStream realOut = System.out;
@@ -57,15 +55,16 @@ public final class CdsTraining {
 
     /** {@code --version}, {@code --help} and each command's and sub-command's {@code --help}, {@code config}. */
     private static List<List<String>> commands() {
-        List<List<String>> commands = new ArrayList<>(List.of(List.of("--version"), List.of("--help"),
-                List.of("config"), List.of("config", "--keys")));
+        List<List<String>> commands = new ArrayList<>(
+                List.of(List.of("--version"), List.of("--help"), List.of("config"), List.of("config", "--keys")));
         addHelp(Herald.commandLine(), new ArrayList<>(), commands);
         return commands;
     }
 
     private static void addHelp(CommandLine command, List<String> path, List<List<String>> into) {
         command.getSubcommands().forEach((name, sub) -> {
-            if (sub.getCommandSpec().usageMessage().hidden() || !sub.getCommandName().equals(name)) {
+            if (sub.getCommandSpec().usageMessage().hidden()
+                    || !sub.getCommandName().equals(name)) {
                 return;
             }
             List<String> subPath = new ArrayList<>(path);

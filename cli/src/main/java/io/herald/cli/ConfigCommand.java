@@ -4,19 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "config", mixinStandardHelpOptions = true,
-        description = {"Check a configuration and print the values Herald would run with.",
-                "Exits 2, naming every bad key, when the configuration is invalid."})
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check a configuration and print the values Herald would run with.",
+            "Exits 2, naming every bad key, when the configuration is invalid."
+        })
 final class ConfigCommand implements Callable<Integer> {
 
     @Mixin

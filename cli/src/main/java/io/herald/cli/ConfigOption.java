@@ -2,19 +2,20 @@ package io.herald.cli;
 
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Option;
 
 /** The {@code --config} option every service command takes, and where the file comes from. */
 final class ConfigOption {
 
     static final Path DEFAULT_FILE = Path.of("herald.yaml");
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "Configuration file (YAML). Default: $HERALD_CONFIG, else ./herald.yaml if it exists, "
                     + "else built-in defaults. Every key can be overridden by its HERALD_* variable.")
     Path file;

@@ -7,7 +7,6 @@ import io.herald.core.control.ControlStoreException;
 import io.herald.core.control.Pause;
 import io.herald.core.control.PauseScope;
 import io.herald.core.control.PauseTargets;
-
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
@@ -21,8 +20,7 @@ final class ControlCommands {
         void run(ControlStore store);
     }
 
-    private ControlCommands() {
-    }
+    private ControlCommands() {}
 
     /** @return the scope, or null after printing why it names nothing Herald knows */
     static PauseScope scope(PauseScopeOption option, PrintWriter err) {
@@ -54,21 +52,29 @@ final class ControlCommands {
             action.run(stores.control());
             return 0;
         } catch (ControlStoreException e) {
-            err.println("herald: " + e.getMessage() + (local
-                    ? " (is `herald local` running? it prints its addresses when it starts)"
-                    : " (is status.endpoint / " + ConfigLoader.environmentVariable("status.endpoint")
-                            + " right, and table " + cfg.status().table() + " there?)"));
+            err.println("herald: " + e.getMessage()
+                    + (local
+                            ? " (is `herald local` running? it prints its addresses when it starts)"
+                            : " (is status.endpoint / " + ConfigLoader.environmentVariable("status.endpoint")
+                                    + " right, and table " + cfg.status().table() + " there?)"));
             err.flush();
             return 1;
         }
     }
 
     /** The {@code --json} shape: the same as the API's {@code /v1/admin/pauses} answer. */
-    record PauseJson(String scope, String name, String since, String by, String reason) {
-    }
+    record PauseJson(String scope, String name, String since, String by, String reason) {}
 
     static Map<String, List<PauseJson>> json(List<Pause> pauses) {
-        return Map.of("pauses", pauses.stream().map(p -> new PauseJson(p.scope().kind().label(), p.scope().name(),
-                p.since().toString(), p.by(), p.reason())).toList());
+        return Map.of(
+                "pauses",
+                pauses.stream()
+                        .map(p -> new PauseJson(
+                                p.scope().kind().label(),
+                                p.scope().name(),
+                                p.since().toString(),
+                                p.by(),
+                                p.reason()))
+                        .toList());
     }
 }

@@ -2,7 +2,6 @@ package io.herald.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,10 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in for one email provider's send API on 127.0.0.1, for the local chaos demo. It answers
- * the provider's real send request the way the provider does (status, headers, body shape), so
- * Herald's real client for that provider runs against it unchanged. Broken, it answers every send
- * with the provider's server error (500), which Herald treats as the provider's fault.
+ * A stand-in for one email provider's send API on 127.0.0.1, for the local chaos demo. It answers the provider's real
+ * send request the way the provider does (status, headers, body shape), so Herald's real client for that provider runs
+ * against it unchanged. Broken, it answers every send with the provider's server error (500), which Herald treats as
+ * the provider's fault.
  *
  * <p>It accepts any credentials and keeps nothing of what it is sent but counts.
  */
@@ -94,19 +93,33 @@ final class FakeProviderApi implements AutoCloseable {
     }
 
     private void answer(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream body = exchange.getRequestBody()) {
+        try (exchange;
+                InputStream body = exchange.getRequestBody()) {
             body.transferTo(OutputStream.nullOutputStream());
-            if (!"POST".equals(exchange.getRequestMethod()) || !kind.sendPath.equals(exchange.getRequestURI().getPath())) {
-                reply(exchange, 404, Map.of(), "{\"message\":\"this stand-in answers only POST " + kind.sendPath + "\"}");
+            if (!"POST".equals(exchange.getRequestMethod())
+                    || !kind.sendPath.equals(exchange.getRequestURI().getPath())) {
+                reply(
+                        exchange,
+                        404,
+                        Map.of(),
+                        "{\"message\":\"this stand-in answers only POST " + kind.sendPath + "\"}");
                 return;
             }
             if (broken.get()) {
                 failed.incrementAndGet();
                 switch (kind) {
-                    case SES -> reply(exchange, 500, Map.of("x-amzn-ErrorType", "InternalFailure"),
-                            "{\"message\":\"broken on purpose by the local chaos demo\"}");
-                    case SENDGRID -> reply(exchange, 500, Map.of(),
-                            "{\"errors\":[{\"message\":\"broken on purpose by the local chaos demo\"}]}");
+                    case SES ->
+                        reply(
+                                exchange,
+                                500,
+                                Map.of("x-amzn-ErrorType", "InternalFailure"),
+                                "{\"message\":\"broken on purpose by the local chaos demo\"}");
+                    case SENDGRID ->
+                        reply(
+                                exchange,
+                                500,
+                                Map.of(),
+                                "{\"errors\":[{\"message\":\"broken on purpose by the local chaos demo\"}]}");
                 }
                 return;
             }

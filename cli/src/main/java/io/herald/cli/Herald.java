@@ -5,18 +5,32 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code herald} command: one entry point for every Herald process. */
-@Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
+@Command(
+        name = "herald",
+        mixinStandardHelpOptions = true,
+        versionProvider = BuildVersion.class,
         description = "Health-aware, multi-provider notification dispatcher on Amazon SQS.",
         exitCodeListHeading = "%nExit codes (every command):%n",
-        exitCodeList = {"0:success", "1:failure (one line on stderr says why)",
-                "2:usage: an unknown option, a bad value, a missing command, or a configuration Herald refuses"},
-        subcommands = {LocalCommand.class, ServeCommand.class, ApiCommand.class, PipelineCommand.class,
-                MailprogCommand.class,
-                TelegramBotCommand.class, ConfigCommand.class,
-                PauseCommand.class, ResumeCommand.class, PrefsCommand.class,
-                DlqCommand.class,
-                QueuesCommand.class,
-                SendTestCommand.class})
+        exitCodeList = {
+            "0:success",
+            "1:failure (one line on stderr says why)",
+            "2:usage: an unknown option, a bad value, a missing command, or a configuration Herald refuses"
+        },
+        subcommands = {
+            LocalCommand.class,
+            ServeCommand.class,
+            ApiCommand.class,
+            PipelineCommand.class,
+            MailprogCommand.class,
+            TelegramBotCommand.class,
+            ConfigCommand.class,
+            PauseCommand.class,
+            ResumeCommand.class,
+            PrefsCommand.class,
+            DlqCommand.class,
+            QueuesCommand.class,
+            SendTestCommand.class
+        })
 public final class Herald implements Runnable {
 
     /** Exit status for a command line Herald cannot use: an unknown option, a bad value, a missing command. */
@@ -33,12 +47,13 @@ public final class Herald implements Runnable {
     }
 
     /**
-     * What a command that only groups others answers when run alone: a usage error (exit 2), as
-     * an unknown option is, not a success.
+     * What a command that only groups others answers when run alone: a usage error (exit 2), as an unknown option is,
+     * not a success.
      */
     static CommandLine.ParameterException missingSubcommand(CommandLine.Model.CommandSpec spec) {
-        return new CommandLine.ParameterException(spec.commandLine(), "a command is required: "
-                + String.join(", ", spec.subcommands().keySet()));
+        return new CommandLine.ParameterException(
+                spec.commandLine(),
+                "a command is required: " + String.join(", ", spec.subcommands().keySet()));
     }
 
     /** A bad value in the command line: exit 2 with one line, like picocli's own refusals. */
@@ -65,8 +80,9 @@ public final class Herald implements Runnable {
         // picocli prints the whole usage after a bad command line; one line saying what and where to look is enough.
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine.Model.CommandSpec where = e.getCommandLine().getCommandSpec();
-            e.getCommandLine().getErr().println("herald: " + e.getMessage() + " (see `" + where.qualifiedName()
-                    + " --help`)");
+            e.getCommandLine()
+                    .getErr()
+                    .println("herald: " + e.getMessage() + " (see `" + where.qualifiedName() + " --help`)");
             e.getCommandLine().getErr().flush();
             return EXIT_USAGE;
         });

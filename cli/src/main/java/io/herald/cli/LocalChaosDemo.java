@@ -2,31 +2,30 @@ package io.herald.cli;
 
 import io.herald.api.LocalDemo;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.provider.sendgrid.SendGridConfig;
-import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Origin;
+import io.herald.core.provider.outbox.OutboxConfig;
+import io.herald.core.provider.sendgrid.SendGridConfig;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
-import io.herald.core.provider.outbox.OutboxConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code ./herald local --demo}: the email channel delivers through Herald's real SES and SendGrid
- * clients talking to {@link FakeProviderApi} stand-ins on loopback, which the dashboard breaks and
- * heals, while a trickle of demo notifications (set from the dashboard) keeps traffic flowing, so
- * one sees traffic leave a broken provider, the single probes, and the recovery.
+ * {@code ./herald local --demo}: the email channel delivers through Herald's real SES and SendGrid clients talking to
+ * {@link FakeProviderApi} stand-ins on loopback, which the dashboard breaks and heals, while a trickle of demo
+ * notifications (set from the dashboard) keeps traffic flowing, so one sees traffic leave a broken provider, the single
+ * probes, and the recovery.
  */
 final class LocalChaosDemo implements LocalDemo, AutoCloseable {
 
@@ -37,6 +36,7 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(2);
     /** Far above any demo trickle, so the rate gates never decide what the demo shows. */
     private static final int RATE_LIMIT = 1000;
+
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     static final String DEMO_FROM = "demo@herald.invalid";
 
@@ -64,30 +64,51 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
     }
 
     /**
-     * The configuration the demo runs on: the email channel is SES and SendGrid, pointed at the
-     * stand-ins with equal weights (every other channel as configured), and health with counters
-     * is published every second, so the dashboard's chart moves as the traffic does.
+     * The configuration the demo runs on: the email channel is SES and SendGrid, pointed at the stand-ins with equal
+     * weights (every other channel as configured), and health with counters is published every second, so the
+     * dashboard's chart moves as the traffic does.
      */
     HeraldConfig configure(HeraldConfig running) {
         HeraldConfig.Control control = running.control();
-        return running.withProviders(providers(running.providers())).withControl(new HeraldConfig.Control(
-                control.refreshInterval(), HEARTBEAT, control.staleAfter(), control.parkDelay()));
+        return running.withProviders(providers(running.providers()))
+                .withControl(new HeraldConfig.Control(
+                        control.refreshInterval(), HEARTBEAT, control.staleAfter(), control.parkDelay()));
     }
 
     private HeraldConfig.ProviderBlocks providers(HeraldConfig.ProviderBlocks configured) {
         SesConfig ses = configured.of(SesConfig.class);
         SendGridConfig sendgrid = configured.of(SendGridConfig.class);
         OutboxConfig outbox = configured.of(OutboxConfig.class);
-        return configured.with(new OutboxConfig(false, outbox.weight(), outbox.dir()))
-                .with(new SesConfig(true, 1, SEND_TIMEOUT, RATE_LIMIT, Duration.ofSeconds(1), ses.template(),
-                        ses.region(), fake("ses").baseUrl().toString(), DEMO_FROM, ""))
-                .with(new SendGridConfig(true, 1, SEND_TIMEOUT, RATE_LIMIT, Duration.ofSeconds(1), sendgrid.template(),
-                        fake("sendgrid").baseUrl().toString(), Secret.of("SG.local-demo-key"), DEMO_FROM));
+        return configured
+                .with(new OutboxConfig(false, outbox.weight(), outbox.dir()))
+                .with(new SesConfig(
+                        true,
+                        1,
+                        SEND_TIMEOUT,
+                        RATE_LIMIT,
+                        Duration.ofSeconds(1),
+                        ses.template(),
+                        ses.region(),
+                        fake("ses").baseUrl().toString(),
+                        DEMO_FROM,
+                        ""))
+                .with(new SendGridConfig(
+                        true,
+                        1,
+                        SEND_TIMEOUT,
+                        RATE_LIMIT,
+                        Duration.ofSeconds(1),
+                        sendgrid.template(),
+                        fake("sendgrid").baseUrl().toString(),
+                        Secret.of("SG.local-demo-key"),
+                        DEMO_FROM));
     }
 
     /** The stand-in for a provider; also the demo's list of them in the order shown. */
     FakeProviderApi fake(String provider) {
-        return fakes.stream().filter(f -> f.provider().equals(provider)).findFirst()
+        return fakes.stream()
+                .filter(f -> f.provider().equals(provider))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no stand-in for " + provider));
     }
 
@@ -109,14 +130,19 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
                 List<Envelope> batch = new ArrayList<>(now);
                 for (int i = 0; i < now; i++) {
                     long n = sent.incrementAndGet();
-                    batch.add(Envelope.create("email", "demo-" + n + "@example.org",
-                            Content.of("Demo notification " + n, "Sent by the local chaos demo of ./herald local --demo."),
-                            Origin.api("local-demo"), clock.instant()));
+                    batch.add(Envelope.create(
+                            "email",
+                            "demo-" + n + "@example.org",
+                            Content.of(
+                                    "Demo notification " + n, "Sent by the local chaos demo of ./herald local --demo."),
+                            Origin.api("local-demo"),
+                            clock.instant()));
                 }
                 QueueRef queue = queues.get((int) (tick++ % queues.size()));
                 try {
                     long refused = producer.send(queue.url(), batch).stream()
-                            .filter(r -> !(r instanceof EnqueueResult.Enqueued)).count();
+                            .filter(r -> !(r instanceof EnqueueResult.Enqueued))
+                            .count();
                     if (refused > 0) {
                         log.warn("demo traffic: the queue refused {} of {} demo notifications", refused, now);
                     }
@@ -140,8 +166,11 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
 
     @Override
     public State state() {
-        return new State(fakes.stream().map(f -> new FakeProvider(f.provider(), "email", f.isBroken(), f.accepted(),
-                f.failed())).toList(), new Traffic(perSecond.get(), sent.get()));
+        return new State(
+                fakes.stream()
+                        .map(f -> new FakeProvider(f.provider(), "email", f.isBroken(), f.accepted(), f.failed()))
+                        .toList(),
+                new Traffic(perSecond.get(), sent.get()));
     }
 
     @Override

@@ -3,37 +3,45 @@ package io.herald.cli;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.sqs.QueueRef;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "local", mixinStandardHelpOptions = true,
-        description = {"Run all of Herald on this machine: an embedded SQS (with dead-letter queues), the HTTP API "
-                + "and the pipeline, delivering email as .eml files into an outbox directory.",
-                "Needs nothing installed and reaches nothing outside this machine. Ctrl-C stops it."})
+@Command(
+        name = "local",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run all of Herald on this machine: an embedded SQS (with dead-letter queues), the HTTP API "
+                    + "and the pipeline, delivering email as .eml files into an outbox directory.",
+            "Needs nothing installed and reaches nothing outside this machine. Ctrl-C stops it."
+        })
 final class LocalCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--demo", description = {"The chaos demo: email goes through Herald's real SES and SendGrid clients "
-            + "to stand-ins of their APIs on 127.0.0.1 (instead of the outbox), which the "
-            + "dashboard (/#/dashboard) "
-            + "breaks and heals, with demo traffic at the rate you choose there."})
+    @Option(
+            names = "--demo",
+            description = {
+                "The chaos demo: email goes through Herald's real SES and SendGrid clients "
+                        + "to stand-ins of their APIs on 127.0.0.1 (instead of the outbox), which the "
+                        + "dashboard (/#/dashboard) "
+                        + "breaks and heals, with demo traffic at the rate you choose there."
+            })
     boolean demo;
 
     @Override
     public Integer call() throws Exception {
         HeraldConfig loaded = config.load();
         // With --demo mail goes to the stand-ins, not the outbox, so nobody would see a link: no links by default.
-        Optional<HeraldConfig> withLinks = !demo ? LocalSelfService.withDefaults(loaded)
+        Optional<HeraldConfig> withLinks = !demo
+                ? LocalSelfService.withDefaults(loaded)
                 : Optional.of(loaded).filter(c -> c.api().selfService().enabled());
         HeraldConfig requested = withLinks.orElse(loaded);
         LocalStack stack = demo ? LocalStack.startWithDemo(requested) : LocalStack.start(requested);
@@ -52,7 +60,8 @@ final class LocalCommand implements Callable<Integer> {
             state = "not written (" + stateFile + ": " + e.getMessage() + "); --local cannot find this stack: set "
                     + "local.stateFile (" + ConfigLoader.environmentVariable("local.stateFile") + ")";
         }
-        System.out.printf("""
+        System.out.printf(
+                """
                 Herald is running locally. Press Ctrl-C to stop.
                   Page    %s/   (send a notification and watch its delivery)
                   Board   %s/#/dashboard   (queues, provider health, deliveries per second)
@@ -68,10 +77,20 @@ final class LocalCommand implements Callable<Integer> {
                   curl -s -H 'Content-Type: application/json' -d \
                 '{"email":{"fromEmail":"me@example.org","toEmail":"you@example.org",\
                 "subject":"Hello","body":"Sent through Herald"}}' %s/email/send
-                %n""", api, api, me(stack, withLinks.isPresent()), api, access, stack.dynamoDbEndpoint(),
-                stack.sqsEndpoint(), queues, requested.sqs().deadLetterSuffix(), email(stack),
+                %n""",
+                api,
+                api,
+                me(stack, withLinks.isPresent()),
+                api,
+                access,
+                stack.dynamoDbEndpoint(),
+                stack.sqsEndpoint(),
+                queues,
+                requested.sqs().deadLetterSuffix(),
+                email(stack),
                 stack.adminUrl().map(Object::toString).orElse("off"),
-                state, api);
+                state,
+                api);
         System.out.flush();
         Services.runUntilStopped("local stack", () -> {
             LocalStackState.removeIfOurs(stateFile, pid);
@@ -93,8 +112,8 @@ final class LocalCommand implements Callable<Integer> {
 
     private static String email(LocalStack stack) {
         return stack.demo()
-                .map(d -> "Demo    email via SES " + d.fake("ses").baseUrl() + " and SendGrid " + d.fake("sendgrid").baseUrl()
-                        + " (stand-ins: break and heal them on the dashboard)")
+                .map(d -> "Demo    email via SES " + d.fake("ses").baseUrl() + " and SendGrid "
+                        + d.fake("sendgrid").baseUrl() + " (stand-ins: break and heal them on the dashboard)")
                 .orElse("Outbox  " + stack.outbox() + "   (one .eml file per email; open it with any mail client)");
     }
 }

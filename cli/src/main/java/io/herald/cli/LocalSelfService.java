@@ -3,29 +3,27 @@ package io.herald.cli;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.MailprogConfig;
 import io.herald.core.config.Secret;
-
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Self-service links ({@code /#/me}) on {@code herald local} without configuring anything: the page's
- * address is the local API's, the signing key is drawn at start (and never printed: {@link Secret}
- * redacts itself), and a user's mailbox is {@code user@localhost}, so the link lands in the outbox.
- * Whatever the configuration sets itself is kept.
+ * Self-service links ({@code /#/me}) on {@code herald local} without configuring anything: the page's address is the
+ * local API's, the signing key is drawn at start (and never printed: {@link Secret} redacts itself), and a user's
+ * mailbox is {@code user@localhost}, so the link lands in the outbox. Whatever the configuration sets itself is kept.
  */
 final class LocalSelfService {
 
     /** The mail domain of local users when mailprog.mailDomain is empty. */
     static final String LOCAL_MAIL_DOMAIN = "localhost";
+
     private static final int SECRET_BYTES = 48;
 
-    private LocalSelfService() {
-    }
+    private LocalSelfService() {}
 
     /**
-     * @return the configuration with links on, or empty when they cannot be on by default: api.port 0
-     * (the page's address is known only after listening)
+     * @return the configuration with links on, or empty when they cannot be on by default: api.port 0 (the page's
+     *     address is known only after listening)
      */
     static Optional<HeraldConfig> withDefaults(HeraldConfig config) {
         HeraldConfig.Api.SelfService self = config.api().selfService();
@@ -39,11 +37,12 @@ final class LocalSelfService {
         String host = "0.0.0.0".equals(api.host()) || "::".equals(api.host()) ? "127.0.0.1" : api.host();
         String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + api.port();
         Secret secret = self.linkSecret().isSet() ? self.linkSecret() : Secret.of(randomKey());
-        HeraldConfig withLinks = config.withApi(api.withSelfService(new HeraldConfig.Api.SelfService(url, secret,
-                self.linksPerHour(), self.linksPerMinute(), self.linkValidity(), self.sessionValidity())));
+        HeraldConfig withLinks = config.withApi(api.withSelfService(new HeraldConfig.Api.SelfService(
+                url, secret, self.linksPerHour(), self.linksPerMinute(), self.linkValidity(), self.sessionValidity())));
         MailprogConfig mailprog = config.mailprog();
         if (mailprog.mailDomain() == null || mailprog.mailDomain().isBlank()) {
-            withLinks = withLinks.withMailprog(mailprog.toBuilder().mailDomain(LOCAL_MAIL_DOMAIN).build());
+            withLinks = withLinks.withMailprog(
+                    mailprog.toBuilder().mailDomain(LOCAL_MAIL_DOMAIN).build());
         }
         return Optional.of(withLinks);
     }

@@ -8,6 +8,7 @@ import io.herald.core.embedded.EmbeddedServices;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.preferences.DynamoChatLinks;
 import io.herald.core.preferences.DynamoLinkNonces;
+import io.herald.core.provider.outbox.OutboxConfig;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
@@ -17,9 +18,6 @@ import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
 import io.herald.pipeline.provider.Providers;
-import io.herald.core.provider.outbox.OutboxConfig;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -29,12 +27,13 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The whole of Herald in one process, on loopback: an embedded SQS with the configured queues
- * and their dead-letter queues, the HTTP API, and the pipeline delivering email into an outbox
- * directory. {@code ./herald local} runs it in memory; the end-to-end tests run exactly the same thing.
- * {@code herald serve} runs it {@linkplain #startDurable durably}: queues, messages and statuses on disk.
+ * The whole of Herald in one process, on loopback: an embedded SQS with the configured queues and their dead-letter
+ * queues, the HTTP API, and the pipeline delivering email into an outbox directory. {@code ./herald local} runs it in
+ * memory; the end-to-end tests run exactly the same thing. {@code herald serve} runs it {@linkplain #startDurable
+ * durably}: queues, messages and statuses on disk.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -59,15 +58,16 @@ public final class LocalStack implements AutoCloseable {
             // The stand-ins start first: the providers' configuration points at their ports.
             this.demo = withDemo ? Optional.of(LocalChaosDemo.start()) : Optional.empty();
             demo.ifPresent(started::push);
-            EmbeddedServices.Running embedded = startSqs(engines, requested.local().sqsPort(),
-                    data.map(ServeData::sqsDir));
+            EmbeddedServices.Running embedded =
+                    startSqs(engines, requested.local().sqsPort(), data.map(ServeData::sqsDir));
             started.push(embedded);
             this.sqsEndpoint = embedded.endpoint();
-            EmbeddedServices.Running dynamoDb = startDynamoDb(engines, requested.local().dynamodbPort(),
-                    data.map(ServeData::dynamoDbDir));
+            EmbeddedServices.Running dynamoDb =
+                    startDynamoDb(engines, requested.local().dynamodbPort(), data.map(ServeData::dynamoDbDir));
             started.push(dynamoDb);
             this.dynamoDbEndpoint = dynamoDb.endpoint();
-            HeraldConfig running = requested.withSqs(requested.sqs().withEndpoint(sqsEndpoint.toString()))
+            HeraldConfig running = requested
+                    .withSqs(requested.sqs().withEndpoint(sqsEndpoint.toString()))
                     .withStatus(requested.status().withEndpoint(dynamoDbEndpoint.toString()));
             this.config = demo.map(d -> d.configure(running)).orElse(running);
             StatusStores stores = StatusStores.open(config, true, Clock.systemUTC());
@@ -79,17 +79,30 @@ public final class LocalStack implements AutoCloseable {
             this.queues = SqsQueues.provision(sqs, config.sqs());
 
             EnvelopeCodec codec = new EnvelopeCodec();
-            this.outbox = Path.of(config.providers().of(OutboxConfig.class).dir()).toAbsolutePath();
+            this.outbox =
+                    Path.of(config.providers().of(OutboxConfig.class).dir()).toAbsolutePath();
             // Stopping waits for the current long poll; embedded queues are on this machine and nobody
             // counts their requests, so local and serve poll briefly and Ctrl-C or SIGTERM stays quick.
-            HeraldConfig.PipelineSettings pipelineConfig = config.pipeline().withReceiveWait(
-                    min(config.pipeline().receiveWait(), LOCAL_RECEIVE_WAIT));
-            Pipeline pipeline = new Pipeline(sqs, queues, Providers.fromConfig(config), pipelineConfig, config.sqs(),
-                    metrics, stores.status(), Clock.systemUTC(), stores.control(), data.isPresent() ? "serve" : "local",
+            HeraldConfig.PipelineSettings pipelineConfig =
+                    config.pipeline().withReceiveWait(min(config.pipeline().receiveWait(), LOCAL_RECEIVE_WAIT));
+            Pipeline pipeline = new Pipeline(
+                    sqs,
+                    queues,
+                    Providers.fromConfig(config),
+                    pipelineConfig,
+                    config.sqs(),
+                    metrics,
+                    stores.status(),
+                    Clock.systemUTC(),
+                    stores.control(),
+                    data.isPresent() ? "serve" : "local",
                     config.control());
             pipeline.start();
             started.push(pipeline);
-            this.admin = Services.startAdmin(config.pipeline(), metrics, pipeline,
+            this.admin = Services.startAdmin(
+                    config.pipeline(),
+                    metrics,
+                    pipeline,
                     List.of(StatusStores.sqsReadiness(sqs, queues), stores.readiness()));
             admin.ifPresent(started::push);
 
@@ -101,8 +114,10 @@ public final class LocalStack implements AutoCloseable {
                     .statusStore(stores.status())
                     .controlStore(stores.control())
                     .preferences(stores.preferences(), config.providers().channelsWithProvider())
-                    .selfService(new DynamoLinkNonces(stores.dynamo(), stores.table()),
-                            new DynamoChatLinks(stores.dynamo(), stores.table()), config.mailprog().mailDomain(),
+                    .selfService(
+                            new DynamoLinkNonces(stores.dynamo(), stores.table()),
+                            new DynamoChatLinks(stores.dynamo(), stores.table()),
+                            config.mailprog().mailDomain(),
                             Services.linkSender(config))
                     .idempotencyStore(stores.idempotency())
                     .access(access)
@@ -136,16 +151,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * {@code herald serve}: the same stack with the queues, their messages and the status table kept in
-     * {@code data}, so a restart, even after a crash, finds everything SQS and DynamoDB acknowledged.
+     * {@code herald serve}: the same stack with the queues, their messages and the status table kept in {@code data},
+     * so a restart, even after a crash, finds everything SQS and DynamoDB acknowledged.
      */
     public static LocalStack startDurable(HeraldConfig config, ServeData data) {
         return new LocalStack(config, false, Optional.of(data));
     }
 
     /**
-     * With the chaos demo: the email channel delivers through SES and SendGrid stand-ins the
-     * dashboard breaks and heals, instead of into the outbox (see {@link LocalChaosDemo}).
+     * With the chaos demo: the email channel delivers through SES and SendGrid stand-ins the dashboard breaks and
+     * heals, instead of into the outbox (see {@link LocalChaosDemo}).
      */
     public static LocalStack startWithDemo(HeraldConfig config) {
         return new LocalStack(config, true, Optional.empty());
@@ -160,8 +175,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static EmbeddedServices.Running startDynamoDb(EmbeddedServices engines, int port,
-                                                          Optional<Path> storage) {
+    private static EmbeddedServices.Running startDynamoDb(EmbeddedServices engines, int port, Optional<Path> storage) {
         refuseTakenPort("embedded DynamoDB", port, "local.dynamodbPort");
         try {
             return engines.startDynamoDb(port, storage);
@@ -184,7 +198,8 @@ public final class LocalStack implements AutoCloseable {
     /** The port is the fix only when listening failed, not when the stored data would not open. */
     private static String portHint(IllegalStateException e, String key) {
         return String.valueOf(e.getMessage()).contains("cannot listen")
-                ? " (set " + key + " / " + ConfigLoader.environmentVariable(key) + " to a free port, or 0)" : "";
+                ? " (set " + key + " / " + ConfigLoader.environmentVariable(key) + " to a free port, or 0)"
+                : "";
     }
 
     /** The embedded DynamoDB holding delivery status and idempotency keys. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.sqs.QueueRef;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -22,26 +21,34 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a running {@code ./herald local} publishes at {@code local.stateFile} so that {@code --local}
- * reaches exactly that stack, and no other: its PID (checked alive), its loopback endpoints (whatever
- * ports it got), its queues and status table, its API. Written when the stack is up, removed when it stops.
+ * What a running {@code ./herald local} publishes at {@code local.stateFile} so that {@code --local} reaches exactly
+ * that stack, and no other: its PID (checked alive), its loopback endpoints (whatever ports it got), its queues and
+ * status table, its API. Written when the stack is up, removed when it stops.
  *
- * @param pid             the process running the stack
- * @param sqsEndpoint     its embedded SQS
- * @param queues          the work queues it created (each with a dead-letter queue)
+ * @param pid the process running the stack
+ * @param sqsEndpoint its embedded SQS
+ * @param queues the work queues it created (each with a dead-letter queue)
  * @param deadLetterSuffix the dead-letter queues' suffix
- * @param statusEndpoint  its embedded DynamoDB
- * @param statusTable     the status table in it
- * @param apiUrl          its HTTP API
- * @param startedAt       when it was started
+ * @param statusEndpoint its embedded DynamoDB
+ * @param statusTable the status table in it
+ * @param apiUrl its HTTP API
+ * @param startedAt when it was started
  */
-record LocalStackState(long pid, String sqsEndpoint, List<String> queues, String deadLetterSuffix,
-                       String statusEndpoint, String statusTable, String apiUrl, Instant startedAt) {
+record LocalStackState(
+        long pid,
+        String sqsEndpoint,
+        List<String> queues,
+        String deadLetterSuffix,
+        String statusEndpoint,
+        String statusTable,
+        String apiUrl,
+        Instant startedAt) {
 
     private static final ObjectMapper JSON = JsonOutput.mapper();
     /** A newer Herald may write more fields; what this one needs is checked below. */
-    private static final ObjectReader READER = JSON.readerFor(LocalStackState.class)
-            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectReader READER =
+            JSON.readerFor(LocalStackState.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
 
     LocalStackState {
@@ -50,10 +57,15 @@ record LocalStackState(long pid, String sqsEndpoint, List<String> queues, String
 
     static LocalStackState of(LocalStack stack, long pid, Instant startedAt) {
         HeraldConfig running = stack.config();
-        return new LocalStackState(pid, stack.sqsEndpoint().toString(),
+        return new LocalStackState(
+                pid,
+                stack.sqsEndpoint().toString(),
                 stack.queues().stream().map(QueueRef::name).toList(),
-                running.sqs().deadLetterSuffix(), stack.dynamoDbEndpoint().toString(), running.status().table(),
-                stack.apiUrl().toString(), startedAt);
+                running.sqs().deadLetterSuffix(),
+                stack.dynamoDbEndpoint().toString(),
+                running.status().table(),
+                stack.apiUrl().toString(),
+                startedAt);
     }
 
     /** Written whole or not at all (a temporary file renamed over it), readable by all, writable by its owner. */
@@ -145,8 +157,14 @@ record LocalStackState(long pid, String sqsEndpoint, List<String> queues, String
     HeraldConfig applyTo(HeraldConfig config) {
         HeraldConfig.Sqs s = config.sqs();
         HeraldConfig.Status t = config.status();
-        return config.withSqs(new HeraldConfig.Sqs(sqsEndpoint, s.region(), queues, deadLetterSuffix,
-                        s.maxReceiveCount(), s.visibilityTimeout(), s.maxConnections()))
+        return config.withSqs(new HeraldConfig.Sqs(
+                        sqsEndpoint,
+                        s.region(),
+                        queues,
+                        deadLetterSuffix,
+                        s.maxReceiveCount(),
+                        s.visibilityTimeout(),
+                        s.maxConnections()))
                 .withStatus(new HeraldConfig.Status(statusEndpoint, t.region(), statusTable, t.ttl()));
     }
 }

@@ -7,23 +7,20 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.herald.core.config.HeraldConfig;
+import java.util.Iterator;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Iterator;
-
 /**
- * Applies the {@code logging} section to Logback once the configuration is loaded. Until then
- * (and whenever the section asks for nothing else) logback.xml's text format holds, with an
- * ISO-8601 date on every line. {@code json} swaps the encoder of every root appender for Logback's
- * own {@link JsonEncoder}: one JSON object per line, key-value pairs (the API's access log) as
- * fields of their own.
+ * Applies the {@code logging} section to Logback once the configuration is loaded. Until then (and whenever the section
+ * asks for nothing else) logback.xml's text format holds, with an ISO-8601 date on every line. {@code json} swaps the
+ * encoder of every root appender for Logback's own {@link JsonEncoder}: one JSON object per line, key-value pairs (the
+ * API's access log) as fields of their own.
  */
 final class LogSetup {
 
-    private LogSetup() {
-    }
+    private LogSetup() {}
 
     /** Applies it to the process's Logback; does nothing when SLF4J is bound to something else. */
     static void apply(HeraldConfig.Logging logging) {
@@ -34,8 +31,10 @@ final class LogSetup {
     }
 
     static void apply(LoggerContext context, HeraldConfig.Logging logging) {
-        logging.levels().forEach((name, level) -> context.getLogger("root".equalsIgnoreCase(name)
-                ? Logger.ROOT_LOGGER_NAME : name).setLevel(Level.toLevel(level)));
+        logging.levels()
+                .forEach((name, level) -> context.getLogger(
+                                "root".equalsIgnoreCase(name) ? Logger.ROOT_LOGGER_NAME : name)
+                        .setLevel(Level.toLevel(level)));
         if (!logging.json()) {
             return;
         }

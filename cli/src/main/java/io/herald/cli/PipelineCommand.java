@@ -5,15 +5,16 @@ import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
 import io.herald.pipeline.provider.Providers;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
-@Command(name = "pipeline", mixinStandardHelpOptions = true,
+@Command(
+        name = "pipeline",
+        mixinStandardHelpOptions = true,
         description = "Run the pipeline: read the SQS queues named in the configuration and deliver each message "
                 + "through its channel's provider. The queues must exist.")
 final class PipelineCommand implements Callable<Integer> {
@@ -25,7 +26,7 @@ final class PipelineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HeraldConfig cfg = config.load();
         // The process meters live as long as the process: nothing to close.
-        PipelineMetrics metrics = Services.metrics(meters -> { });
+        PipelineMetrics metrics = Services.metrics(meters -> {});
         Services.Queues queues = Services.connectToQueues(cfg, metrics.sqsRequestCounter());
         StatusStores stores;
         try {
@@ -35,12 +36,25 @@ final class PipelineCommand implements Callable<Integer> {
             queues.close();
             throw e;
         }
-        Pipeline pipeline = new Pipeline(queues.sqs(), queues.refs(), Providers.fromConfig(cfg), cfg.pipeline(), cfg.sqs(),
-                metrics, stores.status(), Clock.systemUTC(), stores.control(), Pipeline.defaultInstanceName(), cfg.control());
+        Pipeline pipeline = new Pipeline(
+                queues.sqs(),
+                queues.refs(),
+                Providers.fromConfig(cfg),
+                cfg.pipeline(),
+                cfg.sqs(),
+                metrics,
+                stores.status(),
+                Clock.systemUTC(),
+                stores.control(),
+                Pipeline.defaultInstanceName(),
+                cfg.control());
         pipeline.start();
         Optional<AdminServer> admin;
         try {
-            admin = Services.startAdmin(cfg.pipeline(), metrics, pipeline,
+            admin = Services.startAdmin(
+                    cfg.pipeline(),
+                    metrics,
+                    pipeline,
                     List.of(StatusStores.sqsReadiness(queues.sqs(), queues.refs()), stores.readiness()));
         } catch (RuntimeException e) {
             pipeline.close();
@@ -49,7 +63,9 @@ final class PipelineCommand implements Callable<Integer> {
             throw e;
         }
         System.out.println("Herald pipeline reading " + queues.refs().size() + " queue(s)"
-                + admin.map(a -> "; metrics and status on http://" + cfg.pipeline().adminHost() + ":" + a.port()).orElse(""));
+                + admin.map(a -> "; metrics and status on http://"
+                                + cfg.pipeline().adminHost() + ":" + a.port())
+                        .orElse(""));
         Services.runUntilStopped("pipeline", () -> {
             admin.ifPresent(AdminServer::close);
             pipeline.close();

@@ -11,12 +11,6 @@ import io.herald.core.preferences.PreferencesStore;
 import io.herald.core.preferences.PreferencesStoreException;
 import io.herald.core.preferences.QuietHours;
 import io.herald.core.preferences.UserPreferences;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -30,13 +24,22 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-@Command(name = "prefs", mixinStandardHelpOptions = true,
-        description = {"Show or set a Slurm user's preferences: their receivers, which of them per kind of job event,",
-                "digests, quiet hours and muted clusters or partitions. They live in the status table (status.*),",
-                "the same as the API's /v1/users/{user}/preferences; with mailprog.preferences.enabled the",
-                "forwarder follows them for jobs whose --mail-user is Slurm's default (the bare user name).",
-                "docs/slurm.md describes the document."},
+@Command(
+        name = "prefs",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show or set a Slurm user's preferences: their receivers, which of them per kind of job event,",
+            "digests, quiet hours and muted clusters or partitions. They live in the status table (status.*),",
+            "the same as the API's /v1/users/{user}/preferences; with mailprog.preferences.enabled the",
+            "forwarder follows them for jobs whose --mail-user is Slurm's default (the bare user name).",
+            "docs/slurm.md describes the document."
+        },
         subcommands = {PrefsCommand.ShowPrefs.class, PrefsCommand.SetPrefs.class, PrefsCommand.DeletePrefs.class})
 final class PrefsCommand implements Runnable {
 
@@ -63,20 +66,26 @@ final class PrefsCommand implements Runnable {
         try (StatusStores stores = StatusStores.open(cfg, false, Clock.systemUTC())) {
             return action.run(stores.preferences(), stores, cfg);
         } catch (PreferencesStoreException e) {
-            err.println("herald: " + e.getMessage() + (ops.local
-                    ? " (is `herald local` running? it prints its addresses when it starts)"
-                    : " (is status.endpoint / " + ConfigLoader.environmentVariable("status.endpoint")
-                    + " right, and table " + cfg.status().table() + " there?)"));
+            err.println("herald: " + e.getMessage()
+                    + (ops.local
+                            ? " (is `herald local` running? it prints its addresses when it starts)"
+                            : " (is status.endpoint / " + ConfigLoader.environmentVariable("status.endpoint")
+                                    + " right, and table " + cfg.status().table() + " there?)"));
             err.flush();
             return 1;
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
             description = "Print USER's preferences (--json: the document as the API shows it, ready for `set`).",
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:printed", "1:USER has no preferences, or the status table cannot be read",
-                    "2:bad usage (USER is no Unix user name) or configuration"})
+            exitCodeList = {
+                "0:printed",
+                "1:USER has no preferences, or the status table cannot be read",
+                "2:bad usage (USER is no Unix user name) or configuration"
+            })
     static final class ShowPrefs implements Callable<Integer> {
 
         @Mixin
@@ -94,8 +103,10 @@ final class PrefsCommand implements Runnable {
                 Optional<UserPreferences> prefs = store.find(user);
                 PrintWriter out = spec.commandLine().getOut();
                 if (prefs.isEmpty()) {
-                    spec.commandLine().getErr().println("herald: " + user + " has no preferences: their notifications "
-                            + "go where --mail-user says, a bare one to the default receiver");
+                    spec.commandLine()
+                            .getErr()
+                            .println("herald: " + user + " has no preferences: their notifications "
+                                    + "go where --mail-user says, a bare one to the default receiver");
                     spec.commandLine().getErr().flush();
                     return 1;
                 }
@@ -110,20 +121,31 @@ final class PrefsCommand implements Runnable {
         }
 
         private static void print(PrintWriter out, UserPreferences p) {
-            out.println(p.user() + (p.updatedAt() == null ? "" : " (saved " + p.updatedAt() + " by " + p.updatedBy()
-                    + ")"));
+            out.println(p.user()
+                    + (p.updatedAt() == null ? "" : " (saved " + p.updatedAt() + " by " + p.updatedBy() + ")"));
             p.receivers().forEach((name, r) -> out.printf("  receiver %-12s %s:%s%n", name, r.scheme(), r.target()));
-            for (Map.Entry<io.herald.core.preferences.EventKind, EventRule> e : p.events().entrySet()) {
+            for (Map.Entry<io.herald.core.preferences.EventKind, EventRule> e :
+                    p.events().entrySet()) {
                 EventRule rule = e.getValue();
-                out.printf("  %-14s -> %s, %s%n", e.getKey(), rule.receivers().isEmpty() ? "not sent"
-                        : String.join(", ", rule.receivers()), rule.digest().label());
+                out.printf(
+                        "  %-14s -> %s, %s%n",
+                        e.getKey(),
+                        rule.receivers().isEmpty() ? "not sent" : String.join(", ", rule.receivers()),
+                        rule.digest().label());
             }
             out.printf("  %-14s -> every receiver, immediate%n", p.events().isEmpty() ? "every event" : "other events");
             QuietHours q = p.quietHours();
             if (q != null) {
-                out.printf("  quiet hours    %s-%s %s%s%n", q.from(), q.to(), q.zone().getId(),
-                        q.breakThrough().isEmpty() ? "" : ", breaking through: " + new TreeSet<>(q.breakThrough())
-                                .stream().map(Enum::name).collect(Collectors.joining(", ")));
+                out.printf(
+                        "  quiet hours    %s-%s %s%s%n",
+                        q.from(),
+                        q.to(),
+                        q.zone().getId(),
+                        q.breakThrough().isEmpty()
+                                ? ""
+                                : ", breaking through: "
+                                        + new TreeSet<>(q.breakThrough())
+                                                .stream().map(Enum::name).collect(Collectors.joining(", ")));
             }
             if (!p.mute().clusters().isEmpty()) {
                 out.println("  muted clusters   " + String.join(", ", p.mute().clusters()));
@@ -134,20 +156,27 @@ final class PrefsCommand implements Runnable {
         }
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true,
-            description = {"Replace USER's preferences with the JSON document in FILE (- reads standard input), e.g.",
-                    "  {\"receivers\": {\"work\": \"mailto:alice@uni.org\", \"phone\": \"telegram:123456\"},",
-                    "   \"events\": {\"FAIL\": {\"receivers\": [\"work\", \"phone\"]},",
-                    "              \"BEGIN\": {\"receivers\": []}},",
-                    "   \"quietHours\": {\"from\": \"22:00\", \"to\": \"07:00\", \"timeZone\": \"Europe/Berlin\",",
-                    "                  \"breakThrough\": [\"FAIL\"]},",
-                    "   \"mute\": {\"partitions\": [\"debug\"]}}",
-                    "Every field is checked first; receivers on a channel without a provider (neither enabled in",
-                    "this configuration's providers.* nor reported by a running pipeline) are refused. Nothing is",
-                    "saved unless all is right."},
+    @Command(
+            name = "set",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Replace USER's preferences with the JSON document in FILE (- reads standard input), e.g.",
+                "  {\"receivers\": {\"work\": \"mailto:alice@uni.org\", \"phone\": \"telegram:123456\"},",
+                "   \"events\": {\"FAIL\": {\"receivers\": [\"work\", \"phone\"]},",
+                "              \"BEGIN\": {\"receivers\": []}},",
+                "   \"quietHours\": {\"from\": \"22:00\", \"to\": \"07:00\", \"timeZone\": \"Europe/Berlin\",",
+                "                  \"breakThrough\": [\"FAIL\"]},",
+                "   \"mute\": {\"partitions\": [\"debug\"]}}",
+                "Every field is checked first; receivers on a channel without a provider (neither enabled in",
+                "this configuration's providers.* nor reported by a running pipeline) are refused. Nothing is",
+                "saved unless all is right."
+            },
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:saved", "1:the status table cannot be written, or FILE cannot be read",
-                    "2:bad usage: USER is no Unix user name, or the document is refused (every field named)"})
+            exitCodeList = {
+                "0:saved",
+                "1:the status table cannot be written, or FILE cannot be read",
+                "2:bad usage: USER is no Unix user name, or the document is refused (every field named)"
+            })
     static final class SetPrefs implements Callable<Integer> {
 
         @Mixin
@@ -170,7 +199,8 @@ final class PrefsCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             String text;
             try {
-                text = "-".equals(file) ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
+                text = "-".equals(file)
+                        ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
                         : Files.readString(Path.of(file));
             } catch (IOException e) {
                 err.println("herald: cannot read " + file + ": " + Services.rootMessage(e));
@@ -187,18 +217,23 @@ final class PrefsCommand implements Runnable {
             return withStore(ops, user, spec, (store, stores, cfg) -> {
                 Set<String> channels = DeliverableChannels.of(cfg.providers().channelsWithProvider(), stores.control());
                 UserPreferences prefs = switch (codec.read(user, json, channels)) {
-                    case PreferencesCodec.Invalid(Map<String, String> errors) -> throw Herald.usage(spec,
-                            "preferences refused: " + errors.entrySet().stream()
-                                    .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; ")));
-                    case PreferencesCodec.Valid(UserPreferences valid) -> valid.savedAt(Clock.systemUTC().instant(),
-                            "cli:" + System.getProperty("user.name", "unknown"));
+                    case PreferencesCodec.Invalid(Map<String, String> errors) ->
+                        throw Herald.usage(
+                                spec,
+                                "preferences refused: "
+                                        + errors.entrySet().stream()
+                                                .map(e -> e.getKey() + ": " + e.getValue())
+                                                .collect(Collectors.joining("; ")));
+                    case PreferencesCodec.Valid(UserPreferences valid) ->
+                        valid.savedAt(Clock.systemUTC().instant(), "cli:" + System.getProperty("user.name", "unknown"));
                 };
                 store.save(prefs);
                 PrintWriter out = spec.commandLine().getOut();
                 if (ops.json) {
                     JsonOutput.print(out, codec.write(prefs));
                 } else {
-                    out.println("Saved the preferences of " + user + " (" + prefs.receivers().size()
+                    out.println("Saved the preferences of " + user + " ("
+                            + prefs.receivers().size()
                             + " receiver(s)). The forwarder follows them within its mailprog.preferences.cacheFor.");
                 }
                 out.flush();
@@ -207,11 +242,16 @@ final class PrefsCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true,
+    @Command(
+            name = "delete",
+            mixinStandardHelpOptions = true,
             description = "Remove USER's preferences: a bare --mail-user goes to the default receiver again.",
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:removed (or there were none)", "1:the status table cannot be written",
-                    "2:bad usage (USER is no Unix user name) or configuration"})
+            exitCodeList = {
+                "0:removed (or there were none)",
+                "1:the status table cannot be written",
+                "2:bad usage (USER is no Unix user name) or configuration"
+            })
     static final class DeletePrefs implements Callable<Integer> {
 
         @Mixin

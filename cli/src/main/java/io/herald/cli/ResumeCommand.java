@@ -3,19 +3,22 @@ package io.herald.cli;
 import io.herald.core.config.Durations;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.PauseScope;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
-
-@Command(name = "resume", mixinStandardHelpOptions = true,
-        description = {"Resume delivery for a channel or a provider paused with `herald pause`.",
-                "Every pipeline instance picks it up within control.refreshInterval and one iteration; "
-                        + "resuming what is not paused does nothing."})
+@Command(
+        name = "resume",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Resume delivery for a channel or a provider paused with `herald pause`.",
+            "Every pipeline instance picks it up within control.refreshInterval and one iteration; "
+                    + "resuming what is not paused does nothing."
+        })
 final class ResumeCommand implements Callable<Integer> {
 
     @Mixin
@@ -43,10 +46,11 @@ final class ResumeCommand implements Callable<Integer> {
                 JsonOutput.print(out, ControlCommands.json(store.pauses()));
                 return;
             }
-            out.println(wasPaused
-                    ? "Resumed " + scope + ". Pipelines send to it again within "
-                            + Durations.format(cfg.control().refreshInterval()) + " and one iteration."
-                    : scope + " was not paused; nothing to do.");
+            out.println(
+                    wasPaused
+                            ? "Resumed " + scope + ". Pipelines send to it again within "
+                                    + Durations.format(cfg.control().refreshInterval()) + " and one iteration."
+                            : scope + " was not paused; nothing to do.");
             out.flush();
         });
     }

@@ -11,14 +11,15 @@ import java.util.stream.Stream;
  * The data directory of {@code herald serve} ({@code serve.dataDir}): {@code sqs.mv.db} (queues and messages),
  * {@code dynamodb/} (the status table) and {@code FORMAT}, the version of this layout.
  *
- * <p>{@link #open} refuses, with one line saying why, a directory serve cannot write (better now than at the
- * first message) and data written in another layout (an older or newer Herald), which it must not
- * misread or overwrite; a package upgrade that changes the layout has to convert the data first.
+ * <p>{@link #open} refuses, with one line saying why, a directory serve cannot write (better now than at the first
+ * message) and data written in another layout (an older or newer Herald), which it must not misread or overwrite; a
+ * package upgrade that changes the layout has to convert the data first.
  */
 record ServeData(Path dir) {
 
     /** Bumped whenever what serve stores, or how, changes so an older reader would misread it. */
     static final int FORMAT_VERSION = 1;
+
     static final String FORMAT_FILE = "FORMAT";
     private static final String FORMAT_PREFIX = "herald-serve-data ";
 
@@ -50,9 +51,11 @@ record ServeData(Path dir) {
             checkFormat(dir, format);
         } else {
             if (holdsData(dir)) {
-                throw refused(dir, "it holds data but no " + FORMAT_FILE + " file, so its version is unknown; "
-                        + "move it aside or write '" + FORMAT_PREFIX + FORMAT_VERSION + "' into " + format
-                        + " if it is this version's");
+                throw refused(
+                        dir,
+                        "it holds data but no " + FORMAT_FILE + " file, so its version is unknown; "
+                                + "move it aside or write '" + FORMAT_PREFIX + FORMAT_VERSION + "' into " + format
+                                + " if it is this version's");
             }
             try {
                 Files.writeString(format, FORMAT_PREFIX + FORMAT_VERSION + "\n");
@@ -75,8 +78,10 @@ record ServeData(Path dir) {
             Path probe = Files.createTempFile(dir, ".write-probe", "");
             Files.delete(probe);
         } catch (IOException e) {
-            throw refused(dir, "it is not writable for this user (" + reason(e) + "); give it to the user serve "
-                    + "runs as (chown) or set serve.dataDir / HERALD_SERVE_DATA_DIR");
+            throw refused(
+                    dir,
+                    "it is not writable for this user (" + reason(e) + "); give it to the user serve "
+                            + "runs as (chown) or set serve.dataDir / HERALD_SERVE_DATA_DIR");
         }
     }
 
@@ -90,8 +95,10 @@ record ServeData(Path dir) {
         String expected = FORMAT_PREFIX + FORMAT_VERSION;
         if (!content.equals(expected)) {
             String shown = content.length() > 60 ? content.substring(0, 60) + "..." : content;
-            throw refused(dir, "its data is of format '" + shown.replaceAll("\\s+", " ") + "' and this Herald reads '"
-                    + expected + "'; run the Herald version that wrote it, or move the directory aside to start empty");
+            throw refused(
+                    dir,
+                    "its data is of format '" + shown.replaceAll("\\s+", " ") + "' and this Herald reads '" + expected
+                            + "'; run the Herald version that wrote it, or move the directory aside to start empty");
         }
     }
 

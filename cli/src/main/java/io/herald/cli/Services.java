@@ -13,9 +13,6 @@ import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -23,12 +20,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Start-up and shut-down steps the commands share. */
 final class Services {
 
-    private Services() {
-    }
+    private Services() {}
 
     /** An SQS client and the configured queues it found; closing it closes the client. */
     record Queues(SqsClient sqs, List<QueueRef> refs) implements AutoCloseable {
@@ -50,10 +48,10 @@ final class Services {
     }
 
     /**
-     * The pipeline's meters in a registry that also has the JVM's and the process's
-     * ({@link ProcessMeters}, bound first: its renaming filters must precede every meter).
+     * The pipeline's meters in a registry that also has the JVM's and the process's ({@link ProcessMeters}, bound
+     * first: its renaming filters must precede every meter).
      *
-     * @param closeLater  given the process meters to close when the pipeline stops
+     * @param closeLater given the process meters to close when the pipeline stops
      */
     static PipelineMetrics metrics(Consumer<AutoCloseable> closeLater) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -66,26 +64,34 @@ final class Services {
      *
      * @param readiness what its {@code /readyz} asks: the queues it reads and the status table
      */
-    static Optional<AdminServer> startAdmin(HeraldConfig.PipelineSettings config, PipelineMetrics metrics,
-                                            Pipeline pipeline,
-                                            List<ReadinessCheck> readiness) {
+    static Optional<AdminServer> startAdmin(
+            HeraldConfig.PipelineSettings config,
+            PipelineMetrics metrics,
+            Pipeline pipeline,
+            List<ReadinessCheck> readiness) {
         if (config.adminPort() < 0) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new AdminServer(config.adminHost(), config.adminPort(),
-                    (PrometheusMeterRegistry) metrics.registry(), pipeline::status, readiness));
+            return Optional.of(new AdminServer(
+                    config.adminHost(),
+                    config.adminPort(),
+                    (PrometheusMeterRegistry) metrics.registry(),
+                    pipeline::status,
+                    readiness));
         } catch (IOException | RuntimeException e) {
             throw new StartupException("the pipeline's admin server cannot listen on " + config.adminHost() + ":"
                     + config.adminPort() + ": " + rootMessage(e) + " (set pipeline.adminPort / "
-                    + ConfigLoader.environmentVariable("pipeline.adminPort") + " to a free port, 0, or -1 to turn it off)");
+                    + ConfigLoader.environmentVariable("pipeline.adminPort")
+                    + " to a free port, 0, or -1 to turn it off)");
         }
     }
 
     /** The From of self-service links: mailprog.sender when set (where Slurm mail comes from), else the provider's. */
     static java.util.Optional<io.herald.core.envelope.Sender> linkSender(HeraldConfig cfg) {
         String sender = cfg.mailprog().sender();
-        return sender == null || sender.isBlank() ? java.util.Optional.empty()
+        return sender == null || sender.isBlank()
+                ? java.util.Optional.empty()
                 : java.util.Optional.of(new io.herald.core.envelope.Sender(sender, "Herald"));
     }
 
@@ -101,10 +107,9 @@ final class Services {
     }
 
     /**
-     * Throws when the port is taken. Javalin (and Pekko under the embedded SQS, Jetty under the
-     * embedded DynamoDB) log a failed start at ERROR with a stack trace before they throw; finding
-     * the port taken first leaves the operator one line with the fix.
-     * Jetty binds with SO_REUSEADDR, so this does too: it refuses no port Jetty could bind.
+     * Throws when the port is taken. Javalin (and Pekko under the embedded SQS, Jetty under the embedded DynamoDB) log
+     * a failed start at ERROR with a stack trace before they throw; finding the port taken first leaves the operator
+     * one line with the fix. Jetty binds with SO_REUSEADDR, so this does too: it refuses no port Jetty could bind.
      */
     static void refuseTakenPort(String host, int port) throws IOException {
         if (port <= 0) {
@@ -119,16 +124,17 @@ final class Services {
     /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM), then closes the service. */
     static void runUntilStopped(String name, AutoCloseable service) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("herald-shutdown").unstarted(() -> {
-            System.err.println("herald: stopping " + name + "...");
-            try {
-                service.close();
-            } catch (Exception e) {
-                System.err.println("herald: error while stopping " + name + ": " + e.getMessage());
-            }
-            System.err.println("herald: " + name + " stopped");
-            closed.countDown();
-        }));
+        Runtime.getRuntime()
+                .addShutdownHook(Thread.ofPlatform().name("herald-shutdown").unstarted(() -> {
+                    System.err.println("herald: stopping " + name + "...");
+                    try {
+                        service.close();
+                    } catch (Exception e) {
+                        System.err.println("herald: error while stopping " + name + ": " + e.getMessage());
+                    }
+                    System.err.println("herald: " + name + " stopped");
+                    closed.countDown();
+                }));
         closed.await();
     }
 

@@ -1,37 +1,40 @@
 package io.herald.cli;
 
-import io.herald.core.health.ReadinessCheck;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.DynamoIdempotencyStore;
 import io.herald.core.preferences.DynamoPreferencesStore;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.DynamoStatusStore;
 import io.herald.core.status.StatusTable;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-
 /**
- * The status table's stores, as the API and the pipeline share them: one DynamoDB client, the
- * delivery status store, the API's idempotency store, pauses with shared provider health, and
- * Slurm users' preferences.
- * Closing it closes the client.
+ * The status table's stores, as the API and the pipeline share them: one DynamoDB client, the delivery status store,
+ * the API's idempotency store, pauses with shared provider health, and Slurm users' preferences. Closing it closes the
+ * client.
  */
-record StatusStores(DynamoDbClient dynamo, DynamoStatusStore status, DynamoIdempotencyStore idempotency,
-                    DynamoControlStore control, DynamoPreferencesStore preferences, String table)
+record StatusStores(
+        DynamoDbClient dynamo,
+        DynamoStatusStore status,
+        DynamoIdempotencyStore idempotency,
+        DynamoControlStore control,
+        DynamoPreferencesStore preferences,
+        String table)
         implements AutoCloseable {
 
     /**
-     * An idempotency claim blocks its key this long if the API instance holding it dies; longer
-     * than any request takes, SQS and DynamoDB retries included.
+     * An idempotency claim blocks its key this long if the API instance holding it dies; longer than any request takes,
+     * SQS and DynamoDB retries included.
      */
     static final Duration IDEMPOTENCY_LEASE = Duration.ofSeconds(60);
 
@@ -41,17 +44,19 @@ record StatusStores(DynamoDbClient dynamo, DynamoStatusStore status, DynamoIdemp
     }
 
     /** @param interceptors see every request to the table (the pipeline counts them in its metrics) */
-    static StatusStores open(HeraldConfig config, boolean createTable, Clock clock,
-                             List<ExecutionInterceptor> interceptors) {
+    static StatusStores open(
+            HeraldConfig config, boolean createTable, Clock clock, List<ExecutionInterceptor> interceptors) {
         DynamoDbClient dynamo = DynamoDbClients.create(config.status(), interceptors);
         try {
             String table = config.status().table();
             if (createTable) {
                 StatusTable.createIfMissing(dynamo, table);
             }
-            return new StatusStores(dynamo,
+            return new StatusStores(
+                    dynamo,
                     new DynamoStatusStore(dynamo, table, config.status().ttl(), clock),
-                    new DynamoIdempotencyStore(dynamo, table, config.api().idempotencyWindow(), IDEMPOTENCY_LEASE, clock),
+                    new DynamoIdempotencyStore(
+                            dynamo, table, config.api().idempotencyWindow(), IDEMPOTENCY_LEASE, clock),
                     new DynamoControlStore(dynamo, table, config.control().staleAfter(), clock),
                     new DynamoPreferencesStore(dynamo, table),
                     table);

@@ -1,9 +1,8 @@
 package io.herald.cli;
 
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import picocli.CommandLine;
 
 /** One run of the {@code herald} command line in-process, with what it printed and its exit code. */
 record CommandRun(int exitCode, String out, String err) {

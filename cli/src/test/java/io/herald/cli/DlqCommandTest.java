@@ -1,23 +1,33 @@
 package io.herald.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.control.QueueAge;
 import io.herald.core.dynamo.DynamoDbClients;
-import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
-import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.MessageAttributes;
-import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.StatusTable;
+import io.herald.embedded.EmbeddedDynamoDb;
+import io.herald.embedded.EmbeddedSqs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,21 +37,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.awaitility.Awaitility.await;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * {@code herald dlq} and {@code herald queues} through the real command line, against an
- * in-process ElasticMQ, with messages dead-lettered the way the pipeline does it.
+ * {@code herald dlq} and {@code herald queues} through the real command line, against an in-process ElasticMQ, with
+ * messages dead-lettered the way the pipeline does it.
  */
 class DlqCommandTest {
 
@@ -62,9 +60,12 @@ class DlqCommandTest {
     @BeforeAll
     static void startSqs() {
         embedded = EmbeddedSqs.start(0);
-        sqs = SqsClients.create(HeraldConfig.defaults().sqs().withEndpoint(embedded.endpoint().toString()));
+        sqs = SqsClients.create(
+                HeraldConfig.defaults().sqs().withEndpoint(embedded.endpoint().toString()));
         dynamoDb = EmbeddedDynamoDb.start(0);
-        HeraldConfig.Status status = HeraldConfig.defaults().status().withEndpoint(dynamoDb.endpoint().toString());
+        HeraldConfig.Status status = HeraldConfig.defaults()
+                .status()
+                .withEndpoint(dynamoDb.endpoint().toString());
         try (DynamoDbClient dynamo = DynamoDbClients.create(status)) {
             StatusTable.createIfMissing(dynamo, status.table());
         }
@@ -82,9 +83,18 @@ class DlqCommandTest {
         String a = "ops" + SEQUENCE.incrementAndGet() + "-a";
         String b = "ops" + SEQUENCE.get() + "-b";
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        queues = SqsQueues.provision(sqs, new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(), List.of(a, b),
-                d.deadLetterSuffix(), d.maxReceiveCount(), d.visibilityTimeout(), d.maxConnections()));
-        config = Files.writeString(dir.resolve("herald.yaml"), """
+        queues = SqsQueues.provision(
+                sqs,
+                new HeraldConfig.Sqs(
+                        embedded.endpoint().toString(),
+                        d.region(),
+                        List.of(a, b),
+                        d.deadLetterSuffix(),
+                        d.maxReceiveCount(),
+                        d.visibilityTimeout(),
+                        d.maxConnections()));
+        config = Files.writeString(
+                dir.resolve("herald.yaml"), """
                 sqs:
                   endpoint: %s
                   queues: [%s, %s]
@@ -100,8 +110,10 @@ class DlqCommandTest {
     }
 
     private Envelope deadLetter(QueueRef queue, String channel, String target, String reason, String provider) {
-        Envelope envelope = Envelope.create(channel, target, Content.of("subject", "text"), Origin.api("tests"), Instant.now());
-        sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(codec.encode(envelope))
+        Envelope envelope =
+                Envelope.create(channel, target, Content.of("subject", "text"), Origin.api("tests"), Instant.now());
+        sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl())
+                .messageBody(codec.encode(envelope))
                 .messageAttributes(MessageAttributes.deadLettered(reason, queue.name(), Instant.now(), provider)));
         return envelope;
     }
@@ -109,7 +121,9 @@ class DlqCommandTest {
     private static List<Message> takeAll(String url) {
         List<Message> all = new ArrayList<>();
         while (true) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
+            List<Message> batch = sqs.receiveMessage(
+                            b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0))
+                    .messages();
             if (batch.isEmpty()) {
                 return all;
             }
@@ -127,9 +141,16 @@ class DlqCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         String[] lines = run.out().split("\n");
-        assertThat(lines[0]).startsWith("ID").contains("CHANNEL", "TARGET", "PROVIDER", "DEAD-LETTERED", "QUEUE", "REASON");
-        assertThat(run.out()).contains(bounced.id(), "bad@example.org", "550 mailbox unavailable", "403 bot was blocked",
-                "2 message(s)");
+        assertThat(lines[0])
+                .startsWith("ID")
+                .contains("CHANNEL", "TARGET", "PROVIDER", "DEAD-LETTERED", "QUEUE", "REASON");
+        assertThat(run.out())
+                .contains(
+                        bounced.id(),
+                        "bad@example.org",
+                        "550 mailbox unavailable",
+                        "403 bot was blocked",
+                        "2 message(s)");
         assertThat(takeAll(queues.get(0).deadLetterUrl())).hasSize(1);
         assertThat(takeAll(queues.get(1).deadLetterUrl())).hasSize(1);
     }
@@ -156,18 +177,21 @@ class DlqCommandTest {
         CommandRun run = run("dlq", "list");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).startsWith("No dead-lettered messages in " + queues.get(0).deadLetterName());
+        assertThat(run.out())
+                .startsWith("No dead-lettered messages in " + queues.get(0).deadLetterName());
     }
 
     @Test
     void showPrintsOneMessageWithItsBodyAndLeavesItThere() throws Exception {
-        Envelope wanted = deadLetter(queues.get(1), "email", "wanted@example.org", "gave up after 5 attempts: HTTP 503", "sendgrid");
+        Envelope wanted = deadLetter(
+                queues.get(1), "email", "wanted@example.org", "gave up after 5 attempts: HTTP 503", "sendgrid");
 
         CommandRun human = run("dlq", "show", wanted.id());
         CommandRun machine = run("dlq", "show", wanted.id(), "--json");
 
         assertThat(human.exitCode()).as(human.err()).isZero();
-        assertThat(human.out()).contains("gave up after 5 attempts: HTTP 503", "sendgrid", "\"target\" : \"wanted@example.org\"");
+        assertThat(human.out())
+                .contains("gave up after 5 attempts: HTTP 503", "sendgrid", "\"target\" : \"wanted@example.org\"");
         JsonNode shown = json.readTree(machine.out());
         assertThat(codec.decode(shown.get("body").asText())).isEqualTo(wanted);
         assertThat(takeAll(queues.get(1).deadLetterUrl())).hasSize(1);
@@ -183,16 +207,28 @@ class DlqCommandTest {
                   telegram:
                     botToken: "%s"
                 """.formatted(token));
-        Envelope leaked = deadLetter(queues.get(0), "telegram", "-100999", "Telegram 400: Bad Request: chat not found"
-                + " (https%3A%2F%2Fapi.telegram.org%2Fbot" + encoded + "%2FsendMessage)", "telegram");
+        Envelope leaked = deadLetter(
+                queues.get(0),
+                "telegram",
+                "-100999",
+                "Telegram 400: Bad Request: chat not found" + " (https%3A%2F%2Fapi.telegram.org%2Fbot" + encoded
+                        + "%2FsendMessage)",
+                "telegram");
 
-        List<CommandRun> runs = List.of(run("dlq", "list"), run("dlq", "list", "--json"),
-                run("dlq", "show", leaked.id()), run("dlq", "show", leaked.id(), "--json"));
+        List<CommandRun> runs = List.of(
+                run("dlq", "list"),
+                run("dlq", "list", "--json"),
+                run("dlq", "show", leaked.id()),
+                run("dlq", "show", leaked.id(), "--json"));
 
         for (CommandRun r : runs) {
             assertThat(r.exitCode()).as(r.err()).isZero();
-            assertThat(r.out() + r.err()).contains("chat not found").contains("(redacted)").doesNotContain(token)
-                    .doesNotContain(encoded).doesNotContain(token.substring(10));
+            assertThat(r.out() + r.err())
+                    .contains("chat not found")
+                    .contains("(redacted)")
+                    .doesNotContain(token)
+                    .doesNotContain(encoded)
+                    .doesNotContain(token.substring(10));
         }
     }
 
@@ -203,8 +239,10 @@ class DlqCommandTest {
         CommandRun run = run("dlq", "show", "0190-no-such-id");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).hasLineCount(1)
-                .startsWith("herald: no dead-lettered message with id '0190-no-such-id' in " + queues.get(0).deadLetterName());
+        assertThat(run.err().strip())
+                .hasLineCount(1)
+                .startsWith("herald: no dead-lettered message with id '0190-no-such-id' in "
+                        + queues.get(0).deadLetterName());
         assertThat(takeAll(queues.get(0).deadLetterUrl())).hasSize(1);
     }
 
@@ -212,8 +250,12 @@ class DlqCommandTest {
     void redriveMovesTheFilteredMessagesBackWithACountAndProgress() {
         List<Envelope> timedOut = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            timedOut.add(deadLetter(queues.get(i % 2), "email", "t" + i + "@example.org",
-                    "gave up after 5 attempts: send timed out after 10000 ms", "sendgrid"));
+            timedOut.add(deadLetter(
+                    queues.get(i % 2),
+                    "email",
+                    "t" + i + "@example.org",
+                    "gave up after 5 attempts: send timed out after 10000 ms",
+                    "sendgrid"));
         }
         deadLetter(queues.get(0), "email", "bounce@example.org", "550 mailbox unavailable", "sendgrid");
         deadLetter(queues.get(1), "email", "other@example.org", "gave up after 5 attempts: send timed out", "ses");
@@ -221,17 +263,21 @@ class DlqCommandTest {
         CommandRun run = run("dlq", "redrive", "--filter", "reason=Timed Out", "--filter", "provider=sendgrid");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out().strip()).isEqualTo("Moved 12 dead-lettered message(s) back to their queues "
-                + "(14 examined, filter reason=Timed Out, provider=sendgrid).");
-        assertThat(run.err()).containsPattern("^herald: redrive: \\d+ examined \\(about 14 waiting at the start\\), \\d+ moved\n");
+        assertThat(run.out().strip())
+                .isEqualTo("Moved 12 dead-lettered message(s) back to their queues "
+                        + "(14 examined, filter reason=Timed Out, provider=sendgrid).");
+        assertThat(run.err())
+                .containsPattern("^herald: redrive: \\d+ examined \\(about 14 waiting at the start\\), \\d+ moved\n");
         List<Envelope> back = new ArrayList<>();
         for (QueueRef queue : queues) {
             takeAll(queue.url()).forEach(m -> back.add(codec.decode(m.body())));
         }
         assertThat(back).containsExactlyInAnyOrderElementsOf(timedOut);
-        assertThat(takeAll(queues.get(0).deadLetterUrl())).extracting(m -> codec.decode(m.body()).target())
+        assertThat(takeAll(queues.get(0).deadLetterUrl()))
+                .extracting(m -> codec.decode(m.body()).target())
                 .containsExactly("bounce@example.org");
-        assertThat(takeAll(queues.get(1).deadLetterUrl())).extracting(m -> codec.decode(m.body()).target())
+        assertThat(takeAll(queues.get(1).deadLetterUrl()))
+                .extracting(m -> codec.decode(m.body()).target())
                 .containsExactly("other@example.org");
     }
 
@@ -270,14 +316,16 @@ class DlqCommandTest {
         for (int i = 0; i < 3; i++) {
             sqs.sendMessage(b -> b.queueUrl(queues.get(0).url()).messageBody("waiting"));
         }
-        sqs.receiveMessage(b -> b.queueUrl(queues.get(0).url()).maxNumberOfMessages(1).visibilityTimeout(60));
+        sqs.receiveMessage(
+                b -> b.queueUrl(queues.get(0).url()).maxNumberOfMessages(1).visibilityTimeout(60));
         deadLetter(queues.get(1), "email", "a@example.org", "550", "ses");
 
         CommandRun table = run("queues");
         CommandRun machine = run("queues", "--json");
 
         assertThat(table.exitCode()).as(table.err()).isZero();
-        assertThat(table.out()).containsPattern("QUEUE\\s+WAITING\\s+IN FLIGHT\\s+DELAYED\\s+OLDEST")
+        assertThat(table.out())
+                .containsPattern("QUEUE\\s+WAITING\\s+IN FLIGHT\\s+DELAYED\\s+OLDEST")
                 .containsPattern(queues.get(0).name() + "\\s+2\\s+1\\s+0\\s+—")
                 .containsPattern(queues.get(0).deadLetterName() + "\\s+0\\s+0\\s+0\\s+0s")
                 .containsPattern(queues.get(1).deadLetterName() + "\\s+1\\s+0\\s+0\\s+\\d+s")
@@ -289,9 +337,11 @@ class DlqCommandTest {
         assertThat(listed.get(0).get("inFlight").asLong()).isEqualTo(1);
         assertThat(listed.get(0).get("oldestAgeSeconds").isNull()).isTrue();
         assertThat(listed.get(0).get("oldestAgeFrom").asText()).isEqualTo("no-pipeline-reporting");
-        assertThat(listed.get(1).get("deadLetter").get("queue").asText()).isEqualTo(queues.get(1).deadLetterName());
+        assertThat(listed.get(1).get("deadLetter").get("queue").asText())
+                .isEqualTo(queues.get(1).deadLetterName());
         assertThat(listed.get(1).get("deadLetter").get("depth").asLong()).isEqualTo(1);
-        assertThat(listed.get(1).get("deadLetter").get("oldestAgeFrom").asText()).isEqualTo("sample");
+        assertThat(listed.get(1).get("deadLetter").get("oldestAgeFrom").asText())
+                .isEqualTo("sample");
     }
 
     @Test
@@ -299,13 +349,20 @@ class DlqCommandTest {
         sqs.sendMessage(b -> b.queueUrl(queues.get(0).url()).messageBody("waiting"));
         sqs.sendMessage(b -> b.queueUrl(queues.get(1).url()).messageBody("waiting"));
         Instant now = Instant.now();
-        try (DynamoDbClient dynamo = DynamoDbClients.create(HeraldConfig.defaults().status()
+        try (DynamoDbClient dynamo = DynamoDbClients.create(HeraldConfig.defaults()
+                .status()
                 .withEndpoint(dynamoDb.endpoint().toString()))) {
-            DynamoControlStore control = new DynamoControlStore(dynamo, HeraldConfig.defaults().status().table(),
-                    HeraldConfig.defaults().control().staleAfter(), Clock.systemUTC());
+            DynamoControlStore control = new DynamoControlStore(
+                    dynamo,
+                    HeraldConfig.defaults().status().table(),
+                    HeraldConfig.defaults().control().staleAfter(),
+                    Clock.systemUTC());
             control.publishQueueAge(new QueueAge("host-a:1", queues.get(0).name(), now.minusSeconds(300), now));
             // Its instance stopped reporting longer ago than control.staleAfter: ignored.
-            control.publishQueueAge(new QueueAge("host-b:2", queues.get(1).name(), now.minusSeconds(7200),
+            control.publishQueueAge(new QueueAge(
+                    "host-b:2",
+                    queues.get(1).name(),
+                    now.minusSeconds(7200),
                     now.minus(HeraldConfig.defaults().control().staleAfter()).minusSeconds(1)));
         }
         Instant deadLettered = Instant.now();
@@ -313,26 +370,30 @@ class DlqCommandTest {
         Instant waitedUntil = Instant.now().plusSeconds(2);
         // ElasticMQ stamps SentTimestamp with the real clock: the dead letter's age is judged once the clock
         // reads at least this much later, however long that takes on a busy machine.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> !Instant.now().isBefore(waitedUntil));
 
         CommandRun table = run("queues");
         CommandRun machine = run("queues", "--json");
 
         assertThat(table.exitCode()).as(table.err()).isZero();
-        assertThat(table.out()).containsPattern(queues.get(0).name() + "\\s+1\\s+0\\s+0\\s+5m")
+        assertThat(table.out())
+                .containsPattern(queues.get(0).name() + "\\s+1\\s+0\\s+0\\s+5m")
                 .containsPattern(queues.get(1).name() + "\\s+1\\s+0\\s+0\\s+—")
                 .contains("— " + queues.get(1).name() + ": no pipeline reporting");
         JsonNode listed = json.readTree(machine.out()).get("queues");
-        assertThat(listed.get(0).get("oldestAgeSeconds").asLong()).isBetween(300L, 300 + Duration.between(now,
-                Instant.now()).toSeconds() + 1);
+        assertThat(listed.get(0).get("oldestAgeSeconds").asLong())
+                .isBetween(300L, 300 + Duration.between(now, Instant.now()).toSeconds() + 1);
         assertThat(listed.get(0).get("oldestAgeFrom").asText()).isEqualTo("pipeline");
         assertThat(listed.get(1).get("oldestAgeSeconds").isNull()).isTrue();
         JsonNode dead = listed.get(1).get("deadLetter");
-        assertThat(dead.get("oldestAgeSeconds").asLong()).isBetween(2L, Duration.between(deadLettered, Instant.now())
-                .toSeconds() + 1);
+        assertThat(dead.get("oldestAgeSeconds").asLong())
+                .isBetween(2L, Duration.between(deadLettered, Instant.now()).toSeconds() + 1);
         assertThat(dead.get("oldestAgeFrom").asText()).isEqualTo("sample");
-        assertThat(takeAll(queues.get(1).deadLetterUrl())).as("peeked, not taken").hasSize(1);
+        assertThat(takeAll(queues.get(1).deadLetterUrl()))
+                .as("peeked, not taken")
+                .hasSize(1);
     }
 
     @Test
@@ -348,10 +409,14 @@ class DlqCommandTest {
     void localReachesTheStackItsStateFileNames() throws Exception {
         deadLetter(queues.get(0), "email", "a@example.org", "550 via local", "ses");
         // Nothing in the configuration points at the test's SQS: only the state file does.
-        Path local = Files.writeString(dir.resolve("local.yaml"),
-                LocalStateFixture.write(dir.resolve("local-state.json"),
-                embedded.endpoint().toString(), List.of(queues.get(0).name(), queues.get(1).name()),
-                dynamoDb.endpoint().toString(), "herald-status"));
+        Path local = Files.writeString(
+                dir.resolve("local.yaml"),
+                LocalStateFixture.write(
+                        dir.resolve("local-state.json"),
+                        embedded.endpoint().toString(),
+                        List.of(queues.get(0).name(), queues.get(1).name()),
+                        dynamoDb.endpoint().toString(),
+                        "herald-status"));
 
         CommandRun run = CommandRun.of("dlq", "list", "--local", "--config", local.toString());
 
@@ -370,19 +435,21 @@ class DlqCommandTest {
         CommandRun run = CommandRun.of("queues", "--config", missing.toString());
 
         assertThat(run.exitCode()).isEqualTo(Herald.EXIT_BAD_CONFIG);
-        assertThat(run.err()).startsWith("herald: invalid configuration:")
+        assertThat(run.err())
+                .startsWith("herald: invalid configuration:")
                 .contains("sqs.queues (HERALD_SQS_QUEUES): queue 'no-such-queue' does not exist");
     }
 
     @Test
     void localWithNothingRunningSaysSoOnOneLine() throws Exception {
-        Path local = Files.writeString(dir.resolve("nothing.yaml"), "local:\n  stateFile: " + dir.resolve("none.json")
-                + "\n");
+        Path local = Files.writeString(
+                dir.resolve("nothing.yaml"), "local:\n  stateFile: " + dir.resolve("none.json") + "\n");
 
         CommandRun run = CommandRun.of("queues", "--local", "--config", local.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).hasLineCount(1)
+        assertThat(run.err().strip())
+                .hasLineCount(1)
                 .startsWith("herald: no ./herald local is running (there is no " + dir.resolve("none.json") + ")");
     }
 
@@ -391,30 +458,47 @@ class DlqCommandTest {
         Process gone = new ProcessBuilder("/bin/true").start();
         gone.waitFor();
         Path state = dir.resolve("stale.json");
-        new LocalStackState(gone.pid(), embedded.endpoint().toString(), List.of(queues.get(0).name()), "-dlq",
-                dynamoDb.endpoint().toString(), "herald-status", "http://127.0.0.1:1",
-                java.time.Instant.now()).write(state);
+        new LocalStackState(
+                        gone.pid(),
+                        embedded.endpoint().toString(),
+                        List.of(queues.get(0).name()),
+                        "-dlq",
+                        dynamoDb.endpoint().toString(),
+                        "herald-status",
+                        "http://127.0.0.1:1",
+                        java.time.Instant.now())
+                .write(state);
         Path local = Files.writeString(dir.resolve("stale.yaml"), "local:\n  stateFile: " + state + "\n");
 
         CommandRun run = CommandRun.of("queues", "--local", "--config", local.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).hasLineCount(1).startsWith("herald: no ./herald local is running: " + state
-                + " names PID " + gone.pid() + ", which has exited");
+        assertThat(run.err().strip())
+                .hasLineCount(1)
+                .startsWith("herald: no ./herald local is running: " + state + " names PID " + gone.pid()
+                        + ", which has exited");
     }
 
     @Test
     void aStateFileNamingAnotherMachineIsRefused() throws Exception {
         Path state = dir.resolve("remote.json");
-        new LocalStackState(ProcessHandle.current().pid(), "http://sqs.example.org:9324", List.of("q"), "-dlq",
-                dynamoDb.endpoint().toString(), "herald-status", "http://127.0.0.1:1",
-                java.time.Instant.now()).write(state);
+        new LocalStackState(
+                        ProcessHandle.current().pid(),
+                        "http://sqs.example.org:9324",
+                        List.of("q"),
+                        "-dlq",
+                        dynamoDb.endpoint().toString(),
+                        "herald-status",
+                        "http://127.0.0.1:1",
+                        java.time.Instant.now())
+                .write(state);
         Path local = Files.writeString(dir.resolve("remote.yaml"), "local:\n  stateFile: " + state + "\n");
 
         CommandRun run = CommandRun.of("dlq", "list", "--local", "--config", local.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).hasLineCount(1).contains("http://sqs.example.org:9324",
-                "not on this machine's loopback");
+        assertThat(run.err().strip())
+                .hasLineCount(1)
+                .contains("http://sqs.example.org:9324", "not on this machine's loopback");
     }
 }

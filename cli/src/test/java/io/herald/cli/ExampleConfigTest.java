@@ -1,5 +1,7 @@
 package io.herald.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.DurationRange;
 import io.herald.core.config.Durations;
@@ -8,9 +10,6 @@ import io.herald.core.config.Port;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
 import jakarta.validation.Valid;
-import org.hibernate.validator.constraints.Range;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.Field;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
@@ -22,8 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.hibernate.validator.constraints.Range;
+import org.junit.jupiter.api.Test;
 
 /**
  * The commented example config is the configuration reference: it must stay true to the code. The code's
@@ -73,7 +72,9 @@ class ExampleConfigTest {
                 wrong.add(key + ": the code allows " + range + ", the comment above it states " + stated);
             }
         });
-        assertThat(wrong).as("herald.example.yaml states each key's range as the code checks it").isEmpty();
+        assertThat(wrong)
+                .as("herald.example.yaml states each key's range as the code checks it")
+                .isEmpty();
     }
 
     /** Each key's path with the comment lines right above it and the comment at the end of its line. */
@@ -113,9 +114,13 @@ class ExampleConfigTest {
             } else if (field.isAnnotationPresent(Port.class)) {
                 out.put(key, "0-65535");
             } else if (durations != null) {
-                out.put(key, Durations.format(Durations.parse(durations.min()).orElseThrow()) + "-"
-                        + Durations.format(Durations.parse(durations.max()).orElseThrow()));
-            } else if (field.isAnnotationPresent(Valid.class) && component.getType().isRecord()) {
+                out.put(
+                        key,
+                        Durations.format(Durations.parse(durations.min()).orElseThrow()) + "-"
+                                + Durations.format(
+                                        Durations.parse(durations.max()).orElseThrow()));
+            } else if (field.isAnnotationPresent(Valid.class)
+                    && component.getType().isRecord()) {
                 declaredRanges(component.getType(), key + ".", out);
             }
         }

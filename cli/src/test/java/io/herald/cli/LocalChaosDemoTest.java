@@ -1,13 +1,11 @@
 package io.herald.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.ConfigLoader;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,15 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.awaitility.Awaitility.await;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./herald local --demo} as a person drives it through the dashboard's endpoints: demo
- * traffic flows through Herald's real SES and SendGrid clients to the stand-ins; breaking SES
- * moves the traffic to SendGrid while SES gets single probes and shows unhealthy; healing it
- * brings it back. Everything runs on loopback; nothing is mocked.
+ * {@code ./herald local --demo} as a person drives it through the dashboard's endpoints: demo traffic flows through
+ * Herald's real SES and SendGrid clients to the stand-ins; breaking SES moves the traffic to SendGrid while SES gets
+ * single probes and shows unhealthy; healing it brings it back. Everything runs on loopback; nothing is mocked.
  */
 class LocalChaosDemoTest {
 
@@ -57,26 +55,32 @@ class LocalChaosDemoTest {
 
     @Test
     void breakingSesMovesTrafficToSendGridWithSingleProbesAndHealingBringsItBack() throws Exception {
-        assertThat(call("PUT", "/v1/local/demo/traffic", "{\"perSecond\": 20}").statusCode()).isEqualTo(200);
-        await("both stand-ins take traffic").atMost(Duration.ofSeconds(30))
+        assertThat(call("PUT", "/v1/local/demo/traffic", "{\"perSecond\": 20}").statusCode())
+                .isEqualTo(200);
+        await("both stand-ins take traffic")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> accepted("ses") > 5 && accepted("sendgrid") > 5);
-        await("both healthy in the overview").atMost(Duration.ofSeconds(30))
+        await("both healthy in the overview")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> "healthy".equals(state("ses")) && "healthy".equals(state("sendgrid")));
 
         JsonNode broken = json(call("POST", "/v1/local/demo/providers/ses/break", ""));
         assertThat(broken.at("/providers/0/provider").asText()).isEqualTo("ses");
         assertThat(broken.at("/providers/0/broken").asBoolean()).isTrue();
-        await("SES unhealthy in the overview").atMost(Duration.ofSeconds(30))
+        await("SES unhealthy in the overview")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> !"healthy".equals(state("ses")));
         long failedWhileUnhealthy = demoProvider("ses").get("failed").asLong();
         long sendgridBefore = accepted("sendgrid");
-        await("SendGrid carries the traffic").atMost(Duration.ofSeconds(60))
+        await("SendGrid carries the traffic")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> accepted("sendgrid") - sendgridBefore > 30);
         long probes = demoProvider("ses").get("failed").asLong() - failedWhileUnhealthy;
         long carried = accepted("sendgrid") - sendgridBefore;
         // Counted against the traffic, not a stretch of time: one probe per 500 ms rest is ~1 in 10 of
         // 20 messages a second, however slowly the machine lets both go.
-        assertThat(probes).as("single probes, not traffic (%d carried by SendGrid)", carried)
+        assertThat(probes)
+                .as("single probes, not traffic (%d carried by SendGrid)", carried)
                 .isLessThanOrEqualTo(carried / 3);
 
         call("POST", "/v1/local/demo/providers/ses/heal", "");
@@ -85,7 +89,9 @@ class LocalChaosDemoTest {
         await("SES carries traffic again").atMost(Duration.ofSeconds(30)).until(() -> accepted("ses") - sesBefore > 10);
 
         call("PUT", "/v1/local/demo/traffic", "{\"perSecond\": 0}");
-        assertThat(Files.exists(dir.resolve("outbox"))).as("the demo's email goes to the stand-ins, not the outbox").isFalse();
+        assertThat(Files.exists(dir.resolve("outbox")))
+                .as("the demo's email goes to the stand-ins, not the outbox")
+                .isFalse();
     }
 
     @Test
@@ -99,14 +105,21 @@ class LocalChaosDemoTest {
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(json(notJson).at("/errors/base").asText()).startsWith("request body is not valid JSON");
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(json(unknown).at("/errors/provider").asText()).contains("postmark").contains("ses").contains("sendgrid");
-        assertThat(json(call("GET", "/v1/local/demo", null)).at("/traffic/perSecond").asInt()).isZero();
+        assertThat(json(unknown).at("/errors/provider").asText())
+                .contains("postmark")
+                .contains("ses")
+                .contains("sendgrid");
+        assertThat(json(call("GET", "/v1/local/demo", null))
+                        .at("/traffic/perSecond")
+                        .asInt())
+                .isZero();
     }
 
     private HttpResponse<String> call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))
-                .header("Content-Type", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Content-Type", "application/json");
+        request.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -138,5 +151,4 @@ class LocalChaosDemoTest {
         }
         return null;
     }
-
 }

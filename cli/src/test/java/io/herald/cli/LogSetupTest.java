@@ -1,5 +1,7 @@
 package io.herald.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -8,23 +10,20 @@ import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.HeraldConfig;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-
 import java.io.ByteArrayOutputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
 
 /**
- * The {@code logging} section applied to Logback configured from Herald's own logback.xml (a
- * context of the test's own, its console appender's output captured): text lines start with an
- * ISO-8601 date, json lines parse, and per-logger levels hold.
+ * The {@code logging} section applied to Logback configured from Herald's own logback.xml (a context of the test's own,
+ * its console appender's output captured): text lines start with an ISO-8601 date, json lines parse, and per-logger
+ * levels hold.
  */
 class LogSetupTest {
 
@@ -44,13 +43,13 @@ class LogSetupTest {
     }
 
     /**
-     * The shipped appender writes to standard error; the same appender writes here instead. Again
-     * after json is applied: the restart that takes the new encoder points it at standard error.
+     * The shipped appender writes to standard error; the same appender writes here instead. Again after json is
+     * applied: the restart that takes the new encoder points it at standard error.
      */
     private void capture() {
         @SuppressWarnings("unchecked")
-        OutputStreamAppender<ILoggingEvent> console =
-                (OutputStreamAppender<ILoggingEvent>) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+        OutputStreamAppender<ILoggingEvent> console = (OutputStreamAppender<ILoggingEvent>)
+                context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
         console.setOutputStream(written);
     }
 
@@ -81,9 +80,12 @@ class LogSetupTest {
         LogSetup.apply(context, new HeraldConfig.Logging("json", List.of(), false));
         capture();
 
-        context.getLogger("io.herald.pipeline.Settler").warn("dead-lettered message {} from {}: {}", "m-1", "herald-1",
-                "rejected");
-        context.getLogger("io.herald.api.access").atInfo().addKeyValue("status", 202).log("POST /v1/notifications");
+        context.getLogger("io.herald.pipeline.Settler")
+                .warn("dead-lettered message {} from {}: {}", "m-1", "herald-1", "rejected");
+        context.getLogger("io.herald.api.access")
+                .atInfo()
+                .addKeyValue("status", 202)
+                .log("POST /v1/notifications");
 
         assertThat(lines()).hasSize(2);
         ObjectMapper json = new ObjectMapper();
@@ -99,8 +101,9 @@ class LogSetupTest {
 
     @Test
     void perLoggerLevelsQuietOneLoggerAndOpenAnother() {
-        LogSetup.apply(context, new HeraldConfig.Logging("text",
-                List.of("io.herald.pipeline=WARN", "software.amazon=DEBUG"), false));
+        LogSetup.apply(
+                context,
+                new HeraldConfig.Logging("text", List.of("io.herald.pipeline=WARN", "software.amazon=DEBUG"), false));
 
         context.getLogger("io.herald.pipeline.Pipeline").info("not shown");
         context.getLogger("io.herald.pipeline.Pipeline").warn("shown");

@@ -1,5 +1,7 @@
 package io.herald.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -8,9 +10,6 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.mailprog.forward.ForwarderMetrics;
 import io.herald.mailprog.forward.PassResult;
 import io.herald.mailprog.spool.Spool;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,15 +22,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The operators' files under {@code ops/}: the alert rules pass {@code promtool check rules} and
- * their unit tests ({@code promtool test rules}), and every metric the rules and the Grafana
- * dashboard use exists in a real scrape of a running Herald (and the Slurm forwarder's textfile),
- * so a renamed meter breaks this test
- * instead of an alert silently never firing.
+ * The operators' files under {@code ops/}: the alert rules pass {@code promtool check rules} and their unit tests
+ * ({@code promtool test rules}), and every metric the rules and the Grafana dashboard use exists in a real scrape of a
+ * running Herald (and the Slurm forwarder's textfile), so a renamed meter breaks this test instead of an alert silently
+ * never firing.
  */
 class OpsFilesTest {
 
@@ -64,11 +62,14 @@ class OpsFilesTest {
     void everyAlertHasAUnitTest() throws Exception {
         YAMLMapper yaml = new YAMLMapper();
         Set<String> alerts = new TreeSet<>();
-        yaml.readTree(RULES.toFile()).at("/groups").forEach(g -> g.at("/rules")
-                .forEach(r -> alerts.add(r.get("alert").asText())));
+        yaml.readTree(RULES.toFile())
+                .at("/groups")
+                .forEach(g ->
+                        g.at("/rules").forEach(r -> alerts.add(r.get("alert").asText())));
         Set<String> tested = new TreeSet<>();
-        yaml.readTree(RULE_TESTS.toFile()).at("/tests").forEach(t -> t.at("/alert_rule_test")
-                .forEach(a -> {
+        yaml.readTree(RULE_TESTS.toFile())
+                .at("/tests")
+                .forEach(t -> t.at("/alert_rule_test").forEach(a -> {
                     if (a.has("exp_alerts") && !a.get("exp_alerts").isEmpty()) {
                         tested.add(a.get("alertname").asText());
                     }
@@ -83,8 +84,11 @@ class OpsFilesTest {
         JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
         List<String> expressions = new ArrayList<>();
         collectExpressions(dashboard.get("panels"), expressions);
-        new YAMLMapper().readTree(RULES.toFile()).at("/groups").forEach(g -> g.at("/rules")
-                .forEach(r -> expressions.add(r.get("expr").asText())));
+        new YAMLMapper()
+                .readTree(RULES.toFile())
+                .at("/groups")
+                .forEach(g -> g.at("/rules")
+                        .forEach(r -> expressions.add(r.get("expr").asText())));
         Set<String> used = new TreeSet<>();
         for (String expression : expressions) {
             Matcher m = METRIC.matcher(expression);
@@ -94,19 +98,21 @@ class OpsFilesTest {
         }
         assertThat(dashboard.get("title").asText()).isEqualTo("Herald");
         assertThat(expressions).hasSizeGreaterThan(20);
-        assertThat(used).contains("herald_sends_total", "herald_dead_letter_messages",
-                "herald_api_requests_seconds_count");
+        assertThat(used)
+                .contains("herald_sends_total", "herald_dead_letter_messages", "herald_api_requests_seconds_count");
 
         String scrapes;
         try (LocalStack stack = LocalStack.start(localConfig())) {
             // One request, so the API's per-route request meter exists.
             OpsEndpointsTest.get(stack.apiUrl().resolve("/healthz"));
             scrapes = OpsEndpointsTest.get(stack.apiUrl().resolve("/metrics")).body()
-                    + OpsEndpointsTest.get(stack.adminUrl().orElseThrow().resolve("/metrics")).body();
+                    + OpsEndpointsTest.get(stack.adminUrl().orElseThrow().resolve("/metrics"))
+                            .body();
         }
         scrapes += forwarderTextfile();
         Set<String> scraped = new TreeSet<>();
-        scrapes.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+        scrapes.lines()
+                .filter(l -> !l.startsWith("#") && !l.isBlank())
                 .forEach(l -> scraped.add(l.split("[{ ]", 2)[0]));
         assertThat(scraped).as("metrics a running Herald exposes").containsAll(used);
     }
@@ -122,8 +128,8 @@ class OpsFilesTest {
     }
 
     /**
-     * What {@code herald mailprog forward} writes for node_exporter's textfile collector, from a
-     * real (empty) spool: the alerts and the dashboard read the forwarder from there.
+     * What {@code herald mailprog forward} writes for node_exporter's textfile collector, from a real (empty) spool:
+     * the alerts and the dashboard read the forwarder from there.
      */
     private String forwarderTextfile() throws Exception {
         Path textfiles = Files.createDirectories(dir.resolve("textfile_collector"));

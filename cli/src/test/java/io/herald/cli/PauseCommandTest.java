@@ -1,28 +1,27 @@
 package io.herald.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.control.Pause;
 import io.herald.core.control.PauseScope;
 import io.herald.core.dynamo.DynamoDbClients;
-import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.core.status.StatusTable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-
+import io.herald.embedded.EmbeddedDynamoDb;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code herald pause} and {@code herald resume} against a real DynamoDB engine (DynamoDB Local, in-process). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,7 +40,8 @@ class PauseCommandTest {
     void start() {
         embedded = EmbeddedDynamoDb.start(0);
         HeraldConfig.Status d = HeraldConfig.defaults().status();
-        dynamo = DynamoDbClients.create(new HeraldConfig.Status(embedded.endpoint().toString(), d.region(), TABLE, d.ttl()));
+        dynamo = DynamoDbClients.create(
+                new HeraldConfig.Status(embedded.endpoint().toString(), d.region(), TABLE, d.ttl()));
         StatusTable.createIfMissing(dynamo, TABLE);
         store = new DynamoControlStore(dynamo, TABLE, Duration.ofSeconds(30), Clock.systemUTC());
     }
@@ -53,7 +53,8 @@ class PauseCommandTest {
     }
 
     private Path config(String endpoint) throws Exception {
-        return Files.writeString(dir.resolve("herald.yaml"), "status:\n  endpoint: \"" + endpoint + "\"\n  table: " + TABLE + "\n");
+        return Files.writeString(
+                dir.resolve("herald.yaml"), "status:\n  endpoint: \"" + endpoint + "\"\n  table: " + TABLE + "\n");
     }
 
     private CommandRun run(String... args) throws Exception {
@@ -92,8 +93,8 @@ class PauseCommandTest {
 
     @Test
     void aPauseCarriesItsReasonIntoTheListingAndJson() throws Exception {
-        CommandRun paused = run("pause", "--provider", "ses", "--by", "alice",
-                "--reason", "SES sandbox limit, ticket 4711");
+        CommandRun paused =
+                run("pause", "--provider", "ses", "--by", "alice", "--reason", "SES sandbox limit, ticket 4711");
 
         assertThat(paused.exitCode()).as(paused.err()).isZero();
         assertThat(store.pauses()).extracting(Pause::reason).containsExactly("SES sandbox limit, ticket 4711");
@@ -109,7 +110,8 @@ class PauseCommandTest {
         CommandRun paused = run("pause", "--channel", "email", "--reason", "x".repeat(Pause.MAX_REASON_CHARS + 1));
 
         assertThat(paused.exitCode()).isEqualTo(2);
-        assertThat(paused.err().strip()).startsWith("herald pause: --reason must be at most " + Pause.MAX_REASON_CHARS)
+        assertThat(paused.err().strip())
+                .startsWith("herald pause: --reason must be at most " + Pause.MAX_REASON_CHARS)
                 .doesNotContain("\n");
         assertThat(store.pauses()).isEmpty();
     }
@@ -129,13 +131,17 @@ class PauseCommandTest {
         CommandRun run = run("pause", "--provider", "postmark");
 
         assertThat(run.exitCode()).isEqualTo(Herald.EXIT_USAGE);
-        assertThat(run.err().strip()).hasLineCount(1).startsWith("herald: unknown provider 'postmark'").contains("sendgrid");
+        assertThat(run.err().strip())
+                .hasLineCount(1)
+                .startsWith("herald: unknown provider 'postmark'")
+                .contains("sendgrid");
         assertThat(store.pauses()).isEmpty();
     }
 
     @Test
     void channelAndProviderTogetherOrNeitherAreRefused() throws Exception {
-        assertThat(run("pause", "--channel", "email", "--provider", "ses").exitCode()).isEqualTo(Herald.EXIT_USAGE);
+        assertThat(run("pause", "--channel", "email", "--provider", "ses").exitCode())
+                .isEqualTo(Herald.EXIT_USAGE);
         assertThat(run("pause").exitCode()).isEqualTo(Herald.EXIT_USAGE);
         assertThat(run("resume").exitCode()).isEqualTo(Herald.EXIT_USAGE);
         assertThat(store.pauses()).isEmpty();
@@ -147,7 +153,11 @@ class PauseCommandTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        CommandRun run = CommandRun.of("pause", "--channel", "email", "--config",
+        CommandRun run = CommandRun.of(
+                "pause",
+                "--channel",
+                "email",
+                "--config",
                 config("http://127.0.0.1:" + closed).toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
@@ -170,25 +180,37 @@ class PauseCommandTest {
 
     @Test
     void localReachesTheTableOfARunningLocalStack() throws Exception {
-        Path file = Files.writeString(dir.resolve("local.yaml"),
-                LocalStateFixture.write(dir.resolve("local-state.json"),
-                "http://127.0.0.1:1", java.util.List.of("herald-1"), embedded.endpoint().toString(), TABLE));
+        Path file = Files.writeString(
+                dir.resolve("local.yaml"),
+                LocalStateFixture.write(
+                        dir.resolve("local-state.json"),
+                        "http://127.0.0.1:1",
+                        java.util.List.of("herald-1"),
+                        embedded.endpoint().toString(),
+                        TABLE));
 
         CommandRun paused = CommandRun.of("pause", "--provider", "ses", "--local", "--config", file.toString());
 
         assertThat(paused.exitCode()).as(paused.err()).isZero();
         assertThat(store.pauses()).extracting(Pause::scope).containsExactly(PauseScope.provider("ses"));
-        assertThat(CommandRun.of("resume", "--provider", "ses", "--local", "--config", file.toString()).exitCode()).isZero();
+        assertThat(CommandRun.of("resume", "--provider", "ses", "--local", "--config", file.toString())
+                        .exitCode())
+                .isZero();
         assertThat(store.pauses()).isEmpty();
     }
 
     @Test
     void bothCommandsHaveHelp() {
-        for (String command : new String[]{"pause", "resume"}) {
+        for (String command : new String[] {"pause", "resume"}) {
             CommandRun run = CommandRun.of(command, "--help");
             assertThat(run.exitCode()).as(command).isZero();
-            assertThat(run.out()).as(command).contains("--channel").contains("--provider").contains("--config")
-                    .contains("--local").contains("--json");
+            assertThat(run.out())
+                    .as(command)
+                    .contains("--channel")
+                    .contains("--provider")
+                    .contains("--config")
+                    .contains("--local")
+                    .contains("--json");
         }
     }
 }

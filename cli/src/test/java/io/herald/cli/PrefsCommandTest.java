@@ -1,5 +1,7 @@
 package io.herald.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
@@ -8,6 +10,10 @@ import io.herald.core.preferences.EventKind;
 import io.herald.core.preferences.PreferencesStore;
 import io.herald.core.status.StatusTable;
 import io.herald.embedded.EmbeddedDynamoDb;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,13 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code herald prefs} against a real DynamoDB engine (DynamoDB Local, in-process). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,8 +44,8 @@ class PrefsCommandTest {
     void start() {
         embedded = EmbeddedDynamoDb.start(0);
         HeraldConfig.Status d = HeraldConfig.defaults().status();
-        dynamo = DynamoDbClients.create(new HeraldConfig.Status(embedded.endpoint().toString(), d.region(), TABLE,
-                d.ttl()));
+        dynamo = DynamoDbClients.create(
+                new HeraldConfig.Status(embedded.endpoint().toString(), d.region(), TABLE, d.ttl()));
         StatusTable.createIfMissing(dynamo, TABLE);
         store = new DynamoPreferencesStore(dynamo, TABLE);
     }
@@ -64,8 +63,10 @@ class PrefsCommandTest {
 
     /** The outbox (email) and Telegram have providers; nothing else does. */
     private Path config(String endpoint) throws Exception {
-        return Files.writeString(dir.resolve("herald.yaml"), "status:\n  endpoint: \"" + endpoint + "\"\n  table: "
-                + TABLE + "\nproviders:\n  telegram:\n    enabled: true\n    botToken: \"123:abc\"\n");
+        return Files.writeString(
+                dir.resolve("herald.yaml"),
+                "status:\n  endpoint: \"" + endpoint + "\"\n  table: " + TABLE
+                        + "\nproviders:\n  telegram:\n    enabled: true\n    botToken: \"123:abc\"\n");
     }
 
     private CommandRun run(String... args) throws Exception {
@@ -91,14 +92,23 @@ class PrefsCommandTest {
 
         CommandRun shown = run("prefs", "show", "alice");
         assertThat(shown.exitCode()).as(shown.err()).isZero();
-        assertThat(shown.out()).contains("receiver work", "mailto:alice@uni.org", "BEGIN", "not sent",
-                "22:00-07:00 Europe/Berlin", "breaking through: FAIL", "muted partitions debug");
+        assertThat(shown.out())
+                .contains(
+                        "receiver work",
+                        "mailto:alice@uni.org",
+                        "BEGIN",
+                        "not sent",
+                        "22:00-07:00 Europe/Berlin",
+                        "breaking through: FAIL",
+                        "muted partitions debug");
 
         CommandRun json = run("prefs", "show", "alice", "--json");
         JsonNode doc = JsonOutput.mapper().readTree(json.out());
         assertThat(doc.get("receivers").get("phone").asText()).isEqualTo("telegram:123456");
         Path back = Files.writeString(dir.resolve("back.json"), json.out());
-        assertThat(run("prefs", "set", "alice", back.toString()).exitCode()).as("show --json feeds set").isZero();
+        assertThat(run("prefs", "set", "alice", back.toString()).exitCode())
+                .as("show --json feeds set")
+                .isZero();
     }
 
     @Test
@@ -110,7 +120,9 @@ class PrefsCommandTest {
         CommandRun set = run("prefs", "set", "alice", file.toString());
 
         assertThat(set.exitCode()).isEqualTo(Herald.EXIT_USAGE);
-        assertThat(set.err().strip()).hasLineCount(1).contains("receivers.chat: channel slack has no provider")
+        assertThat(set.err().strip())
+                .hasLineCount(1)
+                .contains("receivers.chat: channel slack has no provider")
                 .contains("quietHours.to");
         assertThat(store.find("alice")).isEmpty();
     }
@@ -129,7 +141,11 @@ class PrefsCommandTest {
 
     @Test
     void deleteRemovesThemAndSaysSoWhenThereWereNone() throws Exception {
-        run("prefs", "set", "alice", Files.writeString(dir.resolve("a.json"), ALICE).toString());
+        run(
+                "prefs",
+                "set",
+                "alice",
+                Files.writeString(dir.resolve("a.json"), ALICE).toString());
 
         assertThat(run("prefs", "delete", "alice").out()).contains("Deleted the preferences of alice");
         assertThat(store.find("alice")).isEmpty();
@@ -142,7 +158,11 @@ class PrefsCommandTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        CommandRun run = CommandRun.of("prefs", "show", "alice", "--config",
+        CommandRun run = CommandRun.of(
+                "prefs",
+                "show",
+                "alice",
+                "--config",
                 config("http://127.0.0.1:" + closed).toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
@@ -151,7 +171,7 @@ class PrefsCommandTest {
 
     @Test
     void everySubcommandHasHelp() throws Exception {
-        for (String sub : new String[]{"show", "set", "delete"}) {
+        for (String sub : new String[] {"show", "set", "delete"}) {
             CommandRun help = CommandRun.of("prefs", sub, "--help");
             assertThat(help.exitCode()).isZero();
             assertThat(help.out()).contains("Exit codes");

@@ -1,7 +1,5 @@
 package io.herald.cli;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,10 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
- * Prometheus's own checker, the real one (Debian's {@code prometheus} package). Installed with
- * apt-get when missing and running as root; otherwise the calling test is skipped with one line.
+ * Prometheus's own checker, the real one (Debian's {@code prometheus} package). Installed with apt-get when missing and
+ * running as root; otherwise the calling test is skipped with one line.
  */
 record Promtool(Path binary) {
 
@@ -20,14 +19,16 @@ record Promtool(Path binary) {
 
     /** The installed promtool, installing it first if missing and root; skips the test otherwise. */
     static Promtool require() throws IOException, InterruptedException {
-        if (!Files.isExecutable(DEBIAN) && "0".equals(run(List.of("id", "-u"), null).out().strip())) {
+        if (!Files.isExecutable(DEBIAN)
+                && "0".equals(run(List.of("id", "-u"), null).out().strip())) {
             // The package also brings a Prometheus server; nothing here starts it.
             Result install = run(List.of("apt-get", "install", "-y", "--no-install-recommends", "prometheus"), null);
             if (install.code() != 0) {
                 System.err.println("apt-get install prometheus failed: " + install.out());
             }
         }
-        Assumptions.assumeTrue(Files.isExecutable(DEBIAN),
+        Assumptions.assumeTrue(
+                Files.isExecutable(DEBIAN),
                 "promtool missing: install Debian's `prometheus` package (as root) to run this test");
         return new Promtool(DEBIAN);
     }
@@ -41,13 +42,17 @@ record Promtool(Path binary) {
     }
 
     /** What a command printed (stdout and stderr together) and its exit code. */
-    record Result(int code, String out) {
-    }
+    record Result(int code, String out) {}
 
     private static Result run(List<String> command, String stdin) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
-                        : ProcessBuilder.Redirect.PIPE).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectInput(
+                        stdin == null
+                                ? ProcessBuilder.Redirect.from(
+                                        Path.of("/dev/null").toFile())
+                                : ProcessBuilder.Redirect.PIPE)
+                .start();
         if (stdin != null) {
             try (var in = process.getOutputStream()) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));

@@ -1,17 +1,26 @@
 package io.herald.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
-import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.core.envelope.EnvelopeCodec;
-import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.StatusTable;
+import io.herald.embedded.EmbeddedDynamoDb;
+import io.herald.embedded.EmbeddedSqs;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,20 +29,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * {@code herald send-test} through the real command line: against a running local stack (embedded
- * SQS and DynamoDB, the pipeline delivering email into the outbox), reached with {@code --local}
- * exactly as an operator reaches {@code ./herald local}; and against queues nobody reads.
+ * {@code herald send-test} through the real command line: against a running local stack (embedded SQS and DynamoDB, the
+ * pipeline delivering email into the outbox), reached with {@code --local} exactly as an operator reaches
+ * {@code ./herald local}; and against queues nobody reads.
  */
 class SendTestCommandTest {
 
@@ -48,7 +47,8 @@ class SendTestCommandTest {
     static void startStack() throws IOException {
         int sqsPort = freePort();
         int dynamoPort = freePort();
-        stack = LocalStack.start(new ConfigLoader(Map.of()).loadYaml("""
+        stack = LocalStack.start(
+                new ConfigLoader(Map.of()).loadYaml("""
                 api: {port: 0}
                 pipeline: {adminPort: -1}
                 providers: {outbox: {dir: "%s"}}
@@ -56,7 +56,8 @@ class SendTestCommandTest {
                 """.formatted(dir.resolve("outbox"), sqsPort, dynamoPort)));
         // What `./herald local` writes when it is up; the operator's configuration only says where.
         Path state = dir.resolve("herald-local.json");
-        LocalStackState.of(stack, ProcessHandle.current().pid(), java.time.Instant.now()).write(state);
+        LocalStackState.of(stack, ProcessHandle.current().pid(), java.time.Instant.now())
+                .write(state);
         localConfig = Files.writeString(dir.resolve("herald.yaml"), "local:\n  stateFile: " + state + "\n");
     }
 
@@ -75,12 +76,19 @@ class SendTestCommandTest {
 
     @Test
     void aTestEmailIsDeliveredToTheOutboxAndEachStateIsPrinted() {
-        CommandRun run = CommandRun.of("send-test", "mailto:you@example.org", "--timeout", "30s", "--local",
-                "--config", localConfig.toString());
+        CommandRun run = CommandRun.of(
+                "send-test",
+                "mailto:you@example.org",
+                "--timeout",
+                "30s",
+                "--local",
+                "--config",
+                localConfig.toString());
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         String id = run.out().lines().findFirst().orElseThrow().split(" ")[3];
-        assertThat(run.out()).contains("to mailto:you@example.org via herald-1")
+        assertThat(run.out())
+                .contains("to mailto:you@example.org via herald-1")
                 .containsPattern("\\d\\.\\ds  queued")
                 .containsPattern("\\d\\.\\ds  delivered  provider outbox");
         assertThat(stack.outbox().resolve(id + ".eml")).exists();
@@ -88,7 +96,8 @@ class SendTestCommandTest {
 
     @Test
     void jsonReportsTheStatesAndTheOutcome() throws Exception {
-        CommandRun run = CommandRun.of("send-test", "you@example.org", "--json", "--local", "--config", localConfig.toString());
+        CommandRun run =
+                CommandRun.of("send-test", "you@example.org", "--json", "--local", "--config", localConfig.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode outcome = json.readTree(run.out());
@@ -103,19 +112,22 @@ class SendTestCommandTest {
 
     @Test
     void aMessageNoProviderTakesEndsRejectedAndExitsOne() {
-        CommandRun run = CommandRun.of("send-test", "telegram:123456789", "--local", "--config", localConfig.toString());
+        CommandRun run =
+                CommandRun.of("send-test", "telegram:123456789", "--local", "--config", localConfig.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).hasLineCount(1)
+        assertThat(run.err().strip())
+                .hasLineCount(1)
                 .endsWith("was not delivered: rejected (no provider configured for channel 'telegram')");
     }
 
     @Test
     void badInputIsRefusedOnOneLine() {
         CommandRun receiver = CommandRun.of("send-test", "fax:1", "--local", "--config", localConfig.toString());
-        CommandRun two = CommandRun.of("send-test", "a@example.org,b@example.org", "--local", "--config", localConfig.toString());
-        CommandRun timeout = CommandRun.of("send-test", "a@example.org", "--timeout", "soon", "--local",
-                "--config", localConfig.toString());
+        CommandRun two = CommandRun.of(
+                "send-test", "a@example.org,b@example.org", "--local", "--config", localConfig.toString());
+        CommandRun timeout = CommandRun.of(
+                "send-test", "a@example.org", "--timeout", "soon", "--local", "--config", localConfig.toString());
 
         assertThat(receiver.exitCode()).isEqualTo(Herald.EXIT_USAGE);
         assertThat(receiver.err().strip()).hasLineCount(1).startsWith("herald: receiver 'fax:1': unknown scheme 'fax'");
@@ -127,30 +139,41 @@ class SendTestCommandTest {
 
     @Test
     void withoutAPipelineItTimesOutCleanlyAndTheMessageWaitsOnItsQueue() throws Exception {
-        try (EmbeddedSqs sqs = EmbeddedSqs.start(0); EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(0)) {
-            HeraldConfig.Sqs sqsConfig = HeraldConfig.defaults().sqs().withEndpoint(sqs.endpoint().toString());
-            HeraldConfig.Status statusConfig = HeraldConfig.defaults().status().withEndpoint(dynamo.endpoint().toString());
+        try (EmbeddedSqs sqs = EmbeddedSqs.start(0);
+                EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(0)) {
+            HeraldConfig.Sqs sqsConfig =
+                    HeraldConfig.defaults().sqs().withEndpoint(sqs.endpoint().toString());
+            HeraldConfig.Status statusConfig = HeraldConfig.defaults()
+                    .status()
+                    .withEndpoint(dynamo.endpoint().toString());
             QueueRef first;
-            try (SqsClient client = SqsClients.create(sqsConfig); DynamoDbClient dynamoClient = DynamoDbClients.create(statusConfig)) {
+            try (SqsClient client = SqsClients.create(sqsConfig);
+                    DynamoDbClient dynamoClient = DynamoDbClients.create(statusConfig)) {
                 first = SqsQueues.provision(client, sqsConfig).getFirst();
                 StatusTable.createIfMissing(dynamoClient, statusConfig.table());
             }
-            Path config = Files.writeString(dir.resolve("unread.yaml"), """
+            Path config =
+                    Files.writeString(dir.resolve("unread.yaml"), """
                     sqs:
                       endpoint: %s
                     status:
                       endpoint: %s
                     """.formatted(sqs.endpoint(), dynamo.endpoint()));
 
-            CommandRun run = CommandRun.of("send-test", "mailto:you@example.org", "--timeout", "1s", "--config", config.toString());
+            CommandRun run = CommandRun.of(
+                    "send-test", "mailto:you@example.org", "--timeout", "1s", "--config", config.toString());
 
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.err().strip()).hasLineCount(1)
+            assertThat(run.err().strip())
+                    .hasLineCount(1)
                     .endsWith("has no final state after 1s; last seen queued (is a pipeline reading herald-1?)");
             try (SqsClient client = SqsClients.create(sqsConfig)) {
-                List<Message> waiting = client.receiveMessage(b -> b.queueUrl(first.url()).waitTimeSeconds(1)).messages();
+                List<Message> waiting = client.receiveMessage(
+                                b -> b.queueUrl(first.url()).waitTimeSeconds(1))
+                        .messages();
                 assertThat(waiting).hasSize(1);
-                assertThat(new EnvelopeCodec().decode(waiting.getFirst().body()).target()).isEqualTo("you@example.org");
+                assertThat(new EnvelopeCodec().decode(waiting.getFirst().body()).target())
+                        .isEqualTo("you@example.org");
             }
         }
     }

@@ -1,12 +1,12 @@
 package io.herald.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.PauseScope;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,15 +23,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.awaitility.Awaitility.await;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code herald serve}: the local stack on disk. Messages accepted before a stop are delivered after the next
- * start (the kill -9 version of this is the serve-crash drill), and a data directory serve cannot use is
- * refused with one line before anything starts.
+ * {@code herald serve}: the local stack on disk. Messages accepted before a stop are delivered after the next start
+ * (the kill -9 version of this is the serve-crash drill), and a data directory serve cannot use is refused with one
+ * line before anything starts.
  */
 class ServeTest {
 
@@ -81,7 +80,9 @@ class ServeTest {
         assertThat(delivered()).isEmpty();
         try (StatusStores stores = StatusStores.open(stack.config(), false, Clock.systemUTC())) {
             assertThat(stores.control().pauses()).extracting(p -> p.scope()).containsExactly(email);
-            assertThat(accepted).allSatisfy(id -> assertThat(stores.status().find(id)).as(id).isPresent());
+            assertThat(accepted)
+                    .allSatisfy(
+                            id -> assertThat(stores.status().find(id)).as(id).isPresent());
             stores.control().resume(email);
         }
         // The bound only ends a test that would otherwise hang.
@@ -96,7 +97,8 @@ class ServeTest {
         CommandRun run = serve(file.resolve("data").toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).hasLineCount(1)
+        assertThat(run.err().strip())
+                .hasLineCount(1)
                 .startsWith("herald: serve refuses to start: data directory " + file.resolve("data"))
                 .contains("cannot be created");
     }
@@ -115,13 +117,16 @@ class ServeTest {
     void aReadOnlyDataDirectoryIsRefusedOnOneLine() throws Exception {
         // Root writes into read-only directories anyway; the test above covers root.
         assumeThat(System.getProperty("user.name")).isNotEqualTo("root");
-        Path data = Files.createDirectory(dir.resolve("data"),
+        Path data = Files.createDirectory(
+                dir.resolve("data"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r-xr-xr-x")));
 
         CommandRun run = serve(data.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).hasLineCount(1).contains("is not writable for this user")
+        assertThat(run.err().strip())
+                .hasLineCount(1)
+                .contains("is not writable for this user")
                 .contains("HERALD_SERVE_DATA_DIR");
     }
 
@@ -134,7 +139,8 @@ class ServeTest {
         CommandRun run = serve(data.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).hasLineCount(1)
+        assertThat(run.err().strip())
+                .hasLineCount(1)
                 .contains("its data is of format 'herald-serve-data 99' and this Herald reads 'herald-serve-data 1'");
         assertThat(data.resolve(ServeData.FORMAT_FILE)).hasContent("herald-serve-data 99");
         assertThat(data.resolve("sqs.mv.db")).hasContent("stored by a newer Herald");
@@ -180,14 +186,17 @@ class ServeTest {
     private String post(int i) throws Exception {
         String body = """
                 {"email":{"fromEmail":"from@example.org","toEmail":"to%d@example.org","subject":"kept %d",\
-                "body":"b"}}"""
-                .formatted(i, i);
+                "body":"b"}}""".formatted(i, i);
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(stack.apiUrl().resolve("/email/send"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(stack.apiUrl().resolve("/email/send"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            Matcher id = Pattern.compile("\\{\"messageId\":\"([0-9a-f-]{36})\"}").matcher(response.body());
+            Matcher id =
+                    Pattern.compile("\\{\"messageId\":\"([0-9a-f-]{36})\"}").matcher(response.body());
             assertThat(id.matches()).as(response.body()).isTrue();
             return id.group(1);
         }
@@ -199,8 +208,10 @@ class ServeTest {
             return Set.of();
         }
         try (Stream<Path> files = Files.list(outbox)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".eml"))
-                    .map(n -> n.substring(0, n.length() - ".eml".length())).collect(Collectors.toSet());
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".eml"))
+                    .map(n -> n.substring(0, n.length() - ".eml".length()))
+                    .collect(Collectors.toSet());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,5 +1,7 @@
 package io.herald.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.Secret;
@@ -10,23 +12,20 @@ import io.herald.core.envelope.Origin;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The web page in a real browser (Debian's Chromium driven by {@code @playwright/test}, with its
- * waiting assertions) against the whole local stack, as {@code ./herald local} runs it. The steps
- * are in web-client/e2e/*.e2e.ts; the screenshots land in cli/target/browser-test.
+ * The web page in a real browser (Debian's Chromium driven by {@code @playwright/test}, with its waiting assertions)
+ * against the whole local stack, as {@code ./herald local} runs it. The steps are in web-client/e2e/*.e2e.ts; the
+ * screenshots land in cli/target/browser-test.
  */
 class WebClientBrowserTest {
 
@@ -60,34 +59,49 @@ class WebClientBrowserTest {
 
         BrowserScript.Result result = BrowserScript.run("send-page.e2e.ts", stack.apiUrl());
 
-        assertThat(result.finished()).as("browser test finished within 10 minutes").isTrue();
+        assertThat(result.finished())
+                .as("browser test finished within 10 minutes")
+                .isTrue();
         assertThat(result.exitValue()).as(result.output()).isZero();
-        assertThat(result.output()).contains("ok   the status goes live until delivered")
+        assertThat(result.output())
+                .contains("ok   the status goes live until delivered")
                 .contains("18 passed, 0 failed");
         assertThat(BrowserScript.OUTPUT.resolve("3-delivered.png")).exists();
     }
 
     /**
-     * A Slurm user's own settings page: a link asked for on the page arrives by mail (local mode's
-     * outbox), opens the page once, the API's field errors are shown at their fields, the saved
-     * choices come back after a reload, a used and a forged link say so and offer a new one.
+     * A Slurm user's own settings page: a link asked for on the page arrives by mail (local mode's outbox), opens the
+     * page once, the API's field errors are shown at their fields, the saved choices come back after a reload, a used
+     * and a forged link say so and offer a new one.
      */
     @Test
     void aSlurmUserOpensTheirMailedLinkAndEditsTheirOwnSettings() throws Exception {
         BrowserScript.assumeWebClientBuilt();
         HeraldConfig base = config("adminPort: -1");
-        HeraldConfig withLinks = base.withApi(base.api().withSelfService(new HeraldConfig.Api.SelfService(
-                        "https://herald.example.org", Secret.of("browser-test-" + UUID.randomUUID()), 5, 30,
-                        Duration.ofMinutes(15), Duration.ofHours(1))))
-                .withMailprog(base.mailprog().toBuilder().mailDomain("cluster.example.org").build());
+        HeraldConfig withLinks = base.withApi(base.api()
+                        .withSelfService(new HeraldConfig.Api.SelfService(
+                                "https://herald.example.org",
+                                Secret.of("browser-test-" + UUID.randomUUID()),
+                                5,
+                                30,
+                                Duration.ofMinutes(15),
+                                Duration.ofHours(1))))
+                .withMailprog(base.mailprog().toBuilder()
+                        .mailDomain("cluster.example.org")
+                        .build());
         stack = LocalStack.start(withLinks);
 
-        BrowserScript.Result result = BrowserScript.run("me-page.e2e.ts", stack.apiUrl(),
+        BrowserScript.Result result = BrowserScript.run(
+                "me-page.e2e.ts",
+                stack.apiUrl(),
                 Map.of("HERALD_OUTBOX", dir.resolve("outbox").toString()));
 
-        assertThat(result.finished()).as("browser test finished within 10 minutes").isTrue();
+        assertThat(result.finished())
+                .as("browser test finished within 10 minutes")
+                .isTrue();
         assertThat(result.exitValue()).as(result.output()).isZero();
-        assertThat(result.output()).contains("ok   the link arrives by mail at alice's default receiver")
+        assertThat(result.output())
+                .contains("ok   the link arrives by mail at alice's default receiver")
                 .contains("ok   a receiver on a channel without a provider is refused at its field, with the reason")
                 .contains("ok   after a reload the saved choices are shown again")
                 .contains("ok   a used link says so")
@@ -97,27 +111,31 @@ class WebClientBrowserTest {
     }
 
     /**
-     * The dashboard with the chaos demo ({@code ./herald local --demo}): SES broken from the page
-     * turns unhealthy while SendGrid carries the traffic, and healed it carries traffic again.
+     * The dashboard with the chaos demo ({@code ./herald local --demo}): SES broken from the page turns unhealthy while
+     * SendGrid carries the traffic, and healed it carries traffic again.
      */
     @Test
     void anOperatorBreaksSesWatchesSendGridTakeOverThenHealsIt() throws Exception {
         BrowserScript.assumeWebClientBuilt();
         // Rests short enough that probes and recovery happen within the test's patience.
-        stack = LocalStack.startWithDemo(config(
-                "adminPort: -1, unhealthyThreshold: 3, healthyThreshold: 2, openWait: 1s, "
+        stack = LocalStack.startWithDemo(
+                config("adminPort: -1, unhealthyThreshold: 3, healthyThreshold: 2, openWait: 1s, "
                         + "retryBaseDelay: 200ms, retryMaxDelay: 1s"));
 
         seedDeadLetters();
 
         BrowserScript.Result result = BrowserScript.run("dashboard.e2e.ts", stack.apiUrl());
 
-        assertThat(result.finished()).as("browser test finished within 10 minutes").isTrue();
+        assertThat(result.finished())
+                .as("browser test finished within 10 minutes")
+                .isTrue();
         assertThat(result.exitValue()).as(result.output()).isZero();
-        assertThat(result.output()).contains("ok   a broken SES turns unhealthy")
+        assertThat(result.output())
+                .contains("ok   a broken SES turns unhealthy")
                 .contains("ok   SendGrid carries the traffic while SES delivers nothing")
                 .contains("ok   a healed SES turns healthy again after its probes succeed");
-        assertThat(result.output()).contains("ok   a provider paused from the page turns paused")
+        assertThat(result.output())
+                .contains("ok   a provider paused from the page turns paused")
                 .contains("ok   and why: the reason given on the page")
                 .contains("ok   after a reload the chart is drawn again at once from the API's history")
                 .contains("ok   the redrive says how many moved")
@@ -131,13 +149,20 @@ class WebClientBrowserTest {
         QueueRef queue = stack.queues().getFirst();
         EnvelopeCodec codec = new EnvelopeCodec();
         try (SqsClient sqs = SqsClients.create(stack.config().sqs())) {
-            for (String[] letter : new String[][]{{"SendGrid 400: invalid address", "sendgrid"},
-                    {"SES MessageRejected: Email address is not verified", "ses"}}) {
-                Envelope envelope = Envelope.create("email", "dead-letter-e2e@example.org",
-                        Content.of("Set aside", "dead-letter-e2e body"), Origin.api("e2e"), Instant.now());
-                sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl()).messageBody(codec.encode(envelope))
-                        .messageAttributes(MessageAttributes.deadLettered(letter[0], queue.name(), Instant.now(),
-                                letter[1])));
+            for (String[] letter : new String[][] {
+                {"SendGrid 400: invalid address", "sendgrid"},
+                {"SES MessageRejected: Email address is not verified", "ses"}
+            }) {
+                Envelope envelope = Envelope.create(
+                        "email",
+                        "dead-letter-e2e@example.org",
+                        Content.of("Set aside", "dead-letter-e2e body"),
+                        Origin.api("e2e"),
+                        Instant.now());
+                sqs.sendMessage(b -> b.queueUrl(queue.deadLetterUrl())
+                        .messageBody(codec.encode(envelope))
+                        .messageAttributes(
+                                MessageAttributes.deadLettered(letter[0], queue.name(), Instant.now(), letter[1])));
             }
         }
     }

@@ -3,25 +3,23 @@ package io.herald.embedded;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
+import java.net.URI;
+import java.nio.file.Path;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
-import java.nio.file.Path;
-
 /**
- * An in-process DynamoDB (Amazon's DynamoDB Local) for local mode, serve mode and tests: a real
- * engine with conditional writes, spoken to by the real AWS SDK through an endpoint override. In memory,
- * or with {@link #startPersistent} in one SQLite file whatever credentials and region the clients use.
+ * An in-process DynamoDB (Amazon's DynamoDB Local) for local mode, serve mode and tests: a real engine with conditional
+ * writes, spoken to by the real AWS SDK through an endpoint override. In memory, or with {@link #startPersistent} in
+ * one SQLite file whatever credentials and region the clients use.
  *
- * <p>The server is assembled from DynamoDB Local's own parts, as its {@code ServerRunner} does,
- * rather than through its command line, for three reasons: it then listens on loopback only (the
- * command line binds every interface), it can take a free port (0) and report it, and its usage
- * telemetry, which the command line switches on by default, is never configured, so nothing
- * tries to reach outside this machine.
+ * <p>The server is assembled from DynamoDB Local's own parts, as its {@code ServerRunner} does, rather than through its
+ * command line, for three reasons: it then listens on loopback only (the command line binds every interface), it can
+ * take a free port (0) and report it, and its usage telemetry, which the command line switches on by default, is never
+ * configured, so nothing tries to reach outside this machine.
  */
 public final class EmbeddedDynamoDb implements AutoCloseable {
 
@@ -56,17 +54,18 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     /**
      * Tables kept in {@code directory/shared-local-instance.db} (SQLite), there again at the next start.
      *
-     * @param port      the port to listen on, or 0 for a free one
+     * @param port the port to listen on, or 0 for a free one
      * @param directory an existing, writable directory
      */
     public static EmbeddedDynamoDb startPersistent(int port, Path directory) {
         LocalDynamoDBRequestHandler requests;
         try {
             // (no rate limiting, on disk under directory, one file shared by all access keys, no artificial delays)
-            requests = new LocalDynamoDBRequestHandler(0, false, directory.toAbsolutePath().toString(), true, false);
+            requests = new LocalDynamoDBRequestHandler(
+                    0, false, directory.toAbsolutePath().toString(), true, false);
         } catch (Exception e) {
-            throw new IllegalStateException("embedded DynamoDB cannot open its store in " + directory + ": "
-                    + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "embedded DynamoDB cannot open its store in " + directory + ": " + rootMessage(e), e);
         }
         return listen(requests, port);
     }
@@ -91,8 +90,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             server.start();
         } catch (Exception e) {
             stopQuietly(server, requests);
-            throw new IllegalStateException("embedded DynamoDB cannot listen on " + HOST + ":" + port + ": "
-                    + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "embedded DynamoDB cannot listen on " + HOST + ":" + port + ": " + rootMessage(e), e);
         }
         return new EmbeddedDynamoDb(server, requests, URI.create("http://" + HOST + ":" + connector.getLocalPort()));
     }

@@ -1,7 +1,6 @@
 package io.herald.embedded;
 
 import io.herald.core.embedded.EmbeddedServices;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -11,8 +10,8 @@ public final class EmbeddedEngines implements EmbeddedServices {
 
     @Override
     public Running startSqs(int port, Optional<Path> storage) {
-        EmbeddedSqs sqs = storage.map(dir -> EmbeddedSqs.startPersistent(port, dir))
-                .orElseGet(() -> EmbeddedSqs.start(port));
+        EmbeddedSqs sqs =
+                storage.map(dir -> EmbeddedSqs.startPersistent(port, dir)).orElseGet(() -> EmbeddedSqs.start(port));
         return running(sqs.endpoint(), sqs::close);
     }
 

@@ -2,6 +2,12 @@ package io.herald.embedded;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
@@ -22,21 +28,13 @@ import scala.collection.immutable.List$;
 import scala.util.Either;
 import scalikejdbc.ConnectionPool$;
 
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
 /**
- * An in-process SQS (ElasticMQ) for local mode, serve mode and tests, listening on loopback only. Herald
- * talks to it with the real AWS SDK through an endpoint override, exactly as it talks to AWS.
+ * An in-process SQS (ElasticMQ) for local mode, serve mode and tests, listening on loopback only. Herald talks to it
+ * with the real AWS SDK through an endpoint override, exactly as it talks to AWS.
  *
- * <p>In memory by default; {@link #startPersistent} keeps queues and messages in an H2 file through
- * ElasticMQ's own SQL persistence, which stores each sent, received and deleted message before
- * answering the request, so whatever SQS acknowledged survives a crash of the process.
+ * <p>In memory by default; {@link #startPersistent} keeps queues and messages in an H2 file through ElasticMQ's own SQL
+ * persistence, which stores each sent, received and deleted message before answering the request, so whatever SQS
+ * acknowledged survives a crash of the process.
  */
 public final class EmbeddedSqs implements AutoCloseable {
 
@@ -47,9 +45,9 @@ public final class EmbeddedSqs implements AutoCloseable {
      * ElasticMQ's actor system would add its own JVM shutdown hook; running beside Herald's hook
      * (Ctrl-C in local mode) the two wait for each other. Herald owns the lifecycle instead.
      */
-    private static final Config ACTOR_CONFIG = ConfigFactory
-            .parseString("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n"
-                    + "pekko.coordinated-shutdown.exit-jvm = off")
+    private static final Config ACTOR_CONFIG = ConfigFactory.parseString(
+                    "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n"
+                            + "pekko.coordinated-shutdown.exit-jvm = off")
             .withFallback(ConfigFactory.load());
 
     /** Server-side long polls of clients that already left are abandoned after this. */
@@ -80,10 +78,10 @@ public final class EmbeddedSqs implements AutoCloseable {
     }
 
     /**
-     * Queues and messages kept in {@code directory/sqs.mv.db} (H2) and read back at the next start.
-     * One persistent instance per process: ElasticMQ keeps its database connection pool in a global.
+     * Queues and messages kept in {@code directory/sqs.mv.db} (H2) and read back at the next start. One persistent
+     * instance per process: ElasticMQ keeps its database connection pool in a global.
      *
-     * @param port      the port to listen on, or 0 for a free one
+     * @param port the port to listen on, or 0 for a free one
      * @param directory an existing, writable directory
      * @throws IllegalStateException when the store cannot be opened (e.g. in use by another process) or read back
      */
@@ -96,24 +94,33 @@ public final class EmbeddedSqs implements AutoCloseable {
             Class.forName(storage.driverClass());
             // ElasticMQ opens its pool once per JVM; (re)open it here so a restart in one process reaches the file.
             ConnectionPool$ pools = ConnectionPool$.MODULE$;
-            pools.singleton(url, "", "", pools.singleton$default$4(), pools.singleton$default$5(url, "", "",
-                    pools.singleton$default$4()));
+            pools.singleton(
+                    url,
+                    "",
+                    "",
+                    pools.singleton$default$4(),
+                    pools.singleton$default$5(url, "", "", pools.singleton$default$4()));
         } catch (Exception e) {
-            throw new IllegalStateException("embedded SQS cannot open its store in " + directory + ": "
-                    + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "embedded SQS cannot open its store in " + directory + ": " + rootMessage(e), e);
         }
         ActorSystem actors = ActorSystem.create("elasticmq", ACTOR_CONFIG);
         ActorRef persistence;
         ActorRef queues;
         try {
             persistence = actors.actorOf(Props.create(SqlQueuePersistenceActor.class, storage, List$.MODULE$.empty()));
-            queues = actors.actorOf(Props.create(QueueManagerActor.class, new NowProvider(),
-                    SQSRestServerBuilder$.MODULE$.sqsLimits(), Option.apply(persistence)));
+            queues = actors.actorOf(Props.create(
+                    QueueManagerActor.class,
+                    new NowProvider(),
+                    SQSRestServerBuilder$.MODULE$.sqsLimits(),
+                    Option.apply(persistence)));
             // Restored before the port opens: Herald's start-up creates its queues, which must find them present.
             Object restored = Patterns.ask(persistence, new QueueEvent.Restore(queues), RESTORE_DEADLINE)
-                    .toCompletableFuture().get(RESTORE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                    .toCompletableFuture()
+                    .get(RESTORE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
             if (restored instanceof Either<?, ?> either && either.isLeft()) {
-                throw new IllegalStateException("stored queues do not load: " + either.left().get());
+                throw new IllegalStateException(
+                        "stored queues do not load: " + either.left().get());
             }
         } catch (Exception e) {
             closeActors(actors);
@@ -121,24 +128,25 @@ public final class EmbeddedSqs implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IllegalStateException("embedded SQS cannot read its store in " + directory + ": "
-                    + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "embedded SQS cannot read its store in " + directory + ": " + rootMessage(e), e);
         }
-        TheSQSRestServerBuilder builder = SQSRestServerBuilder.withActorSystem(actors).withQueueManagerActor(queues)
+        TheSQSRestServerBuilder builder = SQSRestServerBuilder.withActorSystem(actors)
+                .withQueueManagerActor(queues)
                 .withQueueEventListener(persistence);
         return listen(actors, builder, port, true);
     }
 
-    private static EmbeddedSqs listen(ActorSystem actors, TheSQSRestServerBuilder builder, int port,
-                                      boolean persistent) {
+    private static EmbeddedSqs listen(
+            ActorSystem actors, TheSQSRestServerBuilder builder, int port, boolean persistent) {
         SQSRestServer server = builder.withInterface(HOST).withPort(port).start();
         int bound;
         try {
             bound = server.waitUntilStarted().localAddress().getPort();
         } catch (RuntimeException e) {
             new EmbeddedSqs(actors, server, null, persistent).close();
-            throw new IllegalStateException("embedded SQS cannot listen on " + HOST + ":" + port + ": "
-                    + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "embedded SQS cannot listen on " + HOST + ":" + port + ": " + rootMessage(e), e);
         }
         return new EmbeddedSqs(actors, server, URI.create("http://" + HOST + ":" + bound), persistent);
     }

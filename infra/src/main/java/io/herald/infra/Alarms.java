@@ -1,5 +1,8 @@
 package io.herald.infra;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
@@ -15,21 +18,22 @@ import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /**
- * What wakes a human, all through one SNS topic: a message in any dead-letter queue, a queue whose
- * oldest message is getting old, a provider whose breaker is open, and an API answering 5xx.
+ * What wakes a human, all through one SNS topic: a message in any dead-letter queue, a queue whose oldest message is
+ * getting old, a provider whose breaker is open, and an API answering 5xx.
  */
 final class Alarms extends Construct {
 
     private final Topic topic;
     private final List<Alarm> alarms = new ArrayList<>();
 
-    Alarms(Construct scope, String id, InfraSettings settings, List<MessageQueues.Pair> queues,
-           IApplicationLoadBalancer loadBalancer, boolean breakerMetrics) {
+    Alarms(
+            Construct scope,
+            String id,
+            InfraSettings settings,
+            List<MessageQueues.Pair> queues,
+            IApplicationLoadBalancer loadBalancer,
+            boolean breakerMetrics) {
         super(scope, id);
         // Not KMS-encrypted: CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key,
         // and alarm texts hold queue names, not message content.
@@ -38,15 +42,19 @@ final class Alarms extends Construct {
                 .enforceSsl(true)
                 .build();
         if (!settings.alarmEmail().isBlank()) {
-            topic.addSubscription(EmailSubscription.Builder.create(settings.alarmEmail()).build());
+            topic.addSubscription(
+                    EmailSubscription.Builder.create(settings.alarmEmail()).build());
         }
 
         for (MessageQueues.Pair pair : queues) {
             add(Alarm.Builder.create(this, pair.name() + "-dead-letters")
                     .alarmDescription("A message could not be delivered and waits in " + pair.name()
                             + "'s dead-letter queue with its reason (herald-reason attribute)")
-                    .metric(pair.deadLetter().metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                            .statistic("Maximum").period(Duration.minutes(1)).build()))
+                    .metric(pair.deadLetter()
+                            .metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                                    .statistic("Maximum")
+                                    .period(Duration.minutes(1))
+                                    .build()))
                     .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                     .threshold(0)
                     .evaluationPeriods(1)
@@ -54,9 +62,13 @@ final class Alarms extends Construct {
                     .build());
             add(Alarm.Builder.create(this, pair.name() + "-oldest-message")
                     .alarmDescription("The oldest message in " + pair.name() + " waited longer than "
-                            + settings.oldestMessageAlarm().toSeconds() + " s: the pipeline is down, stuck or too small")
-                    .metric(pair.queue().metricApproximateAgeOfOldestMessage(MetricOptions.builder()
-                            .statistic("Maximum").period(Duration.minutes(5)).build()))
+                            + settings.oldestMessageAlarm().toSeconds()
+                            + " s: the pipeline is down, stuck or too small")
+                    .metric(pair.queue()
+                            .metricApproximateAgeOfOldestMessage(MetricOptions.builder()
+                                    .statistic("Maximum")
+                                    .period(Duration.minutes(5))
+                                    .build()))
                     .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                     .threshold(settings.oldestMessageAlarm().toSeconds())
                     .evaluationPeriods(1)
@@ -86,13 +98,18 @@ final class Alarms extends Construct {
                     .build());
         }
 
-        MetricOptions fiveMinutes = MetricOptions.builder().statistic("Sum").period(Duration.minutes(5)).build();
+        MetricOptions fiveMinutes = MetricOptions.builder()
+                .statistic("Sum")
+                .period(Duration.minutes(5))
+                .build();
         IMetric errorRate = MathExpression.Builder.create()
                 .expression("IF(requests > 0, 100 * (FILL(targetErrors, 0) + FILL(balancerErrors, 0)) / requests, 0)")
                 .usingMetrics(Map.of(
                         "requests", loadBalancer.getMetrics().requestCount(fiveMinutes),
-                        "targetErrors", loadBalancer.getMetrics().httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT, fiveMinutes),
-                        "balancerErrors", loadBalancer.getMetrics().httpCodeElb(HttpCodeElb.ELB_5XX_COUNT, fiveMinutes)))
+                        "targetErrors",
+                                loadBalancer.getMetrics().httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT, fiveMinutes),
+                        "balancerErrors",
+                                loadBalancer.getMetrics().httpCodeElb(HttpCodeElb.ELB_5XX_COUNT, fiveMinutes)))
                 .label("API 5xx answers, % of requests")
                 .period(Duration.minutes(5))
                 .build();

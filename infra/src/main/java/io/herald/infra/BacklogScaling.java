@@ -1,5 +1,9 @@
 package io.herald.infra;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import software.amazon.awscdk.services.applicationautoscaling.CfnScalingPolicy;
 import software.amazon.awscdk.services.applicationautoscaling.ScalableTarget;
 import software.amazon.awscdk.services.applicationautoscaling.ServiceNamespace;
@@ -8,27 +12,27 @@ import software.amazon.awscdk.services.ecs.ICluster;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-
 /**
- * Scales the pipeline on backlog per task: the visible messages of every queue added up, divided
- * by the tasks running, kept near {@code backlogPerTask} by target tracking.
+ * Scales the pipeline on backlog per task: the visible messages of every queue added up, divided by the tasks running,
+ * kept near {@code backlogPerTask} by target tracking.
  *
- * <p>CDK's target-tracking construct takes a single metric only, and plain queue depth would add
- * tasks without regard to how many already run; Application Auto Scaling itself accepts metric
- * math, so the policy is written at the CloudFormation level. RunningTaskCount comes from Container
- * Insights (enabled on the cluster); with at least one task it is never zero.
+ * <p>CDK's target-tracking construct takes a single metric only, and plain queue depth would add tasks without regard
+ * to how many already run; Application Auto Scaling itself accepts metric math, so the policy is written at the
+ * CloudFormation level. RunningTaskCount comes from Container Insights (enabled on the cluster); with at least one task
+ * it is never zero.
  */
 final class BacklogScaling extends Construct {
 
     private final ScalableTarget target;
     private final CfnScalingPolicy policy;
 
-    BacklogScaling(Construct scope, String id, ICluster cluster, FargateService service, List<IQueue> queues,
-                   InfraSettings settings) {
+    BacklogScaling(
+            Construct scope,
+            String id,
+            ICluster cluster,
+            FargateService service,
+            List<IQueue> queues,
+            InfraSettings settings) {
         super(scope, id);
         this.target = ScalableTarget.Builder.create(this, "Target")
                 .serviceNamespace(ServiceNamespace.ECS)
@@ -40,13 +44,23 @@ final class BacklogScaling extends Construct {
 
         List<CfnScalingPolicy.TargetTrackingMetricDataQueryProperty> metrics = new ArrayList<>();
         for (int i = 0; i < queues.size(); i++) {
-            metrics.add(query("q" + i, "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Sum",
+            metrics.add(query(
+                    "q" + i,
+                    "AWS/SQS",
+                    "ApproximateNumberOfMessagesVisible",
+                    "Sum",
                     List.of(dimension("QueueName", queues.get(i).getQueueName()))));
         }
-        metrics.add(query("tasks", "ECS/ContainerInsights", "RunningTaskCount", "Average",
-                List.of(dimension("ClusterName", cluster.getClusterName()),
+        metrics.add(query(
+                "tasks",
+                "ECS/ContainerInsights",
+                "RunningTaskCount",
+                "Average",
+                List.of(
+                        dimension("ClusterName", cluster.getClusterName()),
                         dimension("ServiceName", service.getServiceName()))));
-        String visible = IntStream.range(0, queues.size()).mapToObj(i -> "q" + i).collect(Collectors.joining(" + "));
+        String visible =
+                IntStream.range(0, queues.size()).mapToObj(i -> "q" + i).collect(Collectors.joining(" + "));
         metrics.add(CfnScalingPolicy.TargetTrackingMetricDataQueryProperty.builder()
                 .id("backlogPerTask")
                 .expression("(" + visible + ") / tasks")
@@ -73,7 +87,10 @@ final class BacklogScaling extends Construct {
     }
 
     private static CfnScalingPolicy.TargetTrackingMetricDataQueryProperty query(
-            String id, String namespace, String name, String stat,
+            String id,
+            String namespace,
+            String name,
+            String stat,
             List<CfnScalingPolicy.TargetTrackingMetricDimensionProperty> dimensions) {
         return CfnScalingPolicy.TargetTrackingMetricDataQueryProperty.builder()
                 .id(id)
@@ -90,7 +107,10 @@ final class BacklogScaling extends Construct {
     }
 
     private static CfnScalingPolicy.TargetTrackingMetricDimensionProperty dimension(String name, String value) {
-        return CfnScalingPolicy.TargetTrackingMetricDimensionProperty.builder().name(name).value(value).build();
+        return CfnScalingPolicy.TargetTrackingMetricDimensionProperty.builder()
+                .name(name)
+                .value(value)
+                .build();
     }
 
     CfnScalingPolicy policy() {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,10 +12,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns the operator's herald.yaml into the {@code HERALD_*} variables of the api and pipeline
- * tasks, so the services on AWS run on the same file that was tested locally. Only keys that differ
- * from Herald's defaults are passed, plus the few that only the deployment knows (region, listening
- * address, SES configuration set). Secrets are never passed here: they come from Secrets Manager.
+ * Turns the operator's herald.yaml into the {@code HERALD_*} variables of the api and pipeline tasks, so the services
+ * on AWS run on the same file that was tested locally. Only keys that differ from Herald's defaults are passed, plus
+ * the few that only the deployment knows (region, listening address, SES configuration set). Secrets are never passed
+ * here: they come from Secrets Manager.
  */
 final class ContainerEnvironment {
 
@@ -27,26 +26,33 @@ final class ContainerEnvironment {
 
     /** Sections each service reads; mailprog, telegramBot and local belong to the Slurm host and laptops. */
     private static final List<String> API_SECTIONS = List.of("sqs", "api", "receivers", "status");
-    private static final List<String> PIPELINE_SECTIONS = List.of("sqs", "pipeline", "providers", "receivers", "status");
+
+    private static final List<String> PIPELINE_SECTIONS =
+            List.of("sqs", "pipeline", "providers", "receivers", "status");
 
     /**
-     * What the api's magic links need from the Slurm side's section: whom to mail (user@mailDomain, from
-     * sender) and whether chats can be linked. Passed only when api.selfService.publicUrl is set.
+     * What the api's magic links need from the Slurm side's section: whom to mail (user@mailDomain, from sender) and
+     * whether chats can be linked. Passed only when api.selfService.publicUrl is set.
      */
-    private static final List<String> API_SELF_SERVICE_KEYS = List.of("mailprog.mailDomain", "mailprog.sender",
-            "mailprog.preferences.enabled");
+    private static final List<String> API_SELF_SERVICE_KEYS =
+            List.of("mailprog.mailDomain", "mailprog.sender", "mailprog.preferences.enabled");
 
     /** Keys whose values the stack's queues and table were made with. */
-    private static final List<String> STACK_KEYS = List.of("sqs.queues", "sqs.deadLetterSuffix", "sqs.maxReceiveCount",
-            "sqs.visibilityTimeout", "pipeline.sendTimeout", "status.table");
+    private static final List<String> STACK_KEYS = List.of(
+            "sqs.queues",
+            "sqs.deadLetterSuffix",
+            "sqs.maxReceiveCount",
+            "sqs.visibilityTimeout",
+            "pipeline.sendTimeout",
+            "status.table");
 
     private final Map<String, String> changed;
     private final Map<String, String> apiExtra;
 
     /**
-     * @param config            the configuration the services run on
-     * @param region            the deployment's region (a CloudFormation token in a synthesized stack)
-     * @param configurationSet  SES configuration set name; empty when the stack creates none
+     * @param config the configuration the services run on
+     * @param region the deployment's region (a CloudFormation token in a synthesized stack)
+     * @param configurationSet SES configuration set name; empty when the stack creates none
      * @throws IllegalArgumentException when the file holds a secret or a setting that cannot work on AWS
      */
     ContainerEnvironment(HeraldConfig config, String region, String configurationSet) {

@@ -4,24 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.ConfigException;
 import io.herald.core.config.HeraldConfig;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.AppProps;
-import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.cxapi.CloudAssembly;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.cxapi.CloudAssembly;
 
 /**
- * The AWS CDK app that deploys Herald: {@code <stackName>-images} (the ECR repositories) and
- * {@code <stackName>} (everything else). Settings come from CDK context: {@code -c key=value}
- * arguments, a JSON {@code --settings FILE}, or, when the cdk CLI runs the app, cdk.json and its
- * {@code -c}; see {@link InfraSettings} and docs/deploy.md. Synthesis needs node, because the CDK's
- * constructs run in a jsii node process.
+ * The AWS CDK app that deploys Herald: {@code <stackName>-images} (the ECR repositories) and {@code <stackName>}
+ * (everything else). Settings come from CDK context: {@code -c key=value} arguments, a JSON {@code --settings FILE},
+ * or, when the cdk CLI runs the app, cdk.json and its {@code -c}; see {@link InfraSettings} and docs/deploy.md.
+ * Synthesis needs node, because the CDK's constructs run in a jsii node process.
  *
  * <pre>
  * java ... io.herald.infra.HeraldInfraApp [--out DIR] [--settings FILE] [-c key=value]...
@@ -29,8 +27,7 @@ import java.util.Map;
  */
 public final class HeraldInfraApp {
 
-    private HeraldInfraApp() {
-    }
+    private HeraldInfraApp() {}
 
     public static void main(String[] args) throws IOException {
         try {
@@ -60,15 +57,19 @@ public final class HeraldInfraApp {
                     }
                     context.put(pair.substring(0, eq), pair.substring(eq + 1));
                 }
-                default -> throw new IllegalArgumentException("unknown argument '" + arg
-                        + "'; usage: [--out DIR] [--settings FILE] [-c key=value]...");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown argument '" + arg + "'; usage: [--out DIR] [--settings FILE] [-c key=value]...");
             }
             i++;
         }
-        context.keySet().stream().filter(key -> !InfraSettings.DEFAULTS.containsKey(key)).findFirst().ifPresent(key -> {
-            throw new IllegalArgumentException("unknown setting '" + key + "'; the settings are "
-                    + InfraSettings.DEFAULTS.keySet());
-        });
+        context.keySet().stream()
+                .filter(key -> !InfraSettings.DEFAULTS.containsKey(key))
+                .findFirst()
+                .ifPresent(key -> {
+                    throw new IllegalArgumentException(
+                            "unknown setting '" + key + "'; the settings are " + InfraSettings.DEFAULTS.keySet());
+                });
         App app = new App(AppProps.builder().outdir(out).context(context).build());
         define(app);
         CloudAssembly assembly = app.synth();
@@ -81,10 +82,16 @@ public final class HeraldInfraApp {
         InfraSettings settings = InfraSettings.from(key -> app.getNode().tryGetContext(key));
         HeraldConfig config = DeploymentConfig.load(settings.heraldConfig());
         StackProps props = StackProps.builder()
-                .description("Herald notification dispatcher: queues, status table, api and pipeline on Fargate, alarms")
+                .description(
+                        "Herald notification dispatcher: queues, status table, api and pipeline on Fargate, alarms")
                 .build();
-        new ImageRepositoriesStack(app, settings.stackName() + "-images", StackProps.builder()
-                .description("Herald container image repositories").build(), settings);
+        new ImageRepositoriesStack(
+                app,
+                settings.stackName() + "-images",
+                StackProps.builder()
+                        .description("Herald container image repositories")
+                        .build(),
+                settings);
         new HeraldStack(app, settings.stackName(), props, settings, config);
     }
 

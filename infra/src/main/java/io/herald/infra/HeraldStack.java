@@ -2,6 +2,10 @@ package io.herald.infra;
 
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
@@ -13,15 +17,10 @@ import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
 /**
- * Herald on AWS: the queues with their dead-letter queues, the status table, provider secrets, SES,
- * the api behind a load balancer, the pipeline scaled on backlog, and the alarms. Account and
- * region are left to the deployment (CloudFormation pseudo parameters), never written here.
+ * Herald on AWS: the queues with their dead-letter queues, the status table, provider secrets, SES, the api behind a
+ * load balancer, the pipeline scaled on backlog, and the alarms. Account and region are left to the deployment
+ * (CloudFormation pseudo parameters), never written here.
  */
 public final class HeraldStack extends Stack {
 
@@ -37,28 +36,40 @@ public final class HeraldStack extends Stack {
         this.queues = new MessageQueues(this, "Queues", config.sqs(), config.pipeline());
         this.storage = new StatusStorage(this, "Status", config.status());
         List<ProviderSecrets.Entry> secretEntries = ProviderSecrets.of(config.providers());
-        ProviderSecretStore secretStore = new ProviderSecretStore(this, "ProviderSecrets", settings.stackName(), secretEntries);
+        ProviderSecretStore secretStore =
+                new ProviderSecretStore(this, "ProviderSecrets", settings.stackName(), secretEntries);
         SesSending ses = settings.sesIdentity().isBlank() ? null : new SesSending(this, "Ses", settings.sesIdentity());
 
-        ContainerEnvironment environment = new ContainerEnvironment(config, Aws.REGION,
-                ses == null ? "" : ses.configurationSetName());
+        ContainerEnvironment environment =
+                new ContainerEnvironment(config, Aws.REGION, ses == null ? "" : ses.configurationSetName());
         Network network = new Network(this, "Network", settings.natGateways());
 
         // The magic links' signing key: nobody needs to know it, so the stack generates it; every api task
         // reads the same one. Only with api.selfService.publicUrl set (links on).
-        Secret linkSecret = config.api().selfService().enabled() ? Secret.Builder.create(this, "SelfServiceLinkSecret")
-                .secretName(settings.stackName().toLowerCase(Locale.ROOT) + "/api/selfService/linkSecret")
-                .description("Herald " + DeploymentConfig.LINK_SECRET_KEY + ": signs /#/me links and sessions (read by "
-                        + "the api as " + LINK_SECRET_VARIABLE + "); replacing it ends every session")
-                .generateSecretString(SecretStringGenerator.builder().passwordLength(64).excludePunctuation(true)
-                        .build())
-                .build() : null;
-        this.api = new ApiService(this, "Api", network, settings, environment.api(),
+        Secret linkSecret = config.api().selfService().enabled()
+                ? Secret.Builder.create(this, "SelfServiceLinkSecret")
+                        .secretName(settings.stackName().toLowerCase(Locale.ROOT) + "/api/selfService/linkSecret")
+                        .description("Herald " + DeploymentConfig.LINK_SECRET_KEY
+                                + ": signs /#/me links and sessions (read by " + "the api as " + LINK_SECRET_VARIABLE
+                                + "); replacing it ends every session")
+                        .generateSecretString(SecretStringGenerator.builder()
+                                .passwordLength(64)
+                                .excludePunctuation(true)
+                                .build())
+                        .build()
+                : null;
+        this.api = new ApiService(
+                this,
+                "Api",
+                network,
+                settings,
+                environment.api(),
                 linkSecret == null ? Map.of() : Map.of(LINK_SECRET_VARIABLE, linkSecret),
                 TaskPermissions.api(queues.pairs(), storage.table()));
 
         boolean collector = !settings.metricsCollector().isBlank();
-        LogGroup metricsLogs = collector ? ServiceLogs.group(this, "PipelineMetricsLogs", settings.logRetentionDays()) : null;
+        LogGroup metricsLogs =
+                collector ? ServiceLogs.group(this, "PipelineMetricsLogs", settings.logRetentionDays()) : null;
         // Only the enabled providers' secrets reach the task (and its execution role may read only those).
         Map<String, ISecret> pipelineSecrets = new LinkedHashMap<>();
         secretStore.secrets().forEach((entry, secret) -> {
@@ -66,39 +77,73 @@ public final class HeraldStack extends Stack {
                 pipelineSecrets.put(entry.variable(), secret);
             }
         });
-        this.pipeline = new PipelineService(this, "Pipeline", network, settings, environment.pipeline(), pipelineSecrets,
-                TaskPermissions.pipeline(queues.pairs(), storage.table(), ses == null ? null : ses.sendStatement(),
-                        metricsLogs),
-                config.pipeline().shutdownDeadline(), metricsLogs);
-        this.scaling = new BacklogScaling(this, "PipelineScaling", network.cluster(), pipeline.service(),
-                queues.pairs().stream().map(p -> (software.amazon.awscdk.services.sqs.IQueue) p.queue()).toList(),
+        this.pipeline = new PipelineService(
+                this,
+                "Pipeline",
+                network,
+                settings,
+                environment.pipeline(),
+                pipelineSecrets,
+                TaskPermissions.pipeline(
+                        queues.pairs(), storage.table(), ses == null ? null : ses.sendStatement(), metricsLogs),
+                config.pipeline().shutdownDeadline(),
+                metricsLogs);
+        this.scaling = new BacklogScaling(
+                this,
+                "PipelineScaling",
+                network.cluster(),
+                pipeline.service(),
+                queues.pairs().stream()
+                        .map(p -> (software.amazon.awscdk.services.sqs.IQueue) p.queue())
+                        .toList(),
                 settings);
-        this.alarms = new Alarms(this, "Alarms", settings, queues.pairs(), api.service().getLoadBalancer(), collector);
+        this.alarms = new Alarms(
+                this, "Alarms", settings, queues.pairs(), api.service().getLoadBalancer(), collector);
 
         ManagedPolicy producer = ManagedPolicy.Builder.create(this, "ProducerPolicy")
                 .description("Herald producer outside AWS (the Slurm forwarder): send to Herald's queues only")
                 .statements(TaskPermissions.producer(queues.pairs()))
                 .build();
 
-        output("ApiUrl", "the API's address", (settings.https() ? "https://" : "http://")
-                + api.service().getLoadBalancer().getLoadBalancerDnsName());
-        output("AlarmTopic", "SNS topic of every alarm: subscribe e-mail, chat or paging here", alarms.topic().getTopicArn());
-        output("ProducerPolicyArn", "attach to the Slurm controller's IAM user or role (docs/slurm.md)",
+        output(
+                "ApiUrl",
+                "the API's address",
+                (settings.https() ? "https://" : "http://")
+                        + api.service().getLoadBalancer().getLoadBalancerDnsName());
+        output(
+                "AlarmTopic",
+                "SNS topic of every alarm: subscribe e-mail, chat or paging here",
+                alarms.topic().getTopicArn());
+        output(
+                "ProducerPolicyArn",
+                "attach to the Slurm controller's IAM user or role (docs/slurm.md)",
                 producer.getManagedPolicyArn());
-        output("StatusTable", "DynamoDB table of delivery status and idempotency records", storage.table().getTableName());
-        queues.pairs().forEach(p -> output("Queue-" + p.name(), "queue and dead-letter queue URLs",
-                p.queue().getQueueUrl() + " " + p.deadLetter().getQueueUrl()));
+        output(
+                "StatusTable",
+                "DynamoDB table of delivery status and idempotency records",
+                storage.table().getTableName());
+        queues.pairs()
+                .forEach(p -> output(
+                        "Queue-" + p.name(),
+                        "queue and dead-letter queue URLs",
+                        p.queue().getQueueUrl() + " " + p.deadLetter().getQueueUrl()));
         // One output per secret, named for its provider and key: a provider may have several (ntfy's token, password).
-        secretStore.secrets().forEach((entry, secret) -> output("Secret-" + entry.provider() + "-" + entry.field(),
-                "put " + entry.key() + " here" + (entry.enabled() ? "" : " (provider disabled in herald.yaml)"),
-                secret.getSecretName()));
+        secretStore
+                .secrets()
+                .forEach((entry, secret) -> output(
+                        "Secret-" + entry.provider() + "-" + entry.field(),
+                        "put " + entry.key() + " here" + (entry.enabled() ? "" : " (provider disabled in herald.yaml)"),
+                        secret.getSecretName()));
     }
 
     private static final String LINK_SECRET_VARIABLE =
             ConfigLoader.environmentVariable(DeploymentConfig.LINK_SECRET_KEY);
 
     private void output(String id, String description, String value) {
-        CfnOutput.Builder.create(this, id.replaceAll("[^A-Za-z0-9]", "")).description(description).value(value).build();
+        CfnOutput.Builder.create(this, id.replaceAll("[^A-Za-z0-9]", ""))
+                .description(description)
+                .value(value)
+                .build();
     }
 
     MessageQueues queues() {

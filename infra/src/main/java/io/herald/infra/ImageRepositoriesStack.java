@@ -1,5 +1,6 @@
 package io.herald.infra;
 
+import java.util.List;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -9,12 +10,10 @@ import software.amazon.awscdk.services.ecr.Repository;
 import software.amazon.awscdk.services.ecr.TagMutability;
 import software.constructs.Construct;
 
-import java.util.List;
-
 /**
- * The ECR repositories of the api and pipeline images. A stack of their own, deployed first: the
- * services' stack cannot start tasks until an image has been pushed, and images should survive
- * the services' stack being torn down and rebuilt.
+ * The ECR repositories of the api and pipeline images. A stack of their own, deployed first: the services' stack cannot
+ * start tasks until an image has been pushed, and images should survive the services' stack being torn down and
+ * rebuilt.
  */
 public final class ImageRepositoriesStack extends Stack {
 

@@ -11,34 +11,33 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * What the deployment needs beyond Herald's own configuration: sizes, counts, names and addresses
- * that only exist on AWS. Read from CDK context ({@code -c key=value}, cdk.json or a settings file),
- * so nothing account- or region-specific is written into the code; the account and region are the
- * ones the stack is deployed into.
+ * What the deployment needs beyond Herald's own configuration: sizes, counts, names and addresses that only exist on
+ * AWS. Read from CDK context ({@code -c key=value}, cdk.json or a settings file), so nothing account- or
+ * region-specific is written into the code; the account and region are the ones the stack is deployed into.
  *
- * @param stackName             CloudFormation stack name; also the prefix of the image repositories' stack
- * @param heraldConfig          the herald.yaml the services run on; empty: Herald's defaults
- * @param imageTag              tag of the api and pipeline images in the stack's ECR repositories
- * @param apiImage              a full image reference that replaces the ECR api image; empty: none
- * @param pipelineImage         the same for the pipeline
- * @param apiCpu                Fargate CPU units of one api task (256 = 1/4 vCPU)
- * @param apiMemoryMiB          memory of one api task
- * @param apiTasks              api tasks behind the load balancer
- * @param pipelineCpu           Fargate CPU units of one pipeline task
- * @param pipelineMemoryMiB     memory of one pipeline task
- * @param pipelineMinTasks      fewest pipeline tasks (at least 1: backlog per task divides by the running count)
- * @param pipelineMaxTasks      most pipeline tasks
- * @param backlogPerTask        visible messages one pipeline task should have waiting at most (the scaling target)
- * @param certificateArn        ACM certificate for an HTTPS listener; empty: plain HTTP on port 80
- * @param alarmEmail            address subscribed to the alarm topic; empty: subscribe later
- * @param sesIdentity           domain (example.org) or address to verify with SES; empty: no SES resources
- * @param logRetentionDays      CloudWatch Logs retention, one of the values CloudWatch offers
- * @param natGateways           0 runs tasks in public subnets with public addresses (no NAT cost),
- *                              more puts them in private subnets behind that many NAT gateways
- * @param oldestMessageAlarm    age of the oldest queued message that raises an alarm
- * @param api5xxPercent         share of API answers that are 5xx (in 5 minutes) that raises an alarm
- * @param metricsCollector      image of the sidecar that turns the pipeline's Prometheus metrics into
- *                              CloudWatch metrics (breaker state); empty: no sidecar, no breaker alarm
+ * @param stackName CloudFormation stack name; also the prefix of the image repositories' stack
+ * @param heraldConfig the herald.yaml the services run on; empty: Herald's defaults
+ * @param imageTag tag of the api and pipeline images in the stack's ECR repositories
+ * @param apiImage a full image reference that replaces the ECR api image; empty: none
+ * @param pipelineImage the same for the pipeline
+ * @param apiCpu Fargate CPU units of one api task (256 = 1/4 vCPU)
+ * @param apiMemoryMiB memory of one api task
+ * @param apiTasks api tasks behind the load balancer
+ * @param pipelineCpu Fargate CPU units of one pipeline task
+ * @param pipelineMemoryMiB memory of one pipeline task
+ * @param pipelineMinTasks fewest pipeline tasks (at least 1: backlog per task divides by the running count)
+ * @param pipelineMaxTasks most pipeline tasks
+ * @param backlogPerTask visible messages one pipeline task should have waiting at most (the scaling target)
+ * @param certificateArn ACM certificate for an HTTPS listener; empty: plain HTTP on port 80
+ * @param alarmEmail address subscribed to the alarm topic; empty: subscribe later
+ * @param sesIdentity domain (example.org) or address to verify with SES; empty: no SES resources
+ * @param logRetentionDays CloudWatch Logs retention, one of the values CloudWatch offers
+ * @param natGateways 0 runs tasks in public subnets with public addresses (no NAT cost), more puts them in private
+ *     subnets behind that many NAT gateways
+ * @param oldestMessageAlarm age of the oldest queued message that raises an alarm
+ * @param api5xxPercent share of API answers that are 5xx (in 5 minutes) that raises an alarm
+ * @param metricsCollector image of the sidecar that turns the pipeline's Prometheus metrics into CloudWatch metrics
+ *     (breaker state); empty: no sidecar, no breaker alarm
  */
 public record InfraSettings(
         String stackName,
@@ -64,8 +63,9 @@ public record InfraSettings(
         String metricsCollector) {
 
     /** The retention periods CloudWatch Logs accepts. */
-    static final Set<Integer> RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
-            1096, 1827, 2192, 2557, 2922, 3288, 3653);
+    static final Set<Integer> RETENTION_DAYS = Set.of(
+            1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+
     private static final Set<Integer> FARGATE_CPU = Set.of(256, 512, 1024, 2048, 4096, 8192, 16384);
 
     /** Every context key with its default, in the order deploy.md lists them. */
@@ -152,7 +152,8 @@ public record InfraSettings(
                     + pipelineMinTasks);
         }
         if (pipelineMaxTasks < pipelineMinTasks) {
-            p.add("pipelineMaxTasks (" + pipelineMaxTasks + ") must be at least pipelineMinTasks (" + pipelineMinTasks + ")");
+            p.add("pipelineMaxTasks (" + pipelineMaxTasks + ") must be at least pipelineMinTasks (" + pipelineMinTasks
+                    + ")");
         }
         if (backlogPerTask < 1) {
             p.add("backlogPerTask must be at least 1, got " + backlogPerTask);
@@ -178,7 +179,8 @@ public record InfraSettings(
 
     private static void fargate(List<String> p, String service, int cpu, int memory) {
         if (!FARGATE_CPU.contains(cpu)) {
-            p.add(service + "Cpu must be one of Fargate's sizes " + new java.util.TreeSet<>(FARGATE_CPU) + ", got " + cpu);
+            p.add(service + "Cpu must be one of Fargate's sizes " + new java.util.TreeSet<>(FARGATE_CPU) + ", got "
+                    + cpu);
         } else if (memory < cpu * 2 || memory > cpu * 8) {
             // Fargate pairs each CPU size with a memory range; roughly 2x to 8x the CPU units in MiB.
             p.add(service + "MemoryMiB " + memory + " does not fit " + service + "Cpu " + cpu

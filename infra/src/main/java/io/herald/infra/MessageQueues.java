@@ -1,6 +1,8 @@
 package io.herald.infra;
 
 import io.herald.core.config.HeraldConfig;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
@@ -8,18 +10,14 @@ import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * The configured SQS queues, each with its dead-letter queue, named exactly as herald.yaml names
- * them so the services find them with GetQueueUrl.
+ * The configured SQS queues, each with its dead-letter queue, named exactly as herald.yaml names them so the services
+ * find them with GetQueueUrl.
  */
 final class MessageQueues extends Construct {
 
     /** One queue the producers spread over and the pipeline reads, with where its failures go. */
-    record Pair(String name, Queue queue, Queue deadLetter) {
-    }
+    record Pair(String name, Queue queue, Queue deadLetter) {}
 
     /** SQS's longest receive wait: empty receives are what an idle pipeline pays for. */
     static final Duration RECEIVE_WAIT = Duration.seconds(20);
@@ -34,9 +32,11 @@ final class MessageQueues extends Construct {
         super(scope, id);
         // The services refuse to start otherwise, but a stack that cannot run should not deploy either.
         if (sqs.visibilityTimeout().compareTo(pipeline.sendTimeout()) <= 0) {
-            throw new IllegalArgumentException("sqs.visibilityTimeout (" + sqs.visibilityTimeout().toSeconds()
-                    + " s) must exceed pipeline.sendTimeout (" + pipeline.sendTimeout().toSeconds()
-                    + " s), or a slow send lets its message reappear and go out twice");
+            throw new IllegalArgumentException(
+                    "sqs.visibilityTimeout (" + sqs.visibilityTimeout().toSeconds()
+                            + " s) must exceed pipeline.sendTimeout ("
+                            + pipeline.sendTimeout().toSeconds()
+                            + " s), or a slow send lets its message reappear and go out twice");
         }
         List<Pair> made = new ArrayList<>();
         for (String name : sqs.queues()) {

@@ -5,26 +5,24 @@ import software.amazon.awscdk.Aws;
 /**
  * The configuration of the pipeline's metrics sidecar (the AWS Distro for OpenTelemetry collector).
  *
- * <p>The pipeline exposes Prometheus metrics on its admin port and publishes nothing to CloudWatch
- * itself. The sidecar scrapes {@code /metrics} over the task's loopback and writes the breaker
- * state ({@code herald_worker_healthy}: 1 healthy, 0 unhealthy or probing, per worker) and the
- * queue depth the pipeline sees as CloudWatch embedded-metric-format log events, which CloudWatch
- * turns into metrics in {@link #namespace}. That is what the breaker alarm watches.
+ * <p>The pipeline exposes Prometheus metrics on its admin port and publishes nothing to CloudWatch itself. The sidecar
+ * scrapes {@code /metrics} over the task's loopback and writes the breaker state ({@code herald_worker_healthy}: 1
+ * healthy, 0 unhealthy or probing, per worker) and the queue depth the pipeline sees as CloudWatch
+ * embedded-metric-format log events, which CloudWatch turns into metrics in {@link #namespace}. That is what the
+ * breaker alarm watches.
  */
 final class MetricsCollector {
 
-    private MetricsCollector() {
-    }
+    private MetricsCollector() {}
 
     static String namespace(String stackName) {
         return stackName + "/Pipeline";
     }
 
-    /**
-     * @param logGroupName the EMF log group (a token in the stack)
-     */
+    /** @param logGroupName the EMF log group (a token in the stack) */
     static String config(String stackName, String logGroupName) {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "receivers:",
                 "  prometheus:",
                 "    config:",

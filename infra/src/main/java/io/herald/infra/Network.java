@@ -1,5 +1,7 @@
 package io.herald.infra;
 
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
@@ -8,14 +10,11 @@ import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.constructs.Construct;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * A VPC over two zones and the ECS cluster. With no NAT gateway the tasks sit in public subnets
- * with public addresses (they only dial out: SQS, DynamoDB, SES, the chat providers; their security
- * groups take nothing in but the load balancer's traffic), which saves a NAT gateway's ~$33 a month
- * plus its per-GB charge; with natGateways > 0 they move to private subnets.
+ * A VPC over two zones and the ECS cluster. With no NAT gateway the tasks sit in public subnets with public addresses
+ * (they only dial out: SQS, DynamoDB, SES, the chat providers; their security groups take nothing in but the load
+ * balancer's traffic), which saves a NAT gateway's ~$33 a month plus its per-GB charge; with natGateways > 0 they move
+ * to private subnets.
  */
 final class Network extends Construct {
 
@@ -27,10 +26,17 @@ final class Network extends Construct {
         super(scope, id);
         this.publicTasks = natGateways == 0;
         List<SubnetConfiguration> subnets = new ArrayList<>();
-        subnets.add(SubnetConfiguration.builder().name("public").subnetType(SubnetType.PUBLIC).cidrMask(24).build());
+        subnets.add(SubnetConfiguration.builder()
+                .name("public")
+                .subnetType(SubnetType.PUBLIC)
+                .cidrMask(24)
+                .build());
         if (!publicTasks) {
-            subnets.add(SubnetConfiguration.builder().name("tasks").subnetType(SubnetType.PRIVATE_WITH_EGRESS)
-                    .cidrMask(22).build());
+            subnets.add(SubnetConfiguration.builder()
+                    .name("tasks")
+                    .subnetType(SubnetType.PRIVATE_WITH_EGRESS)
+                    .cidrMask(22)
+                    .build());
         }
         this.vpc = Vpc.Builder.create(this, "Vpc")
                 .maxAzs(2)

@@ -5,23 +5,21 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every secret key of every installed provider ({@link ProviderDescriptor#secretKeys()}, its
- * {@link Secret} fields): a provider plug-in gets its Secrets Manager secret and variable without
- * anyone editing this module.
+ * Every secret key of every installed provider ({@link ProviderDescriptor#secretKeys()}, its {@link Secret} fields): a
+ * provider plug-in gets its Secrets Manager secret and variable without anyone editing this module.
  */
 final class ProviderSecrets {
 
     /**
      * One secret a provider needs.
      *
-     * @param provider  the provider block's name, e.g. {@code telegram}
-     * @param field     the secret's key in the block, e.g. {@code botToken}
-     * @param enabled   whether the configuration enables the provider (only then do tasks read it)
+     * @param provider the provider block's name, e.g. {@code telegram}
+     * @param field the secret's key in the block, e.g. {@code botToken}
+     * @param enabled whether the configuration enables the provider (only then do tasks read it)
      */
     record Entry(String provider, String field, boolean enabled) {
 
@@ -36,8 +34,7 @@ final class ProviderSecrets {
         }
     }
 
-    private ProviderSecrets() {
-    }
+    private ProviderSecrets() {}
 
     static List<Entry> of(HeraldConfig.ProviderBlocks providers) {
         List<Entry> entries = new ArrayList<>();

@@ -8,8 +8,7 @@ import software.constructs.Construct;
 /** A CloudWatch log group with the configured retention, so logs neither vanish early nor pile up forever. */
 final class ServiceLogs {
 
-    private ServiceLogs() {
-    }
+    private ServiceLogs() {}
 
     static LogGroup group(Construct scope, String id, int retentionDays) {
         LogGroup group = LogGroup.Builder.create(scope, id)

@@ -1,5 +1,6 @@
 package io.herald.infra;
 
+import java.util.List;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
@@ -10,12 +11,10 @@ import software.amazon.awscdk.services.ses.EmailIdentity;
 import software.amazon.awscdk.services.ses.Identity;
 import software.constructs.Construct;
 
-import java.util.List;
-
 /**
- * The SES side of the email channel: the identity Herald sends from (a domain, verified through
- * the DKIM records this prints, or one address) and a configuration set that collects reputation
- * metrics and names Herald's mail in SES's event stream.
+ * The SES side of the email channel: the identity Herald sends from (a domain, verified through the DKIM records this
+ * prints, or one address) and a configuration set that collects reputation metrics and names Herald's mail in SES's
+ * event stream.
  */
 final class SesSending extends Construct {
 
@@ -38,11 +37,15 @@ final class SesSending extends Construct {
             for (int i = 1; i <= 3; i++) {
                 CfnOutput.Builder.create(this, "DkimRecord" + i)
                         .description("SES DKIM CNAME " + i + " for " + domainOrAddress + " (name, then value)")
-                        .value(switch (i) {
-                            case 1 -> identity.getDkimDnsTokenName1() + " CNAME " + identity.getDkimDnsTokenValue1();
-                            case 2 -> identity.getDkimDnsTokenName2() + " CNAME " + identity.getDkimDnsTokenValue2();
-                            default -> identity.getDkimDnsTokenName3() + " CNAME " + identity.getDkimDnsTokenValue3();
-                        })
+                        .value(
+                                switch (i) {
+                                    case 1 ->
+                                        identity.getDkimDnsTokenName1() + " CNAME " + identity.getDkimDnsTokenValue1();
+                                    case 2 ->
+                                        identity.getDkimDnsTokenName2() + " CNAME " + identity.getDkimDnsTokenValue2();
+                                    default ->
+                                        identity.getDkimDnsTokenName3() + " CNAME " + identity.getDkimDnsTokenValue3();
+                                })
                         .build();
             }
         }
@@ -53,15 +56,16 @@ final class SesSending extends Construct {
     }
 
     /**
-     * SES v2 SendEmail authorises against the sending identity and the configuration set used,
-     * so those two ARNs are all the pipeline may send through.
+     * SES v2 SendEmail authorises against the sending identity and the configuration set used, so those two ARNs are
+     * all the pipeline may send through.
      */
     PolicyStatement sendStatement() {
-        String configurationSetArn = Stack.of(this).formatArn(ArnComponents.builder()
-                .service("ses")
-                .resource("configuration-set")
-                .resourceName(configurationSet.getConfigurationSetName())
-                .build());
+        String configurationSetArn = Stack.of(this)
+                .formatArn(ArnComponents.builder()
+                        .service("ses")
+                        .resource("configuration-set")
+                        .resourceName(configurationSet.getConfigurationSetName())
+                        .build());
         return PolicyStatement.Builder.create()
                 .effect(Effect.ALLOW)
                 .actions(List.of("ses:SendEmail"))

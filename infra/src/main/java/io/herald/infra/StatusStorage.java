@@ -12,8 +12,8 @@ import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.constructs.Construct;
 
 /**
- * The one DynamoDB table behind delivery status and the API's idempotency records, with the key
- * and TTL attribute that core's stores write ({@link StatusTable#KEY}, {@link StatusTable#EXPIRES_AT}).
+ * The one DynamoDB table behind delivery status and the API's idempotency records, with the key and TTL attribute that
+ * core's stores write ({@link StatusTable#KEY}, {@link StatusTable#EXPIRES_AT}).
  */
 final class StatusStorage extends Construct {
 
@@ -23,7 +23,10 @@ final class StatusStorage extends Construct {
         super(scope, id);
         this.table = Table.Builder.create(this, "Table")
                 .tableName(status.table())
-                .partitionKey(Attribute.builder().name(StatusTable.KEY).type(AttributeType.STRING).build())
+                .partitionKey(Attribute.builder()
+                        .name(StatusTable.KEY)
+                        .type(AttributeType.STRING)
+                        .build())
                 // Traffic follows notifications, which come in bursts: pay per request, plan no capacity.
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .timeToLiveAttribute(StatusTable.EXPIRES_AT)

@@ -1,5 +1,6 @@
 package io.herald.infra;
 
+import java.util.List;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
@@ -7,13 +8,10 @@ import software.amazon.awscdk.services.ecs.RuntimePlatform;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.constructs.Construct;
 
-import java.util.List;
-
 /** The Fargate task definition both Herald services run in: Linux on x86-64, as the images are built. */
 final class TaskDefinitions {
 
-    private TaskDefinitions() {
-    }
+    private TaskDefinitions() {}
 
     /** @param permissions what the task's code calls, and nothing more */
     static FargateTaskDefinition linux(Construct scope, int cpu, int memoryMiB, List<PolicyStatement> permissions) {

@@ -1,13 +1,12 @@
 package io.herald.infra;
 
-import io.herald.core.config.HeraldConfig;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.Optional;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.core.config.HeraldConfig;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class ContainerEnvironmentTest {
 
@@ -27,7 +26,8 @@ class ContainerEnvironmentTest {
                 .doesNotContainKey("HERALD_PIPELINE_MAX_IN_FLIGHT")
                 .doesNotContainKey("HERALD_API_KEYS");
         assertThat(env.api())
-                .containsEntry("HERALD_API_KEYS",
+                .containsEntry(
+                        "HERALD_API_KEYS",
                         "name=ci sha256=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 "
                                 + "senders=example.org rate=60/m")
                 .containsEntry("HERALD_API_PORT", "8080")
@@ -38,8 +38,8 @@ class ContainerEnvironmentTest {
     @Test
     void neverPassesCredentialsAsPlainVariables() {
         ContainerEnvironment env = new ContainerEnvironment(deployment(), "REGION", "");
-        ProviderSecrets.of(deployment().providers()).forEach(secret ->
-                assertThat(env.pipeline()).doesNotContainKey(secret.variable()));
+        ProviderSecrets.of(deployment().providers())
+                .forEach(secret -> assertThat(env.pipeline()).doesNotContainKey(secret.variable()));
         assertThat(env.pipeline().values()).doesNotContain(DeploymentConfig.PLACEHOLDER);
     }
 
@@ -51,15 +51,16 @@ class ContainerEnvironmentTest {
 
     @Test
     void refusesACredentialWrittenIntoTheFile() {
-        assertThatThrownBy(() -> DeploymentConfig.load(Optional.of(Path.of(
-                SynthesizedTemplates.resource("herald-with-secret.yaml")))))
+        assertThatThrownBy(() -> DeploymentConfig.load(
+                        Optional.of(Path.of(SynthesizedTemplates.resource("herald-with-secret.yaml")))))
                 .hasMessageContaining("providers.telegram.botToken, api.selfService.linkSecret must not be in the file")
                 .hasMessageNotContaining("do-not-commit-me");
     }
 
     @Test
     void findsOneSecretPerProviderCredentialNamedAsHeraldReadsIt() {
-        assertThat(ProviderSecrets.of(HeraldConfig.defaults().providers()).stream().map(ProviderSecrets.Entry::variable))
+        assertThat(ProviderSecrets.of(HeraldConfig.defaults().providers()).stream()
+                        .map(ProviderSecrets.Entry::variable))
                 .containsExactlyInAnyOrder(
                         "HERALD_PROVIDERS_SENDGRID_API_KEY",
                         "HERALD_PROVIDERS_SMTP_PASSWORD",

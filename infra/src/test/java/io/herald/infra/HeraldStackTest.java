@@ -1,10 +1,9 @@
 package io.herald.infra;
 
-import io.herald.core.config.HeraldConfig;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.assertions.Match;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.core.config.HeraldConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,8 +12,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
 
 /** Assertions on the templates synthesized from src/test/resources/herald-deploy-test.yaml. */
 class HeraldStackTest {
@@ -40,7 +39,8 @@ class HeraldStackTest {
         t.mainTemplate.resourceCountIs("AWS::ECS::TaskDefinition", 2);
         t.mainTemplate.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);
         // One per secret key of every installed provider (ntfy has two: token and password), and the links' key.
-        t.mainTemplate.resourceCountIs("AWS::SecretsManager::Secret",
+        t.mainTemplate.resourceCountIs(
+                "AWS::SecretsManager::Secret",
                 ProviderSecrets.of(HeraldConfig.defaults().providers()).size() + 1);
         t.mainTemplate.resourceCountIs("AWS::SES::EmailIdentity", 1);
         t.mainTemplate.resourceCountIs("AWS::SES::ConfigurationSet", 1);
@@ -53,32 +53,46 @@ class HeraldStackTest {
     @Test
     void everyQueueRedrivesToItsOwnDeadLetterQueueAfterTheConfiguredReceives() {
         Map<String, String> logicalIdByName = new HashMap<>();
-        resources("AWS::SQS::Queue").forEach((id, queue) ->
-                logicalIdByName.put(queue.at("/Properties/QueueName").asText(), id));
-        assertThat(logicalIdByName).containsOnlyKeys(QUEUES.stream()
-                .flatMap(q -> java.util.stream.Stream.of(q, q + "-dead")).toList());
+        resources("AWS::SQS::Queue")
+                .forEach((id, queue) ->
+                        logicalIdByName.put(queue.at("/Properties/QueueName").asText(), id));
+        assertThat(logicalIdByName)
+                .containsOnlyKeys(QUEUES.stream()
+                        .flatMap(q -> java.util.stream.Stream.of(q, q + "-dead"))
+                        .toList());
         for (String name : QUEUES) {
             JsonNode queue = t.main.at("/Resources/" + logicalIdByName.get(name) + "/Properties");
-            assertThat(queue.at("/RedrivePolicy/maxReceiveCount").asInt()).as(name).isEqualTo(7);
-            assertThat(queue.at("/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0").asText()).as(name)
+            assertThat(queue.at("/RedrivePolicy/maxReceiveCount").asInt())
+                    .as(name)
+                    .isEqualTo(7);
+            assertThat(queue.at("/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0")
+                            .asText())
+                    .as(name)
                     .isEqualTo(logicalIdByName.get(name + "-dead"));
             // Visibility (90 s in the file) outlasts the send timeout (20 s); long polling at SQS's maximum.
             assertThat(queue.path("VisibilityTimeout").asInt()).as(name).isEqualTo(90);
-            assertThat(queue.path("ReceiveMessageWaitTimeSeconds").asInt()).as(name).isEqualTo(20);
+            assertThat(queue.path("ReceiveMessageWaitTimeSeconds").asInt())
+                    .as(name)
+                    .isEqualTo(20);
         }
-        resources("AWS::SQS::Queue").forEach((id, queue) ->
-                assertThat(queue.at("/Properties/SqsManagedSseEnabled").asBoolean()).as(id + " encrypted").isTrue());
+        resources("AWS::SQS::Queue")
+                .forEach((id, queue) -> assertThat(
+                                queue.at("/Properties/SqsManagedSseEnabled").asBoolean())
+                        .as(id + " encrypted")
+                        .isTrue());
     }
 
     @Test
     void statusTableUsesCoresKeyAndTtlAttributeWithOnDemandBillingAndRecovery() {
-        t.mainTemplate.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
-                "TableName", "alerts-status",
-                "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH")),
-                "AttributeDefinitions", List.of(Map.of("AttributeName", "pk", "AttributeType", "S")),
-                "BillingMode", "PAY_PER_REQUEST",
-                "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
-                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true)));
+        t.mainTemplate.hasResourceProperties(
+                "AWS::DynamoDB::Table",
+                Map.of(
+                        "TableName", "alerts-status",
+                        "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH")),
+                        "AttributeDefinitions", List.of(Map.of("AttributeName", "pk", "AttributeType", "S")),
+                        "BillingMode", "PAY_PER_REQUEST",
+                        "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
+                        "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true)));
     }
 
     @Test
@@ -98,7 +112,8 @@ class HeraldStackTest {
                             problems.add(id + ": literal resource " + resource.asText() + " for " + actions);
                         }
                     } else if (!refersToStack(resource)) {
-                        problems.add(id + ": resource " + resource + " is neither in the stack nor built from its account");
+                        problems.add(
+                                id + ": resource " + resource + " is neither in the stack nor built from its account");
                     }
                 }
             }
@@ -109,54 +124,90 @@ class HeraldStackTest {
     @Test
     void apiMaySendAndPeekAtDeadLettersButNeverTakeWorkAndPipelineMayReceiveSettleAndPark() {
         Map<String, Set<String>> byRole = actionsByPolicy();
-        Set<String> api = byRole.entrySet().stream().filter(e -> e.getKey().startsWith("ApiTaskTaskRole"))
-                .findFirst().orElseThrow().getValue();
-        Set<String> pipeline = byRole.entrySet().stream().filter(e -> e.getKey().startsWith("PipelineTaskTaskRole"))
-                .findFirst().orElseThrow().getValue();
-        assertThat(api).contains("sqs:SendMessage", "dynamodb:PutItem", "sqs:ReceiveMessage")
+        Set<String> api = byRole.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("ApiTaskTaskRole"))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
+        Set<String> pipeline = byRole.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("PipelineTaskTaskRole"))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
+        assertThat(api)
+                .contains("sqs:SendMessage", "dynamodb:PutItem", "sqs:ReceiveMessage")
                 .doesNotContain("sqs:DeleteMessage", "ses:SendEmail");
         // The admin overview peeks at dead letters; receiving from a work queue would take work from the pipeline.
         JsonNode apiPolicy = resources("AWS::IAM::Policy").entrySet().stream()
-                .filter(e -> e.getKey().startsWith("ApiTaskTaskRole")).findFirst().orElseThrow().getValue();
+                .filter(e -> e.getKey().startsWith("ApiTaskTaskRole"))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
         Map<String, JsonNode> queues = resources("AWS::SQS::Queue");
         for (JsonNode statement : apiPolicy.at("/Properties/PolicyDocument/Statement")) {
             List<String> actions = texts(statement.path("Action"));
             if (actions.contains("sqs:ReceiveMessage") || actions.contains("sqs:ChangeMessageVisibility")) {
-                assertThat(list(statement.path("Resource"))).as(actions.toString()).isNotEmpty().allSatisfy(r -> {
-                    JsonNode queue = queues.get(r.path("Fn::GetAtt").path(0).asText());
-                    assertThat(queue).as("a queue of this stack: " + r).isNotNull();
-                    assertThat(queue.at("/Properties/RedrivePolicy").isMissingNode())
-                            .as("only dead-letter queues (they have no redrive policy): " + r).isTrue();
-                });
+                assertThat(list(statement.path("Resource")))
+                        .as(actions.toString())
+                        .isNotEmpty()
+                        .allSatisfy(r -> {
+                            JsonNode queue =
+                                    queues.get(r.path("Fn::GetAtt").path(0).asText());
+                            assertThat(queue).as("a queue of this stack: " + r).isNotNull();
+                            assertThat(queue.at("/Properties/RedrivePolicy").isMissingNode())
+                                    .as("only dead-letter queues (they have no redrive policy): " + r)
+                                    .isTrue();
+                        });
             }
         }
-        assertThat(pipeline).contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                "sqs:SendMessage", "ses:SendEmail", "dynamodb:UpdateItem", "dynamodb:GetItem").doesNotContain("dynamodb:DeleteItem", "sqs:PurgeQueue");
+        assertThat(pipeline)
+                .contains(
+                        "sqs:ReceiveMessage",
+                        "sqs:DeleteMessage",
+                        "sqs:ChangeMessageVisibility",
+                        "sqs:SendMessage",
+                        "ses:SendEmail",
+                        "dynamodb:UpdateItem",
+                        "dynamodb:GetItem")
+                .doesNotContain("dynamodb:DeleteItem", "sqs:PurgeQueue");
     }
 
     @Test
     void alarmsWatchDeadLettersOldestMessageBreakersAndApiErrorsThroughOneTopic() {
         Map<String, JsonNode> alarms = resources("AWS::CloudWatch::Alarm");
         assertThat(alarms).hasSize(2 * QUEUES.size() + 2);
-        long deadLetter = alarms.values().stream().filter(a -> "ApproximateNumberOfMessagesVisible"
-                .equals(a.at("/Properties/MetricName").asText()) && a.at("/Properties/Threshold").asInt() == 0).count();
-        long oldest = alarms.values().stream().filter(a -> "ApproximateAgeOfOldestMessage"
-                .equals(a.at("/Properties/MetricName").asText())).count();
+        long deadLetter = alarms.values().stream()
+                .filter(a -> "ApproximateNumberOfMessagesVisible"
+                                .equals(a.at("/Properties/MetricName").asText())
+                        && a.at("/Properties/Threshold").asInt() == 0)
+                .count();
+        long oldest = alarms.values().stream()
+                .filter(a -> "ApproximateAgeOfOldestMessage"
+                        .equals(a.at("/Properties/MetricName").asText()))
+                .count();
         assertThat(deadLetter).isEqualTo(QUEUES.size());
         assertThat(oldest).isEqualTo(QUEUES.size());
-        assertThat(expressions(alarms)).anyMatch(e -> e.contains("herald_worker_healthy"))
+        assertThat(expressions(alarms))
+                .anyMatch(e -> e.contains("herald_worker_healthy"))
                 .anyMatch(e -> e.contains("requests") && e.contains("targetErrors"));
         String topic = resources("AWS::SNS::Topic").keySet().iterator().next();
-        alarms.forEach((id, alarm) -> assertThat(alarm.at("/Properties/AlarmActions/0/Ref").asText()).as(id).isEqualTo(topic));
-        t.mainTemplate.hasResourceProperties("AWS::SNS::Subscription",
-                Map.of("Protocol", "email", "Endpoint", "ops@example.org"));
+        alarms.forEach((id, alarm) -> assertThat(
+                        alarm.at("/Properties/AlarmActions/0/Ref").asText())
+                .as(id)
+                .isEqualTo(topic));
+        t.mainTemplate.hasResourceProperties(
+                "AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "ops@example.org"));
     }
 
     @Test
     void pipelineScalesOnVisibleMessagesPerRunningTaskWithinTheConfiguredBounds() {
-        t.mainTemplate.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", Map.of(
-                "MinCapacity", 2, "MaxCapacity", 12, "ScalableDimension", "ecs:service:DesiredCount"));
-        JsonNode policy = resources("AWS::ApplicationAutoScaling::ScalingPolicy").values().iterator().next()
+        t.mainTemplate.hasResourceProperties(
+                "AWS::ApplicationAutoScaling::ScalableTarget",
+                Map.of("MinCapacity", 2, "MaxCapacity", 12, "ScalableDimension", "ecs:service:DesiredCount"));
+        JsonNode policy = resources("AWS::ApplicationAutoScaling::ScalingPolicy")
+                .values()
+                .iterator()
+                .next()
                 .at("/Properties/TargetTrackingScalingPolicyConfiguration");
         assertThat(policy.path("TargetValue").asInt()).isEqualTo(500);
         List<String> queueMetrics = new ArrayList<>();
@@ -166,7 +217,8 @@ class HeraldStackTest {
                 expression = query.path("Expression").asText();
                 assertThat(query.path("ReturnData").asBoolean()).isTrue();
             } else if ("AWS/SQS".equals(query.at("/MetricStat/Metric/Namespace").asText())) {
-                assertThat(query.at("/MetricStat/Metric/MetricName").asText()).isEqualTo("ApproximateNumberOfMessagesVisible");
+                assertThat(query.at("/MetricStat/Metric/MetricName").asText())
+                        .isEqualTo("ApproximateNumberOfMessagesVisible");
                 queueMetrics.add(query.path("Id").asText());
             } else {
                 assertThat(query.at("/MetricStat/Metric/MetricName").asText()).isEqualTo("RunningTaskCount");
@@ -182,26 +234,42 @@ class HeraldStackTest {
         Pattern region = Pattern.compile("\\b(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central"
                 + "|northeast|southeast|northwest|southwest)-[0-9]\\b");
         for (String text : List.of(t.mainText, t.images.toString())) {
-            assertThat(account.matcher(text).results().map(MatchResult::group).toList()).as("account ids").isEmpty();
-            assertThat(region.matcher(text).results().map(MatchResult::group).toList()).as("region names").isEmpty();
+            assertThat(account.matcher(text).results().map(MatchResult::group).toList())
+                    .as("account ids")
+                    .isEmpty();
+            assertThat(region.matcher(text).results().map(MatchResult::group).toList())
+                    .as("region names")
+                    .isEmpty();
         }
         assertThat(t.mainText).contains("AWS::Region").contains("AWS::AccountId");
     }
 
     @Test
     void httpsListenerUsesTheCertificateAndPlainHttpOnlyRedirects() {
-        t.mainTemplate.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of(
-                "Protocol", "HTTPS", "Port", 443,
-                "Certificates", List.of(Map.of("CertificateArn", SynthesizedTemplates.CERTIFICATE))));
-        t.mainTemplate.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of(
-                "Protocol", "HTTP", "Port", 80,
-                "DefaultActions", List.of(Match.objectLike(Map.of("Type", "redirect")))));
+        t.mainTemplate.hasResourceProperties(
+                "AWS::ElasticLoadBalancingV2::Listener",
+                Map.of(
+                        "Protocol",
+                        "HTTPS",
+                        "Port",
+                        443,
+                        "Certificates",
+                        List.of(Map.of("CertificateArn", SynthesizedTemplates.CERTIFICATE))));
+        t.mainTemplate.hasResourceProperties(
+                "AWS::ElasticLoadBalancingV2::Listener",
+                Map.of(
+                        "Protocol",
+                        "HTTP",
+                        "Port",
+                        80,
+                        "DefaultActions",
+                        List.of(Match.objectLike(Map.of("Type", "redirect")))));
     }
 
     @Test
     void healthChecksUseTheServicesOwnEndpoints() {
-        t.mainTemplate.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Map.of(
-                "HealthCheckPath", "/readyz", "TargetType", "ip"));
+        t.mainTemplate.hasResourceProperties(
+                "AWS::ElasticLoadBalancingV2::TargetGroup", Map.of("HealthCheckPath", "/readyz", "TargetType", "ip"));
         Map<String, JsonNode> containers = containers();
         assertThat(texts(containers.get("api").at("/HealthCheck/Command"))).endsWith("8080", "/healthz");
         assertThat(texts(containers.get("pipeline").at("/HealthCheck/Command"))).endsWith("9091", "/healthz");
@@ -209,34 +277,51 @@ class HeraldStackTest {
         // The metrics sidecar's 128 MiB come out of the pipeline container's share of the 1024 MiB task.
         assertThat(containers.get("pipeline").path("Memory").asInt()).isEqualTo(1024 - 128);
         assertThat(containers.get("metrics").path("Essential").asBoolean()).isFalse();
-        resources("AWS::Logs::LogGroup").forEach((id, group) ->
-                assertThat(group.at("/Properties/RetentionInDays").asInt()).as(id).isEqualTo(14));
+        resources("AWS::Logs::LogGroup")
+                .forEach((id, group) -> assertThat(
+                                group.at("/Properties/RetentionInDays").asInt())
+                        .as(id)
+                        .isEqualTo(14));
     }
 
     @Test
     void providerCredentialsReachOnlyThePipelineAndOnlyForEnabledProviders() {
         Map<String, JsonNode> containers = containers();
         List<String> apiSecrets = new ArrayList<>();
-        containers.get("api").path("Secrets").forEach(s -> apiSecrets.add(s.path("Name").asText()));
-        assertThat(apiSecrets).as("the api reads only the magic links' key").containsExactly(
-                "HERALD_API_SELF_SERVICE_LINK_SECRET");
+        containers
+                .get("api")
+                .path("Secrets")
+                .forEach(s -> apiSecrets.add(s.path("Name").asText()));
+        assertThat(apiSecrets)
+                .as("the api reads only the magic links' key")
+                .containsExactly("HERALD_API_SELF_SERVICE_LINK_SECRET");
         List<String> secretNames = new ArrayList<>();
-        containers.get("pipeline").path("Secrets").forEach(s -> secretNames.add(s.path("Name").asText()));
-        assertThat(secretNames).containsExactlyInAnyOrder(
-                "HERALD_PROVIDERS_SENDGRID_API_KEY", "HERALD_PROVIDERS_SLACK_WEBHOOK_URL");
+        containers
+                .get("pipeline")
+                .path("Secrets")
+                .forEach(s -> secretNames.add(s.path("Name").asText()));
+        assertThat(secretNames)
+                .containsExactlyInAnyOrder("HERALD_PROVIDERS_SENDGRID_API_KEY", "HERALD_PROVIDERS_SLACK_WEBHOOK_URL");
         for (JsonNode container : containers.values()) {
-            container.path("Environment").forEach(e -> assertThat(e.path("Name").asText())
-                    .doesNotEndWith("_API_KEY").doesNotEndWith("_WEBHOOK_URL").doesNotEndWith("_BOT_TOKEN")
-                    .doesNotEndWith("_PASSWORD").doesNotEndWith("_ACCESS_TOKEN"));
+            container
+                    .path("Environment")
+                    .forEach(e -> assertThat(e.path("Name").asText())
+                            .doesNotEndWith("_API_KEY")
+                            .doesNotEndWith("_WEBHOOK_URL")
+                            .doesNotEndWith("_BOT_TOKEN")
+                            .doesNotEndWith("_PASSWORD")
+                            .doesNotEndWith("_ACCESS_TOKEN"));
         }
         Map<String, String> pipelineEnv = environment(containers.get("pipeline"));
-        assertThat(pipelineEnv).containsEntry("HERALD_SQS_QUEUES", "alerts-1,alerts-2,alerts-3")
+        assertThat(pipelineEnv)
+                .containsEntry("HERALD_SQS_QUEUES", "alerts-1,alerts-2,alerts-3")
                 .containsEntry("HERALD_SQS_DEAD_LETTER_SUFFIX", "-dead")
                 .containsEntry("HERALD_STATUS_TABLE", "alerts-status")
                 .containsEntry("HERALD_PIPELINE_SEND_TIMEOUT", "20s")
                 .containsEntry("HERALD_PROVIDERS_OUTBOX_ENABLED", "false")
                 .containsKey("HERALD_PROVIDERS_SES_CONFIGURATION_SET");
-        assertThat(environment(containers.get("api"))).containsEntry("HERALD_API_HOST", "0.0.0.0")
+        assertThat(environment(containers.get("api")))
+                .containsEntry("HERALD_API_HOST", "0.0.0.0")
                 .doesNotContainKey("HERALD_PROVIDERS_SES_ENABLED");
     }
 
@@ -251,13 +336,17 @@ class HeraldStackTest {
         assertThat(generated).as("one secret for the links' key").hasSize(1);
         JsonNode secret = generated.values().iterator().next();
         assertThat(secret.at("/Properties/GenerateSecretString/PasswordLength").asInt())
-                .as("64 characters, beyond the 32 Herald requires").isEqualTo(64);
+                .as("64 characters, beyond the 32 Herald requires")
+                .isEqualTo(64);
         String secretId = generated.keySet().iterator().next();
         JsonNode valueFrom = containers().get("api").path("Secrets").get(0).path("ValueFrom");
-        assertThat(valueFrom.path("Ref").asText()).as("the api's variable comes from that secret").isEqualTo(secretId);
+        assertThat(valueFrom.path("Ref").asText())
+                .as("the api's variable comes from that secret")
+                .isEqualTo(secretId);
 
         Map<String, String> apiEnv = environment(containers().get("api"));
-        assertThat(apiEnv).containsEntry("HERALD_API_SELF_SERVICE_PUBLIC_URL", "https://herald.example.org")
+        assertThat(apiEnv)
+                .containsEntry("HERALD_API_SELF_SERVICE_PUBLIC_URL", "https://herald.example.org")
                 .containsEntry("HERALD_API_SELF_SERVICE_LINKS_PER_MINUTE", "60")
                 .containsEntry("HERALD_MAILPROG_MAIL_DOMAIN", "cluster.example.org")
                 .containsEntry("HERALD_MAILPROG_SENDER", "herald@example.org")
@@ -278,15 +367,22 @@ class HeraldStackTest {
 
     private Map<String, JsonNode> containers() {
         Map<String, JsonNode> byName = new HashMap<>();
-        resources("AWS::ECS::TaskDefinition").values().forEach(task -> task.at("/Properties/ContainerDefinitions")
-                .forEach(c -> byName.put(c.path("Name").asText(), c)));
+        resources("AWS::ECS::TaskDefinition")
+                .values()
+                .forEach(task -> task.at("/Properties/ContainerDefinitions")
+                        .forEach(c -> byName.put(c.path("Name").asText(), c)));
         return byName;
     }
 
     private static Map<String, String> environment(JsonNode container) {
         Map<String, String> env = new HashMap<>();
-        container.path("Environment").forEach(e -> env.put(e.path("Name").asText(),
-                e.path("Value").isTextual() ? e.path("Value").asText() : e.path("Value").toString()));
+        container
+                .path("Environment")
+                .forEach(e -> env.put(
+                        e.path("Name").asText(),
+                        e.path("Value").isTextual()
+                                ? e.path("Value").asText()
+                                : e.path("Value").toString()));
         return env;
     }
 
@@ -302,11 +398,12 @@ class HeraldStackTest {
 
     private static List<String> expressions(Map<String, JsonNode> alarms) {
         List<String> found = new ArrayList<>();
-        alarms.values().forEach(a -> a.at("/Properties/Metrics").forEach(m -> {
-            if (m.has("Expression")) {
-                found.add(m.path("Expression").asText());
-            }
-        }));
+        alarms.values()
+                .forEach(a -> a.at("/Properties/Metrics").forEach(m -> {
+                    if (m.has("Expression")) {
+                        found.add(m.path("Expression").asText());
+                    }
+                }));
         return found;
     }
 
@@ -316,7 +413,8 @@ class HeraldStackTest {
             return t.main.path("Resources").has(resource.path("Ref").asText());
         }
         if (resource.has("Fn::GetAtt")) {
-            return t.main.path("Resources").has(resource.path("Fn::GetAtt").path(0).asText());
+            return t.main.path("Resources")
+                    .has(resource.path("Fn::GetAtt").path(0).asText());
         }
         String text = resource.toString();
         return resource.has("Fn::Join") && text.contains("\"AWS::AccountId\"") && text.contains("\"AWS::Region\"");

@@ -1,11 +1,10 @@
 package io.herald.infra;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class InfraSettingsTest {
 
@@ -28,8 +27,17 @@ class InfraSettingsTest {
 
     @Test
     void namesEveryBadValueAtOnce() {
-        Map<String, Object> context = Map.of("pipelineMinTasks", "0", "apiCpu", "300", "logRetentionDays", "10",
-                "natGateways", "x", "certificateArn", "my-cert");
+        Map<String, Object> context = Map.of(
+                "pipelineMinTasks",
+                "0",
+                "apiCpu",
+                "300",
+                "logRetentionDays",
+                "10",
+                "natGateways",
+                "x",
+                "certificateArn",
+                "my-cert");
         assertThatThrownBy(() -> InfraSettings.from(context::get))
                 .hasMessageContaining("pipelineMinTasks must be at least 1")
                 .hasMessageContaining("apiCpu must be one of Fargate's sizes")
@@ -40,7 +48,8 @@ class InfraSettingsTest {
 
     @Test
     void refusesMemoryFargateDoesNotPairWithTheCpu() {
-        assertThatThrownBy(() -> InfraSettings.from(Map.<String, Object>of("pipelineCpu", "256", "pipelineMemoryMiB", "4096")::get))
+        assertThatThrownBy(() -> InfraSettings.from(
+                        Map.<String, Object>of("pipelineCpu", "256", "pipelineMemoryMiB", "4096")::get))
                 .hasMessageContaining("pipelineMemoryMiB 4096 does not fit pipelineCpu 256");
     }
 }

@@ -1,28 +1,29 @@
 package io.herald.infra;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
 
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * The stack with the fewest settings: no certificate, no SES identity, no metrics sidecar. Shares
- * the node process the other stack tests start, so it costs one more synthesis, not a new process.
+ * The stack with the fewest settings: no certificate, no SES identity, no metrics sidecar. Shares the node process the
+ * other stack tests start, so it costs one more synthesis, not a new process.
  */
 class MinimalStackTest {
 
     @Test
     void servesPlainHttpAndLeavesOutWhatWasNotAskedFor() {
-        App app = new App(AppProps.builder().context(Map.of(
-                "stackName", "Minimal",
-                "heraldConfig", SynthesizedTemplates.resource("herald-deploy-test.yaml"),
-                "metricsCollector", "")).build());
+        App app = new App(AppProps.builder()
+                .context(Map.of(
+                        "stackName", "Minimal",
+                        "heraldConfig", SynthesizedTemplates.resource("herald-deploy-test.yaml"),
+                        "metricsCollector", ""))
+                .build());
         HeraldInfraApp.define(app);
         Template template = Template.fromStack((Stack) app.getNode().findChild("Minimal"));
 

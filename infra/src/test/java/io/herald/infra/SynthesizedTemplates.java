@@ -2,17 +2,16 @@ package io.herald.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import software.amazon.awscdk.assertions.Template;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import software.amazon.awscdk.assertions.Template;
 
 /**
- * One synthesis of the app for every stack test: CDK's constructs run in a node process, and one
- * run through {@link HeraldInfraApp#main} (the path {@code ./herald infra synth} takes) costs
- * seconds, so the templates are written once and read by all assertions.
+ * One synthesis of the app for every stack test: CDK's constructs run in a node process, and one run through
+ * {@link HeraldInfraApp#main} (the path {@code ./herald infra synth} takes) costs seconds, so the templates are written
+ * once and read by all assertions.
  */
 final class SynthesizedTemplates {
 
@@ -43,17 +42,18 @@ final class SynthesizedTemplates {
         if (instance == null) {
             try {
                 Path out = Files.createTempDirectory("herald-synth");
-                HeraldInfraApp.synth(new String[]{
-                        "--out", out.toString(),
-                        "-c", "stackName=Test",
-                        "-c", "heraldConfig=" + resource("herald-deploy-test.yaml"),
-                        "-c", "certificateArn=" + CERTIFICATE,
-                        "-c", "alarmEmail=ops@example.org",
-                        "-c", "sesIdentity=example.org",
-                        "-c", "pipelineMinTasks=2",
-                        "-c", "pipelineMaxTasks=12",
-                        "-c", "backlogPerTask=500",
-                        "-c", "logRetentionDays=14"});
+                HeraldInfraApp.synth(new String[] {
+                    "--out", out.toString(),
+                    "-c", "stackName=Test",
+                    "-c", "heraldConfig=" + resource("herald-deploy-test.yaml"),
+                    "-c", "certificateArn=" + CERTIFICATE,
+                    "-c", "alarmEmail=ops@example.org",
+                    "-c", "sesIdentity=example.org",
+                    "-c", "pipelineMinTasks=2",
+                    "-c", "pipelineMaxTasks=12",
+                    "-c", "backlogPerTask=500",
+                    "-c", "logRetentionDays=14"
+                });
                 instance = new SynthesizedTemplates(out);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -64,7 +64,11 @@ final class SynthesizedTemplates {
 
     static String resource(String name) {
         try {
-            return Path.of(SynthesizedTemplates.class.getClassLoader().getResource(name).toURI()).toString();
+            return Path.of(SynthesizedTemplates.class
+                            .getClassLoader()
+                            .getResource(name)
+                            .toURI())
+                    .toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -2,7 +2,6 @@ package io.herald.mailprog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,8 +33,7 @@ public final class Fixtures {
         }
     }
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static List<Case> cases() {
         JsonNode root = JSON.valueToTree(read("slurm/mailprog_cases.json", JsonNode.class));
@@ -44,7 +42,9 @@ public final class Fixtures {
             List<String> argv = new ArrayList<>();
             c.path("argv").forEach(a -> argv.add(a.asText()));
             Map<String, String> env = new LinkedHashMap<>();
-            c.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            c.path("env")
+                    .fields()
+                    .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
             out.add(new Case(c.path("id").asText(), argv, env, c.path("expect"), c));
         }
         return out;
@@ -74,8 +74,8 @@ public final class Fixtures {
     }
 
     /**
-     * Writes a fake sacct into {@code dir}: a POSIX sh script that runs fake-sacct.awk over the
-     * samples. {@link #lag(Path, String, int)} makes it answer "still running" first.
+     * Writes a fake sacct into {@code dir}: a POSIX sh script that runs fake-sacct.awk over the samples.
+     * {@link #lag(Path, String, int)} makes it answer "still running" first.
      */
     public static Path fakeSacct(Path dir) throws IOException {
         Path samples = Files.writeString(dir.resolve("sacct_samples.txt"), text("slurm/sacct_samples.txt"));
@@ -105,19 +105,27 @@ public final class Fixtures {
 
     /** The fake answers "still running" to the first {@code calls} queries about {@code jobId}. */
     public static void lag(Path sacctDir, String jobId, int calls) throws IOException {
-        Files.writeString(sacctDir.resolve("lag"), jobId + " " + calls + "\n", java.nio.file.StandardOpenOption.CREATE,
+        Files.writeString(
+                sacctDir.resolve("lag"),
+                jobId + " " + calls + "\n",
+                java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** The fake leaves out {@code jobId}'s step rows (peak memory) from its first {@code calls} answers. */
     public static void stepLag(Path sacctDir, String jobId, int calls) throws IOException {
-        Files.writeString(sacctDir.resolve("steplag"), jobId + " " + calls + "\n", java.nio.file.StandardOpenOption.CREATE,
+        Files.writeString(
+                sacctDir.resolve("steplag"),
+                jobId + " " + calls + "\n",
+                java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** How often the fake was asked about {@code jobId}. */
     public static long calls(Path sacctDir, String jobId) throws IOException {
         Path calls = sacctDir.resolve("calls");
-        return Files.exists(calls) ? Files.readAllLines(calls).stream().filter(jobId::equals).count() : 0;
+        return Files.exists(calls)
+                ? Files.readAllLines(calls).stream().filter(jobId::equals).count()
+                : 0;
     }
 }

@@ -11,17 +11,16 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the real herald-mailprog under dash, the way slurmctld does: an exact argv, an exact
- * environment (nothing else: no PATH, HOME or LANG), stdin /dev/null. Values are passed as bytes
- * through a generated launcher ({@code printf} octal escapes), so tests control every byte whatever
- * the JVM's own encoding is.
+ * Runs the real herald-mailprog under dash, the way slurmctld does: an exact argv, an exact environment (nothing else:
+ * no PATH, HOME or LANG), stdin /dev/null. Values are passed as bytes through a generated launcher ({@code printf}
+ * octal escapes), so tests control every byte whatever the JVM's own encoding is.
  */
 public final class Shim {
 
-    public static final Path DASH = Files.isExecutable(Path.of("/bin/dash")) ? Path.of("/bin/dash") : Path.of("/usr/bin/dash");
+    public static final Path DASH =
+            Files.isExecutable(Path.of("/bin/dash")) ? Path.of("/bin/dash") : Path.of("/usr/bin/dash");
 
-    public record Result(int exitCode, String stdout, String stderr) {
-    }
+    public record Result(int exitCode, String stdout, String stderr) {}
 
     private final Path script;
     private final Path spool;
@@ -53,14 +52,16 @@ public final class Shim {
     }
 
     public Result run(List<String> args, List<String> env) throws IOException, InterruptedException {
-        return runBytes(args.stream().map(a -> a.getBytes(StandardCharsets.UTF_8)).toList(),
+        return runBytes(
+                args.stream().map(a -> a.getBytes(StandardCharsets.UTF_8)).toList(),
                 env.stream().map(e -> e.getBytes(StandardCharsets.UTF_8)).toList());
     }
 
     public Result runBytes(List<byte[]> args, List<byte[]> env) throws IOException, InterruptedException {
         Path launcher = work.resolve("launch-" + (++launchers) + ".sh");
         Files.writeString(launcher, launcher(args, env));
-        ProcessBuilder pb = new ProcessBuilder(DASH.toString(), launcher.toString()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(DASH.toString(), launcher.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().clear();
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
@@ -69,7 +70,8 @@ public final class Shim {
             p.destroyForcibly();
             throw new IllegalStateException("herald-mailprog did not exit within 60 s");
         }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return new Result(
+                p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
     /** A dash script that execs env -i VAR=... dash herald-mailprog ARG... with exactly these bytes. */
@@ -85,8 +87,15 @@ public final class Shim {
             sh.append(assign("a" + i, args.get(i)));
             argRefs.add("\"$a" + i + "\"");
         }
-        sh.append("exec /usr/bin/env -i ").append(String.join(" ", envRefs)).append(' ')
-                .append(DASH).append(" '").append(script).append("' ").append(String.join(" ", argRefs)).append('\n');
+        sh.append("exec /usr/bin/env -i ")
+                .append(String.join(" ", envRefs))
+                .append(' ')
+                .append(DASH)
+                .append(" '")
+                .append(script)
+                .append("' ")
+                .append(String.join(" ", argRefs))
+                .append('\n');
         return sh.toString();
     }
 

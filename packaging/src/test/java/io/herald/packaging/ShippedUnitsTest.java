@@ -1,6 +1,6 @@
 package io.herald.packaging;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The systemd units the packages ship, and the copies the docs quote, which must not drift apart. */
 class ShippedUnitsTest {
@@ -26,13 +25,25 @@ class ShippedUnitsTest {
 
     @Test
     void everyUnitRunsAsHeraldCountsSigtermAsSuccessAndIsHardened() throws IOException {
-        assertThat(units()).extracting(p -> p.getFileName().toString()).containsExactly("herald-api.service",
-                "herald-mailprog-forward.service", "herald-pipeline.service", "herald-serve.service",
-                "herald-telegram-bot.service");
+        assertThat(units())
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly(
+                        "herald-api.service",
+                        "herald-mailprog-forward.service",
+                        "herald-pipeline.service",
+                        "herald-serve.service",
+                        "herald-telegram-bot.service");
         for (Path unit : units()) {
-            assertThat(Files.readString(unit)).as(unit.toString())
-                    .contains("User=herald", "ExecStart=/usr/bin/herald ", "SuccessExitStatus=143",
-                            "NoNewPrivileges=true", "ProtectSystem=strict", "ProtectHome=true", "PrivateTmp=true",
+            assertThat(Files.readString(unit))
+                    .as(unit.toString())
+                    .contains(
+                            "User=herald",
+                            "ExecStart=/usr/bin/herald ",
+                            "SuccessExitStatus=143",
+                            "NoNewPrivileges=true",
+                            "ProtectSystem=strict",
+                            "ProtectHome=true",
+                            "PrivateTmp=true",
                             "EnvironmentFile=-/etc/herald/secrets.env")
                     .containsPattern("(?m)^ReadWritePaths=(.* )?/var/lib/herald$");
         }
@@ -50,8 +61,11 @@ class ShippedUnitsTest {
                     continue;
                 }
                 assertThat(block).as(doc).contains("SuccessExitStatus=143");
-                String command = block.lines().filter(l -> l.startsWith("ExecStart=/usr/bin/herald ")).findFirst()
-                        .orElseThrow(() -> new AssertionError(doc + " quotes a unit that does not run /usr/bin/herald"));
+                String command = block.lines()
+                        .filter(l -> l.startsWith("ExecStart=/usr/bin/herald "))
+                        .findFirst()
+                        .orElseThrow(
+                                () -> new AssertionError(doc + " quotes a unit that does not run /usr/bin/herald"));
                 Path shipped = null;
                 for (Path unit : units()) {
                     if (Files.readString(unit).contains(command + "\n")) {

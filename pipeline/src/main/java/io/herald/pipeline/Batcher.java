@@ -2,9 +2,6 @@ package io.herald.pipeline;
 
 import io.herald.core.retry.Backoff;
 import io.herald.core.retry.Sleeps;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,18 +9,19 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Collects entries and sends them in batches of up to 10, the most SQS's batch actions take: a
- * batch goes out when it is full or when its first entry has waited {@code linger}, so at a low
- * rate one request still carries several entries. Entries the send reports as worth retrying are
- * tried again with growing pauses, a few times, then given up with an error in the log: errors are
- * never silently ignored, and a message whose delete is lost only comes back later. Each entry's
- * {@code onDone} runs once SQS has confirmed it or it was given up.
+ * Collects entries and sends them in batches of up to 10, the most SQS's batch actions take: a batch goes out when it
+ * is full or when its first entry has waited {@code linger}, so at a low rate one request still carries several
+ * entries. Entries the send reports as worth retrying are tried again with growing pauses, a few times, then given up
+ * with an error in the log: errors are never silently ignored, and a message whose delete is lost only comes back
+ * later. Each entry's {@code onDone} runs once SQS has confirmed it or it was given up.
  *
- * <p>One collector forms the batches and up to {@value #SENDERS} of them are sent at once. (With a
- * collector per sender, the senders took turns at the entries and split a burst of 10 into four
- * small batches.) The collector blocks while nothing is pending: an idle batcher costs no CPU.
+ * <p>One collector forms the batches and up to {@value #SENDERS} of them are sent at once. (With a collector per
+ * sender, the senders took turns at the entries and split a burst of 10 into four small batches.) The collector blocks
+ * while nothing is pending: an idle batcher costs no CPU.
  */
 final class Batcher<E> implements AutoCloseable {
 
@@ -50,8 +48,7 @@ final class Batcher<E> implements AutoCloseable {
         this.collector = Thread.ofVirtual().name("herald-batch-" + name).start(this::collect);
     }
 
-    private record Pending<E>(E entry, Runnable onDone) {
-    }
+    private record Pending<E>(E entry, Runnable onDone) {}
 
     void add(E entry, Runnable onDone) {
         pending.add(new Pending<>(entry, onDone));
@@ -104,7 +101,8 @@ final class Batcher<E> implements AutoCloseable {
                 Sleeps.quietly(RETRY_PAUSES.step(attempt - 1));
             }
             try {
-                List<E> again = sendReturningRetryable.apply(left.stream().map(Pending::entry).toList());
+                List<E> again = sendReturningRetryable.apply(
+                        left.stream().map(Pending::entry).toList());
                 List<Pending<E>> next = new ArrayList<>();
                 for (Pending<E> p : left) {
                     if (again.contains(p.entry())) {
@@ -115,7 +113,12 @@ final class Batcher<E> implements AutoCloseable {
                 }
                 left = next;
             } catch (RuntimeException e) {
-                log.warn("{}: batch of {} failed (attempt {}/{}): {}", name, left.size(), attempt, MAX_ATTEMPTS,
+                log.warn(
+                        "{}: batch of {} failed (attempt {}/{}): {}",
+                        name,
+                        left.size(),
+                        attempt,
+                        MAX_ATTEMPTS,
                         e.getMessage());
             }
         }

@@ -2,20 +2,19 @@ package io.herald.pipeline;
 
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.QueueStats;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The dead-letter queues' depth and oldest age for {@code /metrics}, asked of SQS by
- * {@link QueueStats#deadLetters} at most once per {@code control.heartbeatInterval} however often
- * Prometheus scrapes, and only when something scrapes: an unwatched pipeline costs SQS nothing more.
+ * The dead-letter queues' depth and oldest age for {@code /metrics}, asked of SQS by {@link QueueStats#deadLetters} at
+ * most once per {@code control.heartbeatInterval} however often Prometheus scrapes, and only when something scrapes: an
+ * unwatched pipeline costs SQS nothing more.
  */
 final class DeadLetterGauge {
 
@@ -73,8 +72,8 @@ final class DeadLetterGauge {
             last.clear();
             if (!failing) {
                 failing = true;
-                log.warn("cannot read the dead-letter queues, their gauges show NaN until they can: {}",
-                        e.getMessage());
+                log.warn(
+                        "cannot read the dead-letter queues, their gauges show NaN until they can: {}", e.getMessage());
             }
         } finally {
             readAtNanos = System.nanoTime();

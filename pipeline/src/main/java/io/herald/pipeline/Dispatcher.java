@@ -9,10 +9,6 @@ import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.StatusUpdate;
 import io.herald.pipeline.provider.Outcome;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.model.Message;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,16 +20,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Takes the messages of one read and sees each through: decode, choose a worker of its
- * channel's pool (one probe per unhealthy worker, the rest by weight among healthy ones), send
- * with the send timeout, record health, record status, settle on SQS. Each message runs on its
- * own virtual thread; the caller does not wait, so the next read overlaps these sends.
+ * Takes the messages of one read and sees each through: decode, choose a worker of its channel's pool (one probe per
+ * unhealthy worker, the rest by weight among healthy ones), send with the send timeout, record health, record status,
+ * settle on SQS. Each message runs on its own virtual thread; the caller does not wait, so the next read overlaps these
+ * sends.
  *
- * <p>Statuses go through the {@link StatusBuffer}, and a message is settled (deleted, released,
- * dead-lettered) once the status that says so is written: a crash in between repeats a status write
- * rather than skipping one.
+ * <p>Statuses go through the {@link StatusBuffer}, and a message is settled (deleted, released, dead-lettered) once the
+ * status that says so is written: a crash in between repeats a status write rather than skipping one.
  */
 final class Dispatcher implements AutoCloseable {
 
@@ -53,9 +51,19 @@ final class Dispatcher implements AutoCloseable {
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean stopping;
 
-    Dispatcher(Map<String, WorkerPool> pools, EnvelopeCodec codec, Settler settler, InFlight inFlight,
-               PipelineMetrics metrics, StatusBuffer status, Clock clock, Duration sendTimeout,
-               Duration sendingStatusAfter, Backoff backoff, int maxReceiveCount, PipelineControl control) {
+    Dispatcher(
+            Map<String, WorkerPool> pools,
+            EnvelopeCodec codec,
+            Settler settler,
+            InFlight inFlight,
+            PipelineMetrics metrics,
+            StatusBuffer status,
+            Clock clock,
+            Duration sendTimeout,
+            Duration sendingStatusAfter,
+            Backoff backoff,
+            int maxReceiveCount,
+            PipelineControl control) {
         this.pools = pools;
         this.codec = codec;
         this.settler = settler;
@@ -83,8 +91,12 @@ final class Dispatcher implements AutoCloseable {
             }
             WorkerPool pool = pools.get(envelope.channel());
             if (pool == null) {
-                threads.submit(() -> deadLetterRejected(queue, message, envelope,
-                        "no provider configured for channel '" + envelope.channel() + "'", null));
+                threads.submit(() -> deadLetterRejected(
+                        queue,
+                        message,
+                        envelope,
+                        "no provider configured for channel '" + envelope.channel() + "'",
+                        null));
                 continue;
             }
             Received received = new Received(queue, message, envelope);
@@ -109,8 +121,7 @@ final class Dispatcher implements AutoCloseable {
         });
     }
 
-    private record Received(QueueRef queue, Message message, Envelope envelope) {
-    }
+    private record Received(QueueRef queue, Message message, Envelope envelope) {}
 
     private void takeAndSend(WorkerPool pool, Received r) {
         WorkerPool.Pick pick;
@@ -139,8 +150,11 @@ final class Dispatcher implements AutoCloseable {
             long start = System.nanoTime();
             Instant started = clock.instant();
             // Only a send slow enough to be seen is recorded as under way; the rest go straight to their outcome.
-            outcome = callWithTimeout(worker, r.envelope(), () -> status.record(
-                    new StatusUpdate(r.envelope().id(), new DeliveryState.Sending(worker.name()), started)));
+            outcome = callWithTimeout(
+                    worker,
+                    r.envelope(),
+                    () -> status.record(
+                            new StatusUpdate(r.envelope().id(), new DeliveryState.Sending(worker.name()), started)));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             if (stopping) {
                 // A stop interrupted the send, or it ended as the pipeline stopped: settling must not be cut short.
@@ -163,8 +177,8 @@ final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * Sends on this thread, interrupted by {@link SendTimeouts} at the deadline (or by {@link #drain}
-     * when the pipeline stops and the send outlives the shutdown deadline).
+     * Sends on this thread, interrupted by {@link SendTimeouts} at the deadline (or by {@link #drain} when the pipeline
+     * stops and the send outlives the shutdown deadline).
      */
     private Outcome callWithTimeout(Worker worker, Envelope envelope, Runnable whenSlow) {
         SendTimeouts.Send timing = sendTimeouts.start(whenSlow);
@@ -174,23 +188,29 @@ final class Dispatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             // A provider bug must cost one retry, not a lost message.
             log.error("provider {} threw for {}", worker.name(), envelope.id(), e);
-            outcome = new Outcome.Retry(Duration.ZERO, worker.name() + " failed: " + e.getClass().getSimpleName());
+            outcome = new Outcome.Retry(
+                    Duration.ZERO, worker.name() + " failed: " + e.getClass().getSimpleName());
         }
         if (timing.finish()) {
             // A delivery that raced the deadline stands; anything else failed because it was cut off.
-            return outcome instanceof Outcome.Delivered ? outcome : new Outcome.Retry(Duration.ZERO,
-                    "send timed out after " + sendTimeouts.timeout().toMillis() + " ms");
+            return outcome instanceof Outcome.Delivered
+                    ? outcome
+                    : new Outcome.Retry(
+                            Duration.ZERO,
+                            "send timed out after " + sendTimeouts.timeout().toMillis() + " ms");
         }
         return outcome;
     }
 
     private void settle(Received r, Worker worker, Outcome outcome) {
         switch (outcome) {
-            case Outcome.Delivered d -> recordThen(r.envelope().id(),
-                    new DeliveryState.Delivered(worker.name(), d.providerMessageId()),
-                    () -> settler.delete(r.queue(), r.message(), done(r.message())));
-            case Outcome.Rejected rejected -> deadLetterRejected(r.queue(), r.message(), r.envelope(), rejected.reason(),
-                    worker.name());
+            case Outcome.Delivered d ->
+                recordThen(
+                        r.envelope().id(),
+                        new DeliveryState.Delivered(worker.name(), d.providerMessageId()),
+                        () -> settler.delete(r.queue(), r.message(), done(r.message())));
+            case Outcome.Rejected rejected ->
+                deadLetterRejected(r.queue(), r.message(), r.envelope(), rejected.reason(), worker.name());
             case Outcome.Retry retry -> retryLater(r, worker, retry.after(), retry.reason());
             case Outcome.ProviderDown down -> retryLater(r, worker, Duration.ZERO, down.reason());
         }
@@ -204,25 +224,34 @@ final class Dispatcher implements AutoCloseable {
             deadLetter(r.queue(), r.message(), r.envelope(), why, worker.name(), new DeliveryState.DeadLettered(why));
             return;
         }
-        Duration delay = backoff.delay(attempts, asked, ThreadLocalRandom.current().nextDouble());
-        recordThen(r.envelope().id(), new DeliveryState.Retrying(attempts, reason),
+        Duration delay =
+                backoff.delay(attempts, asked, ThreadLocalRandom.current().nextDouble());
+        recordThen(
+                r.envelope().id(),
+                new DeliveryState.Retrying(attempts, reason),
                 () -> settler.release(r.queue(), r.message(), delay, done(r.message())));
-        log.info("message {} will be retried in {} ms (attempt {}): {}", r.envelope().id(), delay.toMillis(), attempts, reason);
+        log.info(
+                "message {} will be retried in {} ms (attempt {}): {}",
+                r.envelope().id(),
+                delay.toMillis(),
+                attempts,
+                reason);
     }
 
     /** @param provider the provider whose answer rejected it, or null when none was asked */
-    private void deadLetterRejected(QueueRef queue, Message message, Envelope envelope, String reason, String provider) {
+    private void deadLetterRejected(
+            QueueRef queue, Message message, Envelope envelope, String reason, String provider) {
         deadLetter(queue, message, envelope, reason, provider, new DeliveryState.Rejected(reason));
     }
 
     /**
-     * Copies the message to the dead-letter queue, records its final state, and only then deletes it.
-     * A message whose copy failed stays (SQS's own redrive moves it in the end) with no new status.
+     * Copies the message to the dead-letter queue, records its final state, and only then deletes it. A message whose
+     * copy failed stays (SQS's own redrive moves it in the end) with no new status.
      *
      * @param envelope its envelope, or null when its body could not be read (no status then)
      */
-    private void deadLetter(QueueRef queue, Message message, Envelope envelope, String reason, String provider,
-                            DeliveryState state) {
+    private void deadLetter(
+            QueueRef queue, Message message, Envelope envelope, String reason, String provider, DeliveryState state) {
         if (!settler.copyToDeadLetter(queue, message, envelope == null ? null : envelope.id(), reason, provider)) {
             done(message).run();
         } else if (envelope == null) {
@@ -245,10 +274,17 @@ final class Dispatcher implements AutoCloseable {
 
     /** Its channel is paused: back on the queue for a while, not counted as an attempt. */
     private void park(Received r) {
-        settler.park(r.queue(), r.message(), control.parkDelay(), MessageAttributes.receiveCount(r.message()) - 1,
+        settler.park(
+                r.queue(),
+                r.message(),
+                control.parkDelay(),
+                MessageAttributes.receiveCount(r.message()) - 1,
                 done(r.message()));
         metrics.parkedOne(r.envelope().channel());
-        log.debug("parked message {}: channel {} is paused", r.envelope().id(), r.envelope().channel());
+        log.debug(
+                "parked message {}: channel {} is paused",
+                r.envelope().id(),
+                r.envelope().channel());
     }
 
     /** Records the state with the next status flush, then settles the message (see {@link StatusBuffer}). */
@@ -282,8 +318,10 @@ final class Dispatcher implements AutoCloseable {
             }
         }
         if (inFlight.count() > 0) {
-            log.warn("{} send(s) still running after {}; interrupting them, their messages are released",
-                    inFlight.count(), deadline);
+            log.warn(
+                    "{} send(s) still running after {}; interrupting them, their messages are released",
+                    inFlight.count(),
+                    deadline);
             threads.shutdownNow();
         }
     }

@@ -1,10 +1,6 @@
 package io.herald.pipeline;
 
 import io.herald.core.sqs.QueueRef;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.model.Message;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,19 +8,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Messages received and not yet settled. Bounds them ({@code maxInFlight} permits, taken before a
- * receive, so reading waits when sends fall behind) and keeps each one hidden while it is still
- * being worked on: a message held past half the visibility timeout (waiting for a busy provider,
- * say) gets its visibility extended, so it cannot reappear and be sent twice.
+ * Messages received and not yet settled. Bounds them ({@code maxInFlight} permits, taken before a receive, so reading
+ * waits when sends fall behind) and keeps each one hidden while it is still being worked on: a message held past half
+ * the visibility timeout (waiting for a busy provider, say) gets its visibility extended, so it cannot reappear and be
+ * sent twice.
  */
 final class InFlight implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(InFlight.class);
 
-    private record Held(QueueRef queue, Message message, long extendedAtNanos) {
-    }
+    private record Held(QueueRef queue, Message message, long extendedAtNanos) {}
 
     private final Semaphore permits;
     private final int max;
@@ -84,7 +82,10 @@ final class InFlight implements AutoCloseable {
             if (now - h.extendedAtNanos() < thresholdNanos) {
                 return h;
             }
-            log.debug("extending visibility of message {} from {}", h.message().messageId(), h.queue().name());
+            log.debug(
+                    "extending visibility of message {} from {}",
+                    h.message().messageId(),
+                    h.queue().name());
             settler.extend(h.queue(), h.message(), visibility);
             return new Held(h.queue(), h.message(), now);
         });

@@ -1,24 +1,22 @@
 package io.herald.pipeline;
 
 import io.herald.core.sqs.MessageAttributes;
-import software.amazon.awssdk.services.sqs.model.Message;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The oldest SentTimestamp among the messages each queue's receives returned since it was last
- * taken: what this instance reports as its queues' oldest message ({@link PipelineControl}).
+ * The oldest SentTimestamp among the messages each queue's receives returned since it was last taken: what this
+ * instance reports as its queues' oldest message ({@link PipelineControl}).
  *
- * <p>It is gathered from the receives the pipeline makes anyway, at no extra request: asking a work
- * queue separately would mean receiving its messages, and every receive counts toward the redrive
- * policy's maxReceiveCount. A message that keeps failing comes back with the SentTimestamp of its
- * first send on every receive, so the age reported for its queue keeps growing while it is retried,
- * which is the signal an operator needs. A parked message (its channel paused) comes back as a
- * fresh copy with a SentTimestamp of its own, so the copy carries its original's as
+ * <p>It is gathered from the receives the pipeline makes anyway, at no extra request: asking a work queue separately
+ * would mean receiving its messages, and every receive counts toward the redrive policy's maxReceiveCount. A message
+ * that keeps failing comes back with the SentTimestamp of its first send on every receive, so the age reported for its
+ * queue keeps growing while it is retried, which is the signal an operator needs. A parked message (its channel paused)
+ * comes back as a fresh copy with a SentTimestamp of its own, so the copy carries its original's as
  * {@link MessageAttributes#FIRST_SENT}, and a long pause shows as the long wait it is.
  */
 final class OldestReceived {

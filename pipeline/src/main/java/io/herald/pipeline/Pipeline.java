@@ -9,10 +9,6 @@ import io.herald.core.status.StatusStore;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.Providers;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -22,16 +18,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Herald's dispatcher: reads every configured queue and delivers each message through a healthy
- * provider of its channel, accounting for every message: delivered and deleted, retried later,
- * or dead-lettered with its reason. Nothing is deleted that was not delivered or set aside.
+ * Herald's dispatcher: reads every configured queue and delivers each message through a healthy provider of its
+ * channel, accounting for every message: delivered and deleted, retried later, or dead-lettered with its reason.
+ * Nothing is deleted that was not delivered or set aside.
  *
- * <p>Start it, then close it to stop: reading stops (a long poll in progress finishes, so at most
- * {@code receiveWait}), sends in flight get {@code shutdownDeadline} to finish, messages not sent
- * are made visible again at once, the providers it was given are closed, and pending statuses,
- * then deletes, are flushed.
+ * <p>Start it, then close it to stop: reading stops (a long poll in progress finishes, so at most {@code receiveWait}),
+ * sends in flight get {@code shutdownDeadline} to finish, messages not sent are made visible again at once, the
+ * providers it was given are closed, and pending statuses, then deletes, are flushed.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -57,24 +55,49 @@ public final class Pipeline implements AutoCloseable {
      *
      * @param status where delivery states are recorded, or null to record none
      */
-    public Pipeline(SqsClient sqs, List<QueueRef> queues, List<ConfiguredProvider> providers,
-                    HeraldConfig.PipelineSettings config, HeraldConfig.Sqs sqsConfig, PipelineMetrics metrics,
-                    StatusStore status, Clock clock) {
-        this(sqs, queues, providers, config, sqsConfig, metrics, status, clock, null, "", HeraldConfig.Control.defaults());
+    public Pipeline(
+            SqsClient sqs,
+            List<QueueRef> queues,
+            List<ConfiguredProvider> providers,
+            HeraldConfig.PipelineSettings config,
+            HeraldConfig.Sqs sqsConfig,
+            PipelineMetrics metrics,
+            StatusStore status,
+            Clock clock) {
+        this(
+                sqs,
+                queues,
+                providers,
+                config,
+                sqsConfig,
+                metrics,
+                status,
+                clock,
+                null,
+                "",
+                HeraldConfig.Control.defaults());
     }
 
     /**
-     * A pipeline that obeys pauses, shares provider health with the other instances and reports
-     * the oldest message it received from each queue.
+     * A pipeline that obeys pauses, shares provider health with the other instances and reports the oldest message it
+     * received from each queue.
      *
-     * @param status         where delivery states are recorded, or null to record none
-     * @param controlStore   pauses, shared health and queue-age reports, or null for a pipeline on its own
-     * @param instance       this instance's name in its reports, unique among running instances
+     * @param status where delivery states are recorded, or null to record none
+     * @param controlStore pauses, shared health and queue-age reports, or null for a pipeline on its own
+     * @param instance this instance's name in its reports, unique among running instances
      */
-    public Pipeline(SqsClient sqs, List<QueueRef> queues, List<ConfiguredProvider> providers,
-                    HeraldConfig.PipelineSettings config, HeraldConfig.Sqs sqsConfig, PipelineMetrics metrics,
-                    StatusStore status, Clock clock, ControlStore controlStore, String instance,
-                    HeraldConfig.Control controlConfig) {
+    public Pipeline(
+            SqsClient sqs,
+            List<QueueRef> queues,
+            List<ConfiguredProvider> providers,
+            HeraldConfig.PipelineSettings config,
+            HeraldConfig.Sqs sqsConfig,
+            PipelineMetrics metrics,
+            StatusStore status,
+            Clock clock,
+            ControlStore controlStore,
+            String instance,
+            HeraldConfig.Control controlConfig) {
         this.config = config;
         this.metrics = metrics;
         this.queues = List.copyOf(queues);
@@ -83,7 +106,9 @@ public final class Pipeline implements AutoCloseable {
         for (ConfiguredProvider provider : providers) {
             Worker worker = new Worker(provider, config, clock);
             metrics.watch(worker);
-            byChannel.computeIfAbsent(provider.provider().channel(), c -> new ArrayList<>()).add(worker);
+            byChannel
+                    .computeIfAbsent(provider.provider().channel(), c -> new ArrayList<>())
+                    .add(worker);
         }
         Map<String, WorkerPool> built = new LinkedHashMap<>();
         byChannel.forEach((channel, workers) -> built.put(channel, new WorkerPool(channel, workers)));
@@ -91,18 +116,40 @@ public final class Pipeline implements AutoCloseable {
         this.settler = new Settler(sqs, clock, config.settleLinger());
         this.inFlight = new InFlight(config.maxInFlight(), settler, sqsConfig.visibilityTimeout());
         metrics.watchInFlight(inFlight::count);
-        metrics.watchDeadLetters(queues.stream().map(QueueRef::name).toList(),
+        metrics.watchDeadLetters(
+                queues.stream().map(QueueRef::name).toList(),
                 new DeadLetterGauge(sqs, queues, controlConfig.heartbeatInterval(), clock));
         metrics.watchOldestReceived(queues.stream().map(QueueRef::name).toList());
-        OldestReceived oldest = new OldestReceived(queues.stream().map(QueueRef::name).toList());
+        OldestReceived oldest =
+                new OldestReceived(queues.stream().map(QueueRef::name).toList());
         this.control = new PipelineControl(controlStore, instance, controlConfig, pools, oldest, metrics, clock);
         this.statusBuffer = new StatusBuffer(status, config.statusFlushInterval(), STATUS_RETRIES, metrics);
-        this.dispatcher = new Dispatcher(pools, new EnvelopeCodec(), settler, inFlight, metrics, statusBuffer, clock,
-                config.sendTimeout(), config.sendingStatusAfter(),
-                new Backoff(config.retryBaseDelay(), config.retryMaxDelay()), sqsConfig.maxReceiveCount(), control);
+        this.dispatcher = new Dispatcher(
+                pools,
+                new EnvelopeCodec(),
+                settler,
+                inFlight,
+                metrics,
+                statusBuffer,
+                clock,
+                config.sendTimeout(),
+                config.sendingStatusAfter(),
+                new Backoff(config.retryBaseDelay(), config.retryMaxDelay()),
+                sqsConfig.maxReceiveCount(),
+                control);
         for (QueueRef queue : queues) {
-            readers.add(new QueueReader(sqs, queue, inFlight, dispatcher, metrics, config.maxReadersPerQueue(),
-                    config.receiveWait(), config.receiveLinger(), config.depthInterval(), control, oldest));
+            readers.add(new QueueReader(
+                    sqs,
+                    queue,
+                    inFlight,
+                    dispatcher,
+                    metrics,
+                    config.maxReadersPerQueue(),
+                    config.receiveWait(),
+                    config.receiveLinger(),
+                    config.depthInterval(),
+                    control,
+                    oldest));
         }
     }
 
@@ -120,7 +167,9 @@ public final class Pipeline implements AutoCloseable {
     public void start() {
         control.start();
         for (QueueReader reader : readers) {
-            threads.add(Thread.ofVirtual().name("herald-queue-" + reader.queueName()).start(reader));
+            threads.add(Thread.ofVirtual()
+                    .name("herald-queue-" + reader.queueName())
+                    .start(reader));
         }
         log.info("pipeline reading {} queue(s) for {} channel(s): {}", readers.size(), pools.size(), pools.keySet());
     }
@@ -128,24 +177,47 @@ public final class Pipeline implements AutoCloseable {
     /** A snapshot of every pool's workers and every queue, for {@code /status}. */
     public PipelineStatus status() {
         Map<String, List<Worker.WorkerStatus>> poolStatus = new LinkedHashMap<>();
-        pools.values().forEach(pool -> poolStatus.put(pool.channel(),
-                pool.workers().stream().map(Worker::status).toList()));
+        pools.values()
+                .forEach(pool -> poolStatus.put(
+                        pool.channel(),
+                        pool.workers().stream().map(Worker::status).toList()));
         List<PipelineStatus.QueueStatus> queueStatus = queues.stream()
-                .map(q -> new PipelineStatus.QueueStatus(q.name(), metrics.depth(q.name()))).toList();
+                .map(q -> new PipelineStatus.QueueStatus(q.name(), metrics.depth(q.name())))
+                .toList();
         PipelineControl.View shared = control.view();
-        return new PipelineStatus(control.instance(), poolStatus, queueStatus, inFlight.count(), inFlight.capacity(),
-                shared.pauses().stream().map(p -> new PipelineStatus.PauseStatus(p.scope().kind().label(),
-                        p.scope().name(), p.since().toString(), p.by(), p.reason())).toList(),
-                shared.peers().stream().map(h -> new PipelineStatus.PeerStatus(h.instance(), h.channel(), h.provider(),
-                        h.state().name().toLowerCase(Locale.ROOT), h.delivered(), h.failed(), h.probes(),
-                        h.updatedAt().toString())).toList());
+        return new PipelineStatus(
+                control.instance(),
+                poolStatus,
+                queueStatus,
+                inFlight.count(),
+                inFlight.capacity(),
+                shared.pauses().stream()
+                        .map(p -> new PipelineStatus.PauseStatus(
+                                p.scope().kind().label(),
+                                p.scope().name(),
+                                p.since().toString(),
+                                p.by(),
+                                p.reason()))
+                        .toList(),
+                shared.peers().stream()
+                        .map(h -> new PipelineStatus.PeerStatus(
+                                h.instance(),
+                                h.channel(),
+                                h.provider(),
+                                h.state().name().toLowerCase(Locale.ROOT),
+                                h.delivered(),
+                                h.failed(),
+                                h.probes(),
+                                h.updatedAt().toString()))
+                        .toList());
     }
 
     @Override
     public void close() {
         readers.forEach(QueueReader::stop);
         // Readers finish the receive they are in (up to the long-poll wait), then stop.
-        long readersEnd = System.nanoTime() + config.receiveWait().plusSeconds(5).toNanos();
+        long readersEnd =
+                System.nanoTime() + config.receiveWait().plusSeconds(5).toNanos();
         for (Thread thread : threads) {
             try {
                 long left = Math.max(readersEnd - System.nanoTime(), 0);
@@ -172,23 +244,32 @@ public final class Pipeline implements AutoCloseable {
     /**
      * What {@code /status} answers.
      *
-     * @param instance  this instance's name in shared health reports
-     * @param pauses    the pauses in force, as last read from the control store
-     * @param peers     the other live instances' latest report for each provider, as last read
+     * @param instance this instance's name in shared health reports
+     * @param pauses the pauses in force, as last read from the control store
+     * @param peers the other live instances' latest report for each provider, as last read
      */
-    public record PipelineStatus(String instance, Map<String, List<Worker.WorkerStatus>> pools,
-                                 List<QueueStatus> queues, int inFlight, int maxInFlight, List<PauseStatus> pauses,
-                                 List<PeerStatus> peers) {
-        public record QueueStatus(String name, long approximateDepth) {
-        }
+    public record PipelineStatus(
+            String instance,
+            Map<String, List<Worker.WorkerStatus>> pools,
+            List<QueueStatus> queues,
+            int inFlight,
+            int maxInFlight,
+            List<PauseStatus> pauses,
+            List<PeerStatus> peers) {
+        public record QueueStatus(String name, long approximateDepth) {}
 
         /** @param scope channel or provider */
-        public record PauseStatus(String scope, String name, String since, String by, String reason) {
-        }
+        public record PauseStatus(String scope, String name, String since, String by, String reason) {}
 
         /** Another instance's report: state is healthy, unhealthy, probing or paused. */
-        public record PeerStatus(String instance, String channel, String provider, String state, long delivered,
-                                 long failed, long probes, String updatedAt) {
-        }
+        public record PeerStatus(
+                String instance,
+                String channel,
+                String provider,
+                String state,
+                long delivered,
+                long failed,
+                long probes,
+                String updatedAt) {}
     }
 }

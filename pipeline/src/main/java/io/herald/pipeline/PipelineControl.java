@@ -7,9 +7,6 @@ import io.herald.core.control.PauseScope;
 import io.herald.core.control.ProviderHealth;
 import io.herald.core.control.QueueAge;
 import io.herald.core.control.WorkerState;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,36 +16,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What this pipeline instance obeys and tells the others, through the {@link ControlStore}:
- * operators' pauses, and every instance's view of each provider's health.
+ * What this pipeline instance obeys and tells the others, through the {@link ControlStore}: operators' pauses, and
+ * every instance's view of each provider's health.
  *
- * <p>Readers call {@link #refresh()} at the start of each iteration; the store is read only when
- * what was read last is older than {@code control.refreshInterval}, so neither a busy pipeline
- * (many short iterations) nor several queues multiply the reads, and an idle one (20 s long
- * polls) reads once per iteration. When the store cannot be read, the last view stays in force
- * and that is logged once, not per iteration.
+ * <p>Readers call {@link #refresh()} at the start of each iteration; the store is read only when what was read last is
+ * older than {@code control.refreshInterval}, so neither a busy pipeline (many short iterations) nor several queues
+ * multiply the reads, and an idle one (20 s long polls) reads once per iteration. When the store cannot be read, the
+ * last view stays in force and that is logged once, not per iteration.
  *
- * <p>Another instance reporting a provider UNHEALTHY (a change to that state since its previous
- * report seen here, or the first report seen from it) opens this instance's breaker for the
- * provider too; from there the usual rule holds: rest, then one probe. Reports are edges, not
- * levels, so an instance that keeps reporting an old failure cannot keep a provider that healed
- * here shut.
+ * <p>Another instance reporting a provider UNHEALTHY (a change to that state since its previous report seen here, or
+ * the first report seen from it) opens this instance's breaker for the provider too; from there the usual rule holds:
+ * rest, then one probe. Reports are edges, not levels, so an instance that keeps reporting an old failure cannot keep a
+ * provider that healed here shut.
  *
- * <p>Each of this instance's workers is published when its breaker changes state or its pause
- * changes, and all of them every {@code control.heartbeatInterval} with their counters, from one
- * thread of its own: a slow store never holds up a send. Each heartbeat also publishes, per queue,
- * the oldest message received from it since the previous heartbeat ({@link OldestReceived}), which
- * {@code herald queues} and the dashboard show as the queue's oldest age.
+ * <p>Each of this instance's workers is published when its breaker changes state or its pause changes, and all of them
+ * every {@code control.heartbeatInterval} with their counters, from one thread of its own: a slow store never holds up
+ * a send. Each heartbeat also publishes, per queue, the oldest message received from it since the previous heartbeat
+ * ({@link OldestReceived}), which {@code herald queues} and the dashboard show as the queue's oldest age.
  */
 final class PipelineControl implements AutoCloseable {
 
@@ -83,19 +79,26 @@ final class PipelineControl implements AutoCloseable {
     private final Set<Worker> changed = ConcurrentHashMap.newKeySet();
     /** The pauses last read, to log each one once when it appears and once when it goes. */
     private volatile Map<PauseScope, Pause> knownPauses = Map.of();
+
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean publishFailing;
     private volatile boolean closed;
     private Thread publisher;
 
     /**
-     * @param store     where pauses and health live; null for a pipeline on its own (nothing is
-     *                  ever paused, nothing published)
-     * @param instance  this instance's name in its reports, unique among running instances
-     * @param oldest     what the readers received, for the queue-age reports
+     * @param store where pauses and health live; null for a pipeline on its own (nothing is ever paused, nothing
+     *     published)
+     * @param instance this instance's name in its reports, unique among running instances
+     * @param oldest what the readers received, for the queue-age reports
      */
-    PipelineControl(ControlStore store, String instance, HeraldConfig.Control config, Map<String, WorkerPool> pools,
-                    OldestReceived oldest, PipelineMetrics metrics, Clock clock) {
+    PipelineControl(
+            ControlStore store,
+            String instance,
+            HeraldConfig.Control config,
+            Map<String, WorkerPool> pools,
+            OldestReceived oldest,
+            PipelineMetrics metrics,
+            Clock clock) {
         this.store = store;
         this.instance = instance;
         this.config = config;
@@ -132,10 +135,10 @@ final class PipelineControl implements AutoCloseable {
     }
 
     /**
-     * Reads pauses and health if what was read is older than the refresh interval, and acts on
-     * them. The read runs on a thread of its own and the caller waits for it at most
-     * {@link #READ_WAIT}: a store that answers (in milliseconds) is obeyed in this very iteration,
-     * one that hangs costs a reader no more than that, and the last view stays in force meanwhile.
+     * Reads pauses and health if what was read is older than the refresh interval, and acts on them. The read runs on a
+     * thread of its own and the caller waits for it at most {@link #READ_WAIT}: a store that answers (in milliseconds)
+     * is obeyed in this very iteration, one that hangs costs a reader no more than that, and the last view stays in
+     * force meanwhile.
      */
     void refresh() {
         if (store == null) {
@@ -143,7 +146,9 @@ final class PipelineControl implements AutoCloseable {
         }
         CompletableFuture<Void> started;
         synchronized (this) {
-            boolean fresh = everRead && System.nanoTime() - readAtNanos < config.refreshInterval().toNanos();
+            boolean fresh = everRead
+                    && System.nanoTime() - readAtNanos
+                            < config.refreshInterval().toNanos();
             if (fresh || (reading != null && !reading.isDone())) {
                 // Fresh enough, or another reader's read is under way: go on with the view there is.
                 return;
@@ -165,8 +170,11 @@ final class PipelineControl implements AutoCloseable {
     private void read() {
         View read;
         try {
-            read = new View(store.pauses(), store.health().stream()
-                    .filter(h -> !h.instance().equals(instance)).toList());
+            read = new View(
+                    store.pauses(),
+                    store.health().stream()
+                            .filter(h -> !h.instance().equals(instance))
+                            .toList());
             metrics.controlRead(true);
             if (readFailing) {
                 readFailing = false;
@@ -180,7 +188,8 @@ final class PipelineControl implements AutoCloseable {
             metrics.controlRead(false);
             if (!readFailing) {
                 readFailing = true;
-                log.warn("control store cannot be read, keeping the last known pauses and health until it can: {}",
+                log.warn(
+                        "control store cannot be read, keeping the last known pauses and health until it can: {}",
                         e.getMessage());
             }
             return;
@@ -226,22 +235,32 @@ final class PipelineControl implements AutoCloseable {
     }
 
     /**
-     * One line per pause that appeared or went away since the last read, with who paused it and
-     * since when; however many providers a channel pause stops, it is one pause.
+     * One line per pause that appeared or went away since the last read, with who paused it and since when; however
+     * many providers a channel pause stops, it is one pause.
      */
     private void logPauseChanges(List<Pause> now) {
         Map<PauseScope, Pause> current = new LinkedHashMap<>();
         now.forEach(p -> current.put(p.scope(), p));
         current.forEach((scope, pause) -> {
             if (!knownPauses.containsKey(scope)) {
-                log.info("{} {} paused by {} since {}{}: its messages wait in SQS until resumed",
-                        scope.kind().label(), scope.name(), pause.by(), pause.since(), because(pause));
+                log.info(
+                        "{} {} paused by {} since {}{}: its messages wait in SQS until resumed",
+                        scope.kind().label(),
+                        scope.name(),
+                        pause.by(),
+                        pause.since(),
+                        because(pause));
             }
         });
         knownPauses.forEach((scope, pause) -> {
             if (!current.containsKey(scope)) {
-                log.info("{} {} resumed (paused by {} since {}{})", scope.kind().label(), scope.name(), pause.by(),
-                        pause.since(), because(pause));
+                log.info(
+                        "{} {} resumed (paused by {} since {}{})",
+                        scope.kind().label(),
+                        scope.name(),
+                        pause.by(),
+                        pause.since(),
+                        because(pause));
             }
         });
         knownPauses = current;
@@ -306,20 +325,29 @@ final class PipelineControl implements AutoCloseable {
     }
 
     private boolean publish(Worker worker) {
-        return published(() -> store.publishHealth(new ProviderHealth(instance, worker.provider().channel(),
-                worker.name(), worker.state(), worker.deliveredCount(), worker.failedCount(), worker.probeCount(),
-                clock.instant(), worker.lastError(), worker.unhealthySince())));
+        return published(() -> store.publishHealth(new ProviderHealth(
+                instance,
+                worker.provider().channel(),
+                worker.name(),
+                worker.state(),
+                worker.deliveredCount(),
+                worker.failedCount(),
+                worker.probeCount(),
+                clock.instant(),
+                worker.lastError(),
+                worker.unhealthySince())));
     }
 
     /**
-     * One report per queue, covering what was received since the previous heartbeat; a report
-     * that cannot be published hands its oldest back, so the next one covers both intervals.
+     * One report per queue, covering what was received since the previous heartbeat; a report that cannot be published
+     * hands its oldest back, so the next one covers both intervals.
      */
     private void publishQueueAges() {
         for (String queue : oldest.queues()) {
             Instant taken = oldest.take(queue);
             Instant now = clock.instant();
-            metrics.oldestReceived(queue,
+            metrics.oldestReceived(
+                    queue,
                     taken == null ? 0 : Math.max(0, Duration.between(taken, now).toMillis() / 1000.0));
             if (!published(() -> store.publishQueueAge(new QueueAge(instance, queue, taken, now)))) {
                 // The queues not reached keep gathering; all are tried again at the next heartbeat.
@@ -343,8 +371,10 @@ final class PipelineControl implements AutoCloseable {
             }
             if (!publishFailing) {
                 publishFailing = true;
-                log.warn("provider health and queue ages cannot be published, other pipelines and operators will not "
-                        + "see this one's view until they can: {}", e.getMessage());
+                log.warn(
+                        "provider health and queue ages cannot be published, other pipelines and operators will not "
+                                + "see this one's view until they can: {}",
+                        e.getMessage());
             }
             return false;
         }

@@ -3,14 +3,6 @@ package io.herald.pipeline;
 import io.herald.core.retry.Backoff;
 import io.herald.core.retry.Sleeps;
 import io.herald.core.sqs.QueueRef;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,24 +11,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Reads one queue in iterations until stopped. An iteration runs {@code ceil(depth / 10)} readers
- * at once, at most {@code maxReaders}, each receiving up to 10, where depth is SQS's
- * ApproximateNumberOfMessages, asked at most once per {@code depthInterval} and only while
- * receives come back full, and in between inferred from what they brought (see {@link #plan()}). A queue that looks empty gets one
- * long poll, so an idle pipeline makes about three receives per queue per minute and no depth
- * queries; a busy one waits at most a second per receive. When an iteration brought some messages
- * but no full receive, the next one waits first, so at a low rate a receive carries several
- * messages instead of one each: as long as the rate just seen takes to bring the missing ones, at
- * most {@code receiveLinger}. Stopping waits for a long poll in progress (see
- * {@link #stop()}). Before receiving, a reader takes room for 10 messages in {@link InFlight}:
- * when sends fall behind, reading waits instead of piling up messages.
+ * Reads one queue in iterations until stopped. An iteration runs {@code ceil(depth / 10)} readers at once, at most
+ * {@code maxReaders}, each receiving up to 10, where depth is SQS's ApproximateNumberOfMessages, asked at most once per
+ * {@code depthInterval} and only while receives come back full, and in between inferred from what they brought (see
+ * {@link #plan()}). A queue that looks empty gets one long poll, so an idle pipeline makes about three receives per
+ * queue per minute and no depth queries; a busy one waits at most a second per receive. When an iteration brought some
+ * messages but no full receive, the next one waits first, so at a low rate a receive carries several messages instead
+ * of one each: as long as the rate just seen takes to bring the missing ones, at most {@code receiveLinger}. Stopping
+ * waits for a long poll in progress (see {@link #stop()}). Before receiving, a reader takes room for 10 messages in
+ * {@link InFlight}: when sends fall behind, reading waits instead of piling up messages.
  *
- * <p>Each iteration starts by bringing pauses and shared health up to date ({@link PipelineControl#refresh}).
- * While no channel can be sent (every one paused, or all of its providers), the queue is not
- * read at all, not even for its depth: messages wait in SQS, and the reader looks again after
- * {@code control.refreshInterval}.
+ * <p>Each iteration starts by bringing pauses and shared health up to date ({@link PipelineControl#refresh}). While no
+ * channel can be sent (every one paused, or all of its providers), the queue is not read at all, not even for its
+ * depth: messages wait in SQS, and the reader looks again after {@code control.refreshInterval}.
  */
 final class QueueReader implements Runnable {
 
@@ -70,27 +66,37 @@ final class QueueReader implements Runnable {
     /* What the reader believes about the queue; only the reading thread touches these. */
     /** Messages believed waiting: the last depth answer less what was received since. */
     private long estimate;
+
     private long depthAskedAtNanos;
     private boolean depthEverAsked;
     /** What the last iteration brought. */
     private Received last = new Received(0, 0, 0);
     /** When the last two iterations' receives returned: the span the last one's messages arrived in. */
     private long lastEndNanos;
+
     private long previousEndNanos;
 
     /**
      * What one iteration's receives brought.
      *
-     * @param readers  receives made
+     * @param readers receives made
      * @param messages messages they brought
-     * @param full     receives that came back with a full 10
+     * @param full receives that came back with a full 10
      */
-    record Received(int readers, int messages, int full) {
-    }
+    record Received(int readers, int messages, int full) {}
 
-    QueueReader(SqsClient sqs, QueueRef queue, InFlight inFlight, Dispatcher dispatcher, PipelineMetrics metrics,
-                int maxReaders, Duration idleWait, Duration receiveLinger, Duration depthInterval,
-                PipelineControl control, OldestReceived oldest) {
+    QueueReader(
+            SqsClient sqs,
+            QueueRef queue,
+            InFlight inFlight,
+            Dispatcher dispatcher,
+            PipelineMetrics metrics,
+            int maxReaders,
+            Duration idleWait,
+            Duration receiveLinger,
+            Duration depthInterval,
+            PipelineControl control,
+            OldestReceived oldest) {
         this.sqs = sqs;
         this.queue = queue;
         this.inFlight = inFlight;
@@ -148,10 +154,10 @@ final class QueueReader implements Runnable {
     }
 
     /**
-     * How long to wait before the next receive: nothing after an empty receive (the next is a long
-     * poll that answers the first message at once) or a full one (more are waiting); after a
-     * partial one, the time the rate it saw takes to bring the rest of a full receive, at most
-     * {@code receiveLinger}. So a faster trickle waits less, and adds less latency.
+     * How long to wait before the next receive: nothing after an empty receive (the next is a long poll that answers
+     * the first message at once) or a full one (more are waiting); after a partial one, the time the rate it saw takes
+     * to bring the rest of a full receive, at most {@code receiveLinger}. So a faster trickle waits less, and adds less
+     * latency.
      */
     private long linger() {
         if (receiveLingerNanos <= 0 || last.messages() == 0 || last.full() > 0) {
@@ -163,13 +169,12 @@ final class QueueReader implements Runnable {
     }
 
     /**
-     * How many readers the next iteration runs. SQS is asked for the depth on the first iteration,
-     * and after that only when a receive of the last iteration came back full and
-     * {@code depthInterval} has passed (an empty or partial receive already says the queue is
-     * about empty: a trickle costs no depth queries), or at once when every receive came back
-     * full and the estimate is used up: a backlog of unknown size, worth measuring. In
-     * between, readers follow the estimate, and while every receive comes back full their number
-     * doubles (up to {@code maxReaders}) even when the estimate says less: the approximation lags.
+     * How many readers the next iteration runs. SQS is asked for the depth on the first iteration, and after that only
+     * when a receive of the last iteration came back full and {@code depthInterval} has passed (an empty or partial
+     * receive already says the queue is about empty: a trickle costs no depth queries), or at once when every receive
+     * came back full and the estimate is used up: a backlog of unknown size, worth measuring. In between, readers
+     * follow the estimate, and while every receive comes back full their number doubles (up to {@code maxReaders}) even
+     * when the estimate says less: the approximation lags.
      */
     private int plan() {
         boolean allFull = last.readers() > 0 && last.full() == last.readers();
@@ -189,8 +194,9 @@ final class QueueReader implements Runnable {
     }
 
     private long depth() {
-        String value = sqs.getQueueAttributes(b -> b.queueUrl(queue.url())
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+        String value = sqs.getQueueAttributes(
+                        b -> b.queueUrl(queue.url()).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes()
                 .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
         long depth = value == null ? 0 : Long.parseLong(value);
         metrics.depth(queue.name(), depth);
@@ -247,12 +253,15 @@ final class QueueReader implements Runnable {
         leaveWait();
         try {
             messages = sqs.receiveMessage(b -> b.queueUrl(queue.url())
-                    .maxNumberOfMessages(MAX_PER_RECEIVE)
-                    .waitTimeSeconds(waitSeconds)
-                    // SentTimestamp feeds the queue's oldest-age report: the age comes with the receive, no peek.
-                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-                            MessageSystemAttributeName.SENT_TIMESTAMP)
-                    .messageAttributeNames("All")).messages();
+                            .maxNumberOfMessages(MAX_PER_RECEIVE)
+                            .waitTimeSeconds(waitSeconds)
+                            // SentTimestamp feeds the queue's oldest-age report: the age comes with the receive, no
+                            // peek.
+                            .messageSystemAttributeNames(
+                                    MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                                    MessageSystemAttributeName.SENT_TIMESTAMP)
+                            .messageAttributeNames("All"))
+                    .messages();
         } catch (SdkException e) {
             inFlight.giveBack(MAX_PER_RECEIVE);
             throw e;
@@ -304,8 +313,8 @@ final class QueueReader implements Runnable {
     }
 
     /**
-     * Stops reading: no new receive starts, readers waiting for room give up, and a receive in
-     * progress finishes (within the long-poll wait) with its messages dispatched.
+     * Stops reading: no new receive starts, readers waiting for room give up, and a receive in progress finishes
+     * (within the long-poll wait) with its messages dispatched.
      */
     void stop() {
         stateLock.lock();

@@ -7,19 +7,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Enforces the send timeout on the thread that sends, from one shared timer thread: a send still
- * running at its deadline is interrupted (providers do blocking I/O on virtual threads, which an
- * interrupt ends). A second thread per send, only to wait on the first, cost a thread start and two
- * extra hand-offs per message, which under load lengthened every send's round trip.
+ * Enforces the send timeout on the thread that sends, from one shared timer thread: a send still running at its
+ * deadline is interrupted (providers do blocking I/O on virtual threads, which an interrupt ends). A second thread per
+ * send, only to wait on the first, cost a thread start and two extra hand-offs per message, which under load lengthened
+ * every send's round trip.
  *
- * <p>An interrupt never reaches the sending thread after {@link Send#finish()}: the timer interrupts
- * only while holding the send's lock and only if the send is not finished, and {@code finish} takes
- * the same lock and clears an interrupt the timer delivered. So the work that follows a send
- * (settling on SQS, recording status) cannot be cut short by a late timeout.
+ * <p>An interrupt never reaches the sending thread after {@link Send#finish()}: the timer interrupts only while holding
+ * the send's lock and only if the send is not finished, and {@code finish} takes the same lock and clears an interrupt
+ * the timer delivered. So the work that follows a send (settling on SQS, recording status) cannot be cut short by a
+ * late timeout.
  *
- * <p>The same timer notices sends that are slow enough to be seen: a send still running after
- * {@code slowAfter} gets its {@code whenSlow} run (the pipeline records it as "sending" then), so the
- * many sends that end sooner cost no status write before their outcome.
+ * <p>The same timer notices sends that are slow enough to be seen: a send still running after {@code slowAfter} gets
+ * its {@code whenSlow} run (the pipeline records it as "sending" then), so the many sends that end sooner cost no
+ * status write before their outcome.
  */
 final class SendTimeouts implements AutoCloseable {
 
@@ -35,8 +35,8 @@ final class SendTimeouts implements AutoCloseable {
     SendTimeouts(Duration timeout, Duration slowAfter) {
         this.timeout = timeout;
         this.slowAfter = slowAfter;
-        this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("herald-send-timeouts").daemon()
-                .factory());
+        this.timer = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("herald-send-timeouts").daemon().factory());
         // Nearly every send finishes in time: drop its alarm at once rather than at its deadline.
         timer.setRemoveOnCancelPolicy(true);
     }
@@ -51,9 +51,9 @@ final class SendTimeouts implements AutoCloseable {
     }
 
     /**
-     * Like {@link #start()}, and runs {@code whenSlow} if the send is still running after
-     * {@code slowAfter} (on the timer's thread, so it must be quick; never after {@link Send#finish()}
-     * has returned, unless it was already running then).
+     * Like {@link #start()}, and runs {@code whenSlow} if the send is still running after {@code slowAfter} (on the
+     * timer's thread, so it must be quick; never after {@link Send#finish()} has returned, unless it was already
+     * running then).
      */
     Send start(Runnable whenSlow) {
         Send send = new Send(Thread.currentThread());

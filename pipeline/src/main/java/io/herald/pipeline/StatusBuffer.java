@@ -5,9 +5,6 @@ import io.herald.core.retry.Sleeps;
 import io.herald.core.status.DynamoStatusStore;
 import io.herald.core.status.StatusStore;
 import io.herald.core.status.StatusUpdate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,41 +15,41 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Takes the pipeline's delivery statuses off the path of each send: updates wait here and are
- * written together ({@link StatusStore#recordAll}), up to {@value #PER_WRITE} messages per request,
- * once that many are waiting or the oldest has waited {@code flushInterval}. Writing one update per
- * state change cost two DynamoDB requests per message, and as much CPU in the store as the pipeline
- * spent on the message itself.
+ * Takes the pipeline's delivery statuses off the path of each send: updates wait here and are written together
+ * ({@link StatusStore#recordAll}), up to {@value #PER_WRITE} messages per request, once that many are waiting or the
+ * oldest has waited {@code flushInterval}. Writing one update per state change cost two DynamoDB requests per message,
+ * and as much CPU in the store as the pipeline spent on the message itself.
  *
- * <p>An update may carry what must wait for it: the settling of its message on SQS. That action runs
- * only once the write that carried the update succeeded, so a message is deleted only after its final
- * status is durable, and a crash can make a status be written twice, never skipped. Should the store
- * stay unreachable through a few retries ({@link Backoff}), the action runs anyway: status is for
- * people asking and must never cost a delivery. The outage is logged once, when it starts, and each
- * update given up on is counted; while it lasts, each write gets one attempt, so deliveries slow by
- * one failed request per batch rather than by the whole retry schedule.
+ * <p>An update may carry what must wait for it: the settling of its message on SQS. That action runs only once the
+ * write that carried the update succeeded, so a message is deleted only after its final status is durable, and a crash
+ * can make a status be written twice, never skipped. Should the store stay unreachable through a few retries
+ * ({@link Backoff}), the action runs anyway: status is for people asking and must never cost a delivery. The outage is
+ * logged once, when it starts, and each update given up on is counted; while it lasts, each write gets one attempt, so
+ * deliveries slow by one failed request per batch rather than by the whole retry schedule.
  *
- * <p>One flush at a time, its messages spread over parallel writes: updates of one message never
- * sit in two writes at once, where their transactions would conflict.
+ * <p>One flush at a time, its messages spread over parallel writes: updates of one message never sit in two writes at
+ * once, where their transactions would conflict.
  */
 final class StatusBuffer implements AutoCloseable {
 
     /** One TransactWriteItems takes this many actions. */
     static final int PER_WRITE = DynamoStatusStore.MAX_TRANSACTION;
     /**
-     * Most updates one flush takes: two writes in parallel. More would not be faster on DynamoDB Local,
-     * which runs one write at a time (a transaction of 100 took 60-150 ms there on a busy machine, and
-     * ten queued behind each other ran past the client's timeouts), and two already carry several
-     * thousand messages a second on DynamoDB itself, at a transaction's ~10-30 ms.
+     * Most updates one flush takes: two writes in parallel. More would not be faster on DynamoDB Local, which runs one
+     * write at a time (a transaction of 100 took 60-150 ms there on a busy machine, and ten queued behind each other
+     * ran past the client's timeouts), and two already carry several thousand messages a second on DynamoDB itself, at
+     * a transaction's ~10-30 ms.
      */
     private static final int PER_FLUSH = 2 * PER_WRITE;
     /**
-     * Tries of one write before its updates are given up on, when the store was answering. Each try
-     * has the SDK's own retries inside (up to 20 s with them, see DynamoStatusStore), so a store that
-     * hangs holds delivered messages (kept hidden by InFlight) for under a minute before they are
-     * settled without status; a store that is only slow gets the time it needs.
+     * Tries of one write before its updates are given up on, when the store was answering. Each try has the SDK's own
+     * retries inside (up to 20 s with them, see DynamoStatusStore), so a store that hangs holds delivered messages
+     * (kept hidden by InFlight) for under a minute before they are settled without status; a store that is only slow
+     * gets the time it needs.
      */
     private static final int ATTEMPTS = 2;
 
@@ -69,8 +66,8 @@ final class StatusBuffer implements AutoCloseable {
     private volatile boolean closing;
 
     /**
-     * @param store    where statuses go, or null to record none (each action then runs at once)
-     * @param backoff  pauses between the tries of a write that failed
+     * @param store where statuses go, or null to record none (each action then runs at once)
+     * @param backoff pauses between the tries of a write that failed
      */
     StatusBuffer(StatusStore store, Duration flushInterval, Backoff backoff, PipelineMetrics metrics) {
         this.store = store;
@@ -78,12 +75,13 @@ final class StatusBuffer implements AutoCloseable {
         this.backoff = backoff;
         this.metrics = metrics;
         metrics.watchStatusBuffer(pending::size);
-        this.flusher = store == null ? null : Thread.ofVirtual().name("herald-status-flusher").start(this::run);
+        this.flusher = store == null
+                ? null
+                : Thread.ofVirtual().name("herald-status-flusher").start(this::run);
     }
 
     /** @param then what runs once the update is written or given up on (never on the caller's thread) */
-    private record Pending(StatusUpdate update, Runnable then, long arrivedNanos) {
-    }
+    private record Pending(StatusUpdate update, Runnable then, long arrivedNanos) {}
 
     /** Records an update with the next flush; nothing waits for it. */
     void record(StatusUpdate update) {
@@ -91,8 +89,8 @@ final class StatusBuffer implements AutoCloseable {
     }
 
     /**
-     * Records an update with the next flush and runs {@code then} once it is durable (or was given up
-     * on). Without a store, {@code then} runs at once on the caller's thread.
+     * Records an update with the next flush and runs {@code then} once it is durable (or was given up on). Without a
+     * store, {@code then} runs at once on the caller's thread.
      */
     void recordThen(StatusUpdate update, Runnable then) {
         if (store == null) {
@@ -137,7 +135,9 @@ final class StatusBuffer implements AutoCloseable {
     private void flush(List<Pending> batch) {
         Map<String, List<Pending>> byMessage = new LinkedHashMap<>();
         for (Pending p : batch) {
-            byMessage.computeIfAbsent(p.update().messageId(), id -> new ArrayList<>()).add(p);
+            byMessage
+                    .computeIfAbsent(p.update().messageId(), id -> new ArrayList<>())
+                    .add(p);
         }
         List<List<Pending>> writes = new ArrayList<>();
         List<Pending> write = new ArrayList<>();
@@ -178,16 +178,22 @@ final class StatusBuffer implements AutoCloseable {
                 store.recordAll(updates);
                 metrics.statusUpdates("written", updates.size());
                 if (outage.compareAndSet(true, false)) {
-                    log.info("status store answers again; {} status update(s) were not recorded while it did not",
+                    log.info(
+                            "status store answers again; {} status update(s) were not recorded while it did not",
                             droppedInOutage.getAndSet(0));
                 }
                 runActions(write);
                 return;
             } catch (RuntimeException e) {
                 if (attempt < attempts) {
-                    log.debug("status write of {} update(s) failed (attempt {}/{}): {}", updates.size(), attempt,
-                            attempts, e.getMessage());
-                    Sleeps.quietly(backoff.delay(attempt, Duration.ZERO, ThreadLocalRandom.current().nextDouble()));
+                    log.debug(
+                            "status write of {} update(s) failed (attempt {}/{}): {}",
+                            updates.size(),
+                            attempt,
+                            attempts,
+                            e.getMessage());
+                    Sleeps.quietly(backoff.delay(
+                            attempt, Duration.ZERO, ThreadLocalRandom.current().nextDouble()));
                 } else {
                     giveUp(write, e);
                 }
@@ -199,8 +205,10 @@ final class StatusBuffer implements AutoCloseable {
         metrics.statusUpdates("dropped", write.size());
         droppedInOutage.addAndGet(write.size());
         if (outage.compareAndSet(false, true)) {
-            log.warn("status store unreachable, statuses are not recorded until it answers again; deliveries go on "
-                    + "and delivered messages are deleted all the same: {}", e.getMessage());
+            log.warn(
+                    "status store unreachable, statuses are not recorded until it answers again; deliveries go on "
+                            + "and delivered messages are deleted all the same: {}",
+                    e.getMessage());
         }
         runActions(write);
     }
@@ -211,7 +219,10 @@ final class StatusBuffer implements AutoCloseable {
                 try {
                     p.then().run();
                 } catch (RuntimeException e) {
-                    log.error("settling message {} after its status failed", p.update().messageId(), e);
+                    log.error(
+                            "settling message {} after its status failed",
+                            p.update().messageId(),
+                            e);
                 }
             }
         }
@@ -230,8 +241,10 @@ final class StatusBuffer implements AutoCloseable {
         }
         try {
             if (!flusher.join(deadline)) {
-                log.warn("{} status update(s) still waiting after {}; their messages come back from SQS",
-                        pending.size(), deadline);
+                log.warn(
+                        "{} status update(s) still waiting after {}; their messages come back from SQS",
+                        pending.size(),
+                        deadline);
                 flusher.interrupt();
             }
         } catch (InterruptedException e) {

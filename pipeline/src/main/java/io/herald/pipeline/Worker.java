@@ -5,9 +5,6 @@ import io.herald.core.control.WorkerState;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,15 +12,17 @@ import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One provider as the pipeline uses it: its weight in its channel's pool, its health, and a bound
- * on its concurrent sends.
+ * One provider as the pipeline uses it: its weight in its channel's pool, its health, and a bound on its concurrent
+ * sends.
  *
- * <p>Health is {@link WorkerHealth}: {@code unhealthyThreshold} failed sends in a row make it
- * unhealthy; after {@code openWait} it takes probes one at a time; {@code healthyThreshold} good
- * probes in a row make it healthy again, and a failed probe sends it back to rest at once. A
- * message's own rejection is not the provider's fault and is not counted.
+ * <p>Health is {@link WorkerHealth}: {@code unhealthyThreshold} failed sends in a row make it unhealthy; after
+ * {@code openWait} it takes probes one at a time; {@code healthyThreshold} good probes in a row make it healthy again,
+ * and a failed probe sends it back to rest at once. A message's own rejection is not the provider's fault and is not
+ * counted.
  */
 final class Worker {
 
@@ -53,16 +52,16 @@ final class Worker {
         this.configured = configured;
         this.maxInFlight = config.maxInFlightPerWorker();
         this.slots = new Semaphore(maxInFlight);
-        this.health = new WorkerHealth(config.unhealthyThreshold(), config.healthyThreshold(), config.openWait(),
-                clock);
+        this.health =
+                new WorkerHealth(config.unhealthyThreshold(), config.healthyThreshold(), config.openWait(), clock);
         this.unhealthyThreshold = config.unhealthyThreshold();
         this.openWait = config.openWait();
         health.onChange(this::logTransition);
     }
 
     /**
-     * Becoming unhealthy and healthy again are logged once each, with why; the rest-and-probe
-     * cycle in between repeats every openWait while a provider stays down, so it is logged at debug.
+     * Becoming unhealthy and healthy again are logged once each, with why; the rest-and-probe cycle in between repeats
+     * every openWait while a provider stays down, so it is logged at debug.
      */
     private void logTransition(WorkerHealth.Change change) {
         switch (change.to()) {
@@ -73,11 +72,20 @@ final class Worker {
                 }
                 String peer = openedOnReportOf;
                 if (peer != null) {
-                    log.warn("provider {} unhealthy: pipeline {} reported it failing; resting it {} here too, "
-                            + "then one probe", name(), peer, openWait);
+                    log.warn(
+                            "provider {} unhealthy: pipeline {} reported it failing; resting it {} here too, "
+                                    + "then one probe",
+                            name(),
+                            peer,
+                            openWait);
                 } else {
-                    log.warn("provider {} unhealthy after {} failed sends in a row, resting {} then one probe; "
-                            + "last error: {}", name(), unhealthyThreshold, openWait, lastError.get());
+                    log.warn(
+                            "provider {} unhealthy after {} failed sends in a row, resting {} then one probe; "
+                                    + "last error: {}",
+                            name(),
+                            unhealthyThreshold,
+                            openWait,
+                            lastError.get());
                 }
             }
             case HEALTHY -> log.info("provider {} healthy again: its probes were delivered", name());
@@ -119,11 +127,11 @@ final class Worker {
     }
 
     /**
-     * Another pipeline instance saw this provider fail: stop sending to it as if this instance had
-     * seen the failures itself. It rests for {@code openWait}, then the usual single probe
-     * decides, so a provider that healed meanwhile gets its traffic back the normal way.
+     * Another pipeline instance saw this provider fail: stop sending to it as if this instance had seen the failures
+     * itself. It rests for {@code openWait}, then the usual single probe decides, so a provider that healed meanwhile
+     * gets its traffic back the normal way.
      *
-     * @param peer  the pipeline instance that reported it unhealthy
+     * @param peer the pipeline instance that reported it unhealthy
      * @return whether it was healthy and now rests
      */
     boolean openBecausePeerSawFailures(String peer) {
@@ -212,8 +220,20 @@ final class Worker {
     }
 
     WorkerStatus status() {
-        return new WorkerStatus(name(), provider().channel(), weight(), stateName(), paused, healthName(), inFlight(),
-                delivered.get(), retried.get(), rejected.get(), down.get(), probes.get(), lastError.get());
+        return new WorkerStatus(
+                name(),
+                provider().channel(),
+                weight(),
+                stateName(),
+                paused,
+                healthName(),
+                inFlight(),
+                delivered.get(),
+                retried.get(),
+                rejected.get(),
+                down.get(),
+                probes.get(),
+                lastError.get());
     }
 
     /** As an operator sees it: PAUSED whatever the health while paused, else the health. */
@@ -260,11 +280,21 @@ final class Worker {
     /**
      * What {@code /status} shows for a worker.
      *
-     * @param state   healthy, unhealthy, probing, or paused (which hides the health)
-     * @param health  the health alone, paused or not
+     * @param state healthy, unhealthy, probing, or paused (which hides the health)
+     * @param health the health alone, paused or not
      */
-    record WorkerStatus(String name, String channel, int weight, String state, boolean paused, String health,
-                        int inFlight, long delivered, long retried, long rejected, long providerDown, long probes,
-                        String lastError) {
-    }
+    record WorkerStatus(
+            String name,
+            String channel,
+            int weight,
+            String state,
+            boolean paused,
+            String health,
+            int inFlight,
+            long delivered,
+            long retried,
+            long rejected,
+            long providerDown,
+            long probes,
+            String lastError) {}
 }

@@ -1,7 +1,6 @@
 package io.herald.pipeline;
 
 import io.herald.core.control.WorkerState;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,28 +11,28 @@ import java.util.function.Consumer;
 
 /**
  * A worker's health, as an explicit state machine Herald owns:
+ *
  * <pre>
  *   HEALTHY --unhealthyThreshold failures in a row, or a peer's report--> UNHEALTHY
  *   UNHEALTHY --openWait over, a probe asked for--> PROBING (one probe out at a time)
  *   PROBING --healthyThreshold good probes in a row--> HEALTHY
  *   PROBING --a failed probe--> UNHEALTHY (rest openWait again, at once)
  * </pre>
- * Every transition starts from empty counters, so a worker that recovered can always fail again
- * (gomail's counters never reset). A message's own rejection counts neither way.
+ *
+ * Every transition starts from empty counters, so a worker that recovered can always fail again (gomail's counters
+ * never reset). A message's own rejection counts neither way.
  *
  * <p>Why not resilience4j's circuit breaker, which this replaced: its HALF_OPEN state lets
- * {@code permittedNumberOfCallsInHalfOpenState} calls out at once and decides on their failure rate
- * once all are in, while Herald's rule is one probe at a time, {@code healthyThreshold} good ones
- * in a row to heal and the first bad one to rest again. Borrowing it took a probe-out flag, a
- * forced transition on a failed probe and a forced one for a peer's report beside the library's
- * own rules; here the rule is the code. Time comes from the injected {@link Clock}, so tests move
- * it instead of sleeping through {@code openWait}.
+ * {@code permittedNumberOfCallsInHalfOpenState} calls out at once and decides on their failure rate once all are in,
+ * while Herald's rule is one probe at a time, {@code healthyThreshold} good ones in a row to heal and the first bad one
+ * to rest again. Borrowing it took a probe-out flag, a forced transition on a failed probe and a forced one for a
+ * peer's report beside the library's own rules; here the rule is the code. Time comes from the injected {@link Clock},
+ * so tests move it instead of sleeping through {@code openWait}.
  */
 final class WorkerHealth {
 
     /** A change of state, for the worker's log line and the health publisher. */
-    record Change(WorkerState from, WorkerState to, Instant at) {
-    }
+    record Change(WorkerState from, WorkerState to, Instant at) {}
 
     private final int unhealthyThreshold;
     private final int healthyThreshold;
@@ -120,7 +119,7 @@ final class WorkerHealth {
     /**
      * A counted send (or a probe) was delivered.
      *
-     * @param probe  whether it was the probe, which frees the way for the next one
+     * @param probe whether it was the probe, which frees the way for the next one
      */
     void succeeded(boolean probe) {
         Change change = null;

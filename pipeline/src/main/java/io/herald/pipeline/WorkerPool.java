@@ -9,12 +9,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The workers of one channel, and the rule that splits its messages between them.
  *
- * <p>Each iteration, every unhealthy worker whose rest is over gets exactly one message as a
- * probe ({@link #probesFor}). Every other message goes to a healthy worker chosen by smooth
- * weighted round robin among those with a free send slot ({@link #take}): with capacity to spare
- * the split follows the weights exactly, and a slow provider whose slots are full simply gets
- * fewer messages instead of holding up the rest. When no worker is healthy, messages are spread
- * evenly over all of them, and only probes decide when one is healthy again. A paused worker gets
+ * <p>Each iteration, every unhealthy worker whose rest is over gets exactly one message as a probe
+ * ({@link #probesFor}). Every other message goes to a healthy worker chosen by smooth weighted round robin among those
+ * with a free send slot ({@link #take}): with capacity to spare the split follows the weights exactly, and a slow
+ * provider whose slots are full simply gets fewer messages instead of holding up the rest. When no worker is healthy,
+ * messages are spread evenly over all of them, and only probes decide when one is healthy again. A paused worker gets
  * nothing, not even a probe; when every worker is paused, the pool takes no message at all.
  */
 final class WorkerPool {
@@ -38,12 +37,11 @@ final class WorkerPool {
     }
 
     /** A worker chosen for one message, and how the send counts towards its health. */
-    record Pick(Worker worker, Worker.SendKind kind) {
-    }
+    record Pick(Worker worker, Worker.SendKind kind) {}
 
     /**
-     * Takes at most one probe permission per unhealthy worker; the caller sends one message to
-     * each worker returned (their send slots are already taken).
+     * Takes at most one probe permission per unhealthy worker; the caller sends one message to each worker returned
+     * (their send slots are already taken).
      */
     List<Worker> probesFor(int messages) {
         List<Worker> probes = new ArrayList<>();
@@ -68,8 +66,7 @@ final class WorkerPool {
     }
 
     /**
-     * Chooses the worker for one message and takes one of its send slots, waiting while every
-     * candidate is busy.
+     * Chooses the worker for one message and takes one of its send slots, waiting while every candidate is busy.
      *
      * @return the pick, or null when every worker is paused (the caller puts the message back)
      * @throws InterruptedException when the pipeline stops while waiting

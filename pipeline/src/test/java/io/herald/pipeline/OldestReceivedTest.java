@@ -1,16 +1,15 @@
 package io.herald.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.sqs.MessageAttributes;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The oldest SentTimestamp per queue between reports, from messages as the SDK hands them over. */
 class OldestReceivedTest {
@@ -18,8 +17,10 @@ class OldestReceivedTest {
     private final OldestReceived oldest = new OldestReceived(List.of("herald-1", "herald-2"));
 
     private static Message sentAt(long millis) {
-        return Message.builder().messageId("m" + millis)
-                .attributes(Map.of(MessageSystemAttributeName.SENT_TIMESTAMP, Long.toString(millis))).build();
+        return Message.builder()
+                .messageId("m" + millis)
+                .attributes(Map.of(MessageSystemAttributeName.SENT_TIMESTAMP, Long.toString(millis)))
+                .build();
     }
 
     @Test
@@ -48,8 +49,14 @@ class OldestReceivedTest {
 
     @Test
     void aParkedCopyCountsFromItsOriginalsFirstSend() {
-        Message copy = sentAt(50_000).toBuilder().messageAttributes(Map.of(MessageAttributes.FIRST_SENT,
-                MessageAttributeValue.builder().dataType("Number").stringValue("7000").build())).build();
+        Message copy = sentAt(50_000).toBuilder()
+                .messageAttributes(Map.of(
+                        MessageAttributes.FIRST_SENT,
+                        MessageAttributeValue.builder()
+                                .dataType("Number")
+                                .stringValue("7000")
+                                .build()))
+                .build();
 
         assertThat(MessageAttributes.firstSent(copy)).hasValue(7_000);
         assertThat(MessageAttributes.firstSent(sentAt(50_000))).hasValue(50_000);

@@ -1,31 +1,37 @@
 package io.herald.pipeline;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.provider.sendgrid.SendGridConfig;
-import io.herald.core.provider.ses.SesConfig;
-import io.herald.core.provider.slack.SlackConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.control.ControlStore;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.control.PauseScope;
 import io.herald.core.control.QueueAge;
 import io.herald.core.dynamo.DynamoDbClients;
-import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
-import io.herald.embedded.EmbeddedSqs;
+import io.herald.core.provider.sendgrid.SendGridConfig;
+import io.herald.core.provider.ses.SesConfig;
+import io.herald.core.provider.slack.SlackConfig;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.QueueStats;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.StatusTable;
+import io.herald.embedded.EmbeddedDynamoDb;
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.pipeline.provider.CapturedLogs;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Fakes;
@@ -35,22 +41,6 @@ import io.herald.pipeline.provider.slack.SlackProvider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,18 +58,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
-
-import static org.awaitility.Awaitility.await;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /**
- * Pauses and shared health across two pipeline instances in one JVM, sharing one SQS (ElasticMQ)
- * and one status table (DynamoDB Local), each instance with its own SES and SendGrid providers
- * talking to the same WireMock fakes of those APIs. Every message carries a token in its subject,
- * and the fakes' successful requests are counted per token: nothing may be lost or sent twice.
+ * Pauses and shared health across two pipeline instances in one JVM, sharing one SQS (ElasticMQ) and one status table
+ * (DynamoDB Local), each instance with its own SES and SendGrid providers talking to the same WireMock fakes of those
+ * APIs. Every message carries a token in its subject, and the fakes' successful requests are counted per token: nothing
+ * may be lost or sent twice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineControlTest {
@@ -89,8 +88,8 @@ class PipelineControlTest {
     private static final String SLACK_PATH = "/services/T000/B000/XXXX";
     private static final Pattern TOKEN = Pattern.compile("tok-[0-9]+-end");
     /** Short so the tests run fast; the default (2 s) is justified in herald.example.yaml. */
-    private static final HeraldConfig.Control CONTROL = new HeraldConfig.Control(Duration.ofMillis(200),
-            Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(1));
+    private static final HeraldConfig.Control CONTROL = new HeraldConfig.Control(
+            Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(1));
 
     private EmbeddedSqs embeddedSqs;
     private EmbeddedDynamoDb embeddedDynamo;
@@ -108,6 +107,7 @@ class PipelineControlTest {
     private final List<Pipeline> pipelines = new ArrayList<>();
     /** ReceiveMessage calls out now on the client every instance here shares: zero means no long poll is open. */
     private final AtomicInteger receivesOut = new AtomicInteger();
+
     private final Map<Pipeline, PipelineMetrics> metrics = new HashMap<>();
 
     @BeforeAll
@@ -115,8 +115,14 @@ class PipelineControlTest {
         embeddedSqs = EmbeddedSqs.start(0);
         embeddedDynamo = EmbeddedDynamoDb.start(0);
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        sqsConfig = new HeraldConfig.Sqs(embeddedSqs.endpoint().toString(), d.region(), List.of("unused"),
-                d.deadLetterSuffix(), 5, Duration.ofSeconds(30), d.maxConnections());
+        sqsConfig = new HeraldConfig.Sqs(
+                embeddedSqs.endpoint().toString(),
+                d.region(),
+                List.of("unused"),
+                d.deadLetterSuffix(),
+                5,
+                Duration.ofSeconds(30),
+                d.maxConnections());
         sqs = SqsClients.create(sqsConfig, new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -142,8 +148,9 @@ class PipelineControlTest {
         HeraldConfig.Status s = HeraldConfig.defaults().status();
         // DynamoDB Local runs in this JVM beside two pipelines and ElasticMQ: on a busy machine a call can
         // take longer than the production client's 5 s, and the operator's pause must not fail for it.
-        dynamo = DynamoDbClients.createPatient(new HeraldConfig.Status(embeddedDynamo.endpoint().toString(),
-                s.region(), "unused", s.ttl()), Duration.ofSeconds(60));
+        dynamo = DynamoDbClients.createPatient(
+                new HeraldConfig.Status(embeddedDynamo.endpoint().toString(), s.region(), "unused", s.ttl()),
+                Duration.ofSeconds(60));
     }
 
     @AfterAll
@@ -182,9 +189,14 @@ class PipelineControlTest {
     }
 
     private QueueRef newQueue(String purpose) {
-        HeraldConfig.Sqs config = new HeraldConfig.Sqs(sqsConfig.endpoint(), sqsConfig.region(),
-                List.of("control-" + round + "-" + purpose), sqsConfig.deadLetterSuffix(), sqsConfig.maxReceiveCount(),
-                sqsConfig.visibilityTimeout(), sqsConfig.maxConnections());
+        HeraldConfig.Sqs config = new HeraldConfig.Sqs(
+                sqsConfig.endpoint(),
+                sqsConfig.region(),
+                List.of("control-" + round + "-" + purpose),
+                sqsConfig.deadLetterSuffix(),
+                sqsConfig.maxReceiveCount(),
+                sqsConfig.visibilityTimeout(),
+                sqsConfig.maxConnections());
         return SqsQueues.provision(sqs, config).getFirst();
     }
 
@@ -193,34 +205,82 @@ class PipelineControlTest {
         return pipeline(instance, queue, openWait, withSlack, store());
     }
 
-    private Pipeline pipeline(String instance, QueueRef queue, Duration openWait, boolean withSlack,
-                              ControlStore controlStore) {
+    private Pipeline pipeline(
+            String instance, QueueRef queue, Duration openWait, boolean withSlack, ControlStore controlStore) {
         return pipeline(instance, queue, openWait, withSlack, controlStore, UnaryOperator.identity());
     }
 
-    private Pipeline pipeline(String instance, QueueRef queue, Duration openWait, boolean withSlack,
-                              ControlStore controlStore, UnaryOperator<HeraldConfig.PipelineSettings> tweak) {
+    private Pipeline pipeline(
+            String instance,
+            QueueRef queue,
+            Duration openWait,
+            boolean withSlack,
+            ControlStore controlStore,
+            UnaryOperator<HeraldConfig.PipelineSettings> tweak) {
         Clock clock = Clock.systemUTC();
-        SesProvider ses = new SesProvider(new SesConfig(true, 1, Duration.ofSeconds(2), 1000,
-                Duration.ofSeconds(1), "", "us-east-1", Fakes.baseUrl(sesFake), "herald@example.org", ""),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")), clock);
-        SendGridProvider sendgrid = new SendGridProvider(new SendGridConfig(true, 1, Duration.ofSeconds(2),
-                1000, Duration.ofSeconds(1), "", Fakes.baseUrl(sendgridFake), Secret.of("SG.test-key"),
-                "herald@example.org"), clock);
-        List<ConfiguredProvider> providers = new ArrayList<>(List.of(new ConfiguredProvider(ses, 1),
-                new ConfiguredProvider(sendgrid, 1)));
+        SesProvider ses = new SesProvider(
+                new SesConfig(
+                        true,
+                        1,
+                        Duration.ofSeconds(2),
+                        1000,
+                        Duration.ofSeconds(1),
+                        "",
+                        "us-east-1",
+                        Fakes.baseUrl(sesFake),
+                        "herald@example.org",
+                        ""),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")),
+                clock);
+        SendGridProvider sendgrid = new SendGridProvider(
+                new SendGridConfig(
+                        true,
+                        1,
+                        Duration.ofSeconds(2),
+                        1000,
+                        Duration.ofSeconds(1),
+                        "",
+                        Fakes.baseUrl(sendgridFake),
+                        Secret.of("SG.test-key"),
+                        "herald@example.org"),
+                clock);
+        List<ConfiguredProvider> providers =
+                new ArrayList<>(List.of(new ConfiguredProvider(ses, 1), new ConfiguredProvider(sendgrid, 1)));
         if (withSlack) {
-            providers.add(new ConfiguredProvider(new SlackProvider(new SlackConfig(true, 1,
-                    Duration.ofSeconds(2), 1000, Duration.ofSeconds(1), "",
-                    Secret.of(Fakes.baseUrl(slackFake) + SLACK_PATH)), clock), 1));
+            providers.add(new ConfiguredProvider(
+                    new SlackProvider(
+                            new SlackConfig(
+                                    true,
+                                    1,
+                                    Duration.ofSeconds(2),
+                                    1000,
+                                    Duration.ofSeconds(1),
+                                    "",
+                                    Secret.of(Fakes.baseUrl(slackFake) + SLACK_PATH)),
+                            clock),
+                    1));
         }
-        HeraldConfig.PipelineSettings config = HeraldConfig.defaults().pipeline()
-                .withSendTimeout(Duration.ofSeconds(3)).withReceiveWait(Duration.ofSeconds(1))
-                .withHealth(3, 2, openWait).withRetryDelays(Duration.ZERO, Duration.ZERO).withAdminPort(-1);
+        HeraldConfig.PipelineSettings config = HeraldConfig.defaults()
+                .pipeline()
+                .withSendTimeout(Duration.ofSeconds(3))
+                .withReceiveWait(Duration.ofSeconds(1))
+                .withHealth(3, 2, openWait)
+                .withRetryDelays(Duration.ZERO, Duration.ZERO)
+                .withAdminPort(-1);
         config = tweak.apply(config);
         PipelineMetrics meters = new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        Pipeline pipeline = new Pipeline(sqs, List.of(queue), providers, config, sqsConfig, meters, null, clock,
-                controlStore, instance, CONTROL);
+        Pipeline pipeline = new Pipeline(
+                sqs,
+                List.of(queue),
+                providers,
+                config,
+                sqsConfig,
+                meters,
+                null,
+                clock,
+                controlStore,
+                instance,
+                CONTROL);
         pipeline.start();
         pipelines.add(pipeline);
         metrics.put(pipeline, meters);
@@ -237,20 +297,26 @@ class PipelineControlTest {
 
     private static void answer(WireMockServer fake, String path, int status, String body) {
         fake.resetAll();
-        fake.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(status)
-                .withHeader("Content-Type", "application/json").withHeader("X-Message-Id", "sg-id").withBody(body)));
+        fake.stubFor(post(urlEqualTo(path))
+                .willReturn(aResponse()
+                        .withStatus(status)
+                        .withHeader("Content-Type", "application/json")
+                        .withHeader("X-Message-Id", "sg-id")
+                        .withBody(body)));
     }
 
     /** @return the tokens of the messages sent */
     private List<String> enqueue(QueueRef queue, String channel, int n) {
         List<String> sent = new ArrayList<>();
-        List<Envelope> envelopes = IntStream.range(0, n).mapToObj(i -> {
-            String token = "tok-" + (++tokens) + "-end";
-            sent.add(token);
-            String target = channel.equals("email") ? "to" + tokens + "@example.org" : "U024BE7LH";
-            return Envelope.create(channel, target, Content.of("Control " + token, "Body"), Origin.api("test"),
-                    Instant.now());
-        }).toList();
+        List<Envelope> envelopes = IntStream.range(0, n)
+                .mapToObj(i -> {
+                    String token = "tok-" + (++tokens) + "-end";
+                    sent.add(token);
+                    String target = channel.equals("email") ? "to" + tokens + "@example.org" : "U024BE7LH";
+                    return Envelope.create(
+                            channel, target, Content.of("Control " + token, "Body"), Origin.api("test"), Instant.now());
+                })
+                .toList();
         new SqsProducer(sqs, new EnvelopeCodec()).send(queue.url(), envelopes);
         return sent;
     }
@@ -273,7 +339,8 @@ class PipelineControlTest {
     }
 
     private void awaitDeliveredOnceEach(List<String> expected) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> deliveredTokens().keySet().containsAll(expected));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> deliveredTokens().keySet().containsAll(expected));
         Map<String, Integer> counts = deliveredTokens();
         for (String token : expected) {
             assertThat(counts.get(token)).as("deliveries of " + token).isEqualTo(1);
@@ -284,7 +351,9 @@ class PipelineControlTest {
     private void awaitAllSettled(QueueRef queue, List<String> sent) {
         awaitDeliveredOnceEach(sent);
         await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
-        assertThat(messagesOn(queue.deadLetterUrl())).as("nothing dead-lettered").isZero();
+        assertThat(messagesOn(queue.deadLetterUrl()))
+                .as("nothing dead-lettered")
+                .isZero();
     }
 
     private static int calls(WireMockServer fake) {
@@ -292,8 +361,12 @@ class PipelineControlTest {
     }
 
     private static String state(Pipeline pipeline, String provider) {
-        return pipeline.status().pools().values().stream().flatMap(List::stream)
-                .filter(w -> w.name().equals(provider)).findFirst().orElseThrow().state();
+        return pipeline.status().pools().values().stream()
+                .flatMap(List::stream)
+                .filter(w -> w.name().equals(provider))
+                .findFirst()
+                .orElseThrow()
+                .state();
     }
 
     private double receives(Pipeline pipeline) {
@@ -301,10 +374,12 @@ class PipelineControlTest {
     }
 
     private int messagesOn(String url) {
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                .attributes();
         return Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
                 + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
@@ -323,19 +398,26 @@ class PipelineControlTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> "unhealthy".equals(state(a, "sendgrid")));
         // What the dashboard shows of it: why (the provider's own, redacted wording) and since when.
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> operator.health().stream().anyMatch(h -> h.instance().equals("instance-a")
-                && h.provider().equals("sendgrid") && h.unhealthySince() != null
-                && h.lastError() != null && h.lastError().contains("500")));
+                .until(() -> operator.health().stream()
+                        .anyMatch(h -> h.instance().equals("instance-a")
+                                && h.provider().equals("sendgrid")
+                                && h.unhealthySince() != null
+                                && h.lastError() != null
+                                && h.lastError().contains("500")));
         // SendGrid heals at once: whatever B does not send it from here on, it leaves out because of A's report.
         answer(sendgridFake, SENDGRID_PATH, 202, "");
 
         // Within one iteration of B's: the refresh interval plus one receive wait, with room for a loaded machine.
         await().atMost(Duration.ofSeconds(10)).until(() -> "unhealthy".equals(state(b, "sendgrid")));
         // B's own queue was empty until now, so its breaker opened on A's report, not on failures of its own.
-        Worker.WorkerStatus bSendgrid = b.status().pools().values().stream().flatMap(List::stream)
-                .filter(w -> w.name().equals("sendgrid")).findFirst().orElseThrow();
+        Worker.WorkerStatus bSendgrid = b.status().pools().values().stream()
+                .flatMap(List::stream)
+                .filter(w -> w.name().equals("sendgrid"))
+                .findFirst()
+                .orElseThrow();
         assertThat(bSendgrid.delivered() + bSendgrid.retried() + bSendgrid.rejected() + bSendgrid.providerDown())
-                .as("B has sent nothing to SendGrid itself").isZero();
+                .as("B has sent nothing to SendGrid itself")
+                .isZero();
         assertThat(b.status().peers()).anySatisfy(peer -> {
             assertThat(peer.instance()).isEqualTo("instance-a");
             assertThat(peer.provider()).isEqualTo("sendgrid");
@@ -344,11 +426,13 @@ class PipelineControlTest {
         List<String> second = enqueue(queueB, "email", 40);
 
         awaitDeliveredOnceEach(second);
-        assertThat(sendgridFake.getAllServeEvents()).as("B sent nothing to SendGrid while A's report stood")
+        assertThat(sendgridFake.getAllServeEvents())
+                .as("B sent nothing to SendGrid while A's report stood")
                 .noneMatch(e -> second.stream().anyMatch(e.getRequest().getBodyAsString()::contains));
         awaitDeliveredOnceEach(first);
         await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queueA.url()) + messagesOn(queueB.url()) == 0);
-        assertThat(messagesOn(queueA.deadLetterUrl()) + messagesOn(queueB.deadLetterUrl())).isZero();
+        assertThat(messagesOn(queueA.deadLetterUrl()) + messagesOn(queueB.deadLetterUrl()))
+                .isZero();
     }
 
     @Test
@@ -363,7 +447,8 @@ class PipelineControlTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !"healthy".equals(state(b, "sendgrid")));
 
         answer(sendgridFake, SENDGRID_PATH, 202, "");
-        // Traffic on B alone: its probes (one at a time) close its breaker, though A stays unhealthy for want of traffic.
+        // Traffic on B alone: its probes (one at a time) close its breaker, though A stays unhealthy for want of
+        // traffic.
         await("B heals").atMost(Duration.ofSeconds(30)).until(() -> {
             if ("healthy".equals(state(b, "sendgrid"))) {
                 return true;
@@ -374,8 +459,12 @@ class PipelineControlTest {
         int before = calls(sendgridFake);
         sent.addAll(enqueue(queueB, "email", 60));
         awaitDeliveredOnceEach(sent);
-        assertThat(calls(sendgridFake) - before).as("SendGrid carries B's traffic again").isGreaterThan(10);
-        assertThat(state(b, "sendgrid")).as("A's old report does not shut it again").isEqualTo("healthy");
+        assertThat(calls(sendgridFake) - before)
+                .as("SendGrid carries B's traffic again")
+                .isGreaterThan(10);
+        assertThat(state(b, "sendgrid"))
+                .as("A's old report does not shut it again")
+                .isEqualTo("healthy");
     }
 
     @Test
@@ -389,7 +478,9 @@ class PipelineControlTest {
                 .until(() -> "paused".equals(state(a, "sendgrid")) && "paused".equals(state(b, "sendgrid")));
         List<String> whilePaused = enqueue(queue, "email", 60);
         awaitDeliveredOnceEach(whilePaused);
-        assertThat(calls(sendgridFake)).as("a paused provider gets nothing, not even a probe").isZero();
+        assertThat(calls(sendgridFake))
+                .as("a paused provider gets nothing, not even a probe")
+                .isZero();
         assertThat(a.status().pauses()).singleElement().satisfies(p -> {
             assertThat(p.scope()).isEqualTo("provider");
             assertThat(p.name()).isEqualTo("sendgrid");
@@ -399,16 +490,26 @@ class PipelineControlTest {
         // B's first report reaches A on one of A's control reads; on a busy machine that can come
         // after the deliveries above, so wait for it rather than expect it already.
         await().atMost(Duration.ofSeconds(20)).until(() -> !a.status().peers().isEmpty());
-        try (AdminServer admin = new AdminServer("127.0.0.1", 0,
-                (PrometheusMeterRegistry) metrics.get(a).registry(), a::status)) {
-            JsonNode status = new ObjectMapper().readTree(URI.create("http://127.0.0.1:" + admin.port() + "/status").toURL());
-            JsonNode sendgrid = StreamSupport.stream(status.get("pools").get("email").spliterator(), false)
-                    .filter(w -> w.get("name").asText().equals("sendgrid")).findFirst().orElseThrow();
+        try (AdminServer admin = new AdminServer(
+                "127.0.0.1", 0, (PrometheusMeterRegistry) metrics.get(a).registry(), a::status)) {
+            JsonNode status = new ObjectMapper()
+                    .readTree(URI.create("http://127.0.0.1:" + admin.port() + "/status")
+                            .toURL());
+            JsonNode sendgrid = StreamSupport.stream(
+                            status.get("pools").get("email").spliterator(), false)
+                    .filter(w -> w.get("name").asText().equals("sendgrid"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(sendgrid.get("state").asText()).isEqualTo("paused");
             assertThat(sendgrid.get("paused").asBoolean()).isTrue();
             assertThat(status.get("pauses").get(0).get("name").asText()).isEqualTo("sendgrid");
             assertThat(status.get("peers")).as("B's reports").isNotEmpty();
-            assertThat(metrics.get(a).registry().get("herald.worker.paused").tag("worker", "sendgrid").gauge().value())
+            assertThat(metrics.get(a)
+                            .registry()
+                            .get("herald.worker.paused")
+                            .tag("worker", "sendgrid")
+                            .gauge()
+                            .value())
                     .isEqualTo(1.0);
         }
 
@@ -430,16 +531,21 @@ class PipelineControlTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> "paused".equals(state(a, "ses")) && "paused".equals(state(b, "sendgrid")));
         // A long poll that began before the pause may still be out: wait until none is.
-        await("long polls begun before the pause end").atMost(Duration.ofSeconds(30))
+        await("long polls begun before the pause end")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> receivesOut.get() == 0);
         double receivesA = receives(a);
         double receivesB = receives(b);
         List<String> sent = enqueue(queue, "email", 30);
 
         // For 2 s (two receive waits) neither instance reads the queue, sends or takes a message.
-        await("nothing read while paused").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(20))
-                .until(() -> receives(a) == receivesA && receives(b) == receivesB
-                        && calls(sesFake) + calls(sendgridFake) == 0 && messagesOn(queue.url()) == 30);
+        await("nothing read while paused")
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> receives(a) == receivesA
+                        && receives(b) == receivesB
+                        && calls(sesFake) + calls(sendgridFake) == 0
+                        && messagesOn(queue.url()) == 30);
 
         operator.resume(PauseScope.channel("email"));
         awaitAllSettled(queue, sent);
@@ -457,10 +563,20 @@ class PipelineControlTest {
         // Parked emails come back every second (parkDelay) and are parked again: wait until they were
         // received, on average, more often than maxReceiveCount (5) would allow before dead-lettering.
         await("emails parked again and again").atMost(Duration.ofSeconds(60)).until(() -> parked(a) >= 20 * 6);
-        assertThat(calls(sesFake) + calls(sendgridFake)).as("no email sent while paused").isZero();
-        assertThat(metrics.get(a).registry().find("herald.parked").tag("channel", "email").counter().count())
-                .as("emails parked").isPositive();
-        assertThat(messagesOn(queue.deadLetterUrl())).as("waiting never dead-letters").isZero();
+        assertThat(calls(sesFake) + calls(sendgridFake))
+                .as("no email sent while paused")
+                .isZero();
+        assertThat(metrics.get(a)
+                        .registry()
+                        .find("herald.parked")
+                        .tag("channel", "email")
+                        .counter()
+                        .count())
+                .as("emails parked")
+                .isPositive();
+        assertThat(messagesOn(queue.deadLetterUrl()))
+                .as("waiting never dead-letters")
+                .isZero();
 
         operator.resume(PauseScope.channel("email"));
         awaitAllSettled(queue, emails);
@@ -471,9 +587,9 @@ class PipelineControlTest {
         QueueRef queue = newQueue("outage");
         EmbeddedDynamoDb own = EmbeddedDynamoDb.start(0);
         HeraldConfig.Status s = HeraldConfig.defaults().status();
-        try (DynamoDbClient ownClient = DynamoDbClients.create(new HeraldConfig.Status(own.endpoint().toString(),
-                s.region(), table, s.ttl()));
-             CapturedLogs logs = new CapturedLogs()) {
+        try (DynamoDbClient ownClient = DynamoDbClients.create(
+                        new HeraldConfig.Status(own.endpoint().toString(), s.region(), table, s.ttl()));
+                CapturedLogs logs = new CapturedLogs()) {
             StatusTable.createIfMissing(ownClient, table);
             ControlStore ownStore = new DynamoControlStore(ownClient, table, CONTROL.staleAfter(), Clock.systemUTC());
             ownStore.pause(PauseScope.provider("sendgrid"), "test");
@@ -488,8 +604,12 @@ class PipelineControlTest {
             awaitDeliveredOnceEach(sent);
             assertThat(state(a, "sendgrid")).as("the last view stays in force").isEqualTo("paused");
             assertThat(calls(sendgridFake)).isZero();
-            assertThat(logs.text().lines().filter(l -> l.contains("control store cannot be read")).count())
-                    .as("said once, not per iteration").isEqualTo(1);
+            assertThat(logs.text()
+                            .lines()
+                            .filter(l -> l.contains("control store cannot be read"))
+                            .count())
+                    .as("said once, not per iteration")
+                    .isEqualTo(1);
         } finally {
             own.close();
         }
@@ -497,7 +617,9 @@ class PipelineControlTest {
 
     /** Instance {@code instance}'s latest queue-age report for the queue, if it has a live one. */
     private Optional<QueueAge> queueAgeReport(String instance, QueueRef queue, List<QueueAge> reports) {
-        return reports.stream().filter(r -> r.instance().equals(instance) && r.queue().equals(queue.name())).findFirst();
+        return reports.stream()
+                .filter(r -> r.instance().equals(instance) && r.queue().equals(queue.name()))
+                .findFirst();
     }
 
     @Test
@@ -506,7 +628,12 @@ class PipelineControlTest {
         // Both providers fail and a retry waits 60 s: the message stays in flight on the queue meanwhile.
         answer(sesFake, SES_PATH, 500, "{\"message\":\"internal error\"}");
         answer(sendgridFake, SENDGRID_PATH, 500, "{\"errors\":[{\"message\":\"internal error\"}]}");
-        pipeline("instance-a", queue, Duration.ofMinutes(5), false, store(),
+        pipeline(
+                "instance-a",
+                queue,
+                Duration.ofMinutes(5),
+                false,
+                store(),
                 c -> c.withRetryDelays(Duration.ofSeconds(60), Duration.ofSeconds(60)));
         Instant sentBefore = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         enqueue(queue, "email", 1);
@@ -517,16 +644,21 @@ class PipelineControlTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             List<QueueAge> reports = operator.queueAges();
             seen.set(reports);
-            return queueAgeReport("instance-a", queue, reports).map(QueueAge::oldestSentAt).isPresent();
+            return queueAgeReport("instance-a", queue, reports)
+                    .map(QueueAge::oldestSentAt)
+                    .isPresent();
         });
         assertThat(queueAgeReport("instance-a", queue, seen.get()).orElseThrow().oldestSentAt())
-                .as("the message's SentTimestamp").isBetween(sentBefore, sentAfter);
+                .as("the message's SentTimestamp")
+                .isBetween(sentBefore, sentAfter);
 
         Instant asked = Instant.now();
-        QueueStats.Depth depth = QueueStats.of(sqs, List.of(queue), seen.get(), asked).getFirst().queue();
+        QueueStats.Depth depth =
+                QueueStats.of(sqs, List.of(queue), seen.get(), asked).getFirst().queue();
         assertThat(depth.inFlight()).isEqualTo(1);
         assertThat(depth.oldestAgeFrom()).isEqualTo(QueueStats.AgeFrom.PIPELINE);
-        assertThat(depth.oldestAgeSeconds()).isNotNull()
+        assertThat(depth.oldestAgeSeconds())
+                .isNotNull()
                 .isGreaterThanOrEqualTo(Duration.between(sentAfter, asked).toSeconds());
     }
 
@@ -544,7 +676,8 @@ class PipelineControlTest {
         Instant parkedTwice = Instant.now();
         AtomicReference<QueueAge> intervalStart = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            queueAgeReport("instance-a", queue, operator.queueAges()).filter(r -> r.updatedAt().isAfter(parkedTwice))
+            queueAgeReport("instance-a", queue, operator.queueAges())
+                    .filter(r -> r.updatedAt().isAfter(parkedTwice))
                     .ifPresent(intervalStart::set);
             return intervalStart.get() != null;
         });
@@ -556,13 +689,18 @@ class PipelineControlTest {
             return ofCopies.get() != null;
         });
 
-        assertThat(ofCopies.get().oldestSentAt()).as("the original's SentTimestamp, carried by the copy")
+        assertThat(ofCopies.get().oldestSentAt())
+                .as("the original's SentTimestamp, carried by the copy")
                 .isBetween(sentBefore, sentAfter);
         operator.resume(PauseScope.channel("email"));
     }
 
     private double parked(Pipeline pipeline) {
-        Counter counter = metrics.get(pipeline).registry().find("herald.parked").tag("channel", "email").counter();
+        Counter counter = metrics.get(pipeline)
+                .registry()
+                .find("herald.parked")
+                .tag("channel", "email")
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 }

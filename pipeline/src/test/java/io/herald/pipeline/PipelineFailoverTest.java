@@ -1,25 +1,39 @@
 package io.herald.pipeline;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.herald.pipeline.PipelineTest.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.provider.sendgrid.SendGridConfig;
-import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
-import io.herald.embedded.EmbeddedSqs;
+import io.herald.core.provider.sendgrid.SendGridConfig;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.sendgrid.SendGridProvider;
 import io.herald.pipeline.provider.ses.SesProvider;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,25 +42,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.stream.IntStream;
-
-import static org.awaitility.Awaitility.await;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static io.herald.pipeline.PipelineTest.sleep;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * Failover with the real SES and SendGrid providers, each talking to a WireMock fake of its
- * API, and a real SQS (ElasticMQ): SendGrid starts answering 500, traffic moves to SES with
- * SendGrid getting single probes, then SendGrid heals and carries traffic again. Nothing is lost.
+ * Failover with the real SES and SendGrid providers, each talking to a WireMock fake of its API, and a real SQS
+ * (ElasticMQ): SendGrid starts answering 500, traffic moves to SES with SendGrid getting single probes, then SendGrid
+ * heals and carries traffic again. Nothing is lost.
  */
 class PipelineFailoverTest {
 
@@ -64,28 +63,69 @@ class PipelineFailoverTest {
     void start() {
         embedded = EmbeddedSqs.start(0);
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(), List.of("failover"),
-                d.deadLetterSuffix(), 50, Duration.ofSeconds(30), d.maxConnections());
+        HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(
+                embedded.endpoint().toString(),
+                d.region(),
+                List.of("failover"),
+                d.deadLetterSuffix(),
+                50,
+                Duration.ofSeconds(30),
+                d.maxConnections());
         sqs = SqsClients.create(sqsConfig);
         queue = SqsQueues.provision(sqs, sqsConfig).getFirst();
 
         sesFake = Fakes.start();
-        sesFake.stubFor(post(urlEqualTo(SES_PATH)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"MessageId\":\"ses-id\"}")));
+        sesFake.stubFor(post(urlEqualTo(SES_PATH))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"MessageId\":\"ses-id\"}")));
         sendgridFake = Fakes.start();
         sendgridAnswers(500);
 
         Clock clock = Clock.systemUTC();
-        SesProvider ses = new SesProvider(new SesConfig(true, 1, Duration.ofSeconds(2), 1000, Duration.ofSeconds(1),
-                "", "us-east-1", Fakes.baseUrl(sesFake), "herald@example.org", ""),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")), clock);
-        SendGridProvider sendgrid = new SendGridProvider(new SendGridConfig(true, 1, Duration.ofSeconds(2), 1000,
-                Duration.ofSeconds(1), "", Fakes.baseUrl(sendgridFake), Secret.of("SG.test-key"), "herald@example.org"), clock);
-        HeraldConfig.PipelineSettings config = HeraldConfig.defaults().pipeline()
-                .withSendTimeout(Duration.ofSeconds(3)).withReceiveWait(Duration.ofSeconds(1))
-                .withHealth(3, 2, Duration.ofMillis(300)).withRetryDelays(Duration.ZERO, Duration.ZERO).withAdminPort(-1);
-        pipeline = new Pipeline(sqs, List.of(queue), List.of(new ConfiguredProvider(ses, 1), new ConfiguredProvider(sendgrid, 1)),
-                config, sqsConfig, new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), null, clock);
+        SesProvider ses = new SesProvider(
+                new SesConfig(
+                        true,
+                        1,
+                        Duration.ofSeconds(2),
+                        1000,
+                        Duration.ofSeconds(1),
+                        "",
+                        "us-east-1",
+                        Fakes.baseUrl(sesFake),
+                        "herald@example.org",
+                        ""),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")),
+                clock);
+        SendGridProvider sendgrid = new SendGridProvider(
+                new SendGridConfig(
+                        true,
+                        1,
+                        Duration.ofSeconds(2),
+                        1000,
+                        Duration.ofSeconds(1),
+                        "",
+                        Fakes.baseUrl(sendgridFake),
+                        Secret.of("SG.test-key"),
+                        "herald@example.org"),
+                clock);
+        HeraldConfig.PipelineSettings config = HeraldConfig.defaults()
+                .pipeline()
+                .withSendTimeout(Duration.ofSeconds(3))
+                .withReceiveWait(Duration.ofSeconds(1))
+                .withHealth(3, 2, Duration.ofMillis(300))
+                .withRetryDelays(Duration.ZERO, Duration.ZERO)
+                .withAdminPort(-1);
+        pipeline = new Pipeline(
+                sqs,
+                List.of(queue),
+                List.of(new ConfiguredProvider(ses, 1), new ConfiguredProvider(sendgrid, 1)),
+                config,
+                sqsConfig,
+                new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+                null,
+                clock);
         pipeline.start();
     }
 
@@ -100,24 +140,38 @@ class PipelineFailoverTest {
 
     private void sendgridAnswers(int status) {
         sendgridFake.resetAll();
-        sendgridFake.stubFor(post(urlEqualTo(SENDGRID_PATH)).willReturn(aResponse().withStatus(status)
-                .withHeader("Content-Type", "application/json").withHeader("X-Message-Id", "sg-id")
-                .withBody(status == 202 ? "" : "{\"errors\":[{\"message\":\"internal error\"}]}")));
+        sendgridFake.stubFor(post(urlEqualTo(SENDGRID_PATH))
+                .willReturn(aResponse()
+                        .withStatus(status)
+                        .withHeader("Content-Type", "application/json")
+                        .withHeader("X-Message-Id", "sg-id")
+                        .withBody(status == 202 ? "" : "{\"errors\":[{\"message\":\"internal error\"}]}")));
     }
 
     private void enqueue(int n) {
-        List<Envelope> envelopes = IntStream.range(0, n).mapToObj(i -> Envelope.create("email", "to" + i + "@example.org",
-                Content.of("Failover " + i, "Body"), Origin.api("test"), Instant.now())).toList();
+        List<Envelope> envelopes = IntStream.range(0, n)
+                .mapToObj(i -> Envelope.create(
+                        "email",
+                        "to" + i + "@example.org",
+                        Content.of("Failover " + i, "Body"),
+                        Origin.api("test"),
+                        Instant.now()))
+                .toList();
         new SqsProducer(sqs, new EnvelopeCodec()).send(queue.url(), envelopes);
     }
 
     private static int calls(WireMockServer fake, int status) {
-        return (int) fake.getAllServeEvents().stream().filter(e -> e.getResponse().getStatus() == status).count();
+        return (int) fake.getAllServeEvents().stream()
+                .filter(e -> e.getResponse().getStatus() == status)
+                .count();
     }
 
     private String sendgridState() {
-        return pipeline.status().pools().get("email").stream().filter(w -> w.name().equals("sendgrid")).findFirst()
-                .orElseThrow().state();
+        return pipeline.status().pools().get("email").stream()
+                .filter(w -> w.name().equals("sendgrid"))
+                .findFirst()
+                .orElseThrow()
+                .state();
     }
 
     @Test
@@ -141,10 +195,14 @@ class PipelineFailoverTest {
         enqueue(100);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> calls(sesFake, 200) - sesBefore + calls(sendgridFake, 202) - sendgridBefore >= 100);
-        assertThat(calls(sendgridFake, 202) - sendgridBefore).as("SendGrid carries traffic again").isGreaterThan(25);
+        assertThat(calls(sendgridFake, 202) - sendgridBefore)
+                .as("SendGrid carries traffic again")
+                .isGreaterThan(25);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
-        assertThat(messagesOn(queue.deadLetterUrl())).as("nothing dead-lettered").isZero();
+        assertThat(messagesOn(queue.deadLetterUrl()))
+                .as("nothing dead-lettered")
+                .isZero();
     }
 
     private void keepTrafficFlowingUntil(BooleanSupplier condition) {
@@ -158,9 +216,11 @@ class PipelineFailoverTest {
     }
 
     private int messagesOn(String url) {
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
         return Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }

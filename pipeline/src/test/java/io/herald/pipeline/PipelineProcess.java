@@ -10,8 +10,6 @@ import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,20 +19,19 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * A pipeline in a process of its own, for the crash drills: it delivers through a provider that
- * appends each envelope id to a file (fsynced before it answers "delivered", as a real provider's
- * acceptance is durable) and stops on SIGTERM through a shutdown hook, as {@code herald pipeline}
- * does.
+ * A pipeline in a process of its own, for the crash drills: it delivers through a provider that appends each envelope
+ * id to a file (fsynced before it answers "delivered", as a real provider's acceptance is durable) and stops on SIGTERM
+ * through a shutdown hook, as {@code herald pipeline} does.
  *
- * <p>Arguments: SQS endpoint, queue name, visibility seconds, file of started sends, file of
- * deliveries, milliseconds per send, shutdown deadline in milliseconds.
+ * <p>Arguments: SQS endpoint, queue name, visibility seconds, file of started sends, file of deliveries, milliseconds
+ * per send, shutdown deadline in milliseconds.
  */
 public final class PipelineProcess {
 
-    private PipelineProcess() {
-    }
+    private PipelineProcess() {}
 
     public static void main(String[] args) throws Exception {
         String endpoint = args[0];
@@ -46,21 +43,47 @@ public final class PipelineProcess {
         Duration deadline = Duration.ofMillis(Long.parseLong(args[6]));
 
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(endpoint, d.region(), List.of(queueName), d.deadLetterSuffix(),
-                d.maxReceiveCount(), visibility, d.maxConnections());
+        HeraldConfig.Sqs sqsConfig = new HeraldConfig.Sqs(
+                endpoint,
+                d.region(),
+                List.of(queueName),
+                d.deadLetterSuffix(),
+                d.maxReceiveCount(),
+                visibility,
+                d.maxConnections());
         HeraldConfig.PipelineSettings defaults = HeraldConfig.defaults().pipeline();
-        HeraldConfig.PipelineSettings config = new HeraldConfig.PipelineSettings(visibility.minusSeconds(1),
+        HeraldConfig.PipelineSettings config = new HeraldConfig.PipelineSettings(
+                visibility.minusSeconds(1),
                 Duration.ofSeconds(1),
-                defaults.maxReadersPerQueue(), 100, 20, defaults.unhealthyThreshold(), defaults.healthyThreshold(),
-                defaults.openWait(), Duration.ZERO, Duration.ZERO, deadline, "127.0.0.1", -1,
-                defaults.statusFlushInterval(), defaults.sendingStatusAfter(), defaults.receiveLinger(),
-                defaults.settleLinger(), defaults.depthInterval());
+                defaults.maxReadersPerQueue(),
+                100,
+                20,
+                defaults.unhealthyThreshold(),
+                defaults.healthyThreshold(),
+                defaults.openWait(),
+                Duration.ZERO,
+                Duration.ZERO,
+                deadline,
+                "127.0.0.1",
+                -1,
+                defaults.statusFlushInterval(),
+                defaults.sendingStatusAfter(),
+                defaults.receiveLinger(),
+                defaults.settleLinger(),
+                defaults.depthInterval());
 
         SqsClient sqs = SqsClients.create(sqsConfig);
         List<QueueRef> queues = SqsQueues.resolve(sqs, sqsConfig);
         Provider recording = new FileRecordingProvider(started, delivered, sendMillis);
-        Pipeline pipeline = new Pipeline(sqs, queues, List.of(new ConfiguredProvider(recording, 1)), config, sqsConfig,
-                new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), null, Clock.systemUTC());
+        Pipeline pipeline = new Pipeline(
+                sqs,
+                queues,
+                List.of(new ConfiguredProvider(recording, 1)),
+                config,
+                sqsConfig,
+                new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+                null,
+                Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pipeline.close();
             sqs.close();
@@ -107,8 +130,8 @@ public final class PipelineProcess {
         }
 
         private static synchronized void append(Path file, String id) throws IOException {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
+            try (FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 channel.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.UTF_8)));
                 channel.force(true);
             }

@@ -1,5 +1,9 @@
 package io.herald.pipeline;
 
+import static io.herald.pipeline.PipelineTest.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.envelope.Content;
@@ -21,6 +25,15 @@ import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Outcome;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,26 +48,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
-
-import static org.awaitility.Awaitility.await;
-import static io.herald.pipeline.PipelineTest.sleep;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * Delivery statuses written in batches, against real engines: ElasticMQ and DynamoDB Local, both
- * in-process and spoken to by the AWS SDK. Requests to the status table are counted, and outages
- * injected, by an interceptor on the real DynamoDB client: DynamoDB Local cannot be told to fail, and
- * the interceptor fails a request the way an unreachable endpoint does (an SdkClientException before
- * anything is sent). The provider is a {@link ScriptedProvider}.
+ * Delivery statuses written in batches, against real engines: ElasticMQ and DynamoDB Local, both in-process and spoken
+ * to by the AWS SDK. Requests to the status table are counted, and outages injected, by an interceptor on the real
+ * DynamoDB client: DynamoDB Local cannot be told to fail, and the interceptor fails a request the way an unreachable
+ * endpoint does (an SdkClientException before anything is sent). The provider is a {@link ScriptedProvider}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineStatusTest {
@@ -106,8 +104,14 @@ class PipelineStatusTest {
 
     private HeraldConfig.Sqs sqsConfig(String queueName) {
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        return new HeraldConfig.Sqs(embeddedSqs.endpoint().toString(), d.region(), List.of(queueName),
-                d.deadLetterSuffix(), d.maxReceiveCount(), Duration.ofSeconds(30), d.maxConnections());
+        return new HeraldConfig.Sqs(
+                embeddedSqs.endpoint().toString(),
+                d.region(),
+                List.of(queueName),
+                d.deadLetterSuffix(),
+                d.maxReceiveCount(),
+                Duration.ofSeconds(30),
+                d.maxConnections());
     }
 
     private HeraldConfig.Status statusConfig() {
@@ -120,21 +124,36 @@ class PipelineStatusTest {
         queue = SqsQueues.provision(admin, sqsConfig).getFirst();
         sqs = SqsClients.create(sqsConfig, metrics.sqsRequestCounter());
         dynamo = DynamoDbClients.create(statusConfig(), List.of(requests, metrics.statusRequestCounter()));
-        store = new DynamoStatusStore(dynamo, table, HeraldConfig.defaults().status().ttl(), Clock.systemUTC());
-        pipeline = new Pipeline(sqs, List.of(queue), List.of(new ConfiguredProvider(provider, 1)), config, sqsConfig,
-                metrics, store, Clock.systemUTC());
+        store = new DynamoStatusStore(
+                dynamo, table, HeraldConfig.defaults().status().ttl(), Clock.systemUTC());
+        pipeline = new Pipeline(
+                sqs,
+                List.of(queue),
+                List.of(new ConfiguredProvider(provider, 1)),
+                config,
+                sqsConfig,
+                metrics,
+                store,
+                Clock.systemUTC());
         pipeline.start();
     }
 
     private static HeraldConfig.PipelineSettings config() {
-        return HeraldConfig.defaults().pipeline().withReceiveWait(Duration.ofSeconds(1)).withAdminPort(-1)
+        return HeraldConfig.defaults()
+                .pipeline()
+                .withReceiveWait(Duration.ofSeconds(1))
+                .withAdminPort(-1)
                 .withRetryDelays(Duration.ZERO, Duration.ZERO);
     }
 
     private List<Envelope> enqueue(int n) {
         List<Envelope> envelopes = IntStream.range(0, n)
-                .mapToObj(i -> Envelope.create("email", "to" + i + "@example.org", Content.of("Subject " + i, "Body"),
-                        Origin.api("test"), Instant.now()))
+                .mapToObj(i -> Envelope.create(
+                        "email",
+                        "to" + i + "@example.org",
+                        Content.of("Subject " + i, "Body"),
+                        Origin.api("test"),
+                        Instant.now()))
                 .toList();
         SqsProducer producer = new SqsProducer(admin, new EnvelopeCodec());
         for (int from = 0; from < n; from += 500) {
@@ -155,12 +174,15 @@ class PipelineStatusTest {
 
         DynamoStatusStore check = new DynamoStatusStore(reader, table, Duration.ofDays(7), Clock.systemUTC());
         for (Envelope e : sent) {
-            assertThat(check.find(e.id())).as(e.id()).map(StatusUpdate::state)
+            assertThat(check.find(e.id()))
+                    .as(e.id())
+                    .map(StatusUpdate::state)
                     .contains(new DeliveryState.Delivered("ses", "m-" + e.id()));
         }
         double perMessage = requests.total() / (double) sent.size();
-        System.out.printf("status-store requests per delivered message: %.4f (%s over %d messages)%n", perMessage,
-                requests.byAction, sent.size());
+        System.out.printf(
+                "status-store requests per delivered message: %.4f (%s over %d messages)%n",
+                perMessage, requests.byAction, sent.size());
         assertThat(perMessage).isLessThanOrEqualTo(0.15);
         assertThat(provider.delivered).hasSize(sent.size()).doesNotHaveDuplicates();
     }
@@ -177,7 +199,9 @@ class PipelineStatusTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
 
-        assertThat(deletesAtFailures).as("deletes made while the status write was failing").containsExactly(0.0);
+        assertThat(deletesAtFailures)
+                .as("deletes made while the status write was failing")
+                .containsExactly(0.0);
         assertThat(deletes() - deletesBefore).isEqualTo(1.0);
         assertThat(store.find(e.id())).map(StatusUpdate::state).contains(new DeliveryState.Delivered("ses", "m-1"));
         assertThat(dropped() - droppedBefore).isZero();
@@ -188,16 +212,17 @@ class PipelineStatusTest {
         ScriptedProvider provider = new ScriptedProvider("ses", e -> new Outcome.Delivered("m-1"));
         start(provider, config());
         double droppedBefore = dropped();
-        requests.failNext(Integer.MAX_VALUE, () -> { });
+        requests.failNext(Integer.MAX_VALUE, () -> {});
         List<Envelope> during = enqueue(20);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
         assertThat(provider.delivered).hasSize(20).doesNotHaveDuplicates();
         assertThat(dropped() - droppedBefore).isEqualTo(20);
 
-        requests.failNext(0, () -> { });
+        requests.failNext(0, () -> {});
         Envelope after = enqueue(1).getFirst();
-        await().atMost(Duration.ofSeconds(30)).until(() -> store.find(after.id()).isPresent());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> store.find(after.id()).isPresent());
         assertThat(store.find(during.getFirst().id())).isEmpty();
     }
 
@@ -215,7 +240,9 @@ class PipelineStatusTest {
         Envelope fast = sent.get(1);
 
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> store.find(slow.id()).filter(u -> u.state() instanceof DeliveryState.Sending).isPresent());
+                .until(() -> store.find(slow.id())
+                        .filter(u -> u.state() instanceof DeliveryState.Sending)
+                        .isPresent());
         await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
 
         assertThat(store.history(slow.id())).extracting(u -> u.state().name()).containsExactly("sending", "delivered");
@@ -230,7 +257,8 @@ class PipelineStatusTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
 
-        assertThat(store.find(e.id())).map(StatusUpdate::state)
+        assertThat(store.find(e.id()))
+                .map(StatusUpdate::state)
                 .contains(new DeliveryState.Rejected("550 no such mailbox"));
         assertThat(messagesOn(queue.deadLetterUrl())).isEqualTo(1);
     }
@@ -240,14 +268,19 @@ class PipelineStatusTest {
     }
 
     private double dropped() {
-        return registry.get("herald.status.updates").tag("outcome", "dropped").counter().count();
+        return registry.get("herald.status.updates")
+                .tag("outcome", "dropped")
+                .counter()
+                .count();
     }
 
     /** Visible plus in-flight messages: zero means every message was settled. */
     private int messagesOn(String url) {
-        Map<QueueAttributeName, String> attributes = admin.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        Map<QueueAttributeName, String> attributes = admin.getQueueAttributes(b -> b.queueUrl(url)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
         return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
@@ -256,7 +289,7 @@ class PipelineStatusTest {
     private static final class StatusRequests implements ExecutionInterceptor {
         final Map<String, AtomicInteger> byAction = new ConcurrentHashMap<>();
         private final AtomicInteger failing = new AtomicInteger();
-        private volatile Runnable onFailure = () -> { };
+        private volatile Runnable onFailure = () -> {};
 
         void reset() {
             byAction.clear();
@@ -286,7 +319,8 @@ class PipelineStatusTest {
         @Override
         public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
             String action = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-            byAction.computeIfAbsent(String.valueOf(action), a -> new AtomicInteger()).incrementAndGet();
+            byAction.computeIfAbsent(String.valueOf(action), a -> new AtomicInteger())
+                    .incrementAndGet();
         }
     }
 }

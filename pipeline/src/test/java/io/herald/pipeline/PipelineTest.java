@@ -1,5 +1,9 @@
 package io.herald.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.HeraldConfig;
@@ -7,10 +11,8 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
-import io.herald.core.sqs.DeadLetterQueue;
-import io.herald.core.sqs.MessageAttributes;
-import io.herald.embedded.EmbeddedSqs;
 import io.herald.core.sqs.EnqueueResult;
+import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
@@ -18,25 +20,13 @@ import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.StatusStore;
 import io.herald.core.status.StatusUpdate;
+import io.herald.embedded.EmbeddedSqs;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.outbox.OutboxProvider;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,14 +47,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
-
-import static org.awaitility.Awaitility.await;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The pipeline against a real SQS: ElasticMQ in-process, spoken to by the AWS SDK. Providers are
- * the outbox provider or {@link ScriptedProvider}s (see there why).
+ * The pipeline against a real SQS: ElasticMQ in-process, spoken to by the AWS SDK. Providers are the outbox provider or
+ * {@link ScriptedProvider}s (see there why).
  */
 class PipelineTest {
 
@@ -81,6 +79,7 @@ class PipelineTest {
     private final PipelineMetrics metrics = new PipelineMetrics(registry);
     /** Each visibility timeout, in seconds, the pipeline asked SQS for (a retry's wait, a kept message). */
     private final List<Integer> visibilityAsked = new CopyOnWriteArrayList<>();
+
     private SqsClient sqs;
     private QueueRef queue;
     private HeraldConfig.Sqs sqsConfig;
@@ -114,12 +113,19 @@ class PipelineTest {
 
     private static HeraldConfig.Sqs sqsConfig(List<String> queues, Duration visibility, int maxReceiveCount) {
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        return new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(), queues, d.deadLetterSuffix(),
-                maxReceiveCount, visibility, d.maxConnections());
+        return new HeraldConfig.Sqs(
+                embedded.endpoint().toString(),
+                d.region(),
+                queues,
+                d.deadLetterSuffix(),
+                maxReceiveCount,
+                visibility,
+                d.maxConnections());
     }
 
     private static HeraldConfig.PipelineSettings fastConfig() {
-        return HeraldConfig.defaults().pipeline()
+        return HeraldConfig.defaults()
+                .pipeline()
                 .withSendTimeout(Duration.ofMillis(500))
                 .withReceiveWait(Duration.ofSeconds(1))
                 .withHealth(3, 2, Duration.ofMillis(300))
@@ -149,8 +155,8 @@ class PipelineTest {
         if (queue == null) {
             newQueue(Duration.ofSeconds(30));
         }
-        pipeline = new Pipeline(sqs, List.of(queue), List.of(providers), config, sqsConfig, metrics, null,
-                Clock.systemUTC());
+        pipeline = new Pipeline(
+                sqs, List.of(queue), List.of(providers), config, sqsConfig, metrics, null, Clock.systemUTC());
         pipeline.start();
     }
 
@@ -160,8 +166,12 @@ class PipelineTest {
 
     private List<Envelope> enqueue(int n, String channel) {
         List<Envelope> envelopes = IntStream.range(0, n)
-                .mapToObj(i -> Envelope.create(channel, "to" + i + "@example.org", Content.of("Subject " + i, "Body"),
-                        Origin.api("test"), Instant.now()))
+                .mapToObj(i -> Envelope.create(
+                        channel,
+                        "to" + i + "@example.org",
+                        Content.of("Subject " + i, "Body"),
+                        Origin.api("test"),
+                        Instant.now()))
                 .toList();
         List<EnqueueResult> results = new SqsProducer(admin, codec).send(queue.url(), envelopes);
         assertThat(results).allMatch(r -> r instanceof EnqueueResult.Enqueued);
@@ -227,15 +237,19 @@ class PipelineTest {
         assertThat(statusOf("ses").get("state").asText()).isNotEqualTo("healthy");
 
         ses.answer(e -> new Outcome.Delivered("ok"));
-        keepTrafficFlowingUntil(() -> "healthy".equals(statusOf("ses").get("state").asText()));
+        keepTrafficFlowingUntil(
+                () -> "healthy".equals(statusOf("ses").get("state").asText()));
         int before = ses.delivered.size();
         enqueue(100, "email");
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> ses.delivered.size() + sendgrid.delivered.size() >= 50 + before + 100 - 1);
-        assertThat(ses.delivered.size() - before).as("ses carries traffic again").isGreaterThan(20);
+        assertThat(ses.delivered.size() - before)
+                .as("ses carries traffic again")
+                .isGreaterThan(20);
 
         ses.answer(e -> FAILED);
-        keepTrafficFlowingUntil(() -> !"healthy".equals(statusOf("ses").get("state").asText()));
+        keepTrafficFlowingUntil(
+                () -> !"healthy".equals(statusOf("ses").get("state").asText()));
         await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
     }
 
@@ -251,7 +265,8 @@ class PipelineTest {
         assertThat(statusOf("ses").get("state").asText()).isNotEqualTo("healthy");
         assertThat(statusOf("sendgrid").get("state").asText()).isNotEqualTo("healthy");
         assertThat((double) ses.attempts.get() / (ses.attempts.get() + sendgrid.attempts.get()))
-                .as("even split while all are down").isBetween(0.35, 0.65);
+                .as("even split while all are down")
+                .isBetween(0.35, 0.65);
 
         sendgrid.answer(e -> new Outcome.Delivered("ok"));
 
@@ -269,8 +284,10 @@ class PipelineTest {
         List<Message> dead = receive(queue.deadLetterUrl(), 10);
 
         assertThat(dead).allSatisfy(m -> {
-            assertThat(m.messageAttributes().get(MessageAttributes.REASON).stringValue()).isEqualTo("mailbox does not exist");
-            assertThat(m.messageAttributes().get(MessageAttributes.PROVIDER).stringValue()).isEqualTo("ses");
+            assertThat(m.messageAttributes().get(MessageAttributes.REASON).stringValue())
+                    .isEqualTo("mailbox does not exist");
+            assertThat(m.messageAttributes().get(MessageAttributes.PROVIDER).stringValue())
+                    .isEqualTo("ses");
         });
         assertThat(statusOf("ses").get("state").asText()).isEqualTo("healthy");
         assertThat(ses.attempts.get()).isEqualTo(10);
@@ -304,7 +321,8 @@ class PipelineTest {
         assertThat(dead.body()).isEqualTo("this is not JSON");
         assertThat(dead.messageAttributes().get(MessageAttributes.REASON).stringValue())
                 .startsWith("malformed message: not valid JSON");
-        assertThat(dead.messageAttributes().get(MessageAttributes.SOURCE_QUEUE).stringValue()).isEqualTo(queue.name());
+        assertThat(dead.messageAttributes().get(MessageAttributes.SOURCE_QUEUE).stringValue())
+                .isEqualTo(queue.name());
         assertThat(dead.messageAttributes()).doesNotContainKey(MessageAttributes.PROVIDER);
         await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
     }
@@ -332,7 +350,8 @@ class PipelineTest {
         assertThat(ses.attempts.get()).isEqualTo(sqsConfig.maxReceiveCount());
         assertThat(dead.messageAttributes().get(MessageAttributes.REASON).stringValue())
                 .isEqualTo("gave up after " + sqsConfig.maxReceiveCount() + " attempts: account paused");
-        assertThat(dead.messageAttributes().get(MessageAttributes.PROVIDER).stringValue()).isEqualTo("ses");
+        assertThat(dead.messageAttributes().get(MessageAttributes.PROVIDER).stringValue())
+                .isEqualTo("ses");
     }
 
     @Test
@@ -341,7 +360,10 @@ class PipelineTest {
         ScriptedProvider ses = new ScriptedProvider("ses", e -> {
             return attempts.incrementAndGet() < 4 ? FAILED : new Outcome.Delivered("ok");
         });
-        start(fastConfig().withHealth(1000, 1, Duration.ofMillis(1)).withRetryDelays(Duration.ofSeconds(1), Duration.ofMinutes(1)),
+        start(
+                fastConfig()
+                        .withHealth(1000, 1, Duration.ofMillis(1))
+                        .withRetryDelays(Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 weighted(ses, 1));
         enqueue(1, "email");
 
@@ -351,7 +373,10 @@ class PipelineTest {
         // set in whole seconds: delays of 1, 2 and 4 s (jittered over their upper half) come out as at
         // least 0, 1 and 2 s, never shorter than the one before, the last longer than the first.
         assertThat(attempts).hasValue(4);
-        assertThat(visibilityAsked).as("visibility timeouts of the three retries").hasSize(3).isSorted();
+        assertThat(visibilityAsked)
+                .as("visibility timeouts of the three retries")
+                .hasSize(3)
+                .isSorted();
         assertThat(visibilityAsked.get(2)).isGreaterThan(visibilityAsked.get(0)).isGreaterThanOrEqualTo(2);
     }
 
@@ -398,7 +423,11 @@ class PipelineTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> ses.delivered.size() == 1);
         await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> ses.attempts.get() == 1);
-        assertThat(registry.get("herald.sends").tag("outcome", "delivered").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("herald.sends")
+                        .tag("outcome", "delivered")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -428,8 +457,15 @@ class PipelineTest {
         };
         ScriptedProvider ses = new ScriptedProvider("ses", e -> new Outcome.Delivered("ok"));
         newQueue(Duration.ofSeconds(30));
-        pipeline = new Pipeline(sqs, List.of(queue), List.of(weighted(ses, 1)), fastConfig().withLimits(10, 1000, 1),
-                sqsConfig, metrics, stallingStore, Clock.systemUTC());
+        pipeline = new Pipeline(
+                sqs,
+                List.of(queue),
+                List.of(weighted(ses, 1)),
+                fastConfig().withLimits(10, 1000, 1),
+                sqsConfig,
+                metrics,
+                stallingStore,
+                Clock.systemUTC());
         pipeline.start();
         enqueue(2, "email");
 
@@ -497,7 +533,9 @@ class PipelineTest {
         // Rather than being stranded on a dead connection, hidden for a visibility timeout, it
         // was delivered or released: either way nothing is left in flight.
         await().atMost(Duration.ofSeconds(30)).until(() -> ses.delivered.size() + visibleOn(queue.url()) == 1);
-        assertThat(messagesOn(queue.url()) - visibleOn(queue.url())).as("in flight").isZero();
+        assertThat(messagesOn(queue.url()) - visibleOn(queue.url()))
+                .as("in flight")
+                .isZero();
     }
 
     @Test
@@ -523,12 +561,12 @@ class PipelineTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> ses.delivered.size() == 5);
 
         try (AdminServer server = new AdminServer("127.0.0.1", 0, registry, pipeline::status);
-             HttpClient http = HttpClient.newHttpClient()) {
+                HttpClient http = HttpClient.newHttpClient()) {
             URI base = URI.create("http://127.0.0.1:" + server.port());
-            HttpResponse<String> status = http.send(HttpRequest.newBuilder(base.resolve("/status")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> status = http.send(
+                    HttpRequest.newBuilder(base.resolve("/status")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> scrape = http.send(
+                    HttpRequest.newBuilder(base.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
 
             JsonNode worker = new ObjectMapper().readTree(status.body()).at("/pools/email/0");
             assertThat(worker.get("name").asText()).isEqualTo("ses");
@@ -570,24 +608,30 @@ class PipelineTest {
 
     /** Visible plus in-flight messages: zero means every message was settled. */
     private static int messagesOn(String url) {
-        Map<QueueAttributeName, String> attributes = admin.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        Map<QueueAttributeName, String> attributes = admin.getQueueAttributes(b -> b.queueUrl(url)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
         return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
     private static int visibleOn(String url) {
-        return Integer.parseInt(admin.getQueueAttributes(b -> b.queueUrl(url)
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+        return Integer.parseInt(admin.getQueueAttributes(
+                        b -> b.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes()
                 .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     }
 
     private static List<Message> receive(String url, int count) {
         List<Message> got = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            got.addAll(admin.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .messageAttributeNames("All")).messages());
+            got.addAll(admin.receiveMessage(b -> b.queueUrl(url)
+                            .maxNumberOfMessages(10)
+                            .waitTimeSeconds(1)
+                            .messageAttributeNames("All"))
+                    .messages());
             return got.size() >= count;
         });
         assertThat(got).hasSize(count);

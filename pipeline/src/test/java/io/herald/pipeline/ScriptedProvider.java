@@ -3,16 +3,15 @@ package io.herald.pipeline;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * An in-process provider whose answers a test scripts: the {@link Provider} interface is the
- * seam between the pipeline and the HTTP providers, which have their own tests against fakes of
- * the real APIs. It records every attempt and the most sends it saw at once.
+ * An in-process provider whose answers a test scripts: the {@link Provider} interface is the seam between the pipeline
+ * and the HTTP providers, which have their own tests against fakes of the real APIs. It records every attempt and the
+ * most sends it saw at once.
  */
 final class ScriptedProvider implements Provider {
 

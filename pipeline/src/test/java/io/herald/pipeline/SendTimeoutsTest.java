@@ -1,7 +1,6 @@
 package io.herald.pipeline;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -10,8 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The send timeout is enforced on the sending thread itself; its interrupt must never outlive the send. */
 class SendTimeoutsTest {
@@ -43,7 +42,9 @@ class SendTimeoutsTest {
 
         assertThat(result.interruptedDuringSend()).isTrue();
         assertThat(result.timedOut()).isTrue();
-        assertThat(result.interruptedAfterFinish()).as("the interrupt is cleared by finish").isFalse();
+        assertThat(result.interruptedAfterFinish())
+                .as("the interrupt is cleared by finish")
+                .isFalse();
     }
 
     @Test
@@ -104,8 +105,12 @@ class SendTimeoutsTest {
             }
         }
 
-        assertThat(stray.get()).as("interrupts that reached the work after a send").isZero();
-        assertThat(interruptedButNotTimedOut.get()).as("interrupts not reported as a timeout").isZero();
+        assertThat(stray.get())
+                .as("interrupts that reached the work after a send")
+                .isZero();
+        assertThat(interruptedButNotTimedOut.get())
+                .as("interrupts not reported as a timeout")
+                .isZero();
         assertThat(timedOut.get()).as("sends that outlived the deadline").isGreaterThanOrEqualTo(10);
     }
 
@@ -143,8 +148,7 @@ class SendTimeoutsTest {
         assertThat(noticed).hasValue(1);
     }
 
-    private record Result(boolean interruptedDuringSend, boolean timedOut, boolean interruptedAfterFinish) {
-    }
+    private record Result(boolean interruptedDuringSend, boolean timedOut, boolean interruptedAfterFinish) {}
 
     private static Result onVirtualThread(Callable<Result> work) throws Exception {
         try (var thread = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -1,5 +1,8 @@
 package io.herald.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
@@ -15,12 +18,6 @@ import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Outcome;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,16 +25,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.awaitility.Awaitility.await;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * What the pipeline costs in SQS requests at a steady low rate, where every message used to bring
- * its own GetQueueAttributes, ReceiveMessage and one-entry DeleteMessageBatch. ElasticMQ in-process,
- * the pipeline's requests counted by {@link PipelineMetrics#sqsRequestCounter()} on its real SDK
- * client; the producer uses a client of its own, so its sends are not counted. The provider is a
- * {@link ScriptedProvider} (the HTTP providers have their own tests against fakes of their APIs).
+ * What the pipeline costs in SQS requests at a steady low rate, where every message used to bring its own
+ * GetQueueAttributes, ReceiveMessage and one-entry DeleteMessageBatch. ElasticMQ in-process, the pipeline's requests
+ * counted by {@link PipelineMetrics#sqsRequestCounter()} on its real SDK client; the producer uses a client of its own,
+ * so its sends are not counted. The provider is a {@link ScriptedProvider} (the HTTP providers have their own tests
+ * against fakes of their APIs).
  */
 class SteadyRateTest {
 
@@ -56,8 +55,14 @@ class SteadyRateTest {
     void startSqs() {
         embedded = EmbeddedSqs.start(0);
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        sqsConfig = new HeraldConfig.Sqs(embedded.endpoint().toString(), d.region(), List.of("steady"),
-                d.deadLetterSuffix(), d.maxReceiveCount(), Duration.ofSeconds(30), d.maxConnections());
+        sqsConfig = new HeraldConfig.Sqs(
+                embedded.endpoint().toString(),
+                d.region(),
+                List.of("steady"),
+                d.deadLetterSuffix(),
+                d.maxReceiveCount(),
+                Duration.ofSeconds(30),
+                d.maxConnections());
         admin = SqsClients.create(sqsConfig);
         queue = SqsQueues.provision(admin, sqsConfig).getFirst();
         sqs = SqsClients.create(sqsConfig, metrics.sqsRequestCounter());
@@ -75,11 +80,19 @@ class SteadyRateTest {
 
     /** The shipped request-saving waits, with a short idle long poll so the test ends soon. */
     private void start(ScriptedProvider provider) {
-        HeraldConfig.PipelineSettings config = HeraldConfig.defaults().pipeline()
+        HeraldConfig.PipelineSettings config = HeraldConfig.defaults()
+                .pipeline()
                 .withReceiveWait(Duration.ofSeconds(1))
                 .withAdminPort(-1);
-        pipeline = new Pipeline(sqs, List.of(queue), List.of(new ConfiguredProvider(provider, 1)), config, sqsConfig,
-                metrics, null, Clock.systemUTC());
+        pipeline = new Pipeline(
+                sqs,
+                List.of(queue),
+                List.of(new ConfiguredProvider(provider, 1)),
+                config,
+                sqsConfig,
+                metrics,
+                null,
+                Clock.systemUTC());
         pipeline.start();
     }
 
@@ -100,10 +113,14 @@ class SteadyRateTest {
         assertThat(new HashSet<>(provider.delivered)).as("each delivered once").hasSize(MESSAGES);
         assertThat(provider.delivered).hasSize(MESSAGES);
         Map<String, Double> requests = metrics.sqsRequests();
-        double total = requests.values().stream().mapToDouble(Double::doubleValue).sum();
-        System.out.printf("steady %d msg/s, %d messages: %.3f SQS requests per message %s%n", RATE_PER_SECOND,
-                MESSAGES, total / MESSAGES, requests);
-        assertThat(total / MESSAGES).as("SQS requests per delivered message: " + requests).isLessThanOrEqualTo(1.0);
+        double total =
+                requests.values().stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf(
+                "steady %d msg/s, %d messages: %.3f SQS requests per message %s%n",
+                RATE_PER_SECOND, MESSAGES, total / MESSAGES, requests);
+        assertThat(total / MESSAGES)
+                .as("SQS requests per delivered message: " + requests)
+                .isLessThanOrEqualTo(1.0);
     }
 
     @Test
@@ -113,12 +130,14 @@ class SteadyRateTest {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> metrics.sqsRequests().getOrDefault("ReceiveMessage", 0.0) >= 3);
 
-        assertThat(metrics.sqsRequests().get("GetQueueAttributes")).as("asked once, at the start").isEqualTo(1.0);
+        assertThat(metrics.sqsRequests().get("GetQueueAttributes"))
+                .as("asked once, at the start")
+                .isEqualTo(1.0);
     }
 
     /**
-     * Enqueues one message at a time (SendMessageBatch of one: the producer's cost is not what is
-     * measured) on a fixed schedule, catching up after a late send so the rate holds on average.
+     * Enqueues one message at a time (SendMessageBatch of one: the producer's cost is not what is measured) on a fixed
+     * schedule, catching up after a late send so the rate holds on average.
      */
     private void produce(AtomicInteger enqueued) {
         SqsProducer producer = new SqsProducer(admin, new EnvelopeCodec());
@@ -129,8 +148,12 @@ class SteadyRateTest {
             if (wait > 0) {
                 PipelineTest.sleep(Duration.ofNanos(wait));
             }
-            Envelope envelope = Envelope.create("email", "to" + i + "@example.org", Content.of("Subject " + i, "Body"),
-                    Origin.api("test"), Instant.now());
+            Envelope envelope = Envelope.create(
+                    "email",
+                    "to" + i + "@example.org",
+                    Content.of("Subject " + i, "Body"),
+                    Origin.api("test"),
+                    Instant.now());
             List<EnqueueResult> results = producer.send(queue.url(), List.of(envelope));
             if (results.getFirst() instanceof EnqueueResult.Enqueued) {
                 enqueued.incrementAndGet();
@@ -139,9 +162,11 @@ class SteadyRateTest {
     }
 
     private int messagesOn(String url) {
-        Map<QueueAttributeName, String> attributes = admin.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        Map<QueueAttributeName, String> attributes = admin.getQueueAttributes(b -> b.queueUrl(url)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
         return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }

@@ -1,8 +1,8 @@
 package io.herald.pipeline;
 
-import io.herald.core.control.WorkerState;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.core.control.WorkerState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,8 +10,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The health rule alone, on a clock the test moves: no test here waits for openWait to pass. */
 class WorkerHealthTest {
@@ -80,7 +79,9 @@ class WorkerHealthTest {
 
         health.succeeded(true);
 
-        assertThat(health.tryProbe()).as("the next probe, after the first came back").isTrue();
+        assertThat(health.tryProbe())
+                .as("the next probe, after the first came back")
+                .isTrue();
     }
 
     @Test
@@ -146,7 +147,9 @@ class WorkerHealthTest {
         health.succeeded(true);
 
         failTimes(2);
-        assertThat(health.state()).as("the two failures before it rested do not count").isEqualTo(WorkerState.HEALTHY);
+        assertThat(health.state())
+                .as("the two failures before it rested do not count")
+                .isEqualTo(WorkerState.HEALTHY);
         health.failed(false);
 
         assertThat(health.state()).isEqualTo(WorkerState.UNHEALTHY);

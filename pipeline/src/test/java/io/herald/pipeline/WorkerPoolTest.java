@@ -1,20 +1,18 @@
 package io.herald.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.ManualClock;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
-import org.junit.jupiter.api.Test;
-
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The split rule and the health state machine, without SQS: each case is exact. */
 class WorkerPoolTest {
@@ -22,8 +20,9 @@ class WorkerPoolTest {
     private static final Outcome DELIVERED = new Outcome.Delivered("ok");
     private static final Outcome FAILED = new Outcome.Retry(Duration.ZERO, "HTTP 500");
 
-    private final HeraldConfig.PipelineSettings config = HeraldConfig.defaults().pipeline()
-            .withHealth(3, 2, Duration.ofMillis(100));
+    private final HeraldConfig.PipelineSettings config =
+            HeraldConfig.defaults().pipeline().withHealth(3, 2, Duration.ofMillis(100));
+
     private static Provider named(String name) {
         return new Provider() {
             public String name() {
@@ -57,7 +56,8 @@ class WorkerPoolTest {
         for (int i = 0; i < n; i++) {
             WorkerPool.Pick pick = pool.take();
             counts.merge(pick.worker().name(), 1, Integer::sum);
-            pick.worker().record(outcomes.getOrDefault(pick.worker().name(), DELIVERED), Duration.ofMillis(1), pick.kind());
+            pick.worker()
+                    .record(outcomes.getOrDefault(pick.worker().name(), DELIVERED), Duration.ofMillis(1), pick.kind());
             pool.release(pick.worker());
         }
         return counts;
@@ -122,7 +122,9 @@ class WorkerPoolTest {
         assertThat(pick(pool, 50, Map.of())).containsOnlyKeys("sendgrid");
         assertThat(pool.probesFor(10)).as("resting: no probe yet").isEmpty();
         clock.advance(Duration.ofMillis(99));
-        assertThat(pool.probesFor(10)).as("still resting just before openWait is over").isEmpty();
+        assertThat(pool.probesFor(10))
+                .as("still resting just before openWait is over")
+                .isEmpty();
         clock.advance(Duration.ofMillis(2));
 
         List<Worker> probes = pool.probesFor(10);

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A daemon this test started as a child process, running in the foreground so that the PID kept
- * here is the daemon's own: stopping it never needs a PID file or a search by name.
+ * A daemon this test started as a child process, running in the foreground so that the PID kept here is the daemon's
+ * own: stopping it never needs a PID file or a search by name.
  */
 final class Daemon {
 
@@ -26,9 +26,11 @@ final class Daemon {
     /** Starts the command with its stdout and stderr going to {@code output}. */
     static Daemon start(String name, HostCommand command, Path output) {
         try {
-            Process p = command.builder().redirectErrorStream(true)
+            Process p = command.builder()
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
             Progress.say("started " + name + " (pid " + p.pid() + ")");
             return new Daemon(name, p, output);
         } catch (IOException e) {
@@ -51,8 +53,8 @@ final class Daemon {
     /** Throws, with the end of its output, when the daemon has exited: a wait for it would be in vain. */
     void requireAlive() {
         if (!process.isAlive()) {
-            throw new IllegalStateException(name + " exited with " + process.exitValue() + "; its output ends:\n"
-                    + tail(output, 30));
+            throw new IllegalStateException(
+                    name + " exited with " + process.exitValue() + "; its output ends:\n" + tail(output, 30));
         }
     }
 

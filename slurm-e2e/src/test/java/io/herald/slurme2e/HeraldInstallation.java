@@ -1,7 +1,6 @@
 package io.herald.slurme2e;
 
 import io.herald.core.testing.ShippedUnit;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -15,15 +14,14 @@ import java.util.Optional;
 
 /**
  * Herald installed on the controller the way docs/slurm.md tells an admin: {@code apt-get install
- * ./herald_VERSION_amd64.deb} (the packaging module's build, passed in as {@code herald.deb}), after
- * Slurm's packages so that the package gives the spool to SlurmUser {@code slurm}; the test's
- * configuration written into the package's conffile /etc/herald/herald.yaml; slurm.conf's
- * {@code MailProg=/usr/bin/herald-mailprog}; and the forwarder run as the shipped
- * herald-mailprog-forward.service runs it. {@link #close} purges the package, so the machine keeps only
+ * ./herald_VERSION_amd64.deb} (the packaging module's build, passed in as {@code herald.deb}), after Slurm's packages
+ * so that the package gives the spool to SlurmUser {@code slurm}; the test's configuration written into the package's
+ * conffile /etc/herald/herald.yaml; slurm.conf's {@code MailProg=/usr/bin/herald-mailprog}; and the forwarder run as
+ * the shipped herald-mailprog-forward.service runs it. {@link #close} purges the package, so the machine keeps only
  * what Debian policy keeps (the {@code herald} system user).
  *
- * <p>install-shim is not used here: the package installs the capture script and the spool itself.
- * install-shim (other spool directories, the tarball) is checked by MailprogCommandTest and SpoolSetupTest.
+ * <p>install-shim is not used here: the package installs the capture script and the spool itself. install-shim (other
+ * spool directories, the tarball) is checked by MailprogCommandTest and SpoolSetupTest.
  */
 final class HeraldInstallation implements AutoCloseable {
 
@@ -39,6 +37,7 @@ final class HeraldInstallation implements AutoCloseable {
     static final String STATUS_TABLE = "herald-e2e-status";
     /** The bot's token as the Telegram fake knows it (a fake's, worth nothing elsewhere). */
     static final String BOT_TOKEN = "4242:e2e-fake-token";
+
     private static final Map<String, String> APT_ENV = Map.of("DEBIAN_FRONTEND", "noninteractive");
     /** Another build on this machine (packaging's PackageInstallIT, Slurm's packages) may hold the dpkg lock. */
     private static final List<String> APT_LOCK_WAIT = List.of("-o", "DPkg::Lock::Timeout=300");
@@ -47,8 +46,7 @@ final class HeraldInstallation implements AutoCloseable {
     private Daemon bot;
     private boolean installed;
 
-    private HeraldInstallation() {
-    }
+    private HeraldInstallation() {}
 
     /** The .deb the packaging module built in this reactor (slurm-e2e's pom passes its path). */
     static Path debFromBuild() {
@@ -67,10 +65,12 @@ final class HeraldInstallation implements AutoCloseable {
 
     /** Why Herald cannot be installed from its package here, in one line, or empty when it can. */
     static Optional<String> whyNot() {
-        HostCommand.Outcome q = HostCommand.of("dpkg-query", "-W", "-f=${Status}", PACKAGE).run();
+        HostCommand.Outcome q =
+                HostCommand.of("dpkg-query", "-W", "-f=${Status}", PACKAGE).run();
         // "deinstall ok config-files" counts too: an admin's /etc/herald, which the final purge would delete.
         if (q.ok() && !q.stdout().contains("not-installed")) {
-            return Optional.of("a " + PACKAGE + " package is on this machine (" + q.stdout().strip()
+            return Optional.of("a " + PACKAGE + " package is on this machine ("
+                    + q.stdout().strip()
                     + "); the test purges what it installs, so it leaves that one alone (apt-get purge herald"
                     + " lets it run)");
         }
@@ -78,8 +78,8 @@ final class HeraldInstallation implements AutoCloseable {
     }
 
     /**
-     * docs/slurm.md step 1: {@code apt-get install -y ./herald_VERSION_amd64.deb}, run in the package's
-     * directory as written there, then the test's configuration into /etc/herald/herald.yaml.
+     * docs/slurm.md step 1: {@code apt-get install -y ./herald_VERSION_amd64.deb}, run in the package's directory as
+     * written there, then the test's configuration into /etc/herald/herald.yaml.
      */
     static HeraldInstallation install(Path deb, URI sqsEndpoint, String queue, URI dynamoEndpoint, URI telegram)
             throws IOException {
@@ -90,10 +90,16 @@ final class HeraldInstallation implements AutoCloseable {
         // Marked before the command: a half-done installation is purged too.
         h.installed = true;
         try {
-            new HostCommand(argv, APT_ENV, deb.toAbsolutePath().getParent(), Duration.ofMinutes(5)).run()
+            new HostCommand(argv, APT_ENV, deb.toAbsolutePath().getParent(), Duration.ofMinutes(5))
+                    .run()
                     .stdoutOrThrow();
-            Progress.say("installed " + deb.getFileName() + ": " + HostCommand.of("/usr/bin/herald", "--version")
-                    .in(Path.of("/")).run().stdoutOrThrow().strip().replace("\n", "; "));
+            Progress.say("installed " + deb.getFileName() + ": "
+                    + HostCommand.of("/usr/bin/herald", "--version")
+                            .in(Path.of("/"))
+                            .run()
+                            .stdoutOrThrow()
+                            .strip()
+                            .replace("\n", "; "));
             // The conffile keeps the owner and mode the package gave it (root:herald 0640): only its text changes.
             Files.writeString(CONFIG, yaml(sqsEndpoint, queue, dynamoEndpoint, telegram));
             return h;
@@ -153,7 +159,10 @@ final class HeraldInstallation implements AutoCloseable {
         for (String dir : List.of("new", "failed")) {
             Path d = SPOOL.resolve(dir);
             if (!HostCommand.of("test", "-w", d.toString()).as(USER).run().ok()
-                    || !HostCommand.of("test", "-r", d.toString()).as(USER).run().ok()) {
+                    || !HostCommand.of("test", "-r", d.toString())
+                            .as(USER)
+                            .run()
+                            .ok()) {
                 problems.add(d + " is not readable and writable by " + USER + " (" + owner(d) + ")");
             }
         }
@@ -170,14 +179,17 @@ final class HeraldInstallation implements AutoCloseable {
     }
 
     private static String owner(Path p) {
-        return HostCommand.of("stat", "-c", "%U:%G %a", p.toString()).run().stdout().strip();
+        return HostCommand.of("stat", "-c", "%U:%G %a", p.toString())
+                .run()
+                .stdout()
+                .strip();
     }
 
     /**
-     * docs/slurm.md step 3 without systemd: the installed herald-mailprog-forward.service's ExecStart as
-     * its User=, with its Environment= and UMask= and what systemd adds for a User= service (HOME, USER,
-     * LOGNAME, SHELL), in /, nothing else inherited. SLURM_CONF stands in for /etc/slurm/slurm.conf,
-     * which this cluster does not use (a site would add it with {@code systemctl edit}).
+     * docs/slurm.md step 3 without systemd: the installed herald-mailprog-forward.service's ExecStart as its User=,
+     * with its Environment= and UMask= and what systemd adds for a User= service (HOME, USER, LOGNAME, SHELL), in /,
+     * nothing else inherited. SLURM_CONF stands in for /etc/slurm/slurm.conf, which this cluster does not use (a site
+     * would add it with {@code systemctl edit}).
      */
     void startForwarder(Map<String, String> slurmEnv, Path logDir) throws IOException {
         forwarder = startUnit(FORWARDER_UNIT, slurmEnv, logDir.resolve("herald-forwarder.out"));
@@ -195,15 +207,18 @@ final class HeraldInstallation implements AutoCloseable {
     private static Daemon startUnit(Path unitFile, Map<String, String> extraEnv, Path output) throws IOException {
         ShippedUnit unit = ShippedUnit.parse(Files.readString(unitFile));
         Map<String, String> env = new HashMap<>(unit.environment());
-        env.putAll(ShippedUnit.userEnvironment(unit.user(),
+        env.putAll(ShippedUnit.userEnvironment(
+                unit.user(),
                 HostCommand.of("getent", "passwd", unit.user()).run().stdoutOrThrow()));
         env.putAll(extraEnv);
         // setpriv cannot set a umask: sh sets the unit's and execs, so the PID kept is the forwarder's own.
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "umask " + unit.umask() + " && exec \"$@\"",
-                "sh"));
+        List<String> argv =
+                new ArrayList<>(List.of("/bin/sh", "-c", "umask " + unit.umask() + " && exec \"$@\"", "sh"));
         argv.addAll(unit.execStart());
-        return Daemon.start(String.join(" ", unit.execStart()) + " (as " + unit.user() + ")",
-                new HostCommand(argv, env, Path.of("/"), Duration.ofMinutes(2)).as(unit.user()), output);
+        return Daemon.start(
+                String.join(" ", unit.execStart()) + " (as " + unit.user() + ")",
+                new HostCommand(argv, env, Path.of("/"), Duration.ofMinutes(2)).as(unit.user()),
+                output);
     }
 
     Daemon forwarder() {
@@ -234,7 +249,9 @@ final class HeraldInstallation implements AutoCloseable {
         argv.addAll(APT_LOCK_WAIT);
         argv.add(PACKAGE);
         HostCommand.Outcome purge = new HostCommand(argv, APT_ENV, Path.of("/"), Duration.ofMinutes(5)).run();
-        Progress.say(purge.ok() ? "purged the " + PACKAGE + " package"
-                : "could not purge the " + PACKAGE + " package: " + purge.describe());
+        Progress.say(
+                purge.ok()
+                        ? "purged the " + PACKAGE + " package"
+                        : "could not purge the " + PACKAGE + " package: " + purge.describe());
     }
 }

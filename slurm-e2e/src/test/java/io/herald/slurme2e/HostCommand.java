@@ -14,8 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One command on this machine (apt-get, useradd, sbatch, sacct, ...), run to its end within a bound,
- * its output captured. Commands get exactly the environment given (plus PATH), as the admin's shell would.
+ * One command on this machine (apt-get, useradd, sbatch, sacct, ...), run to its end within a bound, its output
+ * captured. Commands get exactly the environment given (plus PATH), as the admin's shell would.
  */
 record HostCommand(List<String> argv, Map<String, String> env, Path dir, Duration timeout) {
 
@@ -59,8 +59,8 @@ record HostCommand(List<String> argv, Map<String, String> env, Path dir, Duratio
 
     /** The same command run as another user, by exec (setpriv), so no extra process sits in between. */
     HostCommand as(String user) {
-        List<String> wrapped = new ArrayList<>(
-                List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups"));
+        List<String> wrapped =
+                new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups"));
         wrapped.addAll(argv);
         return new HostCommand(wrapped, env, dir, timeout);
     }
@@ -80,7 +80,9 @@ record HostCommand(List<String> argv, Map<String, String> env, Path dir, Duratio
     Outcome run() {
         Process p;
         try {
-            p = builder().redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            p = builder()
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + String.join(" ", argv) + ": " + e.getMessage(), e);
         }

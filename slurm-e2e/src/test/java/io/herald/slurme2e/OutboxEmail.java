@@ -9,7 +9,6 @@ import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,9 +16,9 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /**
- * The email a user gets for one envelope: delivered by the pipeline's real outbox provider (the email
- * provider of local mode: the same MIME the SMTP, SES and SendGrid providers send) into an .eml file,
- * then read back with Jakarta Mail, as a mail client would.
+ * The email a user gets for one envelope: delivered by the pipeline's real outbox provider (the email provider of local
+ * mode: the same MIME the SMTP, SES and SendGrid providers send) into an .eml file, then read back with Jakarta Mail,
+ * as a mail client would.
  */
 record OutboxEmail(String subject, String text, String html) {
 

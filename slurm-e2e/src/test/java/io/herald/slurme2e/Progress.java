@@ -8,8 +8,7 @@ final class Progress {
 
     private static final Instant START = Instant.now();
 
-    private Progress() {
-    }
+    private Progress() {}
 
     static void say(String line) {
         long ms = Duration.between(START, Instant.now()).toMillis();

@@ -2,16 +2,15 @@ package io.herald.slurme2e;
 
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * What reached Herald's queue: every envelope the forwarder put on SQS, read back with the real AWS
- * SDK and deleted as read, in arrival order. These are what the pipeline would deliver, one per receiver.
+ * What reached Herald's queue: every envelope the forwarder put on SQS, read back with the real AWS SDK and deleted as
+ * read, in arrival order. These are what the pipeline would deliver, one per receiver.
  */
 final class QueueMailbox {
 
@@ -28,7 +27,8 @@ final class QueueMailbox {
     /** Reads whatever is waiting now, then returns everything received so far. */
     synchronized List<Envelope> poll() {
         while (true) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0))
+            List<Message> batch = sqs.receiveMessage(
+                            b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0))
                     .messages();
             if (batch.isEmpty()) {
                 return List.copyOf(received);
@@ -48,6 +48,8 @@ final class QueueMailbox {
     }
 
     List<Envelope> about(String jobId, String mailType) {
-        return about(jobId).stream().filter(e -> mailType.equals(e.slurm().mailType())).toList();
+        return about(jobId).stream()
+                .filter(e -> mailType.equals(e.slurm().mailType()))
+                .toList();
     }
 }

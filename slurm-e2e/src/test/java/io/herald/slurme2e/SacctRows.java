@@ -7,9 +7,9 @@ import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
- * What {@code sacct -j ID -n -P} says about a job (or an array: every task), the yardstick every
- * delivered message is held against. Rows are job rows ({@code 12}, {@code 12_3}) and step rows
- * ({@code 12.batch}, {@code 12.extern}); MaxRSS only appears on step rows.
+ * What {@code sacct -j ID -n -P} says about a job (or an array: every task), the yardstick every delivered message is
+ * held against. Rows are job rows ({@code 12}, {@code 12_3}) and step rows ({@code 12.batch}, {@code 12.extern});
+ * MaxRSS only appears on step rows.
  */
 record SacctRows(List<Row> rows) {
 
@@ -17,8 +17,15 @@ record SacctRows(List<Row> rows) {
     private static final Pattern SIZE = Pattern.compile("\\d+(\\.\\d+)?[KMGTP]?[nc]?");
 
     /** One sacct line. {@code idRaw} is the job's own id even for an array task ({@code 13}, {@code 13.batch}). */
-    record Row(String idRaw, String id, String state, String exitCode, String elapsed, int cpus, String reqMem,
-               String maxRss) {
+    record Row(
+            String idRaw,
+            String id,
+            String state,
+            String exitCode,
+            String elapsed,
+            int cpus,
+            String reqMem,
+            String maxRss) {
 
         boolean step() {
             return idRaw.contains(".");
@@ -63,23 +70,30 @@ record SacctRows(List<Row> rows) {
 
     /** The highest MaxRSS of the job's steps, in bytes, when sacct has one. */
     OptionalLong peakRss(String jobId) {
-        return rows.stream().filter(r -> r.idRaw().startsWith(jobId + ".") && !r.maxRss().isEmpty())
-                .mapToLong(r -> bytes(r.maxRss())).max();
+        return rows.stream()
+                .filter(r -> r.idRaw().startsWith(jobId + ".") && !r.maxRss().isEmpty())
+                .mapToLong(r -> bytes(r.maxRss()))
+                .max();
     }
 
     /**
-     * True when every job row is final and complete, and each job that ran has its batch step with a
-     * final state. Right after a short job ends, sacct 22.05 can show its row final already but not yet
-     * complete: ReqMem {@code 16?} and JobName {@code allocation}, for a second or so.
+     * True when every job row is final and complete, and each job that ran has its batch step with a final state. Right
+     * after a short job ends, sacct 22.05 can show its row final already but not yet complete: ReqMem {@code 16?} and
+     * JobName {@code allocation}, for a second or so.
      */
     boolean settled() {
         List<Row> jobs = jobRows();
-        if (jobs.isEmpty() || !jobs.stream().allMatch(r -> r.finalState() && SIZE.matcher(r.reqMem()).matches())) {
+        if (jobs.isEmpty()
+                || !jobs.stream()
+                        .allMatch(
+                                r -> r.finalState() && SIZE.matcher(r.reqMem()).matches())) {
             return false;
         }
         for (Row j : jobs) {
             boolean ran = !j.elapsed().equals("00:00:00") || !j.baseState().equals("CANCELLED");
-            Optional<Row> batch = rows.stream().filter(r -> r.idRaw().equals(j.idRaw() + ".batch")).findFirst();
+            Optional<Row> batch = rows.stream()
+                    .filter(r -> r.idRaw().equals(j.idRaw() + ".batch"))
+                    .findFirst();
             if (ran && (batch.isEmpty() || !batch.get().finalState())) {
                 return false;
             }

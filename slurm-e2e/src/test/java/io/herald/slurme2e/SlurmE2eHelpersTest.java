@@ -1,21 +1,18 @@
 package io.herald.slurme2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.herald.core.testing.ShippedUnit;
-
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
- * The real-cluster test's own pieces, on any machine: when it skips, how it reads sacct, the node
- * line it writes and how it reads the forwarder's unit. Inputs are what Slurm 22.05 printed on a real
- * run and the unit the packages ship.
+ * The real-cluster test's own pieces, on any machine: when it skips, how it reads sacct, the node line it writes and
+ * how it reads the forwarder's unit. Inputs are what Slurm 22.05 printed on a real run and the unit the packages ship.
  */
 class SlurmE2eHelpersTest {
 
@@ -26,7 +23,8 @@ class SlurmE2eHelpersTest {
             assertThat(reason.lines()).hasSize(1);
         });
         assertThat(SlurmPackages.whyNot("0", p -> !p.equals(Path.of("/usr/bin/apt-get"))))
-                .hasValueSatisfying(reason -> assertThat(reason).contains("apt-get").contains("slurmctld"));
+                .hasValueSatisfying(
+                        reason -> assertThat(reason).contains("apt-get").contains("slurmctld"));
         assertThat(SlurmPackages.whyNot("0", p -> true)).isEmpty();
     }
 
@@ -59,9 +57,13 @@ class SlurmE2eHelpersTest {
                 9|9|COMPLETED|0:0|00:00:02|1|16?|
                 9.batch|9.batch|COMPLETED|0:0|00:00:02|1||3256K
                 """);
-        assertThat(incomplete.settled()).as("sacct 22.05 right after a short job: final state, ReqMem 16?").isFalse();
+        assertThat(incomplete.settled())
+                .as("sacct 22.05 right after a short job: final state, ReqMem 16?")
+                .isFalse();
         SacctRows cancelledWhilePending = SacctRows.parse("11|11|CANCELLED by 0|0:0|00:00:00|1|100M|\n");
-        assertThat(cancelledWhilePending.settled()).as("a job that never ran has no batch step").isTrue();
+        assertThat(cancelledWhilePending.settled())
+                .as("a job that never ran has no batch step")
+                .isTrue();
     }
 
     @Test
@@ -70,30 +72,37 @@ class SlurmE2eHelpersTest {
                 NodeName=vm CPUs=2 Boards=1 SocketsPerBoard=1 CoresPerSocket=2 ThreadsPerCore=1 RealMemory=24105
                 UpTime=0-00:05:05
                 """;
-        assertThat(LocalSlurmCluster.nodeLine(slurmdC, 16)).isEqualTo("NodeName=vm NodeAddr=127.0.0.1 CPUs=16"
-                + " Boards=1 SocketsPerBoard=1 CoresPerSocket=16 ThreadsPerCore=1 RealMemory=24105");
+        assertThat(LocalSlurmCluster.nodeLine(slurmdC, 16))
+                .isEqualTo("NodeName=vm NodeAddr=127.0.0.1 CPUs=16"
+                        + " Boards=1 SocketsPerBoard=1 CoresPerSocket=16 ThreadsPerCore=1 RealMemory=24105");
     }
 
     @Test
     void runsTheForwarderAsTheShippedUnitSays() throws Exception {
-        ShippedUnit unit = ShippedUnit.parse(Files.readString(
-                Path.of("../packaging/src/main/dist/systemd/herald-mailprog-forward.service")));
+        ShippedUnit unit = ShippedUnit.parse(
+                Files.readString(Path.of("../packaging/src/main/dist/systemd/herald-mailprog-forward.service")));
 
         assertThat(unit.user()).isEqualTo("herald");
         assertThat(unit.execStart()).containsExactly("/usr/bin/herald", "mailprog", "forward");
         assertThat(unit.environment()).containsExactly(Map.entry("HERALD_CONFIG", "/etc/herald/herald.yaml"));
         assertThat(unit.umask()).isEqualTo("0027");
         assertThat(ShippedUnit.userEnvironment("herald", "herald:x:999:995::/var/lib/herald:/usr/sbin/nologin\n"))
-                .containsOnly(Map.entry("USER", "herald"), Map.entry("LOGNAME", "herald"),
-                        Map.entry("HOME", "/var/lib/herald"), Map.entry("SHELL", "/usr/sbin/nologin"));
+                .containsOnly(
+                        Map.entry("USER", "herald"),
+                        Map.entry("LOGNAME", "herald"),
+                        Map.entry("HOME", "/var/lib/herald"),
+                        Map.entry("SHELL", "/usr/sbin/nologin"));
     }
 
     @Test
     void aUnitItCannotRunFaithfullyIsAnErrorNamingTheLine() {
-        for (String line : List.of("ExecStart=/usr/bin/herald \"mailprog\" forward",
-                "Environment=\"A=b c\"", "ExecStart=-/usr/bin/herald mailprog forward")) {
+        for (String line : List.of(
+                "ExecStart=/usr/bin/herald \"mailprog\" forward",
+                "Environment=\"A=b c\"",
+                "ExecStart=-/usr/bin/herald mailprog forward")) {
             assertThatThrownBy(() -> ShippedUnit.parse("[Service]\nUser=herald\n" + line + "\n"))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith(line);
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageEndingWith(line);
         }
         assertThatThrownBy(() -> ShippedUnit.parse("[Service]\nExecStart=/usr/bin/herald\n"))
                 .hasMessageContaining("User=");

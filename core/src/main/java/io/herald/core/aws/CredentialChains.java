@@ -1,5 +1,8 @@
 package io.herald.core.aws;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -13,22 +16,19 @@ import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider
 import software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
-
 /**
  * The credentials every AWS client of Herald's uses, chosen by where the client talks to.
  *
  * <ul>
- *   <li>no endpoint (real AWS): the SDK's default chain, the EC2 instance metadata included;</li>
- *   <li>a loopback endpoint (ElasticMQ, DynamoDB Local): fixed placeholders, which they accept;</li>
- *   <li>any other endpoint (a VPC endpoint, a proxy, an SQS-compatible server): the default chain
- *       without the EC2 instance metadata, whose address (169.254.169.254) answers nothing off
- *       EC2, so a missing credential would cost seconds of retries there instead of failing at once.</li>
+ *   <li>no endpoint (real AWS): the SDK's default chain, the EC2 instance metadata included;
+ *   <li>a loopback endpoint (ElasticMQ, DynamoDB Local): fixed placeholders, which they accept;
+ *   <li>any other endpoint (a VPC endpoint, a proxy, an SQS-compatible server): the default chain without the EC2
+ *       instance metadata, whose address (169.254.169.254) answers nothing off EC2, so a missing credential would cost
+ *       seconds of retries there instead of failing at once.
  * </ul>
- * Whichever chain finds nothing fails with one short line naming where credentials may come from,
- * not the SDK's paragraph listing every provider it asked.
+ *
+ * Whichever chain finds nothing fails with one short line naming where credentials may come from, not the SDK's
+ * paragraph listing every provider it asked.
  */
 public final class CredentialChains {
 
@@ -36,8 +36,7 @@ public final class CredentialChains {
     public static final String MISSING = "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
             + "or AWS_PROFILE naming a profile in ~/.aws/credentials";
 
-    private CredentialChains() {
-    }
+    private CredentialChains() {}
 
     /**
      * @param endpoint the configured endpoint override, or null/blank for AWS itself
@@ -51,13 +50,16 @@ public final class CredentialChains {
         if (isLoopback(URI.create(given).getHost())) {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create(localKey, localKey));
         }
-        return oneLine(AwsCredentialsProviderChain.builder().reuseLastProviderEnabled(true).credentialsProviders(
-                SystemPropertyCredentialsProvider.create(),
-                EnvironmentVariableCredentialsProvider.create(),
-                WebIdentityTokenFileCredentialsProvider.create(),
-                ProfileCredentialsProvider.create(),
-                // ECS and Fargate tasks: only asked when AWS_CONTAINER_CREDENTIALS_* says where.
-                ContainerCredentialsProvider.builder().build()).build());
+        return oneLine(AwsCredentialsProviderChain.builder()
+                .reuseLastProviderEnabled(true)
+                .credentialsProviders(
+                        SystemPropertyCredentialsProvider.create(),
+                        EnvironmentVariableCredentialsProvider.create(),
+                        WebIdentityTokenFileCredentialsProvider.create(),
+                        ProfileCredentialsProvider.create(),
+                        // ECS and Fargate tasks: only asked when AWS_CONTAINER_CREDENTIALS_* says where.
+                        ContainerCredentialsProvider.builder().build())
+                .build());
     }
 
     /** Whether a host is this machine: an endpoint there is one of Herald's local stand-ins. */

@@ -3,7 +3,6 @@ package io.herald.core.config;
 import io.herald.core.receiver.DomainNames;
 import io.herald.core.receiver.EmailAddresses;
 import io.herald.core.receiver.ReceiverAllowList;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,33 +19,42 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One API key as written in {@code api.keys}:
- * {@code name=ci sha256=9f86d0... senders=example.org|alerts@other.org rate=60/m}.
+ * One API key as written in {@code api.keys}: {@code name=ci sha256=9f86d0... senders=example.org|alerts@other.org
+ * rate=60/m}.
  *
  * <p>One line of text per key, with no commas, so a whole key list fits one environment variable
- * ({@code HERALD_API_KEYS=entry one,entry two}). Only the SHA-256 of the token is configured: a
- * leaked config file or environment dump then gives nobody a usable key. A fast hash is enough
- * here because tokens are long random strings, not passwords a dictionary could guess.
+ * ({@code HERALD_API_KEYS=entry one,entry two}). Only the SHA-256 of the token is configured: a leaked config file or
+ * environment dump then gives nobody a usable key. A fast hash is enough here because tokens are long random strings,
+ * not passwords a dictionary could guess.
  *
- * @param name       shown in logs, metrics and the envelope's origin; never the token
- * @param sha256     lower-case hex SHA-256 of the token's UTF-8 bytes
- * @param senders    addresses ({@code a@b.org}) and domains ({@code b.org}) this key may send as;
- *                   {@code *} alone means any sender
- * @param rateCount  requests allowed per {@code ratePer}, also the burst a quiet key may spend at once
- * @param ratePer    the period of the rate: one second, minute or hour
- * @param role       what the key may do besides sending; {@code role=} is optional and {@code send} by default
- * @param messageCount  messages (one per receiver) allowed per {@code messagePer}; {@code messages=},
- *                      by default the same figures as {@code rate=}
- * @param messagePer    the period of {@code messages=}
- * @param maxReceivers  receivers one request may name; 0 (no {@code maxReceivers=}): api.maxReceiversPerRequest
- * @param receivers     {@code scheme=regex} items: the receivers this key may send to (one {@code receivers=}
- *                      field each); none: any receiver; a scheme not listed: any target of it
- * @param id            what metrics call this key; {@code id=}, by default {@code key-} and the first 8 hex
- *                      digits of {@code sha256}, which says nothing about the key's name or owner
+ * @param name shown in logs, metrics and the envelope's origin; never the token
+ * @param sha256 lower-case hex SHA-256 of the token's UTF-8 bytes
+ * @param senders addresses ({@code a@b.org}) and domains ({@code b.org}) this key may send as; {@code *} alone means
+ *     any sender
+ * @param rateCount requests allowed per {@code ratePer}, also the burst a quiet key may spend at once
+ * @param ratePer the period of the rate: one second, minute or hour
+ * @param role what the key may do besides sending; {@code role=} is optional and {@code send} by default
+ * @param messageCount messages (one per receiver) allowed per {@code messagePer}; {@code messages=}, by default the
+ *     same figures as {@code rate=}
+ * @param messagePer the period of {@code messages=}
+ * @param maxReceivers receivers one request may name; 0 (no {@code maxReceivers=}): api.maxReceiversPerRequest
+ * @param receivers {@code scheme=regex} items: the receivers this key may send to (one {@code receivers=} field each);
+ *     none: any receiver; a scheme not listed: any target of it
+ * @param id what metrics call this key; {@code id=}, by default {@code key-} and the first 8 hex digits of
+ *     {@code sha256}, which says nothing about the key's name or owner
  */
-public record ApiKeyEntry(String name, String sha256, List<String> senders, int rateCount, Duration ratePer,
-                          Role role, int messageCount, Duration messagePer, int maxReceivers, List<String> receivers,
-                          String id) {
+public record ApiKeyEntry(
+        String name,
+        String sha256,
+        List<String> senders,
+        int rateCount,
+        Duration ratePer,
+        Role role,
+        int messageCount,
+        Duration messagePer,
+        int maxReceivers,
+        List<String> receivers,
+        String id) {
 
     /** The format, for error messages and the example configuration. */
     public static final String FORMAT = "name=NAME sha256=HEX senders=ADDRESS|DOMAIN|* rate=N/s|m|h [role=send|admin]"
@@ -70,8 +78,8 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
     private static final Pattern HASH = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern RATE = Pattern.compile("([0-9]{1,7})/(s|m|h)");
     private static final Pattern COUNT = Pattern.compile("[0-9]{1,7}");
-    private static final List<String> FIELDS = List.of("name", "sha256", "senders", "rate", "role", "messages",
-            "maxReceivers", "receivers", "id");
+    private static final List<String> FIELDS =
+            List.of("name", "sha256", "senders", "rate", "role", "messages", "maxReceivers", "receivers", "id");
     private static final List<String> OPTIONAL_FIELDS = List.of("role", "messages", "maxReceivers", "receivers", "id");
     /** A regex may hold '|', so each allowed receiver pattern is a field of its own. */
     private static final String REPEATABLE = "receivers";
@@ -108,9 +116,7 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
         return role == Role.ADMIN;
     }
 
-    /**
-     * @return the entry, or what is wrong with it in words the operator can act on
-     */
+    /** @return the entry, or what is wrong with it in words the operator can act on */
     public static Parsed parse(String text) {
         if (text == null || text.isBlank()) {
             return new Parsed.Invalid("is empty; write " + FORMAT);
@@ -164,7 +170,8 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
             return new Parsed.Invalid("key '" + name + "': sender " + sendersProblem.get());
         }
         if (senders.contains("*") && senders.size() > 1) {
-            return new Parsed.Invalid("key '" + name + "': senders '*' already allows everyone; list nothing else with it");
+            return new Parsed.Invalid(
+                    "key '" + name + "': senders '*' already allows everyone; list nothing else with it");
         }
         Matcher rate = RATE.matcher(fields.get("rate"));
         if (!rate.matches() || Integer.parseInt(rate.group(1)) < 1) {
@@ -175,7 +182,10 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
         Role role = Role.SEND;
         if (fields.containsKey("role")) {
             String wanted = fields.get("role");
-            role = Arrays.stream(Role.values()).filter(r -> r.label().equals(wanted)).findFirst().orElse(null);
+            role = Arrays.stream(Role.values())
+                    .filter(r -> r.label().equals(wanted))
+                    .findFirst()
+                    .orElse(null);
             if (role == null) {
                 return new Parsed.Invalid("key '" + name + "': role '" + wanted + "' is neither send nor admin");
             }
@@ -194,7 +204,8 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
         int maxReceivers = 0;
         if (fields.containsKey("maxReceivers")) {
             String wanted = fields.get("maxReceivers");
-            if (!COUNT.matcher(wanted).matches() || Integer.parseInt(wanted) < 1
+            if (!COUNT.matcher(wanted).matches()
+                    || Integer.parseInt(wanted) < 1
                     || Integer.parseInt(wanted) > MAX_RECEIVERS_LIMIT) {
                 return new Parsed.Invalid("key '" + name + "': maxReceivers '" + wanted
                         + "' must be a number from 1 to " + MAX_RECEIVERS_LIMIT);
@@ -211,12 +222,22 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
         if (fields.containsKey("id")) {
             id = fields.get("id");
             if (!NAME.matcher(id).matches()) {
-                return new Parsed.Invalid("key '" + name + "': id '" + id
-                        + "' must be 1–64 letters, digits, '.', '_' or '-'");
+                return new Parsed.Invalid(
+                        "key '" + name + "': id '" + id + "' must be 1–64 letters, digits, '.', '_' or '-'");
             }
         }
-        return new Parsed.Valid(new ApiKeyEntry(name, hash.toLowerCase(Locale.ROOT), senders,
-                Integer.parseInt(rate.group(1)), per, role, messageCount, messagePer, maxReceivers, receivers, id));
+        return new Parsed.Valid(new ApiKeyEntry(
+                name,
+                hash.toLowerCase(Locale.ROOT),
+                senders,
+                Integer.parseInt(rate.group(1)),
+                per,
+                role,
+                messageCount,
+                messagePer,
+                maxReceivers,
+                receivers,
+                id));
     }
 
     private static Duration period(String unit) {
@@ -229,11 +250,9 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
 
     /** What {@link #parse} found. */
     public sealed interface Parsed {
-        record Valid(ApiKeyEntry entry) implements Parsed {
-        }
+        record Valid(ApiKeyEntry entry) implements Parsed {}
 
-        record Invalid(String problem) implements Parsed {
-        }
+        record Invalid(String problem) implements Parsed {}
     }
 
     /** Whether this key may send as {@code address}: listed itself, its domain listed, or {@code *}. */
@@ -290,9 +309,8 @@ public record ApiKeyEntry(String name, String sha256, List<String> senders, int 
     }
 
     /**
-     * The domain as it is compared: its UTS #46 ASCII form (Java's IDN would map {@code ß} to
-     * {@code ss} and drop a soft hyphen, so a look-alike could match a listed domain). A domain
-     * {@link DomainNames} refuses matches nothing.
+     * The domain as it is compared: its UTS #46 ASCII form (Java's IDN would map {@code ß} to {@code ss} and drop a
+     * soft hyphen, so a look-alike could match a listed domain). A domain {@link DomainNames} refuses matches nothing.
      */
     private static String asciiDomain(String domain) {
         return switch (DomainNames.toAscii(domain)) {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,13 +28,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Builds a {@link HeraldConfig} from three layers, later ones winning: the built-in defaults,
- * an optional YAML file, and {@code HERALD_*} environment variables.
+ * Builds a {@link HeraldConfig} from three layers, later ones winning: the built-in defaults, an optional YAML file,
+ * and {@code HERALD_*} environment variables.
  *
- * <p>Every key has exactly one environment variable: {@code HERALD_} followed by its path in upper
- * snake case, so {@code api.maxBodyBytes} is {@code HERALD_API_MAX_BODY_BYTES}; list values are
- * comma-separated. Unknown keys in the file and unknown {@code HERALD_*} variables are errors, not
- * silently ignored: a typo must not quietly run Herald on a default.
+ * <p>Every key has exactly one environment variable: {@code HERALD_} followed by its path in upper snake case, so
+ * {@code api.maxBodyBytes} is {@code HERALD_API_MAX_BODY_BYTES}; list values are comma-separated. Unknown keys in the
+ * file and unknown {@code HERALD_*} variables are errors, not silently ignored: a typo must not quietly run Herald on a
+ * default.
  */
 public final class ConfigLoader {
 
@@ -64,11 +63,16 @@ public final class ConfigLoader {
                 .build();
     }
 
-    /** The environment variable that overrides a key, e.g. {@code sqs.maxReceiveCount} → {@code HERALD_SQS_MAX_RECEIVE_COUNT}. */
+    /**
+     * The environment variable that overrides a key, e.g. {@code sqs.maxReceiveCount} →
+     * {@code HERALD_SQS_MAX_RECEIVE_COUNT}.
+     */
     public static String environmentVariable(String key) {
-        return PREFIX + Arrays.stream(key.split("\\."))
-                .map(segment -> segment.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT))
-                .collect(Collectors.joining("_"));
+        return PREFIX
+                + Arrays.stream(key.split("\\."))
+                        .map(segment ->
+                                segment.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT))
+                        .collect(Collectors.joining("_"));
     }
 
     /** Every configuration key, in document order, e.g. {@code sqs.region}. */
@@ -90,9 +94,8 @@ public final class ConfigLoader {
     }
 
     /**
-     * As {@link #load} with {@code text} in place of a file: the defaults, then the YAML, then the
-     * environment, checked the same way. Tests build configurations from a few lines of YAML with it
-     * instead of positional constructors.
+     * As {@link #load} with {@code text} in place of a file: the defaults, then the YAML, then the environment, checked
+     * the same way. Tests build configurations from a few lines of YAML with it instead of positional constructors.
      *
      * @throws ConfigException naming every problem found
      */
@@ -150,7 +153,8 @@ public final class ConfigLoader {
             }
             return Optional.of(node);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            String where =
+                    e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
             problems.add(origin + ": not valid YAML" + where + ": " + e.getOriginalMessage());
         }
         return Optional.empty();
@@ -170,7 +174,9 @@ public final class ConfigLoader {
                 } else if (!field.getValue().isNull()) {
                     problems.add(file + ": '" + key + "' must be a mapping with keys " + fieldNames(known));
                 }
-            } else if (known.isArray() && !field.getValue().isArray() && !field.getValue().isNull()) {
+            } else if (known.isArray()
+                    && !field.getValue().isArray()
+                    && !field.getValue().isNull()) {
                 target.set(field.getKey(), JsonNodeFactory.instance.arrayNode().add(field.getValue()));
             } else if (!field.getValue().isNull()) {
                 target.set(field.getKey(), field.getValue());
@@ -188,7 +194,9 @@ public final class ConfigLoader {
             String key = variableToKey.get(variable);
             if (key == null) {
                 problems.add("environment variable " + variable + " is not a Herald setting"
-                        + closest(variable, variableToKey.keySet()).map(v -> " (did you mean " + v + "?)").orElse(""));
+                        + closest(variable, variableToKey.keySet())
+                                .map(v -> " (did you mean " + v + "?)")
+                                .orElse(""));
                 return;
             }
             set(tree, key, environment.get(variable));
@@ -204,7 +212,10 @@ public final class ConfigLoader {
         String leaf = path[path.length - 1];
         if (parent.get(leaf).isArray()) {
             ArrayNode list = parent.putArray(leaf);
-            Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(list::add);
+            Arrays.stream(value.split(","))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .forEach(list::add);
         } else {
             parent.set(leaf, TextNode.valueOf(value));
         }
@@ -228,8 +239,10 @@ public final class ConfigLoader {
 
     private static String bindingProblem(JsonProcessingException e) {
         String key = e instanceof JsonMappingException jme
-                ? jme.getPath().stream().map(JsonMappingException.Reference::getFieldName)
-                        .filter(name -> name != null).collect(Collectors.joining("."))
+                ? jme.getPath().stream()
+                        .map(JsonMappingException.Reference::getFieldName)
+                        .filter(name -> name != null)
+                        .collect(Collectors.joining("."))
                 : "";
         String reason = e.getOriginalMessage();
         // Jackson's messages name Java types; readers need the value they wrote and why it is wrong.
@@ -246,9 +259,11 @@ public final class ConfigLoader {
 
     private static String suggestion(JsonNode parent, String prefix, String unknown) {
         List<String> names = fieldNames(parent);
-        return closest(unknown, names).map(s -> " (did you mean '" + prefix + s + "'?)")
-                .orElse(" (known keys" + (prefix.isEmpty() ? "" : " under '" + prefix.substring(0, prefix.length() - 1) + "'")
-                        + ": " + String.join(", ", names) + ")");
+        return closest(unknown, names)
+                .map(s -> " (did you mean '" + prefix + s + "'?)")
+                .orElse(" (known keys"
+                        + (prefix.isEmpty() ? "" : " under '" + prefix.substring(0, prefix.length() - 1) + "'") + ": "
+                        + String.join(", ", names) + ")");
     }
 
     private static List<String> fieldNames(JsonNode node) {

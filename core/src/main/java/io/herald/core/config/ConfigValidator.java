@@ -1,7 +1,6 @@
 package io.herald.core.config;
 
 import io.herald.core.receiver.ReceiverParser;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -14,16 +13,18 @@ import java.util.regex.Pattern;
 /** The rules a configuration must meet before Herald starts; each problem names key, variable and fix. */
 final class ConfigValidator {
 
-    /** Standard SQS queue names: 1–80 letters, digits, '-' and '_'. FIFO queues are not used: order
-     *  across receivers does not matter and FIFO's per-group serialisation would cap throughput. */
+    /**
+     * Standard SQS queue names: 1–80 letters, digits, '-' and '_'. FIFO queues are not used: order across receivers
+     * does not matter and FIFO's per-group serialisation would cap throughput.
+     */
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
 
     private final List<String> problems = new ArrayList<>();
 
-    private ConfigValidator() {
-    }
+    private ConfigValidator() {}
 
     static List<String> problems(HeraldConfig c) {
         ConfigValidator v = new ConfigValidator();
@@ -35,8 +36,12 @@ final class ConfigValidator {
         new ProviderChecks(v::problem, c.pipeline().sendTimeout()).check(c.providers());
         new MailprogChecks(v::problem).check(c.mailprog(), c.telegramBot());
         if (!ReceiverParser.STANDARD_SCHEMES.containsKey(c.receivers().defaultScheme())) {
-            v.problem("receivers.defaultScheme", "'" + c.receivers().defaultScheme() + "' is not a scheme; use one of "
-                    + ReceiverParser.STANDARD_SCHEMES.keySet().stream().sorted().toList());
+            v.problem(
+                    "receivers.defaultScheme",
+                    "'" + c.receivers().defaultScheme() + "' is not a scheme; use one of "
+                            + ReceiverParser.STANDARD_SCHEMES.keySet().stream()
+                                    .sorted()
+                                    .toList());
         }
         v.checkStatus(c.status());
         v.checkControl(c.control());
@@ -53,8 +58,10 @@ final class ConfigValidator {
             int eq = entry == null ? -1 : entry.indexOf('=');
             String level = eq < 0 ? "" : entry.substring(eq + 1).strip().toUpperCase(Locale.ROOT);
             if (eq <= 0 || !HeraldConfig.Logging.LEVELS.contains(level)) {
-                problem("logging.level", "'" + entry + "' is not logger=LEVEL with LEVEL one of "
-                        + HeraldConfig.Logging.LEVELS + ", e.g. io.herald.pipeline=DEBUG or root=WARN");
+                problem(
+                        "logging.level",
+                        "'" + entry + "' is not logger=LEVEL with LEVEL one of " + HeraldConfig.Logging.LEVELS
+                                + ", e.g. io.herald.pipeline=DEBUG or root=WARN");
             }
         }
     }
@@ -68,18 +75,26 @@ final class ConfigValidator {
             Set<String> seen = new HashSet<>();
             for (String queue : sqs.queues()) {
                 if (queue == null || !QUEUE_NAME.matcher(queue).matches()) {
-                    problem("sqs.queues", "'" + queue + "' is not a valid SQS queue name (1–80 letters, digits, '-' or '_')");
+                    problem(
+                            "sqs.queues",
+                            "'" + queue + "' is not a valid SQS queue name (1–80 letters, digits, '-' or '_')");
                 } else if (!seen.add(queue)) {
                     problem("sqs.queues", "'" + queue + "' is listed twice");
-                } else if (!QUEUE_NAME.matcher(queue + nullToEmpty(sqs.deadLetterSuffix())).matches()) {
-                    problem("sqs.deadLetterSuffix", "'" + queue + sqs.deadLetterSuffix()
-                            + "' (queue + suffix) is not a valid SQS queue name; use a short "
-                            + "suffix such as -dlq");
+                } else if (!QUEUE_NAME
+                        .matcher(queue + nullToEmpty(sqs.deadLetterSuffix()))
+                        .matches()) {
+                    problem(
+                            "sqs.deadLetterSuffix",
+                            "'" + queue + sqs.deadLetterSuffix()
+                                    + "' (queue + suffix) is not a valid SQS queue name; use a short "
+                                    + "suffix such as -dlq");
                 }
             }
         }
         if (sqs.deadLetterSuffix() == null || sqs.deadLetterSuffix().isEmpty()) {
-            problem("sqs.deadLetterSuffix", "must not be empty: a dead-letter queue needs a name of its own, e.g. -dlq");
+            problem(
+                    "sqs.deadLetterSuffix",
+                    "must not be empty: a dead-letter queue needs a name of its own, e.g. -dlq");
         }
     }
 
@@ -94,22 +109,31 @@ final class ConfigValidator {
                 case ApiKeyEntry.Parsed.Invalid invalid -> problem("api.keys", where + invalid.problem());
                 case ApiKeyEntry.Parsed.Valid valid -> {
                     if (!names.add(valid.entry().name())) {
-                        problem("api.keys", where + "the name '" + valid.entry().name() + "' is used twice; "
-                                + "names tell keys apart in logs and metrics");
+                        problem(
+                                "api.keys",
+                                where + "the name '" + valid.entry().name() + "' is used twice; "
+                                        + "names tell keys apart in logs and metrics");
                     }
                     boolean sameToken = !hashes.add(valid.entry().sha256());
                     if (sameToken) {
-                        problem("api.keys", where + "key '" + valid.entry().name()
-                                + "' has the same token hash as an earlier entry; one token, one key");
+                        problem(
+                                "api.keys",
+                                where + "key '" + valid.entry().name()
+                                        + "' has the same token hash as an earlier entry; one token, one key");
                     }
                     if (valid.entry().maxReceivers() > api.maxReceiversPerRequest()) {
-                        problem("api.keys", where + "key '" + valid.entry().name() + "': maxReceivers="
-                                + valid.entry().maxReceivers() + " is more than api.maxReceiversPerRequest ("
-                                + api.maxReceiversPerRequest() + "), which bounds every request");
+                        problem(
+                                "api.keys",
+                                where + "key '" + valid.entry().name() + "': maxReceivers="
+                                        + valid.entry().maxReceivers() + " is more than api.maxReceiversPerRequest ("
+                                        + api.maxReceiversPerRequest() + "), which bounds every request");
                     }
                     if (!ids.add(valid.entry().id()) && !sameToken) {
-                        problem("api.keys", where + "key '" + valid.entry().name() + "': metrics id '"
-                                + valid.entry().id() + "' is used by an earlier key; ids tell keys apart in metrics");
+                        problem(
+                                "api.keys",
+                                where + "key '" + valid.entry().name() + "': metrics id '"
+                                        + valid.entry().id()
+                                        + "' is used by an earlier key; ids tell keys apart in metrics");
                     }
                 }
             }
@@ -120,18 +144,23 @@ final class ConfigValidator {
         checkEndpoint("status.endpoint", status.endpoint(), "http://127.0.0.1:8000");
         checkRegion("status.region", status.region());
         if (status.table() == null || !TABLE_NAME.matcher(status.table()).matches()) {
-            problem("status.table", "'" + status.table()
-                    + "' is not a DynamoDB table name (3–255 letters, digits, '_', '-' or '.')");
+            problem(
+                    "status.table",
+                    "'" + status.table() + "' is not a DynamoDB table name (3–255 letters, digits, '_', '-' or '.')");
         }
     }
 
     private void checkControl(HeraldConfig.Control control) {
-        if (control.heartbeatInterval() != null && control.staleAfter() != null
+        if (control.heartbeatInterval() != null
+                && control.staleAfter() != null
                 && control.staleAfter().compareTo(control.heartbeatInterval().multipliedBy(2)) < 0) {
             // One late or lost heartbeat must not make a live instance's reports vanish.
-            problem("control.staleAfter", Durations.format(control.staleAfter())
-                    + " must be at least twice control.heartbeatInterval (" + Durations.format(control.heartbeatInterval())
-                    + "), or one late heartbeat makes a live instance's health reports vanish");
+            problem(
+                    "control.staleAfter",
+                    Durations.format(control.staleAfter())
+                            + " must be at least twice control.heartbeatInterval ("
+                            + Durations.format(control.heartbeatInterval())
+                            + "), or one late heartbeat makes a live instance's health reports vanish");
         }
     }
 
@@ -143,7 +172,10 @@ final class ConfigValidator {
         try {
             URI uri = new URI(endpoint);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                problem(key, "'" + endpoint + "' is not an http(s) URL; use e.g. " + example + ", or leave it empty for AWS");
+                problem(
+                        key,
+                        "'" + endpoint + "' is not an http(s) URL; use e.g. " + example
+                                + ", or leave it empty for AWS");
             }
         } catch (URISyntaxException e) {
             problem(key, "'" + endpoint + "' is not a URL; use e.g. " + example + ", or leave it empty for AWS");
@@ -157,23 +189,30 @@ final class ConfigValidator {
     }
 
     private void checkPipeline(HeraldConfig.PipelineSettings pipeline, HeraldConfig.Sqs sqs) {
-        if (pipeline.retryBaseDelay() != null && pipeline.retryMaxDelay() != null
+        if (pipeline.retryBaseDelay() != null
+                && pipeline.retryMaxDelay() != null
                 && pipeline.retryBaseDelay().compareTo(pipeline.retryMaxDelay()) > 0) {
-            problem("pipeline.retryBaseDelay", Durations.format(pipeline.retryBaseDelay())
-                    + " is longer than pipeline.retryMaxDelay (" + Durations.format(pipeline.retryMaxDelay()) + ")");
+            problem(
+                    "pipeline.retryBaseDelay",
+                    Durations.format(pipeline.retryBaseDelay()) + " is longer than pipeline.retryMaxDelay ("
+                            + Durations.format(pipeline.retryMaxDelay()) + ")");
         }
         checkText("pipeline.adminHost", pipeline.adminHost(), "an interface address such as 127.0.0.1");
         if (pipeline.adminPort() != -1) {
             checkPort("pipeline.adminPort", pipeline.adminPort());
         }
-        if (pipeline.sendTimeout() != null && sqs.visibilityTimeout() != null
+        if (pipeline.sendTimeout() != null
+                && sqs.visibilityTimeout() != null
                 && pipeline.sendTimeout().compareTo(sqs.visibilityTimeout()) >= 0) {
             // A send still running when the message becomes visible again is how duplicates happen.
-            problem("pipeline.sendTimeout", Durations.format(pipeline.sendTimeout())
-                    + " must be shorter than sqs.visibilityTimeout (" + ConfigLoader.environmentVariable("sqs.visibilityTimeout")
-                    + ", " + Durations.format(sqs.visibilityTimeout())
-                    + "), or a message still being sent reappears and is sent twice; lower the "
-                    + "first or raise the second");
+            problem(
+                    "pipeline.sendTimeout",
+                    Durations.format(pipeline.sendTimeout())
+                            + " must be shorter than sqs.visibilityTimeout ("
+                            + ConfigLoader.environmentVariable("sqs.visibilityTimeout")
+                            + ", " + Durations.format(sqs.visibilityTimeout())
+                            + "), or a message still being sent reappears and is sent twice; lower the "
+                            + "first or raise the second");
         }
     }
 
@@ -189,23 +228,34 @@ final class ConfigValidator {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        if (uri == null || uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            problem("api.selfService.publicUrl", "'" + url + "' is not the page's address such as "
-                    + "https://herald.example.org (http or https, no query or #fragment)");
+        if (uri == null
+                || uri.getHost() == null
+                || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            problem(
+                    "api.selfService.publicUrl",
+                    "'" + url + "' is not the page's address such as "
+                            + "https://herald.example.org (http or https, no query or #fragment)");
         }
         if (self.linkSecret().reveal().length() < SELF_SERVICE_SECRET_CHARS) {
-            problem("api.selfService.linkSecret", (self.linkSecret().isSet() ? "is too short" : "is not set")
-                    + ": links and sessions are signed with it, so it needs at least " + SELF_SERVICE_SECRET_CHARS
-                    + " characters (e.g. openssl rand -base64 48)");
+            problem(
+                    "api.selfService.linkSecret",
+                    (self.linkSecret().isSet() ? "is too short" : "is not set")
+                            + ": links and sessions are signed with it, so it needs at least "
+                            + SELF_SERVICE_SECRET_CHARS
+                            + " characters (e.g. openssl rand -base64 48)");
         }
         // Without a mail domain only chats linked with /link can get links, and only preferences enable linking.
-        if ((mailprog.mailDomain() == null || mailprog.mailDomain().isBlank()) && !mailprog.preferences().enabled()) {
-            problem("api.selfService.publicUrl", "links go to a user's default receiver, user@mailprog.mailDomain "
-                    + "or a chat linked to the user, and mailprog.mailDomain ("
-                    + ConfigLoader.environmentVariable("mailprog.mailDomain") + ") is empty while "
-                    + "mailprog.preferences.enabled is false (no chats can be linked); set either, "
-                    + "or leave api.selfService.publicUrl empty to turn links off");
+        if ((mailprog.mailDomain() == null || mailprog.mailDomain().isBlank())
+                && !mailprog.preferences().enabled()) {
+            problem(
+                    "api.selfService.publicUrl",
+                    "links go to a user's default receiver, user@mailprog.mailDomain "
+                            + "or a chat linked to the user, and mailprog.mailDomain ("
+                            + ConfigLoader.environmentVariable("mailprog.mailDomain") + ") is empty while "
+                            + "mailprog.preferences.enabled is false (no chats can be linked); set either, "
+                            + "or leave api.selfService.publicUrl empty to turn links off");
         }
     }
 

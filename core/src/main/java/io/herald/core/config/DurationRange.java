@@ -2,7 +2,6 @@ package io.herald.core.config;
 
 import jakarta.validation.Constraint;
 import jakarta.validation.Payload;
-
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -10,9 +9,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A duration key's range, written as in the YAML ({@code 500ms}, {@code 30s}, {@code 12h}), both ends
- * included. A missing value is a problem too ("is missing; write e.g. 30s"): every duration has a default,
- * so only a YAML {@code null} or an emptied variable gets there.
+ * A duration key's range, written as in the YAML ({@code 500ms}, {@code 30s}, {@code 12h}), both ends included. A
+ * missing value is a problem too ("is missing; write e.g. 30s"): every duration has a default, so only a YAML
+ * {@code null} or an emptied variable gets there.
  */
 @Documented
 @Constraint(validatedBy = DurationRangeValidator.class)

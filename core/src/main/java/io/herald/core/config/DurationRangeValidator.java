@@ -2,7 +2,6 @@ package io.herald.core.config;
 
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
-
 import java.time.Duration;
 
 /** Checks {@link DurationRange}; its bounds are parsed once, by the same rules as the YAML's durations. */
@@ -28,12 +27,14 @@ public final class DurationRangeValidator implements ConstraintValidator<Duratio
             return true;
         }
         context.disableDefaultConstraintViolation();
-        context.buildConstraintViolationWithTemplate(value == null ? missing : outside).addConstraintViolation();
+        context.buildConstraintViolationWithTemplate(value == null ? missing : outside)
+                .addConstraintViolation();
         return false;
     }
 
     private static Duration bound(String text) {
-        return Durations.parse(text).orElseThrow(() -> new IllegalArgumentException(
-                "@DurationRange bound '" + text + "' is not a duration such as 30s"));
+        return Durations.parse(text)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "@DurationRange bound '" + text + "' is not a duration such as 30s"));
     }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,16 +14,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in config files: {@code 500ms}, {@code 30s}, {@code 2m},
- * {@code 1h}. A bare number is refused because nobody can tell whether it meant seconds or
- * milliseconds.
+ * Durations as people write them in config files: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}. A bare number is
+ * refused because nobody can tell whether it meant seconds or milliseconds.
  */
 public final class Durations {
 
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** @return the duration, or empty when the text is not one */
     public static Optional<Duration> parse(String text) {
@@ -33,12 +30,13 @@ public final class Durations {
             return Optional.empty();
         }
         long n = Long.parseLong(m.group(1));
-        return Optional.of(switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        });
+        return Optional.of(
+                switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                });
     }
 
     /** The shortest exact form: {@code 1h}, {@code 90s}, {@code 250ms}. */
@@ -61,7 +59,8 @@ public final class Durations {
         SimpleModule module = new SimpleModule("herald-durations");
         module.addSerializer(Duration.class, new JsonSerializer<>() {
             @Override
-            public void serialize(Duration value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            public void serialize(Duration value, JsonGenerator gen, SerializerProvider serializers)
+                    throws IOException {
                 gen.writeString(format(value));
             }
         });
@@ -73,8 +72,9 @@ public final class Durations {
                     text = p.getText();
                 }
                 String value = text;
-                return parse(value).orElseThrow(() -> ctxt.weirdStringException(value, Duration.class,
-                        "expected a number with a unit: ms, s, m or h (e.g. 30s)"));
+                return parse(value)
+                        .orElseThrow(() -> ctxt.weirdStringException(
+                                value, Duration.class, "expected a number with a unit: ms, s, m or h (e.g. 30s)"));
             }
         });
         return module;

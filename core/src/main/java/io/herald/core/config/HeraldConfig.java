@@ -7,8 +7,6 @@ import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.provider.ProviderSettings;
 import jakarta.validation.Valid;
-import org.hibernate.validator.constraints.Range;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -16,13 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.hibernate.validator.constraints.Range;
 
 /**
- * Everything Herald can be configured with, read from {@code herald.yaml} and overridden by
- * {@code HERALD_*} environment variables (see {@link ConfigLoader}). {@link #defaults()} is what
- * {@code ./herald local} runs on; {@code herald.example.yaml} documents every key. A key's range is
- * declared on its component ({@code @Range}, {@link DurationRange}, {@link Port}; sections marked
- * {@code @Valid} are checked inside) and reported by {@link ConfigConstraints}.
+ * Everything Herald can be configured with, read from {@code herald.yaml} and overridden by {@code HERALD_*}
+ * environment variables (see {@link ConfigLoader}). {@link #defaults()} is what {@code ./herald local} runs on;
+ * {@code herald.example.yaml} documents every key. A key's range is declared on its component ({@code @Range},
+ * {@link DurationRange}, {@link Port}; sections marked {@code @Valid} are checked inside) and reported by
+ * {@link ConfigConstraints}.
  */
 public record HeraldConfig(
         @Valid Sqs sqs,
@@ -40,65 +39,78 @@ public record HeraldConfig(
         Serve serve) {
 
     /**
-     * @param endpoint           SQS endpoint URL; empty means AWS's regional endpoint
-     * @param region             AWS region
-     * @param queues             queue names; producers spread messages over them, the pipeline reads all
-     * @param deadLetterSuffix   a queue's dead-letter queue is named queue + suffix
-     * @param maxReceiveCount    receives before SQS moves a message to the dead-letter queue
-     * @param visibilityTimeout  how long a received message stays hidden from other readers
-     * @param maxConnections     HTTP connections the SQS client may open
+     * @param endpoint SQS endpoint URL; empty means AWS's regional endpoint
+     * @param region AWS region
+     * @param queues queue names; producers spread messages over them, the pipeline reads all
+     * @param deadLetterSuffix a queue's dead-letter queue is named queue + suffix
+     * @param maxReceiveCount receives before SQS moves a message to the dead-letter queue
+     * @param visibilityTimeout how long a received message stays hidden from other readers
+     * @param maxConnections HTTP connections the SQS client may open
      */
-    public record Sqs(String endpoint, String region, List<String> queues, String deadLetterSuffix,
-                      @Range(min = 1, max = 1000, message = "must be between {min} and {max} (SQS's limits)")
-                      int maxReceiveCount,
-                      @DurationRange(min = "1s", max = "12h") Duration visibilityTimeout,
-                      @Range(min = 1, max = 10_000) int maxConnections) {
+    public record Sqs(
+            String endpoint,
+            String region,
+            List<String> queues,
+            String deadLetterSuffix,
+
+            @Range(min = 1, max = 1000, message = "must be between {min} and {max} (SQS's limits)")
+            int maxReceiveCount,
+
+            @DurationRange(min = "1s", max = "12h") Duration visibilityTimeout,
+            @Range(min = 1, max = 10_000) int maxConnections) {
 
         public static Sqs defaults() {
             return new Sqs("", "us-east-1", List.of("herald-1", "herald-2"), "-dlq", 5, Duration.ofSeconds(60), 50);
         }
 
         public Sqs withEndpoint(String newEndpoint) {
-            return new Sqs(newEndpoint, region, queues, deadLetterSuffix, maxReceiveCount, visibilityTimeout,
-                    maxConnections);
+            return new Sqs(
+                    newEndpoint, region, queues, deadLetterSuffix, maxReceiveCount, visibilityTimeout, maxConnections);
         }
     }
 
     /**
-     * @param host               interface to listen on
-     * @param port               TCP port (0 picks a free one)
-     * @param maxBodyBytes       largest request body accepted
-     * @param idempotencyWindow  how long a request's Idempotency-Key is remembered
-     * @param batchWait          longest a request waits for others to share its `queued` status write (the SQS
-     *                           batches that follow it never wait)
-     * @param open               serve without API keys when {@code keys} is empty ({@code ./herald local} always may)
-     * @param keys               API keys, one {@code name=... sha256=... senders=...|... rate=N/s|m|h} per entry
-     *                           (see {@link ApiKeyEntry}); the token itself is never configured, only its hash
-     * @param maxReceiversPerRequest  items of a request's {@code to} read at most (more: one 422), and the
-     *                                receivers per request of a key without {@code maxReceivers=}
-     * @param idleTimeout        a connection that sends nothing for this long (mid-headers, mid-body) is closed
+     * @param host interface to listen on
+     * @param port TCP port (0 picks a free one)
+     * @param maxBodyBytes largest request body accepted
+     * @param idempotencyWindow how long a request's Idempotency-Key is remembered
+     * @param batchWait longest a request waits for others to share its `queued` status write (the SQS batches that
+     *     follow it never wait)
+     * @param open serve without API keys when {@code keys} is empty ({@code ./herald local} always may)
+     * @param keys API keys, one {@code name=... sha256=... senders=...|... rate=N/s|m|h} per entry (see
+     *     {@link ApiKeyEntry}); the token itself is never configured, only its hash
+     * @param maxReceiversPerRequest items of a request's {@code to} read at most (more: one 422), and the receivers per
+     *     request of a key without {@code maxReceivers=}
+     * @param idleTimeout a connection that sends nothing for this long (mid-headers, mid-body) is closed
      * @param minRequestDataRate bytes per second a request body must arrive at, on average; slower: 408
-     * @param selfService        the magic links that let Slurm users edit their own preferences at {@code /#/me}
+     * @param selfService the magic links that let Slurm users edit their own preferences at {@code /#/me}
      */
-    public record Api(String host,
-                      @Port int port,
-                      @Range(min = 1024, max = EnvelopeCodec.SQS_MAX_MESSAGE_BYTES,
-                              message = "must be between {min} and {max} (SQS's message limit)")
-                      int maxBodyBytes,
-                      @DurationRange(min = "1m", max = "720h") Duration idempotencyWindow,
-                      // Each request waits this long at most for company: beyond a few ms it costs more latency
-                      // than it saves.
-                      @DurationRange(min = "0s", max = "100ms") Duration batchWait,
-                      boolean open,
-                      List<String> keys,
-                      @Range(min = 1, max = ApiKeyEntry.MAX_RECEIVERS_LIMIT) int maxReceiversPerRequest,
-                      // Shorter cuts off clients that pause to think; longer lets idle connections pin memory
-                      // and sockets.
-                      @DurationRange(min = "1s", max = "10m") Duration idleTimeout,
-                      // 0 would let one byte a second hold a request (and its buffer) for as long as
-                      // idleTimeout allows, forever.
-                      @Range(min = 1, max = 100 * 1024 * 1024) int minRequestDataRate,
-                      @Valid SelfService selfService) {
+    public record Api(
+            String host,
+            @Port int port,
+
+            @Range(
+                    min = 1024,
+                    max = EnvelopeCodec.SQS_MAX_MESSAGE_BYTES,
+                    message = "must be between {min} and {max} (SQS's message limit)")
+            int maxBodyBytes,
+
+            @DurationRange(min = "1m", max = "720h") Duration idempotencyWindow,
+            // Each request waits this long at most for company: beyond a few ms it costs more latency
+            // than it saves.
+            @DurationRange(min = "0s", max = "100ms") Duration batchWait,
+            boolean open,
+            List<String> keys,
+
+            @Range(min = 1, max = ApiKeyEntry.MAX_RECEIVERS_LIMIT)
+            int maxReceiversPerRequest,
+            // Shorter cuts off clients that pause to think; longer lets idle connections pin memory
+            // and sockets.
+            @DurationRange(min = "1s", max = "10m") Duration idleTimeout,
+            // 0 would let one byte a second hold a request (and its buffer) for as long as
+            // idleTimeout allows, forever.
+            @Range(min = 1, max = 100 * 1024 * 1024) int minRequestDataRate,
+            @Valid SelfService selfService) {
 
         public Api {
             keys = keys == null ? List.of() : List.copyOf(keys);
@@ -109,37 +121,69 @@ public record HeraldConfig(
             // minRequestDataRate 4 KiB/s: a 256 KiB body within 64 s. Jetty measures from the body's first byte,
             // so a small body split over packets with a long pause between them can fall below a high rate;
             // 4 KiB/s leaves legitimate clients far above it and cuts a trickler off within a second or so.
-            return new Api("127.0.0.1", 8080, 256 * 1024, Duration.ofHours(24), Duration.ofMillis(2), false,
-                    List.of(), 50, Duration.ofSeconds(30), 4 * 1024, SelfService.defaults());
+            return new Api(
+                    "127.0.0.1",
+                    8080,
+                    256 * 1024,
+                    Duration.ofHours(24),
+                    Duration.ofMillis(2),
+                    false,
+                    List.of(),
+                    50,
+                    Duration.ofSeconds(30),
+                    4 * 1024,
+                    SelfService.defaults());
         }
 
         public Api withKeys(boolean newOpen, List<String> newKeys) {
-            return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, newOpen, newKeys,
-                    maxReceiversPerRequest, idleTimeout, minRequestDataRate, selfService);
+            return new Api(
+                    host,
+                    port,
+                    maxBodyBytes,
+                    idempotencyWindow,
+                    batchWait,
+                    newOpen,
+                    newKeys,
+                    maxReceiversPerRequest,
+                    idleTimeout,
+                    minRequestDataRate,
+                    selfService);
         }
 
         public Api withSelfService(SelfService newSelfService) {
-            return new Api(host, port, maxBodyBytes, idempotencyWindow, batchWait, open, keys, maxReceiversPerRequest,
-                    idleTimeout, minRequestDataRate, newSelfService);
+            return new Api(
+                    host,
+                    port,
+                    maxBodyBytes,
+                    idempotencyWindow,
+                    batchWait,
+                    open,
+                    keys,
+                    maxReceiversPerRequest,
+                    idleTimeout,
+                    minRequestDataRate,
+                    newSelfService);
         }
 
         /**
-         * Magic links to {@code /#/me}: {@code POST /v1/me/link} mails a user a signed, single-use link, the
-         * page trades it for a session that reads and writes only that user's preferences.
+         * Magic links to {@code /#/me}: {@code POST /v1/me/link} mails a user a signed, single-use link, the page
+         * trades it for a session that reads and writes only that user's preferences.
          *
-         * @param publicUrl      where users reach the page, e.g. {@code https://herald.example.org}; empty: off
-         * @param linkSecret     the HMAC key that signs links and sessions (at least 32 characters)
-         * @param linksPerHour   links one user may be sent per hour; more are quietly not sent
-         * @param linksPerMinute links all users together may be sent per minute, so that asking for many
-         *                       names cannot send each of them {@code linksPerHour}; more are quietly not sent
-         * @param linkValidity   how long a link may be used (once)
+         * @param publicUrl where users reach the page, e.g. {@code https://herald.example.org}; empty: off
+         * @param linkSecret the HMAC key that signs links and sessions (at least 32 characters)
+         * @param linksPerHour links one user may be sent per hour; more are quietly not sent
+         * @param linksPerMinute links all users together may be sent per minute, so that asking for many names cannot
+         *     send each of them {@code linksPerHour}; more are quietly not sent
+         * @param linkValidity how long a link may be used (once)
          * @param sessionValidity how long the page may use the session a link gave it
          */
-        public record SelfService(String publicUrl, Secret linkSecret,
-                                  @Range(min = 1, max = 100) int linksPerHour,
-                                  @Range(min = 1, max = 10_000) int linksPerMinute,
-                                  @DurationRange(min = "1m", max = "1h") Duration linkValidity,
-                                  @DurationRange(min = "5m", max = "12h") Duration sessionValidity) {
+        public record SelfService(
+                String publicUrl,
+                Secret linkSecret,
+                @Range(min = 1, max = 100) int linksPerHour,
+                @Range(min = 1, max = 10_000) int linksPerMinute,
+                @DurationRange(min = "1m", max = "1h") Duration linkValidity,
+                @DurationRange(min = "5m", max = "12h") Duration sessionValidity) {
 
             public SelfService {
                 publicUrl = publicUrl == null ? "" : publicUrl.strip();
@@ -157,113 +201,234 @@ public record HeraldConfig(
     }
 
     /**
-     * @param sendTimeout           longest a provider call may take; must be shorter than sqs.visibilityTimeout
-     * @param receiveWait           long-polling wait of each ReceiveMessage when a queue looks empty (0–20 s)
-     * @param maxReadersPerQueue    most concurrent ReceiveMessage calls per queue in one iteration
-     * @param maxInFlight           most messages received and not yet settled, across all queues (backpressure)
-     * @param maxInFlightPerWorker  most concurrent sends through one provider
-     * @param unhealthyThreshold    consecutive failed sends that make a provider unhealthy
-     * @param healthyThreshold      consecutive successful probes that make it healthy again
-     * @param openWait              how long an unhealthy provider rests before it gets a probe
-     * @param retryBaseDelay        delay before the first retry of a message; doubles with each attempt
-     * @param retryMaxDelay         longest delay between retries
-     * @param shutdownDeadline      how long a stopping pipeline lets sends in flight finish
-     * @param adminHost             interface of the admin server (/metrics, /status)
-     * @param adminPort             port of the admin server; 0 picks a free one, -1 turns it off
-     * @param statusFlushInterval   longest a delivery status waits in the pipeline's buffer before it is written
-     *                              with the others (a full batch of 100 goes at once); a delivered message is
-     *                              deleted from SQS once its status is written
-     * @param sendingStatusAfter    a send still running after this long is recorded as "sending"; shorter sends
-     *                              go straight to their outcome (0 records every send)
-     * @param receiveLinger         longest pause before the next receive when the last one brought some messages
-     *                              but not a full 10, so the next carries several (0 turns it off)
-     * @param settleLinger          longest a delete or visibility change waits for 9 others to share its batch
-     * @param depthInterval         least time between two depth queries (GetQueueAttributes) of a queue
+     * @param sendTimeout longest a provider call may take; must be shorter than sqs.visibilityTimeout
+     * @param receiveWait long-polling wait of each ReceiveMessage when a queue looks empty (0–20 s)
+     * @param maxReadersPerQueue most concurrent ReceiveMessage calls per queue in one iteration
+     * @param maxInFlight most messages received and not yet settled, across all queues (backpressure)
+     * @param maxInFlightPerWorker most concurrent sends through one provider
+     * @param unhealthyThreshold consecutive failed sends that make a provider unhealthy
+     * @param healthyThreshold consecutive successful probes that make it healthy again
+     * @param openWait how long an unhealthy provider rests before it gets a probe
+     * @param retryBaseDelay delay before the first retry of a message; doubles with each attempt
+     * @param retryMaxDelay longest delay between retries
+     * @param shutdownDeadline how long a stopping pipeline lets sends in flight finish
+     * @param adminHost interface of the admin server (/metrics, /status)
+     * @param adminPort port of the admin server; 0 picks a free one, -1 turns it off
+     * @param statusFlushInterval longest a delivery status waits in the pipeline's buffer before it is written with the
+     *     others (a full batch of 100 goes at once); a delivered message is deleted from SQS once its status is written
+     * @param sendingStatusAfter a send still running after this long is recorded as "sending"; shorter sends go
+     *     straight to their outcome (0 records every send)
+     * @param receiveLinger longest pause before the next receive when the last one brought some messages but not a full
+     *     10, so the next carries several (0 turns it off)
+     * @param settleLinger longest a delete or visibility change waits for 9 others to share its batch
+     * @param depthInterval least time between two depth queries (GetQueueAttributes) of a queue
      */
-    public record PipelineSettings(@DurationRange(min = "1ms", max = "12h") Duration sendTimeout,
-                           @DurationRange(min = "0s", max = "20s") Duration receiveWait,
-                           @Range(min = 1, max = 1000) int maxReadersPerQueue,
-                           @Range(min = 10, max = 100_000) int maxInFlight,
-                           @Range(min = 1, max = 10_000) int maxInFlightPerWorker,
-                           @Range(min = 1, max = 1000) int unhealthyThreshold,
-                           @Range(min = 1, max = 1000) int healthyThreshold,
-                           @DurationRange(min = "1ms", max = "1h") Duration openWait,
-                           @DurationRange(min = "0s", max = "12h") Duration retryBaseDelay,
-                           @DurationRange(min = "0s", max = "12h") Duration retryMaxDelay,
-                           @DurationRange(min = "0s", max = "1h") Duration shutdownDeadline,
-                           String adminHost,
-                           int adminPort,
-                           // Delivered messages wait in SQS for their status write: seconds would hold them
-                           // (and maxInFlight) idle.
-                           @DurationRange(min = "1ms", max = "5s") Duration statusFlushInterval,
-                           @DurationRange(min = "0s", max = "12h") Duration sendingStatusAfter,
-                           // Both lingers delay work to save requests: a second or more would be felt as
-                           // latency, not saved.
-                           @DurationRange(min = "0s", max = "1s") Duration receiveLinger,
-                           @DurationRange(min = "0s", max = "1s") Duration settleLinger,
-                           @DurationRange(min = "0s", max = "5m") Duration depthInterval) {
+    public record PipelineSettings(
+            @DurationRange(min = "1ms", max = "12h") Duration sendTimeout,
+            @DurationRange(min = "0s", max = "20s") Duration receiveWait,
+            @Range(min = 1, max = 1000) int maxReadersPerQueue,
+            @Range(min = 10, max = 100_000) int maxInFlight,
+            @Range(min = 1, max = 10_000) int maxInFlightPerWorker,
+            @Range(min = 1, max = 1000) int unhealthyThreshold,
+            @Range(min = 1, max = 1000) int healthyThreshold,
+            @DurationRange(min = "1ms", max = "1h") Duration openWait,
+            @DurationRange(min = "0s", max = "12h") Duration retryBaseDelay,
+            @DurationRange(min = "0s", max = "12h") Duration retryMaxDelay,
+            @DurationRange(min = "0s", max = "1h") Duration shutdownDeadline,
+            String adminHost,
+            int adminPort,
+            // Delivered messages wait in SQS for their status write: seconds would hold them
+            // (and maxInFlight) idle.
+            @DurationRange(min = "1ms", max = "5s") Duration statusFlushInterval,
+            @DurationRange(min = "0s", max = "12h") Duration sendingStatusAfter,
+            // Both lingers delay work to save requests: a second or more would be felt as
+            // latency, not saved.
+            @DurationRange(min = "0s", max = "1s") Duration receiveLinger,
+            @DurationRange(min = "0s", max = "1s") Duration settleLinger,
+            @DurationRange(min = "0s", max = "5m") Duration depthInterval) {
 
         public static PipelineSettings defaults() {
-            return new PipelineSettings(Duration.ofSeconds(10), Duration.ofSeconds(20), 10, 1000, 100, 5, 2,
-                    Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(15),
-                    "127.0.0.1", 9091, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(200),
-                    Duration.ofMillis(100), Duration.ofSeconds(1));
+            return new PipelineSettings(
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(20),
+                    10,
+                    1000,
+                    100,
+                    5,
+                    2,
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(2),
+                    Duration.ofMinutes(5),
+                    Duration.ofSeconds(15),
+                    "127.0.0.1",
+                    9091,
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(1),
+                    Duration.ofMillis(200),
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(1));
         }
 
         public PipelineSettings withStatusTiming(Duration flushInterval, Duration sendingAfter) {
-            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
-                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort, flushInterval, sendingAfter, receiveLinger, settleLinger, depthInterval);
+            return new PipelineSettings(
+                    sendTimeout,
+                    receiveWait,
+                    maxReadersPerQueue,
+                    maxInFlight,
+                    maxInFlightPerWorker,
+                    unhealthyThreshold,
+                    healthyThreshold,
+                    openWait,
+                    retryBaseDelay,
+                    retryMaxDelay,
+                    shutdownDeadline,
+                    adminHost,
+                    adminPort,
+                    flushInterval,
+                    sendingAfter,
+                    receiveLinger,
+                    settleLinger,
+                    depthInterval);
         }
 
         public PipelineSettings withSendTimeout(Duration timeout) {
-            return new PipelineSettings(timeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
-                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter,
-                    receiveLinger, settleLinger, depthInterval);
+            return new PipelineSettings(
+                    timeout,
+                    receiveWait,
+                    maxReadersPerQueue,
+                    maxInFlight,
+                    maxInFlightPerWorker,
+                    unhealthyThreshold,
+                    healthyThreshold,
+                    openWait,
+                    retryBaseDelay,
+                    retryMaxDelay,
+                    shutdownDeadline,
+                    adminHost,
+                    adminPort,
+                    statusFlushInterval,
+                    sendingStatusAfter,
+                    receiveLinger,
+                    settleLinger,
+                    depthInterval);
         }
 
         public PipelineSettings withReceiveWait(Duration wait) {
-            return new PipelineSettings(sendTimeout, wait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
-                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter,
-                    receiveLinger, settleLinger, depthInterval);
+            return new PipelineSettings(
+                    sendTimeout,
+                    wait,
+                    maxReadersPerQueue,
+                    maxInFlight,
+                    maxInFlightPerWorker,
+                    unhealthyThreshold,
+                    healthyThreshold,
+                    openWait,
+                    retryBaseDelay,
+                    retryMaxDelay,
+                    shutdownDeadline,
+                    adminHost,
+                    adminPort,
+                    statusFlushInterval,
+                    sendingStatusAfter,
+                    receiveLinger,
+                    settleLinger,
+                    depthInterval);
         }
 
         public PipelineSettings withHealth(int unhealthy, int healthy, Duration open) {
-            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
-                    unhealthy, healthy, open, retryBaseDelay, retryMaxDelay, shutdownDeadline, adminHost, adminPort,
-                    statusFlushInterval, sendingStatusAfter,
-                    receiveLinger, settleLinger, depthInterval);
+            return new PipelineSettings(
+                    sendTimeout,
+                    receiveWait,
+                    maxReadersPerQueue,
+                    maxInFlight,
+                    maxInFlightPerWorker,
+                    unhealthy,
+                    healthy,
+                    open,
+                    retryBaseDelay,
+                    retryMaxDelay,
+                    shutdownDeadline,
+                    adminHost,
+                    adminPort,
+                    statusFlushInterval,
+                    sendingStatusAfter,
+                    receiveLinger,
+                    settleLinger,
+                    depthInterval);
         }
 
         public PipelineSettings withRetryDelays(Duration base, Duration max) {
-            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
-                    unhealthyThreshold, healthyThreshold, openWait, base, max, shutdownDeadline, adminHost, adminPort,
-                    statusFlushInterval, sendingStatusAfter,
-                    receiveLinger, settleLinger, depthInterval);
+            return new PipelineSettings(
+                    sendTimeout,
+                    receiveWait,
+                    maxReadersPerQueue,
+                    maxInFlight,
+                    maxInFlightPerWorker,
+                    unhealthyThreshold,
+                    healthyThreshold,
+                    openWait,
+                    base,
+                    max,
+                    shutdownDeadline,
+                    adminHost,
+                    adminPort,
+                    statusFlushInterval,
+                    sendingStatusAfter,
+                    receiveLinger,
+                    settleLinger,
+                    depthInterval);
         }
 
         public PipelineSettings withAdminPort(int port) {
-            return new PipelineSettings(sendTimeout, receiveWait, maxReadersPerQueue, maxInFlight, maxInFlightPerWorker,
-                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, port, statusFlushInterval, sendingStatusAfter,
-                    receiveLinger, settleLinger, depthInterval);
+            return new PipelineSettings(
+                    sendTimeout,
+                    receiveWait,
+                    maxReadersPerQueue,
+                    maxInFlight,
+                    maxInFlightPerWorker,
+                    unhealthyThreshold,
+                    healthyThreshold,
+                    openWait,
+                    retryBaseDelay,
+                    retryMaxDelay,
+                    shutdownDeadline,
+                    adminHost,
+                    port,
+                    statusFlushInterval,
+                    sendingStatusAfter,
+                    receiveLinger,
+                    settleLinger,
+                    depthInterval);
         }
 
         public PipelineSettings withLimits(int readersPerQueue, int inFlight, int inFlightPerWorker) {
-            return new PipelineSettings(sendTimeout, receiveWait, readersPerQueue, inFlight, inFlightPerWorker,
-                    unhealthyThreshold, healthyThreshold, openWait, retryBaseDelay, retryMaxDelay, shutdownDeadline,
-                    adminHost, adminPort, statusFlushInterval, sendingStatusAfter,
-                    receiveLinger, settleLinger, depthInterval);
+            return new PipelineSettings(
+                    sendTimeout,
+                    receiveWait,
+                    readersPerQueue,
+                    inFlight,
+                    inFlightPerWorker,
+                    unhealthyThreshold,
+                    healthyThreshold,
+                    openWait,
+                    retryBaseDelay,
+                    retryMaxDelay,
+                    shutdownDeadline,
+                    adminHost,
+                    adminPort,
+                    statusFlushInterval,
+                    sendingStatusAfter,
+                    receiveLinger,
+                    settleLinger,
+                    depthInterval);
         }
     }
 
     /**
-     * One block per provider, keyed by the provider's name, in the {@link ProviderRegistry}'s order.
-     * Every block has {@code enabled} and {@code weight}: the enabled providers of a channel form that
-     * channel's pool, and healthy ones share its messages by weight. A provider brings its own block
-     * (its {@link ProviderDescriptor#configType()}); nothing here names one.
+     * One block per provider, keyed by the provider's name, in the {@link ProviderRegistry}'s order. Every block has
+     * {@code enabled} and {@code weight}: the enabled providers of a channel form that channel's pool, and healthy ones
+     * share its messages by weight. A provider brings its own block (its {@link ProviderDescriptor#configType()});
+     * nothing here names one.
      */
     @JsonDeserialize(using = ProviderBlocksDeserializer.class)
     public record ProviderBlocks(@JsonValue Map<String, ProviderSettings> blocks) {
@@ -290,23 +455,28 @@ public record HeraldConfig(
 
         /** The block of type {@code type} (each provider has its own record type). */
         public <C extends ProviderSettings> C of(Class<C> type) {
-            return blocks.values().stream().filter(type::isInstance).map(type::cast).findFirst()
+            return blocks.values().stream()
+                    .filter(type::isInstance)
+                    .map(type::cast)
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no provider block of type " + type.getName()));
         }
 
         /** These providers with {@code block} replacing the block of its type. */
         public ProviderBlocks with(ProviderSettings block) {
             Map<String, ProviderSettings> next = new LinkedHashMap<>(blocks);
-            String name = blocks.entrySet().stream().filter(e -> e.getValue().getClass() == block.getClass())
-                    .map(Map.Entry::getKey).findFirst()
+            String name = blocks.entrySet().stream()
+                    .filter(e -> e.getValue().getClass() == block.getClass())
+                    .map(Map.Entry::getKey)
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no provider block of type " + block.getClass()));
             next.put(name, block);
             return new ProviderBlocks(next);
         }
 
         /**
-         * The channels at least one provider is enabled for in this configuration: what a user's
-         * preferences may name (a receiver on another channel could never be reached).
+         * The channels at least one provider is enabled for in this configuration: what a user's preferences may name
+         * (a receiver on another channel could never be reached).
          */
         public java.util.Set<String> channelsWithProvider() {
             Map<String, String> channelOf = ProviderRegistry.installed().channelOf();
@@ -331,15 +501,18 @@ public record HeraldConfig(
     /**
      * Where delivery status and the API's idempotency records are kept: one DynamoDB table.
      *
-     * @param endpoint  DynamoDB endpoint URL; empty means AWS's regional endpoint
-     * @param region    AWS region of the table
-     * @param table     table name (3–255 letters, digits, '_', '-', '.')
-     * @param ttl       how long a message's status is kept after its last change
+     * @param endpoint DynamoDB endpoint URL; empty means AWS's regional endpoint
+     * @param region AWS region of the table
+     * @param table table name (3–255 letters, digits, '_', '-', '.')
+     * @param ttl how long a message's status is kept after its last change
      */
-    public record Status(String endpoint, String region, String table,
-                         // DynamoDB's TTL sweeper works in days; below an hour a status would vanish while a
-                         // client still polls.
-                         @DurationRange(min = "1h", max = "8760h") Duration ttl) {
+    public record Status(
+            String endpoint,
+            String region,
+            String table,
+            // DynamoDB's TTL sweeper works in days; below an hour a status would vanish while a
+            // client still polls.
+            @DurationRange(min = "1h", max = "8760h") Duration ttl) {
 
         public static Status defaults() {
             return new Status("", "us-east-1", "herald-status", Duration.ofDays(7));
@@ -353,36 +526,37 @@ public record HeraldConfig(
     /**
      * Pause switches and shared provider health, kept in the status table ({@code status.table}).
      *
-     * @param refreshInterval    how long a pipeline instance acts on what it last read of pauses and
-     *                           health before reading them again (at most once per iteration)
-     * @param heartbeatInterval  how often each pipeline instance republishes its providers' health and
-     *                           counters, besides publishing every change at once
-     * @param staleAfter         a health report not renewed for this long no longer counts: its
-     *                           instance stopped or lost the store
-     * @param parkDelay          a paused channel's message that was received anyway (its queue also
-     *                           carries other channels) goes back to its queue, hidden for this long
+     * @param refreshInterval how long a pipeline instance acts on what it last read of pauses and health before reading
+     *     them again (at most once per iteration)
+     * @param heartbeatInterval how often each pipeline instance republishes its providers' health and counters, besides
+     *     publishing every change at once
+     * @param staleAfter a health report not renewed for this long no longer counts: its instance stopped or lost the
+     *     store
+     * @param parkDelay a paused channel's message that was received anyway (its queue also carries other channels) goes
+     *     back to its queue, hidden for this long
      */
-    public record Control(@DurationRange(min = "100ms", max = "1m") Duration refreshInterval,
-                          @DurationRange(min = "1s", max = "5m") Duration heartbeatInterval,
-                          @DurationRange(min = "2s", max = "1h") Duration staleAfter,
-                          // SQS's DelaySeconds goes up to 15 minutes.
-                          @DurationRange(min = "1s", max = "15m") Duration parkDelay) {
+    public record Control(
+            @DurationRange(min = "100ms", max = "1m") Duration refreshInterval,
+            @DurationRange(min = "1s", max = "5m") Duration heartbeatInterval,
+            @DurationRange(min = "2s", max = "1h") Duration staleAfter,
+            // SQS's DelaySeconds goes up to 15 minutes.
+            @DurationRange(min = "1s", max = "15m") Duration parkDelay) {
 
         public static Control defaults() {
-            return new Control(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(30),
-                    Duration.ofSeconds(60));
+            return new Control(
+                    Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
         }
     }
 
     /**
      * How every Herald process logs (to standard error).
      *
-     * @param format     {@code text} (one line per event, ISO-8601 date first) or {@code json} (one
-     *                   JSON object per line, for log shippers)
-     * @param level      per-logger levels as {@code logger=LEVEL} entries, e.g.
-     *                   {@code io.herald.pipeline=DEBUG}; {@code root=WARN} sets the default (INFO)
-     * @param accessLog  the API logs one line per request: method, path, status, duration and the
-     *                   API key's name (never the key or the body)
+     * @param format {@code text} (one line per event, ISO-8601 date first) or {@code json} (one JSON object per line,
+     *     for log shippers)
+     * @param level per-logger levels as {@code logger=LEVEL} entries, e.g. {@code io.herald.pipeline=DEBUG};
+     *     {@code root=WARN} sets the default (INFO)
+     * @param accessLog the API logs one line per request: method, path, status, duration and the API key's name (never
+     *     the key or the body)
      */
     public record Logging(String format, List<String> level, boolean accessLog) {
 
@@ -408,7 +582,9 @@ public record HeraldConfig(
             for (String entry : level) {
                 int eq = entry.indexOf('=');
                 if (eq > 0) {
-                    out.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip().toUpperCase(Locale.ROOT));
+                    out.put(
+                            entry.substring(0, eq).strip(),
+                            entry.substring(eq + 1).strip().toUpperCase(Locale.ROOT));
                 }
             }
             return out;
@@ -416,10 +592,10 @@ public record HeraldConfig(
     }
 
     /**
-     * @param sqsPort       port of the embedded SQS server that {@code ./herald local} starts
-     * @param dynamodbPort  port of the embedded DynamoDB that {@code ./herald local} starts
-     * @param stateFile     where a running {@code ./herald local} says what it runs (its PID, endpoints,
-     *                      queues, API URL) for {@code --local} to find; empty: {@link #defaultStateFile()}
+     * @param sqsPort port of the embedded SQS server that {@code ./herald local} starts
+     * @param dynamodbPort port of the embedded DynamoDB that {@code ./herald local} starts
+     * @param stateFile where a running {@code ./herald local} says what it runs (its PID, endpoints, queues, API URL)
+     *     for {@code --local} to find; empty: {@link #defaultStateFile()}
      */
     public record Local(@Port int sqsPort, @Port int dynamodbPort, String stateFile) {
 
@@ -438,14 +614,12 @@ public record HeraldConfig(
 
         /** One per user: two people trying Herald on one machine each reach their own stack. */
         public static Path defaultStateFile() {
-            return Path.of(System.getProperty("java.io.tmpdir"),
-                    "herald-local-" + System.getProperty("user.name") + ".json");
+            return Path.of(
+                    System.getProperty("java.io.tmpdir"), "herald-local-" + System.getProperty("user.name") + ".json");
         }
     }
 
-    /**
-     * @param dataDir where {@code herald serve} keeps its queues, messages and status table between runs
-     */
+    /** @param dataDir where {@code herald serve} keeps its queues, messages and status table between runs */
     public record Serve(String dataDir) {
 
         public static Serve defaults() {
@@ -455,54 +629,162 @@ public record HeraldConfig(
 
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
     public static HeraldConfig defaults() {
-        return new HeraldConfig(Sqs.defaults(), Api.defaults(), PipelineSettings.defaults(), ProviderBlocks.defaults(),
-                Receivers.defaults(), Status.defaults(), Local.defaults(), MailprogConfig.defaults(),
-                TelegramBotConfig.defaults(), Control.defaults(), Logging.defaults(), Serve.defaults());
+        return new HeraldConfig(
+                Sqs.defaults(),
+                Api.defaults(),
+                PipelineSettings.defaults(),
+                ProviderBlocks.defaults(),
+                Receivers.defaults(),
+                Status.defaults(),
+                Local.defaults(),
+                MailprogConfig.defaults(),
+                TelegramBotConfig.defaults(),
+                Control.defaults(),
+                Logging.defaults(),
+                Serve.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, newMailprog, telegramBot,
-                control, logging, serve);
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                newMailprog,
+                telegramBot,
+                control,
+                logging,
+                serve);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
-        return new HeraldConfig(sqs, api, pipeline, providers, newReceivers, status, local, mailprog, telegramBot,
-                control, logging, serve);
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                newReceivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, newTelegramBot,
-                control, logging, serve);
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                newTelegramBot,
+                control,
+                logging,
+                serve);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
-        return new HeraldConfig(newSqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                control, logging, serve);
+        return new HeraldConfig(
+                newSqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve);
     }
 
     public HeraldConfig withApi(Api newApi) {
-        return new HeraldConfig(sqs, newApi, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                control, logging, serve);
+        return new HeraldConfig(
+                sqs,
+                newApi,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve);
     }
 
     public HeraldConfig withProviders(ProviderBlocks newProviders) {
-        return new HeraldConfig(sqs, api, pipeline, newProviders, receivers, status, local, mailprog, telegramBot,
-                control, logging, serve);
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                newProviders,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, newStatus, local, mailprog, telegramBot,
-                control, logging, serve);
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                newStatus,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve);
     }
 
     public HeraldConfig withControl(Control newControl) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                newControl, logging, serve);
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                newControl,
+                logging,
+                serve);
     }
 
     public HeraldConfig withServe(Serve newServe) {
-        return new HeraldConfig(sqs, api, pipeline, providers, receivers, status, local, mailprog, telegramBot,
-                control, logging, newServe);
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                newServe);
     }
-
 }

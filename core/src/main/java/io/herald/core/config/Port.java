@@ -3,13 +3,12 @@ package io.herald.core.config;
 import jakarta.validation.Constraint;
 import jakarta.validation.Payload;
 import jakarta.validation.ReportAsSingleViolation;
-import org.hibernate.validator.constraints.Range;
-
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.hibernate.validator.constraints.Range;
 
 /** A TCP port to listen on; 0 lets the system pick a free one. */
 @Documented

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.provider.ProviderSettings;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,9 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Binds {@code providers:} block by block, each to the record its provider's descriptor declares; a
- * block left out gets the provider's defaults. A problem inside a block keeps its path
- * ({@code providers.telegram.timeout}), so the loader can name the key and its variable.
+ * Binds {@code providers:} block by block, each to the record its provider's descriptor declares; a block left out gets
+ * the provider's defaults. A problem inside a block keeps its path ({@code providers.telegram.timeout}), so the loader
+ * can name the key and its variable.
  */
 final class ProviderBlocksDeserializer extends StdDeserializer<HeraldConfig.ProviderBlocks> {
 
@@ -35,21 +34,22 @@ final class ProviderBlocksDeserializer extends StdDeserializer<HeraldConfig.Prov
         for (Iterator<String> names = tree.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (registry.find(name).isEmpty()) {
-                throw UnrecognizedPropertyException.from(parser, HeraldConfig.ProviderBlocks.class, name,
-                        new ArrayList<>(registry.names()));
+                throw UnrecognizedPropertyException.from(
+                        parser, HeraldConfig.ProviderBlocks.class, name, new ArrayList<>(registry.names()));
             }
         }
         Map<String, ProviderSettings> blocks = new LinkedHashMap<>();
         for (ProviderDescriptor<?> descriptor : registry.all()) {
             JsonNode block = tree.get(descriptor.name());
-            blocks.put(descriptor.name(), block == null || block.isNull() ? descriptor.defaults()
-                    : bind(block, descriptor, context));
+            blocks.put(
+                    descriptor.name(),
+                    block == null || block.isNull() ? descriptor.defaults() : bind(block, descriptor, context));
         }
         return new HeraldConfig.ProviderBlocks(blocks);
     }
 
-    private static ProviderSettings bind(JsonNode block, ProviderDescriptor<?> descriptor,
-                                         DeserializationContext context) throws IOException {
+    private static ProviderSettings bind(
+            JsonNode block, ProviderDescriptor<?> descriptor, DeserializationContext context) throws IOException {
         try (JsonParser blockParser = block.traverse(context.getParser().getCodec())) {
             blockParser.nextToken();
             return context.readValue(blockParser, descriptor.configType());

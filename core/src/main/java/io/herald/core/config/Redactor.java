@@ -3,8 +3,6 @@ package io.herald.core.config;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.provider.ProviderSettings;
-
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -20,13 +18,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Removes a provider's secrets from any text on its way to a log, an exception or an
- * outcome's reason. Providers build their reasons themselves and never quote a URL that holds
- * a credential; this is the second line: a library's error message or a server's error answer may
- * echo a request line, a header or the body, raw or encoded. This is the one place that knows the
- * encodings; an outcome's reason is what the status API, the admin /status page, {@code herald dlq}
- * and the dashboard show, so redacting it here covers them all. {@link #forProviders} masks every
- * configured provider's secrets at once, for output that shows reasons stored before a fix.
+ * Removes a provider's secrets from any text on its way to a log, an exception or an outcome's reason. Providers build
+ * their reasons themselves and never quote a URL that holds a credential; this is the second line: a library's error
+ * message or a server's error answer may echo a request line, a header or the body, raw or encoded. This is the one
+ * place that knows the encodings; an outcome's reason is what the status API, the admin /status page, {@code herald
+ * dlq} and the dashboard show, so redacting it here covers them all. {@link #forProviders} masks every configured
+ * provider's secrets at once, for output that shows reasons stored before a fix.
  */
 public final class Redactor {
 
@@ -40,9 +37,9 @@ public final class Redactor {
     }
 
     /**
-     * Every secret of every provider block (each {@link Secret} component of the blocks), with the
-     * SMTP login forms: for output that shows stored reasons, such as {@code herald dlq}, so a
-     * reason written before a redaction fix (or by an older version) still shows no secret.
+     * Every secret of every provider block (each {@link Secret} component of the blocks), with the SMTP login forms:
+     * for output that shows stored reasons, such as {@code herald dlq}, so a reason written before a redaction fix (or
+     * by an older version) still shows no secret.
      */
     public static Redactor forProviders(HeraldConfig.ProviderBlocks providers) {
         List<Secret> secrets = new ArrayList<>();
@@ -53,8 +50,8 @@ public final class Redactor {
         return of(logins, secrets.toArray(Secret[]::new));
     }
 
-    private static <C extends Record & ProviderSettings> void collect(ProviderDescriptor<C> descriptor,
-            ProviderSettings block, List<Secret> secrets, List<String> logins) {
+    private static <C extends Record & ProviderSettings> void collect(
+            ProviderDescriptor<C> descriptor, ProviderSettings block, List<Secret> secrets, List<String> logins) {
         C config = descriptor.cast(block);
         secrets.addAll(descriptor.secrets(config));
         logins.addAll(descriptor.loginForms(config));
@@ -66,9 +63,9 @@ public final class Redactor {
     }
 
     /**
-     * For a user name and password sent with basic authentication (SMTP AUTH, HTTP Basic): the
-     * base64 forms of {@code user:password} and of SASL PLAIN's {@code \0user\0password} are
-     * hidden too, since a server that echoes the exchange echoes those.
+     * For a user name and password sent with basic authentication (SMTP AUTH, HTTP Basic): the base64 forms of
+     * {@code user:password} and of SASL PLAIN's {@code \0user\0password} are hidden too, since a server that echoes the
+     * exchange echoes those.
      */
     public static Redactor ofLogin(String user, Secret password) {
         Objects.requireNonNull(password, "password");
@@ -99,10 +96,10 @@ public final class Redactor {
     }
 
     /**
-     * The forms in which a server may echo a value back: as it is; URL-encoded (form style with
-     * {@code +}, or {@code %20}; upper- or lower-case hex; twice); JSON-escaped (Jackson's, with
-     * {@code \/}, and Go's, which also writes {@code \u0026 \u003c \u003e}); HTML-escaped;
-     * and base64 (standard and URL-safe, with or without padding), as in AUTH LOGIN.
+     * The forms in which a server may echo a value back: as it is; URL-encoded (form style with {@code +}, or
+     * {@code %20}; upper- or lower-case hex; twice); JSON-escaped (Jackson's, with {@code \/}, and Go's, which also
+     * writes {@code \u0026 \u003c \u003e}); HTML-escaped; and base64 (standard and URL-safe, with or without padding),
+     * as in AUTH LOGIN.
      */
     static Set<String> encodings(String value) {
         Set<String> forms = new HashSet<>();
@@ -116,10 +113,14 @@ public final class Redactor {
         String jsonEscaped = jsonEscaped(value);
         forms.add(jsonEscaped);
         forms.add(jsonEscaped.replace("/", "\\/"));
-        String goEscaped = jsonEscaped.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e");
+        String goEscaped =
+                jsonEscaped.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e");
         forms.add(goEscaped);
         forms.add(goEscaped.replace("/", "\\/"));
-        forms.add(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;"));
+        forms.add(value.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;"));
         forms.addAll(base64(value));
         return forms;
     }
@@ -159,9 +160,8 @@ public final class Redactor {
     }
 
     /**
-     * For a webhook URL the credential is its path (and query): an answer may echo just that, or a
-     * single long segment or parameter value of it (Discord's token, Slack's key, Teams' signature),
-     * so those are hidden too.
+     * For a webhook URL the credential is its path (and query): an answer may echo just that, or a single long segment
+     * or parameter value of it (Discord's token, Slack's key, Teams' signature), so those are hidden too.
      */
     private static List<String> urlParts(String value) {
         List<String> parts = new ArrayList<>();

@@ -2,14 +2,13 @@ package io.herald.core.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Objects;
 
 /**
- * A configuration value that must never be shown: an API key, a bot token, a webhook URL (whose
- * path is the credential). It prints and serialises as a placeholder, so a config dump, a log line
- * or an exception that happens to include a config record cannot leak it; only {@link #reveal()}
- * gives the value, and only the code that sends it to the provider calls that.
+ * A configuration value that must never be shown: an API key, a bot token, a webhook URL (whose path is the
+ * credential). It prints and serialises as a placeholder, so a config dump, a log line or an exception that happens to
+ * include a config record cannot leak it; only {@link #reveal()} gives the value, and only the code that sends it to
+ * the provider calls that.
  *
  * <p>Deliberately not a record: a record's generated {@code toString} would print the value.
  */

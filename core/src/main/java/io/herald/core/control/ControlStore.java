@@ -3,13 +3,13 @@ package io.herald.core.control;
 import java.util.List;
 
 /**
- * What every pipeline instance must agree on while running: which channels and providers an
- * operator has paused, and what each instance has seen of each provider's health; and what the
- * instances report for operators: the oldest message each received from each queue. It lives in
- * the status store, so every instance, the API and the operations commands read the same.
+ * What every pipeline instance must agree on while running: which channels and providers an operator has paused, and
+ * what each instance has seen of each provider's health; and what the instances report for operators: the oldest
+ * message each received from each queue. It lives in the status store, so every instance, the API and the operations
+ * commands read the same.
  *
- * <p>Reading must be cheap enough to do once per pipeline iteration; an unreachable store is the
- * caller's to log, and a pipeline keeps its last known view rather than stopping.
+ * <p>Reading must be cheap enough to do once per pipeline iteration; an unreachable store is the caller's to log, and a
+ * pipeline keeps its last known view rather than stopping.
  */
 public interface ControlStore {
 

@@ -1,13 +1,6 @@
 package io.herald.core.control;
 
 import io.herald.core.status.StatusTable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,19 +9,24 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * {@link ControlStore} in the status table, as three items whose keys need no Scan to find:
- * {@code control#pauses} holds one map entry per paused scope, {@code control#health} one map
- * entry per (instance, provider) report, {@code control#queue-ages} one per (instance, queue)
- * report. Every write is an UpdateItem on its own map entry, so instances writing at once never
- * overwrite each other's entries, and conditions decide the races: the first pause of a scope
- * stays, and an older report never replaces a newer one.
+ * {@link ControlStore} in the status table, as three items whose keys need no Scan to find: {@code control#pauses}
+ * holds one map entry per paused scope, {@code control#health} one map entry per (instance, provider) report,
+ * {@code control#queue-ages} one per (instance, queue) report. Every write is an UpdateItem on its own map entry, so
+ * instances writing at once never overwrite each other's entries, and conditions decide the races: the first pause of a
+ * scope stays, and an older report never replaces a newer one.
  *
- * <p>No item carries {@code expiresAt}: a pause holds until someone resumes it. Reports age out
- * instead: {@link #health()} and {@link #queueAges()} leave out reports not renewed within
- * {@code staleAfter} (their instance stopped or lost the store), and delete those older than
- * {@link #FORGET_AFTER} of them so the items do not grow with every instance that ever ran.
+ * <p>No item carries {@code expiresAt}: a pause holds until someone resumes it. Reports age out instead:
+ * {@link #health()} and {@link #queueAges()} leave out reports not renewed within {@code staleAfter} (their instance
+ * stopped or lost the store), and delete those older than {@link #FORGET_AFTER} of them so the items do not grow with
+ * every instance that ever ran.
  */
 public final class DynamoControlStore implements ControlStore {
 
@@ -41,6 +39,7 @@ public final class DynamoControlStore implements ControlStore {
     private static final String UNHEALTHY_SINCE = "unhealthySince";
     /** A provider's error as the dashboard shows it; the rest is in the pipeline's log. */
     private static final int MAX_ERROR_CHARS = 500;
+
     static final String QUEUE_AGES_KEY = "control#queue-ages";
     private static final String PAUSES = "pauses";
     private static final String REPORTS = "reports";
@@ -56,7 +55,7 @@ public final class DynamoControlStore implements ControlStore {
 
     /**
      * @param staleAfter a report not renewed for this long no longer counts (its instance is gone)
-     * @param clock      stamps pauses and decides which reports are stale
+     * @param clock stamps pauses and decides which reports are stale
      */
     public DynamoControlStore(DynamoDbClient dynamo, String table, Duration staleAfter, Clock clock) {
         this.dynamo = dynamo;
@@ -75,12 +74,17 @@ public final class DynamoControlStore implements ControlStore {
         if (reason != null && !reason.isBlank()) {
             // Bounded like a provider's last error: the pauses of every scope share one item.
             String kept = reason.strip();
-            pause.put(REASON, AttributeValue.fromS(kept.length() <= Pause.MAX_REASON_CHARS ? kept
-                    : kept.substring(0, Pause.MAX_REASON_CHARS) + "…"));
+            pause.put(
+                    REASON,
+                    AttributeValue.fromS(
+                            kept.length() <= Pause.MAX_REASON_CHARS
+                                    ? kept
+                                    : kept.substring(0, Pause.MAX_REASON_CHARS) + "…"));
         }
         try {
             ensureMap(PAUSES_KEY, PAUSES);
-            dynamo.updateItem(b -> b.tableName(table).key(key(PAUSES_KEY))
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(key(PAUSES_KEY))
                     .updateExpression("SET #m.#e = :v")
                     .conditionExpression("attribute_not_exists(#m.#e)")
                     .expressionAttributeNames(Map.of("#m", PAUSES, "#e", entry(scope)))
@@ -95,7 +99,8 @@ public final class DynamoControlStore implements ControlStore {
     @Override
     public void resume(PauseScope scope) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(PAUSES_KEY))
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(key(PAUSES_KEY))
                     .updateExpression("REMOVE #m.#e")
                     .conditionExpression("attribute_exists(#m.#e)")
                     .expressionAttributeNames(Map.of("#m", PAUSES, "#e", entry(scope))));
@@ -120,8 +125,11 @@ public final class DynamoControlStore implements ControlStore {
                 continue;
             }
             // Pauses written before reasons existed have none.
-            pauses.add(new Pause(new PauseScope(kind, p.get("name").s()),
-                    instant(p.get("since")), p.get("by").s(), p.containsKey(REASON) ? p.get(REASON).s() : ""));
+            pauses.add(new Pause(
+                    new PauseScope(kind, p.get("name").s()),
+                    instant(p.get("since")),
+                    p.get("by").s(),
+                    p.containsKey(REASON) ? p.get(REASON).s() : ""));
         }
         pauses.sort(Comparator.comparing(Pause::since));
         return pauses;
@@ -130,18 +138,30 @@ public final class DynamoControlStore implements ControlStore {
     @Override
     public void publishHealth(ProviderHealth health) {
         Map<String, AttributeValue> report = new HashMap<>(Map.of(
-                "instance", AttributeValue.fromS(health.instance()),
-                "channel", AttributeValue.fromS(health.channel()),
-                "provider", AttributeValue.fromS(health.provider()),
-                "state", AttributeValue.fromS(health.state().name()),
-                "delivered", AttributeValue.fromN(Long.toString(health.delivered())),
-                "failed", AttributeValue.fromN(Long.toString(health.failed())),
-                "probes", AttributeValue.fromN(Long.toString(health.probes())),
-                UPDATED_AT, millis(health.updatedAt())));
+                "instance",
+                AttributeValue.fromS(health.instance()),
+                "channel",
+                AttributeValue.fromS(health.channel()),
+                "provider",
+                AttributeValue.fromS(health.provider()),
+                "state",
+                AttributeValue.fromS(health.state().name()),
+                "delivered",
+                AttributeValue.fromN(Long.toString(health.delivered())),
+                "failed",
+                AttributeValue.fromN(Long.toString(health.failed())),
+                "probes",
+                AttributeValue.fromN(Long.toString(health.probes())),
+                UPDATED_AT,
+                millis(health.updatedAt())));
         if (health.lastError() != null) {
             // Bounded: a report lives in one item beside every other instance's.
-            report.put(LAST_ERROR, AttributeValue.fromS(health.lastError().length() <= MAX_ERROR_CHARS
-                    ? health.lastError() : health.lastError().substring(0, MAX_ERROR_CHARS) + "…"));
+            report.put(
+                    LAST_ERROR,
+                    AttributeValue.fromS(
+                            health.lastError().length() <= MAX_ERROR_CHARS
+                                    ? health.lastError()
+                                    : health.lastError().substring(0, MAX_ERROR_CHARS) + "…"));
         }
         if (health.unhealthySince() != null) {
             report.put(UNHEALTHY_SINCE, millis(health.unhealthySince()));
@@ -158,12 +178,20 @@ public final class DynamoControlStore implements ControlStore {
             try {
                 state = WorkerState.valueOf(r.get("state").s());
             } catch (IllegalArgumentException newer) {
-                log.warn("health report with unknown state '{}' ignored", r.get("state").s());
+                log.warn(
+                        "health report with unknown state '{}' ignored",
+                        r.get("state").s());
                 continue;
             }
-            live.add(new ProviderHealth(r.get("instance").s(), r.get("channel").s(), r.get("provider").s(), state,
-                    Long.parseLong(r.get("delivered").n()), Long.parseLong(r.get("failed").n()),
-                    Long.parseLong(r.get("probes").n()), instant(r.get(UPDATED_AT)),
+            live.add(new ProviderHealth(
+                    r.get("instance").s(),
+                    r.get("channel").s(),
+                    r.get("provider").s(),
+                    state,
+                    Long.parseLong(r.get("delivered").n()),
+                    Long.parseLong(r.get("failed").n()),
+                    Long.parseLong(r.get("probes").n()),
+                    instant(r.get(UPDATED_AT)),
                     r.containsKey(LAST_ERROR) ? r.get(LAST_ERROR).s() : null,
                     r.containsKey(UNHEALTHY_SINCE) ? instant(r.get(UNHEALTHY_SINCE)) : null));
         }
@@ -174,9 +202,12 @@ public final class DynamoControlStore implements ControlStore {
     @Override
     public void publishQueueAge(QueueAge age) {
         Map<String, AttributeValue> report = new HashMap<>(Map.of(
-                "instance", AttributeValue.fromS(age.instance()),
-                "queue", AttributeValue.fromS(age.queue()),
-                UPDATED_AT, millis(age.updatedAt())));
+                "instance",
+                AttributeValue.fromS(age.instance()),
+                "queue",
+                AttributeValue.fromS(age.queue()),
+                UPDATED_AT,
+                millis(age.updatedAt())));
         if (age.oldestSentAt() != null) {
             report.put(OLDEST_SENT_AT, millis(age.oldestSentAt()));
         }
@@ -189,7 +220,10 @@ public final class DynamoControlStore implements ControlStore {
         List<QueueAge> live = new ArrayList<>();
         for (Map<String, AttributeValue> r : liveReports(QUEUE_AGES_KEY, "queue ages")) {
             AttributeValue oldest = r.get(OLDEST_SENT_AT);
-            live.add(new QueueAge(r.get("instance").s(), r.get("queue").s(), oldest == null ? null : instant(oldest),
+            live.add(new QueueAge(
+                    r.get("instance").s(),
+                    r.get("queue").s(),
+                    oldest == null ? null : instant(oldest),
                     instant(r.get(UPDATED_AT))));
         }
         live.sort(Comparator.comparing(QueueAge::queue).thenComparing(QueueAge::instance));
@@ -200,14 +234,18 @@ public final class DynamoControlStore implements ControlStore {
     private void publish(String itemKey, String entry, Map<String, AttributeValue> report, String what) {
         try {
             ensureMap(itemKey, REPORTS);
-            dynamo.updateItem(b -> b.tableName(table).key(key(itemKey))
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(key(itemKey))
                     .updateExpression("SET #m.#e = :v")
                     .conditionExpression("attribute_not_exists(#m.#e) OR #m.#e.#u <= :u")
                     .expressionAttributeNames(Map.of("#m", REPORTS, "#e", entry, "#u", UPDATED_AT))
-                    .expressionAttributeValues(Map.of(":v", AttributeValue.fromM(report),
-                            ":u", report.get(UPDATED_AT))));
+                    .expressionAttributeValues(
+                            Map.of(":v", AttributeValue.fromM(report), ":u", report.get(UPDATED_AT))));
         } catch (ConditionalCheckFailedException older) {
-            log.debug("report {} at {} not stored: a newer one is", entry, report.get(UPDATED_AT).n());
+            log.debug(
+                    "report {} at {} not stored: a newer one is",
+                    entry,
+                    report.get(UPDATED_AT).n());
         } catch (SdkException e) {
             throw new ControlStoreException("cannot publish " + what + ": " + e.getMessage(), e);
         }
@@ -235,7 +273,8 @@ public final class DynamoControlStore implements ControlStore {
     /** Deletes a long-dead instance's report, unless it was renewed since it was read. */
     private void forget(String itemKey, String entry, AttributeValue updatedAt) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(itemKey))
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(key(itemKey))
                     .updateExpression("REMOVE #m.#e")
                     .conditionExpression("#m.#e.#u = :u")
                     .expressionAttributeNames(Map.of("#m", REPORTS, "#e", entry, "#u", UPDATED_AT))
@@ -247,11 +286,12 @@ public final class DynamoControlStore implements ControlStore {
     }
 
     /**
-     * A nested entry can only be set inside a map that exists; creating the map is its own write
-     * because one update expression may not both create a map and set a path inside it.
+     * A nested entry can only be set inside a map that exists; creating the map is its own write because one update
+     * expression may not both create a map and set a path inside it.
      */
     private void ensureMap(String itemKey, String attribute) {
-        dynamo.updateItem(b -> b.tableName(table).key(key(itemKey))
+        dynamo.updateItem(b -> b.tableName(table)
+                .key(key(itemKey))
                 .updateExpression("SET #m = if_not_exists(#m, :empty)")
                 .expressionAttributeNames(Map.of("#m", attribute))
                 .expressionAttributeValues(Map.of(":empty", AttributeValue.fromM(Map.of()))));
@@ -260,8 +300,12 @@ public final class DynamoControlStore implements ControlStore {
     private Map<String, AttributeValue> map(String itemKey, String attribute, String what) {
         Map<String, AttributeValue> item;
         try {
-            item = dynamo.getItem(b -> b.tableName(table).key(key(itemKey)).consistentRead(true)
-                    .projectionExpression("#m").expressionAttributeNames(Map.of("#m", attribute))).item();
+            item = dynamo.getItem(b -> b.tableName(table)
+                            .key(key(itemKey))
+                            .consistentRead(true)
+                            .projectionExpression("#m")
+                            .expressionAttributeNames(Map.of("#m", attribute)))
+                    .item();
         } catch (SdkException e) {
             throw new ControlStoreException(what + " cannot be read: " + e.getMessage(), e);
         }

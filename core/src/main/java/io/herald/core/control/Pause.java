@@ -18,8 +18,8 @@ public record Pause(PauseScope scope, Instant since, String by, String reason) {
     }
 
     /**
-     * What is wrong with a reason an operator gave (the API and the CLI refuse it alike), or empty
-     * when it can be kept; {@code reason} is taken as given, strip it first.
+     * What is wrong with a reason an operator gave (the API and the CLI refuse it alike), or empty when it can be kept;
+     * {@code reason} is taken as given, strip it first.
      */
     public static Optional<String> reasonProblem(String reason) {
         if (reason.length() > MAX_REASON_CHARS) {

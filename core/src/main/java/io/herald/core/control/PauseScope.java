@@ -7,7 +7,8 @@ import java.util.Objects;
 public record PauseScope(Kind kind, String name) {
 
     public enum Kind {
-        CHANNEL, PROVIDER;
+        CHANNEL,
+        PROVIDER;
 
         /** Lower case, as the CLI, the API and JSON spell it. */
         public String label() {

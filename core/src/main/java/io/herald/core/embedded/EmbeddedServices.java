@@ -8,16 +8,16 @@ import java.util.ServiceLoader;
 /**
  * The SQS and DynamoDB engines Herald can run in its own process ({@code herald local}, {@code herald serve}).
  *
- * <p>The implementation lives in the {@code herald-embedded} module and is found with {@link ServiceLoader}:
- * ElasticMQ and DynamoDB Local bring Pekko, Scala and sqlite4java (about half of all jars), which no
- * production command needs, so they sit on the classpath only for the two commands that start them.
+ * <p>The implementation lives in the {@code herald-embedded} module and is found with {@link ServiceLoader}: ElasticMQ
+ * and DynamoDB Local bring Pekko, Scala and sqlite4java (about half of all jars), which no production command needs, so
+ * they sit on the classpath only for the two commands that start them.
  */
 public interface EmbeddedServices {
 
     /**
      * An SQS endpoint on 127.0.0.1.
      *
-     * @param port    the port to listen on, or 0 for a free one
+     * @param port the port to listen on, or 0 for a free one
      * @param storage a directory to keep queues and messages in across restarts, or empty for memory only
      * @throws IllegalStateException when it cannot start, e.g. the port is taken or the storage unusable
      */
@@ -26,7 +26,7 @@ public interface EmbeddedServices {
     /**
      * A DynamoDB endpoint on 127.0.0.1.
      *
-     * @param port    the port to listen on, or 0 for a free one
+     * @param port the port to listen on, or 0 for a free one
      * @param storage a directory to keep tables in across restarts, or empty for memory only
      * @throws IllegalStateException when it cannot start
      */

@@ -6,21 +6,21 @@ import java.util.Objects;
 /**
  * One notification to one receiver on one channel: the unit that travels through SQS.
  *
- * <p>One message per receiver means each one is retried, dead-lettered and reported on its own.
- * The JSON form is versioned by {@code v}; readers tolerate fields they do not know, so a newer
- * producer can add fields without breaking an older pipeline.
+ * <p>One message per receiver means each one is retried, dead-lettered and reported on its own. The JSON form is
+ * versioned by {@code v}; readers tolerate fields they do not know, so a newer producer can add fields without breaking
+ * an older pipeline.
  *
- * @param v            envelope format version, {@link #VERSION} for everything written by this code
- * @param id           unique and time-sortable (a UUIDv7), also the idempotency key given to providers
- * @param channel      the delivery channel, e.g. {@code email}, {@code msteams}, {@code telegram}
- * @param target       where on that channel: an address, a chat id, a room id
- * @param targetName   a display name for the target, when known
- * @param sender       who the notification is from (email channels put it in From)
- * @param content      what to say, structured so each channel can render it natively
- * @param origin       who asked for it: an API key or a Slurm user on a cluster
- * @param throttleKey  notifications sharing a key are rate-limited together (e.g. one Slurm user)
- * @param createdAt    when the producer accepted it
- * @param slurm        the job this is about, when it came from the Slurm shim
+ * @param v envelope format version, {@link #VERSION} for everything written by this code
+ * @param id unique and time-sortable (a UUIDv7), also the idempotency key given to providers
+ * @param channel the delivery channel, e.g. {@code email}, {@code msteams}, {@code telegram}
+ * @param target where on that channel: an address, a chat id, a room id
+ * @param targetName a display name for the target, when known
+ * @param sender who the notification is from (email channels put it in From)
+ * @param content what to say, structured so each channel can render it natively
+ * @param origin who asked for it: an API key or a Slurm user on a cluster
+ * @param throttleKey notifications sharing a key are rate-limited together (e.g. one Slurm user)
+ * @param createdAt when the producer accepted it
+ * @param slurm the job this is about, when it came from the Slurm shim
  */
 public record Envelope(
         int v,
@@ -47,8 +47,8 @@ public record Envelope(
 
     /** Starts a new envelope with a fresh id and the current format version. */
     public static Envelope create(String channel, String target, Content content, Origin origin, Instant now) {
-        return new Envelope(VERSION, MessageIds.next(now), channel, target, null, null, content, origin,
-                null, now, null);
+        return new Envelope(
+                VERSION, MessageIds.next(now), channel, target, null, null, content, origin, null, now, null);
     }
 
     public Envelope withTargetName(String name) {
@@ -56,7 +56,8 @@ public record Envelope(
     }
 
     public Envelope withSender(Sender newSender) {
-        return new Envelope(v, id, channel, target, targetName, newSender, content, origin, throttleKey, createdAt, slurm);
+        return new Envelope(
+                v, id, channel, target, targetName, newSender, content, origin, throttleKey, createdAt, slurm);
     }
 
     public Envelope withThrottleKey(String key) {

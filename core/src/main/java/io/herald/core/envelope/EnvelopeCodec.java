@@ -11,17 +11,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Turns envelopes into the JSON that goes on SQS and back.
  *
- * <p>Encoding refuses envelopes SQS would refuse, with a message that says how big the envelope
- * is and what the limit is. Decoding tolerates unknown fields (a newer producer may have added
- * some) but refuses versions it does not understand and envelopes missing what delivery needs, so
- * the pipeline can dead-letter them with that reason instead of guessing.
+ * <p>Encoding refuses envelopes SQS would refuse, with a message that says how big the envelope is and what the limit
+ * is. Decoding tolerates unknown fields (a newer producer may have added some) but refuses versions it does not
+ * understand and envelopes missing what delivery needs, so the pipeline can dead-letter them with that reason instead
+ * of guessing.
  */
 public final class EnvelopeCodec {
 
@@ -54,11 +53,11 @@ public final class EnvelopeCodec {
     }
 
     /**
-     * SQS accepts only characters XML allows (#x9, #xA, #xD, #x20–#xD7FF, #xE000–#xFFFD,
-     * #x10000–#x10FFFF) and refuses the whole message otherwise. JSON already escapes the control
-     * characters; this escapes the rest of what SQS refuses, U+FFFE, U+FFFF and every surrogate
-     * (so lone ones survive, and pairs are written as two escapes), as JSON escapes (backslash, u, four hex digits). Any text a
-     * user sends thus reaches the provider intact instead of being refused by the queue.
+     * SQS accepts only characters XML allows (#x9, #xA, #xD, #x20–#xD7FF, #xE000–#xFFFD, #x10000–#x10FFFF) and refuses
+     * the whole message otherwise. JSON already escapes the control characters; this escapes the rest of what SQS
+     * refuses, U+FFFE, U+FFFF and every surrogate (so lone ones survive, and pairs are written as two escapes), as JSON
+     * escapes (backslash, u, four hex digits). Any text a user sends thus reaches the provider intact instead of being
+     * refused by the queue.
      */
     private static final class SqsSafeEscapes extends CharacterEscapes {
 
@@ -127,8 +126,8 @@ public final class EnvelopeCodec {
         try {
             envelope = mapper.treeToValue(tree, Envelope.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new MalformedEnvelopeException(e instanceof JsonProcessingException jpe
-                    ? describe(jpe) : rootMessage(e));
+            throw new MalformedEnvelopeException(
+                    e instanceof JsonProcessingException jpe ? describe(jpe) : rootMessage(e));
         }
         requireText(envelope.channel(), "channel");
         requireText(envelope.target(), "target");
@@ -150,8 +149,10 @@ public final class EnvelopeCodec {
 
     private static String describe(JsonProcessingException e) {
         // Binding a tree has no text position: Jackson reports line -1 then, which says nothing.
-        String where = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
-                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        String where = e.getLocation() == null || e.getLocation().getLineNr() < 1
+                ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr();
         return e.getOriginalMessage() + where;
     }
 
@@ -172,7 +173,9 @@ public final class EnvelopeCodec {
                 bytes += 1;
             } else if (c < 0x800) {
                 bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 bytes += 4;
                 i++;
             } else {

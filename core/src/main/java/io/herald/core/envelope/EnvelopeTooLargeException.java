@@ -9,10 +9,13 @@ public final class EnvelopeTooLargeException extends RuntimeException {
     private final int limitBytes;
 
     public EnvelopeTooLargeException(String id, int actualBytes, int limitBytes) {
-        super(String.format(Locale.ROOT,
+        super(String.format(
+                Locale.ROOT,
                 "message %s is %,d bytes as JSON; SQS accepts at most %,d bytes (1 MiB) per message: "
                         + "shorten its text or HTML",
-                id, actualBytes, limitBytes));
+                id,
+                actualBytes,
+                limitBytes));
         this.actualBytes = actualBytes;
         this.limitBytes = limitBytes;
     }

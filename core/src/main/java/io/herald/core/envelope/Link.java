@@ -1,5 +1,4 @@
 package io.herald.core.envelope;
 
 /** A link shown with a notification. */
-public record Link(String label, String url) {
-}
+public record Link(String label, String url) {}

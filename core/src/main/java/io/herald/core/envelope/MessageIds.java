@@ -5,16 +5,15 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Message ids are UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then randomness. They are
- * unique without coordination between API and shim instances, and their text sorts by creation
- * time, which keeps status listings and dead-letter inspection in order.
+ * Message ids are UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then randomness. They are unique without
+ * coordination between API and shim instances, and their text sorts by creation time, which keeps status listings and
+ * dead-letter inspection in order.
  */
 public final class MessageIds {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private MessageIds() {
-    }
+    private MessageIds() {}
 
     public static String next(Instant now) {
         long millis = now.toEpochMilli();

@@ -3,9 +3,9 @@ package io.herald.core.envelope;
 /**
  * Who asked for a notification.
  *
- * @param kind       {@code api} or {@code slurm}
- * @param principal  the API key's name, or the Slurm user
- * @param cluster    the Slurm cluster, when {@code kind} is {@code slurm}
+ * @param kind {@code api} or {@code slurm}
+ * @param principal the API key's name, or the Slurm user
+ * @param cluster the Slurm cluster, when {@code kind} is {@code slurm}
  */
 public record Origin(String kind, String principal, String cluster) {
 

@@ -1,5 +1,4 @@
 package io.herald.core.envelope;
 
 /** The From of a notification: an address and an optional display name. */
-public record Sender(String email, String name) {
-}
+public record Sender(String email, String name) {}

@@ -1,8 +1,5 @@
 package io.herald.core.health;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,13 +11,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One dependency a {@code /readyz} asks about, e.g. SQS or the status store; the API's and the
- * pipeline admin port's readiness both run theirs through {@link #runAll}.
+ * One dependency a {@code /readyz} asks about, e.g. SQS or the status store; the API's and the pipeline admin port's
+ * readiness both run theirs through {@link #runAll}.
  *
- * @param name   shown in the answer
- * @param probe  empty when the dependency answers as it should, otherwise what is wrong; may throw
+ * @param name shown in the answer
+ * @param probe empty when the dependency answers as it should, otherwise what is wrong; may throw
  */
 public record ReadinessCheck(String name, Supplier<Optional<String>> probe) {
 
@@ -42,15 +41,15 @@ public record ReadinessCheck(String name, Supplier<Optional<String>> probe) {
         List<CompletableFuture<Optional<String>>> futures = new ArrayList<>();
         for (ReadinessCheck check : checks) {
             // A thread each, never awaited past the deadline: a probe stuck in a socket must not hold the answer.
-            futures.add(CompletableFuture.supplyAsync(() -> check.probe().get(),
-                    task -> Thread.ofVirtual().start(task)));
+            futures.add(CompletableFuture.supplyAsync(
+                    () -> check.probe().get(), task -> Thread.ofVirtual().start(task)));
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int i = 0; i < checks.size(); i++) {
             String name = checks.get(i).name();
             try {
-                Optional<String> problem = futures.get(i).get(Math.max(0, deadline - System.nanoTime()),
-                        TimeUnit.NANOSECONDS);
+                Optional<String> problem =
+                        futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 results.put(name, problem.orElse("ok"));
             } catch (TimeoutException e) {
                 futures.get(i).cancel(true);

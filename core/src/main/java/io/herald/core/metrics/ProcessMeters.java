@@ -12,17 +12,15 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.util.Properties;
 
 /**
- * What every Herald process exposes besides its own meters, so one dashboard and one set of
- * alerts fit the API and the pipeline alike: JVM memory, GC, threads and classes
- * ({@code jvm_*}), CPU, uptime and open files ({@code process_*}, {@code system_*}), and
- * {@code herald_build_info{version,commit} 1}.
+ * What every Herald process exposes besides its own meters, so one dashboard and one set of alerts fit the API and the
+ * pipeline alike: JVM memory, GC, threads and classes ({@code jvm_*}), CPU, uptime and open files ({@code process_*},
+ * {@code system_*}), and {@code herald_build_info{version,commit} 1}.
  */
 public final class ProcessMeters implements AutoCloseable {
 
@@ -36,8 +34,8 @@ public final class ProcessMeters implements AutoCloseable {
     }
 
     /**
-     * Binds the JVM and process meters and the build info to the registry; close it to stop GC
-     * listening. Call it before registering any other meter: its filters must come first.
+     * Binds the JVM and process meters and the build info to the registry; close it to stop GC listening. Call it
+     * before registering any other meter: its filters must come first.
      */
     public static ProcessMeters bindTo(MeterRegistry registry) {
         // Two of ProcessorMetrics' names fail `promtool check metrics`: process_cpu_time_ns_total
@@ -51,8 +49,10 @@ public final class ProcessMeters implements AutoCloseable {
             }
         });
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
-                    .description("CPU time the JVM process used").register(registry);
+            FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9)
+                    .baseUnit("seconds")
+                    .description("CPU time the JVM process used")
+                    .register(registry);
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -65,7 +65,8 @@ public final class ProcessMeters implements AutoCloseable {
         Build build = Build.current();
         Gauge.builder("herald.build.info", () -> 1)
                 .description("Always 1; the labels say which Herald build this process runs")
-                .tag("version", build.version()).tag("commit", build.commit())
+                .tag("version", build.version())
+                .tag("commit", build.commit())
                 .register(registry);
         return new ProcessMeters(gc);
     }
@@ -76,8 +77,8 @@ public final class ProcessMeters implements AutoCloseable {
     }
 
     /**
-     * The running build, from the properties the build wrote, else the jar manifest's
-     * Implementation-Version; "unknown" for what neither says.
+     * The running build, from the properties the build wrote, else the jar manifest's Implementation-Version; "unknown"
+     * for what neither says.
      */
     public record Build(String version, String commit) {
 
@@ -91,8 +92,8 @@ public final class ProcessMeters implements AutoCloseable {
                 // Unreadable: fall back to the manifest below, as for a missing file.
             }
             String manifest = ProcessMeters.class.getPackage().getImplementationVersion();
-            return new Build(known(written.getProperty("version"), manifest),
-                    known(written.getProperty("commit"), null));
+            return new Build(
+                    known(written.getProperty("version"), manifest), known(written.getProperty("commit"), null));
         }
 
         /** A value the build filled in, else the fallback, else "unknown". */

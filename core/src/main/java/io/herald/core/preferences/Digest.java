@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /** How often notifications of one kind reach the user: each on its own, or folded per hour or day. */
 public enum Digest {
-    IMMEDIATE, HOURLY, DAILY;
+    IMMEDIATE,
+    HOURLY,
+    DAILY;
 
     /** As written in preferences: lower case. */
     public String label() {

@@ -1,12 +1,6 @@
 package io.herald.core.preferences;
 
 import io.herald.core.status.StatusTable;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,17 +9,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * {@link ChatLinks} in the status table, beside the preferences (which they do not change):
+ *
  * <ul>
- * <li>{@code linkcode#<CODE>}: the chat a code was issued to, with {@code expiresAt} (DynamoDB's TTL
- *     sweeps it eventually; redeeming checks the time itself, as the sweep may lag by days);</li>
- * <li>{@code chatlink#<channel>:<chat>}: the user a chat is linked to (the bot's question);</li>
- * <li>{@code links#<user>}: the set of the user's chats (the question of whoever wants to reach them).</li>
+ *   <li>{@code linkcode#<CODE>}: the chat a code was issued to, with {@code expiresAt} (DynamoDB's TTL sweeps it
+ *       eventually; redeeming checks the time itself, as the sweep may lag by days);
+ *   <li>{@code chatlink#<channel>:<chat>}: the user a chat is linked to (the bot's question);
+ *   <li>{@code links#<user>}: the set of the user's chats (the question of whoever wants to reach them).
  * </ul>
- * A code is redeemed by a conditional delete that returns the old item: DynamoDB serialises writes to
- * one item, so of two redemptions racing only one gets the item back.
+ *
+ * A code is redeemed by a conditional delete that returns the old item: DynamoDB serialises writes to one item, so of
+ * two redemptions racing only one gets the item back.
  */
 public final class DynamoChatLinks implements ChatLinks {
 
@@ -59,12 +60,17 @@ public final class DynamoChatLinks implements ChatLinks {
                 code.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
             }
             try {
-                dynamo.putItem(b -> b.tableName(table).item(Map.of(
-                                StatusTable.KEY, AttributeValue.fromS(CODE_PREFIX + code),
-                                "channel", AttributeValue.fromS(channel),
-                                "chat", AttributeValue.fromS(chatId),
-                                StatusTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(
-                                        now.plus(CODE_LIFETIME).getEpochSecond()))))
+                dynamo.putItem(b -> b.tableName(table)
+                        .item(Map.of(
+                                StatusTable.KEY,
+                                AttributeValue.fromS(CODE_PREFIX + code),
+                                "channel",
+                                AttributeValue.fromS(channel),
+                                "chat",
+                                AttributeValue.fromS(chatId),
+                                StatusTable.EXPIRES_AT,
+                                AttributeValue.fromN(
+                                        Long.toString(now.plus(CODE_LIFETIME).getEpochSecond()))))
                         .conditionExpression("attribute_not_exists(#k)")
                         .expressionAttributeNames(Map.of("#k", StatusTable.KEY)));
                 return code.toString();
@@ -87,10 +93,11 @@ public final class DynamoChatLinks implements ChatLinks {
         Map<String, AttributeValue> old;
         try {
             old = dynamo.deleteItem(b -> b.tableName(table)
-                    .key(Map.of(StatusTable.KEY, AttributeValue.fromS(CODE_PREFIX + normal)))
-                    .conditionExpression("attribute_exists(#k)")
-                    .expressionAttributeNames(Map.of("#k", StatusTable.KEY))
-                    .returnValues(ReturnValue.ALL_OLD)).attributes();
+                            .key(Map.of(StatusTable.KEY, AttributeValue.fromS(CODE_PREFIX + normal)))
+                            .conditionExpression("attribute_exists(#k)")
+                            .expressionAttributeNames(Map.of("#k", StatusTable.KEY))
+                            .returnValues(ReturnValue.ALL_OLD))
+                    .attributes();
         } catch (ConditionalCheckFailedException gone) {
             return new UnknownCode();
         } catch (SdkException e) {
@@ -110,26 +117,34 @@ public final class DynamoChatLinks implements ChatLinks {
         String receiver = channel + ":" + chatId;
         try {
             Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(
-                    StatusTable.KEY, AttributeValue.fromS(CHAT_PREFIX + receiver),
-                    "user", AttributeValue.fromS(user),
-                    "linkedAt", AttributeValue.fromS(at.toString())));
+                    StatusTable.KEY,
+                    AttributeValue.fromS(CHAT_PREFIX + receiver),
+                    "user",
+                    AttributeValue.fromS(user),
+                    "linkedAt",
+                    AttributeValue.fromS(at.toString())));
             if (cluster != null && !cluster.isBlank()) {
                 item.put("cluster", AttributeValue.fromS(cluster));
             }
-            Map<String, AttributeValue> before = dynamo.putItem(b -> b.tableName(table).item(item)
-                    .returnValues(ReturnValue.ALL_OLD)).attributes();
-            dynamo.updateItem(b -> b.tableName(table).key(userKey(user))
+            Map<String, AttributeValue> before = dynamo.putItem(
+                            b -> b.tableName(table).item(item).returnValues(ReturnValue.ALL_OLD))
+                    .attributes();
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(userKey(user))
                     .updateExpression("ADD chats :c")
                     .expressionAttributeValues(Map.of(":c", AttributeValue.fromSs(List.of(receiver)))));
-            String previous = before == null || !before.containsKey("user") ? null : before.get("user").s();
+            String previous = before == null || !before.containsKey("user")
+                    ? null
+                    : before.get("user").s();
             if (previous != null && !previous.equals(user)) {
-                dynamo.updateItem(b -> b.tableName(table).key(userKey(previous))
+                dynamo.updateItem(b -> b.tableName(table)
+                        .key(userKey(previous))
                         .updateExpression("DELETE chats :c")
                         .expressionAttributeValues(Map.of(":c", AttributeValue.fromSs(List.of(receiver)))));
             }
         } catch (SdkException e) {
-            throw new PreferencesStoreException("the link of " + receiver + " to " + user + " cannot be saved: "
-                    + e.getMessage(), e);
+            throw new PreferencesStoreException(
+                    "the link of " + receiver + " to " + user + " cannot be saved: " + e.getMessage(), e);
         }
     }
 
@@ -137,27 +152,34 @@ public final class DynamoChatLinks implements ChatLinks {
     public Optional<ChatLink> linkOf(String channel, String chatId) {
         Map<String, AttributeValue> item;
         try {
-            item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                    .key(Map.of(StatusTable.KEY, AttributeValue.fromS(CHAT_PREFIX + channel + ":" + chatId)))).item();
+            item = dynamo.getItem(b -> b.tableName(table)
+                            .consistentRead(true)
+                            .key(Map.of(StatusTable.KEY, AttributeValue.fromS(CHAT_PREFIX + channel + ":" + chatId))))
+                    .item();
         } catch (SdkException e) {
-            throw new PreferencesStoreException("the link of " + channel + ":" + chatId + " cannot be read: "
-                    + e.getMessage(), e);
+            throw new PreferencesStoreException(
+                    "the link of " + channel + ":" + chatId + " cannot be read: " + e.getMessage(), e);
         }
         if (item == null || !item.containsKey("user")) {
             return Optional.empty();
         }
-        return Optional.of(new ChatLink(item.get("user").s(), channel, chatId,
-                item.containsKey("cluster") ? item.get("cluster").s() : null, Instant.parse(item.get("linkedAt").s())));
+        return Optional.of(new ChatLink(
+                item.get("user").s(),
+                channel,
+                chatId,
+                item.containsKey("cluster") ? item.get("cluster").s() : null,
+                Instant.parse(item.get("linkedAt").s())));
     }
 
     @Override
     public List<ChatLink> linksOf(String user) {
         Map<String, AttributeValue> item;
         try {
-            item = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(userKey(user))).item();
+            item = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(userKey(user)))
+                    .item();
         } catch (SdkException e) {
-            throw new PreferencesStoreException("the linked chats of " + user + " cannot be read: "
-                    + e.getMessage(), e);
+            throw new PreferencesStoreException(
+                    "the linked chats of " + user + " cannot be read: " + e.getMessage(), e);
         }
         List<ChatLink> out = new ArrayList<>();
         if (item == null || !item.containsKey("chats")) {
@@ -167,7 +189,8 @@ public final class DynamoChatLinks implements ChatLinks {
             int colon = receiver.indexOf(':');
             // The chat's own item has the last word: a chat relinked meanwhile is not this user's.
             linkOf(receiver.substring(0, colon), receiver.substring(colon + 1))
-                    .filter(l -> l.user().equals(user)).ifPresent(out::add);
+                    .filter(l -> l.user().equals(user))
+                    .ifPresent(out::add);
         }
         out.sort(Comparator.comparing(ChatLink::linkedAt));
         return out;

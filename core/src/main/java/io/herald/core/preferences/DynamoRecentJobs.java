@@ -6,23 +6,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.core.status.StatusTable;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * {@link RecentJobs} in the status table: one item per user under {@code jobs#<user>}, the notices
- * as one JSON array (newest first, at most {@link #KEEP}) and a version. A write reads the list,
- * puts the new one on condition that the version is unchanged, and starts over when another
- * forwarder wrote meanwhile, so two clusters' forwarders sharing a table lose nothing. The item
- * expires with the status TTL after its last write, as the message states it points at do.
+ * {@link RecentJobs} in the status table: one item per user under {@code jobs#<user>}, the notices as one JSON array
+ * (newest first, at most {@link #KEEP}) and a version. A write reads the list, puts the new one on condition that the
+ * version is unchanged, and starts over when another forwarder wrote meanwhile, so two clusters' forwarders sharing a
+ * table lose nothing. The item expires with the status TTL after its last write, as the message states it points at do.
  */
 public final class DynamoRecentJobs implements RecentJobs {
 
@@ -48,30 +46,39 @@ public final class DynamoRecentJobs implements RecentJobs {
         }
         for (int attempt = 1; ; attempt++) {
             Map<String, AttributeValue> item = read(user);
-            long version = item.containsKey("version") ? Long.parseLong(item.get("version").n()) : 0;
+            long version = item.containsKey("version")
+                    ? Long.parseLong(item.get("version").n())
+                    : 0;
             List<JobNotice> list = new ArrayList<>(notices.reversed());
-            list.addAll(item.containsKey("notices") ? decode(user, item.get("notices").s()) : List.of());
+            list.addAll(
+                    item.containsKey("notices")
+                            ? decode(user, item.get("notices").s())
+                            : List.of());
             List<JobNotice> kept = list.subList(0, Math.min(KEEP, list.size()));
             Instant newest = notices.getLast().at();
             Map<String, AttributeValue> next = new HashMap<>();
             next.put(StatusTable.KEY, AttributeValue.fromS(PREFIX + user));
             next.put("notices", AttributeValue.fromS(encode(kept)));
             next.put("version", AttributeValue.fromN(Long.toString(version + 1)));
-            next.put(StatusTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(newest.plus(ttl).getEpochSecond())));
+            next.put(
+                    StatusTable.EXPIRES_AT,
+                    AttributeValue.fromN(Long.toString(newest.plus(ttl).getEpochSecond())));
             try {
-                dynamo.putItem(b -> b.tableName(table).item(next)
+                dynamo.putItem(b -> b.tableName(table)
+                        .item(next)
                         .conditionExpression(version == 0 ? "attribute_not_exists(version)" : "version = :v")
-                        .expressionAttributeValues(version == 0 ? null
-                                : Map.of(":v", AttributeValue.fromN(Long.toString(version)))));
+                        .expressionAttributeValues(
+                                version == 0 ? null : Map.of(":v", AttributeValue.fromN(Long.toString(version)))));
                 return;
             } catch (ConditionalCheckFailedException raced) {
                 if (attempt >= ATTEMPTS) {
-                    throw new PreferencesStoreException("the recent jobs of " + user + " changed under every one of "
-                            + ATTEMPTS + " writes", raced);
+                    throw new PreferencesStoreException(
+                            "the recent jobs of " + user + " changed under every one of " + ATTEMPTS + " writes",
+                            raced);
                 }
             } catch (SdkException e) {
-                throw new PreferencesStoreException("the recent jobs of " + user + " cannot be saved: "
-                        + e.getMessage(), e);
+                throw new PreferencesStoreException(
+                        "the recent jobs of " + user + " cannot be saved: " + e.getMessage(), e);
             }
         }
     }
@@ -84,8 +91,10 @@ public final class DynamoRecentJobs implements RecentJobs {
 
     private Map<String, AttributeValue> read(String user) {
         try {
-            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                    .key(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + user)))).item();
+            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                            .consistentRead(true)
+                            .key(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + user))))
+                    .item();
             return item == null ? Map.of() : item;
         } catch (SdkException e) {
             throw new PreferencesStoreException("the recent jobs of " + user + " cannot be read: " + e.getMessage(), e);
@@ -114,9 +123,18 @@ public final class DynamoRecentJobs implements RecentJobs {
             List<JobNotice> out = new ArrayList<>();
             for (JsonNode o : mapper.readTree(text)) {
                 List<Sent> sent = new ArrayList<>();
-                o.path("sent").forEach(s -> sent.add(new Sent(s.path("id").asText(), s.path("to").asText())));
-                out.add(new JobNotice(text(o, "jobId"), text(o, "name"), text(o, "cluster"), text(o, "event"),
-                        text(o, "state"), Instant.parse(o.path("at").asText()), text(o, "digest"), sent));
+                o.path("sent")
+                        .forEach(s -> sent.add(
+                                new Sent(s.path("id").asText(), s.path("to").asText())));
+                out.add(new JobNotice(
+                        text(o, "jobId"),
+                        text(o, "name"),
+                        text(o, "cluster"),
+                        text(o, "event"),
+                        text(o, "state"),
+                        Instant.parse(o.path("at").asText()),
+                        text(o, "digest"),
+                        sent));
             }
             return out;
         } catch (JsonProcessingException | java.time.DateTimeException e) {

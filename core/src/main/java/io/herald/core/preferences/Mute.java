@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Clusters and partitions a user hears nothing from. A partition is muted on every cluster by its
- * name ({@code debug}), or on one cluster as {@code cluster/partition}.
+ * Clusters and partitions a user hears nothing from. A partition is muted on every cluster by its name ({@code debug}),
+ * or on one cluster as {@code cluster/partition}.
  */
 public record Mute(List<String> clusters, List<String> partitions) {
 

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.core.receiver.ParsedReceivers;
 import io.herald.core.receiver.Receiver;
 import io.herald.core.receiver.ReceiverParser;
-
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -39,19 +38,16 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * Reading checks every field and reports each problem under its path ({@code receivers.phone},
- * {@code quietHours.timeZone}), so one answer tells a user all that is wrong. Unknown fields are
- * refused: a misspelt {@code quietHour} must not quietly do nothing. What {@link #write} adds
- * ({@code user}, {@code updatedAt}, {@code updatedBy}) may be sent back, so a read can be edited
- * and saved as it is.
+ * {@code quietHours.timeZone}), so one answer tells a user all that is wrong. Unknown fields are refused: a misspelt
+ * {@code quietHour} must not quietly do nothing. What {@link #write} adds ({@code user}, {@code updatedAt},
+ * {@code updatedBy}) may be sent back, so a read can be edited and saved as it is.
  */
 public final class PreferencesCodec {
 
     /** The outcome of reading: preferences, or the problems by field path. */
-    public sealed interface Read permits Valid, Invalid {
-    }
+    public sealed interface Read permits Valid, Invalid {}
 
-    public record Valid(UserPreferences preferences) implements Read {
-    }
+    public record Valid(UserPreferences preferences) implements Read {}
 
     public record Invalid(Map<String, String> errors) implements Read {
         public Invalid {
@@ -64,12 +60,13 @@ public final class PreferencesCodec {
     static final int MAX_NAME_CHARS = 100;
     private static final Pattern RECEIVER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     /**
-     * POSIX portable names plus what directory services add (upper case, {@code @domain}); never a
-     * comma or colon, which would make a name look like a receiver list or a scheme.
+     * POSIX portable names plus what directory services add (upper case, {@code @domain}); never a comma or colon,
+     * which would make a name look like a receiver list or a scheme.
      */
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@$-]{0,63}");
-    private static final Set<String> FIELDS = Set.of("receivers", "events", "quietHours", "mute",
-            "user", "updatedAt", "updatedBy");
+
+    private static final Set<String> FIELDS =
+            Set.of("receivers", "events", "quietHours", "mute", "user", "updatedAt", "updatedBy");
     private static final Set<String> EVENT_FIELDS = Set.of("receivers", "digest");
     private static final Set<String> QUIET_FIELDS = Set.of("from", "to", "timeZone", "breakThrough");
     private static final Set<String> MUTE_FIELDS = Set.of("clusters", "partitions");
@@ -83,9 +80,10 @@ public final class PreferencesCodec {
         if (user == null || user.isEmpty()) {
             return "is required";
         }
-        return USER_NAME.matcher(user).matches() ? null
+        return USER_NAME.matcher(user).matches()
+                ? null
                 : "must be a Unix user name: 1-64 letters, digits, '_', '.', '-', '@', '$', not starting with '-' "
-                + "or '.'";
+                        + "or '.'";
     }
 
     /**
@@ -106,7 +104,9 @@ public final class PreferencesCodec {
         }
         unknownFields(json, FIELDS, "", problem);
         JsonNode named = json.get("user");
-        if (named != null && !named.isNull() && !(named.isTextual() && named.asText().equals(user))) {
+        if (named != null
+                && !named.isNull()
+                && !(named.isTextual() && named.asText().equals(user))) {
             problem.accept("user", "names another user than the one the preferences are for ('" + user + "')");
         }
         Map<String, Receiver> receiverMap = readReceivers(json.get("receivers"), channels, problem);
@@ -129,15 +129,17 @@ public final class PreferencesCodec {
         try {
             json = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("saved preferences of " + user + " are not JSON: "
-                    + e.getOriginalMessage());
+            throw new IllegalArgumentException(
+                    "saved preferences of " + user + " are not JSON: " + e.getOriginalMessage());
         }
         Read read = read(user, json, null);
         if (read instanceof Invalid(Map<String, String> errors)) {
             throw new IllegalArgumentException("saved preferences of " + user + " are not valid: " + errors);
         }
         UserPreferences prefs = ((Valid) read).preferences();
-        Instant at = json.hasNonNull("updatedAt") ? Instant.parse(json.get("updatedAt").asText()) : null;
+        Instant at = json.hasNonNull("updatedAt")
+                ? Instant.parse(json.get("updatedAt").asText())
+                : null;
         String by = json.hasNonNull("updatedBy") ? json.get("updatedBy").asText() : null;
         return prefs.savedAt(at, by);
     }
@@ -183,17 +185,19 @@ public final class PreferencesCodec {
         return mapper.readTree(text);
     }
 
-    private Map<String, Receiver> readReceivers(JsonNode node, Set<String> channels,
-                                                BiConsumer<String, String> problem) {
+    private Map<String, Receiver> readReceivers(
+            JsonNode node, Set<String> channels, BiConsumer<String, String> problem) {
         Map<String, Receiver> out = new LinkedHashMap<>();
         if (node == null || node.isNull()) {
-            problem.accept("receivers", "is required: an object of name to receiver, e.g. "
-                    + "{\"work\": \"mailto:alice@example.org\"}");
+            problem.accept(
+                    "receivers",
+                    "is required: an object of name to receiver, e.g. " + "{\"work\": \"mailto:alice@example.org\"}");
             return out;
         }
         if (!node.isObject()) {
-            problem.accept("receivers", "must be an object of name to receiver, e.g. "
-                    + "{\"work\": \"mailto:alice@example.org\"}");
+            problem.accept(
+                    "receivers",
+                    "must be an object of name to receiver, e.g. " + "{\"work\": \"mailto:alice@example.org\"}");
             return out;
         }
         if (node.isEmpty()) {
@@ -206,8 +210,8 @@ public final class PreferencesCodec {
             Map.Entry<String, JsonNode> e = it.next();
             String path = "receivers." + e.getKey();
             if (!RECEIVER_NAME.matcher(e.getKey()).matches()) {
-                problem.accept("receivers", "name '" + shorten(e.getKey())
-                        + "' must be 1-32 letters, digits, '_' or '-'");
+                problem.accept(
+                        "receivers", "name '" + shorten(e.getKey()) + "' must be 1-32 letters, digits, '_' or '-'");
                 continue;
             }
             if (!e.getValue().isTextual()) {
@@ -216,8 +220,9 @@ public final class PreferencesCodec {
             }
             String text = e.getValue().asText().strip();
             if (text.indexOf(':') < 0 || text.indexOf(',') >= 0) {
-                problem.accept(path, "must be one receiver as scheme:target, e.g. mailto:alice@example.org or "
-                        + "telegram:123456");
+                problem.accept(
+                        path,
+                        "must be one receiver as scheme:target, e.g. mailto:alice@example.org or " + "telegram:123456");
                 continue;
             }
             ParsedReceivers parsed = receivers.parse(text);
@@ -227,9 +232,11 @@ public final class PreferencesCodec {
             }
             Receiver r = parsed.receivers().getFirst();
             if (channels != null && !channels.contains(r.channel())) {
-                problem.accept(path, "channel " + r.channel() + " has no provider, neither in this configuration nor "
-                        + "in a running pipeline, so nothing could reach it (channels with a provider: "
-                        + String.join(", ", new TreeSet<>(channels)) + ")");
+                problem.accept(
+                        path,
+                        "channel " + r.channel() + " has no provider, neither in this configuration nor "
+                                + "in a running pipeline, so nothing could reach it (channels with a provider: "
+                                + String.join(", ", new TreeSet<>(channels)) + ")");
                 continue;
             }
             out.put(e.getKey(), r);
@@ -238,23 +245,30 @@ public final class PreferencesCodec {
     }
 
     /** @param declared the receivers' names as written (a refused receiver is reported once, under its own name) */
-    private Map<EventKind, EventRule> readEvents(JsonNode node, Set<String> declared,
-                                                 BiConsumer<String, String> problem) {
+    private Map<EventKind, EventRule> readEvents(
+            JsonNode node, Set<String> declared, BiConsumer<String, String> problem) {
         Map<EventKind, EventRule> out = new EnumMap<>(EventKind.class);
         if (node == null || node.isNull()) {
             return out;
         }
         if (!node.isObject()) {
-            problem.accept("events", "must be an object of event kind to rule, e.g. {\"FAIL\": {\"receivers\": "
-                    + "[\"work\"]}}");
+            problem.accept(
+                    "events",
+                    "must be an object of event kind to rule, e.g. {\"FAIL\": {\"receivers\": " + "[\"work\"]}}");
             return out;
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             var kind = EventKind.parse(e.getKey());
             if (kind.isEmpty()) {
-                problem.accept("events", "unknown event kind '" + shorten(e.getKey()) + "' (known: "
-                        + String.join(", ", EnumSet.allOf(EventKind.class).stream().map(Enum::name).toList()) + ")");
+                problem.accept(
+                        "events",
+                        "unknown event kind '" + shorten(e.getKey()) + "' (known: "
+                                + String.join(
+                                        ", ",
+                                        EnumSet.allOf(EventKind.class).stream()
+                                                .map(Enum::name)
+                                                .toList()) + ")");
                 continue;
             }
             String path = "events." + kind.get().name();
@@ -275,9 +289,12 @@ public final class PreferencesCodec {
                 for (int i = 0; i < to.size(); i++) {
                     String name = to.get(i).isTextual() ? to.get(i).asText() : null;
                     if (name == null || !declared.contains(name)) {
-                        problem.accept(path + ".receivers[" + i + "]", name == null ? "must be a receiver's name"
-                                : "'" + shorten(name) + "' is none of the receivers ("
-                                + String.join(", ", declared) + ")");
+                        problem.accept(
+                                path + ".receivers[" + i + "]",
+                                name == null
+                                        ? "must be a receiver's name"
+                                        : "'" + shorten(name) + "' is none of the receivers ("
+                                                + String.join(", ", declared) + ")");
                     } else if (!names.contains(name)) {
                         names.add(name);
                     }
@@ -317,8 +334,10 @@ public final class PreferencesCodec {
             try {
                 zone = ZoneId.of(z.asText().strip());
             } catch (DateTimeException e) {
-                problem.accept("quietHours.timeZone", "'" + shorten(z.asText()) + "' is not a time zone; use a name "
-                        + "such as Europe/Berlin, America/New_York or UTC");
+                problem.accept(
+                        "quietHours.timeZone",
+                        "'" + shorten(z.asText()) + "' is not a time zone; use a name "
+                                + "such as Europe/Berlin, America/New_York or UTC");
             }
         }
         Set<EventKind> through = EnumSet.noneOf(EventKind.class);
@@ -328,7 +347,8 @@ public final class PreferencesCodec {
                 problem.accept("quietHours.breakThrough", "must be a list of event kinds, e.g. [\"FAIL\"]");
             } else {
                 for (int i = 0; i < b.size(); i++) {
-                    var kind = b.get(i).isTextual() ? EventKind.parse(b.get(i).asText())
+                    var kind = b.get(i).isTextual()
+                            ? EventKind.parse(b.get(i).asText())
                             : java.util.Optional.<EventKind>empty();
                     if (kind.isEmpty()) {
                         problem.accept("quietHours.breakThrough[" + i + "]", "must be an event kind (e.g. FAIL)");
@@ -367,7 +387,8 @@ public final class PreferencesCodec {
             return Mute.NONE;
         }
         unknownFields(node, MUTE_FIELDS, "mute.", problem);
-        return new Mute(names(node.get("clusters"), "mute.clusters", problem),
+        return new Mute(
+                names(node.get("clusters"), "mute.clusters", problem),
                 names(node.get("partitions"), "mute.partitions", problem));
     }
 
@@ -386,10 +407,11 @@ public final class PreferencesCodec {
         }
         for (int i = 0; i < node.size(); i++) {
             JsonNode n = node.get(i);
-            if (!n.isTextual() || n.asText().isBlank() || n.asText().length() > MAX_NAME_CHARS
+            if (!n.isTextual()
+                    || n.asText().isBlank()
+                    || n.asText().length() > MAX_NAME_CHARS
                     || n.asText().chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
-                problem.accept(path + "[" + i + "]", "must be a name of 1-" + MAX_NAME_CHARS
-                        + " printable characters");
+                problem.accept(path + "[" + i + "]", "must be a name of 1-" + MAX_NAME_CHARS + " printable characters");
             } else if (!out.contains(n.asText().strip())) {
                 out.add(n.asText().strip());
             }
@@ -397,19 +419,21 @@ public final class PreferencesCodec {
         return out;
     }
 
-    private static void unknownFields(JsonNode node, Set<String> known, String prefix,
-                                      BiConsumer<String, String> problem) {
+    private static void unknownFields(
+            JsonNode node, Set<String> known, String prefix, BiConsumer<String, String> problem) {
         node.fieldNames().forEachRemaining(f -> {
             if (!known.contains(f)) {
-                problem.accept(prefix + shorten(f), "unknown field (known: " + String.join(", ", new TreeSet<>(known))
-                        + ")");
+                problem.accept(
+                        prefix + shorten(f), "unknown field (known: " + String.join(", ", new TreeSet<>(known)) + ")");
             }
         });
     }
 
     private static String shorten(String text) {
-        String shown = text.codePoints().filter(c -> c >= 0x20 && c != 0x7F)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String shown = text.codePoints()
+                .filter(c -> c >= 0x20 && c != 0x7F)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         return shown.length() > 40 ? shown.substring(0, 40) + "..." : shown;
     }
 }

@@ -3,8 +3,8 @@ package io.herald.core.preferences;
 import java.util.Optional;
 
 /**
- * Users' preferences, one entry per Unix user. The forwarder reads, admins write; a store that
- * cannot be reached throws {@link PreferencesStoreException} (the caller decides whether to wait).
+ * Users' preferences, one entry per Unix user. The forwarder reads, admins write; a store that cannot be reached throws
+ * {@link PreferencesStoreException} (the caller decides whether to wait).
  */
 public interface PreferencesStore {
 

@@ -8,12 +8,12 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A daily span in the user's own time zone when notifications wait, except the kinds that break
- * through (a failed job, typically). A span whose end is before its start runs over midnight.
+ * A daily span in the user's own time zone when notifications wait, except the kinds that break through (a failed job,
+ * typically). A span whose end is before its start runs over midnight.
  *
- * @param from         when the quiet begins, local time
- * @param to           when it ends, local time (exclusive)
- * @param zone         the user's time zone: daylight saving moves the span with the clock on the wall
+ * @param from when the quiet begins, local time
+ * @param to when it ends, local time (exclusive)
+ * @param zone the user's time zone: daylight saving moves the span with the clock on the wall
  * @param breakThrough kinds delivered at once even in quiet hours
  */
 public record QuietHours(LocalTime from, LocalTime to, ZoneId zone, Set<EventKind> breakThrough) {

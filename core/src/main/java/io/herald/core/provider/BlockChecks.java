@@ -2,7 +2,6 @@ package io.herald.core.provider;
 
 import io.herald.core.config.Durations;
 import io.herald.core.config.Secret;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -10,8 +9,8 @@ import java.util.function.BiConsumer;
 
 /**
  * The checks a provider's descriptor runs on its block, each reporting under the block's own key
- * ({@code providers.<name>.<field>}); the configuration loader adds the environment variable.
- * Problems never quote a secret, not even a malformed one: a webhook URL is its credential.
+ * ({@code providers.<name>.<field>}); the configuration loader adds the environment variable. Problems never quote a
+ * secret, not even a malformed one: a webhook URL is its credential.
  */
 public final class BlockChecks {
 
@@ -19,8 +18,8 @@ public final class BlockChecks {
     private final BiConsumer<String, String> problem;
 
     /**
-     * @param provider  the provider's name, e.g. {@code telegram}
-     * @param problem   receives key and message of each problem
+     * @param provider the provider's name, e.g. {@code telegram}
+     * @param problem receives key and message of each problem
      */
     public BlockChecks(String provider, BiConsumer<String, String> problem) {
         this.prefix = "providers." + provider + ".";
@@ -58,8 +57,10 @@ public final class BlockChecks {
         if (value == null) {
             problem(field, "is missing; write e.g. 5s");
         } else if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            problem(field, "must be between " + Durations.format(min) + " and " + Durations.format(max)
-                    + ", got " + Durations.format(value));
+            problem(
+                    field,
+                    "must be between " + Durations.format(min) + " and " + Durations.format(max) + ", got "
+                            + Durations.format(value));
         }
     }
 

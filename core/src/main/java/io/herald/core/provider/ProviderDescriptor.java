@@ -2,18 +2,16 @@ package io.herald.core.provider;
 
 import io.herald.core.config.Secret;
 import io.herald.core.receiver.TargetRule;
-
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A provider as configuration, receivers and the API know it, without the code that sends: its
- * name, its channel, the receiver scheme users write and the rule its targets meet, its
- * configuration block (a record bound by Jackson from {@code providers.<name>}) with defaults and
- * checks, and its secrets. Found with {@link java.util.ServiceLoader} (one line in
- * {@code META-INF/services/io.herald.core.provider.ProviderDescriptor}), so no list of providers is
- * written anywhere else; the pipeline pairs each with the factory that builds its sender.
+ * A provider as configuration, receivers and the API know it, without the code that sends: its name, its channel, the
+ * receiver scheme users write and the rule its targets meet, its configuration block (a record bound by Jackson from
+ * {@code providers.<name>}) with defaults and checks, and its secrets. Found with {@link java.util.ServiceLoader} (one
+ * line in {@code META-INF/services/io.herald.core.provider.ProviderDescriptor}), so no list of providers is written
+ * anywhere else; the pipeline pairs each with the factory that builds its sender.
  *
  * @param <C> the configuration block's record type
  */
@@ -38,11 +36,10 @@ public interface ProviderDescriptor<C extends Record & ProviderSettings> {
     C defaults();
 
     /**
-     * Adds the provider's own problems (beyond the common keys every block has) to {@code checks}.
-     * A disabled block is checked only for values that are wrong whatever happens.
+     * Adds the provider's own problems (beyond the common keys every block has) to {@code checks}. A disabled block is
+     * checked only for values that are wrong whatever happens.
      */
-    default void validate(C config, BlockChecks checks) {
-    }
+    default void validate(C config, BlockChecks checks) {}
 
     /** The names of the block's secret keys, e.g. {@code botToken}: every {@link Secret} component. */
     default List<String> secretKeys() {
@@ -71,8 +68,8 @@ public interface ProviderDescriptor<C extends Record & ProviderSettings> {
     }
 
     /**
-     * Forms a secret takes on the wire besides its own value, e.g. SMTP's {@code user:password}
-     * that AUTH sends base64-encoded; redaction masks them too.
+     * Forms a secret takes on the wire besides its own value, e.g. SMTP's {@code user:password} that AUTH sends
+     * base64-encoded; redaction masks them too.
      */
     default List<String> loginForms(C config) {
         return List.of();

@@ -2,7 +2,6 @@ package io.herald.core.provider;
 
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.receiver.TargetRule;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,9 +12,8 @@ import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
- * Every provider Herald has, as {@link ProviderDescriptor}s found on the class path: the one list
- * that configuration, receiver parsing, pauses, metrics and {@code GET /v1/channels} derive from.
- * Immutable once built.
+ * Every provider Herald has, as {@link ProviderDescriptor}s found on the class path: the one list that configuration,
+ * receiver parsing, pauses, metrics and {@code GET /v1/channels} derive from. Immutable once built.
  */
 public final class ProviderRegistry {
 
@@ -24,8 +22,8 @@ public final class ProviderRegistry {
     private final Map<String, ReceiverParser.Scheme> schemes;
 
     /**
-     * @throws IllegalStateException when two descriptors share a name, or one scheme is claimed for two
-     *                               channels or with two target rules
+     * @throws IllegalStateException when two descriptors share a name, or one scheme is claimed for two channels or
+     *     with two target rules
      */
     public ProviderRegistry(List<? extends ProviderDescriptor<?>> descriptors) {
         this.descriptors = List.copyOf(descriptors);

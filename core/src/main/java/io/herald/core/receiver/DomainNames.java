@@ -5,45 +5,41 @@ import com.ibm.icu.lang.UProperty;
 import com.ibm.icu.text.IDNA;
 import com.ibm.icu.text.Normalizer2;
 import com.ibm.icu.text.SpoofChecker;
-
 import java.util.Locale;
 
 /**
- * Domain names as today's mail systems and browsers read them: UTS #46 processing, nontransitional
- * (so {@code ß}, {@code ς} and the joiners are kept, not mapped to {@code ss}, {@code σ} or
- * nothing, as Java's IDNA 2003 {@link java.net.IDN} does), with the Bidi and ContextJ rules.
+ * Domain names as today's mail systems and browsers read them: UTS #46 processing, nontransitional (so {@code ß},
+ * {@code ς} and the joiners are kept, not mapped to {@code ss}, {@code σ} or nothing, as Java's IDNA 2003
+ * {@link java.net.IDN} does), with the Bidi and ContextJ rules.
  *
- * <p>A domain is refused rather than quietly rewritten when the rewrite would hide something: an
- * invisible character (soft hyphen, zero-width joiner, any default-ignorable code point), a
- * character that stands for another (the Kelvin sign for {@code k}, fullwidth letters), or a label
- * that mixes scripts the way look-alikes do ({@code pаypal} with a Cyrillic {@code а}; ICU's
- * SpoofChecker at the moderately restrictive level, which still allows e.g. Japanese). So two
- * spellings that compare equal here are the same domain, and a sender check cannot be passed with
- * a disguised one.
+ * <p>A domain is refused rather than quietly rewritten when the rewrite would hide something: an invisible character
+ * (soft hyphen, zero-width joiner, any default-ignorable code point), a character that stands for another (the Kelvin
+ * sign for {@code k}, fullwidth letters), or a label that mixes scripts the way look-alikes do ({@code pаypal} with a
+ * Cyrillic {@code а}; ICU's SpoofChecker at the moderately restrictive level, which still allows e.g. Japanese). So two
+ * spellings that compare equal here are the same domain, and a sender check cannot be passed with a disguised one.
  */
 public final class DomainNames {
 
     /** What became of a domain: its ASCII (A-label) form, lower case, or why it was refused. */
-    public sealed interface Checked {
-    }
+    public sealed interface Checked {}
 
-    public record Ascii(String value) implements Checked {
-    }
+    public record Ascii(String value) implements Checked {}
 
-    public record Refused(String why) implements Checked {
-    }
+    public record Refused(String why) implements Checked {}
 
     // Both are immutable once built and documented as safe to share between threads.
     private static final IDNA UTS46 = IDNA.getUTS46Instance(IDNA.NONTRANSITIONAL_TO_ASCII
-            | IDNA.NONTRANSITIONAL_TO_UNICODE | IDNA.CHECK_BIDI | IDNA.CHECK_CONTEXTJ | IDNA.CHECK_CONTEXTO
+            | IDNA.NONTRANSITIONAL_TO_UNICODE
+            | IDNA.CHECK_BIDI
+            | IDNA.CHECK_CONTEXTJ
+            | IDNA.CHECK_CONTEXTO
             | IDNA.USE_STD3_RULES);
     private static final SpoofChecker SPOOF = new SpoofChecker.Builder()
             .setRestrictionLevel(SpoofChecker.RestrictionLevel.MODERATELY_RESTRICTIVE)
             .setChecks(SpoofChecker.RESTRICTION_LEVEL | SpoofChecker.INVISIBLE | SpoofChecker.MIXED_NUMBERS)
             .build();
 
-    private DomainNames() {
-    }
+    private DomainNames() {}
 
     public static Checked toAscii(String domain) {
         if (domain == null || domain.isEmpty()) {
@@ -57,8 +53,9 @@ public final class DomainNames {
             i += Character.charCount(c);
         }
         if (!Normalizer2.getNFCInstance().isNormalized(domain)) {
-            return new Refused("contains a character that stands for another (such as the Kelvin sign for 'k');"
-                    + " write it as '" + Normalizer2.getNFCInstance().normalize(domain).toLowerCase(Locale.ROOT) + "'");
+            return new Refused(
+                    "contains a character that stands for another (such as the Kelvin sign for 'k');" + " write it as '"
+                            + Normalizer2.getNFCInstance().normalize(domain).toLowerCase(Locale.ROOT) + "'");
         }
         StringBuilder ascii = new StringBuilder();
         IDNA.Info info = new IDNA.Info();
@@ -78,8 +75,8 @@ public final class DomainNames {
             IDNA.Info back = new IDNA.Info();
             UTS46.labelToUnicode(label, unicode, back);
             if (back.hasErrors() || !unicode.toString().equals(UCharacter.toLowerCase(Locale.ROOT, label))) {
-                return new Refused("contains characters that stand for others ('" + label + "' stands for '"
-                        + unicode + "')");
+                return new Refused(
+                        "contains characters that stand for others ('" + label + "' stands for '" + unicode + "')");
             }
             if (SPOOF.failsChecks(unicode.toString())) {
                 return new Refused("has the label '" + label + "', which mixes scripts as look-alike domains do");

@@ -4,18 +4,16 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Mailbox syntax as mail servers accept it today: dot-atom local parts (RFC 5322), UTF-8 local
- * parts (RFC 6531), internationalised domains checked through their ASCII form (UTS #46, see
- * {@link DomainNames}), any TLD
- * length, any letter case. Quoted local parts and address literals are refused: no provider
- * Herald speaks to delivers them reliably.
+ * Mailbox syntax as mail servers accept it today: dot-atom local parts (RFC 5322), UTF-8 local parts (RFC 6531),
+ * internationalised domains checked through their ASCII form (UTS #46, see {@link DomainNames}), any TLD length, any
+ * letter case. Quoted local parts and address literals are refused: no provider Herald speaks to delivers them
+ * reliably.
  */
 public final class EmailAddresses {
 
     private static final String ATEXT_SPECIALS = "!#$%&'*+/=?^_`{|}~-";
 
-    private EmailAddresses() {
-    }
+    private EmailAddresses() {}
 
     public static boolean isValid(String address) {
         return problem(address).isEmpty();

@@ -14,14 +14,14 @@ import java.util.regex.PatternSyntaxException;
  * Per-scheme patterns a target must match whole (anchored: {@code .+@example\.org} does not let
  * {@code x@example.org.evil.com} through). Written as {@code scheme=regex} items, the same in
  * {@code mailprog.allowList} and an API key's {@code receivers=}. They differ in one thing: in
- * {@code mailprog.allowList} ({@link #of}) a scheme without patterns accepts every target, as it
- * always has; a key's list ({@link #complete}) is complete, so a scheme it does not name is refused
- * ({@code telegram=.*} allows every chat).
+ * {@code mailprog.allowList} ({@link #of}) a scheme without patterns accepts every target, as it always has; a key's
+ * list ({@link #complete}) is complete, so a scheme it does not name is refused ({@code telegram=.*} allows every
+ * chat).
  *
- * <p>Schemes compare case-insensitively ({@code MAILTO:} is {@code mailto:}), and so do the domains
- * of email addresses, which DNS does not distinguish by case: {@code Alice@Example.ORG} is checked
- * as {@code Alice@example.org}, so write domains in lower case in patterns. Local parts stay as
- * written: whether {@code Alice} and {@code alice} are one mailbox is the receiving site's business.
+ * <p>Schemes compare case-insensitively ({@code MAILTO:} is {@code mailto:}), and so do the domains of email addresses,
+ * which DNS does not distinguish by case: {@code Alice@Example.ORG} is checked as {@code Alice@example.org}, so write
+ * domains in lower case in patterns. Local parts stay as written: whether {@code Alice} and {@code alice} are one
+ * mailbox is the receiving site's business.
  */
 public final class ReceiverAllowList {
 
@@ -45,8 +45,7 @@ public final class ReceiverAllowList {
     }
 
     /**
-     * A list that names every scheme allowed: no entries allow everything, else a scheme without
-     * patterns is refused.
+     * A list that names every scheme allowed: no entries allow everything, else a scheme without patterns is refused.
      *
      * @throws IllegalArgumentException for an item {@link #problem} would refuse
      */
@@ -84,13 +83,16 @@ public final class ReceiverAllowList {
             return !complete;
         }
         String checked = EMAIL_SCHEMES.contains(key) ? withLowerCaseDomain(target) : target;
-        return forScheme.stream().anyMatch(p -> p.matcher(checked).matches() || p.matcher(target).matches());
+        return forScheme.stream()
+                .anyMatch(p -> p.matcher(checked).matches() || p.matcher(target).matches());
     }
 
     /** The part after the last '@' in lower case; the local part as written. */
     static String withLowerCaseDomain(String address) {
         int at = address.lastIndexOf('@');
-        return at < 0 ? address : address.substring(0, at + 1) + address.substring(at + 1).toLowerCase(Locale.ROOT);
+        return at < 0
+                ? address
+                : address.substring(0, at + 1) + address.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
     /**

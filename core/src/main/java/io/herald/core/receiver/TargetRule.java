@@ -5,9 +5,9 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Checks that a target is well-formed for its channel. Returns the reason when it is not, so
- * the parser can report it without throwing. {@link #kind()} and {@link #pattern()} describe the
- * rule to clients outside Java (the web page reads them from {@code GET /v1/channels}).
+ * Checks that a target is well-formed for its channel. Returns the reason when it is not, so the parser can report it
+ * without throwing. {@link #kind()} and {@link #pattern()} describe the rule to clients outside Java (the web page
+ * reads them from {@code GET /v1/channels}).
  */
 public interface TargetRule {
 
@@ -28,10 +28,11 @@ public interface TargetRule {
     }
 
     /** Any non-blank target without whitespace or control characters. */
-    TargetRule ANY = new Named("any", target -> target.codePoints()
-            .anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))
-            ? Optional.of("contains whitespace or control characters")
-            : Optional.empty());
+    TargetRule ANY = new Named(
+            "any",
+            target -> target.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))
+                    ? Optional.of("contains whitespace or control characters")
+                    : Optional.empty());
 
     /** A mailbox address: see {@link EmailAddresses#problem(String)}. */
     TargetRule EMAIL = new Named("email", EmailAddresses::problem);
@@ -39,8 +40,8 @@ public interface TargetRule {
     /**
      * A target that matches {@code regex} as a whole.
      *
-     * @param regex    in the subset of syntax Java and JavaScript share (no possessive quantifiers, no \p)
-     * @param problem  the reason given for a target that does not match, e.g. "not a chat id (...)"
+     * @param regex in the subset of syntax Java and JavaScript share (no possessive quantifiers, no \p)
+     * @param problem the reason given for a target that does not match, e.g. "not a chat id (...)"
      */
     static TargetRule matching(String regex, String problem) {
         return new Matching(Pattern.compile(regex), problem);

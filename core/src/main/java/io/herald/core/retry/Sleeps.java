@@ -5,14 +5,13 @@ import java.time.Duration;
 /** The one "sleep between tries" of the codebase, instead of a private copy per retry loop. */
 public final class Sleeps {
 
-    private Sleeps() {
-    }
+    private Sleeps() {}
 
     /**
      * Sleeps for {@code duration} (nothing when zero or negative).
      *
-     * @return false when interrupted: the interrupt flag is set again, so the caller's loop (and
-     *         whatever waits on it next) still sees that it is asked to stop
+     * @return false when interrupted: the interrupt flag is set again, so the caller's loop (and whatever waits on it
+     *     next) still sees that it is asked to stop
      */
     public static boolean quietly(Duration duration) {
         if (duration.isNegative() || duration.isZero()) {

@@ -6,9 +6,9 @@ import java.util.Locale;
 /**
  * Which dead-lettered messages an operation applies to; every given part must match.
  *
- * @param channel  the envelope's channel, exactly (case-insensitive); null for any
+ * @param channel the envelope's channel, exactly (case-insensitive); null for any
  * @param provider the provider that dead-lettered it, exactly (case-insensitive); null for any
- * @param reason   a substring of the reason (case-insensitive); null for any
+ * @param reason a substring of the reason (case-insensitive); null for any
  */
 public record DeadLetterFilter(String channel, String provider, String reason) {
 
@@ -29,8 +29,8 @@ public record DeadLetterFilter(String channel, String provider, String reason) {
             String key = eq < 0 ? item : item.substring(0, eq).strip().toLowerCase(Locale.ROOT);
             String value = eq < 0 ? "" : item.substring(eq + 1).strip();
             if (eq < 0 || value.isEmpty() || !KEYS.contains(key)) {
-                throw new IllegalArgumentException("bad filter '" + item + "': expected channel=NAME, provider=NAME or "
-                        + "reason=TEXT");
+                throw new IllegalArgumentException(
+                        "bad filter '" + item + "': expected channel=NAME, provider=NAME or " + "reason=TEXT");
             }
             filter = switch (key) {
                 case "channel" -> new DeadLetterFilter(value, filter.provider, filter.reason);
@@ -48,6 +48,7 @@ public record DeadLetterFilter(String channel, String provider, String reason) {
     public boolean matches(DeadLetter message) {
         return (channel == null || channel.equalsIgnoreCase(message.channel()))
                 && (provider == null || provider.equalsIgnoreCase(message.provider()))
-                && (reason == null || message.reason().toLowerCase(Locale.ROOT).contains(reason.toLowerCase(Locale.ROOT)));
+                && (reason == null
+                        || message.reason().toLowerCase(Locale.ROOT).contains(reason.toLowerCase(Locale.ROOT)));
     }
 }

@@ -6,16 +6,6 @@ import io.herald.core.envelope.MalformedEnvelopeException;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.StatusStore;
 import io.herald.core.status.StatusUpdate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,21 +18,29 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
 /**
  * Looks into the dead-letter queues of the configured queues and moves messages back.
  *
- * <p>SQS has no "peek": a message can only be read by receiving it, which hides it for a while.
- * Listing therefore receives each dead-letter queue with a {@code hold} (a visibility timeout long
- * enough to walk the whole queue, so no message is counted twice) and then makes every message
- * visible again at once; it never deletes. A crash in between loses nothing either: the messages
- * reappear when the hold runs out. While a listing runs, the messages it holds are hidden from
- * other readers of the dead-letter queue (another listing, a redrive).
+ * <p>SQS has no "peek": a message can only be read by receiving it, which hides it for a while. Listing therefore
+ * receives each dead-letter queue with a {@code hold} (a visibility timeout long enough to walk the whole queue, so no
+ * message is counted twice) and then makes every message visible again at once; it never deletes. A crash in between
+ * loses nothing either: the messages reappear when the hold runs out. While a listing runs, the messages it holds are
+ * hidden from other readers of the dead-letter queue (another listing, a redrive).
  *
- * <p>Redrive sends each selected message back to its queue as a new message (so SQS's receive
- * count starts again at 0) and only then deletes it from the dead-letter queue: a crash between
- * the two duplicates a message but never loses one. Its status starts over as queued (recorded
- * before the send, as producers do), so the status table follows its new attempts.
+ * <p>Redrive sends each selected message back to its queue as a new message (so SQS's receive count starts again at 0)
+ * and only then deletes it from the dead-letter queue: a crash between the two duplicates a message but never loses
+ * one. Its status starts over as queued (recorded before the send, as producers do), so the status table follows its
+ * new attempts.
  */
 public final class DeadLetterQueue {
 
@@ -65,13 +63,19 @@ public final class DeadLetterQueue {
     private final int waitSeconds;
 
     /**
-     * @param status  where redriven messages start over as queued; null to leave statuses alone
-     * @param hold    how long a listing or redrive keeps the messages it has read hidden at most
-     * @param wait    long-poll wait of each receive; above 0 SQS asks all its servers, so an empty
-     *                answer means the queue is empty (a short poll samples only some of them)
+     * @param status where redriven messages start over as queued; null to leave statuses alone
+     * @param hold how long a listing or redrive keeps the messages it has read hidden at most
+     * @param wait long-poll wait of each receive; above 0 SQS asks all its servers, so an empty answer means the queue
+     *     is empty (a short poll samples only some of them)
      */
-    public DeadLetterQueue(SqsClient sqs, List<QueueRef> queues, EnvelopeCodec codec, StatusStore status, Clock clock,
-                           Duration hold, Duration wait) {
+    public DeadLetterQueue(
+            SqsClient sqs,
+            List<QueueRef> queues,
+            EnvelopeCodec codec,
+            StatusStore status,
+            Clock clock,
+            Duration hold,
+            Duration wait) {
         this.sqs = sqs;
         this.queues = List.copyOf(queues);
         this.codec = codec;
@@ -92,8 +96,8 @@ public final class DeadLetterQueue {
     }
 
     /**
-     * The dead-lettered messages the filter selects, oldest first, at most {@code limit}; every
-     * message read is visible again when this returns.
+     * The dead-lettered messages the filter selects, oldest first, at most {@code limit}; every message read is visible
+     * again when this returns.
      */
     public List<DeadLetter> list(DeadLetterFilter filter, int limit) {
         List<DeadLetter> found = new ArrayList<>();
@@ -104,7 +108,10 @@ public final class DeadLetterQueue {
                     if (batch.isEmpty()) {
                         break;
                     }
-                    batch.stream().map(m -> read(queue, m)).filter(filter::matches).limit(limit - found.size())
+                    batch.stream()
+                            .map(m -> read(queue, m))
+                            .filter(filter::matches)
+                            .limit(limit - found.size())
                             .forEach(found::add);
                 }
             }
@@ -118,7 +125,10 @@ public final class DeadLetterQueue {
         for (QueueRef queue : queues) {
             try (Walk walk = new Walk(queue)) {
                 for (List<Message> batch = walk.next(); !batch.isEmpty(); batch = walk.next()) {
-                    Optional<DeadLetter> match = batch.stream().map(m -> read(queue, m)).filter(l -> l.isNamedBy(id)).findFirst();
+                    Optional<DeadLetter> match = batch.stream()
+                            .map(m -> read(queue, m))
+                            .filter(l -> l.isNamedBy(id))
+                            .findFirst();
                     if (match.isPresent()) {
                         return match;
                     }
@@ -134,13 +144,12 @@ public final class DeadLetterQueue {
     }
 
     /**
-     * Moves the messages the filter selects back to their queues, 10 per request; what it does
-     * not move is visible in the dead-letter queue again when this returns.
+     * Moves the messages the filter selects back to their queues, 10 per request; what it does not move is visible in
+     * the dead-letter queue again when this returns.
      *
-     * <p>Each message is moved at most once per run: one that comes back to the dead-letter queue
-     * while the run goes on (the pipeline failed it again at once, say) is left there and counted
-     * as {@link RedriveResult#returned()}, or a redrive beside a running pipeline could go round
-     * for ever.
+     * <p>Each message is moved at most once per run: one that comes back to the dead-letter queue while the run goes on
+     * (the pipeline failed it again at once, say) is left there and counted as {@link RedriveResult#returned()}, or a
+     * redrive beside a running pipeline could go round for ever.
      *
      * @param progress told the running totals after every batch
      */
@@ -166,9 +175,14 @@ public final class DeadLetterQueue {
                     RedriveResult step = dryRun
                             ? new RedriveResult(batch.size(), selected.size(), 0, 0, 0, 0, true)
                             : moveBack(walk, selected, moved);
-                    totals = new RedriveResult(totals.examined() + batch.size(), totals.matched() + step.matched(),
-                            totals.moved() + step.moved(), totals.failed() + step.failed(),
-                            totals.doubled() + step.doubled(), totals.returned() + returned, dryRun);
+                    totals = new RedriveResult(
+                            totals.examined() + batch.size(),
+                            totals.matched() + step.matched(),
+                            totals.moved() + step.moved(),
+                            totals.failed() + step.failed(),
+                            totals.doubled() + step.doubled(),
+                            totals.returned() + returned,
+                            dryRun);
                     progress.accept(totals);
                 }
             }
@@ -189,14 +203,21 @@ public final class DeadLetterQueue {
         QueueRef queue = walk.queue;
         List<DeadLetter> letters = selected.stream().map(m -> read(queue, m)).toList();
         Instant now = clock.instant();
-        resetStatus(letters.stream().filter(l -> l.envelopeId() != null)
-                .map(l -> new StatusUpdate(l.envelopeId(), new DeliveryState.Queued(), now)).toList());
+        resetStatus(letters.stream()
+                .filter(l -> l.envelopeId() != null)
+                .map(l -> new StatusUpdate(l.envelopeId(), new DeliveryState.Queued(), now))
+                .toList());
         List<SendMessageBatchRequestEntry> sends = new ArrayList<>();
         for (int i = 0; i < selected.size(); i++) {
             // Only the body goes back: Herald's dead-letter attributes would be stale on a fresh attempt.
-            sends.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(selected.get(i).body()).build());
+            sends.add(SendMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(i))
+                    .messageBody(selected.get(i).body())
+                    .build());
         }
-        List<SendMessageBatchResultEntry> sent = sqs.sendMessageBatch(b -> b.queueUrl(queue.url()).entries(sends)).successful();
+        List<SendMessageBatchResultEntry> sent = sqs.sendMessageBatch(
+                        b -> b.queueUrl(queue.url()).entries(sends))
+                .successful();
         List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
         Set<Integer> sentIndexes = new HashSet<>();
         for (SendMessageBatchResultEntry ok : sent) {
@@ -204,26 +225,39 @@ public final class DeadLetterQueue {
             sentIndexes.add(index);
             Message message = selected.get(index);
             moved.add(identity(letters.get(index)));
-            deletes.add(DeleteMessageBatchRequestEntry.builder().id(ok.id()).receiptHandle(message.receiptHandle()).build());
+            deletes.add(DeleteMessageBatchRequestEntry.builder()
+                    .id(ok.id())
+                    .receiptHandle(message.receiptHandle())
+                    .build());
         }
         // What SQS refused stays dead-lettered, and its status says so again.
         resetStatus(java.util.stream.IntStream.range(0, letters.size())
                 .filter(i -> !sentIndexes.contains(i) && letters.get(i).envelopeId() != null)
-                .mapToObj(i -> new StatusUpdate(letters.get(i).envelopeId(),
-                        new DeliveryState.DeadLettered(letters.get(i).reason()), clock.instant()))
+                .mapToObj(i -> new StatusUpdate(
+                        letters.get(i).envelopeId(),
+                        new DeliveryState.DeadLettered(letters.get(i).reason()),
+                        clock.instant()))
                 .toList());
         int doubled = 0;
         if (!deletes.isEmpty()) {
             Set<String> failed = new HashSet<>();
-            sqs.deleteMessageBatch(b -> b.queueUrl(queue.deadLetterUrl()).entries(deletes)).failed()
+            sqs.deleteMessageBatch(b -> b.queueUrl(queue.deadLetterUrl()).entries(deletes))
+                    .failed()
                     .forEach(f -> failed.add(f.id()));
             doubled = failed.size();
             // Deleted messages are gone; the rest (refused sends, failed deletes) are released with the walk.
-            deletes.stream().filter(d -> !failed.contains(d.id()))
+            deletes.stream()
+                    .filter(d -> !failed.contains(d.id()))
                     .forEach(d -> walk.deleted(selected.get(Integer.parseInt(d.id()))));
         }
-        return new RedriveResult(selected.size(), selected.size(), sent.size() - doubled, selected.size() - sent.size(),
-                doubled, 0, false);
+        return new RedriveResult(
+                selected.size(),
+                selected.size(),
+                sent.size() - doubled,
+                selected.size() - sent.size(),
+                doubled,
+                0,
+                false);
     }
 
     /** Status is for people asking: a status store that fails costs a warning, never a redrive. */
@@ -239,9 +273,9 @@ public final class DeadLetterQueue {
     }
 
     /**
-     * One pass over a dead-letter queue: receives batch by batch, holding what it receives, and
-     * on close makes everything it still holds visible again at once, with each message's newest
-     * receipt handle (a message received twice has two, and only the newest is valid).
+     * One pass over a dead-letter queue: receives batch by batch, holding what it receives, and on close makes
+     * everything it still holds visible again at once, with each message's newest receipt handle (a message received
+     * twice has two, and only the newest is valid).
      */
     private final class Walk implements AutoCloseable {
 
@@ -253,14 +287,17 @@ public final class DeadLetterQueue {
         }
 
         /**
-         * The next messages not seen before in this walk; empty when the queue is empty or only
-         * messages already seen come back (the hold ran out).
+         * The next messages not seen before in this walk; empty when the queue is empty or only messages already seen
+         * come back (the hold ran out).
          */
         List<Message> next() {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue.deadLetterUrl()).maxNumberOfMessages(BATCH)
-                    .visibilityTimeout((int) hold.toSeconds()).waitTimeSeconds(waitSeconds)
-                    .messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP)
-                    .messageAttributeNames("All")).messages();
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue.deadLetterUrl())
+                            .maxNumberOfMessages(BATCH)
+                            .visibilityTimeout((int) hold.toSeconds())
+                            .waitTimeSeconds(waitSeconds)
+                            .messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP)
+                            .messageAttributeNames("All"))
+                    .messages();
             List<Message> fresh = new ArrayList<>();
             for (Message message : batch) {
                 if (held.put(message.messageId(), message) == null) {
@@ -282,11 +319,15 @@ public final class DeadLetterQueue {
                 List<Message> slice = all.subList(from, Math.min(all.size(), from + BATCH));
                 List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
                 for (int i = 0; i < slice.size(); i++) {
-                    entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
-                            .receiptHandle(slice.get(i).receiptHandle()).visibilityTimeout(0).build());
+                    entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                            .id(Integer.toString(i))
+                            .receiptHandle(slice.get(i).receiptHandle())
+                            .visibilityTimeout(0)
+                            .build());
                 }
                 // A release SQS refuses is no loss: that message reappears when the hold runs out.
-                sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queue.deadLetterUrl()).entries(entries));
+                sqs.changeMessageVisibilityBatch(
+                        b -> b.queueUrl(queue.deadLetterUrl()).entries(entries));
             }
         }
     }
@@ -304,8 +345,16 @@ public final class DeadLetterQueue {
             // Shown as it is: the reason says why it could not be read.
         }
         String reason = MessageAttributes.reason(message).orElse(NO_REASON);
-        return new DeadLetter(message.messageId(), envelopeId, channel, target,
-                MessageAttributes.provider(message).orElse(null), reason, queue.name(), queue.deadLetterName(),
-                MessageAttributes.deadLetteredAt(message), message.body());
+        return new DeadLetter(
+                message.messageId(),
+                envelopeId,
+                channel,
+                target,
+                MessageAttributes.provider(message).orElse(null),
+                reason,
+                queue.name(),
+                queue.deadLetterName(),
+                MessageAttributes.deadLetteredAt(message),
+                message.body());
     }
 }

@@ -11,16 +11,14 @@ public sealed interface EnqueueResult {
     String envelopeId();
 
     /** SQS accepted the envelope; it will be delivered or dead-lettered, never silently lost. */
-    record Enqueued(String envelopeId, String sqsMessageId) implements EnqueueResult {
-    }
+    record Enqueued(String envelopeId, String sqsMessageId) implements EnqueueResult {}
 
     /**
      * SQS did not take the envelope.
      *
-     * @param code       SQS's error code, or Herald's ({@link #MESSAGE_TOO_LARGE}, {@link #SQS_UNREACHABLE})
-     * @param reason     what happened, for logs and API responses; never contains the message body
-     * @param retryable  whether sending the same envelope again may succeed
+     * @param code SQS's error code, or Herald's ({@link #MESSAGE_TOO_LARGE}, {@link #SQS_UNREACHABLE})
+     * @param reason what happened, for logs and API responses; never contains the message body
+     * @param retryable whether sending the same envelope again may succeed
      */
-    record NotEnqueued(String envelopeId, String code, String reason, boolean retryable) implements EnqueueResult {
-    }
+    record NotEnqueued(String envelopeId, String code, String reason, boolean retryable) implements EnqueueResult {}
 }

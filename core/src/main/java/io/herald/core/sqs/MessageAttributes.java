@@ -1,22 +1,20 @@
 package io.herald.core.sqs;
 
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * The SQS message attributes Herald writes and reads back, in one place: what the pipeline puts on
- * a message it dead-letters ({@link #deadLettered}) or parks while its channel is paused
- * ({@link #parked}), and how every reader (the pipeline, the dead-letter tools) parses them.
- * A value Herald did not write (wrong type, unparsable) is read as absent, never as an error: the
- * message itself must still be delivered or shown.
+ * The SQS message attributes Herald writes and reads back, in one place: what the pipeline puts on a message it
+ * dead-letters ({@link #deadLettered}) or parks while its channel is paused ({@link #parked}), and how every reader
+ * (the pipeline, the dead-letter tools) parses them. A value Herald did not write (wrong type, unparsable) is read as
+ * absent, never as an error: the message itself must still be delivered or shown.
  */
 public final class MessageAttributes {
 
@@ -33,16 +31,15 @@ public final class MessageAttributes {
     /** On a parked copy: epoch millis of its original's first send (a copy's SentTimestamp is its own). */
     public static final String FIRST_SENT = "herald-first-sent";
 
-    private MessageAttributes() {
-    }
+    private MessageAttributes() {}
 
     /**
      * The attributes a message is dead-lettered with.
      *
      * @param provider the provider whose answer decided it, or null when none was asked
      */
-    public static Map<String, MessageAttributeValue> deadLettered(String reason, String sourceQueue, Instant at,
-                                                                  String provider) {
+    public static Map<String, MessageAttributeValue> deadLettered(
+            String reason, String sourceQueue, Instant at, String provider) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>(Map.of(
                 REASON, text(reason),
                 SOURCE_QUEUE, text(sourceQueue),
@@ -54,10 +51,10 @@ public final class MessageAttributes {
     }
 
     /**
-     * The attributes of a parked copy of {@code original}: the original's own, plus the attempts made
-     * so far and the original's first send, so the copy counts on from where the original stopped.
+     * The attributes of a parked copy of {@code original}: the original's own, plus the attempts made so far and the
+     * original's first send, so the copy counts on from where the original stopped.
      *
-     * @param attempts  receives of the original so far that were attempts to send it
+     * @param attempts receives of the original so far that were attempts to send it
      */
     public static Map<String, MessageAttributeValue> parked(Message original, int attempts) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>(original.messageAttributes());
@@ -86,8 +83,8 @@ public final class MessageAttributes {
     }
 
     /**
-     * Epoch millis of the message's first send: its original's when it is a parked copy, else its
-     * SentTimestamp; empty when it carries neither.
+     * Epoch millis of the message's first send: its original's when it is a parked copy, else its SentTimestamp; empty
+     * when it carries neither.
      */
     public static OptionalLong firstSent(Message message) {
         String carried = string(message, FIRST_SENT);
@@ -112,8 +109,8 @@ public final class MessageAttributes {
     }
 
     /**
-     * When Herald dead-lettered it, else SQS's SentTimestamp: for a message SQS's redrive policy moved,
-     * that is when it was first sent (SQS keeps it), so such a message looks older than it is.
+     * When Herald dead-lettered it, else SQS's SentTimestamp: for a message SQS's redrive policy moved, that is when it
+     * was first sent (SQS keeps it), so such a message looks older than it is.
      */
     public static Instant deadLetteredAt(Message message) {
         String at = string(message, DEAD_LETTERED_AT);
@@ -143,10 +140,16 @@ public final class MessageAttributes {
     }
 
     private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+        return MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
     }
 
     private static MessageAttributeValue number(long value) {
-        return MessageAttributeValue.builder().dataType("Number").stringValue(Long.toString(value)).build();
+        return MessageAttributeValue.builder()
+                .dataType("Number")
+                .stringValue(Long.toString(value))
+                .build();
     }
 }

@@ -2,21 +2,19 @@ package io.herald.core.sqs;
 
 import io.herald.core.aws.CredentialChains;
 import io.herald.core.config.HeraldConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
-
 /** Builds the AWS SDK's SQS client from configuration, for AWS or any SQS-compatible endpoint. */
 public final class SqsClients {
 
-    private SqsClients() {
-    }
+    private SqsClients() {}
 
     /** @param interceptors see every request and response, e.g. to count SQS requests by action */
     public static SqsClient create(HeraldConfig.Sqs config, ExecutionInterceptor... interceptors) {

@@ -3,6 +3,9 @@ package io.herald.core.sqs;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.EnvelopeTooLargeException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -11,15 +14,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
 /**
- * Puts envelopes on an SQS queue with as few requests as SQS allows: SendMessageBatch with up to
- * 10 entries and at most 1 MiB per call. Every envelope gets its own {@link EnqueueResult}, in the
- * order given, so a caller can tell exactly which ones to report or retry; nothing is dropped
- * silently, not even when the whole request fails.
+ * Puts envelopes on an SQS queue with as few requests as SQS allows: SendMessageBatch with up to 10 entries and at most
+ * 1 MiB per call. Every envelope gets its own {@link EnqueueResult}, in the order given, so a caller can tell exactly
+ * which ones to report or retry; nothing is dropped silently, not even when the whole request fails.
  */
 public final class SqsProducer {
 
@@ -52,7 +50,8 @@ public final class SqsProducer {
             try {
                 body = codec.encode(envelope);
             } catch (EnvelopeTooLargeException e) {
-                results[i] = new EnqueueResult.NotEnqueued(envelope.id(), EnqueueResult.MESSAGE_TOO_LARGE, e.getMessage(), false);
+                results[i] = new EnqueueResult.NotEnqueued(
+                        envelope.id(), EnqueueResult.MESSAGE_TOO_LARGE, e.getMessage(), false);
                 continue;
             }
             int bytes = EnvelopeCodec.utf8(body).length;
@@ -72,21 +71,30 @@ public final class SqsProducer {
         return Arrays.asList(results);
     }
 
-    private void sendBatch(String queueUrl, List<Envelope> envelopes, List<Integer> batch, List<String> bodies,
-                           EnqueueResult[] results) {
+    private void sendBatch(
+            String queueUrl,
+            List<Envelope> envelopes,
+            List<Integer> batch,
+            List<String> bodies,
+            EnqueueResult[] results) {
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
         for (int k = 0; k < batch.size(); k++) {
             // Entry ids only need to be unique within one request; the index maps answers back.
-            entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(k)).messageBody(bodies.get(k)).build());
+            entries.add(SendMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(k))
+                    .messageBody(bodies.get(k))
+                    .build());
         }
         SendMessageBatchResponse response;
         try {
             response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
         } catch (SdkException e) {
             String code = e instanceof AwsServiceException ase && ase.awsErrorDetails() != null
-                    ? ase.awsErrorDetails().errorCode() : EnqueueResult.SQS_UNREACHABLE;
+                    ? ase.awsErrorDetails().errorCode()
+                    : EnqueueResult.SQS_UNREACHABLE;
             for (int index : batch) {
-                results[index] = new EnqueueResult.NotEnqueued(envelopes.get(index).id(), code, describe(e), retryable(e));
+                results[index] =
+                        new EnqueueResult.NotEnqueued(envelopes.get(index).id(), code, describe(e), retryable(e));
             }
             return;
         }
@@ -96,14 +104,17 @@ public final class SqsProducer {
         }
         for (BatchResultErrorEntry failed : response.failed()) {
             int index = batch.get(Integer.parseInt(failed.id()));
-            results[index] = new EnqueueResult.NotEnqueued(envelopes.get(index).id(), failed.code(),
-                    "SQS refused the entry (" + failed.code() + ")", !Boolean.TRUE.equals(failed.senderFault()));
+            results[index] = new EnqueueResult.NotEnqueued(
+                    envelopes.get(index).id(),
+                    failed.code(),
+                    "SQS refused the entry (" + failed.code() + ")",
+                    !Boolean.TRUE.equals(failed.senderFault()));
         }
         for (int index : batch) {
             if (results[index] == null) {
                 // SQS must answer every entry; if it did not, say so rather than assume success.
-                results[index] = new EnqueueResult.NotEnqueued(envelopes.get(index).id(), "NoAnswer",
-                        "SQS did not report on this entry", true);
+                results[index] = new EnqueueResult.NotEnqueued(
+                        envelopes.get(index).id(), "NoAnswer", "SQS did not report on this entry", true);
             }
         }
     }
@@ -117,14 +128,15 @@ public final class SqsProducer {
     }
 
     /**
-     * Says what failed without quoting SQS's own message: SQS-compatible servers echo the request,
-     * body included, in some error messages (ElasticMQ does for requests it cannot parse), and a
-     * reason ends up in logs and API answers. A client-side failure's message is about the
-     * connection, not the content.
+     * Says what failed without quoting SQS's own message: SQS-compatible servers echo the request, body included, in
+     * some error messages (ElasticMQ does for requests it cannot parse), and a reason ends up in logs and API answers.
+     * A client-side failure's message is about the connection, not the content.
      */
     private static String describe(SdkException e) {
         if (e instanceof AwsServiceException ase) {
-            String code = ase.awsErrorDetails() == null ? "unknown" : ase.awsErrorDetails().errorCode();
+            String code = ase.awsErrorDetails() == null
+                    ? "unknown"
+                    : ase.awsErrorDetails().errorCode();
             return "SQS answered HTTP " + ase.statusCode() + " (" + code + ")";
         }
         String message = e.getMessage();

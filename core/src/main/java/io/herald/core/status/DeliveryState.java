@@ -1,8 +1,8 @@
 package io.herald.core.status;
 
 /**
- * Where one message is on its way to its receiver. Producers record {@link Queued}; the pipeline
- * records the rest. {@link Delivered}, {@link Rejected} and {@link DeadLettered} are final.
+ * Where one message is on its way to its receiver. Producers record {@link Queued}; the pipeline records the rest.
+ * {@link Delivered}, {@link Rejected} and {@link DeadLettered} are final.
  */
 public sealed interface DeliveryState {
 

@@ -1,5 +1,15 @@
 package io.herald.core.status;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -12,28 +22,15 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 /**
- * {@link StatusStore} on DynamoDB: one item per message, keyed {@code msg#<id>}, holding its
- * newest state.
+ * {@link StatusStore} on DynamoDB: one item per message, keyed {@code msg#<id>}, holding its newest state.
  *
- * <p>Pipeline instances and the API record concurrently and out of order, so every write is
- * conditional and DynamoDB itself decides: an update lands only if the message has no state yet,
- * or its stored state is not final and not newer than the update. {@link DeliveryState.Queued}
- * lands only on a message with no state at all, because the pipeline may well have picked the
- * message up (and recorded "sending") before the API's "queued" arrives. Items expire through
- * DynamoDB's TTL {@code ttl} after their last change; since the TTL sweeper runs late, reads treat
- * expired items as gone.
+ * <p>Pipeline instances and the API record concurrently and out of order, so every write is conditional and DynamoDB
+ * itself decides: an update lands only if the message has no state yet, or its stored state is not final and not newer
+ * than the update. {@link DeliveryState.Queued} lands only on a message with no state at all, because the pipeline may
+ * well have picked the message up (and recorded "sending") before the API's "queued" arrives. Items expire through
+ * DynamoDB's TTL {@code ttl} after their last change; since the TTL sweeper runs late, reads treat expired items as
+ * gone.
  */
 public final class DynamoStatusStore implements StatusStore {
 
@@ -45,14 +42,16 @@ public final class DynamoStatusStore implements StatusStore {
     public static final int MAX_TRANSACTION = 100;
     /** Cancellations with no stale update among them (conflicts, throttling) tried before giving up. */
     private static final int MAX_TRANSACTION_ATTEMPTS = 3;
+
     private static final String CONDITION_FAILED = "ConditionalCheckFailed";
     /**
-     * Longer than the client's 2 s per attempt, which suits one item on an API request's path: a batch is
-     * written off that path, and 100 conditional updates queued behind others on a starved DynamoDB
-     * Local took over 12 s (then were applied after the client had given up, and written again).
-     * Giving up on a store that is slow, not down, would drop statuses for nothing.
+     * Longer than the client's 2 s per attempt, which suits one item on an API request's path: a batch is written off
+     * that path, and 100 conditional updates queued behind others on a starved DynamoDB Local took over 12 s (then were
+     * applied after the client had given up, and written again). Giving up on a store that is slow, not down, would
+     * drop statuses for nothing.
      */
     private static final Duration TRANSACTION_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+
     private static final Duration TRANSACTION_CALL_TIMEOUT = Duration.ofSeconds(20);
 
     private static final String STATE = "state";
@@ -65,8 +64,8 @@ public final class DynamoStatusStore implements StatusStore {
     /** Never removed by an update: the API key that sent the message, which alone (besides admins) may read it. */
     private static final String OWNER = "owner";
     /**
-     * Each recorded state with its fields, appended by every accepted update: bounded because a
-     * message's attempts are (SQS's maxReceiveCount dead-letters it), and started over by a redrive.
+     * Each recorded state with its fields, appended by every accepted update: bounded because a message's attempts are
+     * (SQS's maxReceiveCount dead-letters it), and started over by a redrive.
      */
     private static final String HISTORY = "history";
     /** Attributes only some states have; an update removes those its state lacks. */
@@ -78,8 +77,8 @@ public final class DynamoStatusStore implements StatusStore {
     private final Clock clock;
 
     /**
-     * @param ttl    how long an item lives after its last change
-     * @param clock  decides what has expired on read
+     * @param ttl how long an item lives after its last change
+     * @param clock decides what has expired on read
      */
     public DynamoStatusStore(DynamoDbClient dynamo, String table, Duration ttl, Clock clock) {
         this.dynamo = dynamo;
@@ -89,8 +88,8 @@ public final class DynamoStatusStore implements StatusStore {
     }
 
     /**
-     * @throws StatusStoreException when DynamoDB cannot be reached or refuses the write; an update
-     *                              that lost to a newer or final state is not an error
+     * @throws StatusStoreException when DynamoDB cannot be reached or refuses the write; an update that lost to a newer
+     *     or final state is not an error
      */
     @Override
     public void record(StatusUpdate update) {
@@ -98,28 +97,34 @@ public final class DynamoStatusStore implements StatusStore {
     }
 
     /**
-     * @param unconditional replace whatever state is stored (a redrive), keeping the owner unless the update
-     *                      names one
+     * @param unconditional replace whatever state is stored (a redrive), keeping the owner unless the update names one
      */
     private void write(StatusUpdate update, boolean unconditional) {
         Update u = update(update, List.of(update), unconditional);
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(u.key()).updateExpression(u.updateExpression())
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(u.key())
+                    .updateExpression(u.updateExpression())
                     .conditionExpression(u.conditionExpression())
                     .expressionAttributeNames(u.expressionAttributeNames())
                     .expressionAttributeValues(u.expressionAttributeValues()));
         } catch (ConditionalCheckFailedException stale) {
-            log.debug("status {} of {} at {} not recorded: a newer or final state is stored", update.state().name(),
-                    update.messageId(), update.at());
+            log.debug(
+                    "status {} of {} at {} not recorded: a newer or final state is stored",
+                    update.state().name(),
+                    update.messageId(),
+                    update.at());
         } catch (SdkException e) {
-            throw new StatusStoreException("status " + update.state().name() + " of " + update.messageId()
-                    + " not recorded: " + e.getMessage(), e);
+            throw new StatusStoreException(
+                    "status " + update.state().name() + " of " + update.messageId() + " not recorded: "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     /**
-     * The conditional update of one item: {@code update}'s state and fields, {@code steps} appended to
-     * its history (several when updates of one message were folded, see {@link #recordAll}).
+     * The conditional update of one item: {@code update}'s state and fields, {@code steps} appended to its history
+     * (several when updates of one message were folded, see {@link #recordAll}).
      */
     private Update update(StatusUpdate update, List<StatusUpdate> steps, boolean unconditional) {
         Map<String, String> names = new HashMap<>();
@@ -129,9 +134,18 @@ public final class DynamoStatusStore implements StatusStore {
         DeliveryState state = update.state();
         Map<String, AttributeValue> fields = fields(state);
         put(set, names, values, STATE, AttributeValue.fromS(state.name()));
-        put(set, names, values, AT, AttributeValue.fromN(Long.toString(update.at().toEpochMilli())));
+        put(
+                set,
+                names,
+                values,
+                AT,
+                AttributeValue.fromN(Long.toString(update.at().toEpochMilli())));
         put(set, names, values, FINAL, AttributeValue.fromBool(state.isFinal()));
-        put(set, names, values, StatusTable.EXPIRES_AT,
+        put(
+                set,
+                names,
+                values,
+                StatusTable.EXPIRES_AT,
                 AttributeValue.fromN(Long.toString(update.at().plus(ttl).getEpochSecond())));
         for (String attribute : OPTIONAL) {
             if (fields.containsKey(attribute)) {
@@ -141,13 +155,19 @@ public final class DynamoStatusStore implements StatusStore {
                 remove.add("#" + attribute);
             }
         }
-        String owner = steps.stream().map(StatusUpdate::owner).filter(o -> o != null).findFirst().orElse(null);
+        String owner = steps.stream()
+                .map(StatusUpdate::owner)
+                .filter(o -> o != null)
+                .findFirst()
+                .orElse(null);
         if (owner != null) {
             put(set, names, values, OWNER, AttributeValue.fromS(owner));
         }
         names.put("#" + HISTORY, HISTORY);
         values.put(":noHistory", AttributeValue.fromL(List.of()));
-        values.put(":step", AttributeValue.fromL(steps.stream().map(DynamoStatusStore::step).toList()));
+        values.put(
+                ":step",
+                AttributeValue.fromL(steps.stream().map(DynamoStatusStore::step).toList()));
         set.add("#" + HISTORY + " = list_append(if_not_exists(#" + HISTORY + ", :noHistory), :step)");
         String condition;
         if (unconditional) {
@@ -160,31 +180,33 @@ public final class DynamoStatusStore implements StatusStore {
             values.put(":notFinal", AttributeValue.fromBool(false));
             condition = "attribute_not_exists(#pk) OR (#" + FINAL + " = :notFinal AND #" + AT + " <= :" + AT + ")";
         }
-        String expression = "SET " + String.join(", ", set)
-                + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
-        return Update.builder().tableName(table)
+        String expression =
+                "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        return Update.builder()
+                .tableName(table)
                 .key(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + update.messageId())))
-                .updateExpression(expression).conditionExpression(condition)
-                .expressionAttributeNames(names).expressionAttributeValues(values).build();
+                .updateExpression(expression)
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build();
     }
 
     /**
      * Many updates in few requests, each with {@link #record}'s condition: one TransactWriteItems per
-     * {@value #MAX_TRANSACTION} messages. A transaction rather than BatchWriteItem, because only a
-     * transaction's actions take conditions, and the conditions are what keep pipeline instances that
-     * record out of order from replacing a newer or final state.
+     * {@value #MAX_TRANSACTION} messages. A transaction rather than BatchWriteItem, because only a transaction's
+     * actions take conditions, and the conditions are what keep pipeline instances that record out of order from
+     * replacing a newer or final state.
      *
-     * <p>A transaction is all or nothing, and one stale update (a newer or final state already stored)
-     * cancels it: DynamoDB then names each action's reason, the stale ones are dropped (losing to a newer
-     * state is what should happen to them) and the rest sent again. An action may not touch an item
-     * another action of the same transaction touches, so updates of one message are folded first into
-     * the one that wins (a final state over any other, then the newest), with every update's step in the
-     * history. A crash between the SDK's retries cannot apply a transaction twice: the SDK gives each
-     * request an idempotency token (ClientRequestToken) that its retries repeat.
+     * <p>A transaction is all or nothing, and one stale update (a newer or final state already stored) cancels it:
+     * DynamoDB then names each action's reason, the stale ones are dropped (losing to a newer state is what should
+     * happen to them) and the rest sent again. An action may not touch an item another action of the same transaction
+     * touches, so updates of one message are folded first into the one that wins (a final state over any other, then
+     * the newest), with every update's step in the history. A crash between the SDK's retries cannot apply a
+     * transaction twice: the SDK gives each request an idempotency token (ClientRequestToken) that its retries repeat.
      *
-     * @throws StatusStoreException when DynamoDB cannot be reached or keeps refusing; updates of earlier
-     *                              transactions of this call may have been recorded, those of the failed
-     *                              one were not
+     * @throws StatusStoreException when DynamoDB cannot be reached or keeps refusing; updates of earlier transactions
+     *     of this call may have been recorded, those of the failed one were not
      */
     @Override
     public void recordAll(List<StatusUpdate> updates) {
@@ -198,7 +220,9 @@ public final class DynamoStatusStore implements StatusStore {
     private static Map<String, List<StatusUpdate>> fold(List<StatusUpdate> updates) {
         Map<String, List<StatusUpdate>> byMessage = new LinkedHashMap<>();
         for (StatusUpdate update : updates) {
-            byMessage.computeIfAbsent(update.messageId(), id -> new ArrayList<>()).add(update);
+            byMessage
+                    .computeIfAbsent(update.messageId(), id -> new ArrayList<>())
+                    .add(update);
         }
         byMessage.values().forEach(steps -> steps.sort(Comparator.comparing(StatusUpdate::at)));
         return byMessage;
@@ -206,8 +230,10 @@ public final class DynamoStatusStore implements StatusStore {
 
     /** What a folded message's item ends up holding: a final state over any other, then the newest. */
     private static StatusUpdate winner(List<StatusUpdate> steps) {
-        return steps.stream().max(Comparator.comparing((StatusUpdate u) -> u.state().isFinal())
-                .thenComparing(StatusUpdate::at)).orElseThrow();
+        return steps.stream()
+                .max(Comparator.comparing((StatusUpdate u) -> u.state().isFinal())
+                        .thenComparing(StatusUpdate::at))
+                .orElseThrow();
     }
 
     /** @param messages each message's updates, at most {@value #MAX_TRANSACTION} messages */
@@ -215,29 +241,36 @@ public final class DynamoStatusStore implements StatusStore {
         List<List<StatusUpdate>> left = messages;
         for (int attempt = 1; !left.isEmpty(); attempt++) {
             List<TransactWriteItem> actions = left.stream()
-                    .map(steps -> TransactWriteItem.builder().update(update(winner(steps), steps, false)).build())
+                    .map(steps -> TransactWriteItem.builder()
+                            .update(update(winner(steps), steps, false))
+                            .build())
                     .toList();
             try {
-                dynamo.transactWriteItems(b -> b.transactItems(actions).overrideConfiguration(o -> o
-                        .apiCallAttemptTimeout(TRANSACTION_ATTEMPT_TIMEOUT).apiCallTimeout(TRANSACTION_CALL_TIMEOUT)));
+                dynamo.transactWriteItems(b -> b.transactItems(actions)
+                        .overrideConfiguration(o -> o.apiCallAttemptTimeout(TRANSACTION_ATTEMPT_TIMEOUT)
+                                .apiCallTimeout(TRANSACTION_CALL_TIMEOUT)));
                 return;
             } catch (TransactionCanceledException cancelled) {
-                List<CancellationReason> reasons = cancelled.hasCancellationReasons()
-                        ? cancelled.cancellationReasons() : List.of();
+                List<CancellationReason> reasons =
+                        cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();
                 List<List<StatusUpdate>> again = new ArrayList<>();
                 for (int i = 0; i < left.size(); i++) {
                     String code = i < reasons.size() ? reasons.get(i).code() : null;
                     if (CONDITION_FAILED.equals(code)) {
-                        log.debug("status {} of {} not recorded: a newer or final state is stored",
-                                winner(left.get(i)).state().name(), left.get(i).getFirst().messageId());
+                        log.debug(
+                                "status {} of {} not recorded: a newer or final state is stored",
+                                winner(left.get(i)).state().name(),
+                                left.get(i).getFirst().messageId());
                     } else {
                         again.add(left.get(i));
                     }
                 }
                 if (again.size() == left.size() && attempt >= MAX_TRANSACTION_ATTEMPTS) {
                     // Nothing was stale, so the cancellation was a conflict or throttling that did not pass.
-                    throw new StatusStoreException(left.size() + " statuses not recorded: DynamoDB cancelled the "
-                            + "transaction " + attempt + " times: " + cancelled.getMessage(), cancelled);
+                    throw new StatusStoreException(
+                            left.size() + " statuses not recorded: DynamoDB cancelled the " + "transaction " + attempt
+                                    + " times: " + cancelled.getMessage(),
+                            cancelled);
                 }
                 left = again;
             } catch (SdkException e) {
@@ -247,9 +280,9 @@ public final class DynamoStatusStore implements StatusStore {
     }
 
     /**
-     * What is stored, final or not, is replaced, one unconditional update per message rather than
-     * {@link #recordNew}'s batch of puts: a put would drop the owner, and with it the sender's right
-     * to read the status of its redriven message. Redrives are rare operator actions.
+     * What is stored, final or not, is replaced, one unconditional update per message rather than {@link #recordNew}'s
+     * batch of puts: a put would drop the owner, and with it the sender's right to read the status of its redriven
+     * message. Redrives are rare operator actions.
      *
      * @throws StatusStoreException when DynamoDB cannot be reached or refuses a write
      */
@@ -259,9 +292,9 @@ public final class DynamoStatusStore implements StatusStore {
     }
 
     /**
-     * One BatchWriteItem per 25 messages instead of a conditional write each: the API records a
-     * whole SendMessageBatch as queued this way, before sending it, so its answer can name ids
-     * whose status is already readable, at one DynamoDB call per SQS call.
+     * One BatchWriteItem per 25 messages instead of a conditional write each: the API records a whole SendMessageBatch
+     * as queued this way, before sending it, so its answer can name ids whose status is already readable, at one
+     * DynamoDB call per SQS call.
      *
      * @throws StatusStoreException when DynamoDB cannot be reached or keeps some items unprocessed
      */
@@ -270,20 +303,25 @@ public final class DynamoStatusStore implements StatusStore {
         for (int from = 0; from < updates.size(); from += MAX_BATCH_WRITE) {
             List<WriteRequest> writes = new ArrayList<>();
             for (StatusUpdate update : updates.subList(from, Math.min(updates.size(), from + MAX_BATCH_WRITE))) {
-                writes.add(WriteRequest.builder().putRequest(p -> p.item(item(update))).build());
+                writes.add(WriteRequest.builder()
+                        .putRequest(p -> p.item(item(update)))
+                        .build());
             }
             Map<String, List<WriteRequest>> pending = Map.of(table, writes);
             try {
                 for (int attempt = 0; !pending.isEmpty() && attempt < 3; attempt++) {
                     Map<String, List<WriteRequest>> request = pending;
-                    pending = dynamo.batchWriteItem(b -> b.requestItems(request)).unprocessedItems();
+                    pending =
+                            dynamo.batchWriteItem(b -> b.requestItems(request)).unprocessedItems();
                 }
             } catch (SdkException e) {
                 throw new StatusStoreException(updates.size() + " new statuses not recorded: " + e.getMessage(), e);
             }
             if (!pending.isEmpty()) {
-                throw new StatusStoreException(pending.get(table).size() + " new statuses not recorded: DynamoDB kept "
-                        + "returning them unprocessed (throttled)", null);
+                throw new StatusStoreException(
+                        pending.get(table).size() + " new statuses not recorded: DynamoDB kept "
+                                + "returning them unprocessed (throttled)",
+                        null);
             }
         }
     }
@@ -294,7 +332,9 @@ public final class DynamoStatusStore implements StatusStore {
         item.put(STATE, AttributeValue.fromS(update.state().name()));
         item.put(AT, AttributeValue.fromN(Long.toString(update.at().toEpochMilli())));
         item.put(FINAL, AttributeValue.fromBool(update.state().isFinal()));
-        item.put(StatusTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(update.at().plus(ttl).getEpochSecond())));
+        item.put(
+                StatusTable.EXPIRES_AT,
+                AttributeValue.fromN(Long.toString(update.at().plus(ttl).getEpochSecond())));
         if (update.owner() != null) {
             item.put(OWNER, AttributeValue.fromS(update.owner()));
         }
@@ -323,8 +363,13 @@ public final class DynamoStatusStore implements StatusStore {
             return List.of(current(messageId, item));
         }
         String owner = string(item, OWNER);
-        return steps.l().stream().map(s -> new StatusUpdate(messageId, state(s.m()),
-                Instant.ofEpochMilli(Long.parseLong(s.m().get(AT).n())), owner)).toList();
+        return steps.l().stream()
+                .map(s -> new StatusUpdate(
+                        messageId,
+                        state(s.m()),
+                        Instant.ofEpochMilli(Long.parseLong(s.m().get(AT).n())),
+                        owner))
+                .toList();
     }
 
     /** @throws StatusStoreException when DynamoDB cannot be reached */
@@ -338,8 +383,10 @@ public final class DynamoStatusStore implements StatusStore {
     private Map<String, AttributeValue> read(String messageId) {
         Map<String, AttributeValue> item;
         try {
-            item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                    .key(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + messageId)))).item();
+            item = dynamo.getItem(b -> b.tableName(table)
+                            .consistentRead(true)
+                            .key(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + messageId))))
+                    .item();
         } catch (SdkException e) {
             throw new StatusStoreException("status of " + messageId + " cannot be read: " + e.getMessage(), e);
         }
@@ -347,7 +394,10 @@ public final class DynamoStatusStore implements StatusStore {
     }
 
     private static StatusUpdate current(String messageId, Map<String, AttributeValue> item) {
-        return new StatusUpdate(messageId, state(item), Instant.ofEpochMilli(Long.parseLong(item.get(AT).n())),
+        return new StatusUpdate(
+                messageId,
+                state(item),
+                Instant.ofEpochMilli(Long.parseLong(item.get(AT).n())),
                 string(item, OWNER));
     }
 
@@ -356,8 +406,12 @@ public final class DynamoStatusStore implements StatusStore {
         return expires != null && Long.parseLong(expires.n()) <= clock.instant().getEpochSecond();
     }
 
-    private static void put(List<String> set, Map<String, String> names, Map<String, AttributeValue> values,
-                            String attribute, AttributeValue value) {
+    private static void put(
+            List<String> set,
+            Map<String, String> names,
+            Map<String, AttributeValue> values,
+            String attribute,
+            AttributeValue value) {
         names.put("#" + attribute, attribute);
         values.put(":" + attribute, value);
         set.add("#" + attribute + " = :" + attribute);
@@ -366,8 +420,7 @@ public final class DynamoStatusStore implements StatusStore {
     private static Map<String, AttributeValue> fields(DeliveryState state) {
         Map<String, AttributeValue> fields = new HashMap<>();
         switch (state) {
-            case DeliveryState.Queued q -> {
-            }
+            case DeliveryState.Queued q -> {}
             case DeliveryState.Sending s -> text(fields, PROVIDER, s.provider());
             case DeliveryState.Delivered d -> {
                 text(fields, PROVIDER, d.provider());
@@ -397,13 +450,20 @@ public final class DynamoStatusStore implements StatusStore {
             case "queued" -> new DeliveryState.Queued();
             case "sending" -> new DeliveryState.Sending(provider);
             case "delivered" -> new DeliveryState.Delivered(provider, string(item, PROVIDER_MESSAGE_ID));
-            case "retrying" -> new DeliveryState.Retrying(
-                    item.containsKey(ATTEMPTS) ? Integer.parseInt(item.get(ATTEMPTS).n()) : 0, detail);
+            case "retrying" ->
+                new DeliveryState.Retrying(
+                        item.containsKey(ATTEMPTS)
+                                ? Integer.parseInt(item.get(ATTEMPTS).n())
+                                : 0,
+                        detail);
             case "rejected" -> new DeliveryState.Rejected(detail);
             case "dead-lettered" -> new DeliveryState.DeadLettered(detail);
             // Written by a newer Herald: say so rather than guess what it means.
-            default -> throw new StatusStoreException("status of " + string(item, StatusTable.KEY)
-                    + " has state '" + item.get(STATE).s() + "', which this Herald does not know", null);
+            default ->
+                throw new StatusStoreException(
+                        "status of " + string(item, StatusTable.KEY) + " has state '"
+                                + item.get(STATE).s() + "', which this Herald does not know",
+                        null);
         };
     }
 

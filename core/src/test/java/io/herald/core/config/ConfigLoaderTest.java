@@ -1,13 +1,11 @@
 package io.herald.core.config;
 
-import io.herald.core.provider.outbox.OutboxConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.herald.core.provider.outbox.OutboxConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
 
@@ -90,7 +89,8 @@ class ConfigLoaderTest {
 
     @Test
     void singleQueueWrittenAsScalarBecomesAList() throws IOException {
-        assertThat(load(Map.of(), yaml("sqs:\n  queues: only-one\n")).sqs().queues()).containsExactly("only-one");
+        assertThat(load(Map.of(), yaml("sqs:\n  queues: only-one\n")).sqs().queues())
+                .containsExactly("only-one");
     }
 
     @Test
@@ -107,7 +107,8 @@ class ConfigLoaderTest {
 
     @Test
     void environmentListItemsAreTrimmedAndEmptyOnesDropped() {
-        assertThat(load(Map.of("HERALD_SQS_QUEUES", " a , b ,,")).sqs().queues()).containsExactly("a", "b");
+        assertThat(load(Map.of("HERALD_SQS_QUEUES", " a , b ,,")).sqs().queues())
+                .containsExactly("a", "b");
     }
 
     @Test
@@ -118,14 +119,19 @@ class ConfigLoaderTest {
 
     @Test
     void environmentOverridesNestedKey() {
-        assertThat(load(Map.of("HERALD_PROVIDERS_OUTBOX_DIR", "/var/spool/herald")).providers().of(OutboxConfig.class).dir())
+        assertThat(load(Map.of("HERALD_PROVIDERS_OUTBOX_DIR", "/var/spool/herald"))
+                        .providers()
+                        .of(OutboxConfig.class)
+                        .dir())
                 .isEqualTo("/var/spool/herald");
     }
 
     @Test
     void environmentStringKeepsCommas() {
         // Only list keys split on ','; an endpoint is taken whole.
-        assertThat(load(Map.of("HERALD_SQS_ENDPOINT", "http://127.0.0.1:9324")).sqs().endpoint())
+        assertThat(load(Map.of("HERALD_SQS_ENDPOINT", "http://127.0.0.1:9324"))
+                        .sqs()
+                        .endpoint())
                 .isEqualTo("http://127.0.0.1:9324");
     }
 
@@ -133,12 +139,12 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @CsvSource({
-            "api.maxBodyBytes, HERALD_API_MAX_BODY_BYTES",
-            "sqs.maxReceiveCount, HERALD_SQS_MAX_RECEIVE_COUNT",
-            "sqs.queues, HERALD_SQS_QUEUES",
-            "local.sqsPort, HERALD_LOCAL_SQS_PORT",
-            "providers.outbox.dir, HERALD_PROVIDERS_OUTBOX_DIR",
-            "receivers.defaultScheme, HERALD_RECEIVERS_DEFAULT_SCHEME",
+        "api.maxBodyBytes, HERALD_API_MAX_BODY_BYTES",
+        "sqs.maxReceiveCount, HERALD_SQS_MAX_RECEIVE_COUNT",
+        "sqs.queues, HERALD_SQS_QUEUES",
+        "local.sqsPort, HERALD_LOCAL_SQS_PORT",
+        "providers.outbox.dir, HERALD_PROVIDERS_OUTBOX_DIR",
+        "receivers.defaultScheme, HERALD_RECEIVERS_DEFAULT_SCHEME",
     })
     void environmentVariableIsKeyInUpperSnakeCase(String key, String variable) {
         assertThat(ConfigLoader.environmentVariable(key)).isEqualTo(variable);
@@ -151,8 +157,11 @@ class ConfigLoaderTest {
 
         for (String key : keys) {
             String variable = ConfigLoader.environmentVariable(key);
-            assertThat(variables.add(variable)).as("variable of %s is unique", key).isTrue();
-            ConfigException e = catchThrowableOfType(ConfigException.class,
+            assertThat(variables.add(variable))
+                    .as("variable of %s is unique", key)
+                    .isTrue();
+            ConfigException e = catchThrowableOfType(
+                    ConfigException.class,
                     () -> new ConfigLoader(Map.of(variable, "zz-not-valid")).load(Optional.empty()));
             if (e != null) {
                 assertThat(e.problems()).as(variable).noneMatch(p -> p.contains("not a Herald setting"));
@@ -172,10 +181,15 @@ class ConfigLoaderTest {
                 arguments("HERALD_SQS_REGION", "US_EAST_1", "sqs.region", "'US_EAST_1' is not an AWS region"),
                 arguments("HERALD_SQS_REGION", "useast1", "sqs.region", "not an AWS region"),
                 arguments("HERALD_SQS_QUEUES", "", "sqs.queues", "no queue configured"),
-                arguments("HERALD_SQS_QUEUES", "herald.fifo", "sqs.queues", "'herald.fifo' is not a valid SQS queue name"),
+                arguments(
+                        "HERALD_SQS_QUEUES",
+                        "herald.fifo",
+                        "sqs.queues",
+                        "'herald.fifo' is not a valid SQS queue name"),
                 arguments("HERALD_SQS_QUEUES", "q".repeat(81), "sqs.queues", "not a valid SQS queue name"),
                 arguments("HERALD_SQS_QUEUES", "a,b,a", "sqs.queues", "'a' is listed twice"),
-                arguments("HERALD_SQS_DEAD_LETTER_SUFFIX", ".dlq", "sqs.deadLetterSuffix", "not a valid SQS queue name"),
+                arguments(
+                        "HERALD_SQS_DEAD_LETTER_SUFFIX", ".dlq", "sqs.deadLetterSuffix", "not a valid SQS queue name"),
                 arguments("HERALD_SQS_DEAD_LETTER_SUFFIX", "", "sqs.deadLetterSuffix", "must not be empty"),
                 arguments("HERALD_SQS_MAX_RECEIVE_COUNT", "0", "sqs.maxReceiveCount", "between 1 and 1000"),
                 arguments("HERALD_SQS_MAX_RECEIVE_COUNT", "1001", "sqs.maxReceiveCount", "got 1001"),
@@ -189,15 +203,25 @@ class ConfigLoaderTest {
                 arguments("HERALD_PIPELINE_RECEIVE_WAIT", "21s", "pipeline.receiveWait", "between 0s and 20s"),
                 arguments("HERALD_PIPELINE_SEND_TIMEOUT", "0ms", "pipeline.sendTimeout", "between 1ms and 12h"),
                 arguments("HERALD_PIPELINE_SEND_TIMEOUT", "10", "pipeline.sendTimeout", "unit"),
-                arguments("HERALD_PIPELINE_STATUS_FLUSH_INTERVAL", "10s", "pipeline.statusFlushInterval",
+                arguments(
+                        "HERALD_PIPELINE_STATUS_FLUSH_INTERVAL",
+                        "10s",
+                        "pipeline.statusFlushInterval",
                         "between 1ms and 5s"),
-                arguments("HERALD_PIPELINE_STATUS_FLUSH_INTERVAL", "0ms", "pipeline.statusFlushInterval",
+                arguments(
+                        "HERALD_PIPELINE_STATUS_FLUSH_INTERVAL",
+                        "0ms",
+                        "pipeline.statusFlushInterval",
                         "between 1ms and 5s"),
                 arguments("HERALD_API_MAX_BODY_BYTES", "1023", "api.maxBodyBytes", "between 1024 and 1048576"),
                 arguments("HERALD_API_MAX_BODY_BYTES", "1048577", "api.maxBodyBytes", "got 1048577"),
                 arguments("HERALD_API_HOST", " ", "api.host", "must not be empty"),
                 arguments("HERALD_PROVIDERS_OUTBOX_DIR", "", "providers.outbox.dir", "must not be empty"),
-                arguments("HERALD_RECEIVERS_DEFAULT_SCHEME", "pigeon", "receivers.defaultScheme", "'pigeon' is not a scheme"));
+                arguments(
+                        "HERALD_RECEIVERS_DEFAULT_SCHEME",
+                        "pigeon",
+                        "receivers.defaultScheme",
+                        "'pigeon' is not a scheme"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -205,28 +229,29 @@ class ConfigLoaderTest {
     void invalidSettingIsReportedNamingKeyAndVariable(String variable, String value, String key, String fragment) {
         ConfigException e = loadFails(Map.of(variable, value));
 
-        assertThat(e.problems()).anySatisfy(problem -> assertThat(problem)
-                .startsWith(key + " (" + variable + "): ")
-                .contains(fragment));
+        assertThat(e.problems())
+                .anySatisfy(problem -> assertThat(problem)
+                        .startsWith(key + " (" + variable + "): ")
+                        .contains(fragment));
     }
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
-            "HERALD_API_PORT, 0",
-            "HERALD_API_PORT, 65535",
-            "HERALD_SQS_MAX_RECEIVE_COUNT, 1",
-            "HERALD_SQS_MAX_RECEIVE_COUNT, 1000",
-            "HERALD_SQS_VISIBILITY_TIMEOUT, 12h",
-            "HERALD_PIPELINE_RECEIVE_WAIT, 0s",
-            "HERALD_PIPELINE_SENDING_STATUS_AFTER, 0s",
-            "HERALD_PIPELINE_STATUS_FLUSH_INTERVAL, 5s",
-            "HERALD_PIPELINE_RECEIVE_WAIT, 20s",
-            "HERALD_API_MAX_BODY_BYTES, 1024",
-            "HERALD_API_MAX_BODY_BYTES, 1048576",
-            "HERALD_SQS_QUEUES, herald_1-A",
-            "HERALD_SQS_REGION, ap-southeast-2",
-            "HERALD_SQS_REGION, us-gov-west-1",
-            "HERALD_RECEIVERS_DEFAULT_SCHEME, telegram",
+        "HERALD_API_PORT, 0",
+        "HERALD_API_PORT, 65535",
+        "HERALD_SQS_MAX_RECEIVE_COUNT, 1",
+        "HERALD_SQS_MAX_RECEIVE_COUNT, 1000",
+        "HERALD_SQS_VISIBILITY_TIMEOUT, 12h",
+        "HERALD_PIPELINE_RECEIVE_WAIT, 0s",
+        "HERALD_PIPELINE_SENDING_STATUS_AFTER, 0s",
+        "HERALD_PIPELINE_STATUS_FLUSH_INTERVAL, 5s",
+        "HERALD_PIPELINE_RECEIVE_WAIT, 20s",
+        "HERALD_API_MAX_BODY_BYTES, 1024",
+        "HERALD_API_MAX_BODY_BYTES, 1048576",
+        "HERALD_SQS_QUEUES, herald_1-A",
+        "HERALD_SQS_REGION, ap-southeast-2",
+        "HERALD_SQS_REGION, us-gov-west-1",
+        "HERALD_RECEIVERS_DEFAULT_SCHEME, telegram",
     })
     void valueAtTheEdgeOfItsRangeIsAccepted(String variable, String value) {
         assertThatCode(() -> load(Map.of(variable, value))).doesNotThrowAnyException();
@@ -234,9 +259,12 @@ class ConfigLoaderTest {
 
     @Test
     void sendTimeoutNotShorterThanVisibilityTimeoutNamesBothKeys() {
-        ConfigException e = loadFails(Map.of("HERALD_PIPELINE_SEND_TIMEOUT", "60s", "HERALD_SQS_VISIBILITY_TIMEOUT", "60s"));
+        ConfigException e =
+                loadFails(Map.of("HERALD_PIPELINE_SEND_TIMEOUT", "60s", "HERALD_SQS_VISIBILITY_TIMEOUT", "60s"));
 
-        assertThat(e.problems()).singleElement().asString()
+        assertThat(e.problems())
+                .singleElement()
+                .asString()
                 .startsWith("pipeline.sendTimeout (HERALD_PIPELINE_SEND_TIMEOUT): ")
                 .contains("sqs.visibilityTimeout (HERALD_SQS_VISIBILITY_TIMEOUT")
                 .contains("sent twice");
@@ -244,14 +272,17 @@ class ConfigLoaderTest {
 
     @Test
     void sendTimeoutLongerThanVisibilityTimeoutIsRefused() {
-        ConfigException e = loadFails(Map.of("HERALD_PIPELINE_SEND_TIMEOUT", "2m", "HERALD_SQS_VISIBILITY_TIMEOUT", "30s"));
+        ConfigException e =
+                loadFails(Map.of("HERALD_PIPELINE_SEND_TIMEOUT", "2m", "HERALD_SQS_VISIBILITY_TIMEOUT", "30s"));
 
         assertThat(e.problems()).singleElement().asString().contains("2m").contains("30s");
     }
 
     @Test
     void sendTimeoutJustBelowVisibilityTimeoutIsAccepted() {
-        assertThat(load(Map.of("HERALD_PIPELINE_SEND_TIMEOUT", "59999ms")).pipeline().sendTimeout())
+        assertThat(load(Map.of("HERALD_PIPELINE_SEND_TIMEOUT", "59999ms"))
+                        .pipeline()
+                        .sendTimeout())
                 .isEqualTo(Duration.ofMillis(59_999));
     }
 
@@ -259,7 +290,9 @@ class ConfigLoaderTest {
     void durationWithoutUnitInYamlIsRefusedNamingKey() throws IOException {
         ConfigException e = loadFails(Map.of(), yaml("sqs:\n  visibilityTimeout: 30\n"));
 
-        assertThat(e.problems()).singleElement().asString()
+        assertThat(e.problems())
+                .singleElement()
+                .asString()
                 .startsWith("sqs.visibilityTimeout (HERALD_SQS_VISIBILITY_TIMEOUT): ")
                 .contains("'30'")
                 .contains("ms, s, m or h");
@@ -269,7 +302,11 @@ class ConfigLoaderTest {
     void nonNumberPortInYamlIsRefusedNamingKey() throws IOException {
         ConfigException e = loadFails(Map.of(), yaml("api:\n  port: http\n"));
 
-        assertThat(e.problems()).singleElement().asString().startsWith("api.port (HERALD_API_PORT): ").contains("'http'");
+        assertThat(e.problems())
+                .singleElement()
+                .asString()
+                .startsWith("api.port (HERALD_API_PORT): ")
+                .contains("'http'");
     }
 
     @Test
@@ -292,34 +329,43 @@ class ConfigLoaderTest {
 
     @Test
     void unknownYamlSectionSuggestsTheClosestSection() throws IOException {
-        assertThat(loadFails(Map.of(), yaml("pipline:\n  sendTimeout: 5s\n")).problems()).singleElement().asString()
+        assertThat(loadFails(Map.of(), yaml("pipline:\n  sendTimeout: 5s\n")).problems())
+                .singleElement()
+                .asString()
                 .contains("unknown key 'pipline' (did you mean 'pipeline'?)");
     }
 
     @Test
     void unknownYamlKeyFarFromAnyListsTheKnownKeys() throws IOException {
-        assertThat(loadFails(Map.of(), yaml("api:\n  colour: red\n")).problems()).singleElement().asString()
+        assertThat(loadFails(Map.of(), yaml("api:\n  colour: red\n")).problems())
+                .singleElement()
+                .asString()
                 .contains("unknown key 'api.colour'")
                 .contains("known keys under 'api': host, port, maxBodyBytes");
     }
 
     @Test
     void sectionWrittenAsScalarIsRefused() throws IOException {
-        assertThat(loadFails(Map.of(), yaml("api: 8080\n")).problems()).singleElement().asString()
+        assertThat(loadFails(Map.of(), yaml("api: 8080\n")).problems())
+                .singleElement()
+                .asString()
                 .contains("'api' must be a mapping with keys [host, port, maxBodyBytes, idempotencyWindow, batchWait, "
                         + "open, keys, maxReceiversPerRequest, idleTimeout, minRequestDataRate, selfService]");
     }
 
     @Test
     void fileWhoseTopLevelIsNotAMappingIsRefused() throws IOException {
-        assertThat(loadFails(Map.of(), yaml("- sqs\n- api\n")).problems()).singleElement().asString()
+        assertThat(loadFails(Map.of(), yaml("- sqs\n- api\n")).problems())
+                .singleElement()
+                .asString()
                 .contains("top level must be a mapping");
     }
 
     @Test
     void unknownHeraldVariableIsNamedWithSuggestion() {
         assertThat(loadFails(Map.of("HERALD_API_PROT", "9000")).problems())
-                .containsExactly("environment variable HERALD_API_PROT is not a Herald setting (did you mean HERALD_API_PORT?)");
+                .containsExactly(
+                        "environment variable HERALD_API_PROT is not a Herald setting (did you mean HERALD_API_PORT?)");
     }
 
     @Test
@@ -330,7 +376,10 @@ class ConfigLoaderTest {
 
     @Test
     void sectionNameAsVariableIsNotASetting() {
-        assertThat(loadFails(Map.of("HERALD_SQS", "x")).problems()).singleElement().asString().contains("HERALD_SQS ");
+        assertThat(loadFails(Map.of("HERALD_SQS", "x")).problems())
+                .singleElement()
+                .asString()
+                .contains("HERALD_SQS ");
     }
 
     @Test
@@ -341,7 +390,8 @@ class ConfigLoaderTest {
 
     @Test
     void variablesWithoutTheHeraldPrefixAreIgnored() {
-        assertThat(load(Map.of("PATH", "/usr/bin", "AWS_REGION", "eu-west-1", "HERALDAPI_PORT", "1", "SLURM_JOB_ID", "1")))
+        assertThat(load(Map.of(
+                        "PATH", "/usr/bin", "AWS_REGION", "eu-west-1", "HERALDAPI_PORT", "1", "SLURM_JOB_ID", "1")))
                 .isEqualTo(HeraldConfig.defaults());
     }
 
@@ -357,8 +407,7 @@ class ConfigLoaderTest {
 
         ConfigException e = loadFails(Map.of(), file);
 
-        assertThat(e.problems()).singleElement().asString()
-                .startsWith(file + ": not valid YAML (line 3)");
+        assertThat(e.problems()).singleElement().asString().startsWith(file + ": not valid YAML (line 3)");
     }
 
     @Test
@@ -367,8 +416,7 @@ class ConfigLoaderTest {
 
         ConfigException e = loadFails(Map.of(), missing);
 
-        assertThat(e.problems()).singleElement().asString()
-                .startsWith(missing + ": file not found");
+        assertThat(e.problems()).singleElement().asString().startsWith(missing + ": file not found");
     }
 
     // --- several at once ----------------------------------------------------------------------
@@ -382,8 +430,15 @@ class ConfigLoaderTest {
                 "HERALD_RECEIVERS_DEFAULT_SCHEME", "pigeon",
                 "HERALD_PIPELINE_RECEIVE_WAIT", "1m"));
 
-        assertThat(e.problems()).hasSize(5).extracting(p -> p.substring(0, p.indexOf(' '))).containsExactlyInAnyOrder(
-                "api.port", "sqs.region", "sqs.maxReceiveCount", "receivers.defaultScheme", "pipeline.receiveWait");
+        assertThat(e.problems())
+                .hasSize(5)
+                .extracting(p -> p.substring(0, p.indexOf(' ')))
+                .containsExactlyInAnyOrder(
+                        "api.port",
+                        "sqs.region",
+                        "sqs.maxReceiveCount",
+                        "receivers.defaultScheme",
+                        "pipeline.receiveWait");
         assertThat(e.getMessage()).startsWith("invalid configuration:\n  - ");
         e.problems().forEach(problem -> assertThat(e.getMessage()).contains(problem));
     }
@@ -394,17 +449,21 @@ class ConfigLoaderTest {
 
         ConfigException e = loadFails(Map.of("HERALD_SQS_QUEUSE", "a", "HERALD_CONFIG", file.toString()), file);
 
-        assertThat(e.problems()).hasSize(3)
+        assertThat(e.problems())
+                .hasSize(3)
                 .anySatisfy(p -> assertThat(p).contains("'sqs.regoin' (did you mean 'sqs.region'?)"))
                 .anySatisfy(p -> assertThat(p).contains("'api.prot' (did you mean 'api.port'?)"))
-                .anySatisfy(p -> assertThat(p).contains("HERALD_SQS_QUEUSE is not a Herald setting (did you mean HERALD_SQS_QUEUES?)"));
+                .anySatisfy(p -> assertThat(p)
+                        .contains("HERALD_SQS_QUEUSE is not a Herald setting (did you mean HERALD_SQS_QUEUES?)"));
     }
 
     @Test
     void singleProblemMessageIsOneLine() {
         ConfigException e = loadFails(Map.of("HERALD_API_PORT", "70000"));
 
-        assertThat(e.getMessage()).isEqualTo("invalid configuration: " + e.problems().getFirst()).doesNotContain("\n");
+        assertThat(e.getMessage())
+                .isEqualTo("invalid configuration: " + e.problems().getFirst())
+                .doesNotContain("\n");
     }
 
     // --- helpers ------------------------------------------------------------------------------
@@ -428,8 +487,8 @@ class ConfigLoaderTest {
     }
 
     private static ConfigException loadFails(Map<String, String> environment, Path file) {
-        ConfigException e = catchThrowableOfType(ConfigException.class,
-                () -> new ConfigLoader(environment).load(Optional.ofNullable(file)));
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class, () -> new ConfigLoader(environment).load(Optional.ofNullable(file)));
         assertThat(e).as("load with %s and %s should fail", environment, file).isNotNull();
         assertThat(e.problems()).isNotEmpty();
         return e;
@@ -440,7 +499,8 @@ class ConfigLoaderTest {
         ConfigException e = loadFails(Map.of("HERALD_SQS_ENDPONT", "x", "HERALD_SQS_REGION", "mars"));
 
         assertThat(e.problems()).hasSize(2);
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("HERALD_SQS_ENDPONT").contains("HERALD_SQS_ENDPOINT"));
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).contains("HERALD_SQS_ENDPONT").contains("HERALD_SQS_ENDPOINT"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("sqs.region (HERALD_SQS_REGION): 'mars'"));
     }
 }

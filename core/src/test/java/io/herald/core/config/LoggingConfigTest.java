@@ -1,13 +1,12 @@
 package io.herald.core.config;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The {@code logging} section: format, per-logger levels, the API's access log. */
 class LoggingConfigTest {
@@ -15,15 +14,16 @@ class LoggingConfigTest {
     @Test
     void loggingSettingsHaveTheirVariables() {
         HeraldConfig config = new ConfigLoader(Map.of(
-                "HERALD_LOGGING_FORMAT", "json",
-                "HERALD_LOGGING_LEVEL", "io.herald.pipeline=debug, root=WARN",
-                "HERALD_LOGGING_ACCESS_LOG", "true")).load(Optional.empty());
+                        "HERALD_LOGGING_FORMAT", "json",
+                        "HERALD_LOGGING_LEVEL", "io.herald.pipeline=debug, root=WARN",
+                        "HERALD_LOGGING_ACCESS_LOG", "true"))
+                .load(Optional.empty());
 
-        assertThat(config.logging()).isEqualTo(new HeraldConfig.Logging("json",
-                List.of("io.herald.pipeline=debug", "root=WARN"), true));
+        assertThat(config.logging())
+                .isEqualTo(new HeraldConfig.Logging("json", List.of("io.herald.pipeline=debug", "root=WARN"), true));
         assertThat(config.logging().json()).isTrue();
-        assertThat(config.logging().levels()).containsExactly(Map.entry("io.herald.pipeline", "DEBUG"),
-                Map.entry("root", "WARN"));
+        assertThat(config.logging().levels())
+                .containsExactly(Map.entry("io.herald.pipeline", "DEBUG"), Map.entry("root", "WARN"));
     }
 
     @Test
@@ -38,8 +38,9 @@ class LoggingConfigTest {
 
     @Test
     void anUnknownFormatAndALevelThatIsNotOneAreRefusedNamingTheKey() {
-        assertThatThrownBy(() -> new ConfigLoader(Map.of("HERALD_LOGGING_FORMAT", "xml",
-                "HERALD_LOGGING_LEVEL", "io.herald=LOUD,justaname")).load(Optional.empty()))
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(
+                                "HERALD_LOGGING_FORMAT", "xml", "HERALD_LOGGING_LEVEL", "io.herald=LOUD,justaname"))
+                        .load(Optional.empty()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(
                         "logging.format (HERALD_LOGGING_FORMAT): 'xml' is not a log format; use text or json")

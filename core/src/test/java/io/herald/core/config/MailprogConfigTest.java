@@ -1,13 +1,12 @@
 package io.herald.core.config;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The mailprog and telegramBot sections: defaults, variables and the problems they name. */
 class MailprogConfigTest {
@@ -23,9 +22,17 @@ class MailprogConfigTest {
 
     @Test
     void everyMailprogKeyHasItsVariable() {
-        HeraldConfig c = load(Map.of("HERALD_MAILPROG_SPOOL_DIR", "/srv/spool", "HERALD_MAILPROG_THROTTLE_MAX_PER_USER", "3",
-                "HERALD_MAILPROG_ALLOW_LIST", "mailto=.+@example\\.org,telegram=[0-9]+",
-                "HERALD_MAILPROG_HINTS_CPU_PERCENT", "30", "HERALD_TELEGRAM_BOT_POLL_TIMEOUT", "5s"));
+        HeraldConfig c = load(Map.of(
+                "HERALD_MAILPROG_SPOOL_DIR",
+                "/srv/spool",
+                "HERALD_MAILPROG_THROTTLE_MAX_PER_USER",
+                "3",
+                "HERALD_MAILPROG_ALLOW_LIST",
+                "mailto=.+@example\\.org,telegram=[0-9]+",
+                "HERALD_MAILPROG_HINTS_CPU_PERCENT",
+                "30",
+                "HERALD_TELEGRAM_BOT_POLL_TIMEOUT",
+                "5s"));
 
         assertThat(c.mailprog().spoolDir()).isEqualTo("/srv/spool");
         assertThat(c.mailprog().throttle().maxPerUser()).isEqualTo(3);
@@ -37,13 +44,15 @@ class MailprogConfigTest {
     @Test
     void aRelativeSacctPathIsRefusedNamingKeyAndVariable() {
         assertThatThrownBy(() -> load(Map.of("HERALD_MAILPROG_SACCT", "sacct")))
-                .hasMessageContaining("mailprog.sacct (HERALD_MAILPROG_SACCT)").hasMessageContaining("absolute path");
+                .hasMessageContaining("mailprog.sacct (HERALD_MAILPROG_SACCT)")
+                .hasMessageContaining("absolute path");
     }
 
     @Test
     void anAllowListEntryWithAnUnknownSchemeOrABadRegexIsRefused() {
         assertThatThrownBy(() -> load(Map.of("HERALD_MAILPROG_ALLOW_LIST", "fax=123")))
-                .hasMessageContaining("mailprog.allowList (HERALD_MAILPROG_ALLOW_LIST)").hasMessageContaining("'fax=123'");
+                .hasMessageContaining("mailprog.allowList (HERALD_MAILPROG_ALLOW_LIST)")
+                .hasMessageContaining("'fax=123'");
         assertThatThrownBy(() -> load(Map.of("HERALD_MAILPROG_ALLOW_LIST", "mailto=(")))
                 .hasMessageContaining("not a regular expression");
     }
@@ -52,8 +61,12 @@ class MailprogConfigTest {
     void aQosEntryMustBeNameEqualsLimit() {
         assertThatThrownBy(() -> load(Map.of("HERALD_MAILPROG_QOS", "short")))
                 .hasMessageContaining("mailprog.qos (HERALD_MAILPROG_QOS)");
-        assertThat(load(Map.of("HERALD_MAILPROG_QOS", "short=04:00:00,long=7-00:00:00,day=24h")).mailprog().qosLimits())
-                .containsExactly(Map.entry("short", Duration.ofHours(4)), Map.entry("long", Duration.ofDays(7)),
+        assertThat(load(Map.of("HERALD_MAILPROG_QOS", "short=04:00:00,long=7-00:00:00,day=24h"))
+                        .mailprog()
+                        .qosLimits())
+                .containsExactly(
+                        Map.entry("short", Duration.ofHours(4)),
+                        Map.entry("long", Duration.ofDays(7)),
                         Map.entry("day", Duration.ofHours(24)));
     }
 
@@ -61,14 +74,23 @@ class MailprogConfigTest {
     void aTemplateWithAnUnknownPlaceholderIsRefusedListingTheKnownOnes() {
         assertThatThrownBy(() -> load(Map.of("HERALD_MAILPROG_TEMPLATES_TITLE", "{jobid} done")))
                 .hasMessageContaining("mailprog.templates.title (HERALD_MAILPROG_TEMPLATES_TITLE)")
-                .hasMessageContaining("{jobid}").hasMessageContaining("jobId");
+                .hasMessageContaining("{jobid}")
+                .hasMessageContaining("jobId");
     }
 
     @Test
     void theHintThresholdsStepWaitAndTimeZoneAreReadAndCheckedNamingTheKey() {
-        HeraldConfig c = load(Map.of("HERALD_MAILPROG_HINTS_MEMORY_KILL_PERCENT", "100",
-                "HERALD_MAILPROG_HINTS_CPU_MIN_ELAPSED", "2m", "HERALD_MAILPROG_HINTS_GPU_PERCENT", "10",
-                "HERALD_MAILPROG_SACCT_STEP_WAIT", "4s", "HERALD_MAILPROG_TIME_ZONE", "Europe/Berlin"));
+        HeraldConfig c = load(Map.of(
+                "HERALD_MAILPROG_HINTS_MEMORY_KILL_PERCENT",
+                "100",
+                "HERALD_MAILPROG_HINTS_CPU_MIN_ELAPSED",
+                "2m",
+                "HERALD_MAILPROG_HINTS_GPU_PERCENT",
+                "10",
+                "HERALD_MAILPROG_SACCT_STEP_WAIT",
+                "4s",
+                "HERALD_MAILPROG_TIME_ZONE",
+                "Europe/Berlin"));
 
         assertThat(c.mailprog().hints().memoryKillPercent()).isEqualTo(100);
         assertThat(c.mailprog().hints().cpuMinElapsed()).isEqualTo(Duration.ofMinutes(2));

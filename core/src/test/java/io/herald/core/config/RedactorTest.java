@@ -1,10 +1,10 @@
 package io.herald.core.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.provider.smtp.SmtpConfig;
 import io.herald.core.provider.telegram.TelegramConfig;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class RedactorTest {
 
@@ -57,7 +57,8 @@ class RedactorTest {
                 .isEqualTo("535 (redacted)");
         assertThat(r.redact("Basic " + b64.encodeToString("herald:s3cret-pass".getBytes())))
                 .isEqualTo("Basic (redacted)");
-        assertThat(r.redact("334 " + b64.encodeToString("s3cret-pass".getBytes()))).isEqualTo("334 (redacted)");
+        assertThat(r.redact("334 " + b64.encodeToString("s3cret-pass".getBytes())))
+                .isEqualTo("334 (redacted)");
     }
 
     @Test
@@ -65,10 +66,29 @@ class RedactorTest {
         HeraldConfig.ProviderBlocks d = HeraldConfig.defaults().providers();
         TelegramConfig t = d.of(TelegramConfig.class);
         SmtpConfig m = d.of(SmtpConfig.class);
-        HeraldConfig.ProviderBlocks providers = d.with(
-                new SmtpConfig(m.enabled(), m.weight(), m.timeout(), m.rateLimit(), m.ratePeriod(),
-                        m.template(), m.host(), m.port(), m.security(), "herald", Secret.of("smtp-pass-123"), m.from())).with(new TelegramConfig(t.enabled(), t.weight(), t.timeout(), t.rateLimit(),
-                        t.ratePeriod(), t.template(), t.baseUrl(), Secret.of("123456:AAH-tok"), t.chatInterval()));
+        HeraldConfig.ProviderBlocks providers = d.with(new SmtpConfig(
+                        m.enabled(),
+                        m.weight(),
+                        m.timeout(),
+                        m.rateLimit(),
+                        m.ratePeriod(),
+                        m.template(),
+                        m.host(),
+                        m.port(),
+                        m.security(),
+                        "herald",
+                        Secret.of("smtp-pass-123"),
+                        m.from()))
+                .with(new TelegramConfig(
+                        t.enabled(),
+                        t.weight(),
+                        t.timeout(),
+                        t.rateLimit(),
+                        t.ratePeriod(),
+                        t.template(),
+                        t.baseUrl(),
+                        Secret.of("123456:AAH-tok"),
+                        t.chatInterval()));
 
         Redactor r = Redactor.forProviders(providers);
 

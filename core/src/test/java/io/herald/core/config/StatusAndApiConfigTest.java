@@ -1,14 +1,12 @@
 package io.herald.core.config;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /** The settings of the status store, idempotency, batching and API keys. */
 class StatusAndApiConfigTest {
@@ -28,9 +26,11 @@ class StatusAndApiConfigTest {
 
     @Test
     void severalKeysFitOneEnvironmentVariableSeparatedByCommas() {
-        HeraldConfig config = new ConfigLoader(Map.of("HERALD_API_KEYS",
-                "name=a sha256=" + HASH + " senders=* rate=1/s, name=b sha256=" + HASH.replace('9', '8')
-                        + " senders=example.org|ops@other.org rate=5/m")).load(Optional.empty());
+        HeraldConfig config = new ConfigLoader(Map.of(
+                        "HERALD_API_KEYS",
+                        "name=a sha256=" + HASH + " senders=* rate=1/s, name=b sha256=" + HASH.replace('9', '8')
+                                + " senders=example.org|ops@other.org rate=5/m"))
+                .load(Optional.empty());
 
         assertThat(config.api().keys()).hasSize(2);
         assertThat(config.api().keys().get(1)).endsWith("senders=example.org|ops@other.org rate=5/m");
@@ -39,14 +39,16 @@ class StatusAndApiConfigTest {
     @Test
     void statusSettingsHaveTheirVariables() {
         HeraldConfig config = new ConfigLoader(Map.of(
-                "HERALD_STATUS_TABLE", "notifications",
-                "HERALD_STATUS_TTL", "48h",
-                "HERALD_STATUS_ENDPOINT", "http://127.0.0.1:8000",
-                "HERALD_LOCAL_DYNAMODB_PORT", "0",
-                "HERALD_API_BATCH_WAIT", "5ms")).load(Optional.empty());
+                        "HERALD_STATUS_TABLE", "notifications",
+                        "HERALD_STATUS_TTL", "48h",
+                        "HERALD_STATUS_ENDPOINT", "http://127.0.0.1:8000",
+                        "HERALD_LOCAL_DYNAMODB_PORT", "0",
+                        "HERALD_API_BATCH_WAIT", "5ms"))
+                .load(Optional.empty());
 
-        assertThat(config.status()).isEqualTo(new HeraldConfig.Status("http://127.0.0.1:8000", "us-east-1",
-                "notifications", Duration.ofHours(48)));
+        assertThat(config.status())
+                .isEqualTo(new HeraldConfig.Status(
+                        "http://127.0.0.1:8000", "us-east-1", "notifications", Duration.ofHours(48)));
         assertThat(config.local().dynamodbPort()).isZero();
         assertThat(config.api().batchWait()).isEqualTo(Duration.ofMillis(5));
     }
@@ -54,10 +56,11 @@ class StatusAndApiConfigTest {
     @Test
     void badStatusSettingsAreNamedWithTheirVariables() {
         assertThatThrownBy(() -> new ConfigLoader(Map.of(
-                "HERALD_STATUS_TABLE", "ab",
-                "HERALD_STATUS_TTL", "10m",
-                "HERALD_STATUS_ENDPOINT", "dynamo",
-                "HERALD_API_BATCH_WAIT", "1s")).load(Optional.empty()))
+                                "HERALD_STATUS_TABLE", "ab",
+                                "HERALD_STATUS_TTL", "10m",
+                                "HERALD_STATUS_ENDPOINT", "dynamo",
+                                "HERALD_API_BATCH_WAIT", "1s"))
+                        .load(Optional.empty()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("status.table (HERALD_STATUS_TABLE): 'ab' is not a DynamoDB table name")
                 .hasMessageContaining("status.ttl (HERALD_STATUS_TTL): must be between 1h and 8760h")
@@ -70,25 +73,29 @@ class StatusAndApiConfigTest {
         assertThat(HeraldConfig.defaults().api().selfService().enabled()).isFalse();
 
         HeraldConfig config = new ConfigLoader(Map.of(
-                "HERALD_API_SELF_SERVICE_PUBLIC_URL", "https://herald.example.org",
-                "HERALD_API_SELF_SERVICE_LINK_SECRET", "s".repeat(40),
-                "HERALD_API_SELF_SERVICE_LINK_VALIDITY", "10m",
-                "HERALD_MAILPROG_MAIL_DOMAIN", "cluster.example.org")).load(Optional.empty());
+                        "HERALD_API_SELF_SERVICE_PUBLIC_URL", "https://herald.example.org",
+                        "HERALD_API_SELF_SERVICE_LINK_SECRET", "s".repeat(40),
+                        "HERALD_API_SELF_SERVICE_LINK_VALIDITY", "10m",
+                        "HERALD_MAILPROG_MAIL_DOMAIN", "cluster.example.org"))
+                .load(Optional.empty());
 
         assertThat(config.api().selfService().enabled()).isTrue();
         assertThat(config.api().selfService().linkValidity()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(config.api().selfService().toString()).as("the secret never prints").doesNotContain("sss");
+        assertThat(config.api().selfService().toString())
+                .as("the secret never prints")
+                .doesNotContain("sss");
     }
 
     @Test
     void badSelfServiceSettingsAreNamedWithTheirVariablesAndTheSecretIsNotShown() {
         String weak = "short-secret";
         assertThatThrownBy(() -> new ConfigLoader(Map.of(
-                "HERALD_API_SELF_SERVICE_PUBLIC_URL", "herald.example.org/page?x=1",
-                "HERALD_API_SELF_SERVICE_LINK_SECRET", weak,
-                "HERALD_API_SELF_SERVICE_LINKS_PER_HOUR", "0",
-                "HERALD_API_SELF_SERVICE_LINKS_PER_MINUTE", "20000",
-                "HERALD_API_SELF_SERVICE_SESSION_VALIDITY", "48h")).load(Optional.empty()))
+                                "HERALD_API_SELF_SERVICE_PUBLIC_URL", "herald.example.org/page?x=1",
+                                "HERALD_API_SELF_SERVICE_LINK_SECRET", weak,
+                                "HERALD_API_SELF_SERVICE_LINKS_PER_HOUR", "0",
+                                "HERALD_API_SELF_SERVICE_LINKS_PER_MINUTE", "20000",
+                                "HERALD_API_SELF_SERVICE_SESSION_VALIDITY", "48h"))
+                        .load(Optional.empty()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("api.selfService.publicUrl (HERALD_API_SELF_SERVICE_PUBLIC_URL): "
                         + "'herald.example.org/page?x=1' is not the page's address")
@@ -99,6 +106,7 @@ class StatusAndApiConfigTest {
                 .hasMessageContaining("api.selfService.linksPerMinute (HERALD_API_SELF_SERVICE_LINKS_PER_MINUTE): "
                         + "must be between 1 and 10000")
                 .hasMessageContaining("api.selfService.sessionValidity (HERALD_API_SELF_SERVICE_SESSION_VALIDITY)")
-                .message().doesNotContain(weak);
+                .message()
+                .doesNotContain(weak);
     }
 }

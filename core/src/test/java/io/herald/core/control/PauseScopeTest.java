@@ -1,9 +1,9 @@
 package io.herald.core.control;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class PauseScopeTest {
 
@@ -18,7 +18,8 @@ class PauseScopeTest {
     @Test
     void anUnknownKindOrABlankNameIsRefusedByName() {
         assertThatThrownBy(() -> PauseScope.of("queue", "herald-1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'queue'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'queue'");
         assertThatThrownBy(() -> PauseScope.of("channel", " ")).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -27,9 +28,13 @@ class PauseScopeTest {
         assertThat(PauseTargets.problem(PauseScope.channel("email"))).isEmpty();
         assertThat(PauseTargets.problem(PauseScope.channel("msteams"))).isEmpty();
         assertThat(PauseTargets.problem(PauseScope.provider("sendgrid"))).isEmpty();
-        assertThat(PauseTargets.problem(PauseScope.channel("ses"))).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-                .contains("unknown channel 'ses'").contains("email");
-        assertThat(PauseTargets.problem(PauseScope.provider("postmark"))).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-                .contains("unknown provider 'postmark'").contains("sendgrid");
+        assertThat(PauseTargets.problem(PauseScope.channel("ses")))
+                .get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("unknown channel 'ses'")
+                .contains("email");
+        assertThat(PauseTargets.problem(PauseScope.provider("postmark")))
+                .get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("unknown provider 'postmark'")
+                .contains("sendgrid");
     }
 }

@@ -1,8 +1,8 @@
 package io.herald.core.embedded;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 /** Core's own classpath is a production one: the engines are not on it, and asking for them says how to fix it. */
 class EmbeddedServicesTest {

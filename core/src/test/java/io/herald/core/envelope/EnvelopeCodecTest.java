@@ -1,18 +1,17 @@
 package io.herald.core.envelope;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.List;
-import java.util.Locale;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EnvelopeCodecTest {
 
@@ -38,7 +37,8 @@ class EnvelopeCodecTest {
 
         Envelope decoded = codec.decode(codec.encode(original));
 
-        assertThat(decoded.content().facts()).extracting(Fact::label)
+        assertThat(decoded.content().facts())
+                .extracting(Fact::label)
                 .containsExactly("Partition", "Exit code", "Account", "CPU efficiency");
     }
 
@@ -219,8 +219,7 @@ class EnvelopeCodecTest {
 
     @Test
     void emptyBodyIsRefused() {
-        assertThatThrownBy(() -> codec.decode(""))
-                .isInstanceOf(MalformedEnvelopeException.class);
+        assertThatThrownBy(() -> codec.decode("")).isInstanceOf(MalformedEnvelopeException.class);
     }
 
     @Test
@@ -236,7 +235,8 @@ class EnvelopeCodecTest {
     void refusalDoesNotQuoteTheMessageBody() {
         String secret = "s3cr3t-token-in-body-" + "y".repeat(200);
 
-        Throwable refused = catchThrowableOfType(MalformedEnvelopeException.class,
+        Throwable refused = catchThrowableOfType(
+                MalformedEnvelopeException.class,
                 () -> codec.decode("{\"v\":1,\"channel\":\"email\",\"text\":\"" + secret + "\""));
 
         assertThat(refused.getMessage()).doesNotContain(secret);
@@ -274,10 +274,13 @@ class EnvelopeCodecTest {
         Envelope envelope = TestEnvelopes.withText(euros);
         assertThat(base + euros.length()).isLessThan(LIMIT);
 
-        EnvelopeTooLargeException e = catchThrowableOfType(EnvelopeTooLargeException.class, () -> codec.encode(envelope));
+        EnvelopeTooLargeException e =
+                catchThrowableOfType(EnvelopeTooLargeException.class, () -> codec.encode(envelope));
 
         assertThat(e.actualBytes()).isEqualTo(base + 3 * 400_000);
-        assertThat(e.getMessage()).contains(String.format(Locale.ROOT, "%,d", base + 1_200_000)).contains("1,048,576");
+        assertThat(e.getMessage())
+                .contains(String.format(Locale.ROOT, "%,d", base + 1_200_000))
+                .contains("1,048,576");
     }
 
     @Test
@@ -290,7 +293,8 @@ class EnvelopeCodecTest {
         String text = "x".repeat(LIMIT - base - 11) + "\uD83D\uDE80";
         Envelope envelope = TestEnvelopes.withText(text);
 
-        EnvelopeTooLargeException e = catchThrowableOfType(EnvelopeTooLargeException.class, () -> codec.encode(envelope));
+        EnvelopeTooLargeException e =
+                catchThrowableOfType(EnvelopeTooLargeException.class, () -> codec.encode(envelope));
 
         assertThat(e.actualBytes()).isEqualTo(LIMIT + 1);
     }

@@ -1,6 +1,6 @@
 package io.herald.core.envelope;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,8 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class MessageIdsTest {
 
@@ -80,6 +79,7 @@ class MessageIdsTest {
 
         assertThat(envelope.v()).isEqualTo(Envelope.VERSION);
         assertThat(UUID.fromString(envelope.id()).version()).isEqualTo(7);
-        assertThat(UUID.fromString(envelope.id()).getMostSignificantBits() >>> 16).isEqualTo(T0.toEpochMilli());
+        assertThat(UUID.fromString(envelope.id()).getMostSignificantBits() >>> 16)
+                .isEqualTo(T0.toEpochMilli());
     }
 }

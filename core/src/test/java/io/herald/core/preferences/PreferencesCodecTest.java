@@ -1,17 +1,16 @@
 package io.herald.core.preferences;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.receiver.Receiver;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class PreferencesCodecTest {
 
@@ -45,18 +44,24 @@ class PreferencesCodecTest {
                  "mute": {"clusters": ["test"], "partitions": ["debug", "big/gpu"]}}""");
 
         assertThat(p.receivers()).containsOnlyKeys("work", "phone");
-        assertThat(p.receiversFor(EventKind.FAIL)).extracting(Receiver::target)
+        assertThat(p.receiversFor(EventKind.FAIL))
+                .extracting(Receiver::target)
                 .containsExactly("alice@uni.org", "123456");
         assertThat(p.receiversFor(EventKind.END)).extracting(Receiver::channel).containsExactly("email");
         assertThat(p.digestFor(EventKind.END)).isEqualTo(Digest.HOURLY);
         assertThat(p.receiversFor(EventKind.BEGIN)).as("[] means: not told").isEmpty();
-        assertThat(p.receiversFor(EventKind.REQUEUE)).as("a kind not listed goes to all").hasSize(2);
+        assertThat(p.receiversFor(EventKind.REQUEUE))
+                .as("a kind not listed goes to all")
+                .hasSize(2);
         assertThat(p.digestFor(EventKind.REQUEUE)).isEqualTo(Digest.IMMEDIATE);
         assertThat(p.quietHours().from()).isEqualTo(LocalTime.of(22, 0));
         assertThat(p.quietHours().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
-        assertThat(p.mute().reason("test", "any")).hasValueSatisfying(r -> assertThat(r).contains("cluster test"));
+        assertThat(p.mute().reason("test", "any"))
+                .hasValueSatisfying(r -> assertThat(r).contains("cluster test"));
         assertThat(p.mute().reason("big", "gpu")).isPresent();
-        assertThat(p.mute().reason("small", "gpu")).as("big/gpu mutes gpu on big only").isEmpty();
+        assertThat(p.mute().reason("small", "gpu"))
+                .as("big/gpu mutes gpu on big only")
+                .isEmpty();
         assertThat(p.mute().reason("small", "debug")).isPresent();
     }
 
@@ -66,8 +71,7 @@ class PreferencesCodecTest {
                 {"receivers": {"work": "mailto:alice@uni.org"}, "events": {"END": {"digest": "daily"}},
                  "quietHours": {"from": "23:30", "to": "06:00", "timeZone": "UTC",
                                 "breakThrough": ["FAIL", "TIME_LIMIT"]}}\
-                """)
-                .savedAt(Instant.parse("2026-12-07T15:00:00Z"), "ops");
+                """).savedAt(Instant.parse("2026-12-07T15:00:00Z"), "ops");
 
         UserPreferences back = codec.readSaved("alice", codec.writeString(p));
 
@@ -85,13 +89,27 @@ class PreferencesCodecTest {
                  "mute": {"clusters": [""], "nodes": ["cn1"]},
                  "quietHour": {}}""");
 
-        assertThat(errors).containsKeys("receivers.work", "receivers.pager", "receivers.bare", "receivers.room",
-                "events", "events.END.receivers[0]", "quietHours.from", "quietHours.to",
-                "quietHours.timeZone", "quietHours.breakThrough[0]", "mute.clusters[0]", "mute.nodes", "quietHour");
+        assertThat(errors)
+                .containsKeys(
+                        "receivers.work",
+                        "receivers.pager",
+                        "receivers.bare",
+                        "receivers.room",
+                        "events",
+                        "events.END.receivers[0]",
+                        "quietHours.from",
+                        "quietHours.to",
+                        "quietHours.timeZone",
+                        "quietHours.breakThrough[0]",
+                        "mute.clusters[0]",
+                        "mute.nodes",
+                        "quietHour");
         assertThat(errors.get("receivers.pager")).contains("unknown scheme 'sms'");
         assertThat(errors.get("receivers.bare")).contains("scheme:target");
-        assertThat(errors.get("receivers.room")).as("a channel without a provider is refused with the reason")
-                .contains("channel slack has no provider").contains("email, telegram");
+        assertThat(errors.get("receivers.room"))
+                .as("a channel without a provider is refused with the reason")
+                .contains("channel slack has no provider")
+                .contains("email, telegram");
         assertThat(errors.get("events")).contains("FINISHED");
         assertThat(errors.get("events.END.receivers[0]")).contains("'home'");
         assertThat(errors.get("quietHours.timeZone")).contains("Mars/Olympus");
@@ -101,8 +119,7 @@ class PreferencesCodecTest {
     void aDigestOutsideTheThreeIsRefused() throws Exception {
         assertThat(errors("alice", """
                 {"receivers": {"w": "mailto:a@b.org"}, "events": {"END": {"digest": "weekly"}}}\
-                """))
-                .containsEntry("events.END.digest", "must be immediate, hourly or daily");
+                """)).containsEntry("events.END.digest", "must be immediate, hourly or daily");
     }
 
     @Test
@@ -112,15 +129,16 @@ class PreferencesCodecTest {
         assertThat(errors("alice", """
                 {"receivers": {"w": "mailto:a@b.org"},
                  "quietHours": {"from": "22:00", "to": "22:00", "timeZone": "UTC"}}\
-                """))
-                .containsEntry("quietHours.to", "must differ from quietHours.from");
+                """)).containsEntry("quietHours.to", "must differ from quietHours.from");
         assertThat(errors("alice", "[1,2]")).containsKey("base");
     }
 
     @Test
     void theUserMustBeAUnixNameAndTheDocumentMayNotNameAnother() throws Exception {
-        assertThat(errors("bad,user", "{\"receivers\": {\"w\": \"mailto:a@b.org\"}}")).containsKey("user");
-        assertThat(errors("-rf", "{\"receivers\": {\"w\": \"mailto:a@b.org\"}}")).containsKey("user");
+        assertThat(errors("bad,user", "{\"receivers\": {\"w\": \"mailto:a@b.org\"}}"))
+                .containsKey("user");
+        assertThat(errors("-rf", "{\"receivers\": {\"w\": \"mailto:a@b.org\"}}"))
+                .containsKey("user");
         assertThat(errors("alice", "{\"user\": \"bob\", \"receivers\": {\"w\": \"mailto:a@b.org\"}}"))
                 .containsKey("user");
         assertThat(PreferencesCodec.userProblem("alice.smith@AD")).isNull();
@@ -128,13 +146,15 @@ class PreferencesCodecTest {
 
     @Test
     void quietHoursOverMidnightHoldAtNightAndEndInTheMorningOfTheirZone() {
-        QuietHours q = new QuietHours(LocalTime.of(22, 0), LocalTime.of(7, 0), ZoneId.of("Europe/Berlin"),
-                Set.of(EventKind.FAIL));
+        QuietHours q = new QuietHours(
+                LocalTime.of(22, 0), LocalTime.of(7, 0), ZoneId.of("Europe/Berlin"), Set.of(EventKind.FAIL));
         Instant lateEvening = Instant.parse("2026-12-07T22:30:00Z"); // 23:30 in Berlin
         Instant noon = Instant.parse("2026-12-07T11:00:00Z");
 
         assertThat(q.holds(EventKind.END, lateEvening)).isTrue();
-        assertThat(q.holds(EventKind.FAIL, lateEvening)).as("FAIL breaks through").isFalse();
+        assertThat(q.holds(EventKind.FAIL, lateEvening))
+                .as("FAIL breaks through")
+                .isFalse();
         assertThat(q.holds(EventKind.END, noon)).isFalse();
         assertThat(q.endAfter(lateEvening)).isEqualTo(Instant.parse("2026-12-08T06:00:00Z"));
     }

@@ -1,49 +1,54 @@
 package io.herald.core.receiver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class EmailAddressesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "alice@example.org",
-            "Alice.Smith@Example.ORG",
-            "ALICE@EXAMPLE.ORG",
-            "studio@lens.photography",
-            "a@b.international",
-            "user@例え.テスト",
-            "info@bücher.de",
-            "用户@例子.广告",
-            "josé@example.org",
-            "alice+slurm@example.org",
-            "alice+job-42@example.org",
-            "o'brien@example.ie",
-            "first.middle.last@sub.domain.example.co.uk",
-            "x@xn--bcher-kva.de",
-            "a_b-c!#$%&*/=?^`{|}~@example.org",
-    })
+    @ValueSource(
+            strings = {
+                "alice@example.org",
+                "Alice.Smith@Example.ORG",
+                "ALICE@EXAMPLE.ORG",
+                "studio@lens.photography",
+                "a@b.international",
+                "user@例え.テスト",
+                "info@bücher.de",
+                "用户@例子.广告",
+                "josé@example.org",
+                "alice+slurm@example.org",
+                "alice+job-42@example.org",
+                "o'brien@example.ie",
+                "first.middle.last@sub.domain.example.co.uk",
+                "x@xn--bcher-kva.de",
+                "a_b-c!#$%&*/=?^`{|}~@example.org",
+            })
     void acceptsAddressesMailServersAccept(String address) {
         assertThat(EmailAddresses.problem(address)).as(address).isEmpty();
         assertThat(EmailAddresses.isValid(address)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "ceo@ex\u00ADample.org",
-            "ceo@exam\u200Dple.org",
-            "ceo@exam\u200Bple.org",
-            "ceo@ban\u212A.example",
-            "ceo@\uFF45xample.org",
-            "ceo@p\u0430ypal.com",
-    })
+    @ValueSource(
+            strings = {
+                "ceo@ex\u00ADample.org",
+                "ceo@exam\u200Dple.org",
+                "ceo@exam\u200Bple.org",
+                "ceo@ban\u212A.example",
+                "ceo@\uFF45xample.org",
+                "ceo@p\u0430ypal.com",
+            })
     void disguisedDomainsAreRefusedWithTheReason(String address) {
-        assertThat(EmailAddresses.problem(address)).as(address).hasValueSatisfying(p -> assertThat(p)
-                .startsWith("has a domain '").containsAnyOf("invisible", "stands for", "mixes scripts"));
+        assertThat(EmailAddresses.problem(address))
+                .as(address)
+                .hasValueSatisfying(p -> assertThat(p)
+                        .startsWith("has a domain '")
+                        .containsAnyOf("invisible", "stands for", "mixes scripts"));
     }
 
     @Test
@@ -72,14 +77,20 @@ class EmailAddressesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alice smith@example.org", "alice@exa mple.org", " alice@example.org", "alice@example.org\t"})
+    @ValueSource(
+            strings = {"alice smith@example.org", "alice@exa mple.org", " alice@example.org", "alice@example.org\t"})
     void spacesAreRefused(String address) {
         assertThat(EmailAddresses.problem(address)).as(address).hasValue("contains whitespace or control characters");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alice@example.org\r\nBcc: eve@evil.example", "alice@example.org\n", "alice\r@example.org",
-            "alice\u0000@example.org"})
+    @ValueSource(
+            strings = {
+                "alice@example.org\r\nBcc: eve@evil.example",
+                "alice@example.org\n",
+                "alice\r@example.org",
+                "alice\u0000@example.org"
+            })
     void lineBreaksAndControlCharactersAreRefused(String address) {
         // A CR/LF that reached a mail header would let a user inject headers.
         assertThat(EmailAddresses.problem(address)).as(address).hasValue("contains whitespace or control characters");
@@ -103,27 +114,40 @@ class EmailAddressesTest {
 
     @Test
     void domainWithoutDotIsRefused() {
-        assertThat(EmailAddresses.problem("alice@localhost")).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        assertThat(EmailAddresses.problem("alice@localhost"))
+                .get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .contains("without a '.'");
     }
 
     @Test
     void numericTopLevelDomainIsRefused() {
-        assertThat(EmailAddresses.problem("alice@10.0.0.1")).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        assertThat(EmailAddresses.problem("alice@10.0.0.1"))
+                .get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .contains("numeric top-level domain");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a@b.org;c@d.org", "a@b@c.org", "\"quoted\"@example.org", "alice@[127.0.0.1]",
-            "alice(comment)@example.org", "<alice@example.org>", "Alice <alice@example.org>", "a,b@example.org"})
+    @ValueSource(
+            strings = {
+                "a@b.org;c@d.org",
+                "a@b@c.org",
+                "\"quoted\"@example.org",
+                "alice@[127.0.0.1]",
+                "alice(comment)@example.org",
+                "<alice@example.org>",
+                "Alice <alice@example.org>",
+                "a,b@example.org"
+            })
     void syntaxHeraldDoesNotDeliverIsRefused(String address) {
         assertThat(EmailAddresses.isValid(address)).as(address).isFalse();
     }
 
     @Test
     void twoAddressesInOneSayWhatToDoInstead() {
-        assertThat(EmailAddresses.problem("a@b.org;c@d.org")).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-                .startsWith("has more than one '@'").contains("separate receivers with ','");
+        assertThat(EmailAddresses.problem("a@b.org;c@d.org"))
+                .get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("has more than one '@'")
+                .contains("separate receivers with ','");
     }
 
     @ParameterizedTest

@@ -1,19 +1,18 @@
 package io.herald.core.receiver;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.NullSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.tuple;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ReceiverParserTest {
 
@@ -27,14 +26,16 @@ class ReceiverParserTest {
 
     @Test
     void goslmailerExampleYieldsFourReceiversWithBareItemOnDefaultScheme() {
-        ParsedReceivers parsed = ReceiverParser.standard("msteams").parse("mailto:a@b.org,msteams:bob,telegram:123456,carol");
+        ParsedReceivers parsed =
+                ReceiverParser.standard("msteams").parse("mailto:a@b.org,msteams:bob,telegram:123456,carol");
 
         assertThat(parsed.problems()).isEmpty();
-        assertThat(parsed.receivers()).containsExactly(
-                new Receiver("mailto", "email", "a@b.org"),
-                new Receiver("msteams", "msteams", "bob"),
-                new Receiver("telegram", "telegram", "123456"),
-                new Receiver("msteams", "msteams", "carol"));
+        assertThat(parsed.receivers())
+                .containsExactly(
+                        new Receiver("mailto", "email", "a@b.org"),
+                        new Receiver("msteams", "msteams", "bob"),
+                        new Receiver("telegram", "telegram", "123456"),
+                        new Receiver("msteams", "msteams", "carol"));
     }
 
     @Test
@@ -62,25 +63,28 @@ class ReceiverParserTest {
     void malformedCaseDeliversOnlyTheWellFormedItems() {
         ParsedReceivers parsed = parser.parse(MALFORMED);
 
-        assertThat(parsed.receivers()).containsExactly(
-                new Receiver("mailto", "email", "x@y.org"),
-                new Receiver("slack", "slack", "C0123"),
-                new Receiver("matrix", "matrix", "!room:server.org"));
+        assertThat(parsed.receivers())
+                .containsExactly(
+                        new Receiver("mailto", "email", "x@y.org"),
+                        new Receiver("slack", "slack", "C0123"),
+                        new Receiver("matrix", "matrix", "!room:server.org"));
     }
 
     @Test
     void malformedCaseReportsEveryOtherItemWithItsPosition() {
         ParsedReceivers parsed = parser.parse(MALFORMED);
 
-        assertThat(parsed.problems()).extracting(ReceiverProblem::position, ReceiverProblem::item).containsExactly(
-                tuple(1, ""),
-                tuple(2, "msteams:"),
-                tuple(3, "::"),
-                tuple(4, ":xxx"),
-                tuple(5, "telegram:not-a-number"),
-                tuple(8, "msteams:::"),
-                tuple(9, "unknown:foo"),
-                tuple(11, "mailto:a@b.org;c@d.org"));
+        assertThat(parsed.problems())
+                .extracting(ReceiverProblem::position, ReceiverProblem::item)
+                .containsExactly(
+                        tuple(1, ""),
+                        tuple(2, "msteams:"),
+                        tuple(3, "::"),
+                        tuple(4, ":xxx"),
+                        tuple(5, "telegram:not-a-number"),
+                        tuple(8, "msteams:::"),
+                        tuple(9, "unknown:foo"),
+                        tuple(11, "mailto:a@b.org;c@d.org"));
     }
 
     @Test
@@ -123,32 +127,36 @@ class ReceiverParserTest {
 
     @Test
     void twoAddressesJoinedBySemicolonAreNotAnEmailAddress() {
-        assertThat(problemAt(parser.parse(MALFORMED), 11).reason())
-                .startsWith("mailto target 'a@b.org;c@d.org' ");
+        assertThat(problemAt(parser.parse(MALFORMED), 11).reason()).startsWith("mailto target 'a@b.org;c@d.org' ");
     }
 
     @Test
     void leadingSpaceBeforeSchemeIsTrimmedUnlikeGoslmailer() {
-        assertThat(parser.parse(" mailto:x@y.org").receivers()).containsExactly(new Receiver("mailto", "email", "x@y.org"));
+        assertThat(parser.parse(" mailto:x@y.org").receivers())
+                .containsExactly(new Receiver("mailto", "email", "x@y.org"));
     }
 
     @Test
     void whitespaceAroundSchemeAndTargetIsTrimmed() {
-        assertThat(parser.parse("\tslack : C0123 ,  telegram:  -1001234567890\n").receivers()).containsExactly(
-                new Receiver("slack", "slack", "C0123"),
-                new Receiver("telegram", "telegram", "-1001234567890"));
+        assertThat(parser.parse("\tslack : C0123 ,  telegram:  -1001234567890\n")
+                        .receivers())
+                .containsExactly(
+                        new Receiver("slack", "slack", "C0123"),
+                        new Receiver("telegram", "telegram", "-1001234567890"));
     }
 
     @Test
     void targetKeepsEveryColonAfterTheFirst() {
-        assertThat(parser.parse("matrix:!room:server.org:8448,slack:a:b:c").receivers()).containsExactly(
-                new Receiver("matrix", "matrix", "!room:server.org:8448"),
-                new Receiver("slack", "slack", "a:b:c"));
+        assertThat(parser.parse("matrix:!room:server.org:8448,slack:a:b:c").receivers())
+                .containsExactly(
+                        new Receiver("matrix", "matrix", "!room:server.org:8448"),
+                        new Receiver("slack", "slack", "a:b:c"));
     }
 
     @Test
     void problemKeepsTheItemAsWrittenWithItsWhitespace() {
-        ReceiverProblem problem = parser.parse("mailto:a@b.org,  unknown:foo ").problems().getFirst();
+        ReceiverProblem problem =
+                parser.parse("mailto:a@b.org,  unknown:foo ").problems().getFirst();
 
         assertThat(problem.item()).isEqualTo("  unknown:foo ");
         assertThat(problem.toString()).isEqualTo("item 2 '  unknown:foo ': " + problem.reason());
@@ -163,7 +171,8 @@ class ReceiverParserTest {
         ParsedReceivers parsed = parser.parse(text);
 
         assertThat(parsed.receivers()).isEmpty();
-        assertThat(parsed.problems()).singleElement()
+        assertThat(parsed.problems())
+                .singleElement()
                 .satisfies(p -> assertThat(p.reason()).isEqualTo("no receiver given"))
                 .satisfies(p -> assertThat(p.position()).isEqualTo(1));
     }
@@ -173,7 +182,8 @@ class ReceiverParserTest {
         ParsedReceivers parsed = parser.parse(",,");
 
         assertThat(parsed.receivers()).isEmpty();
-        assertThat(parsed.problems()).extracting(ReceiverProblem::position, ReceiverProblem::reason)
+        assertThat(parsed.problems())
+                .extracting(ReceiverProblem::position, ReceiverProblem::reason)
                 .containsExactly(tuple(1, "empty item"), tuple(2, "empty item"), tuple(3, "empty item"));
     }
 
@@ -189,9 +199,8 @@ class ReceiverParserTest {
     void duplicatesAreCollapsedKeepingFirstPosition() {
         ParsedReceivers parsed = parser.parse("mailto:a@b.org,telegram:1, mailto:a@b.org ,a@b.org,MAILTO:a@b.org");
 
-        assertThat(parsed.receivers()).containsExactly(
-                new Receiver("mailto", "email", "a@b.org"),
-                new Receiver("telegram", "telegram", "1"));
+        assertThat(parsed.receivers())
+                .containsExactly(new Receiver("mailto", "email", "a@b.org"), new Receiver("telegram", "telegram", "1"));
         assertThat(parsed.problems()).isEmpty();
     }
 
@@ -201,10 +210,11 @@ class ReceiverParserTest {
                 + "telegram:@BobSmith,"
                 + "telegram:@bobsmith");
 
-        assertThat(parsed.receivers()).containsExactly(
-                new Receiver("mailto", "email", "Victim@Example.org"),
-                new Receiver("telegram", "telegram", "@BobSmith"),
-                new Receiver("telegram", "telegram", "@bobsmith"));
+        assertThat(parsed.receivers())
+                .containsExactly(
+                        new Receiver("mailto", "email", "Victim@Example.org"),
+                        new Receiver("telegram", "telegram", "@BobSmith"),
+                        new Receiver("telegram", "telegram", "@bobsmith"));
     }
 
     @Test
@@ -227,15 +237,18 @@ class ReceiverParserTest {
 
     @Test
     void schemeIsCaseInsensitiveAndReportedInLowerCase() {
-        assertThat(parser.parse("MailTo:a@b.org,TELEGRAM:42,Matrix:#alias:server.org").receivers()).containsExactly(
-                new Receiver("mailto", "email", "a@b.org"),
-                new Receiver("telegram", "telegram", "42"),
-                new Receiver("matrix", "matrix", "#alias:server.org"));
+        assertThat(parser.parse("MailTo:a@b.org,TELEGRAM:42,Matrix:#alias:server.org")
+                        .receivers())
+                .containsExactly(
+                        new Receiver("mailto", "email", "a@b.org"),
+                        new Receiver("telegram", "telegram", "42"),
+                        new Receiver("matrix", "matrix", "#alias:server.org"));
     }
 
     @Test
     void targetCaseIsKept() {
-        assertThat(parser.parse("slack:C0123AbC").receivers().getFirst().target()).isEqualTo("C0123AbC");
+        assertThat(parser.parse("slack:C0123AbC").receivers().getFirst().target())
+                .isEqualTo("C0123AbC");
     }
 
     @Test
@@ -248,25 +261,28 @@ class ReceiverParserTest {
 
     @Test
     void matrixRejectsARoomWithoutServer() {
-        assertThat(parser.parse("matrix:!room").problems()).singleElement()
+        assertThat(parser.parse("matrix:!room").problems())
+                .singleElement()
                 .satisfies(p -> assertThat(p.reason()).contains("not a Matrix room"));
     }
 
     @Test
     void targetWithInnerWhitespaceIsReported() {
-        assertThat(parser.parse("msteams:bob smith").problems()).singleElement()
+        assertThat(parser.parse("msteams:bob smith").problems())
+                .singleElement()
                 .satisfies(p -> assertThat(p.reason()).contains("whitespace"));
     }
 
     @Test
     void customSchemesReplaceTheStandardOnes() {
-        ReceiverParser custom = new ReceiverParser(
-                Map.of("pager", new ReceiverParser.Scheme("pagerduty", TargetRule.ANY)), "pager");
+        ReceiverParser custom =
+                new ReceiverParser(Map.of("pager", new ReceiverParser.Scheme("pagerduty", TargetRule.ANY)), "pager");
 
         ParsedReceivers parsed = custom.parse("pager:oncall,mailto:a@b.org,ops");
 
-        assertThat(parsed.receivers()).containsExactly(
-                new Receiver("pager", "pagerduty", "oncall"), new Receiver("pager", "pagerduty", "ops"));
+        assertThat(parsed.receivers())
+                .containsExactly(
+                        new Receiver("pager", "pagerduty", "oncall"), new Receiver("pager", "pagerduty", "ops"));
         assertThat(parsed.problems()).extracting(ReceiverProblem::position).containsExactly(2);
     }
 
@@ -317,10 +333,25 @@ class ReceiverParserTest {
             ",,,:::  @@..;!#-_+\t\r\n\u0000\u00a0\u2028aZ09éü例テ\uD83D\uDE80\uD800\uDC00\uDFFF";
     private static final List<String> FUZZ_PREFIXES =
             List.of("", "mailto:", "telegram:", "matrix:", "msteams:", "slack:", "MAILTO:", "x:");
-    private static final List<String> FUZZ_ITEMS = List.of("mailto:a@b.org", " mailto:x@y.org", "carol@example.org",
-            "telegram:123456", "telegram:-1001234567890", "telegram:@herald_news", "matrix:!room:server.org",
-            "matrix:#alias:server.org:8448", "msteams:bob", "slack:C0123", "discord:ops", "mattermost:town-square",
-            "user@例え.テスト", "MailTo:Info@Bücher.de", "", ":", "msteams:", "unknown:foo");
+    private static final List<String> FUZZ_ITEMS = List.of(
+            "mailto:a@b.org",
+            " mailto:x@y.org",
+            "carol@example.org",
+            "telegram:123456",
+            "telegram:-1001234567890",
+            "telegram:@herald_news",
+            "matrix:!room:server.org",
+            "matrix:#alias:server.org:8448",
+            "msteams:bob",
+            "slack:C0123",
+            "discord:ops",
+            "mattermost:town-square",
+            "user@例え.テスト",
+            "MailTo:Info@Bücher.de",
+            "",
+            ":",
+            "msteams:",
+            "unknown:foo");
 
     private static char randomChar(Random random) {
         return FUZZ_ALPHABET.charAt(random.nextInt(FUZZ_ALPHABET.length()));
@@ -337,7 +368,9 @@ class ReceiverParserTest {
         String[] items = text.split(",", -1);
         Set<Integer> problemPositions = new HashSet<>();
         for (ReceiverProblem problem : parsed.problems()) {
-            assertThat(problemPositions.add(problem.position())).as("one problem per item in %s", text).isTrue();
+            assertThat(problemPositions.add(problem.position()))
+                    .as("one problem per item in %s", text)
+                    .isTrue();
             assertThat(problem.position()).as("position in %s", text).isBetween(1, items.length);
             assertThat(problem.item()).isEqualTo(items[problem.position() - 1]);
             assertThat(problem.reason()).isNotBlank();
@@ -350,17 +383,22 @@ class ReceiverParserTest {
             ParsedReceivers alone = parser.parse(items[i]);
             assertThat(alone.receivers()).as("item %d of %s alone", i + 1, text).hasSize(1);
             Receiver receiver = alone.receivers().getFirst();
-            assertThat(receiver.target()).isNotBlank().isEqualTo(receiver.target().strip());
+            assertThat(receiver.target())
+                    .isNotBlank()
+                    .isEqualTo(receiver.target().strip());
             fromItems.add(receiver);
         }
-        assertThat(parsed.receivers()).as("receivers of %s", text)
+        assertThat(parsed.receivers())
+                .as("receivers of %s", text)
                 .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(fromItems);
         return parsed.receivers().size();
     }
 
     private static ReceiverProblem problemAt(ParsedReceivers parsed, int position) {
-        return parsed.problems().stream().filter(p -> p.position() == position).findFirst()
+        return parsed.problems().stream()
+                .filter(p -> p.position() == position)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no problem at position " + position + ": " + parsed.problems()));
     }
 }

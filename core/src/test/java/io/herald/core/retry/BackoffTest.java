@@ -1,10 +1,9 @@
 package io.herald.core.retry;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class BackoffTest {
 
@@ -14,8 +13,11 @@ class BackoffTest {
     void delayDoublesWithEachAttemptWithinItsJitterBand() {
         for (int attempt = 1; attempt <= 6; attempt++) {
             long ceiling = 2000L << (attempt - 1);
-            assertThat(backoff.delay(attempt, Duration.ZERO, 0.0).toMillis()).as("attempt %d low", attempt).isEqualTo(ceiling / 2);
-            assertThat(backoff.delay(attempt, Duration.ZERO, 0.999999).toMillis()).as("attempt %d high", attempt)
+            assertThat(backoff.delay(attempt, Duration.ZERO, 0.0).toMillis())
+                    .as("attempt %d low", attempt)
+                    .isEqualTo(ceiling / 2);
+            assertThat(backoff.delay(attempt, Duration.ZERO, 0.999999).toMillis())
+                    .as("attempt %d high", attempt)
                     .isBetween(ceiling - 1, ceiling);
         }
     }
@@ -33,7 +35,8 @@ class BackoffTest {
     @Test
     void delayIsCappedAtTheMaximum() {
         assertThat(backoff.delay(30, Duration.ZERO, 0.999)).isLessThanOrEqualTo(Duration.ofMinutes(5));
-        assertThat(backoff.delay(1000, Duration.ZERO, 0.0)).isEqualTo(Duration.ofMinutes(5).dividedBy(2));
+        assertThat(backoff.delay(1000, Duration.ZERO, 0.0))
+                .isEqualTo(Duration.ofMinutes(5).dividedBy(2));
     }
 
     @Test

@@ -1,23 +1,26 @@
 package io.herald.core.sqs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-
-import java.time.Instant;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class MessageAttributesTest {
 
     private static final Instant AT = Instant.parse("2026-03-01T10:00:00Z");
 
     private static Message received(int receiveCount, long sentMillis) {
-        return Message.builder().messageId("m-1").body("{}").attributes(Map.of(
-                MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, Integer.toString(receiveCount),
-                MessageSystemAttributeName.SENT_TIMESTAMP, Long.toString(sentMillis))).build();
+        return Message.builder()
+                .messageId("m-1")
+                .body("{}")
+                .attributes(Map.of(
+                        MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, Integer.toString(receiveCount),
+                        MessageSystemAttributeName.SENT_TIMESTAMP, Long.toString(sentMillis)))
+                .build();
     }
 
     private static Message withAttributes(Message message, Map<String, MessageAttributeValue> attributes) {
@@ -26,13 +29,14 @@ class MessageAttributesTest {
 
     @Test
     void aDeadLetteredMessageReadsBackItsReasonProviderAndTime() {
-        Message dead = withAttributes(received(1, 5), MessageAttributes.deadLettered("mailbox full", "herald-1", AT,
-                "ses"));
+        Message dead =
+                withAttributes(received(1, 5), MessageAttributes.deadLettered("mailbox full", "herald-1", AT, "ses"));
 
         assertThat(MessageAttributes.reason(dead)).hasValue("mailbox full");
         assertThat(MessageAttributes.provider(dead)).hasValue("ses");
         assertThat(MessageAttributes.deadLetteredAt(dead)).isEqualTo(AT);
-        assertThat(dead.messageAttributes().get(MessageAttributes.SOURCE_QUEUE).stringValue()).isEqualTo("herald-1");
+        assertThat(dead.messageAttributes().get(MessageAttributes.SOURCE_QUEUE).stringValue())
+                .isEqualTo("herald-1");
     }
 
     @Test
@@ -46,8 +50,14 @@ class MessageAttributesTest {
 
     @Test
     void aParkedCopyCarriesItsAttemptsAndItsOriginalsFirstSendAndKeepsTheOriginalsAttributes() {
-        Message original = withAttributes(received(3, 7_000), Map.of("trace",
-                MessageAttributeValue.builder().dataType("String").stringValue("t-1").build()));
+        Message original = withAttributes(
+                received(3, 7_000),
+                Map.of(
+                        "trace",
+                        MessageAttributeValue.builder()
+                                .dataType("String")
+                                .stringValue("t-1")
+                                .build()));
 
         Message copy = withAttributes(received(1, 90_000), MessageAttributes.parked(original, 2));
 
@@ -58,9 +68,19 @@ class MessageAttributesTest {
 
     @Test
     void valuesHeraldDidNotWriteReadAsAbsent() {
-        MessageAttributeValue garbage = MessageAttributeValue.builder().dataType("String").stringValue("soon").build();
-        Message odd = withAttributes(received(2, 1_000), Map.of(MessageAttributes.PRIOR_RECEIVES, garbage,
-                MessageAttributes.FIRST_SENT, garbage, MessageAttributes.DEAD_LETTERED_AT, garbage));
+        MessageAttributeValue garbage = MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue("soon")
+                .build();
+        Message odd = withAttributes(
+                received(2, 1_000),
+                Map.of(
+                        MessageAttributes.PRIOR_RECEIVES,
+                        garbage,
+                        MessageAttributes.FIRST_SENT,
+                        garbage,
+                        MessageAttributes.DEAD_LETTERED_AT,
+                        garbage));
 
         assertThat(MessageAttributes.receiveCount(odd)).isEqualTo(2);
         assertThat(MessageAttributes.firstSent(odd)).hasValue(1_000);

@@ -5,13 +5,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What of a shipped systemd unit decides how its program runs: User=, ExecStart=, Environment= and
- * UMask=. There is no systemd as PID 1 here, so the test runs the unit's command itself and reads it
- * from the installed file rather than writing its own copy, which could drift from what ships.
- * Shared by the tests that run an installed unit's program (packaging's PackageInstallIT, slurm-e2e).
- * Only the plain forms Herald's units use are understood; anything else is an error naming the line.
- * EnvironmentFile= is left out: Herald's is optional (-/etc/herald/secrets.env), the package installs
- * none, and the test needs no secret (ElasticMQ takes the SDK's requests without real credentials).
+ * What of a shipped systemd unit decides how its program runs: User=, ExecStart=, Environment= and UMask=. There is no
+ * systemd as PID 1 here, so the test runs the unit's command itself and reads it from the installed file rather than
+ * writing its own copy, which could drift from what ships. Shared by the tests that run an installed unit's program
+ * (packaging's PackageInstallIT, slurm-e2e). Only the plain forms Herald's units use are understood; anything else is
+ * an error naming the line. EnvironmentFile= is left out: Herald's is optional (-/etc/herald/secrets.env), the package
+ * installs none, and the test needs no secret (ElasticMQ takes the SDK's requests without real credentials).
  */
 public record ShippedUnit(String user, List<String> execStart, Map<String, String> environment, String umask) {
 
@@ -32,23 +31,23 @@ public record ShippedUnit(String user, List<String> execStart, Map<String, Strin
                 case "UMask" -> umask = value;
                 case "ExecStart" -> {
                     if (value.matches(".*[\"'\\\\$%].*") || value.startsWith("-") || value.startsWith("@")) {
-                        throw new IllegalArgumentException("ExecStart= with quoting, specifiers or prefixes is not"
-                                + " understood here: " + line);
+                        throw new IllegalArgumentException(
+                                "ExecStart= with quoting, specifiers or prefixes is not" + " understood here: " + line);
                     }
                     exec = List.of(value.split("\\s+"));
                 }
                 case "Environment" -> {
                     for (String assignment : value.split("\\s+")) {
                         if (!assignment.matches("[A-Za-z_][A-Za-z0-9_]*=[^\"']*")) {
-                            throw new IllegalArgumentException("Environment= with quoting is not understood here: "
-                                    + line);
+                            throw new IllegalArgumentException(
+                                    "Environment= with quoting is not understood here: " + line);
                         }
-                        env.put(assignment.substring(0, assignment.indexOf('=')),
+                        env.put(
+                                assignment.substring(0, assignment.indexOf('=')),
                                 assignment.substring(assignment.indexOf('=') + 1));
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         if (user == null || exec == null) {

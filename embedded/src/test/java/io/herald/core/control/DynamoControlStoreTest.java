@@ -1,17 +1,12 @@
 package io.herald.core.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.DynamoTesting;
-import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.core.status.StatusTable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
+import io.herald.embedded.EmbeddedDynamoDb;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -28,9 +23,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Pause switches and shared health against a real DynamoDB engine (DynamoDB Local, in-process). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -79,9 +78,10 @@ class DynamoControlStoreTest {
         store.pause(PauseScope.channel("email"), "cli");
         storeAt(T0.plusSeconds(5)).pause(PauseScope.provider("sendgrid"), "ops-key");
 
-        assertThat(store.pauses()).containsExactly(
-                new Pause(PauseScope.channel("email"), T0, "cli", ""),
-                new Pause(PauseScope.provider("sendgrid"), T0.plusSeconds(5), "ops-key", ""));
+        assertThat(store.pauses())
+                .containsExactly(
+                        new Pause(PauseScope.channel("email"), T0, "cli", ""),
+                        new Pause(PauseScope.provider("sendgrid"), T0.plusSeconds(5), "ops-key", ""));
 
         store.resume(PauseScope.channel("email"));
 
@@ -95,9 +95,10 @@ class DynamoControlStoreTest {
         storeAt(T0.plusSeconds(60)).pause(PauseScope.provider("ses"), "bob", "something else");
         store.pause(PauseScope.channel("slack"), "cli", "x".repeat(Pause.MAX_REASON_CHARS + 50));
 
-        assertThat(store.pauses()).containsExactlyInAnyOrder(
-                new Pause(PauseScope.provider("ses"), T0, "alice", "SES sandbox limit, ticket 4711"),
-                new Pause(PauseScope.channel("slack"), T0, "cli", "x".repeat(Pause.MAX_REASON_CHARS) + "…"));
+        assertThat(store.pauses())
+                .containsExactlyInAnyOrder(
+                        new Pause(PauseScope.provider("ses"), T0, "alice", "SES sandbox limit, ticket 4711"),
+                        new Pause(PauseScope.channel("slack"), T0, "cli", "x".repeat(Pause.MAX_REASON_CHARS) + "…"));
     }
 
     @Test
@@ -141,18 +142,28 @@ class DynamoControlStoreTest {
         store.publishHealth(report("a", "ses", WorkerState.PROBING, 12, T0.plusSeconds(1)));
         store.publishHealth(report("a", "sendgrid", WorkerState.HEALTHY, 7, T0));
 
-        assertThat(store.health()).containsExactly(
-                report("a", "sendgrid", WorkerState.HEALTHY, 7, T0),
-                report("a", "ses", WorkerState.PROBING, 12, T0.plusSeconds(1)),
-                report("b", "ses", WorkerState.UNHEALTHY, 3, T0));
+        assertThat(store.health())
+                .containsExactly(
+                        report("a", "sendgrid", WorkerState.HEALTHY, 7, T0),
+                        report("a", "ses", WorkerState.PROBING, 12, T0.plusSeconds(1)),
+                        report("b", "ses", WorkerState.UNHEALTHY, 3, T0));
     }
 
     @Test
     void aReportKeepsTheLastErrorAndWhenTheProviderTurnedUnhealthy() {
-        ProviderHealth down = new ProviderHealth("a", "email", "ses", WorkerState.UNHEALTHY, 1, 3, 0, T0.plusSeconds(5),
-                "ProviderDown: SendingPaused", T0.plusSeconds(2));
-        ProviderHealth longError = new ProviderHealth("a", "email", "sendgrid", WorkerState.UNHEALTHY, 0, 3, 0, T0,
-                "x".repeat(2_000), T0);
+        ProviderHealth down = new ProviderHealth(
+                "a",
+                "email",
+                "ses",
+                WorkerState.UNHEALTHY,
+                1,
+                3,
+                0,
+                T0.plusSeconds(5),
+                "ProviderDown: SendingPaused",
+                T0.plusSeconds(2));
+        ProviderHealth longError =
+                new ProviderHealth("a", "email", "sendgrid", WorkerState.UNHEALTHY, 0, 3, 0, T0, "x".repeat(2_000), T0);
         store.publishHealth(down);
         store.publishHealth(longError);
 
@@ -181,16 +192,19 @@ class DynamoControlStoreTest {
         store.publishHealth(report("gone", "ses", WorkerState.UNHEALTHY, 1, T0));
         store.publishHealth(report("alive", "ses", WorkerState.HEALTHY, 9, T0.plus(STALE_AFTER)));
 
-        assertThat(storeAt(T0.plus(STALE_AFTER)).health()).extracting(ProviderHealth::instance)
+        assertThat(storeAt(T0.plus(STALE_AFTER)).health())
+                .extracting(ProviderHealth::instance)
                 .containsExactlyInAnyOrder("gone", "alive");
-        assertThat(storeAt(T0.plus(STALE_AFTER).plusSeconds(1)).health()).extracting(ProviderHealth::instance)
+        assertThat(storeAt(T0.plus(STALE_AFTER).plusSeconds(1)).health())
+                .extracting(ProviderHealth::instance)
                 .containsExactly("alive");
     }
 
     @Test
     void longDeadReportsAreDeletedFromTheItem() {
         store.publishHealth(report("gone", "ses", WorkerState.UNHEALTHY, 1, T0));
-        Instant muchLater = T0.plus(STALE_AFTER.multipliedBy(DynamoControlStore.FORGET_AFTER)).plusSeconds(1);
+        Instant muchLater = T0.plus(STALE_AFTER.multipliedBy(DynamoControlStore.FORGET_AFTER))
+                .plusSeconds(1);
         storeAt(muchLater).publishHealth(report("alive", "ses", WorkerState.HEALTHY, 9, muchLater));
 
         storeAt(muchLater).health();
@@ -205,10 +219,11 @@ class DynamoControlStoreTest {
         store.publishQueueAge(new QueueAge("a", "herald-1", T0.minusSeconds(5), T0.plusSeconds(10)));
         store.publishQueueAge(new QueueAge("a", "herald-2", T0.minusSeconds(1), T0));
 
-        assertThat(storeAt(T0.plusSeconds(10)).queueAges()).containsExactly(
-                new QueueAge("a", "herald-1", T0.minusSeconds(5), T0.plusSeconds(10)),
-                new QueueAge("b", "herald-1", null, T0),
-                new QueueAge("a", "herald-2", T0.minusSeconds(1), T0));
+        assertThat(storeAt(T0.plusSeconds(10)).queueAges())
+                .containsExactly(
+                        new QueueAge("a", "herald-1", T0.minusSeconds(5), T0.plusSeconds(10)),
+                        new QueueAge("b", "herald-1", null, T0),
+                        new QueueAge("a", "herald-2", T0.minusSeconds(1), T0));
     }
 
     @Test
@@ -224,10 +239,12 @@ class DynamoControlStoreTest {
         store.publishQueueAge(new QueueAge("gone", "herald-1", T0.minusSeconds(600), T0));
         store.publishQueueAge(new QueueAge("alive", "herald-1", T0, T0.plus(STALE_AFTER)));
 
-        assertThat(storeAt(T0.plus(STALE_AFTER).plusSeconds(1)).queueAges()).extracting(QueueAge::instance)
+        assertThat(storeAt(T0.plus(STALE_AFTER).plusSeconds(1)).queueAges())
+                .extracting(QueueAge::instance)
                 .containsExactly("alive");
 
-        Instant muchLater = T0.plus(STALE_AFTER.multipliedBy(DynamoControlStore.FORGET_AFTER)).plusSeconds(1);
+        Instant muchLater = T0.plus(STALE_AFTER.multipliedBy(DynamoControlStore.FORGET_AFTER))
+                .plusSeconds(1);
         storeAt(muchLater).publishQueueAge(new QueueAge("alive", "herald-1", null, muchLater));
         storeAt(muchLater).queueAges();
         assertThat(reportEntries(DynamoControlStore.QUEUE_AGES_KEY)).containsExactly("alive/herald-1");
@@ -247,10 +264,11 @@ class DynamoControlStoreTest {
         store.publishHealth(report("a", "ses", WorkerState.HEALTHY, 1, T0));
         store.publishQueueAge(new QueueAge("a", "herald-1", T0, T0));
 
-        for (String key : List.of(DynamoControlStore.PAUSES_KEY, DynamoControlStore.HEALTH_KEY,
-                DynamoControlStore.QUEUE_AGES_KEY)) {
-            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                    .key(Map.of(StatusTable.KEY, AttributeValue.fromS(key)))).item();
+        for (String key : List.of(
+                DynamoControlStore.PAUSES_KEY, DynamoControlStore.HEALTH_KEY, DynamoControlStore.QUEUE_AGES_KEY)) {
+            Map<String, AttributeValue> item = dynamo.getItem(
+                            b -> b.tableName(table).key(Map.of(StatusTable.KEY, AttributeValue.fromS(key))))
+                    .item();
             assertThat(item).as(key).doesNotContainKey(StatusTable.EXPIRES_AT);
         }
     }
@@ -261,25 +279,32 @@ class DynamoControlStoreTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        try (DynamoDbClient nowhere = DynamoDbClients.create(DynamoTesting.statusConfig(
-                URI.create("http://127.0.0.1:" + closed), table))) {
+        try (DynamoDbClient nowhere =
+                DynamoDbClients.create(DynamoTesting.statusConfig(URI.create("http://127.0.0.1:" + closed), table))) {
             ControlStore down = new DynamoControlStore(nowhere, table, STALE_AFTER, Clock.systemUTC());
 
             assertThatThrownBy(down::pauses).isInstanceOf(ControlStoreException.class);
             assertThatThrownBy(() -> down.pause(PauseScope.channel("email"), "cli"))
-                    .isInstanceOf(ControlStoreException.class).hasMessageContaining("channel email");
+                    .isInstanceOf(ControlStoreException.class)
+                    .hasMessageContaining("channel email");
             assertThatThrownBy(() -> down.publishHealth(report("a", "ses", WorkerState.HEALTHY, 0, T0)))
                     .isInstanceOf(ControlStoreException.class);
             assertThatThrownBy(() -> down.publishQueueAge(new QueueAge("a", "herald-1", T0, T0)))
-                    .isInstanceOf(ControlStoreException.class).hasMessageContaining("herald-1");
+                    .isInstanceOf(ControlStoreException.class)
+                    .hasMessageContaining("herald-1");
             assertThatThrownBy(down::queueAges).isInstanceOf(ControlStoreException.class);
         }
     }
 
     /** The entries of a report item as stored, dead ones included until they are deleted. */
     private Set<String> reportEntries(String itemKey) {
-        return dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of(StatusTable.KEY, AttributeValue.fromS(itemKey)))).item().get("reports").m().keySet();
+        return dynamo.getItem(b -> b.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(StatusTable.KEY, AttributeValue.fromS(itemKey))))
+                .item()
+                .get("reports")
+                .m()
+                .keySet();
     }
 
     /** Runs {@code n} writers released at the same moment, and waits for them all. */
@@ -302,8 +327,8 @@ class DynamoControlStoreTest {
         }
     }
 
-    private static ProviderHealth report(String instance, String provider, WorkerState state, long delivered,
-                                         Instant at) {
+    private static ProviderHealth report(
+            String instance, String provider, WorkerState state, long delivered, Instant at) {
         return new ProviderHealth(instance, "email", provider, state, delivered, 1, 0, at);
     }
 }

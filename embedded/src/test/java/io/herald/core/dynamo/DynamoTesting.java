@@ -1,7 +1,6 @@
 package io.herald.core.dynamo;
 
 import io.herald.core.config.HeraldConfig;
-
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,8 +9,7 @@ public final class DynamoTesting {
 
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    private DynamoTesting() {
-    }
+    private DynamoTesting() {}
 
     public static HeraldConfig.Status statusConfig(URI endpoint, String table) {
         HeraldConfig.Status d = HeraldConfig.defaults().status();

@@ -1,25 +1,25 @@
 package io.herald.core.dynamo;
 
-import io.herald.embedded.EmbeddedDynamoDb;
-import io.herald.core.status.StatusTable;
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.core.status.StatusTable;
+import io.herald.embedded.EmbeddedDynamoDb;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 class EmbeddedDynamoDbTest {
 
     @Test
     void freePortIsChosenAndTheSdkCanCreateAndDescribeATable() {
         try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(0);
-             DynamoDbClient client = DynamoDbClients.create(DynamoTesting.statusConfig(dynamo.endpoint(), "unused"))) {
+                DynamoDbClient client =
+                        DynamoDbClients.create(DynamoTesting.statusConfig(dynamo.endpoint(), "unused"))) {
             assertThat(dynamo.port()).isPositive();
             assertThat(dynamo.endpoint()).isEqualTo(URI.create("http://127.0.0.1:" + dynamo.port()));
 
@@ -27,7 +27,8 @@ class EmbeddedDynamoDbTest {
             StatusTable.createIfMissing(client, "herald-status");
 
             assertThat(StatusTable.problem(client, "herald-status")).isEmpty();
-            assertThat(StatusTable.problem(client, "missing-table")).hasValueSatisfying(p -> assertThat(p).contains("does not exist"));
+            assertThat(StatusTable.problem(client, "missing-table"))
+                    .hasValueSatisfying(p -> assertThat(p).contains("does not exist"));
         }
     }
 
@@ -35,7 +36,8 @@ class EmbeddedDynamoDbTest {
     void listensOnLoopbackOnly() throws Exception {
         InetAddress other = nonLoopbackAddress();
         org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "this machine has no non-loopback address");
-        try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(0); Socket socket = new Socket()) {
+        try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(0);
+                Socket socket = new Socket()) {
             // Connecting to our own non-loopback address never leaves the machine.
             assertThatThrownBy(() -> socket.connect(new InetSocketAddress(other, dynamo.port()), 2000))
                     .isInstanceOf(java.io.IOException.class);

@@ -1,22 +1,18 @@
 package io.herald.core.idempotency;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.DynamoTesting;
-import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.core.idempotency.IdempotencyStore.Claim;
 import io.herald.core.idempotency.IdempotencyStore.StoredResponse;
 import io.herald.core.status.StatusTable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-
+import io.herald.embedded.EmbeddedDynamoDb;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,8 +21,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DynamoIdempotencyStoreTest {
@@ -38,10 +37,12 @@ class DynamoIdempotencyStoreTest {
     private DynamoDbClient dynamo;
     private String table;
     /**
-     * The test's clock starts at the real present: DynamoDB Local's TTL sweeper deletes items whose
-     * expiry lies in the real past, so a fixed past date made items vanish between two calls.
+     * The test's clock starts at the real present: DynamoDB Local's TTL sweeper deletes items whose expiry lies in the
+     * real past, so a fixed past date made items vanish between two calls.
      */
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private final AtomicReference<Instant> now =
+            new AtomicReference<>(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+
     private DynamoIdempotencyStore store;
 
     @BeforeAll

@@ -1,17 +1,12 @@
 package io.herald.core.preferences;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.DynamoTesting;
 import io.herald.core.status.StatusTable;
 import io.herald.embedded.EmbeddedDynamoDb;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,9 +20,13 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Link codes, chat links and users' recent jobs against a real DynamoDB engine (DynamoDB Local, in-process). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -68,8 +67,9 @@ class DynamoChatLinksTest {
         assertThat(links.redeem(code.toLowerCase(), NOW.plusSeconds(60)))
                 .isEqualTo(new ChatLinks.Redeemed("telegram", "123456"));
         assertThat(links.redeem(code, NOW.plusSeconds(61))).as("single use").isInstanceOf(ChatLinks.UnknownCode.class);
-        Map<String, AttributeValue> gone = dynamo.getItem(b -> b.tableName(table)
-                .key(Map.of(StatusTable.KEY, AttributeValue.fromS("linkcode#" + code)))).item();
+        Map<String, AttributeValue> gone = dynamo.getItem(
+                        b -> b.tableName(table).key(Map.of(StatusTable.KEY, AttributeValue.fromS("linkcode#" + code))))
+                .item();
         assertThat(gone).isNullOrEmpty();
     }
 
@@ -81,7 +81,11 @@ class DynamoChatLinksTest {
         }
         assertThat(codes).hasSize(20);
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                .key(Map.of(StatusTable.KEY, AttributeValue.fromS("linkcode#" + codes.iterator().next())))).item();
+                        .key(Map.of(
+                                StatusTable.KEY,
+                                AttributeValue.fromS(
+                                        "linkcode#" + codes.iterator().next()))))
+                .item();
         assertThat(item.get(StatusTable.EXPIRES_AT).n())
                 .isEqualTo(Long.toString(NOW.plusSeconds(900).getEpochSecond()));
     }
@@ -119,7 +123,9 @@ class DynamoChatLinksTest {
                 }
             }
             assertThat(results).filteredOn(r -> r instanceof ChatLinks.Redeemed).hasSize(1);
-            assertThat(results).filteredOn(r -> r instanceof ChatLinks.UnknownCode).hasSize(1);
+            assertThat(results)
+                    .filteredOn(r -> r instanceof ChatLinks.UnknownCode)
+                    .hasSize(1);
         }
     }
 
@@ -131,7 +137,8 @@ class DynamoChatLinksTest {
         assertThat(links.linkOf("telegram", "111"))
                 .contains(new ChatLinks.ChatLink("alice", "telegram", "111", "hpc1", NOW));
         assertThat(links.linkOf("telegram", "999")).isEmpty();
-        assertThat(links.linksOf("alice")).extracting(ChatLinks.ChatLink::receiver)
+        assertThat(links.linksOf("alice"))
+                .extracting(ChatLinks.ChatLink::receiver)
                 .containsExactly("telegram:111", "telegram:222");
         assertThat(links.linksOf("bob")).isEmpty();
     }
@@ -141,7 +148,8 @@ class DynamoChatLinksTest {
         links.link("alice", "telegram", "111", "hpc1", NOW);
         links.link("bob", "telegram", "111", "hpc1", NOW.plusSeconds(1));
 
-        assertThat(links.linkOf("telegram", "111")).hasValueSatisfying(l -> assertThat(l.user()).isEqualTo("bob"));
+        assertThat(links.linkOf("telegram", "111"))
+                .hasValueSatisfying(l -> assertThat(l.user()).isEqualTo("bob"));
         assertThat(links.linksOf("alice")).isEmpty();
         assertThat(links.linksOf("bob")).extracting(ChatLinks.ChatLink::chatId).containsExactly("111");
     }
@@ -183,12 +191,20 @@ class DynamoChatLinksTest {
                 w.get();
             }
         }
-        assertThat(jobs.recent("alice")).extracting(RecentJobs.JobNotice::jobId)
+        assertThat(jobs.recent("alice"))
+                .extracting(RecentJobs.JobNotice::jobId)
                 .containsExactlyInAnyOrder("1", "2", "3");
     }
 
     private static RecentJobs.JobNotice notice(String job, int minute) {
-        return new RecentJobs.JobNotice(job, "train", "hpc1", "END", "COMPLETED", NOW.plusSeconds(60L * minute), null,
+        return new RecentJobs.JobNotice(
+                job,
+                "train",
+                "hpc1",
+                "END",
+                "COMPLETED",
+                NOW.plusSeconds(60L * minute),
+                null,
                 List.of(new RecentJobs.Sent("msg-" + job, "telegram:111")));
     }
 }

@@ -1,9 +1,15 @@
 package io.herald.core.preferences;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.DynamoTesting;
 import io.herald.core.status.StatusTable;
 import io.herald.embedded.EmbeddedDynamoDb;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,13 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
-import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Users' preferences against a real DynamoDB engine (DynamoDB Local, in-process). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -71,10 +70,14 @@ class DynamoPreferencesStoreTest {
         store.save(prefs("bob", "{\"receivers\": {\"w\": \"mailto:bob@uni.org\"}}"));
 
         assertThat(store.find("alice")).contains(alice);
-        assertThat(store.find("bob")).hasValueSatisfying(b -> assertThat(b.receivers()).containsOnlyKeys("w"));
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                .key(Map.of(StatusTable.KEY, AttributeValue.fromS("pref#alice")))).item();
-        assertThat(item).as("kept under pref#<user>, without a TTL").containsKey("preferences")
+        assertThat(store.find("bob"))
+                .hasValueSatisfying(b -> assertThat(b.receivers()).containsOnlyKeys("w"));
+        Map<String, AttributeValue> item = dynamo.getItem(
+                        b -> b.tableName(table).key(Map.of(StatusTable.KEY, AttributeValue.fromS("pref#alice"))))
+                .item();
+        assertThat(item)
+                .as("kept under pref#<user>, without a TTL")
+                .containsKey("preferences")
                 .doesNotContainKey(StatusTable.EXPIRES_AT);
     }
 
@@ -83,25 +86,33 @@ class DynamoPreferencesStoreTest {
         store.save(prefs("alice", "{\"receivers\": {\"w\": \"mailto:a@uni.org\"}}"));
         store.save(prefs("alice", "{\"receivers\": {\"t\": \"telegram:42\"}}"));
 
-        assertThat(store.find("alice")).hasValueSatisfying(p -> assertThat(p.receivers()).containsOnlyKeys("t"));
+        assertThat(store.find("alice"))
+                .hasValueSatisfying(p -> assertThat(p.receivers()).containsOnlyKeys("t"));
         assertThat(store.delete("alice")).isTrue();
         assertThat(store.find("alice")).isEmpty();
     }
 
     @Test
     void aDamagedEntryIsAClearStoreErrorNamingTheUser() {
-        dynamo.putItem(b -> b.tableName(table).item(Map.of(StatusTable.KEY, AttributeValue.fromS("pref#carol"),
-                "preferences", AttributeValue.fromS("{not json"))));
+        dynamo.putItem(b -> b.tableName(table)
+                .item(Map.of(
+                        StatusTable.KEY,
+                        AttributeValue.fromS("pref#carol"),
+                        "preferences",
+                        AttributeValue.fromS("{not json"))));
 
-        assertThatThrownBy(() -> store.find("carol")).isInstanceOf(PreferencesStoreException.class)
-                .hasMessageContaining("carol").hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> store.find("carol"))
+                .isInstanceOf(PreferencesStoreException.class)
+                .hasMessageContaining("carol")
+                .hasMessageContaining("not JSON");
     }
 
     @Test
     void aMissingTableIsAStoreErrorNotACrash() {
         PreferencesStore nowhere = new DynamoPreferencesStore(dynamo, "no-such-table");
 
-        assertThatThrownBy(() -> nowhere.find("alice")).isInstanceOf(PreferencesStoreException.class)
+        assertThatThrownBy(() -> nowhere.find("alice"))
+                .isInstanceOf(PreferencesStoreException.class)
                 .hasMessageContaining("alice");
     }
 }

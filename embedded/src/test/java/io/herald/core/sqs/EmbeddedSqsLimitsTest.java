@@ -1,6 +1,13 @@
 package io.herald.core.sqs;
 
+import static io.herald.core.sqs.SqsTesting.sqsConfig;
+import static io.herald.core.sqs.SqsTesting.uniqueQueueName;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import io.herald.embedded.EmbeddedSqs;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,18 +16,10 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
-import static io.herald.core.sqs.SqsTesting.sqsConfig;
-import static io.herald.core.sqs.SqsTesting.uniqueQueueName;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 /**
- * What the embedded SQS (ElasticMQ 1.7.1) enforces about message size, compared with AWS SQS
- * (1 MiB = 1,048,576 bytes per message and per batch since August 2025). Other modules test
- * against it, so they need to know where it is stricter or laxer than the real thing.
+ * What the embedded SQS (ElasticMQ 1.7.1) enforces about message size, compared with AWS SQS (1 MiB = 1,048,576 bytes
+ * per message and per batch since August 2025). Other modules test against it, so they need to know where it is
+ * stricter or laxer than the real thing.
  */
 class EmbeddedSqsLimitsTest {
 
@@ -60,7 +59,8 @@ class EmbeddedSqsLimitsTest {
 
     @Test
     void refusesAMessageOneByteOverOneMebibyte() {
-        AwsServiceException e = catchThrowableOfType(AwsServiceException.class,
+        AwsServiceException e = catchThrowableOfType(
+                AwsServiceException.class,
                 () -> sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody("x".repeat(MIB + 1))));
 
         // AWS SQS answers InvalidParameterValue here; ElasticMQ uses another code for the same refusal.
@@ -85,8 +85,11 @@ class EmbeddedSqsLimitsTest {
         // AWS SQS refuses such a batch too, with BatchRequestTooLong; SqsProducer never sends one.
         String body = "y".repeat(600_000);
 
-        AwsServiceException e = catchThrowableOfType(AwsServiceException.class, () -> sqs.sendMessageBatch(b -> b
-                .queueUrl(queueUrl).entries(r -> r.id("0").messageBody(body), r -> r.id("1").messageBody(body))));
+        AwsServiceException e = catchThrowableOfType(
+                AwsServiceException.class,
+                () -> sqs.sendMessageBatch(b -> b.queueUrl(queueUrl)
+                        .entries(
+                                r -> r.id("0").messageBody(body), r -> r.id("1").messageBody(body))));
 
         assertThat(e.statusCode()).isEqualTo(400);
         assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("MessageTooLong");
@@ -97,8 +100,8 @@ class EmbeddedSqsLimitsTest {
         // 2 × 200,000 '€' = 1,200,000 bytes, which AWS SQS refuses; ElasticMQ counts 400,000 characters.
         String body = "€".repeat(200_000);
 
-        SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(
-                r -> r.id("0").messageBody(body), r -> r.id("1").messageBody(body)));
+        SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl)
+                .entries(r -> r.id("0").messageBody(body), r -> r.id("1").messageBody(body)));
 
         assertThat(response.failed()).isEmpty();
         assertThat(SqsTesting.drain(sqs, queueUrl, 2)).hasSize(2);

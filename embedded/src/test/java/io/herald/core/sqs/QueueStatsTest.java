@@ -1,9 +1,17 @@
 package io.herald.core.sqs;
 
-import io.herald.embedded.EmbeddedSqs;
+import static io.herald.core.sqs.SqsTesting.sqsConfig;
+import static io.herald.core.sqs.SqsTesting.uniqueQueueName;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.herald.core.control.QueueAge;
 import io.herald.core.sqs.QueueStats.AgeFrom;
 import io.herald.core.sqs.QueueStats.Depth;
+import io.herald.embedded.EmbeddedSqs;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,19 +20,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
-import static org.awaitility.Awaitility.await;
-import static io.herald.core.sqs.SqsTesting.sqsConfig;
-import static io.herald.core.sqs.SqsTesting.uniqueQueueName;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * Counts and oldest ages of a queue and its dead-letter queue against ElasticMQ through the real
- * SDK, with every request recorded: a work queue is never received from, a dead-letter queue only
- * when SQS counts messages waiting in it.
+ * Counts and oldest ages of a queue and its dead-letter queue against ElasticMQ through the real SDK, with every
+ * request recorded: a work queue is never received from, a dead-letter queue only when SQS counts messages waiting in
+ * it.
  */
 class QueueStatsTest {
 
@@ -49,7 +48,8 @@ class QueueStatsTest {
 
     @BeforeEach
     void freshQueue() {
-        queue = SqsQueues.provision(sqs, sqsConfig(embedded.endpoint(), List.of(uniqueQueueName("stats")))).getFirst();
+        queue = SqsQueues.provision(sqs, sqsConfig(embedded.endpoint(), List.of(uniqueQueueName("stats"))))
+                .getFirst();
         recorder.requests.clear();
     }
 
@@ -66,8 +66,7 @@ class QueueStatsTest {
     }
 
     /** When a message was sent: SQS stamped it between these two. */
-    private record Sent(Instant before, Instant after) {
-    }
+    private record Sent(Instant before, Instant after) {}
 
     private Sent deadLetter() {
         Instant before = Instant.now();
@@ -86,9 +85,13 @@ class QueueStatsTest {
 
         QueueStats stats = stats(List.of(), Instant.now());
 
-        assertThat(stats.queue()).usingRecursiveComparison().ignoringFields("oldestAgeSeconds", "oldestAgeFrom")
+        assertThat(stats.queue())
+                .usingRecursiveComparison()
+                .ignoringFields("oldestAgeSeconds", "oldestAgeFrom")
                 .isEqualTo(new Depth(queue.name(), 2, 1, 1, null, null));
-        assertThat(stats.deadLetter()).usingRecursiveComparison().ignoringFields("oldestAgeSeconds", "oldestAgeFrom")
+        assertThat(stats.deadLetter())
+                .usingRecursiveComparison()
+                .ignoringFields("oldestAgeSeconds", "oldestAgeFrom")
                 .isEqualTo(new Depth(queue.deadLetterName(), 1, 0, 0, null, null));
     }
 
@@ -114,14 +117,19 @@ class QueueStatsTest {
         Depth dead = stats(List.of(), asked).deadLetter();
 
         assertThat(dead.oldestAgeFrom()).isEqualTo(AgeFrom.SAMPLE);
-        assertThat(dead.oldestAgeSeconds()).as("from the older message's SentTimestamp")
-                .isBetween(Duration.between(first.after(), asked).toSeconds(), Duration.between(first.before(), asked).toSeconds());
+        assertThat(dead.oldestAgeSeconds())
+                .as("from the older message's SentTimestamp")
+                .isBetween(
+                        Duration.between(first.after(), asked).toSeconds(),
+                        Duration.between(first.before(), asked).toSeconds());
         ReceiveMessageRequest peek = receives().getFirst();
         assertThat(peek.queueUrl()).isEqualTo(queue.deadLetterUrl());
         assertThat(peek.visibilityTimeout()).as("nothing is hidden").isZero();
         assertThat(peek.maxNumberOfMessages()).isEqualTo(10);
-        assertThat(recorder.requests).as("nothing deleted or released").allSatisfy(r -> assertThat(r.getClass()
-                .getSimpleName()).isIn("GetQueueAttributesRequest", "ReceiveMessageRequest"));
+        assertThat(recorder.requests)
+                .as("nothing deleted or released")
+                .allSatisfy(r -> assertThat(r.getClass().getSimpleName())
+                        .isIn("GetQueueAttributesRequest", "ReceiveMessageRequest"));
         assertThat(visible(queue.deadLetterUrl())).as("both visible at once").isEqualTo(2);
     }
 
@@ -131,7 +139,8 @@ class QueueStatsTest {
         Instant waitedUntil = sent.after().plusSeconds(2);
         // ElasticMQ stamps SentTimestamp with the real clock, so real time must pass: the condition is the
         // clock's value, whatever the machine's load, not a guess at how long a sleep takes.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> !Instant.now().isBefore(waitedUntil));
 
         Depth dead = stats(List.of(), Instant.now()).deadLetter();
@@ -153,7 +162,8 @@ class QueueStatsTest {
     @Test
     void aDeadLetterQueueWhoseMessagesAreAllHeldIsNotPeekedAndItsAgeIsUnknown() {
         deadLetter();
-        sqs.receiveMessage(b -> b.queueUrl(queue.deadLetterUrl()).maxNumberOfMessages(10).visibilityTimeout(60));
+        sqs.receiveMessage(
+                b -> b.queueUrl(queue.deadLetterUrl()).maxNumberOfMessages(10).visibilityTimeout(60));
         recorder.requests.clear();
 
         Depth dead = stats(List.of(), Instant.now()).deadLetter();
@@ -187,11 +197,14 @@ class QueueStatsTest {
         Instant now = Instant.now();
 
         assertThat(stats(List.of(report("a", "some-other-queue", now)), now).queue())
-                .extracting(Depth::oldestAgeSeconds, Depth::oldestAgeFrom).containsExactly(null, AgeFrom.NO_PIPELINE_REPORTING);
+                .extracting(Depth::oldestAgeSeconds, Depth::oldestAgeFrom)
+                .containsExactly(null, AgeFrom.NO_PIPELINE_REPORTING);
         assertThat(stats(List.of(report("a", queue.name(), null)), now).queue())
-                .extracting(Depth::oldestAgeSeconds, Depth::oldestAgeFrom).containsExactly(null, AgeFrom.NOT_RECEIVED);
+                .extracting(Depth::oldestAgeSeconds, Depth::oldestAgeFrom)
+                .containsExactly(null, AgeFrom.NOT_RECEIVED);
         assertThat(stats(null, now).queue())
-                .extracting(Depth::oldestAgeSeconds, Depth::oldestAgeFrom).containsExactly(null, AgeFrom.STORE_UNREADABLE);
+                .extracting(Depth::oldestAgeSeconds, Depth::oldestAgeFrom)
+                .containsExactly(null, AgeFrom.STORE_UNREADABLE);
         assertThat(AgeFrom.NO_PIPELINE_REPORTING.unknownBecause()).startsWith("no pipeline reporting");
         assertThat(AgeFrom.NO_PIPELINE_REPORTING.label()).isEqualTo("no-pipeline-reporting");
     }
@@ -200,7 +213,8 @@ class QueueStatsTest {
     void anEmptyWorkQueueIsZeroWhateverTheReportsSay() {
         Instant now = Instant.now();
 
-        Depth work = stats(List.of(report("a", queue.name(), now.minusSeconds(600))), now).queue();
+        Depth work = stats(List.of(report("a", queue.name(), now.minusSeconds(600))), now)
+                .queue();
 
         assertThat(work.oldestAgeSeconds()).isZero();
         assertThat(work.oldestAgeFrom()).isEqualTo(AgeFrom.EMPTY);
@@ -211,7 +225,10 @@ class QueueStatsTest {
         sqs.sendMessage(b -> b.queueUrl(queue.url()).messageBody("waiting"));
         Instant now = Instant.now();
 
-        assertThat(stats(List.of(report("a", queue.name(), now.plusSeconds(3))), now).queue().oldestAgeSeconds()).isZero();
+        assertThat(stats(List.of(report("a", queue.name(), now.plusSeconds(3))), now)
+                        .queue()
+                        .oldestAgeSeconds())
+                .isZero();
     }
 
     @Test
@@ -224,8 +241,9 @@ class QueueStatsTest {
     }
 
     private long visible(String url) {
-        return Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(url)
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+        return Long.parseLong(sqs.getQueueAttributes(
+                        b -> b.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes()
                 .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     }
 }

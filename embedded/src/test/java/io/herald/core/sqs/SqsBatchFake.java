@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -20,10 +19,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A stand-in for SQS where ElasticMQ cannot behave as needed: it answers SendMessageBatch in
- * SQS's JSON protocol (the AWS SDK's default for SQS) with a per-entry refusal, or fails the whole
- * request echoing it back as some SQS-compatible servers do. Everything else about SQS is tested
- * against ElasticMQ.
+ * A stand-in for SQS where ElasticMQ cannot behave as needed: it answers SendMessageBatch in SQS's JSON protocol (the
+ * AWS SDK's default for SQS) with a per-entry refusal, or fails the whole request echoing it back as some
+ * SQS-compatible servers do. Everything else about SQS is tested against ElasticMQ.
  */
 final class SqsBatchFake implements AutoCloseable {
 
@@ -55,12 +53,22 @@ final class SqsBatchFake implements AutoCloseable {
             for (JsonNode entry : request.path("Entries")) {
                 String id = entry.path("Id").asText();
                 if (id.equals(refusedId)) {
-                    failed.addObject().put("Id", id).put("Code", code).put("SenderFault", senderFault)
-                            .put("Message", "refused: " + entry.path("MessageBody").asText());
+                    failed.addObject()
+                            .put("Id", id)
+                            .put("Code", code)
+                            .put("SenderFault", senderFault)
+                            .put(
+                                    "Message",
+                                    "refused: " + entry.path("MessageBody").asText());
                 } else {
                     // The SDK checks each accepted body against its MD5, as it would with SQS.
-                    successful.addObject().put("Id", id).put("MessageId", "m-" + id)
-                            .put("MD5OfMessageBody", md5(entry.path("MessageBody").asText()));
+                    successful
+                            .addObject()
+                            .put("Id", id)
+                            .put("MessageId", "m-" + id)
+                            .put(
+                                    "MD5OfMessageBody",
+                                    md5(entry.path("MessageBody").asText()));
                 }
             }
             reply(exchange, 200, json.writeValueAsString(answer));
@@ -103,7 +111,8 @@ final class SqsBatchFake implements AutoCloseable {
 
     private static String md5(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,11 +1,20 @@
 package io.herald.core.sqs;
 
-import io.herald.embedded.EmbeddedSqs;
+import static io.herald.core.sqs.SqsTesting.sqsConfig;
+import static io.herald.core.sqs.SqsTesting.uniqueQueueName;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.TestEnvelopes;
 import io.herald.core.sqs.EnqueueResult.Enqueued;
 import io.herald.core.sqs.EnqueueResult.NotEnqueued;
+import io.herald.embedded.EmbeddedSqs;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,16 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.IntStream;
-
-import static io.herald.core.sqs.SqsTesting.sqsConfig;
-import static io.herald.core.sqs.SqsTesting.uniqueQueueName;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 
 class SqsProducerTest {
 
@@ -54,7 +53,9 @@ class SqsProducerTest {
         recorder = new SqsTesting.RequestRecorder();
         sqs = SqsTesting.recordingClient(embedded.endpoint(), recorder);
         producer = new SqsProducer(sqs, codec);
-        queueUrl = SqsQueues.provision(plain, sqsConfig(embedded.endpoint(), List.of(uniqueQueueName("producer")))).getFirst().url();
+        queueUrl = SqsQueues.provision(plain, sqsConfig(embedded.endpoint(), List.of(uniqueQueueName("producer"))))
+                .getFirst()
+                .url();
     }
 
     @AfterEach
@@ -80,7 +81,10 @@ class SqsProducerTest {
         List<EnqueueResult> results = producer.send(queueUrl, envelopes);
 
         assertThat(results).extracting(EnqueueResult::envelopeId).containsExactlyElementsOf(ids(envelopes));
-        assertThat(results).extracting(r -> ((Enqueued) r).sqsMessageId()).doesNotHaveDuplicates().doesNotContainNull();
+        assertThat(results)
+                .extracting(r -> ((Enqueued) r).sqsMessageId())
+                .doesNotHaveDuplicates()
+                .doesNotContainNull();
     }
 
     @Test
@@ -92,8 +96,10 @@ class SqsProducerTest {
 
         assertThat(received).hasSize(25);
         assertThat(received).extracting(m -> codec.decode(m.body())).containsExactlyInAnyOrderElementsOf(envelopes);
-        assertThat(received).extracting(Message::messageId)
-                .containsExactlyInAnyOrderElementsOf(results.stream().map(r -> ((Enqueued) r).sqsMessageId()).toList());
+        assertThat(received)
+                .extracting(Message::messageId)
+                .containsExactlyInAnyOrderElementsOf(
+                        results.stream().map(r -> ((Enqueued) r).sqsMessageId()).toList());
     }
 
     @Test
@@ -103,7 +109,8 @@ class SqsProducerTest {
         EnqueueResult result = producer.send(queueUrl, envelope);
 
         assertThat(result).isInstanceOf(Enqueued.class);
-        assertThat(SqsTesting.drain(plain, queueUrl, 1)).singleElement()
+        assertThat(SqsTesting.drain(plain, queueUrl, 1))
+                .singleElement()
                 .satisfies(m -> assertThat(codec.decode(m.body())).isEqualTo(envelope));
     }
 
@@ -182,7 +189,8 @@ class SqsProducerTest {
         Envelope envelope = TestEnvelopes.withText("€".repeat(room / 3) + "x".repeat(room % 3));
 
         assertThat(producer.send(queueUrl, envelope)).isInstanceOf(Enqueued.class);
-        assertThat(codec.decode(SqsTesting.drain(plain, queueUrl, 1).getFirst().body())).isEqualTo(envelope);
+        assertThat(codec.decode(SqsTesting.drain(plain, queueUrl, 1).getFirst().body()))
+                .isEqualTo(envelope);
     }
 
     @Test
@@ -190,12 +198,14 @@ class SqsProducerTest {
         // ElasticMQ accepts every entry Herald can produce, so this one test uses a fake that
         // speaks SQS's JSON protocol and refuses the second entry of each batch, as SQS does
         // with a per-entry error (here InternalError, which SQS marks as not the sender's fault).
-        List<Envelope> envelopes = List.of(TestEnvelopes.withText("fine"), TestEnvelopes.withText("private words"),
+        List<Envelope> envelopes = List.of(
+                TestEnvelopes.withText("fine"),
+                TestEnvelopes.withText("private words"),
                 TestEnvelopes.withText("also fine"));
 
         List<EnqueueResult> results;
         try (SqsBatchFake fake = SqsBatchFake.refusingEntry("1", "InternalError", false);
-             SqsClient client = SqsClients.create(sqsConfig(fake.endpoint(), List.of("q")))) {
+                SqsClient client = SqsClients.create(sqsConfig(fake.endpoint(), List.of("q")))) {
             results = new SqsProducer(client, codec).send(fake.endpoint() + "/000000000000/q", envelopes);
             assertThat(fake.entriesPerCall()).containsExactly(3);
         }
@@ -205,7 +215,9 @@ class SqsProducerTest {
         assertThat(results.get(2)).isInstanceOf(Enqueued.class);
         assertThat(results.get(1)).isInstanceOfSatisfying(NotEnqueued.class, n -> {
             assertThat(n.code()).isEqualTo("InternalError");
-            assertThat(n.retryable()).as("not the sender's fault: worth retrying").isTrue();
+            assertThat(n.retryable())
+                    .as("not the sender's fault: worth retrying")
+                    .isTrue();
             assertThat(n.reason()).doesNotContain("private words").contains("InternalError");
         });
     }
@@ -214,9 +226,9 @@ class SqsProducerTest {
     void entryRefusedAsTheSendersFaultIsNotRetryable() throws Exception {
         List<EnqueueResult> results;
         try (SqsBatchFake fake = SqsBatchFake.refusingEntry("0", "InvalidMessageContents", true);
-             SqsClient client = SqsClients.create(sqsConfig(fake.endpoint(), List.of("q")))) {
-            results = new SqsProducer(client, codec).send(fake.endpoint() + "/000000000000/q",
-                    List.of(TestEnvelopes.withText("secret text")));
+                SqsClient client = SqsClients.create(sqsConfig(fake.endpoint(), List.of("q")))) {
+            results = new SqsProducer(client, codec)
+                    .send(fake.endpoint() + "/000000000000/q", List.of(TestEnvelopes.withText("secret text")));
         }
 
         assertThat(results.getFirst()).isInstanceOfSatisfying(NotEnqueued.class, n -> {
@@ -240,13 +252,16 @@ class SqsProducerTest {
     void aReasonNeverQuotesTheBodyEvenWhenSqsEchoesTheRequest() throws Exception {
         List<EnqueueResult> results;
         try (SqsBatchFake fake = SqsBatchFake.failingWholeRequestEchoingIt();
-             SqsClient client = SqsClients.create(sqsConfig(fake.endpoint(), List.of("q")))) {
-            results = new SqsProducer(client, codec).send(fake.endpoint() + "/000000000000/q",
-                    List.of(TestEnvelopes.withText("top secret body")));
+                SqsClient client = SqsClients.create(sqsConfig(fake.endpoint(), List.of("q")))) {
+            results = new SqsProducer(client, codec)
+                    .send(fake.endpoint() + "/000000000000/q", List.of(TestEnvelopes.withText("top secret body")));
         }
 
         assertThat(results.getFirst()).isInstanceOfSatisfying(NotEnqueued.class, n -> {
-            assertThat(n.reason()).doesNotContain("top secret body").contains("HTTP 400").contains("InvalidAction");
+            assertThat(n.reason())
+                    .doesNotContain("top secret body")
+                    .contains("HTTP 400")
+                    .contains("InvalidAction");
             assertThat(n.retryable()).isFalse();
         });
     }
@@ -264,11 +279,12 @@ class SqsProducerTest {
         }
 
         assertThat(results).extracting(EnqueueResult::envelopeId).containsExactlyElementsOf(ids(envelopes));
-        assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(NotEnqueued.class, n -> {
-            assertThat(n.code()).isEqualTo(EnqueueResult.SQS_UNREACHABLE);
-            assertThat(n.retryable()).isTrue();
-            assertThat(n.reason()).isNotBlank();
-        }));
+        assertThat(results)
+                .allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(NotEnqueued.class, n -> {
+                    assertThat(n.code()).isEqualTo(EnqueueResult.SQS_UNREACHABLE);
+                    assertThat(n.retryable()).isTrue();
+                    assertThat(n.reason()).isNotBlank();
+                }));
     }
 
     @Test
@@ -279,12 +295,13 @@ class SqsProducerTest {
         List<EnqueueResult> results = producer.send(missing, envelopes);
 
         assertThat(results).extracting(EnqueueResult::envelopeId).containsExactlyElementsOf(ids(envelopes));
-        assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(NotEnqueued.class, n -> {
-            assertThat(n.retryable()).isFalse();
-            // The JSON protocol's code; the older query protocol said AWS.SimpleQueueService.NonExistentQueue.
-            assertThat(n.code()).isIn("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue");
-            assertThat(n.reason()).contains("HTTP 400").contains(n.code());
-        }));
+        assertThat(results)
+                .allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(NotEnqueued.class, n -> {
+                    assertThat(n.retryable()).isFalse();
+                    // The JSON protocol's code; the older query protocol said AWS.SimpleQueueService.NonExistentQueue.
+                    assertThat(n.code()).isIn("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue");
+                    assertThat(n.reason()).contains("HTTP 400").contains(n.code());
+                }));
     }
 
     @Test
@@ -293,12 +310,16 @@ class SqsProducerTest {
 
         EnqueueResult result = producer.send(queueUrl, envelope);
 
-        assertThat(result).isInstanceOfSatisfying(Enqueued.class, e -> assertThat(e.envelopeId()).isEqualTo(envelope.id()));
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        Enqueued.class, e -> assertThat(e.envelopeId()).isEqualTo(envelope.id()));
         assertThat(recorder.entriesPerCall()).containsExactly(1);
     }
 
     private static List<Envelope> envelopes(int count) {
-        return IntStream.range(0, count).mapToObj(i -> TestEnvelopes.withText("message " + i)).toList();
+        return IntStream.range(0, count)
+                .mapToObj(i -> TestEnvelopes.withText("message " + i))
+                .toList();
     }
 
     private static List<String> ids(List<Envelope> envelopes) {

@@ -1,10 +1,17 @@
 package io.herald.core.sqs;
 
-import io.herald.embedded.EmbeddedSqs;
+import static io.herald.core.sqs.SqsTesting.sqsConfig;
+import static io.herald.core.sqs.SqsTesting.uniqueQueueName;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.ConfigException;
 import io.herald.core.config.HeraldConfig;
+import io.herald.embedded.EmbeddedSqs;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,14 +19,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-
-import java.util.List;
-import java.util.Map;
-
-import static io.herald.core.sqs.SqsTesting.sqsConfig;
-import static io.herald.core.sqs.SqsTesting.uniqueQueueName;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class SqsQueuesTest {
 
@@ -55,28 +54,35 @@ class SqsQueuesTest {
 
         assertThat(refs).extracting(QueueRef::name).containsExactly(a, b);
         for (QueueRef ref : refs) {
-            assertThat(ref.url()).isEqualTo(sqs.getQueueUrl(r -> r.queueName(ref.name())).queueUrl());
-            assertThat(ref.deadLetterUrl()).isEqualTo(sqs.getQueueUrl(r -> r.queueName(ref.name() + "-dlq")).queueUrl());
+            assertThat(ref.url())
+                    .isEqualTo(sqs.getQueueUrl(r -> r.queueName(ref.name())).queueUrl());
+            assertThat(ref.deadLetterUrl())
+                    .isEqualTo(sqs.getQueueUrl(r -> r.queueName(ref.name() + "-dlq"))
+                            .queueUrl());
         }
     }
 
     @Test
     void provisionedQueueHasRedrivePolicyNamingDeadLetterArnAndMaxReceiveCount() throws Exception {
-        QueueRef ref = SqsQueues.provision(sqs, sqsConfig(embedded.endpoint(), List.of(uniqueQueueName("redrive")))).getFirst();
+        QueueRef ref = SqsQueues.provision(sqs, sqsConfig(embedded.endpoint(), List.of(uniqueQueueName("redrive"))))
+                .getFirst();
 
         String deadLetterArn = attributes(ref.deadLetterUrl()).get(QueueAttributeName.QUEUE_ARN);
         JsonNode policy = json.readTree(attributes(ref.url()).get(QueueAttributeName.REDRIVE_POLICY));
 
         assertThat(deadLetterArn).endsWith(":" + ref.name() + "-dlq");
         assertThat(policy.get("deadLetterTargetArn").asText()).isEqualTo(deadLetterArn);
-        assertThat(policy.get("maxReceiveCount").asInt()).isEqualTo(HeraldConfig.defaults().sqs().maxReceiveCount());
+        assertThat(policy.get("maxReceiveCount").asInt())
+                .isEqualTo(HeraldConfig.defaults().sqs().maxReceiveCount());
     }
 
     @Test
     void provisionedQueueHasConfiguredVisibilityTimeout() {
-        QueueRef ref = SqsQueues.provision(sqs, sqsConfig(embedded.endpoint(), List.of(uniqueQueueName("vis")))).getFirst();
+        QueueRef ref = SqsQueues.provision(sqs, sqsConfig(embedded.endpoint(), List.of(uniqueQueueName("vis"))))
+                .getFirst();
 
-        assertThat(attributes(ref.url()).get(QueueAttributeName.VISIBILITY_TIMEOUT)).isEqualTo("60");
+        assertThat(attributes(ref.url()).get(QueueAttributeName.VISIBILITY_TIMEOUT))
+                .isEqualTo("60");
     }
 
     @Test
@@ -91,7 +97,8 @@ class SqsQueuesTest {
         assertThat(recorder.requestsOf(CreateQueueRequest.class))
                 .filteredOn(r -> r.queueName().equals(name + "-dlq"))
                 .singleElement()
-                .satisfies(r -> assertThat(r.attributes()).containsEntry(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600"));
+                .satisfies(r -> assertThat(r.attributes())
+                        .containsEntry(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600"));
     }
 
     @Test
@@ -107,23 +114,35 @@ class SqsQueuesTest {
     @Test
     void messageReceivedMaxReceiveCountTimesMovesToDeadLetterQueue() {
         HeraldConfig.Sqs defaults = sqsConfig(embedded.endpoint(), List.of(uniqueQueueName("dlq-move")));
-        HeraldConfig.Sqs config = new HeraldConfig.Sqs(defaults.endpoint(), defaults.region(), defaults.queues(),
-                defaults.deadLetterSuffix(), 2, defaults.visibilityTimeout(), defaults.maxConnections());
+        HeraldConfig.Sqs config = new HeraldConfig.Sqs(
+                defaults.endpoint(),
+                defaults.region(),
+                defaults.queues(),
+                defaults.deadLetterSuffix(),
+                2,
+                defaults.visibilityTimeout(),
+                defaults.maxConnections());
         QueueRef ref = SqsQueues.provision(sqs, config).getFirst();
         sqs.sendMessage(b -> b.queueUrl(ref.url()).messageBody("poison"));
 
         for (int i = 0; i < 2; i++) {
             Message m = SqsTesting.drain(sqs, ref.url(), 1).getFirst();
-            sqs.changeMessageVisibility(b -> b.queueUrl(ref.url()).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
+            sqs.changeMessageVisibility(
+                    b -> b.queueUrl(ref.url()).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
         }
 
-        assertThat(sqs.receiveMessage(b -> b.queueUrl(ref.url()).waitTimeSeconds(1)).messages()).isEmpty();
-        assertThat(SqsTesting.drain(sqs, ref.deadLetterUrl(), 1)).extracting(Message::body).containsExactly("poison");
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(ref.url()).waitTimeSeconds(1))
+                        .messages())
+                .isEmpty();
+        assertThat(SqsTesting.drain(sqs, ref.deadLetterUrl(), 1))
+                .extracting(Message::body)
+                .containsExactly("poison");
     }
 
     @Test
     void resolveFindsProvisionedQueues() {
-        HeraldConfig.Sqs config = sqsConfig(embedded.endpoint(), List.of(uniqueQueueName("res-a"), uniqueQueueName("res-b")));
+        HeraldConfig.Sqs config =
+                sqsConfig(embedded.endpoint(), List.of(uniqueQueueName("res-a"), uniqueQueueName("res-b")));
         List<QueueRef> provisioned = SqsQueues.provision(sqs, config);
 
         assertThat(SqsQueues.resolve(sqs, config)).isEqualTo(provisioned);
@@ -135,14 +154,16 @@ class SqsQueuesTest {
         String absent = uniqueQueueName("absent");
         SqsQueues.provision(sqs, sqsConfig(embedded.endpoint(), List.of(present)));
 
-        ConfigException e = catchThrowableOfType(ConfigException.class,
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
                 () -> SqsQueues.resolve(sqs, sqsConfig(embedded.endpoint(), List.of(present, absent))));
 
-        assertThat(e.problems()).containsExactly(
-                "sqs.queues (HERALD_SQS_QUEUES): queue '" + absent + "' does not exist at " + embedded.endpoint()
-                        + "; create it (the CDK stack does) or fix the name",
-                "sqs.queues (HERALD_SQS_QUEUES): queue '" + absent + "-dlq' does not exist at " + embedded.endpoint()
-                        + "; create it (the CDK stack does) or fix the name");
+        assertThat(e.problems())
+                .containsExactly(
+                        "sqs.queues (HERALD_SQS_QUEUES): queue '" + absent + "' does not exist at "
+                                + embedded.endpoint() + "; create it (the CDK stack does) or fix the name",
+                        "sqs.queues (HERALD_SQS_QUEUES): queue '" + absent + "-dlq' does not exist at "
+                                + embedded.endpoint() + "; create it (the CDK stack does) or fix the name");
     }
 
     @Test
@@ -150,8 +171,8 @@ class SqsQueuesTest {
         String name = uniqueQueueName("no-dlq");
         sqs.createQueue(b -> b.queueName(name));
 
-        ConfigException e = catchThrowableOfType(ConfigException.class,
-                () -> SqsQueues.resolve(sqs, sqsConfig(embedded.endpoint(), List.of(name))));
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class, () -> SqsQueues.resolve(sqs, sqsConfig(embedded.endpoint(), List.of(name))));
 
         assertThat(e.problems()).singleElement().asString().contains("'" + name + "-dlq' does not exist");
     }
@@ -160,12 +181,14 @@ class SqsQueuesTest {
     void secondServerOnABusyPortFailsNamingThePort() {
         int busy = embedded.port();
 
-        IllegalStateException e = catchThrowableOfType(IllegalStateException.class, () -> EmbeddedSqs.start(busy).close());
+        IllegalStateException e = catchThrowableOfType(
+                IllegalStateException.class, () -> EmbeddedSqs.start(busy).close());
 
         assertThat(e).hasMessageContaining("127.0.0.1:" + busy);
     }
 
     private Map<QueueAttributeName, String> attributes(String url) {
-        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributes();
+        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL))
+                .attributes();
     }
 }

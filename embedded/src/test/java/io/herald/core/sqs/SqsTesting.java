@@ -1,6 +1,16 @@
 package io.herald.core.sqs;
 
+import static org.awaitility.Awaitility.await;
+
 import io.herald.core.config.HeraldConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkRequest;
@@ -14,25 +24,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.awaitility.Awaitility.await;
-
 /** What the SQS tests share: configs pointing at an embedded SQS, a request-counting client, draining a queue. */
 final class SqsTesting {
 
     private static final AtomicInteger QUEUE_SEQUENCE = new AtomicInteger();
 
-    private SqsTesting() {
-    }
+    private SqsTesting() {}
 
     /** A queue name no other test uses, so tests can share one embedded SQS. */
     static String uniqueQueueName(String purpose) {
@@ -41,8 +38,14 @@ final class SqsTesting {
 
     static HeraldConfig.Sqs sqsConfig(URI endpoint, List<String> queues) {
         HeraldConfig.Sqs d = HeraldConfig.defaults().sqs();
-        return new HeraldConfig.Sqs(endpoint.toString(), d.region(), queues, d.deadLetterSuffix(), d.maxReceiveCount(),
-                d.visibilityTimeout(), d.maxConnections());
+        return new HeraldConfig.Sqs(
+                endpoint.toString(),
+                d.region(),
+                queues,
+                d.deadLetterSuffix(),
+                d.maxReceiveCount(),
+                d.visibilityTimeout(),
+                d.maxConnections());
     }
 
     /** A port nothing listens on: bound once, then released. */
@@ -53,38 +56,42 @@ final class SqsTesting {
     }
 
     /**
-     * The client {@link SqsClients#create} builds for a loopback endpoint, plus an interceptor that
-     * records every request as it leaves the SDK.
+     * The client {@link SqsClients#create} builds for a loopback endpoint, plus an interceptor that records every
+     * request as it leaves the SDK.
      */
     static SqsClient recordingClient(URI endpoint, RequestRecorder recorder) {
         return SqsClient.builder()
                 .region(Region.US_EAST_1)
                 .endpointOverride(endpoint)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("herald-local", "herald-local")))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("herald-local", "herald-local")))
                 .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
                 .overrideConfiguration(o -> o.addExecutionInterceptor(recorder))
                 .build();
     }
 
     /**
-     * Reads until at least {@code expected} messages arrived (failing if they do not within 30 s, a bound that
-     * only stops a hang). Leaves them in flight.
+     * Reads until at least {@code expected} messages arrived (failing if they do not within 30 s, a bound that only
+     * stops a hang). Leaves them in flight.
      */
     static List<Message> drain(SqsClient sqs, String queueUrl, int expected) {
         List<Message> received = new CopyOnWriteArrayList<>();
-        await("%d messages on %s".formatted(expected, queueUrl)).atMost(Duration.ofSeconds(30))
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+        await("%d messages on %s".formatted(expected, queueUrl))
+                .atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> {
-                    received.addAll(sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
-                            .waitTimeSeconds(1)).messages());
+                    received.addAll(sqs.receiveMessage(b ->
+                                    b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+                            .messages());
                     return received.size() >= expected;
                 });
         return received;
     }
 
     /**
-     * Records every request as it leaves the SDK (once per call, however often it is retried), the
-     * entries of each SendMessageBatch call, and how many HTTP attempts were made.
+     * Records every request as it leaves the SDK (once per call, however often it is retried), the entries of each
+     * SendMessageBatch call, and how many HTTP attempts were made.
      */
     static final class RequestRecorder implements ExecutionInterceptor {
 
@@ -115,7 +122,9 @@ final class SqsTesting {
 
         List<Integer> bytesPerCall() {
             return batches.stream()
-                    .map(entries -> entries.stream().mapToInt(e -> e.messageBody().getBytes(StandardCharsets.UTF_8).length).sum())
+                    .map(entries -> entries.stream()
+                            .mapToInt(e -> e.messageBody().getBytes(StandardCharsets.UTF_8).length)
+                            .sum())
                     .toList();
         }
     }

@@ -1,44 +1,44 @@
 package io.herald.core.status;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.DynamoTesting;
 import io.herald.embedded.EmbeddedDynamoDb;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Map;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The status store against a real DynamoDB engine (DynamoDB Local, in-process). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DynamoStatusStoreTest {
 
     /**
-     * The real present, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiry lies
-     * in the real past, so items written with a past clock could vanish mid-test.
+     * The real present, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiry lies in the real
+     * past, so items written with a past clock could vanish mid-test.
      */
     private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
     private static final Duration TTL = Duration.ofDays(7);
 
     private EmbeddedDynamoDb embedded;
@@ -76,13 +76,14 @@ class DynamoStatusStoreTest {
 
     @Test
     void everyStateReadsBackWithItsDetails() {
-        for (DeliveryState state : new DeliveryState[]{
-                new DeliveryState.Queued(),
-                new DeliveryState.Sending("outbox"),
-                new DeliveryState.Delivered("ses", "0102-abc"),
-                new DeliveryState.Retrying(3, "HTTP 503 from SendGrid"),
-                new DeliveryState.Rejected("550 no such mailbox"),
-                new DeliveryState.DeadLettered("5 receives without success")}) {
+        for (DeliveryState state : new DeliveryState[] {
+            new DeliveryState.Queued(),
+            new DeliveryState.Sending("outbox"),
+            new DeliveryState.Delivered("ses", "0102-abc"),
+            new DeliveryState.Retrying(3, "HTTP 503 from SendGrid"),
+            new DeliveryState.Rejected("550 no such mailbox"),
+            new DeliveryState.DeadLettered("5 receives without success")
+        }) {
             String id = id();
             store.record(new StatusUpdate(id, state, T0));
 
@@ -126,11 +127,13 @@ class DynamoStatusStoreTest {
         // Late and after a final state: not recorded, so not in the history either.
         store.record(new StatusUpdate(id, new DeliveryState.Retrying(2, "late"), T0.plusSeconds(9)));
 
-        assertThat(store.history(id)).containsExactly(
-                new StatusUpdate(id, new DeliveryState.Queued(), T0),
-                new StatusUpdate(id, new DeliveryState.Sending("sendgrid"), T0.plusSeconds(1)),
-                new StatusUpdate(id, new DeliveryState.Retrying(1, "HTTP 503 from SendGrid"), T0.plusSeconds(2)),
-                new StatusUpdate(id, new DeliveryState.Delivered("ses", "0102-abc"), T0.plusSeconds(4)));
+        assertThat(store.history(id))
+                .containsExactly(
+                        new StatusUpdate(id, new DeliveryState.Queued(), T0),
+                        new StatusUpdate(id, new DeliveryState.Sending("sendgrid"), T0.plusSeconds(1)),
+                        new StatusUpdate(
+                                id, new DeliveryState.Retrying(1, "HTTP 503 from SendGrid"), T0.plusSeconds(2)),
+                        new StatusUpdate(id, new DeliveryState.Delivered("ses", "0102-abc"), T0.plusSeconds(4)));
         assertThat(store.history(id())).isEmpty();
     }
 
@@ -203,11 +206,14 @@ class DynamoStatusStoreTest {
         store.record(new StatusUpdate(id, new DeliveryState.Queued(), T0));
         store.record(new StatusUpdate(id, new DeliveryState.Sending("ses"), T0.plusSeconds(60)));
 
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                .key(Map.of(StatusTable.KEY, AttributeValue.fromS("msg#" + id)))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(
+                        b -> b.tableName(table).key(Map.of(StatusTable.KEY, AttributeValue.fromS("msg#" + id))))
+                .item();
         assertThat(Long.parseLong(item.get(StatusTable.EXPIRES_AT).n()))
                 .isEqualTo(T0.plusSeconds(60).plus(TTL).getEpochSecond());
-        assertThat(dynamo.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription().attributeName())
+        assertThat(dynamo.describeTimeToLive(b -> b.tableName(table))
+                        .timeToLiveDescription()
+                        .attributeName())
                 .isEqualTo(StatusTable.EXPIRES_AT);
     }
 
@@ -215,16 +221,16 @@ class DynamoStatusStoreTest {
     void anExpiredItemTheSweeperHasNotDeletedYetReadsAsGone() {
         String id = id();
         store.record(new StatusUpdate(id, new DeliveryState.Queued(), T0));
-        DynamoStatusStore eightDaysLater = new DynamoStatusStore(dynamo, table, TTL,
-                Clock.fixed(T0.plus(Duration.ofDays(8)), ZoneOffset.UTC));
+        DynamoStatusStore eightDaysLater =
+                new DynamoStatusStore(dynamo, table, TTL, Clock.fixed(T0.plus(Duration.ofDays(8)), ZoneOffset.UTC));
 
         assertThat(eightDaysLater.find(id)).isEmpty();
     }
 
     @Test
     void anUnreachableStoreFailsWithAStatusStoreException() {
-        DynamoDbClient nowhere = DynamoDbClients.create(DynamoTesting.statusConfig(
-                java.net.URI.create("http://127.0.0.1:" + closedPort()), table));
+        DynamoDbClient nowhere = DynamoDbClients.create(
+                DynamoTesting.statusConfig(java.net.URI.create("http://127.0.0.1:" + closedPort()), table));
         DynamoStatusStore down = new DynamoStatusStore(nowhere, table, TTL, Clock.systemUTC());
 
         assertThatThrownBy(() -> down.record(new StatusUpdate(id(), new DeliveryState.Queued(), T0)))
@@ -259,11 +265,13 @@ class DynamoStatusStoreTest {
         assertThat(store.find(newer)).map(StatusUpdate::state).contains(new DeliveryState.Retrying(2, "503"));
         assertThat(store.find(missing)).contains(new StatusUpdate(missing, new DeliveryState.Queued(), T0, "beta"));
         assertThat(store.find(picked)).map(StatusUpdate::state).contains(new DeliveryState.Sending("ses"));
-        assertThat(store.history(twoSteps)).containsExactly(
-                new StatusUpdate(twoSteps, new DeliveryState.Sending("ses"), T0.plusSeconds(1)),
-                new StatusUpdate(twoSteps, new DeliveryState.Delivered("ses", "m-2"), T0.plusSeconds(2)));
-        assertThat(store.find(owned)).contains(
-                new StatusUpdate(owned, new DeliveryState.Delivered("sendgrid", null), T0.plusSeconds(1), "alpha"));
+        assertThat(store.history(twoSteps))
+                .containsExactly(
+                        new StatusUpdate(twoSteps, new DeliveryState.Sending("ses"), T0.plusSeconds(1)),
+                        new StatusUpdate(twoSteps, new DeliveryState.Delivered("ses", "m-2"), T0.plusSeconds(2)));
+        assertThat(store.find(owned))
+                .contains(new StatusUpdate(
+                        owned, new DeliveryState.Delivered("sendgrid", null), T0.plusSeconds(1), "alpha"));
         assertThat(store.history(owned)).extracting(u -> u.state().name()).containsExactly("queued", "delivered");
     }
 
@@ -271,7 +279,8 @@ class DynamoStatusStoreTest {
     void aFinalStateFoldedWithANewerOneOfTheSameMessageWins() {
         String id = id();
 
-        store.recordAll(List.of(new StatusUpdate(id, new DeliveryState.Delivered("ses", "m-1"), T0),
+        store.recordAll(List.of(
+                new StatusUpdate(id, new DeliveryState.Delivered("ses", "m-1"), T0),
                 new StatusUpdate(id, new DeliveryState.Sending("ses"), T0.plusMillis(1))));
 
         assertThat(store.find(id)).map(StatusUpdate::state).contains(new DeliveryState.Delivered("ses", "m-1"));
@@ -280,8 +289,8 @@ class DynamoStatusStoreTest {
     @Test
     void manyUpdatesGoOutAHundredPerRequestAndEveryOneLands() {
         AtomicInteger requests = new AtomicInteger();
-        DynamoDbClient counted = DynamoDbClients.create(DynamoTesting.statusConfig(embedded.endpoint(), table),
-                List.of(countingInterceptor(requests)));
+        DynamoDbClient counted = DynamoDbClients.create(
+                DynamoTesting.statusConfig(embedded.endpoint(), table), List.of(countingInterceptor(requests)));
         DynamoStatusStore batched = new DynamoStatusStore(counted, table, TTL, Clock.fixed(T0, ZoneOffset.UTC));
         List<StatusUpdate> updates = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
@@ -295,9 +304,12 @@ class DynamoStatusStoreTest {
 
         assertThat(requests).hasValue(3 + 1);
         for (StatusUpdate update : updates) {
-            assertThat(store.find(update.messageId())).as(update.messageId())
-                    .contains(update.messageId().equals(stale)
-                            ? new StatusUpdate(stale, new DeliveryState.Rejected("550"), T0) : update);
+            assertThat(store.find(update.messageId()))
+                    .as(update.messageId())
+                    .contains(
+                            update.messageId().equals(stale)
+                                    ? new StatusUpdate(stale, new DeliveryState.Rejected("550"), T0)
+                                    : update);
         }
         counted.close();
     }
@@ -312,8 +324,9 @@ class DynamoStatusStoreTest {
     private String transactionOf(int size) {
         List<TransactWriteItem> actions = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            actions.add(TransactWriteItem.builder().put(p -> p.tableName(table)
-                    .item(Map.of(StatusTable.KEY, AttributeValue.fromS("limit#" + id())))).build());
+            actions.add(TransactWriteItem.builder()
+                    .put(p -> p.tableName(table).item(Map.of(StatusTable.KEY, AttributeValue.fromS("limit#" + id()))))
+                    .build());
         }
         try {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
@@ -333,7 +346,8 @@ class DynamoStatusStoreTest {
     }
 
     private static int closedPort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

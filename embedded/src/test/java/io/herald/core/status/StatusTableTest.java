@@ -1,5 +1,8 @@
 package io.herald.core.status;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.DynamoTesting;
 import io.herald.embedded.EmbeddedDynamoDb;
@@ -11,16 +14,13 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** StatusTable's set-up against a real DynamoDB engine (DynamoDB Local, in-process). */
 class StatusTableTest {
 
     @Test
     void aTableThatExistsWithoutTtlGetsItAndASecondCallChangesNothing() {
         try (EmbeddedDynamoDb embedded = EmbeddedDynamoDb.start(0);
-             DynamoDbClient dynamo = client(embedded)) {
+                DynamoDbClient dynamo = client(embedded)) {
             // What a CreateTable the SDK retried left behind: the first attempt made the table, the retry was
             // told ResourceInUse, and TTL was never switched on.
             createWithoutTtl(dynamo, "herald-status", StatusTable.KEY);
@@ -38,7 +38,7 @@ class StatusTableTest {
     @Test
     void aNewTableIsMadeWithTtl() {
         try (EmbeddedDynamoDb embedded = EmbeddedDynamoDb.start(0);
-             DynamoDbClient dynamo = client(embedded)) {
+                DynamoDbClient dynamo = client(embedded)) {
             StatusTable.createIfMissing(dynamo, "herald-new");
 
             assertThat(StatusTable.problem(dynamo, "herald-new")).isEmpty();
@@ -49,14 +49,15 @@ class StatusTableTest {
     @Test
     void ttlOnAnotherAttributeIsRefusedNamingBoth() {
         try (EmbeddedDynamoDb embedded = EmbeddedDynamoDb.start(0);
-             DynamoDbClient dynamo = client(embedded)) {
+                DynamoDbClient dynamo = client(embedded)) {
             createWithoutTtl(dynamo, "someone-elses", StatusTable.KEY);
             dynamo.updateTimeToLive(b -> b.tableName("someone-elses")
                     .timeToLiveSpecification(t -> t.attributeName("deleteAfter").enabled(true)));
 
             assertThatThrownBy(() -> StatusTable.createIfMissing(dynamo, "someone-elses"))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("someone-elses").hasMessageContaining("'deleteAfter'")
+                    .hasMessageContaining("someone-elses")
+                    .hasMessageContaining("'deleteAfter'")
                     .hasMessageContaining("'" + StatusTable.EXPIRES_AT + "'");
         }
     }
@@ -66,7 +67,8 @@ class StatusTableTest {
     }
 
     private static void createWithoutTtl(DynamoDbClient dynamo, String table, String key) {
-        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+        dynamo.createTable(b -> b.tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(a -> a.attributeName(key).attributeType(ScalarAttributeType.S))
                 .keySchema(k -> k.attributeName(key).keyType(KeyType.HASH)));
         dynamo.waiter().waitUntilTableExists(b -> b.tableName(table));

@@ -5,12 +5,12 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Origin;
 import io.herald.core.envelope.Sender;
 import io.herald.core.preferences.PreferencesStoreException;
+import io.herald.core.preferences.RecentJobs;
 import io.herald.core.receiver.Receiver;
 import io.herald.core.retry.Backoff;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.mailprog.message.JobMessage;
 import io.herald.mailprog.message.MessageComposer;
-import io.herald.core.preferences.RecentJobs;
 import io.herald.mailprog.route.ChatLinking;
 import io.herald.mailprog.route.PreferenceRouting;
 import io.herald.mailprog.route.Routing;
@@ -26,9 +26,6 @@ import io.herald.mailprog.spool.UnreadableRecordException;
 import io.herald.mailprog.throttle.DigestComposer;
 import io.herald.mailprog.throttle.Held;
 import io.herald.mailprog.throttle.Throttle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,25 +44,30 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drains the spool onto SQS, one pass at a time.
  *
- * <p>Each record becomes one envelope per receiver. Envelopes of many records go out together
- * (SendMessageBatch, 10 per request), and a record is removed only when SQS has acknowledged every
- * envelope made from it. Until then it stays in the spool: while SQS is unreachable nothing is
- * lost, and what was acknowledged is not sent again (the unacknowledged envelopes are retried
- * with their ids, after a growing pause). Records that can never be sent move to failed/ with the
- * reason beside them. Over a user's cap, records wait in the spool for their digest. Time-limit
- * warnings of one job captured together become one message (their records leave together).
+ * <p>Each record becomes one envelope per receiver. Envelopes of many records go out together (SendMessageBatch, 10 per
+ * request), and a record is removed only when SQS has acknowledged every envelope made from it. Until then it stays in
+ * the spool: while SQS is unreachable nothing is lost, and what was acknowledged is not sent again (the unacknowledged
+ * envelopes are retried with their ids, after a growing pause). Records that can never be sent move to failed/ with the
+ * reason beside them. Over a user's cap, records wait in the spool for their digest. Time-limit warnings of one job
+ * captured together become one message (their records leave together).
  */
 public final class Forwarder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
 
     /** SQS error codes that blame the message itself; see {@link #blamesTheRecord}. */
-    private static final Set<String> RECORD_FAULT_CODES = Set.of(EnqueueResult.MESSAGE_TOO_LARGE,
-            "InvalidMessageContents", "InvalidParameterValue", "InvalidAttributeName", "InvalidAttributeValue");
+    private static final Set<String> RECORD_FAULT_CODES = Set.of(
+            EnqueueResult.MESSAGE_TOO_LARGE,
+            "InvalidMessageContents",
+            "InvalidParameterValue",
+            "InvalidAttributeName",
+            "InvalidAttributeValue");
 
     /** Envelopes still owed to SQS for a set of spool records (one record, or all a digest folds). */
     private static final class Batch {
@@ -87,36 +89,34 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /** A notice for a user's recent jobs. */
-    private record Noted(String user, RecentJobs.JobNotice notice) {
-    }
+    private record Noted(String user, RecentJobs.JobNotice notice) {}
 
-    private sealed interface Prepared {
-    }
+    private sealed interface Prepared {}
 
-    private record Ready(List<String> files, List<Envelope> envelopes, List<Noted> notes) implements Prepared {
-    }
+    private record Ready(List<String> files, List<Envelope> envelopes, List<Noted> notes) implements Prepared {}
 
-    private record Refused(List<String> files, String reason) implements Prepared {
-    }
+    private record Refused(List<String> files, String reason) implements Prepared {}
 
     /**
      * A record to compose, with the files of earlier time-limit warnings folded into it.
      *
-     * @param files  the record's file first, then those of the warnings it folds
+     * @param files the record's file first, then those of the warnings it folds
      * @param folded the mail types of the warnings it folds, lowest first
      */
-    private record Admitted(List<String> files, JobEvent event, List<Receiver> receivers, List<String> problems,
-                            List<MailType> folded) {
-    }
+    private record Admitted(
+            List<String> files,
+            JobEvent event,
+            List<Receiver> receivers,
+            List<String> problems,
+            List<MailType> folded) {}
 
     /** A parsed record, before routing. */
-    private record Parsed(String file, JobEvent event, Instant capturedAt) {
-    }
+    private record Parsed(String file, JobEvent event, Instant capturedAt) {}
 
     /**
-     * Slurm checks time limits every 30 s, so a short job's 50/80/90/100 % warnings are captured
-     * within milliseconds; they would reach the user in any order (SQS and the pipeline do not keep
-     * order). A warning this young waits one pass for its siblings, and those of one job are folded.
+     * Slurm checks time limits every 30 s, so a short job's 50/80/90/100 % warnings are captured within milliseconds;
+     * they would reach the user in any order (SQS and the pipeline do not keep order). A warning this young waits one
+     * pass for its siblings, and those of one job are folded.
      */
     private static final Duration WARNING_SETTLE = Duration.ofSeconds(1);
 
@@ -142,29 +142,68 @@ public final class Forwarder implements AutoCloseable {
     private final List<String> errors = new ArrayList<>();
     /** Records of this pass removed unsent because their owner's preferences silence them. */
     private int muted;
+
     private String sqsTrouble;
     /** Passes in a row that SQS did not take what was sent; 0 while it does. */
     private int sqsFailures;
+
     private final Backoff retries;
     private Instant nextAttempt = Instant.MIN;
     private int digestCounter;
     private int linkCounter;
 
-    public Forwarder(Spool spool, JobEventParser parser, PreferenceRouting routing, Accounting accounting,
-                     MessageComposer composer, Throttle throttle, DigestComposer digests, EnvelopeSink sink,
-                     Optional<Sender> sender, Clock clock, int concurrency, Duration retryMin, Duration retryMax) {
-        this(spool, parser, routing, accounting, composer, throttle, digests, sink, sender, clock, concurrency,
-                retryMin, retryMax, new ChatLinking(Optional.empty()), Optional.empty());
+    public Forwarder(
+            Spool spool,
+            JobEventParser parser,
+            PreferenceRouting routing,
+            Accounting accounting,
+            MessageComposer composer,
+            Throttle throttle,
+            DigestComposer digests,
+            EnvelopeSink sink,
+            Optional<Sender> sender,
+            Clock clock,
+            int concurrency,
+            Duration retryMin,
+            Duration retryMax) {
+        this(
+                spool,
+                parser,
+                routing,
+                accounting,
+                composer,
+                throttle,
+                digests,
+                sink,
+                sender,
+                clock,
+                concurrency,
+                retryMin,
+                retryMax,
+                new ChatLinking(Optional.empty()),
+                Optional.empty());
     }
 
     /**
-     * @param linking    redeems {@code link:CODE} items of --mail-user
+     * @param linking redeems {@code link:CODE} items of --mail-user
      * @param recentJobs where each user's sent notifications are listed for the job bot; empty: nowhere
      */
-    public Forwarder(Spool spool, JobEventParser parser, PreferenceRouting routing, Accounting accounting,
-                     MessageComposer composer, Throttle throttle, DigestComposer digests, EnvelopeSink sink,
-                     Optional<Sender> sender, Clock clock, int concurrency, Duration retryMin, Duration retryMax,
-                     ChatLinking linking, Optional<RecentJobs> recentJobs) {
+    public Forwarder(
+            Spool spool,
+            JobEventParser parser,
+            PreferenceRouting routing,
+            Accounting accounting,
+            MessageComposer composer,
+            Throttle throttle,
+            DigestComposer digests,
+            EnvelopeSink sink,
+            Optional<Sender> sender,
+            Clock clock,
+            int concurrency,
+            Duration retryMin,
+            Duration retryMax,
+            ChatLinking linking,
+            Optional<RecentJobs> recentJobs) {
         this.linking = linking;
         this.recentJobs = recentJobs;
         this.spool = spool;
@@ -186,8 +225,8 @@ public final class Forwarder implements AutoCloseable {
     /**
      * Reads new records, sends what is due and settles what SQS answered.
      *
-     * @param drainHeld fold every held notification into its digest now (a one-shot flush), instead
-     *                  of waiting until the user's window has room
+     * @param drainHeld fold every held notification into its digest now (a one-shot flush), instead of waiting until
+     *     the user's window has room
      */
     public synchronized PassResult pass(boolean drainHeld) {
         Instant now = clock.instant();
@@ -206,8 +245,15 @@ public final class Forwarder implements AutoCloseable {
         }
         if (now.isBefore(nextAttempt)) {
             // SQS failed recently: do not read more into memory, and do not hammer it.
-            return new PassResult(0, failed, throttle.heldCount(), pending.size(), 0,
-                    Duration.between(now, nextAttempt), Optional.ofNullable(sqsTrouble), errors);
+            return new PassResult(
+                    0,
+                    failed,
+                    throttle.heldCount(),
+                    pending.size(),
+                    0,
+                    Duration.between(now, nextAttempt),
+                    Optional.ofNullable(sqsTrouble),
+                    errors);
         }
         failed += prepareNew(now, drainHeld);
         List<Throttle.Due> due = drainHeld ? throttle.drain(now) : throttle.due(now);
@@ -224,9 +270,16 @@ public final class Forwarder implements AutoCloseable {
         }
         int[] settled = sendPending();
         failed += settled[1];
-        return new PassResult(settled[0], failed, throttle.heldCount(), pending.size(), settled[2],
+        return new PassResult(
+                settled[0],
+                failed,
+                throttle.heldCount(),
+                pending.size(),
+                settled[2],
                 sqsFailures == 0 ? Duration.ZERO : Duration.between(now, nextAttempt),
-                Optional.ofNullable(sqsTrouble), errors, muted);
+                Optional.ofNullable(sqsTrouble),
+                errors,
+                muted);
     }
 
     /** When the next pass has something to do without new files: a retry, or a digest coming due. */
@@ -269,15 +322,20 @@ public final class Forwarder implements AutoCloseable {
                 if (isTimeLimitWarning(parsed.event())) {
                     Duration age = Duration.between(parsed.capturedAt(), now);
                     // A capture time far ahead of the clock (a skewed file server) must not hold a warning forever.
-                    if (!drainHeld && age.compareTo(WARNING_SETTLE) < 0 && age.compareTo(WARNING_SETTLE.negated()) > 0) {
+                    if (!drainHeld
+                            && age.compareTo(WARNING_SETTLE) < 0
+                            && age.compareTo(WARNING_SETTLE.negated()) > 0) {
                         continue;
                     }
                     parsed = unlink(parsed, now);
                     if (parsed == null) {
                         continue;
                     }
-                    warnings.computeIfAbsent(throttleKey(parsed.event()) + " " + parsed.event().displayId(),
-                            k -> new ArrayList<>()).add(parsed);
+                    warnings.computeIfAbsent(
+                                    throttleKey(parsed.event()) + " "
+                                            + parsed.event().displayId(),
+                                    k -> new ArrayList<>())
+                            .add(parsed);
                     continue;
                 }
                 parsed = unlink(parsed, now);
@@ -305,7 +363,7 @@ public final class Forwarder implements AutoCloseable {
         for (Prepared p : prepareAll(admitted, now)) {
             switch (p) {
                 case Ready(List<String> done, List<Envelope> envelopes, List<Noted> notes) ->
-                        pending.put(done.getFirst(), new Batch(done, envelopes, notes));
+                    pending.put(done.getFirst(), new Batch(done, envelopes, notes));
                 case Refused(List<String> refused, String reason) -> {
                     for (String file : refused) {
                         claimed.remove(file);
@@ -317,13 +375,12 @@ public final class Forwarder implements AutoCloseable {
         return failed;
     }
 
-
     /**
-     * Redeems {@code link:CODE} items of the record's --mail-user (see {@link ChatLinking}) and queues what the
-     * chats are told.
+     * Redeems {@code link:CODE} items of the record's --mail-user (see {@link ChatLinking}) and queues what the chats
+     * are told.
      *
-     * @return the record with the rest of its --mail-user; null when nothing is left to do with it now (it had
-     *         only link items and is removed, or the link store cannot be reached and it waits in new/)
+     * @return the record with the rest of its --mail-user; null when nothing is left to do with it now (it had only
+     *     link items and is removed, or the link store cannot be reached and it waits in new/)
      */
     private Parsed unlink(Parsed parsed, Instant now) {
         JobEvent event = parsed.event();
@@ -334,18 +391,27 @@ public final class Forwarder implements AutoCloseable {
         try {
             outcome = linking.take(event, now);
         } catch (PreferencesStoreException e) {
-            log.warn("job {}: {}; its spool record waits in new/ and is tried again", event.displayId(),
-                    e.getMessage());
+            log.warn(
+                    "job {}: {}; its spool record waits in new/ and is tried again", event.displayId(), e.getMessage());
             errors.add(e.getMessage());
             return null;
         }
         outcome.refused().forEach(reason -> log.warn("{}", reason));
-        outcome.linked().forEach(chat -> log.info("job {}: {} linked to Unix user {}{}", event.displayId(), chat,
-                event.user(), event.cluster() == null ? "" : " on cluster " + event.cluster()));
+        outcome.linked()
+                .forEach(chat -> log.info(
+                        "job {}: {} linked to Unix user {}{}",
+                        event.displayId(),
+                        chat,
+                        event.user(),
+                        event.cluster() == null ? "" : " on cluster " + event.cluster()));
         List<Envelope> replies = new ArrayList<>();
         for (ChatLinking.ChatReply r : outcome.replies()) {
-            Envelope e = Envelope.create(r.channel(), r.chatId(), Content.of(r.title(), r.text()),
-                    Origin.slurm(event.user(), event.cluster()), now);
+            Envelope e = Envelope.create(
+                    r.channel(),
+                    r.chatId(),
+                    Content.of(r.title(), r.text()),
+                    Origin.slurm(event.user(), event.cluster()),
+                    now);
             replies.add(sender.map(e::withSender).orElse(e));
         }
         if (!replies.isEmpty()) {
@@ -364,8 +430,8 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
-     * Routes and throttles one message: a record, or time-limit warnings of one job (lowest first)
-     * that become one message about the highest.
+     * Routes and throttles one message: a record, or time-limit warnings of one job (lowest first) that become one
+     * message about the highest.
      */
     private int admit(List<Parsed> group, Instant now, List<Admitted> admitted) {
         Parsed main = group.getLast();
@@ -382,13 +448,19 @@ public final class Forwarder implements AutoCloseable {
         } catch (PreferencesStoreException e) {
             // Guessing could mail a muted user or miss their chosen chat: the records wait, unclaimed, for a pass
             // that can read the preferences.
-            log.warn("job {}: {}; its spool record(s) wait in new/ and are tried again", event.displayId(),
+            log.warn(
+                    "job {}: {}; its spool record(s) wait in new/ and are tried again",
+                    event.displayId(),
                     e.getMessage());
             errors.add(e.getMessage());
             return 0;
         }
         if (decision instanceof PreferenceRouting.Silenced(String reason)) {
-            log.info("job {} {}: not sent, {}", event.displayId(), event.mailType().subjectWord(), reason);
+            log.info(
+                    "job {} {}: not sent, {}",
+                    event.displayId(),
+                    event.mailType().subjectWord(),
+                    reason);
             files.forEach(this::remove);
             muted += files.size();
             return 0;
@@ -396,20 +468,28 @@ public final class Forwarder implements AutoCloseable {
         PreferenceRouting.Deliver deliver = (PreferenceRouting.Deliver) decision;
         Routing.Routed routed = deliver.routed();
         if (deliver.byPreferences()) {
-            log.debug("job {}: receivers from {}'s preferences: {}", event.displayId(), event.user(),
+            log.debug(
+                    "job {}: receivers from {}'s preferences: {}",
+                    event.displayId(),
+                    event.user(),
                     describe(routed.receivers()));
         }
         if (routed.receivers().isEmpty()) {
             int failed = 0;
             for (String file : files) {
-                failed += fail(file, "no receiver to send to in --mail-user, nor a default one: "
-                        + (routed.problems().isEmpty() ? "(empty)" : String.join("; ", routed.problems())));
+                failed += fail(
+                        file,
+                        "no receiver to send to in --mail-user, nor a default one: "
+                                + (routed.problems().isEmpty() ? "(empty)" : String.join("; ", routed.problems())));
             }
             return failed;
         }
         if (routed.usedDefault()) {
-            log.warn("job {}: none of --mail-user's receivers can be used ({}); sent to the user's default receiver {}",
-                    event.displayId(), String.join("; ", routed.problems()), describe(routed.receivers()));
+            log.warn(
+                    "job {}: none of --mail-user's receivers can be used ({}); sent to the user's default receiver {}",
+                    event.displayId(),
+                    String.join("; ", routed.problems()),
+                    describe(routed.receivers()));
         } else if (!routed.problems().isEmpty()) {
             log.warn("job {}: receiver(s) not used: {}", event.displayId(), String.join("; ", routed.problems()));
         }
@@ -418,17 +498,28 @@ public final class Forwarder implements AutoCloseable {
             // The user's own choice, before the cap: what waits for their digest does not count against it.
             PreferenceRouting.Hold hold = deliver.hold().get();
             for (Parsed p : group) {
-                throttle.holdUntil(event.user(), hold.kind(), new Held(p.file(), p.event(), routed.receivers(),
-                        p.capturedAt()), hold.until(), hold.why());
+                throttle.holdUntil(
+                        event.user(),
+                        hold.kind(),
+                        new Held(p.file(), p.event(), routed.receivers(), p.capturedAt()),
+                        hold.until(),
+                        hold.why());
             }
-            log.info("job {} {}: held for {}'s {} digest at {}", event.displayId(), event.mailType().subjectWord(),
-                    event.user(), hold.kind(), hold.until());
+            log.info(
+                    "job {} {}: held for {}'s {} digest at {}",
+                    event.displayId(),
+                    event.mailType().subjectWord(),
+                    event.user(),
+                    hold.kind(),
+                    hold.until());
             return 0;
         }
         // Throttle before sacct: a held notification needs no statistics, and a 5,000-task
         // array must not turn into 5,000 sacct calls.
         if (throttle.tryAdmit(throttleKey(event), now)) {
-            List<MailType> folded = group.subList(0, group.size() - 1).stream().map(p -> p.event().mailType()).toList();
+            List<MailType> folded = group.subList(0, group.size() - 1).stream()
+                    .map(p -> p.event().mailType())
+                    .toList();
             admitted.add(new Admitted(files, event, routed.receivers(), routed.problems(), folded));
         } else {
             for (Parsed p : group) {
@@ -439,7 +530,8 @@ public final class Forwarder implements AutoCloseable {
     }
 
     private static String describe(List<Receiver> receivers) {
-        return String.join(", ", receivers.stream().map(r -> r.scheme() + ":" + r.target()).toList());
+        return String.join(
+                ", ", receivers.stream().map(r -> r.scheme() + ":" + r.target()).toList());
     }
 
     /** With the exception's type: "DateTimeException: Instant exceeds ..." says more than the text alone. */
@@ -467,8 +559,8 @@ public final class Forwarder implements AutoCloseable {
             try {
                 out.add(futures.get(i).get());
             } catch (ExecutionException e) {
-                out.add(new Refused(admitted.get(i).files(), "could not compose the notification: "
-                        + describe(e.getCause())));
+                out.add(new Refused(
+                        admitted.get(i).files(), "could not compose the notification: " + describe(e.getCause())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 out.add(new Refused(admitted.get(i).files(), "interrupted"));
@@ -485,7 +577,10 @@ public final class Forwarder implements AutoCloseable {
         for (Receiver r : a.receivers()) {
             envelopes.add(envelope(r, message.content(), event, now).withSlurm(message.job()));
         }
-        log.info("job {} {}: {} notification(s) ready{}", event.displayId(), event.mailType().subjectWord(),
+        log.info(
+                "job {} {}: {} notification(s) ready{}",
+                event.displayId(),
+                event.mailType().subjectWord(),
                 envelopes.size(),
                 a.folded().isEmpty() ? "" : " (" + a.folded().size() + " earlier warning(s) folded in)");
         return new Ready(a.files(), envelopes, noted(event, null, envelopes, now));
@@ -499,11 +594,15 @@ public final class Forwarder implements AutoCloseable {
             }
         }
         List<Envelope> envelopes = new ArrayList<>();
-        byReceiver.forEach((r, items) -> envelopes.add(envelope(r, due.why() == null ? digests.compose(due.key(), items)
-                : digests.compose(due.user(), items, due.why()), items.getFirst().event(), now)));
+        byReceiver.forEach((r, items) -> envelopes.add(envelope(
+                r,
+                due.why() == null ? digests.compose(due.key(), items) : digests.compose(due.user(), items, due.why()),
+                items.getFirst().event(),
+                now)));
         List<String> files = due.held().stream().map(Held::file).toList();
         List<Noted> notes = new ArrayList<>();
-        String digest = due.why() == null ? "cap"
+        String digest = due.why() == null
+                ? "cap"
                 : due.key().startsWith("hold:") ? due.key().split(":", 3)[1] : "digest";
         for (Held h : due.held()) {
             List<Envelope> its = new ArrayList<>();
@@ -535,7 +634,7 @@ public final class Forwarder implements AutoCloseable {
         List<Envelope> all = new ArrayList<>();
         pending.values().forEach(b -> all.addAll(b.unacked));
         if (all.isEmpty()) {
-            return new int[]{0, 0, 0};
+            return new int[] {0, 0, 0};
         }
         Map<String, EnqueueResult> results = new HashMap<>();
         try {
@@ -555,14 +654,17 @@ public final class Forwarder implements AutoCloseable {
                 Envelope e = env.next();
                 switch (results.get(e.id())) {
                     case EnqueueResult.Enqueued ok -> env.remove();
-                    case EnqueueResult.NotEnqueued no when blamesTheRecord(no) -> {
+                    case EnqueueResult.NotEnqueued no
+                    when blamesTheRecord(no) -> {
                         env.remove();
                         batch.permanentFailures.add(e.channel() + ":" + e.target() + ": " + no.reason());
                     }
                     case EnqueueResult.NotEnqueued no -> passing = no;
-                    case null -> passing = passing != null ? passing
-                            : new EnqueueResult.NotEnqueued(e.id(), "NoAnswer",
-                                    "SQS did not answer for this notification", true);
+                    case null ->
+                        passing = passing != null
+                                ? passing
+                                : new EnqueueResult.NotEnqueued(
+                                        e.id(), "NoAnswer", "SQS did not answer for this notification", true);
                 }
             }
             if (!batch.unacked.isEmpty()) {
@@ -589,13 +691,16 @@ public final class Forwarder implements AutoCloseable {
             String code = passing.code() == null ? "SqsError" : passing.code();
             if (!code.equals(sqsTrouble)) {
                 // Once per change of state, not every pass: an outage of hours must not fill the log.
-                log.warn("SQS does not take notifications ({}): {} spool record(s) stay in new/ and are retried "
+                log.warn(
+                        "SQS does not take notifications ({}): {} spool record(s) stay in new/ and are retried "
                                 + "with backoff ({} doubling up to {}); nothing is set aside for this",
-                        passing.reason(), pending.size(), retryMin, retryMax);
+                        passing.reason(),
+                        pending.size(),
+                        retryMin,
+                        retryMax);
                 sqsTrouble = code;
             } else {
-                log.debug("SQS still does not take {} notification(s) ({}); next try in {}", owed, code,
-                        retryDelay);
+                log.debug("SQS still does not take {} notification(s) ({}); next try in {}", owed, code, retryDelay);
             }
         } else {
             if (sqsTrouble != null) {
@@ -605,15 +710,16 @@ public final class Forwarder implements AutoCloseable {
             sqsFailures = 0;
             nextAttempt = Instant.MIN;
         }
-        int unsent = passing == null ? 0 : pending.values().stream().mapToInt(b -> b.files.size()).sum();
-        return new int[]{delivered, failed, unsent};
+        int unsent = passing == null
+                ? 0
+                : pending.values().stream().mapToInt(b -> b.files.size()).sum();
+        return new int[] {delivered, failed, unsent};
     }
 
     /**
-     * SQS's answer is about this record's notification itself (too large, characters SQS refuses),
-     * so sending it again cannot help. Everything else (a missing queue, denied access, throttling,
-     * an unreachable or failing SQS, codes not known here) is not the record's fault and passes:
-     * the record waits rather than being set aside.
+     * SQS's answer is about this record's notification itself (too large, characters SQS refuses), so sending it again
+     * cannot help. Everything else (a missing queue, denied access, throttling, an unreachable or failing SQS, codes
+     * not known here) is not the record's fault and passes: the record waits rather than being set aside.
      */
     static boolean blamesTheRecord(EnqueueResult.NotEnqueued no) {
         String code = no.code() == null ? "" : no.code().substring(no.code().lastIndexOf('.') + 1);
@@ -647,14 +753,25 @@ public final class Forwarder implements AutoCloseable {
     /** The notice the owner's job bot lists for these envelopes; none without a usable owner or a store. */
     private List<Noted> noted(JobEvent event, String digest, List<Envelope> envelopes, Instant now) {
         String user = event.user() == null ? null : event.user().strip();
-        if (recentJobs.isEmpty() || user == null
+        if (recentJobs.isEmpty()
+                || user == null
                 || io.herald.core.preferences.PreferencesCodec.userProblem(user) != null) {
             return List.of();
         }
         List<RecentJobs.Sent> sent = envelopes.stream()
-                .map(e -> new RecentJobs.Sent(e.id(), e.channel() + ":" + e.target())).toList();
-        return List.of(new Noted(user, new RecentJobs.JobNotice(event.displayId(), event.name(), event.cluster(),
-                event.mailType().name(), event.state(), now, digest, sent)));
+                .map(e -> new RecentJobs.Sent(e.id(), e.channel() + ":" + e.target()))
+                .toList();
+        return List.of(new Noted(
+                user,
+                new RecentJobs.JobNotice(
+                        event.displayId(),
+                        event.name(),
+                        event.cluster(),
+                        event.mailType().name(),
+                        event.state(),
+                        now,
+                        digest,
+                        sent)));
     }
 
     /**
@@ -666,7 +783,8 @@ public final class Forwarder implements AutoCloseable {
             return;
         }
         Map<String, List<RecentJobs.JobNotice>> byUser = new LinkedHashMap<>();
-        notes.forEach(n -> byUser.computeIfAbsent(n.user(), k -> new ArrayList<>()).add(n.notice()));
+        notes.forEach(
+                n -> byUser.computeIfAbsent(n.user(), k -> new ArrayList<>()).add(n.notice()));
         byUser.forEach((user, notices) -> {
             try {
                 recentJobs.get().add(user, notices);

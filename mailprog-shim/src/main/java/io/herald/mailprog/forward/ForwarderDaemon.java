@@ -1,8 +1,5 @@
 package io.herald.mailprog.forward;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -13,11 +10,13 @@ import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs forwarder passes for as long as it is open: right after herald-mailprog renames a record
- * into new/ (inotify, through WatchService), and every scanInterval besides, which catches what a
- * watch can miss and brings held digests and SQS retries around.
+ * Runs forwarder passes for as long as it is open: right after herald-mailprog renames a record into new/ (inotify,
+ * through WatchService), and every scanInterval besides, which catches what a watch can miss and brings held digests
+ * and SQS retries around.
  */
 public final class ForwarderDaemon implements AutoCloseable {
 

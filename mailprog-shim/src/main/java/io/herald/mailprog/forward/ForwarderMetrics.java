@@ -5,9 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -24,17 +21,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The forwarder's metrics for node_exporter's textfile collector: after every pass,
- * {@value #FILE_NAME} is written into the collector's directory, atomically (a temporary file the
- * collector ignores, then a rename), so a scrape never reads half a file.
+ * The forwarder's metrics for node_exporter's textfile collector: after every pass, {@value #FILE_NAME} is written into
+ * the collector's directory, atomically (a temporary file the collector ignores, then a rename), so a scrape never
+ * reads half a file.
  *
- * <p>Why a file and not a port: the forwarder runs beside slurmctld, where sites already run
- * node_exporter; the file needs no new listening port (nothing to firewall, authenticate or clash),
- * and node_exporter's {@code node_textfile_mtime_seconds} together with
- * {@code herald_mailprog_last_pass_timestamp_seconds} tell a stopped forwarder from a quiet one.
- * Every counter is written from the first pass on, at 0.
+ * <p>Why a file and not a port: the forwarder runs beside slurmctld, where sites already run node_exporter; the file
+ * needs no new listening port (nothing to firewall, authenticate or clash), and node_exporter's
+ * {@code node_textfile_mtime_seconds} together with {@code herald_mailprog_last_pass_timestamp_seconds} tell a stopped
+ * forwarder from a quiet one. Every counter is written from the first pass on, at 0.
  */
 public final class ForwarderMetrics implements PassObserver {
 
@@ -60,15 +58,15 @@ public final class ForwarderMetrics implements PassObserver {
     private String writeTrouble;
 
     /** What the spool held after the last pass. */
-    private record Backlog(int waiting, double oldestAgeSeconds, int setAside, int held) {
-    }
+    private record Backlog(int waiting, double oldestAgeSeconds, int setAside, int held) {}
 
     public ForwarderMetrics(Spool spool, Path dir, Clock clock) {
         this.spool = spool;
         this.dir = dir;
         this.clock = clock;
         this.forwarded = Counter.builder("herald.mailprog.forwarded")
-                .description("Spool records SQS acknowledged in full and the forwarder removed").register(registry);
+                .description("Spool records SQS acknowledged in full and the forwarder removed")
+                .register(registry);
         this.sendFailures = Counter.builder("herald.mailprog.send.failures")
                 .description("Spool records an SQS attempt did not get through (they stay in new/ and are retried)")
                 .register(registry);
@@ -80,18 +78,26 @@ public final class ForwarderMetrics implements PassObserver {
                 .register(registry);
         this.muted = Counter.builder("herald.mailprog.muted")
                 .description("Spool records not sent because their owner's preferences silence them (a muted cluster "
-                        + "or partition, or a kind of event they want nothing of)").register(registry);
+                        + "or partition, or a kind of event they want nothing of)")
+                .register(registry);
         Gauge.builder("herald.mailprog.spool.waiting", backlog, b -> b.get().waiting())
-                .description("Spool records in new/ waiting to be forwarded").register(registry);
-        Gauge.builder("herald.mailprog.spool.oldest.age", backlog, b -> b.get().oldestAgeSeconds()).baseUnit("seconds")
-                .description("Age of the oldest spool record in new/ (0 when none)").register(registry);
+                .description("Spool records in new/ waiting to be forwarded")
+                .register(registry);
+        Gauge.builder("herald.mailprog.spool.oldest.age", backlog, b -> b.get().oldestAgeSeconds())
+                .baseUnit("seconds")
+                .description("Age of the oldest spool record in new/ (0 when none)")
+                .register(registry);
         Gauge.builder("herald.mailprog.spool.failed", backlog, b -> b.get().setAside())
-                .description("Spool records in failed/ now (retry-failed puts them back)").register(registry);
+                .description("Spool records in failed/ now (retry-failed puts them back)")
+                .register(registry);
         Gauge.builder("herald.mailprog.held", backlog, b -> b.get().held())
                 .description("Notifications held for a digest: over a user's cap, in their quiet hours, or for their "
-                        + "hourly or daily digest").register(registry);
-        Gauge.builder("herald.mailprog.last.pass.timestamp", lastPass, AtomicReference::get).baseUnit("seconds")
-                .description("When the forwarder last finished a pass (Unix time)").register(registry);
+                        + "hourly or daily digest")
+                .register(registry);
+        Gauge.builder("herald.mailprog.last.pass.timestamp", lastPass, AtomicReference::get)
+                .baseUnit("seconds")
+                .description("When the forwarder last finished a pass (Unix time)")
+                .register(registry);
     }
 
     @Override
@@ -126,7 +132,8 @@ public final class ForwarderMetrics implements PassObserver {
             double oldest = 0;
             for (Path p : waiting) {
                 try {
-                    Instant captured = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
+                    Instant captured = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS)
+                            .toInstant();
                     oldest = Math.max(0, Duration.between(captured, now).toMillis() / 1000.0);
                     break;
                 } catch (NoSuchFileException gone) {
@@ -151,8 +158,8 @@ public final class ForwarderMetrics implements PassObserver {
             // Readable by node_exporter, which runs as another user; set after creation because
             // the shipped unit's UMask=0027 would take the bits for others off a creation mode.
             Files.setPosixFilePermissions(tmp, READABLE);
-            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
             if (writeTrouble != null) {
                 log.info("writing {} works again", dir.resolve(FILE_NAME));
@@ -161,8 +168,11 @@ public final class ForwarderMetrics implements PassObserver {
         } catch (IOException | UnsupportedOperationException e) {
             String trouble = e.getClass().getSimpleName() + ": " + e.getMessage();
             if (!trouble.equals(writeTrouble)) {
-                log.warn("cannot write the forwarder's metrics into {} (mailprog.metricsTextfileDir): {}; "
-                        + "forwarding goes on without them", dir, trouble);
+                log.warn(
+                        "cannot write the forwarder's metrics into {} (mailprog.metricsTextfileDir): {}; "
+                                + "forwarding goes on without them",
+                        dir,
+                        trouble);
                 writeTrouble = trouble;
             }
         } finally {

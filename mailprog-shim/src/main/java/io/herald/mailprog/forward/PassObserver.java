@@ -13,12 +13,10 @@ public interface PassObserver {
     static PassObserver none() {
         return new PassObserver() {
             @Override
-            public void passed(PassResult result) {
-            }
+            public void passed(PassResult result) {}
 
             @Override
-            public void crashed(RuntimeException e) {
-            }
+            public void crashed(RuntimeException e) {}
         };
     }
 }

@@ -7,18 +7,17 @@ import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-import java.util.List;
-
 /**
- * Sends envelopes to the configured queues, spreading calls over them. The queues are looked up
- * on first use and again after a failure to do so: the forwarder runs on the Slurm controller and
- * must start (and keep spooling) while SQS is unreachable.
+ * Sends envelopes to the configured queues, spreading calls over them. The queues are looked up on first use and again
+ * after a failure to do so: the forwarder runs on the Slurm controller and must start (and keep spooling) while SQS is
+ * unreachable.
  */
 public final class SqsSink implements EnvelopeSink {
 
@@ -49,18 +48,24 @@ public final class SqsSink implements EnvelopeSink {
                 return notEnqueued(envelopes, "QueueDoesNotExist", String.join("; ", e.problems()));
             } catch (AwsServiceException e) {
                 // Reached but refused (AccessDenied, throttling): say which, without SQS's own text.
-                String code = e.awsErrorDetails() == null ? "SqsError" : e.awsErrorDetails().errorCode();
-                return notEnqueued(envelopes, code, "SQS refused to look up the queues: HTTP "
-                        + e.statusCode() + " (" + code + ")");
+                String code = e.awsErrorDetails() == null
+                        ? "SqsError"
+                        : e.awsErrorDetails().errorCode();
+                return notEnqueued(
+                        envelopes,
+                        code,
+                        "SQS refused to look up the queues: HTTP " + e.statusCode() + " (" + code + ")");
             } catch (SdkException e) {
-                return notEnqueued(envelopes, EnqueueResult.SQS_UNREACHABLE, "SQS could not be reached: " + e.getMessage());
+                return notEnqueued(
+                        envelopes, EnqueueResult.SQS_UNREACHABLE, "SQS could not be reached: " + e.getMessage());
             }
         }
         QueueRef queue = queues.get(Math.floorMod(next++, queues.size()));
         List<EnqueueResult> results = producer.send(queue.url(), envelopes);
         if (results.stream().anyMatch(SqsSink::queueGone)) {
             // Deleted (a stack update, a typo fixed by re-creating it): look the queues up afresh next time.
-            log.debug("queue {} does not exist (any more); looking the queues up again on the next attempt",
+            log.debug(
+                    "queue {} does not exist (any more); looking the queues up again on the next attempt",
                     queue.name());
             queues = null;
         }
@@ -68,11 +73,14 @@ public final class SqsSink implements EnvelopeSink {
     }
 
     private static boolean queueGone(EnqueueResult r) {
-        return r instanceof EnqueueResult.NotEnqueued no && no.code() != null
+        return r instanceof EnqueueResult.NotEnqueued no
+                && no.code() != null
                 && (no.code().endsWith("QueueDoesNotExist") || no.code().endsWith("NonExistentQueue"));
     }
 
     private static List<EnqueueResult> notEnqueued(List<Envelope> envelopes, String code, String reason) {
-        return envelopes.stream().<EnqueueResult>map(e -> new EnqueueResult.NotEnqueued(e.id(), code, reason, true)).toList();
+        return envelopes.stream()
+                .<EnqueueResult>map(e -> new EnqueueResult.NotEnqueued(e.id(), code, reason, true))
+                .toList();
     }
 }

@@ -1,15 +1,14 @@
 package io.herald.mailprog.goslmailer;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.MailprogConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.config.TelegramBotConfig;
 import io.herald.core.receiver.ReceiverParser;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,21 +21,25 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * A goslmailer JSON configuration, read so a goslmailer site can point MailProg at Herald and keep
- * its settings: {@code defaultconnector}, {@code connectors.<name>.allowList} (one regex per
- * connector), {@code qosmap} (seconds → QOS name), {@code binpaths.sacct} and the telegram
- * connector's {@code token}. The rest (templates, spool dirs, connector URLs) belongs to Herald's
- * providers and is reported as not taken over.
+ * A goslmailer JSON configuration, read so a goslmailer site can point MailProg at Herald and keep its settings:
+ * {@code defaultconnector}, {@code connectors.<name>.allowList} (one regex per connector), {@code qosmap} (seconds →
+ * QOS name), {@code binpaths.sacct} and the telegram connector's {@code token}. The rest (templates, spool dirs,
+ * connector URLs) belongs to Herald's providers and is reported as not taken over.
  *
- * @param defaultConnector  the scheme for bare receivers, if set
- * @param allowLists        connector → regex
- * @param qos               QOS name → limit in seconds, shortest first
- * @param sacct             sacct's path, if set
- * @param telegramToken     the telegram connector's token, if set
- * @param ignored           settings Herald does not take from this file, for the log
+ * @param defaultConnector the scheme for bare receivers, if set
+ * @param allowLists connector → regex
+ * @param qos QOS name → limit in seconds, shortest first
+ * @param sacct sacct's path, if set
+ * @param telegramToken the telegram connector's token, if set
+ * @param ignored settings Herald does not take from this file, for the log
  */
-public record GoslmailerConfig(String defaultConnector, Map<String, String> allowLists, Map<String, Long> qos,
-                               String sacct, String telegramToken, List<String> ignored) {
+public record GoslmailerConfig(
+        String defaultConnector,
+        Map<String, String> allowLists,
+        Map<String, Long> qos,
+        String sacct,
+        String telegramToken,
+        List<String> ignored) {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             // goslmailer's own examples carry '#' comments after values; its parser rejects them,
@@ -68,8 +71,10 @@ public record GoslmailerConfig(String defaultConnector, Map<String, String> allo
                 try {
                     Pattern.compile(list);
                 } catch (PatternSyntaxException e) {
-                    throw new IllegalArgumentException(file + ": connectors." + c.getKey() + ".allowList is not a regular expression: "
-                            + e.getDescription(), e);
+                    throw new IllegalArgumentException(
+                            file + ": connectors." + c.getKey() + ".allowList is not a regular expression: "
+                                    + e.getDescription(),
+                            e);
                 }
                 allow.put(c.getKey(), list);
             }
@@ -80,7 +85,9 @@ public record GoslmailerConfig(String defaultConnector, Map<String, String> allo
                 }
             }
             c.getValue().fieldNames().forEachRemaining(name -> {
-                if (!name.equals("allowList") && !(c.getKey().equals("telegram") && name.equals("token")) && !name.equals("name")) {
+                if (!name.equals("allowList")
+                        && !(c.getKey().equals("telegram") && name.equals("token"))
+                        && !name.equals("name")) {
                     ignored.add("connectors." + c.getKey() + "." + name);
                 }
             });
@@ -91,7 +98,8 @@ public record GoslmailerConfig(String defaultConnector, Map<String, String> allo
             try {
                 qos.put(q.getValue().asText(), Long.parseLong(q.getKey().strip()));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(file + ": qosmap key '" + q.getKey() + "' is not a number of seconds", e);
+                throw new IllegalArgumentException(
+                        file + ": qosmap key '" + q.getKey() + "' is not a number of seconds", e);
             }
         }
         String sacct = text(root.path("binpaths").get("sacct"));
@@ -104,8 +112,8 @@ public record GoslmailerConfig(String defaultConnector, Map<String, String> allo
     }
 
     /**
-     * Fills in, from this file, what the Herald configuration leaves at its default; anything set
-     * in Herald's own file or variables wins.
+     * Fills in, from this file, what the Herald configuration leaves at its default; anything set in Herald's own file
+     * or variables wins.
      *
      * @return the configuration to run with, and what was taken or skipped, for the log
      */
@@ -116,7 +124,8 @@ public record GoslmailerConfig(String defaultConnector, Map<String, String> allo
         HeraldConfig out = config;
         if (defaultConnector != null) {
             if (!ReceiverParser.STANDARD_SCHEMES.containsKey(defaultConnector)) {
-                notes.add("defaultconnector '" + defaultConnector + "' is not a Herald scheme; kept receivers.defaultScheme");
+                notes.add("defaultconnector '" + defaultConnector
+                        + "' is not a Herald scheme; kept receivers.defaultScheme");
             } else if (config.receivers().equals(defaults.receivers())) {
                 out = out.withReceivers(new HeraldConfig.Receivers(defaultConnector));
                 notes.add("receivers.defaultScheme = " + defaultConnector);
@@ -136,7 +145,8 @@ public record GoslmailerConfig(String defaultConnector, Map<String, String> allo
         }
         if (m.qos().isEmpty() && !qos.isEmpty()) {
             List<String> entries = new ArrayList<>();
-            qos.entrySet().stream().sorted(Map.Entry.comparingByValue())
+            qos.entrySet().stream()
+                    .sorted(Map.Entry.comparingByValue())
                     .forEach(q -> entries.add(q.getKey() + "=" + q.getValue() + "s"));
             m = m.withQos(entries);
             notes.add("mailprog.qos = " + entries);
@@ -148,7 +158,8 @@ public record GoslmailerConfig(String defaultConnector, Map<String, String> allo
         out = out.withMailprog(m);
         TelegramBotConfig bot = out.telegramBot();
         if (telegramToken != null && !bot.botToken().isSet()) {
-            out = out.withTelegramBot(new TelegramBotConfig(Secret.of(telegramToken), bot.baseUrl(), bot.pollTimeout(), bot.registry()));
+            out = out.withTelegramBot(
+                    new TelegramBotConfig(Secret.of(telegramToken), bot.baseUrl(), bot.pollTimeout(), bot.registry()));
             notes.add("telegramBot.botToken = (from connectors.telegram.token)");
         }
         if (!ignored.isEmpty()) {
@@ -158,8 +169,7 @@ public record GoslmailerConfig(String defaultConnector, Map<String, String> allo
     }
 
     /** The merged configuration and what the merge did. */
-    public record Applied(HeraldConfig config, List<String> notes) {
-    }
+    public record Applied(HeraldConfig config, List<String> notes) {}
 
     private static String text(JsonNode node) {
         return node == null || node.isNull() || node.asText().isBlank() ? null : node.asText();

@@ -1,7 +1,6 @@
 package io.herald.mailprog.message;
 
 import io.herald.mailprog.slurm.JobStats.TaskOutcome;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -10,17 +9,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * An array's tasks counted by state and exit code, naming the tasks that did not complete:
- * {@code 12 tasks: 9 COMPLETED, 2 FAILED (exit 3: tasks 4, 7), 1 TIMEOUT (task 11)}. The user sees
- * at once which tasks to look at, without listing thousands of successes.
+ * An array's tasks counted by state and exit code, naming the tasks that did not complete: {@code 12 tasks: 9
+ * COMPLETED, 2 FAILED (exit 3: tasks 4, 7), 1 TIMEOUT (task 11)}. The user sees at once which tasks to look at, without
+ * listing thousands of successes.
  */
 final class ArrayTally {
 
     /** Task ids named per group before the rest are only counted. */
     private static final int NAMED = 8;
 
-    private ArrayTally() {
-    }
+    private ArrayTally() {}
 
     static String describe(List<TaskOutcome> tasks) {
         Map<String, List<TaskOutcome>> byState = new LinkedHashMap<>();
@@ -52,12 +50,14 @@ final class ArrayTally {
         }
         Map<String, List<TaskOutcome>> byExit = new LinkedHashMap<>();
         for (TaskOutcome t : members) {
-            byExit.computeIfAbsent(howItEnded(t.exitCode()), k -> new ArrayList<>()).add(t);
+            byExit.computeIfAbsent(howItEnded(t.exitCode()), k -> new ArrayList<>())
+                    .add(t);
         }
         List<String> out = new ArrayList<>();
-        byExit.entrySet().stream().sorted(Comparator.comparingInt(e -> -count(e.getValue())))
-                .forEach(e -> out.add(e.getKey().isEmpty() ? names(e.getValue())
-                        : e.getKey() + ": " + names(e.getValue())));
+        byExit.entrySet().stream()
+                .sorted(Comparator.comparingInt(e -> -count(e.getValue())))
+                .forEach(e ->
+                        out.add(e.getKey().isEmpty() ? names(e.getValue()) : e.getKey() + ": " + names(e.getValue())));
         return String.join("; ", out);
     }
 

@@ -5,7 +5,6 @@ import io.herald.mailprog.slurm.JobEvent;
 import io.herald.mailprog.slurm.JobStats;
 import io.herald.mailprog.slurm.MailType;
 import io.herald.mailprog.slurm.SlurmValues;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Advice on the job script, as goslmailer gives it: what to do after running out of memory or
- * time, and where a job asked for much more memory, CPU, GPU or time than it used (which makes it
- * wait longer in the queue and keeps others out). Thresholds are configurable; goslmailer's are the
- * defaults.
+ * Advice on the job script, as goslmailer gives it: what to do after running out of memory or time, and where a job
+ * asked for much more memory, CPU, GPU or time than it used (which makes it wait longer in the queue and keeps others
+ * out). Thresholds are configurable; goslmailer's are the defaults.
  *
- * <p>Only figures accounting gave are used, and a job whose usage says nothing about its needs (it
- * was cancelled, killed, or ran too briefly) gets no over-request advice: that advice would be noise.
+ * <p>Only figures accounting gave are used, and a job whose usage says nothing about its needs (it was cancelled,
+ * killed, or ran too briefly) gets no over-request advice: that advice would be noise.
  */
 public final class Hints {
 
@@ -50,7 +48,8 @@ public final class Hints {
         if (state.equals("OUT_OF_MEMORY")) {
             String used = s != null && s.maxRss() != null && s.reqMem() != null
                     ? " (it reached " + SlurmValues.formatBytes(s.maxRss()) + " of the "
-                    + SlurmValues.formatBytes(s.reqMem()) + " requested)" : "";
+                            + SlurmValues.formatBytes(s.reqMem()) + " requested)"
+                    : "";
             out.add("The job ran out of memory" + used + ": request more with --mem (or --mem-per-cpu), "
                     + "or make it use less.");
             return out;
@@ -62,11 +61,14 @@ public final class Hints {
             return out;
         }
         if (killedForMemory(state, signal, s)) {
-            out.add(String.format(Locale.ROOT,
+            out.add(String.format(
+                    Locale.ROOT,
                     "Memory: the job was most likely stopped for using more memory than it requested: its peak was "
                             + "%s, %d%% of the %s requested%s. Request more (about --mem=%s), or make it use less.",
-                    SlurmValues.formatBytes(s.maxRss()), Math.round(100.0 * s.maxRss() / s.reqMem()),
-                    SlurmValues.formatBytes(s.reqMem()), signal == null ? "" : " (killed by signal " + signal + ")",
+                    SlurmValues.formatBytes(s.maxRss()),
+                    Math.round(100.0 * s.maxRss() / s.reqMem()),
+                    SlurmValues.formatBytes(s.reqMem()),
+                    signal == null ? "" : " (killed by signal " + signal + ")",
                     memFlag(suggestMemory(s.maxRss()))));
             return out;
         }
@@ -74,34 +76,46 @@ public final class Hints {
             // A cancelled or killed job's usage says nothing about what it would have needed.
             return out;
         }
-        if (s.maxRss() != null && s.reqMem() != null && s.reqMem() > 0
+        if (s.maxRss() != null
+                && s.reqMem() != null
+                && s.reqMem() > 0
                 && s.maxRss() * 100 < s.reqMem() * config.memoryPercent()) {
             long suggest = suggestMemory(s.maxRss());
             // Never advise asking for as much as (or more than) the job already asked for.
             if (suggest < s.reqMem()) {
-                out.add(String.format(Locale.ROOT,
+                out.add(String.format(
+                        Locale.ROOT,
                         "Memory: the job used at most %s of the %s it requested (%d%%). About --mem=%s would do, "
                                 + "and jobs that ask for less start sooner.",
-                        SlurmValues.formatBytes(s.maxRss()), SlurmValues.formatBytes(s.reqMem()),
-                        Math.round(100.0 * s.maxRss() / s.reqMem()), memFlag(suggest)));
+                        SlurmValues.formatBytes(s.maxRss()),
+                        SlurmValues.formatBytes(s.reqMem()),
+                        Math.round(100.0 * s.maxRss() / s.reqMem()),
+                        memFlag(suggest)));
             }
         }
         boolean longEnough = s.elapsed() != null && s.elapsed().compareTo(config.cpuMinElapsed()) >= 0;
         Double efficiency = s.cpuEfficiency();
         if (efficiency != null && longEnough && efficiency * 100 < config.cpuPercent()) {
-            out.add(String.format(Locale.ROOT,
+            out.add(String.format(
+                    Locale.ROOT,
                     "CPU: the job kept its %d CPU(s) %d%% busy (%s CPU time in %s). Request fewer CPUs, "
                             + "or check that the program uses the ones it gets (threads, MPI ranks).",
-                    s.cpus(), Math.round(efficiency * 100), SlurmValues.format(s.totalCpu()),
+                    s.cpus(),
+                    Math.round(efficiency * 100),
+                    SlurmValues.format(s.totalCpu()),
                     SlurmValues.format(s.elapsed())));
         }
         if (longEnough) {
             gpuHint(s).ifPresent(out::add);
         }
-        if (s.elapsed() != null && s.timeLimit() != null && !s.timeLimit().isZero()
+        if (s.elapsed() != null
+                && s.timeLimit() != null
+                && !s.timeLimit().isZero()
                 && s.elapsed().toMillis() * 100 < s.timeLimit().toMillis() * config.walltimePercent()) {
             Duration suggest = roundUpQuarterHour(s.elapsed().multipliedBy(3).dividedBy(2));
-            String qosHint = qos.stream().filter(q -> q.getValue().compareTo(suggest) >= 0).findFirst()
+            String qosHint = qos.stream()
+                    .filter(q -> q.getValue().compareTo(suggest) >= 0)
+                    .findFirst()
                     .map(q -> " QOS " + q.getKey() + " (up to " + SlurmValues.format(q.getValue()) + ") would fit.")
                     .orElse("");
             out.add("Time: the job ran " + SlurmValues.format(s.elapsed()) + " of its "
@@ -112,12 +126,17 @@ public final class Hints {
     }
 
     /**
-     * Slurm without cgroups (jobacct_gather's OverMemoryKill) reports a memory kill as FAILED with
-     * signal 9, not OUT_OF_MEMORY; its peak then stands at or over the request.
+     * Slurm without cgroups (jobacct_gather's OverMemoryKill) reports a memory kill as FAILED with signal 9, not
+     * OUT_OF_MEMORY; its peak then stands at or over the request.
      */
     private boolean killedForMemory(String state, Integer signal, JobStats s) {
-        boolean failed = state.equals("FAILED") || (state.equals("CANCELLED") && Integer.valueOf(9).equals(signal));
-        return failed && s != null && s.maxRss() != null && s.reqMem() != null && s.reqMem() > 0
+        boolean failed = state.equals("FAILED")
+                || (state.equals("CANCELLED") && Integer.valueOf(9).equals(signal));
+        return failed
+                && s != null
+                && s.maxRss() != null
+                && s.reqMem() != null
+                && s.reqMem() > 0
                 && s.maxRss() * 100 >= s.reqMem() * config.memoryKillPercent();
     }
 
@@ -129,15 +148,22 @@ public final class Hints {
         }
         Optional<Long> util = number(s.tresUsageMax().get("gres/gpuutil"));
         if (util.isPresent() && util.get() < config.gpuPercent()) {
-            return Optional.of(String.format(Locale.ROOT, "GPU: the job held %d GPU(s) but their utilisation peaked at "
-                    + "%d%%. Request fewer GPUs, or check that the program runs on them "
-                    + "(CUDA_VISIBLE_DEVICES, a "
-                    + "GPU build of the framework).", gpus, util.get()));
+            return Optional.of(String.format(
+                    Locale.ROOT,
+                    "GPU: the job held %d GPU(s) but their utilisation peaked at "
+                            + "%d%%. Request fewer GPUs, or check that the program runs on them "
+                            + "(CUDA_VISIBLE_DEVICES, a "
+                            + "GPU build of the framework).",
+                    gpus,
+                    util.get()));
         }
         Optional<Long> memory = SlurmValues.bytes(s.tresUsageMax().get("gres/gpumem"), 1, 1);
         if (util.isEmpty() && memory.isPresent() && memory.get() == 0) {
-            return Optional.of(String.format(Locale.ROOT, "GPU: the job held %d GPU(s) but used no GPU memory. "
-                    + "Request none, or check that the program runs on them.", gpus));
+            return Optional.of(String.format(
+                    Locale.ROOT,
+                    "GPU: the job held %d GPU(s) but used no GPU memory. "
+                            + "Request none, or check that the program runs on them.",
+                    gpus));
         }
         return Optional.empty();
     }
@@ -148,8 +174,10 @@ public final class Hints {
         if (plain.isPresent()) {
             return plain.get().intValue();
         }
-        return (int) allocTres.entrySet().stream().filter(t -> t.getKey().startsWith("gres/gpu:"))
-                .mapToLong(t -> number(t.getValue()).orElse(0L)).sum();
+        return (int) allocTres.entrySet().stream()
+                .filter(t -> t.getKey().startsWith("gres/gpu:"))
+                .mapToLong(t -> number(t.getValue()).orElse(0L))
+                .sum();
     }
 
     private static Optional<Long> number(String text) {
@@ -177,8 +205,8 @@ public final class Hints {
     }
 
     /**
-     * What to ask for, given a peak: 20 % headroom, rounded up to a step people write (16M steps up
-     * to 64M, then 64M, 256M, 512M, 1G, 4G and 16G steps as sizes grow).
+     * What to ask for, given a peak: 20 % headroom, rounded up to a step people write (16M steps up to 64M, then 64M,
+     * 256M, 512M, 1G, 4G and 16G steps as sizes grow).
      */
     static long suggestMemory(long peak) {
         long want = Math.max(MIB, peak + peak / 5);

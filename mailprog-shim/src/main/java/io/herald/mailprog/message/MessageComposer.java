@@ -9,7 +9,6 @@ import io.herald.mailprog.slurm.JobStats;
 import io.herald.mailprog.slurm.MailType;
 import io.herald.mailprog.slurm.SlurmValues;
 import io.herald.mailprog.slurm.StatsLookup;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,10 +21,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Words for a job event: a title that says what happened ("Job 4242001 (train_model) ended:
- * COMPLETED, exit 0"), facts in a fixed order (where, how long, used against requested, where the
- * output is), hints, and a plain-text body built from the same parts. Providers render the
- * structured parts natively; admins may replace title and text with templates.
+ * Words for a job event: a title that says what happened ("Job 4242001 (train_model) ended: COMPLETED, exit 0"), facts
+ * in a fixed order (where, how long, used against requested, where the output is), hints, and a plain-text body built
+ * from the same parts. Providers render the structured parts natively; admins may replace title and text with
+ * templates.
  */
 public final class MessageComposer {
 
@@ -42,18 +41,18 @@ public final class MessageComposer {
     }
 
     /**
-     * @param problems receivers that were not used, said to those that are: the user typed them and
-     *                 would otherwise never learn why nothing arrived there
+     * @param problems receivers that were not used, said to those that are: the user typed them and would otherwise
+     *     never learn why nothing arrived there
      */
     public JobMessage compose(JobEvent e, Optional<JobStats> stats, List<String> problems) {
         return compose(e, StatsLookup.of(stats), problems, List.of());
     }
 
     /**
-     * @param lookup   what accounting said, or why it said nothing
+     * @param lookup what accounting said, or why it said nothing
      * @param problems receivers that were not used, said to those that are
-     * @param folded   earlier time-limit warnings of the same job captured together with this one,
-     *                 folded into this message (empty for any other)
+     * @param folded earlier time-limit warnings of the same job captured together with this one, folded into this
+     *     message (empty for any other)
      */
     public JobMessage compose(JobEvent e, StatsLookup lookup, List<String> problems, List<MailType> folded) {
         Optional<JobStats> stats = lookup.stats();
@@ -140,7 +139,8 @@ public final class MessageComposer {
     }
 
     private static String outcome(JobEvent e, Optional<JobStats> stats) {
-        String state = e.state() != null ? e.state() : stats.map(JobStats::baseState).orElse(null);
+        String state =
+                e.state() != null ? e.state() : stats.map(JobStats::baseState).orElse(null);
         if (state == null) {
             return "";
         }
@@ -179,12 +179,19 @@ public final class MessageComposer {
         JobStats s = stats.orElse(null);
         add(facts, "Cluster", e.cluster());
         add(facts, "User", e.user());
-        add(facts, "Job", e.displayId() + (e.arraySummary() || e.arrayJobId() == null ? "" : " (job id " + e.jobId() + ")"));
+        add(
+                facts,
+                "Job",
+                e.displayId() + (e.arraySummary() || e.arrayJobId() == null ? "" : " (job id " + e.jobId() + ")"));
         add(facts, "Name", e.name());
         add(facts, "State", e.state() != null ? e.state() : s != null ? s.state() : null);
         if (!e.arraySummary() && (e.mailType() == MailType.END || e.mailType() == MailType.FAIL)) {
-            add(facts, "Exit code", e.exitCode() != null ? e.exitCode().toString()
-                    : e.signal() != null ? "signal " + e.signal() : s != null ? s.exitCode() : null);
+            add(
+                    facts,
+                    "Exit code",
+                    e.exitCode() != null
+                            ? e.exitCode().toString()
+                            : e.signal() != null ? "signal " + e.signal() : s != null ? s.exitCode() : null);
         } else if (e.arraySummary()) {
             add(facts, "Exit codes", e.exitCodeRange());
         }
@@ -196,31 +203,65 @@ public final class MessageComposer {
             add(facts, "Array", "task " + e.arrayTaskId() + " of " + e.arrayTaskCount());
         }
         if (e.hetJobId() != null) {
-            add(facts, "Heterogeneous job", e.hetJobId() + (e.hetJobOffset() != null ? " (component " + e.hetJobOffset() + ")" : ""));
+            add(
+                    facts,
+                    "Heterogeneous job",
+                    e.hetJobId() + (e.hetJobOffset() != null ? " (component " + e.hetJobOffset() + ")" : ""));
         }
         add(facts, "Partition", e.partition() != null ? e.partition() : s != null ? s.partition() : null);
         add(facts, "Account", e.account() != null ? e.account() : s != null ? s.account() : null);
         add(facts, "QOS", e.qos());
         String nodes = e.nodeList() != null ? e.nodeList() : s != null ? s.nodeList() : null;
         Integer nodeCount = e.numNodes() != null ? e.numNodes() : s != null ? s.nodes() : null;
-        add(facts, "Nodes", nodes == null ? null : nodeCount != null && nodeCount > 1 ? nodes + " (" + nodeCount + " nodes)" : nodes);
+        add(
+                facts,
+                "Nodes",
+                nodes == null
+                        ? null
+                        : nodeCount != null && nodeCount > 1 ? nodes + " (" + nodeCount + " nodes)" : nodes);
         add(facts, "CPUs", cpus(e, s));
         add(facts, "GPUs", gpus(s));
         add(facts, "Other TRES", otherTres(s));
-        add(facts, "Queued", e.queuedTime() != null ? e.queuedTime()
-                : s != null && s.submit() != null && s.start() != null && e.mailType() == MailType.BEGIN
-                ? SlurmValues.format(Duration.between(s.submit(), s.start())) : null);
-        String run = e.runTime() != null ? e.runTime() : s != null && s.elapsed() != null ? SlurmValues.format(s.elapsed()) : null;
+        add(
+                facts,
+                "Queued",
+                e.queuedTime() != null
+                        ? e.queuedTime()
+                        : s != null && s.submit() != null && s.start() != null && e.mailType() == MailType.BEGIN
+                                ? SlurmValues.format(Duration.between(s.submit(), s.start()))
+                                : null);
+        String run = e.runTime() != null
+                ? e.runTime()
+                : s != null && s.elapsed() != null ? SlurmValues.format(s.elapsed()) : null;
         Duration limit = s != null ? s.timeLimit() : null;
-        add(facts, "Run time", run == null ? null : limit == null ? run : run + " of " + SlurmValues.format(limit) + " limit");
+        add(
+                facts,
+                "Run time",
+                run == null ? null : limit == null ? run : run + " of " + SlurmValues.format(limit) + " limit");
         if (s != null && s.cpuEfficiency() != null && e.mailType().carriesUsage()) {
-            add(facts, "CPU efficiency", String.format(Locale.ROOT, "%d%% (%s CPU time over %s × %d CPUs)",
-                    Math.round(s.cpuEfficiency() * 100), SlurmValues.format(s.totalCpu()), SlurmValues.format(s.elapsed()), s.cpus()));
+            add(
+                    facts,
+                    "CPU efficiency",
+                    String.format(
+                            Locale.ROOT,
+                            "%d%% (%s CPU time over %s × %d CPUs)",
+                            Math.round(s.cpuEfficiency() * 100),
+                            SlurmValues.format(s.totalCpu()),
+                            SlurmValues.format(s.elapsed()),
+                            s.cpus()));
         }
         if (s != null && s.maxRss() != null && e.mailType().carriesUsage()) {
-            add(facts, "Memory", SlurmValues.formatBytes(s.maxRss()) + " peak"
-                    + (s.reqMem() != null && s.reqMem() > 0 ? String.format(Locale.ROOT, " of %s requested (%d%%)",
-                    SlurmValues.formatBytes(s.reqMem()), Math.round(100.0 * s.maxRss() / s.reqMem())) : ""));
+            add(
+                    facts,
+                    "Memory",
+                    SlurmValues.formatBytes(s.maxRss()) + " peak"
+                            + (s.reqMem() != null && s.reqMem() > 0
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            " of %s requested (%d%%)",
+                                            SlurmValues.formatBytes(s.reqMem()),
+                                            Math.round(100.0 * s.maxRss() / s.reqMem()))
+                                    : ""));
         } else if (s != null && s.reqMem() != null) {
             add(facts, "Memory requested", SlurmValues.formatBytes(s.reqMem()));
         }
@@ -239,8 +280,8 @@ public final class MessageComposer {
     }
 
     /**
-     * sacct's NCPUS while the job row is final; before that (a BEGIN mail, where sacct may still show
-     * PENDING with 0 CPUs) Slurm's own SLURM_JOB_CPUS_PER_NODE, which is right from the start.
+     * sacct's NCPUS while the job row is final; before that (a BEGIN mail, where sacct may still show PENDING with 0
+     * CPUs) Slurm's own SLURM_JOB_CPUS_PER_NODE, which is right from the start.
      */
     private static String cpus(JobEvent e, JobStats s) {
         Integer fromSacct = s != null && s.cpus() != null && s.cpus() > 0 ? s.cpus() : null;
@@ -257,8 +298,10 @@ public final class MessageComposer {
         if (n == 0) {
             return null;
         }
-        List<String> typed = s.allocTres().entrySet().stream().filter(t -> t.getKey().startsWith("gres/gpu:"))
-                .map(t -> t.getValue() + " × " + t.getKey().substring("gres/gpu:".length())).toList();
+        List<String> typed = s.allocTres().entrySet().stream()
+                .filter(t -> t.getKey().startsWith("gres/gpu:"))
+                .map(t -> t.getValue() + " × " + t.getKey().substring("gres/gpu:".length()))
+                .toList();
         return n + (typed.isEmpty() ? "" : " (" + String.join(", ", typed) + ")");
     }
 
@@ -270,7 +313,8 @@ public final class MessageComposer {
         List<String> other = s.allocTres().entrySet().stream()
                 .filter(t -> !Set.of("cpu", "mem", "node", "billing", "energy").contains(t.getKey()))
                 .filter(t -> !t.getKey().equals("gres/gpu") && !t.getKey().startsWith("gres/gpu:"))
-                .map(t -> t.getKey() + "=" + t.getValue()).toList();
+                .map(t -> t.getKey() + "=" + t.getValue())
+                .toList();
         return other.isEmpty() ? null : String.join(", ", other);
     }
 
@@ -304,7 +348,8 @@ public final class MessageComposer {
         return out.toString().stripTrailing();
     }
 
-    private String render(String template, JobEvent e, Optional<JobStats> stats, List<Fact> facts, List<String> advice) {
+    private String render(
+            String template, JobEvent e, Optional<JobStats> stats, List<Fact> facts, List<String> advice) {
         Map<String, String> values = new HashMap<>();
         values.put("jobId", e.jobId());
         values.put("arrayJobId", e.arrayJobId());
@@ -315,7 +360,9 @@ public final class MessageComposer {
         values.put("partition", e.partition());
         values.put("account", e.account());
         values.put("mailType", e.mailType().subjectWord());
-        values.put("state", e.state() != null ? e.state() : stats.map(JobStats::baseState).orElse(null));
+        values.put(
+                "state",
+                e.state() != null ? e.state() : stats.map(JobStats::baseState).orElse(null));
         values.put("exitCode", e.exitCode() != null ? e.exitCode().toString() : null);
         values.put("runTime", e.runTime());
         values.put("queuedTime", e.queuedTime());
@@ -324,7 +371,8 @@ public final class MessageComposer {
         values.put("stdout", OutputPaths.stdout(e));
         values.put("stderr", OutputPaths.stderr(e));
         StringBuilder factLines = new StringBuilder();
-        facts.forEach(f -> factLines.append(f.label()).append(": ").append(f.value()).append('\n'));
+        facts.forEach(
+                f -> factLines.append(f.label()).append(": ").append(f.value()).append('\n'));
         values.put("facts", factLines.toString().stripTrailing());
         values.put("hints", String.join("\n", advice));
         Matcher m = PLACEHOLDER.matcher(template);
@@ -338,13 +386,31 @@ public final class MessageComposer {
     }
 
     private static SlurmJob slurmJob(JobEvent e, Optional<JobStats> stats) {
-        String state = e.state() != null ? e.state() : stats.map(JobStats::baseState).orElse(null);
-        String exit = e.exitCode() != null ? e.exitCode() + ":0" : e.signal() != null ? "0:" + e.signal()
-                : stats.map(JobStats::exitCode).orElse(null);
-        return new SlurmJob(e.jobId(), e.arrayJobId(), e.arrayTaskId(), e.name(), e.user(), e.cluster(), e.partition(),
-                e.mailType().subjectWord(), state, exit, e.queuedTime(),
-                e.runTime() != null ? e.runTime() : stats.map(JobStats::elapsed).map(SlurmValues::format).orElse(null),
-                e.workDir(), OutputPaths.stdout(e), OutputPaths.stderr(e));
+        String state =
+                e.state() != null ? e.state() : stats.map(JobStats::baseState).orElse(null);
+        String exit = e.exitCode() != null
+                ? e.exitCode() + ":0"
+                : e.signal() != null
+                        ? "0:" + e.signal()
+                        : stats.map(JobStats::exitCode).orElse(null);
+        return new SlurmJob(
+                e.jobId(),
+                e.arrayJobId(),
+                e.arrayTaskId(),
+                e.name(),
+                e.user(),
+                e.cluster(),
+                e.partition(),
+                e.mailType().subjectWord(),
+                state,
+                exit,
+                e.queuedTime(),
+                e.runTime() != null
+                        ? e.runTime()
+                        : stats.map(JobStats::elapsed).map(SlurmValues::format).orElse(null),
+                e.workDir(),
+                OutputPaths.stdout(e),
+                OutputPaths.stderr(e));
     }
 
     private static void add(List<Fact> facts, String label, String value) {

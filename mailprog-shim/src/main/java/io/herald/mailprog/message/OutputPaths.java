@@ -2,23 +2,21 @@ package io.herald.mailprog.message;
 
 import io.herald.mailprog.slurm.JobEvent;
 import io.herald.mailprog.slurm.SlurmValues;
-
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The job's stdout/stderr files as paths a user can open. slurmctld passes the patterns unexpanded
- * ({@code logs/%x-%j.out}); the replacements sbatch documents are applied where the value is known
- * and left as written where it is not. Relative paths are relative to the job's working directory.
- * Before Slurm 25.11 the variable is missing when --output was not given: then it is Slurm's default.
+ * ({@code logs/%x-%j.out}); the replacements sbatch documents are applied where the value is known and left as written
+ * where it is not. Relative paths are relative to the job's working directory. Before Slurm 25.11 the variable is
+ * missing when --output was not given: then it is Slurm's default.
  */
 public final class OutputPaths {
 
     private static final Pattern TOKEN = Pattern.compile("%(\\d*)([%AajJuxNs])");
 
-    private OutputPaths() {
-    }
+    private OutputPaths() {}
 
     public static String stdout(JobEvent e) {
         String pattern = e.stdout();
@@ -47,7 +45,10 @@ public final class OutputPaths {
                 case "j" -> e.jobId();
                 case "u" -> e.user();
                 case "x" -> e.name();
-                case "N" -> SlurmValues.firstHost(e.nodeList()).map(h -> h.split("\\.", 2)[0]).orElse(null);
+                case "N" ->
+                    SlurmValues.firstHost(e.nodeList())
+                            .map(h -> h.split("\\.", 2)[0])
+                            .orElse(null);
                 default -> null;
             };
             if (value == null) {
@@ -56,7 +57,8 @@ public final class OutputPaths {
             }
             String width = m.group(1);
             if (!width.isEmpty() && value.chars().allMatch(Character::isDigit)) {
-                value = String.format(Locale.ROOT, "%0" + Math.min(10, Integer.parseInt(width)) + "d", Long.parseLong(value));
+                value = String.format(
+                        Locale.ROOT, "%0" + Math.min(10, Integer.parseInt(width)) + "d", Long.parseLong(value));
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }

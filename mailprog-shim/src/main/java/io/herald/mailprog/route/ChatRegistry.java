@@ -12,10 +12,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Telegram chats that asked for notifications: the bot appends a chat id when it answers /start,
- * the forwarder sends only to chats listed. This is the registration step that stops a user from
- * naming somebody else's chat id in --mail-user: only a member of a chat can make it /start.
- * One chat id per line; the file is re-read when it changes.
+ * Telegram chats that asked for notifications: the bot appends a chat id when it answers /start, the forwarder sends
+ * only to chats listed. This is the registration step that stops a user from naming somebody else's chat id in
+ * --mail-user: only a member of a chat can make it /start. One chat id per line; the file is re-read when it changes.
  */
 public final class ChatRegistry {
 
@@ -44,7 +43,8 @@ public final class ChatRegistry {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(file, id + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    file, id + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record chat in " + file + ": " + e.getMessage(), e);
         }

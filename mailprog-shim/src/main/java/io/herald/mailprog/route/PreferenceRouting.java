@@ -9,7 +9,6 @@ import io.herald.core.preferences.QuietHours;
 import io.herald.core.preferences.UserPreferences;
 import io.herald.core.receiver.Receiver;
 import io.herald.mailprog.slurm.JobEvent;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,29 +23,26 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Where a job event goes, the user's preferences considered. A bare --mail-user (Slurm's default:
- * the user name, with Slurm's MailDomain when it has one, or nothing) follows the preferences of
- * the job's owner when they have some: their receivers for this kind of event, nothing from a muted
- * cluster or partition. Explicit {@code scheme:target} receivers are honoured as written. The owner
- * is SLURM_JOB_USER as captured: slurmctld, authenticated by munge, vouches for it, so nobody can
- * route another user's jobs through their own preferences.
+ * Where a job event goes, the user's preferences considered. A bare --mail-user (Slurm's default: the user name, with
+ * Slurm's MailDomain when it has one, or nothing) follows the preferences of the job's owner when they have some: their
+ * receivers for this kind of event, nothing from a muted cluster or partition. Explicit {@code scheme:target} receivers
+ * are honoured as written. The owner is SLURM_JOB_USER as captured: slurmctld, authenticated by munge, vouches for it,
+ * so nobody can route another user's jobs through their own preferences.
  *
- * <p>Receivers from preferences pass the same allow-lists and Telegram registration as
- * --mail-user's; when none of them may be used, the owner's default receiver is used instead, told
- * why, as for a --mail-user whose items are all refused. In the owner's quiet hours (unless the kind
- * breaks through), and for kinds they want as an hourly or daily digest, the decision says until
- * when to hold it; the forwarder holds it in the throttle, its record in the spool.
+ * <p>Receivers from preferences pass the same allow-lists and Telegram registration as --mail-user's; when none of them
+ * may be used, the owner's default receiver is used instead, told why, as for a --mail-user whose items are all
+ * refused. In the owner's quiet hours (unless the kind breaks through), and for kinds they want as an hourly or daily
+ * digest, the decision says until when to hold it; the forwarder holds it in the throttle, its record in the spool.
  */
 public final class PreferenceRouting {
 
     /** What to do with one event. */
-    public sealed interface Decision permits Deliver, Silenced {
-    }
+    public sealed interface Decision permits Deliver, Silenced {}
 
     /**
-     * @param routed        the receivers, and what was not used and why
+     * @param routed the receivers, and what was not used and why
      * @param byPreferences the receivers come from the owner's preferences
-     * @param hold          when the owner wants it later, folded into a digest; empty: now
+     * @param hold when the owner wants it later, folded into a digest; empty: now
      */
     public record Deliver(Routing.Routed routed, boolean byPreferences, Optional<Hold> hold) implements Decision {
         public Deliver(Routing.Routed routed, boolean byPreferences) {
@@ -57,24 +53,21 @@ public final class PreferenceRouting {
     /**
      * Held for a digest.
      *
-     * @param kind  what holds it: {@code quiet}, {@code hourly} or {@code daily} (each is its own digest)
+     * @param kind what holds it: {@code quiet}, {@code hourly} or {@code daily} (each is its own digest)
      * @param until when the digest goes out
-     * @param why   the sentence the digest gives as the reason
+     * @param why the sentence the digest gives as the reason
      */
-    public record Hold(String kind, Instant until, String why) {
-    }
+    public record Hold(String kind, Instant until, String why) {}
 
     /** The owner's preferences say this event is not to be sent; {@code reason} says which choice. */
-    public record Silenced(String reason) implements Decision {
-    }
+    public record Silenced(String reason) implements Decision {}
 
     /** Users a forwarder remembers at most; beyond it the memory starts over (a cluster has fewer). */
     static final int MAX_CACHED_USERS = 10_000;
     /** After the store failed, how long events wait without asking it again. */
     static final Duration STORE_RETRY = Duration.ofSeconds(5);
 
-    private record Cached(Optional<UserPreferences> preferences, Instant readAt) {
-    }
+    private record Cached(Optional<UserPreferences> preferences, Instant readAt) {}
 
     private final Routing routing;
     private final Optional<PreferencesStore> store;
@@ -87,14 +80,19 @@ public final class PreferenceRouting {
     private PreferencesStoreException storeDown;
 
     /**
-     * @param store      users' preferences; empty: every event is routed by --mail-user alone
-     * @param mailDomain Herald's mailprog.mailDomain, which should be Slurm's MailDomain: {@code user@domain}
-     *                   is then recognised as Slurm's default too
-     * @param cacheFor   how long preferences read are used before reading them again
+     * @param store users' preferences; empty: every event is routed by --mail-user alone
+     * @param mailDomain Herald's mailprog.mailDomain, which should be Slurm's MailDomain: {@code user@domain} is then
+     *     recognised as Slurm's default too
+     * @param cacheFor how long preferences read are used before reading them again
      * @param digestZone where a day and an hour start for users' digests, unless their quiet hours name a zone
      */
-    public PreferenceRouting(Routing routing, Optional<PreferencesStore> store, String mailDomain, Duration cacheFor,
-                             Clock clock, ZoneId digestZone) {
+    public PreferenceRouting(
+            Routing routing,
+            Optional<PreferencesStore> store,
+            String mailDomain,
+            Duration cacheFor,
+            Clock clock,
+            ZoneId digestZone) {
         this.routing = routing;
         this.store = store;
         this.mailDomain = mailDomain == null ? "" : mailDomain.strip();
@@ -104,21 +102,23 @@ public final class PreferenceRouting {
     }
 
     /**
-     * @throws PreferencesStoreException when the owner's preferences cannot be read now and none were read
-     *                                   before; the caller keeps the event and tries again, rather than guess
+     * @throws PreferencesStoreException when the owner's preferences cannot be read now and none were read before; the
+     *     caller keeps the event and tries again, rather than guess
      */
     public Decision route(JobEvent event) {
         return route(event, clock.instant());
     }
 
     /**
-     * @param capturedAt when the event was captured: quiet hours and digests are judged at that time, so a
-     *                   record read after its hold ended is still held, until then, and joins its digest
+     * @param capturedAt when the event was captured: quiet hours and digests are judged at that time, so a record read
+     *     after its hold ended is still held, until then, and joins its digest
      * @throws PreferencesStoreException as {@link #route(JobEvent)}
      */
     public Decision route(JobEvent event, Instant capturedAt) {
         String user = event.user() == null ? null : event.user().strip();
-        if (store.isPresent() && user != null && PreferencesCodec.userProblem(user) == null
+        if (store.isPresent()
+                && user != null
+                && PreferencesCodec.userProblem(user) == null
                 && isSlurmDefault(event.mailUser(), user)) {
             Optional<UserPreferences> prefs = preferencesOf(user);
             if (prefs.isPresent()) {
@@ -130,7 +130,9 @@ public final class PreferenceRouting {
 
     /** The kind of event as preferences name it: an array's summary apart from a single job's END or FAIL. */
     static EventKind kindOf(JobEvent event) {
-        return event.arraySummary() ? EventKind.ARRAY_SUMMARY : EventKind.valueOf(event.mailType().name());
+        return event.arraySummary()
+                ? EventKind.ARRAY_SUMMARY
+                : EventKind.valueOf(event.mailType().name());
     }
 
     private Decision follow(UserPreferences prefs, JobEvent event, Instant capturedAt) {
@@ -159,20 +161,29 @@ public final class PreferenceRouting {
     private Optional<Hold> hold(UserPreferences prefs, EventKind kind, Instant now) {
         QuietHours quiet = prefs.quietHours();
         if (quiet != null && quiet.holds(kind, now)) {
-            String through = quiet.breakThrough().stream().sorted().map(Enum::name).collect(Collectors.joining(", "));
-            return Optional.of(new Hold("quiet", quiet.endAfter(now), "These came during your quiet hours ("
-                    + quiet.from() + "-" + quiet.to() + " " + quiet.zone().getId() + ") and are summed up here"
-                    + (through.isEmpty() ? "." : "; " + through + " notifications reach you at once.")));
+            String through =
+                    quiet.breakThrough().stream().sorted().map(Enum::name).collect(Collectors.joining(", "));
+            return Optional.of(new Hold(
+                    "quiet",
+                    quiet.endAfter(now),
+                    "These came during your quiet hours ("
+                            + quiet.from() + "-" + quiet.to() + " "
+                            + quiet.zone().getId() + ") and are summed up here"
+                            + (through.isEmpty() ? "." : "; " + through + " notifications reach you at once.")));
         }
         Digest digest = prefs.digestFor(kind);
         if (digest == Digest.IMMEDIATE) {
             return Optional.empty();
         }
         ZonedDateTime local = now.atZone(quiet != null ? quiet.zone() : digestZone);
-        ZonedDateTime until = digest == Digest.HOURLY ? local.truncatedTo(ChronoUnit.HOURS).plusHours(1)
+        ZonedDateTime until = digest == Digest.HOURLY
+                ? local.truncatedTo(ChronoUnit.HOURS).plusHours(1)
                 : local.toLocalDate().plusDays(1).atStartOfDay(local.getZone());
-        return Optional.of(new Hold(digest.label(), until.toInstant(), "You chose to get these notifications as "
-                + (digest == Digest.HOURLY ? "an hourly" : "a daily") + " digest."));
+        return Optional.of(new Hold(
+                digest.label(),
+                until.toInstant(),
+                "You chose to get these notifications as " + (digest == Digest.HOURLY ? "an hourly" : "a daily")
+                        + " digest."));
     }
 
     /** Slurm's own --mail-user when the user gave none: the name, or name@MailDomain, or nothing at all. */

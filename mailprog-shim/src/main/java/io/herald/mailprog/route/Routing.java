@@ -6,17 +6,16 @@ import io.herald.core.receiver.Receiver;
 import io.herald.core.receiver.ReceiverAllowList;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.receiver.ReceiverProblem;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * From --mail-user to receivers: goslmailer's syntax ({@code mailto:a@b.org,telegram:123,carol}),
- * a bare name to the default scheme (with the mail domain appended when that scheme is mailto),
- * then the allow-lists and, for Telegram, the registration. Everything refused is reported with
- * its reason; the rest are delivered. A Telegram chat linked to the job's owner ({@code /link}, then a
- * job with {@code --mail-user=link:CODE}) counts as registered for that owner's jobs.
+ * From --mail-user to receivers: goslmailer's syntax ({@code mailto:a@b.org,telegram:123,carol}), a bare name to the
+ * default scheme (with the mail domain appended when that scheme is mailto), then the allow-lists and, for Telegram,
+ * the registration. Everything refused is reported with its reason; the rest are delivered. A Telegram chat linked to
+ * the job's owner ({@code /link}, then a job with {@code --mail-user=link:CODE}) counts as registered for that owner's
+ * jobs.
  */
 public final class Routing {
 
@@ -43,14 +42,23 @@ public final class Routing {
     private final Optional<ChatRegistry> telegramChats;
     private final Optional<ChatLinks> links;
 
-    public Routing(ReceiverParser parser, String defaultScheme, String mailDomain, ReceiverAllowList allowList,
-                   Optional<ChatRegistry> telegramChats) {
+    public Routing(
+            ReceiverParser parser,
+            String defaultScheme,
+            String mailDomain,
+            ReceiverAllowList allowList,
+            Optional<ChatRegistry> telegramChats) {
         this(parser, defaultScheme, mailDomain, allowList, telegramChats, Optional.empty());
     }
 
     /** @param links chats linked to users: a chat linked to the job's owner needs no /start in the registry */
-    public Routing(ReceiverParser parser, String defaultScheme, String mailDomain, ReceiverAllowList allowList,
-                   Optional<ChatRegistry> telegramChats, Optional<ChatLinks> links) {
+    public Routing(
+            ReceiverParser parser,
+            String defaultScheme,
+            String mailDomain,
+            ReceiverAllowList allowList,
+            Optional<ChatRegistry> telegramChats,
+            Optional<ChatLinks> links) {
         this.parser = parser;
         this.defaultScheme = defaultScheme;
         this.mailDomain = mailDomain == null ? "" : mailDomain.strip();
@@ -74,8 +82,8 @@ public final class Routing {
     }
 
     /**
-     * The allow-lists and the Telegram registration for receivers from elsewhere (a user's
-     * preferences): they pass the same gates as --mail-user's.
+     * The allow-lists and the Telegram registration for receivers from elsewhere (a user's preferences): they pass the
+     * same gates as --mail-user's.
      *
      * @param earlier what was refused before; those refused here are added to them
      */
@@ -86,8 +94,8 @@ public final class Routing {
     /**
      * As {@link #check(List, List)}, with the owner's linked chats counting as registered.
      *
-     * @throws io.herald.core.preferences.PreferencesStoreException when the links cannot be read: guessing
-     *                                                             could refuse the owner's own chat
+     * @throws io.herald.core.preferences.PreferencesStoreException when the links cannot be read: guessing could refuse
+     *     the owner's own chat
      */
     public Routed check(List<Receiver> candidates, List<String> earlier, String owner) {
         List<String> problems = new ArrayList<>(earlier);
@@ -95,11 +103,14 @@ public final class Routing {
         for (Receiver r : candidates) {
             if (!allowList.allows(r.scheme(), r.target())) {
                 problems.add(r.scheme() + ":" + r.target() + ": not allowed by mailprog.allowList");
-            } else if (r.scheme().equals("telegram") && telegramChats.isPresent()
-                    && !telegramChats.get().isRegistered(r.target()) && !linkedToOwner(r, owner)) {
+            } else if (r.scheme().equals("telegram")
+                    && telegramChats.isPresent()
+                    && !telegramChats.get().isRegistered(r.target())
+                    && !linkedToOwner(r, owner)) {
                 problems.add(r.scheme() + ":" + r.target() + ": this chat has not sent /start to the Herald bot"
-                        + (links.isPresent() ? " nor been linked to " + (owner == null ? "the job's owner" : owner)
-                        + " with /link" : ""));
+                        + (links.isPresent()
+                                ? " nor been linked to " + (owner == null ? "the job's owner" : owner) + " with /link"
+                                : ""));
             } else {
                 receivers.add(r);
             }
@@ -108,11 +119,10 @@ public final class Routing {
     }
 
     /**
-     * As {@link #route}, but when none of --mail-user's items can be used the job's owner still hears:
-     * the notification goes to their default receiver (their user name, as a bare --mail-user would
-     * route it: the default scheme, with the mail domain), and the problems say what was not used and
-     * why. The default receiver passes the allow-list like any other; when it does not, or there is no
-     * user name, nothing is routed and the problems say both.
+     * As {@link #route}, but when none of --mail-user's items can be used the job's owner still hears: the notification
+     * goes to their default receiver (their user name, as a bare --mail-user would route it: the default scheme, with
+     * the mail domain), and the problems say what was not used and why. The default receiver passes the allow-list like
+     * any other; when it does not, or there is no user name, nothing is routed and the problems say both.
      *
      * @param user the job's owner (SLURM_JOB_USER), if known
      */
@@ -135,8 +145,12 @@ public final class Routing {
     }
 
     private boolean linkedToOwner(Receiver r, String owner) {
-        return owner != null && links.isPresent()
-                && links.get().linkOf(r.scheme(), r.target()).filter(l -> l.user().equals(owner)).isPresent();
+        return owner != null
+                && links.isPresent()
+                && links.get()
+                        .linkOf(r.scheme(), r.target())
+                        .filter(l -> l.user().equals(owner))
+                        .isPresent();
     }
 
     /** Slurm passes the bare user name when --mail-user was not given; mail needs a domain for it. */

@@ -1,7 +1,6 @@
 package io.herald.mailprog.slurm;
 
 import io.herald.mailprog.spool.SpoolRecord;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,16 +8,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns a captured MailProg invocation into a {@link JobEvent}: environment first (Slurm 21.08+
- * exports the job's facts as SLURM_JOB_*), the subject only for what the environment lacks, and
- * argv strictly by position ({@code MailProg -s <subject> <mail_user>}), since a mail_user such as
- * {@code -oFoo} would fool an option parser.
+ * Turns a captured MailProg invocation into a {@link JobEvent}: environment first (Slurm 21.08+ exports the job's facts
+ * as SLURM_JOB_*), the subject only for what the environment lacks, and argv strictly by position ({@code MailProg -s
+ * <subject> <mail_user>}), since a mail_user such as {@code -oFoo} would fool an option parser.
  */
 public final class JobEventParser {
 
     /**
-     * @throws UnusableEventException when the record does not say which job or which mail it is about,
-     *                                or names nobody to send to
+     * @throws UnusableEventException when the record does not say which job or which mail it is about, or names nobody
+     *     to send to
      */
     public JobEvent parse(SpoolRecord record) {
         List<String> notes = new ArrayList<>();
@@ -42,10 +40,11 @@ public final class JobEventParser {
             notes.add("subject not in any format slurmctld writes; using the environment only");
         }
 
-        MailType type = value(env, "SLURM_JOB_MAIL_TYPE").flatMap(MailType::fromSubjectWord)
+        MailType type = value(env, "SLURM_JOB_MAIL_TYPE")
+                .flatMap(MailType::fromSubjectWord)
                 .orElse(s == null ? null : s.mailType());
-        String jobId = value(env, "SLURM_JOB_ID").or(() -> value(env, "SLURM_JOBID"))
-                .orElse(s == null ? null : s.jobId());
+        String jobId =
+                value(env, "SLURM_JOB_ID").or(() -> value(env, "SLURM_JOBID")).orElse(s == null ? null : s.jobId());
         if (type == null || jobId == null) {
             throw new UnusableEventException("cannot tell " + (jobId == null ? "which job" : "which mail")
                     + " this is: no SLURM_JOB_" + (jobId == null ? "ID" : "MAIL_TYPE")
@@ -58,7 +57,8 @@ public final class JobEventParser {
 
         String arrayJobId = value(env, "SLURM_ARRAY_JOB_ID").orElse(s == null ? null : s.arrayJobId());
         boolean summary = s != null && s.arraySummary();
-        String arrayTaskId = summary ? "*" : value(env, "SLURM_ARRAY_TASK_ID").orElse(s == null ? null : s.arrayTaskId());
+        String arrayTaskId =
+                summary ? "*" : value(env, "SLURM_ARRAY_TASK_ID").orElse(s == null ? null : s.arrayTaskId());
         if (arrayJobId == null) {
             arrayTaskId = null;
         }
@@ -66,8 +66,7 @@ public final class JobEventParser {
         String envState = value(env, "SLURM_JOB_STATE").orElse(null);
         String subjectState = s == null ? null : s.state();
         // An array summary's own word (Mixed, or the tasks' common state) says more than the meta record's.
-        String state = summary && subjectState != null ? subjectState
-                : envState != null ? envState : subjectState;
+        String state = summary && subjectState != null ? subjectState : envState != null ? envState : subjectState;
 
         Integer exitCode = null;
         Integer signal = null;
@@ -98,28 +97,49 @@ public final class JobEventParser {
 
         String name = envName.orElse(s == null ? null : s.name());
         String time = s == null ? null : s.time();
-        String queued = value(env, "SLURM_JOB_QUEUED_TIME")
-                .orElse(s != null && "Queued".equals(s.timeLabel()) ? time : null);
-        String run = value(env, "SLURM_JOB_RUN_TIME")
-                .orElse(s != null && "Run".equals(s.timeLabel()) ? time : null);
+        String queued =
+                value(env, "SLURM_JOB_QUEUED_TIME").orElse(s != null && "Queued".equals(s.timeLabel()) ? time : null);
+        String run = value(env, "SLURM_JOB_RUN_TIME").orElse(s != null && "Run".equals(s.timeLabel()) ? time : null);
         if (type == MailType.STAGE_OUT) {
             run = value(env, "SLURM_JOB_STAGE_OUT_TIME").orElse(run);
         }
 
-        return new JobEvent(jobId, arrayJobId, arrayTaskId, summary,
-                value(env, "SLURM_ARRAY_TASK_COUNT").map(JobEventParser::integer).orElse(null),
-                value(env, "SLURM_HET_JOB_ID").orElse(null), value(env, "SLURM_HET_JOB_OFFSET").orElse(null),
-                name, value(env, "SLURM_JOB_USER").orElse(null), value(env, "SLURM_JOB_UID").orElse(null),
-                value(env, "SLURM_CLUSTER_NAME").orElse(null), value(env, "SLURM_JOB_PARTITION").orElse(null),
-                value(env, "SLURM_JOB_ACCOUNT").orElse(null), value(env, "SLURM_JOB_QOS").orElse(null),
-                type, state, exitCode, signal, range, s != null && s.requeuedTasks(), queued, run,
+        return new JobEvent(
+                jobId,
+                arrayJobId,
+                arrayTaskId,
+                summary,
+                value(env, "SLURM_ARRAY_TASK_COUNT")
+                        .map(JobEventParser::integer)
+                        .orElse(null),
+                value(env, "SLURM_HET_JOB_ID").orElse(null),
+                value(env, "SLURM_HET_JOB_OFFSET").orElse(null),
+                name,
+                value(env, "SLURM_JOB_USER").orElse(null),
+                value(env, "SLURM_JOB_UID").orElse(null),
+                value(env, "SLURM_CLUSTER_NAME").orElse(null),
+                value(env, "SLURM_JOB_PARTITION").orElse(null),
+                value(env, "SLURM_JOB_ACCOUNT").orElse(null),
+                value(env, "SLURM_JOB_QOS").orElse(null),
+                type,
+                state,
+                exitCode,
+                signal,
+                range,
+                s != null && s.requeuedTasks(),
+                queued,
+                run,
                 value(env, "SLURM_JOB_NODELIST").orElse(null),
                 value(env, "SLURM_JOB_NUM_NODES").map(JobEventParser::integer).orElse(null),
                 value(env, "SLURM_JOB_CPUS_PER_NODE").orElse(null),
                 value(env, "SLURM_JOB_WORK_DIR").orElse(null),
-                value(env, "SLURM_JOB_STDOUT").orElse(null), value(env, "SLURM_JOB_STDERR").orElse(null),
-                epoch(value(env, "SLURM_JOB_START_TIME")), epoch(value(env, "SLURM_JOB_END_TIME")),
-                value(env, "SLURM_JOB_COMMENT").orElse(null), mailUser, notes);
+                value(env, "SLURM_JOB_STDOUT").orElse(null),
+                value(env, "SLURM_JOB_STDERR").orElse(null),
+                epoch(value(env, "SLURM_JOB_START_TIME")),
+                epoch(value(env, "SLURM_JOB_END_TIME")),
+                value(env, "SLURM_JOB_COMMENT").orElse(null),
+                mailUser,
+                notes);
     }
 
     /** Present, not empty and not Slurm's {@code (null)}. */

@@ -6,31 +6,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What accounting (sacct) knows about a job once it ran: usage against request.
- * Null where sacct had nothing (a job that never started, a field Slurm left empty).
+ * What accounting (sacct) knows about a job once it ran: usage against request. Null where sacct had nothing (a job
+ * that never started, a field Slurm left empty).
  *
- * @param jobId        the JobID of the job row (e.g. {@code 4243300_7})
- * @param state        its state, as sacct shows it (e.g. {@code CANCELLED by 51234})
- * @param finalState   whether that state is final (accounting has caught up with the job)
- * @param exitCode     {@code exit:signal}
- * @param partition    partition
- * @param account      account
- * @param nodeList     nodes
- * @param nodes        node count
- * @param cpus         CPUs allocated
- * @param submit       submission time
- * @param start        start time
- * @param end          end time
- * @param timeLimit    time limit; null when unlimited
- * @param elapsed      wall time used
- * @param totalCpu     CPU time used (user + system)
- * @param reqMem       memory requested, bytes (per-CPU and per-node requests multiplied out)
- * @param maxRss       highest resident memory of any step, bytes
- * @param taskStates   for an array summary: tasks per state
- * @param tasks        for an array summary: each task row (or pending range) with its state and exit code
- * @param allocTres    the job's AllocTRES, name → value as sacct prints it ({@code gres/gpu} → {@code 2})
- * @param tresUsageMax TRESUsageInMax, highest over the steps per name ({@code gres/gpuutil} → {@code 37});
- *                     empty where the site does not gather it
+ * @param jobId the JobID of the job row (e.g. {@code 4243300_7})
+ * @param state its state, as sacct shows it (e.g. {@code CANCELLED by 51234})
+ * @param finalState whether that state is final (accounting has caught up with the job)
+ * @param exitCode {@code exit:signal}
+ * @param partition partition
+ * @param account account
+ * @param nodeList nodes
+ * @param nodes node count
+ * @param cpus CPUs allocated
+ * @param submit submission time
+ * @param start start time
+ * @param end end time
+ * @param timeLimit time limit; null when unlimited
+ * @param elapsed wall time used
+ * @param totalCpu CPU time used (user + system)
+ * @param reqMem memory requested, bytes (per-CPU and per-node requests multiplied out)
+ * @param maxRss highest resident memory of any step, bytes
+ * @param taskStates for an array summary: tasks per state
+ * @param tasks for an array summary: each task row (or pending range) with its state and exit code
+ * @param allocTres the job's AllocTRES, name → value as sacct prints it ({@code gres/gpu} → {@code 2})
+ * @param tresUsageMax TRESUsageInMax, highest over the steps per name ({@code gres/gpuutil} → {@code 37}); empty where
+ *     the site does not gather it
  * @param tresUsageTot TRESUsageInTot of the batch step (or the step that used most), name → value
  */
 public record JobStats(
@@ -58,27 +58,30 @@ public record JobStats(
         Map<String, String> tresUsageTot) {
 
     public JobStats {
-        taskStates = taskStates == null ? Map.of() : java.util.Collections.unmodifiableMap(
-                new java.util.LinkedHashMap<>(taskStates));
+        taskStates = taskStates == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(taskStates));
         tasks = tasks == null ? List.of() : List.copyOf(tasks);
-        allocTres = allocTres == null ? Map.of() : java.util.Collections.unmodifiableMap(
-                new java.util.LinkedHashMap<>(allocTres));
-        tresUsageMax = tresUsageMax == null ? Map.of() : java.util.Collections.unmodifiableMap(
-                new java.util.LinkedHashMap<>(tresUsageMax));
-        tresUsageTot = tresUsageTot == null ? Map.of() : java.util.Collections.unmodifiableMap(
-                new java.util.LinkedHashMap<>(tresUsageTot));
+        allocTres = allocTres == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(allocTres));
+        tresUsageMax = tresUsageMax == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tresUsageMax));
+        tresUsageTot = tresUsageTot == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tresUsageTot));
     }
 
     /**
      * One array task as sacct shows it.
      *
-     * @param taskId   the task index, or a pending range such as {@code [4-5]}
-     * @param count    tasks the row stands for (more than one for a pending range)
-     * @param state    its base state
+     * @param taskId the task index, or a pending range such as {@code [4-5]}
+     * @param count tasks the row stands for (more than one for a pending range)
+     * @param state its base state
      * @param exitCode {@code exit:signal} as sacct prints it, or null
      */
-    public record TaskOutcome(String taskId, int count, String state, String exitCode) {
-    }
+    public record TaskOutcome(String taskId, int count, String state, String exitCode) {}
 
     /** Whether it ran at all (a job cancelled while pending did not). */
     public boolean ran() {

@@ -3,8 +3,8 @@ package io.herald.mailprog.slurm;
 import java.util.Optional;
 
 /**
- * The mails slurmctld sends, by the flag users give to --mail-type and the word it puts in the
- * subject and in SLURM_JOB_MAIL_TYPE.
+ * The mails slurmctld sends, by the flag users give to --mail-type and the word it puts in the subject and in
+ * SLURM_JOB_MAIL_TYPE.
  */
 public enum MailType {
     BEGIN("Began"),

@@ -1,8 +1,5 @@
 package io.herald.mailprog.slurm;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,29 +16,61 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Job statistics from {@code sacct}, called by absolute path.
  *
- * <p>The accounting database lags behind the END mail by seconds, so for mails about a finished
- * job sacct is asked again, a bounded number of times, until the job row shows a final state;
- * after that the last answer is used as it is. The steps (peak memory) of a job that ran may come
- * later still: for END/FAIL they are waited for, up to stepWait. When sacct never answers, the
- * lookup says why, so the message can. JobID is always in the field set and JobName is
- * last: array rows are attributed by JobID (sacct's row order is not the task order), and a
- * {@code |} in a job name can only shift the last column.
+ * <p>The accounting database lags behind the END mail by seconds, so for mails about a finished job sacct is asked
+ * again, a bounded number of times, until the job row shows a final state; after that the last answer is used as it is.
+ * The steps (peak memory) of a job that ran may come later still: for END/FAIL they are waited for, up to stepWait.
+ * When sacct never answers, the lookup says why, so the message can. JobID is always in the field set and JobName is
+ * last: array rows are attributed by JobID (sacct's row order is not the task order), and a {@code |} in a job name can
+ * only shift the last column.
  */
 public final class Sacct implements Accounting {
 
     private static final Logger log = LoggerFactory.getLogger(Sacct.class);
 
-    public static final List<String> FIELDS = List.of("JobID", "State", "ExitCode", "Partition", "Account", "NodeList",
-            "NNodes", "NCPUS", "Submit", "Start", "End", "Timelimit", "Elapsed", "TotalCPU", "ReqMem", "MaxRSS",
-            "AllocTRES", "TRESUsageInTot", "TRESUsageInMax", "JobName");
+    public static final List<String> FIELDS = List.of(
+            "JobID",
+            "State",
+            "ExitCode",
+            "Partition",
+            "Account",
+            "NodeList",
+            "NNodes",
+            "NCPUS",
+            "Submit",
+            "Start",
+            "End",
+            "Timelimit",
+            "Elapsed",
+            "TotalCPU",
+            "ReqMem",
+            "MaxRSS",
+            "AllocTRES",
+            "TRESUsageInTot",
+            "TRESUsageInMax",
+            "JobName");
 
-    private static final Set<String> UNFINISHED = Set.of("PENDING", "RUNNING", "REQUEUED", "REQUEUE_HOLD",
-            "REQUEUE_FED", "RESIZING", "SUSPENDED", "COMPLETING", "CONFIGURING", "SIGNALING", "STAGE_OUT",
-            "RESV_DEL_HOLD", "POWER_UP_NODE", "UPDATE_DB", "");
+    private static final Set<String> UNFINISHED = Set.of(
+            "PENDING",
+            "RUNNING",
+            "REQUEUED",
+            "REQUEUE_HOLD",
+            "REQUEUE_FED",
+            "RESIZING",
+            "SUSPENDED",
+            "COMPLETING",
+            "CONFIGURING",
+            "SIGNALING",
+            "STAGE_OUT",
+            "RESV_DEL_HOLD",
+            "POWER_UP_NODE",
+            "UPDATE_DB",
+            "");
 
     /** Sleeps between attempts; tests pass one that does not. */
     @FunctionalInterface
@@ -58,11 +87,17 @@ public final class Sacct implements Accounting {
     private final Sleeper sleeper;
 
     /**
-     * @param stepWait how much longer to ask, for the END/FAIL of a job that ran, when its row is
-     *                 final but its steps are not in accounting yet (0: do not wait for them)
+     * @param stepWait how much longer to ask, for the END/FAIL of a job that ran, when its row is final but its steps
+     *     are not in accounting yet (0: do not wait for them)
      */
-    public Sacct(Path sacct, int attempts, Duration delay, Duration timeout, Duration stepWait, ZoneId zone,
-                 Sleeper sleeper) {
+    public Sacct(
+            Path sacct,
+            int attempts,
+            Duration delay,
+            Duration timeout,
+            Duration stepWait,
+            ZoneId zone,
+            Sleeper sleeper) {
         this.sacct = sacct;
         this.attempts = Math.max(1, attempts);
         this.delay = delay;
@@ -104,8 +139,11 @@ public final class Sacct implements Accounting {
         }
         if (last.isPresent()) {
             if (waitForFinal) {
-                log.info("sacct still shows job {} as {} after {} attempt(s); sending what it knows",
-                        id, last.get().state(), attempts);
+                log.info(
+                        "sacct still shows job {} as {} after {} attempt(s); sending what it knows",
+                        id,
+                        last.get().state(),
+                        attempts);
             }
             return new StatsLookup.Found(last.get());
         }
@@ -116,12 +154,15 @@ public final class Sacct implements Accounting {
     }
 
     /**
-     * The job row of a job that ran is final, but its steps (peak memory) are not in accounting yet:
-     * they arrive seconds later, notably for CANCELLED and TIMEOUT. Ask again for at most stepWait.
+     * The job row of a job that ran is final, but its steps (peak memory) are not in accounting yet: they arrive
+     * seconds later, notably for CANCELLED and TIMEOUT. Ask again for at most stepWait.
      */
     private JobStats waitForSteps(String id, JobEvent event, JobStats found) {
-        if (!(event.mailType() == MailType.END || event.mailType() == MailType.FAIL) || stepWait.isZero()
-                || !found.ran() || found.maxRss() != null || event.arraySummary()) {
+        if (!(event.mailType() == MailType.END || event.mailType() == MailType.FAIL)
+                || stepWait.isZero()
+                || !found.ran()
+                || found.maxRss() != null
+                || event.arraySummary()) {
             return found;
         }
         // A zero delay (tests, or an impatient site) must still bound the loop by stepWait.
@@ -160,11 +201,9 @@ public final class Sacct implements Accounting {
 
     /** One sacct call: its output, or in a few words why there is none. */
     private sealed interface Answer {
-        record Output(String text) implements Answer {
-        }
+        record Output(String text) implements Answer {}
 
-        record Failed(String reason) implements Answer {
-        }
+        record Failed(String reason) implements Answer {}
     }
 
     private Answer run(String id) {
@@ -179,22 +218,25 @@ public final class Sacct implements Accounting {
             log.warn("cannot run {}: {}", sacct, e.getMessage());
             return new Answer.Failed("sacct could not be started");
         }
-        try (InputStream out = process.getInputStream(); InputStream err = process.getErrorStream()) {
+        try (InputStream out = process.getInputStream();
+                InputStream err = process.getErrorStream()) {
             process.getOutputStream().close();
-            CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(out), Thread::startVirtualThread);
-            CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readAll(err), Thread::startVirtualThread);
+            CompletableFuture<byte[]> stdout =
+                    CompletableFuture.supplyAsync(() -> readAll(out), Thread::startVirtualThread);
+            CompletableFuture<byte[]> stderr =
+                    CompletableFuture.supplyAsync(() -> readAll(err), Thread::startVirtualThread);
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 log.warn("{} -j {} took longer than {}; killed", sacct, id, timeout);
-                return new Answer.Failed("sacct did not answer within " + SlurmValues.format(timeout)
-                        + " (is slurmdbd up?)");
+                return new Answer.Failed(
+                        "sacct did not answer within " + SlurmValues.format(timeout) + " (is slurmdbd up?)");
             }
             if (process.exitValue() != 0) {
                 String message = new String(stderr.join(), StandardCharsets.UTF_8).strip();
                 String first = message.lines().findFirst().orElse("");
                 log.warn("{} -j {} exited {}: {}", sacct, id, process.exitValue(), first);
-                return new Answer.Failed("sacct exited " + process.exitValue()
-                        + (first.isEmpty() ? "" : ": " + cut(first, 120)));
+                return new Answer.Failed(
+                        "sacct exited " + process.exitValue() + (first.isEmpty() ? "" : ": " + cut(first, 120)));
             }
             return new Answer.Output(new String(stdout.join(), StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -234,13 +276,17 @@ public final class Sacct implements Accounting {
         ids.add(event.jobId());
         Map<String, String> job = null;
         for (String id : ids) {
-            job = rows.stream().filter(r -> id.equals(r.get("jobid"))).findFirst().orElse(null);
+            job = rows.stream()
+                    .filter(r -> id.equals(r.get("jobid")))
+                    .findFirst()
+                    .orElse(null);
             if (job != null) {
                 break;
             }
         }
         if (job == null) {
-            List<Map<String, String>> jobRows = rows.stream().filter(r -> !r.get("jobid").contains(".")).toList();
+            List<Map<String, String>> jobRows =
+                    rows.stream().filter(r -> !r.get("jobid").contains(".")).toList();
             if (jobRows.size() != 1) {
                 return Optional.empty();
             }
@@ -258,8 +304,8 @@ public final class Sacct implements Accounting {
                     // The step that used most memory is the one whose totals say most about the job.
                     usageTot = SlurmValues.tres(row.get("tresusageintot"));
                 }
-                SlurmValues.tres(row.get("tresusageinmax")).forEach((name, value) -> usageMax.merge(name, value,
-                        Sacct::larger));
+                SlurmValues.tres(row.get("tresusageinmax"))
+                        .forEach((name, value) -> usageMax.merge(name, value, Sacct::larger));
             }
         }
         Integer cpus = integer(job.get("ncpus"));
@@ -269,18 +315,30 @@ public final class Sacct implements Accounting {
         // already but not complete yet (ReqMem "16?", JobName "allocation"). Composing from it loses the
         // request, and with it the memory-kill hint: such a row counts as not final, so it is asked again.
         boolean complete = !job.getOrDefault("reqmem", "").strip().endsWith("?");
-        return Optional.of(new JobStats(job.get("jobid"), state, isFinal(state) && complete,
+        return Optional.of(new JobStats(
+                job.get("jobid"),
+                state,
+                isFinal(state) && complete,
                 blankToNull(job.get("exitcode")),
-                blankToNull(job.get("partition")), blankToNull(job.get("account")), blankToNull(job.get("nodelist")),
-                nodes, cpus,
+                blankToNull(job.get("partition")),
+                blankToNull(job.get("account")),
+                blankToNull(job.get("nodelist")),
+                nodes,
+                cpus,
                 SlurmValues.instant(job.get("submit"), zone).orElse(null),
                 SlurmValues.instant(job.get("start"), zone).orElse(null),
                 SlurmValues.instant(job.get("end"), zone).orElse(null),
                 timeLimit(job.get("timelimit")),
                 SlurmValues.duration(job.get("elapsed")).orElse(null),
                 SlurmValues.duration(job.get("totalcpu")).orElse(null),
-                SlurmValues.bytes(job.get("reqmem"), cpus == null ? 1 : cpus, nodes == null ? 1 : nodes).orElse(null),
-                maxRss, Map.of(), List.of(), SlurmValues.tres(job.get("alloctres")), usageMax, usageTot));
+                SlurmValues.bytes(job.get("reqmem"), cpus == null ? 1 : cpus, nodes == null ? 1 : nodes)
+                        .orElse(null),
+                maxRss,
+                Map.of(),
+                List.of(),
+                SlurmValues.tres(job.get("alloctres")),
+                usageMax,
+                usageTot));
     }
 
     private Optional<JobStats> summary(List<Map<String, String>> rows, String arrayJobId) {
@@ -304,11 +362,29 @@ public final class Sacct implements Accounting {
         if (first == null) {
             return Optional.empty();
         }
-        return Optional.of(new JobStats(arrayJobId + "_*", null, allFinal, null, blankToNull(first.get("partition")),
-                blankToNull(first.get("account")), null, null, integer(first.get("ncpus")),
-                SlurmValues.instant(first.get("submit"), zone).orElse(null), null, null,
-                timeLimit(first.get("timelimit")), null, null,
-                null, null, states, tasks, Map.of(), Map.of(), Map.of()));
+        return Optional.of(new JobStats(
+                arrayJobId + "_*",
+                null,
+                allFinal,
+                null,
+                blankToNull(first.get("partition")),
+                blankToNull(first.get("account")),
+                null,
+                null,
+                integer(first.get("ncpus")),
+                SlurmValues.instant(first.get("submit"), zone).orElse(null),
+                null,
+                null,
+                timeLimit(first.get("timelimit")),
+                null,
+                null,
+                null,
+                null,
+                states,
+                tasks,
+                Map.of(),
+                Map.of(),
+                Map.of()));
     }
 
     /** {@code [4-5]} or {@code [4-5,9]} (pending tasks sacct folds into one row) → how many tasks. */
@@ -328,7 +404,10 @@ public final class Sacct implements Accounting {
 
     /** The larger of two TRES figures (counts, percentages or sizes such as 210M); the first when not comparable. */
     private static String larger(String a, String b) {
-        return SlurmValues.bytes(b, 1, 1).orElse(0L) > SlurmValues.bytes(a, 1, 1).orElse(0L) ? b : a;
+        return SlurmValues.bytes(b, 1, 1).orElse(0L)
+                        > SlurmValues.bytes(a, 1, 1).orElse(0L)
+                ? b
+                : a;
     }
 
     /** Null when the job has no limit of its own (UNLIMITED, Partition_Limit): nothing to suggest shortening. */

@@ -10,19 +10,19 @@ import java.util.Map;
 /**
  * Rows of {@code sacct --parsable2} output, keyed by the field names that were asked for.
  *
- * <p>sacct does not escape {@code |} inside values, and JobName is user text: a line with more
- * fields than requested has a job name containing {@code |}, and the surplus is given back to the
- * JobName column wherever it stands (slurm-mail learnt to put it last; goslmailer's field set has
- * it first). Lines with too few fields are dropped, not guessed at.
+ * <p>sacct does not escape {@code |} inside values, and JobName is user text: a line with more fields than requested
+ * has a job name containing {@code |}, and the surplus is given back to the JobName column wherever it stands
+ * (slurm-mail learnt to put it last; goslmailer's field set has it first). Lines with too few fields are dropped, not
+ * guessed at.
  */
 public final class SacctTable {
 
-    private SacctTable() {
-    }
+    private SacctTable() {}
 
     /** @param fields the --format list as given to sacct, in order */
     public static List<Map<String, String>> parse(List<String> fields, String output) {
-        List<String> names = fields.stream().map(f -> f.strip().toLowerCase(Locale.ROOT)).toList();
+        List<String> names =
+                fields.stream().map(f -> f.strip().toLowerCase(Locale.ROOT)).toList();
         int free = names.indexOf("jobname");
         List<Map<String, String>> rows = new ArrayList<>();
         for (String line : output.split("\n")) {

@@ -15,16 +15,19 @@ public final class SlurmValues {
 
     /** [D-][HH:]MM:SS[.mmm] as sacct prints Elapsed, TotalCPU, CPUTime and Timelimit. */
     private static final Pattern ELAPSED = Pattern.compile("(?:(\\d+)-)?(?:(\\d+):)?(\\d+):(\\d+)(?:\\.(\\d+))?");
-    private static final Pattern MEMORY = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGTP]?)([nc]?)", Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern MEMORY =
+            Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGTP]?)([nc]?)", Pattern.CASE_INSENSITIVE);
     private static final Pattern CPUS_PER_NODE = Pattern.compile("(\\d+)(?:\\(x(\\d+)\\))?");
     private static final java.time.format.DateTimeFormatter PEOPLE_TIME =
             java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss zzz", Locale.ENGLISH);
     private static final Pattern HOSTLIST_HEAD = Pattern.compile("([^\\[,]*)(?:\\[(\\d+)[^]]*])?.*");
 
-    private SlurmValues() {
-    }
+    private SlurmValues() {}
 
-    /** Durations such as {@code 1-00:00:00}, {@code 02:34:27}, {@code 26:32.118}; empty for UNLIMITED, INVALID, blanks. */
+    /**
+     * Durations such as {@code 1-00:00:00}, {@code 02:34:27}, {@code 26:32.118}; empty for UNLIMITED, INVALID, blanks.
+     */
     public static Optional<Duration> duration(String text) {
         if (text == null || text.isBlank()) {
             return Optional.empty();
@@ -42,12 +45,16 @@ public final class SlurmValues {
             String frac = (m.group(5) + "000").substring(0, 3);
             millis = Long.parseLong(frac);
         }
-        return Optional.of(Duration.ofDays(days).plusHours(hours).plusMinutes(minutes).plusSeconds(seconds).plusMillis(millis));
+        return Optional.of(Duration.ofDays(days)
+                .plusHours(hours)
+                .plusMinutes(minutes)
+                .plusSeconds(seconds)
+                .plusMillis(millis));
     }
 
     /**
-     * A size such as {@code 32G}, {@code 812344K}, {@code 1.49G} in bytes (Slurm's units are 1024-based).
-     * A trailing {@code n} (per node) or {@code c} (per CPU) multiplies by the given counts.
+     * A size such as {@code 32G}, {@code 812344K}, {@code 1.49G} in bytes (Slurm's units are 1024-based). A trailing
+     * {@code n} (per node) or {@code c} (per CPU) multiplies by the given counts.
      */
     public static Optional<Long> bytes(String text, int cpus, int nodes) {
         if (text == null || text.isBlank()) {
@@ -108,18 +115,22 @@ public final class SlurmValues {
     }
 
     /**
-     * Timelimit values that mean "no limit of the job's own": sacct prints UNLIMITED for an infinite
-     * limit and Partition_Limit when the job inherits the partition's.
+     * Timelimit values that mean "no limit of the job's own": sacct prints UNLIMITED for an infinite limit and
+     * Partition_Limit when the job inherits the partition's.
      */
     public static boolean noTimeLimit(String text) {
         String t = text == null ? "" : text.strip().toUpperCase(Locale.ROOT);
-        return t.isEmpty() || t.equals("UNLIMITED") || t.equals("INFINITE") || t.equals("PARTITION_LIMIT")
-                || t.equals("NONE") || t.equals("INVALID");
+        return t.isEmpty()
+                || t.equals("UNLIMITED")
+                || t.equals("INFINITE")
+                || t.equals("PARTITION_LIMIT")
+                || t.equals("NONE")
+                || t.equals("INVALID");
     }
 
     /**
-     * All CPUs of a job from SLURM_JOB_CPUS_PER_NODE as Slurm compresses it: {@code 32(x2)} is 64,
-     * {@code 4,2(x3)} is 10. Empty when the text is not in that form.
+     * All CPUs of a job from SLURM_JOB_CPUS_PER_NODE as Slurm compresses it: {@code 32(x2)} is 64, {@code 4,2(x3)} is
+     * 10. Empty when the text is not in that form.
      */
     public static Optional<Integer> totalCpus(String cpusPerNode) {
         if (cpusPerNode == null || cpusPerNode.isBlank()) {
@@ -137,8 +148,8 @@ public final class SlurmValues {
     }
 
     /**
-     * A TRES list as sacct prints it ({@code billing=4,cpu=4,gres/gpu=2,mem=16G,node=1}), in order;
-     * entries without {@code =} are skipped.
+     * A TRES list as sacct prints it ({@code billing=4,cpu=4,gres/gpu=2,mem=16G,node=1}), in order; entries without
+     * {@code =} are skipped.
      */
     public static java.util.Map<String, String> tres(String text) {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();

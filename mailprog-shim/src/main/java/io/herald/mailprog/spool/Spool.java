@@ -19,9 +19,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The spool directory herald-mailprog writes and the forwarder drains, maildir-style:
- * {@code tmp/} (being written), {@code new/} (complete records, renamed in atomically),
- * {@code failed/} (records that cannot be sent, each with a {@code .reason} file beside it).
+ * The spool directory herald-mailprog writes and the forwarder drains, maildir-style: {@code tmp/} (being written),
+ * {@code new/} (complete records, renamed in atomically), {@code failed/} (records that cannot be sent, each with a
+ * {@code .reason} file beside it).
  */
 public final class Spool {
 
@@ -62,7 +62,8 @@ public final class Spool {
             Files.createDirectories(incoming);
             Files.createDirectories(failed);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the spool directories under " + root + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot create the spool directories under " + root + ": " + e.getMessage(), e);
         }
         return this;
     }
@@ -89,22 +90,23 @@ public final class Spool {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + incoming + ": " + e.getMessage(), e);
         }
-        entries.sort(Comparator.comparing(Entry::modified).thenComparing(e -> e.file().getFileName().toString()));
+        entries.sort(Comparator.comparing(Entry::modified)
+                .thenComparing(e -> e.file().getFileName().toString()));
         return entries.stream().map(Entry::file).toList();
     }
 
-    private record Entry(Path file, FileTime modified) {
-    }
+    private record Entry(Path file, FileTime modified) {}
 
     /**
      * @throws UnreadableRecordException when the file is not a complete record
-     * @throws UncheckedIOException      when it cannot be read at all
+     * @throws UncheckedIOException when it cannot be read at all
      */
     public SpoolRecord read(Path file) {
         try {
             byte[] bytes = Files.readAllBytes(file);
             Object uid = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            Instant captured = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
+            Instant captured =
+                    Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
             if (bytes.length == 0) {
                 throw new UnreadableRecordException("empty file");
             }
@@ -131,11 +133,10 @@ public final class Spool {
     /**
      * A record set aside in failed/, with the reason written beside it.
      *
-     * @param name   the record's file name
+     * @param name the record's file name
      * @param reason the text of its {@code .reason} file, stripped; empty when there is none
      */
-    public record SetAside(String name, String reason) {
-    }
+    public record SetAside(String name, String reason) {}
 
     /** The records in failed/, oldest first, each with its reason. */
     public List<SetAside> setAside() {
@@ -143,7 +144,8 @@ public final class Spool {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(failed)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (name.startsWith(".") || name.endsWith(REASON)
+                if (name.startsWith(".")
+                        || name.endsWith(REASON)
                         || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
@@ -154,14 +156,19 @@ public final class Spool {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + failed + ": " + e.getMessage(), e);
         }
-        entries.sort(Comparator.comparing(Entry::modified).thenComparing(e -> e.file().getFileName().toString()));
+        entries.sort(Comparator.comparing(Entry::modified)
+                .thenComparing(e -> e.file().getFileName().toString()));
         List<SetAside> out = new ArrayList<>();
         for (Entry e : entries) {
             String name = e.file().getFileName().toString();
             Path reason = failed.resolve(name + REASON);
             try {
-                out.add(new SetAside(name, Files.isRegularFile(reason) ? Files.readString(reason,
-                        StandardCharsets.UTF_8).strip() : ""));
+                out.add(new SetAside(
+                        name,
+                        Files.isRegularFile(reason)
+                                ? Files.readString(reason, StandardCharsets.UTF_8)
+                                        .strip()
+                                : ""));
             } catch (IOException ex) {
                 throw new UncheckedIOException("cannot read " + reason + ": " + ex.getMessage(), ex);
             }
@@ -170,8 +177,8 @@ public final class Spool {
     }
 
     /**
-     * Puts a set-aside record back into new/ for the forwarder to try again, and removes its reason
-     * (a new one is written if it fails again). The rename into new/ is what the forwarder watches for.
+     * Puts a set-aside record back into new/ for the forwarder to try again, and removes its reason (a new one is
+     * written if it fails again). The rename into new/ is what the forwarder watches for.
      *
      * @throws UncheckedIOException when it cannot be moved (it then stays in failed/ with its reason)
      */
@@ -180,8 +187,8 @@ public final class Spool {
         Path target = incoming.resolve(name);
         try {
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                throw new FileAlreadyExistsException(target.toString(), null,
-                        "a record of that name is already waiting");
+                throw new FileAlreadyExistsException(
+                        target.toString(), null, "a record of that name is already waiting");
             }
             Files.move(record, target, StandardCopyOption.ATOMIC_MOVE);
             Files.deleteIfExists(failed.resolve(name + REASON));
@@ -196,10 +203,13 @@ public final class Spool {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {
             for (Path file : files) {
                 try {
-                    Instant modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
+                    Instant modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS)
+                            .toInstant();
                     if (modified.plus(ABANDONED_AFTER).isBefore(now)) {
-                        moveToFailed(file, "herald-mailprog did not finish writing this record (killed, or the disk "
-                                + "filled up); it may be incomplete");
+                        moveToFailed(
+                                file,
+                                "herald-mailprog did not finish writing this record (killed, or the disk "
+                                        + "filled up); it may be incomplete");
                         moved++;
                     }
                 } catch (NoSuchFileException gone) {

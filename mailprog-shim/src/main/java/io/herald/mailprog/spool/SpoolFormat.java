@@ -7,21 +7,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads the record herald-mailprog writes: NUL-terminated items, the header
- * {@code "herald-mailprog 1"}, the argument count N, N arguments, then the environment as
- * /proc/PID/environ holds it (each entry NUL-terminated). Nothing is escaped: C strings cannot
- * contain NUL, so NUL cannot be part of an item.
+ * Reads the record herald-mailprog writes: NUL-terminated items, the header {@code "herald-mailprog 1"}, the argument
+ * count N, N arguments, then the environment as /proc/PID/environ holds it (each entry NUL-terminated). Nothing is
+ * escaped: C strings cannot contain NUL, so NUL cannot be part of an item.
  */
 public final class SpoolFormat {
 
     public static final String HEADER = "herald-mailprog 1";
 
-    private SpoolFormat() {
-    }
+    private SpoolFormat() {}
 
-    /**
-     * @throws UnreadableRecordException saying what is wrong, never quoting the content
-     */
+    /** @throws UnreadableRecordException saying what is wrong, never quoting the content */
     public static SpoolRecord parse(String name, byte[] bytes, int uid, Instant capturedAt) {
         List<byte[]> items = split(bytes);
         if (items.isEmpty() || !HEADER.equals(new String(items.getFirst(), StandardCharsets.US_ASCII))) {
@@ -40,8 +36,8 @@ public final class SpoolFormat {
             throw new UnreadableRecordException("the argument count is not a number");
         }
         if (argc < 1 || items.size() < 2 + argc) {
-            throw new UnreadableRecordException("truncated: " + argc + " arguments announced, "
-                    + Math.max(0, items.size() - 2) + " present");
+            throw new UnreadableRecordException(
+                    "truncated: " + argc + " arguments announced, " + Math.max(0, items.size() - 2) + " present");
         }
         List<byte[]> argv = items.subList(2, 2 + argc);
         List<byte[]> env = items.subList(2 + argc, items.size());

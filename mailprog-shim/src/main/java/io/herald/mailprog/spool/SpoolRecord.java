@@ -14,18 +14,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One MailProg invocation as herald-mailprog captured it: argv and environment byte for byte,
- * plus when and as whom (the spool file's mtime and owner).
+ * One MailProg invocation as herald-mailprog captured it: argv and environment byte for byte, plus when and as whom
+ * (the spool file's mtime and owner).
  *
- * <p>Slurm passes user text (job names, --mail-user) as raw bytes; it is usually UTF-8 but nothing
- * enforces that. The raw bytes stay available here; the text views replace what is not UTF-8 with
- * U+FFFD instead of failing, and {@link #notUtf8()} says which items needed that.
+ * <p>Slurm passes user text (job names, --mail-user) as raw bytes; it is usually UTF-8 but nothing enforces that. The
+ * raw bytes stay available here; the text views replace what is not UTF-8 with U+FFFD instead of failing, and
+ * {@link #notUtf8()} says which items needed that.
  *
- * @param name        the spool file's name
- * @param argv        the arguments, argv[0] (the script path) first
+ * @param name the spool file's name
+ * @param argv the arguments, argv[0] (the script path) first
  * @param environment every {@code NAME=value} entry, in the order the process received them
- * @param uid         the uid the capture ran as
- * @param capturedAt  when it was captured
+ * @param uid the uid the capture ran as
+ * @param capturedAt when it was captured
  */
 public record SpoolRecord(String name, List<byte[]> argv, List<byte[]> environment, int uid, Instant capturedAt) {
 
@@ -80,8 +80,11 @@ public record SpoolRecord(String name, List<byte[]> argv, List<byte[]> environme
 
     static boolean isUtf8(byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
             return true;
         } catch (CharacterCodingException e) {
             return false;
@@ -90,8 +93,12 @@ public record SpoolRecord(String name, List<byte[]> argv, List<byte[]> environme
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SpoolRecord r && name.equals(r.name) && uid == r.uid && capturedAt.equals(r.capturedAt)
-                && sameBytes(argv, r.argv) && sameBytes(environment, r.environment);
+        return o instanceof SpoolRecord r
+                && name.equals(r.name)
+                && uid == r.uid
+                && capturedAt.equals(r.capturedAt)
+                && sameBytes(argv, r.argv)
+                && sameBytes(environment, r.environment);
     }
 
     @Override

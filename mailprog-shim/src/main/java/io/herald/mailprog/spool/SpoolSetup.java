@@ -20,10 +20,10 @@ import java.util.regex.Pattern;
 /**
  * Creates the spool's directories so that both sides can use them, or says exactly why not.
  *
- * <p>slurmctld runs herald-mailprog as SlurmUser, which must create files in tmp/ and rename them
- * into new/; the forwarder runs as its own user, which must read them, remove them and move them
- * to failed/. Group-based: every directory is owned by SlurmUser, in the forwarder's group, mode
- * 2770 (setgid, so records inherit the group; the script's umask 027 makes them 0640).
+ * <p>slurmctld runs herald-mailprog as SlurmUser, which must create files in tmp/ and rename them into new/; the
+ * forwarder runs as its own user, which must read them, remove them and move them to failed/. Group-based: every
+ * directory is owned by SlurmUser, in the forwarder's group, mode 2770 (setgid, so records inherit the group; the
+ * script's umask 027 makes them 0640).
  */
 public final class SpoolSetup {
 
@@ -44,8 +44,8 @@ public final class SpoolSetup {
         Optional<DirState> state(Path dir);
 
         /**
-         * Creates the directory owned by {@code owner}:{@code group} with {@code mode}; missing parents
-         * (e.g. /var/spool/herald) become ordinary directories: only traversal is needed there.
+         * Creates the directory owned by {@code owner}:{@code group} with {@code mode}; missing parents (e.g.
+         * /var/spool/herald) become ordinary directories: only traversal is needed there.
          */
         void create(Path dir, String owner, String group, int mode);
     }
@@ -58,16 +58,13 @@ public final class SpoolSetup {
     }
 
     /** What setting up came to. */
-    public sealed interface SetupResult {
-    }
+    public sealed interface SetupResult {}
 
     /** The spool is usable by both; {@code created} lists what was made now. */
-    public record Ready(List<Path> created) implements SetupResult {
-    }
+    public record Ready(List<Path> created) implements SetupResult {}
 
     /** It is not, and nothing was changed; {@code reason} is one line that ends with the fix. */
-    public record Refused(String reason) implements SetupResult {
-    }
+    public record Refused(String reason) implements SetupResult {}
 
     private final Host host;
 
@@ -76,8 +73,8 @@ public final class SpoolSetup {
     }
 
     /**
-     * @param root          the spool directory (mailprog.spoolDir)
-     * @param slurmUser     the user slurmctld runs MailProg as (SlurmUser)
+     * @param root the spool directory (mailprog.spoolDir)
+     * @param slurmUser the user slurmctld runs MailProg as (SlurmUser)
      * @param forwarderUser the user the forwarder runs as
      */
     public SetupResult apply(Path root, String slurmUser, String forwarderUser) {
@@ -108,7 +105,8 @@ public final class SpoolSetup {
         String why = "slurmctld (SlurmUser " + slurmUser + ") must write them and the forwarder (" + forwarderUser
                 + ") read and remove from them";
         if (!wrong.isEmpty()) {
-            String list = String.join(" ", wrongDirs.stream().map(Path::toString).toList());
+            String list =
+                    String.join(" ", wrongDirs.stream().map(Path::toString).toList());
             return new Refused(String.join(", ", wrong) + ", but " + why + ": chown " + owner + " " + list
                     + " && chmod " + Integer.toOctalString(MODE) + " " + list);
         }
@@ -116,7 +114,8 @@ public final class SpoolSetup {
             return new Ready(List.of());
         }
         if (!host.isRoot() && !host.currentUser().equals(slurmUser)) {
-            return new Refused("it must create " + String.join(" ", missing.stream().map(Path::toString).toList())
+            return new Refused("it must create "
+                    + String.join(" ", missing.stream().map(Path::toString).toList())
                     + " owned by " + owner + " (mode " + Integer.toOctalString(MODE) + "), which only root can do: "
                     + "run it as root (sudo), or create them so yourself");
         }
@@ -127,12 +126,14 @@ public final class SpoolSetup {
     }
 
     private static boolean fits(DirState s, String owner, String group) {
-        return s.owner().equals(owner) && s.group().equals(group) && (s.mode() & MODE) == MODE
+        return s.owner().equals(owner)
+                && s.group().equals(group)
+                && (s.mode() & MODE) == MODE
                 && (s.mode() & 0002) == 0;
     }
 
-    private static final Pattern SLURM_USER = Pattern.compile("^\\s*SlurmUser\\s*=\\s*(\\S+)",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern SLURM_USER =
+            Pattern.compile("^\\s*SlurmUser\\s*=\\s*(\\S+)", Pattern.CASE_INSENSITIVE);
 
     /**
      * SlurmUser from slurm.conf; Slurm's own default, root, when the file does not set it.
@@ -183,11 +184,12 @@ public final class SpoolSetup {
                     }
                     return Optional.empty();
                 }
-                PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class,
-                        LinkOption.NOFOLLOW_LINKS);
+                PosixFileAttributeView view =
+                        Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
                 var attrs = view.readAttributes();
                 int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-                return Optional.of(new DirState(attrs.owner().getName(), attrs.group().getName(), mode));
+                return Optional.of(
+                        new DirState(attrs.owner().getName(), attrs.group().getName(), mode));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot inspect " + dir + ": " + e.getMessage(), e);
             }
@@ -201,8 +203,8 @@ public final class SpoolSetup {
                 }
                 Files.createDirectory(dir);
                 UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
-                PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class,
-                        LinkOption.NOFOLLOW_LINKS);
+                PosixFileAttributeView view =
+                        Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
                 GroupPrincipal g = users.lookupPrincipalByGroupName(group);
                 view.setOwner(users.lookupPrincipalByName(owner));
                 view.setGroup(g);
@@ -211,8 +213,8 @@ public final class SpoolSetup {
             } catch (UserPrincipalNotFoundException e) {
                 throw new UncheckedIOException("no user or group '" + e.getName() + "'", e);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + dir + " as " + owner + ":" + group + ": "
-                        + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot create " + dir + " as " + owner + ":" + group + ": " + e.getMessage(), e);
             }
         }
 
@@ -221,7 +223,8 @@ public final class SpoolSetup {
             command.add(Files.isExecutable(Path.of("/usr/bin/id")) ? "/usr/bin/id" : "id");
             command.addAll(List.of(args));
             try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+                Process p =
+                        new ProcessBuilder(command).redirectErrorStream(false).start();
                 p.getOutputStream().close();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
                 p.getErrorStream().readAllBytes();

@@ -12,12 +12,8 @@ import io.herald.core.preferences.UserStores;
 import io.herald.core.status.StatusStore;
 import io.herald.core.status.StatusStoreException;
 import io.herald.core.status.StatusUpdate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.DateTimeException;
-import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -31,15 +27,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What the bot answers in a private chat besides /start: {@code /link} gives the chat a one-time
- * code; in a chat linked to a Unix user, {@code /prefs}, {@code /quiet}, {@code /mute} and
- * {@code /unmute} read and change that user's preferences, and {@code /jobs} and {@code /last} list
- * the notifications Herald sent about their jobs (from its own records: the bot never asks Slurm).
+ * What the bot answers in a private chat besides /start: {@code /link} gives the chat a one-time code; in a chat linked
+ * to a Unix user, {@code /prefs}, {@code /quiet}, {@code /mute} and {@code /unmute} read and change that user's
+ * preferences, and {@code /jobs} and {@code /last} list the notifications Herald sent about their jobs (from its own
+ * records: the bot never asks Slurm).
  *
- * <p>No command names a user: the user is always the one the chat is linked to, so a chat can
- * never read or change anybody else's preferences or jobs.
+ * <p>No command names a user: the user is always the one the chat is linked to, so a chat can never read or change
+ * anybody else's preferences or jobs.
  */
 public final class BotCommands {
 
@@ -47,8 +45,8 @@ public final class BotCommands {
     private static final String CHANNEL = "telegram";
     private static final int JOBS_LISTED = 10;
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MM-dd HH:mm");
-    private static final Set<String> KNOWN = Set.of("/link", "/prefs", "/quiet", "/mute", "/unmute", "/jobs", "/last",
-            "/help");
+    private static final Set<String> KNOWN =
+            Set.of("/link", "/prefs", "/quiet", "/mute", "/unmute", "/jobs", "/last", "/help");
 
     private final UserStores users;
     private final StatusStore status;
@@ -57,9 +55,9 @@ public final class BotCommands {
     private final PreferencesCodec codec = new PreferencesCodec();
 
     /**
-     * @param status      delivery states of the notifications /jobs lists
-     * @param defaultZone quiet hours' zone when the user names none (mailprog.timeZone), and the zone times are
-     *                    shown in
+     * @param status delivery states of the notifications /jobs lists
+     * @param defaultZone quiet hours' zone when the user names none (mailprog.timeZone), and the zone times are shown
+     *     in
      */
     public BotCommands(UserStores users, StatusStore status, ZoneId defaultZone, Clock clock) {
         this.users = users;
@@ -77,7 +75,7 @@ public final class BotCommands {
      * The reply to a private chat's message.
      *
      * @param command the command in lower case, without @BotName
-     * @param args    what followed it, stripped
+     * @param args what followed it, stripped
      */
     public String answer(long chatId, String command, String args) {
         String chat = Long.toString(chatId);
@@ -95,15 +93,21 @@ public final class BotCommands {
             }
             String user = link.get().user();
             return switch (command) {
-                case "/prefs" -> args.isEmpty() ? prefs(user)
-                        : "/prefs takes nothing after it: this chat sees only the preferences of " + user + ".";
+                case "/prefs" ->
+                    args.isEmpty()
+                            ? prefs(user)
+                            : "/prefs takes nothing after it: this chat sees only the preferences of " + user + ".";
                 case "/quiet" -> quiet(user, chat, args);
                 case "/mute" -> mute(user, chat, args, true);
                 case "/unmute" -> mute(user, chat, args, false);
-                case "/jobs" -> args.isEmpty() ? jobs(user)
-                        : "/jobs takes nothing after it: this chat sees only the jobs of " + user + ".";
-                case "/last" -> args.isEmpty() ? last(user)
-                        : "/last takes nothing after it: this chat sees only the jobs of " + user + ".";
+                case "/jobs" ->
+                    args.isEmpty()
+                            ? jobs(user)
+                            : "/jobs takes nothing after it: this chat sees only the jobs of " + user + ".";
+                case "/last" ->
+                    args.isEmpty()
+                            ? last(user)
+                            : "/last takes nothing after it: this chat sees only the jobs of " + user + ".";
                 default -> "Unknown command " + command + "; /help lists what I answer.";
             };
         } catch (PreferencesStoreException | StatusStoreException e) {
@@ -131,7 +135,7 @@ public final class BotCommands {
                 + " --wrap=true). The code works once, for " + ChatLinks.CODE_LIFETIME.toMinutes() + " minutes; "
                 + "the job sends no other notification for it."
                 + now.map(l -> "\n\nThis chat is linked to " + l.user() + " now; the job's user takes it over.")
-                .orElse("");
+                        .orElse("");
     }
 
     private String prefs(String user) {
@@ -142,20 +146,33 @@ public final class BotCommands {
         }
         UserPreferences p = found.get();
         StringBuilder out = new StringBuilder("Preferences of " + user + ":\n");
-        out.append("receivers: ").append(p.receivers().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue().scheme() + ":" + e.getValue().target())
-                .collect(Collectors.joining(", "))).append('\n');
-        p.events().forEach((kind, rule) -> out.append(kind).append(": ")
-                .append(rule.receivers().isEmpty() ? "not sent" : String.join(", ", rule.receivers())
-                        + (rule.digest().label().equals("immediate") ? "" : " (" + rule.digest().label() + " digest)"))
-                .append('\n'));
-        out.append("quiet hours: ").append(p.quiet().map(BotCommands::describe).orElse("none")).append('\n');
+        out.append("receivers: ")
+                .append(p.receivers().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue().scheme() + ":"
+                                + e.getValue().target())
+                        .collect(Collectors.joining(", ")))
+                .append('\n');
+        p.events()
+                .forEach((kind, rule) -> out.append(kind)
+                        .append(": ")
+                        .append(
+                                rule.receivers().isEmpty()
+                                        ? "not sent"
+                                        : String.join(", ", rule.receivers())
+                                                + (rule.digest().label().equals("immediate")
+                                                        ? ""
+                                                        : " (" + rule.digest().label() + " digest)"))
+                        .append('\n'));
+        out.append("quiet hours: ")
+                .append(p.quiet().map(BotCommands::describe).orElse("none"))
+                .append('\n');
         out.append("muted: ").append(describe(p.mute()));
         return out.toString();
     }
 
     private static String describe(QuietHours q) {
-        String through = new TreeSet<>(q.breakThrough()).stream().map(Enum::name).collect(Collectors.joining(", "));
+        String through =
+                new TreeSet<>(q.breakThrough()).stream().map(Enum::name).collect(Collectors.joining(", "));
         return q.from() + "-" + q.to() + " " + q.zone().getId()
                 + (through.isEmpty() ? "" : " (" + through + " break through)");
     }
@@ -181,8 +198,12 @@ public final class BotCommands {
             if (p.quietHours() == null) {
                 return user + " has no quiet hours; nothing changed.";
             }
-            return save(p, chat, null, p.mute(), "Quiet hours of " + user + " are off (they were "
-                    + describe(p.quietHours()) + ").");
+            return save(
+                    p,
+                    chat,
+                    null,
+                    p.mute(),
+                    "Quiet hours of " + user + " are off (they were " + describe(p.quietHours()) + ").");
         }
         String[] span = words[0].split("-", -1);
         if (span.length != 2) {
@@ -198,7 +219,8 @@ public final class BotCommands {
         }
         ZoneId zone;
         try {
-            zone = words.length == 2 ? ZoneId.of(words[1])
+            zone = words.length == 2
+                    ? ZoneId.of(words[1])
                     : p.quietHours() != null ? p.quietHours().zone() : defaultZone;
         } catch (DateTimeException e) {
             return "'" + words[1] + "' is not a time zone (write one like Europe/Berlin); nothing changed.";
@@ -208,8 +230,13 @@ public final class BotCommands {
         }
         Set<EventKind> through = p.quietHours() != null ? p.quietHours().breakThrough() : Set.of(EventKind.FAIL);
         QuietHours q = new QuietHours(from, to, zone, through);
-        return save(p, chat, q, p.mute(), "Quiet hours of " + user + " are now " + describe(q)
-                + (p.quietHours() == null ? "" : " (were " + describe(p.quietHours()) + ")") + ".");
+        return save(
+                p,
+                chat,
+                q,
+                p.mute(),
+                "Quiet hours of " + user + " are now " + describe(q)
+                        + (p.quietHours() == null ? "" : " (were " + describe(p.quietHours()) + ")") + ".");
     }
 
     /** 7:00 as 07:00: people type it either way. */
@@ -245,9 +272,14 @@ public final class BotCommands {
         } else {
             list.remove(args);
         }
-        return save(p, chat, p.quietHours(), new Mute(clusters, partitions), on
-                ? "Muted " + what + ": " + user + " hears nothing from it until /unmute " + args + "."
-                : "Unmuted " + what + ": " + user + " hears from it again.");
+        return save(
+                p,
+                chat,
+                p.quietHours(),
+                new Mute(clusters, partitions),
+                on
+                        ? "Muted " + what + ": " + user + " hears nothing from it until /unmute " + args + "."
+                        : "Unmuted " + what + ": " + user + " hears from it again.");
     }
 
     private static String noPreferences(String user, String what) {
@@ -264,8 +296,8 @@ public final class BotCommands {
             Map.Entry<String, String> first = errors.entrySet().iterator().next();
             return first.getKey() + " " + first.getValue() + "; nothing changed.";
         }
-        users.preferences().save(((PreferencesCodec.Valid) read).preferences()
-                .savedAt(clock.instant(), CHANNEL + ":" + chat));
+        users.preferences()
+                .save(((PreferencesCodec.Valid) read).preferences().savedAt(clock.instant(), CHANNEL + ":" + chat));
         return done;
     }
 
@@ -276,9 +308,16 @@ public final class BotCommands {
         }
         StringBuilder out = new StringBuilder("Recent notifications for " + user + " (newest first):");
         for (RecentJobs.JobNotice n : recent.subList(0, Math.min(JOBS_LISTED, recent.size()))) {
-            out.append("\n").append(n.at().atZone(defaultZone).format(WHEN)).append("  job ").append(n.jobId())
-                    .append(n.name() == null ? "" : " " + n.name()).append(": ").append(n.event())
-                    .append(n.state() == null ? "" : " " + n.state()).append(" - ").append(summary(n));
+            out.append("\n")
+                    .append(n.at().atZone(defaultZone).format(WHEN))
+                    .append("  job ")
+                    .append(n.jobId())
+                    .append(n.name() == null ? "" : " " + n.name())
+                    .append(": ")
+                    .append(n.event())
+                    .append(n.state() == null ? "" : " " + n.state())
+                    .append(" - ")
+                    .append(summary(n));
         }
         return out.toString();
     }
@@ -290,7 +329,9 @@ public final class BotCommands {
         if (states.values().stream().distinct().count() == 1) {
             return states.values().iterator().next();
         }
-        return states.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        return states.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     private String state(String messageId) {
@@ -306,17 +347,21 @@ public final class BotCommands {
         StringBuilder out = new StringBuilder("Job " + n.jobId() + (n.name() == null ? "" : " (" + n.name() + ")"));
         out.append("\ncluster: ").append(n.cluster() == null ? "unknown" : n.cluster());
         out.append("\nevent: ").append(n.event()).append(n.state() == null ? "" : ", state " + n.state());
-        out.append("\nsent: ").append(n.at().atZone(defaultZone).format(DateTimeFormatter.ofPattern(
-                "yyyy-MM-dd HH:mm:ss z", Locale.ROOT)));
+        out.append("\nsent: ")
+                .append(n.at().atZone(defaultZone)
+                        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT)));
         if (n.digest() != null) {
             out.append(" in a digest (").append(n.digest()).append(")");
         }
         for (RecentJobs.Sent s : n.sent()) {
             Optional<StatusUpdate> u = status.find(s.messageId());
-            out.append("\n").append(s.receiver()).append(": ").append(u.map(x -> x.state().name() + " at "
-                    + x.at().atZone(defaultZone).format(WHEN)).orElse("on its way"));
+            out.append("\n")
+                    .append(s.receiver())
+                    .append(": ")
+                    .append(u.map(x -> x.state().name() + " at "
+                                    + x.at().atZone(defaultZone).format(WHEN))
+                            .orElse("on its way"));
         }
         return out.toString();
     }
-
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.core.config.Secret;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,8 +16,8 @@ import java.util.List;
 
 /**
  * The three Bot API methods the bot needs, over plain HTTP. The token is part of every URL
- * ({@code /bot<token>/method}), so URLs are never logged and every error message is scrubbed of
- * it before it leaves this class.
+ * ({@code /bot<token>/method}), so URLs are never logged and every error message is scrubbed of it before it leaves
+ * this class.
  */
 public final class TelegramApi implements AutoCloseable {
 
@@ -32,7 +31,8 @@ public final class TelegramApi implements AutoCloseable {
         String b = baseUrl.toString();
         this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /** The bot itself: its id and username (to know when a group addresses it). */
@@ -66,7 +66,8 @@ public final class TelegramApi implements AutoCloseable {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new TelegramApiException(0, method + ": Telegram could not be reached: " + scrub(String.valueOf(e.getMessage())));
+            throw new TelegramApiException(
+                    0, method + ": Telegram could not be reached: " + scrub(String.valueOf(e.getMessage())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TelegramApiException(0, method + ": interrupted");
@@ -75,11 +76,13 @@ public final class TelegramApi implements AutoCloseable {
         try {
             answer = JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new TelegramApiException(response.statusCode(), method + ": HTTP " + response.statusCode() + " without a JSON answer");
+            throw new TelegramApiException(
+                    response.statusCode(), method + ": HTTP " + response.statusCode() + " without a JSON answer");
         }
         if (response.statusCode() != 200 || !answer.path("ok").asBoolean(false)) {
             String description = scrub(answer.path("description").asText("no description"));
-            throw new TelegramApiException(response.statusCode(), method + ": HTTP " + response.statusCode() + ": " + description);
+            throw new TelegramApiException(
+                    response.statusCode(), method + ": HTTP " + response.statusCode() + ": " + description);
         }
         return answer.path("result");
     }

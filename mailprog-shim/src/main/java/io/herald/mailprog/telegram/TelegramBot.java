@@ -4,23 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.retry.Backoff;
 import io.herald.core.retry.Sleeps;
 import io.herald.mailprog.route.ChatRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * tgslurmbot's job: tell a chat what to write in --mail-user to get job notifications there.
  *
- * <p>It long-polls getUpdates and answers {@code /start} in a private chat; in a group it answers
- * only when addressed ({@code /start@ThisBot}, a mention of it, or being added to the group), so it
- * does not talk over people or other bots. Each chat it answers is recorded in the registry when
- * one is configured: the forwarder then sends only to chats that asked.
+ * <p>It long-polls getUpdates and answers {@code /start} in a private chat; in a group it answers only when addressed
+ * ({@code /start@ThisBot}, a mention of it, or being added to the group), so it does not talk over people or other
+ * bots. Each chat it answers is recorded in the registry when one is configured: the forwarder then sends only to chats
+ * that asked.
  *
- * <p>With {@link BotCommands}, a private chat can also link itself to a Unix user ({@code /link}) and then
- * read and change that user's preferences and recent jobs; in a group those commands are refused.
+ * <p>With {@link BotCommands}, a private chat can also link itself to a Unix user ({@code /link}) and then read and
+ * change that user's preferences and recent jobs; in a group those commands are refused.
  */
 public final class TelegramBot implements AutoCloseable {
 
@@ -42,8 +41,8 @@ public final class TelegramBot implements AutoCloseable {
     }
 
     /** @param commands /link, /prefs, /jobs and the rest; empty: the bot answers /start only */
-    public TelegramBot(TelegramApi api, Optional<ChatRegistry> registry, Duration pollTimeout,
-                       Optional<BotCommands> commands) {
+    public TelegramBot(
+            TelegramApi api, Optional<ChatRegistry> registry, Duration pollTimeout, Optional<BotCommands> commands) {
         this.api = api;
         this.registry = registry;
         this.pollTimeout = pollTimeout;
@@ -75,9 +74,15 @@ public final class TelegramBot implements AutoCloseable {
                         break;
                     }
                     Duration backoff = RETRIES.step(++failures);
-                    log.warn("{}{}; retrying in {}s", e.getMessage(),
-                            e.status() == 401 ? " (the bot token was refused)" : e.status() == 409
-                                    ? " (another getUpdates poller or a webhook uses this bot)" : "", backoff.toSeconds());
+                    log.warn(
+                            "{}{}; retrying in {}s",
+                            e.getMessage(),
+                            e.status() == 401
+                                    ? " (the bot token was refused)"
+                                    : e.status() == 409
+                                            ? " (another getUpdates poller or a webhook uses this bot)"
+                                            : "",
+                            backoff.toSeconds());
                     Sleeps.quietly(backoff);
                 }
             }
@@ -93,7 +98,10 @@ public final class TelegramBot implements AutoCloseable {
             try {
                 handle(update);
             } catch (TelegramApiException e) {
-                log.warn("answering update {} failed: {}", update.path("update_id").asLong(), e.getMessage());
+                log.warn(
+                        "answering update {} failed: {}",
+                        update.path("update_id").asLong(),
+                        e.getMessage());
             }
             n++;
         }
@@ -119,8 +127,8 @@ public final class TelegramBot implements AutoCloseable {
     }
 
     /**
-     * Answers one of {@link BotCommands}' commands: in a private chat bare or as {@code /cmd@ThisBot}; in a
-     * group only addressed to this bot, and then with a refusal, as a group has no single Unix user.
+     * Answers one of {@link BotCommands}' commands: in a private chat bare or as {@code /cmd@ThisBot}; in a group only
+     * addressed to this bot, and then with a refusal, as a group has no single Unix user.
      *
      * @return whether the text was such a command
      */
@@ -128,13 +136,15 @@ public final class TelegramBot implements AutoCloseable {
         String[] words = text.strip().split("\\s+", 2);
         String first = words[0].toLowerCase(Locale.ROOT);
         int at = first.indexOf('@');
-        boolean addressed = at > 0 && !username.isEmpty() && first.substring(at + 1).equalsIgnoreCase(username);
+        boolean addressed =
+                at > 0 && !username.isEmpty() && first.substring(at + 1).equalsIgnoreCase(username);
         String name = at > 0 ? first.substring(0, at) : first;
         // A command for another bot (/prefs@OtherBot), or a bare one in a group, is not this bot's business.
         if (!BotCommands.isCommand(name) || at > 0 && !addressed || !isPrivate && !addressed) {
             return false;
         }
-        String reply = isPrivate ? commands.get().answer(chatId, name, words.length > 1 ? words[1].strip() : "")
+        String reply = isPrivate
+                ? commands.get().answer(chatId, name, words.length > 1 ? words[1].strip() : "")
                 : "Herald's " + name + " works only in a private chat with me: a group has no single Unix user.";
         api.sendMessage(chatId, reply);
         log.info("answered {} in {} chat {}", name, isPrivate ? "private" : "group", chatId);
@@ -191,7 +201,11 @@ public final class TelegramBot implements AutoCloseable {
         }
         registry.ifPresent(r -> r.register(chatId));
         api.sendMessage(chatId, text);
-        log.info("answered {} chat {} with {}", isPrivate ? "private" : "group", chatId, mailUser.toLowerCase(Locale.ROOT));
+        log.info(
+                "answered {} chat {} with {}",
+                isPrivate ? "private" : "group",
+                chatId,
+                mailUser.toLowerCase(Locale.ROOT));
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Fact;
 import io.herald.mailprog.slurm.JobEvent;
 import io.herald.mailprog.slurm.SlurmValues;
-
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -18,9 +17,9 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * One message standing for many held notifications: how many, of which kinds and states, which
- * jobs (array tasks folded into ranges such as {@code 4243300_[1-4990]}), and the latest few.
- * It stays far below every channel's size limit however many notifications it folds.
+ * One message standing for many held notifications: how many, of which kinds and states, which jobs (array tasks folded
+ * into ranges such as {@code 4243300_[1-4990]}), and the latest few. It stays far below every channel's size limit
+ * however many notifications it folds.
  */
 public final class DigestComposer {
 
@@ -39,8 +38,16 @@ public final class DigestComposer {
     }
 
     public Content compose(String user, List<Held> items) {
-        return compose(user, items, String.format(Locale.ROOT, "You get at most %d notifications per %s; these came "
-                + "on top and are summed up here instead.", max, Durations.format(window)), "more ");
+        return compose(
+                user,
+                items,
+                String.format(
+                        Locale.ROOT,
+                        "You get at most %d notifications per %s; these came "
+                                + "on top and are summed up here instead.",
+                        max,
+                        Durations.format(window)),
+                "more ");
     }
 
     /** @param why the sentence that says why these were held (quiet hours, the user's digest choice) */
@@ -49,10 +56,21 @@ public final class DigestComposer {
     }
 
     private Content compose(String user, List<Held> items, String why, String more) {
-        List<Held> sorted = items.stream().sorted(Comparator.comparing(Held::capturedAt)).toList();
-        String cluster = sorted.stream().map(h -> h.event().cluster()).filter(c -> c != null).findFirst().orElse(null);
-        String title = String.format(Locale.ROOT, "%,d %sSlurm job notification%s for %s%s", items.size(), more,
-                items.size() == 1 ? "" : "s", user, cluster == null ? "" : " on " + cluster);
+        List<Held> sorted =
+                items.stream().sorted(Comparator.comparing(Held::capturedAt)).toList();
+        String cluster = sorted.stream()
+                .map(h -> h.event().cluster())
+                .filter(c -> c != null)
+                .findFirst()
+                .orElse(null);
+        String title = String.format(
+                Locale.ROOT,
+                "%,d %sSlurm job notification%s for %s%s",
+                items.size(),
+                more,
+                items.size() == 1 ? "" : "s",
+                user,
+                cluster == null ? "" : " on " + cluster);
         Map<String, Integer> byMail = new TreeMap<>();
         Map<String, Integer> byState = new TreeMap<>();
         for (Held h : items) {
@@ -73,8 +91,10 @@ public final class DigestComposer {
             facts.add(new Fact("States", tally(byState)));
         }
         facts.add(new Fact("Jobs", jobs));
-        facts.add(new Fact("Between", SlurmValues.formatTime(sorted.getFirst().capturedAt(), zone) + " and "
-                + SlurmValues.formatTime(sorted.getLast().capturedAt(), zone)));
+        facts.add(new Fact(
+                "Between",
+                SlurmValues.formatTime(sorted.getFirst().capturedAt(), zone) + " and "
+                        + SlurmValues.formatTime(sorted.getLast().capturedAt(), zone)));
 
         StringBuilder text = new StringBuilder(title).append("\n\n").append(why).append("\n\n");
         // The facts travel as facts (every channel shows them); the text has what they do not.
@@ -82,16 +102,21 @@ public final class DigestComposer {
         List<Held> latest = sorted.subList(Math.max(0, sorted.size() - LISTED), sorted.size());
         for (Held h : latest.reversed()) {
             JobEvent e = h.event();
-            text.append("- ").append(e.displayId()).append(e.name() == null ? "" : " (" + e.name() + ")").append(' ')
+            text.append("- ")
+                    .append(e.displayId())
+                    .append(e.name() == null ? "" : " (" + e.name() + ")")
+                    .append(' ')
                     .append(e.mailType().subjectWord().toLowerCase(Locale.ROOT))
                     .append(e.state() == null ? "" : ": " + e.state())
-                    .append(e.exitCode() == null ? "" : ", exit " + e.exitCode()).append('\n');
+                    .append(e.exitCode() == null ? "" : ", exit " + e.exitCode())
+                    .append('\n');
         }
         return new Content(title, text.toString().stripTrailing(), null, facts, List.of(), List.of());
     }
 
     private static String tally(Map<String, Integer> counts) {
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey()))
                 .collect(Collectors.joining(", "));
     }
@@ -101,7 +126,9 @@ public final class DigestComposer {
         Map<String, TreeSet<Long>> tasks = new TreeMap<>();
         TreeSet<String> plain = new TreeSet<>();
         for (JobEvent e : events) {
-            if (e.arrayJobId() != null && e.arrayTaskId() != null && e.arrayTaskId().chars().allMatch(Character::isDigit)) {
+            if (e.arrayJobId() != null
+                    && e.arrayTaskId() != null
+                    && e.arrayTaskId().chars().allMatch(Character::isDigit)) {
                 tasks.computeIfAbsent(e.arrayJobId(), k -> new TreeSet<>()).add(Long.parseLong(e.arrayTaskId()));
             } else {
                 plain.add(e.displayId());

@@ -11,21 +11,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * gobler's per-user cap (maxMsgPU), without gobler's losses: a user gets at most {@code max}
- * notifications in any sliding window; what comes over the cap is held and later folded into one
- * digest, which itself counts as one notification and goes out as soon as the window has room.
- * Nothing is dropped. Once a user has notifications held, new ones join them rather than
- * overtaking them, so the order users see stays the order Slurm reported.
+ * gobler's per-user cap (maxMsgPU), without gobler's losses: a user gets at most {@code max} notifications in any
+ * sliding window; what comes over the cap is held and later folded into one digest, which itself counts as one
+ * notification and goes out as soon as the window has room. Nothing is dropped. Once a user has notifications held, new
+ * ones join them rather than overtaking them, so the order users see stays the order Slurm reported.
  *
- * <p>It also holds what a user wants later ({@link #holdUntil}: quiet hours, an hourly or daily
- * digest), released as one digest at that time.
+ * <p>It also holds what a user wants later ({@link #holdUntil}: quiet hours, an hourly or daily digest), released as
+ * one digest at that time.
  *
- * <p>State is in memory: after a restart the held records are still in the spool and go through
- * the throttle again, which may send a few of them individually. That errs on the side of telling.
- * What waits for a user's time is held again (their preferences are asked again, at the record's
- * capture time), so it still goes as one digest when that time comes, and a record read only after
- * that time (a cron flush in the morning) joins its user's digest of that kind, which is due at once.
- * A digest goes to the receivers each held notification was routed to when it came.
+ * <p>State is in memory: after a restart the held records are still in the spool and go through the throttle again,
+ * which may send a few of them individually. That errs on the side of telling. What waits for a user's time is held
+ * again (their preferences are asked again, at the record's capture time), so it still goes as one digest when that
+ * time comes, and a record read only after that time (a cron flush in the morning) joins its user's digest of that
+ * kind, which is due at once. A digest goes to the receivers each held notification was routed to when it came.
  */
 public final class Throttle {
 
@@ -33,7 +31,7 @@ public final class Throttle {
      * One user's held notifications, released together.
      *
      * @param user whom they are for
-     * @param why  why they were held, for the digest's text; null: over the cap
+     * @param why why they were held, for the digest's text; null: over the cap
      */
     public record Due(String key, List<Held> held, String user, String why) {
         public Due {
@@ -46,8 +44,7 @@ public final class Throttle {
     }
 
     /** A hold released at a set time rather than when the window has room. */
-    private record Release(Instant at, String user, String why) {
-    }
+    private record Release(Instant at, String user, String why) {}
 
     private final int max;
     private final Duration window;
@@ -82,10 +79,10 @@ public final class Throttle {
     }
 
     /**
-     * Holds until a set time whatever the window: a user's quiet hours, or the hourly or daily digest
-     * they chose. Everything held under one {@code kind} for a user goes out as one digest then (the
-     * earliest release time wins); each kind is held apart, so an hourly digest does not take the
-     * daily one along. It does not count against the cap.
+     * Holds until a set time whatever the window: a user's quiet hours, or the hourly or daily digest they chose.
+     * Everything held under one {@code kind} for a user goes out as one digest then (the earliest release time wins);
+     * each kind is held apart, so an hourly digest does not take the daily one along. It does not count against the
+     * cap.
      *
      * @param why the sentence the digest gives as the reason
      */
@@ -120,9 +117,9 @@ public final class Throttle {
     }
 
     /**
-     * Every notification held over the cap now, window or not (the end of a one-pass flush), and those
-     * held until a time that came. Those held for a later time stay: their records stay in the spool,
-     * and the next pass (a later flush) holds or sends them as the user's choice says then.
+     * Every notification held over the cap now, window or not (the end of a one-pass flush), and those held until a
+     * time that came. Those held for a later time stay: their records stay in the spool, and the next pass (a later
+     * flush) holds or sends them as the user's choice says then.
      */
     public synchronized List<Due> drain(Instant now) {
         List<Due> out = new ArrayList<>(due(now));

@@ -1,5 +1,7 @@
 package io.herald.mailprog.forward;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -16,6 +18,14 @@ import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.embedded.EmbeddedSqs;
 import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.Mailprog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,21 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * {@code --mail-user=link:CODE}: herald-mailprog (dash) captures the job, the forwarder redeems the
- * code against a real status table (DynamoDB Local) and puts the chat's confirmation on a real SQS
- * (ElasticMQ). The code is issued as the bot's /link issues it.
+ * {@code --mail-user=link:CODE}: herald-mailprog (dash) captures the job, the forwarder redeems the code against a real
+ * status table (DynamoDB Local) and puts the chat's confirmation on a real SQS (ElasticMQ). The code is issued as the
+ * bot's /link issues it.
  */
 class ChatLinkingEndToEndTest {
 
@@ -60,8 +59,8 @@ class ChatLinkingEndToEndTest {
         sqs = EmbeddedSqs.start(0);
         dynamoDb = EmbeddedDynamoDb.start(0);
         HeraldConfig.Status d = HeraldConfig.defaults().status();
-        dynamo = DynamoDbClients.create(new HeraldConfig.Status(dynamoDb.endpoint().toString(), d.region(), "unused",
-                d.ttl()));
+        dynamo = DynamoDbClients.create(
+                new HeraldConfig.Status(dynamoDb.endpoint().toString(), d.region(), "unused", d.ttl()));
     }
 
     @AfterAll
@@ -86,7 +85,9 @@ class ChatLinkingEndToEndTest {
     }
 
     private Harness harness() throws Exception {
-        Harness h = new Harness(dir, sqs.endpoint().toString(),
+        Harness h = new Harness(
+                dir,
+                sqs.endpoint().toString(),
                 m -> m.withPreferences(new MailprogConfig.Preferences(true, Duration.ofSeconds(30))));
         h.provision();
         h.drain();
@@ -136,19 +137,24 @@ class ChatLinkingEndToEndTest {
             List<Envelope> sent = h.drain();
             assertThat(sent).singleElement().satisfies(e -> {
                 assertThat(e.channel() + ":" + e.target()).isEqualTo("telegram:5550001");
-                assertThat(e.content().text()).contains("linked to Unix user alice on cluster hpc1")
-                        .contains("job 4242001").doesNotContain(code);
+                assertThat(e.content().text())
+                        .contains("linked to Unix user alice on cluster hpc1")
+                        .contains("job 4242001")
+                        .doesNotContain(code);
             });
             assertThat(users.links().linkOf("telegram", "5550001")).hasValueSatisfying(l -> {
                 assertThat(l.user()).isEqualTo("alice");
                 assertThat(l.cluster()).isEqualTo("hpc1");
             });
-            assertThat(users.links().linksOf("alice")).extracting(ChatLinks.ChatLink::receiver)
+            assertThat(users.links().linksOf("alice"))
+                    .extracting(ChatLinks.ChatLink::receiver)
                     .containsExactly("telegram:5550001");
             assertThat(pass.failed()).isZero();
             assertThat(inSpool(h)).isZero();
             assertThat(h.failed()).isEmpty();
-            assertThat(users.jobs().recent("alice")).as("a link is no job notification").isEmpty();
+            assertThat(users.jobs().recent("alice"))
+                    .as("a link is no job notification")
+                    .isEmpty();
         }
     }
 
@@ -168,8 +174,10 @@ class ChatLinkingEndToEndTest {
             assertThat(users.links().linksOf("mallory")).isEmpty();
             assertThat(users.links().linkOf("telegram", "5550002"))
                     .hasValueSatisfying(l -> assertThat(l.user()).isEqualTo("alice"));
-            assertThat(warnings()).filteredOn(w -> w.contains("mallory") && w.contains("unknown, already used or "
-                    + "expired; nothing linked")).hasSize(2);
+            assertThat(warnings())
+                    .filteredOn(w -> w.contains("mallory")
+                            && w.contains("unknown, already used or " + "expired; nothing linked"))
+                    .hasSize(2);
             assertThat(warnings()).noneMatch(w -> w.contains(code) || w.contains("ZZZZ2222"));
             assertThat(pass.failed()).isZero();
             assertThat(inSpool(h)).isZero();
@@ -188,7 +196,10 @@ class ChatLinkingEndToEndTest {
 
             assertThat(h.drain()).singleElement().satisfies(e -> {
                 assertThat(e.target()).isEqualTo("5550003");
-                assertThat(e.content().text()).contains("expired").contains("nothing was linked").contains("/link");
+                assertThat(e.content().text())
+                        .contains("expired")
+                        .contains("nothing was linked")
+                        .contains("/link");
             });
             assertThat(users.links().linkOf("telegram", "5550003")).isEmpty();
             assertThat(warnings()).anyMatch(w -> w.contains("expired before the job used it"));
@@ -203,7 +214,8 @@ class ChatLinkingEndToEndTest {
 
             forward(h, h.config);
 
-            assertThat(h.drain()).extracting(e -> e.channel() + ":" + e.target())
+            assertThat(h.drain())
+                    .extracting(e -> e.channel() + ":" + e.target())
                     .containsExactlyInAnyOrder("telegram:5550004", "email:alice@uni.org");
             assertThat(users.jobs().recent("alice")).singleElement().satisfies(n -> {
                 assertThat(n.jobId()).isEqualTo("4242001");
@@ -219,14 +231,16 @@ class ChatLinkingEndToEndTest {
         Files.writeString(registry, "1111\n");
         users.links().link("alice", "telegram", "5550005", "hpc1", Instant.now());
         try (Harness h = harness()) {
-            HeraldConfig config = h.config.withTelegramBot(new TelegramBotConfig(null, "", Duration.ofSeconds(1),
-                    registry.toString()));
+            HeraldConfig config = h.config.withTelegramBot(
+                    new TelegramBotConfig(null, "", Duration.ofSeconds(1), registry.toString()));
             capture(h, "end-completed", "telegram:5550005", null);
             capture(h, "fail-exit1", "telegram:5550005", "bob");
 
             forward(h, config);
 
-            assertThat(h.drain()).extracting(e -> e.channel() + ":" + e.target()).as("bob falls back to his default")
+            assertThat(h.drain())
+                    .extracting(e -> e.channel() + ":" + e.target())
+                    .as("bob falls back to his default")
                     .containsExactlyInAnyOrder("telegram:5550005", "email:bob@example.org");
             assertThat(warnings()).anyMatch(w -> w.contains("telegram:5550005") && w.contains("linked to bob"));
         }

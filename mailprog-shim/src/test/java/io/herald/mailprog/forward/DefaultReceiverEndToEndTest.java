@@ -1,20 +1,19 @@
 package io.herald.mailprog.forward;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.envelope.Envelope;
 import io.herald.embedded.EmbeddedSqs;
 import io.herald.mailprog.Fixtures;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A job whose --mail-user names nothing usable still reaches its owner, told what was not used and why. */
 class DefaultReceiverEndToEndTest {
@@ -46,7 +45,9 @@ class DefaultReceiverEndToEndTest {
 
     @Test
     void anUnknownSchemeAndARefusedAddressGoToTheUsersDefaultReceiverWithTheReasons() throws Exception {
-        try (Harness h = new Harness(dir, sqs.endpoint().toString(),
+        try (Harness h = new Harness(
+                dir,
+                sqs.endpoint().toString(),
                 m -> m.withReceivers("example.org", List.of("mailto=.+@example\\.org")))) {
             h.provision();
             h.drain();
@@ -56,15 +57,22 @@ class DefaultReceiverEndToEndTest {
             assertThat(pass.delivered()).isEqualTo(1);
             Envelope sent = h.drain().getFirst();
             assertThat(sent.channel() + ":" + sent.target()).isEqualTo("email:alice@example.org");
-            assertThat(sent.content().text()).contains("Not sent to:", "fax:555", "unknown scheme 'fax'",
-                    "alice@elsewhere.net", "not allowed by mailprog.allowList");
+            assertThat(sent.content().text())
+                    .contains(
+                            "Not sent to:",
+                            "fax:555",
+                            "unknown scheme 'fax'",
+                            "alice@elsewhere.net",
+                            "not allowed by mailprog.allowList");
             assertThat(h.failed()).isEmpty();
         }
     }
 
     @Test
     void whenTheAllowListRefusesTheDefaultReceiverTooTheRecordIsSetAsideWithBothReasons() throws Exception {
-        try (Harness h = new Harness(dir, sqs.endpoint().toString(),
+        try (Harness h = new Harness(
+                dir,
+                sqs.endpoint().toString(),
                 m -> m.withReceivers("example.org", List.of("mailto=.+@other\\.org")))) {
             h.provision();
             h.drain();

@@ -12,9 +12,6 @@ import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.Mailprog;
 import io.herald.mailprog.Shim;
 import io.herald.mailprog.slurm.Accounting;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +19,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The whole Slurm path on one machine: herald-mailprog (dash) → spool → forwarder (fake sacct)
- * → SQS at {@code endpoint} (an ElasticMQ on 127.0.0.1), and a reader to see what arrived.
+ * The whole Slurm path on one machine: herald-mailprog (dash) → spool → forwarder (fake sacct) → SQS at
+ * {@code endpoint} (an ElasticMQ on 127.0.0.1), and a reader to see what arrived.
  */
 final class Harness implements AutoCloseable {
 
@@ -35,18 +34,24 @@ final class Harness implements AutoCloseable {
     final HeraldConfig config;
     final SqsClient sqs;
 
-    Harness(Path root, String endpoint, java.util.function.UnaryOperator<MailprogConfig> tweak) throws IOException, InterruptedException {
+    Harness(Path root, String endpoint, java.util.function.UnaryOperator<MailprogConfig> tweak)
+            throws IOException, InterruptedException {
         this.root = root;
         this.shim = Shim.install(Files.createDirectories(root.resolve("bin")), root.resolve("spool"));
         this.sacctDir = Files.createDirectories(root.resolve("sacct"));
         Path sacct = Fixtures.fakeSacct(sacctDir);
         HeraldConfig defaults = HeraldConfig.defaults();
-        MailprogConfig m = defaults.mailprog().toBuilder().spoolDir(shim.spool().toString())
-                .sacct(sacct.toString()).sacctAttempts(3).sacctDelay(Duration.ofMillis(20))
+        MailprogConfig m = defaults.mailprog().toBuilder()
+                .spoolDir(shim.spool().toString())
+                .sacct(sacct.toString())
+                .sacctAttempts(3)
+                .sacctDelay(Duration.ofMillis(20))
                 .mailDomain("example.org")
-                .retryMin(Duration.ofMillis(50)).retryMax(Duration.ofMillis(400)).build();
-        this.config = defaults
-                .withSqs(new HeraldConfig.Sqs(endpoint, "us-east-1", List.of("slurm-test"), "-dlq", 5, Duration.ofSeconds(30), 10))
+                .retryMin(Duration.ofMillis(50))
+                .retryMax(Duration.ofMillis(400))
+                .build();
+        this.config = defaults.withSqs(new HeraldConfig.Sqs(
+                        endpoint, "us-east-1", List.of("slurm-test"), "-dlq", 5, Duration.ofSeconds(30), 10))
                 .withMailprog(tweak.apply(m));
         this.sqs = SqsClients.create(config.sqs());
     }
@@ -83,7 +88,9 @@ final class Harness implements AutoCloseable {
         EnvelopeCodec codec = new EnvelopeCodec();
         List<Envelope> out = new ArrayList<>();
         while (true) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
+            List<Message> batch = sqs.receiveMessage(
+                            b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0))
+                    .messages();
             if (batch.isEmpty()) {
                 return out;
             }

@@ -1,5 +1,7 @@
 package io.herald.mailprog.forward;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.receiver.ReceiverParser;
@@ -8,12 +10,6 @@ import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.Fixtures.Case;
 import io.herald.mailprog.Shim;
 import io.herald.mailprog.slurm.MailType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,12 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every case of shared/slurm/mailprog_cases.json, the whole way: herald-mailprog under dash with
- * the case's exact argv and environment → spool → forwarder (fake sacct) → ElasticMQ → envelopes.
+ * Every case of shared/slurm/mailprog_cases.json, the whole way: herald-mailprog under dash with the case's exact argv
+ * and environment → spool → forwarder (fake sacct) → ElasticMQ → envelopes.
  */
 class MailprogCasesEndToEndTest {
 
@@ -68,31 +67,47 @@ class MailprogCasesEndToEndTest {
                 assertThat(envelopes).isEmpty();
                 assertThat(pass.failed()).isEqualTo(1);
                 assertThat(h.failed()).hasSize(1);
-                assertThat(Files.readString(Path.of(h.failed().getFirst() + ".reason"))).contains("argv has 2 arguments");
+                assertThat(Files.readString(Path.of(h.failed().getFirst() + ".reason")))
+                        .contains("argv has 2 arguments");
                 return;
             }
             assertThat(pass.delivered()).as(pass.toString()).isEqualTo(1);
-            assertThat(h.shim.records()).as("spool record removed once SQS acknowledged it").isEmpty();
-            assertThat(envelopes).extracting(e -> e.channel() + ":" + e.target())
+            assertThat(h.shim.records())
+                    .as("spool record removed once SQS acknowledged it")
+                    .isEmpty();
+            assertThat(envelopes)
+                    .extracting(e -> e.channel() + ":" + e.target())
                     .containsExactlyInAnyOrderElementsOf(expectedReceivers(c));
             JsonNode spooled = c.expect().path("slurm_mail_spool");
             for (Envelope e : envelopes) {
                 assertThat(e.slurm().jobId()).isEqualTo(spooled.path("job_id").asText());
-                assertThat(MailType.fromSubjectWord(e.slurm().mailType())).map(Enum::name)
+                assertThat(MailType.fromSubjectWord(e.slurm().mailType()))
+                        .map(Enum::name)
                         .contains(c.expect().path("mail_type_flag").asText());
                 assertThat(e.slurm().name()).isEqualTo(expectedName(c));
                 assertThat(e.origin().kind()).isEqualTo("slurm");
                 assertThat(e.origin().cluster()).isEqualTo("hpc1");
                 assertThat(e.origin().principal()).isEqualTo(c.env().get("SLURM_JOB_USER"));
-                assertThat(e.content().title()).contains(spooled.path("array_summary").asBoolean()
-                        ? spooled.path("job_id").asText() : displayId(c));
+                assertThat(e.content().title())
+                        .contains(
+                                spooled.path("array_summary").asBoolean()
+                                        ? spooled.path("job_id").asText()
+                                        : displayId(c));
                 assertThat(e.content().text()).startsWith(e.content().title());
             }
             if (c.id().equals("receivers-malformed")) {
                 String text = envelopes.getFirst().content().text();
-                assertThat(text).contains("Not sent to:", "item 1 ''", "item 2 'msteams:'", "item 3 '::'", "item 4 ':xxx'",
-                        "telegram target 'not-a-number'", "item 8 'msteams:::'", "unknown scheme 'unknown'",
-                        "item 11 'mailto:a@b.org;c@d.org'");
+                assertThat(text)
+                        .contains(
+                                "Not sent to:",
+                                "item 1 ''",
+                                "item 2 'msteams:'",
+                                "item 3 '::'",
+                                "item 4 ':xxx'",
+                                "telegram target 'not-a-number'",
+                                "item 8 'msteams:::'",
+                                "unknown scheme 'unknown'",
+                                "item 11 'mailto:a@b.org;c@d.org'");
             }
         }
     }
@@ -127,6 +142,8 @@ class MailprogCasesEndToEndTest {
     private static String displayId(Case c) {
         String array = c.env().get("SLURM_ARRAY_JOB_ID");
         String task = c.env().get("SLURM_ARRAY_TASK_ID");
-        return array != null && task != null ? array + "_" + task : c.expect().path("slurm_mail_spool").path("job_id").asText();
+        return array != null && task != null
+                ? array + "_" + task
+                : c.expect().path("slurm_mail_spool").path("job_id").asText();
     }
 }

@@ -1,5 +1,7 @@
 package io.herald.mailprog.forward;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.MailprogConfig;
 import io.herald.core.dynamo.DynamoDbClients;
@@ -11,13 +13,6 @@ import io.herald.core.status.StatusTable;
 import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.embedded.EmbeddedSqs;
 import io.herald.mailprog.Fixtures;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,13 +20,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Quiet hours and the digests users choose: what is held waits in the spool and goes as one digest
- * when its time comes, also after a forwarder restart. Real status table (DynamoDB Local) and SQS
- * (ElasticMQ); the forwarder's clock is moved by hand.
+ * Quiet hours and the digests users choose: what is held waits in the spool and goes as one digest when its time comes,
+ * also after a forwarder restart. Real status table (DynamoDB Local) and SQS (ElasticMQ); the forwarder's clock is
+ * moved by hand.
  */
 class PreferenceDigestsEndToEndTest {
 
@@ -53,8 +52,8 @@ class PreferenceDigestsEndToEndTest {
         sqs = EmbeddedSqs.start(0);
         dynamoDb = EmbeddedDynamoDb.start(0);
         HeraldConfig.Status d = HeraldConfig.defaults().status();
-        dynamo = DynamoDbClients.create(new HeraldConfig.Status(dynamoDb.endpoint().toString(), d.region(), "unused",
-                d.ttl()));
+        dynamo = DynamoDbClients.create(
+                new HeraldConfig.Status(dynamoDb.endpoint().toString(), d.region(), "unused", d.ttl()));
     }
 
     @AfterAll
@@ -77,7 +76,9 @@ class PreferenceDigestsEndToEndTest {
     }
 
     private Harness harness() throws Exception {
-        Harness h = new Harness(dir, sqs.endpoint().toString(),
+        Harness h = new Harness(
+                dir,
+                sqs.endpoint().toString(),
                 m -> m.withPreferences(new MailprogConfig.Preferences(true, Duration.ofSeconds(30))));
         h.provision();
         h.drain();
@@ -121,7 +122,8 @@ class PreferenceDigestsEndToEndTest {
 
                 assertThat(night.held()).isEqualTo(3);
                 List<Envelope> atOnce = h.drain();
-                assertThat(atOnce).singleElement()
+                assertThat(atOnce)
+                        .singleElement()
                         .satisfies(e -> assertThat(e.content().title()).contains("4242004", "failed"));
                 assertThat(inSpool(h)).as("held records stay in the spool").isEqualTo(3);
 
@@ -154,7 +156,9 @@ class PreferenceDigestsEndToEndTest {
             }
             try (Forwarder flush = h.forwarder(clock, store)) {
                 PassResult flushed = flush.pass(true);
-                assertThat(flushed.delivered()).as("a flush in quiet hours sends nothing held").isZero();
+                assertThat(flushed.delivered())
+                        .as("a flush in quiet hours sends nothing held")
+                        .isZero();
                 assertThat(flushed.failed()).isZero();
             }
             assertThat(h.drain()).isEmpty();
@@ -166,8 +170,9 @@ class PreferenceDigestsEndToEndTest {
                 restarted.pass(false);
             }
 
-            assertThat(h.drain()).singleElement().satisfies(e ->
-                    assertThat(e.content().title()).contains("2 Slurm job notifications for alice"));
+            assertThat(h.drain())
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.content().title()).contains("2 Slurm job notifications for alice"));
             assertThat(inSpool(h)).isZero();
         }
     }
@@ -183,8 +188,9 @@ class PreferenceDigestsEndToEndTest {
             MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:20:00Z"));
             try (Forwarder forwarder = h.forwarder(clock, store)) {
                 assertThat(forwarder.pass(false).held()).isEqualTo(2);
-                assertThat(h.drain()).singleElement().satisfies(e ->
-                        assertThat(e.content().title()).contains("4242001", "began"));
+                assertThat(h.drain())
+                        .singleElement()
+                        .satisfies(e -> assertThat(e.content().title()).contains("4242001", "began"));
 
                 clock.advance(Duration.ofMinutes(39));
                 forwarder.pass(false);
@@ -192,8 +198,10 @@ class PreferenceDigestsEndToEndTest {
 
                 clock.advance(Duration.ofMinutes(1));
                 forwarder.pass(false);
-                assertThat(h.drain()).singleElement().satisfies(e ->
-                        assertThat(e.content().text()).contains("2 Slurm job notifications", "as an hourly digest"));
+                assertThat(h.drain())
+                        .singleElement()
+                        .satisfies(e -> assertThat(e.content().text())
+                                .contains("2 Slurm job notifications", "as an hourly digest"));
             }
         }
     }
@@ -207,7 +215,8 @@ class PreferenceDigestsEndToEndTest {
             capture(h, "begin-simple", "end-completed", "requeue-node-fail");
             capturedAt(h, NIGHT);
             // No pass ran in the night (cron runs the flush in the morning, or the forwarder was down).
-            MutableClock morning = new MutableClock(NIGHT.plus(Duration.ofHours(8).plusMinutes(30)));
+            MutableClock morning =
+                    new MutableClock(NIGHT.plus(Duration.ofHours(8).plusMinutes(30)));
 
             try (Forwarder flush = h.forwarder(morning, store)) {
                 PassResult flushed = flush.pass(true);
@@ -216,7 +225,9 @@ class PreferenceDigestsEndToEndTest {
                 assertThat(flushed.held()).isZero();
             }
             assertThat(h.drain()).singleElement().satisfies(e -> {
-                assertThat(e.target()).as("held notifications keep their receivers").isEqualTo("C0123");
+                assertThat(e.target())
+                        .as("held notifications keep their receivers")
+                        .isEqualTo("C0123");
                 assertThat(e.content().title()).contains("3 Slurm job notifications for alice");
                 assertThat(e.content().text()).contains("quiet hours (22:00-07:00 UTC)");
             });
@@ -238,8 +249,12 @@ class PreferenceDigestsEndToEndTest {
             }
             List<Envelope> sent = h.drain();
             assertThat(sent).hasSize(2);
-            assertThat(sent).filteredOn(e -> e.content().title().contains("began")).hasSize(1);
-            assertThat(sent).filteredOn(e -> e.content().text().contains("as an hourly digest")).singleElement()
+            assertThat(sent)
+                    .filteredOn(e -> e.content().title().contains("began"))
+                    .hasSize(1);
+            assertThat(sent)
+                    .filteredOn(e -> e.content().text().contains("as an hourly digest"))
+                    .singleElement()
                     .satisfies(e -> assertThat(e.content().text()).contains("2 Slurm job notifications"));
         }
     }
@@ -257,7 +272,9 @@ class PreferenceDigestsEndToEndTest {
                 assertThat(r.muted()).isEqualTo(1);
                 assertThat(r.delivered()).isEqualTo(1);
             }
-            assertThat(h.drain()).singleElement().satisfies(e -> assertThat(e.content().title()).contains("ended"));
+            assertThat(h.drain())
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.content().title()).contains("ended"));
             assertThat(inSpool(h)).isZero();
         }
     }

@@ -1,9 +1,11 @@
 package io.herald.mailprog.forward;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.MailprogConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.envelope.Envelope;
-import io.herald.core.config.HeraldConfig;
 import io.herald.core.preferences.DynamoPreferencesStore;
 import io.herald.core.preferences.PreferencesCodec;
 import io.herald.core.preferences.PreferencesStore;
@@ -11,13 +13,6 @@ import io.herald.core.status.StatusTable;
 import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.embedded.EmbeddedSqs;
 import io.herald.mailprog.Fixtures;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,12 +21,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * A bare --mail-user follows the job owner's preferences, kept in a real status table (DynamoDB
- * Local) and forwarded to a real SQS (ElasticMQ); explicit receivers are honoured as written.
+ * A bare --mail-user follows the job owner's preferences, kept in a real status table (DynamoDB Local) and forwarded to
+ * a real SQS (ElasticMQ); explicit receivers are honoured as written.
  */
 class PreferenceRoutingEndToEndTest {
 
@@ -51,8 +50,8 @@ class PreferenceRoutingEndToEndTest {
         sqs = EmbeddedSqs.start(0);
         dynamoDb = EmbeddedDynamoDb.start(0);
         HeraldConfig.Status d = HeraldConfig.defaults().status();
-        dynamo = DynamoDbClients.create(new HeraldConfig.Status(dynamoDb.endpoint().toString(), d.region(), "unused",
-                d.ttl()));
+        dynamo = DynamoDbClients.create(
+                new HeraldConfig.Status(dynamoDb.endpoint().toString(), d.region(), "unused", d.ttl()));
     }
 
     @AfterAll
@@ -70,12 +69,14 @@ class PreferenceRoutingEndToEndTest {
     }
 
     private void prefer(String user, String json) throws Exception {
-        store.save(((PreferencesCodec.Valid) codec.read(user, codec.parse(json), Set.of("email", "telegram",
-                "slack"))).preferences());
+        store.save(((PreferencesCodec.Valid) codec.read(user, codec.parse(json), Set.of("email", "telegram", "slack")))
+                .preferences());
     }
 
     private Harness harness() throws Exception {
-        Harness h = new Harness(dir, sqs.endpoint().toString(),
+        Harness h = new Harness(
+                dir,
+                sqs.endpoint().toString(),
                 m -> m.withPreferences(new MailprogConfig.Preferences(true, Duration.ofSeconds(30))));
         h.provision();
         h.drain();
@@ -119,7 +120,8 @@ class PreferenceRoutingEndToEndTest {
             PassResult pass = forward(h, store);
 
             assertThat(pass.delivered()).isEqualTo(2);
-            assertThat(receivers(h.drain())).as("END to the chat only; FAIL (not listed) to both")
+            assertThat(receivers(h.drain()))
+                    .as("END to the chat only; FAIL (not listed) to both")
                     .containsExactly("email:alice@uni.org", "slack:C0123", "slack:C0123");
             assertThat(h.failed()).isEmpty();
         }
@@ -161,7 +163,8 @@ class PreferenceRoutingEndToEndTest {
 
             PassResult pass = forward(h, store);
 
-            assertThat(receivers(h.drain())).as("BEGIN is unwanted, partition gpu on hpc1 muted; END goes")
+            assertThat(receivers(h.drain()))
+                    .as("BEGIN is unwanted, partition gpu on hpc1 muted; END goes")
                     .containsExactly("email:alice@uni.org");
             assertThat(pass.failed()).isZero();
             assertThat(pass.errors()).isEmpty();
@@ -187,7 +190,9 @@ class PreferenceRoutingEndToEndTest {
     @Test
     void preferredReceiversPassTheAllowListOrTheOwnerHearsAtTheDefaultWithTheReason() throws Exception {
         prefer("alice", "{\"receivers\": {\"work\": \"mailto:alice@uni.org\"}}");
-        try (Harness h = new Harness(dir, sqs.endpoint().toString(),
+        try (Harness h = new Harness(
+                dir,
+                sqs.endpoint().toString(),
                 m -> m.withReceivers("example.org", List.of("mailto=.+@example\\.org"))
                         .withPreferences(new MailprogConfig.Preferences(true, Duration.ofSeconds(30))))) {
             h.provision();
@@ -225,7 +230,9 @@ class PreferenceRoutingEndToEndTest {
     @Test
     void whenTheStoreFailsAfterAReadTheLastKnownPreferencesAreFollowed() throws Exception {
         prefer("alice", "{\"receivers\": {\"chat\": \"slack:C0123\"}}");
-        try (Harness h = new Harness(dir, sqs.endpoint().toString(),
+        try (Harness h = new Harness(
+                dir,
+                sqs.endpoint().toString(),
                 m -> m.withPreferences(new MailprogConfig.Preferences(true, Duration.ZERO)))) {
             h.provision();
             h.drain();

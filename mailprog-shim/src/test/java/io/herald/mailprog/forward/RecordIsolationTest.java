@@ -1,15 +1,12 @@
 package io.herald.mailprog.forward;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.envelope.Envelope;
 import io.herald.embedded.EmbeddedSqs;
 import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.slurm.Accounting;
 import io.herald.mailprog.slurm.StatsLookup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One bad record never stops the others: whatever it makes the code throw, it goes to failed/ with
- * its reason, the pass goes on, and no record stays claimed. Real capture script, real ElasticMQ.
+ * One bad record never stops the others: whatever it makes the code throw, it goes to failed/ with its reason, the pass
+ * goes on, and no record stays claimed. Real capture script, real ElasticMQ.
  */
 class RecordIsolationTest {
 
@@ -67,12 +66,14 @@ class RecordIsolationTest {
             capture(h, Map.of("SLURM_JOB_NAME", "good-two"));
             Path incoming = h.shim.spool().resolve("new");
             Files.write(incoming.resolve("empty.record"), new byte[0]);
-            Files.write(incoming.resolve("garbage.record"),
-                    "not a spool record at all\n".getBytes(StandardCharsets.UTF_8));
-            Files.write(incoming.resolve("truncated.record"),
+            Files.write(
+                    incoming.resolve("garbage.record"), "not a spool record at all\n".getBytes(StandardCharsets.UTF_8));
+            Files.write(
+                    incoming.resolve("truncated.record"),
                     "herald-mailprog 1\0004\0/usr/bin/x\0-s\0".getBytes(StandardCharsets.UTF_8));
             Fixtures.Case tooFew = Fixtures.caseNamed("argv-too-few-robustness");
-            assertThat(h.shim.run(tooFew.args(), tooFew.envEntries()).exitCode()).isZero();
+            assertThat(h.shim.run(tooFew.args(), tooFew.envEntries()).exitCode())
+                    .isZero();
 
             // A stand-in for a statistics bug: the real sacct path is tested with the fake sacct elsewhere;
             // here one job's statistics throw, as a parsing bug on odd sacct output would.
@@ -85,24 +86,34 @@ class RecordIsolationTest {
             PassResult pass;
             try (Forwarder forwarder = h.forwarder(Clock.systemUTC(), exploding)) {
                 pass = forwarder.pass(true);
-                assertThat(forwarder.pass(true).errors()).as("a second pass finds nothing claimed or left").isEmpty();
+                assertThat(forwarder.pass(true).errors())
+                        .as("a second pass finds nothing claimed or left")
+                        .isEmpty();
             }
 
             List<Envelope> sent = h.drain();
-            assertThat(sent).extracting(e -> e.slurm().name()).contains("good-one", "good-two")
+            assertThat(sent)
+                    .extracting(e -> e.slurm().name())
+                    .contains("good-one", "good-two")
                     .doesNotContain("stats-explode");
-            assertThat(h.shim.records()).as("new/ is empty: every record was sent or set aside").isEmpty();
-            List<String> failed = h.failed().stream().map(p -> p.getFileName().toString()).toList();
+            assertThat(h.shim.records())
+                    .as("new/ is empty: every record was sent or set aside")
+                    .isEmpty();
+            List<String> failed =
+                    h.failed().stream().map(p -> p.getFileName().toString()).toList();
             assertThat(failed).contains("empty.record", "garbage.record", "truncated.record");
             assertThat(pass.errors()).isEmpty();
             for (Path f : h.failed()) {
-                assertThat(f.resolveSibling(f.getFileName() + ".reason")).as("reason beside " + f).isNotEmptyFile();
+                assertThat(f.resolveSibling(f.getFileName() + ".reason"))
+                        .as("reason beside " + f)
+                        .isNotEmptyFile();
             }
-            assertThat(reasons(h)).anyMatch(r ->
-                    r.contains("IllegalStateException: sacct said something nobody expected"));
+            assertThat(reasons(h))
+                    .anyMatch(r -> r.contains("IllegalStateException: sacct said something nobody expected"));
             // The parser may learn to read such a time one day; until then the record is set aside,
             // and either way it never holds up the others.
-            boolean farFutureSent = sent.stream().anyMatch(e -> "far-future".equals(e.slurm().name()));
+            boolean farFutureSent =
+                    sent.stream().anyMatch(e -> "far-future".equals(e.slurm().name()));
             if (!farFutureSent) {
                 assertThat(reasons(h)).anyMatch(r -> r.contains("DateTimeException"));
             }

@@ -1,25 +1,5 @@
 package io.herald.mailprog.forward;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.herald.embedded.EmbeddedSqs;
-import io.herald.mailprog.Fixtures;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.function.UnaryOperator;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -28,16 +8,36 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.herald.embedded.EmbeddedSqs;
+import io.herald.mailprog.Fixtures;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
 /**
- * A missing queue, denied access and throttling are not the record's fault: it stays in new/,
- * retried with the forwarder's backoff, is never set aside, and the log says so once per change.
+ * A missing queue, denied access and throttling are not the record's fault: it stays in new/, retried with the
+ * forwarder's backoff, is never set aside, and the log says so once per change.
  */
 class SqsPassingProblemsTest {
 
     /** SQS's JSON protocol as the real service speaks it, for the errors ElasticMQ cannot produce. */
     @RegisterExtension
     static WireMockExtension fakeSqs = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     @TempDir
     Path dir;
@@ -57,8 +57,10 @@ class SqsPassingProblemsTest {
     }
 
     private List<String> warnings() {
-        return logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        return logs.list.stream()
+                .filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     private static void capture(Harness h) throws Exception {
@@ -70,8 +72,8 @@ class SqsPassingProblemsTest {
     void aQueueThatDoesNotExistYetKeepsTheRecordWaitingUntilItIsCreated() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-05T09:00:00Z"));
         try (EmbeddedSqs sqs = EmbeddedSqs.start(0);
-             Harness h = new Harness(dir, sqs.endpoint().toString(), UnaryOperator.identity());
-             Forwarder forwarder = h.forwarder(clock)) {
+                Harness h = new Harness(dir, sqs.endpoint().toString(), UnaryOperator.identity());
+                Forwarder forwarder = h.forwarder(clock)) {
             capture(h);
 
             for (int i = 0; i < 3; i++) {
@@ -83,7 +85,10 @@ class SqsPassingProblemsTest {
             }
             assertThat(h.shim.records()).hasSize(1);
             assertThat(h.failed()).as("never set aside for a missing queue").isEmpty();
-            assertThat(warnings()).as("said once, not every pass").singleElement().asString()
+            assertThat(warnings())
+                    .as("said once, not every pass")
+                    .singleElement()
+                    .asString()
                     .contains("slurm-test", "does not exist", "stay in new/");
 
             h.provision();
@@ -100,11 +105,12 @@ class SqsPassingProblemsTest {
     @Test
     void accessDeniedAndThrottlingKeepTheRecordWaitingAndAreLoggedOncePerChange() throws Exception {
         String url = fakeSqs.baseUrl() + "/000000000000/slurm-test";
-        fakeSqs.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSQS.GetQueueUrl"))
+        fakeSqs.stubFor(post(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AmazonSQS.GetQueueUrl"))
                 .willReturn(okJson("{\"QueueUrl\":\"" + url + "\"}")));
         MutableClock clock = new MutableClock(Instant.parse("2026-01-05T09:00:00Z"));
         try (Harness h = new Harness(dir, fakeSqs.baseUrl(), UnaryOperator.identity());
-             Forwarder forwarder = h.forwarder(clock)) {
+                Forwarder forwarder = h.forwarder(clock)) {
             capture(h);
 
             sendAnswers(403, "AccessDenied", "com.amazon.coral.service#AccessDeniedException");
@@ -130,14 +136,17 @@ class SqsPassingProblemsTest {
 
     @Test
     void accessDeniedWhenLookingUpTheQueueKeepsTheRecordWaitingToo() throws Exception {
-        fakeSqs.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSQS.GetQueueUrl"))
-                .willReturn(aResponse().withStatus(403)
+        fakeSqs.stubFor(post(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AmazonSQS.GetQueueUrl"))
+                .willReturn(aResponse()
+                        .withStatus(403)
                         .withHeader("Content-Type", "application/x-amz-json-1.0")
                         .withHeader("x-amzn-query-error", "AccessDenied;Sender")
-                        .withBody("{\"__type\":\"com.amazon.coral.service#AccessDeniedException\",\"message\":\"no\"}")));
+                        .withBody(
+                                "{\"__type\":\"com.amazon.coral.service#AccessDeniedException\",\"message\":\"no\"}")));
         MutableClock clock = new MutableClock(Instant.parse("2026-01-05T09:00:00Z"));
         try (Harness h = new Harness(dir, fakeSqs.baseUrl(), UnaryOperator.identity());
-             Forwarder forwarder = h.forwarder(clock)) {
+                Forwarder forwarder = h.forwarder(clock)) {
             capture(h);
 
             for (int i = 0; i < 2; i++) {
@@ -153,8 +162,10 @@ class SqsPassingProblemsTest {
     }
 
     private static void sendAnswers(int status, String queryCode, String type) {
-        fakeSqs.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSQS.SendMessageBatch"))
-                .willReturn(aResponse().withStatus(status)
+        fakeSqs.stubFor(post(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AmazonSQS.SendMessageBatch"))
+                .willReturn(aResponse()
+                        .withStatus(status)
                         .withHeader("Content-Type", "application/x-amz-json-1.0")
                         .withHeader("x-amzn-query-error", queryCode + ";Sender")
                         .withBody("{\"__type\":\"" + type + "\",\"message\":\"refused\"}")));

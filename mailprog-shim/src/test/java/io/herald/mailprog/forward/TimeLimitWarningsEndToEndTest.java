@@ -1,26 +1,25 @@
 package io.herald.mailprog.forward;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.embedded.EmbeddedSqs;
 import io.herald.mailprog.Fixtures;
 import io.herald.mailprog.Fixtures.Case;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Slurm checks time limits every 30 s, so a short job's 50/80/100 % warnings are captured within
- * milliseconds (seen on 22.05) and reached users in any order. They are folded into one message.
+ * Slurm checks time limits every 30 s, so a short job's 50/80/100 % warnings are captured within milliseconds (seen on
+ * 22.05) and reached users in any order. They are folded into one message.
  */
 class TimeLimitWarningsEndToEndTest {
 
@@ -48,7 +47,11 @@ class TimeLimitWarningsEndToEndTest {
     }
 
     private static String fact(Envelope e, String label) {
-        return e.content().facts().stream().filter(f -> f.label().equals(label)).map(Fact::value).findFirst().orElse(null);
+        return e.content().facts().stream()
+                .filter(f -> f.label().equals(label))
+                .map(Fact::value)
+                .findFirst()
+                .orElse(null);
     }
 
     @Test
@@ -60,7 +63,9 @@ class TimeLimitWarningsEndToEndTest {
             MutableClock clock = new MutableClock(Instant.now());
 
             try (Forwarder forwarder = h.forwarder(clock)) {
-                assertThat(forwarder.pass(false).delivered()).as("just captured: siblings may still come").isZero();
+                assertThat(forwarder.pass(false).delivered())
+                        .as("just captured: siblings may still come")
+                        .isZero();
                 assertThat(h.shim.records()).hasSize(3);
 
                 clock.advance(Duration.ofSeconds(2));
@@ -86,7 +91,8 @@ class TimeLimitWarningsEndToEndTest {
             try (Forwarder forwarder = h.forwarder(new MutableClock(Instant.now()))) {
                 assertThat(forwarder.pass(true).delivered()).isEqualTo(3);
             }
-            assertThat(h.drain()).singleElement()
+            assertThat(h.drain())
+                    .singleElement()
                     .satisfies(e -> assertThat(fact(e, "Warnings")).isEqualTo("50%, 80%, 100% of the time limit"));
         }
     }
@@ -99,7 +105,8 @@ class TimeLimitWarningsEndToEndTest {
             h.drain();
             captureTogether(h);
 
-            try (Forwarder forwarder = h.forwarder(new MutableClock(Instant.now().minus(Duration.ofMinutes(10))))) {
+            try (Forwarder forwarder =
+                    h.forwarder(new MutableClock(Instant.now().minus(Duration.ofMinutes(10))))) {
                 assertThat(forwarder.pass(false).delivered()).isEqualTo(3);
             }
             assertThat(h.drain()).hasSize(1);

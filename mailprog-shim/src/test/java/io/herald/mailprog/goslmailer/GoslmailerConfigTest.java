@@ -1,17 +1,16 @@
 package io.herald.mailprog.goslmailer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.MailprogConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GoslmailerConfigTest {
 
@@ -63,19 +62,28 @@ class GoslmailerConfigTest {
         HeraldConfig c = applied.config();
         assertThat(c.receivers().defaultScheme()).isEqualTo("msteams");
         assertThat(c.mailprog().allowList()).containsExactly("mailto=.+@(imp|imba.oeaw|gmi.oeaw).ac.at");
-        assertThat(c.mailprog().qosLimits()).containsExactly(
-                java.util.Map.entry("RAPID", Duration.ofHours(1)), java.util.Map.entry("SHORT", Duration.ofHours(8)),
-                java.util.Map.entry("MEDIUM", Duration.ofDays(2)), java.util.Map.entry("LONG", Duration.ofDays(14)));
+        assertThat(c.mailprog().qosLimits())
+                .containsExactly(
+                        java.util.Map.entry("RAPID", Duration.ofHours(1)),
+                                java.util.Map.entry("SHORT", Duration.ofHours(8)),
+                        java.util.Map.entry("MEDIUM", Duration.ofDays(2)),
+                                java.util.Map.entry("LONG", Duration.ofDays(14)));
         assertThat(c.mailprog().sacct()).isEqualTo("/opt/slurm/bin/sacct");
-        assertThat(c.telegramBot().botToken().isSet()).as("the placeholder token is not a token").isFalse();
-        assertThat(applied.notes()).anySatisfy(n -> assertThat(n).contains("not taken over").contains("connectors.msteams.url"));
+        assertThat(c.telegramBot().botToken().isSet())
+                .as("the placeholder token is not a token")
+                .isFalse();
+        assertThat(applied.notes())
+                .anySatisfy(n -> assertThat(n).contains("not taken over").contains("connectors.msteams.url"));
     }
 
     @Test
     void heraldsOwnSettingsWinOverTheGoslmailerFile() throws Exception {
         Path file = Files.writeString(dir.resolve("goslmailer.conf"), ANNOTATED);
-        HeraldConfig own = HeraldConfig.defaults().withMailprog(HeraldConfig.defaults().mailprog()
-                .withReceivers("", List.of("mailto=.+@example\\.org")).withQos(List.of("short=04:00:00")));
+        HeraldConfig own = HeraldConfig.defaults()
+                .withMailprog(HeraldConfig.defaults()
+                        .mailprog()
+                        .withReceivers("", List.of("mailto=.+@example\\.org"))
+                        .withQos(List.of("short=04:00:00")));
 
         HeraldConfig c = GoslmailerConfig.read(file).applyTo(own).config();
 
@@ -85,9 +93,11 @@ class GoslmailerConfigTest {
 
     @Test
     void aTelegramTokenIsTakenForTheBot() throws Exception {
-        Path file = Files.writeString(dir.resolve("goslmailer.conf"), "{\"connectors\":{\"telegram\":{\"token\":\"42:real\"}}}");
+        Path file = Files.writeString(
+                dir.resolve("goslmailer.conf"), "{\"connectors\":{\"telegram\":{\"token\":\"42:real\"}}}");
 
-        HeraldConfig c = GoslmailerConfig.read(file).applyTo(HeraldConfig.defaults()).config();
+        HeraldConfig c =
+                GoslmailerConfig.read(file).applyTo(HeraldConfig.defaults()).config();
 
         assertThat(c.telegramBot().botToken().reveal()).isEqualTo("42:real");
         assertThat(c.toString()).doesNotContain("42:real");
@@ -95,7 +105,8 @@ class GoslmailerConfigTest {
 
     @Test
     void anAllowListThatIsNotARegexIsRefusedWithItsKey() throws Exception {
-        Path file = Files.writeString(dir.resolve("goslmailer.conf"), "{\"connectors\":{\"mailto\":{\"allowList\":\"(\"}}}");
+        Path file = Files.writeString(
+                dir.resolve("goslmailer.conf"), "{\"connectors\":{\"mailto\":{\"allowList\":\"(\"}}}");
 
         assertThatThrownBy(() -> GoslmailerConfig.read(file)).hasMessageContaining("connectors.mailto.allowList");
     }

@@ -1,12 +1,11 @@
 package io.herald.mailprog.message;
 
-import io.herald.mailprog.slurm.JobStats.TaskOutcome;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.mailprog.slurm.JobStats.TaskOutcome;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ArrayTallyTest {
 
@@ -18,13 +17,17 @@ class ArrayTallyTest {
             tasks.add(new TaskOutcome(Integer.toString(i), 1, state, i == 4 || i == 7 ? "3:0" : "0:0"));
         }
 
-        assertThat(ArrayTally.describe(tasks)).isEqualTo("12 tasks: 9 COMPLETED, 2 FAILED (exit 3: tasks 4, 7), 1 TIMEOUT (task 11)");
+        assertThat(ArrayTally.describe(tasks))
+                .isEqualTo("12 tasks: 9 COMPLETED, 2 FAILED (exit 3: tasks 4, 7), 1 TIMEOUT (task 11)");
     }
 
     @Test
     void differentExitCodesAndSignalsAreToldApartAndPendingRangesCountEveryTask() {
-        List<TaskOutcome> tasks = List.of(new TaskOutcome("1", 1, "FAILED", "1:0"), new TaskOutcome("2", 1, "FAILED", "0:9"),
-                new TaskOutcome("3", 1, "FAILED", "1:0"), new TaskOutcome("[4-6]", 3, "PENDING", null));
+        List<TaskOutcome> tasks = List.of(
+                new TaskOutcome("1", 1, "FAILED", "1:0"),
+                new TaskOutcome("2", 1, "FAILED", "0:9"),
+                new TaskOutcome("3", 1, "FAILED", "1:0"),
+                new TaskOutcome("[4-6]", 3, "PENDING", null));
 
         assertThat(ArrayTally.describe(tasks))
                 .isEqualTo("6 tasks: 3 FAILED (exit 1: tasks 1, 3; signal 9: task 2), 3 PENDING (tasks 4-6)");
@@ -37,6 +40,7 @@ class ArrayTallyTest {
             tasks.add(new TaskOutcome(Integer.toString(i), 1, "FAILED", "2:0"));
         }
 
-        assertThat(ArrayTally.describe(tasks)).isEqualTo("20 tasks: 20 FAILED (exit 2: tasks 0, 1, 2, 3, 4, 5, 6, 7 and 12 more)");
+        assertThat(ArrayTally.describe(tasks))
+                .isEqualTo("20 tasks: 20 FAILED (exit 2: tasks 0, 1, 2, 3, 4, 5, 6, 7 and 12 more)");
     }
 }

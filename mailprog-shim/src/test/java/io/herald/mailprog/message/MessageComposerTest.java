@@ -1,5 +1,7 @@
 package io.herald.mailprog.message;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.config.MailprogConfig;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Fact;
@@ -8,12 +10,9 @@ import io.herald.mailprog.slurm.JobEvent;
 import io.herald.mailprog.slurm.JobEventParser;
 import io.herald.mailprog.slurm.JobStats;
 import io.herald.mailprog.slurm.MailType;
-import io.herald.mailprog.slurm.StatsLookup;
 import io.herald.mailprog.slurm.Sacct;
+import io.herald.mailprog.slurm.StatsLookup;
 import io.herald.mailprog.spool.SpoolRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a job notification says, per mail type, with statistics from the fake sacct. */
 class MessageComposerTest {
@@ -32,8 +31,8 @@ class MessageComposerTest {
     @TempDir
     Path dir;
 
-    private static final Map<String, Duration> QOS = Map.of("short", Duration.ofHours(4), "normal", Duration.ofDays(1),
-            "long", Duration.ofDays(7));
+    private static final Map<String, Duration> QOS =
+            Map.of("short", Duration.ofHours(4), "normal", Duration.ofDays(1), "long", Duration.ofDays(7));
 
     private static JobEvent event(String caseId) {
         Fixtures.Case c = Fixtures.caseNamed(caseId);
@@ -45,13 +44,21 @@ class MessageComposerTest {
     }
 
     private Optional<JobStats> stats(JobEvent e) throws Exception {
-        return new Sacct(Fixtures.fakeSacct(dir), 1, Duration.ZERO, Duration.ofSeconds(20), Duration.ZERO, ZoneOffset.UTC,
-                d -> { }).statsFor(e);
+        return new Sacct(
+                        Fixtures.fakeSacct(dir),
+                        1,
+                        Duration.ZERO,
+                        Duration.ofSeconds(20),
+                        Duration.ZERO,
+                        ZoneOffset.UTC,
+                        d -> {})
+                .statsFor(e);
     }
 
     private Content compose(String caseId, MailprogConfig.Templates templates) throws Exception {
         JobEvent e = event(caseId);
-        MessageComposer composer = new MessageComposer(new Hints(MailprogConfig.defaults().hints(), QOS), templates);
+        MessageComposer composer =
+                new MessageComposer(new Hints(MailprogConfig.defaults().hints(), QOS), templates);
         return composer.compose(e, stats(e), List.of()).content();
     }
 
@@ -60,7 +67,11 @@ class MessageComposerTest {
     }
 
     private static String fact(Content c, String label) {
-        return c.facts().stream().filter(f -> f.label().equals(label)).map(Fact::value).findFirst().orElse(null);
+        return c.facts().stream()
+                .filter(f -> f.label().equals(label))
+                .map(Fact::value)
+                .findFirst()
+                .orElse(null);
     }
 
     @Test
@@ -105,9 +116,13 @@ class MessageComposerTest {
         Content c = compose("end-completed");
 
         assertThat(c.hints()).hasSize(2);
-        assertThat(c.hints().get(0)).startsWith("Memory: the job used at most 12.7 GiB of the 32.0 GiB").contains("--mem=16G");
-        assertThat(c.hints().get(1)).startsWith("Time: the job ran 02:34:27 of its 1-00:00:00 limit")
-                .contains("--time").contains("QOS short (up to 04:00:00) would fit");
+        assertThat(c.hints().get(0))
+                .startsWith("Memory: the job used at most 12.7 GiB of the 32.0 GiB")
+                .contains("--mem=16G");
+        assertThat(c.hints().get(1))
+                .startsWith("Time: the job ran 02:34:27 of its 1-00:00:00 limit")
+                .contains("--time")
+                .contains("QOS short (up to 04:00:00) would fit");
     }
 
     @Test
@@ -115,7 +130,10 @@ class MessageComposerTest {
         Content c = compose("fail-oom");
 
         assertThat(c.title()).isEqualTo("Job 4242006 (assemble_genome) failed: OUT_OF_MEMORY");
-        assertThat(c.hints()).singleElement().asString().startsWith("The job ran out of memory (it reached 128 GiB of the 128 GiB requested)");
+        assertThat(c.hints())
+                .singleElement()
+                .asString()
+                .startsWith("The job ran out of memory (it reached 128 GiB of the 128 GiB requested)");
     }
 
     @Test
@@ -129,16 +147,19 @@ class MessageComposerTest {
 
     @Test
     void aSignalledJobNamesTheSignalInsteadOfAnExitCode() throws Exception {
-        assertThat(compose("fail-signaled").title()).isEqualTo("Job 4242010 (segv_test) failed: FAILED, killed by signal 11 (SIGSEGV)");
+        assertThat(compose("fail-signaled").title())
+                .isEqualTo("Job 4242010 (segv_test) failed: FAILED, killed by signal 11 (SIGSEGV)");
     }
 
     @Test
     void eachMailTypeHasItsOwnWording() throws Exception {
-        assertThat(compose("begin-simple").title()).isEqualTo("Job 4242001 (train_model) began after 00:01:03 in the queue");
+        assertThat(compose("begin-simple").title())
+                .isEqualTo("Job 4242001 (train_model) began after 00:01:03 in the queue");
         assertThat(compose("requeue-node-fail").title()).isEqualTo("Job 4242012 (long_run) was requeued (NODE_FAIL)");
         assertThat(compose("time-limit-80").title()).isEqualTo("Job 4242013 (bench) reached 80% of its time limit");
         assertThat(compose("time-limit-100").title()).isEqualTo("Job 4242013 (bench) reached its time limit");
-        assertThat(compose("invalid-depend").title()).isEqualTo("Job 4242018 (after_fail) cannot start: a dependency can never be satisfied");
+        assertThat(compose("invalid-depend").title())
+                .isEqualTo("Job 4242018 (after_fail) cannot start: a dependency can never be satisfied");
         assertThat(compose("end-cancelled-running").title()).isEqualTo("Job 4242008 (scan) ended: CANCELLED, exit 0");
     }
 
@@ -150,16 +171,20 @@ class MessageComposerTest {
         assertThat(fact(task, "Stdout")).isEqualTo("/home/alice/sweep/out/4243300_7.out");
 
         Content summary = compose("array-fail-summary-mixed");
-        assertThat(summary.title()).isEqualTo("Array job 4243100 (sweep_b, 10 tasks) failed: Mixed, exit codes 0-3, some tasks requeued");
+        assertThat(summary.title())
+                .isEqualTo("Array job 4243100 (sweep_b, 10 tasks) failed: Mixed, exit codes 0-3, some tasks requeued");
         assertThat(fact(summary, "Exit codes")).isEqualTo("0-3");
 
-        assertThat(compose("array-end-summary-ok").title()).isEqualTo("Array job 4243000 (sweep, 10 tasks) ended: COMPLETED, exit 0");
+        assertThat(compose("array-end-summary-ok").title())
+                .isEqualTo("Array job 4243000 (sweep, 10 tasks) ended: COMPLETED, exit 0");
     }
 
     @Test
     void aMissingStdoutFallsBackToSlurmsDefaultInTheWorkDir() throws Exception {
-        assertThat(fact(compose("v23.02-no-stdout"), "Stdout")).isEqualTo("/home/alice/projects/run42/slurm-4242042.out");
-        assertThat(fact(compose("v25.11-default-stdout"), "Stdout")).isEqualTo("/home/alice/projects/run42/slurm-4242041.out");
+        assertThat(fact(compose("v23.02-no-stdout"), "Stdout"))
+                .isEqualTo("/home/alice/projects/run42/slurm-4242042.out");
+        assertThat(fact(compose("v25.11-default-stdout"), "Stdout"))
+                .isEqualTo("/home/alice/projects/run42/slurm-4242041.out");
     }
 
     @Test
@@ -173,13 +198,16 @@ class MessageComposerTest {
 
     @Test
     void unicodeAndQuotesInTheNameArriveUnchanged() throws Exception {
-        assertThat(compose("name-quotes-unicode").title()).isEqualTo("Job 4242031 (run \"α=0.5\" 'β' – café 🚀) ended: COMPLETED, exit 0");
+        assertThat(compose("name-quotes-unicode").title())
+                .isEqualTo("Job 4242031 (run \"α=0.5\" 'β' – café 🚀) ended: COMPLETED, exit 0");
     }
 
     @Test
     void adminTemplatesReplaceTitleAndText() throws Exception {
-        Content c = compose("fail-exit1", new MailprogConfig.Templates("[{cluster}] {jobId} {mailType}: {state}",
-                "{name} on {partition}\n{facts}"));
+        Content c = compose(
+                "fail-exit1",
+                new MailprogConfig.Templates(
+                        "[{cluster}] {jobId} {mailType}: {state}", "{name} on {partition}\n{facts}"));
 
         assertThat(c.title()).isEqualTo("[hpc1] 4242004 Failed: FAILED");
         assertThat(c.text()).startsWith("preprocess.sh on compute\nCluster: hpc1\n");
@@ -198,29 +226,40 @@ class MessageComposerTest {
     }
 
     private static MessageComposer plain() {
-        return new MessageComposer(new Hints(MailprogConfig.defaults().hints(), Map.of()), new MailprogConfig.Templates("", ""));
+        return new MessageComposer(
+                new Hints(MailprogConfig.defaults().hints(), Map.of()), new MailprogConfig.Templates("", ""));
     }
 
     @Test
     void aBeginMailTakesTheCpusFromSlurmWhileSacctStillShowsPendingWithNone() {
         // Seen: at BEGIN, sacct answered PENDING|0 and the mail said "CPUs: 0".
         JobEvent e = withEnv("begin-simple", Map.of("SLURM_JOB_CPUS_PER_NODE", "32(x2)", "SLURM_JOB_NUM_NODES", "2"));
-        Content c = plain().compose(e, Optional.of(StatsFixture.finished().pending().stats()), List.of()).content();
+        Content c = plain().compose(
+                        e, Optional.of(StatsFixture.finished().pending().stats()), List.of())
+                .content();
 
         assertThat(fact(c, "CPUs")).isEqualTo("64");
         JobEvent mixed = withEnv("begin-simple", Map.of("SLURM_JOB_CPUS_PER_NODE", "4,2(x3)"));
-        assertThat(fact(plain().compose(mixed, Optional.empty(), List.of()).content(), "CPUs")).isEqualTo("10");
+        assertThat(fact(plain().compose(mixed, Optional.empty(), List.of()).content(), "CPUs"))
+                .isEqualTo("10");
         // Slurm 22.05 may not pass it: then no CPU count rather than a wrong one.
         JobEvent without = withEnv("begin-simple", Map.of("SLURM_JOB_CPUS_PER_NODE", ""));
-        Content unknown = plain().compose(without, Optional.of(StatsFixture.finished().pending().stats()), List.of()).content();
+        Content unknown = plain().compose(
+                        without, Optional.of(StatsFixture.finished().pending().stats()), List.of())
+                .content();
         assertThat(fact(unknown, "CPUs")).isNull();
     }
 
     @Test
     void onceSacctIsFinalItsCpuCountIsUsed() {
         JobEvent e = withEnv("end-completed", Map.of("SLURM_JOB_CPUS_PER_NODE", "4"));
-        Content c = plain().compose(e, Optional.of(StatsFixture.finished().time(Duration.ofHours(1), Duration.ofMinutes(10),
-                Duration.ofMinutes(9), 6).stats()), List.of()).content();
+        Content c = plain().compose(
+                        e,
+                        Optional.of(StatsFixture.finished()
+                                .time(Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofMinutes(9), 6)
+                                .stats()),
+                        List.of())
+                .content();
 
         assertThat(fact(c, "CPUs")).isEqualTo("6");
     }
@@ -228,34 +267,59 @@ class MessageComposerTest {
     @Test
     void whenSacctNeverAnsweredTheMessageSaysStatisticsAreUnavailableAndWhy() {
         JobEvent e = event("end-completed");
-        Content c = plain().compose(e, new StatsLookup.Unavailable("sacct exited 1: Connection refused"), List.of(),
-                List.of()).content();
+        Content c = plain().compose(
+                        e, new StatsLookup.Unavailable("sacct exited 1: Connection refused"), List.of(), List.of())
+                .content();
 
         assertThat(fact(c, "Job statistics")).isEqualTo("unavailable: sacct exited 1: Connection refused");
-        Content none = plain().compose(e, new StatsLookup.NotAsked(), List.of(), List.of()).content();
-        assertThat(fact(none, "Job statistics")).as("a site without sacct is not told anything failed").isNull();
+        Content none = plain().compose(e, new StatsLookup.NotAsked(), List.of(), List.of())
+                .content();
+        assertThat(fact(none, "Job statistics"))
+                .as("a site without sacct is not told anything failed")
+                .isNull();
     }
 
     @Test
     void gpusAndOtherTresAreShownWithTheirUseWhenAccountingHasIt() {
-        JobStats s = StatsFixture.finished().tres(
-                java.util.Map.of("billing", "4", "cpu", "4", "gres/gpu", "2", "gres/gpu:a100", "2", "license/matlab", "1"),
-                java.util.Map.of("gres/gpuutil", "3", "gres/gpumem", "210M")).stats();
+        JobStats s = StatsFixture.finished()
+                .tres(
+                        java.util.Map.of(
+                                "billing",
+                                "4",
+                                "cpu",
+                                "4",
+                                "gres/gpu",
+                                "2",
+                                "gres/gpu:a100",
+                                "2",
+                                "license/matlab",
+                                "1"),
+                        java.util.Map.of("gres/gpuutil", "3", "gres/gpumem", "210M"))
+                .stats();
 
-        Content c = plain().compose(event("end-completed"), Optional.of(s), List.of()).content();
+        Content c = plain().compose(event("end-completed"), Optional.of(s), List.of())
+                .content();
 
         assertThat(fact(c, "GPUs")).isEqualTo("2 (2 × a100)");
         assertThat(fact(c, "Other TRES")).isEqualTo("license/matlab=1");
         assertThat(fact(c, "GPU use")).isEqualTo("utilisation peaked at 3%, GPU memory peaked at 210 MiB");
-        Content noGpu = plain().compose(event("end-completed"), Optional.of(StatsFixture.finished().stats()), List.of()).content();
+        Content noGpu = plain().compose(
+                        event("end-completed"),
+                        Optional.of(StatsFixture.finished().stats()),
+                        List.of())
+                .content();
         assertThat(fact(noGpu, "GPUs")).isNull();
         assertThat(fact(noGpu, "GPU use")).isNull();
     }
 
     @Test
     void timeLimitWarningsFoldedTogetherSayWhichAndWhy() {
-        Content c = plain().compose(event("time-limit-100"), new StatsLookup.NotAsked(), List.of(),
-                List.of(MailType.TIME_LIMIT_50, MailType.TIME_LIMIT_80)).content();
+        Content c = plain().compose(
+                        event("time-limit-100"),
+                        new StatsLookup.NotAsked(),
+                        List.of(),
+                        List.of(MailType.TIME_LIMIT_50, MailType.TIME_LIMIT_80))
+                .content();
 
         assertThat(c.title()).isEqualTo("Job 4242013 (bench) reached its time limit");
         assertThat(fact(c, "Warnings")).isEqualTo("50%, 80%, 100% of the time limit");
@@ -265,10 +329,11 @@ class MessageComposerTest {
     @Test
     void receiversThatWereNotUsedAreMentionedToThoseThatWere() {
         JobEvent e = event("end-completed");
-        MessageComposer composer = new MessageComposer(new Hints(MailprogConfig.defaults().hints(), Map.of()),
-                new MailprogConfig.Templates("", ""));
+        MessageComposer composer = new MessageComposer(
+                new Hints(MailprogConfig.defaults().hints(), Map.of()), new MailprogConfig.Templates("", ""));
 
-        Content c = composer.compose(e, Optional.empty(), List.of("item 2 'telegram:x': not a Telegram chat id")).content();
+        Content c = composer.compose(e, Optional.empty(), List.of("item 2 'telegram:x': not a Telegram chat id"))
+                .content();
 
         assertThat(c.text()).endsWith("Not sent to: item 2 'telegram:x': not a Telegram chat id");
     }

@@ -1,25 +1,25 @@
 package io.herald.mailprog.route;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.receiver.ReceiverAllowList;
 import io.herald.core.receiver.ReceiverParser;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RoutingTest {
 
     private static Routing routing(String domain, List<String> allow) {
-        return new Routing(ReceiverParser.standard("mailto"), "mailto", domain, ReceiverAllowList.of(allow),
-                Optional.empty());
+        return new Routing(
+                ReceiverParser.standard("mailto"), "mailto", domain, ReceiverAllowList.of(allow), Optional.empty());
     }
 
     @Test
     void aBareUserNameGetsTheMailDomain() {
         assertThat(routing("example.org", List.of()).route("alice").receivers())
-                .extracting(r -> r.channel() + ":" + r.target()).containsExactly("email:alice@example.org");
+                .extracting(r -> r.channel() + ":" + r.target())
+                .containsExactly("email:alice@example.org");
     }
 
     @Test
@@ -37,14 +37,19 @@ class RoutingTest {
         Routing.Routed routed = r.route("mailto:a@example.org,mailto:b@example.org.evil.net,msteams:bob");
 
         assertThat(routed.receivers()).extracting(x -> x.target()).containsExactly("a@example.org", "bob");
-        assertThat(routed.problems()).singleElement().asString().contains("b@example.org.evil.net").contains("allowList");
+        assertThat(routed.problems())
+                .singleElement()
+                .asString()
+                .contains("b@example.org.evil.net")
+                .contains("allowList");
     }
 
     @Test
     void aTargetMatchingAnyOfASchemesPatternsIsAllowed() {
         Routing r = routing("", List.of("telegram=-100[0-9]+", "telegram=42"));
 
-        assertThat(r.route("telegram:42,telegram:-1001,telegram:7").receivers()).extracting(x -> x.target())
+        assertThat(r.route("telegram:42,telegram:-1001,telegram:7").receivers())
+                .extracting(x -> x.target())
                 .containsExactly("42", "-1001");
     }
 
@@ -70,7 +75,8 @@ class RoutingTest {
     void allowListSchemesCompareCaseInsensitivelyButLocalPartsAsWritten() {
         Routing r = routing("", List.of("MAILTO=alice@example\\.org"));
 
-        assertThat(r.route("mailto:alice@Example.Org,mailto:Alice@example.org").receivers()).extracting(x -> x.target())
+        assertThat(r.route("mailto:alice@Example.Org,mailto:Alice@example.org").receivers())
+                .extracting(x -> x.target())
                 .containsExactly("alice@Example.Org");
     }
 
@@ -81,7 +87,8 @@ class RoutingTest {
         Routing.Routed routed = r.routeOrDefault("fax:123,mailto:bob@evil.net", "alice");
 
         assertThat(routed.usedDefault()).isTrue();
-        assertThat(routed.receivers()).extracting(x -> x.channel() + ":" + x.target())
+        assertThat(routed.receivers())
+                .extracting(x -> x.channel() + ":" + x.target())
                 .containsExactly("email:alice@example.org");
         assertThat(routed.problems()).hasSize(2);
         assertThat(routed.problems().get(0)).contains("fax:123", "unknown scheme 'fax'");
@@ -96,8 +103,8 @@ class RoutingTest {
 
         assertThat(routed.receivers()).isEmpty();
         assertThat(routed.usedDefault()).isFalse();
-        assertThat(routed.problems()).anyMatch(p -> p.startsWith("default receiver 'alice'")
-                && p.contains("allowList"));
+        assertThat(routed.problems())
+                .anyMatch(p -> p.startsWith("default receiver 'alice'") && p.contains("allowList"));
     }
 
     @Test
@@ -110,8 +117,8 @@ class RoutingTest {
 
     @Test
     void usableReceiversAreNotReplacedByTheDefault() {
-        Routing.Routed routed = routing("example.org", List.of()).routeOrDefault("fax:1,mailto:bob@example.org",
-                "alice");
+        Routing.Routed routed =
+                routing("example.org", List.of()).routeOrDefault("fax:1,mailto:bob@example.org", "alice");
 
         assertThat(routed.usedDefault()).isFalse();
         assertThat(routed.receivers()).extracting(x -> x.target()).containsExactly("bob@example.org");

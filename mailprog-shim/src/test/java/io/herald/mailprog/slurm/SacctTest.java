@@ -1,9 +1,8 @@
 package io.herald.mailprog.slurm;
 
-import io.herald.mailprog.Fixtures;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.mailprog.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -11,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** sacct against a fake that replays shared/slurm/sacct_samples.txt. */
 class SacctTest {
@@ -23,14 +22,21 @@ class SacctTest {
     private final List<Duration> slept = new ArrayList<>();
 
     private Sacct sacct(int attempts) throws Exception {
-        return new Sacct(Fixtures.fakeSacct(dir), attempts, Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ZERO,
-                ZoneOffset.UTC, slept::add);
+        return new Sacct(
+                Fixtures.fakeSacct(dir),
+                attempts,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(20),
+                Duration.ZERO,
+                ZoneOffset.UTC,
+                slept::add);
     }
 
     private static JobEvent event(String jobId, MailType type) {
-        return new JobEvent(jobId, null, null, false, null, null, null, "x", "alice", null, "hpc1", null, null, null,
-                type, null, null, null, null, false, null, null, null, null, null, null, null, null, null, null, null,
-                "alice", List.of());
+        return new JobEvent(
+                jobId, null, null, false, null, null, null, "x", "alice", null, "hpc1", null, null, null, type, null,
+                null, null, null, false, null, null, null, null, null, null, null, null, null, null, null, "alice",
+                List.of());
     }
 
     @Test
@@ -108,8 +114,10 @@ class SacctTest {
         String later = early.replace("16?", "50M").replace("allocation", "memkill");
         Sacct s = sacct(1);
 
-        JobStats incomplete = s.interpret(SacctTable.parse(Sacct.FIELDS, early), event("7001", MailType.FAIL)).orElseThrow();
-        JobStats complete = s.interpret(SacctTable.parse(Sacct.FIELDS, later), event("7001", MailType.FAIL)).orElseThrow();
+        JobStats incomplete = s.interpret(SacctTable.parse(Sacct.FIELDS, early), event("7001", MailType.FAIL))
+                .orElseThrow();
+        JobStats complete = s.interpret(SacctTable.parse(Sacct.FIELDS, later), event("7001", MailType.FAIL))
+                .orElseThrow();
 
         assertThat(header).contains("reqmem");
         assertThat(incomplete.finalState()).as("ReqMem 16? is not a final row").isFalse();
@@ -137,9 +145,40 @@ class SacctTest {
 
     @Test
     void arrayRowsAreAttributedByJobIdNotByOrder() throws Exception {
-        JobEvent task2 = new JobEvent("4245002", "4245000", "2", false, 5, null, null, "sweep", "alice", null, "hpc1", null,
-                null, null, MailType.END, null, null, null, null, false, null, null, null, null, null, null, null, null,
-                null, null, null, "alice", List.of());
+        JobEvent task2 = new JobEvent(
+                "4245002",
+                "4245000",
+                "2",
+                false,
+                5,
+                null,
+                null,
+                "sweep",
+                "alice",
+                null,
+                "hpc1",
+                null,
+                null,
+                null,
+                MailType.END,
+                null,
+                null,
+                null,
+                null,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "alice",
+                List.of());
 
         JobStats s = sacct(1).statsFor(task2).orElseThrow();
 
@@ -150,13 +189,45 @@ class SacctTest {
 
     @Test
     void anArraySummaryTalliesTheTasksByState() throws Exception {
-        JobEvent summary = new JobEvent("4245000", "4245000", "*", true, 5, null, null, "sweep", "alice", null, "hpc1", null,
-                null, null, MailType.BEGIN, null, null, null, null, false, null, null, null, null, null, null, null, null,
-                null, null, null, "alice", List.of());
+        JobEvent summary = new JobEvent(
+                "4245000",
+                "4245000",
+                "*",
+                true,
+                5,
+                null,
+                null,
+                "sweep",
+                "alice",
+                null,
+                "hpc1",
+                null,
+                null,
+                null,
+                MailType.BEGIN,
+                null,
+                null,
+                null,
+                null,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "alice",
+                List.of());
 
         JobStats s = sacct(1).statsFor(summary).orElseThrow();
 
-        assertThat(s.taskStates()).containsExactlyInAnyOrderEntriesOf(Map.of("COMPLETED", 2, "FAILED", 1, "PENDING", 2));
+        assertThat(s.taskStates())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("COMPLETED", 2, "FAILED", 1, "PENDING", 2));
         assertThat(s.finalState()).isFalse();
     }
 
@@ -167,7 +238,13 @@ class SacctTest {
     }
 
     private Sacct withStepWait(Duration wait) throws Exception {
-        return new Sacct(Fixtures.fakeSacct(dir), 3, Duration.ofSeconds(2), Duration.ofSeconds(20), wait, ZoneOffset.UTC,
+        return new Sacct(
+                Fixtures.fakeSacct(dir),
+                3,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(20),
+                wait,
+                ZoneOffset.UTC,
                 slept::add);
     }
 
@@ -176,7 +253,9 @@ class SacctTest {
         // Seen on 22.05: the job row is TIMEOUT at once, the batch step (MaxRSS) seconds later.
         Fixtures.stepLag(dir, "4242007", 2);
 
-        JobStats s = withStepWait(Duration.ofSeconds(10)).statsFor(event("4242007", MailType.FAIL)).orElseThrow();
+        JobStats s = withStepWait(Duration.ofSeconds(10))
+                .statsFor(event("4242007", MailType.FAIL))
+                .orElseThrow();
 
         assertThat(s.state()).isEqualTo("TIMEOUT");
         assertThat(s.maxRss()).isEqualTo(2104312L * 1024);
@@ -188,7 +267,9 @@ class SacctTest {
     void theWaitForStepsIsBoundedAndThenTheJobRowIsUsed() throws Exception {
         Fixtures.stepLag(dir, "4242008", 100);
 
-        JobStats s = withStepWait(Duration.ofSeconds(5)).statsFor(event("4242008", MailType.END)).orElseThrow();
+        JobStats s = withStepWait(Duration.ofSeconds(5))
+                .statsFor(event("4242008", MailType.END))
+                .orElseThrow();
 
         assertThat(s.baseState()).isEqualTo("CANCELLED");
         assertThat(s.maxRss()).isNull();
@@ -209,7 +290,8 @@ class SacctTest {
     private Path script(String body) throws Exception {
         Path p = dir.resolve("sacct-broken");
         java.nio.file.Files.writeString(p, "#!/bin/sh\n" + body + "\n");
-        java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        java.nio.file.Files.setPosixFilePermissions(
+                p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         return p;
     }
 
@@ -218,24 +300,29 @@ class SacctTest {
         // What 22.05's sacct prints when slurmdbd is down.
         Path broken = script("echo 'sacct: error: slurm_persist_conn_open_without_init: failed to open persistent "
                 + "connection to host:localhost:6819: Connection refused' >&2; exit 1");
-        Sacct sacct = new Sacct(broken, 2, Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ZERO, ZoneOffset.UTC,
-                slept::add);
+        Sacct sacct = new Sacct(
+                broken, 2, Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ZERO, ZoneOffset.UTC, slept::add);
 
         StatsLookup lookup = sacct.lookup(event("4242001", MailType.END));
 
-        assertThat(lookup).isInstanceOfSatisfying(StatsLookup.Unavailable.class, u -> assertThat(u.reason())
-                .startsWith("sacct exited 1: sacct: error: slurm_persist_conn_open_without_init")
-                .hasSizeLessThan(140));
+        assertThat(lookup)
+                .isInstanceOfSatisfying(
+                        StatsLookup.Unavailable.class,
+                        u -> assertThat(u.reason())
+                                .startsWith("sacct exited 1: sacct: error: slurm_persist_conn_open_without_init")
+                                .hasSizeLessThan(140));
     }
 
     @Test
     void aSacctThatHangsIsKilledAndTheLookupSaysItDidNotAnswer() throws Exception {
         Path hanging = script("exec sleep 60");
-        Sacct sacct = new Sacct(hanging, 1, Duration.ZERO, Duration.ofMillis(200), Duration.ZERO, ZoneOffset.UTC,
-                slept::add);
+        Sacct sacct =
+                new Sacct(hanging, 1, Duration.ZERO, Duration.ofMillis(200), Duration.ZERO, ZoneOffset.UTC, slept::add);
 
-        assertThat(sacct.lookup(event("4242001", MailType.END))).isInstanceOfSatisfying(StatsLookup.Unavailable.class,
-                u -> assertThat(u.reason()).contains("did not answer").contains("slurmdbd"));
+        assertThat(sacct.lookup(event("4242001", MailType.END)))
+                .isInstanceOfSatisfying(
+                        StatsLookup.Unavailable.class,
+                        u -> assertThat(u.reason()).contains("did not answer").contains("slurmdbd"));
     }
 
     @Test
@@ -258,14 +345,46 @@ class SacctTest {
 
     @Test
     void gpuAllocationAndUsageComeFromAllocTresAndTheStepsTresUsage() throws Exception {
-        JobStats s = interpret(event("4300010", MailType.END),
-                line(Map.of("JobID", "4300010", "State", "COMPLETED", "NCPUS", "4", "Timelimit", "01:00:00",
-                        "AllocTRES", "billing=4,cpu=4,gres/gpu=2,mem=16G,node=1", "JobName", "train")),
-                line(Map.of("JobID", "4300010.batch", "State", "COMPLETED", "MaxRSS", "812344K",
-                        "TRESUsageInMax", "cpu=00:10:00,gres/gpumem=210M,gres/gpuutil=3,mem=812344K",
-                        "TRESUsageInTot", "cpu=00:20:00,gres/gpumem=210M,gres/gpuutil=3,mem=812344K", "JobName", "batch")),
-                line(Map.of("JobID", "4300010.0", "State", "COMPLETED", "MaxRSS", "1000K",
-                        "TRESUsageInMax", "gres/gpuutil=2", "JobName", "python"))).orElseThrow();
+        JobStats s = interpret(
+                        event("4300010", MailType.END),
+                        line(Map.of(
+                                "JobID",
+                                "4300010",
+                                "State",
+                                "COMPLETED",
+                                "NCPUS",
+                                "4",
+                                "Timelimit",
+                                "01:00:00",
+                                "AllocTRES",
+                                "billing=4,cpu=4,gres/gpu=2,mem=16G,node=1",
+                                "JobName",
+                                "train")),
+                        line(Map.of(
+                                "JobID",
+                                "4300010.batch",
+                                "State",
+                                "COMPLETED",
+                                "MaxRSS",
+                                "812344K",
+                                "TRESUsageInMax",
+                                "cpu=00:10:00,gres/gpumem=210M,gres/gpuutil=3,mem=812344K",
+                                "TRESUsageInTot",
+                                "cpu=00:20:00,gres/gpumem=210M,gres/gpuutil=3,mem=812344K",
+                                "JobName",
+                                "batch")),
+                        line(Map.of(
+                                "JobID",
+                                "4300010.0",
+                                "State",
+                                "COMPLETED",
+                                "MaxRSS",
+                                "1000K",
+                                "TRESUsageInMax",
+                                "gres/gpuutil=2",
+                                "JobName",
+                                "python")))
+                .orElseThrow();
 
         assertThat(s.allocTres()).containsEntry("gres/gpu", "2").containsEntry("mem", "16G");
         assertThat(s.tresUsageMax()).containsEntry("gres/gpuutil", "3").containsEntry("gres/gpumem", "210M");
@@ -275,28 +394,83 @@ class SacctTest {
     @Test
     void unlimitedAndPartitionTimeLimitsAreNoLimitOfTheJobsOwn() throws Exception {
         for (String limit : List.of("UNLIMITED", "Partition_Limit")) {
-            JobStats s = interpret(event("4300011", MailType.END), line(Map.of("JobID", "4300011", "State", "COMPLETED",
-                    "Timelimit", limit, "Elapsed", "00:00:10", "JobName", "x"))).orElseThrow();
+            JobStats s = interpret(
+                            event("4300011", MailType.END),
+                            line(Map.of(
+                                    "JobID",
+                                    "4300011",
+                                    "State",
+                                    "COMPLETED",
+                                    "Timelimit",
+                                    limit,
+                                    "Elapsed",
+                                    "00:00:10",
+                                    "JobName",
+                                    "x")))
+                    .orElseThrow();
             assertThat(s.timeLimit()).as(limit).isNull();
         }
     }
 
     @Test
     void anArraySummaryKeepsEachTasksStateAndExitCode() throws Exception {
-        JobEvent summary = new JobEvent("4300100", "4300100", "*", true, 4, null, null, "sweep", "alice", null, "hpc1",
-                null, null, null, MailType.END, null, null, null, null, false, null, null, null, null, null, null, null,
-                null, null, null, null, "alice", List.of());
+        JobEvent summary = new JobEvent(
+                "4300100",
+                "4300100",
+                "*",
+                true,
+                4,
+                null,
+                null,
+                "sweep",
+                "alice",
+                null,
+                "hpc1",
+                null,
+                null,
+                null,
+                MailType.END,
+                null,
+                null,
+                null,
+                null,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "alice",
+                List.of());
 
-        JobStats s = interpret(summary,
-                line(Map.of("JobID", "4300100_1", "State", "COMPLETED", "ExitCode", "0:0", "JobName", "sweep")),
-                line(Map.of("JobID", "4300100_1.batch", "State", "COMPLETED", "ExitCode", "0:0", "JobName", "batch")),
-                line(Map.of("JobID", "4300100_2", "State", "FAILED", "ExitCode", "3:0", "JobName", "sweep")),
-                line(Map.of("JobID", "4300100_3", "State", "TIMEOUT", "ExitCode", "0:0", "JobName", "sweep")),
-                line(Map.of("JobID", "4300100_4", "State", "FAILED", "ExitCode", "0:9", "JobName", "sweep")))
+        JobStats s = interpret(
+                        summary,
+                        line(Map.of("JobID", "4300100_1", "State", "COMPLETED", "ExitCode", "0:0", "JobName", "sweep")),
+                        line(Map.of(
+                                "JobID",
+                                "4300100_1.batch",
+                                "State",
+                                "COMPLETED",
+                                "ExitCode",
+                                "0:0",
+                                "JobName",
+                                "batch")),
+                        line(Map.of("JobID", "4300100_2", "State", "FAILED", "ExitCode", "3:0", "JobName", "sweep")),
+                        line(Map.of("JobID", "4300100_3", "State", "TIMEOUT", "ExitCode", "0:0", "JobName", "sweep")),
+                        line(Map.of("JobID", "4300100_4", "State", "FAILED", "ExitCode", "0:9", "JobName", "sweep")))
                 .orElseThrow();
 
-        assertThat(s.tasks()).containsExactly(new JobStats.TaskOutcome("1", 1, "COMPLETED", "0:0"),
-                new JobStats.TaskOutcome("2", 1, "FAILED", "3:0"), new JobStats.TaskOutcome("3", 1, "TIMEOUT", "0:0"),
-                new JobStats.TaskOutcome("4", 1, "FAILED", "0:9"));
+        assertThat(s.tasks())
+                .containsExactly(
+                        new JobStats.TaskOutcome("1", 1, "COMPLETED", "0:0"),
+                        new JobStats.TaskOutcome("2", 1, "FAILED", "3:0"),
+                        new JobStats.TaskOutcome("3", 1, "TIMEOUT", "0:0"),
+                        new JobStats.TaskOutcome("4", 1, "FAILED", "0:9"));
     }
 }

@@ -1,11 +1,10 @@
 package io.herald.mailprog.slurm;
 
-import io.herald.mailprog.Fixtures;
-import org.junit.jupiter.api.Test;
-
-import java.util.Optional;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.mailprog.Fixtures;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class SubjectParserTest {
 
@@ -13,19 +12,26 @@ class SubjectParserTest {
     void everyFixtureSubjectYieldsTheEnvironmentsNameAndTheExpectedMailType() {
         for (Fixtures.Case c : Fixtures.cases()) {
             String subject = c.argv().get(2);
-            ParsedSubject s = SubjectParser.parse(subject, Optional.empty()).orElseThrow(() -> new AssertionError(c.id()));
-            assertThat(s.mailType().name()).as(c.id()).isEqualTo(c.expect().path("mail_type_flag").asText());
+            ParsedSubject s =
+                    SubjectParser.parse(subject, Optional.empty()).orElseThrow(() -> new AssertionError(c.id()));
+            assertThat(s.mailType().name())
+                    .as(c.id())
+                    .isEqualTo(c.expect().path("mail_type_flag").asText());
             String envName = c.env().get("SLURM_JOB_NAME");
             if (envName != null && !envName.isEmpty()) {
                 assertThat(s.name()).as(c.id()).isEqualTo(envName);
             }
-            assertThat(s.jobId()).as(c.id()).isEqualTo(c.expect().path("slurm_mail_spool").path("job_id").asText(s.jobId()));
+            assertThat(s.jobId())
+                    .as(c.id())
+                    .isEqualTo(
+                            c.expect().path("slurm_mail_spool").path("job_id").asText(s.jobId()));
         }
     }
 
     @Test
     void aFakeEndedSuffixInsideTheNameDoesNotMisleadTheParse() {
-        String subject = "Slurm Job_id=77 Name=x Ended, Run time 00:00:01, COMPLETED, ExitCode 0 Began, Queued time 00:00:05";
+        String subject =
+                "Slurm Job_id=77 Name=x Ended, Run time 00:00:01, COMPLETED, ExitCode 0 Began, Queued time 00:00:05";
 
         ParsedSubject s = SubjectParser.parse(subject, Optional.empty()).orElseThrow();
 
@@ -63,8 +69,10 @@ class SubjectParserTest {
 
     @Test
     void timeLimitSubjectsAreNotReadAsANameEndingInReachedOfTime() {
-        ParsedSubject s = SubjectParser.parse("Slurm Job_id=4242013 Name=bench Reached 50% of time limit, Run time 00:30:17",
-                Optional.empty()).orElseThrow();
+        ParsedSubject s = SubjectParser.parse(
+                        "Slurm Job_id=4242013 Name=bench Reached 50% of time limit, Run time 00:30:17",
+                        Optional.empty())
+                .orElseThrow();
 
         assertThat(s.name()).isEqualTo("bench");
         assertThat(s.mailType()).isEqualTo(MailType.TIME_LIMIT_50);
@@ -74,9 +82,10 @@ class SubjectParserTest {
     @Test
     void anArraySummaryWithMixedExitCodesAndRequeuedTasksIsReadCompletely() {
         ParsedSubject s = SubjectParser.parse(
-                "Slurm Array Summary Job_id=4243100_* (4243100) Name=sweep_b Failed, Mixed, "
-                        + "ExitCode [0-3], with requeued tasks",
-                Optional.empty()).orElseThrow();
+                        "Slurm Array Summary Job_id=4243100_* (4243100) Name=sweep_b Failed, Mixed, "
+                                + "ExitCode [0-3], with requeued tasks",
+                        Optional.empty())
+                .orElseThrow();
 
         assertThat(s.arraySummary()).isTrue();
         assertThat(s.arrayJobId()).isEqualTo("4243100");
@@ -88,19 +97,24 @@ class SubjectParserTest {
 
     @Test
     void theUpperCasePrefixOfSlurm17IsAccepted() {
-        assertThat(SubjectParser.parse("SLURM Job_id=5 Name=old Ended, Run time 00:00:01, COMPLETED, ExitCode 0", Optional.empty()))
-                .map(ParsedSubject::name).contains("old");
+        assertThat(SubjectParser.parse(
+                        "SLURM Job_id=5 Name=old Ended, Run time 00:00:01, COMPLETED, ExitCode 0", Optional.empty()))
+                .map(ParsedSubject::name)
+                .contains("old");
     }
 
     @Test
     void aStageOutSubjectEndingInABareTimeIsRead() {
         assertThat(SubjectParser.parse("Slurm Job_id=6 Name=bb StageOut/Teardown time ", Optional.empty()))
-                .map(ParsedSubject::mailType).contains(MailType.STAGE_OUT);
+                .map(ParsedSubject::mailType)
+                .contains(MailType.STAGE_OUT);
     }
 
     @Test
     void somethingThatIsNotASlurmSubjectIsRefused() {
-        assertThat(SubjectParser.parse("Hello Job_id=5 Name=x Ended", Optional.empty())).isEmpty();
-        assertThat(SubjectParser.parse("Slurm Job_id=5 Name=x Exploded", Optional.empty())).isEmpty();
+        assertThat(SubjectParser.parse("Hello Job_id=5 Name=x Ended", Optional.empty()))
+                .isEmpty();
+        assertThat(SubjectParser.parse("Slurm Job_id=5 Name=x Exploded", Optional.empty()))
+                .isEmpty();
     }
 }

@@ -1,11 +1,8 @@
 package io.herald.mailprog.spool;
 
-import io.herald.mailprog.Shim;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import io.herald.mailprog.Shim;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +14,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The capture script itself, run under dash with only what slurmctld gives it. */
 class HeraldMailprogScriptTest {
@@ -40,10 +38,15 @@ class HeraldMailprogScriptTest {
     @Test
     void capturesArgvAndEnvironmentByteForByteIncludingNewlinesAndNonUtf8() throws Exception {
         Shim shim = Shim.install(dir, dir.resolve("spool"));
-        byte[] latin1Name = concat(utf8("SLURM_JOB_NAME=caf"), new byte[]{(byte) 0xE9, '\n', 'x', '\n'});
-        List<byte[]> args = List.of(utf8("-s"), concat(utf8("Slurm Job_id=7 Name=caf"), new byte[]{(byte) 0xE9, ' ', 'E', 'n', 'd', 'e', 'd'}),
+        byte[] latin1Name = concat(utf8("SLURM_JOB_NAME=caf"), new byte[] {(byte) 0xE9, '\n', 'x', '\n'});
+        List<byte[]> args = List.of(
+                utf8("-s"),
+                concat(utf8("Slurm Job_id=7 Name=caf"), new byte[] {(byte) 0xE9, ' ', 'E', 'n', 'd', 'e', 'd'}),
                 utf8("-oFoo"));
-        List<byte[]> env = List.of(utf8("SLURM_JOB_ID=7"), latin1Name, utf8("SLURM_JOB_COMMENT=a\nb=c\t\"'$(x)`y`"),
+        List<byte[]> env = List.of(
+                utf8("SLURM_JOB_ID=7"),
+                latin1Name,
+                utf8("SLURM_JOB_COMMENT=a\nb=c\t\"'$(x)`y`"),
                 utf8("SLURM_JOB_EMPTY="));
 
         Shim.Result result = shim.runBytes(args, env);
@@ -54,9 +57,11 @@ class HeraldMailprogScriptTest {
         assertThat(shim.temps()).isEmpty();
         SpoolRecord record = new Spool(shim.spool()).read(shim.records().getFirst());
         assertThat(record.argv()).hasSize(4);
-        assertThat(record.argv().subList(1, 4)).zipSatisfy(args, (got, sent) -> assertThat(got).isEqualTo(sent));
+        assertThat(record.argv().subList(1, 4))
+                .zipSatisfy(args, (got, sent) -> assertThat(got).isEqualTo(sent));
         assertThat(record.environment()).hasSize(env.size());
-        assertThat(record.environment()).zipSatisfy(env, (got, sent) -> assertThat(got).isEqualTo(sent));
+        assertThat(record.environment())
+                .zipSatisfy(env, (got, sent) -> assertThat(got).isEqualTo(sent));
         assertThat(record.notUtf8()).containsExactly("argv[2]", "SLURM_JOB_NAME");
     }
 
@@ -98,7 +103,9 @@ class HeraldMailprogScriptTest {
                 done
                 wait
                 """.formatted(Shim.DASH, shim.script()));
-        Process p = new ProcessBuilder(Shim.DASH.toString(), driver.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(Shim.DASH.toString(), driver.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
 
@@ -127,7 +134,9 @@ class HeraldMailprogScriptTest {
         Shim.Result result = shim.run(List.of("-s", "Slurm Job_id=1 Name=a Began", "alice"), List.of("SLURM_JOB_ID=1"));
 
         assertThat(result.exitCode()).isEqualTo(75);
-        assertThat(result.stderr().strip()).hasLineCount(1).startsWith("herald-mailprog: job mail NOT spooled")
+        assertThat(result.stderr().strip())
+                .hasLineCount(1)
+                .startsWith("herald-mailprog: job mail NOT spooled")
                 .contains("does not exist");
         assertThat(shim.records()).isEmpty();
     }
@@ -135,10 +144,13 @@ class HeraldMailprogScriptTest {
     @Test
     void aFullSpoolFailsWithOneLineAndLeavesNoPartialRecord() throws Exception {
         IsolatedMount mount = isolatedMount();
-        Shim.Result result = mount.run("size=16k", "/bin/dd if=/dev/zero of=\"$M/fill\" bs=1k count=64 2>/dev/null", false);
+        Shim.Result result =
+                mount.run("size=16k", "/bin/dd if=/dev/zero of=\"$M/fill\" bs=1k count=64 2>/dev/null", false);
 
         assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(75);
-        assertThat(result.stderr().strip()).hasLineCount(1).startsWith("herald-mailprog: job mail NOT spooled")
+        assertThat(result.stderr().strip())
+                .hasLineCount(1)
+                .startsWith("herald-mailprog: job mail NOT spooled")
                 .containsAnyOf("No space left on device", "file system full");
         assertThat(result.stdout()).contains("tmp:").contains("new:").doesNotContain("herald-tmp-leftover");
         assertThat(mount.listing(result, "tmp")).isEmpty();
@@ -151,20 +163,25 @@ class HeraldMailprogScriptTest {
         Shim.Result result = mount.run("size=1m", ":", true);
 
         assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(75);
-        assertThat(result.stderr().strip()).hasLineCount(1).startsWith("herald-mailprog: job mail NOT spooled")
+        assertThat(result.stderr().strip())
+                .hasLineCount(1)
+                .startsWith("herald-mailprog: job mail NOT spooled")
                 .contains("read-only");
         assertThat(mount.listing(result, "tmp")).isEmpty();
         assertThat(mount.listing(result, "new")).isEmpty();
     }
 
     /**
-     * A small tmpfs as the spool, mounted in a private mount namespace (unshare -m) so nothing is
-     * left mounted whatever happens. Needs root (or user namespaces), which CI has; skipped otherwise.
+     * A small tmpfs as the spool, mounted in a private mount namespace (unshare -m) so nothing is left mounted whatever
+     * happens. Needs root (or user namespaces), which CI has; skipped otherwise.
      */
     private IsolatedMount isolatedMount() throws Exception {
-        Process probe = new ProcessBuilder("/usr/bin/unshare", "-m", "/bin/true").redirectErrorStream(true).start();
+        Process probe = new ProcessBuilder("/usr/bin/unshare", "-m", "/bin/true")
+                .redirectErrorStream(true)
+                .start();
         probe.getInputStream().readAllBytes();
-        Assumptions.assumeTrue(probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0,
+        Assumptions.assumeTrue(
+                probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0,
                 "unshare -m is not permitted here: cannot mount a small or read-only file system");
         Path spool = Files.createDirectories(dir.resolve("mnt"));
         return new IsolatedMount(spool, Shim.install(dir, spool));
@@ -172,9 +189,13 @@ class HeraldMailprogScriptTest {
 
     private record IsolatedMount(Path spool, Shim shim) {
 
-        /** Mounts, prepares ({@code $M} is the mount point), optionally remounts read-only, runs the shim, lists the spool. */
+        /**
+         * Mounts, prepares ({@code $M} is the mount point), optionally remounts read-only, runs the shim, lists the
+         * spool.
+         */
         Shim.Result run(String options, String prepare, boolean readOnly) throws Exception {
-            String launcher = shim.launcher(List.of("-s".getBytes(), "Slurm Job_id=9 Name=x Ended".getBytes(), "alice".getBytes()),
+            String launcher = shim.launcher(
+                    List.of("-s".getBytes(), "Slurm Job_id=9 Name=x Ended".getBytes(), "alice".getBytes()),
                     List.of("SLURM_JOB_ID=9".getBytes()));
             Path launch = spool.getParent().resolve("launch-mounted.sh");
             Files.writeString(launch, launcher);
@@ -190,8 +211,13 @@ class HeraldMailprogScriptTest {
                     echo "tmp:$(/bin/ls -A "$M/tmp" | /usr/bin/tr '\\n' ' ')"
                     echo "new:$(/bin/ls -A "$M/new" | /usr/bin/tr '\\n' ' ')"
                     exit $rc
-                    """.formatted(spool, options, prepare, readOnly ? "/bin/mount -o remount,ro \"$M\" || exit 98" : "",
-                    Shim.DASH, launch));
+                    """.formatted(
+                            spool,
+                            options,
+                            prepare,
+                            readOnly ? "/bin/mount -o remount,ro \"$M\" || exit 98" : "",
+                            Shim.DASH,
+                            launch));
             Files.setPosixFilePermissions(driver, PosixFilePermissions.fromString("rwx------"));
             Process p = new ProcessBuilder("/usr/bin/unshare", "-m", Shim.DASH.toString(), driver.toString()).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -201,7 +227,11 @@ class HeraldMailprogScriptTest {
         }
 
         List<String> listing(Shim.Result result, String dir) {
-            String line = result.stdout().lines().filter(l -> l.startsWith(dir + ":")).findFirst().orElseThrow();
+            String line = result.stdout()
+                    .lines()
+                    .filter(l -> l.startsWith(dir + ":"))
+                    .findFirst()
+                    .orElseThrow();
             String rest = line.substring(dir.length() + 1).strip();
             return rest.isEmpty() ? List.of() : new ArrayList<>(List.of(rest.split(" ")));
         }
@@ -211,7 +241,8 @@ class HeraldMailprogScriptTest {
     void abandonedTempFilesMoveToFailedWithAReason() throws Exception {
         Spool spool = new Spool(dir).ensureDirectories();
         Path stale = Files.writeString(dir.resolve("tmp/123.45.abc"), "herald-mailprog 1\0");
-        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofMinutes(10))));
+        Files.setLastModifiedTime(
+                stale, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofMinutes(10))));
 
         assertThat(spool.sweepAbandoned(Instant.now())).isEqualTo(1);
 

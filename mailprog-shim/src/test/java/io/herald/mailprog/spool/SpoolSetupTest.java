@@ -1,7 +1,6 @@
 package io.herald.mailprog.spool;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +9,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The spool's ownership rules. The machine here is a stand-in ({@link Machine}): owning directories
- * as other users needs root, which these tests must not assume (the command-line tests do it for
- * real when they run as root, as in CI).
+ * The spool's ownership rules. The machine here is a stand-in ({@link Machine}): owning directories as other users
+ * needs root, which these tests must not assume (the command-line tests do it for real when they run as root, as in
+ * CI).
  */
 class SpoolSetupTest {
 
@@ -68,8 +67,12 @@ class SpoolSetupTest {
         SpoolSetup.SetupResult outcome = new SpoolSetup(m).apply(spool, "slurm", "herald");
 
         assertThat(outcome).isInstanceOf(SpoolSetup.Ready.class);
-        assertThat(m.created).containsExactly("spool slurm:herald 2770", "tmp slurm:herald 2770",
-                "new slurm:herald 2770", "failed slurm:herald 2770");
+        assertThat(m.created)
+                .containsExactly(
+                        "spool slurm:herald 2770",
+                        "tmp slurm:herald 2770",
+                        "new slurm:herald 2770",
+                        "failed slurm:herald 2770");
         assertThat(new SpoolSetup(m).apply(spool, "slurm", "herald")).isEqualTo(new SpoolSetup.Ready(List.of()));
     }
 
@@ -85,9 +88,10 @@ class SpoolSetupTest {
 
         assertThat(outcome).isInstanceOf(SpoolSetup.Refused.class);
         String reason = ((SpoolSetup.Refused) outcome).reason();
-        assertThat(reason).doesNotContain("\n")
-                .startsWith(spool.resolve("tmp") + " is root:herald 2755, " + spool.resolve("new")
-                        + " is root:herald 2755")
+        assertThat(reason)
+                .doesNotContain("\n")
+                .startsWith(
+                        spool.resolve("tmp") + " is root:herald 2755, " + spool.resolve("new") + " is root:herald 2755")
                 .endsWith("chown slurm:herald " + spool.resolve("tmp") + " " + spool.resolve("new") + " && chmod 2770 "
                         + spool.resolve("tmp") + " " + spool.resolve("new"));
         assertThat(m.created).as("nothing changed when refusing").isEmpty();
@@ -111,8 +115,8 @@ class SpoolSetupTest {
 
         SpoolSetup.SetupResult outcome = new SpoolSetup(m).apply(dir.resolve("spool"), "slurm", "herald");
 
-        assertThat(((SpoolSetup.Refused) outcome).reason()).contains("owned by slurm:herald (mode 2770)",
-                "run it as root");
+        assertThat(((SpoolSetup.Refused) outcome).reason())
+                .contains("owned by slurm:herald (mode 2770)", "run it as root");
         assertThat(m.created).isEmpty();
     }
 

@@ -1,31 +1,5 @@
 package io.herald.mailprog.telegram;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.herald.core.config.Secret;
-import io.herald.core.receiver.ReceiverParser;
-import io.herald.core.receiver.ReceiverAllowList;
-import io.herald.mailprog.route.ChatRegistry;
-import io.herald.mailprog.route.Routing;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
-
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ConcurrentModificationException;
-import java.util.List;
-import java.util.Optional;
-
-import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -35,6 +9,31 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.herald.core.config.Secret;
+import io.herald.core.receiver.ReceiverAllowList;
+import io.herald.core.receiver.ReceiverParser;
+import io.herald.mailprog.route.ChatRegistry;
+import io.herald.mailprog.route.Routing;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The bot against a fake Bot API speaking real HTTP on 127.0.0.1. */
 class TelegramBotTest {
@@ -44,7 +43,8 @@ class TelegramBotTest {
 
     @RegisterExtension
     static WireMockExtension telegram = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     @TempDir
     Path dir;
@@ -57,7 +57,8 @@ class TelegramBotTest {
         logs.start();
         botLogger.addAppender(logs);
         telegram.stubFor(post(urlEqualTo(BOT + "/getMe"))
-                .willReturn(okJson("{\"ok\":true,\"result\":{\"id\":999,\"is_bot\":true,\"username\":\"HeraldSlurmBot\"}}")));
+                .willReturn(okJson(
+                        "{\"ok\":true,\"result\":{\"id\":999,\"is_bot\":true,\"username\":\"HeraldSlurmBot\"}}")));
         telegram.stubFor(post(urlEqualTo(BOT + "/sendMessage"))
                 .willReturn(okJson("{\"ok\":true,\"result\":{\"message_id\":1}}")));
     }
@@ -80,7 +81,9 @@ class TelegramBotTest {
     }
 
     private TelegramBot bot(Optional<ChatRegistry> registry) {
-        return new TelegramBot(new TelegramApi(URI.create(telegram.baseUrl()), Secret.of(TOKEN)), registry, Duration.ZERO).identify();
+        return new TelegramBot(
+                        new TelegramApi(URI.create(telegram.baseUrl()), Secret.of(TOKEN)), registry, Duration.ZERO)
+                .identify();
     }
 
     private List<LoggedRequest> sent() {
@@ -97,13 +100,15 @@ class TelegramBotTest {
 
         telegram.verify(postRequestedFor(urlEqualTo(BOT + "/sendMessage"))
                 .withRequestBody(matchingJsonPath("$.chat_id", equalTo("123456789"))));
-        assertThat(sent()).singleElement().satisfies(r -> assertThat(r.getBodyAsString())
-                .contains("\\n\\n--mail-user=telegram:123456789\\n\\n"));
+        assertThat(sent())
+                .singleElement()
+                .satisfies(r -> assertThat(r.getBodyAsString()).contains("\\n\\n--mail-user=telegram:123456789\\n\\n"));
     }
 
     @Test
     void inGroupsItStaysQuietUnlessAddressed() {
-        updates(message(1, -1001234567890L, "supergroup", "/start", ""),
+        updates(
+                message(1, -1001234567890L, "supergroup", "/start", ""),
                 message(2, -1001234567890L, "supergroup", "hello everyone", ""),
                 message(3, -1001234567890L, "group", "/start@SomeOtherBot", ""));
 
@@ -122,31 +127,44 @@ class TelegramBotTest {
             bot.pollOnce();
         }
 
-        assertThat(sent()).singleElement().satisfies(r -> assertThat(r.getBodyAsString())
-                .contains("\"chat_id\":-1001234567890").contains("--mail-user=telegram:-1001234567890").contains("group"));
+        assertThat(sent())
+                .singleElement()
+                .satisfies(r -> assertThat(r.getBodyAsString())
+                        .contains("\"chat_id\":-1001234567890")
+                        .contains("--mail-user=telegram:-1001234567890")
+                        .contains("group"));
     }
 
     @Test
     void aMentionOfTheBotInAGroupIsAnswered() {
-        updates(message(1, -42, "group", "hey @HeraldSlurmBot what do I write?",
+        updates(message(
+                1,
+                -42,
+                "group",
+                "hey @HeraldSlurmBot what do I write?",
                 ",\"entities\":[{\"type\":\"mention\",\"offset\":4,\"length\":15}]"));
 
         try (TelegramBot bot = bot(Optional.empty())) {
             bot.pollOnce();
         }
 
-        assertThat(sent()).singleElement().satisfies(r -> assertThat(r.getBodyAsString()).contains("--mail-user=telegram:-42"));
+        assertThat(sent())
+                .singleElement()
+                .satisfies(r -> assertThat(r.getBodyAsString()).contains("--mail-user=telegram:-42"));
     }
 
     @Test
     void beingAddedToAGroupAnnouncesTheGroupsMailUser() {
-        updates(message(1, -77, "group", "", ",\"new_chat_members\":[{\"id\":999,\"is_bot\":true,\"first_name\":\"Herald\"}]"));
+        updates(message(
+                1, -77, "group", "", ",\"new_chat_members\":[{\"id\":999,\"is_bot\":true,\"first_name\":\"Herald\"}]"));
 
         try (TelegramBot bot = bot(Optional.empty())) {
             bot.pollOnce();
         }
 
-        assertThat(sent()).singleElement().satisfies(r -> assertThat(r.getBodyAsString()).contains("--mail-user=telegram:-77"));
+        assertThat(sent())
+                .singleElement()
+                .satisfies(r -> assertThat(r.getBodyAsString()).contains("--mail-user=telegram:-77"));
     }
 
     @Test
@@ -173,27 +191,43 @@ class TelegramBotTest {
         }
 
         assertThat(Files.readAllLines(registryFile)).containsExactly("1111");
-        Routing routing = new Routing(ReceiverParser.standard("mailto"), "mailto", "", ReceiverAllowList.allowAll(),
+        Routing routing = new Routing(
+                ReceiverParser.standard("mailto"),
+                "mailto",
+                "",
+                ReceiverAllowList.allowAll(),
                 Optional.of(new ChatRegistry(registryFile)));
         Routing.Routed routed = routing.route("telegram:1111,telegram:2222");
         assertThat(routed.receivers()).extracting(r -> r.target()).containsExactly("1111");
-        assertThat(routed.problems()).singleElement().asString().contains("telegram:2222").contains("/start");
+        assertThat(routed.problems())
+                .singleElement()
+                .asString()
+                .contains("telegram:2222")
+                .contains("/start");
     }
 
     @Test
     void theTokenNeverAppearsInLogsEvenWhenTelegramEchoesIt() throws Exception {
-        telegram.stubFor(post(urlEqualTo(BOT + "/getUpdates")).willReturn(aResponse().withStatus(401)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized: bot" + TOKEN + " is not valid\"}")));
+        telegram.stubFor(post(urlEqualTo(BOT + "/getUpdates"))
+                .willReturn(aResponse()
+                        .withStatus(401)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized: bot" + TOKEN
+                                + " is not valid\"}")));
 
         try (TelegramBot bot = bot(Optional.empty()).start()) {
             // The appender's list is read while the bot's thread may append to it.
-            await().atMost(Duration.ofSeconds(30)).ignoreException(ConcurrentModificationException.class)
-                    .until(() -> logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("401")));
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreException(ConcurrentModificationException.class)
+                    .until(() -> logs.list.stream()
+                            .anyMatch(e -> e.getFormattedMessage().contains("401")));
         }
 
-        assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
-                .contains("HTTP 401").contains("Unauthorized: bot<token> is not valid").contains("token was refused"));
+        assertThat(logs.list)
+                .anySatisfy(e -> assertThat(e.getFormattedMessage())
+                        .contains("HTTP 401")
+                        .contains("Unauthorized: bot<token> is not valid")
+                        .contains("token was refused"));
         assertThat(logs.list).allSatisfy(e -> {
             assertThat(e.getFormattedMessage()).doesNotContain(TOKEN).doesNotContain("AAE-secret");
             assertThat(e.getThrowableProxy()).isNull();
@@ -207,7 +241,9 @@ class TelegramBotTest {
         try (api) {
             api.getMe();
         } catch (TelegramApiException e) {
-            assertThat(e.getMessage()).startsWith("getMe: Telegram could not be reached").doesNotContain(TOKEN);
+            assertThat(e.getMessage())
+                    .startsWith("getMe: Telegram could not be reached")
+                    .doesNotContain(TOKEN);
             return;
         }
         throw new AssertionError("getMe against a closed port succeeded");

@@ -1,36 +1,71 @@
 package io.herald.mailprog.throttle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Fact;
 import io.herald.mailprog.slurm.JobEvent;
 import io.herald.mailprog.slurm.MailType;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class DigestComposerTest {
 
     private static Held held(String task, Instant at) {
-        JobEvent e = new JobEvent("43001" + task, "4300100", task, false, 20, null, null, "sweep", "alice", null, "hpc1",
-                null, null, null, MailType.END, "COMPLETED", 0, null, null, false, null, null, null, null, null, null, null,
-                null, null, null, null, "alice", List.of());
+        JobEvent e = new JobEvent(
+                "43001" + task,
+                "4300100",
+                task,
+                false,
+                20,
+                null,
+                null,
+                "sweep",
+                "alice",
+                null,
+                "hpc1",
+                null,
+                null,
+                null,
+                MailType.END,
+                "COMPLETED",
+                0,
+                null,
+                null,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "alice",
+                List.of());
         return new Held("f" + task, e, List.of(), at);
     }
 
     private static List<Held> items() {
         // Capture times carry nanoseconds (file times); people want seconds.
-        return List.of(held("1", Instant.parse("2026-12-07T14:03:12.123456789Z")),
+        return List.of(
+                held("1", Instant.parse("2026-12-07T14:03:12.123456789Z")),
                 held("2", Instant.parse("2026-12-07T14:05:40.987654321Z")));
     }
 
     private static String between(Content c) {
-        return c.facts().stream().filter(f -> f.label().equals("Between")).map(Fact::value).findFirst().orElseThrow();
+        return c.facts().stream()
+                .filter(f -> f.label().equals("Between"))
+                .map(Fact::value)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -42,7 +77,8 @@ class DigestComposerTest {
 
     @Test
     void theConfiguredZoneIsUsed() {
-        Content c = new DigestComposer(10, Duration.ofMinutes(10), ZoneId.of("Europe/Berlin")).compose("alice", items());
+        Content c =
+                new DigestComposer(10, Duration.ofMinutes(10), ZoneId.of("Europe/Berlin")).compose("alice", items());
 
         assertThat(between(c)).isEqualTo("2026-12-07 15:03:12 CET and 2026-12-07 15:05:40 CET");
     }

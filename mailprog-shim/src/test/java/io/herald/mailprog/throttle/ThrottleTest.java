@@ -1,11 +1,10 @@
 package io.herald.mailprog.throttle;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ThrottleTest {
 
@@ -44,7 +43,8 @@ class ThrottleTest {
         assertThat(due.held()).hasSize(2);
         assertThat(t.heldCount()).isZero();
         assertThat(t.tryAdmit("alice", T0.plus(Duration.ofMinutes(10)).plusSeconds(2)))
-                .as("the window holds the minute-1 notification and the digest").isFalse();
+                .as("the window holds the minute-1 notification and the digest")
+                .isFalse();
     }
 
     @Test

@@ -3,8 +3,8 @@ package io.herald.pipeline.provider;
 import java.util.Objects;
 
 /**
- * A provider as the configuration enabled it: the provider and its share of its channel's
- * messages among the channel's healthy providers.
+ * A provider as the configuration enabled it: the provider and its share of its channel's messages among the channel's
+ * healthy providers.
  */
 public record ConfiguredProvider(Provider provider, int weight) {
 

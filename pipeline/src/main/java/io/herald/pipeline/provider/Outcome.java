@@ -4,22 +4,20 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What became of one send. The cases differ in who is to blame, which decides what happens next:
- * the message's fault is never retried and never counts against the provider; the provider's
- * fault is retried and does.
+ * What became of one send. The cases differ in who is to blame, which decides what happens next: the message's fault is
+ * never retried and never counts against the provider; the provider's fault is retried and does.
  */
 public sealed interface Outcome {
 
     /** The provider accepted the message. */
-    record Delivered(String providerMessageId) implements Outcome {
-    }
+    record Delivered(String providerMessageId) implements Outcome {}
 
     /**
      * A temporary failure (timeout, 5xx, rate limit): send again, no sooner than {@code after}.
      *
-     * @param slowDown  the provider said this sender goes too fast (HTTP 429, SES throttling): the
-     *                  rate limiter in front of it ({@link RateLimitedProvider}) pauses every send for
-     *                  {@code after} and lowers the rate, not only this message's retry
+     * @param slowDown the provider said this sender goes too fast (HTTP 429, SES throttling): the rate limiter in front
+     *     of it ({@link RateLimitedProvider}) pauses every send for {@code after} and lowers the rate, not only this
+     *     message's retry
      */
     record Retry(Duration after, String reason, boolean slowDown) implements Outcome {
         public Retry {

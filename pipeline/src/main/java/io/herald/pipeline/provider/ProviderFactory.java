@@ -2,13 +2,11 @@ package io.herald.pipeline.provider;
 
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderSettings;
-
 import java.time.Clock;
 
 /**
- * Builds the sender of one provider from its configuration block: the pipeline's half of a
- * provider plug-in, beside its {@link ProviderDescriptor} in core. Found with
- * {@link java.util.ServiceLoader} (one line in
+ * Builds the sender of one provider from its configuration block: the pipeline's half of a provider plug-in, beside its
+ * {@link ProviderDescriptor} in core. Found with {@link java.util.ServiceLoader} (one line in
  * {@code META-INF/services/io.herald.pipeline.provider.ProviderFactory}).
  *
  * @param <C> the provider's configuration block
@@ -19,17 +17,16 @@ public interface ProviderFactory<C extends Record & ProviderSettings> {
     ProviderDescriptor<C> descriptor();
 
     /**
-     * @param config  the provider's block, enabled
-     * @param clock   the time rate limits and delays are measured with
+     * @param config the provider's block, enabled
+     * @param clock the time rate limits and delays are measured with
      * @throws IllegalArgumentException when the block cannot make a sender (e.g. its template does not compile)
      */
     Provider build(C config, Clock clock);
 
     /**
-     * Like {@link #build(Record, Clock)}, for a pipeline that sends through the provider at most
-     * {@code maxConnections} at once: a provider with a connection pool sizes it so (an HTTP
-     * client's default pool, e.g. Apache's 5 per route, would make sends wait for a connection
-     * and time out while the provider is healthy). The default ignores it.
+     * Like {@link #build(Record, Clock)}, for a pipeline that sends through the provider at most {@code maxConnections}
+     * at once: a provider with a connection pool sizes it so (an HTTP client's default pool, e.g. Apache's 5 per route,
+     * would make sends wait for a connection and time out while the provider is healthy). The default ignores it.
      */
     default Provider build(C config, Clock clock, int maxConnections) {
         return build(config, clock);

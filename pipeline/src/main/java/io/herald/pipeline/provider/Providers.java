@@ -5,9 +5,6 @@ import io.herald.core.provider.ProviderBlock;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.provider.ProviderSettings;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,27 +12,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Builds the enabled providers from configuration: each installed provider's block
- * ({@link ProviderRegistry}) with the {@link ProviderFactory} of the same name, both found with
- * {@link ServiceLoader}, each behind its rate limit. Nothing here names a provider.
+ * Builds the enabled providers from configuration: each installed provider's block ({@link ProviderRegistry}) with the
+ * {@link ProviderFactory} of the same name, both found with {@link ServiceLoader}, each behind its rate limit. Nothing
+ * here names a provider.
  */
 public final class Providers {
 
     private static final Logger log = LoggerFactory.getLogger(Providers.class);
 
-    private Providers() {
-    }
+    private Providers() {}
 
     public static List<ConfiguredProvider> fromConfig(HeraldConfig config) {
         return fromConfig(config, Clock.systemUTC());
     }
 
     /**
-     * @throws IllegalArgumentException when an enabled provider cannot be built (e.g. its template
-     *                                  does not compile, or no factory is installed for it); providers
-     *                                  built so far are closed
+     * @throws IllegalArgumentException when an enabled provider cannot be built (e.g. its template does not compile, or
+     *     no factory is installed for it); providers built so far are closed
      */
     public static List<ConfiguredProvider> fromConfig(HeraldConfig config, Clock clock) {
         Map<String, ProviderFactory<?>> factories = factories();
@@ -63,8 +60,8 @@ public final class Providers {
     }
 
     /** The provider's sender, behind its rate limit when its block has one ({@link RateLimitedProvider}). */
-    private static <C extends Record & ProviderSettings> Provider build(ProviderFactory<C> factory,
-            ProviderSettings block, Clock clock, int connections) {
+    private static <C extends Record & ProviderSettings> Provider build(
+            ProviderFactory<C> factory, ProviderSettings block, Clock clock, int connections) {
         Provider sender = factory.build(factory.descriptor().cast(block), clock, connections);
         if (block instanceof ProviderBlock limited) {
             return new RateLimitedProvider(sender, limited.rateLimit(), limited.ratePeriod(), limited.timeout(), clock);
@@ -79,7 +76,8 @@ public final class Providers {
         for (ProviderFactory factory : ServiceLoader.load(ProviderFactory.class, Providers.class.getClassLoader())) {
             ProviderFactory<?> typed = factory;
             if (byName.putIfAbsent(typed.descriptor().name(), typed) != null) {
-                throw new IllegalStateException("two factories for provider '" + typed.descriptor().name() + "'");
+                throw new IllegalStateException(
+                        "two factories for provider '" + typed.descriptor().name() + "'");
             }
         }
         return byName;
@@ -92,7 +90,10 @@ public final class Providers {
                 try {
                     closeable.close();
                 } catch (Exception e) {
-                    log.warn("closing provider {} failed: {}", provider.name(), e.getClass().getSimpleName());
+                    log.warn(
+                            "closing provider {} failed: {}",
+                            provider.name(),
+                            e.getClass().getSimpleName());
                 }
             }
         }

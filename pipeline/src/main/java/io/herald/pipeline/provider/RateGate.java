@@ -3,7 +3,6 @@ package io.herald.pipeline.provider;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.herald.core.retry.Sleeps;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,14 +10,12 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Keeps one provider within its rate limit, and slows it down when the provider says it is going
- * too fast.
+ * Keeps one provider within its rate limit, and slows it down when the provider says it is going too fast.
  *
- * <p>A resilience4j {@link RateLimiter} holds the configured limit; a send waits for a permit for
- * at most half its timeout, so the request itself keeps the other half. A 429 from the provider
- * pauses every send of this provider until the delay it asked for has passed (not only the one
- * message's retry) and halves the rate; each period without a 429 then adds one request back, up to
- * the configured limit again (additive increase, multiplicative decrease).
+ * <p>A resilience4j {@link RateLimiter} holds the configured limit; a send waits for a permit for at most half its
+ * timeout, so the request itself keeps the other half. A 429 from the provider pauses every send of this provider until
+ * the delay it asked for has passed (not only the one message's retry) and halves the rate; each period without a 429
+ * then adds one request back, up to the configured limit again (additive increase, multiplicative decrease).
  */
 public final class RateGate {
 
@@ -34,10 +31,10 @@ public final class RateGate {
     private int currentLimit;
 
     /**
-     * @param name     the provider's name, for the limiter
-     * @param limit    requests per period
-     * @param period   the period
-     * @param timeout  the provider's send timeout; half of it may be spent waiting here
+     * @param name the provider's name, for the limiter
+     * @param limit requests per period
+     * @param period the period
+     * @param timeout the provider's send timeout; half of it may be spent waiting here
      */
     public RateGate(String name, int limit, Duration period, Duration timeout, Clock clock) {
         this.configuredLimit = limit;
@@ -45,11 +42,13 @@ public final class RateGate {
         this.period = period;
         this.maxWait = timeout.dividedBy(2);
         this.clock = clock;
-        this.limiter = RateLimiter.of(name, RateLimiterConfig.custom()
-                .limitForPeriod(limit)
-                .limitRefreshPeriod(period)
-                .timeoutDuration(maxWait)
-                .build());
+        this.limiter = RateLimiter.of(
+                name,
+                RateLimiterConfig.custom()
+                        .limitForPeriod(limit)
+                        .limitRefreshPeriod(period)
+                        .timeoutDuration(maxWait)
+                        .build());
     }
 
     /**
@@ -61,8 +60,8 @@ public final class RateGate {
         Duration pause = Duration.between(clock.instant(), pausedUntil());
         if (pause.isPositive()) {
             if (pause.compareTo(maxWait) > 0) {
-                return Optional.of(new Outcome.Retry(pause, "provider asked to slow down; not sending for "
-                        + pause.toMillis() + " ms"));
+                return Optional.of(new Outcome.Retry(
+                        pause, "provider asked to slow down; not sending for " + pause.toMillis() + " ms"));
             }
             if (!Sleeps.quietly(pause)) {
                 return Optional.of(new Outcome.Retry(Duration.ZERO, "interrupted while waiting for the rate limit"));
@@ -70,8 +69,10 @@ public final class RateGate {
         }
         long nanos = limiter.reservePermission();
         if (nanos < 0) {
-            return Optional.of(new Outcome.Retry(period, "local rate limit of " + limiter.getRateLimiterConfig()
-                    .getLimitForPeriod() + " per " + period.toMillis() + " ms reached"));
+            return Optional.of(new Outcome.Retry(
+                    period,
+                    "local rate limit of " + limiter.getRateLimiterConfig().getLimitForPeriod() + " per "
+                            + period.toMillis() + " ms reached"));
         }
         if (nanos > 0 && !Sleeps.quietly(Duration.ofNanos(nanos))) {
             return Optional.of(new Outcome.Retry(Duration.ZERO, "interrupted while waiting for the rate limit"));
@@ -103,7 +104,9 @@ public final class RateGate {
         lock.lock();
         try {
             Instant now = clock.instant();
-            if (currentLimit < configuredLimit && !now.isBefore(lastChange.plus(period)) && !now.isBefore(pausedUntil)) {
+            if (currentLimit < configuredLimit
+                    && !now.isBefore(lastChange.plus(period))
+                    && !now.isBefore(pausedUntil)) {
                 currentLimit++;
                 limiter.changeLimitForPeriod(currentLimit);
                 lastChange = now;

@@ -1,25 +1,23 @@
 package io.herald.pipeline.provider;
 
 import io.herald.core.envelope.Envelope;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a provider within its {@code rateLimit} per {@code ratePeriod}: the one place rate limiting
- * happens, wrapped around every provider whose block has a limit when providers are built
- * ({@link Providers#fromConfig}), so no provider class knows about it.
+ * Keeps a provider within its {@code rateLimit} per {@code ratePeriod}: the one place rate limiting happens, wrapped
+ * around every provider whose block has a limit when providers are built ({@link Providers#fromConfig}), so no provider
+ * class knows about it.
  *
- * <p>Waiting for the {@link RateGate} is part of the send: the gate waits at most half the
- * provider's timeout, and the provider is then told the deadline that is left
- * ({@link Provider#send(Envelope, Instant)}), so a send still ends within its timeout. A send the
- * gate cannot admit in time is not made and comes back as the gate's {@link Outcome.Retry}, as it
- * always did. The provider's answers steer the gate: a {@link Outcome.Retry#slowDown()} pauses
- * every send of this provider and halves the rate, deliveries bring it back.
+ * <p>Waiting for the {@link RateGate} is part of the send: the gate waits at most half the provider's timeout, and the
+ * provider is then told the deadline that is left ({@link Provider#send(Envelope, Instant)}), so a send still ends
+ * within its timeout. A send the gate cannot admit in time is not made and comes back as the gate's
+ * {@link Outcome.Retry}, as it always did. The provider's answers steer the gate: a {@link Outcome.Retry#slowDown()}
+ * pauses every send of this provider and halves the rate, deliveries bring it back.
  */
 public final class RateLimitedProvider implements Provider, AutoCloseable {
 
@@ -30,9 +28,7 @@ public final class RateLimitedProvider implements Provider, AutoCloseable {
     private final Duration timeout;
     private final Clock clock;
 
-    /**
-     * @param timeout  the provider's send timeout, waiting for the gate included
-     */
+    /** @param timeout the provider's send timeout, waiting for the gate included */
     public RateLimitedProvider(Provider inner, int rateLimit, Duration ratePeriod, Duration timeout, Clock clock) {
         this.inner = inner;
         this.gate = new RateGate(inner.name(), rateLimit, ratePeriod, timeout, clock);

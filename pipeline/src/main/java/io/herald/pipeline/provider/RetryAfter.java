@@ -9,18 +9,16 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * Reads the delay a provider asked for, in the many shapes providers use: HTTP's Retry-After
- * (seconds or a date), a Unix time to reset at (SendGrid's X-RateLimit-Reset), seconds with a
- * fraction (Discord), milliseconds (Matrix). Every result is clamped to [0, {@link #MAX}] so a
- * garbled header can neither hammer a provider nor park a message for days.
+ * Reads the delay a provider asked for, in the many shapes providers use: HTTP's Retry-After (seconds or a date), a
+ * Unix time to reset at (SendGrid's X-RateLimit-Reset), seconds with a fraction (Discord), milliseconds (Matrix). Every
+ * result is clamped to [0, {@link #MAX}] so a garbled header can neither hammer a provider nor park a message for days.
  */
 public final class RetryAfter {
 
     /** The longest delay honoured; past it the message is retried anyway (and may be told again). */
     public static final Duration MAX = Duration.ofHours(1);
 
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     /** Retry-After: delta-seconds (fractions tolerated) or an HTTP-date. */
     public static Optional<Duration> header(String value, Clock clock) {
@@ -32,7 +30,8 @@ public final class RetryAfter {
             return seconds;
         }
         try {
-            Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
             return Optional.of(clamp(Duration.between(clock.instant(), at)));
         } catch (DateTimeParseException e) {
             return Optional.empty();

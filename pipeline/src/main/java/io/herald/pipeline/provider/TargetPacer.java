@@ -1,7 +1,6 @@
 package io.herald.pipeline.provider;
 
 import io.herald.core.retry.Sleeps;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,10 +10,10 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Keeps at least {@code interval} between two sends to the same target (Telegram: about one
- * message per second per chat). A send that would have to wait longer than {@code maxWait} is not
- * made; the message is retried when the target's turn comes. Remembers a bounded number of recent
- * targets: forgetting an idle one costs nothing, since its interval has long passed.
+ * Keeps at least {@code interval} between two sends to the same target (Telegram: about one message per second per
+ * chat). A send that would have to wait longer than {@code maxWait} is not made; the message is retried when the
+ * target's turn comes. Remembers a bounded number of recent targets: forgetting an idle one costs nothing, since its
+ * interval has long passed.
  */
 public final class TargetPacer {
 
@@ -50,7 +49,8 @@ public final class TargetPacer {
             Instant slot = free.isAfter(now) ? free : now;
             wait = Duration.between(now, slot);
             if (wait.compareTo(maxWait) > 0) {
-                return Optional.of(new Outcome.Retry(wait, "this target's rate limit: next send in " + wait.toMillis() + " ms"));
+                return Optional.of(
+                        new Outcome.Retry(wait, "this target's rate limit: next send in " + wait.toMillis() + " ms"));
             }
             nextFree.put(target, slot.plus(interval));
         } finally {

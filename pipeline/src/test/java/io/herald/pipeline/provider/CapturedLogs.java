@@ -5,14 +5,13 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 
 /**
- * Everything Herald and its libraries log while a test runs, as one text to grep: messages,
- * arguments and stack traces. Herald's own loggers are turned up to DEBUG meanwhile.
+ * Everything Herald and its libraries log while a test runs, as one text to grep: messages, arguments and stack traces.
+ * Herald's own loggers are turned up to DEBUG meanwhile.
  */
 public final class CapturedLogs implements AutoCloseable {
 
@@ -30,14 +29,16 @@ public final class CapturedLogs implements AutoCloseable {
 
     public String text() {
         List<ILoggingEvent> events = List.copyOf(appender.list);
-        return events.stream().map(e -> e.getLoggerName() + " " + e.getFormattedMessage() + throwable(e.getThrowableProxy()))
+        return events.stream()
+                .map(e -> e.getLoggerName() + " " + e.getFormattedMessage() + throwable(e.getThrowableProxy()))
                 .collect(Collectors.joining("\n"));
     }
 
     /** Only what Herald's own loggers wrote (a fake's request log is the fake's business). */
     public String heraldText() {
         List<ILoggingEvent> events = List.copyOf(appender.list);
-        return events.stream().filter(e -> e.getLoggerName().startsWith("io.herald"))
+        return events.stream()
+                .filter(e -> e.getLoggerName().startsWith("io.herald"))
                 .map(e -> e.getLoggerName() + " " + e.getFormattedMessage() + throwable(e.getThrowableProxy()))
                 .collect(Collectors.joining("\n"));
     }
@@ -50,7 +51,8 @@ public final class CapturedLogs implements AutoCloseable {
         if (t == null) {
             return "";
         }
-        StringBuilder out = new StringBuilder("\n").append(t.getClassName()).append(": ").append(t.getMessage());
+        StringBuilder out =
+                new StringBuilder("\n").append(t.getClassName()).append(": ").append(t.getMessage());
         for (var frame : t.getStackTraceElementProxyArray()) {
             out.append("\n\t").append(frame.getSTEAsString());
         }

@@ -6,7 +6,6 @@ import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.core.envelope.Origin;
 import io.herald.core.envelope.SlurmJob;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -18,8 +17,7 @@ public final class Fixtures {
 
     public static final Instant NOW = Instant.parse("2026-11-22T10:15:30Z");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static Envelope envelope(String channel, String target) {
         Content content = Content.of("Job 42 ended", "The job finished.\nAll good.")
@@ -35,8 +33,22 @@ public final class Fixtures {
                 .withFacts(List.of(new Fact("Job name", NASTY_JOB), new Fact("State", "COMPLETED")))
                 .withHints(List.of("Hint about " + NASTY_JOB));
         return Envelope.create(channel, target, content, Origin.slurm("alice", "hpc"), NOW)
-                .withSlurm(new SlurmJob("42", null, null, NASTY_JOB, "alice", "hpc", "compute", "Ended", "COMPLETED",
-                        "0:0", null, "00:01:00", null, null, null));
+                .withSlurm(new SlurmJob(
+                        "42",
+                        null,
+                        null,
+                        NASTY_JOB,
+                        "alice",
+                        "hpc",
+                        "compute",
+                        "Ended",
+                        "COMPLETED",
+                        "0:0",
+                        null,
+                        "00:01:00",
+                        null,
+                        null,
+                        null));
     }
 
     public static Envelope withText(String channel, String target, String text) {

@@ -7,8 +7,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock the test moves by hand, for code that takes a {@link Clock}: rate-limit pauses, Retry-After
- * dates and calm periods are then asserted as the clock's value, never as time that passed.
+ * A clock the test moves by hand, for code that takes a {@link Clock}: rate-limit pauses, Retry-After dates and calm
+ * periods are then asserted as the clock's value, never as time that passed.
  */
 public final class ManualClock extends Clock {
 

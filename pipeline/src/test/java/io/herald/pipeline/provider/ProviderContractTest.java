@@ -1,30 +1,29 @@
 package io.herald.pipeline.provider;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.herald.core.envelope.Envelope;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.stream.Stream;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * The checklist of docs/providers.md, run for every HTTP provider against a WireMock fake of its API:
- * each status class classified, the delay a 429 asks for honoured, a timeout and an unreachable
- * server retried, no secret in logs or outcomes, and the adversarial job name sent harmlessly. A
- * provider's own test extends this and adds only what is its own (rendering, special answers).
+ * The checklist of docs/providers.md, run for every HTTP provider against a WireMock fake of its API: each status class
+ * classified, the delay a 429 asks for honoured, a timeout and an unreachable server retried, no secret in logs or
+ * outcomes, and the adversarial job name sent harmlessly. A provider's own test extends this and adds only what is its
+ * own (rendering, special answers).
  *
  * @param <P> the provider under test
  */
@@ -38,18 +37,17 @@ public abstract class ProviderContractTest<P extends Provider & AutoCloseable> {
     /**
      * One row of the provider's classification table.
      *
-     * @param status    the HTTP status the fake answers with
-     * @param body      the body it answers with (the API's own error shape)
-     * @param expected  the outcome it must be classified as
+     * @param status the HTTP status the fake answers with
+     * @param body the body it answers with (the API's own error shape)
+     * @param expected the outcome it must be classified as
      */
-    public record Answer(int status, String body, Class<? extends Outcome> expected) {
-    }
+    public record Answer(int status, String body, Class<? extends Outcome> expected) {}
 
     protected WireMockServer fake;
     protected P provider;
     /**
-     * The clock every provider here is built with. It stands still, at a whole second, so a delay an API states
-     * as an absolute time (an epoch second, an HTTP date) comes out exact, and a 429's pause never ends mid-test.
+     * The clock every provider here is built with. It stands still, at a whole second, so a delay an API states as an
+     * absolute time (an epoch second, an HTTP date) comes out exact, and a 429's pause never ends mid-test.
      */
     protected final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
@@ -95,7 +93,10 @@ public abstract class ProviderContractTest<P extends Provider & AutoCloseable> {
 
     /** An answer of {@code status} with a JSON body, as most of these APIs give. */
     protected static ResponseDefinitionBuilder json(int status, String body) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
+        return aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body);
     }
 
     /** A 429 with the standard Retry-After header in seconds. */
@@ -131,15 +132,18 @@ public abstract class ProviderContractTest<P extends Provider & AutoCloseable> {
 
     @TestFactory
     Stream<DynamicTest> contractEveryStatusClassIsClassified() {
-        return statusClasses().stream().map(row -> DynamicTest.dynamicTest(
-                row.status() + " is " + row.expected().getSimpleName(), () -> {
-                    fake.resetAll();
-                    fake.stubFor(request().willReturn(json(row.status(), row.body())));
+        return statusClasses().stream()
+                .map(row -> DynamicTest.dynamicTest(
+                        row.status() + " is " + row.expected().getSimpleName(), () -> {
+                            fake.resetAll();
+                            fake.stubFor(request().willReturn(json(row.status(), row.body())));
 
-                    Outcome outcome = provider.send(envelope());
+                            Outcome outcome = provider.send(envelope());
 
-                    assertThat(outcome).as("answer %s %s", row.status(), row.body()).isInstanceOf(row.expected());
-                }));
+                            assertThat(outcome)
+                                    .as("answer %s %s", row.status(), row.body())
+                                    .isInstanceOf(row.expected());
+                        }));
     }
 
     @Test
@@ -188,8 +192,10 @@ public abstract class ProviderContractTest<P extends Provider & AutoCloseable> {
     void contractSecretAppearsInNoLogOrOutcomeEvenWhenTheApiEchoesIt() {
         String secret = secret();
         try (CapturedLogs logs = new CapturedLogs()) {
-            fake.stubFor(request().willReturn(aResponse().withStatus(400)
-                    .withBody("{\"error\":\"bad request " + secret + "\",\"echo\":\"" + secret + "\"}")));
+            fake.stubFor(request()
+                    .willReturn(aResponse()
+                            .withStatus(400)
+                            .withBody("{\"error\":\"bad request " + secret + "\",\"echo\":\"" + secret + "\"}")));
             Outcome echoed = provider.send(envelope());
             fake.resetAll();
             fake.stubFor(request().willReturn(delivered()));

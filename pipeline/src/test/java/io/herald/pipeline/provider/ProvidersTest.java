@@ -1,28 +1,27 @@
 package io.herald.pipeline.provider;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.config.Secret;
+import io.herald.core.provider.ProviderSettings;
 import io.herald.core.provider.discord.DiscordConfig;
 import io.herald.core.provider.matrix.MatrixConfig;
 import io.herald.core.provider.mattermost.MattermostConfig;
 import io.herald.core.provider.msteams.TeamsConfig;
+import io.herald.core.provider.outbox.OutboxConfig;
 import io.herald.core.provider.sendgrid.SendGridConfig;
 import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.provider.slack.SlackConfig;
 import io.herald.core.provider.smtp.SmtpConfig;
 import io.herald.core.provider.telegram.TelegramConfig;
-import io.herald.core.config.Secret;
-import io.herald.core.provider.ProviderSettings;
-import io.herald.core.provider.outbox.OutboxConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProvidersTest {
 
@@ -62,9 +61,19 @@ class ProvidersTest {
     void everyEnabledProviderIsBuiltWithItsChannelAndWeight() {
         List<ConfiguredProvider> built = Providers.fromConfig(everyProviderEnabled(""), Clock.systemUTC());
         try {
-            assertThat(built).extracting(c -> c.provider().name() + "/" + c.provider().channel() + "/" + c.weight())
-                    .containsExactly("outbox/email/2", "ses/email/3", "sendgrid/email/1", "smtp/email/1", "msteams/msteams/1",
-                            "telegram/telegram/1", "slack/slack/1", "mattermost/mattermost/1", "discord/discord/1", "matrix/matrix/1");
+            assertThat(built)
+                    .extracting(c -> c.provider().name() + "/" + c.provider().channel() + "/" + c.weight())
+                    .containsExactly(
+                            "outbox/email/2",
+                            "ses/email/3",
+                            "sendgrid/email/1",
+                            "smtp/email/1",
+                            "msteams/msteams/1",
+                            "telegram/telegram/1",
+                            "slack/slack/1",
+                            "mattermost/mattermost/1",
+                            "discord/discord/1",
+                            "matrix/matrix/1");
         } finally {
             Providers.closeAll(built.stream().map(ConfiguredProvider::provider).toList());
         }
@@ -72,7 +81,9 @@ class ProvidersTest {
 
     @Test
     void templateThatDoesNotExistStopsTheBuildNamingTheFile() {
-        assertThatThrownBy(() -> Providers.fromConfig(everyProviderEnabled(dir.resolve("gone.peb").toString()), Clock.systemUTC()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gone.peb");
+        assertThatThrownBy(() -> Providers.fromConfig(
+                        everyProviderEnabled(dir.resolve("gone.peb").toString()), Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gone.peb");
     }
 }

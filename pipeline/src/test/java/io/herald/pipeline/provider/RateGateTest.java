@@ -1,11 +1,10 @@
 package io.herald.pipeline.provider;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RateGateTest {
 
@@ -23,7 +22,11 @@ class RateGateTest {
         RateGate gate = new RateGate("t", 1, Duration.ofSeconds(10), Duration.ofSeconds(2), Clock.systemUTC());
         gate.enter();
 
-        assertThat(gate.enter()).get().extracting(Outcome.Retry::reason).asString().contains("local rate limit");
+        assertThat(gate.enter())
+                .get()
+                .extracting(Outcome.Retry::reason)
+                .asString()
+                .contains("local rate limit");
     }
 
     @Test

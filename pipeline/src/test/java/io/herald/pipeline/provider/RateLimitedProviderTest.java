@@ -1,16 +1,15 @@
 package io.herald.pipeline.provider;
 
-import io.herald.core.envelope.Envelope;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.core.envelope.Envelope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RateLimitedProviderTest {
 
@@ -20,8 +19,8 @@ class RateLimitedProviderTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
     /**
-     * The provider behind the limit, scripted in code: the decorator only sees {@link Provider}, so
-     * a real provider's HTTP fake would add nothing here (the providers' own tests use those).
+     * The provider behind the limit, scripted in code: the decorator only sees {@link Provider}, so a real provider's
+     * HTTP fake would add nothing here (the providers' own tests use those).
      */
     private static final class Scripted implements Provider {
         final List<Instant> deadlines = new ArrayList<>();
@@ -82,8 +81,9 @@ class RateLimitedProviderTest {
         limited.send(Fixtures.envelope("email", "a@example.org"));
         Outcome next = limited.send(Fixtures.envelope("email", "b@example.org"));
 
-        assertThat(next).isEqualTo(new Outcome.Retry(Duration.ofSeconds(30),
-                "provider asked to slow down; not sending for 30000 ms"));
+        assertThat(next)
+                .isEqualTo(new Outcome.Retry(
+                        Duration.ofSeconds(30), "provider asked to slow down; not sending for 30000 ms"));
         assertThat(inner.deadlines).hasSize(1);
         assertThat(limited.currentRateLimit()).isEqualTo(50);
     }

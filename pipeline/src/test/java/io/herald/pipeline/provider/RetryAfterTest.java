@@ -1,13 +1,12 @@
 package io.herald.pipeline.provider;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RetryAfterTest {
 
@@ -30,7 +29,8 @@ class RetryAfterTest {
 
     @Test
     void epochResetBecomesTheTimeLeft() {
-        assertThat(RetryAfter.epochSeconds(Long.toString(clock.instant().getEpochSecond() + 42), clock)).contains(Duration.ofSeconds(42));
+        assertThat(RetryAfter.epochSeconds(Long.toString(clock.instant().getEpochSecond() + 42), clock))
+                .contains(Duration.ofSeconds(42));
     }
 
     @Test

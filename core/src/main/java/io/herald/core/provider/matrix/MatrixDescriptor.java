@@ -8,7 +8,8 @@ import io.herald.core.receiver.TargetRule;
 public final class MatrixDescriptor implements ProviderDescriptor<MatrixConfig> {
 
     /** A room id ({@code !id:server}), room alias ({@code #alias:server}) or user ({@code @user:server}). */
-    private static final TargetRule ROOM = TargetRule.matching("[!#@][^:\\s]+:[A-Za-z0-9.\\-\\[\\]]+(:[0-9]{1,5})?",
+    private static final TargetRule ROOM = TargetRule.matching(
+            "[!#@][^:\\s]+:[A-Za-z0-9.\\-\\[\\]]+(:[0-9]{1,5})?",
             "not a Matrix room (!room:server.org), alias (#name:server.org) or user (@name:server.org)");
 
     @Override

@@ -3,15 +3,14 @@ package io.herald.core.provider.ntfy;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
-
 import java.util.List;
 
 /** ntfy push notifications: the receiver {@code ntfy:<topic>} publishes to that topic. */
 public final class NtfyDescriptor implements ProviderDescriptor<NtfyConfig> {
 
     /** ntfy's own rule for topic names. */
-    private static final TargetRule TOPIC = TargetRule.matching("[-_A-Za-z0-9]{1,64}",
-            "not an ntfy topic (1 to 64 letters, digits, '-' or '_')");
+    private static final TargetRule TOPIC =
+            TargetRule.matching("[-_A-Za-z0-9]{1,64}", "not an ntfy topic (1 to 64 letters, digits, '-' or '_')");
 
     @Override
     public String name() {
@@ -55,8 +54,10 @@ public final class NtfyDescriptor implements ProviderDescriptor<NtfyConfig> {
         }
         checks.url("serverUrl", config.serverUrl(), false);
         if (config.accessToken().isSet() && !config.username().isBlank()) {
-            checks.problem("username", "is set together with " + checks.key("accessToken")
-                    + "; use one of them (the token, or a user with its password)");
+            checks.problem(
+                    "username",
+                    "is set together with " + checks.key("accessToken")
+                            + "; use one of them (the token, or a user with its password)");
         } else if (!config.username().isBlank() && !config.password().isSet()) {
             checks.problem("password", "is empty but " + checks.key("username") + " is set; set the password");
         }

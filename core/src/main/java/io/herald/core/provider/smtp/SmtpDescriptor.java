@@ -3,7 +3,6 @@ package io.herald.core.provider.smtp;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.core.provider.discord.DiscordConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
+import io.herald.core.provider.discord.DiscordConfig;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.http.HttpJson;
@@ -17,7 +17,6 @@ import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
 import io.herald.pipeline.provider.render.Escape;
 import io.herald.pipeline.provider.render.OutputFormat;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,10 +26,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A Discord webhook, rendered as one embed: title, Markdown description, the facts as inline
- * fields, hints in the footer. A numeric target (a user id) is mentioned, and {@code
- * allowed_mentions} lets only that user be pinged: a job called {@code @everyone} pings nobody.
- * Sent with {@code ?wait=true}, so Discord answers with the created message and its id.
+ * A Discord webhook, rendered as one embed: title, Markdown description, the facts as inline fields, hints in the
+ * footer. A numeric target (a user id) is mentioned, and {@code allowed_mentions} lets only that user be pinged: a job
+ * called {@code @everyone} pings nobody. Sent with {@code ?wait=true}, so Discord answers with the created message and
+ * its id.
  */
 public final class DiscordProvider extends HttpProvider {
 
@@ -42,6 +41,7 @@ public final class DiscordProvider extends HttpProvider {
     static final int FOOTER_MAX = 2048;
     /** Discord's limit on all of an embed's text together. */
     static final int EMBED_TOTAL_MAX = 6000;
+
     private static final Pattern USER_ID = Pattern.compile("[0-9]{5,25}");
 
     private final URI webhook;
@@ -83,10 +83,13 @@ public final class DiscordProvider extends HttpProvider {
         }
         String description = template.map(t -> t.render(envelope)).orElseGet(() -> description(c));
         int facts = Math.min(FIELDS_MAX, c.facts().size());
-        int factChars = c.facts().stream().limit(facts)
-                .mapToInt(f -> Math.min(FIELD_NAME_MAX, len(f.label())) + Math.min(FIELD_VALUE_MAX, len(f.value()) * 2)).sum();
+        int factChars = c.facts().stream()
+                .limit(facts)
+                .mapToInt(f -> Math.min(FIELD_NAME_MAX, len(f.label())) + Math.min(FIELD_VALUE_MAX, len(f.value()) * 2))
+                .sum();
         // The description gives way first: the facts are the at-a-glance part.
-        String shown = cut(description, Math.max(0, Math.min(DESCRIPTION_MAX, budget - Math.min(factChars, budget / 2) - 200)));
+        String shown = cut(
+                description, Math.max(0, Math.min(DESCRIPTION_MAX, budget - Math.min(factChars, budget / 2) - 200)));
         if (!shown.isBlank()) {
             embed.put("description", shown);
             budget -= shown.length();
@@ -102,7 +105,8 @@ public final class DiscordProvider extends HttpProvider {
             budget -= name.length() + value.length();
         }
         if (!c.hints().isEmpty()) {
-            String footer = cut("Hints: " + String.join(" · ", c.hints()), Math.min(FOOTER_MAX, Math.max(0, budget - 50)));
+            String footer =
+                    cut("Hints: " + String.join(" · ", c.hints()), Math.min(FOOTER_MAX, Math.max(0, budget - 50)));
             if (!footer.isBlank()) {
                 embed.putObject("footer").put("text", footer);
             }
@@ -119,7 +123,11 @@ public final class DiscordProvider extends HttpProvider {
             String url = link.url() == null ? "" : link.url().strip();
             out.append(out.isEmpty() ? "" : "\n");
             if (url.toLowerCase(Locale.ROOT).matches("https?://[^\\s()<>]+")) {
-                out.append("[").append(Escape.markdown(link.label())).append("](").append(url).append(")");
+                out.append("[")
+                        .append(Escape.markdown(link.label()))
+                        .append("](")
+                        .append(url)
+                        .append(")");
             } else {
                 out.append(Escape.markdown(link.label() + ": " + url));
             }

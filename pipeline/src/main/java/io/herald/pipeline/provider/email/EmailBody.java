@@ -5,15 +5,16 @@ import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 
 /**
- * The two bodies of a notification email, rendered from structured content: a plain-text part
- * every client can show and an HTML part with the facts as a table. A producer's own HTML wins
- * over the rendered one. All user text is escaped in the HTML part.
+ * The two bodies of a notification email, rendered from structured content: a plain-text part every client can show and
+ * an HTML part with the facts as a table. A producer's own HTML wins over the rendered one. All user text is escaped in
+ * the HTML part.
  */
 public record EmailBody(String text, String html) {
 
     public static EmailBody render(Content content) {
-        return new EmailBody(renderText(content), content.html() != null && !content.html().isBlank()
-                ? content.html() : renderHtml(content));
+        return new EmailBody(
+                renderText(content),
+                content.html() != null && !content.html().isBlank() ? content.html() : renderHtml(content));
     }
 
     private static String renderText(Content content) {
@@ -22,7 +23,10 @@ public record EmailBody(String text, String html) {
             out.append(content.text().strip()).append("\n");
         }
         if (!content.facts().isEmpty()) {
-            int width = content.facts().stream().mapToInt(f -> f.label().length()).max().orElse(0);
+            int width = content.facts().stream()
+                    .mapToInt(f -> f.label().length())
+                    .max()
+                    .orElse(0);
             out.append("\n");
             for (Fact fact : content.facts()) {
                 out.append(String.format("%-" + width + "s  %s%n", fact.label() + ":", fact.value()));
@@ -54,29 +58,41 @@ public record EmailBody(String text, String html) {
             String[] paragraphs = content.text().strip().split("\\R{2,}");
             for (int i = 0; i < paragraphs.length; i++) {
                 // The plain part starts with the title (its only heading); here the <h2> already shows it.
-                if (i == 0 && content.title() != null && paragraphs[0].strip().equals(content.title().strip())) {
+                if (i == 0
+                        && content.title() != null
+                        && paragraphs[0].strip().equals(content.title().strip())) {
                     continue;
                 }
-                out.append("<p>").append(escape(paragraphs[i]).replaceAll("\\R", "<br>")).append("</p>\n");
+                out.append("<p>")
+                        .append(escape(paragraphs[i]).replaceAll("\\R", "<br>"))
+                        .append("</p>\n");
             }
         }
         if (!content.facts().isEmpty()) {
             out.append("<table style=\"border-collapse:collapse\">\n");
             for (Fact fact : content.facts()) {
-                out.append("<tr><th style=\"text-align:left;padding:2px 12px 2px 0\">").append(escape(fact.label()))
-                        .append("</th><td>").append(escape(fact.value())).append("</td></tr>\n");
+                out.append("<tr><th style=\"text-align:left;padding:2px 12px 2px 0\">")
+                        .append(escape(fact.label()))
+                        .append("</th><td>")
+                        .append(escape(fact.value()))
+                        .append("</td></tr>\n");
             }
             out.append("</table>\n");
         }
         if (!content.hints().isEmpty()) {
             out.append("<h3>Hints</h3>\n<ul>\n");
-            content.hints().forEach(hint -> out.append("<li>").append(escape(hint)).append("</li>\n"));
+            content.hints()
+                    .forEach(hint -> out.append("<li>").append(escape(hint)).append("</li>\n"));
             out.append("</ul>\n");
         }
         if (!content.links().isEmpty()) {
             out.append("<p>");
             for (Link link : content.links()) {
-                out.append("<a href=\"").append(escape(link.url())).append("\">").append(escape(link.label())).append("</a><br>");
+                out.append("<a href=\"")
+                        .append(escape(link.url()))
+                        .append("\">")
+                        .append(escape(link.label()))
+                        .append("</a><br>");
             }
             out.append("</p>\n");
         }

@@ -1,7 +1,6 @@
 package io.herald.pipeline.provider.http;
 
 import io.herald.core.config.Redactor;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -23,15 +22,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * One provider's HTTP client: sends a JSON body with a deadline and returns what came back, or why
- * nothing did, without throwing. One per provider (connections are reused across its sends), closed
- * with the provider: an open {@link HttpClient} keeps a selector thread alive.
+ * One provider's HTTP client: sends a JSON body with a deadline and returns what came back, or why nothing did, without
+ * throwing. One per provider (connections are reused across its sends), closed with the provider: an open
+ * {@link HttpClient} keeps a selector thread alive.
  */
 public final class HttpJson implements AutoCloseable {
 
     /** What one request produced. */
-    public sealed interface Reply {
-    }
+    public sealed interface Reply {}
 
     /** The server answered, with any status. */
     public record Answer(int status, HttpHeaders headers, String body) implements Reply {
@@ -48,15 +46,13 @@ public final class HttpJson implements AutoCloseable {
      * No answer: a timeout, a refused connection, a broken one.
      *
      * @param timedOut whether the deadline passed (the request may still have been delivered)
-     * @param reason   why, already redacted
+     * @param reason why, already redacted
      */
-    public record Failed(boolean timedOut, String reason) implements Reply {
-    }
+    public record Failed(boolean timedOut, String reason) implements Reply {}
 
     /**
-     * How much of an answer is read: error answers are a few hundred bytes, and only 300 characters of
-     * one ever reach a reason; a server (or something posing as one) that sends more gets cut off
-     * rather than filling the heap.
+     * How much of an answer is read: error answers are a few hundred bytes, and only 300 characters of one ever reach a
+     * reason; a server (or something posing as one) that sends more gets cut off rather than filling the heap.
      */
     public static final int MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -95,7 +91,8 @@ public final class HttpJson implements AutoCloseable {
         headers.forEach(request::setHeader);
         try {
             HttpResponse<String> response = client.send(request.build(), info -> new CappedBody(MAX_ANSWER_BYTES));
-            return new Answer(response.statusCode(), response.headers(), response.body() == null ? "" : response.body());
+            return new Answer(
+                    response.statusCode(), response.headers(), response.body() == null ? "" : response.body());
         } catch (HttpConnectTimeoutException e) {
             return new Failed(true, "could not connect within the connect timeout");
         } catch (HttpTimeoutException e) {
@@ -103,8 +100,10 @@ public final class HttpJson implements AutoCloseable {
         } catch (ConnectException e) {
             return new Failed(false, "connection refused or unreachable");
         } catch (IOException e) {
-            return new Failed(false, "I/O error: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + redactor.brief(e.getMessage(), 200)));
+            return new Failed(
+                    false,
+                    "I/O error: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + redactor.brief(e.getMessage(), 200)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Failed(false, "interrupted");
@@ -117,8 +116,8 @@ public final class HttpJson implements AutoCloseable {
     }
 
     /**
-     * Collects at most {@code limit} bytes of a body as UTF-8 text, then cancels the rest: the
-     * connection is dropped instead of reused, and the text ends where the limit fell.
+     * Collects at most {@code limit} bytes of a body as UTF-8 text, then cancels the rest: the connection is dropped
+     * instead of reused, and the text ends where the limit fell.
      */
     static final class CappedBody implements HttpResponse.BodySubscriber<String> {
 

@@ -5,30 +5,27 @@ import io.herald.core.envelope.Envelope;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.RetryAfter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The send loop every HTTP provider shares: build the request, send it with what is left of the
- * timeout (waiting for the rate limit, {@link io.herald.pipeline.provider.RateLimitedProvider}, may
- * have used some), classify the answer, and mark a 429 as the provider asking to slow down. A
- * subclass says only how an envelope becomes a request and how its API's answers map to
- * {@link Outcome}s.
+ * The send loop every HTTP provider shares: build the request, send it with what is left of the timeout (waiting for
+ * the rate limit, {@link io.herald.pipeline.provider.RateLimitedProvider}, may have used some), classify the answer,
+ * and mark a 429 as the provider asking to slow down. A subclass says only how an envelope becomes a request and how
+ * its API's answers map to {@link Outcome}s.
  */
 public abstract class HttpProvider implements Provider, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpProvider.class);
 
     /** A request to make: the method (POST or PUT), where, the JSON body and extra headers. */
-    public record Call(String method, URI uri, String json, Map<String, String> headers) {
-    }
+    public record Call(String method, URI uri, String json, Map<String, String> headers) {}
 
     protected final Redactor redactor;
     protected final Clock clock;
@@ -75,15 +72,19 @@ public abstract class HttpProvider implements Provider, AutoCloseable {
             return logged(envelope, new Outcome.Rejected(redactor.redact(e.getMessage())));
         } catch (RuntimeException e) {
             // An operator's template that fails is this provider's configuration, not the message.
-            return logged(envelope, new Outcome.ProviderDown("rendering failed: " + redactor.brief(String.valueOf(e.getMessage()), 300)));
+            return logged(
+                    envelope,
+                    new Outcome.ProviderDown(
+                            "rendering failed: " + redactor.brief(String.valueOf(e.getMessage()), 300)));
         }
         Duration left = Duration.between(clock.instant(), deadline);
         HttpJson.Reply reply = "PUT".equals(call.method())
                 ? http.put(call.uri(), call.json(), call.headers(), left)
                 : http.post(call.uri(), call.json(), call.headers(), left);
         Outcome outcome = switch (reply) {
-            case HttpJson.Failed failed -> new Outcome.Retry(Duration.ZERO,
-                    (failed.timedOut() ? "timed out: " : "not reached: ") + failed.reason());
+            case HttpJson.Failed failed ->
+                new Outcome.Retry(
+                        Duration.ZERO, (failed.timedOut() ? "timed out: " : "not reached: ") + failed.reason());
             case HttpJson.Answer answer -> {
                 Outcome classified = classify(answer);
                 if (answer.status() == 429 && classified instanceof Outcome.Retry retry) {
@@ -104,7 +105,9 @@ public abstract class HttpProvider implements Provider, AutoCloseable {
 
     /** The delay of a Retry-After header, or zero (the pipeline's own backoff) without one. */
     protected Duration retryAfterHeader(HttpJson.Answer answer) {
-        return answer.header("Retry-After").flatMap(v -> RetryAfter.header(v, clock)).orElse(Duration.ZERO);
+        return answer.header("Retry-After")
+                .flatMap(v -> RetryAfter.header(v, clock))
+                .orElse(Duration.ZERO);
     }
 
     /** Redacted, shortened answer body for a reason. */

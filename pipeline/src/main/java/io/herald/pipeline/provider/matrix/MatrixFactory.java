@@ -1,11 +1,10 @@
 package io.herald.pipeline.provider.matrix;
 
-import io.herald.core.provider.matrix.MatrixConfig;
 import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.matrix.MatrixConfig;
 import io.herald.core.provider.matrix.MatrixDescriptor;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
-
 import java.time.Clock;
 
 /** Builds the matrix provider from {@code providers.matrix}. */

@@ -3,12 +3,12 @@ package io.herald.pipeline.provider.matrix;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.core.provider.matrix.MatrixConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
+import io.herald.core.provider.matrix.MatrixConfig;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.email.EmailBody;
@@ -17,7 +17,6 @@ import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
 import io.herald.pipeline.provider.render.Escape;
 import io.herald.pipeline.provider.render.OutputFormat;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +27,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Matrix client-server API: {@code PUT /rooms/{room}/send/m.room.message/{txnId}} as a bot user,
- * an {@code m.notice} with a plain body and an HTML {@code formatted_body}. The transaction id is
- * the envelope id, so a retried send of the same message is deduplicated by the homeserver.
+ * Matrix client-server API: {@code PUT /rooms/{room}/send/m.room.message/{txnId}} as a bot user, an {@code m.notice}
+ * with a plain body and an HTML {@code formatted_body}. The transaction id is the envelope id, so a retried send of the
+ * same message is deduplicated by the homeserver.
  */
 public final class MatrixProvider extends HttpProvider {
 
@@ -65,14 +64,19 @@ public final class MatrixProvider extends HttpProvider {
         }
         if (c.text() != null && !c.text().isBlank()) {
             for (String paragraph : c.text().strip().split("\\R{2,}")) {
-                out.append("<p>").append(Escape.html(paragraph).replaceAll("\\R", "<br>")).append("</p>");
+                out.append("<p>")
+                        .append(Escape.html(paragraph).replaceAll("\\R", "<br>"))
+                        .append("</p>");
             }
         }
         if (!c.facts().isEmpty()) {
             out.append("<table>");
             for (Fact f : c.facts()) {
-                out.append("<tr><th>").append(Escape.html(f.label())).append("</th><td>")
-                        .append(Escape.html(f.value())).append("</td></tr>");
+                out.append("<tr><th>")
+                        .append(Escape.html(f.label()))
+                        .append("</th><td>")
+                        .append(Escape.html(f.value()))
+                        .append("</td></tr>");
             }
             out.append("</table>");
         }
@@ -85,8 +89,13 @@ public final class MatrixProvider extends HttpProvider {
             out.append("<p>");
             for (Link link : c.links()) {
                 String url = link.url() == null ? "" : link.url().strip();
-                if (url.toLowerCase(Locale.ROOT).startsWith("https://") || url.toLowerCase(Locale.ROOT).startsWith("http://")) {
-                    out.append("<a href=\"").append(Escape.html(url)).append("\">").append(Escape.html(link.label())).append("</a><br>");
+                if (url.toLowerCase(Locale.ROOT).startsWith("https://")
+                        || url.toLowerCase(Locale.ROOT).startsWith("http://")) {
+                    out.append("<a href=\"")
+                            .append(Escape.html(url))
+                            .append("\">")
+                            .append(Escape.html(link.label()))
+                            .append("</a><br>");
                 } else {
                     out.append(Escape.html(link.label() + ": " + url)).append("<br>");
                 }
@@ -98,8 +107,11 @@ public final class MatrixProvider extends HttpProvider {
 
     public ObjectNode event(Envelope envelope) {
         Content c = envelope.content();
-        String plain = ((c.title() == null || c.title().isBlank() ? "" : c.title().strip() + "\n\n")
-                + EmailBody.render(c).text()).strip();
+        String plain = ((c.title() == null || c.title().isBlank()
+                                ? ""
+                                : c.title().strip() + "\n\n")
+                        + EmailBody.render(c).text())
+                .strip();
         ObjectNode body = json.createObjectNode();
         body.put("msgtype", "m.notice");
         // Legacy push rules (.m.rule.roomnotif, contains_display_name) match "@room" and names in
@@ -121,8 +133,8 @@ public final class MatrixProvider extends HttpProvider {
             throw new Unsendable("'" + room + "' is not a Matrix room id (!id:server); aliases (#) and users (@)"
                     + " are not supported yet: invite the bot to a room and use the room's id");
         }
-        URI uri = URI.create(homeserver + "/_matrix/client/v3/rooms/" + pathSegment(room)
-                + "/send/m.room.message/" + pathSegment(envelope.id()));
+        URI uri = URI.create(homeserver + "/_matrix/client/v3/rooms/" + pathSegment(room) + "/send/m.room.message/"
+                + pathSegment(envelope.id()));
         return new Call("PUT", uri, event(envelope).toString(), auth);
     }
 
@@ -143,8 +155,10 @@ public final class MatrixProvider extends HttpProvider {
             // M_FORBIDDEN: the bot is not in that room, or may not post there; other rooms still work.
             case 403 -> "M_FORBIDDEN".equals(code) ? new Outcome.Rejected(why) : new Outcome.ProviderDown(why);
             // M_UNRECOGNIZED: the endpoint does not exist, so the homeserver URL is wrong.
-            case 404 -> "M_UNRECOGNIZED".equals(code) || code.isEmpty()
-                    ? new Outcome.ProviderDown(why) : new Outcome.Rejected(why);
+            case 404 ->
+                "M_UNRECOGNIZED".equals(code) || code.isEmpty()
+                        ? new Outcome.ProviderDown(why)
+                        : new Outcome.Rejected(why);
             case 400, 413 -> new Outcome.Rejected(why);
             default -> new Outcome.Retry(answer.status() >= 500 ? retryAfterHeader(answer) : Duration.ZERO, why);
         };

@@ -1,11 +1,10 @@
 package io.herald.pipeline.provider.mattermost;
 
-import io.herald.core.provider.mattermost.MattermostConfig;
 import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.mattermost.MattermostConfig;
 import io.herald.core.provider.mattermost.MattermostDescriptor;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
-
 import java.time.Clock;
 
 /** Builds the mattermost provider from {@code providers.mattermost}. */

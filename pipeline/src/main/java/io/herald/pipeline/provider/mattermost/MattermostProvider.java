@@ -2,12 +2,12 @@ package io.herald.pipeline.provider.mattermost;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.core.provider.mattermost.MattermostConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
+import io.herald.core.provider.mattermost.MattermostConfig;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.http.HttpJson;
@@ -15,7 +15,6 @@ import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
 import io.herald.pipeline.provider.render.Escape;
 import io.herald.pipeline.provider.render.OutputFormat;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,14 +23,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A Mattermost incoming webhook, rendered as Markdown with the facts as a table. The target is the
- * channel to post in ({@code town-square}, or {@code @user} for a direct message), sent as the
- * webhook's channel override.
+ * A Mattermost incoming webhook, rendered as Markdown with the facts as a table. The target is the channel to post in
+ * ({@code town-square}, or {@code @user} for a direct message), sent as the webhook's channel override.
  */
 public final class MattermostProvider extends HttpProvider {
 
     /** Mattermost's default maximum post size, in characters. */
     static final int MAX_TEXT = 16_383;
+
     static final String MARKER = "\n\n… (truncated)";
 
     private final URI webhook;
@@ -65,7 +64,11 @@ public final class MattermostProvider extends HttpProvider {
         if (!c.facts().isEmpty()) {
             out.append("| | |\n|:--|:--|\n");
             for (Fact f : c.facts()) {
-                out.append("| **").append(cell(f.label())).append("** | ").append(cell(f.value())).append(" |\n");
+                out.append("| **")
+                        .append(cell(f.label()))
+                        .append("** | ")
+                        .append(cell(f.value()))
+                        .append(" |\n");
             }
             out.append("\n");
         }
@@ -77,7 +80,11 @@ public final class MattermostProvider extends HttpProvider {
         for (Link link : c.links()) {
             String url = link.url() == null ? "" : link.url().strip();
             if (url.toLowerCase(Locale.ROOT).matches("https?://[^\\s()<>]+")) {
-                out.append("[").append(Escape.mattermost(link.label())).append("](").append(url).append(")\n");
+                out.append("[")
+                        .append(Escape.mattermost(link.label()))
+                        .append("](")
+                        .append(url)
+                        .append(")\n");
             } else {
                 out.append(Escape.mattermost(link.label() + ": " + url)).append("\n");
             }
@@ -129,26 +136,32 @@ public final class MattermostProvider extends HttpProvider {
         return switch (id) {
             // The target named a channel that does not exist, that this webhook may not post to
             // (locked to its own channel), that is private to its owner, or a user that does not exist.
-            case "web.incoming_webhook.channel.app_error", "web.incoming_webhook.channel_locked.app_error",
-                 "web.incoming_webhook.permissions.app_error" -> answer.status() >= 500
-                    ? new Outcome.Retry(retryAfterHeader(answer), why) : new Outcome.Rejected(why);
-            case "web.incoming_webhook.user.app_error" -> answer.status() == 400
-                    ? new Outcome.Rejected(why) : new Outcome.ProviderDown(why);
+            case "web.incoming_webhook.channel.app_error",
+                    "web.incoming_webhook.channel_locked.app_error",
+                    "web.incoming_webhook.permissions.app_error" ->
+                answer.status() >= 500 ? new Outcome.Retry(retryAfterHeader(answer), why) : new Outcome.Rejected(why);
+            case "web.incoming_webhook.user.app_error" ->
+                answer.status() == 400 ? new Outcome.Rejected(why) : new Outcome.ProviderDown(why);
             // The webhook was deleted, incoming webhooks are off, or the webhook's channel is gone.
-            case "web.incoming_webhook.invalid.app_error", "web.incoming_webhook.disabled.app_error",
-                 "app.channel.get.existing.app_error" -> new Outcome.ProviderDown(why);
-            default -> switch (answer.status()) {
-                case 401, 403, 404, 501 -> new Outcome.ProviderDown(why);
-                case 400, 413 -> new Outcome.Rejected(why);
-                default -> new Outcome.Retry(answer.status() >= 500 ? retryAfterHeader(answer) : Duration.ZERO, why);
-            };
+            case "web.incoming_webhook.invalid.app_error",
+                    "web.incoming_webhook.disabled.app_error",
+                    "app.channel.get.existing.app_error" -> new Outcome.ProviderDown(why);
+            default ->
+                switch (answer.status()) {
+                    case 401, 403, 404, 501 -> new Outcome.ProviderDown(why);
+                    case 400, 413 -> new Outcome.Rejected(why);
+                    default ->
+                        new Outcome.Retry(answer.status() >= 500 ? retryAfterHeader(answer) : Duration.ZERO, why);
+                };
         };
     }
 
     /** The {@code id} of a Mattermost AppError answer, or empty when the body is not one. */
     private String errorId(String body) {
         try {
-            return json.readTree(body == null || body.isBlank() ? "{}" : body).path("id").asText("");
+            return json.readTree(body == null || body.isBlank() ? "{}" : body)
+                    .path("id")
+                    .asText("");
         } catch (Exception e) {
             return "";
         }

@@ -7,22 +7,22 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.pipeline.provider.render.Escape;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * A notification as an Adaptive Card (schema 1.2, which Teams renders reliably; 1.5 was seen to
- * break), built as a Jackson tree, never by pasting strings into JSON: a title, an optional mention
- * of the target, the text, the facts as a FactSet, hints, and links as buttons. Teams refuses
- * payloads over about 28 KB, so {@link #fit} trims the longest parts and says so on the card.
+ * A notification as an Adaptive Card (schema 1.2, which Teams renders reliably; 1.5 was seen to break), built as a
+ * Jackson tree, never by pasting strings into JSON: a title, an optional mention of the target, the text, the facts as
+ * a FactSet, hints, and links as buttons. Teams refuses payloads over about 28 KB, so {@link #fit} trims the longest
+ * parts and says so on the card.
  */
 public final class AdaptiveCard {
 
     /** Teams' payload limit (about 28 KB), with the whole webhook message counted. */
     public static final int MAX_PAYLOAD_BYTES = 28 * 1024;
+
     static final String TRIM_MARKER = "✂ This message was too long for Teams and was shortened.";
 
     private final ObjectMapper json;
@@ -32,8 +32,8 @@ public final class AdaptiveCard {
     }
 
     /**
-     * @param mentionId    the user to mention (UPN or Entra object id), or null for none
-     * @param mentionName  how the mention shows
+     * @param mentionId the user to mention (UPN or Entra object id), or null for none
+     * @param mentionName how the mention shows
      */
     public ObjectNode card(Content c, String mentionId, String mentionName, String textOverride) {
         ObjectNode card = json.createObjectNode();
@@ -42,8 +42,13 @@ public final class AdaptiveCard {
         card.put("version", "1.2");
         ArrayNode body = card.putArray("body");
         if (c.title() != null && !c.title().isBlank()) {
-            body.addObject().put("type", "TextBlock").put("id", "title").put("text", md(c.title().strip()))
-                    .put("size", "Medium").put("weight", "Bolder").put("wrap", true);
+            body.addObject()
+                    .put("type", "TextBlock")
+                    .put("id", "title")
+                    .put("text", md(c.title().strip()))
+                    .put("size", "Medium")
+                    .put("weight", "Bolder")
+                    .put("wrap", true);
         }
         if (mentionId != null) {
             String tag = "<at>" + md(mentionName) + "</at>";
@@ -54,19 +59,30 @@ public final class AdaptiveCard {
         }
         String text = textOverride != null ? textOverride : c.text();
         if (text != null && !text.isBlank()) {
-            body.addObject().put("type", "TextBlock").put("id", "text").put("text", md(text.strip()))
+            body.addObject()
+                    .put("type", "TextBlock")
+                    .put("id", "text")
+                    .put("text", md(text.strip()))
                     .put("wrap", true);
         }
         if (!c.facts().isEmpty()) {
-            ArrayNode facts = body.addObject().put("type", "FactSet").put("id", "facts").putArray("facts");
+            ArrayNode facts =
+                    body.addObject().put("type", "FactSet").put("id", "facts").putArray("facts");
             for (Fact f : c.facts()) {
                 facts.addObject().put("title", md(f.label())).put("value", md(f.value()));
             }
         }
         if (!c.hints().isEmpty()) {
-            body.addObject().put("type", "TextBlock").put("text", "Hints").put("weight", "Bolder").put("spacing", "Medium");
+            body.addObject()
+                    .put("type", "TextBlock")
+                    .put("text", "Hints")
+                    .put("weight", "Bolder")
+                    .put("spacing", "Medium");
             for (String hint : c.hints()) {
-                body.addObject().put("type", "TextBlock").put("id", "hint").put("text", "• " + md(hint))
+                body.addObject()
+                        .put("type", "TextBlock")
+                        .put("id", "hint")
+                        .put("text", "• " + md(hint))
                         .put("wrap", true)
                         .put("spacing", "None");
             }
@@ -80,7 +96,9 @@ public final class AdaptiveCard {
         }
         if (!web.isEmpty()) {
             ArrayNode actions = card.putArray("actions");
-            web.forEach(l -> actions.addObject().put("type", "Action.OpenUrl").put("title", nullToEmpty(l.label()))
+            web.forEach(l -> actions.addObject()
+                    .put("type", "Action.OpenUrl")
+                    .put("title", nullToEmpty(l.label()))
                     .put("url", l.url().strip()));
         }
         return card;
@@ -102,8 +120,8 @@ public final class AdaptiveCard {
     }
 
     /**
-     * Shortens a too-large message in place: the longest text blocks and fact values lose their
-     * tails first, then hints and facts are dropped from the end; a visible marker is added.
+     * Shortens a too-large message in place: the longest text blocks and fact values lose their tails first, then hints
+     * and facts are dropped from the end; a visible marker is added.
      *
      * @return whether the message now fits
      */
@@ -113,8 +131,13 @@ public final class AdaptiveCard {
         }
         ObjectNode card = (ObjectNode) message.path("attachments").path(0).path("content");
         ArrayNode body = (ArrayNode) card.path("body");
-        body.addObject().put("type", "TextBlock").put("id", "trimmed").put("text", TRIM_MARKER)
-                .put("color", "Warning").put("wrap", true).put("isSubtle", true);
+        body.addObject()
+                .put("type", "TextBlock")
+                .put("id", "trimmed")
+                .put("text", TRIM_MARKER)
+                .put("color", "Warning")
+                .put("wrap", true)
+                .put("isSubtle", true);
         for (int round = 0; round < 64 && size(message) > maxBytes; round++) {
             ObjectNode longest = longestText(body);
             if (longest == null) {

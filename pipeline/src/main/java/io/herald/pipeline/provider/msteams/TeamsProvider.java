@@ -3,15 +3,14 @@ package io.herald.pipeline.provider.msteams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.core.provider.msteams.TeamsConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
+import io.herald.core.provider.msteams.TeamsConfig;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
 import io.herald.pipeline.provider.render.OutputFormat;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,13 +18,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Microsoft Teams through a Workflows webhook ("When a Teams webhook request is received"; the old
- * Office 365 connector webhooks are retired), posting an Adaptive Card. The webhook decides the
- * channel; the target is the user to mention (a UPN such as {@code bob@example.org}). A 2xx only
- * means the workflow accepted the request, not that the card was posted.
+ * Microsoft Teams through a Workflows webhook ("When a Teams webhook request is received"; the old Office 365 connector
+ * webhooks are retired), posting an Adaptive Card. The webhook decides the channel; the target is the user to mention
+ * (a UPN such as {@code bob@example.org}). A 2xx only means the workflow accepted the request, not that the card was
+ * posted.
  *
- * <p>An operator's template renders the card's JSON itself (auto-escaped for JSON strings); it is
- * parsed before sending, so a template that produces broken JSON fails loudly instead of posting.
+ * <p>An operator's template renders the card's JSON itself (auto-escaped for JSON strings); it is parsed before
+ * sending, so a template that produces broken JSON fails loudly instead of posting.
  */
 public final class TeamsProvider extends HttpProvider {
 
@@ -58,13 +57,16 @@ public final class TeamsProvider extends HttpProvider {
         } else {
             String target = envelope.target().strip();
             boolean mention = target.contains("@") || target.matches("[0-9a-fA-F-]{36}");
-            String name = envelope.targetName() != null && !envelope.targetName().isBlank()
-                    ? envelope.targetName().strip() : target;
+            String name =
+                    envelope.targetName() != null && !envelope.targetName().isBlank()
+                            ? envelope.targetName().strip()
+                            : target;
             card = cards.card(envelope.content(), mention ? target : null, name, null);
         }
         ObjectNode message = cards.message(card);
         if (!cards.fit(message, AdaptiveCard.MAX_PAYLOAD_BYTES)) {
-            throw new Unsendable("the card is over Teams' " + AdaptiveCard.MAX_PAYLOAD_BYTES + " bytes even after trimming");
+            throw new Unsendable(
+                    "the card is over Teams' " + AdaptiveCard.MAX_PAYLOAD_BYTES + " bytes even after trimming");
         }
         return message;
     }
@@ -77,7 +79,8 @@ public final class TeamsProvider extends HttpProvider {
         } catch (Exception e) {
             throw new IllegalStateException("the msteams template did not produce JSON: " + e.getMessage());
         }
-        if (!(tree instanceof ObjectNode object) || !"AdaptiveCard".equals(object.path("type").asText())) {
+        if (!(tree instanceof ObjectNode object)
+                || !"AdaptiveCard".equals(object.path("type").asText())) {
             throw new IllegalStateException("the msteams template must produce an AdaptiveCard object");
         }
         return object;

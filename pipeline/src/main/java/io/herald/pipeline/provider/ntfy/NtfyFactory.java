@@ -5,7 +5,6 @@ import io.herald.core.provider.ntfy.NtfyConfig;
 import io.herald.core.provider.ntfy.NtfyDescriptor;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
-
 import java.time.Clock;
 
 /** Builds the ntfy provider from {@code providers.ntfy}. */

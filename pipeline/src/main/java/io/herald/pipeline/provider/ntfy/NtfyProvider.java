@@ -15,7 +15,6 @@ import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
 import io.herald.pipeline.provider.render.Escape;
 import io.herald.pipeline.provider.render.OutputFormat;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,19 +27,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Publishes to an ntfy topic: {@code POST <serverUrl>/<topic>} with the message as Markdown in the
- * body and the rest in headers ({@code Title}, {@code Priority}, {@code Tags}, {@code Click},
- * {@code Markdown: yes}), authenticated with a bearer access token or basic authentication.
+ * Publishes to an ntfy topic: {@code POST <serverUrl>/<topic>} with the message as Markdown in the body and the rest in
+ * headers ({@code Title}, {@code Priority}, {@code Tags}, {@code Click}, {@code Markdown: yes}), authenticated with a
+ * bearer access token or basic authentication.
  *
- * <p>Caller text is Markdown-escaped ({@link Escape#markdown}); ntfy has no mentions. The title is a
- * header, so it loses line breaks and, when it is not ASCII, travels RFC 2047-encoded (ntfy decodes
- * {@code =?UTF-8?B?...?=}). The body is cut below ntfy's default message limit of 4096 bytes: a
- * longer one would be turned into an attachment or refused.
+ * <p>Caller text is Markdown-escaped ({@link Escape#markdown}); ntfy has no mentions. The title is a header, so it
+ * loses line breaks and, when it is not ASCII, travels RFC 2047-encoded (ntfy decodes {@code =?UTF-8?B?...?=}). The
+ * body is cut below ntfy's default message limit of 4096 bytes: a longer one would be turned into an attachment or
+ * refused.
  */
 public final class NtfyProvider extends HttpProvider {
 
     /** ntfy's default {@code message-size-limit}. */
     static final int MAX_MESSAGE_BYTES = 4096;
+
     static final String TRUNCATED = "\n\n… (truncated)";
     private static final int MAX_TITLE_CHARS = 250;
 
@@ -63,11 +63,13 @@ public final class NtfyProvider extends HttpProvider {
             headers.put("Tags", String.join(",", config.tags()));
         }
         if (config.accessToken().isSet()) {
-            headers.put("Authorization", "Bearer " + config.accessToken().reveal().strip());
+            headers.put(
+                    "Authorization", "Bearer " + config.accessToken().reveal().strip());
         } else if (!config.username().isBlank()) {
             String login = config.username() + ":" + config.password().reveal();
-            headers.put("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8)));
+            headers.put(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8)));
         }
         this.fixedHeaders = Map.copyOf(headers);
         this.credentials = headers.containsKey("Authorization");
@@ -100,8 +102,11 @@ public final class NtfyProvider extends HttpProvider {
             headers.put("Title", headerText(c.title()));
         }
         // A header carries ASCII only; a link with other characters stays in the body.
-        c.links().stream().map(Link::url).filter(NtfyProvider::isWebLink)
-                .filter(url -> url.strip().chars().allMatch(ch -> ch > 0x20 && ch < 0x7F)).findFirst()
+        c.links().stream()
+                .map(Link::url)
+                .filter(NtfyProvider::isWebLink)
+                .filter(url -> url.strip().chars().allMatch(ch -> ch > 0x20 && ch < 0x7F))
+                .findFirst()
                 .ifPresent(url -> headers.put("Click", url.strip()));
         return new Call("POST", server.resolve(topic), message(envelope), headers);
     }
@@ -115,16 +120,22 @@ public final class NtfyProvider extends HttpProvider {
                 out.append(Escape.markdown(c.text().strip())).append("\n\n");
             }
             for (Fact f : c.facts()) {
-                out.append("**").append(Escape.markdown(f.label())).append(":** ").append(Escape.markdown(f.value()))
+                out.append("**")
+                        .append(Escape.markdown(f.label()))
+                        .append(":** ")
+                        .append(Escape.markdown(f.value()))
                         .append("  \n");
             }
             for (String hint : c.hints()) {
                 out.append("\n💡 ").append(Escape.markdown(hint));
             }
             for (Link link : c.links()) {
-                out.append("\n").append(isWebLink(link.url()) && link.url().indexOf(')') < 0
-                        ? "[" + Escape.markdown(link.label()) + "](" + link.url().strip() + ")"
-                        : Escape.markdown(link.label() + ": " + link.url()));
+                out.append("\n")
+                        .append(
+                                isWebLink(link.url()) && link.url().indexOf(')') < 0
+                                        ? "[" + Escape.markdown(link.label()) + "]("
+                                                + link.url().strip() + ")"
+                                        : Escape.markdown(link.label() + ": " + link.url()));
             }
             return out.toString().strip();
         });
@@ -137,8 +148,8 @@ public final class NtfyProvider extends HttpProvider {
         if (answer.is2xx()) {
             return new Outcome.Delivered(field(body, "id").orElse("ok"));
         }
-        String why = "ntfy " + answer.status() + field(body, "error").map(e -> ": " + brief(e))
-                .orElse(body.isEmpty() ? "" : ": " + brief(body));
+        String why = "ntfy " + answer.status()
+                + field(body, "error").map(e -> ": " + brief(e)).orElse(body.isEmpty() ? "" : ": " + brief(body));
         return switch (answer.status()) {
             case 429 -> new Outcome.Retry(retryAfterHeader(answer), why);
             // With credentials configured, 401 means they are wrong for every topic: the provider is down.
@@ -154,7 +165,8 @@ public final class NtfyProvider extends HttpProvider {
     private Optional<String> field(String body, String name) {
         try {
             JsonNode node = json.readTree(body);
-            return node != null && node.path(name).isTextual() ? Optional.of(node.path(name).asText())
+            return node != null && node.path(name).isTextual()
+                    ? Optional.of(node.path(name).asText())
                     : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
@@ -165,11 +177,16 @@ public final class NtfyProvider extends HttpProvider {
     static String headerText(String text) {
         String line = text.strip().replaceAll("\\p{Cntrl}+", " ");
         if (line.length() > MAX_TITLE_CHARS) {
-            line = line.substring(0, Character.isHighSurrogate(line.charAt(MAX_TITLE_CHARS - 1))
-                    ? MAX_TITLE_CHARS - 1 : MAX_TITLE_CHARS) + "…";
+            line = line.substring(
+                            0,
+                            Character.isHighSurrogate(line.charAt(MAX_TITLE_CHARS - 1))
+                                    ? MAX_TITLE_CHARS - 1
+                                    : MAX_TITLE_CHARS)
+                    + "…";
         }
         boolean ascii = line.chars().allMatch(c -> c >= 0x20 && c < 0x7F);
-        return ascii ? line
+        return ascii
+                ? line
                 : "=?UTF-8?B?" + Base64.getEncoder().encodeToString(line.getBytes(StandardCharsets.UTF_8)) + "?=";
     }
 

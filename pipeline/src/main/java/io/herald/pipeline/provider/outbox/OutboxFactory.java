@@ -1,13 +1,11 @@
 package io.herald.pipeline.provider.outbox;
 
-import io.herald.core.config.HeraldConfig;
 import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.outbox.OutboxConfig;
 import io.herald.core.provider.outbox.OutboxDescriptor;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
 import io.herald.pipeline.provider.email.EmailMessages;
-import io.herald.core.provider.outbox.OutboxConfig;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -22,7 +20,8 @@ public final class OutboxFactory implements ProviderFactory<OutboxConfig> {
 
     @Override
     public Provider build(OutboxConfig config, Clock clock) {
-        return new OutboxProvider(Path.of(config.dir()).toAbsolutePath(),
+        return new OutboxProvider(
+                Path.of(config.dir()).toAbsolutePath(),
                 new EmailMessages(OutboxProvider.DEFAULT_FROM, Optional.empty()));
     }
 }

@@ -8,7 +8,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.MimeMessage;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UnsupportedEncodingException;
@@ -19,10 +18,10 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The email provider of local mode: writes each email as an RFC 5322 {@code .eml} file (MIME,
- * plain-text and HTML alternatives) that any mail client opens. Files appear atomically (written
- * to a temporary name, then renamed), so a reader never sees half a message; the file is named
- * after the envelope id, so a redelivered message overwrites itself instead of duplicating.
+ * The email provider of local mode: writes each email as an RFC 5322 {@code .eml} file (MIME, plain-text and HTML
+ * alternatives) that any mail client opens. Files appear atomically (written to a temporary name, then renamed), so a
+ * reader never sees half a message; the file is named after the envelope id, so a redelivered message overwrites itself
+ * instead of duplicating.
  */
 public final class OutboxProvider implements Provider {
 

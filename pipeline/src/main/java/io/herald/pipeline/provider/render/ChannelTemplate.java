@@ -6,7 +6,6 @@ import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.extension.core.DisallowExtensionCustomizerBuilder;
 import io.pebbletemplates.pebble.loader.StringLoader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -16,11 +15,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An operator's template for one channel, in Pebble syntax, that replaces the provider's native
- * rendering of the message body. Every {@code {{ value }}} is escaped for the channel's
- * {@link OutputFormat} unless the template says {@code | raw}; the escaping is the engine's
- * default, so forgetting it is impossible. Compiled once, when the provider is built, so a broken
- * template stops Herald at start rather than failing every message.
+ * An operator's template for one channel, in Pebble syntax, that replaces the provider's native rendering of the
+ * message body. Every {@code {{ value }}} is escaped for the channel's {@link OutputFormat} unless the template says
+ * {@code | raw}; the escaping is the engine's default, so forgetting it is impossible. Compiled once, when the provider
+ * is built, so a broken template stops Herald at start rather than failing every message.
  */
 public final class ChannelTemplate {
 
@@ -36,7 +34,7 @@ public final class ChannelTemplate {
     }
 
     /**
-     * @param file  the template file, or empty / blank for none
+     * @param file the template file, or empty / blank for none
      * @return the compiled template, or empty when no file is configured
      * @throws IllegalArgumentException naming the file when it cannot be read or does not compile
      */
@@ -61,7 +59,8 @@ public final class ChannelTemplate {
                 // another template at all.
                 .loader(new StringLoader())
                 .registerExtensionCustomizer(new DisallowExtensionCustomizerBuilder()
-                        .disallowedTokenParserTags(LOADING_TAGS).build())
+                        .disallowedTokenParserTags(LOADING_TAGS)
+                        .build())
                 .autoEscaping(true)
                 .addEscapingStrategy(format.strategy(), format::escape)
                 .defaultEscapingStrategy(format.strategy())

@@ -1,14 +1,13 @@
 package io.herald.pipeline.provider.render;
 
 /**
- * Escaping of user text for each markup a channel speaks. User text (job names, titles, facts) is
- * never trusted: a job may be called {@code <script>alert(1)</script>} or {@code *everyone*}. Each
- * function escapes only what its markup needs, so the text stays legible where it is shown.
+ * Escaping of user text for each markup a channel speaks. User text (job names, titles, facts) is never trusted: a job
+ * may be called {@code <script>alert(1)</script>} or {@code *everyone*}. Each function escapes only what its markup
+ * needs, so the text stays legible where it is shown.
  */
 public final class Escape {
 
-    private Escape() {
-    }
+    private Escape() {}
 
     /** HTML text and attribute values (email, Matrix): the five special characters. */
     public static String html(String s) {
@@ -23,8 +22,8 @@ public final class Escape {
     }
 
     /**
-     * Telegram's HTML parse mode knows only &amp;lt; &amp;gt; &amp;amp; &amp;quot; among named entities.
-     * An {@code @username} in a group notifies that user, so mentions are broken up ({@link #mentions}).
+     * Telegram's HTML parse mode knows only &amp;lt; &amp;gt; &amp;amp; &amp;quot; among named entities. An
+     * {@code @username} in a group notifies that user, so mentions are broken up ({@link #mentions}).
      */
     public static String telegramHtml(String s) {
         return mentions(telegramHtmlAttribute(s));
@@ -42,9 +41,9 @@ public final class Escape {
     }
 
     /**
-     * Slack mrkdwn: only &amp;, &lt; and &gt; are control characters, so {@code <!channel>},
-     * {@code <!here>}, {@code <!everyone>} and {@code <@U…>} can never be formed; a bare
-     * {@code @channel} is also broken up (see {@link #mentions}) in case a block is auto-parsed.
+     * Slack mrkdwn: only &amp;, &lt; and &gt; are control characters, so {@code <!channel>}, {@code <!here>},
+     * {@code <!everyone>} and {@code <@U…>} can never be formed; a bare {@code @channel} is also broken up (see
+     * {@link #mentions}) in case a block is auto-parsed.
      */
     public static String slack(String s) {
         return mentions(replace(s, c -> switch (c) {
@@ -56,25 +55,23 @@ public final class Escape {
     }
 
     /**
-     * Mattermost Markdown: {@link #markdown} plus {@link #mentions}. The backslash alone does not
-     * stop a mention: Mattermost parses the post as Markdown and runs its mention parser over the
-     * resulting text nodes, where {@code \@channel} has become {@code @channel} again.
+     * Mattermost Markdown: {@link #markdown} plus {@link #mentions}. The backslash alone does not stop a mention:
+     * Mattermost parses the post as Markdown and runs its mention parser over the resulting text nodes, where
+     * {@code \@channel} has become {@code @channel} again.
      */
     public static String mattermost(String s) {
         return mentions(markdown(s));
     }
 
     /**
-     * Puts a WORD JOINER (U+2060, invisible, no line break) after every {@code @} that could start a
-     * mention, so {@code @channel}, {@code @all}, {@code @here}, {@code @everyone}, {@code @room} and
-     * {@code @user} notify nobody and still read the same. Why this works in Mattermost (server
-     * {@code channels/app/mention_parser_standard.go}, {@code StandardMentionParser.ProcessText}):
-     * text is split into words with {@code strings.FieldsFunc} on every rune that is not
-     * {@code : . - _ @}, a letter or a number; U+2060 is a format character (Cf), so
-     * {@code @}, U+2060, {@code channel} becomes the two words {@code @} and {@code channel}, and
-     * neither is a mention keyword.
-     * An {@code @} right after a letter or digit is left alone: it is inside a word (an email
-     * address) that no mention parser reads as a mention.
+     * Puts a WORD JOINER (U+2060, invisible, no line break) after every {@code @} that could start a mention, so
+     * {@code @channel}, {@code @all}, {@code @here}, {@code @everyone}, {@code @room} and {@code @user} notify nobody
+     * and still read the same. Why this works in Mattermost (server {@code channels/app/mention_parser_standard.go},
+     * {@code StandardMentionParser.ProcessText}): text is split into words with {@code strings.FieldsFunc} on every
+     * rune that is not {@code : . - _ @}, a letter or a number; U+2060 is a format character (Cf), so {@code @},
+     * U+2060, {@code channel} becomes the two words {@code @} and {@code channel}, and neither is a mention keyword. An
+     * {@code @} right after a letter or digit is left alone: it is inside a word (an email address) that no mention
+     * parser reads as a mention.
      */
     public static String mentions(String s) {
         if (s == null) {
@@ -87,7 +84,8 @@ public final class Escape {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             out.append(c);
-            if (c == '@' && (i == 0 || !Character.isLetterOrDigit(s.codePointBefore(i)))
+            if (c == '@'
+                    && (i == 0 || !Character.isLetterOrDigit(s.codePointBefore(i)))
                     && (i + 1 >= s.length() || s.charAt(i + 1) != WORD_JOINER)) {
                 out.append(WORD_JOINER);
             }
@@ -99,19 +97,18 @@ public final class Escape {
     public static final char WORD_JOINER = '\u2060';
 
     /**
-     * CommonMark-style Markdown (Discord, Mattermost, Teams templates): a backslash before each
-     * character that could start emphasis, code, a link, a quote or HTML; list markers at the start
-     * of a line too. Backslash-escaped punctuation shows as itself.
+     * CommonMark-style Markdown (Discord, Mattermost, Teams templates): a backslash before each character that could
+     * start emphasis, code, a link, a quote or HTML; list markers at the start of a line too. Backslash-escaped
+     * punctuation shows as itself.
      */
     public static String markdown(String s) {
         return markdown(s, true);
     }
 
     /**
-     * Markdown for Adaptive Card TextBlocks and FactSets (Teams), whose Markdown subset renders
-     * {@code [label](url)} as a link with any label: the same backslash escapes, except for
-     * {@code @}, which means nothing there (a Teams mention needs an entity in the card) and which
-     * some Teams clients would show with its backslash.
+     * Markdown for Adaptive Card TextBlocks and FactSets (Teams), whose Markdown subset renders {@code [label](url)} as
+     * a link with any label: the same backslash escapes, except for {@code @}, which means nothing there (a Teams
+     * mention needs an entity in the card) and which some Teams clients would show with its backslash.
      */
     public static String teamsMarkdown(String s) {
         return markdown(s, false);
@@ -126,7 +123,8 @@ public final class Escape {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
-                case '\\', '`', '*', '_', '~', '|', '<', '>', '[', ']', '(', ')', '#' -> out.append('\\').append(c);
+                case '\\', '`', '*', '_', '~', '|', '<', '>', '[', ']', '(', ')', '#' ->
+                    out.append('\\').append(c);
                 case '@' -> out.append(escapeAt ? "\\@" : "@");
                 case '-', '+' -> {
                     if (lineStart) {

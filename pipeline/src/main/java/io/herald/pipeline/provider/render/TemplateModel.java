@@ -4,19 +4,17 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.core.envelope.SlurmJob;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a template sees: plain maps, lists and strings only, so a template can reach no Java method
- * beyond them. Documented in docs/providers.md; keep the two in step.
+ * What a template sees: plain maps, lists and strings only, so a template can reach no Java method beyond them.
+ * Documented in docs/providers.md; keep the two in step.
  */
 public final class TemplateModel {
 
-    private TemplateModel() {
-    }
+    private TemplateModel() {}
 
     public static Map<String, Object> of(Envelope e) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -27,7 +25,11 @@ public final class TemplateModel {
         m.put("title", nullToEmpty(e.content().title()));
         m.put("text", nullToEmpty(e.content().text()));
         m.put("facts", e.content().facts().stream().map(TemplateModel::fact).toList());
-        m.put("hints", List.copyOf(e.content().hints().stream().map(TemplateModel::nullToEmpty).toList()));
+        m.put(
+                "hints",
+                List.copyOf(e.content().hints().stream()
+                        .map(TemplateModel::nullToEmpty)
+                        .toList()));
         m.put("links", e.content().links().stream().map(TemplateModel::link).toList());
         Map<String, Object> sender = new LinkedHashMap<>();
         sender.put("email", e.sender() == null ? "" : nullToEmpty(e.sender().email()));

@@ -1,19 +1,18 @@
 package io.herald.pipeline.provider.sendgrid;
 
 import io.herald.pipeline.provider.http.HttpJson;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import org.apache.http.HttpEntity;
 import org.apache.http.HttpResponseInterceptor;
 import org.apache.http.conn.ConnectionReleaseTrigger;
 import org.apache.http.entity.HttpEntityWrapper;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-
 /**
  * The SendGrid library reads a whole answer into a String; this cuts what it can read at
- * {@link HttpJson#MAX_ANSWER_BYTES}, the same bound as every other provider's answers, and drops
- * the connection instead of draining a body that goes on.
+ * {@link HttpJson#MAX_ANSWER_BYTES}, the same bound as every other provider's answers, and drops the connection instead
+ * of draining a body that goes on.
  */
 final class CappedAnswer extends HttpEntityWrapper {
 

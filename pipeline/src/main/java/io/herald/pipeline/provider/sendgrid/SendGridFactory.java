@@ -1,11 +1,10 @@
 package io.herald.pipeline.provider.sendgrid;
 
-import io.herald.core.provider.sendgrid.SendGridConfig;
 import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.sendgrid.SendGridConfig;
 import io.herald.core.provider.sendgrid.SendGridDescriptor;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
-
 import java.time.Clock;
 
 /** Builds the sendgrid provider from {@code providers.sendgrid}. */

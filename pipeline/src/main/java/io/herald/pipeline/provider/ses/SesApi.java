@@ -2,6 +2,12 @@ package io.herald.pipeline.provider.ses;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpPost;
@@ -16,20 +22,12 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 /**
- * SES v2 {@code SendEmail} (REST-JSON, {@code POST /v2/email/outbound-emails}) as one signed HTTP
- * request: the AWS SDK's own SigV4 signer, an Apache HTTP client, Jackson. The SDK's SesV2Client
- * did the same request through its generic pipeline of stages, interceptors, metrics and endpoint
- * rules, which the pipeline's profile showed at about 45 % of its CPU with providers answering at
- * once (three times a SendGrid send); this keeps the request on the wire the same and does only
- * what one operation needs. No retries: a failed send goes back to the pipeline.
+ * SES v2 {@code SendEmail} (REST-JSON, {@code POST /v2/email/outbound-emails}) as one signed HTTP request: the AWS
+ * SDK's own SigV4 signer, an Apache HTTP client, Jackson. The SDK's SesV2Client did the same request through its
+ * generic pipeline of stages, interceptors, metrics and endpoint rules, which the pipeline's profile showed at about 45
+ * % of its CPU with providers answering at once (three times a SendGrid send); this keeps the request on the wire the
+ * same and does only what one operation needs. No retries: a failed send goes back to the pipeline.
  */
 final class SesApi implements AutoCloseable {
 
@@ -42,7 +40,9 @@ final class SesApi implements AutoCloseable {
     private final CloseableHttpClient http;
     private final ObjectMapper json;
 
-    /** What SES answered: the status, and for an error its type (x-amzn-ErrorType, e.g. MessageRejected) and message. */
+    /**
+     * What SES answered: the status, and for an error its type (x-amzn-ErrorType, e.g. MessageRejected) and message.
+     */
     record Answer(int status, String messageId, String errorType, String errorMessage) {
         boolean ok() {
             return status / 100 == 2;
@@ -50,12 +50,18 @@ final class SesApi implements AutoCloseable {
     }
 
     /**
-     * @param endpoint       the API's base URL, or blank for SES in {@code region}
+     * @param endpoint the API's base URL, or blank for SES in {@code region}
      * @param maxConnections the pool's size: the most sends made at once
      */
-    SesApi(String endpoint, String region, AwsCredentialsProvider credentials, Duration timeout, int maxConnections,
-           ObjectMapper json) {
-        String base = endpoint.isBlank() ? defaultEndpoint(region) : endpoint.strip().replaceAll("/+$", "");
+    SesApi(
+            String endpoint,
+            String region,
+            AwsCredentialsProvider credentials,
+            Duration timeout,
+            int maxConnections,
+            ObjectMapper json) {
+        String base =
+                endpoint.isBlank() ? defaultEndpoint(region) : endpoint.strip().replaceAll("/+$", "");
         this.uri = URI.create(base + PATH);
         this.region = region;
         this.credentials = credentials;
@@ -63,7 +69,10 @@ final class SesApi implements AutoCloseable {
         int millis = (int) timeout.toMillis();
         this.http = HttpClients.custom()
                 .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectTimeout(millis).setSocketTimeout(millis).setConnectionRequestTimeout(millis).build())
+                        .setConnectTimeout(millis)
+                        .setSocketTimeout(millis)
+                        .setConnectionRequestTimeout(millis)
+                        .build())
                 .setMaxConnPerRoute(maxConnections)
                 .setMaxConnTotal(maxConnections)
                 .disableAutomaticRetries()
@@ -85,7 +94,9 @@ final class SesApi implements AutoCloseable {
      */
     Answer send(JsonNode request) throws IOException {
         byte[] body = json.writeValueAsBytes(request);
-        SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
+        SdkHttpRequest unsigned = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(uri)
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Content-Length", Integer.toString(body.length))
                 .build();
@@ -97,21 +108,31 @@ final class SesApi implements AutoCloseable {
         HttpPost post = new HttpPost(uri);
         for (Map.Entry<String, List<String>> header : signed.request().headers().entrySet()) {
             // Apache sets Host and Content-Length itself, from the URI and the entity: the same values.
-            if (!header.getKey().equalsIgnoreCase("Content-Length") && !header.getKey().equalsIgnoreCase("Host")) {
+            if (!header.getKey().equalsIgnoreCase("Content-Length")
+                    && !header.getKey().equalsIgnoreCase("Host")) {
                 header.getValue().forEach(v -> post.addHeader(header.getKey(), v));
             }
         }
         post.setEntity(new ByteArrayEntity(body));
         try (CloseableHttpResponse response = http.execute(post)) {
             int status = response.getStatusLine().getStatusCode();
-            String text = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(),
-                    StandardCharsets.UTF_8);
+            String text = response.getEntity() == null
+                    ? ""
+                    : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
             JsonNode tree = parse(text);
             if (status / 100 == 2) {
                 return new Answer(status, tree.path("MessageId").asText(""), null, null);
             }
-            return new Answer(status, null, errorType(response.getFirstHeader("x-amzn-ErrorType") == null ? null
-                    : response.getFirstHeader("x-amzn-ErrorType").getValue(), tree), errorMessage(tree));
+            return new Answer(
+                    status,
+                    null,
+                    errorType(
+                            response.getFirstHeader("x-amzn-ErrorType") == null
+                                    ? null
+                                    : response.getFirstHeader("x-amzn-ErrorType")
+                                            .getValue(),
+                            tree),
+                    errorMessage(tree));
         }
     }
 
@@ -125,13 +146,15 @@ final class SesApi implements AutoCloseable {
     }
 
     /**
-     * The error's name as the SDK reads it: the x-amzn-ErrorType header, else the body's
-     * {@code __type} or {@code code}, without the "namespace#" prefix and the ":http://..." suffix.
+     * The error's name as the SDK reads it: the x-amzn-ErrorType header, else the body's {@code __type} or
+     * {@code code}, without the "namespace#" prefix and the ":http://..." suffix.
      */
     static String errorType(String header, JsonNode body) {
-        String raw = header != null && !header.isBlank() ? header
-                : body.hasNonNull("__type") ? body.path("__type").asText()
-                : body.hasNonNull("code") ? body.path("code").asText() : "";
+        String raw = header != null && !header.isBlank()
+                ? header
+                : body.hasNonNull("__type")
+                        ? body.path("__type").asText()
+                        : body.hasNonNull("code") ? body.path("code").asText() : "";
         int colon = raw.indexOf(':');
         String type = colon >= 0 ? raw.substring(0, colon) : raw;
         int hash = type.lastIndexOf('#');

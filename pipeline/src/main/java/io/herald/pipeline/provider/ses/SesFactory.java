@@ -1,19 +1,18 @@
 package io.herald.pipeline.provider.ses;
 
-import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.provider.ses.SesDescriptor;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** Builds the ses provider from {@code providers.ses}. */
 public final class SesFactory implements ProviderFactory<SesConfig> {
@@ -34,8 +33,8 @@ public final class SesFactory implements ProviderFactory<SesConfig> {
     }
 
     /**
-     * A loopback endpoint is a local fake that accepts any signature, so it gets placeholder
-     * credentials; AWS itself gets the default chain (environment, profile, ECS task role).
+     * A loopback endpoint is a local fake that accepts any signature, so it gets placeholder credentials; AWS itself
+     * gets the default chain (environment, profile, ECS task role).
      */
     static AwsCredentialsProvider credentials(SesConfig ses) {
         String endpoint = ses.endpoint().strip();
@@ -50,7 +49,8 @@ public final class SesFactory implements ProviderFactory<SesConfig> {
             return false;
         }
         try {
-            return "localhost".equalsIgnoreCase(host) || InetAddress.getByName(host).isLoopbackAddress();
+            return "localhost".equalsIgnoreCase(host)
+                    || InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {
             return false;
         }

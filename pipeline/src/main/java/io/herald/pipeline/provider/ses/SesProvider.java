@@ -3,9 +3,9 @@ package io.herald.pipeline.provider.ses;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.email.EmailBody;
@@ -14,34 +14,42 @@ import io.herald.pipeline.provider.render.ChannelTemplate;
 import io.herald.pipeline.provider.render.OutputFormat;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkException;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UnsupportedEncodingException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Amazon SES v2 {@code SendEmail} with Simple content (subject, text and HTML parts), signed with the
- * AWS SDK's SigV4 signer and sent as one HTTP request ({@link SesApi}). Nothing retries on its own:
- * a failed send goes back to the pipeline, which retries with the queue (and may pick another
- * provider). The envelope id travels as the {@code herald-id} message tag, so events and logs at
- * SES can be matched to Herald's message. SES's errors are told apart by their names, as the SDK's
- * exception classes were (MessageRejected, SendingPausedException, ...).
+ * Amazon SES v2 {@code SendEmail} with Simple content (subject, text and HTML parts), signed with the AWS SDK's SigV4
+ * signer and sent as one HTTP request ({@link SesApi}). Nothing retries on its own: a failed send goes back to the
+ * pipeline, which retries with the queue (and may pick another provider). The envelope id travels as the
+ * {@code herald-id} message tag, so events and logs at SES can be matched to Herald's message. SES's errors are told
+ * apart by their names, as the SDK's exception classes were (MessageRejected, SendingPausedException, ...).
  */
 public final class SesProvider implements Provider, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SesProvider.class);
     /** The error names the AWS SDK treats as throttling (its AwsErrorCode list), besides HTTP 429. */
-    private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "ThrottledException",
-            "RequestThrottledException", "TooManyRequestsException", "ProvisionedThroughputExceededException",
-            "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-            "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+    private static final Set<String> THROTTLING = Set.of(
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "RequestThrottledException",
+            "TooManyRequestsException",
+            "ProvisionedThroughputExceededException",
+            "TransactionInProgressException",
+            "RequestLimitExceeded",
+            "BandwidthLimitExceeded",
+            "LimitExceededException",
+            "RequestThrottled",
+            "SlowDown",
+            "PriorRequestNotComplete",
             "EC2ThrottledException");
 
     private final SesApi ses;
@@ -56,12 +64,10 @@ public final class SesProvider implements Provider, AutoCloseable {
     }
 
     /**
-     * @param maxConnections  the most sends the pipeline makes through this provider at once
-     *                        ({@code pipeline.maxInFlightPerWorker}): the HTTP pool's size, so no send
-     *                        waits for a connection
+     * @param maxConnections the most sends the pipeline makes through this provider at once
+     *     ({@code pipeline.maxInFlightPerWorker}): the HTTP pool's size, so no send waits for a connection
      */
-    public SesProvider(SesConfig config, AwsCredentialsProvider credentials, Clock clock,
-                       int maxConnections) {
+    public SesProvider(SesConfig config, AwsCredentialsProvider credentials, Clock clock, int maxConnections) {
         this.config = config;
         this.ses = new SesApi(config.endpoint(), config.region(), credentials, config.timeout(), maxConnections, json);
         this.messages = new EmailMessages(config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML));
@@ -92,11 +98,14 @@ public final class SesProvider implements Provider, AutoCloseable {
             SesApi.Answer answer = ses.send(request);
             outcome = classify(answer);
         } catch (InterruptedIOException e) {
-            outcome = new Outcome.Retry(Duration.ZERO, "SES: timed out: " + e.getClass().getSimpleName());
+            outcome = new Outcome.Retry(
+                    Duration.ZERO, "SES: timed out: " + e.getClass().getSimpleName());
         } catch (IOException | SdkException e) {
             // SdkException: the credentials could not be resolved (the default chain found none, say).
-            outcome = new Outcome.Retry(Duration.ZERO, "SES: " + e.getClass().getSimpleName() + ": "
-                    + redactor.brief(String.valueOf(e.getMessage()), 300));
+            outcome = new Outcome.Retry(
+                    Duration.ZERO,
+                    "SES: " + e.getClass().getSimpleName() + ": "
+                            + redactor.brief(String.valueOf(e.getMessage()), 300));
         }
         log.debug("ses {} -> {}", envelope.id(), outcome);
         return outcome;
@@ -108,9 +117,12 @@ public final class SesProvider implements Provider, AutoCloseable {
         to.validate();
         String from = envelope.sender() == null || envelope.sender().email() == null
                 ? config.from()
-                : new InternetAddress(envelope.sender().email(), envelope.sender().name(), "UTF-8").toString();
+                : new InternetAddress(
+                                envelope.sender().email(), envelope.sender().name(), "UTF-8")
+                        .toString();
         EmailBody body = messages.body(envelope);
-        String subject = envelope.content().title() == null ? "" : envelope.content().title();
+        String subject =
+                envelope.content().title() == null ? "" : envelope.content().title();
         ObjectNode request = json.createObjectNode();
         request.put("FromEmailAddress", from);
         request.putObject("Destination").putArray("ToAddresses").add(to.toString());
@@ -140,13 +152,15 @@ public final class SesProvider implements Provider, AutoCloseable {
         return switch (answer.errorType()) {
             case "SendingPausedException", "AccountSuspendedException" -> new Outcome.ProviderDown(why);
             case "MessageRejected", "MailFromDomainNotVerifiedException", "BadRequestException" ->
-                    new Outcome.Rejected(why);
+                new Outcome.Rejected(why);
             // A missing configuration set or identity hits every message alike.
             case "NotFoundException" -> new Outcome.ProviderDown(why);
-            default -> isThrottling(answer) ? Outcome.Retry.slowDown(config.ratePeriod(), why)
-                    : status == 401 || status == 403 ? new Outcome.ProviderDown(why)
-                    : status >= 500 ? new Outcome.Retry(Duration.ZERO, why)
-                    : new Outcome.Rejected(why);
+            default ->
+                isThrottling(answer)
+                        ? Outcome.Retry.slowDown(config.ratePeriod(), why)
+                        : status == 401 || status == 403
+                                ? new Outcome.ProviderDown(why)
+                                : status >= 500 ? new Outcome.Retry(Duration.ZERO, why) : new Outcome.Rejected(why);
         };
     }
 

@@ -1,11 +1,10 @@
 package io.herald.pipeline.provider.slack;
 
-import io.herald.core.provider.slack.SlackConfig;
 import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.slack.SlackConfig;
 import io.herald.core.provider.slack.SlackDescriptor;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
-
 import java.time.Clock;
 
 /** Builds the slack provider from {@code providers.slack}. */

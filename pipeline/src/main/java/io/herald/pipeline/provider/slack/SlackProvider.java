@@ -3,19 +3,18 @@ package io.herald.pipeline.provider.slack;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.core.provider.slack.SlackConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
+import io.herald.core.provider.slack.SlackConfig;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
 import io.herald.pipeline.provider.render.Escape;
 import io.herald.pipeline.provider.render.OutputFormat;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,14 +26,14 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A Slack incoming webhook, rendered as Block Kit: a header, the text, the facts as fields, hints
- * as context and links. An incoming webhook posts to the one channel it was made for; a target
- * that is a Slack user id ({@code U…}/{@code W…}) is mentioned in the message.
+ * A Slack incoming webhook, rendered as Block Kit: a header, the text, the facts as fields, hints as context and links.
+ * An incoming webhook posts to the one channel it was made for; a target that is a Slack user id
+ * ({@code U…}/{@code W…}) is mentioned in the message.
  *
- * <p>No caller text can notify a channel: {@code <} is escaped, so {@code <!channel>},
- * {@code <!here>}, {@code <!everyone>} and {@code <@U…>} cannot be written, every mrkdwn object is
- * {@code verbatim} (Slack's "automatic parsing" of plain {@code @channel} and names is off), and a
- * bare {@code @} gets a word joiner ({@link Escape#mentions}).
+ * <p>No caller text can notify a channel: {@code <} is escaped, so {@code <!channel>}, {@code <!here>},
+ * {@code <!everyone>} and {@code <@U…>} cannot be written, every mrkdwn object is {@code verbatim} (Slack's "automatic
+ * parsing" of plain {@code @channel} and names is off), and a bare {@code @} gets a word joiner
+ * ({@link Escape#mentions}).
  */
 public final class SlackProvider extends HttpProvider {
 
@@ -73,7 +72,8 @@ public final class SlackProvider extends HttpProvider {
         ArrayNode blocks = body.putArray("blocks");
         if (c.title() != null && !c.title().isBlank()) {
             ObjectNode header = blocks.addObject().put("type", "header");
-            header.putObject("text").put("type", "plain_text")
+            header.putObject("text")
+                    .put("type", "plain_text")
                     .put("text", cut(Escape.mentions(c.title().strip()), HEADER_MAX))
                     .put("emoji", true);
         }
@@ -86,22 +86,29 @@ public final class SlackProvider extends HttpProvider {
         for (int from = 0; from < facts.size() && blocks.size() < 45; from += FIELDS_PER_SECTION) {
             ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
             for (Fact f : facts.subList(from, Math.min(facts.size(), from + FIELDS_PER_SECTION))) {
-                fields.addObject().put("type", "mrkdwn").put("verbatim", true)
+                fields.addObject()
+                        .put("type", "mrkdwn")
+                        .put("verbatim", true)
                         .put("text", cut("*" + Escape.slack(f.label()) + "*\n" + Escape.slack(f.value()), FIELD_MAX));
             }
         }
         if (!c.hints().isEmpty()) {
             ArrayNode elements = blocks.addObject().put("type", "context").putArray("elements");
             for (String hint : c.hints().subList(0, Math.min(10, c.hints().size()))) {
-                elements.addObject().put("type", "mrkdwn").put("verbatim", true)
+                elements.addObject()
+                        .put("type", "mrkdwn")
+                        .put("verbatim", true)
                         .put("text", cut(":bulb: " + Escape.slack(hint), FIELD_MAX));
             }
         }
         List<String> links = new ArrayList<>();
         for (Link link : c.links()) {
-            links.add(isWebLink(link.url()) && link.url().indexOf('|') < 0 && link.url().indexOf('>') < 0
-                    ? "<" + link.url().strip() + "|" + Escape.slack(link.label()) + ">"
-                    : Escape.slack(link.label() + ": " + link.url()));
+            links.add(
+                    isWebLink(link.url())
+                                    && link.url().indexOf('|') < 0
+                                    && link.url().indexOf('>') < 0
+                            ? "<" + link.url().strip() + "|" + Escape.slack(link.label()) + ">"
+                            : Escape.slack(link.label() + ": " + link.url()));
         }
         if (!links.isEmpty()) {
             section(blocks, cut(String.join("  ·  ", links), SECTION_MAX));
@@ -125,15 +132,21 @@ public final class SlackProvider extends HttpProvider {
             case 429 -> new Outcome.Retry(retryAfterHeader(answer), why);
             // The webhook was revoked, disabled or its app uninstalled: nothing goes out.
             case 401, 403 -> new Outcome.ProviderDown(why);
-            case 404 -> body.startsWith("no_service") || body.startsWith("no_active_hooks")
-                    ? new Outcome.ProviderDown(why) : new Outcome.Rejected(why);
+            case 404 ->
+                body.startsWith("no_service") || body.startsWith("no_active_hooks")
+                        ? new Outcome.ProviderDown(why)
+                        : new Outcome.Rejected(why);
             case 400, 410, 413 -> new Outcome.Rejected(why);
             default -> new Outcome.Retry(answer.status() >= 500 ? retryAfterHeader(answer) : Duration.ZERO, why);
         };
     }
 
     private static void section(ArrayNode blocks, String mrkdwn) {
-        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", mrkdwn)
+        blocks.addObject()
+                .put("type", "section")
+                .putObject("text")
+                .put("type", "mrkdwn")
+                .put("text", mrkdwn)
                 .put("verbatim", true);
     }
 

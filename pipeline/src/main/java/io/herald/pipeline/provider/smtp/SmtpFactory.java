@@ -1,11 +1,10 @@
 package io.herald.pipeline.provider.smtp;
 
-import io.herald.core.provider.smtp.SmtpConfig;
 import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.smtp.SmtpConfig;
 import io.herald.core.provider.smtp.SmtpDescriptor;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
-
 import java.time.Clock;
 
 /** Builds the smtp provider from {@code providers.smtp}. */

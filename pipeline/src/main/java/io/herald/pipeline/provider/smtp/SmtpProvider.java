@@ -1,8 +1,8 @@
 package io.herald.pipeline.provider.smtp;
 
-import io.herald.core.provider.smtp.SmtpConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
+import io.herald.core.provider.smtp.SmtpConfig;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.email.EmailMessages;
@@ -13,13 +13,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.MimeMessage;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
-import org.eclipse.angus.mail.smtp.SMTPTransport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.UnsupportedEncodingException;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
@@ -28,15 +21,21 @@ import java.util.Locale;
 import java.util.Properties;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * An SMTP submission server through Jakarta Mail (Angus). STARTTLS is required when configured
- * (never a silent fallback to clear text), or TLS from the first byte; login when a user name is set.
- * One connection per message: simple, and nothing to go stale between sends.
+ * An SMTP submission server through Jakarta Mail (Angus). STARTTLS is required when configured (never a silent fallback
+ * to clear text), or TLS from the first byte; login when a user name is set. One connection per message: simple, and
+ * nothing to go stale between sends.
  *
- * <p>A message counts as delivered only once the server accepted its DATA (the 250 after the final
- * dot). The server's reply code decides the rest: 5xx is permanent for this message, 4xx is a
- * temporary refusal to retry, a failed login is the provider's problem.
+ * <p>A message counts as delivered only once the server accepted its DATA (the 250 after the final dot). The server's
+ * reply code decides the rest: 5xx is permanent for this message, 4xx is a temporary refusal to retry, a failed login
+ * is the provider's problem.
  */
 public final class SmtpProvider implements Provider {
 
@@ -49,8 +48,8 @@ public final class SmtpProvider implements Provider {
     private final Redactor redactor;
 
     /**
-     * @param sslSockets  socket factory for TLS, or null for the JDK's (tests pass one that trusts
-     *                    their fake's certificate)
+     * @param sslSockets socket factory for TLS, or null for the JDK's (tests pass one that trusts their fake's
+     *     certificate)
      */
     public SmtpProvider(SmtpConfig config, SSLSocketFactory sslSockets, Clock clock) {
         this.config = config;
@@ -115,7 +114,11 @@ public final class SmtpProvider implements Provider {
             if (config.username().isBlank()) {
                 transport.connect();
             } else {
-                transport.connect(config.host(), config.port(), config.username(), config.password().reveal());
+                transport.connect(
+                        config.host(),
+                        config.port(),
+                        config.username(),
+                        config.password().reveal());
             }
             transport.sendMessage(message, message.getAllRecipients());
             // sendMessage returns only after the server's reply to the end of DATA.
@@ -147,14 +150,18 @@ public final class SmtpProvider implements Provider {
             return new Outcome.ProviderDown("SMTP server does not offer STARTTLS, which is required: " + brief(e));
         }
         if (cause instanceof SSLException) {
-            return new Outcome.ProviderDown("SMTP TLS failed: " + cause.getClass().getSimpleName() + ": "
-                    + redactor.brief(String.valueOf(cause.getMessage()), 200));
+            return new Outcome.ProviderDown(
+                    "SMTP TLS failed: " + cause.getClass().getSimpleName() + ": "
+                            + redactor.brief(String.valueOf(cause.getMessage()), 200));
         }
         if (cause instanceof SocketTimeoutException) {
-            return new Outcome.Retry(Duration.ZERO, "SMTP timed out after " + config.timeout().toMillis() + " ms");
+            return new Outcome.Retry(
+                    Duration.ZERO, "SMTP timed out after " + config.timeout().toMillis() + " ms");
         }
-        return new Outcome.Retry(Duration.ZERO, "SMTP failed: " + brief(e)
-                + (cause != e ? " (" + cause.getClass().getSimpleName() + ")" : ""));
+        return new Outcome.Retry(
+                Duration.ZERO,
+                "SMTP failed: " + brief(e)
+                        + (cause != e ? " (" + cause.getClass().getSimpleName() + ")" : ""));
     }
 
     /** The SMTP reply code of the refusal, from the exception or the first nested one that has it. */

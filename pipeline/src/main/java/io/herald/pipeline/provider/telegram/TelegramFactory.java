@@ -1,11 +1,10 @@
 package io.herald.pipeline.provider.telegram;
 
-import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.provider.telegram.TelegramDescriptor;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
-
 import java.time.Clock;
 
 /** Builds the telegram provider from {@code providers.telegram}. */

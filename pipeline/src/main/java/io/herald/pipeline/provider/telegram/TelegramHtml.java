@@ -4,30 +4,31 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.pipeline.provider.render.Escape;
-
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
 
 /**
- * A notification in Telegram's HTML parse mode, and the cut that keeps it within Telegram's 4096
- * characters. Telegram counts characters after parsing (tags take none, an entity takes one), in
- * UTF-16 code units, so the cut walks the markup, never splits a tag, an entity or a surrogate
- * pair, closes the tags left open and says visibly that something was cut.
+ * A notification in Telegram's HTML parse mode, and the cut that keeps it within Telegram's 4096 characters. Telegram
+ * counts characters after parsing (tags take none, an entity takes one), in UTF-16 code units, so the cut walks the
+ * markup, never splits a tag, an entity or a surrogate pair, closes the tags left open and says visibly that something
+ * was cut.
  */
 public final class TelegramHtml {
 
     /** Telegram's limit for a message's text, after entities are parsed. */
     public static final int MAX_VISIBLE = 4096;
+
     static final String MARKER = "\n… (truncated)";
 
-    private TelegramHtml() {
-    }
+    private TelegramHtml() {}
 
     public static String render(Content content) {
         StringBuilder out = new StringBuilder();
         if (content.title() != null && !content.title().isBlank()) {
-            out.append("<b>").append(Escape.telegramHtml(content.title().strip())).append("</b>\n");
+            out.append("<b>")
+                    .append(Escape.telegramHtml(content.title().strip()))
+                    .append("</b>\n");
         }
         if (content.text() != null && !content.text().isBlank()) {
             out.append("\n").append(Escape.telegramHtml(content.text().strip())).append("\n");
@@ -35,22 +36,31 @@ public final class TelegramHtml {
         if (!content.facts().isEmpty()) {
             out.append("\n");
             for (Fact fact : content.facts()) {
-                out.append("<b>").append(Escape.telegramHtml(fact.label())).append(":</b> ")
-                        .append(Escape.telegramHtml(fact.value())).append("\n");
+                out.append("<b>")
+                        .append(Escape.telegramHtml(fact.label()))
+                        .append(":</b> ")
+                        .append(Escape.telegramHtml(fact.value()))
+                        .append("\n");
             }
         }
         if (!content.hints().isEmpty()) {
             out.append("\n<i>Hints</i>\n");
-            content.hints().forEach(h -> out.append("• ").append(Escape.telegramHtml(h)).append("\n"));
+            content.hints()
+                    .forEach(
+                            h -> out.append("• ").append(Escape.telegramHtml(h)).append("\n"));
         }
         if (!content.links().isEmpty()) {
             out.append("\n");
             for (Link link : content.links()) {
                 if (isWebLink(link.url())) {
-                    out.append("<a href=\"").append(Escape.telegramHtmlAttribute(link.url())).append("\">")
-                            .append(Escape.telegramHtml(link.label())).append("</a>\n");
+                    out.append("<a href=\"")
+                            .append(Escape.telegramHtmlAttribute(link.url()))
+                            .append("\">")
+                            .append(Escape.telegramHtml(link.label()))
+                            .append("</a>\n");
                 } else {
-                    out.append(Escape.telegramHtml(link.label() + ": " + link.url())).append("\n");
+                    out.append(Escape.telegramHtml(link.label() + ": " + link.url()))
+                            .append("\n");
                 }
             }
         }

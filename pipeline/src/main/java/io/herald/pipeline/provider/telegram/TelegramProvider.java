@@ -3,9 +3,9 @@ package io.herald.pipeline.provider.telegram;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
+import io.herald.core.provider.telegram.TelegramConfig;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.TargetPacer;
@@ -13,7 +13,6 @@ import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
 import io.herald.pipeline.provider.render.OutputFormat;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,9 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Telegram Bot API {@code sendMessage} in HTML parse mode. The target is a chat id (or
- * {@code @channelname}). Telegram allows about 30 messages per second per bot (the provider's rate
- * limit) and about one per second per chat (a pacer per chat).
+ * Telegram Bot API {@code sendMessage} in HTML parse mode. The target is a chat id (or {@code @channelname}). Telegram
+ * allows about 30 messages per second per bot (the provider's rate limit) and about one per second per chat (a pacer
+ * per chat).
  */
 public final class TelegramProvider extends HttpProvider {
 
@@ -35,7 +34,8 @@ public final class TelegramProvider extends HttpProvider {
     public TelegramProvider(TelegramConfig config, Clock clock) {
         super(config.timeout(), Redactor.of(config.botToken()), clock);
         // The token is part of the path: this URI must never be logged or put in a reason.
-        this.sendMessage = URI.create(stripSlash(config.baseUrl()) + "/bot" + config.botToken().reveal() + "/sendMessage");
+        this.sendMessage = URI.create(
+                stripSlash(config.baseUrl()) + "/bot" + config.botToken().reveal() + "/sendMessage");
         this.template = ChannelTemplate.load(config.template(), OutputFormat.TELEGRAM_HTML);
         this.chats = new TargetPacer(config.chatInterval(), config.timeout().dividedBy(2), clock);
     }
@@ -88,9 +88,10 @@ public final class TelegramProvider extends HttpProvider {
             case 400, 403 -> new Outcome.Rejected(why);
             // A revoked or malformed token: nothing will go out until the configuration changes.
             case 401, 404 -> new Outcome.ProviderDown(why);
-            default -> answer.status() >= 500
-                    ? new Outcome.Retry(retryAfterHeader(answer), why)
-                    : new Outcome.Retry(Duration.ZERO, why + " (unexpected answer)");
+            default ->
+                answer.status() >= 500
+                        ? new Outcome.Retry(retryAfterHeader(answer), why)
+                        : new Outcome.Retry(Duration.ZERO, why + " (unexpected answer)");
         };
     }
 

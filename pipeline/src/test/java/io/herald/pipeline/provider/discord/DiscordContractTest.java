@@ -1,21 +1,20 @@
 package io.herald.pipeline.provider.discord;
 
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.herald.core.provider.discord.DiscordConfig;
-import io.herald.core.config.Secret;
-import io.herald.core.envelope.Envelope;
-import io.herald.pipeline.provider.Fixtures;
-import io.herald.pipeline.provider.Outcome;
-import io.herald.pipeline.provider.ProviderContractTest;
-
-import java.time.Duration;
-import java.util.List;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.herald.core.config.Secret;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.provider.discord.DiscordConfig;
+import io.herald.pipeline.provider.Fixtures;
+import io.herald.pipeline.provider.Outcome;
+import io.herald.pipeline.provider.ProviderContractTest;
+import java.time.Duration;
+import java.util.List;
 
 /** docs/providers.md's checklist for Discord ({@link ProviderContractTest}); DiscordProviderTest has the rest. */
 class DiscordContractTest extends ProviderContractTest<DiscordProvider> {
@@ -25,8 +24,8 @@ class DiscordContractTest extends ProviderContractTest<DiscordProvider> {
 
     @Override
     protected DiscordProvider provider(String baseUrl, Duration timeout) {
-        return new DiscordProvider(new DiscordConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "",
-                Secret.of(baseUrl + PATH)), clock);
+        return new DiscordProvider(
+                new DiscordConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "", Secret.of(baseUrl + PATH)), clock);
     }
 
     @Override
@@ -51,19 +50,19 @@ class DiscordContractTest extends ProviderContractTest<DiscordProvider> {
 
     @Override
     protected ResponseDefinitionBuilder rateLimited(int seconds) {
-        return json(429, "{\"message\":\"You are being rate limited.\",\"retry_after\":" + seconds
-                        + ".0,\"global\":false}");
+        return json(
+                429,
+                "{\"message\":\"You are being rate limited.\",\"retry_after\":" + seconds + ".0,\"global\":false}");
     }
 
     @Override
     protected List<Answer> statusClasses() {
         return List.of(
-                new Answer(400, "{\"message\":\"Cannot send an empty message\",\"code\":50006}",
-                        Outcome.Rejected.class),
+                new Answer(
+                        400, "{\"message\":\"Cannot send an empty message\",\"code\":50006}", Outcome.Rejected.class),
                 new Answer(413, "{\"message\":\"Request entity too large\"}", Outcome.Rejected.class),
                 new Answer(401, "{\"message\":\"401: Unauthorized\",\"code\":0}", Outcome.ProviderDown.class),
-                new Answer(401, "{\"message\":\"Invalid Webhook Token\",\"code\":50027}",
-                        Outcome.ProviderDown.class),
+                new Answer(401, "{\"message\":\"Invalid Webhook Token\",\"code\":50027}", Outcome.ProviderDown.class),
                 new Answer(403, "{\"message\":\"Missing Access\",\"code\":50001}", Outcome.ProviderDown.class),
                 new Answer(404, "{\"message\":\"Unknown Webhook\",\"code\":10015}", Outcome.ProviderDown.class),
                 new Answer(502, "bad gateway", Outcome.Retry.class));

@@ -1,20 +1,19 @@
 package io.herald.pipeline.provider.http;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import io.herald.core.config.Redactor;
-import io.herald.pipeline.provider.Fakes;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.Map;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.herald.core.config.Redactor;
+import io.herald.pipeline.provider.Fakes;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class HttpJsonTest {
 
@@ -39,7 +38,8 @@ class HttpJsonTest {
 
     @Test
     void answerLargerThanTheCapIsCutAtTheCap() {
-        fake.stubFor(post(urlEqualTo("/huge")).willReturn(aResponse().withStatus(400).withBody("é".repeat(2_000_000))));
+        fake.stubFor(
+                post(urlEqualTo("/huge")).willReturn(aResponse().withStatus(400).withBody("é".repeat(2_000_000))));
 
         HttpJson.Reply reply = send("/huge");
 
@@ -52,15 +52,17 @@ class HttpJsonTest {
 
     @Test
     void answerWithinTheCapIsReadWhole() {
-        fake.stubFor(post(urlEqualTo("/ok")).willReturn(aResponse().withStatus(200)
-                .withBody("{\"ok\":true,\"note\":\"ünï\"}")));
+        fake.stubFor(post(urlEqualTo("/ok"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"ok\":true,\"note\":\"ünï\"}")));
         String exact = "z".repeat(HttpJson.MAX_ANSWER_BYTES);
-        fake.stubFor(post(urlEqualTo("/exact")).willReturn(aResponse().withStatus(200).withBody(exact)));
+        fake.stubFor(post(urlEqualTo("/exact"))
+                .willReturn(aResponse().withStatus(200).withBody(exact)));
 
         assertThat(((HttpJson.Answer) send("/ok")).body()).isEqualTo("{\"ok\":true,\"note\":\"ünï\"}");
         assertThat(((HttpJson.Answer) send("/exact")).body()).isEqualTo(exact);
         // The connection after a cut one still works.
-        fake.stubFor(post(urlEqualTo("/huge")).willReturn(aResponse().withStatus(400).withBody("x".repeat(1_000_000))));
+        fake.stubFor(
+                post(urlEqualTo("/huge")).willReturn(aResponse().withStatus(400).withBody("x".repeat(1_000_000))));
         assertThat(((HttpJson.Answer) send("/huge")).body()).hasSize(HttpJson.MAX_ANSWER_BYTES);
         assertThat(((HttpJson.Answer) send("/ok")).status()).isEqualTo(200);
     }

@@ -1,27 +1,26 @@
 package io.herald.pipeline.provider.matrix;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import io.herald.core.provider.matrix.MatrixConfig;
-import io.herald.core.config.Secret;
-import io.herald.core.envelope.Envelope;
-import io.herald.pipeline.provider.Fakes;
-import io.herald.pipeline.provider.Fixtures;
-import io.herald.pipeline.provider.Outcome;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Clock;
-import java.time.Duration;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.herald.core.config.Secret;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.provider.matrix.MatrixConfig;
+import io.herald.pipeline.provider.Fakes;
+import io.herald.pipeline.provider.Fixtures;
+import io.herald.pipeline.provider.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class MatrixProviderTest {
 
@@ -35,8 +34,17 @@ class MatrixProviderTest {
     @BeforeEach
     void start() {
         fake = Fakes.start();
-        provider = new MatrixProvider(new MatrixConfig(true, 1, Fakes.SEND_TIMEOUT, 1000,
-                Duration.ofSeconds(1), "", Fakes.baseUrl(fake) + "/", Secret.of(TOKEN)), Clock.systemUTC());
+        provider = new MatrixProvider(
+                new MatrixConfig(
+                        true,
+                        1,
+                        Fakes.SEND_TIMEOUT,
+                        1000,
+                        Duration.ofSeconds(1),
+                        "",
+                        Fakes.baseUrl(fake) + "/",
+                        Secret.of(TOKEN)),
+                Clock.systemUTC());
     }
 
     @AfterEach
@@ -46,8 +54,11 @@ class MatrixProviderTest {
     }
 
     private void answer(int status, String body) {
-        fake.stubFor(put(urlPathMatching("/_matrix/client/v3/rooms/.*/send/m.room.message/.*")).willReturn(aResponse()
-                .withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
+        fake.stubFor(put(urlPathMatching("/_matrix/client/v3/rooms/.*/send/m.room.message/.*"))
+                .willReturn(aResponse()
+                        .withStatus(status)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(body)));
     }
 
     private JsonNode sent() throws Exception {
@@ -61,8 +72,9 @@ class MatrixProviderTest {
 
         assertThat(provider.send(envelope)).isEqualTo(new Outcome.Delivered("$YUwRidLecu:example.org"));
 
-        fake.verify(putRequestedFor(urlPathMatching("/_matrix/client/v3/rooms/%21abcDEF123%3Aexample.org/send/m.room.message/"
-                + envelope.id())).withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+        fake.verify(putRequestedFor(urlPathMatching(
+                        "/_matrix/client/v3/rooms/%21abcDEF123%3Aexample.org/send/m.room.message/" + envelope.id()))
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
         JsonNode body = sent();
         assertThat(body.path("msgtype").asText()).isEqualTo("m.notice");
         assertThat(body.path("format").asText()).isEqualTo("org.matrix.custom.html");
@@ -76,7 +88,9 @@ class MatrixProviderTest {
 
         Outcome outcome = provider.send(Fixtures.envelope("matrix", ROOM));
 
-        assertThat(outcome).isEqualTo(Outcome.Retry.slowDown(Duration.ofMillis(2500), "Matrix 429 M_LIMIT_EXCEEDED: Too many requests"));
+        assertThat(outcome)
+                .isEqualTo(Outcome.Retry.slowDown(
+                        Duration.ofMillis(2500), "Matrix 429 M_LIMIT_EXCEEDED: Too many requests"));
     }
 
     @Test
@@ -95,7 +109,8 @@ class MatrixProviderTest {
         provider.send(Fixtures.nasty("matrix", ROOM));
 
         JsonNode body = sent();
-        assertThat(body.path("formatted_body").asText()).doesNotContain("<script>")
+        assertThat(body.path("formatted_body").asText())
+                .doesNotContain("<script>")
                 .contains("run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
         assertThat(body.path("body").asText()).contains(Fixtures.NASTY_JOB);
     }
@@ -111,7 +126,9 @@ class MatrixProviderTest {
         assertThat(event.has("m.mentions")).isTrue();
         assertThat(event.path("m.mentions").size()).isZero();
         // For homeservers that still apply the legacy rules, "@room" is not in the body either.
-        assertThat(event.path("body").asText()).doesNotContain("@room").doesNotContain("@alice")
+        assertThat(event.path("body").asText())
+                .doesNotContain("@room")
+                .doesNotContain("@alice")
                 .contains("@\u2060room look");
     }
 }

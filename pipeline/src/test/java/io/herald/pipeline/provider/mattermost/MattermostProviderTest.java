@@ -1,31 +1,30 @@
 package io.herald.pipeline.provider.mattermost;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.herald.core.provider.mattermost.MattermostConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.core.envelope.Origin;
+import io.herald.core.provider.mattermost.MattermostConfig;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.render.Escape;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class MattermostProviderTest {
 
@@ -38,8 +37,16 @@ class MattermostProviderTest {
     @BeforeEach
     void start() {
         fake = Fakes.start();
-        provider = new MattermostProvider(new MattermostConfig(true, 1, Fakes.SEND_TIMEOUT, 1000,
-                Duration.ofSeconds(1), "", Secret.of(Fakes.baseUrl(fake) + PATH)), Clock.systemUTC());
+        provider = new MattermostProvider(
+                new MattermostConfig(
+                        true,
+                        1,
+                        Fakes.SEND_TIMEOUT,
+                        1000,
+                        Duration.ofSeconds(1),
+                        "",
+                        Secret.of(Fakes.baseUrl(fake) + PATH)),
+                Clock.systemUTC());
     }
 
     @AfterEach
@@ -49,7 +56,8 @@ class MattermostProviderTest {
     }
 
     private void answer(int status, String body) {
-        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(status).withBody(body)));
+        fake.stubFor(
+                post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(status).withBody(body)));
     }
 
     private JsonNode sent() throws Exception {
@@ -60,7 +68,8 @@ class MattermostProviderTest {
     void okAnswerIsDeliveredToTheTargetChannel() throws Exception {
         answer(200, "ok");
 
-        assertThat(provider.send(Fixtures.envelope("mattermost", "town-square"))).isEqualTo(new Outcome.Delivered("ok"));
+        assertThat(provider.send(Fixtures.envelope("mattermost", "town-square")))
+                .isEqualTo(new Outcome.Delivered("ok"));
 
         JsonNode body = sent();
         assertThat(body.path("channel").asText()).isEqualTo("town-square");
@@ -69,9 +78,13 @@ class MattermostProviderTest {
 
     @Test
     void rateLimitedIsRetriedAfterTheResetHeader() {
-        fake.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(429)
-                .withHeader("X-Ratelimit-Limit", "10").withHeader("X-Ratelimit-Remaining", "0").withHeader("X-Ratelimit-Reset", "3")
-                .withBody("{\"message\":\"too many requests\"}")));
+        fake.stubFor(post(urlEqualTo(PATH))
+                .willReturn(aResponse()
+                        .withStatus(429)
+                        .withHeader("X-Ratelimit-Limit", "10")
+                        .withHeader("X-Ratelimit-Remaining", "0")
+                        .withHeader("X-Ratelimit-Reset", "3")
+                        .withBody("{\"message\":\"too many requests\"}")));
 
         Outcome outcome = provider.send(Fixtures.envelope("mattermost", "x"));
 
@@ -93,8 +106,10 @@ class MattermostProviderTest {
 
     /** Mattermost's error answer, as its AppError serialises (server/public/model/utils.go). */
     private void appError(int status, String id, String message) {
-        answer(status, "{\"id\":\"" + id + "\",\"message\":\"" + message + "\",\"detailed_error\":\"\","
-                + "\"request_id\":\"8xqz3w6n1bgzfm4s7ktd5gxq1h\",\"status_code\":" + status + "}");
+        answer(
+                status,
+                "{\"id\":\"" + id + "\",\"message\":\"" + message + "\",\"detailed_error\":\"\","
+                        + "\"request_id\":\"8xqz3w6n1bgzfm4s7ktd5gxq1h\",\"status_code\":" + status + "}");
     }
 
     @Test
@@ -110,10 +125,13 @@ class MattermostProviderTest {
     @Test
     void channelTheWebhookMayNotPostToIsRejected() {
         appError(403, "web.incoming_webhook.permissions.app_error", "Inappropriate channel permissions.");
-        assertThat(provider.send(Fixtures.envelope("mattermost", "private-room"))).isInstanceOf(Outcome.Rejected.class);
+        assertThat(provider.send(Fixtures.envelope("mattermost", "private-room")))
+                .isInstanceOf(Outcome.Rejected.class);
 
         fake.resetAll();
-        appError(403, "web.incoming_webhook.channel_locked.app_error",
+        appError(
+                403,
+                "web.incoming_webhook.channel_locked.app_error",
                 "This webhook is not permitted to post to the requested channel.");
         assertThat(provider.send(Fixtures.envelope("mattermost", "other-channel")))
                 .isInstanceOf(Outcome.Rejected.class);
@@ -133,7 +151,9 @@ class MattermostProviderTest {
                 .isInstanceOf(Outcome.ProviderDown.class);
 
         fake.resetAll();
-        appError(501, "web.incoming_webhook.disabled.app_error",
+        appError(
+                501,
+                "web.incoming_webhook.disabled.app_error",
                 "Incoming webhooks have been disabled by the system admin.");
         assertThat(provider.send(Fixtures.envelope("mattermost", "town-square")))
                 .isInstanceOf(Outcome.ProviderDown.class);
@@ -148,7 +168,8 @@ class MattermostProviderTest {
         answer(200, "ok");
         String trap = "@channel @ALL @here .@channel a-@all x:@here @alice";
         Content content = Content.of("Title " + trap, "Text " + trap)
-                .withFacts(List.of(new Fact("Fact " + trap, trap))).withHints(List.of("Hint " + trap))
+                .withFacts(List.of(new Fact("Fact " + trap, trap)))
+                .withHints(List.of("Hint " + trap))
                 .withLinks(List.of(new Link("Link " + trap, "https://hpc.example.org/jobs/42")));
 
         provider.send(Envelope.create("mattermost", "town-square", content, Origin.api("test"), Fixtures.NOW));
@@ -159,6 +180,7 @@ class MattermostProviderTest {
         assertThat(MattermostMentions.of(Escape.markdown(trap))).contains("@channel", "@all", "@here", "@alice");
         assertThat(MattermostMentions.of("mail alice@example.org")).isEmpty();
         // Still legible: the word joiner is invisible.
-        assertThat(text.replace(String.valueOf(Escape.WORD_JOINER), "").replaceAll("\\\\(.)", "$1")).contains(trap);
+        assertThat(text.replace(String.valueOf(Escape.WORD_JOINER), "").replaceAll("\\\\(.)", "$1"))
+                .contains(trap);
     }
 }

@@ -1,22 +1,21 @@
 package io.herald.pipeline.provider.msteams;
 
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.herald.core.provider.msteams.TeamsConfig;
-import io.herald.core.config.Secret;
-import io.herald.core.envelope.Envelope;
-import io.herald.pipeline.provider.Fixtures;
-import io.herald.pipeline.provider.Outcome;
-import io.herald.pipeline.provider.ProviderContractTest;
-
-import java.time.Duration;
-import java.util.List;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.herald.core.config.Secret;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.provider.msteams.TeamsConfig;
+import io.herald.pipeline.provider.Fixtures;
+import io.herald.pipeline.provider.Outcome;
+import io.herald.pipeline.provider.ProviderContractTest;
+import java.time.Duration;
+import java.util.List;
 
 /** docs/providers.md's checklist for Teams ({@link ProviderContractTest}); TeamsProviderTest has the rest. */
 class TeamsContractTest extends ProviderContractTest<TeamsProvider> {
@@ -26,8 +25,16 @@ class TeamsContractTest extends ProviderContractTest<TeamsProvider> {
 
     @Override
     protected TeamsProvider provider(String baseUrl, Duration timeout) {
-        return new TeamsProvider(new TeamsConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "",
-                Secret.of(baseUrl + PATH + "?api-version=1&sig=" + SECRET)), clock);
+        return new TeamsProvider(
+                new TeamsConfig(
+                        true,
+                        1,
+                        timeout,
+                        1000,
+                        Duration.ofSeconds(1),
+                        "",
+                        Secret.of(baseUrl + PATH + "?api-version=1&sig=" + SECRET)),
+                clock);
     }
 
     @Override
@@ -61,8 +68,11 @@ class TeamsContractTest extends ProviderContractTest<TeamsProvider> {
                 new Answer(400, "{\"error\":{\"code\":\"InvalidRequestContent\"}}", Outcome.Rejected.class),
                 new Answer(413, "too large", Outcome.Rejected.class),
                 new Answer(401, "{\"error\":{\"code\":\"Unauthorized\"}}", Outcome.ProviderDown.class),
-                new Answer(401, "{\"error\":{\"code\":\"DirectApiAuthorizationRequired\",\"message\":\"The request "
-                        + "must be authenticated.\"}}", Outcome.ProviderDown.class),
+                new Answer(
+                        401,
+                        "{\"error\":{\"code\":\"DirectApiAuthorizationRequired\",\"message\":\"The request "
+                                + "must be authenticated.\"}}",
+                        Outcome.ProviderDown.class),
                 new Answer(403, "{\"error\":{\"code\":\"Forbidden\"}}", Outcome.ProviderDown.class),
                 new Answer(404, "{\"error\":{\"code\":\"WorkflowNotFound\"}}", Outcome.ProviderDown.class),
                 new Answer(500, "{\"error\":{\"code\":\"InternalServerError\"}}", Outcome.Retry.class));

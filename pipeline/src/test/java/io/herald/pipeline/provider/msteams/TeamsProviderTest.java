@@ -1,23 +1,23 @@
 package io.herald.pipeline.provider.msteams;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.herald.core.provider.msteams.TeamsConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.core.envelope.Origin;
+import io.herald.core.provider.msteams.TeamsConfig;
 import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +26,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TeamsProviderTest {
 
@@ -57,19 +56,29 @@ class TeamsProviderTest {
     }
 
     private TeamsProvider provider(String template) {
-        return new TeamsProvider(new TeamsConfig(true, 1, Fakes.SEND_TIMEOUT, 1000,
-                Duration.ofSeconds(1), template,
-                Secret.of(Fakes.baseUrl(fake) + PATH + "?api-version=1&" + SIG)), Clock.systemUTC());
+        return new TeamsProvider(
+                new TeamsConfig(
+                        true,
+                        1,
+                        Fakes.SEND_TIMEOUT,
+                        1000,
+                        Duration.ofSeconds(1),
+                        template,
+                        Secret.of(Fakes.baseUrl(fake) + PATH + "?api-version=1&" + SIG)),
+                Clock.systemUTC());
     }
 
     private void answer(int status, String body) {
-        fake.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(status).withBody(body)));
+        fake.stubFor(post(urlPathEqualTo(PATH))
+                .willReturn(aResponse().withStatus(status).withBody(body)));
     }
 
     private JsonNode sentCard() throws Exception {
-        JsonNode message = json.readTree(fake.getAllServeEvents().get(0).getRequest().getBodyAsString());
+        JsonNode message =
+                json.readTree(fake.getAllServeEvents().get(0).getRequest().getBodyAsString());
         assertThat(message.path("type").asText()).isEqualTo("message");
-        assertThat(message.path("attachments").path(0).path("contentType").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
+        assertThat(message.path("attachments").path(0).path("contentType").asText())
+                .isEqualTo("application/vnd.microsoft.card.adaptive");
         return message.path("attachments").path(0).path("content");
     }
 
@@ -84,7 +93,9 @@ class TeamsProviderTest {
         assertThat(card.path("type").asText()).isEqualTo("AdaptiveCard");
         assertThat(card.path("version").asText()).isEqualTo("1.2");
         assertThat(card.path("body").path(0).path("text").asText()).isEqualTo("Job 42 ended");
-        assertThat(card.toString()).contains("\"type\":\"FactSet\"").contains("{\"title\":\"Partition\",\"value\":\"compute\"}");
+        assertThat(card.toString())
+                .contains("\"type\":\"FactSet\"")
+                .contains("{\"title\":\"Partition\",\"value\":\"compute\"}");
         JsonNode mention = card.path("msteams").path("entities").path(0);
         assertThat(mention.path("type").asText()).isEqualTo("mention");
         assertThat(mention.path("text").asText()).isEqualTo("<at>Bob Example</at>");
@@ -101,7 +112,9 @@ class TeamsProviderTest {
 
         String message = fake.getAllServeEvents().get(0).getRequest().getBodyAsString();
         assertThat(message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AdaptiveCard.MAX_PAYLOAD_BYTES);
-        assertThat(sentCard().path("body").toString()).contains(AdaptiveCard.TRIM_MARKER).contains("Ünïcode ✓ line");
+        assertThat(sentCard().path("body").toString())
+                .contains(AdaptiveCard.TRIM_MARKER)
+                .contains("Ünïcode ✓ line");
     }
 
     @Test
@@ -111,8 +124,8 @@ class TeamsProviderTest {
         provider.send(Fixtures.nasty("msteams", "x"));
 
         JsonNode card = sentCard();
-        assertThat(shown(card.path("body").path(0).path("text").asText())).isEqualTo("Job 42 (" + Fixtures.NASTY_JOB
-                + ") ended");
+        assertThat(shown(card.path("body").path(0).path("text").asText()))
+                .isEqualTo("Job 42 (" + Fixtures.NASTY_JOB + ") ended");
         JsonNode fact = card.path("body").findValue("facts").path(0);
         assertThat(shown(fact.path("title").asText())).isEqualTo("Job name");
         assertThat(shown(fact.path("value").asText())).isEqualTo(Fixtures.NASTY_JOB);
@@ -140,11 +153,15 @@ class TeamsProviderTest {
         // An unescaped "[label](" is what Adaptive Cards' Markdown turns into a link with any label.
         Pattern link = Pattern.compile("(?<!\\\\)\\[[^\\]]*(?<!\\\\)\\]\\(");
         Pattern bold = Pattern.compile("(?<!\\\\)\\*\\*");
-        assertThat(texts).hasSize(5).noneMatch(t -> link.matcher(t).find() || bold.matcher(t).find());
-        assertThat(texts.stream().map(TeamsProviderTest::shown)).contains("Title " + trap, "Text " + trap,
-                "• Hint " + trap, "Label " + trap, "Value " + trap);
+        assertThat(texts)
+                .hasSize(5)
+                .noneMatch(t -> link.matcher(t).find() || bold.matcher(t).find());
+        assertThat(texts.stream().map(TeamsProviderTest::shown))
+                .contains("Title " + trap, "Text " + trap, "• Hint " + trap, "Label " + trap, "Value " + trap);
         // The only link is the one Herald adds, as a button.
-        assertThat(card.path("actions").toString()).contains("https://hpc.example.org/jobs/42").doesNotContain("evil");
+        assertThat(card.path("actions").toString())
+                .contains("https://hpc.example.org/jobs/42")
+                .doesNotContain("evil");
     }
 
     /** What a CommonMark renderer shows for text with backslash escapes: each escaped punctuation as itself. */
@@ -165,7 +182,7 @@ class TeamsProviderTest {
 
         assertThat(provider.send(Fixtures.nasty("msteams", "x"))).isInstanceOf(Outcome.Delivered.class);
 
-        assertThat(sentCard().path("body").path(0).path("text").asText()).isEqualTo(Fixtures.NASTY_JOB + " is COMPLETED");
+        assertThat(sentCard().path("body").path(0).path("text").asText())
+                .isEqualTo(Fixtures.NASTY_JOB + " is COMPLETED");
     }
-
 }

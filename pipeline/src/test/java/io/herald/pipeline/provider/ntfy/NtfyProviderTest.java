@@ -1,5 +1,11 @@
 package io.herald.pipeline.provider.ntfy;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -12,23 +18,16 @@ import io.herald.pipeline.provider.Fakes;
 import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.ProviderContractTest;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
- * ntfy against a WireMock fake that answers as an ntfy server does: the published message as JSON,
- * errors as {@code {"code":40101,"http":401,"error":"unauthorized"}}.
+ * ntfy against a WireMock fake that answers as an ntfy server does: the published message as JSON, errors as
+ * {@code {"code":40101,"http":401,"error":"unauthorized"}}.
  */
 class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
 
@@ -36,7 +35,18 @@ class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
     private static final String TOPIC = "hpc-alerts";
 
     private static NtfyConfig config(String baseUrl, Duration timeout, Secret token, String user, Secret password) {
-        return new NtfyConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "", baseUrl, token, user, password, 4,
+        return new NtfyConfig(
+                true,
+                1,
+                timeout,
+                1000,
+                Duration.ofSeconds(1),
+                "",
+                baseUrl,
+                token,
+                user,
+                password,
+                4,
                 List.of("warning", "computer"));
     }
 
@@ -68,8 +78,7 @@ class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
 
     @Override
     protected ResponseDefinitionBuilder rateLimited(int seconds) {
-        return retryAfter(seconds)
-                .withBody(error(42901, 429, "limit reached: too many requests"));
+        return retryAfter(seconds).withBody(error(42901, 429, "limit reached: too many requests"));
     }
 
     @Override
@@ -93,12 +102,14 @@ class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
     @Override
     protected void assertHostileContentIsHarmless(LoggedRequest sent) {
         String body = sent.getBodyAsString();
-        assertThat(body).doesNotContain("<script>").contains("\\<script\\>alert\\(1\\)\\</script\\>")
+        assertThat(body)
+                .doesNotContain("<script>")
+                .contains("\\<script\\>alert\\(1\\)\\</script\\>")
                 .contains("café 🚀");
         String title = sent.getHeader("Title");
         assertThat(title).startsWith("=?UTF-8?B?").endsWith("?=");
-        String decoded = new String(Base64.getDecoder().decode(title.substring(10, title.length() - 2)),
-                StandardCharsets.UTF_8);
+        String decoded =
+                new String(Base64.getDecoder().decode(title.substring(10, title.length() - 2)), StandardCharsets.UTF_8);
         assertThat(decoded).isEqualTo("Job 42 (" + Fixtures.NASTY_JOB + ") ended");
     }
 
@@ -121,19 +132,22 @@ class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
         assertThat(sent.getHeader("Markdown")).isEqualTo("yes");
         assertThat(sent.getHeader("Authorization")).isEqualTo("Bearer " + TOKEN);
         assertThat(sent.getHeader("Content-Type")).startsWith("text/markdown");
-        assertThat(sent.getBodyAsString()).startsWith("The job finished.\nAll good.")
-                .contains("**Partition:** compute").contains("💡 Memory was over-requested by 80 %")
+        assertThat(sent.getBodyAsString())
+                .startsWith("The job finished.\nAll good.")
+                .contains("**Partition:** compute")
+                .contains("💡 Memory was over-requested by 80 %")
                 .contains("[Job output](https://hpc.example.org/jobs/42)");
     }
 
     @Test
     void basicAuthenticationIsSentWhenAUserIsConfiguredAndItsPasswordNeverShows() throws Exception {
         provider.close();
-        provider = new NtfyProvider(config(Fakes.baseUrl(fake), TIMEOUT, Secret.none(), "phil",
-                Secret.of("s3cret-ntfy-pw")), Clock.systemUTC());
+        provider = new NtfyProvider(
+                config(Fakes.baseUrl(fake), TIMEOUT, Secret.none(), "phil", Secret.of("s3cret-ntfy-pw")),
+                Clock.systemUTC());
         String basic = Base64.getEncoder().encodeToString("phil:s3cret-ntfy-pw".getBytes(StandardCharsets.UTF_8));
-        fake.stubFor(request().willReturn(aResponse().withStatus(401)
-                .withBody(error(40101, 401, "unauthorized Basic " + basic))));
+        fake.stubFor(request()
+                .willReturn(aResponse().withStatus(401).withBody(error(40101, 401, "unauthorized Basic " + basic))));
 
         Outcome outcome = provider.send(envelope());
 
@@ -145,8 +159,8 @@ class NtfyProviderTest extends ProviderContractTest<NtfyProvider> {
     @Test
     void withoutCredentialsA401IsThisTopicAskingForALoginAndRejectsOnlyTheMessage() {
         provider.close();
-        provider = new NtfyProvider(config(Fakes.baseUrl(fake), TIMEOUT, Secret.none(), "", Secret.none()),
-                Clock.systemUTC());
+        provider = new NtfyProvider(
+                config(Fakes.baseUrl(fake), TIMEOUT, Secret.none(), "", Secret.none()), Clock.systemUTC());
         fake.stubFor(request().willReturn(aResponse().withStatus(401).withBody(error(40101, 401, "unauthorized"))));
 
         assertThat(provider.send(envelope())).isEqualTo(new Outcome.Rejected("ntfy 401: unauthorized"));

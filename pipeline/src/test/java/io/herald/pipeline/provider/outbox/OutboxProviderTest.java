@@ -1,5 +1,7 @@
 package io.herald.pipeline.provider.outbox;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Fact;
@@ -11,9 +13,6 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +20,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OutboxProviderTest {
 
@@ -32,7 +31,8 @@ class OutboxProviderTest {
     private final Instant now = Instant.parse("2026-11-22T10:15:30Z");
 
     private Envelope envelope(String target) {
-        Content content = Content.of("Job 42 (run \"α=0.5\" <script>) ended 🚀", "Line one\nLine two\n\nSecond paragraph")
+        Content content = Content.of(
+                        "Job 42 (run \"α=0.5\" <script>) ended 🚀", "Line one\nLine two\n\nSecond paragraph")
                 .withFacts(List.of(new Fact("Partition", "compute"), new Fact("Exit code", "0:0 <ok>")))
                 .withHints(List.of("Memory was over-requested & unused"));
         return Envelope.create("email", target, content, Origin.api("test"), now)
@@ -77,12 +77,20 @@ class OutboxProviderTest {
         MimeMultipart parts = (MimeMultipart) read(dir.resolve(e.id() + ".eml")).getContent();
         String text = (String) parts.getBodyPart(0).getContent();
         String html = (String) parts.getBodyPart(1).getContent();
-        for (String once : List.of("compute", "12.7 GiB peak of 32.0 GiB", "Memory: the job used at most 12.7 GiB",
-                "Not sent to:", title)) {
+        for (String once : List.of(
+                "compute",
+                "12.7 GiB peak of 32.0 GiB",
+                "Memory: the job used at most 12.7 GiB",
+                "Not sent to:",
+                title)) {
             assertThat(text).as("plain part: " + once).containsOnlyOnce(once);
         }
-        for (String once : List.of("compute", "12.7 GiB peak of 32.0 GiB", "Memory: the job used at most 12.7 GiB",
-                "Not sent to:", "<h2>" + title + "</h2>")) {
+        for (String once : List.of(
+                "compute",
+                "12.7 GiB peak of 32.0 GiB",
+                "Memory: the job used at most 12.7 GiB",
+                "Not sent to:",
+                "<h2>" + title + "</h2>")) {
             assertThat(html).as("HTML part: " + once).containsOnlyOnce(once);
         }
         assertThat(html).doesNotContain("<p>" + title + "</p>");
@@ -117,8 +125,18 @@ class OutboxProviderTest {
     @Test
     void producerHtmlIsUsedAsGiven() throws Exception {
         Envelope base = envelope("to@example.org");
-        Envelope e = new Envelope(base.v(), base.id(), base.channel(), base.target(), null, null,
-                base.content().withHtml("<p><b>bold</b></p>"), base.origin(), null, base.createdAt(), null);
+        Envelope e = new Envelope(
+                base.v(),
+                base.id(),
+                base.channel(),
+                base.target(),
+                null,
+                null,
+                base.content().withHtml("<p><b>bold</b></p>"),
+                base.origin(),
+                null,
+                base.createdAt(),
+                null);
         new OutboxProvider(dir).send(e);
 
         MimeMultipart parts = (MimeMultipart) read(dir.resolve(e.id() + ".eml")).getContent();

@@ -1,14 +1,13 @@
 package io.herald.pipeline.provider.render;
 
-import io.herald.pipeline.provider.Fixtures;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.pipeline.provider.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ChannelTemplateTest {
 
@@ -27,51 +26,63 @@ class ChannelTemplateTest {
         for (String tag : ChannelTemplate.LOADING_TAGS) {
             Path file = Files.writeString(dir.resolve(tag + ".peb"), "a {% " + tag + " \"" + secret + "\" %} b");
 
-            assertThatThrownBy(() -> ChannelTemplate.load(file.toString(), OutputFormat.HTML)).as(tag)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not compile")
+            assertThatThrownBy(() -> ChannelTemplate.load(file.toString(), OutputFormat.HTML))
+                    .as(tag)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("does not compile")
                     .hasMessageNotContaining("top secret");
         }
     }
 
     @Test
     void htmlEscapesMarkupAndQuotes() {
-        assertThat(render(OutputFormat.HTML)).isEqualTo("run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
+        assertThat(render(OutputFormat.HTML))
+                .isEqualTo("run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
     }
 
     @Test
     void telegramHtmlUsesOnlyTheEntitiesTelegramKnows() {
-        assertThat(render(OutputFormat.TELEGRAM_HTML)).isEqualTo("run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
+        assertThat(render(OutputFormat.TELEGRAM_HTML))
+                .isEqualTo("run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
         assertThat(ChannelTemplate.compile("{{ text }}", OutputFormat.TELEGRAM_HTML)
-                .render(Fixtures.withText("x", "y", "it's"))).isEqualTo("it's");
+                        .render(Fixtures.withText("x", "y", "it's")))
+                .isEqualTo("it's");
     }
 
     @Test
     void jsonEscapesForAStringLiteral() {
-        assertThat(render(OutputFormat.JSON)).isEqualTo("run \\\"α=0.5\\\" \\u003cscript\\u003ealert(1)\\u003c/script\\u003e $(id) café 🚀");
+        assertThat(render(OutputFormat.JSON))
+                .isEqualTo("run \\\"α=0.5\\\" \\u003cscript\\u003ealert(1)\\u003c/script\\u003e $(id) café 🚀");
     }
 
     @Test
     void slackMrkdwnEscapesOnlyItsThreeControlCharacters() {
-        assertThat(render(OutputFormat.SLACK_MRKDWN)).isEqualTo("run \"α=0.5\" &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
+        assertThat(render(OutputFormat.SLACK_MRKDWN))
+                .isEqualTo("run \"α=0.5\" &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
     }
 
     @Test
     void markdownBackslashEscapesWhatCouldFormat() {
-        assertThat(render(OutputFormat.MARKDOWN)).isEqualTo("run \"α=0.5\" \\<script\\>alert\\(1\\)\\</script\\> $\\(id\\) café 🚀");
-        assertThat(ChannelTemplate.compile("{{ text }}", OutputFormat.MARKDOWN).render(Fixtures.withText("x", "y", "*bold* _it_ @everyone")))
+        assertThat(render(OutputFormat.MARKDOWN))
+                .isEqualTo("run \"α=0.5\" \\<script\\>alert\\(1\\)\\</script\\> $\\(id\\) café 🚀");
+        assertThat(ChannelTemplate.compile("{{ text }}", OutputFormat.MARKDOWN)
+                        .render(Fixtures.withText("x", "y", "*bold* _it_ @everyone")))
                 .isEqualTo("\\*bold\\* \\_it\\_ \\@everyone");
     }
 
     @Test
     void rawFilterLetsATemplateOptOutOnPurpose() {
-        assertThat(ChannelTemplate.compile("{{ job.name | raw }}", OutputFormat.HTML).render(Fixtures.nasty("x", "y")))
+        assertThat(ChannelTemplate.compile("{{ job.name | raw }}", OutputFormat.HTML)
+                        .render(Fixtures.nasty("x", "y")))
                 .isEqualTo(Fixtures.NASTY_JOB);
     }
 
     @Test
     void templateSeesFactsHintsAndEnvelopeFields() {
-        String out = ChannelTemplate.compile("{{ id }}|{% for f in facts %}{{ f.label }}={{ f.value }};{% endfor %}|{{ hints[0] }}",
-                OutputFormat.HTML).render(Fixtures.envelope("email", "a@b.org"));
+        String out = ChannelTemplate.compile(
+                        "{{ id }}|{% for f in facts %}{{ f.label }}={{ f.value }};{% endfor %}|{{ hints[0] }}",
+                        OutputFormat.HTML)
+                .render(Fixtures.envelope("email", "a@b.org"));
 
         assertThat(out).matches("[0-9a-f-]{36}\\|Partition=compute;Exit code=0:0;\\|Memory was over-requested by 80 %");
     }
@@ -79,7 +90,8 @@ class ChannelTemplateTest {
     @Test
     void missingTemplateFileIsNamedInTheError() {
         assertThatThrownBy(() -> ChannelTemplate.load(dir.resolve("nope.peb").toString(), OutputFormat.HTML))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope.peb");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nope.peb");
     }
 
     @Test
@@ -87,7 +99,8 @@ class ChannelTemplateTest {
         Path file = Files.writeString(dir.resolve("broken.peb"), "{% for x in %}");
 
         assertThatThrownBy(() -> ChannelTemplate.load(file.toString(), OutputFormat.HTML))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not compile");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not compile");
     }
 
     @Test

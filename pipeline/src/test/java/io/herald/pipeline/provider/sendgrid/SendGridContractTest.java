@@ -1,25 +1,24 @@
 package io.herald.pipeline.provider.sendgrid;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.herald.core.provider.sendgrid.SendGridConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.envelope.Envelope;
+import io.herald.core.provider.sendgrid.SendGridConfig;
 import io.herald.pipeline.provider.Fixtures;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.ProviderContractTest;
-
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** docs/providers.md's checklist for SendGrid ({@link ProviderContractTest}); SendGridProviderTest has the rest. */
 class SendGridContractTest extends ProviderContractTest<SendGridProvider> {
@@ -29,8 +28,18 @@ class SendGridContractTest extends ProviderContractTest<SendGridProvider> {
 
     @Override
     protected SendGridProvider provider(String baseUrl, Duration timeout) {
-        return new SendGridProvider(new SendGridConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "",
-                baseUrl, Secret.of(SECRET), "herald@example.org"), clock);
+        return new SendGridProvider(
+                new SendGridConfig(
+                        true,
+                        1,
+                        timeout,
+                        1000,
+                        Duration.ofSeconds(1),
+                        "",
+                        baseUrl,
+                        Secret.of(SECRET),
+                        "herald@example.org"),
+                clock);
     }
 
     @Override
@@ -57,7 +66,8 @@ class SendGridContractTest extends ProviderContractTest<SendGridProvider> {
     @Override
     protected ResponseDefinitionBuilder rateLimited(int seconds) {
         return json(429, "{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}")
-                .withHeader("X-RateLimit-Limit", "600").withHeader("X-RateLimit-Remaining", "0")
+                .withHeader("X-RateLimit-Limit", "600")
+                .withHeader("X-RateLimit-Remaining", "0")
                 .withHeader("X-RateLimit-Reset", Long.toString(clock.instant().getEpochSecond() + seconds));
     }
 
@@ -69,12 +79,20 @@ class SendGridContractTest extends ProviderContractTest<SendGridProvider> {
     @Override
     protected List<Answer> statusClasses() {
         return List.of(
-                new Answer(400, "{\"errors\":[{\"message\":\"Does not contain a valid address.\","
-                        + "\"field\":\"personalizations.0.to.0.email\"}]}", Outcome.Rejected.class),
+                new Answer(
+                        400,
+                        "{\"errors\":[{\"message\":\"Does not contain a valid address.\","
+                                + "\"field\":\"personalizations.0.to.0.email\"}]}",
+                        Outcome.Rejected.class),
                 new Answer(413, "{\"errors\":[{\"message\":\"Payload too large\"}]}", Outcome.Rejected.class),
-                new Answer(401, "{\"errors\":[{\"field\":null,\"message\":\"The provided authorization grant is "
-                        + "invalid, expired, or revoked\"}]}", Outcome.ProviderDown.class),
-                new Answer(403, "{\"errors\":[{\"field\":null,\"message\":\"access forbidden\"}]}",
+                new Answer(
+                        401,
+                        "{\"errors\":[{\"field\":null,\"message\":\"The provided authorization grant is "
+                                + "invalid, expired, or revoked\"}]}",
+                        Outcome.ProviderDown.class),
+                new Answer(
+                        403,
+                        "{\"errors\":[{\"field\":null,\"message\":\"access forbidden\"}]}",
                         Outcome.ProviderDown.class),
                 new Answer(500, "{\"errors\":[{\"message\":\"internal error\"}]}", Outcome.Retry.class),
                 new Answer(503, "", Outcome.Retry.class));
@@ -89,7 +107,8 @@ class SendGridContractTest extends ProviderContractTest<SendGridProvider> {
     protected void assertHostileContentIsHarmless(LoggedRequest sent) {
         JsonNode body = tree(sent);
         assertThat(body.path("subject").asText()).isEqualTo("Job 42 (" + Fixtures.NASTY_JOB + ") ended");
-        assertThat(body.path("content").path(1).path("value").asText()).doesNotContain("<script>")
+        assertThat(body.path("content").path(1).path("value").asText())
+                .doesNotContain("<script>")
                 .contains("run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
     }
 

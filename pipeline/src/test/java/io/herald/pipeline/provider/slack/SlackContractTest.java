@@ -1,22 +1,21 @@
 package io.herald.pipeline.provider.slack;
 
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.herald.core.provider.slack.SlackConfig;
-import io.herald.core.config.Secret;
-import io.herald.core.envelope.Envelope;
-import io.herald.pipeline.provider.Fixtures;
-import io.herald.pipeline.provider.Outcome;
-import io.herald.pipeline.provider.ProviderContractTest;
-
-import java.time.Duration;
-import java.util.List;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.herald.core.config.Secret;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.provider.slack.SlackConfig;
+import io.herald.pipeline.provider.Fixtures;
+import io.herald.pipeline.provider.Outcome;
+import io.herald.pipeline.provider.ProviderContractTest;
+import java.time.Duration;
+import java.util.List;
 
 /** docs/providers.md's checklist for Slack ({@link ProviderContractTest}); SlackProviderTest has the rest. */
 class SlackContractTest extends ProviderContractTest<SlackProvider> {
@@ -26,8 +25,8 @@ class SlackContractTest extends ProviderContractTest<SlackProvider> {
 
     @Override
     protected SlackProvider provider(String baseUrl, Duration timeout) {
-        return new SlackProvider(new SlackConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "",
-                Secret.of(baseUrl + PATH)), clock);
+        return new SlackProvider(
+                new SlackConfig(true, 1, timeout, 1000, Duration.ofSeconds(1), "", Secret.of(baseUrl + PATH)), clock);
     }
 
     @Override
@@ -52,8 +51,7 @@ class SlackContractTest extends ProviderContractTest<SlackProvider> {
 
     @Override
     protected ResponseDefinitionBuilder rateLimited(int seconds) {
-        return retryAfter(seconds)
-                .withBody("rate_limited");
+        return retryAfter(seconds).withBody("rate_limited");
     }
 
     @Override

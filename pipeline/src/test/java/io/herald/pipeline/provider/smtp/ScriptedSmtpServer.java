@@ -13,9 +13,9 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * An SMTP server that answers RCPT TO and the end of DATA with the replies a test chooses (GreenMail
- * accepts everything), speaking enough of RFC 5321 for Jakarta Mail: greeting, EHLO, MAIL, RCPT,
- * DATA, RSET, NOOP, QUIT. A null DATA reply never answers, like a server that hangs.
+ * An SMTP server that answers RCPT TO and the end of DATA with the replies a test chooses (GreenMail accepts
+ * everything), speaking enough of RFC 5321 for Jakarta Mail: greeting, EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT. A null
+ * DATA reply never answers, like a server that hangs.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -32,9 +32,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     /**
-     * @param authMechanism {@code PLAIN} or {@code LOGIN} to offer that one AUTH mechanism and refuse
-     *                      every login with a 535 that echoes what the client sent, base64 and decoded,
-     *                      as a careless server or proxy might; null for no AUTH
+     * @param authMechanism {@code PLAIN} or {@code LOGIN} to offer that one AUTH mechanism and refuse every login with
+     *     a 535 that echoes what the client sent, base64 and decoded, as a careless server or proxy might; null for no
+     *     AUTH
      */
     ScriptedSmtpServer(String rcptReply, String dataReply, String authMechanism) throws IOException {
         this.server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
@@ -63,15 +63,20 @@ final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private void converse(Socket socket) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader in =
+                new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
         OutputStream out = socket.getOutputStream();
         reply(out, "220 fake.example.org ESMTP");
         String line;
         while ((line = in.readLine()) != null) {
             String command = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line;
             switch (command) {
-                case "EHLO" -> reply(out, "250-fake.example.org\r\n250-8BITMIME\r\n"
-                        + (authMechanism == null ? "" : "250-AUTH " + authMechanism + "\r\n") + "250 SIZE 10240000");
+                case "EHLO" ->
+                    reply(
+                            out,
+                            "250-fake.example.org\r\n250-8BITMIME\r\n"
+                                    + (authMechanism == null ? "" : "250-AUTH " + authMechanism + "\r\n")
+                                    + "250 SIZE 10240000");
                 case "AUTH" -> {
                     String[] words = line.split(" ");
                     String sent;
@@ -89,9 +94,13 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     StringBuilder decoded = new StringBuilder();
                     for (String part : sent.split(" ")) {
                         decoded.append(new String(java.util.Base64.getDecoder().decode(part), StandardCharsets.UTF_8)
-                                .replace('\0', ' ')).append(' ');
+                                        .replace('\0', ' '))
+                                .append(' ');
                     }
-                    reply(out, "535 5.7.8 Authentication failed for " + sent + " (" + decoded.toString().strip() + ")");
+                    reply(
+                            out,
+                            "535 5.7.8 Authentication failed for " + sent + " ("
+                                    + decoded.toString().strip() + ")");
                 }
                 case "HELO", "MAIL", "RSET", "NOOP" -> reply(out, "250 2.0.0 OK");
                 case "RCPT" -> reply(out, rcptReply);
