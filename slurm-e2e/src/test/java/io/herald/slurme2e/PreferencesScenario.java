@@ -172,9 +172,10 @@ final class PreferencesScenario implements AutoCloseable {
         LocalTime to = LocalTime.ofInstant(quietEnds, ZoneOffset.UTC);
         LocalTime from = to.minusHours(3);
         PreferencesCodec codec = new PreferencesCodec();
-        String prefs = """
+        String template = """
                 {"receivers": {"chat": "telegram:%s", "work": "mailto:%s"},
-                 "quietHours": {"from": "%s", "to": "%s", "timeZone": "UTC", "breakThrough": ["FAIL"]}}""".formatted(CHAT, WORK_ADDRESS, from, to);
+                 "quietHours": {"from": "%s", "to": "%s", "timeZone": "UTC", "breakThrough": ["FAIL"]}}""";
+        String prefs = template.formatted(CHAT, WORK_ADDRESS, from, to);
         new DynamoPreferencesStore(dynamo, HeraldInstallation.STATUS_TABLE)
                 .save(((PreferencesCodec.Valid) codec.read(user, codec.parse(prefs), Set.of("email", "telegram")))
                         .preferences()

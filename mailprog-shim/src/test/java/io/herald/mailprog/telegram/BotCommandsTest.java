@@ -111,10 +111,11 @@ class BotCommandsTest {
     /** Sends one message from {@code chat} through the bot and returns the bot's reply text. */
     private String say(long chat, String type, String text) throws Exception {
         telegram.resetRequests();
-        telegram.stubFor(post(urlEqualTo(BOT + "/getUpdates"))
-                .willReturn(okJson("""
+        String update = """
                 {"ok":true,"result":[{"update_id":%d,"message":{"message_id":1,"date":1767600000,
-                 "chat":{"id":%d,"type":"%s"},"from":{"id":%d,"is_bot":false,"first_name":"U"},"text":%s}}]}""".formatted(++updateId, chat, type, chat, json.writeValueAsString(text)))));
+                 "chat":{"id":%d,"type":"%s"},"from":{"id":%d,"is_bot":false,"first_name":"U"},"text":%s}}]}""";
+        telegram.stubFor(post(urlEqualTo(BOT + "/getUpdates"))
+                .willReturn(okJson(update.formatted(++updateId, chat, type, chat, json.writeValueAsString(text)))));
         BotCommands commands = new BotCommands(users, status, ZoneId.of("UTC"), Clock.systemUTC());
         try (TelegramBot bot = new TelegramBot(
                         new TelegramApi(URI.create(telegram.baseUrl()), Secret.of(TOKEN)),
