@@ -1,14 +1,93 @@
 package io.herald.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.Secret;
-import java.time.Duration;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code herald local}'s self-service defaults: on with nothing configured, never overriding what is. */
 class LocalSelfServiceTest {
+
+    @TempDir
+    Path dir;
+
+    private LocalStack stack;
+
+    @AfterEach
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /** The README's "Try /#/me locally": a link asked for on the local API lands in the outbox. */
+    @Test
+    void onALocalStackALinkAskedForLandsInTheOutboxAtUserAtLocalhost() throws Exception {
+        int port;
+        // A fixed port is what turns links on; a free one is picked here so that tests never collide.
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        HeraldConfig loaded = new ConfigLoader(Map.of()).loadYaml("""
+                api: {port: %d}
+                pipeline: {adminPort: -1}
+                providers: {outbox: {dir: "%s"}}
+                local: {sqsPort: 0, dynamodbPort: 0}
+                """.formatted(port, dir.resolve("outbox")));
+        HeraldConfig withLinks = LocalSelfService.withDefaults(loaded).orElseThrow();
+        stack = LocalStack.start(withLinks);
+
+        HttpResponse<String> asked;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            asked = http.send(HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/me/link"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"user\": \"alice\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> emls().size() == 1);
+        Path eml = emls().getFirst();
+        MimeMessage mail;
+        try (InputStream in = Files.newInputStream(eml)) {
+            mail = new MimeMessage(Session.getInstance(new Properties()), in);
+        }
+        assertThat(((InternetAddress) mail.getAllRecipients()[0]).getAddress()).isEqualTo("alice@localhost");
+        assertThat(mail.getSubject()).isEqualTo("Your Herald notification settings");
+        assertThat(Files.readString(eml)).doesNotContain(withLinks.api().selfService().linkSecret().reveal());
+    }
+
+    private List<Path> emls() throws java.io.IOException {
+        Path outbox = dir.resolve("outbox");
+        if (!Files.isDirectory(outbox)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(outbox)) {
+            return files.filter(f -> f.toString().endsWith(".eml")).toList();
+        }
+    }
 
     @Test
     void linksAreOnByDefaultWithTheLocalApiAddressARandomUnprintedKeyAndLocalMailboxes() {
