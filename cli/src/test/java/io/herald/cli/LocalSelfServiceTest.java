@@ -1,15 +1,14 @@
 package io.herald.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.Secret;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code herald local}'s self-service defaults: on with nothing configured, never overriding what is. */
 class LocalSelfServiceTest {
@@ -61,9 +60,11 @@ class LocalSelfServiceTest {
 
         HttpResponse<String> asked;
         try (HttpClient http = HttpClient.newHttpClient()) {
-            asked = http.send(HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/me/link"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"user\": \"alice\"}")).build(),
+            asked = http.send(
+                    HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/me/link"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"user\": \"alice\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         }
 
@@ -76,7 +77,8 @@ class LocalSelfServiceTest {
         }
         assertThat(((InternetAddress) mail.getAllRecipients()[0]).getAddress()).isEqualTo("alice@localhost");
         assertThat(mail.getSubject()).isEqualTo("Your Herald notification settings");
-        assertThat(Files.readString(eml)).doesNotContain(withLinks.api().selfService().linkSecret().reveal());
+        assertThat(Files.readString(eml))
+                .doesNotContain(withLinks.api().selfService().linkSecret().reveal());
     }
 
     private List<Path> emls() throws java.io.IOException {

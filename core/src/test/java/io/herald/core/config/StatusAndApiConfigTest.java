@@ -81,19 +81,30 @@ class StatusAndApiConfigTest {
 
         assertThat(config.api().selfService().enabled()).isTrue();
         assertThat(config.api().selfService().linkValidity()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(config.api().selfService().toString()).as("the secret never prints").doesNotContain("sss");
-        assertThat(config.api().selfService().linksPerMinute()).as("the default global cap").isEqualTo(30);
+        assertThat(config.api().selfService().toString())
+                .as("the secret never prints")
+                .doesNotContain("sss");
+        assertThat(config.api().selfService().linksPerMinute())
+                .as("the default global cap")
+                .isEqualTo(30);
     }
 
     @Test
     void withoutAMailDomainLinksNeedLinkableChats() {
         Map<String, String> links = Map.of(
-                "HERALD_API_SELF_SERVICE_PUBLIC_URL", "https://herald.example.org",
-                "HERALD_API_SELF_SERVICE_LINK_SECRET", "s".repeat(40));
+                "HERALD_API_SELF_SERVICE_PUBLIC_URL",
+                "https://herald.example.org",
+                "HERALD_API_SELF_SERVICE_LINK_SECRET",
+                "s".repeat(40));
         Map<String, String> withChats = new java.util.HashMap<>(links);
         withChats.put("HERALD_MAILPROG_PREFERENCES_ENABLED", "true");
 
-        assertThat(new ConfigLoader(withChats).load(Optional.empty()).api().selfService().enabled()).isTrue();
+        assertThat(new ConfigLoader(withChats)
+                        .load(Optional.empty())
+                        .api()
+                        .selfService()
+                        .enabled())
+                .isTrue();
         assertThatThrownBy(() -> new ConfigLoader(links).load(Optional.empty()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("mailprog.preferences.enabled is false (no chats can be linked)");
