@@ -32,22 +32,7 @@ public final class SqsClients {
         if (!endpoint.isEmpty()) {
             builder.endpointOverride(URI.create(endpoint));
         }
-        builder.checksumValidationEnabled(!transportGuardsIntegrity(endpoint));
         builder.credentialsProvider(CredentialChains.forEndpoint(endpoint, "herald-local"));
         return builder.build();
-    }
-
-    /**
-     * Whether bytes cannot change on their way to and from SQS, so the SDK's MD5 check of every message
-     * body and attribute it sends and receives (CPU on each SendMessageBatch and ReceiveMessage) proves
-     * nothing more: TLS authenticates every record (AWS itself is https), and a loopback endpoint has no
-     * wire. Plain http to another machine keeps the check.
-     */
-    static boolean transportGuardsIntegrity(String endpoint) {
-        if (endpoint.isEmpty()) {
-            return true;
-        }
-        URI uri = URI.create(endpoint);
-        return "https".equalsIgnoreCase(uri.getScheme()) || CredentialChains.isLoopback(uri.getHost());
     }
 }
