@@ -73,7 +73,7 @@ class SesContractTest extends ProviderContractTest<SesProvider> {
 
     @Override
     protected void assertTimedOutReason(String reason) {
-        assertThat(reason).startsWith("SES: ApiCallTimeoutException");
+        assertThat(reason).startsWith("SES: timed out");
     }
 
     @Override
