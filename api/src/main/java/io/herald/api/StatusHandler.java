@@ -78,6 +78,21 @@ final class StatusHandler implements Handler {
                     new Status(id, state.name(), true, at, null, null, null, null, r.reason());
                 case DeliveryState.DeadLettered d ->
                     new Status(id, state.name(), true, at, null, null, null, null, d.reason());
+                case DeliveryState.Bounced b ->
+                    new Status(
+                            id,
+                            state.name(),
+                            true,
+                            at,
+                            b.source(),
+                            null,
+                            null,
+                            null,
+                            (b.permanent() ? "hard bounce: " : "soft bounce: ") + b.diagnostic());
+                case DeliveryState.Complained c ->
+                    new Status(id, state.name(), true, at, c.source(), null, null, null, c.feedbackType());
+                case DeliveryState.Suppressed x ->
+                    new Status(id, state.name(), true, at, null, null, null, null, x.reason());
             };
         }
     }

@@ -213,6 +213,9 @@ final class SendTestCommand implements Callable<Integer> {
             case DeliveryState.Retrying r -> "attempt " + r.attempts() + ": " + r.lastError();
             case DeliveryState.Rejected r -> r.reason();
             case DeliveryState.DeadLettered d -> d.reason();
+            case DeliveryState.Bounced b -> (b.permanent() ? "hard bounce: " : "soft bounce: ") + b.diagnostic();
+            case DeliveryState.Complained c -> "complaint from the receiver (" + c.source() + ")";
+            case DeliveryState.Suppressed x -> x.reason();
         };
     }
 }

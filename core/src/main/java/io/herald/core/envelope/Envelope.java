@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param throttleKey notifications sharing a key are rate-limited together (e.g. one Slurm user)
  * @param createdAt when the producer accepted it
  * @param slurm the job this is about, when it came from the Slurm shim
+ * @param category what kind of mail this is for one-click unsubscribe (RFC 8058): {@link #TRANSACTIONAL} carries no
+ *     unsubscribe link; null means the producer's default category; Slurm notifications use one category per cluster
+ * @param callbackUrl where every status change of this message is posted, signed (Standard Webhooks); null for none
  */
 public record Envelope(
         int v,
@@ -33,9 +36,14 @@ public record Envelope(
         Origin origin,
         String throttleKey,
         Instant createdAt,
-        SlurmJob slurm) {
+        SlurmJob slurm,
+        String category,
+        String callbackUrl) {
 
     public static final int VERSION = 1;
+
+    /** The category of mail a receiver cannot unsubscribe from: password resets, receipts, security alerts. */
+    public static final String TRANSACTIONAL = "transactional";
 
     public Envelope {
         Objects.requireNonNull(id, "id");
@@ -48,23 +56,120 @@ public record Envelope(
     /** Starts a new envelope with a fresh id and the current format version. */
     public static Envelope create(String channel, String target, Content content, Origin origin, Instant now) {
         return new Envelope(
-                VERSION, MessageIds.next(now), channel, target, null, null, content, origin, null, now, null);
+                VERSION,
+                MessageIds.next(now),
+                channel,
+                target,
+                null,
+                null,
+                content,
+                origin,
+                null,
+                now,
+                null,
+                null,
+                null);
     }
 
     public Envelope withTargetName(String name) {
-        return new Envelope(v, id, channel, target, name, sender, content, origin, throttleKey, createdAt, slurm);
+        return new Envelope(
+                v,
+                id,
+                channel,
+                target,
+                name,
+                sender,
+                content,
+                origin,
+                throttleKey,
+                createdAt,
+                slurm,
+                category,
+                callbackUrl);
     }
 
     public Envelope withSender(Sender newSender) {
         return new Envelope(
-                v, id, channel, target, targetName, newSender, content, origin, throttleKey, createdAt, slurm);
+                v,
+                id,
+                channel,
+                target,
+                targetName,
+                newSender,
+                content,
+                origin,
+                throttleKey,
+                createdAt,
+                slurm,
+                category,
+                callbackUrl);
     }
 
     public Envelope withThrottleKey(String key) {
-        return new Envelope(v, id, channel, target, targetName, sender, content, origin, key, createdAt, slurm);
+        return new Envelope(
+                v,
+                id,
+                channel,
+                target,
+                targetName,
+                sender,
+                content,
+                origin,
+                key,
+                createdAt,
+                slurm,
+                category,
+                callbackUrl);
     }
 
     public Envelope withSlurm(SlurmJob job) {
-        return new Envelope(v, id, channel, target, targetName, sender, content, origin, throttleKey, createdAt, job);
+        return new Envelope(
+                v,
+                id,
+                channel,
+                target,
+                targetName,
+                sender,
+                content,
+                origin,
+                throttleKey,
+                createdAt,
+                job,
+                category,
+                callbackUrl);
+    }
+
+    public Envelope withCategory(String newCategory) {
+        return new Envelope(
+                v,
+                id,
+                channel,
+                target,
+                targetName,
+                sender,
+                content,
+                origin,
+                throttleKey,
+                createdAt,
+                slurm,
+                newCategory,
+                callbackUrl);
+    }
+
+    public Envelope withCallbackUrl(String url) {
+        return new Envelope(
+                v,
+                id,
+                channel,
+                target,
+                targetName,
+                sender,
+                content,
+                origin,
+                throttleKey,
+                createdAt,
+                slurm,
+                category,
+                url);
     }
 }

@@ -2,7 +2,9 @@ package io.herald.core.status;
 
 /**
  * Where one message is on its way to its receiver. Producers record {@link Queued}; the pipeline records the rest.
- * {@link Delivered}, {@link Rejected} and {@link DeadLettered} are final.
+ * {@link Delivered}, {@link Rejected}, {@link DeadLettered} and {@link Suppressed} are final; {@link Bounced} and
+ * {@link Complained} are what the receiving side said later, through a provider's delivery feedback, and may follow
+ * {@link Delivered}.
  */
 public sealed interface DeliveryState {
 
@@ -63,6 +65,53 @@ public sealed interface DeliveryState {
     record DeadLettered(String reason) implements DeliveryState {
         public String name() {
             return "dead-lettered";
+        }
+
+        @Override
+        public boolean isFinal() {
+            return true;
+        }
+    }
+
+    /**
+     * The receiving mail system refused the message after the provider accepted it.
+     *
+     * @param permanent a hard bounce (the address does not exist or refuses for good) rather than a soft one
+     * @param diagnostic the remote server's words, e.g. {@code 550 5.1.1 user unknown}
+     * @param source the provider whose feedback said so
+     */
+    record Bounced(boolean permanent, String diagnostic, String source) implements DeliveryState {
+        public String name() {
+            return "bounced";
+        }
+
+        @Override
+        public boolean isFinal() {
+            return true;
+        }
+    }
+
+    /**
+     * The receiver marked the message as spam.
+     *
+     * @param feedbackType the complaint's kind as the provider reports it (e.g. {@code abuse}), or null
+     * @param source the provider whose feedback said so
+     */
+    record Complained(String feedbackType, String source) implements DeliveryState {
+        public String name() {
+            return "complained";
+        }
+
+        @Override
+        public boolean isFinal() {
+            return true;
+        }
+    }
+
+    /** Not sent: the address is on the suppression list (a hard bounce, a complaint or an unsubscribe). */
+    record Suppressed(String reason) implements DeliveryState {
+        public String name() {
+            return "suppressed";
         }
 
         @Override

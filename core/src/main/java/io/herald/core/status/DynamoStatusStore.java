@@ -61,6 +61,8 @@ public final class DynamoStatusStore implements StatusStore {
     private static final String PROVIDER_MESSAGE_ID = "providerMessageId";
     private static final String ATTEMPTS = "attempts";
     private static final String DETAIL = "detail";
+    /** Of a bounce: hard or soft. */
+    private static final String KIND = "kind";
     /** Never removed by an update: the API key that sent the message, which alone (besides admins) may read it. */
     private static final String OWNER = "owner";
     /**
@@ -69,7 +71,7 @@ public final class DynamoStatusStore implements StatusStore {
      */
     private static final String HISTORY = "history";
     /** Attributes only some states have; an update removes those its state lacks. */
-    private static final List<String> OPTIONAL = List.of(PROVIDER, PROVIDER_MESSAGE_ID, ATTEMPTS, DETAIL);
+    private static final List<String> OPTIONAL = List.of(PROVIDER, PROVIDER_MESSAGE_ID, ATTEMPTS, DETAIL, KIND);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -432,6 +434,16 @@ public final class DynamoStatusStore implements StatusStore {
             }
             case DeliveryState.Rejected r -> text(fields, DETAIL, r.reason());
             case DeliveryState.DeadLettered d -> text(fields, DETAIL, d.reason());
+            case DeliveryState.Bounced b -> {
+                text(fields, PROVIDER, b.source());
+                text(fields, DETAIL, b.diagnostic());
+                text(fields, KIND, b.permanent() ? "hard" : "soft");
+            }
+            case DeliveryState.Complained c -> {
+                text(fields, PROVIDER, c.source());
+                text(fields, DETAIL, c.feedbackType());
+            }
+            case DeliveryState.Suppressed x -> text(fields, DETAIL, x.reason());
         }
         return fields;
     }
@@ -458,6 +470,9 @@ public final class DynamoStatusStore implements StatusStore {
                         detail);
             case "rejected" -> new DeliveryState.Rejected(detail);
             case "dead-lettered" -> new DeliveryState.DeadLettered(detail);
+            case "bounced" -> new DeliveryState.Bounced(!"soft".equals(string(item, KIND)), detail, provider);
+            case "complained" -> new DeliveryState.Complained(detail, provider);
+            case "suppressed" -> new DeliveryState.Suppressed(detail);
             // Written by a newer Herald: say so rather than guess what it means.
             default ->
                 throw new StatusStoreException(

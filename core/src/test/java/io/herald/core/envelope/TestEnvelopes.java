@@ -50,7 +50,9 @@ public final class TestEnvelopes {
                 Origin.slurm("alice", "hpc1"),
                 "slurm:hpc1:alice",
                 CREATED,
-                job);
+                job,
+                null,
+                null);
     }
 
     public static Envelope withText(String text) {
@@ -75,6 +77,8 @@ public final class TestEnvelopes {
                 probe.origin(),
                 null,
                 probe.createdAt(),
+                null,
+                null,
                 null);
     }
 }

@@ -136,6 +136,8 @@ class OutboxProviderTest {
                 base.origin(),
                 null,
                 base.createdAt(),
+                null,
+                null,
                 null);
         new OutboxProvider(dir).send(e);
 
