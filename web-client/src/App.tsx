@@ -130,7 +130,7 @@ export function App() {
     <main>
       <header>
         <h1>Herald</h1>
-        <p className="lead">Send a notification to email, Teams, Telegram, Slack, Mattermost, Discord or Matrix, and watch it being delivered.</p>
+        <p className="lead">Send a notification{channels ? ` on ${channels.channels.map((c) => c.channel).join(", ")}` : ""} and watch it being delivered.</p>
       </header>
 
       <form onSubmit={submit} noValidate aria-describedby={errorCount ? "form-errors" : undefined}>
@@ -141,7 +141,7 @@ export function App() {
         )}
         <TextField
           field="to" label="To" required value={form.to} onChange={update("to")} error={errors.to}
-          hint="Receivers separated by commas: mailto:ana@example.org, telegram:123456789, matrix:!room:example.org. A bare address is email."
+          hint={`Receivers separated by commas, each as scheme:target${channels ? ` (${channels.schemes.map((s) => s.scheme).join(", ")})` : ""}, e.g. mailto:ana@example.org. A bare address is email.`}
           inputRef={(el) => (inputs.current.to = el)} autoComplete="off"
         />
         {refused.length > 0 && <RefusedList refused={refused} more={refusedMore} />}

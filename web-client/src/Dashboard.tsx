@@ -195,7 +195,7 @@ function Pools({ pools, pauses, busy, error, onToggle, reason, onReason }: {
         <label htmlFor="pauseReason">Reason for the next pause <span className="hint">(optional, shown to
           everyone with your key's name)</span></label>
         <input id="pauseReason" type="text" value={reason} maxLength={MAX_REASON} autoComplete="off"
-          placeholder="e.g. SES sandbox limit, ticket 4711" onChange={(e) => onReason(e.target.value)} />
+          placeholder="e.g. sandbox sending limit, ticket 4711" onChange={(e) => onReason(e.target.value)} />
       </div>
       {pauses.length > 0 && (
         <div className="notice warning">

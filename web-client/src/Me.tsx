@@ -155,8 +155,8 @@ export function Me() {
         {errors.form && <p className="notice error" role="alert" id="form-error">{errors.form}</p>}
         <fieldset>
           <legend>Receivers</legend>
-          <p className="hint">Where you can be reached, each with a name of your choosing: mailto:you@uni.org,
-            telegram:123456, slack:C0123…</p>
+          <p className="hint">Where you can be reached, each with a name of your choosing, as scheme:target:
+            mailto:you@uni.org, or a chat's scheme and id.</p>
           {errors.receivers && <p className="error" id="receivers-error">{errors.receivers}</p>}
           {form.receivers.map((r, i) => (
             <div className={`field receiver-row${errors[`receiver:${i}`] ? " invalid" : ""}`} key={i}>

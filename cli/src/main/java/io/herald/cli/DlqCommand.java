@@ -119,7 +119,8 @@ final class DlqCommand implements Runnable {
         @Option(
                 names = "--channel",
                 paramLabel = "CHANNEL",
-                description = "Only messages of this channel (email, telegram, ...).")
+                completionCandidates = RegistryCandidates.ChannelNames.class,
+                description = "Only messages of this channel (${COMPLETION-CANDIDATES}).")
         String channel;
 
         @Option(

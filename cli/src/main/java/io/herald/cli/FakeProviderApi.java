@@ -2,6 +2,7 @@ package io.herald.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.herald.core.provider.DemoStandIn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,57 +19,43 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in for one email provider's send API on 127.0.0.1, for the local chaos demo. It answers the provider's real
- * send request the way the provider does (status, headers, body shape), so Herald's real client for that provider runs
- * against it unchanged. Broken, it answers every send with the provider's server error (500), which Herald treats as
- * the provider's fault.
+ * A stand-in for one provider's send API on 127.0.0.1, for the local chaos demo. It answers the provider's real send
+ * request the way the provider's descriptor says the provider does ({@link DemoStandIn}: status, headers, body shape),
+ * so Herald's real client for that provider runs against it unchanged. Broken, it answers every send with the
+ * provider's server error, which Herald treats as the provider's fault.
  *
  * <p>It accepts any credentials and keeps nothing of what it is sent but counts.
  */
 final class FakeProviderApi implements AutoCloseable {
 
-    /** The provider APIs it can stand in for, with their send request and answers. */
-    enum Kind {
-        /** Amazon SES v2 SendEmail (REST-JSON): 200 {"MessageId"}; errors carry x-amzn-ErrorType. */
-        SES("ses", "/v2/email/outbound-emails"),
-        /** SendGrid v3 mail/send: 202 with X-Message-Id; errors are {"errors":[{"message"}]}. */
-        SENDGRID("sendgrid", "/v3/mail/send");
-
-        final String provider;
-        final String sendPath;
-
-        Kind(String provider, String sendPath) {
-            this.provider = provider;
-            this.sendPath = sendPath;
-        }
-    }
-
-    private final Kind kind;
+    private final String provider;
+    private final DemoStandIn<?> api;
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicBoolean broken = new AtomicBoolean();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    private FakeProviderApi(Kind kind) throws IOException {
-        this.kind = kind;
+    private FakeProviderApi(String provider, DemoStandIn<?> api) throws IOException {
+        this.provider = provider;
+        this.api = api;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(threads);
         server.createContext("/", this::answer);
         server.start();
     }
 
-    /** Listens on a free loopback port. */
-    static FakeProviderApi start(Kind kind) {
+    /** Listens on a free loopback port, answering as {@code api} says the provider does. */
+    static FakeProviderApi start(String provider, DemoStandIn<?> api) {
         try {
-            return new FakeProviderApi(kind);
+            return new FakeProviderApi(provider, api);
         } catch (IOException e) {
-            throw new UncheckedIOException("the " + kind.provider + " stand-in cannot listen on 127.0.0.1", e);
+            throw new UncheckedIOException("the " + provider + " stand-in cannot listen on 127.0.0.1", e);
         }
     }
 
     String provider() {
-        return kind.provider;
+        return provider;
     }
 
     /** The base URL to configure the provider's client with. */
@@ -97,49 +84,32 @@ final class FakeProviderApi implements AutoCloseable {
                 InputStream body = exchange.getRequestBody()) {
             body.transferTo(OutputStream.nullOutputStream());
             if (!"POST".equals(exchange.getRequestMethod())
-                    || !kind.sendPath.equals(exchange.getRequestURI().getPath())) {
+                    || !api.sendPath().equals(exchange.getRequestURI().getPath())) {
                 reply(
                         exchange,
-                        404,
-                        Map.of(),
-                        "{\"message\":\"this stand-in answers only POST " + kind.sendPath + "\"}");
+                        new DemoStandIn.Answer(
+                                404,
+                                Map.of(),
+                                "{\"message\":\"this stand-in answers only POST " + api.sendPath() + "\"}"));
                 return;
             }
             if (broken.get()) {
                 failed.incrementAndGet();
-                switch (kind) {
-                    case SES ->
-                        reply(
-                                exchange,
-                                500,
-                                Map.of("x-amzn-ErrorType", "InternalFailure"),
-                                "{\"message\":\"broken on purpose by the local chaos demo\"}");
-                    case SENDGRID ->
-                        reply(
-                                exchange,
-                                500,
-                                Map.of(),
-                                "{\"errors\":[{\"message\":\"broken on purpose by the local chaos demo\"}]}");
-                }
+                reply(exchange, api.broken());
                 return;
             }
             accepted.incrementAndGet();
-            String id = UUID.randomUUID().toString();
-            switch (kind) {
-                case SES -> reply(exchange, 200, Map.of(), "{\"MessageId\":\"" + id + "\"}");
-                case SENDGRID -> reply(exchange, 202, Map.of("X-Message-Id", id), "");
-            }
+            reply(exchange, api.accepted().forMessage(UUID.randomUUID().toString()));
         }
     }
 
-    private static void reply(HttpExchange exchange, int status, Map<String, String> headers, String json)
-            throws IOException {
-        headers.forEach(exchange.getResponseHeaders()::set);
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    private static void reply(HttpExchange exchange, DemoStandIn.Answer answer) throws IOException {
+        answer.headers().forEach(exchange.getResponseHeaders()::set);
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
         if (bytes.length > 0) {
             exchange.getResponseHeaders().set("Content-Type", "application/json");
         }
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);

@@ -2,13 +2,13 @@ package io.herald.cli;
 
 import io.herald.api.LocalDemo;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.Secret;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Origin;
-import io.herald.core.provider.outbox.OutboxConfig;
-import io.herald.core.provider.sendgrid.SendGridConfig;
-import io.herald.core.provider.ses.SesConfig;
+import io.herald.core.provider.DemoStandIn;
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.ProviderRegistry;
+import io.herald.core.provider.ProviderSettings;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
@@ -16,16 +16,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ./herald local --demo}: the email channel delivers through Herald's real SES and SendGrid clients talking to
- * {@link FakeProviderApi} stand-ins on loopback, which the dashboard breaks and heals, while a trickle of demo
- * notifications (set from the dashboard) keeps traffic flowing, so one sees traffic leave a broken provider, the single
- * probes, and the recovery.
+ * {@code ./herald local --demo}: the email channel delivers through Herald's real clients of every email provider whose
+ * descriptor offers a {@link DemoStandIn}, talking to {@link FakeProviderApi} stand-ins on loopback, which the
+ * dashboard breaks and heals, while a trickle of demo notifications (set from the dashboard) keeps traffic flowing, so
+ * one sees traffic leave a broken provider, the single probes, and the recovery.
  */
 final class LocalChaosDemo implements LocalDemo, AutoCloseable {
 
@@ -39,6 +40,8 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
 
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     static final String DEMO_FROM = "demo@herald.invalid";
+    /** The channel the demo's traffic goes on; its providers with a stand-in carry it, the others are switched off. */
+    static final String CHANNEL = "email";
 
     private final List<FakeProviderApi> fakes;
     private final AtomicInteger perSecond = new AtomicInteger();
@@ -49,24 +52,32 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
         this.fakes = List.copyOf(fakes);
     }
 
-    /** Starts the SES and SendGrid stand-ins; the trickle starts with {@link #startTraffic}. */
+    /**
+     * Starts a stand-in for every provider of the demo's channel that offers one; traffic starts with
+     * {@link #startTraffic}.
+     */
     static LocalChaosDemo start() {
         List<FakeProviderApi> started = new ArrayList<>();
         try {
-            for (FakeProviderApi.Kind kind : FakeProviderApi.Kind.values()) {
-                started.add(FakeProviderApi.start(kind));
+            for (ProviderDescriptor<?> provider : ProviderRegistry.installed().all()) {
+                if (provider.channel().equals(CHANNEL)) {
+                    provider.demoStandIn().ifPresent(api -> started.add(FakeProviderApi.start(provider.name(), api)));
+                }
             }
         } catch (RuntimeException e) {
             started.forEach(FakeProviderApi::close);
             throw e;
         }
+        if (started.isEmpty()) {
+            throw new IllegalStateException("no " + CHANNEL + " provider offers a stand-in for the demo");
+        }
         return new LocalChaosDemo(started);
     }
 
     /**
-     * The configuration the demo runs on: the email channel is SES and SendGrid, pointed at the stand-ins with equal
-     * weights (every other channel as configured), and health with counters is published every second, so the
-     * dashboard's chart moves as the traffic does.
+     * The configuration the demo runs on: the demo's channel is its providers with a stand-in, pointed at them with
+     * equal weights, its other providers switched off (every other channel as configured), and health with counters is
+     * published every second, so the dashboard's chart moves as the traffic does.
      */
     HeraldConfig configure(HeraldConfig running) {
         HeraldConfig.Control control = running.control();
@@ -76,40 +87,33 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
     }
 
     private HeraldConfig.ProviderBlocks providers(HeraldConfig.ProviderBlocks configured) {
-        SesConfig ses = configured.of(SesConfig.class);
-        SendGridConfig sendgrid = configured.of(SendGridConfig.class);
-        OutboxConfig outbox = configured.of(OutboxConfig.class);
-        return configured
-                .with(new OutboxConfig(false, outbox.weight(), outbox.dir()))
-                .with(new SesConfig(
-                        true,
-                        1,
-                        SEND_TIMEOUT,
-                        RATE_LIMIT,
-                        Duration.ofSeconds(1),
-                        ses.template(),
-                        ses.region(),
-                        fake("ses").baseUrl().toString(),
-                        DEMO_FROM,
-                        ""))
-                .with(new SendGridConfig(
-                        true,
-                        1,
-                        SEND_TIMEOUT,
-                        RATE_LIMIT,
-                        Duration.ofSeconds(1),
-                        sendgrid.template(),
-                        fake("sendgrid").baseUrl().toString(),
-                        Secret.of("SG.local-demo-key"),
-                        DEMO_FROM));
+        HeraldConfig.ProviderBlocks blocks = configured;
+        for (ProviderDescriptor<?> provider : ProviderRegistry.installed().all()) {
+            if (provider.channel().equals(CHANNEL)) {
+                blocks = blocks.with(demoBlock(provider, configured.get(provider.name())));
+            }
+        }
+        return blocks;
     }
 
-    /** The stand-in for a provider; also the demo's list of them in the order shown. */
-    FakeProviderApi fake(String provider) {
-        return fakes.stream()
-                .filter(f -> f.provider().equals(provider))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no stand-in for " + provider));
+    /** The provider's block pointed at its stand-in, or switched off when it has none. */
+    private ProviderSettings demoBlock(ProviderDescriptor<?> provider, ProviderSettings block) {
+        Optional<FakeProviderApi> fake =
+                fakes.stream().filter(f -> f.provider().equals(provider.name())).findFirst();
+        Optional<? extends DemoStandIn<?>> api = provider.demoStandIn();
+        if (fake.isEmpty() || api.isEmpty()) {
+            return provider.withEnabled(block, false);
+        }
+        return api.get()
+                .pointedAt(
+                        block,
+                        new DemoStandIn.Target(
+                                fake.get().baseUrl(), SEND_TIMEOUT, RATE_LIMIT, Duration.ofSeconds(1), DEMO_FROM));
+    }
+
+    /** The stand-ins, in the order the dashboard shows them. */
+    List<FakeProviderApi> fakes() {
+        return fakes;
     }
 
     /** Starts the thread that puts the trickle on the queues (at 0 per second until set). */
@@ -131,7 +135,7 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
                 for (int i = 0; i < now; i++) {
                     long n = sent.incrementAndGet();
                     batch.add(Envelope.create(
-                            "email",
+                            CHANNEL,
                             "demo-" + n + "@example.org",
                             Content.of(
                                     "Demo notification " + n, "Sent by the local chaos demo of ./herald local --demo."),
@@ -168,7 +172,7 @@ final class LocalChaosDemo implements LocalDemo, AutoCloseable {
     public State state() {
         return new State(
                 fakes.stream()
-                        .map(f -> new FakeProvider(f.provider(), "email", f.isBroken(), f.accepted(), f.failed()))
+                        .map(f -> new FakeProvider(f.provider(), CHANNEL, f.isBroken(), f.accepted(), f.failed()))
                         .toList(),
                 new Traffic(perSecond.get(), sent.get()));
     }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Run all of Herald on this machine: an embedded SQS (with dead-letter queues), the HTTP API "
-                    + "and the pipeline, delivering email as .eml files into an outbox directory.",
+                    + "and the pipeline, delivering email as .eml files into a directory (its provider block says "
+                    + "which).",
             "Needs nothing installed and reaches nothing outside this machine. Ctrl-C stops it."
         })
 final class LocalCommand implements Callable<Integer> {
@@ -29,8 +30,8 @@ final class LocalCommand implements Callable<Integer> {
     @Option(
             names = "--demo",
             description = {
-                "The chaos demo: email goes through Herald's real SES and SendGrid clients "
-                        + "to stand-ins of their APIs on 127.0.0.1 (instead of the outbox), which the "
+                "The chaos demo: email goes through Herald's real clients of the email providers that offer a "
+                        + "stand-in, to stand-ins of their APIs on 127.0.0.1 (instead of into files), which the "
                         + "dashboard (/#/dashboard) "
                         + "breaks and heals, with demo traffic at the rate you choose there."
             })
@@ -39,7 +40,7 @@ final class LocalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HeraldConfig loaded = config.load();
-        // With --demo mail goes to the stand-ins, not the outbox, so nobody would see a link: no links by default.
+        // With --demo mail goes to the stand-ins, not into files, so nobody would see a link: no links by default.
         Optional<HeraldConfig> withLinks = !demo
                 ? LocalSelfService.withDefaults(loaded)
                 : Optional.of(loaded).filter(c -> c.api().selfService().enabled());
@@ -107,13 +108,18 @@ final class LocalCommand implements Callable<Integer> {
         HeraldConfig running = stack.config();
         String domain = running.mailprog().mailDomain();
         return running.api().selfService().publicUrl().replaceAll("/+$", "") + "/#/me   (Slurm users' settings: "
-                + "a user's link is mailed to USER@" + domain + ", by default into the outbox)";
+                + "a user's link is mailed to USER@" + domain + ", by default into the files above)";
     }
 
     private static String email(LocalStack stack) {
         return stack.demo()
-                .map(d -> "Demo    email via SES " + d.fake("ses").baseUrl() + " and SendGrid "
-                        + d.fake("sendgrid").baseUrl() + " (stand-ins: break and heal them on the dashboard)")
-                .orElse("Outbox  " + stack.outbox() + "   (one .eml file per email; open it with any mail client)");
+                .map(d -> "Demo    email via "
+                        + d.fakes().stream()
+                                .map(f -> f.provider() + " " + f.baseUrl())
+                                .collect(Collectors.joining(" and "))
+                        + " (stand-ins: break and heal them on the dashboard)")
+                .or(() -> stack.localDirectory()
+                        .map(dir -> "Files   " + dir + "   (one .eml file per email; open it with any mail client)"))
+                .orElse("Email   through the configured providers (none writes files here)");
     }
 }

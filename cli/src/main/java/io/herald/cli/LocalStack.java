@@ -8,7 +8,9 @@ import io.herald.core.embedded.EmbeddedServices;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.preferences.DynamoChatLinks;
 import io.herald.core.preferences.DynamoLinkNonces;
-import io.herald.core.provider.outbox.OutboxConfig;
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.ProviderRegistry;
+import io.herald.core.provider.ProviderSettings;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
@@ -31,7 +33,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The whole of Herald in one process, on loopback: an embedded SQS with the configured queues and their dead-letter
- * queues, the HTTP API, and the pipeline delivering email into an outbox directory. {@code ./herald local} runs it in
+ * queues, the HTTP API, and the pipeline delivering email into files (by default). {@code ./herald local} runs it in
  * memory; the end-to-end tests run exactly the same thing. {@code herald serve} runs it {@linkplain #startDurable
  * durably}: queues, messages and statuses on disk.
  */
@@ -44,7 +46,7 @@ public final class LocalStack implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final URI sqsEndpoint;
     private final List<QueueRef> queues;
-    private final Path outbox;
+    private final Optional<Path> localDirectory;
     private final int apiPort;
     private final HeraldConfig config;
     private final URI dynamoDbEndpoint;
@@ -79,8 +81,7 @@ public final class LocalStack implements AutoCloseable {
             this.queues = SqsQueues.provision(sqs, config.sqs());
 
             EnvelopeCodec codec = new EnvelopeCodec();
-            this.outbox =
-                    Path.of(config.providers().of(OutboxConfig.class).dir()).toAbsolutePath();
+            this.localDirectory = localDirectory(config.providers());
             // Stopping waits for the current long poll; embedded queues are on this machine and nobody
             // counts their requests, so local and serve poll briefly and Ctrl-C or SIGTERM stays quick.
             HeraldConfig.PipelineSettings pipelineConfig =
@@ -159,8 +160,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * With the chaos demo: the email channel delivers through SES and SendGrid stand-ins the dashboard breaks and
-     * heals, instead of into the outbox (see {@link LocalChaosDemo}).
+     * With the chaos demo: the email channel delivers through stand-ins of its providers' APIs that the dashboard
+     * breaks and heals, instead of into files (see {@link LocalChaosDemo}).
      */
     public static LocalStack startWithDemo(HeraldConfig config) {
         return new LocalStack(config, true, Optional.empty());
@@ -234,8 +235,28 @@ public final class LocalStack implements AutoCloseable {
         return queues;
     }
 
-    public Path outbox() {
-        return outbox;
+    /**
+     * The directory on this machine the first enabled provider that delivers into files writes to (one file per
+     * message: what {@code ./herald local} delivers email as), if one does.
+     */
+    public Optional<Path> localDirectory() {
+        return localDirectory;
+    }
+
+    private static Optional<Path> localDirectory(HeraldConfig.ProviderBlocks blocks) {
+        for (ProviderDescriptor<?> provider : ProviderRegistry.installed().all()) {
+            ProviderSettings block = blocks.get(provider.name());
+            Optional<Path> directory = block.enabled() ? localDirectoryOf(provider, block) : Optional.empty();
+            if (directory.isPresent()) {
+                return directory;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static <C extends Record & ProviderSettings> Optional<Path> localDirectoryOf(
+            ProviderDescriptor<C> provider, ProviderSettings block) {
+        return provider.localDirectory(provider.cast(block));
     }
 
     /** The configuration actually running: the requested one pointed at the embedded SQS. */

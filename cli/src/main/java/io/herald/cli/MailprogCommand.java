@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
         description = {
             "The Slurm side: herald-mailprog (slurm.conf MailProg) spools each job event in milliseconds;",
             "these commands turn the spool into notifications on SQS (mailprog.* keys configure them).",
-            "Users write: sbatch --mail-type=ALL --mail-user=\"mailto:a@b.org,telegram:123456,carol\""
+            "Users write: sbatch --mail-type=ALL --mail-user=\"mailto:a@b.org,SCHEME:TARGET,carol\""
         },
         subcommands = {
             MailprogCommand.Forward.class,

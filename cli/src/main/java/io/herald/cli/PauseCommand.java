@@ -54,7 +54,7 @@ final class PauseCommand implements Callable<Integer> {
             defaultValue = "",
             description = {
                 "Why, for the other operators (one line, at most " + Pause.MAX_REASON_CHARS
-                        + " characters), e.g. \"SES sandbox limit, ticket 4711\". Shown with who and since when in",
+                        + " characters), e.g. \"sandbox sending limit, ticket 4711\". Shown with who and since when in",
                 "--list, the admin port's /status and on the dashboard, and logged once by each pipeline."
             })
     String reason;

@@ -6,10 +6,18 @@ import picocli.CommandLine.Option;
 /** {@code --channel C} or {@code --provider P}: what {@code herald pause} and {@code herald resume} act on. */
 final class PauseScopeOption {
 
-    @Option(names = "--channel", paramLabel = "CHANNEL", description = "A whole channel, e.g. email or slack.")
+    @Option(
+            names = "--channel",
+            paramLabel = "CHANNEL",
+            completionCandidates = RegistryCandidates.ChannelNames.class,
+            description = "A whole channel: ${COMPLETION-CANDIDATES}.")
     String channel;
 
-    @Option(names = "--provider", paramLabel = "PROVIDER", description = "One provider, e.g. ses or sendgrid.")
+    @Option(
+            names = "--provider",
+            paramLabel = "PROVIDER",
+            completionCandidates = RegistryCandidates.ProviderNames.class,
+            description = "One provider: ${COMPLETION-CANDIDATES}.")
     String provider;
 
     PauseScope scope() {

@@ -161,8 +161,8 @@ final class PrefsCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Replace USER's preferences with the JSON document in FILE (- reads standard input), e.g.",
-                "  {\"receivers\": {\"work\": \"mailto:alice@uni.org\", \"phone\": \"telegram:123456\"},",
-                "   \"events\": {\"FAIL\": {\"receivers\": [\"work\", \"phone\"]},",
+                "  {\"receivers\": {\"work\": \"mailto:alice@uni.org\", \"home\": \"mailto:alice@home.org\"},",
+                "   \"events\": {\"FAIL\": {\"receivers\": [\"work\", \"home\"]},",
                 "              \"BEGIN\": {\"receivers\": []}},",
                 "   \"quietHours\": {\"from\": \"22:00\", \"to\": \"07:00\", \"timeZone\": \"Europe/Berlin\",",
                 "                  \"breakThrough\": [\"FAIL\"]},",

@@ -47,8 +47,8 @@ final class SendTestCommand implements Callable<Integer> {
 
     @Parameters(
             paramLabel = "RECEIVER",
-            description = "One receiver, e.g. mailto:you@example.org, telegram:123456789 "
-                    + "(a bare name uses receivers.defaultScheme).")
+            description = "One receiver as scheme:target, e.g. mailto:you@example.org (GET /v1/channels lists "
+                    + "the schemes; a bare name uses receivers.defaultScheme).")
     String receiver;
 
     @Option(

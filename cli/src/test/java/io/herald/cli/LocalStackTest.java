@@ -71,7 +71,7 @@ class LocalStackTest {
         assertThat(response.statusCode()).isEqualTo(200);
         Matcher id = Pattern.compile("\\{\"messageId\":\"([0-9a-f-]{36})\"}").matcher(response.body());
         assertThat(id.matches()).as(response.body()).isTrue();
-        Path eml = stack.outbox().resolve(id.group(1) + ".eml");
+        Path eml = stack.localDirectory().orElseThrow().resolve(id.group(1) + ".eml");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(eml));
         MimeMessage mail;
         try (InputStream in = Files.newInputStream(eml)) {

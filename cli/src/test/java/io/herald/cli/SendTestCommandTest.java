@@ -91,7 +91,7 @@ class SendTestCommandTest {
                 .contains("to mailto:you@example.org via herald-1")
                 .containsPattern("\\d\\.\\ds  queued")
                 .containsPattern("\\d\\.\\ds  delivered  provider outbox");
-        assertThat(stack.outbox().resolve(id + ".eml")).exists();
+        assertThat(stack.localDirectory().orElseThrow().resolve(id + ".eml")).exists();
     }
 
     @Test

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.provider.ProviderDescriptor;
+import io.herald.core.provider.ProviderRegistry;
+import io.herald.core.provider.ProviderSettings;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -49,13 +52,19 @@ final class ContainerEnvironment {
     private final Map<String, String> changed;
     private final Map<String, String> apiExtra;
 
+    private static <C extends Record & ProviderSettings> boolean writesLocalFiles(
+            ProviderDescriptor<C> provider, ProviderSettings block) {
+        return provider.localDirectory(provider.cast(block)).isPresent();
+    }
+
     /**
      * @param config the configuration the services run on
      * @param region the deployment's region (a CloudFormation token in a synthesized stack)
-     * @param configurationSet SES configuration set name; empty when the stack creates none
+     * @param sending keys the stack's email sending resources set (their names), full keys to values; empty when the
+     *     stack creates none
      * @throws IllegalArgumentException when the file holds a secret or a setting that cannot work on AWS
      */
-    ContainerEnvironment(HeraldConfig config, String region, String configurationSet) {
+    ContainerEnvironment(HeraldConfig config, String region, Map<String, String> sending) {
         ObjectNode tree = ConfigLoader.yamlMapper().valueToTree(config);
         ObjectNode defaults = ConfigLoader.yamlMapper().valueToTree(HeraldConfig.defaults());
         Map<String, String> leaves = new TreeMap<>();
@@ -101,12 +110,14 @@ final class ContainerEnvironment {
         diff.put("api.port", Integer.toString(API_PORT));
         diff.put("pipeline.adminHost", "127.0.0.1");
         diff.put("pipeline.adminPort", Integer.toString(ADMIN_PORT));
-        // A task's disk vanishes with the task: email written there would be lost.
-        diff.put("providers.outbox.enabled", "false");
-        diff.put("providers.ses.region", region);
-        if (!configurationSet.isBlank()) {
-            diff.put("providers.ses.configurationSet", configurationSet);
+        for (ProviderDescriptor<?> provider : ProviderRegistry.installed().all()) {
+            // A task's disk vanishes with the task: what a provider writes there would be lost.
+            if (writesLocalFiles(provider, config.providers().get(provider.name()))) {
+                diff.put("providers." + provider.name() + ".enabled", "false");
+            }
+            provider.awsRegionKeys().forEach(key -> diff.put("providers." + provider.name() + "." + key, region));
         }
+        diff.putAll(sending);
         this.changed = Map.copyOf(diff);
         Map<String, String> extra = new TreeMap<>();
         if (config.api().selfService().enabled()) {

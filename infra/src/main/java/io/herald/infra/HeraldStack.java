@@ -41,7 +41,7 @@ public final class HeraldStack extends Stack {
         SesSending ses = settings.sesIdentity().isBlank() ? null : new SesSending(this, "Ses", settings.sesIdentity());
 
         ContainerEnvironment environment =
-                new ContainerEnvironment(config, Aws.REGION, ses == null ? "" : ses.configurationSetName());
+                new ContainerEnvironment(config, Aws.REGION, ses == null ? Map.of() : ses.environment());
         Network network = new Network(this, "Network", settings.natGateways());
 
         // The magic links' signing key: nobody needs to know it, so the stack generates it; every api task

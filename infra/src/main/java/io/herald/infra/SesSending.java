@@ -1,6 +1,7 @@
 package io.herald.infra;
 
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
@@ -53,6 +54,11 @@ final class SesSending extends Construct {
 
     String configurationSetName() {
         return configurationSet.getConfigurationSetName();
+    }
+
+    /** The provider's keys this sets in the services' environment: its configuration set. */
+    Map<String, String> environment() {
+        return Map.of("providers.ses.configurationSet", configurationSetName());
     }
 
     /**

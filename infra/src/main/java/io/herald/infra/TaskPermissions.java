@@ -50,11 +50,11 @@ final class TaskPermissions {
      * The pipeline reads and settles messages (DeleteMessageBatch and ChangeMessageVisibilityBatch authorise as their
      * single forms), dead-letters with a reason by sending to the dead-letter queue itself, parks a paused channel's
      * message by sending a fresh copy to its own queue (so waiting does not count toward the redrive), records delivery
-     * status and reads and writes pauses and shared health in the table, sends through SES, and its metrics sidecar
-     * writes EMF events to one log group.
+     * status and reads and writes pauses and shared health in the table, sends through the stack's email identity, and
+     * its metrics sidecar writes EMF events to one log group.
      */
     static List<PolicyStatement> pipeline(
-            List<MessageQueues.Pair> queues, ITable table, PolicyStatement sesSend, ILogGroup metricsLogs) {
+            List<MessageQueues.Pair> queues, ITable table, PolicyStatement emailSending, ILogGroup metricsLogs) {
         List<PolicyStatement> statements = new ArrayList<>();
         statements.add(allow(
                 List.of(
@@ -71,8 +71,8 @@ final class TaskPermissions {
         statements.add(allow(
                 List.of("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DescribeTable"),
                 List.of(table.getTableArn())));
-        if (sesSend != null) {
-            statements.add(sesSend);
+        if (emailSending != null) {
+            statements.add(emailSending);
         }
         if (metricsLogs != null) {
             statements.add(allow(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.core.config.HeraldConfig;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -16,13 +17,15 @@ class ContainerEnvironmentTest {
 
     @Test
     void passesChangedKeysAndTheStacksNamesButNotUnchangedDefaults() {
-        ContainerEnvironment env = new ContainerEnvironment(deployment(), "REGION", "config-set");
+        ContainerEnvironment env = new ContainerEnvironment(
+                deployment(), "REGION", Map.of("providers.ses.configurationSet", "config-set"));
         assertThat(env.pipeline())
                 .containsEntry("HERALD_SQS_MAX_RECEIVE_COUNT", "7")
                 .containsEntry("HERALD_SQS_VISIBILITY_TIMEOUT", "90s")
                 .containsEntry("HERALD_PROVIDERS_SES_ENABLED", "true")
                 .containsEntry("HERALD_PROVIDERS_SES_REGION", "REGION")
                 .containsEntry("HERALD_PROVIDERS_SES_CONFIGURATION_SET", "config-set")
+                .containsEntry("HERALD_PROVIDERS_OUTBOX_ENABLED", "false")
                 .doesNotContainKey("HERALD_PIPELINE_MAX_IN_FLIGHT")
                 .doesNotContainKey("HERALD_API_KEYS");
         assertThat(env.api())
@@ -37,7 +40,7 @@ class ContainerEnvironmentTest {
 
     @Test
     void neverPassesCredentialsAsPlainVariables() {
-        ContainerEnvironment env = new ContainerEnvironment(deployment(), "REGION", "");
+        ContainerEnvironment env = new ContainerEnvironment(deployment(), "REGION", Map.of());
         ProviderSecrets.of(deployment().providers())
                 .forEach(secret -> assertThat(env.pipeline()).doesNotContainKey(secret.variable()));
         assertThat(env.pipeline().values()).doesNotContain(DeploymentConfig.PLACEHOLDER);
@@ -45,7 +48,7 @@ class ContainerEnvironmentTest {
 
     @Test
     void refusesAnApiThatWouldNotStart() {
-        assertThatThrownBy(() -> new ContainerEnvironment(HeraldConfig.defaults(), "REGION", ""))
+        assertThatThrownBy(() -> new ContainerEnvironment(HeraldConfig.defaults(), "REGION", Map.of()))
                 .hasMessageContaining("api.keys is empty");
     }
 

@@ -3,7 +3,6 @@ package io.herald.pipeline;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static io.herald.pipeline.PipelineTest.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,6 +22,7 @@ import io.herald.core.sqs.SqsQueues;
 import io.herald.embedded.EmbeddedSqs;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Fakes;
+import io.herald.pipeline.provider.ManualClock;
 import io.herald.pipeline.provider.sendgrid.SendGridProvider;
 import io.herald.pipeline.provider.ses.SesProvider;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -58,6 +58,10 @@ class PipelineFailoverTest {
     private WireMockServer sendgridFake;
     private QueueRef queue;
     private Pipeline pipeline;
+    /** The pipeline's clock: health's rest ends only when the test moves it, so probes are counted exactly. */
+    private final ManualClock pipelineClock = ManualClock.atNow();
+
+    private final Duration openWait = Duration.ofMillis(300);
 
     @BeforeEach
     void start() {
@@ -83,6 +87,7 @@ class PipelineFailoverTest {
         sendgridFake = Fakes.start();
         sendgridAnswers(500);
 
+        // The providers' rate limits run on real time; only the pipeline's health is driven by hand.
         Clock clock = Clock.systemUTC();
         SesProvider ses = new SesProvider(
                 new SesConfig(
@@ -114,7 +119,7 @@ class PipelineFailoverTest {
                 .pipeline()
                 .withSendTimeout(Duration.ofSeconds(3))
                 .withReceiveWait(Duration.ofSeconds(1))
-                .withHealth(3, 2, Duration.ofMillis(300))
+                .withHealth(3, 2, openWait)
                 .withRetryDelays(Duration.ZERO, Duration.ZERO)
                 .withAdminPort(-1);
         pipeline = new Pipeline(
@@ -125,7 +130,7 @@ class PipelineFailoverTest {
                 sqsConfig,
                 new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
                 null,
-                clock);
+                pipelineClock);
         pipeline.start();
     }
 
@@ -183,13 +188,25 @@ class PipelineFailoverTest {
 
         enqueue(60);
         await().atMost(Duration.ofSeconds(30)).until(() -> calls(sesFake, 200) == 120);
-        sleep(Duration.ofMillis(700));
-        // While unhealthy, SendGrid gets single probes only: a few in ~1 s with a 300 ms rest.
-        int probes = calls(sendgridFake, 500) - failedBefore;
-        assertThat(probes).isBetween(0, 6);
+        assertThat(calls(sendgridFake, 500)).as("no probe while it rests").isEqualTo(failedBefore);
+
+        // Each rest that ends lets exactly one probe through; it fails and starts the next rest.
+        for (int rest = 1; rest <= 2; rest++) {
+            pipelineClock.advance(openWait);
+            int delivered = calls(sesFake, 200);
+            enqueue(20);
+            int probes = rest;
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            calls(sesFake, 200) == delivered + 20 && calls(sendgridFake, 500) - failedBefore >= probes);
+            assertThat(calls(sendgridFake, 500) - failedBefore).isEqualTo(rest);
+        }
 
         sendgridAnswers(202);
-        keepTrafficFlowingUntil(() -> "healthy".equals(sendgridState()));
+        keepTrafficFlowingUntil(() -> {
+            pipelineClock.advance(openWait);
+            return "healthy".equals(sendgridState());
+        });
         int sesBefore = calls(sesFake, 200);
         int sendgridBefore = calls(sendgridFake, 202);
         enqueue(100);

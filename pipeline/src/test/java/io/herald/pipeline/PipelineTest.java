@@ -22,6 +22,7 @@ import io.herald.core.status.StatusStore;
 import io.herald.core.status.StatusUpdate;
 import io.herald.embedded.EmbeddedSqs;
 import io.herald.pipeline.provider.ConfiguredProvider;
+import io.herald.pipeline.provider.ManualClock;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.outbox.OutboxProvider;
@@ -152,11 +153,14 @@ class PipelineTest {
     }
 
     private void start(HeraldConfig.PipelineSettings config, ConfiguredProvider... providers) {
+        start(config, Clock.systemUTC(), providers);
+    }
+
+    private void start(HeraldConfig.PipelineSettings config, Clock clock, ConfiguredProvider... providers) {
         if (queue == null) {
             newQueue(Duration.ofSeconds(30));
         }
-        pipeline = new Pipeline(
-                sqs, List.of(queue), List.of(providers), config, sqsConfig, metrics, null, Clock.systemUTC());
+        pipeline = new Pipeline(sqs, List.of(queue), List.of(providers), config, sqsConfig, metrics, null, clock);
         pipeline.start();
     }
 
@@ -208,22 +212,34 @@ class PipelineTest {
             sleep(Duration.ofMillis(2));
             return new Outcome.Delivered("ok");
         });
-        start(fastConfig(), weighted(ses, 1), weighted(sendgrid, 1));
+        // The pipeline's clock (health's rest) moves only when the test moves it, so probes are counted exactly.
+        ManualClock clock = ManualClock.atNow();
+        start(fastConfig(), clock, weighted(ses, 1), weighted(sendgrid, 1));
         List<Envelope> sent = enqueue(300, "email");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(sendgrid.delivered).containsAll(ids(sent)));
 
-        // Three failures make ses unhealthy; before that only the sends already chosen reach it,
-        // and afterwards one probe at a time.
+        // Three failures make ses unhealthy; before that only the sends already chosen reach it.
         assertThat(ses.maxConcurrent.get()).isLessThanOrEqualTo(fastConfig().maxInFlightPerWorker());
+        assertThat(statusOf("ses").get("state").asText()).isEqualTo("unhealthy");
         int whileUnhealthy = ses.attempts.get();
-        sleep(Duration.ofSeconds(1));
-        enqueue(100, "email");
-        await().atMost(Duration.ofSeconds(30)).until(() -> sendgrid.delivered.size() >= 400);
-        int probes = ses.attempts.get() - whileUnhealthy;
-        assertThat(probes).as("probes during ~1.5 s with a 300 ms rest").isBetween(1, 8);
+
+        List<Envelope> duringRest = enqueue(100, "email");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> new HashSet<>(sendgrid.delivered).containsAll(ids(duringRest)));
+        assertThat(ses.attempts.get()).as("no probe while it rests").isEqualTo(whileUnhealthy);
+
+        for (int rest = 1; rest <= 3; rest++) {
+            clock.advance(fastConfig().openWait());
+            List<Envelope> afterRest = enqueue(100, "email");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> new HashSet<>(sendgrid.delivered).containsAll(ids(afterRest)));
+            assertThat(ses.attempts.get() - whileUnhealthy)
+                    .as("one probe per rest that ended, the failed one starting the next rest")
+                    .isEqualTo(rest);
+        }
         assertThat(ses.delivered).isEmpty();
-        assertThat(statusOf("ses").get("state").asText()).isIn("unhealthy", "probing");
+        assertThat(statusOf("ses").get("state").asText()).isEqualTo("unhealthy");
         await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
     }
 

@@ -269,158 +269,203 @@ public record HeraldConfig(
                     Duration.ofSeconds(1));
         }
 
+        /** A builder starting from these settings, for changing a few keys without naming all 18. */
+        public Builder toBuilder() {
+            return new Builder(this);
+        }
+
         public PipelineSettings withStatusTiming(Duration flushInterval, Duration sendingAfter) {
-            return new PipelineSettings(
-                    sendTimeout,
-                    receiveWait,
-                    maxReadersPerQueue,
-                    maxInFlight,
-                    maxInFlightPerWorker,
-                    unhealthyThreshold,
-                    healthyThreshold,
-                    openWait,
-                    retryBaseDelay,
-                    retryMaxDelay,
-                    shutdownDeadline,
-                    adminHost,
-                    adminPort,
-                    flushInterval,
-                    sendingAfter,
-                    receiveLinger,
-                    settleLinger,
-                    depthInterval);
+            return toBuilder()
+                    .statusFlushInterval(flushInterval)
+                    .sendingStatusAfter(sendingAfter)
+                    .build();
         }
 
         public PipelineSettings withSendTimeout(Duration timeout) {
-            return new PipelineSettings(
-                    timeout,
-                    receiveWait,
-                    maxReadersPerQueue,
-                    maxInFlight,
-                    maxInFlightPerWorker,
-                    unhealthyThreshold,
-                    healthyThreshold,
-                    openWait,
-                    retryBaseDelay,
-                    retryMaxDelay,
-                    shutdownDeadline,
-                    adminHost,
-                    adminPort,
-                    statusFlushInterval,
-                    sendingStatusAfter,
-                    receiveLinger,
-                    settleLinger,
-                    depthInterval);
+            return toBuilder().sendTimeout(timeout).build();
         }
 
         public PipelineSettings withReceiveWait(Duration wait) {
-            return new PipelineSettings(
-                    sendTimeout,
-                    wait,
-                    maxReadersPerQueue,
-                    maxInFlight,
-                    maxInFlightPerWorker,
-                    unhealthyThreshold,
-                    healthyThreshold,
-                    openWait,
-                    retryBaseDelay,
-                    retryMaxDelay,
-                    shutdownDeadline,
-                    adminHost,
-                    adminPort,
-                    statusFlushInterval,
-                    sendingStatusAfter,
-                    receiveLinger,
-                    settleLinger,
-                    depthInterval);
+            return toBuilder().receiveWait(wait).build();
         }
 
         public PipelineSettings withHealth(int unhealthy, int healthy, Duration open) {
-            return new PipelineSettings(
-                    sendTimeout,
-                    receiveWait,
-                    maxReadersPerQueue,
-                    maxInFlight,
-                    maxInFlightPerWorker,
-                    unhealthy,
-                    healthy,
-                    open,
-                    retryBaseDelay,
-                    retryMaxDelay,
-                    shutdownDeadline,
-                    adminHost,
-                    adminPort,
-                    statusFlushInterval,
-                    sendingStatusAfter,
-                    receiveLinger,
-                    settleLinger,
-                    depthInterval);
+            return toBuilder()
+                    .unhealthyThreshold(unhealthy)
+                    .healthyThreshold(healthy)
+                    .openWait(open)
+                    .build();
         }
 
         public PipelineSettings withRetryDelays(Duration base, Duration max) {
-            return new PipelineSettings(
-                    sendTimeout,
-                    receiveWait,
-                    maxReadersPerQueue,
-                    maxInFlight,
-                    maxInFlightPerWorker,
-                    unhealthyThreshold,
-                    healthyThreshold,
-                    openWait,
-                    base,
-                    max,
-                    shutdownDeadline,
-                    adminHost,
-                    adminPort,
-                    statusFlushInterval,
-                    sendingStatusAfter,
-                    receiveLinger,
-                    settleLinger,
-                    depthInterval);
+            return toBuilder().retryBaseDelay(base).retryMaxDelay(max).build();
         }
 
         public PipelineSettings withAdminPort(int port) {
-            return new PipelineSettings(
-                    sendTimeout,
-                    receiveWait,
-                    maxReadersPerQueue,
-                    maxInFlight,
-                    maxInFlightPerWorker,
-                    unhealthyThreshold,
-                    healthyThreshold,
-                    openWait,
-                    retryBaseDelay,
-                    retryMaxDelay,
-                    shutdownDeadline,
-                    adminHost,
-                    port,
-                    statusFlushInterval,
-                    sendingStatusAfter,
-                    receiveLinger,
-                    settleLinger,
-                    depthInterval);
+            return toBuilder().adminPort(port).build();
         }
 
         public PipelineSettings withLimits(int readersPerQueue, int inFlight, int inFlightPerWorker) {
-            return new PipelineSettings(
-                    sendTimeout,
-                    receiveWait,
-                    readersPerQueue,
-                    inFlight,
-                    inFlightPerWorker,
-                    unhealthyThreshold,
-                    healthyThreshold,
-                    openWait,
-                    retryBaseDelay,
-                    retryMaxDelay,
-                    shutdownDeadline,
-                    adminHost,
-                    adminPort,
-                    statusFlushInterval,
-                    sendingStatusAfter,
-                    receiveLinger,
-                    settleLinger,
-                    depthInterval);
+            return toBuilder()
+                    .maxReadersPerQueue(readersPerQueue)
+                    .maxInFlight(inFlight)
+                    .maxInFlightPerWorker(inFlightPerWorker)
+                    .build();
+        }
+
+        /** Every key of the section by name; unset ones keep the value of the settings it started from. */
+        public static final class Builder {
+            private Duration sendTimeout;
+            private Duration receiveWait;
+            private int maxReadersPerQueue;
+            private int maxInFlight;
+            private int maxInFlightPerWorker;
+            private int unhealthyThreshold;
+            private int healthyThreshold;
+            private Duration openWait;
+            private Duration retryBaseDelay;
+            private Duration retryMaxDelay;
+            private Duration shutdownDeadline;
+            private String adminHost;
+            private int adminPort;
+            private Duration statusFlushInterval;
+            private Duration sendingStatusAfter;
+            private Duration receiveLinger;
+            private Duration settleLinger;
+            private Duration depthInterval;
+
+            private Builder(PipelineSettings from) {
+                sendTimeout = from.sendTimeout;
+                receiveWait = from.receiveWait;
+                maxReadersPerQueue = from.maxReadersPerQueue;
+                maxInFlight = from.maxInFlight;
+                maxInFlightPerWorker = from.maxInFlightPerWorker;
+                unhealthyThreshold = from.unhealthyThreshold;
+                healthyThreshold = from.healthyThreshold;
+                openWait = from.openWait;
+                retryBaseDelay = from.retryBaseDelay;
+                retryMaxDelay = from.retryMaxDelay;
+                shutdownDeadline = from.shutdownDeadline;
+                adminHost = from.adminHost;
+                adminPort = from.adminPort;
+                statusFlushInterval = from.statusFlushInterval;
+                sendingStatusAfter = from.sendingStatusAfter;
+                receiveLinger = from.receiveLinger;
+                settleLinger = from.settleLinger;
+                depthInterval = from.depthInterval;
+            }
+
+            public Builder sendTimeout(Duration value) {
+                sendTimeout = value;
+                return this;
+            }
+
+            public Builder receiveWait(Duration value) {
+                receiveWait = value;
+                return this;
+            }
+
+            public Builder maxReadersPerQueue(int value) {
+                maxReadersPerQueue = value;
+                return this;
+            }
+
+            public Builder maxInFlight(int value) {
+                maxInFlight = value;
+                return this;
+            }
+
+            public Builder maxInFlightPerWorker(int value) {
+                maxInFlightPerWorker = value;
+                return this;
+            }
+
+            public Builder unhealthyThreshold(int value) {
+                unhealthyThreshold = value;
+                return this;
+            }
+
+            public Builder healthyThreshold(int value) {
+                healthyThreshold = value;
+                return this;
+            }
+
+            public Builder openWait(Duration value) {
+                openWait = value;
+                return this;
+            }
+
+            public Builder retryBaseDelay(Duration value) {
+                retryBaseDelay = value;
+                return this;
+            }
+
+            public Builder retryMaxDelay(Duration value) {
+                retryMaxDelay = value;
+                return this;
+            }
+
+            public Builder shutdownDeadline(Duration value) {
+                shutdownDeadline = value;
+                return this;
+            }
+
+            public Builder adminHost(String value) {
+                adminHost = value;
+                return this;
+            }
+
+            public Builder adminPort(int value) {
+                adminPort = value;
+                return this;
+            }
+
+            public Builder statusFlushInterval(Duration value) {
+                statusFlushInterval = value;
+                return this;
+            }
+
+            public Builder sendingStatusAfter(Duration value) {
+                sendingStatusAfter = value;
+                return this;
+            }
+
+            public Builder receiveLinger(Duration value) {
+                receiveLinger = value;
+                return this;
+            }
+
+            public Builder settleLinger(Duration value) {
+                settleLinger = value;
+                return this;
+            }
+
+            public Builder depthInterval(Duration value) {
+                depthInterval = value;
+                return this;
+            }
+
+            public PipelineSettings build() {
+                return new PipelineSettings(
+                        sendTimeout,
+                        receiveWait,
+                        maxReadersPerQueue,
+                        maxInFlight,
+                        maxInFlightPerWorker,
+                        unhealthyThreshold,
+                        healthyThreshold,
+                        openWait,
+                        retryBaseDelay,
+                        retryMaxDelay,
+                        shutdownDeadline,
+                        adminHost,
+                        adminPort,
+                        statusFlushInterval,
+                        sendingStatusAfter,
+                        receiveLinger,
+                        settleLinger,
+                        depthInterval);
+            }
         }
     }
 

@@ -220,9 +220,7 @@ public final class PreferencesCodec {
             }
             String text = e.getValue().asText().strip();
             if (text.indexOf(':') < 0 || text.indexOf(',') >= 0) {
-                problem.accept(
-                        path,
-                        "must be one receiver as scheme:target, e.g. mailto:alice@example.org or " + "telegram:123456");
+                problem.accept(path, "must be one receiver as scheme:target, e.g. mailto:alice@example.org");
                 continue;
             }
             ParsedReceivers parsed = receivers.parse(text);

@@ -3,8 +3,10 @@ package io.herald.core.provider;
 import io.herald.core.config.Secret;
 import io.herald.core.receiver.TargetRule;
 import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A provider as configuration, receivers and the API know it, without the code that sends: its name, its channel, the
@@ -73,6 +75,49 @@ public interface ProviderDescriptor<C extends Record & ProviderSettings> {
      */
     default List<String> loginForms(C config) {
         return List.of();
+    }
+
+    /**
+     * For {@code ./herald local --demo}: how this provider's API answers, so a stand-in on loopback can play it; empty
+     * when the provider offers none.
+     */
+    default Optional<DemoStandIn<C>> demoStandIn() {
+        return Optional.empty();
+    }
+
+    /**
+     * A directory on this machine the provider delivers into (one file per message), for {@code ./herald local}'s
+     * banner; empty when it sends elsewhere.
+     */
+    default Optional<Path> localDirectory(C config) {
+        return Optional.empty();
+    }
+
+    /**
+     * The block's keys that name the AWS region its API is called in: on AWS the stack sets them to the deployment's
+     * own region (where it creates the provider's resources).
+     */
+    default List<String> awsRegionKeys() {
+        return List.of();
+    }
+
+    /** {@code settings} (this provider's block) switched on or off, every other key kept. */
+    default C withEnabled(ProviderSettings settings, boolean enabled) {
+        C config = cast(settings);
+        RecordComponent[] components = configType().getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        try {
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                values[i] = components[i].getName().equals("enabled")
+                        ? enabled
+                        : components[i].getAccessor().invoke(config);
+            }
+            return configType().getDeclaredConstructor(types).newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot copy the block of " + name(), e);
+        }
     }
 
     /** {@code settings} as this provider's block; for callers that hold blocks of every provider. */

@@ -3,6 +3,8 @@ package io.herald.core.provider.outbox;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /** Local mode: every email written as an .eml file into a directory. */
 public final class OutboxDescriptor implements ProviderDescriptor<OutboxConfig> {
@@ -40,5 +42,10 @@ public final class OutboxDescriptor implements ProviderDescriptor<OutboxConfig> 
     @Override
     public void validate(OutboxConfig config, BlockChecks checks) {
         checks.text("dir", config.dir(), "a directory path such as outbox");
+    }
+
+    @Override
+    public Optional<Path> localDirectory(OutboxConfig config) {
+        return Optional.of(Path.of(config.dir()).toAbsolutePath());
     }
 }

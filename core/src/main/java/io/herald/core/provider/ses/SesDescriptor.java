@@ -1,8 +1,12 @@
 package io.herald.core.provider.ses;
 
 import io.herald.core.provider.BlockChecks;
+import io.herald.core.provider.DemoStandIn;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.receiver.TargetRule;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Amazon SES v2 SendEmail. */
 public final class SesDescriptor implements ProviderDescriptor<SesConfig> {
@@ -46,5 +50,34 @@ public final class SesDescriptor implements ProviderDescriptor<SesConfig> {
             }
             checks.address("from", config.from());
         }
+    }
+
+    @Override
+    public List<String> awsRegionKeys() {
+        return List.of("region");
+    }
+
+    /** SES v2 SendEmail (REST-JSON): 200 with {@code MessageId}; errors carry {@code x-amzn-ErrorType}. */
+    @Override
+    public Optional<DemoStandIn<SesConfig>> demoStandIn() {
+        return Optional.of(new DemoStandIn<>(
+                SesConfig.class,
+                "/v2/email/outbound-emails",
+                new DemoStandIn.Answer(200, Map.of(), "{\"MessageId\":\"{id}\"}"),
+                new DemoStandIn.Answer(
+                        500,
+                        Map.of("x-amzn-ErrorType", "InternalFailure"),
+                        "{\"message\":\"broken on purpose by the local chaos demo\"}"),
+                (ses, demo) -> new SesConfig(
+                        true,
+                        1,
+                        demo.timeout(),
+                        demo.rateLimit(),
+                        demo.ratePeriod(),
+                        ses.template(),
+                        ses.region(),
+                        demo.baseUrl().toString(),
+                        demo.from(),
+                        "")));
     }
 }

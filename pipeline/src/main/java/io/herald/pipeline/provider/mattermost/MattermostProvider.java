@@ -13,8 +13,6 @@ import io.herald.pipeline.provider.RetryAfter;
 import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
-import io.herald.pipeline.provider.render.Escape;
-import io.herald.pipeline.provider.render.OutputFormat;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +38,7 @@ public final class MattermostProvider extends HttpProvider {
     public MattermostProvider(MattermostConfig config, Clock clock) {
         super(config.timeout(), Redactor.of(config.webhookUrl()), clock);
         this.webhook = URI.create(config.webhookUrl().reveal().strip());
-        this.template = ChannelTemplate.load(config.template(), OutputFormat.MATTERMOST_MARKDOWN);
+        this.template = ChannelTemplate.load(config.template(), MattermostMarkdown.FORMAT);
     }
 
     @Override
@@ -56,10 +54,12 @@ public final class MattermostProvider extends HttpProvider {
     public static String markdown(Content c) {
         StringBuilder out = new StringBuilder();
         if (c.title() != null && !c.title().isBlank()) {
-            out.append("#### ").append(Escape.mattermost(c.title().strip())).append("\n\n");
+            out.append("#### ")
+                    .append(MattermostMarkdown.escape(c.title().strip()))
+                    .append("\n\n");
         }
         if (c.text() != null && !c.text().isBlank()) {
-            out.append(Escape.mattermost(c.text().strip())).append("\n\n");
+            out.append(MattermostMarkdown.escape(c.text().strip())).append("\n\n");
         }
         if (!c.facts().isEmpty()) {
             out.append("| | |\n|:--|:--|\n");
@@ -74,19 +74,22 @@ public final class MattermostProvider extends HttpProvider {
         }
         if (!c.hints().isEmpty()) {
             out.append("**Hints**\n");
-            c.hints().forEach(h -> out.append("* ").append(Escape.mattermost(h)).append("\n"));
+            c.hints()
+                    .forEach(h -> out.append("* ")
+                            .append(MattermostMarkdown.escape(h))
+                            .append("\n"));
             out.append("\n");
         }
         for (Link link : c.links()) {
             String url = link.url() == null ? "" : link.url().strip();
             if (url.toLowerCase(Locale.ROOT).matches("https?://[^\\s()<>]+")) {
                 out.append("[")
-                        .append(Escape.mattermost(link.label()))
+                        .append(MattermostMarkdown.escape(link.label()))
                         .append("](")
                         .append(url)
                         .append(")\n");
             } else {
-                out.append(Escape.mattermost(link.label() + ": " + url)).append("\n");
+                out.append(MattermostMarkdown.escape(link.label() + ": " + url)).append("\n");
             }
         }
         return out.toString().strip();
@@ -94,7 +97,7 @@ public final class MattermostProvider extends HttpProvider {
 
     private static String cell(String s) {
         // A table cell ends at a line break; Markdown escaping already protects '|'.
-        return Escape.mattermost(s == null ? "" : s).replaceAll("\\R", " ");
+        return MattermostMarkdown.escape(s == null ? "" : s).replaceAll("\\R", " ");
     }
 
     public ObjectNode payload(Envelope envelope) {

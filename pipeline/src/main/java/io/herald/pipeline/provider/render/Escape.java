@@ -22,45 +22,18 @@ public final class Escape {
     }
 
     /**
-     * Telegram's HTML parse mode knows only &amp;lt; &amp;gt; &amp;amp; &amp;quot; among named entities. An
-     * {@code @username} in a group notifies that user, so mentions are broken up ({@link #mentions}).
+     * The entities of HTML-like markups that know only a few: {@code <}, {@code >}, {@code &}, and {@code "} when
+     * {@code quotes} (an attribute value). The rest of the text is left as it is, so it stays legible; a channel's own
+     * markup adds {@link #mentions} where mentions notify.
      */
-    public static String telegramHtml(String s) {
-        return mentions(telegramHtmlAttribute(s));
-    }
-
-    /** An attribute value (a link's URL) in Telegram's HTML: the entities only, the text left as it is. */
-    public static String telegramHtmlAttribute(String s) {
+    public static String entities(String s, boolean quotes) {
         return replace(s, c -> switch (c) {
             case '<' -> "&lt;";
             case '>' -> "&gt;";
             case '&' -> "&amp;";
-            case '"' -> "&quot;";
+            case '"' -> quotes ? "&quot;" : null;
             default -> null;
         });
-    }
-
-    /**
-     * Slack mrkdwn: only &amp;, &lt; and &gt; are control characters, so {@code <!channel>}, {@code <!here>},
-     * {@code <!everyone>} and {@code <@U…>} can never be formed; a bare {@code @channel} is also broken up (see
-     * {@link #mentions}) in case a block is auto-parsed.
-     */
-    public static String slack(String s) {
-        return mentions(replace(s, c -> switch (c) {
-            case '<' -> "&lt;";
-            case '>' -> "&gt;";
-            case '&' -> "&amp;";
-            default -> null;
-        }));
-    }
-
-    /**
-     * Mattermost Markdown: {@link #markdown} plus {@link #mentions}. The backslash alone does not stop a mention:
-     * Mattermost parses the post as Markdown and runs its mention parser over the resulting text nodes, where
-     * {@code \@channel} has become {@code @channel} again.
-     */
-    public static String mattermost(String s) {
-        return mentions(markdown(s));
     }
 
     /**

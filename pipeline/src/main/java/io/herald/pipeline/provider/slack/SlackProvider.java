@@ -14,7 +14,6 @@ import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
 import io.herald.pipeline.provider.render.Escape;
-import io.herald.pipeline.provider.render.OutputFormat;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +49,7 @@ public final class SlackProvider extends HttpProvider {
     public SlackProvider(SlackConfig config, Clock clock) {
         super(config.timeout(), Redactor.of(config.webhookUrl()), clock);
         this.webhook = URI.create(config.webhookUrl().reveal().strip());
-        this.template = ChannelTemplate.load(config.template(), OutputFormat.SLACK_MRKDWN);
+        this.template = ChannelTemplate.load(config.template(), SlackMrkdwn.FORMAT);
     }
 
     @Override
@@ -68,7 +67,7 @@ public final class SlackProvider extends HttpProvider {
         Content c = envelope.content();
         ObjectNode body = json.createObjectNode();
         String mention = USER_ID.matcher(envelope.target()).matches() ? "<@" + envelope.target() + "> " : "";
-        body.put("text", mention + Escape.slack(nonBlank(c.title(), c.text())));
+        body.put("text", mention + SlackMrkdwn.escape(nonBlank(c.title(), c.text())));
         ArrayNode blocks = body.putArray("blocks");
         if (c.title() != null && !c.title().isBlank()) {
             ObjectNode header = blocks.addObject().put("type", "header");
@@ -78,7 +77,8 @@ public final class SlackProvider extends HttpProvider {
                     .put("emoji", true);
         }
         String text = template.map(t -> t.render(envelope))
-                .orElseGet(() -> c.text() == null ? "" : Escape.slack(c.text().strip()));
+                .orElseGet(() ->
+                        c.text() == null ? "" : SlackMrkdwn.escape(c.text().strip()));
         if (!mention.isEmpty() || !text.isBlank()) {
             section(blocks, cut(mention + text, SECTION_MAX));
         }
@@ -89,7 +89,11 @@ public final class SlackProvider extends HttpProvider {
                 fields.addObject()
                         .put("type", "mrkdwn")
                         .put("verbatim", true)
-                        .put("text", cut("*" + Escape.slack(f.label()) + "*\n" + Escape.slack(f.value()), FIELD_MAX));
+                        .put(
+                                "text",
+                                cut(
+                                        "*" + SlackMrkdwn.escape(f.label()) + "*\n" + SlackMrkdwn.escape(f.value()),
+                                        FIELD_MAX));
             }
         }
         if (!c.hints().isEmpty()) {
@@ -98,7 +102,7 @@ public final class SlackProvider extends HttpProvider {
                 elements.addObject()
                         .put("type", "mrkdwn")
                         .put("verbatim", true)
-                        .put("text", cut(":bulb: " + Escape.slack(hint), FIELD_MAX));
+                        .put("text", cut(":bulb: " + SlackMrkdwn.escape(hint), FIELD_MAX));
             }
         }
         List<String> links = new ArrayList<>();
@@ -107,8 +111,8 @@ public final class SlackProvider extends HttpProvider {
                     isWebLink(link.url())
                                     && link.url().indexOf('|') < 0
                                     && link.url().indexOf('>') < 0
-                            ? "<" + link.url().strip() + "|" + Escape.slack(link.label()) + ">"
-                            : Escape.slack(link.label() + ": " + link.url()));
+                            ? "<" + link.url().strip() + "|" + SlackMrkdwn.escape(link.label()) + ">"
+                            : SlackMrkdwn.escape(link.label() + ": " + link.url()));
         }
         if (!links.isEmpty()) {
             section(blocks, cut(String.join("  ·  ", links), SECTION_MAX));

@@ -4,6 +4,7 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Fact;
 import io.herald.core.envelope.Link;
 import io.herald.pipeline.provider.render.Escape;
+import io.herald.pipeline.provider.render.OutputFormat;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
@@ -21,46 +22,57 @@ public final class TelegramHtml {
 
     static final String MARKER = "\n… (truncated)";
 
+    /** Templates of Telegram messages: every value escaped as {@link #escape} does. */
+    public static final OutputFormat FORMAT = new OutputFormat("telegram_html", TelegramHtml::escape);
+
     private TelegramHtml() {}
+
+    /**
+     * Telegram's HTML parse mode knows only &amp;lt; &amp;gt; &amp;amp; &amp;quot; among named entities. An
+     * {@code @username} in a group notifies that user, so mentions are broken up ({@link Escape#mentions}).
+     */
+    public static String escape(String s) {
+        return Escape.mentions(escapeAttribute(s));
+    }
+
+    /** An attribute value (a link's URL) in Telegram's HTML: the entities only, the text left as it is. */
+    public static String escapeAttribute(String s) {
+        return Escape.entities(s, true);
+    }
 
     public static String render(Content content) {
         StringBuilder out = new StringBuilder();
         if (content.title() != null && !content.title().isBlank()) {
-            out.append("<b>")
-                    .append(Escape.telegramHtml(content.title().strip()))
-                    .append("</b>\n");
+            out.append("<b>").append(escape(content.title().strip())).append("</b>\n");
         }
         if (content.text() != null && !content.text().isBlank()) {
-            out.append("\n").append(Escape.telegramHtml(content.text().strip())).append("\n");
+            out.append("\n").append(escape(content.text().strip())).append("\n");
         }
         if (!content.facts().isEmpty()) {
             out.append("\n");
             for (Fact fact : content.facts()) {
                 out.append("<b>")
-                        .append(Escape.telegramHtml(fact.label()))
+                        .append(escape(fact.label()))
                         .append(":</b> ")
-                        .append(Escape.telegramHtml(fact.value()))
+                        .append(escape(fact.value()))
                         .append("\n");
             }
         }
         if (!content.hints().isEmpty()) {
             out.append("\n<i>Hints</i>\n");
-            content.hints()
-                    .forEach(
-                            h -> out.append("• ").append(Escape.telegramHtml(h)).append("\n"));
+            content.hints().forEach(h -> out.append("• ").append(escape(h)).append("\n"));
         }
         if (!content.links().isEmpty()) {
             out.append("\n");
             for (Link link : content.links()) {
                 if (isWebLink(link.url())) {
                     out.append("<a href=\"")
-                            .append(Escape.telegramHtmlAttribute(link.url()))
+                            .append(escapeAttribute(link.url()))
                             .append("\">")
-                            .append(Escape.telegramHtml(link.label()))
+                            .append(escape(link.label()))
                             .append("</a>\n");
                 } else {
-                    out.append(Escape.telegramHtml(link.label() + ": " + link.url()))
-                            .append("\n");
+                    out.append(escape(link.label() + ": " + link.url())).append("\n");
                 }
             }
         }
@@ -109,7 +121,7 @@ public final class TelegramHtml {
         while (!open.isEmpty()) {
             out.append("</").append(open.pop()).append(">");
         }
-        return out.append(Escape.telegramHtml(MARKER)).toString();
+        return out.append(escape(MARKER)).toString();
     }
 
     /** End of the unit starting at i: a whole tag, a whole entity, or one code point. */

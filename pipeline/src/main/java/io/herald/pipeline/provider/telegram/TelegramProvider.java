@@ -12,7 +12,6 @@ import io.herald.pipeline.provider.TargetPacer;
 import io.herald.pipeline.provider.http.HttpJson;
 import io.herald.pipeline.provider.http.HttpProvider;
 import io.herald.pipeline.provider.render.ChannelTemplate;
-import io.herald.pipeline.provider.render.OutputFormat;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +35,7 @@ public final class TelegramProvider extends HttpProvider {
         // The token is part of the path: this URI must never be logged or put in a reason.
         this.sendMessage = URI.create(
                 stripSlash(config.baseUrl()) + "/bot" + config.botToken().reveal() + "/sendMessage");
-        this.template = ChannelTemplate.load(config.template(), OutputFormat.TELEGRAM_HTML);
+        this.template = ChannelTemplate.load(config.template(), TelegramHtml.FORMAT);
         this.chats = new TargetPacer(config.chatInterval(), config.timeout().dividedBy(2), clock);
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.pipeline.provider.Fixtures;
+import io.herald.pipeline.provider.slack.SlackMrkdwn;
+import io.herald.pipeline.provider.telegram.TelegramHtml;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -42,9 +44,9 @@ class ChannelTemplateTest {
 
     @Test
     void telegramHtmlUsesOnlyTheEntitiesTelegramKnows() {
-        assertThat(render(OutputFormat.TELEGRAM_HTML))
+        assertThat(render(TelegramHtml.FORMAT))
                 .isEqualTo("run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
-        assertThat(ChannelTemplate.compile("{{ text }}", OutputFormat.TELEGRAM_HTML)
+        assertThat(ChannelTemplate.compile("{{ text }}", TelegramHtml.FORMAT)
                         .render(Fixtures.withText("x", "y", "it's")))
                 .isEqualTo("it's");
     }
@@ -57,7 +59,7 @@ class ChannelTemplateTest {
 
     @Test
     void slackMrkdwnEscapesOnlyItsThreeControlCharacters() {
-        assertThat(render(OutputFormat.SLACK_MRKDWN))
+        assertThat(render(SlackMrkdwn.FORMAT))
                 .isEqualTo("run \"α=0.5\" &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
     }
 
