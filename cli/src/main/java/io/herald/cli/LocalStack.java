@@ -96,7 +96,8 @@ public final class LocalStack implements AutoCloseable {
                     Clock.systemUTC(),
                     stores.control(),
                     data.isPresent() ? "serve" : "local",
-                    config.control());
+                    config.control(),
+                    stores.suppressions());
             pipeline.start();
             started.push(pipeline);
             this.admin = Services.startAdmin(
