@@ -1,9 +1,9 @@
 package io.herald.api;
 
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.feedback.Suppressions;
 import io.herald.core.control.ControlStore;
 import io.herald.core.envelope.Sender;
+import io.herald.core.feedback.Suppressions;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
@@ -57,10 +57,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front of the SQS queues,
  * {@code GET /v1/notifications/{id}} for delivery status, pause switches for admin keys under {@code /v1/admin/pauses},
- * the suppression list for admin keys under {@code /v1/admin/suppressions},
- * Slurm users' preferences for admin keys under {@code /v1/users/{user}/preferences} and for users themselves through
- * magic links under {@code /v1/me}, the health, readiness and OpenAPI endpoints, the metrics (admin keys only), and the
- * web page at {@code /}. Every answer but the page and the metrics is JSON.
+ * the suppression list for admin keys under {@code /v1/admin/suppressions}, Slurm users' preferences for admin keys
+ * under {@code /v1/users/{user}/preferences} and for users themselves through magic links under {@code /v1/me}, the
+ * health, readiness and OpenAPI endpoints, the metrics (admin keys only), and the web page at {@code /}. Every answer
+ * but the page and the metrics is JSON.
  */
 public final class HeraldApi implements AutoCloseable {
 
