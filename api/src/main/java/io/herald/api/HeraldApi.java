@@ -3,6 +3,8 @@ package io.herald.api;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
 import io.herald.core.envelope.Sender;
+import io.herald.core.feedback.FeedbackEventIds;
+import io.herald.core.feedback.FeedbackSink;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
@@ -141,6 +143,8 @@ public final class HeraldApi implements AutoCloseable {
         SelfServiceHandler self = new SelfServiceHandler(
                 config.selfService(), b.selfService, preferences, b.preferences, dispatcher, intake, json, b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
+        SendGridFeedbackHandler sendGridFeedback = new SendGridFeedbackHandler(
+                b.sendGridFeedback, b.feedbackSink, b.feedbackEventIds, json, metrics, b.clock);
         ChannelsHandler channels = new ChannelsHandler(json, b.receivers, ProviderRegistry.installed());
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
@@ -223,6 +227,8 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume, ApiRole.ADMIN);
             javalin.routes.get("/v1/users/{user}/preferences", preferences::show, ApiRole.ADMIN);
             javalin.routes.put("/v1/users/{user}/preferences", preferences::save, ApiRole.ADMIN);
+            // SendGrid cannot send an API key: the handler checks SendGrid's signature instead.
+            javalin.routes.post("/v1/feedback/sendgrid", sendGridFeedback, ApiRole.PUBLIC);
             javalin.routes.post("/v1/me/link", self::link, ApiRole.PUBLIC);
             javalin.routes.post("/v1/me/session", self::session, ApiRole.PUBLIC);
             javalin.routes.get("/v1/me/preferences", self::show, ApiRole.SELF);
@@ -332,6 +338,10 @@ public final class HeraldApi implements AutoCloseable {
         private final List<ReadinessCheck> readiness = new ArrayList<>();
         private SqsClient sqs;
         private LocalDemo localDemo;
+        private HeraldConfig.Feedback.SendGridFeedback sendGridFeedback =
+                HeraldConfig.Feedback.SendGridFeedback.defaults();
+        private FeedbackSink feedbackSink;
+        private FeedbackEventIds feedbackEventIds;
 
         private Builder(HeraldConfig.Api config, SqsProducer producer, List<QueueRef> queues) {
             this.config = Objects.requireNonNull(config, "config");
@@ -436,6 +446,19 @@ public final class HeraldApi implements AutoCloseable {
         /** Default off: one log line per request (logging.accessLog), see {@link AccessLog}. */
         public Builder accessLog(boolean enabled) {
             this.accessLog = enabled;
+            return this;
+        }
+
+        /**
+         * Serves SendGrid's Signed Event Webhook at {@code POST /v1/feedback/sendgrid}: verified with
+         * {@code config.publicKey}, each event handed to {@code sink} once ({@code eventIds} remembers them). Without
+         * it, or with no public key, that endpoint answers 503.
+         */
+        public Builder sendGridFeedback(
+                HeraldConfig.Feedback.SendGridFeedback config, FeedbackSink sink, FeedbackEventIds eventIds) {
+            this.sendGridFeedback = Objects.requireNonNull(config, "config");
+            this.feedbackSink = Objects.requireNonNull(sink, "sink");
+            this.feedbackEventIds = Objects.requireNonNull(eventIds, "eventIds");
             return this;
         }
 

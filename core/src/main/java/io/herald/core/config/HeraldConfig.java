@@ -36,7 +36,8 @@ public record HeraldConfig(
         @Valid TelegramBotConfig telegramBot,
         @Valid Control control,
         Logging logging,
-        Serve serve) {
+        Serve serve,
+        @Valid Feedback feedback) {
 
     /**
      * @param endpoint SQS endpoint URL; empty means AWS's regional endpoint
@@ -627,6 +628,49 @@ public record HeraldConfig(
         }
     }
 
+    /**
+     * What providers report back about sent email (issue 18).
+     *
+     * @param sendgrid SendGrid's signed Event Webhook at {@code POST /v1/feedback/sendgrid}
+     */
+    public record Feedback(@Valid SendGridFeedback sendgrid) {
+
+        public Feedback {
+            sendgrid = sendgrid == null ? SendGridFeedback.defaults() : sendgrid;
+        }
+
+        public static Feedback defaults() {
+            return new Feedback(SendGridFeedback.defaults());
+        }
+
+        /**
+         * @param publicKey the Event Webhook's verification key as SendGrid's settings page shows it (base64 of the DER
+         *     public key, ECDSA P-256); empty: the endpoint answers 503
+         * @param replayWindow a call whose signed timestamp is further than this from now, either way, is refused (401)
+         * @param dedupWindow how long an event's {@code sg_event_id} is remembered, so a retried batch records it once;
+         *     longer than SendGrid retries (24 h)
+         * @param maxBodyBytes largest batch accepted (SendGrid posts batches of up to 768 KB)
+         */
+        public record SendGridFeedback(
+                String publicKey,
+                @DurationRange(min = "30s", max = "1h") Duration replayWindow,
+                @DurationRange(min = "1h", max = "720h") Duration dedupWindow,
+                @Range(min = 1024, max = 16 * 1024 * 1024) int maxBodyBytes) {
+
+            public SendGridFeedback {
+                publicKey = publicKey == null ? "" : publicKey.strip();
+            }
+
+            public static SendGridFeedback defaults() {
+                return new SendGridFeedback("", Duration.ofMinutes(5), Duration.ofHours(48), 1024 * 1024);
+            }
+
+            public boolean enabled() {
+                return !publicKey.isEmpty();
+            }
+        }
+    }
+
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
     public static HeraldConfig defaults() {
         return new HeraldConfig(
@@ -641,7 +685,8 @@ public record HeraldConfig(
                 TelegramBotConfig.defaults(),
                 Control.defaults(),
                 Logging.defaults(),
-                Serve.defaults());
+                Serve.defaults(),
+                Feedback.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
@@ -657,7 +702,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
@@ -673,7 +719,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
@@ -689,7 +736,8 @@ public record HeraldConfig(
                 newTelegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
@@ -705,7 +753,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withApi(Api newApi) {
@@ -721,7 +770,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withProviders(ProviderBlocks newProviders) {
@@ -737,7 +787,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
@@ -753,7 +804,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withControl(Control newControl) {
@@ -769,7 +821,8 @@ public record HeraldConfig(
                 telegramBot,
                 newControl,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withServe(Serve newServe) {
@@ -785,6 +838,24 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                newServe);
+                newServe,
+                feedback);
+    }
+
+    public HeraldConfig withFeedback(Feedback newFeedback) {
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve,
+                newFeedback);
     }
 }
