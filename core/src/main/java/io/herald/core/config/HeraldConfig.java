@@ -36,7 +36,8 @@ public record HeraldConfig(
         @Valid TelegramBotConfig telegramBot,
         @Valid Control control,
         Logging logging,
-        Serve serve) {
+        Serve serve,
+        @Valid SuppressionSettings suppression) {
 
     /**
      * @param endpoint SQS endpoint URL; empty means AWS's regional endpoint
@@ -627,6 +628,32 @@ public record HeraldConfig(
         }
     }
 
+    /**
+     * When feedback from the providers puts an address on the suppression list (hard bounces and complaints always do).
+     *
+     * @param softBounces how many soft bounces within what window suppress an address
+     */
+    public record SuppressionSettings(@Valid SoftBounceLimit softBounces) {
+
+        public static SuppressionSettings defaults() {
+            return new SuppressionSettings(SoftBounceLimit.defaults());
+        }
+
+        /**
+         * @param count soft bounces (a full mailbox, a greylisting server) of one address that suppress it, this many
+         *     within {@code window}
+         * @param window how far back soft bounces count
+         */
+        public record SoftBounceLimit(
+                @Range(min = 1, max = 1000) int count,
+                @DurationRange(min = "1h", max = "8760h") Duration window) {
+
+            public static SoftBounceLimit defaults() {
+                return new SoftBounceLimit(3, Duration.ofDays(7));
+            }
+        }
+    }
+
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
     public static HeraldConfig defaults() {
         return new HeraldConfig(
@@ -641,7 +668,8 @@ public record HeraldConfig(
                 TelegramBotConfig.defaults(),
                 Control.defaults(),
                 Logging.defaults(),
-                Serve.defaults());
+                Serve.defaults(),
+                SuppressionSettings.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
@@ -657,7 +685,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
@@ -673,7 +702,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
@@ -689,7 +719,8 @@ public record HeraldConfig(
                 newTelegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
@@ -705,7 +736,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression);
     }
 
     public HeraldConfig withApi(Api newApi) {
@@ -721,7 +753,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression);
     }
 
     public HeraldConfig withProviders(ProviderBlocks newProviders) {
@@ -737,7 +770,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
@@ -753,7 +787,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression);
     }
 
     public HeraldConfig withControl(Control newControl) {
@@ -769,7 +804,8 @@ public record HeraldConfig(
                 telegramBot,
                 newControl,
                 logging,
-                serve);
+                serve,
+                suppression);
     }
 
     public HeraldConfig withServe(Serve newServe) {
@@ -785,6 +821,7 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                newServe);
+                newServe,
+                suppression);
     }
 }
