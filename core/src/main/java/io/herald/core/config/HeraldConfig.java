@@ -37,6 +37,7 @@ public record HeraldConfig(
         @Valid Control control,
         Logging logging,
         Serve serve,
+        @Valid SuppressionSettings suppression,
         @Valid Feedback feedback) {
 
     /**
@@ -629,6 +630,32 @@ public record HeraldConfig(
     }
 
     /**
+     * When feedback from the providers puts an address on the suppression list (hard bounces and complaints always do).
+     *
+     * @param softBounces how many soft bounces within what window suppress an address
+     */
+    public record SuppressionSettings(@Valid SoftBounceLimit softBounces) {
+
+        public static SuppressionSettings defaults() {
+            return new SuppressionSettings(SoftBounceLimit.defaults());
+        }
+
+        /**
+         * @param count soft bounces (a full mailbox, a greylisting server) of one address that suppress it, this many
+         *     within {@code window}
+         * @param window how far back soft bounces count
+         */
+        public record SoftBounceLimit(
+                @Range(min = 1, max = 1000) int count,
+                @DurationRange(min = "1h", max = "8760h") Duration window) {
+
+            public static SoftBounceLimit defaults() {
+                return new SoftBounceLimit(3, Duration.ofDays(7));
+            }
+        }
+    }
+
+    /**
      * What providers report back about sent email (issue 18).
      *
      * @param sendgrid SendGrid's signed Event Webhook at {@code POST /v1/feedback/sendgrid}
@@ -686,6 +713,7 @@ public record HeraldConfig(
                 Control.defaults(),
                 Logging.defaults(),
                 Serve.defaults(),
+                SuppressionSettings.defaults(),
                 Feedback.defaults());
     }
 
@@ -703,6 +731,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -720,6 +749,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -737,6 +767,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -754,6 +785,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -771,6 +803,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -788,6 +821,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -805,6 +839,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -822,6 +857,7 @@ public record HeraldConfig(
                 newControl,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -839,6 +875,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 newServe,
+                suppression,
                 feedback);
     }
 
@@ -856,6 +893,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 newFeedback);
     }
 }
