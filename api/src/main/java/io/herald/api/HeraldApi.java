@@ -1,11 +1,11 @@
 package io.herald.api;
 
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.feedback.Suppressions;
 import io.herald.core.control.ControlStore;
 import io.herald.core.envelope.Sender;
 import io.herald.core.feedback.FeedbackEventIds;
 import io.herald.core.feedback.FeedbackSink;
+import io.herald.core.feedback.Suppressions;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
@@ -27,6 +27,7 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.router.Endpoint;
 import io.javalin.security.Roles;
 import io.javalin.security.RouteRole;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -42,6 +43,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -59,10 +61,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front of the SQS queues,
  * {@code GET /v1/notifications/{id}} for delivery status, pause switches for admin keys under {@code /v1/admin/pauses},
- * the suppression list for admin keys under {@code /v1/admin/suppressions},
- * Slurm users' preferences for admin keys under {@code /v1/users/{user}/preferences} and for users themselves through
- * magic links under {@code /v1/me}, the health, readiness and OpenAPI endpoints, the metrics (admin keys only), and the
- * web page at {@code /}. Every answer but the page and the metrics is JSON.
+ * the suppression list for admin keys under {@code /v1/admin/suppressions}, Slurm users' preferences for admin keys
+ * under {@code /v1/users/{user}/preferences} and for users themselves through magic links under {@code /v1/me}, the
+ * health, readiness and OpenAPI endpoints, the metrics (admin keys only), and the web page at {@code /}. Every answer
+ * but the page and the metrics is JSON.
  */
 public final class HeraldApi implements AutoCloseable {
 
@@ -147,7 +149,12 @@ public final class HeraldApi implements AutoCloseable {
                 config.selfService(), b.selfService, preferences, b.preferences, dispatcher, intake, json, b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
         SendGridFeedbackHandler sendGridFeedback = new SendGridFeedbackHandler(
-                b.sendGridFeedback, b.feedbackSink, b.feedbackEventIds, json, metrics, b.clock);
+                b.sendGridFeedback,
+                b.feedbackSink == null ? null : b.feedbackSink.apply(registry),
+                b.feedbackEventIds,
+                json,
+                metrics,
+                b.clock);
         ChannelsHandler channels = new ChannelsHandler(json, b.receivers, ProviderRegistry.installed());
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
@@ -347,7 +354,7 @@ public final class HeraldApi implements AutoCloseable {
         private LocalDemo localDemo;
         private HeraldConfig.Feedback.SendGridFeedback sendGridFeedback =
                 HeraldConfig.Feedback.SendGridFeedback.defaults();
-        private FeedbackSink feedbackSink;
+        private Function<MeterRegistry, FeedbackSink> feedbackSink;
         private FeedbackEventIds feedbackEventIds;
 
         private Builder(HeraldConfig.Api config, SqsProducer producer, List<QueueRef> queues) {
@@ -464,11 +471,15 @@ public final class HeraldApi implements AutoCloseable {
 
         /**
          * Serves SendGrid's Signed Event Webhook at {@code POST /v1/feedback/sendgrid}: verified with
-         * {@code config.publicKey}, each event handed to {@code sink} once ({@code eventIds} remembers them). Without
-         * it, or with no public key, that endpoint answers 503.
+         * {@code config.publicKey}, each event handed to the sink once ({@code eventIds} remembers them). Without it,
+         * or with no public key, that endpoint answers 503.
+         *
+         * @param sink builds the sink on the API's meter registry, so its counters are scraped at /metrics
          */
         public Builder sendGridFeedback(
-                HeraldConfig.Feedback.SendGridFeedback config, FeedbackSink sink, FeedbackEventIds eventIds) {
+                HeraldConfig.Feedback.SendGridFeedback config,
+                Function<MeterRegistry, FeedbackSink> sink,
+                FeedbackEventIds eventIds) {
             this.sendGridFeedback = Objects.requireNonNull(config, "config");
             this.feedbackSink = Objects.requireNonNull(sink, "sink");
             this.feedbackEventIds = Objects.requireNonNull(eventIds, "eventIds");

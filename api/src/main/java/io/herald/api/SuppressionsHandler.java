@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one suppression list, for admin keys (routes declared {@link ApiRole#ADMIN}): {@code GET
  * /v1/admin/suppressions[?address=&limit=]} lists entries newest first, {@code POST /v1/admin/suppressions} with
- * {@code {"address":"...","reason":"..."}} stops all email to the address (201, the entry; its source is {@code
- * admin:<key name>}), {@code DELETE /v1/admin/suppressions/{address}} removes every entry of the address (204; 404 when
- * it had none). Pipelines see a change with their next read of that address's emails.
+ * {@code {"address":"...","reason":"..."}} stops all email to the address (201, the entry; its source is
+ * {@code admin:<key name>}), {@code DELETE /v1/admin/suppressions/{address}} removes every entry of the address (204;
+ * 404 when it had none). Pipelines see a change with their next read of that address's emails.
  */
 final class SuppressionsHandler {
 

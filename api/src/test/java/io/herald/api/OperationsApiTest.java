@@ -115,8 +115,7 @@ class OperationsApiTest {
                 Map.entry("delete /v1/admin/pauses/{scope}/{name}", List.of("200", "400", "401", "403", "503")),
                 Map.entry("get /v1/admin/suppressions", List.of("200", "400", "401", "403", "503")),
                 Map.entry("post /v1/admin/suppressions", List.of("201", "400", "401", "403", "503")),
-                Map.entry(
-                        "delete /v1/admin/suppressions/{address}", List.of("204", "400", "401", "403", "404", "503")),
+                Map.entry("delete /v1/admin/suppressions/{address}", List.of("204", "400", "401", "403", "404", "503")),
                 Map.entry("get /v1/users/{user}/preferences", List.of("200", "400", "401", "403", "404", "503")),
                 Map.entry("put /v1/users/{user}/preferences", List.of("200", "400", "401", "403", "503")),
                 Map.entry("post /v1/me/link", List.of("202", "400", "503")),

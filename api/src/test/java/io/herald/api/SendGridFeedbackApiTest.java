@@ -83,7 +83,7 @@ class SendGridFeedbackApiTest {
         api = bed.start(b -> b.meterRegistry(registry)
                 .sendGridFeedback(
                         config(publicKey(sendGrid)),
-                        sink,
+                        meters -> sink,
                         new DynamoFeedbackEventIds(bed.dynamoClient, table, Duration.ofHours(48), Clock.systemUTC())));
     }
 

@@ -58,7 +58,8 @@ class SuppressionsApiTest {
     }
 
     private ApiTestbed.Answer delete(String path, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(ApiTestbed.uri(api, path)).DELETE();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(ApiTestbed.uri(api, path)).DELETE();
         if (headers.length > 0) {
             request.headers(headers);
         }
