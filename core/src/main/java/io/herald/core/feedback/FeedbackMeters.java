@@ -37,17 +37,18 @@ public final class FeedbackMeters {
         String domain = senderDomain == null || senderDomain.isBlank()
                 ? UNKNOWN
                 : senderDomain.strip().toLowerCase(Locale.ROOT);
-        counters.computeIfAbsent(
-                        type + "/" + domain + "/" + event.source(),
-                        k -> Counter.builder("herald.feedback.events")
-                                .tag("type", type)
-                                .tag("sender_domain", domain)
-                                .tag("source", event.source())
-                                .description(
-                                        "feedback events from the providers (bounces, complaints, deliveries, ...),"
-                                                + " each counted once, by the domain of the message's sender")
-                                .register(registry))
-                .increment();
+        counter(type, domain).increment();
+    }
+
+    private Counter counter(String type, String domain) {
+        return counters.computeIfAbsent(
+                type + "/" + domain,
+                k -> Counter.builder("herald.feedback.events")
+                        .tag("type", type)
+                        .tag("sender_domain", domain)
+                        .description("feedback events from the providers (bounces, complaints, deliveries, ...),"
+                                + " each counted once, by the domain of the message's sender")
+                        .register(registry));
     }
 
     /** The {@code type} label of an event. */

@@ -69,7 +69,33 @@ public final class FeedbackRecorder implements FeedbackSink {
 
     @Override
     public void accept(FeedbackEvent event) {
-        String address = Suppression.normalize(event.address());
+        if (event.address() == null || event.address().isBlank()) {
+            // An intake's parser lets no such event through; should one slip by, there is no address to suppress, but
+            // the message's status and the counts still take it, rather than it being offered again forever.
+            log.warn(
+                    "feedback {} {} from {} names no address: nothing to suppress",
+                    FeedbackMeters.type(event),
+                    event.eventId(),
+                    event.source());
+        } else {
+            suppressIfCalledFor(event, Suppression.normalize(event.address()));
+        }
+        FeedbackOutcome outcome = event.messageId() == null
+                ? new FeedbackOutcome.NoSuchMessage()
+                : guarded("status", () -> status.recordFeedback(step(event)));
+        switch (outcome) {
+            case FeedbackOutcome.AlreadyRecorded again ->
+                log.debug(
+                        "feedback {} {} from {} was recorded before",
+                        FeedbackMeters.type(event),
+                        event.eventId(),
+                        event.source());
+            case FeedbackOutcome.Recorded r -> meters.counted(event, r.senderDomain());
+            case FeedbackOutcome.NoSuchMessage none -> meters.counted(event, null);
+        }
+    }
+
+    private void suppressIfCalledFor(FeedbackEvent event, String address) {
         switch (event) {
             case FeedbackEvent.Bounce b
             when b.permanent() -> suppress(event, address, "hard bounce: " + words(b.diagnostic()));
@@ -93,19 +119,6 @@ public final class FeedbackRecorder implements FeedbackSink {
             case FeedbackEvent.Delivery d -> {}
             case FeedbackEvent.Deferral d -> {}
             case FeedbackEvent.Dropped d -> {}
-        }
-        FeedbackOutcome outcome = event.messageId() == null
-                ? new FeedbackOutcome.NoSuchMessage()
-                : guarded("status", () -> status.recordFeedback(step(event)));
-        switch (outcome) {
-            case FeedbackOutcome.AlreadyRecorded again ->
-                log.debug(
-                        "feedback {} {} from {} was recorded before",
-                        FeedbackMeters.type(event),
-                        event.eventId(),
-                        event.source());
-            case FeedbackOutcome.Recorded r -> meters.counted(event, r.senderDomain());
-            case FeedbackOutcome.NoSuchMessage none -> meters.counted(event, null);
         }
     }
 

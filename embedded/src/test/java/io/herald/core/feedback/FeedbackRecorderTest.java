@@ -269,6 +269,16 @@ class FeedbackRecorderTest {
         assertThat(count("complaint", "a.example")).isEqualTo(1);
     }
 
+    @Test
+    void anEventWithoutAnAddressStillReachesTheStatusButSuppressesNothing() {
+        String id = delivered("a.example");
+
+        recorder.accept(new FeedbackEvent.Bounce("ses", "n-1", id, " ", T0, true, "550 gone"));
+
+        assertThat(status.find(id).orElseThrow().state().name()).isEqualTo("bounced");
+        assertThat(suppressions.entries).isEmpty();
+    }
+
     /** An in-memory stand-in for Herald's own {@link Suppressions}, keyed by address and category. */
     private static final class ListedSuppressions implements Suppressions {
         final List<Suppression> entries = new ArrayList<>();
