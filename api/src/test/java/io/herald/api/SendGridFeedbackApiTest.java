@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.feedback.DynamoFeedbackEventIds;
+import io.herald.core.feedback.DynamoSoftBounces;
+import io.herald.core.feedback.DynamoSuppressions;
 import io.herald.core.feedback.FeedbackEvent;
+import io.herald.core.feedback.FeedbackMeters;
+import io.herald.core.feedback.FeedbackRecorder;
 import io.herald.core.feedback.FeedbackSink;
 import io.herald.core.feedback.FeedbackStoreException;
+import io.herald.core.status.DeliveryState;
+import io.herald.core.status.DynamoStatusStore;
 import io.herald.core.status.StatusTable;
+import io.herald.core.status.StatusUpdate;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.http.HttpRequest;
@@ -324,6 +331,53 @@ class SendGridFeedbackApiTest {
         ApiTestbed.Answer notAnArray = deliver("{\"event\":\"bounce\"}");
         assertThat(notAnArray.status()).isEqualTo(400);
         assertThat(notAnArray.errors().get("base")).contains("JSON array");
+    }
+
+    /**
+     * The whole path with nothing standing in: the real {@link FeedbackRecorder}, suppression list, soft-bounce counts
+     * and status store, all in DynamoDB Local, as `herald api` wires them.
+     */
+    @Test
+    void aSignedHardBounceThroughTheRealRecorderSuppressesTheAddressAndMarksTheMessageBounced() throws Exception {
+        String table = "sgfeed-real-" + tables.incrementAndGet();
+        StatusTable.createIfMissing(bed.dynamoClient, table);
+        DynamoStatusStore status =
+                new DynamoStatusStore(bed.dynamoClient, table, Duration.ofDays(7), Clock.systemUTC());
+        DynamoSuppressions suppressions = new DynamoSuppressions(bed.dynamoClient, table);
+        status.record(new StatusUpdate(
+                "m-hard", new DeliveryState.Delivered("sendgrid", "sg-1"), Instant.now(), "ci", "example.org"));
+        api = bed.start(b -> b.meterRegistry(registry)
+                .sendGridFeedback(
+                        config(publicKey(sendGrid)),
+                        meters -> new FeedbackRecorder(
+                                status,
+                                suppressions,
+                                new DynamoSoftBounces(bed.dynamoClient, table, Clock.systemUTC()),
+                                HeraldConfig.SuppressionSettings.SoftBounceLimit.defaults(),
+                                new FeedbackMeters(meters)),
+                        new DynamoFeedbackEventIds(bed.dynamoClient, table, Duration.ofHours(48), Clock.systemUTC())));
+
+        ApiTestbed.Answer answer = deliver(batch(
+                event(
+                        "bounce",
+                        "b-hard",
+                        "m-hard",
+                        "\"type\":\"bounce\",\"status\":\"5.1.1\",\"reason\":\"550 5.1.1 user unknown\""),
+                event("spamreport", "s-unknown", null, "").replace("bob@", "carol@")));
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        assertThat(answer.json().path("recorded").asInt()).isEqualTo(2);
+        assertThat(suppressions.find("BOB@example.org", null))
+                .hasValueSatisfying(s -> assertThat(s.reason()).contains("550 5.1.1"));
+        assertThat(suppressions.find("carol@example.org", null))
+                .as("a complaint about a message Herald does not know still suppresses")
+                .isPresent();
+        assertThat(status.find("m-hard").orElseThrow().state()).isInstanceOf(DeliveryState.Bounced.class);
+        assertThat(registry.find("herald.feedback.events").tag("type", "hard_bounce").counters().stream()
+                        .mapToDouble(c -> c.count())
+                        .sum())
+                .as("the recorder counts on the API's registry, scraped at /metrics")
+                .isEqualTo(1);
     }
 
     @Test
