@@ -78,7 +78,8 @@ final class SendGridFeedbackHandler implements Handler {
         if (signature == null || sink == null || eventIds == null) {
             return json.error(
                     HttpStatus.SERVICE_UNAVAILABLE.getCode(),
-                    "SendGrid feedback is off: set feedback.sendgrid.publicKey to the Event Webhook's verification key");
+                    "SendGrid feedback is off: set feedback.sendgrid.publicKey to the Event Webhook's "
+                            + "verification key");
         }
         int limit = config.maxBodyBytes();
         long declared = ctx.req().getContentLengthLong();
