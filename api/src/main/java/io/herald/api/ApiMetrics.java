@@ -105,4 +105,30 @@ final class ApiMetrics {
     void statusWriteFailed() {
         statusWriteFailures.increment();
     }
+
+    /**
+     * One event of a provider's feedback call, by what became of it.
+     *
+     * @param type the provider's event type, from a fixed list ("other" for the rest)
+     * @param outcome recorded, duplicate, ignored or malformed
+     */
+    void feedbackEvent(String provider, String type, String outcome) {
+        Counter.builder("herald.api.feedback.events")
+                .description("Feedback events received from providers, by type and what became of them")
+                .tag("provider", provider)
+                .tag("event", type)
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
+    /** @param reason unsigned, bad_signature, stale, too_large, not_json or store_unavailable */
+    void feedbackRefused(String provider, String reason) {
+        Counter.builder("herald.api.feedback.refused")
+                .description("Feedback calls refused or not recorded, by reason")
+                .tag("provider", provider)
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
 }

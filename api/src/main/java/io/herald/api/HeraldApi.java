@@ -3,6 +3,8 @@ package io.herald.api;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
 import io.herald.core.envelope.Sender;
+import io.herald.core.feedback.FeedbackEventIds;
+import io.herald.core.feedback.FeedbackSink;
 import io.herald.core.feedback.Suppressions;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
@@ -25,6 +27,7 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.router.Endpoint;
 import io.javalin.security.Roles;
 import io.javalin.security.RouteRole;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -40,6 +43,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -144,6 +148,13 @@ public final class HeraldApi implements AutoCloseable {
         SelfServiceHandler self = new SelfServiceHandler(
                 config.selfService(), b.selfService, preferences, b.preferences, dispatcher, intake, json, b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
+        SendGridFeedbackHandler sendGridFeedback = new SendGridFeedbackHandler(
+                b.sendGridFeedback,
+                b.feedbackSink == null ? null : b.feedbackSink.apply(registry),
+                b.feedbackEventIds,
+                json,
+                metrics,
+                b.clock);
         ChannelsHandler channels = new ChannelsHandler(json, b.receivers, ProviderRegistry.installed());
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
@@ -229,6 +240,8 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.delete("/v1/admin/suppressions/{address}", suppressions::remove, ApiRole.ADMIN);
             javalin.routes.get("/v1/users/{user}/preferences", preferences::show, ApiRole.ADMIN);
             javalin.routes.put("/v1/users/{user}/preferences", preferences::save, ApiRole.ADMIN);
+            // SendGrid cannot send an API key: the handler checks SendGrid's signature instead.
+            javalin.routes.post("/v1/feedback/sendgrid", sendGridFeedback, ApiRole.PUBLIC);
             javalin.routes.post("/v1/me/link", self::link, ApiRole.PUBLIC);
             javalin.routes.post("/v1/me/session", self::session, ApiRole.PUBLIC);
             javalin.routes.get("/v1/me/preferences", self::show, ApiRole.SELF);
@@ -339,6 +352,10 @@ public final class HeraldApi implements AutoCloseable {
         private final List<ReadinessCheck> readiness = new ArrayList<>();
         private SqsClient sqs;
         private LocalDemo localDemo;
+        private HeraldConfig.Feedback.SendGridFeedback sendGridFeedback =
+                HeraldConfig.Feedback.SendGridFeedback.defaults();
+        private Function<MeterRegistry, FeedbackSink> feedbackSink;
+        private FeedbackEventIds feedbackEventIds;
 
         private Builder(HeraldConfig.Api config, SqsProducer producer, List<QueueRef> queues) {
             this.config = Objects.requireNonNull(config, "config");
@@ -449,6 +466,23 @@ public final class HeraldApi implements AutoCloseable {
         /** Default off: one log line per request (logging.accessLog), see {@link AccessLog}. */
         public Builder accessLog(boolean enabled) {
             this.accessLog = enabled;
+            return this;
+        }
+
+        /**
+         * Serves SendGrid's Signed Event Webhook at {@code POST /v1/feedback/sendgrid}: verified with
+         * {@code config.publicKey}, each event handed to the sink once ({@code eventIds} remembers them). Without it,
+         * or with no public key, that endpoint answers 503.
+         *
+         * @param sink builds the sink on the API's meter registry, so its counters are scraped at /metrics
+         */
+        public Builder sendGridFeedback(
+                HeraldConfig.Feedback.SendGridFeedback config,
+                Function<MeterRegistry, FeedbackSink> sink,
+                FeedbackEventIds eventIds) {
+            this.sendGridFeedback = Objects.requireNonNull(config, "config");
+            this.feedbackSink = Objects.requireNonNull(sink, "sink");
+            this.feedbackEventIds = Objects.requireNonNull(eventIds, "eventIds");
             return this;
         }
 

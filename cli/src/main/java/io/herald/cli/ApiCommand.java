@@ -4,6 +4,8 @@ import io.herald.api.ApiAccess;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.feedback.DynamoFeedbackEventIds;
+import io.herald.core.feedback.FeedbackMeters;
 import io.herald.core.preferences.DynamoChatLinks;
 import io.herald.core.preferences.DynamoLinkNonces;
 import io.herald.core.receiver.ReceiverParser;
@@ -52,6 +54,15 @@ final class ApiCommand implements Callable<Integer> {
                         cfg.mailprog().mailDomain(),
                         Services.linkSender(cfg))
                 .idempotencyStore(stores.idempotency())
+                .sendGridFeedback(
+                        cfg.feedback().sendgrid(),
+                        meters -> stores.feedbackRecorder(
+                                cfg, stores.suppressions(), new FeedbackMeters(meters), Clock.systemUTC()),
+                        new DynamoFeedbackEventIds(
+                                stores.dynamo(),
+                                stores.table(),
+                                cfg.feedback().sendgrid().dedupWindow(),
+                                Clock.systemUTC()))
                 .access(access)
                 .receivers(ReceiverParser.standard(cfg.receivers().defaultScheme()))
                 .readiness(StatusStores.sqsReadiness(queues.sqs(), queues.refs()))

@@ -6,6 +6,8 @@ import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.embedded.EmbeddedServices;
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.feedback.DynamoFeedbackEventIds;
+import io.herald.core.feedback.FeedbackMeters;
 import io.herald.core.preferences.DynamoChatLinks;
 import io.herald.core.preferences.DynamoLinkNonces;
 import io.herald.core.provider.ProviderDescriptor;
@@ -123,6 +125,15 @@ public final class LocalStack implements AutoCloseable {
                             config.mailprog().mailDomain(),
                             Services.linkSender(config))
                     .idempotencyStore(stores.idempotency())
+                    .sendGridFeedback(
+                            config.feedback().sendgrid(),
+                            meters -> stores.feedbackRecorder(
+                                    config, stores.suppressions(), new FeedbackMeters(meters), Clock.systemUTC()),
+                            new DynamoFeedbackEventIds(
+                                    stores.dynamo(),
+                                    stores.table(),
+                                    config.feedback().sendgrid().dedupWindow(),
+                                    Clock.systemUTC()))
                     .access(access)
                     .receivers(ReceiverParser.standard(config.receivers().defaultScheme()))
                     .readiness(StatusStores.sqsReadiness(sqs, queues))

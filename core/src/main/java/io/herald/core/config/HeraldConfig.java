@@ -36,7 +36,9 @@ public record HeraldConfig(
         @Valid TelegramBotConfig telegramBot,
         @Valid Control control,
         Logging logging,
-        Serve serve) {
+        Serve serve,
+        @Valid SuppressionSettings suppression,
+        @Valid Feedback feedback) {
 
     /**
      * @param endpoint SQS endpoint URL; empty means AWS's regional endpoint
@@ -672,6 +674,75 @@ public record HeraldConfig(
         }
     }
 
+    /**
+     * When feedback from the providers puts an address on the suppression list (hard bounces and complaints always do).
+     *
+     * @param softBounces how many soft bounces within what window suppress an address
+     */
+    public record SuppressionSettings(@Valid SoftBounceLimit softBounces) {
+
+        public static SuppressionSettings defaults() {
+            return new SuppressionSettings(SoftBounceLimit.defaults());
+        }
+
+        /**
+         * @param count soft bounces (a full mailbox, a greylisting server) of one address that suppress it, this many
+         *     within {@code window}
+         * @param window how far back soft bounces count
+         */
+        public record SoftBounceLimit(
+                @Range(min = 1, max = 1000) int count,
+                @DurationRange(min = "1h", max = "8760h") Duration window) {
+
+            public static SoftBounceLimit defaults() {
+                return new SoftBounceLimit(3, Duration.ofDays(7));
+            }
+        }
+    }
+
+    /**
+     * What providers report back about sent email (issue 18).
+     *
+     * @param sendgrid SendGrid's signed Event Webhook at {@code POST /v1/feedback/sendgrid}
+     */
+    public record Feedback(@Valid SendGridFeedback sendgrid) {
+
+        public Feedback {
+            sendgrid = sendgrid == null ? SendGridFeedback.defaults() : sendgrid;
+        }
+
+        public static Feedback defaults() {
+            return new Feedback(SendGridFeedback.defaults());
+        }
+
+        /**
+         * @param publicKey the Event Webhook's verification key as SendGrid's settings page shows it (base64 of the DER
+         *     public key, ECDSA P-256); empty: the endpoint answers 503
+         * @param replayWindow a call whose signed timestamp is further than this from now, either way, is refused (401)
+         * @param dedupWindow how long an event's {@code sg_event_id} is remembered, so a retried batch records it once;
+         *     longer than SendGrid retries (24 h)
+         * @param maxBodyBytes largest batch accepted (SendGrid posts batches of up to 768 KB)
+         */
+        public record SendGridFeedback(
+                String publicKey,
+                @DurationRange(min = "30s", max = "1h") Duration replayWindow,
+                @DurationRange(min = "1h", max = "720h") Duration dedupWindow,
+                @Range(min = 1024, max = 16 * 1024 * 1024) int maxBodyBytes) {
+
+            public SendGridFeedback {
+                publicKey = publicKey == null ? "" : publicKey.strip();
+            }
+
+            public static SendGridFeedback defaults() {
+                return new SendGridFeedback("", Duration.ofMinutes(5), Duration.ofHours(48), 1024 * 1024);
+            }
+
+            public boolean enabled() {
+                return !publicKey.isEmpty();
+            }
+        }
+    }
+
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
     public static HeraldConfig defaults() {
         return new HeraldConfig(
@@ -686,7 +757,9 @@ public record HeraldConfig(
                 TelegramBotConfig.defaults(),
                 Control.defaults(),
                 Logging.defaults(),
-                Serve.defaults());
+                Serve.defaults(),
+                SuppressionSettings.defaults(),
+                Feedback.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
@@ -702,7 +775,9 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression,
+                feedback);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
@@ -718,7 +793,9 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression,
+                feedback);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
@@ -734,7 +811,9 @@ public record HeraldConfig(
                 newTelegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression,
+                feedback);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
@@ -750,7 +829,9 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression,
+                feedback);
     }
 
     public HeraldConfig withApi(Api newApi) {
@@ -766,7 +847,9 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression,
+                feedback);
     }
 
     public HeraldConfig withProviders(ProviderBlocks newProviders) {
@@ -782,7 +865,9 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression,
+                feedback);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
@@ -798,7 +883,9 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                suppression,
+                feedback);
     }
 
     public HeraldConfig withControl(Control newControl) {
@@ -814,7 +901,9 @@ public record HeraldConfig(
                 telegramBot,
                 newControl,
                 logging,
-                serve);
+                serve,
+                suppression,
+                feedback);
     }
 
     public HeraldConfig withServe(Serve newServe) {
@@ -830,6 +919,26 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                newServe);
+                newServe,
+                suppression,
+                feedback);
+    }
+
+    public HeraldConfig withFeedback(Feedback newFeedback) {
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve,
+                suppression,
+                newFeedback);
     }
 }

@@ -22,6 +22,13 @@ public record SendGridConfig(
         Secret apiKey,
         String from)
         implements ProviderBlock {
+
+    /**
+     * The custom arg each mail carries Herald's message id in. SendGrid copies custom args into every Event Webhook
+     * event as a top-level field, which is how a bounce finds its message.
+     */
+    public static final String MESSAGE_ID_ARG = "herald_id";
+
     public static SendGridConfig defaults() {
         // SendGrid publishes no fixed figure for mail/send; it answers 429 with X-RateLimit-Reset.
         return new SendGridConfig(

@@ -120,7 +120,7 @@ public final class SendGridProvider implements Provider, AutoCloseable {
                 envelope.targetName() == null
                         ? new Email(envelope.target())
                         : new Email(envelope.target(), envelope.targetName()));
-        to.addCustomArg("herald_id", envelope.id());
+        to.addCustomArg(SendGridConfig.MESSAGE_ID_ARG, envelope.id());
         mail.addPersonalization(to);
         mail.addContent(new Content("text/plain", body.text().isEmpty() ? " " : body.text()));
         mail.addContent(new Content("text/html", body.html()));

@@ -19,6 +19,7 @@ import io.herald.pipeline.provider.ProviderContractTest;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** docs/providers.md's checklist for SendGrid ({@link ProviderContractTest}); SendGridProviderTest has the rest. */
 class SendGridContractTest extends ProviderContractTest<SendGridProvider> {
@@ -110,6 +111,25 @@ class SendGridContractTest extends ProviderContractTest<SendGridProvider> {
         assertThat(body.path("content").path(1).path("value").asText())
                 .doesNotContain("<script>")
                 .contains("run &quot;α=0.5&quot; &lt;script&gt;alert(1)&lt;/script&gt; $(id) café 🚀");
+    }
+
+    /**
+     * The Event Webhook's only way back to Herald's message: SendGrid copies each personalization's custom args into
+     * every event about it, and POST /v1/feedback/sendgrid reads the id from there.
+     */
+    @Test
+    void heraldsMessageIdTravelsInEveryPersonalizationsCustomArgsForTheEventWebhook() {
+        fake.stubFor(request().willReturn(delivered()));
+        Envelope envelope = envelope();
+
+        assertThat(provider.send(envelope)).isInstanceOf(Outcome.Delivered.class);
+
+        JsonNode personalizations = tree(sent()).path("personalizations");
+        assertThat(personalizations.size()).isPositive();
+        personalizations.forEach(p -> assertThat(p.path("custom_args")
+                        .path(SendGridConfig.MESSAGE_ID_ARG)
+                        .asText())
+                .isEqualTo(envelope.id()));
     }
 
     private static JsonNode tree(LoggedRequest sent) {
