@@ -1,6 +1,5 @@
 package io.herald.core.config;
 
-import io.herald.core.feedback.SendGridWebhookSignature;
 import io.herald.core.receiver.ReceiverParser;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -48,7 +47,6 @@ final class ConfigValidator {
         v.checkControl(c.control());
         v.checkLogging(c.logging());
         v.checkText("serve.dataDir", c.serve().dataDir(), "a directory path such as /var/lib/herald");
-        v.checkSendGridFeedback(c.feedback().sendgrid());
         return v.problems;
     }
 
@@ -258,21 +256,6 @@ final class ConfigValidator {
                             + ConfigLoader.environmentVariable("mailprog.mailDomain") + ") is empty while "
                             + "mailprog.preferences.enabled is false (no chats can be linked); set either, "
                             + "or leave api.selfService.publicUrl empty to turn links off");
-        }
-    }
-
-    /** A key set is checked now, so a typo shows at start-up instead of as every webhook call refused. */
-    private void checkSendGridFeedback(HeraldConfig.Feedback.SendGridFeedback sendgrid) {
-        if (!sendgrid.enabled()) {
-            return;
-        }
-        try {
-            SendGridWebhookSignature.of(sendgrid.publicKey());
-        } catch (IllegalArgumentException e) {
-            problem(
-                    "feedback.sendgrid.publicKey",
-                    e.getMessage() + "; copy the verification key from SendGrid's Mail Settings > Event Webhook "
-                            + "(Signed Event Webhook), or leave it empty to turn the endpoint off");
         }
     }
 

@@ -3,6 +3,7 @@ package io.herald.core.config;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.feedback.FeedbackWebhook;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.provider.ProviderSettings;
@@ -522,6 +523,21 @@ public record HeraldConfig(
         }
 
         /**
+         * Provider name → the feedback webhook it offers (switched on or not by its block), for every provider that has
+         * one: what {@code POST /v1/feedback/{provider}} serves.
+         */
+        public Map<String, FeedbackWebhook> feedbackWebhooks() {
+            Map<String, FeedbackWebhook> webhooks = new LinkedHashMap<>();
+            ProviderRegistry.installed().all().forEach(d -> {
+                ProviderSettings block = blocks.get(d.name());
+                if (block != null) {
+                    d.feedbackWebhookOf(block).ifPresent(webhook -> webhooks.put(d.name(), webhook));
+                }
+            });
+            return Collections.unmodifiableMap(webhooks);
+        }
+
+        /**
          * The channels at least one provider is enabled for in this configuration: what a user's preferences may name
          * (a receiver on another channel could never be reached).
          */
@@ -701,45 +717,17 @@ public record HeraldConfig(
     }
 
     /**
-     * What providers report back about sent email (issue 18).
+     * What providers report back about sent email (issue 18). Each provider's intake is configured in its own block
+     * (e.g. {@code providers.sendgrid.eventWebhook}); what they share is here.
      *
-     * @param sendgrid SendGrid's signed Event Webhook at {@code POST /v1/feedback/sendgrid}
+     * @param dedupWindow how long the event id of a webhook call's event is remembered, so a retried batch records it
+     *     once; longer than any provider retries (SendGrid: 24 h)
      */
-    public record Feedback(@Valid SendGridFeedback sendgrid) {
-
-        public Feedback {
-            sendgrid = sendgrid == null ? SendGridFeedback.defaults() : sendgrid;
-        }
+    public record Feedback(
+            @DurationRange(min = "1h", max = "720h") Duration dedupWindow) {
 
         public static Feedback defaults() {
-            return new Feedback(SendGridFeedback.defaults());
-        }
-
-        /**
-         * @param publicKey the Event Webhook's verification key as SendGrid's settings page shows it (base64 of the DER
-         *     public key, ECDSA P-256); empty: the endpoint answers 503
-         * @param replayWindow a call whose signed timestamp is further than this from now, either way, is refused (401)
-         * @param dedupWindow how long an event's {@code sg_event_id} is remembered, so a retried batch records it once;
-         *     longer than SendGrid retries (24 h)
-         * @param maxBodyBytes largest batch accepted (SendGrid posts batches of up to 768 KB)
-         */
-        public record SendGridFeedback(
-                String publicKey,
-                @DurationRange(min = "30s", max = "1h") Duration replayWindow,
-                @DurationRange(min = "1h", max = "720h") Duration dedupWindow,
-                @Range(min = 1024, max = 16 * 1024 * 1024) int maxBodyBytes) {
-
-            public SendGridFeedback {
-                publicKey = publicKey == null ? "" : publicKey.strip();
-            }
-
-            public static SendGridFeedback defaults() {
-                return new SendGridFeedback("", Duration.ofMinutes(5), Duration.ofHours(48), 1024 * 1024);
-            }
-
-            public boolean enabled() {
-                return !publicKey.isEmpty();
-            }
+            return new Feedback(Duration.ofHours(48));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.herald.core.provider;
 
 import io.herald.core.config.Secret;
+import io.herald.core.feedback.FeedbackWebhook;
 import io.herald.core.receiver.TargetRule;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
@@ -99,6 +100,20 @@ public interface ProviderDescriptor<C extends Record & ProviderSettings> {
      */
     default List<String> awsRegionKeys() {
         return List.of();
+    }
+
+    /**
+     * The webhook the provider reports what became of sent mail through (bounces, complaints), served at {@code POST
+     * /v1/feedback/<name>}; empty when the provider has none. Offered whatever the block's settings: the webhook itself
+     * says whether they switch it on ({@link FeedbackWebhook#enabled()}).
+     */
+    default Optional<FeedbackWebhook> feedbackWebhook(C config) {
+        return Optional.empty();
+    }
+
+    /** {@link #feedbackWebhook} of {@code settings}, this provider's block; for callers that hold every block. */
+    default Optional<FeedbackWebhook> feedbackWebhookOf(ProviderSettings settings) {
+        return feedbackWebhook(cast(settings));
     }
 
     /** {@code settings} (this provider's block) switched on or off, every other key kept. */

@@ -1,6 +1,7 @@
 package io.herald.core.provider.sendgrid;
 
 import io.herald.core.config.Secret;
+import io.herald.core.feedback.FeedbackWebhook;
 import io.herald.core.provider.BlockChecks;
 import io.herald.core.provider.DemoStandIn;
 import io.herald.core.provider.ProviderDescriptor;
@@ -48,6 +49,28 @@ public final class SendGridDescriptor implements ProviderDescriptor<SendGridConf
             checks.secret("apiKey", config.apiKey(), "the API key SendGrid gave you (SG....)");
             checks.address("from", config.from());
         }
+        checkEventWebhook(config.eventWebhook(), checks);
+    }
+
+    /** A key set is checked now, so a typo shows at start-up instead of as every webhook call refused. */
+    private static void checkEventWebhook(SendGridConfig.EventWebhook webhook, BlockChecks checks) {
+        if (!webhook.enabled()) {
+            return;
+        }
+        try {
+            SendGridWebhookSignature.of(webhook.publicKey());
+        } catch (IllegalArgumentException e) {
+            checks.problem(
+                    "eventWebhook.publicKey",
+                    e.getMessage() + "; copy the verification key from SendGrid's Mail Settings > Event Webhook "
+                            + "(Signed Event Webhook), or leave it empty to turn the endpoint off");
+        }
+    }
+
+    /** SendGrid's Signed Event Webhook, at {@code POST /v1/feedback/sendgrid}. */
+    @Override
+    public Optional<FeedbackWebhook> feedbackWebhook(SendGridConfig config) {
+        return Optional.of(new SendGridEventWebhook(name(), config.eventWebhook()));
     }
 
     /** SendGrid v3 mail/send: 202 with {@code X-Message-Id}; errors are {@code {"errors":[{"message"}]}}. */
@@ -68,6 +91,7 @@ public final class SendGridDescriptor implements ProviderDescriptor<SendGridConf
                         sendgrid.template(),
                         demo.baseUrl().toString(),
                         Secret.of("SG.local-demo-key"),
-                        demo.from())));
+                        demo.from(),
+                        sendgrid.eventWebhook())));
     }
 }

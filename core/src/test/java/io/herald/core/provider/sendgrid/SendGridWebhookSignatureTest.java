@@ -1,4 +1,4 @@
-package io.herald.core.feedback;
+package io.herald.core.provider.sendgrid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -100,12 +100,14 @@ class SendGridWebhookSignatureTest {
     void aConfiguredKeyThatDoesNotParseStopsStartUpNamingTheKey() {
         ConfigException e = catchThrowableOfType(
                 ConfigException.class,
-                () -> new ConfigLoader(Map.of()).loadYaml("feedback: {sendgrid: {publicKey: \"AAAA\"}}"));
+                () -> new ConfigLoader(Map.of())
+                        .loadYaml("providers: {sendgrid: {eventWebhook: {publicKey: \"AAAA\"}}}"));
 
         assertThat(e.problems())
                 .singleElement()
                 .asString()
-                .startsWith("feedback.sendgrid.publicKey (HERALD_FEEDBACK_SENDGRID_PUBLIC_KEY): "
+                .startsWith("providers.sendgrid.eventWebhook.publicKey "
+                        + "(HERALD_PROVIDERS_SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY): "
                         + "the public key is not a DER-encoded EC public key")
                 .doesNotContain("AAAA");
     }
@@ -114,12 +116,16 @@ class SendGridWebhookSignatureTest {
     void aValidKeyLoadsAndTurnsTheEndpointOn() throws Exception {
         String key = publicKey(pair("secp256r1"));
 
-        var sendgrid = new ConfigLoader(Map.of())
-                .loadYaml("feedback: {sendgrid: {publicKey: \"" + key + "\"}}")
-                .feedback()
-                .sendgrid();
+        var providers = new ConfigLoader(Map.of())
+                .loadYaml("providers: {sendgrid: {eventWebhook: {publicKey: \"" + key + "\"}}}")
+                .providers();
+        var sendgrid = providers.of(SendGridConfig.class).eventWebhook();
 
         assertThat(sendgrid.enabled()).isTrue();
         assertThat(sendgrid.publicKey()).isEqualTo(key);
+        assertThat(providers.feedbackWebhooks())
+                .as("the registry offers the webhook, switched on")
+                .hasEntrySatisfying(
+                        "sendgrid", webhook -> assertThat(webhook.enabled()).isTrue());
     }
 }

@@ -1,4 +1,4 @@
-package io.herald.core.feedback;
+package io.herald.core.provider.sendgrid;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
