@@ -5,6 +5,7 @@ import io.herald.core.control.ControlStore;
 import io.herald.core.envelope.Sender;
 import io.herald.core.feedback.FeedbackEventIds;
 import io.herald.core.feedback.FeedbackSink;
+import io.herald.core.feedback.FeedbackWebhook;
 import io.herald.core.feedback.Suppressions;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
@@ -148,8 +149,8 @@ public final class HeraldApi implements AutoCloseable {
         SelfServiceHandler self = new SelfServiceHandler(
                 config.selfService(), b.selfService, preferences, b.preferences, dispatcher, intake, json, b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
-        SendGridFeedbackHandler sendGridFeedback = new SendGridFeedbackHandler(
-                b.sendGridFeedback,
+        FeedbackWebhookHandler feedbackWebhooks = new FeedbackWebhookHandler(
+                b.feedbackWebhooks,
                 b.feedbackSink == null ? null : b.feedbackSink.apply(registry),
                 b.feedbackEventIds,
                 json,
@@ -240,8 +241,8 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.delete("/v1/admin/suppressions/{address}", suppressions::remove, ApiRole.ADMIN);
             javalin.routes.get("/v1/users/{user}/preferences", preferences::show, ApiRole.ADMIN);
             javalin.routes.put("/v1/users/{user}/preferences", preferences::save, ApiRole.ADMIN);
-            // SendGrid cannot send an API key: the handler checks SendGrid's signature instead.
-            javalin.routes.post("/v1/feedback/sendgrid", sendGridFeedback, ApiRole.PUBLIC);
+            // Providers cannot send an API key: each provider's webhook checks its own signature instead.
+            javalin.routes.post("/v1/feedback/{provider}", feedbackWebhooks, ApiRole.PUBLIC);
             javalin.routes.post("/v1/me/link", self::link, ApiRole.PUBLIC);
             javalin.routes.post("/v1/me/session", self::session, ApiRole.PUBLIC);
             javalin.routes.get("/v1/me/preferences", self::show, ApiRole.SELF);
@@ -352,8 +353,8 @@ public final class HeraldApi implements AutoCloseable {
         private final List<ReadinessCheck> readiness = new ArrayList<>();
         private SqsClient sqs;
         private LocalDemo localDemo;
-        private HeraldConfig.Feedback.SendGridFeedback sendGridFeedback =
-                HeraldConfig.Feedback.SendGridFeedback.defaults();
+        private Map<String, FeedbackWebhook> feedbackWebhooks =
+                HeraldConfig.ProviderBlocks.defaults().feedbackWebhooks();
         private Function<MeterRegistry, FeedbackSink> feedbackSink;
         private FeedbackEventIds feedbackEventIds;
 
@@ -470,17 +471,18 @@ public final class HeraldApi implements AutoCloseable {
         }
 
         /**
-         * Serves SendGrid's Signed Event Webhook at {@code POST /v1/feedback/sendgrid}: verified with
-         * {@code config.publicKey}, each event handed to the sink once ({@code eventIds} remembers them). Without it,
-         * or with no public key, that endpoint answers 503.
+         * Serves the providers' feedback webhooks at {@code POST /v1/feedback/{provider}}: each call verified by the
+         * provider's webhook, each event handed to the sink once ({@code eventIds} remembers them). Without it, or with
+         * a webhook its provider's block leaves off, that endpoint answers 503.
          *
+         * @param webhooks provider name → its webhook, e.g. {@code config.providers().feedbackWebhooks()}
          * @param sink builds the sink on the API's meter registry, so its counters are scraped at /metrics
          */
-        public Builder sendGridFeedback(
-                HeraldConfig.Feedback.SendGridFeedback config,
+        public Builder feedbackWebhooks(
+                Map<String, FeedbackWebhook> webhooks,
                 Function<MeterRegistry, FeedbackSink> sink,
                 FeedbackEventIds eventIds) {
-            this.sendGridFeedback = Objects.requireNonNull(config, "config");
+            this.feedbackWebhooks = Map.copyOf(webhooks);
             this.feedbackSink = Objects.requireNonNull(sink, "sink");
             this.feedbackEventIds = Objects.requireNonNull(eventIds, "eventIds");
             return this;

@@ -42,7 +42,7 @@ class RouteAuthorizationTest {
             Map.entry("POST /email/send", ApiRole.SENDER),
             Map.entry("POST /v1/notifications", ApiRole.SENDER),
             Map.entry("GET /v1/notifications/{id}", ApiRole.READER),
-            Map.entry("POST /v1/feedback/sendgrid", ApiRole.PUBLIC),
+            Map.entry("POST /v1/feedback/{provider}", ApiRole.PUBLIC),
             Map.entry("POST /v1/me/link", ApiRole.PUBLIC),
             Map.entry("POST /v1/me/session", ApiRole.PUBLIC),
             Map.entry("GET /v1/me/preferences", ApiRole.SELF),

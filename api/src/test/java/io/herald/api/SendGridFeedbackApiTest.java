@@ -11,6 +11,9 @@ import io.herald.core.feedback.FeedbackMeters;
 import io.herald.core.feedback.FeedbackRecorder;
 import io.herald.core.feedback.FeedbackSink;
 import io.herald.core.feedback.FeedbackStoreException;
+import io.herald.core.feedback.FeedbackWebhook;
+import io.herald.core.provider.sendgrid.SendGridConfig;
+import io.herald.core.provider.sendgrid.SendGridEventWebhook;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.DynamoStatusStore;
 import io.herald.core.status.StatusTable;
@@ -29,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -38,9 +42,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * SendGrid's Signed Event Webhook against the real API on loopback, event ids de-duplicated in a real DynamoDB engine.
- * SendGrid's private key cannot be had, so a P-256 pair is made here and payloads shaped like SendGrid's documented
- * ones are signed with it exactly as SendGrid signs (ECDSA over timestamp + body, DER, base64).
+ * {@code POST /v1/feedback/{provider}} with SendGrid's Signed Event Webhook against the real API on loopback, event ids
+ * de-duplicated in a real DynamoDB engine. SendGrid's private key cannot be had, so a P-256 pair is made here and
+ * payloads shaped like SendGrid's documented ones are signed with it exactly as SendGrid signs (ECDSA over timestamp +
+ * body, DER, base64).
  *
  * <p>The {@link FeedbackSink} is an in-memory recorder of what it was handed: it stands for our own interface (whose
  * DynamoDB implementation is another part's and tested there), and can be told to fail as an unreachable store does.
@@ -88,8 +93,8 @@ class SendGridFeedbackApiTest {
         StatusTable.createIfMissing(bed.dynamoClient, table);
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         api = bed.start(b -> b.meterRegistry(registry)
-                .sendGridFeedback(
-                        config(publicKey(sendGrid)),
+                .feedbackWebhooks(
+                        webhooks(publicKey(sendGrid)),
                         meters -> sink,
                         new DynamoFeedbackEventIds(bed.dynamoClient, table, Duration.ofHours(48), Clock.systemUTC())));
     }
@@ -99,9 +104,12 @@ class SendGridFeedbackApiTest {
         bed.close();
     }
 
-    private static HeraldConfig.Feedback.SendGridFeedback config(String key) {
-        HeraldConfig.Feedback.SendGridFeedback d = HeraldConfig.Feedback.SendGridFeedback.defaults();
-        return new HeraldConfig.Feedback.SendGridFeedback(key, d.replayWindow(), d.dedupWindow(), 4096);
+    /** SendGrid's webhook as its descriptor offers it, with a small body limit. */
+    private static Map<String, FeedbackWebhook> webhooks(String key) {
+        SendGridConfig.EventWebhook d = SendGridConfig.EventWebhook.defaults();
+        return Map.of(
+                "sendgrid",
+                new SendGridEventWebhook("sendgrid", new SendGridConfig.EventWebhook(key, d.replayWindow(), 4096)));
     }
 
     private static String publicKey(KeyPair pair) {
@@ -118,14 +126,18 @@ class SendGridFeedbackApiTest {
 
     /** Posts {@code body} signed by {@code key} at {@code signedAt}, as SendGrid does. */
     private ApiTestbed.Answer deliver(KeyPair key, Instant signedAt, String body) throws Exception {
+        return deliver(PATH, key, signedAt, body);
+    }
+
+    private ApiTestbed.Answer deliver(String path, KeyPair key, Instant signedAt, String body) throws Exception {
         String timestamp = Long.toString(signedAt.getEpochSecond());
         return bed.post(
                 api,
-                PATH,
+                path,
                 body,
-                SendGridFeedbackHandler.TIMESTAMP,
+                SendGridEventWebhook.TIMESTAMP,
                 timestamp,
-                SendGridFeedbackHandler.SIGNATURE,
+                SendGridEventWebhook.SIGNATURE,
                 sign(key, timestamp, body.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -275,19 +287,19 @@ class SendGridFeedbackApiTest {
                 api,
                 PATH,
                 body.replace("bob@", "eve@"),
-                SendGridFeedbackHandler.TIMESTAMP,
+                SendGridEventWebhook.TIMESTAMP,
                 now,
-                SendGridFeedbackHandler.SIGNATURE,
+                SendGridEventWebhook.SIGNATURE,
                 signature));
         refused.add(bed.post(api, PATH, body));
-        refused.add(bed.post(api, PATH, body, SendGridFeedbackHandler.TIMESTAMP, now));
+        refused.add(bed.post(api, PATH, body, SendGridEventWebhook.TIMESTAMP, now));
         refused.add(bed.post(
                 api,
                 PATH,
                 body,
-                SendGridFeedbackHandler.TIMESTAMP,
+                SendGridEventWebhook.TIMESTAMP,
                 "yesterday",
-                SendGridFeedbackHandler.SIGNATURE,
+                SendGridEventWebhook.SIGNATURE,
                 signature));
 
         assertThat(refused).allSatisfy(a -> assertThat(a.status()).as(a.text()).isEqualTo(401));
@@ -313,7 +325,7 @@ class SendGridFeedbackApiTest {
         ApiTestbed.Answer tooLarge = deliver(huge);
 
         assertThat(tooLarge.status()).isEqualTo(413);
-        assertThat(tooLarge.errors().get("base")).contains("feedback.sendgrid.maxBodyBytes");
+        assertThat(tooLarge.errors().get("base")).contains("providers.sendgrid.eventWebhook.maxBodyBytes");
 
         ApiTestbed.Answer partly = deliver(batch(
                 "{\"email\":\"bob@example.org\",\"event\":\"bounce\",\"timestamp\":1733600000}",
@@ -347,8 +359,8 @@ class SendGridFeedbackApiTest {
         status.record(new StatusUpdate(
                 "m-hard", new DeliveryState.Delivered("sendgrid", "sg-1"), Instant.now(), "ci", "example.org"));
         api = bed.start(b -> b.meterRegistry(registry)
-                .sendGridFeedback(
-                        config(publicKey(sendGrid)),
+                .feedbackWebhooks(
+                        webhooks(publicKey(sendGrid)),
                         meters -> new FeedbackRecorder(
                                 status,
                                 suppressions,
@@ -390,6 +402,28 @@ class SendGridFeedbackApiTest {
                 .build());
 
         assertThat(answer.status()).isEqualTo(503);
-        assertThat(answer.errors().get("base")).contains("feedback.sendgrid.publicKey");
+        assertThat(answer.errors().get("base")).contains("providers.sendgrid.eventWebhook.publicKey");
+    }
+
+    @Test
+    void aProviderWithoutAFeedbackWebhookOrNoProviderAtAllIs404AndCountsNothing() throws Exception {
+        for (String path : List.of("/v1/feedback/telegram", "/v1/feedback/nosuchprovider")) {
+            ApiTestbed.Answer answer = deliver(path, sendGrid, Instant.now(), batch(event("bounce", "x1", "m1", "")));
+
+            assertThat(answer.status()).as(answer.text()).isEqualTo(404);
+            assertThat(answer.errors().get("base")).contains("[sendgrid]");
+        }
+        assertThat(sink.events).isEmpty();
+        assertThat(registry.find("herald.api.feedback.refused").counters()).isEmpty();
+    }
+
+    @Test
+    void theFeedbackMetricsCarryTheProviderLabel() throws Exception {
+        deliver(batch(event("delivered", "l1", "m1", "")));
+
+        assertThat(registry.find("herald.api.feedback.events")
+                        .tag("provider", "sendgrid")
+                        .counters())
+                .isNotEmpty();
     }
 }

@@ -85,7 +85,8 @@ final class EmailApiFake implements AutoCloseable {
                         "",
                         baseUrl,
                         Secret.of("SG.bench-key"),
-                        "herald@example.org"),
+                        "herald@example.org",
+                        SendGridConfig.EventWebhook.defaults()),
                 clock);
     }
 

@@ -54,15 +54,12 @@ final class ApiCommand implements Callable<Integer> {
                         cfg.mailprog().mailDomain(),
                         Services.linkSender(cfg))
                 .idempotencyStore(stores.idempotency())
-                .sendGridFeedback(
-                        cfg.feedback().sendgrid(),
+                .feedbackWebhooks(
+                        cfg.providers().feedbackWebhooks(),
                         meters -> stores.feedbackRecorder(
                                 cfg, stores.suppressions(), new FeedbackMeters(meters), Clock.systemUTC()),
                         new DynamoFeedbackEventIds(
-                                stores.dynamo(),
-                                stores.table(),
-                                cfg.feedback().sendgrid().dedupWindow(),
-                                Clock.systemUTC()))
+                                stores.dynamo(), stores.table(), cfg.feedback().dedupWindow(), Clock.systemUTC()))
                 .access(access)
                 .receivers(ReceiverParser.standard(cfg.receivers().defaultScheme()))
                 .readiness(StatusStores.sqsReadiness(queues.sqs(), queues.refs()))

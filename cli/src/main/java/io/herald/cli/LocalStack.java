@@ -125,14 +125,14 @@ public final class LocalStack implements AutoCloseable {
                             config.mailprog().mailDomain(),
                             Services.linkSender(config))
                     .idempotencyStore(stores.idempotency())
-                    .sendGridFeedback(
-                            config.feedback().sendgrid(),
+                    .feedbackWebhooks(
+                            config.providers().feedbackWebhooks(),
                             meters -> stores.feedbackRecorder(
                                     config, stores.suppressions(), new FeedbackMeters(meters), Clock.systemUTC()),
                             new DynamoFeedbackEventIds(
                                     stores.dynamo(),
                                     stores.table(),
-                                    config.feedback().sendgrid().dedupWindow(),
+                                    config.feedback().dedupWindow(),
                                     Clock.systemUTC()))
                     .access(access)
                     .receivers(ReceiverParser.standard(config.receivers().defaultScheme()))

@@ -242,7 +242,8 @@ class PipelineControlTest {
                         "",
                         Fakes.baseUrl(sendgridFake),
                         Secret.of("SG.test-key"),
-                        "herald@example.org"),
+                        "herald@example.org",
+                        SendGridConfig.EventWebhook.defaults()),
                 clock);
         List<ConfiguredProvider> providers =
                 new ArrayList<>(List.of(new ConfiguredProvider(ses, 1), new ConfiguredProvider(sendgrid, 1)));

@@ -113,7 +113,8 @@ class PipelineFailoverTest {
                         "",
                         Fakes.baseUrl(sendgridFake),
                         Secret.of("SG.test-key"),
-                        "herald@example.org"),
+                        "herald@example.org",
+                        SendGridConfig.EventWebhook.defaults()),
                 clock);
         HeraldConfig.PipelineSettings config = HeraldConfig.defaults()
                 .pipeline()

@@ -216,7 +216,8 @@ class EchoedSecretsTest {
                                             "",
                                             base,
                                             Secret.of(SENDGRID_KEY),
-                                            "herald@example.org"),
+                                            "herald@example.org",
+                                            SendGridConfig.EventWebhook.defaults()),
                                     clock);
                             return new HttpOrSdk(p, p);
                         },

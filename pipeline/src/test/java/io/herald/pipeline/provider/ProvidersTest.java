@@ -37,7 +37,17 @@ class ProvidersTest {
         for (ProviderSettings block : List.of(
                 new OutboxConfig(true, 2, dir.toString()),
                 new SesConfig(true, 3, T, 1, S, "", "eu-west-1", "http://127.0.0.1:1", "h@example.org", ""),
-                new SendGridConfig(true, 1, T, 1, S, "", "http://127.0.0.1:1", Secret.of("SG.x"), "h@example.org"),
+                new SendGridConfig(
+                        true,
+                        1,
+                        T,
+                        1,
+                        S,
+                        "",
+                        "http://127.0.0.1:1",
+                        Secret.of("SG.x"),
+                        "h@example.org",
+                        SendGridConfig.EventWebhook.defaults()),
                 new SmtpConfig(true, 1, T, 1, S, "", "127.0.0.1", 1, "starttls", "", Secret.none(), "h@example.org"),
                 new TeamsConfig(true, 1, T, 4, S, "", Secret.of("http://127.0.0.1:1/teams")),
                 new TelegramConfig(true, 1, T, 30, S, template, "http://127.0.0.1:1", Secret.of("1:x"), S),

@@ -39,7 +39,8 @@ class SendGridContractTest extends ProviderContractTest<SendGridProvider> {
                         "",
                         baseUrl,
                         Secret.of(SECRET),
-                        "herald@example.org"),
+                        "herald@example.org",
+                        SendGridConfig.EventWebhook.defaults()),
                 clock);
     }
 

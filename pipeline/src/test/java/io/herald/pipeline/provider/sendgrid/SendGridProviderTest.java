@@ -61,7 +61,8 @@ class SendGridProviderTest {
                         "",
                         Fakes.baseUrl(fake),
                         Secret.of(KEY),
-                        "herald@example.org"),
+                        "herald@example.org",
+                        SendGridConfig.EventWebhook.defaults()),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -136,7 +137,8 @@ class SendGridProviderTest {
                         "",
                         Fakes.baseUrl(fake) + "/egress/sendgrid/",
                         Secret.of(KEY),
-                        "herald@example.org"),
+                        "herald@example.org",
+                        SendGridConfig.EventWebhook.defaults()),
                 Clock.fixed(NOW, ZoneOffset.UTC));
         fake.stubFor(post(urlEqualTo("/egress/sendgrid" + PATH))
                 .willReturn(aResponse().withStatus(202)));
@@ -186,7 +188,8 @@ class SendGridProviderTest {
                                 "",
                                 Fakes.baseUrl(slow),
                                 Secret.of(KEY),
-                                "herald@example.org"),
+                                "herald@example.org",
+                                SendGridConfig.EventWebhook.defaults()),
                         Clock.systemUTC(),
                         sends);
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
