@@ -36,7 +36,8 @@ public record HeraldConfig(
         @Valid TelegramBotConfig telegramBot,
         @Valid Control control,
         Logging logging,
-        Serve serve) {
+        Serve serve,
+        @Valid Unsubscribe unsubscribe) {
 
     /**
      * @param endpoint SQS endpoint URL; empty means AWS's regional endpoint
@@ -627,6 +628,53 @@ public record HeraldConfig(
         }
     }
 
+    /**
+     * RFC 8058 one-click unsubscribe: every email that is not {@code category: transactional} carries a signed link to
+     * {@code <publicUrl>/u/<token>} that stops that category of mail to that address.
+     *
+     * @param publicUrl where receivers reach the API, e.g. {@code https://herald.example.org}; empty: the self-service
+     *     page's address ({@code api.selfService.publicUrl}); both empty: no unsubscribe links
+     * @param secret the HMAC key that signs the links (at least 32 characters); the pipeline that writes them and the
+     *     API that reads them need the same one. Changing it breaks every link already sent
+     */
+    public record Unsubscribe(String publicUrl, Secret secret) {
+
+        public Unsubscribe {
+            publicUrl = publicUrl == null ? "" : publicUrl.strip();
+            secret = secret == null ? Secret.none() : secret;
+        }
+
+        public static Unsubscribe defaults() {
+            return new Unsubscribe("", Secret.none());
+        }
+    }
+
+    /**
+     * Where unsubscribe links point: {@code unsubscribe.publicUrl}, else {@code api.selfService.publicUrl}, without a
+     * trailing slash; empty: no links.
+     */
+    public String unsubscribeBaseUrl() {
+        String own = unsubscribe == null ? "" : unsubscribe.publicUrl();
+        return (own.isEmpty() ? api.selfService().publicUrl() : own).replaceAll("/+$", "");
+    }
+
+    public HeraldConfig withUnsubscribe(Unsubscribe newUnsubscribe) {
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve,
+                newUnsubscribe);
+    }
+
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
     public static HeraldConfig defaults() {
         return new HeraldConfig(
@@ -641,7 +689,8 @@ public record HeraldConfig(
                 TelegramBotConfig.defaults(),
                 Control.defaults(),
                 Logging.defaults(),
-                Serve.defaults());
+                Serve.defaults(),
+                Unsubscribe.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
@@ -657,7 +706,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                unsubscribe);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
@@ -673,7 +723,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                unsubscribe);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
@@ -689,7 +740,8 @@ public record HeraldConfig(
                 newTelegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                unsubscribe);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
@@ -705,7 +757,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                unsubscribe);
     }
 
     public HeraldConfig withApi(Api newApi) {
@@ -721,7 +774,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                unsubscribe);
     }
 
     public HeraldConfig withProviders(ProviderBlocks newProviders) {
@@ -737,7 +791,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                unsubscribe);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
@@ -753,7 +808,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                unsubscribe);
     }
 
     public HeraldConfig withControl(Control newControl) {
@@ -769,7 +825,8 @@ public record HeraldConfig(
                 telegramBot,
                 newControl,
                 logging,
-                serve);
+                serve,
+                unsubscribe);
     }
 
     public HeraldConfig withServe(Serve newServe) {
@@ -785,6 +842,7 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                newServe);
+                newServe,
+                unsubscribe);
     }
 }
