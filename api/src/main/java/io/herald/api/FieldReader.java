@@ -129,6 +129,23 @@ final class FieldReader {
         return Optional.empty();
     }
 
+    /**
+     * An email's category ({@link io.herald.core.unsubscribe.Categories}): what its unsubscribe link stops, or
+     * {@code transactional} for mail without one; null when absent (the default category).
+     */
+    String category(String field) {
+        String value = text(field, "Category");
+        if (value == null) {
+            return null;
+        }
+        String problem = io.herald.core.unsubscribe.Categories.problem(value);
+        if (problem != null) {
+            errors.put(field, "Category " + problem);
+            return null;
+        }
+        return value;
+    }
+
     /** @return the string, or null when absent, JSON null, of another type or not sendable */
     String text(String field, String label) {
         JsonNode node = object.get(field);

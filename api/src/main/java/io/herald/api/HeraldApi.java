@@ -2,6 +2,8 @@ package io.herald.api;
 
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
+import io.herald.core.feedback.Suppressions;
+import io.herald.core.unsubscribe.UnsubscribeTokens;
 import io.herald.core.envelope.Sender;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
@@ -141,6 +143,8 @@ public final class HeraldApi implements AutoCloseable {
         SelfServiceHandler self = new SelfServiceHandler(
                 config.selfService(), b.selfService, preferences, b.preferences, dispatcher, intake, json, b.clock);
         Readiness readiness = new Readiness(b.readiness, json);
+        UnsubscribeHandler unsubscribe =
+                new UnsubscribeHandler(b.unsubscribeTokens, b.unsubscribeSuppressions, b.clock);
         ChannelsHandler channels = new ChannelsHandler(json, b.receivers, ProviderRegistry.installed());
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
@@ -227,6 +231,9 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.post("/v1/me/session", self::session, ApiRole.PUBLIC);
             javalin.routes.get("/v1/me/preferences", self::show, ApiRole.SELF);
             javalin.routes.put("/v1/me/preferences", self::save, ApiRole.SELF);
+            // No key, no cookie, no session: the signed token in the path is the whole proof (RFC 8058).
+            javalin.routes.get("/u/{token}", unsubscribe::page, ApiRole.PUBLIC);
+            javalin.routes.post("/u/{token}", unsubscribe::unsubscribe, ApiRole.PUBLIC);
             javalin.routes.get(
                     "/healthz",
                     ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")),
@@ -332,6 +339,8 @@ public final class HeraldApi implements AutoCloseable {
         private final List<ReadinessCheck> readiness = new ArrayList<>();
         private SqsClient sqs;
         private LocalDemo localDemo;
+        private UnsubscribeTokens unsubscribeTokens;
+        private Suppressions unsubscribeSuppressions;
 
         private Builder(HeraldConfig.Api config, SqsProducer producer, List<QueueRef> queues) {
             this.config = Objects.requireNonNull(config, "config");
@@ -436,6 +445,17 @@ public final class HeraldApi implements AutoCloseable {
         /** Default off: one log line per request (logging.accessLog), see {@link AccessLog}. */
         public Builder accessLog(boolean enabled) {
             this.accessLog = enabled;
+            return this;
+        }
+
+        /**
+         * RFC 8058 one-click unsubscribe at {@code /u/{token}} ({@link UnsubscribeHandler}): links signed by
+         * {@code tokens} (the pipeline's, with the same unsubscribe.secret) add their address and category to
+         * {@code suppressions}. Without it {@code /u/} answers 404.
+         */
+        public Builder unsubscribe(UnsubscribeTokens tokens, Suppressions suppressions) {
+            this.unsubscribeTokens = Objects.requireNonNull(tokens, "tokens");
+            this.unsubscribeSuppressions = Objects.requireNonNull(suppressions, "suppressions");
             return this;
         }
 
