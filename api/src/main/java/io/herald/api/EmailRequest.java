@@ -14,7 +14,13 @@ import java.util.Map;
  * unsubscribe link stops, or {@code transactional} for none.
  */
 record EmailRequest(
-        String fromEmail, String fromName, String toEmail, String toName, String subject, String body, String category) {
+        String fromEmail,
+        String fromName,
+        String toEmail,
+        String toName,
+        String subject,
+        String body,
+        String category) {
 
     /** Display names beyond this are abuse or a paste error, not a name; no provider shows them whole. */
     static final int MAX_NAME_CHARS = 256;

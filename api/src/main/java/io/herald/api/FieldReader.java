@@ -131,12 +131,13 @@ final class FieldReader {
 
     /**
      * An email's category ({@link io.herald.core.unsubscribe.Categories}): what its unsubscribe link stops, or
-     * {@code transactional} for mail without one; null when absent (the default category).
+     * {@code transactional} for mail without one; {@link io.herald.core.unsubscribe.Categories#DEFAULT} when absent,
+     * written out so the pipeline's suppression check and the unsubscribe link name the same category.
      */
     String category(String field) {
         String value = text(field, "Category");
         if (value == null) {
-            return null;
+            return errors.containsKey(field) ? null : io.herald.core.unsubscribe.Categories.DEFAULT;
         }
         String problem = io.herald.core.unsubscribe.Categories.problem(value);
         if (problem != null) {

@@ -2,9 +2,8 @@ package io.herald.api;
 
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
-import io.herald.core.feedback.Suppressions;
-import io.herald.core.unsubscribe.UnsubscribeTokens;
 import io.herald.core.envelope.Sender;
+import io.herald.core.feedback.Suppressions;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
@@ -17,6 +16,7 @@ import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.status.StatusStore;
+import io.herald.core.unsubscribe.UnsubscribeTokens;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

@@ -27,6 +27,7 @@ final class UnsubscribeHandler {
 
     /** What a suppression added here says, for the admin list. */
     static final String REASON = "unsubscribed";
+
     static final String SOURCE = "unsubscribe";
     /** RFC 8058's body is 26 bytes and a multipart one a few hundred: anything larger is no unsubscribe request. */
     static final int MAX_BODY_BYTES = 4 * 1024;
@@ -67,7 +68,8 @@ final class UnsubscribeHandler {
                 ctx,
                 HttpStatus.OK,
                 "Unsubscribe",
-                "<p>Stop receiving <b>" + category + "</b> mail at " + escape(unsubscription.get().address())
+                "<p>Stop receiving <b>" + category + "</b> mail at "
+                        + escape(unsubscription.get().address())
                         + "?</p>\n<form method=\"post\"><input type=\"hidden\" name=\"List-Unsubscribe\" "
                         + "value=\"One-Click\"><button type=\"submit\">Unsubscribe</button></form>");
     }
