@@ -355,6 +355,31 @@ class HeraldStackTest {
         assertThat(t.mainText).doesNotContain(DeploymentConfig.PLACEHOLDER);
     }
 
+    @Test
+    void unsubscribeLinksGetOneGeneratedKeyForThePipelineAndTheApiAndTheAddressTheyPointAt() {
+        Map<String, JsonNode> generated = new HashMap<>();
+        resources("AWS::SecretsManager::Secret").forEach((id, secret) -> {
+            if (secret.at("/Properties/Name").asText().equals("test/unsubscribe/secret")) {
+                generated.put(id, secret);
+            }
+        });
+        assertThat(generated).as("one secret for the unsubscribe links' key").hasSize(1);
+        String secretId = generated.keySet().iterator().next();
+        for (String task : List.of("api", "pipeline")) {
+            List<String> fromSecret = new java.util.ArrayList<>();
+            containers().get(task).path("Secrets").forEach(s -> {
+                if (s.path("Name").asText().equals("HERALD_UNSUBSCRIBE_SECRET")) {
+                    fromSecret.add(s.path("ValueFrom").path("Ref").asText());
+                }
+            });
+            assertThat(fromSecret).as(task + " reads the key from that secret").containsExactly(secretId);
+            assertThat(environment(containers().get(task)))
+                    .as(task + ": the links point at the self-service page's address")
+                    .containsEntry("HERALD_UNSUBSCRIBE_PUBLIC_URL", "https://herald.example.org")
+                    .doesNotContainKey("HERALD_UNSUBSCRIBE_SECRET");
+        }
+    }
+
     private Map<String, JsonNode> resources(String type) {
         Map<String, JsonNode> found = new java.util.TreeMap<>();
         t.main.path("Resources").fields().forEachRemaining(e -> {
