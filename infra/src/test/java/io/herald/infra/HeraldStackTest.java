@@ -38,10 +38,11 @@ class HeraldStackTest {
         t.mainTemplate.resourceCountIs("AWS::ECS::Service", 2);
         t.mainTemplate.resourceCountIs("AWS::ECS::TaskDefinition", 2);
         t.mainTemplate.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);
-        // One per secret key of every installed provider (ntfy has two: token and password), and the links' key.
+        // One per secret key of every installed provider (ntfy has two: token and password), the links' key and the
+        // unsubscribe links' key.
         t.mainTemplate.resourceCountIs(
                 "AWS::SecretsManager::Secret",
-                ProviderSecrets.of(HeraldConfig.defaults().providers()).size() + 1);
+                ProviderSecrets.of(HeraldConfig.defaults().providers()).size() + 2);
         t.mainTemplate.resourceCountIs("AWS::SES::EmailIdentity", 1);
         t.mainTemplate.resourceCountIs("AWS::SES::ConfigurationSet", 1);
         t.mainTemplate.resourceCountIs("AWS::SNS::Topic", 1);
@@ -293,15 +294,18 @@ class HeraldStackTest {
                 .path("Secrets")
                 .forEach(s -> apiSecrets.add(s.path("Name").asText()));
         assertThat(apiSecrets)
-                .as("the api reads only the magic links' key")
-                .containsExactly("HERALD_API_SELF_SERVICE_LINK_SECRET");
+                .as("the api reads only the magic links' and the unsubscribe links' keys")
+                .containsExactly("HERALD_API_SELF_SERVICE_LINK_SECRET", "HERALD_UNSUBSCRIBE_SECRET");
         List<String> secretNames = new ArrayList<>();
         containers
                 .get("pipeline")
                 .path("Secrets")
                 .forEach(s -> secretNames.add(s.path("Name").asText()));
         assertThat(secretNames)
-                .containsExactlyInAnyOrder("HERALD_PROVIDERS_SENDGRID_API_KEY", "HERALD_PROVIDERS_SLACK_WEBHOOK_URL");
+                .containsExactlyInAnyOrder(
+                        "HERALD_PROVIDERS_SENDGRID_API_KEY",
+                        "HERALD_PROVIDERS_SLACK_WEBHOOK_URL",
+                        "HERALD_UNSUBSCRIBE_SECRET");
         for (JsonNode container : containers.values()) {
             container
                     .path("Environment")
