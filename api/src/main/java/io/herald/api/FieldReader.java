@@ -2,6 +2,7 @@ package io.herald.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.receiver.EmailAddresses;
+import io.herald.core.unsubscribe.Categories;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -130,16 +131,17 @@ final class FieldReader {
     }
 
     /**
-     * An email's category ({@link io.herald.core.unsubscribe.Categories}): what its unsubscribe link stops, or
-     * {@code transactional} for mail without one; {@link io.herald.core.unsubscribe.Categories#DEFAULT} when absent,
-     * written out so the pipeline's suppression check and the unsubscribe link name the same category.
+     * An email's category ({@link Categories}): what its unsubscribe link stops, or {@code transactional} for mail
+     * without one; {@link Categories#DEFAULT} when absent or empty, written out so the pipeline's suppression check and
+     * the unsubscribe link name the same category.
      */
     String category(String field) {
         String value = text(field, "Category");
-        if (value == null) {
-            return errors.containsKey(field) ? null : io.herald.core.unsubscribe.Categories.DEFAULT;
+        // Absent, null, empty and blank alike, as for every optional field.
+        if (value == null || value.isBlank()) {
+            return errors.containsKey(field) ? null : Categories.DEFAULT;
         }
-        String problem = io.herald.core.unsubscribe.Categories.problem(value);
+        String problem = Categories.problem(value);
         if (problem != null) {
             errors.put(field, "Category " + problem);
             return null;

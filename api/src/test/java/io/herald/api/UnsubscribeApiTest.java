@@ -151,7 +151,9 @@ class UnsubscribeApiTest {
         ApiTestbed.Answer receipt = bed.post(api, "/email/send", """
                 {"email": {"fromEmail": "ops@example.com", "toEmail": "frank@uni.org", "subject": "Receipt",
                  "body": "Thanks", "category": "transactional"}}""");
-        ApiTestbed.Answer plain = bed.post(api, "/email/send", bed.validEmail());
+        ApiTestbed.Answer plain = bed.post(api, "/email/send", """
+                {"email": {"fromEmail": "ops@example.com", "toEmail": "frank@uni.org", "subject": "Hi",
+                 "body": "Hello", "category": ""}}""");
 
         assertThat(sent.status()).as(sent.text()).isEqualTo(202);
         // gomail's /email/send answers 200.
