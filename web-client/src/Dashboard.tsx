@@ -7,6 +7,7 @@ import { formatAge, NO_AGE, unknownAgeNotes, unknownBecause, type AgeFrom } from
 import { advance, chartWindow, EMPTY_HISTORY, fromSamples, type ProviderSample, type RateHistory } from "./rates";
 import { RateChart } from "./RateChart";
 import { DeadLetters } from "./DeadLetters";
+import { Suppressions } from "./Suppressions";
 
 const POLL_MS = 2000;
 /** The chart spans its history: at least this, at most the hour the API keeps. */
@@ -127,6 +128,7 @@ export function Dashboard() {
             reason={reason} onReason={setReason} />
           <Queues queues={overview.queues} />
           <DeadLetters apiKey={apiKey} />
+          <Suppressions apiKey={apiKey} />
           <Recent overview={overview} />
         </>
       )}

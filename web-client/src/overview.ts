@@ -179,6 +179,8 @@ export type Answer<T> = { ok: true; value: T } | { ok: false; message: string };
 async function call<T>(path: string, apiKey: string, init: RequestInit = {}): Promise<Answer<T>> {
   try {
     const response = await fetch(path, { ...init, headers: headers(apiKey, init.body !== undefined) });
+    // 204 (a removal) has no body to read.
+    if (response.status === 204) return { ok: true, value: undefined as T };
     if (response.ok) return { ok: true, value: (await response.json()) as T };
     return { ok: false, message: await baseError(response, `The server answered ${response.status}.`) };
   } catch {
@@ -254,4 +256,30 @@ export function redrive(filter: DeadLetterFilter, dryRun: boolean, apiKey: strin
   const body: Record<string, string | boolean> = { dryRun };
   for (const [key, value] of Object.entries(filter)) if (value.trim()) body[key] = value.trim();
   return call<RedriveResult>("/v1/admin/dead-letters/redrive", apiKey, { method: "POST", body: JSON.stringify(body) });
+}
+
+/** One entry of the suppression list: `*` stops all email to the address, another category only that one. */
+export interface SuppressionEntry {
+  address: string;
+  category: string;
+  reason: string;
+  source: string;
+  at: string;
+}
+
+/** The suppression list, newest first (`herald suppressions list`); one address's entries when given. */
+export function listSuppressions(address: string, apiKey: string) {
+  const query = address.trim() ? "?address=" + encodeURIComponent(address.trim()) : "";
+  return call<{ suppressions: SuppressionEntry[] }>("/v1/admin/suppressions" + query, apiKey);
+}
+
+/** Stops all email to the address (`herald suppressions add`). */
+export function addSuppression(address: string, reason: string, apiKey: string) {
+  return call<SuppressionEntry>("/v1/admin/suppressions", apiKey,
+    { method: "POST", body: JSON.stringify({ address: address.trim(), reason: reason.trim() }) });
+}
+
+/** Removes every entry of the address (`herald suppressions remove`). */
+export function removeSuppression(address: string, apiKey: string) {
+  return call<void>(`/v1/admin/suppressions/${encodeURIComponent(address)}`, apiKey, { method: "DELETE" });
 }

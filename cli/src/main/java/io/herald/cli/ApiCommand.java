@@ -47,6 +47,7 @@ final class ApiCommand implements Callable<Integer> {
                 stores);
         HeraldApi api = builder.statusStore(stores.status())
                 .controlStore(stores.control())
+                .suppressions(stores.suppressions())
                 .preferences(stores.preferences(), cfg.providers().channelsWithProvider())
                 .selfService(
                         new DynamoLinkNonces(stores.dynamo(), stores.table()),

@@ -106,7 +106,7 @@ final class Services {
         return api.unsubscribe(
                 new io.herald.core.unsubscribe.UnsubscribeTokens(
                         cfg.unsubscribe().secret()),
-                new io.herald.core.feedback.DynamoSuppressions(stores.dynamo(), stores.table()));
+                stores.suppressions());
     }
 
     static void startApi(HeraldApi api, HeraldConfig.Api config) {

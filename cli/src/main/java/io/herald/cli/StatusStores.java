@@ -3,6 +3,7 @@ package io.herald.cli;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.feedback.DynamoSuppressions;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.DynamoIdempotencyStore;
 import io.herald.core.preferences.DynamoPreferencesStore;
@@ -20,8 +21,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The status table's stores, as the API and the pipeline share them: one DynamoDB client, the delivery status store,
- * the API's idempotency store, pauses with shared provider health, and Slurm users' preferences. Closing it closes the
- * client.
+ * the API's idempotency store, pauses with shared provider health, Slurm users' preferences and the suppression list.
+ * Closing it closes the client.
  */
 record StatusStores(
         DynamoDbClient dynamo,
@@ -29,6 +30,7 @@ record StatusStores(
         DynamoIdempotencyStore idempotency,
         DynamoControlStore control,
         DynamoPreferencesStore preferences,
+        DynamoSuppressions suppressions,
         String table)
         implements AutoCloseable {
 
@@ -59,6 +61,7 @@ record StatusStores(
                             dynamo, table, config.api().idempotencyWindow(), IDEMPOTENCY_LEASE, clock),
                     new DynamoControlStore(dynamo, table, config.control().staleAfter(), clock),
                     new DynamoPreferencesStore(dynamo, table),
+                    new DynamoSuppressions(dynamo, table),
                     table);
         } catch (RuntimeException e) {
             dynamo.close();

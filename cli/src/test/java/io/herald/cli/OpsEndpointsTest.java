@@ -108,6 +108,8 @@ class OpsEndpointsTest {
         assertThat(pipeline)
                 .contains(
                         "herald_parked_total{channel=\"email\"} 0.0",
+                        "herald_suppressed_total{channel=\"email\"} 0.0",
+                        "herald_suppression_unreadable_total 0.0",
                         "herald_worker_opened_by_peer_total{worker=\"outbox\"} 0.0",
                         "herald_sends_total{channel=\"email\",outcome=\"delivered\",worker=\"outbox\"} 0.0",
                         "herald_sends_total{channel=\"email\",outcome=\"rejected\",worker=\"outbox\"} 0.0",

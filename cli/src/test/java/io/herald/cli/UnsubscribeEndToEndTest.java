@@ -106,6 +106,15 @@ class UnsubscribeEndToEndTest {
                     "application/x-www-form-urlencoded",
                     "List-Unsubscribe=One-Click");
             assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+
+            // The pipeline checks every email against the list: that category to that address now ends suppressed,
+            // unsent, while another category still goes out.
+            String again = notify(http, "maintenance");
+            String other = notify(http, "newsletter");
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> state(http, again).contains("\"state\":\"suppressed\"")
+                            && state(http, other).contains("\"state\":\"delivered\""));
+            assertThat(emls()).as("the suppressed one was never written").hasSize(3);
         }
 
         HeraldConfig running = stack.config();
@@ -118,6 +127,28 @@ class UnsubscribeEndToEndTest {
             assertThat(entry.get().source()).isEqualTo("unsubscribe");
             assertThat(suppressions.find("reader@example.org", "slurm:hpc1")).isEmpty();
         }
+    }
+
+    /** @return the id of a notification of {@code category} to the receiver that unsubscribed */
+    private String notify(HttpClient http, String category) throws Exception {
+        HttpResponse<String> sent =
+                post(http, stack.apiUrl().resolve("/v1/notifications"), "application/json", """
+                {"to": "mailto:reader@example.org", "from": "ops@example.org", "title": "Again",
+                 "text": "More", "category": "%s"}""".formatted(category));
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+        java.util.regex.Matcher id =
+                java.util.regex.Pattern.compile("\"id\":\"([^\"]+)\"").matcher(sent.body());
+        assertThat(id.find()).as(sent.body()).isTrue();
+        return id.group(1);
+    }
+
+    private String state(HttpClient http, String id) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/notifications/" + id))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body()
+                .replace(" ", "");
     }
 
     private static HttpResponse<String> post(HttpClient http, URI uri, String type, String body) throws Exception {

@@ -144,6 +144,45 @@ class WebClientBrowserTest {
         assertThat(BrowserScript.OUTPUT.resolve("dashboard-2-ses-broken.png")).exists();
     }
 
+    /**
+     * The suppression list on the dashboard: an address suppressed from the page is listed, an email to it ends
+     * suppressed without reaching the outbox, and removed from the page it is gone.
+     */
+    @Test
+    void anOperatorSuppressesAnAddressFromTheDashboardAndItsEmailIsNotSent() throws Exception {
+        BrowserScript.assumeWebClientBuilt();
+        stack = LocalStack.start(config("adminPort: -1"));
+
+        BrowserScript.Result result = BrowserScript.run("suppressions.e2e.ts", stack.apiUrl());
+
+        assertThat(result.finished())
+                .as("browser test finished within 10 minutes")
+                .isTrue();
+        assertThat(result.exitValue()).as(result.output()).isZero();
+        assertThat(result.output())
+                .contains("ok   the suppressed address is listed with its reason and source")
+                .contains("ok   an email to it ends suppressed, unsent")
+                .contains("ok   removed from the page, it is no longer listed")
+                .contains("0 failed");
+        // The outbox provider writes one .eml per email it sends: none may name the suppressed address.
+        try (java.util.stream.Stream<Path> mails = java.nio.file.Files.exists(dir.resolve("outbox"))
+                ? java.nio.file.Files.walk(dir.resolve("outbox"))
+                : java.util.stream.Stream.empty()) {
+            assertThat(mails.filter(java.nio.file.Files::isRegularFile)
+                            .map(WebClientBrowserTest::text)
+                            .filter(t -> t.contains("suppressed-e2e-")))
+                    .isEmpty();
+        }
+    }
+
+    private static String text(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Two messages set aside as the pipeline does it (reason and provider attributes), for the page to find. */
     private void seedDeadLetters() {
         QueueRef queue = stack.queues().getFirst();
