@@ -58,13 +58,33 @@ public final class HeraldStack extends Stack {
                                 .build())
                         .build()
                 : null;
+        // Unsubscribe links: the pipeline signs them, the api checks them, so both read this one generated key.
+        Secret unsubscribeSecret = config.unsubscribeBaseUrl().isEmpty()
+                ? null
+                : Secret.Builder.create(this, "UnsubscribeSecret")
+                        .secretName(settings.stackName().toLowerCase(Locale.ROOT) + "/unsubscribe/secret")
+                        .description("Herald " + DeploymentConfig.UNSUBSCRIBE_SECRET_KEY
+                                + ": signs List-Unsubscribe links (read by the pipeline and the api as "
+                                + UNSUBSCRIBE_SECRET_VARIABLE + "); replacing it breaks every link already sent")
+                        .generateSecretString(SecretStringGenerator.builder()
+                                .passwordLength(64)
+                                .excludePunctuation(true)
+                                .build())
+                        .build();
+        Map<String, ISecret> apiSecrets = new LinkedHashMap<>();
+        if (linkSecret != null) {
+            apiSecrets.put(LINK_SECRET_VARIABLE, linkSecret);
+        }
+        if (unsubscribeSecret != null) {
+            apiSecrets.put(UNSUBSCRIBE_SECRET_VARIABLE, unsubscribeSecret);
+        }
         this.api = new ApiService(
                 this,
                 "Api",
                 network,
                 settings,
                 environment.api(),
-                linkSecret == null ? Map.of() : Map.of(LINK_SECRET_VARIABLE, linkSecret),
+                apiSecrets,
                 TaskPermissions.api(queues.pairs(), storage.table()));
 
         boolean collector = !settings.metricsCollector().isBlank();
@@ -77,6 +97,9 @@ public final class HeraldStack extends Stack {
                 pipelineSecrets.put(entry.variable(), secret);
             }
         });
+        if (unsubscribeSecret != null) {
+            pipelineSecrets.put(UNSUBSCRIBE_SECRET_VARIABLE, unsubscribeSecret);
+        }
         this.pipeline = new PipelineService(
                 this,
                 "Pipeline",
@@ -138,6 +161,8 @@ public final class HeraldStack extends Stack {
 
     private static final String LINK_SECRET_VARIABLE =
             ConfigLoader.environmentVariable(DeploymentConfig.LINK_SECRET_KEY);
+    private static final String UNSUBSCRIBE_SECRET_VARIABLE =
+            ConfigLoader.environmentVariable(DeploymentConfig.UNSUBSCRIBE_SECRET_KEY);
 
     private void output(String id, String description, String value) {
         CfnOutput.Builder.create(this, id.replaceAll("[^A-Za-z0-9]", ""))

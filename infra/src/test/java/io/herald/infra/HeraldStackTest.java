@@ -38,10 +38,11 @@ class HeraldStackTest {
         t.mainTemplate.resourceCountIs("AWS::ECS::Service", 2);
         t.mainTemplate.resourceCountIs("AWS::ECS::TaskDefinition", 2);
         t.mainTemplate.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);
-        // One per secret key of every installed provider (ntfy has two: token and password), and the links' key.
+        // One per secret key of every installed provider (ntfy has two: token and password), the links' key and the
+        // unsubscribe links' key.
         t.mainTemplate.resourceCountIs(
                 "AWS::SecretsManager::Secret",
-                ProviderSecrets.of(HeraldConfig.defaults().providers()).size() + 1);
+                ProviderSecrets.of(HeraldConfig.defaults().providers()).size() + 2);
         t.mainTemplate.resourceCountIs("AWS::SES::EmailIdentity", 1);
         t.mainTemplate.resourceCountIs("AWS::SES::ConfigurationSet", 1);
         t.mainTemplate.resourceCountIs("AWS::SNS::Topic", 1);
@@ -294,15 +295,18 @@ class HeraldStackTest {
                 .path("Secrets")
                 .forEach(s -> apiSecrets.add(s.path("Name").asText()));
         assertThat(apiSecrets)
-                .as("the api reads only the magic links' key")
-                .containsExactly("HERALD_API_SELF_SERVICE_LINK_SECRET");
+                .as("the api reads only the magic links' and the unsubscribe links' keys")
+                .containsExactly("HERALD_API_SELF_SERVICE_LINK_SECRET", "HERALD_UNSUBSCRIBE_SECRET");
         List<String> secretNames = new ArrayList<>();
         containers
                 .get("pipeline")
                 .path("Secrets")
                 .forEach(s -> secretNames.add(s.path("Name").asText()));
         assertThat(secretNames)
-                .containsExactlyInAnyOrder("HERALD_PROVIDERS_SENDGRID_API_KEY", "HERALD_PROVIDERS_SLACK_WEBHOOK_URL");
+                .containsExactlyInAnyOrder(
+                        "HERALD_PROVIDERS_SENDGRID_API_KEY",
+                        "HERALD_PROVIDERS_SLACK_WEBHOOK_URL",
+                        "HERALD_UNSUBSCRIBE_SECRET");
         for (JsonNode container : containers.values()) {
             container
                     .path("Environment")
@@ -354,6 +358,31 @@ class HeraldStackTest {
                 .doesNotContainKey("HERALD_API_SELF_SERVICE_LINK_SECRET");
         assertThat(environment(containers().get("pipeline"))).doesNotContainKey("HERALD_MAILPROG_MAIL_DOMAIN");
         assertThat(t.mainText).doesNotContain(DeploymentConfig.PLACEHOLDER);
+    }
+
+    @Test
+    void unsubscribeLinksGetOneGeneratedKeyForThePipelineAndTheApiAndTheAddressTheyPointAt() {
+        Map<String, JsonNode> generated = new HashMap<>();
+        resources("AWS::SecretsManager::Secret").forEach((id, secret) -> {
+            if (secret.at("/Properties/Name").asText().equals("test/unsubscribe/secret")) {
+                generated.put(id, secret);
+            }
+        });
+        assertThat(generated).as("one secret for the unsubscribe links' key").hasSize(1);
+        String secretId = generated.keySet().iterator().next();
+        for (String task : List.of("api", "pipeline")) {
+            List<String> fromSecret = new java.util.ArrayList<>();
+            containers().get(task).path("Secrets").forEach(s -> {
+                if (s.path("Name").asText().equals("HERALD_UNSUBSCRIBE_SECRET")) {
+                    fromSecret.add(s.path("ValueFrom").path("Ref").asText());
+                }
+            });
+            assertThat(fromSecret).as(task + " reads the key from that secret").containsExactly(secretId);
+            assertThat(environment(containers().get(task)))
+                    .as(task + ": the links point at the self-service page's address")
+                    .containsEntry("HERALD_UNSUBSCRIBE_PUBLIC_URL", "https://herald.example.org")
+                    .doesNotContainKey("HERALD_UNSUBSCRIBE_SECRET");
+        }
     }
 
     private Map<String, JsonNode> resources(String type) {

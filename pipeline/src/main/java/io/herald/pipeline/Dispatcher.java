@@ -1,5 +1,6 @@
 package io.herald.pipeline;
 
+import io.herald.core.unsubscribe.Categories;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.MalformedEnvelopeException;
@@ -156,7 +157,7 @@ final class Dispatcher implements AutoCloseable {
         try {
             answers = suppressions.findAll(received.stream()
                     .map(r -> new Suppressions.Lookup(
-                            r.envelope().target(), r.envelope().category()))
+                            r.envelope().target(), Categories.of(r.envelope())))
                     .toList());
         } catch (RuntimeException e) {
             // A FeedbackStoreException as a rule; whatever it is, an email that could not be checked is not sent.

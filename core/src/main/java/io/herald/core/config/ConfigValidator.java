@@ -33,6 +33,7 @@ final class ConfigValidator {
         v.checkSqs(c.sqs());
         v.checkApi(c.api());
         v.checkSelfService(c.api().selfService(), c.mailprog());
+        v.checkUnsubscribe(c);
         v.checkPipeline(c.pipeline(), c.sqs());
         new ProviderChecks(v::problem, c.pipeline().sendTimeout()).check(c.providers());
         new MailprogChecks(v::problem).check(c.mailprog(), c.telegramBot());
@@ -273,6 +274,43 @@ final class ConfigValidator {
                     "feedback.sendgrid.publicKey",
                     e.getMessage() + "; copy the verification key from SendGrid's Mail Settings > Event Webhook "
                             + "(Signed Event Webhook), or leave it empty to turn the endpoint off");
+        }
+    }
+
+    /** Unsubscribe links: off without an address to point at; on, they need a strong key. */
+    private void checkUnsubscribe(HeraldConfig c) {
+        HeraldConfig.Unsubscribe unsubscribe = c.unsubscribe();
+        if (unsubscribe == null) {
+            problem("unsubscribe", "must not be empty; leave the section out for no unsubscribe links");
+            return;
+        }
+        if (!unsubscribe.publicUrl().isEmpty() && !isPageUrl(unsubscribe.publicUrl())) {
+            problem(
+                    "unsubscribe.publicUrl",
+                    "'" + unsubscribe.publicUrl() + "' is not the API's public address such as "
+                            + "https://herald.example.org (http or https, no query or #fragment)");
+        }
+        if (!c.unsubscribeBaseUrl().isEmpty() && unsubscribe.secret().reveal().length() < SELF_SERVICE_SECRET_CHARS) {
+            problem(
+                    "unsubscribe.secret",
+                    (unsubscribe.secret().isSet() ? "is too short" : "is not set")
+                            + ": every email that is not transactional gets an unsubscribe link to "
+                            + c.unsubscribeBaseUrl() + "/u/..., signed with it, so it needs at least "
+                            + SELF_SERVICE_SECRET_CHARS
+                            + " characters (e.g. openssl rand -base64 48) and the same value for the API and the "
+                            + "pipeline");
+        }
+    }
+
+    private static boolean isPageUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            return uri.getHost() != null
+                    && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                    && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -38,7 +38,8 @@ public record HeraldConfig(
         Logging logging,
         Serve serve,
         @Valid SuppressionSettings suppression,
-        @Valid Feedback feedback) {
+        @Valid Feedback feedback,
+        @Valid Unsubscribe unsubscribe) {
 
     /**
      * @param endpoint SQS endpoint URL; empty means AWS's regional endpoint
@@ -743,6 +744,55 @@ public record HeraldConfig(
         }
     }
 
+    /**
+     * RFC 8058 one-click unsubscribe: every email that is not {@code category: transactional} carries a signed link to
+     * {@code <publicUrl>/u/<token>} that stops that category of mail to that address.
+     *
+     * @param publicUrl where receivers reach the API, e.g. {@code https://herald.example.org}; empty: the self-service
+     *     page's address ({@code api.selfService.publicUrl}); both empty: no unsubscribe links
+     * @param secret the HMAC key that signs the links (at least 32 characters); the pipeline that writes them and the
+     *     API that reads them need the same one. Changing it breaks every link already sent
+     */
+    public record Unsubscribe(String publicUrl, Secret secret) {
+
+        public Unsubscribe {
+            publicUrl = publicUrl == null ? "" : publicUrl.strip();
+            secret = secret == null ? Secret.none() : secret;
+        }
+
+        public static Unsubscribe defaults() {
+            return new Unsubscribe("", Secret.none());
+        }
+    }
+
+    /**
+     * Where unsubscribe links point: {@code unsubscribe.publicUrl}, else {@code api.selfService.publicUrl}, without a
+     * trailing slash; empty: no links.
+     */
+    public String unsubscribeBaseUrl() {
+        String own = unsubscribe == null ? "" : unsubscribe.publicUrl();
+        return (own.isEmpty() ? api.selfService().publicUrl() : own).replaceAll("/+$", "");
+    }
+
+    public HeraldConfig withUnsubscribe(Unsubscribe newUnsubscribe) {
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve,
+                suppression,
+                feedback,
+                newUnsubscribe);
+    }
+
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
     public static HeraldConfig defaults() {
         return new HeraldConfig(
@@ -759,7 +809,8 @@ public record HeraldConfig(
                 Logging.defaults(),
                 Serve.defaults(),
                 SuppressionSettings.defaults(),
-                Feedback.defaults());
+                Feedback.defaults(),
+                Unsubscribe.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
@@ -777,7 +828,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
@@ -795,7 +847,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
@@ -813,7 +866,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
@@ -831,7 +885,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withApi(Api newApi) {
@@ -849,7 +904,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withProviders(ProviderBlocks newProviders) {
@@ -867,7 +923,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
@@ -885,7 +942,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withControl(Control newControl) {
@@ -903,7 +961,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withServe(Serve newServe) {
@@ -921,7 +980,8 @@ public record HeraldConfig(
                 logging,
                 newServe,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withFeedback(Feedback newFeedback) {
@@ -939,6 +999,7 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                newFeedback);
+                newFeedback,
+                unsubscribe);
     }
 }
