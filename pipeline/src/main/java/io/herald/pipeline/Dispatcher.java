@@ -1,6 +1,5 @@
 package io.herald.pipeline;
 
-import io.herald.core.unsubscribe.Categories;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.MalformedEnvelopeException;
@@ -11,6 +10,7 @@ import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.StatusUpdate;
+import io.herald.core.unsubscribe.Categories;
 import io.herald.pipeline.provider.Outcome;
 import java.time.Clock;
 import java.time.Duration;
@@ -156,8 +156,7 @@ final class Dispatcher implements AutoCloseable {
         List<Optional<Suppression>> answers;
         try {
             answers = suppressions.findAll(received.stream()
-                    .map(r -> new Suppressions.Lookup(
-                            r.envelope().target(), Categories.of(r.envelope())))
+                    .map(r -> new Suppressions.Lookup(r.envelope().target(), Categories.of(r.envelope())))
                     .toList());
         } catch (RuntimeException e) {
             // A FeedbackStoreException as a rule; whatever it is, an email that could not be checked is not sent.
