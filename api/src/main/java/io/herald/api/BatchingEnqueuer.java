@@ -256,28 +256,6 @@ final class BatchingEnqueuer {
             // The caller reports store failures itself; anything thrown is a bug, but no request may hang on it.
             batch.fail(e);
         } finally {
-            if (written && producer.buffered()) {
-                // TRIAL (issue 16): the SDK's batch manager groups the written envelopes into SendMessageBatch calls.
-                sendBuffered(batch);
-                lock.lock();
-                try {
-                    statusInFlight--;
-                    changed.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            } else {
-                sendWritten(batch, written);
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Moves a written status batch on to SendMessageBatch calls, each led by a thread of its own. */
-    private void sendWritten(Batch batch, boolean written) {
-        {
             List<Batch> sqsBatches = new ArrayList<>(2);
             lock.lock();
             try {
@@ -307,26 +285,9 @@ final class BatchingEnqueuer {
             if (!sqsBatches.isEmpty()) {
                 lead(sqsBatches.getLast());
             }
-        }
-    }
-
-    /** TRIAL (issue 16): each written envelope to the SDK's batch manager; the request waits on its future. */
-    private void sendBuffered(Batch batch) {
-        QueueRef queue;
-        lock.lock();
-        try {
-            queue = queues.get(Math.floorMod(nextQueue++, queues.size()));
-        } finally {
-            lock.unlock();
-        }
-        for (Entry entry : batch.entries) {
-            producer.sendBuffered(queue.url(), entry.envelope()).whenComplete((result, failure) -> {
-                if (failure != null) {
-                    entry.result().completeExceptionally(failure);
-                } else {
-                    entry.result().complete(result);
-                }
-            });
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

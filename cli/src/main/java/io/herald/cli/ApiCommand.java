@@ -41,11 +41,7 @@ final class ApiCommand implements Callable<Integer> {
             queues.close();
             throw e;
         }
-        HeraldApi api = HeraldApi.builder(cfg.api(), new SqsProducer(
-                                queues.sqs(),
-                                new EnvelopeCodec(),
-                                // TRIAL (issue 16): sends through the SDK's batch manager.
-                                io.herald.core.sqs.SqsClients.batchManager(cfg.sqs(), java.time.Duration.ofMillis(5))), queues.refs())
+        HeraldApi api = HeraldApi.builder(cfg.api(), new SqsProducer(queues.sqs(), new EnvelopeCodec()), queues.refs())
                 .statusStore(stores.status())
                 .controlStore(stores.control())
                 .preferences(stores.preferences(), cfg.providers().channelsWithProvider())

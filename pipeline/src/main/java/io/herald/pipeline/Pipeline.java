@@ -113,13 +113,7 @@ public final class Pipeline implements AutoCloseable {
         Map<String, WorkerPool> built = new LinkedHashMap<>();
         byChannel.forEach((channel, workers) -> built.put(channel, new WorkerPool(channel, workers)));
         this.pools = Map.copyOf(built);
-        this.settler = new Settler(
-                sqs,
-                clock,
-                config.settleLinger(),
-                // TRIAL (issue 16): deletes through the SDK's batch manager, flushed after settleLinger.
-                io.herald.core.sqs.SqsClients.batchManager(
-                        sqsConfig, config.settleLinger().isZero() ? Duration.ofMillis(1) : config.settleLinger()));
+        this.settler = new Settler(sqs, clock, config.settleLinger());
         this.inFlight = new InFlight(config.maxInFlight(), settler, sqsConfig.visibilityTimeout());
         metrics.watchInFlight(inFlight::count);
         metrics.watchDeadLetters(

@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -50,14 +49,6 @@ final class Settler implements AutoCloseable {
 
     /** @param linger longest an action waits for others to share its batch (pipeline.settleLinger) */
     Settler(SqsClient sqs, Clock clock, Duration linger) {
-        this(sqs, clock, linger, null);
-    }
-
-    /** TRIAL (issue 16): deletes through the SDK's batch manager instead of {@link Batcher}. */
-    private final SqsAsyncBatchManager manager;
-
-    Settler(SqsClient sqs, Clock clock, Duration linger, SqsAsyncBatchManager manager) {
-        this.manager = manager;
         this.sqs = sqs;
         this.clock = clock;
         this.linger = linger;
@@ -70,16 +61,6 @@ final class Settler implements AutoCloseable {
      */
 
     void delete(QueueRef queue, Message message, Runnable onDone) {
-        if (manager != null) {
-            manager.deleteMessage(b -> b.queueUrl(queue.url()).receiptHandle(message.receiptHandle()))
-                    .whenComplete((ok, failure) -> {
-                        if (failure != null) {
-                            log.warn("delete on {} failed: {}", queue.name(), failure.getClass().getSimpleName());
-                        }
-                        onDone.run();
-                    });
-            return;
-        }
         deletes.computeIfAbsent(
                         queue.url(),
                         url -> new Batcher<>("delete " + queue.name(), batch -> deleteBatch(url, batch), linger))
@@ -249,9 +230,6 @@ final class Settler implements AutoCloseable {
         all.addAll(visibility.values());
         for (Batcher<?> batcher : all) {
             batcher.close(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
-        }
-        if (manager != null) {
-            manager.close();
         }
     }
 

@@ -8,12 +8,7 @@ import java.util.List;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /** Builds the AWS SDK's SQS client from configuration, for AWS or any SQS-compatible endpoint. */
@@ -37,28 +32,5 @@ public final class SqsClients {
         }
         builder.credentialsProvider(CredentialChains.forEndpoint(endpoint, "herald-local"));
         return builder.build();
-    }
-
-    /**
-     * TRIAL (issue 16): the SDK's {@link SqsAsyncBatchManager} over an {@link SqsAsyncClient} (Netty) for the same
-     * endpoint, flushing a send batch when it holds 10 entries or after {@code frequency}.
-     */
-    public static SqsAsyncBatchManager batchManager(HeraldConfig.Sqs config, Duration frequency) {
-        var builder = SqsAsyncClient.builder()
-                .region(Region.of(config.region()))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(config.maxConnections()));
-        String endpoint = config.endpoint() == null ? "" : config.endpoint().strip();
-        if (!endpoint.isEmpty()) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        builder.credentialsProvider(CredentialChains.forEndpoint(endpoint, "herald-local"));
-        SqsAsyncClient client = builder.build();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("herald-sqs-batch-manager").daemon().factory());
-        return SqsAsyncBatchManager.builder()
-                .client(client)
-                .scheduledExecutor(timer)
-                .overrideConfiguration(o -> o.maxBatchSize(10).sendRequestFrequency(frequency))
-                .build();
     }
 }

@@ -6,12 +6,9 @@ import io.herald.core.envelope.EnvelopeTooLargeException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
@@ -31,54 +28,10 @@ public final class SqsProducer {
 
     private final SqsClient sqs;
     private final EnvelopeCodec codec;
-    /** TRIAL (issue 16): the SDK's batch manager, or null to batch by hand only. */
-    private final SqsAsyncBatchManager manager;
 
     public SqsProducer(SqsClient sqs, EnvelopeCodec codec) {
-        this(sqs, codec, null);
-    }
-
-    /** TRIAL (issue 16): with the SDK's batch manager for {@link #sendBuffered}. */
-    public SqsProducer(SqsClient sqs, EnvelopeCodec codec, SqsAsyncBatchManager manager) {
         this.sqs = sqs;
         this.codec = codec;
-        this.manager = manager;
-    }
-
-    /** TRIAL (issue 16): whether {@link #sendBuffered} is available. */
-    public boolean buffered() {
-        return manager != null;
-    }
-
-    /**
-     * TRIAL (issue 16): one envelope through the SDK's {@link SqsAsyncBatchManager}, which groups it with others into
-     * SendMessageBatch calls by its own size and time limits.
-     */
-    public CompletableFuture<EnqueueResult> sendBuffered(String queueUrl, Envelope envelope) {
-        String body;
-        try {
-            body = codec.encode(envelope);
-        } catch (EnvelopeTooLargeException e) {
-            return CompletableFuture.completedFuture(new EnqueueResult.NotEnqueued(
-                    envelope.id(), EnqueueResult.MESSAGE_TOO_LARGE, e.getMessage(), false));
-        }
-        return manager.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body))
-                .handle((response, failure) -> {
-                    if (failure == null) {
-                        return new EnqueueResult.Enqueued(envelope.id(), response.messageId());
-                    }
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause()
-                            : failure;
-                    if (cause instanceof SdkException e) {
-                        String code = e instanceof AwsServiceException ase && ase.awsErrorDetails() != null
-                                ? ase.awsErrorDetails().errorCode()
-                                : EnqueueResult.SQS_UNREACHABLE;
-                        return new EnqueueResult.NotEnqueued(envelope.id(), code, describe(e), retryable(e));
-                    }
-                    return new EnqueueResult.NotEnqueued(
-                            envelope.id(), EnqueueResult.SQS_UNREACHABLE, cause.getClass().getSimpleName(), true);
-                });
     }
 
     public EnqueueResult send(String queueUrl, Envelope envelope) {
