@@ -36,7 +36,12 @@ public record HeraldConfig(
         @Valid TelegramBotConfig telegramBot,
         @Valid Control control,
         Logging logging,
-        Serve serve) {
+        Serve serve,
+        @Valid FeedbackConfig feedback) {
+
+    public HeraldConfig {
+        feedback = feedback == null ? FeedbackConfig.defaults() : feedback;
+    }
 
     /**
      * @param endpoint SQS endpoint URL; empty means AWS's regional endpoint
@@ -641,7 +646,8 @@ public record HeraldConfig(
                 TelegramBotConfig.defaults(),
                 Control.defaults(),
                 Logging.defaults(),
-                Serve.defaults());
+                Serve.defaults(),
+                FeedbackConfig.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
@@ -657,7 +663,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
@@ -673,7 +680,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
@@ -689,7 +697,8 @@ public record HeraldConfig(
                 newTelegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
@@ -705,7 +714,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withApi(Api newApi) {
@@ -721,7 +731,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withProviders(ProviderBlocks newProviders) {
@@ -737,7 +748,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
@@ -753,7 +765,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withControl(Control newControl) {
@@ -769,7 +782,8 @@ public record HeraldConfig(
                 telegramBot,
                 newControl,
                 logging,
-                serve);
+                serve,
+                feedback);
     }
 
     public HeraldConfig withServe(Serve newServe) {
@@ -785,6 +799,24 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                newServe);
+                newServe,
+                feedback);
+    }
+
+    public HeraldConfig withFeedback(FeedbackConfig newFeedback) {
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve,
+                newFeedback);
     }
 }
