@@ -28,7 +28,7 @@ final class ContainerEnvironment {
     private static final List<String> API_SECTIONS = List.of("sqs", "api", "receivers", "status");
 
     private static final List<String> PIPELINE_SECTIONS =
-            List.of("sqs", "pipeline", "providers", "receivers", "status");
+            List.of("sqs", "pipeline", "providers", "receivers", "status", "feedback");
 
     /**
      * What the api's magic links need from the Slurm side's section: whom to mail (user@mailDomain, from sender) and
@@ -56,6 +56,19 @@ final class ContainerEnvironment {
      * @throws IllegalArgumentException when the file holds a secret or a setting that cannot work on AWS
      */
     ContainerEnvironment(HeraldConfig config, String region, String configurationSet) {
+        this(config, region, configurationSet, "", "");
+    }
+
+    /**
+     * @param sesFeedbackQueue the SES feedback queue the stack creates; empty when none
+     * @param sesFeedbackTopicArn the SNS topic SES publishes to and the queue is subscribed to; empty when none
+     */
+    ContainerEnvironment(
+            HeraldConfig config,
+            String region,
+            String configurationSet,
+            String sesFeedbackQueue,
+            String sesFeedbackTopicArn) {
         ObjectNode tree = ConfigLoader.yamlMapper().valueToTree(config);
         ObjectNode defaults = ConfigLoader.yamlMapper().valueToTree(HeraldConfig.defaults());
         Map<String, String> leaves = new TreeMap<>();
@@ -106,6 +119,10 @@ final class ContainerEnvironment {
         diff.put("providers.ses.region", region);
         if (!configurationSet.isBlank()) {
             diff.put("providers.ses.configurationSet", configurationSet);
+        }
+        if (!sesFeedbackQueue.isBlank()) {
+            diff.put("feedback.ses.queue", sesFeedbackQueue);
+            diff.put("feedback.ses.topicArn", sesFeedbackTopicArn);
         }
         this.changed = Map.copyOf(diff);
         Map<String, String> extra = new TreeMap<>();

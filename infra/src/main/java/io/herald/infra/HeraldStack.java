@@ -40,8 +40,15 @@ public final class HeraldStack extends Stack {
                 new ProviderSecretStore(this, "ProviderSecrets", settings.stackName(), secretEntries);
         SesSending ses = settings.sesIdentity().isBlank() ? null : new SesSending(this, "Ses", settings.sesIdentity());
 
-        ContainerEnvironment environment =
-                new ContainerEnvironment(config, Aws.REGION, ses == null ? "" : ses.configurationSetName());
+        SesFeedbackQueue sesFeedback =
+                ses == null ? null : new SesFeedbackQueue(this, "SesFeedback", ses.configurationSet(), config);
+
+        ContainerEnvironment environment = new ContainerEnvironment(
+                config,
+                Aws.REGION,
+                ses == null ? "" : ses.configurationSetName(),
+                sesFeedback == null ? "" : sesFeedback.queueName(),
+                sesFeedback == null ? "" : sesFeedback.topicArn());
         Network network = new Network(this, "Network", settings.natGateways());
 
         // The magic links' signing key: nobody needs to know it, so the stack generates it; every api task
@@ -85,7 +92,11 @@ public final class HeraldStack extends Stack {
                 environment.pipeline(),
                 pipelineSecrets,
                 TaskPermissions.pipeline(
-                        queues.pairs(), storage.table(), ses == null ? null : ses.sendStatement(), metricsLogs),
+                        queues.pairs(),
+                        storage.table(),
+                        ses == null ? null : ses.sendStatement(),
+                        sesFeedback == null ? List.of() : sesFeedback.pipelineStatements(),
+                        metricsLogs),
                 config.pipeline().shutdownDeadline(),
                 metricsLogs);
         this.scaling = new BacklogScaling(
@@ -122,6 +133,13 @@ public final class HeraldStack extends Stack {
                 "StatusTable",
                 "DynamoDB table of delivery status and idempotency records",
                 storage.table().getTableName());
+        if (sesFeedback != null) {
+            output(
+                    "SesFeedbackQueue",
+                    "SES events (bounces, complaints, ...) via SNS: queue and dead-letter queue URLs",
+                    sesFeedback.queue().getQueueUrl() + " "
+                            + sesFeedback.deadLetter().getQueueUrl());
+        }
         queues.pairs()
                 .forEach(p -> output(
                         "Queue-" + p.name(),
