@@ -2,8 +2,10 @@ package io.herald.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.herald.core.status.DeliveryState;
+import io.herald.core.status.FeedbackStep;
 import io.herald.core.status.StatusStore;
 import io.herald.core.status.StatusUpdate;
+import io.herald.core.status.Timeline;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
@@ -15,14 +17,35 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /v1/notifications/{id}}: where a message is. The answer carries what each state knows: the provider and
  * its message id once delivered, attempts and the last error while retrying, the reason when rejected or dead-lettered;
- * {@code final} says whether it can still change. A key reads the messages it sent; admin keys read every message.
+ * {@code final} says whether it can still change ({@code delivered} can, once: a provider's later bounce or complaint
+ * replaces it). {@code history} lists every state with its time; {@code feedback} what the providers reported after
+ * accepting it (deliveries, deferrals, bounces, complaints, drops), each with its time. A key reads the messages it
+ * sent; admin keys read every message.
  */
 final class StatusHandler implements Handler {
 
     private static final Logger log = LoggerFactory.getLogger(StatusHandler.class);
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    /** @param history every state it went through, oldest first; null inside a history's own entries */
+    /**
+     * One provider report about the message after it accepted it.
+     *
+     * @param type {@code delivery}, {@code deferral}, {@code soft-bounce}, {@code hard-bounce}, {@code complaint} or
+     *     {@code dropped}
+     * @param detail the provider's words (a diagnostic, a complaint's kind, a reason), when it gave any
+     */
+    record Feedback(String type, String at, String provider, String detail) {
+
+        static Feedback of(FeedbackStep step) {
+            return new Feedback(step.type(), step.at().toString(), step.source(), step.detail());
+        }
+    }
+
+    /**
+     * @param history every state it went through, oldest first; null inside a history's own entries
+     * @param feedback the providers' reports after accepting it, oldest first; null inside a history's entries, and
+     *     when there were none
+     */
     record Status(
             String id,
             String state,
@@ -33,7 +56,8 @@ final class StatusHandler implements Handler {
             Integer attempts,
             String lastError,
             String reason,
-            List<Status> history) {
+            List<Status> history,
+            List<Feedback> feedback) {
 
         Status(
                 String id,
@@ -45,10 +69,10 @@ final class StatusHandler implements Handler {
                 Integer attempts,
                 String lastError,
                 String reason) {
-            this(id, state, settled, at, provider, providerMessageId, attempts, lastError, reason, null);
+            this(id, state, settled, at, provider, providerMessageId, attempts, lastError, reason, null, null);
         }
 
-        Status withHistory(List<StatusUpdate> steps) {
+        Status withTimeline(Timeline timeline) {
             return new Status(
                     id,
                     state,
@@ -59,7 +83,10 @@ final class StatusHandler implements Handler {
                     attempts,
                     lastError,
                     reason,
-                    steps.stream().map(Status::of).toList());
+                    timeline.states().stream().map(Status::of).toList(),
+                    timeline.feedback().isEmpty()
+                            ? null
+                            : timeline.feedback().stream().map(Feedback::of).toList());
         }
 
         static Status of(StatusUpdate update) {
@@ -120,19 +147,19 @@ final class StatusHandler implements Handler {
                     HttpStatus.BAD_REQUEST.getCode(),
                     "'" + abbreviate(id) + "' is not a notification id (a UUID as returned when it was sent)");
         }
-        List<StatusUpdate> found;
+        Timeline found;
         try {
-            found = store.history(id);
+            found = store.timeline(id);
         } catch (RuntimeException e) {
             log.warn("status of {} cannot be read, answering 503: {}", id, e.getMessage());
             return intake.unavailable();
         }
         // Another key's message answers exactly as a missing one, so ids cannot be probed for existence.
-        return found.stream()
+        return found.states().stream()
                 .reduce((older, newer) -> newer)
                 .filter(newest -> caller.isAdmin() || caller.name().equals(newest.owner()))
                 .map(newest ->
-                        json.reply(HttpStatus.OK.getCode(), Status.of(newest).withHistory(found)))
+                        json.reply(HttpStatus.OK.getCode(), Status.of(newest).withTimeline(found)))
                 .orElseGet(() -> json.error(
                         HttpStatus.NOT_FOUND.getCode(),
                         "No notification with id " + id

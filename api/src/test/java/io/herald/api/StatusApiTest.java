@@ -6,6 +6,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.DynamoStatusStore;
+import io.herald.core.status.FeedbackStep;
 import io.herald.core.status.StatusUpdate;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -100,6 +101,44 @@ class StatusApiTest {
         assertThat(history.findValuesAsText("state")).containsExactly("queued", "retrying", "delivered");
         assertThat(history.get(1).get("lastError").asText()).isEqualTo("HTTP 429 from Telegram");
         assertThat(history.get(2).get("provider").asText()).isEqualTo("telegram");
+    }
+
+    @Test
+    void aBounceAfterDeliveryShowsAsTheStateWithTheProvidersReportsAndTheirTimes() throws Exception {
+        String id = UUID.randomUUID().toString();
+        pipelineSide.record(new StatusUpdate(id, new DeliveryState.Delivered("ses", "0100-abc"), AT));
+        pipelineSide.recordFeedback(
+                new FeedbackStep(id, "sns-1", "deferral", "ses", "421 4.7.0 try later", AT.plusSeconds(10), null));
+        pipelineSide.recordFeedback(new FeedbackStep(
+                id,
+                "sns-2",
+                "hard-bounce",
+                "ses",
+                "550 5.1.1 user unknown",
+                AT.plusSeconds(70),
+                new DeliveryState.Bounced(true, "550 5.1.1 user unknown", "ses")));
+
+        com.fasterxml.jackson.databind.JsonNode answer =
+                bed.get(api, "/v1/notifications/" + id).json();
+
+        assertThat(answer.get("state").asText()).isEqualTo("bounced");
+        assertThat(answer.get("reason").asText()).isEqualTo("hard bounce: 550 5.1.1 user unknown");
+        assertThat(answer.get("history").findValuesAsText("state")).containsExactly("delivered", "bounced");
+        assertThat(answer.at("/history/1/at").asText())
+                .isEqualTo(AT.plusSeconds(70).toString());
+        assertThat(answer.get("feedback").findValuesAsText("type")).containsExactly("deferral", "hard-bounce");
+        assertThat(answer.at("/feedback/0/at").asText())
+                .isEqualTo(AT.plusSeconds(10).toString());
+        assertThat(answer.at("/feedback/0/detail").asText()).isEqualTo("421 4.7.0 try later");
+        assertThat(answer.at("/feedback/1/provider").asText()).isEqualTo("ses");
+    }
+
+    @Test
+    void aMessageWithoutFeedbackHasNoFeedbackList() throws Exception {
+        assertThat(statusAfter(new DeliveryState.Delivered("ses", "0100-abc"))
+                        .json()
+                        .has("feedback"))
+                .isFalse();
     }
 
     @Test

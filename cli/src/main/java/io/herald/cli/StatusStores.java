@@ -3,6 +3,10 @@ package io.herald.cli;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.feedback.DynamoSoftBounces;
+import io.herald.core.feedback.FeedbackMeters;
+import io.herald.core.feedback.FeedbackRecorder;
+import io.herald.core.feedback.Suppressions;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.DynamoIdempotencyStore;
 import io.herald.core.preferences.DynamoPreferencesStore;
@@ -64,6 +68,22 @@ record StatusStores(
             dynamo.close();
             throw e;
         }
+    }
+
+    /**
+     * The sink the feedback intakes hand their events to (issue 18): this table's status store and soft-bounce counts,
+     * the given suppression list, {@code suppression.softBounces} of the config.
+     *
+     * @param meters the process's feedback counters (the pipeline's are {@code PipelineMetrics.feedback()})
+     */
+    FeedbackRecorder feedbackRecorder(
+            HeraldConfig config, Suppressions suppressions, FeedbackMeters meters, Clock clock) {
+        return new FeedbackRecorder(
+                status,
+                suppressions,
+                new DynamoSoftBounces(dynamo, table, clock),
+                config.suppression().softBounces(),
+                meters);
     }
 
     /** /readyz: the status table answers and is active. */

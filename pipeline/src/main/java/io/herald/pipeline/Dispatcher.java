@@ -205,9 +205,16 @@ final class Dispatcher implements AutoCloseable {
     private void settle(Received r, Worker worker, Outcome outcome) {
         switch (outcome) {
             case Outcome.Delivered d ->
-                recordThen(
-                        r.envelope().id(),
-                        new DeliveryState.Delivered(worker.name(), d.providerMessageId()),
+                // With the sender's domain, by which feedback about the message (bounces, complaints) is counted.
+                status.recordThen(
+                        new StatusUpdate(
+                                        r.envelope().id(),
+                                        new DeliveryState.Delivered(worker.name(), d.providerMessageId()),
+                                        clock.instant())
+                                .withSenderDomain(
+                                        r.envelope().sender() == null
+                                                ? null
+                                                : r.envelope().sender().domain()),
                         () -> settler.delete(r.queue(), r.message(), done(r.message())));
             case Outcome.Rejected rejected ->
                 deadLetterRejected(r.queue(), r.message(), r.envelope(), rejected.reason(), worker.name());

@@ -1,5 +1,6 @@
 package io.herald.pipeline;
 
+import io.herald.core.feedback.FeedbackMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,6 +60,7 @@ public final class PipelineMetrics {
     static final List<String> STATUS_OUTCOMES = List.of("written", "dropped");
 
     private final MeterRegistry registry;
+    private final FeedbackMeters feedback;
     private final Map<String, AtomicLong> depths = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<Double>> oldestAges = new ConcurrentHashMap<>();
     /** Meters looked up once: registering on every send would search the registry each time. */
@@ -77,10 +79,16 @@ public final class PipelineMetrics {
         this.controlReadsOk = controlReads("ok");
         this.controlReadsFailed = controlReads("failed");
         STATUS_OUTCOMES.forEach(this::statusUpdateCounter);
+        this.feedback = new FeedbackMeters(registry);
     }
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** The feedback counters (at 0 from the first scrape), for the pipeline's feedback intake to record with. */
+    public FeedbackMeters feedback() {
+        return feedback;
     }
 
     /** Give this to {@code SqsClients.create} for the client the pipeline uses. */

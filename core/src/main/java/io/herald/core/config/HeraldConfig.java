@@ -37,6 +37,7 @@ public record HeraldConfig(
         @Valid Control control,
         Logging logging,
         Serve serve,
+        @Valid SuppressionSettings suppression,
         @Valid FeedbackConfig feedback) {
 
     public HeraldConfig {
@@ -632,6 +633,32 @@ public record HeraldConfig(
         }
     }
 
+    /**
+     * When feedback from the providers puts an address on the suppression list (hard bounces and complaints always do).
+     *
+     * @param softBounces how many soft bounces within what window suppress an address
+     */
+    public record SuppressionSettings(@Valid SoftBounceLimit softBounces) {
+
+        public static SuppressionSettings defaults() {
+            return new SuppressionSettings(SoftBounceLimit.defaults());
+        }
+
+        /**
+         * @param count soft bounces (a full mailbox, a greylisting server) of one address that suppress it, this many
+         *     within {@code window}
+         * @param window how far back soft bounces count
+         */
+        public record SoftBounceLimit(
+                @Range(min = 1, max = 1000) int count,
+                @DurationRange(min = "1h", max = "8760h") Duration window) {
+
+            public static SoftBounceLimit defaults() {
+                return new SoftBounceLimit(3, Duration.ofDays(7));
+            }
+        }
+    }
+
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
     public static HeraldConfig defaults() {
         return new HeraldConfig(
@@ -647,6 +674,7 @@ public record HeraldConfig(
                 Control.defaults(),
                 Logging.defaults(),
                 Serve.defaults(),
+                SuppressionSettings.defaults(),
                 FeedbackConfig.defaults());
     }
 
@@ -664,6 +692,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -681,6 +710,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -698,6 +728,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -715,6 +746,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -732,6 +764,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -749,6 +782,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -766,6 +800,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -783,6 +818,7 @@ public record HeraldConfig(
                 newControl,
                 logging,
                 serve,
+                suppression,
                 feedback);
     }
 
@@ -800,6 +836,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 newServe,
+                suppression,
                 feedback);
     }
 
@@ -817,6 +854,7 @@ public record HeraldConfig(
                 control,
                 logging,
                 serve,
+                suppression,
                 newFeedback);
     }
 }

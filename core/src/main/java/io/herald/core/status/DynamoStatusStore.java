@@ -17,6 +17,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -63,6 +65,8 @@ public final class DynamoStatusStore implements StatusStore {
     private static final String DETAIL = "detail";
     /** Of a bounce: hard or soft. */
     private static final String KIND = "kind";
+
+    private static final String SOFT = "soft";
     /** Never removed by an update: the API key that sent the message, which alone (besides admins) may read it. */
     private static final String OWNER = "owner";
     /**
@@ -70,6 +74,18 @@ public final class DynamoStatusStore implements StatusStore {
      * (SQS's maxReceiveCount dead-letters it), and started over by a redrive.
      */
     private static final String HISTORY = "history";
+    /** Never removed by an update, like the owner: whose domain sent the message, for feedback metrics. */
+    private static final String SENDER_DOMAIN = "senderDomain";
+    /**
+     * What providers reported about the message after accepting it ({@link FeedbackStep}s), oldest first: bounded by
+     * what a provider reports of one email (a delivery, a few deferrals, a bounce or complaint).
+     */
+    private static final String FEEDBACK = "feedback";
+    /** The provider event ids in {@link #FEEDBACK} (a string set): a repeated event is recorded once. */
+    private static final String FEEDBACK_EVENTS = "feedbackEvents";
+
+    private static final String TYPE = "type";
+    private static final String EVENT_ID = "eventId";
     /** Attributes only some states have; an update removes those its state lacks. */
     private static final List<String> OPTIONAL = List.of(PROVIDER, PROVIDER_MESSAGE_ID, ATTEMPTS, DETAIL, KIND);
 
@@ -165,6 +181,11 @@ public final class DynamoStatusStore implements StatusStore {
         if (owner != null) {
             put(set, names, values, OWNER, AttributeValue.fromS(owner));
         }
+        steps.stream()
+                .map(StatusUpdate::senderDomain)
+                .filter(d -> d != null && !d.isEmpty())
+                .findFirst()
+                .ifPresent(d -> put(set, names, values, SENDER_DOMAIN, AttributeValue.fromS(d)));
         names.put("#" + HISTORY, HISTORY);
         values.put(":noHistory", AttributeValue.fromL(List.of()));
         values.put(
@@ -340,6 +361,9 @@ public final class DynamoStatusStore implements StatusStore {
         if (update.owner() != null) {
             item.put(OWNER, AttributeValue.fromS(update.owner()));
         }
+        if (update.senderDomain() != null && !update.senderDomain().isEmpty()) {
+            item.put(SENDER_DOMAIN, AttributeValue.fromS(update.senderDomain()));
+        }
         item.put(HISTORY, AttributeValue.fromL(List.of(step(update))));
         return item;
     }
@@ -352,6 +376,169 @@ public final class DynamoStatusStore implements StatusStore {
         return AttributeValue.fromM(step);
     }
 
+    /**
+     * One conditional UpdateItem when the rules let the step's state in (or it has none), else a second one that only
+     * appends it to the feedback history; both refuse an event id the item already holds, which is what makes a
+     * repeated event change nothing. See {@link StatusStore#recordFeedback} for the rules.
+     *
+     * @throws StatusStoreException when DynamoDB cannot be reached or refuses the write
+     */
+    @Override
+    public FeedbackOutcome recordFeedback(FeedbackStep step) {
+        try {
+            if (step.newState() != null) {
+                try {
+                    Map<String, AttributeValue> updated = feedbackWrite(step, true);
+                    return new FeedbackOutcome.Recorded(true, string(updated, SENDER_DOMAIN));
+                } catch (ConditionalCheckFailedException refused) {
+                    Map<String, AttributeValue> old = refused.hasItem() ? refused.item() : Map.of();
+                    if (seen(old, step.eventId())) {
+                        return new FeedbackOutcome.AlreadyRecorded(string(old, SENDER_DOMAIN));
+                    }
+                    // A worse or unrelated state is stored: the step only joins the history, below.
+                }
+            }
+            try {
+                Map<String, AttributeValue> updated = feedbackWrite(step, false);
+                return new FeedbackOutcome.Recorded(false, string(updated, SENDER_DOMAIN));
+            } catch (ConditionalCheckFailedException refused) {
+                Map<String, AttributeValue> old = refused.hasItem() ? refused.item() : Map.of();
+                return old.isEmpty()
+                        ? new FeedbackOutcome.NoSuchMessage()
+                        : new FeedbackOutcome.AlreadyRecorded(string(old, SENDER_DOMAIN));
+            }
+        } catch (SdkException e) {
+            throw new StatusStoreException(
+                    "feedback " + step.type() + " of " + step.messageId() + " not recorded: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param changeState also move the message to the step's new state, on the conditions of
+     *     {@link StatusStore#recordFeedback}; otherwise only append it to an existing item's feedback
+     * @return the item as written
+     * @throws ConditionalCheckFailedException carrying the stored item, when the conditions refused the write
+     */
+    private Map<String, AttributeValue> feedbackWrite(FeedbackStep step, boolean changeState) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> set = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        names.put("#pk", StatusTable.KEY);
+        names.put("#" + FEEDBACK, FEEDBACK);
+        names.put("#" + FEEDBACK_EVENTS, FEEDBACK_EVENTS);
+        values.put(":noFeedback", AttributeValue.fromL(List.of()));
+        values.put(":feedbackStep", AttributeValue.fromL(List.of(feedbackStep(step))));
+        values.put(":eventId", AttributeValue.fromS(step.eventId()));
+        values.put(":eventIds", AttributeValue.fromSs(List.of(step.eventId())));
+        set.add("#" + FEEDBACK + " = list_append(if_not_exists(#" + FEEDBACK + ", :noFeedback), :feedbackStep)");
+        String condition = "NOT contains(#" + FEEDBACK_EVENTS + ", :eventId)";
+        if (changeState) {
+            DeliveryState state = step.newState();
+            StatusUpdate update = new StatusUpdate(step.messageId(), state, step.at());
+            put(set, names, values, STATE, AttributeValue.fromS(state.name()));
+            put(
+                    set,
+                    names,
+                    values,
+                    AT,
+                    AttributeValue.fromN(Long.toString(step.at().toEpochMilli())));
+            put(set, names, values, FINAL, AttributeValue.fromBool(true));
+            put(
+                    set,
+                    names,
+                    values,
+                    StatusTable.EXPIRES_AT,
+                    AttributeValue.fromN(Long.toString(
+                            later(step.at(), clock.instant()).plus(ttl).getEpochSecond())));
+            Map<String, AttributeValue> fields = fields(state);
+            for (String attribute : OPTIONAL) {
+                if (fields.containsKey(attribute)) {
+                    put(set, names, values, attribute, fields.get(attribute));
+                } else {
+                    names.put("#" + attribute, attribute);
+                    remove.add("#" + attribute);
+                }
+            }
+            names.put("#" + HISTORY, HISTORY);
+            values.put(":noHistory", AttributeValue.fromL(List.of()));
+            values.put(":step", AttributeValue.fromL(List.of(step(update))));
+            set.add("#" + HISTORY + " = list_append(if_not_exists(#" + HISTORY + ", :noHistory), :step)");
+            values.put(":notFinal", AttributeValue.fromBool(false));
+            values.put(":delivered", AttributeValue.fromS(new DeliveryState.Delivered(null, null).name()));
+            String replaceable =
+                    "attribute_not_exists(#pk) OR #" + FINAL + " = :notFinal OR #" + STATE + " = :delivered";
+            String bounced = new DeliveryState.Bounced(false, null, null).name();
+            if (state instanceof DeliveryState.Complained) {
+                values.put(":bounced", AttributeValue.fromS(bounced));
+                replaceable += " OR #" + STATE + " = :bounced";
+            } else if (state instanceof DeliveryState.Bounced b && b.permanent()) {
+                values.put(":bounced", AttributeValue.fromS(bounced));
+                values.put(":soft", AttributeValue.fromS(SOFT));
+                names.put("#" + KIND, KIND);
+                replaceable += " OR (#" + STATE + " = :bounced AND #" + KIND + " = :soft)";
+            }
+            condition += " AND (" + replaceable + ")";
+        } else {
+            condition = "attribute_exists(#pk) AND " + condition;
+        }
+        String expression = "SET " + String.join(", ", set) + " ADD #" + FEEDBACK_EVENTS + " :eventIds"
+                + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        String finalCondition = condition;
+        return dynamo.updateItem(b -> b.tableName(table)
+                        .key(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + step.messageId())))
+                        .updateExpression(expression)
+                        .conditionExpression(finalCondition)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .returnValues(ReturnValue.ALL_NEW)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
+                .attributes();
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static boolean seen(Map<String, AttributeValue> item, String eventId) {
+        AttributeValue ids = item.get(FEEDBACK_EVENTS);
+        return ids != null && ids.hasSs() && ids.ss().contains(eventId);
+    }
+
+    private static AttributeValue feedbackStep(FeedbackStep step) {
+        Map<String, AttributeValue> entry = new HashMap<>();
+        entry.put(TYPE, AttributeValue.fromS(step.type()));
+        entry.put(EVENT_ID, AttributeValue.fromS(step.eventId()));
+        entry.put(AT, AttributeValue.fromN(Long.toString(step.at().toEpochMilli())));
+        text(entry, PROVIDER, step.source());
+        text(entry, DETAIL, step.detail());
+        return AttributeValue.fromM(entry);
+    }
+
+    /** @throws StatusStoreException when DynamoDB cannot be reached */
+    @Override
+    public Timeline timeline(String messageId) {
+        Map<String, AttributeValue> item = read(messageId);
+        if (item == null) {
+            return new Timeline(List.of(), List.of());
+        }
+        AttributeValue entries = item.get(FEEDBACK);
+        List<FeedbackStep> feedback = entries == null || !entries.hasL()
+                ? List.of()
+                : entries.l().stream()
+                        .map(AttributeValue::m)
+                        .map(e -> new FeedbackStep(
+                                messageId,
+                                string(e, EVENT_ID),
+                                string(e, TYPE),
+                                string(e, PROVIDER),
+                                string(e, DETAIL),
+                                Instant.ofEpochMilli(Long.parseLong(e.get(AT).n())),
+                                null))
+                        .toList();
+        return new Timeline(states(messageId, item), feedback);
+    }
+
     /** @throws StatusStoreException when DynamoDB cannot be reached */
     @Override
     public List<StatusUpdate> history(String messageId) {
@@ -359,6 +546,10 @@ public final class DynamoStatusStore implements StatusStore {
         if (item == null) {
             return List.of();
         }
+        return states(messageId, item);
+    }
+
+    private static List<StatusUpdate> states(String messageId, Map<String, AttributeValue> item) {
         AttributeValue steps = item.get(HISTORY);
         if (steps == null || !steps.hasL() || steps.l().isEmpty()) {
             // Recorded before histories were kept: the newest state is all there is.
@@ -437,7 +628,7 @@ public final class DynamoStatusStore implements StatusStore {
             case DeliveryState.Bounced b -> {
                 text(fields, PROVIDER, b.source());
                 text(fields, DETAIL, b.diagnostic());
-                text(fields, KIND, b.permanent() ? "hard" : "soft");
+                text(fields, KIND, b.permanent() ? "hard" : SOFT);
             }
             case DeliveryState.Complained c -> {
                 text(fields, PROVIDER, c.source());
@@ -470,7 +661,7 @@ public final class DynamoStatusStore implements StatusStore {
                         detail);
             case "rejected" -> new DeliveryState.Rejected(detail);
             case "dead-lettered" -> new DeliveryState.DeadLettered(detail);
-            case "bounced" -> new DeliveryState.Bounced(!"soft".equals(string(item, KIND)), detail, provider);
+            case "bounced" -> new DeliveryState.Bounced(!SOFT.equals(string(item, KIND)), detail, provider);
             case "complained" -> new DeliveryState.Complained(detail, provider);
             case "suppressed" -> new DeliveryState.Suppressed(detail);
             // Written by a newer Herald: say so rather than guess what it means.

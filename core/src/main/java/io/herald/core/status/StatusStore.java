@@ -52,6 +52,43 @@ public interface StatusStore {
     Optional<StatusUpdate> find(String messageId);
 
     /**
+     * Records what a provider reported about a message after accepting it: the step joins the message's feedback
+     * history, and its new state (bounced or complained), if any, replaces the stored one by these rules, which differ
+     * from {@link #record}'s because feedback comes later and from elsewhere (the provider's clock, not ours):
+     *
+     * <ul>
+     *   <li>it replaces {@code delivered}, any state that is not final, and no state at all (a bounce may well arrive
+     *       before the pipeline's buffered {@code delivered} is written; that one then loses, as a final state stays);
+     *   <li>a worse verdict replaces a milder one, never the other way round: soft bounce, then hard bounce, then
+     *       complaint;
+     *   <li>it never replaces {@code rejected}, {@code dead-lettered} or {@code suppressed}: no provider accepted such
+     *       a message, so feedback about its id only joins the history.
+     * </ul>
+     *
+     * <p>Recording the same event (same {@link FeedbackStep#eventId}) again changes nothing. The default records the
+     * new state as {@link #record} would and cannot tell repeats.
+     *
+     * @throws StatusStoreException when the store cannot be reached
+     */
+    default FeedbackOutcome recordFeedback(FeedbackStep step) {
+        if (find(step.messageId()).isEmpty()) {
+            return new FeedbackOutcome.NoSuchMessage();
+        }
+        if (step.newState() != null) {
+            record(new StatusUpdate(step.messageId(), step.newState(), step.at()));
+        }
+        return new FeedbackOutcome.Recorded(step.newState() != null, null);
+    }
+
+    /**
+     * The message's states and its feedback, each with its time; empty lists when the store has no such message. The
+     * default knows no feedback.
+     */
+    default Timeline timeline(String messageId) {
+        return new Timeline(history(messageId), List.of());
+    }
+
+    /**
      * Every state the message was recorded in, oldest first, the newest last (the one {@link #find} answers). The
      * default knows only the newest; a redrive starts the list over.
      */
