@@ -3,6 +3,7 @@ package io.herald.api;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
 import io.herald.core.envelope.Sender;
+import io.herald.core.feedback.Suppressions;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.IdempotencyStore;
 import io.herald.core.metrics.ProcessMeters;
@@ -56,9 +57,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * Herald's HTTP API: gomail's {@code POST /email/send} and {@code POST /v1/notifications} in front of the SQS queues,
  * {@code GET /v1/notifications/{id}} for delivery status, pause switches for admin keys under {@code /v1/admin/pauses},
- * Slurm users' preferences for admin keys under {@code /v1/users/{user}/preferences} and for users themselves through
- * magic links under {@code /v1/me}, the health, readiness and OpenAPI endpoints, the metrics (admin keys only), and the
- * web page at {@code /}. Every answer but the page and the metrics is JSON.
+ * the suppression list for admin keys under {@code /v1/admin/suppressions}, Slurm users' preferences for admin keys
+ * under {@code /v1/users/{user}/preferences} and for users themselves through magic links under {@code /v1/me}, the
+ * health, readiness and OpenAPI endpoints, the metrics (admin keys only), and the web page at {@code /}. Every answer
+ * but the page and the metrics is JSON.
  */
 public final class HeraldApi implements AutoCloseable {
 
@@ -136,6 +138,7 @@ public final class HeraldApi implements AutoCloseable {
         LocalDemoHandler demo = b.localDemo == null ? null : new LocalDemoHandler(b.localDemo, intake, json);
         StatusHandler status = new StatusHandler(b.statusStore, intake, json);
         PausesHandler pauses = new PausesHandler(b.controlStore, intake, json);
+        SuppressionsHandler suppressions = new SuppressionsHandler(b.suppressions, intake, json, b.clock);
         PreferencesHandler preferences =
                 new PreferencesHandler(b.preferences, b.channels, b.controlStore, intake, json, b.clock);
         SelfServiceHandler self = new SelfServiceHandler(
@@ -221,6 +224,9 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.get("/v1/admin/pauses", pauses::list, ApiRole.ADMIN);
             javalin.routes.post("/v1/admin/pauses", pauses::pause, ApiRole.ADMIN);
             javalin.routes.delete("/v1/admin/pauses/{scope}/{name}", pauses::resume, ApiRole.ADMIN);
+            javalin.routes.get("/v1/admin/suppressions", suppressions::list, ApiRole.ADMIN);
+            javalin.routes.post("/v1/admin/suppressions", suppressions::add, ApiRole.ADMIN);
+            javalin.routes.delete("/v1/admin/suppressions/{address}", suppressions::remove, ApiRole.ADMIN);
             javalin.routes.get("/v1/users/{user}/preferences", preferences::show, ApiRole.ADMIN);
             javalin.routes.put("/v1/users/{user}/preferences", preferences::save, ApiRole.ADMIN);
             javalin.routes.post("/v1/me/link", self::link, ApiRole.PUBLIC);
@@ -320,6 +326,7 @@ public final class HeraldApi implements AutoCloseable {
         private StatusStore statusStore;
         private IdempotencyStore idempotency;
         private ControlStore controlStore;
+        private Suppressions suppressions;
         private PreferencesStore preferences;
         private Set<String> channels = Set.of();
         private SelfServiceHandler.Parts selfService;
@@ -355,6 +362,12 @@ public final class HeraldApi implements AutoCloseable {
         /** Pauses for /v1/admin/pauses; without one those endpoints answer 503. */
         public Builder controlStore(ControlStore store) {
             this.controlStore = store;
+            return this;
+        }
+
+        /** The suppression list for /v1/admin/suppressions; without one those endpoints answer 503. */
+        public Builder suppressions(Suppressions list) {
+            this.suppressions = list;
             return this;
         }
 

@@ -44,6 +44,7 @@ final class ApiCommand implements Callable<Integer> {
         HeraldApi api = HeraldApi.builder(cfg.api(), new SqsProducer(queues.sqs(), new EnvelopeCodec()), queues.refs())
                 .statusStore(stores.status())
                 .controlStore(stores.control())
+                .suppressions(stores.suppressions())
                 .preferences(stores.preferences(), cfg.providers().channelsWithProvider())
                 .selfService(
                         new DynamoLinkNonces(stores.dynamo(), stores.table()),

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             PauseCommand.class,
             ResumeCommand.class,
             PrefsCommand.class,
+            SuppressionsCommand.class,
             DlqCommand.class,
             QueuesCommand.class,
             SendTestCommand.class

@@ -96,7 +96,8 @@ public final class LocalStack implements AutoCloseable {
                     Clock.systemUTC(),
                     stores.control(),
                     data.isPresent() ? "serve" : "local",
-                    config.control());
+                    config.control(),
+                    stores.suppressions());
             pipeline.start();
             started.push(pipeline);
             this.admin = Services.startAdmin(
@@ -113,6 +114,7 @@ public final class LocalStack implements AutoCloseable {
             HeraldApi.Builder apiBuilder = HeraldApi.builder(config.api(), producer, queues)
                     .statusStore(stores.status())
                     .controlStore(stores.control())
+                    .suppressions(stores.suppressions())
                     .preferences(stores.preferences(), config.providers().channelsWithProvider())
                     .selfService(
                             new DynamoLinkNonces(stores.dynamo(), stores.table()),

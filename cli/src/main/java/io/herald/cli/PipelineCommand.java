@@ -47,7 +47,8 @@ final class PipelineCommand implements Callable<Integer> {
                 Clock.systemUTC(),
                 stores.control(),
                 Pipeline.defaultInstanceName(),
-                cfg.control());
+                cfg.control(),
+                stores.suppressions());
         pipeline.start();
         Optional<AdminServer> admin;
         try {

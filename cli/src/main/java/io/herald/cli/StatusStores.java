@@ -7,6 +7,7 @@ import io.herald.core.feedback.DynamoSoftBounces;
 import io.herald.core.feedback.FeedbackMeters;
 import io.herald.core.feedback.FeedbackRecorder;
 import io.herald.core.feedback.Suppressions;
+import io.herald.core.feedback.DynamoSuppressions;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.DynamoIdempotencyStore;
 import io.herald.core.preferences.DynamoPreferencesStore;
@@ -24,8 +25,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The status table's stores, as the API and the pipeline share them: one DynamoDB client, the delivery status store,
- * the API's idempotency store, pauses with shared provider health, and Slurm users' preferences. Closing it closes the
- * client.
+ * the API's idempotency store, pauses with shared provider health, Slurm users' preferences and the suppression list.
+ * Closing it closes the client.
  */
 record StatusStores(
         DynamoDbClient dynamo,
@@ -33,6 +34,7 @@ record StatusStores(
         DynamoIdempotencyStore idempotency,
         DynamoControlStore control,
         DynamoPreferencesStore preferences,
+        DynamoSuppressions suppressions,
         String table)
         implements AutoCloseable {
 
@@ -63,6 +65,7 @@ record StatusStores(
                             dynamo, table, config.api().idempotencyWindow(), IDEMPOTENCY_LEASE, clock),
                     new DynamoControlStore(dynamo, table, config.control().staleAfter(), clock),
                     new DynamoPreferencesStore(dynamo, table),
+                    new DynamoSuppressions(dynamo, table),
                     table);
         } catch (RuntimeException e) {
             dynamo.close();

@@ -18,7 +18,8 @@ final class TaskPermissions {
 
     /**
      * The API resolves queue URLs at start, sends (SendMessageBatch authorises as SendMessage), asks each queue for an
-     * attribute in /readyz, and reads and writes status and idempotency items. For the admin overview it also reads the
+     * attribute in /readyz, and reads and writes status and idempotency items and the suppression list (listing all of
+     * it is a Scan, GET /v1/admin/suppressions without an address). For the admin overview it also reads the
      * dead-letter queues: their counts, a peek for the oldest age, and the latest dead letters, received with a short
      * hold and released at once (the visibility change). It never deletes and never receives from a work queue: only
      * the pipeline takes work.
@@ -41,6 +42,7 @@ final class TaskPermissions {
                         "dynamodb:PutItem",
                         "dynamodb:UpdateItem",
                         "dynamodb:DeleteItem",
+                        "dynamodb:Scan",
                         "dynamodb:DescribeTable"),
                 List.of(table.getTableArn())));
         return statements;
@@ -50,9 +52,9 @@ final class TaskPermissions {
      * The pipeline reads and settles messages (DeleteMessageBatch and ChangeMessageVisibilityBatch authorise as their
      * single forms), dead-letters with a reason by sending to the dead-letter queue itself, parks a paused channel's
      * message by sending a fresh copy to its own queue (so waiting does not count toward the redrive), records delivery
-     * status and reads and writes pauses and shared health in the table, sends through SES, and its metrics sidecar
-     * writes EMF events to one log group. With SES feedback, it also reads the feedback queue
-     * ({@link SesFeedbackQueue#pipelineStatements}).
+     * status and reads and writes pauses and shared health in the table, checks a read's emails against the suppression
+     * list (one BatchGetItem), sends through SES, and its metrics sidecar writes EMF events to one log group. With SES
+     * feedback, it also reads the feedback queue ({@link SesFeedbackQueue#pipelineStatements}).
      */
     static List<PolicyStatement> pipeline(
             List<MessageQueues.Pair> queues,
@@ -74,7 +76,7 @@ final class TaskPermissions {
                 List.of("sqs:SendMessage", "sqs:GetQueueUrl"),
                 queues.stream().map(p -> p.deadLetter().getQueueArn()).toList()));
         statements.add(allow(
-                List.of("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DescribeTable"),
+                List.of("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"),
                 List.of(table.getTableArn())));
         if (sesSend != null) {
             statements.add(sesSend);

@@ -139,7 +139,7 @@ class HeraldStackTest {
                 .orElseThrow()
                 .getValue();
         assertThat(api)
-                .contains("sqs:SendMessage", "dynamodb:PutItem", "sqs:ReceiveMessage")
+                .contains("sqs:SendMessage", "dynamodb:PutItem", "dynamodb:Scan", "sqs:ReceiveMessage")
                 .doesNotContain("sqs:DeleteMessage", "ses:SendEmail");
         // The admin overview peeks at dead letters; receiving from a work queue would take work from the pipeline.
         JsonNode apiPolicy = resources("AWS::IAM::Policy").entrySet().stream()
@@ -172,8 +172,9 @@ class HeraldStackTest {
                         "sqs:SendMessage",
                         "ses:SendEmail",
                         "dynamodb:UpdateItem",
-                        "dynamodb:GetItem")
-                .doesNotContain("dynamodb:DeleteItem", "sqs:PurgeQueue");
+                        "dynamodb:GetItem",
+                        "dynamodb:BatchGetItem")
+                .doesNotContain("dynamodb:DeleteItem", "dynamodb:Scan", "sqs:PurgeQueue");
     }
 
     @Test

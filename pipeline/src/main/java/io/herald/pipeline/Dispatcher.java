@@ -3,6 +3,8 @@ package io.herald.pipeline;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.MalformedEnvelopeException;
+import io.herald.core.feedback.Suppression;
+import io.herald.core.feedback.Suppressions;
 import io.herald.core.retry.Backoff;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,10 +35,16 @@ import software.amazon.awssdk.services.sqs.model.Message;
  *
  * <p>Statuses go through the {@link StatusBuffer}, and a message is settled (deleted, released, dead-lettered) once the
  * status that says so is written: a crash in between repeats a status write rather than skipping one.
+ *
+ * <p>Emails are checked against the suppression list before any worker is chosen ({@link #screen}). Failover needs no
+ * check of its own: a send that failed is retried through SQS, and its next attempt (on whichever provider) comes
+ * through {@link #dispatch} and is checked again.
  */
 final class Dispatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    /** The channel whose messages are checked against the suppression list. */
+    private static final String EMAIL = "email";
 
     private final Map<String, WorkerPool> pools;
     private final EnvelopeCodec codec;
@@ -48,6 +57,9 @@ final class Dispatcher implements AutoCloseable {
     private final Backoff backoff;
     private final int maxReceiveCount;
     private final PipelineControl control;
+    /** Null when the pipeline has no suppression list (tests and benches without a status table). */
+    private final Suppressions suppressions;
+
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean stopping;
 
@@ -63,7 +75,8 @@ final class Dispatcher implements AutoCloseable {
             Duration sendingStatusAfter,
             Backoff backoff,
             int maxReceiveCount,
-            PipelineControl control) {
+            PipelineControl control,
+            Suppressions suppressions) {
         this.pools = pools;
         this.codec = codec;
         this.settler = settler;
@@ -75,6 +88,7 @@ final class Dispatcher implements AutoCloseable {
         this.backoff = backoff;
         this.maxReceiveCount = maxReceiveCount;
         this.control = control;
+        this.suppressions = suppressions;
     }
 
     /** One read's messages; every one is already held in {@link InFlight}. */
@@ -108,17 +122,70 @@ final class Dispatcher implements AutoCloseable {
             byPool.computeIfAbsent(pool, p -> new ArrayList<>()).add(received);
         }
         byPool.forEach((pool, received) -> {
-            List<Worker> probes = pool.probesFor(received.size());
-            for (int i = 0; i < received.size(); i++) {
-                Received r = received.get(i);
-                if (i < probes.size()) {
-                    Worker probe = probes.get(i);
-                    threads.submit(() -> send(pool, probe, Worker.SendKind.PROBE, r));
-                } else {
-                    threads.submit(() -> takeAndSend(pool, r));
-                }
+            if (suppressions != null && EMAIL.equals(pool.channel())) {
+                // Off the reader's thread: the check is a request to the status table.
+                threads.submit(() -> sendAll(pool, screen(received)));
+            } else {
+                sendAll(pool, received);
             }
         });
+    }
+
+    private void sendAll(WorkerPool pool, List<Received> received) {
+        List<Worker> probes = pool.probesFor(received.size());
+        for (int i = 0; i < received.size(); i++) {
+            Received r = received.get(i);
+            if (i < probes.size()) {
+                Worker probe = probes.get(i);
+                threads.submit(() -> send(pool, probe, Worker.SendKind.PROBE, r));
+            } else {
+                threads.submit(() -> takeAndSend(pool, r));
+            }
+        }
+    }
+
+    /**
+     * Checks one read's emails against the suppression list in one request: a suppressed email ends {@code suppressed}
+     * and is deleted unsent (it is settled, not lost); when the list cannot be read, none is sent and all are retried
+     * later, as after a failed send.
+     *
+     * @return the emails that may be sent
+     */
+    private List<Received> screen(List<Received> received) {
+        List<Optional<Suppression>> answers;
+        try {
+            answers = suppressions.findAll(received.stream()
+                    .map(r -> new Suppressions.Lookup(
+                            r.envelope().target(), r.envelope().category()))
+                    .toList());
+        } catch (RuntimeException e) {
+            // A FeedbackStoreException as a rule; whatever it is, an email that could not be checked is not sent.
+            metrics.suppressionUnreadable(received.size());
+            log.warn("suppression list unreadable, {} email(s) will be retried: {}", received.size(), e.getMessage());
+            received.forEach(r -> retryLater(r, null, Duration.ZERO, "suppression list unreadable"));
+            return List.of();
+        }
+        List<Received> clear = new ArrayList<>();
+        for (int i = 0; i < received.size(); i++) {
+            Received r = received.get(i);
+            Optional<Suppression> entry = answers.get(i);
+            if (entry.isEmpty()) {
+                clear.add(r);
+                continue;
+            }
+            Suppression s = entry.get();
+            String reason = s.reason() + " (" + s.source() + ")";
+            metrics.suppressedOne(r.envelope().channel());
+            log.info(
+                    "message {} not sent: its receiver is suppressed: {}",
+                    r.envelope().id(),
+                    reason);
+            recordThen(
+                    r.envelope().id(),
+                    new DeliveryState.Suppressed(reason),
+                    () -> settler.delete(r.queue(), r.message(), done(r.message())));
+        }
+        return clear;
     }
 
     private record Received(QueueRef queue, Message message, Envelope envelope) {}
@@ -218,17 +285,18 @@ final class Dispatcher implements AutoCloseable {
                         () -> settler.delete(r.queue(), r.message(), done(r.message())));
             case Outcome.Rejected rejected ->
                 deadLetterRejected(r.queue(), r.message(), r.envelope(), rejected.reason(), worker.name());
-            case Outcome.Retry retry -> retryLater(r, worker, retry.after(), retry.reason());
-            case Outcome.ProviderDown down -> retryLater(r, worker, Duration.ZERO, down.reason());
+            case Outcome.Retry retry -> retryLater(r, worker.name(), retry.after(), retry.reason());
+            case Outcome.ProviderDown down -> retryLater(r, worker.name(), Duration.ZERO, down.reason());
         }
     }
 
-    private void retryLater(Received r, Worker worker, Duration asked, String reason) {
+    /** @param provider the provider whose answer asked for it, or null when none was asked */
+    private void retryLater(Received r, String provider, Duration asked, String reason) {
         int attempts = MessageAttributes.receiveCount(r.message());
         if (attempts >= maxReceiveCount) {
             // SQS would move it on the next receive, without a reason; do it now, with one.
             String why = "gave up after " + attempts + " attempts: " + reason;
-            deadLetter(r.queue(), r.message(), r.envelope(), why, worker.name(), new DeliveryState.DeadLettered(why));
+            deadLetter(r.queue(), r.message(), r.envelope(), why, provider, new DeliveryState.DeadLettered(why));
             return;
         }
         Duration delay =

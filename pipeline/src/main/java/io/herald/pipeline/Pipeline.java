@@ -3,6 +3,7 @@ package io.herald.pipeline;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.feedback.Suppressions;
 import io.herald.core.retry.Backoff;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.StatusStore;
@@ -98,6 +99,40 @@ public final class Pipeline implements AutoCloseable {
             ControlStore controlStore,
             String instance,
             HeraldConfig.Control controlConfig) {
+        this(
+                sqs,
+                queues,
+                providers,
+                config,
+                sqsConfig,
+                metrics,
+                status,
+                clock,
+                controlStore,
+                instance,
+                controlConfig,
+                null);
+    }
+
+    /**
+     * A pipeline as {@code herald pipeline} runs it: that of the constructor above, and every email checked against the
+     * suppression list before any provider is called.
+     *
+     * @param suppressions the one suppression list, or null to check none (tests and benches without a status table)
+     */
+    public Pipeline(
+            SqsClient sqs,
+            List<QueueRef> queues,
+            List<ConfiguredProvider> providers,
+            HeraldConfig.PipelineSettings config,
+            HeraldConfig.Sqs sqsConfig,
+            PipelineMetrics metrics,
+            StatusStore status,
+            Clock clock,
+            ControlStore controlStore,
+            String instance,
+            HeraldConfig.Control controlConfig,
+            Suppressions suppressions) {
         this.config = config;
         this.metrics = metrics;
         this.queues = List.copyOf(queues);
@@ -136,7 +171,8 @@ public final class Pipeline implements AutoCloseable {
                 config.sendingStatusAfter(),
                 new Backoff(config.retryBaseDelay(), config.retryMaxDelay()),
                 sqsConfig.maxReceiveCount(),
-                control);
+                control,
+                suppressions);
         for (QueueRef queue : queues) {
             readers.add(new QueueReader(
                     sqs,

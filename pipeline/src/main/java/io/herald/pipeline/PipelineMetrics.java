@@ -72,6 +72,8 @@ public final class PipelineMetrics {
     private final Counter controlReadsOk;
     private final Counter controlReadsFailed;
     private final Map<String, Counter> statusUpdates = new ConcurrentHashMap<>();
+    private final Map<String, Counter> suppressed = new ConcurrentHashMap<>();
+    private final Counter suppressionUnreadable;
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -80,6 +82,9 @@ public final class PipelineMetrics {
         this.controlReadsFailed = controlReads("failed");
         STATUS_OUTCOMES.forEach(this::statusUpdateCounter);
         this.feedback = new FeedbackMeters(registry);
+        this.suppressionUnreadable = Counter.builder("herald.suppression.unreadable")
+                .description("emails retried later because the suppression list could not be read")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -201,6 +206,9 @@ public final class PipelineMetrics {
         latency(worker);
         openedByPeer(worker.name());
         parked(worker.provider().channel());
+        if ("email".equals(worker.provider().channel())) {
+            suppressed("email");
+        }
         Gauge.builder("herald.worker.healthy", worker, w -> w.isHealthy() ? 1 : 0)
                 .tag("worker", worker.name())
                 .description("1 when the worker's breaker is closed")
@@ -231,6 +239,25 @@ public final class PipelineMetrics {
                         .tag("worker", w)
                         .description("breakers opened on another instance's report")
                         .register(registry));
+    }
+
+    private Counter suppressed(String channel) {
+        return suppressed.computeIfAbsent(
+                channel,
+                c -> Counter.builder("herald.suppressed")
+                        .tag("channel", c)
+                        .description("messages not sent because their receiver is on the suppression list")
+                        .register(registry));
+    }
+
+    /** A message ended suppressed, unsent. */
+    void suppressedOne(String channel) {
+        suppressed(channel).increment();
+    }
+
+    /** Emails not sent (retried later) because the suppression list could not be read. */
+    void suppressionUnreadable(int emails) {
+        suppressionUnreadable.increment(emails);
     }
 
     /** A message of a paused channel, received while other channels were read, put back on its queue. */

@@ -18,6 +18,20 @@ public interface Suppressions {
      */
     Optional<Suppression> find(String address, String category);
 
+    /**
+     * {@link #find} for several emails at once, so the pipeline checks a whole read in one request where the store
+     * allows it; this default asks {@link #find} for each.
+     *
+     * @return one answer per lookup, in the lookups' order
+     * @throws FeedbackStoreException when the list cannot be read (the caller must not send any of them: retry later)
+     */
+    default List<Optional<Suppression>> findAll(List<Lookup> lookups) {
+        return lookups.stream().map(l -> find(l.address(), l.category())).toList();
+    }
+
+    /** One email to check: its receiver's address and its category (null for the producer's default). */
+    record Lookup(String address, String category) {}
+
     /** Adds (or replaces) the entry for its address and category. */
     void add(Suppression suppression);
 
