@@ -108,8 +108,13 @@ public final class HeraldStack extends Stack {
                         .map(p -> (software.amazon.awscdk.services.sqs.IQueue) p.queue())
                         .toList(),
                 settings);
-        this.alarms = new Alarms(
-                this, "Alarms", settings, queues.pairs(), api.service().getLoadBalancer(), collector);
+        // The feedback queue is watched like a work queue: a dead letter there is feedback not recorded.
+        List<MessageQueues.Pair> watched = new java.util.ArrayList<>(queues.pairs());
+        if (sesFeedback != null) {
+            watched.add(new MessageQueues.Pair(sesFeedback.queueName(), sesFeedback.queue(), sesFeedback.deadLetter()));
+        }
+        this.alarms =
+                new Alarms(this, "Alarms", settings, watched, api.service().getLoadBalancer(), collector);
 
         ManagedPolicy producer = ManagedPolicy.Builder.create(this, "ProducerPolicy")
                 .description("Herald producer outside AWS (the Slurm forwarder): send to Herald's queues only")

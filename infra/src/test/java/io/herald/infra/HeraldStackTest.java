@@ -180,7 +180,8 @@ class HeraldStackTest {
     @Test
     void alarmsWatchDeadLettersOldestMessageBreakersAndApiErrorsThroughOneTopic() {
         Map<String, JsonNode> alarms = resources("AWS::CloudWatch::Alarm");
-        assertThat(alarms).hasSize(2 * QUEUES.size() + 2);
+        // Each work queue's and the SES feedback queue's two, the breaker's and the API's.
+        assertThat(alarms).hasSize(2 * (QUEUES.size() + 1) + 2);
         long deadLetter = alarms.values().stream()
                 .filter(a -> "ApproximateNumberOfMessagesVisible"
                                 .equals(a.at("/Properties/MetricName").asText())
@@ -190,8 +191,8 @@ class HeraldStackTest {
                 .filter(a -> "ApproximateAgeOfOldestMessage"
                         .equals(a.at("/Properties/MetricName").asText()))
                 .count();
-        assertThat(deadLetter).isEqualTo(QUEUES.size());
-        assertThat(oldest).isEqualTo(QUEUES.size());
+        assertThat(deadLetter).isEqualTo(QUEUES.size() + 1);
+        assertThat(oldest).isEqualTo(QUEUES.size() + 1);
         assertThat(expressions(alarms))
                 .anyMatch(e -> e.contains("herald_worker_healthy"))
                 .anyMatch(e -> e.contains("requests") && e.contains("targetErrors"));
