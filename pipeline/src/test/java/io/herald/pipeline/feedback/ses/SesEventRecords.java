@@ -49,12 +49,14 @@ final class SesEventRecords {
         return """
                 {"eventType":"Delivery","mail":%s,"delivery":{"timestamp":"2026-12-07T20:40:03.000Z",\
                 "processingTimeMillis":546,"recipients":["%s"],\
-                "smtpResponse":"250 2.6.0 Message received","reportingMTA":"a8-70.smtp-out.amazonses.com"}}""".formatted(mail(heraldId, address), address);
+                "smtpResponse":"250 2.6.0 Message received",\
+                "reportingMTA":"a8-70.smtp-out.amazonses.com"}}""".formatted(mail(heraldId, address), address);
     }
 
     static String reject(String heraldId, String address) {
         return """
-                {"eventType":"Reject","mail":%s,"reject":{"reason":"Bad content"}}""".formatted(mail(heraldId, address));
+                {"eventType":"Reject","mail":%s,\
+                "reject":{"reason":"Bad content"}}""".formatted(mail(heraldId, address));
     }
 
     static String deliveryDelay(String heraldId, String address) {
@@ -62,12 +64,14 @@ final class SesEventRecords {
                 {"eventType":"DeliveryDelay","mail":%s,"deliveryDelay":{"timestamp":"2026-12-07T20:50:00.000Z",\
                 "delayType":"TransientCommunicationFailure","expirationTime":"2026-12-08T08:40:02.012Z",\
                 "delayedRecipients":[{"emailAddress":"%s","status":"4.4.1",\
-                "diagnosticCode":"smtp; 421 4.4.1 Unable to connect"}]}}""".formatted(mail(heraldId, address), address);
+                "diagnosticCode":"smtp; 421 4.4.1 Unable to connect"}]\
+                }}""".formatted(mail(heraldId, address), address);
     }
 
     static String open(String heraldId, String address) {
         return """
                 {"eventType":"Open","mail":%s,"open":{"ipAddress":"192.0.2.1",\
-                "timestamp":"2026-12-07T20:55:00.000Z","userAgent":"Mozilla/5.0"}}""".formatted(mail(heraldId, address));
+                "timestamp":"2026-12-07T20:55:00.000Z",\
+                "userAgent":"Mozilla/5.0"}}""".formatted(mail(heraldId, address));
     }
 }
