@@ -31,7 +31,7 @@ final class ContainerEnvironment {
     private static final List<String> API_SECTIONS = List.of("sqs", "api", "receivers", "status", "unsubscribe");
 
     private static final List<String> PIPELINE_SECTIONS =
-            List.of("sqs", "pipeline", "providers", "receivers", "status", "unsubscribe");
+            List.of("sqs", "pipeline", "providers", "receivers", "status", "feedback", "unsubscribe");
 
     /**
      * What the api's magic links need from the Slurm side's section: whom to mail (user@mailDomain, from sender) and

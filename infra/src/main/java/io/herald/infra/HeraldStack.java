@@ -40,8 +40,14 @@ public final class HeraldStack extends Stack {
                 new ProviderSecretStore(this, "ProviderSecrets", settings.stackName(), secretEntries);
         SesSending ses = settings.sesIdentity().isBlank() ? null : new SesSending(this, "Ses", settings.sesIdentity());
 
-        ContainerEnvironment environment =
-                new ContainerEnvironment(config, Aws.REGION, ses == null ? Map.of() : ses.environment());
+        SesFeedbackQueue sesFeedback =
+                ses == null ? null : new SesFeedbackQueue(this, "SesFeedback", ses.configurationSet(), config);
+        Map<String, String> sending = new LinkedHashMap<>(ses == null ? Map.of() : ses.environment());
+        if (sesFeedback != null) {
+            sending.put("feedback.ses.queue", sesFeedback.queueName());
+            sending.put("feedback.ses.topicArn", sesFeedback.topicArn());
+        }
+        ContainerEnvironment environment = new ContainerEnvironment(config, Aws.REGION, sending);
         Network network = new Network(this, "Network", settings.natGateways());
 
         // The magic links' signing key: nobody needs to know it, so the stack generates it; every api task
@@ -108,7 +114,11 @@ public final class HeraldStack extends Stack {
                 environment.pipeline(),
                 pipelineSecrets,
                 TaskPermissions.pipeline(
-                        queues.pairs(), storage.table(), ses == null ? null : ses.sendStatement(), metricsLogs),
+                        queues.pairs(),
+                        storage.table(),
+                        ses == null ? null : ses.sendStatement(),
+                        sesFeedback == null ? List.of() : sesFeedback.pipelineStatements(),
+                        metricsLogs),
                 config.pipeline().shutdownDeadline(),
                 metricsLogs);
         this.scaling = new BacklogScaling(
@@ -120,8 +130,13 @@ public final class HeraldStack extends Stack {
                         .map(p -> (software.amazon.awscdk.services.sqs.IQueue) p.queue())
                         .toList(),
                 settings);
-        this.alarms = new Alarms(
-                this, "Alarms", settings, queues.pairs(), api.service().getLoadBalancer(), collector);
+        // The feedback queue is watched like a work queue: a dead letter there is feedback not recorded.
+        List<MessageQueues.Pair> watched = new java.util.ArrayList<>(queues.pairs());
+        if (sesFeedback != null) {
+            watched.add(new MessageQueues.Pair(sesFeedback.queueName(), sesFeedback.queue(), sesFeedback.deadLetter()));
+        }
+        this.alarms =
+                new Alarms(this, "Alarms", settings, watched, api.service().getLoadBalancer(), collector);
 
         ManagedPolicy producer = ManagedPolicy.Builder.create(this, "ProducerPolicy")
                 .description("Herald producer outside AWS (the Slurm forwarder): send to Herald's queues only")
@@ -145,6 +160,13 @@ public final class HeraldStack extends Stack {
                 "StatusTable",
                 "DynamoDB table of delivery status and idempotency records",
                 storage.table().getTableName());
+        if (sesFeedback != null) {
+            output(
+                    "SesFeedbackQueue",
+                    "SES events (bounces, complaints, ...) via SNS: queue and dead-letter queue URLs",
+                    sesFeedback.queue().getQueueUrl() + " "
+                            + sesFeedback.deadLetter().getQueueUrl());
+        }
         queues.pairs()
                 .forEach(p -> output(
                         "Queue-" + p.name(),
