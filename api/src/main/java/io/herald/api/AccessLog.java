@@ -1,5 +1,6 @@
 package io.herald.api;
 
+import io.herald.core.unsubscribe.UnsubscribeLinks;
 import io.javalin.http.Context;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -28,7 +29,8 @@ final class AccessLog {
             case ApiAccess.Admission.Unauthenticated refused -> "-";
         };
         String method = ctx.method().name();
-        String path = ctx.path();
+        // An unsubscribe link's token would let whoever reads the log unsubscribe its receiver.
+        String path = ctx.path().startsWith(UnsubscribeLinks.PATH) ? UnsubscribeLinks.PATH + "{token}" : ctx.path();
         int status = ctx.statusCode();
         long millis = took.toMillis();
         log.atInfo()

@@ -10,9 +10,17 @@ import java.util.Map;
 
 /**
  * The {@code email} object of gomail's {@code POST /email/send}, validated. Optional fields that are absent, null or
- * empty are {@code null} here.
+ * empty are {@code null} here. {@code category} is Herald's addition to gomail's shape (optional): what the email's
+ * unsubscribe link stops, or {@code transactional} for none.
  */
-record EmailRequest(String fromEmail, String fromName, String toEmail, String toName, String subject, String body) {
+record EmailRequest(
+        String fromEmail,
+        String fromName,
+        String toEmail,
+        String toName,
+        String subject,
+        String body,
+        String category) {
 
     /** Display names beyond this are abuse or a paste error, not a name; no provider shows them whole. */
     static final int MAX_NAME_CHARS = 256;
@@ -35,16 +43,18 @@ record EmailRequest(String fromEmail, String fromName, String toEmail, String to
         String toName = fields.displayName("toName", "To name", MAX_NAME_CHARS);
         String subject = fields.headerText("subject", "Subject", MAX_SUBJECT_CHARS);
         String body = fields.requiredText("body", "Body");
+        String category = fields.category("category");
         if (fields.hasErrors()) {
             return new Parsed.Invalid(fields.errors());
         }
-        return new Parsed.Valid(new EmailRequest(fromEmail, fromName, toEmail, toName, subject, body));
+        return new Parsed.Valid(new EmailRequest(fromEmail, fromName, toEmail, toName, subject, body, category));
     }
 
     /** @param principal the API key's name, or {@code anonymous} when the API runs open */
     Envelope toEnvelope(Instant now, String principal) {
         return Envelope.create("email", toEmail, Content.of(subject, body), Origin.api(principal), now)
                 .withTargetName(toName)
-                .withSender(new Sender(fromEmail, fromName));
+                .withSender(new Sender(fromEmail, fromName))
+                .withCategory(category);
     }
 }

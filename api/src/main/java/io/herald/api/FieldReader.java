@@ -2,6 +2,7 @@ package io.herald.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.core.receiver.EmailAddresses;
+import io.herald.core.unsubscribe.Categories;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -127,6 +128,25 @@ final class FieldReader {
             return Optional.of(label + " is longer than " + maxChars + " characters");
         }
         return Optional.empty();
+    }
+
+    /**
+     * An email's category ({@link Categories}): what its unsubscribe link stops, or {@code transactional} for mail
+     * without one; {@link Categories#DEFAULT} when absent or empty, written out so the pipeline's suppression check and
+     * the unsubscribe link name the same category.
+     */
+    String category(String field) {
+        String value = text(field, "Category");
+        // Absent, null, empty and blank alike, as for every optional field.
+        if (value == null || value.isBlank()) {
+            return errors.containsKey(field) ? null : Categories.DEFAULT;
+        }
+        String problem = Categories.problem(value);
+        if (problem != null) {
+            errors.put(field, "Category " + problem);
+            return null;
+        }
+        return value;
     }
 
     /** @return the string, or null when absent, JSON null, of another type or not sendable */

@@ -19,6 +19,7 @@ import io.herald.core.sqs.DeadLetterQueue;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.status.StatusStore;
+import io.herald.core.unsubscribe.UnsubscribeTokens;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -156,6 +157,8 @@ public final class HeraldApi implements AutoCloseable {
                 json,
                 metrics,
                 b.clock);
+        UnsubscribeHandler unsubscribe =
+                new UnsubscribeHandler(b.unsubscribeTokens, b.unsubscribeSuppressions, b.clock);
         ChannelsHandler channels = new ChannelsHandler(json, b.receivers, ProviderRegistry.installed());
         String openApi = resource("/openapi.json");
         boolean webClientBuilt = HeraldApi.class.getResource(WEB_ROOT + "/index.html") != null;
@@ -247,6 +250,9 @@ public final class HeraldApi implements AutoCloseable {
             javalin.routes.post("/v1/me/session", self::session, ApiRole.PUBLIC);
             javalin.routes.get("/v1/me/preferences", self::show, ApiRole.SELF);
             javalin.routes.put("/v1/me/preferences", self::save, ApiRole.SELF);
+            // No key, no cookie, no session: the signed token in the path is the whole proof (RFC 8058).
+            javalin.routes.get("/u/{token}", unsubscribe::page, ApiRole.PUBLIC);
+            javalin.routes.post("/u/{token}", unsubscribe::unsubscribe, ApiRole.PUBLIC);
             javalin.routes.get(
                     "/healthz",
                     ctx -> json.reply(ctx, HttpStatus.OK.getCode(), new ApiJson.Health("ok")),
@@ -357,6 +363,8 @@ public final class HeraldApi implements AutoCloseable {
                 HeraldConfig.ProviderBlocks.defaults().feedbackWebhooks();
         private Function<MeterRegistry, FeedbackSink> feedbackSink;
         private FeedbackEventIds feedbackEventIds;
+        private UnsubscribeTokens unsubscribeTokens;
+        private Suppressions unsubscribeSuppressions;
 
         private Builder(HeraldConfig.Api config, SqsProducer producer, List<QueueRef> queues) {
             this.config = Objects.requireNonNull(config, "config");
@@ -485,6 +493,17 @@ public final class HeraldApi implements AutoCloseable {
             this.feedbackWebhooks = Map.copyOf(webhooks);
             this.feedbackSink = Objects.requireNonNull(sink, "sink");
             this.feedbackEventIds = Objects.requireNonNull(eventIds, "eventIds");
+            return this;
+        }
+
+        /**
+         * RFC 8058 one-click unsubscribe at {@code /u/{token}} ({@link UnsubscribeHandler}): links signed by
+         * {@code tokens} (the pipeline's, with the same unsubscribe.secret) add their address and category to
+         * {@code suppressions}. Without it {@code /u/} answers 404.
+         */
+        public Builder unsubscribe(UnsubscribeTokens tokens, Suppressions suppressions) {
+            this.unsubscribeTokens = Objects.requireNonNull(tokens, "tokens");
+            this.unsubscribeSuppressions = Objects.requireNonNull(suppressions, "suppressions");
             return this;
         }
 

@@ -32,7 +32,8 @@ record NotificationRequest(
         String title,
         String text,
         String html,
-        List<Fact> facts) {
+        List<Fact> facts,
+        String category) {
 
     /** Fan-out per request is bounded: a typo'd paste of a mailing list should not become 10,000 messages. */
     static final int MAX_RECEIVERS =
@@ -43,7 +44,8 @@ record NotificationRequest(
     static final int MAX_FACTS = 50;
     static final int MAX_FACT_LABEL_CHARS = 256;
     static final int MAX_FACT_VALUE_CHARS = 4096;
-    static final List<String> FIELDS = List.of("to", "from", "fromName", "title", "subject", "text", "html", "facts");
+    static final List<String> FIELDS =
+            List.of("to", "from", "fromName", "title", "subject", "text", "html", "facts", "category");
 
     sealed interface Parsed {
         record Valid(NotificationRequest request) implements Parsed {}
@@ -94,6 +96,7 @@ record NotificationRequest(
         String text = fields.requiredText("text", "Text");
         String html = fields.text("html", "HTML");
         List<Fact> facts = facts(body.get("facts"), fields);
+        String category = fields.category("category");
         // A blank from is a missing from: email from the API never goes out as the provider's default sender.
         if (from == null
                 && !fields.errors().containsKey("from")
@@ -116,7 +119,8 @@ record NotificationRequest(
                 title != null ? title : subject,
                 text,
                 html == null || html.isEmpty() ? null : html,
-                facts));
+                facts,
+                category));
     }
 
     /** The first refusals, each bounded, and how many more: never more than a few KB whatever was sent. */
@@ -202,6 +206,7 @@ record NotificationRequest(
         for (Receiver receiver : receivers) {
             Envelope envelope =
                     Envelope.create(receiver.channel(), receiver.target(), content, Origin.api(principal), now);
+            envelope = envelope.withCategory(category);
             envelopes.add(from == null ? envelope : envelope.withSender(new Sender(from, fromName)));
         }
         return envelopes;

@@ -161,7 +161,9 @@ final class SelfServiceHandler {
                 .withLinks(List.of(new Link("Open my notification settings", url)));
         Envelope toSend = switch (destination) {
             case MagicLinkDestination.Mailbox(String address) -> {
-                Envelope mail = Envelope.create("email", address, content, Origin.api("self-service"), clock.instant());
+                // A sign-in link: the receiver asked for it, so it carries no unsubscribe link (RFC 8058).
+                Envelope mail = Envelope.create("email", address, content, Origin.api("self-service"), clock.instant())
+                        .withCategory(Envelope.TRANSACTIONAL);
                 yield parts.sender().map(mail::withSender).orElse(mail);
             }
             case MagicLinkDestination.LinkedChat(ChatLinks.ChatLink chat, boolean named) ->

@@ -72,6 +72,20 @@ class AccessLogTest {
     }
 
     @Test
+    void anUnsubscribeLinksTokenIsNotLogged() throws Exception {
+        HeraldApi api = start(true);
+        String token = new io.herald.core.unsubscribe.UnsubscribeTokens(
+                        io.herald.core.config.Secret.of("access-log-test-".repeat(3)))
+                .issue("alice@uni.org", "newsletter");
+
+        bed.get(api, "/u/" + token);
+
+        assertThat(logged.list).hasSize(1);
+        assertThat(logged.list.getFirst().getFormattedMessage()).matches("GET /u/\\{token} 404 \\d+ ms key=-");
+        assertThat(logged.list.getFirst().getKeyValuePairs().toString()).doesNotContain(token);
+    }
+
+    @Test
     void offByDefault() throws Exception {
         HeraldApi api = start(false);
 

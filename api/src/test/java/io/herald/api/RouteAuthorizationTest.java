@@ -45,6 +45,9 @@ class RouteAuthorizationTest {
             Map.entry("POST /v1/feedback/{provider}", ApiRole.PUBLIC),
             Map.entry("POST /v1/me/link", ApiRole.PUBLIC),
             Map.entry("POST /v1/me/session", ApiRole.PUBLIC),
+            // RFC 8058: a mail client's one-click POST carries no key, cookie or login; the signed token is the proof.
+            Map.entry("GET /u/{token}", ApiRole.PUBLIC),
+            Map.entry("POST /u/{token}", ApiRole.PUBLIC),
             Map.entry("GET /v1/me/preferences", ApiRole.SELF),
             Map.entry("PUT /v1/me/preferences", ApiRole.SELF));
 

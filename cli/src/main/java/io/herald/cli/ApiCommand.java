@@ -43,8 +43,11 @@ final class ApiCommand implements Callable<Integer> {
             queues.close();
             throw e;
         }
-        HeraldApi api = HeraldApi.builder(cfg.api(), new SqsProducer(queues.sqs(), new EnvelopeCodec()), queues.refs())
-                .statusStore(stores.status())
+        HeraldApi.Builder builder = Services.unsubscribe(
+                HeraldApi.builder(cfg.api(), new SqsProducer(queues.sqs(), new EnvelopeCodec()), queues.refs()),
+                cfg,
+                stores);
+        HeraldApi api = builder.statusStore(stores.status())
                 .controlStore(stores.control())
                 .suppressions(stores.suppressions())
                 .preferences(stores.preferences(), cfg.providers().channelsWithProvider())

@@ -29,7 +29,7 @@ final class LocalSelfService {
         HeraldConfig.Api.SelfService self = config.api().selfService();
         HeraldConfig.Api api = config.api();
         if (self.enabled()) {
-            return Optional.of(config);
+            return Optional.of(withUnsubscribeSecret(config));
         }
         if (api.port() == 0) {
             return Optional.empty();
@@ -44,7 +44,19 @@ final class LocalSelfService {
             withLinks = withLinks.withMailprog(
                     mailprog.toBuilder().mailDomain(LOCAL_MAIL_DOMAIN).build());
         }
-        return Optional.of(withLinks);
+        return Optional.of(withUnsubscribeSecret(withLinks));
+    }
+
+    /**
+     * Unsubscribe links on the same page address: {@code herald local} runs the pipeline that signs them and the API
+     * that reads them in one process, so a key drawn at start serves both (and dies with them).
+     */
+    static HeraldConfig withUnsubscribeSecret(HeraldConfig config) {
+        HeraldConfig.Unsubscribe unsubscribe = config.unsubscribe();
+        if (config.unsubscribeBaseUrl().isEmpty() || unsubscribe.secret().isSet()) {
+            return config;
+        }
+        return config.withUnsubscribe(new HeraldConfig.Unsubscribe(unsubscribe.publicUrl(), Secret.of(randomKey())));
     }
 
     private static String randomKey() {

@@ -114,7 +114,8 @@ public final class LocalStack implements AutoCloseable {
             // service and, like `herald api`, runs open only with api.open: true.
             this.access = ApiAccess.fromConfig(config.api(), data.isEmpty());
             SqsProducer producer = new SqsProducer(sqs, codec);
-            HeraldApi.Builder apiBuilder = HeraldApi.builder(config.api(), producer, queues)
+            HeraldApi.Builder apiBuilder = Services.unsubscribe(
+                            HeraldApi.builder(config.api(), producer, queues), config, stores)
                     .statusStore(stores.status())
                     .controlStore(stores.control())
                     .suppressions(stores.suppressions())

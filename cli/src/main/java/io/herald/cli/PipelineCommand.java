@@ -4,6 +4,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
+import io.herald.pipeline.feedback.ses.SesFeedbackReader;
 import io.herald.pipeline.provider.Providers;
 import java.time.Clock;
 import java.util.List;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Mixin;
         name = "pipeline",
         mixinStandardHelpOptions = true,
         description = "Run the pipeline: read the SQS queues named in the configuration and deliver each message "
-                + "through its channel's provider. The queues must exist.")
+                + "through its channel's provider; with feedback.ses.queue set, also SES's bounces and complaints "
+                + "from that queue. The queues must exist.")
 final class PipelineCommand implements Callable<Integer> {
 
     @Mixin
@@ -36,6 +38,21 @@ final class PipelineCommand implements Callable<Integer> {
             queues.close();
             throw e;
         }
+        Optional<SesFeedbackReader> sesFeedback;
+        try {
+            // SES's bounces and complaints, through SNS, from their own queue (feedback.ses); it must exist too.
+            sesFeedback = cfg.feedback().ses().enabled()
+                    ? Optional.of(SesFeedbackReader.open(
+                            queues.sqs(),
+                            cfg,
+                            stores.feedbackRecorder(cfg, stores.suppressions(), metrics.feedback(), Clock.systemUTC()),
+                            metrics.registry()))
+                    : Optional.empty();
+        } catch (RuntimeException e) {
+            stores.close();
+            queues.close();
+            throw e;
+        }
         Pipeline pipeline = new Pipeline(
                 queues.sqs(),
                 queues.refs(),
@@ -50,6 +67,7 @@ final class PipelineCommand implements Callable<Integer> {
                 cfg.control(),
                 stores.suppressions());
         pipeline.start();
+        sesFeedback.ifPresent(SesFeedbackReader::start);
         Optional<AdminServer> admin;
         try {
             admin = Services.startAdmin(
@@ -58,17 +76,23 @@ final class PipelineCommand implements Callable<Integer> {
                     pipeline,
                     List.of(StatusStores.sqsReadiness(queues.sqs(), queues.refs()), stores.readiness()));
         } catch (RuntimeException e) {
+            sesFeedback.ifPresent(SesFeedbackReader::close);
             pipeline.close();
             stores.close();
             queues.close();
             throw e;
         }
         System.out.println("Herald pipeline reading " + queues.refs().size() + " queue(s)"
+                + sesFeedback
+                        .map(r ->
+                                " and SES feedback from " + cfg.feedback().ses().queue())
+                        .orElse("")
                 + admin.map(a -> "; metrics and status on http://"
                                 + cfg.pipeline().adminHost() + ":" + a.port())
                         .orElse(""));
         Services.runUntilStopped("pipeline", () -> {
             admin.ifPresent(AdminServer::close);
+            sesFeedback.ifPresent(SesFeedbackReader::close);
             pipeline.close();
             stores.close();
             queues.close();

@@ -95,6 +95,20 @@ final class Services {
                 : java.util.Optional.of(new io.herald.core.envelope.Sender(sender, "Herald"));
     }
 
+    /**
+     * One-click unsubscribe at {@code /u/{token}} when links are on (a public address and unsubscribe.secret): links
+     * signed with the pipeline's secret add to the suppression list in the status table.
+     */
+    static HeraldApi.Builder unsubscribe(HeraldApi.Builder api, HeraldConfig cfg, StatusStores stores) {
+        if (!io.herald.core.unsubscribe.UnsubscribeLinks.from(cfg).enabled()) {
+            return api;
+        }
+        return api.unsubscribe(
+                new io.herald.core.unsubscribe.UnsubscribeTokens(
+                        cfg.unsubscribe().secret()),
+                stores.suppressions());
+    }
+
     static void startApi(HeraldApi api, HeraldConfig.Api config) {
         try {
             refuseTakenPort(config.host(), config.port());

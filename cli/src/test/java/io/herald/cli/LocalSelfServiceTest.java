@@ -108,6 +108,13 @@ class LocalSelfServiceTest {
                 .isNotEqualTo(again.api().selfService().linkSecret());
         assertThat(self.toString()).doesNotContain(self.linkSecret().reveal());
         assertThat(on.mailprog().mailDomain()).isEqualTo(LocalSelfService.LOCAL_MAIL_DOMAIN);
+        assertThat(on.unsubscribeBaseUrl())
+                .as("unsubscribe links point at the same page")
+                .isEqualTo("http://127.0.0.1:8080");
+        assertThat(on.unsubscribe().secret().reveal())
+                .as("a random key for them too, never the links' one")
+                .hasSizeGreaterThanOrEqualTo(32)
+                .isNotEqualTo(self.linkSecret().reveal());
     }
 
     @Test

@@ -28,10 +28,10 @@ final class ContainerEnvironment {
     static final int ADMIN_PORT = 9091;
 
     /** Sections each service reads; mailprog, telegramBot and local belong to the Slurm host and laptops. */
-    private static final List<String> API_SECTIONS = List.of("sqs", "api", "receivers", "status");
+    private static final List<String> API_SECTIONS = List.of("sqs", "api", "receivers", "status", "unsubscribe");
 
     private static final List<String> PIPELINE_SECTIONS =
-            List.of("sqs", "pipeline", "providers", "receivers", "status");
+            List.of("sqs", "pipeline", "providers", "receivers", "status", "feedback", "unsubscribe");
 
     /**
      * What the api's magic links need from the Slurm side's section: whom to mail (user@mailDomain, from sender) and
@@ -80,6 +80,8 @@ final class ContainerEnvironment {
         // The link secret reaches the api from Secrets Manager too (HeraldStack generates it).
         leaves.remove(DeploymentConfig.LINK_SECRET_KEY);
         defaultLeaves.remove(DeploymentConfig.LINK_SECRET_KEY);
+        leaves.remove(DeploymentConfig.UNSUBSCRIBE_SECRET_KEY);
+        defaultLeaves.remove(DeploymentConfig.UNSUBSCRIBE_SECRET_KEY);
         List<String> problems = new ArrayList<>();
         if (!config.sqs().endpoint().isBlank() || !config.status().endpoint().isBlank()) {
             problems.add("sqs.endpoint and status.endpoint must be empty on AWS (the stack's own queues and table)");
@@ -116,6 +118,10 @@ final class ContainerEnvironment {
                 diff.put("providers." + provider.name() + ".enabled", "false");
             }
             provider.awsRegionKeys().forEach(key -> diff.put("providers." + provider.name() + "." + key, region));
+        }
+        // The pipeline writes unsubscribe links but never sees api.*: it gets the address they point at itself.
+        if (!config.unsubscribeBaseUrl().isEmpty()) {
+            diff.put("unsubscribe.publicUrl", config.unsubscribeBaseUrl());
         }
         diff.putAll(sending);
         this.changed = Map.copyOf(diff);

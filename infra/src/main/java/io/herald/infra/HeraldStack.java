@@ -40,8 +40,14 @@ public final class HeraldStack extends Stack {
                 new ProviderSecretStore(this, "ProviderSecrets", settings.stackName(), secretEntries);
         SesSending ses = settings.sesIdentity().isBlank() ? null : new SesSending(this, "Ses", settings.sesIdentity());
 
-        ContainerEnvironment environment =
-                new ContainerEnvironment(config, Aws.REGION, ses == null ? Map.of() : ses.environment());
+        SesFeedbackQueue sesFeedback =
+                ses == null ? null : new SesFeedbackQueue(this, "SesFeedback", ses.configurationSet(), config);
+        Map<String, String> sending = new LinkedHashMap<>(ses == null ? Map.of() : ses.environment());
+        if (sesFeedback != null) {
+            sending.put("feedback.ses.queue", sesFeedback.queueName());
+            sending.put("feedback.ses.topicArn", sesFeedback.topicArn());
+        }
+        ContainerEnvironment environment = new ContainerEnvironment(config, Aws.REGION, sending);
         Network network = new Network(this, "Network", settings.natGateways());
 
         // The magic links' signing key: nobody needs to know it, so the stack generates it; every api task
@@ -58,13 +64,33 @@ public final class HeraldStack extends Stack {
                                 .build())
                         .build()
                 : null;
+        // Unsubscribe links: the pipeline signs them, the api checks them, so both read this one generated key.
+        Secret unsubscribeSecret = config.unsubscribeBaseUrl().isEmpty()
+                ? null
+                : Secret.Builder.create(this, "UnsubscribeSecret")
+                        .secretName(settings.stackName().toLowerCase(Locale.ROOT) + "/unsubscribe/secret")
+                        .description("Herald " + DeploymentConfig.UNSUBSCRIBE_SECRET_KEY
+                                + ": signs List-Unsubscribe links (read by the pipeline and the api as "
+                                + UNSUBSCRIBE_SECRET_VARIABLE + "); replacing it breaks every link already sent")
+                        .generateSecretString(SecretStringGenerator.builder()
+                                .passwordLength(64)
+                                .excludePunctuation(true)
+                                .build())
+                        .build();
+        Map<String, ISecret> apiSecrets = new LinkedHashMap<>();
+        if (linkSecret != null) {
+            apiSecrets.put(LINK_SECRET_VARIABLE, linkSecret);
+        }
+        if (unsubscribeSecret != null) {
+            apiSecrets.put(UNSUBSCRIBE_SECRET_VARIABLE, unsubscribeSecret);
+        }
         this.api = new ApiService(
                 this,
                 "Api",
                 network,
                 settings,
                 environment.api(),
-                linkSecret == null ? Map.of() : Map.of(LINK_SECRET_VARIABLE, linkSecret),
+                apiSecrets,
                 TaskPermissions.api(queues.pairs(), storage.table()));
 
         boolean collector = !settings.metricsCollector().isBlank();
@@ -77,6 +103,9 @@ public final class HeraldStack extends Stack {
                 pipelineSecrets.put(entry.variable(), secret);
             }
         });
+        if (unsubscribeSecret != null) {
+            pipelineSecrets.put(UNSUBSCRIBE_SECRET_VARIABLE, unsubscribeSecret);
+        }
         this.pipeline = new PipelineService(
                 this,
                 "Pipeline",
@@ -85,7 +114,11 @@ public final class HeraldStack extends Stack {
                 environment.pipeline(),
                 pipelineSecrets,
                 TaskPermissions.pipeline(
-                        queues.pairs(), storage.table(), ses == null ? null : ses.sendStatement(), metricsLogs),
+                        queues.pairs(),
+                        storage.table(),
+                        ses == null ? null : ses.sendStatement(),
+                        sesFeedback == null ? List.of() : sesFeedback.pipelineStatements(),
+                        metricsLogs),
                 config.pipeline().shutdownDeadline(),
                 metricsLogs);
         this.scaling = new BacklogScaling(
@@ -97,8 +130,13 @@ public final class HeraldStack extends Stack {
                         .map(p -> (software.amazon.awscdk.services.sqs.IQueue) p.queue())
                         .toList(),
                 settings);
-        this.alarms = new Alarms(
-                this, "Alarms", settings, queues.pairs(), api.service().getLoadBalancer(), collector);
+        // The feedback queue is watched like a work queue: a dead letter there is feedback not recorded.
+        List<MessageQueues.Pair> watched = new java.util.ArrayList<>(queues.pairs());
+        if (sesFeedback != null) {
+            watched.add(new MessageQueues.Pair(sesFeedback.queueName(), sesFeedback.queue(), sesFeedback.deadLetter()));
+        }
+        this.alarms =
+                new Alarms(this, "Alarms", settings, watched, api.service().getLoadBalancer(), collector);
 
         ManagedPolicy producer = ManagedPolicy.Builder.create(this, "ProducerPolicy")
                 .description("Herald producer outside AWS (the Slurm forwarder): send to Herald's queues only")
@@ -122,6 +160,13 @@ public final class HeraldStack extends Stack {
                 "StatusTable",
                 "DynamoDB table of delivery status and idempotency records",
                 storage.table().getTableName());
+        if (sesFeedback != null) {
+            output(
+                    "SesFeedbackQueue",
+                    "SES events (bounces, complaints, ...) via SNS: queue and dead-letter queue URLs",
+                    sesFeedback.queue().getQueueUrl() + " "
+                            + sesFeedback.deadLetter().getQueueUrl());
+        }
         queues.pairs()
                 .forEach(p -> output(
                         "Queue-" + p.name(),
@@ -138,6 +183,8 @@ public final class HeraldStack extends Stack {
 
     private static final String LINK_SECRET_VARIABLE =
             ConfigLoader.environmentVariable(DeploymentConfig.LINK_SECRET_KEY);
+    private static final String UNSUBSCRIBE_SECRET_VARIABLE =
+            ConfigLoader.environmentVariable(DeploymentConfig.UNSUBSCRIBE_SECRET_KEY);
 
     private void output(String id, String description, String value) {
         CfnOutput.Builder.create(this, id.replaceAll("[^A-Za-z0-9]", ""))

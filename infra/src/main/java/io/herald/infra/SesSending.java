@@ -52,6 +52,10 @@ final class SesSending extends Construct {
         }
     }
 
+    ConfigurationSet configurationSet() {
+        return configurationSet;
+    }
+
     String configurationSetName() {
         return configurationSet.getConfigurationSetName();
     }

@@ -53,10 +53,15 @@ final class TaskPermissions {
      * single forms), dead-letters with a reason by sending to the dead-letter queue itself, parks a paused channel's
      * message by sending a fresh copy to its own queue (so waiting does not count toward the redrive), records delivery
      * status and reads and writes pauses and shared health in the table, checks a read's emails against the suppression
-     * list (one BatchGetItem), sends through the stack's email identity, and its metrics sidecar writes EMF events to one log group.
+     * list (one BatchGetItem), sends through the stack's email identity, and its metrics sidecar writes EMF events to
+     * one log group. With SES feedback, it also reads the feedback queue ({@link SesFeedbackQueue#pipelineStatements}).
      */
     static List<PolicyStatement> pipeline(
-            List<MessageQueues.Pair> queues, ITable table, PolicyStatement emailSending, ILogGroup metricsLogs) {
+            List<MessageQueues.Pair> queues,
+            ITable table,
+            PolicyStatement emailSending,
+            List<PolicyStatement> sesFeedback,
+            ILogGroup metricsLogs) {
         List<PolicyStatement> statements = new ArrayList<>();
         statements.add(allow(
                 List.of(
@@ -76,6 +81,7 @@ final class TaskPermissions {
         if (emailSending != null) {
             statements.add(emailSending);
         }
+        statements.addAll(sesFeedback);
         if (metricsLogs != null) {
             statements.add(allow(
                     List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),

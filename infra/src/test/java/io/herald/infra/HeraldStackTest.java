@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
@@ -19,6 +20,7 @@ import software.amazon.awscdk.assertions.Match;
 class HeraldStackTest {
 
     private static final List<String> QUEUES = List.of("alerts-1", "alerts-2", "alerts-3");
+    private static final String SES_FEEDBACK = SesFeedbackQueue.DEFAULT_NAME;
 
     private final SynthesizedTemplates t = SynthesizedTemplates.get();
 
@@ -32,19 +34,22 @@ class HeraldStackTest {
 
     @Test
     void createsOneOfEachResourceAndAQueuePairPerConfiguredQueue() {
-        t.mainTemplate.resourceCountIs("AWS::SQS::Queue", 2 * QUEUES.size());
+        // The work queues' pairs and the SES feedback queue's.
+        t.mainTemplate.resourceCountIs("AWS::SQS::Queue", 2 * QUEUES.size() + 2);
         t.mainTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
         t.mainTemplate.resourceCountIs("AWS::ECS::Cluster", 1);
         t.mainTemplate.resourceCountIs("AWS::ECS::Service", 2);
         t.mainTemplate.resourceCountIs("AWS::ECS::TaskDefinition", 2);
         t.mainTemplate.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);
-        // One per secret key of every installed provider (ntfy has two: token and password), and the links' key.
+        // One per secret key of every installed provider (ntfy has two: token and password), the links' key and the
+        // unsubscribe links' key.
         t.mainTemplate.resourceCountIs(
                 "AWS::SecretsManager::Secret",
-                ProviderSecrets.of(HeraldConfig.defaults().providers()).size() + 1);
+                ProviderSecrets.of(HeraldConfig.defaults().providers()).size() + 2);
         t.mainTemplate.resourceCountIs("AWS::SES::EmailIdentity", 1);
         t.mainTemplate.resourceCountIs("AWS::SES::ConfigurationSet", 1);
-        t.mainTemplate.resourceCountIs("AWS::SNS::Topic", 1);
+        // The alarms' and SES's events'.
+        t.mainTemplate.resourceCountIs("AWS::SNS::Topic", 2);
         t.mainTemplate.resourceCountIs("AWS::ApplicationAutoScaling::ScalableTarget", 1);
         t.mainTemplate.resourceCountIs("AWS::ApplicationAutoScaling::ScalingPolicy", 1);
         t.imagesTemplate.resourceCountIs("AWS::ECR::Repository", 2);
@@ -57,8 +62,8 @@ class HeraldStackTest {
                 .forEach((id, queue) ->
                         logicalIdByName.put(queue.at("/Properties/QueueName").asText(), id));
         assertThat(logicalIdByName)
-                .containsOnlyKeys(QUEUES.stream()
-                        .flatMap(q -> java.util.stream.Stream.of(q, q + "-dead"))
+                .containsOnlyKeys(java.util.stream.Stream.concat(QUEUES.stream(), Stream.of(SES_FEEDBACK))
+                        .flatMap(q -> Stream.of(q, q + "-dead"))
                         .toList());
         for (String name : QUEUES) {
             JsonNode queue = t.main.at("/Resources/" + logicalIdByName.get(name) + "/Properties");
@@ -176,7 +181,8 @@ class HeraldStackTest {
     @Test
     void alarmsWatchDeadLettersOldestMessageBreakersAndApiErrorsThroughOneTopic() {
         Map<String, JsonNode> alarms = resources("AWS::CloudWatch::Alarm");
-        assertThat(alarms).hasSize(2 * QUEUES.size() + 2);
+        // Each work queue's and the SES feedback queue's two, the breaker's and the API's.
+        assertThat(alarms).hasSize(2 * (QUEUES.size() + 1) + 2);
         long deadLetter = alarms.values().stream()
                 .filter(a -> "ApproximateNumberOfMessagesVisible"
                                 .equals(a.at("/Properties/MetricName").asText())
@@ -186,8 +192,8 @@ class HeraldStackTest {
                 .filter(a -> "ApproximateAgeOfOldestMessage"
                         .equals(a.at("/Properties/MetricName").asText()))
                 .count();
-        assertThat(deadLetter).isEqualTo(QUEUES.size());
-        assertThat(oldest).isEqualTo(QUEUES.size());
+        assertThat(deadLetter).isEqualTo(QUEUES.size() + 1);
+        assertThat(oldest).isEqualTo(QUEUES.size() + 1);
         assertThat(expressions(alarms))
                 .anyMatch(e -> e.contains("herald_worker_healthy"))
                 .anyMatch(e -> e.contains("requests") && e.contains("targetErrors"));
@@ -294,15 +300,18 @@ class HeraldStackTest {
                 .path("Secrets")
                 .forEach(s -> apiSecrets.add(s.path("Name").asText()));
         assertThat(apiSecrets)
-                .as("the api reads only the magic links' key")
-                .containsExactly("HERALD_API_SELF_SERVICE_LINK_SECRET");
+                .as("the api reads only the magic links' and the unsubscribe links' keys")
+                .containsExactly("HERALD_API_SELF_SERVICE_LINK_SECRET", "HERALD_UNSUBSCRIBE_SECRET");
         List<String> secretNames = new ArrayList<>();
         containers
                 .get("pipeline")
                 .path("Secrets")
                 .forEach(s -> secretNames.add(s.path("Name").asText()));
         assertThat(secretNames)
-                .containsExactlyInAnyOrder("HERALD_PROVIDERS_SENDGRID_API_KEY", "HERALD_PROVIDERS_SLACK_WEBHOOK_URL");
+                .containsExactlyInAnyOrder(
+                        "HERALD_PROVIDERS_SENDGRID_API_KEY",
+                        "HERALD_PROVIDERS_SLACK_WEBHOOK_URL",
+                        "HERALD_UNSUBSCRIBE_SECRET");
         for (JsonNode container : containers.values()) {
             container
                     .path("Environment")
@@ -324,6 +333,72 @@ class HeraldStackTest {
         assertThat(environment(containers.get("api")))
                 .containsEntry("HERALD_API_HOST", "0.0.0.0")
                 .doesNotContainKey("HERALD_PROVIDERS_SES_ENABLED");
+    }
+
+    @Test
+    void sesPublishesItsEventsThroughATopicToAFeedbackQueueThePipelineReads() {
+        Map<String, JsonNode> topics = resources("AWS::SNS::Topic");
+        String eventsTopic = topics.keySet().stream()
+                .filter(id -> id.startsWith("SesFeedback"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode destination = resources("AWS::SES::ConfigurationSetEventDestination")
+                .values()
+                .iterator()
+                .next()
+                .at("/Properties/EventDestination");
+        assertThat(destination.path("Enabled").asBoolean()).isTrue();
+        assertThat(texts(destination.path("MatchingEventTypes")))
+                .containsExactlyInAnyOrder("bounce", "complaint", "delivery", "reject", "deliveryDelay");
+        assertThat(destination.at("/SnsDestination/TopicARN/Ref").asText()).isEqualTo(eventsTopic);
+
+        Map<String, String> logicalIdByName = new HashMap<>();
+        resources("AWS::SQS::Queue")
+                .forEach((id, queue) ->
+                        logicalIdByName.put(queue.at("/Properties/QueueName").asText(), id));
+        String queue = logicalIdByName.get(SES_FEEDBACK);
+        // Not raw: the pipeline verifies the signature only the SNS envelope carries.
+        JsonNode subscription = resources("AWS::SNS::Subscription").values().stream()
+                .filter(s -> "sqs".equals(s.at("/Properties/Protocol").asText()))
+                .findFirst()
+                .orElseThrow()
+                .path("Properties");
+        assertThat(subscription.at("/TopicArn/Ref").asText()).isEqualTo(eventsTopic);
+        assertThat(subscription.at("/Endpoint/Fn::GetAtt/0").asText()).isEqualTo(queue);
+        assertThat(subscription.path("RawMessageDelivery").asBoolean(false)).isFalse();
+        assertThat(t.main.at("/Resources/" + queue + "/Properties/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0")
+                        .asText())
+                .isEqualTo(logicalIdByName.get(SES_FEEDBACK + "-dead"));
+        // Only the topic may send to the queue.
+        assertThat(resources("AWS::SQS::QueuePolicy").values().stream()
+                        .flatMap(p -> list(p.at("/Properties/PolicyDocument/Statement")).stream())
+                        .filter(st -> texts(st.path("Action")).contains("sqs:SendMessage")
+                                && "Allow".equals(st.path("Effect").asText())))
+                .singleElement()
+                .satisfies(st -> {
+                    assertThat(st.at("/Principal/Service").asText()).isEqualTo("sns.amazonaws.com");
+                    assertThat(st.at("/Condition/ArnEquals/aws:SourceArn/Ref").asText())
+                            .isEqualTo(eventsTopic);
+                });
+
+        JsonNode pipelinePolicy = resources("AWS::IAM::Policy").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("PipelineTaskTaskRole"))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
+        Set<String> onFeedbackQueue = new TreeSet<>();
+        for (JsonNode statement : pipelinePolicy.at("/Properties/PolicyDocument/Statement")) {
+            if (list(statement.path("Resource")).stream()
+                    .anyMatch(r -> queue.equals(r.path("Fn::GetAtt").path(0).asText()))) {
+                onFeedbackQueue.addAll(texts(statement.path("Action")));
+            }
+        }
+        assertThat(onFeedbackQueue).contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl");
+
+        Map<String, String> pipelineEnv = environment(containers().get("pipeline"));
+        assertThat(pipelineEnv).containsEntry("HERALD_FEEDBACK_SES_QUEUE", SES_FEEDBACK);
+        assertThat(pipelineEnv.get("HERALD_FEEDBACK_SES_TOPIC_ARN")).contains(eventsTopic);
+        assertThat(environment(containers().get("api"))).doesNotContainKey("HERALD_FEEDBACK_SES_QUEUE");
     }
 
     @Test
@@ -354,6 +429,31 @@ class HeraldStackTest {
                 .doesNotContainKey("HERALD_API_SELF_SERVICE_LINK_SECRET");
         assertThat(environment(containers().get("pipeline"))).doesNotContainKey("HERALD_MAILPROG_MAIL_DOMAIN");
         assertThat(t.mainText).doesNotContain(DeploymentConfig.PLACEHOLDER);
+    }
+
+    @Test
+    void unsubscribeLinksGetOneGeneratedKeyForThePipelineAndTheApiAndTheAddressTheyPointAt() {
+        Map<String, JsonNode> generated = new HashMap<>();
+        resources("AWS::SecretsManager::Secret").forEach((id, secret) -> {
+            if (secret.at("/Properties/Name").asText().equals("test/unsubscribe/secret")) {
+                generated.put(id, secret);
+            }
+        });
+        assertThat(generated).as("one secret for the unsubscribe links' key").hasSize(1);
+        String secretId = generated.keySet().iterator().next();
+        for (String task : List.of("api", "pipeline")) {
+            List<String> fromSecret = new java.util.ArrayList<>();
+            containers().get(task).path("Secrets").forEach(s -> {
+                if (s.path("Name").asText().equals("HERALD_UNSUBSCRIBE_SECRET")) {
+                    fromSecret.add(s.path("ValueFrom").path("Ref").asText());
+                }
+            });
+            assertThat(fromSecret).as(task + " reads the key from that secret").containsExactly(secretId);
+            assertThat(environment(containers().get(task)))
+                    .as(task + ": the links point at the self-service page's address")
+                    .containsEntry("HERALD_UNSUBSCRIBE_PUBLIC_URL", "https://herald.example.org")
+                    .doesNotContainKey("HERALD_UNSUBSCRIBE_SECRET");
+        }
     }
 
     private Map<String, JsonNode> resources(String type) {

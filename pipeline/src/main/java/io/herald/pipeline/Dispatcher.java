@@ -10,6 +10,7 @@ import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.StatusUpdate;
+import io.herald.core.unsubscribe.Categories;
 import io.herald.pipeline.provider.Outcome;
 import java.time.Clock;
 import java.time.Duration;
@@ -155,8 +156,7 @@ final class Dispatcher implements AutoCloseable {
         List<Optional<Suppression>> answers;
         try {
             answers = suppressions.findAll(received.stream()
-                    .map(r -> new Suppressions.Lookup(
-                            r.envelope().target(), r.envelope().category()))
+                    .map(r -> new Suppressions.Lookup(r.envelope().target(), Categories.of(r.envelope())))
                     .toList());
         } catch (RuntimeException e) {
             // A FeedbackStoreException as a rule; whatever it is, an email that could not be checked is not sent.

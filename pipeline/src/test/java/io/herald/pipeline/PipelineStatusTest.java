@@ -10,6 +10,7 @@ import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
+import io.herald.core.envelope.Sender;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
@@ -17,6 +18,8 @@ import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.DynamoStatusStore;
+import io.herald.core.status.FeedbackOutcome;
+import io.herald.core.status.FeedbackStep;
 import io.herald.core.status.StatusTable;
 import io.herald.core.status.StatusUpdate;
 import io.herald.embedded.EmbeddedDynamoDb;
@@ -149,11 +152,12 @@ class PipelineStatusTest {
     private List<Envelope> enqueue(int n) {
         List<Envelope> envelopes = IntStream.range(0, n)
                 .mapToObj(i -> Envelope.create(
-                        "email",
-                        "to" + i + "@example.org",
-                        Content.of("Subject " + i, "Body"),
-                        Origin.api("test"),
-                        Instant.now()))
+                                "email",
+                                "to" + i + "@example.org",
+                                Content.of("Subject " + i, "Body"),
+                                Origin.api("test"),
+                                Instant.now())
+                        .withSender(new Sender("herald@Cluster.Example.edu", "Herald")))
                 .toList();
         SqsProducer producer = new SqsProducer(admin, new EnvelopeCodec());
         for (int from = 0; from < n; from += 500) {
@@ -205,6 +209,19 @@ class PipelineStatusTest {
         assertThat(deletes() - deletesBefore).isEqualTo(1.0);
         assertThat(store.find(e.id())).map(StatusUpdate::state).contains(new DeliveryState.Delivered("ses", "m-1"));
         assertThat(dropped() - droppedBefore).isZero();
+    }
+
+    @Test
+    void theDeliveredStatusKeepsTheSendersDomainSoFeedbackIsCountedByIt() {
+        ScriptedProvider provider = new ScriptedProvider("ses", e -> new Outcome.Delivered("m-1"));
+        start(provider, config());
+        Envelope e = enqueue(1).getFirst();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> messagesOn(queue.url()) == 0);
+
+        assertThat(store.recordFeedback(
+                        new FeedbackStep(e.id(), "sns-1", "delivery", "ses", null, java.time.Instant.now(), null)))
+                .isEqualTo(new FeedbackOutcome.Recorded(false, "cluster.example.edu"));
     }
 
     @Test

@@ -20,6 +20,8 @@ final class ConfigValidator {
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
 
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+    private static final Pattern SNS_TOPIC_ARN =
+            Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}");
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
 
     private final List<String> problems = new ArrayList<>();
@@ -32,6 +34,7 @@ final class ConfigValidator {
         v.checkSqs(c.sqs());
         v.checkApi(c.api());
         v.checkSelfService(c.api().selfService(), c.mailprog());
+        v.checkUnsubscribe(c);
         v.checkPipeline(c.pipeline(), c.sqs());
         new ProviderChecks(v::problem, c.pipeline().sendTimeout()).check(c.providers());
         new MailprogChecks(v::problem).check(c.mailprog(), c.telegramBot());
@@ -47,7 +50,34 @@ final class ConfigValidator {
         v.checkControl(c.control());
         v.checkLogging(c.logging());
         v.checkText("serve.dataDir", c.serve().dataDir(), "a directory path such as /var/lib/herald");
+        v.checkSesFeedback(c.feedback().ses(), c.sqs());
         return v.problems;
+    }
+
+    private void checkSesFeedback(HeraldConfig.Feedback.SesFeedback ses, HeraldConfig.Sqs sqs) {
+        try {
+            Pattern.compile(ses.certificateHosts());
+        } catch (java.util.regex.PatternSyntaxException e) {
+            problem("feedback.ses.certificateHosts", "is not a regular expression: " + e.getDescription());
+        }
+        if (!ses.enabled()) {
+            return;
+        }
+        if (!QUEUE_NAME
+                .matcher(ses.queue() + nullToEmpty(sqs.deadLetterSuffix()))
+                .matches()) {
+            problem(
+                    "feedback.ses.queue",
+                    "'" + ses.queue() + "' (and its dead-letter queue, + sqs.deadLetterSuffix) is not a valid SQS"
+                            + " queue name (1–80 letters, digits, '-' or '_')");
+        }
+        if (!SNS_TOPIC_ARN.matcher(ses.topicArn()).matches()) {
+            problem(
+                    "feedback.ses.topicArn",
+                    (ses.topicArn().isEmpty() ? "is empty" : "'" + ses.topicArn() + "' is not an SNS topic ARN")
+                            + " but feedback.ses.queue is set; name the topic SES publishes to, e.g."
+                            + " arn:aws:sns:eu-west-1:123456789012:herald-ses-events");
+        }
     }
 
     private void checkLogging(HeraldConfig.Logging logging) {
@@ -256,6 +286,43 @@ final class ConfigValidator {
                             + ConfigLoader.environmentVariable("mailprog.mailDomain") + ") is empty while "
                             + "mailprog.preferences.enabled is false (no chats can be linked); set either, "
                             + "or leave api.selfService.publicUrl empty to turn links off");
+        }
+    }
+
+    /** Unsubscribe links: off without an address to point at; on, they need a strong key. */
+    private void checkUnsubscribe(HeraldConfig c) {
+        HeraldConfig.Unsubscribe unsubscribe = c.unsubscribe();
+        if (unsubscribe == null) {
+            problem("unsubscribe", "must not be empty; leave the section out for no unsubscribe links");
+            return;
+        }
+        if (!unsubscribe.publicUrl().isEmpty() && !isPageUrl(unsubscribe.publicUrl())) {
+            problem(
+                    "unsubscribe.publicUrl",
+                    "'" + unsubscribe.publicUrl() + "' is not the API's public address such as "
+                            + "https://herald.example.org (http or https, no query or #fragment)");
+        }
+        if (!c.unsubscribeBaseUrl().isEmpty() && unsubscribe.secret().reveal().length() < SELF_SERVICE_SECRET_CHARS) {
+            problem(
+                    "unsubscribe.secret",
+                    (unsubscribe.secret().isSet() ? "is too short" : "is not set")
+                            + ": every email that is not transactional gets an unsubscribe link to "
+                            + c.unsubscribeBaseUrl() + "/u/..., signed with it, so it needs at least "
+                            + SELF_SERVICE_SECRET_CHARS
+                            + " characters (e.g. openssl rand -base64 48) and the same value for the API and the "
+                            + "pipeline");
+        }
+    }
+
+    private static boolean isPageUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            return uri.getHost() != null
+                    && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                    && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

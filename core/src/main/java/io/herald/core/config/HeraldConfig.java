@@ -39,7 +39,8 @@ public record HeraldConfig(
         Logging logging,
         Serve serve,
         @Valid SuppressionSettings suppression,
-        @Valid Feedback feedback) {
+        @Valid Feedback feedback,
+        @Valid Unsubscribe unsubscribe) {
 
     /**
      * @param endpoint SQS endpoint URL; empty means AWS's regional endpoint
@@ -722,13 +723,97 @@ public record HeraldConfig(
      *
      * @param dedupWindow how long the event id of a webhook call's event is remembered, so a retried batch records it
      *     once; longer than any provider retries (SendGrid: 24 h)
+     * @param ses SES's events of a configuration set, published to SNS and delivered to an SQS queue
      */
     public record Feedback(
-            @DurationRange(min = "1h", max = "720h") Duration dedupWindow) {
+            @DurationRange(min = "1h", max = "720h") Duration dedupWindow,
+            @Valid SesFeedback ses) {
+
+        public Feedback {
+            ses = ses == null ? SesFeedback.defaults() : ses;
+        }
 
         public static Feedback defaults() {
-            return new Feedback(Duration.ofHours(48));
+            return new Feedback(Duration.ofHours(48), SesFeedback.defaults());
         }
+
+        /**
+         * @param queue the SQS queue (in {@code sqs.endpoint}/{@code sqs.region}) the SNS topic delivers to, not raw:
+         *     each body is the SNS envelope; its dead-letter queue is queue + {@code sqs.deadLetterSuffix}; empty: not
+         *     read
+         * @param topicArn the SNS topic SES publishes to; a message from any other topic is dead-lettered
+         * @param certificateHosts the hosts (a regular expression over the whole host name) SNS signing certificates
+         *     may be fetched from, over https only; change it only for tests
+         */
+        public record SesFeedback(String queue, String topicArn, String certificateHosts) {
+
+            /** SNS's own hosts: {@code sns.<region>.amazonaws.com}, and {@code .com.cn} in China. */
+            public static final String SNS_HOSTS = "sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?";
+
+            public SesFeedback {
+                queue = queue == null ? "" : queue.strip();
+                topicArn = topicArn == null ? "" : topicArn.strip();
+                certificateHosts =
+                        certificateHosts == null || certificateHosts.isBlank() ? SNS_HOSTS : certificateHosts;
+            }
+
+            public static SesFeedback defaults() {
+                return new SesFeedback("", "", SNS_HOSTS);
+            }
+
+            public boolean enabled() {
+                return !queue.isEmpty();
+            }
+        }
+    }
+
+    /**
+     * RFC 8058 one-click unsubscribe: every email that is not {@code category: transactional} carries a signed link to
+     * {@code <publicUrl>/u/<token>} that stops that category of mail to that address.
+     *
+     * @param publicUrl where receivers reach the API, e.g. {@code https://herald.example.org}; empty: the self-service
+     *     page's address ({@code api.selfService.publicUrl}); both empty: no unsubscribe links
+     * @param secret the HMAC key that signs the links (at least 32 characters); the pipeline that writes them and the
+     *     API that reads them need the same one. Changing it breaks every link already sent
+     */
+    public record Unsubscribe(String publicUrl, Secret secret) {
+
+        public Unsubscribe {
+            publicUrl = publicUrl == null ? "" : publicUrl.strip();
+            secret = secret == null ? Secret.none() : secret;
+        }
+
+        public static Unsubscribe defaults() {
+            return new Unsubscribe("", Secret.none());
+        }
+    }
+
+    /**
+     * Where unsubscribe links point: {@code unsubscribe.publicUrl}, else {@code api.selfService.publicUrl}, without a
+     * trailing slash; empty: no links.
+     */
+    public String unsubscribeBaseUrl() {
+        String own = unsubscribe == null ? "" : unsubscribe.publicUrl();
+        return (own.isEmpty() ? api.selfService().publicUrl() : own).replaceAll("/+$", "");
+    }
+
+    public HeraldConfig withUnsubscribe(Unsubscribe newUnsubscribe) {
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve,
+                suppression,
+                feedback,
+                newUnsubscribe);
     }
 
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
@@ -747,7 +832,8 @@ public record HeraldConfig(
                 Logging.defaults(),
                 Serve.defaults(),
                 SuppressionSettings.defaults(),
-                Feedback.defaults());
+                Feedback.defaults(),
+                Unsubscribe.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
@@ -765,7 +851,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
@@ -783,7 +870,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
@@ -801,7 +889,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
@@ -819,7 +908,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withApi(Api newApi) {
@@ -837,7 +927,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withProviders(ProviderBlocks newProviders) {
@@ -855,7 +946,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
@@ -873,7 +965,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withControl(Control newControl) {
@@ -891,7 +984,8 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withServe(Serve newServe) {
@@ -909,7 +1003,8 @@ public record HeraldConfig(
                 logging,
                 newServe,
                 suppression,
-                feedback);
+                feedback,
+                unsubscribe);
     }
 
     public HeraldConfig withFeedback(Feedback newFeedback) {
@@ -927,6 +1022,7 @@ public record HeraldConfig(
                 logging,
                 serve,
                 suppression,
-                newFeedback);
+                newFeedback,
+                unsubscribe);
     }
 }

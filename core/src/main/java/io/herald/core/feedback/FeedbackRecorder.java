@@ -7,6 +7,7 @@ import io.herald.core.status.FeedbackOutcome;
 import io.herald.core.status.FeedbackStep;
 import io.herald.core.status.StatusStore;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,9 +81,14 @@ public final class FeedbackRecorder implements FeedbackSink {
         } else {
             suppressIfCalledFor(event, Suppression.normalize(event.address()));
         }
-        FeedbackOutcome outcome = event.messageId() == null
-                ? new FeedbackOutcome.NoSuchMessage()
-                : guarded("status", () -> status.recordFeedback(step(event)));
+        FeedbackOutcome outcome;
+        if (event.messageId() == null) {
+            outcome = new FeedbackOutcome.NoSuchMessage();
+        } else {
+            // Built outside the guard: an event the intake left incomplete is its bug, not a store to wait for.
+            FeedbackStep step = step(event);
+            outcome = guarded("status", () -> status.recordFeedback(step));
+        }
         switch (outcome) {
             case FeedbackOutcome.AlreadyRecorded again ->
                 log.debug(
@@ -176,7 +182,7 @@ public final class FeedbackRecorder implements FeedbackSink {
     }
 
     /** Runs a store call; any failure of it means "offer the event again later" to the intake. */
-    private static <T> T guarded(String what, java.util.function.Supplier<T> call) {
+    private static <T> T guarded(String what, Supplier<T> call) {
         try {
             return call.get();
         } catch (FeedbackStoreException e) {

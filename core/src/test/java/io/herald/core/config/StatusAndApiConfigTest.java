@@ -76,6 +76,7 @@ class StatusAndApiConfigTest {
                         "HERALD_API_SELF_SERVICE_PUBLIC_URL", "https://herald.example.org",
                         "HERALD_API_SELF_SERVICE_LINK_SECRET", "s".repeat(40),
                         "HERALD_API_SELF_SERVICE_LINK_VALIDITY", "10m",
+                        "HERALD_UNSUBSCRIBE_SECRET", "u".repeat(40),
                         "HERALD_MAILPROG_MAIL_DOMAIN", "cluster.example.org"))
                 .load(Optional.empty());
 
@@ -95,7 +96,9 @@ class StatusAndApiConfigTest {
                 "HERALD_API_SELF_SERVICE_PUBLIC_URL",
                 "https://herald.example.org",
                 "HERALD_API_SELF_SERVICE_LINK_SECRET",
-                "s".repeat(40));
+                "s".repeat(40),
+                "HERALD_UNSUBSCRIBE_SECRET",
+                "u".repeat(40));
         Map<String, String> withChats = new java.util.HashMap<>(links);
         withChats.put("HERALD_MAILPROG_PREFERENCES_ENABLED", "true");
 
@@ -132,5 +135,37 @@ class StatusAndApiConfigTest {
                 .hasMessageContaining("api.selfService.sessionValidity (HERALD_API_SELF_SERVICE_SESSION_VALIDITY)")
                 .message()
                 .doesNotContain(weak);
+    }
+
+    @Test
+    void unsubscribeLinksNeedAStrongSecretOnceThereIsAPublicAddressAndTheSecretIsNotShown() {
+        assertThat(new ConfigLoader(Map.of()).load(Optional.empty()).unsubscribeBaseUrl())
+                .as("off by default: nowhere to point a link at")
+                .isEmpty();
+        String weak = "weak-unsubscribe-key";
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(
+                                "HERALD_UNSUBSCRIBE_PUBLIC_URL",
+                                "https://herald.example.org",
+                                "HERALD_UNSUBSCRIBE_SECRET",
+                                weak))
+                        .load(Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unsubscribe.secret (HERALD_UNSUBSCRIBE_SECRET): is too short")
+                .message()
+                .doesNotContain(weak);
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("HERALD_UNSUBSCRIBE_PUBLIC_URL", "mail.example.org?x"))
+                        .load(Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unsubscribe.publicUrl (HERALD_UNSUBSCRIBE_PUBLIC_URL): 'mail.example.org?x'")
+                .hasMessageContaining("unsubscribe.secret (HERALD_UNSUBSCRIBE_SECRET): is not set");
+
+        HeraldConfig on = new ConfigLoader(Map.of(
+                        "HERALD_UNSUBSCRIBE_PUBLIC_URL",
+                        "https://herald.example.org/",
+                        "HERALD_UNSUBSCRIBE_SECRET",
+                        "u".repeat(40)))
+                .load(Optional.empty());
+        assertThat(on.unsubscribeBaseUrl()).isEqualTo("https://herald.example.org");
+        assertThat(on.unsubscribe().toString()).doesNotContain("uuuu");
     }
 }

@@ -9,6 +9,7 @@ import io.herald.core.preferences.RecentJobs;
 import io.herald.core.receiver.Receiver;
 import io.herald.core.retry.Backoff;
 import io.herald.core.sqs.EnqueueResult;
+import io.herald.core.unsubscribe.Categories;
 import io.herald.mailprog.message.JobMessage;
 import io.herald.mailprog.message.MessageComposer;
 import io.herald.mailprog.route.ChatLinking;
@@ -620,8 +621,10 @@ public final class Forwarder implements AutoCloseable {
     }
 
     private Envelope envelope(Receiver r, Content content, JobEvent event, Instant now) {
+        // One category per cluster: unsubscribing from one cluster's job mail leaves the others' (RFC 8058 links).
         Envelope e = Envelope.create(r.channel(), r.target(), content, Origin.slurm(event.user(), event.cluster()), now)
-                .withThrottleKey(throttleKey(event));
+                .withThrottleKey(throttleKey(event))
+                .withCategory(Categories.slurm(event.cluster()));
         return sender.map(e::withSender).orElse(e);
     }
 

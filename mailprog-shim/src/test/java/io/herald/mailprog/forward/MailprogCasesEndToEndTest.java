@@ -87,6 +87,9 @@ class MailprogCasesEndToEndTest {
                 assertThat(e.slurm().name()).isEqualTo(expectedName(c));
                 assertThat(e.origin().kind()).isEqualTo("slurm");
                 assertThat(e.origin().cluster()).isEqualTo("hpc1");
+                assertThat(e.category())
+                        .as("Slurm mail is one unsubscribe category per cluster")
+                        .isEqualTo("slurm:hpc1");
                 assertThat(e.origin().principal()).isEqualTo(c.env().get("SLURM_JOB_USER"));
                 assertThat(e.content().title())
                         .contains(

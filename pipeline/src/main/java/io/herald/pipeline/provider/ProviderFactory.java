@@ -2,6 +2,7 @@ package io.herald.pipeline.provider;
 
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderSettings;
+import io.herald.core.unsubscribe.UnsubscribeLinks;
 import java.time.Clock;
 
 /**
@@ -30,5 +31,13 @@ public interface ProviderFactory<C extends Record & ProviderSettings> {
      */
     default Provider build(C config, Clock clock, int maxConnections) {
         return build(config, clock);
+    }
+
+    /**
+     * Like {@link #build(Record, Clock, int)}, with what makes the RFC 8058 unsubscribe headers: an email provider adds
+     * the headers {@code unsubscribeLinks} gives for each envelope; the default (every other channel) ignores it.
+     */
+    default Provider build(C config, Clock clock, int maxConnections, UnsubscribeLinks unsubscribeLinks) {
+        return build(config, clock, maxConnections);
     }
 }

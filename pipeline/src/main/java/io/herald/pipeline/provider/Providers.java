@@ -5,6 +5,7 @@ import io.herald.core.provider.ProviderBlock;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderRegistry;
 import io.herald.core.provider.ProviderSettings;
+import io.herald.core.unsubscribe.UnsubscribeLinks;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,6 +39,7 @@ public final class Providers {
         Map<String, ProviderFactory<?>> factories = factories();
         // A provider's HTTP pool holds as many connections as the pipeline makes sends through it at once.
         int connections = config.pipeline().maxInFlightPerWorker();
+        UnsubscribeLinks unsubscribeLinks = UnsubscribeLinks.from(config);
         List<ConfiguredProvider> enabled = new ArrayList<>();
         try {
             for (ProviderDescriptor<?> descriptor : ProviderRegistry.installed().all()) {
@@ -50,7 +52,8 @@ public final class Providers {
                     throw new IllegalArgumentException("providers." + descriptor.name()
                             + " is enabled but this installation has no sender for it; disable it");
                 }
-                enabled.add(new ConfiguredProvider(build(factory, block, clock, connections), block.weight()));
+                enabled.add(new ConfiguredProvider(
+                        build(factory, block, clock, connections, unsubscribeLinks), block.weight()));
             }
         } catch (RuntimeException e) {
             closeAll(enabled.stream().map(ConfiguredProvider::provider).toList());
@@ -61,8 +64,12 @@ public final class Providers {
 
     /** The provider's sender, behind its rate limit when its block has one ({@link RateLimitedProvider}). */
     private static <C extends Record & ProviderSettings> Provider build(
-            ProviderFactory<C> factory, ProviderSettings block, Clock clock, int connections) {
-        Provider sender = factory.build(factory.descriptor().cast(block), clock, connections);
+            ProviderFactory<C> factory,
+            ProviderSettings block,
+            Clock clock,
+            int connections,
+            UnsubscribeLinks unsubscribeLinks) {
+        Provider sender = factory.build(factory.descriptor().cast(block), clock, connections, unsubscribeLinks);
         if (block instanceof ProviderBlock limited) {
             return new RateLimitedProvider(sender, limited.rateLimit(), limited.ratePeriod(), limited.timeout(), clock);
         }

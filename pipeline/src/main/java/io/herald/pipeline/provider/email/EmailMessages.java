@@ -2,6 +2,7 @@ package io.herald.pipeline.provider.email;
 
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Sender;
+import io.herald.core.unsubscribe.UnsubscribeLinks;
 import io.herald.pipeline.provider.render.ChannelTemplate;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -12,25 +13,40 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.UnsupportedEncodingException;
 import java.util.Date;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Builds the MIME message of an email notification, shared by the providers that speak MIME (the outbox, SMTP): From,
  * To, Subject, a Message-ID made from the envelope id (so a resent message is recognisably the same one), and text +
- * HTML alternatives.
+ * HTML alternatives, and the RFC 8058 unsubscribe headers of mail that is not transactional ({@link UnsubscribeLinks}):
+ * every email provider takes them from {@link #unsubscribeHeaders} and only adds them.
  */
 public final class EmailMessages {
 
     private final String defaultFrom;
     private final Optional<ChannelTemplate> htmlTemplate;
+    private final UnsubscribeLinks unsubscribeLinks;
 
     /**
      * @param defaultFrom From address for envelopes without a sender
      * @param htmlTemplate an operator's template for the HTML part, if any
      */
     public EmailMessages(String defaultFrom, Optional<ChannelTemplate> htmlTemplate) {
+        this(defaultFrom, htmlTemplate, UnsubscribeLinks.none());
+    }
+
+    /** @param unsubscribeLinks what makes the List-Unsubscribe headers ({@link UnsubscribeLinks#none()}: none) */
+    public EmailMessages(
+            String defaultFrom, Optional<ChannelTemplate> htmlTemplate, UnsubscribeLinks unsubscribeLinks) {
         this.defaultFrom = defaultFrom;
         this.htmlTemplate = htmlTemplate;
+        this.unsubscribeLinks = unsubscribeLinks;
+    }
+
+    /** {@code List-Unsubscribe} and {@code List-Unsubscribe-Post} for this email, in order; empty for none. */
+    public Map<String, String> unsubscribeHeaders(Envelope envelope) {
+        return unsubscribeLinks.headers(envelope);
     }
 
     /** The text and HTML bodies of an envelope: native, or the HTML part from the operator's template. */
@@ -64,6 +80,9 @@ public final class EmailMessages {
         message.setSubject(title == null ? "" : title, "UTF-8");
         message.setSentDate(Date.from(envelope.createdAt()));
         message.setHeader("X-Herald-Id", envelope.id());
+        for (Map.Entry<String, String> header : unsubscribeHeaders(envelope).entrySet()) {
+            message.setHeader(header.getKey(), header.getValue());
+        }
 
         EmailBody body = body(envelope);
         MimeBodyPart text = new MimeBodyPart();

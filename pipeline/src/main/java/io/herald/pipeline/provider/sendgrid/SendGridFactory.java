@@ -3,6 +3,7 @@ package io.herald.pipeline.provider.sendgrid;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.sendgrid.SendGridConfig;
 import io.herald.core.provider.sendgrid.SendGridDescriptor;
+import io.herald.core.unsubscribe.UnsubscribeLinks;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
 import java.time.Clock;
@@ -23,5 +24,10 @@ public final class SendGridFactory implements ProviderFactory<SendGridConfig> {
     @Override
     public Provider build(SendGridConfig config, Clock clock, int maxConnections) {
         return new SendGridProvider(config, clock, maxConnections);
+    }
+
+    @Override
+    public Provider build(SendGridConfig config, Clock clock, int maxConnections, UnsubscribeLinks unsubscribeLinks) {
+        return new SendGridProvider(config, clock, maxConnections, unsubscribeLinks);
     }
 }

@@ -15,6 +15,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.provider.sendgrid.SendGridConfig;
+import io.herald.core.unsubscribe.UnsubscribeLinks;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.RetryAfter;
@@ -64,6 +65,11 @@ public final class SendGridProvider implements Provider, AutoCloseable {
      *     of 5 per route made sends queue for one under load, time out, and open the breaker of a healthy provider.
      */
     public SendGridProvider(SendGridConfig config, Clock clock, int maxConnections) {
+        this(config, clock, maxConnections, UnsubscribeLinks.none());
+    }
+
+    /** @param unsubscribeLinks the List-Unsubscribe headers of each email (mail/send's {@code headers}) */
+    public SendGridProvider(SendGridConfig config, Clock clock, int maxConnections, UnsubscribeLinks unsubscribeLinks) {
         this.config = config;
         this.clock = clock;
         this.redactor = Redactor.of(config.apiKey());
@@ -90,7 +96,8 @@ public final class SendGridProvider implements Provider, AutoCloseable {
         // proxy's prefix such as https://proxy.example.org/sendgrid) goes in front of the version.
         String prefix = base.getPath() == null ? "" : base.getPath().replaceAll("^/+|/+$", "");
         this.sendGrid.setVersion(prefix.isEmpty() ? "v3" : prefix + "/v3");
-        this.messages = new EmailMessages(config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML));
+        this.messages = new EmailMessages(
+                config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML), unsubscribeLinks);
     }
 
     @Override
@@ -125,6 +132,7 @@ public final class SendGridProvider implements Provider, AutoCloseable {
         mail.addContent(new Content("text/plain", body.text().isEmpty() ? " " : body.text()));
         mail.addContent(new Content("text/html", body.html()));
         mail.addHeader("X-Herald-Id", envelope.id());
+        messages.unsubscribeHeaders(envelope).forEach(mail::addHeader);
         return mail.build();
     }
 

@@ -3,6 +3,7 @@ package io.herald.pipeline.provider.ses;
 import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.provider.ses.SesDescriptor;
+import io.herald.core.unsubscribe.UnsubscribeLinks;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
 import java.net.InetAddress;
@@ -30,6 +31,11 @@ public final class SesFactory implements ProviderFactory<SesConfig> {
     @Override
     public Provider build(SesConfig config, Clock clock, int maxConnections) {
         return new SesProvider(config, credentials(config), clock, maxConnections);
+    }
+
+    @Override
+    public Provider build(SesConfig config, Clock clock, int maxConnections, UnsubscribeLinks unsubscribeLinks) {
+        return new SesProvider(config, credentials(config), clock, maxConnections, unsubscribeLinks);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.provider.ses.SesConfig;
+import io.herald.core.unsubscribe.UnsubscribeLinks;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.email.EmailBody;
@@ -19,6 +20,7 @@ import java.io.InterruptedIOException;
 import java.io.UnsupportedEncodingException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,9 +70,20 @@ public final class SesProvider implements Provider, AutoCloseable {
      *     ({@code pipeline.maxInFlightPerWorker}): the HTTP pool's size, so no send waits for a connection
      */
     public SesProvider(SesConfig config, AwsCredentialsProvider credentials, Clock clock, int maxConnections) {
+        this(config, credentials, clock, maxConnections, UnsubscribeLinks.none());
+    }
+
+    /** @param unsubscribeLinks the List-Unsubscribe headers of each email (Simple content's {@code Headers}) */
+    public SesProvider(
+            SesConfig config,
+            AwsCredentialsProvider credentials,
+            Clock clock,
+            int maxConnections,
+            UnsubscribeLinks unsubscribeLinks) {
         this.config = config;
         this.ses = new SesApi(config.endpoint(), config.region(), credentials, config.timeout(), maxConnections, json);
-        this.messages = new EmailMessages(config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML));
+        this.messages = new EmailMessages(
+                config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML), unsubscribeLinks);
     }
 
     @Override
@@ -131,6 +144,12 @@ public final class SesProvider implements Provider, AutoCloseable {
         ObjectNode parts = simple.putObject("Body");
         parts.putObject("Text").put("Data", body.text()).put("Charset", "UTF-8");
         parts.putObject("Html").put("Data", body.html()).put("Charset", "UTF-8");
+        Map<String, String> headers = messages.unsubscribeHeaders(envelope);
+        if (!headers.isEmpty()) {
+            // SES v2 adds a Simple message's Headers to the mail it builds (List-Unsubscribe is allowed once).
+            var list = simple.putArray("Headers");
+            headers.forEach((name, value) -> list.addObject().put("Name", name).put("Value", value));
+        }
         request.putArray("EmailTags").addObject().put("Name", "herald-id").put("Value", envelope.id());
         if (!config.configurationSet().isBlank()) {
             request.put("ConfigurationSetName", config.configurationSet());

@@ -3,6 +3,7 @@ package io.herald.pipeline.provider.smtp;
 import io.herald.core.config.Redactor;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.provider.smtp.SmtpConfig;
+import io.herald.core.unsubscribe.UnsubscribeLinks;
 import io.herald.pipeline.provider.Outcome;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.email.EmailMessages;
@@ -52,6 +53,12 @@ public final class SmtpProvider implements Provider {
      *     certificate)
      */
     public SmtpProvider(SmtpConfig config, SSLSocketFactory sslSockets, Clock clock) {
+        this(config, sslSockets, clock, UnsubscribeLinks.none());
+    }
+
+    /** @param unsubscribeLinks the List-Unsubscribe headers of each email (MIME headers) */
+    public SmtpProvider(
+            SmtpConfig config, SSLSocketFactory sslSockets, Clock clock, UnsubscribeLinks unsubscribeLinks) {
         this.config = config;
         this.redactor = Redactor.ofLogin(config.username(), config.password());
         String security = config.security().toLowerCase(Locale.ROOT);
@@ -79,7 +86,8 @@ public final class SmtpProvider implements Provider {
             props.put(p + "ssl.socketFactory", sslSockets);
         }
         this.session = Session.getInstance(props);
-        this.messages = new EmailMessages(config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML));
+        this.messages = new EmailMessages(
+                config.from(), ChannelTemplate.load(config.template(), OutputFormat.HTML), unsubscribeLinks);
     }
 
     @Override
