@@ -121,6 +121,8 @@ class OperationsApiTest {
                 Map.entry("post /v1/me/link", List.of("202", "400", "503")),
                 Map.entry("post /v1/me/session", List.of("200", "400", "401", "503")),
                 Map.entry("post /v1/feedback/{provider}", List.of("200", "400", "401", "404", "413", "503")),
+                Map.entry("get /u/{token}", List.of("200", "400", "404", "429", "503")),
+                Map.entry("post /u/{token}", List.of("200", "400", "404", "413", "429", "503")),
                 Map.entry("get /v1/me/preferences", List.of("200", "401", "404", "503")),
                 Map.entry("put /v1/me/preferences", List.of("200", "400", "401", "503")),
                 Map.entry("get /v1/admin/overview", List.of("200", "401", "403", "503")),

@@ -103,7 +103,8 @@ final class EmailApiFake implements AutoCloseable {
                         "us-east-1",
                         baseUrl,
                         "herald@example.org",
-                        ""),
+                        "",
+                        SesConfig.Feedback.defaults()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench-secret")),
                 clock);
     }

@@ -4,12 +4,13 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
-import io.herald.pipeline.feedback.ses.SesFeedbackReader;
+import io.herald.pipeline.provider.FeedbackIntake;
 import io.herald.pipeline.provider.Providers;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -17,8 +18,8 @@ import picocli.CommandLine.Mixin;
         name = "pipeline",
         mixinStandardHelpOptions = true,
         description = "Run the pipeline: read the SQS queues named in the configuration and deliver each message "
-                + "through its channel's provider; with feedback.ses.queue set, also SES's bounces and complaints "
-                + "from that queue. The queues must exist.")
+                + "through its channel's provider; also the feedback intakes the providers' blocks switch on (a queue "
+                + "of bounces and complaints). The queues must exist.")
 final class PipelineCommand implements Callable<Integer> {
 
     @Mixin
@@ -38,16 +39,16 @@ final class PipelineCommand implements Callable<Integer> {
             queues.close();
             throw e;
         }
-        Optional<SesFeedbackReader> sesFeedback;
+        List<FeedbackIntake> intakes;
         try {
-            // SES's bounces and complaints, through SNS, from their own queue (feedback.ses); it must exist too.
-            sesFeedback = cfg.feedback().ses().enabled()
-                    ? Optional.of(SesFeedbackReader.open(
+            // The providers' feedback intakes their blocks switch on (e.g. a queue of bounces); each must exist too.
+            intakes = Providers.feedbackIntakes(
+                    cfg,
+                    new FeedbackIntake.Context(
                             queues.sqs(),
                             cfg,
                             stores.feedbackRecorder(cfg, stores.suppressions(), metrics.feedback(), Clock.systemUTC()),
-                            metrics.registry()))
-                    : Optional.empty();
+                            metrics.registry()));
         } catch (RuntimeException e) {
             stores.close();
             queues.close();
@@ -67,7 +68,7 @@ final class PipelineCommand implements Callable<Integer> {
                 cfg.control(),
                 stores.suppressions());
         pipeline.start();
-        sesFeedback.ifPresent(SesFeedbackReader::start);
+        intakes.forEach(FeedbackIntake::start);
         Optional<AdminServer> admin;
         try {
             admin = Services.startAdmin(
@@ -76,23 +77,20 @@ final class PipelineCommand implements Callable<Integer> {
                     pipeline,
                     List.of(StatusStores.sqsReadiness(queues.sqs(), queues.refs()), stores.readiness()));
         } catch (RuntimeException e) {
-            sesFeedback.ifPresent(SesFeedbackReader::close);
+            intakes.forEach(FeedbackIntake::close);
             pipeline.close();
             stores.close();
             queues.close();
             throw e;
         }
         System.out.println("Herald pipeline reading " + queues.refs().size() + " queue(s)"
-                + sesFeedback
-                        .map(r ->
-                                " and SES feedback from " + cfg.feedback().ses().queue())
-                        .orElse("")
+                + intakes.stream().map(i -> " and " + i.describe()).collect(Collectors.joining())
                 + admin.map(a -> "; metrics and status on http://"
                                 + cfg.pipeline().adminHost() + ":" + a.port())
                         .orElse(""));
         Services.runUntilStopped("pipeline", () -> {
             admin.ifPresent(AdminServer::close);
-            sesFeedback.ifPresent(SesFeedbackReader::close);
+            intakes.forEach(FeedbackIntake::close);
             pipeline.close();
             stores.close();
             queues.close();

@@ -44,8 +44,8 @@ public final class HeraldStack extends Stack {
                 ses == null ? null : new SesFeedbackQueue(this, "SesFeedback", ses.configurationSet(), config);
         Map<String, String> sending = new LinkedHashMap<>(ses == null ? Map.of() : ses.environment());
         if (sesFeedback != null) {
-            sending.put("feedback.ses.queue", sesFeedback.queueName());
-            sending.put("feedback.ses.topicArn", sesFeedback.topicArn());
+            sending.put("providers.ses.feedback.queue", sesFeedback.queueName());
+            sending.put("providers.ses.feedback.topicArn", sesFeedback.topicArn());
         }
         ContainerEnvironment environment = new ContainerEnvironment(config, Aws.REGION, sending);
         Network network = new Network(this, "Network", settings.natGateways());

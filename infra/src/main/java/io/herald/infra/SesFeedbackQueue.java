@@ -1,6 +1,7 @@
 package io.herald.infra;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.provider.ses.SesConfig;
 import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -20,8 +21,8 @@ import software.constructs.Construct;
 /**
  * SES's feedback path to the pipeline: the configuration set publishes bounces, complaints, deliveries, rejections and
  * delivery delays to an SNS topic, which delivers each (as the signed SNS envelope, not raw) to an SQS queue the
- * pipeline reads ({@code feedback.ses}); what the pipeline cannot use, or what keeps failing, goes to its dead-letter
- * queue. The SQS subscription adds the queue policy that lets only this topic send to the queue.
+ * pipeline reads ({@code providers.ses.feedback}); what the pipeline cannot use, or what keeps failing, goes to its
+ * dead-letter queue. The SQS subscription adds the queue policy that lets only this topic send to the queue.
  */
 final class SesFeedbackQueue extends Construct {
 
@@ -42,7 +43,8 @@ final class SesFeedbackQueue extends Construct {
 
     SesFeedbackQueue(Construct scope, String id, ConfigurationSet configurationSet, HeraldConfig config) {
         super(scope, id);
-        this.name = config.feedback().ses().enabled() ? config.feedback().ses().queue() : DEFAULT_NAME;
+        SesConfig.Feedback feedback = config.providers().of(SesConfig.class).feedback();
+        this.name = feedback.enabled() ? feedback.queue() : DEFAULT_NAME;
         this.topic = Topic.Builder.create(this, "Events")
                 .displayName("Herald SES events")
                 .build();

@@ -60,7 +60,7 @@ final class TaskPermissions {
             List<MessageQueues.Pair> queues,
             ITable table,
             PolicyStatement emailSending,
-            List<PolicyStatement> sesFeedback,
+            List<PolicyStatement> providerFeedback,
             ILogGroup metricsLogs) {
         List<PolicyStatement> statements = new ArrayList<>();
         statements.add(allow(
@@ -81,7 +81,7 @@ final class TaskPermissions {
         if (emailSending != null) {
             statements.add(emailSending);
         }
-        statements.addAll(sesFeedback);
+        statements.addAll(providerFeedback);
         if (metricsLogs != null) {
             statements.add(allow(
                     List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),

@@ -396,9 +396,9 @@ class HeraldStackTest {
         assertThat(onFeedbackQueue).contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl");
 
         Map<String, String> pipelineEnv = environment(containers().get("pipeline"));
-        assertThat(pipelineEnv).containsEntry("HERALD_FEEDBACK_SES_QUEUE", SES_FEEDBACK);
-        assertThat(pipelineEnv.get("HERALD_FEEDBACK_SES_TOPIC_ARN")).contains(eventsTopic);
-        assertThat(environment(containers().get("api"))).doesNotContainKey("HERALD_FEEDBACK_SES_QUEUE");
+        assertThat(pipelineEnv).containsEntry("HERALD_PROVIDERS_SES_FEEDBACK_QUEUE", SES_FEEDBACK);
+        assertThat(pipelineEnv.get("HERALD_PROVIDERS_SES_FEEDBACK_TOPIC_ARN")).contains(eventsTopic);
+        assertThat(environment(containers().get("api"))).doesNotContainKey("HERALD_PROVIDERS_SES_FEEDBACK_QUEUE");
     }
 
     @Test

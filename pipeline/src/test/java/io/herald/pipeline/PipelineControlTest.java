@@ -229,7 +229,8 @@ class PipelineControlTest {
                         "us-east-1",
                         Fakes.baseUrl(sesFake),
                         "herald@example.org",
-                        ""),
+                        "",
+                        SesConfig.Feedback.defaults()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")),
                 clock);
         SendGridProvider sendgrid = new SendGridProvider(

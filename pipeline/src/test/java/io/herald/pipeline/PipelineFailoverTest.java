@@ -100,7 +100,8 @@ class PipelineFailoverTest {
                         "us-east-1",
                         Fakes.baseUrl(sesFake),
                         "herald@example.org",
-                        ""),
+                        "",
+                        SesConfig.Feedback.defaults()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")),
                 clock);
         SendGridProvider sendgrid = new SendGridProvider(

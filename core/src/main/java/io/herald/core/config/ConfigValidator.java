@@ -20,8 +20,6 @@ final class ConfigValidator {
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
 
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
-    private static final Pattern SNS_TOPIC_ARN =
-            Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}");
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
 
     private final List<String> problems = new ArrayList<>();
@@ -50,34 +48,7 @@ final class ConfigValidator {
         v.checkControl(c.control());
         v.checkLogging(c.logging());
         v.checkText("serve.dataDir", c.serve().dataDir(), "a directory path such as /var/lib/herald");
-        v.checkSesFeedback(c.feedback().ses(), c.sqs());
         return v.problems;
-    }
-
-    private void checkSesFeedback(HeraldConfig.Feedback.SesFeedback ses, HeraldConfig.Sqs sqs) {
-        try {
-            Pattern.compile(ses.certificateHosts());
-        } catch (java.util.regex.PatternSyntaxException e) {
-            problem("feedback.ses.certificateHosts", "is not a regular expression: " + e.getDescription());
-        }
-        if (!ses.enabled()) {
-            return;
-        }
-        if (!QUEUE_NAME
-                .matcher(ses.queue() + nullToEmpty(sqs.deadLetterSuffix()))
-                .matches()) {
-            problem(
-                    "feedback.ses.queue",
-                    "'" + ses.queue() + "' (and its dead-letter queue, + sqs.deadLetterSuffix) is not a valid SQS"
-                            + " queue name (1–80 letters, digits, '-' or '_')");
-        }
-        if (!SNS_TOPIC_ARN.matcher(ses.topicArn()).matches()) {
-            problem(
-                    "feedback.ses.topicArn",
-                    (ses.topicArn().isEmpty() ? "is empty" : "'" + ses.topicArn() + "' is not an SNS topic ARN")
-                            + " but feedback.ses.queue is set; name the topic SES publishes to, e.g."
-                            + " arn:aws:sns:eu-west-1:123456789012:herald-ses-events");
-        }
     }
 
     private void checkLogging(HeraldConfig.Logging logging) {

@@ -723,47 +723,12 @@ public record HeraldConfig(
      *
      * @param dedupWindow how long the event id of a webhook call's event is remembered, so a retried batch records it
      *     once; longer than any provider retries (SendGrid: 24 h)
-     * @param ses SES's events of a configuration set, published to SNS and delivered to an SQS queue
      */
     public record Feedback(
-            @DurationRange(min = "1h", max = "720h") Duration dedupWindow,
-            @Valid SesFeedback ses) {
-
-        public Feedback {
-            ses = ses == null ? SesFeedback.defaults() : ses;
-        }
+            @DurationRange(min = "1h", max = "720h") Duration dedupWindow) {
 
         public static Feedback defaults() {
-            return new Feedback(Duration.ofHours(48), SesFeedback.defaults());
-        }
-
-        /**
-         * @param queue the SQS queue (in {@code sqs.endpoint}/{@code sqs.region}) the SNS topic delivers to, not raw:
-         *     each body is the SNS envelope; its dead-letter queue is queue + {@code sqs.deadLetterSuffix}; empty: not
-         *     read
-         * @param topicArn the SNS topic SES publishes to; a message from any other topic is dead-lettered
-         * @param certificateHosts the hosts (a regular expression over the whole host name) SNS signing certificates
-         *     may be fetched from, over https only; change it only for tests
-         */
-        public record SesFeedback(String queue, String topicArn, String certificateHosts) {
-
-            /** SNS's own hosts: {@code sns.<region>.amazonaws.com}, and {@code .com.cn} in China. */
-            public static final String SNS_HOSTS = "sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?";
-
-            public SesFeedback {
-                queue = queue == null ? "" : queue.strip();
-                topicArn = topicArn == null ? "" : topicArn.strip();
-                certificateHosts =
-                        certificateHosts == null || certificateHosts.isBlank() ? SNS_HOSTS : certificateHosts;
-            }
-
-            public static SesFeedback defaults() {
-                return new SesFeedback("", "", SNS_HOSTS);
-            }
-
-            public boolean enabled() {
-                return !queue.isEmpty();
-            }
+            return new Feedback(Duration.ofHours(48));
         }
     }
 

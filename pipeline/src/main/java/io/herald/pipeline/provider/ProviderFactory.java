@@ -4,6 +4,7 @@ import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ProviderSettings;
 import io.herald.core.unsubscribe.UnsubscribeLinks;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Builds the sender of one provider from its configuration block: the pipeline's half of a provider plug-in, beside its
@@ -39,5 +40,16 @@ public interface ProviderFactory<C extends Record & ProviderSettings> {
      */
     default Provider build(C config, Clock clock, int maxConnections, UnsubscribeLinks unsubscribeLinks) {
         return build(config, clock, maxConnections);
+    }
+
+    /**
+     * The intake this provider's feedback arrives through in the pipeline, when its block switches one on; empty
+     * otherwise (the default: most providers report nothing back, or report to the API's webhook).
+     *
+     * @param config the provider's block, enabled or not (feedback may come for mail sent before it was switched off)
+     * @throws io.herald.core.config.ConfigException when what the block names does not exist (e.g. a queue)
+     */
+    default Optional<FeedbackIntake> feedbackIntake(C config, FeedbackIntake.Context context) {
+        return Optional.empty();
     }
 }

@@ -76,6 +76,35 @@ public final class Providers {
         return sender;
     }
 
+    /**
+     * The feedback intakes the providers' blocks switch on (e.g. SES's feedback queue), opened but not started.
+     *
+     * @throws RuntimeException when one cannot be opened (e.g. its queue does not exist); those opened so far are
+     *     closed
+     */
+    public static List<FeedbackIntake> feedbackIntakes(HeraldConfig config, FeedbackIntake.Context context) {
+        Map<String, ProviderFactory<?>> factories = factories();
+        List<FeedbackIntake> intakes = new ArrayList<>();
+        try {
+            for (ProviderDescriptor<?> descriptor : ProviderRegistry.installed().all()) {
+                ProviderFactory<?> factory = factories.get(descriptor.name());
+                if (factory != null) {
+                    intake(factory, config.providers().get(descriptor.name()), context)
+                            .ifPresent(intakes::add);
+                }
+            }
+        } catch (RuntimeException e) {
+            intakes.forEach(FeedbackIntake::close);
+            throw e;
+        }
+        return List.copyOf(intakes);
+    }
+
+    private static <C extends Record & ProviderSettings> java.util.Optional<FeedbackIntake> intake(
+            ProviderFactory<C> factory, ProviderSettings block, FeedbackIntake.Context context) {
+        return factory.feedbackIntake(factory.descriptor().cast(block), context);
+    }
+
     /** The installed factories by provider name. */
     @SuppressWarnings("rawtypes")
     static Map<String, ProviderFactory<?>> factories() {

@@ -36,7 +36,18 @@ class ProvidersTest {
         HeraldConfig.ProviderBlocks p = d.providers();
         for (ProviderSettings block : List.of(
                 new OutboxConfig(true, 2, dir.toString()),
-                new SesConfig(true, 3, T, 1, S, "", "eu-west-1", "http://127.0.0.1:1", "h@example.org", ""),
+                new SesConfig(
+                        true,
+                        3,
+                        T,
+                        1,
+                        S,
+                        "",
+                        "eu-west-1",
+                        "http://127.0.0.1:1",
+                        "h@example.org",
+                        "",
+                        SesConfig.Feedback.defaults()),
                 new SendGridConfig(
                         true,
                         1,

@@ -7,6 +7,8 @@ import io.herald.core.receiver.TargetRule;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Amazon SES v2 SendEmail. */
 public final class SesDescriptor implements ProviderDescriptor<SesConfig> {
@@ -50,6 +52,38 @@ public final class SesDescriptor implements ProviderDescriptor<SesConfig> {
             }
             checks.address("from", config.from());
         }
+        checkFeedback(config.feedback(), checks);
+    }
+
+    /** An SQS queue name; its dead-letter queue adds {@code sqs.deadLetterSuffix}, which the reader's start checks. */
+    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+
+    private static final Pattern SNS_TOPIC_ARN =
+            Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}");
+
+    private static void checkFeedback(SesConfig.Feedback feedback, BlockChecks checks) {
+        try {
+            Pattern.compile(feedback.certificateHosts());
+        } catch (PatternSyntaxException e) {
+            checks.problem("feedback.certificateHosts", "is not a regular expression: " + e.getDescription());
+        }
+        if (!feedback.enabled()) {
+            return;
+        }
+        if (!QUEUE_NAME.matcher(feedback.queue()).matches()) {
+            checks.problem(
+                    "feedback.queue",
+                    "'" + feedback.queue() + "' is not a valid SQS queue name (1–80 letters, digits, '-' or '_')");
+        }
+        if (!SNS_TOPIC_ARN.matcher(feedback.topicArn()).matches()) {
+            checks.problem(
+                    "feedback.topicArn",
+                    (feedback.topicArn().isEmpty()
+                                    ? "is empty"
+                                    : "'" + feedback.topicArn() + "' is not an SNS topic ARN")
+                            + " but " + checks.key("feedback.queue") + " is set; name the topic SES publishes to, e.g."
+                            + " arn:aws:sns:eu-west-1:123456789012:herald-ses-events");
+        }
     }
 
     @Override
@@ -78,6 +112,7 @@ public final class SesDescriptor implements ProviderDescriptor<SesConfig> {
                         ses.region(),
                         demo.baseUrl().toString(),
                         demo.from(),
-                        "")));
+                        "",
+                        ses.feedback())));
     }
 }

@@ -4,12 +4,15 @@ import io.herald.core.provider.ProviderDescriptor;
 import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.provider.ses.SesDescriptor;
 import io.herald.core.unsubscribe.UnsubscribeLinks;
+import io.herald.pipeline.provider.FeedbackIntake;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.ProviderFactory;
+import io.herald.pipeline.provider.ses.feedback.SesFeedbackReader;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -36,6 +39,16 @@ public final class SesFactory implements ProviderFactory<SesConfig> {
     @Override
     public Provider build(SesConfig config, Clock clock, int maxConnections, UnsubscribeLinks unsubscribeLinks) {
         return new SesProvider(config, credentials(config), clock, maxConnections, unsubscribeLinks);
+    }
+
+    /** SES's events through SNS from their own queue, with {@code providers.ses.feedback.queue} set. */
+    @Override
+    public Optional<FeedbackIntake> feedbackIntake(SesConfig config, FeedbackIntake.Context context) {
+        if (!config.feedback().enabled()) {
+            return Optional.empty();
+        }
+        return Optional.of(SesFeedbackReader.open(
+                context.sqs(), config.feedback(), context.config(), context.sink(), context.meters()));
     }
 
     /**

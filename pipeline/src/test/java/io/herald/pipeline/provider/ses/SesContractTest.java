@@ -35,7 +35,18 @@ class SesContractTest extends ProviderContractTest<SesProvider> {
     @Override
     protected SesProvider provider(String baseUrl, Duration timeout) {
         return new SesProvider(
-                new SesConfig(true, 1, timeout, 1000, RATE_PERIOD, "", "eu-west-1", baseUrl, "herald@example.org", ""),
+                new SesConfig(
+                        true,
+                        1,
+                        timeout,
+                        1000,
+                        RATE_PERIOD,
+                        "",
+                        "eu-west-1",
+                        baseUrl,
+                        "herald@example.org",
+                        "",
+                        SesConfig.Feedback.defaults()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", SECRET)),
                 clock);
     }

@@ -43,7 +43,8 @@ class SesProviderTest {
                         "eu-west-1",
                         Fakes.baseUrl(fake),
                         "herald@example.org",
-                        "herald-events"),
+                        "herald-events",
+                        SesConfig.Feedback.defaults()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secretKeyExample")),
                 Clock.systemUTC());
     }

@@ -1,4 +1,4 @@
-package io.herald.pipeline.feedback.ses;
+package io.herald.pipeline.provider.ses.feedback;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

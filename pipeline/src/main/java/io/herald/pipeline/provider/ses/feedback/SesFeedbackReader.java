@@ -1,4 +1,4 @@
-package io.herald.pipeline.feedback.ses;
+package io.herald.pipeline.provider.ses.feedback;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.ConfigException;
@@ -7,10 +7,12 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.feedback.FeedbackEvent;
 import io.herald.core.feedback.FeedbackSink;
 import io.herald.core.feedback.FeedbackStoreException;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.retry.Backoff;
 import io.herald.core.retry.Sleeps;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
+import io.herald.pipeline.provider.FeedbackIntake;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -42,9 +44,11 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * is a trickle beside the work queues, so it needs none of their reader scaling. SQS errors pause it with Herald's
  * {@link Backoff}. Stopping lets a long poll in progress finish and handles what it brought.
  */
-public final class SesFeedbackReader implements AutoCloseable {
+public final class SesFeedbackReader implements FeedbackIntake {
 
     private static final Logger log = LoggerFactory.getLogger(SesFeedbackReader.class);
+
+    private static final String QUEUE_KEY = "providers.ses.feedback.queue";
     private static final Backoff ERROR_PAUSES = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
     private static final Duration CERTIFICATE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -84,7 +88,7 @@ public final class SesFeedbackReader implements AutoCloseable {
     SesFeedbackReader(
             SqsClient sqs,
             QueueRef queue,
-            HeraldConfig.Feedback.SesFeedback config,
+            SesConfig.Feedback config,
             FeedbackSink sink,
             MeterRegistry meters,
             Clock clock,
@@ -103,13 +107,13 @@ public final class SesFeedbackReader implements AutoCloseable {
     }
 
     /**
-     * The reader {@code feedback.ses} configures, on the feedback queue and its dead-letter queue, which must exist (in
-     * AWS the CDK stack creates them); not started.
+     * The reader {@code providers.ses.feedback} configures, on the feedback queue and its dead-letter queue, which must
+     * exist (in AWS the CDK stack creates them); not started.
      *
      * @throws ConfigException naming each queue that does not exist
      */
-    public static SesFeedbackReader open(SqsClient sqs, HeraldConfig config, FeedbackSink sink, MeterRegistry meters) {
-        HeraldConfig.Feedback.SesFeedback ses = config.feedback().ses();
+    public static SesFeedbackReader open(
+            SqsClient sqs, SesConfig.Feedback ses, HeraldConfig config, FeedbackSink sink, MeterRegistry meters) {
         String name = ses.queue();
         String deadLetterName = name + config.sqs().deadLetterSuffix();
         List<String> missing = new ArrayList<>();
@@ -117,8 +121,8 @@ public final class SesFeedbackReader implements AutoCloseable {
         String deadLetterUrl = urlOf(sqs, deadLetterName, missing);
         if (!missing.isEmpty()) {
             throw new ConfigException(missing.stream()
-                    .map(q -> "feedback.ses.queue (" + ConfigLoader.environmentVariable("feedback.ses.queue")
-                            + "): queue '" + q + "' does not exist; create it (the CDK stack does) or fix the name")
+                    .map(q -> QUEUE_KEY + " (" + ConfigLoader.environmentVariable(QUEUE_KEY) + "): queue '" + q
+                            + "' does not exist; create it (the CDK stack does) or fix the name")
                     .toList());
         }
         // SNS's certificate URLs never redirect; following one could lead off SNS's hosts.
@@ -147,6 +151,7 @@ public final class SesFeedbackReader implements AutoCloseable {
     }
 
     /** Starts reading on a virtual thread of its own. */
+    @Override
     public synchronized void start() {
         if (thread == null) {
             thread = Thread.ofVirtual().name("herald-feedback-ses").start(this::run);
@@ -279,6 +284,11 @@ public final class SesFeedbackReader implements AutoCloseable {
                         .tag("source", "ses")
                         .tag(tag, value)
                         .register(meters));
+    }
+
+    @Override
+    public String describe() {
+        return "SES feedback from " + queue.name();
     }
 
     /** Stops reading: a long poll in progress finishes (at most the receive wait) and its messages are handled. */

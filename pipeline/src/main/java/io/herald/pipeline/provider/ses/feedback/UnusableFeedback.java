@@ -1,4 +1,4 @@
-package io.herald.pipeline.feedback.ses;
+package io.herald.pipeline.provider.ses.feedback;
 
 /**
  * A feedback message that can never be recorded as it is (unsigned, badly signed, from another topic, unparsable): it

@@ -1,4 +1,4 @@
-package io.herald.pipeline.feedback.ses;
+package io.herald.pipeline.provider.ses.feedback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.herald.pipeline.feedback.ses;
+package io.herald.pipeline.provider.ses.feedback;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.herald.pipeline.feedback.ses;
+package io.herald.pipeline.provider.ses.feedback;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -20,6 +20,7 @@ import io.herald.core.feedback.FeedbackRecorder;
 import io.herald.core.feedback.FeedbackSink;
 import io.herald.core.feedback.FeedbackStoreException;
 import io.herald.core.feedback.Suppression;
+import io.herald.core.provider.ses.SesConfig;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
@@ -62,8 +63,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * The SES feedback reader against a real SQS (ElasticMQ in-process, the AWS SDK) and a real HTTPS server for the SNS
  * signing certificate (WireMock over TLS on 127.0.0.1). The SNS envelopes are signed here, as SNS signs them, with a
  * key and certificate keytool generates for this run; the certificate's host is allowed through the test-only
- * {@code feedback.ses.certificateHosts}. The {@link FeedbackSink} is an in-memory recorder of our own interface (what
- * the sink does with events is another part's concern and tested there).
+ * {@code providers.ses.feedback.certificateHosts}. The {@link FeedbackSink} is an in-memory recorder of our own
+ * interface (what the sink does with events is another part's concern and tested there).
  */
 class SesFeedbackReaderTest {
 
@@ -236,7 +237,7 @@ class SesFeedbackReaderTest {
         reader = new SesFeedbackReader(
                 sqs,
                 queue,
-                new HeraldConfig.Feedback.SesFeedback(name, TOPIC, "127\\.0\\.0\\.1"),
+                new SesConfig.Feedback(name, TOPIC, "127\\.0\\.0\\.1"),
                 sink,
                 meters,
                 Clock.systemUTC(),

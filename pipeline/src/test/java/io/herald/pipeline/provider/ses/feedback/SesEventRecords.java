@@ -1,4 +1,4 @@
-package io.herald.pipeline.feedback.ses;
+package io.herald.pipeline.provider.ses.feedback;
 
 /**
  * SES event records shaped as SES publishes them from a configuration set's SNS event destination (field names and
