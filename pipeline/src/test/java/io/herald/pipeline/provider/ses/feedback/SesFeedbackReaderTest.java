@@ -5,11 +5,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.herald.core.config.ConfigException;
+import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.feedback.DynamoSoftBounces;
@@ -21,6 +24,8 @@ import io.herald.core.feedback.FeedbackSink;
 import io.herald.core.feedback.FeedbackStoreException;
 import io.herald.core.feedback.Suppression;
 import io.herald.core.provider.ses.SesConfig;
+import io.herald.pipeline.provider.FeedbackIntake;
+import io.herald.pipeline.provider.Providers;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
@@ -421,5 +426,40 @@ class SesFeedbackReaderTest {
         assertThat(attempts.get()).isEqualTo(2);
         assertThat(count("herald.feedback.messages", "outcome", "left")).isEqualTo(1);
         assertThat(messagesIn(queue.deadLetterUrl())).isZero();
+    }
+
+    /** The pipeline knows no intake by name: it starts what the providers' plug-ins offer for their blocks. */
+    @Test
+    void thePipelineGetsThisReaderFromTheSesPlugInWhenItsBlockNamesAQueue() {
+        HeraldConfig off = HeraldConfig.defaults();
+        assertThat(Providers.feedbackIntakes(off, new FeedbackIntake.Context(sqs, off, recorded::add, meters)))
+                .isEmpty();
+
+        String name = "ses-feedback-" + queueCounter.incrementAndGet();
+        sqs.createQueue(b -> b.queueName(name));
+        sqs.createQueue(b -> b.queueName(name + "-dlq"));
+        HeraldConfig on = sesFeedback(name);
+        List<FeedbackIntake> intakes =
+                Providers.feedbackIntakes(on, new FeedbackIntake.Context(sqs, on, recorded::add, meters));
+        try {
+            assertThat(intakes).singleElement().satisfies(intake -> {
+                assertThat(intake).isInstanceOf(SesFeedbackReader.class);
+                assertThat(intake.describe()).contains(name);
+            });
+        } finally {
+            intakes.forEach(FeedbackIntake::close);
+        }
+
+        HeraldConfig missing = sesFeedback("no-such-feedback-queue");
+        assertThatThrownBy(() -> Providers.feedbackIntakes(
+                        missing, new FeedbackIntake.Context(sqs, missing, recorded::add, meters)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("providers.ses.feedback.queue (HERALD_PROVIDERS_SES_FEEDBACK_QUEUE)")
+                .hasMessageContaining("'no-such-feedback-queue' does not exist");
+    }
+
+    private static HeraldConfig sesFeedback(String queueName) {
+        return new ConfigLoader(Map.of())
+                .loadYaml("providers: {ses: {feedback: {queue: " + queueName + ", topicArn: \"" + TOPIC + "\"}}}");
     }
 }
