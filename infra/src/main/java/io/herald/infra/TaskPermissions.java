@@ -53,8 +53,8 @@ final class TaskPermissions {
      * single forms), dead-letters with a reason by sending to the dead-letter queue itself, parks a paused channel's
      * message by sending a fresh copy to its own queue (so waiting does not count toward the redrive), records delivery
      * status and reads and writes pauses and shared health in the table, checks a read's emails against the suppression
-     * list (one BatchGetItem), sends through the stack's email identity, and its metrics sidecar writes EMF events to one log group. With SES
-     * feedback, it also reads the feedback queue ({@link SesFeedbackQueue#pipelineStatements}).
+     * list (one BatchGetItem), sends through the stack's email identity, and its metrics sidecar writes EMF events to
+     * one log group. With SES feedback, it also reads the feedback queue ({@link SesFeedbackQueue#pipelineStatements}).
      */
     static List<PolicyStatement> pipeline(
             List<MessageQueues.Pair> queues,

@@ -707,7 +707,8 @@ public record HeraldConfig(
      * @param sendgrid SendGrid's signed Event Webhook at {@code POST /v1/feedback/sendgrid}
      * @param ses SES's events of a configuration set, published to SNS and delivered to an SQS queue
      */
-    public record Feedback(@Valid SendGridFeedback sendgrid, @Valid SesFeedback ses) {
+    public record Feedback(
+            @Valid SendGridFeedback sendgrid, @Valid SesFeedback ses) {
 
         public Feedback {
             sendgrid = sendgrid == null ? SendGridFeedback.defaults() : sendgrid;
@@ -719,11 +720,12 @@ public record HeraldConfig(
         }
 
         /**
-         * @param queue the SQS queue (in {@code sqs.endpoint}/{@code sqs.region}) the SNS topic delivers to, not raw: each
-         *     body is the SNS envelope; its dead-letter queue is queue + {@code sqs.deadLetterSuffix}; empty: not read
+         * @param queue the SQS queue (in {@code sqs.endpoint}/{@code sqs.region}) the SNS topic delivers to, not raw:
+         *     each body is the SNS envelope; its dead-letter queue is queue + {@code sqs.deadLetterSuffix}; empty: not
+         *     read
          * @param topicArn the SNS topic SES publishes to; a message from any other topic is dead-lettered
-         * @param certificateHosts the hosts (a regular expression over the whole host name) SNS signing certificates may be
-         *     fetched from, over https only; change it only for tests
+         * @param certificateHosts the hosts (a regular expression over the whole host name) SNS signing certificates
+         *     may be fetched from, over https only; change it only for tests
          */
         public record SesFeedback(String queue, String topicArn, String certificateHosts) {
 
@@ -733,7 +735,8 @@ public record HeraldConfig(
             public SesFeedback {
                 queue = queue == null ? "" : queue.strip();
                 topicArn = topicArn == null ? "" : topicArn.strip();
-                certificateHosts = certificateHosts == null || certificateHosts.isBlank() ? SNS_HOSTS : certificateHosts;
+                certificateHosts =
+                        certificateHosts == null || certificateHosts.isBlank() ? SNS_HOSTS : certificateHosts;
             }
 
             public static SesFeedback defaults() {

@@ -14,7 +14,8 @@ class FeedbackConfigTest {
 
     @Test
     void offByDefaultAndOnlySnsHostsMayServeCertificates() {
-        HeraldConfig.Feedback.SesFeedback ses = HeraldConfig.defaults().feedback().ses();
+        HeraldConfig.Feedback.SesFeedback ses =
+                HeraldConfig.defaults().feedback().ses();
 
         assertThat(ses.enabled()).isFalse();
         assertThat("sns.eu-west-1.amazonaws.com").matches(ses.certificateHosts());
@@ -30,7 +31,8 @@ class FeedbackConfigTest {
                 .load(Optional.empty());
 
         assertThat(config.feedback().ses())
-                .isEqualTo(new HeraldConfig.Feedback.SesFeedback("herald-ses-feedback", TOPIC, HeraldConfig.Feedback.SesFeedback.SNS_HOSTS));
+                .isEqualTo(new HeraldConfig.Feedback.SesFeedback(
+                        "herald-ses-feedback", TOPIC, HeraldConfig.Feedback.SesFeedback.SNS_HOSTS));
         assertThat(config.feedback().ses().enabled()).isTrue();
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.core.config.ConfigException;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.HeraldConfig;
 import io.herald.core.feedback.FeedbackEvent;
 import io.herald.core.feedback.FeedbackSink;
 import io.herald.core.feedback.FeedbackStoreException;

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.herald.core.config.HeraldConfig;
-import io.herald.core.config.HeraldConfig;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.feedback.DynamoSoftBounces;
 import io.herald.core.feedback.DynamoSuppressions;
