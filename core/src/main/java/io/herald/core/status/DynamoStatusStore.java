@@ -588,10 +588,11 @@ public final class DynamoStatusStore implements StatusStore {
 
     private static StatusUpdate current(String messageId, Map<String, AttributeValue> item) {
         return new StatusUpdate(
-                messageId,
-                state(item),
-                Instant.ofEpochMilli(Long.parseLong(item.get(AT).n())),
-                string(item, OWNER));
+                        messageId,
+                        state(item),
+                        Instant.ofEpochMilli(Long.parseLong(item.get(AT).n())),
+                        string(item, OWNER))
+                .withSenderDomain(string(item, SENDER_DOMAIN));
     }
 
     private boolean expired(Map<String, AttributeValue> item) {
