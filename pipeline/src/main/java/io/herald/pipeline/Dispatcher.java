@@ -153,8 +153,7 @@ final class Dispatcher implements AutoCloseable {
             outcome = callWithTimeout(
                     worker,
                     r.envelope(),
-                    () -> status.record(
-                            new StatusUpdate(r.envelope().id(), new DeliveryState.Sending(worker.name()), started)));
+                    () -> status.record(update(r.envelope(), new DeliveryState.Sending(worker.name()), started)));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             if (stopping) {
                 // A stop interrupted the send, or it ended as the pipeline stopped: settling must not be cut short.
@@ -206,7 +205,7 @@ final class Dispatcher implements AutoCloseable {
         switch (outcome) {
             case Outcome.Delivered d ->
                 recordThen(
-                        r.envelope().id(),
+                        r.envelope(),
                         new DeliveryState.Delivered(worker.name(), d.providerMessageId()),
                         () -> settler.delete(r.queue(), r.message(), done(r.message())));
             case Outcome.Rejected rejected ->
@@ -227,7 +226,7 @@ final class Dispatcher implements AutoCloseable {
         Duration delay =
                 backoff.delay(attempts, asked, ThreadLocalRandom.current().nextDouble());
         recordThen(
-                r.envelope().id(),
+                r.envelope(),
                 new DeliveryState.Retrying(attempts, reason),
                 () -> settler.release(r.queue(), r.message(), delay, done(r.message())));
         log.info(
@@ -257,7 +256,7 @@ final class Dispatcher implements AutoCloseable {
         } else if (envelope == null) {
             settler.delete(queue, message, done(message));
         } else {
-            recordThen(envelope.id(), state, () -> settler.delete(queue, message, done(message)));
+            recordThen(envelope, state, () -> settler.delete(queue, message, done(message)));
         }
     }
 
@@ -288,8 +287,13 @@ final class Dispatcher implements AutoCloseable {
     }
 
     /** Records the state with the next status flush, then settles the message (see {@link StatusBuffer}). */
-    private void recordThen(String messageId, DeliveryState state, Runnable settle) {
-        status.recordThen(new StatusUpdate(messageId, state, clock.instant()), settle);
+    private void recordThen(Envelope envelope, DeliveryState state, Runnable settle) {
+        status.recordThen(update(envelope, state, clock.instant()), settle);
+    }
+
+    /** The update of the envelope's message, carrying its callback URL (a callback is posted for each, when set). */
+    private static StatusUpdate update(Envelope envelope, DeliveryState state, Instant at) {
+        return new StatusUpdate(envelope.id(), state, at, null, envelope.callbackUrl());
     }
 
     private static String outcomeName(Outcome outcome) {

@@ -36,7 +36,8 @@ public record HeraldConfig(
         @Valid TelegramBotConfig telegramBot,
         @Valid Control control,
         Logging logging,
-        Serve serve) {
+        Serve serve,
+        @Valid Callbacks callbacks) {
 
     /**
      * @param endpoint SQS endpoint URL; empty means AWS's regional endpoint
@@ -627,6 +628,57 @@ public record HeraldConfig(
         }
     }
 
+    /**
+     * Signed status callbacks (Standard Webhooks): a request's {@code callbackUrl}, or its API key's default, gets each
+     * status change of its messages as a POST. Off until {@code secret} is set.
+     *
+     * @param secret the signing key, {@code whsec_} and base64 of at least 24 random bytes
+     * @param queue the SQS queue callbacks wait on (with its dead-letter queue, {@code sqs.deadLetterSuffix})
+     * @param allowPrivateTargets allow loopback, private and link-local targets (tests only: it lets API keys reach
+     *     Herald's own network)
+     * @param retrySchedule the waits after each failed attempt; when they are used up the callback is given up
+     * @param timeout one attempt's limit, connecting included
+     * @param keyDefaults API key name → callback URL used when a request of that key names none
+     */
+    public record Callbacks(
+            Secret secret,
+            String queue,
+            boolean allowPrivateTargets,
+            List<Duration> retrySchedule,
+            @DurationRange(min = "1s", max = "1m") Duration timeout,
+            Map<String, String> keyDefaults) {
+
+        /** SQS's longest visibility timeout, the longest wait a retry can have. */
+        public static final Duration MAX_RETRY_WAIT = Duration.ofHours(12);
+
+        public Callbacks {
+            secret = secret == null ? Secret.none() : secret;
+            retrySchedule = retrySchedule == null ? List.of() : List.copyOf(retrySchedule);
+            keyDefaults = keyDefaults == null ? Map.of() : Map.copyOf(keyDefaults);
+        }
+
+        public static Callbacks defaults() {
+            return new Callbacks(
+                    Secret.none(),
+                    "herald-callbacks",
+                    false,
+                    List.of(
+                            Duration.ofSeconds(5),
+                            Duration.ofMinutes(5),
+                            Duration.ofMinutes(30),
+                            Duration.ofHours(2),
+                            Duration.ofHours(5),
+                            Duration.ofHours(10)),
+                    Duration.ofSeconds(15),
+                    Map.of());
+        }
+
+        /** Whether callbacks are on: a secret to sign them with is set. */
+        public boolean enabled() {
+            return secret.isSet();
+        }
+    }
+
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
     public static HeraldConfig defaults() {
         return new HeraldConfig(
@@ -641,7 +693,8 @@ public record HeraldConfig(
                 TelegramBotConfig.defaults(),
                 Control.defaults(),
                 Logging.defaults(),
-                Serve.defaults());
+                Serve.defaults(),
+                Callbacks.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
@@ -657,7 +710,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                callbacks);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
@@ -673,7 +727,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                callbacks);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
@@ -689,7 +744,8 @@ public record HeraldConfig(
                 newTelegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                callbacks);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
@@ -705,7 +761,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                callbacks);
     }
 
     public HeraldConfig withApi(Api newApi) {
@@ -721,7 +778,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                callbacks);
     }
 
     public HeraldConfig withProviders(ProviderBlocks newProviders) {
@@ -737,7 +795,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                callbacks);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
@@ -753,7 +812,8 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                serve);
+                serve,
+                callbacks);
     }
 
     public HeraldConfig withControl(Control newControl) {
@@ -769,7 +829,8 @@ public record HeraldConfig(
                 telegramBot,
                 newControl,
                 logging,
-                serve);
+                serve,
+                callbacks);
     }
 
     public HeraldConfig withServe(Serve newServe) {
@@ -785,6 +846,24 @@ public record HeraldConfig(
                 telegramBot,
                 control,
                 logging,
-                newServe);
+                newServe,
+                callbacks);
+    }
+
+    public HeraldConfig withCallbacks(Callbacks newCallbacks) {
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve,
+                newCallbacks);
     }
 }
