@@ -41,8 +41,29 @@ final class ApiCommand implements Callable<Integer> {
             queues.close();
             throw e;
         }
-        HeraldApi api = HeraldApi.builder(cfg.api(), new SqsProducer(queues.sqs(), new EnvelopeCodec()), queues.refs())
-                .statusStore(stores.status())
+        io.herald.core.status.StatusStore status = stores.status();
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = null;
+        AutoCloseable processMeters = () -> {};
+        if (cfg.callbacks().enabled()) {
+            // The callbacks' counters share the API's /metrics, so the registry is made here rather than by the API.
+            registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            processMeters = io.herald.core.metrics.ProcessMeters.bindTo(registry);
+            try {
+                status = CallbackWiring.statusStore(
+                        cfg, status, queues.sqs(), CallbackWiring.queueUrl(cfg, queues.sqs(), false), registry);
+            } catch (RuntimeException e) {
+                stores.close();
+                queues.close();
+                throw e;
+            }
+        }
+        HeraldApi.Builder builder =
+                HeraldApi.builder(cfg.api(), new SqsProducer(queues.sqs(), new EnvelopeCodec()), queues.refs());
+        CallbackWiring.configureApi(cfg, builder);
+        AutoCloseable meters = processMeters;
+        HeraldApi api = builder.meterRegistry(registry)
+                .statusStore(status)
                 .controlStore(stores.control())
                 .preferences(stores.preferences(), cfg.providers().channelsWithProvider())
                 .selfService(
@@ -60,6 +81,7 @@ final class ApiCommand implements Callable<Integer> {
                 .build();
         AutoCloseable service = () -> {
             api.close();
+            meters.close();
             stores.close();
             queues.close();
         };

@@ -78,6 +78,15 @@ public final class LocalStack implements AutoCloseable {
             started.push(sqs);
             this.queues = SqsQueues.provision(sqs, config.sqs());
 
+            String callbackQueue = config.callbacks().enabled() ? CallbackWiring.queueUrl(config, sqs, true) : null;
+            io.herald.core.status.StatusStore status =
+                    CallbackWiring.statusStore(config, stores.status(), sqs, callbackQueue, metrics.registry());
+            CallbackWiring.deliverer(config, sqs, callbackQueue, stores.status(), metrics.registry())
+                    .ifPresent(d -> {
+                        d.start();
+                        started.push(d);
+                    });
+
             EnvelopeCodec codec = new EnvelopeCodec();
             this.outbox =
                     Path.of(config.providers().of(OutboxConfig.class).dir()).toAbsolutePath();
@@ -92,7 +101,7 @@ public final class LocalStack implements AutoCloseable {
                     pipelineConfig,
                     config.sqs(),
                     metrics,
-                    stores.status(),
+                    status,
                     Clock.systemUTC(),
                     stores.control(),
                     data.isPresent() ? "serve" : "local",
@@ -111,7 +120,7 @@ public final class LocalStack implements AutoCloseable {
             this.access = ApiAccess.fromConfig(config.api(), data.isEmpty());
             SqsProducer producer = new SqsProducer(sqs, codec);
             HeraldApi.Builder apiBuilder = HeraldApi.builder(config.api(), producer, queues)
-                    .statusStore(stores.status())
+                    .statusStore(status)
                     .controlStore(stores.control())
                     .preferences(stores.preferences(), config.providers().channelsWithProvider())
                     .selfService(
@@ -126,6 +135,7 @@ public final class LocalStack implements AutoCloseable {
                     .readiness(stores.readiness())
                     .overview(sqs)
                     .accessLog(config.logging().accessLog());
+            CallbackWiring.configureApi(config, apiBuilder);
             demo.ifPresent(d -> {
                 apiBuilder.localDemo(d);
                 d.startTraffic(producer, queues, Clock.systemUTC());

@@ -4,6 +4,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
+import io.herald.pipeline.callback.CallbackDeliverer;
 import io.herald.pipeline.provider.Providers;
 import java.time.Clock;
 import java.util.List;
@@ -36,6 +37,17 @@ final class PipelineCommand implements Callable<Integer> {
             queues.close();
             throw e;
         }
+        Optional<CallbackDeliverer> callbacks;
+        io.herald.core.status.StatusStore status;
+        try {
+            String callbackQueue = cfg.callbacks().enabled() ? CallbackWiring.queueUrl(cfg, queues.sqs(), false) : null;
+            status = CallbackWiring.statusStore(cfg, stores.status(), queues.sqs(), callbackQueue, metrics.registry());
+            callbacks = CallbackWiring.deliverer(cfg, queues.sqs(), callbackQueue, stores.status(), metrics.registry());
+        } catch (RuntimeException e) {
+            stores.close();
+            queues.close();
+            throw e;
+        }
         Pipeline pipeline = new Pipeline(
                 queues.sqs(),
                 queues.refs(),
@@ -43,12 +55,13 @@ final class PipelineCommand implements Callable<Integer> {
                 cfg.pipeline(),
                 cfg.sqs(),
                 metrics,
-                stores.status(),
+                status,
                 Clock.systemUTC(),
                 stores.control(),
                 Pipeline.defaultInstanceName(),
                 cfg.control());
         pipeline.start();
+        callbacks.ifPresent(CallbackDeliverer::start);
         Optional<AdminServer> admin;
         try {
             admin = Services.startAdmin(
@@ -57,6 +70,7 @@ final class PipelineCommand implements Callable<Integer> {
                     pipeline,
                     List.of(StatusStores.sqsReadiness(queues.sqs(), queues.refs()), stores.readiness()));
         } catch (RuntimeException e) {
+            callbacks.ifPresent(CallbackDeliverer::close);
             pipeline.close();
             stores.close();
             queues.close();
@@ -68,6 +82,7 @@ final class PipelineCommand implements Callable<Integer> {
                         .orElse(""));
         Services.runUntilStopped("pipeline", () -> {
             admin.ifPresent(AdminServer::close);
+            callbacks.ifPresent(CallbackDeliverer::close);
             pipeline.close();
             stores.close();
             queues.close();
