@@ -70,7 +70,7 @@ final class CallbackWiring {
     /** Lets requests name a callback URL (else they get 400 when they do). */
     static void configureApi(HeraldConfig cfg, HeraldApi.Builder api) {
         if (cfg.callbacks().enabled()) {
-            api.callbacks(targets(cfg), cfg.callbacks().keyDefaults());
+            api.callbacks(targets(cfg), cfg.callbacks().defaultUrls());
         }
     }
 

@@ -54,7 +54,12 @@ final class CallbackChecks {
                 keyNames.add(valid.entry().name());
             }
         }
-        callbacks.keyDefaults().forEach((name, url) -> {
+        for (String entry : callbacks.keyDefaults()) {
+            if (entry == null || entry.indexOf('=') <= 0) {
+                problem.accept("callbacks.keyDefaults", "an entry is not NAME=URL (an API key's name, '=', its URL)");
+            }
+        }
+        callbacks.defaultUrls().forEach((name, url) -> {
             CallbackTargets.syntaxProblem(url)
                     .ifPresent(p -> problem.accept(
                             "callbacks.keyDefaults",

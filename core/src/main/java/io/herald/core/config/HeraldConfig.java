@@ -638,7 +638,7 @@ public record HeraldConfig(
      *     Herald's own network)
      * @param retrySchedule the waits after each failed attempt; when they are used up the callback is given up
      * @param timeout one attempt's limit, connecting included
-     * @param keyDefaults API key name → callback URL used when a request of that key names none
+     * @param keyDefaults {@code NAME=URL} entries: the callback URL of requests of API key NAME that name none
      */
     public record Callbacks(
             Secret secret,
@@ -646,7 +646,7 @@ public record HeraldConfig(
             boolean allowPrivateTargets,
             List<Duration> retrySchedule,
             @DurationRange(min = "1s", max = "1m") Duration timeout,
-            Map<String, String> keyDefaults) {
+            List<String> keyDefaults) {
 
         /** SQS's longest visibility timeout, the longest wait a retry can have. */
         public static final Duration MAX_RETRY_WAIT = Duration.ofHours(12);
@@ -654,7 +654,7 @@ public record HeraldConfig(
         public Callbacks {
             secret = secret == null ? Secret.none() : secret;
             retrySchedule = retrySchedule == null ? List.of() : List.copyOf(retrySchedule);
-            keyDefaults = keyDefaults == null ? Map.of() : Map.copyOf(keyDefaults);
+            keyDefaults = keyDefaults == null ? List.of() : List.copyOf(keyDefaults);
         }
 
         public static Callbacks defaults() {
@@ -670,7 +670,21 @@ public record HeraldConfig(
                             Duration.ofHours(5),
                             Duration.ofHours(10)),
                     Duration.ofSeconds(15),
-                    Map.of());
+                    List.of());
+        }
+
+        /** {@code keyDefaults} by key name; an entry without '=' is left out (the config check reports it). */
+        public Map<String, String> defaultUrls() {
+            Map<String, String> urls = new LinkedHashMap<>();
+            for (String entry : keyDefaults) {
+                int eq = entry == null ? -1 : entry.indexOf('=');
+                if (eq > 0) {
+                    urls.putIfAbsent(
+                            entry.substring(0, eq).strip(),
+                            entry.substring(eq + 1).strip());
+                }
+            }
+            return urls;
         }
 
         /** Whether callbacks are on: a secret to sign them with is set. */
