@@ -91,7 +91,8 @@ final class CallbackWiring {
                 store,
                 registry,
                 Clock.systemUTC(),
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30))));
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)),
+                cfg.pipeline().receiveWait()));
     }
 
     private static CallbackTargets targets(HeraldConfig cfg) {

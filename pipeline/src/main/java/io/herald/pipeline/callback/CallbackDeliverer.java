@@ -48,8 +48,6 @@ public final class CallbackDeliverer implements AutoCloseable {
     private static final int RECEIVE_BATCH = 10;
     /** Posts in flight at most; a receive waits for room for a whole batch. */
     private static final int IN_FLIGHT = 50;
-    /** SQS's longest long poll: an idle queue costs three requests a minute. */
-    private static final int WAIT_SECONDS = 20;
     /** Hidden this much beyond the timeout while being posted, so no other reader posts it at the same time. */
     private static final Duration POST_MARGIN = Duration.ofSeconds(30);
 
@@ -62,6 +60,7 @@ public final class CallbackDeliverer implements AutoCloseable {
     private final StatusStore status;
     private final Clock clock;
     private final Backoff backoff;
+    private final Duration receiveWait;
     private final HttpClient http;
     private final Semaphore room = new Semaphore(IN_FLIGHT);
     private final Counter delivered;
@@ -74,6 +73,8 @@ public final class CallbackDeliverer implements AutoCloseable {
      * @param retrySchedule the wait after each failed attempt; attempts = waits + 1
      * @param status where a callback given up on is noted (null: nowhere)
      * @param backoff the pause after the queue itself failed
+     * @param receiveWait each receive's long poll (pipeline.receiveWait; 20 s, SQS's longest, keeps an idle queue at
+     *     three requests a minute)
      */
     public CallbackDeliverer(
             SqsClient sqs,
@@ -85,7 +86,9 @@ public final class CallbackDeliverer implements AutoCloseable {
             StatusStore status,
             MeterRegistry registry,
             Clock clock,
-            Backoff backoff) {
+            Backoff backoff,
+            Duration receiveWait) {
+        this.receiveWait = receiveWait;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.signer = signer;
@@ -132,7 +135,7 @@ public final class CallbackDeliverer implements AutoCloseable {
             try {
                 messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
                                 .maxNumberOfMessages(RECEIVE_BATCH)
-                                .waitTimeSeconds(WAIT_SECONDS)
+                                .waitTimeSeconds((int) receiveWait.toSeconds())
                                 .visibilityTimeout(
                                         (int) timeout.plus(POST_MARGIN).toSeconds())
                                 .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
