@@ -182,7 +182,7 @@ public final class CallbackDeliverer implements AutoCloseable {
         if (failure.isEmpty()) {
             delivered.increment();
             delete(message, event);
-            log.debug("callback {} delivered to {} (attempt {})", event, CallbackTargets.shown(event.url()), attempt);
+            log.debug("callback {} delivered (attempt {})", event, attempt);
             return;
         }
         if (attempt > retrySchedule.size()) {
