@@ -43,6 +43,26 @@ class CallbackConfigTest {
     }
 
     @Test
+    void everyKeyHasItsVariable() {
+        HeraldConfig config = new ConfigLoader(Map.of(
+                        "HERALD_CALLBACKS_SECRET", SECRET,
+                        "HERALD_CALLBACKS_RETRY_SCHEDULE", "1s,2m",
+                        "HERALD_CALLBACKS_TIMEOUT", "5s",
+                        "HERALD_CALLBACKS_ALLOW_PRIVATE_TARGETS", "true",
+                        "HERALD_CALLBACKS_QUEUE", "cb",
+                        "HERALD_API_KEYS", "name=ci sha256=" + "b".repeat(64) + " senders=* rate=1/s",
+                        "HERALD_CALLBACKS_KEY_DEFAULTS", "ci=https://hooks.example.org/h?a=b"))
+                .load(Optional.empty());
+
+        assertThat(config.callbacks().retrySchedule()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(2));
+        assertThat(config.callbacks().timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.callbacks().allowPrivateTargets()).isTrue();
+        assertThat(config.callbacks().queue()).isEqualTo("cb");
+        assertThat(config.callbacks().defaultUrls())
+                .containsExactly(Map.entry("ci", "https://hooks.example.org/h?a=b"));
+    }
+
+    @Test
     void aSecretInAnyOtherFormStopsTheStartNamingTheKeyButNotTheValue() {
         String raw = "my-plain-webhook-password-123456";
 
