@@ -5,6 +5,7 @@ import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
 import io.herald.pipeline.feedback.ses.SesFeedbackReader;
+import io.herald.pipeline.callback.CallbackDeliverer;
 import io.herald.pipeline.provider.Providers;
 import java.time.Clock;
 import java.util.List;
@@ -39,7 +40,12 @@ final class PipelineCommand implements Callable<Integer> {
             throw e;
         }
         Optional<SesFeedbackReader> sesFeedback;
+        Optional<CallbackDeliverer> callbacks;
+        io.herald.core.status.StatusStore status;
         try {
+            String callbackQueue = cfg.callbacks().enabled() ? CallbackWiring.queueUrl(cfg, queues.sqs(), false) : null;
+            status = CallbackWiring.statusStore(cfg, stores.status(), queues.sqs(), callbackQueue, metrics.registry());
+            callbacks = CallbackWiring.deliverer(cfg, queues.sqs(), callbackQueue, stores.status(), metrics.registry());
             // SES's bounces and complaints, through SNS, from their own queue (feedback.ses); it must exist too.
             sesFeedback = cfg.feedback().ses().enabled()
                     ? Optional.of(SesFeedbackReader.open(
@@ -60,7 +66,7 @@ final class PipelineCommand implements Callable<Integer> {
                 cfg.pipeline(),
                 cfg.sqs(),
                 metrics,
-                stores.status(),
+                status,
                 Clock.systemUTC(),
                 stores.control(),
                 Pipeline.defaultInstanceName(),
@@ -68,6 +74,7 @@ final class PipelineCommand implements Callable<Integer> {
                 stores.suppressions());
         pipeline.start();
         sesFeedback.ifPresent(SesFeedbackReader::start);
+        callbacks.ifPresent(CallbackDeliverer::start);
         Optional<AdminServer> admin;
         try {
             admin = Services.startAdmin(
@@ -77,6 +84,7 @@ final class PipelineCommand implements Callable<Integer> {
                     List.of(StatusStores.sqsReadiness(queues.sqs(), queues.refs()), stores.readiness()));
         } catch (RuntimeException e) {
             sesFeedback.ifPresent(SesFeedbackReader::close);
+            callbacks.ifPresent(CallbackDeliverer::close);
             pipeline.close();
             stores.close();
             queues.close();
@@ -93,6 +101,7 @@ final class PipelineCommand implements Callable<Integer> {
         Services.runUntilStopped("pipeline", () -> {
             admin.ifPresent(AdminServer::close);
             sesFeedback.ifPresent(SesFeedbackReader::close);
+            callbacks.ifPresent(CallbackDeliverer::close);
             pipeline.close();
             stores.close();
             queues.close();

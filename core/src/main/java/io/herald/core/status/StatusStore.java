@@ -106,4 +106,15 @@ public interface StatusStore {
     default List<StatusUpdate> history(String messageId) {
         return find(messageId).map(List::of).orElse(List.of());
     }
+
+    /**
+     * Notes that the signed callback of one of the message's status changes was given up on after its retries, in words
+     * for the operator ({@code note} names the state and the last error, never the URL). The default keeps nothing.
+     */
+    default void recordCallbackGivenUp(String messageId, String note) {}
+
+    /** @return what {@link #recordCallbackGivenUp} noted last for the message, if anything */
+    default Optional<String> callbackGivenUp(String messageId) {
+        return Optional.empty();
+    }
 }
