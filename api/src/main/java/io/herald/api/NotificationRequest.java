@@ -46,8 +46,7 @@ record NotificationRequest(
     static final int MAX_FACT_LABEL_CHARS = 256;
     static final int MAX_FACT_VALUE_CHARS = 4096;
     static final List<String> FIELDS =
-            List.of(
-                    "to", "from", "fromName", "title", "subject", "text", "html", "facts", "category", "callbackUrl");
+            List.of("to", "from", "fromName", "title", "subject", "text", "html", "facts", "category", "callbackUrl");
 
     sealed interface Parsed {
         record Valid(NotificationRequest request) implements Parsed {}

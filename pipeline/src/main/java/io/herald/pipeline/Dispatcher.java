@@ -273,7 +273,10 @@ final class Dispatcher implements AutoCloseable {
             case Outcome.Delivered d ->
                 // With the sender's domain, by which feedback about the message (bounces, complaints) is counted.
                 status.recordThen(
-                        update(r.envelope(), new DeliveryState.Delivered(worker.name(), d.providerMessageId()), clock.instant())
+                        update(
+                                        r.envelope(),
+                                        new DeliveryState.Delivered(worker.name(), d.providerMessageId()),
+                                        clock.instant())
                                 .withSenderDomain(
                                         r.envelope().sender() == null
                                                 ? null
