@@ -123,7 +123,14 @@ public final class HeraldApi implements AutoCloseable {
         SendEmailHandler sendEmail = new SendEmailHandler(dispatcher, b.clock, json, intake);
         RecentRejections rejections = new RecentRejections(RECENT_REJECTIONS, b.clock);
         NotificationsHandler notifications = new NotificationsHandler(
-                b.receivers, dispatcher, b.clock, json, intake, rejections, config.maxReceiversPerRequest());
+                b.receivers,
+                dispatcher,
+                b.clock,
+                json,
+                intake,
+                rejections,
+                config.maxReceiversPerRequest(),
+                b.callbacks);
         OverviewHandler overview = b.sqs == null
                 ? null
                 : new OverviewHandler(
@@ -365,6 +372,7 @@ public final class HeraldApi implements AutoCloseable {
         private FeedbackEventIds feedbackEventIds;
         private UnsubscribeTokens unsubscribeTokens;
         private Suppressions unsubscribeSuppressions;
+        private NotificationsHandler.CallbackPolicy callbacks = NotificationsHandler.CallbackPolicy.off();
 
         private Builder(HeraldConfig.Api config, SqsProducer producer, List<QueueRef> queues) {
             this.config = Objects.requireNonNull(config, "config");
@@ -373,6 +381,19 @@ public final class HeraldApi implements AutoCloseable {
                 throw new IllegalArgumentException("the API needs at least one queue to put messages on");
             }
             this.queues = List.copyOf(queues);
+        }
+
+        /**
+         * Turns status callbacks on: a request's {@code callbackUrl} (or its key's default) is checked by
+         * {@code targets} and carried by its messages. Without it a request naming one gets 400. The status store must
+         * be the one that queues the callbacks ({@link io.herald.core.callback.CallbackStatusStore}).
+         *
+         * @param keyDefaults API key name → callback URL (callbacks.keyDefaults)
+         */
+        public Builder callbacks(io.herald.core.callback.CallbackTargets targets, Map<String, String> keyDefaults) {
+            this.callbacks = new NotificationsHandler.CallbackPolicy(
+                    Objects.requireNonNull(targets, "targets"), Map.copyOf(keyDefaults));
+            return this;
         }
 
         public Builder statusStore(StatusStore store) {

@@ -33,7 +33,8 @@ record NotificationRequest(
         String text,
         String html,
         List<Fact> facts,
-        String category) {
+        String category,
+        String callbackUrl) {
 
     /** Fan-out per request is bounded: a typo'd paste of a mailing list should not become 10,000 messages. */
     static final int MAX_RECEIVERS =
@@ -45,7 +46,7 @@ record NotificationRequest(
     static final int MAX_FACT_LABEL_CHARS = 256;
     static final int MAX_FACT_VALUE_CHARS = 4096;
     static final List<String> FIELDS =
-            List.of("to", "from", "fromName", "title", "subject", "text", "html", "facts", "category");
+            List.of("to", "from", "fromName", "title", "subject", "text", "html", "facts", "category", "callbackUrl");
 
     sealed interface Parsed {
         record Valid(NotificationRequest request) implements Parsed {}
@@ -97,6 +98,12 @@ record NotificationRequest(
         String html = fields.text("html", "HTML");
         List<Fact> facts = facts(body.get("facts"), fields);
         String category = fields.category("category");
+        // Only its form here; whether Herald may post there (its addresses) is the handler's to decide.
+        String callbackUrl = fields.text("callbackUrl", "Callback URL");
+        if (callbackUrl != null && !callbackUrl.isEmpty()) {
+            io.herald.core.callback.CallbackTargets.syntaxProblem(callbackUrl)
+                    .ifPresent(p -> fields.error("callbackUrl", "Callback URL " + p));
+        }
         // A blank from is a missing from: email from the API never goes out as the provider's default sender.
         if (from == null
                 && !fields.errors().containsKey("from")
@@ -120,7 +127,8 @@ record NotificationRequest(
                 text,
                 html == null || html.isEmpty() ? null : html,
                 facts,
-                category));
+                category,
+                callbackUrl == null || callbackUrl.isEmpty() ? null : callbackUrl));
     }
 
     /** The first refusals, each bounded, and how many more: never more than a few KB whatever was sent. */
@@ -201,13 +209,19 @@ record NotificationRequest(
 
     /** One envelope per receiver, all stamped alike. */
     List<Envelope> toEnvelopes(Instant now, String principal) {
+        return toEnvelopes(now, principal, callbackUrl);
+    }
+
+    /** @param callback the callback URL every envelope carries (the request's or its key's default), or null */
+    List<Envelope> toEnvelopes(Instant now, String principal, String callback) {
         Content content = new Content(title, text, html, facts, List.of(), List.of());
         List<Envelope> envelopes = new ArrayList<>(receivers.size());
         for (Receiver receiver : receivers) {
             Envelope envelope =
                     Envelope.create(receiver.channel(), receiver.target(), content, Origin.api(principal), now);
             envelope = envelope.withCategory(category);
-            envelopes.add(from == null ? envelope : envelope.withSender(new Sender(from, fromName)));
+            envelope = from == null ? envelope : envelope.withSender(new Sender(from, fromName));
+            envelopes.add(callback == null ? envelope : envelope.withCallbackUrl(callback));
         }
         return envelopes;
     }

@@ -1,6 +1,7 @@
 package io.herald.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.core.callback.CallbackTargets;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.receiver.Receiver;
 import io.herald.core.receiver.ReceiverParser;
@@ -68,6 +69,27 @@ final class NotificationsHandler implements Intake.Submission {
     private final Intake intake;
     private final RecentRejections rejections;
     private final int maxReceiversPerRequest;
+    private final CallbackPolicy callbacks;
+
+    /**
+     * Where status callbacks may go.
+     *
+     * @param targets checks each callback URL; null when callbacks are off (callbacks.secret unset)
+     * @param keyDefaults API key name → the callback URL of its requests that name none
+     */
+    record CallbackPolicy(CallbackTargets targets, Map<String, String> keyDefaults) {
+        static CallbackPolicy off() {
+            return new CallbackPolicy(null, Map.of());
+        }
+
+        /** The URL a request's messages report to: its own, else its key's default (callbacks on only), else null. */
+        String urlFor(NotificationRequest request, Caller caller) {
+            if (request.callbackUrl() != null || targets == null) {
+                return request.callbackUrl();
+            }
+            return keyDefaults.get(caller.name());
+        }
+    }
 
     /** @param maxReceiversPerRequest api.maxReceiversPerRequest: items of {@code to} read at most */
     NotificationsHandler(
@@ -77,8 +99,10 @@ final class NotificationsHandler implements Intake.Submission {
             ApiJson json,
             Intake intake,
             RecentRejections rejections,
-            int maxReceiversPerRequest) {
+            int maxReceiversPerRequest,
+            CallbackPolicy callbacks) {
         this.maxReceiversPerRequest = maxReceiversPerRequest;
+        this.callbacks = callbacks;
         this.receivers = receivers;
         this.dispatcher = dispatcher;
         this.clock = clock;
@@ -124,6 +148,18 @@ final class NotificationsHandler implements Intake.Submission {
                             "API key '" + caller.name() + "' may not send to " + named(unreachable)
                                     + " (see its receivers= in api.keys)"));
         }
+        String callbackUrl = callbacks.urlFor(request, caller);
+        Optional<String> callbackProblem = callbackUrl == null
+                ? Optional.empty()
+                : callbacks.targets() == null
+                        ? Optional.of("cannot be used: callbacks are off on this Herald (callbacks.secret is not set)")
+                        : callbacks.targets().problem(callbackUrl);
+        if (callbackProblem.isPresent()) {
+            String which = request.callbackUrl() != null
+                    ? "Callback URL "
+                    : "The callback URL of API key '" + caller.name() + "' (callbacks.keyDefaults) ";
+            return json.errors(HttpStatus.BAD_REQUEST.getCode(), Map.of("callbackUrl", which + callbackProblem.get()));
+        }
         int messages = request.receivers().size();
         if (messages > caller.messageBurst()) {
             return json.errors(
@@ -139,7 +175,7 @@ final class NotificationsHandler implements Intake.Submission {
         if (limited.isPresent()) {
             return limited.get();
         }
-        List<Envelope> envelopes = request.toEnvelopes(clock.instant(), caller.name());
+        List<Envelope> envelopes = request.toEnvelopes(clock.instant(), caller.name(), callbackUrl);
         List<EnqueueResult> results = dispatcher.dispatch(arrival, envelopes);
 
         List<Queued> queued = new ArrayList<>();

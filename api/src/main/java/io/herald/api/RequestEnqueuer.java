@@ -75,7 +75,8 @@ final class RequestEnqueuer {
                             e.id(),
                             new DeliveryState.Queued(),
                             e.createdAt(),
-                            e.origin() == null ? null : e.origin().principal()))
+                            e.origin() == null ? null : e.origin().principal(),
+                            e.callbackUrl()))
                     .toList());
         } catch (RuntimeException e) {
             // The messages are still sent and delivered; only their status is missing until the pipeline records one.

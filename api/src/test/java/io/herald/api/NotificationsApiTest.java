@@ -141,7 +141,7 @@ class NotificationsApiTest {
                         Map.entry(
                                 "priority",
                                 "is not a field of a notification; the fields are to, from, fromName, title, "
-                                        + "subject, text, html, facts, category"));
+                                        + "subject, text, html, facts, category, callbackUrl"));
     }
 
     @Test

@@ -43,11 +43,31 @@ final class ApiCommand implements Callable<Integer> {
             queues.close();
             throw e;
         }
+        io.herald.core.status.StatusStore status = stores.status();
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = null;
+        AutoCloseable processMeters = () -> {};
+        if (cfg.callbacks().enabled()) {
+            // The callbacks' counters share the API's /metrics, so the registry is made here rather than by the API.
+            registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            processMeters = io.herald.core.metrics.ProcessMeters.bindTo(registry);
+            try {
+                status = CallbackWiring.statusStore(
+                        cfg, status, queues.sqs(), CallbackWiring.queueUrl(cfg, queues.sqs(), false), registry);
+            } catch (RuntimeException e) {
+                stores.close();
+                queues.close();
+                throw e;
+            }
+        }
         HeraldApi.Builder builder = Services.unsubscribe(
                 HeraldApi.builder(cfg.api(), new SqsProducer(queues.sqs(), new EnvelopeCodec()), queues.refs()),
                 cfg,
                 stores);
-        HeraldApi api = builder.statusStore(stores.status())
+        CallbackWiring.configureApi(cfg, builder);
+        AutoCloseable meters = processMeters;
+        HeraldApi api = builder.meterRegistry(registry)
+                .statusStore(status)
                 .controlStore(stores.control())
                 .suppressions(stores.suppressions())
                 .preferences(stores.preferences(), cfg.providers().channelsWithProvider())
@@ -59,8 +79,8 @@ final class ApiCommand implements Callable<Integer> {
                 .idempotencyStore(stores.idempotency())
                 .feedbackWebhooks(
                         cfg.providers().feedbackWebhooks(),
-                        meters -> stores.feedbackRecorder(
-                                cfg, stores.suppressions(), new FeedbackMeters(meters), Clock.systemUTC()),
+                        apiMeters -> stores.feedbackRecorder(
+                                cfg, stores.suppressions(), new FeedbackMeters(apiMeters), Clock.systemUTC()),
                         new DynamoFeedbackEventIds(
                                 stores.dynamo(), stores.table(), cfg.feedback().dedupWindow(), Clock.systemUTC()))
                 .access(access)
@@ -72,6 +92,7 @@ final class ApiCommand implements Callable<Integer> {
                 .build();
         AutoCloseable service = () -> {
             api.close();
+            meters.close();
             stores.close();
             queues.close();
         };

@@ -82,6 +82,15 @@ public final class LocalStack implements AutoCloseable {
             started.push(sqs);
             this.queues = SqsQueues.provision(sqs, config.sqs());
 
+            String callbackQueue = config.callbacks().enabled() ? CallbackWiring.queueUrl(config, sqs, true) : null;
+            io.herald.core.status.StatusStore status =
+                    CallbackWiring.statusStore(config, stores.status(), sqs, callbackQueue, metrics.registry());
+            CallbackWiring.deliverer(config, sqs, callbackQueue, stores.status(), metrics.registry())
+                    .ifPresent(d -> {
+                        d.start();
+                        started.push(d);
+                    });
+
             EnvelopeCodec codec = new EnvelopeCodec();
             this.localDirectory = localDirectory(config.providers());
             // Stopping waits for the current long poll; embedded queues are on this machine and nobody
@@ -95,7 +104,7 @@ public final class LocalStack implements AutoCloseable {
                     pipelineConfig,
                     config.sqs(),
                     metrics,
-                    stores.status(),
+                    status,
                     Clock.systemUTC(),
                     stores.control(),
                     data.isPresent() ? "serve" : "local",
@@ -116,7 +125,7 @@ public final class LocalStack implements AutoCloseable {
             SqsProducer producer = new SqsProducer(sqs, codec);
             HeraldApi.Builder apiBuilder = Services.unsubscribe(
                             HeraldApi.builder(config.api(), producer, queues), config, stores)
-                    .statusStore(stores.status())
+                    .statusStore(status)
                     .controlStore(stores.control())
                     .suppressions(stores.suppressions())
                     .preferences(stores.preferences(), config.providers().channelsWithProvider())
@@ -141,6 +150,7 @@ public final class LocalStack implements AutoCloseable {
                     .readiness(stores.readiness())
                     .overview(sqs)
                     .accessLog(config.logging().accessLog());
+            CallbackWiring.configureApi(config, apiBuilder);
             demo.ifPresent(d -> {
                 apiBuilder.localDemo(d);
                 d.startTraffic(producer, queues, Clock.systemUTC());

@@ -4,6 +4,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
+import io.herald.pipeline.callback.CallbackDeliverer;
 import io.herald.pipeline.provider.FeedbackIntake;
 import io.herald.pipeline.provider.Providers;
 import java.time.Clock;
@@ -40,7 +41,12 @@ final class PipelineCommand implements Callable<Integer> {
             throw e;
         }
         List<FeedbackIntake> intakes;
+        Optional<CallbackDeliverer> callbacks;
+        io.herald.core.status.StatusStore status;
         try {
+            String callbackQueue = cfg.callbacks().enabled() ? CallbackWiring.queueUrl(cfg, queues.sqs(), false) : null;
+            status = CallbackWiring.statusStore(cfg, stores.status(), queues.sqs(), callbackQueue, metrics.registry());
+            callbacks = CallbackWiring.deliverer(cfg, queues.sqs(), callbackQueue, stores.status(), metrics.registry());
             // The providers' feedback intakes their blocks switch on (e.g. a queue of bounces); each must exist too.
             intakes = Providers.feedbackIntakes(
                     cfg,
@@ -61,7 +67,7 @@ final class PipelineCommand implements Callable<Integer> {
                 cfg.pipeline(),
                 cfg.sqs(),
                 metrics,
-                stores.status(),
+                status,
                 Clock.systemUTC(),
                 stores.control(),
                 Pipeline.defaultInstanceName(),
@@ -69,6 +75,7 @@ final class PipelineCommand implements Callable<Integer> {
                 stores.suppressions());
         pipeline.start();
         intakes.forEach(FeedbackIntake::start);
+        callbacks.ifPresent(CallbackDeliverer::start);
         Optional<AdminServer> admin;
         try {
             admin = Services.startAdmin(
@@ -78,6 +85,7 @@ final class PipelineCommand implements Callable<Integer> {
                     List.of(StatusStores.sqsReadiness(queues.sqs(), queues.refs()), stores.readiness()));
         } catch (RuntimeException e) {
             intakes.forEach(FeedbackIntake::close);
+            callbacks.ifPresent(CallbackDeliverer::close);
             pipeline.close();
             stores.close();
             queues.close();
@@ -91,6 +99,7 @@ final class PipelineCommand implements Callable<Integer> {
         Services.runUntilStopped("pipeline", () -> {
             admin.ifPresent(AdminServer::close);
             intakes.forEach(FeedbackIntake::close);
+            callbacks.ifPresent(CallbackDeliverer::close);
             pipeline.close();
             stores.close();
             queues.close();

@@ -90,6 +90,13 @@ final class ContainerEnvironment {
             problems.add("api.keys is empty and api.open is false: the api would refuse to start; add keys"
                     + " (their SHA-256 only) or set api.open: true for a deployment anyone may send through");
         }
+        if (config.callbacks().enabled()) {
+            // Neither the secret's Secrets Manager entry nor the callbacks queue is part of the stack yet.
+            problems.add("callbacks.secret is set, but this stack does not deploy status callbacks yet (their secret"
+                    + " and the callbacks queue); leave callbacks.secret empty on AWS");
+        }
+        leaves.keySet().removeIf(key -> key.startsWith("callbacks."));
+        defaultLeaves.keySet().removeIf(key -> key.startsWith("callbacks."));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }

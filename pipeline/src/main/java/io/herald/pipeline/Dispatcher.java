@@ -181,7 +181,7 @@ final class Dispatcher implements AutoCloseable {
                     r.envelope().id(),
                     reason);
             recordThen(
-                    r.envelope().id(),
+                    r.envelope(),
                     new DeliveryState.Suppressed(reason),
                     () -> settler.delete(r.queue(), r.message(), done(r.message())));
         }
@@ -220,8 +220,7 @@ final class Dispatcher implements AutoCloseable {
             outcome = callWithTimeout(
                     worker,
                     r.envelope(),
-                    () -> status.record(
-                            new StatusUpdate(r.envelope().id(), new DeliveryState.Sending(worker.name()), started)));
+                    () -> status.record(update(r.envelope(), new DeliveryState.Sending(worker.name()), started)));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             if (stopping) {
                 // A stop interrupted the send, or it ended as the pipeline stopped: settling must not be cut short.
@@ -274,8 +273,8 @@ final class Dispatcher implements AutoCloseable {
             case Outcome.Delivered d ->
                 // With the sender's domain, by which feedback about the message (bounces, complaints) is counted.
                 status.recordThen(
-                        new StatusUpdate(
-                                        r.envelope().id(),
+                        update(
+                                        r.envelope(),
                                         new DeliveryState.Delivered(worker.name(), d.providerMessageId()),
                                         clock.instant())
                                 .withSenderDomain(
@@ -302,7 +301,7 @@ final class Dispatcher implements AutoCloseable {
         Duration delay =
                 backoff.delay(attempts, asked, ThreadLocalRandom.current().nextDouble());
         recordThen(
-                r.envelope().id(),
+                r.envelope(),
                 new DeliveryState.Retrying(attempts, reason),
                 () -> settler.release(r.queue(), r.message(), delay, done(r.message())));
         log.info(
@@ -332,7 +331,7 @@ final class Dispatcher implements AutoCloseable {
         } else if (envelope == null) {
             settler.delete(queue, message, done(message));
         } else {
-            recordThen(envelope.id(), state, () -> settler.delete(queue, message, done(message)));
+            recordThen(envelope, state, () -> settler.delete(queue, message, done(message)));
         }
     }
 
@@ -363,8 +362,13 @@ final class Dispatcher implements AutoCloseable {
     }
 
     /** Records the state with the next status flush, then settles the message (see {@link StatusBuffer}). */
-    private void recordThen(String messageId, DeliveryState state, Runnable settle) {
-        status.recordThen(new StatusUpdate(messageId, state, clock.instant()), settle);
+    private void recordThen(Envelope envelope, DeliveryState state, Runnable settle) {
+        status.recordThen(update(envelope, state, clock.instant()), settle);
+    }
+
+    /** The update of the envelope's message, carrying its callback URL (a callback is posted for each, when set). */
+    private static StatusUpdate update(Envelope envelope, DeliveryState state, Instant at) {
+        return new StatusUpdate(envelope.id(), state, at, null, envelope.callbackUrl());
     }
 
     private static String outcomeName(Outcome outcome) {

@@ -45,6 +45,7 @@ final class ConfigValidator {
                                     .toList());
         }
         v.checkStatus(c.status());
+        new CallbackChecks(v::problem).check(c.callbacks(), c.api(), c.sqs());
         v.checkControl(c.control());
         v.checkLogging(c.logging());
         v.checkText("serve.dataDir", c.serve().dataDir(), "a directory path such as /var/lib/herald");

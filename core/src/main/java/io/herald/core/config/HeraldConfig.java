@@ -40,7 +40,8 @@ public record HeraldConfig(
         Serve serve,
         @Valid SuppressionSettings suppression,
         @Valid Feedback feedback,
-        @Valid Unsubscribe unsubscribe) {
+        @Valid Unsubscribe unsubscribe,
+        @Valid Callbacks callbacks) {
 
     /**
      * @param endpoint SQS endpoint URL; empty means AWS's regional endpoint
@@ -778,7 +779,93 @@ public record HeraldConfig(
                 serve,
                 suppression,
                 feedback,
-                newUnsubscribe);
+                newUnsubscribe,
+                callbacks);
+    }
+
+    /**
+     * Signed status callbacks (Standard Webhooks): a request's {@code callbackUrl}, or its API key's default, gets each
+     * status change of its messages as a POST. Off until {@code secret} is set.
+     *
+     * @param secret the signing key, {@code whsec_} and base64 of at least 24 random bytes
+     * @param queue the SQS queue callbacks wait on (with its dead-letter queue, {@code sqs.deadLetterSuffix})
+     * @param allowPrivateTargets allow loopback, private and link-local targets (tests only: it lets API keys reach
+     *     Herald's own network)
+     * @param retrySchedule the waits after each failed attempt; when they are used up the callback is given up
+     * @param timeout one attempt's limit, connecting included
+     * @param keyDefaults {@code NAME=URL} entries: the callback URL of requests of API key NAME that name none
+     */
+    public record Callbacks(
+            Secret secret,
+            String queue,
+            boolean allowPrivateTargets,
+            List<Duration> retrySchedule,
+            @DurationRange(min = "1s", max = "1m") Duration timeout,
+            List<String> keyDefaults) {
+
+        /** SQS's longest visibility timeout, the longest wait a retry can have. */
+        public static final Duration MAX_RETRY_WAIT = Duration.ofHours(12);
+
+        public Callbacks {
+            secret = secret == null ? Secret.none() : secret;
+            retrySchedule = retrySchedule == null ? List.of() : List.copyOf(retrySchedule);
+            keyDefaults = keyDefaults == null ? List.of() : List.copyOf(keyDefaults);
+        }
+
+        public static Callbacks defaults() {
+            return new Callbacks(
+                    Secret.none(),
+                    "herald-callbacks",
+                    false,
+                    List.of(
+                            Duration.ofSeconds(5),
+                            Duration.ofMinutes(5),
+                            Duration.ofMinutes(30),
+                            Duration.ofHours(2),
+                            Duration.ofHours(5),
+                            Duration.ofHours(10)),
+                    Duration.ofSeconds(15),
+                    List.of());
+        }
+
+        /** {@code keyDefaults} by key name; an entry without '=' is left out (the config check reports it). */
+        public Map<String, String> defaultUrls() {
+            Map<String, String> urls = new LinkedHashMap<>();
+            for (String entry : keyDefaults) {
+                int eq = entry == null ? -1 : entry.indexOf('=');
+                if (eq > 0) {
+                    urls.putIfAbsent(
+                            entry.substring(0, eq).strip(),
+                            entry.substring(eq + 1).strip());
+                }
+            }
+            return urls;
+        }
+
+        /** Whether callbacks are on: a secret to sign them with is set. */
+        public boolean enabled() {
+            return secret.isSet();
+        }
+    }
+
+    public HeraldConfig withCallbacks(Callbacks newCallbacks) {
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve,
+                suppression,
+                feedback,
+                unsubscribe,
+                newCallbacks);
     }
 
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
@@ -798,7 +885,8 @@ public record HeraldConfig(
                 Serve.defaults(),
                 SuppressionSettings.defaults(),
                 Feedback.defaults(),
-                Unsubscribe.defaults());
+                Unsubscribe.defaults(),
+                Callbacks.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
@@ -817,7 +905,8 @@ public record HeraldConfig(
                 serve,
                 suppression,
                 feedback,
-                unsubscribe);
+                unsubscribe,
+                callbacks);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
@@ -836,7 +925,8 @@ public record HeraldConfig(
                 serve,
                 suppression,
                 feedback,
-                unsubscribe);
+                unsubscribe,
+                callbacks);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
@@ -855,7 +945,8 @@ public record HeraldConfig(
                 serve,
                 suppression,
                 feedback,
-                unsubscribe);
+                unsubscribe,
+                callbacks);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
@@ -874,7 +965,8 @@ public record HeraldConfig(
                 serve,
                 suppression,
                 feedback,
-                unsubscribe);
+                unsubscribe,
+                callbacks);
     }
 
     public HeraldConfig withApi(Api newApi) {
@@ -893,7 +985,8 @@ public record HeraldConfig(
                 serve,
                 suppression,
                 feedback,
-                unsubscribe);
+                unsubscribe,
+                callbacks);
     }
 
     public HeraldConfig withProviders(ProviderBlocks newProviders) {
@@ -912,7 +1005,8 @@ public record HeraldConfig(
                 serve,
                 suppression,
                 feedback,
-                unsubscribe);
+                unsubscribe,
+                callbacks);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
@@ -931,7 +1025,8 @@ public record HeraldConfig(
                 serve,
                 suppression,
                 feedback,
-                unsubscribe);
+                unsubscribe,
+                callbacks);
     }
 
     public HeraldConfig withControl(Control newControl) {
@@ -950,7 +1045,8 @@ public record HeraldConfig(
                 serve,
                 suppression,
                 feedback,
-                unsubscribe);
+                unsubscribe,
+                callbacks);
     }
 
     public HeraldConfig withServe(Serve newServe) {
@@ -969,7 +1065,8 @@ public record HeraldConfig(
                 newServe,
                 suppression,
                 feedback,
-                unsubscribe);
+                unsubscribe,
+                callbacks);
     }
 
     public HeraldConfig withFeedback(Feedback newFeedback) {
@@ -988,6 +1085,7 @@ public record HeraldConfig(
                 serve,
                 suppression,
                 newFeedback,
-                unsubscribe);
+                unsubscribe,
+                callbacks);
     }
 }

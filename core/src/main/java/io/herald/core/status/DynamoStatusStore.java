@@ -70,6 +70,13 @@ public final class DynamoStatusStore implements StatusStore {
     /** Never removed by an update: the API key that sent the message, which alone (besides admins) may read it. */
     private static final String OWNER = "owner";
     /**
+     * Never removed by an update: where the message's status changes are posted (it may hold a token, so no read shows
+     * it); written only for messages that have one, so the others cost nothing.
+     */
+    private static final String CALLBACK_URL = "callbackUrl";
+    /** What became of a callback given up on (its state, time and last error), for the operator. */
+    private static final String CALLBACK_FAILURE = "callbackFailure";
+    /**
      * Each recorded state with its fields, appended by every accepted update: bounded because a message's attempts are
      * (SQS's maxReceiveCount dead-letters it), and started over by a redrive.
      */
@@ -186,6 +193,11 @@ public final class DynamoStatusStore implements StatusStore {
                 .filter(d -> d != null && !d.isEmpty())
                 .findFirst()
                 .ifPresent(d -> put(set, names, values, SENDER_DOMAIN, AttributeValue.fromS(d)));
+        steps.stream()
+                .map(StatusUpdate::callbackUrl)
+                .filter(url -> url != null)
+                .findFirst()
+                .ifPresent(url -> put(set, names, values, CALLBACK_URL, AttributeValue.fromS(url)));
         names.put("#" + HISTORY, HISTORY);
         values.put(":noHistory", AttributeValue.fromL(List.of()));
         values.put(
@@ -363,6 +375,9 @@ public final class DynamoStatusStore implements StatusStore {
         }
         if (update.senderDomain() != null && !update.senderDomain().isEmpty()) {
             item.put(SENDER_DOMAIN, AttributeValue.fromS(update.senderDomain()));
+        }
+        if (update.callbackUrl() != null) {
+            item.put(CALLBACK_URL, AttributeValue.fromS(update.callbackUrl()));
         }
         item.put(HISTORY, AttributeValue.fromL(List.of(step(update))));
         return item;
@@ -556,12 +571,14 @@ public final class DynamoStatusStore implements StatusStore {
             return List.of(current(messageId, item));
         }
         String owner = string(item, OWNER);
+        String callbackUrl = string(item, CALLBACK_URL);
         return steps.l().stream()
                 .map(s -> new StatusUpdate(
                         messageId,
                         state(s.m()),
                         Instant.ofEpochMilli(Long.parseLong(s.m().get(AT).n())),
-                        owner))
+                        owner,
+                        callbackUrl))
                 .toList();
     }
 
@@ -591,7 +608,38 @@ public final class DynamoStatusStore implements StatusStore {
                 messageId,
                 state(item),
                 Instant.ofEpochMilli(Long.parseLong(item.get(AT).n())),
-                string(item, OWNER));
+                string(item, OWNER),
+                string(item, CALLBACK_URL),
+                string(item, SENDER_DOMAIN));
+    }
+
+    /**
+     * Notes on the message's item that its callback was given up on; a message whose item expired or never existed gets
+     * none (nothing to read it with).
+     *
+     * @throws StatusStoreException when DynamoDB cannot be reached
+     */
+    @Override
+    public void recordCallbackGivenUp(String messageId, String note) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + messageId)))
+                    .updateExpression("SET #failure = :failure")
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#failure", CALLBACK_FAILURE, "#pk", StatusTable.KEY))
+                    .expressionAttributeValues(Map.of(":failure", AttributeValue.fromS(note))));
+        } catch (ConditionalCheckFailedException gone) {
+            log.debug("callback failure of {} not noted: the message has no status", messageId);
+        } catch (SdkException e) {
+            throw new StatusStoreException("callback failure of " + messageId + " not noted: " + e.getMessage(), e);
+        }
+    }
+
+    /** @throws StatusStoreException when DynamoDB cannot be reached */
+    @Override
+    public Optional<String> callbackGivenUp(String messageId) {
+        Map<String, AttributeValue> item = read(messageId);
+        return Optional.ofNullable(item == null ? null : string(item, CALLBACK_FAILURE));
     }
 
     private boolean expired(Map<String, AttributeValue> item) {

@@ -37,4 +37,25 @@ public record FeedbackStep(
                     "feedback moves a message only to bounced or complained, not " + newState.name());
         }
     }
+
+    /**
+     * Whether this step's new state takes the place of {@code stored} (the rules of
+     * {@link StatusStore#recordFeedback}): it replaces {@code delivered} and any state that is not final; a hard bounce
+     * replaces a soft one; a complaint replaces a bounce; nothing replaces {@code rejected}, {@code dead-lettered},
+     * {@code suppressed}, a complaint, or an equal verdict. False when the step has no new state.
+     */
+    public boolean replaces(DeliveryState stored) {
+        if (newState == null) {
+            return false;
+        }
+        if (!stored.isFinal() || stored instanceof DeliveryState.Delivered) {
+            return true;
+        }
+        return switch (newState) {
+            case DeliveryState.Complained c -> stored instanceof DeliveryState.Bounced;
+            case DeliveryState.Bounced b ->
+                b.permanent() && stored instanceof DeliveryState.Bounced s && !s.permanent();
+            default -> false;
+        };
+    }
 }

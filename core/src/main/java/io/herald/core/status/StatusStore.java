@@ -65,19 +65,30 @@ public interface StatusStore {
      *       a message, so feedback about its id only joins the history.
      * </ul>
      *
-     * <p>Recording the same event (same {@link FeedbackStep#eventId}) again changes nothing. The default records the
-     * new state as {@link #record} would and cannot tell repeats.
+     * <p>Recording the same event (same {@link FeedbackStep#eventId}) again changes nothing. The default is a fallback
+     * for stores and decorators that do not implement this: it reads the stored state, decides by
+     * {@link FeedbackStep#replaces} and writes the new one with {@link #reopen} (which replaces a final state), so it
+     * is not atomic, keeps no feedback list and tells a repeated event only by its state already being stored. A
+     * decorator should forward this method to the store it wraps.
      *
      * @throws StatusStoreException when the store cannot be reached
      */
     default FeedbackOutcome recordFeedback(FeedbackStep step) {
-        if (find(step.messageId()).isEmpty()) {
-            return new FeedbackOutcome.NoSuchMessage();
+        Optional<StatusUpdate> stored = find(step.messageId());
+        if (step.newState() == null) {
+            return stored.isEmpty()
+                    ? new FeedbackOutcome.NoSuchMessage()
+                    : new FeedbackOutcome.Recorded(false, stored.get().senderDomain());
         }
-        if (step.newState() != null) {
-            record(new StatusUpdate(step.messageId(), step.newState(), step.at()));
+        if (stored.isPresent() && stored.get().state().equals(step.newState())) {
+            return new FeedbackOutcome.AlreadyRecorded(stored.get().senderDomain());
         }
-        return new FeedbackOutcome.Recorded(step.newState() != null, null);
+        if (stored.isPresent() && !step.replaces(stored.get().state())) {
+            return new FeedbackOutcome.Recorded(false, stored.get().senderDomain());
+        }
+        reopen(List.of(new StatusUpdate(step.messageId(), step.newState(), step.at())));
+        return new FeedbackOutcome.Recorded(
+                true, stored.map(StatusUpdate::senderDomain).orElse(null));
     }
 
     /**
@@ -94,5 +105,16 @@ public interface StatusStore {
      */
     default List<StatusUpdate> history(String messageId) {
         return find(messageId).map(List::of).orElse(List.of());
+    }
+
+    /**
+     * Notes that the signed callback of one of the message's status changes was given up on after its retries, in words
+     * for the operator ({@code note} names the state and the last error, never the URL). The default keeps nothing.
+     */
+    default void recordCallbackGivenUp(String messageId, String note) {}
+
+    /** @return what {@link #recordCallbackGivenUp} noted last for the message, if anything */
+    default Optional<String> callbackGivenUp(String messageId) {
+        return Optional.empty();
     }
 }

@@ -8,6 +8,7 @@ import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.dynamo.DynamoTesting;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.DynamoStatusStore;
+import io.herald.core.status.StatusStore;
 import io.herald.core.status.StatusTable;
 import io.herald.core.status.StatusUpdate;
 import io.herald.embedded.EmbeddedDynamoDb;
@@ -277,6 +278,40 @@ class FeedbackRecorderTest {
 
         assertThat(status.find(id).orElseThrow().state().name()).isEqualTo("bounced");
         assertThat(suppressions.entries).isEmpty();
+    }
+
+    @Test
+    void aStoreDecoratorThatDoesNotForwardFeedbackStillLetsABounceReplaceDelivered() {
+        String id = delivered("a.example");
+        // A decorator written before recordFeedback existed: the interface's fallback must still apply the rules.
+        StatusStore forgetful = new StatusStore() {
+            @Override
+            public void record(StatusUpdate update) {
+                status.record(update);
+            }
+
+            @Override
+            public void reopen(List<StatusUpdate> updates) {
+                status.reopen(updates);
+            }
+
+            @Override
+            public Optional<StatusUpdate> find(String messageId) {
+                return status.find(messageId);
+            }
+        };
+        FeedbackRecorder throughDecorator = new FeedbackRecorder(
+                forgetful,
+                suppressions,
+                new DynamoSoftBounces(dynamo, table, Clock.fixed(T0, ZoneOffset.UTC)),
+                new SoftBounceLimit(3, Duration.ofDays(7)),
+                new FeedbackMeters(registry));
+
+        throughDecorator.accept(new FeedbackEvent.Bounce("ses", "dec-1", id, address(), T0, true, "550 gone"));
+        throughDecorator.accept(new FeedbackEvent.Bounce("ses", "dec-2", id, address(), T0, false, "452 full"));
+
+        assertThat(status.find(id).orElseThrow().state()).isEqualTo(new DeliveryState.Bounced(true, "550 gone", "ses"));
+        assertThat(count("hard_bounce", "a.example")).isEqualTo(1);
     }
 
     /** An in-memory stand-in for Herald's own {@link Suppressions}, keyed by address and category. */

@@ -109,6 +109,36 @@ class DynamoStatusStoreTest {
     }
 
     @Test
+    void theCallbackUrlIsKeptWhicheverWriteBroughtItAndSurvivesUpdatesWithoutOne() {
+        String batched = id();
+        String updated = id();
+        String url = "https://hooks.example.org/h?token=t";
+        store.recordNew(java.util.List.of(new StatusUpdate(batched, new DeliveryState.Queued(), T0, "alpha", url)));
+        store.recordAll(java.util.List.of(
+                new StatusUpdate(updated, new DeliveryState.Sending("ses"), T0, null, url),
+                new StatusUpdate(batched, new DeliveryState.Sending("ses"), T0.plusSeconds(1))));
+        store.record(new StatusUpdate(updated, new DeliveryState.Delivered("ses", "m-1"), T0.plusSeconds(1)));
+
+        assertThat(store.find(batched)).map(StatusUpdate::callbackUrl).contains(url);
+        assertThat(store.find(updated)).map(StatusUpdate::callbackUrl).contains(url);
+        assertThat(store.history(updated)).extracting(StatusUpdate::callbackUrl).containsOnly(url);
+        assertThat(store.find(batched)).map(StatusUpdate::owner).contains("alpha");
+    }
+
+    @Test
+    void aCallbackGivenUpIsNotedOnTheMessageOnly() {
+        String known = id();
+        store.record(new StatusUpdate(known, new DeliveryState.Queued(), T0));
+
+        store.recordCallbackGivenUp(known, "the 'queued' callback was given up after 7 attempts: HTTP 500");
+        store.recordCallbackGivenUp(id(), "of a message with no status: not noted");
+
+        assertThat(store.callbackGivenUp(known))
+                .contains("the 'queued' callback was given up after 7 attempts: HTTP 500");
+        assertThat(store.find(known)).map(StatusUpdate::state).contains(new DeliveryState.Queued());
+    }
+
+    @Test
     void aNewerStateReplacesAnOlderOneAndDropsItsDetails() {
         String id = id();
         store.record(new StatusUpdate(id, new DeliveryState.Retrying(1, "timeout"), T0));
