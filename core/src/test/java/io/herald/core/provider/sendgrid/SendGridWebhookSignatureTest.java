@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.herald.core.config.ConfigException;
 import io.herald.core.config.ConfigLoader;
+import io.herald.core.config.HeraldConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -127,5 +128,16 @@ class SendGridWebhookSignatureTest {
                 .as("the registry offers the webhook, switched on")
                 .hasEntrySatisfying(
                         "sendgrid", webhook -> assertThat(webhook.enabled()).isTrue());
+    }
+
+    @Test
+    void byDefaultTheRegistryOffersOnlySendGridsWebhookSwitchedOffNamingTheKeyThatTurnsItOn() {
+        var webhooks = HeraldConfig.defaults().providers().feedbackWebhooks();
+
+        assertThat(webhooks).containsOnlyKeys("sendgrid");
+        assertThat(webhooks.get("sendgrid").enabled()).isFalse();
+        assertThat(webhooks.get("sendgrid").offReason()).contains("providers.sendgrid.eventWebhook.publicKey");
+        assertThat(webhooks.get("sendgrid").maxBodyBytesKey())
+                .isEqualTo("providers.sendgrid.eventWebhook.maxBodyBytes");
     }
 }
