@@ -6,6 +6,8 @@ import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
 import io.herald.pipeline.callback.CallbackDeliverer;
 import io.herald.pipeline.feedback.ses.SesFeedbackReader;
+import io.herald.pipeline.pacing.DeferralPacing;
+import io.herald.pipeline.pacing.DomainPacer;
 import io.herald.pipeline.provider.Providers;
 import java.time.Clock;
 import java.util.List;
@@ -41,6 +43,8 @@ final class PipelineCommand implements Callable<Integer> {
         }
         Optional<SesFeedbackReader> sesFeedback;
         Optional<CallbackDeliverer> callbacks;
+        // One pacer for the sends and for the deferrals SES reports to this process.
+        DomainPacer pacer = new DomainPacer(cfg.pacing(), Clock.systemUTC());
         io.herald.core.status.StatusStore status;
         try {
             String callbackQueue = cfg.callbacks().enabled() ? CallbackWiring.queueUrl(cfg, queues.sqs(), false) : null;
@@ -51,7 +55,10 @@ final class PipelineCommand implements Callable<Integer> {
                     ? Optional.of(SesFeedbackReader.open(
                             queues.sqs(),
                             cfg,
-                            stores.feedbackRecorder(cfg, stores.suppressions(), metrics.feedback(), Clock.systemUTC()),
+                            new DeferralPacing(
+                                    stores.feedbackRecorder(
+                                            cfg, stores.suppressions(), metrics.feedback(), Clock.systemUTC()),
+                                    pacer),
                             metrics.registry()))
                     : Optional.empty();
         } catch (RuntimeException e) {
@@ -71,7 +78,8 @@ final class PipelineCommand implements Callable<Integer> {
                 stores.control(),
                 Pipeline.defaultInstanceName(),
                 cfg.control(),
-                stores.suppressions());
+                stores.suppressions(),
+                pacer);
         pipeline.start();
         sesFeedback.ifPresent(SesFeedbackReader::start);
         callbacks.ifPresent(CallbackDeliverer::start);
