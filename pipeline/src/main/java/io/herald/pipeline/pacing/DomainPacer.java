@@ -81,7 +81,8 @@ public final class DomainPacer {
             // Spread the held messages over the coming tokens, so they do not all come back at the same moment.
             bucket.waiting++;
             double seconds = (1 - bucket.tokens + bucket.waiting - 1) / bucket.rate;
-            return Optional.of(Duration.ofMillis(Math.max(1, (long) Math.ceil(seconds * 1000))));
+            // Less a hair, so that a whole number of milliseconds is not rounded up by the double's last bit.
+            return Optional.of(Duration.ofMillis(Math.max(1, (long) Math.ceil(seconds * 1000 - 1e-6))));
         } finally {
             lock.unlock();
         }

@@ -150,7 +150,8 @@ public final class SmtpProvider implements Provider {
             if (code >= 500) {
                 return new Outcome.Rejected(why);
             }
-            if (code == 421 || DEFERRAL.matcher(replyTexts(e)).find()) {
+            if (!refusedSender(e)
+                    && (code == 421 || DEFERRAL.matcher(replyTexts(e)).find())) {
                 // 421 or 4.7.x (RFC 3463: security or policy status, e.g. "try again later, rate limited").
                 return Outcome.Retry.deferredByReceiver(Duration.ZERO, why);
             }
@@ -195,6 +196,18 @@ public final class SmtpProvider implements Provider {
             current = current instanceof MessagingException m ? m.getNextException() : null;
         }
         return null;
+    }
+
+    /** Whether MAIL FROM was refused: about the sender, not about any receiver's domain. */
+    private static boolean refusedSender(MessagingException e) {
+        Exception current = e;
+        for (int depth = 0; current != null && depth < 10; depth++) {
+            if (current instanceof SMTPSenderFailedException) {
+                return true;
+            }
+            current = current instanceof MessagingException m ? m.getNextException() : null;
+        }
+        return false;
     }
 
     /** The messages of the exception and its nested ones, where the server's reply text is. */
