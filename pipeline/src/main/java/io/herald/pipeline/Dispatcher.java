@@ -214,8 +214,9 @@ final class Dispatcher implements AutoCloseable {
             // SQS delays in whole seconds: rounding down would bring a message back at once, to be held again.
             Duration hold = Duration.ofSeconds(Math.max(1, (wait.get().toMillis() + 999) / 1000));
             metrics.pacedOne(r.envelope().channel());
-            settler.park(
-                    r.queue(), r.message(), hold, MessageAttributes.receiveCount(r.message()) - 1, done(r.message()));
+            // Off the reader's thread: parking is a request to SQS.
+            threads.submit(() -> settler.park(
+                    r.queue(), r.message(), hold, MessageAttributes.receiveCount(r.message()) - 1, done(r.message())));
             log.debug(
                     "held message {} for {} ms: domain {} is paced",
                     r.envelope().id(),

@@ -75,7 +75,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
-    int messagesAccepted() {
+    public int messagesAccepted() {
         return messagesAccepted;
     }
 
