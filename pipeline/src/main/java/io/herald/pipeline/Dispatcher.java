@@ -41,6 +41,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * <p>Emails are checked against the suppression list before any worker is chosen ({@link #screen}). Failover needs no
  * check of its own: a send that failed is retried through SQS, and its next attempt (on whichever provider) comes
  * through {@link #dispatch} and is checked again.
+ *
+ * <p>Emails are then paced per recipient domain ({@link DomainPacer}): one over its domain's pace is parked for a
+ * while, and a receiver's deferral ({@link Outcome.Retry#receiverDeferred()}) slows its domain.
  */
 final class Dispatcher implements AutoCloseable {
 
