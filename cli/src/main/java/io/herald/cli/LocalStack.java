@@ -21,6 +21,7 @@ import io.herald.core.sqs.SqsQueues;
 import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
+import io.herald.pipeline.pacing.DomainPacer;
 import io.herald.pipeline.provider.Providers;
 import java.io.IOException;
 import java.net.URI;
@@ -109,7 +110,8 @@ public final class LocalStack implements AutoCloseable {
                     stores.control(),
                     data.isPresent() ? "serve" : "local",
                     config.control(),
-                    stores.suppressions());
+                    stores.suppressions(),
+                    new DomainPacer(config.pacing(), Clock.systemUTC()));
             pipeline.start();
             started.push(pipeline);
             this.admin = Services.startAdmin(

@@ -6,6 +6,8 @@ import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
 import io.herald.pipeline.callback.CallbackDeliverer;
 import io.herald.pipeline.provider.FeedbackIntake;
+import io.herald.pipeline.pacing.DeferralPacing;
+import io.herald.pipeline.pacing.DomainPacer;
 import io.herald.pipeline.provider.Providers;
 import java.time.Clock;
 import java.util.List;
@@ -42,6 +44,8 @@ final class PipelineCommand implements Callable<Integer> {
         }
         List<FeedbackIntake> intakes;
         Optional<CallbackDeliverer> callbacks;
+        // One pacer for the sends and for the deferrals SES reports to this process.
+        DomainPacer pacer = new DomainPacer(cfg.pacing(), Clock.systemUTC());
         io.herald.core.status.StatusStore status;
         try {
             String callbackQueue = cfg.callbacks().enabled() ? CallbackWiring.queueUrl(cfg, queues.sqs(), false) : null;
@@ -53,7 +57,10 @@ final class PipelineCommand implements Callable<Integer> {
                     new FeedbackIntake.Context(
                             queues.sqs(),
                             cfg,
-                            stores.feedbackRecorder(cfg, stores.suppressions(), metrics.feedback(), Clock.systemUTC()),
+                            new DeferralPacing(
+                                    stores.feedbackRecorder(
+                                            cfg, stores.suppressions(), metrics.feedback(), Clock.systemUTC()),
+                                    pacer),
                             metrics.registry()));
         } catch (RuntimeException e) {
             stores.close();
@@ -72,7 +79,8 @@ final class PipelineCommand implements Callable<Integer> {
                 stores.control(),
                 Pipeline.defaultInstanceName(),
                 cfg.control(),
-                stores.suppressions());
+                stores.suppressions(),
+                pacer);
         pipeline.start();
         intakes.forEach(FeedbackIntake::start);
         callbacks.ifPresent(CallbackDeliverer::start);

@@ -11,6 +11,7 @@ import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.StatusUpdate;
 import io.herald.core.unsubscribe.Categories;
+import io.herald.pipeline.pacing.DomainPacer;
 import io.herald.pipeline.provider.Outcome;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +41,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * <p>Emails are checked against the suppression list before any worker is chosen ({@link #screen}). Failover needs no
  * check of its own: a send that failed is retried through SQS, and its next attempt (on whichever provider) comes
  * through {@link #dispatch} and is checked again.
+ *
+ * <p>Emails are then paced per recipient domain ({@link DomainPacer}): one over its domain's pace is parked for a
+ * while, and a receiver's deferral ({@link Outcome.Retry#receiverDeferred()}) slows its domain.
  */
 final class Dispatcher implements AutoCloseable {
 
@@ -60,6 +64,8 @@ final class Dispatcher implements AutoCloseable {
     private final PipelineControl control;
     /** Null when the pipeline has no suppression list (tests and benches without a status table). */
     private final Suppressions suppressions;
+    /** Email per recipient domain: a domain that defers is slowed, the others are not. */
+    private final DomainPacer pacer;
 
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean stopping;
@@ -77,7 +83,8 @@ final class Dispatcher implements AutoCloseable {
             Backoff backoff,
             int maxReceiveCount,
             PipelineControl control,
-            Suppressions suppressions) {
+            Suppressions suppressions,
+            DomainPacer pacer) {
         this.pools = pools;
         this.codec = codec;
         this.settler = settler;
@@ -90,6 +97,7 @@ final class Dispatcher implements AutoCloseable {
         this.maxReceiveCount = maxReceiveCount;
         this.control = control;
         this.suppressions = suppressions;
+        this.pacer = pacer;
     }
 
     /** One read's messages; every one is already held in {@link InFlight}. */
@@ -125,9 +133,9 @@ final class Dispatcher implements AutoCloseable {
         byPool.forEach((pool, received) -> {
             if (suppressions != null && EMAIL.equals(pool.channel())) {
                 // Off the reader's thread: the check is a request to the status table.
-                threads.submit(() -> sendAll(pool, screen(received)));
+                threads.submit(() -> sendAll(pool, pace(pool, screen(received))));
             } else {
-                sendAll(pool, received);
+                sendAll(pool, pace(pool, received));
             }
         });
     }
@@ -186,6 +194,39 @@ final class Dispatcher implements AutoCloseable {
                     () -> settler.delete(r.queue(), r.message(), done(r.message())));
         }
         return clear;
+    }
+
+    /**
+     * Holds back the emails whose recipient domain is over its pace: each goes back on the queue for as long as its
+     * domain's next send is away, as a park (not an attempt, not held against any provider).
+     *
+     * @return the messages that may be sent now
+     */
+    private List<Received> pace(WorkerPool pool, List<Received> received) {
+        if (!EMAIL.equals(pool.channel())) {
+            return received;
+        }
+        List<Received> go = new ArrayList<>(received.size());
+        for (Received r : received) {
+            String domain = DomainPacer.domainOf(r.envelope().target());
+            Optional<Duration> wait = pacer.admit(domain);
+            if (wait.isEmpty()) {
+                go.add(r);
+                continue;
+            }
+            // SQS delays in whole seconds: rounding down would bring a message back at once, to be held again.
+            Duration hold = Duration.ofSeconds(Math.max(1, (wait.get().toMillis() + 999) / 1000));
+            metrics.pacedOne(r.envelope().channel());
+            // Off the reader's thread: parking is a request to SQS.
+            threads.submit(() -> settler.park(
+                    r.queue(), r.message(), hold, MessageAttributes.receiveCount(r.message()) - 1, done(r.message())));
+            log.debug(
+                    "held message {} for {} ms: domain {} is paced",
+                    r.envelope().id(),
+                    hold.toMillis(),
+                    domain);
+        }
+        return go;
     }
 
     private record Received(QueueRef queue, Message message, Envelope envelope) {}
@@ -284,7 +325,12 @@ final class Dispatcher implements AutoCloseable {
                         () -> settler.delete(r.queue(), r.message(), done(r.message())));
             case Outcome.Rejected rejected ->
                 deadLetterRejected(r.queue(), r.message(), r.envelope(), rejected.reason(), worker.name());
-            case Outcome.Retry retry -> retryLater(r, worker.name(), retry.after(), retry.reason());
+            case Outcome.Retry retry -> {
+                if (retry.receiverDeferred() && EMAIL.equals(r.envelope().channel())) {
+                    pacer.deferred(DomainPacer.domainOf(r.envelope().target()));
+                }
+                retryLater(r, worker.name(), retry.after(), retry.reason());
+            }
             case Outcome.ProviderDown down -> retryLater(r, worker.name(), Duration.ZERO, down.reason());
         }
     }

@@ -7,6 +7,8 @@ import io.herald.core.feedback.Suppressions;
 import io.herald.core.retry.Backoff;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.StatusStore;
+import io.herald.pipeline.pacing.DeferralPacing;
+import io.herald.pipeline.pacing.DomainPacer;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Provider;
 import io.herald.pipeline.provider.Providers;
@@ -133,6 +135,41 @@ public final class Pipeline implements AutoCloseable {
             String instance,
             HeraldConfig.Control controlConfig,
             Suppressions suppressions) {
+        this(
+                sqs,
+                queues,
+                providers,
+                config,
+                sqsConfig,
+                metrics,
+                status,
+                clock,
+                controlStore,
+                instance,
+                controlConfig,
+                suppressions,
+                new DomainPacer(HeraldConfig.Pacing.defaults(), clock));
+    }
+
+    /**
+     * A pipeline as {@code herald pipeline} runs it, with email paced per recipient domain.
+     *
+     * @param pacer paces email per recipient domain; deferrals from feedback reach it too (see {@link DeferralPacing})
+     */
+    public Pipeline(
+            SqsClient sqs,
+            List<QueueRef> queues,
+            List<ConfiguredProvider> providers,
+            HeraldConfig.PipelineSettings config,
+            HeraldConfig.Sqs sqsConfig,
+            PipelineMetrics metrics,
+            StatusStore status,
+            Clock clock,
+            ControlStore controlStore,
+            String instance,
+            HeraldConfig.Control controlConfig,
+            Suppressions suppressions,
+            DomainPacer pacer) {
         this.config = config;
         this.metrics = metrics;
         this.queues = List.copyOf(queues);
@@ -172,7 +209,8 @@ public final class Pipeline implements AutoCloseable {
                 new Backoff(config.retryBaseDelay(), config.retryMaxDelay()),
                 sqsConfig.maxReceiveCount(),
                 control,
-                suppressions);
+                suppressions,
+                pacer);
         for (QueueRef queue : queues) {
             readers.add(new QueueReader(
                     sqs,

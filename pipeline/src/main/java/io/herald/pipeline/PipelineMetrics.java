@@ -68,6 +68,7 @@ public final class PipelineMetrics {
 
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
     private final Map<String, Counter> parked = new ConcurrentHashMap<>();
+    private final Map<String, Counter> paced = new ConcurrentHashMap<>();
     private final Map<String, Counter> openedByPeer = new ConcurrentHashMap<>();
     private final Counter controlReadsOk;
     private final Counter controlReadsFailed;
@@ -258,6 +259,18 @@ public final class PipelineMetrics {
     /** Emails not sent (retried later) because the suppression list could not be read. */
     void suppressionUnreadable(int emails) {
         suppressionUnreadable.increment(emails);
+    }
+
+    /** An email held back because its recipient domain is paced (per domain would be too many series). */
+    void pacedOne(String channel) {
+        paced.computeIfAbsent(
+                        channel,
+                        c -> Counter.builder("herald.paced")
+                                .tag("channel", c)
+                                .description(
+                                        "messages held back on their queue because their recipient domain is paced")
+                                .register(registry))
+                .increment();
     }
 
     /** A message of a paused channel, received while other channels were read, put back on its queue. */

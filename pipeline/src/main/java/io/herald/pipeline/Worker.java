@@ -201,6 +201,12 @@ final class Worker {
                 rejected.incrementAndGet();
                 health.neutral(probe);
             }
+            case Outcome.Retry r
+            when r.receiverDeferred() -> {
+                // The receiver's domain deferred it: that domain is paced; the provider itself did its job.
+                retried.incrementAndGet();
+                health.neutral(probe);
+            }
             case Outcome.Retry r -> failed(r.reason(), counted, probe, retried);
             case Outcome.ProviderDown p -> failed(p.reason(), counted, probe, down);
         }

@@ -41,7 +41,8 @@ public record HeraldConfig(
         @Valid SuppressionSettings suppression,
         @Valid Feedback feedback,
         @Valid Unsubscribe unsubscribe,
-        @Valid Callbacks callbacks) {
+        @Valid Callbacks callbacks,
+        @Valid Pacing pacing) {
 
     /**
      * @param endpoint SQS endpoint URL; empty means AWS's regional endpoint
@@ -780,7 +781,8 @@ public record HeraldConfig(
                 suppression,
                 feedback,
                 newUnsubscribe,
-                callbacks);
+                callbacks,
+                pacing);
     }
 
     /**
@@ -848,6 +850,93 @@ public record HeraldConfig(
         }
     }
 
+    /**
+     * Per-domain pacing of email (issue 18): a deferral (SMTP 421 or 4.7.x at send time, or a deferral reported as
+     * feedback) halves the sending rate to that recipient domain only; each {@code recovery} without one doubles it
+     * back. A rate is {@code N/s}, {@code N/m} or {@code N/h} with N from 1 to 999999.
+     *
+     * @param defaultRate the rate of a domain not in {@code domains}: {@code none} (no limit until it defers) or a rate
+     * @param domains {@code DOMAIN=RATE} entries, e.g. {@code gmail.com=10/s}
+     * @param afterDeferral the rate an unlimited domain falls to at its first deferral (further ones halve it)
+     * @param recovery how long without a deferral before a slowed domain's rate doubles again
+     */
+    public record Pacing(
+            @jakarta.validation.constraints.Pattern(
+                    regexp = RATE + "|none",
+                    message = "must be none or a rate like 10/s")
+            String defaultRate,
+
+            List<
+                            @jakarta.validation.constraints.Pattern(
+                                    regexp = "[A-Za-z0-9.-]+=" + RATE,
+                                    message = "must be DOMAIN=RATE, e.g. gmail.com=10/s")
+                            String>
+                    domains,
+
+            @jakarta.validation.constraints.Pattern(regexp = RATE, message = "must be a rate like 1/s")
+            String afterDeferral,
+
+            @DurationRange(min = "1s", max = "1h") Duration recovery) {
+
+        /** N per second, minute or hour. */
+        public static final String RATE = "[1-9][0-9]{0,5}/[smh]";
+
+        public Pacing {
+            defaultRate = defaultRate == null ? "none" : defaultRate.strip();
+            domains = domains == null ? List.of() : List.copyOf(domains);
+        }
+
+        public static Pacing defaults() {
+            return new Pacing("none", List.of(), "1/s", Duration.ofMinutes(1));
+        }
+
+        /** Sends per second of a rate written {@code N/s}, {@code N/m} or {@code N/h}. */
+        public static double perSecond(String rate) {
+            int slash = rate.indexOf('/');
+            double n = Double.parseDouble(rate.substring(0, slash).strip());
+            return switch (rate.substring(slash + 1).strip()) {
+                case "m" -> n / 60;
+                case "h" -> n / 3600;
+                default -> n;
+            };
+        }
+
+        /** {@code domains} as sends per second by lower-case domain; malformed entries are left to validation. */
+        public Map<String, Double> domainRates() {
+            Map<String, Double> rates = new LinkedHashMap<>();
+            for (String entry : domains) {
+                int eq = entry == null ? -1 : entry.indexOf('=');
+                if (eq > 0 && entry.strip().matches("[A-Za-z0-9.-]+=" + RATE)) {
+                    rates.putIfAbsent(
+                            entry.substring(0, eq).strip().toLowerCase(Locale.ROOT),
+                            perSecond(entry.substring(eq + 1)));
+                }
+            }
+            return rates;
+        }
+    }
+
+    public HeraldConfig withPacing(Pacing newPacing) {
+        return new HeraldConfig(
+                sqs,
+                api,
+                pipeline,
+                providers,
+                receivers,
+                status,
+                local,
+                mailprog,
+                telegramBot,
+                control,
+                logging,
+                serve,
+                suppression,
+                feedback,
+                unsubscribe,
+                callbacks,
+                newPacing);
+    }
+
     public HeraldConfig withCallbacks(Callbacks newCallbacks) {
         return new HeraldConfig(
                 sqs,
@@ -865,7 +954,8 @@ public record HeraldConfig(
                 suppression,
                 feedback,
                 unsubscribe,
-                newCallbacks);
+                newCallbacks,
+                pacing);
     }
 
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
@@ -886,7 +976,8 @@ public record HeraldConfig(
                 SuppressionSettings.defaults(),
                 Feedback.defaults(),
                 Unsubscribe.defaults(),
-                Callbacks.defaults());
+                Callbacks.defaults(),
+                Pacing.defaults());
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
@@ -906,7 +997,8 @@ public record HeraldConfig(
                 suppression,
                 feedback,
                 unsubscribe,
-                callbacks);
+                callbacks,
+                pacing);
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
@@ -926,7 +1018,8 @@ public record HeraldConfig(
                 suppression,
                 feedback,
                 unsubscribe,
-                callbacks);
+                callbacks,
+                pacing);
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
@@ -946,7 +1039,8 @@ public record HeraldConfig(
                 suppression,
                 feedback,
                 unsubscribe,
-                callbacks);
+                callbacks,
+                pacing);
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
@@ -966,7 +1060,8 @@ public record HeraldConfig(
                 suppression,
                 feedback,
                 unsubscribe,
-                callbacks);
+                callbacks,
+                pacing);
     }
 
     public HeraldConfig withApi(Api newApi) {
@@ -986,7 +1081,8 @@ public record HeraldConfig(
                 suppression,
                 feedback,
                 unsubscribe,
-                callbacks);
+                callbacks,
+                pacing);
     }
 
     public HeraldConfig withProviders(ProviderBlocks newProviders) {
@@ -1006,7 +1102,8 @@ public record HeraldConfig(
                 suppression,
                 feedback,
                 unsubscribe,
-                callbacks);
+                callbacks,
+                pacing);
     }
 
     public HeraldConfig withStatus(Status newStatus) {
@@ -1026,7 +1123,8 @@ public record HeraldConfig(
                 suppression,
                 feedback,
                 unsubscribe,
-                callbacks);
+                callbacks,
+                pacing);
     }
 
     public HeraldConfig withControl(Control newControl) {
@@ -1046,7 +1144,8 @@ public record HeraldConfig(
                 suppression,
                 feedback,
                 unsubscribe,
-                callbacks);
+                callbacks,
+                pacing);
     }
 
     public HeraldConfig withServe(Serve newServe) {
@@ -1066,7 +1165,8 @@ public record HeraldConfig(
                 suppression,
                 feedback,
                 unsubscribe,
-                callbacks);
+                callbacks,
+                pacing);
     }
 
     public HeraldConfig withFeedback(Feedback newFeedback) {
@@ -1086,6 +1186,7 @@ public record HeraldConfig(
                 suppression,
                 newFeedback,
                 unsubscribe,
-                callbacks);
+                callbacks,
+                pacing);
     }
 }

@@ -18,8 +18,10 @@ public sealed interface Outcome {
      * @param slowDown the provider said this sender goes too fast (HTTP 429, SES throttling): the rate limiter in front
      *     of it ({@link RateLimitedProvider}) pauses every send for {@code after} and lowers the rate, not only this
      *     message's retry
+     * @param receiverDeferred the receiver's domain deferred it (SMTP 421, enhanced status 4.7.x): the pipeline slows
+     *     email to that domain only ({@link io.herald.pipeline.pacing.DomainPacer}), not the provider
      */
-    record Retry(Duration after, String reason, boolean slowDown) implements Outcome {
+    record Retry(Duration after, String reason, boolean slowDown, boolean receiverDeferred) implements Outcome {
         public Retry {
             Objects.requireNonNull(after, "after");
             Objects.requireNonNull(reason, "reason");
@@ -27,7 +29,16 @@ public sealed interface Outcome {
 
         /** A retry that says nothing about the provider's pace. */
         public Retry(Duration after, String reason) {
-            this(after, reason, false);
+            this(after, reason, false, false);
+        }
+
+        public Retry(Duration after, String reason, boolean slowDown) {
+            this(after, reason, slowDown, false);
+        }
+
+        /** The receiver's domain deferred this message: retry it, and send to that domain more slowly. */
+        public static Retry deferredByReceiver(Duration after, String reason) {
+            return new Retry(after, reason, false, true);
         }
 
         /** The provider asked this sender to slow down, and to wait {@code after} before the next try. */

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class SmtpProvider implements Provider {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpProvider.class);
+    /** An enhanced status code 4.7.x (RFC 3463): the receiver's policy defers this sender, e.g. for its rate. */
+    private static final Pattern DEFERRAL = Pattern.compile("(?<![\\d.])4\\.7\\.\\d{1,3}(?![\\d.])");
 
     private final SmtpConfig config;
     private final Session session;
@@ -147,6 +150,11 @@ public final class SmtpProvider implements Provider {
             if (code >= 500) {
                 return new Outcome.Rejected(why);
             }
+            if (!refusedSender(e)
+                    && (code == 421 || DEFERRAL.matcher(replyTexts(e)).find())) {
+                // 421 or 4.7.x (RFC 3463: security or policy status, e.g. "try again later, rate limited").
+                return Outcome.Retry.deferredByReceiver(Duration.ZERO, why);
+            }
             if (code >= 400) {
                 return new Outcome.Retry(Duration.ZERO, why);
             }
@@ -188,6 +196,29 @@ public final class SmtpProvider implements Provider {
             current = current instanceof MessagingException m ? m.getNextException() : null;
         }
         return null;
+    }
+
+    /** Whether MAIL FROM was refused: about the sender, not about any receiver's domain. */
+    private static boolean refusedSender(MessagingException e) {
+        Exception current = e;
+        for (int depth = 0; current != null && depth < 10; depth++) {
+            if (current instanceof SMTPSenderFailedException) {
+                return true;
+            }
+            current = current instanceof MessagingException m ? m.getNextException() : null;
+        }
+        return false;
+    }
+
+    /** The messages of the exception and its nested ones, where the server's reply text is. */
+    private static String replyTexts(MessagingException e) {
+        StringBuilder texts = new StringBuilder();
+        Exception current = e;
+        for (int depth = 0; current != null && depth < 10; depth++) {
+            texts.append(current.getMessage()).append('\n');
+            current = current instanceof MessagingException m ? m.getNextException() : null;
+        }
+        return texts.toString();
     }
 
     private static Throwable rootCause(Throwable e) {

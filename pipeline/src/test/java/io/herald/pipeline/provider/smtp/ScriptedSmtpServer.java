@@ -11,16 +11,24 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * An SMTP server that answers RCPT TO and the end of DATA with the replies a test chooses (GreenMail accepts
  * everything), speaking enough of RFC 5321 for Jakarta Mail: greeting, EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT. A null
- * DATA reply never answers, like a server that hangs.
+ * DATA reply never answers, like a server that hangs. Public for the pipeline's own tests (per-domain pacing), which
+ * need a receiver that defers one domain and accepts another.
  */
-final class ScriptedSmtpServer implements AutoCloseable {
+public final class ScriptedSmtpServer implements AutoCloseable {
 
     private final ServerSocket server;
-    private final String rcptReply;
+    /** The reply to a RCPT TO, by the recipient's address. */
+    private final Function<String, String> rcptReplies;
+
+    private final Map<String, AtomicInteger> rcptsByDomain = new ConcurrentHashMap<>();
     private final String dataReply;
     private final Thread thread;
     private volatile int messagesAccepted;
@@ -37,18 +45,37 @@ final class ScriptedSmtpServer implements AutoCloseable {
      *     AUTH
      */
     ScriptedSmtpServer(String rcptReply, String dataReply, String authMechanism) throws IOException {
+        this(address -> rcptReply, dataReply, authMechanism);
+    }
+
+    /**
+     * @param rcptReplies the reply to each RCPT TO, by the recipient's address (e.g. a 421 for one domain only)
+     * @param dataReply the reply to the end of DATA
+     */
+    public ScriptedSmtpServer(Function<String, String> rcptReplies, String dataReply) throws IOException {
+        this(rcptReplies, dataReply, null);
+    }
+
+    private ScriptedSmtpServer(Function<String, String> rcptReplies, String dataReply, String authMechanism)
+            throws IOException {
         this.server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-        this.rcptReply = rcptReply;
+        this.rcptReplies = rcptReplies;
         this.dataReply = dataReply;
         this.authMechanism = authMechanism;
         this.thread = Thread.ofVirtual().start(this::serve);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    int messagesAccepted() {
+    /** RCPT TO commands received for addresses of {@code domain}, whatever they were answered. */
+    public int rcptsTo(String domain) {
+        AtomicInteger count = rcptsByDomain.get(domain.toLowerCase(Locale.ROOT));
+        return count == null ? 0 : count.get();
+    }
+
+    public int messagesAccepted() {
         return messagesAccepted;
     }
 
@@ -103,7 +130,17 @@ final class ScriptedSmtpServer implements AutoCloseable {
                                     + decoded.toString().strip() + ")");
                 }
                 case "HELO", "MAIL", "RSET", "NOOP" -> reply(out, "250 2.0.0 OK");
-                case "RCPT" -> reply(out, rcptReply);
+                case "RCPT" -> {
+                    // RCPT TO:<someone@domain>
+                    String address =
+                            line.substring(line.indexOf(':') + 1).strip().replaceAll("[<>]", "");
+                    String domain =
+                            address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+                    rcptsByDomain
+                            .computeIfAbsent(domain, d -> new AtomicInteger())
+                            .incrementAndGet();
+                    reply(out, rcptReplies.apply(address));
+                }
                 case "DATA" -> {
                     reply(out, "354 End data with <CR><LF>.<CR><LF>");
                     while ((line = in.readLine()) != null && !line.equals(".")) {

@@ -134,6 +134,47 @@ class SmtpProviderTest {
 
             assertThat(outcome).isInstanceOf(Outcome.Retry.class);
             assertThat(((Outcome.Retry) outcome).reason()).startsWith("SMTP 450");
+            // Greylisting is about this message, not the receiver's pace: no domain is slowed by it.
+            assertThat(((Outcome.Retry) outcome).receiverDeferred()).isFalse();
+        }
+    }
+
+    @Test
+    void a421IsTheReceiversDeferralAndSlowsItsDomainNotTheProvider() throws Exception {
+        try (ScriptedSmtpServer server =
+                new ScriptedSmtpServer("421 4.4.5 mx.example.org Too many connections, try again later", "250 OK")) {
+            Outcome outcome =
+                    provider(config(server.port(), "none", "", "")).send(Fixtures.envelope("email", "to@example.org"));
+
+            assertThat(outcome).isInstanceOf(Outcome.Retry.class);
+            Outcome.Retry retry = (Outcome.Retry) outcome;
+            assertThat(retry.receiverDeferred()).isTrue();
+            assertThat(retry.slowDown())
+                    .as("the provider's own pace is not lowered")
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void anEnhancedStatus47xAfterDataIsTheReceiversDeferral() throws Exception {
+        try (ScriptedSmtpServer server =
+                new ScriptedSmtpServer("250 2.1.5 OK", "451 4.7.0 Rate limited, please try again later")) {
+            Outcome outcome =
+                    provider(config(server.port(), "none", "", "")).send(Fixtures.envelope("email", "to@example.org"));
+
+            assertThat(outcome).isInstanceOf(Outcome.Retry.class);
+            assertThat(((Outcome.Retry) outcome).receiverDeferred()).isTrue();
+        }
+    }
+
+    @Test
+    void aPermanentPolicyRefusal57xStaysRejectedNeverADeferral() throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer(
+                "550 5.7.1 <to@example.org>: Service unavailable, policy rejection (4.7.0 in the text)", "250 OK")) {
+            Outcome outcome =
+                    provider(config(server.port(), "none", "", "")).send(Fixtures.envelope("email", "to@example.org"));
+
+            assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
         }
     }
 
