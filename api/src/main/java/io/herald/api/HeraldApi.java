@@ -140,7 +140,8 @@ public final class HeraldApi implements AutoCloseable {
                                 rejections,
                                 b.clock,
                                 OVERVIEW_FRESH,
-                                OVERVIEW_DEAD_LETTERS_EVERY),
+                                OVERVIEW_DEAD_LETTERS_EVERY,
+                                b.feedbackCounts),
                         intake,
                         json);
         // The same reading and moving as `herald dlq`; redriven messages start over as queued in the status table.
@@ -364,6 +365,7 @@ public final class HeraldApi implements AutoCloseable {
         private int maxSqsCallsInFlight = DEFAULT_SQS_CALLS_IN_FLIGHT;
         private final List<ReadinessCheck> readiness = new ArrayList<>();
         private SqsClient sqs;
+        private io.herald.core.feedback.FeedbackDailyCounts feedbackCounts;
         private LocalDemo localDemo;
         private HeraldConfig.Feedback.SendGridFeedback sendGridFeedback =
                 HeraldConfig.Feedback.SendGridFeedback.defaults();
@@ -488,6 +490,12 @@ public final class HeraldApi implements AutoCloseable {
          */
         public Builder overview(SqsClient client) {
             this.sqs = Objects.requireNonNull(client, "sqs");
+            return this;
+        }
+
+        /** The overview shows bounce and complaint rates per sender domain from these counts (both processes write). */
+        public Builder feedbackRates(io.herald.core.feedback.FeedbackDailyCounts counts) {
+            this.feedbackCounts = counts;
             return this;
         }
 
