@@ -2,10 +2,10 @@ import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { fetchChannels, fetchStatus, sendNotification, type Queued, type Refused, type Status } from "./api";
 import { toRequest, validate, type Channels, type Field, type FieldErrors, type NotificationForm } from "./validation";
 
-const EMPTY: NotificationForm = { to: "", from: "", fromName: "", title: "", text: "" };
-const FIELD_ORDER: Field[] = ["to", "from", "fromName", "title", "text"];
+const EMPTY: NotificationForm = { to: "", from: "", fromName: "", title: "", text: "", category: "" };
+const FIELD_ORDER: Field[] = ["to", "from", "fromName", "title", "text", "category"];
 /** Server error keys that belong to a field of this form; "subject" is the server's other name for the title. */
-const SERVER_FIELDS: Record<string, Field> = { to: "to", from: "from", fromName: "fromName", title: "title", subject: "title", text: "text" };
+const SERVER_FIELDS: Record<string, Field> = { to: "to", from: "from", fromName: "fromName", title: "title", subject: "title", text: "text", category: "category" };
 
 type Outcome =
   | { kind: "none" }
@@ -160,6 +160,11 @@ export function App() {
         <TextField
           field="text" label="Message" required multiline value={form.text} onChange={update("text")} error={errors.text}
           inputRef={(el) => (inputs.current.text = el)}
+        />
+        <TextField
+          field="category" label="Category" value={form.category} onChange={update("category")} error={errors.category}
+          hint={'Optional. What a receiver can unsubscribe from: letters, digits and . _ : - (at most 64), e.g. newsletter; "transactional" mail gets no unsubscribe link. Empty: the default category.'}
+          inputRef={(el) => (inputs.current.category = el)} autoComplete="off"
         />
         <details open={askForKey} onToggle={(e) => setAskForKey((e.target as HTMLDetailsElement).open)}>
           <summary>API key</summary>

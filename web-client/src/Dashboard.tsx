@@ -8,6 +8,7 @@ import { advance, chartWindow, EMPTY_HISTORY, fromSamples, type ProviderSample, 
 import { RateChart } from "./RateChart";
 import { DeadLetters } from "./DeadLetters";
 import { Suppressions } from "./Suppressions";
+import { aboveAlert, BOUNCE_ALERT, COMPLAINT_ALERT, formatRate, type FeedbackRate } from "./feedbackRates";
 
 const POLL_MS = 2000;
 /** The chart spans its history: at least this, at most the hour the API keeps. */
@@ -127,6 +128,7 @@ export function Dashboard() {
           <Pools pools={overview.pools} pauses={overview.pauses} busy={busy} error={actionError} onToggle={toggle}
             reason={reason} onReason={setReason} />
           <Queues queues={overview.queues} />
+          <FeedbackRates rates={overview.feedbackRates ?? []} />
           <DeadLetters apiKey={apiKey} />
           <Suppressions apiKey={apiKey} />
           <Recent overview={overview} />
@@ -339,6 +341,50 @@ export function Queues({ queues }: { queues: QueueOverview[] }) {
       {notes.map((n) => (
         <p key={n.reason} className="hint age-note">{NO_AGE} {n.queues.join(", ")}: {n.reason}</p>
       ))}
+    </section>
+  );
+}
+
+export function FeedbackRates({ rates }: { rates: FeedbackRate[] }) {
+  const rateCell = (rate: number | null, threshold: number) => (
+    <td className={`num${aboveAlert(rate, threshold) ? " attention" : ""}`}
+      data-above-alert={aboveAlert(rate, threshold) ? "true" : undefined}>{formatRate(rate)}</td>
+  );
+  return (
+    <section aria-labelledby="feedback-rates-heading">
+      <h2 id="feedback-rates-heading">Bounces and complaints</h2>
+      {rates.length === 0 ? <p>No delivery feedback today or yesterday.</p> : (
+        <div className="table-wrap">
+          <table data-table="feedback-rates">
+            <thead>
+              <tr>
+                <th scope="col">Sender domain</th>
+                <th scope="col" className="num">Delivered</th>
+                <th scope="col" className="num">Hard bounces</th>
+                <th scope="col" className="num">Bounce rate</th>
+                <th scope="col" className="num">Complaints</th>
+                <th scope="col" className="num">Complaint rate</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rates.map((r) => (
+                <tr key={r.senderDomain} data-sender-domain={r.senderDomain}>
+                  <th scope="row">{r.senderDomain}</th>
+                  <td className="num">{r.delivered}</td>
+                  <td className="num">{r.hardBounces}</td>
+                  {rateCell(r.bounceRate, BOUNCE_ALERT)}
+                  <td className="num">{r.complaints}</td>
+                  {rateCell(r.complaintRate, COMPLAINT_ALERT)}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p className="hint">
+        Today and yesterday (UTC), as the providers reported them. Marked above {formatRate(BOUNCE_ALERT)} bounces
+        or {formatRate(COMPLAINT_ALERT)} complaints, where the alerts fire once a domain has enough mail.
+      </p>
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import type { FeedbackRate } from "./feedbackRates";
 // GET /v1/admin/overview (see the API's openapi.json) and the local chaos demo's controls, with
 // every answer turned into a value the dashboard can show: nothing here throws for an HTTP status.
 
@@ -77,6 +78,8 @@ export interface Overview {
   pools: PoolOverview[];
   pauses: PauseOverview[];
   recent: { rejections: Rejection[]; deadLetters: DeadLetter[] };
+  /** Absent from an API older than this page. */
+  feedbackRates?: FeedbackRate[];
 }
 
 export type OverviewResult =

@@ -6,21 +6,30 @@ import { emailProblem, parseReceivers, toRequest, validate, type Channels, type 
 // What GET /v1/channels answers (the API's ChannelsContractTest keeps this copy equal to it).
 const channels = served as Channels;
 
-function form(body: Record<string, string>): NotificationForm {
+function form(body: Partial<Record<string, string>>): NotificationForm {
   const expand = (v: string | undefined) => (v === "NAME257" ? "n".repeat(257) : v ?? "");
-  return { to: expand(body.to), from: expand(body.from), fromName: expand(body.fromName), title: expand(body.title), text: expand(body.text) };
+  return { to: expand(body.to), from: expand(body.from), fromName: expand(body.fromName), title: expand(body.title), text: expand(body.text), category: expand(body.category) };
 }
 
 describe("the page refuses exactly what the server refuses", () => {
   for (const c of cases.cases) {
     it(c.name, () => {
-      const errors = validate(form(c.body as Record<string, string>), channels);
+      const errors = validate(form(c.body as Partial<Record<string, string>>), channels);
       expect(Object.keys(errors).filter((k) => errors[k as keyof typeof errors]).sort()).toEqual([...c.errors].sort());
     });
   }
 });
 
 describe("messages", () => {
+  it("a category is checked as the server checks it, and a blank one is left out", () => {
+    const base = { to: "telegram:1", text: "x" };
+    expect(validate(form({ ...base, category: "slurm:hpc-1" }), channels).category).toBeUndefined();
+    expect(validate(form({ ...base, category: "c".repeat(65) }), channels).category).toBe("Category is 65 characters long; at most 64");
+    expect(validate(form({ ...base, category: "news letter" }), channels).category).toMatch(/^Category may contain only letters, digits and \. _ : -/);
+    expect(toRequest(form({ ...base, category: "  " }))).not.toHaveProperty("category");
+    expect(toRequest(form({ ...base, category: "newsletter" }))).toHaveProperty("category", "newsletter");
+  });
+
   it("a missing from is asked for only when there is an email receiver", () => {
     expect(validate(form({ to: "a@example.org", text: "x" }), channels).from).toBe("From is required for email receivers");
     expect(validate(form({ to: "telegram:1", text: "x" }), channels).from).toBeUndefined();

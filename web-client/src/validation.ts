@@ -6,7 +6,7 @@
 // running API (JUnit), so the two cannot drift apart unnoticed. The server stays the authority:
 // its 422 is shown too.
 
-export type Field = "to" | "from" | "fromName" | "title" | "text";
+export type Field = "to" | "from" | "fromName" | "title" | "text" | "category";
 export type FieldErrors = Partial<Record<Field, string>>;
 
 export interface NotificationForm {
@@ -15,6 +15,8 @@ export interface NotificationForm {
   fromName: string;
   title: string;
   text: string;
+  /** What a receiver unsubscribes from; blank: the server's default category. */
+  category: string;
 }
 
 export interface Receiver {
@@ -32,6 +34,9 @@ export interface ReceiverProblem {
 export const MAX_RECEIVERS = 50;
 export const MAX_NAME_CHARS = 256;
 export const MAX_TITLE_CHARS = 998;
+/** core/unsubscribe/Categories.java: letters, digits and . _ : -, starting with a letter or digit, at most 64. */
+export const MAX_CATEGORY_CHARS = 64;
+const CATEGORY = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 /** GET /v1/channels: the channels, their providers, and the receiver schemes with their target rules. */
 export interface Channels {
@@ -166,6 +171,18 @@ function displayNameProblem(label: string, value: string): string | null {
   return null;
 }
 
+/** Null when the category may be sent, else what is wrong, in the server's words (Categories.problem). */
+export function categoryProblem(category: string): string | null {
+  // The server counts UTF-16 units (String.length), as .length does.
+  if (category.length > MAX_CATEGORY_CHARS) {
+    return `Category is ${category.length} characters long; at most ${MAX_CATEGORY_CHARS}`;
+  }
+  if (!CATEGORY.test(category)) {
+    return 'Category may contain only letters, digits and . _ : - (starting with a letter or digit), e.g. "newsletter" or "transactional"';
+  }
+  return null;
+}
+
 /**
  * Every problem with the form, keyed by field, in the server's words. Without the server's channels
  * (GET /v1/channels failed) receivers are left to the server: only the form's shape is checked.
@@ -201,6 +218,9 @@ export function validate(form: NotificationForm, channels: Channels | null): Fie
   const title = form.title.length > 0 ? headerProblem("Title", form.title, MAX_TITLE_CHARS) : null;
   if (title) errors.title = title;
   if (form.text.trim().length === 0) errors.text = "Text is required";
+  // Blank is absent on the server too (the default category); anything else is checked as typed, spaces included.
+  const category = form.category.trim().length > 0 ? categoryProblem(form.category) : null;
+  if (category) errors.category = category;
   return errors;
 }
 
@@ -210,5 +230,6 @@ export function toRequest(form: NotificationForm): Record<string, string> {
   if (form.from) body.from = form.from;
   if (form.fromName) body.fromName = form.fromName;
   if (form.title) body.title = form.title;
+  if (form.category.trim()) body.category = form.category;
   return body;
 }

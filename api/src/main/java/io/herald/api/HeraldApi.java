@@ -141,7 +141,8 @@ public final class HeraldApi implements AutoCloseable {
                                 rejections,
                                 b.clock,
                                 OVERVIEW_FRESH,
-                                OVERVIEW_DEAD_LETTERS_EVERY),
+                                OVERVIEW_DEAD_LETTERS_EVERY,
+                                b.feedbackCounts),
                         intake,
                         json);
         // The same reading and moving as `herald dlq`; redriven messages start over as queued in the status table.
@@ -365,6 +366,7 @@ public final class HeraldApi implements AutoCloseable {
         private int maxSqsCallsInFlight = DEFAULT_SQS_CALLS_IN_FLIGHT;
         private final List<ReadinessCheck> readiness = new ArrayList<>();
         private SqsClient sqs;
+        private io.herald.core.feedback.FeedbackDailyCounts feedbackCounts;
         private LocalDemo localDemo;
         private Map<String, FeedbackWebhook> feedbackWebhooks =
                 HeraldConfig.ProviderBlocks.defaults().feedbackWebhooks();
@@ -489,6 +491,12 @@ public final class HeraldApi implements AutoCloseable {
          */
         public Builder overview(SqsClient client) {
             this.sqs = Objects.requireNonNull(client, "sqs");
+            return this;
+        }
+
+        /** The overview shows bounce and complaint rates per sender domain from these counts (both processes write). */
+        public Builder feedbackRates(io.herald.core.feedback.FeedbackDailyCounts counts) {
+            this.feedbackCounts = counts;
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.herald.core.control.PauseScope;
 import io.herald.core.control.ProviderHealth;
 import io.herald.core.control.WorkerState;
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.feedback.FeedbackDailyCounts;
 import io.herald.core.sqs.DeadLetter;
 import io.herald.core.sqs.DeadLetterFilter;
 import io.herald.core.sqs.DeadLetterQueue;
@@ -38,6 +39,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 final class OperationsOverview {
 
+    /** Days of feedback counts the rates cover: today and yesterday (UTC), so a rate never starts from zero. */
+    static final int FEEDBACK_DAYS = 2;
     /** How far back the chart's history goes. */
     static final Duration HISTORY = Duration.ofHours(1);
     /** Samples kept per {@link #HISTORY}: one per dashboard poll interval at most. */
@@ -54,7 +57,40 @@ final class OperationsOverview {
             List<QueueEntry> queues,
             List<PoolEntry> pools,
             List<PausesHandler.PauseView> pauses,
-            Recent recent) {}
+            Recent recent,
+            List<FeedbackRateEntry> feedbackRates) {}
+
+    /**
+     * One sender domain's feedback over {@link #FEEDBACK_DAYS} UTC days (today and yesterday): the counts and the two
+     * rates the alerts watch (ops/prometheus/herald-alerts.yml), null while there is nothing to divide by.
+     *
+     * @param bounceRate hard bounces / (deliveries + hard bounces)
+     * @param complaintRate complaints / deliveries
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record FeedbackRateEntry(
+            String senderDomain,
+            long delivered,
+            long hardBounces,
+            long softBounces,
+            long complaints,
+            Double bounceRate,
+            Double complaintRate) {
+
+        static FeedbackRateEntry of(FeedbackDailyCounts.DomainCounts c) {
+            long delivered = c.count("delivery");
+            long hard = c.count("hard_bounce");
+            long complaints = c.count("complaint");
+            return new FeedbackRateEntry(
+                    c.senderDomain(),
+                    delivered,
+                    hard,
+                    c.count("soft_bounce"),
+                    complaints,
+                    delivered + hard == 0 ? null : (double) hard / (delivered + hard),
+                    delivered == 0 ? null : (double) complaints / delivered);
+        }
+    }
 
     /**
      * @param channel null: Herald's queues carry every channel
@@ -124,6 +160,8 @@ final class OperationsOverview {
     private Instant lastAt = Instant.MIN;
     private List<DeadLetterEntry> deadLetters = List.of();
     private Instant deadLettersAt = Instant.MIN;
+    /** Null: the API was built without the status table's feedback counts, and the overview shows no rates. */
+    private final FeedbackDailyCounts feedbackCounts;
 
     OperationsOverview(
             SqsClient sqs,
@@ -132,7 +170,9 @@ final class OperationsOverview {
             RecentRejections rejections,
             Clock clock,
             Duration fresh,
-            Duration deadLetterEvery) {
+            Duration deadLetterEvery,
+            FeedbackDailyCounts feedbackCounts) {
+        this.feedbackCounts = feedbackCounts;
         this.sqs = sqs;
         this.queues = List.copyOf(queues);
         this.control = control;
@@ -162,11 +202,21 @@ final class OperationsOverview {
                                 .map(r -> new RejectionEntry(
                                         r.at().toString(), null, r.channel(), r.receiver(), r.reason()))
                                 .toList(),
-                        deadLetters(stats, now)));
+                        deadLetters(stats, now)),
+                feedbackRates());
         last = snapshot;
         lastAt = now;
         remember(snapshot, now);
         return snapshot;
+    }
+
+    private List<FeedbackRateEntry> feedbackRates() {
+        if (feedbackCounts == null) {
+            return List.of();
+        }
+        return feedbackCounts.read(FEEDBACK_DAYS).stream()
+                .map(FeedbackRateEntry::of)
+                .toList();
     }
 
     /**

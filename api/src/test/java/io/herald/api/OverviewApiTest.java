@@ -12,6 +12,7 @@ import io.herald.core.control.WorkerState;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.Origin;
+import io.herald.core.feedback.FeedbackDailyCounts;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import java.net.InetAddress;
@@ -229,6 +230,40 @@ class OverviewApiTest {
                 .isEqualTo(overview.get("generatedAt").asText());
         assertThat(sample.at("/providers/matrix/delivered").asLong()).isEqualTo(42);
         assertThat(Instant.parse(sample.at("/providers/matrix/at").asText())).isEqualTo(now);
+    }
+
+    @Test
+    void showsBounceAndComplaintRatesPerSenderDomainFromTheTablesDailyCounts() throws Exception {
+        // Written as FeedbackRecorder writes them (pipeline and API alike), into DynamoDB Local's status table.
+        FeedbackDailyCounts counts = new FeedbackDailyCounts(bed.dynamoClient, bed.table, Clock.systemUTC());
+        String domain = "rates-" + UUID.randomUUID() + ".example";
+        for (int i = 0; i < 19; i++) {
+            counts.add("delivery", domain);
+        }
+        counts.add("hard_bounce", domain);
+        counts.add("soft_bounce", domain);
+        counts.add("complaint", domain);
+        HeraldApi api = bed.start(
+                ApiTestbed.DEFAULT_API,
+                bed.freshQueues(1),
+                b -> b.overview(bed.sqsClient).controlStore(control).feedbackRates(counts));
+
+        JsonNode rates = bed.get(api, "/v1/admin/overview").json().get("feedbackRates");
+
+        JsonNode entry = null;
+        for (JsonNode e : rates) {
+            if (e.get("senderDomain").asText().equals(domain)) {
+                entry = e;
+            }
+        }
+        assertThat(entry).as("the domain's rates").isNotNull();
+        assertThat(entry.get("delivered").asLong()).isEqualTo(19);
+        assertThat(entry.get("hardBounces").asLong()).isEqualTo(1);
+        assertThat(entry.get("softBounces").asLong()).isEqualTo(1);
+        assertThat(entry.get("complaints").asLong()).isEqualTo(1);
+        assertThat(entry.get("bounceRate").asDouble()).isCloseTo(1.0 / 20, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(entry.get("complaintRate").asDouble())
+                .isCloseTo(1.0 / 19, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test

@@ -88,6 +88,7 @@ final class ApiCommand implements Callable<Integer> {
                 .readiness(StatusStores.sqsReadiness(queues.sqs(), queues.refs()))
                 .readiness(stores.readiness())
                 .overview(queues.sqs())
+                .feedbackRates(stores.feedbackDailyCounts(Clock.systemUTC()))
                 .accessLog(cfg.logging().accessLog())
                 .build();
         AutoCloseable service = () -> {

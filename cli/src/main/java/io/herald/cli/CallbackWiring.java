@@ -25,9 +25,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 final class CallbackWiring {
 
-    /** Receives beyond the schedule's attempts before SQS moves a callback to the dead-letter queue (crashes). */
-    private static final int SPARE_RECEIVES = 3;
-
     private CallbackWiring() {}
 
     /**
@@ -43,8 +40,8 @@ final class CallbackWiring {
                 cfg.sqs().region(),
                 List.of(callbacks.queue()),
                 cfg.sqs().deadLetterSuffix(),
-                callbacks.retrySchedule().size() + 1 + SPARE_RECEIVES,
-                callbacks.timeout().plusSeconds(30),
+                callbacks.queueMaxReceiveCount(),
+                callbacks.queueVisibilityTimeout(),
                 cfg.sqs().maxConnections());
         if (create) {
             return SqsQueues.provision(sqs, own).getFirst().url();

@@ -151,6 +151,7 @@ public final class LocalStack implements AutoCloseable {
                     .readiness(StatusStores.sqsReadiness(sqs, queues))
                     .readiness(stores.readiness())
                     .overview(sqs)
+                    .feedbackRates(stores.feedbackDailyCounts(Clock.systemUTC()))
                     .accessLog(config.logging().accessLog());
             CallbackWiring.configureApi(config, apiBuilder);
             demo.ifPresent(d -> {

@@ -5,6 +5,7 @@ import io.herald.core.control.DynamoControlStore;
 import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.feedback.DynamoSoftBounces;
 import io.herald.core.feedback.DynamoSuppressions;
+import io.herald.core.feedback.FeedbackDailyCounts;
 import io.herald.core.feedback.FeedbackMeters;
 import io.herald.core.feedback.FeedbackRecorder;
 import io.herald.core.feedback.Suppressions;
@@ -86,7 +87,13 @@ record StatusStores(
                 suppressions,
                 new DynamoSoftBounces(dynamo, table, clock),
                 config.suppression().softBounces(),
-                meters);
+                meters,
+                feedbackDailyCounts(clock));
+    }
+
+    /** Feedback per sender domain and day: the recorders of both processes write it, the overview reads it. */
+    FeedbackDailyCounts feedbackDailyCounts(Clock clock) {
+        return new FeedbackDailyCounts(dynamo, table, clock);
     }
 
     /** /readyz: the status table answers and is active. */

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.Secret;
+import io.herald.core.dynamo.DynamoDbClients;
 import io.herald.core.envelope.Content;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.Origin;
+import io.herald.core.feedback.FeedbackDailyCounts;
 import io.herald.core.sqs.MessageAttributes;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -20,6 +23,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -173,6 +177,36 @@ class WebClientBrowserTest {
                             .filter(t -> t.contains("suppressed-e2e-")))
                     .isEmpty();
         }
+    }
+
+    /**
+     * The dashboard's bounce and complaint rates, from feedback counts put into the stack's real status table (DynamoDB
+     * Local) with the same {@link FeedbackDailyCounts} the recorders add them with.
+     */
+    @Test
+    void anOperatorReadsEachSenderDomainsBounceAndComplaintRatesOnTheDashboard() throws Exception {
+        BrowserScript.assumeWebClientBuilt();
+        stack = LocalStack.start(config("adminPort: -1"));
+        try (DynamoDbClient dynamo = DynamoDbClients.create(stack.config().status())) {
+            FeedbackDailyCounts counts =
+                    new FeedbackDailyCounts(dynamo, stack.config().status().table(), Clock.systemUTC());
+            for (int i = 0; i < 19; i++) {
+                counts.add("delivery", "rates-e2e.example");
+            }
+            counts.add("hard_bounce", "rates-e2e.example");
+            counts.add("complaint", "rates-e2e.example");
+        }
+
+        BrowserScript.Result result = BrowserScript.run("feedback-rates.e2e.ts", stack.apiUrl());
+
+        assertThat(result.finished())
+                .as("browser test finished within 10 minutes")
+                .isTrue();
+        assertThat(result.exitValue()).as(result.output()).isZero();
+        assertThat(result.output())
+                .contains("ok   the domain is listed with its counts")
+                .contains("ok   the complaint rate is 5.3 %, marked above the 0.1 % alert")
+                .contains("0 failed");
     }
 
     private static String text(Path file) {

@@ -32,6 +32,7 @@ final class Alarms extends Construct {
             String id,
             InfraSettings settings,
             List<MessageQueues.Pair> queues,
+            List<MessageQueues.Pair> retryQueues,
             IApplicationLoadBalancer loadBalancer,
             boolean breakerMetrics) {
         super(scope, id);
@@ -46,20 +47,11 @@ final class Alarms extends Construct {
                     EmailSubscription.Builder.create(settings.alarmEmail()).build());
         }
 
+        // A queue that holds messages for hours on purpose (callbacks waiting for their next attempt) has no
+        // "oldest message" alarm: its age says nothing about the pipeline; only its dead letters do.
+        retryQueues.forEach(this::deadLetterAlarm);
         for (MessageQueues.Pair pair : queues) {
-            add(Alarm.Builder.create(this, pair.name() + "-dead-letters")
-                    .alarmDescription("A message could not be delivered and waits in " + pair.name()
-                            + "'s dead-letter queue with its reason (herald-reason attribute)")
-                    .metric(pair.deadLetter()
-                            .metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                                    .statistic("Maximum")
-                                    .period(Duration.minutes(1))
-                                    .build()))
-                    .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                    .threshold(0)
-                    .evaluationPeriods(1)
-                    .treatMissingData(TreatMissingData.NOT_BREACHING)
-                    .build());
+            deadLetterAlarm(pair);
             add(Alarm.Builder.create(this, pair.name() + "-oldest-message")
                     .alarmDescription("The oldest message in " + pair.name() + " waited longer than "
                             + settings.oldestMessageAlarm().toSeconds()
@@ -119,6 +111,22 @@ final class Alarms extends Construct {
                 .metric(errorRate)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                 .threshold(settings.api5xxPercent())
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build());
+    }
+
+    private void deadLetterAlarm(MessageQueues.Pair pair) {
+        add(Alarm.Builder.create(this, pair.name() + "-dead-letters")
+                .alarmDescription("A message could not be delivered and waits in " + pair.name()
+                        + "'s dead-letter queue with its reason (herald-reason attribute)")
+                .metric(pair.deadLetter()
+                        .metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                                .statistic("Maximum")
+                                .period(Duration.minutes(1))
+                                .build()))
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .threshold(0)
                 .evaluationPeriods(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build());

@@ -28,10 +28,11 @@ final class ContainerEnvironment {
     static final int ADMIN_PORT = 9091;
 
     /** Sections each service reads; mailprog, telegramBot and local belong to the Slurm host and laptops. */
-    private static final List<String> API_SECTIONS = List.of("sqs", "api", "receivers", "status", "unsubscribe");
+    private static final List<String> API_SECTIONS =
+            List.of("sqs", "api", "receivers", "status", "unsubscribe", "callbacks");
 
     private static final List<String> PIPELINE_SECTIONS =
-            List.of("sqs", "pipeline", "providers", "receivers", "status", "feedback", "unsubscribe");
+            List.of("sqs", "pipeline", "providers", "receivers", "status", "feedback", "unsubscribe", "callbacks");
 
     /**
      * What the api's magic links need from the Slurm side's section: whom to mail (user@mailDomain, from sender) and
@@ -65,6 +66,14 @@ final class ContainerEnvironment {
      * @throws IllegalArgumentException when the file holds a secret or a setting that cannot work on AWS
      */
     ContainerEnvironment(HeraldConfig config, String region, Map<String, String> sending) {
+        this(config, region, sending, false);
+    }
+
+    /**
+     * @param callbacks whether the stack deploys status callbacks (their queue and secret): then the file's callbacks
+     *     settings reach both services; otherwise none do, and the services run without callbacks
+     */
+    ContainerEnvironment(HeraldConfig config, String region, Map<String, String> sending, boolean callbacks) {
         ObjectNode tree = ConfigLoader.yamlMapper().valueToTree(config);
         ObjectNode defaults = ConfigLoader.yamlMapper().valueToTree(HeraldConfig.defaults());
         Map<String, String> leaves = new TreeMap<>();
@@ -91,12 +100,17 @@ final class ContainerEnvironment {
                     + " (their SHA-256 only) or set api.open: true for a deployment anyone may send through");
         }
         if (config.callbacks().enabled()) {
-            // Neither the secret's Secrets Manager entry nor the callbacks queue is part of the stack yet.
-            problems.add("callbacks.secret is set, but this stack does not deploy status callbacks yet (their secret"
-                    + " and the callbacks queue); leave callbacks.secret empty on AWS");
+            // DeploymentConfig refuses it in a file; this guards a config built some other way.
+            problems.add("callbacks.secret must not be set on AWS: with the infra setting callbacks=true the stack"
+                    + " generates it in Secrets Manager");
         }
-        leaves.keySet().removeIf(key -> key.startsWith("callbacks."));
-        defaultLeaves.keySet().removeIf(key -> key.startsWith("callbacks."));
+        // The secret reaches the tasks from Secrets Manager (StatusCallbacks), never as a plain variable.
+        leaves.remove(DeploymentConfig.CALLBACKS_SECRET_KEY);
+        defaultLeaves.remove(DeploymentConfig.CALLBACKS_SECRET_KEY);
+        if (!callbacks) {
+            leaves.keySet().removeIf(key -> key.startsWith("callbacks."));
+            defaultLeaves.keySet().removeIf(key -> key.startsWith("callbacks."));
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -111,6 +125,9 @@ final class ContainerEnvironment {
         // whose defaults differ from this build's still finds the same queues and table.
         for (String key : STACK_KEYS) {
             diff.put(key, leaves.get(key));
+        }
+        if (callbacks) {
+            diff.put("callbacks.queue", leaves.get("callbacks.queue"));
         }
         // What only the deployment knows, or what must hold there whatever the file says.
         diff.put("sqs.region", region);

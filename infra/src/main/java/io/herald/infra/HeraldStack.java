@@ -2,6 +2,7 @@ package io.herald.infra;
 
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
@@ -47,7 +49,11 @@ public final class HeraldStack extends Stack {
             sending.put("providers.ses.feedback.queue", sesFeedback.queueName());
             sending.put("providers.ses.feedback.topicArn", sesFeedback.topicArn());
         }
-        ContainerEnvironment environment = new ContainerEnvironment(config, Aws.REGION, sending);
+        // Status callbacks only when the stack setting asks: the services take callbacks as on when their secret is
+        // set.
+        StatusCallbacks callbacks =
+                settings.callbacks() ? new StatusCallbacks(this, "Callbacks", settings.stackName(), config) : null;
+        ContainerEnvironment environment = new ContainerEnvironment(config, Aws.REGION, sending, callbacks != null);
         Network network = new Network(this, "Network", settings.natGateways());
 
         // The magic links' signing key: nobody needs to know it, so the stack generates it; every api task
@@ -84,14 +90,12 @@ public final class HeraldStack extends Stack {
         if (unsubscribeSecret != null) {
             apiSecrets.put(UNSUBSCRIBE_SECRET_VARIABLE, unsubscribeSecret);
         }
-        this.api = new ApiService(
-                this,
-                "Api",
-                network,
-                settings,
-                environment.api(),
-                apiSecrets,
-                TaskPermissions.api(queues.pairs(), storage.table()));
+        List<PolicyStatement> apiPermissions = new ArrayList<>(TaskPermissions.api(queues.pairs(), storage.table()));
+        if (callbacks != null) {
+            apiSecrets.put(CALLBACKS_SECRET_VARIABLE, callbacks.secret());
+            apiPermissions.addAll(callbacks.apiStatements());
+        }
+        this.api = new ApiService(this, "Api", network, settings, environment.api(), apiSecrets, apiPermissions);
 
         boolean collector = !settings.metricsCollector().isBlank();
         LogGroup metricsLogs =
@@ -106,6 +110,12 @@ public final class HeraldStack extends Stack {
         if (unsubscribeSecret != null) {
             pipelineSecrets.put(UNSUBSCRIBE_SECRET_VARIABLE, unsubscribeSecret);
         }
+        List<PolicyStatement> pipelineExtra =
+                new ArrayList<>(sesFeedback == null ? List.of() : sesFeedback.pipelineStatements());
+        if (callbacks != null) {
+            pipelineSecrets.put(CALLBACKS_SECRET_VARIABLE, callbacks.secret());
+            pipelineExtra.addAll(callbacks.pipelineStatements());
+        }
         this.pipeline = new PipelineService(
                 this,
                 "Pipeline",
@@ -117,7 +127,7 @@ public final class HeraldStack extends Stack {
                         queues.pairs(),
                         storage.table(),
                         ses == null ? null : ses.sendStatement(),
-                        sesFeedback == null ? List.of() : sesFeedback.pipelineStatements(),
+                        pipelineExtra,
                         metricsLogs),
                 config.pipeline().shutdownDeadline(),
                 metricsLogs);
@@ -135,8 +145,11 @@ public final class HeraldStack extends Stack {
         if (sesFeedback != null) {
             watched.add(new MessageQueues.Pair(sesFeedback.queueName(), sesFeedback.queue(), sesFeedback.deadLetter()));
         }
-        this.alarms =
-                new Alarms(this, "Alarms", settings, watched, api.service().getLoadBalancer(), collector);
+        List<MessageQueues.Pair> retrying = callbacks == null
+                ? List.of()
+                : List.of(new MessageQueues.Pair(callbacks.queueName(), callbacks.queue(), callbacks.deadLetter()));
+        this.alarms = new Alarms(
+                this, "Alarms", settings, watched, retrying, api.service().getLoadBalancer(), collector);
 
         ManagedPolicy producer = ManagedPolicy.Builder.create(this, "ProducerPolicy")
                 .description("Herald producer outside AWS (the Slurm forwarder): send to Herald's queues only")
@@ -167,6 +180,17 @@ public final class HeraldStack extends Stack {
                     sesFeedback.queue().getQueueUrl() + " "
                             + sesFeedback.deadLetter().getQueueUrl());
         }
+        if (callbacks != null) {
+            output(
+                    "CallbacksQueue",
+                    "status callbacks: queue and dead-letter queue URLs",
+                    callbacks.queue().getQueueUrl() + " "
+                            + callbacks.deadLetter().getQueueUrl());
+            output(
+                    "CallbacksSecret",
+                    "callbacks.secret (whsec_...): give it to callback receivers to verify signatures",
+                    callbacks.secret().getSecretName());
+        }
         queues.pairs()
                 .forEach(p -> output(
                         "Queue-" + p.name(),
@@ -185,6 +209,8 @@ public final class HeraldStack extends Stack {
             ConfigLoader.environmentVariable(DeploymentConfig.LINK_SECRET_KEY);
     private static final String UNSUBSCRIBE_SECRET_VARIABLE =
             ConfigLoader.environmentVariable(DeploymentConfig.UNSUBSCRIBE_SECRET_KEY);
+    private static final String CALLBACKS_SECRET_VARIABLE =
+            ConfigLoader.environmentVariable(DeploymentConfig.CALLBACKS_SECRET_KEY);
 
     private void output(String id, String description, String value) {
         CfnOutput.Builder.create(this, id.replaceAll("[^A-Za-z0-9]", ""))

@@ -38,6 +38,8 @@ import java.util.function.Function;
  * @param api5xxPercent share of API answers that are 5xx (in 5 minutes) that raises an alarm
  * @param metricsCollector image of the sidecar that turns the pipeline's Prometheus metrics into CloudWatch metrics
  *     (breaker state); empty: no sidecar, no breaker alarm
+ * @param callbacks deploy signed status callbacks: their queue (callbacks.queue) with its dead-letter queue and a
+ *     generated callbacks.secret in Secrets Manager, read by the api and the pipeline
  */
 public record InfraSettings(
         String stackName,
@@ -60,7 +62,8 @@ public record InfraSettings(
         int natGateways,
         Duration oldestMessageAlarm,
         double api5xxPercent,
-        String metricsCollector) {
+        String metricsCollector,
+        boolean callbacks) {
 
     /** The retention periods CloudWatch Logs accepts. */
     static final Set<Integer> RETENTION_DAYS = Set.of(
@@ -95,6 +98,7 @@ public record InfraSettings(
         d.put("api5xxPercent", "5");
         // ADOT collector: scrapes the pipeline's /metrics and writes CloudWatch metrics (EMF).
         d.put("metricsCollector", "public.ecr.aws/aws-observability/aws-otel-collector:v0.39.0");
+        d.put("callbacks", "false");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -125,7 +129,8 @@ public record InfraSettings(
                 r.integer("natGateways"),
                 Duration.ofSeconds(r.integer("oldestMessageAlarm")),
                 r.decimal("api5xxPercent"),
-                r.text("metricsCollector"));
+                r.text("metricsCollector"),
+                r.bool("callbacks"));
         List<String> problems = new ArrayList<>(r.problems);
         problems.addAll(s.problems());
         if (!problems.isEmpty()) {
@@ -215,6 +220,15 @@ public record InfraSettings(
                 problems.add(key + " must be a whole number, got '" + value + "'");
                 return Integer.parseInt(DEFAULTS.get(key));
             }
+        }
+
+        boolean bool(String key) {
+            String value = text(key);
+            if (!value.equals("true") && !value.equals("false")) {
+                problems.add(key + " must be true or false, got '" + value + "'");
+                return Boolean.parseBoolean(DEFAULTS.get(key));
+            }
+            return Boolean.parseBoolean(value);
         }
 
         double decimal(String key) {

@@ -47,6 +47,30 @@ class ContainerEnvironmentTest {
     }
 
     @Test
+    void passesTheCallbacksSettingsToBothServicesOnlyWhenTheStackDeploysCallbacks() {
+        HeraldConfig.Callbacks defaults = HeraldConfig.Callbacks.defaults();
+        HeraldConfig config = deployment()
+                .withCallbacks(new HeraldConfig.Callbacks(
+                        defaults.secret(),
+                        "status-posts",
+                        false,
+                        defaults.retrySchedule(),
+                        java.time.Duration.ofSeconds(10),
+                        java.util.List.of()));
+        ContainerEnvironment on = new ContainerEnvironment(config, "REGION", Map.of(), true);
+        for (Map<String, String> env : java.util.List.of(on.api(), on.pipeline())) {
+            assertThat(env)
+                    .containsEntry("HERALD_CALLBACKS_QUEUE", "status-posts")
+                    .containsEntry("HERALD_CALLBACKS_TIMEOUT", "10s")
+                    .doesNotContainKey("HERALD_CALLBACKS_SECRET");
+        }
+        ContainerEnvironment off = new ContainerEnvironment(config, "REGION", Map.of(), false);
+        for (Map<String, String> env : java.util.List.of(off.api(), off.pipeline())) {
+            assertThat(env.keySet()).noneMatch(name -> name.startsWith("HERALD_CALLBACKS_"));
+        }
+    }
+
+    @Test
     void refusesAnApiThatWouldNotStart() {
         assertThatThrownBy(() -> new ContainerEnvironment(HeraldConfig.defaults(), "REGION", Map.of()))
                 .hasMessageContaining("api.keys is empty");
@@ -56,8 +80,11 @@ class ContainerEnvironmentTest {
     void refusesACredentialWrittenIntoTheFile() {
         assertThatThrownBy(() -> DeploymentConfig.load(
                         Optional.of(Path.of(SynthesizedTemplates.resource("herald-with-secret.yaml")))))
-                .hasMessageContaining("providers.telegram.botToken, api.selfService.linkSecret must not be in the file")
-                .hasMessageNotContaining("do-not-commit-me");
+                .hasMessageContaining(
+                        "providers.telegram.botToken, api.selfService.linkSecret, callbacks.secret must not be"
+                                + " in the file")
+                .hasMessageNotContaining("do-not-commit-me")
+                .hasMessageNotContaining("whsec_");
     }
 
     @Test

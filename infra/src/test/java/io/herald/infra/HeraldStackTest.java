@@ -21,6 +21,7 @@ class HeraldStackTest {
 
     private static final List<String> QUEUES = List.of("alerts-1", "alerts-2", "alerts-3");
     private static final String SES_FEEDBACK = SesFeedbackQueue.DEFAULT_NAME;
+    private static final String CALLBACKS = HeraldConfig.Callbacks.defaults().queue();
 
     private final SynthesizedTemplates t = SynthesizedTemplates.get();
 
@@ -34,18 +35,18 @@ class HeraldStackTest {
 
     @Test
     void createsOneOfEachResourceAndAQueuePairPerConfiguredQueue() {
-        // The work queues' pairs and the SES feedback queue's.
-        t.mainTemplate.resourceCountIs("AWS::SQS::Queue", 2 * QUEUES.size() + 2);
+        // The work queues' pairs, the SES feedback queue's and the callbacks queue's.
+        t.mainTemplate.resourceCountIs("AWS::SQS::Queue", 2 * QUEUES.size() + 4);
         t.mainTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
         t.mainTemplate.resourceCountIs("AWS::ECS::Cluster", 1);
         t.mainTemplate.resourceCountIs("AWS::ECS::Service", 2);
         t.mainTemplate.resourceCountIs("AWS::ECS::TaskDefinition", 2);
         t.mainTemplate.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);
         // One per secret key of every installed provider (ntfy has two: token and password), the links' key and the
-        // unsubscribe links' key.
+        // unsubscribe links' key, and the callbacks' generated key with the whsec_ secret made from it.
         t.mainTemplate.resourceCountIs(
                 "AWS::SecretsManager::Secret",
-                ProviderSecrets.of(HeraldConfig.defaults().providers()).size() + 2);
+                ProviderSecrets.of(HeraldConfig.defaults().providers()).size() + 4);
         t.mainTemplate.resourceCountIs("AWS::SES::EmailIdentity", 1);
         t.mainTemplate.resourceCountIs("AWS::SES::ConfigurationSet", 1);
         // The alarms' and SES's events'.
@@ -62,7 +63,7 @@ class HeraldStackTest {
                 .forEach((id, queue) ->
                         logicalIdByName.put(queue.at("/Properties/QueueName").asText(), id));
         assertThat(logicalIdByName)
-                .containsOnlyKeys(java.util.stream.Stream.concat(QUEUES.stream(), Stream.of(SES_FEEDBACK))
+                .containsOnlyKeys(java.util.stream.Stream.concat(QUEUES.stream(), Stream.of(SES_FEEDBACK, CALLBACKS))
                         .flatMap(q -> Stream.of(q, q + "-dead"))
                         .toList());
         for (String name : QUEUES) {
@@ -181,8 +182,9 @@ class HeraldStackTest {
     @Test
     void alarmsWatchDeadLettersOldestMessageBreakersAndApiErrorsThroughOneTopic() {
         Map<String, JsonNode> alarms = resources("AWS::CloudWatch::Alarm");
-        // Each work queue's and the SES feedback queue's two, the breaker's and the API's.
-        assertThat(alarms).hasSize(2 * (QUEUES.size() + 1) + 2);
+        // Each work queue's and the SES feedback queue's two, the callbacks' dead letters', the breaker's and the
+        // API's.
+        assertThat(alarms).hasSize(2 * (QUEUES.size() + 1) + 1 + 2);
         long deadLetter = alarms.values().stream()
                 .filter(a -> "ApproximateNumberOfMessagesVisible"
                                 .equals(a.at("/Properties/MetricName").asText())
@@ -192,7 +194,8 @@ class HeraldStackTest {
                 .filter(a -> "ApproximateAgeOfOldestMessage"
                         .equals(a.at("/Properties/MetricName").asText()))
                 .count();
-        assertThat(deadLetter).isEqualTo(QUEUES.size() + 1);
+        assertThat(deadLetter).isEqualTo(QUEUES.size() + 2);
+        // Callbacks wait in their queue for hours on purpose: no age alarm there.
         assertThat(oldest).isEqualTo(QUEUES.size() + 1);
         assertThat(expressions(alarms))
                 .anyMatch(e -> e.contains("herald_worker_healthy"))
@@ -300,8 +303,9 @@ class HeraldStackTest {
                 .path("Secrets")
                 .forEach(s -> apiSecrets.add(s.path("Name").asText()));
         assertThat(apiSecrets)
-                .as("the api reads only the magic links' and the unsubscribe links' keys")
-                .containsExactly("HERALD_API_SELF_SERVICE_LINK_SECRET", "HERALD_UNSUBSCRIBE_SECRET");
+                .as("the api reads only the magic links', the unsubscribe links' and the callbacks' keys")
+                .containsExactly(
+                        "HERALD_API_SELF_SERVICE_LINK_SECRET", "HERALD_UNSUBSCRIBE_SECRET", "HERALD_CALLBACKS_SECRET");
         List<String> secretNames = new ArrayList<>();
         containers
                 .get("pipeline")
@@ -311,7 +315,8 @@ class HeraldStackTest {
                 .containsExactlyInAnyOrder(
                         "HERALD_PROVIDERS_SENDGRID_API_KEY",
                         "HERALD_PROVIDERS_SLACK_WEBHOOK_URL",
-                        "HERALD_UNSUBSCRIBE_SECRET");
+                        "HERALD_UNSUBSCRIBE_SECRET",
+                        "HERALD_CALLBACKS_SECRET");
         for (JsonNode container : containers.values()) {
             container
                     .path("Environment")
@@ -454,6 +459,86 @@ class HeraldStackTest {
                     .containsEntry("HERALD_UNSUBSCRIBE_PUBLIC_URL", "https://herald.example.org")
                     .doesNotContainKey("HERALD_UNSUBSCRIBE_SECRET");
         }
+    }
+
+    @Test
+    void callbacksGetTheirQueueAndAGeneratedWhsecSecretForBothServicesWithOnlyTheCallsTheyMake() {
+        HeraldConfig.Callbacks callbacks = HeraldConfig.Callbacks.defaults();
+        Map<String, String> idByName = new HashMap<>();
+        resources("AWS::SQS::Queue")
+                .forEach((id, queue) ->
+                        idByName.put(queue.at("/Properties/QueueName").asText(), id));
+        JsonNode queue = t.main.at("/Resources/" + idByName.get(CALLBACKS) + "/Properties");
+        assertThat(queue.at("/RedrivePolicy/maxReceiveCount").asInt()).isEqualTo(callbacks.queueMaxReceiveCount());
+        assertThat(queue.at("/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0").asText())
+                .isEqualTo(idByName.get(CALLBACKS + "-dead"));
+        assertThat(queue.path("VisibilityTimeout").asInt())
+                .isEqualTo(callbacks.queueVisibilityTimeout().toSeconds());
+        assertThat(queue.path("SqsManagedSseEnabled").asBoolean()).isTrue();
+
+        Map<String, JsonNode> byName = new HashMap<>();
+        resources("AWS::SecretsManager::Secret")
+                .forEach(
+                        (id, secret) -> byName.put(secret.at("/Properties/Name").asText(), secret));
+        JsonNode key = byName.get("test/callbacks/key");
+        assertThat(key.at("/Properties/GenerateSecretString/PasswordLength").asInt())
+                .isEqualTo(StatusCallbacks.KEY_CHARACTERS);
+        assertThat(key.at("/Properties/GenerateSecretString/ExcludePunctuation").asBoolean())
+                .isTrue();
+        // whsec_ and a dynamic reference to the generated key, resolved by CloudFormation: no value in the template.
+        String composed = byName.get("test/callbacks/secret")
+                .at("/Properties/SecretString")
+                .toString();
+        assertThat(composed).contains("whsec_").contains("{{resolve:secretsmanager:");
+        String secretId = resources("AWS::SecretsManager::Secret").entrySet().stream()
+                .filter(e -> e.getValue().at("/Properties/Name").asText().equals("test/callbacks/secret"))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+        for (String task : List.of("api", "pipeline")) {
+            List<String> fromSecret = new ArrayList<>();
+            containers().get(task).path("Secrets").forEach(s -> {
+                if (s.path("Name").asText().equals("HERALD_CALLBACKS_SECRET")) {
+                    fromSecret.add(s.path("ValueFrom").path("Ref").asText());
+                }
+            });
+            assertThat(fromSecret)
+                    .as(task + " reads callbacks.secret from that secret")
+                    .containsExactly(secretId);
+            assertThat(environment(containers().get(task)))
+                    .as(task)
+                    .containsEntry("HERALD_CALLBACKS_QUEUE", CALLBACKS)
+                    .doesNotContainKey("HERALD_CALLBACKS_SECRET");
+        }
+
+        Map<String, Set<String>> actions = actionsOn(idByName.get(CALLBACKS));
+        assertThat(actions.get("api"))
+                .containsExactlyInAnyOrder("sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes");
+        assertThat(actions.get("pipeline"))
+                .containsExactlyInAnyOrder(
+                        "sqs:ReceiveMessage",
+                        "sqs:DeleteMessage",
+                        "sqs:ChangeMessageVisibility",
+                        "sqs:SendMessage",
+                        "sqs:GetQueueUrl",
+                        "sqs:GetQueueAttributes");
+    }
+
+    /** Actions each task role ("api", "pipeline") has on one queue, by its logical id. */
+    private Map<String, Set<String>> actionsOn(String queueId) {
+        Map<String, Set<String>> byTask = new HashMap<>();
+        resources("AWS::IAM::Policy").forEach((id, policy) -> {
+            String task = id.startsWith("Api") ? "api" : id.startsWith("Pipeline") ? "pipeline" : null;
+            if (task == null) {
+                return;
+            }
+            policy.at("/Properties/PolicyDocument/Statement").forEach(s -> {
+                if (s.path("Resource").toString().contains("\"" + queueId + "\"")) {
+                    byTask.computeIfAbsent(task, k -> new TreeSet<>()).addAll(texts(s.path("Action")));
+                }
+            });
+        });
+        return byTask;
     }
 
     private Map<String, JsonNode> resources(String type) {

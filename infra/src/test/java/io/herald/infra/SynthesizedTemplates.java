@@ -49,6 +49,7 @@ final class SynthesizedTemplates {
                     "-c", "certificateArn=" + CERTIFICATE,
                     "-c", "alarmEmail=ops@example.org",
                     "-c", "sesIdentity=example.org",
+                    "-c", "callbacks=true",
                     "-c", "pipelineMinTasks=2",
                     "-c", "pipelineMaxTasks=12",
                     "-c", "backlogPerTask=500",

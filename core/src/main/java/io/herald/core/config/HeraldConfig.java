@@ -844,6 +844,19 @@ public record HeraldConfig(
             return urls;
         }
 
+        /**
+         * Receives of one callback before SQS moves it to the dead-letter queue: one per scheduled attempt plus a few
+         * spare for deliverers that crashed holding it. Shared by local provisioning and the CDK stack.
+         */
+        public int queueMaxReceiveCount() {
+            return retrySchedule.size() + 1 + 3;
+        }
+
+        /** The callbacks queue's visibility timeout: a post's whole timeout plus room to record its outcome. */
+        public Duration queueVisibilityTimeout() {
+            return timeout.plusSeconds(30);
+        }
+
         /** Whether callbacks are on: a secret to sign them with is set. */
         public boolean enabled() {
             return secret.isSet();

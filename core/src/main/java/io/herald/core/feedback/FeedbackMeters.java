@@ -33,11 +33,14 @@ public final class FeedbackMeters {
     }
 
     void counted(FeedbackEvent event, String senderDomain) {
-        String type = type(event);
-        String domain = senderDomain == null || senderDomain.isBlank()
+        counter(type(event), domainLabel(senderDomain)).increment();
+    }
+
+    /** The {@code sender_domain} label of a sender domain: lower case, {@value #UNKNOWN} when there is none. */
+    static String domainLabel(String senderDomain) {
+        return senderDomain == null || senderDomain.isBlank()
                 ? UNKNOWN
                 : senderDomain.strip().toLowerCase(Locale.ROOT);
-        counter(type, domain).increment();
     }
 
     private Counter counter(String type, String domain) {

@@ -50,6 +50,8 @@ public final class FeedbackRecorder implements FeedbackSink {
     private final SoftBounces softBounces;
     private final SoftBounceLimit softBounceLimit;
     private final FeedbackMeters meters;
+    /** Null: no daily counts for the dashboard (tests that look at other things). */
+    private final FeedbackDailyCounts dailyCounts;
 
     /**
      * @param softBounceLimit how many soft bounces within what window suppress an address
@@ -61,11 +63,23 @@ public final class FeedbackRecorder implements FeedbackSink {
             SoftBounces softBounces,
             SoftBounceLimit softBounceLimit,
             FeedbackMeters meters) {
+        this(status, suppressions, softBounces, softBounceLimit, meters, null);
+    }
+
+    /** @param dailyCounts also counts each event per sender domain and day in the table, for the dashboard's rates */
+    public FeedbackRecorder(
+            StatusStore status,
+            Suppressions suppressions,
+            SoftBounces softBounces,
+            SoftBounceLimit softBounceLimit,
+            FeedbackMeters meters,
+            FeedbackDailyCounts dailyCounts) {
         this.status = status;
         this.suppressions = suppressions;
         this.softBounces = softBounces;
         this.softBounceLimit = softBounceLimit;
         this.meters = meters;
+        this.dailyCounts = dailyCounts;
     }
 
     @Override
@@ -96,8 +110,16 @@ public final class FeedbackRecorder implements FeedbackSink {
                         FeedbackMeters.type(event),
                         event.eventId(),
                         event.source());
-            case FeedbackOutcome.Recorded r -> meters.counted(event, r.senderDomain());
-            case FeedbackOutcome.NoSuchMessage none -> meters.counted(event, null);
+            case FeedbackOutcome.Recorded r -> count(event, r.senderDomain());
+            case FeedbackOutcome.NoSuchMessage none -> count(event, null);
+        }
+    }
+
+    /** Once per event (a repeat was {@code AlreadyRecorded}): the process's counters and the table's daily counts. */
+    private void count(FeedbackEvent event, String senderDomain) {
+        meters.counted(event, senderDomain);
+        if (dailyCounts != null) {
+            dailyCounts.add(FeedbackMeters.type(event), FeedbackMeters.domainLabel(senderDomain));
         }
     }
 

@@ -101,6 +101,39 @@ class FeedbackRecorderTest {
     }
 
     @Test
+    void eachEventIsAddedOnceToItsSenderDomainsDailyCountsInTheTableWhichTheOverviewReads() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FeedbackDailyCounts daily = new FeedbackDailyCounts(dynamo, table, clock);
+        FeedbackRecorder counting = new FeedbackRecorder(
+                status,
+                suppressions,
+                new DynamoSoftBounces(dynamo, table, clock),
+                new SoftBounceLimit(3, Duration.ofDays(7)),
+                new FeedbackMeters(registry),
+                daily);
+        // Its own domain: other tests count into the same day's item.
+        String domain = "rates-" + UUID.randomUUID() + ".example";
+        String first = delivered(domain);
+        String second = delivered(domain);
+        String third = delivered(domain);
+        counting.accept(new FeedbackEvent.Delivery("ses", "d-" + first, first, address(), T0));
+        counting.accept(new FeedbackEvent.Delivery("ses", "d-" + second, second, address(), T0));
+        FeedbackEvent bounce = new FeedbackEvent.Bounce("sendgrid", "b-" + third, third, address(), T0, true, "550");
+        counting.accept(bounce);
+        counting.accept(bounce); // redelivered: recorded before, not counted again
+        counting.accept(new FeedbackEvent.Complaint("ses", "c-" + first, first, address(), T0, "abuse"));
+
+        FeedbackDailyCounts.DomainCounts counts = daily.read(2).stream()
+                .filter(c -> c.senderDomain().equals(domain))
+                .findFirst()
+                .orElseThrow();
+        assertThat(counts.count("delivery")).isEqualTo(2);
+        assertThat(counts.count("hard_bounce")).isEqualTo(1);
+        assertThat(counts.count("complaint")).isEqualTo(1);
+        assertThat(counts.count("soft_bounce")).isZero();
+    }
+
+    @Test
     void aHardBounceMovesTheDeliveredMessageToBouncedAndSuppressesTheAddressForEveryCategory() {
         String id = delivered("cluster.example.edu");
         String to = address();
