@@ -115,12 +115,22 @@ public final class SlurmValues {
     }
 
     /**
+     * What sacct records as the limit of a job that had none when the backfill scheduler started it: with the job's and
+     * the partition's limits both infinite, sched/backfill plans the job at a year (YEAR_MINUTES) and that year is what
+     * accounting keeps. Seen on a real Slurm 22.05 node under load, where backfill rather than the main scheduler
+     * started a job submitted without --time; on a quiet node the same job shows UNLIMITED.
+     */
+    static final String BACKFILL_YEAR = "365-00:00:00";
+
+    /**
      * Timelimit values that mean "no limit of the job's own": sacct prints UNLIMITED for an infinite limit and
-     * Partition_Limit when the job inherits the partition's.
+     * Partition_Limit when the job inherits the partition's, and {@link #BACKFILL_YEAR} when backfill started a job
+     * that had none. (A job that truly asked for --time=365-00:00:00 gets no --time hint: harmless.)
      */
     public static boolean noTimeLimit(String text) {
         String t = text == null ? "" : text.strip().toUpperCase(Locale.ROOT);
         return t.isEmpty()
+                || t.equals(BACKFILL_YEAR)
                 || t.equals("UNLIMITED")
                 || t.equals("INFINITE")
                 || t.equals("PARTITION_LIMIT")
