@@ -765,24 +765,7 @@ public record HeraldConfig(
     }
 
     public HeraldConfig withUnsubscribe(Unsubscribe newUnsubscribe) {
-        return new HeraldConfig(
-                sqs,
-                api,
-                pipeline,
-                providers,
-                receivers,
-                status,
-                local,
-                mailprog,
-                telegramBot,
-                control,
-                logging,
-                serve,
-                suppression,
-                feedback,
-                newUnsubscribe,
-                callbacks,
-                pacing);
+        return toBuilder().unsubscribe(newUnsubscribe).build();
     }
 
     /**
@@ -930,45 +913,163 @@ public record HeraldConfig(
     }
 
     public HeraldConfig withPacing(Pacing newPacing) {
-        return new HeraldConfig(
-                sqs,
-                api,
-                pipeline,
-                providers,
-                receivers,
-                status,
-                local,
-                mailprog,
-                telegramBot,
-                control,
-                logging,
-                serve,
-                suppression,
-                feedback,
-                unsubscribe,
-                callbacks,
-                newPacing);
+        return toBuilder().pacing(newPacing).build();
     }
 
     public HeraldConfig withCallbacks(Callbacks newCallbacks) {
-        return new HeraldConfig(
-                sqs,
-                api,
-                pipeline,
-                providers,
-                receivers,
-                status,
-                local,
-                mailprog,
-                telegramBot,
-                control,
-                logging,
-                serve,
-                suppression,
-                feedback,
-                unsubscribe,
-                newCallbacks,
-                pacing);
+        return toBuilder().callbacks(newCallbacks).build();
+    }
+
+    /** A copy to change: name the sections that differ, keep the rest; each {@code with…} method is one such change. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds a configuration from another one, section by section (see {@link #toBuilder()}). */
+    public static final class Builder {
+        private Sqs sqs;
+        private Api api;
+        private PipelineSettings pipeline;
+        private ProviderBlocks providers;
+        private Receivers receivers;
+        private Status status;
+        private Local local;
+        private MailprogConfig mailprog;
+        private TelegramBotConfig telegramBot;
+        private Control control;
+        private Logging logging;
+        private Serve serve;
+        private SuppressionSettings suppression;
+        private Feedback feedback;
+        private Unsubscribe unsubscribe;
+        private Callbacks callbacks;
+        private Pacing pacing;
+
+        private Builder(HeraldConfig c) {
+            sqs = c.sqs;
+            api = c.api;
+            pipeline = c.pipeline;
+            providers = c.providers;
+            receivers = c.receivers;
+            status = c.status;
+            local = c.local;
+            mailprog = c.mailprog;
+            telegramBot = c.telegramBot;
+            control = c.control;
+            logging = c.logging;
+            serve = c.serve;
+            suppression = c.suppression;
+            feedback = c.feedback;
+            unsubscribe = c.unsubscribe;
+            callbacks = c.callbacks;
+            pacing = c.pacing;
+        }
+
+        public Builder sqs(Sqs value) {
+            sqs = value;
+            return this;
+        }
+
+        public Builder api(Api value) {
+            api = value;
+            return this;
+        }
+
+        public Builder pipeline(PipelineSettings value) {
+            pipeline = value;
+            return this;
+        }
+
+        public Builder providers(ProviderBlocks value) {
+            providers = value;
+            return this;
+        }
+
+        public Builder receivers(Receivers value) {
+            receivers = value;
+            return this;
+        }
+
+        public Builder status(Status value) {
+            status = value;
+            return this;
+        }
+
+        public Builder local(Local value) {
+            local = value;
+            return this;
+        }
+
+        public Builder mailprog(MailprogConfig value) {
+            mailprog = value;
+            return this;
+        }
+
+        public Builder telegramBot(TelegramBotConfig value) {
+            telegramBot = value;
+            return this;
+        }
+
+        public Builder control(Control value) {
+            control = value;
+            return this;
+        }
+
+        public Builder logging(Logging value) {
+            logging = value;
+            return this;
+        }
+
+        public Builder serve(Serve value) {
+            serve = value;
+            return this;
+        }
+
+        public Builder suppression(SuppressionSettings value) {
+            suppression = value;
+            return this;
+        }
+
+        public Builder feedback(Feedback value) {
+            feedback = value;
+            return this;
+        }
+
+        public Builder unsubscribe(Unsubscribe value) {
+            unsubscribe = value;
+            return this;
+        }
+
+        public Builder callbacks(Callbacks value) {
+            callbacks = value;
+            return this;
+        }
+
+        public Builder pacing(Pacing value) {
+            pacing = value;
+            return this;
+        }
+
+        public HeraldConfig build() {
+            return new HeraldConfig(
+                    sqs,
+                    api,
+                    pipeline,
+                    providers,
+                    receivers,
+                    status,
+                    local,
+                    mailprog,
+                    telegramBot,
+                    control,
+                    logging,
+                    serve,
+                    suppression,
+                    feedback,
+                    unsubscribe,
+                    callbacks,
+                    pacing);
+        }
     }
 
     /** Every section's own {@code defaults()}, the one place a default is written (herald.example.yaml is checked). */
@@ -994,212 +1095,42 @@ public record HeraldConfig(
     }
 
     public HeraldConfig withMailprog(MailprogConfig newMailprog) {
-        return new HeraldConfig(
-                sqs,
-                api,
-                pipeline,
-                providers,
-                receivers,
-                status,
-                local,
-                newMailprog,
-                telegramBot,
-                control,
-                logging,
-                serve,
-                suppression,
-                feedback,
-                unsubscribe,
-                callbacks,
-                pacing);
+        return toBuilder().mailprog(newMailprog).build();
     }
 
     public HeraldConfig withReceivers(Receivers newReceivers) {
-        return new HeraldConfig(
-                sqs,
-                api,
-                pipeline,
-                providers,
-                newReceivers,
-                status,
-                local,
-                mailprog,
-                telegramBot,
-                control,
-                logging,
-                serve,
-                suppression,
-                feedback,
-                unsubscribe,
-                callbacks,
-                pacing);
+        return toBuilder().receivers(newReceivers).build();
     }
 
     public HeraldConfig withTelegramBot(TelegramBotConfig newTelegramBot) {
-        return new HeraldConfig(
-                sqs,
-                api,
-                pipeline,
-                providers,
-                receivers,
-                status,
-                local,
-                mailprog,
-                newTelegramBot,
-                control,
-                logging,
-                serve,
-                suppression,
-                feedback,
-                unsubscribe,
-                callbacks,
-                pacing);
+        return toBuilder().telegramBot(newTelegramBot).build();
     }
 
     public HeraldConfig withSqs(Sqs newSqs) {
-        return new HeraldConfig(
-                newSqs,
-                api,
-                pipeline,
-                providers,
-                receivers,
-                status,
-                local,
-                mailprog,
-                telegramBot,
-                control,
-                logging,
-                serve,
-                suppression,
-                feedback,
-                unsubscribe,
-                callbacks,
-                pacing);
+        return toBuilder().sqs(newSqs).build();
     }
 
     public HeraldConfig withApi(Api newApi) {
-        return new HeraldConfig(
-                sqs,
-                newApi,
-                pipeline,
-                providers,
-                receivers,
-                status,
-                local,
-                mailprog,
-                telegramBot,
-                control,
-                logging,
-                serve,
-                suppression,
-                feedback,
-                unsubscribe,
-                callbacks,
-                pacing);
+        return toBuilder().api(newApi).build();
     }
 
     public HeraldConfig withProviders(ProviderBlocks newProviders) {
-        return new HeraldConfig(
-                sqs,
-                api,
-                pipeline,
-                newProviders,
-                receivers,
-                status,
-                local,
-                mailprog,
-                telegramBot,
-                control,
-                logging,
-                serve,
-                suppression,
-                feedback,
-                unsubscribe,
-                callbacks,
-                pacing);
+        return toBuilder().providers(newProviders).build();
     }
 
     public HeraldConfig withStatus(Status newStatus) {
-        return new HeraldConfig(
-                sqs,
-                api,
-                pipeline,
-                providers,
-                receivers,
-                newStatus,
-                local,
-                mailprog,
-                telegramBot,
-                control,
-                logging,
-                serve,
-                suppression,
-                feedback,
-                unsubscribe,
-                callbacks,
-                pacing);
+        return toBuilder().status(newStatus).build();
     }
 
     public HeraldConfig withControl(Control newControl) {
-        return new HeraldConfig(
-                sqs,
-                api,
-                pipeline,
-                providers,
-                receivers,
-                status,
-                local,
-                mailprog,
-                telegramBot,
-                newControl,
-                logging,
-                serve,
-                suppression,
-                feedback,
-                unsubscribe,
-                callbacks,
-                pacing);
+        return toBuilder().control(newControl).build();
     }
 
     public HeraldConfig withServe(Serve newServe) {
-        return new HeraldConfig(
-                sqs,
-                api,
-                pipeline,
-                providers,
-                receivers,
-                status,
-                local,
-                mailprog,
-                telegramBot,
-                control,
-                logging,
-                newServe,
-                suppression,
-                feedback,
-                unsubscribe,
-                callbacks,
-                pacing);
+        return toBuilder().serve(newServe).build();
     }
 
     public HeraldConfig withFeedback(Feedback newFeedback) {
-        return new HeraldConfig(
-                sqs,
-                api,
-                pipeline,
-                providers,
-                receivers,
-                status,
-                local,
-                mailprog,
-                telegramBot,
-                control,
-                logging,
-                serve,
-                suppression,
-                newFeedback,
-                unsubscribe,
-                callbacks,
-                pacing);
+        return toBuilder().feedback(newFeedback).build();
     }
 }
