@@ -66,6 +66,7 @@ final class ApiCommand implements Callable<Integer> {
                 stores);
         CallbackWiring.configureApi(cfg, builder);
         AutoCloseable meters = processMeters;
+        io.herald.core.status.StatusStore feedbackStatus = status;
         HeraldApi api = builder.meterRegistry(registry)
                 .statusStore(status)
                 .controlStore(stores.control())
@@ -80,7 +81,11 @@ final class ApiCommand implements Callable<Integer> {
                 .feedbackWebhooks(
                         cfg.providers().feedbackWebhooks(),
                         apiMeters -> stores.feedbackRecorder(
-                                cfg, stores.suppressions(), new FeedbackMeters(apiMeters), Clock.systemUTC()),
+                                cfg,
+                                feedbackStatus,
+                                stores.suppressions(),
+                                new FeedbackMeters(apiMeters),
+                                Clock.systemUTC()),
                         new DynamoFeedbackEventIds(
                                 stores.dynamo(), stores.table(), cfg.feedback().dedupWindow(), Clock.systemUTC()))
                 .access(access)

@@ -140,7 +140,11 @@ public final class LocalStack implements AutoCloseable {
                     .feedbackWebhooks(
                             config.providers().feedbackWebhooks(),
                             meters -> stores.feedbackRecorder(
-                                    config, stores.suppressions(), new FeedbackMeters(meters), Clock.systemUTC()),
+                                    config,
+                                    status,
+                                    stores.suppressions(),
+                                    new FeedbackMeters(meters),
+                                    Clock.systemUTC()),
                             new DynamoFeedbackEventIds(
                                     stores.dynamo(),
                                     stores.table(),

@@ -59,7 +59,7 @@ final class PipelineCommand implements Callable<Integer> {
                             cfg,
                             new DeferralPacing(
                                     stores.feedbackRecorder(
-                                            cfg, stores.suppressions(), metrics.feedback(), Clock.systemUTC()),
+                                            cfg, status, stores.suppressions(), metrics.feedback(), Clock.systemUTC()),
                                     pacer),
                             metrics.registry()));
         } catch (RuntimeException e) {

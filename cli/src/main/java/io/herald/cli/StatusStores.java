@@ -14,6 +14,7 @@ import io.herald.core.idempotency.DynamoIdempotencyStore;
 import io.herald.core.preferences.DynamoPreferencesStore;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.status.DynamoStatusStore;
+import io.herald.core.status.StatusStore;
 import io.herald.core.status.StatusTable;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,10 +81,18 @@ record StatusStores(
      *
      * @param meters the process's feedback counters (the pipeline's are {@code PipelineMetrics.feedback()})
      */
+    /**
+     * @param statusStore where the feedback's states go: the process's status store as its callbacks wrap it, so a
+     *     bounce or complaint is posted to the message's callback URL like any other state
+     */
     FeedbackRecorder feedbackRecorder(
-            HeraldConfig config, Suppressions suppressions, FeedbackMeters meters, Clock clock) {
+            HeraldConfig config,
+            StatusStore statusStore,
+            Suppressions suppressions,
+            FeedbackMeters meters,
+            Clock clock) {
         return new FeedbackRecorder(
-                status,
+                statusStore,
                 suppressions,
                 new DynamoSoftBounces(dynamo, table, clock),
                 config.suppression().softBounces(),

@@ -1,8 +1,11 @@
 package io.herald.core.callback;
 
 import io.herald.core.status.DeliveryState;
+import io.herald.core.status.FeedbackOutcome;
+import io.herald.core.status.FeedbackStep;
 import io.herald.core.status.StatusStore;
 import io.herald.core.status.StatusUpdate;
+import io.herald.core.status.Timeline;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -63,6 +66,23 @@ public final class CallbackStatusStore implements StatusStore {
     public void reopen(List<StatusUpdate> updates) {
         store.reopen(updates);
         post(updates);
+    }
+
+    /** Forwarded, so the store's atomic rule applies; a state the feedback changed is posted like any other. */
+    @Override
+    public FeedbackOutcome recordFeedback(FeedbackStep step) {
+        FeedbackOutcome outcome = store.recordFeedback(step);
+        if (outcome instanceof FeedbackOutcome.Recorded recorded
+                && recorded.stateChanged()
+                && step.newState() != null) {
+            post(List.of(new StatusUpdate(step.messageId(), step.newState(), step.at())));
+        }
+        return outcome;
+    }
+
+    @Override
+    public Timeline timeline(String messageId) {
+        return store.timeline(messageId);
     }
 
     @Override

@@ -251,7 +251,6 @@ public final class CallbackDeliverer implements AutoCloseable {
     }
 
     private void giveUp(Message message, CallbackEvent event, int attempts, String reason) {
-        givenUp.increment();
         log.warn(
                 "callback {} of message {} given up after {} attempts to {}: {}",
                 event.webhookId(),
@@ -269,6 +268,8 @@ public final class CallbackDeliverer implements AutoCloseable {
                 log.warn("callback failure of {} not noted on its status: {}", event.messageId(), e.getMessage());
             }
         }
+        // Counted once noted, so whoever sees the count can read the note.
+        givenUp.increment();
         delete(message, event);
     }
 
