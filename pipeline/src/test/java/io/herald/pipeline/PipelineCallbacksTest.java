@@ -32,6 +32,8 @@ import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.DeliveryState;
 import io.herald.core.status.DynamoStatusStore;
+import io.herald.core.status.FeedbackOutcome;
+import io.herald.core.status.FeedbackStep;
 import io.herald.core.status.StatusTable;
 import io.herald.core.status.StatusUpdate;
 import io.herald.embedded.EmbeddedDynamoDb;
@@ -385,6 +387,38 @@ class PipelineCallbacksTest {
         assertThat(bounce.path("data").path("details").path("kind").asText()).isEqualTo("hard");
         assertThat(bounce.path("data").path("details").path("diagnostic").asText())
                 .isEqualTo("550 5.1.1 user unknown");
+    }
+
+    @Test
+    void aBounceRecordedAsFeedbackIsPostedOnceAndKeepsItsPlaceInTheFeedbackList() {
+        target.stubFor(
+                post(urlPathEqualTo("/hooks/recorded")).willReturn(aResponse().withStatus(200)));
+        startCallbacks(true);
+        String id = "0190aaaa-0000-7000-8000-000000000007";
+        store.recordNew(List.of(update(id, new DeliveryState.Queued(), url("/hooks/recorded"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> counted("delivered") == 1.0);
+
+        // As FeedbackRecorder records it: through the store's atomic feedback rule, twice (an SQS redelivery).
+        FeedbackStep bounce = new FeedbackStep(
+                id,
+                "ses-event-1",
+                "hard-bounce",
+                "ses",
+                "550 5.1.1 user unknown",
+                Instant.now(),
+                new DeliveryState.Bounced(true, "550 5.1.1 user unknown", "ses"));
+        assertThat(store.recordFeedback(bounce)).isInstanceOf(FeedbackOutcome.Recorded.class);
+        assertThat(store.recordFeedback(bounce)).isInstanceOf(FeedbackOutcome.AlreadyRecorded.class);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> counted("delivered") == 2.0);
+        assertThat(posts("/hooks/recorded").stream()
+                        .filter(r -> r.getBodyAsString().contains("message.bounced"))
+                        .count())
+                .as("the repeated event posts nothing more")
+                .isEqualTo(1);
+        assertThat(raw.timeline(id).feedback())
+                .as("forwarded to the store's own rule")
+                .hasSize(1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.herald.core.status;
 
+import io.herald.core.callback.CallbackTargets;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -48,5 +49,16 @@ public record StatusUpdate(
     /** The same transition, naming the domain of the message's sender (see {@link #senderDomain}). */
     public StatusUpdate withSenderDomain(String domain) {
         return new StatusUpdate(messageId, state, at, owner, callbackUrl, domain);
+    }
+
+    /**
+     * Names the callback URL by scheme, host and port only: its path and query may hold the receiver's token, and a
+     * status update is the kind of value that ends up in a log line or a test's failure message.
+     */
+    @Override
+    public String toString() {
+        return "StatusUpdate[messageId=" + messageId + ", state=" + state + ", at=" + at + ", owner=" + owner
+                + ", callbackUrl=" + (callbackUrl == null ? null : CallbackTargets.shown(callbackUrl))
+                + ", senderDomain=" + senderDomain + "]";
     }
 }
