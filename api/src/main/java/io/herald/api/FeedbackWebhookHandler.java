@@ -86,9 +86,12 @@ final class FeedbackWebhookHandler implements Handler {
         }
         byte[] body;
         try {
-            body = declared >= 0
-                    ? Intake.readDeclared(ctx.bodyInputStream(), (int) declared)
-                    : ctx.bodyInputStream().readNBytes(limit + 1);
+            if (declared >= 0) {
+                body = Intake.readDeclared(ctx.bodyInputStream(), (int) declared);
+                Intake.markBodyRead(ctx);
+            } else {
+                body = ctx.bodyInputStream().readNBytes(limit + 1);
+            }
         } catch (IOException cutShort) {
             return json.error(HttpStatus.BAD_REQUEST.getCode(), Intake.BODY_CUT_SHORT);
         }

@@ -237,6 +237,9 @@ public final class HeraldApi implements AutoCloseable {
                         accessLog.request(ctx, took);
                     }
                 }
+                // Last, so the request's latency is its handling, not how long the client took to send what was
+                // refused.
+                intake.discardUnreadBody(ctx);
             });
 
             javalin.routes.post("/email/send", intake.handler("/email/send", sendEmail), ApiRole.SENDER);

@@ -50,8 +50,11 @@ final class Intake {
 
     /** Set once a request's body was read to its declared end, so nothing is left to drain. */
     private static final String BODY_READ = "herald.bodyRead";
-    /** At least this much of an unread body is drained so the client can read an early answer. */
-    private static final long UNREAD_BODY_DRAIN_BYTES = 8L * 1024 * 1024;
+    /**
+     * At least this much of an unread body is drained so the client can read an early answer: a body up to it gets its
+     * 400 on a connection that stays open; a larger one may see its connection reset.
+     */
+    static final long UNREAD_BODY_DRAIN_BYTES = 64L * 1024 * 1024;
 
     private final int maxBodyBytes;
     private final ApiAccess access;
@@ -81,28 +84,35 @@ final class Intake {
     Handler handler(String endpoint, Submission submission) {
         return ctx -> {
             try (BatchingEnqueuer.Arrival arrival = dispatcher.expect()) {
-                Reply reply = answer(ctx, endpoint, submission, arrival);
-                discardUnreadBody(ctx);
-                json.send(ctx, reply);
+                json.send(ctx, answer(ctx, endpoint, submission, arrival));
             }
         };
     }
 
     /**
-     * Reads and drops what the client is still sending after an early answer (401, 429, oversize 400). Answering
-     * without reading lets the server close a socket with unread bytes, which resets the connection under the client
-     * while it is still writing, so it never sees the answer. Bounded, so an endless body still ends: past the bound
-     * the connection is closed anyway.
+     * Reads and drops what the client is still sending after an early answer (401, 403, 429, an oversize 400 or 413),
+     * on every route: HeraldApi calls it after each request. Closing a socket with unread bytes makes the kernel answer
+     * the client's next segment with a reset, and a reset discards the answer the client had not read yet; a client
+     * still writing a large body then sees "connection reset" instead of the 400. So, as nginx and Apache do before
+     * closing, the rest of the body is read to its end: the connection then even stays open. Bounded, so an endless
+     * body still ends (past the bound the connection is closed anyway), and a slow one meets Jetty's data-rate and idle
+     * limits.
      */
-    private void discardUnreadBody(Context ctx) {
-        if (ctx.attribute(BODY_READ) != null) {
-            // Read to its declared end already. Another read would only find the end, and would have Jetty
-            // measure the body's data rate over the time the request took to process (a 408 for a slow answer).
+    void discardUnreadBody(Context ctx) {
+        if (ctx.statusCode() < 400
+                || ctx.attribute(BODY_READ) != null
+                || ctx.req().getContentLengthLong() == 0) {
+            // Only an early answer leaves a body unread (every route that succeeds reads its body), and this one was
+            // read to its declared end already, or had none. Another read would only find the end, and would have
+            // Jetty measure the body's data rate over the time the request took to process (a 408 for a slow answer).
             return;
         }
         long bound = Math.max(UNREAD_BODY_DRAIN_BYTES, 4L * maxBodyBytes);
         try {
-            var in = ctx.bodyInputStream();
+            var in = ctx.req().getInputStream();
+            if (in.isFinished()) {
+                return;
+            }
             // Usually the body was read to its end: one read says so, without a buffer per request.
             int first = in.read();
             if (first < 0) {
@@ -118,6 +128,11 @@ final class Intake {
             // The client cut its body short, broke its framing or sent it too slowly (Jetty's 408); the answer still
             // goes out, the connection then closes.
         }
+    }
+
+    /** Says a handler read the request's body to its declared end, so {@link #discardUnreadBody} need not look. */
+    static void markBodyRead(Context ctx) {
+        ctx.attribute(BODY_READ, Boolean.TRUE);
     }
 
     static final String BODY_CUT_SHORT = "request body could not be read: it ended before its declared Content-Length "
@@ -257,7 +272,7 @@ final class Intake {
         try {
             bytes = readBody(ctx, declared);
             if (declared >= 0 || bytes.length <= maxBodyBytes) {
-                ctx.attribute(BODY_READ, Boolean.TRUE);
+                markBodyRead(ctx);
             }
         } catch (IOException cutShort) {
             // Jetty's "Early EOF" or a broken chunk: the client's doing, not a server error.

@@ -191,6 +191,19 @@ class HeraldApiTest {
     }
 
     @Test
+    void anyRouteAnsweringBeforeReadingLetsAClientStillWritingReadTheAnswer() throws Exception {
+        // A route that refuses at once (here: no provider takes feedback at this path) never reads the body; the
+        // API drains it after answering, on every route, so the client sees the 404 instead of a reset.
+        for (int attempt = 0; attempt < 5; attempt++) {
+            ApiTestbed.Answer answer = bed.post(api, "/v1/feedback/nosuchprovider", emailOfExactly(3_000_000));
+
+            assertThat(answer.status()).isEqualTo(404);
+            assertThat(answer.text()).contains("no provider takes feedback at this path");
+        }
+        assertThat(post(api, validEmail()).status()).isEqualTo(200);
+    }
+
+    @Test
     void oversizeChunkedBodyIs400NamingTheLimit() throws Exception {
         byte[] body = emailOfExactly(300_000).getBytes(StandardCharsets.UTF_8);
         // An input-stream publisher has no length, so the client sends it chunked, without Content-Length.

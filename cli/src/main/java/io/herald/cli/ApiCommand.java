@@ -10,6 +10,7 @@ import io.herald.core.preferences.DynamoChatLinks;
 import io.herald.core.preferences.DynamoLinkNonces;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.SqsProducer;
+import io.herald.core.status.StatusStore;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,7 +44,7 @@ final class ApiCommand implements Callable<Integer> {
             queues.close();
             throw e;
         }
-        io.herald.core.status.StatusStore status = stores.status();
+        StatusStore status = stores.status();
         io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = null;
         AutoCloseable processMeters = () -> {};
         if (cfg.callbacks().enabled()) {
@@ -66,7 +67,7 @@ final class ApiCommand implements Callable<Integer> {
                 stores);
         CallbackWiring.configureApi(cfg, builder);
         AutoCloseable meters = processMeters;
-        io.herald.core.status.StatusStore feedbackStatus = status;
+        StatusStore feedbackStatus = status;
         HeraldApi api = builder.meterRegistry(registry)
                 .statusStore(status)
                 .controlStore(stores.control())

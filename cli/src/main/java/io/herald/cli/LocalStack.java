@@ -18,6 +18,7 @@ import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsClients;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.sqs.SqsQueues;
+import io.herald.core.status.StatusStore;
 import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
@@ -84,7 +85,7 @@ public final class LocalStack implements AutoCloseable {
             this.queues = SqsQueues.provision(sqs, config.sqs());
 
             String callbackQueue = config.callbacks().enabled() ? CallbackWiring.queueUrl(config, sqs, true) : null;
-            io.herald.core.status.StatusStore status =
+            StatusStore status =
                     CallbackWiring.statusStore(config, stores.status(), sqs, callbackQueue, metrics.registry());
             CallbackWiring.deliverer(config, sqs, callbackQueue, stores.status(), metrics.registry())
                     .ifPresent(d -> {

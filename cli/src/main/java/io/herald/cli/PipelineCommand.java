@@ -1,6 +1,7 @@
 package io.herald.cli;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.status.StatusStore;
 import io.herald.pipeline.AdminServer;
 import io.herald.pipeline.Pipeline;
 import io.herald.pipeline.PipelineMetrics;
@@ -43,14 +44,16 @@ final class PipelineCommand implements Callable<Integer> {
             throw e;
         }
         List<FeedbackIntake> intakes;
-        Optional<CallbackDeliverer> callbacks;
+        // Set as soon as it is built, so a failure opening a feedback intake after it still closes it.
+        Optional<CallbackDeliverer> openedCallbacks = Optional.empty();
         // One pacer for the sends and for the deferrals SES reports to this process.
         DomainPacer pacer = new DomainPacer(cfg.pacing(), Clock.systemUTC());
-        io.herald.core.status.StatusStore status;
+        StatusStore status;
         try {
             String callbackQueue = cfg.callbacks().enabled() ? CallbackWiring.queueUrl(cfg, queues.sqs(), false) : null;
             status = CallbackWiring.statusStore(cfg, stores.status(), queues.sqs(), callbackQueue, metrics.registry());
-            callbacks = CallbackWiring.deliverer(cfg, queues.sqs(), callbackQueue, stores.status(), metrics.registry());
+            openedCallbacks =
+                    CallbackWiring.deliverer(cfg, queues.sqs(), callbackQueue, stores.status(), metrics.registry());
             // The providers' feedback intakes their blocks switch on (e.g. a queue of bounces); each must exist too.
             intakes = Providers.feedbackIntakes(
                     cfg,
@@ -63,10 +66,12 @@ final class PipelineCommand implements Callable<Integer> {
                                     pacer),
                             metrics.registry()));
         } catch (RuntimeException e) {
+            openedCallbacks.ifPresent(CallbackDeliverer::close);
             stores.close();
             queues.close();
             throw e;
         }
+        Optional<CallbackDeliverer> callbacks = openedCallbacks;
         Pipeline pipeline = new Pipeline(
                 queues.sqs(),
                 queues.refs(),
