@@ -6,11 +6,15 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.feedback.DynamoFeedbackEventIds;
 import io.herald.core.feedback.FeedbackMeters;
+import io.herald.core.metrics.ProcessMeters;
 import io.herald.core.preferences.DynamoChatLinks;
 import io.herald.core.preferences.DynamoLinkNonces;
 import io.herald.core.receiver.ReceiverParser;
 import io.herald.core.sqs.SqsProducer;
 import io.herald.core.status.StatusStore;
+import io.herald.pipeline.Pipeline;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,13 +49,12 @@ final class ApiCommand implements Callable<Integer> {
             throw e;
         }
         StatusStore status = stores.status();
-        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = null;
+        PrometheusMeterRegistry registry = null;
         AutoCloseable processMeters = () -> {};
         if (cfg.callbacks().enabled()) {
             // The callbacks' counters share the API's /metrics, so the registry is made here rather than by the API.
-            registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-            processMeters = io.herald.core.metrics.ProcessMeters.bindTo(registry);
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            processMeters = ProcessMeters.bindTo(registry);
             try {
                 status = CallbackWiring.statusStore(
                         cfg, status, queues.sqs(), CallbackWiring.queueUrl(cfg, queues.sqs(), false), registry);
@@ -81,11 +84,11 @@ final class ApiCommand implements Callable<Integer> {
                 .idempotencyStore(stores.idempotency())
                 .feedbackWebhooks(
                         cfg.providers().feedbackWebhooks(),
-                        apiMeters -> stores.feedbackRecorder(
+                        apiMeters -> stores.webhookFeedback(
                                 cfg,
                                 feedbackStatus,
-                                stores.suppressions(),
                                 new FeedbackMeters(apiMeters),
+                                "api@" + Pipeline.defaultInstanceName(),
                                 Clock.systemUTC()),
                         new DynamoFeedbackEventIds(
                                 stores.dynamo(), stores.table(), cfg.feedback().dedupWindow(), Clock.systemUTC()))

@@ -140,11 +140,11 @@ public final class LocalStack implements AutoCloseable {
                     .idempotencyStore(stores.idempotency())
                     .feedbackWebhooks(
                             config.providers().feedbackWebhooks(),
-                            meters -> stores.feedbackRecorder(
+                            meters -> stores.webhookFeedback(
                                     config,
                                     status,
-                                    stores.suppressions(),
                                     new FeedbackMeters(meters),
+                                    (data.isPresent() ? "serve" : "local") + "-api",
                                     Clock.systemUTC()),
                             new DynamoFeedbackEventIds(
                                     stores.dynamo(),

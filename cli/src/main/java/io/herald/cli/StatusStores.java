@@ -3,11 +3,13 @@ package io.herald.cli;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.feedback.DeferralSharing;
 import io.herald.core.feedback.DynamoSoftBounces;
 import io.herald.core.feedback.DynamoSuppressions;
 import io.herald.core.feedback.FeedbackDailyCounts;
 import io.herald.core.feedback.FeedbackMeters;
 import io.herald.core.feedback.FeedbackRecorder;
+import io.herald.core.feedback.FeedbackSink;
 import io.herald.core.feedback.Suppressions;
 import io.herald.core.health.ReadinessCheck;
 import io.herald.core.idempotency.DynamoIdempotencyStore;
@@ -98,6 +100,18 @@ record StatusStores(
                 config.suppression().softBounces(),
                 meters,
                 feedbackDailyCounts(clock));
+    }
+
+    /**
+     * The feedback sink of the API's webhooks: the recorder of {@link #feedbackRecorder}, and each deferral published
+     * to the control store, where the pipelines pick it up to slow that recipient domain.
+     *
+     * @param reporter the API process's name in the deferrals it publishes
+     */
+    FeedbackSink webhookFeedback(
+            HeraldConfig config, StatusStore statusStore, FeedbackMeters meters, String reporter, Clock clock) {
+        return new DeferralSharing(
+                feedbackRecorder(config, statusStore, suppressions(), meters, clock), control(), reporter, clock);
     }
 
     /** Feedback per sender domain and day: the recorders of both processes write it, the overview reads it. */

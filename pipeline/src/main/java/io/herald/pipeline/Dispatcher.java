@@ -1,5 +1,6 @@
 package io.herald.pipeline;
 
+import io.herald.core.control.DomainDeferral;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.MalformedEnvelopeException;
@@ -208,7 +209,7 @@ final class Dispatcher implements AutoCloseable {
         }
         List<Received> go = new ArrayList<>(received.size());
         for (Received r : received) {
-            String domain = DomainPacer.domainOf(r.envelope().target());
+            String domain = DomainDeferral.domainOf(r.envelope().target());
             Optional<Duration> wait = pacer.admit(domain);
             if (wait.isEmpty()) {
                 go.add(r);
@@ -327,7 +328,7 @@ final class Dispatcher implements AutoCloseable {
                 deadLetterRejected(r.queue(), r.message(), r.envelope(), rejected.reason(), worker.name());
             case Outcome.Retry retry -> {
                 if (retry.receiverDeferred() && EMAIL.equals(r.envelope().channel())) {
-                    pacer.deferred(DomainPacer.domainOf(r.envelope().target()));
+                    pacer.deferred(DomainDeferral.domainOf(r.envelope().target()));
                 }
                 retryLater(r, worker.name(), retry.after(), retry.reason());
             }

@@ -194,7 +194,7 @@ public final class Pipeline implements AutoCloseable {
         metrics.watchOldestReceived(queues.stream().map(QueueRef::name).toList());
         OldestReceived oldest =
                 new OldestReceived(queues.stream().map(QueueRef::name).toList());
-        this.control = new PipelineControl(controlStore, instance, controlConfig, pools, oldest, metrics, clock);
+        this.control = new PipelineControl(controlStore, instance, controlConfig, pools, oldest, metrics, clock, pacer);
         this.statusBuffer = new StatusBuffer(status, config.statusFlushInterval(), STATUS_RETRIES, metrics);
         this.dispatcher = new Dispatcher(
                 pools,

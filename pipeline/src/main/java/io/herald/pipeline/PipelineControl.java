@@ -2,15 +2,18 @@ package io.herald.pipeline;
 
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.control.ControlStore;
+import io.herald.core.control.DomainDeferral;
 import io.herald.core.control.Pause;
 import io.herald.core.control.PauseScope;
 import io.herald.core.control.ProviderHealth;
 import io.herald.core.control.QueueAge;
 import io.herald.core.control.WorkerState;
+import io.herald.pipeline.pacing.DomainPacer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * every {@code control.heartbeatInterval} with their counters, from one thread of its own: a slow store never holds up
  * a send. Each heartbeat also publishes, per queue, the oldest message received from it since the previous heartbeat
  * ({@link OldestReceived}), which {@code herald queues} and the dashboard show as the queue's oldest age.
+ *
+ * <p>Recipient domains' deferrals travel the same way, with each read: those this instance's {@link DomainPacer} heard
+ * are published, and those other processes published (the API's SendGrid webhook, other instances) slow the domain
+ * here, once per deferral seen. A deferral newer than the last one seen replaces it: several between two reads count as
+ * one.
  */
 final class PipelineControl implements AutoCloseable {
 
@@ -63,6 +71,9 @@ final class PipelineControl implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private final PipelineMetrics metrics;
     private final Clock clock;
+    private final DomainPacer pacer;
+    /** The time of the latest deferral of each domain applied here, so a deferral read again is not applied again. */
+    private final Map<String, Instant> deferralsApplied = new ConcurrentHashMap<>();
 
     /** How long a reader waits for a read it started; see {@link #refresh()}. */
     static final Duration READ_WAIT = Duration.ofSeconds(1);
@@ -90,6 +101,7 @@ final class PipelineControl implements AutoCloseable {
      *     published)
      * @param instance this instance's name in its reports, unique among running instances
      * @param oldest what the readers received, for the queue-age reports
+     * @param pacer the email pacing whose deferrals are shared with the other processes
      */
     PipelineControl(
             ControlStore store,
@@ -98,8 +110,10 @@ final class PipelineControl implements AutoCloseable {
             Map<String, WorkerPool> pools,
             OldestReceived oldest,
             PipelineMetrics metrics,
-            Clock clock) {
+            Clock clock,
+            DomainPacer pacer) {
         this.store = store;
+        this.pacer = pacer;
         this.instance = instance;
         this.config = config;
         this.pools = pools;
@@ -117,6 +131,7 @@ final class PipelineControl implements AutoCloseable {
         if (store == null) {
             return;
         }
+        pacer.shareDeferrals();
         refresh();
         workers.forEach(changed::add);
         publisher = Thread.ofVirtual().name("herald-health-publisher").start(this::publishLoop);
@@ -169,12 +184,15 @@ final class PipelineControl implements AutoCloseable {
 
     private void read() {
         View read;
+        List<DomainDeferral> deferrals;
         try {
+            shareDeferrals();
             read = new View(
                     store.pauses(),
                     store.health().stream()
                             .filter(h -> !h.instance().equals(instance))
                             .toList());
+            deferrals = store.deferrals();
             metrics.controlRead(true);
             if (readFailing) {
                 readFailing = false;
@@ -198,7 +216,42 @@ final class PipelineControl implements AutoCloseable {
             everRead = true;
         }
         apply(read);
+        applyDeferrals(deferrals);
         view = read;
+    }
+
+    /** Publishes the deferrals this instance heard since the last read; what cannot be stored waits for the next. */
+    private void shareDeferrals() {
+        Map<String, Instant> heard = pacer.takeUnshared();
+        Map<String, Instant> left = new HashMap<>(heard);
+        try {
+            for (Map.Entry<String, Instant> d : heard.entrySet()) {
+                store.publishDeferral(new DomainDeferral(d.getKey(), instance, d.getValue()));
+                // Its own report, read back, is not applied a second time.
+                deferralsApplied.merge(d.getKey(), d.getValue(), PipelineControl::later);
+                left.remove(d.getKey());
+            }
+        } catch (RuntimeException e) {
+            pacer.stillUnshared(left);
+            throw e;
+        }
+    }
+
+    /** Slows each domain another process heard defer since the last deferral of it applied here. */
+    private void applyDeferrals(List<DomainDeferral> deferrals) {
+        for (DomainDeferral d : deferrals) {
+            Instant before = deferralsApplied.get(d.domain());
+            if (d.reporter().equals(instance) || (before != null && !d.at().isAfter(before))) {
+                continue;
+            }
+            deferralsApplied.merge(d.domain(), d.at(), PipelineControl::later);
+            pacer.deferredElsewhere(d.domain(), d.at());
+            log.debug("{} deferred mail at {} ({}): slowed here too", d.domain(), d.at(), d.reporter());
+        }
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private void apply(View read) {

@@ -13,6 +13,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.Secret;
 import io.herald.core.control.ControlStore;
+import io.herald.core.control.DomainDeferral;
 import io.herald.core.control.DynamoControlStore;
 import io.herald.core.control.PauseScope;
 import io.herald.core.control.QueueAge;
@@ -32,6 +33,7 @@ import io.herald.core.sqs.SqsQueues;
 import io.herald.core.status.StatusTable;
 import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.embedded.EmbeddedSqs;
+import io.herald.pipeline.pacing.DomainPacer;
 import io.herald.pipeline.provider.CapturedLogs;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Fakes;
@@ -107,6 +109,13 @@ class PipelineControlTest {
     private final List<Pipeline> pipelines = new ArrayList<>();
     /** ReceiveMessage calls out now on the client every instance here shares: zero means no long poll is open. */
     private final AtomicInteger receivesOut = new AtomicInteger();
+
+    /**
+     * Long, well under the 30 s visibility timeout: these tests count each message delivered exactly once, and a send
+     * that times out on a loaded machine is retried although the fake took it (at-least-once, as designed). A CPU-hog
+     * run saw a 2 s timeout fire and a message delivered twice.
+     */
+    private static final Duration PROVIDER_TIMEOUT = Duration.ofSeconds(10);
 
     private final Map<Pipeline, PipelineMetrics> metrics = new HashMap<>();
 
@@ -217,12 +226,30 @@ class PipelineControlTest {
             boolean withSlack,
             ControlStore controlStore,
             UnaryOperator<HeraldConfig.PipelineSettings> tweak) {
+        return pipeline(
+                instance,
+                queue,
+                openWait,
+                withSlack,
+                controlStore,
+                tweak,
+                new DomainPacer(HeraldConfig.Pacing.defaults(), Clock.systemUTC()));
+    }
+
+    private Pipeline pipeline(
+            String instance,
+            QueueRef queue,
+            Duration openWait,
+            boolean withSlack,
+            ControlStore controlStore,
+            UnaryOperator<HeraldConfig.PipelineSettings> tweak,
+            DomainPacer pacer) {
         Clock clock = Clock.systemUTC();
         SesProvider ses = new SesProvider(
                 new SesConfig(
                         true,
                         1,
-                        Duration.ofSeconds(2),
+                        PROVIDER_TIMEOUT,
                         1000,
                         Duration.ofSeconds(1),
                         "",
@@ -237,7 +264,7 @@ class PipelineControlTest {
                 new SendGridConfig(
                         true,
                         1,
-                        Duration.ofSeconds(2),
+                        PROVIDER_TIMEOUT,
                         1000,
                         Duration.ofSeconds(1),
                         "",
@@ -254,7 +281,7 @@ class PipelineControlTest {
                             new SlackConfig(
                                     true,
                                     1,
-                                    Duration.ofSeconds(2),
+                                    PROVIDER_TIMEOUT,
                                     1000,
                                     Duration.ofSeconds(1),
                                     "",
@@ -264,7 +291,7 @@ class PipelineControlTest {
         }
         HeraldConfig.PipelineSettings config = HeraldConfig.defaults()
                 .pipeline()
-                .withSendTimeout(Duration.ofSeconds(3))
+                .withSendTimeout(PROVIDER_TIMEOUT.plusSeconds(2))
                 .withReceiveWait(Duration.ofSeconds(1))
                 .withHealth(3, 2, openWait)
                 .withRetryDelays(Duration.ZERO, Duration.ZERO)
@@ -282,11 +309,54 @@ class PipelineControlTest {
                 clock,
                 controlStore,
                 instance,
-                CONTROL);
+                CONTROL,
+                null,
+                pacer);
         pipeline.start();
         pipelines.add(pipeline);
         metrics.put(pipeline, meters);
         return pipeline;
+    }
+
+    @Test
+    void aDeferralAnotherProcessHeardSlowsThatDomainHereAndOneHeardHereIsToldToTheOthers() {
+        // Recovery an hour away, so no domain speeds up again however slow the machine.
+        HeraldConfig.Pacing pacing = new HeraldConfig.Pacing("none", List.of(), "1/s", Duration.ofHours(1));
+        double afterDeferral = HeraldConfig.Pacing.perSecond(pacing.afterDeferral());
+        DomainPacer pacer = new DomainPacer(pacing, Clock.systemUTC());
+        Pipeline a = pipeline(
+                "instance-a",
+                newQueue("defer"),
+                Duration.ofMinutes(5),
+                false,
+                store(),
+                UnaryOperator.identity(),
+                pacer);
+
+        // What the API's SendGrid webhook does with a "deferred" event (DeferralSharing).
+        operator.publishDeferral(new DomainDeferral("gmail.com", "api@elsewhere", Instant.now()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> pacer.currentRate("gmail.com") == afterDeferral);
+        // Heard here (a 421 at send time, SES feedback in this process): told to the others.
+        pacer.deferred("outlook.com");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> operator.deferrals().stream()
+                        .anyMatch(d ->
+                                d.domain().equals("outlook.com") && d.reporter().equals("instance-a")));
+
+        // Read again and again, neither slows its domain a second time: not the peer's, not its own read back.
+        double reads = controlReads(a);
+        await().atMost(Duration.ofSeconds(20)).until(() -> controlReads(a) >= reads + 2);
+        assertThat(pacer.currentRate("gmail.com")).isEqualTo(afterDeferral);
+        assertThat(pacer.currentRate("outlook.com")).isEqualTo(afterDeferral);
+    }
+
+    private double controlReads(Pipeline pipeline) {
+        return metrics.get(pipeline)
+                .registry()
+                .get("herald.control.reads")
+                .tag("outcome", "ok")
+                .counter()
+                .count();
     }
 
     /** One instance with email and Slack, email paused: the queue is still read for Slack, emails are parked. */

@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * What every pipeline instance must agree on while running: which channels and providers an operator has paused, and
- * what each instance has seen of each provider's health; and what the instances report for operators: the oldest
- * message each received from each queue. It lives in the status store, so every instance, the API and the operations
- * commands read the same.
+ * what each instance has seen of each provider's health, and which recipient domains deferred mail lately; and what the
+ * instances report for operators: the oldest message each received from each queue. It lives in the status store, so
+ * every instance, the API and the operations commands read the same.
  *
  * <p>Reading must be cheap enough to do once per pipeline iteration; an unreachable store is the caller's to log, and a
  * pipeline keeps its last known view rather than stopping.
@@ -42,4 +42,10 @@ public interface ControlStore {
 
     /** Every instance's latest report for every queue, as {@link #health()} keeps them. */
     List<QueueAge> queueAges();
+
+    /** Records a deferral of a recipient domain, replacing an older one of that domain. */
+    void publishDeferral(DomainDeferral deferral);
+
+    /** The latest deferral of each domain heard within the staleness window, as {@link #health()} keeps reports. */
+    List<DomainDeferral> deferrals();
 }

@@ -17,16 +17,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * {@link ControlStore} in the status table, as three items whose keys need no Scan to find: {@code control#pauses}
- * holds one map entry per paused scope, {@code control#health} one map entry per (instance, provider) report,
+ * {@link ControlStore} in the status table, as four items whose keys need no Scan to find: {@code control#pauses} holds
+ * one map entry per paused scope, {@code control#health} one map entry per (instance, provider) report,
  * {@code control#queue-ages} one per (instance, queue) report. Every write is an UpdateItem on its own map entry, so
  * instances writing at once never overwrite each other's entries, and conditions decide the races: the first pause of a
  * scope stays, and an older report never replaces a newer one.
  *
  * <p>No item carries {@code expiresAt}: a pause holds until someone resumes it. Reports age out instead:
- * {@link #health()} and {@link #queueAges()} leave out reports not renewed within {@code staleAfter} (their instance
- * stopped or lost the store), and delete those older than {@link #FORGET_AFTER} of them so the items do not grow with
- * every instance that ever ran.
+ * {@link #health()}, {@link #queueAges()} and {@link #deferrals()} leave out reports not renewed within
+ * {@code staleAfter} (their instance stopped or lost the store), and delete those older than {@link #FORGET_AFTER} of
+ * them so the items do not grow with every instance that ever ran.
  */
 public final class DynamoControlStore implements ControlStore {
 
@@ -41,6 +41,7 @@ public final class DynamoControlStore implements ControlStore {
     private static final int MAX_ERROR_CHARS = 500;
 
     static final String QUEUE_AGES_KEY = "control#queue-ages";
+    static final String DEFERRALS_KEY = "control#deferrals";
     private static final String PAUSES = "pauses";
     private static final String REPORTS = "reports";
     private static final String UPDATED_AT = "updatedAt";
@@ -230,7 +231,33 @@ public final class DynamoControlStore implements ControlStore {
         return live;
     }
 
-    /** Sets one instance's entry in a report item, unless the entry there is newer. */
+    @Override
+    public void publishDeferral(DomainDeferral deferral) {
+        publish(
+                DEFERRALS_KEY,
+                deferral.domain(),
+                Map.of(
+                        "domain",
+                        AttributeValue.fromS(deferral.domain()),
+                        "reporter",
+                        AttributeValue.fromS(deferral.reporter()),
+                        UPDATED_AT,
+                        millis(deferral.at())),
+                "a deferral of " + deferral.domain());
+    }
+
+    /** The latest deferral of each domain, if heard within the staleness window. */
+    @Override
+    public List<DomainDeferral> deferrals() {
+        List<DomainDeferral> live = new ArrayList<>();
+        for (Map<String, AttributeValue> r : liveReports(DEFERRALS_KEY, "deferrals")) {
+            live.add(new DomainDeferral(r.get("domain").s(), r.get("reporter").s(), instant(r.get(UPDATED_AT))));
+        }
+        live.sort(Comparator.comparing(DomainDeferral::at));
+        return live;
+    }
+
+    /** Sets one entry (an instance's report, a domain's deferral) in a report item, unless the entry there is newer. */
     private void publish(String itemKey, String entry, Map<String, AttributeValue> report, String what) {
         try {
             ensureMap(itemKey, REPORTS);

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Pause switches and shared health against a real DynamoDB engine (DynamoDB Local, in-process). */
+/** Pause switches, shared health and shared deferrals against a real DynamoDB engine (DynamoDB Local, in-process). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DynamoControlStoreTest {
 
@@ -71,6 +71,7 @@ class DynamoControlStoreTest {
         assertThat(store.pauses()).isEmpty();
         assertThat(store.health()).isEmpty();
         assertThat(store.queueAges()).isEmpty();
+        assertThat(store.deferrals()).isEmpty();
     }
 
     @Test
@@ -259,6 +260,35 @@ class DynamoControlStoreTest {
     }
 
     @Test
+    void eachDomainKeepsItsLatestDeferralWhoeverHeardIt() {
+        store.publishDeferral(new DomainDeferral("gmail.com", "api@h:1", T0));
+        store.publishDeferral(new DomainDeferral("gmail.com", "h:2", T0.plusSeconds(3)));
+        store.publishDeferral(new DomainDeferral("gmail.com", "api@h:1", T0.plusSeconds(1)));
+        store.publishDeferral(new DomainDeferral("outlook.com", "h:2", T0.plusSeconds(2)));
+
+        assertThat(storeAt(T0.plusSeconds(3)).deferrals())
+                .containsExactly(
+                        new DomainDeferral("outlook.com", "h:2", T0.plusSeconds(2)),
+                        new DomainDeferral("gmail.com", "h:2", T0.plusSeconds(3)));
+    }
+
+    @Test
+    void deferralsAgeOutLikeReportsAndAreDeletedLater() {
+        store.publishDeferral(new DomainDeferral("old.example", "h:1", T0));
+        store.publishDeferral(new DomainDeferral("new.example", "h:1", T0.plus(STALE_AFTER)));
+
+        assertThat(storeAt(T0.plus(STALE_AFTER).plusSeconds(1)).deferrals())
+                .extracting(DomainDeferral::domain)
+                .containsExactly("new.example");
+
+        Instant muchLater = T0.plus(STALE_AFTER.multipliedBy(DynamoControlStore.FORGET_AFTER))
+                .plusSeconds(1);
+        storeAt(muchLater).publishDeferral(new DomainDeferral("new.example", "h:1", muchLater));
+        storeAt(muchLater).deferrals();
+        assertThat(reportEntries(DynamoControlStore.DEFERRALS_KEY)).containsExactly("new.example");
+    }
+
+    @Test
     void controlItemsNeverExpire() {
         store.pause(PauseScope.channel("email"), "cli");
         store.publishHealth(report("a", "ses", WorkerState.HEALTHY, 1, T0));
@@ -293,6 +323,10 @@ class DynamoControlStoreTest {
                     .isInstanceOf(ControlStoreException.class)
                     .hasMessageContaining("herald-1");
             assertThatThrownBy(down::queueAges).isInstanceOf(ControlStoreException.class);
+            assertThatThrownBy(() -> down.publishDeferral(new DomainDeferral("gmail.com", "a", T0)))
+                    .isInstanceOf(ControlStoreException.class)
+                    .hasMessageContaining("gmail.com");
+            assertThatThrownBy(down::deferrals).isInstanceOf(ControlStoreException.class);
         }
     }
 

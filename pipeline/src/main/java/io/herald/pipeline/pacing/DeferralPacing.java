@@ -1,5 +1,6 @@
 package io.herald.pipeline.pacing;
 
+import io.herald.core.control.DomainDeferral;
 import io.herald.core.feedback.FeedbackEvent;
 import io.herald.core.feedback.FeedbackSink;
 
@@ -9,8 +10,9 @@ import io.herald.core.feedback.FeedbackSink;
  * {@link DomainPacer}, and every event, deferral or not, is then recorded as before.
  *
  * <p>The pacer is told only once the event is recorded: an event that could not be recorded comes again, and is then
- * counted once, not twice. Intakes in other processes (SendGrid's webhook in the API) do not reach a pipeline's pacer;
- * their deferrals show in the message's status only.
+ * counted once, not twice. The pacer then tells the other processes through the control store; intakes in other
+ * processes (SendGrid's webhook in the API) reach this pacer that way, through
+ * {@link io.herald.core.feedback.DeferralSharing}.
  */
 public final class DeferralPacing implements FeedbackSink {
 
@@ -26,7 +28,7 @@ public final class DeferralPacing implements FeedbackSink {
     public void accept(FeedbackEvent event) {
         inner.accept(event);
         if (event instanceof FeedbackEvent.Deferral deferral && deferral.address() != null) {
-            pacer.deferred(DomainPacer.domainOf(deferral.address()));
+            pacer.deferred(DomainDeferral.domainOf(deferral.address()));
         }
     }
 }

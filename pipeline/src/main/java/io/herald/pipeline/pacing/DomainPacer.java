@@ -4,10 +4,12 @@ import io.herald.core.config.HeraldConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -17,8 +19,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A domain with a configured rate ({@code pacing.domains}, {@code pacing.defaultRate}) always has a bucket; an
  * unlimited one gets a bucket at its first deferral, at {@code pacing.afterDeferral}, and is forgotten (unlimited
- * again) once it has recovered to that rate and stayed calm another {@code recovery}. Remembers a bounded number of
- * domains, like {@link io.herald.pipeline.provider.TargetPacer}: forgetting an idle one only forgets that it was slow.
+ * again) once it has recovered to that rate and stayed calm another {@code recovery}.
+ *
+ * <p>Deferrals travel between processes through the control store: those heard here are taken by
+ * {@code PipelineControl} ({@link #takeUnshared}) and stored, those heard elsewhere (the API's SendGrid webhook,
+ * another instance) come back through {@link #deferredElsewhere}. Each instance still paces with its own buckets.
+ * Remembers a bounded number of domains, like {@link io.herald.pipeline.provider.TargetPacer}: forgetting an idle one
+ * only forgets that it was slow.
  */
 public final class DomainPacer {
 
@@ -32,6 +39,10 @@ public final class DomainPacer {
     private final Duration recovery;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Deferrals heard here and not yet in the control store, kept only once {@link #shareDeferrals} was called. */
+    private final Map<String, Instant> unshared = new ConcurrentHashMap<>();
+
+    private volatile boolean sharing;
     private final Map<String, Bucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
@@ -46,17 +57,6 @@ public final class DomainPacer {
         this.afterDeferral = HeraldConfig.Pacing.perSecond(config.afterDeferral());
         this.recovery = config.recovery();
         this.clock = clock;
-    }
-
-    /** The domain of an address (after its last {@code @}), lower case; the whole text when it has none. */
-    public static String domainOf(String address) {
-        String a = address == null ? "" : address.strip();
-        int at = a.lastIndexOf('@');
-        String domain = at < 0 ? a : a.substring(at + 1);
-        if (domain.endsWith(">")) {
-            domain = domain.substring(0, domain.length() - 1);
-        }
-        return domain.toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -88,11 +88,58 @@ public final class DomainPacer {
         }
     }
 
-    /** The receiver of {@code domain} deferred a send: halve its rate (not below one a minute). */
+    /**
+     * The receiver of {@code domain} deferred a send here (at send time, or in feedback this process read): halve its
+     * rate (not below one a minute), and keep it to be told to the other processes ({@link #takeUnshared}).
+     */
     public void deferred(String domain) {
+        Instant now = clock.instant();
+        slowDown(domain, now);
+        if (sharing) {
+            unshared.put(domain, now);
+        }
+    }
+
+    /**
+     * From now on, keeps the deferrals heard here for {@link #takeUnshared}; a pipeline without a control store never
+     * does.
+     */
+    public void shareDeferrals() {
+        sharing = true;
+    }
+
+    /**
+     * Another process heard {@code domain} defer at {@code at}: halve its rate here too, unless that was longer than
+     * {@code recovery} ago (it would have recovered since).
+     */
+    public void deferredElsewhere(String domain, Instant at) {
+        Instant now = clock.instant();
+        if (now.isBefore(at.plus(recovery))) {
+            slowDown(domain, now);
+        }
+    }
+
+    /** The deferrals heard here since the last call, latest per domain, for the control store; forgets them. */
+    public Map<String, Instant> takeUnshared() {
+        Map<String, Instant> taken = new HashMap<>();
+        for (String domain : List.copyOf(unshared.keySet())) {
+            Instant at = unshared.remove(domain);
+            if (at != null) {
+                taken.put(domain, at);
+            }
+        }
+        return taken;
+    }
+
+    /** Gives back deferrals {@link #takeUnshared} took that could not be stored, unless newer ones came meanwhile. */
+    public void stillUnshared(Map<String, Instant> notStored) {
+        notStored.forEach(
+                (domain, at) -> unshared.merge(domain, at, (newer, older) -> newer.isAfter(older) ? newer : older));
+    }
+
+    private void slowDown(String domain, Instant now) {
         lock.lock();
         try {
-            Instant now = clock.instant();
             Bucket bucket = bucket(domain, now);
             if (bucket == null) {
                 // Starts at twice the rate, so the halving below lands on afterDeferral.

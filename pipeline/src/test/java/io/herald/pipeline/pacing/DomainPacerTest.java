@@ -3,6 +3,7 @@ package io.herald.pipeline.pacing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.control.DomainDeferral;
 import io.herald.core.feedback.FeedbackEvent;
 import io.herald.core.feedback.FeedbackSink;
 import io.herald.core.feedback.FeedbackStoreException;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Sends are counted within steps of a {@link ManualClock}: the pacer's rates are asserted, never time that passed. */
@@ -125,9 +127,47 @@ class DomainPacerTest {
     }
 
     @Test
+    void aDeferralHeardElsewhereSlowsTheDomainHereUnlessItHasRecoveredSince() {
+        DomainPacer pacer = pacer("none", List.of());
+
+        pacer.deferredElsewhere("gmail.com", clock.instant());
+        pacer.deferredElsewhere("outlook.com", clock.instant().minus(Duration.ofMinutes(1)));
+
+        assertThat(pacer.currentRate("gmail.com")).isEqualTo(1.0);
+        assertThat(pacer.currentRate("outlook.com")).isEqualTo(Double.POSITIVE_INFINITY);
+        // Not heard here: nothing to tell the others.
+        pacer.shareDeferrals();
+        assertThat(pacer.takeUnshared()).isEmpty();
+    }
+
+    @Test
+    void deferralsHeardHereAreKeptForTheOthersOnlyOnceSharingStartsAndOnlyUntilTaken() {
+        DomainPacer pacer = pacer("none", List.of());
+        pacer.deferred("before.example");
+        pacer.shareDeferrals();
+        Instant first = clock.instant();
+        pacer.deferred("gmail.com");
+        clock.advance(Duration.ofSeconds(1));
+        pacer.deferred("gmail.com");
+        pacer.deferred("outlook.com");
+
+        assertThat(pacer.takeUnshared())
+                .containsOnly(
+                        Map.entry("gmail.com", first.plusSeconds(1)), Map.entry("outlook.com", first.plusSeconds(1)));
+        assertThat(pacer.takeUnshared()).isEmpty();
+
+        // Given back after a failed store write, unless a newer one came meanwhile.
+        clock.advance(Duration.ofSeconds(1));
+        pacer.deferred("gmail.com");
+        pacer.stillUnshared(Map.of("gmail.com", first, "outlook.com", first));
+        assertThat(pacer.takeUnshared())
+                .containsOnly(Map.entry("gmail.com", first.plusSeconds(2)), Map.entry("outlook.com", first));
+    }
+
+    @Test
     void domainsAreTakenFromAddressesInLowerCase() {
-        assertThat(DomainPacer.domainOf("Someone@GMail.COM")).isEqualTo("gmail.com");
-        assertThat(DomainPacer.domainOf("<a@b.example>")).isEqualTo("b.example");
+        assertThat(DomainDeferral.domainOf("Someone@GMail.COM")).isEqualTo("gmail.com");
+        assertThat(DomainDeferral.domainOf("<a@b.example>")).isEqualTo("b.example");
     }
 
     @Test
