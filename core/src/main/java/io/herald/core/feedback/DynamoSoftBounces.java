@@ -35,11 +35,16 @@ public final class DynamoSoftBounces implements SoftBounces {
         this.clock = clock;
     }
 
+    /** The item counting the soft bounces of a normalized address; {@link DynamoSuppressions#remove} deletes it. */
+    static Map<String, AttributeValue> key(String address) {
+        return Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + address));
+    }
+
     @Override
     public int note(String address, String eventId, Instant at, Duration window) {
         Instant now = clock.instant();
         Instant since = now.minus(window);
-        Map<String, AttributeValue> key = Map.of(StatusTable.KEY, AttributeValue.fromS(PREFIX + address));
+        Map<String, AttributeValue> key = key(address);
         List<String> entries;
         try {
             entries = dynamo.updateItem(b -> b.tableName(table)

@@ -145,6 +145,9 @@ public final class DynamoSuppressions implements Suppressions {
     public boolean remove(String address) {
         String normalized = Suppression.normalize(address);
         try {
+            // The count goes first: an address let through again starts a new count, or the next single soft bounce
+            // would suppress it again at once. If the second delete fails, the address is still suppressed: retry.
+            dynamo.deleteItem(b -> b.tableName(table).key(DynamoSoftBounces.key(normalized)));
             Map<String, AttributeValue> old = dynamo.deleteItem(
                             b -> b.tableName(table).key(key(normalized)).returnValues(ReturnValue.ALL_OLD))
                     .attributes();

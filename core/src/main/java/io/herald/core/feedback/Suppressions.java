@@ -35,7 +35,10 @@ public interface Suppressions {
     /** Adds (or replaces) the entry for its address and category. */
     void add(Suppression suppression);
 
-    /** Removes every entry of the address; false when there was none. */
+    /**
+     * Removes every entry of the address, and its count of soft bounces (the next one starts a new count); false when
+     * there was no entry.
+     */
     boolean remove(String address);
 
     /** Entries, newest first: all of them (up to {@code limit}), or those of one address when it is given. */

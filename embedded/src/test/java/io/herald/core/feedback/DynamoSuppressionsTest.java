@@ -166,6 +166,22 @@ class DynamoSuppressionsTest {
     }
 
     @Test
+    void removingAnAddressForgetsItsSoftBouncesSoTheNextOneStartsANewCount() {
+        SoftBounces softBounces =
+                new DynamoSoftBounces(dynamo, table, java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
+        java.time.Duration week = java.time.Duration.ofDays(7);
+        for (int i = 1; i <= 3; i++) {
+            assertThat(softBounces.note("kim@example.org", "sb-" + i, T0.minusSeconds(i), week))
+                    .isEqualTo(i);
+        }
+        list.add(entry("kim@example.org", Suppression.ALL_CATEGORIES, "3 soft bounces", T0));
+
+        assertThat(list.remove("kim@example.org")).isTrue();
+
+        assertThat(softBounces.note("kim@example.org", "sb-4", T0, week)).isEqualTo(1);
+    }
+
+    @Test
     void theListIsNewestFirstUpToTheLimitAndSkipsTheTablesOtherItems() {
         dynamo.putItem(b -> b.tableName(table)
                 .item(Map.of(
