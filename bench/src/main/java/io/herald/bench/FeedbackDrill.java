@@ -1,0 +1,1410 @@
+package io.herald.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.herald.api.HeraldApi;
+import io.herald.core.config.ConfigLoader;
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.dynamo.DynamoDbClients;
+import io.herald.core.envelope.Content;
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.envelope.Origin;
+import io.herald.core.feedback.DynamoFeedbackEventIds;
+import io.herald.core.feedback.DynamoSoftBounces;
+import io.herald.core.feedback.DynamoSuppressions;
+import io.herald.core.feedback.FeedbackDailyCounts;
+import io.herald.core.feedback.FeedbackMeters;
+import io.herald.core.feedback.FeedbackRecorder;
+import io.herald.core.feedback.Suppression;
+import io.herald.core.feedback.Suppressions;
+import io.herald.core.idempotency.DynamoIdempotencyStore;
+import io.herald.core.provider.sendgrid.SendGridEventWebhook;
+import io.herald.core.sqs.EnqueueResult;
+import io.herald.core.sqs.QueueRef;
+import io.herald.core.sqs.SqsProducer;
+import io.herald.core.status.DeliveryState;
+import io.herald.core.status.DynamoStatusStore;
+import io.herald.core.status.StatusTable;
+import io.herald.core.status.StatusUpdate;
+import io.herald.embedded.EmbeddedDynamoDb;
+import io.herald.pipeline.Pipeline;
+import io.herald.pipeline.PipelineMetrics;
+import io.herald.pipeline.pacing.DeferralPacing;
+import io.herald.pipeline.pacing.DomainPacer;
+import io.herald.pipeline.provider.ConfiguredProvider;
+import io.herald.pipeline.provider.FeedbackIntake;
+import io.herald.pipeline.provider.Providers;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * Issue 18's drill: the delivery feedback loop end to end. Two waves of email to the same addresses go through the real
+ * pipeline, with the real SendGrid and SES provider classes against fakes of their APIs ({@link EmailApiFake}); SES
+ * answers 500 for a window of the first wave, so mail, and therefore its feedback, goes through both providers. The
+ * drill plays the providers' part after they accepted a mail: for a recipient chosen (from a seed) to hard-bounce or to
+ * complain, it reports that through the provider's real intake:
+ *
+ * <ul>
+ *   <li>SES: an SES event record in an SNS envelope signed with an RSA key keytool made for this run, on the SQS feedback
+ *       queue the real {@code SesFeedbackReader} long-polls (as {@code herald pipeline} opens it from its config); the
+ *       signing certificate is served over TLS on 127.0.0.1, allowed by {@code providers.ses.feedback.certificateHosts}
+ *       and trusted by the reader's HTTP client (see {@link #openIntakes});
+ *   <li>SendGrid: a batch of Event Webhook events posted to {@code POST /v1/feedback/sendgrid} of an in-process API,
+ *       ECDSA P-256 signed with a key made here whose public half is {@code eventWebhook.publicKey}.
+ * </ul>
+ *
+ * Both intakes record through the real {@code FeedbackRecorder} into a status table in DynamoDB Local (the real status
+ * store, suppression list and event-id de-duplication). The second wave starts only once every feedback event of the
+ * first is recorded (each address on the list and each message {@code bounced} or {@code complained}), so the check
+ * has no race: any second-wave request a fake receives for a suppressed address is a violation, and each such email
+ * must end {@code suppressed}. Nothing runs on other than 127.0.0.1.
+ */
+public final class FeedbackDrill implements Drill {
+
+    private static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:herald-ses-events";
+    private static final String FEEDBACK_QUEUE = "fbdrill-ses-feedback";
+    private static final String CERT_PATH = "/SimpleNotificationService-fbdrill.pem";
+    private static final String[] DOMAINS = {"example.org", "example.com", "example.net"};
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration WAVE_LIMIT = Duration.ofMinutes(5);
+    private static final Duration FEEDBACK_LIMIT = Duration.ofMinutes(2);
+    private static final int WEBHOOK_TRIES = 5;
+    private static final Set<String> FINAL = Set.of("delivered", "bounced", "complained", "suppressed");
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    public String name() {
+        return "feedback";
+    }
+
+    @Override
+    public String description() {
+        return "sends in two waves to the same addresses through SendGrid and SES fakes (SES answers 500 from "
+                + "--fail-at to --heal-at s of wave 1); hard bounces and complaints fed back through SES's signed "
+                + "SNS->SQS intake and SendGrid's signed webhook into DynamoDB Local; no wave-2 send may reach a "
+                + "suppressed address; --sends 10000 --bounce-pct 2 --complaint-pct 0.2 --rate 200 --fail-at 5 "
+                + "--heal-at 12 --seed 18, ~2 min";
+    }
+
+    /** What the drill's seed made of an address. */
+    enum Fate {
+        CLEAN,
+        BOUNCE,
+        COMPLAINT
+    }
+
+    /** The two intakes, by the provider that accepted the mail. */
+    enum Intake {
+        SES,
+        SENDGRID
+    }
+
+    /**
+     * The recipients: {@code count} addresses over three domains, of which a seeded random choice hard-bounces and
+     * another complains.
+     */
+    record Population(List<String> addresses, Map<String, Fate> fates) {
+
+        static Population of(int count, double bouncePct, double complaintPct, long seed) {
+            List<String> addresses = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                addresses.add(String.format(Locale.ROOT, "r%05d@%s", i, DOMAINS[i % DOMAINS.length]));
+            }
+            List<String> shuffled = new ArrayList<>(addresses);
+            Collections.shuffle(shuffled, new Random(seed));
+            int bounces = (int) Math.round(count * bouncePct / 100);
+            int complaints = Math.min(count - bounces, (int) Math.round(count * complaintPct / 100));
+            Map<String, Fate> fates = new HashMap<>();
+            for (int i = 0; i < shuffled.size(); i++) {
+                fates.put(shuffled.get(i), i < bounces ? Fate.BOUNCE : i < bounces + complaints ? Fate.COMPLAINT : Fate.CLEAN);
+            }
+            return new Population(List.copyOf(addresses), Map.copyOf(fates));
+        }
+
+        Fate fate(String address) {
+            return fates.getOrDefault(address, Fate.CLEAN);
+        }
+
+        long count(Fate fate) {
+            return fates.values().stream().filter(f -> f == fate).count();
+        }
+    }
+
+    /** One enqueued email: its address and wave (1 or 2). */
+    record Sent(String id, String address, int wave) {}
+
+    /**
+     * The state an email must end in: the first wave's to a bouncing or complaining address takes that feedback's
+     * state; the second wave's to such an address is suppressed without a send; everything else stays delivered.
+     */
+    static String expectedState(Fate fate, int wave) {
+        if (fate == Fate.CLEAN) {
+            return "delivered";
+        }
+        if (wave > 1) {
+            return "suppressed";
+        }
+        return fate == Fate.BOUNCE ? "bounced" : "complained";
+    }
+
+    @Override
+    public DrillResult run(DrillContext context) throws Exception {
+        DrillOptions options = DrillOptions.parse(
+                name(),
+                context.args(),
+                Set.of("--sends", "--bounce-pct", "--complaint-pct", "--rate", "--fail-at", "--heal-at", "--seed"));
+        int sends = options.intOption("--sends", 10_000, 20);
+        double bouncePct = options.decimalOption("--bounce-pct", 2, 0, 100);
+        double complaintPct = options.decimalOption("--complaint-pct", 0.2, 0, 100);
+        int rate = options.intOption("--rate", 200, 10);
+        int failAt = options.intOption("--fail-at", 5, 0);
+        int healAt = options.intOption("--heal-at", 12, failAt + 1);
+        int seed = options.intOption("--seed", 18, 0);
+        int perWave = sends / 2;
+        Population population = Population.of(perWave, bouncePct, complaintPct, seed);
+        long drillStart = System.nanoTime();
+
+        try (ScratchDir scratch = new ScratchDir("herald-fbdrill-");
+                SnsCertificateHost certificateHost = SnsCertificateHost.start(scratch.path());
+                LocalSqs sqs = new LocalSqs();
+                EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(0);
+                EmailApiFake sendgridFake = new EmailApiFake(EmailApiFake.Api.SENDGRID, Duration.ofMillis(20));
+                EmailApiFake sesFake = new EmailApiFake(EmailApiFake.Api.SES, Duration.ofMillis(20));
+                HttpClient webhookClient = HttpClient.newHttpClient()) {
+            HeraldConfig defaults = HeraldConfig.defaults();
+            HeraldConfig.Status statusConfig = new HeraldConfig.Status(
+                    dynamoDb.endpoint().toString(),
+                    defaults.status().region(),
+                    "fbdrill-status",
+                    defaults.status().ttl());
+            KeyPair webhookKey = ecdsaKeyPair();
+            HeraldConfig config = new ConfigLoader(Map.of())
+                    .loadYaml(String.join(
+                            "\n",
+                            "api: {port: 0}",
+                            // Only shortens the last long poll of the feedback reader at shutdown.
+                            "pipeline: {receiveWait: 1s}",
+                            "providers:",
+                            "  sendgrid: {eventWebhook: {publicKey: \""
+                                    + Base64.getEncoder()
+                                            .encodeToString(webhookKey.getPublic().getEncoded()) + "\"}}",
+                            "  ses: {feedback: {queue: " + FEEDBACK_QUEUE + ", topicArn: \"" + TOPIC + "\","
+                                    + " certificateHosts: '127\\.0\\.0\\.1'}}"));
+            Clock clock = Clock.systemUTC();
+            try (DynamoDbClient dynamo = DynamoDbClients.create(statusConfig)) {
+                StatusTable.createIfMissing(dynamo, statusConfig.table());
+                String table = statusConfig.table();
+                DynamoStatusStore status = new DynamoStatusStore(dynamo, table, statusConfig.ttl(), clock);
+                DynamoSuppressions suppressions = new DynamoSuppressions(dynamo, table);
+                DynamoSoftBounces softBounces = new DynamoSoftBounces(dynamo, table, clock);
+                FeedbackDailyCounts daily = new FeedbackDailyCounts(dynamo, table, clock);
+
+                HeraldConfig.Sqs sqsConfig = sqs.config("fbdrill", defaults.sqs().visibilityTimeout());
+                QueueRef queue = sqs.provision(sqsConfig);
+                String feedbackUrl = sqs.client()
+                        .createQueue(b -> b.queueName(FEEDBACK_QUEUE))
+                        .queueUrl();
+                sqs.client().createQueue(b -> b.queueName(FEEDBACK_QUEUE + sqsConfig.deadLetterSuffix()));
+
+                PipelineMetrics metrics = new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                DomainPacer pacer = new DomainPacer(config.pacing(), clock);
+                // The pipeline's side as `herald pipeline` wires it: the recorder behind the SES intake, deferrals to
+                // the pacer.
+                FeedbackRecorder pipelineRecorder = new FeedbackRecorder(
+                        status,
+                        suppressions,
+                        softBounces,
+                        config.suppression().softBounces(),
+                        metrics.feedback(),
+                        daily);
+                List<FeedbackIntake> intakes = openIntakes(
+                        config,
+                        new FeedbackIntake.Context(
+                                sqs.client(), config, new DeferralPacing(pipelineRecorder, pacer), metrics.registry()),
+                        certificateHost.clientTrust());
+                Duration timeout = Duration.ofSeconds(5);
+                Pipeline pipeline = new Pipeline(
+                        sqs.client(),
+                        List.of(queue),
+                        List.of(
+                                new ConfiguredProvider(
+                                        EmailApiFake.sendGridProvider(sendgridFake.baseUrl(), timeout, clock), 1),
+                                new ConfiguredProvider(EmailApiFake.sesProvider(sesFake.baseUrl(), timeout, clock), 1)),
+                        config.pipeline().withAdminPort(-1),
+                        sqsConfig,
+                        metrics,
+                        status,
+                        clock,
+                        null,
+                        "fbdrill",
+                        config.control(),
+                        suppressions,
+                        pacer);
+                // The API's side as `herald api` wires it: its own recorder on the API's meters, event ids
+                // remembered in the table.
+                HeraldApi api = HeraldApi.builder(
+                                config.api(), new SqsProducer(sqs.client(), new EnvelopeCodec()), List.of(queue))
+                        .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                        .statusStore(status)
+                        .idempotencyStore(new DynamoIdempotencyStore(
+                                dynamo, table, config.api().idempotencyWindow(), Duration.ofSeconds(60), clock))
+                        .suppressions(suppressions)
+                        .feedbackWebhooks(
+                                config.providers().feedbackWebhooks(),
+                                apiMeters -> new FeedbackRecorder(
+                                        status,
+                                        suppressions,
+                                        softBounces,
+                                        config.suppression().softBounces(),
+                                        new FeedbackMeters(apiMeters),
+                                        daily),
+                                new DynamoFeedbackEventIds(dynamo, table, config.feedback().dedupWindow(), clock))
+                        .build()
+                        .start();
+                ProviderRole role = new ProviderRole(
+                        population,
+                        sesFake,
+                        sendgridFake,
+                        new SesFeedbackSender(sqs, feedbackUrl, certificateHost),
+                        new SendGridWebhookSender(
+                                webhookClient,
+                                URI.create("http://127.0.0.1:" + api.port() + "/v1/feedback/sendgrid"),
+                                webhookKey),
+                        suppressions);
+                try {
+                    pipeline.start();
+                    intakes.forEach(FeedbackIntake::start);
+                    role.start();
+                    return drive(
+                            context,
+                            new Run(
+                                    population,
+                                    sqs,
+                                    queue,
+                                    status,
+                                    suppressions,
+                                    sesFake,
+                                    sendgridFake,
+                                    role,
+                                    certificateHost,
+                                    drillStart),
+                            new Plan(sends, perWave, bouncePct, complaintPct, rate, failAt, healAt, seed));
+                } finally {
+                    role.close();
+                    intakes.forEach(FeedbackIntake::close);
+                    pipeline.close();
+                    api.close();
+                }
+            }
+        }
+    }
+
+    /** The drill's options. */
+    record Plan(
+            int sends,
+            int perWave,
+            double bouncePct,
+            double complaintPct,
+            int rate,
+            int failAt,
+            int healAt,
+            int seed) {}
+
+    /** What a run works with once everything is started. */
+    record Run(
+            Population population,
+            LocalSqs sqs,
+            QueueRef queue,
+            DynamoStatusStore status,
+            Suppressions suppressions,
+            EmailApiFake sesFake,
+            EmailApiFake sendgridFake,
+            ProviderRole role,
+            SnsCertificateHost certificateHost,
+            long drillStart) {}
+
+    private DrillResult drive(DrillContext context, Run run, Plan plan) throws Exception {
+        Population population = run.population();
+        long bouncing = population.count(Fate.BOUNCE);
+        long complaining = population.count(Fate.COMPLAINT);
+        context.progress()
+                .printf(
+                        Locale.ROOT,
+                        "bench: feedback: %d sends in 2 waves to %d addresses (%d bounce, %d complain, seed %d), "
+                                + "%d msg/s; SES answers 500 from %d s to %d s of wave 1%n",
+                        plan.sends(),
+                        plan.perWave(),
+                        bouncing,
+                        complaining,
+                        plan.seed(),
+                        plan.rate(),
+                        plan.failAt(),
+                        plan.healAt());
+        Map<String, Sent> sent = run.role().sent();
+        SqsProducer producer = new SqsProducer(run.sqs().client(), new EnvelopeCodec());
+        AtomicInteger notEnqueued = new AtomicInteger();
+
+        // Wave 1: every address once, SES failing for a window.
+        long wave1Start = System.nanoTime();
+        List<String> wave1 = enqueue(producer, run, 1, population.addresses(), plan, sent, notEnqueued, true);
+        Await.until(() -> run.role().acceptedAll(wave1), WAVE_LIMIT, "every wave-1 email accepted by a fake");
+        double wave1Delivered = seconds(wave1Start, System.nanoTime());
+        context.progress()
+                .printf(Locale.ROOT, "bench: feedback: wave 1 delivered in %.1f s%n", wave1Delivered);
+
+        // The barrier: every feedback event of wave 1 recorded (address listed, message in its feedback state).
+        List<String> fedBackIds = wave1.stream()
+                .filter(id -> population.fate(sent.get(id).address()) != Fate.CLEAN)
+                .toList();
+        long expectedFeedback = bouncing + complaining;
+        Await.until(
+                () -> run.role().suppressedCount() >= expectedFeedback,
+                FEEDBACK_LIMIT,
+                "all " + expectedFeedback + " fed-back addresses on the suppression list");
+        Map<String, String> pending = new ConcurrentHashMap<>();
+        fedBackIds.forEach(id -> pending.put(id, expectedState(population.fate(sent.get(id).address()), 1)));
+        Await.until(
+                () -> settledOrSent(run.status(), pending, id -> false),
+                FEEDBACK_LIMIT,
+                "every fed-back wave-1 email bounced or complained in the status table");
+        int listed = run.suppressions().list(null, Integer.MAX_VALUE).size();
+        long barrier = System.nanoTime();
+        double feedbackSettled = seconds(wave1Start, barrier);
+        context.progress()
+                .printf(
+                        Locale.ROOT,
+                        "bench: feedback: all %d feedback events recorded %.1f s after wave 1 began; %d listed%n",
+                        expectedFeedback,
+                        feedbackSettled,
+                        listed);
+
+        // Wave 2: the same addresses again; those on the list must not be sent to.
+        long wave2Start = System.nanoTime();
+        List<String> wave2 = enqueue(producer, run, 2, population.addresses(), plan, sent, notEnqueued, false);
+        List<String> wave2Clean = wave2.stream()
+                .filter(id -> population.fate(sent.get(id).address()) == Fate.CLEAN)
+                .toList();
+        Map<String, String> wave2Listed = new ConcurrentHashMap<>();
+        wave2.stream()
+                .filter(id -> population.fate(sent.get(id).address()) != Fate.CLEAN)
+                .forEach(id -> wave2Listed.put(id, "suppressed"));
+        Await.until(
+                () -> run.role().acceptedAll(wave2Clean)
+                        && settledOrSent(run.status(), wave2Listed, run.role()::received),
+                WAVE_LIMIT,
+                "every wave-2 email delivered or suppressed");
+        double wave2Done = seconds(wave2Start, System.nanoTime());
+        context.progress().printf(Locale.ROOT, "bench: feedback: wave 2 done in %.1f s%n", wave2Done);
+
+        // Every id in its expected final state (the pipeline's status writes are buffered: wait for them).
+        Map<String, String> expected = new ConcurrentHashMap<>();
+        sent.values().forEach(s -> expected.put(s.id(), expectedState(population.fate(s.address()), s.wave())));
+        Map<String, String> unsettled = new ConcurrentHashMap<>(expected);
+        long settleDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!settled(run.status(), unsettled).isEmpty() && System.nanoTime() < settleDeadline) {
+            Thread.sleep(500);
+        }
+        Map<String, String> finalStates = states(run.status(), unsettled.keySet());
+        double duration = seconds(run.drillStart(), System.nanoTime());
+
+        return figures(
+                context,
+                run,
+                plan,
+                sent,
+                notEnqueued.get(),
+                wave1Start,
+                barrier,
+                wave1Delivered,
+                feedbackSettled,
+                wave2Done,
+                listed,
+                unsettled,
+                finalStates,
+                duration);
+    }
+
+    /**
+     * Enqueues one email per address at the plan's rate, each recorded {@code queued} first as the API does; for wave 1,
+     * SES answers 500 from {@code failAt} to {@code healAt} seconds after the wave began.
+     */
+    private static List<String> enqueue(
+            SqsProducer producer,
+            Run run,
+            int wave,
+            List<String> addresses,
+            Plan plan,
+            Map<String, Sent> sent,
+            AtomicInteger notEnqueued,
+            boolean failover)
+            throws InterruptedException {
+        List<String> ids = new ArrayList<>(addresses.size());
+        long start = System.nanoTime();
+        boolean failed = false;
+        boolean healed = !failover;
+        for (int n = 0; n < addresses.size(); n += SqsProducer.MAX_BATCH_ENTRIES) {
+            long due = start + (long) (n * 1e9 / plan.rate());
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(Duration.ofNanos(wait));
+            }
+            double at = seconds(start, System.nanoTime());
+            if (!failed && failover && at >= plan.failAt()) {
+                run.sesFake().failing(true);
+                failed = true;
+            }
+            if (failed && !healed && at >= plan.healAt()) {
+                run.sesFake().failing(false);
+                healed = true;
+            }
+            List<Envelope> batch = new ArrayList<>(SqsProducer.MAX_BATCH_ENTRIES);
+            List<StatusUpdate> queued = new ArrayList<>(SqsProducer.MAX_BATCH_ENTRIES);
+            Instant now = Instant.now();
+            for (int i = n; i < Math.min(addresses.size(), n + SqsProducer.MAX_BATCH_ENTRIES); i++) {
+                Envelope envelope = Envelope.create(
+                        "email",
+                        addresses.get(i),
+                        Content.of("Job " + i + " ended (wave " + wave + ")", "Body " + i),
+                        Origin.api("bench"),
+                        now);
+                batch.add(envelope);
+                queued.add(new StatusUpdate(envelope.id(), new DeliveryState.Queued(), now));
+                sent.put(envelope.id(), new Sent(envelope.id(), addresses.get(i), wave));
+            }
+            run.status().recordNew(queued);
+            for (EnqueueResult result : producer.send(run.queue().url(), batch)) {
+                switch (result) {
+                    case EnqueueResult.Enqueued e -> ids.add(e.envelopeId());
+                    case EnqueueResult.NotEnqueued e -> notEnqueued.incrementAndGet();
+                }
+            }
+        }
+        if (failover && !healed) {
+            // The wave was enqueued before the window closed: keep SES down for the whole window anyway.
+            long healWait = start + plan.healAt() * 1_000_000_000L - System.nanoTime();
+            if (!failed) {
+                long failWait = start + plan.failAt() * 1_000_000_000L - System.nanoTime();
+                if (failWait > 0) {
+                    Thread.sleep(Duration.ofNanos(failWait));
+                }
+                run.sesFake().failing(true);
+                healWait = start + plan.healAt() * 1_000_000_000L - System.nanoTime();
+            }
+            if (healWait > 0) {
+                Thread.sleep(Duration.ofNanos(healWait));
+            }
+            run.sesFake().failing(false);
+        }
+        return ids;
+    }
+
+    /** Removes from {@code pending} (id → expected state) each id the store shows in that state; returns it. */
+    private static Map<String, String> settled(DynamoStatusStore status, Map<String, String> pending)
+            throws InterruptedException {
+        Map<String, String> states = states(status, pending.keySet());
+        states.forEach((id, state) -> {
+            if (state.equals(pending.get(id))) {
+                pending.remove(id);
+            }
+        });
+        return pending;
+    }
+
+    /** As {@link #settled}, but an id a fake received also leaves (it is a violation, counted at the end). */
+    private static boolean settledOrSent(
+            DynamoStatusStore status, Map<String, String> pending, java.util.function.Predicate<String> sentAnyway) {
+        try {
+            pending.keySet().removeIf(sentAnyway);
+            settled(status, pending);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return pending.isEmpty();
+    }
+
+    /** Each id's state name in the store ("missing" when it has none), read 16 at a time on virtual threads. */
+    private static Map<String, String> states(DynamoStatusStore status, Set<String> ids) throws InterruptedException {
+        Map<String, String> states = new ConcurrentHashMap<>();
+        Semaphore slots = new Semaphore(16);
+        List<Thread> readers = new ArrayList<>();
+        for (String id : List.copyOf(ids)) {
+            slots.acquire();
+            readers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    states.put(
+                            id,
+                            status.find(id).map(u -> u.state().name()).orElse("missing"));
+                } finally {
+                    slots.release();
+                }
+            }));
+        }
+        for (Thread reader : readers) {
+            reader.join();
+        }
+        return states;
+    }
+
+    private DrillResult figures(
+            DrillContext context,
+            Run run,
+            Plan plan,
+            Map<String, Sent> sent,
+            int notEnqueued,
+            long wave1Start,
+            long barrier,
+            double wave1Delivered,
+            double feedbackSettled,
+            double wave2Done,
+            int listed,
+            Map<String, String> unsettled,
+            Map<String, String> finalStates,
+            double duration)
+            throws Exception {
+        Population population = run.population();
+        ProviderRole role = run.role();
+        List<String> violations = new ArrayList<>();
+
+        // A wave-2 request at a fake for a listed address: its suppression was recorded before the wave began.
+        List<Map<String, Object>> reachedSuppressed = new ArrayList<>();
+        for (EmailApiFake fake : List.of(run.sesFake(), run.sendgridFake())) {
+            String provider = fake == run.sesFake() ? "ses" : "sendgrid";
+            for (EmailApiFake.Received r : fake.received()) {
+                Sent s = sent.get(r.heraldId());
+                if (s != null && s.wave() == 2 && population.fate(s.address()) != Fate.CLEAN) {
+                    Map<String, Object> v = new LinkedHashMap<>();
+                    v.put("id", s.id());
+                    v.put("provider", provider);
+                    v.put("status", r.status());
+                    v.put("secondsAfterAllWave1FeedbackRecorded", round(seconds(barrier, r.nanos())));
+                    reachedSuppressed.add(v);
+                }
+            }
+        }
+        if (!reachedSuppressed.isEmpty()) {
+            violations.add(reachedSuppressed.size() + " wave-2 sends reached a provider for an address suppressed "
+                    + "before the wave began: " + reachedSuppressed.stream().limit(5).toList());
+        }
+
+        // Lost: never at a fake and not in a final state; wrong: final, but not the state its feedback called for.
+        Map<String, Integer> lostOrWrong = new LinkedHashMap<>();
+        List<String> lost = new ArrayList<>();
+        List<String> wrong = new ArrayList<>();
+        unsettled.forEach((id, want) -> {
+            String got = finalStates.getOrDefault(id, "missing");
+            boolean reached = role.received(id);
+            if (!reached && !FINAL.contains(got)) {
+                lost.add(id + " (" + got + ", expected " + want + ")");
+            } else {
+                wrong.add(id + " (" + got + ", expected " + want + ")");
+            }
+            lostOrWrong.merge(want + "->" + got, 1, Integer::sum);
+        });
+        if (notEnqueued > 0) {
+            violations.add(notEnqueued + " emails were refused by SQS and never enqueued");
+        }
+        if (!lost.isEmpty()) {
+            violations.add(lost.size() + " emails lost (never sent, no final state): "
+                    + lost.stream().limit(5).toList());
+        }
+        if (!wrong.isEmpty()) {
+            violations.add(wrong.size() + " emails ended in another state than their feedback called for: "
+                    + wrong.stream().limit(5).toList());
+        }
+
+        // Feedback: fed back by the drill per intake and kind, recorded per source (suppression list) and per state.
+        Map<Intake, Map<Fate, Integer>> fedBack = role.fedBack();
+        List<Suppression> entries = run.suppressions().list(null, Integer.MAX_VALUE);
+        Map<String, Map<String, Integer>> recordedBySource = new LinkedHashMap<>();
+        for (Suppression s : entries) {
+            String kind = s.reason().startsWith("hard bounce")
+                    ? "bounces"
+                    : s.reason().startsWith("complaint") ? "complaints" : "other";
+            recordedBySource
+                    .computeIfAbsent(s.source(), k -> new LinkedHashMap<>())
+                    .merge(kind, 1, Integer::sum);
+        }
+        long bouncing = population.count(Fate.BOUNCE);
+        long complaining = population.count(Fate.COMPLAINT);
+        int fedBounces = fedBack.values().stream().mapToInt(m -> m.getOrDefault(Fate.BOUNCE, 0)).sum();
+        int fedComplaints = fedBack.values().stream()
+                .mapToInt(m -> m.getOrDefault(Fate.COMPLAINT, 0))
+                .sum();
+        int recordedBounces = recordedBySource.values().stream()
+                .mapToInt(m -> m.getOrDefault("bounces", 0))
+                .sum();
+        int recordedComplaints = recordedBySource.values().stream()
+                .mapToInt(m -> m.getOrDefault("complaints", 0))
+                .sum();
+        if (fedBounces != bouncing || fedComplaints != complaining) {
+            violations.add("fed back " + fedBounces + " bounces and " + fedComplaints + " complaints for " + bouncing
+                    + " bouncing and " + complaining + " complaining addresses");
+        }
+        if (recordedBounces != fedBounces || recordedComplaints != fedComplaints || entries.size() != listed) {
+            violations.add("recorded " + recordedBounces + " bounces and " + recordedComplaints
+                    + " complaints on the suppression list for " + fedBounces + " and " + fedComplaints
+                    + " fed back");
+        }
+        for (Intake intake : Intake.values()) {
+            String source = intake == Intake.SES ? "ses" : "sendgrid";
+            Map<String, Integer> recorded = recordedBySource.getOrDefault(source, Map.of());
+            Map<Fate, Integer> fed = fedBack.getOrDefault(intake, Map.of());
+            if (recorded.getOrDefault("bounces", 0).intValue() != fed.getOrDefault(Fate.BOUNCE, 0).intValue()
+                    || recorded.getOrDefault("complaints", 0).intValue()
+                            != fed.getOrDefault(Fate.COMPLAINT, 0).intValue()) {
+                violations.add(source + ": recorded " + recorded + " for fed back " + fed);
+            }
+        }
+        if (fedBack.getOrDefault(Intake.SES, Map.of()).isEmpty()
+                || fedBack.getOrDefault(Intake.SENDGRID, Map.of()).isEmpty()) {
+            violations.add("feedback did not come through both intakes: " + fedBack);
+        }
+        violations.addAll(role.errors());
+
+        Map<String, Integer> stateCounts = new java.util.TreeMap<>();
+        Map<String, String> everyState = states(run.status(), sent.keySet());
+        everyState.values().forEach(s -> stateCounts.merge(s, 1, Integer::sum));
+        int suppressedCount = stateCounts.getOrDefault("suppressed", 0);
+
+        List<Double> sesLatency = role.latenciesMillis(Intake.SES);
+        List<Double> sendgridLatency = role.latenciesMillis(Intake.SENDGRID);
+        List<Double> allLatency = new ArrayList<>(sesLatency);
+        allLatency.addAll(sendgridLatency);
+
+        int deliveredBySes = run.sesFake().acceptedCount();
+        int deliveredBySendGrid = run.sendgridFake().acceptedCount();
+        long sesFailures = run.sesFake().received().stream()
+                .filter(r -> !r.accepted())
+                .count();
+        int distinctDelivered = role.acceptedDistinct();
+        int duplicates = deliveredBySes + deliveredBySendGrid - distinctDelivered;
+        int deadLettered = run.sqs().messagesOn(run.queue().deadLetterUrl());
+        if (deadLettered > 0) {
+            violations.add(deadLettered + " emails dead-lettered");
+        }
+        double active = wave1Delivered + wave2Done;
+
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("sends", sent.size());
+        figures.put("addresses", population.addresses().size());
+        figures.put("waves", 2);
+        figures.put("seed", plan.seed());
+        figures.put("bouncePct", plan.bouncePct());
+        figures.put("complaintPct", plan.complaintPct());
+        figures.put("ratePerSecond", plan.rate());
+        figures.put("sesFailsFromSecond", plan.failAt());
+        figures.put("sesHealsAtSecond", plan.healAt());
+        figures.put("providerLatencyMillis", 20);
+        figures.put("notEnqueued", notEnqueued);
+        figures.put("deliveredBySes", deliveredBySes);
+        figures.put("deliveredBySendGrid", deliveredBySendGrid);
+        figures.put("sesAnswered500", sesFailures);
+        figures.put("duplicates", duplicates);
+        figures.put("bouncingAddresses", bouncing);
+        figures.put("complainingAddresses", complaining);
+        figures.put(
+                "fedBack",
+                Map.of(
+                        "ses",
+                        fateCounts(fedBack.getOrDefault(Intake.SES, Map.of())),
+                        "sendgrid",
+                        fateCounts(fedBack.getOrDefault(Intake.SENDGRID, Map.of()))));
+        figures.put("recordedOnSuppressionListBySource", recordedBySource);
+        figures.put("suppressionListSizeBeforeWave2", listed);
+        figures.put("finalStates", stateCounts);
+        figures.put("suppressed", suppressedCount);
+        figures.put("violations_sendsToSuppressed", reachedSuppressed.size());
+        figures.put("lost", lost.size());
+        figures.put("wrongFinalState", wrong.size());
+        figures.put("unsettledByExpectedAndActual", lostOrWrong);
+        figures.put("deadLettered", deadLettered);
+        figures.put("snsCertificateFetches", run.certificateHost().fetches());
+        figures.put("webhookCalls", role.webhookCalls());
+        figures.put(
+                "feedbackToSuppressionMillis",
+                Map.of(
+                        "all", latency(allLatency),
+                        "ses", latency(sesLatency),
+                        "sendgrid", latency(sendgridLatency),
+                        "resolution",
+                        "the drill polls the list every " + POLL.toMillis() + " ms"));
+        figures.put("wave1DeliveredSeconds", round(wave1Delivered));
+        figures.put("wave1FeedbackAllRecordedSeconds", round(feedbackSettled));
+        figures.put("wave2DoneSeconds", round(wave2Done));
+        figures.put("durationSeconds", round(duration));
+        figures.put("messagesPerSecond", round(sent.size() / active));
+        figures.put("loadAverageAtEnd", loadAverage());
+        figures.put(DrillResult.VIOLATIONS, violations);
+
+        String table = String.format(
+                Locale.ROOT,
+                """
+                Feedback: %d sends in 2 waves to %d addresses (seed %d: %d hard-bounce, %d complain) at %d msg/s; \
+                SES fake answers 500 from %d s to %d s of wave 1; feedback through SES (SNS->SQS, signed) and \
+                SendGrid (signed webhook) into DynamoDB Local; wave 2 starts once all wave-1 feedback is recorded
+                | sends | delivered SES / SendGrid | bounces fed SES / SendGrid | complaints fed SES / SendGrid \
+                | recorded bounces / complaints | suppressed | sends to suppressed | lost | wrong state \
+                | feedback->suppression p50 / p99 ms | duration s | msg/s |
+                |---|---|---|---|---|---|---|---|---|---|---|---|
+                | %d | %d / %d | %d / %d | %d / %d | %d / %d | %d | %d | %d | %d | %s / %s | %.1f | %.1f |
+                """,
+                sent.size(),
+                population.addresses().size(),
+                plan.seed(),
+                bouncing,
+                complaining,
+                plan.rate(),
+                plan.failAt(),
+                plan.healAt(),
+                sent.size(),
+                deliveredBySes,
+                deliveredBySendGrid,
+                fedBack.getOrDefault(Intake.SES, Map.of()).getOrDefault(Fate.BOUNCE, 0),
+                fedBack.getOrDefault(Intake.SENDGRID, Map.of()).getOrDefault(Fate.BOUNCE, 0),
+                fedBack.getOrDefault(Intake.SES, Map.of()).getOrDefault(Fate.COMPLAINT, 0),
+                fedBack.getOrDefault(Intake.SENDGRID, Map.of()).getOrDefault(Fate.COMPLAINT, 0),
+                recordedBounces,
+                recordedComplaints,
+                suppressedCount,
+                reachedSuppressed.size(),
+                lost.size(),
+                wrong.size(),
+                millisText(Percentile.of(allLatency, 0.5)),
+                millisText(Percentile.of(allLatency, 0.99)),
+                duration,
+                sent.size() / active);
+        Files.writeString(
+                context.resultsDir().resolve("feedback.md"),
+                "# bench feedback\n\n`./herald bench feedback " + String.join(" ", context.args()) + "` on "
+                        + Instant.now() + " (load average at the end " + loadAverage() + ")\n\n" + table + "\n"
+                        + (violations.isEmpty()
+                                ? "Every invariant held: no send reached a suppressed address, nothing lost.\n"
+                                : "BROKEN:\n" + String.join("\n", violations.stream().map(v -> "- " + v).toList())
+                                        + "\n"));
+
+        Chart chart = new Chart(
+                "deliveries",
+                "Requests per second at each provider fake, and feedback events fed back",
+                "seconds since wave 1 began",
+                "per second",
+                List.of(
+                        new Series("SES fake, accepted", perSecond(run.sesFake().received(), wave1Start, true)),
+                        new Series("SES fake, answered 500", perSecond(run.sesFake().received(), wave1Start, false)),
+                        new Series(
+                                "SendGrid fake, accepted", perSecond(run.sendgridFake().received(), wave1Start, true)),
+                        new Series("feedback fed back", perSecondNanos(role.emittedNanos(), wave1Start))));
+        return new DrillResult(figures, table, List.of(chart));
+    }
+
+    private static Map<String, Integer> fateCounts(Map<Fate, Integer> counts) {
+        return Map.of(
+                "bounces", counts.getOrDefault(Fate.BOUNCE, 0), "complaints", counts.getOrDefault(Fate.COMPLAINT, 0));
+    }
+
+    private static Map<String, Object> latency(List<Double> millis) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("events", millis.size());
+        m.put("p50", roundMillis(Percentile.of(millis, 0.5)));
+        m.put("p99", roundMillis(Percentile.of(millis, 0.99)));
+        m.put("max", roundMillis(Percentile.of(millis, 1.0)));
+        return m;
+    }
+
+    private static List<Point> perSecond(List<EmailApiFake.Received> received, long t0, boolean accepted) {
+        return perSecondNanos(
+                received.stream()
+                        .filter(r -> r.accepted() == accepted)
+                        .map(EmailApiFake.Received::nanos)
+                        .toList(),
+                t0);
+    }
+
+    private static List<Point> perSecondNanos(List<Long> nanos, long t0) {
+        Map<Integer, Integer> buckets = new java.util.TreeMap<>();
+        int last = 0;
+        for (long n : nanos) {
+            int s = (int) Math.floor(seconds(t0, n));
+            if (s >= 0) {
+                buckets.merge(s, 1, Integer::sum);
+                last = Math.max(last, s);
+            }
+        }
+        List<Point> points = new ArrayList<>();
+        for (int s = 0; s <= last; s++) {
+            points.add(new Point(s, buckets.getOrDefault(s, 0)));
+        }
+        return points;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static double seconds(long t0, long nanos) {
+        return (nanos - t0) / 1e9;
+    }
+
+    private static Object round(double value) {
+        return Double.isNaN(value) ? "none" : Math.round(value * 10) / 10.0;
+    }
+
+    private static Object roundMillis(double value) {
+        return Double.isNaN(value) ? "none" : Math.round(value * 10) / 10.0;
+    }
+
+    private static String millisText(double value) {
+        return Double.isNaN(value) ? "none" : String.format(Locale.ROOT, "%.0f", value);
+    }
+
+    private static KeyPair ecdsaKeyPair() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    /**
+     * The intakes {@code herald pipeline} opens from the config ({@code Providers.feedbackIntakes}). The SES reader's
+     * HTTP client takes the JVM's default TLS context when it is built, so for that moment the default is one that
+     * trusts the drill's certificate host; it is put back right after, before anything else runs.
+     */
+    private static List<FeedbackIntake> openIntakes(
+            HeraldConfig config, FeedbackIntake.Context context, SSLContext trust) throws Exception {
+        SSLContext before = SSLContext.getDefault();
+        SSLContext.setDefault(trust);
+        try {
+            return Providers.feedbackIntakes(config, context);
+        } finally {
+            SSLContext.setDefault(before);
+        }
+    }
+
+    /**
+     * SNS's part: an RSA key and self-signed certificate for 127.0.0.1 made by the JDK's keytool, the certificate served
+     * over TLS with that same key (as SNS serves its signing certificate) by the JDK's own HTTPS server.
+     */
+    static final class SnsCertificateHost implements AutoCloseable {
+
+        private static final String PASSWORD = "fbdrill-only";
+
+        private final HttpsServer server;
+        private final PrivateKey signingKey;
+        private final SSLContext clientTrust;
+        private final AtomicInteger fetches = new AtomicInteger();
+
+        private SnsCertificateHost(HttpsServer server, PrivateKey signingKey, SSLContext clientTrust) {
+            this.server = server;
+            this.signingKey = signingKey;
+            this.clientTrust = clientTrust;
+        }
+
+        static SnsCertificateHost start(Path dir) throws Exception {
+            Path store = dir.resolve("sns.p12");
+            Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+            Process process = new ProcessBuilder(
+                            keytool.toString(),
+                            "-genkeypair",
+                            "-alias",
+                            "sns",
+                            "-keyalg",
+                            "RSA",
+                            "-keysize",
+                            "2048",
+                            "-dname",
+                            "CN=sns.fbdrill",
+                            "-ext",
+                            "SAN=ip:127.0.0.1",
+                            "-validity",
+                            "2",
+                            "-storetype",
+                            "PKCS12",
+                            "-keystore",
+                            store.toString(),
+                            "-storepass",
+                            PASSWORD,
+                            "-keypass",
+                            PASSWORD)
+                    .redirectErrorStream(true)
+                    .start();
+            String output;
+            try (InputStream out = process.getInputStream()) {
+                output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("keytool could not make the SNS signing key: " + output.strip());
+            }
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(store)) {
+                keyStore.load(in, PASSWORD.toCharArray());
+            }
+            PrivateKey key = (PrivateKey) keyStore.getKey("sns", PASSWORD.toCharArray());
+            X509Certificate certificate = (X509Certificate) keyStore.getCertificate("sns");
+
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(keyStore, PASSWORD.toCharArray());
+            SSLContext serverContext = SSLContext.getInstance("TLS");
+            serverContext.init(keyManagers.getKeyManagers(), null, null);
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("sns", certificate);
+            TrustManagerFactory trustManagers =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trust);
+            SSLContext clientContext = SSLContext.getInstance("TLS");
+            clientContext.init(null, trustManagers.getTrustManagers(), null);
+
+            byte[] pem = ("-----BEGIN CERTIFICATE-----\n"
+                            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                    .encodeToString(certificate.getEncoded())
+                            + "\n-----END CERTIFICATE-----\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.setHttpsConfigurator(new HttpsConfigurator(serverContext));
+            SnsCertificateHost host = new SnsCertificateHost(server, key, clientContext);
+            server.createContext(CERT_PATH, exchange -> {
+                host.fetches.incrementAndGet();
+                exchange.getResponseHeaders().set("Content-Type", "application/x-pem-file");
+                exchange.sendResponseHeaders(200, pem.length);
+                try (OutputStream body = exchange.getResponseBody()) {
+                    body.write(pem);
+                }
+            });
+            server.start();
+            return host;
+        }
+
+        SSLContext clientTrust() {
+            return clientTrust;
+        }
+
+        String certificateUrl() {
+            return "https://127.0.0.1:" + server.getAddress().getPort() + CERT_PATH;
+        }
+
+        int fetches() {
+            return fetches.get();
+        }
+
+        /** SignatureVersion 2: SHA256withRSA over the Notification's fields in SNS's order. */
+        String sign(String message, String messageId, String timestamp) throws Exception {
+            String toSign = "Message\n" + message + "\nMessageId\n" + messageId + "\nTimestamp\n" + timestamp
+                    + "\nTopicArn\n" + TOPIC + "\nType\nNotification\n";
+            Signature signer = Signature.getInstance("SHA256withRSA");
+            signer.initSign(signingKey);
+            signer.update(toSign.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(signer.sign());
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    /** SES's part after a bounce or complaint: its event record, in a signed SNS envelope, on the feedback queue. */
+    final class SesFeedbackSender {
+
+        private final LocalSqs sqs;
+        private final String queueUrl;
+        private final SnsCertificateHost signer;
+
+        SesFeedbackSender(LocalSqs sqs, String queueUrl, SnsCertificateHost signer) {
+            this.sqs = sqs;
+            this.queueUrl = queueUrl;
+            this.signer = signer;
+        }
+
+        void send(List<Sent> mails, Population population) throws Exception {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (Sent mail : mails) {
+                String record = json.writeValueAsString(sesRecord(mail, population.fate(mail.address())));
+                String id = UUID.randomUUID().toString();
+                String timestamp = Instant.now().toString();
+                ObjectNode envelope = json.createObjectNode()
+                        .put("Type", "Notification")
+                        .put("MessageId", id)
+                        .put("TopicArn", TOPIC)
+                        .put("Message", record)
+                        .put("Timestamp", timestamp)
+                        .put("SignatureVersion", "2")
+                        .put("Signature", signer.sign(record, id, timestamp))
+                        .put("SigningCertURL", signer.certificateUrl())
+                        .put("UnsubscribeURL", "https://127.0.0.1:1/?Action=Unsubscribe");
+                entries.add(SendMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(entries.size()))
+                        .messageBody(json.writeValueAsString(envelope))
+                        .build());
+                if (entries.size() == SqsProducer.MAX_BATCH_ENTRIES) {
+                    flush(entries);
+                }
+            }
+            flush(entries);
+        }
+
+        private void flush(List<SendMessageBatchRequestEntry> entries) {
+            if (entries.isEmpty()) {
+                return;
+            }
+            List<SendMessageBatchRequestEntry> batch = List.copyOf(entries);
+            entries.clear();
+            var response = sqs.client().sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch));
+            if (!response.failed().isEmpty()) {
+                throw new IllegalStateException("SQS refused " + response.failed().size() + " SES feedback messages");
+            }
+        }
+
+        /** The event record as SES publishes it from a configuration set (the fields Herald reads, and a few more). */
+        private ObjectNode sesRecord(Sent mail, Fate fate) {
+            String now = Instant.now().toString();
+            ObjectNode record = json.createObjectNode();
+            ObjectNode m = record.putObject("mail");
+            m.put("timestamp", now)
+                    .put("source", "Herald <herald@example.org>")
+                    .put("messageId", "ses-" + mail.id());
+            m.putArray("destination").add(mail.address());
+            ObjectNode tags = m.putObject("tags");
+            tags.putArray("ses:configuration-set").add("herald-events");
+            tags.putArray("herald-id").add(mail.id());
+            if (fate == Fate.BOUNCE) {
+                record.put("eventType", "Bounce");
+                ObjectNode bounce = record.putObject("bounce");
+                bounce.put("bounceType", "Permanent")
+                        .put("bounceSubType", "General")
+                        .put("timestamp", now)
+                        .put("feedbackId", UUID.randomUUID().toString())
+                        .put("reportingMTA", "dsn; a8-70.smtp-out.amazonses.com");
+                ArrayNode recipients = bounce.putArray("bouncedRecipients");
+                recipients
+                        .addObject()
+                        .put("emailAddress", mail.address())
+                        .put("action", "failed")
+                        .put("status", "5.1.1")
+                        .put("diagnosticCode", "smtp; 550 5.1.1 user unknown");
+            } else {
+                record.put("eventType", "Complaint");
+                ObjectNode complaint = record.putObject("complaint");
+                complaint
+                        .put("feedbackId", UUID.randomUUID().toString())
+                        .put("timestamp", now)
+                        .put("complaintFeedbackType", "abuse")
+                        .put("userAgent", "fbdrill");
+                complaint.putArray("complainedRecipients").addObject().put("emailAddress", mail.address());
+            }
+            return record;
+        }
+    }
+
+    /** SendGrid's part: a batch of Event Webhook events, signed as SendGrid signs them, posted to the API. */
+    final class SendGridWebhookSender {
+
+        private final HttpClient http;
+        private final URI url;
+        private final KeyPair key;
+        private final AtomicInteger calls = new AtomicInteger();
+
+        SendGridWebhookSender(HttpClient http, URI url, KeyPair key) {
+            this.http = http;
+            this.url = url;
+            this.key = key;
+        }
+
+        /** @return null when the API took the batch, else why not */
+        String send(List<Sent> mails, Population population) throws Exception {
+            ArrayNode events = json.createArrayNode();
+            long now = Instant.now().getEpochSecond();
+            for (Sent mail : mails) {
+                ObjectNode event = events.addObject()
+                        .put("email", mail.address())
+                        .put("timestamp", now)
+                        .put("sg_event_id", UUID.randomUUID().toString())
+                        .put("sg_message_id", "sg-" + mail.id())
+                        .put("herald_id", mail.id());
+                if (population.fate(mail.address()) == Fate.BOUNCE) {
+                    event.put("event", "bounce")
+                            .put("type", "bounce")
+                            .put("status", "5.1.1")
+                            .put("reason", "550 5.1.1 The email account that you tried to reach does not exist");
+                } else {
+                    event.put("event", "spamreport");
+                }
+            }
+            byte[] body = json.writeValueAsBytes(events);
+            String lastProblem = null;
+            // SendGrid retries a batch the endpoint did not take; so does its stand-in, a few times.
+            for (int attempt = 1; attempt <= WEBHOOK_TRIES; attempt++) {
+                String timestamp = Long.toString(Instant.now().getEpochSecond());
+                Signature signer = Signature.getInstance("SHA256withECDSA");
+                signer.initSign(key.getPrivate());
+                signer.update(timestamp.getBytes(StandardCharsets.UTF_8));
+                signer.update(body);
+                HttpRequest request = HttpRequest.newBuilder(url)
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .header(SendGridEventWebhook.TIMESTAMP, timestamp)
+                        .header(SendGridEventWebhook.SIGNATURE, Base64.getEncoder().encodeToString(signer.sign()))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build();
+                calls.incrementAndGet();
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() / 100 == 2) {
+                    return null;
+                }
+                lastProblem = "the SendGrid webhook answered " + response.statusCode() + ": " + response.body();
+                Thread.sleep(Duration.ofSeconds(attempt));
+            }
+            return lastProblem;
+        }
+
+        int calls() {
+            return calls.get();
+        }
+    }
+
+    /**
+     * The providers' part after accepting a mail, on two virtual threads: one watches what each fake accepted and feeds
+     * back a bounce or complaint for each mail to such an address, through the intake of the provider that accepted it
+     * (once per mail); the other polls the suppression list for the fed-back addresses, to time feedback to
+     * suppression.
+     */
+    final class ProviderRole implements AutoCloseable {
+
+        private final Population population;
+        private final EmailApiFake ses;
+        private final EmailApiFake sendgrid;
+        private final SesFeedbackSender sesSender;
+        private final SendGridWebhookSender webhook;
+        private final Suppressions suppressions;
+        private final Map<String, Sent> sent = new ConcurrentHashMap<>();
+        private final Set<String> accepted = ConcurrentHashMap.newKeySet();
+        private final Set<String> received = ConcurrentHashMap.newKeySet();
+        private final Set<String> fedBackIds = ConcurrentHashMap.newKeySet();
+        private final Map<Intake, Map<Fate, Integer>> fedBack = new ConcurrentHashMap<>();
+        /** Address → when its feedback went out, and by which intake. */
+        private final Map<String, Long> emittedAt = new ConcurrentHashMap<>();
+
+        private final Map<String, Intake> emittedBy = new ConcurrentHashMap<>();
+        private final Map<String, Long> suppressedAt = new ConcurrentHashMap<>();
+        private final List<String> errors = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Thread> threads = new ArrayList<>();
+        private int sesCursor;
+        private int sendgridCursor;
+
+        ProviderRole(
+                Population population,
+                EmailApiFake ses,
+                EmailApiFake sendgrid,
+                SesFeedbackSender sesSender,
+                SendGridWebhookSender webhook,
+                Suppressions suppressions) {
+            this.population = population;
+            this.ses = ses;
+            this.sendgrid = sendgrid;
+            this.sesSender = sesSender;
+            this.webhook = webhook;
+            this.suppressions = suppressions;
+        }
+
+        Map<String, Sent> sent() {
+            return sent;
+        }
+
+        void start() {
+            threads.add(Thread.ofVirtual().name("fbdrill-provider-role").start(() -> loop(this::feedBack)));
+            threads.add(Thread.ofVirtual().name("fbdrill-suppression-watch").start(() -> loop(this::watch)));
+        }
+
+        private void loop(Step step) {
+            while (running.get()) {
+                try {
+                    step.run();
+                    Thread.sleep(POLL);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    errors.add("the drill's provider role failed: " + e);
+                    return;
+                }
+            }
+        }
+
+        /** One round of the role's work. */
+        private interface Step {
+            void run() throws Exception;
+        }
+
+        private void feedBack() throws Exception {
+            List<Sent> viaSes = new ArrayList<>();
+            List<Sent> viaSendGrid = new ArrayList<>();
+            List<EmailApiFake.Received> atSes = ses.received();
+            for (int i = sesCursor; i < atSes.size(); i++) {
+                take(atSes.get(i), viaSes);
+            }
+            sesCursor = atSes.size();
+            List<EmailApiFake.Received> atSendGrid = sendgrid.received();
+            for (int i = sendgridCursor; i < atSendGrid.size(); i++) {
+                take(atSendGrid.get(i), viaSendGrid);
+            }
+            sendgridCursor = atSendGrid.size();
+            if (!viaSes.isEmpty()) {
+                emitted(viaSes, Intake.SES);
+                sesSender.send(viaSes, population);
+            }
+            if (!viaSendGrid.isEmpty()) {
+                emitted(viaSendGrid, Intake.SENDGRID);
+                String problem = webhook.send(viaSendGrid, population);
+                if (problem != null) {
+                    errors.add(problem);
+                }
+            }
+        }
+
+        private void take(EmailApiFake.Received r, List<Sent> feedback) {
+            received.add(r.heraldId());
+            if (!r.accepted()) {
+                return;
+            }
+            accepted.add(r.heraldId());
+            Sent mail = sent.get(r.heraldId());
+            if (mail != null && population.fate(mail.address()) != Fate.CLEAN && fedBackIds.add(mail.id())) {
+                feedback.add(mail);
+            }
+        }
+
+        private void emitted(List<Sent> mails, Intake intake) {
+            long now = System.nanoTime();
+            for (Sent mail : mails) {
+                emittedAt.putIfAbsent(mail.address(), now);
+                emittedBy.putIfAbsent(mail.address(), intake);
+                fedBack.computeIfAbsent(intake, k -> new ConcurrentHashMap<>())
+                        .merge(population.fate(mail.address()), 1, Integer::sum);
+            }
+        }
+
+        private void watch() {
+            List<String> pending = emittedAt.keySet().stream()
+                    .filter(a -> !suppressedAt.containsKey(a))
+                    .toList();
+            if (pending.isEmpty()) {
+                return;
+            }
+            List<Optional<Suppression>> found = suppressions.findAll(pending.stream()
+                    .map(a -> new Suppressions.Lookup(a, null))
+                    .toList());
+            long now = System.nanoTime();
+            for (int i = 0; i < pending.size(); i++) {
+                if (found.get(i).isPresent()) {
+                    suppressedAt.putIfAbsent(pending.get(i), now);
+                }
+            }
+        }
+
+        boolean acceptedAll(List<String> ids) {
+            return accepted.containsAll(ids);
+        }
+
+        boolean received(String id) {
+            return received.contains(id);
+        }
+
+        int acceptedDistinct() {
+            return accepted.size();
+        }
+
+        int suppressedCount() {
+            return suppressedAt.size();
+        }
+
+        Map<Intake, Map<Fate, Integer>> fedBack() {
+            Map<Intake, Map<Fate, Integer>> copy = new EnumMap<>(Intake.class);
+            fedBack.forEach((k, v) -> copy.put(k, Map.copyOf(v)));
+            return copy;
+        }
+
+        List<Double> latenciesMillis(Intake intake) {
+            List<Double> out = new ArrayList<>();
+            emittedAt.forEach((address, at) -> {
+                Long listed = suppressedAt.get(address);
+                if (listed != null && emittedBy.get(address) == intake) {
+                    out.add((listed - at) / 1e6);
+                }
+            });
+            return out;
+        }
+
+        List<Long> emittedNanos() {
+            return List.copyOf(emittedAt.values());
+        }
+
+        int webhookCalls() {
+            return webhook.calls();
+        }
+
+        List<String> errors() {
+            return List.copyOf(errors);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+    }
+}
