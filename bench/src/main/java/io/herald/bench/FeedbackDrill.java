@@ -94,19 +94,20 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * complain, it reports that through the provider's real intake:
  *
  * <ul>
- *   <li>SES: an SES event record in an SNS envelope signed with an RSA key keytool made for this run, on the SQS feedback
- *       queue the real {@code SesFeedbackReader} long-polls (as {@code herald pipeline} opens it from its config); the
- *       signing certificate is served over TLS on 127.0.0.1, allowed by {@code providers.ses.feedback.certificateHosts}
- *       and trusted by the reader's HTTP client (see {@link #openIntakes});
+ *   <li>SES: an SES event record in an SNS envelope signed with an RSA key keytool made for this run, on the SQS
+ *       feedback queue the real {@code SesFeedbackReader} long-polls (as {@code herald pipeline} opens it from its
+ *       config); the signing certificate is served over TLS on 127.0.0.1, allowed by
+ *       {@code providers.ses.feedback.certificateHosts} and trusted by the reader's HTTP client (see
+ *       {@link #openIntakes});
  *   <li>SendGrid: a batch of Event Webhook events posted to {@code POST /v1/feedback/sendgrid} of an in-process API,
  *       ECDSA P-256 signed with a key made here whose public half is {@code eventWebhook.publicKey}.
  * </ul>
  *
  * Both intakes record through the real {@code FeedbackRecorder} into a status table in DynamoDB Local (the real status
  * store, suppression list and event-id de-duplication). The second wave starts only once every feedback event of the
- * first is recorded (each address on the list and each message {@code bounced} or {@code complained}), so the check
- * has no race: any second-wave request a fake receives for a suppressed address is a violation, and each such email
- * must end {@code suppressed}. Nothing runs on other than 127.0.0.1.
+ * first is recorded (each address on the list and each message {@code bounced} or {@code complained}), so the check has
+ * no race: any second-wave request a fake receives for a suppressed address is a violation, and each such email must
+ * end {@code suppressed}. Nothing runs on other than 127.0.0.1.
  */
 public final class FeedbackDrill implements Drill {
 
@@ -166,7 +167,9 @@ public final class FeedbackDrill implements Drill {
             int complaints = Math.min(count - bounces, (int) Math.round(count * complaintPct / 100));
             Map<String, Fate> fates = new HashMap<>();
             for (int i = 0; i < shuffled.size(); i++) {
-                fates.put(shuffled.get(i), i < bounces ? Fate.BOUNCE : i < bounces + complaints ? Fate.COMPLAINT : Fate.CLEAN);
+                fates.put(
+                        shuffled.get(i),
+                        i < bounces ? Fate.BOUNCE : i < bounces + complaints ? Fate.COMPLAINT : Fate.CLEAN);
             }
             return new Population(List.copyOf(addresses), Map.copyOf(fates));
         }
@@ -237,7 +240,8 @@ public final class FeedbackDrill implements Drill {
                             "providers:",
                             "  sendgrid: {eventWebhook: {publicKey: \""
                                     + Base64.getEncoder()
-                                            .encodeToString(webhookKey.getPublic().getEncoded()) + "\"}}",
+                                            .encodeToString(
+                                                    webhookKey.getPublic().getEncoded()) + "\"}}",
                             "  ses: {feedback: {queue: " + FEEDBACK_QUEUE + ", topicArn: \"" + TOPIC + "\","
                                     + " certificateHosts: '127\\.0\\.0\\.1'}}"));
             Clock clock = Clock.systemUTC();
@@ -249,7 +253,8 @@ public final class FeedbackDrill implements Drill {
                 DynamoSoftBounces softBounces = new DynamoSoftBounces(dynamo, table, clock);
                 FeedbackDailyCounts daily = new FeedbackDailyCounts(dynamo, table, clock);
 
-                HeraldConfig.Sqs sqsConfig = sqs.config("fbdrill", defaults.sqs().visibilityTimeout());
+                HeraldConfig.Sqs sqsConfig =
+                        sqs.config("fbdrill", defaults.sqs().visibilityTimeout());
                 QueueRef queue = sqs.provision(sqsConfig);
                 String feedbackUrl = sqs.client()
                         .createQueue(b -> b.queueName(FEEDBACK_QUEUE))
@@ -308,7 +313,8 @@ public final class FeedbackDrill implements Drill {
                                         config.suppression().softBounces(),
                                         new FeedbackMeters(apiMeters),
                                         daily),
-                                new DynamoFeedbackEventIds(dynamo, table, config.feedback().dedupWindow(), clock))
+                                new DynamoFeedbackEventIds(
+                                        dynamo, table, config.feedback().dedupWindow(), clock))
                         .build()
                         .start();
                 ProviderRole role = new ProviderRole(
@@ -399,8 +405,7 @@ public final class FeedbackDrill implements Drill {
         List<String> wave1 = enqueue(producer, run, 1, population.addresses(), plan, sent, notEnqueued, true);
         Await.until(() -> run.role().acceptedAll(wave1), WAVE_LIMIT, "every wave-1 email accepted by a fake");
         double wave1Delivered = seconds(wave1Start, System.nanoTime());
-        context.progress()
-                .printf(Locale.ROOT, "bench: feedback: wave 1 delivered in %.1f s%n", wave1Delivered);
+        context.progress().printf(Locale.ROOT, "bench: feedback: wave 1 delivered in %.1f s%n", wave1Delivered);
 
         // The barrier: every feedback event of wave 1 recorded (address listed, message in its feedback state).
         List<String> fedBackIds = wave1.stream()
@@ -412,7 +417,8 @@ public final class FeedbackDrill implements Drill {
                 FEEDBACK_LIMIT,
                 "all " + expectedFeedback + " fed-back addresses on the suppression list");
         Map<String, String> pending = new ConcurrentHashMap<>();
-        fedBackIds.forEach(id -> pending.put(id, expectedState(population.fate(sent.get(id).address()), 1)));
+        fedBackIds.forEach(id ->
+                pending.put(id, expectedState(population.fate(sent.get(id).address()), 1)));
         Await.until(
                 () -> settledOrSent(run.status(), pending, id -> false),
                 FEEDBACK_LIMIT,
@@ -475,8 +481,8 @@ public final class FeedbackDrill implements Drill {
     }
 
     /**
-     * Enqueues one email per address at the plan's rate, each recorded {@code queued} first as the API does; for wave 1,
-     * SES answers 500 from {@code failAt} to {@code healAt} seconds after the wave began.
+     * Enqueues one email per address at the plan's rate, each recorded {@code queued} first as the API does; for wave
+     * 1, SES answers 500 from {@code failAt} to {@code healAt} seconds after the wave began.
      */
     private static List<String> enqueue(
             SqsProducer producer,
@@ -581,9 +587,7 @@ public final class FeedbackDrill implements Drill {
             slots.acquire();
             readers.add(Thread.ofVirtual().start(() -> {
                 try {
-                    states.put(
-                            id,
-                            status.find(id).map(u -> u.state().name()).orElse("missing"));
+                    states.put(id, status.find(id).map(u -> u.state().name()).orElse("missing"));
                 } finally {
                     slots.release();
                 }
@@ -633,7 +637,8 @@ public final class FeedbackDrill implements Drill {
         }
         if (!reachedSuppressed.isEmpty()) {
             violations.add(reachedSuppressed.size() + " wave-2 sends reached a provider for an address suppressed "
-                    + "before the wave began: " + reachedSuppressed.stream().limit(5).toList());
+                    + "before the wave began: "
+                    + reachedSuppressed.stream().limit(5).toList());
         }
 
         // Lost: never at a fake and not in a final state; wrong: final, but not the state its feedback called for.
@@ -676,7 +681,9 @@ public final class FeedbackDrill implements Drill {
         }
         long bouncing = population.count(Fate.BOUNCE);
         long complaining = population.count(Fate.COMPLAINT);
-        int fedBounces = fedBack.values().stream().mapToInt(m -> m.getOrDefault(Fate.BOUNCE, 0)).sum();
+        int fedBounces = fedBack.values().stream()
+                .mapToInt(m -> m.getOrDefault(Fate.BOUNCE, 0))
+                .sum();
         int fedComplaints = fedBack.values().stream()
                 .mapToInt(m -> m.getOrDefault(Fate.COMPLAINT, 0))
                 .sum();
@@ -699,7 +706,8 @@ public final class FeedbackDrill implements Drill {
             String source = intake == Intake.SES ? "ses" : "sendgrid";
             Map<String, Integer> recorded = recordedBySource.getOrDefault(source, Map.of());
             Map<Fate, Integer> fed = fedBack.getOrDefault(intake, Map.of());
-            if (recorded.getOrDefault("bounces", 0).intValue() != fed.getOrDefault(Fate.BOUNCE, 0).intValue()
+            if (recorded.getOrDefault("bounces", 0).intValue()
+                            != fed.getOrDefault(Fate.BOUNCE, 0).intValue()
                     || recorded.getOrDefault("complaints", 0).intValue()
                             != fed.getOrDefault(Fate.COMPLAINT, 0).intValue()) {
                 violations.add(source + ": recorded " + recorded + " for fed back " + fed);
@@ -723,9 +731,8 @@ public final class FeedbackDrill implements Drill {
 
         int deliveredBySes = run.sesFake().acceptedCount();
         int deliveredBySendGrid = run.sendgridFake().acceptedCount();
-        long sesFailures = run.sesFake().received().stream()
-                .filter(r -> !r.accepted())
-                .count();
+        long sesFailures =
+                run.sesFake().received().stream().filter(r -> !r.accepted()).count();
         int distinctDelivered = role.acceptedDistinct();
         int duplicates = deliveredBySes + deliveredBySendGrid - distinctDelivered;
         int deadLettered = run.sqs().messagesOn(run.queue().deadLetterUrl());
@@ -773,9 +780,12 @@ public final class FeedbackDrill implements Drill {
         figures.put(
                 "feedbackToSuppressionMillis",
                 Map.of(
-                        "all", latency(allLatency),
-                        "ses", latency(sesLatency),
-                        "sendgrid", latency(sendgridLatency),
+                        "all",
+                        latency(allLatency),
+                        "ses",
+                        latency(sesLatency),
+                        "sendgrid",
+                        latency(sendgridLatency),
                         "resolution",
                         "the drill polls the list every " + POLL.toMillis() + " ms"));
         figures.put("wave1DeliveredSeconds", round(wave1Delivered));
@@ -829,8 +839,12 @@ public final class FeedbackDrill implements Drill {
                         + Instant.now() + " (load average at the end " + loadAverage() + ")\n\n" + table + "\n"
                         + (violations.isEmpty()
                                 ? "Every invariant held: no send reached a suppressed address, nothing lost.\n"
-                                : "BROKEN:\n" + String.join("\n", violations.stream().map(v -> "- " + v).toList())
-                                        + "\n"));
+                                : "BROKEN:\n"
+                                        + String.join(
+                                                "\n",
+                                                violations.stream()
+                                                        .map(v -> "- " + v)
+                                                        .toList()) + "\n"));
 
         Chart chart = new Chart(
                 "deliveries",
@@ -839,9 +853,12 @@ public final class FeedbackDrill implements Drill {
                 "per second",
                 List.of(
                         new Series("SES fake, accepted", perSecond(run.sesFake().received(), wave1Start, true)),
-                        new Series("SES fake, answered 500", perSecond(run.sesFake().received(), wave1Start, false)),
                         new Series(
-                                "SendGrid fake, accepted", perSecond(run.sendgridFake().received(), wave1Start, true)),
+                                "SES fake, answered 500",
+                                perSecond(run.sesFake().received(), wave1Start, false)),
+                        new Series(
+                                "SendGrid fake, accepted",
+                                perSecond(run.sendgridFake().received(), wave1Start, true)),
                         new Series("feedback fed back", perSecondNanos(role.emittedNanos(), wave1Start))));
         return new DrillResult(figures, table, List.of(chart));
     }
@@ -934,8 +951,8 @@ public final class FeedbackDrill implements Drill {
     }
 
     /**
-     * SNS's part: an RSA key and self-signed certificate for 127.0.0.1 made by the JDK's keytool, the certificate served
-     * over TLS with that same key (as SNS serves its signing certificate) by the JDK's own HTTPS server.
+     * SNS's part: an RSA key and self-signed certificate for 127.0.0.1 made by the JDK's keytool, the certificate
+     * served over TLS with that same key (as SNS serves its signing certificate) by the JDK's own HTTPS server.
      */
     static final class SnsCertificateHost implements AutoCloseable {
 
@@ -1102,9 +1119,11 @@ public final class FeedbackDrill implements Drill {
             }
             List<SendMessageBatchRequestEntry> batch = List.copyOf(entries);
             entries.clear();
-            var response = sqs.client().sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch));
+            var response =
+                    sqs.client().sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch));
             if (!response.failed().isEmpty()) {
-                throw new IllegalStateException("SQS refused " + response.failed().size() + " SES feedback messages");
+                throw new IllegalStateException(
+                        "SQS refused " + response.failed().size() + " SES feedback messages");
             }
         }
 
@@ -1113,9 +1132,7 @@ public final class FeedbackDrill implements Drill {
             String now = Instant.now().toString();
             ObjectNode record = json.createObjectNode();
             ObjectNode m = record.putObject("mail");
-            m.put("timestamp", now)
-                    .put("source", "Herald <herald@example.org>")
-                    .put("messageId", "ses-" + mail.id());
+            m.put("timestamp", now).put("source", "Herald <herald@example.org>").put("messageId", "ses-" + mail.id());
             m.putArray("destination").add(mail.address());
             ObjectNode tags = m.putObject("tags");
             tags.putArray("ses:configuration-set").add("herald-events");
@@ -1196,7 +1213,9 @@ public final class FeedbackDrill implements Drill {
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
                         .header(SendGridEventWebhook.TIMESTAMP, timestamp)
-                        .header(SendGridEventWebhook.SIGNATURE, Base64.getEncoder().encodeToString(signer.sign()))
+                        .header(
+                                SendGridEventWebhook.SIGNATURE,
+                                Base64.getEncoder().encodeToString(signer.sign()))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                         .build();
                 calls.incrementAndGet();
@@ -1343,9 +1362,8 @@ public final class FeedbackDrill implements Drill {
             if (pending.isEmpty()) {
                 return;
             }
-            List<Optional<Suppression>> found = suppressions.findAll(pending.stream()
-                    .map(a -> new Suppressions.Lookup(a, null))
-                    .toList());
+            List<Optional<Suppression>> found = suppressions.findAll(
+                    pending.stream().map(a -> new Suppressions.Lookup(a, null)).toList());
             long now = System.nanoTime();
             for (int i = 0; i < pending.size(); i++) {
                 if (found.get(i).isPresent()) {
