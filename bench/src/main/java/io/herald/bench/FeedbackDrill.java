@@ -145,7 +145,7 @@ public final class FeedbackDrill implements Drill {
     }
 
     /** The two intakes, by the provider that accepted the mail. */
-    enum Intake {
+    enum FeedbackRoute {
         SES,
         SENDGRID
     }
@@ -184,7 +184,7 @@ public final class FeedbackDrill implements Drill {
     }
 
     /** One enqueued email: its address and wave (1 or 2). */
-    record Sent(String id, String address, int wave) {}
+    record FeedbackMail(String id, String address, int wave) {}
 
     /**
      * The state an email must end in: the first wave's to a bouncing or complaining address takes that feedback's
@@ -333,7 +333,7 @@ public final class FeedbackDrill implements Drill {
                     role.start();
                     return drive(
                             context,
-                            new Run(
+                            new FeedbackRun(
                                     population,
                                     sqs,
                                     queue,
@@ -344,7 +344,7 @@ public final class FeedbackDrill implements Drill {
                                     role,
                                     certificateHost,
                                     drillStart),
-                            new Plan(sends, perWave, bouncePct, complaintPct, rate, failAt, healAt, seed));
+                            new FeedbackPlan(sends, perWave, bouncePct, complaintPct, rate, failAt, healAt, seed));
                 } finally {
                     role.close();
                     intakes.forEach(FeedbackIntake::close);
@@ -356,7 +356,7 @@ public final class FeedbackDrill implements Drill {
     }
 
     /** The drill's options. */
-    record Plan(
+    record FeedbackPlan(
             int sends,
             int perWave,
             double bouncePct,
@@ -367,7 +367,7 @@ public final class FeedbackDrill implements Drill {
             int seed) {}
 
     /** What a run works with once everything is started. */
-    record Run(
+    record FeedbackRun(
             Population population,
             LocalSqs sqs,
             QueueRef queue,
@@ -379,7 +379,7 @@ public final class FeedbackDrill implements Drill {
             SnsCertificateHost certificateHost,
             long drillStart) {}
 
-    private DrillResult drive(DrillContext context, Run run, Plan plan) throws Exception {
+    private DrillResult drive(DrillContext context, FeedbackRun run, FeedbackPlan plan) throws Exception {
         Population population = run.population();
         long bouncing = population.count(Fate.BOUNCE);
         long complaining = population.count(Fate.COMPLAINT);
@@ -388,7 +388,7 @@ public final class FeedbackDrill implements Drill {
                         Locale.ROOT,
                         "bench: feedback: %d sends in 2 waves to %d addresses (%d bounce, %d complain, seed %d), "
                                 + "%d msg/s; SES answers 500 from %d s to %d s of wave 1%n",
-                        plan.sends(),
+                        2 * plan.perWave(),
                         plan.perWave(),
                         bouncing,
                         complaining,
@@ -396,7 +396,7 @@ public final class FeedbackDrill implements Drill {
                         plan.rate(),
                         plan.failAt(),
                         plan.healAt());
-        Map<String, Sent> sent = run.role().sent();
+        Map<String, FeedbackMail> sent = run.role().sent();
         SqsProducer producer = new SqsProducer(run.sqs().client(), new EnvelopeCodec());
         AtomicInteger notEnqueued = new AtomicInteger();
 
@@ -486,11 +486,11 @@ public final class FeedbackDrill implements Drill {
      */
     private static List<String> enqueue(
             SqsProducer producer,
-            Run run,
+            FeedbackRun run,
             int wave,
             List<String> addresses,
-            Plan plan,
-            Map<String, Sent> sent,
+            FeedbackPlan plan,
+            Map<String, FeedbackMail> sent,
             AtomicInteger notEnqueued,
             boolean failover)
             throws InterruptedException {
@@ -525,7 +525,7 @@ public final class FeedbackDrill implements Drill {
                         now);
                 batch.add(envelope);
                 queued.add(new StatusUpdate(envelope.id(), new DeliveryState.Queued(), now));
-                sent.put(envelope.id(), new Sent(envelope.id(), addresses.get(i), wave));
+                sent.put(envelope.id(), new FeedbackMail(envelope.id(), addresses.get(i), wave));
             }
             run.status().recordNew(queued);
             for (EnqueueResult result : producer.send(run.queue().url(), batch)) {
@@ -601,9 +601,9 @@ public final class FeedbackDrill implements Drill {
 
     private DrillResult figures(
             DrillContext context,
-            Run run,
-            Plan plan,
-            Map<String, Sent> sent,
+            FeedbackRun run,
+            FeedbackPlan plan,
+            Map<String, FeedbackMail> sent,
             int notEnqueued,
             long wave1Start,
             long barrier,
@@ -624,7 +624,7 @@ public final class FeedbackDrill implements Drill {
         for (EmailApiFake fake : List.of(run.sesFake(), run.sendgridFake())) {
             String provider = fake == run.sesFake() ? "ses" : "sendgrid";
             for (EmailApiFake.Received r : fake.received()) {
-                Sent s = sent.get(r.heraldId());
+                FeedbackMail s = sent.get(r.heraldId());
                 if (s != null && s.wave() == 2 && population.fate(s.address()) != Fate.CLEAN) {
                     Map<String, Object> v = new LinkedHashMap<>();
                     v.put("id", s.id());
@@ -668,7 +668,7 @@ public final class FeedbackDrill implements Drill {
         }
 
         // Feedback: fed back by the drill per intake and kind, recorded per source (suppression list) and per state.
-        Map<Intake, Map<Fate, Integer>> fedBack = role.fedBack();
+        Map<FeedbackRoute, Map<Fate, Integer>> fedBack = role.fedBack();
         List<Suppression> entries = run.suppressions().list(null, Integer.MAX_VALUE);
         Map<String, Map<String, Integer>> recordedBySource = new LinkedHashMap<>();
         for (Suppression s : entries) {
@@ -702,8 +702,8 @@ public final class FeedbackDrill implements Drill {
                     + " complaints on the suppression list for " + fedBounces + " and " + fedComplaints
                     + " fed back");
         }
-        for (Intake intake : Intake.values()) {
-            String source = intake == Intake.SES ? "ses" : "sendgrid";
+        for (FeedbackRoute intake : FeedbackRoute.values()) {
+            String source = intake == FeedbackRoute.SES ? "ses" : "sendgrid";
             Map<String, Integer> recorded = recordedBySource.getOrDefault(source, Map.of());
             Map<Fate, Integer> fed = fedBack.getOrDefault(intake, Map.of());
             if (recorded.getOrDefault("bounces", 0).intValue()
@@ -713,8 +713,8 @@ public final class FeedbackDrill implements Drill {
                 violations.add(source + ": recorded " + recorded + " for fed back " + fed);
             }
         }
-        if (fedBack.getOrDefault(Intake.SES, Map.of()).isEmpty()
-                || fedBack.getOrDefault(Intake.SENDGRID, Map.of()).isEmpty()) {
+        if (fedBack.getOrDefault(FeedbackRoute.SES, Map.of()).isEmpty()
+                || fedBack.getOrDefault(FeedbackRoute.SENDGRID, Map.of()).isEmpty()) {
             violations.add("feedback did not come through both intakes: " + fedBack);
         }
         violations.addAll(role.errors());
@@ -724,8 +724,8 @@ public final class FeedbackDrill implements Drill {
         everyState.values().forEach(s -> stateCounts.merge(s, 1, Integer::sum));
         int suppressedCount = stateCounts.getOrDefault("suppressed", 0);
 
-        List<Double> sesLatency = role.latenciesMillis(Intake.SES);
-        List<Double> sendgridLatency = role.latenciesMillis(Intake.SENDGRID);
+        List<Double> sesLatency = role.latenciesMillis(FeedbackRoute.SES);
+        List<Double> sendgridLatency = role.latenciesMillis(FeedbackRoute.SENDGRID);
         List<Double> allLatency = new ArrayList<>(sesLatency);
         allLatency.addAll(sendgridLatency);
 
@@ -763,9 +763,9 @@ public final class FeedbackDrill implements Drill {
                 "fedBack",
                 Map.of(
                         "ses",
-                        fateCounts(fedBack.getOrDefault(Intake.SES, Map.of())),
+                        fateCounts(fedBack.getOrDefault(FeedbackRoute.SES, Map.of())),
                         "sendgrid",
-                        fateCounts(fedBack.getOrDefault(Intake.SENDGRID, Map.of()))));
+                        fateCounts(fedBack.getOrDefault(FeedbackRoute.SENDGRID, Map.of()))));
         figures.put("recordedOnSuppressionListBySource", recordedBySource);
         figures.put("suppressionListSizeBeforeWave2", listed);
         figures.put("finalStates", stateCounts);
@@ -819,10 +819,10 @@ public final class FeedbackDrill implements Drill {
                 sent.size(),
                 deliveredBySes,
                 deliveredBySendGrid,
-                fedBack.getOrDefault(Intake.SES, Map.of()).getOrDefault(Fate.BOUNCE, 0),
-                fedBack.getOrDefault(Intake.SENDGRID, Map.of()).getOrDefault(Fate.BOUNCE, 0),
-                fedBack.getOrDefault(Intake.SES, Map.of()).getOrDefault(Fate.COMPLAINT, 0),
-                fedBack.getOrDefault(Intake.SENDGRID, Map.of()).getOrDefault(Fate.COMPLAINT, 0),
+                fedBack.getOrDefault(FeedbackRoute.SES, Map.of()).getOrDefault(Fate.BOUNCE, 0),
+                fedBack.getOrDefault(FeedbackRoute.SENDGRID, Map.of()).getOrDefault(Fate.BOUNCE, 0),
+                fedBack.getOrDefault(FeedbackRoute.SES, Map.of()).getOrDefault(Fate.COMPLAINT, 0),
+                fedBack.getOrDefault(FeedbackRoute.SENDGRID, Map.of()).getOrDefault(Fate.COMPLAINT, 0),
                 recordedBounces,
                 recordedComplaints,
                 suppressedCount,
@@ -1086,9 +1086,9 @@ public final class FeedbackDrill implements Drill {
             this.signer = signer;
         }
 
-        void send(List<Sent> mails, Population population) throws Exception {
+        void send(List<FeedbackMail> mails, Population population) throws Exception {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-            for (Sent mail : mails) {
+            for (FeedbackMail mail : mails) {
                 String record = json.writeValueAsString(sesRecord(mail, population.fate(mail.address())));
                 String id = UUID.randomUUID().toString();
                 String timestamp = Instant.now().toString();
@@ -1128,7 +1128,7 @@ public final class FeedbackDrill implements Drill {
         }
 
         /** The event record as SES publishes it from a configuration set (the fields Herald reads, and a few more). */
-        private ObjectNode sesRecord(Sent mail, Fate fate) {
+        private ObjectNode sesRecord(FeedbackMail mail, Fate fate) {
             String now = Instant.now().toString();
             ObjectNode record = json.createObjectNode();
             ObjectNode m = record.putObject("mail");
@@ -1181,10 +1181,10 @@ public final class FeedbackDrill implements Drill {
         }
 
         /** @return null when the API took the batch, else why not */
-        String send(List<Sent> mails, Population population) throws Exception {
+        String send(List<FeedbackMail> mails, Population population) throws Exception {
             ArrayNode events = json.createArrayNode();
             long now = Instant.now().getEpochSecond();
-            for (Sent mail : mails) {
+            for (FeedbackMail mail : mails) {
                 ObjectNode event = events.addObject()
                         .put("email", mail.address())
                         .put("timestamp", now)
@@ -1248,15 +1248,15 @@ public final class FeedbackDrill implements Drill {
         private final SesFeedbackSender sesSender;
         private final SendGridWebhookSender webhook;
         private final Suppressions suppressions;
-        private final Map<String, Sent> sent = new ConcurrentHashMap<>();
+        private final Map<String, FeedbackMail> sent = new ConcurrentHashMap<>();
         private final Set<String> accepted = ConcurrentHashMap.newKeySet();
         private final Set<String> received = ConcurrentHashMap.newKeySet();
         private final Set<String> fedBackIds = ConcurrentHashMap.newKeySet();
-        private final Map<Intake, Map<Fate, Integer>> fedBack = new ConcurrentHashMap<>();
+        private final Map<FeedbackRoute, Map<Fate, Integer>> fedBack = new ConcurrentHashMap<>();
         /** Address → when its feedback went out, and by which intake. */
         private final Map<String, Long> emittedAt = new ConcurrentHashMap<>();
 
-        private final Map<String, Intake> emittedBy = new ConcurrentHashMap<>();
+        private final Map<String, FeedbackRoute> emittedBy = new ConcurrentHashMap<>();
         private final Map<String, Long> suppressedAt = new ConcurrentHashMap<>();
         private final List<String> errors = new CopyOnWriteArrayList<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
@@ -1279,7 +1279,7 @@ public final class FeedbackDrill implements Drill {
             this.suppressions = suppressions;
         }
 
-        Map<String, Sent> sent() {
+        Map<String, FeedbackMail> sent() {
             return sent;
         }
 
@@ -1308,8 +1308,8 @@ public final class FeedbackDrill implements Drill {
         }
 
         private void feedBack() throws Exception {
-            List<Sent> viaSes = new ArrayList<>();
-            List<Sent> viaSendGrid = new ArrayList<>();
+            List<FeedbackMail> viaSes = new ArrayList<>();
+            List<FeedbackMail> viaSendGrid = new ArrayList<>();
             List<EmailApiFake.Received> atSes = ses.received();
             for (int i = sesCursor; i < atSes.size(); i++) {
                 take(atSes.get(i), viaSes);
@@ -1321,11 +1321,11 @@ public final class FeedbackDrill implements Drill {
             }
             sendgridCursor = atSendGrid.size();
             if (!viaSes.isEmpty()) {
-                emitted(viaSes, Intake.SES);
+                emitted(viaSes, FeedbackRoute.SES);
                 sesSender.send(viaSes, population);
             }
             if (!viaSendGrid.isEmpty()) {
-                emitted(viaSendGrid, Intake.SENDGRID);
+                emitted(viaSendGrid, FeedbackRoute.SENDGRID);
                 String problem = webhook.send(viaSendGrid, population);
                 if (problem != null) {
                     errors.add(problem);
@@ -1333,21 +1333,21 @@ public final class FeedbackDrill implements Drill {
             }
         }
 
-        private void take(EmailApiFake.Received r, List<Sent> feedback) {
+        private void take(EmailApiFake.Received r, List<FeedbackMail> feedback) {
             received.add(r.heraldId());
             if (!r.accepted()) {
                 return;
             }
             accepted.add(r.heraldId());
-            Sent mail = sent.get(r.heraldId());
+            FeedbackMail mail = sent.get(r.heraldId());
             if (mail != null && population.fate(mail.address()) != Fate.CLEAN && fedBackIds.add(mail.id())) {
                 feedback.add(mail);
             }
         }
 
-        private void emitted(List<Sent> mails, Intake intake) {
+        private void emitted(List<FeedbackMail> mails, FeedbackRoute intake) {
             long now = System.nanoTime();
-            for (Sent mail : mails) {
+            for (FeedbackMail mail : mails) {
                 emittedAt.putIfAbsent(mail.address(), now);
                 emittedBy.putIfAbsent(mail.address(), intake);
                 fedBack.computeIfAbsent(intake, k -> new ConcurrentHashMap<>())
@@ -1388,13 +1388,13 @@ public final class FeedbackDrill implements Drill {
             return suppressedAt.size();
         }
 
-        Map<Intake, Map<Fate, Integer>> fedBack() {
-            Map<Intake, Map<Fate, Integer>> copy = new EnumMap<>(Intake.class);
+        Map<FeedbackRoute, Map<Fate, Integer>> fedBack() {
+            Map<FeedbackRoute, Map<Fate, Integer>> copy = new EnumMap<>(FeedbackRoute.class);
             fedBack.forEach((k, v) -> copy.put(k, Map.copyOf(v)));
             return copy;
         }
 
-        List<Double> latenciesMillis(Intake intake) {
+        List<Double> latenciesMillis(FeedbackRoute intake) {
             List<Double> out = new ArrayList<>();
             emittedAt.forEach((address, at) -> {
                 Long listed = suppressedAt.get(address);
