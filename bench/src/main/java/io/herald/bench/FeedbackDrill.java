@@ -215,6 +215,12 @@ public final class FeedbackDrill implements Drill {
         int seed = options.intOption("--seed", 18, 0);
         int perWave = sends / 2;
         Population population = Population.of(perWave, bouncePct, complaintPct, seed);
+        if (population.count(Fate.BOUNCE) + population.count(Fate.COMPLAINT) < 2) {
+            // One event could only go through one intake, and the drill checks that both were used.
+            throw new BadDrillArgumentException(name() + ": --sends " + sends + " with --bounce-pct " + bouncePct
+                    + " and --complaint-pct " + complaintPct + " gives fewer than 2 bouncing or complaining "
+                    + "addresses; raise one of them");
+        }
         long drillStart = System.nanoTime();
 
         try (ScratchDir scratch = new ScratchDir("herald-fbdrill-");
