@@ -215,11 +215,10 @@ public final class FeedbackDrill implements Drill {
         int seed = options.intOption("--seed", 18, 0);
         int perWave = sends / 2;
         Population population = Population.of(perWave, bouncePct, complaintPct, seed);
-        if (population.count(Fate.BOUNCE) + population.count(Fate.COMPLAINT) < 2) {
-            // One event could only go through one intake, and the drill checks that both were used.
+        if (population.count(Fate.BOUNCE) + population.count(Fate.COMPLAINT) == 0) {
             throw new BadDrillArgumentException(name() + ": --sends " + sends + " with --bounce-pct " + bouncePct
-                    + " and --complaint-pct " + complaintPct + " gives fewer than 2 bouncing or complaining "
-                    + "addresses; raise one of them");
+                    + " and --complaint-pct " + complaintPct + " gives no bouncing or complaining address: "
+                    + "nothing would be fed back; raise one of them");
         }
         long drillStart = System.nanoTime();
 
@@ -719,9 +718,16 @@ public final class FeedbackDrill implements Drill {
                 violations.add(source + ": recorded " + recorded + " for fed back " + fed);
             }
         }
-        if (fedBack.getOrDefault(FeedbackRoute.SES, Map.of()).isEmpty()
-                || fedBack.getOrDefault(FeedbackRoute.SENDGRID, Map.of()).isEmpty()) {
-            violations.add("feedback did not come through both intakes: " + fedBack);
+        List<String> exercised = fedBack.keySet().stream()
+                .map(r -> r.name().toLowerCase(Locale.ROOT))
+                .sorted()
+                .toList();
+        if (exercised.size() < 2) {
+            // Which provider accepts a bouncing address's mail is the pipeline's routing: a small run can send all of
+            // them one way. That leaves an intake untried, which is said plainly, but breaks no invariant of Herald's.
+            context.progress()
+                    .println("bench: feedback: NOTE: feedback came through " + exercised
+                            + " only (a small run can route every bouncing address one way); try more --sends");
         }
         violations.addAll(role.errors());
 
@@ -772,6 +778,7 @@ public final class FeedbackDrill implements Drill {
                         fateCounts(fedBack.getOrDefault(FeedbackRoute.SES, Map.of())),
                         "sendgrid",
                         fateCounts(fedBack.getOrDefault(FeedbackRoute.SENDGRID, Map.of()))));
+        figures.put("intakesExercised", exercised);
         figures.put("recordedOnSuppressionListBySource", recordedBySource);
         figures.put("suppressionListSizeBeforeWave2", listed);
         figures.put("finalStates", stateCounts);
