@@ -80,6 +80,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -848,7 +849,12 @@ public final class FeedbackDrill implements Drill {
                 sent.size() / active);
         Files.writeString(
                 context.resultsDir().resolve("feedback.md"),
-                "# bench feedback\n\n`./herald bench feedback " + String.join(" ", context.args()) + "` on "
+                "# bench feedback\n\n`"
+                        + String.join(
+                                " ",
+                                Stream.concat(Stream.of("./herald bench feedback"), context.args().stream())
+                                        .toList())
+                        + "` on "
                         + Instant.now() + " (load average at the end " + loadAverage() + ")\n\n" + table + "\n"
                         + (violations.isEmpty()
                                 ? "Every invariant held: no send reached a suppressed address, nothing lost.\n"
