@@ -1,10 +1,6 @@
 package io.herald.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import io.herald.api.HeraldApi;
 import io.herald.core.config.ConfigLoader;
 import io.herald.core.config.HeraldConfig;
@@ -22,7 +18,6 @@ import io.herald.core.feedback.FeedbackRecorder;
 import io.herald.core.feedback.Suppression;
 import io.herald.core.feedback.Suppressions;
 import io.herald.core.idempotency.DynamoIdempotencyStore;
-import io.herald.core.provider.sendgrid.SendGridEventWebhook;
 import io.herald.core.sqs.EnqueueResult;
 import io.herald.core.sqs.QueueRef;
 import io.herald.core.sqs.SqsProducer;
@@ -40,23 +35,12 @@ import io.herald.pipeline.provider.FeedbackIntake;
 import io.herald.pipeline.provider.Providers;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,28 +48,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * Issue 18's drill: the delivery feedback loop end to end. Two waves of email to the same addresses go through the real
@@ -112,14 +87,14 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  */
 public final class FeedbackDrill implements Drill {
 
-    private static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:herald-ses-events";
+    static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:herald-ses-events";
     private static final String FEEDBACK_QUEUE = "fbdrill-ses-feedback";
-    private static final String CERT_PATH = "/SimpleNotificationService-fbdrill.pem";
+    static final String CERT_PATH = "/SimpleNotificationService-fbdrill.pem";
     private static final String[] DOMAINS = {"example.org", "example.com", "example.net"};
-    private static final Duration POLL = Duration.ofMillis(50);
+    static final Duration POLL = Duration.ofMillis(50);
     private static final Duration WAVE_LIMIT = Duration.ofMinutes(5);
     private static final Duration FEEDBACK_LIMIT = Duration.ofMinutes(2);
-    private static final int WEBHOOK_TRIES = 5;
+    static final int WEBHOOK_TRIES = 5;
     private static final Set<String> FINAL = Set.of("delivered", "bounced", "complained", "suppressed");
 
     private final ObjectMapper json = new ObjectMapper();
@@ -323,12 +298,12 @@ public final class FeedbackDrill implements Drill {
                                         dynamo, table, config.feedback().dedupWindow(), clock))
                         .build()
                         .start();
-                ProviderRole role = new ProviderRole(
+                FeedbackProviderRole role = new FeedbackProviderRole(
                         population,
                         sesFake,
                         sendgridFake,
-                        new SesFeedbackSender(sqs, feedbackUrl, certificateHost),
-                        new SendGridWebhookSender(
+                        new FeedbackProviderRole.SesFeedbackSender(sqs, feedbackUrl, certificateHost),
+                        new FeedbackProviderRole.SendGridWebhookSender(
                                 webhookClient,
                                 URI.create("http://127.0.0.1:" + api.port() + "/v1/feedback/sendgrid"),
                                 webhookKey),
@@ -381,7 +356,7 @@ public final class FeedbackDrill implements Drill {
             Suppressions suppressions,
             EmailApiFake sesFake,
             EmailApiFake sendgridFake,
-            ProviderRole role,
+            FeedbackProviderRole role,
             SnsCertificateHost certificateHost,
             long drillStart) {}
 
@@ -622,7 +597,7 @@ public final class FeedbackDrill implements Drill {
             double duration)
             throws Exception {
         Population population = run.population();
-        ProviderRole role = run.role();
+        FeedbackProviderRole role = run.role();
         List<String> violations = new ArrayList<>();
 
         // A wave-2 request at a fake for a listed address: its suppression was recorded before the wave began.
@@ -966,482 +941,6 @@ public final class FeedbackDrill implements Drill {
             return Providers.feedbackIntakes(config, context);
         } finally {
             SSLContext.setDefault(before);
-        }
-    }
-
-    /**
-     * SNS's part: an RSA key and self-signed certificate for 127.0.0.1 made by the JDK's keytool, the certificate
-     * served over TLS with that same key (as SNS serves its signing certificate) by the JDK's own HTTPS server.
-     */
-    static final class SnsCertificateHost implements AutoCloseable {
-
-        private static final String PASSWORD = "fbdrill-only";
-
-        private final HttpsServer server;
-        private final PrivateKey signingKey;
-        private final SSLContext clientTrust;
-        private final AtomicInteger fetches = new AtomicInteger();
-
-        private SnsCertificateHost(HttpsServer server, PrivateKey signingKey, SSLContext clientTrust) {
-            this.server = server;
-            this.signingKey = signingKey;
-            this.clientTrust = clientTrust;
-        }
-
-        static SnsCertificateHost start(Path dir) throws Exception {
-            Path store = dir.resolve("sns.p12");
-            Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-            Process process = new ProcessBuilder(
-                            keytool.toString(),
-                            "-genkeypair",
-                            "-alias",
-                            "sns",
-                            "-keyalg",
-                            "RSA",
-                            "-keysize",
-                            "2048",
-                            "-dname",
-                            "CN=sns.fbdrill",
-                            "-ext",
-                            "SAN=ip:127.0.0.1",
-                            "-validity",
-                            "2",
-                            "-storetype",
-                            "PKCS12",
-                            "-keystore",
-                            store.toString(),
-                            "-storepass",
-                            PASSWORD,
-                            "-keypass",
-                            PASSWORD)
-                    .redirectErrorStream(true)
-                    .start();
-            String output;
-            try (InputStream out = process.getInputStream()) {
-                output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException("keytool could not make the SNS signing key: " + output.strip());
-            }
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(store)) {
-                keyStore.load(in, PASSWORD.toCharArray());
-            }
-            PrivateKey key = (PrivateKey) keyStore.getKey("sns", PASSWORD.toCharArray());
-            X509Certificate certificate = (X509Certificate) keyStore.getCertificate("sns");
-
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keyStore, PASSWORD.toCharArray());
-            SSLContext serverContext = SSLContext.getInstance("TLS");
-            serverContext.init(keyManagers.getKeyManagers(), null, null);
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("sns", certificate);
-            TrustManagerFactory trustManagers =
-                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(trust);
-            SSLContext clientContext = SSLContext.getInstance("TLS");
-            clientContext.init(null, trustManagers.getTrustManagers(), null);
-
-            byte[] pem = ("-----BEGIN CERTIFICATE-----\n"
-                            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                                    .encodeToString(certificate.getEncoded())
-                            + "\n-----END CERTIFICATE-----\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.setHttpsConfigurator(new HttpsConfigurator(serverContext));
-            SnsCertificateHost host = new SnsCertificateHost(server, key, clientContext);
-            server.createContext(CERT_PATH, exchange -> {
-                host.fetches.incrementAndGet();
-                exchange.getResponseHeaders().set("Content-Type", "application/x-pem-file");
-                exchange.sendResponseHeaders(200, pem.length);
-                try (OutputStream body = exchange.getResponseBody()) {
-                    body.write(pem);
-                }
-            });
-            server.start();
-            return host;
-        }
-
-        SSLContext clientTrust() {
-            return clientTrust;
-        }
-
-        String certificateUrl() {
-            return "https://127.0.0.1:" + server.getAddress().getPort() + CERT_PATH;
-        }
-
-        int fetches() {
-            return fetches.get();
-        }
-
-        /** SignatureVersion 2: SHA256withRSA over the Notification's fields in SNS's order. */
-        String sign(String message, String messageId, String timestamp) throws Exception {
-            String toSign = "Message\n" + message + "\nMessageId\n" + messageId + "\nTimestamp\n" + timestamp
-                    + "\nTopicArn\n" + TOPIC + "\nType\nNotification\n";
-            Signature signer = Signature.getInstance("SHA256withRSA");
-            signer.initSign(signingKey);
-            signer.update(toSign.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(signer.sign());
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
-
-    /** SES's part after a bounce or complaint: its event record, in a signed SNS envelope, on the feedback queue. */
-    final class SesFeedbackSender {
-
-        private final LocalSqs sqs;
-        private final String queueUrl;
-        private final SnsCertificateHost signer;
-
-        SesFeedbackSender(LocalSqs sqs, String queueUrl, SnsCertificateHost signer) {
-            this.sqs = sqs;
-            this.queueUrl = queueUrl;
-            this.signer = signer;
-        }
-
-        void send(List<FeedbackMail> mails, Population population) throws Exception {
-            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-            for (FeedbackMail mail : mails) {
-                String record = json.writeValueAsString(sesRecord(mail, population.fate(mail.address())));
-                String id = UUID.randomUUID().toString();
-                String timestamp = Instant.now().toString();
-                ObjectNode envelope = json.createObjectNode()
-                        .put("Type", "Notification")
-                        .put("MessageId", id)
-                        .put("TopicArn", TOPIC)
-                        .put("Message", record)
-                        .put("Timestamp", timestamp)
-                        .put("SignatureVersion", "2")
-                        .put("Signature", signer.sign(record, id, timestamp))
-                        .put("SigningCertURL", signer.certificateUrl())
-                        .put("UnsubscribeURL", "https://127.0.0.1:1/?Action=Unsubscribe");
-                entries.add(SendMessageBatchRequestEntry.builder()
-                        .id(Integer.toString(entries.size()))
-                        .messageBody(json.writeValueAsString(envelope))
-                        .build());
-                if (entries.size() == SqsProducer.MAX_BATCH_ENTRIES) {
-                    flush(entries);
-                }
-            }
-            flush(entries);
-        }
-
-        private void flush(List<SendMessageBatchRequestEntry> entries) {
-            if (entries.isEmpty()) {
-                return;
-            }
-            List<SendMessageBatchRequestEntry> batch = List.copyOf(entries);
-            entries.clear();
-            var response =
-                    sqs.client().sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch));
-            if (!response.failed().isEmpty()) {
-                throw new IllegalStateException(
-                        "SQS refused " + response.failed().size() + " SES feedback messages");
-            }
-        }
-
-        /** The event record as SES publishes it from a configuration set (the fields Herald reads, and a few more). */
-        private ObjectNode sesRecord(FeedbackMail mail, Fate fate) {
-            String now = Instant.now().toString();
-            ObjectNode record = json.createObjectNode();
-            ObjectNode m = record.putObject("mail");
-            m.put("timestamp", now).put("source", "Herald <herald@example.org>").put("messageId", "ses-" + mail.id());
-            m.putArray("destination").add(mail.address());
-            ObjectNode tags = m.putObject("tags");
-            tags.putArray("ses:configuration-set").add("herald-events");
-            tags.putArray("herald-id").add(mail.id());
-            if (fate == Fate.BOUNCE) {
-                record.put("eventType", "Bounce");
-                ObjectNode bounce = record.putObject("bounce");
-                bounce.put("bounceType", "Permanent")
-                        .put("bounceSubType", "General")
-                        .put("timestamp", now)
-                        .put("feedbackId", UUID.randomUUID().toString())
-                        .put("reportingMTA", "dsn; a8-70.smtp-out.amazonses.com");
-                ArrayNode recipients = bounce.putArray("bouncedRecipients");
-                recipients
-                        .addObject()
-                        .put("emailAddress", mail.address())
-                        .put("action", "failed")
-                        .put("status", "5.1.1")
-                        .put("diagnosticCode", "smtp; 550 5.1.1 user unknown");
-            } else {
-                record.put("eventType", "Complaint");
-                ObjectNode complaint = record.putObject("complaint");
-                complaint
-                        .put("feedbackId", UUID.randomUUID().toString())
-                        .put("timestamp", now)
-                        .put("complaintFeedbackType", "abuse")
-                        .put("userAgent", "fbdrill");
-                complaint.putArray("complainedRecipients").addObject().put("emailAddress", mail.address());
-            }
-            return record;
-        }
-    }
-
-    /** SendGrid's part: a batch of Event Webhook events, signed as SendGrid signs them, posted to the API. */
-    final class SendGridWebhookSender {
-
-        private final HttpClient http;
-        private final URI url;
-        private final KeyPair key;
-        private final AtomicInteger calls = new AtomicInteger();
-
-        SendGridWebhookSender(HttpClient http, URI url, KeyPair key) {
-            this.http = http;
-            this.url = url;
-            this.key = key;
-        }
-
-        /** @return null when the API took the batch, else why not */
-        String send(List<FeedbackMail> mails, Population population) throws Exception {
-            ArrayNode events = json.createArrayNode();
-            long now = Instant.now().getEpochSecond();
-            for (FeedbackMail mail : mails) {
-                ObjectNode event = events.addObject()
-                        .put("email", mail.address())
-                        .put("timestamp", now)
-                        .put("sg_event_id", UUID.randomUUID().toString())
-                        .put("sg_message_id", "sg-" + mail.id())
-                        .put("herald_id", mail.id());
-                if (population.fate(mail.address()) == Fate.BOUNCE) {
-                    event.put("event", "bounce")
-                            .put("type", "bounce")
-                            .put("status", "5.1.1")
-                            .put("reason", "550 5.1.1 The email account that you tried to reach does not exist");
-                } else {
-                    event.put("event", "spamreport");
-                }
-            }
-            byte[] body = json.writeValueAsBytes(events);
-            String lastProblem = null;
-            // SendGrid retries a batch the endpoint did not take; so does its stand-in, a few times.
-            for (int attempt = 1; attempt <= WEBHOOK_TRIES; attempt++) {
-                String timestamp = Long.toString(Instant.now().getEpochSecond());
-                Signature signer = Signature.getInstance("SHA256withECDSA");
-                signer.initSign(key.getPrivate());
-                signer.update(timestamp.getBytes(StandardCharsets.UTF_8));
-                signer.update(body);
-                HttpRequest request = HttpRequest.newBuilder(url)
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json")
-                        .header(SendGridEventWebhook.TIMESTAMP, timestamp)
-                        .header(
-                                SendGridEventWebhook.SIGNATURE,
-                                Base64.getEncoder().encodeToString(signer.sign()))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build();
-                calls.incrementAndGet();
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() / 100 == 2) {
-                    return null;
-                }
-                lastProblem = "the SendGrid webhook answered " + response.statusCode() + ": " + response.body();
-                Thread.sleep(Duration.ofSeconds(attempt));
-            }
-            return lastProblem;
-        }
-
-        int calls() {
-            return calls.get();
-        }
-    }
-
-    /**
-     * The providers' part after accepting a mail, on two virtual threads: one watches what each fake accepted and feeds
-     * back a bounce or complaint for each mail to such an address, through the intake of the provider that accepted it
-     * (once per mail); the other polls the suppression list for the fed-back addresses, to time feedback to
-     * suppression.
-     */
-    final class ProviderRole implements AutoCloseable {
-
-        private final Population population;
-        private final EmailApiFake ses;
-        private final EmailApiFake sendgrid;
-        private final SesFeedbackSender sesSender;
-        private final SendGridWebhookSender webhook;
-        private final Suppressions suppressions;
-        private final Map<String, FeedbackMail> sent = new ConcurrentHashMap<>();
-        private final Set<String> accepted = ConcurrentHashMap.newKeySet();
-        private final Set<String> received = ConcurrentHashMap.newKeySet();
-        private final Set<String> fedBackIds = ConcurrentHashMap.newKeySet();
-        private final Map<FeedbackRoute, Map<Fate, Integer>> fedBack = new ConcurrentHashMap<>();
-        /** Address → when its feedback went out, and by which intake. */
-        private final Map<String, Long> emittedAt = new ConcurrentHashMap<>();
-
-        private final Map<String, FeedbackRoute> emittedBy = new ConcurrentHashMap<>();
-        private final Map<String, Long> suppressedAt = new ConcurrentHashMap<>();
-        private final List<String> errors = new CopyOnWriteArrayList<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<Thread> threads = new ArrayList<>();
-        private int sesCursor;
-        private int sendgridCursor;
-
-        ProviderRole(
-                Population population,
-                EmailApiFake ses,
-                EmailApiFake sendgrid,
-                SesFeedbackSender sesSender,
-                SendGridWebhookSender webhook,
-                Suppressions suppressions) {
-            this.population = population;
-            this.ses = ses;
-            this.sendgrid = sendgrid;
-            this.sesSender = sesSender;
-            this.webhook = webhook;
-            this.suppressions = suppressions;
-        }
-
-        Map<String, FeedbackMail> sent() {
-            return sent;
-        }
-
-        void start() {
-            threads.add(Thread.ofVirtual().name("fbdrill-provider-role").start(() -> loop(this::feedBack)));
-            threads.add(Thread.ofVirtual().name("fbdrill-suppression-watch").start(() -> loop(this::watch)));
-        }
-
-        private void loop(Step step) {
-            while (running.get()) {
-                try {
-                    step.run();
-                    Thread.sleep(POLL);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    errors.add("the drill's provider role failed: " + e);
-                    return;
-                }
-            }
-        }
-
-        /** One round of the role's work. */
-        private interface Step {
-            void run() throws Exception;
-        }
-
-        private void feedBack() throws Exception {
-            List<FeedbackMail> viaSes = new ArrayList<>();
-            List<FeedbackMail> viaSendGrid = new ArrayList<>();
-            List<EmailApiFake.Received> atSes = ses.received();
-            for (int i = sesCursor; i < atSes.size(); i++) {
-                take(atSes.get(i), viaSes);
-            }
-            sesCursor = atSes.size();
-            List<EmailApiFake.Received> atSendGrid = sendgrid.received();
-            for (int i = sendgridCursor; i < atSendGrid.size(); i++) {
-                take(atSendGrid.get(i), viaSendGrid);
-            }
-            sendgridCursor = atSendGrid.size();
-            if (!viaSes.isEmpty()) {
-                emitted(viaSes, FeedbackRoute.SES);
-                sesSender.send(viaSes, population);
-            }
-            if (!viaSendGrid.isEmpty()) {
-                emitted(viaSendGrid, FeedbackRoute.SENDGRID);
-                String problem = webhook.send(viaSendGrid, population);
-                if (problem != null) {
-                    errors.add(problem);
-                }
-            }
-        }
-
-        private void take(EmailApiFake.Received r, List<FeedbackMail> feedback) {
-            received.add(r.heraldId());
-            if (!r.accepted()) {
-                return;
-            }
-            accepted.add(r.heraldId());
-            FeedbackMail mail = sent.get(r.heraldId());
-            if (mail != null && population.fate(mail.address()) != Fate.CLEAN && fedBackIds.add(mail.id())) {
-                feedback.add(mail);
-            }
-        }
-
-        private void emitted(List<FeedbackMail> mails, FeedbackRoute intake) {
-            long now = System.nanoTime();
-            for (FeedbackMail mail : mails) {
-                emittedAt.putIfAbsent(mail.address(), now);
-                emittedBy.putIfAbsent(mail.address(), intake);
-                fedBack.computeIfAbsent(intake, k -> new ConcurrentHashMap<>())
-                        .merge(population.fate(mail.address()), 1, Integer::sum);
-            }
-        }
-
-        private void watch() {
-            List<String> pending = emittedAt.keySet().stream()
-                    .filter(a -> !suppressedAt.containsKey(a))
-                    .toList();
-            if (pending.isEmpty()) {
-                return;
-            }
-            List<Optional<Suppression>> found = suppressions.findAll(
-                    pending.stream().map(a -> new Suppressions.Lookup(a, null)).toList());
-            long now = System.nanoTime();
-            for (int i = 0; i < pending.size(); i++) {
-                if (found.get(i).isPresent()) {
-                    suppressedAt.putIfAbsent(pending.get(i), now);
-                }
-            }
-        }
-
-        boolean acceptedAll(List<String> ids) {
-            return accepted.containsAll(ids);
-        }
-
-        boolean received(String id) {
-            return received.contains(id);
-        }
-
-        int acceptedDistinct() {
-            return accepted.size();
-        }
-
-        int suppressedCount() {
-            return suppressedAt.size();
-        }
-
-        Map<FeedbackRoute, Map<Fate, Integer>> fedBack() {
-            Map<FeedbackRoute, Map<Fate, Integer>> copy = new EnumMap<>(FeedbackRoute.class);
-            fedBack.forEach((k, v) -> copy.put(k, Map.copyOf(v)));
-            return copy;
-        }
-
-        List<Double> latenciesMillis(FeedbackRoute intake) {
-            List<Double> out = new ArrayList<>();
-            emittedAt.forEach((address, at) -> {
-                Long listed = suppressedAt.get(address);
-                if (listed != null && emittedBy.get(address) == intake) {
-                    out.add((listed - at) / 1e6);
-                }
-            });
-            return out;
-        }
-
-        List<Long> emittedNanos() {
-            return List.copyOf(emittedAt.values());
-        }
-
-        int webhookCalls() {
-            return webhook.calls();
-        }
-
-        List<String> errors() {
-            return List.copyOf(errors);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            for (Thread t : threads) {
-                t.join();
-            }
         }
     }
 }
