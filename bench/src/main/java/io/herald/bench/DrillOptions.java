@@ -55,6 +55,25 @@ public final class DrillOptions {
         }
     }
 
+    /** A decimal number between {@code min} and {@code max}, e.g. a percentage like {@code 0.2}. */
+    public double decimalOption(String name, double fallback, double min, double max) {
+        String raw = values.get(name);
+        if (raw == null) {
+            return fallback;
+        }
+        double value;
+        try {
+            value = Double.parseDouble(raw.strip());
+        } catch (NumberFormatException e) {
+            throw new BadDrillArgumentException(drill + ": " + name + " needs a number, got '" + raw + "'");
+        }
+        if (!(value >= min && value <= max)) {
+            throw new BadDrillArgumentException(
+                    drill + ": " + name + " must be between " + min + " and " + max + ", got " + raw);
+        }
+        return value;
+    }
+
     /** A comma-separated list of whole numbers, each at least {@code min}, e.g. {@code 8,16,32}. */
     public List<Integer> intListOption(String name, List<Integer> fallback, int min) {
         String raw = values.get(name);

@@ -27,6 +27,7 @@ public final class Drills {
                 List.of(
                         new PipelineDrill(),
                         new FailoverDrill(),
+                        new FeedbackDrill(),
                         new CrashDrill(),
                         new ServeCrashDrill(),
                         new ApiDrill(),
