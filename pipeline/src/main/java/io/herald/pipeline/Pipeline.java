@@ -78,82 +78,20 @@ public final class Pipeline implements AutoCloseable {
                 clock,
                 null,
                 "",
-                HeraldConfig.Control.defaults());
-    }
-
-    /**
-     * A pipeline that obeys pauses, shares provider health with the other instances and reports the oldest message it
-     * received from each queue.
-     *
-     * @param status where delivery states are recorded, or null to record none
-     * @param controlStore pauses, shared health and queue-age reports, or null for a pipeline on its own
-     * @param instance this instance's name in its reports, unique among running instances
-     */
-    public Pipeline(
-            SqsClient sqs,
-            List<QueueRef> queues,
-            List<ConfiguredProvider> providers,
-            HeraldConfig.PipelineSettings config,
-            HeraldConfig.Sqs sqsConfig,
-            PipelineMetrics metrics,
-            StatusStore status,
-            Clock clock,
-            ControlStore controlStore,
-            String instance,
-            HeraldConfig.Control controlConfig) {
-        this(
-                sqs,
-                queues,
-                providers,
-                config,
-                sqsConfig,
-                metrics,
-                status,
-                clock,
-                controlStore,
-                instance,
-                controlConfig,
-                null);
-    }
-
-    /**
-     * A pipeline as {@code herald pipeline} runs it: that of the constructor above, and every email checked against the
-     * suppression list before any provider is called.
-     *
-     * @param suppressions the one suppression list, or null to check none (tests and benches without a status table)
-     */
-    public Pipeline(
-            SqsClient sqs,
-            List<QueueRef> queues,
-            List<ConfiguredProvider> providers,
-            HeraldConfig.PipelineSettings config,
-            HeraldConfig.Sqs sqsConfig,
-            PipelineMetrics metrics,
-            StatusStore status,
-            Clock clock,
-            ControlStore controlStore,
-            String instance,
-            HeraldConfig.Control controlConfig,
-            Suppressions suppressions) {
-        this(
-                sqs,
-                queues,
-                providers,
-                config,
-                sqsConfig,
-                metrics,
-                status,
-                clock,
-                controlStore,
-                instance,
-                controlConfig,
-                suppressions,
+                HeraldConfig.Control.defaults(),
+                null,
                 new DomainPacer(HeraldConfig.Pacing.defaults(), clock));
     }
 
     /**
-     * A pipeline as {@code herald pipeline} runs it, with email paced per recipient domain.
+     * A pipeline as {@code herald pipeline} runs it: it obeys pauses, shares provider health and deferrals with the
+     * other instances, reports the oldest message it received from each queue, checks every email against the
+     * suppression list before any provider is called, and paces email per recipient domain.
      *
+     * @param status where delivery states are recorded, or null to record none
+     * @param controlStore pauses, shared health, deferrals and queue-age reports, or null for a pipeline on its own
+     * @param instance this instance's name in its reports, unique among running instances
+     * @param suppressions the one suppression list, or null to check none (tests and benches without a status table)
      * @param pacer paces email per recipient domain; deferrals from feedback reach it too (see {@link DeferralPacing})
      */
     public Pipeline(

@@ -22,6 +22,7 @@ import io.herald.core.status.StatusTable;
 import io.herald.core.status.StatusUpdate;
 import io.herald.embedded.EmbeddedDynamoDb;
 import io.herald.embedded.EmbeddedSqs;
+import io.herald.pipeline.pacing.DomainPacer;
 import io.herald.pipeline.provider.ConfiguredProvider;
 import io.herald.pipeline.provider.Outcome;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -141,7 +142,8 @@ class PipelineSuppressionTest {
                 null,
                 "test",
                 HeraldConfig.Control.defaults(),
-                new DynamoSuppressions(dynamo, table));
+                new DynamoSuppressions(dynamo, table),
+                new DomainPacer(HeraldConfig.Pacing.defaults(), Clock.systemUTC()));
         pipeline.start();
     }
 

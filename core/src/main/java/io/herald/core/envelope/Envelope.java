@@ -2,6 +2,7 @@ package io.herald.core.envelope;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * One notification to one receiver on one channel: the unit that travels through SQS.
@@ -72,104 +73,79 @@ public record Envelope(
     }
 
     public Envelope withTargetName(String name) {
-        return new Envelope(
-                v,
-                id,
-                channel,
-                target,
-                name,
-                sender,
-                content,
-                origin,
-                throttleKey,
-                createdAt,
-                slurm,
-                category,
-                callbackUrl);
+        return copy(c -> c.targetName = name);
     }
 
     public Envelope withSender(Sender newSender) {
-        return new Envelope(
-                v,
-                id,
-                channel,
-                target,
-                targetName,
-                newSender,
-                content,
-                origin,
-                throttleKey,
-                createdAt,
-                slurm,
-                category,
-                callbackUrl);
+        return copy(c -> c.sender = newSender);
     }
 
     public Envelope withThrottleKey(String key) {
-        return new Envelope(
-                v,
-                id,
-                channel,
-                target,
-                targetName,
-                sender,
-                content,
-                origin,
-                key,
-                createdAt,
-                slurm,
-                category,
-                callbackUrl);
+        return copy(c -> c.throttleKey = key);
     }
 
     public Envelope withSlurm(SlurmJob job) {
-        return new Envelope(
-                v,
-                id,
-                channel,
-                target,
-                targetName,
-                sender,
-                content,
-                origin,
-                throttleKey,
-                createdAt,
-                job,
-                category,
-                callbackUrl);
+        return copy(c -> c.slurm = job);
     }
 
     public Envelope withCategory(String newCategory) {
-        return new Envelope(
-                v,
-                id,
-                channel,
-                target,
-                targetName,
-                sender,
-                content,
-                origin,
-                throttleKey,
-                createdAt,
-                slurm,
-                newCategory,
-                callbackUrl);
+        return copy(c -> c.category = newCategory);
     }
 
     public Envelope withCallbackUrl(String url) {
+        return copy(c -> c.callbackUrl = url);
+    }
+
+    /** This envelope with what {@code change} sets on a copy of its fields; the one place that lists them all. */
+    private Envelope copy(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
         return new Envelope(
-                v,
-                id,
-                channel,
-                target,
-                targetName,
-                sender,
-                content,
-                origin,
-                throttleKey,
-                createdAt,
-                slurm,
-                category,
-                url);
+                f.v,
+                f.id,
+                f.channel,
+                f.target,
+                f.targetName,
+                f.sender,
+                f.content,
+                f.origin,
+                f.throttleKey,
+                f.createdAt,
+                f.slurm,
+                f.category,
+                f.callbackUrl);
+    }
+
+    /** An envelope's fields as a with… method changes them before the copy is made. */
+    private static final class Fields {
+        final int v;
+        final String id;
+        final String channel;
+        final String target;
+        String targetName;
+        Sender sender;
+        final Content content;
+        final Origin origin;
+        String throttleKey;
+        final Instant createdAt;
+        SlurmJob slurm;
+        String category;
+        String callbackUrl;
+
+        Fields(Envelope e) {
+            v = e.v;
+            id = e.id;
+            channel = e.channel;
+            target = e.target;
+            targetName = e.targetName;
+            sender = e.sender;
+            content = e.content;
+            origin = e.origin;
+            throttleKey = e.throttleKey;
+            createdAt = e.createdAt;
+            slurm = e.slurm;
+            category = e.category;
+            callbackUrl = e.callbackUrl;
+        }
     }
 }
