@@ -213,7 +213,8 @@ final class SuppressionsCommand implements Runnable {
     @Command(
             name = "remove",
             mixinStandardHelpOptions = true,
-            description = "Remove every entry of ADDRESS: it may be emailed again, in every category.",
+            description = "Remove every entry of ADDRESS: it may be emailed again, in every category, and its soft "
+                    + "bounces are counted afresh.",
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {
                 "0:removed",
